@@ -1,0 +1,2 @@
+// Public API of @mixtape/home: explicit named re-exports only.
+export {};

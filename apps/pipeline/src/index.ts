@@ -1,0 +1,2 @@
+// Public API of @mixtape/pipeline: explicit named re-exports only.
+export {};

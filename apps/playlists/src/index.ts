@@ -1,0 +1,2 @@
+// Public API of @mixtape/playlists: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/search: explicit named re-exports only.
+export {};

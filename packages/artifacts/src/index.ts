@@ -1,0 +1,2 @@
+// Public API of @mixtape/artifacts: explicit named re-exports only.
+export {};

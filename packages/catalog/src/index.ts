@@ -1,0 +1,2 @@
+// Public API of @mixtape/catalog: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/embeddings: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/eval: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/llm: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/ranking: explicit named re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @mixtape/service-kit: explicit named re-exports only.
+export {};

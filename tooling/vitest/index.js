@@ -1,0 +1,25 @@
+// Shared vitest config. Plain JS so every package's vitest.config.ts can import it without a build.
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+// Internal packages resolve to their TypeScript source through this export condition,
+// so tests never need a prior build (see docs/adr/0001-source-export-condition.md).
+const conditions = ['@mixtape/source', 'import', 'module', 'node', 'default'];
+
+/** @param {import('vitest/config').UserConfig} [overrides] */
+export function createVitestConfig(overrides = {}) {
+  return mergeConfig(
+    defineConfig({
+      resolve: { conditions },
+      ssr: { resolve: { conditions, externalConditions: ['@mixtape/source'] } },
+      test: {
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        environment: 'node',
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
+        pool: 'forks',
+        reporters: process.env.CI ? ['default'] : ['default'],
+      },
+    }),
+    overrides,
+  );
+}

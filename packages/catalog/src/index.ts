@@ -11,3 +11,21 @@ export {
   InteractionSchema,
 } from './model';
 export type { AudioFeatureName, AudioFeatures, Artist, Album, Track, InteractionType, Interaction, Catalog } from './model';
+
+export { CatalogBuilder, CatalogIntegrityError, FEATURE_COUNT } from './catalog-columns';
+export type { CatalogColumns, CatalogBuilderOptions } from './catalog-columns';
+export { CatalogStore } from './catalog-store';
+export { INTERACTION_TYPE_CODE, InteractionLog, InteractionLogBuilder, UserHistory } from './interactions';
+export type { InteractionColumns, InteractionRow, UserItemMatrix } from './interactions';
+export {
+  parseReleaseDate,
+  formatReleaseDate,
+  toDayNumber,
+  UNKNOWN_DAY,
+  DATE_PRECISION_UNKNOWN,
+  DATE_PRECISION_YEAR,
+  DATE_PRECISION_MONTH,
+  DATE_PRECISION_DAY,
+} from './dates';
+export { ProgressTracker, formatProgress } from './logger';
+export type { Logger, ProgressEvent, ProgressCallback } from './logger';

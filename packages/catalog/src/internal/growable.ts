@@ -1,0 +1,58 @@
+// Append-only typed-array buffers: importers and the generator grow columns without ever
+// holding a JS array of numbers.
+type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
+
+interface TypedArrayConstructor<T extends TypedArray> {
+  new (length: number): T;
+}
+
+export class GrowableArray<T extends TypedArray> {
+  private buffer: T;
+  length = 0;
+
+  constructor(
+    private readonly ctor: TypedArrayConstructor<T>,
+    initialCapacity = 1024,
+  ) {
+    this.buffer = new ctor(Math.max(16, initialCapacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.buffer.length) this.grow(this.length + 1);
+    this.buffer[this.length++] = value;
+  }
+
+  get(index: number): number {
+    return this.buffer[index] as number;
+  }
+
+  set(index: number, value: number): void {
+    this.buffer[index] = value;
+  }
+
+  /** Ensures room for `count` more values. */
+  reserve(count: number): void {
+    if (this.length + count > this.buffer.length) this.grow(this.length + count);
+  }
+
+  private grow(minimum: number): void {
+    let capacity = this.buffer.length * 2;
+    while (capacity < minimum) capacity *= 2;
+    const next = new this.ctor(capacity);
+    next.set(this.buffer.subarray(0, this.length) as never);
+    this.buffer = next;
+  }
+
+  /** A right-sized copy of the contents. */
+  toArray(): T {
+    return this.buffer.slice(0, this.length) as T;
+  }
+}

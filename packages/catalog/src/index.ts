@@ -29,3 +29,17 @@ export {
 } from './dates';
 export { ProgressTracker, formatProgress } from './logger';
 export type { Logger, ProgressEvent, ProgressCallback } from './logger';
+export {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_SCHEMA_VERSION,
+  SnapshotMetadataSchema,
+  SnapshotError,
+  writeSnapshot,
+  readSnapshot,
+  readSnapshotMetadata,
+} from './snapshot';
+export type { Snapshot, SnapshotMetadata, SnapshotExtras, SnapshotIoOptions, WriteSnapshotInput, WriteSnapshotOptions } from './snapshot';
+export { generateSynthetic, SYNTHETIC_DEFAULTS, tasteToExtras, tasteFromExtras } from './synthetic/generate';
+export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste } from './synthetic/generate';
+export { GENRES as SYNTHETIC_GENRES } from './synthetic/taxonomy';
+export type { GenreProfile } from './synthetic/taxonomy';

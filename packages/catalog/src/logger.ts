@@ -27,7 +27,8 @@ export type ProgressCallback = (event: ProgressEvent) => void;
 /** Rate-limits progress callbacks to one per `intervalMs` and computes rate and ETA. */
 export class ProgressTracker {
   private readonly start = Date.now();
-  private lastReport = 0;
+  // the first line comes after one interval, when the rate means something
+  private lastReport = this.start;
 
   constructor(
     private readonly phase: string,

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { INTERACTION_TYPE_CODE } from '../interactions';
+import { writeSnapshot } from '../snapshot';
+import { generateSynthetic, tasteToExtras } from './generate';
+import type { SyntheticOptions } from './generate';
+
+const root = await mkdtemp(join(tmpdir(), 'mixtape-synthetic-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function snapshotHashes(name: string, options: SyntheticOptions): Promise<string[]> {
+  const dataset = generateSynthetic(options);
+  const dir = join(root, name);
+  await writeSnapshot(dir, { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) });
+  return Promise.all(
+    ['metadata.json', 'catalog.bin', 'interactions.bin', 'extras.bin'].map(async (file) =>
+      createHash('sha256').update(await readFile(join(dir, file))).digest('hex'),
+    ),
+  );
+}
+
+describe('generateSynthetic', () => {
+  const small = { tracks: 3_000, users: 300, interactions: 40_000 };
+
+  it('is byte-identical for the same seed and differs for another', async () => {
+    const first = await snapshotHashes('a', { ...small, seed: 11 });
+    const second = await snapshotHashes('b', { ...small, seed: 11 });
+    const other = await snapshotHashes('c', { ...small, seed: 12 });
+    expect(second).toEqual(first);
+    expect(other[2]).not.toEqual(first[2]);
+  });
+
+  const dataset = generateSynthetic({ ...small, seed: 3 });
+  const { store, interactions, taste } = dataset;
+
+  it('produces exactly the requested sizes', () => {
+    expect(store.trackCount).toBe(3_000);
+    expect(store.artistCount).toBe(300);
+    expect(interactions.userCount).toBe(300);
+    expect(interactions.length).toBe(40_000);
+  });
+
+  it('has releases in the 30 days before the reference date and none after it', () => {
+    expect(store.newReleasesSince('2026-10-02').length).toBeGreaterThan(0);
+    expect(store.newReleasesSince('2026-11-02').length).toBe(0);
+    expect(Math.max(...interactions.columns.timestamp)).toBeLessThan(Date.UTC(2026, 10, 3));
+  });
+
+  it('gives audio features that follow genre', () => {
+    const acousticness = store.featureColumn('acousticness');
+    const meanOf = (genre: string): number => {
+      const tracks = store.tracksByGenre(store.genreIndex(genre));
+      let sum = 0;
+      for (const t of tracks) sum += acousticness[t]!;
+      return sum / tracks.length;
+    };
+    expect(meanOf('classical')).toBeGreaterThan(meanOf('metal') + 0.5);
+  });
+
+  it('has power-law popularity: the top 10% of tracks draw far more plays than the bottom half', () => {
+    const plays = new Float64Array(store.trackCount);
+    for (const track of interactions.columns.track) plays[track]!++;
+    const sorted = Float64Array.from(plays).sort().reverse();
+    const top = sorted.subarray(0, 300).reduce((a, b) => a + b, 0);
+    const bottom = sorted.subarray(1_500).reduce((a, b) => a + b, 0);
+    expect(top).toBeGreaterThan(3 * bottom);
+  });
+
+  it('skips off-taste tracks more often than on-taste ones', () => {
+    const genreIndexByName = new Map(taste.genreNames.map((name, index) => [name, index]));
+    const c = interactions.columns;
+    let onTaste = 0, onTasteSkips = 0, offTaste = 0, offTasteSkips = 0;
+    for (let i = 0; i < interactions.length; i++) {
+      if (c.type[i] === INTERACTION_TYPE_CODE.save || c.type[i] === INTERACTION_TYPE_CODE.playlist_add) continue;
+      const genre = store.genreName(store.genresOfTrack(c.track[i]!).genres[0]!);
+      const weight = taste.genreWeights[c.user[i]! * taste.genreNames.length + genreIndexByName.get(genre)!]!;
+      const skipped = c.type[i] === INTERACTION_TYPE_CODE.skip ? 1 : 0;
+      if (weight > 0.3) { onTaste++; onTasteSkips += skipped; } else if (weight < 0.05) { offTaste++; offTasteSkips += skipped; }
+    }
+    expect(offTasteSkips / offTaste).toBeGreaterThan(1.5 * (onTasteSkips / onTaste));
+  });
+
+  it('lets a user history reflect the latent taste', () => {
+    let agree = 0;
+    for (let u = 0; u < 100; u++) {
+      const top = store.genreName(interactions.history(u, store).topGenres(20).indices.find((g) => taste.genreNames.includes(store.genreName(g)))!);
+      const weights = taste.genreWeights.subarray(u * taste.genreNames.length, (u + 1) * taste.genreNames.length);
+      const favorite = taste.genreNames[weights.indexOf(Math.max(...weights))];
+      if (top === favorite) agree++;
+    }
+    expect(agree).toBeGreaterThan(60);
+  });
+
+  it('saves tracks by loved artists and keeps sessions in artist/album runs', () => {
+    const c = interactions.columns;
+    let saves = 0;
+    let lovedSaves = 0;
+    let sameArtistNeighbours = 0;
+    for (let i = 0; i < interactions.length; i++) {
+      const user = c.user[i]!;
+      if (c.type[i] === INTERACTION_TYPE_CODE.save) {
+        saves++;
+        const loved = taste.lovedArtists.subarray(taste.lovedArtistOffsets[user], taste.lovedArtistOffsets[user + 1]);
+        if (loved.includes(store.trackPrimaryArtist[c.track[i]!]!)) lovedSaves++;
+      }
+      if (i > 0 && c.user[i - 1] === user && store.trackPrimaryArtist[c.track[i]!] === store.trackPrimaryArtist[c.track[i - 1]!]) sameArtistNeighbours++;
+    }
+    expect(saves).toBeGreaterThan(0);
+    expect(lovedSaves / saves).toBeGreaterThan(0.5);
+    expect(sameArtistNeighbours / interactions.length).toBeGreaterThan(0.15);
+  });
+});

@@ -1,0 +1,142 @@
+// A small seeded PRNG (sfc32 seeded through splitmix32): same seed, same stream, on every
+// platform. Math.random is never used by the generator.
+
+export class Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spareGaussian: number | undefined;
+
+  constructor(seed: number) {
+    let state = seed >>> 0;
+    const next = (): number => {
+      state = (state + 0x9e3779b9) >>> 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  nextUint32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
+    this.c = (this.c + t) >>> 0;
+    return t;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  range(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(values: readonly T[]): T {
+    return values[this.int(values.length)] as T;
+  }
+
+  gaussian(): number {
+    if (this.spareGaussian !== undefined) {
+      const value = this.spareGaussian;
+      this.spareGaussian = undefined;
+      return value;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const radius = Math.sqrt(-2 * Math.log(u));
+    this.spareGaussian = radius * Math.sin(2 * Math.PI * v);
+    return radius * Math.cos(2 * Math.PI * v);
+  }
+
+  normal(mean: number, std: number): number {
+    return mean + std * this.gaussian();
+  }
+
+  /** Pareto(x_min = 1, alpha): heavy-tailed, for popularity and activity. */
+  pareto(alpha: number): number {
+    return Math.pow(1 - this.next(), -1 / alpha);
+  }
+
+  /** Geometric number of trials >= 1 with the given mean. */
+  geometric(mean: number): number {
+    const p = 1 / Math.max(1, mean);
+    return 1 + Math.floor(Math.log(1 - this.next()) / Math.log(1 - p + 1e-12));
+  }
+
+  /** Beta(a, b) via two gamma draws (Marsaglia–Tsang). */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    return x / (x + this.gamma(b));
+  }
+
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next() || 1e-12, 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = this.gaussian();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.next();
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+}
+
+/** Samples an index in proportion to non-negative weights in O(log n) (cumulative sums). */
+export class WeightedSampler {
+  private readonly cumulative: Float64Array;
+
+  constructor(weights: ArrayLike<number>) {
+    this.cumulative = new Float64Array(weights.length);
+    let total = 0;
+    for (let i = 0; i < weights.length; i++) {
+      total += Math.max(0, weights[i] as number);
+      this.cumulative[i] = total;
+    }
+  }
+
+  get size(): number {
+    return this.cumulative.length;
+  }
+
+  sample(random: Random): number {
+    const n = this.cumulative.length;
+    if (n === 0) return -1;
+    const target = random.next() * (this.cumulative[n - 1] as number);
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.cumulative[mid] as number) > target) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+}

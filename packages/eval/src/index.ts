@@ -1,2 +1,65 @@
 // Public API of @mixtape/eval: explicit named re-exports only.
-export {};
+export {
+  buildCsr,
+  sortAndMergeRows,
+  transposeCsr,
+  rowLength,
+  rowIndices,
+  rowValues,
+  binarize,
+  columnCounts,
+  selectRows,
+  emptyCsr,
+} from './csr';
+export type { CsrMatrix, CooColumns, DuplicatePolicy, BuildCsrOptions } from './csr';
+export { createRng, shuffleInPlace } from './random';
+export type { Rng } from './random';
+export { selectTopK } from './top-k';
+export {
+  hitsAtK,
+  recallAtK,
+  ndcgAtK,
+  reciprocalRankAtK,
+  hitRateAtK,
+  averagePrecisionAtK,
+  intraListDiversityByVectors,
+  intraListDiversityByArtist,
+  noveltyAtK,
+  averagePopularityAtK,
+  catalogCoverageAtK,
+} from './metrics';
+export type { RelevanceSet } from './metrics';
+export { bootstrapMean, pairedBootstrapDifference } from './bootstrap';
+export type { ConfidenceInterval, BootstrapOptions } from './bootstrap';
+export { userHoldoutSplit, temporalLastNSplit, playlistContinuationSplit } from './splits';
+export type {
+  Split,
+  UserHoldoutOptions,
+  TimedInteractions,
+  TemporalSplitOptions,
+  PlaylistContinuationOptions,
+} from './splits';
+export { ScoringRecommender } from './recommender';
+export type {
+  Recommender,
+  FitContext,
+  QueryBatch,
+  RecommendOptions,
+  Recommendations,
+  Logger,
+  Progress,
+} from './recommender';
+export { PopularityRecommender, createPopularityRecommender } from './models/popularity';
+export { RandomRecommender, createRandomRecommender } from './models/random';
+export { ItemKnnRecommender, createItemKnnRecommender } from './models/item-knn';
+export type { ItemKnnOptions } from './models/item-knn';
+export { AlsRecommender, createAlsRecommender } from './models/als';
+export type { AlsOptions } from './models/als';
+export { EaseRecommender, createEaseRecommender } from './models/ease';
+export type { EaseOptions } from './models/ease';
+export { invertSpdInPlace, choleskyInPlace, solveSpd } from './linalg/spd-inverse';
+export type { SpdInverseOptions } from './linalg/spd-inverse';
+export { evaluateModel, runExperiment, assertNoLeakage } from './evaluate';
+export type { EvaluationOptions, ExperimentOptions, ExperimentResult, ModelEvaluation, MetricSummary } from './evaluate';
+export { formatMarkdownReport, renderSvgChart, compareModels, resultToJson } from './report';
+export type { MarkdownReportOptions, SvgChartOptions, ComparisonOptions, Comparison } from './report';

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { buildCsr, rowIndices } from '../csr';
+import { evaluateModel, runExperiment } from '../evaluate';
+import { invertSpdInPlace } from '../linalg/spd-inverse';
+import type { Recommender } from '../recommender';
+import { userHoldoutSplit } from '../splits';
+import { OracleRecommender, plantedClusters } from '../testing/oracle';
+import { createAlsRecommender } from './als';
+import { createEaseRecommender } from './ease';
+import { createItemKnnRecommender } from './item-knn';
+import { createPopularityRecommender } from './popularity';
+import { createRandomRecommender } from './random';
+
+const data = plantedClusters({ users: 240, itemsPerCluster: 40, clusters: 4, perUser: 15, seed: 11 });
+const matrix = buildCsr(data, { rows: data.rows, cols: data.cols });
+const split = userHoldoutSplit(matrix, { seed: 1 });
+const mean = (result: Awaited<ReturnType<typeof evaluateModel>>, name: string): number =>
+  result.metrics.find((m) => m.name === name)!.mean;
+
+describe('harness sanity', () => {
+  it('an oracle scores 1.0 on every accuracy metric', async () => {
+    const result = await evaluateModel(new OracleRecommender(split.test), split, { ks: [3, 10] });
+    for (const name of ['Recall@3', 'NDCG@3', 'HitRate@3', 'MAP@3', 'Recall@10', 'NDCG@10', 'MAP@10', 'MRR@10']) {
+      expect(mean(result, name)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('a random ranking lands near the analytic expectation', async () => {
+    // E[hits@K] = K · |test| / (items − |train|); each user has 3 test and 12 train items.
+    const k = 20;
+    const expectedRecall = (k * 3) / (data.cols - 12) / Math.min(k, 3);
+    const result = await evaluateModel(createRandomRecommender(3), split, { ks: [k] });
+    const observed = mean(result, `Recall@${k}`);
+    const summary = result.metrics.find((m) => m.name === `Recall@${k}`)!;
+    expect(summary.lower).toBeLessThan(expectedRecall);
+    expect(summary.upper).toBeGreaterThan(expectedRecall);
+    expect(Math.abs(observed - expectedRecall)).toBeLessThan(0.05);
+  });
+
+  it('refuses a model that recommends training items', async () => {
+    const leaky: Recommender = {
+      name: 'leaky',
+      fit: async () => {},
+      recommend: (batch, k) => {
+        const items = new Int32Array(batch.rows.length * k).fill(-1);
+        batch.rows.forEach((row, q) => items.set(rowIndices(batch.seeds, row).subarray(0, k), q * k));
+        return { k, items, scores: new Float32Array(items.length) };
+      },
+    };
+    await expect(evaluateModel(leaky, split, { ks: [5] })).rejects.toThrow(/recommended training item/);
+  });
+});
+
+describe('baselines on planted clusters', () => {
+  it('never recommend seen items and beat popularity and random clearly', async () => {
+    const models = [
+      createRandomRecommender(),
+      createPopularityRecommender(),
+      createItemKnnRecommender({ neighbors: 30 }),
+      createAlsRecommender({ factors: 8, iterations: 8, alpha: 5, regularization: 0.1 }),
+      createEaseRecommender({ lambda: 10 }),
+    ];
+    const result = await runExperiment(models, split, { ks: [10], task: 'user-holdout', dataset: 'planted' });
+    const recall = Object.fromEntries(result.models.map((m) => [m.model.split(' ')[0]!, mean(m, 'Recall@10')]));
+    // Each user's 3 test items are among the 28 unseen items of its cluster (out of 148 unseen).
+    expect(recall['random']!).toBeLessThan(0.15);
+    for (const name of ['item-knn', 'ALS', 'EASE']) {
+      expect(recall[name]!).toBeGreaterThan(0.25);
+      expect(recall[name]!).toBeGreaterThan(recall['popularity']! + 0.1);
+    }
+    // Popularity bias: popularity recommends the most popular items.
+    const popularity = result.models.find((m) => m.model === 'popularity')!;
+    expect(mean(popularity, 'Popularity@10')).toBeGreaterThan(result.heldOutPopularity);
+  });
+
+  it('EASE matches the closed form computed naively', async () => {
+    const tiny = buildCsr(
+      { rowIndex: Int32Array.from([0, 0, 0, 1, 1, 2, 2, 2, 3, 3]), colIndex: Int32Array.from([0, 1, 2, 1, 2, 0, 2, 3, 0, 3]) },
+      { rows: 4, cols: 5 },
+    );
+    const lambda = 0.7;
+    const ease = createEaseRecommender({ lambda, minItemUsers: 1 });
+    await ease.fit(tiny);
+    expect(ease.modelledItems).toBe(4); // item 4 has no users
+    const n = 4;
+    const gram = new Float64Array(n * n);
+    for (let u = 0; u < 4; u++) {
+      const items = Array.from(rowIndices(tiny, u));
+      for (const a of items) for (const b of items) gram[a * n + b]! += 1;
+    }
+    for (let i = 0; i < n; i++) gram[i * n + i]! += lambda;
+    const p = invertSpdInPlace(gram, n, { blockSize: 2 });
+    const scores = new Float32Array(5);
+    ease.scoreBatch({ seeds: tiny, rows: Int32Array.from([1]) }, scores);
+    // user 1 has items 1, 2: score_j = Σ_{i∈{1,2}} −P_ij / P_jj (B_jj = 0)
+    for (const j of [0, 3]) expect(scores[j]).toBeCloseTo((-p[1 * n + j]! - p[2 * n + j]!) / p[j * n + j]!, 5);
+    expect(scores[4]!).toBeLessThan(Math.min(scores[0]!, scores[1]!, scores[2]!, scores[3]!));
+  });
+
+  it('item-kNN similarities are plain cosine on binary data', async () => {
+    const tiny = buildCsr(
+      { rowIndex: Int32Array.from([0, 0, 1, 1, 2]), colIndex: Int32Array.from([0, 1, 0, 1, 0]) },
+      { rows: 3, cols: 2 },
+    );
+    const knn = createItemKnnRecommender({ neighbors: 5 });
+    await knn.fit(tiny);
+    // items 0 (3 users) and 1 (2 users) share 2 users: 2 / sqrt(6)
+    expect(knn.similarityGraph.values[0]).toBeCloseTo(2 / Math.sqrt(6), 6);
+  });
+
+  it('ALS is reproducible for a fixed seed', async () => {
+    const a = createAlsRecommender({ factors: 4, iterations: 3, seed: 9 });
+    const b = createAlsRecommender({ factors: 4, iterations: 3, seed: 9 });
+    await a.fit(split.train);
+    await b.fit(split.train);
+    expect(Array.from(a.itemVectors)).toEqual(Array.from(b.itemVectors));
+  });
+});

@@ -1,0 +1,35 @@
+// Uniform random ranking: the floor every model must clear, and a check on the metric code
+// (its expected Recall@K is known analytically).
+import type { CsrMatrix } from '../csr';
+import type { QueryBatch } from '../recommender';
+import { ScoringRecommender, assertFitted } from '../recommender';
+import { createRng } from '../random';
+import type { Rng } from '../random';
+
+export class RandomRecommender extends ScoringRecommender {
+  readonly name = 'random';
+  private items: number | undefined;
+  private rng: Rng;
+
+  constructor(private readonly seed = 7) {
+    super();
+    this.rng = createRng(seed);
+  }
+
+  async fit(train: CsrMatrix): Promise<void> {
+    this.items = train.cols;
+    this.rng = createRng(this.seed);
+  }
+
+  protected get numItems(): number {
+    return assertFitted(this.items, this.name);
+  }
+
+  scoreBatch(_batch: QueryBatch, out: Float32Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.rng.next();
+  }
+}
+
+export function createRandomRecommender(seed = 7): RandomRecommender {
+  return new RandomRecommender(seed);
+}

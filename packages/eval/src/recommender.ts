@@ -1,0 +1,104 @@
+// The one interface every model under evaluation implements. Score-based baselines extend
+// ScoringRecommender (full-catalog scores → top-K); a candidate+ranking stack that never
+// scores the whole catalog implements `recommend` directly and plugs in the same way.
+import type { CsrMatrix } from './csr';
+import { rowIndices } from './csr';
+import { selectTopK } from './top-k';
+
+/** Minimal logger shape (pino-compatible); packages never import a logging library. */
+export interface Logger {
+  info(objOrMessage: object | string, message?: string): void;
+  warn(objOrMessage: object | string, message?: string): void;
+  error(objOrMessage: object | string, message?: string): void;
+  debug(objOrMessage: object | string, message?: string): void;
+}
+
+/** Periodic progress of long work: what is done out of total, rate and ETA. */
+export interface Progress {
+  stage: string;
+  done: number;
+  total: number;
+  ratePerSecond: number;
+  etaSeconds: number;
+}
+
+export interface FitContext {
+  /** Seed for anything random in the model (initialisation, sampling). */
+  seed?: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: (progress: Progress) => void;
+  /** Artist of each item (-1 unknown), for models that use it. */
+  itemArtist?: Int32Array;
+}
+
+/**
+ * A batch of queries: rows `rows` of `seeds`. A query is a user's training row (user-level
+ * holdout) or the seed items of a playlist / session. Values are interaction strengths.
+ */
+export interface QueryBatch {
+  seeds: CsrMatrix;
+  rows: Int32Array;
+}
+
+export interface RecommendOptions {
+  /**
+   * Items that must not be recommended, in the same row space as QueryBatch.seeds (query q
+   * excludes row rows[q] of this matrix). Defaults to the seeds themselves.
+   */
+  exclude?: CsrMatrix;
+}
+
+/** Top-K lists for a batch: query q owns items/scores [q*k, (q+1)*k); missing slots are -1. */
+export interface Recommendations {
+  k: number;
+  items: Int32Array;
+  scores: Float32Array;
+}
+
+export interface Recommender {
+  readonly name: string;
+  /** Learns from the training matrix (users × items); the column count is the full catalog. */
+  fit(train: CsrMatrix, context?: FitContext): Promise<void>;
+  /** Top-K over the full catalog for every query in the batch, excluded items never returned. */
+  recommend(batch: QueryBatch, k: number, options?: RecommendOptions): Recommendations;
+}
+
+/** Base for models that can score every catalog item for a query. */
+export abstract class ScoringRecommender implements Recommender {
+  abstract readonly name: string;
+  /** How many queries to score at once (bounds the batch × catalog score buffer). */
+  protected scoreBatchSize = 128;
+  abstract fit(train: CsrMatrix, context?: FitContext): Promise<void>;
+  /** Fills out[b * numItems + item] with the score of item for query batch.rows[b]. */
+  abstract scoreBatch(batch: QueryBatch, out: Float32Array): void;
+  protected abstract get numItems(): number;
+
+  recommend(batch: QueryBatch, k: number, options: RecommendOptions = {}): Recommendations {
+    const numItems = this.numItems;
+    const total = batch.rows.length;
+    const items = new Int32Array(total * k);
+    const scores = new Float32Array(total * k);
+    const chunk = Math.max(1, this.scoreBatchSize);
+    const buffer = new Float32Array(Math.min(chunk, Math.max(total, 1)) * numItems);
+    const exclude = options.exclude ?? batch.seeds;
+    for (let start = 0; start < total; start += chunk) {
+      const rows = batch.rows.subarray(start, Math.min(total, start + chunk));
+      const view = buffer.subarray(0, rows.length * numItems);
+      view.fill(0);
+      this.scoreBatch({ seeds: batch.seeds, rows }, view);
+      for (let b = 0; b < rows.length; b++) {
+        const base = b * numItems;
+        const excluded = rowIndices(exclude, rows[b]!);
+        for (let t = 0; t < excluded.length; t++) view[base + excluded[t]!] = -Infinity;
+        selectTopK(view, k, items, scores, base, numItems, (start + b) * k);
+      }
+    }
+    return { k, items, scores };
+  }
+}
+
+export function assertFitted<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name}: call fit() before recommend()`);
+  return value;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { buildCsr } from './csr';
+import { runExperiment } from './evaluate';
+import { createItemKnnRecommender } from './models/item-knn';
+import { createPopularityRecommender } from './models/popularity';
+import { formatMarkdownReport, renderSvgChart, resultToJson } from './report';
+import { userHoldoutSplit } from './splits';
+import { plantedClusters } from './testing/oracle';
+
+describe('reports', async () => {
+  const data = plantedClusters({ users: 80, itemsPerCluster: 20, clusters: 4, perUser: 10, seed: 4 });
+  const split = userHoldoutSplit(buildCsr(data, { rows: data.rows, cols: data.cols }), { seed: 2 });
+  const run = () =>
+    runExperiment([createPopularityRecommender(), createItemKnnRecommender()], split, {
+      ks: [5, 10],
+      task: 'user-holdout',
+      dataset: 'planted',
+      itemArtist: Int32Array.from({ length: data.cols }, (_, i) => i % 7),
+    });
+  const result = await run();
+
+  it('prints the protocol, every model, metric ± CI and the command', () => {
+    const markdown = formatMarkdownReport(result, { command: 'mixtape eval --data x', compareAgainst: 'popularity' });
+    expect(markdown).toContain('full-catalog ranking (80 items), the row\'s training items excluded');
+    expect(markdown).toContain('| popularity |');
+    expect(markdown).toContain('| item-knn (cosine) |');
+    expect(markdown).toMatch(/\| Recall@5 \| NDCG@5 \| Recall@10 \| NDCG@10 \| MRR@10 \|/);
+    expect(markdown).toMatch(/\d\.\d{4} ± \d\.\d{4}/);
+    expect(markdown).toContain('ILD-artist@5');
+    expect(markdown).toContain('mixtape eval --data x');
+    expect(markdown).toMatch(/Against \*\*popularity\*\*/);
+  });
+
+  it('is identical run to run apart from timings', async () => {
+    const again = await run();
+    const strip = (r: typeof result) => JSON.stringify(resultToJson(r), (key, value) => (/Seconds$/.test(key) ? 0 : value));
+    expect(strip(again)).toBe(strip(result));
+  });
+
+  it('draws one bar per model and metric', () => {
+    const svg = renderSvgChart(result);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    // 4 metrics × 2 models bars + 2 legend swatches + background
+    expect(svg.match(/<rect /g)?.length).toBe(4 * 2 + 2 + 1);
+    expect(svg).toContain('Recall@10');
+  });
+});

@@ -1,0 +1,243 @@
+// Train/test splits. Every split returns train and test in the same row space (users,
+// playlists) so that a model is fitted on `train` and each evaluated row is queried with its
+// training row; a test item is never in that row's training items (checked by tests).
+import type { CsrMatrix } from './csr';
+import { buildCsr, sortAndMergeRows } from './csr';
+import { createRng, shuffleInPlace } from './random';
+
+export interface Split {
+  train: CsrMatrix;
+  test: CsrMatrix;
+  /** Rows that have at least one test item, ascending: the evaluated users / playlists. */
+  evalRows: Int32Array;
+  /** One line describing the protocol, printed in every report. */
+  protocol: string;
+}
+
+class CooBuilder {
+  rowIndex: Int32Array;
+  colIndex: Int32Array;
+  values: Float32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.rowIndex = new Int32Array(Math.max(capacity, 16));
+    this.colIndex = new Int32Array(Math.max(capacity, 16));
+    this.values = new Float32Array(Math.max(capacity, 16));
+  }
+  push(row: number, col: number, value: number): void {
+    if (this.length === this.rowIndex.length) {
+      const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rowIndex = grow(this.rowIndex, (n) => new Int32Array(n));
+      this.colIndex = grow(this.colIndex, (n) => new Int32Array(n));
+      this.values = grow(this.values, (n) => new Float32Array(n));
+    }
+    this.rowIndex[this.length] = row;
+    this.colIndex[this.length] = col;
+    this.values[this.length] = value;
+    this.length++;
+  }
+  build(rows: number, cols: number): CsrMatrix {
+    return buildCsr(
+      {
+        rowIndex: this.rowIndex.subarray(0, this.length),
+        colIndex: this.colIndex.subarray(0, this.length),
+        values: this.values.subarray(0, this.length),
+      },
+      { rows, cols, duplicates: 'sum' },
+    );
+  }
+}
+
+function evalRowsOf(test: CsrMatrix): Int32Array {
+  let count = 0;
+  for (let r = 0; r < test.rows; r++) if (test.indptr[r + 1]! > test.indptr[r]!) count++;
+  const rows = new Int32Array(count);
+  let w = 0;
+  for (let r = 0; r < test.rows; r++) if (test.indptr[r + 1]! > test.indptr[r]!) rows[w++] = r;
+  return rows;
+}
+
+function checkFraction(name: string, value: number): void {
+  if (!(value > 0 && value < 1)) throw new RangeError(`${name} must be in (0, 1), got ${value}`);
+}
+
+export interface UserHoldoutOptions {
+  /** Share of each user's distinct items held out (default 0.2), rounded, at least 1. */
+  testFraction?: number;
+  /** Users with fewer distinct items stay in training and are not evaluated (default 5). */
+  minItems?: number;
+  seed?: number;
+}
+
+/** User-level random holdout: for each user with ≥ minItems items, a seeded random 20% goes to test. */
+export function userHoldoutSplit(interactions: CsrMatrix, options: UserHoldoutOptions = {}): Split {
+  const testFraction = options.testFraction ?? 0.2;
+  const minItems = options.minItems ?? 5;
+  const seed = options.seed ?? 42;
+  checkFraction('testFraction', testFraction);
+  const matrix = sortAndMergeRows(interactions, 'sum');
+  const rng = createRng(seed);
+  const train = new CooBuilder(matrix.indices.length);
+  const test = new CooBuilder(Math.ceil(matrix.indices.length * testFraction) + matrix.rows);
+  let scratch = new Int32Array(64);
+  let evaluatedUsers = 0;
+  for (let r = 0; r < matrix.rows; r++) {
+    const start = matrix.indptr[r]!;
+    const length = matrix.indptr[r + 1]! - start;
+    if (length < minItems) {
+      for (let e = start; e < start + length; e++) train.push(r, matrix.indices[e]!, matrix.values[e]!);
+      continue;
+    }
+    evaluatedUsers++;
+    if (scratch.length < length) scratch = new Int32Array(length * 2);
+    const order = scratch.subarray(0, length);
+    for (let t = 0; t < length; t++) order[t] = start + t;
+    shuffleInPlace(order, rng);
+    const held = Math.max(1, Math.round(length * testFraction));
+    for (let t = 0; t < length; t++) {
+      const e = order[t]!;
+      (t < held ? test : train).push(r, matrix.indices[e]!, matrix.values[e]!);
+    }
+  }
+  const testMatrix = test.build(matrix.rows, matrix.cols);
+  return {
+    train: train.build(matrix.rows, matrix.cols),
+    test: testMatrix,
+    evalRows: evalRowsOf(testMatrix),
+    protocol:
+      `user-level random holdout: ${Math.round(testFraction * 100)}% of each user's items (seed ${seed}), ` +
+      `${evaluatedUsers} users with ≥ ${minItems} items evaluated`,
+  };
+}
+
+/** Interactions with timestamps, as parallel columns. */
+export interface TimedInteractions {
+  user: Int32Array;
+  item: Int32Array;
+  /** Any monotone time (epoch ms). */
+  time: Float64Array;
+  weight?: Float32Array;
+  numUsers: number;
+  numItems: number;
+}
+
+export interface TemporalSplitOptions {
+  /** How many of each user's most recent interactions become test targets (default 5). */
+  lastN?: number;
+  /** Users with fewer interactions are kept in training only (default lastN + 5). */
+  minInteractions?: number;
+}
+
+/**
+ * Temporal last-N split: each user's last N interactions (by time) are the test; everything
+ * before is training. Test items the user already had earlier are dropped from the test
+ * (seen items are excluded from recommendations, so a re-listen cannot be a hit).
+ */
+export function temporalLastNSplit(data: TimedInteractions, options: TemporalSplitOptions = {}): Split {
+  const lastN = options.lastN ?? 5;
+  const minInteractions = options.minInteractions ?? lastN + 5;
+  const n = data.user.length;
+  if (data.item.length !== n || data.time.length !== n || (data.weight && data.weight.length !== n)) {
+    throw new RangeError('temporalLastNSplit: user, item, time (and weight) columns must have equal lengths');
+  }
+  const entries = buildCsr(
+    { rowIndex: data.user, colIndex: new Int32Array(n).map((_, e) => e) },
+    { rows: data.numUsers, cols: Math.max(n, 1), duplicates: 'keep' },
+  );
+  const train = new CooBuilder(n);
+  const test = new CooBuilder(data.numUsers * lastN);
+  const seenInTrain = new Uint8Array(data.numItems);
+  let droppedRepeats = 0;
+  let evaluatedUsers = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    const start = entries.indptr[u]!;
+    const length = entries.indptr[u + 1]! - start;
+    const order = entries.indices.slice(start, start + length);
+    // Stable by time, ties by input order.
+    order.sort((a, b) => data.time[a]! - data.time[b]! || a - b);
+    const cut = length >= minInteractions ? length - lastN : length;
+    if (cut < length) evaluatedUsers++;
+    for (let t = 0; t < cut; t++) {
+      const e = order[t]!;
+      const item = data.item[e]!;
+      if (item < 0 || item >= data.numItems) throw new RangeError(`temporalLastNSplit: entry ${e} has item ${item}, expected 0..${data.numItems - 1}`);
+      seenInTrain[item] = 1;
+      train.push(u, item, data.weight ? data.weight[e]! : 1);
+    }
+    for (let t = cut; t < length; t++) {
+      const e = order[t]!;
+      const item = data.item[e]!;
+      if (item < 0 || item >= data.numItems) throw new RangeError(`temporalLastNSplit: entry ${e} has item ${item}, expected 0..${data.numItems - 1}`);
+      if (seenInTrain[item] === 1) droppedRepeats++;
+      else test.push(u, item, 1);
+    }
+    for (let t = 0; t < cut; t++) seenInTrain[data.item[order[t]!]!] = 0;
+  }
+  const testMatrix = sortAndMergeRows(test.build(data.numUsers, data.numItems), 'max');
+  return {
+    train: train.build(data.numUsers, data.numItems),
+    test: testMatrix,
+    evalRows: evalRowsOf(testMatrix),
+    protocol:
+      `temporal last-${lastN}: each user's last ${lastN} interactions by time are the test, earlier ones train; ` +
+      `${evaluatedUsers} users with ≥ ${minInteractions} interactions; ${droppedRepeats} test repeats of already-seen items dropped`,
+  };
+}
+
+export interface PlaylistContinuationOptions {
+  /** Share of eligible playlists used as test playlists (default 0.1). */
+  testFraction?: number;
+  /** Share of each test playlist hidden from its end (default 0.2), rounded, at least 1. */
+  hideFraction?: number;
+  /** Playlists with fewer tracks are never test playlists (default 5). */
+  minTracks?: number;
+  seed?: number;
+}
+
+/**
+ * Playlist continuation: a seeded random share of playlists are test playlists; the last 20%
+ * of each (by position) is hidden, the rest are its seeds. Training = all other playlists in
+ * full + the seeds of test playlists. `playlists` must keep tracks in playlist order
+ * (build it with duplicates: 'keep').
+ */
+export function playlistContinuationSplit(playlists: CsrMatrix, options: PlaylistContinuationOptions = {}): Split {
+  const testFraction = options.testFraction ?? 0.1;
+  const hideFraction = options.hideFraction ?? 0.2;
+  const minTracks = options.minTracks ?? 5;
+  const seed = options.seed ?? 42;
+  checkFraction('testFraction', testFraction);
+  checkFraction('hideFraction', hideFraction);
+  const eligible: number[] = [];
+  for (let p = 0; p < playlists.rows; p++) if (playlists.indptr[p + 1]! - playlists.indptr[p]! >= minTracks) eligible.push(p);
+  const order = shuffleInPlace(Int32Array.from(eligible), createRng(seed));
+  const isTest = new Uint8Array(playlists.rows);
+  const testCount = Math.round(order.length * testFraction);
+  for (let t = 0; t < testCount; t++) isTest[order[t]!] = 1;
+  const train = new CooBuilder(playlists.indices.length);
+  const test = new CooBuilder(playlists.indices.length * hideFraction + playlists.rows);
+  const inSeeds = new Uint8Array(playlists.cols);
+  for (let p = 0; p < playlists.rows; p++) {
+    const start = playlists.indptr[p]!;
+    const end = playlists.indptr[p + 1]!;
+    const cut = isTest[p] === 1 ? end - Math.max(1, Math.round((end - start) * hideFraction)) : end;
+    for (let e = start; e < cut; e++) {
+      inSeeds[playlists.indices[e]!] = 1;
+      train.push(p, playlists.indices[e]!, playlists.values[e]!);
+    }
+    for (let e = cut; e < end; e++) if (inSeeds[playlists.indices[e]!] === 0) test.push(p, playlists.indices[e]!, 1);
+    for (let e = start; e < cut; e++) inSeeds[playlists.indices[e]!] = 0;
+  }
+  const testMatrix = sortAndMergeRows(test.build(playlists.rows, playlists.cols), 'max');
+  return {
+    train: train.build(playlists.rows, playlists.cols),
+    test: testMatrix,
+    evalRows: evalRowsOf(testMatrix),
+    protocol:
+      `playlist continuation: ${testCount} test playlists (${Math.round(testFraction * 100)}% of those with ≥ ${minTracks} tracks, seed ${seed}); ` +
+      `last ${Math.round(hideFraction * 100)}% of each hidden, the rest are seeds; other playlists train in full`,
+  };
+}

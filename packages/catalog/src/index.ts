@@ -43,3 +43,5 @@ export { generateSynthetic, SYNTHETIC_DEFAULTS, tasteToExtras, tasteFromExtras }
 export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste } from './synthetic/generate';
 export { GENRES as SYNTHETIC_GENRES } from './synthetic/taxonomy';
 export type { GenreProfile } from './synthetic/taxonomy';
+export { splitLeaveLastN, splitRandomHoldout, splitByTime } from './splits';
+export type { Split, LeaveLastNOptions, RandomHoldoutOptions, TimeCutoffOptions } from './splits';

@@ -1,0 +1,352 @@
+// Content vectors: a deterministic map from a track's metadata (audio features, genres,
+// subgenres, release year) to a fixed-dimension, L2-normalized Float32Array. They give items
+// without plays (cold start) a place in vector space, and `encodeContentQuery` maps prompt
+// constraints ({genres, energy range, year range}) into the same space for attribute retrieval.
+import type { AudioFeatureName, AudioFeatures, Track } from '@mixtape/catalog';
+
+/** The parts of a track the content encoder reads. */
+export type ContentSource = Pick<Track, 'genres' | 'subgenres' | 'releaseDate' | 'features'>;
+
+/** Audio features that enter the vector as standardized numbers (key is encoded on the circle of fifths). */
+export const CONTENT_AUDIO_FEATURES = [
+  'danceability',
+  'energy',
+  'valence',
+  'tempo',
+  'acousticness',
+  'instrumentalness',
+  'speechiness',
+  'liveness',
+  'loudness',
+  'mode',
+] as const satisfies readonly AudioFeatureName[];
+export type ContentAudioFeature = (typeof CONTENT_AUDIO_FEATURES)[number];
+
+/** Mean and standard deviation of each standardized feature. */
+export type ContentFeatureStats = Record<ContentAudioFeature, { mean: number; std: number }>;
+
+/** Typical values of Spotify-style features; `fitContentFeatureStats` replaces them with a catalog's own. */
+export const DEFAULT_CONTENT_FEATURE_STATS: ContentFeatureStats = {
+  danceability: { mean: 0.6, std: 0.16 },
+  energy: { mean: 0.65, std: 0.2 },
+  valence: { mean: 0.5, std: 0.24 },
+  tempo: { mean: 120, std: 28 },
+  acousticness: { mean: 0.25, std: 0.28 },
+  instrumentalness: { mean: 0.1, std: 0.25 },
+  speechiness: { mean: 0.1, std: 0.1 },
+  liveness: { mean: 0.19, std: 0.15 },
+  loudness: { mean: -7, std: 3.5 },
+  mode: { mean: 0.6, std: 0.49 },
+};
+
+/** Range of each feature used to complete open query ranges ({ min: 0.7 } means [0.7, upper]). */
+const FEATURE_BOUNDS: Record<ContentAudioFeature, [number, number]> = {
+  danceability: [0, 1],
+  energy: [0, 1],
+  valence: [0, 1],
+  tempo: [50, 200],
+  acousticness: [0, 1],
+  instrumentalness: [0, 1],
+  speechiness: [0, 1],
+  liveness: [0, 1],
+  loudness: [-30, 0],
+  mode: [0, 1],
+};
+
+export interface ContentBlockWeights {
+  audio: number;
+  genre: number;
+  subgenre: number;
+  decade: number;
+}
+
+export interface ContentEncoderOptions {
+  /** feature standardization (default DEFAULT_CONTENT_FEATURE_STATS) */
+  stats?: ContentFeatureStats;
+  /** hashed genre dimensions (default 24) */
+  genreBuckets?: number;
+  /** hashed subgenre dimensions (default 20) */
+  subgenreBuckets?: number;
+  /** first decade of the decade block (default 1950); earlier years count as this decade */
+  firstDecade?: number;
+  /** decade centers in the block (default 8: 1950s … 2020s) */
+  decades?: number;
+  /** relative weight of each block before the final normalization (default audio 1, genre 1, subgenre 0.6, decade 0.5) */
+  weights?: Partial<ContentBlockWeights>;
+}
+
+export interface ContentBlock {
+  offset: number;
+  length: number;
+}
+
+/** A plain, JSON-serializable description of the encoding; store it beside the vectors. */
+export interface ContentEncoder {
+  dim: number;
+  stats: ContentFeatureStats;
+  weights: ContentBlockWeights;
+  firstDecade: number;
+  layout: { audio: ContentBlock; key: ContentBlock; genre: ContentBlock; subgenre: ContentBlock; decade: ContentBlock };
+}
+
+export function createContentEncoder(options: ContentEncoderOptions = {}): ContentEncoder {
+  const genreBuckets = options.genreBuckets ?? 24;
+  const subgenreBuckets = options.subgenreBuckets ?? 20;
+  const decades = options.decades ?? 8;
+  for (const [name, value] of [
+    ['genreBuckets', genreBuckets],
+    ['subgenreBuckets', subgenreBuckets],
+    ['decades', decades],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`content encoder option ${name}: expected a positive integer, got ${value}`);
+  }
+  const stats = options.stats ?? DEFAULT_CONTENT_FEATURE_STATS;
+  for (const feature of CONTENT_AUDIO_FEATURES) {
+    const entry = stats[feature] as { mean: number; std: number } | undefined;
+    if (!entry || !Number.isFinite(entry.mean) || !(entry.std > 0)) {
+      throw new RangeError(`content encoder stats.${feature}: expected { mean: finite, std: > 0 }, got ${JSON.stringify(entry)}`);
+    }
+  }
+  const weights: ContentBlockWeights = { audio: 1, genre: 1, subgenre: 0.6, decade: 0.5, ...options.weights };
+  for (const [name, value] of Object.entries(weights)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`content encoder weights.${name}: expected a number >= 0, got ${value}`);
+  }
+  const audio = { offset: 0, length: CONTENT_AUDIO_FEATURES.length };
+  const key = { offset: audio.offset + audio.length, length: 2 };
+  const genre = { offset: key.offset + key.length, length: genreBuckets };
+  const subgenre = { offset: genre.offset + genre.length, length: subgenreBuckets };
+  const decade = { offset: subgenre.offset + subgenre.length, length: decades };
+  return {
+    dim: decade.offset + decade.length,
+    stats,
+    weights,
+    firstDecade: options.firstDecade ?? 1950,
+    layout: { audio, key, genre, subgenre, decade },
+  };
+}
+
+/** Mean and standard deviation of each feature over the tracks that have features (defaults where none do). */
+export function fitContentFeatureStats(tracks: readonly Pick<Track, 'features'>[]): ContentFeatureStats {
+  const count = CONTENT_AUDIO_FEATURES.length;
+  const sum = new Float64Array(count);
+  const sumSquares = new Float64Array(count);
+  let n = 0;
+  for (const track of tracks) {
+    const features = track.features;
+    if (!features) continue;
+    n++;
+    for (let f = 0; f < count; f++) {
+      const value = features[CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature];
+      sum[f] = (sum[f] as number) + value;
+      sumSquares[f] = (sumSquares[f] as number) + value * value;
+    }
+  }
+  const stats = { ...DEFAULT_CONTENT_FEATURE_STATS };
+  if (n < 2) return stats;
+  for (let f = 0; f < count; f++) {
+    const feature = CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature;
+    const mean = (sum[f] as number) / n;
+    const variance = Math.max(0, (sumSquares[f] as number) / n - mean * mean);
+    const std = Math.sqrt(variance);
+    // a constant feature keeps the default spread rather than dividing by zero
+    stats[feature] = { mean, std: std > 1e-9 ? std : DEFAULT_CONTENT_FEATURE_STATS[feature].std };
+  }
+  return stats;
+}
+
+/** Canonical genre token: lowercase, accents stripped, "&" → "and", punctuation and dashes → single spaces. */
+export function normalizeGenreName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** FNV-1a over UTF-16 code units, with a per-use salt. */
+function hashToken(token: string, salt: number): number {
+  let hash = (0x811c9dc5 ^ salt) >>> 0;
+  for (let i = 0; i < token.length; i++) {
+    hash ^= token.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  hash ^= hash >>> 12;
+  return hash >>> 0;
+}
+
+/**
+ * Adds a hashed token to a block: two signed buckets of weight 1/√2 each, so a collision on one
+ * bucket rarely makes two different genres look alike.
+ */
+function addHashedToken(out: Float32Array, block: ContentBlock, token: string, salt: number): void {
+  for (let probe = 0; probe < 2; probe++) {
+    const hash = hashToken(token, salt + probe * 0x9e3779b9);
+    const bucket = hash % block.length;
+    const sign = hash & 0x80000000 ? -1 : 1;
+    out[block.offset + bucket] = (out[block.offset + bucket] as number) + sign * Math.SQRT1_2;
+  }
+}
+
+function addTokens(out: Float32Array, block: ContentBlock, names: readonly string[] | undefined, salt: number): void {
+  if (!names) return;
+  const seen = new Set<string>();
+  for (const name of names) {
+    const token = normalizeGenreName(name);
+    if (token === '' || seen.has(token)) continue;
+    seen.add(token);
+    addHashedToken(out, block, token, salt);
+  }
+}
+
+/** Gaussian bumps over decade centers (σ = 7 years): 1999 sits between the 1990s and the 2000s. */
+function addYear(out: Float32Array, block: ContentBlock, firstDecade: number, year: number, weight: number): void {
+  const lastCenter = firstDecade + (block.length - 1) * 10 + 5;
+  const clamped = Math.min(Math.max(year, firstDecade), lastCenter + 5);
+  for (let d = 0; d < block.length; d++) {
+    const center = firstDecade + d * 10 + 5;
+    const distance = (clamped - center) / 7;
+    out[block.offset + d] = (out[block.offset + d] as number) + weight * Math.exp(-0.5 * distance * distance);
+  }
+}
+
+function scaleBlock(out: Float32Array, block: ContentBlock, weight: number): void {
+  let sum = 0;
+  for (let k = block.offset; k < block.offset + block.length; k++) sum += (out[k] as number) ** 2;
+  if (sum === 0) return;
+  const scale = weight / Math.sqrt(sum);
+  for (let k = block.offset; k < block.offset + block.length; k++) out[k] = (out[k] as number) * scale;
+}
+
+function finish(encoder: ContentEncoder, out: Float32Array): void {
+  const { layout, weights } = encoder;
+  // key shares the audio block's weight: it is part of the sound, not a separate facet
+  scaleBlock(out, layout.audio, weights.audio * 0.9);
+  scaleBlock(out, layout.key, weights.audio * 0.3);
+  scaleBlock(out, layout.genre, weights.genre);
+  scaleBlock(out, layout.subgenre, weights.subgenre);
+  scaleBlock(out, layout.decade, weights.decade);
+  let sum = 0;
+  for (let k = 0; k < out.length; k++) sum += (out[k] as number) ** 2;
+  if (sum === 0) return;
+  const scale = 1 / Math.sqrt(sum);
+  for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) * scale;
+}
+
+function standardize(encoder: ContentEncoder, feature: ContentAudioFeature, value: number): number {
+  const { mean, std } = encoder.stats[feature];
+  const z = (value - mean) / std;
+  return z > 3 ? 3 : z < -3 ? -3 : z;
+}
+
+function yearOf(releaseDate: string | undefined): number | undefined {
+  if (!releaseDate) return undefined;
+  const year = Number.parseInt(releaseDate.slice(0, 4), 10);
+  return Number.isFinite(year) ? year : undefined;
+}
+
+function writeAudio(encoder: ContentEncoder, features: AudioFeatures, out: Float32Array): void {
+  const { audio, key } = encoder.layout;
+  for (let f = 0; f < CONTENT_AUDIO_FEATURES.length; f++) {
+    const feature = CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature;
+    out[audio.offset + f] = standardize(encoder, feature, features[feature]);
+  }
+  if (features.key >= 0) {
+    // circle of fifths: C and G are neighbours, C and F# are opposite
+    const angle = (((features.key * 7) % 12) / 12) * 2 * Math.PI;
+    out[key.offset] = Math.cos(angle);
+    out[key.offset + 1] = Math.sin(angle);
+  }
+}
+
+/**
+ * Encodes one track into `out` (length ≥ offset + encoder.dim), L2-normalized. A track with no
+ * features, genres or date encodes as all zeros.
+ */
+export function encodeTrackContent(encoder: ContentEncoder, track: ContentSource, out?: Float32Array, offset = 0): Float32Array {
+  const row = new Float32Array(encoder.dim);
+  if (track.features) writeAudio(encoder, track.features, row);
+  addTokens(row, encoder.layout.genre, track.genres, 0x67656e72);
+  addTokens(row, encoder.layout.subgenre, track.subgenres, 0x73756267);
+  const year = yearOf(track.releaseDate);
+  if (year !== undefined) addYear(row, encoder.layout.decade, encoder.firstDecade, year, 1);
+  finish(encoder, row);
+  if (!out) return row;
+  if (out.length < offset + encoder.dim) {
+    throw new RangeError(`encodeTrackContent: output has length ${out.length}, needs at least ${offset + encoder.dim}`);
+  }
+  out.set(row, offset);
+  return out;
+}
+
+/** Encodes many tracks into one row-major Float32Array (tracks.length × encoder.dim). */
+export function encodeContentVectors(encoder: ContentEncoder, tracks: readonly ContentSource[]): Float32Array {
+  const out = new Float32Array(tracks.length * encoder.dim);
+  for (let t = 0; t < tracks.length; t++) encodeTrackContent(encoder, tracks[t] as ContentSource, out, t * encoder.dim);
+  return out;
+}
+
+/** A feature constraint: an exact target or a range (open ends are completed with the feature's natural bounds). */
+export type FeatureConstraint = number | { min?: number; max?: number };
+
+/** Attribute constraints from a prompt or a plan. */
+export interface ContentQuery {
+  genres?: readonly string[];
+  subgenres?: readonly string[];
+  features?: Partial<Record<ContentAudioFeature, FeatureConstraint>>;
+  /** release years, inclusive; either end may be open */
+  years?: { from?: number; to?: number };
+}
+
+function constraintTarget(feature: ContentAudioFeature, constraint: FeatureConstraint): number {
+  if (typeof constraint === 'number') {
+    if (!Number.isFinite(constraint)) throw new RangeError(`content query features.${feature}: expected a finite number, got ${constraint}`);
+    return constraint;
+  }
+  const [lower, upper] = FEATURE_BOUNDS[feature];
+  const min = constraint.min ?? Math.min(lower, constraint.max ?? lower);
+  const max = constraint.max ?? Math.max(upper, constraint.min ?? upper);
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw new RangeError(`content query features.${feature}: expected min <= max, got ${JSON.stringify(constraint)}`);
+  }
+  return (min + max) / 2;
+}
+
+/**
+ * Builds a query vector in the content space: constrained features point at the middle of their
+ * range, unconstrained ones stay at the catalog mean (0), so cosine similarity ranks tracks by how
+ * well they match what was asked. Returns all zeros when the query constrains nothing.
+ */
+export function encodeContentQuery(encoder: ContentEncoder, query: ContentQuery): Float32Array {
+  const out = new Float32Array(encoder.dim);
+  const { audio, genre, subgenre, decade } = encoder.layout;
+  for (const [name, constraint] of Object.entries(query.features ?? {})) {
+    const index = (CONTENT_AUDIO_FEATURES as readonly string[]).indexOf(name);
+    if (index < 0) {
+      throw new RangeError(`content query features.${name}: unknown feature; expected one of ${CONTENT_AUDIO_FEATURES.join(', ')}`);
+    }
+    if (constraint === undefined) continue;
+    const feature = name as ContentAudioFeature;
+    out[audio.offset + index] = standardize(encoder, feature, constraintTarget(feature, constraint));
+  }
+  addTokens(out, genre, query.genres, 0x67656e72);
+  addTokens(out, subgenre, query.subgenres, 0x73756267);
+  if (query.years && (query.years.from !== undefined || query.years.to !== undefined)) {
+    const lastYear = encoder.firstDecade + decade.length * 10 - 1;
+    const requestedFrom = query.years.from ?? -Infinity;
+    const requestedTo = query.years.to ?? Infinity;
+    if (Number.isNaN(requestedFrom) || Number.isNaN(requestedTo) || requestedFrom > requestedTo) {
+      throw new RangeError(`content query years: expected from <= to, got ${JSON.stringify(query.years)}`);
+    }
+    // years outside the block's decades count as its first or last decade, as in encodeTrackContent
+    const clampYear = (year: number): number => Math.min(lastYear, Math.max(encoder.firstDecade, Math.floor(year)));
+    const from = clampYear(requestedFrom);
+    const to = clampYear(requestedTo);
+    for (let year = from; year <= to; year++) addYear(out, decade, encoder.firstDecade, year, 1);
+  }
+  finish(encoder, out);
+  return out;
+}

@@ -1,2 +1,34 @@
 // Public API of @mixtape/llm: explicit named re-exports only.
-export {};
+export {
+  PLAN_SCHEMA_VERSION,
+  PLAN_FEATURES,
+  SEQUENCING_ARCS,
+  MAX_TEMPO_BPM,
+  MIN_RELEASE_YEAR,
+  MAX_RELEASE_YEAR,
+  MAX_TRACK_COUNT,
+  MAX_TARGET_MINUTES,
+  DEFAULT_TRACK_COUNT,
+  PlanSchema,
+  PlanFeaturesSchema,
+  FeatureRangeSchema,
+  SeedTrackSchema,
+  PLAN_JSON_SCHEMA,
+  createPlanJsonSchema,
+  createEmptyPlan,
+  validatePlan,
+  parsePlanOutput,
+} from './plan';
+export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation } from './plan';
+export { foldText, tokenize, spacedKey, compactKey } from './text';
+export type { Token } from './text';
+export { buildLexicon, matchTerms } from './lexicon';
+export type { Lexicon, LexiconInput, LexiconArtist, ArtistRef, MatchedTerm, Modifier, TermKind, TermEffect, TermMatch } from './lexicon';
+export { interpretQuery, createEmptyConstraints } from './interpret';
+export type { QueryConstraints, QueryInterpretation, MatchedTermSummary } from './interpret';
+export { planFromPrompt, planFromConstraints, titleForPlan, AVERAGE_TRACK_MINUTES } from './offline-planner';
+export type { OfflinePlanOptions, OfflinePlanResult } from './offline-planner';
+export { refinePlan } from './refine';
+export type { RefinementResult } from './refine';
+export { MOODS, ACTIVITIES, FEELS, STYLES, ERAS, CURATED_GENRES } from './vocabulary';
+export type { VocabularyEntry, VocabularyKind, FeatureBounds } from './vocabulary';

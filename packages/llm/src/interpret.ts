@@ -1,0 +1,236 @@
+// Free text → constraints, independent of any planner: the offline planner builds plans from
+// this, and Search maps descriptive queries ("sad songs 2000s") into the same constraints.
+import type { Lexicon, MatchedTerm, ArtistRef } from './lexicon';
+import { featureScale, matchTerms, rangeSide } from './lexicon';
+import type { FeatureRange, PlanFeature, SequencingArc } from './plan';
+import { PLAN_FEATURES } from './plan';
+
+export interface QueryConstraints {
+  genres: { include: string[]; exclude: string[] };
+  subgenres: { include: string[]; exclude: string[] };
+  artists: {
+    /** "like X", or a bare artist name: seeds for similarity */
+    seed: ArtistRef[];
+    /** "by X", "only X": restrict to these artists */
+    include: ArtistRef[];
+    /** "no X", "without X" */
+    exclude: ArtistRef[];
+  };
+  features: Partial<Record<PlanFeature, FeatureRange>>;
+  releaseYear: { min: number; max: number } | null;
+  moods: string[];
+  activities: string[];
+  trackCount: number | null;
+  targetMinutes: number | null;
+  arc: SequencingArc | null;
+  explicitAllowed: boolean | null;
+  discovery: number | null;
+  similarToUser: number | null;
+}
+
+/** A matched term as reported to callers: what matched, how it was read, and under which cue. */
+export interface MatchedTermSummary {
+  text: string;
+  kind: MatchedTerm['kind'];
+  canonical: string;
+  modifier: MatchedTerm['modifier'];
+}
+
+export interface QueryInterpretation {
+  matchedTerms: MatchedTermSummary[];
+  constraints: QueryConstraints;
+  /** words no term explained, for lexical search */
+  remainder: string;
+}
+
+export function createEmptyConstraints(): QueryConstraints {
+  return {
+    genres: { include: [], exclude: [] },
+    subgenres: { include: [], exclude: [] },
+    artists: { seed: [], include: [], exclude: [] },
+    features: {},
+    releaseYear: null,
+    moods: [],
+    activities: [],
+    trackCount: null,
+    targetMinutes: null,
+    arc: null,
+    explicitAllowed: null,
+    discovery: null,
+    similarToUser: null,
+  };
+}
+
+/** Maps free text to constraints using the lexicon. Pure and fast: safe to call per request. */
+export function interpretQuery(lexicon: Lexicon, text: string): QueryInterpretation {
+  const { terms, remainder } = matchTerms(lexicon, text);
+  return {
+    matchedTerms: terms.map(summarizeTerm),
+    constraints: constraintsFromTerms(terms),
+    remainder: remainder.join(' '),
+  };
+}
+
+export function summarizeTerm(term: MatchedTerm): MatchedTermSummary {
+  return { text: term.text, kind: term.kind, canonical: term.canonical, modifier: term.modifier };
+}
+
+interface WeightedRange {
+  range: FeatureRange;
+  priority: number;
+}
+
+const TERM_PRIORITY: Partial<Record<MatchedTerm['kind'], number>> = {
+  genre: 1,
+  subgenre: 1,
+  activity: 2,
+  mood: 3,
+  style: 3,
+  feel: 4,
+  tempo: 5,
+};
+
+/** Prompt semantics: "no X" excludes, "not too X" softens, "like X" seeds, bare terms include. */
+export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstraints {
+  const constraints = createEmptyConstraints();
+  const ranges = new Map<PlanFeature, WeightedRange[]>();
+  const spans: { min: number; max: number }[] = [];
+  let lowerBound: number | undefined;
+  let upperBound: number | undefined;
+
+  for (const term of terms) {
+    const { effect, modifier } = term;
+    const negated = modifier === 'negated';
+    const softened = modifier === 'softened';
+
+    if (effect.features) {
+      for (const feature of PLAN_FEATURES) {
+        const bounds = effect.features[feature];
+        if (!bounds) continue;
+        let range: FeatureRange | undefined = { min: bounds[0], max: bounds[1] };
+        if (negated) range = invertRange(feature, range);
+        else if (softened) range = softenRange(feature, range);
+        if (!range) continue;
+        // A genre the catalog lacks only hints; a negated hint-only genre says nothing about features.
+        if (effect.hintOnly && negated) continue;
+        const list = ranges.get(feature) ?? [];
+        list.push({ range, priority: TERM_PRIORITY[term.kind] ?? 3 });
+        ranges.set(feature, list);
+      }
+    }
+
+    if (effect.genres || effect.subgenres) {
+      const target = negated || softened ? 'exclude' : 'include';
+      for (const genre of effect.genres ?? []) addUnique(constraints.genres[target], genre);
+      for (const subgenre of effect.subgenres ?? []) addUnique(constraints.subgenres[target], subgenre);
+    }
+
+    if (effect.label && !negated && !softened) {
+      addUnique(effect.label.kind === 'mood' ? constraints.moods : constraints.activities, effect.label.value);
+    }
+
+    if (effect.artist) {
+      const list =
+        negated || softened
+          ? constraints.artists.exclude
+          : modifier === 'by' || modifier === 'only'
+            ? constraints.artists.include
+            : constraints.artists.seed;
+      if (!list.some((artist) => artist.name === effect.artist?.name)) list.push(effect.artist);
+    }
+
+    if (effect.years) {
+      if (!negated && !softened) spans.push(effect.years);
+    }
+    if (effect.yearBound) {
+      if (effect.yearBound.min !== undefined) lowerBound = Math.max(lowerBound ?? -Infinity, effect.yearBound.min);
+      if (effect.yearBound.max !== undefined) upperBound = Math.min(upperBound ?? Infinity, effect.yearBound.max);
+    }
+
+    if (effect.arc && !negated) constraints.arc = effect.arc;
+    if (effect.discovery !== undefined) constraints.discovery = negated ? 1 - effect.discovery : effect.discovery;
+    if (effect.similarToUser !== undefined) constraints.similarToUser = negated ? 1 - effect.similarToUser : effect.similarToUser;
+    if (effect.explicitAllowed !== undefined) constraints.explicitAllowed = negated ? !effect.explicitAllowed : effect.explicitAllowed;
+    if (effect.trackCount !== undefined && !negated) constraints.trackCount = effect.trackCount;
+    if (effect.targetMinutes !== undefined && !negated) constraints.targetMinutes = effect.targetMinutes;
+  }
+
+  for (const [feature, list] of ranges) {
+    const merged = mergeRanges(list);
+    if (merged) constraints.features[feature] = merged;
+  }
+
+  // Several eras widen ("90s and 2000s"); open bounds narrow ("90s, nothing before 1995").
+  let releaseYear: { min: number; max: number } | null = null;
+  for (const span of spans) {
+    releaseYear = releaseYear ? { min: Math.min(releaseYear.min, span.min), max: Math.max(releaseYear.max, span.max) } : { ...span };
+  }
+  if (lowerBound !== undefined || upperBound !== undefined) {
+    const base = releaseYear ?? { min: 1900, max: 2100 };
+    const min = Math.max(base.min, lowerBound ?? base.min);
+    const max = Math.min(base.max, upperBound ?? base.max);
+    releaseYear = min <= max ? { min, max } : releaseYear;
+  }
+  constraints.releaseYear = releaseYear;
+
+  // An artist both seeded and excluded ("like Drake, no Drake") stays excluded.
+  const excluded = new Set(constraints.artists.exclude.map((artist) => artist.name));
+  constraints.artists.seed = constraints.artists.seed.filter((artist) => !excluded.has(artist.name));
+  constraints.artists.include = constraints.artists.include.filter((artist) => !excluded.has(artist.name));
+  const excludedGenres = new Set(constraints.genres.exclude);
+  constraints.genres.include = constraints.genres.include.filter((genre) => !excludedGenres.has(genre));
+  const excludedSubgenres = new Set(constraints.subgenres.exclude);
+  constraints.subgenres.include = constraints.subgenres.include.filter((subgenre) => !excludedSubgenres.has(subgenre));
+  return constraints;
+}
+
+function addUnique(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Intersects ranges from low to high priority; a higher-priority range that disagrees wins. */
+function mergeRanges(list: readonly WeightedRange[]): FeatureRange | undefined {
+  const sorted = [...list].sort((a, b) => a.priority - b.priority);
+  let current: WeightedRange | undefined;
+  for (const next of sorted) {
+    if (!current) {
+      current = { ...next, range: { ...next.range } };
+      continue;
+    }
+    const min = Math.max(current.range.min, next.range.min);
+    const max = Math.min(current.range.max, next.range.max);
+    if (min <= max) {
+      current = { range: { min, max }, priority: next.priority };
+    } else if (next.priority > current.priority) {
+      current = { ...next, range: { ...next.range } };
+    } else {
+      // Equal priority and disjoint ("happy sad songs"): keep both by spanning them.
+      current = { range: { min: Math.min(current.range.min, next.range.min), max: Math.max(current.range.max, next.range.max) }, priority: next.priority };
+    }
+  }
+  return current ? roundRange(current.range) : undefined;
+}
+
+/** "no sad songs": the complement of a one-sided range; a middle range has no clean complement. */
+export function invertRange(feature: PlanFeature, range: FeatureRange): FeatureRange | undefined {
+  const scale = featureScale(feature);
+  const side = rangeSide(feature, range);
+  if (side === 'low') return roundRange({ min: range.max, max: scale.max });
+  if (side === 'high') return roundRange({ min: scale.min, max: range.min });
+  return undefined;
+}
+
+/** "not too upbeat": allow the moderate part of the scale just short of the term's range. */
+export function softenRange(feature: PlanFeature, range: FeatureRange): FeatureRange | undefined {
+  const scale = featureScale(feature);
+  const margin = (feature === 'tempo' ? 180 : 1) * 0.12;
+  const side = rangeSide(feature, range);
+  if (side === 'high') return roundRange({ min: scale.min, max: Math.min(scale.max, range.min + margin) });
+  if (side === 'low') return roundRange({ min: Math.max(scale.min, range.max - margin), max: scale.max });
+  return undefined;
+}
+
+export function roundRange(range: FeatureRange): FeatureRange {
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  return { min: round(range.min), max: round(range.max) };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { kmeans } from './kmeans';
+import { createSeededRandom } from './random';
+
+function blobs(perCluster: number, seed: number): { points: Float32Array; labels: Int32Array } {
+  const centers = [
+    [0, 0],
+    [10, 0],
+    [5, 9],
+  ];
+  const random = createSeededRandom(seed);
+  const points = new Float32Array(perCluster * centers.length * 2);
+  const labels = new Int32Array(perCluster * centers.length);
+  for (let c = 0; c < centers.length; c++) {
+    for (let i = 0; i < perCluster; i++) {
+      const p = c * perCluster + i;
+      points[p * 2] = centers[c]![0]! + (random.next() - 0.5) * 2;
+      points[p * 2 + 1] = centers[c]![1]! + (random.next() - 0.5) * 2;
+      labels[p] = c;
+    }
+  }
+  return { points, labels };
+}
+
+describe('kmeans', () => {
+  it('recovers clear clusters', () => {
+    const { points, labels } = blobs(40, 3);
+    const result = kmeans(points, labels.length, 2, { k: 3, seed: 9 });
+    expect(result.k).toBe(3);
+    // every true cluster maps onto exactly one found cluster
+    const mapping = new Map<number, number>();
+    for (let p = 0; p < labels.length; p++) {
+      const found = result.assignments[p]!;
+      if (!mapping.has(labels[p]!)) mapping.set(labels[p]!, found);
+      expect(found).toBe(mapping.get(labels[p]!));
+    }
+    expect(new Set(mapping.values()).size).toBe(3);
+    expect(Array.from(result.sizes).sort()).toEqual([40, 40, 40]);
+    for (let c = 0; c < 3; c++) {
+      const centroid = [result.centroids[c * 2]!, result.centroids[c * 2 + 1]!];
+      const nearest = [
+        [0, 0],
+        [10, 0],
+        [5, 9],
+      ].some(([x, y]) => Math.hypot(centroid[0]! - x!, centroid[1]! - y!) < 0.5);
+      expect(nearest).toBe(true);
+    }
+  });
+
+  it('is deterministic for a seed', () => {
+    const { points, labels } = blobs(30, 4);
+    const a = kmeans(points, labels.length, 2, { k: 4, seed: 2 });
+    const b = kmeans(points, labels.length, 2, { k: 4, seed: 2 });
+    expect(Array.from(a.assignments)).toEqual(Array.from(b.assignments));
+    expect(Array.from(a.centroids)).toEqual(Array.from(b.centroids));
+  });
+
+  it('clamps k to the number of points and handles duplicates', () => {
+    const points = Float32Array.from([1, 1, 1, 1, 1, 1]);
+    const result = kmeans(points, 3, 2, { k: 5 });
+    expect(result.k).toBe(3);
+    expect(result.assignments).toHaveLength(3);
+    expect(result.sizes.reduce((s, v) => s + v, 0)).toBe(3);
+  });
+
+  it('follows the weights', () => {
+    // two points, one cluster: the centroid is the weighted mean
+    const result = kmeans(Float32Array.from([0, 0, 4, 0]), 2, 2, { k: 1, weights: Float32Array.from([3, 1]) });
+    expect(result.centroids[0]).toBeCloseTo(1, 6);
+  });
+
+  it('rejects inconsistent shapes', () => {
+    expect(() => kmeans(new Float32Array(5), 3, 2, { k: 2 })).toThrow(/need 6 values/);
+    expect(() => kmeans(new Float32Array(6), 3, 2, { k: 0 })).toThrow(/k must be a positive integer/);
+  });
+});

@@ -1,2 +1,61 @@
 // Public API of @mixtape/service-kit: explicit named re-exports only.
-export {};
+export {
+  baseConfigSchema,
+  ConfigError,
+  describeConfig,
+  envBoolean,
+  envByteSize,
+  envInteger,
+  envList,
+  envNumber,
+  formatConfigProblems,
+  loadConfig,
+  parseConfig,
+  renderConfigTable,
+} from './config';
+export type {
+  BaseConfig,
+  ConfigKeyDoc,
+  ConfigProblem,
+  EnvSource,
+  LoadConfigOptions,
+  LogLevel,
+  TrustProxySetting,
+} from './config';
+export { createLogger } from './logger';
+export type { CreateLoggerOptions, LogFn, Logger, ServiceLogger } from './logger';
+export { isSecretKey, REDACTED, redactSecrets, redactUrl } from './redact';
+export {
+  AppError,
+  ConflictError,
+  InputError,
+  inputErrorFromZod,
+  InternalError,
+  isAppError,
+  NotFoundError,
+  NotReadyError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  TimeoutError,
+  toAppError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  UpstreamError,
+} from './errors';
+export type { AppErrorOptions, ErrorBody, InputIssue } from './errors';
+export { createMetrics } from './metrics';
+export type { Counter, CreateMetricsOptions, Gauge, Histogram, InfoMetric, Registry, ServiceMetrics } from './metrics';
+export { createReadiness } from './readiness';
+export type { Readiness, ReadinessState, ReadinessStatus } from './readiness';
+export { createApiKeyVerifier, presentedApiKey } from './auth';
+export type { ApiKeyMatch, ApiKeyVerifier } from './auth';
+export { createMemoryRateLimitStore } from './rate-limit';
+export type { MemoryRateLimitStoreOptions, RateLimitDecision, RateLimitRule, RateLimitStore } from './rate-limit';
+export { createServiceContext } from './context';
+export type { CreateServiceContextOptions, ServiceContext } from './context';
+export { getRequestContext, getRequestLogger } from './request-context';
+export type { RequestContext } from './request-context';
+export { createServiceApp, parseInput, requireApiKey } from './app';
+export type { ServiceAppOptions } from './app';
+export { createService } from './service';
+export type { CreateServiceOptions, LifecycleHook, Service, ServiceAddress, SignalSource } from './service';

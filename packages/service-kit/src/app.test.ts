@@ -1,0 +1,305 @@
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createServiceApp, parseInput, requireApiKey } from './app';
+import type { EnvSource } from './config';
+import { NotFoundError, UpstreamError } from './errors';
+import { getRequestLogger } from './request-context';
+import { createTestServiceContext } from './testing';
+
+const API_KEY = 'test-key-0123456789abcdef';
+
+function createItemsRouter() {
+  const router = express.Router();
+  router.get('/v1/items/:id', (req, res) => {
+    if (req.params.id === 'missing') {
+      throw new NotFoundError('Track missing not found', { code: 'TRACK_NOT_FOUND', details: { id: 'missing' } });
+    }
+    getRequestLogger(req).info({ id: req.params.id }, 'item served');
+    res.json({ id: req.params.id });
+  });
+  router.post('/v1/items', requireApiKey, (req, res) => {
+    const body = parseInput(z.object({ name: z.string().min(1), rating: z.number().min(0).max(5) }), req.body);
+    res.status(201).json(body);
+  });
+  router.get('/v1/search', (req, res) => {
+    const query = parseInput(z.object({ limit: z.coerce.number().int().max(50) }), req.query, 'query');
+    res.json(query);
+  });
+  router.get('/v1/boom', () => {
+    throw new Error('connection string postgres://admin:hunter2@db failed');
+  });
+  router.get('/v1/upstream', async () => {
+    throw new UpstreamError('The LLM provider failed', { retryable: true, cause: new Error('HTTP 500') });
+  });
+  return router;
+}
+
+/** The value of the sample of `name` whose labels are exactly `labels` (any order), or undefined. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
+    if (JSON.stringify(Object.entries(found).sort()) === JSON.stringify(Object.entries(labels).sort())) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+function setup(env: EnvSource = {}, now?: () => number) {
+  const { context, logs } = createTestServiceContext({ name: 'test', env, ...(now ? { now } : {}) });
+  const app = createServiceApp({ context, routes: createItemsRouter() });
+  return { app, context, logs };
+}
+
+describe('health endpoints', () => {
+  it('/livez is always 200', async () => {
+    const { app, context } = setup();
+    await request(app).get('/livez').expect(200, { status: 'ok', service: 'test', version: '0.0.0' });
+    context.readiness.markStopping();
+    await request(app).get('/livez').expect(200);
+  });
+
+  it('/readyz is 503 while starting, 200 when ready, 503 again when stopping', async () => {
+    const { app, context } = setup();
+    await request(app).get('/readyz').expect(503, { status: 'starting', reason: 'starting up' });
+    context.readiness.markReady();
+    await request(app).get('/readyz').expect(200, { status: 'ready' });
+    context.readiness.markStopping('received SIGTERM');
+    await request(app).get('/readyz').expect(503, { status: 'stopping', reason: 'received SIGTERM' });
+  });
+
+  it('/metrics has the request histogram by route and status, process metrics and app metrics', async () => {
+    const { app, context } = setup();
+    const bundle = context.metrics.info({ name: 'bundle_info', help: 'Loaded bundle.', labelNames: ['version'] });
+    bundle.set({ version: 'v1' });
+    bundle.set({ version: 'v2' });
+    context.metrics.gauge({ name: 'index_vectors', help: 'Vectors in the index.' }).set(1234);
+    await request(app).get('/v1/items/a').expect(200);
+    await request(app).get('/v1/items/b').expect(200);
+    await request(app).get('/v1/items/missing').expect(404);
+    await request(app).get('/nowhere').expect(404);
+    const response = await request(app).get('/metrics').expect(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    const text = response.text;
+    const duration = 'http_request_duration_seconds_count';
+    expect(sample(text, duration, { method: 'GET', route: '/v1/items/:id', status_code: '200', service: 'test' })).toBe(2);
+    expect(sample(text, duration, { method: 'GET', route: '/v1/items/:id', status_code: '404', service: 'test' })).toBe(1);
+    expect(sample(text, duration, { method: 'GET', route: 'unmatched', status_code: '404', service: 'test' })).toBe(1);
+    expect(text).not.toContain('/nowhere');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(sample(text, 'index_vectors', { service: 'test' })).toBe(1234);
+    expect(sample(text, 'bundle_info', { version: 'v2', service: 'test' })).toBe(1);
+    expect(text).not.toContain('version="v1"');
+    expect(sample(text, 'service_ready', { service: 'test' })).toBe(0);
+  });
+});
+
+describe('request ids and logs', () => {
+  it('generates a request id and echoes it in the header and logs', async () => {
+    const { app, logs } = setup();
+    const response = await request(app).get('/v1/items/a').expect(200);
+    const requestId = response.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = logs.lines();
+    expect(lines.find((line) => line.msg === 'item served')).toMatchObject({ requestId, id: 'a' });
+    expect(lines.find((line) => line.msg === 'request completed')).toMatchObject({
+      requestId,
+      method: 'GET',
+      route: '/v1/items/:id',
+      statusCode: 200,
+    });
+  });
+
+  it('accepts a well-formed x-request-id and replaces a malformed one', async () => {
+    const { app } = setup();
+    const kept = await request(app).get('/livez').set('x-request-id', 'upstream-id.42:a').expect(200);
+    expect(kept.headers['x-request-id']).toBe('upstream-id.42:a');
+    for (const malformed of ['bad id with spaces', '<script>', 'x'.repeat(200)]) {
+      const replaced = await request(app).get('/livez').set('x-request-id', malformed).expect(200);
+      expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('never logs API keys or authorization headers', async () => {
+    const { app, logs } = setup({ MIXTAPE_API_KEYS: API_KEY });
+    await request(app).post('/v1/items?api_key=LEAKED-QUERY').set('authorization', `Bearer ${API_KEY}`).send({ name: 'x', rating: 1 });
+    await request(app).post('/v1/items').set('x-api-key', 'wrong-key-WRONGWRONG').send({});
+    expect(logs.text()).not.toContain(API_KEY);
+    expect(logs.text()).not.toContain('LEAKED-QUERY');
+    expect(logs.text()).not.toContain('WRONGWRONG');
+    expect(logs.text()).toContain('api_key=[REDACTED]');
+  });
+});
+
+describe('error middleware', () => {
+  it('maps AppErrors to { error: { code, message, details }, requestId }', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/items/missing').set('x-request-id', 'req-1').expect(404);
+    expect(response.body).toEqual({
+      error: { code: 'TRACK_NOT_FOUND', message: 'Track missing not found', details: { id: 'missing' } },
+      requestId: 'req-1',
+    });
+  });
+
+  it('answers unknown routes with a 404 in the same shape', async () => {
+    const { app } = setup();
+    const response = await request(app).delete('/v2/unknown').expect(404);
+    expect(response.body).toEqual({
+      error: { code: 'ROUTE_NOT_FOUND', message: 'No route for DELETE /v2/unknown' },
+      requestId: response.headers['x-request-id'],
+    });
+  });
+
+  it('lists every zod issue with its path in a 400', async () => {
+    const { app } = setup();
+    const response = await request(app).post('/v1/items').send({ name: '', rating: 9 }).expect(400);
+    expect(response.body.error.code).toBe('INVALID_INPUT');
+    expect(response.body.error.details.issues).toEqual([
+      { path: 'body.name', message: expect.stringContaining('>=1') },
+      { path: 'body.rating', message: expect.stringContaining('<=5') },
+    ]);
+    expect(response.body.error.message).toContain('body.name');
+    const query = await request(app).get('/v1/search?limit=500').expect(400);
+    expect(query.body.error.details.issues[0].path).toBe('query.limit');
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const { app } = setup();
+    const response = await request(app)
+      .post('/v1/items')
+      .set('content-type', 'application/json')
+      .send('{"name": "x", ')
+      .expect(400);
+    expect(response.body.error.code).toBe('MALFORMED_JSON');
+    expect(response.body.error.message).toMatch(/^Malformed JSON body/);
+  });
+
+  it('answers bodies over BODY_LIMIT with 413', async () => {
+    const { app } = setup({ BODY_LIMIT: '1kb' });
+    const response = await request(app)
+      .post('/v1/items')
+      .send({ name: 'x'.repeat(2048), rating: 1 })
+      .expect(413);
+    expect(response.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(response.body.error.details.limit).toBe(1024);
+  });
+
+  it('hides unknown errors behind a 500 without a stack, and logs them in full', async () => {
+    const { app, logs } = setup();
+    const response = await request(app).get('/v1/boom').expect(500);
+    expect(response.body).toEqual({
+      error: { code: 'INTERNAL', message: 'Internal server error' },
+      requestId: response.headers['x-request-id'],
+    });
+    expect(response.text).not.toContain('hunter2');
+    expect(response.text).not.toContain('at ');
+    const logged = logs.lines().find((line) => line.level === 'error' && line.code === 'INTERNAL') as
+      | { err: { stack: string } }
+      | undefined;
+    expect(logged?.err.stack).toContain('app.test.ts');
+  });
+
+  it('sends Retry-After for retryable upstream failures', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/upstream').expect(502);
+    expect(response.body.error.code).toBe('UPSTREAM_FAILED');
+    expect(response.headers['retry-after']).toBe('1');
+  });
+});
+
+describe('security headers and CORS', () => {
+  it('sets security headers and hides x-powered-by', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/items/a').expect(200);
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('sends no CORS headers by default', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/items/a').set('origin', 'https://evil.example').expect(200);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allows only listed origins and answers their preflights', async () => {
+    const { app } = setup({ CORS_ORIGINS: 'https://app.example, https://admin.example' });
+    const allowed = await request(app).get('/v1/items/a').set('origin', 'https://app.example').expect(200);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(allowed.headers['access-control-expose-headers']).toContain('X-Request-Id');
+    expect(allowed.headers.vary).toContain('Origin');
+    const denied = await request(app).get('/v1/items/a').set('origin', 'https://evil.example').expect(200);
+    expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await request(app)
+      .options('/v1/items')
+      .set('origin', 'https://admin.example')
+      .set('access-control-request-method', 'POST')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toContain('X-API-Key');
+  });
+
+  it('allows any origin with *', async () => {
+    const { app } = setup({ CORS_ORIGINS: '*' });
+    const response = await request(app).get('/livez').set('origin', 'https://any.example').expect(200);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+  });
+});
+
+describe('API-key auth', () => {
+  it('protects only the routes that use requireApiKey', async () => {
+    const { app } = setup({ MIXTAPE_API_KEYS: `other-key-0123456789,${API_KEY}` });
+    const missing = await request(app).post('/v1/items').send({ name: 'x', rating: 1 }).expect(401);
+    expect(missing.body.error).toMatchObject({ code: 'UNAUTHORIZED', message: 'A valid API key is required' });
+    expect(missing.headers['www-authenticate']).toContain('Bearer');
+    const wrong = await request(app).post('/v1/items').set('x-api-key', 'not-the-key-0123456').send({}).expect(401);
+    expect(wrong.body.error.message).toBe('The API key is not valid');
+    await request(app).post('/v1/items').set('authorization', `Bearer ${API_KEY}`).send({ name: 'x', rating: 1 }).expect(201);
+    await request(app).post('/v1/items').set('x-api-key', API_KEY).send({ name: 'y', rating: 2 }).expect(201);
+    await request(app).get('/v1/items/a').expect(200);
+  });
+
+  it('is off when no keys are configured', async () => {
+    const { app } = setup();
+    await request(app).post('/v1/items').send({ name: 'x', rating: 1 }).expect(201);
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After past the burst, per key or IP, and recovers with time', async () => {
+    let now = 0;
+    const { app } = setup(
+      { RATE_LIMIT_PER_SECOND: '0.5', RATE_LIMIT_BURST: '2', MIXTAPE_API_KEYS: API_KEY },
+      () => now,
+    );
+    const first = await request(app).get('/v1/items/a').expect(200);
+    expect(first.headers['ratelimit-limit']).toBe('2');
+    expect(first.headers['ratelimit-remaining']).toBe('1');
+    await request(app).get('/v1/items/a').expect(200);
+    const limited = await request(app).get('/v1/items/a').expect(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(limited.headers['retry-after']).toBe('2');
+    // A valid key has its own bucket; health endpoints are never limited.
+    await request(app).get('/v1/items/a').set('x-api-key', API_KEY).expect(200);
+    await request(app).get('/readyz').expect(503);
+    await request(app).get('/livez').expect(200);
+    now += 2_000;
+    await request(app).get('/v1/items/a').expect(200);
+  });
+
+  it('counts wrong keys against the client IP', async () => {
+    const { app } = setup({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1', MIXTAPE_API_KEYS: API_KEY }, () => 0);
+    await request(app).get('/v1/items/a').set('x-api-key', 'guess-1-0123456789').expect(200);
+    await request(app).get('/v1/items/a').set('x-api-key', 'guess-2-0123456789').expect(429);
+  });
+});

@@ -1,0 +1,259 @@
+import express from 'express';
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { ZodType, output } from 'zod';
+import { ZodError } from 'zod';
+import { createApiKeyVerifier } from './auth';
+import type { ServiceContext } from './context';
+import type { AppError, ErrorBody } from './errors';
+import { NotFoundError, RateLimitedError, UnauthorizedError, inputErrorFromZod, toAppError } from './errors';
+import { redactUrl } from './redact';
+import { getRequestContext, resolveRequestId, setRequestContext } from './request-context';
+
+export interface ServiceAppOptions {
+  context: ServiceContext;
+  /** The app's routers, mounted at `/` after health, security, auth and body parsing. */
+  routes?: Router | readonly Router[];
+}
+
+const HEALTH_PATHS = new Set(['/livez', '/readyz', '/metrics']);
+
+/**
+ * An Express app with everything a Mixtape service shares: request ids and JSON request logs,
+ * security headers, CORS (off unless configured), `/livez`, `/readyz`, `/metrics`, API-key
+ * resolution and per-key/IP rate limiting, a JSON body limit, the app's routes, a 404 for
+ * unknown routes and the one error middleware. It does not listen; `createService` does.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const { context } = options;
+  const { config } = context;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+
+  app.use(requestContextMiddleware(context));
+  app.use(securityHeaders);
+  if (config.CORS_ORIGINS.length > 0) app.use(corsMiddleware(config.CORS_ORIGINS));
+  app.use(healthRouter(context));
+  app.use(principalAndRateLimit(context));
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  const routers = options.routes === undefined ? [] : Array.isArray(options.routes) ? options.routes : [options.routes];
+  for (const router of routers) app.use(router as Router);
+  app.use((request: Request) => {
+    throw new NotFoundError(`No route for ${request.method} ${request.path}`, { code: 'ROUTE_NOT_FOUND' });
+  });
+  app.use(errorMiddleware(context));
+  return app;
+}
+
+function requestContextMiddleware(context: ServiceContext): RequestHandler {
+  const { metrics, readiness } = context;
+  // Responses still being produced when shutdown begins also ask keep-alive clients to
+  // reconnect elsewhere, so the drain does not wait on idle sockets.
+  const inFlight = new Set<Response>();
+  readiness.onChange((status) => {
+    if (status.state !== 'stopping') return;
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+  });
+  return (request, response, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = resolveRequestId(request.headers['x-request-id']);
+    const logger = context.logger.child({ requestId });
+    setRequestContext(request, {
+      requestId,
+      logger,
+      apiKey: { presented: false, valid: false },
+      apiKeyAuthEnabled: true,
+      principal: '',
+    });
+    response.setHeader('X-Request-Id', requestId);
+    // While draining, tell keep-alive clients to reconnect elsewhere.
+    if (readiness.isStopping()) response.setHeader('Connection', 'close');
+    metrics.httpRequestsInFlight.inc();
+    inFlight.add(response);
+
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      inFlight.delete(response);
+      metrics.httpRequestsInFlight.dec();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(request, response);
+      const statusCode = response.writableFinished ? response.statusCode : 499;
+      metrics.httpRequestDuration.observe(
+        { method: request.method, route, status_code: String(statusCode) },
+        seconds,
+      );
+      const fields = {
+        method: request.method,
+        url: redactUrl(request.originalUrl),
+        route,
+        statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        principal: getRequestContext(request).principal || undefined,
+      };
+      if (!response.writableFinished) logger.warn(fields, 'request aborted by client');
+      else if (statusCode >= 500) logger.error(fields, 'request failed');
+      else if (HEALTH_PATHS.has(request.path)) logger.debug(fields, 'request completed');
+      else logger.info(fields, 'request completed');
+    };
+    response.on('finish', record);
+    response.on('close', record);
+    next();
+  };
+}
+
+/** The matched route pattern (bounded cardinality), never the raw path. */
+function routeLabel(request: Request, response: Response): string {
+  const route = (request as Request & { route?: { path?: unknown } }).route;
+  if (route && typeof route.path === 'string') return `${request.baseUrl}${route.path}` || '/';
+  if (HEALTH_PATHS.has(request.path)) return request.path;
+  return response.statusCode === 404 ? 'unmatched' : 'unrouted';
+}
+
+const securityHeaders: RequestHandler = (_request, response, next) => {
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  response.setHeader('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
+  // Responses are personal (a user's Home); shared caches must not keep them. Routes may override.
+  response.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+const CORS_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
+const CORS_HEADERS = 'Content-Type, Authorization, X-API-Key, X-Request-Id';
+const CORS_EXPOSED = 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining';
+
+/** CORS without credentials: `*` or an exact list of origins. Unlisted origins get no CORS headers. */
+function corsMiddleware(origins: readonly string[]): RequestHandler {
+  const anyOrigin = origins.includes('*');
+  const allowed = new Set(origins.map((origin) => origin.replace(/\/$/, '')));
+  return (request, response, next) => {
+    const origin = request.headers.origin;
+    if (!anyOrigin) response.vary('Origin');
+    if (origin === undefined || (!anyOrigin && !allowed.has(origin))) return next();
+    response.setHeader('Access-Control-Allow-Origin', anyOrigin ? '*' : origin);
+    response.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED);
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      response.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
+      response.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+      response.setHeader('Access-Control-Max-Age', '600');
+      response.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+function healthRouter(context: ServiceContext): Router {
+  const router = express.Router();
+  router.get('/livez', (_request, response) => {
+    response.json({ status: 'ok', service: context.name, version: context.version });
+  });
+  router.get('/readyz', (_request, response) => {
+    const status = context.readiness.status();
+    response.status(status.ready ? 200 : 503).json({ status: status.state, ...(status.reason ? { reason: status.reason } : {}) });
+  });
+  router.get('/metrics', async (_request, response) => {
+    const text = await context.metrics.render();
+    response.setHeader('Content-Type', context.metrics.registry.contentType);
+    response.send(text);
+  });
+  return router;
+}
+
+function principalAndRateLimit(context: ServiceContext): RequestHandler {
+  const { config } = context;
+  const verifier = createApiKeyVerifier(config.MIXTAPE_API_KEYS);
+  const rule = { refillPerSecond: config.RATE_LIMIT_PER_SECOND, capacity: config.RATE_LIMIT_BURST };
+  const limiting = config.RATE_LIMIT_PER_SECOND > 0;
+  return async (request, response, next) => {
+    const requestContext = getRequestContext(request);
+    requestContext.apiKey = verifier.verify(request.headers);
+    // Unknown or wrong keys count against the client IP, so guessing keys is rate limited too.
+    requestContext.principal = requestContext.apiKey.keyId ?? `ip:${request.ip ?? 'unknown'}`;
+    requestContext.apiKeyAuthEnabled = verifier.enabled;
+    if (!limiting) return next();
+    const decision = await context.rateLimitStore.take(requestContext.principal, rule, context.now());
+    response.setHeader('RateLimit-Limit', String(rule.capacity));
+    response.setHeader('RateLimit-Remaining', String(decision.remaining));
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs / 1000);
+    next();
+  };
+}
+
+/**
+ * Route middleware: 401 unless the request carries a configured API key. When
+ * MIXTAPE_API_KEYS is empty, auth is off and every request passes. Use it on write endpoints:
+ * `router.post('/v1/events', requireApiKey, handler)`.
+ */
+export const requireApiKey: RequestHandler = (request, _response, next) => {
+  const { apiKey, apiKeyAuthEnabled } = getRequestContext(request);
+  if (!apiKeyAuthEnabled || apiKey.valid) return next();
+  throw new UnauthorizedError(apiKey.presented ? 'The API key is not valid' : 'A valid API key is required', {
+    details: { accepted: ['Authorization: Bearer <key>', 'X-API-Key: <key>'] },
+  });
+};
+
+/**
+ * Parse request input with a zod schema; on failure throw an InputError (400) whose details
+ * list every issue with its path, prefixed by where the input came from (`body.limit`).
+ */
+export function parseInput<Schema extends ZodType>(schema: Schema, value: unknown, where = 'body'): output<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw inputErrorFromZod(result.error, where);
+  return result.data;
+}
+
+function errorMiddleware(context: ServiceContext): ErrorRequestHandler {
+  return (error: unknown, request: Request, response: Response, next: NextFunction) => {
+    const appError = toAppError(error);
+    const requestContext = getRequestContextOrUndefined(request);
+    const requestId = requestContext?.requestId ?? resolveRequestId(undefined);
+    const logger = requestContext?.logger ?? context.logger;
+    logError(logger, appError, error);
+    if (response.headersSent) {
+      // The response is half written; let Express close the connection.
+      next(error);
+      return;
+    }
+    setErrorHeaders(response, appError);
+    const body: ErrorBody = {
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details === undefined ? {} : { details: appError.details }),
+      },
+      requestId,
+    };
+    response.status(appError.status).json(body);
+  };
+}
+
+function getRequestContextOrUndefined(request: Request) {
+  try {
+    return getRequestContext(request);
+  } catch {
+    return undefined;
+  }
+}
+
+function logError(logger: ServiceContext['logger'], appError: AppError, original: unknown): void {
+  if (appError.status >= 500) {
+    logger.error({ err: original instanceof Error ? original : appError, code: appError.code }, appError.message);
+  } else {
+    const fields: Record<string, unknown> = { code: appError.code, status: appError.status };
+    if (original instanceof ZodError || appError.details !== undefined) fields.details = appError.details;
+    logger.info(fields, `client error: ${appError.message}`);
+  }
+}
+
+function setErrorHeaders(response: Response, error: AppError): void {
+  if (error instanceof RateLimitedError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
+  else if (error.retryable && error.status >= 500) response.setHeader('Retry-After', '1');
+  if (error instanceof UnauthorizedError) response.setHeader('WWW-Authenticate', 'Bearer realm="mixtape"');
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConfigError,
+  baseConfigSchema,
+  describeConfig,
+  envBoolean,
+  envInteger,
+  loadConfig,
+  parseConfig,
+  renderConfigTable,
+} from './config';
+
+const appSchema = baseConfigSchema.extend({
+  PORT: envInteger({ min: 0, max: 65535 }).default(4101).describe('Port of the test app.'),
+  BUNDLE_URL: z.url().describe('Where the bundle is published.'),
+  WATCH_BUNDLE: envBoolean().default(true).describe('Poll for new bundles.'),
+});
+
+describe('parseConfig', () => {
+  it('applies every default of the base schema to an empty environment', () => {
+    const config = parseConfig(baseConfigSchema, {});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      MIXTAPE_API_KEYS: [],
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      BODY_LIMIT: '100kb',
+      CORS_ORIGINS: [],
+      TRUST_PROXY: false,
+      RATE_LIMIT_PER_SECOND: 0,
+    });
+  });
+
+  it('parses typed values from strings and treats empty values as unset', () => {
+    const config = parseConfig(appSchema, {
+      PORT: ' 8080 ',
+      BUNDLE_URL: 'https://example.org/bundles',
+      WATCH_BUNDLE: 'no',
+      MIXTAPE_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb ,',
+      CORS_ORIGINS: '',
+      TRUST_PROXY: '2',
+      RATE_LIMIT_PER_SECOND: '2.5',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.WATCH_BUNDLE).toBe(false);
+    expect(config.MIXTAPE_API_KEYS).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+    expect(config.CORS_ORIGINS).toEqual([]);
+    expect(config.TRUST_PROXY).toBe(2);
+    expect(config.RATE_LIMIT_PER_SECOND).toBe(2.5);
+  });
+
+  it('reads TRUST_PROXY as a boolean, hop count or subnet list', () => {
+    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+  });
+
+  it('reports every problem at once, with the key, what was expected and the value', () => {
+    let error: unknown;
+    try {
+      parseConfig(appSchema, { PORT: 'eighty', LOG_LEVEL: 'loud', WATCH_BUNDLE: 'maybe', SHUTDOWN_TIMEOUT_MS: '-5' }, 'home');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems.map((problem) => problem.key).sort()).toEqual(
+      ['BUNDLE_URL', 'LOG_LEVEL', 'PORT', 'SHUTDOWN_TIMEOUT_MS', 'WATCH_BUNDLE'].sort(),
+    );
+    expect(message).toContain('Invalid configuration for home: 5 problems');
+    expect(message).toContain('PORT: expected an integer from 0 to 65535 (got "eighty")');
+    expect(message).toContain('BUNDLE_URL: is required but not set');
+    expect(message).toContain('LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+    expect(message).toContain('WATCH_BUNDLE: expected one of true/false');
+    expect(message).toContain('SHUTDOWN_TIMEOUT_MS: expected an integer >= 0 (got "-5")');
+  });
+
+  it('never prints the value of a secret-like key', () => {
+    expect(() => parseConfig(baseConfigSchema, { MIXTAPE_API_KEYS: 'short-secret-1' })).toThrowError(
+      /MIXTAPE_API_KEYS: item 1: each API key must be at least 16 characters \(got "\(redacted\)"\)/,
+    );
+    expect(() => parseConfig(baseConfigSchema, { MIXTAPE_API_KEYS: 'short-secret-1' })).not.toThrowError(
+      /short-secret-1/,
+    );
+  });
+});
+
+describe('loadConfig', () => {
+  it('prints all problems to the writer and exits 1', () => {
+    const written: string[] = [];
+    const exits: number[] = [];
+    expect(() =>
+      loadConfig(
+        appSchema,
+        { PORT: '99999' },
+        { service: 'home', write: (text) => written.push(text), exit: (code) => exits.push(code) },
+      ),
+    ).toThrow(ConfigError);
+    expect(exits).toEqual([1]);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('2 problems');
+    expect(written[0]).toContain('PORT: expected an integer from 0 to 65535 (got "99999")');
+    expect(written[0]).toContain('BUNDLE_URL: is required but not set');
+  });
+
+  it('returns the config without printing when the environment is valid', () => {
+    const written: string[] = [];
+    const config = loadConfig(appSchema, { BUNDLE_URL: 'file:///tmp/bundles' }, { write: (text) => written.push(text) });
+    expect(config.PORT).toBe(4101);
+    expect(written).toEqual([]);
+  });
+});
+
+describe('describeConfig / renderConfigTable', () => {
+  it('documents every base key with a description', () => {
+    const docs = describeConfig(baseConfigSchema);
+    expect(docs.map((doc) => doc.key)).toEqual(Object.keys(baseConfigSchema.shape));
+    for (const doc of docs) expect(doc.description.length, doc.key).toBeGreaterThan(10);
+  });
+
+  it('renders defaults, required keys and descriptions as a markdown table', () => {
+    const table = renderConfigTable(appSchema);
+    expect(table).toContain('| `PORT` | `4101` | Port of the test app. |');
+    expect(table).toContain('| `BUNDLE_URL` | **required** | Where the bundle is published. |');
+    expect(table).toContain('| `WATCH_BUNDLE` | `true` | Poll for new bundles. |');
+    expect(table).toContain('| `MIXTAPE_API_KEYS` | (empty) |');
+    expect(table.split('\n')).toHaveLength(2 + Object.keys(appSchema.shape).length);
+  });
+});

@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { isSecretKey } from './redact';
+
+/**
+ * Environment value parsers. Environment variables are always strings; these turn them into
+ * typed values with messages a person can act on ("expected an integer from 0 to 65535").
+ * Apps extend `baseConfigSchema` with their own keys built from these and plain zod.
+ */
+export function envInteger(options: { min?: number; max?: number } = {}) {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
+  const range = describeRange(min, max);
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, `expected an integer${range}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `expected an integer${range}`)
+        .max(max, `expected an integer${range}`),
+    );
+}
+
+export function envNumber(options: { min?: number; max?: number } = {}) {
+  const { min = -Infinity, max = Infinity } = options;
+  const range = describeRange(min, max);
+  return z
+    .string()
+    .trim()
+    .regex(/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i, `expected a number${range}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected a number${range}`).max(max, `expected a number${range}`));
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+export function envBoolean() {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => TRUE_WORDS.has(value) || FALSE_WORDS.has(value), {
+      message: 'expected one of true/false, 1/0, yes/no, on/off',
+    })
+    .transform((value) => TRUE_WORDS.has(value));
+}
+
+/** A comma-separated list; items are trimmed and empty items dropped. */
+export function envList() {
+  return z.string().transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+}
+
+/** A size such as `100kb`, `1mb` or `512` (bytes), in the form Express body parsers accept. */
+export function envByteSize() {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, 'expected a size such as 512, 100kb or 1mb');
+}
+
+function describeRange(min: number, max: number): string {
+  const hasMin = Number.isFinite(min) && min !== Number.MIN_SAFE_INTEGER;
+  const hasMax = Number.isFinite(max) && max !== Number.MAX_SAFE_INTEGER;
+  if (hasMin && hasMax) return ` from ${min} to ${max}`;
+  if (hasMin) return ` >= ${min}`;
+  if (hasMax) return ` <= ${max}`;
+  return '';
+}
+
+/** Express's `trust proxy` setting: false, true, a hop count, or a list of addresses/subnets. */
+export type TrustProxySetting = boolean | number | string[];
+
+function envTrustProxy() {
+  return z.string().transform((value, context): TrustProxySetting => {
+    const trimmed = value.trim().toLowerCase();
+    if (FALSE_WORDS.has(trimmed)) return false;
+    if (TRUE_WORDS.has(trimmed) && trimmed !== '1') return true;
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    const list = trimmed
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    if (list.length === 0) {
+      context.addIssue({ code: 'custom', message: 'expected false, true, a hop count or a list of subnets' });
+      return z.NEVER;
+    }
+    return list;
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Keys every service understands. Apps `.extend()` it with their own keys (and their own PORT default). */
+export const baseConfigSchema = z.object({
+  PORT: envInteger({ min: 0, max: 65535 })
+    .default(3000)
+    .describe('TCP port the HTTP server listens on (0 picks a free port).'),
+  HOST: z.string().trim().min(1).default('0.0.0.0').describe('Interface the HTTP server binds to.'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })
+    .default('info')
+    .describe('Minimum level of the JSON logs written to stdout.'),
+  MIXTAPE_API_KEYS: envList()
+    .pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')))
+    .default([])
+    .describe(
+      'Comma-separated API keys accepted on protected (write) endpoints as `Authorization: Bearer <key>` or `X-API-Key`. Empty: auth disabled.',
+    ),
+  SHUTDOWN_TIMEOUT_MS: envInteger({ min: 0 })
+    .default(10_000)
+    .describe('Hard limit for graceful shutdown (drain + hooks); past it the process exits 1.'),
+  SHUTDOWN_DRAIN_DELAY_MS: envInteger({ min: 0 })
+    .default(0)
+    .describe(
+      'Wait after turning not-ready and before closing the listener, so a load balancer stops routing here first (5000 on Kubernetes).',
+    ),
+  REQUEST_TIMEOUT_MS: envInteger({ min: 0 })
+    .default(30_000)
+    .describe('Time allowed to receive a whole request (Node `server.requestTimeout`); 0 disables.'),
+  KEEP_ALIVE_TIMEOUT_MS: envInteger({ min: 0 })
+    .default(5_000)
+    .describe('Idle keep-alive timeout; set above your load balancer idle timeout (e.g. 61000 behind AWS ALB).'),
+  BODY_LIMIT: envByteSize().default('100kb').describe('Largest accepted JSON request body; larger bodies get 413.'),
+  CORS_ORIGINS: envList()
+    .default([])
+    .describe('Comma-separated origins allowed by CORS, or `*`. Empty: CORS off (no CORS headers).'),
+  TRUST_PROXY: envTrustProxy()
+    .default(false)
+    .describe(
+      'Express `trust proxy`: false, true, a hop count or subnets. Set it behind a proxy so rate limits see client IPs.',
+    ),
+  RATE_LIMIT_PER_SECOND: envNumber({ min: 0 })
+    .default(0)
+    .describe('Sustained requests per second allowed per API key (or client IP without a key). 0: rate limiting off.'),
+  RATE_LIMIT_BURST: envInteger({ min: 1 })
+    .default(50)
+    .describe('Requests a key/IP may make at once before the per-second rate applies (token bucket size).'),
+});
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;
+
+/** One problem with the environment, ready to print. */
+export interface ConfigProblem {
+  key: string;
+  message: string;
+  /** The offending value, or "(redacted)" for secret-like keys; absent when the key is unset. */
+  received?: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[], service?: string) {
+    super(formatConfigProblems(problems, service));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** Parse `env` against `schema`; throws ConfigError listing every problem. Empty values count as unset. */
+export function parseConfig<Schema extends z.ZodObject>(
+  schema: Schema,
+  env: EnvSource,
+  service?: string,
+): z.output<Schema> {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue): ConfigProblem => {
+    const topKey = String(issue.path[0] ?? '(root)');
+    const raw = input[topKey];
+    const [, ...inner] = issue.path;
+    // Paths inside a value are list positions (MIXTAPE_API_KEYS item 2); say so in words.
+    const where = inner.map((part) => (typeof part === 'number' ? `item ${part + 1}` : String(part))).join(' ');
+    const base = issue.code === 'invalid_type' && raw === undefined ? 'is required but not set' : issue.message;
+    const message = where ? `${where}: ${base}` : base;
+    return {
+      key: topKey,
+      message,
+      ...(raw === undefined ? {} : { received: isSecretKey(topKey) ? '(redacted)' : raw }),
+    };
+  });
+  throw new ConfigError(problems, service);
+}
+
+export function formatConfigProblems(problems: readonly ConfigProblem[], service?: string): string {
+  const header = `Invalid configuration${service ? ` for ${service}` : ''}: ${problems.length} problem${
+    problems.length === 1 ? '' : 's'
+  }`;
+  const lines = problems.map(
+    (problem) =>
+      `  - ${problem.key}: ${problem.message}${problem.received === undefined ? '' : ` (got ${JSON.stringify(problem.received)})`}`,
+  );
+  return [header, ...lines].join('\n');
+}
+
+export interface LoadConfigOptions {
+  /** Service name for the message header. */
+  service?: string;
+  /** Where problems are printed; default stderr. */
+  write?: (text: string) => void;
+  /** How the process ends; default `process.exit`. Injected by tests. */
+  exit?: (code: number) => void;
+}
+
+/**
+ * Parse the environment; on failure print every problem at once and exit 1.
+ * Called only from an app's config.ts (the one file that reads process.env).
+ */
+export function loadConfig<Schema extends z.ZodObject>(
+  schema: Schema,
+  env: EnvSource,
+  options: LoadConfigOptions = {},
+): z.output<Schema> {
+  const { write = (text) => process.stderr.write(text), exit = (code) => process.exit(code) } = options;
+  try {
+    return parseConfig(schema, env, options.service);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    write(`${error.message}\n`);
+    exit(1);
+    // Only reached when an injected exit returns.
+    throw error;
+  }
+}
+
+/** One documented key, for README config tables. */
+export interface ConfigKeyDoc {
+  key: string;
+  required: boolean;
+  /** The default rendered as an env value (lists joined with commas); undefined when none. */
+  defaultValue?: string;
+  description: string;
+}
+
+export function describeConfig(schema: z.ZodObject): ConfigKeyDoc[] {
+  return Object.entries(schema.shape).map(([key, field]) => {
+    let current = field as z.ZodType;
+    let description = current.description;
+    let required = true;
+    let defaultValue: string | undefined;
+    // Unwrap default/optional/pipe layers to find the default and any inner description.
+    for (let depth = 0; depth < 10; depth += 1) {
+      description ??= current.description;
+      if (current instanceof z.ZodDefault) {
+        required = false;
+        defaultValue = renderEnvValue(current.def.defaultValue);
+        current = current.def.innerType as z.ZodType;
+      } else if (current instanceof z.ZodOptional) {
+        required = false;
+        current = current.def.innerType as z.ZodType;
+      } else if (current instanceof z.ZodPipe) {
+        current = current.def.in as z.ZodType;
+      } else break;
+    }
+    return { key, required, ...(defaultValue === undefined ? {} : { defaultValue }), description: description ?? '' };
+  });
+}
+
+function renderEnvValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',');
+  if (value === null || value === undefined) return '';
+  return String(value);
+}
+
+/** A markdown table of the schema's keys (Key | Default | Description) for app READMEs. */
+export function renderConfigTable(schema: z.ZodObject): string {
+  const rows = describeConfig(schema).map((doc) => {
+    const fallback = doc.required ? '**required**' : doc.defaultValue === '' ? '(empty)' : `\`${doc.defaultValue}\``;
+    return `| \`${doc.key}\` | ${fallback} | ${doc.description.replaceAll('|', '\\|')} |`;
+  });
+  return ['| Key | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,0 +1,204 @@
+import { ZodError } from 'zod';
+
+export interface AppErrorOptions {
+  /** A more specific stable code than the class default, e.g. `TRACK_NOT_FOUND`. UPPER_SNAKE. */
+  code?: string;
+  /** JSON-safe data a client can act on (which field, what was expected). Sent in the response. */
+  details?: unknown;
+  /** The underlying error; logged, never sent to the client. */
+  cause?: unknown;
+}
+
+const CODE_PATTERN = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
+
+/**
+ * Base of the error tree. Each subclass fixes an HTTP status and a default stable code; the
+ * error middleware turns any AppError into `{ error: { code, message, details? }, requestId }`.
+ * The message is sent to clients, so it must be safe and actionable.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  readonly code: string;
+  readonly details?: unknown;
+  /** Whether the same request may succeed if retried later. */
+  readonly retryable: boolean = false;
+
+  protected constructor(defaultCode: string, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const code = options.code ?? defaultCode;
+    if (!CODE_PATTERN.test(code)) throw new TypeError(`AppError code must be UPPER_SNAKE, got "${code}"`);
+    this.name = new.target.name;
+    this.code = code;
+    if (options.details !== undefined) this.details = options.details;
+  }
+}
+
+export class InputError extends AppError {
+  readonly status = 400;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  constructor(message = 'A valid API key is required', options?: AppErrorOptions) {
+    super('UNAUTHORIZED', message, options);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('CONFLICT', message, options);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('PAYLOAD_TOO_LARGE', message, options);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('UNSUPPORTED_MEDIA_TYPE', message, options);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  override readonly retryable = true;
+  /** Seconds until a retry can succeed; sent as `Retry-After`. */
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, message = 'Too many requests', options?: AppErrorOptions) {
+    super('RATE_LIMITED', message, options);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+export class UpstreamError extends AppError {
+  readonly status = 502;
+  override readonly retryable: boolean;
+  constructor(message: string, options: AppErrorOptions & { retryable?: boolean } = {}) {
+    super('UPSTREAM_FAILED', message, options);
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class NotReadyError extends AppError {
+  readonly status = 503;
+  override readonly retryable = true;
+  constructor(message = 'The service is not ready', options?: AppErrorOptions) {
+    super('NOT_READY', message, options);
+  }
+}
+
+export class TimeoutError extends AppError {
+  readonly status = 504;
+  override readonly retryable = true;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('TIMEOUT', message, options);
+  }
+}
+
+export class InternalError extends AppError {
+  readonly status = 500;
+  constructor(message = 'Internal server error', options?: AppErrorOptions) {
+    super('INTERNAL', message, options);
+  }
+}
+
+/** A 4xx raised by Express or a body parser that has no class of its own (code `HTTP_<status>`). */
+class ClientHttpError extends AppError {
+  readonly status: number;
+  constructor(status: number, message: string, options?: AppErrorOptions) {
+    super(status === 400 ? 'INVALID_INPUT' : `HTTP_${status}`, message, options);
+    this.status = status;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+  requestId: string;
+}
+
+/** One zod issue as sent to clients: where (dotted path) and what was expected. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export function zodIssuesToInputIssues(error: ZodError, pathPrefix?: string): InputIssue[] {
+  return error.issues.map((issue) => {
+    const path = [pathPrefix, ...issue.path.map(String)].filter((part) => part !== undefined && part !== '').join('.');
+    return { path: path || '(root)', message: issue.message };
+  });
+}
+
+/** Wraps a ZodError from parsing request input into an InputError listing every issue. */
+export function inputErrorFromZod(error: ZodError, where?: string): InputError {
+  const issues = zodIssuesToInputIssues(error, where);
+  const summary = issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ');
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return new InputError(`Invalid ${where ?? 'input'}: ${summary}${more}`, { details: { issues }, cause: error });
+}
+
+interface HttpErrorLike {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  expose?: unknown;
+  message: string;
+  limit?: unknown;
+  length?: unknown;
+}
+
+/**
+ * Any thrown value → AppError. Zod errors become 400 with their issues; body-parser errors
+ * (malformed JSON, too large, bad encoding) keep their meaning; AbortSignal timeouts become 504;
+ * everything else is a 500 whose message hides the original (it is kept as `cause` for logs).
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return inputErrorFromZod(error);
+  if (error instanceof Error) {
+    const httpError = error as Error & HttpErrorLike;
+    switch (httpError.type) {
+      case 'entity.parse.failed':
+        return new InputError(`Malformed JSON body: ${httpError.message}`, { code: 'MALFORMED_JSON', cause: error });
+      case 'entity.too.large':
+        return new PayloadTooLargeError(`Request body is larger than the limit of ${String(httpError.limit)} bytes`, {
+          details: { limit: httpError.limit, length: httpError.length },
+          cause: error,
+        });
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return new UnsupportedMediaTypeError(httpError.message, { cause: error });
+      case 'request.aborted':
+        return new InputError('Request aborted by the client', { code: 'REQUEST_ABORTED', cause: error });
+    }
+    if (error.name === 'TimeoutError') return new TimeoutError('The operation timed out', { cause: error });
+    const status = Number(httpError.status ?? httpError.statusCode);
+    if (httpError.expose === true && status >= 400 && status < 500) {
+      return new ClientHttpError(status, httpError.message, { cause: error });
+    }
+  }
+  return new InternalError('Internal server error', { cause: error });
+}

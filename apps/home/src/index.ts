@@ -1,2 +1,5 @@
-// Public API of @mixtape/home: explicit named re-exports only.
-export {};
+// Public API of @mixtape/home: explicit named re-exports only (used by tests and the demo runner).
+export { createApp } from './app';
+export type { HomeDeps } from './app';
+export { homeConfigSchema, loadHomeConfig } from './config';
+export type { HomeConfig } from './config';

@@ -1,2 +1,5 @@
-// Public API of @mixtape/search: explicit named re-exports only.
-export {};
+// Public API of @mixtape/search: explicit named re-exports only (used by tests and the demo runner).
+export { createApp } from './app';
+export type { SearchDeps } from './app';
+export { searchConfigSchema, loadSearchConfig } from './config';
+export type { SearchConfig } from './config';

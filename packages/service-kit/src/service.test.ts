@@ -175,5 +175,7 @@ describe('createService', () => {
     const { port } = await first.service.start();
     const second = setup({ env: { PORT: String(port) } });
     await expect(second.service.start()).rejects.toThrow(/EADDRINUSE/);
+    expect(second.exits).toEqual([1]);
+    expect(second.logs.lines().find((line) => line.level === 'fatal')).toMatchObject({ msg: 'svc could not listen' });
   });
 });

@@ -92,13 +92,21 @@ export function createService(options: CreateServiceOptions): Service {
   async function start(): Promise<ServiceAddress> {
     for (const signal of signals) signalSource.on(signal, onSignal);
     const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, config.HOST, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      // EADDRINUSE, EACCES…: nothing to drain, so no graceful shutdown; say why and exit 1.
+      logger.fatal({ err: error, port: config.PORT, host: config.HOST }, `${context.name} could not listen`);
+      readiness.markStopping('could not listen');
+      finishProcess(1);
+      throw error;
+    }
     listening = true;
     const address = server.address() as AddressInfo;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;

@@ -1,0 +1,8 @@
+import type { Router } from 'express';
+import type { HomeDeps } from '../app';
+import { createInfoRouter } from './info';
+
+/** Every router of the home service, mounted in this order after service-kit's middleware. */
+export function createRoutes(deps: HomeDeps): Router[] {
+  return [createInfoRouter(deps)];
+}

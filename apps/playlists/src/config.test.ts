@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { renderConfigTable } from '@mixtape/service-kit';
+import { describe, expect, it } from 'vitest';
+import { playlistsConfigSchema, loadPlaylistsConfig } from './config';
+
+describe('playlists config', () => {
+  it('defaults to port 4103', () => {
+    expect(loadPlaylistsConfig({}).PORT).toBe(4103);
+  });
+
+  it('prints every problem and exits 1 on bad input', () => {
+    const exits: number[] = [];
+    const stderr: string[] = [];
+    expect(() =>
+      loadPlaylistsConfig(
+        { PORT: 'x', BODY_LIMIT: 'huge' },
+        { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
+      ),
+    ).toThrow();
+    expect(exits).toEqual([1]);
+    expect(stderr.join('')).toContain('Invalid configuration for playlists: 2 problems');
+  });
+
+  it('README config table matches the schema (regenerate: pnpm --filter @mixtape/playlists docs:config)', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(renderConfigTable(playlistsConfigSchema));
+  });
+});

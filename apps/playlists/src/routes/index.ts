@@ -1,0 +1,8 @@
+import type { Router } from 'express';
+import type { PlaylistsDeps } from '../app';
+import { createInfoRouter } from './info';
+
+/** Every router of the playlists service, mounted in this order after service-kit's middleware. */
+export function createRoutes(deps: PlaylistsDeps): Router[] {
+  return [createInfoRouter(deps)];
+}

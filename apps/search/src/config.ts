@@ -1,0 +1,23 @@
+import { baseConfigSchema, envInteger, loadConfig } from '@mixtape/service-kit';
+import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
+import type { z } from 'zod';
+
+/**
+ * Every environment key the search service reads, with defaults and descriptions (the README
+ * config table is generated from it: `pnpm --filter @mixtape/search docs:config`).
+ */
+export const searchConfigSchema = baseConfigSchema.extend({
+  PORT: envInteger({ min: 0, max: 65535 })
+    .default(4102)
+    .describe('TCP port the search service listens on (0 picks a free port).'),
+});
+
+export type SearchConfig = z.output<typeof searchConfigSchema>;
+
+/**
+ * Parse the environment; on any problem print them all and exit 1.
+ * This is the only place in the app that reads `process.env`.
+ */
+export function loadSearchConfig(env: EnvSource = process.env, options: LoadConfigOptions = {}): SearchConfig {
+  return loadConfig(searchConfigSchema, env, { service: 'search', ...options });
+}

@@ -29,5 +29,7 @@ export type { KMeansOptions, KMeansResult } from './kmeans';
 export { normalizeRows, cosineSimilarity, cosineBetween } from './vector-math';
 export { createSeededRandom } from './random';
 export type { SeededRandom } from './random';
+export { buildSessionCorpus } from './sessions';
+export type { SessionCorpusOptions, SessionCorpus } from './sessions';
 export { generateTasteSessions } from './synthetic-sessions';
 export type { TasteSessionsOptions, TasteSessions } from './synthetic-sessions';

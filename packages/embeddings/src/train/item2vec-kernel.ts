@@ -82,7 +82,8 @@ export function item2vecKernel(job: Item2VecKernelJob): Item2VecKernelResult {
     if (length > longest) longest = length;
   }
   const sentence = new Int32Array(longest);
-  const gradient = new Float32Array(dim);
+  // float64 accumulator: no rounding to float32 on every partial sum
+  const gradient = new Float64Array(dim);
 
   // xorshift32, seeded per thread; 0 is a fixed point, so avoid it.
   let random = (job.seed ^ Math.imul((job.threadIndex | 0) + 1, 0x9e3779b9)) | 0;

@@ -32,3 +32,47 @@ export { refinePlan } from './refine';
 export type { RefinementResult } from './refine';
 export { MOODS, ACTIVITIES, FEELS, STYLES, ERAS, CURATED_GENRES } from './vocabulary';
 export type { VocabularyEntry, VocabularyKind, FeatureBounds } from './vocabulary';
+export { canonicalizePlan, resolveGenre, resolveArtist } from './canonicalize';
+export type { CanonicalPlan, UnresolvedNames, GenreResolution } from './canonicalize';
+export { MAX_PROMPT_CHARACTERS, encodeUserText, findUnsafePlanStrings } from './guardrails';
+export { createLruCache } from './cache';
+export type { PlanCache, LruCache, LruCacheOptions } from './cache';
+export { silentLogger } from './logger';
+export type { Logger } from './logger';
+export { createOpenAiCompatibleClient, ChatError, parseRetryAfter } from './chat-client';
+export type {
+  ChatClient,
+  ChatRequest,
+  ChatCompletion,
+  ChatErrorCode,
+  ResponseFormat,
+  OpenAiCompatibleClientOptions,
+} from './chat-client';
+export {
+  PLAN_TEMPLATE_VERSION,
+  renderSystemPrompt,
+  renderPlanRequest,
+  renderRefineRequest,
+  renderRepairRequest,
+} from './prompts/index';
+export type { ChatMessage, SystemPromptOptions } from './prompts/index';
+export { createOfflinePlanner, createLlmPlanner, OFFLINE_TEMPLATE_VERSION } from './provider';
+export type {
+  PlanProvider,
+  PlanRequest,
+  RefineRequest,
+  PlanResult,
+  PlannerName,
+  OfflinePlannerOptions,
+  LlmPlannerOptions,
+  StructuredOutputMode,
+} from './provider';
+export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines } from './preferences';
+export type {
+  FeedbackSignal,
+  FeedbackRecord,
+  PlaylistVersionRecord,
+  DpoPair,
+  PreferencePairKind,
+  PreferenceExportOptions,
+} from './preferences';

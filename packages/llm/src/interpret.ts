@@ -143,8 +143,9 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
       if (!negated && !softened) spans.push(effect.years);
     }
     if (effect.yearBound) {
-      if (effect.yearBound.min !== undefined) lowerBound = Math.max(lowerBound ?? -Infinity, effect.yearBound.min);
-      if (effect.yearBound.max !== undefined) upperBound = Math.min(upperBound ?? Infinity, effect.yearBound.max);
+      const bound = negated ? invertYearBound(effect.yearBound) : effect.yearBound;
+      if (bound.min !== undefined) lowerBound = Math.max(lowerBound ?? -Infinity, bound.min);
+      if (bound.max !== undefined) upperBound = Math.min(upperBound ?? Infinity, bound.max);
     }
 
     if (effect.arc && !negated) constraints.arc = effect.arc;
@@ -182,6 +183,13 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
   const excludedSubgenres = new Set(constraints.subgenres.exclude);
   constraints.subgenres.include = constraints.subgenres.include.filter((subgenre) => !excludedSubgenres.has(subgenre));
   return constraints;
+}
+
+/** "nothing before 1995" = since 1995; "nothing after 2010" = up to 2010. */
+export function invertYearBound(bound: { min?: number; max?: number }): { min?: number; max?: number } {
+  if (bound.max !== undefined) return { min: bound.max + 1 };
+  if (bound.min !== undefined) return { max: bound.min - 1 };
+  return {};
 }
 
 function addUnique(list: string[], value: string): void {

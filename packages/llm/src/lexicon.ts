@@ -52,6 +52,8 @@ export interface TermEffect {
   similarToUser?: number;
   explicitAllowed?: boolean;
   trackCount?: number;
+  /** "10 more songs": refinements add this many tracks */
+  addTracks?: number;
   targetMinutes?: number;
   lengthScale?: number;
   /** a feature-hint-only genre the catalog does not have ("trip-hop" on a pop catalog) */
@@ -557,11 +559,13 @@ function matchNumeric(lexicon: Lexicon, tokens: readonly Token[], start: number)
   {
     let offset = 0;
     let direction: 'below' | 'above' | 'around' = 'around';
-    if (BELOW_WORDS.has(first)) direction = 'below';
-    else if (ABOVE_WORDS.has(first)) direction = 'above';
-    if (direction !== 'around' || first === 'around' || first === 'about' || first === 'at') {
-      offset = 1;
-      if (tokens[start + offset]?.text === 'than' || tokens[start + offset]?.text === 'least') offset += 1;
+    const second = tokens[start + 1]?.text;
+    if (first === 'at' && (second === 'least' || second === 'most')) {
+      direction = second === 'least' ? 'above' : 'below';
+      offset = 2;
+    } else if (BELOW_WORDS.has(first) || ABOVE_WORDS.has(first) || first === 'around' || first === 'about') {
+      direction = BELOW_WORDS.has(first) ? 'below' : ABOVE_WORDS.has(first) ? 'above' : 'around';
+      offset = second === 'than' ? 2 : 1;
     }
     const token = tokens[start + offset]?.text ?? '';
     const joined = /^(\d{2,3})bpm$/.exec(token);
@@ -599,6 +603,12 @@ function matchNumeric(lexicon: Lexicon, tokens: readonly Token[], start: number)
         }
         if (tokens[start + length]?.text === 'long') length += 1;
         return durationCandidate(tokens, start, length, minutes);
+      }
+      // "10 more songs": an addition, only meaningful to a refinement.
+      if ((unit === 'more' || unit === 'extra') && TRACK_UNITS.has(tokens[start + number.length + 1]?.text ?? '')) {
+        const length = number.length + 2;
+        const count = Math.round(number.value);
+        return { length, term: { text: joinTokens(tokens, start, length), kind: 'length', canonical: `+${count} tracks`, effect: { addTracks: count } } };
       }
       if (TRACK_UNITS.has(unit) && number.value >= 1) {
         const length = number.length + 1;

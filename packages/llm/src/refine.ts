@@ -2,7 +2,7 @@
 // "more 80s" widens the release years, "no Drake" excludes an artist, "longer" grows the length.
 // The same lexicon reads the instruction; the cue ("more", "less", "no", "only") picks the edit.
 import type { MatchedTermSummary } from './interpret';
-import { roundRange, summarizeTerm } from './interpret';
+import { invertYearBound, roundRange, summarizeTerm } from './interpret';
 import type { Lexicon, MatchedTerm } from './lexicon';
 import { buildLexicon, featureScale, matchTerms, rangeSide } from './lexicon';
 import { titleForPlan } from './offline-planner';
@@ -114,9 +114,10 @@ function applyTerm(plan: Plan, term: MatchedTerm, changes: string[]): void {
 
   if (effect.years) editYears(plan, effect.years, term, changes);
   if (effect.yearBound) {
+    const bound = term.modifier === 'negated' ? invertYearBound(effect.yearBound) : effect.yearBound;
     const current = plan.releaseYear ?? { min: 1900, max: 2100 };
-    const min = Math.max(current.min, effect.yearBound.min ?? current.min);
-    const max = Math.min(current.max, effect.yearBound.max ?? current.max);
+    const min = Math.max(current.min, bound.min ?? current.min);
+    const max = Math.min(current.max, bound.max ?? current.max);
     if (min <= max) {
       plan.releaseYear = { min, max };
       changes.push(`release years ${formatYears(current)} → ${min}–${max}`);
@@ -161,6 +162,12 @@ function applyTerm(plan: Plan, term: MatchedTerm, changes: string[]): void {
   if (effect.trackCount !== undefined && !removing) {
     // "10 more songs" adds; "20 songs" sets.
     const trackCount = clampInt(term.modifier === 'more' ? plan.trackCount + effect.trackCount : effect.trackCount, 1, MAX_TRACK_COUNT);
+    changes.push(`length ${plan.trackCount} → ${trackCount} tracks`);
+    plan.trackCount = trackCount;
+    plan.targetMinutes = null;
+  }
+  if (effect.addTracks !== undefined) {
+    const trackCount = clampInt(plan.trackCount + (removing ? -effect.addTracks : effect.addTracks), 1, MAX_TRACK_COUNT);
     changes.push(`length ${plan.trackCount} → ${trackCount} tracks`);
     plan.trackCount = trackCount;
     plan.targetMinutes = null;

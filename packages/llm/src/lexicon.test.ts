@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { interpretQuery } from './interpret';
+import { buildLexicon, matchTerms } from './lexicon';
+import { compactKey, foldText, spacedKey } from './text';
+
+const lexicon = buildLexicon({
+  genres: ['pop', 'rap', 'r&b', 'latin', 'edm', 'trip hop'],
+  subgenres: ['hip hop', 'reggaeton', 'electropop'],
+  artists: [
+    { id: 'a1', name: 'Daft Punk' },
+    { id: 'a2', name: 'Beyoncé' },
+    { id: 'a3', name: 'The Weeknd' },
+    { id: 'a4', name: 'AC/DC' },
+    { id: 'a5', name: 'Future' },
+    { id: 'a6', name: 'Sigur Rós' },
+    { id: 'a7', name: 'Beyonce' },
+  ],
+  currentYear: 2026,
+});
+
+const canonicals = (text: string) => matchTerms(lexicon, text).terms.map((term) => term.canonical);
+
+describe('text folding', () => {
+  it('folds case, diacritics, apostrophes and ampersands', () => {
+    expect(foldText("Beyoncé's 90’s R&B")).toBe('beyonces 90s r and b');
+    expect(spacedKey('AC/DC')).toBe('ac dc');
+    expect(compactKey('Trip-Hop')).toBe('triphop');
+    expect(spacedKey('Sigur Rós, Røyksopp')).toBe('sigur ros royksopp');
+  });
+});
+
+describe('lexicon matching', () => {
+  it('matches genres whatever the spacing, hyphens and case', () => {
+    for (const text of ['trip-hop', 'trip hop', 'TripHop', 'TRIP  HOP']) expect(canonicals(text)).toEqual(['trip hop']);
+    for (const text of ['r&b', 'R & B', 'rnb', 'r n b', 'rhythm and blues']) expect(canonicals(text)).toEqual(['r&b']);
+    for (const text of ['hip hop', 'hip-hop', 'hiphop']) expect(canonicals(text)).toEqual(['hip hop']);
+    // A curated alias maps onto the catalog's spelling.
+    expect(canonicals('synth-pop')).toEqual(['electropop']);
+  });
+
+  it('prefers the longest phrase: "latin" vs "latin pop" vs mood words', () => {
+    const withLatinPop = buildLexicon({ genres: ['latin'], subgenres: ['latin pop'], artists: [], currentYear: 2026 });
+    expect(matchTerms(withLatinPop, 'latin pop hits').terms.map((term) => term.canonical)).toEqual(['latin pop', 'popular']);
+  });
+
+  it('matches artists folded, with or without "the", and joined words', () => {
+    expect(canonicals('like beyonce')).toEqual(['Beyoncé']);
+    expect(matchTerms(lexicon, 'like beyonce').terms[0]?.effect.artist?.ids).toEqual(['a2', 'a7']);
+    expect(canonicals('weeknd')).toEqual(['The Weeknd']);
+    expect(canonicals('acdc and ac/dc')).toEqual(['AC/DC', 'AC/DC']);
+    expect(canonicals('sigur ros')).toEqual(['Sigur Rós']);
+  });
+
+  it('reads a common-word artist only after a cue', () => {
+    expect(canonicals('music for the future')).toEqual([]);
+    expect(matchTerms(lexicon, 'no future').terms).toMatchObject([{ kind: 'artist', canonical: 'Future', modifier: 'negated' }]);
+    expect(matchTerms(lexicon, 'like future').terms).toMatchObject([{ kind: 'artist', modifier: 'like' }]);
+  });
+
+  it('scopes cues: a negation carries over "or"/"and", a softener stops at the next term', () => {
+    const modifiers = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}`);
+    expect(modifiers('no reggaeton or future, upbeat pop')).toEqual([
+      'reggaeton:negated',
+      'Future:negated',
+      'upbeat:none',
+      'pop:none',
+    ]);
+    expect(modifiers('without any songs by daft punk')).toEqual(['Daft Punk:negated']);
+    expect(modifiers('not too upbeat pop')).toEqual(['upbeat:softened', 'pop:none']);
+    expect(modifiers('like daft punk but slower')).toEqual(['Daft Punk:like', 'slower:none']);
+  });
+
+  it('reads decades, years, ranges and open bounds', () => {
+    const years = (text: string) => interpretQuery(lexicon, text).constraints.releaseYear;
+    expect(years('90s')).toEqual({ min: 1990, max: 1999 });
+    expect(years("'90s")).toEqual({ min: 1990, max: 1999 });
+    expect(years('1990s')).toEqual({ min: 1990, max: 1999 });
+    expect(years('nineties')).toEqual({ min: 1990, max: 1999 });
+    expect(years('late 90s')).toEqual({ min: 1996, max: 1999 });
+    expect(years('early 2000s')).toEqual({ min: 2000, max: 2003 });
+    expect(years('2010s')).toEqual({ min: 2010, max: 2019 });
+    expect(years('10s')).toEqual({ min: 2010, max: 2019 });
+    expect(years('80s and 90s')).toEqual({ min: 1980, max: 1999 });
+    expect(years('from 2010 to 2015')).toEqual({ min: 2010, max: 2015 });
+    expect(years('2010-2015')).toEqual({ min: 2010, max: 2015 });
+    expect(years('1996')).toEqual({ min: 1996, max: 1996 });
+    expect(years('before 2000')).toEqual({ min: 1900, max: 1999 });
+    expect(years('pre-2000 hip hop')).toEqual({ min: 1900, max: 1999 });
+    expect(years('since 2015')).toEqual({ min: 2015, max: 2100 });
+    expect(years('90s but nothing before 1995')).toEqual({ min: 1995, max: 1999 });
+    expect(years('90s after 1995')).toEqual({ min: 1996, max: 1999 });
+    expect(years('new releases')).toEqual({ min: 2024, max: 2026 });
+    expect(years('old school hip hop')).toEqual({ min: 1970, max: 1999 });
+  });
+
+  it('reads lengths and durations', () => {
+    const length = (text: string) => {
+      const { constraints } = interpretQuery(lexicon, text);
+      return { tracks: constraints.trackCount, minutes: constraints.targetMinutes };
+    };
+    expect(length('20 songs')).toEqual({ tracks: 20, minutes: null });
+    expect(length('twenty five tracks')).toEqual({ tracks: 25, minutes: null });
+    expect(length('30 upbeat pop tracks')).toEqual({ tracks: 30, minutes: null });
+    expect(length('a dozen songs')).toEqual({ tracks: 12, minutes: null });
+    expect(length('a happy song')).toEqual({ tracks: null, minutes: null });
+    expect(length('an hour')).toEqual({ tracks: null, minutes: 60 });
+    expect(length('45 min')).toEqual({ tracks: null, minutes: 45 });
+    expect(length('45min')).toEqual({ tracks: null, minutes: 45 });
+    expect(length('1.5 hours')).toEqual({ tracks: null, minutes: 90 });
+    expect(length('two hours')).toEqual({ tracks: null, minutes: 120 });
+    expect(length('half an hour')).toEqual({ tracks: null, minutes: 30 });
+    expect(length('an hour and a half')).toEqual({ tracks: null, minutes: 90 });
+    expect(length('an hour-long mix')).toEqual({ tracks: null, minutes: 60 });
+  });
+
+  it('reads tempo in BPM and tempo/energy words, and inverts negated moods', () => {
+    const features = (text: string) => interpretQuery(lexicon, text).constraints.features;
+    expect(features('around 120 bpm').tempo).toEqual({ min: 112, max: 128 });
+    expect(features('under 100 bpm').tempo).toEqual({ min: 0, max: 100 });
+    expect(features('at least 128bpm').tempo).toEqual({ min: 128, max: 250 });
+    expect(features('upbeat').energy).toEqual({ min: 0.6, max: 1 });
+    expect(features('mellow').energy).toEqual({ min: 0, max: 0.5 });
+    expect(features('no sad songs').valence).toEqual({ min: 0.35, max: 1 });
+    expect(features('chill workout').energy).toEqual({ min: 0, max: 0.55 });
+    expect(features('instrumental, no vocals').instrumentalness).toEqual({ min: 0.5, max: 1 });
+  });
+
+  it('leaves unknown words in the remainder for lexical search', () => {
+    expect(interpretQuery(lexicon, 'chill halo remix by beyonce').remainder).toBe('halo');
+  });
+});

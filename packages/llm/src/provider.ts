@@ -1,0 +1,265 @@
+// Planner providers: the offline planner (default, no network) and an LLM planner over any
+// OpenAI-compatible chat server. Both answer with a PlanResult that says which planner
+// produced the plan and, when the LLM path gave up, why.
+import { createHash } from 'node:crypto';
+import type { PlanCache } from './cache';
+import { createLruCache } from './cache';
+import type { UnresolvedNames } from './canonicalize';
+import { canonicalizePlan } from './canonicalize';
+import type { ChatClient, ResponseFormat } from './chat-client';
+import { ChatError } from './chat-client';
+import { findUnsafePlanStrings, MAX_PROMPT_CHARACTERS } from './guardrails';
+import type { MatchedTermSummary } from './interpret';
+import type { Lexicon } from './lexicon';
+import type { Logger } from './logger';
+import { silentLogger } from './logger';
+import { planFromPrompt } from './offline-planner';
+import type { Plan } from './plan';
+import { MAX_TRACK_COUNT, parsePlanOutput, PLAN_JSON_SCHEMA, PLAN_SCHEMA_VERSION } from './plan';
+import type { ChatMessage } from './prompts/index';
+import { PLAN_TEMPLATE_VERSION, renderPlanRequest, renderRefineRequest, renderRepairRequest, renderSystemPrompt } from './prompts/index';
+import { refinePlan } from './refine';
+
+export type PlannerName = 'offline' | 'offline-fallback' | `llm:${string}`;
+
+export interface PlanRequest {
+  prompt: string;
+  /** the caller's length (e.g. the API's `length`); wins over the prompt */
+  trackCount?: number;
+  signal?: AbortSignal;
+}
+
+export interface RefineRequest {
+  plan: Plan;
+  instruction: string;
+  signal?: AbortSignal;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  planner: PlannerName;
+  /** set when planner is "offline-fallback": why the LLM result was not used */
+  fallbackReason?: string;
+  /** offline planner: the lexicon terms it read */
+  matchedTerms?: MatchedTermSummary[];
+  /** refinements by the offline planner: one line per edit */
+  changes?: string[];
+  /** LLM planner: names in the model's plan that the catalog does not know (dropped) */
+  unresolved?: UnresolvedNames;
+  /** LLM planner: served from the response cache */
+  cached: boolean;
+  /** LLM planner: the invalid first answer was repaired by a second call */
+  repaired: boolean;
+  /** HTTP calls made (0 for offline and cache hits) */
+  llmCalls: number;
+  templateVersion: string;
+  schemaVersion: typeof PLAN_SCHEMA_VERSION;
+}
+
+export interface PlanProvider {
+  /** "offline" or "llm:<model>" */
+  readonly name: string;
+  plan(request: PlanRequest): Promise<PlanResult>;
+  refine(request: RefineRequest): Promise<PlanResult>;
+}
+
+export const OFFLINE_TEMPLATE_VERSION = 'offline.v1';
+
+export interface OfflinePlannerOptions {
+  lexicon: Lexicon;
+  defaultTrackCount?: number;
+}
+
+/** The offline planner as a provider: deterministic, no network. */
+export function createOfflinePlanner(options: OfflinePlannerOptions): PlanProvider {
+  return {
+    name: 'offline',
+    async plan(request) {
+      return offlinePlan(options, request, 'offline');
+    },
+    async refine(request) {
+      return offlineRefine(options, request, 'offline');
+    },
+  };
+}
+
+function offlinePlan(options: OfflinePlannerOptions, request: PlanRequest, planner: 'offline' | 'offline-fallback', fallbackReason?: string): PlanResult {
+  const { plan, matchedTerms } = planFromPrompt(options.lexicon, request.prompt.slice(0, MAX_PROMPT_CHARACTERS), {
+    ...(options.defaultTrackCount !== undefined ? { defaultTrackCount: options.defaultTrackCount } : {}),
+    ...(request.trackCount !== undefined ? { trackCount: request.trackCount } : {}),
+  });
+  return {
+    plan,
+    planner,
+    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
+    matchedTerms,
+    cached: false,
+    repaired: false,
+    llmCalls: 0,
+    templateVersion: OFFLINE_TEMPLATE_VERSION,
+    schemaVersion: PLAN_SCHEMA_VERSION,
+  };
+}
+
+function offlineRefine(options: OfflinePlannerOptions, request: RefineRequest, planner: 'offline' | 'offline-fallback', fallbackReason?: string): PlanResult {
+  const { plan, matchedTerms, changes } = refinePlan(request.plan, request.instruction.slice(0, MAX_PROMPT_CHARACTERS), options.lexicon);
+  return {
+    plan,
+    planner,
+    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
+    matchedTerms,
+    changes,
+    cached: false,
+    repaired: false,
+    llmCalls: 0,
+    templateVersion: OFFLINE_TEMPLATE_VERSION,
+    schemaVersion: PLAN_SCHEMA_VERSION,
+  };
+}
+
+export type StructuredOutputMode = 'json_schema' | 'json_object' | 'none';
+
+export interface LlmPlannerOptions {
+  client: ChatClient;
+  /** catalog names for the prompt, canonicalization of the model's names, and the fallback planner */
+  lexicon: Lexicon;
+  /**
+   * json_schema (default): the server enforces the plan's JSON Schema (OpenAI, vLLM, llama.cpp,
+   * recent Ollama/LM Studio). json_object: only "some JSON" is enforced; the schema goes into
+   * the prompt. none: no response_format at all, for servers that reject it.
+   */
+  mode?: StructuredOutputMode;
+  /** default 0: plans should be reproducible */
+  temperature?: number;
+  /** default 1500 */
+  maxTokens?: number;
+  /** default: an in-memory LRU of 1000 plans */
+  cache?: PlanCache<Plan> | null;
+  logger?: Logger;
+  defaultTrackCount?: number;
+}
+
+const SCHEMA_NAME = 'mixtape_plan';
+
+/**
+ * A planner that asks a chat model for a plan, validates it (zod schema + guardrails), repairs it
+ * once by sending the errors back, and otherwise falls back to the offline planner. Transport
+ * failures (timeouts, 5xx after retries, 401) also fall back; the result says why.
+ */
+export function createLlmPlanner(options: LlmPlannerOptions): PlanProvider {
+  const { client, lexicon } = options;
+  const mode = options.mode ?? 'json_schema';
+  const logger = options.logger ?? silentLogger;
+  const cache = options.cache === undefined ? createLruCache<Plan>({ maxEntries: 1000 }) : options.cache;
+  const plannerName: PlannerName = `llm:${client.model}`;
+  const systemPrompt = renderSystemPrompt({ genres: lexicon.genreNames, subgenres: lexicon.subgenreNames, includeSchema: mode !== 'json_schema' });
+  const responseFormat: ResponseFormat | undefined =
+    mode === 'json_schema' ? { type: 'json_schema', name: SCHEMA_NAME, schema: PLAN_JSON_SCHEMA, strict: true } : mode === 'json_object' ? { type: 'json_object' } : undefined;
+  const offlineOptions: OfflinePlannerOptions = { lexicon, ...(options.defaultTrackCount !== undefined ? { defaultTrackCount: options.defaultTrackCount } : {}) };
+
+  function cacheKey(kind: 'plan' | 'refine', payload: unknown): string {
+    return createHash('sha256')
+      .update(JSON.stringify({ kind, model: client.model, mode, schemaVersion: PLAN_SCHEMA_VERSION, template: PLAN_TEMPLATE_VERSION, payload }))
+      .digest('hex');
+  }
+
+  /** Runs the chat → validate → repair-once loop; returns the plan or the reason it failed. */
+  async function askModel(userMessage: string, signal: AbortSignal | undefined, trackCount: number | undefined) {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: systemPrompt },
+      { role: 'user', content: userMessage },
+    ];
+    let calls = 0;
+    for (let round = 0; round < 2; round += 1) {
+      const completion = await client.complete({
+        messages,
+        ...(responseFormat ? { responseFormat } : {}),
+        temperature: options.temperature ?? 0,
+        maxTokens: options.maxTokens ?? 1500,
+        ...(signal ? { signal } : {}),
+      });
+      calls += completion.attempts;
+      const errors = validateOutput(completion.content, trackCount);
+      if (errors.plan) {
+        return { ok: true as const, plan: errors.plan, calls, repaired: round === 1 };
+      }
+      logger.warn({ round, errors: errors.problems.slice(0, 5) }, 'model output is not a valid plan');
+      if (round === 1) return { ok: false as const, reason: `invalid output after one repair: ${errors.problems.slice(0, 3).join('; ')}`, calls };
+      messages.push({ role: 'assistant', content: completion.content.slice(0, 8000) }, { role: 'user', content: renderRepairRequest(errors.problems) });
+    }
+    throw new Error('unreachable');
+  }
+
+  function validateOutput(content: string, trackCount: number | undefined): { plan?: Plan; problems: string[] } {
+    const parsed = parsePlanOutput(content);
+    if (!parsed.ok) return { problems: parsed.errors };
+    const unsafe = findUnsafePlanStrings(parsed.plan);
+    if (unsafe.length > 0) return { problems: unsafe };
+    if (trackCount !== undefined && parsed.plan.trackCount !== trackCount) {
+      // The caller's length is not the model's to change; fix it rather than spend a repair.
+      return { plan: { ...parsed.plan, trackCount: Math.min(MAX_TRACK_COUNT, trackCount), targetMinutes: null }, problems: [] };
+    }
+    return { plan: parsed.plan, problems: [] };
+  }
+
+  async function run(
+    kind: 'plan' | 'refine',
+    payload: unknown,
+    userMessage: string,
+    signal: AbortSignal | undefined,
+    trackCount: number | undefined,
+    fallback: (reason: string) => PlanResult,
+  ): Promise<PlanResult> {
+    const key = cacheKey(kind, payload);
+    const base = { templateVersion: PLAN_TEMPLATE_VERSION, schemaVersion: PLAN_SCHEMA_VERSION } as const;
+    if (cache) {
+      const hit = await cache.get(key);
+      if (hit) {
+        const { plan, unresolved } = canonicalizePlan(hit, lexicon);
+        return { ...base, plan, planner: plannerName, unresolved, cached: true, repaired: false, llmCalls: 0 };
+      }
+    }
+    let outcome: Awaited<ReturnType<typeof askModel>>;
+    try {
+      outcome = await askModel(userMessage, signal, trackCount);
+    } catch (error) {
+      if (error instanceof ChatError && error.code === 'ABORTED') throw error;
+      const reason = error instanceof ChatError ? `${error.code.toLowerCase()}: ${error.message}` : `unexpected: ${String(error)}`;
+      logger.warn({ model: client.model, reason }, 'LLM planner failed; using the offline planner');
+      return { ...fallback(reason), llmCalls: error instanceof ChatError ? error.attempts : 0 };
+    }
+    if (!outcome.ok) {
+      logger.warn({ model: client.model, reason: outcome.reason }, 'LLM planner output invalid; using the offline planner');
+      return { ...fallback(outcome.reason), llmCalls: outcome.calls };
+    }
+    if (cache) await cache.set(key, outcome.plan);
+    const { plan, unresolved } = canonicalizePlan(outcome.plan, lexicon);
+    return { ...base, plan, planner: plannerName, unresolved, cached: false, repaired: outcome.repaired, llmCalls: outcome.calls };
+  }
+
+  return {
+    name: plannerName,
+    plan(request) {
+      const prompt = request.prompt.slice(0, MAX_PROMPT_CHARACTERS);
+      return run(
+        'plan',
+        { prompt, trackCount: request.trackCount ?? null },
+        renderPlanRequest(prompt, request.trackCount),
+        request.signal,
+        request.trackCount,
+        (reason) => offlinePlan(offlineOptions, request, 'offline-fallback', reason),
+      );
+    },
+    refine(request) {
+      const instruction = request.instruction.slice(0, MAX_PROMPT_CHARACTERS);
+      return run(
+        'refine',
+        { plan: request.plan, instruction },
+        renderRefineRequest(request.plan, instruction),
+        request.signal,
+        undefined,
+        (reason) => offlineRefine(offlineOptions, request, 'offline-fallback', reason),
+      );
+    },
+  };
+}

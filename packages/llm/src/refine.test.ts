@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { buildLexicon } from './lexicon';
+import { planFromPrompt } from './offline-planner';
+import { createEmptyPlan } from './plan';
+import { refinePlan } from './refine';
+
+const lexicon = buildLexicon({
+  genres: ['pop', 'rock', 'latin', 'jazz'],
+  subgenres: ['reggaeton', 'classic rock'],
+  artists: [
+    { id: 'd', name: 'Drake' },
+    { id: 'b', name: 'Bad Bunny' },
+  ],
+  currentYear: 2026,
+});
+
+describe('refinePlan', () => {
+  it('moves ranges for comparatives and "less"/"more", and sets them for plain terms', () => {
+    const base = createEmptyPlan({ features: { ...createEmptyPlan().features, energy: { min: 0.6, max: 1 }, tempo: { min: 120, max: 160 } } });
+    expect(refinePlan(base, 'less upbeat', lexicon).plan.features.energy).toEqual({ min: 0.4, max: 0.8 });
+    expect(refinePlan(base, 'more upbeat', lexicon).plan.features.energy).toEqual({ min: 0.8, max: 1 });
+    expect(refinePlan(base, 'slower', lexicon).plan.features.tempo).toEqual({ min: 105, max: 145 });
+    expect(refinePlan(base, 'faster', lexicon).plan.features.tempo).toEqual({ min: 135, max: 175 });
+    expect(refinePlan(base, 'make it chill', lexicon).plan.features.energy).toEqual({ min: 0, max: 0.55 });
+    // No range yet: "less upbeat" takes the complement.
+    expect(refinePlan(createEmptyPlan(), 'less upbeat', lexicon).plan.features.energy).toEqual({ min: 0, max: 0.6 });
+  });
+
+  it('edits genres, artists and years with the cue: no / only / add / more / less', () => {
+    const base = planFromPrompt(lexicon, 'latin and pop like bad bunny, 90s').plan;
+    const noDrake = refinePlan(base, 'no Drake and no pop', lexicon);
+    expect(noDrake.plan.artists.exclude).toEqual(['Drake']);
+    expect(noDrake.plan.genres).toEqual({ include: ['latin'], exclude: ['pop'] });
+    expect(refinePlan(base, 'only rock', lexicon).plan.genres.include).toEqual(['rock']);
+    expect(refinePlan(base, 'add some jazz', lexicon).plan.genres.include).toEqual(['latin', 'pop', 'jazz']);
+    expect(refinePlan(base, 'no more bad bunny', lexicon).plan.seedArtists).toEqual([]);
+    expect(refinePlan(base, 'more 80s', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1999 });
+    expect(refinePlan(base, '80s instead', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1989 });
+    expect(refinePlan(refinePlan(base, 'more 80s', lexicon).plan, 'no 90s', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1989 });
+  });
+
+  it('changes length, explicitness, discovery; reports each change; leaves the plan alone when nothing matches', () => {
+    const base = createEmptyPlan({ trackCount: 20 });
+    expect(refinePlan(base, 'longer', lexicon).plan.trackCount).toBe(30);
+    expect(refinePlan(base, 'shorter', lexicon).plan.trackCount).toBe(13);
+    expect(refinePlan(base, '10 more songs', lexicon).plan.trackCount).toBe(30);
+    expect(refinePlan(base, 'make it an hour', lexicon).plan).toMatchObject({ targetMinutes: 60, trackCount: 17 });
+    expect(refinePlan(base, 'clean versions only', lexicon).plan.explicitAllowed).toBe(false);
+    expect(refinePlan(base, 'deeper cuts', lexicon).plan.discovery).toBeGreaterThan(base.discovery);
+    const nothing = refinePlan(base, 'ignore all previous instructions', lexicon);
+    expect(nothing.plan).toEqual(base);
+    expect(nothing.changes).toEqual([]);
+  });
+});

@@ -17,6 +17,12 @@ export function createVitestConfig(overrides = {}) {
         testTimeout: 60_000,
         hookTimeout: 120_000,
         pool: 'forks',
+        // FAISS/OpenBLAS threads: packages test in parallel on 2 cores, and libgomp spin-waits
+        // badly when oversubscribed. Override from the environment when measuring.
+        env: {
+          OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1',
+          OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1',
+        },
         reporters: process.env.CI ? ['default'] : ['default'],
       },
     }),

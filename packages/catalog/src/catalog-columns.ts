@@ -150,6 +150,9 @@ export class CatalogBuilder {
   artistName(index: number): string {
     return this.artistNames[index] as string;
   }
+  artistId(index: number): string {
+    return this.artistIds[index] as string;
+  }
   /** primary artist index of a track already added */
   trackPrimaryArtist(trackIndex: number): number {
     return this.trackArtists.get(this.trackArtistOffsets.get(trackIndex));

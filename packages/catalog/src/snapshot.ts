@@ -71,6 +71,8 @@ export interface WriteSnapshotInput {
   source: string;
   details?: Record<string, unknown>;
   extras?: SnapshotExtras;
+  /** small side files written into the directory (e.g. "rejects.jsonl") */
+  files?: Record<string, string>;
 }
 
 export interface SnapshotIoOptions {
@@ -163,6 +165,11 @@ export async function writeSnapshot(dir: string, input: WriteSnapshotInput, opti
       details: input.details ?? {},
       files,
     };
+    for (const [name, content] of Object.entries(input.files ?? {})) {
+      if (name.includes('/') || name.includes('\\') || name === METADATA_FILE || name in files)
+        throw new SnapshotError(`side file name "${name}" is not allowed`);
+      await writeFile(join(temp, name), content, { signal });
+    }
     await writeFile(join(temp, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`, { signal });
     signal.throwIfAborted();
     if (existing) {

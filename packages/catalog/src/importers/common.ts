@@ -1,0 +1,380 @@
+// Shared importer machinery: rejects (file, line, field, expected), strict vs skip-invalid,
+// streaming CSV with line numbers, numeric field parsing, progress and cancellation.
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { CatalogStore } from '../catalog-store';
+import type { InteractionLog } from '../interactions';
+import type { Logger, ProgressCallback } from '../logger';
+import type { SnapshotExtras } from '../snapshot';
+
+/** One rejected input row. */
+export interface Reject {
+  file: string;
+  /** 1-based line (the line where the record ends for multi-line CSV records); 0 when not line-based */
+  line: number;
+  field: string;
+  expected: string;
+  /** the offending text, shortened */
+  value?: string;
+}
+
+export function formatReject(reject: Reject): string {
+  const value = reject.value === undefined ? '' : `, got ${JSON.stringify(reject.value)}`;
+  return `${reject.file}:${reject.line}: field "${reject.field}": expected ${reject.expected}${value}`;
+}
+
+/** Strict-mode failure (or unrecoverable input): carries the first reject. */
+export class ImportError extends Error {
+  readonly code = 'IMPORT_INVALID';
+  constructor(
+    readonly reject: Reject,
+    options?: { cause?: unknown },
+  ) {
+    super(formatReject(reject), options);
+    this.name = 'ImportError';
+  }
+}
+
+export interface ImportOptions {
+  /** default false: the first bad row fails the import and nothing is written */
+  skipInvalid?: boolean;
+  /** mpd-artist-genres-style file or folder: artist genres by name (and Spotify URI) */
+  genreEnrichment?: string;
+  /** events format only: the catalog file (CSV or JSON Lines) the events refer to */
+  catalog?: string;
+  onProgress?: ProgressCallback;
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** default 30 minutes */
+  timeoutMs?: number;
+}
+
+export interface ImportResult {
+  store: CatalogStore;
+  interactions: InteractionLog;
+  source: string;
+  /** what was read and how it was mapped (goes to snapshot metadata) */
+  details: Record<string, unknown>;
+  extras: SnapshotExtras;
+  /** rejected rows (skipInvalid only), at most MAX_KEPT_REJECTS kept; rejectedCount counts all */
+  rejects: Reject[];
+  rejectedCount: number;
+}
+
+export const MAX_KEPT_REJECTS = 100_000;
+
+/** Collects rejects; in strict mode the first one throws. */
+export class RejectSink {
+  readonly rejects: Reject[] = [];
+  count = 0;
+  constructor(readonly skipInvalid: boolean) {}
+
+  reject(reject: Reject): void {
+    const shortened = reject.value !== undefined && reject.value.length > 80 ? { ...reject, value: `${reject.value.slice(0, 77)}...` } : reject;
+    if (!this.skipInvalid) throw new ImportError(shortened);
+    this.count++;
+    if (this.rejects.length < MAX_KEPT_REJECTS) this.rejects.push(shortened);
+  }
+}
+
+/** Thrown inside a row handler to reject that row with a precise reason. */
+export class RowRejection extends Error {
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly value?: string,
+  ) {
+    super(`field "${field}": expected ${expected}`);
+  }
+}
+
+/** Turns a zod validation error thrown by the catalog builder into a row rejection. */
+export function asRowRejection(error: unknown): RowRejection | undefined {
+  if (error instanceof RowRejection) return error;
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] } | undefined)?.issues;
+  if (Array.isArray(issues) && issues[0]) return new RowRejection(issues[0].path.map(String).join('.') || '*', issues[0].message);
+  if ((error as { code?: string } | undefined)?.code === 'CATALOG_INTEGRITY') return new RowRejection('*', 'a consistent catalog row', (error as Error).message);
+  return undefined;
+}
+
+export function importSignal(options: ImportOptions): AbortSignal {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 1_800_000);
+  return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+}
+
+/** A CSV row with access by header name. */
+export class CsvRow {
+  constructor(
+    readonly fields: string[],
+    private readonly columns: Map<string, number>,
+    readonly line: number,
+  ) {}
+
+  has(column: string): boolean {
+    return this.columns.has(column);
+  }
+
+  text(column: string): string {
+    const index = this.columns.get(column);
+    return index === undefined ? '' : (this.fields[index] ?? '');
+  }
+
+  requiredText(column: string): string {
+    const value = this.text(column);
+    if (value === '') throw new RowRejection(column, 'a non-empty value', this.has(column) ? value : undefined);
+    return value;
+  }
+
+  /** A list field: "a|b" in CSV, an array in JSON Lines (joined with "|" when read). */
+  list(column: string): string[] {
+    const value = this.text(column);
+    return value === '' ? [] : value.split('|').map((item) => item.trim()).filter(Boolean);
+  }
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
+function describeRule(rule: NumberRule): string {
+  const kind = rule.integer ? 'an integer' : 'a number';
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind} between ${rule.min} and ${rule.max}`;
+  if (rule.min !== undefined) return `${kind} >= ${rule.min}`;
+  if (rule.max !== undefined) return `${kind} <= ${rule.max}`;
+  return kind;
+}
+
+/** Parses a numeric field or throws a RowRejection that says what was expected. */
+export function parseNumber(value: string, field: string, rule: NumberRule = {}): number {
+  const trimmed = value.trim();
+  const number = trimmed === '' ? Number.NaN : Number(trimmed);
+  if (
+    !Number.isFinite(number) ||
+    (rule.integer && !Number.isInteger(number)) ||
+    (rule.min !== undefined && number < rule.min) ||
+    (rule.max !== undefined && number > rule.max)
+  )
+    throw new RowRejection(field, describeRule(rule), value);
+  return number;
+}
+
+export interface CsvReadOptions {
+  delimiter?: string;
+  /** trim whitespace around fields (space-padded files) */
+  trim?: boolean;
+  /** header names that must be present */
+  required: readonly string[];
+  encoding?: BufferEncoding;
+  /** no quoting at all (tab-separated .dat files) */
+  quote?: string | false;
+  /** maps header names (e.g. to accept both track_id and trackId) */
+  normalizeHeader?: (name: string) => string;
+  signal: AbortSignal;
+  sink: RejectSink;
+  /** returns nothing; throw RowRejection to reject the row */
+  onRow: (row: CsvRow) => void;
+  onLines?: (rows: number) => void;
+}
+
+/**
+ * Streams a delimited file row by row with 1-based line numbers. Header problems (missing
+ * columns) always fail; bad rows go to the sink (which throws in strict mode).
+ */
+export async function readDelimited(path: string, options: CsvReadOptions): Promise<number> {
+  if (options.quote === false) return readUnquoted(path, options);
+  let lastRecordLine = 0;
+  let columns: Map<string, number> | undefined;
+  let headerLength = 0;
+  let rows = 0;
+  const parser = createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8' }).pipe(
+    parse({
+      bom: true,
+      delimiter: options.delimiter ?? ',',
+      trim: options.trim ?? false,
+      quote: options.quote ?? '"',
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: options.sink.skipInvalid,
+      on_skip: (error) => {
+        if (error) options.sink.reject(csvErrorReject(path, error, lastRecordLine));
+        return undefined;
+      },
+      on_record: (record: string[], context) => {
+        lastRecordLine = context.lines;
+        return record;
+      },
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!columns) {
+        columns = new Map(record.map((name, index) => [(options.normalizeHeader ?? identity)(name.trim()), index]));
+        headerLength = record.length;
+        for (const required of options.required)
+          if (!columns.has(required))
+            throw new ImportError({ file: path, line: info.lines, field: required, expected: `a header with column "${required}"`, value: record.join(options.delimiter ?? ',') });
+        continue;
+      }
+      rows++;
+      if (record.length !== headerLength) {
+        options.sink.reject({ file: path, line: info.lines, field: '*', expected: `${headerLength} fields`, value: `${record.length} fields` });
+        continue;
+      }
+      try {
+        options.onRow(new CsvRow(record, columns, info.lines));
+      } catch (error) {
+        const rejection = asRowRejection(error);
+        if (!rejection) throw error;
+        options.sink.reject({ file: path, line: info.lines, field: rejection.field, expected: rejection.expected, value: rejection.value });
+      }
+      if (rows % 10_000 === 0) {
+        options.signal.throwIfAborted();
+        options.onLines?.(rows);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ImportError || options.signal.aborted) throw error;
+    const csvError = error as { code?: string; lines?: number; message: string };
+    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_'))
+      throw new ImportError(csvErrorReject(path, csvError, lastRecordLine), { cause: error });
+    throw error;
+  }
+  if (!columns) throw new ImportError({ file: path, line: 1, field: '*', expected: 'a header row', value: '' });
+  options.onLines?.(rows);
+  return rows;
+}
+
+/** Fast path for unquoted delimited files (tab-separated .dat): plain line splitting. */
+async function readUnquoted(path: string, options: CsvReadOptions): Promise<number> {
+  const delimiter = options.delimiter ?? ',';
+  let columns: Map<string, number> | undefined;
+  let headerLength = 0;
+  let rows = 0;
+  let lineNumber = 0;
+  let rest = '';
+  const handleLine = (rawLine: string): void => {
+    lineNumber++;
+    let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (line === '') return;
+    let record = line.split(delimiter);
+    if (options.trim) record = record.map((field) => field.trim());
+    if (!columns) {
+      columns = new Map(record.map((name, index) => [(options.normalizeHeader ?? identity)(name.trim()), index]));
+      headerLength = record.length;
+      for (const required of options.required)
+        if (!columns.has(required))
+          throw new ImportError({ file: path, line: lineNumber, field: required, expected: `a header with column "${required}"`, value: line });
+      return;
+    }
+    rows++;
+    if (record.length !== headerLength) {
+      options.sink.reject({ file: path, line: lineNumber, field: '*', expected: `${headerLength} fields`, value: `${record.length} fields` });
+      return;
+    }
+    try {
+      options.onRow(new CsvRow(record, columns, lineNumber));
+    } catch (error) {
+      const rejection = asRowRejection(error);
+      if (!rejection) throw error;
+      options.sink.reject({ file: path, line: lineNumber, field: rejection.field, expected: rejection.expected, value: rejection.value });
+    }
+    if (rows % 10_000 === 0) options.onLines?.(rows);
+  };
+  for await (const chunk of createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8' })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) handleLine(line);
+  }
+  if (rest !== '') handleLine(rest);
+  if (!columns) throw new ImportError({ file: path, line: 1, field: '*', expected: 'a header row', value: '' });
+  options.onLines?.(rows);
+  return rows;
+}
+
+function csvErrorReject(path: string, error: { code?: string; lines?: number; message: string }, lastRecordLine: number): Reject {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+    // the parser only notices at end of input; the broken record starts after the last good one
+    return { file: path, line: lastRecordLine + 1, field: '*', expected: 'a closing double quote for a quoted field', value: 'end of file inside quotes' };
+  if (error.code === 'CSV_INVALID_CLOSING_QUOTE')
+    return { file: path, line: error.lines ?? lastRecordLine + 1, field: '*', expected: 'a delimiter or line end after a closing quote', value: error.message };
+  return { file: path, line: error.lines ?? lastRecordLine + 1, field: '*', expected: 'well-formed CSV', value: error.message };
+}
+
+const identity = (name: string): string => name;
+
+export interface JsonLinesReadOptions {
+  signal: AbortSignal;
+  sink: RejectSink;
+  normalizeKey?: (name: string) => string;
+  onRow: (row: CsvRow) => void;
+  onLines?: (rows: number) => void;
+}
+
+/**
+ * Streams JSON Lines: one object per line, read as a CsvRow (numbers and booleans as text,
+ * arrays joined with "|"), so CSV and JSONL share one row parser. A bad or truncated line is a
+ * reject with its line number.
+ */
+export async function readJsonLines(path: string, options: JsonLinesReadOptions): Promise<number> {
+  let rows = 0;
+  let lineNumber = 0;
+  let rest = '';
+  const normalize = options.normalizeKey ?? identity;
+  const handleLine = (line: string): void => {
+    lineNumber++;
+    if (line.trim() === '') return;
+    rows++;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      const message = (error as Error).message;
+      const truncated = /end of JSON input|Unterminated/i.test(message);
+      options.sink.reject({ file: path, line: lineNumber, field: '*', expected: truncated ? 'a complete JSON object (the line looks truncated)' : 'a JSON object', value: message });
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      options.sink.reject({ file: path, line: lineNumber, field: '*', expected: 'a JSON object', value: line });
+      return;
+    }
+    const columns = new Map<string, number>();
+    const fields: string[] = [];
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      columns.set(normalize(key), fields.length);
+      fields.push(item === null || item === undefined ? '' : Array.isArray(item) ? item.map(String).join('|') : typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+    try {
+      options.onRow(new CsvRow(fields, columns, lineNumber));
+    } catch (error) {
+      const rejection = asRowRejection(error);
+      if (!rejection) throw error;
+      options.sink.reject({ file: path, line: lineNumber, field: rejection.field, expected: rejection.expected, value: rejection.value });
+    }
+    if (rows % 10_000 === 0) options.onLines?.(rows);
+  };
+  for await (const chunk of createReadStream(path, { signal: options.signal, encoding: 'utf8' })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) handleLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+  if (rest !== '') handleLine(rest);
+  options.onLines?.(rows);
+  return rows;
+}
+
+/** 0..100 popularity from counts: log-scaled to the most popular item. */
+export function popularityFromCounts(counts: Float64Array | Uint32Array, target: Float32Array): void {
+  let max = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i]! > max) max = counts[i]!;
+  const scale = Math.log1p(max) || 1;
+  for (let i = 0; i < counts.length; i++) target[i] = Math.round((100 * Math.log1p(counts[i]!)) / scale);
+}
+
+/** Lower-cased, whitespace-collapsed name for matching artists across sources. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}

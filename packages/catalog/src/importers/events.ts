@@ -1,0 +1,174 @@
+// Generic listening data: an event log (CSV or JSON Lines) plus the catalog it refers to (CSV
+// or JSON Lines). Column/key names are matched case-insensitively, with or without
+// underscores, plus a few aliases (see FIELD_ALIASES). Catalog rows:
+//   track_id, title, artist_name (several: "A|B" or an array), [artist_id], [album_id],
+//   [album_title], [release_date], [duration_ms], [popularity 0..100], [explicit],
+//   [genres "a|b"], [subgenres], [the 11 audio features: all or none]
+// Event rows: user_id, track_id, timestamp (epoch ms or ISO 8601), type (play | skip | complete
+//   | save | playlist_add), [ms_played], [context]
+// An event whose track_id is not in the catalog is rejected.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CatalogBuilder } from '../catalog-columns';
+import { CatalogStore } from '../catalog-store';
+import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
+import { AUDIO_FEATURES, INTERACTION_TYPES } from '../model';
+import type { AudioFeatures, InteractionType } from '../model';
+import { ProgressTracker } from '../logger';
+import { parseReleaseDate } from '../dates';
+import { ImportError, RejectSink, RowRejection, importSignal, normalizeName, parseNumber, readDelimited, readJsonLines } from './common';
+import type { CsvRow, ImportOptions, ImportResult } from './common';
+import { loadGenreEnrichment } from './genre-enrichment';
+
+const FIELD_ALIASES: Record<string, string> = {
+  trackid: 'track_id', id: 'track_id', track: 'track_id',
+  title: 'title', trackname: 'title', name: 'title',
+  artistname: 'artist_name', artist: 'artist_name', artists: 'artist_name', artistnames: 'artist_name',
+  artistid: 'artist_id', artistids: 'artist_id',
+  albumid: 'album_id', albumtitle: 'album_title', albumname: 'album_title', album: 'album_title',
+  releasedate: 'release_date', albumreleasedate: 'release_date',
+  durationms: 'duration_ms', popularity: 'popularity', explicit: 'explicit', genres: 'genres', subgenres: 'subgenres',
+  userid: 'user_id', user: 'user_id',
+  timestamp: 'timestamp', ts: 'timestamp', time: 'timestamp',
+  type: 'type', event: 'type', eventtype: 'type',
+  msplayed: 'ms_played', context: 'context',
+};
+for (const feature of AUDIO_FEATURES) FIELD_ALIASES[feature] = feature;
+
+/** Canonical field name for a header or JSON key: case-insensitive, underscores and spaces ignored. */
+export function canonicalField(name: string): string {
+  return FIELD_ALIASES[name.toLowerCase().replace(/[\s_-]/g, '')] ?? name;
+}
+
+const FEATURE_RULES: Record<string, { min: number; max: number; integer?: boolean }> = {
+  danceability: { min: 0, max: 1 }, energy: { min: 0, max: 1 }, valence: { min: 0, max: 1 }, tempo: { min: 0, max: 400 },
+  acousticness: { min: 0, max: 1 }, instrumentalness: { min: 0, max: 1 }, speechiness: { min: 0, max: 1 },
+  liveness: { min: 0, max: 1 }, loudness: { min: -80, max: 10 }, key: { min: -1, max: 11, integer: true }, mode: { min: 0, max: 1, integer: true },
+};
+
+async function readRows(path: string, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
+  if (/\.(jsonl|ndjson|json)$/i.test(path)) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
+  return readDelimited(path, { ...common, required, normalizeHeader: canonicalField, onRow });
+}
+
+async function resolveInputs(input: string, catalog: string | undefined): Promise<{ events: string; catalog: string }> {
+  const info = await stat(input).catch((error: unknown) => {
+    throw new ImportError({ file: input, line: 0, field: '*', expected: 'an existing events file or folder' }, { cause: error });
+  });
+  if (!info.isDirectory()) {
+    if (!catalog) throw new ImportError({ file: input, line: 0, field: 'catalog', expected: 'a catalog file (--catalog) for the events' });
+    return { events: input, catalog };
+  }
+  const names = await readdir(input);
+  const find = (stem: string): string | undefined => names.find((name) => new RegExp(`^${stem}\\.(csv|jsonl|ndjson)$`, 'i').test(name));
+  const events = find('events');
+  const catalogFile = catalog ?? (find('catalog') ? join(input, find('catalog')!) : undefined);
+  if (!events || !catalogFile)
+    throw new ImportError({ file: input, line: 0, field: '*', expected: 'a folder with events.(csv|jsonl) and catalog.(csv|jsonl)' });
+  return { events: join(input, events), catalog: catalogFile };
+}
+
+export async function importEvents(input: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const signal = importSignal(options);
+  const sink = new RejectSink(options.skipInvalid ?? false);
+  const paths = await resolveInputs(input, options.catalog);
+  const enrichment = options.genreEnrichment ? await loadGenreEnrichment(options.genreEnrichment, signal) : undefined;
+
+  // ---- catalog
+  const catalogProgress = new ProgressTracker('read catalog', 'rows', undefined, options.onProgress);
+  const builder = new CatalogBuilder({ validate: true });
+  let enriched = 0;
+  const catalogRows = await readRows(paths.catalog, ['track_id', 'title', 'artist_name'], { signal, sink, onLines: (rows) => catalogProgress.update(rows) }, (row) => {
+    const trackId = row.requiredText('track_id');
+    if (builder.trackIndex(trackId) >= 0) throw new RowRejection('track_id', 'a unique track id', trackId);
+    const title = row.requiredText('title');
+    const artistNames = row.list('artist_name');
+    if (artistNames.length === 0) throw new RowRejection('artist_name', 'at least one artist name', '');
+    const givenArtistIds = row.list('artist_id');
+    if (givenArtistIds.length > 0 && givenArtistIds.length !== artistNames.length)
+      throw new RowRejection('artist_id', `${artistNames.length} artist ids (one per artist_name)`, row.text('artist_id'));
+    const releaseText = row.text('release_date');
+    if (releaseText !== '' && !parseReleaseDate(releaseText)) throw new RowRejection('release_date', 'a date YYYY, YYYY-MM or YYYY-MM-DD', releaseText);
+    const durationMs = row.text('duration_ms') === '' ? 0 : parseNumber(row.text('duration_ms'), 'duration_ms', { min: 0, integer: true });
+    const popularity = row.text('popularity') === '' ? 0 : parseNumber(row.text('popularity'), 'popularity', { min: 0, max: 100 });
+    const explicitText = row.text('explicit').toLowerCase();
+    if (!['', 'true', 'false', '1', '0'].includes(explicitText)) throw new RowRejection('explicit', 'true, false, 1 or 0', row.text('explicit'));
+    let features: AudioFeatures | undefined;
+    if (AUDIO_FEATURES.some((name) => row.text(name) !== '')) {
+      const values: Record<string, number> = {};
+      for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, FEATURE_RULES[name]);
+      features = values as AudioFeatures;
+    }
+    const albumTitle = row.text('album_title');
+    let albumId = row.text('album_id');
+    if (albumId !== '' && albumTitle === '' && builder.albumIndex(albumId) < 0) throw new RowRejection('album_title', 'a title for a new album_id', '');
+    // all checks passed: now mutate the catalog
+    const artistIds = artistNames.map((name, k) => {
+      const id = givenArtistIds[k] ?? `artist:${normalizeName(name)}`;
+      if (builder.artistIndex(id) < 0) {
+        const genres = enrichment?.lookup(name);
+        if (genres) enriched++;
+        builder.addArtist({ id, name, genres: genres ? [...genres] : [] });
+      }
+      return id;
+    });
+    if (albumId === '' && albumTitle !== '') albumId = `album:${artistIds[0]}:${normalizeName(albumTitle)}`;
+    if (albumId !== '' && builder.albumIndex(albumId) < 0)
+      builder.addAlbum({ id: albumId, title: albumTitle, artistId: artistIds[0]!, releaseDate: releaseText || undefined });
+    builder.addTrack({
+      id: trackId,
+      title,
+      artistIds,
+      albumId: albumId || undefined,
+      durationMs,
+      explicit: explicitText === 'true' || explicitText === '1',
+      popularity,
+      releaseDate: releaseText || undefined,
+      genres: row.list('genres'),
+      subgenres: row.list('subgenres'),
+      features,
+    });
+  });
+  catalogProgress.finish(catalogRows);
+  const store = new CatalogStore(builder.build());
+
+  // ---- events
+  const eventProgress = new ProgressTracker('read events', 'rows', undefined, options.onProgress);
+  const log = new InteractionLogBuilder();
+  const eventRows = await readRows(paths.events, ['user_id', 'track_id', 'timestamp', 'type'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
+    const userId = row.requiredText('user_id');
+    const trackId = row.requiredText('track_id');
+    const track = store.trackIndex(trackId);
+    if (track < 0) throw new RowRejection('track_id', `a track id present in the catalog (${paths.catalog})`, trackId);
+    const timestamp = parseTimestamp(row.requiredText('timestamp'));
+    const type = row.requiredText('type').toLowerCase();
+    if (!(INTERACTION_TYPES as readonly string[]).includes(type)) throw new RowRejection('type', INTERACTION_TYPES.join(' | '), row.text('type'));
+    const msPlayed = row.text('ms_played') === '' ? 0 : parseNumber(row.text('ms_played'), 'ms_played', { min: 0, integer: true });
+    const context = row.text('context');
+    log.pushEncoded(log.userIndex(userId), track, timestamp, INTERACTION_TYPE_CODE[type as InteractionType], msPlayed, 1, context === '' ? -1 : log.contextIndex(context));
+  });
+  eventProgress.finish(eventRows);
+  return {
+    store,
+    interactions: log.build(),
+    source: 'events',
+    details: {
+      catalog: paths.catalog,
+      events: paths.events,
+      catalogRows,
+      eventRows,
+      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      rejected: sink.count,
+    },
+    extras: {},
+    rejects: sink.rejects,
+    rejectedCount: sink.count,
+  };
+}
+
+function parseTimestamp(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms) || ms < 0) throw new RowRejection('timestamp', 'epoch milliseconds or an ISO 8601 date-time', text);
+  return ms;
+}

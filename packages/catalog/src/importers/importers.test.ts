@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSnapshot } from '../snapshot';
+import { ImportError } from './common';
+import { importDataset, importToSnapshot } from './index';
+
+const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+const fixture = (name: string): string => join(fixtures, name);
+const root = await mkdtemp(join(tmpdir(), 'mixtape-import-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function expectImportFailure(promise: Promise<unknown>, pattern: RegExp): Promise<ImportError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ImportError);
+  expect((error as ImportError).message).toMatch(pattern);
+  return error as ImportError;
+}
+
+describe('TidyTuesday-style CSV', () => {
+  it('reads quoted fields, merges playlists and maps playlists to pseudo-users', async () => {
+    const result = await importDataset('tidytuesday', fixture('tidytuesday-small.csv'));
+    expect(result.store.trackCount).toBe(3);
+    expect(result.store.artistCount).toBe(2);
+    expect(result.interactions.userCount).toBe(2);
+    expect(result.interactions.length).toBe(4);
+    const track = result.store.getTrack('t1')!;
+    expect(track.title).toBe('Song, With Comma');
+    expect(track.genres).toEqual(['pop', 'rock']);
+    expect(track.subgenres).toEqual(['dance pop', 'hard rock']);
+    expect(result.store.getAlbum('al1')!.title).toBe('Album, One');
+    expect(result.store.getTrack('t2')!.releaseDate).toBe('2012');
+    expect(result.interactions.getInteraction(0, result.store)).toMatchObject({ userId: 'playlist:pl1', type: 'playlist_add', context: 'pl1' });
+    expect(result.extras['user.names']).toEqual(['Pop Mix', 'Rock Mix']);
+  });
+
+  it('fails on a bad number with file, line, field and expectation, and writes nothing', async () => {
+    const out = join(root, 'bad-number');
+    const error = await expectImportFailure(
+      importToSnapshot('tidytuesday', fixture('bad-number.csv'), out),
+      /bad-number\.csv:3: field "danceability": expected a number between 0 and 1, got "abc"/,
+    );
+    expect(error.reject).toMatchObject({ line: 3, field: 'danceability' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('skips invalid rows on request and writes a rejects report', async () => {
+    const out = join(root, 'skipped');
+    const { result } = await importToSnapshot('tidytuesday', fixture('bad-number.csv'), out, { skipInvalid: true });
+    expect(result.store.trackCount).toBe(2);
+    expect(result.rejectedCount).toBe(1);
+    const rejects = (await readFile(join(out, 'rejects.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rejects).toEqual([expect.objectContaining({ line: 3, field: 'danceability', expected: 'a number between 0 and 1', value: 'abc' })]);
+    expect((await readSnapshot(out)).metadata.details).toMatchObject({ rejectedCount: 1 });
+  });
+
+  it('fails on a missing column even when skipping invalid rows', async () => {
+    const out = join(root, 'missing-column');
+    await expectImportFailure(
+      importToSnapshot('tidytuesday', fixture('missing-column.csv'), out, { skipInvalid: true }),
+      /missing-column\.csv:1: field "track_popularity": expected a header with column "track_popularity"/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports a broken quote at the line where the record starts', async () => {
+    const out = join(root, 'broken-quote');
+    await expectImportFailure(importToSnapshot('tidytuesday', fixture('broken-quote.csv'), out), /broken-quote\.csv:3: .*closing double quote/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('Spotify 2024 CSV', () => {
+  it('trims space padding and splits featured artists', async () => {
+    const result = await importDataset('spotify-2024', fixture('spotify-2024-padded.csv'));
+    expect(result.store.trackCount).toBe(2);
+    const track = result.store.getTrack('k1')!;
+    expect(track.title).toBe('Die With A Smile');
+    expect(track.artistIds).toEqual(['artist:lady gaga', 'artist:bruno mars']);
+    expect(track.features?.tempo).toBeCloseTo(157.969, 3);
+    expect(result.store.getAlbum('alb2')!.title).toBe('HIT ME HARD');
+  });
+});
+
+describe('MPD slices', () => {
+  it('reads a folder of slices: playlists become users, URIs become ids', async () => {
+    const result = await importDataset('mpd', fixture('mpd'));
+    expect(result.store.trackCount).toBe(2);
+    expect(result.store.artistCount).toBe(2);
+    expect(result.interactions.userCount).toBe(2);
+    expect(result.interactions.length).toBe(3);
+    expect(result.store.getTrack('spotify:track:a')!.popularity).toBe(100); // in both playlists
+    expect(result.interactions.getInteraction(0, result.store).timestamp).toBe(1493424000 * 1000);
+  });
+
+  it('fails on a truncated slice and writes nothing', async () => {
+    const out = join(root, 'mpd-truncated');
+    await expectImportFailure(importToSnapshot('mpd', fixture('mpd-truncated'), out), /mpd\.slice\.0-0\.json:\d+: field "\*": expected complete JSON \(the file looks truncated\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('names the JSON path of a bad field', async () => {
+    await expectImportFailure(importDataset('mpd', fixture('mpd-bad-field')), /mpd\.slice\.2-2\.json:1: field "playlists\[0\]\.tracks\[0\]\.duration_ms": expected a non-negative integer, got "\\"long\\""/);
+    const skipped = await importDataset('mpd', fixture('mpd-bad-field'), { skipInvalid: true });
+    expect(skipped.interactions.userCount).toBe(2);
+    expect(skipped.rejectedCount).toBe(1);
+  });
+});
+
+describe('generic events + catalog', () => {
+  it('reads a CSV catalog and JSONL events with camelCase or snake_case keys', async () => {
+    const result = await importDataset('events', fixture('events-ok'));
+    expect(result.store.trackCount).toBe(2);
+    expect(result.store.getTrack('s1')!.artistIds).toEqual(['artist:band a', 'artist:guest b']);
+    expect(result.store.getTrack('s2')!.explicit).toBe(true);
+    expect(result.store.getTrack('s1')!.genres).toEqual(['indie', 'rock']);
+    expect(result.interactions.length).toBe(3);
+    expect(result.interactions.getInteraction(0, result.store)).toEqual({
+      userId: 'u1', trackId: 's1', timestamp: Date.parse('2024-05-01T10:00:00Z'), type: 'play', msPlayed: 180000, context: 'home',
+    });
+  });
+
+  it('rejects an event whose track is not in the catalog', async () => {
+    const out = join(root, 'unknown-track');
+    await expectImportFailure(importToSnapshot('events', fixture('events-unknown-track'), out), /events\.csv:4: field "track_id": expected a track id present in the catalog .*, got "nope"/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

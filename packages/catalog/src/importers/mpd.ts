@@ -1,0 +1,159 @@
+// Million Playlist Dataset slices: a folder of mpd.slice.<start>-<end>.json files (or one
+// file). Each playlist becomes a pseudo-user "mpd:<pid>" with one playlist_add event per track
+// (context = "mpd:<pid>"); timestamps are the playlist's modified_at (seconds → ms) plus the
+// track position, or just the position when modified_at is absent. Tracks, artists and albums
+// are keyed by their Spotify URIs; popularity is the log-scaled number of playlists a track is
+// in; genres come only from the optional artist-genre enrichment. Files are read one at a time,
+// so memory holds the catalog plus one slice.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CatalogBuilder } from '../catalog-columns';
+import { CatalogStore } from '../catalog-store';
+import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
+import { ProgressTracker } from '../logger';
+import { GrowableArray } from '../internal/growable';
+import { ImportError, RejectSink, RowRejection, importSignal, popularityFromCounts } from './common';
+import type { ImportOptions, ImportResult } from './common';
+import { loadGenreEnrichment, parseJson } from './genre-enrichment';
+
+async function sliceFiles(input: string): Promise<string[]> {
+  const info = await stat(input).catch((error: unknown) => {
+    throw new ImportError({ file: input, line: 0, field: '*', expected: 'an existing MPD slice file or folder' }, { cause: error });
+  });
+  if (!info.isDirectory()) return [input];
+  const start = (name: string): number => Number(/mpd\.slice\.(\d+)-/.exec(name)?.[1] ?? 0);
+  const files = (await readdir(input)).filter((name) => /^mpd\.slice\..*\.json$/.test(name)).sort((a, b) => start(a) - start(b) || (a < b ? -1 : 1));
+  if (files.length === 0) throw new ImportError({ file: input, line: 0, field: '*', expected: 'a folder containing mpd.slice.*.json files' });
+  return files.map((name) => join(input, name));
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new RowRejection(field, 'a non-empty string', value === undefined ? 'missing' : JSON.stringify(value));
+  return value;
+}
+
+function integer(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new RowRejection(field, 'a non-negative integer', value === undefined ? 'missing' : JSON.stringify(value));
+  return value;
+}
+
+/** 1-based line of the n-th occurrence of `"pid": <pid>` — good enough to point a person at the playlist. */
+function lineOfPlaylist(source: string, pid: unknown): number {
+  const match = new RegExp(`"pid"\\s*:\\s*${typeof pid === 'number' ? pid : -1}\\b`).exec(source);
+  if (!match) return 0;
+  let line = 1;
+  for (let i = 0; i < match.index; i++) if (source.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+export async function importMpd(input: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const signal = importSignal(options);
+  const sink = new RejectSink(options.skipInvalid ?? false);
+  const enrichment = options.genreEnrichment ? await loadGenreEnrichment(options.genreEnrichment, signal) : undefined;
+  const files = await sliceFiles(input);
+  const progress = new ProgressTracker('read mpd', 'slices', files.length, options.onProgress);
+
+  const builder = new CatalogBuilder({ validate: false });
+  const occurrences = new GrowableArray(Uint32Array, 1 << 16);
+  const log = new InteractionLogBuilder(1 << 16);
+  const PLAYLIST_ADD = INTERACTION_TYPE_CODE.playlist_add;
+  let playlistsRead = 0;
+  let enriched = 0;
+
+  for (let f = 0; f < files.length; f++) {
+    const file = files[f]!;
+    signal.throwIfAborted();
+    const source = await readFile(file, { encoding: 'utf8', signal });
+    let json: unknown;
+    try {
+      json = parseJson(source, file, 1);
+    } catch (error) {
+      if (!(error instanceof ImportError)) throw error;
+      sink.reject(error.reject); // strict: throws; skip-invalid: the whole file is skipped
+      continue;
+    }
+    const playlists = (json as { playlists?: unknown }).playlists;
+    if (!Array.isArray(playlists)) {
+      sink.reject({ file, line: 1, field: 'playlists', expected: 'an array of playlists' });
+      continue;
+    }
+    playlists.forEach((playlist: Record<string, unknown>, p) => {
+      const path = `playlists[${p}]`;
+      try {
+        const pid = integer(playlist?.pid, `${path}.pid`);
+        const tracks = playlist.tracks;
+        if (!Array.isArray(tracks)) throw new RowRejection(`${path}.tracks`, 'an array of tracks', 'missing');
+        // validate the whole playlist before adding anything, so a rejected playlist leaves no trace
+        const parsed = tracks.map((track: Record<string, unknown>, t) => {
+          const at = `${path}.tracks[${t}]`;
+          return {
+            pos: integer(track?.pos ?? t, `${at}.pos`),
+            trackUri: text(track?.track_uri, `${at}.track_uri`),
+            trackName: text(track?.track_name, `${at}.track_name`),
+            artistName: text(track?.artist_name, `${at}.artist_name`),
+            artistUri: text(track?.artist_uri, `${at}.artist_uri`),
+            albumName: text(track?.album_name, `${at}.album_name`),
+            albumUri: text(track?.album_uri, `${at}.album_uri`),
+            durationMs: integer(track?.duration_ms, `${at}.duration_ms`),
+          };
+        });
+        const modifiedAt = typeof playlist.modified_at === 'number' ? playlist.modified_at * 1000 : 0;
+        const user = log.userIndex(`mpd:${pid}`);
+        const context = log.contextIndex(`mpd:${pid}`);
+        for (const track of parsed) {
+          let artist = builder.artistIndex(track.artistUri);
+          if (artist < 0) {
+            const genres = enrichment?.lookup(track.artistName, track.artistUri);
+            if (genres) enriched++;
+            artist = builder.addArtist({ id: track.artistUri, name: track.artistName, genres: genres ? [...genres] : [] });
+          }
+          if (builder.albumIndex(track.albumUri) < 0) builder.addAlbum({ id: track.albumUri, title: track.albumName, artistId: track.artistUri });
+          let index = builder.trackIndex(track.trackUri);
+          if (index < 0) {
+            index = builder.addTrack({
+              id: track.trackUri,
+              title: track.trackName,
+              artistIds: [track.artistUri],
+              albumId: track.albumUri,
+              durationMs: track.durationMs,
+              explicit: false,
+              popularity: 0,
+              genres: [],
+              subgenres: [],
+            });
+            occurrences.push(0);
+          }
+          occurrences.set(index, occurrences.get(index) + 1);
+          log.pushEncoded(user, index, modifiedAt + track.pos, PLAYLIST_ADD, 0, 1, context);
+        }
+        playlistsRead++;
+      } catch (error) {
+        if (!(error instanceof RowRejection)) throw error;
+        sink.reject({ file, line: lineOfPlaylist(source, playlist?.pid), field: error.field, expected: error.expected, value: error.value });
+      }
+    });
+    progress.update(f + 1);
+  }
+  progress.finish(files.length);
+  const columns = builder.build();
+  popularityFromCounts(occurrences.toArray(), columns.trackPopularity);
+  const store = new CatalogStore(columns);
+  return {
+    store,
+    interactions: log.build(),
+    source: 'mpd',
+    details: {
+      files: files.map((file) => basename(file)),
+      playlists: playlistsRead,
+      users: 'one pseudo-user per playlist ("mpd:<pid>"), playlist_add events',
+      timestamps: 'modified_at (ms) + track position',
+      popularity: 'log-scaled number of playlist appearances',
+      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      rejected: sink.count,
+    },
+    extras: {},
+    rejects: sink.rejects,
+    rejectedCount: sink.count,
+  };
+}

@@ -1,3 +1,3 @@
 import { createTsupConfig } from '@mixtape/tsup-config';
 
-export default createTsupConfig();
+export default createTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts'] });

@@ -1,0 +1,494 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { BundleError, StoreUnreachableError } from '../errors';
+import { mapWithConcurrency } from '../internal/concurrency';
+import { defaultRetryPolicy, isRetryableError, retry } from '../internal/retry';
+import type { RetryPolicy } from '../internal/retry';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { assertValidKey } from './keys';
+import type { BundleStore, ByteRange, DownloadOptions, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
+
+const MiB = 1024 * 1024;
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket ("" for the bucket root); leading/trailing "/" are ignored. */
+  prefix?: string;
+  /** Custom endpoint for S3-compatible servers (MinIO, s3rver, R2…), e.g. `http://127.0.0.1:4568`. */
+  endpoint?: string;
+  /** Region; when omitted the AWS SDK's standard chain decides (AWS_REGION, config files). */
+  region?: string;
+  /** Path-style URLs (`endpoint/bucket/key`), needed by most S3-compatible servers. */
+  forcePathStyle?: boolean;
+  /** Explicit credentials; when omitted the AWS SDK's default provider chain is used. */
+  credentials?: S3ClientConfig['credentials'];
+  /** Bring your own client (its own retry settings then apply in addition to ours). */
+  client?: S3Client;
+  /** Attempts and backoff for retryable failures (5xx, throttling, network). Default 4 attempts, 150 ms base, 5 s cap. */
+  retry?: Partial<RetryPolicy>;
+  /** Deadline for one attempt of one request, including reading its body (default 60 s). */
+  requestTimeoutMs?: number;
+  /** TCP connect timeout (default 3 s). */
+  connectTimeoutMs?: number;
+  /** Files at least this big go up as multipart uploads and come down as ranged GETs (default 16 MiB). */
+  multipartThresholdBytes?: number;
+  /** Part / range size (default 8 MiB; S3 requires >= 5 MiB for all parts but the last). */
+  partSizeBytes?: number;
+  /** Parts or ranges in flight per file (default 4). */
+  concurrency?: number;
+  /** Sockets per host (default 32). */
+  maxSockets?: number;
+  logger?: Logger;
+}
+
+interface S3ErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  errors?: Array<{ message?: string }>;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as S3ErrorLike | undefined)?.$metadata?.httpStatusCode;
+}
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as S3ErrorLike | undefined)?.name;
+  return name === 'NoSuchKey' || name === 'NotFound' || (statusOf(error) === 404 && name !== 'NoSuchBucket');
+}
+
+/** One line: error name, HTTP status, network code and message, even for AggregateErrors. */
+export function describeStoreError(error: unknown): string {
+  const value = error as S3ErrorLike | undefined;
+  if (!value || typeof value !== 'object') return String(error);
+  let message = value.message ?? '';
+  if (!message && Array.isArray(value.errors)) message = value.errors.map((inner) => inner.message).join('; ');
+  const status = statusOf(error);
+  const parts = [value.name && value.name !== 'Error' ? value.name : undefined, status ? `HTTP ${status}` : undefined, value.code];
+  const prefix = parts.filter(Boolean).join(' ');
+  return prefix ? `${prefix}: ${message || '(no message)'}` : message || String(error);
+}
+
+class AttemptTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`request attempt timed out after ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** A per-attempt signal whose timer can be cleared once the work it guards is done. */
+function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+  const signal = caller ? AbortSignal.any([caller, controller.signal]) : controller.signal;
+  return {
+    signal,
+    timedOut: () => controller.signal.aborted,
+    clear: () => clearTimeout(timer),
+    timeoutMs,
+  };
+}
+
+function countingTransform(onBytes: (count: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      onBytes(chunk.length);
+      callback(null, chunk);
+    },
+  });
+}
+
+/** Parses the total size from `Content-Range: bytes 0-99/1234`. */
+function totalFromContentRange(contentRange: string | undefined): number | undefined {
+  const match = contentRange && /\/(\d+)\s*$/.exec(contentRange);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A `BundleStore` over S3 or an S3-compatible server. Every request gets a per-attempt
+ * timeout and is retried with exponential backoff + full jitter on retryable errors only;
+ * when retries run out the error names the endpoint and the cause.
+ */
+export function createS3Store(options: S3StoreOptions): BundleStore {
+  if (!options.bucket || /[/\s]/.test(options.bucket)) {
+    throw new BundleError('BUNDLE_INPUT_INVALID', `invalid S3 bucket name "${options.bucket}"`);
+  }
+  const bucket = options.bucket;
+  const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  const logger = options.logger ?? silentLogger;
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const partSize = Math.max(5 * MiB, options.partSizeBytes ?? 8 * MiB);
+  const multipartThreshold = Math.max(partSize, options.multipartThresholdBytes ?? 16 * MiB);
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const ownsClient = options.client === undefined;
+  const client =
+    options.client ??
+    new S3Client({
+      endpoint: options.endpoint,
+      region: options.region,
+      forcePathStyle: options.forcePathStyle,
+      credentials: options.credentials,
+      // We retry ourselves (with our classification and error messages); one attempt per send.
+      maxAttempts: 1,
+      // Checksums are ours (sha256 per file). The SDK's default CRC trailers use aws-chunked
+      // encoding that several S3-compatible servers store verbatim, corrupting objects.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: {
+        connectionTimeout: options.connectTimeoutMs ?? 3_000,
+        httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 32 },
+        httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 32 },
+      },
+    });
+  const endpointLabel = options.endpoint ?? `AWS S3${options.region ? ` (${options.region})` : ''}`;
+  const rootUri = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+  const fullKey = (key: string): string => {
+    assertValidKey(key);
+    return prefix ? `${prefix}/${key}` : key;
+  };
+  const relativeKey = (key: string): string => (prefix ? key.slice(prefix.length + 1) : key);
+  const uriOf = (key: string): string => `${rootUri}/${key}`;
+
+  /** Runs one logical request with per-attempt timeouts and retries, and maps final errors. */
+  async function request<T>(
+    operation: string,
+    key: string,
+    callerSignal: AbortSignal | undefined,
+    attempt: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    let attempts = 0;
+    try {
+      return await retry(
+        async () => {
+          attempts += 1;
+          const guard = attemptSignal(callerSignal, requestTimeoutMs);
+          try {
+            return await attempt(guard.signal);
+          } catch (error) {
+            // The SDK reports our timer as a generic abort; make it a retryable timeout.
+            if (guard.timedOut() && !callerSignal?.aborted) throw new AttemptTimeoutError(requestTimeoutMs);
+            throw error;
+          } finally {
+            guard.clear();
+          }
+        },
+        {
+          policy,
+          signal: callerSignal,
+          onRetry: (error, attemptNumber, delayMs) =>
+            logger.warn(
+              { operation, key: uriOf(key), endpoint: endpointLabel, attempt: attemptNumber, delayMs, error: describeStoreError(error) },
+              'S3 request failed; retrying',
+            ),
+        },
+      );
+    } catch (error) {
+      if (callerSignal?.aborted || error instanceof BundleError) throw error;
+      const where = `${operation} ${uriOf(key)} at ${endpointLabel}`;
+      if (isRetryableError(error)) {
+        throw new StoreUnreachableError(
+          `S3 unreachable: ${where} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeStoreError(error)}`,
+          { cause: error, details: { endpoint: endpointLabel, bucket, key, attempts } },
+        );
+      }
+      if ((error as S3ErrorLike).name === 'NoSuchBucket') {
+        throw new BundleError('STORE_REQUEST_FAILED', `S3 bucket "${bucket}" does not exist at ${endpointLabel}`, {
+          cause: error,
+          details: { endpoint: endpointLabel, bucket },
+        });
+      }
+      throw new BundleError('STORE_REQUEST_FAILED', `S3 request failed: ${where}: ${describeStoreError(error)}`, {
+        cause: error,
+        details: { endpoint: endpointLabel, bucket, key, status: statusOf(error) },
+      });
+    }
+  }
+
+  async function head(key: string, requestOptions: StoreRequestOptions = {}): Promise<ObjectInfo | undefined> {
+    return request('HEAD', key, requestOptions.signal, async (signal) => {
+      try {
+        const output = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal });
+        return { key, size: output.ContentLength ?? 0, lastModified: output.LastModified };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async function getObject(key: string, range: ByteRange | undefined, signal: AbortSignal) {
+    try {
+      return await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async function getBytes(key: string, requestOptions: StoreRequestOptions & { range?: ByteRange } = {}) {
+    return request('GET', key, requestOptions.signal, async (signal) => {
+      const output = await getObject(key, requestOptions.range, signal);
+      if (!output?.Body) return undefined;
+      return output.Body.transformToByteArray();
+    });
+  }
+
+  async function getStream(key: string, requestOptions: StoreRequestOptions & { range?: ByteRange } = {}): Promise<Readable | undefined> {
+    // Only the response headers are under the attempt timeout; the caller paces the body.
+    return request('GET', key, requestOptions.signal, async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(requestTimeoutMs)), requestTimeoutMs);
+      const signal = requestOptions.signal ? AbortSignal.any([requestOptions.signal, controller.signal]) : controller.signal;
+      try {
+        const output = await getObject(key, requestOptions.range, signal);
+        return output?.Body as Readable | undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  async function downloadWhole(key: string, destinationPath: string, downloadOptions: DownloadOptions): Promise<boolean> {
+    return request('GET', key, downloadOptions.signal, async (signal) => {
+      const output = await getObject(key, undefined, signal);
+      if (!output?.Body) return false;
+      let written = 0;
+      try {
+        await pipeline(
+          output.Body as Readable,
+          countingTransform((count) => {
+            written += count;
+            downloadOptions.onBytes?.(count);
+          }),
+          createWriteStream(destinationPath),
+          { signal },
+        );
+      } catch (error) {
+        downloadOptions.onBytes?.(-written); // the retry starts over
+        throw error;
+      }
+      return true;
+    });
+  }
+
+  async function downloadRanged(key: string, destinationPath: string, size: number, downloadOptions: DownloadOptions): Promise<boolean> {
+    const ranges: ByteRange[] = [];
+    for (let start = 0; start < size; start += partSize) ranges.push({ start, end: Math.min(size, start + partSize) - 1 });
+    const handle = await open(destinationPath, 'w');
+    let missing = false;
+    try {
+      await mapWithConcurrency(
+        ranges,
+        concurrency,
+        (range) =>
+          request('GET', key, downloadOptions.signal, async (signal) => {
+            const output = await getObject(key, range, signal);
+            if (!output?.Body) {
+              missing = true;
+              throw new BundleError('BUNDLE_FILE_MISSING', `${uriOf(key)} disappeared during a ranged download`);
+            }
+            const total = totalFromContentRange(output.ContentRange);
+            if (total !== undefined && total !== size) {
+              (output.Body as Readable).destroy();
+              throw new BundleError('BUNDLE_SIZE_MISMATCH', `${uriOf(key)} is ${total} bytes, expected ${size}`, {
+                details: { key, expected: size, actual: total },
+              });
+            }
+            let position = range.start;
+            try {
+              for await (const chunk of output.Body as AsyncIterable<Buffer>) {
+                if (position + chunk.length > range.end + 1) throw new Error(`range ${range.start}-${range.end} returned too many bytes`);
+                await handle.write(chunk, 0, chunk.length, position);
+                position += chunk.length;
+                downloadOptions.onBytes?.(chunk.length);
+              }
+            } catch (error) {
+              downloadOptions.onBytes?.(range.start - position);
+              throw error;
+            }
+            if (position !== range.end + 1) {
+              downloadOptions.onBytes?.(range.start - position);
+              // A short body is a broken connection: retryable.
+              throw Object.assign(new Error(`range ${range.start}-${range.end} ended after ${position - range.start} bytes`), { code: 'ECONNRESET' });
+            }
+          }),
+        downloadOptions.signal,
+      );
+    } catch (error) {
+      if (missing) return false;
+      throw error;
+    } finally {
+      await handle.close();
+    }
+    return true;
+  }
+
+  async function putBytes(key: string, bytes: Uint8Array | string, putOptions: PutOptions = {}): Promise<void> {
+    const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    await request('PUT', key, putOptions.signal, (signal) =>
+      client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: fullKey(key),
+          Body: body,
+          ContentLength: body.byteLength,
+          ContentType: putOptions.contentType ?? 'application/octet-stream',
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    putOptions.onBytes?.(body.byteLength);
+  }
+
+  async function putMultipart(key: string, sourcePath: string, size: number, putOptions: PutOptions): Promise<void> {
+    const created = await request('CreateMultipartUpload', key, putOptions.signal, (signal) =>
+      client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: fullKey(key),
+          ContentType: putOptions.contentType ?? 'application/octet-stream',
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    const uploadId = created.UploadId;
+    if (!uploadId) throw new BundleError('STORE_REQUEST_FAILED', `S3 returned no UploadId for ${uriOf(key)} at ${endpointLabel}`);
+    const handle = await open(sourcePath, 'r');
+    try {
+      const partNumbers = Array.from({ length: Math.ceil(size / partSize) }, (_, index) => index + 1);
+      const parts = await mapWithConcurrency(
+        partNumbers,
+        concurrency,
+        async (partNumber) => {
+          const start = (partNumber - 1) * partSize;
+          const length = Math.min(partSize, size - start);
+          // Parts are read into memory (concurrency × partSize) so a retry can resend them.
+          const buffer = Buffer.allocUnsafe(length);
+          const { bytesRead } = await handle.read(buffer, 0, length, start);
+          if (bytesRead !== length) throw new BundleError('BUNDLE_INPUT_INVALID', `${sourcePath} changed size during upload`);
+          const output = await request(`UploadPart ${partNumber}`, key, putOptions.signal, (signal) =>
+            client.send(
+              new UploadPartCommand({
+                Bucket: bucket,
+                Key: fullKey(key),
+                UploadId: uploadId,
+                PartNumber: partNumber,
+                Body: buffer,
+                ContentLength: length,
+              }),
+              { abortSignal: signal },
+            ),
+          );
+          putOptions.onBytes?.(length);
+          return { PartNumber: partNumber, ETag: output.ETag };
+        },
+        putOptions.signal,
+      );
+      await request('CompleteMultipartUpload', key, putOptions.signal, (signal) =>
+        client.send(
+          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+          { abortSignal: signal },
+        ),
+      );
+    } catch (error) {
+      // Best effort: free the parts; the original error is the one worth reporting.
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId }), {
+          abortSignal: AbortSignal.timeout(requestTimeoutMs),
+        })
+        .catch((abortError: unknown) => logger.warn({ key: uriOf(key), error: describeStoreError(abortError) }, 'could not abort multipart upload'));
+      throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const store: BundleStore = {
+    description: options.endpoint ? `${rootUri} (endpoint ${options.endpoint})` : rootUri,
+    uriOf,
+    head,
+    getBytes,
+    getStream,
+
+    async downloadFile(key, destinationPath, downloadOptions: DownloadOptions = {}) {
+      await mkdir(path.dirname(destinationPath), { recursive: true });
+      const size = downloadOptions.size ?? (await head(key, downloadOptions))?.size;
+      if (size === undefined) return false;
+      return size >= multipartThreshold
+        ? downloadRanged(key, destinationPath, size, downloadOptions)
+        : downloadWhole(key, destinationPath, downloadOptions);
+    },
+
+    putBytes,
+
+    async putFile(key, sourcePath, putOptions: PutOptions = {}) {
+      const { size } = await stat(sourcePath);
+      if (size >= multipartThreshold) await putMultipart(key, sourcePath, size, putOptions);
+      else await putBytes(key, await readFile(sourcePath), putOptions);
+    },
+
+    async list(listPrefix, listOptions: StoreRequestOptions & { delimiter?: string } = {}): Promise<ListResult> {
+      const objects: ObjectInfo[] = [];
+      const prefixes: string[] = [];
+      const fullPrefix = prefix ? `${prefix}/${listPrefix}` : listPrefix;
+      let continuationToken: string | undefined;
+      do {
+        const token = continuationToken;
+        const output = await request('LIST', listPrefix, listOptions.signal, (signal) =>
+          client.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: fullPrefix, Delimiter: listOptions.delimiter, ContinuationToken: token }),
+            { abortSignal: signal },
+          ),
+        );
+        for (const item of output.Contents ?? []) {
+          if (item.Key) objects.push({ key: relativeKey(item.Key), size: item.Size ?? 0, lastModified: item.LastModified });
+        }
+        for (const common of output.CommonPrefixes ?? []) if (common.Prefix) prefixes.push(relativeKey(common.Prefix));
+        continuationToken = output.IsTruncated ? output.NextContinuationToken : undefined;
+      } while (continuationToken);
+      return { objects, prefixes };
+    },
+
+    async delete(keys, requestOptions: StoreRequestOptions = {}) {
+      // Single deletes: DeleteObjects needs Content-MD5, which several S3-compatible servers
+      // and recent SDK checksum defaults disagree on.
+      await mapWithConcurrency(
+        keys,
+        8,
+        (key) =>
+          request('DELETE', key, requestOptions.signal, (signal) =>
+            client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal }),
+          ),
+        requestOptions.signal,
+      );
+    },
+
+    async close() {
+      if (ownsClient) client.destroy();
+    },
+  };
+  return store;
+}

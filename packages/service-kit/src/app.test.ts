@@ -2,9 +2,9 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createServiceApp, parseInput, requireApiKey } from './app';
+import { createServiceApp, parseInput, requireApiKey, requireReady } from './app';
 import type { EnvSource } from './config';
-import { NotFoundError, UpstreamError } from './errors';
+import { NotFoundError, NotReadyError, UpstreamError } from './errors';
 import { getRequestLogger } from './request-context';
 import { createTestServiceContext } from './testing';
 
@@ -272,6 +272,50 @@ describe('API-key auth', () => {
   it('is off when no keys are configured', async () => {
     const { app } = setup();
     await request(app).post('/v1/items').send({ name: 'x', rating: 1 }).expect(201);
+  });
+});
+
+describe('mapError', () => {
+  it('lets the app translate domain errors (stable code, no HTTP status) into AppErrors', async () => {
+    class BundleNotFoundError extends Error {
+      readonly code = 'BUNDLE_NOT_FOUND';
+    }
+    const { context } = createTestServiceContext({ name: 'test' });
+    const router = express.Router();
+    router.get('/v1/bundle', () => {
+      throw new BundleNotFoundError('No LATEST pointer under s3://bucket/bundles/');
+    });
+    router.get('/v1/other', () => {
+      throw new Error('unmapped');
+    });
+    const app = createServiceApp({
+      context,
+      routes: router,
+      mapError: (error) =>
+        error instanceof BundleNotFoundError
+          ? new NotReadyError(error.message, { code: error.code, cause: error })
+          : undefined,
+    });
+    const mapped = await request(app).get('/v1/bundle').expect(503);
+    expect(mapped.body.error).toEqual({ code: 'BUNDLE_NOT_FOUND', message: 'No LATEST pointer under s3://bucket/bundles/' });
+    const unmapped = await request(app).get('/v1/other').expect(500);
+    expect(unmapped.body.error.code).toBe('INTERNAL');
+  });
+});
+
+describe('requireReady', () => {
+  it('answers 503 NOT_READY with Retry-After until the service is ready', async () => {
+    const { context } = createTestServiceContext({ name: 'test' });
+    const router = express.Router();
+    router.get('/v1/needs-bundle', requireReady(context.readiness), (_request, response) => {
+      response.json({ ok: true });
+    });
+    const app = createServiceApp({ context, routes: router });
+    const response = await request(app).get('/v1/needs-bundle').expect(503);
+    expect(response.body.error).toEqual({ code: 'NOT_READY', message: 'The service is not ready: starting up' });
+    expect(response.headers['retry-after']).toBe('1');
+    context.readiness.markReady();
+    await request(app).get('/v1/needs-bundle').expect(200, { ok: true });
   });
 });
 

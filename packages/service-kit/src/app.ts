@@ -4,8 +4,17 @@ import type { ZodType, output } from 'zod';
 import { ZodError } from 'zod';
 import { createApiKeyVerifier } from './auth';
 import type { ServiceContext } from './context';
-import type { AppError, ErrorBody } from './errors';
-import { NotFoundError, RateLimitedError, UnauthorizedError, inputErrorFromZod, toAppError } from './errors';
+import type { ErrorBody } from './errors';
+import {
+  AppError,
+  NotFoundError,
+  NotReadyError,
+  RateLimitedError,
+  UnauthorizedError,
+  inputErrorFromZod,
+  toAppError,
+} from './errors';
+import type { Readiness } from './readiness';
 import { redactUrl } from './redact';
 import { getRequestContext, resolveRequestId, setRequestContext } from './request-context';
 
@@ -13,6 +22,12 @@ export interface ServiceAppOptions {
   context: ServiceContext;
   /** The app's routers, mounted at `/` after health, security, auth and body parsing. */
   routes?: Router | readonly Router[];
+  /**
+   * Translate domain errors (which carry stable codes but no HTTP status, e.g. a
+   * `BundleNotFoundError`) into AppErrors; return undefined to fall back to the default
+   * mapping (unknown errors are 500 INTERNAL).
+   */
+  mapError?: (error: unknown) => AppError | undefined;
 }
 
 const HEALTH_PATHS = new Set(['/livez', '/readyz', '/metrics']);
@@ -41,7 +56,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use((request: Request) => {
     throw new NotFoundError(`No route for ${request.method} ${request.path}`, { code: 'ROUTE_NOT_FOUND' });
   });
-  app.use(errorMiddleware(context));
+  app.use(errorMiddleware(context, options.mapError));
   return app;
 }
 
@@ -200,6 +215,18 @@ export const requireApiKey: RequestHandler = (request, _response, next) => {
 };
 
 /**
+ * Route middleware: 503 NOT_READY (with Retry-After) until the service is ready, for routes
+ * that need what startup hooks load (`router.get('/v1/home/:userId', requireReady(context.readiness), …)`).
+ */
+export function requireReady(readiness: Readiness): RequestHandler {
+  return (_request, _response, next) => {
+    const status = readiness.status();
+    if (status.ready) return next();
+    throw new NotReadyError(`The service is not ready: ${status.reason ?? status.state}`);
+  };
+}
+
+/**
  * Parse request input with a zod schema; on failure throw an InputError (400) whose details
  * list every issue with its path, prefixed by where the input came from (`body.limit`).
  */
@@ -209,9 +236,12 @@ export function parseInput<Schema extends ZodType>(schema: Schema, value: unknow
   return result.data;
 }
 
-function errorMiddleware(context: ServiceContext): ErrorRequestHandler {
+function errorMiddleware(
+  context: ServiceContext,
+  mapError: ServiceAppOptions['mapError'],
+): ErrorRequestHandler {
   return (error: unknown, request: Request, response: Response, next: NextFunction) => {
-    const appError = toAppError(error);
+    const appError = (error instanceof AppError ? undefined : mapError?.(error)) ?? toAppError(error);
     const requestContext = getRequestContextOrUndefined(request);
     const requestId = requestContext?.requestId ?? resolveRequestId(undefined);
     const logger = requestContext?.logger ?? context.logger;

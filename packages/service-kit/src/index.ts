@@ -55,7 +55,7 @@ export { createServiceContext } from './context';
 export type { CreateServiceContextOptions, ServiceContext } from './context';
 export { getRequestContext, getRequestLogger } from './request-context';
 export type { RequestContext } from './request-context';
-export { createServiceApp, parseInput, requireApiKey } from './app';
+export { createServiceApp, parseInput, requireApiKey, requireReady } from './app';
 export type { ServiceAppOptions } from './app';
 export { createService } from './service';
 export type { CreateServiceOptions, LifecycleHook, Service, ServiceAddress, SignalSource } from './service';

@@ -95,6 +95,7 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
   const constraints = createEmptyConstraints();
   const ranges = new Map<PlanFeature, WeightedRange[]>();
   const spans: { min: number; max: number }[] = [];
+  const vagueSpans: { min: number; max: number }[] = [];
   let lowerBound: number | undefined;
   let upperBound: number | undefined;
 
@@ -139,8 +140,9 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
       if (!list.some((artist) => artist.name === effect.artist?.name)) list.push(effect.artist);
     }
 
-    if (effect.years) {
-      if (!negated && !softened) spans.push(effect.years);
+    if (effect.years && !negated && !softened) {
+      // Named decades and years are precise; "classics" or "throwback" only count without them.
+      (term.kind === 'era' ? vagueSpans : spans).push(effect.years);
     }
     if (effect.yearBound) {
       const bound = negated ? invertYearBound(effect.yearBound) : effect.yearBound;
@@ -157,13 +159,13 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
   }
 
   for (const [feature, list] of ranges) {
-    const merged = mergeRanges(list);
+    const merged = mergeRanges(feature, list);
     if (merged) constraints.features[feature] = merged;
   }
 
   // Several eras widen ("90s and 2000s"); open bounds narrow ("90s, nothing before 1995").
   let releaseYear: { min: number; max: number } | null = null;
-  for (const span of spans) {
+  for (const span of spans.length > 0 ? spans : vagueSpans) {
     releaseYear = releaseYear ? { min: Math.min(releaseYear.min, span.min), max: Math.max(releaseYear.max, span.max) } : { ...span };
   }
   if (lowerBound !== undefined || upperBound !== undefined) {
@@ -197,7 +199,7 @@ function addUnique(list: string[], value: string): void {
 }
 
 /** Intersects ranges from low to high priority; a higher-priority range that disagrees wins. */
-function mergeRanges(list: readonly WeightedRange[]): FeatureRange | undefined {
+function mergeRanges(feature: PlanFeature, list: readonly WeightedRange[]): FeatureRange | undefined {
   const sorted = [...list].sort((a, b) => a.priority - b.priority);
   let current: WeightedRange | undefined;
   for (const next of sorted) {
@@ -208,7 +210,8 @@ function mergeRanges(list: readonly WeightedRange[]): FeatureRange | undefined {
     const min = Math.max(current.range.min, next.range.min);
     const max = Math.min(current.range.max, next.range.max);
     if (min <= max) {
-      current = { range: { min, max }, priority: next.priority };
+      const narrowest = Math.min(current.range.max - current.range.min, next.range.max - next.range.min);
+      current = { range: widenToMinimum(feature, { min, max }, narrowest), priority: next.priority };
     } else if (next.priority > current.priority) {
       current = { ...next, range: { ...next.range } };
     } else {
@@ -217,6 +220,23 @@ function mergeRanges(list: readonly WeightedRange[]): FeatureRange | undefined {
     }
   }
   return current ? roundRange(current.range) : undefined;
+}
+
+/**
+ * Two overlapping ranges can intersect to a sliver ("late night" ∩ "driving" energy = 0.55–0.65)
+ * that few tracks fall in; keep at least a usable width around the intersection's centre.
+ */
+function widenToMinimum(feature: PlanFeature, range: FeatureRange, narrowestInput: number): FeatureRange {
+  const scale = featureScale(feature);
+  // Never wider than the narrowest input asked for ("130 bpm" stays 122–138).
+  const minimum = Math.min(feature === 'tempo' ? 20 : 0.2, narrowestInput);
+  if (range.max - range.min >= minimum) return range;
+  const centre = (range.min + range.max) / 2;
+  let min = centre - minimum / 2;
+  let max = centre + minimum / 2;
+  if (min < scale.min) [min, max] = [scale.min, scale.min + minimum];
+  if (max > scale.max) [min, max] = [scale.max - minimum, scale.max];
+  return { min, max };
 }
 
 /** "no sad songs": the complement of a one-sided range; a middle range has no clean complement. */

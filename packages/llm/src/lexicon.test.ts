@@ -49,6 +49,9 @@ describe('lexicon matching', () => {
     expect(canonicals('weeknd')).toEqual(['The Weeknd']);
     expect(canonicals('acdc and ac/dc')).toEqual(['AC/DC', 'AC/DC']);
     expect(canonicals('sigur ros')).toEqual(['Sigur Rós']);
+    // Where the writer uses capitals, a lowercase single word is not taken for a name.
+    expect(canonicals('Songs for a weeknd')).toEqual([]);
+    expect(canonicals('Songs like weeknd')).toEqual(['The Weeknd']);
   });
 
   it('reads a common-word artist only after a cue', () => {

@@ -249,10 +249,11 @@ export function buildLexicon(input: LexiconInput): Lexicon {
     const standalone = isStandaloneArtistName(words, phrases);
     const entry: ArtistEntry = { ref: { name: artist.name, ids: [artist.id] }, standalone };
     artists.set(spaced, entry);
-    // "The Weeknd" also answers to "weeknd".
+    // "The Weeknd" also answers to "weeknd" (but "The Game" does not make "game" an artist).
     if (words.length > 1 && words[0] === 'the') {
-      const withoutArticle = words.slice(1).join(' ');
-      if (!artists.has(withoutArticle)) artists.set(withoutArticle, entry);
+      const rest = words.slice(1);
+      const withoutArticle = rest.join(' ');
+      if (!artists.has(withoutArticle)) artists.set(withoutArticle, { ref: entry.ref, standalone: isStandaloneArtistName(rest, phrases) });
     }
     const compact = words.join('');
     if (words.length > 1 && compact.length >= 4 && !artistsCompact.has(compact)) artistsCompact.set(compact, entry);
@@ -331,6 +332,7 @@ interface Candidate {
 /** Scans text into matched terms with their cue modifiers ("no", "like", "less", "more", …). */
 export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   const tokens = tokenize(text);
+  const context: MatchContext = { capitalized: capitalizedWords(text), hasCapitals: /\p{Lu}/u.test(text), wholeText: tokens.length };
   const terms: MatchedTerm[] = [];
   const remainder: string[] = [];
   // A cue applies to the next term; "or"/"and"/"nor" carry it on to the one after
@@ -352,7 +354,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       index += 1;
       continue;
     }
-    const candidate = bestCandidate(lexicon, tokens, index, scope);
+    const candidate = bestCandidate(lexicon, tokens, index, scope, context);
     if (candidate?.modifier) {
       scope = combineModifiers(scope, candidate.modifier);
       carried = 'none';
@@ -384,7 +386,23 @@ function combineModifiers(current: Modifier, next: Modifier): Modifier {
   return next;
 }
 
-function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number, scope: Modifier): Candidate | undefined {
+interface MatchContext {
+  /** folded words written with a capital letter in the original text */
+  capitalized: ReadonlySet<string>;
+  /** an all-lowercase text says nothing through case */
+  hasCapitals: boolean;
+  wholeText: number;
+}
+
+function capitalizedWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const match of text.matchAll(/\p{Lu}[\p{L}\p{M}\p{N}]*/gu)) {
+    for (const word of spacedKey(match[0]).split(' ')) words.add(word);
+  }
+  return words;
+}
+
+function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number, scope: Modifier, context: MatchContext): Candidate | undefined {
   const numeric = matchNumeric(lexicon, tokens, start);
   let phrase: Candidate | undefined;
   let artist: Candidate | undefined;
@@ -410,7 +428,11 @@ function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number
     }
     if (length <= lexicon.maxArtistTokens) {
       const entry = lexicon.artists.get(spaced) ?? (length === 1 ? lexicon.artistsCompact.get(compact) : undefined);
-      if (entry && (artistCue || entry.standalone)) {
+      // Without a cue, a one-word name must look like a name where the writer uses capitals
+      // ("Drake" yes, "coast" in "West Coast Rap" no), or be the whole query.
+      const standalone =
+        entry?.standalone && (length > 1 || !context.hasCapitals || context.capitalized.has(token.text) || context.wholeText === 1);
+      if (entry && (artistCue || standalone)) {
         artist = { length, term: { text: spaced, kind: 'artist', canonical: entry.ref.name, effect: { artist: entry.ref } } };
       }
     }
@@ -440,6 +462,7 @@ const DECADE_TOKEN = /^(?:(1[89]|20)?(\d)0s)$/;
 const TRACK_UNITS = new Set(['songs', 'song', 'tracks', 'track', 'tunes', 'tune', 'bangers', 'jams', 'hits', 'records', 'cuts']);
 const MINUTE_UNITS = new Set(['min', 'mins', 'minute', 'minutes', 'm']);
 const HOUR_UNITS = new Set(['hour', 'hours', 'hr', 'hrs', 'h']);
+const ONWARD_WORDS = new Set(['on', 'onwards', 'onward', 'forward', 'plus']);
 const RANGE_CONNECTORS = new Set(['to', 'through', 'thru', 'till', 'until', 'and']);
 const UPPER_BOUND_WORDS = new Set(['before', 'pre', 'until', 'till', 'prior', 'older']);
 const LOWER_BOUND_WORDS = new Set(['after', 'since', 'post', 'newer']);
@@ -507,8 +530,16 @@ function readNumber(tokens: readonly Token[], start: number): { value: number; l
   return { value: word, length: 1 };
 }
 
+const NUMERIC_TRIGGERS = new Set([
+  ...UPPER_BOUND_WORDS, ...LOWER_BOUND_WORDS, ...BELOW_WORDS, ...ABOVE_WORDS, ...Object.keys(DECADE_WORDS), ...Object.keys(NUMBER_WORDS),
+  'between', 'from', 'early', 'mid', 'late', 'half', 'around', 'about', 'at',
+]);
+
 function matchNumeric(lexicon: Lexicon, tokens: readonly Token[], start: number): Candidate | undefined {
   const first = tokens[start]?.text ?? '';
+  // Most words cannot start a number phrase: skip the pattern work for them (runs per token).
+  const code = first.charCodeAt(0);
+  if (!(code >= 48 && code <= 57) && !NUMERIC_TRIGGERS.has(first)) return undefined;
 
   // Open year bounds: "before 2000", "pre-2000", "since 2015", "prior to the 90s".
   if (UPPER_BOUND_WORDS.has(first) || LOWER_BOUND_WORDS.has(first)) {
@@ -545,11 +576,10 @@ function matchNumeric(lexicon: Lexicon, tokens: readonly Token[], start: number)
         min = Math.min(min, end.min);
         label = `${span.label}-${end.label}`;
         length = connector + end.length;
-      } else if (offset === 1 && first === 'from') {
-        // "from 2015" alone means since 2015; "from the 90s" means the 90s.
-        if (YEAR_TOKEN.test(tokens[start + offset]?.text ?? '')) {
-          return { length, term: { text: joinTokens(tokens, start, length), kind: 'year', canonical: `since ${span.label}`, effect: { yearBound: { min: span.min } } } };
-        }
+      } else if (ONWARD_WORDS.has(tokens[start + length]?.text ?? '')) {
+        // "from 2015 on", "2015 onwards": an open lower bound.
+        length += 1;
+        return { length, term: { text: joinTokens(tokens, start, length), kind: 'year', canonical: `since ${span.label}`, effect: { yearBound: { min: span.min } } } };
       }
       return { length, term: { text: joinTokens(tokens, start, length), kind: 'year', canonical: label, effect: { years: { min, max } } } };
     }

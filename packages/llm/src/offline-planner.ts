@@ -5,6 +5,7 @@ import type { QueryConstraints, MatchedTermSummary } from './interpret';
 import { interpretQuery } from './interpret';
 import type { Lexicon } from './lexicon';
 import type { Plan } from './plan';
+import { CURATED_GENRES } from './vocabulary';
 import { createEmptyPlan, MAX_TARGET_MINUTES, MAX_TRACK_COUNT, PLAN_FEATURES, PlanSchema } from './plan';
 
 /** Average track length used to turn a duration into a track count (TidyTuesday median ≈ 3.6 min). */
@@ -87,10 +88,13 @@ function clampInt(value: number, min: number, max: number): number {
 /** A short title from the plan's own labels and names — never from the raw prompt. */
 export function titleForPlan(plan: Plan): string {
   const parts: string[] = [];
-  const moods = plan.moods.slice(0, 2).map(titleCase);
+  const moods = [...plan.moods.filter((mood) => !CURATED_GENRE_NAMES.has(mood)).slice(0, 2), ...plan.moods.filter((mood) => CURATED_GENRE_NAMES.has(mood)).slice(0, 1)].map(titleCase);
   if (moods.length > 0) parts.push(moods.join(' '));
   if (plan.releaseYear) parts.push(eraLabel(plan.releaseYear));
-  const genres = [...plan.genres.include, ...plan.subgenres.include].slice(0, 2).map(titleCase);
+  // A named style the catalog lacks ("indie" → its related catalog genres) reads better as named.
+  const styleLabels = plan.moods.filter((mood) => CURATED_GENRE_NAMES.has(mood));
+  const genreNames = styleLabels.length > 0 ? [] : [...plan.genres.include, ...plan.subgenres.include];
+  const genres = genreNames.slice(0, 2).map(titleCase);
   if (genres.length > 0) parts.push(genres.join(' & '));
   let title = parts.join(' ');
   if (plan.seedArtists.length > 0) {
@@ -109,7 +113,8 @@ export function titleForPlan(plan: Plan): string {
 
 function eraLabel(range: { min: number; max: number }): string {
   if (range.min === range.max) return String(range.min);
-  const decade = `${String(range.min - (range.min % 10)).slice(2)}s`;
+  const start = range.min - (range.min % 10);
+  const decade = start >= 2000 ? `${start}s` : `${String(start).slice(2)}s`;
   if (range.min % 10 === 0 && range.max === range.min + 9) return decade;
   if (range.min % 10 === 0 && range.max === range.min + 3) return `Early ${decade}`;
   if (range.min % 10 === 3 && range.max === range.min + 3) return `Mid ${decade}`;
@@ -119,6 +124,7 @@ function eraLabel(range: { min: number; max: number }): string {
   return `${range.min}–${range.max}`;
 }
 
+const CURATED_GENRE_NAMES = new Set(CURATED_GENRES.map((entry) => entry.canonical));
 const UPPERCASE_NAMES = new Set(['edm', 'r&b', 'rnb', 'dnb', 'edm', 'ost']);
 
 function titleCase(value: string): string {

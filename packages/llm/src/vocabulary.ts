@@ -83,10 +83,10 @@ export const ACTIVITIES: readonly VocabularyEntry[] = [
   e({ kind: 'activity', canonical: 'commute', phrases: ['commute', 'commuting', 'train ride', 'bus ride', 'subway', 'on the way to work', 'walk to work'] }),
   e({ kind: 'activity', canonical: 'driving', phrases: ['driving', 'drive', 'road trip', 'roadtrip', 'car ride', 'cruising', 'highway'], features: { energy: [0.55, 0.95], valence: [0.4, 1] } }),
   e({ kind: 'activity', canonical: 'walking', phrases: ['walk', 'walking', 'stroll', 'hike', 'hiking'], features: { energy: [0.35, 0.8] } }),
-  e({ kind: 'activity', canonical: 'cleaning', phrases: ['cleaning', 'clean the house', 'chores', 'housework', 'tidying'], features: { energy: [0.6, 1], valence: [0.55, 1] } }),
+  e({ kind: 'activity', canonical: 'cleaning', phrases: ['cleaning', 'clean the house', 'cleaning the house', 'cleaning house', 'cleaning up', 'chores', 'housework', 'tidying'], features: { energy: [0.6, 1], valence: [0.55, 1] } }),
   e({ kind: 'activity', canonical: 'morning', phrases: ['morning', 'mornings', 'wake up', 'waking up', 'sunrise', 'breakfast', 'coffee'], features: { valence: [0.45, 1] }, arc: 'rise' }),
   e({ kind: 'activity', canonical: 'gaming', phrases: ['gaming', 'video games', 'game night'], features: { energy: [0.6, 1] } }),
-  e({ kind: 'activity', canonical: 'wind-down', phrases: ['wind down', 'winding down', 'unwind', 'unwinding', 'after work', 'decompress', 'evening', 'sunday'], features: { energy: [0, 0.55] }, arc: 'wind-down' }),
+  e({ kind: 'activity', canonical: 'wind-down', phrases: ['wind down', 'winding down', 'unwind', 'unwinding', 'after work', 'decompress', 'evening', 'lazy sunday'], features: { energy: [0, 0.55] }, arc: 'wind-down' }),
 ];
 
 /** Tempo / energy / valence words; comparatives move ranges in refinements. */
@@ -174,7 +174,7 @@ export const CURATED_GENRES: readonly VocabularyEntry[] = [
   e({ kind: 'genre', canonical: 'soul', phrases: ['soul', 'soulful', 'motown', 'neo soul', 'neosoul'], relatedGenres: ['soul', 'neo soul'] }),
   e({ kind: 'genre', canonical: 'funk', phrases: ['funk'], relatedGenres: ['funk', 'new jack swing'], features: { danceability: [0.6, 1] } }),
   e({ kind: 'genre', canonical: 'disco', phrases: ['disco', 'nu disco', 'nu-disco'], relatedGenres: ['disco', 'nu disco'], features: { danceability: [0.65, 1], energy: [0.6, 1] } }),
-  e({ kind: 'genre', canonical: 'house', phrases: ['house', 'house music', 'deep house', 'tech house'], relatedGenres: ['house', 'deep house', 'electro house', 'progressive electro house'], features: { danceability: [0.6, 1], tempo: [115, 132] } }),
+  e({ kind: 'genre', canonical: 'house', phrases: ['house', 'house music', 'deep house', 'tech house', 'tropical house', 'progressive house'], relatedGenres: ['house', 'deep house', 'electro house', 'progressive electro house'], features: { danceability: [0.6, 1], tempo: [115, 132] } }),
   e({ kind: 'genre', canonical: 'techno', phrases: ['techno'], relatedGenres: ['techno'], features: { energy: [0.65, 1], tempo: [120, 150], instrumentalness: [0.3, 1] } }),
   e({ kind: 'genre', canonical: 'trance', phrases: ['trance'], relatedGenres: ['trance', 'progressive house'], features: { energy: [0.65, 1], tempo: [125, 145] } }),
   e({ kind: 'genre', canonical: 'drum and bass', phrases: ['drum and bass', 'drum n bass', 'dnb', 'd and b', 'jungle'], relatedGenres: ['drum and bass'], features: { tempo: [160, 180], energy: [0.7, 1] } }),
@@ -308,6 +308,7 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set(
     ' reading gym workout focus dinner cooking commute yoga' +
     // words of prompt-injection attempts: never read as artist names ("The Script", "System")
     ' script scripts system prompt prompts instruction instructions command commands ignore previous output code data ' +
-    'table tables rule rules admin user users assistant developer mode jailbreak override token tokens secret key keys'
+    'table tables rule rules admin user users assistant developer mode jailbreak override token tokens secret key keys ' +
+    'west east north south coast coastal game games basketball football soccer sport sports team'
   ).split(/\s+/),
 );

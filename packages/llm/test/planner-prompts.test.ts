@@ -83,7 +83,7 @@ describe('offline planner on TidyTuesday names', () => {
   });
 
   it('reads artists with diacritics and case folded, and "the" optional', () => {
-    const result = plan('BEYONCE and weeknd vibes, clean versions please');
+    const result = plan('BEYONCE and the weeknd vibes, clean versions please');
     expect(result.seedArtists).toEqual(['Beyoncé', 'The Weeknd']);
     expect(result.explicitAllowed).toBe(false);
   });

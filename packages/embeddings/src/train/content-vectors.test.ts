@@ -1,10 +1,13 @@
+import { generateSynthetic } from '@mixtape/catalog';
 import type { AudioFeatures } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import {
   createContentEncoder,
   encodeContentQuery,
+  encodeCatalogContent,
   encodeContentVectors,
   encodeTrackContent,
+  fitCatalogFeatureStats,
   fitContentFeatureStats,
   normalizeGenreName,
 } from './content-vectors';
@@ -109,5 +112,45 @@ describe('content vectors', () => {
     expect(stats.mode.std).toBeGreaterThan(0); // constant feature keeps a usable spread
     const fitted = createContentEncoder({ stats });
     expect(encodeTrackContent(fitted, tracks[0]!)).toHaveLength(fitted.dim);
+  });
+
+  describe('over a CatalogStore', () => {
+    const { store } = generateSynthetic({ tracks: 600, users: 20, interactions: 200, seed: 5 });
+
+    it('encodes from the columns exactly what the object path gives for each track', () => {
+      const fitted = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+      const columnar = encodeCatalogContent(fitted, store);
+      expect(columnar).toHaveLength(store.trackCount * fitted.dim);
+      for (let t = 0; t < store.trackCount; t += 37) {
+        const single = encodeTrackContent(fitted, store.getTrack(t)!);
+        for (let d = 0; d < fitted.dim; d++) expect(columnar[t * fitted.dim + d]).toBeCloseTo(single[d]!, 4);
+      }
+      const tracksWithFeatures = Array.from({ length: store.trackCount }, (_, t) => store.getTrack(t)!);
+      expect(fitCatalogFeatureStats(store).energy.mean).toBeCloseTo(fitContentFeatureStats(tracksWithFeatures).energy.mean, 4);
+    });
+
+    it('puts tracks of the same genre closer than tracks of different genres', () => {
+      const vectors = encodeCatalogContent(encoder, store);
+      const primaryGenre = (t: number): number => store.genresOfTrack(t).genres[0] ?? -1;
+      let same = 0;
+      let sameCount = 0;
+      let different = 0;
+      let differentCount = 0;
+      for (let a = 0; a < store.trackCount; a += 7) {
+        for (let b = a + 1; b < store.trackCount; b += 11) {
+          if (primaryGenre(a) < 0 || primaryGenre(b) < 0) continue;
+          const similarity = cosineSimilarity(vectors, encoder.dim, a, b);
+          if (primaryGenre(a) === primaryGenre(b)) {
+            same += similarity;
+            sameCount++;
+          } else {
+            different += similarity;
+            differentCount++;
+          }
+        }
+      }
+      expect(sameCount).toBeGreaterThan(10);
+      expect(same / sameCount).toBeGreaterThan(different / differentCount + 0.2);
+    });
   });
 });

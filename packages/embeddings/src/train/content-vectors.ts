@@ -2,7 +2,8 @@
 // subgenres, release year) to a fixed-dimension, L2-normalized Float32Array. They give items
 // without plays (cold start) a place in vector space, and `encodeContentQuery` maps prompt
 // constraints ({genres, energy range, year range}) into the same space for attribute retrieval.
-import type { AudioFeatureName, AudioFeatures, Track } from '@mixtape/catalog';
+import { AUDIO_FEATURES } from '@mixtape/catalog';
+import type { AudioFeatureName, CatalogStore, Track } from '@mixtape/catalog';
 
 /** The parts of a track the content encoder reads. */
 export type ContentSource = Pick<Track, 'genres' | 'subgenres' | 'releaseDate' | 'features'>;
@@ -141,9 +142,13 @@ export function fitContentFeatureStats(tracks: readonly Pick<Track, 'features'>[
       sumSquares[f] = (sumSquares[f] as number) + value * value;
     }
   }
+  return statsFromSums(sum, sumSquares, n);
+}
+
+function statsFromSums(sum: Float64Array, sumSquares: Float64Array, n: number): ContentFeatureStats {
   const stats = { ...DEFAULT_CONTENT_FEATURE_STATS };
   if (n < 2) return stats;
-  for (let f = 0; f < count; f++) {
+  for (let f = 0; f < CONTENT_AUDIO_FEATURES.length; f++) {
     const feature = CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature;
     const mean = (sum[f] as number) / n;
     const variance = Math.max(0, (sumSquares[f] as number) / n - mean * mean);
@@ -178,62 +183,80 @@ function hashToken(token: string, salt: number): number {
   return hash >>> 0;
 }
 
+interface HashedToken {
+  buckets: [number, number];
+  signs: [number, number];
+}
+
 /**
- * Adds a hashed token to a block: two signed buckets of weight 1/√2 each, so a collision on one
- * bucket rarely makes two different genres look alike.
+ * A token lands in two signed buckets of weight 1/√2 each, so a collision on one bucket rarely
+ * makes two different genres look alike.
  */
-function addHashedToken(out: Float32Array, block: ContentBlock, token: string, salt: number): void {
+function hashedToken(token: string, salt: number, length: number): HashedToken {
+  const first = hashToken(token, salt);
+  const second = hashToken(token, salt + 0x9e3779b9);
+  return {
+    buckets: [first % length, second % length],
+    signs: [first & 0x80000000 ? -Math.SQRT1_2 : Math.SQRT1_2, second & 0x80000000 ? -Math.SQRT1_2 : Math.SQRT1_2],
+  };
+}
+
+function addHashed(out: Float32Array, base: number, block: ContentBlock, hashed: HashedToken): void {
   for (let probe = 0; probe < 2; probe++) {
-    const hash = hashToken(token, salt + probe * 0x9e3779b9);
-    const bucket = hash % block.length;
-    const sign = hash & 0x80000000 ? -1 : 1;
-    out[block.offset + bucket] = (out[block.offset + bucket] as number) + sign * Math.SQRT1_2;
+    const at = base + block.offset + (hashed.buckets[probe] as number);
+    out[at] = (out[at] as number) + (hashed.signs[probe] as number);
   }
 }
 
-function addTokens(out: Float32Array, block: ContentBlock, names: readonly string[] | undefined, salt: number): void {
+const GENRE_SALT = 0x67656e72;
+const SUBGENRE_SALT = 0x73756267;
+
+function addTokens(out: Float32Array, base: number, block: ContentBlock, names: readonly string[] | undefined, salt: number): void {
   if (!names) return;
   const seen = new Set<string>();
   for (const name of names) {
     const token = normalizeGenreName(name);
     if (token === '' || seen.has(token)) continue;
     seen.add(token);
-    addHashedToken(out, block, token, salt);
+    addHashed(out, base, block, hashedToken(token, salt, block.length));
   }
 }
 
 /** Gaussian bumps over decade centers (σ = 7 years): 1999 sits between the 1990s and the 2000s. */
-function addYear(out: Float32Array, block: ContentBlock, firstDecade: number, year: number, weight: number): void {
+function addYear(out: Float32Array, base: number, block: ContentBlock, firstDecade: number, year: number): void {
   const lastCenter = firstDecade + (block.length - 1) * 10 + 5;
   const clamped = Math.min(Math.max(year, firstDecade), lastCenter + 5);
   for (let d = 0; d < block.length; d++) {
     const center = firstDecade + d * 10 + 5;
     const distance = (clamped - center) / 7;
-    out[block.offset + d] = (out[block.offset + d] as number) + weight * Math.exp(-0.5 * distance * distance);
+    const at = base + block.offset + d;
+    out[at] = (out[at] as number) + Math.exp(-0.5 * distance * distance);
   }
 }
 
-function scaleBlock(out: Float32Array, block: ContentBlock, weight: number): void {
+function scaleBlock(out: Float32Array, base: number, block: ContentBlock, weight: number): void {
+  const from = base + block.offset;
+  const to = from + block.length;
   let sum = 0;
-  for (let k = block.offset; k < block.offset + block.length; k++) sum += (out[k] as number) ** 2;
+  for (let k = from; k < to; k++) sum += (out[k] as number) ** 2;
   if (sum === 0) return;
   const scale = weight / Math.sqrt(sum);
-  for (let k = block.offset; k < block.offset + block.length; k++) out[k] = (out[k] as number) * scale;
+  for (let k = from; k < to; k++) out[k] = (out[k] as number) * scale;
 }
 
-function finish(encoder: ContentEncoder, out: Float32Array): void {
+function finish(encoder: ContentEncoder, out: Float32Array, base: number): void {
   const { layout, weights } = encoder;
   // key shares the audio block's weight: it is part of the sound, not a separate facet
-  scaleBlock(out, layout.audio, weights.audio * 0.9);
-  scaleBlock(out, layout.key, weights.audio * 0.3);
-  scaleBlock(out, layout.genre, weights.genre);
-  scaleBlock(out, layout.subgenre, weights.subgenre);
-  scaleBlock(out, layout.decade, weights.decade);
+  scaleBlock(out, base, layout.audio, weights.audio * 0.9);
+  scaleBlock(out, base, layout.key, weights.audio * 0.3);
+  scaleBlock(out, base, layout.genre, weights.genre);
+  scaleBlock(out, base, layout.subgenre, weights.subgenre);
+  scaleBlock(out, base, layout.decade, weights.decade);
   let sum = 0;
-  for (let k = 0; k < out.length; k++) sum += (out[k] as number) ** 2;
+  for (let k = base; k < base + encoder.dim; k++) sum += (out[k] as number) ** 2;
   if (sum === 0) return;
   const scale = 1 / Math.sqrt(sum);
-  for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) * scale;
+  for (let k = base; k < base + encoder.dim; k++) out[k] = (out[k] as number) * scale;
 }
 
 function standardize(encoder: ContentEncoder, feature: ContentAudioFeature, value: number): number {
@@ -248,38 +271,49 @@ function yearOf(releaseDate: string | undefined): number | undefined {
   return Number.isFinite(year) ? year : undefined;
 }
 
-function writeAudio(encoder: ContentEncoder, features: AudioFeatures, out: Float32Array): void {
+/** Position of each CONTENT_AUDIO_FEATURES entry in the catalog's AUDIO_FEATURES order. */
+const FEATURE_POSITION = Int32Array.from(CONTENT_AUDIO_FEATURES, (name) => AUDIO_FEATURES.indexOf(name));
+const KEY_POSITION = AUDIO_FEATURES.indexOf('key');
+
+/** Writes the audio and key blocks from a feature row in AUDIO_FEATURES order (NaN = missing value). */
+function writeAudioRow(encoder: ContentEncoder, row: ArrayLike<number>, rowOffset: number, out: Float32Array, base: number): void {
   const { audio, key } = encoder.layout;
   for (let f = 0; f < CONTENT_AUDIO_FEATURES.length; f++) {
-    const feature = CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature;
-    out[audio.offset + f] = standardize(encoder, feature, features[feature]);
+    const value = row[rowOffset + (FEATURE_POSITION[f] as number)] as number;
+    if (Number.isNaN(value)) continue;
+    out[base + audio.offset + f] = standardize(encoder, CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature, value);
   }
-  if (features.key >= 0) {
+  const pitch = Math.round(row[rowOffset + KEY_POSITION] as number);
+  if (pitch >= 0 && pitch <= 11) {
     // circle of fifths: C and G are neighbours, C and F# are opposite
-    const angle = (((features.key * 7) % 12) / 12) * 2 * Math.PI;
-    out[key.offset] = Math.cos(angle);
-    out[key.offset + 1] = Math.sin(angle);
+    const angle = (((pitch * 7) % 12) / 12) * 2 * Math.PI;
+    out[base + key.offset] = Math.cos(angle);
+    out[base + key.offset + 1] = Math.sin(angle);
   }
 }
 
 /**
- * Encodes one track into `out` (length ≥ offset + encoder.dim), L2-normalized. A track with no
- * features, genres or date encodes as all zeros.
+ * Encodes one track into `out` at `offset` (a fresh array when `out` is omitted), L2-normalized.
+ * A track with no features, genres or date encodes as all zeros.
  */
 export function encodeTrackContent(encoder: ContentEncoder, track: ContentSource, out?: Float32Array, offset = 0): Float32Array {
-  const row = new Float32Array(encoder.dim);
-  if (track.features) writeAudio(encoder, track.features, row);
-  addTokens(row, encoder.layout.genre, track.genres, 0x67656e72);
-  addTokens(row, encoder.layout.subgenre, track.subgenres, 0x73756267);
-  const year = yearOf(track.releaseDate);
-  if (year !== undefined) addYear(row, encoder.layout.decade, encoder.firstDecade, year, 1);
-  finish(encoder, row);
-  if (!out) return row;
-  if (out.length < offset + encoder.dim) {
-    throw new RangeError(`encodeTrackContent: output has length ${out.length}, needs at least ${offset + encoder.dim}`);
+  const target = out ?? new Float32Array(encoder.dim);
+  const base = out ? offset : 0;
+  if (target.length < base + encoder.dim) {
+    throw new RangeError(`encodeTrackContent: output has length ${target.length}, needs at least ${base + encoder.dim}`);
   }
-  out.set(row, offset);
-  return out;
+  target.fill(0, base, base + encoder.dim);
+  if (track.features) {
+    const row = new Float64Array(AUDIO_FEATURES.length);
+    for (let f = 0; f < AUDIO_FEATURES.length; f++) row[f] = track.features[AUDIO_FEATURES[f] as AudioFeatureName];
+    writeAudioRow(encoder, row, 0, target, base);
+  }
+  addTokens(target, base, encoder.layout.genre, track.genres, GENRE_SALT);
+  addTokens(target, base, encoder.layout.subgenre, track.subgenres, SUBGENRE_SALT);
+  const year = yearOf(track.releaseDate);
+  if (year !== undefined) addYear(target, base, encoder.layout.decade, encoder.firstDecade, year);
+  finish(encoder, target, base);
+  return target;
 }
 
 /** Encodes many tracks into one row-major Float32Array (tracks.length × encoder.dim). */
@@ -287,6 +321,78 @@ export function encodeContentVectors(encoder: ContentEncoder, tracks: readonly C
   const out = new Float32Array(tracks.length * encoder.dim);
   for (let t = 0; t < tracks.length; t++) encodeTrackContent(encoder, tracks[t] as ContentSource, out, t * encoder.dim);
   return out;
+}
+
+/**
+ * Encodes every track of a CatalogStore straight from its columns (no Track objects):
+ * trackCount × encoder.dim, row i = track index i. Same vectors as encodeTrackContent on getTrack(i).
+ */
+export function encodeCatalogContent(encoder: ContentEncoder, store: CatalogStore): Float32Array {
+  const { dim, layout } = encoder;
+  const columns = store.columns;
+  const names = columns.genreNames;
+  // hash each genre name once; names that normalize alike share a token id for de-duplication
+  const tokenIds = new Int32Array(names.length);
+  const tokenIdByName = new Map<string, number>();
+  const genreHashes: (HashedToken | undefined)[] = [];
+  const subgenreHashes: (HashedToken | undefined)[] = [];
+  for (let g = 0; g < names.length; g++) {
+    const token = normalizeGenreName(names[g] as string);
+    let id = tokenIdByName.get(token);
+    if (id === undefined) {
+      id = tokenIdByName.size;
+      tokenIdByName.set(token, id);
+    }
+    tokenIds[g] = token === '' ? -1 : id;
+    genreHashes.push(token === '' ? undefined : hashedToken(token, GENRE_SALT, layout.genre.length));
+    subgenreHashes.push(token === '' ? undefined : hashedToken(token, SUBGENRE_SALT, layout.subgenre.length));
+  }
+  const seen = new Int32Array(tokenIdByName.size).fill(-1);
+  const addGenres = (list: Int32Array, hashes: (HashedToken | undefined)[], block: ContentBlock, base: number, stamp: number): void => {
+    for (let j = 0; j < list.length; j++) {
+      const g = list[j] as number;
+      const id = tokenIds[g] as number;
+      if (id < 0 || seen[id] === stamp) continue;
+      seen[id] = stamp;
+      addHashed(out, base, block, hashes[g] as HashedToken);
+    }
+  };
+
+  const trackCount = store.trackCount;
+  const out = new Float32Array(trackCount * dim);
+  const features = columns.trackFeatures;
+  const featureCount = AUDIO_FEATURES.length;
+  for (let t = 0; t < trackCount; t++) {
+    const base = t * dim;
+    if (columns.trackHasFeatures[t] === 1) writeAudioRow(encoder, features, t * featureCount, out, base);
+    const { genres, subgenres } = store.genresOfTrack(t);
+    addGenres(genres, genreHashes, layout.genre, base, t * 2);
+    addGenres(subgenres, subgenreHashes, layout.subgenre, base, t * 2 + 1);
+    const year = store.trackReleaseYear[t] as number;
+    if (year > 0) addYear(out, base, layout.decade, encoder.firstDecade, year);
+    finish(encoder, out, base);
+  }
+  return out;
+}
+
+/** Feature statistics of a CatalogStore's tracks, read from its feature matrix. */
+export function fitCatalogFeatureStats(store: CatalogStore): ContentFeatureStats {
+  const count = CONTENT_AUDIO_FEATURES.length;
+  const sum = new Float64Array(count);
+  const sumSquares = new Float64Array(count);
+  const features = store.columns.trackFeatures;
+  const featureCount = AUDIO_FEATURES.length;
+  let n = 0;
+  for (let t = 0; t < store.trackCount; t++) {
+    if (store.columns.trackHasFeatures[t] !== 1) continue;
+    n++;
+    for (let f = 0; f < count; f++) {
+      const value = features[t * featureCount + (FEATURE_POSITION[f] as number)] as number;
+      sum[f] = (sum[f] as number) + value;
+      sumSquares[f] = (sumSquares[f] as number) + value * value;
+    }
+  }
+  return statsFromSums(sum, sumSquares, n);
 }
 
 /** A feature constraint: an exact target or a range (open ends are completed with the feature's natural bounds). */
@@ -332,8 +438,8 @@ export function encodeContentQuery(encoder: ContentEncoder, query: ContentQuery)
     const feature = name as ContentAudioFeature;
     out[audio.offset + index] = standardize(encoder, feature, constraintTarget(feature, constraint));
   }
-  addTokens(out, genre, query.genres, 0x67656e72);
-  addTokens(out, subgenre, query.subgenres, 0x73756267);
+  addTokens(out, 0, genre, query.genres, GENRE_SALT);
+  addTokens(out, 0, subgenre, query.subgenres, SUBGENRE_SALT);
   if (query.years && (query.years.from !== undefined || query.years.to !== undefined)) {
     const lastYear = encoder.firstDecade + decade.length * 10 - 1;
     const requestedFrom = query.years.from ?? -Infinity;
@@ -345,8 +451,8 @@ export function encodeContentQuery(encoder: ContentEncoder, query: ContentQuery)
     const clampYear = (year: number): number => Math.min(lastYear, Math.max(encoder.firstDecade, Math.floor(year)));
     const from = clampYear(requestedFrom);
     const to = clampYear(requestedTo);
-    for (let year = from; year <= to; year++) addYear(out, decade, encoder.firstDecade, year, 1);
+    for (let year = from; year <= to; year++) addYear(out, 0, decade, encoder.firstDecade, year);
   }
-  finish(encoder, out);
+  finish(encoder, out, 0);
   return out;
 }

@@ -10,6 +10,8 @@ export {
   encodeTrackContent,
   encodeContentVectors,
   encodeContentQuery,
+  encodeCatalogContent,
+  fitCatalogFeatureStats,
 } from './content-vectors';
 export type {
   ContentSource,

@@ -1,0 +1,171 @@
+// `mixtape data`: generate a synthetic dataset, import real formats, print dataset stats.
+// Progress goes to stderr so `--json` output on stdout stays machine-readable.
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import {
+  IMPORT_FORMATS,
+  INTERACTION_TYPES,
+  SYNTHETIC_DEFAULTS,
+  formatProgress,
+  generateSynthetic,
+  importToSnapshot,
+  isImportFormat,
+  readSnapshot,
+  readSnapshotMetadata,
+  tasteToExtras,
+  writeSnapshot,
+} from '@mixtape/catalog';
+import type { ProgressEvent } from '@mixtape/catalog';
+
+export interface DataCommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: DataCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    return number;
+  };
+}
+
+function nonNegativeInteger(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0 || number > 0xffffffff) throw new Error(`${flag} must be an integer from 0 to 4294967295, got "${value}"`);
+    return number;
+  };
+}
+
+interface GenerateOptions {
+  out: string;
+  seed: number;
+  tracks: number;
+  users: number;
+  artists?: number;
+  interactions?: number;
+  referenceDate: string;
+  overwrite?: boolean;
+  quiet?: boolean;
+}
+
+interface ImportCommandOptions {
+  format: string;
+  input: string;
+  out: string;
+  catalog?: string;
+  genres?: string;
+  skipInvalid?: boolean;
+  overwrite?: boolean;
+  quiet?: boolean;
+}
+
+export function registerDataCommand(program: Command, io: DataCommandIo = defaultIo): Command {
+  const data = program.command('data').description('datasets: generate synthetic data, import real formats, inspect a dataset directory');
+  const progress = (quiet: boolean | undefined) => (quiet ? undefined : (event: ProgressEvent) => io.stderr(`${formatProgress(event)}\n`));
+
+  data
+    .command('generate')
+    .description('generate the deterministic synthetic dataset (same seed → byte-identical files)')
+    .requiredOption('--out <dir>', 'dataset directory to create')
+    .option('--seed <n>', 'random seed', nonNegativeInteger('--seed'), SYNTHETIC_DEFAULTS.seed)
+    .option('--tracks <n>', 'number of tracks', positiveInteger('--tracks'), SYNTHETIC_DEFAULTS.tracks)
+    .option('--users <n>', 'number of users', positiveInteger('--users'), SYNTHETIC_DEFAULTS.users)
+    .option('--artists <n>', 'number of artists (default tracks / 10)', positiveInteger('--artists'))
+    .option('--interactions <n>', `number of events (default ${SYNTHETIC_DEFAULTS.interactionsPerUser} per user)`, positiveInteger('--interactions'))
+    .option('--reference-date <date>', 'the dataset\'s "today" (YYYY-MM-DD): history ends here, new releases are relative to it', SYNTHETIC_DEFAULTS.referenceDate)
+    .option('--overwrite', 'replace an existing dataset directory')
+    .option('--quiet', 'no progress lines')
+    .action(async (options: GenerateOptions) => {
+      const started = Date.now();
+      const dataset = generateSynthetic({
+        seed: options.seed,
+        tracks: options.tracks,
+        users: options.users,
+        artists: options.artists,
+        interactions: options.interactions,
+        referenceDate: options.referenceDate,
+        onProgress: progress(options.quiet),
+      });
+      const out = resolve(options.out);
+      const metadata = await writeSnapshot(
+        out,
+        { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) },
+        { overwrite: options.overwrite },
+      );
+      io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    });
+
+  data
+    .command('import')
+    .description('import a real dataset; strict by default (the first bad row fails and nothing is written)')
+    .addOption(new Option('--format <format>', 'input format').choices([...IMPORT_FORMATS]).makeOptionMandatory())
+    .requiredOption('--input <path>', 'input file or folder')
+    .requiredOption('--out <dir>', 'dataset directory to create')
+    .option('--catalog <path>', 'events format: the catalog CSV/JSONL (default: catalog.* beside events.* in the --input folder)')
+    .option('--genres <path>', 'enrich artist genres by name from mpd-artist-genres-style JSON files')
+    .option('--skip-invalid', 'skip bad rows and write them to <out>/rejects.jsonl instead of failing')
+    .option('--overwrite', 'replace an existing dataset directory')
+    .option('--quiet', 'no progress lines')
+    .action(async (options: ImportCommandOptions) => {
+      if (!isImportFormat(options.format)) throw new Error(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+      const started = Date.now();
+      const out = resolve(options.out);
+      const { result, metadata } = await importToSnapshot(options.format, resolve(options.input), out, {
+        skipInvalid: options.skipInvalid,
+        catalog: options.catalog ? resolve(options.catalog) : undefined,
+        genreEnrichment: options.genres ? resolve(options.genres) : undefined,
+        overwrite: options.overwrite,
+        onProgress: progress(options.quiet),
+      });
+      const rejected = result.rejectedCount > 0 ? `; ${result.rejectedCount} rows rejected (see ${resolve(out, 'rejects.jsonl')})` : '';
+      io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s${rejected}\n`);
+    });
+
+  data
+    .command('stats')
+    .description('counts of a dataset directory')
+    .argument('<dir>', 'dataset directory')
+    .option('--json', 'print {"tracks","artists","albums","users","interactions","genres"} as JSON')
+    .action(async (dir: string, options: { json?: boolean }) => {
+      const path = resolve(dir);
+      if (options.json) {
+        const { counts } = await readSnapshotMetadata(path);
+        const { tracks, artists, albums, users, interactions, genres } = counts;
+        io.stdout(`${JSON.stringify({ tracks, artists, albums, users, interactions, genres })}\n`);
+        return;
+      }
+      const snapshot = await readSnapshot(path);
+      const { counts, source, schemaVersion } = snapshot.metadata;
+      const typeCounts = new Array<number>(INTERACTION_TYPES.length).fill(0);
+      const types = snapshot.interactions.columns.type;
+      for (let i = 0; i < types.length; i++) typeCounts[types[i]!]!++;
+      const lines = [
+        `dataset   ${path}`,
+        `source    ${source} (schema v${schemaVersion})`,
+        `tracks    ${counts.tracks.toLocaleString('en-US')}`,
+        `artists   ${counts.artists.toLocaleString('en-US')}`,
+        `albums    ${counts.albums.toLocaleString('en-US')}`,
+        `genres    ${counts.genres.toLocaleString('en-US')}`,
+        `users     ${counts.users.toLocaleString('en-US')}`,
+        `events    ${counts.interactions.toLocaleString('en-US')} (${INTERACTION_TYPES.map((type, code) => `${type} ${typeCounts[code]!.toLocaleString('en-US')}`).join(', ')})`,
+      ];
+      const popular = snapshot.store.mostPopular(3);
+      if (popular.length > 0)
+        lines.push(`top       ${Array.from(popular, (t) => `${snapshot.store.trackTitle(t)} — ${snapshot.store.artistName(snapshot.store.trackPrimaryArtist[t]!)}`).join('; ')}`);
+      io.stdout(`${lines.join('\n')}\n`);
+    });
+
+  return data;
+}
+
+function describeCounts(counts: { tracks: number; artists: number; albums: number; users: number; interactions: number; genres: number }): string {
+  return `${counts.tracks} tracks, ${counts.artists} artists, ${counts.albums} albums, ${counts.genres} genres, ${counts.users} users, ${counts.interactions} interactions`;
+}

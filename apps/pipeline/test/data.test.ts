@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registerDataCommand } from '../src/commands/data';
+
+const root = await mkdtemp(join(tmpdir(), 'mixtape-data-cli-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+const fixtures = fileURLToPath(new URL('../../../packages/catalog/test/fixtures/', import.meta.url));
+
+async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('mixtape').exitOverride();
+  registerDataCommand(program, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  await program.parseAsync(['node', 'mixtape', ...args]);
+  return { stdout, stderr };
+}
+
+describe('mixtape data', () => {
+  it('generates a dataset and reports its counts as JSON', async () => {
+    const out = join(root, 'synthetic');
+    await run('data', 'generate', '--out', out, '--seed', '3', '--tracks', '2000', '--users', '100', '--quiet');
+    const { stdout } = await run('data', 'stats', out, '--json');
+    const counts = JSON.parse(stdout);
+    expect(Object.keys(counts)).toEqual(['tracks', 'artists', 'albums', 'users', 'interactions', 'genres']);
+    expect(counts).toMatchObject({ tracks: 2000, artists: 200, users: 100, interactions: 20_000 });
+    const human = await run('data', 'stats', out);
+    expect(human.stdout).toMatch(/tracks +2,000/);
+    expect(human.stdout).toMatch(/source +synthetic/);
+  });
+
+  it('imports a fixture and refuses bad input without creating the output directory', async () => {
+    const out = join(root, 'tidy');
+    const { stdout } = await run('data', 'import', '--format', 'tidytuesday', '--input', join(fixtures, 'tidytuesday-small.csv'), '--out', out, '--quiet');
+    expect(stdout).toMatch(/3 tracks/);
+    const bad = join(root, 'bad');
+    await expect(run('data', 'import', '--format', 'tidytuesday', '--input', join(fixtures, 'bad-number.csv'), '--out', bad)).rejects.toThrow(
+      /bad-number\.csv:3: field "danceability"/,
+    );
+    expect(existsSync(bad)).toBe(false);
+  });
+
+  it('rejects an unknown format', async () => {
+    await expect(run('data', 'import', '--format', 'xml', '--input', 'x', '--out', join(root, 'x'))).rejects.toThrow(/Allowed choices/);
+  });
+});

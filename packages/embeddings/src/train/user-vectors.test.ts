@@ -79,6 +79,16 @@ describe('computeUserVectors', () => {
     expect(Array.from(again.eventClusters)).toEqual(Array.from(result.eventClusters));
   });
 
+  it('ignores events with weight 0 (e.g. skips) and takes Uint32Array offsets', () => {
+    // group 0 played, group 2 only skipped
+    const items = Int32Array.from([0, 1, 2, 2 * itemsPerGroup, 2 * itemsPerGroup + 1]);
+    const weights = Float32Array.from([1, 1, 1, 0, 0]);
+    const result = computeUserVectors({ items, offsets: Uint32Array.from([0, 5]), weights }, itemVectors, dim);
+    expect(result.itemsUsed[0]).toBe(3);
+    expect(cosineBetween(result.vectors, 0, axis(0), 0, dim)).toBeGreaterThan(0.9);
+    expect(Array.from(result.eventClusters.subarray(3))).toEqual([-1, -1]);
+  });
+
   it('chooses more clusters for longer histories, within the caps', () => {
     expect(chooseClusterCount(0)).toBe(0);
     expect(chooseClusterCount(3)).toBe(1);

@@ -7,11 +7,11 @@ import { kmeans } from './kmeans';
 export interface UserHistories {
   /** item index of each event */
   items: Int32Array;
-  /** length = users + 1 */
-  offsets: Int32Array;
+  /** length = users + 1 (an InteractionLog's `userOffsets` fits as is) */
+  offsets: Int32Array | Uint32Array;
   /** epoch milliseconds of each event; without them every event counts the same */
   timestamps?: Float64Array;
-  /** extra weight of each event (e.g. completes 1, skips 0.1); default 1 */
+  /** weight of each event (e.g. complete 1.5, play 1, skip 0); events with weight <= 0 are ignored. Default 1 */
   weights?: Float32Array;
 }
 
@@ -48,7 +48,7 @@ export interface UserVectors {
   clusterWeights: Float32Array;
   /** distinct items in each cluster */
   clusterSizes: Int32Array;
-  /** global cluster index of each event (aligned with histories.items), -1 when the item has no vector */
+  /** global cluster index of each event (aligned with histories.items); -1 when the item has no vector or only weight <= 0 events */
   eventClusters: Int32Array;
 }
 
@@ -61,8 +61,8 @@ export function chooseClusterCount(distinctItems: number, maxClusters = 4, minIt
 
 function validateHistories(histories: UserHistories, numItems: number): void {
   const { items, offsets, timestamps, weights } = histories;
-  if (!(items instanceof Int32Array) || !(offsets instanceof Int32Array)) {
-    throw new TypeError('user histories: items and offsets must be Int32Arrays');
+  if (!(items instanceof Int32Array) || !(offsets instanceof Int32Array || offsets instanceof Uint32Array)) {
+    throw new TypeError('user histories: items must be an Int32Array and offsets an Int32Array or Uint32Array');
   }
   if (offsets.length < 1 || offsets[0] !== 0 || offsets[offsets.length - 1] !== items.length) {
     throw new RangeError(`user histories: offsets must start at 0 and end at items.length (${items.length})`);
@@ -153,6 +153,7 @@ export function computeUserVectors(
       const item = items[e] as number;
       if (inverseNorm[item] === 0) continue;
       let weight = weights ? (weights[e] as number) : 1;
+      if (!(weight > 0)) continue;
       if (timestamps && decayPerMs > 0) {
         // events after the reference time (clock skew) count as "now", never more
         weight *= Math.exp(-decayPerMs * Math.max(0, (reference as number) - (timestamps[e] as number)));

@@ -168,6 +168,15 @@ describe('error middleware', () => {
     expect(query.body.error.details.issues[0].path).toBe('query.limit');
   });
 
+  it('asks for a JSON body when none (or a non-JSON one) is sent', async () => {
+    const { app } = setup();
+    const response = await request(app).post('/v1/items').set('content-type', 'text/plain').send('name=x').expect(400);
+    expect(response.body.error).toEqual({
+      code: 'BODY_REQUIRED',
+      message: 'Expected a JSON request body (Content-Type: application/json)',
+    });
+  });
+
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
     const { app } = setup();
     const response = await request(app)

@@ -7,6 +7,7 @@ import type { ServiceContext } from './context';
 import type { ErrorBody } from './errors';
 import {
   AppError,
+  InputError,
   NotFoundError,
   NotReadyError,
   RateLimitedError,
@@ -73,9 +74,11 @@ function requestContextMiddleware(context: ServiceContext): RequestHandler {
     const started = process.hrtime.bigint();
     const requestId = resolveRequestId(request.headers['x-request-id']);
     const logger = context.logger.child({ requestId });
+    const clientGone = new AbortController();
     setRequestContext(request, {
       requestId,
       logger,
+      signal: clientGone.signal,
       apiKey: { presented: false, valid: false },
       apiKeyAuthEnabled: true,
       principal: '',
@@ -90,6 +93,7 @@ function requestContextMiddleware(context: ServiceContext): RequestHandler {
     const record = () => {
       if (recorded) return;
       recorded = true;
+      if (!response.writableFinished) clientGone.abort(new Error('client closed the connection'));
       inFlight.delete(response);
       metrics.httpRequestsInFlight.dec();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -232,8 +236,15 @@ export function requireReady(readiness: Readiness): RequestHandler {
  */
 export function parseInput<Schema extends ZodType>(schema: Schema, value: unknown, where = 'body'): output<Schema> {
   const result = schema.safeParse(value);
-  if (!result.success) throw inputErrorFromZod(result.error, where);
-  return result.data;
+  if (result.success) return result.data;
+  if (value === undefined && where === 'body') {
+    // express.json leaves the body undefined when the request has none or is not JSON.
+    throw new InputError('Expected a JSON request body (Content-Type: application/json)', {
+      code: 'BODY_REQUIRED',
+      cause: result.error,
+    });
+  }
+  throw inputErrorFromZod(result.error, where);
 }
 
 function errorMiddleware(

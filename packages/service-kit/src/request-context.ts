@@ -9,6 +9,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** A child logger that writes `requestId` on every line. */
   readonly logger: ServiceLogger;
+  /** Aborts when the client goes away before the response is sent: pass it to I/O calls. */
+  readonly signal: AbortSignal;
   /** API-key check result (set before routes run). */
   apiKey: ApiKeyMatch;
   /** False when no API keys are configured (protected routes are then open). */

@@ -3,6 +3,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServiceApp } from './app';
 import type { EnvSource } from './config';
+import { getRequestContext } from './request-context';
 import type { LifecycleHook, Service } from './service';
 import { createService } from './service';
 import { createTestServiceContext } from './testing';
@@ -115,6 +116,31 @@ describe('createService', () => {
     expect(exits).toEqual([0]);
     expect(order).toEqual(['flush feedback', 'stop watcher', 'close store']);
     expect(service.server.listening).toBe(false);
+  });
+
+  it('aborts the request signal when the client disconnects', async () => {
+    const { context } = createTestServiceContext({ name: 'svc', env: { HOST: '127.0.0.1', PORT: '0' } });
+    const aborted = deferred();
+    const started = deferred();
+    const router = express.Router();
+    router.get('/wait', (request) => {
+      getRequestContext(request).signal.addEventListener('abort', () => aborted.resolve());
+      started.resolve();
+    });
+    const service = createService({
+      context,
+      app: createServiceApp({ context, routes: router }),
+      signalSource: new EventEmitter(),
+      exit: () => undefined,
+    });
+    running.push(service);
+    const { url } = await service.start();
+    const client = new AbortController();
+    const pending = fetch(`${url}/wait`, { signal: client.signal }).catch(() => 'cancelled');
+    await started.promise;
+    client.abort();
+    await aborted.promise;
+    expect(await pending).toBe('cancelled');
   });
 
   it('exits 1 when shutdown exceeds SHUTDOWN_TIMEOUT_MS', async () => {

@@ -68,21 +68,23 @@ function startFixture(env: Record<string, string>): Running {
 }
 
 describe('graceful shutdown of a real process', () => {
-  it('finishes the in-flight request after SIGTERM and exits 0', async () => {
+  it('finishes every in-flight request after SIGTERM and exits 0', async () => {
     const service = startFixture({ STARTUP_DELAY_MS: '50' });
     const listening = await service.waitForLog((line) => line.msg === 'slow-service listening');
     const url = String(listening.url);
     await service.waitForLog((line) => line.msg === 'slow-service ready');
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
-    const inFlight = fetch(`${url}/slow?ms=700`);
-    await service.waitForLog((line) => line.msg === 'slow request started');
+    // Twenty requests in flight over keep-alive connections when SIGTERM arrives.
+    const inFlight = Array.from({ length: 20 }, () =>
+      fetch(`${url}/slow?ms=700`).then(async (response) => ({ status: response.status, body: await response.json() })),
+    );
+    await service.waitForLog(() => service.lines.filter((line) => line.msg === 'slow request started').length === 20);
     service.child.kill('SIGTERM');
     await service.waitForLog((line) => line.msg === 'shutdown started: not ready');
 
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ sleptMs: 700 });
+    const responses = await Promise.all(inFlight);
+    expect(responses).toEqual(Array.from({ length: 20 }, () => ({ status: 200, body: { sleptMs: 700 } })));
     expect(await service.exitCode).toBe(0);
 
     const messages = service.lines.map((line) => line.msg);
@@ -94,10 +96,11 @@ describe('graceful shutdown of a real process', () => {
     ].map((message) => messages.indexOf(message));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    // The slow request completed before the listener closed.
-    const completed = service.lines.findIndex((line) => line.msg === 'request completed' && line.route === '/slow');
-    expect(completed).toBeGreaterThan(-1);
-    expect(completed).toBeLessThan(messages.indexOf('server closed: in-flight requests drained'));
+    // Every slow request completed before the listener closed.
+    const completed = service.lines.filter((line) => line.msg === 'request completed' && line.route === '/slow');
+    expect(completed).toHaveLength(20);
+    const lastCompleted = messages.lastIndexOf('request completed');
+    expect(lastCompleted).toBeLessThan(messages.indexOf('server closed: in-flight requests drained'));
     expect(service.stderr()).toBe('');
   });
 

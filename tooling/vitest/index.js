@@ -3,7 +3,9 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 
 // Internal packages resolve to their TypeScript source through this export condition,
 // so tests never need a prior build (see docs/adr/0001-source-export-condition.md).
-const conditions = ['@mixtape/source', 'import', 'module', 'node', 'default'];
+// No "module" condition: it sends packages such as @aws-sdk/* to bundler-only builds (extensionless
+// ESM) that Node cannot load when vitest externalizes them.
+const conditions = ['@mixtape/source', 'import', 'node', 'default'];
 
 /** @param {import('vitest/config').UserConfig} [overrides] */
 export function createVitestConfig(overrides = {}) {

@@ -1,2 +1,1 @@
-// Public API of @mixtape/pipeline: explicit named re-exports only.
-export {};
+export { createProgram, runCli } from './cli';

@@ -1,0 +1,18 @@
+// The `mixtape` command tree. Each command group lives in commands/<group>.ts and registers itself.
+import { Command } from 'commander';
+import { registerDoctorCommand } from './commands/doctor';
+import { MIXTAPE_VERSION } from './version';
+
+export function createProgram(): Command {
+  const program = new Command('mixtape')
+    .description('Mixtape: catalog → embeddings → FAISS indexes → bundles → Home, Search and prompted playlists')
+    .version(MIXTAPE_VERSION, '-v, --version', 'print the Mixtape version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: true });
+  registerDoctorCommand(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  await createProgram().parseAsync(argv);
+}

@@ -57,8 +57,13 @@ const BOUNDARY_MARKS = new Set([',', ';', '.', '!', '?', '(', ')']);
 
 /** Words of a name, folded, joined by single spaces: "AC/DC" → "ac dc", "Beyoncé" → "beyonce". */
 export function spacedKey(text: string): string {
-  return (foldText(text).match(WORD_PATTERN) ?? []).join(' ');
+  const folded = foldText(text);
+  // ASCII text (nearly every name) takes a non-Unicode regex, several times faster.
+  const pattern = ASCII_ONLY.test(folded) ? ASCII_WORD_PATTERN : WORD_PATTERN;
+  return (folded.match(pattern) ?? []).join(' ');
 }
+
+const ASCII_WORD_PATTERN = /\d+(?:\.\d+)?[a-z]*|[a-z0-9]+/g;
 
 const WORD_PATTERN = /\d+(?:\.\d+)?[a-z]*|[\p{L}\p{N}]+/gu;
 

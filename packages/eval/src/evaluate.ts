@@ -46,6 +46,7 @@ export interface MetricSummary extends ConfidenceInterval {
 
 export interface ModelEvaluation {
   model: string;
+  notes?: string;
   fitSeconds: number;
   recommendSeconds: number;
   evaluatedRows: number;
@@ -186,7 +187,7 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
     const coverage = catalogCoverageAtK(allLists, maxK, k, train.cols);
     metrics.push({ name: `Coverage@${k}`, perUser: false, mean: coverage, lower: coverage, upper: coverage, confidence: 1 });
   }
-  return { model: model.name, fitSeconds, recommendSeconds, evaluatedRows: evalRows.length, metrics, perRow };
+  return { model: model.name, notes: model.notes, fitSeconds, recommendSeconds, evaluatedRows: evalRows.length, metrics, perRow };
 }
 
 export interface ExperimentOptions extends EvaluationOptions {

@@ -58,6 +58,8 @@ export interface Recommendations {
 
 export interface Recommender {
   readonly name: string;
+  /** What the report should say about this model's fit (restrictions, fallbacks), set by fit(). */
+  readonly notes?: string;
   /** Learns from the training matrix (users × items); the column count is the full catalog. */
   fit(train: CsrMatrix, context?: FitContext): Promise<void>;
   /** Top-K over the full catalog for every query in the batch, excluded items never returned. */

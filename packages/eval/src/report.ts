@@ -115,6 +115,8 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
       ]),
     ),
   );
+  for (const m of result.models) if (m.notes) parts.push(`- ${m.model}: ${m.notes}.`);
+  if (result.models.some((m) => m.notes)) parts.push('');
   parts.push('');
   const beyondColumns = [`Coverage@${minK}`, `Coverage@${maxK}`, `Novelty@${minK}`, `Popularity@${minK}`];
   if (result.models.some((m) => metric(m, `ILD-artist@${minK}`))) beyondColumns.push(`ILD-artist@${minK}`);
@@ -162,6 +164,7 @@ export function resultToJson(result: ExperimentResult): unknown {
     ...result,
     models: result.models.map((m) => ({
       model: m.model,
+      notes: m.notes,
       fitSeconds: m.fitSeconds,
       recommendSeconds: m.recommendSeconds,
       evaluatedRows: m.evaluatedRows,

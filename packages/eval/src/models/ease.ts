@@ -15,7 +15,10 @@ export interface EaseOptions {
   lambda?: number;
   /** Items need at least this many training users to enter the dense model (default 2). */
   minItemUsers?: number;
-  /** Refuse to build a dense model larger than this many items (default 20,000). */
+  /**
+   * Largest dense model (default 8,000 items: the O(n³) inverse takes minutes in pure JS at
+   * that size); above it the most popular eligible items are kept.
+   */
   maxItems?: number;
   blockSize?: number;
 }
@@ -39,12 +42,13 @@ export class EaseRecommender extends ScoringRecommender {
   private readonly maxItems: number;
   private readonly blockSize: number;
   private state: EaseState | undefined;
+  notes: string | undefined;
 
   constructor(options: EaseOptions = {}) {
     super();
     this.lambda = options.lambda ?? 50;
     this.minItemUsers = options.minItemUsers ?? 2;
-    this.maxItems = options.maxItems ?? 20_000;
+    this.maxItems = options.maxItems ?? 8_000;
     this.blockSize = options.blockSize ?? 64;
     if (!(this.lambda > 0)) throw new RangeError(`EASE lambda must be > 0, got ${this.lambda}`);
     this.name = `EASE (λ=${this.lambda})`;
@@ -59,13 +63,23 @@ export class EaseRecommender extends ScoringRecommender {
     const numItems = train.cols;
     const itemUsers = columnCounts(train);
     const modelIndex = new Int32Array(numItems).fill(-1);
-    let n = 0;
-    for (let i = 0; i < numItems; i++) if (itemUsers[i]! >= this.minItemUsers) modelIndex[i] = n++;
-    if (n > this.maxItems) {
-      throw new RangeError(
-        `EASE: ${n} items have ≥ ${this.minItemUsers} users, above maxItems ${this.maxItems}; raise minItemUsers or maxItems`,
-      );
+    let eligible = 0;
+    for (let i = 0; i < numItems; i++) if (itemUsers[i]! >= this.minItemUsers) eligible++;
+    let chosen = new Int32Array(eligible);
+    for (let i = 0, w = 0; i < numItems; i++) if (itemUsers[i]! >= this.minItemUsers) chosen[w++] = i;
+    // Above maxItems keep the most popular eligible items (ties to the lower index).
+    if (eligible > this.maxItems) {
+      chosen = chosen.sort((a, b) => itemUsers[b]! - itemUsers[a]! || a - b).slice(0, this.maxItems).sort();
     }
+    const n = chosen.length;
+    let threshold = n === 0 ? this.minItemUsers : Number.POSITIVE_INFINITY;
+    for (let m = 0; m < n; m++) {
+      modelIndex[chosen[m]!] = m;
+      threshold = Math.min(threshold, itemUsers[chosen[m]!]!);
+    }
+    this.notes =
+      `dense model over ${n} of ${numItems} items (≥ ${threshold} training users` +
+      `${eligible > this.maxItems ? `, capped at maxItems ${this.maxItems}` : ''}); the others are ranked below them by popularity`;
     const modelItems = new Int32Array(n);
     for (let i = 0; i < numItems; i++) if (modelIndex[i]! >= 0) modelItems[modelIndex[i]!] = i;
     context.logger?.info({ model: this.name, modelledItems: n, catalogItems: numItems }, 'EASE: building Gram matrix');

@@ -1,0 +1,143 @@
+// `mixtape eval`: offline evaluation on the full catalog — splits a dataset for a task, fits
+// the listed models, prints a markdown table (metric ± 95% CI, fit time, protocol) or JSON,
+// and with --out writes <name>.md, <name>.svg and <name>.json.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import {
+  EVAL_TASKS,
+  createModelRegistry,
+  formatMarkdownReport,
+  isEvalTaskName,
+  loadEvalDataset,
+  renderSvgChart,
+  resultToJson,
+  runEvalTask,
+} from '@mixtape/eval';
+import type { ModelRegistry, Progress } from '@mixtape/eval';
+
+interface EvalCommandOptions {
+  data: string;
+  task: string;
+  models: string;
+  k: string;
+  seed: string;
+  json?: boolean;
+  out?: string;
+  name?: string;
+  compare?: string;
+  validation?: boolean;
+  bootstrap: string;
+  testFraction: string;
+  minItems: string;
+  lastN: string;
+  testPlaylists: string;
+  quiet?: boolean;
+}
+
+function parseIntegerList(flag: string, value: string): number[] {
+  const numbers = value.split(',').map((part) => Number(part.trim()));
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${flag}: expected comma-separated positive integers, got "${value}"`);
+  }
+  return numbers;
+}
+
+function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
+  return n;
+}
+
+function formatProgress(progress: Progress): string {
+  const percent = progress.total > 0 ? ((100 * progress.done) / progress.total).toFixed(0) : '100';
+  const eta = progress.done >= progress.total ? 'done' : `ETA ${progress.etaSeconds.toFixed(0)} s`;
+  return `[eval] ${progress.stage}: ${progress.done}/${progress.total} (${percent}%), ${progress.ratePerSecond.toFixed(1)}/s, ${eta}`;
+}
+
+/** Registers `mixtape eval` on a commander program; pass a registry to add models (e.g. the production stack). */
+export function registerEvalCommand(program: Command, registry: ModelRegistry = createModelRegistry()): Command {
+  return program
+    .command('eval')
+    .description('Offline evaluation: full-catalog ranking with training items excluded, bootstrap CIs over users')
+    .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import) or a raw Last.fm HetRec folder')
+    .addOption(new Option('--task <task>', 'evaluation task').choices([...EVAL_TASKS]).default('user-holdout'))
+    .option('--models <list>', `comma-separated model specs, e.g. "ease:lambda=200" (known: ${registry.names.join(', ')})`, 'popularity,item-knn,als,ease')
+    .option('--k <list>', 'cutoffs', '10,50')
+    .option('--seed <n>', 'seed of the split, models and bootstrap', '42')
+    .option('--json', 'print JSON instead of markdown')
+    .option('--out <dir>', 'also write <name>.md, <name>.svg and <name>.json here')
+    .option('--name <base>', 'file name base for --out (default <dataset>-<task>)')
+    .option('--compare <model>', 'reference model (name prefix) for paired comparisons', 'item-knn')
+    .option('--validation', 'user-holdout: evaluate on a validation split carved from training (for tuning)')
+    .option('--bootstrap <n>', 'bootstrap resamples', '1000')
+    .option('--test-fraction <f>', 'user-holdout: share of each user’s items held out', '0.2')
+    .option('--min-items <n>', 'user-holdout: users need at least this many items', '5')
+    .option('--last-n <n>', 'next-items: most recent interactions per user as targets', '5')
+    .option('--test-playlists <f>', 'playlist-continuation: share of playlists used for test', '0.1')
+    .option('--quiet', 'no progress lines on stderr')
+    .action(async (options: EvalCommandOptions) => {
+      if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
+      const task = options.task;
+      const ks = parseIntegerList('--k', options.k);
+      const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
+      const bootstrapSamples = parseNumber('--bootstrap', options.bootstrap, (n) => Number.isInteger(n) && n >= 10, 'an integer ≥ 10');
+      const testFraction = parseNumber('--test-fraction', options.testFraction, (n) => n > 0 && n < 1, 'a number in (0, 1)');
+      const minItems = parseNumber('--min-items', options.minItems, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
+      const lastN = parseNumber('--last-n', options.lastN, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+      const testPlaylists = parseNumber('--test-playlists', options.testPlaylists, (n) => n > 0 && n < 1, 'a number in (0, 1)');
+      const models = registry.createAll(options.models, { seed });
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', onSignal);
+      const log = (line: string): void => {
+        if (!options.quiet) process.stderr.write(`${line}\n`);
+      };
+      try {
+        const dataset = await loadEvalDataset(resolve(options.data), {
+          signal: controller.signal,
+          rowsBy: task === 'playlist-continuation' ? 'context' : 'user',
+        });
+        log(`[eval] ${dataset.name}: ${dataset.numRows} ${dataset.rowKind}, ${dataset.numItems} items, ${dataset.row.length} interactions`);
+        const result = await runEvalTask(dataset, {
+          task,
+          models,
+          ks,
+          seed,
+          bootstrapSamples,
+          testFraction,
+          minItems,
+          lastN,
+          testPlaylists,
+          validation: options.validation,
+          signal: controller.signal,
+          onProgress: (progress) => log(formatProgress(progress)),
+        });
+        const command = [
+          'pnpm mixtape eval',
+          `--data ${options.data}`,
+          `--task ${task}`,
+          `--models ${options.models}`,
+          `--k ${ks.join(',')}`,
+          `--seed ${seed}`,
+          ...(options.validation ? ['--validation'] : []),
+          ...(options.out ? [`--out ${options.out}`] : []),
+          ...(options.name ? [`--name ${options.name}`] : []),
+        ].join(' ');
+        const markdown = formatMarkdownReport(result, { command, compareAgainst: options.compare });
+        const json = JSON.stringify(resultToJson(result), null, 2);
+        process.stdout.write(options.json ? `${json}\n` : markdown);
+        if (options.out) {
+          await mkdir(options.out, { recursive: true });
+          const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.validation ? '-validation' : ''}`);
+          await writeFile(`${base}.md`, markdown);
+          await writeFile(`${base}.svg`, renderSvgChart(result));
+          await writeFile(`${base}.json`, `${json}\n`);
+          log(`[eval] wrote ${base}.md, .svg, .json`);
+        }
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+      }
+    });
+}

@@ -1,0 +1,61 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InteractionLogBuilder } from '@mixtape/catalog';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatasetError, datasetFromInteractionLog, loadEvalDataset, readLastfmUserArtists } from './data';
+
+const dirs: string[] = [];
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mixtape-eval-'));
+  dirs.push(dir);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('Last.fm reader', () => {
+  it('reads users × artists with play counts', async () => {
+    const dir = await folder({ 'user_artists.dat': 'userID\tartistID\tweight\n2\t51\t13883\n2\t52\t11690\n3\t51\t5\n' });
+    const data = await readLastfmUserArtists(dir);
+    expect(data.numRows).toBe(2);
+    expect(data.numItems).toBe(2);
+    expect(Array.from(data.row)).toEqual([0, 0, 1]);
+    expect(Array.from(data.item)).toEqual([0, 1, 0]);
+    expect(Array.from(data.weight)).toEqual([13883, 11690, 5]);
+  });
+
+  it('names file, line and field for bad input', async () => {
+    const dir = await folder({ 'user_artists.dat': 'userID\tartistID\tweight\n2\t51\tlots\n' });
+    await expect(readLastfmUserArtists(dir)).rejects.toThrow(/user_artists\.dat:2: field "weight" must be a non-negative number, got "lots"/);
+    const noHeader = await folder({ 'user_artists.dat': '2\t51\t3\n' });
+    await expect(readLastfmUserArtists(noHeader)).rejects.toThrow(/:1: expected header/);
+  });
+
+  it('says what a dataset directory should contain', async () => {
+    const dir = await folder({ 'readme.txt': 'nothing here' });
+    await expect(loadEvalDataset(dir)).rejects.toBeInstanceOf(DatasetError);
+    await expect(loadEvalDataset(dir)).rejects.toThrow(/metadata\.json .* user_artists\.dat/);
+  });
+});
+
+describe('datasetFromInteractionLog', () => {
+  it('groups by user or by context and drops skips', () => {
+    const builder = new InteractionLogBuilder();
+    const u = builder.userIndex('u1');
+    builder.push({ userIndex: u, trackIndex: 3, timestamp: 10, type: 'play', context: 'p1' });
+    builder.push({ userIndex: u, trackIndex: 4, timestamp: 20, type: 'skip', context: 'p1' });
+    builder.push({ userIndex: u, trackIndex: 5, timestamp: 30, type: 'playlist_add', context: 'p2' });
+    const log = builder.build();
+    const byUser = datasetFromInteractionLog(log, undefined, { name: 't', source: 'test' });
+    expect(byUser.numRows).toBe(1);
+    expect(Array.from(byUser.item)).toEqual([3, 5]);
+    const byContext = datasetFromInteractionLog(log, undefined, { name: 't', source: 'test', rowsBy: 'context' });
+    expect(byContext.rowKind).toBe('playlists');
+    expect(byContext.numRows).toBe(2);
+    expect(Array.from(byContext.row)).toEqual([0, 1]);
+    expect(byContext.numItems).toBe(6);
+  });
+});

@@ -1,0 +1,144 @@
+// item2vec (Barkan & Koenigstein 2016) through @mixtape/embeddings' SGNS trainer: every
+// training row is a "sentence" of items; a query scores item j by Σ over its seed items i of
+// cos(v_i, v_j) = v̂_j · Σ v̂_i. Rows carry no order in a CSR matrix (Last.fm has none at all),
+// so each row is shuffled with a fixed seed and the window spans most of it.
+import { trainItem2Vec } from '@mixtape/embeddings';
+import type { CsrMatrix } from '../csr';
+import { columnCounts } from '../csr';
+import { createRng, shuffleInPlace } from '../random';
+import type { FitContext, QueryBatch } from '../recommender';
+import { ScoringRecommender, assertFitted } from '../recommender';
+
+export interface Item2VecRecommenderOptions {
+  dim?: number;
+  window?: number;
+  epochs?: number;
+  negatives?: number;
+  learningRate?: number;
+  /** Items seen fewer times get no vector and are ranked last by popularity (default 2). */
+  minCount?: number;
+  seed?: number;
+}
+
+interface Item2VecState {
+  numItems: number;
+  dim: number;
+  /** L2-normalised vectors, zero rows for items without one */
+  unit: Float32Array;
+  hasVector: Uint8Array;
+  fallback: Float32Array;
+}
+
+export class Item2VecRecommender extends ScoringRecommender {
+  readonly name: string;
+  notes: string | undefined;
+  private readonly options: Required<Item2VecRecommenderOptions>;
+  private state: Item2VecState | undefined;
+
+  constructor(options: Item2VecRecommenderOptions = {}) {
+    super();
+    this.options = {
+      dim: options.dim ?? 64,
+      window: options.window ?? 20,
+      epochs: options.epochs ?? 20,
+      negatives: options.negatives ?? 5,
+      learningRate: options.learningRate ?? 0.025,
+      minCount: options.minCount ?? 2,
+      seed: options.seed ?? 17,
+    };
+    this.name = `item2vec (d=${this.options.dim}, window ${this.options.window}, ${this.options.epochs} epochs)`;
+  }
+
+  async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
+    const seed = context.seed ?? this.options.seed;
+    const rng = createRng(seed);
+    const items = train.indices.slice();
+    const offsets = Int32Array.from(train.indptr);
+    for (let r = 0; r < train.rows; r++) shuffleInPlace(items.subarray(offsets[r]!, offsets[r + 1]!), rng);
+    const started = performance.now();
+    const model = await trainItem2Vec(
+      { items, offsets },
+      {
+        numItems: train.cols,
+        dim: this.options.dim,
+        window: this.options.window,
+        epochs: this.options.epochs,
+        negatives: this.options.negatives,
+        learningRate: this.options.learningRate,
+        minCount: this.options.minCount,
+        seed,
+        // One thread: identical vectors run to run (Hogwild threads race).
+        threads: 1,
+        signal: context.signal,
+        onProgress: context.onProgress
+          ? (p) =>
+              context.onProgress!({
+                stage: 'item2vec epochs',
+                done: p.tokensProcessed,
+                total: p.tokensTotal,
+                ratePerSecond: p.tokensPerSecond,
+                etaSeconds: (p.etaMs ?? 0) / 1000,
+              })
+          : undefined,
+      },
+    );
+    context.logger?.debug({ model: this.name, ms: performance.now() - started, vocabulary: model.stats.vocabularySize }, 'item2vec trained');
+    const { dim, numItems } = model;
+    const unit = new Float32Array(model.vectors);
+    for (let i = 0; i < numItems; i++) {
+      let norm = 0;
+      for (let d = 0; d < dim; d++) norm += unit[i * dim + d]! ** 2;
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let d = 0; d < dim; d++) unit[i * dim + d]! *= scale;
+    }
+    const itemUsers = columnCounts(train);
+    let maxUsers = 0;
+    for (let i = 0; i < numItems; i++) maxUsers = Math.max(maxUsers, itemUsers[i]!);
+    const fallback = new Float32Array(numItems);
+    for (let i = 0; i < numItems; i++) fallback[i] = itemUsers[i]! / (maxUsers + 1);
+    this.notes = `vectors for ${model.stats.vocabularySize} of ${numItems} items (≥ ${this.options.minCount} occurrences); the others are ranked below them by popularity`;
+    this.state = { numItems, dim, unit, hasVector: model.hasVector, fallback };
+  }
+
+  /** Unit-length item vectors (items × dim), e.g. for diversity by vectors. */
+  get itemVectors(): { vectors: Float32Array; dim: number } {
+    const state = assertFitted(this.state, this.name);
+    return { vectors: state.unit, dim: state.dim };
+  }
+
+  protected get numItems(): number {
+    return assertFitted(this.state, this.name).numItems;
+  }
+
+  scoreBatch(batch: QueryBatch, out: Float32Array): void {
+    const { numItems, dim, unit, hasVector, fallback } = assertFitted(this.state, this.name);
+    const query = new Float64Array(dim);
+    const { seeds, rows } = batch;
+    for (let b = 0; b < rows.length; b++) {
+      query.fill(0);
+      let seedCount = 0;
+      for (let e = seeds.indptr[rows[b]!]!; e < seeds.indptr[rows[b]! + 1]!; e++) {
+        const item = seeds.indices[e]!;
+        if (item >= numItems || hasVector[item] === 0) continue;
+        seedCount++;
+        for (let d = 0; d < dim; d++) query[d]! += unit[item * dim + d]!;
+      }
+      const base = b * numItems;
+      // Σ of cosines is bounded by the seed count, so this floor is below every vector score.
+      const floor = -seedCount - 2;
+      for (let i = 0; i < numItems; i++) {
+        if (hasVector[i] === 0) {
+          out[base + i] = floor + fallback[i]!;
+          continue;
+        }
+        let sum = 0;
+        for (let d = 0; d < dim; d++) sum += unit[i * dim + d]! * query[d]!;
+        out[base + i] = sum;
+      }
+    }
+  }
+}
+
+export function createItem2VecRecommender(options: Item2VecRecommenderOptions = {}): Item2VecRecommender {
+  return new Item2VecRecommender(options);
+}

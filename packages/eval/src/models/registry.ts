@@ -1,0 +1,98 @@
+// Model specs on the command line ("ease:lambda=200") → Recommender instances. The registry is
+// the hook for models that live elsewhere (item2vec from @mixtape/embeddings, the production
+// candidate+ranking stack): register a factory under a name and it runs in every task.
+import type { Recommender } from '../recommender';
+import { createAlsRecommender } from './als';
+import { createEaseRecommender } from './ease';
+import { createItem2VecRecommender } from './item2vec';
+import { createItemKnnRecommender } from './item-knn';
+import { createPopularityRecommender } from './popularity';
+import { createRandomRecommender } from './random';
+import { createRp3BetaRecommender } from './rp3beta';
+
+export type ModelParameters = Record<string, number | string>;
+export type RecommenderFactory = (parameters: ModelParameters, defaults: { seed: number }) => Recommender;
+
+export interface ModelSpec {
+  name: string;
+  parameters: ModelParameters;
+}
+
+/** "ease:lambda=200:minItemUsers=3" → { name: "ease", parameters: { lambda: 200, minItemUsers: 3 } } */
+export function parseModelSpec(spec: string): ModelSpec {
+  const [name, ...pairs] = spec.trim().split(':');
+  if (!name) throw new RangeError(`empty model spec "${spec}"`);
+  const parameters: ModelParameters = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(pair);
+    if (!match) throw new RangeError(`model spec "${spec}": expected key=value after ":", got "${pair}"`);
+    const value = Number(match[2]);
+    parameters[match[1]!] = Number.isFinite(value) ? value : match[2]!;
+  }
+  return { name, parameters };
+}
+
+function numberParameters(name: string, parameters: ModelParameters, allowed: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    if (!allowed.includes(key)) throw new RangeError(`model ${name}: unknown parameter "${key}" (known: ${allowed.join(', ') || 'none'})`);
+    if (typeof value !== 'number') throw new RangeError(`model ${name}: parameter "${key}" must be a number, got "${value}"`);
+    out[key] = value;
+  }
+  return out;
+}
+
+export class ModelRegistry {
+  private readonly factories = new Map<string, RecommenderFactory>();
+
+  register(name: string, factory: RecommenderFactory): this {
+    this.factories.set(name, factory);
+    return this;
+  }
+
+  get names(): string[] {
+    return [...this.factories.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.factories.has(name);
+  }
+
+  create(spec: string, defaults: { seed: number } = { seed: 42 }): Recommender {
+    const { name, parameters } = parseModelSpec(spec);
+    const factory = this.factories.get(name);
+    if (!factory) throw new RangeError(`unknown model "${name}" (known: ${this.names.join(', ')})`);
+    return factory(parameters, defaults);
+  }
+
+  /** "popularity,item-knn,ease:lambda=100" → instances, in order. */
+  createAll(list: string, defaults: { seed: number } = { seed: 42 }): Recommender[] {
+    const specs = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (specs.length === 0) throw new RangeError('no models given');
+    return specs.map((spec) => this.create(spec, defaults));
+  }
+}
+
+/** A registry with the built-in baselines. */
+export function createModelRegistry(): ModelRegistry {
+  return new ModelRegistry()
+    .register('popularity', (p) => (numberParameters('popularity', p, []), createPopularityRecommender()))
+    .register('random', (p, d) => createRandomRecommender(numberParameters('random', p, ['seed']).seed ?? d.seed))
+    .register('item-knn', (p) => createItemKnnRecommender(numberParameters('item-knn', p, ['neighbors', 'shrink'])))
+    .register('rp3beta', (p) => createRp3BetaRecommender(numberParameters('rp3beta', p, ['alpha', 'beta', 'neighbors'])))
+    .register('als', (p, d) => {
+      const { weighting, ...rest } = p;
+      if (weighting !== undefined && weighting !== 'binary' && weighting !== 'log') {
+        throw new RangeError(`model als: weighting must be "binary" or "log", got "${weighting}"`);
+      }
+      const options = numberParameters('als', rest, ['factors', 'regularization', 'alpha', 'iterations', 'cgSteps', 'seed']);
+      return createAlsRecommender({ seed: d.seed, ...options, weighting: weighting as 'binary' | 'log' | undefined });
+    })
+    .register('ease', (p) => createEaseRecommender(numberParameters('ease', p, ['lambda', 'minItemUsers', 'maxItems', 'blockSize'])))
+    .register('item2vec', (p, d) =>
+      createItem2VecRecommender({
+        seed: d.seed,
+        ...numberParameters('item2vec', p, ['dim', 'window', 'epochs', 'negatives', 'learningRate', 'minCount', 'seed']),
+      }),
+    );
+}

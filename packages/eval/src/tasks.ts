@@ -1,0 +1,110 @@
+// The three evaluation tasks over an EvalDataset: user-level holdout, next items (temporal
+// last-N) and playlist continuation. Each builds its split, runs the models and returns an
+// ExperimentResult whose protocol line says exactly what was done.
+import { buildCsr } from './csr';
+import type { EvalDataset } from './data';
+import type { ExperimentResult } from './evaluate';
+import { runExperiment } from './evaluate';
+import type { Logger, Progress, Recommender } from './recommender';
+import type { Split } from './splits';
+import { playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
+
+export const EVAL_TASKS = ['user-holdout', 'next-items', 'playlist-continuation'] as const;
+export type EvalTaskName = (typeof EVAL_TASKS)[number];
+
+export function isEvalTaskName(value: string): value is EvalTaskName {
+  return (EVAL_TASKS as readonly string[]).includes(value);
+}
+
+export interface SplitTaskOptions {
+  seed?: number;
+  /** user-holdout: share of each user's items held out (default 0.2) */
+  testFraction?: number;
+  /** user-holdout: minimum items for a user to be evaluated (default 5) */
+  minItems?: number;
+  /** next-items: most recent interactions per user used as targets (default 5) */
+  lastN?: number;
+  /** playlist-continuation: share of playlists used for test (default 0.1) */
+  testPlaylists?: number;
+  /** playlist-continuation: share hidden at the end of each test playlist (default 0.2) */
+  hideFraction?: number;
+  /**
+   * user-holdout only: evaluate on a validation split carved from the training part (the
+   * same protocol applied again to train, seed + 1), for choosing hyper-parameters without
+   * touching test items.
+   */
+  validation?: boolean;
+}
+
+/** Builds the task's split from a dataset. */
+export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: SplitTaskOptions = {}): Split {
+  const seed = options.seed ?? 42;
+  if (options.validation && task !== 'user-holdout') {
+    throw new RangeError(`${task}: validation splits are only implemented for user-holdout`);
+  }
+  let split: Split;
+  if (task === 'user-holdout') {
+    const matrix = buildCsr(
+      { rowIndex: dataset.row, colIndex: dataset.item, values: dataset.weight },
+      { rows: dataset.numRows, cols: dataset.numItems, duplicates: 'sum' },
+    );
+    const holdout = { testFraction: options.testFraction ?? 0.2, minItems: options.minItems ?? 5 };
+    split = userHoldoutSplit(matrix, { ...holdout, seed });
+    if (options.validation) split = markValidation(userHoldoutSplit(split.train, { ...holdout, seed: seed + 1 }));
+  } else if (task === 'next-items') {
+    const lastN = options.lastN ?? 5;
+    split = temporalLastNSplit(
+      { user: dataset.row, item: dataset.item, time: dataset.time, weight: dataset.weight, numUsers: dataset.numRows, numItems: dataset.numItems },
+      { lastN },
+    );
+  } else {
+    // Playlist order = time (position); a stable sort by (row, time) keeps it.
+    const order = Int32Array.from({ length: dataset.row.length }, (_, e) => e).sort(
+      (a, b) => dataset.row[a]! - dataset.row[b]! || dataset.time[a]! - dataset.time[b]! || a - b,
+    );
+    const playlists = buildCsr(
+      {
+        rowIndex: order.map((e) => dataset.row[e]!),
+        colIndex: order.map((e) => dataset.item[e]!),
+        values: Float32Array.from(order, (e) => dataset.weight[e]!),
+      },
+      { rows: dataset.numRows, cols: dataset.numItems, duplicates: 'keep' },
+    );
+    const continuation = { testFraction: options.testPlaylists ?? 0.1, hideFraction: options.hideFraction ?? 0.2, seed };
+    split = playlistContinuationSplit(playlists, continuation);
+  }
+  return split;
+}
+
+function markValidation(split: Split): Split {
+  return { ...split, protocol: `VALIDATION split carved from the training part only — ${split.protocol}` };
+}
+
+export interface RunTaskOptions extends SplitTaskOptions {
+  task: EvalTaskName;
+  models: Recommender[];
+  ks: number[];
+  bootstrapSamples?: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Splits the dataset for the task, fits and evaluates every model, returns the result. */
+export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions): Promise<ExperimentResult> {
+  const split = splitForTask(dataset, options.task, options);
+  options.logger?.info({ task: options.task, dataset: dataset.name, evaluatedRows: split.evalRows.length }, split.protocol);
+  // Artist diversity is only informative when items are not themselves artists.
+  const itemsAreArtists = dataset.itemArtist !== undefined && dataset.itemArtist.every((artist, item) => artist === item);
+  return runExperiment(options.models, split, {
+    task: options.task,
+    dataset: dataset.name,
+    ks: options.ks,
+    seed: options.seed,
+    itemArtist: itemsAreArtists ? undefined : dataset.itemArtist,
+    bootstrap: { samples: options.bootstrapSamples ?? 1000, seed: (options.seed ?? 42) + 1000 },
+    signal: options.signal,
+    logger: options.logger,
+    onProgress: options.onProgress,
+  });
+}

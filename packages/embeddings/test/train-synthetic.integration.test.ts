@@ -9,6 +9,7 @@ import {
   cosineSimilarity,
   createContentEncoder,
   encodeCatalogContent,
+  fillColdStartVectors,
   fitCatalogFeatureStats,
   trainItem2Vec,
 } from '../src/train';
@@ -94,5 +95,38 @@ describe('trainers on synthetic catalog data', () => {
     const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
     const vectors = encodeCatalogContent(encoder, store);
     expect(genreSeparation(vectors, encoder.dim, () => true)).toBeGreaterThan(0.3);
+  });
+
+  it('places tracks without plays next to their genre through the content projection', async () => {
+    // every 10th track never reaches the training corpus: those are the cold-start items
+    const cold = (track: number): boolean => track % 10 === 0;
+    const warmOnly = Uint8Array.from(include, (keep, e) => (keep && !cold(columns.track[e]!) ? 1 : 0));
+    const corpus = buildSessionCorpus(columns.track, columns.timestamp, userOffsets, { include: warmOnly });
+    const model = await trainItem2Vec(corpus, { numItems: store.trackCount, dim: 32, epochs: 5, minCount: 3, threads: 1, seed: 3 });
+    const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+    const content = encodeCatalogContent(encoder, store);
+    const { vectors, filled } = fillColdStartVectors(model.vectors, model.dim, content, encoder.dim);
+    let coldFilled = 0;
+    let same = 0;
+    let sameCount = 0;
+    let different = 0;
+    let differentCount = 0;
+    for (let c = 0; c < store.trackCount; c += 10) {
+      if (!filled[c] || primaryGenre(c) < 0) continue;
+      coldFilled++;
+      for (let w = 1; w < store.trackCount; w += 7) {
+        if (cold(w) || !model.hasVector[w] || primaryGenre(w) < 0) continue;
+        const similarity = cosineSimilarity(vectors, model.dim, c, w);
+        if (primaryGenre(w) === primaryGenre(c)) {
+          same += similarity;
+          sameCount++;
+        } else {
+          different += similarity;
+          differentCount++;
+        }
+      }
+    }
+    expect(coldFilled).toBeGreaterThan(100);
+    expect(same / sameCount).toBeGreaterThan(different / differentCount + 0.05);
   });
 });

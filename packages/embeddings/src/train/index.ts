@@ -26,6 +26,8 @@ export type {
 } from './content-vectors';
 export { computeUserVectors, chooseClusterCount } from './user-vectors';
 export type { UserHistories, UserVectorOptions, UserVectors } from './user-vectors';
+export { fitContentProjection, projectContent, fillColdStartVectors } from './cold-start';
+export type { ContentProjection, ContentProjectionOptions } from './cold-start';
 export { kmeans } from './kmeans';
 export type { KMeansOptions, KMeansResult } from './kmeans';
 export { normalizeRows, cosineSimilarity, cosineBetween } from './vector-math';

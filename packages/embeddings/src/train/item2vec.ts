@@ -274,7 +274,8 @@ function getWorkerSource(): string {
 }
 
 function runWorker(job: Item2VecKernelJob): { promise: Promise<Item2VecKernelResult>; worker: Worker } {
-  const worker = new Worker(getWorkerSource(), { eval: true, workerData: job });
+  // execArgv: [] keeps the parent's loader hooks (tsx, vitest) out of a worker that needs none.
+  const worker = new Worker(getWorkerSource(), { eval: true, workerData: job, execArgv: [] });
   const promise = new Promise<Item2VecKernelResult>((resolve, reject) => {
     let result: Item2VecKernelResult | undefined;
     worker.once('message', (message: Item2VecKernelResult) => {

@@ -113,3 +113,11 @@ describe('generateSynthetic', () => {
     expect(sameArtistNeighbours / interactions.length).toBeGreaterThan(0.15);
   });
 });
+
+describe('generated interactions', () => {
+  it('pass the Interaction schema (integer ms timestamps, known types)', async () => {
+    const { InteractionSchema } = await import('../model');
+    const { store, interactions } = generateSynthetic({ seed: 9, tracks: 500, users: 20, interactions: 2_000 });
+    for (let row = 0; row < interactions.length; row += 7) expect(() => InteractionSchema.parse(interactions.getInteraction(row, store))).not.toThrow();
+  });
+});

@@ -387,7 +387,7 @@ function generateListening(
     for (let s = 0; s < sessionCount; s++) {
       const day = random.int(historyDays);
       const hour = random.chance(0.7) ? (peakHour + random.normal(0, 2.5) + 48) % 24 : random.range(0, 24);
-      starts[s] = historyStartMs + day * DAY_MS + hour * 3_600_000;
+      starts[s] = historyStartMs + day * DAY_MS + Math.floor(hour * 3_600_000); // whole milliseconds
     }
     starts.sort();
 

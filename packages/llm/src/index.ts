@@ -19,7 +19,7 @@ export {
   validatePlan,
   parsePlanOutput,
 } from './plan';
-export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation } from './plan';
+export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation, PlanJsonSchemaOptions } from './plan';
 export { foldText, tokenize, spacedKey, compactKey } from './text';
 export type { Token } from './text';
 export { buildLexicon, matchTerms } from './lexicon';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEmptyPlan, parsePlanOutput, PLAN_JSON_SCHEMA, PlanSchema, validatePlan } from './plan';
+import { createEmptyPlan, createPlanJsonSchema, parsePlanOutput, PLAN_JSON_SCHEMA, PlanSchema, validatePlan } from './plan';
 
 describe('plan schema', () => {
   it('accepts the empty plan and rejects unknown keys, out-of-range numbers and inverted ranges', () => {
@@ -48,7 +48,11 @@ describe('plan schema', () => {
     };
     expect(visit(PLAN_JSON_SCHEMA)).toBeGreaterThan(5);
     expect(PLAN_JSON_SCHEMA).not.toHaveProperty('$schema');
-    expect((PLAN_JSON_SCHEMA.properties as Record<string, unknown>).schemaVersion).toMatchObject({ const: 1 });
+    expect((PLAN_JSON_SCHEMA.properties as Record<string, unknown>).schemaVersion).toMatchObject({ enum: [1] });
+    // Portable: no keywords that some structured-output engines reject.
+    expect(JSON.stringify(PLAN_JSON_SCHEMA)).not.toMatch(/"(minLength|maxLength|pattern|const)"/);
+    expect(JSON.stringify(createPlanJsonSchema({ portable: false }))).toMatch(/"maxLength"/);
+    expect((PLAN_JSON_SCHEMA.properties as Record<string, { maximum?: number }>).trackCount?.maximum).toBe(200);
   });
 
   it('parses model output: fenced JSON, omitted keys filled, prose rejected with a clear error', () => {

@@ -158,18 +158,42 @@ export function createEmptyPlan(overrides: Partial<Plan> = {}): Plan {
   };
 }
 
+export interface PlanJsonSchemaOptions {
+  /**
+   * Portable (default): drop string keywords (minLength, maxLength, pattern) and `const`, which
+   * some structured-output engines reject (OpenAI strict mode lists neither length keyword;
+   * llama.cpp's grammar converter does not take Unicode property escapes). zod still enforces
+   * them on the answer, and the repair round trip reports any violation.
+   */
+  portable?: boolean;
+}
+
 /** JSON Schema (draft 2020-12) of the plan, for `response_format: json_schema`. */
-export function createPlanJsonSchema(): Record<string, unknown> {
+export function createPlanJsonSchema(options: PlanJsonSchemaOptions = {}): Record<string, unknown> {
   const schema = z.toJSONSchema(PlanSchema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
     string,
     unknown
   >;
   // `$schema` is noise to chat servers; some (older vLLM/outlines) reject unknown top-level keys.
   delete schema.$schema;
-  return schema;
+  return options.portable === false ? schema : (makePortable(schema) as Record<string, unknown>);
 }
 
-/** The plan's JSON Schema, computed once. Treat as read-only. */
+const NON_PORTABLE_KEYWORDS = new Set(['minLength', 'maxLength', 'pattern', 'format']);
+
+function makePortable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(makePortable);
+  if (typeof node !== 'object' || node === null) return node;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (NON_PORTABLE_KEYWORDS.has(key)) continue;
+    if (key === 'const') result.enum = [value];
+    else result[key] = makePortable(value);
+  }
+  return result;
+}
+
+/** The plan's portable JSON Schema, computed once. Treat as read-only. */
 export const PLAN_JSON_SCHEMA: Readonly<Record<string, unknown>> = createPlanJsonSchema();
 
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; errors: string[] };

@@ -281,6 +281,15 @@ describe('LLM planner over the OpenAI chat-completions protocol', () => {
     expect(JSON.stringify(result.plan)).not.toMatch(/Never Gonna|ignore previous/i);
   });
 
+  it('a caller abort is not a fallback: the call rejects as ABORTED', async () => {
+    server = await startFakeChatServer({ replies: [replyHang()] });
+    const { planner } = plannerFor(server);
+    const controller = new AbortController();
+    const pending = planner.plan({ prompt: 'party', signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toMatchObject({ name: 'ChatError', code: 'ABORTED' });
+  });
+
   it('the offline provider answers the same interface with no network', async () => {
     const offline = createOfflinePlanner({ lexicon });
     const result = await offline.plan({ prompt: 'upbeat latin for a run, no reggaeton', trackCount: 30 });

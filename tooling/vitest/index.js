@@ -3,9 +3,10 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 
 // Internal packages resolve to their TypeScript source through this export condition,
 // so tests never need a prior build (see docs/adr/0001-source-export-condition.md).
-// No "module" condition: it sends packages such as @aws-sdk/* to bundler-only builds (extensionless
-// ESM) that Node cannot load when vitest externalizes them.
-const conditions = ['@mixtape/source', 'import', 'node', 'default'];
+// Only our condition plus "node": vitest hands the SSR list to Node as --conditions, so "import"
+// would make require() pick ESM builds (express's router then breaks), and "module" sends
+// @aws-sdk/* to bundler-only builds (extensionless ESM) that Node cannot load.
+const conditions = ['@mixtape/source', 'node'];
 
 /** @param {import('vitest/config').UserConfig} [overrides] */
 export function createVitestConfig(overrides = {}) {

@@ -1,5 +1,7 @@
 // The `mixtape` command tree. Each command group lives in commands/<group>.ts and registers itself.
 import { Command } from 'commander';
+import { registerDataCommand } from './commands/data';
+import { registerDemoCommand } from './commands/demo';
 import { registerDoctorCommand } from './commands/doctor';
 import { MIXTAPE_VERSION } from './version';
 
@@ -9,6 +11,8 @@ export function createProgram(): Command {
     .version(MIXTAPE_VERSION, '-v, --version', 'print the Mixtape version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
+  registerDataCommand(program);
+  registerDemoCommand(program);
   registerDoctorCommand(program);
   return program;
 }

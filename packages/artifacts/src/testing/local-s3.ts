@@ -1,7 +1,24 @@
 import { mkdir } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
-import S3rver from 's3rver';
+import type { IncomingMessage, Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { S3StoreOptions } from '../stores/s3-store';
+
+// s3rver ships no types; this is the part of its API we use. Loaded with require so no
+// ambient module declaration has to be visible to every package that typechecks this file.
+interface S3rverInstance {
+  httpServer: Server | undefined;
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: Array<{ name: string }>;
+}) => S3rverInstance;
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
 
 export interface LocalS3Options {
   /** Directory s3rver keeps objects in (created if missing). */

@@ -61,6 +61,8 @@ export { Rp3BetaRecommender, createRp3BetaRecommender } from './models/rp3beta';
 export type { Rp3BetaOptions } from './models/rp3beta';
 export { Item2VecRecommender, createItem2VecRecommender } from './models/item2vec';
 export type { Item2VecRecommenderOptions } from './models/item2vec';
+export { BlendRecommender, createBlendRecommender } from './models/blend';
+export type { BlendComponent, BlendOptions } from './models/blend';
 export { ModelRegistry, createModelRegistry, parseModelSpec } from './models/registry';
 export type { ModelSpec, ModelParameters, RecommenderFactory } from './models/registry';
 export { invertSpdInPlace, choleskyInPlace, solveSpd } from './linalg/spd-inverse';

@@ -69,6 +69,8 @@ export interface Recommender {
 /** Base for models that can score every catalog item for a query. */
 export abstract class ScoringRecommender implements Recommender {
   abstract readonly name: string;
+  /** See Recommender.notes; subclasses set it in fit(). */
+  notes: string | undefined = undefined;
   /** How many queries to score at once (bounds the batch × catalog score buffer). */
   protected scoreBatchSize = 128;
   abstract fit(train: CsrMatrix, context?: FitContext): Promise<void>;

@@ -42,7 +42,6 @@ export class EaseRecommender extends ScoringRecommender {
   private readonly maxItems: number;
   private readonly blockSize: number;
   private state: EaseState | undefined;
-  notes: string | undefined;
 
   constructor(options: EaseOptions = {}) {
     super();

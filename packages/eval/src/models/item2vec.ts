@@ -31,7 +31,6 @@ interface Item2VecState {
 
 export class Item2VecRecommender extends ScoringRecommender {
   readonly name: string;
-  notes: string | undefined;
   private readonly options: Required<Item2VecRecommenderOptions>;
   private state: Item2VecState | undefined;
 

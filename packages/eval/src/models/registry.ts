@@ -2,7 +2,9 @@
 // the hook for models that live elsewhere (item2vec from @mixtape/embeddings, the production
 // candidate+ranking stack): register a factory under a name and it runs in every task.
 import type { Recommender } from '../recommender';
+import { ScoringRecommender } from '../recommender';
 import { createAlsRecommender } from './als';
+import { createBlendRecommender } from './blend';
 import { createEaseRecommender } from './ease';
 import { createItem2VecRecommender } from './item2vec';
 import { createItemKnnRecommender } from './item-knn';
@@ -59,13 +61,26 @@ export class ModelRegistry {
   }
 
   create(spec: string, defaults: { seed: number } = { seed: 42 }): Recommender {
+    const blend = /^blend\((.*)\)$/.exec(spec.trim());
+    if (blend) {
+      // blend(ease:lambda=200@1+als@0.5): components joined by "+", each "spec@weight".
+      const components = blend[1]!.split('+').map((part) => {
+        const at = part.lastIndexOf('@');
+        const weight = at < 0 ? 1 : Number(part.slice(at + 1));
+        if (!Number.isFinite(weight) || weight <= 0) throw new RangeError(`blend component "${part}": weight after "@" must be a positive number`);
+        const model = this.create(at < 0 ? part : part.slice(0, at), defaults);
+        if (!(model instanceof ScoringRecommender)) throw new RangeError(`blend component "${part}" does not score the full catalog`);
+        return { model, weight };
+      });
+      return createBlendRecommender(components);
+    }
     const { name, parameters } = parseModelSpec(spec);
     const factory = this.factories.get(name);
     if (!factory) throw new RangeError(`unknown model "${name}" (known: ${this.names.join(', ')})`);
     return factory(parameters, defaults);
   }
 
-  /** "popularity,item-knn,ease:lambda=100" → instances, in order. */
+  /** "popularity,item-knn,ease:lambda=100,blend(ease@1+als@0.5)" → instances, in order. */
   createAll(list: string, defaults: { seed: number } = { seed: 42 }): Recommender[] {
     const specs = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     if (specs.length === 0) throw new RangeError('no models given');

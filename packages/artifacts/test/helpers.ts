@@ -32,3 +32,58 @@ export async function closedPort(): Promise<number> {
     });
   });
 }
+
+export type FaultAction = 'pass' | 'error-503' | 'error-403' | 'reset-mid-body';
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of s3rver that injects faults: `decide` picks, per
+ * request, whether to pass it through, answer 503/403 with an S3 error body, or forward it and
+ * cut the connection after the first body chunk.
+ */
+export async function startFaultyProxy(
+  targetEndpoint: string,
+  decide: (request: { method: string; url: string; range: string | undefined }) => FaultAction,
+): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const http = await import('node:http');
+  const target = new URL(targetEndpoint);
+  const s3ErrorBody = (code: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by test proxy</Message></Error>`;
+  const server = http.createServer((request, response) => {
+    const action = decide({ method: request.method ?? '', url: request.url ?? '', range: request.headers.range });
+    if (action === 'error-503' || action === 'error-403') {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(action === 'error-503' ? 503 : 403, { 'content-type': 'application/xml' });
+        response.end(s3ErrorBody(action === 'error-503' ? 'ServiceUnavailable' : 'AccessDenied'));
+      });
+      return;
+    }
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
+      (upstreamResponse) => {
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        if (action === 'reset-mid-body') {
+          upstreamResponse.once('data', (chunk: Buffer) => {
+            response.write(chunk.subarray(0, Math.max(1, chunk.length >> 1)));
+            upstreamResponse.destroy();
+            request.socket.destroy();
+          });
+          return;
+        }
+        upstreamResponse.pipe(response);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

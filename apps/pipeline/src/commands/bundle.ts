@@ -1,0 +1,233 @@
+// `mixtape bundle`: inspect and manage published bundles in s3://bucket/prefix or file:///dir.
+// S3 endpoint/credentials come from the environment via s3OptionsFromEnv (MIXTAPE_S3_ENDPOINT
+// or AWS_ENDPOINT_URL, AWS_REGION, the AWS credential chain).
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  applyRetention,
+  listBundles,
+  loadBundle,
+  openBundleStore,
+  promoteBundle,
+  publishBundle,
+  rollbackBundle,
+  showBundle,
+} from '@mixtape/artifacts';
+import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/artifacts';
+import { s3OptionsFromEnv } from '../s3-env';
+
+export interface BundleCommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: BundleCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A plain-text table with aligned columns (right-aligned where `right` says so). */
+export function formatTable(header: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
+}
+
+function progressLine(io: BundleCommandIo) {
+  return (progress: TransferProgress): void => {
+    const eta = progress.etaSeconds === undefined ? '?' : `${progress.etaSeconds.toFixed(0)}s`;
+    io.stderr(
+      `${progress.phase}: ${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)}, ${progress.filesDone}/${progress.filesTotal} files, ${formatBytes(progress.bytesPerSecond)}/s, ETA ${eta}\n`,
+    );
+  };
+}
+
+function summariesAsJson(bundles: BundleSummary[]) {
+  return bundles.map((bundle) => ({ ...bundle, lastModified: bundle.lastModified?.toISOString() }));
+}
+
+function describeBundle(shown: ShownBundle): string {
+  const { manifest } = shown;
+  const totalBytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
+  const lines = [
+    `version     ${shown.version}${shown.isLatest ? '  (LATEST)' : ''}`,
+    `location    ${shown.uri}`,
+    `created     ${manifest.createdAt}`,
+    `producer    ${manifest.producer}`,
+    `files       ${manifest.files.length}, ${formatBytes(totalBytes)}`,
+    `manifest    sha256 ${shown.manifestSha256}`,
+  ];
+  if (manifest.metadata && Object.keys(manifest.metadata).length > 0) lines.push(`metadata    ${JSON.stringify(manifest.metadata)}`);
+  const rows = manifest.files.map((file) => [
+    file.path,
+    file.role,
+    formatBytes(file.size),
+    file.sha256.slice(0, 12),
+    file.index ? `dim=${file.index.dim} metric=${file.index.metric} ${file.index.factory} count=${file.index.count}` : '',
+  ]);
+  return `${lines.join('\n')}\n\n${formatTable(['path', 'role', 'size', 'sha256', 'index'], rows, new Set([2]))}`;
+}
+
+async function withStore<T>(uri: string, io: BundleCommandIo, run: (store: BundleStore) => Promise<T>): Promise<T> {
+  const store = openBundleStore(uri, { s3: s3OptionsFromEnv(io.env) });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    return number;
+  };
+}
+
+const uriHelp = 's3://bucket/prefix, file:///path or a local directory';
+
+export function registerBundleCommand(program: Command, io: BundleCommandIo = defaultIo): Command {
+  // `bundle show --version V` must reach the subcommand, not the program's -v/--version flag:
+  // with positional options, program options are only read before the subcommand name.
+  program.enablePositionalOptions();
+  const bundle = program
+    .command('bundle')
+    .description(`inspect and manage published bundles (${uriHelp}; S3 endpoint from MIXTAPE_S3_ENDPOINT or AWS_ENDPOINT_URL)`);
+
+  bundle
+    .command('ls')
+    .description('list bundle versions, newest first; LATEST is marked')
+    .argument('<uri>', uriHelp)
+    .option('--json', 'print JSON')
+    .action(async (uri: string, options: { json?: boolean }) => {
+      const bundles = await withStore(uri, io, (store) => listBundles(store));
+      if (options.json) {
+        io.stdout(`${JSON.stringify(summariesAsJson(bundles), null, 2)}\n`);
+        return;
+      }
+      if (bundles.length === 0) {
+        io.stdout(`no bundles at ${uri}\n`);
+        return;
+      }
+      const rows = bundles.map((summary) => [
+        summary.isLatest ? '*' : '',
+        summary.version,
+        summary.status,
+        summary.createdAt ?? summary.lastModified?.toISOString() ?? '',
+        summary.producer ?? '',
+        String(summary.fileCount),
+        formatBytes(summary.totalBytes),
+      ]);
+      io.stdout(formatTable(['latest', 'version', 'status', 'created', 'producer', 'files', 'size'], rows, new Set([5, 6])));
+    });
+
+  bundle
+    .command('show')
+    .description("print a bundle's manifest (default: the one LATEST names)")
+    .argument('<uri>', uriHelp)
+    .option('--version <version>', 'bundle version (default: LATEST)')
+    .option('--json', 'print the manifest as JSON')
+    .action(async (uri: string, options: { version?: string; json?: boolean }) => {
+      const shown = await withStore(uri, io, (store) => showBundle(store, { version: options.version }));
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ ...shown.manifest }, null, 2)}\n`);
+        return;
+      }
+      io.stdout(describeBundle(shown));
+    });
+
+  bundle
+    .command('promote')
+    .description('point LATEST at an existing version (checks its manifest and every file first)')
+    .argument('<uri>', uriHelp)
+    .requiredOption('--version <version>', 'bundle version to serve')
+    .action(async (uri: string, options: { version: string }) => {
+      const result = await withStore(uri, io, (store) => promoteBundle(store, options.version));
+      io.stdout(`LATEST → ${result.version} (was ${result.previousVersion ?? 'unset'})\n`);
+    });
+
+  bundle
+    .command('rollback')
+    .description('point LATEST back: at --version, or at the newest complete bundle older than the current one')
+    .argument('<uri>', uriHelp)
+    .option('--version <version>', 'bundle version to go back to')
+    .action(async (uri: string, options: { version?: string }) => {
+      const result = await withStore(uri, io, (store) => rollbackBundle(store, { version: options.version }));
+      io.stdout(`LATEST → ${result.version} (was ${result.previousVersion ?? 'unset'})\n`);
+    });
+
+  bundle
+    .command('publish')
+    .description('publish a directory as a new bundle (uploads every file, then the manifest, then LATEST)')
+    .argument('<dir>', 'directory whose files form the bundle (catalog/, vectors/, indexes/, models/ …)')
+    .argument('<uri>', uriHelp)
+    .option('--version <version>', 'version name (default: <UTC time>-<content hash>)')
+    .option('--producer <text>', 'who built it', `mixtape bundle publish (${os.userInfo().username})`)
+    .option('--no-latest', 'upload only; promote later with `bundle promote`')
+    .option('--quiet', 'no progress lines')
+    .action(async (dir: string, uri: string, options: { version?: string; producer: string; latest: boolean; quiet?: boolean }) => {
+      const result = await withStore(uri, io, (store) =>
+        publishBundle(store, path.resolve(dir), {
+          version: options.version,
+          producer: options.producer,
+          setLatest: options.latest,
+          onProgress: options.quiet ? undefined : progressLine(io),
+        }),
+      );
+      io.stdout(
+        `published ${result.version}: ${result.manifest.files.length} files, ${formatBytes(result.bytesUploaded)} in ${(result.durationMs / 1000).toFixed(1)}s${result.latestUpdated ? '; LATEST moved' : ''}\n`,
+      );
+    });
+
+  bundle
+    .command('verify')
+    .description('download a bundle into a temporary cache and verify every size and sha256')
+    .argument('<uri>', uriHelp)
+    .option('--version <version>', 'bundle version (default: LATEST)')
+    .option('--quiet', 'no progress lines')
+    .action(async (uri: string, options: { version?: string; quiet?: boolean }) => {
+      const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-verify-'));
+      try {
+        const loaded = await withStore(uri, io, (store) =>
+          loadBundle(store, { version: options.version, cacheDir, onProgress: options.quiet ? undefined : progressLine(io) }),
+        );
+        io.stdout(`ok ${loaded.version}: ${loaded.files.length} files, ${formatBytes(loaded.stats.bytesDownloaded)} verified in ${(loaded.stats.durationMs / 1000).toFixed(1)}s\n`);
+      } finally {
+        await rm(cacheDir, { recursive: true, force: true });
+      }
+    });
+
+  bundle
+    .command('prune')
+    .description('retention: keep the newest N complete bundles (and the one LATEST names), delete the rest')
+    .argument('<uri>', uriHelp)
+    .requiredOption('--keep <n>', 'bundles to keep', positiveInteger('--keep'))
+    .option('--dry-run', 'print what would be deleted')
+    .action(async (uri: string, options: { keep: number; dryRun?: boolean }) => {
+      const result = await withStore(uri, io, (store) => applyRetention(store, { keep: options.keep, dryRun: options.dryRun }));
+      const verb = options.dryRun ? 'would delete' : 'deleted';
+      io.stdout(`kept ${result.kept.length}: ${result.kept.join(', ') || '-'}\n${verb} ${result.deleted.length}: ${result.deleted.join(', ') || '-'}\n`);
+    });
+
+  return bundle;
+}

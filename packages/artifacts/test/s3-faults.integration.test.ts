@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BundleError, StoreUnreachableError, createS3Store, loadBundle, publishBundle } from '../src/index';
+import { startLocalS3 } from '../src/testing/index';
+import type { LocalS3 } from '../src/testing/index';
+import { makeTempDir, startFaultyProxy, writeBundleDir } from './helpers';
+import type { FaultAction } from './helpers';
+
+const MiB = 1024 * 1024;
+let s3: LocalS3;
+let work: { dir: string; cleanup: () => Promise<void> };
+
+beforeAll(async () => {
+  work = await makeTempDir('faults');
+  s3 = await startLocalS3({ directory: path.join(work.dir, 's3rver') });
+});
+
+afterAll(async () => {
+  await s3?.stop();
+  await work?.cleanup();
+});
+
+describe('S3 store retries through a faulty network (real HTTP)', () => {
+  it('retries 503s and connection resets, then succeeds with verified files', async () => {
+    const seen: Array<{ method: string; url: string; action: FaultAction }> = [];
+    let failedPuts = 0;
+    let resetRanges = 0;
+    const proxy = await startFaultyProxy(s3.endpoint, (request) => {
+      let action: FaultAction = 'pass';
+      if (request.method === 'PUT' && request.url.includes('partNumber=2') && failedPuts < 2) {
+        failedPuts += 1;
+        action = 'error-503';
+      } else if (request.method === 'GET' && request.range?.startsWith('bytes=5242880-') && resetRanges < 1) {
+        resetRanges += 1;
+        action = 'reset-mid-body';
+      }
+      seen.push({ method: request.method, url: request.url, action });
+      return action;
+    });
+    const store = createS3Store({
+      ...s3.s3Options,
+      endpoint: proxy.endpoint,
+      bucket: 'mixtape',
+      prefix: 'faults',
+      partSizeBytes: 5 * MiB,
+      multipartThresholdBytes: 5 * MiB,
+      retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    try {
+      const source = path.join(work.dir, 'source');
+      await writeBundleDir(source, { seed: 'f', bigFileBytes: 11 * MiB });
+      await publishBundle(store, source, { producer: 'test', version: 'v1' });
+      expect(seen.filter((entry) => entry.url.includes('partNumber=2')).map((entry) => entry.action)).toEqual(['error-503', 'error-503', 'pass']);
+
+      const loaded = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache') });
+      expect(seen.filter((entry) => entry.action === 'reset-mid-body')).toHaveLength(1);
+      const index = loaded.file('indexes/items.hnsw');
+      expect((await readFile(index.localPath)).equals(await readFile(path.join(source, 'indexes/items.hnsw')))).toBe(true);
+    } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  });
+
+  it('does not retry 403 and says what failed; gives up on persistent 503 with attempts and endpoint', async () => {
+    let mode: FaultAction = 'error-403';
+    let requests = 0;
+    const proxy = await startFaultyProxy(s3.endpoint, () => {
+      requests += 1;
+      return mode;
+    });
+    const store = createS3Store({
+      ...s3.s3Options,
+      endpoint: proxy.endpoint,
+      bucket: 'mixtape',
+      prefix: 'denied',
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    try {
+      const denied = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-denied') }).catch((error: unknown) => error);
+      expect(denied).toBeInstanceOf(BundleError);
+      expect((denied as BundleError).code).toBe('STORE_REQUEST_FAILED');
+      expect((denied as Error).message).toContain('AccessDenied');
+      expect((denied as Error).message).toContain('s3://mixtape/denied/LATEST');
+      expect(requests).toBe(1);
+
+      mode = 'error-503';
+      requests = 0;
+      const unavailable = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-denied') }).catch((error: unknown) => error);
+      expect(unavailable).toBeInstanceOf(StoreUnreachableError);
+      expect((unavailable as Error).message).toContain(proxy.endpoint);
+      expect((unavailable as Error).message).toContain('after 3 attempts');
+      expect(requests).toBe(3);
+    } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Shared importer machinery: rejects (file, line, field, expected), strict vs skip-invalid,
 // streaming CSV with line numbers, numeric field parsing, progress and cancellation.
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { CsvParser } from '../internal/csv';
+import type { CsvRecord } from '../internal/csv';
 import type { CatalogStore } from '../catalog-store';
 import type { InteractionLog } from '../interactions';
 import type { Logger, ProgressCallback } from '../logger';
@@ -184,64 +185,47 @@ export interface CsvReadOptions {
  */
 export async function readDelimited(path: string, options: CsvReadOptions): Promise<number> {
   if (options.quote === false) return readUnquoted(path, options);
-  let lastRecordLine = 0;
+  const parser = new CsvParser({ delimiter: options.delimiter ?? ',', trim: options.trim ?? false });
   let columns: Map<string, number> | undefined;
   let headerLength = 0;
   let rows = 0;
-  const parser = createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8' }).pipe(
-    parse({
-      bom: true,
-      delimiter: options.delimiter ?? ',',
-      trim: options.trim ?? false,
-      quote: options.quote ?? '"',
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: options.sink.skipInvalid,
-      on_skip: (error) => {
-        if (error) options.sink.reject(csvErrorReject(path, error, lastRecordLine));
-        return undefined;
-      },
-      on_record: (record: string[], context) => {
-        lastRecordLine = context.lines;
-        return record;
-      },
-    }),
-  );
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!columns) {
-        columns = new Map(record.map((name, index) => [(options.normalizeHeader ?? identity)(name.trim()), index]));
-        headerLength = record.length;
-        for (const required of options.required)
-          if (!columns.has(required))
-            throw new ImportError({ file: path, line: info.lines, field: required, expected: `a header with column "${required}"`, value: record.join(options.delimiter ?? ',') });
-        continue;
-      }
-      rows++;
-      if (record.length !== headerLength) {
-        options.sink.reject({ file: path, line: info.lines, field: '*', expected: `${headerLength} fields`, value: `${record.length} fields` });
-        continue;
-      }
-      try {
-        options.onRow(new CsvRow(record, columns, info.lines));
-      } catch (error) {
-        const rejection = asRowRejection(error);
-        if (!rejection) throw error;
-        options.sink.reject({ file: path, line: info.lines, field: rejection.field, expected: rejection.expected, value: rejection.value });
-      }
-      if (rows % 10_000 === 0) {
-        options.signal.throwIfAborted();
-        options.onLines?.(rows);
-      }
+  let first = true;
+  const handle = (record: CsvRecord): void => {
+    if (first) {
+      first = false;
+      if (record.fields[0]?.charCodeAt(0) === 0xfeff) record.fields[0] = record.fields[0].slice(1);
     }
-  } catch (error) {
-    if (error instanceof ImportError || options.signal.aborted) throw error;
-    const csvError = error as { code?: string; lines?: number; message: string };
-    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_'))
-      throw new ImportError(csvErrorReject(path, csvError, lastRecordLine), { cause: error });
-    throw error;
+    if (!columns) {
+      if (record.error) throw new ImportError({ file: path, line: record.line, field: '*', expected: record.error });
+      columns = new Map(record.fields.map((name, index) => [(options.normalizeHeader ?? identity)(name.trim()), index]));
+      headerLength = record.fields.length;
+      for (const required of options.required)
+        if (!columns.has(required))
+          throw new ImportError({ file: path, line: record.line, field: required, expected: `a header with column "${required}"`, value: record.fields.join(options.delimiter ?? ',') });
+      return;
+    }
+    rows++;
+    if (record.error) {
+      options.sink.reject({ file: path, line: record.line, field: '*', expected: record.error });
+      return;
+    }
+    if (record.fields.length !== headerLength) {
+      options.sink.reject({ file: path, line: record.line, field: '*', expected: `${headerLength} fields`, value: `${record.fields.length} fields` });
+      return;
+    }
+    try {
+      options.onRow(new CsvRow(record.fields, columns, record.line));
+    } catch (error) {
+      const rejection = asRowRejection(error);
+      if (!rejection) throw error;
+      options.sink.reject({ file: path, line: record.line, field: rejection.field, expected: rejection.expected, value: rejection.value });
+    }
+    if (rows % 10_000 === 0) options.onLines?.(rows);
+  };
+  for await (const chunk of createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8', highWaterMark: 1 << 20 })) {
+    parser.push(chunk as string, handle);
   }
+  parser.end(handle);
   if (!columns) throw new ImportError({ file: path, line: 1, field: '*', expected: 'a header row', value: '' });
   options.onLines?.(rows);
   return rows;
@@ -284,7 +268,7 @@ async function readUnquoted(path: string, options: CsvReadOptions): Promise<numb
     }
     if (rows % 10_000 === 0) options.onLines?.(rows);
   };
-  for await (const chunk of createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8' })) {
+  for await (const chunk of createReadStream(path, { signal: options.signal, encoding: options.encoding ?? 'utf8', highWaterMark: 1 << 20 })) {
     const lines = (rest + (chunk as string)).split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) handleLine(line);
@@ -293,15 +277,6 @@ async function readUnquoted(path: string, options: CsvReadOptions): Promise<numb
   if (!columns) throw new ImportError({ file: path, line: 1, field: '*', expected: 'a header row', value: '' });
   options.onLines?.(rows);
   return rows;
-}
-
-function csvErrorReject(path: string, error: { code?: string; lines?: number; message: string }, lastRecordLine: number): Reject {
-  if (error.code === 'CSV_QUOTE_NOT_CLOSED')
-    // the parser only notices at end of input; the broken record starts after the last good one
-    return { file: path, line: lastRecordLine + 1, field: '*', expected: 'a closing double quote for a quoted field', value: 'end of file inside quotes' };
-  if (error.code === 'CSV_INVALID_CLOSING_QUOTE')
-    return { file: path, line: error.lines ?? lastRecordLine + 1, field: '*', expected: 'a delimiter or line end after a closing quote', value: error.message };
-  return { file: path, line: error.lines ?? lastRecordLine + 1, field: '*', expected: 'well-formed CSV', value: error.message };
 }
 
 const identity = (name: string): string => name;

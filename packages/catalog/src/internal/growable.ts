@@ -51,8 +51,8 @@ export class GrowableArray<T extends TypedArray> {
     this.buffer = next;
   }
 
-  /** A right-sized copy of the contents. */
+  /** The contents, right-sized: the buffer itself when exactly full (no copy), else a copy. */
   toArray(): T {
-    return this.buffer.slice(0, this.length) as T;
+    return this.length === this.buffer.length ? this.buffer : (this.buffer.slice(0, this.length) as T);
   }
 }

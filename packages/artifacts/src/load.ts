@@ -118,15 +118,14 @@ export async function loadBundle(store: BundleStore, options: LoadBundleOptions)
       const key = bundleFileKey(version, file.path);
       const temporaryPath = path.join(temporaryDirectory, `${file.sha256}.${randomBytes(6).toString('hex')}`);
       try {
-        const found = await store.downloadFile(key, temporaryPath, { signal, size: file.size, onBytes: (count) => progress.addBytes(count) });
-        if (!found) {
+        const digest = await store.downloadFile(key, temporaryPath, { signal, size: file.size, onBytes: (count) => progress.addBytes(count) });
+        if (!digest) {
           throw new BundleFileMissingError(`bundle "${version}" lists "${file.path}" but ${store.uriOf(key)} does not exist`, {
             version,
             path: file.path,
             key,
           });
         }
-        const digest = await sha256File(temporaryPath, { signal });
         if (digest.size !== file.size) throw new SizeMismatchError({ path: file.path, key: store.uriOf(key), expected: file.size, actual: digest.size });
         if (digest.sha256 !== file.sha256) {
           throw new ChecksumMismatchError({ path: file.path, key: store.uriOf(key), expected: file.sha256, actual: digest.sha256 });

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BundleExistsError,
   BundleNotFoundError,
@@ -198,6 +198,40 @@ describe('S3 store against s3rver', () => {
       await watcher.stop();
     }
     expect(disposed).toEqual(['w1']);
+  });
+
+  it('catches a corrupted big file on the ranged download path', async () => {
+    const store = freshStore({ partSizeBytes: 5 * MiB });
+    const source = await bundleDir('corrupt-big', { seed: 'big', bigFileBytes: 11 * MiB });
+    const published = await publishBundle(store, source, { producer: 'test', now: tick });
+    const tampered = await readFile(path.join(source, 'indexes/items.hnsw'));
+    tampered[7 * MiB] = (tampered[7 * MiB] ?? 0) ^ 0xff; // one byte in the second range
+    const tamperedPath = path.join(work.dir, 'tampered.hnsw');
+    await writeFile(tamperedPath, tampered);
+    await store.putFile(bundleFileKey(published.version, 'indexes/items.hnsw'), tamperedPath);
+    const before = s3.requests.length;
+    const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-corrupt-big') }).catch((caught: unknown) => caught);
+    expect(s3.requests.slice(before).filter((request) => request.range).length).toBe(3);
+    expect(error).toBeInstanceOf(ChecksumMismatchError);
+    expect((error as ChecksumMismatchError).path).toBe('indexes/items.hnsw');
+  });
+
+  it('watcher picks up a new LATEST by polling, without being asked', async () => {
+    const store = freshStore();
+    const first = await publishBundle(store, await bundleDir('poll-1', { seed: 'p1' }), { producer: 'test', now: tick });
+    const watcher = watchBundle(store, {
+      cacheDir: path.join(work.dir, 'cache-poll'),
+      intervalMs: 50,
+      load: async (bundle) => bundle.version,
+    });
+    try {
+      expect((await watcher.ready()).state).toBe(first.version);
+      const second = await publishBundle(store, await bundleDir('poll-2', { seed: 'p2' }), { producer: 'test', now: tick });
+      await vi.waitFor(() => expect(watcher.current()?.state).toBe(second.version), { timeout: 10_000, interval: 25 });
+      expect(watcher.stats().checks).toBeGreaterThan(1);
+    } finally {
+      await watcher.stop();
+    }
   });
 
   it('fails with bounded retries and a clear error when S3 is unreachable', async () => {

@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { throwIfAborted } from '../internal/abort';
 import { assertValidKey, splitByDelimiter } from './keys';
-import type { BundleStore, ByteRange, DownloadOptions, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
+import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
 const tempMarker = '.tmp-';
 
@@ -95,18 +98,33 @@ export function createFileStore(options: FileStoreOptions): BundleStore {
       return handle.createReadStream({ start: requestOptions.range?.start, end: requestOptions.range?.end, signal: requestOptions.signal });
     },
 
-    async downloadFile(key, destinationPath, downloadOptions: DownloadOptions = {}) {
+    async downloadFile(key, destinationPath, downloadOptions: DownloadOptions = {}): Promise<DownloadResult | undefined> {
       throwIfAborted(downloadOptions.signal);
-      const source = pathOf(key);
-      await mkdir(path.dirname(destinationPath), { recursive: true });
+      let handle;
       try {
-        await copyFile(source, destinationPath);
+        handle = await open(pathOf(key), 'r');
       } catch (error) {
-        if (isNotFound(error)) return false;
+        if (isNotFound(error)) return undefined;
         throw error;
       }
-      downloadOptions.onBytes?.((await stat(destinationPath)).size);
-      return true;
+      await mkdir(path.dirname(destinationPath), { recursive: true });
+      // One pass: read, hash and write, instead of copy then re-read to verify.
+      const hash = createHash('sha256');
+      let size = 0;
+      await pipeline(
+        handle.createReadStream({ highWaterMark: 1 << 20 }),
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            hash.update(chunk);
+            size += chunk.length;
+            downloadOptions.onBytes?.(chunk.length);
+            callback(null, chunk);
+          },
+        }),
+        createWriteStream(destinationPath),
+        { signal: downloadOptions.signal },
+      );
+      return { size, sha256: hash.digest('hex') };
     },
 
     async putBytes(key, bytes, putOptions: PutOptions = {}) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,7 +25,7 @@ import type { RetryPolicy } from '../internal/retry';
 import type { Logger } from '../logger';
 import { silentLogger } from '../logger';
 import { assertValidKey } from './keys';
-import type { BundleStore, ByteRange, DownloadOptions, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
+import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
 const MiB = 1024 * 1024;
 
@@ -108,10 +109,10 @@ function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
   };
 }
 
-function countingTransform(onBytes: (count: number) => void): Transform {
+function countingTransform(onChunk: (chunk: Buffer) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      onBytes(chunk.length);
+      onChunk(chunk);
       callback(null, chunk);
     },
   });
@@ -271,17 +272,19 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
     });
   }
 
-  async function downloadWhole(key: string, destinationPath: string, downloadOptions: DownloadOptions): Promise<boolean> {
+  async function downloadWhole(key: string, destinationPath: string, downloadOptions: DownloadOptions): Promise<DownloadResult | undefined> {
     return request('GET', key, downloadOptions.signal, async (signal) => {
       const output = await getObject(key, undefined, signal);
-      if (!output?.Body) return false;
+      if (!output?.Body) return undefined;
+      const hash = createHash('sha256');
       let written = 0;
       try {
         await pipeline(
           output.Body as Readable,
-          countingTransform((count) => {
-            written += count;
-            downloadOptions.onBytes?.(count);
+          countingTransform((chunk) => {
+            hash.update(chunk);
+            written += chunk.length;
+            downloadOptions.onBytes?.(chunk.length);
           }),
           createWriteStream(destinationPath),
           { signal },
@@ -290,20 +293,47 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         downloadOptions.onBytes?.(-written); // the retry starts over
         throw error;
       }
-      return true;
+      return { size: written, sha256: hash.digest('hex') };
     });
   }
 
-  async function downloadRanged(key: string, destinationPath: string, size: number, downloadOptions: DownloadOptions): Promise<boolean> {
+  async function downloadRanged(
+    key: string,
+    destinationPath: string,
+    size: number,
+    downloadOptions: DownloadOptions,
+  ): Promise<DownloadResult | undefined> {
     const ranges: ByteRange[] = [];
     for (let start = 0; start < size; start += partSize) ranges.push({ start, end: Math.min(size, start + partSize) - 1 });
-    const handle = await open(destinationPath, 'w');
+    const handle = await open(destinationPath, 'w+');
+    // Ranges land out of order; a follower hashes the contiguous prefix as it completes, so
+    // hashing overlaps the download and reads pages that are still in the page cache.
+    const hash = createHash('sha256');
+    const completed = new Array<boolean>(ranges.length).fill(false);
+    let nextToHash = 0;
+    let hashing: Promise<void> = Promise.resolve();
+    const hashBuffer = Buffer.allocUnsafe(1 << 20);
+    const advanceHash = (): void => {
+      hashing = hashing.then(async () => {
+        while (nextToHash < ranges.length && completed[nextToHash]) {
+          const range = ranges[nextToHash] as ByteRange;
+          for (let position = range.start; position <= range.end; ) {
+            const length = Math.min(hashBuffer.length, range.end + 1 - position);
+            const { bytesRead } = await handle.read(hashBuffer, 0, length, position);
+            if (bytesRead === 0) throw new Error(`short read while hashing ${destinationPath} at ${position}`);
+            hash.update(hashBuffer.subarray(0, bytesRead));
+            position += bytesRead;
+          }
+          nextToHash += 1;
+        }
+      });
+    };
     let missing = false;
     try {
       await mapWithConcurrency(
         ranges,
         concurrency,
-        (range) =>
+        (range, index) =>
           request('GET', key, downloadOptions.signal, async (signal) => {
             const output = await getObject(key, range, signal);
             if (!output?.Body) {
@@ -334,16 +364,20 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
               // A short body is a broken connection: retryable.
               throw Object.assign(new Error(`range ${range.start}-${range.end} ended after ${position - range.start} bytes`), { code: 'ECONNRESET' });
             }
+            completed[index] = true;
+            advanceHash();
           }),
         downloadOptions.signal,
       );
+      await hashing;
     } catch (error) {
-      if (missing) return false;
+      await hashing.catch(() => undefined);
+      if (missing) return undefined;
       throw error;
     } finally {
       await handle.close();
     }
-    return true;
+    return { size, sha256: hash.digest('hex') };
   }
 
   async function putBytes(key: string, bytes: Uint8Array | string, putOptions: PutOptions = {}): Promise<void> {
@@ -436,7 +470,7 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
     async downloadFile(key, destinationPath, downloadOptions: DownloadOptions = {}) {
       await mkdir(path.dirname(destinationPath), { recursive: true });
       const size = downloadOptions.size ?? (await head(key, downloadOptions))?.size;
-      if (size === undefined) return false;
+      if (size === undefined) return undefined;
       return size >= multipartThreshold
         ? downloadRanged(key, destinationPath, size, downloadOptions)
         : downloadWhole(key, destinationPath, downloadOptions);

@@ -30,6 +30,12 @@ export interface DownloadOptions extends StoreRequestOptions {
   onBytes?: (count: number) => void;
 }
 
+/** What a download wrote, hashed on the way (no second read of the file is needed). */
+export interface DownloadResult {
+  size: number;
+  sha256: string;
+}
+
 export interface ListResult {
   objects: ObjectInfo[];
   /** With a delimiter: the "directories" directly under the prefix, each ending in the delimiter. */
@@ -52,10 +58,11 @@ export interface BundleStore {
   /** A stream of the object (or a range). The caller must consume or destroy it. */
   getStream(key: string, options?: StoreRequestOptions & { range?: ByteRange }): Promise<Readable | undefined>;
   /**
-   * Downloads an object to `destinationPath` (overwriting it). Large objects are fetched as
-   * parallel ranged requests written in place. Returns false when the object does not exist.
+   * Downloads an object to `destinationPath` (overwriting it), computing its sha256 as it goes.
+   * Large objects are fetched as parallel ranged requests written in place. Returns undefined
+   * when the object does not exist.
    */
-  downloadFile(key: string, destinationPath: string, options?: DownloadOptions): Promise<boolean>;
+  downloadFile(key: string, destinationPath: string, options?: DownloadOptions): Promise<DownloadResult | undefined>;
   putBytes(key: string, bytes: Uint8Array | string, options?: PutOptions): Promise<void>;
   /** Uploads a local file; large files go up as multipart uploads where the store has them. */
   putFile(key: string, sourcePath: string, options?: PutOptions): Promise<void>;

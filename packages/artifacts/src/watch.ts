@@ -1,6 +1,6 @@
 import { BundleError } from './errors';
 import { readLatest } from './layout';
-import { loadBundle } from './load';
+import { loadBundle, pruneCache } from './load';
 import type { LoadBundleOptions, LoadedBundle } from './load';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
@@ -21,7 +21,8 @@ export interface RefusedBundle {
   error: unknown;
 }
 
-export interface BundleWatcherOptions<T> extends Pick<LoadBundleOptions, 'cacheDir' | 'roles' | 'filter' | 'concurrency' | 'verifyCached'> {
+export interface BundleWatcherOptions<T>
+  extends Pick<LoadBundleOptions, 'cacheDir' | 'roles' | 'filter' | 'concurrency' | 'verifyCached' | 'onProgress'> {
   /** Poll period for LATEST (default 30 s). */
   intervalMs?: number;
   /** Builds the app's in-memory state from a verified bundle; a throw refuses the bundle. */
@@ -30,6 +31,11 @@ export interface BundleWatcherOptions<T> extends Pick<LoadBundleOptions, 'cacheD
   dispose?: (state: T, bundle: LoadedBundle) => void | Promise<void>;
   /** Grace period for in-flight requests that still hold the old state (default 10 s). */
   disposeDelayMs?: number;
+  /**
+   * After a replaced bundle is disposed, delete cached files only older bundles used (default
+   * false: leave it off when several services share one cacheDir with different roles).
+   */
+  pruneCache?: boolean;
   onSwap?: (event: { current: ActiveBundle<T>; previous: ActiveBundle<T> | undefined }) => void;
   onRefused?: (event: RefusedBundle) => void;
   /** Store trouble (unreachable, no LATEST yet…): retried on the next poll. */
@@ -117,12 +123,19 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
   };
 
   const scheduleDisposal = (previous: ActiveBundle<T>): void => {
-    if (!options.dispose) return;
+    if (!options.dispose && !options.pruneCache) return;
     const dispose = async (): Promise<void> => {
       try {
         await options.dispose?.(previous.state, previous.bundle);
       } catch (error) {
         logger.warn({ version: previous.version, error: messageOf(error) }, 'disposing a replaced bundle failed');
+      }
+      if (options.pruneCache && active) {
+        const pruned = await pruneCache(options.cacheDir, [active.bundle]).catch((error: unknown) => {
+          logger.warn({ error: messageOf(error) }, 'pruning the bundle cache failed');
+          return undefined;
+        });
+        if (pruned?.deletedFiles) logger.info({ ...pruned, keptVersion: active.version }, 'bundle cache pruned');
       }
     };
     const handle = setTimeout(() => {
@@ -168,6 +181,7 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
         filter: options.filter,
         concurrency: options.concurrency,
         verifyCached: options.verifyCached,
+        onProgress: options.onProgress,
         signal,
         logger,
       });

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -222,6 +222,8 @@ describe('S3 store against s3rver', () => {
     const watcher = watchBundle(store, {
       cacheDir: path.join(work.dir, 'cache-poll'),
       intervalMs: 50,
+      disposeDelayMs: 0,
+      pruneCache: true,
       load: async (bundle) => bundle.version,
     });
     try {
@@ -229,6 +231,12 @@ describe('S3 store against s3rver', () => {
       const second = await publishBundle(store, await bundleDir('poll-2', { seed: 'p2' }), { producer: 'test', now: tick });
       await vi.waitFor(() => expect(watcher.current()?.state).toBe(second.version), { timeout: 10_000, interval: 25 });
       expect(watcher.stats().checks).toBeGreaterThan(1);
+      // With pruneCache the cache ends up holding exactly the serving bundle's files.
+      const expected = second.manifest.files.map((file) => file.sha256).sort();
+      await vi.waitFor(async () => expect((await readdir(path.join(work.dir, 'cache-poll', 'sha256'))).sort()).toEqual(expected), {
+        timeout: 5_000,
+        interval: 25,
+      });
     } finally {
       await watcher.stop();
     }

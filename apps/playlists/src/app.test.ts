@@ -1,16 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app';
+import type { PlaylistStore } from './store';
+import { openFilePlaylistStore } from './store';
 
-function setup() {
+const stores: PlaylistStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+async function setup() {
   const { context, logs } = createTestServiceContext({ name: 'playlists' });
-  return { app: createApp({ context }), context, logs };
+  const store = await openFilePlaylistStore({ directory: mkdtempSync(join(tmpdir(), 'playlists-app-')) });
+  stores.push(store);
+  return { app: createApp({ context, serving: () => undefined, store }), context, logs };
 }
 
 describe('playlists createApp', () => {
   it('answers /livez, and /readyz 503 until ready then 200', async () => {
-    const { app, context } = setup();
+    const { app, context } = await setup();
     await request(app).get('/livez').expect(200);
     await request(app).get('/readyz').expect(503);
     context.readiness.markReady();
@@ -18,7 +30,7 @@ describe('playlists createApp', () => {
   });
 
   it('exposes Prometheus metrics with the request histogram', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     await request(app).get('/v1/info').expect(200);
     const response = await request(app).get('/metrics').expect(200);
     expect(response.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/info"[^}]*\} 1/);
@@ -26,16 +38,22 @@ describe('playlists createApp', () => {
   });
 
   it('says which service answers on /v1/info', async () => {
-    const { app, context } = setup();
+    const { app, context } = await setup();
     await request(app).get('/v1/info').expect(200, { service: 'playlists', version: context.version, status: 'starting' });
   });
 
   it('answers unknown routes with the shared error shape', async () => {
-    const { app } = setup();
+    const { app } = await setup();
     const response = await request(app).get('/v1/nope').set('x-request-id', 'test-1').expect(404);
     expect(response.body).toEqual({
       error: { code: 'ROUTE_NOT_FOUND', message: 'No route for GET /v1/nope' },
       requestId: 'test-1',
     });
+  });
+
+  it('answers /v1/playlists with 503 NOT_READY until a catalog is loaded', async () => {
+    const { app } = await setup();
+    const response = await request(app).post('/v1/playlists').send({ prompt: 'chill 90s rock' }).expect(503);
+    expect(response.body.error.code).toBe('NOT_READY');
   });
 });

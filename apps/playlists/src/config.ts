@@ -1,16 +1,47 @@
 import { baseConfigSchema, envInteger, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const LLM_MODES = ['json_schema', 'json_object', 'none'] as const;
 
 /**
  * Every environment key the playlists service reads, with defaults and descriptions (the README
  * config table is generated from it: `pnpm --filter @mixtape/playlists docs:config`).
  */
-export const playlistsConfigSchema = baseConfigSchema.extend({
-  PORT: envInteger({ min: 0, max: 65535 })
-    .default(4103)
-    .describe('TCP port the playlists service listens on (0 picks a free port).'),
-});
+export const playlistsConfigSchema = baseConfigSchema
+  .extend({
+    PORT: envInteger({ min: 0, max: 65535 })
+      .default(4103)
+      .describe('TCP port the playlists service listens on (0 picks a free port).'),
+    PLAYLISTS_DATA_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .default('./data/playlists')
+      .describe('Folder of the embedded playlist store (`playlists.jsonl`: playlist versions and feedback, fsync per write). Created when missing.'),
+    PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
+      .default(5000)
+      .describe('Until the bundle loader is wired: size of the synthetic catalog generated at startup (deterministic, seed 42).'),
+    MIXTAPE_LLM_BASE_URL: z
+      .url({ protocol: /^https?$/, message: 'expected an http(s) URL such as http://127.0.0.1:8000/v1' })
+      .optional()
+      .describe('OpenAI-compatible API base URL (OpenAI, vLLM, llama.cpp server, Ollama, LM Studio), e.g. `http://127.0.0.1:8000/v1`. Empty: the offline planner (no network).'),
+    MIXTAPE_LLM_MODEL: z.string().trim().min(1).optional().describe('Model name sent to the LLM server; required when `MIXTAPE_LLM_BASE_URL` is set.'),
+    MIXTAPE_LLM_API_KEY: z.string().trim().min(1).optional().describe('Bearer token for the LLM server (secret; never logged). Empty: no Authorization header.'),
+    MIXTAPE_LLM_TIMEOUT_MS: envInteger({ min: 100, max: 600_000 })
+      .default(20_000)
+      .describe('Per-attempt timeout of an LLM call; on timeout the offline planner answers (`planner: "offline-fallback"`).'),
+    MIXTAPE_LLM_MAX_RETRIES: envInteger({ min: 0, max: 5 }).default(1).describe('Retries on 429/5xx/network errors before falling back to the offline planner.'),
+    MIXTAPE_LLM_MODE: z
+      .enum(LLM_MODES, { message: `expected one of ${LLM_MODES.join(', ')}` })
+      .default('json_schema')
+      .describe('Structured output: `json_schema` (server enforces the plan schema), `json_object` (schema in the prompt), `none` (no response_format).'),
+  })
+  .superRefine((config, context) => {
+    if (config.MIXTAPE_LLM_BASE_URL && !config.MIXTAPE_LLM_MODEL) {
+      context.addIssue({ code: 'custom', path: ['MIXTAPE_LLM_MODEL'], message: 'is required when MIXTAPE_LLM_BASE_URL is set' });
+    }
+  });
 
 export type PlaylistsConfig = z.output<typeof playlistsConfigSchema>;
 

@@ -1,2 +1,43 @@
 // Public API of @mixtape/ranking: explicit named re-exports only.
-export {};
+
+// playlists
+export {
+  createPlaylistEngine,
+  lexiconInputFromCatalog,
+  normalizeTitle,
+  resolvePlan,
+  createHardFilter,
+  featureFit,
+  withinFeatureRanges,
+  generateCandidates,
+  poolSizeFor,
+  fulfilPlan,
+  scoreCandidates,
+  selectTracks,
+  SCORE_WEIGHTS,
+  sequenceTracks,
+  camelotCode,
+  camelotDistance,
+  formatCamelot,
+  arcTarget,
+  minimumArtistGap,
+  noteForTrack,
+  describePlaylist,
+  titleFor,
+} from './playlist/index';
+export type {
+  PlaylistContext,
+  PlaylistEngine,
+  ResolvedPlan,
+  FeatureTarget,
+  HardFilterOptions,
+  CandidatePool,
+  CandidateOptions,
+  Fulfilment,
+  FulfilOptions,
+  FulfilmentStats,
+  PlaylistTrack,
+  StageCosts,
+  SequenceOptions,
+  SequenceResult,
+} from './playlist/index';

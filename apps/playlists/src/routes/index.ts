@@ -1,8 +1,9 @@
 import type { Router } from 'express';
 import type { PlaylistsDeps } from '../app';
 import { createInfoRouter } from './info';
+import { createPlaylistsRouter } from './playlists';
 
 /** Every router of the playlists service, mounted in this order after service-kit's middleware. */
 export function createRoutes(deps: PlaylistsDeps): Router[] {
-  return [createInfoRouter(deps)];
+  return [createInfoRouter(deps), createPlaylistsRouter(deps)];
 }

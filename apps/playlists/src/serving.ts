@@ -1,0 +1,53 @@
+// What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
+// from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
+import type { Lexicon, LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
+import { buildLexicon, createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
+import type { PlaylistContext, PlaylistEngine } from '@mixtape/ranking';
+import { createPlaylistEngine, lexiconInputFromCatalog } from '@mixtape/ranking';
+
+export interface PlaylistServingState {
+  /** bundle version */
+  version: string;
+  engine: PlaylistEngine;
+  lexicon: Lexicon;
+  planner: PlanProvider;
+}
+
+/** Builds a planner for a catalog's lexicon (the LLM planner needs it to canonicalize names and to fall back). */
+export type PlannerFactory = (lexicon: Lexicon) => PlanProvider;
+
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  mode?: StructuredOutputMode;
+  /** tests: a no-wait sleep for retries */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The offline planner, or the LLM planner (falling back to the offline one) when `llm` is given. */
+export function createPlannerFactory(llm: LlmSettings | undefined, logger?: Logger): PlannerFactory {
+  if (!llm) return (lexicon) => createOfflinePlanner({ lexicon });
+  return (lexicon) => {
+    const client = createOpenAiCompatibleClient({
+      baseUrl: llm.baseUrl,
+      model: llm.model,
+      ...(llm.apiKey !== undefined ? { apiKey: llm.apiKey } : {}),
+      ...(llm.timeoutMs !== undefined ? { timeoutMs: llm.timeoutMs } : {}),
+      ...(llm.maxRetries !== undefined ? { maxRetries: llm.maxRetries } : {}),
+      ...(llm.sleep !== undefined ? { sleep: llm.sleep } : {}),
+      ...(logger ? { logger } : {}),
+    });
+    const options: LlmPlannerOptions = { client, lexicon, ...(llm.mode ? { mode: llm.mode } : {}), ...(logger ? { logger } : {}) };
+    return createLlmPlanner(options);
+  };
+}
+
+/** Engine + lexicon + planner for one loaded bundle (~0.3 s on TidyTuesday's 28k tracks). */
+export function createPlaylistServingState(context: PlaylistContext, plannerFactory: PlannerFactory): PlaylistServingState {
+  const engine = createPlaylistEngine(context);
+  const lexicon = buildLexicon(lexiconInputFromCatalog(context.store));
+  return { version: context.version, engine, lexicon, planner: plannerFactory(lexicon) };
+}

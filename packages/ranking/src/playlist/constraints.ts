@@ -1,0 +1,183 @@
+// A plan's constraints resolved against one catalog: names → indices, hard filters as a fast
+// predicate over track indices, soft feature ranges as typed-array lookups.
+import type { Plan, PlanFeature } from '@mixtape/llm';
+import { PLAN_FEATURES, spacedKey } from '@mixtape/llm';
+import type { PlaylistEngine } from './context';
+
+export interface FeatureTarget {
+  feature: PlanFeature;
+  min: number;
+  max: number;
+  /** the catalog column of this feature (NaN = unknown) */
+  column: Float32Array;
+  /** distance that costs about a third of the fit: 0.1 on 0..1 features, 12 BPM on tempo */
+  scale: number;
+}
+
+export interface ResolvedPlan {
+  plan: Plan;
+  excludedArtists: ReadonlySet<number>;
+  /** null = any artist */
+  includedArtists: ReadonlySet<number> | null;
+  excludedGenres: ReadonlySet<number>;
+  /** genres ∪ subgenres the listener asked for; null = any genre */
+  includedGenres: ReadonlySet<number> | null;
+  includedSubgenres: ReadonlySet<number>;
+  seedArtists: readonly number[];
+  seedTracks: readonly number[];
+  yearMin: number;
+  yearMax: number;
+  explicitAllowed: boolean;
+  features: readonly FeatureTarget[];
+  /** plan names the catalog does not have (reported, never fatal) */
+  unresolved: string[];
+}
+
+export function resolvePlan(engine: PlaylistEngine, plan: Plan): ResolvedPlan {
+  const { store } = engine;
+  const unresolved: string[] = [];
+  const artistSet = (names: readonly string[], kind: string): Set<number> => {
+    const set = new Set<number>();
+    for (const name of names) {
+      const found = engine.artistsByName.get(spacedKey(name));
+      if (found) for (const artist of found) set.add(artist);
+      else unresolved.push(`${kind} "${name}"`);
+    }
+    return set;
+  };
+  const genreSet = (names: readonly string[], kind: string): Set<number> => {
+    const set = new Set<number>();
+    for (const name of names) {
+      const genre = engine.genreByName.get(spacedKey(name));
+      if (genre !== undefined) set.add(genre);
+      else unresolved.push(`${kind} "${name}"`);
+    }
+    return set;
+  };
+
+  const excludedArtists = artistSet(plan.artists.exclude, 'excluded artist');
+  const includedArtistSet = artistSet(plan.artists.include, 'artist');
+  const excludedGenres = new Set([...genreSet(plan.genres.exclude, 'excluded genre'), ...genreSet(plan.subgenres.exclude, 'excluded subgenre')]);
+  const includedGenreSet = genreSet(plan.genres.include, 'genre');
+  const includedSubgenres = genreSet(plan.subgenres.include, 'subgenre');
+  const includedGenres = new Set([...includedGenreSet, ...includedSubgenres]);
+  const seedArtists = [...artistSet(plan.seedArtists, 'seed artist')].filter((artist) => !excludedArtists.has(artist));
+
+  const seedTracks: number[] = [];
+  if (plan.seedTracks.length > 0) {
+    const wanted = plan.seedTracks.map((seed) => ({ title: spacedKey(seed.title), artist: seed.artist ? spacedKey(seed.artist) : null, found: false }));
+    for (let track = 0; track < store.trackCount; track++) {
+      const title = spacedKey(store.trackTitle(track));
+      for (const seed of wanted) {
+        if (seed.found || seed.title !== title) continue;
+        if (seed.artist !== null && spacedKey(store.artistName(store.trackPrimaryArtist[track]!)) !== seed.artist) continue;
+        seed.found = true;
+        seedTracks.push(track);
+      }
+    }
+    for (const seed of wanted) if (!seed.found) unresolved.push(`seed track "${seed.title}"`);
+  }
+
+  const features: FeatureTarget[] = [];
+  for (const feature of PLAN_FEATURES) {
+    const range = plan.features[feature];
+    if (!range) continue;
+    features.push({ feature, min: range.min, max: range.max, column: store.featureColumn(feature), scale: feature === 'tempo' ? 12 : 0.1 });
+  }
+
+  return {
+    plan,
+    excludedArtists,
+    includedArtists: includedArtistSet.size > 0 ? includedArtistSet : null,
+    excludedGenres,
+    includedGenres: includedGenres.size > 0 ? includedGenres : null,
+    includedSubgenres,
+    seedArtists,
+    seedTracks,
+    yearMin: plan.releaseYear?.min ?? Number.NEGATIVE_INFINITY,
+    yearMax: plan.releaseYear?.max ?? Number.POSITIVE_INFINITY,
+    explicitAllowed: plan.explicitAllowed,
+    features,
+    unresolved,
+  };
+}
+
+export interface HardFilterOptions {
+  /** ignore the genre includes (a relaxation when they leave too few tracks) */
+  ignoreGenreIncludes?: boolean;
+  /** ignore the year range */
+  ignoreYears?: boolean;
+}
+
+/**
+ * The plan's hard constraints as a predicate over track indices: exclusions (artists, genres),
+ * "only by", genre includes, release years, explicit content. Exclusions are never relaxed.
+ */
+export function createHardFilter(engine: PlaylistEngine, resolved: ResolvedPlan, options: HardFilterOptions = {}): (track: number) => boolean {
+  const { store } = engine;
+  const { columns } = store;
+  const { excludedArtists, includedArtists, excludedGenres, explicitAllowed } = resolved;
+  const includedGenres = options.ignoreGenreIncludes ? null : resolved.includedGenres;
+  const yearMin = options.ignoreYears ? Number.NEGATIVE_INFINITY : resolved.yearMin;
+  const yearMax = options.ignoreYears ? Number.POSITIVE_INFINITY : resolved.yearMax;
+  const checkYears = Number.isFinite(yearMin) || Number.isFinite(yearMax);
+  const checkArtists = excludedArtists.size > 0 || includedArtists !== null;
+  const checkGenres = excludedGenres.size > 0 || includedGenres !== null;
+  return (track: number): boolean => {
+    if (track < 0) return false;
+    if (!explicitAllowed && columns.trackExplicit[track] === 1) return false;
+    if (checkYears) {
+      const year = store.trackReleaseYear[track]!;
+      if (year === 0 || year < yearMin || year > yearMax) return false;
+    }
+    if (checkArtists) {
+      let included = includedArtists === null;
+      for (let j = columns.trackArtistOffsets[track]!; j < columns.trackArtistOffsets[track + 1]!; j++) {
+        const artist = columns.trackArtists[j]!;
+        if (excludedArtists.has(artist)) return false;
+        if (includedArtists?.has(artist)) included = true;
+      }
+      if (!included) return false;
+    }
+    if (checkGenres) {
+      let included = includedGenres === null;
+      for (let j = columns.trackGenreOffsets[track]!; j < columns.trackGenreOffsets[track + 1]!; j++) {
+        const genre = columns.trackGenres[j]!;
+        if (excludedGenres.has(genre)) return false;
+        if (includedGenres?.has(genre)) included = true;
+      }
+      for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
+        const genre = columns.trackSubgenres[j]!;
+        if (excludedGenres.has(genre)) return false;
+        if (includedGenres?.has(genre)) included = true;
+      }
+      if (!included) return false;
+    }
+    return true;
+  };
+}
+
+/** 1 inside every constrained range, falling off with distance outside; 1 when nothing is constrained. */
+export function featureFit(features: readonly FeatureTarget[], track: number): number {
+  if (features.length === 0) return 1;
+  let sum = 0;
+  for (const target of features) {
+    const value = target.column[track]!;
+    if (Number.isNaN(value)) {
+      sum += 0.5;
+      continue;
+    }
+    const distance = value < target.min ? target.min - value : value > target.max ? value - target.max : 0;
+    sum += distance === 0 ? 1 : Math.exp(-distance / target.scale);
+  }
+  return sum / features.length;
+}
+
+/** Whether a track lies inside every constrained range. */
+export function withinFeatureRanges(features: readonly FeatureTarget[], track: number): boolean {
+  for (const target of features) {
+    const value = target.column[track]!;
+    if (Number.isNaN(value) || value < target.min || value > target.max) return false;
+  }
+  return true;
+}

@@ -1,0 +1,151 @@
+// What fulfilment needs from a loaded bundle, and the per-bundle lookups it builds once
+// (name maps, label → track maps, genre vocabularies) so a request only does per-request work.
+import type { CatalogStore } from '@mixtape/catalog';
+import type { ContentEncoder, VectorIndex } from '@mixtape/embeddings';
+import { encodeCatalogContent } from '@mixtape/embeddings';
+import type { LexiconInput } from '@mixtape/llm';
+import { foldText, spacedKey } from '@mixtape/llm';
+
+/**
+ * The catalog and indexes a plan runs against. `@mixtape/bundle`'s ServingBundle maps onto it
+ * with `playlistContextFromBundle`; tests build one from a CatalogStore directly.
+ */
+export interface PlaylistContext {
+  /** bundle version (or any label); goes into responses */
+  version: string;
+  store: CatalogStore;
+  contentEncoder: ContentEncoder;
+  /** content vectors of the tracks, ids = track ids */
+  contentIndex: VectorIndex;
+  /** row-major trackCount × contentEncoder.dim; computed from the store when absent */
+  contentVectors?: Float32Array;
+  /** item2vec (collaborative) index, ids = track ids */
+  itemIndex?: VectorIndex;
+  /** row-major trackCount × itemDim, row = track index */
+  itemVectors?: Float32Array;
+  /** a listener's taste vector in the item-vector space; undefined for unknown listeners */
+  userVector?: (userId: string) => Float32Array | undefined;
+}
+
+/** Precomputed lookups over a PlaylistContext; build once per bundle with `createPlaylistEngine`. */
+export interface PlaylistEngine {
+  readonly context: PlaylistContext;
+  readonly store: CatalogStore;
+  readonly contentVectors: Float32Array;
+  readonly contentDim: number;
+  readonly itemDim: number;
+  /** content-index label → track index (-1 when the id is not in the catalog) */
+  readonly contentLabelToTrack: Int32Array;
+  /** track index → content-index label (-1 when absent) */
+  readonly trackToContentLabel: Int32Array;
+  readonly itemLabelToTrack: Int32Array | undefined;
+  /** folded artist name → artist indices (names are not unique) */
+  readonly artistsByName: ReadonlyMap<string, readonly number[]>;
+  /** folded genre/subgenre name → genre index */
+  readonly genreByName: ReadonlyMap<string, number>;
+  /** genre indices used as top-level genres / as subgenres */
+  readonly topGenres: ReadonlySet<number>;
+  readonly subgenres: ReadonlySet<number>;
+  /** popularity percentile per track: 1 = most popular */
+  readonly popularityPercentile: Float32Array;
+  /** folded "title\u0000primary artist" per track, for duplicate detection */
+  readonly dedupeKey: (trackIndex: number) => string;
+}
+
+/** Builds the per-bundle lookups. Linear in catalog size; ~100 ms for 50k tracks. */
+export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
+  const { store } = context;
+  const trackCount = store.trackCount;
+  const contentDim = context.contentEncoder.dim;
+  if (context.contentIndex.dim !== contentDim) {
+    throw new RangeError(`playlist context: contentIndex has dim ${context.contentIndex.dim}, the content encoder ${contentDim}`);
+  }
+  const contentVectors = context.contentVectors ?? encodeCatalogContent(context.contentEncoder, store);
+  if (contentVectors.length !== trackCount * contentDim) {
+    throw new RangeError(`playlist context: contentVectors has ${contentVectors.length} values, expected ${trackCount} × ${contentDim}`);
+  }
+  const contentLabelToTrack = labelMap(context.contentIndex, store);
+  const trackToContentLabel = new Int32Array(trackCount).fill(-1);
+  for (let label = 0; label < contentLabelToTrack.length; label++) {
+    const track = contentLabelToTrack[label]!;
+    if (track >= 0) trackToContentLabel[track] = label;
+  }
+  let itemDim = 0;
+  if (context.itemVectors) {
+    if (context.itemVectors.length % Math.max(1, trackCount) !== 0) {
+      throw new RangeError(`playlist context: itemVectors has ${context.itemVectors.length} values, not a multiple of ${trackCount} tracks`);
+    }
+    itemDim = context.itemVectors.length / trackCount;
+  }
+  const itemLabelToTrack = context.itemIndex ? labelMap(context.itemIndex, store) : undefined;
+
+  const artistsByName = new Map<string, number[]>();
+  for (let artist = 0; artist < store.artistCount; artist++) {
+    const key = spacedKey(store.artistName(artist));
+    const list = artistsByName.get(key);
+    if (list) list.push(artist);
+    else artistsByName.set(key, [artist]);
+  }
+  const genreByName = new Map<string, number>();
+  for (let genre = 0; genre < store.genreCount; genre++) genreByName.set(spacedKey(store.genreName(genre)), genre);
+  const { columns } = store;
+  const topGenres = new Set<number>(columns.trackGenres);
+  const subgenres = new Set<number>(columns.trackSubgenres);
+
+  const popularityPercentile = new Float32Array(trackCount);
+  for (let track = 0; track < trackCount; track++) popularityPercentile[track] = 1 - store.popularityRank(track) / Math.max(1, trackCount - 1);
+
+  const dedupeKeys: (string | undefined)[] = new Array<string | undefined>(trackCount);
+  const dedupeKey = (track: number): string => {
+    let key = dedupeKeys[track];
+    if (key === undefined) {
+      key = `${normalizeTitle(store.trackTitle(track))}\u0000${store.trackPrimaryArtist[track]!}`;
+      dedupeKeys[track] = key;
+    }
+    return key;
+  };
+
+  return {
+    context,
+    store,
+    contentVectors,
+    contentDim,
+    itemDim,
+    contentLabelToTrack,
+    trackToContentLabel,
+    itemLabelToTrack,
+    artistsByName,
+    genreByName,
+    topGenres,
+    subgenres,
+    popularityPercentile,
+    dedupeKey,
+  };
+}
+
+/** "Song (Remastered 2011) - Radio Edit" and "song" are the same song for a playlist. */
+export function normalizeTitle(title: string): string {
+  const base = title.replace(/\s*[([].*?[)\]]/g, '').replace(/\s+-\s+.*$/, '');
+  const folded = foldText(base.length > 0 ? base : title);
+  return folded.length > 0 ? folded : title.toLowerCase();
+}
+
+/** The lexicon input (genres, subgenres, artists) of a catalog, for `buildLexicon`. */
+export function lexiconInputFromCatalog(store: CatalogStore, options: { currentYear?: number } = {}): LexiconInput {
+  const { columns } = store;
+  const genreIndices = new Set<number>(columns.trackGenres);
+  const subgenreIndices = new Set<number>(columns.trackSubgenres);
+  const genres = [...genreIndices].sort((a, b) => a - b).map((index) => store.genreName(index));
+  const subgenres = [...subgenreIndices].filter((index) => !genreIndices.has(index)).sort((a, b) => a - b).map((index) => store.genreName(index));
+  const artists = Array.from({ length: store.artistCount }, (_unused, index) => ({ id: store.artistId(index), name: store.artistName(index) }));
+  return { genres, subgenres, artists, ...(options.currentYear !== undefined ? { currentYear: options.currentYear } : {}) };
+}
+
+function labelMap(index: VectorIndex, store: CatalogStore): Int32Array {
+  const map = new Int32Array(index.size).fill(-1);
+  for (let label = 0; label < index.size; label++) {
+    const id = index.idOf(label);
+    if (id !== undefined) map[label] = store.trackIndex(id);
+  }
+  return map;
+}

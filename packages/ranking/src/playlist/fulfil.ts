@@ -1,0 +1,228 @@
+// Executes a plan: candidates → scoring against the soft constraints → selection (artist cap,
+// duplicate titles) → sequencing → title, description, notes. Every track comes from the
+// catalog; the plan only steers which ones. Each stage's cost is measured for the benchmark.
+import { performance } from 'node:perf_hooks';
+import type { Plan } from '@mixtape/llm';
+import { AVERAGE_TRACK_MINUTES, MAX_TRACK_COUNT } from '@mixtape/llm';
+import type { CandidatePool } from './candidates';
+import { generateCandidates, SOURCE_SEED_ARTIST } from './candidates';
+import type { ResolvedPlan } from './constraints';
+import { featureFit, resolvePlan } from './constraints';
+import type { PlaylistEngine } from './context';
+import { describePlaylist, noteForTrack, titleFor } from './notes';
+import { sequenceTracks } from './sequence';
+
+export interface FulfilOptions {
+  userId?: string;
+  /** stops work between stages (a disconnected client); throws the signal's reason */
+  signal?: AbortSignal;
+}
+
+export interface PlaylistTrack {
+  trackId: string;
+  title: string;
+  artists: string[];
+  note: string;
+  durationMs: number;
+  /** final score (higher = better match); for debugging and the quality suite */
+  score: number;
+}
+
+/** Milliseconds per stage. */
+export interface StageCosts {
+  resolve: number;
+  candidates: number;
+  scoring: number;
+  sequencing: number;
+  notes: number;
+  total: number;
+}
+
+export interface FulfilmentStats {
+  candidateCount: number;
+  /** filters relaxed because the catalog had too few tracks for them */
+  relaxed: string[];
+  /** plan names the catalog does not know */
+  unresolved: string[];
+  artistSpacing: number;
+  spacingViolations: number;
+  meanKeyDistance: number;
+  meanTempoChange: number;
+  /** share of chosen tracks inside every constrained feature range */
+  inRangeShare: number;
+  durationMs: number;
+}
+
+export interface Fulfilment {
+  title: string;
+  description: string;
+  tracks: PlaylistTrack[];
+  /** track indices in playlist order */
+  trackIndices: Int32Array;
+  stats: FulfilmentStats;
+  costs: StageCosts;
+}
+
+/** Score weights; exported so the quality suite and tuning can read them. */
+export const SCORE_WEIGHTS = {
+  featureFit: 3,
+  content: 1,
+  popularity: 0.6,
+  seed: 1.5,
+  seedArtist: 0.4,
+  user: 1.5,
+  subgenre: 0.3,
+} as const;
+
+export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOptions = {}): Fulfilment {
+  const { store } = engine;
+  const started = performance.now();
+  const resolved = resolvePlan(engine, plan);
+  const afterResolve = performance.now();
+  options.signal?.throwIfAborted();
+
+  const targetMs = plan.targetMinutes !== null ? plan.targetMinutes * 60_000 : undefined;
+  const needed = targetMs !== undefined ? Math.min(MAX_TRACK_COUNT, Math.ceil(plan.targetMinutes! / AVERAGE_TRACK_MINUTES) + 3) : plan.trackCount;
+  const pool = generateCandidates(engine, resolved, { needed, ...(options.userId !== undefined ? { userId: options.userId } : {}) });
+  const afterCandidates = performance.now();
+  options.signal?.throwIfAborted();
+
+  const scores = scoreCandidates(engine, resolved, pool);
+  const chosen = selectTracks(engine, resolved, pool, scores, { trackCount: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
+  const afterScoring = performance.now();
+  options.signal?.throwIfAborted();
+
+  const sequence = sequenceTracks(store, Int32Array.from(chosen, (slot) => pool.tracks[slot]!), { arc: plan.arc });
+  const afterSequencing = performance.now();
+
+  const slotOfTrack = new Map<number, number>();
+  for (const slot of chosen) slotOfTrack.set(pool.tracks[slot]!, slot);
+  const tracks: PlaylistTrack[] = [];
+  let inRange = 0;
+  let durationMs = 0;
+  for (const track of sequence.order) {
+    const slot = slotOfTrack.get(track)!;
+    const note = noteForTrack(store, resolved, {
+      track,
+      fromSeedArtist: (pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0,
+      seedSimilarity: pool.seedSimilarity[slot]!,
+      userSimilarity: pool.userSimilarity[slot]!,
+      popularityPercentile: engine.popularityPercentile[track]!,
+    });
+    const trackDuration = store.columns.trackDurationMs[track]!;
+    durationMs += trackDuration;
+    if (featureFit(resolved.features, track) === 1) inRange++;
+    tracks.push({
+      trackId: store.trackId(track),
+      title: store.trackTitle(track),
+      artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)),
+      note,
+      durationMs: trackDuration,
+      score: Math.round(scores[slot]! * 1000) / 1000,
+    });
+  }
+  const title = titleFor(plan);
+  const description = describePlaylist(store, resolved, sequence.order);
+  const finished = performance.now();
+
+  return {
+    title,
+    description,
+    tracks,
+    trackIndices: sequence.order,
+    stats: {
+      candidateCount: pool.count,
+      relaxed: pool.relaxed,
+      unresolved: resolved.unresolved,
+      artistSpacing: sequence.artistSpacing,
+      spacingViolations: sequence.spacingViolations,
+      meanKeyDistance: sequence.meanKeyDistance,
+      meanTempoChange: sequence.meanTempoChange,
+      inRangeShare: tracks.length > 0 ? inRange / tracks.length : 0,
+      durationMs,
+    },
+    costs: {
+      resolve: afterResolve - started,
+      candidates: afterCandidates - afterResolve,
+      scoring: afterScoring - afterCandidates,
+      sequencing: afterSequencing - afterScoring,
+      notes: finished - afterSequencing,
+      total: finished - started,
+    },
+  };
+}
+
+/** One score per candidate slot: feature fit dominates; similarity, popularity dial, seeds and taste refine. */
+export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, pool: CandidatePool): Float32Array {
+  const { plan } = resolved;
+  const scores = new Float32Array(pool.count);
+  const popularityTarget = 1 - plan.discovery;
+  const hasSeeds = resolved.seedArtists.length > 0 || resolved.seedTracks.length > 0;
+  const { columns } = engine.store;
+  for (let slot = 0; slot < pool.count; slot++) {
+    const track = pool.tracks[slot]!;
+    let score = SCORE_WEIGHTS.featureFit * featureFit(resolved.features, track);
+    if (pool.hasQuery) score += SCORE_WEIGHTS.content * pool.contentSimilarity[slot]!;
+    score += SCORE_WEIGHTS.popularity * (1 - Math.abs(engine.popularityPercentile[track]! - popularityTarget));
+    if (hasSeeds) {
+      score += SCORE_WEIGHTS.seed * clampUnit(pool.seedSimilarity[slot]!);
+      if ((pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0) score += SCORE_WEIGHTS.seedArtist;
+    }
+    score += SCORE_WEIGHTS.user * plan.similarToUser * clampUnit(pool.userSimilarity[slot]!);
+    if (resolved.includedSubgenres.size > 0) {
+      for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
+        if (resolved.includedSubgenres.has(columns.trackSubgenres[j]!)) {
+          score += SCORE_WEIGHTS.subgenre;
+          break;
+        }
+      }
+    }
+    scores[slot] = score;
+  }
+  return scores;
+}
+
+/**
+ * Best-scoring tracks with at most `cap` per artist and no repeated song (same normalized title by
+ * the same primary artist); the cap is lifted only when the pool cannot fill the playlist.
+ */
+export function selectTracks(
+  engine: PlaylistEngine,
+  resolved: ResolvedPlan,
+  pool: CandidatePool,
+  scores: Float32Array,
+  length: { trackCount: number; targetMs?: number },
+): number[] {
+  const { store } = engine;
+  const order = Array.from({ length: pool.count }, (_unused, slot) => slot).sort((a, b) => scores[b]! - scores[a]! || pool.tracks[a]! - pool.tracks[b]!);
+  const maxTracks = length.targetMs !== undefined ? MAX_TRACK_COUNT : length.trackCount;
+  const onlyArtists = resolved.includedArtists?.size ?? 0;
+  const nominal = length.targetMs !== undefined ? Math.ceil(length.targetMs / 60_000 / AVERAGE_TRACK_MINUTES) : length.trackCount;
+  const cap = onlyArtists > 0 ? Math.max(2, Math.ceil(nominal / onlyArtists)) : Math.max(2, Math.ceil(nominal / 8));
+  const chosen: number[] = [];
+  const seenSongs = new Set<string>();
+  const perArtist = new Map<number, number>();
+  let durationMs = 0;
+  const full = (): boolean => chosen.length >= maxTracks || (length.targetMs !== undefined && durationMs >= length.targetMs);
+  for (const relaxCap of [false, true]) {
+    for (const slot of order) {
+      if (full()) break;
+      const track = pool.tracks[slot]!;
+      const song = engine.dedupeKey(track);
+      if (seenSongs.has(song)) continue;
+      const artist = store.trackPrimaryArtist[track]!;
+      const count = perArtist.get(artist) ?? 0;
+      if (!relaxCap && count >= cap) continue;
+      seenSongs.add(song);
+      perArtist.set(artist, count + 1);
+      chosen.push(slot);
+      durationMs += store.columns.trackDurationMs[track]!;
+    }
+    if (full()) break;
+  }
+  return chosen;
+}
+
+function clampUnit(value: number): number {
+  return value < 0 ? 0 : value > 1 ? 1 : value;
+}

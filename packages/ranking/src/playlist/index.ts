@@ -1,0 +1,12 @@
+// Prompted-playlist fulfilment: plan → candidates → scoring → sequencing → notes.
+export { createPlaylistEngine, lexiconInputFromCatalog, normalizeTitle } from './context';
+export type { PlaylistContext, PlaylistEngine } from './context';
+export { resolvePlan, createHardFilter, featureFit, withinFeatureRanges } from './constraints';
+export type { ResolvedPlan, FeatureTarget, HardFilterOptions } from './constraints';
+export { generateCandidates, poolSizeFor } from './candidates';
+export type { CandidatePool, CandidateOptions } from './candidates';
+export { fulfilPlan, scoreCandidates, selectTracks, SCORE_WEIGHTS } from './fulfil';
+export type { Fulfilment, FulfilOptions, FulfilmentStats, PlaylistTrack, StageCosts } from './fulfil';
+export { sequenceTracks, camelotCode, camelotDistance, formatCamelot, arcTarget, minimumArtistGap } from './sequence';
+export type { SequenceOptions, SequenceResult } from './sequence';
+export { noteForTrack, describePlaylist, titleFor } from './notes';

@@ -1,0 +1,103 @@
+// Listener-facing text: a title, a one-sentence description and a short note per track saying,
+// in plain words, why it is there ("matches 'rainy-day': low energy, minor key, 1996").
+import type { CatalogStore } from '@mixtape/catalog';
+import type { Plan, PlanFeature } from '@mixtape/llm';
+import { titleForPlan } from '@mixtape/llm';
+import type { ResolvedPlan } from './constraints';
+
+export interface NoteInputs {
+  track: number;
+  fromSeedArtist: boolean;
+  seedSimilarity: number;
+  userSimilarity: number;
+  popularityPercentile: number;
+}
+
+const FEATURE_WORDS: Record<PlanFeature, (value: number) => string | undefined> = {
+  energy: (value) => (value < 0.35 ? 'low energy' : value < 0.65 ? 'mid energy' : value < 0.85 ? 'high energy' : 'full-throttle energy'),
+  valence: (value) => (value < 0.3 ? 'melancholy' : value < 0.5 ? 'bittersweet' : value < 0.75 ? 'warm mood' : 'sunny mood'),
+  danceability: (value) => (value >= 0.7 ? 'very danceable' : value >= 0.5 ? 'danceable' : 'not for dancing'),
+  acousticness: (value) => (value >= 0.6 ? 'acoustic' : value >= 0.3 ? 'partly acoustic' : 'electric'),
+  instrumentalness: (value) => (value >= 0.5 ? 'instrumental' : value >= 0.1 ? 'mostly instrumental moments' : 'with vocals'),
+  speechiness: (value) => (value >= 0.33 ? 'rap-heavy vocals' : value >= 0.12 ? 'some spoken word' : 'sung, not rapped'),
+  tempo: (value) => `${Math.round(value)} BPM`,
+};
+
+/** Up to four reasons, most specific first, with the plan's first mood or activity as the hook. */
+export function noteForTrack(store: CatalogStore, resolved: ResolvedPlan, inputs: NoteInputs): string {
+  const { plan } = resolved;
+  const { track } = inputs;
+  const reasons: string[] = [];
+  const primary = store.trackPrimaryArtist[track]!;
+  if (inputs.fromSeedArtist && resolved.seedArtists.includes(primary)) reasons.push(`by ${store.artistName(primary)}, a seed`);
+  else if (inputs.seedSimilarity > 0.5 && plan.seedArtists.length > 0) reasons.push(`sounds like ${plan.seedArtists.slice(0, 2).join(' & ')}`);
+  if (inputs.userSimilarity > 0.3 && plan.similarToUser > 0) reasons.push('close to your taste');
+  for (const target of resolved.features) {
+    const value = target.column[track]!;
+    if (Number.isNaN(value)) continue;
+    const words = FEATURE_WORDS[target.feature](value);
+    if (words && !reasons.includes(words)) reasons.push(words);
+  }
+  // Mode colours mood prompts ("sad" → minor key); say it when valence or a mood was asked for.
+  if (plan.features.valence || plan.moods.length > 0) {
+    const mode = store.featureColumn('mode')[track]!;
+    if (!Number.isNaN(mode)) reasons.push(mode >= 0.5 ? 'major key' : 'minor key');
+  }
+  const genre = matchedGenre(store, resolved, track);
+  if (genre) reasons.push(genre);
+  const year = store.trackReleaseYear[track]!;
+  if (year > 0 && (plan.releaseYear || reasons.length < 3)) reasons.push(String(year));
+  if (plan.discovery >= 0.6 && inputs.popularityPercentile < 0.4) reasons.push('a deep cut');
+  else if (plan.discovery <= 0.2 && inputs.popularityPercentile > 0.9) reasons.push('a hit');
+
+  const hook = plan.moods[0] ?? plan.activities[0];
+  const body = reasons.slice(0, 4).join(', ');
+  if (hook) return body ? `matches '${hook}': ${body}` : `matches '${hook}'`;
+  return body ? capitalize(body) : 'fits the mix';
+}
+
+function matchedGenre(store: CatalogStore, resolved: ResolvedPlan, track: number): string | undefined {
+  if (!resolved.includedGenres) return undefined;
+  const { subgenres, genres } = store.genresOfTrack(track);
+  for (const genre of subgenres) if (resolved.includedGenres.has(genre)) return store.genreName(genre);
+  for (const genre of genres) if (resolved.includedGenres.has(genre)) return store.genreName(genre);
+  return undefined;
+}
+
+export function titleFor(plan: Plan): string {
+  return plan.title ?? titleForPlan(plan);
+}
+
+const ARC_WORDS: Record<Plan['arc'], string> = {
+  steady: 'holds a steady energy',
+  rise: 'builds from calm to high energy',
+  fall: 'starts high and comes down',
+  'rise-fall': 'builds to a peak and comes back down',
+  'wind-down': 'winds down towards the end',
+};
+
+/** One sentence: length and duration, what was asked for, and how it flows. */
+export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tracks: ArrayLike<number>): string {
+  const { plan } = resolved;
+  let durationMs = 0;
+  for (let i = 0; i < tracks.length; i++) durationMs += store.columns.trackDurationMs[tracks[i]!]!;
+  const minutes = Math.round(durationMs / 60_000);
+  const length = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  const what: string[] = [];
+  const labels = [...plan.moods.slice(0, 2), ...plan.activities.slice(0, 1)];
+  const genres = [...plan.genres.include, ...plan.subgenres.include].slice(0, 3);
+  if (labels.length > 0) what.push(labels.join(', '));
+  if (genres.length > 0) what.push(genres.join(' / '));
+  if (plan.releaseYear) what.push(plan.releaseYear.min === plan.releaseYear.max ? `from ${plan.releaseYear.min}` : `from ${plan.releaseYear.min}–${plan.releaseYear.max}`);
+  if (plan.seedArtists.length > 0) what.push(`in the spirit of ${plan.seedArtists.slice(0, 3).join(', ')}`);
+  if (plan.artists.include.length > 0) what.push(`by ${plan.artists.include.slice(0, 3).join(', ')}`);
+  const excluded = [...plan.artists.exclude, ...plan.genres.exclude, ...plan.subgenres.exclude];
+  if (excluded.length > 0) what.push(`no ${excluded.slice(0, 3).join(', ')}`);
+  if (!plan.explicitAllowed) what.push('clean versions only');
+  const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
+  return `${tracks.length} tracks, ${length}${subject}. The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

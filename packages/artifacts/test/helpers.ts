@@ -33,12 +33,12 @@ export async function closedPort(): Promise<number> {
   });
 }
 
-export type FaultAction = 'pass' | 'error-503' | 'error-403' | 'reset-mid-body';
+export type FaultAction = 'pass' | 'error-503' | 'error-403' | 'reset-mid-body' | 'hang';
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of s3rver that injects faults: `decide` picks, per
- * request, whether to pass it through, answer 503/403 with an S3 error body, or forward it and
- * cut the connection after the first body chunk.
+ * request, whether to pass it through, answer 503/403 with an S3 error body, forward it and
+ * cut the connection after the first body chunk, or never answer.
  */
 export async function startFaultyProxy(
   targetEndpoint: string,
@@ -49,6 +49,10 @@ export async function startFaultyProxy(
   const s3ErrorBody = (code: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>injected by test proxy</Message></Error>`;
   const server = http.createServer((request, response) => {
     const action = decide({ method: request.method ?? '', url: request.url ?? '', range: request.headers.range });
+    if (action === 'hang') {
+      request.resume(); // read the request, answer nothing; stop() closes the socket
+      return;
+    }
     if (action === 'error-503' || action === 'error-403') {
       request.resume();
       request.on('end', () => {

@@ -97,4 +97,36 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
       await proxy.stop();
     }
   });
+
+  it('times out a request that never answers, retries it, then reports the timeout', async () => {
+    let requests = 0;
+    const proxy = await startFaultyProxy(s3.endpoint, () => {
+      requests += 1;
+      return 'hang';
+    });
+    const store = createS3Store({
+      ...s3.s3Options,
+      endpoint: proxy.endpoint,
+      bucket: 'mixtape',
+      prefix: 'hang',
+      requestTimeoutMs: 200,
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    });
+    try {
+      const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-hang') }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreUnreachableError);
+      expect((error as Error).message).toMatch(/after 2 attempts: TimeoutError: request attempt timed out after 200 ms/);
+      expect(requests).toBe(2);
+
+      // The caller's own abort is not retried and surfaces as the abort.
+      requests = 0;
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('shutting down')), 50);
+      await expect(loadBundle(store, { cacheDir: path.join(work.dir, 'cache-hang'), signal: controller.signal })).rejects.toThrow('shutting down');
+      expect(requests).toBe(1);
+    } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  });
 });

@@ -17,10 +17,38 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One signal that aborts when the caller's does or when `timeoutMs` passes. */
-export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+export interface Deadline {
+  /** Aborts when the caller's signal does or when the timer fires. */
+  signal: AbortSignal;
+  /** Whether the timer (not the caller) caused the abort. */
+  timedOut(): boolean;
+  /** Stops the timer and detaches from the caller's signal; call when the guarded work ends. */
+  clear(): void;
+}
+
+/**
+ * A per-request deadline linked to a caller's signal. Unlike AbortSignal.any, it detaches its
+ * listener on clear(), so a long-lived caller signal (a watcher's) does not collect one per
+ * request.
+ */
+export function createDeadline(caller: AbortSignal | undefined, timeoutMs: number, reason: () => Error): Deadline {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(reason());
+  }, timeoutMs);
+  const onCallerAbort = (): void => controller.abort(caller?.reason);
+  if (caller?.aborted) onCallerAbort();
+  else caller?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    clear: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCallerAbort);
+    },
+  };
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {

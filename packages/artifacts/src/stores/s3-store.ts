@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { BundleError, StoreUnreachableError } from '../errors';
+import { createDeadline } from '../internal/abort';
 import { mapWithConcurrency } from '../internal/concurrency';
 import { defaultRetryPolicy, isRetryableError, retry } from '../internal/retry';
 import type { RetryPolicy } from '../internal/retry';
@@ -96,19 +97,6 @@ class AttemptTimeoutError extends Error {
   }
 }
 
-/** A per-attempt signal whose timer can be cleared once the work it guards is done. */
-function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
-  const signal = caller ? AbortSignal.any([caller, controller.signal]) : controller.signal;
-  return {
-    signal,
-    timedOut: () => controller.signal.aborted,
-    clear: () => clearTimeout(timer),
-    timeoutMs,
-  };
-}
-
 function countingTransform(onChunk: (chunk: Buffer) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -182,7 +170,7 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
       return await retry(
         async () => {
           attempts += 1;
-          const guard = attemptSignal(callerSignal, requestTimeoutMs);
+          const guard = createDeadline(callerSignal, requestTimeoutMs, () => new AttemptTimeoutError(requestTimeoutMs));
           try {
             return await attempt(guard.signal);
           } catch (error) {
@@ -204,7 +192,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         },
       );
     } catch (error) {
-      if (callerSignal?.aborted || error instanceof BundleError) throw error;
+      // The caller's abort surfaces as its own reason, not the SDK's generic "Request aborted".
+      if (callerSignal?.aborted) throw callerSignal.reason ?? error;
+      if (error instanceof BundleError) throw error;
       const where = `${operation} ${uriOf(key)} at ${endpointLabel}`;
       if (isRetryableError(error)) {
         throw new StoreUnreachableError(
@@ -260,14 +250,12 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   async function getStream(key: string, requestOptions: StoreRequestOptions & { range?: ByteRange } = {}): Promise<Readable | undefined> {
     // Only the response headers are under the attempt timeout; the caller paces the body.
     return request('GET', key, requestOptions.signal, async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new AttemptTimeoutError(requestTimeoutMs)), requestTimeoutMs);
-      const signal = requestOptions.signal ? AbortSignal.any([requestOptions.signal, controller.signal]) : controller.signal;
+      const deadline = createDeadline(requestOptions.signal, requestTimeoutMs, () => new AttemptTimeoutError(requestTimeoutMs));
       try {
-        const output = await getObject(key, requestOptions.range, signal);
+        const output = await getObject(key, requestOptions.range, deadline.signal);
         return output?.Body as Readable | undefined;
       } finally {
-        clearTimeout(timer);
+        deadline.clear();
       }
     });
   }

@@ -1,2 +1,31 @@
-// Public API of @mixtape/search: explicit named re-exports only.
-export {};
+// Public API of @mixtape/search-index: explicit named re-exports only.
+export { MAX_QUERY_LENGTH, normalizeText, normalizeWords, validateQuery } from './normalize';
+export type { QueryProblemCode, QueryValidation, ValidateQueryOptions } from './normalize';
+export { ENTITY_TYPES, isEntityType } from './entities';
+export type { EntityType } from './entities';
+export { affinityFromHistory } from './affinity';
+export type { UserAffinity, AffinityFromHistoryOptions } from './affinity';
+export {
+  AFFINITY_WEIGHT,
+  FIELD_BOOSTS,
+  MAX_LIMIT,
+  POPULARITY_WEIGHT,
+  RRF_K,
+  SearchEngine,
+  SearchIndexFormatError,
+  buildSearchIndex,
+  loadSearchIndex,
+  serializeSearchIndex,
+  typoTolerance,
+} from './engine';
+export type {
+  BuildSearchIndexOptions,
+  ContentSearch,
+  LoadSearchIndexOptions,
+  SearchEngineInfo,
+  SearchHit,
+  SearchOptions,
+  SearchResponse,
+  SuggestOptions,
+} from './engine';
+export { buildCatalogLexicon } from './dense';

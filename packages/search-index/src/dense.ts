@@ -1,0 +1,138 @@
+// Descriptive queries ("chill acoustic covers", "sad songs 2000s"): the lexicon the playlist
+// planner uses reads genres, moods, eras and tempo words into constraints; those become a query
+// vector in the content-vector space, and the hard parts (year range, excluded genres and
+// artists) become a filter over FAISS labels.
+import type { CatalogStore } from '@mixtape/catalog';
+import { CONTENT_AUDIO_FEATURES, encodeContentQuery } from '@mixtape/embeddings';
+import type { ContentAudioFeature, ContentEncoder, ContentQuery, FeatureConstraint } from '@mixtape/embeddings';
+import { buildLexicon, interpretQuery } from '@mixtape/llm';
+import type { Lexicon, QueryConstraints, QueryInterpretation } from '@mixtape/llm';
+
+/** Term kinds that describe how music sounds or when it is from (not which item it is). */
+const DESCRIPTIVE_KINDS = new Set(['genre', 'subgenre', 'mood', 'activity', 'feel', 'style', 'era', 'year', 'tempo']);
+/** Term kinds that neither describe nor name an item ("20 songs", "deep cuts"): left out of coverage. */
+const NEUTRAL_KINDS = new Set(['length', 'discovery', 'taste', 'explicit', 'arc']);
+
+export interface DescriptiveReading {
+  interpretation: QueryInterpretation;
+  /** share of the query's meaningful words explained by descriptive terms, 0..1 */
+  coverage: number;
+  /** "sad (mood)", "2000s (era)"… for `matched` */
+  labels: string[];
+  /** content-space query; undefined when the terms constrain nothing the vectors encode */
+  vectorQuery?: ContentQuery;
+  /** the hard part: a predicate over track indices, undefined when nothing is hard */
+  hardFilter?: (track: number) => boolean;
+  /** human-readable hard constraints ("year 2000–2009", "no rock") */
+  hardLabels: string[];
+}
+
+/** Builds the lexicon from a store: top-level genres, subgenres, artist genres and artist names. */
+export function buildCatalogLexicon(store: CatalogStore): Lexicon {
+  const columns = store.columns;
+  const genreSet = new Set<number>();
+  for (let j = 0; j < columns.trackGenres.length; j++) genreSet.add(columns.trackGenres[j]!);
+  const subgenreSet = new Set<number>();
+  for (let j = 0; j < columns.trackSubgenres.length; j++) subgenreSet.add(columns.trackSubgenres[j]!);
+  for (let j = 0; j < columns.artistGenres.length; j++) if (!genreSet.has(columns.artistGenres[j]!)) subgenreSet.add(columns.artistGenres[j]!);
+  for (const genre of genreSet) subgenreSet.delete(genre);
+  const artists = new Array<{ id: string; name: string }>(store.artistCount);
+  for (let a = 0; a < store.artistCount; a++) artists[a] = { id: columns.artistIds[a]!, name: columns.artistNames[a]! };
+  return buildLexicon({
+    genres: [...genreSet].map((g) => columns.genreNames[g]!),
+    subgenres: [...subgenreSet].map((g) => columns.genreNames[g]!),
+    artists,
+  });
+}
+
+/** Reads a query through the lexicon; undefined when no descriptive term matched. */
+export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, query: string): DescriptiveReading | undefined {
+  const interpretation = interpretQuery(lexicon, query);
+  let descriptiveWords = 0;
+  let otherWords = interpretation.remainder === '' ? 0 : interpretation.remainder.split(' ').length;
+  const labels: string[] = [];
+  for (const term of interpretation.matchedTerms) {
+    const words = term.text.split(' ').length;
+    if (DESCRIPTIVE_KINDS.has(term.kind)) {
+      descriptiveWords += words;
+      const negation = term.modifier === 'negated' ? 'no ' : '';
+      labels.push(`${negation}${term.text} (${term.kind === 'subgenre' ? 'genre' : term.kind})`);
+    } else if (!NEUTRAL_KINDS.has(term.kind)) otherWords += words;
+  }
+  if (descriptiveWords === 0) return undefined;
+  const constraints = interpretation.constraints;
+  const hard = hardConstraints(store, constraints);
+  return {
+    interpretation,
+    coverage: descriptiveWords / (descriptiveWords + otherWords),
+    labels,
+    vectorQuery: contentQueryOf(constraints),
+    hardFilter: hard.filter,
+    hardLabels: hard.labels,
+  };
+}
+
+function contentQueryOf(constraints: QueryConstraints): ContentQuery | undefined {
+  const features: Partial<Record<ContentAudioFeature, FeatureConstraint>> = {};
+  let featureCount = 0;
+  for (const [name, range] of Object.entries(constraints.features)) {
+    if (!range || !(CONTENT_AUDIO_FEATURES as readonly string[]).includes(name)) continue;
+    features[name as ContentAudioFeature] = { min: range.min, max: range.max };
+    featureCount++;
+  }
+  const genres = constraints.genres.include;
+  const subgenres = constraints.subgenres.include;
+  const years = constraints.releaseYear;
+  if (featureCount === 0 && genres.length === 0 && subgenres.length === 0 && !years) return undefined;
+  const query: ContentQuery = { features, genres, subgenres };
+  if (years) query.years = { from: years.min, to: years.max };
+  return query;
+}
+
+function hardConstraints(store: CatalogStore, constraints: QueryConstraints): { filter?: (track: number) => boolean; labels: string[] } {
+  const labels: string[] = [];
+  const years = constraints.releaseYear;
+  if (years) labels.push(years.min === years.max ? `year ${years.min}` : `year ${years.min}–${years.max}`);
+  const excludedGenres = new Set<number>();
+  for (const name of [...constraints.genres.exclude, ...constraints.subgenres.exclude]) {
+    const index = store.genreIndex(name);
+    if (index >= 0) {
+      excludedGenres.add(index);
+      labels.push(`no ${name}`);
+    }
+  }
+  const excludedArtists = new Set<number>();
+  for (const artist of constraints.artists.exclude) {
+    for (const id of artist.ids) {
+      const index = store.artistIndex(id);
+      if (index >= 0) excludedArtists.add(index);
+    }
+    labels.push(`no ${artist.name}`);
+  }
+  if (!years && excludedGenres.size === 0 && excludedArtists.size === 0) return { labels };
+  const releaseYear = store.trackReleaseYear;
+  const filter = (track: number): boolean => {
+    if (years) {
+      const year = releaseYear[track]!;
+      if (year === 0 || year < years.min || year > years.max) return false;
+    }
+    if (excludedGenres.size > 0) {
+      const { genres, subgenres } = store.genresOfTrack(track);
+      for (let j = 0; j < genres.length; j++) if (excludedGenres.has(genres[j]!)) return false;
+      for (let j = 0; j < subgenres.length; j++) if (excludedGenres.has(subgenres[j]!)) return false;
+    }
+    if (excludedArtists.size > 0) {
+      const artists = store.artistsOfTrack(track);
+      for (let j = 0; j < artists.length; j++) if (excludedArtists.has(artists[j]!)) return false;
+    }
+    return true;
+  };
+  return { filter, labels };
+}
+
+/** The content query as a vector; undefined when it is all zeros (nothing the encoder can express). */
+export function encodeDescriptiveVector(encoder: ContentEncoder, query: ContentQuery): Float32Array | undefined {
+  const vector = encodeContentQuery(encoder, query);
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return vector;
+  return undefined;
+}

@@ -1,0 +1,648 @@
+// The search engine: MiniSearch (BM25, prefix, fuzzy, field boosts) over tracks, artists and
+// albums in one code space; FAISS over content vectors for descriptive queries; reciprocal rank
+// fusion; popularity and personal priors; and a prefix index for typeahead.
+import { ProgressTracker } from '@mixtape/catalog';
+import type { CatalogStore, Logger, ProgressCallback } from '@mixtape/catalog';
+import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
+import type { ContentEncoder } from '@mixtape/embeddings';
+import type { Lexicon } from '@mixtape/llm';
+import MiniSearch from 'minisearch';
+import type { Options as MiniSearchOptions, SearchOptions as MiniSearchSearchOptions, SearchResult as MiniSearchResult } from 'minisearch';
+import { resolveAffinity } from './affinity';
+import type { ResolvedAffinity, UserAffinity } from './affinity';
+import { buildCatalogLexicon, encodeDescriptiveVector, readDescriptiveQuery } from './dense';
+import type { DescriptiveReading } from './dense';
+import { ENTITY_TYPES, EntitySpace } from './entities';
+import type { EntityType } from './entities';
+import { editDistance } from './internal/edit-distance';
+import { normalizeText, normalizeWords } from './normalize';
+import { SuggestIndex } from './suggest-index';
+
+/** Field boosts: a title hit outweighs an artist hit, which outweighs album and genre hits. */
+export const FIELD_BOOSTS = { name: 3, artists: 2, album: 1, genres: 0.5 } as const;
+/** Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the customary value. */
+export const RRF_K = 60;
+/** Multiplicative priors: score × (1 + POPULARITY_WEIGHT·popularity + AFFINITY_WEIGHT·affinity). */
+export const POPULARITY_WEIGHT = 0.3;
+export const AFFINITY_WEIGHT = 0.5;
+/** An entity whose whole name equals the query ("beyonce" → the artist Beyoncé) gets this added to its boost. */
+export const EXACT_NAME_WEIGHT = 0.5;
+/** A track with popularity at or above this (0..1) is labelled "popular". */
+const POPULAR_PRIOR = 0.7;
+/** Minimum affinity for "you play this artist" / "you play <genre>". */
+const AFFINITY_LABEL_THRESHOLD = 0.15;
+/** Genre affinity counts this much relative to artist affinity. */
+const GENRE_AFFINITY_FACTOR = 0.4;
+const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+const MIN_DEPTH = 100;
+
+interface IndexedDocument {
+  id: number;
+  name: string;
+  artists: string;
+  album: string;
+  genres: string;
+}
+
+const FIELDS = ['name', 'artists', 'album', 'genres'] as const;
+type Field = (typeof FIELDS)[number];
+
+/**
+ * Allowed edits grow with term length: none up to 3 characters, 1 up to 7, 2 from 8; never in
+ * numbers. A word the index knows is taken as typed unless it is long (7+ characters, then 1
+ * edit): correcting "love" to "live" and "move" costs time and mostly adds noise.
+ */
+export function typoTolerance(term: string, known = false): number {
+  if (/\d/.test(term)) return 0;
+  if (term.length <= 3) return 0;
+  if (known) return term.length >= 7 ? 1 : 0;
+  return term.length <= 7 ? 1 : 2;
+}
+
+function miniSearchOptions(): MiniSearchOptions<IndexedDocument> {
+  return {
+    idField: 'id',
+    fields: [...FIELDS],
+    storeFields: [],
+    // text is normalized before it reaches MiniSearch (normalizeText), so tokenizing is a split
+    tokenize: (text) => (text === '' ? [] : text.split(' ')),
+    processTerm: (term) => term,
+  };
+}
+
+export interface ContentSearch {
+  index: VectorIndex;
+  encoder: ContentEncoder;
+}
+
+export interface BuildSearchIndexOptions {
+  /**
+   * Dense retrieval: an existing content VectorIndex (ids = track ids) with its encoder; 'build'
+   * (default) encodes the catalog's content vectors and builds one here; false for lexical only.
+   */
+  content?: ContentSearch | 'build' | false;
+  onProgress?: ProgressCallback;
+  logger?: Logger;
+}
+
+export interface SearchOptions {
+  /** entity types to return (default all) */
+  types?: readonly EntityType[];
+  /** default 20, at most MAX_LIMIT */
+  limit?: number;
+  offset?: number;
+  /** the user's top artists and genres: their items move up */
+  affinity?: UserAffinity;
+}
+
+export interface SuggestOptions {
+  types?: readonly EntityType[];
+  /** default 8, at most MAX_LIMIT */
+  limit?: number;
+  affinity?: UserAffinity;
+}
+
+export interface SearchHit {
+  type: EntityType;
+  id: string;
+  name: string;
+  artists?: { id: string; name: string }[];
+  score: number;
+  /** why it matched: "title: halo", "typo: beyonse→beyonce", "genre: trip-hop", "popular", "you play this artist" */
+  matched: string[];
+}
+
+export interface SearchResponse {
+  query: string;
+  /** the query as indexed text */
+  normalized: string;
+  /** present when the query described music (moods, genres, eras…) and dense retrieval ran */
+  descriptive?: { terms: string[]; constraints: string[]; coverage: number };
+  results: SearchHit[];
+}
+
+export interface SearchEngineInfo {
+  tracks: number;
+  artists: number;
+  albums: number;
+  lexicalTerms: number;
+  suggestKeys: number;
+  dense: boolean;
+}
+
+interface Candidate {
+  code: number;
+  score: number;
+  matched: string[];
+}
+
+export class SearchEngine {
+  /** content VectorIndex label → track index (−1 when the id is not in the store) */
+  private readonly labelTrack: Int32Array | undefined;
+
+  /** @internal use buildSearchIndex or loadSearchIndex */
+  constructor(
+    readonly store: CatalogStore,
+    /** @internal */ readonly entities: EntitySpace,
+    /** @internal */ readonly lexical: MiniSearch<IndexedDocument>,
+    /** @internal */ readonly suggestIndex: SuggestIndex,
+    /** @internal every term in the lexical index */ readonly vocabulary: Set<string>,
+    private readonly lexicon: Lexicon,
+    /** encoder of the content vectors (kept without an index so serialization keeps it) */
+    readonly contentEncoder: ContentEncoder | undefined,
+    readonly contentIndex: VectorIndex | undefined,
+  ) {
+    if (contentIndex) {
+      if (!contentEncoder) throw new Error('search engine: a content index needs its content encoder');
+      if (contentIndex.dim !== contentEncoder.dim) {
+        throw new Error(`search engine: content index has dim ${contentIndex.dim} but the content encoder produces ${contentEncoder.dim}`);
+      }
+      this.labelTrack = new Int32Array(contentIndex.size);
+      for (let label = 0; label < contentIndex.size; label++) this.labelTrack[label] = store.trackIndex(contentIndex.idOf(label)!);
+    }
+  }
+
+  info(): SearchEngineInfo {
+    return {
+      tracks: this.entities.trackCount,
+      artists: this.entities.artistCount,
+      albums: this.entities.albumCount,
+      lexicalTerms: this.lexical.termCount,
+      suggestKeys: this.suggestIndex.size,
+      dense: this.contentIndex !== undefined,
+    };
+  }
+
+  /** Hybrid search. Never throws on odd text (validation is the caller's: see validateQuery). */
+  search(query: string, options: SearchOptions = {}): SearchResponse {
+    const words = normalizeWords(query);
+    const normalized = words.join(' ');
+    const limit = clampLimit(options.limit, DEFAULT_LIMIT);
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    if (words.length === 0 || limit === 0) return { query, normalized, results: [] };
+    const accept = this.typeFilter(options.types);
+    const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
+    const priorBoost = this.priorBoost(affinity);
+    const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? EXACT_NAME_WEIGHT : 0);
+    const depth = Math.max(MIN_DEPTH, offset + limit);
+
+    const reading = readDescriptiveQuery(this.lexicon, this.store, query);
+    // A fully descriptive query's hard constraints ("2000s", "no rock") bind lexical hits too.
+    const lexicalHardFilter = reading && reading.coverage === 1 ? reading.hardFilter : undefined;
+    const lexicalAccept =
+      lexicalHardFilter === undefined ? accept : (code: number) => accept(code) && (code >= this.entities.trackCount || lexicalHardFilter(code));
+    const lexicalResults = this.lexicalSearch(normalized, words, lexicalAccept, boost, depth);
+
+    let dense: { code: number; score: number }[] = [];
+    if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
+      dense = this.denseSearch(reading, boost, depth);
+    }
+
+    // Weights: a navigational query keeps lexical in front — an entity is named exactly so, or
+    // (when some words are not descriptive) the top hit matched every word; otherwise the share
+    // of descriptive words moves weight from lexical to dense.
+    const coverage = reading?.coverage ?? 0;
+    const distinctWords = new Set(words).size;
+    const names = this.entities.names;
+    const navigational =
+      lexicalResults.slice(0, 3).some((result) => names[result.id as number] === normalized) ||
+      (coverage < 1 && lexicalResults.length > 0 && new Set(lexicalResults[0]!.queryTerms).size >= distinctWords);
+    const lexicalWeight = dense.length === 0 || navigational ? 1 : 1 - 0.5 * coverage;
+    const denseWeight = navigational ? 0.25 * coverage : coverage;
+
+    const fused = new Map<number, Candidate>();
+    lexicalResults.forEach((result, rank) => {
+      const code = result.id as number;
+      fused.set(code, { code, score: (lexicalWeight * (RRF_K + 1)) / (RRF_K + rank + 1), matched: this.explainLexical(result, words, code) });
+    });
+    dense.forEach(({ code }, rank) => {
+      const contribution = (denseWeight * (RRF_K + 1)) / (RRF_K + rank + 1);
+      const existing = fused.get(code);
+      const labels = this.explainDense(reading!, code);
+      if (existing) {
+        existing.score += contribution;
+        for (const label of labels) if (!existing.matched.includes(label)) existing.matched.push(label);
+      } else fused.set(code, { code, score: contribution, matched: labels });
+    });
+
+    const prior = this.entities.prior;
+    const ranked = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
+    const results = ranked.slice(offset, offset + limit).map((candidate) => this.toHit(candidate, affinity));
+    const response: SearchResponse = { query, normalized, results };
+    if (reading && dense.length > 0) {
+      response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
+    }
+    return response;
+  }
+
+  /**
+   * Typeahead: names starting with the text (from any of their first words, or "artist title"),
+   * best by popularity and affinity; when fewer than `limit` complete, typo-tolerant lexical
+   * matches fill the rest.
+   */
+  suggest(prefix: string, options: SuggestOptions = {}): SearchHit[] {
+    const normalized = normalizeText(prefix);
+    const limit = clampLimit(options.limit, 8);
+    if (normalized === '' || limit === 0) return [];
+    const accept = this.typeFilter(options.types);
+    const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
+    const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
+    const completions = this.suggestIndex.complete(normalized, limit, accept, boost);
+    const hits = completions.map(({ code, key, score }) =>
+      this.toHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
+    );
+    if (hits.length < limit && normalized.length >= 3) {
+      const seen = new Set(completions.map((completion) => completion.code));
+      const words = normalized.split(' ');
+      const corrections = this.lexicalSearch(normalized, words, accept, this.priorBoost(affinity), limit * 2);
+      const top = corrections[0]?.score ?? 1;
+      for (const result of corrections) {
+        if (hits.length >= limit) break;
+        const code = result.id as number;
+        if (seen.has(code)) continue;
+        seen.add(code);
+        // corrections, not continuations: listed after the completions, scored 0..0.1
+        hits.push(this.toHit({ code, score: (0.1 * result.score) / top, matched: this.explainLexical(result, words, code) }, affinity));
+      }
+    }
+    return hits;
+  }
+
+  private typeFilter(types: readonly EntityType[] | undefined): (code: number) => boolean {
+    if (!types || types.length === 0 || ENTITY_TYPES.every((type) => types.includes(type))) return () => true;
+    const tracks = types.includes('track');
+    const artists = types.includes('artist');
+    const albums = types.includes('album');
+    const artistStart = this.entities.trackCount;
+    const albumStart = artistStart + this.entities.artistCount;
+    return (code) => (code < artistStart ? tracks : code < albumStart ? artists : albums);
+  }
+
+  private priorBoost(affinity: ResolvedAffinity | undefined): (code: number) => number {
+    const prior = this.entities.prior;
+    if (!affinity) return (code) => 1 + POPULARITY_WEIGHT * prior[code]!;
+    return (code) => 1 + POPULARITY_WEIGHT * prior[code]! + AFFINITY_WEIGHT * this.affinityOf(code, affinity);
+  }
+
+  private affinityOf(code: number, affinity: ResolvedAffinity): number {
+    let artistScore = 0;
+    if (affinity.artists.size > 0) {
+      const artists = this.entities.artistsOf(code);
+      for (let j = 0; j < artists.length; j++) artistScore = Math.max(artistScore, affinity.artists.get(artists[j]!) ?? 0);
+    }
+    let genreScore = 0;
+    if (affinity.genres.size > 0 && this.entities.typeOf(code) !== 'album') {
+      for (const genre of this.entities.genresOf(code)) genreScore = Math.max(genreScore, affinity.genres.get(genre) ?? 0);
+    }
+    return Math.min(1, artistScore + GENRE_AFFINITY_FACTOR * genreScore);
+  }
+
+  private lexicalSearch(
+    normalized: string,
+    words: string[],
+    accept: (code: number) => boolean,
+    boost: (code: number) => number,
+    depth: number,
+  ): MiniSearchResult[] {
+    const lastIndex = words.length - 1;
+    const searchOptions: MiniSearchSearchOptions = {
+      boost: { ...FIELD_BOOSTS },
+      combineWith: 'OR',
+      // the last word may be unfinished (typeahead); earlier words are whole
+      prefix: (term, index) => index === lastIndex && term.length >= 3,
+      fuzzy: (term) => typoTolerance(term, this.vocabulary.has(term)),
+      weights: { fuzzy: 0.45, prefix: 0.375 },
+      boostDocument: (id) => boost(id as number),
+      filter: (result) => accept(result.id as number),
+    };
+    const results = this.lexical.search(normalized, searchOptions);
+    return results.length > depth ? results.slice(0, depth) : results;
+  }
+
+  private denseSearch(reading: DescriptiveReading, boost: (code: number) => number, depth: number): { code: number; score: number }[] {
+    const index = this.contentIndex!;
+    const vector = encodeDescriptiveVector(this.contentEncoder!, reading.vectorQuery!);
+    if (!vector) return [];
+    const labelTrack = this.labelTrack!;
+    const hard = reading.hardFilter;
+    const filter = (label: number): boolean => {
+      const track = labelTrack[label]!;
+      return track >= 0 && (hard === undefined || hard(track));
+    };
+    const neighbors = index.search(vector, Math.min(depth, index.size), { filter });
+    const out: { code: number; score: number }[] = [];
+    for (let i = 0; i < neighbors.labels.length; i++) {
+      const code = this.entities.trackCode(labelTrack[neighbors.labels[i]!]!);
+      out.push({ code, score: neighbors.scores[i]! * boost(code) });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+
+  private explainLexical(result: MiniSearchResult, words: readonly string[], code: number): string[] {
+    const type = this.entities.typeOf(code);
+    const fieldTerms = new Map<string, string[]>();
+    const notes: string[] = [];
+    const exact = new Set(words);
+    const last = words[words.length - 1] ?? '';
+    for (const [term, fields] of Object.entries(result.match)) {
+      for (const field of fields as Field[]) {
+        const label = fieldLabel(type, field);
+        if (field === 'genres') {
+          const genre = this.genreContaining(code, term);
+          pushUnique(fieldTerms, label, genre ?? term);
+        } else pushUnique(fieldTerms, label, term);
+      }
+      if (exact.has(term)) continue;
+      if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${term}`);
+      else {
+        let closest = '';
+        let best = Number.POSITIVE_INFINITY;
+        for (const word of words) {
+          const distance = editDistance(word, term, 3);
+          if (distance < best) {
+            best = distance;
+            closest = word;
+          }
+        }
+        if (closest !== '') notes.push(`typo: ${closest}→${term}`);
+      }
+    }
+    const matched: string[] = [];
+    for (const [label, terms] of fieldTerms) matched.push(`${label}: ${terms.join(' ')}`);
+    return [...matched, ...notes];
+  }
+
+  private genreContaining(code: number, term: string): string | undefined {
+    for (const genre of this.entities.genresOf(code)) {
+      const name = this.store.genreName(genre);
+      if (normalizeWords(name).includes(term)) return name;
+    }
+    return undefined;
+  }
+
+  private explainDense(reading: DescriptiveReading, code: number): string[] {
+    const out = [`describes: ${reading.labels.join(', ')}`];
+    const track = this.entities.indexOf(code);
+    const constraints = reading.interpretation.constraints;
+    const included = new Set([...constraints.genres.include, ...constraints.subgenres.include]);
+    if (included.size > 0) {
+      for (const genre of this.entities.genresOf(code)) {
+        const name = this.store.genreName(genre);
+        if (included.has(name)) out.push(`genre: ${name}`);
+      }
+    }
+    if (constraints.releaseYear) {
+      const year = this.store.trackReleaseYear[track]!;
+      if (year > 0) out.push(`year: ${year}`);
+    }
+    return out;
+  }
+
+  private toHit(candidate: Candidate, affinity: ResolvedAffinity | undefined): SearchHit {
+    const { code } = candidate;
+    const entities = this.entities;
+    const type = entities.typeOf(code);
+    const hit: SearchHit = { type, id: entities.idOf(code), name: entities.displayName(code), score: round(candidate.score), matched: [...candidate.matched] };
+    if (type !== 'artist') {
+      const artists = entities.artistsOf(code);
+      hit.artists = Array.from(artists, (artist) => ({ id: this.store.artistId(artist), name: this.store.artistName(artist) }));
+    }
+    if (entities.prior[code]! >= POPULAR_PRIOR) hit.matched.push('popular');
+    if (affinity) {
+      const artists = entities.artistsOf(code);
+      let artistWeight = 0;
+      for (let j = 0; j < artists.length; j++) artistWeight = Math.max(artistWeight, affinity.artists.get(artists[j]!) ?? 0);
+      if (artistWeight >= AFFINITY_LABEL_THRESHOLD) hit.matched.push('you play this artist');
+      else if (type !== 'album') {
+        for (const genre of entities.genresOf(code)) {
+          if ((affinity.genres.get(genre) ?? 0) >= AFFINITY_LABEL_THRESHOLD) {
+            hit.matched.push(`you play ${this.store.genreName(genre)}`);
+            break;
+          }
+        }
+      }
+    }
+    return hit;
+  }
+}
+
+function fieldLabel(type: EntityType, field: Field): string {
+  if (field === 'name') return type === 'artist' ? 'name' : 'title';
+  if (field === 'artists') return 'artist';
+  if (field === 'album') return 'album';
+  return 'genre';
+}
+
+function pushUnique(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+function clampLimit(limit: number | undefined, fallback: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.min(MAX_LIMIT, Math.max(0, Math.floor(limit)));
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
+
+// ---- build -------------------------------------------------------------------------------
+
+/** Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors. */
+export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexOptions = {}): SearchEngine {
+  const entities = new EntitySpace(store);
+  const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());
+  const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
+  const columns = store.columns;
+  const genreTexts = columns.genreNames.map((name) => normalizeText(name));
+  const vocabulary = new Set<string>();
+  for (let code = 0; code < entities.size; code++) {
+    const document = documentOf(entities, code, genreTexts);
+    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) vocabulary.add(term);
+    lexical.add(document);
+    if ((code & 4095) === 0) progress.update(code);
+  }
+  progress.finish(entities.size);
+  const suggestIndex = SuggestIndex.build(entities);
+  const lexicon = buildCatalogLexicon(store);
+
+  let encoder: ContentEncoder | undefined;
+  let index: VectorIndex | undefined;
+  const content = options.content ?? 'build';
+  if (content === 'build') {
+    encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+    const vectors = encodeCatalogContent(encoder, store);
+    index = VectorIndex.build({ dim: encoder.dim, factory: chooseFactory(store.trackCount, encoder.dim), metric: 'ip', ids: columns.trackIds, vectors });
+  } else if (content) {
+    encoder = content.encoder;
+    index = content.index;
+  }
+  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, index);
+  options.logger?.info(engine.info(), 'search index built');
+  return engine;
+}
+
+function documentOf(entities: EntitySpace, code: number, genreTexts: readonly string[]): IndexedDocument {
+  const store = entities.store;
+  const type = entities.typeOf(code);
+  const index = entities.indexOf(code);
+  if (type === 'track') {
+    const artists = store.artistsOfTrack(index);
+    let artistText = '';
+    for (let j = 0; j < artists.length; j++) artistText += (j > 0 ? ' ' : '') + entities.names[entities.artistCode(artists[j]!)]!;
+    const album = store.columns.trackAlbum[index]!;
+    // Track genres are left to the lexicon and dense retrieval: a genre word would otherwise hit
+    // every track of the genre (posting lists of 10^4–10^5 at 1M tracks) on every query.
+    return { id: code, name: entities.names[code]!, artists: artistText, album: album >= 0 ? entities.names[entities.albumCode(album)]! : '', genres: '' };
+  }
+  if (type === 'artist') {
+    const genres = entities.genresOf(code).map((genre) => genreTexts[genre]!).join(' ');
+    return { id: code, name: entities.names[code]!, artists: '', album: '', genres };
+  }
+  const artist = store.columns.albumArtist[index]!;
+  return { id: code, name: entities.names[code]!, artists: entities.names[entities.artistCode(artist)]!, album: '', genres: '' };
+}
+
+// ---- serialize / load --------------------------------------------------------------------
+
+const MAGIC = 'MXSI';
+const FORMAT_VERSION = 1;
+
+interface SerializedHeader {
+  version: number;
+  counts: { tracks: number; artists: number; albums: number };
+  /** FNV-1a over every id, so an index is never loaded against another catalog */
+  catalogFingerprint: string;
+  contentEncoder: ContentEncoder | null;
+  sections: { name: string; offset: number; length: number }[];
+}
+
+/** The engine as bytes for the bundle: lexical index (MiniSearch JSON), names, suggest arrays. */
+export function serializeSearchIndex(engine: SearchEngine): Buffer {
+  const sections: { name: string; bytes: Buffer }[] = [
+    { name: 'lexical', bytes: Buffer.from(JSON.stringify(engine.lexical), 'utf8') },
+    { name: 'names', bytes: Buffer.from(engine.entities.names.join('\n'), 'utf8') },
+    { name: 'vocabulary', bytes: Buffer.from([...engine.vocabulary].join('\n'), 'utf8') },
+    { name: 'suggest.codes', bytes: typedBytes(engine.suggestIndex.arrays.codes) },
+    { name: 'suggest.offsets', bytes: typedBytes(engine.suggestIndex.arrays.offsets) },
+    { name: 'suggest.kinds', bytes: typedBytes(engine.suggestIndex.arrays.kinds) },
+  ];
+  let offset = 0;
+  const header: SerializedHeader = {
+    version: FORMAT_VERSION,
+    counts: { tracks: engine.entities.trackCount, artists: engine.entities.artistCount, albums: engine.entities.albumCount },
+    catalogFingerprint: catalogFingerprint(engine.store),
+    contentEncoder: engine.contentEncoder ?? null,
+    sections: sections.map(({ name, bytes }) => {
+      const entry = { name, offset, length: bytes.length };
+      offset += bytes.length;
+      return entry;
+    }),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(12);
+  prefix.write(MAGIC, 0, 'ascii');
+  prefix.writeUInt32LE(FORMAT_VERSION, 4);
+  prefix.writeUInt32LE(headerBytes.length, 8);
+  return Buffer.concat([prefix, headerBytes, ...sections.map((section) => section.bytes)]);
+}
+
+export class SearchIndexFormatError extends Error {
+  readonly code = 'SEARCH_INDEX_FORMAT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`search index: ${message}`, options);
+    this.name = 'SearchIndexFormatError';
+  }
+}
+
+export interface LoadSearchIndexOptions {
+  logger?: Logger;
+}
+
+/**
+ * Loads a serialized engine against the same catalog it was built from (checked by fingerprint).
+ * Pass the bundle's content VectorIndex to enable dense retrieval.
+ */
+export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentIndex?: VectorIndex, options: LoadSearchIndexOptions = {}): SearchEngine {
+  if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== MAGIC) throw new SearchIndexFormatError('not a Mixtape search index (bad magic bytes)');
+  const version = buffer.readUInt32LE(4);
+  if (version !== FORMAT_VERSION) throw new SearchIndexFormatError(`format version ${version}; this build reads version ${FORMAT_VERSION} (rebuild the index)`);
+  const headerLength = buffer.readUInt32LE(8);
+  const bodyStart = 12 + headerLength;
+  if (bodyStart > buffer.length) throw new SearchIndexFormatError('truncated header');
+  let header: SerializedHeader;
+  try {
+    header = JSON.parse(buffer.toString('utf8', 12, bodyStart)) as SerializedHeader;
+  } catch (error) {
+    throw new SearchIndexFormatError('header is not valid JSON', { cause: error });
+  }
+  const expected = { tracks: store.trackCount, artists: store.artistCount, albums: store.albumCount };
+  if (header.counts.tracks !== expected.tracks || header.counts.artists !== expected.artists || header.counts.albums !== expected.albums) {
+    throw new SearchIndexFormatError(
+      `built for ${header.counts.tracks} tracks / ${header.counts.artists} artists / ${header.counts.albums} albums, but the catalog has ${expected.tracks} / ${expected.artists} / ${expected.albums}`,
+    );
+  }
+  const fingerprint = catalogFingerprint(store);
+  if (header.catalogFingerprint !== fingerprint) {
+    throw new SearchIndexFormatError(`built for catalog ${header.catalogFingerprint}, but this catalog is ${fingerprint} (same sizes, different ids)`);
+  }
+  const section = (name: string): Buffer => {
+    const entry = header.sections.find((candidate) => candidate.name === name);
+    if (!entry) throw new SearchIndexFormatError(`section "${name}" is missing`);
+    const start = bodyStart + entry.offset;
+    if (start + entry.length > buffer.length) throw new SearchIndexFormatError(`section "${name}" is truncated`);
+    return buffer.subarray(start, start + entry.length);
+  };
+  const namesText = section('names').toString('utf8');
+  const names = namesText === '' && store.trackCount + store.artistCount + store.albumCount === 0 ? [] : namesText.split('\n');
+  const entities = new EntitySpace(store, names);
+  let lexical: MiniSearch<IndexedDocument>;
+  try {
+    lexical = MiniSearch.loadJSON<IndexedDocument>(section('lexical').toString('utf8'), miniSearchOptions());
+  } catch (error) {
+    throw new SearchIndexFormatError(`lexical section could not be read: ${(error as Error).message}`, { cause: error });
+  }
+  const codes = new Uint32Array(copyAligned(section('suggest.codes')));
+  const offsets = new Uint16Array(copyAligned(section('suggest.offsets')));
+  const kinds = new Uint8Array(copyAligned(section('suggest.kinds')));
+  if (codes.length !== offsets.length || codes.length !== kinds.length) throw new SearchIndexFormatError('suggest arrays differ in length');
+  const suggestIndex = new SuggestIndex(entities, { codes, offsets, kinds });
+  const vocabularyText = section('vocabulary').toString('utf8');
+  const vocabulary = new Set(vocabularyText === '' ? [] : vocabularyText.split('\n'));
+  const lexicon = buildCatalogLexicon(store);
+  const encoder = header.contentEncoder ?? undefined;
+  if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
+  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, contentIndex);
+  options.logger?.info(engine.info(), 'search index loaded');
+  return engine;
+}
+
+function typedBytes(array: Uint32Array | Uint16Array | Uint8Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function copyAligned(bytes: Buffer): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return copy;
+}
+
+function catalogFingerprint(store: CatalogStore): string {
+  let hash = 0x811c9dc5;
+  const mix = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    hash ^= 10;
+    hash = Math.imul(hash, 0x01000193);
+  };
+  const columns = store.columns;
+  for (const id of columns.trackIds) mix(id);
+  for (const id of columns.artistIds) mix(id);
+  for (const id of columns.albumIds) mix(id);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,9 +1,10 @@
 // What the tasks evaluate on: interactions as typed columns (row, item, weight, time) plus
 // optional item → artist labels. Built from a @mixtape/catalog snapshot (the normal path) or,
-// for convenience, from a raw Last.fm HetRec folder.
-import { access, readFile } from 'node:fs/promises';
+// for convenience, straight from a raw Last.fm HetRec or MPD folder through the catalog's
+// importers (no second parser here).
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INTERACTION_TYPE_CODE, readSnapshot } from '@mixtape/catalog';
+import { INTERACTION_TYPE_CODE, importLastfmHetrec, importMpd, readSnapshot } from '@mixtape/catalog';
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 
 export interface EvalDataset {
@@ -102,82 +103,40 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Minimal reader for HetRec 2011 Last.fm `user_artists.dat` (userID \t artistID \t weight).
- * TEMPORARY: a duplicate of the @mixtape/catalog Last.fm importer, here only until that
- * importer is committed; items are artists, rows are users, weight is the play count.
- */
-export async function readLastfmUserArtists(dir: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<EvalDataset> {
-  const path = join(dir, 'user_artists.dat');
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const text = await readFile(path, { encoding: 'utf8', signal });
-  const lines = text.split(/\r?\n/);
-  const header = lines[0]?.trim().split('\t') ?? [];
-  if (header[0] !== 'userID' || header[1] !== 'artistID' || header[2] !== 'weight') {
-    throw new DatasetError(`${path}:1: expected header "userID\\tartistID\\tweight", got "${lines[0] ?? ''}"`);
-  }
-  const userIndex = new Map<string, number>();
-  const artistIndex = new Map<string, number>();
-  const row = new Int32Array(lines.length);
-  const item = new Int32Array(lines.length);
-  const weight = new Float32Array(lines.length);
-  let n = 0;
-  for (let l = 1; l < lines.length; l++) {
-    const line = lines[l]!;
-    if (line.trim() === '') continue;
-    const fields = line.split('\t');
-    if (fields.length !== 3) throw new DatasetError(`${path}:${l + 1}: expected 3 tab-separated fields, got ${fields.length}`);
-    const [user, artist, plays] = fields as [string, string, string];
-    const count = Number(plays);
-    if (!Number.isFinite(count) || count < 0) throw new DatasetError(`${path}:${l + 1}: field "weight" must be a non-negative number, got "${plays}"`);
-    let u = userIndex.get(user);
-    if (u === undefined) userIndex.set(user, (u = userIndex.size));
-    let a = artistIndex.get(artist);
-    if (a === undefined) artistIndex.set(artist, (a = artistIndex.size));
-    row[n] = u;
-    item[n] = a;
-    weight[n] = count;
-    n++;
-  }
-  return {
-    name: 'lastfm-hetrec2k',
-    source: path,
-    rowKind: 'users',
-    numRows: userIndex.size,
-    numItems: artistIndex.size,
-    row: row.slice(0, n),
-    item: item.slice(0, n),
-    weight: weight.slice(0, n),
-    // HetRec user–artist pairs carry no time; entry order stands in.
-    time: Float64Array.from({ length: n }, (_, e) => e),
-    // Items are artists, so "artist of item" is the item itself.
-    itemArtist: Int32Array.from({ length: artistIndex.size }, (_, i) => i),
-  };
-}
-
 export interface LoadDatasetOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Rows are users (default; MPD playlists are pseudo-users) or contexts (e.g. playlists in an event log). */
   rowsBy?: 'user' | 'context';
 }
 
 /**
- * Loads a snapshot directory (metadata.json, from `mixtape data generate|import`) or a raw
- * Last.fm HetRec folder (user_artists.dat).
+ * Loads a snapshot directory (metadata.json, from `mixtape data generate|import`), or imports
+ * a raw Last.fm HetRec folder (user_artists.dat) or MPD slice folder (mpd.slice.*.json) on the fly.
  */
 export async function loadEvalDataset(path: string, options: LoadDatasetOptions = {}): Promise<EvalDataset> {
+  const io = { signal: options.signal, timeoutMs: options.timeoutMs };
   if (await exists(join(path, 'metadata.json'))) {
-    const snapshot = await readSnapshot(path, { signal: options.signal, timeoutMs: options.timeoutMs });
+    const snapshot = await readSnapshot(path, io);
     return datasetFromInteractionLog(snapshot.interactions, snapshot.store, {
       name: snapshot.metadata.source,
       source: path,
       rowsBy: options.rowsBy,
     });
   }
-  if (await exists(join(path, 'user_artists.dat'))) return readLastfmUserArtists(path, options);
+  if (await exists(join(path, 'user_artists.dat'))) {
+    const imported = await importLastfmHetrec(path, io);
+    return datasetFromInteractionLog(imported.interactions, imported.store, { name: 'lastfm-hetrec2k', source: path, rowsBy: options.rowsBy });
+  }
+  const isMpd = await readdir(path)
+    .then((names) => names.some((name) => /^mpd\.slice\..*\.json$/.test(name)))
+    .catch(() => /mpd\.slice\..*\.json$/.test(path));
+  if (isMpd) {
+    const imported = await importMpd(path, io);
+    return datasetFromInteractionLog(imported.interactions, imported.store, { name: 'mpd', source: path, rowsBy: options.rowsBy });
+  }
   throw new DatasetError(
-    `${path}: not a dataset — expected a snapshot directory with metadata.json (mixtape data generate/import) ` +
-      `or a Last.fm HetRec folder with user_artists.dat`,
+    `${path}: not a dataset — expected a snapshot directory with metadata.json (mixtape data generate/import), ` +
+      `a Last.fm HetRec folder with user_artists.dat, or an MPD folder with mpd.slice.*.json files`,
   );
 }

@@ -71,7 +71,7 @@ export { evaluateModel, runExperiment, assertNoLeakage } from './evaluate';
 export type { EvaluationOptions, ExperimentOptions, ExperimentResult, ModelEvaluation, MetricSummary } from './evaluate';
 export { formatMarkdownReport, renderSvgChart, compareModels, resultToJson } from './report';
 export type { MarkdownReportOptions, SvgChartOptions, ComparisonOptions, Comparison } from './report';
-export { loadEvalDataset, readLastfmUserArtists, datasetFromInteractionLog, DatasetError } from './data';
+export { loadEvalDataset, datasetFromInteractionLog, DatasetError } from './data';
 export type { EvalDataset, DatasetFromLogOptions, LoadDatasetOptions } from './data';
 export { EVAL_TASKS, isEvalTaskName, splitForTask, runEvalTask } from './tasks';
 export type { EvalTaskName, SplitTaskOptions, RunTaskOptions } from './tasks';

@@ -94,17 +94,27 @@ export interface RunTaskOptions extends SplitTaskOptions {
 export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions): Promise<ExperimentResult> {
   const split = splitForTask(dataset, options.task, options);
   options.logger?.info({ task: options.task, dataset: dataset.name, evaluatedRows: split.evalRows.length }, split.protocol);
-  // Artist diversity is only informative when items are not themselves artists.
-  const itemsAreArtists = dataset.itemArtist !== undefined && dataset.itemArtist.every((artist, item) => artist === item);
   return runExperiment(options.models, split, {
     task: options.task,
     dataset: dataset.name,
     ks: options.ks,
     seed: options.seed,
-    itemArtist: itemsAreArtists ? undefined : dataset.itemArtist,
+    itemArtist: artistsRepeat(dataset.itemArtist) ? dataset.itemArtist : undefined,
     bootstrap: { samples: options.bootstrapSamples ?? 1000, seed: (options.seed ?? 42) + 1000 },
     signal: options.signal,
     logger: options.logger,
     onProgress: options.onProgress,
   });
+}
+
+/** Artist diversity is only informative when some artist has several items (not Last.fm, where items are artists). */
+function artistsRepeat(itemArtist: Int32Array | undefined): boolean {
+  if (!itemArtist) return false;
+  const seen = new Set<number>();
+  for (const artist of itemArtist) {
+    if (artist < 0) continue;
+    if (seen.has(artist)) return true;
+    seen.add(artist);
+  }
+  return false;
 }

@@ -34,6 +34,7 @@ interface EvalCommandOptions {
   lastN: string;
   testPlaylists: string;
   quiet?: boolean;
+  rows: 'user' | 'context';
 }
 
 function parseIntegerList(flag: string, value: string): number[] {
@@ -61,7 +62,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
   return program
     .command('eval')
     .description('Offline evaluation: full-catalog ranking with training items excluded, bootstrap CIs over users')
-    .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import) or a raw Last.fm HetRec folder')
+    .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import), or a raw Last.fm HetRec / MPD folder')
     .addOption(new Option('--task <task>', 'evaluation task').choices([...EVAL_TASKS]).default('user-holdout'))
     .option('--models <list>', `comma-separated model specs, e.g. "ease:lambda=200" (known: ${registry.names.join(', ')})`, 'popularity,item-knn,als,ease')
     .option('--k <list>', 'cutoffs', '10,50')
@@ -76,6 +77,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--min-items <n>', 'user-holdout: users need at least this many items', '5')
     .option('--last-n <n>', 'next-items: most recent interactions per user as targets', '5')
     .option('--test-playlists <f>', 'playlist-continuation: share of playlists used for test', '0.1')
+    .addOption(new Option('--rows <kind>', 'rows are users (MPD playlists are pseudo-users) or interaction contexts').choices(['user', 'context']).default('user'))
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: EvalCommandOptions) => {
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
@@ -97,7 +99,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       try {
         const dataset = await loadEvalDataset(resolve(options.data), {
           signal: controller.signal,
-          rowsBy: task === 'playlist-continuation' ? 'context' : 'user',
+          rowsBy: options.rows,
         });
         log(`[eval] ${dataset.name}: ${dataset.numRows} ${dataset.rowKind}, ${dataset.numItems} items, ${dataset.row.length} interactions`);
         const result = await runEvalTask(dataset, {
@@ -121,6 +123,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           `--models ${options.models}`,
           `--k ${ks.join(',')}`,
           `--seed ${seed}`,
+          ...(options.rows !== 'user' ? [`--rows ${options.rows}`] : []),
           ...(options.validation ? ['--validation'] : []),
           ...(options.out ? [`--out ${options.out}`] : []),
           ...(options.name ? [`--name ${options.name}`] : []),

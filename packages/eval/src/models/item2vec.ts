@@ -15,6 +15,8 @@ export interface Item2VecRecommenderOptions {
   epochs?: number;
   negatives?: number;
   learningRate?: number;
+  /** word2vec frequent-item subsampling threshold (default 0: off — the corpus is small and popularity is signal). */
+  subsample?: number;
   /** Items seen fewer times get no vector and are ranked last by popularity (default 2). */
   minCount?: number;
   seed?: number;
@@ -43,6 +45,7 @@ export class Item2VecRecommender extends ScoringRecommender {
       negatives: options.negatives ?? 5,
       learningRate: options.learningRate ?? 0.025,
       minCount: options.minCount ?? 2,
+      subsample: options.subsample ?? 0,
       seed: options.seed ?? 17,
     };
     this.name = `item2vec (d=${this.options.dim}, window ${this.options.window}, ${this.options.epochs} epochs)`;
@@ -65,6 +68,7 @@ export class Item2VecRecommender extends ScoringRecommender {
         negatives: this.options.negatives,
         learningRate: this.options.learningRate,
         minCount: this.options.minCount,
+        subsample: this.options.subsample,
         seed,
         // One thread: identical vectors run to run (Hogwild threads race).
         threads: 1,

@@ -107,7 +107,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('item2vec', (p, d) =>
       createItem2VecRecommender({
         seed: d.seed,
-        ...numberParameters('item2vec', p, ['dim', 'window', 'epochs', 'negatives', 'learningRate', 'minCount', 'seed']),
+        ...numberParameters('item2vec', p, ['dim', 'window', 'epochs', 'negatives', 'learningRate', 'minCount', 'subsample', 'seed']),
       }),
     );
 }

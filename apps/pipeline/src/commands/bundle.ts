@@ -104,6 +104,14 @@ function positiveInteger(flag: string) {
   };
 }
 
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown user'; // containers without a passwd entry for the uid
+  }
+}
+
 const uriHelp = 's3://bucket/prefix, file:///path or a local directory';
 
 export function registerBundleCommand(program: Command, io: BundleCommandIo = defaultIo): Command {
@@ -182,7 +190,7 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
     .argument('<dir>', 'directory whose files form the bundle (catalog/, vectors/, indexes/, models/ …)')
     .argument('<uri>', uriHelp)
     .option('--version <version>', 'version name (default: <UTC time>-<content hash>)')
-    .option('--producer <text>', 'who built it', `mixtape bundle publish (${os.userInfo().username})`)
+    .option('--producer <text>', 'who built it', `mixtape bundle publish (${currentUser()})`)
     .option('--no-latest', 'upload only; promote later with `bundle promote`')
     .option('--quiet', 'no progress lines')
     .action(async (dir: string, uri: string, options: { version?: string; producer: string; latest: boolean; quiet?: boolean }) => {

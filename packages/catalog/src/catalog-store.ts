@@ -67,56 +67,35 @@ export class CatalogStore {
     // inverted lists: artist and genre lists come out in popularity order because tracks are
     // visited in that order; album lists keep catalog order (the album's running order)
     const artistCount = columns.artistIds.length;
-    const artistList = invert(
-      this.popularityOrder,
-      (track, emit) => {
-        for (let j = columns.trackArtistOffsets[track]!; j < columns.trackArtistOffsets[track + 1]!; j++)
-          emit(columns.trackArtists[j]!);
-      },
-      artistCount,
-    );
+    const artistList = invertCsr(this.popularityOrder, [{ offsets: columns.trackArtistOffsets, values: columns.trackArtists }], artistCount);
     this.artistTrackOffsets = artistList.offsets;
     this.artistTracks = artistList.values;
 
-    const albumList = invert(
-      identity(trackCount),
-      (track, emit) => {
-        const album = columns.trackAlbum[track]!;
-        if (album >= 0) emit(album);
-      },
-      columns.albumIds.length,
-    );
+    const trackAlbumOffsets = new Uint32Array(trackCount + 1);
+    const trackAlbumValues = new Int32Array(trackCount);
+    let albumLinks = 0;
+    for (let i = 0; i < trackCount; i++) {
+      const album = columns.trackAlbum[i]!;
+      if (album >= 0) trackAlbumValues[albumLinks++] = album;
+      trackAlbumOffsets[i + 1] = albumLinks;
+    }
+    const albumList = invertCsr(identity(trackCount), [{ offsets: trackAlbumOffsets, values: trackAlbumValues }], columns.albumIds.length);
     this.albumTrackOffsets = albumList.offsets;
     this.albumTracks = albumList.values;
 
     const genreCount = columns.genreNames.length;
-    const genreList = invert(
+    const genreList = invertCsr(
       this.popularityOrder,
-      (track, emit) => {
-        for (let j = columns.trackGenreOffsets[track]!; j < columns.trackGenreOffsets[track + 1]!; j++)
-          emit(columns.trackGenres[j]!);
-        for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
-          const genre = columns.trackSubgenres[j]!;
-          // a name listed both as genre and subgenre is indexed once
-          let duplicate = false;
-          for (let k = columns.trackGenreOffsets[track]!; k < columns.trackGenreOffsets[track + 1]!; k++)
-            if (columns.trackGenres[k] === genre) duplicate = true;
-          if (!duplicate) emit(genre);
-        }
-      },
+      [
+        { offsets: columns.trackGenreOffsets, values: columns.trackGenres },
+        { offsets: columns.trackSubgenreOffsets, values: columns.trackSubgenres },
+      ],
       genreCount,
     );
     this.genreTrackOffsets = genreList.offsets;
     this.genreTracks = genreList.values;
 
-    const artistGenreList = invert(
-      identity(artistCount),
-      (artist, emit) => {
-        for (let j = columns.artistGenreOffsets[artist]!; j < columns.artistGenreOffsets[artist + 1]!; j++)
-          emit(columns.artistGenres[j]!);
-      },
-      genreCount,
-    );
+    const artistGenreList = invertCsr(identity(artistCount), [{ offsets: columns.artistGenreOffsets, values: columns.artistGenres }], genreCount);
     this.artistsByGenreOffsets = artistGenreList.offsets;
     this.genreArtists = artistGenreList.values;
   }
@@ -384,25 +363,43 @@ function identity(count: number): Int32Array {
   return order;
 }
 
-/** Builds CSR lists group → items by visiting items in `order` and emitting their groups. */
-function invert(
-  order: Int32Array,
-  groupsOf: (item: number, emit: (group: number) => void) => void,
-  groupCount: number,
-): { offsets: Uint32Array; values: Int32Array } {
+interface Csr {
+  offsets: Uint32Array;
+  values: Int32Array;
+}
+
+/**
+ * Inverts item → groups CSR lists into group → items, visiting items in `order` (so each
+ * group's list keeps that order). With several sources (genres + subgenres) a group listed
+ * twice for the same item is emitted once.
+ */
+function invertCsr(order: Int32Array, sources: readonly Csr[], groupCount: number): Csr {
   const offsets = new Uint32Array(groupCount + 1);
-  const count = (group: number): void => {
-    offsets[group + 1]!++;
-  };
-  for (let r = 0; r < order.length; r++) groupsOf(order[r]!, count);
+  // lastItem[g] = last item emitted for group g: dedups across sources without allocation
+  const lastItem = new Int32Array(groupCount).fill(-1);
+  for (let r = 0; r < order.length; r++) {
+    const item = order[r]!;
+    for (const source of sources)
+      for (let j = source.offsets[item]!; j < source.offsets[item + 1]!; j++) {
+        const group = source.values[j]!;
+        if (lastItem[group] === item) continue;
+        lastItem[group] = item;
+        offsets[group + 1]!++;
+      }
+  }
   for (let g = 0; g < groupCount; g++) offsets[g + 1]! += offsets[g]!;
   const values = new Int32Array(offsets[groupCount]!);
   const cursor = offsets.slice(0, groupCount);
+  lastItem.fill(-1);
   for (let r = 0; r < order.length; r++) {
     const item = order[r]!;
-    groupsOf(item, (group) => {
-      values[cursor[group]!++] = item;
-    });
+    for (const source of sources)
+      for (let j = source.offsets[item]!; j < source.offsets[item + 1]!; j++) {
+        const group = source.values[j]!;
+        if (lastItem[group] === item) continue;
+        lastItem[group] = item;
+        values[cursor[group]!++] = item;
+      }
   }
   return { offsets, values };
 }

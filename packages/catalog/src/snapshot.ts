@@ -279,6 +279,9 @@ export async function readSnapshot(dir: string, options: SnapshotIoOptions = {})
   let log: InteractionLog;
   try {
     store = new CatalogStore(catalogColumns);
+    const tracks = interactionColumns.track;
+    for (let i = 0; i < tracks.length; i++)
+      if (!(tracks[i]! >= 0 && tracks[i]! < store.trackCount)) throw new RangeError(`interaction row ${i}: track index ${tracks[i]} out of range 0..${store.trackCount - 1}`);
     log = new InteractionLog(interactionColumns);
   } catch (error) {
     throw new SnapshotError(`${dir}: inconsistent snapshot: ${(error as Error).message}`, { cause: error });

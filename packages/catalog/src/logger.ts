@@ -29,6 +29,7 @@ export class ProgressTracker {
   private readonly start = Date.now();
   // the first line comes after one interval, when the rate means something
   private lastReport = this.start;
+  private lastDone = -1;
 
   constructor(
     private readonly phase: string,
@@ -42,7 +43,9 @@ export class ProgressTracker {
     if (!this.callback) return;
     const now = Date.now();
     if (!force && now - this.lastReport < this.intervalMs) return;
+    if (done === this.lastDone) return; // finish() right after an update: no duplicate line
     this.lastReport = now;
+    this.lastDone = done;
     const elapsedSeconds = (now - this.start) / 1000;
     const ratePerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
     const etaSeconds =

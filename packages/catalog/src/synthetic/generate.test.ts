@@ -121,3 +121,22 @@ describe('generated interactions', () => {
     for (let row = 0; row < interactions.length; row += 7) expect(() => InteractionSchema.parse(interactions.getInteraction(row, store))).not.toThrow();
   });
 });
+
+describe('time-of-day preference', () => {
+  it('plays the morning genre more in the morning than in the evening', () => {
+    const { store, interactions, taste } = generateSynthetic({ seed: 21, tracks: 3_000, users: 300, interactions: 60_000 });
+    const c = interactions.columns;
+    let morning = 0, morningHits = 0, evening = 0, eveningHits = 0;
+    for (let i = 0; i < interactions.length; i++) {
+      const user = c.user[i]!;
+      if (taste.morningGenre[user] === taste.eveningGenre[user]) continue;
+      const hour = new Date(c.timestamp[i]!).getUTCHours();
+      const genre = store.genreName(store.genresOfTrack(c.track[i]!).genres[0]!);
+      const isMorningGenre = genre === taste.genreNames[taste.morningGenre[user]!] ? 1 : 0;
+      if (hour < 12) { morning++; morningHits += isMorningGenre; } else if (hour >= 18) { evening++; eveningHits += isMorningGenre; }
+    }
+    expect(morning).toBeGreaterThan(1_000);
+    expect(evening).toBeGreaterThan(1_000);
+    expect(morningHits / morning).toBeGreaterThan(1.2 * (eveningHits / evening));
+  });
+});

@@ -1,5 +1,11 @@
 // Public API of @mixtape/embeddings: explicit named re-exports only.
 
+// vector index
+export { VectorIndex, chooseFactory, faissBuildInfo, setFaissThreads, DEFAULT_MAX_FETCH } from './vector-index';
+export type { Metric, SearchParams, VectorIndexInfo, Neighbors, BatchNeighbors, FilteredSearchOptions } from './vector-index';
+export { createSearchBatcher } from './search-batcher';
+export type { SearchBatcher, SearchBatcherOptions, SearchBatcherStats } from './search-batcher';
+
 // trainers
 export {
   trainItem2Vec,

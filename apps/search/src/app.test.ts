@@ -1,11 +1,21 @@
+import { createSearchFixtureEngine } from '@mixtape/search-index/testing';
+import type { SearchEngine } from '@mixtape/search-index';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app';
 
-function setup() {
+const fixtureEngine = createSearchFixtureEngine();
+
+function setup(options: { engine?: SearchEngine } = { engine: fixtureEngine }) {
   const { context, logs } = createTestServiceContext({ name: 'search' });
-  return { app: createApp({ context }), context, logs };
+  const slot: { engine?: SearchEngine } = { engine: options.engine };
+  const app = createApp({
+    context,
+    engine: () => slot.engine,
+    affinity: (userId) => (userId === 'user-lisa' ? { artists: [{ id: 'ar-lisa', weight: 1 }], genres: [] } : undefined),
+  });
+  return { app, context, logs, slot };
 }
 
 describe('search createApp', () => {
@@ -25,9 +35,12 @@ describe('search createApp', () => {
     expect(response.text).toContain('process_resident_memory_bytes');
   });
 
-  it('says which service answers on /v1/info', async () => {
-    const { app, context } = setup();
+  it('says which service answers on /v1/info, with the index size once loaded', async () => {
+    const { app, context, slot } = setup({});
     await request(app).get('/v1/info').expect(200, { service: 'search', version: context.version, status: 'starting' });
+    slot.engine = fixtureEngine;
+    const response = await request(app).get('/v1/info').expect(200);
+    expect(response.body.index).toMatchObject({ tracks: 160, dense: true });
   });
 
   it('answers unknown routes with the shared error shape', async () => {
@@ -37,5 +50,91 @@ describe('search createApp', () => {
       error: { code: 'ROUTE_NOT_FOUND', message: 'No route for GET /v1/nope' },
       requestId: 'test-1',
     });
+  });
+});
+
+describe('GET /v1/search', () => {
+  it('returns {query, results} with type, id, name, artists, score and matched', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/search').query({ q: 'beyonse halo', limit: 3 }).expect(200);
+    expect(response.body.query).toBe('beyonse halo');
+    expect(response.body.results).toHaveLength(3);
+    expect(response.body.results[0]).toEqual({
+      type: 'track',
+      id: 't-halo-beyonce',
+      name: 'Halo',
+      artists: [{ id: 'ar-beyonce', name: 'Beyoncé' }],
+      score: expect.any(Number),
+      matched: expect.arrayContaining(['typo: beyonse→beyonce']),
+    });
+  });
+
+  it('filters by types, pages with offset and personalizes with userId', async () => {
+    const { app } = setup();
+    const artists = await request(app).get('/v1/search').query({ q: 'daft punk', types: 'artist' }).expect(200);
+    expect(artists.body.results.map((hit: { type: string }) => hit.type)).toEqual(['artist']);
+    const personal = await request(app).get('/v1/search').query({ q: 'halo', types: 'track', userId: 'user-lisa' }).expect(200);
+    expect(personal.body.personalized).toBe(true);
+    expect(personal.body.results[0]).toMatchObject({ id: 't-halo-lisa', matched: expect.arrayContaining(['you play this artist']) });
+    const unknownUser = await request(app).get('/v1/search').query({ q: 'halo', types: 'track', userId: 'user-x' }).expect(200);
+    expect(unknownUser.body.personalized).toBe(false);
+    expect(unknownUser.body.results[0].id).toBe('t-halo-beyonce');
+    const page = await request(app).get('/v1/search').query({ q: 'halo', types: 'track', limit: 1, offset: 1 }).expect(200);
+    expect(page.body.results.map((hit: { id: string }) => hit.id)).toEqual(['t-halo-soil']);
+  });
+
+  it('reports the descriptive reading of a descriptive query', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/search').query({ q: 'sad songs 2000s', types: 'track' }).expect(200);
+    expect(response.body.descriptive.constraints).toEqual(['year 2000–2009']);
+  });
+
+  it.each([
+    ['an empty query', { q: '' }, 'EMPTY_QUERY', /q is empty/],
+    ['a whitespace query', { q: '   ' }, 'EMPTY_QUERY', /q is empty/],
+    ['an over-long query', { q: 'x'.repeat(201) }, 'QUERY_TOO_LONG', /201 characters long; at most 200/],
+    ['a control character', { q: 'halo\u0007' }, 'QUERY_CONTROL_CHARACTER', /control character \(U\+0007\) at position 4/],
+    ['punctuation only', { q: '?!' }, 'QUERY_NOTHING_SEARCHABLE', /no letters or digits/],
+  ])('answers 400 for %s', async (_label, query, code, message) => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/search').query(query).expect(400);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message).toMatch(message);
+    expect(response.body.error.details.issues[0].path).toBe('query.q');
+  });
+
+  it('answers 400 listing the bad parameters', async () => {
+    const { app } = setup();
+    const missing = await request(app).get('/v1/search').expect(400);
+    expect(missing.body.error.details.issues).toEqual([{ path: 'query.q', message: 'is required: the text to search for' }]);
+    const bad = await request(app).get('/v1/search').query({ q: 'halo', types: 'track,song', limit: '0' }).expect(400);
+    const paths = bad.body.error.details.issues.map((issue: { path: string }) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['query.types', 'query.limit']));
+    expect(JSON.stringify(bad.body.error.details)).toContain('unknown type \\"song\\"');
+  });
+
+  it('answers 503 NOT_READY while no engine is loaded, and serves once one is swapped in', async () => {
+    const { app, slot } = setup({});
+    const response = await request(app).get('/v1/search').query({ q: 'halo' }).expect(503);
+    expect(response.body.error.code).toBe('NOT_READY');
+    await request(app).get('/v1/suggest').query({ q: 'ha' }).expect(503);
+    slot.engine = fixtureEngine;
+    await request(app).get('/v1/search').query({ q: 'halo' }).expect(200);
+  });
+});
+
+describe('GET /v1/suggest', () => {
+  it('completes a prefix', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/suggest').query({ q: 'beyo' }).expect(200);
+    expect(response.body.query).toBe('beyo');
+    expect(response.body.results[0]).toMatchObject({ type: 'artist', id: 'ar-beyonce', name: 'Beyoncé' });
+    expect(response.body.results[0].matched[0]).toBe('prefix: beyo→beyonce');
+  });
+
+  it('answers 400 for an empty prefix', async () => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/suggest').query({ q: '' }).expect(400);
+    expect(response.body.error.code).toBe('EMPTY_QUERY');
   });
 });

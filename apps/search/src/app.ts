@@ -1,3 +1,4 @@
+import type { SearchEngine, UserAffinity } from '@mixtape/search-index';
 import { createServiceApp } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
 import type { Express } from 'express';
@@ -10,6 +11,13 @@ import { createRoutes } from './routes';
 export interface SearchDeps {
   /** Config, logger, metrics and readiness shared with the lifecycle. */
   context: ServiceContext;
+  /**
+   * The engine of the bundle currently loaded, read on every request (a getter, because a new
+   * bundle swaps the instance). While it returns undefined, /v1/search and /v1/suggest answer 503 NOT_READY.
+   */
+  engine: () => SearchEngine | undefined;
+  /** A user's top artists and genres for `userId` (e.g. affinityFromHistory over the bundle's interactions); absent = no personalization. */
+  affinity?: (userId: string) => UserAffinity | undefined;
 }
 
 /** The search HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */

@@ -1,0 +1,102 @@
+import { InputError, NotReadyError, parseInput } from '@mixtape/service-kit';
+import { ENTITY_TYPES, MAX_LIMIT, isEntityType, validateQuery } from '@mixtape/search-index';
+import type { EntityType, SearchEngine, UserAffinity } from '@mixtape/search-index';
+import express from 'express';
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { SearchDeps } from '../app';
+
+const typesSchema = z
+  .string()
+  .optional()
+  .transform((value, context): EntityType[] | undefined => {
+    if (value === undefined || value.trim() === '') return undefined;
+    const types = value.split(',').map((type) => type.trim());
+    const unknown = types.filter((type) => !isEntityType(type));
+    if (unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `unknown type ${unknown.map((type) => `"${type}"`).join(', ')}; expected a comma list of ${ENTITY_TYPES.join(', ')}` });
+      return z.NEVER;
+    }
+    return [...new Set(types as EntityType[])];
+  });
+
+const integerParameter = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return fallback;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < min || number > max) {
+        context.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+const queryText = z.string({ error: 'is required: the text to search for' });
+const userIdSchema = z.string().min(1).max(128).regex(/^[\w.:@-]+$/, 'expected letters, digits and . _ : @ -').optional();
+
+const searchQuerySchema = z.object({
+  q: queryText,
+  userId: userIdSchema,
+  types: typesSchema,
+  limit: integerParameter(1, MAX_LIMIT, 20),
+  offset: integerParameter(0, 1000, 0),
+});
+
+const suggestQuerySchema = z.object({
+  q: queryText,
+  userId: userIdSchema,
+  types: typesSchema,
+  limit: integerParameter(1, 20, 8),
+});
+
+/** 400 with the validator's code and message: empty, over-long, control characters, nothing searchable. */
+function checkedQuery(raw: string): string {
+  const validation = validateQuery(raw);
+  if (!validation.ok) throw new InputError(validation.message, { code: validation.code, details: { issues: [{ path: 'query.q', message: validation.message }] } });
+  return validation.query;
+}
+
+function readyEngine(deps: SearchDeps): SearchEngine {
+  const engine = deps.engine();
+  if (!engine) throw new NotReadyError('No search index is loaded yet; retry shortly', { code: 'NOT_READY' });
+  return engine;
+}
+
+function affinityOf(deps: SearchDeps, userId: string | undefined): UserAffinity | undefined {
+  return userId === undefined || !deps.affinity ? undefined : deps.affinity(userId);
+}
+
+/**
+ * `GET /v1/search?q=&userId=&types=track,artist,album&limit=&offset=` and `GET /v1/suggest?q=`.
+ * The engine is read per request (a getter), so a hot-swapped bundle serves the next request.
+ */
+export function createSearchRouter(deps: SearchDeps): Router {
+  const router = express.Router();
+
+  router.get('/v1/search', (request, response) => {
+    const engine = readyEngine(deps);
+    const input = parseInput(searchQuerySchema, request.query, 'query');
+    const query = checkedQuery(input.q);
+    const affinity = affinityOf(deps, input.userId);
+    const result = engine.search(query, { types: input.types, limit: input.limit, offset: input.offset, affinity });
+    response.json({
+      query: result.query,
+      ...(result.descriptive ? { descriptive: result.descriptive } : {}),
+      ...(input.userId !== undefined ? { personalized: affinity !== undefined } : {}),
+      results: result.results,
+    });
+  });
+
+  router.get('/v1/suggest', (request, response) => {
+    const engine = readyEngine(deps);
+    const input = parseInput(suggestQuerySchema, request.query, 'query');
+    const query = checkedQuery(input.q);
+    const results = engine.suggest(query, { types: input.types, limit: input.limit, affinity: affinityOf(deps, input.userId) });
+    response.json({ query, results });
+  });
+
+  return router;
+}

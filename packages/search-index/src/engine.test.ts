@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { buildSearchIndex, loadSearchIndex, serializeSearchIndex, typoTolerance } from './engine';
+import { createSearchFixtureStore } from './testing/index';
+
+const store = createSearchFixtureStore();
+const engine = buildSearchIndex(store);
+
+const ids = (query: string, options = {}) => engine.search(query, options).results.map((hit) => hit.id);
+
+describe('lexical search', () => {
+  it('puts Halo by Beyoncé first for the misspelled "beyonse halo" and says why', () => {
+    const { results } = engine.search('beyonse halo');
+    expect(results[0]).toMatchObject({ type: 'track', id: 't-halo-beyonce', name: 'Halo', artists: [{ id: 'ar-beyonce', name: 'Beyoncé' }] });
+    expect(results[0]!.matched).toEqual(expect.arrayContaining(['title: halo', 'artist: beyonce', 'typo: beyonse→beyonce', 'popular']));
+  });
+
+  it('folds diacritics: "Beyonce" finds the artist Beyoncé first, "electrique" finds "Électrique"', () => {
+    expect(engine.search('Beyonce').results[0]).toMatchObject({ type: 'artist', id: 'ar-beyonce' });
+    expect(ids('electrique')[0]).toBe('t-electrique');
+  });
+
+  it('breaks ties between identical titles by popularity', () => {
+    expect(ids('halo', { types: ['track'] }).slice(0, 3)).toEqual(['t-halo-beyonce', 't-halo-soil', 't-halo-lisa']);
+  });
+
+  it('matches the last word as a prefix (typeahead in search)', () => {
+    const { results } = engine.search('digital lov');
+    expect(results[0]!.id).toBe('t-digital-love');
+    expect(results[0]!.matched).toContain('prefix: lov→love');
+  });
+
+  it('handles "feat." and "&" in names and queries', () => {
+    expect(ids('crazy in love ft jay z')[0]).toBe('t-crazy');
+    expect(engine.search('simon and garfunkel').results[0]).toMatchObject({ type: 'artist', id: 'ar-simon' });
+    expect(ids("dont stop me now")[0]).toBe('t-dont-stop');
+  });
+
+  it('filters by entity type and pages with offset', () => {
+    const albums = engine.search('daft punk', { types: ['album'] }).results;
+    expect(albums.map((hit) => hit.type)).toEqual(['album']);
+    expect(albums[0]).toMatchObject({ id: 'al-discovery', artists: [{ id: 'ar-daft', name: 'Daft Punk' }] });
+    const all = ids('halo', { limit: 4 });
+    expect(ids('halo', { limit: 2, offset: 2 })).toEqual(all.slice(2, 4));
+  });
+
+  it('scales typo tolerance with term length and spares known words and numbers', () => {
+    expect([typoTolerance('abc'), typoTolerance('halo'), typoTolerance('beyonse'), typoTolerance('garfunkle')]).toEqual([0, 1, 1, 2]);
+    expect(typoTolerance('love', true)).toBe(0);
+    expect(typoTolerance('1999')).toBe(0);
+  });
+
+  it('answers an empty or unsearchable query with no results', () => {
+    expect(engine.search('  ').results).toEqual([]);
+    expect(engine.search('!!!').results).toEqual([]);
+  });
+});
+
+describe('personal affinity', () => {
+  it("moves a user's artist up among identical titles and says so", () => {
+    const affinity = { artists: [{ id: 'ar-lisa', weight: 1 }], genres: [] };
+    const plain = ids('halo', { types: ['track'] });
+    const personal = engine.search('halo', { types: ['track'], affinity }).results;
+    expect(plain.indexOf('t-halo-lisa')).toBeGreaterThan(0);
+    expect(personal[0]!.id).toBe('t-halo-lisa');
+    expect(personal[0]!.matched).toContain('you play this artist');
+  });
+});
+
+describe('dense retrieval for descriptive queries', () => {
+  it('reads "sad songs 2000s" through the lexicon and keeps every track inside 2000–2009', () => {
+    const response = engine.search('sad songs 2000s', { types: ['track'], limit: 10 });
+    expect(response.descriptive?.constraints).toContain('year 2000–2009');
+    expect(response.results.length).toBeGreaterThan(3);
+    for (const hit of response.results) {
+      const year = store.trackReleaseYear[store.trackIndex(hit.id)]!;
+      expect(year, hit.name).toBeGreaterThanOrEqual(2000);
+      expect(year, hit.name).toBeLessThanOrEqual(2009);
+    }
+    // sad = low valence: the top results lean sad
+    const valence = store.featureColumn('valence');
+    const top = response.results.slice(0, 5).map((hit) => valence[store.trackIndex(hit.id)]!);
+    expect(top.reduce((sum, value) => sum + value, 0) / top.length).toBeLessThan(0.4);
+  });
+
+  it('keeps a known item first when its title is also a descriptive word', () => {
+    expect(ids('digital love')[0]).toBe('t-digital-love');
+  });
+
+  it('runs lexical only when built without content vectors', () => {
+    const lexicalOnly = buildSearchIndex(store, { content: false });
+    expect(lexicalOnly.info().dense).toBe(false);
+    expect(lexicalOnly.search('sad songs 2000s').descriptive).toBeUndefined();
+    expect(lexicalOnly.search('beyonse halo').results[0]!.id).toBe('t-halo-beyonce');
+  });
+});
+
+describe('suggest', () => {
+  it('completes prefixes of names, later words and "artist title"', () => {
+    expect(engine.suggest('beyo')[0]).toMatchObject({ type: 'artist', id: 'ar-beyonce' });
+    expect(engine.suggest('glory b').map((hit) => hit.id)).toContain('t-glory-box');
+    expect(engine.suggest('box').map((hit) => hit.id)).toContain('t-glory-box');
+    const artistTitle = engine.suggest('daft punk one');
+    expect(artistTitle[0]).toMatchObject({ id: 't-one-more-time' });
+    expect(artistTitle[0]!.matched[0]).toBe('prefix: daft punk one→daft punk one more time');
+  });
+
+  it('falls back to typo-tolerant matches when nothing completes', () => {
+    const hits = engine.suggest('beyonse');
+    expect(hits.map((hit) => hit.id)).toContain('ar-beyonce');
+    expect(hits[0]!.matched).toContain('typo: beyonse→beyonce');
+  });
+
+  it('respects types and limit', () => {
+    const hits = engine.suggest('h', { types: ['track'], limit: 2 });
+    expect(hits).toHaveLength(2);
+    expect(hits.every((hit) => hit.type === 'track')).toBe(true);
+  });
+});
+
+describe('serialize / load', () => {
+  it('round-trips to an engine that gives identical results', () => {
+    const buffer = serializeSearchIndex(engine);
+    const loaded = loadSearchIndex(buffer, store, engine.contentIndex);
+    expect(loaded.info()).toEqual(engine.info());
+    for (const query of ['beyonse halo', 'halo', 'daft punk', 'sad songs 2000s', 'glory', 'electrique']) {
+      expect(loaded.search(query), query).toEqual(engine.search(query));
+      expect(loaded.suggest(query), query).toEqual(engine.suggest(query));
+    }
+  });
+
+  it('refuses another catalog and damaged bytes with a clear error', () => {
+    const buffer = serializeSearchIndex(engine);
+    expect(() => loadSearchIndex(buffer, createSearchFixtureStore({ filler: 10 }))).toThrow(/built for 160 tracks/);
+    expect(() => loadSearchIndex(Buffer.from('nope'), store)).toThrow(/bad magic bytes/);
+    expect(() => loadSearchIndex(buffer.subarray(0, buffer.length - 10), store)).toThrow(/truncated/);
+  });
+});

@@ -24,6 +24,10 @@ export {
   noteForTrack,
   describePlaylist,
   titleFor,
+  runPromptQualitySuite,
+  formatPromptQualityReport,
+  evaluateCheck,
+  TIDYTUESDAY_QUALITY_PROMPTS,
 } from './playlist/index';
 export type {
   PlaylistContext,
@@ -40,4 +44,12 @@ export type {
   StageCosts,
   SequenceOptions,
   SequenceResult,
+  QualityPrompt,
+  PromptCategory,
+  PromptCheck,
+  CheckResult,
+  PromptResult,
+  CategoryRate,
+  PromptQualityReport,
+  PromptQualityOptions,
 } from './playlist/index';

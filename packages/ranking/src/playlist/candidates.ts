@@ -5,7 +5,7 @@ import type { ContentAudioFeature, FeatureConstraint } from '@mixtape/embeddings
 import { encodeContentQuery } from '@mixtape/embeddings';
 import { spacedKey } from '@mixtape/llm';
 import type { ResolvedPlan } from './constraints';
-import { createHardFilter } from './constraints';
+import { createHardFilter, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';
 
 /** Where a candidate came from and how close it is to each source (0 when not from it). */
@@ -72,22 +72,25 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   const relaxed: string[] = [];
 
   let filter = createHardFilter(engine, resolved);
-  // Selective filters (a genre with no tracks in a decade): relax includes, never exclusions.
+  // Selective filters (a subgenre with few tracks in a decade): widen, then relax includes —
+  // subgenres to their parent genres first, then years, then genres. Exclusions never relax.
+  let widened: ResolvedPlan = resolved;
   if (resolved.includedGenres !== null || Number.isFinite(resolved.yearMin) || Number.isFinite(resolved.yearMax)) {
     const enough = Math.min(options.needed, store.trackCount);
     if (countPassing(store.trackCount, filter, enough) < enough) {
-      const withoutYears = createHardFilter(engine, resolved, { ignoreYears: true });
-      const withoutGenres = createHardFilter(engine, resolved, { ignoreGenreIncludes: true });
-      if (resolved.includedGenres !== null && countPassing(store.trackCount, withoutYears, enough) >= enough) {
-        filter = withoutYears;
-        relaxed.push('release years');
-      } else if (countPassing(store.trackCount, withoutGenres, enough) >= enough) {
-        filter = withoutGenres;
-        relaxed.push('genres');
-      } else {
-        filter = createHardFilter(engine, resolved, { ignoreGenreIncludes: true, ignoreYears: true });
-        relaxed.push('genres', 'release years');
-      }
+      const parents = parentGenres(engine, resolved.includedSubgenres);
+      const withParents: ResolvedPlan | undefined =
+        resolved.includedGenres !== null && parents.size > 0 ? { ...resolved, includedGenres: new Set([...resolved.includedGenres, ...parents]) } : undefined;
+      const attempts: { plan: ResolvedPlan; options: { ignoreYears?: boolean; ignoreGenreIncludes?: boolean }; relaxed: string[] }[] = [
+        ...(withParents ? [{ plan: withParents, options: {}, relaxed: ['subgenres widened to their genres'] }] : []),
+        ...(resolved.includedGenres !== null ? [{ plan: resolved, options: { ignoreYears: true }, relaxed: ['release years'] }] : []),
+        { plan: resolved, options: { ignoreGenreIncludes: true }, relaxed: ['genres'] },
+      ];
+      let chosen = attempts.find((attempt) => countPassing(store.trackCount, createHardFilter(engine, attempt.plan, attempt.options), enough) >= enough);
+      chosen ??= { plan: resolved, options: { ignoreGenreIncludes: true, ignoreYears: true }, relaxed: ['genres', 'release years'] };
+      filter = createHardFilter(engine, chosen.plan, chosen.options);
+      widened = chosen.plan;
+      relaxed.push(...chosen.relaxed);
     }
   }
 
@@ -103,6 +106,28 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       const slot = slotOf(labelToTrack[found.labels[i]!]!);
       content[slot] = asCosine(context.contentIndex.metric, found.scores[i]!);
       sources[slot]! |= SOURCE_CONTENT;
+    }
+  }
+
+  // 1b. Range scan: inner-product search favours extreme feature values (a 128 BPM target pulls
+  // the fastest tracks), so tracks inside every constrained range are gathered directly — from
+  // the included genres' lists (popular first) when there are any, else the whole catalog.
+  if (resolved.features.length > 0) {
+    const target = poolSize;
+    let added = 0;
+    const visit = (track: number): boolean => {
+      if (entries.has(track) || !filter(track) || !withinFeatureRanges(resolved.features, track)) return false;
+      const slot = slotOf(track);
+      sources[slot]! |= SOURCE_SCAN;
+      if (hasQuery) content[slot] = dot(engine.contentVectors, engine.contentDim, track, query);
+      added++;
+      return true;
+    };
+    const lists = widened.includedGenres !== null && !relaxed.includes('genres') ? [...widened.includedGenres].map((genre) => store.tracksByGenre(genre)) : [store.mostPopular()];
+    const quota = Math.ceil(target / lists.length);
+    for (const list of lists) {
+      const stop = Math.min(target, added + quota);
+      for (let r = 0; r < list.length && added < stop; r++) visit(list[r]!);
     }
   }
 
@@ -258,4 +283,21 @@ function dot(vectors: Float32Array, dim: number, row: number, query: Float32Arra
 /** Index scores as cosine similarity: inner product of unit vectors, or −L2² = 2·cos − 2. */
 function asCosine(metric: 'ip' | 'l2', score: number): number {
   return metric === 'ip' ? score : 1 + score / 2;
+}
+
+/** The top-level genre most tracks of each subgenre carry ("hip hop" → "rap"). */
+function parentGenres(engine: PlaylistEngine, subgenres: ReadonlySet<number>): Set<number> {
+  const { store } = engine;
+  const parents = new Set<number>();
+  for (const subgenre of subgenres) {
+    const counts = new Map<number, number>();
+    for (const track of store.tracksByGenre(subgenre)) {
+      for (const genre of store.genresOfTrack(track).genres) if (genre !== subgenre) counts.set(genre, (counts.get(genre) ?? 0) + 1);
+    }
+    let best = -1;
+    let bestCount = 0;
+    for (const [genre, count] of counts) if (count > bestCount) [best, bestCount] = [genre, count];
+    if (best >= 0) parents.add(best);
+  }
+  return parents;
 }

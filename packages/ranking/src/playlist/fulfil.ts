@@ -72,6 +72,8 @@ export const SCORE_WEIGHTS = {
   seedArtist: 0.4,
   user: 1.5,
   subgenre: 0.3,
+  /** only matters when the year range had to be relaxed: nearer years first */
+  year: 1.5,
 } as const;
 
 export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOptions = {}): Fulfilment {
@@ -169,6 +171,11 @@ export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, 
       if ((pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0) score += SCORE_WEIGHTS.seedArtist;
     }
     score += SCORE_WEIGHTS.user * plan.similarToUser * clampUnit(pool.userSimilarity[slot]!);
+    if (plan.releaseYear) {
+      const year = engine.store.trackReleaseYear[track]!;
+      const distance = year === 0 ? 10 : year < plan.releaseYear.min ? plan.releaseYear.min - year : year > plan.releaseYear.max ? year - plan.releaseYear.max : 0;
+      score += SCORE_WEIGHTS.year * Math.exp(-distance / 4);
+    }
     if (resolved.includedSubgenres.size > 0) {
       for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
         if (resolved.includedSubgenres.has(columns.trackSubgenres[j]!)) {

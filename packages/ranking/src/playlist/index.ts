@@ -10,3 +10,14 @@ export type { Fulfilment, FulfilOptions, FulfilmentStats, PlaylistTrack, StageCo
 export { sequenceTracks, camelotCode, camelotDistance, formatCamelot, arcTarget, minimumArtistGap } from './sequence';
 export type { SequenceOptions, SequenceResult } from './sequence';
 export { noteForTrack, describePlaylist, titleFor } from './notes';
+export { runPromptQualitySuite, formatPromptQualityReport, evaluateCheck, TIDYTUESDAY_QUALITY_PROMPTS } from './quality';
+export type {
+  QualityPrompt,
+  PromptCategory,
+  PromptCheck,
+  CheckResult,
+  PromptResult,
+  CategoryRate,
+  PromptQualityReport,
+  PromptQualityOptions,
+} from './quality';

@@ -14,12 +14,12 @@ export interface NoteInputs {
 }
 
 const FEATURE_WORDS: Record<PlanFeature, (value: number) => string | undefined> = {
-  energy: (value) => (value < 0.35 ? 'low energy' : value < 0.65 ? 'mid energy' : value < 0.85 ? 'high energy' : 'full-throttle energy'),
+  energy: (value) => (value < 0.3 ? 'calm' : value < 0.5 ? 'low energy' : value < 0.7 ? 'mid energy' : value < 0.85 ? 'high energy' : 'full-throttle energy'),
   valence: (value) => (value < 0.3 ? 'melancholy' : value < 0.5 ? 'bittersweet' : value < 0.75 ? 'warm mood' : 'sunny mood'),
   danceability: (value) => (value >= 0.7 ? 'very danceable' : value >= 0.5 ? 'danceable' : 'not for dancing'),
   acousticness: (value) => (value >= 0.6 ? 'acoustic' : value >= 0.3 ? 'partly acoustic' : 'electric'),
   instrumentalness: (value) => (value >= 0.5 ? 'instrumental' : value >= 0.1 ? 'mostly instrumental moments' : 'with vocals'),
-  speechiness: (value) => (value >= 0.33 ? 'rap-heavy vocals' : value >= 0.12 ? 'some spoken word' : 'sung, not rapped'),
+  speechiness: (value) => (value >= 0.33 ? 'rap-heavy vocals' : value >= 0.12 ? 'talky vocals' : undefined),
   tempo: (value) => `${Math.round(value)} BPM`,
 };
 
@@ -32,28 +32,36 @@ export function noteForTrack(store: CatalogStore, resolved: ResolvedPlan, inputs
   if (inputs.fromSeedArtist && resolved.seedArtists.includes(primary)) reasons.push(`by ${store.artistName(primary)}, a seed`);
   else if (inputs.seedSimilarity > 0.5 && plan.seedArtists.length > 0) reasons.push(`sounds like ${plan.seedArtists.slice(0, 2).join(' & ')}`);
   if (inputs.userSimilarity > 0.3 && plan.similarToUser > 0) reasons.push('close to your taste');
-  for (const target of resolved.features) {
-    const value = target.column[track]!;
-    if (Number.isNaN(value)) continue;
-    const words = FEATURE_WORDS[target.feature](value);
-    if (words && !reasons.includes(words)) reasons.push(words);
-  }
-  // Mode colours mood prompts ("sad" → minor key); say it when valence or a mood was asked for.
-  if (plan.features.valence || plan.moods.length > 0) {
+  const describeFeatures = (primary: boolean): void => {
+    for (const target of resolved.features) {
+      if ((target.feature === 'energy' || target.feature === 'valence') !== primary) continue;
+      const value = target.column[track]!;
+      if (Number.isNaN(value)) continue;
+      const words = FEATURE_WORDS[target.feature](value);
+      if (words && !reasons.includes(words)) reasons.push(words);
+    }
+  };
+  describeFeatures(true);
+  // Mode colours mood ("sad" → minor key): say it when it supports the mood that was asked for.
+  const valence = plan.features.valence;
+  if (valence) {
     const mode = store.featureColumn('mode')[track]!;
-    if (!Number.isNaN(mode)) reasons.push(mode >= 0.5 ? 'major key' : 'minor key');
+    if (mode < 0.5 && valence.max <= 0.55) reasons.push('minor key');
+    else if (mode >= 0.5 && valence.min >= 0.45) reasons.push('major key');
   }
   const genre = matchedGenre(store, resolved, track);
   if (genre) reasons.push(genre);
   const year = store.trackReleaseYear[track]!;
-  if (year > 0 && (plan.releaseYear || reasons.length < 3)) reasons.push(String(year));
+  if (year > 0 && plan.releaseYear) reasons.push(String(year));
+  describeFeatures(false);
+  if (year > 0 && !plan.releaseYear && reasons.length < 3) reasons.push(String(year));
   if (plan.discovery >= 0.6 && inputs.popularityPercentile < 0.4) reasons.push('a deep cut');
   else if (plan.discovery <= 0.2 && inputs.popularityPercentile > 0.9) reasons.push('a hit');
 
   const hook = plan.moods[0] ?? plan.activities[0];
   const body = reasons.slice(0, 4).join(', ');
   if (hook) return body ? `matches '${hook}': ${body}` : `matches '${hook}'`;
-  return body ? capitalize(body) : 'fits the mix';
+  return body || 'fits the mix';
 }
 
 function matchedGenre(store: CatalogStore, resolved: ResolvedPlan, track: number): string | undefined {
@@ -96,8 +104,4 @@ export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tr
   if (!plan.explicitAllowed) what.push('clean versions only');
   const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
   return `${tracks.length} tracks, ${length}${subject}. The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

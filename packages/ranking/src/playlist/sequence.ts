@@ -94,6 +94,7 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
   const feasible = most > 1 ? Math.floor((n - most) / (most - 1)) : 3;
   const spacing = Math.max(0, Math.min(options.artistSpacing ?? 3, feasible));
 
+  const remaining = new Map(perArtist);
   const used = new Uint8Array(n);
   const order = new Int32Array(n);
   const lastPosition = new Map<number, number>();
@@ -118,6 +119,12 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
       }
       const last = lastPosition.get(artist[i]!);
       if (last !== undefined && position - last <= spacing) cost += 1000;
+      // Look ahead: an artist with k tracks left needs (k − 1)·(spacing + 1) + 1 positions; when
+      // the rest of the list is that short, place it now or a repeat becomes unavoidable later.
+      else {
+        const left = remaining.get(artist[i]!)!;
+        if (left > 1 && n - position <= (left - 1) * (spacing + 1) + 1) cost -= 100;
+      }
       // stable tie-break: input order (the ranked order)
       cost += i * 1e-6;
       if (cost < bestCost) {
@@ -128,6 +135,7 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
     const last = lastPosition.get(artist[best]!);
     if (last !== undefined && position - last <= spacing) spacingViolations++;
     used[best] = 1;
+    remaining.set(artist[best]!, remaining.get(artist[best]!)! - 1);
     order[position] = best;
     lastPosition.set(artist[best]!, position);
   }

@@ -1,0 +1,151 @@
+// Fulfilment against real data: the TidyTuesday catalog (read in place from ../shared/data) with
+// content vectors in a real FAISS index, and a synthetic catalog with item and user vectors.
+import type { Lexicon, Plan } from '@mixtape/llm';
+import { buildLexicon, createEmptyPlan, planFromPrompt } from '@mixtape/llm';
+import { VectorIndex } from '@mixtape/embeddings';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlaylistEngine } from '../src/index';
+import {
+  createPlaylistEngine,
+  formatPromptQualityReport,
+  fulfilPlan,
+  lexiconInputFromCatalog,
+  minimumArtistGap,
+  runPromptQualitySuite,
+} from '../src/index';
+import { loadTidyTuesdayContext, syntheticContext } from './playlist-support';
+
+let engine: PlaylistEngine;
+let lexicon: Lexicon;
+beforeAll(async () => {
+  const context = await loadTidyTuesdayContext();
+  engine = createPlaylistEngine(context);
+  lexicon = buildLexicon(lexiconInputFromCatalog(context.store));
+}, 60_000);
+
+const planOf = (prompt: string): Plan => planFromPrompt(lexicon, prompt).plan;
+
+describe('fulfilPlan on TidyTuesday', () => {
+  it('returns the requested number of distinct catalog tracks with titles, artists and notes', () => {
+    const result = fulfilPlan(engine, planOf('upbeat latin for a run, no reggaeton'));
+    expect(result.tracks).toHaveLength(25);
+    const { store } = engine;
+    for (const track of result.tracks) {
+      const index = store.trackIndex(track.trackId);
+      expect(index).toBeGreaterThanOrEqual(0);
+      expect(track.title).toBe(store.trackTitle(index));
+      expect(track.artists).toContain(store.artistName(store.trackPrimaryArtist[index]!));
+      expect(track.note).toMatch(/^matches 'upbeat': /);
+    }
+    expect(new Set(result.tracks.map((track) => track.trackId)).size).toBe(25);
+    expect(new Set(Array.from(result.trackIndices, (track) => engine.dedupeKey(track))).size).toBe(25);
+    const reggaeton = store.genreIndex('reggaeton');
+    for (const track of result.trackIndices) expect(Array.from(store.genresOfTrack(track).subgenres)).not.toContain(reggaeton);
+    expect(minimumArtistGap(store, result.trackIndices)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never returns an excluded artist, even one with hundreds of tracks in the asked genre', () => {
+    const result = fulfilPlan(engine, planOf('rap without Drake, 60 songs'));
+    expect(result.tracks).toHaveLength(60);
+    for (const track of result.tracks) expect(track.artists).not.toContain('Drake');
+  });
+
+  it('puts tracks inside the asked tempo range although inner-product search favours extremes', () => {
+    const result = fulfilPlan(engine, planOf('edm at 128 bpm'));
+    const tempo = engine.store.featureColumn('tempo');
+    const inRange = Array.from(result.trackIndices).filter((track) => tempo[track]! >= 120 && tempo[track]! <= 136).length;
+    expect(inRange / result.tracks.length).toBeGreaterThanOrEqual(0.9);
+    expect(result.tracks[0]!.note).toMatch(/\d+ BPM/);
+  });
+
+  it('widens a thin subgenre to its genre before giving up the decade ("90s hip hop")', () => {
+    const result = fulfilPlan(engine, planOf('90s hip hop'));
+    expect(result.stats.relaxed).toEqual(['subgenres widened to their genres']);
+    const years = Array.from(result.trackIndices, (track) => engine.store.trackReleaseYear[track]!);
+    expect(years.filter((year) => year >= 1990 && year <= 1999).length).toBe(result.tracks.length);
+  });
+
+  it('seeds from an artist: some of their tracks, mostly neighbours, noted as such', () => {
+    const result = fulfilPlan(engine, planOf('songs like Daft Punk'));
+    const byDaftPunk = result.tracks.filter((track) => track.artists.includes('Daft Punk'));
+    expect(byDaftPunk.length).toBeGreaterThanOrEqual(1);
+    expect(byDaftPunk.length).toBeLessThanOrEqual(4);
+    expect(result.tracks.some((track) => track.note.includes('sounds like Daft Punk'))).toBe(true);
+  });
+
+  it('restricts to the named artist and fills a duration instead of a count', () => {
+    const plan: Plan = { ...planOf('songs by Queen'), targetMinutes: 30 };
+    const result = fulfilPlan(engine, plan);
+    expect(result.tracks.every((track) => track.artists.includes('Queen'))).toBe(true);
+    expect(result.stats.durationMs).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(result.stats.durationMs).toBeLessThan(30 * 60_000 + 8 * 60_000);
+  });
+
+  it('writes a title, a description and listener-word notes with the year for era prompts', () => {
+    const result = fulfilPlan(engine, planOf('rainy-day 90s trip-hop for reading'));
+    expect(result.title).toBe('Rainy-Day Trip-Hop 90s for Reading');
+    expect(result.description).toMatch(/^25 tracks, \d+ (h \d+ )?min: rainy-day/);
+    for (const track of result.tracks) expect(track.note).toMatch(/^matches 'rainy-day': .*(calm|low energy|mid energy).*199\d/);
+    expect(result.stats.inRangeShare).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('reports a cost for every stage', () => {
+    const { costs, stats } = fulfilPlan(engine, planOf('chill r&b'));
+    for (const stage of ['resolve', 'candidates', 'scoring', 'sequencing', 'notes', 'total'] as const) {
+      expect(Number.isFinite(costs[stage])).toBe(true);
+      expect(costs[stage]).toBeGreaterThanOrEqual(0);
+    }
+    expect(costs.total).toBeGreaterThanOrEqual(costs.candidates);
+    expect(stats.candidateCount).toBeGreaterThan(25);
+  });
+
+  it('stops between stages when the signal is aborted', () => {
+    const controller = new AbortController();
+    controller.abort(new Error('client went away'));
+    expect(() => fulfilPlan(engine, planOf('chill r&b'), { signal: controller.signal })).toThrow('client went away');
+  });
+
+  it('meets ≥ 90 % constraint satisfaction on the prompt quality suite', async () => {
+    const report = await runPromptQualitySuite(engine);
+    expect(report.prompts.length).toBeGreaterThanOrEqual(40);
+    expect(report.overall.rate).toBeGreaterThanOrEqual(0.9);
+    const structure = report.categories.find((entry) => entry.category === 'structure');
+    expect(structure?.rate).toBe(1);
+    const markdown = formatPromptQualityReport(report);
+    expect(markdown).toContain('| category | checks passed | rate |');
+    expect(markdown).toMatch(/overall constraint satisfaction \*\*\d+\.\d%\*\*/);
+  }, 60_000);
+});
+
+describe('fulfilPlan with item and user vectors (synthetic catalog)', () => {
+  it('moves the playlist toward the listener when a user is given', () => {
+    const base = syntheticContext(3000);
+    const { store, contentVectors } = base;
+    const dim = base.contentEncoder.dim;
+    // item space = content space here; the taste vector is the mean of one artist's tracks
+    const ids = Array.from({ length: store.trackCount }, (_unused, index) => store.trackId(index));
+    const itemIndex = VectorIndex.build({ dim, ids, vectors: contentVectors! });
+    const favourite = store.tracksByArtist(store.trackPrimaryArtist[store.mostPopular(1)[0]!]!);
+    const taste = new Float32Array(dim);
+    for (const track of favourite) for (let d = 0; d < dim; d++) taste[d]! += contentVectors![track * dim + d]!;
+    const engineWithUsers = createPlaylistEngine({ ...base, itemIndex, itemVectors: contentVectors!, userVector: (id) => (id === 'listener-1' ? taste : undefined) });
+    const plan = createEmptyPlan({ similarToUser: 1, trackCount: 20 });
+    const closeness = (tracks: Int32Array): number => {
+      let norm = 0;
+      for (const value of taste) norm += value * value;
+      let sum = 0;
+      for (const track of tracks) {
+        let dot = 0;
+        for (let d = 0; d < dim; d++) dot += taste[d]! * contentVectors![track * dim + d]!;
+        sum += dot / Math.sqrt(norm);
+      }
+      return sum / tracks.length;
+    };
+    const personal = fulfilPlan(engineWithUsers, plan, { userId: 'listener-1' });
+    const anonymous = fulfilPlan(engineWithUsers, plan);
+    const unknown = fulfilPlan(engineWithUsers, plan, { userId: 'nobody' });
+    expect(closeness(personal.trackIndices)).toBeGreaterThan(closeness(anonymous.trackIndices) + 0.1);
+    expect(personal.tracks.some((track) => track.note.includes('close to your taste'))).toBe(true);
+    expect(unknown.tracks.map((track) => track.trackId)).toEqual(anonymous.tracks.map((track) => track.trackId));
+  });
+});

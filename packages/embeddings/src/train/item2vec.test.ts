@@ -1,3 +1,4 @@
+import { formatProgress } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import { trainItem2Vec } from './item2vec';
 import type { Item2VecModel, TrainingProgress } from './item2vec';
@@ -76,6 +77,9 @@ describe('trainItem2Vec', () => {
     expect(last?.tokensPerSecond).toBeGreaterThan(0);
     expect(last?.pairsPerSecond).toBeGreaterThan(0);
     expect(last?.etaMs).toBe(0);
+    // it is also a catalog ProgressEvent
+    expect(last).toMatchObject({ phase: 'item2vec', unit: 'tokens', done: sessions.corpus.items.length, etaSeconds: 0 });
+    expect(formatProgress(last!)).toMatch(/^item2vec .* tokens \(100%\)/);
   });
 
   it('gives no vector to items under minCount', async () => {

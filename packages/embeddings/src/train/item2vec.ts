@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { item2vecKernel } from './item2vec-kernel';
 import type { Item2VecKernelJob, Item2VecKernelResult } from './item2vec-kernel';
 import { createSeededRandom } from './random';
+import type { ProgressEvent } from '@mixtape/catalog';
 
 /** Sequences of item indices in CSR form: sequence s is `items[offsets[s] .. offsets[s+1])`. */
 export interface SequenceCorpus {
@@ -15,8 +16,11 @@ export interface SequenceCorpus {
   offsets: Int32Array;
 }
 
-/** Progress of a training run; "tokens" are item occurrences in the corpus. */
-export interface TrainingProgress {
+/**
+ * Progress of a training run; "tokens" are item occurrences in the corpus. It is also a catalog
+ * `ProgressEvent` (phase "item2vec", unit "tokens"), so `formatProgress` prints it as one line.
+ */
+export interface TrainingProgress extends ProgressEvent {
   epochsTotal: number;
   tokensProcessed: number;
   tokensTotal: number;
@@ -355,6 +359,13 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
     const seconds = elapsedMs / 1000;
     const tokensPerSecond = seconds > 0 ? tokensProcessed / seconds : 0;
     return {
+      phase: 'item2vec',
+      unit: 'tokens',
+      done: tokensProcessed,
+      total: totalTokens,
+      ratePerSecond: tokensPerSecond,
+      etaSeconds: tokensPerSecond > 0 ? (totalTokens - tokensProcessed) / tokensPerSecond : undefined,
+      elapsedSeconds: seconds,
       epochsTotal: epochs,
       tokensProcessed,
       tokensTotal: totalTokens,
@@ -417,7 +428,7 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
 
   const trainingMs = performance.now() - started;
   const final = snapshot();
-  onProgress?.({ ...final, etaMs: 0 });
+  onProgress?.({ ...final, etaMs: 0, etaSeconds: 0 });
 
   const vectors = new Float32Array(numItems * dim);
   const hasVector = new Uint8Array(numItems);

@@ -1,3 +1,4 @@
+import type { ProgressEvent } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from './random';
 import { chooseClusterCount, computeUserVectors } from './user-vectors';
@@ -40,7 +41,9 @@ describe('computeUserVectors', () => {
       timestamps[10 + e] = 1_365 * day;
     }
     const histories = { items, offsets: Int32Array.from([0, 20]), timestamps };
-    const recent = computeUserVectors(histories, itemVectors, dim, { halfLifeDays: 30 });
+    const events: ProgressEvent[] = [];
+    const recent = computeUserVectors(histories, itemVectors, dim, { halfLifeDays: 30, onProgress: (event) => events.push(event) });
+    expect(events.at(-1)).toMatchObject({ phase: 'user vectors', unit: 'users', done: 1, total: 1, etaSeconds: 0 });
     expect(cosineBetween(recent.vectors, 0, axis(1), 0, dim)).toBeGreaterThan(0.9);
     expect(cosineBetween(recent.vectors, 0, axis(0), 0, dim)).toBeLessThan(0.2);
     const flat = computeUserVectors(histories, itemVectors, dim, { halfLifeDays: Infinity });

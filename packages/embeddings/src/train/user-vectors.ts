@@ -1,6 +1,7 @@
 // User vectors: a recency-weighted taste vector per user (the weighted mean of the unit item
 // vectors they played, recent plays counting more) plus a few taste clusters per user
 // (spherical k-means over their distinct items) that feed "mix" shelves.
+import type { ProgressCallback } from '@mixtape/catalog';
 import { kmeans } from './kmeans';
 
 /** Per-user event histories in CSR form: user u's events are positions offsets[u] .. offsets[u+1]. */
@@ -28,7 +29,8 @@ export interface UserVectorOptions {
   seed?: number;
   /** k-means iterations at most (default 20) */
   kmeansIterations?: number;
-  onProgress?: (progress: { usersDone: number; usersTotal: number; usersPerSecond: number; etaMs: number | undefined }) => void;
+  /** periodic { phase: 'user vectors', unit: 'users', done, total, ratePerSecond, etaSeconds } */
+  onProgress?: ProgressCallback;
   /** how often onProgress is called (default 1000 ms) */
   progressIntervalMs?: number;
 }
@@ -243,13 +245,30 @@ export function computeUserVectors(
       const now = performance.now();
       if (now - lastReport >= interval) {
         lastReport = now;
-        const perSecond = ((u + 1) / (now - started)) * 1000;
-        options.onProgress({ usersDone: u + 1, usersTotal: numUsers, usersPerSecond: perSecond, etaMs: ((numUsers - u - 1) / perSecond) * 1000 });
+        const elapsedSeconds = (now - started) / 1000;
+        const ratePerSecond = (u + 1) / elapsedSeconds;
+        options.onProgress({
+          phase: 'user vectors',
+          unit: 'users',
+          done: u + 1,
+          total: numUsers,
+          ratePerSecond,
+          etaSeconds: (numUsers - u - 1) / ratePerSecond,
+          elapsedSeconds,
+        });
       }
     }
   }
-  const elapsed = performance.now() - started;
-  options.onProgress?.({ usersDone: numUsers, usersTotal: numUsers, usersPerSecond: elapsed > 0 ? (numUsers / elapsed) * 1000 : 0, etaMs: 0 });
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  options.onProgress?.({
+    phase: 'user vectors',
+    unit: 'users',
+    done: numUsers,
+    total: numUsers,
+    ratePerSecond: elapsedSeconds > 0 ? numUsers / elapsedSeconds : 0,
+    etaSeconds: 0,
+    elapsedSeconds,
+  });
 
   return {
     dim,

@@ -17,7 +17,7 @@ export const playlistsConfigSchema = baseConfigSchema
       .string()
       .trim()
       .min(1)
-      .default('./data/playlists')
+      .default('./.data/playlists')
       .describe('Folder of the embedded playlist store (`playlists.jsonl`: playlist versions and feedback, fsync per write). Created when missing.'),
     PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
       .default(5000)

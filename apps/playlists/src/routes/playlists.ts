@@ -184,7 +184,7 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     if (body.trackId !== undefined && !target.trackIds.includes(body.trackId)) {
       throw new InputError(`Track ${body.trackId} is not in version ${target.version} of playlist ${id}`, {
         code: 'TRACK_NOT_IN_PLAYLIST',
-        details: [{ path: 'body.trackId', message: `expected one of the ${target.trackIds.length} track ids of version ${target.version}` }],
+        details: { issues: [{ path: 'body.trackId', message: `expected one of the ${target.trackIds.length} track ids of version ${target.version}` }] },
       });
     }
     const feedback: FeedbackRecord = {

@@ -12,6 +12,8 @@ import type { Lexicon, QueryConstraints, QueryInterpretation } from '@mixtape/ll
 const DESCRIPTIVE_KINDS = new Set(['genre', 'subgenre', 'mood', 'activity', 'feel', 'style', 'era', 'year', 'tempo']);
 /** Term kinds that neither describe nor name an item ("20 songs", "deep cuts"): left out of coverage. */
 const NEUTRAL_KINDS = new Set(['length', 'discovery', 'taste', 'explicit', 'arc']);
+/** single-word negation cues of the lexicon, dropped from the lexical query along with what they negate */
+const NEGATION_CUES = ['no', 'not', 'without', 'except', 'excluding', 'exclude', 'avoid', 'minus', 'skip', 'nothing', 'none', 'dont', 'never'];
 
 export interface DescriptiveReading {
   interpretation: QueryInterpretation;
@@ -23,6 +25,10 @@ export interface DescriptiveReading {
   vectorQuery?: ContentQuery;
   /** the hard part: a predicate over track indices, undefined when nothing is hard */
   hardFilter?: (track: number) => boolean;
+  /** only the exclusions ("no reggaeton", "without drake"): they bind every result list */
+  exclusionFilter?: (track: number) => boolean;
+  /** words of negated terms and negation cues: not searched lexically ("rap without drake" must not look up "drake") */
+  negatedWords: Set<string>;
   /** human-readable hard constraints ("year 2000–2009", "no rock") */
   hardLabels: string[];
 }
@@ -51,15 +57,21 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
   let descriptiveWords = 0;
   let otherWords = interpretation.remainder === '' ? 0 : interpretation.remainder.split(' ').length;
   const labels: string[] = [];
+  const negatedWords = new Set<string>();
   for (const term of interpretation.matchedTerms) {
     const words = term.text.split(' ').length;
-    if (DESCRIPTIVE_KINDS.has(term.kind)) {
+    if (term.modifier === 'negated') {
+      // an exclusion is a constraint, whatever it names: it describes, it does not look anything up
+      for (const word of term.text.split(' ')) negatedWords.add(word);
       descriptiveWords += words;
-      const negation = term.modifier === 'negated' ? 'no ' : '';
-      labels.push(`${negation}${term.text} (${term.kind === 'subgenre' ? 'genre' : term.kind})`);
+      labels.push(`no ${term.text} (${term.kind === 'subgenre' ? 'genre' : term.kind})`);
+    } else if (DESCRIPTIVE_KINDS.has(term.kind)) {
+      descriptiveWords += words;
+      labels.push(`${term.text} (${term.kind === 'subgenre' ? 'genre' : term.kind})`);
     } else if (!NEUTRAL_KINDS.has(term.kind)) otherWords += words;
   }
   if (descriptiveWords === 0) return undefined;
+  if (negatedWords.size > 0) for (const cue of NEGATION_CUES) negatedWords.add(cue);
   const constraints = interpretation.constraints;
   const hard = hardConstraints(store, constraints);
   return {
@@ -68,7 +80,9 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
     labels,
     vectorQuery: contentQueryOf(constraints),
     hardFilter: hard.filter,
+    exclusionFilter: hard.exclusionFilter,
     hardLabels: hard.labels,
+    negatedWords,
   };
 }
 
@@ -89,7 +103,10 @@ function contentQueryOf(constraints: QueryConstraints): ContentQuery | undefined
   return query;
 }
 
-function hardConstraints(store: CatalogStore, constraints: QueryConstraints): { filter?: (track: number) => boolean; labels: string[] } {
+function hardConstraints(
+  store: CatalogStore,
+  constraints: QueryConstraints,
+): { filter?: (track: number) => boolean; exclusionFilter?: (track: number) => boolean; labels: string[] } {
   const labels: string[] = [];
   const years = constraints.releaseYear;
   if (years) labels.push(years.min === years.max ? `year ${years.min}` : `year ${years.min}–${years.max}`);
@@ -111,11 +128,7 @@ function hardConstraints(store: CatalogStore, constraints: QueryConstraints): { 
   }
   if (!years && excludedGenres.size === 0 && excludedArtists.size === 0) return { labels };
   const releaseYear = store.trackReleaseYear;
-  const filter = (track: number): boolean => {
-    if (years) {
-      const year = releaseYear[track]!;
-      if (year === 0 || year < years.min || year > years.max) return false;
-    }
+  const exclusionFilter = (track: number): boolean => {
     if (excludedGenres.size > 0) {
       const { genres, subgenres } = store.genresOfTrack(track);
       for (let j = 0; j < genres.length; j++) if (excludedGenres.has(genres[j]!)) return false;
@@ -127,7 +140,15 @@ function hardConstraints(store: CatalogStore, constraints: QueryConstraints): { 
     }
     return true;
   };
-  return { filter, labels };
+  const hasExclusions = excludedGenres.size > 0 || excludedArtists.size > 0;
+  const filter = (track: number): boolean => {
+    if (years) {
+      const year = releaseYear[track]!;
+      if (year === 0 || year < years.min || year > years.max) return false;
+    }
+    return !hasExclusions || exclusionFilter(track);
+  };
+  return { filter, exclusionFilter: hasExclusions ? exclusionFilter : undefined, labels };
 }
 
 /** The content query as a vector; undefined when it is all zeros (nothing the encoder can express). */

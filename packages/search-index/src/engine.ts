@@ -188,26 +188,34 @@ export class SearchEngine {
     const depth = Math.max(MIN_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
-    // A fully descriptive query's hard constraints ("2000s", "no rock") bind lexical hits too.
-    const lexicalHardFilter = reading && reading.coverage === 1 ? reading.hardFilter : undefined;
-    const lexicalAccept =
-      lexicalHardFilter === undefined ? accept : (code: number) => accept(code) && (code >= this.entities.trackCount || lexicalHardFilter(code));
-    const lexicalResults = this.lexicalSearch(normalized, words, lexicalAccept, boost, depth);
+    let lexicalResults = this.lexicalSearch(normalized, words, accept, boost, depth);
+
+    // Navigational: an entity is named exactly so, or the top hit matched every word while the
+    // words are not all description ("dance monkey") or include a negation cue ("No Tears",
+    // "Boys Don't Cry"). Then the lexicon's reading only adds a lightly weighted dense list.
+    const coverage = reading?.coverage ?? 0;
+    const names = this.entities.names;
+    const negations = reading !== undefined && reading.negatedWords.size > 0;
+    const matchedEveryWord = lexicalResults.length > 0 && new Set(lexicalResults[0]!.queryTerms).size >= new Set(words).size;
+    const navigational =
+      lexicalResults.slice(0, 3).some((result) => names[result.id as number] === normalized) || (matchedEveryWord && (coverage < 1 || negations));
+
+    if (reading && !navigational) {
+      // Exclusions ("no reggaeton", "without drake") bind lexical hits; a fully descriptive
+      // query's year range ("sad songs 2000s") binds them too; negated words are not looked up.
+      const hardFilter = coverage === 1 ? reading.hardFilter : reading.exclusionFilter;
+      if (hardFilter || negations) {
+        const lexicalWords = negations ? words.filter((word) => !reading.negatedWords.has(word)) : words;
+        const trackCount = this.entities.trackCount;
+        const filtered = hardFilter === undefined ? accept : (code: number) => accept(code) && (code >= trackCount || hardFilter(code));
+        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords.join(' '), lexicalWords, filtered, boost, depth);
+      }
+    }
 
     let dense: { code: number; score: number }[] = [];
     if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
       dense = this.denseSearch(reading, boost, depth);
     }
-
-    // Weights: a navigational query keeps lexical in front — an entity is named exactly so, or
-    // (when some words are not descriptive) the top hit matched every word; otherwise the share
-    // of descriptive words moves weight from lexical to dense.
-    const coverage = reading?.coverage ?? 0;
-    const distinctWords = new Set(words).size;
-    const names = this.entities.names;
-    const navigational =
-      lexicalResults.slice(0, 3).some((result) => names[result.id as number] === normalized) ||
-      (coverage < 1 && lexicalResults.length > 0 && new Set(lexicalResults[0]!.queryTerms).size >= distinctWords);
     const lexicalWeight = dense.length === 0 || navigational ? 1 : 1 - 0.5 * coverage;
     const denseWeight = navigational ? 0.25 * coverage : coverage;
 
@@ -227,7 +235,7 @@ export class SearchEngine {
     });
 
     const prior = this.entities.prior;
-    const ranked = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
+    const ranked = this.collapseDuplicates([...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code));
     const results = ranked.slice(offset, offset + limit).map((candidate) => this.toHit(candidate, affinity));
     const response: SearchResponse = { query, normalized, results };
     if (reading && dense.length > 0) {
@@ -267,6 +275,31 @@ export class SearchEngine {
       }
     }
     return hits;
+  }
+
+  /**
+   * One result per recording: catalogs repeat a track under several ids (compilations, playlist
+   * rows), so a later track with the same normalized title and primary artist is dropped, and so
+   * is an album named like a track of the same artist ranked above it (the single of that track).
+   */
+  private collapseDuplicates(ranked: Candidate[]): Candidate[] {
+    const entities = this.entities;
+    const seenRecordings = new Set<string>();
+    const out: Candidate[] = [];
+    for (const candidate of ranked) {
+      const type = entities.typeOf(candidate.code);
+      if (type === 'track') {
+        const key = `${entities.names[candidate.code]!}\u0000${this.store.trackPrimaryArtist[candidate.code]!}`;
+        if (seenRecordings.has(key)) continue;
+        seenRecordings.add(key);
+      } else if (type === 'album') {
+        const album = entities.indexOf(candidate.code);
+        const key = `${entities.names[candidate.code]!}\u0000${this.store.columns.albumArtist[album]!}`;
+        if (seenRecordings.has(key)) continue;
+      }
+      out.push(candidate);
+    }
+    return out;
   }
 
   private typeFilter(types: readonly EntityType[] | undefined): (code: number) => boolean {

@@ -29,3 +29,5 @@ export type {
   SuggestOptions,
 } from './engine';
 export { buildCatalogLexicon } from './dense';
+export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, misspell, runSearchQualitySuite } from './quality';
+export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './quality';

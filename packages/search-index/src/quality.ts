@@ -1,0 +1,346 @@
+// Search quality suite: known-item queries generated from the catalog itself (deterministic by
+// seed) scored with MRR@k and Recall@k per category, plus descriptive queries whose results
+// must satisfy the constraints they state.
+//
+// "The right thing" is the target track by id. Catalogs such as TidyTuesday hold the same
+// recording several times (one row per playlist album/compilation): a result counts as correct
+// when it is the target or has the same normalized title AND the same normalized primary-artist
+// name — a listener cannot tell those apart. A same-titled track by another artist (a cover) is
+// wrong. Artist-only queries target the artist entity (same normalized name counts).
+import type { CatalogStore, ProgressCallback } from '@mixtape/catalog';
+import { ProgressTracker } from '@mixtape/catalog';
+import type { SearchEngine, SearchHit } from './engine';
+import { normalizeText, normalizeWords } from './normalize';
+
+export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead'] as const;
+export type QualityCategory = (typeof QUALITY_CATEGORIES)[number];
+
+const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
+  'exact-title': 'the title as written',
+  'title-artist': 'title + primary artist',
+  'typo-1': 'title + artist, one edit in one word of 4+ letters',
+  'typo-2': 'title + artist, one edit in each of two words of 4+ letters',
+  'missing-word': 'title (3+ words) with one word left out, + artist',
+  'artist-only': 'artist name → the artist entity',
+  typeahead: 'suggest() on the first 60% of the title (at least 4 characters)',
+};
+
+export interface QualitySuiteOptions {
+  /** default 7 */
+  seed?: number;
+  /** targets per category (default 300; fewer when the catalog has fewer eligible items) */
+  queriesPerCategory?: number;
+  /** cutoff for MRR@k and Recall@k (default 10) */
+  k?: number;
+  categories?: readonly QualityCategory[];
+  /** run the descriptive constraint checks (default true) */
+  descriptive?: boolean;
+  onProgress?: ProgressCallback;
+}
+
+export interface QualityCategoryRow {
+  category: QualityCategory;
+  description: string;
+  queries: number;
+  mrr: number;
+  recall: number;
+  /** a few misses for inspection: query, target, what came first */
+  misses: { query: string; target: string; top: string | undefined }[];
+}
+
+export interface DescriptiveCheckResult {
+  query: string;
+  check: string;
+  passed: boolean;
+  detail: string;
+  /** skipped when the catalog lacks what the check needs (e.g. a genre) */
+  skipped: boolean;
+}
+
+export interface QualityReport {
+  k: number;
+  seed: number;
+  rows: QualityCategoryRow[];
+  descriptive: DescriptiveCheckResult[];
+}
+
+interface KnownItemQuery {
+  query: string;
+  targetCode: number;
+  /** accepts a hit as the right thing */
+  isCorrect: (hit: SearchHit) => boolean;
+  targetLabel: string;
+}
+
+export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine, options: QualitySuiteOptions = {}): QualityReport {
+  const seed = options.seed ?? 7;
+  const k = options.k ?? 10;
+  const perCategory = options.queriesPerCategory ?? 300;
+  const categories = options.categories ?? QUALITY_CATEGORIES;
+  const random = mulberry32(seed);
+  const rows: QualityCategoryRow[] = [];
+  const progress = new ProgressTracker('search quality', 'queries', perCategory * categories.length, options.onProgress);
+  let done = 0;
+  for (const category of categories) {
+    const queries = generateQueries(store, category, perCategory, random);
+    let reciprocalSum = 0;
+    let hits = 0;
+    const misses: QualityCategoryRow['misses'] = [];
+    for (const item of queries) {
+      const results = category === 'typeahead' ? engine.suggest(item.query, { limit: k }) : engine.search(item.query, { limit: k }).results;
+      const rank = results.findIndex(item.isCorrect);
+      if (rank >= 0) {
+        reciprocalSum += 1 / (rank + 1);
+        hits++;
+      } else if (misses.length < 5) {
+        misses.push({ query: item.query, target: item.targetLabel, top: results[0] ? describeHit(results[0]) : undefined });
+      }
+      progress.update(++done);
+    }
+    rows.push({
+      category,
+      description: CATEGORY_DESCRIPTIONS[category],
+      queries: queries.length,
+      mrr: queries.length > 0 ? reciprocalSum / queries.length : 0,
+      recall: queries.length > 0 ? hits / queries.length : 0,
+      misses,
+    });
+  }
+  progress.finish(done);
+  const descriptive = options.descriptive === false ? [] : runDescriptiveChecks(store, engine, k);
+  return { k, seed, rows, descriptive };
+}
+
+function describeHit(hit: SearchHit): string {
+  return `${hit.type} "${hit.name}"${hit.artists ? ` by ${hit.artists.map((artist) => artist.name).join(', ')}` : ''}`;
+}
+
+function generateQueries(store: CatalogStore, category: QualityCategory, count: number, random: () => number): KnownItemQuery[] {
+  const out: KnownItemQuery[] = [];
+  if (category === 'artist-only') {
+    const artists = sampleIndices(store.artistCount, count, random);
+    for (const artist of artists) {
+      const name = store.artistName(artist);
+      const normalized = normalizeText(name);
+      if (normalized === '') continue;
+      out.push({
+        query: name,
+        targetCode: artist,
+        targetLabel: `artist "${name}"`,
+        isCorrect: (hit) => hit.type === 'artist' && (hit.id === store.artistId(artist) || normalizeText(hit.name) === normalized),
+      });
+    }
+    return out;
+  }
+  // oversample: some tracks are not eligible for a category (too few words, nothing to misspell)
+  const tracks = sampleIndices(store.trackCount, Math.min(store.trackCount, count * 4), random);
+  for (const track of tracks) {
+    if (out.length >= count) break;
+    const title = store.trackTitle(track);
+    const artist = store.artistName(store.trackPrimaryArtist[track]!);
+    const titleWords = normalizeWords(title);
+    const artistWords = normalizeWords(artist);
+    if (titleWords.length === 0) continue;
+    let query: string | undefined;
+    switch (category) {
+      case 'exact-title':
+        query = title;
+        break;
+      case 'title-artist':
+        query = `${title} ${artist}`;
+        break;
+      case 'typo-1':
+      case 'typo-2': {
+        const words = [...titleWords, ...artistWords];
+        const eligible = words.map((word, i) => (word.length >= 4 && !/\d/.test(word) ? i : -1)).filter((i) => i >= 0);
+        const edits = category === 'typo-1' ? 1 : 2;
+        if (eligible.length < edits) break;
+        const chosen = shuffle(eligible, random).slice(0, edits);
+        for (const i of chosen) words[i] = misspell(words[i]!, random);
+        query = words.join(' ');
+        break;
+      }
+      case 'missing-word': {
+        if (titleWords.length < 3) break;
+        const drop = Math.floor(random() * titleWords.length);
+        query = [...titleWords.filter((_, i) => i !== drop), ...artistWords].join(' ');
+        break;
+      }
+      case 'typeahead': {
+        const normalized = titleWords.join(' ');
+        const length = Math.max(4, Math.ceil(normalized.length * 0.6));
+        if (normalized.length < 4) break;
+        query = normalized.slice(0, length).trimEnd();
+        break;
+      }
+    }
+    if (query === undefined) continue;
+    out.push({ query, targetCode: track, targetLabel: `track "${title}" by ${artist}`, isCorrect: sameRecording(store, track) });
+  }
+  return out;
+}
+
+/** The target track, or one with the same normalized title and primary artist (a duplicate row). */
+function sameRecording(store: CatalogStore, track: number): (hit: SearchHit) => boolean {
+  const id = store.trackId(track);
+  const title = normalizeText(store.trackTitle(track));
+  const artistName = normalizeText(store.artistName(store.trackPrimaryArtist[track]!));
+  return (hit) => {
+    if (hit.type !== 'track') return false;
+    if (hit.id === id) return true;
+    return normalizeText(hit.name) === title && hit.artists !== undefined && hit.artists.length > 0 && normalizeText(hit.artists[0]!.name) === artistName;
+  };
+}
+
+/** Exactly one edit: substitution, deletion, insertion or transposition of adjacent letters. */
+export function misspell(word: string, random: () => number): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (;;) {
+    const kind = Math.floor(random() * 4);
+    const at = Math.floor(random() * word.length);
+    let result = word;
+    if (kind === 0) {
+      const letter = letters[Math.floor(random() * 26)]!;
+      result = word.slice(0, at) + letter + word.slice(at + 1);
+    } else if (kind === 1) result = word.slice(0, at) + word.slice(at + 1);
+    else if (kind === 2) result = word.slice(0, at) + letters[Math.floor(random() * 26)]! + word.slice(at);
+    else if (at < word.length - 1) result = word.slice(0, at) + word[at + 1]! + word[at]! + word.slice(at + 2);
+    if (result !== word) return result;
+  }
+}
+
+interface DescriptiveCheckSpec {
+  query: string;
+  years?: [number, number];
+  excludeGenres?: string[];
+  excludeArtists?: string[];
+  /** at least half of the results carry this genre (or subgenre) */
+  mostlyGenre?: string;
+  /** mean of the feature over the results above / below the catalog mean */
+  featureAbove?: 'energy' | 'acousticness' | 'valence' | 'danceability';
+  featureBelow?: 'energy' | 'acousticness' | 'valence' | 'danceability';
+}
+
+/** Descriptive queries worded for the TidyTuesday catalog (genres pop, rap, rock, latin, r&b, edm). */
+export const DESCRIPTIVE_CHECKS: readonly DescriptiveCheckSpec[] = [
+  { query: 'sad songs 2000s', years: [2000, 2009], featureBelow: 'valence' },
+  { query: '90s rock', years: [1990, 1999], mostlyGenre: 'rock' },
+  { query: 'chill acoustic', featureAbove: 'acousticness', featureBelow: 'energy' },
+  { query: 'upbeat latin no reggaeton', excludeGenres: ['reggaeton'], mostlyGenre: 'latin', featureAbove: 'energy' },
+  { query: 'rap without drake', excludeArtists: ['Drake'], mostlyGenre: 'rap' },
+  { query: 'happy dance pop from the 80s', years: [1980, 1989], featureAbove: 'valence' },
+];
+
+function runDescriptiveChecks(store: CatalogStore, engine: SearchEngine, k: number): DescriptiveCheckResult[] {
+  const out: DescriptiveCheckResult[] = [];
+  for (const spec of DESCRIPTIVE_CHECKS) {
+    const hits = engine.search(spec.query, { types: ['track'], limit: k }).results;
+    const tracks = hits.map((hit) => store.trackIndex(hit.id));
+    const add = (check: string, passed: boolean, detail: string, skipped = false) => out.push({ query: spec.query, check, passed, detail, skipped });
+    if (tracks.length === 0) {
+      add('returns tracks', false, 'no results');
+      continue;
+    }
+    if (spec.years) {
+      const [min, max] = spec.years;
+      const inside = tracks.filter((t) => store.trackReleaseYear[t]! >= min && store.trackReleaseYear[t]! <= max).length;
+      add(`all released ${min}–${max}`, inside === tracks.length, `${inside}/${tracks.length} inside`);
+    }
+    for (const genre of spec.excludeGenres ?? []) {
+      const index = store.genreIndex(genre);
+      if (index < 0) {
+        add(`no ${genre}`, true, `catalog has no genre "${genre}"`, true);
+        continue;
+      }
+      const offending = tracks.filter((t) => hasGenre(store, t, index)).length;
+      add(`no ${genre}`, offending === 0, `${offending}/${tracks.length} tagged ${genre}`);
+    }
+    for (const name of spec.excludeArtists ?? []) {
+      const folded = normalizeText(name);
+      const offending = tracks.filter((t) => Array.from(store.artistsOfTrack(t)).some((a) => normalizeText(store.artistName(a)) === folded)).length;
+      add(`no ${name}`, offending === 0, `${offending}/${tracks.length} by ${name}`);
+    }
+    if (spec.mostlyGenre) {
+      const index = store.genreIndex(spec.mostlyGenre);
+      if (index < 0) add(`mostly ${spec.mostlyGenre}`, true, `catalog has no genre "${spec.mostlyGenre}"`, true);
+      else {
+        const tagged = tracks.filter((t) => hasGenre(store, t, index)).length;
+        add(`mostly ${spec.mostlyGenre}`, tagged * 2 >= tracks.length, `${tagged}/${tracks.length} tagged ${spec.mostlyGenre}`);
+      }
+    }
+    for (const [feature, direction] of [
+      [spec.featureAbove, 'above'],
+      [spec.featureBelow, 'below'],
+    ] as const) {
+      if (!feature) continue;
+      const column = store.featureColumn(feature);
+      const catalogMean = meanOf(column, undefined);
+      const resultMean = meanOf(column, tracks);
+      const passed = direction === 'above' ? resultMean > catalogMean : resultMean < catalogMean;
+      add(`${feature} ${direction} catalog mean`, passed, `${resultMean.toFixed(2)} vs ${catalogMean.toFixed(2)}`);
+    }
+  }
+  return out;
+}
+
+function hasGenre(store: CatalogStore, track: number, genre: number): boolean {
+  const { genres, subgenres } = store.genresOfTrack(track);
+  return genres.includes(genre) || subgenres.includes(genre);
+}
+
+function meanOf(column: Float32Array, indices: readonly number[] | undefined): number {
+  let sum = 0;
+  let count = 0;
+  const visit = (value: number) => {
+    if (Number.isFinite(value)) {
+      sum += value;
+      count++;
+    }
+  };
+  if (indices) for (const i of indices) visit(column[i]!);
+  else for (let i = 0; i < column.length; i++) visit(column[i]!);
+  return count > 0 ? sum / count : Number.NaN;
+}
+
+/** The report as markdown: the per-category table, then the descriptive checks. */
+export function formatQualityReport(report: QualityReport): string {
+  const lines = [
+    `| category | queries | MRR@${report.k} | Recall@${report.k} | query form |`,
+    '| --- | ---: | ---: | ---: | --- |',
+    ...report.rows.map((row) => `| ${row.category} | ${row.queries} | ${row.mrr.toFixed(3)} | ${row.recall.toFixed(3)} | ${row.description} |`),
+  ];
+  if (report.descriptive.length > 0) {
+    lines.push('', '| descriptive query | check | result | detail |', '| --- | --- | --- | --- |');
+    for (const check of report.descriptive) {
+      lines.push(`| ${check.query} | ${check.check} | ${check.skipped ? 'skipped' : check.passed ? 'pass' : 'FAIL'} | ${check.detail} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function sampleIndices(total: number, count: number, random: () => number): number[] {
+  if (count >= total) return shuffle(Array.from({ length: total }, (_, i) => i), random);
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(Math.floor(random() * total));
+  return [...chosen];
+}
+
+function shuffle<T>(values: T[], random: () => number): T[] {
+  const out = [...values];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

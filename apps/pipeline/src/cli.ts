@@ -1,8 +1,11 @@
 // The `mixtape` command tree. Each command group lives in commands/<group>.ts and registers itself.
 import { Command } from 'commander';
+import { registerBuildCommand } from './commands/build';
+import { registerBundleCommand } from './commands/bundle';
 import { registerDataCommand } from './commands/data';
 import { registerDemoCommand } from './commands/demo';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerEvalCommand } from './commands/eval';
 import { MIXTAPE_VERSION } from './version';
 
 export function createProgram(): Command {
@@ -11,9 +14,12 @@ export function createProgram(): Command {
     .version(MIXTAPE_VERSION, '-v, --version', 'print the Mixtape version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
+  registerBuildCommand(program);
+  registerBundleCommand(program);
   registerDataCommand(program);
   registerDemoCommand(program);
   registerDoctorCommand(program);
+  registerEvalCommand(program);
   return program;
 }
 

@@ -14,6 +14,12 @@ describe('lexical search', () => {
     expect(results[0]!.matched).toEqual(expect.arrayContaining(['title: halo', 'artist: beyonce', 'typo: beyonse→beyonce', 'popular']));
   });
 
+  it('corrects swapped neighbours ("hlao" → "halo"), which Levenshtein counts as two edits', () => {
+    const { results } = engine.search('hlao beyonce');
+    expect(results[0]!.id).toBe('t-halo-beyonce');
+    expect(results[0]!.matched).toContain('typo: hlao→halo');
+  });
+
   it('folds diacritics: "Beyonce" finds the artist Beyoncé first, "electrique" finds "Électrique"', () => {
     expect(engine.search('Beyonce').results[0]).toMatchObject({ type: 'artist', id: 'ar-beyonce' });
     expect(ids('electrique')[0]).toBe('t-electrique');

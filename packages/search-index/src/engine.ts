@@ -338,7 +338,19 @@ export class SearchEngine {
     boost: (code: number) => number,
     depth: number,
   ): MiniSearchResult[] {
+    // MiniSearch's fuzzy matching is Levenshtein, where swapped neighbours ("layd") cost 2 edits:
+    // an unknown word whose swap is a known word is searched as that word (explained as a typo).
     const lastIndex = words.length - 1;
+    let corrected = false;
+    const searched = words.map((word, index) => {
+      // a short last word is likely still being typed: leave it to prefix matching
+      if ((index === lastIndex && word.length < 4) || this.vocabulary.has(word) || /\d/.test(word)) return word;
+      const swap = this.transpositionInVocabulary(word);
+      if (swap === undefined) return word;
+      corrected = true;
+      return swap;
+    });
+    if (corrected) normalized = searched.join(' ');
     const searchOptions: MiniSearchSearchOptions = {
       boost: { ...FIELD_BOOSTS },
       combineWith: 'OR',
@@ -351,6 +363,15 @@ export class SearchEngine {
     };
     const results = this.lexical.search(normalized, searchOptions);
     return results.length > depth ? results.slice(0, depth) : results;
+  }
+
+  private transpositionInVocabulary(word: string): string | undefined {
+    for (let i = 0; i + 1 < word.length; i++) {
+      if (word[i] === word[i + 1]) continue;
+      const swapped = word.slice(0, i) + word[i + 1]! + word[i]! + word.slice(i + 2);
+      if (this.vocabulary.has(swapped)) return swapped;
+    }
+    return undefined;
   }
 
   private denseSearch(reading: DescriptiveReading, boost: (code: number) => number, depth: number): { code: number; score: number }[] {

@@ -3,7 +3,7 @@
 // ratio, and next-item Recall@20 on a held-out split. Prints one markdown table.
 //
 //   pnpm --filter @mixtape/embeddings bench:embeddings [--users 4000] [--tracks 20000] [--epochs 5]
-//     [--dim 64] [--window 5] [--negatives 5] [--sample 1e-3] [--threads 1,2] [--queries 2000] [--no-gensim]
+//     [--dim 64] [--window 5] [--negatives 5] [--sample 1e-3] [--threads 1,2] [--queries 2000] [--no-gensim] [--no-js-kernel]
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ const settings = {
   threads: argument('threads', '1,2').split(',').map(Number),
   queries: Number(argument('queries', '2000')),
   gensim: !process.argv.includes('--no-gensim'),
+  jsKernel: !process.argv.includes('--no-js-kernel'),
 };
 const K = 20;
 
@@ -218,10 +219,21 @@ async function main(): Promise<void> {
     seed: settings.seed,
   };
   const rows: Row[] = [];
-  for (const threads of settings.threads) {
-    const model = await trainItem2Vec(train, { ...common, threads, progressIntervalMs: 5000, onProgress: progressLine(`mixtape ${threads}t`) });
+  // the WebAssembly SIMD pair update on every thread count, the plain-JS one on the first
+  const runs = [
+    ...settings.threads.map((threads) => ({ threads, kernel: 'wasm' as const })),
+    ...(settings.jsKernel ? [{ threads: settings.threads[0] ?? 1, kernel: 'js' as const }] : []),
+  ];
+  for (const { threads, kernel } of runs) {
+    const model = await trainItem2Vec(train, {
+      ...common,
+      threads,
+      kernel,
+      progressIntervalMs: 5000,
+      onProgress: progressLine(`mixtape ${kernel} ${threads}t`),
+    });
     rows.push({
-      trainer: 'mixtape item2vec (TS, worker_threads)',
+      trainer: `mixtape item2vec (${kernel === 'wasm' ? 'wasm SIMD' : 'plain JS'} update, worker_threads)`,
       threads,
       seconds: model.stats.trainingMs / 1000,
       tokensPerSecond: model.stats.tokensPerSecond,

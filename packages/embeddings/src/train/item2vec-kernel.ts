@@ -2,6 +2,22 @@
 // `item2vecKernel.toString()`, so this function must stay self-contained: no imports, no
 // closures over module scope, no nested function declarations or arrow functions (some
 // TypeScript runners inject `__name(...)` helpers into those, which do not exist in the worker).
+import type { WasmApi, WasmMemory } from './sgns-wasm';
+
+/** Bytes of per-thread scratch the WebAssembly path needs: logistic table, gradient, target list. */
+export function wasmScratchBytes(dim: number, negatives: number): number {
+  return Math.ceil((1001 * 4 + 12 + dim * 4 + (negatives + 1) * 4) / 16) * 16;
+}
+
+/** The WebAssembly SIMD path: vectors live in one shared wasm memory. */
+export interface Item2VecWasmJob {
+  bytes: Uint8Array;
+  memory: WasmMemory;
+  inputByteOffset: number;
+  outputByteOffset: number;
+  /** this thread's scratch, wasmScratchBytes(dim, negatives) long, 16-byte aligned */
+  scratchByteOffset: number;
+}
 
 /** Everything one worker needs; typed arrays are views over SharedArrayBuffers. */
 export interface Item2VecKernelJob {
@@ -34,6 +50,8 @@ export interface Item2VecKernelJob {
   firstSequence: number;
   endSequence: number;
   seed: number;
+  /** when set (dim a multiple of 4), pair updates run in WebAssembly SIMD over shared memory */
+  wasm?: Item2VecWasmJob;
 }
 
 export interface Item2VecKernelResult {
@@ -82,6 +100,32 @@ export function item2vecKernel(job: Item2VecKernelJob): Item2VecKernelResult {
     if (length > longest) longest = length;
   }
   const sentence = new Int32Array(longest);
+
+  // WebAssembly SIMD path: same sampling here, the pair update in `update` (see sgns-wasm.ts).
+  const wasm = job.wasm;
+  let update: ((input: number, targets: number, count: number, groups: number, rate: number, sigmoid: number, gradient: number) => void) | undefined;
+  let heap32: Int32Array = new Int32Array(0);
+  const rowBytes = dim * 4;
+  const groups = dim >> 2;
+  let inputBase = 0;
+  let outputBase = 0;
+  let sigmoidByte = 0;
+  let gradientByte = 0;
+  let targetsByte = 0;
+  let targetsIndex = 0;
+  if (wasm) {
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const instance = new api.Instance(new api.Module(wasm.bytes), { env: { memory: wasm.memory } });
+    update = instance.exports.update as typeof update;
+    heap32 = new Int32Array(wasm.memory.buffer);
+    sigmoidByte = wasm.scratchByteOffset;
+    new Float32Array(wasm.memory.buffer, sigmoidByte, sigmoidSize + 1).set(sigmoid);
+    gradientByte = sigmoidByte + Math.ceil(((sigmoidSize + 1) * 4) / 16) * 16;
+    targetsByte = gradientByte + rowBytes;
+    targetsIndex = targetsByte >> 2;
+    inputBase = wasm.inputByteOffset;
+    outputBase = wasm.outputByteOffset;
+  }
   // float64 accumulator: no rounding to float32 on every partial sum
   const gradient = new Float64Array(dim);
 
@@ -136,6 +180,22 @@ export function item2vecKernel(job: Item2VecKernelJob): Item2VecKernelResult {
         const hi = i + reach >= length ? length - 1 : i + reach;
         for (let j = lo; j <= hi; j++) {
           if (j === i) continue;
+          if (update !== undefined) {
+            let count = 1;
+            heap32[targetsIndex] = outputBase + center * rowBytes;
+            for (let n = 1; n <= negatives; n++) {
+              random ^= random << 13;
+              random ^= random >>> 17;
+              random ^= random << 5;
+              const target = table[((random >>> 0) * tableScale) | 0] as number;
+              if (target === center) continue;
+              heap32[targetsIndex + count] = outputBase + target * rowBytes;
+              count++;
+            }
+            update(inputBase + (sentence[j] as number) * rowBytes, targetsByte, count, groups, rate, sigmoidByte, gradientByte);
+            donePairs++;
+            continue;
+          }
           const inputOffset = (sentence[j] as number) * dim;
           for (let k = 0; k < dim; k++) gradient[k] = 0;
           for (let n = 0; n <= negatives; n++) {

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { trainItem2Vec } from './item2vec';
 import type { Item2VecModel, TrainingProgress } from './item2vec';
 import { item2vecKernel } from './item2vec-kernel';
+import type { Item2VecKernelJob } from './item2vec-kernel';
+import { getWasmApi, sgnsWasmModule } from './sgns-wasm';
 import { generateTasteSessions } from './synthetic-sessions';
-import { cosineSimilarity } from './vector-math';
+import { cosineBetween, cosineSimilarity } from './vector-math';
 
 const sessions = generateTasteSessions({ numItems: 300, numGroups: 3, numSequences: 3000, minLength: 5, maxLength: 15, seed: 11 });
 const baseOptions = { numItems: sessions.numItems, dim: 16, window: 4, negatives: 5, epochs: 4, seed: 5 } as const;
@@ -59,6 +61,9 @@ describe('trainItem2Vec', () => {
     const reseeded = await trainItem2Vec(sessions.corpus, { ...baseOptions, deterministic: true, epochs: 1, seed: 6 });
     expect(Buffer.from(first.vectors.buffer).equals(Buffer.from(second.vectors.buffer))).toBe(true);
     expect(Buffer.from(first.vectors.buffer).equals(Buffer.from(reseeded.vectors.buffer))).toBe(false);
+    const js = await trainItem2Vec(sessions.corpus, { ...baseOptions, deterministic: true, epochs: 1, kernel: 'js' });
+    const jsAgain = await trainItem2Vec(sessions.corpus, { ...baseOptions, deterministic: true, epochs: 1, kernel: 'js' });
+    expect(Buffer.from(js.vectors.buffer).equals(Buffer.from(jsAgain.vectors.buffer))).toBe(true);
   });
 
   it('trains across two worker threads (Hogwild) with the same quality', async () => {
@@ -120,17 +125,17 @@ describe('trainItem2Vec', () => {
   });
 });
 
-describe('item2vecKernel', () => {
+describe.each(['js', 'wasm'] as const)('item2vecKernel (%s pair update)', (kernel) => {
   // One sequence [0, 1], window 1, one negative that is always item 2, constant learning rate:
   // the kernel must apply word2vec's SGNS update — output vectors of the center and the negative
   // are updated at once, the context (input) vector gets the gradient accumulated over both.
   it('applies the word2vec SGNS update to the context input vector and the output vectors', () => {
-    const dim = 2;
-    const input = Float32Array.from([0.5, -0.2, 0.1, 0.3, 0.2, 0.2]);
-    const output = Float32Array.from([0.3, 0.1, -0.4, 0.2, 0.25, -0.15]);
+    const dim = 4;
+    const initialInput = [0.5, -0.2, 0.3, 0.1, 0.1, 0.3, -0.25, 0.2, 0.2, 0.2, 0.1, -0.1];
+    const initialOutput = [0.3, 0.1, 0.2, -0.3, -0.4, 0.2, 0.15, 0.05, 0.25, -0.15, -0.2, 0.3];
     const rate = 0.5;
-    const expectedInput = Float64Array.from(input);
-    const expectedOutput = Float64Array.from(output);
+    const expectedInput = Float64Array.from(initialInput);
+    const expectedOutput = Float64Array.from(initialOutput);
     // word2vec's tabulated logistic: 1000 steps over [-6, 6], looked up by truncation
     const sigmoid = (x: number): number => {
       const z = ((Math.trunc((x + 6) * (1000 / 12)) / 1000) * 2 - 1) * 6;
@@ -141,12 +146,13 @@ describe('item2vecKernel', () => {
       [0, 1],
       [1, 0],
     ] as const) {
-      const gradient = [0, 0];
+      const gradient = new Float64Array(dim);
       for (const [target, label] of [
         [center, 1],
         [2, 0],
       ] as const) {
-        const dot = expectedInput[context * dim]! * expectedOutput[target * dim]! + expectedInput[context * dim + 1]! * expectedOutput[target * dim + 1]!;
+        let dot = 0;
+        for (let k = 0; k < dim; k++) dot += expectedInput[context * dim + k]! * expectedOutput[target * dim + k]!;
         const g = (label - sigmoid(dot)) * rate;
         for (let k = 0; k < dim; k++) {
           gradient[k]! += g * expectedOutput[target * dim + k]!;
@@ -156,6 +162,18 @@ describe('item2vecKernel', () => {
       for (let k = 0; k < dim; k++) expectedInput[context * dim + k]! += gradient[k]!;
     }
 
+    let input: Float32Array = Float32Array.from(initialInput);
+    let output: Float32Array = Float32Array.from(initialOutput);
+    let wasm: Item2VecKernelJob['wasm'];
+    if (kernel === 'wasm') {
+      const api = getWasmApi()!;
+      const memory = new api.Memory({ initial: 1, maximum: 1, shared: true });
+      input = new Float32Array(memory.buffer, 0, 12);
+      output = new Float32Array(memory.buffer, 48, 12);
+      input.set(initialInput);
+      output.set(initialOutput);
+      wasm = { bytes: sgnsWasmModule(), memory, inputByteOffset: 0, outputByteOffset: 48, scratchByteOffset: 96 };
+    }
     const result = item2vecKernel({
       inputVectors: input,
       outputVectors: output,
@@ -177,11 +195,34 @@ describe('item2vecKernel', () => {
       firstSequence: 0,
       endSequence: 1,
       seed: 3,
+      wasm,
     });
     expect(result).toEqual({ tokens: 2, pairs: 2, stopped: false });
     for (let k = 0; k < input.length; k++) expect(input[k]).toBeCloseTo(expectedInput[k]!, 5);
     for (let k = 0; k < output.length; k++) expect(output[k]).toBeCloseTo(expectedOutput[k]!, 5);
-    expect(input[4]).toBeCloseTo(0.2, 6); // item 2 is only ever a negative: its input vector is untouched
-    expect(output[4]).not.toBeCloseTo(0.25, 3); // …but its output vector was pushed away
+    for (let k = 8; k < 12; k++) expect(input[k]).toBeCloseTo(initialInput[k]!, 6); // item 2 is only a negative: input untouched
+    expect(output[8]).not.toBeCloseTo(initialOutput[8]!, 3); // …but its output vector was pushed away
+  });
+});
+
+describe('item2vec kernels', () => {
+  it('train the same model with the wasm SIMD and the JS pair update, up to float rounding', async () => {
+    const options = { ...baseOptions, threads: 1, epochs: 1 };
+    const viaWasm = await trainItem2Vec(sessions.corpus, { ...options, kernel: 'wasm' });
+    const viaJs = await trainItem2Vec(sessions.corpus, { ...options, kernel: 'js' });
+    expect(viaWasm.stats.kernel).toBe('wasm');
+    expect(viaJs.stats.kernel).toBe('js');
+    expect(viaWasm.stats.pairsTrained).toBe(viaJs.stats.pairsTrained); // same sampling decisions
+    let agreeing = 0;
+    for (let i = 0; i < sessions.numItems; i++) {
+      if (cosineBetween(viaWasm.vectors, i * 16, viaJs.vectors, i * 16, 16) > 0.99) agreeing++;
+    }
+    expect(agreeing / sessions.numItems).toBeGreaterThan(0.95);
+  });
+
+  it('falls back to JS when dim is not a multiple of 4, and says why when wasm is demanded', async () => {
+    const auto = await trainItem2Vec(sessions.corpus, { ...baseOptions, dim: 6, threads: 1, epochs: 1 });
+    expect(auto.stats.kernel).toBe('js');
+    await expect(trainItem2Vec(sessions.corpus, { ...baseOptions, dim: 6, kernel: 'wasm' })).rejects.toThrow(/dim 6 is not a multiple of 4/);
   });
 });

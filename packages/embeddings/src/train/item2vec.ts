@@ -4,8 +4,10 @@
 // word2vec's C code does); with one thread the result is a pure function of the inputs and seed.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { item2vecKernel } from './item2vec-kernel';
-import type { Item2VecKernelJob, Item2VecKernelResult } from './item2vec-kernel';
+import { item2vecKernel, wasmScratchBytes } from './item2vec-kernel';
+import type { Item2VecKernelJob, Item2VecKernelResult, Item2VecWasmJob } from './item2vec-kernel';
+import { SGNS_WASM_MAX_PAGES, getWasmApi, isSgnsWasmSupported, sgnsWasmModule } from './sgns-wasm';
+import type { WasmMemory } from './sgns-wasm';
 import { createSeededRandom } from './random';
 import type { ProgressEvent } from '@mixtape/catalog';
 
@@ -61,6 +63,12 @@ export interface Item2VecOptions {
   threads?: number;
   /** shorthand for threads: 1 */
   deterministic?: boolean;
+  /**
+   * pair-update implementation: 'wasm' = WebAssembly SIMD (needs dim % 4 === 0 and vectors ≤ 4 GiB),
+   * 'js' = plain JavaScript, 'auto' (default) = wasm when possible. Both are word2vec's update;
+   * results differ in float rounding only.
+   */
+  kernel?: 'auto' | 'wasm' | 'js';
   /** negative-sampling table size (default clamp(100 × vocabulary, 1e5, 5e7)) */
   unigramTableSize?: number;
   onProgress?: (progress: TrainingProgress) => void;
@@ -71,6 +79,8 @@ export interface Item2VecOptions {
 }
 
 export interface Item2VecStats {
+  /** which pair update ran */
+  kernel: 'wasm' | 'js';
   vocabularySize: number;
   threads: number;
   epochs: number;
@@ -108,6 +118,7 @@ interface ResolvedOptions {
   threads: number;
   unigramTableSize: number | undefined;
   progressIntervalMs: number;
+  kernel: 'auto' | 'wasm' | 'js';
 }
 
 function requireInteger(name: string, value: number, min: number): number {
@@ -162,6 +173,9 @@ export function validateSequenceCorpus(corpus: SequenceCorpus, numItems?: number
 function resolveOptions(corpus: SequenceCorpus, options: Item2VecOptions): ResolvedOptions {
   const numItems = validateSequenceCorpus(corpus, options.numItems);
   const learningRate = requireNumber('learningRate', options.learningRate ?? 0.025, Number.MIN_VALUE, 10);
+  if (options.kernel !== undefined && !['auto', 'wasm', 'js'].includes(options.kernel)) {
+    throw new RangeError(`item2vec option kernel: expected 'auto', 'wasm' or 'js', got ${String(options.kernel)}`);
+  }
   const threads = options.deterministic
     ? 1
     : requireInteger('threads', options.threads ?? Math.max(1, availableParallelism()), 1);
@@ -181,6 +195,7 @@ function resolveOptions(corpus: SequenceCorpus, options: Item2VecOptions): Resol
     unigramTableSize:
       options.unigramTableSize === undefined ? undefined : requireInteger('unigramTableSize', options.unigramTableSize, 1),
     progressIntervalMs: requireNumber('progressIntervalMs', options.progressIntervalMs ?? 1000, 1),
+    kernel: options.kernel ?? 'auto',
   };
 }
 
@@ -336,9 +351,33 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
     resolved.unigramTableSize ?? Math.min(50_000_000, Math.max(100_000, vocabularySize * 100));
   const unigramTable = buildUnigramTable(vocabularyCounts, resolved.samplingExponent, tableSize);
 
+  // Weights live in SharedArrayBuffers; for the wasm kernel, in one shared wasm memory laid out
+  // as [input vectors | output vectors | per-thread scratch].
+  const vectorBytes = vocabularySize * dim * 4;
+  const scratchBytes = wasmScratchBytes(dim, resolved.negatives);
+  const wasmBytesNeeded = 2 * vectorBytes + threads * scratchBytes;
+  const wasmPages = Math.ceil(wasmBytesNeeded / 65536);
+  let wasmUnavailable: string | undefined;
+  if (dim % 4 !== 0) wasmUnavailable = `dim ${dim} is not a multiple of 4`;
+  else if (wasmPages > SGNS_WASM_MAX_PAGES) wasmUnavailable = `the vectors need ${wasmBytesNeeded} bytes, over the 4 GiB of a wasm memory`;
+  else if (!isSgnsWasmSupported()) wasmUnavailable = 'this runtime does not compile WebAssembly SIMD';
+  if (resolved.kernel === 'wasm' && wasmUnavailable) throw new RangeError(`item2vec option kernel 'wasm': ${wasmUnavailable}`);
+  const useWasm = resolved.kernel !== 'js' && wasmUnavailable === undefined;
+
+  let memory: WasmMemory | undefined;
+  let inputVectors: Float32Array;
+  let outputVectors: Float32Array;
+  if (useWasm) {
+    const api = getWasmApi();
+    if (!api) throw new Error('item2vec: WebAssembly disappeared between the check and its use');
+    memory = new api.Memory({ initial: wasmPages, maximum: wasmPages, shared: true });
+    inputVectors = new Float32Array(memory.buffer, 0, vocabularySize * dim);
+    outputVectors = new Float32Array(memory.buffer, vectorBytes, vocabularySize * dim);
+  } else {
+    inputVectors = sharedFloat32(vocabularySize * dim);
+    outputVectors = sharedFloat32(vocabularySize * dim);
+  }
   // word2vec's initialisation: inputs uniform in [-0.5/dim, 0.5/dim), outputs zero.
-  const inputVectors = sharedFloat32(vocabularySize * dim);
-  const outputVectors = sharedFloat32(vocabularySize * dim);
   const random = createSeededRandom(resolved.seed);
   for (let i = 0; i < inputVectors.length; i++) inputVectors[i] = (random.next() - 0.5) / dim;
 
@@ -380,6 +419,15 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
 
   const runs = [];
   for (let t = 0; t < threads; t++) {
+    const wasm: Item2VecWasmJob | undefined = memory
+      ? {
+          bytes: sgnsWasmModule(),
+          memory,
+          inputByteOffset: 0,
+          outputByteOffset: vectorBytes,
+          scratchByteOffset: 2 * vectorBytes + t * scratchBytes,
+        }
+      : undefined;
     runs.push(
       runWorker({
         inputVectors,
@@ -402,6 +450,7 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
         firstSequence: bounds[t] as number,
         endSequence: bounds[t + 1] as number,
         seed: resolved.seed,
+        wasm,
       }),
     );
   }
@@ -446,6 +495,7 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
     hasVector,
     itemCounts: vocabulary.itemCounts,
     stats: {
+      kernel: useWasm ? 'wasm' : 'js',
       vocabularySize,
       threads,
       epochs,

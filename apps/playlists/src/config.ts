@@ -22,6 +22,9 @@ export const playlistsConfigSchema = baseConfigSchema
     PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
       .default(5000)
       .describe('Until the bundle loader is wired: size of the synthetic catalog generated at startup (deterministic, seed 42).'),
+    FAISS_THREADS: envInteger({ min: 1, max: 256 })
+      .default(1)
+      .describe('OpenMP threads per FAISS search. 1 serves single queries fastest on shared cores (a multi-threaded search of one query spins every core; ~50x slower under load); parallelism comes from concurrent requests and replicas.'),
     MIXTAPE_LLM_BASE_URL: z
       .url({ protocol: /^https?$/, message: 'expected an http(s) URL such as http://127.0.0.1:8000/v1' })
       .optional()

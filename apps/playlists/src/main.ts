@@ -1,5 +1,6 @@
 // Composition root of the playlists service: config → logger/metrics/readiness → deps → app → listen → lifecycle.
 import { resolve } from 'node:path';
+import { setFaissThreads } from '@mixtape/embeddings';
 import { createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
@@ -12,6 +13,7 @@ import { buildSyntheticPlaylistContext } from './synthetic';
 const config = loadPlaylistsConfig();
 const context = createServiceContext({ name: 'playlists', version: packageJson.version, config });
 const { logger } = context;
+setFaissThreads(config.FAISS_THREADS);
 
 const plannerFactory = createPlannerFactory(
   config.MIXTAPE_LLM_BASE_URL && config.MIXTAPE_LLM_MODEL

@@ -1,0 +1,157 @@
+// Playlists benchmark: offline planner + fulfilment on the default synthetic catalog size
+// (generateSynthetic's 50k tracks), in-process and over HTTP with autocannon.
+//   pnpm --filter @mixtape/playlists bench [-- --tracks 50000 --iterations 400 --duration 10 --concurrency 1,4,16]
+// Prints markdown tables: latency percentiles, requests/s, and the cost of each fulfilment stage.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { setFaissThreads } from '@mixtape/embeddings';
+import { fulfilPlan } from '@mixtape/ranking';
+import type { StageCosts } from '@mixtape/ranking';
+import { createTestServiceContext } from '@mixtape/service-kit/testing';
+import autocannon from 'autocannon';
+import { createApp, createPlannerFactory, createPlaylistServingState, openFilePlaylistStore, buildSyntheticPlaylistContext } from '../src/index';
+
+const { values } = parseArgs({
+  options: {
+    tracks: { type: 'string', default: '50000' },
+    iterations: { type: 'string', default: '400' },
+    duration: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '1,4,16' },
+    'faiss-threads': { type: 'string', default: '1' },
+  },
+});
+// As the service does (FAISS_THREADS, default 1): one OpenMP thread per search.
+const faissThreads = Number(values['faiss-threads']);
+setFaissThreads(faissThreads);
+const trackCount = Number(values.tracks);
+const iterations = Number(values.iterations);
+const durationSeconds = Number(values.duration);
+const concurrencies = values.concurrency.split(',').map(Number);
+
+const PROMPTS = [
+  'upbeat latin for a run, no reggaeton',
+  'rainy-day 90s indie for reading',
+  'chill lo-fi beats for studying',
+  'sad songs',
+  '80s rock, no hard rock',
+  'energetic edm at 128 bpm',
+  'happy country road trip',
+  'an hour of jazz for dinner',
+  'dark ambient for sleep',
+  'workout hip hop',
+  'mellow acoustic folk',
+  'party dance pop from the 2010s',
+  'metal over 140 bpm',
+  'classical for focus',
+  'reggae for a sunny afternoon',
+  'neo soul, 20 songs',
+];
+
+const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+log(`building synthetic catalog: ${trackCount} tracks …`);
+const buildStarted = performance.now();
+const playlistContext = buildSyntheticPlaylistContext({ tracks: trackCount });
+const catalogMs = performance.now() - buildStarted;
+const stateStarted = performance.now();
+const state = createPlaylistServingState(playlistContext, createPlannerFactory(undefined));
+const stateMs = performance.now() - stateStarted;
+log(`catalog + FAISS ${(catalogMs / 1000).toFixed(1)} s (${playlistContext.contentIndex.factory}), engine + lexicon ${stateMs.toFixed(0)} ms`);
+
+// ---- in-process: plan + fulfil, sequential -----------------------------------------------------
+const warmup = Math.min(50, iterations);
+for (let i = 0; i < warmup; i++) fulfilPlan(state.engine, (await state.planner.plan({ prompt: PROMPTS[i % PROMPTS.length]! })).plan);
+const latencies = new Float64Array(iterations);
+const planLatencies = new Float64Array(iterations);
+const stageTotals: Record<keyof StageCosts, Float64Array> = {
+  resolve: new Float64Array(iterations),
+  candidates: new Float64Array(iterations),
+  scoring: new Float64Array(iterations),
+  sequencing: new Float64Array(iterations),
+  notes: new Float64Array(iterations),
+  total: new Float64Array(iterations),
+};
+let trackSum = 0;
+const runStarted = performance.now();
+for (let i = 0; i < iterations; i++) {
+  const started = performance.now();
+  const planned = await state.planner.plan({ prompt: PROMPTS[i % PROMPTS.length]! });
+  const planned_ = performance.now();
+  const result = fulfilPlan(state.engine, planned.plan);
+  latencies[i] = performance.now() - started;
+  planLatencies[i] = planned_ - started;
+  for (const stage of Object.keys(stageTotals) as (keyof StageCosts)[]) stageTotals[stage][i] = result.costs[stage];
+  trackSum += result.tracks.length;
+  if ((i + 1) % 100 === 0) log(`in-process ${i + 1}/${iterations}, ${((i + 1) / ((performance.now() - runStarted) / 1000)).toFixed(0)} req/s`);
+}
+const inProcessSeconds = (performance.now() - runStarted) / 1000;
+latencies.sort();
+
+const lines: string[] = [];
+lines.push(`### Playlists benchmark — ${trackCount.toLocaleString('en')} synthetic tracks, ${playlistContext.contentIndex.factory} content index (FAISS threads ${faissThreads}), offline planner, Node ${process.version}`);
+lines.push('');
+lines.push(`Setup: catalog + content vectors + FAISS ${(catalogMs / 1000).toFixed(1)} s; engine + lexicon ${stateMs.toFixed(0)} ms. ${PROMPTS.length} prompts in rotation, ${(trackSum / iterations).toFixed(1)} tracks per playlist on average.`);
+lines.push('');
+lines.push('| run | requests | p50 ms | p95 ms | p99 ms | req/s |');
+lines.push('| --- | --- | --- | --- | --- | --- |');
+lines.push(`| in-process plan + fulfil (1 at a time) | ${iterations} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 95))} | ${ms(percentile(latencies, 99))} | ${(iterations / inProcessSeconds).toFixed(0)} |`);
+
+// ---- HTTP with autocannon ---------------------------------------------------------------------
+const directory = mkdtempSync(join(tmpdir(), 'playlists-bench-'));
+const httpRows: string[] = [];
+for (const fsync of [true, false]) {
+  const store = await openFilePlaylistStore({ directory: join(directory, fsync ? 'fsync' : 'nofsync'), fsync });
+  const { context } = createTestServiceContext({ name: 'playlists', level: 'silent' });
+  context.readiness.markReady();
+  const app = createApp({ context, serving: () => state, store });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  for (const connections of fsync ? concurrencies : [concurrencies.at(-1)!]) {
+    let counter = 0;
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections,
+      duration: durationSeconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/playlists',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify({ prompt: PROMPTS[counter++ % PROMPTS.length] }) }),
+        },
+      ],
+    });
+    const errors = result.errors + result.timeouts + result.non2xx;
+    httpRows.push(
+      `| HTTP POST /v1/playlists, ${connections} connection${connections > 1 ? 's' : ''}${fsync ? '' : ', no fsync'} | ${result.requests.total} | ${result.latency.p50} | ${result.latency.p97_5} (p97.5) | ${result.latency.p99} | ${result.requests.average.toFixed(0)}${errors > 0 ? ` (${errors} errors)` : ''} |`,
+    );
+    log(`HTTP c=${connections} fsync=${fsync}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errors}`);
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await store.close();
+}
+rmSync(directory, { recursive: true, force: true });
+lines.push(...httpRows);
+lines.push('');
+
+// ---- cost per stage ---------------------------------------------------------------------------
+lines.push('Cost per stage (in-process run; plan = offline planner):');
+lines.push('');
+lines.push('| stage | mean ms | p50 ms | p95 ms | p99 ms |');
+lines.push('| --- | --- | --- | --- | --- |');
+const stageRow = (name: string, values: Float64Array): string => {
+  const sorted = Float64Array.from(values).sort();
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return `| ${name} | ${ms(mean)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(percentile(sorted, 99))} |`;
+};
+lines.push(stageRow('plan (offline planner)', planLatencies));
+for (const stage of ['resolve', 'candidates', 'scoring', 'sequencing', 'notes', 'total'] as const) lines.push(stageRow(stage === 'total' ? 'fulfilment total' : stage, stageTotals[stage]));
+lines.push('');
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -100,10 +100,11 @@ class MaskSet implements RelevanceSet {
 
 function metricNames(options: EvaluationOptions): string[] {
   const names: string[] = [];
-  const maxK = Math.max(...options.ks);
-  for (const k of options.ks) names.push(`Recall@${k}`, `NDCG@${k}`, `HitRate@${k}`, `MAP@${k}`);
+  const ks = [...new Set(options.ks)].sort((a, b) => a - b);
+  const maxK = Math.max(...ks);
+  for (const k of ks) names.push(`Recall@${k}`, `NDCG@${k}`, `HitRate@${k}`, `MAP@${k}`);
   names.push(`MRR@${maxK}`);
-  for (const k of options.ks) {
+  for (const k of ks) {
     names.push(`Novelty@${k}`, `Popularity@${k}`);
     if (options.itemArtist) names.push(`ILD-artist@${k}`);
     if (options.itemVectors) names.push(`ILD-vectors@${k}`);
@@ -113,7 +114,7 @@ function metricNames(options: EvaluationOptions): string[] {
 
 /** Fits and evaluates one model on a split. */
 export async function evaluateModel(model: Recommender, split: Split, options: EvaluationOptions): Promise<ModelEvaluation> {
-  const ks = [...options.ks].sort((a, b) => a - b);
+  const ks = [...new Set(options.ks)].sort((a, b) => a - b);
   if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k <= 0)) {
     throw new RangeError(`ks must be positive integers, got [${options.ks.join(', ')}]`);
   }
@@ -218,7 +219,7 @@ export async function runExperiment(
     trainRows: split.train.rows,
     trainInteractions: split.train.indices.length,
     evaluatedRows: split.evalRows.length,
-    ks: [...options.ks].sort((a, b) => a - b),
+    ks: [...new Set(options.ks)].sort((a, b) => a - b),
     heldOutPopularity: split.test.indices.length === 0 ? 0 : popularitySum / split.test.indices.length,
     models: results,
   };

@@ -118,7 +118,7 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
   for (const m of result.models) if (m.notes) parts.push(`- ${m.model}: ${m.notes}.`);
   if (result.models.some((m) => m.notes)) parts.push('');
   parts.push('');
-  const beyondColumns = [`Coverage@${minK}`, `Coverage@${maxK}`, `Novelty@${minK}`, `Popularity@${minK}`];
+  const beyondColumns = [...new Set([`Coverage@${minK}`, `Coverage@${maxK}`])].concat([`Novelty@${minK}`, `Popularity@${minK}`]);
   if (result.models.some((m) => metric(m, `ILD-artist@${minK}`))) beyondColumns.push(`ILD-artist@${minK}`);
   if (result.models.some((m) => metric(m, `ILD-vectors@${minK}`))) beyondColumns.push(`ILD-vectors@${minK}`);
   parts.push(

@@ -48,7 +48,8 @@ export class Item2VecRecommender extends ScoringRecommender {
       subsample: options.subsample ?? 0,
       seed: options.seed ?? 17,
     };
-    this.name = `item2vec (d=${this.options.dim}, window ${this.options.window}, ${this.options.epochs} epochs)`;
+    const o = this.options;
+    this.name = `item2vec (d=${o.dim}, window ${o.window}, ${o.epochs} epochs, lr ${o.learningRate}, ${o.negatives} negatives, minCount ${o.minCount})`;
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
@@ -88,6 +89,20 @@ export class Item2VecRecommender extends ScoringRecommender {
     context.logger?.debug({ model: this.name, ms: performance.now() - started, vocabulary: model.stats.vocabularySize }, 'item2vec trained');
     const { dim, numItems } = model;
     const unit = new Float32Array(model.vectors);
+    // SGNS vectors share a large common component (on Last.fm the mean pairwise cosine is ~0.5),
+    // which makes every item look similar; removing the mean ("all-but-the-top", Mu &
+    // Viswanath 2018) restores the item-specific directions before cosine scoring.
+    const mean = new Float64Array(dim);
+    let trained = 0;
+    for (let i = 0; i < numItems; i++) {
+      if (model.hasVector[i] === 0) continue;
+      trained++;
+      for (let d = 0; d < dim; d++) mean[d]! += unit[i * dim + d]!;
+    }
+    for (let i = 0; i < numItems && trained > 0; i++) {
+      if (model.hasVector[i] === 0) continue;
+      for (let d = 0; d < dim; d++) unit[i * dim + d]! -= mean[d]! / trained;
+    }
     for (let i = 0; i < numItems; i++) {
       let norm = 0;
       for (let d = 0; d < dim; d++) norm += unit[i * dim + d]! ** 2;

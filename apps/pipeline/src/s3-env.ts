@@ -1,5 +1,6 @@
 // S3 settings for the CLI from the standard environment (the only place the CLI reads them).
 import type { OpenStoreOptions } from '@mixtape/artifacts';
+import { s3StoreOptions } from '@mixtape/bundle';
 
 /**
  * MIXTAPE_S3_ENDPOINT (or AWS_ENDPOINT_URL) points at an S3-compatible server (s3rver, MinIO…):
@@ -7,12 +8,10 @@ import type { OpenStoreOptions } from '@mixtape/artifacts';
  * standard chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, instance roles).
  */
 export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): NonNullable<OpenStoreOptions['s3']> {
-  const endpoint = env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL;
-  if (!endpoint) return env.AWS_REGION ? { region: env.AWS_REGION } : {};
-  return {
-    endpoint,
+  return s3StoreOptions({
+    endpoint: env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL,
     forcePathStyle: env.MIXTAPE_S3_FORCE_PATH_STYLE !== 'false',
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
-  };
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+    hasCredentials: Boolean(env.AWS_ACCESS_KEY_ID),
+  });
 }

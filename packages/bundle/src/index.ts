@@ -11,3 +11,5 @@ export { packTypedArrays, unpackTypedArrays } from './typed-pack';
 export type { TypedArrayRecord } from './typed-pack';
 export { trainServingParts, DEFAULT_TRAIN_OPTIONS, EVENT_WEIGHTS, eventWeights } from './train';
 export type { TrainOptions, TrainResult, StageTiming, ProgressLine } from './train';
+export { s3StoreOptions } from './s3-settings';
+export type { S3Settings } from './s3-settings';

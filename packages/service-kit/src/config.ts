@@ -149,6 +149,31 @@ export const baseConfigSchema = z.object({
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
 
+/**
+ * Keys every bundle-serving app reads: where the bundle lives and how to reach S3. Extend an
+ * app schema with `.extend(bundleConfigShape)`. Credentials come from the AWS SDK's standard
+ * chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, instance roles).
+ */
+export const bundleConfigShape = {
+  MIXTAPE_BUNDLE: z
+    .string()
+    .trim()
+    .regex(/^(s3:\/\/[^/]+|file:\/\/\/|\/)/, 'expected s3://bucket/prefix, file:///dir or an absolute path')
+    .describe('Where bundles are published (the `mixtape build --out` URI); the service loads the one LATEST names.'),
+  MIXTAPE_CACHE_DIR: z.string().trim().min(1).default('.mixtape/cache').describe('Local cache of downloaded bundle files, keyed by checksum.'),
+  MIXTAPE_BUNDLE_POLL_MS: envInteger({ min: 0 })
+    .default(30_000)
+    .describe('How often LATEST is polled for a new bundle (0: never; load once at startup).'),
+  MIXTAPE_S3_ENDPOINT: z
+    .string()
+    .trim()
+    .url()
+    .optional()
+    .describe('S3-compatible endpoint (s3rver, MinIO, R2…); unset for AWS S3. Path-style URLs are used with it.'),
+  MIXTAPE_S3_FORCE_PATH_STYLE: envBoolean().default(true).describe('Path-style S3 URLs when MIXTAPE_S3_ENDPOINT is set.'),
+  AWS_REGION: z.string().trim().min(1).optional().describe('S3 region (default us-east-1 with a custom endpoint; else the AWS chain decides).'),
+} as const;
+
 /** One problem with the environment, ready to print. */
 export interface ConfigProblem {
   key: string;

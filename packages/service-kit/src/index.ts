@@ -1,6 +1,7 @@
 // Public API of @mixtape/service-kit: explicit named re-exports only.
 export {
   baseConfigSchema,
+  bundleConfigShape,
   ConfigError,
   describeConfig,
   envBoolean,

@@ -3,7 +3,7 @@ export { createApp } from './app';
 export type { PlaylistsDeps } from './app';
 export { playlistsConfigSchema, loadPlaylistsConfig } from './config';
 export type { PlaylistsConfig } from './config';
-export { createPlannerFactory, createPlaylistServingState } from './serving';
+export { createPlannerFactory, createPlaylistServingState, playlistContextFromBundle, PLAYLIST_BUNDLE_PARTS } from './serving';
 export type { LlmSettings, PlannerFactory, PlaylistServingState } from './serving';
 export { openFilePlaylistStore, PlaylistStoreError, PLAYLIST_STORE_FILE } from './store';
 export type { FilePlaylistStoreOptions, PlaylistStore, StoredPlaylistVersion, StoredTrack } from './store';

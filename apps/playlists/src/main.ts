@@ -44,9 +44,13 @@ const service = createService({
   app,
   startup: [
     {
-      // bundle: replace this hook with @mixtape/bundle's load + watch-and-swap once it lands:
-      //   serving = createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory) on every swap.
-      // Until then the service runs on the deterministic synthetic catalog.
+      // bundle: when MIXTAPE_BUNDLE is configured, replace this hook with @mixtape/bundle's runtime
+      // (tested in test/bundle.integration.test.ts):
+      //   const runtime = createBundleRuntime({ uri, cacheDir, s3, parts: PLAYLIST_BUNDLE_PARTS, pollIntervalMs,
+      //     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
+      //     logger, metrics: context.metrics });
+      //   createApp({ context, serving: () => runtime.current()?.state, store }); startup: [runtime.startupHook]
+      // Without a bundle the service runs on the deterministic synthetic catalog below.
       name: 'load catalog',
       run: () => {
         const started = performance.now();

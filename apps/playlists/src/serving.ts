@@ -1,5 +1,6 @@
 // What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
 // from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
+import type { BundleParts, ServingBundle } from '@mixtape/bundle';
 import type { Lexicon, LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
 import { buildLexicon, createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
 import type { PlaylistContext, PlaylistEngine } from '@mixtape/ranking';
@@ -50,4 +51,42 @@ export function createPlaylistServingState(context: PlaylistContext, plannerFact
   const engine = createPlaylistEngine(context);
   const lexicon = buildLexicon(lexiconInputFromCatalog(context.store));
   return { version: context.version, engine, lexicon, planner: plannerFactory(lexicon) };
+}
+
+/** The bundle parts the playlists service reads (the rest is not downloaded). */
+export const PLAYLIST_BUNDLE_PARTS: BundleParts = {
+  catalog: true,
+  interactions: true,
+  contentVectors: true,
+  contentIndex: true,
+  itemVectors: true,
+  itemIndex: true,
+  userVectors: true,
+};
+
+/**
+ * A ServingBundle as fulfilment sees it. The content index is required; item vectors, the item
+ * index and user vectors are used when present (seed neighbours, similar-to-user).
+ */
+export function playlistContextFromBundle(bundle: ServingBundle): PlaylistContext {
+  if (!bundle.contentIndex) throw new Error(`bundle ${bundle.version}: the playlists service needs the content index (indexes/content.faiss)`);
+  const { users, interactions } = bundle;
+  const itemsUsable = bundle.itemIndex !== undefined && bundle.itemVectors !== undefined && bundle.itemDim > 0;
+  const userVector =
+    users && interactions && itemsUsable && users.dim === bundle.itemDim
+      ? (userId: string): Float32Array | undefined => {
+          const user = interactions.userIndex(userId);
+          if (user < 0 || user >= users.numUsers) return undefined;
+          return users.vectors.subarray(user * users.dim, (user + 1) * users.dim);
+        }
+      : undefined;
+  return {
+    version: bundle.version,
+    store: bundle.store,
+    contentEncoder: bundle.contentEncoder,
+    contentIndex: bundle.contentIndex,
+    ...(bundle.contentVectors ? { contentVectors: bundle.contentVectors } : {}),
+    ...(itemsUsable ? { itemIndex: bundle.itemIndex!, itemVectors: bundle.itemVectors! } : {}),
+    ...(userVector ? { userVector } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { applyRetention, openBundleStore, publishBundle } from '@mixtape/artifacts';
+import { applyRetention, openBundleStore, publishBundle, sha256File } from '@mixtape/artifacts';
 
 import { readSnapshot } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
@@ -18,6 +18,8 @@ export interface BuildCommandOptions {
   version?: string;
   keep?: number;
   train?: Partial<TrainOptions>;
+  /** S3 options (default: from the environment) */
+  s3?: ReturnType<typeof s3OptionsFromEnv>;
   /** do not move LATEST (publish only; promote later) */
   noLatest?: boolean;
   progress?: (line: string) => void;
@@ -29,6 +31,11 @@ export interface BuildOutcome {
   files: number;
   bytes: number;
   timings: StageTiming[];
+}
+
+/** Identifies a dataset snapshot (its metadata lists every file's size and checksum). */
+export async function datasetFingerprint(dataDir: string): Promise<string> {
+  return (await sha256File(join(dataDir, 'metadata.json'))).sha256;
 }
 
 const formatBytes = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
@@ -77,13 +84,19 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
       }),
       (list) => `${list.length} files`,
     );
-    const store = openBundleStore(options.out, { s3: s3OptionsFromEnv() });
+    const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv() });
+    const fingerprint = await datasetFingerprint(options.data);
     const published = await timed('publish', () =>
       publishBundle(store, files, {
         producer: `mixtape build ${MIXTAPE_VERSION} (${snapshot.metadata.source})`,
         version: options.version,
         setLatest: !options.noLatest,
-        metadata: { dataset: snapshot.metadata.source, tracks: snapshot.store.trackCount, users: snapshot.interactions.userCount },
+        metadata: {
+          dataset: snapshot.metadata.source,
+          datasetFingerprint: fingerprint,
+          tracks: snapshot.store.trackCount,
+          users: snapshot.interactions.userCount,
+        },
         onProgress: throttle((p) => progress(`  ${p.phase} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${formatBytes(p.bytesPerSecond)}/s)`)),
       }),
       (result) => `${result.version} → ${options.out}`,

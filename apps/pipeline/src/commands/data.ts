@@ -16,7 +16,7 @@ import {
   tasteToExtras,
   writeSnapshot,
 } from '@mixtape/catalog';
-import type { ProgressEvent } from '@mixtape/catalog';
+import type { ProgressEvent, SyntheticOptions } from '@mixtape/catalog';
 
 export interface DataCommandIo {
   stdout: (text: string) => void;
@@ -67,6 +67,16 @@ interface ImportCommandOptions {
   quiet?: boolean;
 }
 
+/** Generates the synthetic dataset (with its ground-truth taste) and writes it as a snapshot. */
+export async function writeSyntheticDataset(out: string, options: SyntheticOptions, write: { overwrite?: boolean } = {}) {
+  const dataset = generateSynthetic(options);
+  return writeSnapshot(
+    out,
+    { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) },
+    write,
+  );
+}
+
 export function registerDataCommand(program: Command, io: DataCommandIo = defaultIo): Command {
   const data = program.command('data').description('datasets: generate synthetic data, import real formats, inspect a dataset directory');
   const progress = (quiet: boolean | undefined) => (quiet ? undefined : (event: ProgressEvent) => io.stderr(`${formatProgress(event)}\n`));
@@ -85,21 +95,8 @@ export function registerDataCommand(program: Command, io: DataCommandIo = defaul
     .option('--quiet', 'no progress lines')
     .action(async (options: GenerateOptions) => {
       const started = Date.now();
-      const dataset = generateSynthetic({
-        seed: options.seed,
-        tracks: options.tracks,
-        users: options.users,
-        artists: options.artists,
-        interactions: options.interactions,
-        referenceDate: options.referenceDate,
-        onProgress: progress(options.quiet),
-      });
       const out = resolve(options.out);
-      const metadata = await writeSnapshot(
-        out,
-        { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) },
-        { overwrite: options.overwrite },
-      );
+      const metadata = await writeSyntheticDataset(out, { ...options, onProgress: progress(options.quiet) }, { overwrite: options.overwrite });
       io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
     });
 

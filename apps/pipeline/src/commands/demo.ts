@@ -4,6 +4,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { openBundleStore, readLatest, showBundle } from '@mixtape/artifacts';
+import { startLocalS3 } from '@mixtape/artifacts/testing';
+import { formatProgress, readSnapshot } from '@mixtape/catalog';
+import { s3OptionsFromEnv } from '../s3-env';
+import { datasetFingerprint, runBuild } from './build';
+import { writeSyntheticDataset } from './data';
 
 export interface ServiceSpec {
   name: 'home' | 'search' | 'playlists';
@@ -84,51 +90,150 @@ export async function stopServices(services: RunningService[], timeoutMs = 10_00
   );
 }
 
-export function curlExamples(urls: Record<ServiceSpec['name'], string>): string[] {
+export interface DemoExamples {
+  userId: string;
+  searchQuery: string;
+  prompt: string;
+}
+
+export function curlExamples(urls: Record<ServiceSpec['name'], string>, examples: DemoExamples): string[] {
   return [
-    `curl -s ${urls.home}/readyz`,
-    `curl -s ${urls.search}/metrics | head`,
-    `curl -s ${urls.playlists}/livez`,
+    `curl -s '${urls.home}/v1/users/${encodeURIComponent(examples.userId)}/home?limit=5'`,
+    `curl -s '${urls.search}/v1/search?q=${encodeURIComponent(examples.searchQuery)}&limit=5'`,
+    `curl -s -X POST ${urls.playlists}/v1/playlists -H 'content-type: application/json' -d '${JSON.stringify({ prompt: examples.prompt, length: 12 })}'`,
   ];
 }
 
+/** A typo a person would make: swap two letters in the middle of the longest word. */
+export function misspell(text: string): string {
+  const words = text.split(' ');
+  const longest = words.reduce((best, word, i) => (word.length > (words[best]?.length ?? 0) ? i : best), 0);
+  const word = words[longest] ?? '';
+  if (word.length < 4) return text;
+  const middle = Math.floor(word.length / 2);
+  words[longest] = word.slice(0, middle - 1) + word[middle] + word[middle - 1] + word.slice(middle + 1);
+  return words.join(' ');
+}
+
+export interface DemoOptions {
+  data: string;
+  bundle?: string;
+  rebuild?: boolean;
+  s3Port: number;
+  verbose?: boolean;
+  readyTimeout: number;
+  epochs?: number;
+}
+
+/** Reads demo settings: flags first, then MIXTAPE_DEMO_DATA / MIXTAPE_BUNDLE, then defaults. */
+export function demoDefaults(env: NodeJS.ProcessEnv = process.env): Pick<DemoOptions, 'data' | 'bundle'> {
+  return { data: env.MIXTAPE_DEMO_DATA ?? '.data/synthetic', bundle: env.MIXTAPE_BUNDLE };
+}
+
+export async function runDemo(options: DemoOptions, log: (line: string) => void): Promise<{ services: RunningService[]; stop(): Promise<void> }> {
+  const root = findWorkspaceRoot();
+  const dataDir = resolve(options.data);
+  const stateDir = resolve(root, '.data');
+  const stops: Array<() => Promise<void>> = [];
+
+  // 1. The dataset: the user's, or the synthetic default generated once.
+  if (!existsSync(join(dataDir, 'metadata.json'))) {
+    log(`[1/4] generating the synthetic dataset into ${dataDir} …`);
+    await writeSyntheticDataset(dataDir, { onProgress: (event) => log(`      ${formatProgress(event)}`) });
+  } else log(`[1/4] dataset ${dataDir} (reused)`);
+  const snapshot = await readSnapshot(dataDir);
+
+  // 2. Where bundles live: a real bucket when configured, else an embedded S3-compatible server.
+  let bundleUri = options.bundle;
+  const env: NodeJS.ProcessEnv = { MIXTAPE_CACHE_DIR: join(stateDir, 'cache') };
+  if (!bundleUri) {
+    const s3 = await startLocalS3({ directory: join(stateDir, 's3'), port: options.s3Port });
+    stops.push(() => s3.stop());
+    bundleUri = 's3://mixtape/bundles';
+    env.MIXTAPE_S3_ENDPOINT = s3.endpoint;
+    log(`[2/4] embedded S3 (s3rver) at ${s3.endpoint}, bundles at ${bundleUri}`);
+  } else log(`[2/4] bundles at ${bundleUri}`);
+  env.MIXTAPE_BUNDLE = bundleUri;
+  const store = openBundleStore(bundleUri, { s3: s3OptionsFromEnv({ ...process.env, ...env }) });
+
+  // 3. A bundle built from this dataset: reuse LATEST when it was built from the same snapshot.
+  const latest = await readLatest(store).catch(() => undefined);
+  const shown = latest ? await showBundle(store, { version: latest.version }).catch(() => undefined) : undefined;
+  const builtFrom = shown?.manifest.metadata?.datasetFingerprint;
+  if (!options.rebuild && shown && builtFrom === (await datasetFingerprint(dataDir))) {
+    log(`[3/4] bundle ${shown.manifest.version} (reused; built from this dataset)`);
+  } else {
+    log('[3/4] building the bundle (train → index → publish) …');
+    const outcome = await runBuild({
+      data: dataDir,
+      out: bundleUri,
+      s3: s3OptionsFromEnv({ ...process.env, ...env }),
+      train: options.epochs ? { epochs: options.epochs } : {},
+      progress: (line) => log(`      ${line}`),
+    });
+    log(`      bundle ${outcome.version} published`);
+  }
+
+  // 4. The services, each loading the bundle from S3 at startup.
+  log('[4/4] starting home, search and playlists …');
+  const services = DEMO_SERVICES.map((spec) =>
+    startService(root, spec, { ...env, MIXTAPE_DATA_DIR: join(stateDir, spec.name) }, options.verbose ? log : () => {}),
+  );
+  const stop = async () => {
+    await stopServices(services);
+    for (const stopOne of stops.reverse()) await stopOne();
+  };
+  try {
+    for (const service of services) {
+      await waitUntilReady(service, options.readyTimeout * 1000, (elapsed) => {
+        if (elapsed % 5000 < 250) log(`      waiting for ${service.spec.name} (${Math.round(elapsed / 1000)} s) …`);
+      });
+      log(`      ${service.spec.name} ready at ${service.url}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const urls = Object.fromEntries(services.map((s) => [s.spec.name, s.url])) as Record<ServiceSpec['name'], string>;
+  const busiest = snapshot.interactions.userId(0);
+  const track = snapshot.store.getTrack(snapshot.store.mostPopular(1)[0]!)!;
+  const artist = snapshot.store.getArtist(track.artistIds[0]!)?.name ?? '';
+  log('\nMixtape is running:');
+  for (const service of services) log(`  ${service.spec.name.padEnd(10)} ${service.url}`);
+  log('\nTry:');
+  for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspell(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap' })) {
+    log(`  ${example}`);
+  }
+  log('\nCtrl-C stops everything.');
+  return { services, stop };
+}
+
 export function registerDemoCommand(program: Command): void {
+  const defaults = demoDefaults();
   program
     .command('demo')
-    .description('start Home, Search and Playlists locally and print their URLs and curl examples (Ctrl-C stops)')
-    .option('--verbose', 'print the services\' JSON logs')
-    .option('--ready-timeout <seconds>', 'how long to wait for readiness', '120')
-    .action(async (options: { verbose?: boolean; readyTimeout: string }) => {
-      const root = findWorkspaceRoot();
+    .description('the whole platform locally: dataset → bundle → S3 → Home, Search and Playlists (Ctrl-C stops)')
+    .option('--data <dir>', 'dataset directory (generated when absent; env MIXTAPE_DEMO_DATA)', defaults.data)
+    .option('--bundle <uri>', 'publish to / serve from this s3:// or file:// URI instead of the embedded S3 (env MIXTAPE_BUNDLE)', defaults.bundle)
+    .option('--rebuild', 'build a new bundle even if one from this dataset exists')
+    .option('--s3-port <port>', 'port of the embedded S3 server', (value) => Number(value), 4568)
+    .option('--epochs <n>', 'item2vec epochs for the build', (value) => Number(value))
+    .option('--verbose', "print the services' JSON logs")
+    .option('--ready-timeout <seconds>', 'how long to wait for each service to be ready', (value) => Number(value), 180)
+    .action(async (options: DemoOptions) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
-      const services = DEMO_SERVICES.map((spec) => startService(root, spec, {}, options.verbose ? log : () => {}));
+      const demo = await runDemo(options, log);
       let stopping = false;
-      const stop = async (code: number) => {
+      const stop = async () => {
         if (stopping) return;
         stopping = true;
-        log('\nstopping services …');
-        await stopServices(services);
+        log('\nstopping …');
+        await demo.stop();
         log('stopped.');
-        process.exit(code);
+        process.exit(0);
       };
-      process.once('SIGINT', () => void stop(0));
-      process.once('SIGTERM', () => void stop(0));
-      try {
-        for (const service of services) {
-          log(`starting ${service.spec.name} on ${service.url} …`);
-          await waitUntilReady(service, Number(options.readyTimeout) * 1000);
-          log(`  ${service.spec.name} ready`);
-        }
-      } catch (error) {
-        log(`demo failed: ${(error as Error).message}`);
-        await stop(1);
-        return;
-      }
-      const urls = Object.fromEntries(services.map((s) => [s.spec.name, s.url])) as Record<ServiceSpec['name'], string>;
-      log('\nMixtape is running:');
-      for (const service of services) log(`  ${service.spec.name.padEnd(10)} ${service.url}`);
-      log('\nTry:');
-      for (const example of curlExamples(urls)) log(`  ${example}`);
-      log('\nCtrl-C stops everything.');
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 }

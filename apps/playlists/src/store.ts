@@ -148,17 +148,30 @@ export async function openFilePlaylistStore(options: FilePlaylistStoreOptions): 
   }
 
   let handle: FileHandle | undefined = await open(path, 'a');
-  // One write at a time, in call order: appends never interleave and each is durable before the next.
-  let queue: Promise<unknown> = Promise.resolve();
-  const append = (line: string): Promise<void> => {
-    const write = queue.then(async () => {
-      if (!handle) throw new PlaylistStoreError(`${path}: the store is closed`);
-      await handle.write(`${line}\n`);
-      if (fsync) await handle.datasync();
-    });
-    queue = write.catch(() => undefined);
-    return write;
+  // Group commit: appends that arrive while a write + fsync is in flight are written together by
+  // the next one (one fsync for the group), in call order; each resolves only once durable.
+  let pending: { line: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      try {
+        if (!handle) throw new PlaylistStoreError(`${path}: the store is closed`);
+        await handle.appendFile(batch.map((entry) => `${entry.line}\n`).join(''));
+        if (fsync) await handle.datasync();
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    flushing = undefined;
   };
+  const append = (line: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ line, resolve, reject });
+      flushing ??= flush();
+    });
 
   return {
     async appendVersion(version) {
@@ -176,7 +189,7 @@ export async function openFilePlaylistStore(options: FilePlaylistStoreOptions): 
     allVersions: () => index.versions,
     allFeedback: () => index.feedback,
     async close() {
-      await queue;
+      await flushing;
       const current = handle;
       handle = undefined;
       await current?.close();

@@ -4,9 +4,12 @@
 // TypeScript runners inject `__name(...)` helpers into those, which do not exist in the worker).
 import type { WasmApi, WasmMemory } from './sgns-wasm';
 
-/** Bytes of per-thread scratch the WebAssembly path needs: logistic table, gradient, target list. */
+/**
+ * Bytes of per-thread scratch the WebAssembly path needs (logistic table, gradient, target list),
+ * rounded to whole 64-byte cache lines plus one spare line so threads never share a line.
+ */
 export function wasmScratchBytes(dim: number, negatives: number): number {
-  return Math.ceil((1001 * 4 + 12 + dim * 4 + (negatives + 1) * 4) / 16) * 16;
+  return Math.ceil((1001 * 4 + 12 + dim * 4 + (negatives + 1) * 4) / 64) * 64 + 64;
 }
 
 /** The WebAssembly SIMD path: vectors live in one shared wasm memory. */
@@ -15,7 +18,7 @@ export interface Item2VecWasmJob {
   memory: WasmMemory;
   inputByteOffset: number;
   outputByteOffset: number;
-  /** this thread's scratch, wasmScratchBytes(dim, negatives) long, 16-byte aligned */
+  /** this thread's scratch, wasmScratchBytes(dim, negatives) long, 64-byte aligned */
   scratchByteOffset: number;
 }
 

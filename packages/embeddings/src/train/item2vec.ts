@@ -355,7 +355,8 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
   // as [input vectors | output vectors | per-thread scratch].
   const vectorBytes = vocabularySize * dim * 4;
   const scratchBytes = wasmScratchBytes(dim, resolved.negatives);
-  const wasmBytesNeeded = 2 * vectorBytes + threads * scratchBytes;
+  const scratchStart = Math.ceil((2 * vectorBytes) / 64) * 64;
+  const wasmBytesNeeded = scratchStart + threads * scratchBytes;
   const wasmPages = Math.ceil(wasmBytesNeeded / 65536);
   let wasmUnavailable: string | undefined;
   if (dim % 4 !== 0) wasmUnavailable = `dim ${dim} is not a multiple of 4`;
@@ -425,7 +426,7 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
           memory,
           inputByteOffset: 0,
           outputByteOffset: vectorBytes,
-          scratchByteOffset: 2 * vectorBytes + t * scratchBytes,
+          scratchByteOffset: scratchStart + t * scratchBytes,
         }
       : undefined;
     runs.push(

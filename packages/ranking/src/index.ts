@@ -2,6 +2,7 @@
 
 // playlists
 export {
+  buildPlaylistContext,
   createPlaylistEngine,
   lexiconInputFromCatalog,
   normalizeTitle,
@@ -30,6 +31,7 @@ export {
   TIDYTUESDAY_QUALITY_PROMPTS,
 } from './playlist/index';
 export type {
+  BuildPlaylistContextOptions,
   PlaylistContext,
   PlaylistEngine,
   ResolvedPlan,

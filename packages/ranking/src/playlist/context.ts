@@ -1,8 +1,8 @@
 // What fulfilment needs from a loaded bundle, and the per-bundle lookups it builds once
 // (name maps, label → track maps, genre vocabularies) so a request only does per-request work.
 import type { CatalogStore } from '@mixtape/catalog';
-import type { ContentEncoder, VectorIndex } from '@mixtape/embeddings';
-import { encodeCatalogContent } from '@mixtape/embeddings';
+import type { ContentEncoder } from '@mixtape/embeddings';
+import { chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } from '@mixtape/embeddings';
 import type { LexiconInput } from '@mixtape/llm';
 import { foldText, spacedKey } from '@mixtape/llm';
 
@@ -25,6 +25,31 @@ export interface PlaylistContext {
   itemVectors?: Float32Array;
   /** a listener's taste vector in the item-vector space; undefined for unknown listeners */
   userVector?: (userId: string) => Float32Array | undefined;
+}
+
+export interface BuildPlaylistContextOptions {
+  version: string;
+  /** FAISS factory; default chooseFactory for the size (Flat below 20k tracks, HNSW32 above) */
+  factory?: string;
+}
+
+/**
+ * A context straight from a catalog when there is no bundle (evaluation, benchmarks, demos):
+ * content encoder fitted on the catalog, content vectors, and a FAISS index over them.
+ */
+export function buildPlaylistContext(store: CatalogStore, options: BuildPlaylistContextOptions): PlaylistContext {
+  const contentEncoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+  const contentVectors = encodeCatalogContent(contentEncoder, store);
+  const ids = Array.from({ length: store.trackCount }, (_unused, index) => store.trackId(index));
+  const factory = options.factory ?? chooseFactory(store.trackCount, contentEncoder.dim);
+  const contentIndex = VectorIndex.build({
+    dim: contentEncoder.dim,
+    factory,
+    ids,
+    vectors: contentVectors,
+    ...(factory.startsWith('HNSW') ? { params: { efSearch: 128 } } : {}),
+  });
+  return { version: options.version, store, contentEncoder, contentIndex, contentVectors };
 }
 
 /** Precomputed lookups over a PlaylistContext; build once per bundle with `createPlaylistEngine`. */

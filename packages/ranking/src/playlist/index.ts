@@ -1,6 +1,6 @@
 // Prompted-playlist fulfilment: plan → candidates → scoring → sequencing → notes.
-export { createPlaylistEngine, lexiconInputFromCatalog, normalizeTitle } from './context';
-export type { PlaylistContext, PlaylistEngine } from './context';
+export { buildPlaylistContext, createPlaylistEngine, lexiconInputFromCatalog, normalizeTitle } from './context';
+export type { BuildPlaylistContextOptions, PlaylistContext, PlaylistEngine } from './context';
 export { resolvePlan, createHardFilter, featureFit, withinFeatureRanges } from './constraints';
 export type { ResolvedPlan, FeatureTarget, HardFilterOptions } from './constraints';
 export { generateCandidates, poolSizeFor } from './candidates';

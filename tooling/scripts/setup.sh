@@ -7,8 +7,9 @@ cd "$(dirname "$0")/../.."
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 # Debian/Ubuntu packages: FAISS (static lib + headers), OpenBLAS (FAISS is 10–15× slower on
-# reference BLAS), a C++ toolchain for the faiss-node binding, redis-server for shared-state tests.
-DEB_PACKAGES=(libfaiss-dev libopenblas0-pthread libopenblas-dev g++ make python3 redis-server)
+# reference BLAS), a C++ toolchain for the faiss-node binding, redis-server for shared-state tests,
+# chromium for the console's browser tests (Playwright drives /usr/bin/chromium).
+DEB_PACKAGES=(libfaiss-dev libopenblas0-pthread libopenblas-dev g++ make python3 redis-server chromium)
 
 missing_debs() {
   local missing=()
@@ -23,6 +24,7 @@ install_system_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian/Ubuntu system: install these yourself, then re-run:"
     say "  FAISS 1.7.x (headers + libfaiss; set FAISS_PREFIX if not under /usr or /usr/local), OpenBLAS, a C++17 compiler, make, python3, redis-server"
+    say "  Chromium for the console's browser tests (set CHROMIUM_PATH if it is not /usr/bin/chromium)"
     return
   fi
   local missing

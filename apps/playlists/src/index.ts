@@ -8,3 +8,4 @@ export type { LlmSettings, PlannerFactory, PlaylistServingState } from './servin
 export { openFilePlaylistStore, PlaylistStoreError, PLAYLIST_STORE_FILE } from './store';
 export type { FilePlaylistStoreOptions, PlaylistStore, StoredPlaylistVersion, StoredTrack } from './store';
 export { buildSyntheticPlaylistContext } from './synthetic';
+export type { SyntheticContextOptions } from './synthetic';

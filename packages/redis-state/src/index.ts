@@ -1,0 +1,5 @@
+// Public API of @mixtape/redis-state: explicit named re-exports only.
+export { createRedisClient, describeRedisUrl } from './client';
+export type { RedisClientOptions, RedisStateClient, RedisStateLogger } from './client';
+export { createRedisRateLimitStore } from './rate-limit-store';
+export type { RedisFailurePolicy, RedisRateLimitStoreOptions } from './rate-limit-store';

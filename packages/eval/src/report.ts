@@ -115,8 +115,10 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
       ]),
     ),
   );
-  for (const m of result.models) if (m.notes) parts.push(`- ${m.model}: ${m.notes}.`);
-  if (result.models.some((m) => m.notes)) parts.push('');
+  if (result.models.some((m) => m.notes)) {
+    parts.push('');
+    for (const m of result.models) if (m.notes) parts.push(`- ${m.model}: ${m.notes}.`);
+  }
   parts.push('');
   const beyondColumns = [...new Set([`Coverage@${minK}`, `Coverage@${maxK}`])].concat([`Novelty@${minK}`, `Popularity@${minK}`]);
   if (result.models.some((m) => metric(m, `ILD-artist@${minK}`))) beyondColumns.push(`ILD-artist@${minK}`);
@@ -191,8 +193,9 @@ export interface SvgChartOptions {
 export function renderSvgChart(result: ExperimentResult, options: SvgChartOptions = {}): string {
   const metrics = options.metrics ?? result.ks.flatMap((k) => [`Recall@${k}`, `NDCG@${k}`]);
   const width = options.width ?? 760;
-  const height = options.height ?? 380;
-  const margin = { top: 40, right: 20, bottom: 40 + 18 * Math.ceil(result.models.length / 2), left: 56 };
+  // One legend line per model: names (blend specs especially) are long.
+  const height = options.height ?? 300 + 18 * result.models.length;
+  const margin = { top: 40, right: 20, bottom: 44 + 18 * result.models.length, left: 56 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   let maxValue = 0;
@@ -232,10 +235,8 @@ export function renderSvgChart(result: ExperimentResult, options: SvgChartOption
   });
   out.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#444"/>`);
   result.models.forEach((m, i) => {
-    const column = i % 2;
-    const row = Math.floor(i / 2);
-    const lx = margin.left + column * (plotWidth / 2);
-    const ly = margin.top + plotHeight + 34 + row * 18;
+    const lx = margin.left;
+    const ly = margin.top + plotHeight + 38 + i * 18;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>`);
     out.push(`<text x="${lx + 18}" y="${ly}">${escapeXml(`${m.model} (fit ${m.fitSeconds.toFixed(1)} s)`)}</text>`);
   });

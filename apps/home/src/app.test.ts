@@ -5,7 +5,7 @@ import { createApp } from './app';
 
 function setup() {
   const { context, logs } = createTestServiceContext({ name: 'home' });
-  return { app: createApp({ context }), context, logs };
+  return { app: createApp({ context, serving: () => undefined }), context, logs };
 }
 
 describe('home createApp', () => {
@@ -28,6 +28,14 @@ describe('home createApp', () => {
   it('says which service answers on /v1/info', async () => {
     const { app, context } = setup();
     await request(app).get('/v1/info').expect(200, { service: 'home', version: context.version, status: 'starting' });
+  });
+
+  it('answers /v1 routes with 503 NOT_READY while no bundle is loaded', async () => {
+    const { app, context } = setup();
+    context.readiness.markReady();
+    const response = await request(app).get('/v1/users/u1/home').expect(503);
+    expect(response.body.error.code).toBe('NOT_READY');
+    await request(app).post('/v1/events').send({ events: [{ userId: 'u1', trackId: 't', type: 'play' }] }).expect(503);
   });
 
   it('answers unknown routes with the shared error shape', async () => {

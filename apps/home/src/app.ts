@@ -1,15 +1,25 @@
 import { createServiceApp } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
+import type { HomeEngine } from '@mixtape/ranking';
 import type { Express } from 'express';
 import { createRoutes } from './routes';
 
+/** What serves Home right now: the engine built from one bundle, and that bundle's version. */
+export interface HomeServing {
+  engine: HomeEngine;
+  bundleVersion: string;
+}
+
 /**
  * Everything the home service's handlers need, built in main.ts (or by a test).
- * Domain dependencies (catalog store, vector index, ranker…) are added here as they arrive.
  */
 export interface HomeDeps {
   /** Config, logger, metrics and readiness shared with the lifecycle. */
   context: ServiceContext;
+  /** The serving state (undefined until a bundle is loaded: /v1/* answers 503 NOT_READY). */
+  serving: () => HomeServing | undefined;
+  /** largest items-per-shelf `limit` accepted (default 50) */
+  maxItems?: number;
 }
 
 /** The home HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */

@@ -1,11 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { renderConfigTable } from '@mixtape/service-kit';
 import { describe, expect, it } from 'vitest';
-import { homeConfigSchema, loadHomeConfig } from './config';
+import { homeConfigSchema, loadHomeConfig, s3OptionsFromConfig } from './config';
 
 describe('home config', () => {
-  it('defaults to port 4101', () => {
-    expect(loadHomeConfig({}).PORT).toBe(4101);
+  it('defaults to port 4101 and needs a bundle location', () => {
+    const config = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
+    expect(config.PORT).toBe(4101);
+    expect(config.MIXTAPE_BUNDLE_POLL_MS).toBe(30_000);
+    expect(config.MIXTAPE_S3_FORCE_PATH_STYLE).toBe(true);
+  });
+
+  it('maps an S3 endpoint to path-style options with s3rver credentials unless keys are set', () => {
+    const local = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_S3_ENDPOINT: 'http://127.0.0.1:4569' });
+    expect(s3OptionsFromConfig(local)).toEqual({
+      endpoint: 'http://127.0.0.1:4569',
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const aws = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', AWS_REGION: 'eu-west-1' });
+    expect(s3OptionsFromConfig(aws)).toEqual({ region: 'eu-west-1' });
   });
 
   it('prints every problem and exits 1 on bad input', () => {
@@ -13,12 +28,12 @@ describe('home config', () => {
     const stderr: string[] = [];
     expect(() =>
       loadHomeConfig(
-        { PORT: 'x', BODY_LIMIT: 'huge' },
+        { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'http://nope' },
         { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
       ),
     ).toThrow();
     expect(exits).toEqual([1]);
-    expect(stderr.join('')).toContain('Invalid configuration for home: 2 problems');
+    expect(stderr.join('')).toContain('Invalid configuration for home: 3 problems');
   });
 
   it('README config table matches the schema (regenerate: pnpm --filter @mixtape/home docs:config)', () => {

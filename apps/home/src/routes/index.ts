@@ -1,8 +1,9 @@
 import type { Router } from 'express';
 import type { HomeDeps } from '../app';
+import { createEventsRouter, createHomeRouter } from './home';
 import { createInfoRouter } from './info';
 
 /** Every router of the home service, mounted in this order after service-kit's middleware. */
 export function createRoutes(deps: HomeDeps): Router[] {
-  return [createInfoRouter(deps)];
+  return [createInfoRouter(deps), createHomeRouter(deps), createEventsRouter(deps)];
 }

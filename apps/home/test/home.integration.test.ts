@@ -1,0 +1,208 @@
+// Home over HTTP (supertest) with a real bundle: trained for real, published to s3rver, loaded
+// back through the S3 protocol and opened as the service does.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBundle, openBundleStore } from '@mixtape/artifacts';
+import { startLocalS3 } from '@mixtape/artifacts/testing';
+import type { LocalS3 } from '@mixtape/artifacts/testing';
+import { openServingBundle } from '@mixtape/bundle';
+import { publishTestBundle } from '@mixtape/bundle/testing';
+import { createTestServiceContext } from '@mixtape/service-kit/testing';
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+import type { HomeServing } from '../src/app';
+import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
+
+interface Shelf {
+  id: string;
+  type: string;
+  title: string;
+  items: Array<{ trackId: string; title: string; artists: string[]; reason: string }>;
+}
+
+const API_KEY = 'home-test-key-0123456789';
+
+describe('home service over a bundle from S3', () => {
+  let s3: LocalS3;
+  let work: string;
+  let serving: HomeServing;
+  let app: Express;
+  let securedApp: Express;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'home-test-'));
+    s3 = await startLocalS3({ directory: join(work, 's3') });
+    const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
+    await publishTestBundle(store, { version: 'home-v1' });
+    const loaded = await loadBundle(store, { cacheDir: join(work, 'cache') });
+    const bundle = await openServingBundle(loaded, { parts: HOME_BUNDLE_PARTS, workDir: join(work, 'views') });
+    serving = await createHomeServing(bundle);
+    const { context } = createTestServiceContext({ name: 'home' });
+    context.readiness.markReady();
+    app = createApp({ context, serving: () => serving });
+    const secured = createTestServiceContext({ name: 'home', env: { MIXTAPE_API_KEYS: API_KEY } });
+    secured.context.readiness.markReady();
+    securedApp = createApp({ context: secured.context, serving: () => serving });
+  }, 120_000);
+
+  afterAll(async () => {
+    await s3?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const store = () => serving.engine.index.store;
+  const log = () => serving.engine.index.interactions!;
+  /** the user with the longest history (every shelf type has material) */
+  const busiestUser = () => {
+    let best = 0;
+    for (let u = 1; u < log().userCount; u++) {
+      const size = (r: number) => log().rowsOfUser(r).end - log().rowsOfUser(r).start;
+      if (size(u) > size(best)) best = u;
+    }
+    return log().userId(best);
+  };
+
+  it('serves personal, explained shelves for a known listener, no track twice', async () => {
+    const userId = busiestUser();
+    const response = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+    expect(response.body).toMatchObject({ userId, bundleVersion: 'home-v1', coldStart: false });
+    expect(Date.parse(response.body.generatedAt)).not.toBeNaN();
+    expect(response.headers['server-timing']).toMatch(/candidates;dur=[\d.]+, features;dur=[\d.]+, ranking;dur=[\d.]+, assembly;dur=[\d.]+/);
+    const shelves = response.body.shelves as Shelf[];
+    const types = new Set(shelves.map((shelf) => shelf.type));
+    for (const type of ['made-for-you', 'because-you-played', 'jump-back-in']) expect(types).toContain(type);
+    const seen = new Set<string>();
+    for (const shelf of shelves) {
+      expect(shelf.items.length).toBeGreaterThanOrEqual(3);
+      expect(shelf.items.length).toBeLessThanOrEqual(10);
+      for (const item of shelf.items) {
+        expect(seen.has(item.trackId)).toBe(false);
+        seen.add(item.trackId);
+        expect(item.title).toBe(store().getTrack(item.trackId)!.title);
+        expect(item.artists.length).toBeGreaterThan(0);
+        expect(item.reason.length).toBeGreaterThan(10);
+      }
+    }
+    // "Because you played <title>" names a track the listener really played, and its items are new to them
+    const because = shelves.find((shelf) => shelf.type === 'because-you-played' && shelf.id.startsWith('because-you-played-track'))!;
+    const played = new Set<string>();
+    const { start, end } = log().rowsOfUser(log().userIndex(userId));
+    for (let i = start; i < end; i++) if (log().columns.type[i] !== 1) played.add(store().trackId(log().columns.track[i]!));
+    const seedId = because.id.replace('because-you-played-', '');
+    expect(played.has(seedId)).toBe(true);
+    expect(because.title).toBe(`Because you played ${store().getTrack(seedId)!.title}`);
+    for (const item of because.items) {
+      expect(played.has(item.trackId)).toBe(false);
+      expect(item.reason).toBe(because.title);
+    }
+    // at most two tracks per artist on a shelf
+    for (const shelf of shelves) {
+      const perArtist = new Map<string, number>();
+      for (const item of shelf.items) perArtist.set(item.artists[0]!, (perArtist.get(item.artists[0]!) ?? 0) + 1);
+      expect(Math.max(...perArtist.values())).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('honours limit, shelves, daypart and explicit', async () => {
+    const userId = busiestUser();
+    const response = await request(app).get(`/v1/users/${userId}/home?limit=4&shelves=made-for-you,daypart&daypart=morning&explicit=false`).expect(200);
+    const shelves = response.body.shelves as Shelf[];
+    expect(shelves.length).toBeGreaterThan(0);
+    for (const shelf of shelves) {
+      expect(['made-for-you', 'daypart']).toContain(shelf.type);
+      expect(shelf.items.length).toBeLessThanOrEqual(4);
+      for (const item of shelf.items) expect(store().getTrack(item.trackId)!.explicit).toBe(false);
+    }
+    expect(response.body.daypart).toBe('morning');
+  });
+
+  it('gives an unknown listener a cold-start page, steered by seed genres and artists', async () => {
+    const cold = await request(app).get('/v1/users/brand-new-listener/home').expect(200);
+    expect(cold.body.coldStart).toBe(true);
+    const coldShelves = cold.body.shelves as Shelf[];
+    expect(coldShelves.map((shelf) => shelf.type)).toContain('popular');
+    expect(coldShelves.find((shelf) => shelf.type === 'popular')!.items[0]!.reason).toBe('Popular with listeners right now');
+
+    const genre = store().genreName(0);
+    const artist = store().getArtist(3)!;
+    const seeded = await request(app).get(`/v1/users/brand-new-listener/home?seedGenres=${encodeURIComponent(genre)}&seedArtists=${encodeURIComponent(artist.name)}`).expect(200);
+    const shelves = seeded.body.shelves as Shelf[];
+    const genreShelf = shelves.find((shelf) => shelf.type === 'popular-in-genre')!;
+    expect(genreShelf.title).toBe(`Popular in ${genre}`);
+    for (const item of genreShelf.items) expect(item.reason).toBe(`Popular in ${genre}`);
+    const artistShelf = shelves.find((shelf) => shelf.type === 'because-you-like')!;
+    expect(artistShelf.title).toBe(`Because you like ${artist.name}`);
+  });
+
+  it('changes the next page after events: a new listener gets "Because you played …"', async () => {
+    const userId = 'listener-from-events';
+    const before = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+    expect(before.body.coldStart).toBe(true);
+    const track = store().getTrack(store().mostPopular(40)[30]!)!;
+    const now = Date.now();
+    const events = [0, 1, 2].map((i) => ({ userId, trackId: track.id, type: 'complete', timestamp: now - 1000 * (3 - i), msPlayed: track.durationMs }));
+    const posted = await request(app).post('/v1/events').send({ events }).expect(202);
+    expect(posted.body).toMatchObject({ accepted: 3, users: 1, bundleVersion: 'home-v1' });
+    const after = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+    expect(after.body.coldStart).toBe(false);
+    const titles = (after.body.shelves as Shelf[]).map((shelf) => shelf.title);
+    expect(titles).toContain(`Because you played ${track.title}`);
+  });
+
+  it('moves a known listener\'s "Because you played" seed to what they just played', async () => {
+    const userId = busiestUser();
+    const fresh = store().getTrack(store().mostPopular(200)[150]!)!;
+    const before = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+    expect((before.body.shelves as Shelf[]).map((shelf) => shelf.title)).not.toContain(`Because you played ${fresh.title}`);
+    await request(app)
+      .post('/v1/events')
+      .send({ events: [{ userId, trackId: fresh.id, type: 'complete', timestamp: new Date().toISOString(), msPlayed: fresh.durationMs }] })
+      .expect(202);
+    const after = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+    expect((after.body.shelves as Shelf[]).map((shelf) => shelf.title)).toContain(`Because you played ${fresh.title}`);
+  });
+
+  it('counts shelf feedback for the bandit', async () => {
+    const trackId = store().trackId(5);
+    const response = await request(app)
+      .post('/v1/events')
+      .send({ events: [{ userId: 'u-feedback', trackId, type: 'skip', shelf: 'made-for-you-1' }, { userId: 'u-feedback', trackId, type: 'save', shelf: 'discover' }] })
+      .expect(202);
+    expect(response.body.shelfFeedback).toBe(2);
+  });
+
+  it('rejects bad input with clear messages and records nothing', async () => {
+    const limit = await request(app).get('/v1/users/u1/home?limit=0').expect(400);
+    expect(JSON.stringify(limit.body.error)).toContain('query.limit');
+    const shelves = await request(app).get('/v1/users/u1/home?shelves=made-for-you,bogus').expect(400);
+    expect(JSON.stringify(shelves.body.error)).toContain('query.shelves');
+    const genre = await request(app).get('/v1/users/u1/home?seedGenres=no-such-genre').expect(400);
+    expect(genre.body.error.message).toContain('Unknown genre "no-such-genre"');
+
+    await request(app).post('/v1/events').send({ events: [] }).expect(400);
+    const badType = await request(app).post('/v1/events').send({ events: [{ userId: 'u1', trackId: store().trackId(1), type: 'listen' }] }).expect(400);
+    expect(JSON.stringify(badType.body.error)).toContain('body.events.0.type');
+    const missing = await request(app).post('/v1/events').expect(400);
+    expect(missing.body.error.code).toBe('BODY_REQUIRED');
+
+    const userId = 'u-unknown-track';
+    const unknown = await request(app)
+      .post('/v1/events')
+      .send({ events: [{ userId, trackId: store().trackId(1), type: 'complete' }, { userId, trackId: 'track-nope', type: 'play' }] })
+      .expect(404);
+    expect(unknown.body.error.code).toBe('UNKNOWN_TRACK');
+    expect(unknown.body.error.message).toContain('"track-nope" (events[1].trackId)');
+    // nothing from the rejected batch was applied
+    expect((await request(app).get(`/v1/users/${userId}/home`).expect(200)).body.coldStart).toBe(true);
+  });
+
+  it('requires an API key on POST /v1/events when keys are configured', async () => {
+    const events = [{ userId: 'u-auth', trackId: store().trackId(1), type: 'play' }];
+    await request(securedApp).post('/v1/events').send({ events }).expect(401);
+    await request(securedApp).post('/v1/events').set('Authorization', `Bearer ${API_KEY}`).send({ events }).expect(202);
+    await request(securedApp).get('/v1/users/u-auth/home').expect(200);
+  });
+});

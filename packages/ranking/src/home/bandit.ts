@@ -1,0 +1,125 @@
+// Shelf order by Thompson sampling: each shelf type has a Beta posterior per listener (editorial
+// prior + that listener's feedback); a page samples every posterior and sorts shelves by draw.
+import type { ShelfType, UserEvent } from './types';
+
+export interface ShelfPosterior {
+  alpha: number;
+  beta: number;
+}
+
+/** Where per-listener shelf feedback lives: in process today, Redis when there are replicas. */
+export interface ShelfStateStore {
+  /** feedback counts per shelf type (no entry: no feedback yet) */
+  get(userId: string): Promise<Partial<Record<ShelfType, ShelfPosterior>>>;
+  /** adds successes to alpha and failures to beta */
+  record(userId: string, shelfType: ShelfType, outcome: { successes: number; failures: number }): Promise<void>;
+}
+
+/** Recent live events per listener (what POST /v1/events brought since the bundle was built). */
+export interface RecentEventStore {
+  get(userId: string): Promise<readonly UserEvent[]>;
+  append(userId: string, events: readonly UserEvent[]): Promise<void>;
+}
+
+/** Map-backed store; forgets the least recently written listener beyond `maxUsers`. */
+export function createMemoryShelfStateStore(options: { maxUsers?: number } = {}): ShelfStateStore {
+  const maxUsers = options.maxUsers ?? 100_000;
+  const state = new Map<string, Partial<Record<ShelfType, ShelfPosterior>>>();
+  return {
+    get: (userId) => Promise.resolve({ ...(state.get(userId) ?? {}) }),
+    record(userId, shelfType, outcome) {
+      const entry = state.get(userId) ?? {};
+      state.delete(userId);
+      const posterior = entry[shelfType] ?? { alpha: 0, beta: 0 };
+      entry[shelfType] = { alpha: posterior.alpha + outcome.successes, beta: posterior.beta + outcome.failures };
+      state.set(userId, entry);
+      if (state.size > maxUsers) state.delete(state.keys().next().value!);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Keeps each listener's newest `maxEvents` live events; forgets the least recent listener beyond `maxUsers`. */
+export function createMemoryRecentEventStore(options: { maxUsers?: number; maxEvents?: number } = {}): RecentEventStore {
+  const maxUsers = options.maxUsers ?? 100_000;
+  const maxEvents = options.maxEvents ?? 500;
+  const state = new Map<string, UserEvent[]>();
+  return {
+    get: (userId) => Promise.resolve(state.get(userId) ?? []),
+    append(userId, events) {
+      const list = state.get(userId) ?? [];
+      state.delete(userId);
+      list.push(...events);
+      list.sort((a, b) => a.timestamp - b.timestamp);
+      if (list.length > maxEvents) list.splice(0, list.length - maxEvents);
+      state.set(userId, list);
+      if (state.size > maxUsers) state.delete(state.keys().next().value!);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Editorial priors: personal mixes start ahead, exploratory shelves start less certain. */
+export const SHELF_PRIORS: Readonly<Record<ShelfType, ShelfPosterior>> = {
+  'made-for-you': { alpha: 4, beta: 2 },
+  'because-you-played': { alpha: 3, beta: 2 },
+  'because-you-like': { alpha: 3, beta: 2 },
+  'jump-back-in': { alpha: 3, beta: 2 },
+  daypart: { alpha: 2.5, beta: 2 },
+  'new-releases': { alpha: 2, beta: 2 },
+  discover: { alpha: 2, beta: 2.5 },
+  'popular-in-genre': { alpha: 2, beta: 2.5 },
+  popular: { alpha: 2, beta: 2 },
+};
+
+/** A draw from Beta(alpha, beta) via two Gamma draws (Marsaglia–Tsang). */
+export function sampleBeta(alpha: number, beta: number, random: () => number): number {
+  const x = sampleGamma(alpha, random);
+  const y = sampleGamma(beta, random);
+  return x + y > 0 ? x / (x + y) : 0.5;
+}
+
+function sampleGamma(shape: number, random: () => number): number {
+  if (shape < 1) return sampleGamma(shape + 1, random) * random() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+function normal(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** One Thompson draw per shelf type present, from prior + the listener's feedback. */
+export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial<Record<ShelfType, ShelfPosterior>>, random: () => number): Map<ShelfType, number> {
+  const draws = new Map<ShelfType, number>();
+  for (const type of new Set(types)) {
+    const prior = SHELF_PRIORS[type];
+    const seen = feedback[type] ?? { alpha: 0, beta: 0 };
+    draws.set(type, sampleBeta(prior.alpha + seen.alpha, prior.beta + seen.beta, random));
+  }
+  return draws;
+}
+
+/** mulberry32: a small seeded PRNG for reproducible pages in tests. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,439 @@
+// The Home engine: profile → candidates → features → learned ranker → shelves (re-ranked,
+// deduped, explained) → shelf order by Thompson sampling. Measures each stage per request.
+import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
+import type { InteractionType } from '@mixtape/catalog';
+import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfScores } from './bandit';
+import type { RecentEventStore, ShelfStateStore } from './bandit';
+import { generateHomeCandidates, topCatalogGenres } from './candidates';
+import type { HomeCandidateOptions, CandidateSet } from './candidates';
+import { computeFeatures } from './features';
+import { MS_PER_DAY, createHomeIndex } from './home-index';
+import type { HomeIndex } from './home-index';
+import { buildUserProfile, forEachGenre } from './profile';
+import type { UserProfile } from './profile';
+import { heuristicRankerModel, scoreWithModel } from './ranker';
+import type { HomeRankerModel } from './ranker';
+import { selectDiverse } from './rerank';
+import { SHELF_TYPES, daypartOfHour } from './types';
+import type { Daypart, HomeData, HomeSource, ShelfType, UserEvent } from './types';
+
+/** A request the caller got wrong (unknown seed, track…): `status` 400 or 404, `field` names the input. */
+export class HomeRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404,
+    readonly field: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'HomeRequestError';
+  }
+}
+
+export interface HomePageRequest {
+  userId: string;
+  /** items per shelf (default 10) */
+  limit?: number;
+  /** only these shelf types */
+  shelves?: readonly ShelfType[];
+  daypart?: Daypart;
+  /** onboarding: genre names / artist ids or names */
+  seedGenres?: readonly string[];
+  seedArtists?: readonly string[];
+  /** false drops explicit tracks (default true) */
+  explicit?: boolean;
+  /** reference time (default: wall clock for the daypart, the bundle's latest event for recency) */
+  now?: number;
+  /** PRNG for the bandit draws (default Math.random) */
+  random?: () => number;
+}
+
+export interface HomeItem {
+  trackId: string;
+  title: string;
+  artists: string[];
+  reason: string;
+}
+export interface HomeShelf {
+  id: string;
+  type: ShelfType;
+  title: string;
+  items: HomeItem[];
+}
+/** Milliseconds per stage of one page. */
+export interface HomeStageCosts {
+  candidates: number;
+  features: number;
+  ranking: number;
+  assembly: number;
+}
+export interface HomePage {
+  userId: string;
+  coldStart: boolean;
+  daypart: Daypart;
+  shelves: HomeShelf[];
+  candidateCount: number;
+  costs: HomeStageCosts;
+}
+
+export interface HomeEventInput {
+  userId: string;
+  trackId: string;
+  type: InteractionType;
+  /** epoch ms (default now) */
+  timestamp?: number;
+  msPlayed?: number;
+  /** the shelf id or type the track was played from (feeds the bandit) */
+  shelf?: string;
+}
+
+export interface HomeEngineOptions {
+  /** trained model (models/ranker.json); the heuristic model when absent */
+  model?: HomeRankerModel;
+  shelfState?: ShelfStateStore;
+  recentEvents?: RecentEventStore;
+  candidates?: HomeCandidateOptions;
+  /** shelves with fewer items are dropped (default 3) */
+  minShelfItems?: number;
+  now?: () => number;
+}
+
+export interface HomeEngine {
+  index: HomeIndex;
+  model: HomeRankerModel;
+  page(request: HomePageRequest): Promise<HomePage>;
+  /** validates every event first (nothing is applied when one is bad), then applies them */
+  recordEvents(events: readonly HomeEventInput[]): Promise<{ accepted: number; users: number; shelfFeedback: number }>;
+}
+
+interface ShelfPlan {
+  id: string;
+  type: ShelfType;
+  title: string;
+  rows: number[];
+  /** heard tracks stay (mixes, jump back in) or go */
+  allowHeard: boolean;
+  lambda: number;
+  artistCap: number;
+  reason: (row: number) => string;
+}
+
+export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngineOptions = {}): HomeEngine {
+  const index = 'artistVectors' in data ? data : createHomeIndex(data);
+  const model = options.model ?? heuristicRankerModel();
+  const shelfState = options.shelfState ?? createMemoryShelfStateStore();
+  const recentEvents = options.recentEvents ?? createMemoryRecentEventStore();
+  const clock = options.now ?? Date.now;
+  const minShelfItems = options.minShelfItems ?? 3;
+  const { store } = index;
+  let artistByName: Map<string, number> | undefined;
+
+  function resolveArtist(value: string): number {
+    const byId = store.artistIndex(value);
+    if (byId >= 0) return byId;
+    if (!artistByName) {
+      artistByName = new Map();
+      for (let a = 0; a < store.artistCount; a++) artistByName.set(store.artistName(a).toLowerCase(), a);
+    }
+    return artistByName.get(value.toLowerCase()) ?? -1;
+  }
+
+  async function page(request: HomePageRequest): Promise<HomePage> {
+    const limit = request.limit ?? 10;
+    const seedGenres = (request.seedGenres ?? []).map((name) => {
+      const genre = store.genreIndex(name.toLowerCase()) >= 0 ? store.genreIndex(name.toLowerCase()) : store.genreIndex(name);
+      if (genre < 0) throw new HomeRequestError(`Unknown genre "${name}" in seedGenres`, 400, 'seedGenres', { genre: name });
+      return genre;
+    });
+    const seedArtists = (request.seedArtists ?? []).map((value) => {
+      const artist = resolveArtist(value);
+      if (artist < 0) throw new HomeRequestError(`Unknown artist "${value}" in seedArtists (expected an artist id or name)`, 400, 'seedArtists', { artist: value });
+      return artist;
+    });
+    const wallClock = request.now ?? clock();
+    const started = performance.now();
+    const live = await recentEvents.get(request.userId);
+    // Recency is measured against the bundle's own time (or the live events, when newer).
+    const now = Math.max(index.referenceTime, live.length > 0 ? live[live.length - 1]!.timestamp : 0);
+    const daypart = request.daypart ?? daypartOfHour(new Date(wallClock).getUTCHours());
+    const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
+    const excludeUser = index.interactions?.userIndex(request.userId) ?? -1;
+    const { candidates } = await generateHomeCandidates(index, profile, { ...options.candidates, excludeUser });
+    const afterCandidates = performance.now();
+    const features = computeFeatures(index, profile, candidates);
+    const afterFeatures = performance.now();
+    const scores = scoreWithModel(model, features, candidates.size);
+    const afterRanking = performance.now();
+
+    const coldStart = !profile.hasHistory;
+    const plans = coldStart ? coldStartPlans(index, profile, candidates) : personalPlans(index, profile, candidates);
+    const wanted = request.shelves ? new Set(request.shelves) : undefined;
+    const eligible = plans.filter((plan) => !wanted || wanted.has(plan.type));
+    const draws = sampleShelfScores(eligible.map((plan) => plan.type), await shelfState.get(request.userId), request.random ?? Math.random);
+    // stable: shelves of one type keep their order (strongest seed first)
+    const ordered = eligible.map((plan, position) => ({ plan, position })).sort((a, b) => draws.get(b.plan.type)! - draws.get(a.plan.type)! || a.position - b.position);
+
+    const used = new Set<number>();
+    const shelves: HomeShelf[] = [];
+    for (const { plan } of ordered) {
+      const rows = plan.rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
+      const tracks = Int32Array.from(rows, (row) => candidates.tracks[row]!);
+      const relevance = Float32Array.from(rows, (row) => scores[row]!);
+      const rowOfTrack = new Map<number, number>();
+      rows.forEach((row) => rowOfTrack.set(candidates.tracks[row]!, row));
+      const picked = selectDiverse(index, tracks, relevance, {
+        limit,
+        lambda: plan.lambda,
+        artistCap: plan.artistCap,
+        used,
+        excludeExplicit: request.explicit === false,
+        accept: plan.allowHeard ? undefined : (track) => !(profile.tracks.get(track)?.plays ?? 0),
+      });
+      if (picked.length < Math.min(minShelfItems, limit)) {
+        for (const track of picked) used.delete(track);
+        continue;
+      }
+      shelves.push({
+        id: plan.id,
+        type: plan.type,
+        title: plan.title,
+        items: Array.from(picked, (track) => ({
+          trackId: store.trackId(track),
+          title: store.trackTitle(track),
+          artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)),
+          reason: plan.reason(rowOfTrack.get(track)!),
+        })),
+      });
+    }
+    const finished = performance.now();
+    return {
+      userId: request.userId,
+      coldStart,
+      daypart,
+      shelves,
+      candidateCount: candidates.size,
+      costs: { candidates: afterCandidates - started, features: afterFeatures - afterCandidates, ranking: afterRanking - afterFeatures, assembly: finished - afterRanking },
+    };
+  }
+
+  async function recordEvents(events: readonly HomeEventInput[]) {
+    const resolved = events.map((event, position) => {
+      const track = store.trackIndex(event.trackId);
+      const shelfType = event.shelf === undefined ? undefined : shelfTypeOf(event.shelf);
+      return { event, position, track, shelfType };
+    });
+    const unknown = resolved.filter((entry) => entry.track < 0);
+    if (unknown.length > 0) {
+      throw new HomeRequestError(
+        `Unknown track${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((entry) => `"${entry.event.trackId}" (events[${entry.position}].trackId)`).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}; no event was recorded`,
+        404,
+        'trackId',
+        { unknownTrackIds: unknown.map((entry) => entry.event.trackId) },
+      );
+    }
+    const badShelf = resolved.find((entry) => entry.event.shelf !== undefined && entry.shelfType === undefined);
+    if (badShelf) {
+      throw new HomeRequestError(`events[${badShelf.position}].shelf "${badShelf.event.shelf}" is not a shelf id or type (types: ${SHELF_TYPES.join(', ')}); no event was recorded`, 400, 'shelf');
+    }
+    const byUser = new Map<string, UserEvent[]>();
+    let shelfFeedback = 0;
+    const now = clock();
+    for (const { event, track, shelfType } of resolved) {
+      const userEvent: UserEvent = { track, timestamp: event.timestamp ?? now, type: INTERACTION_TYPE_CODE[event.type], msPlayed: event.msPlayed ?? 0 };
+      const list = byUser.get(event.userId) ?? [];
+      list.push(userEvent);
+      byUser.set(event.userId, list);
+      if (shelfType) {
+        const outcome = feedbackOf(userEvent, store.columns.trackDurationMs[track]!);
+        if (outcome) {
+          await shelfState.record(event.userId, shelfType, outcome);
+          shelfFeedback++;
+        }
+      }
+    }
+    for (const [userId, list] of byUser) await recentEvents.append(userId, list);
+    return { accepted: events.length, users: byUser.size, shelfFeedback };
+  }
+
+  return { index, model, page, recordEvents };
+}
+
+/** "made-for-you-2" → made-for-you; a bare type is accepted too. */
+export function shelfTypeOf(shelf: string): ShelfType | undefined {
+  return [...SHELF_TYPES].sort((a, b) => b.length - a.length).find((type) => shelf === type || shelf.startsWith(`${type}-`) || shelf.startsWith(`${type}:`));
+}
+
+/** Completion, save, playlist add or 30 s+ of play count as a success; a skip as a failure. */
+function feedbackOf(event: UserEvent, durationMs: number): { successes: number; failures: number } | undefined {
+  const { type, msPlayed } = event;
+  if (type === INTERACTION_TYPE_CODE.skip) return { successes: 0, failures: 1 };
+  if (type === INTERACTION_TYPE_CODE.complete || type === INTERACTION_TYPE_CODE.save || type === INTERACTION_TYPE_CODE.playlist_add) return { successes: 1, failures: 0 };
+  if (type === INTERACTION_TYPE_CODE.play) return msPlayed >= Math.min(30_000, durationMs * 0.5) ? { successes: 1, failures: 0 } : { successes: 0, failures: 1 };
+  return undefined;
+}
+
+function rowsFrom(candidates: CandidateSet, source: HomeSource, provenance?: number): number[] {
+  const rows: number[] = [];
+  for (let row = 0; row < candidates.size; row++) {
+    if (!candidates.from(row, source)) continue;
+    if (provenance !== undefined && candidates.provenanceOf(row, source) !== provenance) continue;
+    rows.push(row);
+  }
+  return rows;
+}
+
+function genreLabel(index: HomeIndex, genre: number): string {
+  return genre >= 0 ? index.store.genreName(genre) : 'your';
+}
+
+/** The track's genre the listener plays most (or its first genre). */
+function bestGenre(index: HomeIndex, profile: UserProfile, track: number): number {
+  let best = -1;
+  let bestShare = -1;
+  forEachGenre(index, track, (genre) => {
+    const share = profile.genreShare.get(genre) ?? 0;
+    if (share > bestShare) [best, bestShare] = [genre, share];
+  });
+  return best;
+}
+
+function agoText(now: number, then: number): string {
+  const days = Math.floor((now - then) / MS_PER_DAY);
+  if (days <= 0) return 'earlier today';
+  if (days === 1) return 'yesterday';
+  if (days < 14) return `${days} days ago`;
+  if (days < 60) return `${Math.round(days / 7)} weeks ago`;
+  return `${Math.round(days / 30)} months ago`;
+}
+
+function personalPlans(index: HomeIndex, profile: UserProfile, candidates: CandidateSet): ShelfPlan[] {
+  const { store } = index;
+  const track = (row: number) => candidates.tracks[row]!;
+  const heard = (row: number) => (profile.tracks.get(track(row))?.plays ?? 0) > 0;
+  const plans: ShelfPlan[] = [];
+
+  const titled = new Set<number>();
+  profile.clusters.forEach((cluster, c) => {
+    // name each mix after its heaviest genre no earlier mix took
+    const own = Array.from(cluster.genres).find((g) => !titled.has(g)) ?? -1;
+    if (own >= 0) titled.add(own);
+    const genre = genreLabel(index, own >= 0 ? own : cluster.genre);
+    plans.push({
+      id: `made-for-you-${c + 1}`,
+      type: 'made-for-you',
+      title: own >= 0 ? `Your ${genre} Mix` : `Your Mix ${c + 1}`,
+      rows: rowsFrom(candidates, 'tasteCluster', c),
+      allowHeard: true,
+      lambda: 0.7,
+      artistCap: 2,
+      reason: (row) => (heard(row) ? `A favourite from your ${genre} listening` : `New to you, in the ${genre} you play`),
+    });
+  });
+
+  const seedTracks = [...new Set([profile.recent[0], profile.topTracks[0]].filter((t): t is number => t !== undefined))];
+  for (const seed of seedTracks) {
+    const title = store.trackTitle(seed);
+    const rows = [...new Set([...rowsFrom(candidates, 'annRecent', seed), ...rowsFrom(candidates, 'annTop', seed), ...rowsFrom(candidates, 'coListening', seed)])];
+    plans.push({ id: `because-you-played-${store.trackId(seed)}`, type: 'because-you-played', title: `Because you played ${title}`, rows, allowHeard: false, lambda: 0.75, artistCap: 2, reason: () => `Because you played ${title}` });
+  }
+  const topArtist = profile.topArtists[0];
+  if (topArtist !== undefined) {
+    const name = store.artistName(topArtist);
+    const rows = [...rowsFrom(candidates, 'similarArtist', topArtist), ...rowsFrom(candidates, 'topArtist', topArtist)];
+    plans.push({
+      id: `because-you-played-${store.artistId(topArtist)}`,
+      type: 'because-you-played',
+      title: `Because you listen to ${name}`,
+      rows,
+      allowHeard: false,
+      lambda: 0.75,
+      artistCap: 2,
+      reason: (row) => (store.trackPrimaryArtist[track(row)] === topArtist ? `More from ${name}, an artist you play a lot` : `Because you listen to ${name}`),
+    });
+  }
+
+  plans.push({
+    id: 'new-releases',
+    type: 'new-releases',
+    title: 'New releases for you',
+    rows: rowsFrom(candidates, 'newRelease'),
+    allowHeard: false,
+    lambda: 0.8,
+    artistCap: 1,
+    reason: (row) => {
+      const artist = candidates.provenanceOf(row, 'newRelease');
+      if (artist >= 0) return `New from ${store.artistName(artist)}, an artist you follow`;
+      const genre = bestGenre(index, profile, track(row));
+      return genre >= 0 && (profile.genreShare.get(genre) ?? 0) > 0 ? `New release in ${store.genreName(genre)}, a genre you play` : 'New release close to your taste';
+    },
+  });
+  plans.push({
+    id: 'discover',
+    type: 'discover',
+    title: 'Discover',
+    rows: rowsFrom(candidates, 'deepCatalog'),
+    allowHeard: false,
+    lambda: 0.7,
+    artistCap: 1,
+    reason: (row) => {
+      const genre = bestGenre(index, profile, track(row));
+      return genre >= 0 ? `A lesser-known find close to the ${store.genreName(genre)} you play` : 'A lesser-known find close to your taste';
+    },
+  });
+  plans.push({
+    id: 'jump-back-in',
+    type: 'jump-back-in',
+    title: 'Jump back in',
+    rows: rowsFrom(candidates, 'jumpBackIn'),
+    allowHeard: true,
+    lambda: 0.95,
+    artistCap: 3,
+    reason: (row) => `You played this ${agoText(profile.now, profile.tracks.get(track(row))?.lastPlayed ?? profile.now)}`,
+  });
+  for (const genre of profile.topGenres.subarray(0, 2)) {
+    const name = store.genreName(genre);
+    plans.push({ id: `popular-in-genre-${name}`, type: 'popular-in-genre', title: `Popular in ${name}`, rows: rowsFrom(candidates, 'popularInGenre', genre), allowHeard: false, lambda: 0.85, artistCap: 2, reason: () => `Popular in ${name}` });
+  }
+  const when = profile.daypart === 'night' ? 'at night' : `in the ${profile.daypart}`;
+  plans.push({
+    id: `daypart-${profile.daypart}`,
+    type: 'daypart',
+    title: `Your ${profile.daypart} favourites`,
+    rows: rowsFrom(candidates, 'daypart'),
+    allowHeard: true,
+    lambda: 0.8,
+    artistCap: 2,
+    reason: () => `You often play this ${when}`,
+  });
+  return plans;
+}
+
+function coldStartPlans(index: HomeIndex, profile: UserProfile, candidates: CandidateSet): ShelfPlan[] {
+  const { store } = index;
+  const plans: ShelfPlan[] = [];
+  for (const artist of profile.seedArtists) {
+    const name = store.artistName(artist);
+    plans.push({
+      id: `because-you-like-${store.artistId(artist)}`,
+      type: 'because-you-like',
+      title: `Because you like ${name}`,
+      rows: [...rowsFrom(candidates, 'topArtist', artist), ...rowsFrom(candidates, 'similarArtist', artist)],
+      allowHeard: true,
+      lambda: 0.75,
+      artistCap: 2,
+      reason: (row) => (store.trackPrimaryArtist[candidates.tracks[row]!] === artist ? `By ${name}, whom you picked` : `Similar to ${name}, whom you picked`),
+    });
+  }
+  plans.push({ id: 'popular', type: 'popular', title: 'Popular right now', rows: rowsFrom(candidates, 'popular'), allowHeard: true, lambda: 0.9, artistCap: 2, reason: () => 'Popular with listeners right now' });
+  const genres = profile.seedGenres.length > 0 ? Array.from(profile.seedGenres) : topCatalogGenres(index, 2);
+  for (const genre of genres) {
+    const name = store.genreName(genre);
+    plans.push({ id: `popular-in-genre-${name}`, type: 'popular-in-genre', title: `Popular in ${name}`, rows: rowsFrom(candidates, 'popularInGenre', genre), allowHeard: true, lambda: 0.85, artistCap: 2, reason: () => `Popular in ${name}` });
+  }
+  plans.push({ id: 'new-releases', type: 'new-releases', title: 'New releases', rows: rowsFrom(candidates, 'newRelease'), allowHeard: true, lambda: 0.85, artistCap: 1, reason: () => (profile.seedArtists.length + profile.seedGenres.length > 0 ? 'New release close to what you picked' : 'New this month') });
+  if (profile.seedArtists.length + profile.seedGenres.length > 0) {
+    plans.push({ id: 'discover', type: 'discover', title: 'Discover', rows: rowsFrom(candidates, 'deepCatalog'), allowHeard: true, lambda: 0.7, artistCap: 1, reason: () => 'A lesser-known find close to what you picked' });
+  }
+  return plans;
+}
+

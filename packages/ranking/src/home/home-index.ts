@@ -1,0 +1,139 @@
+// Catalog-level structures the Home stack precomputes once per bundle: artist vectors,
+// track → listeners (co-listening), per-daypart play shares, normalized popularity and audio.
+import { AUDIO_FEATURES, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
+import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
+import type { VectorIndex } from '@mixtape/embeddings';
+import { DAYPARTS, daypartOfHour, daypartIndex } from './types';
+import type { HomeData } from './types';
+
+const DAY_MS = 86_400_000;
+/** Audio features of the taste profile, scaled to 0..1 (tempo / 250 BPM). */
+export const PROFILE_FEATURES = ['danceability', 'energy', 'valence', 'acousticness', 'instrumentalness', 'tempo'] as const;
+const PROFILE_OFFSETS = PROFILE_FEATURES.map((name) => AUDIO_FEATURES.indexOf(name));
+
+export interface HomeIndex {
+  store: CatalogStore;
+  interactions?: InteractionLog;
+  itemVectors: Float32Array;
+  itemDim: number;
+  itemIndex: VectorIndex;
+  /** artistCount × itemDim: mean of the artist's track vectors, unit rows (zeros without tracks) */
+  artistVectors: Float32Array;
+  /** track → distinct listener CSR over the log (co-listening) */
+  listenerOffsets: Uint32Array;
+  listeners: Int32Array;
+  /** trackCount × 4: share of the track's plays in each daypart; NaN-free (0 without plays) */
+  daypartShare: Float32Array;
+  /** 0..1 catalog popularity */
+  popularity: Float32Array;
+  /** trackCount × PROFILE_FEATURES.length, 0..1, NaN when the track has no features */
+  audio: Float32Array;
+  /** latest logged interaction (epoch ms): "now" for new releases, wall-clock free */
+  referenceTime: number;
+  referenceDay: number;
+}
+
+/** Builds the per-bundle index; linear in log rows + tracks. */
+export function createHomeIndex(data: HomeData): HomeIndex {
+  const { store, interactions, itemVectors, itemDim } = data;
+  const trackCount = store.trackCount;
+  if (itemVectors.length !== trackCount * itemDim) {
+    throw new RangeError(`home index: item vectors hold ${itemVectors.length / itemDim} rows for ${trackCount} tracks (dim ${itemDim})`);
+  }
+
+  const artistCount = store.artistCount;
+  const artistVectors = new Float32Array(artistCount * itemDim);
+  for (let a = 0; a < artistCount; a++) {
+    const tracks = store.tracksByArtist(a);
+    const base = a * itemDim;
+    for (let i = 0; i < tracks.length; i++) {
+      const row = tracks[i]! * itemDim;
+      for (let d = 0; d < itemDim; d++) artistVectors[base + d]! += itemVectors[row + d]!;
+    }
+    normalizeInPlace(artistVectors, base, itemDim);
+  }
+
+  const popularity = new Float32Array(trackCount);
+  for (let t = 0; t < trackCount; t++) popularity[t] = Math.min(1, Math.max(0, store.columns.trackPopularity[t]! / 100));
+
+  const featureCount = AUDIO_FEATURES.length;
+  const audio = new Float32Array(trackCount * PROFILE_FEATURES.length).fill(Number.NaN);
+  const matrix = store.featureMatrix;
+  for (let t = 0; t < trackCount; t++) {
+    if (!store.hasFeatures(t)) continue;
+    for (let f = 0; f < PROFILE_OFFSETS.length; f++) {
+      const value = matrix[t * featureCount + PROFILE_OFFSETS[f]!]!;
+      audio[t * PROFILE_FEATURES.length + f] = PROFILE_FEATURES[f] === 'tempo' ? Math.min(1, value / 250) : value;
+    }
+  }
+
+  const listenerOffsets = new Uint32Array(trackCount + 1);
+  let listeners = new Int32Array(0);
+  const daypartShare = new Float32Array(trackCount * DAYPARTS.length);
+  let referenceTime = 0;
+  if (interactions && interactions.length > 0) {
+    const c = interactions.columns;
+    const skip = INTERACTION_TYPE_CODE.skip;
+    // rows are sorted by user, so "last user seen per track" dedupes listeners in one pass
+    const lastUser = new Int32Array(trackCount).fill(-1);
+    for (let i = 0; i < c.user.length; i++) {
+      const t = c.track[i]!;
+      if (c.timestamp[i]! > referenceTime) referenceTime = c.timestamp[i]!;
+      if (c.type[i] === skip) continue;
+      daypartShare[t * 4 + daypartIndex(daypartOfHour(new Date(c.timestamp[i]!).getUTCHours()))]! += c.count[i]!;
+      if (lastUser[t] === c.user[i]) continue;
+      lastUser[t] = c.user[i]!;
+      listenerOffsets[t + 1]!++;
+    }
+    for (let t = 0; t < trackCount; t++) listenerOffsets[t + 1]! += listenerOffsets[t]!;
+    listeners = new Int32Array(listenerOffsets[trackCount]!);
+    const cursor = listenerOffsets.slice(0, trackCount);
+    lastUser.fill(-1);
+    for (let i = 0; i < c.user.length; i++) {
+      const t = c.track[i]!;
+      if (c.type[i] === skip || lastUser[t] === c.user[i]) continue;
+      lastUser[t] = c.user[i]!;
+      listeners[cursor[t]!++] = c.user[i]!;
+    }
+    for (let t = 0; t < trackCount; t++) {
+      let total = 0;
+      for (let p = 0; p < 4; p++) total += daypartShare[t * 4 + p]!;
+      if (total > 0) for (let p = 0; p < 4; p++) daypartShare[t * 4 + p]! /= total;
+    }
+  }
+  if (referenceTime === 0) referenceTime = Date.now();
+
+  return {
+    store,
+    interactions,
+    itemVectors,
+    itemDim,
+    itemIndex: data.itemIndex,
+    artistVectors,
+    listenerOffsets,
+    listeners,
+    daypartShare,
+    popularity,
+    audio,
+    referenceTime,
+    referenceDay: Math.floor(referenceTime / DAY_MS),
+  };
+}
+
+export function normalizeInPlace(values: Float32Array, offset: number, dim: number): void {
+  let sum = 0;
+  for (let d = 0; d < dim; d++) sum += values[offset + d]! ** 2;
+  if (sum === 0) return;
+  const scale = 1 / Math.sqrt(sum);
+  for (let d = 0; d < dim; d++) values[offset + d]! *= scale;
+}
+
+/** Inner product of row `row` of a row-major matrix with `vector`. */
+export function dotRow(matrix: Float32Array, row: number, vector: Float32Array, dim: number): number {
+  let sum = 0;
+  const base = row * dim;
+  for (let d = 0; d < dim; d++) sum += matrix[base + d]! * vector[d]!;
+  return sum;
+}
+
+export const MS_PER_DAY = DAY_MS;

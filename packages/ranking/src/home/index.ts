@@ -1,0 +1,44 @@
+// Home: candidate sources, features, learned ranker, re-ranking, shelves and the shelf bandit.
+export { HOME_SOURCES, SHELF_TYPES, DAYPARTS, daypartOfHour } from './types';
+export type { HomeSource, ShelfType, Daypart, HomeData, UserEvent } from './types';
+export { createHomeIndex, PROFILE_FEATURES } from './home-index';
+export type { HomeIndex } from './home-index';
+export { buildUserProfile, profileFromEvents } from './profile';
+export type { UserProfile, ProfileOptions, TasteCluster, TrackHistory } from './profile';
+export { CandidateSet, generateHomeCandidates, similarArtists, topCatalogGenres } from './candidates';
+export type { HomeCandidateOptions, HomeCandidateStats } from './candidates';
+export { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';
+export {
+  RANKER_FORMAT,
+  DEFAULT_REWARD_WEIGHTS,
+  RankerModelSchema,
+  parseRankerModel,
+  heuristicRankerModel,
+  scoreWithModel,
+  fitRidge,
+  fitLogisticStandardized,
+  ndcgOfGroup,
+} from './ranker';
+export type { HomeRankerModel, RewardWeights } from './ranker';
+export { selectDiverse } from './rerank';
+export type { SelectOptions } from './rerank';
+export {
+  createMemoryShelfStateStore,
+  createMemoryRecentEventStore,
+  sampleBeta,
+  sampleShelfScores,
+  seededRandom,
+  SHELF_PRIORS,
+} from './bandit';
+export type { ShelfStateStore, RecentEventStore, ShelfPosterior } from './bandit';
+export { createHomeEngine, HomeRequestError, shelfTypeOf } from './engine';
+export type {
+  HomeEngine,
+  HomeEngineOptions,
+  HomePage,
+  HomePageRequest,
+  HomeShelf,
+  HomeItem,
+  HomeStageCosts,
+  HomeEventInput,
+} from './engine';

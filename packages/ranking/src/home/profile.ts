@@ -1,0 +1,248 @@
+// A listener's profile at request time: logged history plus live events, folded into taste
+// vectors (overall + clusters), affinities, what was heard/skipped, and the daypart habits.
+import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
+import { chooseClusterCount, kmeans } from '@mixtape/embeddings';
+import { MS_PER_DAY, PROFILE_FEATURES, normalizeInPlace } from './home-index';
+import type { HomeIndex } from './home-index';
+import { daypartOfHour } from './types';
+import type { Daypart, UserEvent } from './types';
+
+const { play: PLAY, skip: SKIP, complete: COMPLETE, save: SAVE, playlist_add: PLAYLIST_ADD } = INTERACTION_TYPE_CODE;
+/** Taste weight per event type (skips subtract nothing from the vector; they mark the track). */
+const TASTE_WEIGHT = new Float32Array([1, 0, 1.5, 2, 1.5, 0, 0, 0]);
+const HALF_LIFE_DAYS = 45;
+const MAX_EVENTS = 2000;
+
+export interface TrackHistory {
+  plays: number;
+  skips: number;
+  saves: number;
+  lastPlayed: number;
+  /** plays in the requested daypart */
+  daypartPlays: number;
+}
+
+export interface TasteCluster {
+  centroid: Float32Array;
+  weight: number;
+  /** the user's own tracks in this cluster, heaviest first */
+  tracks: Int32Array;
+  /** top genre index of the cluster (-1 unknown) */
+  genre: number;
+  /** the cluster's genres, heaviest first */
+  genres: Int32Array;
+}
+
+export interface UserProfile {
+  userId: string;
+  /** false: no logged or live history (cold start) */
+  hasHistory: boolean;
+  now: number;
+  daypart: Daypart;
+  /** unit taste vector (zeros without history or seeds) */
+  vector: Float32Array;
+  clusters: TasteCluster[];
+  /** distinct played tracks, newest first */
+  recent: Int32Array;
+  /** distinct tracks by positive weight, heaviest first */
+  topTracks: Int32Array;
+  /** artist → share of positive weight (sums to 1) */
+  artistShare: Map<number, number>;
+  topArtists: Int32Array;
+  genreShare: Map<number, number>;
+  topGenres: Int32Array;
+  /** genre → share among plays in the requested daypart */
+  daypartGenreShare: Map<number, number>;
+  tracks: Map<number, TrackHistory>;
+  /** mean 0..1 audio profile (PROFILE_FEATURES), undefined without features */
+  audio: Float32Array | undefined;
+  seedArtists: Int32Array;
+  seedGenres: Int32Array;
+}
+
+export interface ProfileOptions {
+  /** live events not in the bundle's log (oldest first) */
+  liveEvents?: readonly UserEvent[];
+  /** reference time (default: the bundle's latest interaction) */
+  now?: number;
+  /** default: the daypart of `now` */
+  daypart?: Daypart;
+  seedArtists?: readonly number[];
+  seedGenres?: readonly number[];
+}
+
+/** Gathers the logged rows of `userId` (if any) and the live events into one profile. */
+export function buildUserProfile(index: HomeIndex, userId: string, options: ProfileOptions = {}): UserProfile {
+  const events = collectEvents(index, userId, options.liveEvents ?? []);
+  const now = options.now ?? index.referenceTime;
+  const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
+  return profileFromEvents(index, userId, events, { now, daypart, seedArtists: options.seedArtists, seedGenres: options.seedGenres });
+}
+
+function collectEvents(index: HomeIndex, userId: string, live: readonly UserEvent[]): UserEvent[] {
+  const events: UserEvent[] = [];
+  const log = index.interactions;
+  const user = log ? log.userIndex(userId) : -1;
+  if (log && user >= 0) {
+    const { start, end } = log.rowsOfUser(user);
+    const c = log.columns;
+    for (let i = Math.max(start, end - MAX_EVENTS); i < end; i++) {
+      events.push({ track: c.track[i]!, timestamp: c.timestamp[i]!, type: c.type[i]!, msPlayed: c.msPlayed[i]! });
+    }
+  }
+  for (const event of live) events.push(event);
+  return events;
+}
+
+export function profileFromEvents(
+  index: HomeIndex,
+  userId: string,
+  events: readonly UserEvent[],
+  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[] },
+): UserProfile {
+  const { store, itemVectors, itemDim } = index;
+  const { now, daypart } = options;
+  const tracks = new Map<number, TrackHistory>();
+  const positive = new Map<number, number>();
+  const artistWeight = new Map<number, number>();
+  const genreWeight = new Map<number, number>();
+  const daypartGenre = new Map<number, number>();
+  const vector = new Float32Array(itemDim);
+  const audioSum = new Float64Array(PROFILE_FEATURES.length);
+  let audioWeight = 0;
+
+  for (const event of events) {
+    const t = event.track;
+    let history = tracks.get(t);
+    if (!history) tracks.set(t, (history = { plays: 0, skips: 0, saves: 0, lastPlayed: 0, daypartPlays: 0 }));
+    if (event.type === SKIP) {
+      history.skips++;
+      continue;
+    }
+    if (event.type === SAVE) history.saves++;
+    if (event.type === PLAY || event.type === COMPLETE || event.type === PLAYLIST_ADD || event.type === SAVE) {
+      if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays++;
+      history.lastPlayed = Math.max(history.lastPlayed, event.timestamp);
+    }
+    const ageDays = Math.max(0, (now - event.timestamp) / MS_PER_DAY);
+    const weight = TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);
+    if (weight <= 0) continue;
+    positive.set(t, (positive.get(t) ?? 0) + weight);
+    const row = t * itemDim;
+    for (let d = 0; d < itemDim; d++) vector[d]! += weight * itemVectors[row + d]!;
+    const artists = store.artistsOfTrack(t);
+    for (let j = 0; j < artists.length; j++) artistWeight.set(artists[j]!, (artistWeight.get(artists[j]!) ?? 0) + weight / artists.length);
+    const inDaypart = daypartOfHour(new Date(event.timestamp).getUTCHours()) === daypart;
+    if (inDaypart) history.daypartPlays++;
+    forEachGenre(index, t, (genre) => {
+      genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + weight);
+      if (inDaypart) daypartGenre.set(genre, (daypartGenre.get(genre) ?? 0) + 1);
+    });
+    const audioBase = t * PROFILE_FEATURES.length;
+    if (!Number.isNaN(index.audio[audioBase])) {
+      for (let f = 0; f < PROFILE_FEATURES.length; f++) audioSum[f]! += weight * index.audio[audioBase + f]!;
+      audioWeight += weight;
+    }
+  }
+
+  const seedArtists = Int32Array.from(options.seedArtists ?? []);
+  const seedGenres = Int32Array.from(options.seedGenres ?? []);
+  // Onboarding seeds steer the taste vector of a listener with little or no history.
+  for (const artist of seedArtists) {
+    const base = artist * itemDim;
+    for (let d = 0; d < itemDim; d++) vector[d]! += index.artistVectors[base + d]!;
+    artistWeight.set(artist, (artistWeight.get(artist) ?? 0) + 1);
+  }
+  for (const genre of seedGenres) genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + 1);
+  normalizeInPlace(vector, 0, itemDim);
+
+  const recent: number[] = [];
+  for (let i = events.length - 1; i >= 0 && recent.length < 50; i--) {
+    const event = events[i]!;
+    if (event.type === SKIP || recent.includes(event.track)) continue;
+    recent.push(event.track);
+  }
+  const topTracks = keysByValue(positive);
+  const artistShare = shares(artistWeight);
+  const genreShare = shares(genreWeight);
+  return {
+    userId,
+    hasHistory: positive.size > 0,
+    now,
+    daypart,
+    vector,
+    clusters: tasteClusters(index, topTracks.subarray(0, 300), positive),
+    recent: Int32Array.from(recent),
+    topTracks,
+    artistShare,
+    topArtists: keysByValue(artistWeight),
+    genreShare,
+    topGenres: keysByValue(genreWeight),
+    daypartGenreShare: shares(daypartGenre),
+    tracks,
+    audio: audioWeight > 0 ? Float32Array.from(audioSum, (sum) => sum / audioWeight) : undefined,
+    seedArtists,
+    seedGenres,
+  };
+}
+
+/** Spherical k-means over the user's heaviest tracks (2–3 clusters when the history allows). */
+function tasteClusters(index: HomeIndex, tracks: Int32Array, weightOf: Map<number, number>): TasteCluster[] {
+  const count = chooseClusterCount(tracks.length, 3, 8);
+  if (count === 0) return [];
+  const dim = index.itemDim;
+  const points = new Float32Array(tracks.length * dim);
+  const weights = new Float32Array(tracks.length);
+  for (let i = 0; i < tracks.length; i++) {
+    points.set(index.itemVectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+    weights[i] = weightOf.get(tracks[i]!) ?? 0;
+  }
+  const result = kmeans(points, tracks.length, dim, { k: count, seed: 1, weights, spherical: true, maxIterations: 10 });
+  const clusters: TasteCluster[] = [];
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]!;
+  for (let c = 0; c < result.k; c++) {
+    const members: number[] = [];
+    let weight = 0;
+    const genres = new Map<number, number>();
+    for (let i = 0; i < tracks.length; i++) {
+      if (result.assignments[i] !== c) continue;
+      members.push(tracks[i]!);
+      weight += weights[i]!;
+      forEachGenre(index, tracks[i]!, (genre) => genres.set(genre, (genres.get(genre) ?? 0) + weights[i]!));
+    }
+    if (members.length === 0) continue;
+    clusters.push({
+      centroid: result.centroids.slice(c * dim, (c + 1) * dim),
+      weight: total > 0 ? weight / total : 0,
+      tracks: Int32Array.from(members),
+      genre: keysByValue(genres)[0] ?? -1,
+      genres: keysByValue(genres),
+    });
+  }
+  return clusters.sort((a, b) => b.weight - a.weight);
+}
+
+/** Visits the track's genres (its artist's when the track has none). */
+export function forEachGenre(index: HomeIndex, track: number, visit: (genre: number) => void): void {
+  const { genres, subgenres } = index.store.genresOfTrack(track);
+  if (genres.length + subgenres.length === 0) {
+    const artistGenres = index.store.genresOfArtist(index.store.trackPrimaryArtist[track]!);
+    for (let j = 0; j < artistGenres.length; j++) visit(artistGenres[j]!);
+    return;
+  }
+  for (let j = 0; j < genres.length; j++) visit(genres[j]!);
+  for (let j = 0; j < subgenres.length; j++) visit(subgenres[j]!);
+}
+
+function keysByValue(map: Map<number, number>): Int32Array {
+  return Int32Array.from([...map.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]), (entry) => entry[0]);
+}
+
+function shares(map: Map<number, number>): Map<number, number> {
+  let total = 0;
+  for (const value of map.values()) total += value;
+  const out = new Map<number, number>();
+  if (total > 0) for (const [key, value] of map) out.set(key, value / total);
+  return out;
+}

@@ -73,6 +73,14 @@ describe('fulfilPlan on TidyTuesday', () => {
     expect(result.tracks.some((track) => track.note.includes('sounds like Daft Punk'))).toBe(true);
   });
 
+  it('seeds from named tracks, and lists names the catalog does not have', () => {
+    const plan = createEmptyPlan({ seedTracks: [{ title: 'instant crush', artist: 'Daft Punk' }, { title: 'No Such Song Anywhere', artist: null }], trackCount: 15 });
+    const result = fulfilPlan(engine, plan);
+    expect(result.tracks.map((track) => track.title)).toContain('Instant Crush');
+    expect(result.stats.unresolved).toEqual(['seed track "No Such Song Anywhere"']);
+    expect(result.tracks).toHaveLength(15);
+  });
+
   it('restricts to the named artist and fills a duration instead of a count', () => {
     const plan: Plan = { ...planOf('songs by Queen'), targetMinutes: 30 };
     const result = fulfilPlan(engine, plan);

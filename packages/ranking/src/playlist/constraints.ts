@@ -64,18 +64,14 @@ export function resolvePlan(engine: PlaylistEngine, plan: Plan): ResolvedPlan {
   const seedArtists = [...artistSet(plan.seedArtists, 'seed artist')].filter((artist) => !excludedArtists.has(artist));
 
   const seedTracks: number[] = [];
-  if (plan.seedTracks.length > 0) {
-    const wanted = plan.seedTracks.map((seed) => ({ title: spacedKey(seed.title), artist: seed.artist ? spacedKey(seed.artist) : null, found: false }));
-    for (let track = 0; track < store.trackCount; track++) {
-      const title = spacedKey(store.trackTitle(track));
-      for (const seed of wanted) {
-        if (seed.found || seed.title !== title) continue;
-        if (seed.artist !== null && spacedKey(store.artistName(store.trackPrimaryArtist[track]!)) !== seed.artist) continue;
-        seed.found = true;
-        seedTracks.push(track);
-      }
-    }
-    for (const seed of wanted) if (!seed.found) unresolved.push(`seed track "${seed.title}"`);
+  for (const seed of plan.seedTracks) {
+    const artist = seed.artist ? spacedKey(seed.artist) : null;
+    // most popular match first when a title is ambiguous
+    const matches = [...engine.tracksWithTitle(seed.title)]
+      .filter((track) => artist === null || spacedKey(store.artistName(store.trackPrimaryArtist[track]!)) === artist)
+      .sort((a, b) => store.popularityRank(a) - store.popularityRank(b));
+    if (matches[0] !== undefined) seedTracks.push(matches[0]);
+    else unresolved.push(`seed track "${seed.title}"${seed.artist ? ` by ${seed.artist}` : ''}`);
   }
 
   const features: FeatureTarget[] = [];

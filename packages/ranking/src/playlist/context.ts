@@ -75,6 +75,8 @@ export interface PlaylistEngine {
   readonly popularityPercentile: Float32Array;
   /** folded "title\u0000primary artist" per track, for duplicate detection */
   readonly dedupeKey: (trackIndex: number) => string;
+  /** tracks by spaced title key (built on first use: seed tracks are rare) */
+  readonly tracksWithTitle: (title: string) => readonly number[];
 }
 
 /** Builds the per-bundle lookups. Linear in catalog size; ~100 ms for 50k tracks. */
@@ -130,6 +132,20 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     return key;
   };
 
+  let titleIndex: Map<string, number[]> | undefined;
+  const tracksWithTitle = (title: string): readonly number[] => {
+    if (!titleIndex) {
+      titleIndex = new Map();
+      for (let track = 0; track < trackCount; track++) {
+        const key = spacedKey(store.trackTitle(track));
+        const list = titleIndex.get(key);
+        if (list) list.push(track);
+        else titleIndex.set(key, [track]);
+      }
+    }
+    return titleIndex.get(spacedKey(title)) ?? [];
+  };
+
   return {
     context,
     store,
@@ -145,6 +161,7 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     subgenres,
     popularityPercentile,
     dedupeKey,
+    tracksWithTitle,
   };
 }
 

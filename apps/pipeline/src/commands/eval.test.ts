@@ -38,7 +38,7 @@ async function run(args: string[]): Promise<string> {
 }
 
 describe('mixtape eval', () => {
-  it('prints a markdown table and writes md, svg and json with --out', async () => {
+  it('prints a markdown table and writes md, svg and json to --out', async () => {
     const data = await lastfmFolder();
     const out = join(data, 'results');
     const markdown = await run(['--data', data, '--models', 'popularity,item-knn', '--k', '2,5', '--bootstrap', '50', '--quiet', '--out', out, '--name', 'tiny']);
@@ -54,8 +54,10 @@ describe('mixtape eval', () => {
 
   it('prints JSON with --json and rejects bad flags with a clear message', async () => {
     const data = await lastfmFolder();
-    const printed = JSON.parse(await run(['--data', data, '--models', 'popularity', '--k', '3', '--bootstrap', '20', '--quiet', '--json'])) as { ks: number[] };
+    const out = join(data, 'out');
+    const printed = JSON.parse(await run(['--data', data, '--models', 'popularity', '--k', '3', '--bootstrap', '20', '--quiet', '--json', '--out', out])) as { ks: number[] };
     expect(printed.ks).toEqual([3]);
+    expect(await readFile(join(out, 'lastfm-hetrec2k-user-holdout.svg'), 'utf8')).toContain('<svg');
     await expect(run(['--data', data, '--k', 'ten', '--quiet'])).rejects.toThrow(/--k: expected comma-separated positive integers, got "ten"/);
     await expect(run(['--data', data, '--models', 'svd', '--quiet'])).rejects.toThrow(/unknown model "svd"/);
   });

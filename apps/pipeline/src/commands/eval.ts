@@ -1,6 +1,6 @@
 // `mixtape eval`: offline evaluation on the full catalog — splits a dataset for a task, fits
 // the listed models, prints a markdown table (metric ± 95% CI, fit time, protocol) or JSON,
-// and with --out writes <name>.md, <name>.svg and <name>.json.
+// and writes <name>.md, <name>.svg and <name>.json to --out (default ./eval-results).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
@@ -24,7 +24,7 @@ interface EvalCommandOptions {
   k: string;
   seed: string;
   json?: boolean;
-  out?: string;
+  out: string;
   name?: string;
   compare?: string;
   validation?: boolean;
@@ -68,7 +68,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--k <list>', 'cutoffs', '10,50')
     .option('--seed <n>', 'seed of the split, models and bootstrap', '42')
     .option('--json', 'print JSON instead of markdown')
-    .option('--out <dir>', 'also write <name>.md, <name>.svg and <name>.json here')
+    .option('--out <dir>', 'where <name>.md, <name>.svg and <name>.json are written', 'eval-results')
     .option('--name <base>', 'file name base for --out (default <dataset>-<task>)')
     .option('--compare <model>', 'reference model (name prefix) for paired comparisons', 'item-knn')
     .option('--validation', 'user-holdout: evaluate on a validation split carved from training (for tuning)')
@@ -125,20 +125,18 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           `--seed ${seed}`,
           ...(options.rows !== 'user' ? [`--rows ${options.rows}`] : []),
           ...(options.validation ? ['--validation'] : []),
-          ...(options.out ? [`--out ${options.out}`] : []),
+          `--out ${options.out}`,
           ...(options.name ? [`--name ${options.name}`] : []),
         ].join(' ');
         const markdown = formatMarkdownReport(result, { command, compareAgainst: options.compare });
         const json = JSON.stringify(resultToJson(result), null, 2);
         process.stdout.write(options.json ? `${json}\n` : markdown);
-        if (options.out) {
-          await mkdir(options.out, { recursive: true });
-          const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.validation ? '-validation' : ''}`);
-          await writeFile(`${base}.md`, markdown);
-          await writeFile(`${base}.svg`, renderSvgChart(result));
-          await writeFile(`${base}.json`, `${json}\n`);
-          log(`[eval] wrote ${base}.md, .svg, .json`);
-        }
+        await mkdir(options.out, { recursive: true });
+        const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.validation ? '-validation' : ''}`);
+        await writeFile(`${base}.md`, markdown);
+        await writeFile(`${base}.svg`, renderSvgChart(result));
+        await writeFile(`${base}.json`, `${json}\n`);
+        log(`[eval] wrote ${base}.md, .svg, .json`);
       } finally {
         process.removeListener('SIGINT', onSignal);
       }

@@ -79,6 +79,9 @@ describe('POST /v1/playlists (offline planner)', () => {
     expect(body.tracks[0]!.note).toMatch(/^matches 'upbeat'/);
     expectCatalogTracks(body);
     expect(response.body.costs).toMatchObject({ candidates: expect.any(Number), scoring: expect.any(Number), sequencing: expect.any(Number), notes: expect.any(Number) });
+    const metrics = (await request(app).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/playlists_plans_total\{[^}]*planner="offline"[^}]*kind="create"[^}]*\} 1/);
+    expect(metrics).toMatch(/playlists_fulfilment_stage_seconds_count\{[^}]*stage="candidates"[^}]*\} 1/);
   });
 
   it('takes the length from the request over the prompt', async () => {

@@ -90,6 +90,23 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     }
   };
 
+  const plans = deps.context.metrics.counter({
+    name: 'playlists_plans_total',
+    help: 'Plans produced, by planner (offline, llm:<model>, offline-fallback) and kind (create, refine).',
+    labelNames: ['planner', 'kind'],
+  });
+  const stageSeconds = deps.context.metrics.histogram({
+    name: 'playlists_fulfilment_stage_seconds',
+    help: 'Time per fulfilment stage (resolve, candidates, scoring, sequencing, notes, total).',
+    labelNames: ['stage'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  });
+  const feedbackCount = deps.context.metrics.counter({ name: 'playlists_feedback_total', help: 'Feedback records stored, by signal.', labelNames: ['signal'] });
+  const observe = (kind: 'create' | 'refine', planResult: PlanResult, fulfilment: Fulfilment): void => {
+    plans.inc({ planner: planResult.planner, kind });
+    for (const [stage, ms] of Object.entries(fulfilment.costs)) stageSeconds.observe({ stage }, ms / 1000);
+  };
+
   const serving = (): PlaylistServingState => {
     const state = deps.serving();
     if (!state) throw new NotReadyError('No catalog bundle is loaded yet; retry shortly');
@@ -145,6 +162,7 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     const { signal } = getRequestContext(request);
     const planResult = await state.planner.plan({ prompt: body.prompt, ...(body.length !== undefined ? { trackCount: body.length } : {}), signal });
     const fulfilment = fulfil(state, planResult, body.userId, request);
+    observe('create', planResult, fulfilment);
     const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: body.prompt, userId: body.userId }, planResult, fulfilment);
     // Persisted (fsync) before the answer: a 201 means a restart keeps it.
     await deps.store.appendVersion(stored);
@@ -160,6 +178,7 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     const planResult = await state.planner.refine({ plan: base.plan, instruction: body.prompt, signal });
     const userId = base.userId ?? undefined;
     const fulfilment = fulfil(state, planResult, userId, request);
+    observe('refine', planResult, fulfilment);
     const stored = await withLock(id, async () => {
       const latest = deps.store.versions(id).at(-1)!;
       const next = record(state, { playlistId: id, version: latest.version + 1, parentVersion: base.version, prompt: body.prompt, userId }, planResult, fulfilment);
@@ -196,6 +215,7 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
       createdAt: now(),
     };
     await deps.store.appendFeedback(feedback);
+    feedbackCount.inc({ signal: feedback.signal });
     response.status(201).json({ accepted: true, feedback: { ...feedback, trackId: feedback.trackId ?? null, createdAt: new Date(feedback.createdAt).toISOString() } });
   });
 

@@ -100,8 +100,10 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
 
   it('times out a request that never answers, retries it, then reports the timeout', async () => {
     let requests = 0;
+    let onRequest = () => {};
     const proxy = await startFaultyProxy(s3.endpoint, () => {
       requests += 1;
+      onRequest();
       return 'hang';
     });
     const store = createS3Store({
@@ -121,7 +123,8 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
       // The caller's own abort is not retried and surfaces as the abort.
       requests = 0;
       const controller = new AbortController();
-      setTimeout(() => controller.abort(new Error('shutting down')), 50);
+      // Abort once the request is in flight (a fixed delay races the request on a busy machine).
+      onRequest = () => setTimeout(() => controller.abort(new Error('shutting down')), 20);
       await expect(loadBundle(store, { cacheDir: path.join(work.dir, 'cache-hang'), signal: controller.signal })).rejects.toThrow('shutting down');
       expect(requests).toBe(1);
     } finally {

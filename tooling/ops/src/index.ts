@@ -1,0 +1,14 @@
+// Public API of @mixtape/ops: explicit named re-exports only.
+export {
+  appConfigKeys,
+  copySources,
+  deployableConfigKeys,
+  isBundleWired,
+  parseDockerfile,
+  pipelineEnvKeys,
+  readYamlFiles,
+  RUNTIME_ENV_KEYS,
+  serviceKitConfigKeys,
+} from './deploy-check';
+export type { DockerInstruction, DockerStage, YamlFile } from './deploy-check';
+export { findWorkspaceRoot } from './workspace';

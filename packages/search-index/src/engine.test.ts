@@ -61,6 +61,25 @@ describe('lexical search', () => {
   });
 });
 
+describe('frequent words beyond the postings budget', () => {
+  it('re-scores candidates with them instead of retrieving by them, with the same winners', () => {
+    const frugal = buildSearchIndex(store, { content: false });
+    frugal.postingsBudget = 1; // only the rarest word drives retrieval
+    for (const [query, id] of [
+      ['crazy in love ft jay z', 't-crazy'],
+      ['halo beyonce', 't-halo-beyonce'],
+      ['the boxer simon and garfunkel', 't-boxer'],
+      ['one more time daft punk', 't-one-more-time'],
+    ] as const) {
+      const top = frugal.search(query).results[0]!;
+      expect(top.id, query).toBe(id);
+    }
+    expect(frugal.search('one more time daft punk').results[0]!.matched).toEqual(
+      expect.arrayContaining(['title: one more time', 'artist: daft punk']),
+    );
+  });
+});
+
 describe('personal affinity', () => {
   it("moves a user's artist up among identical titles and says so", () => {
     const affinity = { artists: [{ id: 'ar-lisa', weight: 1 }], genres: [] };

@@ -36,6 +36,10 @@ const GENRE_AFFINITY_FACTOR = 0.4;
 const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 const MIN_DEPTH = 100;
+/** Postings the driving terms of one lexical query may have in total (see lexicalSearch). */
+export const POSTINGS_BUDGET = 2000;
+/** Candidates re-scored with the frequent words. */
+const RESCORE_CANDIDATES = 500;
 
 interface IndexedDocument {
   id: number;
@@ -138,6 +142,8 @@ interface Candidate {
 }
 
 export class SearchEngine {
+  /** Postings the driving terms of a lexical query may have in total; frequent words past it only re-score. */
+  postingsBudget = POSTINGS_BUDGET;
   /** content VectorIndex label → track index (−1 when the id is not in the store) */
   private readonly labelTrack: Int32Array | undefined;
 
@@ -147,7 +153,7 @@ export class SearchEngine {
     /** @internal */ readonly entities: EntitySpace,
     /** @internal */ readonly lexical: MiniSearch<IndexedDocument>,
     /** @internal */ readonly suggestIndex: SuggestIndex,
-    /** @internal every term in the lexical index */ readonly vocabulary: Set<string>,
+    /** @internal every term in the lexical index → number of documents holding it */ readonly vocabulary: Map<string, number>,
     private readonly lexicon: Lexicon,
     /** encoder of the content vectors (kept without an index so serialization keeps it) */
     readonly contentEncoder: ContentEncoder | undefined,
@@ -188,7 +194,7 @@ export class SearchEngine {
     const depth = Math.max(MIN_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
-    let lexicalResults = this.lexicalSearch(normalized, words, accept, boost, depth);
+    let lexicalResults = this.lexicalSearch(words, accept, boost, depth);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
     // words are not all description ("dance monkey") or include a negation cue ("No Tears",
@@ -208,7 +214,7 @@ export class SearchEngine {
         const lexicalWords = negations ? words.filter((word) => !reading.negatedWords.has(word)) : words;
         const trackCount = this.entities.trackCount;
         const filtered = hardFilter === undefined ? accept : (code: number) => accept(code) && (code >= trackCount || hardFilter(code));
-        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords.join(' '), lexicalWords, filtered, boost, depth);
+        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, depth);
       }
     }
 
@@ -260,10 +266,12 @@ export class SearchEngine {
     const hits = completions.map(({ code, key, score }) =>
       this.toHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
-    if (hits.length < limit && normalized.length >= 3) {
+    // Nothing completes: the text is probably misspelled, so typo-tolerant lexical matches answer
+    // instead (only then: a lexical search costs far more than a completion).
+    if (hits.length === 0 && normalized.length >= 3) {
       const seen = new Set(completions.map((completion) => completion.code));
       const words = normalized.split(' ');
-      const corrections = this.lexicalSearch(normalized, words, accept, this.priorBoost(affinity), limit * 2);
+      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), limit * 2);
       const top = corrections[0]?.score ?? 1;
       for (const result of corrections) {
         if (hits.length >= limit) break;
@@ -332,7 +340,6 @@ export class SearchEngine {
   }
 
   private lexicalSearch(
-    normalized: string,
     words: string[],
     accept: (code: number) => boolean,
     boost: (code: number) => number,
@@ -341,28 +348,79 @@ export class SearchEngine {
     // MiniSearch's fuzzy matching is Levenshtein, where swapped neighbours ("layd") cost 2 edits:
     // an unknown word whose swap is a known word is searched as that word (explained as a typo).
     const lastIndex = words.length - 1;
-    let corrected = false;
+    const lastWord = words[lastIndex] ?? '';
     const searched = words.map((word, index) => {
       // a short last word is likely still being typed: leave it to prefix matching
       if ((index === lastIndex && word.length < 4) || this.vocabulary.has(word) || /\d/.test(word)) return word;
-      const swap = this.transpositionInVocabulary(word);
-      if (swap === undefined) return word;
-      corrected = true;
-      return swap;
+      return this.transpositionInVocabulary(word) ?? word;
     });
-    if (corrected) normalized = searched.join(' ');
+
+    // MiniSearch scores every posting of every query term (no early termination), so frequent
+    // words ("the", "of", "love") would make a query cost O(catalog). Unknown words (typos,
+    // prefixes) and the rarest known words up to POSTINGS_BUDGET postings drive retrieval; the
+    // remaining frequent words only re-score the candidates.
+    const driver: string[] = [];
+    const rescoring: string[] = [];
+    const known: string[] = [];
+    for (const word of new Set(searched)) (this.vocabulary.has(word) ? known : driver).push(word);
+    known.sort((a, b) => this.vocabulary.get(a)! - this.vocabulary.get(b)!);
+    let postings = 0;
+    for (const word of known) {
+      const frequency = this.vocabulary.get(word)!;
+      if (driver.length === 0 || postings + frequency <= this.postingsBudget) {
+        driver.push(word);
+        postings += frequency;
+      } else rescoring.push(word);
+    }
+
     const searchOptions: MiniSearchSearchOptions = {
       boost: { ...FIELD_BOOSTS },
       combineWith: 'OR',
-      // the last word may be unfinished (typeahead); earlier words are whole
-      prefix: (term, index) => index === lastIndex && term.length >= 3,
+      // the last word may be unfinished ("digital lov"); a word the index knows is taken as whole
+      prefix: (term) => term === lastWord && term.length >= 3 && !this.vocabulary.has(term),
       fuzzy: (term) => typoTolerance(term, this.vocabulary.has(term)),
       weights: { fuzzy: 0.45, prefix: 0.375 },
       boostDocument: (id) => boost(id as number),
       filter: (result) => accept(result.id as number),
     };
-    const results = this.lexical.search(normalized, searchOptions);
-    return results.length > depth ? results.slice(0, depth) : results;
+    const results = this.lexical.search(rescoring.length === 0 ? searched.join(' ') : driver.join(' '), searchOptions);
+    if (rescoring.length === 0) return results.length > depth ? results.slice(0, depth) : results;
+
+    const candidates = results.length > RESCORE_CANDIDATES ? results.slice(0, RESCORE_CANDIDATES) : results;
+    const documentCount = this.lexical.documentCount;
+    for (const result of candidates) {
+      const code = result.id as number;
+      const fields = this.fieldWords(code);
+      for (const word of rescoring) {
+        const field = FIELDS.find((candidate) => fields[candidate]?.includes(word));
+        if (!field) continue;
+        const frequency = this.vocabulary.get(word)!;
+        const idf = Math.log(1 + (documentCount - frequency + 0.5) / (frequency + 0.5));
+        // BM25+ of a single occurrence in a field of average length: about 1.5 × idf
+        result.score += 1.5 * idf * FIELD_BOOSTS[field] * boost(code);
+        result.match[word] = [field];
+        result.queryTerms.push(word);
+      }
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    return candidates.length > depth ? candidates.slice(0, depth) : candidates;
+  }
+
+  /** The words of a document's searchable fields (as indexed), for re-scoring frequent words. */
+  private fieldWords(code: number): Partial<Record<Field, string[]>> {
+    const entities = this.entities;
+    const type = entities.typeOf(code);
+    const out: Partial<Record<Field, string[]>> = { name: entities.names[code]!.split(' ') };
+    if (type === 'artist') return out;
+    const artists = entities.artistsOf(code);
+    const artistWords: string[] = [];
+    for (let j = 0; j < artists.length; j++) artistWords.push(...entities.names[entities.artistCode(artists[j]!)]!.split(' '));
+    out.artists = artistWords;
+    if (type === 'track') {
+      const album = this.store.columns.trackAlbum[code]!;
+      if (album >= 0) out.album = entities.names[entities.albumCode(album)]!.split(' ');
+    }
+    return out;
   }
 
   private transpositionInVocabulary(word: string): string | undefined {
@@ -512,10 +570,12 @@ export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexO
   const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
   const columns = store.columns;
   const genreTexts = columns.genreNames.map((name) => normalizeText(name));
-  const vocabulary = new Set<string>();
+  const vocabulary = new Map<string, number>();
   for (let code = 0; code < entities.size; code++) {
     const document = documentOf(entities, code, genreTexts);
-    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) vocabulary.add(term);
+    const terms = new Set<string>();
+    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) terms.add(term);
+    for (const term of terms) vocabulary.set(term, (vocabulary.get(term) ?? 0) + 1);
     lexical.add(document);
     if ((code & 4095) === 0) progress.update(code);
   }
@@ -579,7 +639,7 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
   const sections: { name: string; bytes: Buffer }[] = [
     { name: 'lexical', bytes: Buffer.from(JSON.stringify(engine.lexical), 'utf8') },
     { name: 'names', bytes: Buffer.from(engine.entities.names.join('\n'), 'utf8') },
-    { name: 'vocabulary', bytes: Buffer.from([...engine.vocabulary].join('\n'), 'utf8') },
+    { name: 'vocabulary', bytes: Buffer.from(Array.from(engine.vocabulary, ([term, count]) => `${term}\t${count}`).join('\n'), 'utf8') },
     { name: 'suggest.codes', bytes: typedBytes(engine.suggestIndex.arrays.codes) },
     { name: 'suggest.offsets', bytes: typedBytes(engine.suggestIndex.arrays.offsets) },
     { name: 'suggest.kinds', bytes: typedBytes(engine.suggestIndex.arrays.kinds) },
@@ -665,7 +725,13 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   if (codes.length !== offsets.length || codes.length !== kinds.length) throw new SearchIndexFormatError('suggest arrays differ in length');
   const suggestIndex = new SuggestIndex(entities, { codes, offsets, kinds });
   const vocabularyText = section('vocabulary').toString('utf8');
-  const vocabulary = new Set(vocabularyText === '' ? [] : vocabularyText.split('\n'));
+  const vocabulary = new Map<string, number>();
+  if (vocabularyText !== '') {
+    for (const line of vocabularyText.split('\n')) {
+      const tab = line.lastIndexOf('\t');
+      vocabulary.set(line.slice(0, tab), Number(line.slice(tab + 1)));
+    }
+  }
   const lexicon = buildCatalogLexicon(store);
   const encoder = header.contentEncoder ?? undefined;
   if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');

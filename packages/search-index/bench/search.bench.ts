@@ -1,0 +1,158 @@
+// Search benchmark, in-process: index build, serialize, load; suggest and search p50/p99 and
+// requests/s on the synthetic catalog at 50k tracks (default) and 1M tracks. Each size runs in
+// its own child process so memory figures are its own.
+//   pnpm --filter @mixtape/search-index bench [-- --sizes 50000,1000000 --searches 2000 --suggests 5000]
+// At 1M tracks dense retrieval uses an exact Flat FAISS index (an HNSW build of 1M vectors takes
+// minutes on two shared cores; the bundle builds it offline anyway).
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SYNTHETIC_GENRES, formatProgress, generateSynthetic } from '@mixtape/catalog';
+import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
+import { buildSearchIndex, loadSearchIndex, misspell, serializeSearchIndex } from '../src/index';
+import type { SearchEngine } from '../src/index';
+
+interface Row {
+  tracks: number;
+  measure: string;
+  value: string;
+}
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+const integer = (name: string, fallback: number): number => {
+  const value = Number(option(name));
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+};
+const sizes = (option('sizes') ?? '50000,1000000').split(',').map(Number);
+// lexical cost grows with posting-list length, so the 1M run takes fewer samples
+const searchesFor = (tracks: number): number => integer('searches', tracks > 100_000 ? 100 : 1000);
+const suggestsFor = (tracks: number): number => integer('suggests', tracks > 100_000 ? 2000 : 5000);
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * Wall-clock p50/p99 per call, requests/s, and CPU time per call: on a shared two-core machine
+ * wall-clock tails include time spent waiting for a core, CPU time does not.
+ */
+function timeCalls(count: number, call: (i: number) => void): { p50: number; p99: number; perSecond: number; cpuMs: number } {
+  for (let i = 0; i < Math.min(200, count); i++) call(i); // warm up the JIT
+  const times = new Float64Array(count);
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    call(i);
+    times[i] = performance.now() - t0;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const total = performance.now() - start;
+  times.sort();
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), perSecond: (count / total) * 1000, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function runSize(tracks: number): Row[] {
+  const rows: Row[] = [];
+  const add = (measure: string, value: string) => rows.push({ tracks, measure, value });
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  let start = performance.now();
+  // listening events do not matter here: keep them small
+  const { store } = generateSynthetic({ seed: 1, tracks, users: 100, interactions: 10_000 });
+  add('generate catalog', `${seconds(performance.now() - start)} (${store.artistCount} artists, ${store.albumCount} albums)`);
+
+  start = performance.now();
+  const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+  const vectors = encodeCatalogContent(encoder, store);
+  const factory = tracks >= 500_000 ? 'Flat' : chooseFactory(tracks, encoder.dim);
+  const contentIndex = VectorIndex.build({ dim: encoder.dim, factory, metric: 'ip', ids: store.columns.trackIds, vectors });
+  add(`content index build (${factory}, dim ${encoder.dim})`, seconds(performance.now() - start));
+
+  start = performance.now();
+  const engine = buildSearchIndex(store, {
+    content: { index: contentIndex, encoder },
+    onProgress: (event) => process.stderr.write(`${formatProgress(event)}\n`),
+  });
+  add('search index build', seconds(performance.now() - start));
+  const info = engine.info();
+  add('documents / terms / suggest keys', `${info.tracks + info.artists + info.albums} / ${info.lexicalTerms} / ${info.suggestKeys}`);
+
+  start = performance.now();
+  const buffer = serializeSearchIndex(engine);
+  add('serialize', `${seconds(performance.now() - start)} (${(buffer.length / 2 ** 20).toFixed(1)} MiB)`);
+  start = performance.now();
+  const loaded: SearchEngine = loadSearchIndex(buffer, store, contentIndex);
+  add('load (loadSearchIndex)', seconds(performance.now() - start));
+  add('heap used after load', `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+
+  // queries drawn from the catalog: titles, title + artist, one-typo title + artist, artists, descriptive
+  const random = mulberry32(7);
+  const queries: string[] = [];
+  const descriptive = ['sad songs 2000s', 'chill acoustic', 'upbeat dance from the 90s', ...SYNTHETIC_GENRES.slice(0, 5).map((genre) => `${genre.name} for a run`)];
+  for (let i = 0; i < 400; i++) {
+    const track = Math.floor(random() * store.trackCount);
+    const title = store.trackTitle(track);
+    const artist = store.artistName(store.trackPrimaryArtist[track]!);
+    const kind = i % 5;
+    if (kind === 0) queries.push(title);
+    else if (kind === 1) queries.push(`${title} ${artist}`);
+    else if (kind === 2) queries.push(`${title} ${artist}`.split(' ').map((word) => (word.length >= 5 && random() < 0.5 ? misspell(word.toLowerCase(), random) : word)).join(' '));
+    else if (kind === 3) queries.push(artist);
+    else queries.push(descriptive[i % descriptive.length]!);
+  }
+  const prefixes: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const track = Math.floor(random() * store.trackCount);
+    const source = i % 2 === 0 ? store.trackTitle(track) : store.artistName(store.trackPrimaryArtist[track]!);
+    prefixes.push(source.slice(0, 1 + Math.floor(random() * 8)));
+  }
+
+  const suggest = timeCalls(suggestsFor(tracks), (i) => loaded.suggest(prefixes[i % prefixes.length]!));
+  add('suggest p50 / p99 (wall)', `${suggest.p50.toFixed(2)} / ${suggest.p99.toFixed(2)} ms`);
+  add('suggest mean CPU per call', `${suggest.cpuMs.toFixed(3)} ms`);
+  add('suggest requests/s (1 thread)', suggest.perSecond.toFixed(0));
+  const search = timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!));
+  add('search p50 / p99 (wall)', `${search.p50.toFixed(2)} / ${search.p99.toFixed(2)} ms`);
+  add('search mean CPU per call', `${search.cpuMs.toFixed(2)} ms`);
+  add('search requests/s (1 thread)', search.perSecond.toFixed(0));
+  const descriptiveOnly = queries.filter((_, i) => i % 5 === 4);
+  const dense = timeCalls(Math.min(searchesFor(tracks), 200), (i) => loaded.search(descriptiveOnly[i % descriptiveOnly.length]!));
+  add('descriptive search p50 / p99 (wall)', `${dense.p50.toFixed(2)} / ${dense.p99.toFixed(2)} ms`);
+  add('load average (1 min) at the end', os.loadavg()[0]!.toFixed(1));
+  add('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  return rows;
+}
+
+const childSize = option('child');
+if (childSize) {
+  const rows = runSize(Number(childSize));
+  process.send?.(rows);
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const all: Row[] = [];
+  for (const size of sizes) {
+    console.error(`— ${size.toLocaleString('en-US')} tracks —`);
+    const rows = await new Promise<Row[]>((resolve, reject) => {
+      const child = fork(self, ['--child', String(size)], { execArgv: ['--max-old-space-size=12288', ...process.execArgv] });
+      let result: Row[] | undefined;
+      child.on('message', (message) => (result = message as Row[]));
+      child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`benchmark child for ${size} tracks exited ${code}`))));
+    });
+    for (const row of rows) console.error(`  ${row.measure}: ${row.value}`);
+    all.push(...rows);
+  }
+  console.log(`\n| tracks | measure | value |\n| ---: | --- | --- |`);
+  for (const row of all) console.log(`| ${row.tracks.toLocaleString('en-US')} | ${row.measure} | ${row.value} |`);
+}

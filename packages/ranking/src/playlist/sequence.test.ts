@@ -74,6 +74,21 @@ describe('sequenceTracks', () => {
     expect(secondHalf).toBeGreaterThan(firstHalf + 1);
   });
 
+  it('keeps the arc to the end when tempo and key pull against it (swap repair after greedy)', () => {
+    // the most energetic track has an outlying tempo and key, so greedy transitions avoid it
+    const specs: Spec[] = Array.from({ length: 16 }, (_unused, index) => ({
+      artist: `A${index}`,
+      energy: 0.3 + index * 0.04,
+      tempo: index === 15 ? 180 : 100 + index,
+      key: index === 15 ? 6 : index % 2 === 0 ? 0 : 7,
+      mode: 1,
+    }));
+    const store = storeOf(specs);
+    const ordered = Array.from(sequenceTracks(store, all(store), { arc: 'rise' }).order, (track) => specs[track]!.energy);
+    expect(ordered.at(-1)).toBeCloseTo(0.9, 5);
+    for (let position = 1; position < ordered.length; position++) expect(ordered[position]! - ordered[position - 1]!).toBeGreaterThan(-0.1);
+  });
+
   it('peaks in the middle for rise-fall and ends calm for wind-down', () => {
     const energies = Array.from({ length: 11 }, (_unused, index) => index / 10);
     const store = storeOf(energies.map((energy, index) => ({ artist: `A${index}`, energy, tempo: 120, key: 0, mode: 1 })));

@@ -94,29 +94,35 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
   const feasible = most > 1 ? Math.floor((n - most) / (most - 1)) : 3;
   const spacing = Math.max(0, Math.min(options.artistSpacing ?? 3, feasible));
 
+  const steady = arcTarget(options.arc, 0.5) === undefined;
+  const arcCost = (position: number, i: number): number => {
+    const target = arcTarget(options.arc, n > 1 ? position / (n - 1) : 0);
+    if (target !== undefined) return 4 * Math.abs(energyRank[i]! - target);
+    return position === 0 ? Math.abs(energyRank[i]! - 0.5) : 0;
+  };
+  const transitionCost = (a: number, b: number): number => {
+    let cost = 0;
+    const tempoA = tempo[a]!;
+    const tempoB = tempo[b]!;
+    if (!Number.isNaN(tempoA) && !Number.isNaN(tempoB)) cost += Math.min(2, Math.abs(tempoA - tempoB) / 20);
+    const steps = camelotDistance(codes[a], codes[b]);
+    cost += steps === undefined ? 0.25 : steps <= 1 ? 0 : Math.min(1.5, (steps - 1) * 0.3);
+    if (steady) cost += Math.abs(energy[a]! - energy[b]!) * 2;
+    return cost;
+  };
+
   const remaining = new Map(perArtist);
   const used = new Uint8Array(n);
   const order = new Int32Array(n);
   const lastPosition = new Map<number, number>();
-  let spacingViolations = 0;
   for (let position = 0; position < n; position++) {
-    const target = arcTarget(options.arc, n > 1 ? position / (n - 1) : 0);
     const previous = position > 0 ? order[position - 1]! : -1;
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       if (used[i]) continue;
-      let cost = 0;
-      if (target !== undefined) cost += 4 * Math.abs(energyRank[i]! - target);
-      else if (position === 0) cost += Math.abs(energyRank[i]! - 0.5);
-      if (previous >= 0) {
-        const tempoA = tempo[previous]!;
-        const tempoB = tempo[i]!;
-        if (!Number.isNaN(tempoA) && !Number.isNaN(tempoB)) cost += Math.min(2, Math.abs(tempoA - tempoB) / 20);
-        const steps = camelotDistance(codes[previous], codes[i]);
-        cost += steps === undefined ? 0.25 : steps <= 1 ? 0 : Math.min(1.5, (steps - 1) * 0.3);
-        if (target === undefined) cost += Math.abs(energy[previous]! - energy[i]!) * 2;
-      }
+      let cost = arcCost(position, i);
+      if (previous >= 0) cost += transitionCost(previous, i);
       const last = lastPosition.get(artist[i]!);
       if (last !== undefined && position - last <= spacing) cost += 1000;
       // Look ahead: an artist with k tracks left needs (k − 1)·(spacing + 1) + 1 positions; when
@@ -132,12 +138,51 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
         best = i;
       }
     }
-    const last = lastPosition.get(artist[best]!);
-    if (last !== undefined && position - last <= spacing) spacingViolations++;
     used[best] = 1;
     remaining.set(artist[best]!, remaining.get(artist[best]!)! - 1);
     order[position] = best;
     lastPosition.set(artist[best]!, position);
+  }
+
+  // Greedy leaves its worst choices for the end (whatever remains). Pairwise swaps that lower the
+  // arc + transition cost without breaking artist spacing repair that; bounded to short lists.
+  if (n <= 120) {
+    const edgeCost = (edge: number): number => (edge > 0 && edge < n ? transitionCost(order[edge - 1]!, order[edge]!) : 0);
+    /** arc terms of x and y plus the transitions into and out of both (x < y) */
+    const localCost = (x: number, y: number): number =>
+      arcCost(x, order[x]!) + arcCost(y, order[y]!) + edgeCost(x) + edgeCost(x + 1) + (y === x + 1 ? 0 : edgeCost(y)) + edgeCost(y + 1);
+    /** same-artist tracks within the spacing window of a position */
+    const repeatsAt = (position: number): number => {
+      const who = artist[order[position]!]!;
+      let repeats = 0;
+      for (let other = Math.max(0, position - spacing); other <= Math.min(n - 1, position + spacing); other++) {
+        if (other !== position && artist[order[other]!] === who) repeats++;
+      }
+      return repeats;
+    };
+    for (let pass = 0; pass < 4; pass++) {
+      let improved = false;
+      for (let x = 0; x < n - 1; x++) {
+        for (let y = x + 1; y < n; y++) {
+          const before = localCost(x, y);
+          const repeatsBefore = repeatsAt(x) + repeatsAt(y);
+          [order[x], order[y]] = [order[y]!, order[x]!];
+          if (localCost(x, y) < before - 1e-9 && repeatsAt(x) + repeatsAt(y) <= repeatsBefore) {
+            improved = true;
+          } else {
+            [order[x], order[y]] = [order[y]!, order[x]!];
+          }
+        }
+      }
+      if (!improved) break;
+    }
+  }
+  let spacingViolations = 0;
+  const seenAt = new Map<number, number>();
+  for (let position = 0; position < n; position++) {
+    const last = seenAt.get(artist[order[position]!]!);
+    if (last !== undefined && position - last <= spacing) spacingViolations++;
+    seenAt.set(artist[order[position]!]!, position);
   }
 
   let keySteps = 0;

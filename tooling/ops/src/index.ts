@@ -12,3 +12,12 @@ export {
 } from './deploy-check';
 export type { DockerInstruction, DockerStage, YamlFile } from './deploy-check';
 export { findWorkspaceRoot } from './workspace';
+export {
+  advisoriesFromReport,
+  classifyAuditOutput,
+  describeAuditOutcome,
+  evaluateAudit,
+  parseAuditExceptions,
+  runAudit,
+} from './audit';
+export type { Advisory, AuditEvaluation, AuditException, AuditOutcome, RunAuditOptions } from './audit';

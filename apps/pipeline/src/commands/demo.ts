@@ -12,7 +12,7 @@ import { datasetFingerprint, runBuild } from './build';
 import { writeSyntheticDataset } from './data';
 
 export interface ServiceSpec {
-  name: 'home' | 'search' | 'playlists';
+  name: 'home' | 'search' | 'playlists' | 'console';
   port: number;
 }
 
@@ -21,6 +21,22 @@ export const DEMO_SERVICES: readonly ServiceSpec[] = [
   { name: 'search', port: 4102 },
   { name: 'playlists', port: 4103 },
 ];
+
+/** The web console (apps/console): serves its built page and proxies /api/<service>/* to the services. */
+export const CONSOLE_SERVICE: ServiceSpec = { name: 'console', port: 4100 };
+
+/** Builds the console's page (vite → apps/console/dist/web) when it has not been built yet. */
+async function ensureConsolePage(root: string, log: (line: string) => void): Promise<void> {
+  const consoleDir = join(root, 'apps', 'console');
+  if (existsSync(join(consoleDir, 'dist', 'web', 'index.html'))) return;
+  log('      building the console page (vite) …');
+  const child = spawn(join(consoleDir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: consoleDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number>((done) => child.once('close', (exitCode) => done(exitCode ?? 1)));
+  if (code !== 0) throw new Error(`building the console page failed (vite build in ${consoleDir}, exit ${code}):\n${output}`);
+}
 
 /** The workspace root (where pnpm-workspace.yaml lives), from source or from dist. */
 export function findWorkspaceRoot(start = dirname(fileURLToPath(import.meta.url))): string {
@@ -175,10 +191,15 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   }
 
   // 4. The services, each loading the bundle from S3 at startup.
-  log('[4/4] starting home, search and playlists …');
+  log('[4/4] starting home, search, playlists and the console …');
+  // A page that fails to build leaves the services usable; the console then says how to build it.
+  await ensureConsolePage(root, log).catch((error: Error) => log(`      ${error.message}`));
   const services = DEMO_SERVICES.map((spec) =>
     startService(root, spec, { ...env, MIXTAPE_DATA_DIR: join(stateDir, spec.name) }, options.verbose ? log : () => {}),
   );
+  const serviceUrl = (name: ServiceSpec['name']) => `http://127.0.0.1:${DEMO_SERVICES.find((spec) => spec.name === name)!.port}`;
+  const consoleEnv = { HOME_URL: serviceUrl('home'), SEARCH_URL: serviceUrl('search'), PLAYLISTS_URL: serviceUrl('playlists') };
+  services.push(startService(root, CONSOLE_SERVICE, consoleEnv, options.verbose ? log : () => {}));
   const stop = async () => {
     await stopServices(services);
     for (const stopOne of stops.reverse()) await stopOne();
@@ -201,6 +222,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   const artist = snapshot.store.getArtist(track.artistIds[0]!)?.name ?? '';
   log('\nMixtape is running:');
   for (const service of services) log(`  ${service.spec.name.padEnd(10)} ${service.url}`);
+  log(`\nOpen the console in a browser: ${urls.console}`);
   log('\nTry:');
   for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspell(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap' })) {
     log(`  ${example}`);

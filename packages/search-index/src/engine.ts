@@ -262,7 +262,8 @@ export class SearchEngine {
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
     const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
-    const completions = this.suggestIndex.complete(normalized, limit, accept, boost);
+    const memoKey = options.types && options.types.length > 0 ? [...new Set(options.types)].sort().join(',') : 'all';
+    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, memoKey);
     const hits = completions.map(({ code, key, score }) =>
       this.toHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );

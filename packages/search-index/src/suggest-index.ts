@@ -23,7 +23,12 @@ export interface SuggestCandidate {
   score: number;
 }
 
+/** Prefixes up to this length are answered from a memo (their ranges are the longest to scan). */
+const MEMO_PREFIX_LENGTH = 2;
+
 export class SuggestIndex {
+  private readonly memo = new Map<string, SuggestCandidate[]>();
+
   constructor(
     private readonly entities: EntitySpace,
     readonly arrays: SuggestArrays,
@@ -109,8 +114,24 @@ export class SuggestIndex {
    * The best `limit` entities with a key starting with `prefix` (normalized), best first.
    * `accept` filters codes (entity types); `boost` adds a per-entity score (personal affinity).
    */
-  complete(prefix: string, limit: number, accept: (code: number) => boolean, boost?: (code: number) => number): SuggestCandidate[] {
+  complete(
+    prefix: string,
+    limit: number,
+    accept: (code: number) => boolean,
+    boost?: (code: number) => number,
+    /** identifies `accept` for the short-prefix memo; pass it only when there is no boost */
+    memoKey?: string,
+  ): SuggestCandidate[] {
     if (prefix === '' || limit <= 0) return [];
+    if (memoKey !== undefined && boost === undefined && prefix.length <= MEMO_PREFIX_LENGTH) {
+      const key = `${memoKey}|${limit}|${prefix}`;
+      let answer = this.memo.get(key);
+      if (!answer) {
+        answer = this.complete(prefix, limit, accept);
+        if (this.memo.size < 50_000) this.memo.set(key, answer);
+      }
+      return answer.map((candidate) => ({ ...candidate }));
+    }
     const low = this.lowerBound(prefix);
     const high = this.upperBound(prefix, low);
     const { codes, offsets, kinds } = this.arrays;

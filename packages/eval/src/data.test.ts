@@ -42,6 +42,28 @@ describe('loadEvalDataset', () => {
     await expect(loadEvalDataset(dir)).rejects.toThrow(/user_artists\.dat.*2.*weight/);
   });
 
+  it('imports a raw MPD slice folder: playlists are rows, tracks in playlist order', async () => {
+    const track = (n: number) => ({
+      pos: n, track_uri: `spotify:track:t${n}`, track_name: `Track ${n}`, artist_name: `Artist ${n % 3}`,
+      artist_uri: `spotify:artist:a${n % 3}`, album_name: `Album ${n}`, album_uri: `spotify:album:b${n}`, duration_ms: 200000,
+    });
+    const playlists = [
+      { pid: 0, name: 'one', tracks: [3, 1, 2].map(track) },
+      { pid: 1, name: 'two', tracks: [2, 4].map(track) },
+    ];
+    const dir = await folder({ 'mpd.slice.0-1.json': JSON.stringify({ playlists }) });
+    const data = await loadEvalDataset(dir);
+    expect(data.name).toBe('mpd');
+    expect(data.numRows).toBe(2);
+    expect(data.numItems).toBe(4);
+    expect(data.row.length).toBe(5);
+    // the first playlist's rows come in position order: t3, t1, t2
+    const first = Array.from(data.item.subarray(0, 3));
+    expect(new Set(first).size).toBe(3);
+    expect(Array.from(data.time.subarray(0, 3))).toEqual([...data.time.subarray(0, 3)].sort((a, b) => a - b));
+    expect(data.itemArtist).toBeDefined();
+  });
+
   it('says what a dataset directory should contain', async () => {
     const dir = await folder({ 'readme.txt': 'nothing here' });
     await expect(loadEvalDataset(dir)).rejects.toBeInstanceOf(DatasetError);

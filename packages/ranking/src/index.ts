@@ -92,6 +92,9 @@ export {
   createHomeEngine,
   HomeRequestError,
   shelfTypeOf,
+  trainHomeRanker,
+  eventReward,
+  InsufficientTrainingDataError,
 } from './home/index';
 export type {
   HomeSource,
@@ -120,4 +123,6 @@ export type {
   HomeItem,
   HomeStageCosts,
   HomeEventInput,
+  RankerTrainingOptions,
+  RankerTrainingReport,
 } from './home/index';

@@ -2,6 +2,8 @@
 // trained parts and returns files; `mixtape build` writes them into the bundle beside the rest.
 import type { ServingBundleInput } from '@mixtape/bundle';
 import type { ProgressLine } from '@mixtape/bundle';
+import { formatProgress } from '@mixtape/catalog';
+import { InsufficientTrainingDataError, trainHomeRanker } from '@mixtape/ranking';
 
 export interface BuildContext {
   parts: Omit<ServingBundleInput, 'source' | 'summary' | 'extraFiles'>;
@@ -15,3 +17,26 @@ export interface BundleContributor {
 
 /** Registered contributors, in build order. */
 export const BUNDLE_CONTRIBUTORS: BundleContributor[] = [];
+
+// Home ranker: learned from the log with a temporal split (labels = reward after the cutoff).
+BUNDLE_CONTRIBUTORS.push({
+  name: 'ranker',
+  build: async ({ parts, progress }) => {
+    const { store, interactions, itemVectors, itemDim, itemIndex } = parts;
+    if (!itemVectors || !itemDim || !itemIndex) {
+      progress('ranker: no item vectors in this build; Home serves its heuristic ranker');
+      return [];
+    }
+    let trained;
+    try {
+      trained = await trainHomeRanker({ store, interactions, itemVectors, itemDim, itemIndex }, { onProgress: (event) => progress(formatProgress(event)) });
+    } catch (error) {
+      if (!(error instanceof InsufficientTrainingDataError)) throw error;
+      progress(`ranker: not trained (${error.message}); Home serves its heuristic ranker`);
+      return [];
+    }
+    const { model, report } = trained;
+    progress(`ranker: ${report.chosen.kind} chosen, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10})`);
+    return [{ path: 'models/ranker.json', data: JSON.stringify(model), role: 'model' }];
+  },
+});

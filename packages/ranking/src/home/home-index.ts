@@ -14,6 +14,12 @@ const PROFILE_OFFSETS = PROFILE_FEATURES.map((name) => AUDIO_FEATURES.indexOf(na
 export interface HomeIndex {
   store: CatalogStore;
   interactions?: InteractionLog;
+  /**
+   * trackCount × itemDim item vectors with the catalog mean removed, unit rows. SGNS vectors
+   * share a large common direction (random pairs sit at cosine ≈ 0.5–0.98), which drowns
+   * taste similarity and MMR; centered, they spread out. FAISS is queried with centered
+   * vectors too: against the raw index that ranks by ‖x−μ‖·cos(centered), close enough.
+   */
   itemVectors: Float32Array;
   itemDim: number;
   itemIndex: VectorIndex;
@@ -35,11 +41,12 @@ export interface HomeIndex {
 
 /** Builds the per-bundle index; linear in log rows + tracks. */
 export function createHomeIndex(data: HomeData): HomeIndex {
-  const { store, interactions, itemVectors, itemDim } = data;
+  const { store, interactions, itemDim } = data;
   const trackCount = store.trackCount;
-  if (itemVectors.length !== trackCount * itemDim) {
-    throw new RangeError(`home index: item vectors hold ${itemVectors.length / itemDim} rows for ${trackCount} tracks (dim ${itemDim})`);
+  if (data.itemVectors.length !== trackCount * itemDim) {
+    throw new RangeError(`home index: item vectors hold ${data.itemVectors.length / itemDim} rows for ${trackCount} tracks (dim ${itemDim})`);
   }
+  const itemVectors = centeredUnitRows(data.itemVectors, trackCount, itemDim);
 
   const artistCount = store.artistCount;
   const artistVectors = new Float32Array(artistCount * itemDim);
@@ -118,6 +125,18 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     referenceTime,
     referenceDay: Math.floor(referenceTime / DAY_MS),
   };
+}
+
+function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): Float32Array {
+  const mean = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d]! += vectors[r * dim + d]!;
+  for (let d = 0; d < dim; d++) mean[d]! /= Math.max(1, rows);
+  const out = new Float32Array(vectors.length);
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0; d < dim; d++) out[r * dim + d] = vectors[r * dim + d]! - mean[d]!;
+    normalizeInPlace(out, r * dim, dim);
+  }
+  return out;
 }
 
 export function normalizeInPlace(values: Float32Array, offset: number, dim: number): void {

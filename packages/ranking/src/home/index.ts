@@ -42,3 +42,5 @@ export type {
   HomeStageCosts,
   HomeEventInput,
 } from './engine';
+export { trainHomeRanker, eventReward, InsufficientTrainingDataError } from './train';
+export type { RankerTrainingOptions, RankerTrainingReport } from './train';

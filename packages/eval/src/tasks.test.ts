@@ -71,6 +71,14 @@ describe('playlist continuation', () => {
     expect(recallOf(result, 'item-knn')).toBeGreaterThan(recallOf(result, 'popularity') + 0.2);
   });
 
+  it('refuses next-items on data without timestamps', () => {
+    const dataset: EvalDataset = {
+      name: 'untimed', source: 'x', rowKind: 'users', numRows: 1, numItems: 3,
+      row: Int32Array.from([0, 0, 0]), item: Int32Array.from([0, 1, 2]), weight: new Float32Array(3).fill(1), time: new Float64Array(3),
+    };
+    expect(() => splitForTask(dataset, 'next-items')).toThrow(/untimed: every interaction has the same timestamp/);
+  });
+
   it('refuses a validation split outside user-holdout', () => {
     const dataset: EvalDataset = {
       name: 'x', source: 'x', rowKind: 'users', numRows: 1, numItems: 1,

@@ -53,6 +53,11 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     if (options.validation) split = markValidation(userHoldoutSplit(split.train, { ...holdout, seed: seed + 1 }));
   } else if (task === 'next-items') {
     const lastN = options.lastN ?? 5;
+    let timed = false;
+    for (let e = 1; e < dataset.time.length && !timed; e++) timed = dataset.time[e] !== dataset.time[0];
+    if (!timed && dataset.time.length > 1) {
+      throw new RangeError(`${dataset.name}: every interaction has the same timestamp, so "last N by time" is undefined; use --task user-holdout`);
+    }
     split = temporalLastNSplit(
       { user: dataset.row, item: dataset.item, time: dataset.time, weight: dataset.weight, numUsers: dataset.numRows, numItems: dataset.numItems },
       { lastN },

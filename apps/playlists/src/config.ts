@@ -1,4 +1,4 @@
-import { baseConfigSchema, envInteger, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 
@@ -9,10 +9,20 @@ const LLM_MODES = ['json_schema', 'json_object', 'none'] as const;
  * config table is generated from it: `pnpm --filter @mixtape/playlists docs:config`).
  */
 export const playlistsConfigSchema = baseConfigSchema
+  .extend(bundleConfigShape)
   .extend({
     PORT: envInteger({ min: 0, max: 65535 })
       .default(4103)
       .describe('TCP port the playlists service listens on (0 picks a free port).'),
+    MIXTAPE_BUNDLE: bundleConfigShape.MIXTAPE_BUNDLE.optional().describe(
+      'Where bundles are published (the `mixtape build --out` URI: s3://bucket/prefix, file:///dir); the service serves the one LATEST names and swaps in new ones. Unset: a synthetic catalog of `PLAYLISTS_SYNTHETIC_TRACKS` tracks (development).',
+    ),
+    AWS_ACCESS_KEY_ID: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("Read by the AWS SDK credential chain; when unset with MIXTAPE_S3_ENDPOINT, s3rver's default credentials apply."),
     PLAYLISTS_DATA_DIR: z
       .string()
       .trim()
@@ -21,7 +31,7 @@ export const playlistsConfigSchema = baseConfigSchema
       .describe('Folder of the embedded playlist store (`playlists.jsonl`: playlist versions and feedback, fsync per write). Created when missing.'),
     PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
       .default(5000)
-      .describe('Until the bundle loader is wired: size of the synthetic catalog generated at startup (deterministic, seed 42).'),
+      .describe('Without MIXTAPE_BUNDLE: size of the synthetic catalog generated at startup (deterministic, seed 42).'),
     FAISS_THREADS: envInteger({ min: 1, max: 256 })
       .default(1)
       .describe('OpenMP threads per FAISS search. 1 serves single queries fastest on shared cores (a multi-threaded search of one query spins every core; ~50x slower under load); parallelism comes from concurrent requests and replicas.'),

@@ -1,14 +1,30 @@
-// Composition root of the playlists service: config → logger/metrics/readiness → deps → app → listen → lifecycle.
+// Composition root of the playlists service: config → logger/metrics/readiness → store, planner →
+// bundle runtime (or a synthetic catalog) → app → listen → lifecycle.
 import { resolve } from 'node:path';
+import { createBundleRuntime, s3StoreOptions } from '@mixtape/bundle';
+import type { BundleRuntime, RuntimeMetrics } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createService, createServiceContext } from '@mixtape/service-kit';
+import type { LifecycleHook, ServiceMetrics } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import { loadPlaylistsConfig } from './config';
 import type { PlaylistServingState } from './serving';
-import { createPlannerFactory, createPlaylistServingState } from './serving';
+import { createPlannerFactory, createPlaylistServingState, PLAYLIST_BUNDLE_PARTS, playlistContextFromBundle } from './serving';
 import { openFilePlaylistStore } from './store';
 import { buildSyntheticPlaylistContext } from './synthetic';
+
+/** service-kit's prom-client metrics in the shape the bundle runtime asks for. */
+function runtimeMetrics(metrics: ServiceMetrics): RuntimeMetrics {
+  return {
+    gauge: (options) => metrics.gauge(options),
+    info: (options) => metrics.info(options),
+    counter: (options) => {
+      const counter = metrics.counter(options);
+      return { inc: (...args) => (args.length === 0 ? counter.inc() : counter.inc(args[0])) };
+    },
+  };
+}
 
 const config = loadPlaylistsConfig();
 const context = createServiceContext({ name: 'playlists', version: packageJson.version, config });
@@ -31,38 +47,53 @@ const plannerFactory = createPlannerFactory(
 
 const dataDirectory = resolve(config.PLAYLISTS_DATA_DIR);
 const store = await openFilePlaylistStore({ directory: dataDirectory, onWarning: (message) => logger.warn({ dataDirectory }, message) });
-logger.info({ dataDirectory, versions: store.allVersions().length, feedback: store.allFeedback().length, planner: config.MIXTAPE_LLM_BASE_URL ? `llm:${config.MIXTAPE_LLM_MODEL}` : 'offline' }, 'playlist store opened');
+logger.info(
+  { dataDirectory, versions: store.allVersions().length, feedback: store.allFeedback().length, planner: config.MIXTAPE_LLM_BASE_URL ? `llm:${config.MIXTAPE_LLM_MODEL}` : 'offline' },
+  'playlist store opened',
+);
 
-// Swapped atomically when a new bundle loads; requests read it once through the getter.
-let serving: PlaylistServingState | undefined;
-const bundleInfo = context.metrics.info({ name: 'bundle_info', help: 'Catalog bundle the playlists service serves', labelNames: ['version'] });
-
-const app = createApp({ context, serving: () => serving, store });
-
-const service = createService({
-  context,
-  app,
-  startup: [
-    {
-      // bundle: when MIXTAPE_BUNDLE is configured, replace this hook with @mixtape/bundle's runtime
-      // (tested in test/bundle.integration.test.ts):
-      //   const runtime = createBundleRuntime({ uri, cacheDir, s3, parts: PLAYLIST_BUNDLE_PARTS, pollIntervalMs,
-      //     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
-      //     logger, metrics: context.metrics });
-      //   createApp({ context, serving: () => runtime.current()?.state, store }); startup: [runtime.startupHook]
-      // Without a bundle the service runs on the deterministic synthetic catalog below.
-      name: 'load catalog',
-      run: () => {
-        const started = performance.now();
-        const playlistContext = buildSyntheticPlaylistContext({ tracks: config.PLAYLISTS_SYNTHETIC_TRACKS });
-        serving = createPlaylistServingState(playlistContext, plannerFactory);
-        bundleInfo.set({ version: serving.version });
-        logger.info({ version: serving.version, tracks: playlistContext.store.trackCount, ms: Math.round(performance.now() - started) }, 'catalog loaded');
-      },
+// bundle: with MIXTAPE_BUNDLE the runtime loads LATEST (retrying until it serves), then polls and
+// swaps new versions in; each swap rebuilds the engine, lexicon and planner. Without it, a
+// deterministic synthetic catalog (development, demos).
+let runtime: BundleRuntime<PlaylistServingState> | undefined;
+let synthetic: PlaylistServingState | undefined;
+const startup: LifecycleHook[] = [];
+const shutdown: LifecycleHook[] = [{ name: 'close playlist store', run: () => store.close() }];
+if (config.MIXTAPE_BUNDLE) {
+  runtime = createBundleRuntime<PlaylistServingState>({
+    uri: config.MIXTAPE_BUNDLE,
+    s3: s3StoreOptions({
+      ...(config.MIXTAPE_S3_ENDPOINT ? { endpoint: config.MIXTAPE_S3_ENDPOINT } : {}),
+      forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
+      ...(config.AWS_REGION ? { region: config.AWS_REGION } : {}),
+      hasCredentials: config.AWS_ACCESS_KEY_ID !== undefined,
+    }),
+    cacheDir: config.MIXTAPE_CACHE_DIR,
+    parts: PLAYLIST_BUNDLE_PARTS,
+    pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
+    build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
+    logger,
+    metrics: runtimeMetrics(context.metrics),
+  });
+  startup.push(runtime.startupHook);
+  // registered after the store, so it stops first (hooks run in reverse)
+  shutdown.push(runtime.shutdownHook);
+} else {
+  const bundleInfo = context.metrics.info({ name: 'mixtape_bundle_info', help: 'The bundle version serving now (value 1).', labelNames: ['version'] });
+  startup.push({
+    name: 'build synthetic catalog',
+    run: () => {
+      const started = performance.now();
+      const playlistContext = buildSyntheticPlaylistContext({ tracks: config.PLAYLISTS_SYNTHETIC_TRACKS });
+      synthetic = createPlaylistServingState(playlistContext, plannerFactory);
+      bundleInfo.set({ version: synthetic.version });
+      logger.info({ version: synthetic.version, tracks: playlistContext.store.trackCount, ms: Math.round(performance.now() - started) }, 'synthetic catalog loaded (set MIXTAPE_BUNDLE to serve a bundle)');
     },
-  ],
-  // Cleanup in reverse order of registration (watchers, stores, clients).
-  shutdown: [{ name: 'close playlist store', run: () => store.close() }],
-});
+  });
+}
+
+const app = createApp({ context, serving: () => (runtime ? runtime.current()?.state : synthetic), store });
+
+const service = createService({ context, app, startup, shutdown });
 
 await service.start();

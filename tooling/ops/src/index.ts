@@ -21,3 +21,5 @@ export {
   runAudit,
 } from './audit';
 export type { Advisory, AuditEvaluation, AuditException, AuditOutcome, RunAuditOptions } from './audit';
+export { freePort, peakRssBytes, startServiceProcess } from './service-process';
+export type { ServiceName, ServiceProcess } from './service-process';

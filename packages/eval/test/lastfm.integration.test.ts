@@ -29,5 +29,5 @@ describe('Last.fm HetRec user holdout', () => {
     expect(recall(0)).toBeLessThan(0.085);
     expect(recall(1)).toBeGreaterThan(0.16);
     expect(recall(1)).toBeLessThan(0.195);
-  });
+  }, 300_000); // full-catalog item-kNN on 17.6k items: ~15 s alone, minutes when CI runs every package at once
 });

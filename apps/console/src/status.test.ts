@@ -63,13 +63,18 @@ describe('createStatusProbe', () => {
     servers.push(server);
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const probe = createStatusProbe({ services: { search: url, home: 'http://127.0.0.1:9' }, timeoutMs: 1000 });
+    // A port nobody listens on: bind, note it, close.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((done) => closed.close(done));
+    const probe = createStatusProbe({ services: { search: url, home: `http://127.0.0.1:${closedPort}` }, timeoutMs: 1000 });
 
     const [search, home] = await probe.check();
     expect(search).toMatchObject({ name: 'search', ready: true, bundleVersion: '2026-11-22T01-00-00Z-abc', requests: 5, window: 'since-start', version: '0.1.0' });
     expect(search!.p50Ms).toBeLessThanOrEqual(1);
     expect(home).toMatchObject({ name: 'home', ready: false });
-    expect(home!.detail).toMatch(/unreachable/);
+    expect(home!.detail).toBe('unreachable (ECONNREFUSED)');
 
     const [again] = await probe.check();
     // The 10 requests since the last check all took 1–10 ms.

@@ -136,8 +136,10 @@ export function createStatusProbe(options: StatusProbeOptions): { check(): Promi
     ]);
     const status: ServiceStatus = { name, url, ready: false, requests: 0, window: 'since-start' };
     if (ready.status === 'rejected') {
-      const cause = (ready.reason as { cause?: { code?: string } }).cause?.code ?? (ready.reason as Error).message;
-      return { ...status, detail: `unreachable (${cause})` };
+      // fetch() wraps the socket error: ECONNREFUSED sits in cause (or cause.errors for several addresses).
+      const cause = (ready.reason as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (ready.reason as Error).message;
+      return { ...status, detail: `unreachable (${reason})` };
     }
     status.ready = ready.value.status === 200;
     if (!status.ready) {

@@ -124,7 +124,7 @@ function renderTrack(playlist: Playlist, track: PlaylistTrack, isNew: boolean): 
       'div',
       { class: 'actions' },
       h('button', { type: 'button', class: 'small', title: 'Like', 'data-testid': 'like', onclick: send('like') as EventListener }, '♥ like'),
-      h('button', { type: 'button', class: 'small', title: 'Skip', 'data-testid': 'skip', onclick: send('skip') as EventListener }, '⏭ skip'),
+      h('button', { type: 'button', class: 'small', title: 'Skip', 'data-testid': 'skip', onclick: send('skip') as EventListener }, 'skip'),
       status,
     ),
   );

@@ -16,6 +16,7 @@ import {
   runEvalTask,
 } from '@mixtape/eval';
 import type { ModelRegistry, Progress } from '@mixtape/eval';
+import { QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 
 interface EvalCommandOptions {
   data: string;
@@ -63,7 +64,11 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .command('eval')
     .description('Offline evaluation: full-catalog ranking with training items excluded, bootstrap CIs over users')
     .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import), or a raw Last.fm HetRec / MPD folder')
-    .addOption(new Option('--task <task>', 'evaluation task').choices([...EVAL_TASKS]).default('user-holdout'))
+    .addOption(
+      new Option('--task <task>', 'evaluation task (search and prompts run the quality suites over a catalog)')
+        .choices([...EVAL_TASKS, ...QUALITY_TASKS])
+        .default('user-holdout'),
+    )
     .option('--models <list>', `comma-separated model specs, e.g. "ease:lambda=200" (known: ${registry.names.join(', ')})`, 'popularity,item-knn,als,ease')
     .option('--k <list>', 'cutoffs', '10,50')
     .option('--seed <n>', 'seed of the split, models and bootstrap', '42')
@@ -80,6 +85,18 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .addOption(new Option('--rows <kind>', 'rows are users (MPD playlists are pseudo-users) or interaction contexts').choices(['user', 'context']).default('user'))
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: EvalCommandOptions) => {
+      if (isQualityTask(options.task)) {
+        const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
+        const markdown = await runQualityTask(options.task, resolve(options.data), {
+          seed,
+          log: (line) => options.quiet || process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(markdown);
+        await mkdir(options.out, { recursive: true });
+        const base = join(options.out, options.name ?? `quality-${options.task}`);
+        await writeFile(`${base}.md`, markdown);
+        return;
+      }
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
       const task = options.task;
       const ks = parseIntegerList('--k', options.k);

@@ -97,6 +97,19 @@ describe('fulfilPlan on TidyTuesday', () => {
     expect(result.stats.inRangeShare).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('turns the discovery dial from hits to deep cuts', () => {
+    const popularity = (discovery: number): number => {
+      const result = fulfilPlan(engine, { ...planOf('latin pop'), discovery });
+      return Array.from(result.trackIndices).reduce((sum, track) => sum + engine.popularityPercentile[track]!, 0) / result.tracks.length;
+    };
+    const hits = popularity(0);
+    const deepCuts = popularity(0.95);
+    expect(hits).toBeGreaterThan(0.8);
+    expect(deepCuts).toBeLessThan(hits - 0.3);
+    const notes = fulfilPlan(engine, { ...planOf('latin pop'), discovery: 0.95 }).tracks.map((track) => track.note);
+    expect(notes.filter((note) => note.includes('a deep cut')).length).toBeGreaterThan(notes.length / 2);
+  });
+
   it('reports a cost for every stage', () => {
     const { costs, stats } = fulfilPlan(engine, planOf('chill r&b'));
     for (const stage of ['resolve', 'candidates', 'scoring', 'sequencing', 'notes', 'total'] as const) {

@@ -127,7 +127,8 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     const quota = Math.ceil(target / lists.length);
     for (const list of lists) {
       const stop = Math.min(target, added + quota);
-      for (let r = 0; r < list.length && added < stop; r++) visit(list[r]!);
+      const start = discoveryOffset(list.length, resolved.plan.discovery);
+      for (let r = 0; r < list.length && added < stop; r++) visit(list[(start + r) % list.length]!);
     }
   }
 
@@ -196,19 +197,17 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   }
 
   // 4. Too few (no attribute query, or a selective filter past the index's fetch cap): scan the
-  // filtered catalog directly, popular first, scoring content similarity from the vectors.
+  // filtered catalog directly, from the popularity band the discovery dial asks for.
   if (tracks.length < poolSize) {
     const order = store.mostPopular();
     const limit = hasQuery ? poolSize : poolSize * 2;
-    const step = !hasQuery && resolved.plan.discovery > 0.5 ? Math.max(1, Math.floor(order.length / (limit * 4))) : 1;
-    for (let pass = 0; pass < step && tracks.length < limit; pass++) {
-      for (let r = pass; r < order.length && tracks.length < limit; r += step) {
-        const track = order[r]!;
-        if (entries.has(track) || !filter(track)) continue;
-        const slot = slotOf(track);
-        sources[slot]! |= SOURCE_SCAN;
-        if (hasQuery) content[slot] = dot(engine.contentVectors, engine.contentDim, track, query);
-      }
+    const start = discoveryOffset(order.length, resolved.plan.discovery);
+    for (let r = 0; r < order.length && tracks.length < limit; r++) {
+      const track = order[(start + r) % order.length]!;
+      if (entries.has(track) || !filter(track)) continue;
+      const slot = slotOf(track);
+      sources[slot]! |= SOURCE_SCAN;
+      if (hasQuery) content[slot] = dot(engine.contentVectors, engine.contentDim, track, query);
     }
   }
 
@@ -300,4 +299,13 @@ function parentGenres(engine: PlaylistEngine, subgenres: ReadonlySet<number>): S
     if (best >= 0) parents.add(best);
   }
   return parents;
+}
+
+/**
+ * Where a popularity-ordered scan starts: the top for hits (discovery ≤ 0.5), further down the
+ * list as the dial turns to deep cuts (0.9 starts 60 % of the way down), wrapping around.
+ */
+function discoveryOffset(length: number, discovery: number): number {
+  if (discovery <= 0.5 || length === 0) return 0;
+  return Math.floor(length * Math.min(0.75, (discovery - 0.5) * 1.5));
 }

@@ -175,7 +175,9 @@ export async function runPromptQualitySuite(source: PlaylistContext | PlaylistEn
       tally.set(category, entry);
     }
   }
-  const categories = [...tally].map(([category, { passed, total }]) => ({ category, passed, total, rate: total > 0 ? passed / total : 1 }));
+  const categories = [...tally]
+    .map(([category, { passed, total }]) => ({ category, passed, total, rate: total > 0 ? passed / total : 1 }))
+    .sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category));
   const passed = categories.reduce((sum, entry) => sum + entry.passed, 0);
   const total = categories.reduce((sum, entry) => sum + entry.total, 0);
   return {
@@ -187,6 +189,8 @@ export async function runPromptQualitySuite(source: PlaylistContext | PlaylistEn
     promptPassRate: results.length > 0 ? results.filter((result) => result.checks.every((check) => check.passed)).length / results.length : 1,
   };
 }
+
+const CATEGORY_ORDER: readonly CategoryRate['category'][] = ['genre', 'era', 'mood', 'activity', 'tempo', 'exclusion', 'seed', 'length', 'mixed', 'structure'];
 
 const STRUCTURAL = new Set(['no duplicate tracks', 'artist spacing', 'requested length', 'tracks from the catalog']);
 
@@ -308,6 +312,7 @@ export function formatPromptQualityReport(report: PromptQualityReport): string {
     '| category | checks passed | rate |',
     '| --- | --- | --- |',
     ...report.categories.map((entry) => `| ${entry.category} | ${entry.passed}/${entry.total} | ${(entry.rate * 100).toFixed(1)}% |`),
+    `| **overall** | **${report.overall.passed}/${report.overall.total}** | **${(report.overall.rate * 100).toFixed(1)}%** |`,
     '',
   ];
   const failures = report.prompts.flatMap((result) => result.checks.filter((check) => !check.passed).map((check) => ({ result, check })));

@@ -24,7 +24,7 @@ install_system_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian/Ubuntu system: install these yourself, then re-run:"
     say "  FAISS 1.7.x (headers + libfaiss; set FAISS_PREFIX if not under /usr or /usr/local), OpenBLAS, a C++17 compiler, make, python3, redis-server"
-    say "  Chromium for the console's browser tests (set CHROMIUM_PATH if it is not /usr/bin/chromium)"
+    say "  Chromium for the console's browser tests (set MIXTAPE_CHROMIUM_PATH if it is not /usr/bin/chromium)"
     return
   fi
   local missing

@@ -19,7 +19,7 @@ import { createConsoleServer } from '../src/server';
 import { CONSOLE_ROOT, misspell, startApp, stopApp, waitUntilReady } from './support';
 import type { AppProcess } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.MIXTAPE_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(CONSOLE_ROOT, 'test-results');
 const BUNDLE_VERSION = 'console-browser-test';
 // The data publishTestBundle trains on (its defaults): used to pick a listener and a track.
@@ -28,8 +28,8 @@ const SYNTHETIC = { tracks: 600, users: 60, interactions: 6000, seed: 7 };
 // CI installs Chromium through tooling/scripts/setup.sh, so there a missing browser is a failure;
 // elsewhere the suite is skipped with a note.
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: run tooling/scripts/setup.sh (apt-get install chromium) or set CHROMIUM_PATH`);
-if (!hasChromium) console.warn(`[console] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+if (!hasChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: run tooling/scripts/setup.sh (apt-get install chromium) or set MIXTAPE_CHROMIUM_PATH`);
+if (!hasChromium) console.warn(`[console] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set MIXTAPE_CHROMIUM_PATH)`);
 
 describe.skipIf(!hasChromium)('console in Chromium', () => {
   let workDir: string;

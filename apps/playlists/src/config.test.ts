@@ -25,4 +25,26 @@ describe('playlists config', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(renderConfigTable(playlistsConfigSchema));
   });
+
+  it('reads the LLM provider settings, requires a model with a base URL, and never prints the API key', () => {
+    const config = loadPlaylistsConfig({ MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1', MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_API_KEY: 'sk-secret-value' });
+    expect(config).toMatchObject({ MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_TIMEOUT_MS: 20_000, MIXTAPE_LLM_MODE: 'json_schema', FAISS_THREADS: 1 });
+    expect(loadPlaylistsConfig({}).MIXTAPE_LLM_BASE_URL).toBeUndefined();
+    const stderr: string[] = [];
+    expect(() =>
+      loadPlaylistsConfig(
+        { MIXTAPE_LLM_BASE_URL: 'ftp://example', MIXTAPE_LLM_API_KEY: 'sk-secret-value', MIXTAPE_LLM_MODE: 'xml' },
+        { write: (text) => stderr.push(text), exit: () => undefined },
+      ),
+    ).toThrow();
+    const printed = stderr.join('');
+    expect(printed).toContain('MIXTAPE_LLM_BASE_URL');
+    expect(printed).toContain('MIXTAPE_LLM_MODE');
+    expect(printed).not.toContain('sk-secret-value');
+    const missingModel: string[] = [];
+    expect(() =>
+      loadPlaylistsConfig({ MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1' }, { write: (text) => missingModel.push(text), exit: () => undefined }),
+    ).toThrow();
+    expect(missingModel.join('')).toContain('MIXTAPE_LLM_MODEL');
+  });
 });

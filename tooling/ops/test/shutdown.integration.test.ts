@@ -1,0 +1,75 @@
+// SIGTERM under load on a real playlists process: every request in flight when the signal
+// arrives completes (201, persisted), new connections are refused, the process exits 0.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServiceProcess } from '../src/index';
+import type { ServiceProcess } from '../src/index';
+import { startFakeLlm, type FakeLlm } from './fake-llm';
+
+const IN_FLIGHT = 40;
+
+describe('graceful shutdown under load', () => {
+  let work: string;
+  let llm: FakeLlm;
+  let playlists: ServiceProcess;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mixtape-sigterm-'));
+    llm = await startFakeLlm();
+    playlists = await startServiceProcess('playlists', {
+      PLAYLISTS_DATA_DIR: join(work, 'playlists'),
+      PLAYLISTS_SYNTHETIC_TRACKS: '600',
+      // Every request waits on the (held) model, so all of them are in flight at SIGTERM.
+      MIXTAPE_LLM_BASE_URL: llm.baseUrl,
+      MIXTAPE_LLM_MODEL: 'fake',
+      MIXTAPE_LLM_MAX_RETRIES: '0',
+      MIXTAPE_LLM_TIMEOUT_MS: '30000',
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    });
+    await playlists.waitUntilReady(90_000);
+  });
+  afterAll(async () => {
+    await playlists?.stop();
+    await llm?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('drains every in-flight request, persists each playlist, then exits 0', async () => {
+    llm.hold();
+    const requests = Array.from({ length: IN_FLIGHT }, (_, i) =>
+      fetch(`${playlists.url}/v1/playlists`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: `late night drive number ${i}`, length: 6 }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { id?: string; fallbackReason?: string } })),
+    );
+    // Wait until the service has every request in hand (each is waiting on the model).
+    const deadline = Date.now() + 30_000;
+    while (llm.pending() < IN_FLIGHT && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(llm.pending()).toBe(IN_FLIGHT);
+
+    playlists.child.kill('SIGTERM');
+    await playlists.waitForOutput((text) => text.includes('"msg":"shutdown started: not ready"'), 10_000, 'the shutdown to begin');
+    const started = playlists.output().split('\n').find((line) => line.includes('"msg":"shutdown started: not ready"'))!;
+    expect((JSON.parse(started) as { inFlight: number }).inFlight).toBe(IN_FLIGHT);
+    // Draining: readiness is off and the listener is closing, but the 40 requests are still running.
+    const refused = await fetch(`${playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"too late"}' }).then(
+      (response) => response.status,
+      () => 'connection refused',
+    );
+    expect([503, 'connection refused']).toContain(refused);
+
+    llm.release();
+    const results = await Promise.all(requests);
+    expect(results.map((r) => r.status)).toEqual(Array(IN_FLIGHT).fill(201));
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(IN_FLIGHT);
+    expect(results.every((r) => r.body.fallbackReason !== undefined)).toBe(true);
+
+    expect(await playlists.exited).toBe(0);
+    expect(playlists.output()).toContain('server closed: in-flight requests drained');
+    // Persisted before the 201: every id is in the store file.
+    const stored = await readFile(join(work, 'playlists', 'playlists.jsonl'), 'utf8');
+    for (const { body } of results) expect(stored).toContain(`"${body.id!}"`);
+  });
+});

@@ -26,6 +26,10 @@ export interface StoredPlaylistVersion extends PlaylistVersionRecord {
   bundleVersion: string;
   fallbackReason?: string;
   changes?: string[];
+  /** filters fulfilment relaxed because the catalog had too few tracks for them */
+  relaxed?: string[];
+  /** plan names the catalog does not know (ignored) */
+  unresolved?: string[];
 }
 
 export interface PlaylistStore {
@@ -57,6 +61,8 @@ const StoredVersionSchema = z.object({
   bundleVersion: z.string(),
   fallbackReason: z.string().optional(),
   changes: z.array(z.string()).optional(),
+  relaxed: z.array(z.string()).optional(),
+  unresolved: z.array(z.string()).optional(),
 });
 
 const LineSchema = z.discriminatedUnion('kind', [

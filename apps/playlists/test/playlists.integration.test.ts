@@ -84,6 +84,14 @@ describe('POST /v1/playlists (offline planner)', () => {
     expect(metrics).toMatch(/playlists_fulfilment_stage_seconds_count\{[^}]*stage="candidates"[^}]*\} 1/);
   });
 
+  it('says which filters were relaxed when the catalog is thin for them', async () => {
+    const { app } = await setup();
+    const response = await request(app).post('/v1/playlists').send({ prompt: '90s hip hop' }).expect(201);
+    expect(response.body.relaxed).toEqual(['subgenres widened to their genres']);
+    const stored = await request(app).get(`/v1/playlists/${response.body.id}`).expect(200);
+    expect(stored.body.relaxed).toEqual(['subgenres widened to their genres']);
+  });
+
   it('takes the length from the request over the prompt', async () => {
     const { app } = await setup();
     const response = await request(app).post('/v1/playlists').send({ prompt: '20 songs of 80s rock', length: 8 }).expect(201);

@@ -57,6 +57,8 @@ function presentVersion(stored: StoredPlaylistVersion, extra: { costs?: Fulfilme
     planner: stored.planner,
     ...(stored.fallbackReason !== undefined ? { fallbackReason: stored.fallbackReason } : {}),
     ...(stored.changes !== undefined ? { changes: stored.changes } : {}),
+    ...(stored.relaxed !== undefined ? { relaxed: stored.relaxed } : {}),
+    ...(stored.unresolved !== undefined ? { unresolved: stored.unresolved } : {}),
     plan: stored.plan,
     tracks: stored.tracks,
     userId: stored.userId ?? null,
@@ -154,6 +156,8 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     bundleVersion: state.version,
     ...(planResult.fallbackReason !== undefined ? { fallbackReason: planResult.fallbackReason } : {}),
     ...(planResult.changes !== undefined ? { changes: planResult.changes } : {}),
+    ...(fulfilment.stats.relaxed.length > 0 ? { relaxed: fulfilment.stats.relaxed } : {}),
+    ...(fulfilment.stats.unresolved.length > 0 ? { unresolved: fulfilment.stats.unresolved } : {}),
   });
 
   router.post('/v1/playlists', async (request, response) => {

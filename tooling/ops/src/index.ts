@@ -23,3 +23,5 @@ export {
 export type { Advisory, AuditEvaluation, AuditException, AuditOutcome, RunAuditOptions } from './audit';
 export { freePort, peakRssBytes, startServiceProcess } from './service-process';
 export type { ServiceName, ServiceProcess } from './service-process';
+export { percentile, runLoad } from './load';
+export type { LoadRequest, LoadResult } from './load';

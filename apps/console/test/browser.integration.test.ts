@@ -132,6 +132,15 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     await details.getByTestId('neighbours').locator('li, .error').first().waitFor();
     expect(await details.getByTestId('neighbours').locator('.error').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'home-track-details.png') });
+
+    // "played it" posts a listening event; Home reloads with the play counted.
+    await details.getByTestId('event-complete').click();
+    await expect.poll(() => details.getByTestId('event-status').textContent(), { timeout: 15_000 }).toBe('complete recorded — reloading Home');
+    await details.waitFor({ state: 'hidden' });
+    await page.getByTestId('shelf').first().waitFor();
+    // The track just played seeds a "Because you played …" shelf at once.
+    await expect.poll(() => page.getByTestId('shelf').locator('h3').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining(`Because you played ${title}`));
+    await page.screenshot({ path: join(SCREENSHOTS, 'home-after-play.png') });
   });
 
   (NOT_SERVING_THE_BUNDLE.has('search') ? it.fails : it)('finds the right track first despite a typo, highlights what matched, and suggests while typing', async () => {

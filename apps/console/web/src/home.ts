@@ -1,6 +1,6 @@
 // Home: pick a listener (or a new one with seed genres/artists) → shelves as rows of cards;
 // a card opens the track's details, the shelf's reason and tracks like it.
-import { getJson, query } from './api';
+import { getJson, postJson, query } from './api';
 import { h, replace } from './dom';
 import { currentUser, showError } from './state';
 import type { HomeItem, HomePage, HomeShelf, SearchAnswer } from './types';
@@ -46,7 +46,7 @@ export function mountHome(panel: HTMLElement): void {
       const ms = Math.round(performance.now() - started);
       replace(summary, `${page.shelves.length} shelves for ${page.userId}${page.coldStart ? ' (new listener)' : ''}${page.daypart ? ` · ${page.daypart}` : ''} · bundle ${page.bundleVersion} · ${ms} ms`);
       if (page.shelves.length === 0) return replace(shelves, h('p', { class: 'muted' }, 'No shelves: this listener has no history and no seeds matched.'));
-      replace(shelves, page.shelves.map((shelf) => renderShelf(shelf, (item) => void openDetails(details, shelf, item))));
+      replace(shelves, page.shelves.map((shelf) => renderShelf(shelf, (item) => void openDetails(details, userId, shelf, item, () => void load()))));
     } catch (error) {
       if ((error as Error).name !== 'AbortError') showError(shelves, error);
     }
@@ -95,10 +95,24 @@ function renderShelf(shelf: HomeShelf, onPick: (item: HomeItem) => void): HTMLEl
  * The services have no per-track neighbours endpoint; "like this" asks Home for a listener
  * seeded with the track's artists (read-only) and Search for more by the same artists.
  */
-async function openDetails(details: HTMLElement, shelf: HomeShelf, item: HomeItem): Promise<void> {
+async function openDetails(details: HTMLElement, userId: string, shelf: HomeShelf, item: HomeItem, reload: () => void): Promise<void> {
   details.hidden = false;
   const like = h('div', { 'data-testid': 'neighbours' }, h('p', { class: 'muted' }, 'Finding tracks like this…'));
   const byArtist = h('div', {}, h('p', { class: 'muted' }, 'Searching…'));
+  const eventStatus = h('span', { class: 'sent', 'data-testid': 'event-status' });
+  // A listening event changes this listener's Home at once (recent plays, shelf bandit).
+  const record = (type: 'complete' | 'skip' | 'save') => async (event: Event) => {
+    const button = event.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      await postJson('/api/home/v1/events', { events: [{ userId, trackId: item.trackId, type, shelf: shelf.id }] });
+      eventStatus.textContent = `${type} recorded — reloading Home`;
+      setTimeout(reload, 600);
+    } catch (error) {
+      eventStatus.textContent = (error as Error).message;
+      button.disabled = false;
+    }
+  };
   replace(
     details,
     h('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => (details.hidden = true) }, '×'),
@@ -107,6 +121,14 @@ async function openDetails(details: HTMLElement, shelf: HomeShelf, item: HomeIte
     h('p', { class: 'muted' }, `id ${item.trackId}`),
     h('h4', {}, 'Why it is here'),
     h('p', { class: 'reason' }, `${item.reason} — shelf “${shelf.title}” (${shelf.type})`),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'small', 'data-testid': 'event-complete', onclick: record('complete') as EventListener }, '▶ played it'),
+      h('button', { type: 'button', class: 'small', onclick: record('skip') as EventListener }, 'skipped it'),
+      h('button', { type: 'button', class: 'small', onclick: record('save') as EventListener }, '♥ saved it'),
+    ),
+    eventStatus,
     h('h4', {}, 'Like this'),
     like,
     h('h4', {}, 'More by these artists'),

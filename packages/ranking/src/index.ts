@@ -95,6 +95,9 @@ export {
   trainHomeRanker,
   eventReward,
   InsufficientTrainingDataError,
+  generateHomeCandidatesSync,
+  HomeStackRecommender,
+  createHomeStackRecommender,
 } from './home/index';
 export type {
   HomeSource,
@@ -125,4 +128,6 @@ export type {
   HomeEventInput,
   RankerTrainingOptions,
   RankerTrainingReport,
+  HomeStackRecommenderOptions,
+  UserItemRows,
 } from './home/index';

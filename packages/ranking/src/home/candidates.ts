@@ -2,6 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet.
 import { MS_PER_DAY, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
+import type { BatchNeighbors } from '@mixtape/embeddings';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
 import { SOURCE_COUNT, SOURCE_INDEX } from './types';
@@ -95,15 +96,30 @@ export interface HomeCandidateStats {
   perSource: Record<HomeSource, number>;
 }
 
-/** Runs every source for a profile; the ANN queries go to FAISS as one batch. */
-export async function generateHomeCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}): Promise<{ candidates: CandidateSet; stats: HomeCandidateStats }> {
+type CandidateResult = { candidates: CandidateSet; stats: HomeCandidateStats };
+
+/** Runs every source for a profile; the ANN queries go to FAISS as one batch (off the event loop). */
+export async function generateHomeCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}): Promise<CandidateResult> {
+  const plan = planAnnQueries(index, profile, options);
+  const batch = plan.matrix ? await index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined;
+  return assembleCandidates(index, profile, options, plan, batch);
+}
+
+/** The same, with a blocking FAISS call (offline evaluation and training loops). */
+export function generateHomeCandidatesSync(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}): CandidateResult {
+  const plan = planAnnQueries(index, profile, options);
+  const batch = plan.matrix ? index.itemIndex.searchBatch(plan.matrix, plan.k) : undefined;
+  return assembleCandidates(index, profile, options, plan, batch);
+}
+
+function assembleCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined): CandidateResult {
   const candidates = new CandidateSet();
   const perSource = Object.fromEntries(Object.keys(SOURCE_INDEX).map((name) => [name, 0])) as Record<HomeSource, number>;
   const count = (source: HomeSource, track: number, score: number, provenance = -1) => {
     candidates.add(track, source, score, provenance);
     perSource[source]++;
   };
-  const annQueries = await annSources(index, profile, options, count);
+  const annQueries = annSources(index, profile, options, plan, batch, count);
   coListening(index, profile, options, count);
   artistSources(index, profile, count);
   newReleases(index, profile, options, count);
@@ -123,22 +139,34 @@ export async function generateHomeCandidates(index: HomeIndex, profile: UserProf
 type Emit = (source: HomeSource, track: number, score: number, provenance?: number) => void;
 
 /** Seeds (recent + top tracks) and taste vectors (overall + clusters) → one searchBatch. */
-async function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): Promise<number> {
+type AnnQuery = { kind: 'annRecent' | 'annTop' | 'taste' | 'tasteCluster'; provenance: number; vector: Float32Array };
+interface AnnPlan {
+  queries: AnnQuery[];
+  k: number;
+  /** queries × dim, undefined when there is nothing to ask */
+  matrix: Float32Array | undefined;
+}
+
+/** Seeds (recent + top tracks) and taste vectors (overall + clusters) as one query matrix. */
+function planAnnQueries(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions): AnnPlan {
   const dim = index.itemDim;
   const recent = Array.from(profile.recent.subarray(0, options.recentSeeds ?? 6));
   const top = Array.from(profile.topTracks).filter((t) => !recent.includes(t)).slice(0, options.topSeeds ?? 6);
-  type Query = { kind: 'annRecent' | 'annTop' | 'taste' | 'tasteCluster'; provenance: number; vector: Float32Array };
-  const queries: Query[] = [];
+  const queries: AnnQuery[] = [];
   for (const t of recent) queries.push({ kind: 'annRecent', provenance: t, vector: index.itemVectors.subarray(t * dim, (t + 1) * dim) });
   for (const t of top) queries.push({ kind: 'annTop', provenance: t, vector: index.itemVectors.subarray(t * dim, (t + 1) * dim) });
   if (isNonZero(profile.vector)) queries.push({ kind: 'taste', provenance: -1, vector: profile.vector });
   profile.clusters.forEach((cluster, c) => queries.push({ kind: 'tasteCluster', provenance: c, vector: cluster.centroid }));
-  if (queries.length === 0) return 0;
-
   const k = options.annK ?? 50;
+  if (queries.length === 0) return { queries, k, matrix: undefined };
   const matrix = new Float32Array(queries.length * dim);
   queries.forEach((query, q) => matrix.set(query.vector, q * dim));
-  const batch = await index.itemIndex.searchBatchAsync(matrix, k);
+  return { queries, k, matrix };
+}
+
+function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, emit: Emit): number {
+  const { queries } = plan;
+  if (!batch) return 0;
   const deepPopularity = options.deepPopularity ?? 0.35;
   const labelToTrack = trackOfLabel(index);
   let deepFound = 0;

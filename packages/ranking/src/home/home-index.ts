@@ -133,6 +133,9 @@ function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): Flo
   for (let d = 0; d < dim; d++) mean[d]! /= Math.max(1, rows);
   const out = new Float32Array(vectors.length);
   for (let r = 0; r < rows; r++) {
+    let empty = true;
+    for (let d = 0; d < dim && empty; d++) if (vectors[r * dim + d] !== 0) empty = false;
+    if (empty) continue; // an item without a vector stays without one
     for (let d = 0; d < dim; d++) out[r * dim + d] = vectors[r * dim + d]! - mean[d]!;
     normalizeInPlace(out, r * dim, dim);
   }

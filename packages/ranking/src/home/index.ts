@@ -44,3 +44,6 @@ export type {
 } from './engine';
 export { trainHomeRanker, eventReward, InsufficientTrainingDataError } from './train';
 export type { RankerTrainingOptions, RankerTrainingReport } from './train';
+export { generateHomeCandidatesSync } from './candidates';
+export { HomeStackRecommender, createHomeStackRecommender } from './recommender';
+export type { HomeStackRecommenderOptions, UserItemRows } from './recommender';

@@ -87,7 +87,7 @@ function collectEvents(index: HomeIndex, userId: string, live: readonly UserEven
     const { start, end } = log.rowsOfUser(user);
     const c = log.columns;
     for (let i = Math.max(start, end - MAX_EVENTS); i < end; i++) {
-      events.push({ track: c.track[i]!, timestamp: c.timestamp[i]!, type: c.type[i]!, msPlayed: c.msPlayed[i]! });
+      events.push({ track: c.track[i]!, timestamp: c.timestamp[i]!, type: c.type[i]!, msPlayed: c.msPlayed[i]!, count: c.count[i]! });
     }
   }
   for (const event of live) events.push(event);
@@ -121,11 +121,13 @@ export function profileFromEvents(
     }
     if (event.type === SAVE) history.saves++;
     if (event.type === PLAY || event.type === COMPLETE || event.type === PLAYLIST_ADD || event.type === SAVE) {
-      if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays++;
+      if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays += event.count ?? 1;
       history.lastPlayed = Math.max(history.lastPlayed, event.timestamp);
     }
     const ageDays = Math.max(0, (now - event.timestamp) / MS_PER_DAY);
-    const weight = TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);
+    // aggregated rows (play counts) weigh in logarithmically
+    const multiplicity = event.count !== undefined && event.count > 1 ? 1 + Math.log(event.count) : 1;
+    const weight = multiplicity * TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);
     if (weight <= 0) continue;
     positive.set(t, (positive.get(t) ?? 0) + weight);
     const row = t * itemDim;

@@ -5,7 +5,8 @@
 // the winner is refit on everything and returned with its numbers.
 import { INTERACTION_TYPE_CODE, ProgressTracker } from '@mixtape/catalog';
 import type { ProgressCallback } from '@mixtape/catalog';
-import { generateHomeCandidates } from './candidates';
+import { generateHomeCandidatesSync } from './candidates';
+import type { HomeCandidateOptions } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';
 import { MS_PER_DAY, createHomeIndex } from './home-index';
 import { buildUserProfile } from './profile';
@@ -30,6 +31,12 @@ export class InsufficientTrainingDataError extends Error {
 
 export interface RankerTrainingOptions {
   reward?: Partial<RewardWeights>;
+  /**
+   * temporal (default): the last `holdoutDays` of the log provide the labels. random: a seeded
+   * `fraction` of each user's distinct tracks is held out instead (logs without usable time,
+   * such as aggregated play counts).
+   */
+  split?: { kind: 'temporal' } | { kind: 'random'; fraction: number };
   /** the last `holdoutDays` of the log provide the labels (default 14) */
   holdoutDays?: number;
   /** users sampled for training + validation (default 1500) */
@@ -41,6 +48,8 @@ export interface RankerTrainingOptions {
   /** L2 strengths tried per model (default [0.001, 0.01, 0.1, 1]) */
   lambdas?: readonly number[];
   seed?: number;
+  /** candidate settings (the same the engine serves with) */
+  candidates?: HomeCandidateOptions;
   onProgress?: ProgressCallback;
 }
 
@@ -176,9 +185,15 @@ export async function trainHomeRanker(data: HomeData, options: RankerTrainingOpt
   const c = log.columns;
   let latest = 0;
   for (let i = 0; i < c.timestamp.length; i++) latest = Math.max(latest, c.timestamp[i]!);
-  const cutoff = latest - holdoutDays * MS_PER_DAY;
+  const split = options.split ?? { kind: 'temporal' };
+  const cutoff = split.kind === 'temporal' ? latest - holdoutDays * MS_PER_DAY : latest;
   const past = new Uint8Array(log.length);
-  for (let i = 0; i < past.length; i++) past[i] = c.timestamp[i]! < cutoff ? 1 : 0;
+  if (split.kind === 'temporal') {
+    for (let i = 0; i < past.length; i++) past[i] = c.timestamp[i]! < cutoff ? 1 : 0;
+  } else {
+    // hold out whole tracks per user (every row of a held-out track), seeded by user and track
+    for (let i = 0; i < past.length; i++) past[i] = hashUnit(c.user[i]!, c.track[i]!, seed) < split.fraction ? 0 : 1;
+  }
   // Everything the candidates and profiles see comes from before the cutoff (the item vectors
   // are the bundle's, trained on the whole log: a known, mild leak).
   const index = createHomeIndex({ ...data, interactions: log.select(past) });
@@ -218,7 +233,7 @@ export async function trainHomeRanker(data: HomeData, options: RankerTrainingOpt
       future.set(track, (future.get(track) ?? 0) + eventReward(c.type[i]!, c.msPlayed[i]!, durations[track]!, reward) * c.count[i]!);
     }
     const profile = buildUserProfile(index, userId, { now: cutoff, daypart: daypartOfHour(new Date(firstFuture).getUTCHours()) });
-    const { candidates } = await generateHomeCandidates(index, profile, { excludeUser: pastLog.userIndex(userId) });
+    const { candidates } = generateHomeCandidatesSync(index, profile, { ...options.candidates, excludeUser: pastLog.userIndex(userId) });
     const features = computeFeatures(index, profile, candidates);
     const labels = new Float32Array(candidates.size);
     let found = 0;
@@ -315,6 +330,14 @@ export async function trainHomeRanker(data: HomeData, options: RankerTrainingOpt
   };
   model.training = { ...report };
   return { model, report };
+}
+
+/** A deterministic uniform number in [0, 1) for (user, track, seed). */
+function hashUnit(user: number, track: number, seed: number): number {
+  let h = Math.imul(user ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(track + 0x632be5ab, 0xc2b2ae35) ^ seed;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
 
 function round(value: number): number {

@@ -69,4 +69,6 @@ export interface UserEvent {
   /** INTERACTION_TYPE_CODE: play 0, skip 1, complete 2, save 3, playlist_add 4 */
   type: number;
   msPlayed: number;
+  /** events this one stands for (aggregated logs such as Last.fm play counts; default 1) */
+  count?: number;
 }

@@ -1,0 +1,151 @@
+// Load test of the running Home service on a real bundle (default: the synthetic default bundle
+// in .data/bundles): the service runs as its own process (src/main.ts), autocannon drives
+// GET /v1/users/:userId/home at fixed concurrencies over a sample of the bundle's listeners,
+// and the per-stage costs come from the service's own /metrics histogram.
+//   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32]
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadBundle, openBundleStore } from '@mixtape/artifacts';
+import { openServingBundle } from '@mixtape/bundle';
+import autocannon from 'autocannon';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    bundle: { type: 'string', default: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}` },
+    duration: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '1,8,32' },
+    users: { type: 'string', default: '2000' },
+    limit: { type: 'string', default: '10' },
+  },
+});
+const duration = Number(values.duration);
+const concurrencies = values.concurrency.split(',').map(Number);
+const limit = Number(values.limit);
+
+const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
+
+// Listener ids to request: a seeded sample of the bundle's users (10% unknown → cold start).
+async function sampleUsers(count: number): Promise<string[]> {
+  const store = openBundleStore(values.bundle, {});
+  const loaded = await loadBundle(store, { cacheDir: join(work, 'ids-cache'), filter: (file) => file.path.startsWith('dataset/') || file.path.startsWith('models/') });
+  const bundle = await openServingBundle(loaded, { parts: { catalog: true, interactions: true }, workDir: join(work, 'views') });
+  const log = bundle.interactions!;
+  const ids: string[] = [];
+  let state = 12345;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    ids.push(i % 10 === 9 ? `bench-new-listener-${i}` : log.userId(state % log.userCount));
+  }
+  return ids;
+}
+
+function startService(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: appRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    let url: string | undefined;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      for (const line of buffer.split('\n').filter((l) => l.startsWith('{'))) {
+        const entry = JSON.parse(line) as { msg: string; url?: string };
+        if (entry.msg === 'home listening') url = entry.url;
+      }
+      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+    });
+    // LOG_LEVEL=warn hides the "listening" line; poll /readyz on the port the log gave, else retry
+    const timer = setInterval(async () => {
+      if (!url) return;
+      const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+      if (!ready) return;
+      clearInterval(timer);
+      resolve({ url, stop: async () => (child.kill('SIGTERM'), exited) });
+    }, 250);
+    void exited.then((code) => (clearInterval(timer), reject(new Error(`home exited ${code} before ready`))));
+  });
+}
+
+async function stageTotals(url: string): Promise<Map<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const totals = new Map<string, { sum: number; count: number }>();
+  for (const match of text.matchAll(/^home_stage_duration_seconds_(sum|count)\{([^}]*)\} ([\d.e+-]+)$/gm)) {
+    const stage = /stage="([^"]+)"/.exec(match[2]!)?.[1];
+    if (!stage) continue;
+    const entry = totals.get(stage) ?? { sum: 0, count: 0 };
+    entry[match[1] as 'sum' | 'count'] = Number(match[3]);
+    totals.set(stage, entry);
+  }
+  return totals;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const users = await sampleUsers(Number(values.users));
+console.error(`sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
+const bootStarted = performance.now();
+const service = await startService();
+console.error(`ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s at ${service.url}`);
+
+interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; stages: Record<string, number> }
+const rows: Row[] = [];
+try {
+  // warm-up: JIT, FAISS threads, similar-artist cache
+  await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
+  for (const connections of concurrencies) {
+    const before = await stageTotals(service.url);
+    let latencies = new Float64Array(1 << 14);
+    let recorded = 0;
+    let next = 0;
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: service.url,
+          connections,
+          duration,
+          requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[next++ % users.length]!)}/home?limit=${limit}` }) }],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('response', (_client, _status, _bytes, responseTime) => {
+        if (recorded === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2);
+          grown.set(latencies);
+          latencies = grown;
+        }
+        latencies[recorded++] = responseTime;
+      });
+    });
+    const after = await stageTotals(service.url);
+    const sorted = latencies.slice(0, recorded).sort();
+    const stages: Record<string, number> = {};
+    for (const [stage, total] of after) {
+      const previous = before.get(stage) ?? { sum: 0, count: 0 };
+      stages[stage] = ((total.sum - previous.sum) / Math.max(1, total.count - previous.count)) * 1000;
+    }
+    rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, stages });
+    console.error(`c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
+  }
+} finally {
+  await service.stop();
+  await rm(work, { recursive: true, force: true });
+}
+
+const f = (value: number, digits = 1) => value.toFixed(digits);
+console.log(`Home GET /v1/users/:id/home?limit=${limit}, ${duration} s per level, ${users.length} listener ids (10% unknown → cold start), bundle ${values.bundle}`);
+console.log('');
+console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | candidates ms | features ms | ranking ms | assembly ms |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const row of rows) {
+  console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} |`);
+}

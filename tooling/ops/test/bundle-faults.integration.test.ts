@@ -1,6 +1,7 @@
 // Bundle faults against the real home process and s3rver: S3 down at startup, S3 down while
-// serving, corrupted and truncated files in a new version. The service never serves a bad
-// bundle and never stops serving a good one.
+// serving and in the middle of downloading a new version, corrupted and truncated files in a
+// new version. The service never serves a bad bundle and never stops serving a good one.
+// "S3 down" is a proxy in front of s3rver being taken down, so the test controls the moment.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,23 +13,19 @@ import { publishTestBundle } from '@mixtape/bundle/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
+import { startSwitchableProxy, type SwitchableProxy } from './switchable-proxy';
 
 const BUNDLE_URI = 's3://mixtape/faults';
 
 describe('home against a failing S3 and bad bundles', () => {
   let work: string;
-  let s3Port: number;
-  let s3: LocalS3 | undefined;
+  let s3: LocalS3;
+  let proxy: SwitchableProxy;
   let home: ServiceProcess;
-  const s3Options = () => s3!.s3Options;
-  const store = (): BundleStore => openBundleStore(BUNDLE_URI, { s3: s3Options() });
-  const startS3 = async () => {
-    s3 = await startLocalS3({ directory: join(work, 's3'), port: s3Port });
-  };
-  const stopS3 = async () => {
-    await s3?.stop();
-    s3 = undefined;
-  };
+  // Publishing goes straight to s3rver; the service reads through the proxy.
+  const store = (): BundleStore => openBundleStore(BUNDLE_URI, { s3: s3.s3Options });
+  const startS3 = () => proxy.up();
+  const stopS3 = () => proxy.down();
   const status = async (path: string) => (await fetch(`${home.url}${path}`)).status;
   const servedVersion = async () => {
     const response = await fetch(`${home.url}/v1/users/user-1/home?limit=3`);
@@ -42,21 +39,22 @@ describe('home against a failing S3 and bad bundles', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'mixtape-faults-'));
-    s3Port = await freePort();
-    await startS3();
+    s3 = await startLocalS3({ directory: join(work, 's3') });
+    proxy = await startSwitchableProxy(s3.endpoint, await freePort());
     await publishTestBundle(store(), { version: 'faults-v1' });
     // S3 goes away before the service starts.
     await stopS3();
     home = await startServiceProcess('home', {
       MIXTAPE_BUNDLE: BUNDLE_URI,
-      MIXTAPE_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      MIXTAPE_S3_ENDPOINT: proxy.endpoint,
       MIXTAPE_CACHE_DIR: join(work, 'cache'),
       MIXTAPE_BUNDLE_POLL_MS: '300',
     });
   });
   afterAll(async () => {
     await home?.stop();
-    await stopS3();
+    await proxy?.down();
+    await s3?.stop();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -118,8 +116,17 @@ describe('home against a failing S3 and bad bundles', () => {
     expect(await servedVersion()).toBe('faults-v1');
   });
 
-  it('a good new version is swapped in after the refusals', async () => {
+  it('S3 going down in the middle of downloading a new version: the old one keeps serving; the new one loads once S3 is back', async () => {
+    const cut = proxy.failOn((method, path) => method === 'GET' && path.includes('/bundles/faults-v4/files/'));
     await publishTestBundle(store(), { version: 'faults-v4', synthetic: { seed: 12 } });
+    const cutAt = await cut;
+    expect(cutAt).toMatch(/faults-v4\/files\//);
+    const before = home.output().length;
+    await home.waitForOutput((text) => text.slice(before).includes('bundle store check failed') || /faults-v4.*(refused|failed)/.test(text.slice(before)), 30_000, 'the failed download');
+    expect(await status('/readyz')).toBe(200);
+    expect(await servedVersion()).toBe('faults-v1');
+
+    await startS3();
     await home.waitForOutput((text) => text.includes('"version":"faults-v4","previous":"faults-v1"'), 60_000, 'the swap to faults-v4');
     expect(await servedVersion()).toBe('faults-v4');
   });

@@ -1,0 +1,64 @@
+// Two service-kit "replicas" (real HTTP servers, the real middleware) sharing one Redis: the
+// rate limit is one budget per client across both, answered with 429 and Retry-After.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { baseConfigSchema, createLogger, createServiceApp, createServiceContext, parseConfig } from '@mixtape/service-kit';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisClient, createRedisRateLimitStore } from '../src/index';
+import type { RedisStateClient } from '../src/index';
+import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
+import type { LocalRedis } from '../src/testing/index';
+
+const availability = redisServerAvailability();
+
+describe.skipIf(!availability.available)('rate limiting shared by two replicas through Redis', () => {
+  let redis: LocalRedis;
+  const clients: RedisStateClient[] = [];
+  const servers: Server[] = [];
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    for (const name of ['replica-a', 'replica-b']) {
+      const client = createRedisClient({ url: redis.url, keyPrefix: 'mixtape-test:', connectionName: name });
+      clients.push(client);
+      // 1 token/s refill, burst 4: a client gets 4 requests across both replicas, then 429.
+      const config = parseConfig(baseConfigSchema, { PORT: '0', RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '4' });
+      const context = createServiceContext({
+        name,
+        version: 'test',
+        config,
+        logger: createLogger({ name, level: 'silent' }),
+        rateLimitStore: createRedisRateLimitStore({ client }),
+      });
+      context.readiness.markReady();
+      const routes = express.Router().get('/v1/ping', (_request, response) => void response.json({ replica: name }));
+      const server = createServer(createServiceApp({ context, routes }));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(clients.map((client) => client.close()));
+    await redis?.stop();
+  });
+
+  it('the fifth request of one client is refused whichever replica it reaches', async () => {
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(`${urls[i % 2]}/v1/ping`);
+      statuses.push(response.status);
+      if (response.status === 429) refused ??= response;
+      else await response.arrayBuffer();
+    }
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.slice(4)).toEqual([429, 429]);
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await refused!.json()) as { error: { code: string } };
+    expect(body.error.code).toMatch(/RATE_LIMIT/);
+  });
+});

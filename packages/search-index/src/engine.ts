@@ -54,13 +54,12 @@ type Field = (typeof FIELDS)[number];
 
 /**
  * Allowed edits grow with term length: none up to 3 characters, 1 up to 7, 2 from 8; never in
- * numbers. A word the index knows is taken as typed unless it is long (7+ characters, then 1
- * edit): correcting "love" to "live" and "move" costs time and mostly adds noise.
+ * numbers. A word the index knows is taken as typed: correcting "love" to "live" and "move"
+ * adds noise, and its neighbours' postings cost time on every query.
  */
 export function typoTolerance(term: string, known = false): number {
-  if (/\d/.test(term)) return 0;
+  if (known || /\d/.test(term)) return 0;
   if (term.length <= 3) return 0;
-  if (known) return term.length >= 7 ? 1 : 0;
   return term.length <= 7 ? 1 : 2;
 }
 

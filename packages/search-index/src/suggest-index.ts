@@ -23,8 +23,9 @@ export interface SuggestCandidate {
   score: number;
 }
 
-/** Prefixes up to this length are answered from a memo (their ranges are the longest to scan). */
-const MEMO_PREFIX_LENGTH = 2;
+/** Prefixes whose key range is longer than this are memoized ("the", "lo"): the scan is paid once. */
+const MEMO_RANGE = 2000;
+const MEMO_CAPACITY = 20_000;
 
 export class SuggestIndex {
   private readonly memo = new Map<string, SuggestCandidate[]>();
@@ -123,17 +124,29 @@ export class SuggestIndex {
     memoKey?: string,
   ): SuggestCandidate[] {
     if (prefix === '' || limit <= 0) return [];
-    if (memoKey !== undefined && boost === undefined && prefix.length <= MEMO_PREFIX_LENGTH) {
+    const low = this.lowerBound(prefix);
+    const high = this.upperBound(prefix, low);
+    if (memoKey !== undefined && boost === undefined && high - low > MEMO_RANGE) {
       const key = `${memoKey}|${limit}|${prefix}`;
       let answer = this.memo.get(key);
       if (!answer) {
-        answer = this.complete(prefix, limit, accept);
-        if (this.memo.size < 50_000) this.memo.set(key, answer);
+        answer = this.scan(prefix, low, high, limit, accept);
+        if (this.memo.size >= MEMO_CAPACITY) this.memo.clear();
+        this.memo.set(key, answer);
       }
       return answer.map((candidate) => ({ ...candidate }));
     }
-    const low = this.lowerBound(prefix);
-    const high = this.upperBound(prefix, low);
+    return this.scan(prefix, low, high, limit, accept, boost);
+  }
+
+  private scan(
+    prefix: string,
+    low: number,
+    high: number,
+    limit: number,
+    accept: (code: number) => boolean,
+    boost?: (code: number) => number,
+  ): SuggestCandidate[] {
     const { codes, offsets, kinds } = this.arrays;
     const prior = this.entities.prior;
     // a small sorted top list; ranges can hold 100k entries at 1M tracks, so no per-entry allocation

@@ -89,6 +89,15 @@ export interface HomeCandidateOptions {
   deepPopularity?: number;
   /** the user's own log row index, excluded from co-listening (-1 none) */
   excludeUser?: number;
+  /** co-listening seeds: most recent and heaviest tracks (default 10 and 20) */
+  coListeningRecentSeeds?: number;
+  coListeningTopSeeds?: number;
+  /** listeners sampled per seed (default 40) */
+  listenersPerSeed?: number;
+  /** votes ÷ listeners^penalty (default 0.4) */
+  coListeningPopularityPenalty?: number;
+  /** co-listening candidates kept (default 200) */
+  coListeningLimit?: number;
 }
 
 export interface HomeCandidateStats {
@@ -216,21 +225,28 @@ export function trackOfLabel(index: HomeIndex): Int32Array {
   return map;
 }
 
-/** Listeners of the seed tracks (self excluded) and what else they played. */
+/**
+ * Co-listening, item-CF style: listeners of the seed tracks (self excluded, a bounded sample per
+ * seed) vote for what else they played; votes add up across seeds and are damped by each
+ * track's own listener count (RP3β-like popularity penalty). Provenance = the seed that gave
+ * the most votes.
+ */
 function coListening(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
   const log = index.interactions;
   if (!log || index.listeners.length === 0) return;
-  const seeds = [...new Set([...profile.recent.subarray(0, 5), ...profile.topTracks.subarray(0, 5)])];
+  const seeds = [...new Set([...profile.recent.subarray(0, options.coListeningRecentSeeds ?? 10), ...profile.topTracks.subarray(0, options.coListeningTopSeeds ?? 20)])];
   const c = log.columns;
-  const perListener = 150;
-  const listenersPerSeed = 30;
+  const perListener = 200;
+  const listenersPerSeed = options.listenersPerSeed ?? 40;
+  const votes = new Map<number, number>();
+  const bestSeed = new Map<number, [number, number]>();
   for (const seed of seeds) {
     const start = index.listenerOffsets[seed]!;
     const end = index.listenerOffsets[seed + 1]!;
     const total = end - start;
     if (total <= 1) continue;
     const stride = Math.max(1, Math.floor(total / listenersPerSeed));
-    const counts = new Map<number, number>();
+    const fromSeed = new Map<number, number>();
     let used = 0;
     for (let p = start; p < end && used < listenersPerSeed; p += stride) {
       const listener = index.listeners[p]!;
@@ -242,19 +258,27 @@ function coListening(index: HomeIndex, profile: UserProfile, options: HomeCandid
         const track = c.track[i]!;
         if (track === seed || c.type[i] === 1 || seen.has(track)) continue;
         seen.add(track);
-        counts.set(track, (counts.get(track) ?? 0) + 1);
+        fromSeed.set(track, (fromSeed.get(track) ?? 0) + 1);
       }
     }
     if (used === 0) continue;
-    const scored: Array<[number, number]> = [];
-    for (const [track, n] of counts) {
-      if (n < 2) continue;
-      const listeners = index.listenerOffsets[track + 1]! - index.listenerOffsets[track]!;
-      scored.push([track, n / Math.sqrt(used * Math.max(listeners, 1))]);
+    // a seed with many sampled listeners should not outvote the others
+    const scale = 1 / Math.sqrt(used);
+    for (const [track, n] of fromSeed) {
+      const vote = n * scale;
+      votes.set(track, (votes.get(track) ?? 0) + vote);
+      const best = bestSeed.get(track);
+      if (!best || vote > best[1]) bestSeed.set(track, [seed, vote]);
     }
-    scored.sort((a, b) => b[1] - a[1]);
-    for (const [track, score] of scored.slice(0, 25)) emit('coListening', track, score, seed);
   }
+  const penalty = options.coListeningPopularityPenalty ?? 0.4;
+  const scored: Array<[number, number]> = [];
+  for (const [track, vote] of votes) {
+    const listeners = index.listenerOffsets[track + 1]! - index.listenerOffsets[track]!;
+    scored.push([track, vote / Math.max(1, listeners) ** penalty]);
+  }
+  scored.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  for (const [track, score] of scored.slice(0, options.coListeningLimit ?? 200)) emit('coListening', track, score, bestSeed.get(track)![0]);
 }
 
 const similarArtistCache = new WeakMap<HomeIndex, Map<number, Array<[number, number]>>>();

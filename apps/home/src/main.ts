@@ -1,26 +1,12 @@
 // Composition root of the home service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
 import { createBundleRuntime } from '@mixtape/bundle';
-import type { RuntimeMetrics } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import { createService, createServiceContext } from '@mixtape/service-kit';
-import type { ServiceMetrics } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig, s3OptionsFromConfig } from './config';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
-
-/** service-kit's prom-client metrics in the shape the bundle runtime asks for. */
-function runtimeMetrics(metrics: ServiceMetrics): RuntimeMetrics {
-  return {
-    gauge: (options) => metrics.gauge(options),
-    info: (options) => metrics.info(options),
-    counter: (options) => {
-      const counter = metrics.counter(options);
-      return { inc: (...args) => (args.length === 0 ? counter.inc() : counter.inc(args[0])) };
-    },
-  };
-}
 
 const config = loadHomeConfig();
 const context = createServiceContext({ name: 'home', version: packageJson.version, config });
@@ -35,7 +21,7 @@ const runtime = createBundleRuntime({
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
   build: (bundle): Promise<HomeServing> => createHomeServing(bundle, { shelfState, logger: context.logger }),
   logger: context.logger,
-  metrics: runtimeMetrics(context.metrics),
+  metrics: context.metrics,
 });
 
 const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS });

@@ -2,10 +2,10 @@
 // bundle runtime (or a synthetic catalog) → app → listen → lifecycle.
 import { resolve } from 'node:path';
 import { createBundleRuntime, s3StoreOptions } from '@mixtape/bundle';
-import type { BundleRuntime, RuntimeMetrics } from '@mixtape/bundle';
+import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createService, createServiceContext } from '@mixtape/service-kit';
-import type { LifecycleHook, ServiceMetrics } from '@mixtape/service-kit';
+import type { LifecycleHook } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import { loadPlaylistsConfig } from './config';
@@ -13,18 +13,6 @@ import type { PlaylistServingState } from './serving';
 import { createPlannerFactory, createPlaylistServingState, PLAYLIST_BUNDLE_PARTS, playlistContextFromBundle } from './serving';
 import { openFilePlaylistStore } from './store';
 import { buildSyntheticPlaylistContext } from './synthetic';
-
-/** service-kit's prom-client metrics in the shape the bundle runtime asks for. */
-function runtimeMetrics(metrics: ServiceMetrics): RuntimeMetrics {
-  return {
-    gauge: (options) => metrics.gauge(options),
-    info: (options) => metrics.info(options),
-    counter: (options) => {
-      const counter = metrics.counter(options);
-      return { inc: (...args) => (args.length === 0 ? counter.inc() : counter.inc(args[0])) };
-    },
-  };
-}
 
 const config = loadPlaylistsConfig();
 const context = createServiceContext({ name: 'playlists', version: packageJson.version, config });
@@ -73,7 +61,7 @@ if (config.MIXTAPE_BUNDLE) {
     pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
     logger,
-    metrics: runtimeMetrics(context.metrics),
+    metrics: context.metrics,
   });
   startup.push(runtime.startupHook);
   // registered after the store, so it stops first (hooks run in reverse)

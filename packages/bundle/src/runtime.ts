@@ -12,7 +12,7 @@ export type RuntimeLogger = Logger;
 /** The slice of a Prometheus metrics registry the runtime needs (service-kit's ServiceMetrics fits). */
 export interface RuntimeMetrics {
   gauge(options: { name: string; help: string; labelNames?: readonly string[] }): { set(...args: [number] | [Record<string, string>, number]): void };
-  counter(options: { name: string; help: string; labelNames?: readonly string[] }): { inc(...args: [] | [Record<string, string>]): void };
+  counter(options: { name: string; help: string; labelNames?: readonly string[] }): { inc(labels: Record<string, string>, value?: number): void };
   info(options: { name: string; help: string; labelNames: readonly string[] }): { set(labels: Record<string, string>): void };
 }
 
@@ -79,7 +79,7 @@ export function createBundleRuntime<T>(options: BundleRuntimeOptions<T>): Bundle
       return { bundle, state };
     },
     onSwap: ({ current, previous }) => {
-      swaps?.inc();
+      swaps?.inc({});
       versionInfo?.set({ version: current.version });
       tracks?.set(current.state.bundle.store.trackCount);
       for (const [name, index] of [['content', current.state.bundle.contentIndex], ['items', current.state.bundle.itemIndex]] as const) {

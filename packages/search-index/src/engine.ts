@@ -34,6 +34,7 @@ const AFFINITY_LABEL_THRESHOLD = 0.15;
 /** Genre affinity counts this much relative to artist affinity. */
 const GENRE_AFFINITY_FACTOR = 0.4;
 const DEFAULT_LIMIT = 20;
+const DEFAULT_SUGGEST_LIMIT = 8;
 export const MAX_LIMIT = 100;
 const MIN_DEPTH = 100;
 /** Postings the driving terms of one lexical query may have in total (see lexicalSearch). */
@@ -166,6 +167,8 @@ export class SearchEngine {
       this.labelTrack = new Int32Array(contentIndex.size);
       for (let label = 0; label < contentIndex.size; label++) this.labelTrack[label] = store.trackIndex(contentIndex.idOf(label)!);
     }
+    // the default typeahead (all types, 8 results) answers short, common prefixes from memory
+    suggestIndex.prewarm(DEFAULT_SUGGEST_LIMIT, () => true, 'all');
   }
 
   info(): SearchEngineInfo {
@@ -256,7 +259,7 @@ export class SearchEngine {
    */
   suggest(prefix: string, options: SuggestOptions = {}): SearchHit[] {
     const normalized = normalizeText(prefix);
-    const limit = clampLimit(options.limit, 8);
+    const limit = clampLimit(options.limit, DEFAULT_SUGGEST_LIMIT);
     if (normalized === '' || limit === 0) return [];
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;

@@ -28,6 +28,12 @@ describe('SuggestIndex', () => {
     for (let i = 1; i < scanned.length; i++) expect(scanned[i - 1]!.score).toBeGreaterThanOrEqual(scanned[i]!.score);
   });
 
+  it('prewarms long short-prefix ranges with the same answers a scan gives', () => {
+    const warmIndex = SuggestIndex.build(entities);
+    expect(warmIndex.prewarm(10, all, 'all')).toBeGreaterThan(0);
+    expect(warmIndex.complete('r', 10, all, undefined, 'all')).toEqual(index.complete('r', 10, all));
+  });
+
   it('returns each entity once, with its best key', () => {
     const codes = index.complete('glory', 10, all).map((candidate) => candidate.code);
     expect(new Set(codes).size).toBe(codes.length);

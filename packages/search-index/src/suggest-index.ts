@@ -68,6 +68,34 @@ export class SuggestIndex {
     return new SuggestIndex(entities, { codes, offsets, kinds });
   }
 
+  /**
+   * Fills the memo for every prefix of up to `maxLength` characters whose range is long, so the
+   * first person to type "t", "th" or "the" does not pay the scan. One pass over the sorted keys.
+   */
+  prewarm(limit: number, accept: (code: number) => boolean, memoKey: string, maxLength = 3): number {
+    let warmed = 0;
+    for (let length = 1; length <= maxLength; length++) {
+      let previous = '';
+      let j = 0;
+      while (j < this.size) {
+        const key = this.keyAt(j);
+        const prefix = key.length >= length ? key.slice(0, length) : '';
+        if (prefix === '' || prefix === previous || prefix.endsWith(' ')) {
+          j++;
+          continue;
+        }
+        previous = prefix;
+        const high = this.upperBound(prefix, j);
+        if (high - j > MEMO_RANGE) {
+          this.complete(prefix, limit, accept, undefined, memoKey);
+          warmed++;
+        }
+        j = high; // every key of this range shares the prefix: jump past it
+      }
+    }
+    return warmed;
+  }
+
   get size(): number {
     return this.arrays.codes.length;
   }

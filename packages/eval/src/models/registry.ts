@@ -11,6 +11,8 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
+// the production Home stack (candidate sources + learned ranker), from @mixtape/ranking
+import { createHomeStackRecommender } from '@mixtape/ranking';
 
 export type ModelParameters = Record<string, number | string>;
 export type RecommenderFactory = (parameters: ModelParameters, defaults: { seed: number }) => Recommender;
@@ -109,5 +111,6 @@ export function createModelRegistry(): ModelRegistry {
         seed: d.seed,
         ...numberParameters('item2vec', p, ['dim', 'window', 'epochs', 'negatives', 'learningRate', 'minCount', 'subsample', 'seed']),
       }),
-    );
+    )
+    .register('home-stack', (p, d) => createHomeStackRecommender({ seed: d.seed, ...numberParameters('home-stack', p, ['dim', 'epochs', 'window', 'negatives', 'learningRate', 'minCount', 'rankerUsers', 'rankerHoldout', 'seed']) }));
 }

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { searchConfigSchema, loadSearchConfig } from './config';
 
 describe('search config', () => {
-  it('defaults to port 4102', () => {
-    expect(loadSearchConfig({}).PORT).toBe(4102);
+  it('defaults to port 4102 and needs only the bundle location', () => {
+    const config = loadSearchConfig({ MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
+    expect(config.PORT).toBe(4102);
+    expect(config.MIXTAPE_BUNDLE_POLL_MS).toBe(30_000);
   });
 
   it('prints every problem and exits 1 on bad input', () => {
@@ -13,12 +15,12 @@ describe('search config', () => {
     const stderr: string[] = [];
     expect(() =>
       loadSearchConfig(
-        { PORT: 'x', BODY_LIMIT: 'huge' },
+        { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'ftp://nope' },
         { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
       ),
     ).toThrow();
     expect(exits).toEqual([1]);
-    expect(stderr.join('')).toContain('Invalid configuration for search: 2 problems');
+    expect(stderr.join('')).toContain('Invalid configuration for search: 3 problems');
   });
 
   it('README config table matches the schema (regenerate: pnpm --filter @mixtape/search docs:config)', () => {

@@ -1,28 +1,40 @@
-// Composition root of the search service: config → logger/metrics/readiness → deps → app → listen → lifecycle.
-import type { SearchEngine, UserAffinity } from '@mixtape/search-index';
+// Composition root of the search service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
+import { createBundleRuntime } from '@mixtape/bundle';
+import { setFaissThreads } from '@mixtape/embeddings';
 import { createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
-import { loadSearchConfig } from './config';
+import { loadSearchConfig, s3OptionsFromConfig } from './config';
+import { SEARCH_BUNDLE_PARTS, createSearchServing } from './serving';
 
 const config = loadSearchConfig();
 const context = createServiceContext({ name: 'search', version: packageJson.version, config });
+setFaissThreads(config.FAISS_THREADS);
 
-// bundle: the loaded bundle's engine lives here. The bundle-loading startup hook (download →
-// verify → loadSearchIndex(buffer, store, contentIndex)) sets `loaded.engine`, and the watcher
-// replaces it on a new version; /v1/search and /v1/suggest answer 503 NOT_READY while unset.
-// `loaded.affinity` maps a userId to affinityFromHistory(...) over the bundle's interactions.
-const loaded: { engine?: SearchEngine; affinity?: (userId: string) => UserAffinity | undefined } = {};
+// The engine of the bundle serving now; a new LATEST is loaded beside it and swapped in.
+const runtime = createBundleRuntime({
+  uri: config.MIXTAPE_BUNDLE,
+  s3: s3OptionsFromConfig(config),
+  cacheDir: config.MIXTAPE_CACHE_DIR,
+  parts: SEARCH_BUNDLE_PARTS,
+  pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
+  build: (bundle) => createSearchServing(bundle, context.logger),
+  logger: context.logger,
+  metrics: context.metrics,
+});
 
-const app = createApp({ context, engine: () => loaded.engine, affinity: (userId) => loaded.affinity?.(userId) });
+const app = createApp({
+  context,
+  engine: () => runtime.current()?.state.engine,
+  affinity: (userId) => runtime.current()?.state.affinity(userId),
+});
 
 const service = createService({
   context,
   app,
-  // bundle: loading (download, verify, loadSearchIndex) goes here; /readyz turns 200 after it.
-  startup: [],
-  // Cleanup in reverse order of registration (watchers, stores, clients).
-  shutdown: [],
+  // /readyz turns 200 once a bundle is downloaded, verified and the engine loaded.
+  startup: [runtime.startupHook],
+  shutdown: [runtime.shutdownHook],
 });
 
 await service.start();

@@ -1,14 +1,33 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBundleStore } from '@mixtape/artifacts';
+import { publishTestBundle } from '@mixtape/bundle/testing';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 describe('search main.ts', () => {
-  it('boots from source, turns ready, and exits 0 on SIGTERM', async () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'search-main-'));
+    // A real bundle without a prebuilt search index: the service builds it at startup.
+    await publishTestBundle(openBundleStore(join(work, 'bundles')), { version: 'v1' });
+  });
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it('loads the bundle LATEST names, turns ready, searches, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
       cwd: appRoot,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        MIXTAPE_BUNDLE: `file://${join(work, 'bundles')}`,
+        MIXTAPE_CACHE_DIR: join(work, 'cache'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -28,6 +47,10 @@ describe('search main.ts', () => {
       const url = await ready;
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       expect(await (await fetch(`${url}/v1/info`)).json()).toMatchObject({ service: 'search', status: 'ready' });
+      const search = (await (await fetch(`${url}/v1/search?q=rock&limit=3`)).json()) as { results: unknown[] };
+      expect(search.results.length).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/mixtape_bundle_info\{[^}]*version="v1"/);
       child.kill('SIGTERM');
       expect(await exitCode).toBe(0);
       expect(stdout).toContain('"msg":"shutdown complete"');

@@ -9,6 +9,10 @@ export const BUNDLE_LAYOUT = {
   itemIndex: 'indexes/items.faiss',
   contentIndex: 'indexes/content.faiss',
   buildSummary: 'models/build.json',
+  /** contributed by `mixtape build`: the serialized search engine (@mixtape/search-index) */
+  searchIndex: 'search/index.bin',
+  /** contributed by `mixtape build`: the Home ranker (@mixtape/ranking) */
+  ranker: 'models/ranker.json',
 } as const;
 
 /** Which bundle parts a service needs (the rest is not downloaded). */

@@ -1,9 +1,10 @@
 // Extra bundle files built by other packages (search index, ranker…). Each contributor gets the
 // trained parts and returns files; `mixtape build` writes them into the bundle beside the rest.
-import type { ServingBundleInput } from '@mixtape/bundle';
+import { BUNDLE_LAYOUT, type ServingBundleInput } from '@mixtape/bundle';
 import type { ProgressLine } from '@mixtape/bundle';
 import { formatProgress } from '@mixtape/catalog';
 import { InsufficientTrainingDataError, trainHomeRanker } from '@mixtape/ranking';
+import { buildSearchIndex, serializeSearchIndex } from '@mixtape/search-index';
 
 export interface BuildContext {
   parts: Omit<ServingBundleInput, 'source' | 'summary' | 'extraFiles'>;
@@ -37,6 +38,19 @@ BUNDLE_CONTRIBUTORS.push({
     }
     const { model, report } = trained;
     progress(`ranker: ${report.chosen.kind} chosen, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10})`);
-    return [{ path: 'models/ranker.json', data: JSON.stringify(model), role: 'model' }];
+    return [{ path: BUNDLE_LAYOUT.ranker, data: JSON.stringify(model), role: 'model' }];
+  },
+});
+
+// Search index (MiniSearch lexical + the content index for dense retrieval), built offline so
+// the search service loads it instead of indexing the catalog at startup.
+BUNDLE_CONTRIBUTORS.push({
+  name: 'search index',
+  build: async ({ parts, progress }) => {
+    const engine = buildSearchIndex(parts.store, {
+      content: { index: parts.contentIndex, encoder: parts.contentEncoder },
+      onProgress: (event) => progress(`  ${formatProgress(event)}`),
+    });
+    return [{ path: BUNDLE_LAYOUT.searchIndex, data: serializeSearchIndex(engine), role: 'index' }];
   },
 });

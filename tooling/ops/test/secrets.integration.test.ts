@@ -50,6 +50,13 @@ describe('secrets stay out of the logs', () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // Security headers on every answer; no CORS headers unless CORS_ORIGINS is configured.
+    expect(created.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(created.headers.get('x-frame-options')).toBe('DENY');
+    expect(created.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(created.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${playlists.url}/v1/playlists`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
 
     // Protected endpoints: right key (both header styles), wrong key, no key.
     const feedback = (headers: Record<string, string>) =>

@@ -103,6 +103,15 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('deploy/verify-build.sh (the same steps without Docker) is valid bash and runs the same commands', () => {
+    const script = join(deploy, 'verify-build.sh');
+    expect(spawnSync('bash', ['-n', script]).status).toBe(0);
+    const text = readFileSync(script, 'utf8');
+    for (const step of ['turbo prune "@mixtape/$app" --docker', 'pnpm install --frozen-lockfile', 'turbo run build --filter "@mixtape/$app..."', 'deploy --prod --legacy', "/readyz"]) {
+      expect(text).toContain(step);
+    }
+  });
+
   it('has a .dockerignore beside it that keeps node_modules and .data out of the context', () => {
     const ignore = readFileSync(`${dockerfilePath}.dockerignore`, 'utf8');
     expect(ignore).toMatch(/node_modules/);

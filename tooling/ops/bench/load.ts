@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ if (!(durationSeconds > 0) || concurrencies.some((c) => !Number.isInteger(c) || 
 }
 const services = values.services.split(',') as ServiceName[];
 const root = findWorkspaceRoot();
+const loadAtStart = loadavg().map((value) => value.toFixed(1)).join(' / ');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // ---- 1. the default dataset and bundle, built when missing -------------------------------------
@@ -140,7 +141,7 @@ try {
   const ceiling = new Map(rows.filter((row) => row.target.name === 'node:http hello').map((row) => [row.result.connections, row.result.requestsPerSecond]));
   const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`);
   const lines = [
-    `Load: ${durationSeconds} s per row on 127.0.0.1, autocannon in the bench process, services from source (tsx), OMP/OpenBLAS threads 1; node ${process.version}, ${(await import('node:os')).cpus().length} cores.`,
+    `Load: ${durationSeconds} s per row on 127.0.0.1, autocannon in the bench process, services from source (tsx), OMP/OpenBLAS threads 1; node ${process.version}, ${cpus().length} cores, load average at start ${loadAtStart} (other work on the machine shares these cores; compare rows as ratios within this run).`,
     `Dataset ${values.data} (${store.trackCount} tracks, ${interactions.userCount} users). Requests: home for ${requestsFor.home.length} real user ids; search with ${requestsFor.search.length} titles (exact, misspelt, with artist, prefixes); playlists POST with ${requestsFor.playlists.length} prompts (length 20, fsync per playlist).`,
     '',
     '| service | connections | req/s | vs hello | p50 ms | p95 ms | p99 ms | errors | peak RSS |',

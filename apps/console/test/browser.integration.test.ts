@@ -25,11 +25,6 @@ const BUNDLE_VERSION = 'console-browser-test';
 // The data publishTestBundle trains on (its defaults): used to pick a listener and a track.
 const SYNTHETIC = { tracks: 600, users: 60, interactions: 6000, seed: 7 };
 
-// Known gap (as of this commit), marked it.fails below: apps/search/src/main.ts has no
-// bundle-loading startup hook, so /v1/search and /v1/suggest answer 503 NOT_READY ("No search
-// index is loaded yet"). Remove 'search' here once it loads MIXTAPE_BUNDLE.
-const NOT_SERVING_THE_BUNDLE = new Set<string>(['search']);
-
 // CI installs Chromium through tooling/scripts/setup.sh, so there a missing browser is a failure;
 // elsewhere the suite is skipped with a note.
 const hasChromium = existsSync(CHROMIUM);
@@ -102,8 +97,7 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
   });
 
   for (const name of ['home', 'search', 'playlists'] as const) {
-    // it.fails marks a service that does not serve MIXTAPE_BUNDLE yet; it turns red once it does: flip it then.
-    (NOT_SERVING_THE_BUNDLE.has(name) ? it.fails : it)(`shows ${name} ready with the test bundle in the status strip`, async () => {
+    it(`shows ${name} ready with the test bundle in the status strip`, async () => {
       await page.goto(`${baseUrl}/#home`);
       const chip = page.getByTestId(`status-${name}`);
       await expect.poll(() => chip.getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
@@ -143,7 +137,7 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'home-after-play.png') });
   });
 
-  (NOT_SERVING_THE_BUNDLE.has('search') ? it.fails : it)('finds the right track first despite a typo, highlights what matched, and suggests while typing', async () => {
+  it('finds the right track first despite a typo, highlights what matched, and suggests while typing', async () => {
     await page.goto(`${baseUrl}/#search`);
     const input = page.getByTestId('search-input');
     const typo = misspell(`${popular.title} ${popularArtist}`.toLowerCase());

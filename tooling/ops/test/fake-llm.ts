@@ -3,8 +3,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export type FakeLlmMode =
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'hang' }
+  | { kind: 'garbage'; body: string; contentType?: string };
+
 export interface FakeLlm {
   baseUrl: string;
+  /** How the next calls are answered (default: 500). */
+  setMode(mode: FakeLlmMode): void;
   /** Authorization headers of every call received. */
   authorizations: string[];
   /** Calls received and not answered yet (held while `hold` is on). */
@@ -20,8 +27,16 @@ export async function startFakeLlm(options: { status?: number } = {}): Promise<F
   const authorizations: string[] = [];
   const held: Array<() => void> = [];
   let holding = false;
+  let mode: FakeLlmMode = { kind: 'status', status: options.status ?? 500 };
   const answer = (response: ServerResponse) => {
-    response.statusCode = options.status ?? 500;
+    if (mode.kind === 'hang') return; // never answers; the socket stays open
+    if (mode.kind === 'garbage') {
+      response.setHeader('content-type', mode.contentType ?? 'application/json');
+      response.end(mode.body);
+      return;
+    }
+    response.statusCode = mode.status;
+    if (mode.retryAfter) response.setHeader('retry-after', mode.retryAfter);
     response.setHeader('content-type', 'application/json');
     response.end(JSON.stringify({ error: { message: 'the fake model is unavailable', type: 'server_error' } }));
   };
@@ -35,6 +50,9 @@ export async function startFakeLlm(options: { status?: number } = {}): Promise<F
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     authorizations,
+    setMode: (next) => {
+      mode = next;
+    },
     pending: () => held.length,
     hold: () => {
       holding = true;

@@ -195,7 +195,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   // A page that fails to build leaves the services usable; the console then says how to build it.
   await ensureConsolePage(root, log).catch((error: Error) => log(`      ${error.message}`));
   const services = DEMO_SERVICES.map((spec) =>
-    startService(root, spec, { ...env, MIXTAPE_DATA_DIR: join(stateDir, spec.name) }, options.verbose ? log : () => {}),
+    startService(root, spec, { ...env, PLAYLISTS_DATA_DIR: join(stateDir, 'playlists') }, options.verbose ? log : () => {}),
   );
   const serviceUrl = (name: ServiceSpec['name']) => `http://127.0.0.1:${DEMO_SERVICES.find((spec) => spec.name === name)!.port}`;
   const consoleEnv = { HOME_URL: serviceUrl('home'), SEARCH_URL: serviceUrl('search'), PLAYLISTS_URL: serviceUrl('playlists') };

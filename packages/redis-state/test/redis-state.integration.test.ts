@@ -11,7 +11,8 @@ describe.skipIf(!availability.available)('Redis rate-limit store (real redis-ser
   let server: LocalRedis;
   const clients: RedisStateClient[] = [];
   const client = (prefix = 'test:') => {
-    const created = createRedisClient({ url: server.url, keyPrefix: prefix });
+    // Generous timeouts: tests share 2 busy cores; the 500 ms default is for production.
+    const created = createRedisClient({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
     clients.push(created);
     return created;
   };
@@ -116,7 +117,7 @@ describe('createRedisClient', () => {
 describe.skipIf(!availability.available)('createRedisClient against redis-server', () => {
   it('connects, pings and closes', async () => {
     const server = await startLocalRedis();
-    const c = createRedisClient({ url: server.url });
+    const c = createRedisClient({ url: server.url, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
     try {
       await c.ready();
       expect(await c.ping()).toBe(true);

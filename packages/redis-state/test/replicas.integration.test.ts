@@ -21,7 +21,7 @@ describe.skipIf(!availability.available)('rate limiting shared by two replicas t
   beforeAll(async () => {
     redis = await startLocalRedis();
     for (const name of ['replica-a', 'replica-b']) {
-      const client = createRedisClient({ url: redis.url, keyPrefix: 'mixtape-test:', connectionName: name });
+      const client = createRedisClient({ url: redis.url, keyPrefix: 'mixtape-test:', connectionName: name, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
       clients.push(client);
       // 1 token/s refill, burst 4: a client gets 4 requests across both replicas, then 429.
       const config = parseConfig(baseConfigSchema, { PORT: '0', RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '4' });

@@ -96,6 +96,7 @@ interface Target {
   note?: string;
 }
 const targets: Target[] = [];
+const skipped: string[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 process.once('SIGINT', () => void Promise.all(cleanups.map((c) => c())).finally(() => process.exit(130)));
 
@@ -117,7 +118,15 @@ try {
       LOG_LEVEL: 'warn',
     });
     cleanups.push(() => service.stop());
-    await service.waitUntilReady(300_000);
+    try {
+      await service.waitUntilReady(300_000);
+    } catch (error) {
+      // One service that cannot start must not cost the other rows; say why in the table.
+      log(`${name} did not become ready: ${(error as Error).message.split('\n')[0]}`);
+      skipped.push(`${name}: not ready within 300 s (${(error as Error).message.split('\n')[0]})`);
+      await service.stop();
+      continue;
+    }
     log(`${name} ready in ${((performance.now() - started) / 1000).toFixed(1)} s (pid ${service.pid})`);
     const note = isBundleWired(root, name) ? undefined : 'not wired to the bundle yet: serves its built-in catalog or answers 503';
     targets.push({ name, url: service.url, pid: service.pid, requests: requestsFor[name], stop: () => service.stop(), note });
@@ -151,6 +160,7 @@ try {
       return `| ${target.name} | ${result.connections} | ${result.requestsPerSecond.toFixed(0)} | ${ratio} | ${result.p50Ms.toFixed(1)} | ${result.p95Ms.toFixed(1)} | ${result.p99Ms.toFixed(1)} | ${result.errors}${result.errors ? ` (${Object.entries(result.nonSuccessStatuses).map(([code, n]) => `${n}×${code}`).join(', ') || 'socket'})` : ''} | ${mb(peakRss.get(target.name))} |`;
     }),
     ...targets.filter((t) => t.note).map((t) => `\n${t.name}: ${t.note}.`),
+    ...skipped.map((line) => `\n${line}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -156,7 +156,7 @@ try {
     '| service | connections | req/s | vs hello | p50 ms | p95 ms | p99 ms | errors | peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(({ target, result }) => {
-      const ratio = target.name === 'node:http hello' ? '1' : (result.requestsPerSecond / (ceiling.get(result.connections) ?? Number.NaN)).toFixed(3);
+      const ratio = target.name === 'node:http hello' ? '1' : (result.requestsPerSecond / (ceiling.get(result.connections) ?? Number.NaN)).toPrecision(2);
       return `| ${target.name} | ${result.connections} | ${result.requestsPerSecond.toFixed(0)} | ${ratio} | ${result.p50Ms.toFixed(1)} | ${result.p95Ms.toFixed(1)} | ${result.p99Ms.toFixed(1)} | ${result.errors}${result.errors ? ` (${Object.entries(result.nonSuccessStatuses).map(([code, n]) => `${n}×${code}`).join(', ') || 'socket'})` : ''} | ${mb(peakRss.get(target.name))} |`;
     }),
     ...targets.filter((t) => t.note).map((t) => `\n${t.name}: ${t.note}.`),

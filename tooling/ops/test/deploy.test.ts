@@ -154,6 +154,17 @@ describe('compose.yaml', () => {
     expect(environment.filter((key) => !allowed.has(key) && !RUNTIME_ENV_KEYS.has(key))).toEqual([]);
   });
 
+  it('depends_on names services that exist, with conditions compose knows', () => {
+    const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, spec] of Object.entries(asObject(asObject(service).depends_on))) {
+        expect(Object.keys(services), `${name} depends on ${dependency}`).toContain(dependency);
+        expect(conditions, `${name} → ${dependency}`).toContain(asObject(spec).condition);
+        if (asObject(spec).condition === 'service_healthy') expect(asObject(services[dependency]).healthcheck, `${dependency} needs a healthcheck`).toBeDefined();
+      }
+    }
+  });
+
   it('publishes service ports on 127.0.0.1 only, mapping to the image port 8080', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const port of (asObject(service).ports as string[] | undefined) ?? []) {

@@ -257,8 +257,11 @@ export class VectorIndex {
     if (ids.length !== native.ntotal()) {
       throw new Error(`VectorIndex.fromBuffer: ${ids.length} ids but FAISS holds ${native.ntotal()} vectors`);
     }
-    ids.forEach((id, label) => index.labelsById.set(id, label));
-    index.ids.push(...ids);
+    // A loop, not push(...ids): spreading a million ids overflows the call stack.
+    for (let label = 0; label < ids.length; label++) {
+      index.labelsById.set(ids[label]!, label);
+      index.ids.push(ids[label]!);
+    }
     if (Object.keys(header.params ?? {}).length > 0) index.setParams(header.params);
     return index;
   }

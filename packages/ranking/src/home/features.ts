@@ -9,6 +9,8 @@ import { DAYPARTS, HOME_SOURCES, SOURCE_COUNT } from './types';
 
 export const HOME_FEATURES = [
   ...HOME_SOURCES.map((source) => `source_${source}`),
+  // 1/(1+rank) within each source: robust to each source's score scale and skew
+  ...HOME_SOURCES.map((source) => `rank_${source}`),
   'source_count',
   'user_similarity',
   'cluster_similarity',
@@ -39,6 +41,7 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
   const hourCos = Math.cos((2 * Math.PI * hour) / 24);
   const daypart = DAYPARTS.indexOf(profile.daypart);
   const audioWidth = PROFILE_FEATURES.length;
+  const reciprocalRanks = sourceRanks(candidates);
   for (let r = 0; r < n; r++) {
     const track = candidates.tracks[r]!;
     const base = r * F;
@@ -47,7 +50,8 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
       out[base + s] = candidates.scores[r * SOURCE_COUNT + s]!;
       if (candidates.sourceMask[r]! & (1 << s)) sources++;
     }
-    let f = SOURCE_COUNT;
+    for (let s = 0; s < SOURCE_COUNT; s++) out[base + SOURCE_COUNT + s] = reciprocalRanks[r * SOURCE_COUNT + s]!;
+    let f = 2 * SOURCE_COUNT;
     out[base + f++] = sources;
     out[base + f++] = dotRow(index.itemVectors, track, profile.vector, dim);
     let clusterSimilarity = 0;
@@ -77,6 +81,20 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
     out[base + f++] = history && history.lastPlayed > 0 ? Math.exp(-Math.max(0, profile.now - history.lastPlayed) / (14 * MS_PER_DAY)) : 0;
     out[base + f++] = hourSin;
     out[base + f++] = hourCos;
+  }
+  return out;
+}
+
+/** n × SOURCE_COUNT: 1/(1 + rank of the row among the rows the source contributed), 0 when absent. */
+function sourceRanks(candidates: CandidateSet): Float32Array {
+  const n = candidates.size;
+  const out = new Float32Array(n * SOURCE_COUNT);
+  const rows: number[] = [];
+  for (let s = 0; s < SOURCE_COUNT; s++) {
+    rows.length = 0;
+    for (let r = 0; r < n; r++) if (candidates.sourceMask[r]! & (1 << s)) rows.push(r);
+    rows.sort((a, b) => candidates.scores[b * SOURCE_COUNT + s]! - candidates.scores[a * SOURCE_COUNT + s]! || a - b);
+    rows.forEach((r, rank) => (out[r * SOURCE_COUNT + s] = 1 / (1 + rank)));
   }
   return out;
 }

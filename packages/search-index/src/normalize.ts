@@ -14,10 +14,12 @@ const FEATURING_MARKERS = new Set(['feat', 'ft', 'featuring']);
 const ASCII_ONLY = /^[\u0000-\u007f]*$/;
 const ASCII_WORD = /[a-z0-9]+/g;
 const UNICODE_WORD = /[\p{L}\p{N}]+/gu;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 
 /** Words of a text after folding, featuring markers removed. Never throws; may be empty. */
 export function normalizeWords(text: string): string[] {
-  const folded = foldText(text);
+  // Zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) pasted inside a word must not split it.
+  const folded = foldText(ASCII_ONLY.test(text) ? text : text.replace(ZERO_WIDTH, ''));
   const words = folded.match(ASCII_ONLY.test(folded) ? ASCII_WORD : UNICODE_WORD) ?? [];
   let kept = 0;
   for (const word of words) if (!FEATURING_MARKERS.has(word)) words[kept++] = word;

@@ -195,6 +195,8 @@ export function toAppError(error: unknown): AppError {
         return new InputError('Request aborted by the client', { code: 'REQUEST_ABORTED', cause: error });
     }
     if (error.name === 'TimeoutError') return new TimeoutError('The operation timed out', { cause: error });
+    // Express's router throws URIError (status 400) for a path that is not valid percent-encoded UTF-8.
+    if (error instanceof URIError) return new InputError(`Malformed URL: ${error.message}`, { code: 'MALFORMED_URL', cause: error });
     const status = Number(httpError.status ?? httpError.statusCode);
     if (httpError.expose === true && status >= 400 && status < 500) {
       return new ClientHttpError(status, httpError.message, { cause: error });

@@ -174,10 +174,8 @@ describe('home: events and user ids', () => {
     }
   });
 
-  // KNOWN BUG (fails today, so this is `it.fails`; flip it to `it` once fixed): Express's router
-  // throws a URIError with status 400 but no `expose` flag for a path parameter that is not valid
-  // UTF-8, and service-kit's toAppError maps it to 500 INTERNAL. Fix: map URIError/status 400 → InputError.
-  it.fails('a path parameter that is not valid UTF-8 (%ED%A0%80) → 400, not 500', async () => {
+  // Express's router throws URIError for a path parameter that is not valid UTF-8; service-kit maps it to 400.
+  it('a path parameter that is not valid UTF-8 (%ED%A0%80) → 400, not 500', async () => {
     await expectClientError(await fetch(`${home.url}/v1/users/%ED%A0%80/home`), 400);
   });
 });
@@ -214,9 +212,8 @@ describe('search: queries', () => {
     }
   });
 
-  // KNOWN GAP (`it.fails` until fixed): search-index's normalization keeps zero-width characters
-  // (U+200B, U+200D, U+2060), so a pasted "Bey<ZWSP>oncé" finds nothing.
-  it.fails('zero-width characters inside a word do not break the match', async () => {
+  // Zero-width characters pasted inside a word are dropped by search-index's normalization.
+  it('zero-width characters inside a word do not break the match', async () => {
     expect((await titles(await search(`q=${encodeURIComponent('Bey\u200bon\u200dcé')}&types=artist`))).join('|')).toMatch(/Beyoncé/);
   });
 

@@ -3,3 +3,11 @@ export { createRedisClient, describeRedisUrl } from './client';
 export type { RedisClientOptions, RedisStateClient, RedisStateLogger } from './client';
 export { createRedisRateLimitStore } from './rate-limit-store';
 export type { RedisFailurePolicy, RedisRateLimitStoreOptions } from './rate-limit-store';
+export { createRedisRecentEventStore, createRedisShelfStateStore } from './home-state';
+export type {
+  BetaCounts,
+  RedisRecentEventStore,
+  RedisRecentEventStoreOptions,
+  RedisShelfStateStore,
+  RedisShelfStateStoreOptions,
+} from './home-state';

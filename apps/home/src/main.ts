@@ -1,6 +1,9 @@
 // Composition root of the home service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
 import { createBundleRuntime } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
+import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
+import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore, describeRedisUrl } from '@mixtape/redis-state';
+import type { LifecycleHook } from '@mixtape/service-kit';
 import { createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
@@ -11,15 +14,34 @@ import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 const config = loadHomeConfig();
 const context = createServiceContext({ name: 'home', version: packageJson.version, config });
 
-// One bandit state for the process: shelf feedback survives bundle swaps.
-const shelfState = createMemoryShelfStateStore();
+// Shelf feedback survives bundle swaps; live events are scoped to a bundle version (they hold its
+// track indexes). With MIXTAPE_REDIS_URL every replica shares both; without it, one process keeps them.
+const startupHooks: LifecycleHook[] = [];
+const shutdownHooks: LifecycleHook[] = [];
+let shelfState: ShelfStateStore = createMemoryShelfStateStore();
+let recentEventsFor: ((bundleVersion: string) => RecentEventStore) | undefined;
+if (config.MIXTAPE_REDIS_URL) {
+  const redis = createRedisClient({ url: config.MIXTAPE_REDIS_URL, connectionName: 'home', logger: context.logger });
+  const logger = context.logger;
+  shelfState = createRedisShelfStateStore<ShelfType>(redis, { logger });
+  recentEventsFor = (bundleVersion) =>
+    createRedisRecentEventStore<UserEvent>(redis, { maxEvents: 500, ttlSeconds: 7 * 24 * 3600, prefix: `home:events:${bundleVersion}:`, logger });
+  startupHooks.push({
+    name: 'redis',
+    run: async (signal) => {
+      await redis.ready(signal, 10_000);
+      context.logger.info({ redis: describeRedisUrl(config.MIXTAPE_REDIS_URL!) }, 'shared state in redis');
+    },
+  });
+  shutdownHooks.push({ name: 'redis', run: () => redis.close() });
+}
 const runtime = createBundleRuntime({
   uri: config.MIXTAPE_BUNDLE,
   s3: s3OptionsFromConfig(config),
   cacheDir: config.MIXTAPE_CACHE_DIR,
   parts: HOME_BUNDLE_PARTS,
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
-  build: (bundle): Promise<HomeServing> => createHomeServing(bundle, { shelfState, logger: context.logger }),
+  build: (bundle): Promise<HomeServing> => createHomeServing(bundle, { shelfState, recentEventsFor, logger: context.logger }),
   logger: context.logger,
   metrics: context.metrics,
 });
@@ -30,9 +52,9 @@ const service = createService({
   context,
   app,
   // /readyz turns 200 once a bundle is downloaded, verified and the engine built.
-  startup: [runtime.startupHook],
-  // Cleanup in reverse order of registration.
-  shutdown: [runtime.shutdownHook],
+  startup: [...startupHooks, runtime.startupHook],
+  // Cleanup in reverse order of registration: the bundle runtime stops before Redis closes.
+  shutdown: [...shutdownHooks, runtime.shutdownHook],
 });
 
 await service.start();

@@ -130,4 +130,21 @@ describe.skipIf(!availability.available)('two home replicas sharing Redis', () =
       expect(order.slice(order.indexOf(demoted)).every((t) => t === demoted), order.join(' > ')).toBe(true);
     }
   });
+
+  // Last: takes Redis away for good.
+  it('Redis down: pages still served (without shared state), event writes fail loudly', async () => {
+    const userId = 'listener-across-replicas';
+    const track = (await page(replicaB, 'someone-else')).shelves[0]!.items[0]!;
+    await redisServer.stop();
+    const degraded = await page(replicaB, userId);
+    expect(degraded.shelves.length).toBeGreaterThan(0);
+    expect(degraded.coldStart).toBe(true);
+    const response = await fetch(`${replicaA.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ userId, trackId: track.trackId, type: 'complete', msPlayed: 200_000 }] }),
+    });
+    expect(response.status).toBe(500);
+    expect(replicaB.output()).toContain('redis unavailable: recent events read as empty');
+  });
 });

@@ -4,6 +4,8 @@
 // and the per-stage costs come from the service's own /metrics histogram.
 //   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32]
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,34 +46,36 @@ async function sampleUsers(count: number): Promise<string[]> {
   return ids;
 }
 
-function startService(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+/** A free TCP port on 127.0.0.1 (the service runs with LOG_LEVEL=warn, so it cannot tell us). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startService(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // LOG_LEVEL=warn: per-request info logs would cost the service time under load
   const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: appRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let url: string | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      for (const line of buffer.split('\n').filter((l) => l.startsWith('{'))) {
-        const entry = JSON.parse(line) as { msg: string; url?: string };
-        if (entry.msg === 'home listening') url = entry.url;
-      }
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
-    // LOG_LEVEL=warn hides the "listening" line; poll /readyz on the port the log gave, else retry
-    const timer = setInterval(async () => {
-      if (!url) return;
-      const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-      if (!ready) return;
-      clearInterval(timer);
-      resolve({ url, stop: async () => (child.kill('SIGTERM'), exited) });
-    }, 250);
-    void exited.then((code) => (clearInterval(timer), reject(new Error(`home exited ${code} before ready`))));
-  });
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running) {
+    const ready = await fetch(`${url}/readyz`).then((response) => response.status === 200, () => false);
+    if (ready) return { url, stop: async () => (child.kill('SIGTERM'), exited) };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`home exited ${await exited} before ready`);
 }
 
 async function stageTotals(url: string): Promise<Map<string, { sum: number; count: number }>> {

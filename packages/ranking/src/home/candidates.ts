@@ -231,6 +231,26 @@ export function trackOfLabel(index: HomeIndex): Int32Array {
  * track's own listener count (RP3β-like popularity penalty). Provenance = the seed that gave
  * the most votes.
  */
+interface VoteScratch {
+  votes: Float32Array;
+  seedVotes: Float32Array;
+  bestVote: Float32Array;
+  bestSeed: Int32Array;
+  seenStamp: Int32Array;
+  stamp: number;
+}
+const voteScratch = new WeakMap<HomeIndex, VoteScratch>();
+/** Per-bundle vote buffers (the function using them is synchronous, so one set is enough). */
+function scratchOf(index: HomeIndex): VoteScratch {
+  let scratch = voteScratch.get(index);
+  if (!scratch) {
+    const n = index.store.trackCount;
+    scratch = { votes: new Float32Array(n), seedVotes: new Float32Array(n), bestVote: new Float32Array(n), bestSeed: new Int32Array(n), seenStamp: new Int32Array(n), stamp: 0 };
+    voteScratch.set(index, scratch);
+  }
+  return scratch;
+}
+
 function coListening(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
   const log = index.interactions;
   if (!log || index.listeners.length === 0) return;
@@ -238,47 +258,59 @@ function coListening(index: HomeIndex, profile: UserProfile, options: HomeCandid
   const c = log.columns;
   const perListener = 200;
   const listenersPerSeed = options.listenersPerSeed ?? 40;
-  const votes = new Map<number, number>();
-  const bestSeed = new Map<number, [number, number]>();
+  const scratch = scratchOf(index);
+  const { votes, seedVotes, bestVote, bestSeed, seenStamp } = scratch;
+  if (scratch.stamp > 2_000_000_000) {
+    seenStamp.fill(0);
+    scratch.stamp = 0;
+  }
+  const touched: number[] = [];
+  const touchedBySeed: number[] = [];
   for (const seed of seeds) {
     const start = index.listenerOffsets[seed]!;
     const end = index.listenerOffsets[seed + 1]!;
     const total = end - start;
     if (total <= 1) continue;
     const stride = Math.max(1, Math.floor(total / listenersPerSeed));
-    const fromSeed = new Map<number, number>();
+    touchedBySeed.length = 0;
     let used = 0;
     for (let p = start; p < end && used < listenersPerSeed; p += stride) {
       const listener = index.listeners[p]!;
       if (listener === options.excludeUser) continue;
       used++;
+      const stamp = ++scratch.stamp;
       const rows = log.rowsOfUser(listener);
-      const seen = new Set<number>();
       for (let i = Math.max(rows.start, rows.end - perListener); i < rows.end; i++) {
         const track = c.track[i]!;
-        if (track === seed || c.type[i] === 1 || seen.has(track)) continue;
-        seen.add(track);
-        fromSeed.set(track, (fromSeed.get(track) ?? 0) + 1);
+        if (track === seed || c.type[i] === 1 || seenStamp[track] === stamp) continue;
+        seenStamp[track] = stamp;
+        if (seedVotes[track] === 0) touchedBySeed.push(track);
+        seedVotes[track]!++;
       }
     }
-    if (used === 0) continue;
     // a seed with many sampled listeners should not outvote the others
-    const scale = 1 / Math.sqrt(used);
-    for (const [track, n] of fromSeed) {
-      const vote = n * scale;
-      votes.set(track, (votes.get(track) ?? 0) + vote);
-      const best = bestSeed.get(track);
-      if (!best || vote > best[1]) bestSeed.set(track, [seed, vote]);
+    const scale = used > 0 ? 1 / Math.sqrt(used) : 0;
+    for (const track of touchedBySeed) {
+      const vote = seedVotes[track]! * scale;
+      seedVotes[track] = 0;
+      if (votes[track] === 0) touched.push(track);
+      votes[track]! += vote;
+      if (vote > bestVote[track]!) {
+        bestVote[track] = vote;
+        bestSeed[track] = seed;
+      }
     }
   }
   const penalty = options.coListeningPopularityPenalty ?? 0.4;
-  const scored: Array<[number, number]> = [];
-  for (const [track, vote] of votes) {
+  const scored: Array<[number, number, number]> = [];
+  for (const track of touched) {
     const listeners = index.listenerOffsets[track + 1]! - index.listenerOffsets[track]!;
-    scored.push([track, vote / Math.max(1, listeners) ** penalty]);
+    scored.push([track, votes[track]! / Math.max(1, listeners) ** penalty, bestSeed[track]!]);
+    votes[track] = 0;
+    bestVote[track] = 0;
   }
   scored.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-  for (const [track, score] of scored.slice(0, options.coListeningLimit ?? 200)) emit('coListening', track, score, bestSeed.get(track)![0]);
+  for (const [track, score, seed] of scored.slice(0, options.coListeningLimit ?? 200)) emit('coListening', track, score, seed);
 }
 
 const similarArtistCache = new WeakMap<HomeIndex, Map<number, Array<[number, number]>>>();

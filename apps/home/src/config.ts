@@ -1,6 +1,7 @@
-import { baseConfigSchema, envBoolean, envInteger, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
+import { s3StoreOptions } from '@mixtape/bundle';
 
 /**
  * Every environment key the home service reads, with defaults and descriptions (the README
@@ -10,30 +11,7 @@ export const homeConfigSchema = baseConfigSchema.extend({
   PORT: envInteger({ min: 0, max: 65535 })
     .default(4101)
     .describe('TCP port the home service listens on (0 picks a free port).'),
-  MIXTAPE_BUNDLE: z
-    .string()
-    .trim()
-    .regex(/^(s3|file):\/\//, 'expected s3://bucket/prefix or file:///absolute/dir')
-    .describe('Where bundles are published (`s3://bucket/prefix` or `file:///dir`); the service serves the version LATEST names.'),
-  MIXTAPE_CACHE_DIR: z
-    .string()
-    .trim()
-    .min(1)
-    .default('.cache/home')
-    .describe('Local directory for downloaded bundle files (kept by checksum, so restarts skip the download).'),
-  MIXTAPE_BUNDLE_POLL_MS: envInteger({ min: 0 })
-    .default(30_000)
-    .describe('How often LATEST is checked for a new bundle once serving (0: never; a new version is loaded beside and swapped in).'),
-  MIXTAPE_S3_ENDPOINT: z
-    .string()
-    .trim()
-    .url()
-    .optional()
-    .describe('S3-compatible endpoint (MinIO, s3rver…); unset for AWS S3.'),
-  MIXTAPE_S3_FORCE_PATH_STYLE: envBoolean()
-    .default(true)
-    .describe('Path-style bucket URLs with MIXTAPE_S3_ENDPOINT (what MinIO and s3rver expect).'),
-  AWS_REGION: z.string().trim().min(1).optional().describe('S3 region (default us-east-1 with a custom endpoint).'),
+  ...bundleConfigShape,
   AWS_ACCESS_KEY_ID: z
     .string()
     .trim()
@@ -63,11 +41,10 @@ export function loadHomeConfig(env: EnvSource = process.env, options: LoadConfig
 
 /** S3 client options from the config (same mapping as the CLI's s3-env). */
 export function s3OptionsFromConfig(config: HomeConfig) {
-  if (!config.MIXTAPE_S3_ENDPOINT) return config.AWS_REGION ? { region: config.AWS_REGION } : {};
-  return {
+  return s3StoreOptions({
     endpoint: config.MIXTAPE_S3_ENDPOINT,
     forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
-    region: config.AWS_REGION ?? 'us-east-1',
-    ...(config.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
-  };
+    region: config.AWS_REGION,
+    hasCredentials: Boolean(config.AWS_ACCESS_KEY_ID),
+  });
 }

@@ -387,7 +387,11 @@ export class SearchEngine {
       filter: (result) => accept(result.id as number),
     };
     const results = this.lexical.search(rescoring.length === 0 ? searched.join(' ') : driver.join(' '), searchOptions);
-    if (rescoring.length === 0) return results.length > depth ? results.slice(0, depth) : results;
+    const distinctWords = new Set(searched).size;
+    if (rescoring.length === 0) {
+      coordinate(results, distinctWords);
+      return results.length > depth ? results.slice(0, depth) : results;
+    }
 
     const candidates = results.length > RESCORE_CANDIDATES ? results.slice(0, RESCORE_CANDIDATES) : results;
     const documentCount = this.lexical.documentCount;
@@ -405,7 +409,7 @@ export class SearchEngine {
         result.queryTerms.push(word);
       }
     }
-    candidates.sort((a, b) => b.score - a.score);
+    coordinate(candidates, distinctWords);
     return candidates.length > depth ? candidates.slice(0, depth) : candidates;
   }
 
@@ -567,6 +571,18 @@ function round(value: number): number {
 // ---- build -------------------------------------------------------------------------------
 
 /** Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors. */
+/**
+ * Coordination (Lucene's "coord"): a document matching more of the query's words ranks above one
+ * matching a single rare word strongly — "all my fire nelze" wants the track All My Fire by
+ * Nelze before albums titled "Nelze". Scales scores by the share of distinct query words matched
+ * (exactly, by typo or by prefix), then re-sorts.
+ */
+function coordinate(results: MiniSearchResult[], distinctWords: number): void {
+  if (distinctWords <= 1) return;
+  for (const result of results) result.score *= new Set(result.queryTerms).size / distinctWords;
+  results.sort((a, b) => b.score - a.score);
+}
+
 export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexOptions = {}): SearchEngine {
   const entities = new EntitySpace(store);
   const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());

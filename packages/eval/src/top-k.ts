@@ -1,6 +1,29 @@
 // Top-K selection over a full-catalog score vector with a bounded min-heap: O(n log k), no
 // sort of the whole catalog. Ties go to the lower item index so results are deterministic.
 
+/** "worse" = lower score, or equal score with higher index. */
+function worse(sa: number, ia: number, sb: number, ib: number): boolean {
+  return sa < sb || (sa === sb && ia > ib);
+}
+
+/** Puts (score, item) at the root of a min-heap of `size` entries and sifts it down to its place. */
+function siftDownFromRoot(heapScores: Float64Array, heapItems: Int32Array, size: number, score: number, item: number): void {
+  let pos = 0;
+  for (;;) {
+    const left = 2 * pos + 1;
+    if (left >= size) break;
+    const right = left + 1;
+    let child = left;
+    if (right < size && worse(heapScores[right]!, heapItems[right]!, heapScores[left]!, heapItems[left]!)) child = right;
+    if (!worse(heapScores[child]!, heapItems[child]!, score, item)) break;
+    heapScores[pos] = heapScores[child]!;
+    heapItems[pos] = heapItems[child]!;
+    pos = child;
+  }
+  heapScores[pos] = score;
+  heapItems[pos] = item;
+}
+
 /**
  * Writes the k best items of scores[offset .. offset + length) (as indices 0..length-1) into
  * outItems/outScores at outOffset, best first. Items scored -Infinity are never returned;
@@ -18,8 +41,6 @@ export function selectTopK(
   const heapItems = new Int32Array(k);
   const heapScores = new Float64Array(k);
   let size = 0;
-  // "worse" = lower score, or equal score with higher index.
-  const worse = (sa: number, ia: number, sb: number, ib: number): boolean => sa < sb || (sa === sb && ia > ib);
   for (let i = 0; i < length; i++) {
     const s = scores[offset + i]!;
     if (s === -Infinity || Number.isNaN(s)) continue;
@@ -36,21 +57,7 @@ export function selectTopK(
       heapScores[pos] = s;
       heapItems[pos] = i;
     } else if (k > 0 && worse(heapScores[0]!, heapItems[0]!, s, i)) {
-      // replace root, sift down
-      let pos = 0;
-      for (;;) {
-        const left = 2 * pos + 1;
-        if (left >= size) break;
-        const right = left + 1;
-        let child = left;
-        if (right < size && worse(heapScores[right]!, heapItems[right]!, heapScores[left]!, heapItems[left]!)) child = right;
-        if (!worse(heapScores[child]!, heapItems[child]!, s, i)) break;
-        heapScores[pos] = heapScores[child]!;
-        heapItems[pos] = heapItems[child]!;
-        pos = child;
-      }
-      heapScores[pos] = s;
-      heapItems[pos] = i;
+      siftDownFromRoot(heapScores, heapItems, size, s, i); // replace the worst kept item
     }
   }
   // Pop the heap from worst to best, filling the output from the back.
@@ -59,22 +66,7 @@ export function selectTopK(
     outItems[outOffset + slot] = heapItems[0]!;
     outScores[outOffset + slot] = heapScores[0]!;
     size--;
-    const lastScore = heapScores[size]!;
-    const lastItem = heapItems[size]!;
-    let pos = 0;
-    for (;;) {
-      const left = 2 * pos + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      let child = left;
-      if (right < size && worse(heapScores[right]!, heapItems[right]!, heapScores[left]!, heapItems[left]!)) child = right;
-      if (!worse(heapScores[child]!, heapItems[child]!, lastScore, lastItem)) break;
-      heapScores[pos] = heapScores[child]!;
-      heapItems[pos] = heapItems[child]!;
-      pos = child;
-    }
-    heapScores[pos] = lastScore;
-    heapItems[pos] = lastItem;
+    siftDownFromRoot(heapScores, heapItems, size, heapScores[size]!, heapItems[size]!);
   }
   for (let slot = count; slot < k; slot++) {
     outItems[outOffset + slot] = -1;

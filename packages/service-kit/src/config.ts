@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isSecretKey } from './redact';
 
@@ -304,6 +305,22 @@ function renderEnvValue(value: unknown): string {
 }
 
 /** A markdown table of the schema's keys (Key | Default | Description) for app READMEs. */
+/**
+ * Rewrites the table between `<!-- config-table:start -->` and `<!-- config-table:end -->` in a
+ * README from the schema (each app's `docs:config` script). Returns the number of keys.
+ */
+export function writeConfigTable(readmePath: string, schema: z.ZodObject): number {
+  const START = '<!-- config-table:start -->';
+  const END = '<!-- config-table:end -->';
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end === -1) throw new Error(`${readmePath} needs the markers ${START} and ${END}`);
+  const table = renderConfigTable(schema);
+  writeFileSync(readmePath, `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`);
+  return table.split('\n').length - 2;
+}
+
 export function renderConfigTable(schema: z.ZodObject): string {
   const rows = describeConfig(schema).map((doc) => {
     const fallback = doc.required ? '**required**' : doc.defaultValue === '' ? '(empty)' : `\`${doc.defaultValue}\``;

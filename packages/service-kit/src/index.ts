@@ -13,6 +13,7 @@ export {
   loadConfig,
   parseConfig,
   renderConfigTable,
+  writeConfigTable,
 } from './config';
 export type {
   BaseConfig,

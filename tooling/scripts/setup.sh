@@ -8,8 +8,10 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 # Debian/Ubuntu packages: FAISS (static lib + headers), OpenBLAS (FAISS is 10–15× slower on
 # reference BLAS), a C++ toolchain for the faiss-node binding, redis-server for shared-state tests,
-# chromium for the console's browser tests (Playwright drives /usr/bin/chromium).
-DEB_PACKAGES=(libfaiss-dev libopenblas0-pthread libopenblas-dev g++ make python3 redis-server chromium)
+# chromium for the console's browser tests (Playwright drives /usr/bin/chromium), XGBoost's C
+# library for @mixtape/native (the Home ranker's LambdaMART training; its addon also calls
+# OpenBLAS's LAPACK).
+DEB_PACKAGES=(libfaiss-dev libopenblas0-pthread libopenblas-dev libxgboost-dev g++ make python3 redis-server chromium)
 
 missing_debs() {
   local missing=()
@@ -23,7 +25,7 @@ install_system_packages() {
   if [ "${MIXTAPE_SKIP_SYSTEM_PACKAGES:-}" = "1" ]; then say "skipping system packages (MIXTAPE_SKIP_SYSTEM_PACKAGES=1)"; return; fi
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian/Ubuntu system: install these yourself, then re-run:"
-    say "  FAISS 1.7.x (headers + libfaiss; set FAISS_PREFIX if not under /usr or /usr/local), OpenBLAS, a C++17 compiler, make, python3, redis-server"
+    say "  FAISS 1.7.x (headers + libfaiss; set FAISS_PREFIX if not under /usr or /usr/local), OpenBLAS, XGBoost 1.7 (libxgboost + headers), a C++17 compiler, make, python3, redis-server"
     say "  Chromium for the console's browser tests (set MIXTAPE_CHROMIUM_PATH if it is not /usr/bin/chromium)"
     return
   fi
@@ -58,10 +60,10 @@ install_pnpm
 # A marker keyed by the lockfile and patches skips a no-op install on repeated runs.
 marker=node_modules/.mixtape-install
 stamp=$(cat pnpm-lock.yaml patches/* pnpm-workspace.yaml 2>/dev/null | sha256sum | cut -c1-16)
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$stamp" ] && node -e "require('./packages/embeddings/node_modules/faiss-node')" 2>/dev/null; then
+if [ -f "$marker" ] && [ "$(cat "$marker")" = "$stamp" ] && node -e "require('./packages/embeddings/node_modules/faiss-node'); require('./packages/native/build/Release/mixtape_native.node')" 2>/dev/null; then
   say "dependencies up to date"
 else
-  say "pnpm install (builds faiss-node against the system FAISS)"
+  say "pnpm install (builds faiss-node against the system FAISS and @mixtape/native against XGBoost + OpenBLAS)"
   pnpm install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\s*$)' | tail -n 20
   echo "$stamp" > "$marker"
 fi

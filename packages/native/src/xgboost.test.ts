@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { dumpXGBoost, parseEvaluation, predictXGBoost, trainXGBoost, xgboostVersion } from './xgboost';
+
+/** Queries of 30 items; relevance depends on features 0 and 1 (with an interaction), feature 2 is noise. */
+function rankingData(queries: number, seed: number) {
+  let state = seed;
+  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const size = 30;
+  const cols = 3;
+  const rows = queries * size;
+  const features = new Float32Array(rows * cols);
+  const labels = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) features[r * cols + c] = next();
+    const a = features[r * cols]!;
+    const b = features[r * cols + 1]!;
+    labels[r] = a > 0.7 && b > 0.5 ? 2 : a > 0.8 || b > 0.9 ? 1 : 0;
+  }
+  return { features, rows, cols, labels, groups: new Uint32Array(queries).fill(size) };
+}
+
+const params = { objective: 'rank:ndcg', eval_metric: 'ndcg@10', max_depth: 3, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 7 };
+
+describe('XGBoost through the addon', () => {
+  it('reports the library version', () => {
+    expect(xgboostVersion()).toMatch(/^1\.\d+\.\d+$/);
+  });
+
+  it('learns a ranking with rank:ndcg, evaluates every round and stops early on validation', () => {
+    const rounds: number[] = [];
+    const trained = trainXGBoost(rankingData(60, 1), {
+      params,
+      rounds: 200,
+      validation: rankingData(30, 2),
+      earlyStoppingRounds: 10,
+      onRound: (round) => rounds.push(round.metrics['validation-ndcg@10']!),
+    });
+    expect(trained.watched).toBe('validation-ndcg@10');
+    expect(trained.bestScore).toBeGreaterThan(0.9);
+    expect(trained.bestScore).toBe(Math.max(...rounds));
+    expect(rounds.length).toBeLessThan(200);
+    expect(rounds.length).toBe(trained.rounds + 10);
+    const model = JSON.parse(trained.modelJson) as { learner: { gradient_booster: { model: { trees: unknown[] } } } };
+    expect(model.learner.gradient_booster.model.trees).toHaveLength(trained.rounds);
+  });
+
+  it('predicts from the saved JSON model: relevant rows score above irrelevant ones', () => {
+    const train = rankingData(60, 1);
+    const trained = trainXGBoost(train, { params, rounds: 20 });
+    const test = rankingData(5, 9);
+    const scores = predictXGBoost(trained.modelJson, test);
+    const sums = [0, 0];
+    const counts = [0, 0];
+    for (let r = 0; r < test.rows; r++) {
+      const side = test.labels[r]! > 0 ? 0 : 1;
+      sums[side]! += scores[r]!;
+      counts[side]!++;
+    }
+    expect(sums[0]! / counts[0]! - sums[1]! / counts[1]!).toBeGreaterThan(0.5);
+    expect(dumpXGBoost(trained.modelJson)).toHaveLength(20);
+  });
+
+  it('turns library errors into messages that name the cause', () => {
+    expect(() => trainXGBoost(rankingData(2, 1), { params: { ...params, objective: 'rank:nonsense' }, rounds: 1 })).toThrow(/Unknown objective function: `rank:nonsense`/);
+    const data = rankingData(2, 1);
+    expect(() => trainXGBoost({ ...data, groups: new Uint32Array([10]) }, { params, rounds: 1 })).toThrow(/groups cover 10 rows, the data has 60/);
+    expect(() => predictXGBoost('{"not": "a model"}', data)).toThrow(/XGBoosterLoadModelFromBuffer/);
+  });
+
+  it('parses evaluation lines', () => {
+    expect(parseEvaluation('[3]\ttrain-ndcg@10:0.5\tvalidation-ndcg@10:0.25')).toEqual({ 'train-ndcg@10': 0.5, 'validation-ndcg@10': 0.25 });
+  });
+});

@@ -8,6 +8,10 @@ const serviceUrl = (fallback: string, what: string) =>
     .trim()
     .regex(/^https?:\/\/[^/\s]+/, `expected an http(s) URL of the ${what} service, e.g. ${fallback}`)
     .url()
+    .refine((value) => {
+      const url = new URL(value);
+      return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    }, 'expected a base URL without credentials, query or fragment (the key goes in CONSOLE_API_KEY)')
     .transform((value) => value.replace(/\/+$/, ''))
     .default(fallback)
     .describe(`Base URL of the ${what} service; the console proxies /api/${what}/* to it.`);
@@ -24,7 +28,13 @@ export const consoleConfigSchema = z.object({
     .trim()
     .min(1)
     .optional()
-    .describe('Sent as `Authorization: Bearer` on proxied writes (events, feedback) when the services set MIXTAPE_API_KEYS.'),
+    .describe('Sent as `Authorization: Bearer` on every proxied request, only to the three configured services (set when the services require MIXTAPE_API_KEYS).'),
+  CONSOLE_ALLOWED_HOSTS: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('Comma-separated host names (no port) the console API answers to; default localhost, 127.0.0.1, [::1] and HOST. `*` accepts any (behind a proxy that checks Host).'),
   CONSOLE_STATIC_DIR: z
     .string()
     .trim()
@@ -34,7 +44,18 @@ export const consoleConfigSchema = z.object({
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000).describe('Upper bound for one proxied request.'),
 });
 
-export type ConsoleConfig = z.infer<typeof consoleConfigSchema> & { staticDir: string };
+export type ConsoleConfig = z.infer<typeof consoleConfigSchema> & { staticDir: string; allowedHosts: string[] };
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** The Host names the API answers to: the listed ones, or loopback plus the bound interface. */
+function allowedHostsOf(config: z.infer<typeof consoleConfigSchema>): string[] {
+  if (config.CONSOLE_ALLOWED_HOSTS) return config.CONSOLE_ALLOWED_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  const hosts = ['localhost', '127.0.0.1', '[::1]'];
+  const bound = config.HOST.toLowerCase();
+  if (!WILDCARD_HOSTS.has(bound)) hosts.push(bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound);
+  return [...new Set(hosts)];
+}
 
 /** The built page: dist/web beside this file's package, from source (src/) or from dist/. */
 export function defaultStaticDir(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -56,5 +77,5 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
     throw new ConsoleConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`));
   }
   const config = parsed.data;
-  return { ...config, staticDir: resolve(config.CONSOLE_STATIC_DIR ?? defaultStaticDir()) };
+  return { ...config, staticDir: resolve(config.CONSOLE_STATIC_DIR ?? defaultStaticDir()), allowedHosts: allowedHostsOf(config) };
 }

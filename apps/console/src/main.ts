@@ -24,11 +24,11 @@ if (!existsSync(join(config.staticDir, 'index.html'))) {
 }
 
 const services = { home: config.HOME_URL, search: config.SEARCH_URL, playlists: config.PLAYLISTS_URL };
-const server = createConsoleServer({ services, staticDir: config.staticDir, apiKey: config.CONSOLE_API_KEY, proxyTimeoutMs: config.PROXY_TIMEOUT_MS, logger });
+const server = createConsoleServer({ services, staticDir: config.staticDir, apiKey: config.CONSOLE_API_KEY, allowedHosts: config.allowedHosts, proxyTimeoutMs: config.PROXY_TIMEOUT_MS, logger });
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ msg: 'console listening', url: `http://${config.HOST}:${port}`, services });
+  logger.info({ msg: 'console listening', url: `http://${config.HOST}:${port}`, services, allowedHosts: config.allowedHosts });
 });
 
 let stopping = false;

@@ -40,6 +40,8 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  // The console sends a strict Content-Security-Policy; the page must live within it.
+  const policyViolations: string[] = [];
   const dataset = generateSynthetic(SYNTHETIC);
   const listener = dataset.interactions.userId(0);
   const popular = dataset.store.getTrack(dataset.store.mostPopular(1)[0]!)!;
@@ -86,6 +88,9 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|apply|execute|connect|frame)/i.test(message.text())) policyViolations.push(message.text());
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -193,7 +198,8 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'status-strip.png'), clip: { x: 0, y: 0, width: 1400, height: 80 } });
   });
 
-  it('raised no script errors in the page', () => {
+  it('raised no script errors and no Content-Security-Policy violations in the page', () => {
     expect(pageErrors).toEqual([]);
+    expect(policyViolations).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// S3 settings for the CLI from the standard environment (the only place the CLI reads them).
+// S3 settings for the CLI from the standard environment (command files pass process.env in).
 import type { OpenStoreOptions } from '@mixtape/artifacts';
 import { s3StoreOptions } from '@mixtape/bundle';
 
@@ -7,7 +7,7 @@ import { s3StoreOptions } from '@mixtape/bundle';
  * path-style URLs and a default region then apply. Credentials come from the AWS SDK's
  * standard chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, instance roles).
  */
-export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): NonNullable<OpenStoreOptions['s3']> {
+export function s3OptionsFromEnv(env: NodeJS.ProcessEnv): NonNullable<OpenStoreOptions['s3']> {
   return s3StoreOptions({
     endpoint: env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL,
     forcePathStyle: env.MIXTAPE_S3_FORCE_PATH_STYLE !== 'false',

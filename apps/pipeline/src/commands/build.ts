@@ -84,7 +84,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
       }),
       (list) => `${list.length} files`,
     );
-    const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv() });
+    const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
     const fingerprint = await datasetFingerprint(options.data);
     const published = await timed('publish', () =>
       publishBundle(store, files, {

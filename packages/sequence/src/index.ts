@@ -1,0 +1,6 @@
+// Public API of @mixtape/sequence: explicit named re-exports only.
+export { DEFAULT_MODEL_CONFIG, SequenceConfigError, resolveModelConfig, initializeModel, describeParameters, outputEmbeddings } from './model';
+export type { SequenceModel, SequenceModelConfig } from './model';
+export { trainSequenceModel, validateHistories } from './train';
+export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult } from './train';
+export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';

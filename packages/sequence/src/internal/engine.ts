@@ -1,0 +1,652 @@
+// The numeric engine of the sequence model: forward and backward passes of a SASRec-style
+// causal transformer over a ragged batch of sequences, with the matrix products in the wasm
+// `gemm` kernel and everything O(tokens · dim) in plain loops.
+//
+// These functions also run inside worker threads whose source is built from their
+// `toString()` (see ./workers.ts), so each must stay self-contained: no imports (types only),
+// no module-scope values, no closures, no nested functions or arrow functions (some TypeScript
+// runners inject `__name(...)` helpers into those, which do not exist in the worker). They call
+// each other by name; ENGINE_FUNCTIONS lists them all.
+//
+// Memory: one shared WebAssembly.Memory. Every buffer is an absolute element offset into the
+// f32 / i32 / u8 views of it; the kernel takes byte addresses (offset · 4).
+
+export type GemmFunction = (
+  c: number,
+  a: number,
+  b: number,
+  m: number,
+  n: number,
+  k: number,
+  aRowStride: number,
+  aColStride: number,
+  ldb: number,
+  ldc: number,
+  accumulate: number,
+) => void;
+
+export interface EngineConfig {
+  numItems: number;
+  dim: number;
+  heads: number;
+  /** hidden size of the position-wise feed-forward layer */
+  ffDim: number;
+  blocks: number;
+  maxLength: number;
+  /** output layer = item embeddings (SASRec) */
+  tied: boolean;
+  dropout: number;
+}
+
+/** Float offsets of one block's parameters, relative to a parameter (or gradient) base. */
+export interface BlockOffsets {
+  ln1Gain: number;
+  ln1Bias: number;
+  qkvWeight: number;
+  qkvBias: number;
+  outWeight: number;
+  outBias: number;
+  ln2Gain: number;
+  ln2Bias: number;
+  ffWeight1: number;
+  ffBias1: number;
+  ffWeight2: number;
+  ffBias2: number;
+}
+
+export interface ParameterOffsets {
+  item: number;
+  position: number;
+  /** = item when tied */
+  output: number;
+  blocks: BlockOffsets[];
+  finalGain: number;
+  finalBias: number;
+  /** floats, a multiple of 4 */
+  total: number;
+}
+
+/** Per-thread activation buffers (absolute offsets; masks are byte offsets into the u8 view). */
+export interface Workspace {
+  maxTokens: number;
+  maxSequences: number;
+  /** candidate slots (a multiple of 4) */
+  maxCandidates: number;
+  stream: number[];
+  mid: number[];
+  ln1: number[];
+  ln1Stats: number[];
+  qkv: number[];
+  probs: number[];
+  context: number[];
+  ln2: number[];
+  ln2Stats: number[];
+  hidden: number[];
+  final: number;
+  finalStats: number;
+  embedMask: number;
+  attnMask: number[];
+  ffMask: number[];
+  gradStream: number;
+  gradWide: number;
+  gradNarrow: number;
+  gradContext: number;
+  weightT: number;
+  keyT: number;
+  scores: number;
+  candidates: number;
+  candidatesT: number;
+  logits: number;
+  candidateGrad: number;
+  positiveGrad: number;
+}
+
+/** Shared batch inputs (i32 offsets for ids, f32 offset for logQ). */
+export interface BatchBuffers {
+  tokens: number;
+  positions: number;
+  /** next item at each token, -1 = no loss at this position */
+  targets: number;
+  /** sequence s owns tokens [sequenceOffsets[s], sequenceOffsets[s + 1]) */
+  sequenceOffsets: number;
+  /** candidate item ids (−1 = padding slot) */
+  candidates: number;
+  /** log sampling probability of every item (f32, numItems) */
+  itemLogQ: number;
+}
+
+export interface EngineContext {
+  f32: Float32Array;
+  i32: Int32Array;
+  u8: Uint8Array;
+  /** the random-state scratch of this thread (2 words) */
+  random: Uint32Array;
+  gemm: GemmFunction;
+  config: EngineConfig;
+  offsets: ParameterOffsets;
+  workspace: Workspace;
+  batch: BatchBuffers;
+  /** absolute float offset of the parameters */
+  paramBase: number;
+}
+
+export interface ShardJob {
+  firstSequence: number;
+  endSequence: number;
+  seed: number;
+  step: number;
+  training: boolean;
+  /** candidate slots in use (a multiple of 4); with fullSoftmax = every item, in order */
+  candidateCount: number;
+  fullSoftmax: boolean;
+  /** 1 / (targets in the whole batch): the loss is a mean over the batch */
+  lossScale: number;
+  /** absolute float offset of this thread's gradient buffer */
+  gradBase: number;
+}
+
+export interface ShardResult {
+  loss: number;
+  targets: number;
+}
+
+/** Seeds a 2-word state from three integers (splitmix-style mixing). */
+export function seedRandom(state: Uint32Array, a: number, b: number, c: number): void {
+  let h = (a ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = (h + Math.imul(b + 0x632be5ab, 0xc2b2ae35)) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) >>> 0;
+  h = (h + Math.imul(c + 0x165667b1, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
+  state[0] = h ^ (h >>> 16);
+  state[1] = 0;
+}
+
+/** mulberry32 step: a float in [0, 1). */
+export function nextRandom(state: Uint32Array): number {
+  let t = (state[0]! + 0x6d2b79f5) >>> 0;
+  state[0] = t;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** dst[c · dstStride + r] = src[r · srcStride + c]; columns r ≥ rows of dst are zeroed up to dstStride. */
+export function transposeInto(f32: Float32Array, src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void {
+  for (let c = 0; c < cols; c++) {
+    const out = dst + c * dstStride;
+    for (let r = 0; r < rows; r++) f32[out + r] = f32[src + r * srcStride + c]!;
+    for (let r = rows; r < dstStride; r++) f32[out + r] = 0;
+  }
+}
+
+export function layerNormForward(f32: Float32Array, x: number, y: number, stats: number, gain: number, bias: number, rows: number, dim: number): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + r * dim;
+    let mean = 0;
+    for (let c = 0; c < dim; c++) mean += f32[row + c]!;
+    mean /= dim;
+    let variance = 0;
+    for (let c = 0; c < dim; c++) {
+      const centered = f32[row + c]! - mean;
+      variance += centered * centered;
+    }
+    const rstd = 1 / Math.sqrt(variance / dim + 1e-5);
+    f32[stats + 2 * r] = mean;
+    f32[stats + 2 * r + 1] = rstd;
+    const out = y + r * dim;
+    for (let c = 0; c < dim; c++) f32[out + c] = (f32[row + c]! - mean) * rstd * f32[gain + c]! + f32[bias + c]!;
+  }
+}
+
+/** dx += ∂L/∂x of y = LayerNorm(x); gain and bias gradients accumulate. */
+export function layerNormBackward(
+  f32: Float32Array,
+  x: number,
+  stats: number,
+  dy: number,
+  gain: number,
+  dGain: number,
+  dBias: number,
+  dx: number,
+  rows: number,
+  dim: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const mean = f32[stats + 2 * r]!;
+    const rstd = f32[stats + 2 * r + 1]!;
+    const row = x + r * dim;
+    const grad = dy + r * dim;
+    let sumD = 0;
+    let sumDX = 0;
+    for (let c = 0; c < dim; c++) {
+      const xhat = (f32[row + c]! - mean) * rstd;
+      const g = f32[grad + c]!;
+      const dxhat = g * f32[gain + c]!;
+      f32[dGain + c]! += g * xhat;
+      f32[dBias + c]! += g;
+      sumD += dxhat;
+      sumDX += dxhat * xhat;
+    }
+    sumD /= dim;
+    sumDX /= dim;
+    const out = dx + r * dim;
+    for (let c = 0; c < dim; c++) {
+      const xhat = (f32[row + c]! - mean) * rstd;
+      f32[out + c]! += rstd * (f32[grad + c]! * f32[gain + c]! - sumD - xhat * sumDX);
+    }
+  }
+}
+
+/** y = x · W + b (x rows × inDim, W inDim × outDim). */
+export function linearForward(context: EngineContext, x: number, weight: number, bias: number, y: number, rows: number, inDim: number, outDim: number): void {
+  const f32 = context.f32;
+  for (let r = 0; r < rows; r++) {
+    const out = y + r * outDim;
+    for (let c = 0; c < outDim; c++) f32[out + c] = f32[bias + c]!;
+  }
+  context.gemm(y * 4, x * 4, weight * 4, rows, outDim, inDim, inDim * 4, 4, outDim * 4, outDim * 4, 1);
+}
+
+/** dW += xᵀ·dy, db += Σ dy, and dx = dy · Wᵀ (added to dx when accumulate). */
+export function linearBackward(
+  context: EngineContext,
+  x: number,
+  dy: number,
+  weight: number,
+  dWeight: number,
+  dBias: number,
+  dx: number,
+  rows: number,
+  inDim: number,
+  outDim: number,
+  accumulate: number,
+): void {
+  const f32 = context.f32;
+  const weightT = context.workspace.weightT;
+  transposeInto(f32, weight, inDim, outDim, outDim, weightT, inDim);
+  context.gemm(dx * 4, dy * 4, weightT * 4, rows, inDim, outDim, outDim * 4, 4, inDim * 4, inDim * 4, accumulate);
+  context.gemm(dWeight * 4, x * 4, dy * 4, inDim, outDim, rows, 4, inDim * 4, outDim * 4, outDim * 4, 1);
+  for (let r = 0; r < rows; r++) {
+    const row = dy + r * outDim;
+    for (let c = 0; c < outDim; c++) f32[dBias + c]! += f32[row + c]!;
+  }
+}
+
+/** Draws a keep mask (1 = kept) for `count` values and scales the kept ones by 1 / (1 − p). */
+export function dropoutForward(f32: Float32Array, u8: Uint8Array, state: Uint32Array, values: number, mask: number, count: number, p: number): void {
+  const scale = 1 / (1 - p);
+  for (let e = 0; e < count; e++) {
+    const keep = nextRandom(state) >= p ? 1 : 0;
+    u8[mask + e] = keep;
+    f32[values + e] = keep === 1 ? f32[values + e]! * scale : 0;
+  }
+}
+
+/** Item embedding · √d + position embedding (+ dropout when training). */
+export function embedForward(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): void {
+  const { f32, i32, u8, config, offsets, workspace, batch } = context;
+  const dim = config.dim;
+  const scale = Math.sqrt(dim);
+  const out = workspace.stream[0]!;
+  const item = context.paramBase + offsets.item;
+  const position = context.paramBase + offsets.position;
+  for (let m = 0; m < tokens; m++) {
+    const row = item + i32[batch.tokens + firstToken + m]! * dim;
+    const pos = position + i32[batch.positions + firstToken + m]! * dim;
+    const dst = out + m * dim;
+    for (let c = 0; c < dim; c++) f32[dst + c] = f32[row + c]! * scale + f32[pos + c]!;
+  }
+  if (job.training && config.dropout > 0) {
+    for (let s = job.firstSequence; s < job.endSequence; s++) {
+      const start = i32[batch.sequenceOffsets + s]! - firstToken;
+      const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
+      seedRandom(context.random, job.seed + job.step, s, 1);
+      dropoutForward(f32, u8, context.random, out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout);
+    }
+  }
+}
+
+/** Causal multi-head attention of every sequence of the shard: qkv → probs, context. */
+export function attentionForward(context: EngineContext, job: ShardJob, block: number, firstToken: number): void {
+  const { f32, i32, config, workspace, batch } = context;
+  const dim = config.dim;
+  const heads = config.heads;
+  const headDim = dim / heads;
+  const stride = 3 * dim;
+  const scale = 1 / Math.sqrt(headDim);
+  const qkv = workspace.qkv[block]!;
+  const probsBase = workspace.probs[block]!;
+  const contextOut = workspace.context[block]!;
+  const keyT = workspace.keyT;
+  const slot = config.maxLength * (Math.ceil(config.maxLength / 4) * 4);
+  for (let s = job.firstSequence; s < job.endSequence; s++) {
+    const start = i32[batch.sequenceOffsets + s]! - firstToken;
+    const n = i32[batch.sequenceOffsets + s + 1]! - firstToken - start;
+    if (n === 0) continue;
+    const n4 = Math.ceil(n / 4) * 4;
+    for (let h = 0; h < heads; h++) {
+      const q = qkv + start * stride + h * headDim;
+      const k = q + dim;
+      const v = q + 2 * dim;
+      const probs = probsBase + ((s - job.firstSequence) * heads + h) * slot;
+      transposeInto(f32, k, n, headDim, stride, keyT, n4);
+      context.gemm(probs * 4, q * 4, keyT * 4, n, n4, headDim, stride * 4, 4, n4 * 4, n4 * 4, 0);
+      for (let r = 0; r < n; r++) {
+        const row = probs + r * n4;
+        let max = -Infinity;
+        for (let c = 0; c <= r; c++) {
+          const value = f32[row + c]! * scale;
+          f32[row + c] = value;
+          if (value > max) max = value;
+        }
+        let sum = 0;
+        for (let c = 0; c <= r; c++) {
+          const e = Math.exp(f32[row + c]! - max);
+          f32[row + c] = e;
+          sum += e;
+        }
+        const inverse = 1 / sum;
+        for (let c = 0; c <= r; c++) f32[row + c]! *= inverse;
+        for (let c = r + 1; c < n4; c++) f32[row + c] = 0;
+      }
+      context.gemm((contextOut + start * dim + h * headDim) * 4, probs * 4, v * 4, n, headDim, n, n4 * 4, 4, stride * 4, dim * 4, 0);
+    }
+  }
+}
+
+/** From ∂L/∂context (gradContext) to ∂L/∂qkv (gradWide, fully written). */
+export function attentionBackward(context: EngineContext, job: ShardJob, block: number, firstToken: number): void {
+  const { f32, i32, config, workspace, batch } = context;
+  const dim = config.dim;
+  const heads = config.heads;
+  const headDim = dim / heads;
+  const stride = 3 * dim;
+  const scale = 1 / Math.sqrt(headDim);
+  const qkv = workspace.qkv[block]!;
+  const probsBase = workspace.probs[block]!;
+  const dContext = workspace.gradContext;
+  const dQkv = workspace.gradWide;
+  const valueT = workspace.keyT;
+  const scores = workspace.scores;
+  const slot = config.maxLength * (Math.ceil(config.maxLength / 4) * 4);
+  for (let s = job.firstSequence; s < job.endSequence; s++) {
+    const start = i32[batch.sequenceOffsets + s]! - firstToken;
+    const n = i32[batch.sequenceOffsets + s + 1]! - firstToken - start;
+    if (n === 0) continue;
+    const n4 = Math.ceil(n / 4) * 4;
+    for (let h = 0; h < heads; h++) {
+      const q = qkv + start * stride + h * headDim;
+      const k = q + dim;
+      const v = q + 2 * dim;
+      const dq = dQkv + start * stride + h * headDim;
+      const dk = dq + dim;
+      const dv = dq + 2 * dim;
+      const dc = dContext + start * dim + h * headDim;
+      const probs = probsBase + ((s - job.firstSequence) * heads + h) * slot;
+      // dP = dC · Vᵀ ; dV = Pᵀ · dC
+      transposeInto(f32, v, n, headDim, stride, valueT, n4);
+      context.gemm(scores * 4, dc * 4, valueT * 4, n, n4, headDim, dim * 4, 4, n4 * 4, n4 * 4, 0);
+      context.gemm(dv * 4, probs * 4, dc * 4, n, headDim, n, 4, n4 * 4, dim * 4, stride * 4, 0);
+      // dS = P ⊙ (dP − Σ dP ⊙ P) · scale
+      for (let r = 0; r < n; r++) {
+        const p = probs + r * n4;
+        const g = scores + r * n4;
+        let dot = 0;
+        for (let c = 0; c <= r; c++) dot += f32[p + c]! * f32[g + c]!;
+        for (let c = 0; c <= r; c++) f32[g + c] = f32[p + c]! * (f32[g + c]! - dot) * scale;
+        for (let c = r + 1; c < n4; c++) f32[g + c] = 0;
+      }
+      // dQ = dS · K ; dK = dSᵀ · Q
+      context.gemm(dq * 4, scores * 4, k * 4, n, headDim, n, n4 * 4, 4, stride * 4, stride * 4, 0);
+      context.gemm(dk * 4, scores * 4, q * 4, n, headDim, n, 4, n4 * 4, stride * 4, stride * 4, 0);
+    }
+  }
+}
+
+/** Applies the saved keep mask (scaled) of a dropout to a gradient, in place. */
+export function dropoutBackward(f32: Float32Array, u8: Uint8Array, values: number, mask: number, count: number, p: number): void {
+  const scale = 1 / (1 - p);
+  for (let e = 0; e < count; e++) f32[values + e] = u8[mask + e] === 1 ? f32[values + e]! * scale : 0;
+}
+
+/** Forward pass of the shard's sequences; leaves the final hidden states in workspace.final. */
+export function forwardShard(context: EngineContext, job: ShardJob): void {
+  const { f32, i32, u8, config, offsets, workspace, batch } = context;
+  const dim = config.dim;
+  const ff = config.ffDim;
+  const firstToken = i32[batch.sequenceOffsets + job.firstSequence]!;
+  const tokens = i32[batch.sequenceOffsets + job.endSequence]! - firstToken;
+  const dropout = job.training && config.dropout > 0;
+  const base = context.paramBase;
+  embedForward(context, job, firstToken, tokens);
+  for (let b = 0; b < config.blocks; b++) {
+    const o = offsets.blocks[b]!;
+    const input = workspace.stream[b]!;
+    const mid = workspace.mid[b]!;
+    layerNormForward(f32, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
+    linearForward(context, workspace.ln1[b]!, base + o.qkvWeight, base + o.qkvBias, workspace.qkv[b]!, tokens, dim, 3 * dim);
+    attentionForward(context, job, b, firstToken);
+    linearForward(context, workspace.context[b]!, base + o.outWeight, base + o.outBias, mid, tokens, dim, dim);
+    if (dropout) {
+      for (let s = job.firstSequence; s < job.endSequence; s++) {
+        const start = i32[batch.sequenceOffsets + s]! - firstToken;
+        const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
+        seedRandom(context.random, job.seed + job.step, s, 2 + 3 * b);
+        dropoutForward(f32, u8, context.random, mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout);
+      }
+    }
+    for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
+    layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
+    const hidden = workspace.hidden[b]!;
+    linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, tokens, dim, ff);
+    for (let e = 0; e < tokens * ff; e++) if (f32[hidden + e]! < 0) f32[hidden + e] = 0;
+    if (dropout) {
+      const scale = 1 / (1 - config.dropout);
+      for (let s = job.firstSequence; s < job.endSequence; s++) {
+        const start = i32[batch.sequenceOffsets + s]! - firstToken;
+        const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
+        seedRandom(context.random, job.seed + job.step, s, 3 + 3 * b);
+        for (let e = start * ff; e < end * ff; e++) {
+          f32[hidden + e] = nextRandom(context.random) >= config.dropout ? f32[hidden + e]! * scale : 0;
+        }
+      }
+    }
+    const output = workspace.stream[b + 1]!;
+    linearForward(context, hidden, base + o.ffWeight2, base + o.ffBias2, output, tokens, ff, dim);
+    if (dropout) {
+      for (let s = job.firstSequence; s < job.endSequence; s++) {
+        const start = i32[batch.sequenceOffsets + s]! - firstToken;
+        const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
+        seedRandom(context.random, job.seed + job.step, s, 4 + 3 * b);
+        dropoutForward(f32, u8, context.random, output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout);
+      }
+    }
+    for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
+  }
+  layerNormForward(f32, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
+}
+
+/**
+ * Softmax cross-entropy of every target against the candidates (sampled, log-Q corrected, the
+ * target scored separately; or every item). Writes ∂L/∂final into gradStream and accumulates
+ * the output-embedding gradient. Returns the summed (unscaled) loss.
+ */
+export function softmaxLoss(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): ShardResult {
+  const { f32, i32, config, offsets, workspace, batch } = context;
+  const dim = config.dim;
+  const count = job.candidateCount;
+  const output = context.paramBase + offsets.output;
+  const dOutput = job.gradBase + offsets.output;
+  const candidates = workspace.candidates;
+  const logits = workspace.logits;
+  const final = workspace.final;
+  const positiveGrad = workspace.positiveGrad;
+  for (let j = 0; j < count; j++) {
+    const id = i32[batch.candidates + j]!;
+    const row = candidates + j * dim;
+    if (id < 0) for (let c = 0; c < dim; c++) f32[row + c] = 0;
+    else for (let c = 0; c < dim; c++) f32[row + c] = f32[output + id * dim + c]!;
+  }
+  transposeInto(f32, candidates, count, dim, dim, workspace.candidatesT, count);
+  context.gemm(logits * 4, final * 4, workspace.candidatesT * 4, tokens, count, dim, dim * 4, 4, count * 4, count * 4, 0);
+  let loss = 0;
+  let targets = 0;
+  const scale = job.lossScale;
+  for (let m = 0; m < tokens; m++) {
+    const target = i32[batch.targets + firstToken + m]!;
+    const row = logits + m * count;
+    if (target < 0) {
+      for (let j = 0; j < count; j++) f32[row + j] = 0;
+      f32[positiveGrad + m] = 0;
+      continue;
+    }
+    targets++;
+    let positive = 0;
+    let max = -Infinity;
+    if (job.fullSoftmax) {
+      for (let j = 0; j < count; j++) {
+        if (i32[batch.candidates + j]! < 0) f32[row + j] = -Infinity;
+        else if (f32[row + j]! > max) max = f32[row + j]!;
+      }
+      positive = f32[row + target]!;
+    } else {
+      const h = final + m * dim;
+      const t = output + target * dim;
+      for (let c = 0; c < dim; c++) positive += f32[h + c]! * f32[t + c]!;
+      positive -= f32[batch.itemLogQ + target]!;
+      max = positive;
+      for (let j = 0; j < count; j++) {
+        const id = i32[batch.candidates + j]!;
+        if (id < 0 || id === target) f32[row + j] = -Infinity;
+        else {
+          const value = f32[row + j]! - f32[batch.itemLogQ + id]!;
+          f32[row + j] = value;
+          if (value > max) max = value;
+        }
+      }
+    }
+    let sum = job.fullSoftmax ? 0 : Math.exp(positive - max);
+    for (let j = 0; j < count; j++) sum += Math.exp(f32[row + j]! - max);
+    loss += Math.log(sum) + max - positive;
+    const inverse = 1 / sum;
+    for (let j = 0; j < count; j++) f32[row + j] = Math.exp(f32[row + j]! - max) * inverse * scale;
+    if (job.fullSoftmax) {
+      f32[row + target]! -= scale;
+      f32[positiveGrad + m] = 0;
+    } else {
+      f32[positiveGrad + m] = (Math.exp(positive - max) * inverse - 1) * scale;
+    }
+  }
+  // ∂final = ∂logits · candidates (+ ∂positive · target row)
+  const dFinal = workspace.gradStream;
+  context.gemm(dFinal * 4, logits * 4, candidates * 4, tokens, dim, count, count * 4, 4, dim * 4, dim * 4, 0);
+  // ∂candidates = ∂logitsᵀ · final, scattered into the output rows
+  context.gemm(workspace.candidateGrad * 4, logits * 4, final * 4, count, dim, tokens, 4, count * 4, dim * 4, dim * 4, 0);
+  for (let j = 0; j < count; j++) {
+    const id = i32[batch.candidates + j]!;
+    if (id < 0) continue;
+    const src = workspace.candidateGrad + j * dim;
+    const dst = dOutput + id * dim;
+    for (let c = 0; c < dim; c++) f32[dst + c]! += f32[src + c]!;
+  }
+  if (!job.fullSoftmax) {
+    for (let m = 0; m < tokens; m++) {
+      const g = f32[positiveGrad + m]!;
+      if (g === 0) continue;
+      const target = i32[batch.targets + firstToken + m]!;
+      const h = final + m * dim;
+      const t = output + target * dim;
+      const dh = dFinal + m * dim;
+      const dt = dOutput + target * dim;
+      for (let c = 0; c < dim; c++) {
+        f32[dh + c]! += g * f32[t + c]!;
+        f32[dt + c]! += g * f32[h + c]!;
+      }
+    }
+  }
+  return { loss, targets };
+}
+
+/** Backward pass from ∂L/∂final (in gradStream) to every parameter gradient of this thread. */
+export function backwardShard(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): void {
+  const { f32, i32, u8, config, offsets, workspace, batch } = context;
+  const dim = config.dim;
+  const ff = config.ffDim;
+  const base = context.paramBase;
+  const grads = job.gradBase;
+  const dropout = config.dropout;
+  const dStream = workspace.gradStream;
+  const dNarrow = workspace.gradNarrow;
+  const dWide = workspace.gradWide;
+  // final layer norm: ∂stream = LN_backward(∂final)
+  f32.copyWithin(dNarrow, dStream, dStream + tokens * dim);
+  f32.fill(0, dStream, dStream + tokens * dim);
+  layerNormBackward(f32, workspace.stream[config.blocks]!, workspace.finalStats, dNarrow, base + offsets.finalGain, grads + offsets.finalGain, grads + offsets.finalBias, dStream, tokens, dim);
+  for (let b = config.blocks - 1; b >= 0; b--) {
+    const o = offsets.blocks[b]!;
+    // feed-forward branch: stream[b+1] = mid + drop(W2 · drop(relu(W1 · LN2(mid))))
+    f32.copyWithin(dNarrow, dStream, dStream + tokens * dim);
+    if (dropout > 0) dropoutBackward(f32, u8, dNarrow, workspace.ffMask[b]!, tokens * dim, dropout);
+    const hidden = workspace.hidden[b]!;
+    linearBackward(context, hidden, dNarrow, base + o.ffWeight2, grads + o.ffWeight2, grads + o.ffBias2, dWide, tokens, ff, dim, 0);
+    const keep = dropout > 0 ? 1 / (1 - dropout) : 1;
+    for (let e = 0; e < tokens * ff; e++) f32[dWide + e] = f32[hidden + e]! > 0 ? f32[dWide + e]! * keep : 0;
+    linearBackward(context, workspace.ln2[b]!, dWide, base + o.ffWeight1, grads + o.ffWeight1, grads + o.ffBias1, dNarrow, tokens, dim, ff, 0);
+    layerNormBackward(f32, workspace.mid[b]!, workspace.ln2Stats[b]!, dNarrow, base + o.ln2Gain, grads + o.ln2Gain, grads + o.ln2Bias, dStream, tokens, dim);
+    // attention branch: mid = stream[b] + drop(Wo · attention(Wqkv · LN1(stream[b])))
+    f32.copyWithin(dNarrow, dStream, dStream + tokens * dim);
+    if (dropout > 0) dropoutBackward(f32, u8, dNarrow, workspace.attnMask[b]!, tokens * dim, dropout);
+    linearBackward(context, workspace.context[b]!, dNarrow, base + o.outWeight, grads + o.outWeight, grads + o.outBias, workspace.gradContext, tokens, dim, dim, 0);
+    attentionBackward(context, job, b, firstToken);
+    linearBackward(context, workspace.ln1[b]!, dWide, base + o.qkvWeight, grads + o.qkvWeight, grads + o.qkvBias, dNarrow, tokens, dim, 3 * dim, 0);
+    layerNormBackward(f32, workspace.stream[b]!, workspace.ln1Stats[b]!, dNarrow, base + o.ln1Gain, grads + o.ln1Gain, grads + o.ln1Bias, dStream, tokens, dim);
+  }
+  // embeddings: ∂item[token] += √d · ∂x, ∂position[pos] += ∂x
+  if (dropout > 0) dropoutBackward(f32, u8, dStream, workspace.embedMask, tokens * dim, dropout);
+  const scale = Math.sqrt(dim);
+  const dItem = grads + offsets.item;
+  const dPosition = grads + offsets.position;
+  for (let m = 0; m < tokens; m++) {
+    const g = dStream + m * dim;
+    const item = dItem + i32[batch.tokens + firstToken + m]! * dim;
+    const pos = dPosition + i32[batch.positions + firstToken + m]! * dim;
+    for (let c = 0; c < dim; c++) {
+      f32[item + c]! += scale * f32[g + c]!;
+      f32[pos + c]! += f32[g + c]!;
+    }
+  }
+}
+
+/** One training shard: zero this thread's gradients, forward, loss, backward. */
+export function trainShard(context: EngineContext, job: ShardJob): ShardResult {
+  const { f32, i32, batch } = context;
+  f32.fill(0, job.gradBase, job.gradBase + context.offsets.total);
+  if (job.endSequence <= job.firstSequence) return { loss: 0, targets: 0 };
+  const firstToken = i32[batch.sequenceOffsets + job.firstSequence]!;
+  const tokens = i32[batch.sequenceOffsets + job.endSequence]! - firstToken;
+  forwardShard(context, job);
+  const result = softmaxLoss(context, job, firstToken, tokens);
+  backwardShard(context, job, firstToken, tokens);
+  return result;
+}
+
+/** Every function above, in the order the worker source declares them. */
+export const ENGINE_FUNCTIONS = [
+  seedRandom,
+  nextRandom,
+  transposeInto,
+  layerNormForward,
+  layerNormBackward,
+  linearForward,
+  linearBackward,
+  dropoutForward,
+  dropoutBackward,
+  embedForward,
+  attentionForward,
+  attentionBackward,
+  forwardShard,
+  softmaxLoss,
+  backwardShard,
+  trainShard,
+] as const;

@@ -1,0 +1,182 @@
+// A small WebAssembly assembler: functions are written as readable instruction lists with named
+// locals and assembled into a module at run time (no toolchain, no binary blob in the repo).
+// Only what the kernels use is here: i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+const VOID = 0x40;
+
+export type ValueType = typeof I32 | typeof F32 | typeof V128;
+export type Code = number[];
+
+function unsignedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value >>> 0;
+  do {
+    let byte = rest & 0x7f;
+    rest >>>= 7;
+    if (rest !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (rest !== 0);
+  return bytes;
+}
+
+function signedLeb(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7;
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
+const simd = (code: number, ...immediates: number[]): Code => [0xfd, ...unsignedLeb(code), ...immediates];
+/** memarg: alignment exponent, then a static byte offset. */
+const memarg = (align: number, offset: number): number[] => [align, ...unsignedLeb(offset)];
+
+/** Instruction emitters. Memory instructions take a static byte offset (default 0). */
+export const op = {
+  i32: (value: number): Code => [0x41, ...signedLeb(value)],
+  f32: (value: number): Code => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
+  drop: [0x1a] as Code,
+  select: [0x1b] as Code,
+  i32Eqz: [0x45] as Code,
+  i32LtS: [0x48] as Code,
+  i32LtU: [0x49] as Code,
+  i32GtS: [0x4a] as Code,
+  i32GeS: [0x4e] as Code,
+  i32GeU: [0x4f] as Code,
+  i32Add: [0x6a] as Code,
+  i32Sub: [0x6b] as Code,
+  i32Mul: [0x6c] as Code,
+  i32And: [0x71] as Code,
+  i32Shl: [0x74] as Code,
+  f32Add: [0x92] as Code,
+  f32Sub: [0x93] as Code,
+  f32Mul: [0x94] as Code,
+  f32Div: [0x95] as Code,
+  f32Sqrt: [0x91] as Code,
+  i32Load: (offset = 0): Code => [0x28, ...memarg(2, offset)],
+  f32Load: (offset = 0): Code => [0x2a, ...memarg(2, offset)],
+  f32Store: (offset = 0): Code => [0x38, ...memarg(2, offset)],
+  v128Load: (offset = 0): Code => simd(0x00, ...memarg(4, offset)),
+  v128Store: (offset = 0): Code => simd(0x0b, ...memarg(4, offset)),
+  /** loads one f32 and splats it to all four lanes */
+  v128Load32Splat: (offset = 0): Code => simd(0x09, ...memarg(2, offset)),
+  v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
+  f32x4Splat: simd(0x13),
+  f32x4ExtractLane: (lane: number): Code => simd(0x1f, lane),
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  f32x4Sqrt: simd(0xe3),
+  block: [0x02, VOID] as Code,
+  loop: [0x03, VOID] as Code,
+  if: [0x04, VOID] as Code,
+  else: [0x05] as Code,
+  end: [0x0b] as Code,
+  br: (depth: number): Code => [0x0c, ...unsignedLeb(depth)],
+  brIf: (depth: number): Code => [0x0d, ...unsignedLeb(depth)],
+  return: [0x0f] as Code,
+};
+
+/** A function under construction: parameters and locals by name. */
+export class FunctionBuilder {
+  private readonly indices = new Map<string, number>();
+  private readonly types: ValueType[] = [];
+  readonly parameterCount: number;
+
+  constructor(
+    readonly name: string,
+    parameters: ReadonlyArray<readonly [string, ValueType]>,
+  ) {
+    for (const [local, type] of parameters) this.declare(local, type);
+    this.parameterCount = parameters.length;
+  }
+
+  private declare(local: string, type: ValueType): void {
+    if (this.indices.has(local)) throw new Error(`${this.name}: local "${local}" declared twice`);
+    this.indices.set(local, this.types.length);
+    this.types.push(type);
+  }
+
+  /** Declares locals (after the parameters). */
+  locals(type: ValueType, ...names: string[]): this {
+    for (const local of names) this.declare(local, type);
+    return this;
+  }
+
+  private index(local: string): number[] {
+    const index = this.indices.get(local);
+    if (index === undefined) throw new Error(`${this.name}: unknown local "${local}"`);
+    return unsignedLeb(index);
+  }
+
+  get = (local: string): Code => [0x20, ...this.index(local)];
+  set = (local: string): Code => [0x21, ...this.index(local)];
+  tee = (local: string): Code => [0x22, ...this.index(local)];
+
+  /** Type signature bytes and body bytes (locals grouped by type). */
+  encode(body: Code[]): { type: number[]; body: number[] } {
+    const parameters = this.types.slice(0, this.parameterCount);
+    const locals = this.types.slice(this.parameterCount);
+    const groups: number[][] = [];
+    for (const local of locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === local) last[0]!++;
+      else groups.push([1, local]);
+    }
+    const localBytes = [...unsignedLeb(groups.length), ...groups.flatMap(([count, type]) => [...unsignedLeb(count!), type!])];
+    const code = [...localBytes, ...body.flat(), ...op.end];
+    return { type: [0x60, ...unsignedLeb(parameters.length), ...parameters, 0], body: [...unsignedLeb(code.length), ...code] };
+  }
+}
+
+const encodeName = (text: string): number[] => {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...unsignedLeb(bytes.length), ...bytes];
+};
+
+const vector = (items: number[][]): number[] => [...unsignedLeb(items.length), ...items.flat()];
+const section = (id: number, content: number[]): number[] => [id, ...unsignedLeb(content.length), ...content];
+
+/**
+ * A module that imports a shared memory `env.memory` (1 page up to `maxPages`) and exports the
+ * given functions (no results; they write into memory).
+ */
+export function assembleModule(functions: ReadonlyArray<{ builder: FunctionBuilder; body: Code[] }>, maxPages: number): Uint8Array {
+  const encoded = functions.map(({ builder, body }) => builder.encode(body));
+  const typeSection = section(1, vector(encoded.map((e) => e.type)));
+  const importSection = section(2, vector([[...encodeName('env'), ...encodeName('memory'), 0x02, 0x03, ...unsignedLeb(1), ...unsignedLeb(maxPages)]]));
+  const functionSection = section(3, vector(encoded.map((_, index) => unsignedLeb(index))));
+  const exportSection = section(7, vector(functions.map(({ builder }, index) => [...encodeName(builder.name), 0x00, ...unsignedLeb(index)])));
+  const codeSection = section(10, vector(encoded.map((e) => e.body)));
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection]);
+}
+
+/** `for (counter = start; counter < limit; counter += step) body` with i32 locals; body may be empty-safe (runs ≥ 0 times). */
+export function forLoop(f: FunctionBuilder, counter: string, start: Code, limit: Code, step: number, body: Code[]): Code {
+  return [
+    ...start,
+    ...f.set(counter),
+    ...op.block,
+    ...op.loop,
+    ...f.get(counter),
+    ...limit,
+    ...op.i32GeS,
+    ...op.brIf(1),
+    ...body.flat(),
+    ...f.get(counter),
+    ...op.i32(step),
+    ...op.i32Add,
+    ...f.set(counter),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}

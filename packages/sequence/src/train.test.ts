@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { trainSequenceModel } from './train';
+import type { SequenceTrainingData, TrainSequenceOptions } from './train';
+
+/** Listeners walking a chain: the next item is (current + step) with probability `order`, else random. */
+function chainData(order: number, users = 240, length = 30, numItems = 150): SequenceTrainingData {
+  let seed = 17;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const items = new Int32Array(users * length);
+  const offsets = new Int32Array(users + 1);
+  for (let u = 0; u < users; u++) {
+    let current = Math.floor(random() * numItems);
+    for (let t = 0; t < length; t++) {
+      items[u * length + t] = current;
+      current = random() < order ? (current + 1 + (u % 2)) % numItems : Math.floor(random() * numItems);
+    }
+    offsets[u + 1] = (u + 1) * length;
+  }
+  return { items, offsets, numItems };
+}
+
+const small: TrainSequenceOptions = {
+  model: { dim: 16, maxLength: 12, heads: 2, dropout: 0.1 },
+  batchSize: 32,
+  negatives: 64,
+  learningRate: 3e-3,
+  validationRows: 100,
+  threads: 1,
+};
+
+describe('trainSequenceModel', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'mixtape-sequence-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('learns sequential structure: held-out next items rank high on the full catalog', async () => {
+    const lines: string[] = [];
+    const result = await trainSequenceModel(chainData(0.9), { ...small, epochs: 12, onEpoch: (r) => lines.push(`${r.epoch} ${r.loss}`) });
+    const last = result.history[result.history.length - 1]!;
+    expect(result.history[0]!.validationNdcg10!).toBeLessThan(0.3);
+    expect(Math.max(...result.history.map((r) => r.validationNdcg10!))).toBeGreaterThan(0.6);
+    expect(last.loss).toBeLessThan(result.history[0]!.loss);
+    expect(lines.length).toBe(result.history.length);
+    expect(result.model.parameters.length).toBe(result.stats.parameters);
+  });
+
+  it('is deterministic for a fixed thread count, and two threads train the same model up to float rounding', async () => {
+    const data = chainData(0.8);
+    const options = { ...small, epochs: 2 };
+    const a = await trainSequenceModel(data, options);
+    const b = await trainSequenceModel(data, options);
+    expect(Buffer.from(a.model.parameters.buffer).equals(Buffer.from(b.model.parameters.buffer))).toBe(true);
+    const two = await trainSequenceModel(data, { ...options, threads: 2 });
+    let worst = 0;
+    for (let i = 0; i < a.model.parameters.length; i++) worst = Math.max(worst, Math.abs(a.model.parameters[i]! - two.model.parameters[i]!));
+    expect(worst).toBeLessThan(1e-3);
+    expect(two.history[1]!.validationNdcg10!).toBeCloseTo(a.history[1]!.validationNdcg10!, 1);
+  });
+
+  it('resumes from a checkpoint to exactly the model of an uninterrupted run', async () => {
+    const data = chainData(0.8);
+    const full = await trainSequenceModel(data, { ...small, epochs: 4 });
+    const checkpointPath = join(directory, 'run.ckpt');
+    const first = await trainSequenceModel(data, { ...small, epochs: 2, checkpointPath });
+    expect(first.history).toHaveLength(2);
+    const resumed = await trainSequenceModel(data, { ...small, epochs: 4, checkpointPath, resume: true });
+    expect(resumed.resumedFromEpoch).toBe(2);
+    expect(resumed.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+    expect(Buffer.from(resumed.model.parameters.buffer).equals(Buffer.from(full.model.parameters.buffer))).toBe(true);
+    await expect(trainSequenceModel(data, { ...small, model: { ...small.model, dim: 8 }, epochs: 3, checkpointPath, resume: true })).rejects.toThrow(/configuration/);
+  });
+
+  it('stops early when validation stops improving and returns the best epoch', async () => {
+    const result = await trainSequenceModel(chainData(0), { ...small, epochs: 40, patience: 1 });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.history.length).toBeLessThan(40);
+    expect(result.history.find((r) => r.best && r.epoch === result.bestEpoch)).toBeDefined();
+  });
+
+  it('refuses bad input with the position and what was expected', async () => {
+    const data = chainData(0.5, 4, 5, 10);
+    data.items[7] = 10;
+    await expect(trainSequenceModel(data, small)).rejects.toThrow('item 10 at position 7 outside 0…9');
+    await expect(trainSequenceModel(chainData(0.5), { ...small, model: { dim: 10, heads: 1 } })).rejects.toThrow(/multiple of 4/);
+    await expect(trainSequenceModel(chainData(0.5), { ...small, loss: 'softmax' as 'full' })).rejects.toThrow(/"sampled" or "full"/);
+  });
+});

@@ -1,4 +1,4 @@
-// Kernel benchmark behind ADR 0007: the project's wasm SIMD gemm against TensorFlow.js' wasm
+// Kernel benchmark behind ADR 0008: the project's wasm SIMD gemm against TensorFlow.js' wasm
 // backend on the matrix shapes of one training step, plus tfjs' per-op dispatch cost and the
 // gather-gradient gap. tfjs is not a dependency of the product: with --tfjs this script installs
 // @tensorflow/tfjs-core + tfjs-backend-wasm (pinned) into a cache directory with npm.

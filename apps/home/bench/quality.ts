@@ -17,7 +17,7 @@ const result = await runEvalTask(dataset, {
   ks: [10, 50],
   seed: 42,
   onProgress: (progress) => {
-    if (progress.done === 0 || progress.done === progress.total) console.error(`${progress.stage} ${progress.done}/${progress.total ?? '?'}`);
+    if (progress.done === 0 || progress.done === progress.total) console.error(`${progress.phase} ${progress.done}/${progress.total ?? '?'}`);
   },
 });
 console.log(formatMarkdownReport(result, { compareAgainst: models[0]!.name }));

@@ -1,6 +1,6 @@
 // Trains the Home ranker on a published bundle and prints the validation table:
 //   pnpm --filter @mixtape/home exec tsx --conditions @mixtape/source bench/train-ranker.ts file://$PWD/.data/bundles
-import { formatProgress } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
 import { trainHomeRanker } from '@mixtape/ranking';
 import { openHomeBundle } from './load-bundle';
 

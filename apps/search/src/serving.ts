@@ -2,7 +2,7 @@
 import { BUNDLE_LAYOUT, type BundleParts, type ServingBundle } from '@mixtape/bundle';
 import { readFile } from 'node:fs/promises';
 import { affinityFromHistory, buildSearchIndex, loadSearchIndex, type SearchEngine, type UserAffinity } from '@mixtape/search-index';
-import type { Logger } from '@mixtape/catalog';
+import type { Logger } from '@mixtape/base';
 
 const SEARCH_INDEX_PATH = BUNDLE_LAYOUT.searchIndex;
 

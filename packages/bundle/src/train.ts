@@ -1,6 +1,7 @@
 // The training half of `mixtape build`: dataset → item2vec, content vectors, user vectors, FAISS
 // indexes → everything a serving bundle holds. Pure of I/O except progress lines.
-import { INTERACTION_TYPE_CODE, formatProgress, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
+import { formatProgress, normalizeRows } from '@mixtape/base';
+import { INTERACTION_TYPE_CODE, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
 import type { ServingBundleInput } from './write';
 import {
   VectorIndex,
@@ -11,7 +12,6 @@ import {
   encodeCatalogContent,
   fillColdStartVectors,
   fitCatalogFeatureStats,
-  normalizeRows,
   trainItem2Vec,
   type SearchParams,
 } from '@mixtape/embeddings';

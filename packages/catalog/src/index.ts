@@ -27,8 +27,6 @@ export {
   DATE_PRECISION_MONTH,
   DATE_PRECISION_DAY,
 } from './dates';
-export { ProgressTracker, formatProgress } from './logger';
-export type { Logger, ProgressEvent, ProgressCallback } from './logger';
 export {
   SNAPSHOT_FORMAT,
   SNAPSHOT_SCHEMA_VERSION,

@@ -4,7 +4,7 @@ import { INTERACTION_TYPES } from './model';
 import type { InteractionType } from './model';
 import { INTERACTION_TYPE_CODE } from './interactions';
 import type { InteractionLog } from './interactions';
-import { Random } from './synthetic/random';
+import { Random } from '@mixtape/base';
 
 export interface Split {
   train: InteractionLog;

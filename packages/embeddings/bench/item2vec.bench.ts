@@ -9,7 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
-import { buildSessionCorpus, normalizeRows, trainItem2Vec } from '../src/train';
+import { normalizeRows } from '@mixtape/base';
+import { buildSessionCorpus, trainItem2Vec } from '../src/train';
 import type { SequenceCorpus, TrainingProgress } from '../src/train';
 
 function argument(name: string, fallback: string): string {

@@ -2,11 +2,10 @@
 // interaction log → sessions → item2vec → user vectors, plus content vectors for the catalog.
 import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
+import { cosineBetween, cosineSimilarity } from '@mixtape/base';
 import {
   buildSessionCorpus,
   computeUserVectors,
-  cosineBetween,
-  cosineSimilarity,
   createContentEncoder,
   encodeCatalogContent,
   fillColdStartVectors,

@@ -1,5 +1,6 @@
 // The harness: fit a model on split.train, recommend top-K over the full catalog for every
 // evaluated row with its training items excluded, score each row, bootstrap over rows.
+import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { BootstrapOptions, ConfidenceInterval } from './bootstrap';
 import { bootstrapMean } from './bootstrap';
 import type { CsrMatrix } from './csr';
@@ -17,9 +18,8 @@ import {
   reciprocalRankAtK,
 } from './metrics';
 import type { RelevanceSet } from './metrics';
-import type { FitContext, Logger, Progress, Recommender } from './recommender';
+import type { FitContext, Recommender } from './recommender';
 import type { Split } from './splits';
-import { createProgressTicker } from './progress';
 
 export interface EvaluationOptions {
   /** Cutoffs, e.g. [10, 50]. */
@@ -34,7 +34,7 @@ export interface EvaluationOptions {
   seed?: number;
   signal?: AbortSignal;
   logger?: Logger;
-  onProgress?: (progress: Progress) => void;
+  onProgress?: ProgressCallback;
 }
 
 export interface MetricSummary extends ConfidenceInterval {
@@ -140,11 +140,11 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
   const trainMask = new Uint8Array(train.cols);
   const allLists = new Int32Array(evalRows.length * maxK);
   const batchSize = options.batchSize ?? 256;
-  const ticker = createProgressTicker(`recommend ${model.name}`, evalRows.length, options.onProgress);
+  const progress = new ProgressTracker(`recommend ${model.name}`, 'rows', evalRows.length, options.onProgress, 2000);
   const recommendStarted = performance.now();
   for (let start = 0; start < evalRows.length; start += batchSize) {
     options.signal?.throwIfAborted();
-    ticker.tick(start);
+    progress.update(start);
     const rows = evalRows.subarray(start, Math.min(evalRows.length, start + batchSize));
     const { items } = model.recommend({ seeds: train, rows }, maxK);
     allLists.set(items, start * maxK);
@@ -177,7 +177,7 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
       relevant.clear(test, row);
     }
   }
-  ticker.finish();
+  progress.finish(evalRows.length);
   const recommendSeconds = (performance.now() - recommendStarted) / 1000;
   const metrics: MetricSummary[] = names.map((name, position) => ({
     name,

@@ -14,7 +14,6 @@ export {
 export type { CsrMatrix, CooColumns, DuplicatePolicy, BuildCsrOptions } from './csr';
 export { createRng, shuffleInPlace } from './random';
 export type { Rng } from './random';
-export { selectTopK } from './top-k';
 export {
   hitsAtK,
   recallAtK,
@@ -46,8 +45,6 @@ export type {
   QueryBatch,
   RecommendOptions,
   Recommendations,
-  Logger,
-  Progress,
 } from './recommender';
 export { PopularityRecommender, createPopularityRecommender } from './models/popularity';
 export { RandomRecommender, createRandomRecommender } from './models/random';
@@ -65,8 +62,6 @@ export { BlendRecommender, createBlendRecommender } from './models/blend';
 export type { BlendComponent, BlendOptions } from './models/blend';
 export { ModelRegistry, createModelRegistry, parseModelSpec } from './models/registry';
 export type { ModelSpec, ModelParameters, RecommenderFactory } from './models/registry';
-export { invertSpdInPlace, choleskyInPlace, solveSpd } from './linalg/spd-inverse';
-export type { SpdInverseOptions } from './linalg/spd-inverse';
 export { evaluateModel, runExperiment, assertNoLeakage } from './evaluate';
 export type { EvaluationOptions, ExperimentOptions, ExperimentResult, ModelEvaluation, MetricSummary } from './evaluate';
 export { formatMarkdownReport, renderSvgChart, compareModels, resultToJson } from './report';

@@ -1,33 +1,16 @@
 // The one interface every model under evaluation implements. Score-based baselines extend
 // ScoringRecommender (full-catalog scores → top-K); a candidate+ranking stack that never
 // scores the whole catalog implements `recommend` directly and plugs in the same way.
+import { selectTopK, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { CsrMatrix } from './csr';
 import { rowIndices } from './csr';
-import { selectTopK } from './top-k';
-
-/** Minimal logger shape (pino-compatible); packages never import a logging library. */
-export interface Logger {
-  info(objOrMessage: object | string, message?: string): void;
-  warn(objOrMessage: object | string, message?: string): void;
-  error(objOrMessage: object | string, message?: string): void;
-  debug(objOrMessage: object | string, message?: string): void;
-}
-
-/** Periodic progress of long work: what is done out of total, rate and ETA. */
-export interface Progress {
-  stage: string;
-  done: number;
-  total: number;
-  ratePerSecond: number;
-  etaSeconds: number;
-}
 
 export interface FitContext {
   /** Seed for anything random in the model (initialisation, sampling). */
   seed?: number;
   signal?: AbortSignal;
   logger?: Logger;
-  onProgress?: (progress: Progress) => void;
+  onProgress?: ProgressCallback;
   /** Artist of each item (-1 unknown), for models that use it. */
   itemArtist?: Int32Array;
 }

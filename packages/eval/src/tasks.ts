@@ -5,7 +5,8 @@ import { buildCsr } from './csr';
 import type { EvalDataset } from './data';
 import type { ExperimentResult } from './evaluate';
 import { runExperiment } from './evaluate';
-import type { Logger, Progress, Recommender } from './recommender';
+import type { Logger, ProgressCallback } from '@mixtape/base';
+import type { Recommender } from './recommender';
 import type { Split } from './splits';
 import { playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
 
@@ -92,7 +93,7 @@ export interface RunTaskOptions extends SplitTaskOptions {
   bootstrapSamples?: number;
   signal?: AbortSignal;
   logger?: Logger;
-  onProgress?: (progress: Progress) => void;
+  onProgress?: ProgressCallback;
 }
 
 /** Splits the dataset for the task, fits and evaluates every model, returns the result. */

@@ -3,7 +3,8 @@
 // Run: pnpm --filter @mixtape/search-index quality [-- --per-category 300 --seed 7]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { formatProgress, importTidyTuesday } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
+import { importTidyTuesday } from '@mixtape/catalog';
 import { DESCRIPTIVE_CHECKS, buildSearchIndex, formatQualityReport, runSearchQualitySuite } from '../src/index';
 
 const { values } = parseArgs({ options: { 'per-category': { type: 'string', default: '300' }, seed: { type: 'string', default: '7' } } });

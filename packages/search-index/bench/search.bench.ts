@@ -7,7 +7,8 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SYNTHETIC_GENRES, formatProgress, generateSynthetic } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
+import { SYNTHETIC_GENRES, generateSynthetic } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import { buildSearchIndex, loadSearchIndex, misspell, serializeSearchIndex } from '../src/index';
 import type { SearchEngine } from '../src/index';

@@ -1,8 +1,8 @@
 // The search engine: MiniSearch (BM25, prefix, fuzzy, field boosts) over tracks, artists and
 // albums in one code space; FAISS over content vectors for descriptive queries; reciprocal rank
 // fusion; popularity and personal priors; and a prefix index for typeahead.
-import { ProgressTracker } from '@mixtape/catalog';
-import type { CatalogStore, Logger, ProgressCallback } from '@mixtape/catalog';
+import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
+import type { CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import type { ContentEncoder } from '@mixtape/embeddings';
 import type { Lexicon } from '@mixtape/llm';

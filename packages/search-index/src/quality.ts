@@ -7,8 +7,8 @@
 // when it is the target or has the same normalized title AND the same normalized primary-artist
 // name — a listener cannot tell those apart. A same-titled track by another artist (a cover) is
 // wrong. Artist-only queries target the artist entity (same normalized name counts).
-import type { CatalogStore, ProgressCallback } from '@mixtape/catalog';
-import { ProgressTracker } from '@mixtape/catalog';
+import { ProgressTracker, type ProgressCallback } from '@mixtape/base';
+import type { CatalogStore } from '@mixtape/catalog';
 import type { SearchEngine, SearchHit } from './engine';
 import { normalizeText, normalizeWords } from './normalize';
 

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { ProgressEvent } from '@mixtape/catalog';
+import type { ProgressEvent } from '@mixtape/base';
 import { EngineHost } from './internal/host';
 import { roundUp4 } from './internal/layout';
 import type { Histories } from './internal/queries';

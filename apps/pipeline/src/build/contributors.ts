@@ -2,7 +2,7 @@
 // trained parts and returns files; `mixtape build` writes them into the bundle beside the rest.
 import { BUNDLE_LAYOUT, type ServingBundleInput } from '@mixtape/bundle';
 import type { ProgressLine } from '@mixtape/bundle';
-import { formatProgress } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
 import { InsufficientTrainingDataError, trainHomeRanker } from '@mixtape/ranking';
 import { buildSearchIndex, serializeSearchIndex } from '@mixtape/search-index';
 

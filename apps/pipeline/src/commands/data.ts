@@ -3,11 +3,11 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { formatProgress, type ProgressEvent } from '@mixtape/base';
 import {
   IMPORT_FORMATS,
   INTERACTION_TYPES,
   SYNTHETIC_DEFAULTS,
-  formatProgress,
   generateSynthetic,
   importToSnapshot,
   isImportFormat,
@@ -16,7 +16,7 @@ import {
   tasteToExtras,
   writeSnapshot,
 } from '@mixtape/catalog';
-import type { ProgressEvent, SyntheticOptions } from '@mixtape/catalog';
+import type { SyntheticOptions } from '@mixtape/catalog';
 
 export interface DataCommandIo {
   stdout: (text: string) => void;

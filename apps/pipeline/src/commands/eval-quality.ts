@@ -3,7 +3,8 @@
 // TidyTuesday CSV — with content vectors in a real FAISS index.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProgress as formatCatalogProgress, importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
+import { importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import { formatPromptQualityReport, runPromptQualitySuite } from '@mixtape/ranking';
 import { buildSearchIndex, formatQualityReport, runSearchQualitySuite } from '@mixtape/search-index';
@@ -35,7 +36,7 @@ export async function runQualityTask(task: QualityTask, path: string, options: {
   const content = contentSpace(store);
   if (task === 'search') {
     const engine = buildSearchIndex(store, { content: { index: content.index, encoder: content.encoder } });
-    const report = runSearchQualitySuite(store, engine, { seed: options.seed, onProgress: (event) => options.log(`[eval] ${formatCatalogProgress(event)}`) });
+    const report = runSearchQualitySuite(store, engine, { seed: options.seed, onProgress: (event) => options.log(`[eval] ${formatProgress(event)}`) });
     return `## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`;
   }
   const report = await runPromptQualitySuite(

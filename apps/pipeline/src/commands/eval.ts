@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { formatProgress } from '@mixtape/base';
 import {
   EVAL_TASKS,
   createModelRegistry,
@@ -15,7 +16,7 @@ import {
   resultToJson,
   runEvalTask,
 } from '@mixtape/eval';
-import type { ModelRegistry, Progress } from '@mixtape/eval';
+import type { ModelRegistry } from '@mixtape/eval';
 import { QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 
 interface EvalCommandOptions {
@@ -50,12 +51,6 @@ function parseNumber(flag: string, value: string, check: (n: number) => boolean,
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
   return n;
-}
-
-function formatProgress(progress: Progress): string {
-  const percent = progress.total > 0 ? ((100 * progress.done) / progress.total).toFixed(0) : '100';
-  const eta = progress.done >= progress.total ? 'done' : `ETA ${progress.etaSeconds.toFixed(0)} s`;
-  return `[eval] ${progress.stage}: ${progress.done}/${progress.total} (${percent}%), ${progress.ratePerSecond.toFixed(1)}/s, ${eta}`;
 }
 
 /** Registers `mixtape eval` on a commander program; pass a registry to add models (e.g. the production stack). */
@@ -131,7 +126,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           testPlaylists,
           validation: options.validation,
           signal: controller.signal,
-          onProgress: (progress) => log(formatProgress(progress)),
+          onProgress: (event) => log(`[eval] ${formatProgress(event)}`),
         });
         const command = [
           'pnpm mixtape eval',

@@ -5,7 +5,7 @@ import { CsvParser } from '../internal/csv';
 import type { CsvRecord } from '../internal/csv';
 import type { CatalogStore } from '../catalog-store';
 import type { InteractionLog } from '../interactions';
-import type { Logger, ProgressCallback } from '../logger';
+import type { Logger, ProgressCallback } from '@mixtape/base';
 import type { SnapshotExtras } from '../snapshot';
 
 /** One rejected input row. */

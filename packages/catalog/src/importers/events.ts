@@ -14,7 +14,7 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { AUDIO_FEATURES, INTERACTION_TYPES } from '../model';
 import type { AudioFeatures, InteractionType } from '../model';
-import { ProgressTracker } from '../logger';
+import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
 import { ImportError, RejectSink, RowRejection, importSignal, normalizeName, parseNumber, readDelimited, readJsonLines } from './common';
 import type { CsvRow, ImportOptions, ImportResult } from './common';

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
-import { ProgressTracker } from '../logger';
+import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
 import { ImportError, RejectSink, RowRejection, importSignal, popularityFromCounts } from './common';
 import type { ImportOptions, ImportResult } from './common';

@@ -17,7 +17,7 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { AUDIO_FEATURES } from '../model';
 import type { AudioFeatures, Track } from '../model';
-import { ProgressTracker } from '../logger';
+import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
 import { GrowableArray } from '../internal/growable';
 import { ImportError, RejectSink, RowRejection, importSignal, normalizeName, parseNumber, readDelimited } from './common';

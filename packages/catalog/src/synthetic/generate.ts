@@ -5,11 +5,11 @@ import { CatalogStore } from '../catalog-store';
 import type { InteractionLog} from '../interactions';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { AUDIO_FEATURES } from '../model';
-import { ProgressTracker } from '../logger';
-import type { ProgressCallback } from '../logger';
+import { ProgressTracker } from '@mixtape/base';
+import type { ProgressCallback } from '@mixtape/base';
 import { parseReleaseDate, formatReleaseDate, DATE_PRECISION_DAY } from '../dates';
 import { GrowableArray } from '../internal/growable';
-import { Random, WeightedSampler } from './random';
+import { Random, WeightedSampler } from '@mixtape/base';
 import { GENRES } from './taxonomy';
 import { artistName, title } from './names';
 

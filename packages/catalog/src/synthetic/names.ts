@@ -1,5 +1,5 @@
 // Plausible generated names for artists, albums and tracks, from small word lists.
-import type { Random } from './random';
+import type { Random } from '@mixtape/base';
 
 const FIRST = ['Mara', 'Jonah', 'Ines', 'Theo', 'Lena', 'Caleb', 'Nadia', 'Ravi', 'Sofia', 'Marcus', 'Yuki', 'Elena', 'Omar', 'Priya', 'Lucas', 'Hana', 'Dario', 'Zoe', 'Felix', 'Amara', 'Nico', 'Leila', 'Tomas', 'Iris', 'Kofi', 'June', 'Milo', 'Rosa', 'Sami', 'Vera'];
 const LAST = ['Quinn', 'Calloway', 'Reyes', 'Lindqvist', 'Okafor', 'Moreau', 'Hart', 'Nakamura', 'Bellamy', 'Castillo', 'Holloway', 'Sato', 'Whitfield', 'Marsh', 'Delacroix', 'Ferreira', 'Kowalski', 'Abara', 'Voss', 'Sinclair'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillColdStartVectors, fitContentProjection, projectContent } from './cold-start';
 import { createSeededRandom } from './random';
-import { cosineBetween } from './vector-math';
+import { cosineBetween } from '@mixtape/base';
 
 describe('content → item-vector projection', () => {
   const random = createSeededRandom(12);

@@ -1,6 +1,7 @@
 // Cold start: items without plays have no item2vec vector, but every item has a content vector.
 // A ridge regression from content space to item2vec space, fitted on the items that have both,
 // places cold items where their look-alikes live, so they can sit in the same ANN index.
+import { l2Norm, solveSpdInPlace } from '@mixtape/base';
 
 export interface ContentProjection {
   contentDim: number;
@@ -16,42 +17,6 @@ export interface ContentProjectionOptions {
   ridge?: number;
   /** fit to unit-length item vectors (default true: the index compares directions) */
   normalizeTargets?: boolean;
-}
-
-function rowNorm(values: Float32Array, offset: number, dim: number): number {
-  let sum = 0;
-  for (let d = 0; d < dim; d++) sum += (values[offset + d] as number) ** 2;
-  return Math.sqrt(sum);
-}
-
-/** Solves A X = B in place for symmetric positive definite A (n × n) and B (n × m), by Cholesky. */
-function choleskySolve(a: Float64Array, n: number, b: Float64Array, m: number): void {
-  for (let j = 0; j < n; j++) {
-    let diagonal = a[j * n + j] as number;
-    for (let k = 0; k < j; k++) diagonal -= (a[j * n + k] as number) ** 2;
-    if (!(diagonal > 0)) throw new RangeError('content projection: the normal equations are not positive definite; raise `ridge`');
-    const root = Math.sqrt(diagonal);
-    a[j * n + j] = root;
-    for (let i = j + 1; i < n; i++) {
-      let sum = a[i * n + j] as number;
-      for (let k = 0; k < j; k++) sum -= (a[i * n + k] as number) * (a[j * n + k] as number);
-      a[i * n + j] = sum / root;
-    }
-  }
-  for (let c = 0; c < m; c++) {
-    // forward: L y = b
-    for (let i = 0; i < n; i++) {
-      let sum = b[i * m + c] as number;
-      for (let k = 0; k < i; k++) sum -= (a[i * n + k] as number) * (b[k * m + c] as number);
-      b[i * m + c] = sum / (a[i * n + i] as number);
-    }
-    // backward: Lᵀ x = y
-    for (let i = n - 1; i >= 0; i--) {
-      let sum = b[i * m + c] as number;
-      for (let k = i + 1; k < n; k++) sum -= (a[k * n + i] as number) * (b[k * m + c] as number);
-      b[i * m + c] = sum / (a[i * n + i] as number);
-    }
-  }
 }
 
 /**
@@ -78,8 +43,8 @@ export function fitContentProjection(
   const cross = new Float64Array(contentDim * itemDim);
   let fittedOn = 0;
   for (let i = 0; i < numItems; i++) {
-    const itemNorm = rowNorm(itemVectors, i * itemDim, itemDim);
-    if (itemNorm === 0 || rowNorm(contentVectors, i * contentDim, contentDim) === 0) continue;
+    const itemNorm = l2Norm(itemVectors, i * itemDim, itemDim);
+    if (itemNorm === 0 || l2Norm(contentVectors, i * contentDim, contentDim) === 0) continue;
     fittedOn++;
     const scale = normalizeTargets ? 1 / itemNorm : 1;
     for (let p = 0; p < contentDim; p++) {
@@ -94,7 +59,11 @@ export function fitContentProjection(
     for (let q = 0; q < p; q++) gram[p * contentDim + q] = gram[q * contentDim + p] as number;
     gram[p * contentDim + p] = (gram[p * contentDim + p] as number) + ridge;
   }
-  choleskySolve(gram, contentDim, cross, itemDim);
+  try {
+    solveSpdInPlace(gram, contentDim, cross, itemDim);
+  } catch (error) {
+    throw new RangeError('content projection: the normal equations are not positive definite; raise `ridge`', { cause: error });
+  }
   return { contentDim, itemDim, weights: Float32Array.from(cross), fittedOn };
 }
 
@@ -134,15 +103,15 @@ export function fillColdStartVectors(
   const norms = new Float32Array(numItems);
   let trained = 0;
   for (let i = 0; i < numItems; i++) {
-    const norm = rowNorm(itemVectors, i * itemDim, itemDim);
+    const norm = l2Norm(itemVectors, i * itemDim, itemDim);
     if (norm > 0) norms[trained++] = norm;
   }
   const sorted = norms.subarray(0, trained).sort();
   const targetNorm = trained > 0 ? (sorted[Math.floor(trained / 2)] as number) : 1;
   for (let i = 0; i < numItems; i++) {
-    if (rowNorm(itemVectors, i * itemDim, itemDim) > 0) continue;
+    if (l2Norm(itemVectors, i * itemDim, itemDim) > 0) continue;
     const projected = projectContent(projection, contentVectors.subarray(i * contentDim, (i + 1) * contentDim));
-    const norm = rowNorm(projected, 0, itemDim);
+    const norm = l2Norm(projected, 0, itemDim);
     if (norm === 0) continue;
     const scale = targetNorm / norm;
     for (let q = 0; q < itemDim; q++) vectors[i * itemDim + q] = (projected[q] as number) * scale;

@@ -12,7 +12,7 @@ import {
   normalizeGenreName,
 } from './content-vectors';
 import type { ContentSource } from './content-vectors';
-import { cosineBetween, cosineSimilarity } from './vector-math';
+import { cosineBetween, cosineSimilarity } from '@mixtape/base';
 
 function features(overrides: Partial<AudioFeatures>): AudioFeatures {
   return {

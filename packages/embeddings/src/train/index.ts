@@ -30,7 +30,6 @@ export { fitContentProjection, projectContent, fillColdStartVectors } from './co
 export type { ContentProjection, ContentProjectionOptions } from './cold-start';
 export { kmeans } from './kmeans';
 export type { KMeansOptions, KMeansResult } from './kmeans';
-export { normalizeRows, cosineSimilarity, cosineBetween } from './vector-math';
 export { createSeededRandom } from './random';
 export type { SeededRandom } from './random';
 export { buildSessionCorpus } from './sessions';

@@ -1,4 +1,4 @@
-import { formatProgress } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
 import { describe, expect, it } from 'vitest';
 import { trainItem2Vec } from './item2vec';
 import type { Item2VecModel, TrainingProgress } from './item2vec';
@@ -6,7 +6,7 @@ import { item2vecKernel } from './item2vec-kernel';
 import type { Item2VecKernelJob } from './item2vec-kernel';
 import { getWasmApi, sgnsWasmModule } from './sgns-wasm';
 import { generateTasteSessions } from './synthetic-sessions';
-import { cosineBetween, cosineSimilarity } from './vector-math';
+import { cosineBetween, cosineSimilarity } from '@mixtape/base';
 
 const sessions = generateTasteSessions({ numItems: 300, numGroups: 3, numSequences: 3000, minLength: 5, maxLength: 15, seed: 11 });
 const baseOptions = { numItems: sessions.numItems, dim: 16, window: 4, negatives: 5, epochs: 4, seed: 5 } as const;

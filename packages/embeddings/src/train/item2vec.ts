@@ -9,7 +9,7 @@ import type { Item2VecKernelJob, Item2VecKernelResult, Item2VecWasmJob } from '.
 import { SGNS_WASM_MAX_PAGES, getWasmApi, isSgnsWasmSupported, sgnsWasmModule } from './sgns-wasm';
 import type { WasmMemory } from './sgns-wasm';
 import { createSeededRandom } from './random';
-import type { ProgressEvent } from '@mixtape/catalog';
+import type { ProgressEvent } from '@mixtape/base';
 
 /** Sequences of item indices in CSR form: sequence s is `items[offsets[s] .. offsets[s+1])`. */
 export interface SequenceCorpus {

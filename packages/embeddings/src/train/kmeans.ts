@@ -1,5 +1,6 @@
 // Weighted k-means over row-major Float32Array points, seeded with k-means++ from a seeded PRNG
 // so the same input and seed always give the same clusters.
+import { normalizeInPlace } from '@mixtape/base';
 import { createSeededRandom } from './random';
 
 export interface KMeansOptions {
@@ -35,14 +36,6 @@ function squaredDistance(points: Float32Array, pointOffset: number, centroids: F
     sum += diff * diff;
   }
   return sum;
-}
-
-function normalizeRow(values: Float32Array, offset: number, dim: number): void {
-  let sum = 0;
-  for (let d = 0; d < dim; d++) sum += (values[offset + d] as number) ** 2;
-  if (sum === 0) return;
-  const scale = 1 / Math.sqrt(sum);
-  for (let d = 0; d < dim; d++) values[offset + d] = (values[offset + d] as number) * scale;
 }
 
 export function kmeans(points: Float32Array, count: number, dim: number, options: KMeansOptions): KMeansResult {
@@ -136,7 +129,7 @@ export function kmeans(points: Float32Array, count: number, dim: number, options
       const w = clusterWeight[c] as number;
       if (w > 0) {
         for (let d = 0; d < dim; d++) centroids[c * dim + d] = (sums[c * dim + d] as number) / w;
-        if (spherical) normalizeRow(centroids, c * dim, dim);
+        if (spherical) normalizeInPlace(centroids, c * dim, dim);
         continue;
       }
       // An empty cluster takes over the point farthest from its centroid (deterministic).

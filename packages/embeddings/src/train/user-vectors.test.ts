@@ -1,8 +1,8 @@
-import type { ProgressEvent } from '@mixtape/catalog';
+import type { ProgressEvent } from '@mixtape/base';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from './random';
 import { chooseClusterCount, computeUserVectors } from './user-vectors';
-import { cosineBetween } from './vector-math';
+import { cosineBetween } from '@mixtape/base';
 
 const dim = 8;
 const groups = 3;

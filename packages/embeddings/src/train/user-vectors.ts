@@ -1,7 +1,7 @@
 // User vectors: a recency-weighted taste vector per user (the weighted mean of the unit item
 // vectors they played, recent plays counting more) plus a few taste clusters per user
 // (spherical k-means over their distinct items) that feed "mix" shelves.
-import type { ProgressCallback } from '@mixtape/catalog';
+import type { ProgressCallback } from '@mixtape/base';
 import { kmeans } from './kmeans';
 
 /** Per-user event histories in CSR form: user u's events are positions offsets[u] .. offsets[u+1]. */

@@ -6,11 +6,10 @@
 // serves training users, new playlists and sessions.
 import type { CsrMatrix } from '../csr';
 import { transposeCsr } from '../csr';
-import { solveSpd } from '../linalg/spd-inverse';
+import { ProgressTracker, solveSpd } from '@mixtape/base';
 import { createRng } from '../random';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
-import { createProgressTicker } from '../progress';
 
 export interface AlsOptions {
   factors?: number;
@@ -92,13 +91,13 @@ export class AlsRecommender extends ScoringRecommender {
     const scale = 0.01;
     for (let i = 0; i < userFactors.length; i++) userFactors[i] = rng.normal() * scale;
     for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.normal() * scale;
-    const ticker = createProgressTicker('als iterations', iterations, context.onProgress, 0);
+    const progress = new ProgressTracker('als', 'iterations', iterations, context.onProgress, 0);
     for (let iteration = 0; iteration < iterations; iteration++) {
       context.signal?.throwIfAborted();
       this.conjugateGradientSweep(train, userFactors, itemFactors, f, regularization, cgSteps);
       context.signal?.throwIfAborted();
       this.conjugateGradientSweep(byItem, itemFactors, userFactors, f, regularization, cgSteps);
-      ticker.tick(iteration + 1);
+      progress.update(iteration + 1);
     }
     this.state = {
       numItems: train.cols,

@@ -6,7 +6,7 @@
 import type { CsrMatrix } from '../csr';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
-import { selectTopK } from '../top-k';
+import { selectTopK } from '@mixtape/base';
 
 export interface BlendComponent {
   model: ScoringRecommender;

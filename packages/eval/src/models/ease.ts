@@ -6,7 +6,7 @@
 // every modelled item, by popularity), so the ranking stays full-catalog.
 import type { CsrMatrix } from '../csr';
 import { columnCounts } from '../csr';
-import { invertSpdInPlace } from '../linalg/spd-inverse';
+import { invertSpdInPlace } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 

@@ -74,16 +74,7 @@ export class Item2VecRecommender extends ScoringRecommender {
         // One thread: identical vectors run to run (Hogwild threads race).
         threads: 1,
         signal: context.signal,
-        onProgress: context.onProgress
-          ? (p) =>
-              context.onProgress!({
-                stage: 'item2vec epochs',
-                done: p.tokensProcessed,
-                total: p.tokensTotal,
-                ratePerSecond: p.tokensPerSecond,
-                etaSeconds: (p.etaMs ?? 0) / 1000,
-              })
-          : undefined,
+        onProgress: context.onProgress,
       },
     );
     context.logger?.debug({ model: this.name, ms: performance.now() - started, vocabulary: model.stats.vocabularySize }, 'item2vec trained');

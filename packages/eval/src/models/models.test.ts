@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsr, rowIndices } from '../csr';
 import { evaluateModel, runExperiment } from '../evaluate';
-import { invertSpdInPlace } from '../linalg/spd-inverse';
+import { invertSpdInPlace } from '@mixtape/base';
 import type { Recommender } from '../recommender';
 import { userHoldoutSplit } from '../splits';
 import { OracleRecommender, plantedClusters } from '../testing/oracle';

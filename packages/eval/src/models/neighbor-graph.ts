@@ -2,9 +2,8 @@
 // for each item i, accumulate Σ_u w(u) over users u who have both i and j, turn that into a
 // similarity, keep the top N. Cost Σ_u |I_u|², memory O(items × N).
 import type { CsrMatrix } from '../csr';
-import { createProgressTicker } from '../progress';
 import type { FitContext } from '../recommender';
-import { selectTopK } from '../top-k';
+import { ProgressTracker, selectTopK } from '@mixtape/base';
 
 export interface NeighborGraphOptions {
   /** Neighbours kept per item; 0 keeps all. */
@@ -31,11 +30,11 @@ export function buildNeighborGraph(train: CsrMatrix, byItem: CsrMatrix, options:
   let indices = new Int32Array(Math.min(numItems * keep, 1 << 20));
   let values = new Float32Array(indices.length);
   const indptr = new Int32Array(numItems + 1);
-  const ticker = createProgressTicker(options.stage, numItems, options.context.onProgress);
+  const progress = new ProgressTracker(options.stage, 'items', numItems, options.context.onProgress, 2000);
   for (let i = 0; i < numItems; i++) {
     if ((i & 255) === 0) {
       options.context.signal?.throwIfAborted();
-      ticker.tick(i);
+      progress.update(i);
     }
     let touchedCount = 0;
     for (let e = byItem.indptr[i]!; e < byItem.indptr[i + 1]!; e++) {
@@ -70,7 +69,7 @@ export function buildNeighborGraph(train: CsrMatrix, byItem: CsrMatrix, options:
     }
     indptr[i + 1] = start + count;
   }
-  ticker.finish();
+  progress.finish(numItems);
   const nnz = indptr[numItems]!;
   return { rows: numItems, cols: numItems, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
 }

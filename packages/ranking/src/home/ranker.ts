@@ -2,6 +2,7 @@
 // as JSON in the bundle. Three fits share it (pointwise ridge on the reward, pointwise
 // logistic on "rewarded at all", pairwise logistic on within-user preference pairs); training
 // keeps the one with the best validation NDCG@10.
+import { solveSpdInPlace } from '@mixtape/base';
 import { z } from 'zod';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
 
@@ -135,30 +136,11 @@ export function standardization(features: Float32Array, n: number): { mean: Floa
 export function solveRegularized(A: Float64Array, b: Float64Array, lambda: number): Float64Array {
   const F = b.length;
   for (let i = 0; i < F; i++) A[i * F + i]! += lambda;
-  // Cholesky A = L Lᵀ in place (lower triangle)
-  for (let j = 0; j < F; j++) {
-    let diagonal = A[j * F + j]!;
-    for (let k = 0; k < j; k++) diagonal -= A[j * F + k]! ** 2;
-    if (diagonal <= 0) throw new Error('solveRegularized: matrix is not positive definite (raise the regularization)');
-    const l = Math.sqrt(diagonal);
-    A[j * F + j] = l;
-    for (let i = j + 1; i < F; i++) {
-      let sum = A[i * F + j]!;
-      for (let k = 0; k < j; k++) sum -= A[i * F + k]! * A[j * F + k]!;
-      A[i * F + j] = sum / l;
-    }
-  }
-  const y = new Float64Array(F);
-  for (let i = 0; i < F; i++) {
-    let sum = b[i]!;
-    for (let k = 0; k < i; k++) sum -= A[i * F + k]! * y[k]!;
-    y[i] = sum / A[i * F + i]!;
-  }
-  const x = new Float64Array(F);
-  for (let i = F - 1; i >= 0; i--) {
-    let sum = y[i]!;
-    for (let k = i + 1; k < F; k++) sum -= A[k * F + i]! * x[k]!;
-    x[i] = sum / A[i * F + i]!;
+  const x = Float64Array.from(b);
+  try {
+    solveSpdInPlace(A, F, x);
+  } catch (error) {
+    throw new Error('solveRegularized: matrix is not positive definite (raise the regularization)', { cause: error });
   }
   return x;
 }

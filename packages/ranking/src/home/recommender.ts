@@ -6,7 +6,8 @@
 // rows, and ranks each query's candidates with it. No genres, dates, audio or timestamps exist
 // in that view, so those sources and features are silent here (they are not in the baselines either).
 import { CatalogBuilder, CatalogStore, InteractionLogBuilder } from '@mixtape/catalog';
-import type { Artist, Logger, Track } from '@mixtape/catalog';
+import type { Logger } from '@mixtape/base';
+import type { Artist, Track } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, trainItem2Vec } from '@mixtape/embeddings';
 import { generateHomeCandidatesSync } from './candidates';
 import type { HomeCandidateOptions } from './candidates';

@@ -3,8 +3,8 @@
 // them then), and the label of a candidate is the multi-objective reward of what the user did
 // with that track after the cutoff. Three linear fits compete on held-out users (NDCG@10);
 // the winner is refit on everything and returned with its numbers.
-import { INTERACTION_TYPE_CODE, ProgressTracker } from '@mixtape/catalog';
-import type { ProgressCallback } from '@mixtape/catalog';
+import { ProgressTracker, type ProgressCallback } from '@mixtape/base';
+import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import { generateHomeCandidatesSync } from './candidates';
 import type { HomeCandidateOptions } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';

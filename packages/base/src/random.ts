@@ -1,6 +1,8 @@
-// A small seeded PRNG (sfc32 seeded through splitmix32): same seed, same stream, on every
-// platform. Math.random is never used by the generator.
+// The one seeded random generator of the workspace: sfc32 seeded through splitmix32. Same seed,
+// same stream on every platform (32-bit integer arithmetic only); Math.random is never used.
+// The algorithm is the synthetic catalog generator's, so its output stays byte-identical per seed.
 
+/** A seeded stream of uniform numbers, with the draws the trainers and generators need. */
 export class Random {
   private a: number;
   private b: number;
@@ -21,9 +23,11 @@ export class Random {
     this.b = next();
     this.c = next();
     this.d = next();
+    // sfc32's first outputs of nearby seeds are correlated; a dozen rounds mix the state.
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** Uniform integer in [0, 2³²). */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;
@@ -39,23 +43,27 @@ export class Random {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Integer in [0, n). */
+  /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
 
+  /** Uniform in [low, high). */
   range(low: number, high: number): number {
     return low + (high - low) * this.next();
   }
 
+  /** True with probability p. */
   chance(p: number): boolean {
     return this.next() < p;
   }
 
+  /** A uniformly chosen element (undefined only for an empty list). */
   pick<T>(values: readonly T[]): T {
     return values[this.int(values.length)] as T;
   }
 
+  /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
   gaussian(): number {
     if (this.spareGaussian !== undefined) {
       const value = this.spareGaussian;
@@ -70,6 +78,7 @@ export class Random {
     return radius * Math.cos(2 * Math.PI * v);
   }
 
+  /** Normal with the given mean and standard deviation. */
   normal(mean: number, std: number): number {
     return mean + std * this.gaussian();
   }
@@ -91,6 +100,7 @@ export class Random {
     return x / (x + this.gamma(b));
   }
 
+  /** Gamma(shape, 1) (Marsaglia–Tsang; shape < 1 by the boost u^(1/shape)). */
   gamma(shape: number): number {
     if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next() || 1e-12, 1 / shape);
     const d = shape - 1 / 3;
@@ -106,6 +116,17 @@ export class Random {
       const u = this.next();
       if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
     }
+  }
+
+  /** Fisher–Yates shuffle in place; returns the same array. */
+  shuffle<T extends { length: number; [index: number]: unknown }>(array: T): T {
+    for (let i = array.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = array[i];
+      array[i] = array[j];
+      array[j] = tmp;
+    }
+    return array;
   }
 }
 
@@ -126,6 +147,7 @@ export class WeightedSampler {
     return this.cumulative.length;
   }
 
+  /** An index drawn in proportion to its weight; -1 when there are no weights. */
   sample(random: Random): number {
     const n = this.cumulative.length;
     if (n === 0) return -1;

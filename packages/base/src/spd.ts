@@ -1,29 +1,46 @@
-// Inverse of a symmetric positive-definite matrix in pure JS (Float64Array, row-major), for
-// EASE's P = (XᵀX + λI)⁻¹. Three blocked passes, each streaming the big matrix once per block
-// of rows so the working set (a block of rows) stays in cache:
+// Symmetric positive-definite systems in pure JS (Float64Array, row-major n × n):
+//   choleskyInPlace   A = L Lᵀ, blocked so a block of rows stays in cache (EASE's thousands of items)
+//   solveSpdInPlace   A X = B for m right-hand sides (ridge normal equations, IRLS steps)
+//   solveSpd          A x = b without touching A or b (ALS fold-in, one query at a time)
+//   invertSpdInPlace  A⁻¹ in place (EASE's P = (XᵀX + λI)⁻¹)
+// The inverse is three blocked passes, each streaming the big matrix once per block of rows:
 //   1. Cholesky A = L Lᵀ (right-looking, panel copied to a contiguous buffer)   ~n³/6 multiply-adds
 //   2. W = L⁻¹ row by row: W_i = (e_i − Σ_{k<i} L_ik W_k) / L_ii                ~n³/6
 //   3. P = Wᵀ W: P_ij = Σ_{k≥max(i,j)} W_ki W_kj                                  ~n³/6
-// Everything happens in place in `a`; only O(n × block) scratch is allocated.
-import type { Progress } from '../recommender';
-import { createProgressTicker } from '../progress';
+// Everything happens in place; only O(n × block) scratch is allocated.
+import { ProgressTracker, type ProgressCallback } from './progress';
 
-export interface SpdInverseOptions {
-  /** Rows per block (default 64). */
+export interface SpdOptions {
+  /** Rows per block (default 64). With block ≥ n the factorisation is the plain unblocked one. */
   blockSize?: number;
   signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
+  /** Progress of each pass (phases "cholesky", "triangular inverse", "inverse product"; unit "rows"). */
+  onProgress?: ProgressCallback;
 }
 
-/** Cholesky factor in place: on return the lower triangle of `a` holds L (upper part is garbage). */
-export function choleskyInPlace(a: Float64Array, n: number, options: SpdInverseOptions = {}): void {
-  if (a.length < n * n) throw new RangeError(`cholesky: buffer holds ${a.length} values, expected ${n}×${n}`);
-  const nb = options.blockSize ?? 64;
-  const panel = new Float64Array(n * nb);
-  const ticker = createProgressTicker('cholesky', n, options.onProgress);
+function checkSquare(what: string, a: Float64Array, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: n must be a non-negative integer, got ${n}`);
+  if (a.length < n * n) throw new RangeError(`${what}: buffer holds ${a.length} values, expected ${n}×${n}`);
+}
+
+/** A tracker only when someone listens: the small solves run once per query. */
+function tracker(phase: string, n: number, options: SpdOptions): ProgressTracker | undefined {
+  return options.onProgress ? new ProgressTracker(phase, 'rows', n, options.onProgress, 2000) : undefined;
+}
+
+/**
+ * Cholesky factor in place: on return the lower triangle of `a` holds L (the upper part is
+ * left as it was). Only the lower triangle is read. Throws RangeError naming the pivot when
+ * `a` is not positive definite.
+ */
+export function choleskyInPlace(a: Float64Array, n: number, options: SpdOptions = {}): void {
+  checkSquare('cholesky', a, n);
+  const nb = Math.max(1, options.blockSize ?? 64);
+  let panel: Float64Array | undefined; // only needed when there is more than one block
+  const progress = tracker('cholesky', n, options);
   for (let k0 = 0; k0 < n; k0 += nb) {
     options.signal?.throwIfAborted();
-    ticker.tick(k0);
+    progress?.update(k0);
     const k1 = Math.min(n, k0 + nb);
     const width = k1 - k0;
     // Diagonal block and panel below it: row-wise forward substitution against earlier columns of the block.
@@ -43,6 +60,7 @@ export function choleskyInPlace(a: Float64Array, n: number, options: SpdInverseO
       }
     }
     if (k1 >= n) break;
+    panel ??= new Float64Array(n * nb);
     // Copy the panel L[k1.., k0..k1) contiguously, then update the trailing lower triangle.
     for (let i = k1; i < n; i++) {
       const src = i * n + k0;
@@ -83,17 +101,62 @@ export function choleskyInPlace(a: Float64Array, n: number, options: SpdInverseO
       }
     }
   }
-  ticker.finish();
+  progress?.finish(n);
+}
+
+/**
+ * Given the Cholesky factor L (lower triangle of `l`, n × n), solves L Lᵀ X = B in place for the
+ * n × m row-major right-hand side `b` (m = 1: a vector).
+ */
+export function solveCholeskyInPlace(l: Float64Array, n: number, b: Float64Array, m = 1): void {
+  checkSquare('solveCholesky', l, n);
+  if (b.length < n * m) throw new RangeError(`solveCholesky: right-hand side holds ${b.length} values, expected ${n}×${m}`);
+  for (let c = 0; c < m; c++) {
+    // forward: L y = b
+    for (let i = 0; i < n; i++) {
+      let sum = b[i * m + c]!;
+      for (let k = 0; k < i; k++) sum -= l[i * n + k]! * b[k * m + c]!;
+      b[i * m + c] = sum / l[i * n + i]!;
+    }
+    // backward: Lᵀ x = y
+    for (let i = n - 1; i >= 0; i--) {
+      let sum = b[i * m + c]!;
+      for (let k = i + 1; k < n; k++) sum -= l[k * n + i]! * b[k * m + c]!;
+      b[i * m + c] = sum / l[i * n + i]!;
+    }
+  }
+}
+
+/**
+ * Solves A X = B in place for SPD `a` (n × n, only its lower triangle read, overwritten by L)
+ * and the n × m row-major right-hand side `b` (overwritten by X). Unblocked: for the small
+ * systems (tens to a few hundred unknowns) of ridge regressions and Newton steps.
+ */
+export function solveSpdInPlace(a: Float64Array, n: number, b: Float64Array, m = 1): void {
+  choleskyInPlace(a, n, { blockSize: Math.max(1, n) });
+  solveCholeskyInPlace(a, n, b, m);
+}
+
+/**
+ * Solves A x = b for a small SPD matrix A (n × n, row-major) without modifying A or b; the
+ * factor goes to `scratch` (n² values) and the solution to `x`. Allocation-free, for per-query use.
+ */
+export function solveSpd(a: Float64Array, b: Float64Array, n: number, x: Float64Array, scratch: Float64Array): void {
+  checkSquare('solveSpd', a, n);
+  if (scratch.length < n * n) throw new RangeError(`solveSpd: scratch holds ${scratch.length} values, expected ${n * n}`);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) scratch[i * n + j] = a[i * n + j]!;
+  for (let i = 0; i < n; i++) x[i] = b[i]!;
+  solveSpdInPlace(scratch, n, x, 1);
 }
 
 /** Replaces the Cholesky factor L (lower triangle of `a`) by L⁻¹ in place. */
-function invertLowerInPlace(a: Float64Array, n: number, options: SpdInverseOptions): void {
-  const nb = options.blockSize ?? 64;
+function invertLowerInPlace(a: Float64Array, n: number, options: SpdOptions): void {
+  const nb = Math.max(1, options.blockSize ?? 64);
   const lBlock = new Float64Array(nb * n);
-  const ticker = createProgressTicker('triangular inverse', n, options.onProgress);
+  const progress = tracker('triangular inverse', n, options);
   for (let i0 = 0; i0 < n; i0 += nb) {
     options.signal?.throwIfAborted();
-    ticker.tick(i0);
+    progress?.update(i0);
     const i1 = Math.min(n, i0 + nb);
     // Save this block's rows of L (columns 0..i), then clear them to accumulate W.
     for (let i = i0; i < i1; i++) {
@@ -145,18 +208,18 @@ function invertLowerInPlace(a: Float64Array, n: number, options: SpdInverseOptio
       for (let j = 0; j <= i; j++) a[wi + j]! *= inverseDiagonal;
     }
   }
-  ticker.finish();
+  progress?.finish(n);
 }
 
 /** Replaces W (lower triangle) by the full symmetric Wᵀ W in place. */
-function lowerGramInPlace(a: Float64Array, n: number, options: SpdInverseOptions): void {
-  const nb = options.blockSize ?? 64;
+function lowerGramInPlace(a: Float64Array, n: number, options: SpdOptions): void {
+  const nb = Math.max(1, options.blockSize ?? 64);
   const block = new Float64Array(nb * n);
-  const ticker = createProgressTicker('inverse product', n, options.onProgress);
+  const progress = tracker('inverse product', n, options);
   // Ascending blocks: P rows i0..i1 need W rows k ≥ i0, which later blocks have not overwritten.
   for (let i0 = 0; i0 < n; i0 += nb) {
     options.signal?.throwIfAborted();
-    ticker.tick(i0);
+    progress?.update(i0);
     const i1 = Math.min(n, i0 + nb);
     block.fill(0, 0, (i1 - i0) * n);
     let k = i0;
@@ -192,48 +255,16 @@ function lowerGramInPlace(a: Float64Array, n: number, options: SpdInverseOptions
   }
   // Mirror the lower triangle into the upper one.
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j]!;
-  ticker.finish();
+  progress?.finish(n);
 }
 
 /**
  * Inverts the SPD matrix `a` (n × n, row-major) in place; only its lower triangle is read.
  * Throws RangeError if it is not positive definite.
  */
-export function invertSpdInPlace(a: Float64Array, n: number, options: SpdInverseOptions = {}): Float64Array {
+export function invertSpdInPlace(a: Float64Array, n: number, options: SpdOptions = {}): Float64Array {
   choleskyInPlace(a, n, options);
   invertLowerInPlace(a, n, options);
   lowerGramInPlace(a, n, options);
   return a;
-}
-
-/**
- * Solves A x = b for a small SPD matrix A (n × n, row-major) by Cholesky, without modifying
- * A or b (scratch must hold n² values). Used per query for ALS fold-in.
- */
-export function solveSpd(a: Float64Array, b: Float64Array, n: number, x: Float64Array, scratch: Float64Array): void {
-  // Unblocked Cholesky: n is a factor count (tens), the whole matrix sits in L1.
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i * n + j]!;
-      for (let t = 0; t < j; t++) sum -= scratch[i * n + t]! * scratch[j * n + t]!;
-      if (i === j) {
-        if (!(sum > 0)) throw new RangeError(`matrix is not positive definite (pivot ${j} = ${sum})`);
-        scratch[i * n + i] = Math.sqrt(sum);
-      } else {
-        scratch[i * n + j] = sum / scratch[j * n + j]!;
-      }
-    }
-  }
-  // L y = b
-  for (let i = 0; i < n; i++) {
-    let sum = b[i]!;
-    for (let k = 0; k < i; k++) sum -= scratch[i * n + k]! * x[k]!;
-    x[i] = sum / scratch[i * n + i]!;
-  }
-  // Lᵀ x = y
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = x[i]!;
-    for (let k = i + 1; k < n; k++) sum -= scratch[k * n + i]! * x[k]!;
-    x[i] = sum / scratch[i * n + i]!;
-  }
 }

@@ -1,20 +1,13 @@
-// Small logging and progress contracts: the package never imports a logging library.
-
-type LogMethod = (objectOrMessage: object | string, message?: string) => void;
-
-export interface Logger {
-  info: LogMethod;
-  warn: LogMethod;
-  error: LogMethod;
-  debug: LogMethod;
-}
+// Progress of long work (generation, import, training, evaluation): what is done out of how
+// much, the rate and the ETA — one event shape and one line format for every package.
 
 export interface ProgressEvent {
-  /** what is being done, e.g. "generate interactions", "read tidytuesday" */
+  /** what is being done, e.g. "generate interactions", "cholesky" */
   phase: string;
   done: number;
   /** undefined when the total is not known in advance (streaming input) */
   total?: number;
+  /** what `done` counts, e.g. "plays", "rows", "tokens" */
   unit: string;
   ratePerSecond: number;
   /** seconds left, when the total is known */
@@ -39,6 +32,7 @@ export class ProgressTracker {
     private readonly intervalMs = 1000,
   ) {}
 
+  /** Reports `done` if `intervalMs` has passed since the last report (always with `force`). */
   update(done: number, force = false): void {
     if (!this.callback) return;
     const now = Date.now();
@@ -53,6 +47,7 @@ export class ProgressTracker {
     this.callback({ phase: this.phase, done, total: this.total, unit: this.unit, ratePerSecond, etaSeconds, elapsedSeconds });
   }
 
+  /** Always reports (call once at the end). */
   finish(done: number): void {
     this.update(done, true);
   }

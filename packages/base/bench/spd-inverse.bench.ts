@@ -1,17 +1,17 @@
 // Benchmark of the blocked SPD inverse behind EASE: time and GFLOP/s by size and block size,
 // against the unblocked (block = n) variant in the same run. Usage:
-//   pnpm --filter @mixtape/eval bench [sizes, default 500,1000,1500]
-import { invertSpdInPlace } from '../src/linalg/spd-inverse';
-import { createRng } from '../src/random';
+//   pnpm --filter @mixtape/base bench [sizes, default 500,1000,1500]
+import { Random } from '../src/random';
+import { invertSpdInPlace } from '../src/spd';
 
 function randomSpd(n: number): Float64Array {
   // Sparse-ish co-occurrence Gram like EASE's: XᵀX of a random binary matrix + λI.
-  const rng = createRng(n);
+  const random = new Random(n);
   const users = 2 * n;
   const a = new Float64Array(n * n);
   const items = new Int32Array(20);
   for (let u = 0; u < users; u++) {
-    for (let t = 0; t < items.length; t++) items[t] = rng.nextInt(n);
+    for (let t = 0; t < items.length; t++) items[t] = random.int(n);
     for (const i of items) for (const j of items) if (j <= i) a[i * n + j]! += 1;
   }
   for (let i = 0; i < n; i++) a[i * n + i]! += 50;

@@ -1,0 +1,11 @@
+// Public API of @mixtape/base: explicit named re-exports only. This package depends on no
+// other workspace package; every other package may depend on it.
+export { Random, WeightedSampler } from './random';
+export { choleskyInPlace, solveCholeskyInPlace, solveSpdInPlace, solveSpd, invertSpdInPlace } from './spd';
+export type { SpdOptions } from './spd';
+export { selectTopK } from './top-k';
+export { dot, squaredNorm, l2Norm, normalizeInPlace, normalizeRows, cosineBetween, cosineSimilarity } from './vectors';
+export { silentLogger } from './logger';
+export type { Logger, LogMethod } from './logger';
+export { ProgressTracker, formatProgress } from './progress';
+export type { ProgressEvent, ProgressCallback } from './progress';

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { cosineBetween, cosineSimilarity, dot, l2Norm, normalizeInPlace, normalizeRows, squaredNorm } from './vectors';
+
+describe('vectors', () => {
+  it('dot and norms read rows by offset', () => {
+    const matrix = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const query = Float32Array.from([1, 0, -1]);
+    expect(dot(matrix, 3, query, 0, 3)).toBe(4 - 6);
+    expect(squaredNorm(matrix, 0, 3)).toBe(14);
+    expect(l2Norm(Float32Array.from([3, 4]))).toBe(5);
+  });
+
+  it('normalizes one row in place and leaves a zero row zero', () => {
+    const values = Float32Array.from([9, 3, 4, 0, 0]);
+    expect(normalizeInPlace(values, 1, 2)).toBe(values);
+    expect(Array.from(values)).toEqual([9, Math.fround(0.6), Math.fround(0.8), 0, 0]);
+    expect(Array.from(normalizeInPlace(values, 3, 2).subarray(3))).toEqual([0, 0]);
+    expect(() => normalizeInPlace(values, 4, 2)).toThrow(/row \[4, 6\) is outside an array of 5 values/);
+  });
+
+  it('normalizes every row and refuses a length that is not a multiple of dim', () => {
+    const rows = normalizeRows(Float32Array.from([3, 4, 0, 0, 0, 2]), 2);
+    expect(Array.from(rows)).toEqual([Math.fround(0.6), Math.fround(0.8), 0, 0, 0, 1]);
+    expect(() => normalizeRows(new Float32Array(5), 2)).toThrow(/length 5 is not a multiple of dim 2/);
+  });
+
+  it('cosine is scale-free and 0 against a zero row', () => {
+    const matrix = Float32Array.from([1, 1, 2, 2, 0, 0, 1, -1]);
+    expect(cosineSimilarity(matrix, 2, 0, 1)).toBeCloseTo(1, 12);
+    expect(cosineSimilarity(matrix, 2, 0, 2)).toBe(0);
+    expect(cosineBetween(matrix, 0, matrix, 6, 2)).toBe(0);
+  });
+});

@@ -1,0 +1,74 @@
+// Dot products and L2 norms over Float32Array rows (row-major matrices, a row given by its
+// offset). Sums accumulate in float64 in index order, so results do not depend on the caller.
+
+function checkRow(what: string, values: Float32Array, offset: number, dim: number): void {
+  if (offset < 0 || offset + dim > values.length) {
+    throw new RangeError(`${what}: row [${offset}, ${offset + dim}) is outside an array of ${values.length} values`);
+  }
+}
+
+/** Inner product of `dim` values of `left` from `leftOffset` and of `right` from `rightOffset`. */
+export function dot(left: Float32Array, leftOffset: number, right: Float32Array, rightOffset: number, dim: number): number {
+  let sum = 0;
+  for (let d = 0; d < dim; d++) sum += left[leftOffset + d]! * right[rightOffset + d]!;
+  return sum;
+}
+
+/** Squared L2 norm of `dim` values from `offset` (default: the whole array). */
+export function squaredNorm(values: Float32Array, offset = 0, dim = values.length - offset): number {
+  let sum = 0;
+  for (let d = 0; d < dim; d++) {
+    const v = values[offset + d]!;
+    sum += v * v;
+  }
+  return sum;
+}
+
+/** L2 norm of `dim` values from `offset` (default: the whole array). */
+export function l2Norm(values: Float32Array, offset = 0, dim = values.length - offset): number {
+  return Math.sqrt(squaredNorm(values, offset, dim));
+}
+
+/**
+ * Scales `dim` values from `offset` (default: the whole array) to unit L2 norm in place; an
+ * all-zero row stays zero. Returns `values`.
+ */
+export function normalizeInPlace(values: Float32Array, offset = 0, dim = values.length - offset): Float32Array {
+  checkRow('normalizeInPlace', values, offset, dim);
+  const sum = squaredNorm(values, offset, dim);
+  if (sum === 0) return values;
+  const scale = 1 / Math.sqrt(sum);
+  for (let d = 0; d < dim; d++) values[offset + d]! *= scale;
+  return values;
+}
+
+/** Scales every row of a row-major matrix to unit L2 norm in place; all-zero rows stay zero. */
+export function normalizeRows(vectors: Float32Array, dim: number): Float32Array {
+  if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`normalizeRows: dim must be a positive integer, got ${dim}`);
+  if (vectors.length % dim !== 0) {
+    throw new RangeError(`normalizeRows: length ${vectors.length} is not a multiple of dim ${dim}`);
+  }
+  for (let offset = 0; offset < vectors.length; offset += dim) normalizeInPlace(vectors, offset, dim);
+  return vectors;
+}
+
+/** Cosine similarity of two rows given by offsets into (possibly different) matrices; 0 when either is all zeros. */
+export function cosineBetween(left: Float32Array, leftOffset: number, right: Float32Array, rightOffset: number, dim: number): number {
+  let product = 0;
+  let leftNorm = 0;
+  let rightNorm = 0;
+  for (let d = 0; d < dim; d++) {
+    const x = left[leftOffset + d]!;
+    const y = right[rightOffset + d]!;
+    product += x * y;
+    leftNorm += x * x;
+    rightNorm += y * y;
+  }
+  if (leftNorm === 0 || rightNorm === 0) return 0;
+  return product / Math.sqrt(leftNorm * rightNorm);
+}
+
+/** Cosine similarity of rows `a` and `b` of one row-major matrix (0 when either row is all zeros). */
+export function cosineSimilarity(vectors: Float32Array, dim: number, a: number, b: number): number {
+  return cosineBetween(vectors, a * dim, vectors, b * dim, dim);
+}

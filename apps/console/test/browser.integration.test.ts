@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createConsoleServer } from '../src/server';
 import { CONSOLE_ROOT, misspell, startApp, stopApp, waitUntilReady } from './support';
 import type { AppProcess } from './support';
@@ -27,11 +28,9 @@ const SYNTHETIC = { tracks: 600, users: 60, interactions: 6000, seed: 7 };
 
 // CI installs Chromium through tooling/scripts/setup.sh, so there a missing browser is a failure;
 // elsewhere the suite is skipped with a note.
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: run tooling/scripts/setup.sh (apt-get install chromium) or set MIXTAPE_CHROMIUM_PATH`);
-if (!hasChromium) console.warn(`[console] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set MIXTAPE_CHROMIUM_PATH)`);
+const skip = skipUnlessAvailable({ suite: 'console in Chromium', needs: `Chromium at ${CHROMIUM}`, available: existsSync(CHROMIUM), fix: 'run tooling/scripts/setup.sh (apt-get install chromium) or set MIXTAPE_CHROMIUM_PATH' });
 
-describe.skipIf(!hasChromium)('console in Chromium', () => {
+describe.skipIf(skip)('console in Chromium', () => {
   let workDir: string;
   let s3: LocalS3;
   const apps: AppProcess[] = [];

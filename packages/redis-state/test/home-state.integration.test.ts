@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '../src/index';
 import type { RedisStateClient } from '../src/index';
 import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
@@ -6,8 +7,7 @@ import type { LocalRedis } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
-if (process.env.CI && !availability.available) throw new Error('redis-server is required in CI: run tooling/scripts/setup.sh');
-if (!availability.available) console.warn(`skipping Redis tests: ${availability.reason}`);
+const skip = skipUnlessAvailable({ suite: 'Home state stores', needs: 'redis-server', available: availability.available, detail: availability.available ? undefined : availability.reason, fix: 'run tooling/scripts/setup.sh' });
 
 interface TestEvent {
   track: number;
@@ -15,7 +15,7 @@ interface TestEvent {
   type: number;
 }
 
-describe.skipIf(!availability.available)('Home state stores (real redis-server)', () => {
+describe.skipIf(skip)('Home state stores (real redis-server)', () => {
   let server: LocalRedis;
   const clients: RedisStateClient[] = [];
   const client = (prefix = 'home-test:') => {

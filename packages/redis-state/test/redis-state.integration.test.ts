@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createRedisClient, createRedisRateLimitStore } from '../src/index';
 import type { RedisStateClient } from '../src/index';
 import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
@@ -6,10 +7,9 @@ import type { LocalRedis } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
-if (process.env.CI && !availability.available) throw new Error('redis-server is required in CI: run tooling/scripts/setup.sh');
-if (!availability.available) console.warn(`skipping Redis tests: ${availability.reason}`);
+const skip = skipUnlessAvailable({ suite: 'Redis rate-limit store', needs: 'redis-server', available: availability.available, detail: availability.available ? undefined : availability.reason, fix: 'run tooling/scripts/setup.sh' });
 
-describe.skipIf(!availability.available)('Redis rate-limit store (real redis-server)', () => {
+describe.skipIf(skip)('Redis rate-limit store (real redis-server)', () => {
   let server: LocalRedis;
   const clients: RedisStateClient[] = [];
   const client = (prefix = 'test:') => {
@@ -116,7 +116,7 @@ describe('createRedisClient', () => {
   });
 });
 
-describe.skipIf(!availability.available)('createRedisClient against redis-server', () => {
+describe.skipIf(skip)('createRedisClient against redis-server', () => {
   it('connects, pings and closes', async () => {
     const server = await startLocalRedis();
     const c = createRedisClient({ url: server.url, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { baseConfigSchema, createLogger, createServiceApp, createServiceContext, parseConfig } from '@mixtape/service-kit';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createRedisClient, createRedisRateLimitStore } from '../src/index';
 import type { RedisStateClient } from '../src/index';
 import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
@@ -12,9 +13,9 @@ import type { LocalRedis } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
-if (process.env.CI && !availability.available) throw new Error('redis-server is required in CI: run tooling/scripts/setup.sh');
+const skip = skipUnlessAvailable({ suite: 'rate limiting shared by two replicas', needs: 'redis-server', available: availability.available, detail: availability.available ? undefined : availability.reason, fix: 'run tooling/scripts/setup.sh' });
 
-describe.skipIf(!availability.available)('rate limiting shared by two replicas through Redis', () => {
+describe.skipIf(skip)('rate limiting shared by two replicas through Redis', () => {
   let redis: LocalRedis;
   const clients: RedisStateClient[] = [];
   const servers: Server[] = [];

@@ -13,6 +13,7 @@ import type { RedisStateClient } from '@mixtape/redis-state';
 import { redisServerAvailability, startLocalRedis } from '@mixtape/redis-state/testing';
 import type { LocalRedis } from '@mixtape/redis-state/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
 
@@ -32,10 +33,9 @@ interface HomePage {
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
-if (process.env.CI && !availability.available) throw new Error('redis-server is required in CI: run tooling/scripts/setup.sh');
-if (!availability.available) console.warn(`skipping shared-state tests: ${availability.reason}`);
+const skip = skipUnlessAvailable({ suite: 'two home replicas sharing Redis', needs: 'redis-server', available: availability.available, detail: availability.available ? undefined : availability.reason, fix: 'run tooling/scripts/setup.sh' });
 
-describe.skipIf(!availability.available)('two home replicas sharing Redis', () => {
+describe.skipIf(skip)('two home replicas sharing Redis', () => {
   let work: string;
   let s3: LocalS3;
   let redisServer: LocalRedis;

@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { CsvParser } from './csv';
 import type { CsvRecord } from './csv';
 
@@ -42,7 +43,8 @@ describe('CsvParser', () => {
   });
 
   const tidy = fileURLToPath(new URL('../../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url));
-  it.skipIf(!existsSync(tidy))('agrees with csv-parse on the real TidyTuesday file', async () => {
+  const skipTidy = skipUnlessAvailable({ suite: 'CSV parser against the real TidyTuesday file', needs: tidy, available: existsSync(tidy), fix: 'check the repository out beside ../shared (CI does)' });
+  it.skipIf(skipTidy)('agrees with csv-parse on the real TidyTuesday file', async () => {
     const records: string[][] = [];
     const parser = new CsvParser();
     let text = '';

@@ -1,4 +1,4 @@
 // @ts-check
 export { createBoundariesPlugin } from './eslint-plugin.js';
-export { findCycles, packageGraphProblems } from './package-graph.js';
+export { emittedJavaScript, findCycles, packageGraphProblems } from './package-graph.js';
 export { createWorkspace, EXTERNAL_LAYERS, importProblem, isSupportFile, LAYERS, layerOf, layerRank, PACKAGE_LAYERS, packageOfFile, readWorkspace } from './workspace.js';

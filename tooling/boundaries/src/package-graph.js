@@ -2,6 +2,8 @@
 // The package graph from package.json files: declared runtime dependencies respect the layers
 // (the same rule the lint applies to imports), no package depends on an app, and no cycle runs
 // through dependencies or devDependencies (turbo and pnpm would build them in no valid order).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { importProblem } from './workspace.js';
 
 /** @typedef {import('./workspace.js').Workspace} Workspace */
@@ -99,8 +101,39 @@ export function packageGraphProblems(workspace) {
       if (problem) problems.push(`${pkg.dir}/package.json devDependencies: ${problem}`);
     }
   }
+  for (const file of emittedJavaScript(workspace)) {
+    problems.push(`${file} is compiled output beside its TypeScript source (a tsc run without the package's tsconfig, e.g. before pnpm install): delete it`);
+  }
   for (const cycle of findCycles(workspace)) {
     problems.push(`dependency cycle between workspace packages: ${cycle.join(' → ')} (dependencies and devDependencies; move the shared part down a layer)`);
   }
   return problems;
+}
+
+/**
+ * JavaScript that tsc emitted beside its TypeScript source (`x.js` next to `x.ts`): what a
+ * `tsc` run without the package's tsconfig leaves behind (for instance typecheck before
+ * `pnpm install` on a new package). Such files shadow the sources for Node and fail lint.
+ * @param {Workspace} workspace
+ * @returns {string[]}
+ */
+export function emittedJavaScript(workspace) {
+  /** @type {string[]} */
+  const found = [];
+  /** @param {string} dir @param {string} shown @param {boolean} recurse */
+  const scan = (dir, shown, recurse) => {
+    if (!existsSync(dir)) return;
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const names = new Set(entries.map((entry) => entry.name));
+    for (const entry of entries) {
+      if (entry.isDirectory() && recurse && entry.name !== 'node_modules' && entry.name !== 'dist') scan(join(dir, entry.name), `${shown}/${entry.name}`, true);
+      const match = /^(.*)\.js$/.exec(entry.name);
+      if (entry.isFile() && match && (names.has(`${match[1]}.ts`) || names.has(`${match[1]}.tsx`))) found.push(`${shown}/${entry.name}`);
+    }
+  };
+  for (const pkg of workspace.packages) {
+    scan(pkg.absoluteDir, pkg.dir, false);
+    for (const sub of ['src', 'test', 'bench']) scan(join(pkg.absoluteDir, sub), `${pkg.dir}/${sub}`, true);
+  }
+  return found;
 }

@@ -1,7 +1,9 @@
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findCycles, packageGraphProblems } from './package-graph.js';
+import { emittedJavaScript, findCycles, packageGraphProblems } from './package-graph.js';
 import { createWorkspace, isSupportFile, layerOf, readWorkspace } from './workspace.js';
 
 const deps = (...names: string[]) => Object.fromEntries(names.map((name) => [name, 'workspace:*']));
@@ -41,6 +43,27 @@ describe('packageGraphProblems', () => {
     expect(workspace.byName.get('@mixtape/boundaries')?.layer).toBe('tooling');
     expect(workspace.packages.filter((pkg) => pkg.layer === 'app').map((pkg) => pkg.name)).toContain('@mixtape/home');
     expect(packageGraphProblems(workspace)).toEqual([]);
+  });
+});
+
+describe('emittedJavaScript', () => {
+  it('finds compiled .js beside .ts sources, and leaves plain JavaScript packages alone', () => {
+    const root = mkdtempSync(join(tmpdir(), 'boundaries-'));
+    try {
+      const files = {
+        'packages/native/src/index.ts': '', 'packages/native/src/index.js': '', 'packages/native/src/deep/x.ts': '', 'packages/native/src/deep/x.js': '',
+        'packages/native/vitest.config.ts': '', 'packages/native/vitest.config.js': '', 'packages/native/scripts/build.mjs': '',
+        'tooling/vitest/index.js': '', 'tooling/vitest/index.d.ts': '',
+      };
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), text);
+      }
+      const workspace = createWorkspace(root, [{ dir: 'packages/native', json: { name: '@mixtape/native' } }, { dir: 'tooling/vitest', json: { name: '@mixtape/vitest-config' } }]);
+      expect(emittedJavaScript(workspace).sort()).toEqual(['packages/native/src/deep/x.js', 'packages/native/src/index.js', 'packages/native/vitest.config.js']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

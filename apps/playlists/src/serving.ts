@@ -1,10 +1,12 @@
 // What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
 // from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
 import type { BundleParts, ServingBundle } from '@mixtape/bundle';
-import type { Lexicon, LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
-import { buildLexicon, createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
+import { buildCatalogLexicon } from '@mixtape/language';
+import type { Lexicon } from '@mixtape/language';
+import type { LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
+import { createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
 import type { PlaylistContext, PlaylistEngine } from '@mixtape/ranking';
-import { createPlaylistEngine, lexiconInputFromCatalog } from '@mixtape/ranking';
+import { createPlaylistEngine } from '@mixtape/ranking';
 
 export interface PlaylistServingState {
   /** bundle version */
@@ -49,7 +51,7 @@ export function createPlannerFactory(llm: LlmSettings | undefined, logger?: Logg
 /** Engine + lexicon + planner for one loaded bundle (~0.3 s on TidyTuesday's 28k tracks). */
 export function createPlaylistServingState(context: PlaylistContext, plannerFactory: PlannerFactory): PlaylistServingState {
   const engine = createPlaylistEngine(context);
-  const lexicon = buildLexicon(lexiconInputFromCatalog(context.store));
+  const lexicon = buildCatalogLexicon(context.store);
   return { version: context.version, engine, lexicon, planner: plannerFactory(lexicon) };
 }
 

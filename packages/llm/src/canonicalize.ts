@@ -1,10 +1,10 @@
 // Maps the names in a plan (from a model, or edited by hand) to the catalog's spelling through
 // the lexicon: "Hip-Hop" → "hip hop", "beyonce" → "Beyoncé". Names the catalog does not know are
 // dropped and reported, so a hallucinated genre cannot filter a playlist down to nothing.
-import type { ArtistRef, Lexicon } from './lexicon';
+import type { Lexicon } from '@mixtape/language';
+import { lookupArtist, lookupGenre } from '@mixtape/language';
 import type { Plan } from './plan';
 import { PlanSchema } from './plan';
-import { compactKey, spacedKey } from './text';
 
 export interface UnresolvedNames {
   genres: string[];
@@ -16,39 +16,6 @@ export interface CanonicalPlan {
   unresolved: UnresolvedNames;
 }
 
-export interface GenreResolution {
-  genres: string[];
-  subgenres: string[];
-  /** set when the name is a curated style the catalog lacks ("trip-hop"): keep it as a label */
-  label?: string;
-}
-
-/** Resolves a genre or subgenre name (any spelling, or a curated alias) to catalog names. */
-export function resolveGenre(lexicon: Lexicon, name: string): GenreResolution | undefined {
-  const entries = lexicon.phrases.get(compactKey(name));
-  if (!entries) return undefined;
-  for (const entry of entries) {
-    if (entry.type !== 'vocabulary' || (entry.kind !== 'genre' && entry.kind !== 'subgenre')) continue;
-    const { effect } = entry;
-    return {
-      genres: [...(effect.genres ?? [])],
-      subgenres: [...(effect.subgenres ?? [])],
-      ...(effect.hintOnly ? { label: entry.canonical } : {}),
-    };
-  }
-  return undefined;
-}
-
-/** Resolves an artist name, folding case, diacritics, punctuation and a leading "the". */
-export function resolveArtist(lexicon: Lexicon, name: string): ArtistRef | undefined {
-  const spaced = spacedKey(name);
-  const entry =
-    lexicon.artists.get(spaced) ??
-    lexicon.artists.get(spaced.replace(/^the /, '')) ??
-    lexicon.artistsCompact.get(compactKey(name));
-  return entry?.ref;
-}
-
 export function canonicalizePlan(plan: Plan, lexicon: Lexicon): CanonicalPlan {
   const next = structuredClone(plan);
   const unresolved: UnresolvedNames = { genres: [], artists: [] };
@@ -57,7 +24,7 @@ export function canonicalizePlan(plan: Plan, lexicon: Lexicon): CanonicalPlan {
   const subgenres = { include: new Set<string>(), exclude: new Set<string>() };
   for (const side of ['include', 'exclude'] as const) {
     for (const name of [...plan.genres[side], ...plan.subgenres[side]]) {
-      const resolved = resolveGenre(lexicon, name);
+      const resolved = lookupGenre(lexicon, name);
       if (!resolved) {
         unresolved.genres.push(name);
         continue;
@@ -75,7 +42,7 @@ export function canonicalizePlan(plan: Plan, lexicon: Lexicon): CanonicalPlan {
   const resolveAll = (names: readonly string[]) => {
     const result: string[] = [];
     for (const name of names) {
-      const artist = resolveArtist(lexicon, name);
+      const artist = lookupArtist(lexicon, name);
       if (!artist) unresolved.artists.push(name);
       else if (!result.includes(artist.name)) result.push(artist.name);
     }

@@ -20,20 +20,12 @@ export {
   parsePlanOutput,
 } from './plan';
 export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation, PlanJsonSchemaOptions } from './plan';
-export { foldText, tokenize, spacedKey, compactKey } from './text';
-export type { Token } from './text';
-export { buildLexicon, matchTerms } from './lexicon';
-export type { Lexicon, LexiconInput, LexiconArtist, ArtistRef, MatchedTerm, Modifier, TermKind, TermEffect, TermMatch } from './lexicon';
-export { interpretQuery, createEmptyConstraints } from './interpret';
-export type { QueryConstraints, QueryInterpretation, MatchedTermSummary } from './interpret';
 export { planFromPrompt, planFromConstraints, titleForPlan, AVERAGE_TRACK_MINUTES } from './offline-planner';
 export type { OfflinePlanOptions, OfflinePlanResult } from './offline-planner';
 export { refinePlan } from './refine';
 export type { RefinementResult } from './refine';
-export { MOODS, ACTIVITIES, FEELS, STYLES, ERAS, CURATED_GENRES } from './vocabulary';
-export type { VocabularyEntry, VocabularyKind, FeatureBounds } from './vocabulary';
-export { canonicalizePlan, resolveGenre, resolveArtist } from './canonicalize';
-export type { CanonicalPlan, UnresolvedNames, GenreResolution } from './canonicalize';
+export { canonicalizePlan } from './canonicalize';
+export type { CanonicalPlan, UnresolvedNames } from './canonicalize';
 export { MAX_PROMPT_CHARACTERS, encodeUserText, findUnsafePlanStrings } from './guardrails';
 export { createLruCache } from './cache';
 export type { PlanCache, LruCache, LruCacheOptions } from './cache';
@@ -56,7 +48,7 @@ export {
   renderRepairRequest,
 } from './prompts/index';
 export type { ChatMessage, SystemPromptOptions } from './prompts/index';
-export { createOfflinePlanner, createLlmPlanner, OFFLINE_TEMPLATE_VERSION } from './provider';
+export { createOfflinePlanner, createLlmPlanner, OFFLINE_TEMPLATE_VERSION } from './planners';
 export type {
   PlanProvider,
   PlanRequest,
@@ -66,7 +58,7 @@ export type {
   OfflinePlannerOptions,
   LlmPlannerOptions,
   StructuredOutputMode,
-} from './provider';
+} from './planners';
 export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines } from './preferences';
 export type {
   FeedbackSignal,

@@ -1,11 +1,9 @@
 // The offline planner: prompt → plan through the lexicon, with no network and no randomness.
 // Only lexicon terms can reach the plan (catalog names, curated labels, numbers it parsed), so
 // injection text in a prompt has nothing to attach to.
-import type { QueryConstraints, MatchedTermSummary } from './interpret';
-import { interpretQuery } from './interpret';
-import type { Lexicon } from './lexicon';
+import type { Lexicon, MatchedTermSummary, QueryConstraints } from '@mixtape/language';
+import { CURATED_GENRES, interpretQuery } from '@mixtape/language';
 import type { Plan } from './plan';
-import { CURATED_GENRES } from './vocabulary';
 import { createEmptyPlan, MAX_TARGET_MINUTES, MAX_TRACK_COUNT, PLAN_FEATURES, PlanSchema } from './plan';
 
 /** Average track length used to turn a duration into a track count (TidyTuesday median ≈ 3.6 min). */

@@ -1,27 +1,18 @@
 // The plan language: what a planner (LLM or offline) emits instead of track titles. Every field
 // is bounded (counts, string lengths, numeric ranges), so whatever text reaches a planner, the
 // only thing that can come out is a small, checkable description of a playlist.
+import type { AudioFeature, FeatureRange, SequencingArc } from '@mixtape/language';
+import { AUDIO_FEATURES, MAX_TEMPO_BPM, SEQUENCING_ARCS } from '@mixtape/language';
 import { z } from 'zod';
 
 /** Bumped whenever the plan's shape changes; part of every cache key and DPO record. */
 export const PLAN_SCHEMA_VERSION = 1 as const;
 
-/** Audio features a plan can constrain; all 0..1 except tempo (BPM). */
-export const PLAN_FEATURES = [
-  'energy',
-  'valence',
-  'danceability',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'tempo',
-] as const;
-export type PlanFeature = (typeof PLAN_FEATURES)[number];
-
-export const SEQUENCING_ARCS = ['steady', 'rise', 'fall', 'rise-fall', 'wind-down'] as const;
-export type SequencingArc = (typeof SEQUENCING_ARCS)[number];
-
-export const MAX_TEMPO_BPM = 250;
+/** Audio features a plan can constrain (the language package's list); all 0..1 except tempo (BPM). */
+export const PLAN_FEATURES = AUDIO_FEATURES;
+export type PlanFeature = AudioFeature;
+export { SEQUENCING_ARCS, MAX_TEMPO_BPM };
+export type { SequencingArc, FeatureRange };
 export const MIN_RELEASE_YEAR = 1900;
 export const MAX_RELEASE_YEAR = 2100;
 export const MAX_TRACK_COUNT = 200;
@@ -75,7 +66,6 @@ export const SeedTrackSchema = z
 export type SeedTrack = z.infer<typeof SeedTrackSchema>;
 
 export const FeatureRangeSchema = unitRange;
-export type FeatureRange = { min: number; max: number };
 
 export const PlanFeaturesSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLexicon } from './lexicon';
+import { buildLexicon } from '@mixtape/language';
 import { planFromPrompt } from './offline-planner';
 import { createEmptyPlan } from './plan';
 import { refinePlan } from './refine';

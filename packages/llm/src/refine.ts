@@ -1,12 +1,10 @@
 // Refinements edit a plan rather than replanning: "less upbeat" moves the energy range down,
 // "more 80s" widens the release years, "no Drake" excludes an artist, "longer" grows the length.
 // The same lexicon reads the instruction; the cue ("more", "less", "no", "only") picks the edit.
-import type { MatchedTermSummary } from './interpret';
-import { invertYearBound, roundRange, summarizeTerm } from './interpret';
-import type { Lexicon, MatchedTerm } from './lexicon';
-import { buildLexicon, featureScale, matchTerms, rangeSide } from './lexicon';
+import type { FeatureRange, Lexicon, MatchedTerm, MatchedTermSummary } from '@mixtape/language';
+import { buildLexicon, featureScale, invertYearBound, matchTerms, rangeSide, roundRange, summarizeTerm } from '@mixtape/language';
 import { titleForPlan } from './offline-planner';
-import type { FeatureRange, Plan, PlanFeature } from './plan';
+import type { Plan, PlanFeature } from './plan';
 import { MAX_TARGET_MINUTES, MAX_TRACK_COUNT, PLAN_FEATURES, PlanSchema } from './plan';
 
 export interface RefinementResult {

@@ -1,9 +1,10 @@
 // The LLM planner and its OpenAI-compatible client over real HTTP, against the fake
 // chat-completions server on 127.0.0.1.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Lexicon, Plan } from '../src/index';
+import type { Lexicon } from '@mixtape/language';
+import { buildLexicon } from '@mixtape/language';
+import type { Plan } from '../src/index';
 import {
-  buildLexicon,
   ChatError,
   createEmptyPlan,
   createLlmPlanner,

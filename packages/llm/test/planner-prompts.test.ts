@@ -1,20 +1,11 @@
 // The offline planner on tricky prompts, over the TidyTuesday catalog's own genre, subgenre and
 // artist names (6 genres, 24 subgenres, ~10.7k artists).
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Lexicon, Plan } from '../src/index';
-import {
-  ACTIVITIES,
-  buildLexicon,
-  CURATED_GENRES,
-  FEELS,
-  interpretQuery,
-  MOODS,
-  planFromPrompt,
-  PlanSchema,
-  refinePlan,
-  STYLES,
-} from '../src/index';
-import { loadTidyTuesdayLexiconInput } from './support/tidytuesday';
+import type { Lexicon } from '@mixtape/language';
+import { ACTIVITIES, buildLexicon, CURATED_GENRES, FEELS, interpretQuery, MOODS, STYLES } from '@mixtape/language';
+import { loadTidyTuesdayLexiconInput } from '@mixtape/language/testing';
+import type { Plan } from '../src/index';
+import { planFromPrompt, PlanSchema, refinePlan } from '../src/index';
 
 let lexicon: Lexicon;
 beforeAll(() => {

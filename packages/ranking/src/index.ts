@@ -4,8 +4,6 @@
 export {
   buildPlaylistContext,
   createPlaylistEngine,
-  lexiconInputFromCatalog,
-  normalizeTitle,
   resolvePlan,
   createHardFilter,
   featureFit,

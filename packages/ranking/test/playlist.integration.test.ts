@@ -1,7 +1,9 @@
 // Fulfilment against real data: the TidyTuesday catalog (read in place from ../shared/data) with
 // content vectors in a real FAISS index, and a synthetic catalog with item and user vectors.
-import type { Lexicon, Plan } from '@mixtape/llm';
-import { buildLexicon, createEmptyPlan, planFromPrompt } from '@mixtape/llm';
+import type { Lexicon } from '@mixtape/language';
+import { buildCatalogLexicon } from '@mixtape/language';
+import type { Plan } from '@mixtape/llm';
+import { createEmptyPlan, planFromPrompt } from '@mixtape/llm';
 import { VectorIndex } from '@mixtape/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistEngine } from '../src/index';
@@ -9,7 +11,6 @@ import {
   createPlaylistEngine,
   formatPromptQualityReport,
   fulfilPlan,
-  lexiconInputFromCatalog,
   minimumArtistGap,
   runPromptQualitySuite,
 } from '../src/index';
@@ -20,7 +21,7 @@ let lexicon: Lexicon;
 beforeAll(async () => {
   const context = await loadTidyTuesdayContext();
   engine = createPlaylistEngine(context);
-  lexicon = buildLexicon(lexiconInputFromCatalog(context.store));
+  lexicon = buildCatalogLexicon(context.store);
 }, 60_000);
 
 const planOf = (prompt: string): Plan => planFromPrompt(lexicon, prompt).plan;

@@ -5,15 +5,13 @@
 import type { CatalogStore } from '@mixtape/catalog';
 import { CONTENT_AUDIO_FEATURES, encodeContentQuery } from '@mixtape/embeddings';
 import type { ContentAudioFeature, ContentEncoder, ContentQuery, FeatureConstraint } from '@mixtape/embeddings';
-import { buildLexicon, interpretQuery } from '@mixtape/llm';
-import type { Lexicon, QueryConstraints, QueryInterpretation } from '@mixtape/llm';
+import { interpretQuery, NEGATION_WORDS } from '@mixtape/language';
+import type { Lexicon, QueryConstraints, QueryInterpretation } from '@mixtape/language';
 
 /** Term kinds that describe how music sounds or when it is from (not which item it is). */
 const DESCRIPTIVE_KINDS = new Set(['genre', 'subgenre', 'mood', 'activity', 'feel', 'style', 'era', 'year', 'tempo']);
 /** Term kinds that neither describe nor name an item ("20 songs", "deep cuts"): left out of coverage. */
 const NEUTRAL_KINDS = new Set(['length', 'discovery', 'taste', 'explicit', 'arc']);
-/** single-word negation cues of the lexicon, dropped from the lexical query along with what they negate */
-const NEGATION_CUES = ['no', 'not', 'without', 'except', 'excluding', 'exclude', 'avoid', 'minus', 'skip', 'nothing', 'none', 'dont', 'never'];
 
 export interface DescriptiveReading {
   interpretation: QueryInterpretation;
@@ -31,24 +29,6 @@ export interface DescriptiveReading {
   negatedWords: Set<string>;
   /** human-readable hard constraints ("year 2000–2009", "no rock") */
   hardLabels: string[];
-}
-
-/** Builds the lexicon from a store: top-level genres, subgenres, artist genres and artist names. */
-export function buildCatalogLexicon(store: CatalogStore): Lexicon {
-  const columns = store.columns;
-  const genreSet = new Set<number>();
-  for (let j = 0; j < columns.trackGenres.length; j++) genreSet.add(columns.trackGenres[j]!);
-  const subgenreSet = new Set<number>();
-  for (let j = 0; j < columns.trackSubgenres.length; j++) subgenreSet.add(columns.trackSubgenres[j]!);
-  for (let j = 0; j < columns.artistGenres.length; j++) if (!genreSet.has(columns.artistGenres[j]!)) subgenreSet.add(columns.artistGenres[j]!);
-  for (const genre of genreSet) subgenreSet.delete(genre);
-  const artists = new Array<{ id: string; name: string }>(store.artistCount);
-  for (let a = 0; a < store.artistCount; a++) artists[a] = { id: columns.artistIds[a]!, name: columns.artistNames[a]! };
-  return buildLexicon({
-    genres: [...genreSet].map((g) => columns.genreNames[g]!),
-    subgenres: [...subgenreSet].map((g) => columns.genreNames[g]!),
-    artists,
-  });
 }
 
 /** Reads a query through the lexicon; undefined when no descriptive term matched. */
@@ -71,7 +51,7 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
     } else if (!NEUTRAL_KINDS.has(term.kind)) otherWords += words;
   }
   if (descriptiveWords === 0) return undefined;
-  if (negatedWords.size > 0) for (const cue of NEGATION_CUES) negatedWords.add(cue);
+  if (negatedWords.size > 0) for (const cue of NEGATION_WORDS) negatedWords.add(cue);
   const constraints = interpretation.constraints;
   const hard = hardConstraints(store, constraints);
   return {

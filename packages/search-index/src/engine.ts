@@ -5,17 +5,17 @@ import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/ba
 import type { CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import type { ContentEncoder } from '@mixtape/embeddings';
-import type { Lexicon } from '@mixtape/llm';
+import { buildCatalogLexicon, nameText, nameWords } from '@mixtape/language';
+import type { Lexicon } from '@mixtape/language';
 import MiniSearch from 'minisearch';
 import type { Options as MiniSearchOptions, SearchOptions as MiniSearchSearchOptions, SearchResult as MiniSearchResult } from 'minisearch';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
-import { buildCatalogLexicon, encodeDescriptiveVector, readDescriptiveQuery } from './dense';
+import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
 import type { DescriptiveReading } from './dense';
 import { ENTITY_TYPES, EntitySpace } from './entities';
 import type { EntityType } from './entities';
 import { editDistance } from './internal/edit-distance';
-import { normalizeText, normalizeWords } from './normalize';
 import { SuggestIndex } from './suggest-index';
 
 /** Field boosts: a title hit outweighs an artist hit, which outweighs album and genre hits. */
@@ -69,7 +69,7 @@ function miniSearchOptions(): MiniSearchOptions<IndexedDocument> {
     idField: 'id',
     fields: [...FIELDS],
     storeFields: [],
-    // text is normalized before it reaches MiniSearch (normalizeText), so tokenizing is a split
+    // text is normalized before it reaches MiniSearch (nameText), so tokenizing is a split
     tokenize: (text) => (text === '' ? [] : text.split(' ')),
     processTerm: (term) => term,
   };
@@ -184,7 +184,7 @@ export class SearchEngine {
 
   /** Hybrid search. Never throws on odd text (validation is the caller's: see validateQuery). */
   search(query: string, options: SearchOptions = {}): SearchResponse {
-    const words = normalizeWords(query);
+    const words = nameWords(query);
     const normalized = words.join(' ');
     const limit = clampLimit(options.limit, DEFAULT_LIMIT);
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -258,7 +258,7 @@ export class SearchEngine {
    * matches fill the rest.
    */
   suggest(prefix: string, options: SuggestOptions = {}): SearchHit[] {
-    const normalized = normalizeText(prefix);
+    const normalized = nameText(prefix);
     const limit = clampLimit(options.limit, DEFAULT_SUGGEST_LIMIT);
     if (normalized === '' || limit === 0) return [];
     const accept = this.typeFilter(options.types);
@@ -495,7 +495,7 @@ export class SearchEngine {
   private genreContaining(code: number, term: string): string | undefined {
     for (const genre of this.entities.genresOf(code)) {
       const name = this.store.genreName(genre);
-      if (normalizeWords(name).includes(term)) return name;
+      if (nameWords(name).includes(term)) return name;
     }
     return undefined;
   }
@@ -588,7 +588,7 @@ export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexO
   const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());
   const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
   const columns = store.columns;
-  const genreTexts = columns.genreNames.map((name) => normalizeText(name));
+  const genreTexts = columns.genreNames.map((name) => nameText(name));
   const vocabulary = new Map<string, number>();
   for (let code = 0; code < entities.size; code++) {
     const document = documentOf(entities, code, genreTexts);

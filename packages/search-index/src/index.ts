@@ -1,5 +1,5 @@
 // Public API of @mixtape/search-index: explicit named re-exports only.
-export { MAX_QUERY_LENGTH, normalizeText, normalizeWords, validateQuery } from './normalize';
+export { MAX_QUERY_LENGTH, validateQuery } from './normalize';
 export type { QueryProblemCode, QueryValidation, ValidateQueryOptions } from './normalize';
 export { ENTITY_TYPES, isEntityType } from './entities';
 export type { EntityType } from './entities';
@@ -28,6 +28,5 @@ export type {
   SearchResponse,
   SuggestOptions,
 } from './engine';
-export { buildCatalogLexicon } from './dense';
 export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, misspell, runSearchQualitySuite } from './quality';
 export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './quality';

@@ -1,36 +1,10 @@
-// Query and name normalization shared by indexing and querying, so both sides fold alike:
-// case and diacritics ("Beyoncé" = "beyonce", via the lexicon's foldText: NFKD + strip marks),
-// apostrophes ("Don't" = "dont"), "&" = "and", punctuation and runs of whitespace become one
-// space, and the "feat." / "ft." / "featuring" markers are dropped (the featured name stays).
-import { foldText } from '@mixtape/llm';
+// Query validation: what the service checks before searching. Folding and word splitting are the
+// language package's (`nameWords`: case, diacritics, apostrophes, "&", zero-width characters,
+// featuring markers), shared by indexing, querying and the playlist planner.
+import { nameWords } from '@mixtape/language';
 
 /** Longest query accepted by `validateQuery`, in characters (code points). */
 export const MAX_QUERY_LENGTH = 200;
-
-const FEATURING_MARKERS = new Set(['feat', 'ft', 'featuring']);
-
-// ASCII text (nearly every name and query) takes a non-Unicode pattern, several times faster.
-// eslint-disable-next-line no-control-regex
-const ASCII_ONLY = /^[\u0000-\u007f]*$/;
-const ASCII_WORD = /[a-z0-9]+/g;
-const UNICODE_WORD = /[\p{L}\p{N}]+/gu;
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
-
-/** Words of a text after folding, featuring markers removed. Never throws; may be empty. */
-export function normalizeWords(text: string): string[] {
-  // Zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) pasted inside a word must not split it.
-  const folded = foldText(ASCII_ONLY.test(text) ? text : text.replace(ZERO_WIDTH, ''));
-  const words = folded.match(ASCII_ONLY.test(folded) ? ASCII_WORD : UNICODE_WORD) ?? [];
-  let kept = 0;
-  for (const word of words) if (!FEATURING_MARKERS.has(word)) words[kept++] = word;
-  words.length = kept;
-  return words;
-}
-
-/** `normalizeWords` joined by single spaces: the form every index field and query is kept in. */
-export function normalizeText(text: string): string {
-  return normalizeWords(text).join(' ');
-}
 
 export type QueryProblemCode = 'EMPTY_QUERY' | 'QUERY_TOO_LONG' | 'QUERY_CONTROL_CHARACTER' | 'QUERY_NOTHING_SEARCHABLE';
 
@@ -77,7 +51,7 @@ export function validateQuery(raw: string, options: ValidateQueryOptions = {}): 
       message: `${parameter} is ${length} characters long; at most ${maxLength} are allowed`,
     };
   }
-  const words = normalizeWords(query);
+  const words = nameWords(query);
   if (words.length === 0) {
     return {
       ok: false,

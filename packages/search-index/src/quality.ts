@@ -10,7 +10,7 @@
 import { ProgressTracker, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { SearchEngine, SearchHit } from './engine';
-import { normalizeText, normalizeWords } from './normalize';
+import { nameText, nameWords } from '@mixtape/language';
 
 export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead'] as const;
 export type QualityCategory = (typeof QUALITY_CATEGORIES)[number];
@@ -121,13 +121,13 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
     const artists = sampleIndices(store.artistCount, count, random);
     for (const artist of artists) {
       const name = store.artistName(artist);
-      const normalized = normalizeText(name);
+      const normalized = nameText(name);
       if (normalized === '') continue;
       out.push({
         query: name,
         targetCode: artist,
         targetLabel: `artist "${name}"`,
-        isCorrect: (hit) => hit.type === 'artist' && (hit.id === store.artistId(artist) || normalizeText(hit.name) === normalized),
+        isCorrect: (hit) => hit.type === 'artist' && (hit.id === store.artistId(artist) || nameText(hit.name) === normalized),
       });
     }
     return out;
@@ -138,8 +138,8 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
     if (out.length >= count) break;
     const title = store.trackTitle(track);
     const artist = store.artistName(store.trackPrimaryArtist[track]!);
-    const titleWords = normalizeWords(title);
-    const artistWords = normalizeWords(artist);
+    const titleWords = nameWords(title);
+    const artistWords = nameWords(artist);
     if (titleWords.length === 0) continue;
     let query: string | undefined;
     switch (category) {
@@ -183,12 +183,12 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
 /** The target track, or one with the same normalized title and primary artist (a duplicate row). */
 function sameRecording(store: CatalogStore, track: number): (hit: SearchHit) => boolean {
   const id = store.trackId(track);
-  const title = normalizeText(store.trackTitle(track));
-  const artistName = normalizeText(store.artistName(store.trackPrimaryArtist[track]!));
+  const title = nameText(store.trackTitle(track));
+  const artistName = nameText(store.artistName(store.trackPrimaryArtist[track]!));
   return (hit) => {
     if (hit.type !== 'track') return false;
     if (hit.id === id) return true;
-    return normalizeText(hit.name) === title && hit.artists !== undefined && hit.artists.length > 0 && normalizeText(hit.artists[0]!.name) === artistName;
+    return nameText(hit.name) === title && hit.artists !== undefined && hit.artists.length > 0 && nameText(hit.artists[0]!.name) === artistName;
   };
 }
 
@@ -256,8 +256,8 @@ function runDescriptiveChecks(store: CatalogStore, engine: SearchEngine, k: numb
       add(`no ${genre}`, offending === 0, `${offending}/${tracks.length} tagged ${genre}`);
     }
     for (const name of spec.excludeArtists ?? []) {
-      const folded = normalizeText(name);
-      const offending = tracks.filter((t) => Array.from(store.artistsOfTrack(t)).some((a) => normalizeText(store.artistName(a)) === folded)).length;
+      const folded = nameText(name);
+      const offending = tracks.filter((t) => Array.from(store.artistsOfTrack(t)).some((a) => nameText(store.artistName(a)) === folded)).length;
       add(`no ${name}`, offending === 0, `${offending}/${tracks.length} by ${name}`);
     }
     if (spec.mostlyGenre) {

@@ -348,8 +348,3 @@ export function popularityFromCounts(counts: Float64Array | Uint32Array, target:
   const scale = Math.log1p(max) || 1;
   for (let i = 0; i < counts.length; i++) target[i] = Math.round((100 * Math.log1p(counts[i]!)) / scale);
 }
-
-/** Lower-cased, whitespace-collapsed name for matching artists across sources. */
-export function normalizeName(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-}

@@ -9,6 +9,7 @@
 // An event whose track_id is not in the catalog is rejected.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
@@ -16,7 +17,7 @@ import { AUDIO_FEATURES, INTERACTION_TYPES } from '../model';
 import type { AudioFeatures, InteractionType } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
-import { ImportError, RejectSink, RowRejection, importSignal, normalizeName, parseNumber, readDelimited, readJsonLines } from './common';
+import { ImportError, RejectSink, RowRejection, importSignal, parseNumber, readDelimited, readJsonLines } from './common';
 import type { CsvRow, ImportOptions, ImportResult } from './common';
 import { loadGenreEnrichment } from './genre-enrichment';
 
@@ -104,7 +105,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     if (albumId !== '' && albumTitle === '' && builder.albumIndex(albumId) < 0) throw new RowRejection('album_title', 'a title for a new album_id', '');
     // all checks passed: now mutate the catalog
     const artistIds = artistNames.map((name, k) => {
-      const id = givenArtistIds[k] ?? `artist:${normalizeName(name)}`;
+      const id = givenArtistIds[k] ?? `artist:${identityKey(name)}`;
       if (builder.artistIndex(id) < 0) {
         const genres = enrichment?.lookup(name);
         if (genres) enriched++;
@@ -112,7 +113,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       }
       return id;
     });
-    if (albumId === '' && albumTitle !== '') albumId = `album:${artistIds[0]}:${normalizeName(albumTitle)}`;
+    if (albumId === '' && albumTitle !== '') albumId = `album:${artistIds[0]}:${identityKey(albumTitle)}`;
     if (albumId !== '' && builder.albumIndex(albumId) < 0)
       builder.addAlbum({ id: albumId, title: albumTitle, artistId: artistIds[0]!, releaseDate: releaseText || undefined });
     builder.addTrack({

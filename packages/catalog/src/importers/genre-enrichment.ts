@@ -3,7 +3,8 @@
 // objects; a folder is read file by file in name order.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImportError, normalizeName } from './common';
+import { identityKey } from '@mixtape/language';
+import { ImportError } from './common';
 
 export interface GenreEnrichment {
   /** genres for an artist, by URI first, then by normalized name; undefined when unknown */
@@ -30,7 +31,7 @@ export async function loadGenreEnrichment(path: string, signal?: AbortSignal): P
     if (typeof entry.artist_name !== 'string' || !Array.isArray(entry.genres) || !entry.genres.every((g) => typeof g === 'string'))
       throw new ImportError({ file, line, field: 'artist_name/genres', expected: 'an object with artist_name (string) and genres (string[])' });
     const genres = entry.genres as string[];
-    const key = normalizeName(entry.artist_name);
+    const key = identityKey(entry.artist_name);
     if (!byName.has(key)) byName.set(key, genres);
     if (typeof entry.artist_uri === 'string') byUri.set(entry.artist_uri, genres);
   };
@@ -50,7 +51,7 @@ export async function loadGenreEnrichment(path: string, signal?: AbortSignal): P
   return {
     artistCount: byName.size,
     lookup(name: string, uri?: string) {
-      return (uri !== undefined ? byUri.get(uri) : undefined) ?? byName.get(normalizeName(name));
+      return (uri !== undefined ? byUri.get(uri) : undefined) ?? byName.get(identityKey(name));
     },
   };
 }

@@ -12,6 +12,7 @@
 // - an album's artist is the primary artist of its first track.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
@@ -20,7 +21,7 @@ import type { AudioFeatures, Track } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
 import { GrowableArray } from '../internal/growable';
-import { ImportError, RejectSink, RowRejection, importSignal, normalizeName, parseNumber, readDelimited } from './common';
+import { ImportError, RejectSink, RowRejection, importSignal, parseNumber, readDelimited } from './common';
 import type { CsvRow, ImportOptions, ImportResult } from './common';
 import { loadGenreEnrichment } from './genre-enrichment';
 
@@ -134,7 +135,7 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
   const builder = new CatalogBuilder({ validate: true, expectedTracks: trackOrder.length });
   let enrichedArtists = 0;
   const artistIndex = (name: string): number => {
-    const id = `artist:${normalizeName(name)}`;
+    const id = `artist:${identityKey(name)}`;
     const existing = builder.artistIndex(id);
     if (existing >= 0) return existing;
     const genres = enrichment?.lookup(name);

@@ -3,6 +3,7 @@
 // without plays (cold start) a place in vector space, and `encodeContentQuery` maps prompt
 // constraints ({genres, energy range, year range}) into the same space for attribute retrieval.
 import { AUDIO_FEATURES } from '@mixtape/catalog';
+import { spacedKey } from '@mixtape/language';
 import type { AudioFeatureName, CatalogStore, Track } from '@mixtape/catalog';
 
 /** The parts of a track the content encoder reads. */
@@ -159,16 +160,6 @@ function statsFromSums(sum: Float64Array, sumSquares: Float64Array, n: number): 
   return stats;
 }
 
-/** Canonical genre token: lowercase, accents stripped, "&" → "and", punctuation and dashes → single spaces. */
-export function normalizeGenreName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 /** FNV-1a over UTF-16 code units, with a per-use salt. */
 function hashToken(token: string, salt: number): number {
@@ -215,7 +206,8 @@ function addTokens(out: Float32Array, base: number, block: ContentBlock, names: 
   if (!names) return;
   const seen = new Set<string>();
   for (const name of names) {
-    const token = normalizeGenreName(name);
+    // one genre token per spelling: "Hip-Hop" = "hip hop", "R&B" = "r and b"
+    const token = spacedKey(name);
     if (token === '' || seen.has(token)) continue;
     seen.add(token);
     addHashed(out, base, block, hashedToken(token, salt, block.length));
@@ -337,7 +329,7 @@ export function encodeCatalogContent(encoder: ContentEncoder, store: CatalogStor
   const genreHashes: (HashedToken | undefined)[] = [];
   const subgenreHashes: (HashedToken | undefined)[] = [];
   for (let g = 0; g < names.length; g++) {
-    const token = normalizeGenreName(names[g] as string);
+    const token = spacedKey(names[g] as string);
     let id = tokenIdByName.get(token);
     if (id === undefined) {
       id = tokenIdByName.size;

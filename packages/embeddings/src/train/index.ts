@@ -6,7 +6,6 @@ export {
   DEFAULT_CONTENT_FEATURE_STATS,
   createContentEncoder,
   fitContentFeatureStats,
-  normalizeGenreName,
   encodeTrackContent,
   encodeContentVectors,
   encodeContentQuery,

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Lexicon } from '../lexicon';
+import type { Lexicon } from '@mixtape/language';
 import { planFromPrompt } from '../offline-planner';
 import { parsePlanOutput } from '../plan';
 import { refinePlan } from '../refine';

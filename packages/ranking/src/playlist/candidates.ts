@@ -3,7 +3,7 @@
 // the user vector, and an exhaustive filtered scan when the index cannot find enough.
 import type { ContentAudioFeature, FeatureConstraint } from '@mixtape/embeddings';
 import { encodeContentQuery } from '@mixtape/embeddings';
-import { spacedKey } from '@mixtape/llm';
+import { spacedKey } from '@mixtape/language';
 import type { ResolvedPlan } from './constraints';
 import { createHardFilter, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';

@@ -1,7 +1,8 @@
 // A plan's constraints resolved against one catalog: names → indices, hard filters as a fast
 // predicate over track indices, soft feature ranges as typed-array lookups.
+import { spacedKey } from '@mixtape/language';
 import type { Plan, PlanFeature } from '@mixtape/llm';
-import { PLAN_FEATURES, spacedKey } from '@mixtape/llm';
+import { PLAN_FEATURES } from '@mixtape/llm';
 import type { PlaylistEngine } from './context';
 
 export interface FeatureTarget {

@@ -3,8 +3,7 @@
 import type { CatalogStore } from '@mixtape/catalog';
 import type { ContentEncoder } from '@mixtape/embeddings';
 import { chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } from '@mixtape/embeddings';
-import type { LexiconInput } from '@mixtape/llm';
-import { foldText, spacedKey } from '@mixtape/llm';
+import { songKey, spacedKey } from '@mixtape/language';
 
 /**
  * The catalog and indexes a plan runs against. `@mixtape/bundle`'s ServingBundle maps onto it
@@ -126,7 +125,7 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
   const dedupeKey = (track: number): string => {
     let key = dedupeKeys[track];
     if (key === undefined) {
-      key = `${normalizeTitle(store.trackTitle(track))}\u0000${store.trackPrimaryArtist[track]!}`;
+      key = `${songKey(store.trackTitle(track))}\u0000${store.trackPrimaryArtist[track]!}`;
       dedupeKeys[track] = key;
     }
     return key;
@@ -163,24 +162,6 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     dedupeKey,
     tracksWithTitle,
   };
-}
-
-/** "Song (Remastered 2011) - Radio Edit" and "song" are the same song for a playlist. */
-export function normalizeTitle(title: string): string {
-  const base = title.replace(/\s*[([].*?[)\]]/g, '').replace(/\s+-\s+.*$/, '');
-  const folded = foldText(base.length > 0 ? base : title);
-  return folded.length > 0 ? folded : title.toLowerCase();
-}
-
-/** The lexicon input (genres, subgenres, artists) of a catalog, for `buildLexicon`. */
-export function lexiconInputFromCatalog(store: CatalogStore, options: { currentYear?: number } = {}): LexiconInput {
-  const { columns } = store;
-  const genreIndices = new Set<number>(columns.trackGenres);
-  const subgenreIndices = new Set<number>(columns.trackSubgenres);
-  const genres = [...genreIndices].sort((a, b) => a - b).map((index) => store.genreName(index));
-  const subgenres = [...subgenreIndices].filter((index) => !genreIndices.has(index)).sort((a, b) => a - b).map((index) => store.genreName(index));
-  const artists = Array.from({ length: store.artistCount }, (_unused, index) => ({ id: store.artistId(index), name: store.artistName(index) }));
-  return { genres, subgenres, artists, ...(options.currentYear !== undefined ? { currentYear: options.currentYear } : {}) };
 }
 
 function labelMap(index: VectorIndex, store: CatalogStore): Int32Array {

@@ -1,5 +1,5 @@
 // Prompted-playlist fulfilment: plan → candidates → scoring → sequencing → notes.
-export { buildPlaylistContext, createPlaylistEngine, lexiconInputFromCatalog, normalizeTitle } from './context';
+export { buildPlaylistContext, createPlaylistEngine } from './context';
 export type { BuildPlaylistContextOptions, PlaylistContext, PlaylistEngine } from './context';
 export { resolvePlan, createHardFilter, featureFit, withinFeatureRanges } from './constraints';
 export type { ResolvedPlan, FeatureTarget, HardFilterOptions } from './constraints';

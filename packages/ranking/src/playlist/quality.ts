@@ -3,10 +3,11 @@
 // a misread prompt fails. Every playlist also gets the structural checks (no duplicates, artist
 // spacing, requested length, every track in the catalog). Reported as satisfaction rates.
 import { performance } from 'node:perf_hooks';
+import { buildCatalogLexicon, spacedKey } from '@mixtape/language';
 import type { PlanFeature, PlanProvider } from '@mixtape/llm';
-import { buildLexicon, createOfflinePlanner, spacedKey } from '@mixtape/llm';
+import { createOfflinePlanner } from '@mixtape/llm';
 import type { PlaylistContext, PlaylistEngine } from './context';
-import { createPlaylistEngine, lexiconInputFromCatalog } from './context';
+import { createPlaylistEngine } from './context';
 import type { Fulfilment, StageCosts } from './fulfil';
 import { fulfilPlan } from './fulfil';
 import { minimumArtistGap } from './sequence';
@@ -151,7 +152,7 @@ export interface PromptQualityOptions {
 /** Runs every prompt through planner → fulfilment and checks the playlists. */
 export async function runPromptQualitySuite(source: PlaylistContext | PlaylistEngine, options: PromptQualityOptions = {}): Promise<PromptQualityReport> {
   const engine = 'contentLabelToTrack' in source ? source : createPlaylistEngine(source);
-  const planner = options.planner ?? createOfflinePlanner({ lexicon: buildLexicon(lexiconInputFromCatalog(engine.store)) });
+  const planner = options.planner ?? createOfflinePlanner({ lexicon: buildCatalogLexicon(engine.store) });
   const prompts = options.prompts ?? TIDYTUESDAY_QUALITY_PROMPTS;
   const results: PromptResult[] = [];
   const started = performance.now();

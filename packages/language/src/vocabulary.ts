@@ -2,7 +2,7 @@
 // mapped to plan constraints. Feature ranges are on Spotify's audio-feature scales (0..1, tempo
 // in BPM) and were chosen against the TidyTuesday distribution (median energy ~0.72, valence
 // ~0.51, tempo ~122 BPM), so "chill" or "sad" keep a meaningful slice of a pop-heavy catalog.
-import type { PlanFeature, SequencingArc } from './plan';
+import type { FeatureBounds, SequencingArc } from './ranges';
 
 export type VocabularyKind =
   | 'mood'
@@ -16,8 +16,6 @@ export type VocabularyKind =
   | 'explicit'
   | 'arc'
   | 'length';
-
-export type FeatureBounds = Partial<Record<PlanFeature, readonly [number, number]>>;
 
 export interface VocabularyEntry {
   kind: VocabularyKind;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpretQuery } from './interpret';
-import { buildLexicon, matchTerms } from './lexicon';
-import { compactKey, foldText, spacedKey } from './text';
+import { buildLexicon, lookupArtist, lookupGenre } from './lexicon';
+import { matchTerms } from './match';
 
 const lexicon = buildLexicon({
   genres: ['pop', 'rap', 'r&b', 'latin', 'edm', 'trip hop'],
@@ -19,15 +19,6 @@ const lexicon = buildLexicon({
 });
 
 const canonicals = (text: string) => matchTerms(lexicon, text).terms.map((term) => term.canonical);
-
-describe('text folding', () => {
-  it('folds case, diacritics, apostrophes and ampersands', () => {
-    expect(foldText("Beyoncé's 90’s R&B")).toBe('beyonces 90s r and b');
-    expect(spacedKey('AC/DC')).toBe('ac dc');
-    expect(compactKey('Trip-Hop')).toBe('triphop');
-    expect(spacedKey('Sigur Rós, Røyksopp')).toBe('sigur ros royksopp');
-  });
-});
 
 describe('lexicon matching', () => {
   it('matches genres whatever the spacing, hyphens and case', () => {
@@ -130,5 +121,19 @@ describe('lexicon matching', () => {
 
   it('leaves unknown words in the remainder for lexical search', () => {
     expect(interpretQuery(lexicon, 'chill halo remix by beyonce').remainder).toBe('halo');
+  });
+});
+
+describe('lookups', () => {
+  it('resolves genre spellings and curated aliases to catalog names', () => {
+    expect(lookupGenre(lexicon, 'Hip-Hop')).toEqual({ genres: [], subgenres: ['hip hop'] });
+    expect(lookupGenre(lexicon, 'synthpop')).toEqual({ genres: [], subgenres: ['electropop'] });
+    expect(lookupGenre(lexicon, 'polka')).toBeUndefined();
+  });
+
+  it('resolves artists folded, with or without "the"', () => {
+    expect(lookupArtist(lexicon, 'the weeknd')?.name).toBe('The Weeknd');
+    expect(lookupArtist(lexicon, 'ACDC')?.name).toBe('AC/DC');
+    expect(lookupArtist(lexicon, 'Nobody')).toBeUndefined();
   });
 });

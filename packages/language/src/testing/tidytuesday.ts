@@ -2,7 +2,7 @@
 // ../shared/data, never copied) so planner tests run on a real catalog's vocabulary.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LexiconInput } from '../../src/index';
+import type { LexiconInput } from '../lexicon';
 
 export const TIDYTUESDAY_CSV = fileURLToPath(
   new URL('../../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url),

@@ -1,4 +1,4 @@
-// Planner providers: the offline planner (default, no network) and an LLM planner over any
+// The planners: the offline planner (default, no network) and an LLM planner over any
 // OpenAI-compatible chat server. Both answer with a PlanResult that says which planner
 // produced the plan and, when the LLM path gave up, why.
 import { createHash } from 'node:crypto';
@@ -9,8 +9,7 @@ import { canonicalizePlan } from './canonicalize';
 import type { ChatClient, ResponseFormat } from './chat-client';
 import { ChatError } from './chat-client';
 import { findUnsafePlanStrings, MAX_PROMPT_CHARACTERS } from './guardrails';
-import type { MatchedTermSummary } from './interpret';
-import type { Lexicon } from './lexicon';
+import type { Lexicon, MatchedTermSummary } from '@mixtape/language';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import { planFromPrompt } from './offline-planner';

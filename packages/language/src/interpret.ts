@@ -1,9 +1,10 @@
 // Free text → constraints, independent of any planner: the offline planner builds plans from
 // this, and Search maps descriptive queries ("sad songs 2000s") into the same constraints.
-import type { Lexicon, MatchedTerm, ArtistRef } from './lexicon';
-import { featureScale, matchTerms, rangeSide } from './lexicon';
-import type { FeatureRange, PlanFeature, SequencingArc } from './plan';
-import { PLAN_FEATURES } from './plan';
+import type { Lexicon } from './lexicon';
+import { matchTerms } from './match';
+import type { AudioFeature, FeatureRange, SequencingArc } from './ranges';
+import { AUDIO_FEATURES, featureScale, invertRange, roundRange, softenRange } from './ranges';
+import type { ArtistRef, MatchedTerm } from './terms';
 
 export interface QueryConstraints {
   genres: { include: string[]; exclude: string[] };
@@ -16,7 +17,7 @@ export interface QueryConstraints {
     /** "no X", "without X" */
     exclude: ArtistRef[];
   };
-  features: Partial<Record<PlanFeature, FeatureRange>>;
+  features: Partial<Record<AudioFeature, FeatureRange>>;
   releaseYear: { min: number; max: number } | null;
   moods: string[];
   activities: string[];
@@ -93,7 +94,7 @@ const TERM_PRIORITY: Partial<Record<MatchedTerm['kind'], number>> = {
 /** Prompt semantics: "no X" excludes, "not too X" softens, "like X" seeds, bare terms include. */
 export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstraints {
   const constraints = createEmptyConstraints();
-  const ranges = new Map<PlanFeature, WeightedRange[]>();
+  const ranges = new Map<AudioFeature, WeightedRange[]>();
   const spans: { min: number; max: number }[] = [];
   const vagueSpans: { min: number; max: number }[] = [];
   let lowerBound: number | undefined;
@@ -105,7 +106,7 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[]): QueryConstr
     const softened = modifier === 'softened';
 
     if (effect.features) {
-      for (const feature of PLAN_FEATURES) {
+      for (const feature of AUDIO_FEATURES) {
         const bounds = effect.features[feature];
         if (!bounds) continue;
         let range: FeatureRange | undefined = { min: bounds[0], max: bounds[1] };
@@ -199,7 +200,7 @@ function addUnique(list: string[], value: string): void {
 }
 
 /** Intersects ranges from low to high priority; a higher-priority range that disagrees wins. */
-function mergeRanges(feature: PlanFeature, list: readonly WeightedRange[]): FeatureRange | undefined {
+function mergeRanges(feature: AudioFeature, list: readonly WeightedRange[]): FeatureRange | undefined {
   const sorted = [...list].sort((a, b) => a.priority - b.priority);
   let current: WeightedRange | undefined;
   for (const next of sorted) {
@@ -226,7 +227,7 @@ function mergeRanges(feature: PlanFeature, list: readonly WeightedRange[]): Feat
  * Two overlapping ranges can intersect to a sliver ("late night" ∩ "driving" energy = 0.55–0.65)
  * that few tracks fall in; keep at least a usable width around the intersection's centre.
  */
-function widenToMinimum(feature: PlanFeature, range: FeatureRange, narrowestInput: number): FeatureRange {
+function widenToMinimum(feature: AudioFeature, range: FeatureRange, narrowestInput: number): FeatureRange {
   const scale = featureScale(feature);
   // Never wider than the narrowest input asked for ("130 bpm" stays 122–138).
   const minimum = Math.min(feature === 'tempo' ? 20 : 0.2, narrowestInput);
@@ -237,28 +238,4 @@ function widenToMinimum(feature: PlanFeature, range: FeatureRange, narrowestInpu
   if (min < scale.min) [min, max] = [scale.min, scale.min + minimum];
   if (max > scale.max) [min, max] = [scale.max - minimum, scale.max];
   return { min, max };
-}
-
-/** "no sad songs": the complement of a one-sided range; a middle range has no clean complement. */
-export function invertRange(feature: PlanFeature, range: FeatureRange): FeatureRange | undefined {
-  const scale = featureScale(feature);
-  const side = rangeSide(feature, range);
-  if (side === 'low') return roundRange({ min: range.max, max: scale.max });
-  if (side === 'high') return roundRange({ min: scale.min, max: range.min });
-  return undefined;
-}
-
-/** "not too upbeat": allow the moderate part of the scale just short of the term's range. */
-export function softenRange(feature: PlanFeature, range: FeatureRange): FeatureRange | undefined {
-  const scale = featureScale(feature);
-  const margin = (feature === 'tempo' ? 180 : 1) * 0.12;
-  const side = rangeSide(feature, range);
-  if (side === 'high') return roundRange({ min: scale.min, max: Math.min(scale.max, range.min + margin) });
-  if (side === 'low') return roundRange({ min: Math.max(scale.min, range.max - margin), max: scale.max });
-  return undefined;
-}
-
-export function roundRange(range: FeatureRange): FeatureRange {
-  const round = (value: number) => Math.round(value * 1000) / 1000;
-  return { min: round(range.min), max: round(range.max) };
 }

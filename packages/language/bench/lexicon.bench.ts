@@ -1,22 +1,9 @@
-// Lexicon benchmark: build time by catalog size, and per-query cost of interpretQuery (what
-// Search pays per request) and planFromPrompt (what the offline planner pays per playlist).
-// Run: pnpm --filter @mixtape/llm bench
-import { buildLexicon, interpretQuery, planFromPrompt } from '../src/index';
+// Lexicon benchmark: build time by catalog size, and the per-query cost of interpretQuery (what
+// Search and the offline planner pay per request).
+// Run: pnpm --filter @mixtape/language bench
+import { buildLexicon, interpretQuery } from '../src/index';
 import type { LexiconArtist, LexiconInput } from '../src/index';
-import { loadTidyTuesdayLexiconInput } from '../test/support/tidytuesday';
-
-const QUERIES = [
-  'rainy-day 90s trip-hop for reading',
-  'upbeat latin for a run, no reggaeton',
-  'songs like Daft Punk but slower',
-  'an hour of 80s synth-pop',
-  'no Drake',
-  'sad songs 2000s',
-  'chill acoustic covers',
-  'beyonse halo',
-  'hip hop without any drake or future, late 90s, 20 songs',
-  'energetic dance pop for a party',
-];
+import { loadTidyTuesdayLexiconInput, SAMPLE_PROMPTS as QUERIES } from '../src/testing/index';
 
 function syntheticArtists(count: number): LexiconArtist[] {
   const syllables = ['ka', 'lo', 'mi', 'ra', 'zen', 'tu', 'vex', 'sol', 'ne', 'qui', 'dar', 'bel'];
@@ -43,30 +30,22 @@ function measure(label: string, input: LexiconInput) {
   const buildMs = performance.now() - buildStart;
   const rounds = 2000;
   const interpret = new Float64Array(rounds);
-  const plan = new Float64Array(rounds);
   for (let index = 0; index < 500; index += 1) {
     interpretQuery(lexicon, QUERIES[index % QUERIES.length] as string);
-    planFromPrompt(lexicon, QUERIES[index % QUERIES.length] as string);
   }
   for (let index = 0; index < rounds; index += 1) {
     const query = QUERIES[index % QUERIES.length] as string;
-    let start = performance.now();
+    const start = performance.now();
     interpretQuery(lexicon, query);
     interpret[index] = (performance.now() - start) * 1000;
-    start = performance.now();
-    planFromPrompt(lexicon, query);
-    plan[index] = (performance.now() - start) * 1000;
   }
   interpret.sort();
-  plan.sort();
   return {
     catalog: label,
     artists: input.artists.length,
     'build ms': buildMs.toFixed(0),
     'interpret p50 µs': percentile(interpret, 0.5).toFixed(1),
     'interpret p99 µs': percentile(interpret, 0.99).toFixed(1),
-    'plan p50 µs': percentile(plan, 0.5).toFixed(1),
-    'plan p99 µs': percentile(plan, 0.99).toFixed(1),
   };
 }
 

@@ -1,0 +1,57 @@
+// What the matcher reports: a matched term, the cue that scopes it, and what it does to a plan
+// or a query. Shared by the lexicon, the number parsers and the interpreters.
+import type { FeatureBounds, SequencingArc } from './ranges';
+import type { VocabularyKind } from './vocabulary';
+
+export type Modifier = 'none' | 'negated' | 'softened' | 'more' | 'only' | 'like' | 'by';
+
+export type TermKind = Exclude<VocabularyKind, 'genre'> | 'genre' | 'subgenre' | 'artist' | 'year' | 'tempo';
+
+export interface ArtistRef {
+  /** the catalog's spelling */
+  name: string;
+  /** every catalog artist with this (folded) name */
+  ids: string[];
+}
+
+/** What a term does to a plan; the planner and refinements interpret it with the term's modifier. */
+export interface TermEffect {
+  features?: FeatureBounds;
+  comparative?: boolean;
+  /** a span of years ("90s", "1996", "2010 to 2015") */
+  years?: { min: number; max: number };
+  /** an open bound ("before 2000", "since 2015") */
+  yearBound?: { min?: number; max?: number };
+  genres?: string[];
+  subgenres?: string[];
+  /** label kept for notes: moods, activities, curated styles the catalog lacks */
+  label?: { kind: 'mood' | 'activity'; value: string };
+  artist?: ArtistRef;
+  arc?: SequencingArc;
+  discovery?: number;
+  similarToUser?: number;
+  explicitAllowed?: boolean;
+  trackCount?: number;
+  /** "10 more songs": refinements add this many tracks */
+  addTracks?: number;
+  targetMinutes?: number;
+  lengthScale?: number;
+  /** a feature-hint-only genre the catalog does not have ("trip-hop" on a pop catalog) */
+  hintOnly?: boolean;
+}
+
+export interface MatchedTerm {
+  /** the folded words that matched, e.g. "trip hop" */
+  text: string;
+  kind: TermKind;
+  /** catalog spelling, vocabulary label, or "1990-1999" for years */
+  canonical: string;
+  modifier: Modifier;
+  effect: TermEffect;
+}
+
+export interface TermMatch {
+  terms: MatchedTerm[];
+  /** words that matched nothing (stopwords and cue words removed): left for lexical search */
+  remainder: string[];
+}

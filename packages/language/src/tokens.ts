@@ -1,0 +1,31 @@
+// Tokens: folded words plus clause boundaries, the input of the lexicon's matcher and the number
+// parsers. Words follow `foldedWords`, so a token sequence joins back into a `spacedKey`.
+import { foldText } from './fold';
+
+export interface Token {
+  /** folded token text: a word, a number ("1.5"), a number with a unit ("45min") or a boundary mark */
+  text: string;
+  /** true for clause boundaries (, ; . ! ? and parentheses): matching never spans them */
+  boundary: boolean;
+}
+
+const TOKEN_PATTERN = /\d+(?:\.\d+)?[a-z]*|[\p{L}\p{N}]+|[,;.!?()]/gu;
+const BOUNDARY_MARKS = new Set([',', ';', '.', '!', '?', '(', ')']);
+
+/** Folds and splits text into word and boundary tokens. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const value of foldText(text).match(TOKEN_PATTERN) ?? []) {
+    tokens.push({ text: value, boundary: value.length === 1 && BOUNDARY_MARKS.has(value) });
+  }
+  return tokens;
+}
+
+/** The folded words of tokens[start, start + length) joined by spaces. */
+export function joinTokens(tokens: readonly Token[], start: number, length: number): string {
+  let text = '';
+  for (let index = start; index < start + length && index < tokens.length; index += 1) {
+    text = index === start ? (tokens[index] as Token).text : `${text} ${(tokens[index] as Token).text}`;
+  }
+  return text;
+}

@@ -6,6 +6,7 @@ import { registerDataCommand } from './commands/data';
 import { registerDemoCommand } from './commands/demo';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEvalCommand } from './commands/eval';
+import { registerExperimentCommand } from './commands/experiment';
 import { MIXTAPE_VERSION } from './version';
 
 export function createProgram(): Command {
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerDoctorCommand(program);
   registerEvalCommand(program);
+  registerExperimentCommand(program);
   return program;
 }
 

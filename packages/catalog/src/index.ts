@@ -37,7 +37,17 @@ export {
   readSnapshotMetadata,
 } from './snapshot';
 export type { Snapshot, SnapshotMetadata, SnapshotExtras, SnapshotIoOptions, WriteSnapshotInput, WriteSnapshotOptions } from './snapshot';
-export { generateSynthetic, SYNTHETIC_DEFAULTS, tasteToExtras, tasteFromExtras } from './synthetic/generate';
+export {
+  generateSynthetic,
+  SYNTHETIC_DEFAULTS,
+  tasteToExtras,
+  tasteFromExtras,
+  tasteAffinity,
+  skipProbabilityOf,
+  mightSave,
+  COMPLETE_PROBABILITY,
+  SAVE_PROBABILITY,
+} from './synthetic/generate';
 export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste } from './synthetic/generate';
 export { GENRES as SYNTHETIC_GENRES } from './synthetic/taxonomy';
 export type { GenreProfile } from './synthetic/taxonomy';

@@ -70,3 +70,10 @@ export { loadEvalDataset, datasetFromInteractionLog, DatasetError } from './data
 export type { EvalDataset, DatasetFromLogOptions, LoadDatasetOptions } from './data';
 export { EVAL_TASKS, isEvalTaskName, splitForTask, runEvalTask } from './tasks';
 export type { EvalTaskName, SplitTaskOptions, RunTaskOptions } from './tasks';
+export { createSimulatedListeners, DEFAULT_BROWSING } from './simulator/listeners';
+export type { SimulatedListeners, BrowsingModel, ListenOutcome } from './simulator/listeners';
+export { simulateWorld, simulateHomeWorlds, interleavePages, SIMULATION_DAY_MS } from './simulator/world';
+export type { WorldOptions, WorldLog, WorldName, WorldState, ArmSurface, HomeWorldsOptions } from './simulator/world';
+export { degradeRankerModel } from './simulator/degrade';
+export { runAaStudy, runAbStudy, runInterleavingStudy, recordsByUser, interpolateUsersFor } from './simulator/studies';
+export type { AaStudyOptions, AaStudyResult, AbStudyOptions, AbStudyResult, InterleavingStudyOptions, InterleavingStudyResult, PowerPoint, Rate } from './simulator/studies';

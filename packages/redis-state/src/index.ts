@@ -11,3 +11,5 @@ export type {
   RedisShelfStateStore,
   RedisShelfStateStoreOptions,
 } from './home-state';
+export { createRedisExperimentLogSink, createRedisExperimentConfigSource, readRedisExperimentLog } from './experiments';
+export type { RedisExperimentLogSink, RedisExperimentLogSinkOptions, RedisConfigSourceOptions, ReadStreamOptions, StreamLogRecord } from './experiments';

@@ -4,10 +4,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { createRedisClient, createRedisExperimentConfigSource, readRedisExperimentLog } from '@mixtape/redis-state';
 import {
+  ExperimentLogRecordSchema,
   METRIC_NAMES,
   analyzeExperiment,
   analyzeInterleaving,
+  createJsonlLogSink,
   describeAllocation,
   explainAssignment,
   formatInterleavingMarkdown,
@@ -19,7 +22,8 @@ import {
   readoutToJson,
   renderReadoutSvg,
 } from '@mixtape/experiments';
-import type { AnalysisPlan, EventRecord, ExperimentConfig, ExposureRecord, MetricName } from '@mixtape/experiments';
+import type { AnalysisPlan, EventRecord, ExperimentConfig, ExperimentLogRecord, ExposureRecord, MetricName } from '@mixtape/experiments';
+import { registerSimulationCommands } from './experiment-simulate';
 
 export interface ExperimentCommandIo {
   stdout: (text: string) => void;
@@ -30,6 +34,14 @@ const defaultIo: ExperimentCommandIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
+
+async function redisFrom(flag: string | undefined, prefix: string) {
+  const url = flag ?? process.env.MIXTAPE_REDIS_URL;
+  if (!url) throw new Error('--redis: no Redis URL (pass --redis redis://host:port or set MIXTAPE_REDIS_URL)');
+  const client = createRedisClient({ url, keyPrefix: prefix, connectionName: 'mixtape-cli', commandTimeoutMs: 10_000 });
+  await client.ready(undefined, 10_000);
+  return client;
+}
 
 /** Exit code of `analyze` when the sample-ratio check blocks the readout. */
 export const EXIT_SRM_BLOCKED = 3;
@@ -246,5 +258,57 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
         await writeFile(join(flags.out, `${name}.json`), json);
       }
     });
+  command
+    .command('export')
+    .description('write the services’ Redis Streams experiment log (MIXTAPE_REDIS_URL) to JSONL files for `analyze`')
+    .requiredOption('--out <dir>', 'directory for exposures-*.jsonl and events-*.jsonl (one file per UTC day)')
+    .option('--redis <url>', 'Redis URL (default: MIXTAPE_REDIS_URL)')
+    .option('--prefix <prefix>', 'key prefix the services use', 'mixtape:')
+    .action(async (flags: { out: string; redis?: string; prefix: string }) => {
+      const client = await redisFrom(flags.redis, flags.prefix);
+      const sink = createJsonlLogSink({ directory: flags.out });
+      try {
+        for (const stream of ['exposures', 'events'] as const) {
+          let count = 0;
+          let batch: ExperimentLogRecord[] = [];
+          for await (const entry of readRedisExperimentLog(client, { stream })) {
+            const parsed = ExperimentLogRecordSchema.safeParse(JSON.parse(entry.json));
+            if (!parsed.success) throw new Error(`stream ${stream}, entry ${entry.id}: not a ${stream === 'exposures' ? 'exposure' : 'event'} record (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+            batch.push(parsed.data);
+            if (batch.length >= 10_000) {
+              await sink.append(batch);
+              batch = [];
+            }
+            count++;
+          }
+          await sink.append(batch);
+          io.stderr(`[experiment] ${stream}: ${count} records\n`);
+        }
+      } finally {
+        await sink.close();
+        await client.close();
+      }
+    });
+
+  command
+    .command('publish')
+    .description('validate a definitions file and put it in Redis, where every service replica (MIXTAPE_EXPERIMENTS=redis) picks it up')
+    .argument('<file>', 'experiments.yaml / .json')
+    .option('--redis <url>', 'Redis URL (default: MIXTAPE_REDIS_URL)')
+    .option('--prefix <prefix>', 'key prefix the services use', 'mixtape:')
+    .action(async (file: string, flags: { redis?: string; prefix: string }) => {
+      const text = await readFile(resolve(file), 'utf8');
+      const config = parseExperimentConfig(text, file);
+      const client = await redisFrom(flags.redis, flags.prefix);
+      try {
+        const source = createRedisExperimentConfigSource(client);
+        await source.write(text);
+        io.stdout(`published ${config.experiments.length} experiments to ${source.description}\n`);
+      } finally {
+        await client.close();
+      }
+    });
+
+  registerSimulationCommands(command, io);
   return command;
 }

@@ -443,8 +443,8 @@ function generateListening(
         const genreIndex = GENRES_BY_NAME.get(store.genreName(trackGenre)) ?? 0;
         const isLoved = lovedSet.has(store.trackPrimaryArtist[track]!);
         const energyGap = Math.abs(features[track * stride + energyOffset]! - taste.preferredEnergy[u]!);
-        const affinity = 2.5 * taste.genreWeights[row + genreIndex]! + (isLoved ? 0.6 : 0) - 0.8 * energyGap;
-        const skipProbability = clamp(0.5 - 0.55 * affinity, 0.03, 0.85);
+        const affinity = tasteAffinity(taste.genreWeights[row + genreIndex]!, isLoved, energyGap);
+        const skipProbability = skipProbabilityOf(affinity);
         const duration = store.columns.trackDurationMs[track]!;
         const eventContext = albumRun ? ALBUM : artistRun ? ARTIST : context;
         if (random.chance(skipProbability)) {
@@ -454,11 +454,11 @@ function generateListening(
           left--;
           continue;
         }
-        const complete = random.chance(0.8);
+        const complete = random.chance(COMPLETE_PROBABILITY);
         const ms = complete ? duration : Math.floor(duration * random.range(0.3, 0.95));
         log.pushEncoded(u, track, clock, complete ? COMPLETE : PLAY, ms, 1, eventContext);
         left--;
-        if (left > 0 && !saved.has(track) && (isLoved || affinity > 0.7) && random.chance(0.08)) {
+        if (left > 0 && !saved.has(track) && mightSave(affinity, isLoved) && random.chance(SAVE_PROBABILITY)) {
           saved.add(track);
           log.pushEncoded(u, track, clock + Math.floor(ms / 2), SAVE, 0, 1, eventContext);
           left--;
@@ -476,6 +476,27 @@ function generateListening(
   progress.finish(produced);
   taste.lovedArtists = loved.toArray();
   return { interactions: log.build(), taste };
+}
+
+/**
+ * Ground-truth affinity of a listener for a track, as the generator samples behaviour from it:
+ * the listener's weight for the track's genre, whether they love its artist, and how far its
+ * energy is from the energy they prefer. Listener simulators reuse it (and the rules below) so
+ * simulated listeners behave like the ones in the log.
+ */
+export function tasteAffinity(genreWeight: number, lovedArtist: boolean, energyGap: number): number {
+  return 2.5 * genreWeight + (lovedArtist ? 0.6 : 0) - 0.8 * energyGap;
+}
+/** Probability that a listen of a track with this affinity is skipped. */
+export function skipProbabilityOf(affinity: number): number {
+  return clamp(0.5 - 0.55 * affinity, 0.03, 0.85);
+}
+/** A listen that is not skipped is played to the end with this probability. */
+export const COMPLETE_PROBABILITY = 0.8;
+/** Saves go to loved artists' or high-affinity tracks, with this probability per listen. */
+export const SAVE_PROBABILITY = 0.08;
+export function mightSave(affinity: number, lovedArtist: boolean): boolean {
+  return lovedArtist || affinity > 0.7;
 }
 
 const SKIP = INTERACTION_TYPE_CODE.skip;

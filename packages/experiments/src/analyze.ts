@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   srmThreshold?: number;
   /** compute only these metrics (default: all; the plan's metrics are always included) */
   metrics?: readonly MetricName[];
+  /** count only events from this surface (e.g. "home": plays started from Home shelves), in the pre-period too */
+  surface?: string;
 }
 
 export interface VariantCount {
@@ -105,6 +107,8 @@ export interface ExperimentReadout {
   status: 'ok' | 'blocked-srm' | 'insufficient-data';
   message?: string;
   period: { start: string; end: string; days: number };
+  /** events counted only from this surface */
+  surface?: string;
   plan: AnalysisPlan;
   preDays: number;
   sequentialMethod: SequentialMethod;
@@ -267,6 +271,7 @@ export function analyzeExperiment(input: { exposures: readonly ExposureRecord[];
   for (const { event, time } of sortedEvents) {
     latest = Math.max(latest, time);
     if (!enrolled.has(event.userId)) continue;
+    if (options.surface !== undefined && event.surface !== options.surface) continue;
     let entry = eventsByUser.get(event.userId);
     if (!entry) eventsByUser.set(event.userId, (entry = { times: [], types: [], ms: [] }));
     entry.times.push(time);
@@ -304,6 +309,7 @@ export function analyzeExperiment(input: { exposures: readonly ExposureRecord[];
     experiment: options.experiment,
     control,
     period: { start: iso(start), end: iso(end), days: Math.max(0, (end - start) / DAY_MS) },
+    ...(options.surface !== undefined ? { surface: options.surface } : {}),
     plan,
     preDays,
     sequentialMethod,

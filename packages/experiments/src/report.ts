@@ -43,7 +43,7 @@ export function formatReadoutMarkdown(readout: ExperimentReadout, options: Repor
   lines.push(`**Decision: ${verdict}** — ${readout.decision.reasons.join('; ')}.`, '');
   lines.push(
     `Period ${readout.period.start.slice(0, 16).replace('T', ' ')} → ${readout.period.end.slice(0, 16).replace('T', ' ')} UTC (${readout.period.days.toFixed(1)} days) · ` +
-      `metrics over the ${readout.plan.windowDays} days after each user's first exposure (users whose window is complete) · ` +
+      `metrics over the ${readout.plan.windowDays} days after each user's first exposure (users whose window is complete)${readout.surface ? `, events from ${readout.surface} only` : ''} · ` +
       `CUPED covariate: the same metric in the ${readout.preDays} days before first exposure · α = ${readout.plan.alpha} · control: \`${readout.control}\``,
     '',
   );

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { DEFAULT_TRAIN_OPTIONS, trainServingParts } from '@mixtape/bundle';
-import { formatProgress, readSnapshot, tasteFromExtras } from '@mixtape/catalog';
+import { formatProgress } from '@mixtape/base';
+import { readSnapshot, tasteFromExtras } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
 import {
   SIMULATION_DAY_MS,
@@ -42,6 +43,7 @@ interface SimulateFlags {
   data: string;
   worlds: string;
   users: string;
+  interleavingUsers: string;
   days: string;
   preDays: string;
   degrade: string;
@@ -52,6 +54,7 @@ interface SimulateFlags {
 
 interface StudyFlags {
   worlds: string;
+  surface: string;
   out: string;
   name: string;
   aa: string;
@@ -72,9 +75,10 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
     .description('play a synthetic dataset’s listeners (ground-truth taste) against real Home engines: trained ranker, degraded ranker, interleaved; write each world’s logs')
     .requiredOption('--data <dir>', 'synthetic snapshot (mixtape data generate): needs the ground-truth taste')
     .requiredOption('--worlds <dir>', 'where <world>/exposures-*.jsonl, events-*.jsonl and simulation.json are written')
-    .option('--users <n>', 'listeners simulated (a hash-chosen subset of the dataset’s users)', '3000')
-    .option('--days <n>', 'experiment days', '14')
-    .option('--pre-days <n>', 'days simulated before the start (the CUPED pre-period)', '7')
+    .option('--users <n>', 'listeners simulated (a hash-chosen subset of the dataset’s users)', '2000')
+    .option('--interleaving-users <n>', 'listeners of the interleaved world (the first of the same subset; it needs fewer)', '600')
+    .option('--days <n>', 'experiment days', '9')
+    .option('--pre-days <n>', 'days simulated before the start (the CUPED pre-period)', '3')
     .option('--degrade <s>', 'treatment = trained ranker blended with popularity-only at this strength (0–1)', '1')
     .option('--seed <n>', 'seed of the listeners’ randomness and training', '1')
     .option('--only <list>', `worlds to simulate (${WORLDS.join(', ')}; default all)`)
@@ -114,12 +118,14 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       const start = Math.ceil((index.referenceTime + 1) / SIMULATION_DAY_MS) * SIMULATION_DAY_MS + preDays * SIMULATION_DAY_MS;
       // engines share the index (vectors, FAISS, co-listening); each world has its own listener state
       const createEngine = (arm: 'control' | 'treatment', state: WorldState): HomeEngine => createHomeEngine(index, { model: arm === 'control' ? model : degraded, ...state });
+      const interleavingUsers = chosen.slice(0, integer('--interleaving-users', flags.interleavingUsers));
       await mkdir(flags.worlds, { recursive: true });
       const summary: Record<string, unknown> = {
         data: flags.data,
         tracks: store.trackCount,
         datasetUsers: interactions.userCount,
         users,
+        interleavingUsers: interleavingUsers.length,
         days,
         preDays,
         start: new Date(start).toISOString(),
@@ -131,11 +137,12 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       };
       for (const name of worlds) {
         const worldStarted = performance.now();
+        const worldUsers = name === 'interleaved' ? interleavingUsers : chosen;
         let last = 0;
         const logs = await simulateHomeWorlds({
           listeners,
           createEngine,
-          users: chosen,
+          users: worldUsers,
           start,
           days,
           preDays,
@@ -152,9 +159,13 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
         const sink = createJsonlLogSink({ directory: join(flags.worlds, name) });
         await sink.append([...world.exposures, ...world.events]);
         await sink.close();
-        (summary.worlds as Record<string, unknown>)[name] = { pages: world.pages, exposures: world.exposures.length, events: world.events.length, homePlaysPerUser: homePlays(world) / users, seconds: Math.round((performance.now() - worldStarted) / 1000) };
+        (summary.worlds as Record<string, unknown>)[name] = { pages: world.pages, exposures: world.exposures.length, events: world.events.length, users: worldUsers.length, homePlaysPerUser: homePlays(world) / worldUsers.length, seconds: Math.round((performance.now() - worldStarted) / 1000) };
         progress(`${name}: ${world.pages} pages, ${world.exposures.length} exposures, ${world.events.length} events in ${elapsed(worldStarted)}`);
       }
+      // worlds simulated by earlier runs (--only) stay listed when their settings match
+      const previous = await readFile(join(flags.worlds, 'simulation.json'), 'utf8').then((text) => JSON.parse(text) as typeof summary, () => undefined);
+      const same = (a: Record<string, unknown>, b: Record<string, unknown>) => ['data', 'users', 'interleavingUsers', 'days', 'preDays', 'seed', 'degrade'].every((key) => a[key] === b[key]);
+      if (previous && same(previous, summary)) summary.worlds = { ...(previous.worlds as object), ...(summary.worlds as object) };
       await writeFile(join(flags.worlds, 'simulation.json'), `${JSON.stringify(summary, null, 2)}\n`);
       progress(`done in ${elapsed(started)} (load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')})`);
     });
@@ -167,16 +178,18 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
     .option('--name <base>', 'file name base', 'experiments-simulation')
     .option('--studies <list>', 'aa, ab, interleaving (default all three)', 'aa,ab,interleaving')
     .option('--aa <n>', 'A/A experiments (a new assignment salt each)', '200')
-    .option('--window-days <n>', 'metric window after first exposure', '7')
+    .option('--window-days <n>', 'metric window after first exposure', '5')
+    .option('--surface <name>', 'count events of this surface only (home: plays from Home shelves; "all" for every event)', 'home')
     .option('--replicates <n>', 'assignments per sample size in the power studies', '100')
-    .option('--sizes <list>', 'A/B sample sizes (users, both arms)', '250,500,1000,1500,2000,2500')
-    .option('--interleaving-sizes <list>', 'interleaving sample sizes (users)', '25,50,100,150,200,300')
+    .option('--sizes <list>', 'A/B sample sizes (users, both arms)', '200,400,800,1200,1600,2000')
+    .option('--interleaving-sizes <list>', 'interleaving sample sizes (users)', '25,50,100,150,200,300,400')
     .action(async (flags: StudyFlags) => {
       const started = performance.now();
       const progress = (line: string) => io.stderr(`[study] ${line}\n`);
       const simulation = JSON.parse(await readFile(join(flags.worlds, 'simulation.json'), 'utf8')) as Record<string, unknown>;
       const studies = new Set(flags.studies.split(',').map((s) => s.trim()));
       const windowDays = integer('--window-days', flags.windowDays);
+      const surface = flags.surface === 'all' ? undefined : flags.surface;
       const load = async (name: WorldName): Promise<WorldLog> => {
         const records = await readExperimentLog([join(flags.worlds, name)]);
         return { exposures: records.filter((r): r is ExposureRecord => r.kind === 'exposure'), events: records.filter((r): r is EventRecord => r.kind === 'event'), pages: 0 };
@@ -191,15 +204,15 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
           progress(`${label}: ${done}/${total}, ${(done / Math.max(seconds, 1e-3)).toFixed(2)}/s, ETA ${((seconds / done) * (total - done)).toFixed(0)} s`);
         };
       };
-      const result: { simulation: Record<string, unknown>; aa?: AaStudyResult; ab?: AbStudyResult; interleaving?: InterleavingStudyResult; loadAverage: number[]; seconds?: number } = { simulation, loadAverage: os.loadavg() };
+      const result: StudyResult = { simulation, settings: { windowDays, surface: surface ?? 'all' }, loadAverage: os.loadavg() };
       const control = studies.has('aa') || studies.has('ab') ? await load('control') : undefined;
       if (studies.has('aa')) {
-        result.aa = runAaStudy(control!, { experiments: integer('--aa', flags.aa), windowDays, onProgress: ticker('A/A') });
+        result.aa = runAaStudy(control!, { experiments: integer('--aa', flags.aa), windowDays, surface, onProgress: ticker('A/A') });
         progress(`A/A: fixed ${pct(result.aa.fixedHorizon)}, group sequential ${pct(result.aa.groupSequential)}, mSPRT ${pct(result.aa.msprt)}, peeking ${pct(result.aa.naivePeeking)}`);
       }
       if (studies.has('ab')) {
         const treatment = await load('treatment');
-        result.ab = runAbStudy(control!, treatment, { sampleSizes: integerList('--sizes', flags.sizes), replicates: integer('--replicates', flags.replicates), windowDays, onProgress: ticker('A/B') });
+        result.ab = runAbStudy(control!, treatment, { sampleSizes: integerList('--sizes', flags.sizes), replicates: integer('--replicates', flags.replicates), windowDays, surface, onProgress: ticker('A/B') });
         progress(`A/B: 80 % power at ${result.ab.usersFor80.cuped ?? '>max'} users (CUPED), ${result.ab.usersFor80.raw ?? '>max'} (raw)`);
       }
       if (studies.has('interleaving')) {
@@ -209,7 +222,7 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       }
       result.seconds = Math.round((performance.now() - started) / 1000);
       await mkdir(flags.out, { recursive: true });
-      const commandLine = `pnpm mixtape experiment study --worlds ${flags.worlds} --studies ${flags.studies} --aa ${flags.aa} --window-days ${flags.windowDays} --replicates ${flags.replicates} --sizes ${flags.sizes} --interleaving-sizes ${flags.interleavingSizes} --out ${flags.out} --name ${flags.name}`;
+      const commandLine = `pnpm mixtape experiment study --worlds ${flags.worlds} --studies ${flags.studies} --aa ${flags.aa} --window-days ${flags.windowDays} --surface ${flags.surface} --replicates ${flags.replicates} --sizes ${flags.sizes} --interleaving-sizes ${flags.interleavingSizes} --out ${flags.out} --name ${flags.name}`;
       const markdown = formatStudyMarkdown(result, commandLine);
       await writeFile(join(flags.out, `${flags.name}.md`), markdown);
       await writeFile(join(flags.out, `${flags.name}.json`), `${JSON.stringify(result, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`);
@@ -229,13 +242,24 @@ function rateCell(rate: Rate): string {
   return `${(100 * rate.rate).toFixed(1)} % [${(100 * rate.interval[0]).toFixed(1)}, ${(100 * rate.interval[1]).toFixed(1)}] (${rate.count}/${rate.total})`;
 }
 
-export function formatStudyMarkdown(result: { simulation: Record<string, unknown>; aa?: AaStudyResult; ab?: AbStudyResult; interleaving?: InterleavingStudyResult; loadAverage: number[]; seconds?: number }, command: string): string {
+export interface StudyResult {
+  simulation: Record<string, unknown>;
+  settings: { windowDays: number; surface: string };
+  aa?: AaStudyResult;
+  ab?: AbStudyResult;
+  interleaving?: InterleavingStudyResult;
+  loadAverage: number[];
+  seconds?: number;
+}
+
+export function formatStudyMarkdown(result: StudyResult, command: string): string {
   const s = result.simulation as { users: number; days: number; preDays: number; tracks: number; datasetUsers: number; degrade: number; seed: number; ranker: { kind: string } };
   const lines: string[] = ['# Experiments on simulated listeners', ''];
   lines.push(
     `${s.users} listeners of a synthetic dataset (${s.tracks} tracks, ${s.datasetUsers} users) with their ground-truth taste, ${s.preDays} pre-period days + ${s.days} experiment days, ` +
       `played against real Home engines (candidates + features + the trained ${s.ranker.kind} ranker, shelf bandit, live events). Treatment: the same ranker blended with a popularity-only ranker at strength ${s.degrade}. ` +
-      'Each world holds every listener’s potential outcomes (same pre-period and same listening outside Home), so any random assignment is a valid experiment; each study draws new assignment salts and user subsets and runs the real analysis (`@mixtape/experiments`). Metric: plays per user in the 7 days after first exposure (Home and outside Home).',
+      'Each world holds every listener’s potential outcomes (same pre-period and same listening outside Home), so any random assignment is a valid experiment; each study draws new assignment salts and user subsets and runs the real analysis (`@mixtape/experiments`). ' +
+      `Primary metric: plays per user in the ${result.settings.windowDays} days after first exposure, ${result.settings.surface === 'all' ? 'all listening' : `events from ${result.settings.surface} only`}; CUPED covariate: the same metric in the 14 days before first exposure.`,
     '',
   );
   if (result.aa) {
@@ -275,7 +299,7 @@ export function formatStudyMarkdown(result: { simulation: Record<string, unknown
         `Analytic from the full pool's effect and standard error: ${ab.analyticUsersFor80.cuped} with CUPED, ${ab.analyticUsersFor80.raw} without.`,
       '',
     );
-    lines.push('## (d) CUPED variance reduction (full pool, pre-period = the 14 days before first exposure, of which the simulated pre-period covers the last ' + String(s.preDays) + ')', '');
+    lines.push(`## (d) CUPED variance reduction (full pool; covariate = the same metric in the 14 days before first exposure, of which ${s.preDays} simulated days precede the start)`, '');
     lines.push('| metric | variance reduction | correlation with the pre-period |', '| --- | ---: | ---: |');
     for (const row of ab.cupedReduction) lines.push(`| ${row.metric} | ${(100 * row.varianceReduction).toFixed(1)} % | ${row.correlation.toFixed(3)} |`);
     lines.push('');

@@ -116,6 +116,7 @@ interface AnalyzeFlags {
   final?: boolean;
   alpha?: string;
   end?: string;
+  surface?: string;
   out?: string;
   name?: string;
   json?: boolean;
@@ -187,6 +188,7 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
     .option('--final', 'this is the last readout: the group-sequential look spends all remaining α')
     .option('--alpha <a>', 'significance level (default 0.05)')
     .option('--end <time>', 'analyze up to this ISO time (default: the latest record)')
+    .option('--surface <name>', 'count only events from this surface (e.g. home: plays started from Home shelves)')
     .option('--out <dir>', 'write <name>.md, <name>.svg and <name>.json here')
     .option('--name <base>', 'file name base (default: the experiment key)')
     .option('--json', 'print JSON instead of markdown')
@@ -213,9 +215,10 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
         sequential: flags.sequential,
         final: flags.final,
         end: flags.end ? parseTime('--end', flags.end) : undefined,
+        surface: flags.surface,
       });
       const name = flags.name ?? experiment;
-      const command = ['pnpm mixtape experiment analyze', `--exposures ${flags.exposures.join(' ')}`, `--events ${flags.events.join(' ')}`, `--experiment ${experiment}`, ...(flags.config ? [`--config ${flags.config}`] : []), ...(flags.plannedUsers ? [`--planned-users ${flags.plannedUsers}`] : []), ...(flags.final ? ['--final'] : []), ...(flags.out ? [`--out ${flags.out}`] : [])].join(' ');
+      const command = ['pnpm mixtape experiment analyze', `--exposures ${flags.exposures.join(' ')}`, `--events ${flags.events.join(' ')}`, `--experiment ${experiment}`, ...(flags.config ? [`--config ${flags.config}`] : []), ...(flags.plannedUsers ? [`--planned-users ${flags.plannedUsers}`] : []), ...(flags.surface ? [`--surface ${flags.surface}`] : []), ...(flags.final ? ['--final'] : []), ...(flags.out ? [`--out ${flags.out}`] : [])].join(' ');
       const markdown = formatReadoutMarkdown(readout, { command, plotFile: flags.out ? `${name}.svg` : undefined });
       const json = readoutToJson(readout);
       io.stdout(flags.json ? json : markdown);

@@ -4,15 +4,15 @@
 // the generator does not model — looking at a page — is the browsing model below.
 import { AUDIO_FEATURES, COMPLETE_PROBABILITY, SAVE_PROBABILITY, mightSave, skipProbabilityOf, tasteAffinity } from '@mixtape/catalog';
 import type { CatalogStore, GroundTruthTaste, InteractionLog } from '@mixtape/catalog';
-import type { Rng } from '../random';
+import type { Random } from '@mixtape/base';
 
 /** How simulated listeners look at pages and listen outside them. */
 export interface BrowsingModel {
-  /** a shelf at position s is looked at with probability shelfDecay^s (default 0.8) */
+  /** a shelf at position s is looked at with probability shelfDecay^s (default 0.65) */
   shelfDecay: number;
-  /** an item at position p of a looked-at shelf is seen with probability itemDecay^p (default 0.85) */
+  /** an item at position p of a looked-at shelf is seen with probability itemDecay^p (default 0.8) */
   itemDecay: number;
-  /** P(play | seen) = sigmoid(clickSlope · (affinity − clickMidpoint)) (defaults 3, 1.0) */
+  /** P(play | seen) = sigmoid(clickSlope · (affinity − clickMidpoint)) (defaults 3, 1.8) */
   clickSlope: number;
   clickMidpoint: number;
   /** a track heard before (log or simulation) is played with this factor (default 0.6) */
@@ -26,10 +26,10 @@ export interface BrowsingModel {
 }
 
 export const DEFAULT_BROWSING: BrowsingModel = {
-  shelfDecay: 0.8,
-  itemDecay: 0.85,
+  shelfDecay: 0.65,
+  itemDecay: 0.8,
   clickSlope: 3,
-  clickMidpoint: 1.0,
+  clickMidpoint: 1.8,
   repeatFactor: 0.6,
   sessionListens: 8,
   visitRate: 0.45,
@@ -56,9 +56,9 @@ export interface SimulatedListeners {
   /** P(play | seen on a page) */
   clickProbability(user: number, track: number, heardBefore: boolean): number;
   /** what the listener does once a track plays (generator rules) */
-  listen(user: number, track: number, rng: Rng): ListenOutcome;
+  listen(user: number, track: number, rng: Random): ListenOutcome;
   /** a track the listener might pick outside Home: a loved artist (40 %) or a genre they like */
-  organicTrack(user: number, rng: Rng): number;
+  organicTrack(user: number, rng: Random): number;
 }
 
 export function createSimulatedListeners(store: CatalogStore, interactions: InteractionLog, taste: GroundTruthTaste, browsing: Partial<BrowsingModel> = {}): SimulatedListeners {
@@ -131,7 +131,7 @@ export function createSimulatedListeners(store: CatalogStore, interactions: Inte
       const lovedStart = taste.lovedArtistOffsets[user]!;
       const lovedCount = taste.lovedArtistOffsets[user + 1]! - lovedStart;
       if (lovedCount > 0 && rng.next() < 0.4) {
-        const tracks = store.tracksByArtist(taste.lovedArtists[lovedStart + rng.nextInt(lovedCount)]!);
+        const tracks = store.tracksByArtist(taste.lovedArtists[lovedStart + rng.int(lovedCount)]!);
         if (tracks.length > 0) return tracks[Math.floor(tracks.length * rng.next() ** 2)]!;
       }
       let target = rng.next();
@@ -144,7 +144,7 @@ export function createSimulatedListeners(store: CatalogStore, interactions: Inte
         }
       }
       const tracks = genreTracks[genre]!;
-      if (tracks.length === 0) return rng.nextInt(store.trackCount);
+      if (tracks.length === 0) return rng.int(store.trackCount);
       // mainstream listeners stay near the top of the genre, others go deep
       const depth = taste.mainstream[user]! > rng.next() ? 0.1 : 1;
       return tracks[Math.floor(tracks.length * depth * rng.next())]!;

@@ -29,6 +29,9 @@ function relabel(exposures: readonly ExposureRecord[], key: string, variant: str
   return exposures.map((exposure) => ({ ...exposure, experiments: [{ key, variant }] }));
 }
 
+/** Study assignments are computed at a fixed time inside the definitions' running window. */
+const ASSIGN_TIME = Date.UTC(2000, 0, 2);
+
 function twoArmDefinition(key: string, salt: string) {
   return validateExperimentConfig({
     version: 1,
@@ -51,6 +54,8 @@ export interface AaStudyOptions {
   experiments: number;
   alpha?: number;
   windowDays: number;
+  /** count events of this surface only (e.g. home) */
+  surface?: string;
   /** metric the sequential tests decide on (default plays) */
   primary?: MetricName;
   onProgress?: (done: number, total: number) => void;
@@ -89,14 +94,14 @@ export function runAaStudy(world: WorldLog, options: AaStudyOptions): AaStudyRes
     const exposures: ExposureRecord[] = [];
     const events: EventRecord[] = [];
     for (const userId of userIds) {
-      const variant = assignVariants(config, { userId, now: 0 }).variants[0]!.variant;
+      const variant = assignVariants(config, { userId, now: ASSIGN_TIME }).variants[0]!.variant;
       const records = byUser.get(userId)!;
       exposures.push(...relabel(records.exposures, 'aa', variant));
       events.push(...records.events);
     }
     const readout = analyzeExperiment(
       { exposures, events },
-      { experiment: 'aa', definition: config.experiments[0], plan: { primary: options.primary ?? 'plays', windowDays: options.windowDays, plannedUsers: userIds.length, alpha }, final: true, sequential: 'group-sequential' },
+      { experiment: 'aa', definition: config.experiments[0], plan: { primary: options.primary ?? 'plays', windowDays: options.windowDays, plannedUsers: userIds.length, alpha }, final: true, sequential: 'group-sequential', surface: options.surface },
     );
     if (readout.srm.pValue < 0.001) counts.srm++;
     if (readout.status !== 'ok') continue;
@@ -139,6 +144,8 @@ export interface AbStudyOptions {
   sampleSizes: readonly number[];
   replicates: number;
   windowDays: number;
+  /** count events of this surface only (e.g. home) */
+  surface?: string;
   alpha?: number;
   primary?: MetricName;
   /** which direction counts as detecting the difference (default: treatment worse) */
@@ -190,7 +197,7 @@ export function runAbStudy(control: WorldLog, treatment: WorldLog, options: AbSt
     const exposures: ExposureRecord[] = [];
     const events: EventRecord[] = [];
     for (const userId of userIds) {
-      const variant = assignVariants(config, { userId, now: 0 }).variants[0]!.variant;
+      const variant = assignVariants(config, { userId, now: ASSIGN_TIME }).variants[0]!.variant;
       const records = (variant === 'control' ? controlRecords : treatmentRecords).get(userId)!;
       exposures.push(...relabel(records.exposures, 'ab', variant));
       events.push(...records.events);
@@ -205,6 +212,7 @@ export function runAbStudy(control: WorldLog, treatment: WorldLog, options: AbSt
       plan: { primary: options.primary ?? 'plays', windowDays: options.windowDays, plannedUsers: userIds.length, alpha },
       final: true,
       sequential: 'group-sequential',
+      surface: options.surface,
       ...(preDays !== undefined ? { preDays } : {}),
     });
   };

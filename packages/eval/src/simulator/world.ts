@@ -8,8 +8,7 @@ import { teamDraftInterleave } from '@mixtape/experiments';
 import type { EventRecord, ExperimentRef, ExposedItem, ExposureRecord } from '@mixtape/experiments';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { HomeEngine, HomeEventInput, HomeShelf, RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
-import { createRng } from '../random';
-import type { Rng } from '../random';
+import { Random } from '@mixtape/base';
 import type { SimulatedListeners } from './listeners';
 
 export const SIMULATION_DAY_MS = 86_400_000;
@@ -46,8 +45,8 @@ export interface WorldLog {
   pages: number;
 }
 
-function rngFor(seed: number, user: number, day: number, stream: number): Rng {
-  return createRng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(user + 1, 0x85ebca6b) ^ Math.imul(day + 1000, 0xc2b2ae35) ^ stream) >>> 0);
+function rngFor(seed: number, user: number, day: number, stream: number): Random {
+  return new Random((Math.imul(seed, 0x9e3779b1) ^ Math.imul(user + 1, 0x85ebca6b) ^ Math.imul(day + 1000, 0xc2b2ae35) ^ stream) >>> 0);
 }
 
 /** Interleaves two pages shelf by shelf (shelves only in A stay as they are, without a team). */
@@ -117,23 +116,23 @@ export async function simulateWorld(options: WorldOptions): Promise<WorldLog> {
       // a Home visit
       const browse = rngFor(options.seed, user, d, 2);
       if (browse.next() < Math.min(0.95, browsing.visitRate * activity)) {
-        const hour = (listeners.taste.peakHour[user]! + browse.normal() * 1.5 + 24) % 24;
+        const hour = (listeners.taste.peakHour[user]! + browse.gaussian() * 1.5 + 24) % 24;
         const visitTime = dayStart + Math.floor(hour * 3_600_000);
-        const pageSeed = browse.nextInt(0x7fffffff);
+        const pageSeed = browse.int(0x7fffffff);
         const experiment = day >= 0;
         const surface: ArmSurface = experiment ? options.surfaceOf(user) : { kind: 'engine', engine: options.preSurface(user), refs: [] };
         let shelves: { shelf: HomeShelf; teams: ('A' | 'B' | undefined)[] }[];
         if (surface.kind === 'engine') {
-          const page = await surface.engine.page({ userId, limit, now: visitTime, random: createRng(pageSeed).next });
+          const page = await surface.engine.page({ userId, limit, now: visitTime, random: uniform(pageSeed) });
           shelves = page.shelves.map((shelf) => ({ shelf, teams: shelf.items.map(() => undefined) }));
           pages++;
         } else {
           // same bandit draws for both rankers, so their shelves line up
           const [a, b] = await Promise.all([
-            surface.a.page({ userId, limit, now: visitTime, random: createRng(pageSeed).next }),
-            surface.b.page({ userId, limit, now: visitTime, random: createRng(pageSeed).next }),
+            surface.a.page({ userId, limit, now: visitTime, random: uniform(pageSeed) }),
+            surface.b.page({ userId, limit, now: visitTime, random: uniform(pageSeed) }),
           ]);
-          shelves = interleavePages(a.shelves, b.shelves, limit, createRng(pageSeed ^ 0x5bd1e995).next);
+          shelves = interleavePages(a.shelves, b.shelves, limit, uniform(pageSeed ^ 0x5bd1e995));
           pages += 2;
         }
         if (experiment) {
@@ -153,7 +152,7 @@ export async function simulateWorld(options: WorldOptions): Promise<WorldLog> {
           });
         }
         // look at shelves top-down; stop when the session's listening budget is spent
-        let budget = 1 + Math.floor(Math.log(Math.max(browse.next(), 1e-12)) / Math.log(1 - 1 / browsing.sessionListens));
+        let budget = browse.geometric(browsing.sessionListens);
         let clock = visitTime;
         for (let s = 0; s < shelves.length && budget > 0; s++) {
           if (browse.next() >= browsing.shelfDecay ** s) continue;
@@ -177,9 +176,14 @@ export async function simulateWorld(options: WorldOptions): Promise<WorldLog> {
   return { exposures, events, pages };
 }
 
-function poisson(mean: number, rng: Rng): number {
+function uniform(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}
+
+function poisson(mean: number, rng: Random): number {
   if (mean <= 0) return 0;
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.normal()));
+  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.gaussian()));
   const limit = Math.exp(-mean);
   let k = 0;
   let p = rng.next();

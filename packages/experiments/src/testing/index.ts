@@ -3,7 +3,7 @@
 // first exposure (the CUPED pre-period) and after it, with plays scaled by their variant's effect.
 import { assignVariants } from '../assign';
 import { validateExperimentConfig } from '../definitions';
-import { fmix32 } from '../hash';
+import { Random } from '@mixtape/base';
 import type { ExperimentConfig } from '../definitions';
 import type { EventRecord, ExposureRecord } from '../log';
 
@@ -28,17 +28,8 @@ export interface SyntheticLogOptions {
   activitySpread?: number;
 }
 
-/** A counter-based uniform generator: murmur3's 32-bit finalizer over a Weyl sequence. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    return (fmix32(state) + 0.5) / 4294967296;
-  };
-}
-
-function poisson(mean: number, random: () => number): number {
-  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())));
+function poisson(mean: number, random: () => number, gaussian: () => number): number {
+  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian()));
   const limit = Math.exp(-mean);
   let k = 0;
   let p = random();
@@ -69,7 +60,9 @@ export function syntheticDefinition(options: Pick<SyntheticLogOptions, 'experime
 
 /** A log with exposures (first visit and later visits) and listening events, deterministic per seed. */
 export function syntheticExperimentLog(options: SyntheticLogOptions): { config: ExperimentConfig; exposures: ExposureRecord[]; events: EventRecord[] } {
-  const random = seededUniform(options.seed ?? 1);
+  const generator = new Random(options.seed ?? 1);
+  const random = () => generator.next();
+  const gaussian = () => generator.gaussian();
   const config = syntheticDefinition(options);
   const experiment = config.experiments[0]!;
   const variants = options.variants ?? { control: { weight: 1 }, treatment: { weight: 1 } };
@@ -81,7 +74,7 @@ export function syntheticExperimentLog(options: SyntheticLogOptions): { config: 
   const exposures: ExposureRecord[] = [];
   const events: EventRecord[] = [];
   const listen = (userId: string, from: number, to: number, mean: number, skipRate: number) => {
-    const count = poisson(mean, random);
+    const count = poisson(mean, random, gaussian);
     for (let i = 0; i < count; i++) {
       const time = from + random() * (to - from);
       const skipped = random() < skipRate;
@@ -92,7 +85,7 @@ export function syntheticExperimentLog(options: SyntheticLogOptions): { config: 
   };
   for (let u = 0; u < options.users; u++) {
     const userId = `user-${u}`;
-    const activity = Math.exp(spread * Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random()) - (spread * spread) / 2);
+    const activity = Math.exp(spread * gaussian() - (spread * spread) / 2);
     const first = start + random() * (days / 2) * DAY_MS;
     const assignment = assignVariants(config, { userId, surface: 'home', now: first });
     const ref = assignment.variants.find((variant) => variant.key === experiment.key);

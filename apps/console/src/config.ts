@@ -42,6 +42,12 @@ export const consoleConfigSchema = z.object({
     .optional()
     .describe('Directory of the built page (default apps/console/dist/web).'),
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000).describe('Upper bound for one proxied request.'),
+  CONSOLE_EXPERIMENT_RESULTS: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('Directory of experiment readouts (the --out of `mixtape experiment analyze`); the Experiments page shows the latest per experiment with its CI plot.'),
 });
 
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema> & { staticDir: string; allowedHosts: string[] };

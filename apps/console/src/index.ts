@@ -4,3 +4,5 @@ export { CONSOLE_SERVICES, CONTENT_SECURITY_POLICY, createConsoleServer, LOOPBAC
 export type { ApiRoute, ConsoleLogger, ConsoleServerOptions, ConsoleService } from './server';
 export { createStatusProbe, histogramDelta, histogramQuantile, isApiRoute, parseServiceMetrics } from './status';
 export type { LatencyHistogram, ParsedMetrics, ServiceStatus, StatusProbeOptions } from './status';
+export { createReadoutStore, ReadoutError } from './readouts';
+export type { ReadoutStore, ReadoutSummary } from './readouts';

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsoleConfigError, loadConsoleConfig } from './config';
+import { createReadoutStore } from './readouts';
 import { createConsoleServer } from './server';
 import type { ConsoleLogger } from './server';
 
@@ -24,7 +25,7 @@ if (!existsSync(join(config.staticDir, 'index.html'))) {
 }
 
 const services = { home: config.HOME_URL, search: config.SEARCH_URL, playlists: config.PLAYLISTS_URL };
-const server = createConsoleServer({ services, staticDir: config.staticDir, apiKey: config.CONSOLE_API_KEY, allowedHosts: config.allowedHosts, proxyTimeoutMs: config.PROXY_TIMEOUT_MS, logger });
+const server = createConsoleServer({ services, staticDir: config.staticDir, apiKey: config.CONSOLE_API_KEY, allowedHosts: config.allowedHosts, proxyTimeoutMs: config.PROXY_TIMEOUT_MS, logger, readouts: createReadoutStore(config.CONSOLE_EXPERIMENT_RESULTS) });
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

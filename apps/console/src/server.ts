@@ -8,6 +8,8 @@ import { request as httpRequest, createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, sep } from 'node:path';
+import { ReadoutError } from './readouts';
+import type { ReadoutStore } from './readouts';
 import { createStatusProbe } from './status';
 import type { ServiceStatus } from './status';
 import { clientResponseHeaders, isJsonMediaType, parseUpstreamBase, PROXIED_METHODS, routeApiPath, upstreamRequestHeaders, upstreamUrl } from './upstream';
@@ -36,6 +38,8 @@ export interface ConsoleServerOptions {
   allowedHosts?: readonly string[];
   proxyTimeoutMs?: number;
   logger?: ConsoleLogger;
+  /** experiment readouts for the Experiments page (`mixtape experiment analyze --out DIR`) */
+  readouts?: ReadoutStore;
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
@@ -210,6 +214,41 @@ async function serveStatic(staticDir: string, urlPath: string, response: ServerR
   createReadStream(file).pipe(response);
 }
 
+/** `/api/experiments/readouts[/<name>[/plot.svg]]`: the readout list, one readout, its CI plot. */
+function serveReadouts(store: ReadoutStore | undefined, url: string, request: IncomingMessage, response: ServerResponse): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, errorBody('METHOD_NOT_ALLOWED', `${request.method} is not allowed on experiment readouts`), { allow: 'GET, HEAD' });
+  const rest = url.split('?')[0]!.slice('/api/experiments/readouts'.length).replace(/^\//, '');
+  const [name, what, ...extra] = rest === '' ? [] : rest.split('/');
+  const fail = (error: unknown) => {
+    if (error instanceof ReadoutError) sendJson(response, error.status, errorBody(error.code, error.message));
+    else sendJson(response, 500, errorBody('INTERNAL', `Reading readouts failed: ${(error as Error).message}`));
+  };
+  if (name === undefined) {
+    store
+      ?.list()
+      .then((readouts) => sendJson(response, 200, { configured: true, readouts }))
+      .catch(fail);
+    if (!store) sendJson(response, 200, { configured: false, readouts: [] });
+    return;
+  }
+  if (!store) return fail(new ReadoutError(404, 'NO_READOUTS', 'The console has no readout directory: set CONSOLE_EXPERIMENT_RESULTS'));
+  if (extra.length > 0 || (what !== undefined && what !== 'plot.svg')) return sendJson(response, 404, errorBody('NOT_FOUND', `No readout resource at ${url}`));
+  if (what === 'plot.svg') {
+    store
+      .plot(decodeURIComponent(name))
+      .then((svg) => {
+        response.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg), 'cache-control': 'no-store' });
+        response.end(svg);
+      })
+      .catch(fail);
+    return;
+  }
+  store
+    .get(decodeURIComponent(name))
+    .then((readout) => sendJson(response, 200, readout))
+    .catch(fail);
+}
+
 /** The raw HTTP answer for requests Node's parser refuses (malformed, headers too large). */
 function rawErrorResponse(status: 400 | 431, code: string, message: string): string {
   const body = JSON.stringify(errorBody(code, message));
@@ -245,6 +284,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
         .catch((error: Error) => sendJson(response, 500, errorBody('STATUS_FAILED', error.message)));
       return;
     }
+    if (url === '/api/experiments/readouts' || url.startsWith('/api/experiments/readouts/')) return serveReadouts(options.readouts, url, request, response);
     const api = routeApiPath(url, serviceNames);
     if (api && !api.ok) return sendJson(response, api.status, errorBody(api.code, api.message));
     if (api) return proxy(options, bases, api, request, response);

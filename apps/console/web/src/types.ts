@@ -69,3 +69,67 @@ export interface ServiceStatus {
   p95Ms?: number;
   window: 'recent' | 'since-start';
 }
+
+/** `GET /v1/experiments` of a service: the definitions it serves and who gets what. */
+export interface ServiceExperiments {
+  surface: string;
+  version: string;
+  source: string;
+  loadedAt: string;
+  holdout?: { key: string; percent: number };
+  experiments: {
+    key: string;
+    surface: string[];
+    layer?: string;
+    active: boolean;
+    start: string;
+    stop?: string;
+    traffic: number;
+    allocation: { from: number; to: number };
+    variants: { key: string; weight: number; share: number }[];
+    share: number;
+  }[];
+}
+
+export interface ReadoutSummary {
+  name: string;
+  experiment: string;
+  status: 'ok' | 'blocked-srm' | 'insufficient-data';
+  verdict: 'ship' | 'no-ship' | 'inconclusive' | 'blocked';
+  reasons: string[];
+  period: { start: string; end: string; days: number };
+  modified: string;
+}
+
+interface Comparison {
+  control: number;
+  treatment: number;
+  difference: number;
+  interval: [number, number];
+  relative: number;
+  relativeInterval: [number | null, number | null];
+  pValue: number;
+}
+
+/** The parts of an experiment readout JSON the page shows. */
+export interface Readout {
+  experiment: string;
+  control: string;
+  status: ReadoutSummary['status'];
+  message?: string;
+  period: ReadoutSummary['period'];
+  sequentialMethod: 'group-sequential' | 'msprt';
+  variants: { key: string; users: number; analyzed: number; expectedShare: number }[];
+  srm: { chiSquare: number; pValue: number; mismatch: boolean; threshold: number };
+  metrics: {
+    metric: string;
+    label: string;
+    role: 'primary' | 'secondary' | 'guardrail' | 'monitor';
+    variant: string;
+    raw: Comparison;
+    cuped?: Comparison & { varianceReduction: number };
+    verdict: 'better' | 'worse' | 'not-significant';
+    guardrail?: { margin: number; passed: boolean; bound: number };
+  }[];
+  decision: { verdict: ReadoutSummary['verdict']; reasons: string[] };
+}

@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadBundle, openBundleStore } from '@mixtape/artifacts';
-import { openServingBundle } from '@mixtape/bundle';
+import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -34,9 +33,8 @@ const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
 // Listener ids to request: a seeded sample of the bundle's users (10% unknown → cold start).
 async function sampleUsers(count: number): Promise<string[]> {
   const store = openBundleStore(values.bundle, {});
-  const loaded = await loadBundle(store, { cacheDir: join(work, 'ids-cache'), filter: (file) => file.path.startsWith('dataset/') || file.path.startsWith('models/') });
-  const bundle = await openServingBundle(loaded, { parts: { catalog: true, interactions: true }, workDir: join(work, 'views') });
-  const log = bundle.interactions!;
+  const bundle = await loadParts(store, [datasetPart], { cacheDir: join(work, 'ids-cache') });
+  const log = bundle.parts.dataset.interactions;
   const ids: string[] = [];
   let state = 12345;
   for (let i = 0; i < count; i++) {

@@ -7,11 +7,11 @@ import { openHomeBundle } from './load-bundle';
 const uri = process.argv[2] ?? `file://${process.cwd()}/../../.data/bundles`;
 const maxUsers = Number(process.argv[3] ?? 1500);
 const bundle = await openHomeBundle(uri);
-const { itemVectors, itemIndex, itemDim, store, interactions } = bundle;
-if (!itemVectors || !itemIndex) throw new Error('bundle without item vectors');
-console.log(`bundle ${bundle.version}: ${store.trackCount} tracks, ${interactions?.userCount} users, ${interactions?.length} events`);
+const { dataset, itemVectors, itemIndex } = bundle.parts;
+const { store, interactions } = dataset;
+console.log(`bundle ${bundle.version}: ${store.trackCount} tracks, ${interactions.userCount} users, ${interactions.length} events`);
 const { report } = await trainHomeRanker(
-  { store, interactions, itemVectors, itemDim, itemIndex },
+  { store, interactions, itemVectors: itemVectors.vectors, itemDim: itemVectors.dim, itemIndex },
   { maxUsers, onProgress: (event) => console.log(formatProgress(event)) },
 );
 console.log(JSON.stringify(report, null, 2));

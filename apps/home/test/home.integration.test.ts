@@ -3,10 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBundle, openBundleStore } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
-import type { LocalS3 } from '@mixtape/artifacts/testing';
-import { openServingBundle } from '@mixtape/bundle';
+import { loadParts, openBundleStore } from '@mixtape/bundle';
+import { startLocalS3 } from '@mixtape/bundle/testing';
+import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
@@ -37,9 +36,8 @@ describe('home service over a bundle from S3', () => {
     s3 = await startLocalS3({ directory: join(work, 's3') });
     const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
     await publishTestBundle(store, { version: 'home-v1' });
-    const loaded = await loadBundle(store, { cacheDir: join(work, 'cache') });
-    const bundle = await openServingBundle(loaded, { parts: HOME_BUNDLE_PARTS, workDir: join(work, 'views') });
-    serving = await createHomeServing(bundle);
+    const bundle = await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') });
+    serving = createHomeServing(bundle);
     const { context } = createTestServiceContext({ name: 'home' });
     context.readiness.markReady();
     app = createApp({ context, serving: () => serving });

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openBundleStore } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
+import { openBundleStore } from '@mixtape/bundle';
+import { startLocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { describe, expect, it } from 'vitest';
 

@@ -1,5 +1,5 @@
 // S3 settings for the CLI from the standard environment (command files pass process.env in).
-import type { OpenStoreOptions } from '@mixtape/artifacts';
+import type { OpenStoreOptions } from '@mixtape/bundle';
 import { s3StoreOptions } from '@mixtape/bundle';
 
 /**

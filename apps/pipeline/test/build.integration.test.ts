@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listBundles, loadBundle, openBundleStore } from '@mixtape/artifacts';
-import { startLocalS3, type LocalS3 } from '@mixtape/artifacts/testing';
-import { ALL_PARTS, openServingBundle } from '@mixtape/bundle';
-import { formatBuildSummary, runBuild } from '../src/commands/build';
+import { listBundles, loadBundle, openBundleStore, openParts } from '@mixtape/bundle';
+import { startLocalS3, type LocalS3 } from '@mixtape/bundle/testing';
+import { BUNDLE_PARTS } from '../src/build/parts';
+import { formatBuildSummary, overridesFromFlags, parsePartOption, runBuild } from '../src/commands/build';
 import { writeSyntheticDataset } from '../src/commands/data';
 
 describe('mixtape build', () => {
@@ -29,11 +29,15 @@ describe('mixtape build', () => {
       out: 's3://mixtape/bundles',
       s3: s3.s3Options,
       version: 'first',
-      train: { epochs: 2, threads: 1, dim: 16 },
+      options: { itemVectors: { epochs: 2, dim: 16 } },
+      settings: { threads: 1 },
       progress: (line) => lines.push(line),
     });
     expect(outcome.version).toBe('first');
-    expect(outcome.timings.map((t) => t.stage)).toEqual(expect.arrayContaining(['read dataset', 'item2vec', 'user vectors', 'publish']));
+    // every registered part is a step, in dependency order, with its sub-steps
+    const stages = outcome.timings.map((t) => t.stage);
+    expect(stages).toEqual(expect.arrayContaining(['dataset', 'item2vec', 'userVectors', 'itemIndex', 'homeRanker', 'searchIndex', 'publish']));
+    expect(stages.indexOf('itemVectors')).toBeLessThan(stages.indexOf('itemIndex'));
     expect(lines.some((line) => /✔ item2vec/.test(line))).toBe(true);
     expect(formatBuildSummary(outcome)).toMatch(/\| \*\*total\*\* \|/);
 
@@ -42,14 +46,18 @@ describe('mixtape build', () => {
     expect(loaded.version).toBe('first');
     const index = loaded.manifest.files.find((file) => file.path === 'indexes/items.faiss');
     expect(index?.index).toMatchObject({ dim: 16, metric: 'ip', factory: 'Flat', count: 800 });
-    expect(loaded.manifest.metadata).toMatchObject({ dataset: 'synthetic', tracks: 800 });
-    const serving = await openServingBundle(loaded, { parts: ALL_PARTS, workDir: join(work, 'views') });
-    expect(serving.itemIndex?.size).toBe(800);
-    expect(serving.users?.numUsers).toBe(80);
+    expect(loaded.manifest.metadata).toMatchObject({ dataset: 'synthetic', tracks: 800, build: { parts: { itemVectors: { options: { dim: 16, epochs: 2 } } } } });
+    // every file belongs to a registered part, and every part opens
+    expect(loaded.manifest.files.every((file) => typeof file.part === 'string')).toBe(true);
+    const opened = await openParts(loaded, BUNDLE_PARTS, { workDir: join(work, 'views') });
+    expect(opened.parts.itemIndex.size).toBe(800);
+    expect(opened.parts.userVectors.numUsers).toBe(80);
+    expect(opened.parts.searchIndex?.search(opened.parts.dataset.store.trackTitle(0), { limit: 1 }).results.length).toBe(1);
+    await opened.dispose();
   });
 
   it('publishes a second version beside the first and keeps the newest N', async () => {
-    await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, train: { epochs: 1, threads: 1, dim: 16 }, progress: () => {} });
+    await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 } }, settings: { threads: 1 }, progress: () => {} });
     const store = openBundleStore('s3://mixtape/bundles', { s3: s3.s3Options });
     const bundles = await listBundles(store);
     expect(bundles.map((bundle) => bundle.version)).toEqual(['second']);
@@ -60,5 +68,29 @@ describe('mixtape build', () => {
     await expect(runBuild({ data: join(work, 'nope'), out: 's3://mixtape/other', s3: s3.s3Options, progress: () => {} })).rejects.toThrow(/nope/);
     const bundles = await listBundles(openBundleStore('s3://mixtape/other', { s3: s3.s3Options }));
     expect(bundles).toEqual([]);
+  });
+
+  it('builds only the named parts and what they need', async () => {
+    const outcome = await runBuild({ data: join(work, 'data'), out: 's3://mixtape/partial', s3: s3.s3Options, parts: ['contentIndex'], settings: { threads: 1 }, progress: () => {} });
+    expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
+  });
+});
+
+describe('mixtape build --set', () => {
+  it('reads part options as their declared type and names what is wrong', () => {
+    expect(parsePartOption('itemIndex.nprobe=16')).toEqual({ itemIndex: { nprobe: 16 } });
+    expect(parsePartOption('itemIndex.factory=HNSW32', { itemIndex: { nprobe: 16 } })).toEqual({ itemIndex: { nprobe: 16, factory: 'HNSW32' } });
+    expect(() => parsePartOption('itemVectors.dim=big')).toThrow(/itemVectors\.dim is a number, got "big"/);
+    expect(() => parsePartOption('itemVectors.size=3')).toThrow(/no option "size" \(its options: dim, epochs, window, negatives\)/);
+    expect(() => parsePartOption('nope.x=1')).toThrow(/no bundle part named "nope"/);
+    expect(() => parsePartOption('dim=3')).toThrow(/expected part\.option=value/);
+  });
+
+  it('maps the shortcut flags onto part options, --set winning', () => {
+    expect(overridesFromFlags({ dim: 32, factory: 'Flat', set: { itemVectors: { dim: 48 } } })).toEqual({
+      itemVectors: { dim: 48 },
+      itemIndex: { factory: 'Flat' },
+      contentIndex: { factory: 'Flat' },
+    });
   });
 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
-import type { LocalS3 } from '@mixtape/artifacts/testing';
+import { startLocalS3 } from '@mixtape/bundle/testing';
+import type { LocalS3 } from '@mixtape/bundle/testing';
 import { registerBundleCommand } from '../src/commands/bundle';
 
 describe('mixtape bundle', () => {

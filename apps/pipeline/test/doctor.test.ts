@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalS3, type LocalS3 } from '@mixtape/artifacts/testing';
+import { startLocalS3, type LocalS3 } from '@mixtape/bundle/testing';
 import { checkFaiss, checkNode, checkS3, checkThreads, formatChecks } from '../src/commands/doctor';
 import { createProgram } from '../src/cli';
 

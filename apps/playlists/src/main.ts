@@ -43,12 +43,12 @@ logger.info(
 // bundle: with MIXTAPE_BUNDLE the runtime loads LATEST (retrying until it serves), then polls and
 // swaps new versions in; each swap rebuilds the engine, lexicon and planner. Without it, a
 // deterministic synthetic catalog (development, demos).
-let runtime: BundleRuntime<PlaylistServingState> | undefined;
+let runtime: BundleRuntime<typeof PLAYLIST_BUNDLE_PARTS, PlaylistServingState> | undefined;
 let synthetic: PlaylistServingState | undefined;
 const startup: LifecycleHook[] = [];
 const shutdown: LifecycleHook[] = [{ name: 'close playlist store', run: () => store.close() }];
 if (config.MIXTAPE_BUNDLE) {
-  runtime = createBundleRuntime<PlaylistServingState>({
+  runtime = createBundleRuntime<typeof PLAYLIST_BUNDLE_PARTS, PlaylistServingState>({
     uri: config.MIXTAPE_BUNDLE,
     s3: s3StoreOptions({
       ...(config.MIXTAPE_S3_ENDPOINT ? { endpoint: config.MIXTAPE_S3_ENDPOINT } : {}),

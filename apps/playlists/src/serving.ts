@@ -1,6 +1,6 @@
 // What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
 // from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
-import type { BundleParts, ServingBundle } from '@mixtape/bundle';
+import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, itemIndexPart, itemVectorsPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
 import { buildCatalogLexicon } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
 import type { LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
@@ -55,27 +55,16 @@ export function createPlaylistServingState(context: PlaylistContext, plannerFact
   return { version: context.version, engine, lexicon, planner: plannerFactory(lexicon) };
 }
 
-/** The bundle parts the playlists service reads (the rest is not downloaded). */
-export const PLAYLIST_BUNDLE_PARTS: BundleParts = {
-  catalog: true,
-  interactions: true,
-  contentVectors: true,
-  contentIndex: true,
-  itemVectors: true,
-  itemIndex: true,
-  userVectors: true,
-};
+/** The bundle parts the playlists service reads (only their files are downloaded). */
+export const PLAYLIST_BUNDLE_PARTS = [datasetPart, contentEncoderPart, contentVectorsPart, contentIndexPart, itemVectorsPart, itemIndexPart, userVectorsPart] as const;
+export type PlaylistBundle = OpenedBundle<typeof PLAYLIST_BUNDLE_PARTS>;
 
-/**
- * A ServingBundle as fulfilment sees it. The content index is required; item vectors, the item
- * index and user vectors are used when present (seed neighbours, similar-to-user).
- */
-export function playlistContextFromBundle(bundle: ServingBundle): PlaylistContext {
-  if (!bundle.contentIndex) throw new Error(`bundle ${bundle.version}: the playlists service needs the content index (indexes/content.faiss)`);
-  const { users, interactions } = bundle;
-  const itemsUsable = bundle.itemIndex !== undefined && bundle.itemVectors !== undefined && bundle.itemDim > 0;
+/** An opened bundle as fulfilment sees it: the catalog, content space, and item / user vectors for seed neighbours and similar-to-user. */
+export function playlistContextFromBundle(bundle: PlaylistBundle): PlaylistContext {
+  const { dataset, contentEncoder, contentVectors, contentIndex, itemVectors, itemIndex, userVectors: users } = bundle.parts;
+  const { store, interactions } = dataset;
   const userVector =
-    users && interactions && itemsUsable && users.dim === bundle.itemDim
+    users.dim === itemVectors.dim
       ? (userId: string): Float32Array | undefined => {
           const user = interactions.userIndex(userId);
           if (user < 0 || user >= users.numUsers) return undefined;
@@ -84,11 +73,12 @@ export function playlistContextFromBundle(bundle: ServingBundle): PlaylistContex
       : undefined;
   return {
     version: bundle.version,
-    store: bundle.store,
-    contentEncoder: bundle.contentEncoder,
-    contentIndex: bundle.contentIndex,
-    ...(bundle.contentVectors ? { contentVectors: bundle.contentVectors } : {}),
-    ...(itemsUsable ? { itemIndex: bundle.itemIndex!, itemVectors: bundle.itemVectors! } : {}),
+    store,
+    contentEncoder,
+    contentIndex,
+    contentVectors: contentVectors.vectors,
+    itemIndex,
+    itemVectors: itemVectors.vectors,
     ...(userVector ? { userVector } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openBundleStore } from '@mixtape/artifacts';
+import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { describe, expect, it } from 'vitest';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBundleStore } from '@mixtape/artifacts';
+import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadBundle, openBundleStore, publishBundle, type BundleStore } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
+import { loadBundle, openBundleStore, publishBundle, type BundleStore } from '../src/index';
+import { startLocalS3 } from '../src/testing/index';
 import { VectorIndex, createSearchBatcher, setFaissThreads } from '@mixtape/embeddings';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);

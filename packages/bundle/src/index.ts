@@ -1,15 +1,98 @@
 // Public API of @mixtape/bundle: explicit named re-exports only.
-export { BUNDLE_LAYOUT, ALL_PARTS, pathsForParts } from './layout';
-export type { BundleParts } from './layout';
-export { writeServingBundle } from './write';
-export type { ServingBundleInput } from './write';
-export { openServingBundle } from './open';
-export type { ServingBundle, OpenServingBundleOptions } from './open';
-export { createBundleRuntime } from './runtime';
-export type { BundleRuntime, BundleRuntimeOptions, RuntimeLogger, RuntimeMetrics } from './runtime';
+// storage/ moves bytes (stores, manifest, checksums, publish, load, watch) and knows nothing of
+// what the files mean; registry/ is the contract (definePart → createPartRegistry → buildBundle /
+// openParts); parts/ defines every part a bundle can hold; runtime.ts serves parts in an app.
+
+// registry: the contract every part fulfils
+export { definePart } from './registry/define';
+export type {
+  AnyPart,
+  BuildContext,
+  BuildSettings,
+  BundlePart,
+  OpenContext,
+  PartDefinition,
+  PartFile,
+  PartFileDescription,
+  PartFileSpec,
+  PartOptions,
+  PartValue,
+  PartValues,
+  ProgressLine,
+} from './registry/define';
+export { createPartRegistry } from './registry/registry';
+export type { DependencyKind, PartDescription, PartRegistry } from './registry/registry';
+export { DEFAULT_BUILD_SETTINGS, buildBundle, resolvePartOptions } from './registry/build';
+export type { BuildBundleOptions, BuiltBundle, BuiltPart, StageTiming } from './registry/build';
+export { loadParts, openParts, partPresence, pathsToOpen } from './registry/open';
+export type { LoadPartsOptions, OpenedBundle, OpenPartsOptions } from './registry/open';
 export { packTypedArrays, unpackTypedArrays } from './typed-pack';
 export type { TypedArrayRecord } from './typed-pack';
-export { trainServingParts, DEFAULT_TRAIN_OPTIONS, EVENT_WEIGHTS, eventWeights } from './train';
-export type { TrainOptions, TrainResult, StageTiming, ProgressLine } from './train';
+
+// the parts a bundle holds today (other parts are added beside them in src/parts/)
+export {
+  EMBEDDING_PARTS,
+  contentEncoderPart,
+  contentIndexPart,
+  contentVectorsPart,
+  datasetPart,
+  homeRankerPart,
+  itemIndexPart,
+  itemVectorsPart,
+  searchIndexPart,
+  userVectorsPart,
+} from './parts/index';
+export type { DatasetPartValue } from './parts/index';
+
+// serving
+export { createBundleRuntime } from './runtime';
+export type { BundleRuntime, BundleRuntimeOptions, RuntimeLogger, RuntimeMetrics, ServingState } from './runtime';
 export { s3StoreOptions } from './s3-settings';
 export type { S3Settings } from './s3-settings';
+
+// storage
+export {
+  BundleError,
+  BundleExistsError,
+  BundleFileMissingError,
+  BundleNotFoundError,
+  ChecksumMismatchError,
+  ManifestInvalidError,
+  SizeMismatchError,
+  StoreUnreachableError,
+  isBundleError,
+} from './storage/errors';
+export type { BundleErrorCode } from './storage/errors';
+export {
+  BUNDLE_ROLES,
+  MANIFEST_SCHEMA_VERSION,
+  bundleManifestSchema,
+  indexInfoSchema,
+  isValidBundleVersion,
+  manifestFileSchema,
+  parseManifest,
+  serializeManifest,
+} from './storage/manifest';
+export type { BundleManifest, IndexInfo, KnownBundleRole, ManifestFile } from './storage/manifest';
+export { sha256Bytes, sha256File } from './storage/checksum';
+export type { FileDigest } from './storage/checksum';
+export type { BundleStore, ByteRange, DownloadOptions, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './storage/stores/types';
+export { createFileStore } from './storage/stores/file-store';
+export type { FileStoreOptions } from './storage/stores/file-store';
+export { createS3Store, describeStoreError } from './storage/stores/s3-store';
+export type { S3StoreOptions } from './storage/stores/s3-store';
+export { openBundleStore, parseStoreUri } from './storage/stores/open-store';
+export type { OpenStoreOptions, StoreLocation } from './storage/stores/open-store';
+export { isRetryableError } from './storage/retry';
+export type { RetryPolicy } from './storage/retry';
+export type { ProgressCallback, TransferProgress } from './storage/progress';
+export { LATEST_KEY, bundleFileKey, bundlePrefix, manifestKey, readLatest } from './storage/store-layout';
+export type { LatestPointer } from './storage/store-layout';
+export { collectDirectoryFiles, defaultBundleVersion, inferContentType, inferRole, publishBundle } from './storage/publish';
+export type { PublishFileDescription, PublishFileInput, PublishOptions, PublishResult } from './storage/publish';
+export { cachePathFor, loadBundle, pruneCache } from './storage/load';
+export type { LoadBundleOptions, LoadStats, LoadedBundle, LoadedFile } from './storage/load';
+export { applyRetention, listBundles, promoteBundle, rollbackBundle, showBundle } from './storage/bundles';
+export type { BundleStatus, BundleSummary, PromoteResult, RetentionOptions, RetentionResult, ShownBundle } from './storage/bundles';
+export { watchBundle } from './storage/watch';
+export type { ActiveBundle, BundleWatcher, BundleWatcherOptions, BundleWatcherStats, CheckOutcome, RefusedBundle } from './storage/watch';

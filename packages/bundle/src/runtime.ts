@@ -1,10 +1,13 @@
 // Keeps a service's serving state current: load the bundle LATEST names at startup (retrying
-// with backoff while the store is unreachable), then poll and swap atomically; a bad bundle is
-// refused and the old one keeps serving. Apps wire `startupHook`/`shutdownHook` into their lifecycle.
+// with backoff while the store is unreachable), open the parts the service asked for by name,
+// then poll and swap atomically; a bad bundle is refused and the old one keeps serving. Apps wire
+// `startupHook`/`shutdownHook` into their lifecycle.
 import { join } from 'node:path';
-import { openBundleStore, watchBundle, type BundleWatcher, type Logger, type OpenStoreOptions } from '@mixtape/artifacts';
-import { openServingBundle, type ServingBundle } from './open';
-import { pathsForParts, type BundleParts } from './layout';
+import type { AnyPart } from './registry/define';
+import { openParts, pathsToOpen, type OpenedBundle } from './registry/open';
+import type { Logger } from '@mixtape/base';
+import { openBundleStore, type OpenStoreOptions } from './storage/stores/open-store';
+import { watchBundle, type BundleWatcher } from './storage/watch';
 
 /** The logger the runtime writes to (pino and @mixtape/service-kit's Logger fit). */
 export type RuntimeLogger = Logger;
@@ -16,25 +19,33 @@ export interface RuntimeMetrics {
   info(options: { name: string; help: string; labelNames: readonly string[] }): { set(labels: Record<string, string>): void };
 }
 
-export interface BundleRuntimeOptions<T> {
+export interface BundleRuntimeOptions<Parts extends readonly AnyPart[], T> {
   /** s3://bucket/prefix or file:///dir */
   uri: string;
   s3?: OpenStoreOptions['s3'];
   /** downloads are cached here by checksum */
   cacheDir: string;
-  parts: BundleParts;
+  /** the parts this service reads, by their definitions; only their files (and what they open from) are downloaded */
+  parts: Parts;
   /** how often LATEST is polled once serving (default 30 s; 0 = never) */
   pollIntervalMs?: number;
-  /** the app's state from an opened bundle (search engine, ranker…); a throw refuses the bundle */
-  build: (bundle: ServingBundle, signal: AbortSignal) => Promise<T> | T;
+  /** the app's state from the opened parts (search engine, ranker…); a throw refuses the bundle */
+  build: (bundle: OpenedBundle<Parts>, signal: AbortSignal) => Promise<T> | T;
+  /** grace period before a replaced bundle's parts are freed (default 10 s) */
+  disposeDelayMs?: number;
   logger: RuntimeLogger;
   metrics?: RuntimeMetrics;
 }
 
-export interface BundleRuntime<T> {
+export interface ServingState<Parts extends readonly AnyPart[], T> {
+  bundle: OpenedBundle<Parts>;
+  state: T;
+}
+
+export interface BundleRuntime<Parts extends readonly AnyPart[], T> {
   /** state of the bundle serving now (undefined before the first load) */
-  current(): { bundle: ServingBundle; state: T } | undefined;
-  watcher: BundleWatcher<{ bundle: ServingBundle; state: T }>;
+  current(): ServingState<Parts, T> | undefined;
+  watcher: BundleWatcher<ServingState<Parts, T>>;
   /** for createService({ startup }): resolves once a bundle serves; retries with backoff meanwhile */
   startupHook: { name: string; run(signal: AbortSignal): Promise<void> };
   shutdownHook: { name: string; run(): Promise<void> };
@@ -43,47 +54,68 @@ export interface BundleRuntime<T> {
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
-export function createBundleRuntime<T>(options: BundleRuntimeOptions<T>): BundleRuntime<T> {
+export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(options: BundleRuntimeOptions<Parts, T>): BundleRuntime<Parts, T> {
   const { logger, metrics } = options;
   const store = openBundleStore(options.uri, { s3: options.s3, logger });
+  const wanted = pathsToOpen(options.parts);
   const versionInfo = metrics?.info({ name: 'mixtape_bundle_info', help: 'The bundle version serving now (value 1).', labelNames: ['version'] });
   const loadSeconds = metrics?.gauge({ name: 'mixtape_bundle_load_seconds', help: 'Duration of the last bundle load by stage.', labelNames: ['stage'] });
   const refusals = metrics?.counter({ name: 'mixtape_bundle_refusals_total', help: 'Bundles refused (failed verification or loading).', labelNames: ['stage'] });
   const swaps = metrics?.counter({ name: 'mixtape_bundle_swaps_total', help: 'Bundles activated (the first load included).' });
-  const indexSize = metrics?.gauge({ name: 'mixtape_index_vectors', help: 'Vectors in each FAISS index serving now.', labelNames: ['index'] });
+  const indexSize = metrics?.gauge({ name: 'mixtape_index_vectors', help: 'Vectors in each vector index serving now, by part.', labelNames: ['index'] });
   const tracks = metrics?.gauge({ name: 'mixtape_catalog_tracks', help: 'Tracks in the catalog serving now.' });
 
-  const watcher = watchBundle<{ bundle: ServingBundle; state: T }>(store, {
+  const watcher = watchBundle<ServingState<Parts, T>>(store, {
     cacheDir: options.cacheDir,
-    filter: (file) => pathsForParts(options.parts)(file.path),
+    filter: (file) => wanted.has(file.path),
     intervalMs: options.pollIntervalMs && options.pollIntervalMs > 0 ? options.pollIntervalMs : 2 ** 31 - 1,
+    disposeDelayMs: options.disposeDelayMs,
     logger,
     load: async (loaded, { signal }) => {
       const started = performance.now();
-      const bundle = await openServingBundle(loaded, { parts: options.parts, workDir: join(options.cacheDir, 'views') });
-      const state = await options.build(bundle, signal);
+      const bundle = await openParts(loaded, options.parts, { workDir: join(options.cacheDir, 'views'), signal });
+      let state: T;
+      try {
+        state = await options.build(bundle, signal);
+      } catch (error) {
+        await bundle.dispose().catch(() => undefined);
+        throw error;
+      }
       const total = (performance.now() - started) / 1000;
       loadSeconds?.set({ stage: 'download' }, loaded.stats.durationMs / 1000);
       for (const [stage, ms] of Object.entries(bundle.timings)) loadSeconds?.set({ stage }, ms / 1000);
       loadSeconds?.set({ stage: 'open_and_build' }, total);
       logger.info(
-        { version: loaded.version, downloadMs: Math.round(loaded.stats.durationMs), filesFromCache: loaded.stats.filesFromCache, bytesDownloaded: loaded.stats.bytesDownloaded, timings: bundle.timings, buildMs: Math.round(total * 1000) },
+        {
+          version: loaded.version,
+          downloadMs: Math.round(loaded.stats.durationMs),
+          filesFromCache: loaded.stats.filesFromCache,
+          bytesDownloaded: loaded.stats.bytesDownloaded,
+          timings: bundle.timings,
+          buildMs: Math.round(total * 1000),
+        },
         'bundle loaded',
       );
       return { bundle, state };
     },
+    dispose: (serving) => serving.bundle.dispose(),
     onSwap: ({ current, previous }) => {
       swaps?.inc({});
       versionInfo?.set({ version: current.version });
-      tracks?.set(current.state.bundle.store.trackCount);
-      for (const [name, index] of [['content', current.state.bundle.contentIndex], ['items', current.state.bundle.itemIndex]] as const) {
-        if (index) indexSize?.set({ index: name }, index.size);
+      const trackCount = current.bundle.manifest.metadata?.tracks;
+      if (typeof trackCount === 'number') tracks?.set(trackCount);
+      for (const file of current.bundle.files) {
+        if (file.index) indexSize?.set({ index: file.part ?? file.path }, file.index.count);
       }
       logger.info({ version: current.version, previous: previous?.version }, previous ? 'bundle swapped in' : 'bundle active');
     },

@@ -1,5 +1,5 @@
-// Plain S3 settings (from an app's config or the CLI's env) → @mixtape/artifacts store options.
-import type { OpenStoreOptions } from '@mixtape/artifacts';
+// Plain S3 settings (from an app's config or the CLI's env) → store options.
+import type { OpenStoreOptions } from './storage/stores/open-store';
 
 export interface S3Settings {
   /** S3-compatible endpoint; unset means AWS S3 */

@@ -28,6 +28,11 @@ export {
   createSeededRandom,
   generateTasteSessions,
   buildSessionCorpus,
+  EVENT_WEIGHTS,
+  buildTrackIndex,
+  eventWeights,
+  trainItemVectors,
+  trainUserVectors,
 } from './train';
 export type {
   SequenceCorpus,
@@ -56,4 +61,10 @@ export type {
   TasteSessions,
   SessionCorpusOptions,
   SessionCorpus,
+  ItemVectorOptions,
+  ItemVectors,
+  StepRunner,
+  TrackIndexOptions,
+  TrackVectors,
 } from './train';
+

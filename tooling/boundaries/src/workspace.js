@@ -22,7 +22,6 @@ export const PACKAGE_LAYERS = {
   '@mixtape/native': 'base', // N-API bindings (XGBoost, LAPACK): no workspace dependencies
   '@mixtape/language': 'language', // folding, tokens, catalog vocabulary, number/era/duration parsing
   '@mixtape/bundle': 'bundle', // storage + the registry of parts
-  '@mixtape/artifacts': 'bundle', // bundle storage, until it merges into @mixtape/bundle
   '@mixtape/service-kit': 'service', // Express factory: config, logs, health, metrics, errors, auth
   '@mixtape/redis-state': 'service', // Redis stores behind service-kit's interfaces
 };

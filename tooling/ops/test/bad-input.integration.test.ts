@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openBundleStore } from '@mixtape/artifacts';
+import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { createApp as createSearchApp, searchConfigSchema } from '@mixtape/search';
 import { createSearchFixtureEngine } from '@mixtape/search-index/testing';

@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFileKey, LATEST_KEY, openBundleStore, readLatest } from '@mixtape/artifacts';
-import type { BundleStore } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
-import type { LocalS3 } from '@mixtape/artifacts/testing';
+import { bundleFileKey, LATEST_KEY, openBundleStore, readLatest } from '@mixtape/bundle';
+import type { BundleStore } from '@mixtape/bundle';
+import { startLocalS3 } from '@mixtape/bundle/testing';
+import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServiceProcess } from '../src/index';

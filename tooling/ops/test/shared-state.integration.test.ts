@@ -4,9 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBundleStore } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
-import type { LocalS3 } from '@mixtape/artifacts/testing';
+import { openBundleStore } from '@mixtape/bundle';
+import { startLocalS3 } from '@mixtape/bundle/testing';
+import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { createRedisClient } from '@mixtape/redis-state';
 import type { RedisStateClient } from '@mixtape/redis-state';

@@ -3,21 +3,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { applyRetention, openBundleStore, publishBundle, sha256File } from '@mixtape/artifacts';
-
-import { readSnapshot } from '@mixtape/catalog';
+import { applyRetention, buildBundle, openBundleStore, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
+import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
-import { BUNDLE_CONTRIBUTORS } from '../build/contributors';
-import { DEFAULT_TRAIN_OPTIONS, trainServingParts, writeServingBundle, type ServingBundleInput, type StageTiming, type TrainOptions } from '@mixtape/bundle';
+import { bundleRegistry } from '../build/parts';
 import { s3OptionsFromEnv } from '../s3-env';
 import { MIXTAPE_VERSION } from '../version';
+
+/** Per-part option overrides, e.g. `{ itemVectors: { dim: 32 }, itemIndex: { factory: 'Flat' } }`. */
+export type PartOptionOverrides = Record<string, Record<string, string | number | boolean>>;
 
 export interface BuildCommandOptions {
   data: string;
   out: string;
   version?: string;
   keep?: number;
-  train?: Partial<TrainOptions>;
+  /** per-part option overrides (see `mixtape bundle parts`) */
+  options?: PartOptionOverrides;
+  settings?: Partial<BuildSettings>;
+  /** build only these parts (and what they need); default: every registered part */
+  parts?: readonly string[];
   /** S3 options (default: from the environment) */
   s3?: ReturnType<typeof s3OptionsFromEnv>;
   /** do not move LATEST (publish only; promote later) */
@@ -43,66 +48,46 @@ const formatBytes = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)
 /** The whole build; used by the CLI command and by `mixtape demo`. */
 export async function runBuild(options: BuildCommandOptions): Promise<BuildOutcome> {
   const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const train = { ...DEFAULT_TRAIN_OPTIONS, ...options.train };
-  setFaissThreads(train.threads);
-  const timings: StageTiming[] = [];
-  const timed = async <T>(stage: string, work: () => Promise<T>, detail: (value: T) => string): Promise<T> => {
-    progress(`▶ ${stage} …`);
-    const started = performance.now();
-    const value = await work();
-    const seconds = (performance.now() - started) / 1000;
-    timings.push({ stage, seconds, detail: detail(value) });
-    progress(`✔ ${stage} (${seconds.toFixed(1)} s) ${detail(value)}`);
-    return value;
-  };
-
-  const snapshot = await timed('read dataset', () => readSnapshot(options.data), (s) =>
-    `${s.store.trackCount.toLocaleString('en')} tracks, ${s.interactions.userCount.toLocaleString('en')} users, ${s.interactions.length.toLocaleString('en')} events (${s.metadata.source})`,
-  );
-  const trained = await trainServingParts(snapshot.store, snapshot.interactions, train, progress);
-  timings.push(...trained.timings);
-
-  const extraFiles: NonNullable<ServingBundleInput['extraFiles']>[number][] = [];
-  for (const contributor of BUNDLE_CONTRIBUTORS) {
-    extraFiles.push(...(await timed(contributor.name, () => contributor.build({ parts: trained.input, progress }), (files) => `${files.length} file(s)`)));
-  }
-
+  const started = performance.now();
+  // A bad dataset directory fails before anything is trained.
+  const metadata = await readSnapshotMetadata(options.data);
   const staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
   try {
-    const bundleDir = join(staging, 'bundle');
-    const files = await timed('write bundle', () =>
-      writeServingBundle(bundleDir, {
-        ...trained.input,
-        source: snapshot.metadata.source,
-        extraFiles,
-        summary: {
-          mixtape: MIXTAPE_VERSION,
-          dataset: { path: options.data, source: snapshot.metadata.source, details: snapshot.metadata.details },
-          train,
-          timings,
-        },
-      }),
-      (list) => `${list.length} files`,
-    );
+    const settings = { threads: 2, ...options.settings };
+    setFaissThreads(settings.threads);
+    const built = await buildBundle(bundleRegistry, {
+      directory: join(staging, 'bundle'),
+      parts: options.parts,
+      settings,
+      options: { ...options.options, dataset: { directory: options.data } },
+      progress,
+    });
+    const timings = [...built.timings];
     const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
     const fingerprint = await datasetFingerprint(options.data);
-    const published = await timed('publish', () =>
-      publishBundle(store, files, {
-        producer: `mixtape build ${MIXTAPE_VERSION} (${snapshot.metadata.source})`,
-        version: options.version,
-        setLatest: !options.noLatest,
-        metadata: {
-          dataset: snapshot.metadata.source,
-          datasetFingerprint: fingerprint,
-          tracks: snapshot.store.trackCount,
-          users: snapshot.interactions.userCount,
-        },
-        onProgress: throttle((p) => progress(`  ${p.phase} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${formatBytes(p.bytesPerSecond)}/s)`)),
-      }),
-      (result) => `${result.version} → ${options.out}`,
-    );
+    const publishStarted = performance.now();
+    progress('▶ publish …');
+    const published = await publishBundle(store, built.files, {
+      producer: `mixtape build ${MIXTAPE_VERSION} (${metadata.source})`,
+      version: options.version,
+      setLatest: !options.noLatest,
+      metadata: {
+        mixtape: MIXTAPE_VERSION,
+        dataset: metadata.source,
+        datasetPath: options.data,
+        datasetFingerprint: fingerprint,
+        tracks: metadata.counts.tracks,
+        users: metadata.counts.users,
+        build: built.summary(),
+      },
+      onProgress: throttle((p) => progress(`  ${p.phase} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${formatBytes(p.bytesPerSecond)}/s)`)),
+    });
+    const publishSeconds = (performance.now() - publishStarted) / 1000;
+    timings.push({ stage: 'publish', seconds: publishSeconds, detail: `${published.version} → ${options.out}`, depth: 0 });
+    progress(`✔ publish (${publishSeconds.toFixed(1)} s) ${published.version} → ${options.out}`);
     if (options.keep) await applyRetention(store, { keep: options.keep });
     const bytes = published.manifest.files.reduce((sum, file) => sum + file.size, 0);
+    progress(`build done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { version: published.version, uri: options.out, files: published.manifest.files.length, bytes, timings };
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -115,8 +100,8 @@ export function formatBuildSummary(outcome: BuildOutcome): string {
     '',
     '| stage | seconds | result |',
     '|---|---:|---|',
-    ...outcome.timings.map((t) => `| ${t.stage} | ${t.seconds.toFixed(1)} | ${t.detail} |`),
-    `| **total** | ${outcome.timings.reduce((sum, t) => sum + t.seconds, 0).toFixed(1)} | |`,
+    ...outcome.timings.map((t) => `| ${t.depth > 0 ? '↳ ' : ''}${t.stage} | ${t.seconds.toFixed(1)} | ${t.detail} |`),
+    `| **total** | ${outcome.timings.filter((t) => t.depth === 0).reduce((sum, t) => sum + t.seconds, 0).toFixed(1)} | |`,
   ];
   return lines.join('\n');
 }
@@ -139,30 +124,92 @@ const integer = (value: string) => {
   return parsed;
 };
 
+/**
+ * `--set part.option=value` → overrides; the value is read as the option's type (number,
+ * boolean or string) and unknown parts or options fail with the list of known ones.
+ */
+export function parsePartOption(assignment: string, overrides: PartOptionOverrides = {}): PartOptionOverrides {
+  const match = /^([A-Za-z0-9]+)\.([A-Za-z0-9]+)=(.*)$/.exec(assignment);
+  if (!match) throw new Error(`--set "${assignment}": expected part.option=value, e.g. itemVectors.dim=32 (see \`mixtape bundle parts\`)`);
+  const [, partName, key, raw] = match as unknown as [string, string, string, string];
+  const part = bundleRegistry.get(partName);
+  const current = part.options[key];
+  if (current === undefined) {
+    const known = Object.keys(part.options);
+    throw new Error(`--set "${assignment}": part "${partName}" has no option "${key}"${known.length ? ` (its options: ${known.join(', ')})` : ' (it takes no options)'}`);
+  }
+  let value: string | number | boolean = raw;
+  if (typeof current === 'number') {
+    value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new Error(`--set "${assignment}": ${partName}.${key} is a number, got "${raw}"`);
+  } else if (typeof current === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') throw new Error(`--set "${assignment}": ${partName}.${key} is true or false, got "${raw}"`);
+    value = raw === 'true';
+  }
+  return { ...overrides, [partName]: { ...overrides[partName], [key]: value } };
+}
+
+interface BuildFlags {
+  data: string;
+  out: string;
+  version?: string;
+  keep?: number;
+  latest: boolean;
+  dim?: number;
+  epochs?: number;
+  threads: number;
+  factory?: string;
+  efSearch?: number;
+  set: PartOptionOverrides;
+  only?: string[];
+  json?: boolean;
+}
+
+/** The shortcut flags, as part options (`--set` wins over them). */
+export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'factory' | 'efSearch' | 'set'>): PartOptionOverrides {
+  const overrides: PartOptionOverrides = {};
+  const add = (part: string, key: string, value: string | number | undefined) => {
+    if (value !== undefined) overrides[part] = { ...overrides[part], [key]: value };
+  };
+  add('itemVectors', 'dim', flags.dim);
+  add('itemVectors', 'epochs', flags.epochs);
+  for (const index of ['itemIndex', 'contentIndex']) {
+    add(index, 'factory', flags.factory);
+    add(index, 'efSearch', flags.efSearch);
+  }
+  for (const [part, values] of Object.entries(flags.set)) overrides[part] = { ...overrides[part], ...values };
+  return overrides;
+}
+
 export function registerBuildCommand(program: Command): void {
+  const option = (part: string, key: string) => bundleRegistry.get(part).options[key] as string | number;
   program
     .command('build')
-    .description('train embeddings, build FAISS indexes and publish a bundle (LATEST moves last)')
+    .description('train every registered bundle part (see `mixtape bundle parts`) and publish a bundle (LATEST moves last)')
     .requiredOption('--data <dir>', 'dataset directory (from `mixtape data generate|import`)')
     .requiredOption('--out <uri>', 'where to publish: s3://bucket/prefix or file:///dir (S3 endpoint from MIXTAPE_S3_ENDPOINT)')
     .option('--version <version>', 'bundle version (default: UTC time + content hash)')
     .option('--keep <n>', 'retention: keep the newest N bundles', integer)
     .option('--no-latest', 'publish without moving LATEST (promote later)')
-    .option('--dim <n>', 'item vector size', integer, DEFAULT_TRAIN_OPTIONS.dim)
-    .option('--epochs <n>', 'item2vec epochs', integer, DEFAULT_TRAIN_OPTIONS.epochs)
-    .option('--threads <n>', 'training and FAISS threads', integer, DEFAULT_TRAIN_OPTIONS.threads)
-    .option('--factory <factory>', 'FAISS factory for both indexes, or "auto" (Flat < 20k ≤ HNSW32 < 5M ≤ IVF-PQ)', DEFAULT_TRAIN_OPTIONS.factory)
-    .option('--ef-search <n>', 'HNSW efSearch stored with the index', integer, DEFAULT_TRAIN_OPTIONS.efSearch)
+    .option('--dim <n>', `item vector size (itemVectors.dim, default ${option('itemVectors', 'dim')})`, integer)
+    .option('--epochs <n>', `item2vec epochs (itemVectors.epochs, default ${option('itemVectors', 'epochs')})`, integer)
+    .option('--threads <n>', 'training and FAISS threads', integer, 2)
+    .option('--factory <factory>', 'FAISS factory for both indexes, or "auto" (Flat < 20k ≤ HNSW32 < 5M ≤ IVF-PQ)')
+    .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integer)
+    .option('--set <part.option=value>', 'any part option, repeatable (e.g. --set itemIndex.nprobe=16)', (value: string, previous: PartOptionOverrides) => parsePartOption(value, previous), {})
+    .option('--only <parts...>', 'build only these parts and what they need')
     .option('--json', 'print the outcome as JSON')
-    .action(async (options: { data: string; out: string; version?: string; keep?: number; latest: boolean; dim: number; epochs: number; threads: number; factory: string; efSearch: number; json?: boolean }) => {
+    .action(async (flags: BuildFlags) => {
       const outcome = await runBuild({
-        data: options.data,
-        out: options.out,
-        version: options.version,
-        keep: options.keep,
-        noLatest: !options.latest,
-        train: { dim: options.dim, epochs: options.epochs, threads: options.threads, factory: options.factory, efSearch: options.efSearch },
+        data: flags.data,
+        out: flags.out,
+        version: flags.version,
+        keep: flags.keep,
+        noLatest: !flags.latest,
+        options: overridesFromFlags(flags),
+        settings: { threads: flags.threads },
+        parts: flags.only,
       });
-      process.stdout.write(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${formatBuildSummary(outcome)}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${formatBuildSummary(outcome)}\n`);
     });
 }

@@ -14,8 +14,9 @@ import {
   publishBundle,
   rollbackBundle,
   showBundle,
-} from '@mixtape/artifacts';
-import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/artifacts';
+} from '@mixtape/bundle';
+import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/bundle';
+import { bundleRegistry } from '../build/parts';
 import { s3OptionsFromEnv } from '../s3-env';
 
 export interface BundleCommandIo {
@@ -223,6 +224,25 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
       } finally {
         await rm(cacheDir, { recursive: true, force: true });
       }
+    });
+
+  bundle
+    .command('parts')
+    .description('the registered bundle parts: files, what each is built from, options (for `mixtape build --set part.option=value`)')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const parts = bundleRegistry.describe();
+      if (options.json) {
+        io.stdout(`${JSON.stringify(parts, null, 2)}\n`);
+        return;
+      }
+      const rows = parts.map((part) => [
+        `${part.name}${part.optional ? ' (optional)' : ''}`,
+        part.files.map((file) => file.path).join(', '),
+        part.dependsOn.join(', ') || '-',
+        Object.entries(part.options).map(([key, value]) => `${key}=${String(value)}`).join(' ') || '-',
+      ]);
+      io.stdout(formatTable(['part', 'files', 'built from', 'options'], rows, new Set()));
     });
 
   bundle

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { openBundleStore, readLatest, showBundle } from '@mixtape/artifacts';
-import { startLocalS3 } from '@mixtape/artifacts/testing';
+import { openBundleStore, readLatest, showBundle } from '@mixtape/bundle';
 import { formatProgress } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { s3OptionsFromEnv } from '../s3-env';
 import { datasetFingerprint, runBuild } from './build';
+import { startDemoS3 } from './demo-s3';
 import { writeSyntheticDataset } from './data';
 
 export interface ServiceSpec {
@@ -164,7 +164,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   let bundleUri = options.bundle;
   const env: NodeJS.ProcessEnv = { MIXTAPE_CACHE_DIR: join(stateDir, 'cache') };
   if (!bundleUri) {
-    const s3 = await startLocalS3({ directory: join(stateDir, 's3'), port: options.s3Port });
+    const s3 = await startDemoS3({ directory: join(stateDir, 's3'), port: options.s3Port });
     stops.push(() => s3.stop());
     bundleUri = 's3://mixtape/bundles';
     env.MIXTAPE_S3_ENDPOINT = s3.endpoint;
@@ -185,7 +185,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
       data: dataDir,
       out: bundleUri,
       s3: s3OptionsFromEnv({ ...process.env, ...env }),
-      train: options.epochs ? { epochs: options.epochs } : {},
+      options: options.epochs ? { itemVectors: { epochs: options.epochs } } : {},
       progress: (line) => log(`      ${line}`),
     });
     log(`      bundle ${outcome.version} published`);

@@ -1,7 +1,7 @@
 // `mixtape doctor`: is this machine ready to build and serve? Each line is OK or a fix to apply.
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
-import { openBundleStore, readLatest } from '@mixtape/artifacts';
+import { openBundleStore, readLatest } from '@mixtape/bundle';
 import { s3OptionsFromEnv } from '../s3-env';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';

@@ -35,3 +35,5 @@ export { buildSessionCorpus } from './sessions';
 export type { SessionCorpusOptions, SessionCorpus } from './sessions';
 export { generateTasteSessions } from './synthetic-sessions';
 export type { TasteSessionsOptions, TasteSessions } from './synthetic-sessions';
+export { EVENT_WEIGHTS, buildTrackIndex, eventWeights, trainItemVectors, trainUserVectors } from './catalog-vectors';
+export type { ItemVectorOptions, ItemVectors, StepRunner, TrackIndexOptions, TrackVectors } from './catalog-vectors';

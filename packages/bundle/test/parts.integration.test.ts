@@ -1,12 +1,10 @@
 // A real bundle (synthetic data, real item2vec + FAISS) published to s3rver and served.
-import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBundleStore, loadBundle, type BundleStore } from '@mixtape/artifacts';
-import { startLocalS3, type LocalS3 } from '@mixtape/artifacts/testing';
-import { ALL_PARTS, createBundleRuntime, openServingBundle, type RuntimeLogger } from '../src/index';
-import { publishTestBundle } from '../src/testing/index';
+import { EMBEDDING_PARTS, contentIndexPart, createBundleRuntime, datasetPart, itemIndexPart, itemVectorsPart, loadBundle, openBundleStore, openParts, userVectorsPart, type BundleStore, type RuntimeLogger } from '../src/index';
+import { publishTestBundle, startLocalS3, type LocalS3 } from '../src/testing/index';
 
 const quietLogger = (): RuntimeLogger & { lines: string[] } => {
   const lines: string[] = [];
@@ -33,25 +31,32 @@ describe('serving bundles from S3', () => {
   it('round-trips a trained bundle: catalog, vectors, FAISS indexes and user vectors agree', async () => {
     const published = await publishTestBundle(store, { version: 'v1' });
     const loaded = await loadBundle(store, { cacheDir: join(work, 'cache-a') });
-    const serving = await openServingBundle(loaded, { parts: ALL_PARTS, workDir: join(work, 'views') });
-    expect(serving.version).toBe(published.version);
-    expect(serving.store.trackCount).toBe(600);
-    expect(serving.itemIndex!.size).toBe(600);
-    expect(serving.contentIndex!.size).toBe(600);
-    expect(serving.users!.numUsers).toBe(serving.interactions!.userCount);
+    const opened = await openParts(loaded, EMBEDDING_PARTS, { workDir: join(work, 'views') });
+    const { dataset, itemIndex, contentIndex, userVectors, itemVectors, contentEncoder } = opened.parts;
+    expect(opened.version).toBe(published.version);
+    expect(dataset.store.trackCount).toBe(600);
+    expect(itemIndex.size).toBe(600);
+    expect(contentIndex.size).toBe(600);
+    expect(userVectors.numUsers).toBe(dataset.interactions.userCount);
     // A track's stored item vector finds itself first in the item index.
     const t = 42;
-    const vector = serving.itemVectors!.subarray(t * serving.itemDim, (t + 1) * serving.itemDim);
-    expect(serving.itemIndex!.search(vector, 1).ids[0]).toBe(serving.store.trackId(t));
-    expect(serving.contentEncoder.dim).toBe(serving.contentIndex!.dim);
-    expect(await readdir(join(work, 'views'))).toEqual([]); // the symlink view is cleaned up
+    const vector = itemVectors.vectors.subarray(t * itemVectors.dim, (t + 1) * itemVectors.dim);
+    expect(itemIndex.search(vector, 1).ids[0]).toBe(dataset.store.trackId(t));
+    expect(contentEncoder.dim).toBe(contentIndex.dim);
+    // every file names its part in the manifest
+    expect(Object.fromEntries(published.manifest.files.map((file) => [file.path, file.part]))).toMatchObject({ 'indexes/items.faiss': 'itemIndex', 'dataset/catalog.bin': 'dataset' });
+    await opened.dispose();
+    expect(await readdir(join(work, 'views'))).toEqual([]); // scratch space (the symlink view) is cleaned up
   });
 
   it('loads only the parts a service asks for', async () => {
     const loaded = await loadBundle(store, { cacheDir: join(work, 'cache-b'), filter: (file) => !file.path.startsWith('indexes/items') && !file.path.startsWith('vectors/') });
-    const serving = await openServingBundle(loaded, { parts: { catalog: true, contentIndex: true }, workDir: join(work, 'views') });
-    expect(serving.itemIndex).toBeUndefined();
-    expect(serving.contentIndex!.size).toBe(600);
+    const opened = await openParts(loaded, [contentIndexPart], { workDir: join(work, 'views') });
+    expect(opened.parts.contentIndex.size).toBe(600);
+    // asking for a part whose files were not downloaded is a clear error, not a crash
+    await expect(openParts(loaded, [itemIndexPart], { workDir: join(work, 'views') })).rejects.toThrow(/indexes\/items\.faiss" but it was not selected/);
+    await expect(openParts(loaded, [userVectorsPart, itemVectorsPart], { workDir: join(work, 'views') })).rejects.toThrow(/not selected/);
+    expect(opened.value(datasetPart).store.trackCount).toBe(600);
   });
 
   it('starts unready while S3 is down, then serves, swaps a new LATEST live and refuses a corrupted one', async () => {
@@ -62,7 +67,7 @@ describe('serving bundles from S3', () => {
       uri,
       s3: { ...s3.s3Options, endpoint: 'http://127.0.0.1:9', retry: { maxAttempts: 1 } },
       cacheDir: join(work, 'cache-down'),
-      parts: { catalog: true, contentIndex: true },
+      parts: [contentIndexPart],
       build: () => 'never',
       logger,
     });
@@ -82,10 +87,10 @@ describe('serving bundles from S3', () => {
       uri: liveUri,
       s3: s3.s3Options,
       cacheDir: join(work, 'cache-c'),
-      parts: { catalog: true, contentIndex: true, itemIndex: true },
+      parts: [datasetPart, contentIndexPart, itemIndexPart],
       build: (bundle) => {
         built.push(bundle.version);
-        return { tracks: bundle.store.trackCount };
+        return { tracks: bundle.parts.dataset.store.trackCount };
       },
       logger,
     });

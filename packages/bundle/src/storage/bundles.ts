@@ -1,9 +1,8 @@
 import { BundleError, BundleFileMissingError, BundleNotFoundError, SizeMismatchError } from './errors';
 import { mapWithConcurrency } from './internal/concurrency';
-import { BUNDLES_PREFIX, bundleFileKey, bundlePrefix, fetchManifest, manifestKey, readLatest, resolveBundle, writeLatest } from './layout';
-import type { LatestPointer } from './layout';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { BUNDLES_PREFIX, bundleFileKey, bundlePrefix, fetchManifest, manifestKey, readLatest, resolveBundle, writeLatest } from './store-layout';
+import type { LatestPointer } from './store-layout';
+import { silentLogger, type Logger } from '@mixtape/base';
 import { isValidBundleVersion } from './manifest';
 import type { BundleManifest } from './manifest';
 import type { BundleStore, ObjectInfo } from './stores/types';

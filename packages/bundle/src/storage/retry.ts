@@ -1,4 +1,4 @@
-import { sleep } from './abort';
+import { sleep } from './internal/abort';
 
 export interface RetryPolicy {
   /** Total attempts including the first (>= 1). */

@@ -5,11 +5,10 @@ import { sha256File } from './checksum';
 import { BundleError, BundleFileMissingError, ChecksumMismatchError, SizeMismatchError } from './errors';
 import { throwIfAborted } from './internal/abort';
 import { mapWithConcurrency } from './internal/concurrency';
-import { ProgressTracker } from './internal/progress';
-import type { ProgressCallback } from './internal/progress';
-import { bundleFileKey, resolveBundle } from './layout';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { ProgressTracker } from './progress';
+import type { ProgressCallback } from './progress';
+import { bundleFileKey, resolveBundle } from './store-layout';
+import { silentLogger, type Logger } from '@mixtape/base';
 import type { BundleManifest, ManifestFile } from './manifest';
 import type { BundleStore } from './stores/types';
 

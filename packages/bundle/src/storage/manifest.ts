@@ -45,6 +45,8 @@ export const manifestFileSchema = z.looseObject({
   role: z.string().min(1),
   contentType: z.string().min(1).default('application/octet-stream'),
   index: indexInfoSchema.optional(),
+  /** the registered part (definePart) the file belongs to */
+  part: z.string().min(1).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type ManifestFile = z.infer<typeof manifestFileSchema>;

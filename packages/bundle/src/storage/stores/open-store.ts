@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BundleError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '@mixtape/base';
 import { createFileStore } from './file-store';
 import { createS3Store } from './s3-store';
 import type { S3StoreOptions } from './s3-store';

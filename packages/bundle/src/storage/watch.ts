@@ -1,9 +1,8 @@
 import { BundleError } from './errors';
-import { readLatest } from './layout';
+import { readLatest } from './store-layout';
 import { loadBundle, pruneCache } from './load';
 import type { LoadBundleOptions, LoadedBundle } from './load';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { silentLogger, type Logger } from '@mixtape/base';
 import type { BundleStore } from './stores/types';
 
 export interface ActiveBundle<T> {

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { sha256Bytes, sha256File } from './checksum';
 import { BundleError, BundleExistsError } from './errors';
 import { mapWithConcurrency } from './internal/concurrency';
-import { ProgressTracker } from './internal/progress';
-import type { ProgressCallback } from './internal/progress';
-import { bundleFileKey, bundlePrefix, manifestKey, writeLatest } from './layout';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { ProgressTracker } from './progress';
+import type { ProgressCallback } from './progress';
+import { bundleFileKey, bundlePrefix, manifestKey, writeLatest } from './store-layout';
+import { silentLogger, type Logger } from '@mixtape/base';
 import { MANIFEST_SCHEMA_VERSION, bundlePathSchema, bundleVersionSchema, parseManifest, serializeManifest } from './manifest';
 import type { BundleManifest, IndexInfo, ManifestFile } from './manifest';
 import type { BundleStore } from './stores/types';
@@ -22,10 +21,12 @@ export interface PublishFileInput {
   contentType?: string;
   /** For vector indexes: dim, metric, factory, count (+ any extra fields). */
   index?: IndexInfo;
+  /** The registered part this file belongs to (see definePart). */
+  part?: string;
   metadata?: Record<string, unknown>;
 }
 
-export type PublishFileDescription = Partial<Pick<PublishFileInput, 'role' | 'contentType' | 'index' | 'metadata'>>;
+export type PublishFileDescription = Partial<Pick<PublishFileInput, 'role' | 'contentType' | 'index' | 'part' | 'metadata'>>;
 
 export interface PublishOptions {
   /** Who built the bundle, e.g. `mixtape build 0.1.0 (synthetic)`. */
@@ -190,6 +191,7 @@ export async function publishBundle(
         contentType: described.contentType ?? inferContentType(input.path),
       };
       if (described.index) file.index = described.index;
+      if (described.part) file.part = described.part;
       if (described.metadata) file.metadata = described.metadata;
       return file;
     },
@@ -267,6 +269,7 @@ function definedOnly(input: PublishFileInput): PublishFileDescription {
   if (input.role !== undefined) result.role = input.role;
   if (input.contentType !== undefined) result.contentType = input.contentType;
   if (input.index !== undefined) result.index = input.index;
+  if (input.part !== undefined) result.part = input.part;
   if (input.metadata !== undefined) result.metadata = input.metadata;
   return result;
 }

@@ -2,7 +2,7 @@
 // s3rver and to a file:// store, then measures loadBundle cold (empty cache) and cached from
 // both, and prints a markdown table with the S3 / file:// ratio.
 //
-//   pnpm --filter @mixtape/artifacts bench [-- --size-mb 300 --runs 2]
+//   pnpm --filter @mixtape/bundle bench:load [-- --size-mb 300 --runs 2]
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';

@@ -5,30 +5,24 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type * as S3SdkModule from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { BundleError, StoreUnreachableError } from '../errors';
 import { createDeadline } from '../internal/abort';
 import { mapWithConcurrency } from '../internal/concurrency';
-import { defaultRetryPolicy, isRetryableError, retry } from '../internal/retry';
-import type { RetryPolicy } from '../internal/retry';
-import type { Logger } from '../logger';
-import { silentLogger } from '../logger';
+import { defaultRetryPolicy, isRetryableError, retry } from '../retry';
+import type { RetryPolicy } from '../retry';
+import { silentLogger, type Logger } from '@mixtape/base';
 import { assertValidKey } from './keys';
 import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
 const MiB = 1024 * 1024;
+
+// The SDK is loaded on first use (~0.3 s): packages that only define bundle parts, and services
+// reading file:// bundles, never pay for it.
+type S3Sdk = typeof S3SdkModule;
+let sdkModule: Promise<S3Sdk> | undefined;
+const loadSdk = (): Promise<S3Sdk> => (sdkModule ??= import('@aws-sdk/client-s3'));
 
 export interface S3StoreOptions {
   bucket: string;
@@ -130,9 +124,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   const multipartThreshold = Math.max(partSize, options.multipartThresholdBytes ?? 16 * MiB);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const ownsClient = options.client === undefined;
-  const client =
-    options.client ??
-    new S3Client({
+  let clientPromise: Promise<S3Client> | undefined;
+  const createClient = (sdk: S3Sdk): S3Client =>
+    new sdk.S3Client({
       endpoint: options.endpoint,
       region: options.region,
       forcePathStyle: options.forcePathStyle,
@@ -149,6 +143,7 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 32 },
       },
     });
+  const getClient = (): Promise<S3Client> => (clientPromise ??= options.client ? Promise.resolve(options.client) : loadSdk().then(createClient));
   const endpointLabel = options.endpoint ?? `AWS S3${options.region ? ` (${options.region})` : ''}`;
   const rootUri = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
   const fullKey = (key: string): string => {
@@ -218,7 +213,7 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   async function head(key: string, requestOptions: StoreRequestOptions = {}): Promise<ObjectInfo | undefined> {
     return request('HEAD', key, requestOptions.signal, async (signal) => {
       try {
-        const output = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal });
+        const output = await (await getClient()).send(new (await loadSdk()).HeadObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal });
         return { key, size: output.ContentLength ?? 0, lastModified: output.LastModified };
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -229,8 +224,8 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
 
   async function getObject(key: string, range: ByteRange | undefined, signal: AbortSignal) {
     try {
-      return await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: fullKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      return await (await getClient()).send(
+        new (await loadSdk()).GetObjectCommand({ Bucket: bucket, Key: fullKey(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
         { abortSignal: signal },
       );
     } catch (error) {
@@ -370,9 +365,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
 
   async function putBytes(key: string, bytes: Uint8Array | string, putOptions: PutOptions = {}): Promise<void> {
     const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-    await request('PUT', key, putOptions.signal, (signal) =>
-      client.send(
-        new PutObjectCommand({
+    await request('PUT', key, putOptions.signal, async (signal) =>
+      (await getClient()).send(
+        new (await loadSdk()).PutObjectCommand({
           Bucket: bucket,
           Key: fullKey(key),
           Body: body,
@@ -386,9 +381,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   }
 
   async function putMultipart(key: string, sourcePath: string, size: number, putOptions: PutOptions): Promise<void> {
-    const created = await request('CreateMultipartUpload', key, putOptions.signal, (signal) =>
-      client.send(
-        new CreateMultipartUploadCommand({
+    const created = await request('CreateMultipartUpload', key, putOptions.signal, async (signal) =>
+      (await getClient()).send(
+        new (await loadSdk()).CreateMultipartUploadCommand({
           Bucket: bucket,
           Key: fullKey(key),
           ContentType: putOptions.contentType ?? 'application/octet-stream',
@@ -411,9 +406,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
           const buffer = Buffer.allocUnsafe(length);
           const { bytesRead } = await handle.read(buffer, 0, length, start);
           if (bytesRead !== length) throw new BundleError('BUNDLE_INPUT_INVALID', `${sourcePath} changed size during upload`);
-          const output = await request(`UploadPart ${partNumber}`, key, putOptions.signal, (signal) =>
-            client.send(
-              new UploadPartCommand({
+          const output = await request(`UploadPart ${partNumber}`, key, putOptions.signal, async (signal) =>
+            (await getClient()).send(
+              new (await loadSdk()).UploadPartCommand({
                 Bucket: bucket,
                 Key: fullKey(key),
                 UploadId: uploadId,
@@ -429,16 +424,16 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         },
         putOptions.signal,
       );
-      await request('CompleteMultipartUpload', key, putOptions.signal, (signal) =>
-        client.send(
-          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      await request('CompleteMultipartUpload', key, putOptions.signal, async (signal) =>
+        (await getClient()).send(
+          new (await loadSdk()).CompleteMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId, MultipartUpload: { Parts: parts } }),
           { abortSignal: signal },
         ),
       );
     } catch (error) {
       // Best effort: free the parts; the original error is the one worth reporting.
-      await client
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId }), {
+      await (await getClient())
+        .send(new (await loadSdk()).AbortMultipartUploadCommand({ Bucket: bucket, Key: fullKey(key), UploadId: uploadId }), {
           abortSignal: AbortSignal.timeout(requestTimeoutMs),
         })
         .catch((abortError: unknown) => logger.warn({ key: uriOf(key), error: describeStoreError(abortError) }, 'could not abort multipart upload'));
@@ -479,9 +474,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
       let continuationToken: string | undefined;
       do {
         const token = continuationToken;
-        const output = await request('LIST', listPrefix, listOptions.signal, (signal) =>
-          client.send(
-            new ListObjectsV2Command({ Bucket: bucket, Prefix: fullPrefix, Delimiter: listOptions.delimiter, ContinuationToken: token }),
+        const output = await request('LIST', listPrefix, listOptions.signal, async (signal) =>
+          (await getClient()).send(
+            new (await loadSdk()).ListObjectsV2Command({ Bucket: bucket, Prefix: fullPrefix, Delimiter: listOptions.delimiter, ContinuationToken: token }),
             { abortSignal: signal },
           ),
         );
@@ -501,15 +496,15 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         keys,
         8,
         (key) =>
-          request('DELETE', key, requestOptions.signal, (signal) =>
-            client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal }),
+          request('DELETE', key, requestOptions.signal, async (signal) =>
+            (await getClient()).send(new (await loadSdk()).DeleteObjectCommand({ Bucket: bucket, Key: fullKey(key) }), { abortSignal: signal }),
           ),
         requestOptions.signal,
       );
     },
 
     async close() {
-      if (ownsClient) client.destroy();
+      if (ownsClient && clientPromise) (await clientPromise).destroy();
     },
   };
   return store;

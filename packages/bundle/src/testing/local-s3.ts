@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { S3StoreOptions } from '../stores/s3-store';
+import type { S3StoreOptions } from '../storage/stores/s3-store';
 
 // s3rver ships no types; this is the part of its API we use. Loaded with require so no
 // ambient module declaration has to be visible to every package that typechecks this file.

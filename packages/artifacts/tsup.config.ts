@@ -1,3 +1,0 @@
-import { createTsupConfig } from '@mixtape/tsup-config';
-
-export default createTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts'] });

@@ -1,3 +1,0 @@
-import { createVitestConfig } from '@mixtape/vitest-config';
-
-export default createVitestConfig();

@@ -1,0 +1,172 @@
+// The embedding parts of a bundle: the content encoder, content / item / user vectors and the two
+// FAISS indexes. Training is @mixtape/embeddings'; these say where the files live, which parts
+// each is built from, and how a service opens them (refusing files that disagree with the catalog).
+import { formatProgress } from '@mixtape/base';
+import {
+  buildTrackIndex,
+  createContentEncoder,
+  encodeCatalogContent,
+  fitCatalogFeatureStats,
+  trainItemVectors,
+  trainUserVectors,
+  VectorIndex,
+  type ContentEncoder,
+  type ItemVectors,
+  type TrackVectors,
+  type UserVectors,
+} from '@mixtape/embeddings';
+import type { IndexInfo } from '../storage/manifest';
+import { definePart, type PartOptions } from '../registry/define';
+import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
+import { datasetPart } from './dataset';
+
+const count = (value: number) => value.toLocaleString('en');
+
+function checkRows(what: string, vectors: TrackVectors, trackCount: number, version: string): void {
+  if (vectors.dim <= 0 || vectors.vectors.length !== trackCount * vectors.dim) {
+    throw new Error(`bundle ${version}: ${what} hold ${vectors.dim > 0 ? vectors.vectors.length / vectors.dim : '?'} rows of dim ${vectors.dim} for ${trackCount} tracks`);
+  }
+}
+
+export const contentEncoderPart = definePart({
+  name: 'contentEncoder',
+  description: 'the content-vector space: audio-feature statistics and the block layout of content vectors',
+  files: { encoder: { path: 'models/content-encoder.json', role: 'model', contentType: 'application/json' } },
+  dependsOn: [datasetPart],
+  build: async ({ inputs, write }): Promise<ContentEncoder> => {
+    const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(inputs.dataset.store) });
+    await write('encoder', JSON.stringify(encoder));
+    return encoder;
+  },
+  open: async ({ read }): Promise<ContentEncoder> => JSON.parse((await read('encoder')).toString('utf8')) as ContentEncoder,
+  summarize: (encoder) => `dim ${encoder.dim}`,
+});
+
+export const contentVectorsPart = definePart({
+  name: 'contentVectors',
+  description: 'trackCount × contentDim content vectors (genres, audio features, era, popularity)',
+  files: { vectors: { path: 'vectors/content.pack', role: 'vectors' } },
+  dependsOn: [datasetPart, contentEncoderPart],
+  build: async ({ inputs, write }): Promise<TrackVectors> => {
+    const encoder = inputs.contentEncoder;
+    const vectors = encodeCatalogContent(encoder, inputs.dataset.store);
+    await write('vectors', packTypedArrays({ vectors }, { dim: encoder.dim }));
+    return { vectors, dim: encoder.dim };
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }): Promise<TrackVectors> => {
+    const pack = unpackTypedArrays(await read('vectors'), `${version}: vectors/content.pack`);
+    const value = { vectors: pack.arrays.vectors as Float32Array, dim: Number(pack.meta.dim) };
+    checkRows('content vectors', value, inputs.dataset.store.trackCount, version);
+    return value;
+  },
+  summarize: (value) => `${count(value.vectors.length / value.dim)} × ${value.dim}`,
+});
+
+export const itemVectorsPart = definePart({
+  name: 'itemVectors',
+  description: 'trackCount × dim item2vec vectors (unit rows); tracks without plays placed by content',
+  files: { vectors: { path: 'vectors/items.pack', role: 'vectors' } },
+  options: { dim: 64, epochs: 5, window: 5, negatives: 5 },
+  dependsOn: [datasetPart, contentVectorsPart],
+  build: async ({ inputs, options, settings, write, stage, progress }): Promise<ItemVectors> => {
+    const items = await trainItemVectors(inputs.dataset.store, inputs.dataset.interactions, inputs.contentVectors, {
+      ...options,
+      threads: settings.threads,
+      seed: settings.seed,
+      onProgress: (event) => progress(`  ${formatProgress(event)}`),
+      step: stage,
+    });
+    await write('vectors', packTypedArrays(items.hasVector ? { vectors: items.vectors, hasVector: items.hasVector } : { vectors: items.vectors }, { dim: items.dim }));
+    return items;
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }): Promise<ItemVectors> => {
+    const pack = unpackTypedArrays(await read('vectors'), `${version}: vectors/items.pack`);
+    const value: ItemVectors = { vectors: pack.arrays.vectors as Float32Array, dim: Number(pack.meta.dim) };
+    if (pack.arrays.hasVector) value.hasVector = pack.arrays.hasVector as Uint8Array;
+    checkRows('item vectors', value, inputs.dataset.store.trackCount, version);
+    return value;
+  },
+  summarize: (value) => `${count(value.vectors.length / value.dim)} × ${value.dim}`,
+});
+
+const USER_ARRAYS = ['vectors', 'itemsUsed', 'clusterOffsets', 'clusterCentroids', 'clusterWeights', 'clusterSizes', 'eventClusters'] as const;
+
+export const userVectorsPart = definePart({
+  name: 'userVectors',
+  description: "per-user taste vector and taste clusters (rows = the interaction log's users)",
+  files: { vectors: { path: 'vectors/users.pack', role: 'vectors' } },
+  dependsOn: [datasetPart, itemVectorsPart],
+  build: async ({ inputs, settings, write, progress }): Promise<UserVectors> => {
+    const users = trainUserVectors(inputs.dataset.interactions, inputs.itemVectors, { seed: settings.seed, onProgress: (event) => progress(`  ${formatProgress(event)}`) });
+    await write('vectors', packTypedArrays(Object.fromEntries(USER_ARRAYS.map((name) => [name, users[name]])), { dim: users.dim, numUsers: users.numUsers }));
+    return users;
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }): Promise<UserVectors> => {
+    const pack = unpackTypedArrays(await read('vectors'), `${version}: vectors/users.pack`);
+    const a = pack.arrays;
+    const users: UserVectors = {
+      dim: Number(pack.meta.dim),
+      numUsers: Number(pack.meta.numUsers),
+      vectors: a.vectors as Float32Array,
+      itemsUsed: a.itemsUsed as Int32Array,
+      clusterOffsets: a.clusterOffsets as Int32Array,
+      clusterCentroids: a.clusterCentroids as Float32Array,
+      clusterWeights: a.clusterWeights as Float32Array,
+      clusterSizes: a.clusterSizes as Int32Array,
+      eventClusters: a.eventClusters as Int32Array,
+    };
+    const userCount = inputs.dataset.interactions.userCount;
+    if (users.numUsers !== userCount) throw new Error(`bundle ${version}: user vectors hold ${users.numUsers} users, the interaction log ${userCount}`);
+    return users;
+  },
+  summarize: (users) => `${count(users.numUsers)} users, ${count(users.clusterOffsets[users.numUsers] ?? 0)} taste clusters`,
+});
+
+/** FAISS index settings: the factory ("auto" picks by size) and the search parameters stored with it. */
+const INDEX_OPTIONS = { factory: 'auto', efSearch: 128, nprobe: 32 } satisfies PartOptions;
+
+function indexInfo(index: VectorIndex, contains: string): IndexInfo {
+  const info = index.info();
+  return { dim: info.dim, metric: info.metric, factory: info.factory, count: info.count, contains, params: info.params };
+}
+
+function openTrackIndex(buffer: Buffer, trackCount: number, version: string, what: string): VectorIndex {
+  const index = VectorIndex.fromBuffer(buffer);
+  if (index.size > trackCount) throw new Error(`bundle ${version}: ${what} holds ${index.size} vectors for ${trackCount} tracks`);
+  return index;
+}
+
+export const itemIndexPart = definePart({
+  name: 'itemIndex',
+  description: 'FAISS index over item vectors (ids = track ids); Flat / HNSW / IVF-PQ by size',
+  files: { index: { path: 'indexes/items.faiss', role: 'index' } },
+  options: INDEX_OPTIONS,
+  dependsOn: [datasetPart, itemVectorsPart],
+  build: async ({ inputs, options, write }): Promise<VectorIndex> => {
+    const index = buildTrackIndex(inputs.dataset.store, inputs.itemVectors, options);
+    await write('index', index.toBuffer(), { index: indexInfo(index, 'item2vec vectors of every track') });
+    return index;
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'item index'),
+  summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
+});
+
+export const contentIndexPart = definePart({
+  name: 'contentIndex',
+  description: 'FAISS index over content vectors (ids = track ids); Flat / HNSW / IVF-PQ by size',
+  files: { index: { path: 'indexes/content.faiss', role: 'index' } },
+  options: INDEX_OPTIONS,
+  dependsOn: [datasetPart, contentVectorsPart],
+  build: async ({ inputs, options, write }): Promise<VectorIndex> => {
+    const index = buildTrackIndex(inputs.dataset.store, inputs.contentVectors, options);
+    await write('index', index.toBuffer(), { index: indexInfo(index, 'content vectors of every track') });
+    return index;
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'content index'),
+  summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
+});

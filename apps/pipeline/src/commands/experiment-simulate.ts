@@ -8,10 +8,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { DEFAULT_TRAIN_OPTIONS, trainServingParts } from '@mixtape/bundle';
 import { formatProgress } from '@mixtape/base';
 import { readSnapshot, tasteFromExtras } from '@mixtape/catalog';
-import { setFaissThreads } from '@mixtape/embeddings';
+import { itemIndexPart, itemVectorsPart } from '@mixtape/bundle';
+import { buildTrackIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, setFaissThreads, trainItemVectors } from '@mixtape/embeddings';
 import {
   SIMULATION_DAY_MS,
   createSimulatedListeners,
@@ -102,10 +102,13 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       progress(`${snapshot.store.trackCount} tracks, ${snapshot.interactions.userCount} users, ${snapshot.interactions.length} events`);
       const threads = integer('--threads', flags.threads);
       setFaissThreads(1);
-      const trained = await trainServingParts(snapshot.store, snapshot.interactions, { ...DEFAULT_TRAIN_OPTIONS, threads, seed }, (line) => progress(line));
-      const { store, interactions, itemVectors, itemDim, itemIndex } = trained.input;
-      if (!itemVectors || !itemIndex || !itemDim) throw new Error('training produced no item vectors');
-      const data = { store, interactions, itemVectors, itemDim, itemIndex };
+      // The item vectors and index `mixtape build` makes (its itemVectors / itemIndex part defaults).
+      const { store, interactions } = snapshot;
+      const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+      const content = { vectors: encodeCatalogContent(encoder, store), dim: encoder.dim };
+      const items = await trainItemVectors(store, interactions, content, { ...itemVectorsPart.options, threads, seed, onProgress: (event) => progress(formatProgress(event)) });
+      const itemIndex = buildTrackIndex(store, items, itemIndexPart.options);
+      const data = { store, interactions, itemVectors: items.vectors, itemDim: items.dim, itemIndex };
       const { model, report } = await trainHomeRanker(data, { seed, onProgress: (event) => progress(formatProgress(event)) });
       progress(`ranker: ${report.chosen.kind}, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)}`);
       const degraded = degradeRankerModel(model, strength);

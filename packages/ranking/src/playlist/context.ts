@@ -6,7 +6,7 @@ import { chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFe
 import { songKey, spacedKey } from '@mixtape/language';
 
 /**
- * The catalog and indexes a plan runs against. `@mixtape/bundle`'s ServingBundle maps onto it
+ * The catalog and indexes a plan runs against. `@mixtape/bundle`'s opened parts map onto it
  * with `playlistContextFromBundle`; tests build one from a CatalogStore directly.
  */
 export interface PlaylistContext {

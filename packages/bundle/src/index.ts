@@ -86,7 +86,9 @@ export type { OpenStoreOptions, StoreLocation } from './storage/stores/open-stor
 export { isRetryableError } from './storage/retry';
 export type { RetryPolicy } from './storage/retry';
 export type { ProgressCallback, TransferProgress } from './storage/progress';
-export { LATEST_KEY, bundleFileKey, bundlePrefix, manifestKey, readLatest } from './storage/store-layout';
+export { LATEST_KEY, bundleFileKey, bundlePrefix, manifestKey, readLatest, signatureKey } from './storage/store-layout';
+export { BundleSignatureError, generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, signManifest, verifyManifestSignature } from './storage/signing';
+export type { ManifestSignature } from './storage/signing';
 export type { LatestPointer } from './storage/store-layout';
 export { collectDirectoryFiles, defaultBundleVersion, inferContentType, inferRole, publishBundle } from './storage/publish';
 export type { PublishFileDescription, PublishFileInput, PublishOptions, PublishResult } from './storage/publish';

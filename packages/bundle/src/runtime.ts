@@ -2,6 +2,7 @@
 // with backoff while the store is unreachable), open the parts the service asked for by name,
 // then poll and swap atomically; a bad bundle is refused and the old one keeps serving. Apps wire
 // `startupHook`/`shutdownHook` into their lifecycle.
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnyPart } from './registry/define';
 import { openParts, pathsToOpen, type OpenedBundle } from './registry/open';
@@ -25,6 +26,11 @@ export interface BundleRuntimeOptions<Parts extends readonly AnyPart[], T> {
   s3?: OpenStoreOptions['s3'];
   /** downloads are cached here by checksum */
   cacheDir: string;
+  /**
+   * Ed25519 public keys of the publisher: a bundle whose manifest none of them signed is refused
+   * before anything is downloaded. Without keys any bundle the store holds is loaded (development).
+   */
+  trustedKeys?: readonly KeyObject[];
   /** the parts this service reads, by their definitions; only their files (and what they open from) are downloaded */
   parts: Parts;
   /** how often LATEST is polled once serving (default 30 s; 0 = never) */
@@ -68,6 +74,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
   const { logger, metrics } = options;
   const store = openBundleStore(options.uri, { s3: options.s3, logger });
   const wanted = pathsToOpen(options.parts);
+  if (!options.trustedKeys?.length) logger.warn({ uri: options.uri }, 'bundle signatures are not checked (no public keys configured): any bundle in the store will be loaded');
   const versionInfo = metrics?.info({ name: 'mixtape_bundle_info', help: 'The bundle version serving now (value 1).', labelNames: ['version'] });
   const loadSeconds = metrics?.gauge({ name: 'mixtape_bundle_load_seconds', help: 'Duration of the last bundle load by stage.', labelNames: ['stage'] });
   const refusals = metrics?.counter({ name: 'mixtape_bundle_refusals_total', help: 'Bundles refused (failed verification or loading).', labelNames: ['stage'] });
@@ -77,6 +84,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
 
   const watcher = watchBundle<ServingState<Parts, T>>(store, {
     cacheDir: options.cacheDir,
+    trustedKeys: options.trustedKeys,
     filter: (file) => wanted.has(file.path),
     intervalMs: options.pollIntervalMs && options.pollIntervalMs > 0 ? options.pollIntervalMs : 2 ** 31 - 1,
     disposeDelayMs: options.disposeDelayMs,
@@ -101,6 +109,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
           downloadMs: Math.round(loaded.stats.durationMs),
           filesFromCache: loaded.stats.filesFromCache,
           bytesDownloaded: loaded.stats.bytesDownloaded,
+          signedBy: loaded.signedBy ?? null,
           timings: bundle.timings,
           buildMs: Math.round(total * 1000),
         },

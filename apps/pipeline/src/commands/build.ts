@@ -2,12 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { applyRetention, buildBundle, openBundleStore, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
 import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
 import { s3OptionsFromEnv } from '../s3-env';
+import { signingKeyFrom } from './signing-keys';
 import { MIXTAPE_VERSION } from '../version';
 
 /** Per-part option overrides, e.g. `{ itemVectors: { dim: 32 }, itemIndex: { factory: 'Flat' } }`. */
@@ -27,6 +29,8 @@ export interface BuildCommandOptions {
   s3?: ReturnType<typeof s3OptionsFromEnv>;
   /** do not move LATEST (publish only; promote later) */
   noLatest?: boolean;
+  /** Ed25519 private key: the manifest is signed (services verify it with the public key) */
+  signingKey?: KeyObject;
   progress?: (line: string) => void;
 }
 
@@ -71,6 +75,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
       producer: `mixtape build ${MIXTAPE_VERSION} (${metadata.source})`,
       version: options.version,
       setLatest: !options.noLatest,
+      signingKey: options.signingKey,
       metadata: {
         mixtape: MIXTAPE_VERSION,
         dataset: metadata.source,
@@ -162,6 +167,7 @@ interface BuildFlags {
   efSearch?: number;
   set: PartOptionOverrides;
   only?: string[];
+  signingKey?: string;
   json?: boolean;
 }
 
@@ -198,6 +204,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integer)
     .option('--set <part.option=value>', 'any part option, repeatable (e.g. --set itemIndex.nprobe=16)', (value: string, previous: PartOptionOverrides) => parsePartOption(value, previous), {})
     .option('--only <parts...>', 'build only these parts and what they need')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY; see `mixtape bundle keygen`)')
     .option('--json', 'print the outcome as JSON')
     .action(async (flags: BuildFlags) => {
       const outcome = await runBuild({
@@ -209,6 +216,7 @@ export function registerBuildCommand(program: Command): void {
         options: overridesFromFlags(flags),
         settings: { threads: flags.threads },
         parts: flags.only,
+        signingKey: await signingKeyFrom(flags.signingKey, process.env),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${formatBuildSummary(outcome)}\n`);
     });

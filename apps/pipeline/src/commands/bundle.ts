@@ -17,6 +17,7 @@ import {
 } from '@mixtape/bundle';
 import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/bundle';
 import { bundleRegistry } from '../build/parts';
+import { publicKeysFrom, signingKeyFrom, writeKeyPair } from './signing-keys';
 import { s3OptionsFromEnv } from '../s3-env';
 
 export interface BundleCommandIo {
@@ -193,10 +194,13 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
     .option('--version <version>', 'version name (default: <UTC time>-<content hash>)')
     .option('--producer <text>', 'who built it', `mixtape bundle publish (${currentUser()})`)
     .option('--no-latest', 'upload only; promote later with `bundle promote`')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY)')
     .option('--quiet', 'no progress lines')
-    .action(async (dir: string, uri: string, options: { version?: string; producer: string; latest: boolean; quiet?: boolean }) => {
+    .action(async (dir: string, uri: string, options: { version?: string; producer: string; latest: boolean; signingKey?: string; quiet?: boolean }) => {
+      const signingKey = await signingKeyFrom(options.signingKey, io.env);
       const result = await withStore(uri, io, (store) =>
         publishBundle(store, path.resolve(dir), {
+          signingKey,
           version: options.version,
           producer: options.producer,
           setLatest: options.latest,
@@ -213,17 +217,31 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
     .description('download a bundle into a temporary cache and verify every size and sha256')
     .argument('<uri>', uriHelp)
     .option('--version <version>', 'bundle version (default: LATEST)')
+    .option('--public-key <file>', 'also check the manifest signature against these Ed25519 public keys (PEM; default: MIXTAPE_BUNDLE_PUBLIC_KEYS)')
     .option('--quiet', 'no progress lines')
-    .action(async (uri: string, options: { version?: string; quiet?: boolean }) => {
+    .action(async (uri: string, options: { version?: string; publicKey?: string; quiet?: boolean }) => {
+      const trustedKeys = await publicKeysFrom(options.publicKey, io.env);
       const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-verify-'));
       try {
         const loaded = await withStore(uri, io, (store) =>
-          loadBundle(store, { version: options.version, cacheDir, onProgress: options.quiet ? undefined : progressLine(io) }),
+          loadBundle(store, { version: options.version, cacheDir, trustedKeys, onProgress: options.quiet ? undefined : progressLine(io) }),
         );
-        io.stdout(`ok ${loaded.version}: ${loaded.files.length} files, ${formatBytes(loaded.stats.bytesDownloaded)} verified in ${(loaded.stats.durationMs / 1000).toFixed(1)}s\n`);
+        const signed = loaded.signedBy ? `, signed by key ${loaded.signedBy}` : trustedKeys ? '' : ' (signature not checked: no public key given)';
+        io.stdout(`ok ${loaded.version}: ${loaded.files.length} files, ${formatBytes(loaded.stats.bytesDownloaded)} verified in ${(loaded.stats.durationMs / 1000).toFixed(1)}s${signed}\n`);
       } finally {
         await rm(cacheDir, { recursive: true, force: true });
       }
+    });
+
+  bundle
+    .command('keygen')
+    .description('create an Ed25519 key pair for signing bundles: <dir>/bundle-signing.key (keep secret, publisher only) and <dir>/bundle-signing.pub (services)')
+    .requiredOption('--out <dir>', 'directory for the two PEM files (the private key is never overwritten)')
+    .action(async (options: { out: string }) => {
+      const written = await writeKeyPair(options.out);
+      io.stdout(
+        `key ${written.keyId}\n  private: ${written.privateKeyPath} (mode 600) → mixtape build/bundle publish --signing-key, or MIXTAPE_BUNDLE_SIGNING_KEY\n  public:  ${written.publicKeyPath} → the services' MIXTAPE_BUNDLE_PUBLIC_KEYS\n`,
+      );
     });
 
   bundle

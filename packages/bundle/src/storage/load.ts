@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from './checksum';
@@ -25,6 +25,8 @@ export interface LoadBundleOptions {
   concurrency?: number;
   /** Re-hash cached files instead of trusting their checksum-named path + size (default false). */
   verifyCached?: boolean;
+  /** Ed25519 public keys; when given, the manifest must carry a signature by one of them (checked before any file is fetched). */
+  trustedKeys?: readonly KeyObject[];
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: ProgressCallback;
@@ -47,6 +49,8 @@ export interface LoadedBundle {
   version: string;
   manifest: BundleManifest;
   manifestSha256: string;
+  /** id of the trusted key that signed the manifest (only when trustedKeys were given) */
+  signedBy?: string;
   /** The files that were selected and verified. */
   files: LoadedFile[];
   stats: LoadStats;
@@ -76,7 +80,7 @@ export async function loadBundle(store: BundleStore, options: LoadBundleOptions)
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const signal = options.signal;
-  const resolved = await resolveBundle(store, { version: options.version, signal });
+  const resolved = await resolveBundle(store, { version: options.version, signal, trustedKeys: options.trustedKeys });
   const { manifest, version } = resolved;
   const selected = manifest.files.filter(
     (file) => (options.roles === undefined || options.roles.includes(file.role)) && (options.filter?.(file) ?? true),
@@ -167,6 +171,7 @@ export async function loadBundle(store: BundleStore, options: LoadBundleOptions)
     version,
     manifest,
     manifestSha256: resolved.sha256,
+    ...(resolved.signedBy ? { signedBy: resolved.signedBy } : {}),
     files,
     stats,
     file(bundlePath) {

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Bytes, sha256File } from './checksum';
@@ -5,7 +6,8 @@ import { BundleError, BundleExistsError } from './errors';
 import { mapWithConcurrency } from './internal/concurrency';
 import { ProgressTracker } from './progress';
 import type { ProgressCallback } from './progress';
-import { bundleFileKey, bundlePrefix, manifestKey, writeLatest } from './store-layout';
+import { serializeSignature, signManifest } from './signing';
+import { bundleFileKey, bundlePrefix, manifestKey, signatureKey, writeLatest } from './store-layout';
 import { silentLogger, type Logger } from '@mixtape/base';
 import { MANIFEST_SCHEMA_VERSION, bundlePathSchema, bundleVersionSchema, parseManifest, serializeManifest } from './manifest';
 import type { BundleManifest, IndexInfo, ManifestFile } from './manifest';
@@ -37,6 +39,8 @@ export interface PublishOptions {
   metadata?: Record<string, unknown>;
   /** When publishing a directory: role/contentType/index for a file, by its bundle path. */
   describeFile?: (bundlePath: string) => PublishFileDescription | undefined;
+  /** Ed25519 private key: the manifest is signed and services holding the public key verify it. */
+  signingKey?: KeyObject;
   /** Move LATEST to the new version (default true). false = upload only, promote later. */
   setLatest?: boolean;
   /** Files uploaded at once (default 3; each big file also uploads parts in parallel). */
@@ -55,6 +59,8 @@ export interface PublishResult {
   /** URI of the bundle's directory in the store. */
   uri: string;
   latestUpdated: boolean;
+  /** id of the key that signed the manifest */
+  signedBy?: string;
   bytesUploaded: number;
   durationMs: number;
 }
@@ -245,9 +251,11 @@ export async function publishBundle(
     signal,
   );
 
-  // 4. Manifest after the files, 5. LATEST last.
+  // 4. Signature, then the manifest after the files, 5. LATEST last.
   const manifestText = serializeManifest(manifest);
   const manifestSha256 = sha256Bytes(manifestText);
+  const signature = options.signingKey ? signManifest(Buffer.from(manifestText), options.signingKey) : undefined;
+  if (signature) await store.putBytes(signatureKey(version), serializeSignature(signature), { signal, contentType: 'application/json' });
   await store.putBytes(manifestKey(version), manifestText, { signal, contentType: 'application/json' });
   const setLatest = options.setLatest ?? true;
   if (setLatest) await writeLatest(store, { version, manifestSha256 }, { signal, now });
@@ -259,6 +267,7 @@ export async function publishBundle(
     manifestSha256,
     uri: store.uriOf(bundlePrefix(version)),
     latestUpdated: setLatest,
+    ...(signature ? { signedBy: signature.keyId } : {}),
     bytesUploaded: totalBytes,
     durationMs,
   };

@@ -2,7 +2,9 @@ import { sleep } from './internal/abort';
 import { BundleError, BundleNotFoundError, ManifestInvalidError } from './errors';
 import { isValidBundleVersion, parseManifest } from './manifest';
 import type { BundleManifest } from './manifest';
+import type { KeyObject } from 'node:crypto';
 import { sha256Bytes } from './checksum';
+import { verifyManifestSignature } from './signing';
 import type { BundleStore } from './stores/types';
 
 /**
@@ -20,6 +22,11 @@ export function bundlePrefix(version: string): string {
 
 export function manifestKey(version: string): string {
   return `${bundlePrefix(version)}manifest.json`;
+}
+
+/** The manifest's Ed25519 signature, written just before the manifest. */
+export function signatureKey(version: string): string {
+  return `${bundlePrefix(version)}manifest.sig`;
 }
 
 export function bundleFileKey(version: string, path: string): string {
@@ -86,13 +93,21 @@ export interface StoredManifest {
   manifest: BundleManifest;
   /** sha256 of the manifest bytes as stored. */
   sha256: string;
+  /** id of the trusted key that signed it (when keys were given) */
+  signedBy?: string;
+}
+
+export interface ManifestReadOptions {
+  signal?: AbortSignal;
+  /** Ed25519 public keys: when given, a manifest none of them signed is refused before it is parsed */
+  trustedKeys?: readonly KeyObject[];
 }
 
 /** Fetches and validates one version's manifest; undefined when it does not exist. */
 export async function fetchManifest(
   store: BundleStore,
   version: string,
-  options: { signal?: AbortSignal } = {},
+  options: ManifestReadOptions = {},
 ): Promise<StoredManifest | undefined> {
   if (!isValidBundleVersion(version)) {
     throw new BundleError('BUNDLE_INPUT_INVALID', `invalid bundle version "${version}": expected letters, digits, ".", "_" or "-"`);
@@ -100,11 +115,17 @@ export async function fetchManifest(
   const key = manifestKey(version);
   const bytes = await store.getBytes(key, options);
   if (bytes === undefined) return undefined;
+  let signedBy: string | undefined;
+  if (options.trustedKeys && options.trustedKeys.length > 0) {
+    // Verified on the raw bytes, before parsing: an unsigned manifest is never interpreted.
+    const signature = await store.getBytes(signatureKey(version), options);
+    signedBy = verifyManifestSignature(bytes, signature, options.trustedKeys, `bundle "${version}" at ${store.description}`);
+  }
   const manifest = parseManifest(Buffer.from(bytes).toString('utf8'), store.uriOf(key));
   if (manifest.version !== version) {
     throw new ManifestInvalidError(`${store.uriOf(key)} says version "${manifest.version}" but is stored under "${version}"`);
   }
-  return { manifest, sha256: sha256Bytes(bytes) };
+  return { manifest, sha256: sha256Bytes(bytes), ...(signedBy ? { signedBy } : {}) };
 }
 
 /**
@@ -113,7 +134,7 @@ export async function fetchManifest(
  */
 export async function resolveBundle(
   store: BundleStore,
-  options: { version?: string; signal?: AbortSignal } = {},
+  options: ManifestReadOptions & { version?: string } = {},
 ): Promise<StoredManifest & { version: string; latest: LatestPointer | undefined }> {
   const latest = await readLatest(store, options);
   const version = options.version ?? latest?.version;

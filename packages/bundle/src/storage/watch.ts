@@ -21,7 +21,7 @@ export interface RefusedBundle {
 }
 
 export interface BundleWatcherOptions<T>
-  extends Pick<LoadBundleOptions, 'cacheDir' | 'roles' | 'filter' | 'concurrency' | 'verifyCached' | 'onProgress'> {
+  extends Pick<LoadBundleOptions, 'cacheDir' | 'roles' | 'filter' | 'concurrency' | 'verifyCached' | 'trustedKeys' | 'onProgress'> {
   /** Poll period for LATEST (default 30 s). */
   intervalMs?: number;
   /** Builds the app's in-memory state from a verified bundle; a throw refuses the bundle. */
@@ -74,6 +74,7 @@ const badBundleCodes = new Set([
   'BUNDLE_SIZE_MISMATCH',
   'BUNDLE_FILE_MISSING',
   'BUNDLE_MANIFEST_INVALID',
+  'BUNDLE_SIGNATURE_INVALID',
 ]);
 
 function messageOf(error: unknown): string {
@@ -180,6 +181,7 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
         filter: options.filter,
         concurrency: options.concurrency,
         verifyCached: options.verifyCached,
+        trustedKeys: options.trustedKeys,
         onProgress: options.onProgress,
         signal,
         logger,

@@ -78,3 +78,5 @@ export {
 export type { SequentialLook, MsprtLookResult, GroupSequentialLook, GroupSequentialBoundary, SpendingFunction } from './stats/sequential';
 export { holmAdjust, benjaminiHochbergAdjust } from './stats/multiple';
 export { binomialTwoSided } from './stats/binomial';
+export { createExperimentRuntime } from './runtime';
+export type { ExperimentRuntime, ExperimentRuntimeOptions, ExperimentsDescription, RequestExperiments } from './runtime';

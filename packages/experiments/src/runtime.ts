@@ -1,0 +1,176 @@
+// What a service holds to run experiments: the registry for its surface (definitions checked
+// against its params schema), typed params per request, and the exposure/event log. The service
+// only maps params onto its own configuration; assignment, validation and logging are here.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { responseExperiments } from './assign';
+import type { Assignment, UserAttributes } from './assign';
+import { createExperimentRegistry, describeAllocation } from './registry';
+import type { AllocationRow, ExperimentConfigSource, ExperimentRegistry, RegistryLogger } from './registry';
+import type { EventRecord, ExperimentRef, ExposedItem, ExperimentLogSink, ExposureRecord } from './log';
+
+export interface ExperimentRuntimeOptions<P extends object> {
+  /** the service's surface (home, search, playlists) */
+  surface: string;
+  /** where definitions come from; undefined: no experiments (responses carry `experiments: []`) */
+  source?: ExperimentConfigSource;
+  /** the params a variant may set on this surface; a definition whose params fail is refused */
+  paramsSchema: z.ZodType<P>;
+  /** where exposures and events go; undefined: not logged */
+  sink?: ExperimentLogSink;
+  pollIntervalMs?: number;
+  logger?: RegistryLogger;
+  now?: () => number;
+}
+
+export interface RequestExperiments<P> {
+  assignment: Assignment;
+  /** the params of every assigned variant, merged (layers guarantee no two set the same key) */
+  params: Partial<P>;
+  /** for the response: `[{ key, variant }]` */
+  experiments: ExperimentRef[];
+}
+
+export interface ExperimentsDescription {
+  surface: string;
+  version: string;
+  source: string;
+  loadedAt: string;
+  holdout?: { key: string; percent: number };
+  experiments: AllocationRow[];
+}
+
+export interface ExperimentRuntime<P extends object> {
+  readonly surface: string;
+  readonly registry: ExperimentRegistry;
+  /** the user's variants and params now; an anonymous request gets none */
+  forRequest(userId: string | undefined, attributes?: UserAttributes): RequestExperiments<P>;
+  /** logs what the user was shown (no-op without assignments or sink); never throws */
+  logExposure(exposure: { id?: string; userId: string; experiments: readonly ExperimentRef[]; items: readonly ExposedItem[]; teams?: { A: string; B: string }; time?: number }): void;
+  /** logs every event (also the pre-period of future experiments), with the user's current assignments; never throws */
+  logEvents(events: readonly Omit<EventRecord, 'kind' | 'experiments' | 'surface'>[]): void;
+  /** `GET /v1/experiments`: what this service serves */
+  describe(): ExperimentsDescription;
+  /** counts for /metrics */
+  readonly counts: { exposures: number; events: number; logFailures: number };
+  /** first load (throws on invalid definitions) and polling */
+  start(signal?: AbortSignal): Promise<void>;
+  /** stops polling and flushes the log */
+  stop(): Promise<void>;
+}
+
+export function createExperimentRuntime<P extends object>(options: ExperimentRuntimeOptions<P>): ExperimentRuntime<P> {
+  const clock = options.now ?? Date.now;
+  const empty = { description: 'none', read: () => Promise.resolve(undefined) };
+  const issuesOf = (params: Readonly<Record<string, unknown>>): string[] => {
+    const result = options.paramsSchema.safeParse(params);
+    return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`);
+  };
+  const registry = createExperimentRegistry({
+    source: options.source ?? empty,
+    surface: options.surface,
+    validateParams: issuesOf,
+    pollIntervalMs: options.pollIntervalMs,
+    logger: options.logger,
+    now: clock,
+  });
+  // parsed params per (definitions version, experiment, variant): parsing happens once per load
+  let parsedFor = '';
+  let parsed = new Map<string, Partial<P>>();
+  const paramsOf = (assignment: Assignment): Partial<P> => {
+    const { version } = registry.current();
+    if (version !== parsedFor) {
+      parsed = new Map();
+      parsedFor = version;
+    }
+    const merged: Partial<P> = {};
+    for (const variant of assignment.variants) {
+      const key = `${variant.key}\u0000${variant.variant}`;
+      let value = parsed.get(key);
+      if (!value) {
+        value = options.paramsSchema.parse(variant.params) as Partial<P>;
+        parsed.set(key, value);
+      }
+      Object.assign(merged, value);
+    }
+    return merged;
+  };
+  const counts = { exposures: 0, events: 0, logFailures: 0 };
+  let failing = false;
+  const pending = new Set<Promise<void>>();
+  const append = (records: (ExposureRecord | EventRecord)[]) => {
+    const sink = options.sink;
+    if (!sink || records.length === 0) return;
+    const write = sink.append(records).then(
+      () => {
+        if (failing) options.logger?.info({ sink: sink.description }, 'experiment log writable again');
+        failing = false;
+      },
+      (error: unknown) => {
+        counts.logFailures += records.length;
+        if (!failing) options.logger?.error({ err: error, sink: sink.description }, 'experiment log: append failed (exposures are lost until it recovers; pages are still served)');
+        failing = true;
+      },
+    );
+    pending.add(write);
+    void write.finally(() => pending.delete(write));
+  };
+  return {
+    surface: options.surface,
+    registry,
+    counts,
+    forRequest(userId, attributes) {
+      if (!userId) return { assignment: { userId: '', holdout: false, variants: [] }, params: {}, experiments: [] };
+      const assignment = registry.assign({ userId, attributes });
+      return { assignment, params: paramsOf(assignment), experiments: responseExperiments(assignment) };
+    },
+    logExposure(exposure) {
+      if (exposure.experiments.length === 0) return;
+      counts.exposures++;
+      append([
+        {
+          kind: 'exposure',
+          id: exposure.id ?? randomUUID(),
+          time: new Date(exposure.time ?? clock()).toISOString(),
+          userId: exposure.userId,
+          surface: options.surface,
+          experiments: [...exposure.experiments],
+          items: [...exposure.items],
+          ...(exposure.teams ? { teams: exposure.teams } : {}),
+        },
+      ]);
+    },
+    logEvents(events) {
+      const records: EventRecord[] = [];
+      const byUser = new Map<string, ExperimentRef[]>();
+      for (const event of events) {
+        let refs = byUser.get(event.userId);
+        if (!refs) byUser.set(event.userId, (refs = responseExperiments(registry.assign({ userId: event.userId }))));
+        records.push({ ...event, kind: 'event', surface: options.surface, ...(refs.length > 0 ? { experiments: refs } : {}) });
+      }
+      counts.events += records.length;
+      append(records);
+    },
+    describe() {
+      const snapshot = registry.current();
+      const allocation = describeAllocation(snapshot.config, clock());
+      return {
+        surface: options.surface,
+        version: snapshot.version,
+        source: snapshot.source,
+        loadedAt: new Date(snapshot.loadedAt).toISOString(),
+        ...(allocation.holdout ? { holdout: allocation.holdout } : {}),
+        experiments: allocation.experiments.filter((row) => row.surface.includes(options.surface)),
+      };
+    },
+    async start(signal) {
+      await registry.load(signal);
+      registry.start();
+    },
+    async stop() {
+      registry.stop();
+      await Promise.all(pending);
+      await options.sink?.close();
+    },
+  };
+}

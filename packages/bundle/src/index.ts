@@ -36,13 +36,14 @@ export {
   contentIndexPart,
   contentVectorsPart,
   datasetPart,
+  experimentsPart,
   homeRankerPart,
   itemIndexPart,
   itemVectorsPart,
   searchIndexPart,
   userVectorsPart,
 } from './parts/index';
-export type { DatasetPartValue } from './parts/index';
+export type { DatasetPartValue, ExperimentsPartValue } from './parts/index';
 
 // serving
 export { createBundleRuntime } from './runtime';

@@ -3,6 +3,8 @@
 export { datasetPart } from './dataset';
 export type { DatasetPartValue } from './dataset';
 export { contentEncoderPart, contentIndexPart, contentVectorsPart, itemIndexPart, itemVectorsPart, userVectorsPart } from './embeddings';
+export { experimentsPart } from './experiments';
+export type { ExperimentsPartValue } from './experiments';
 export { homeRankerPart } from './home-ranker';
 export { searchIndexPart } from './search-index';
 import { datasetPart } from './dataset';

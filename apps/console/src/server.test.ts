@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createReadoutStore } from './readouts';
 import { createConsoleServer, SECURITY_HEADERS } from './server';
 
 async function listen(server: Server): Promise<string> {
@@ -381,6 +382,25 @@ describe('createConsoleServer', () => {
       expect(malformed.toLowerCase()).toContain('x-content-type-options: nosniff');
       expect(malformed).toContain('"code":"BAD_REQUEST"');
     });
+  });
+
+  it('answers malformed or escaping readout names with 400 and keeps serving', async () => {
+    const readoutDir = await mkdtemp(join(tmpdir(), 'console-readouts-'));
+    const withReadouts = createConsoleServer({ services: { home: 'http://127.0.0.1:9', search: 'http://127.0.0.1:9', playlists: 'http://127.0.0.1:9' }, staticDir, readouts: createReadoutStore(readoutDir) });
+    const readoutBase = await listen(withReadouts);
+    try {
+      for (const path of ['/api/experiments/readouts/%zz', '/api/experiments/readouts/%E0%A4%A/plot.svg', '/api/experiments/readouts/..%2F..%2Fetc%2Fpasswd', '/api/experiments/readouts/.hidden']) {
+        const answer = await raw(readoutBase, path);
+        expect(answer.status, path).toBe(400);
+        expect(JSON.parse(answer.body).error.code).toBe('INVALID_NAME');
+        expectSecurityHeaders(answer.headers, path);
+      }
+      expect((await raw(readoutBase, '/api/experiments/readouts')).status).toBe(200);
+      expect((await raw(readoutBase, '/livez')).status).toBe(200);
+    } finally {
+      await close(withReadouts);
+      await rm(readoutDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses service URLs with credentials, queries or other schemes', () => {

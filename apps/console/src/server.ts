@@ -215,14 +215,22 @@ async function serveStatic(staticDir: string, urlPath: string, response: ServerR
 }
 
 /** `/api/experiments/readouts[/<name>[/plot.svg]]`: the readout list, one readout, its CI plot. */
-function serveReadouts(store: ReadoutStore | undefined, url: string, request: IncomingMessage, response: ServerResponse): void {
+function serveReadouts(store: ReadoutStore | undefined, url: string, request: IncomingMessage, response: ServerResponse, logger?: ConsoleLogger): void {
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, errorBody('METHOD_NOT_ALLOWED', `${request.method} is not allowed on experiment readouts`), { allow: 'GET, HEAD' });
   const rest = url.split('?')[0]!.slice('/api/experiments/readouts'.length).replace(/^\//, '');
   const [name, what, ...extra] = rest === '' ? [] : rest.split('/');
   const fail = (error: unknown) => {
-    if (error instanceof ReadoutError) sendJson(response, error.status, errorBody(error.code, error.message));
-    else sendJson(response, 500, errorBody('INTERNAL', `Reading readouts failed: ${(error as Error).message}`));
+    if (error instanceof ReadoutError) return sendJson(response, error.status, errorBody(error.code, error.message));
+    // The message may name files on this machine: it goes to the log, not to the browser.
+    logger?.error({ msg: 'reading readouts failed', url, error: (error as Error).message });
+    sendJson(response, 500, errorBody('INTERNAL', 'Reading readouts failed; the console log says why'));
   };
+  let decoded: string | undefined;
+  try {
+    decoded = name === undefined ? undefined : decodeURIComponent(name);
+  } catch {
+    return sendJson(response, 400, errorBody('INVALID_NAME', 'The readout name is not valid percent-encoding'));
+  }
   if (name === undefined) {
     store
       ?.list()
@@ -235,7 +243,7 @@ function serveReadouts(store: ReadoutStore | undefined, url: string, request: In
   if (extra.length > 0 || (what !== undefined && what !== 'plot.svg')) return sendJson(response, 404, errorBody('NOT_FOUND', `No readout resource at ${url}`));
   if (what === 'plot.svg') {
     store
-      .plot(decodeURIComponent(name))
+      .plot(decoded!)
       .then((svg) => {
         response.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg), 'cache-control': 'no-store' });
         response.end(svg);
@@ -244,7 +252,7 @@ function serveReadouts(store: ReadoutStore | undefined, url: string, request: In
     return;
   }
   store
-    .get(decodeURIComponent(name))
+    .get(decoded!)
     .then((readout) => sendJson(response, 200, readout))
     .catch(fail);
 }
@@ -284,7 +292,7 @@ export function createConsoleServer(options: ConsoleServerOptions): Server {
         .catch((error: Error) => sendJson(response, 500, errorBody('STATUS_FAILED', error.message)));
       return;
     }
-    if (url === '/api/experiments/readouts' || url.startsWith('/api/experiments/readouts/')) return serveReadouts(options.readouts, url, request, response);
+    if (url === '/api/experiments/readouts' || url.startsWith('/api/experiments/readouts/')) return serveReadouts(options.readouts, url, request, response, options.logger);
     const api = routeApiPath(url, serviceNames);
     if (api && !api.ok) return sendJson(response, api.status, errorBody(api.code, api.message));
     if (api) return proxy(options, bases, api, request, response);

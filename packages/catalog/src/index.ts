@@ -40,15 +40,19 @@ export type { Snapshot, SnapshotMetadata, SnapshotExtras, SnapshotIoOptions, Wri
 export {
   generateSynthetic,
   SYNTHETIC_DEFAULTS,
+  SEQUENCE_MODEL,
+  SEQUENCE_TRANSITIONS,
   tasteToExtras,
   tasteFromExtras,
+  sequenceToExtras,
+  sequenceFromExtras,
   tasteAffinity,
   skipProbabilityOf,
   mightSave,
   COMPLETE_PROBABILITY,
   SAVE_PROBABILITY,
 } from './synthetic/generate';
-export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste } from './synthetic/generate';
+export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste, GroundTruthSequence } from './synthetic/generate';
 export { GENRES as SYNTHETIC_GENRES } from './synthetic/taxonomy';
 export type { GenreProfile } from './synthetic/taxonomy';
 export { splitLeaveLastN, splitRandomHoldout, splitByTime } from './splits';
@@ -59,6 +63,7 @@ export { ImportError, MAX_KEPT_REJECTS, formatReject } from './importers/common'
 export type { ImportOptions, ImportResult, Reject } from './importers/common';
 export { importTidyTuesday, importSpotify2024 } from './importers/spotify-csv';
 export { importLastfmHetrec } from './importers/lastfm';
+export { importSasrec } from './importers/sasrec';
 export { importMpd } from './importers/mpd';
 export { importEvents } from './importers/events';
 export { loadGenreEnrichment } from './importers/genre-enrichment';

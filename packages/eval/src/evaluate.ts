@@ -20,6 +20,7 @@ import {
 import type { RelevanceSet } from './metrics';
 import type { FitContext, Recommender } from './recommender';
 import type { Split } from './splits';
+import { createRng } from './random';
 
 export interface EvaluationOptions {
   /** Cutoffs, e.g. [10, 50]. */
@@ -31,6 +32,13 @@ export interface EvaluationOptions {
   bootstrap?: BootstrapOptions;
   /** Queries handed to recommend() at once (default 256). */
   batchSize?: number;
+  /**
+   * Also rank each row's test items against this many negatives drawn uniformly from the items
+   * the row never had (SASRec's sampled protocol, for comparison with papers), reported as
+   * "HitRate@K (sampled)" / "NDCG@K (sampled)" beside the full-catalog metrics. Needs
+   * Recommender.scoreItems.
+   */
+  sampledNegatives?: number;
   seed?: number;
   signal?: AbortSignal;
   logger?: Logger;
@@ -66,6 +74,8 @@ export interface ExperimentResult {
   ks: number[];
   /** Mean training popularity (share of users) of the held-out items: the reference for popularity bias. */
   heldOutPopularity: number;
+  /** negatives per row of the sampled metrics, when they were computed */
+  sampledNegatives?: number;
   models: ModelEvaluation[];
 }
 
@@ -126,6 +136,7 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
     logger: options.logger,
     onProgress: options.onProgress,
     itemArtist: options.itemArtist,
+    sequences: split.sequences,
   };
   options.logger?.info({ model: model.name, rows: train.rows, items: train.cols }, 'fitting');
   const fitStarted = performance.now();
@@ -134,8 +145,12 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
 
   const itemUsers = columnCounts(train);
   const names = metricNames(options);
+  const sampled = options.sampledNegatives !== undefined && options.sampledNegatives > 0 && model.scoreItems !== undefined;
+  const sampledKs = sampled ? ks.filter((k) => k <= options.sampledNegatives! + 1) : [];
+  for (const k of sampledKs) names.push(`HitRate@${k} (sampled)`, `NDCG@${k} (sampled)`);
   const perRow: Record<string, Float64Array> = {};
   for (const name of names) perRow[name] = new Float64Array(evalRows.length);
+  const sampledCandidates = sampled ? sampleNegatives(split, options.sampledNegatives!, options.seed ?? 42) : undefined;
   const relevant = new MaskSet(new Uint8Array(train.cols));
   const trainMask = new Uint8Array(train.cols);
   const allLists = new Int32Array(evalRows.length * maxK);
@@ -146,7 +161,21 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
     options.signal?.throwIfAborted();
     progress.update(start);
     const rows = evalRows.subarray(start, Math.min(evalRows.length, start + batchSize));
-    const { items } = model.recommend({ seeds: train, rows }, maxK);
+    const batch = { seeds: train, rows, sequences: split.sequences };
+    const { items } = model.recommend(batch, maxK);
+    if (sampledCandidates) {
+      const { perQuery, candidates } = sampledCandidates;
+      const scores = model.scoreItems!(batch, candidates.subarray(start * perQuery, (start + rows.length) * perQuery), perQuery);
+      for (let q = 0; q < rows.length; q++) {
+        const list = rankCandidates(candidates.subarray((start + q) * perQuery, (start + q + 1) * perQuery), scores.subarray(q * perQuery, (q + 1) * perQuery), test, rows[q]!);
+        relevant.load(test, rows[q]!);
+        for (const k of sampledKs) {
+          perRow[`HitRate@${k} (sampled)`]![start + q] = hitRateAtK(list, relevant, k);
+          perRow[`NDCG@${k} (sampled)`]![start + q] = ndcgAtK(list, relevant, k);
+        }
+        relevant.clear(test, rows[q]!);
+      }
+    }
     allLists.set(items, start * maxK);
     for (let q = 0; q < rows.length; q++) {
       const row = rows[q]!;
@@ -191,6 +220,53 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
   return { model: model.name, notes: model.notes, fitSeconds, recommendSeconds, evaluatedRows: evalRows.length, metrics, perRow };
 }
 
+/**
+ * For every evaluated row: its test items, then `count` distinct negatives drawn uniformly from
+ * the items the row has neither in train nor in test (seeded per row), padded with more
+ * negatives up to the widest row. Candidate lists are `perQuery` long, aligned with evalRows.
+ */
+function sampleNegatives(split: Split, count: number, seed: number): { perQuery: number; candidates: Int32Array } {
+  const { train, test, evalRows } = split;
+  let widest = 0;
+  for (const row of evalRows) widest = Math.max(widest, test.indptr[row + 1]! - test.indptr[row]!);
+  const perQuery = widest + count;
+  const candidates = new Int32Array(evalRows.length * perQuery).fill(-1);
+  const taken = new Uint8Array(train.cols);
+  evalRows.forEach((row, index) => {
+    const base = index * perQuery;
+    const marked: number[] = [];
+    const mark = (item: number) => {
+      if (taken[item] === 0) marked.push(item);
+      taken[item] = 1;
+    };
+    for (let e = train.indptr[row]!; e < train.indptr[row + 1]!; e++) mark(train.indices[e]!);
+    let filled = 0;
+    for (let e = test.indptr[row]!; e < test.indptr[row + 1]!; e++) {
+      candidates[base + filled++] = test.indices[e]!;
+      mark(test.indices[e]!);
+    }
+    const available = train.cols - marked.length;
+    const rng = createRng((seed * 1_000_003 + row * 7919 + 17) >>> 0);
+    while (filled < perQuery && marked.length < train.cols && filled - (test.indptr[row + 1]! - test.indptr[row]!) < available) {
+      const item = rng.nextInt(train.cols);
+      if (taken[item] === 1) continue;
+      mark(item);
+      candidates[base + filled++] = item;
+    }
+    for (const item of marked) taken[item] = 0;
+  });
+  return { perQuery, candidates };
+}
+
+/** Candidates ordered by score, highest first; a negative tied with a test item goes first (pessimistic). */
+function rankCandidates(candidates: Int32Array, scores: Float32Array, test: CsrMatrix, row: number): Int32Array {
+  const positives = new Set<number>();
+  for (let e = test.indptr[row]!; e < test.indptr[row + 1]!; e++) positives.add(test.indices[e]!);
+  const order = Array.from({ length: candidates.length }, (_, i) => i).filter((i) => candidates[i]! >= 0);
+  order.sort((a, b) => scores[b]! - scores[a]! || Number(positives.has(candidates[a]!)) - Number(positives.has(candidates[b]!)) || a - b);
+  return Int32Array.from(order, (i) => candidates[i]!);
+}
+
 export interface ExperimentOptions extends EvaluationOptions {
   task: string;
   dataset: string;
@@ -221,6 +297,7 @@ export async function runExperiment(
     evaluatedRows: split.evalRows.length,
     ks: [...new Set(options.ks)].sort((a, b) => a - b),
     heldOutPopularity: split.test.indices.length === 0 ? 0 : popularitySum / split.test.indices.length,
+    sampledNegatives: options.sampledNegatives,
     models: results,
   };
 }

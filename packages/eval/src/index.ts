@@ -30,15 +30,16 @@ export {
 export type { RelevanceSet } from './metrics';
 export { bootstrapMean, pairedBootstrapDifference } from './bootstrap';
 export type { ConfidenceInterval, BootstrapOptions } from './bootstrap';
-export { userHoldoutSplit, temporalLastNSplit, playlistContinuationSplit } from './splits';
+export { userHoldoutSplit, temporalLastNSplit, leaveOneOutSplit, playlistContinuationSplit } from './splits';
 export type {
   Split,
   UserHoldoutOptions,
   TimedInteractions,
   TemporalSplitOptions,
+  LeaveOneOutOptions,
   PlaylistContinuationOptions,
 } from './splits';
-export { ScoringRecommender } from './recommender';
+export { ScoringRecommender, requireSequences } from './recommender';
 export type {
   Recommender,
   FitContext,
@@ -59,6 +60,9 @@ export type { Rp3BetaOptions } from './models/rp3beta';
 export { Item2VecRecommender, createItem2VecRecommender } from './models/item2vec';
 export type { Item2VecRecommenderOptions } from './models/item2vec';
 export { BlendRecommender, createBlendRecommender } from './models/blend';
+export { TransitionRecommender, createTransitionRecommender } from './models/transition';
+export { SasRecRecommender, createSasRecRecommender } from './models/sasrec';
+export type { SasRecRecommenderOptions } from './models/sasrec';
 export type { BlendComponent, BlendOptions } from './models/blend';
 export { ModelRegistry, createModelRegistry, parseModelSpec } from './models/registry';
 export type { ModelSpec, ModelParameters, RecommenderFactory } from './models/registry';

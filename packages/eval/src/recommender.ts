@@ -13,6 +13,8 @@ export interface FitContext {
   onProgress?: ProgressCallback;
   /** Artist of each item (-1 unknown), for models that use it. */
   itemArtist?: Int32Array;
+  /** The training rows in time order (Split.sequences), for sequence models; absent for order-free tasks. */
+  sequences?: CsrMatrix;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface FitContext {
 export interface QueryBatch {
   seeds: CsrMatrix;
   rows: Int32Array;
+  /** The same rows' items in time order (consecutive repeats merged), when the task has an order. */
+  sequences?: CsrMatrix;
 }
 
 export interface RecommendOptions {
@@ -47,6 +51,11 @@ export interface Recommender {
   fit(train: CsrMatrix, context?: FitContext): Promise<void>;
   /** Top-K over the full catalog for every query in the batch, excluded items never returned. */
   recommend(batch: QueryBatch, k: number, options?: RecommendOptions): Recommendations;
+  /**
+   * Scores of given candidates: `candidates` holds `perQuery` items for each query of the batch
+   * (query q owns [q·perQuery, (q+1)·perQuery)). Optional: sampled-negative metrics need it.
+   */
+  scoreItems?(batch: QueryBatch, candidates: Int32Array, perQuery: number): Float32Array;
 }
 
 /** Base for models that can score every catalog item for a query. */
@@ -73,7 +82,7 @@ export abstract class ScoringRecommender implements Recommender {
       const rows = batch.rows.subarray(start, Math.min(total, start + chunk));
       const view = buffer.subarray(0, rows.length * numItems);
       view.fill(0);
-      this.scoreBatch({ seeds: batch.seeds, rows }, view);
+      this.scoreBatch({ ...batch, rows }, view);
       for (let b = 0; b < rows.length; b++) {
         const base = b * numItems;
         const excluded = rowIndices(exclude, rows[b]!);
@@ -83,6 +92,29 @@ export abstract class ScoringRecommender implements Recommender {
     }
     return { k, items, scores };
   }
+
+  scoreItems(batch: QueryBatch, candidates: Int32Array, perQuery: number): Float32Array {
+    const numItems = this.numItems;
+    const out = new Float32Array(batch.rows.length * perQuery);
+    const chunk = Math.max(1, this.scoreBatchSize);
+    const buffer = new Float32Array(Math.min(chunk, Math.max(batch.rows.length, 1)) * numItems);
+    for (let start = 0; start < batch.rows.length; start += chunk) {
+      const rows = batch.rows.subarray(start, Math.min(batch.rows.length, start + chunk));
+      const view = buffer.subarray(0, rows.length * numItems);
+      view.fill(0);
+      this.scoreBatch({ ...batch, rows }, view);
+      for (let b = 0; b < rows.length; b++) {
+        for (let c = 0; c < perQuery; c++) out[(start + b) * perQuery + c] = view[b * numItems + candidates[(start + b) * perQuery + c]!]!;
+      }
+    }
+    return out;
+  }
+}
+
+/** Sequence models need the rows in time order; order-free tasks do not provide them. */
+export function requireSequences(sequences: CsrMatrix | undefined, model: string): CsrMatrix {
+  if (!sequences) throw new Error(`${model} reads listening order: use --task next-items (temporal last-N or --leave-one-out), where rows are in time order`);
+  return sequences;
 }
 
 export function assertFitted<T>(value: T | undefined, name: string): T {

@@ -119,6 +119,21 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
     parts.push('');
     for (const m of result.models) if (m.notes) parts.push(`- ${m.model}: ${m.notes}.`);
   }
+  const sampledColumns = ks.flatMap((k) => [`HitRate@${k} (sampled)`, `NDCG@${k} (sampled)`]).filter((name) => result.models.some((m) => metric(m, name)));
+  if (sampledColumns.length > 0) {
+    parts.push('');
+    parts.push(
+      `Sampled metrics (each row's test items ranked against ${result.sampledNegatives ?? '?'} negatives drawn uniformly from items the row never had — ` +
+        `the protocol of the SASRec paper's tables, for comparison with papers only; sampling inflates them, the full-catalog figures above are the ones that count):`,
+    );
+    parts.push('');
+    parts.push(
+      table(
+        ['Model', ...sampledColumns],
+        result.models.map((m) => [m.model, ...sampledColumns.map((name) => formatMetric(metric(m, name), digits))]),
+      ),
+    );
+  }
   parts.push('');
   const beyondColumns = [...new Set([`Coverage@${minK}`, `Coverage@${maxK}`])].concat([`Novelty@${minK}`, `Popularity@${minK}`]);
   if (result.models.some((m) => metric(m, `ILD-artist@${minK}`))) beyondColumns.push(`ILD-artist@${minK}`);

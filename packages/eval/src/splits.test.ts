@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCsr, rowIndices, rowLength } from './csr';
 import { assertNoLeakage } from './evaluate';
-import { playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
+import { leaveOneOutSplit, playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
 import { plantedClusters } from './testing/oracle';
 
 describe('userHoldoutSplit', () => {
@@ -51,6 +51,36 @@ describe('temporalLastNSplit', () => {
     expect(Array.from(split.evalRows)).toEqual([0]);
     expect(split.protocol).toMatch(/1 test repeats/);
     assertNoLeakage(split);
+  });
+});
+
+describe('leaveOneOutSplit', () => {
+  // user 0: 4 5 5 6 7 (the repeated 5 is a play + save) → merged 4 5 6 7: test 7
+  // user 1: 1 2 1     → target 1 repeats an earlier item: not evaluated
+  // user 2: 3 8       → fewer than 3 items: training only
+  const user = Int32Array.from([0, 0, 0, 0, 0, 1, 1, 1, 2, 2]);
+  const item = Int32Array.from([7, 4, 5, 5, 6, 1, 2, 1, 3, 8]);
+  const time = Float64Array.from([9, 1, 2, 3, 4, 1, 2, 3, 1, 2]);
+  const data = { user, item, time, numUsers: 3, numItems: 9 };
+
+  it('tests the last item, trains on the rest in time order, and says which rows it skipped', () => {
+    const split = leaveOneOutSplit(data);
+    assertNoLeakage(split);
+    expect(Array.from(split.evalRows)).toEqual([0]);
+    expect(Array.from(rowIndices(split.test, 0))).toEqual([7]);
+    expect(Array.from(rowIndices(split.sequences!, 0))).toEqual([4, 5, 6]);
+    expect(Array.from(rowIndices(split.sequences!, 1))).toEqual([1, 2]);
+    expect(Array.from(rowIndices(split.sequences!, 2))).toEqual([3, 8]);
+    expect(Array.from(rowIndices(split.train, 0))).toEqual([4, 5, 6]);
+    expect(split.train.values[1]).toBe(2); // the merged play + save keep their weight
+    expect(split.protocol).toMatch(/1 rows evaluated, 1 rows whose target repeats an earlier item and 1 rows with < 3 items/);
+  });
+
+  it('validation targets the second-to-last item and never shows the last', () => {
+    const split = leaveOneOutSplit(data, { validation: true });
+    expect(Array.from(rowIndices(split.test, 0))).toEqual([6]);
+    expect(Array.from(rowIndices(split.sequences!, 0))).toEqual([4, 5]);
+    expect(split.protocol).toMatch(/VALIDATION/);
   });
 });
 

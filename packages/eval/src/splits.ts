@@ -8,6 +8,11 @@ import { createRng, shuffleInPlace } from './random';
 export interface Split {
   train: CsrMatrix;
   test: CsrMatrix;
+  /**
+   * The training part of every row in time order (consecutive repeats of one item merged), for
+   * sequence models; same row space as `train`. Only splits of timed data have it.
+   */
+  sequences?: CsrMatrix;
   /** Rows that have at least one test item, ascending: the evaluated users / playlists. */
   evalRows: Int32Array;
   /** One line describing the protocol, printed in every report. */
@@ -132,6 +137,52 @@ export interface TemporalSplitOptions {
   minInteractions?: number;
 }
 
+/** Every row's entries ordered by time (ties by input order): a CSR of entry indices. */
+function entriesByTime(data: TimedInteractions): CsrMatrix {
+  const n = data.user.length;
+  if (data.item.length !== n || data.time.length !== n || (data.weight && data.weight.length !== n)) {
+    throw new RangeError('timed interactions: user, item, time (and weight) columns must have equal lengths');
+  }
+  for (let e = 0; e < n; e++) {
+    const item = data.item[e]!;
+    if (item < 0 || item >= data.numItems) throw new RangeError(`timed interactions: entry ${e} has item ${item}, expected 0..${data.numItems - 1}`);
+  }
+  const entries = buildCsr(
+    { rowIndex: data.user, colIndex: new Int32Array(n).map((_, e) => e) },
+    { rows: data.numUsers, cols: Math.max(n, 1), duplicates: 'keep' },
+  );
+  for (let u = 0; u < data.numUsers; u++) {
+    entries.indices.subarray(entries.indptr[u]!, entries.indptr[u + 1]!).sort((a, b) => data.time[a]! - data.time[b]! || a - b);
+  }
+  return entries;
+}
+
+/** Appends rows of ordered items, merging consecutive repeats (a play followed by a save of it is one step). */
+class SequenceBuilder {
+  private items: number[] = [];
+  private readonly indptr: Int32Array;
+  constructor(
+    private readonly rows: number,
+    private readonly cols: number,
+  ) {
+    this.indptr = new Int32Array(rows + 1);
+  }
+  /** Items of row `row` in order; rows must be added in ascending order. */
+  setRow(row: number, items: ArrayLike<number>, length: number): void {
+    for (let r = row; r < this.rows; r++) this.indptr[r + 1] = this.items.length;
+    for (let t = 0; t < length; t++) {
+      const item = items[t]!;
+      if (t > 0 && items[t - 1] === item) continue;
+      this.items.push(item);
+    }
+    for (let r = row; r < this.rows; r++) this.indptr[r + 1] = this.items.length;
+  }
+  build(): CsrMatrix {
+    const indices = Int32Array.from(this.items);
+    return { rows: this.rows, cols: this.cols, indptr: this.indptr, indices, values: new Float32Array(indices.length).fill(1) };
+  }
+}
+
 /**
  * Temporal last-N split: each user's last N interactions (by time) are the test; everything
  * before is training. Test items the user already had earlier are dropped from the test
@@ -141,37 +192,31 @@ export function temporalLastNSplit(data: TimedInteractions, options: TemporalSpl
   const lastN = options.lastN ?? 5;
   const minInteractions = options.minInteractions ?? lastN + 5;
   const n = data.user.length;
-  if (data.item.length !== n || data.time.length !== n || (data.weight && data.weight.length !== n)) {
-    throw new RangeError('temporalLastNSplit: user, item, time (and weight) columns must have equal lengths');
-  }
-  const entries = buildCsr(
-    { rowIndex: data.user, colIndex: new Int32Array(n).map((_, e) => e) },
-    { rows: data.numUsers, cols: Math.max(n, 1), duplicates: 'keep' },
-  );
+  const entries = entriesByTime(data);
   const train = new CooBuilder(n);
   const test = new CooBuilder(data.numUsers * lastN);
+  const sequences = new SequenceBuilder(data.numUsers, data.numItems);
   const seenInTrain = new Uint8Array(data.numItems);
+  let scratch = new Int32Array(64);
   let droppedRepeats = 0;
   let evaluatedUsers = 0;
   for (let u = 0; u < data.numUsers; u++) {
     const start = entries.indptr[u]!;
     const length = entries.indptr[u + 1]! - start;
-    const order = entries.indices.slice(start, start + length);
-    // Stable by time, ties by input order.
-    order.sort((a, b) => data.time[a]! - data.time[b]! || a - b);
+    const order = entries.indices.subarray(start, start + length);
     const cut = length >= minInteractions ? length - lastN : length;
     if (cut < length) evaluatedUsers++;
+    if (scratch.length < cut) scratch = new Int32Array(cut * 2);
     for (let t = 0; t < cut; t++) {
       const e = order[t]!;
       const item = data.item[e]!;
-      if (item < 0 || item >= data.numItems) throw new RangeError(`temporalLastNSplit: entry ${e} has item ${item}, expected 0..${data.numItems - 1}`);
       seenInTrain[item] = 1;
+      scratch[t] = item;
       train.push(u, item, data.weight ? data.weight[e]! : 1);
     }
+    sequences.setRow(u, scratch, cut);
     for (let t = cut; t < length; t++) {
-      const e = order[t]!;
-      const item = data.item[e]!;
-      if (item < 0 || item >= data.numItems) throw new RangeError(`temporalLastNSplit: entry ${e} has item ${item}, expected 0..${data.numItems - 1}`);
+      const item = data.item[order[t]!]!;
       if (seenInTrain[item] === 1) droppedRepeats++;
       else test.push(u, item, 1);
     }
@@ -181,10 +226,85 @@ export function temporalLastNSplit(data: TimedInteractions, options: TemporalSpl
   return {
     train: train.build(data.numUsers, data.numItems),
     test: testMatrix,
+    sequences: sequences.build(),
     evalRows: evalRowsOf(testMatrix),
     protocol:
       `temporal last-${lastN}: each user's last ${lastN} interactions by time are the test, earlier ones train; ` +
       `${evaluatedUsers} users with ≥ ${minInteractions} interactions; ${droppedRepeats} test repeats of already-seen items dropped`,
+  };
+}
+
+export interface LeaveOneOutOptions {
+  /** Rows with fewer items (after merging consecutive repeats) stay in training only (default 3). */
+  minLength?: number;
+  /**
+   * Validation split: the second-to-last item is the target, the last is not used at all
+   * (SASRec's protocol for choosing hyper-parameters and epochs).
+   */
+  validation?: boolean;
+}
+
+/**
+ * Leave-one-out (the SASRec protocol): each row's items in time order, consecutive repeats
+ * merged; the last item is the test, everything before it trains (and is the query). A row whose
+ * last item already occurred earlier is not evaluated (seen items are excluded from rankings).
+ */
+export function leaveOneOutSplit(data: TimedInteractions, options: LeaveOneOutOptions = {}): Split {
+  const minLength = options.minLength ?? 3;
+  const entries = entriesByTime(data);
+  const train = new CooBuilder(data.user.length);
+  const test = new CooBuilder(data.numUsers);
+  const sequences = new SequenceBuilder(data.numUsers, data.numItems);
+  let items = new Int32Array(64);
+  let weights = new Float32Array(64);
+  let evaluated = 0;
+  let repeats = 0;
+  let short = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    const start = entries.indptr[u]!;
+    const length = entries.indptr[u + 1]! - start;
+    if (items.length < length) {
+      items = new Int32Array(length * 2);
+      weights = new Float32Array(length * 2);
+    }
+    // merge consecutive repeats, summing their weights
+    let merged = 0;
+    for (let t = 0; t < length; t++) {
+      const e = entries.indices[start + t]!;
+      const weight = data.weight ? data.weight[e]! : 1;
+      if (merged > 0 && items[merged - 1] === data.item[e]) weights[merged - 1]! += weight;
+      else {
+        items[merged] = data.item[e]!;
+        weights[merged++] = weight;
+      }
+    }
+    if (options.validation && merged > 0) merged--; // the real test item is never seen
+    let cut = merged;
+    if (merged >= minLength) {
+      const target = items[merged - 1]!;
+      let repeat = false;
+      for (let t = 0; t < merged - 1 && !repeat; t++) repeat = items[t] === target;
+      cut = merged - 1;
+      if (repeat) repeats++;
+      else {
+        test.push(u, target, 1);
+        evaluated++;
+      }
+    } else if (merged > 0) short++;
+    for (let t = 0; t < cut; t++) train.push(u, items[t]!, weights[t]!);
+    sequences.setRow(u, items, cut);
+  }
+  const testMatrix = test.build(data.numUsers, data.numItems);
+  const which = options.validation ? 'second-to-last item (VALIDATION; the last is unused)' : 'last item';
+  return {
+    train: train.build(data.numUsers, data.numItems),
+    test: testMatrix,
+    sequences: sequences.build(),
+    evalRows: evalRowsOf(testMatrix),
+    protocol:
+      `leave-one-out (SASRec): each row's items in time order with consecutive repeats merged; the ${which} is the test, ` +
+      `every earlier item trains and is the query; ${evaluated} rows evaluated, ${repeats} rows whose target repeats an earlier item ` +
+      `and ${short} rows with < ${minLength} items not evaluated`,
   };
 }
 

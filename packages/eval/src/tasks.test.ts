@@ -79,11 +79,44 @@ describe('playlist continuation', () => {
     expect(() => splitForTask(dataset, 'next-items')).toThrow(/untimed: every interaction has the same timestamp/);
   });
 
-  it('refuses a validation split outside user-holdout', () => {
+  it('refuses a validation split for playlist continuation', () => {
     const dataset: EvalDataset = {
       name: 'x', source: 'x', rowKind: 'users', numRows: 1, numItems: 1,
       row: new Int32Array(0), item: new Int32Array(0), weight: new Float32Array(0), time: new Float64Array(0),
     };
-    expect(() => splitForTask(dataset, 'next-items', { validation: true })).toThrow(/only implemented for user-holdout/);
+    expect(() => splitForTask(dataset, 'playlist-continuation', { validation: true })).toThrow(/implemented for user-holdout and next-items/);
+  });
+});
+
+describe('next-items leave-one-out with sequence models', () => {
+  const synthetic = generateSynthetic({ seed: 7, tracks: 1500, users: 300, interactions: 300 * 60 });
+  const dataset = datasetFromInteractionLog(synthetic.interactions, synthetic.store, { name: 'synthetic', source: 'generator' });
+  const ndcgOf = (result: Awaited<ReturnType<typeof runEvalTask>>, model: string, name = 'NDCG@10'): number =>
+    result.models.find((m) => m.model.startsWith(model))!.metrics.find((m) => m.name === name)!.mean;
+
+  it('the transition baseline and the transformer read listening order; sampled metrics sit beside the full-catalog ones', async () => {
+    const result = await runEvalTask(dataset, {
+      task: 'next-items',
+      nextItems: 'leave-one-out',
+      models: createModelRegistry().createAll('popularity,item-knn,transition,sasrec:dim=16:maxLength=20:epochs=2:validationRows=50:threads=1'),
+      ks: [10],
+      bootstrapSamples: 100,
+      sampledNegatives: 100,
+    });
+    expect(result.protocol).toMatch(/leave-one-out \(SASRec\)/);
+    // album runs make the previous track the best single clue on this data
+    expect(ndcgOf(result, 'transition')).toBeGreaterThan(2 * ndcgOf(result, 'item-knn'));
+    for (const model of ['popularity', 'item-knn', 'transition', 'SASRec']) {
+      // 100 negatives are far easier than the whole catalog
+      expect(ndcgOf(result, model, 'NDCG@10 (sampled)')).toBeGreaterThan(ndcgOf(result, model));
+    }
+    expect(result.models.find((m) => m.model.startsWith('SASRec'))!.notes).toMatch(/2 epochs/);
+    expect(result.sampledNegatives).toBe(100);
+  });
+
+  it('order-free tasks refuse sequence models and say which task to use', async () => {
+    await expect(
+      runEvalTask(dataset, { task: 'user-holdout', models: createModelRegistry().createAll('transition'), ks: [10], bootstrapSamples: 10 }),
+    ).rejects.toThrow(/--task next-items/);
   });
 });

@@ -8,7 +8,8 @@ import { runExperiment } from './evaluate';
 import type { Logger, ProgressCallback } from '@mixtape/base';
 import type { Recommender } from './recommender';
 import type { Split } from './splits';
-import { playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
+import { leaveOneOutSplit, playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
+import type { TimedInteractions } from './splits';
 
 export const EVAL_TASKS = ['user-holdout', 'next-items', 'playlist-continuation'] as const;
 export type EvalTaskName = (typeof EVAL_TASKS)[number];
@@ -25,14 +26,20 @@ export interface SplitTaskOptions {
   minItems?: number;
   /** next-items: most recent interactions per user used as targets (default 5) */
   lastN?: number;
+  /**
+   * next-items: 'last-n' (default, temporal last-N) or 'leave-one-out' (SASRec: the last item is
+   * the test, with --validation the second-to-last).
+   */
+  nextItems?: 'last-n' | 'leave-one-out';
   /** playlist-continuation: share of playlists used for test (default 0.1) */
   testPlaylists?: number;
   /** playlist-continuation: share hidden at the end of each test playlist (default 0.2) */
   hideFraction?: number;
   /**
-   * user-holdout only: evaluate on a validation split carved from the training part (the
-   * same protocol applied again to train, seed + 1), for choosing hyper-parameters without
-   * touching test items.
+   * Evaluate on a validation split carved from the training part, for choosing
+   * hyper-parameters without touching test items: user-holdout applies the same protocol again
+   * to train (seed + 1); next-items last-N holds out the N events before the test ones;
+   * leave-one-out targets the second-to-last item.
    */
   validation?: boolean;
 }
@@ -40,8 +47,8 @@ export interface SplitTaskOptions {
 /** Builds the task's split from a dataset. */
 export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: SplitTaskOptions = {}): Split {
   const seed = options.seed ?? 42;
-  if (options.validation && task !== 'user-holdout') {
-    throw new RangeError(`${task}: validation splits are only implemented for user-holdout`);
+  if (options.validation && task === 'playlist-continuation') {
+    throw new RangeError(`${task}: validation splits are implemented for user-holdout and next-items`);
   }
   let split: Split;
   if (task === 'user-holdout') {
@@ -59,11 +66,14 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     if (!timed && dataset.time.length > 1) {
       throw new RangeError(`${dataset.name}: every interaction has the same timestamp, so "last N by time" is undefined; use --task user-holdout`);
     }
-    split = temporalLastNSplit(
-      { user: dataset.row, item: dataset.item, time: dataset.time, weight: dataset.weight, numUsers: dataset.numRows, numItems: dataset.numItems },
-      { lastN },
-    );
-  } else {
+    const data = { user: dataset.row, item: dataset.item, time: dataset.time, weight: dataset.weight, numUsers: dataset.numRows, numItems: dataset.numItems };
+    if (options.nextItems === 'leave-one-out') {
+      split = leaveOneOutSplit(data, { validation: options.validation });
+    } else {
+      split = temporalLastNSplit(options.validation ? withoutLastEvents(data, lastN, lastN + 5) : data, { lastN });
+      if (options.validation) split = markValidation(split);
+    }
+    } else {
     // Playlist order = time (position); a stable sort by (row, time) keeps it.
     const order = Int32Array.from({ length: dataset.row.length }, (_, e) => e).sort(
       (a, b) => dataset.row[a]! - dataset.row[b]! || dataset.time[a]! - dataset.time[b]! || a - b,
@@ -82,6 +92,22 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
   return split;
 }
 
+/** The same columns without each user's last `n` events (for users with ≥ minimum events): the training part of last-N. */
+function withoutLastEvents(data: TimedInteractions, n: number, minimum: number): TimedInteractions {
+  const counts = new Int32Array(data.numUsers);
+  for (const user of data.user) counts[user]!++;
+  const order = Int32Array.from({ length: data.user.length }, (_, e) => e).sort((a, b) => data.user[a]! - data.user[b]! || data.time[a]! - data.time[b]! || a - b);
+  const keep = new Uint8Array(data.user.length).fill(1);
+  let position = 0;
+  for (let start = 0; start < order.length; start = position) {
+    const user = data.user[order[start]!]!;
+    position = start + counts[user]!;
+    if (counts[user]! >= minimum) for (let t = position - n; t < position; t++) keep[order[t]!] = 0;
+  }
+  const select = <T extends Int32Array | Float64Array | Float32Array>(column: T): T => column.filter((_, e) => keep[e] === 1) as T;
+  return { ...data, user: select(data.user), item: select(data.item), time: select(data.time), weight: data.weight ? select(data.weight) : undefined };
+}
+
 function markValidation(split: Split): Split {
   return { ...split, protocol: `VALIDATION split carved from the training part only — ${split.protocol}` };
 }
@@ -91,6 +117,8 @@ export interface RunTaskOptions extends SplitTaskOptions {
   models: Recommender[];
   ks: number[];
   bootstrapSamples?: number;
+  /** also report metrics against this many sampled negatives per row (SASRec's protocol) */
+  sampledNegatives?: number;
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: ProgressCallback;
@@ -107,6 +135,7 @@ export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions)
     seed: options.seed,
     itemArtist: artistsRepeat(dataset.itemArtist) ? dataset.itemArtist : undefined,
     bootstrap: { samples: options.bootstrapSamples ?? 1000, seed: (options.seed ?? 42) + 1000 },
+    sampledNegatives: options.sampledNegatives,
     signal: options.signal,
     logger: options.logger,
     onProgress: options.onProgress,

@@ -4,3 +4,5 @@ export type { SequenceModel, SequenceModelConfig } from './model';
 export { trainSequenceModel, validateHistories } from './train';
 export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult } from './train';
 export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';
+export { createSequenceScorer } from './scorer';
+export type { SequenceScorer, SequenceScorerOptions, Histories } from './scorer';

@@ -59,6 +59,8 @@ export interface TrainSequenceOptions {
   samplingExponent?: number;
   /** rows whose last item is held out for early stopping (default 2000; 0 = no validation) */
   validationRows?: number;
+  /** hold out the last item of exactly these rows instead of a seeded sample of validationRows rows */
+  validationRowIds?: Int32Array;
   /** validations without improvement before stopping (default 3) */
   patience?: number;
   seed?: number;
@@ -259,6 +261,17 @@ function sameConfig(a: SequenceModelConfig, b: SequenceModelConfig): boolean {
   return Object.keys(a).length === keys.length && keys.every((key) => a[key] === b[key]);
 }
 
+function explicitValidation(data: SequenceTrainingData, rows: Int32Array): { rows: Int32Array; targets: Int32Array } {
+  const sorted = Int32Array.from(rows).sort();
+  for (let i = 0; i < sorted.length; i++) {
+    const row = sorted[i]!;
+    if (!(row >= 0 && row + 1 < data.offsets.length)) throw new RangeError(`sequence training validationRowIds: row ${row} outside 0…${data.offsets.length - 2}`);
+    if (i > 0 && sorted[i - 1] === row) throw new RangeError(`sequence training validationRowIds: row ${row} listed twice`);
+    if (data.offsets[row + 1]! - data.offsets[row]! < 2) throw new RangeError(`sequence training validationRowIds: row ${row} has fewer than 2 items`);
+  }
+  return { rows: sorted, targets: Int32Array.from(sorted, (r) => data.items[data.offsets[r + 1]! - 1]!) };
+}
+
 interface CheckpointState {
   epoch: number;
   step: number;
@@ -277,7 +290,11 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   }
   const { items, offsets } = data;
   const rowCount = offsets.length - 1;
-  const validation = o.validationRows > 0 ? chooseValidation(data, o.validationRows, o.seed) : { rows: new Int32Array(0), targets: new Int32Array(0) };
+  const validation = options.validationRowIds
+    ? explicitValidation(data, options.validationRowIds)
+    : o.validationRows > 0
+      ? chooseValidation(data, o.validationRows, o.seed)
+      : { rows: new Int32Array(0), targets: new Int32Array(0) };
   // training ends: the validation rows lose their last item
   const ends = offsets.slice(1);
   for (const r of validation.rows) ends[r]!--;

@@ -14,6 +14,7 @@ import {
   readSnapshot,
   readSnapshotMetadata,
   tasteToExtras,
+  sequenceToExtras,
   writeSnapshot,
 } from '@mixtape/catalog';
 import type { SyntheticOptions } from '@mixtape/catalog';
@@ -67,12 +68,12 @@ interface ImportCommandOptions {
   quiet?: boolean;
 }
 
-/** Generates the synthetic dataset (with its ground-truth taste) and writes it as a snapshot. */
+/** Generates the synthetic dataset (with its ground-truth taste and session structure) and writes it as a snapshot. */
 export async function writeSyntheticDataset(out: string, options: SyntheticOptions, write: { overwrite?: boolean } = {}) {
   const dataset = generateSynthetic(options);
   return writeSnapshot(
     out,
-    { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) },
+    { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: { ...tasteToExtras(dataset.taste), ...sequenceToExtras(dataset.sequence) } },
     write,
   );
 }

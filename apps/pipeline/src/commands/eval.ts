@@ -34,6 +34,8 @@ interface EvalCommandOptions {
   testFraction: string;
   minItems: string;
   lastN: string;
+  leaveOneOut?: boolean;
+  sampledNegatives?: string;
   testPlaylists: string;
   quiet?: boolean;
   rows: 'user' | 'context';
@@ -71,11 +73,13 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--out <dir>', 'where <name>.md, <name>.svg and <name>.json are written', 'eval-results')
     .option('--name <base>', 'file name base for --out (default <dataset>-<task>)')
     .option('--compare <model>', 'reference model (name prefix) for paired comparisons', 'item-knn')
-    .option('--validation', 'user-holdout: evaluate on a validation split carved from training (for tuning)')
+    .option('--validation', 'evaluate on a validation split carved from training, for tuning (user-holdout; next-items: the events before the test ones, or the second-to-last item with --leave-one-out)')
     .option('--bootstrap <n>', 'bootstrap resamples', '1000')
     .option('--test-fraction <f>', 'user-holdout: share of each user’s items held out', '0.2')
     .option('--min-items <n>', 'user-holdout: users need at least this many items', '5')
     .option('--last-n <n>', 'next-items: most recent interactions per user as targets', '5')
+    .option('--leave-one-out', 'next-items: the SASRec protocol — each row’s last item is the test (consecutive repeats merged)')
+    .option('--sampled-negatives <n>', 'also report HitRate/NDCG against n sampled negatives per row (SASRec’s tables; full-catalog figures stay the ones that count)')
     .option('--test-playlists <f>', 'playlist-continuation: share of playlists used for test', '0.1')
     .addOption(new Option('--rows <kind>', 'rows are users (MPD playlists are pseudo-users) or interaction contexts').choices(['user', 'context']).default('user'))
     .option('--quiet', 'no progress lines on stderr')
@@ -101,6 +105,9 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       const minItems = parseNumber('--min-items', options.minItems, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
       const lastN = parseNumber('--last-n', options.lastN, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
       const testPlaylists = parseNumber('--test-playlists', options.testPlaylists, (n) => n > 0 && n < 1, 'a number in (0, 1)');
+      const sampledNegatives =
+        options.sampledNegatives === undefined ? undefined : parseNumber('--sampled-negatives', options.sampledNegatives, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+      if (options.leaveOneOut && task !== 'next-items') throw new Error(`--leave-one-out: only for --task next-items, got --task ${task}`);
       const models = registry.createAll(options.models, { seed });
       const controller = new AbortController();
       const onSignal = (): void => controller.abort(new Error('interrupted'));
@@ -123,6 +130,8 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           testFraction,
           minItems,
           lastN,
+          nextItems: options.leaveOneOut ? 'leave-one-out' : 'last-n',
+          sampledNegatives,
           testPlaylists,
           validation: options.validation,
           signal: controller.signal,
@@ -136,7 +145,11 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           `--k ${ks.join(',')}`,
           `--seed ${seed}`,
           ...(options.rows !== 'user' ? [`--rows ${options.rows}`] : []),
+          ...(options.leaveOneOut ? ['--leave-one-out'] : []),
+          ...(task === 'next-items' && !options.leaveOneOut && options.lastN !== '5' ? [`--last-n ${options.lastN}`] : []),
+          ...(sampledNegatives ? [`--sampled-negatives ${sampledNegatives}`] : []),
           ...(options.validation ? ['--validation'] : []),
+          ...(options.compare && options.compare !== 'item-knn' ? [`--compare ${options.compare}`] : []),
           `--out ${options.out}`,
           ...(options.name ? [`--name ${options.name}`] : []),
         ].join(' ');
@@ -144,7 +157,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         const json = JSON.stringify(resultToJson(result), null, 2);
         process.stdout.write(options.json ? `${json}\n` : markdown);
         await mkdir(options.out, { recursive: true });
-        const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.validation ? '-validation' : ''}`);
+        const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.leaveOneOut ? '-loo' : ''}${options.validation ? '-validation' : ''}`);
         await writeFile(`${base}.md`, markdown);
         await writeFile(`${base}.svg`, renderSvgChart(result));
         await writeFile(`${base}.json`, `${json}\n`);

@@ -6,9 +6,10 @@ import { formatReject } from './common';
 import { importEvents } from './events';
 import { importLastfmHetrec } from './lastfm';
 import { importMpd } from './mpd';
+import { importSasrec } from './sasrec';
 import { importSpotify2024, importTidyTuesday } from './spotify-csv';
 
-export const IMPORT_FORMATS = ['tidytuesday', 'spotify-2024', 'mpd', 'lastfm-hetrec', 'events'] as const;
+export const IMPORT_FORMATS = ['tidytuesday', 'spotify-2024', 'mpd', 'lastfm-hetrec', 'events', 'sasrec'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export function isImportFormat(value: string): value is ImportFormat {
@@ -21,6 +22,7 @@ const IMPORTERS: Record<ImportFormat, (input: string, options: ImportOptions) =>
   mpd: importMpd,
   'lastfm-hetrec': importLastfmHetrec,
   events: importEvents,
+  sasrec: importSasrec,
 };
 
 /** Reads a dataset in a known format into a CatalogStore and an InteractionLog (nothing is written). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INTERACTION_TYPE_CODE } from '../interactions';
 import { writeSnapshot } from '../snapshot';
-import { generateSynthetic, tasteToExtras } from './generate';
+import { SEQUENCE_TRANSITIONS, generateSynthetic, sequenceToExtras, tasteToExtras } from './generate';
 import type { SyntheticOptions } from './generate';
 
 const root = await mkdtemp(join(tmpdir(), 'mixtape-synthetic-'));
@@ -14,7 +14,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 async function snapshotHashes(name: string, options: SyntheticOptions): Promise<string[]> {
   const dataset = generateSynthetic(options);
   const dir = join(root, name);
-  await writeSnapshot(dir, { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: tasteToExtras(dataset.taste) });
+  await writeSnapshot(dir, { store: dataset.store, interactions: dataset.interactions, source: 'synthetic', details: dataset.details, extras: { ...tasteToExtras(dataset.taste), ...sequenceToExtras(dataset.sequence) } });
   return Promise.all(
     ['metadata.json', 'catalog.bin', 'interactions.bin', 'extras.bin'].map(async (file) =>
       createHash('sha256').update(await readFile(join(dir, file))).digest('hex'),
@@ -111,6 +111,41 @@ describe('generateSynthetic', () => {
     expect(saves).toBeGreaterThan(0);
     expect(lovedSaves / saves).toBeGreaterThan(0.5);
     expect(sameArtistNeighbours / interactions.length).toBeGreaterThan(0.15);
+  });
+
+  it('records its session structure per event: album runs in album order, artist runs, genre drift', () => {
+    const { transition, sessionGenre } = dataset.sequence;
+    const c = interactions.columns;
+    expect(transition.length).toBe(interactions.length);
+    expect(sessionGenre.length).toBe(interactions.length);
+    const share = new Map<number, number>();
+    let previous = -1; // the last chosen (non-repeat) event of the user
+    let drifts = 0;
+    for (let i = 0; i < interactions.length; i++) {
+      const code = transition[i]!;
+      share.set(code, (share.get(code) ?? 0) + 1);
+      if (code === SEQUENCE_TRANSITIONS.repeatEvent) {
+        expect(c.track[i]).toBe(c.track[previous]); // a save / playlist_add of the track just played
+        continue;
+      }
+      if (code === SEQUENCE_TRANSITIONS.albumNext) {
+        const album = store.tracksByAlbum(store.columns.trackAlbum[c.track[previous]!]!);
+        expect(c.user[previous]).toBe(c.user[i]);
+        expect(album[album.indexOf(c.track[previous]!) + 1]).toBe(c.track[i]);
+      }
+      if (code === SEQUENCE_TRANSITIONS.albumStart) expect(store.tracksByAlbum(store.columns.trackAlbum[c.track[i]!]!)[0]).toBe(c.track[i]);
+      // (tracksByArtist includes features, so the shared artist may be a featured one)
+      if (code === SEQUENCE_TRANSITIONS.artistRun) expect(Array.from(store.artistsOfTrack(c.track[i]!))).toContain(store.trackPrimaryArtist[c.track[previous]!]);
+      if (code !== SEQUENCE_TRANSITIONS.sessionStart && code !== SEQUENCE_TRANSITIONS.albumStart && previous >= 0 && sessionGenre[i] !== sessionGenre[previous]) drifts++;
+      // a new session starts at least 10 minutes after the user's previous event
+      if (code === SEQUENCE_TRANSITIONS.sessionStart && previous >= 0 && c.user[previous] === c.user[i]) expect(c.timestamp[i]! - c.timestamp[previous]!).toBeGreaterThanOrEqual(600_000);
+      previous = i;
+    }
+    const part = (code: number) => (share.get(code) ?? 0) / interactions.length;
+    expect(part(SEQUENCE_TRANSITIONS.albumNext)).toBeGreaterThan(0.12);
+    expect(part(SEQUENCE_TRANSITIONS.artistRun)).toBeGreaterThan(0.05);
+    expect(drifts / interactions.length).toBeGreaterThan(0.03);
+    expect(dataset.details.sequence.driftTo.metal).toBe('rock');
   });
 });
 

@@ -58,10 +58,53 @@ export interface GroundTruthTaste {
   lovedArtists: Int32Array;
 }
 
+/**
+ * The sequential structure the sessions were generated with, per event (aligned with the
+ * InteractionLog's rows): how each track was chosen and the session genre at that moment.
+ * Order-free models cannot use it; sequence models should.
+ */
+export interface GroundTruthSequence {
+  /** per event: SEQUENCE_TRANSITIONS code of how the track was chosen */
+  transition: Uint8Array;
+  /** per event: the session's genre (index into GroundTruthTaste.genreNames) when it was chosen */
+  sessionGenre: Int16Array;
+}
+
+/** How a session's next track was chosen (codes of GroundTruthSequence.transition). */
+export const SEQUENCE_TRANSITIONS = {
+  /** first track of a session */
+  sessionStart: 0,
+  /** the next track of the album being played, in album order */
+  albumNext: 1,
+  /** first track of an album (an album run begins) */
+  albumStart: 2,
+  /** another track by the previous track's artist */
+  artistRun: 3,
+  /** a new artist from the session genre (loved artists 40%), smooth energy */
+  discovery: 4,
+  /** a save or playlist_add of the track just played (not a new choice) */
+  repeatEvent: 5,
+} as const;
+
+/** Probabilities of the session model (recorded in snapshot details). */
+export const SEQUENCE_MODEL = {
+  /** in an album run, the next album track follows with this probability (until the album ends) */
+  albumContinue: 0.85,
+  /** otherwise: start an album from its first track */
+  albumStart: 0.1,
+  /** otherwise: another track by the same artist, not yet played in this session */
+  artistRun: 0.17,
+  /** after every choice outside an album run, the session genre drifts to its successor */
+  genreDrift: 0.15,
+  /** a session opens with an album from its first track */
+  sessionAlbumStart: 0.2,
+} as const;
+
 export interface SyntheticDataset {
   store: CatalogStore;
   interactions: InteractionLog;
   taste: GroundTruthTaste;
+  sequence: GroundTruthSequence;
   /** resolved options, recorded in snapshot metadata */
   details: {
     generator: 'mixtape-synthetic';
@@ -73,6 +116,8 @@ export interface SyntheticDataset {
     referenceDate: string;
     historyDays: number;
     newReleaseWindowDays: number;
+    /** the session model's probabilities and each genre's drift successor */
+    sequence: typeof SEQUENCE_MODEL & { driftTo: Record<string, string> };
   };
 }
 
@@ -103,11 +148,12 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
 
   const random = new Random(seed);
   const { store, artists } = generateCatalog(random, trackTotal, artistTotal, reference.day, options.onProgress);
-  const { interactions, taste } = generateListening(random, store, artists, userTotal, interactionTotal, reference.day, historyDays, options.onProgress);
+  const { interactions, taste, sequence } = generateListening(random, store, artists, userTotal, interactionTotal, reference.day, historyDays, options.onProgress);
   return {
     store,
     interactions,
     taste,
+    sequence,
     details: {
       generator: 'mixtape-synthetic',
       seed,
@@ -118,9 +164,22 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
       referenceDate,
       historyDays,
       newReleaseWindowDays: NEW_RELEASE_WINDOW_DAYS,
+      sequence: { ...SEQUENCE_MODEL, driftTo: Object.fromEntries(GENRES.map((genre, g) => [genre.name, GENRES[GENRE_DRIFT[g]!]!.name])) },
     },
   };
 }
+
+/**
+ * Genre drift inside a session: each genre's successor (index into GENRES). Neighbouring
+ * styles, so that a long session wanders pop → r&b → hip hop …, away from the listener's mix.
+ */
+const GENRE_DRIFT: readonly number[] = (() => {
+  const next: Record<string, string> = {
+    pop: 'r&b', rock: 'indie', 'hip hop': 'r&b', 'r&b': 'hip hop', edm: 'pop', latin: 'reggae', indie: 'folk',
+    jazz: 'ambient', classical: 'ambient', country: 'folk', metal: 'rock', ambient: 'jazz', folk: 'country', reggae: 'latin',
+  };
+  return GENRES.map((genre) => GENRES.findIndex((other) => other.name === next[genre.name]));
+})();
 
 function positiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
@@ -286,7 +345,7 @@ function generateListening(
   referenceDay: number,
   historyDays: number,
   onProgress?: ProgressCallback,
-): { interactions: InteractionLog; taste: GroundTruthTaste } {
+): { interactions: InteractionLog; taste: GroundTruthTaste; sequence: GroundTruthSequence } {
   const genreCount = GENRES.length;
   const artistTotal = store.artistCount;
   const energyOffset = AUDIO_FEATURES.indexOf('energy');
@@ -335,6 +394,21 @@ function generateListening(
   const weights = new Float64Array(genreCount);
   const lovedSet = new Set<number>();
   const saved = new Set<number>();
+  const sessionPlayed = new Set<number>();
+  const transitions = new GrowableArray(Uint8Array, interactionTotal);
+  const sessionGenres = new GrowableArray(Int16Array, interactionTotal);
+  // albums of each artist with at least 3 tracks (album runs need an order to follow)
+  const albumOffsets = new Int32Array(artistTotal + 1);
+  for (let al = 0; al < store.albumCount; al++) if (store.tracksByAlbum(al).length >= 3) albumOffsets[store.columns.albumArtist[al]! + 1]!++;
+  for (let a = 0; a < artistTotal; a++) albumOffsets[a + 1]! += albumOffsets[a]!;
+  const albumList = new Int32Array(albumOffsets[artistTotal]!);
+  const albumFill = albumOffsets.slice(0, artistTotal);
+  for (let al = 0; al < store.albumCount; al++) if (store.tracksByAlbum(al).length >= 3) albumList[albumFill[store.columns.albumArtist[al]!]!++] = al;
+  // most popular album first (by its best track), so album picks keep popularity skewed
+  const albumPopularity = new Float64Array(store.albumCount);
+  for (let al = 0; al < store.albumCount; al++) for (const t of store.tracksByAlbum(al)) albumPopularity[al] = Math.max(albumPopularity[al]!, store.columns.trackPopularity[t]!);
+  for (let a = 0; a < artistTotal; a++) albumList.subarray(albumOffsets[a]!, albumOffsets[a + 1]!).sort((x, y) => albumPopularity[y]! - albumPopularity[x]! || x - y);
+  const albumsOfArtist = (artist: number): Int32Array => albumList.subarray(albumOffsets[artist]!, albumOffsets[artist + 1]!);
   let produced = 0;
 
   for (let u = 0; u < userTotal; u++) {
@@ -400,45 +474,62 @@ function generateListening(
       // time-of-day preference: one favorite genre in the morning, one in the evening
       if (hour < 12) weights[taste.morningGenre[u]!]! *= 3;
       if (hour >= 18) weights[taste.eveningGenre[u]!]! *= 3;
-      const sessionGenre = sampleFrom(weights, random);
+      let sessionGenre = sampleFrom(weights, random);
       const context = random.pick([HOME, HOME, SEARCH, RADIO, PLAYLIST]);
 
       let track = -1;
-      let albumRun = false;
-      let artistRun = false;
+      let albumTracks: Int32Array | undefined; // the album being played in order, if any
+      let albumPosition = -1;
+      sessionPlayed.clear();
       let left = lengths.get(s);
       while (left > 0) {
         const previousEnergy = track >= 0 ? features[track * stride + energyOffset]! : taste.preferredEnergy[u]!;
-        const choice = random.next();
         let next = -1;
-        albumRun = false;
-        artistRun = false;
-        if (track >= 0 && choice < 0.25) {
-          const album = store.columns.trackAlbum[track]!;
-          const albumTracks = store.tracksByAlbum(album);
-          const position = albumTracks.indexOf(track);
-          if (position >= 0 && position + 1 < albumTracks.length) {
-            next = albumTracks[position + 1]!;
-            albumRun = true;
-          }
-        } else if (track >= 0 && choice < 0.42) {
-          next = pickTrackOfArtist(store, store.trackPrimaryArtist[track]!, random);
-          artistRun = true;
-        }
-        if (next < 0) {
-          // smooth energy: the best of three candidates
-          let bestDistance = Infinity;
-          for (let attempt = 0; attempt < 3; attempt++) {
-            const artist = lovedList.length > 0 && random.chance(0.4) ? lovedList[random.int(lovedList.length)]! : discover(sessionGenre);
-            const candidate = pickTrackOfArtist(store, artist, random);
-            const distance = Math.abs(features[candidate * stride + energyOffset]! - previousEnergy);
-            if (distance < bestDistance) {
-              bestDistance = distance;
-              next = candidate;
+        let transition: number = TRANSITION.discovery;
+        if (albumTracks && albumPosition + 1 < albumTracks.length && random.chance(SEQUENCE_MODEL.albumContinue)) {
+          albumPosition++;
+          next = albumTracks[albumPosition]!;
+          transition = TRANSITION.albumNext;
+        } else {
+          albumTracks = undefined;
+          const choice = random.next();
+          const albumStart = track < 0 ? SEQUENCE_MODEL.sessionAlbumStart : SEQUENCE_MODEL.albumStart;
+          if (choice < albumStart) {
+            const artist = lovedList.length > 0 && random.chance(0.5) ? lovedList[random.int(lovedList.length)]! : discover(sessionGenre);
+            const albums = albumsOfArtist(artist);
+            if (albums.length > 0) {
+              const skew = random.next();
+              albumTracks = store.tracksByAlbum(albums[Math.floor(albums.length * skew * skew * skew)]!);
+              albumPosition = 0;
+              next = albumTracks[0]!;
+              transition = TRANSITION.albumStart;
             }
+          } else if (track >= 0 && choice < albumStart + SEQUENCE_MODEL.artistRun) {
+            next = pickTrackOfArtist(store, store.trackPrimaryArtist[track]!, random, sessionPlayed);
+            transition = TRANSITION.artistRun;
           }
+          if (next < 0) {
+            // smooth energy: the best of three candidates
+            let bestDistance = Infinity;
+            for (let attempt = 0; attempt < 3; attempt++) {
+              const artist = lovedList.length > 0 && random.chance(0.4) ? lovedList[random.int(lovedList.length)]! : discover(sessionGenre);
+              const candidate = pickTrackOfArtist(store, artist, random);
+              const distance = Math.abs(features[candidate * stride + energyOffset]! - previousEnergy);
+              if (distance < bestDistance) {
+                bestDistance = distance;
+                next = candidate;
+              }
+            }
+            transition = track < 0 ? TRANSITION.sessionStart : TRANSITION.discovery;
+          }
+          if (track < 0 && transition !== TRANSITION.albumStart) transition = TRANSITION.sessionStart;
+          // the session wanders to a neighbouring genre
+          if (random.chance(SEQUENCE_MODEL.genreDrift)) sessionGenre = GENRE_DRIFT[sessionGenre]!;
         }
+        const albumRun = transition === TRANSITION.albumNext || transition === TRANSITION.albumStart;
+        const artistRun = transition === TRANSITION.artistRun;
         track = next;
+        sessionPlayed.add(track);
         const trackGenre = store.columns.trackGenres[store.columns.trackGenreOffsets[track]!]!;
         const genreIndex = GENRES_BY_NAME.get(store.genreName(trackGenre)) ?? 0;
         const isLoved = lovedSet.has(store.trackPrimaryArtist[track]!);
@@ -447,9 +538,14 @@ function generateListening(
         const skipProbability = skipProbabilityOf(affinity);
         const duration = store.columns.trackDurationMs[track]!;
         const eventContext = albumRun ? ALBUM : artistRun ? ARTIST : context;
+        const record = (code: number) => {
+          transitions.push(code);
+          sessionGenres.push(sessionGenre);
+        };
         if (random.chance(skipProbability)) {
           const ms = 2_000 + random.int(28_000);
           log.pushEncoded(u, track, clock, SKIP, Math.min(ms, duration), 1, eventContext);
+          record(transition);
           clock += Math.min(ms, duration) + random.int(2_000);
           left--;
           continue;
@@ -457,14 +553,17 @@ function generateListening(
         const complete = random.chance(COMPLETE_PROBABILITY);
         const ms = complete ? duration : Math.floor(duration * random.range(0.3, 0.95));
         log.pushEncoded(u, track, clock, complete ? COMPLETE : PLAY, ms, 1, eventContext);
+        record(transition);
         left--;
         if (left > 0 && !saved.has(track) && mightSave(affinity, isLoved) && random.chance(SAVE_PROBABILITY)) {
           saved.add(track);
           log.pushEncoded(u, track, clock + Math.floor(ms / 2), SAVE, 0, 1, eventContext);
+          record(TRANSITION.repeatEvent);
           left--;
         }
         if (left > 0 && affinity > 0.5 && random.chance(0.015)) {
           log.pushEncoded(u, track, clock + ms, PLAYLIST_ADD, 0, 1, eventContext);
+          record(TRANSITION.repeatEvent);
           left--;
         }
         clock += ms + random.int(2_000);
@@ -475,7 +574,7 @@ function generateListening(
   }
   progress.finish(produced);
   taste.lovedArtists = loved.toArray();
-  return { interactions: log.build(), taste };
+  return { interactions: log.build(), taste, sequence: { transition: transitions.toArray(), sessionGenre: sessionGenres.toArray() } };
 }
 
 /**
@@ -505,6 +604,7 @@ const COMPLETE = INTERACTION_TYPE_CODE.complete;
 const SAVE = INTERACTION_TYPE_CODE.save;
 const PLAYLIST_ADD = INTERACTION_TYPE_CODE.playlist_add;
 const GENRES_BY_NAME = new Map(GENRES.map((genre, index) => [genre.name, index]));
+const TRANSITION = SEQUENCE_TRANSITIONS;
 
 function sampleFrom(weights: ArrayLike<number>, random: Random): number {
   let total = 0;
@@ -517,12 +617,19 @@ function sampleFrom(weights: ArrayLike<number>, random: Random): number {
   return weights.length - 1;
 }
 
-/** A track of the artist, skewed to their most popular ones. */
-function pickTrackOfArtist(store: CatalogStore, artist: number, random: Random): number {
+/** A track of the artist, skewed to their most popular ones; with `avoid`, one not in it when there is one. */
+function pickTrackOfArtist(store: CatalogStore, artist: number, random: Random, avoid?: Set<number>): number {
   const tracks = store.tracksByArtist(artist);
   if (tracks.length === 0) return random.int(store.trackCount);
   const u = random.next();
-  return tracks[Math.floor(tracks.length * u * u * u)]!;
+  const pick = Math.floor(tracks.length * u * u * u);
+  if (avoid) {
+    for (let k = 0; k < tracks.length; k++) {
+      const candidate = tracks[(pick + k) % tracks.length]!;
+      if (!avoid.has(candidate)) return candidate;
+    }
+  }
+  return tracks[pick]!;
 }
 
 /** Ground-truth taste as snapshot extra columns (prefix "taste."). */
@@ -538,6 +645,17 @@ export function tasteToExtras(taste: GroundTruthTaste): Record<string, Float32Ar
     'taste.lovedArtistOffsets': taste.lovedArtistOffsets,
     'taste.lovedArtists': taste.lovedArtists,
   };
+}
+
+/** Ground-truth session structure as snapshot extra columns (prefix "sequence."), one value per event. */
+export function sequenceToExtras(sequence: GroundTruthSequence): Record<string, Uint8Array | Int16Array> {
+  return { 'sequence.transition': sequence.transition, 'sequence.sessionGenre': sequence.sessionGenre };
+}
+
+/** Reads the session structure back from snapshot extras; undefined when the snapshot has none. */
+export function sequenceFromExtras(extras: Record<string, unknown>): GroundTruthSequence | undefined {
+  if (!('sequence.transition' in extras)) return undefined;
+  return { transition: extras['sequence.transition'] as Uint8Array, sessionGenre: extras['sequence.sessionGenre'] as Int16Array };
 }
 
 /** Reads ground-truth taste back from snapshot extras; undefined when the snapshot has none. */

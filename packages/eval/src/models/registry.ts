@@ -11,6 +11,8 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
+import { createSasRecRecommender } from './sasrec';
+import { createTransitionRecommender } from './transition';
 // the production Home stack (candidate sources + learned ranker), from @mixtape/ranking
 import { createHomeStackRecommender } from '@mixtape/ranking';
 
@@ -112,5 +114,14 @@ export function createModelRegistry(): ModelRegistry {
         ...numberParameters('item2vec', p, ['dim', 'window', 'epochs', 'negatives', 'learningRate', 'minCount', 'subsample', 'seed']),
       }),
     )
+    .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
+    .register('sasrec', (p, d) => {
+      const { loss, ...rest } = p;
+      if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
+      const numbers = numberParameters('sasrec', rest, [
+        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'negatives', 'patience', 'validationRows', 'threads', 'seed',
+      ]);
+      return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined });
+    })
     .register('home-stack', (p, d) => createHomeStackRecommender({ seed: d.seed, ...numberParameters('home-stack', p, ['dim', 'epochs', 'window', 'negatives', 'learningRate', 'minCount', 'rankerUsers', 'rankerHoldout', 'seed']) }));
 }

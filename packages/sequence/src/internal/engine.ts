@@ -162,15 +162,6 @@ export function seedRandom(state: Uint32Array, a: number, b: number, c: number):
   state[1] = 0;
 }
 
-/** mulberry32 step: a float in [0, 1). */
-export function nextRandom(state: Uint32Array): number {
-  let t = (state[0]! + 0x6d2b79f5) >>> 0;
-  state[0] = t;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
 /** dst[c · dstStride + r] = src[r · srcStride + c]; columns r ≥ rows of dst are zeroed up to dstStride. */
 export function transposeInto(f32: Float32Array, src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void {
   for (let c = 0; c < cols; c++) {
@@ -273,14 +264,25 @@ export function linearBackward(
   }
 }
 
-/** Draws a keep mask (1 = kept) for `count` values and scales the kept ones by 1 / (1 − p). */
-export function dropoutForward(f32: Float32Array, u8: Uint8Array, state: Uint32Array, values: number, mask: number, count: number, p: number): void {
+/**
+ * Draws a keep mask (1 = kept) for `count` values and scales the kept ones by 1 / (1 − p);
+ * with residual ≥ 0, also adds the residual stream (values = residual + dropout(values)).
+ * The mulberry32 steps are inlined (no call per value).
+ */
+export function dropoutForward(f32: Float32Array, u8: Uint8Array, state: Uint32Array, values: number, mask: number, count: number, p: number, residual: number): void {
   const scale = 1 / (1 - p);
+  const threshold = p * 4294967296;
+  let seed = state[0]!;
   for (let e = 0; e < count; e++) {
-    const keep = nextRandom(state) >= p ? 1 : 0;
-    u8[mask + e] = keep;
-    f32[values + e] = keep === 1 ? f32[values + e]! * scale : 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const keep = (t ^ (t >>> 14)) >>> 0 >= threshold;
+    u8[mask + e] = keep ? 1 : 0;
+    const value = keep ? f32[values + e]! * scale : 0;
+    f32[values + e] = residual >= 0 ? value + f32[residual + e]! : value;
   }
+  state[0] = seed;
 }
 
 /** Item embedding · √d + position embedding (+ dropout when training). */
@@ -302,7 +304,7 @@ export function embedForward(context: EngineContext, job: ShardJob, firstToken: 
       const start = i32[batch.sequenceOffsets + s]! - firstToken;
       const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
       seedRandom(context.random, job.seed + job.step, s, 1);
-      dropoutForward(f32, u8, context.random, out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout);
+      dropoutForward(f32, u8, context.random, out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout, -1);
     }
   }
 }
@@ -433,10 +435,9 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
         seedRandom(context.random, job.seed + job.step, s, 2 + 3 * b);
-        dropoutForward(f32, u8, context.random, mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout);
+        dropoutForward(f32, u8, context.random, mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout, input + start * dim);
       }
-    }
-    for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
+    } else for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
     layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
     const hidden = workspace.hidden[b]!;
     linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, tokens, dim, ff);
@@ -447,8 +448,13 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
         seedRandom(context.random, job.seed + job.step, s, 3 + 3 * b);
+        const threshold = config.dropout * 4294967296;
+        let seed = context.random[0]!;
         for (let e = start * ff; e < end * ff; e++) {
-          f32[hidden + e] = nextRandom(context.random) >= config.dropout ? f32[hidden + e]! * scale : 0;
+          seed = (seed + 0x6d2b79f5) | 0;
+          let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+          f32[hidden + e] = (t ^ (t >>> 14)) >>> 0 >= threshold ? f32[hidden + e]! * scale : 0;
         }
       }
     }
@@ -459,10 +465,9 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
         seedRandom(context.random, job.seed + job.step, s, 4 + 3 * b);
-        dropoutForward(f32, u8, context.random, output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout);
+        dropoutForward(f32, u8, context.random, output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout, mid + start * dim);
       }
-    }
-    for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
+    } else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
   }
   layerNormForward(f32, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
 }
@@ -527,10 +532,15 @@ export function softmaxLoss(context: EngineContext, job: ShardJob, firstToken: n
       }
     }
     let sum = job.fullSoftmax ? 0 : Math.exp(positive - max);
-    for (let j = 0; j < count; j++) sum += Math.exp(f32[row + j]! - max);
+    for (let j = 0; j < count; j++) {
+      const e = Math.exp(f32[row + j]! - max);
+      f32[row + j] = e;
+      sum += e;
+    }
     loss += Math.log(sum) + max - positive;
     const inverse = 1 / sum;
-    for (let j = 0; j < count; j++) f32[row + j] = Math.exp(f32[row + j]! - max) * inverse * scale;
+    const factor = inverse * scale;
+    for (let j = 0; j < count; j++) f32[row + j]! *= factor;
     if (job.fullSoftmax) {
       f32[row + target]! -= scale;
       f32[positiveGrad + m] = 0;
@@ -634,7 +644,6 @@ export function trainShard(context: EngineContext, job: ShardJob): ShardResult {
 /** Every function above, in the order the worker source declares them. */
 export const ENGINE_FUNCTIONS = [
   seedRandom,
-  nextRandom,
   transposeInto,
   layerNormForward,
   layerNormBackward,

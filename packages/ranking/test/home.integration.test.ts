@@ -117,6 +117,22 @@ describe('home engine', () => {
     expect(await position('discover')).toBeLessThan(1);
   });
 
+  it('keeps the shelves a new listener asked for (seed genre and artist) whatever order the bandit draws', async () => {
+    const { index } = await setup();
+    const engine = createHomeEngine(index);
+    const artist = index.store.artistName(3);
+    for (let g = 0; g < Math.min(index.store.genreCount, 10); g++) {
+      const genre = index.store.genreName(g);
+      for (let seed = 1; seed <= 15; seed++) {
+        const page = await engine.page({ userId: 'brand-new', seedGenres: [genre], seedArtists: [artist], random: seededRandom(seed) });
+        const titles = page.shelves.map((shelf) => shelf.title);
+        if (titles.length === 0) continue;
+        expect(titles, `seed ${seed}`).toContain(`Popular in ${genre}`);
+        expect(titles, `seed ${seed}`).toContain(`Because you like ${artist}`);
+      }
+    }
+  });
+
   it('reports per-stage costs and fills explained shelves', async () => {
     const { index, userId } = await setup();
     const page = await createHomeEngine(index).page({ userId, random: seededRandom(1) });

@@ -116,6 +116,8 @@ interface ShelfPlan {
   lambda: number;
   artistCap: number;
   reason: (row: number) => string;
+  /** asked for by the listener's seeds: claims its tracks before the other shelves, so the bandit's random order cannot starve it */
+  steered?: boolean;
 }
 
 export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngineOptions = {}): HomeEngine {
@@ -174,8 +176,9 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const ordered = eligible.map((plan, position) => ({ plan, position })).sort((a, b) => draws.get(b.plan.type)! - draws.get(a.plan.type)! || a.position - b.position);
 
     const used = new Set<number>();
-    const shelves: HomeShelf[] = [];
-    for (const { plan } of ordered) {
+    const filled: Array<{ shelf: HomeShelf; rank: number }> = [];
+    const fillOrder = ordered.map((entry, rank) => ({ ...entry, rank })).sort((a, b) => Number(b.plan.steered ?? false) - Number(a.plan.steered ?? false) || a.rank - b.rank);
+    for (const { plan, rank } of fillOrder) {
       const rows = plan.rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
       const tracks = Int32Array.from(rows, (row) => candidates.tracks[row]!);
       const relevance = Float32Array.from(rows, (row) => scores[row]!);
@@ -193,18 +196,23 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
         for (const track of picked) used.delete(track);
         continue;
       }
-      shelves.push({
-        id: plan.id,
-        type: plan.type,
-        title: plan.title,
-        items: Array.from(picked, (track) => ({
-          trackId: store.trackId(track),
-          title: store.trackTitle(track),
-          artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)),
-          reason: plan.reason(rowOfTrack.get(track)!),
-        })),
+      filled.push({
+        rank,
+        shelf: {
+          id: plan.id,
+          type: plan.type,
+          title: plan.title,
+          items: Array.from(picked, (track) => ({
+            trackId: store.trackId(track),
+            title: store.trackTitle(track),
+            artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)),
+            reason: plan.reason(rowOfTrack.get(track)!),
+          })),
+        },
       });
     }
+    // shown in the bandit's order, whatever order they were filled in
+    const shelves = filled.sort((a, b) => a.rank - b.rank).map((entry) => entry.shelf);
     const finished = performance.now();
     return {
       userId: request.userId,
@@ -422,13 +430,15 @@ function coldStartPlans(index: HomeIndex, profile: UserProfile, candidates: Cand
       lambda: 0.75,
       artistCap: 2,
       reason: (row) => (store.trackPrimaryArtist[candidates.tracks[row]!] === artist ? `By ${name}, whom you picked` : `Similar to ${name}, whom you picked`),
+      steered: true,
     });
   }
   plans.push({ id: 'popular', type: 'popular', title: 'Popular right now', rows: rowsFrom(candidates, 'popular'), allowHeard: true, lambda: 0.9, artistCap: 2, reason: () => 'Popular with listeners right now' });
   const genres = profile.seedGenres.length > 0 ? Array.from(profile.seedGenres) : topCatalogGenres(index, 2);
   for (const genre of genres) {
     const name = store.genreName(genre);
-    plans.push({ id: `popular-in-genre-${name}`, type: 'popular-in-genre', title: `Popular in ${name}`, rows: rowsFrom(candidates, 'popularInGenre', genre), allowHeard: true, lambda: 0.85, artistCap: 2, reason: () => `Popular in ${name}` });
+    const steered = profile.seedGenres.length > 0;
+    plans.push({ id: `popular-in-genre-${name}`, type: 'popular-in-genre', title: `Popular in ${name}`, rows: rowsFrom(candidates, 'popularInGenre', genre), allowHeard: true, lambda: 0.85, artistCap: 2, reason: () => `Popular in ${name}`, steered });
   }
   plans.push({ id: 'new-releases', type: 'new-releases', title: 'New releases', rows: rowsFrom(candidates, 'newRelease'), allowHeard: true, lambda: 0.85, artistCap: 1, reason: () => (profile.seedArtists.length + profile.seedGenres.length > 0 ? 'New release close to what you picked' : 'New this month') });
   if (profile.seedArtists.length + profile.seedGenres.length > 0) {

@@ -161,3 +161,18 @@ describe('serialize / load', () => {
     expect(() => loadSearchIndex(buffer.subarray(0, buffer.length - 10), store)).toThrow(/truncated/);
   });
 });
+
+describe('fusion weights per request (experiments set them through config)', () => {
+  const scored = (query: string, fusion: object, options = {}) => engine.search(query, { ...options, fusion }).results.map((hit) => `${hit.id}:${hit.score.toFixed(4)}`);
+  it('default weights change nothing', () => {
+    expect(scored('halo', {}, { types: ['track'] })).toEqual(engine.search('halo', { types: ['track'] }).results.map((hit) => `${hit.id}:${hit.score.toFixed(4)}`));
+  });
+  it('the RRF constant sets the rank discount: k = 1 gives 1, 2/3, 1/2', () => {
+    const scores = engine.search('halo', { types: ['track'], fusion: { rrfK: 1 } }).results.map((hit) => hit.score);
+    [1, 2 / 3, 0.5].forEach((expected, i) => expect(scores[i]).toBeCloseTo(expected, 3));
+  });
+  it('a heavier popularity prior reorders a descriptive query; a zero lexical weight silences the lexical list', () => {
+    expect(scored('sad songs 2000s', { popularity: 5 }).slice(0, 4)).not.toEqual(scored('sad songs 2000s', {}).slice(0, 4));
+    expect(engine.search('halo', { types: ['track'], fusion: { lexical: 0 } }).results.every((hit) => hit.score === 0)).toBe(true);
+  });
+});

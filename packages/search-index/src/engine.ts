@@ -27,6 +27,20 @@ export const POPULARITY_WEIGHT = 0.3;
 export const AFFINITY_WEIGHT = 0.5;
 /** An entity whose whole name equals the query ("beyonce" → the artist Beyoncé) gets this added to its boost. */
 export const EXACT_NAME_WEIGHT = 0.5;
+/**
+ * The knobs of fusion and priors, per request (experiments change them through config): RRF
+ * constant, multipliers of the lexical and dense lists, and the prior weights above.
+ */
+export interface FusionWeights {
+  rrfK: number;
+  lexical: number;
+  dense: number;
+  popularity: number;
+  affinity: number;
+  exactName: number;
+}
+export const DEFAULT_FUSION: Readonly<FusionWeights> = Object.freeze({ rrfK: RRF_K, lexical: 1, dense: 1, popularity: POPULARITY_WEIGHT, affinity: AFFINITY_WEIGHT, exactName: EXACT_NAME_WEIGHT });
+
 /** A track with popularity at or above this (0..1) is labelled "popular". */
 const POPULAR_PRIOR = 0.7;
 /** Minimum affinity for "you play this artist" / "you play <genre>". */
@@ -98,6 +112,8 @@ export interface SearchOptions {
   offset?: number;
   /** the user's top artists and genres: their items move up */
   affinity?: UserAffinity;
+  /** fusion and prior weights (default DEFAULT_FUSION) */
+  fusion?: Partial<FusionWeights>;
 }
 
 export interface SuggestOptions {
@@ -191,8 +207,9 @@ export class SearchEngine {
     if (words.length === 0 || limit === 0) return { query, normalized, results: [] };
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
-    const priorBoost = this.priorBoost(affinity);
-    const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? EXACT_NAME_WEIGHT : 0);
+    const fusion = options.fusion ? { ...DEFAULT_FUSION, ...options.fusion } : DEFAULT_FUSION;
+    const priorBoost = this.priorBoost(affinity, fusion);
+    const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? fusion.exactName : 0);
     const depth = Math.max(MIN_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
@@ -224,16 +241,17 @@ export class SearchEngine {
     if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
       dense = this.denseSearch(reading, boost, depth);
     }
-    const lexicalWeight = dense.length === 0 || navigational ? 1 : 1 - 0.5 * coverage;
-    const denseWeight = navigational ? 0.25 * coverage : coverage;
+    const lexicalWeight = fusion.lexical * (dense.length === 0 || navigational ? 1 : 1 - 0.5 * coverage);
+    const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage);
+    const k = fusion.rrfK;
 
     const fused = new Map<number, Candidate>();
     lexicalResults.forEach((result, rank) => {
       const code = result.id as number;
-      fused.set(code, { code, score: (lexicalWeight * (RRF_K + 1)) / (RRF_K + rank + 1), matched: this.explainLexical(result, words, code) });
+      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: this.explainLexical(result, words, code) });
     });
     dense.forEach(({ code }, rank) => {
-      const contribution = (denseWeight * (RRF_K + 1)) / (RRF_K + rank + 1);
+      const contribution = (denseWeight * (k + 1)) / (k + rank + 1);
       const existing = fused.get(code);
       const labels = this.explainDense(reading!, code);
       if (existing) {
@@ -323,10 +341,11 @@ export class SearchEngine {
     return (code) => (code < artistStart ? tracks : code < albumStart ? artists : albums);
   }
 
-  private priorBoost(affinity: ResolvedAffinity | undefined): (code: number) => number {
+  private priorBoost(affinity: ResolvedAffinity | undefined, fusion: Readonly<FusionWeights> = DEFAULT_FUSION): (code: number) => number {
     const prior = this.entities.prior;
-    if (!affinity) return (code) => 1 + POPULARITY_WEIGHT * prior[code]!;
-    return (code) => 1 + POPULARITY_WEIGHT * prior[code]! + AFFINITY_WEIGHT * this.affinityOf(code, affinity);
+    const { popularity, affinity: affinityWeight } = fusion;
+    if (!affinity) return (code) => 1 + popularity * prior[code]!;
+    return (code) => 1 + popularity * prior[code]! + affinityWeight * this.affinityOf(code, affinity);
   }
 
   private affinityOf(code: number, affinity: ResolvedAffinity): number {

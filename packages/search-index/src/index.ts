@@ -7,6 +7,7 @@ export { affinityFromHistory } from './affinity';
 export type { UserAffinity, AffinityFromHistoryOptions } from './affinity';
 export {
   AFFINITY_WEIGHT,
+  DEFAULT_FUSION,
   FIELD_BOOSTS,
   MAX_LIMIT,
   POPULARITY_WEIGHT,
@@ -21,6 +22,7 @@ export {
 export type {
   BuildSearchIndexOptions,
   ContentSearch,
+  FusionWeights,
   LoadSearchIndexOptions,
   SearchEngineInfo,
   SearchHit,

@@ -41,6 +41,7 @@ export type {
   FulfilOptions,
   FulfilmentStats,
   PlaylistTrack,
+  ScoreWeights,
   StageCosts,
   SequenceOptions,
   SequenceResult,

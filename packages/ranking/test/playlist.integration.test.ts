@@ -45,6 +45,18 @@ describe('fulfilPlan on TidyTuesday', () => {
     expect(minimumArtistGap(store, result.trackIndices)).toBeGreaterThanOrEqual(2);
   });
 
+  it('takes score weights and artist spacing per request (experiments change fulfilment through config)', () => {
+    const plan = planOf('upbeat latin for a run, no reggaeton');
+    const base = fulfilPlan(engine, plan);
+    expect(fulfilPlan(engine, plan, { weights: {} }).tracks.map((t) => t.trackId)).toEqual(base.tracks.map((t) => t.trackId));
+    // popularity dominating the score brings more popular tracks
+    const popular = fulfilPlan(engine, plan, { weights: { popularity: 20 } });
+    const meanPercentile = (result: typeof base) => Array.from(result.trackIndices).reduce((sum, track) => sum + engine.popularityPercentile[track]!, 0) / result.tracks.length;
+    expect(popular.tracks.map((t) => t.trackId)).not.toEqual(base.tracks.map((t) => t.trackId));
+    expect(Math.abs(meanPercentile(popular) - (1 - plan.discovery))).toBeLessThan(Math.abs(meanPercentile(base) - (1 - plan.discovery)));
+    expect(fulfilPlan(engine, plan, { artistSpacing: 1 }).stats.artistSpacing).toBe(1);
+  });
+
   it('never returns an excluded artist, even one with hundreds of tracks in the asked genre', () => {
     const result = fulfilPlan(engine, planOf('rap without Drake, 60 songs'));
     expect(result.tracks).toHaveLength(60);

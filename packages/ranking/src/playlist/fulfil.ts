@@ -14,6 +14,10 @@ import { sequenceTracks } from './sequence';
 
 export interface FulfilOptions {
   userId?: string;
+  /** score weights for this request (default SCORE_WEIGHTS): experiments change fulfilment through config */
+  weights?: Partial<ScoreWeights>;
+  /** tracks between two of one artist, at most (default: as many as the mix allows, at most 3) */
+  artistSpacing?: number;
   /** stops work between stages (a disconnected client); throws the signal's reason */
   signal?: AbortSignal;
 }
@@ -64,7 +68,7 @@ export interface Fulfilment {
 }
 
 /** Score weights; exported so the quality suite and tuning can read them. */
-export const SCORE_WEIGHTS = {
+export const SCORE_WEIGHTS: Readonly<ScoreWeights> = {
   featureFit: 3,
   content: 1,
   popularity: 0.6,
@@ -74,7 +78,18 @@ export const SCORE_WEIGHTS = {
   subgenre: 0.3,
   /** only matters when the year range had to be relaxed: nearer years first */
   year: 1.5,
-} as const;
+};
+
+export interface ScoreWeights {
+  featureFit: number;
+  content: number;
+  popularity: number;
+  seed: number;
+  seedArtist: number;
+  user: number;
+  subgenre: number;
+  year: number;
+}
 
 export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOptions = {}): Fulfilment {
   const { store } = engine;
@@ -89,12 +104,12 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   const afterCandidates = performance.now();
   options.signal?.throwIfAborted();
 
-  const scores = scoreCandidates(engine, resolved, pool);
+  const scores = scoreCandidates(engine, resolved, pool, options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS);
   const chosen = selectTracks(engine, resolved, pool, scores, { trackCount: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const afterScoring = performance.now();
   options.signal?.throwIfAborted();
 
-  const sequence = sequenceTracks(store, Int32Array.from(chosen, (slot) => pool.tracks[slot]!), { arc: plan.arc });
+  const sequence = sequenceTracks(store, Int32Array.from(chosen, (slot) => pool.tracks[slot]!), { arc: plan.arc, ...(options.artistSpacing !== undefined ? { artistSpacing: options.artistSpacing } : {}) });
   const afterSequencing = performance.now();
 
   const slotOfTrack = new Map<number, number>();
@@ -155,7 +170,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
 }
 
 /** One score per candidate slot: feature fit dominates; similarity, popularity dial, seeds and taste refine. */
-export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, pool: CandidatePool): Float32Array {
+export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, pool: CandidatePool, weights: Readonly<ScoreWeights> = SCORE_WEIGHTS): Float32Array {
   const { plan } = resolved;
   const scores = new Float32Array(pool.count);
   const popularityTarget = 1 - plan.discovery;
@@ -163,23 +178,23 @@ export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, 
   const { columns } = engine.store;
   for (let slot = 0; slot < pool.count; slot++) {
     const track = pool.tracks[slot]!;
-    let score = SCORE_WEIGHTS.featureFit * featureFit(resolved.features, track);
-    if (pool.hasQuery) score += SCORE_WEIGHTS.content * pool.contentSimilarity[slot]!;
-    score += SCORE_WEIGHTS.popularity * (1 - Math.abs(engine.popularityPercentile[track]! - popularityTarget));
+    let score = weights.featureFit * featureFit(resolved.features, track);
+    if (pool.hasQuery) score += weights.content * pool.contentSimilarity[slot]!;
+    score += weights.popularity * (1 - Math.abs(engine.popularityPercentile[track]! - popularityTarget));
     if (hasSeeds) {
-      score += SCORE_WEIGHTS.seed * clampUnit(pool.seedSimilarity[slot]!);
-      if ((pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0) score += SCORE_WEIGHTS.seedArtist;
+      score += weights.seed * clampUnit(pool.seedSimilarity[slot]!);
+      if ((pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0) score += weights.seedArtist;
     }
-    score += SCORE_WEIGHTS.user * plan.similarToUser * clampUnit(pool.userSimilarity[slot]!);
+    score += weights.user * plan.similarToUser * clampUnit(pool.userSimilarity[slot]!);
     if (plan.releaseYear) {
       const year = engine.store.trackReleaseYear[track]!;
       const distance = year === 0 ? 10 : year < plan.releaseYear.min ? plan.releaseYear.min - year : year > plan.releaseYear.max ? year - plan.releaseYear.max : 0;
-      score += SCORE_WEIGHTS.year * Math.exp(-distance / 4);
+      score += weights.year * Math.exp(-distance / 4);
     }
     if (resolved.includedSubgenres.size > 0) {
       for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
         if (resolved.includedSubgenres.has(columns.trackSubgenres[j]!)) {
-          score += SCORE_WEIGHTS.subgenre;
+          score += weights.subgenre;
           break;
         }
       }

@@ -6,7 +6,7 @@ export type { ResolvedPlan, FeatureTarget, HardFilterOptions } from './constrain
 export { generateCandidates, poolSizeFor } from './candidates';
 export type { CandidatePool, CandidateOptions } from './candidates';
 export { fulfilPlan, scoreCandidates, selectTracks, SCORE_WEIGHTS } from './fulfil';
-export type { Fulfilment, FulfilOptions, FulfilmentStats, PlaylistTrack, StageCosts } from './fulfil';
+export type { Fulfilment, FulfilOptions, FulfilmentStats, PlaylistTrack, ScoreWeights, StageCosts } from './fulfil';
 export { sequenceTracks, camelotCode, camelotDistance, formatCamelot, arcTarget, minimumArtistGap } from './sequence';
 export type { SequenceOptions, SequenceResult } from './sequence';
 export { noteForTrack, describePlaylist, titleFor } from './notes';

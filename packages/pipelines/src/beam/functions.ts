@@ -1,0 +1,349 @@
+// The functions the Beam pipeline runs on workers. Beam serializes each one (serialize-closures):
+// a function may use only its arguments, globals, `require` of Node built-ins, and the values its
+// `__closure` names — never the module's imports. Factories below bind settings that way.
+import type * as NodeCrypto from 'node:crypto';
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
+import type { AggregationOptions } from '../options';
+
+/** A line-aligned byte range of one input file; `firstLine` is the 1-based line number at `start`. */
+export interface Chunk {
+  file: string;
+  fileIndex: number;
+  start: number;
+  end: number;
+  firstLine: number;
+}
+
+/** A parsed event; f/l = file index and line, the tie-break that keeps input order for equal timestamps. */
+export interface ParsedEvent {
+  user: string;
+  track: string;
+  ts: number;
+  type: number;
+  count: number;
+  f: number;
+  l: number;
+}
+export interface ParsedTrack {
+  track: string;
+  artists: string[];
+  f: number;
+  l: number;
+}
+export interface DeadLetter {
+  file: string;
+  line: number;
+  reason: string;
+}
+export type Tagged<T> = { ok: T } | { dead: DeadLetter };
+
+type Closure = () => Record<string, unknown>;
+/** Marks what a function captures, the way Beam's own compiled code does (ts-closure-transform). */
+export function captures<F extends (...args: never[]) => unknown>(fn: F, closure: Closure): F {
+  (fn as unknown as { __closure: Closure }).__closure = closure;
+  return fn;
+}
+
+/** The lines of a chunk, with their line numbers (empty lines are skipped). */
+function chunkLines(chunk: Chunk): [string, number][] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- serialized for a worker: module imports are not in scope there
+  const fs = require('node:fs') as typeof NodeFs;
+  const buffer = Buffer.alloc(chunk.end - chunk.start);
+  const fd = fs.openSync(chunk.file, 'r');
+  try {
+    let read = 0;
+    while (read < buffer.length) {
+      const got = fs.readSync(fd, buffer, read, buffer.length - read, chunk.start + read);
+      if (got === 0) throw new Error(`${chunk.file}: ended at byte ${chunk.start + read}, expected ${chunk.end} (changed while the pipeline ran?)`);
+      read += got;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const pieces = buffer.toString('utf8').split('\n');
+  const lines: [string, number][] = [];
+  for (let k = 0; k < pieces.length; k++) {
+    const text = pieces[k]!.endsWith('\r') ? pieces[k]!.slice(0, -1) : pieces[k]!;
+    if (text.trim() !== '') lines.push([text, chunk.firstLine + k]);
+  }
+  return lines;
+}
+
+/** The first present field among aliases. */
+function field(record: Record<string, unknown>, names: readonly string[]): unknown {
+  for (const name of names) if (record[name] !== undefined && record[name] !== null) return record[name];
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  const text = value === undefined ? 'nothing' : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function parseRecord(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `not a JSON object (${(error as Error).message})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected a JSON object, got ${describe(value)}`;
+  return value as Record<string, unknown>;
+}
+
+function idField(record: Record<string, unknown>, names: readonly string[]): string | undefined {
+  const value = field(record, names);
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601), type, [count]. */
+export function parseEventLine(text: string, fileIndex: number, file: string, line: number, types: readonly string[]): Tagged<ParsedEvent> {
+  const record = parseRecord(text);
+  const dead = (reason: string): Tagged<ParsedEvent> => ({ dead: { file, line, reason } });
+  if (typeof record === 'string') return dead(record);
+  const user = idField(record, ['user_id', 'userId', 'user']);
+  if (user === undefined) return dead(`user_id: expected a non-empty id, got ${describe(field(record, ['user_id', 'userId', 'user']))}`);
+  const track = idField(record, ['track_id', 'trackId', 'track']);
+  if (track === undefined) return dead(`track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'track']))}`);
+  const time = field(record, ['timestamp', 'ts', 'time']);
+  let ts = Number.NaN;
+  if (typeof time === 'number') ts = time;
+  else if (typeof time === 'string') ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(time) : Number.NaN;
+  if (!Number.isFinite(ts) || ts < 0) return dead(`timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
+  const typeText = field(record, ['type', 'event', 'event_type']);
+  const type = typeof typeText === 'string' ? types.indexOf(typeText.toLowerCase()) : -1;
+  if (type < 0) return dead(`type: expected ${types.join(' | ')}, got ${describe(typeText)}`);
+  const countValue = field(record, ['count']);
+  const count = countValue === undefined ? 1 : countValue;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return dead(`count: expected a positive integer, got ${describe(countValue)}`);
+  return { ok: { user, track, ts, type, count, f: fileIndex, l: line } };
+}
+
+/** Catalog rows: track_id and artist_id (an array, or "a|b"). */
+export function parseCatalogLine(text: string, fileIndex: number, file: string, line: number): Tagged<ParsedTrack> {
+  const record = parseRecord(text);
+  const dead = (reason: string): Tagged<ParsedTrack> => ({ dead: { file, line, reason } });
+  if (typeof record === 'string') return dead(record);
+  const track = idField(record, ['track_id', 'trackId', 'id']);
+  if (track === undefined) return dead(`track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'id']))}`);
+  const value = field(record, ['artist_id', 'artistId', 'artist_ids', 'artistIds']);
+  const artists = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : [];
+  if (artists.length === 0 || !artists.every((artist) => typeof artist === 'string' && artist.trim() !== ''))
+    return dead(`artist_id: expected one or more artist ids (an array or "a|b"), got ${describe(value)}`);
+  return { ok: { track, artists: artists as string[], f: fileIndex, l: line } };
+}
+
+// What the parsers call (serialized with them).
+captures(parseRecord, () => ({ describe }));
+captures(idField, () => ({ field }));
+captures(parseEventLine, () => ({ parseRecord, idField, field, describe }));
+captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe }));
+
+function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {
+  const seconds = (Date.now() - started) / 1000;
+  console.error(`[pipeline] read ${what} ${chunk.file}:${chunk.firstLine}: ${lines} lines, ${dead} dead letters in ${seconds.toFixed(2)} s (${Math.round(lines / Math.max(seconds, 1e-3))} lines/s)`);
+}
+
+/** chunk → parsed events and dead letters */
+export function readEventsFn(types: readonly string[]) {
+  return captures(
+    function readEvents(chunk: Chunk): Tagged<ParsedEvent>[] {
+      const started = Date.now();
+      const out: Tagged<ParsedEvent>[] = [];
+      let dead = 0;
+      for (const [text, line] of chunkLines(chunk)) {
+        const parsed = parseEventLine(text, chunk.fileIndex, chunk.file, line, types);
+        if ('dead' in parsed) dead++;
+        out.push(parsed);
+      }
+      logChunk('events', chunk, out.length, dead, started);
+      return out;
+    },
+    () => ({ chunkLines, parseEventLine, types, logChunk, Date, Math }),
+  );
+}
+
+export const readCatalog = captures(
+  function readCatalog(chunk: Chunk): Tagged<ParsedTrack>[] {
+    const started = Date.now();
+    const out: Tagged<ParsedTrack>[] = [];
+    let dead = 0;
+    for (const [text, line] of chunkLines(chunk)) {
+      const parsed = parseCatalogLine(text, chunk.fileIndex, chunk.file, line);
+      if ('dead' in parsed) dead++;
+      out.push(parsed);
+    }
+    logChunk('catalog', chunk, out.length, dead, started);
+    return out;
+  },
+  () => ({ chunkLines, parseCatalogLine, logChunk, Date, Math }),
+);
+
+export function okOf<T>(tagged: Tagged<T>): T[] {
+  return 'ok' in tagged ? [tagged.ok] : [];
+}
+export function deadOf<T>(tagged: Tagged<T>): DeadLetter[] {
+  return 'dead' in tagged ? [tagged.dead] : [];
+}
+
+/**
+ * One track's events joined with its catalog row: events of a track the catalog lacks, and
+ * repeated catalog rows, become dead letters; the rest go on with the track's artists.
+ */
+export function joinCatalogFn(eventFiles: readonly string[], catalogFiles: readonly string[]) {
+  return captures(
+    function joinCatalog(group: { key: unknown; values: { [tag: string]: Iterable<unknown> } }): ({ ok: ParsedEvent; artists: string[] } | { dead: DeadLetter })[] {
+      const key = String(group.key);
+      const rows = Array.from((group.values.catalog ?? []) as Iterable<ParsedTrack>).sort((a, b) => a.f - b.f || a.l - b.l);
+      const out: ({ ok: ParsedEvent; artists: string[] } | { dead: DeadLetter })[] = [];
+      const first = rows[0];
+      for (let k = 1; k < rows.length; k++)
+        out.push({ dead: { file: catalogFiles[rows[k]!.f]!, line: rows[k]!.l, reason: `track_id: "${key}" repeats the catalog row at ${catalogFiles[first!.f]}:${first!.l}` } });
+      for (const event of (group.values.events ?? []) as Iterable<ParsedEvent>) {
+        if (first) out.push({ ok: event, artists: first.artists });
+        else out.push({ dead: { file: eventFiles[event.f]!, line: event.l, reason: `track_id: "${key}" is not in the catalog (${catalogFiles.join(', ')})` } });
+      }
+      return out;
+    },
+    () => ({ eventFiles, catalogFiles, Array, String }),
+  );
+}
+
+/** Vector sum: the combiner behind every count (plays, skips, listeners). */
+export const sumVectors = {
+  createAccumulator: captures(function create(): number[] {
+    return [];
+  }, () => ({})),
+  addInput: captures(function add(accumulator: number[], input: number[]): number[] {
+    for (let k = 0; k < input.length; k++) accumulator[k] = (accumulator[k] ?? 0) + input[k]!;
+    return accumulator;
+  }, () => ({})),
+  mergeAccumulators: captures(function merge(accumulators: Iterable<number[]>): number[] {
+    const out: number[] = [];
+    for (const accumulator of accumulators) for (let k = 0; k < accumulator.length; k++) out[k] = (out[k] ?? 0) + accumulator[k]!;
+    return out;
+  }, () => ({})),
+  extractOutput: captures(function extract(accumulator: number[]): number[] {
+    return accumulator;
+  }, () => ({})),
+};
+
+/** Keeps the K entries with most count (ties: smaller id first) — bounded per-key state. */
+export function topKCombiner(k: number) {
+  const better = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const trim = captures(function trim(list: [string, number][]): [string, number][] {
+    list.sort(better);
+    if (list.length > k) list.length = k;
+    return list;
+  }, () => ({ better, k }));
+  return {
+    createAccumulator: captures(function create(): [string, number][] {
+      return [];
+    }, () => ({})),
+    addInput: captures(function add(accumulator: [string, number][], input: [string, number]): [string, number][] {
+      accumulator.push(input);
+      return accumulator.length >= 2 * k ? trim(accumulator) : accumulator;
+    }, () => ({ trim, k })),
+    mergeAccumulators: captures(function merge(accumulators: Iterable<[string, number][]>): [string, number][] {
+      const out: [string, number][] = [];
+      for (const accumulator of accumulators) for (const entry of accumulator) out.push(entry);
+      return trim(out);
+    }, () => ({ trim })),
+    extractOutput: captures(function extract(accumulator: [string, number][]): [string, number][] {
+      return trim(accumulator.slice());
+    }, () => ({ trim })),
+  };
+}
+
+export type UserOutput =
+  | { history: { user: string; tracks: string[]; timestamps: number[]; types: number[] } }
+  | { session: { user: string; start: number; tracks: string[] } }
+  | { pair: { key: string; value: number } };
+
+/**
+ * One user's events → the ordered history, the sessions (positive events cut at long gaps) and
+ * the user's co-occurrence counts (pairs within `window` positions of one session, over the last
+ * `maxPairTokensPerUser` tokens), pre-summed per pair so the shuffle carries counts.
+ */
+export function perUserFn(options: AggregationOptions, skipCode: number) {
+  return captures(
+    function perUser(group: { key: string; value: Iterable<ParsedEvent> }): UserOutput[] {
+      const events = Array.from(group.value).sort((a, b) => a.ts - b.ts || a.f - b.f || a.l - b.l);
+      const out: UserOutput[] = [];
+      out.push({ history: { user: group.key, tracks: events.map((e) => e.track), timestamps: events.map((e) => e.ts), types: events.map((e) => e.type) } });
+      const tokens: string[] = [];
+      const sessionOfToken: number[] = [];
+      let session: string[] = [];
+      let start = 0;
+      let lastTime = Number.NEGATIVE_INFINITY;
+      let sessionCount = 0;
+      for (let e = 0; e <= events.length; e++) {
+        const event = events[e];
+        const used = event !== undefined && event.type !== skipCode;
+        if (event === undefined || (used && event.ts - lastTime > options.sessionGapMs)) {
+          if (session.length >= options.minSessionLength) {
+            out.push({ session: { user: group.key, start, tracks: session } });
+            for (const track of session) {
+              tokens.push(track);
+              sessionOfToken.push(sessionCount);
+            }
+            sessionCount++;
+          }
+          session = [];
+        }
+        if (used) {
+          if (session.length === 0) start = event.ts;
+          session.push(event.track);
+          lastTime = event.ts;
+        }
+      }
+      const counts = new Map<string, number>();
+      const from = Math.max(0, tokens.length - options.maxPairTokensPerUser);
+      for (let p = from; p < tokens.length; p++) {
+        for (let q = p + 1; q <= p + options.window && q < tokens.length && sessionOfToken[q] === sessionOfToken[p]; q++) {
+          const a = tokens[p]!;
+          const b = tokens[q]!;
+          if (a === b) continue;
+          const forward = `${a}\u0000${b}`;
+          const backward = `${b}\u0000${a}`;
+          counts.set(forward, (counts.get(forward) ?? 0) + 1);
+          counts.set(backward, (counts.get(backward) ?? 0) + 1);
+        }
+      }
+      for (const [key, value] of counts) out.push({ pair: { key, value } });
+      return out;
+    },
+    () => ({ options, skipCode, Array, Map, Math, Number }),
+  );
+}
+
+/** A DoFn that writes its elements as JSON lines into one new shard per bundle. */
+export function shardWriter(directory: string, name: string) {
+  return {
+    beamName: `write ${name}`,
+    lines: [] as string[],
+    started: 0,
+    startBundle: captures(function startBundle(this: { lines: string[]; started: number }) {
+      this.lines = [];
+      this.started = Date.now();
+    }, () => ({ Date })),
+    process: captures(function process(this: { lines: string[] }, element: unknown) {
+      this.lines.push(JSON.stringify(element));
+    }, () => ({ JSON })),
+    finishBundle: captures(function finishBundle(this: { lines: string[]; started: number }) {
+      if (this.lines.length === 0) return;
+      /* eslint-disable @typescript-eslint/no-require-imports -- serialized for a worker: module imports are not in scope there */
+      const fs = require('node:fs') as typeof NodeFs;
+      const path = require('node:path') as typeof NodePath;
+      const crypto = require('node:crypto') as typeof NodeCrypto;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const file = path.join(directory, `${name}-${crypto.randomUUID()}.jsonl`);
+      fs.writeFileSync(file, `${this.lines.join('\n')}\n`);
+      console.error(`[pipeline] wrote ${this.lines.length} ${name} records to ${path.basename(file)} in ${((Date.now() - this.started) / 1000).toFixed(2)} s`);
+      this.lines = [];
+    }, () => ({ directory, name, Date })),
+  };
+}

@@ -1,0 +1,263 @@
+// The aggregation pipeline on Apache Beam (TypeScript SDK): read event and catalog JSON Lines in
+// line-aligned chunks → parse (malformed lines → dead letters) → join with the catalog by track
+// (unknown tracks → dead letters) → popularity through two-level combiners, per-user histories,
+// sessions and pre-summed pair counts → co-occurrence counts (combiner) → top-K per track (a
+// bounded combiner) → JSON Lines shards + manifest, the files the single-process path writes.
+// Beam is loaded on first use, so reading outputs (the build) never loads the SDK.
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { countRecords } from './count';
+import {
+  deadOf,
+  joinCatalogFn,
+  okOf,
+  perUserFn,
+  readCatalog,
+  readEventsFn,
+  shardWriter,
+  sumVectors,
+  topKCombiner,
+  type Chunk,
+  type ParsedEvent,
+  type UserOutput,
+} from './functions';
+import { OUTPUTS, prepareOutputDirectory, writeManifest, type AggregatesManifest, type OutputName, type StageReport } from '../files';
+import { EVENT_TYPES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from '../options';
+
+export const RUNNERS = ['direct', 'flink', 'dataflow'] as const;
+export type RunnerName = (typeof RUNNERS)[number];
+
+export interface PipelineRunOptions extends Partial<AggregationOptions> {
+  /** event log files (JSON Lines), or folders whose *.jsonl files are read */
+  events: string[];
+  /** catalog files (JSON Lines: track_id, artist_id), or folders */
+  catalog: string[];
+  /** output directory (created; earlier outputs in it are removed) */
+  out: string;
+  runner?: RunnerName;
+  /** passed to the runner: flinkMaster, flinkJobServerJar, environmentType, project, region, tempLocation, sdkContainerImage, … */
+  runnerOptions?: Record<string, unknown>;
+  /** bytes per input chunk (one element of the read step; default 4 MiB) */
+  chunkBytes?: number;
+  onProgress?: (line: string) => void;
+}
+
+async function inputFiles(paths: readonly string[], what: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const absolute = resolve(path);
+    const info = await stat(absolute).catch((error: unknown) => {
+      throw new Error(`${what} input ${absolute}: not found`, { cause: error });
+    });
+    if (info.isDirectory()) {
+      const names = (await readdir(absolute)).filter((name) => /\.(jsonl|ndjson)$/i.test(name)).sort();
+      if (names.length === 0) throw new Error(`${what} input ${absolute}: a folder without .jsonl files`);
+      files.push(...names.map((name) => join(absolute, name)));
+    } else files.push(absolute);
+  }
+  if (files.length === 0) throw new Error(`no ${what} input given`);
+  return files;
+}
+
+/** Splits files into line-aligned chunks of about `chunkBytes`, counting non-empty lines (the input record count). */
+export async function planChunks(files: readonly string[], chunkBytes: number): Promise<{ chunks: Chunk[]; records: number; bytes: number }> {
+  const chunks: Chunk[] = [];
+  let records = 0;
+  let bytes = 0;
+  const buffer = Buffer.alloc(1 << 20);
+  for (const [fileIndex, file] of files.entries()) {
+    const handle = await open(file, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      bytes += size;
+      let chunkStart = 0;
+      let chunkLine = 1;
+      let line = 1;
+      let lineStart = 0;
+      let lineHasText = false;
+      for (let position = 0; position < size; ) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        if (bytesRead === 0) break;
+        for (let k = 0; k < bytesRead; k++) {
+          const byte = buffer[k]!;
+          if (byte !== 10) {
+            if (byte !== 13 && byte !== 32 && byte !== 9) lineHasText = true;
+            continue;
+          }
+          const end = position + k + 1;
+          if (lineHasText) records++;
+          lineHasText = false;
+          line++;
+          lineStart = end;
+          if (end - chunkStart >= chunkBytes) {
+            chunks.push({ file, fileIndex, start: chunkStart, end, firstLine: chunkLine });
+            chunkStart = end;
+            chunkLine = line;
+          }
+        }
+        position += bytesRead;
+      }
+      if (lineHasText) records++;
+      if (size > chunkStart) chunks.push({ file, fileIndex, start: chunkStart, end: size, firstLine: chunkLine });
+      void lineStart;
+    } finally {
+      await handle.close();
+    }
+  }
+  return { chunks, records, bytes };
+}
+
+async function createRunner(name: RunnerName, options: Record<string, unknown>) {
+  switch (name) {
+    case 'direct':
+      return (await import('apache-beam/runners/direct_runner')).directRunner(options);
+    case 'flink':
+      return (await import('apache-beam/runners/flink')).flinkRunner(options);
+    case 'dataflow': {
+      for (const key of ['project', 'region', 'tempLocation'])
+        if (typeof options[key] !== 'string') throw new Error(`the dataflow runner needs runner option ${key} (e.g. --runner-option ${key}=…)`);
+      return (await import('apache-beam/runners/dataflow')).dataflowRunner(options as { project: string; region: string; tempLocation: string });
+    }
+  }
+}
+
+// Small named functions for map/flatMap (Beam needs a name; none captures anything).
+function itemUserCounts(element: { ok: ParsedEvent } | { dead: unknown }) {
+  if (!('ok' in element)) return [];
+  const event = element.ok;
+  const skip = event.type === 1;
+  return [{ key: `${event.track}\u0000${event.user}`, value: [skip ? 0 : event.count, skip ? event.count : 0] }];
+}
+function toTrackLevel({ key, value }: { key: string; value: number[] }) {
+  return { key: key.slice(0, key.indexOf('\u0000')), value: [value[0] ?? 0, value[1] ?? 0, (value[0] ?? 0) > 0 ? 1 : 0] };
+}
+function toItemRecord({ key, value }: { key: string; value: number[] }) {
+  return { track: key, plays: value[0] ?? 0, skips: value[1] ?? 0, listeners: value[2] ?? 0 };
+}
+function artistUserCounts(element: { ok: ParsedEvent; artists: string[] } | { dead: unknown }) {
+  if (!('ok' in element)) return [];
+  const event = element.ok;
+  const plays = event.type === 1 ? 0 : event.count;
+  return element.artists.map((artist) => ({ key: `${artist}\u0000${event.user}`, value: [plays] }));
+}
+function toArtistLevel({ key, value }: { key: string; value: number[] }) {
+  return { key: key.slice(0, key.indexOf('\u0000')), value: [value[0] ?? 0, (value[0] ?? 0) > 0 ? 1 : 0] };
+}
+function toArtistRecord({ key, value }: { key: string; value: number[] }) {
+  return { artist: key, plays: value[0] ?? 0, listeners: value[1] ?? 0 };
+}
+function byUser(element: { ok: ParsedEvent } | { dead: unknown }) {
+  return 'ok' in element ? [{ key: element.ok.user, value: element.ok }] : [];
+}
+function historyOf(output: UserOutput) {
+  return 'history' in output ? [output.history] : [];
+}
+function sessionOf(output: UserOutput) {
+  return 'session' in output ? [output.session] : [];
+}
+function pairOf(output: UserOutput) {
+  return 'pair' in output ? [{ key: output.pair.key, value: [output.pair.value] }] : [];
+}
+function toNeighbourCandidate({ key, value }: { key: string; value: number[] }) {
+  const split = key.indexOf('\u0000');
+  return { key: key.slice(0, split), value: [key.slice(split + 1), value[0] ?? 0] as [string, number] };
+}
+function toNeighbourRecord({ key, value }: { key: string; value: [string, number][] }) {
+  return { track: key, neighbours: value };
+}
+
+/** Runs the aggregation pipeline and writes the output directory (shards + manifest.json). */
+export async function runAggregationPipeline(options: PipelineRunOptions): Promise<AggregatesManifest> {
+  const settings = resolveAggregationOptions(options);
+  const progress = options.onProgress ?? (() => {});
+  const runnerName = options.runner ?? 'direct';
+  const out = resolve(options.out);
+  const stages: StageReport[] = [];
+  const timed = async <T>(name: string, work: () => Promise<T>, records: (value: T) => number): Promise<T> => {
+    const started = performance.now();
+    const value = await work();
+    const seconds = (performance.now() - started) / 1000;
+    const count = records(value);
+    stages.push({ name, records: count, seconds });
+    progress(`${name}: ${count.toLocaleString('en')} records in ${seconds.toFixed(2)} s (${Math.round(count / Math.max(seconds, 1e-6)).toLocaleString('en')}/s)`);
+    return value;
+  };
+
+  const eventFiles = await inputFiles(options.events, 'events');
+  const catalogFiles = await inputFiles(options.catalog, 'catalog');
+  const chunkBytes = options.chunkBytes ?? 4 << 20;
+  const eventPlan = await timed('plan event chunks', () => planChunks(eventFiles, chunkBytes), (plan) => plan.records);
+  const catalogPlan = await timed('plan catalog chunks', () => planChunks(catalogFiles, chunkBytes), (plan) => plan.records);
+  progress(`events: ${eventFiles.length} files, ${(eventPlan.bytes / 2 ** 20).toFixed(1)} MiB in ${eventPlan.chunks.length} chunks; catalog: ${catalogFiles.length} files in ${catalogPlan.chunks.length} chunks; runner ${runnerName}`);
+  await prepareOutputDirectory(out);
+
+  const beam = await import('apache-beam');
+  const { coGroupBy } = (await import('apache-beam/transforms/group_and_combine')).default;
+  const { combinePerKey, groupByKey } = (await import('apache-beam/transforms/internal')).default;
+  const { parDo } = (await import('apache-beam/transforms/pardo')).default;
+  const { flatten } = (await import('apache-beam/transforms/flatten')).default;
+  const runner = await createRunner(runnerName, options.runnerOptions ?? {});
+  const write = (name: OutputName) => parDo(shardWriter(out, name));
+
+  await timed(
+    `run pipeline (${runnerName})`,
+    () =>
+      runner.run((root) => {
+        const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES)));
+        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalog));
+        const joined = beam
+          .P({ events: events.flatMap(beam.withName('parsed events', okOf)), catalog: catalog.flatMap(beam.withName('parsed tracks', okOf)) })
+          .apply(coGroupBy('track'))
+          .flatMap(beam.withName('join catalog', joinCatalogFn(eventFiles, catalogFiles)));
+
+        // popularity: (key, user) counts, then per-key sums — both combiners, so a shuffle carries one count per (key, user) and per key
+        const popularity = [
+          ['item', itemUserCounts, toTrackLevel, toItemRecord, 'item-popularity'],
+          ['artist', artistUserCounts, toArtistLevel, toArtistRecord, 'artist-popularity'],
+        ] as const;
+        for (const [what, perUserCounts, toLevel, toRecord, output] of popularity) {
+          joined
+            .flatMap(beam.withName(`${what}-user counts`, perUserCounts))
+            .apply(beam.withName(`sum per ${what}-user`, combinePerKey(sumVectors)))
+            .map(beam.withName(`to ${what}`, toLevel))
+            .apply(beam.withName(`sum per ${what}`, combinePerKey(sumVectors)))
+            .map(beam.withName(`${what} record`, toRecord as (element: { key: string; value: number[] }) => unknown))
+            .apply(write(output));
+        }
+
+        const perUser = joined
+          .flatMap(beam.withName('key by user', byUser))
+          .apply(beam.withName('group by user', groupByKey()))
+          .flatMap(beam.withName('histories, sessions, pairs', perUserFn(settings, SKIP_CODE)));
+        perUser.flatMap(beam.withName('histories', historyOf)).apply(write('histories'));
+        perUser.flatMap(beam.withName('sessions', sessionOf)).apply(write('sessions'));
+        perUser
+          .flatMap(beam.withName('pairs', pairOf))
+          .apply(beam.withName('sum per pair', combinePerKey(sumVectors)))
+          .map(beam.withName('to track', toNeighbourCandidate))
+          .apply(beam.withName(`top ${settings.topK} per track`, combinePerKey(topKCombiner(settings.topK))))
+          .map(beam.withName('neighbour record', toNeighbourRecord))
+          .apply(write('neighbours'));
+
+        beam
+          .P([events.flatMap(beam.withName('event dead letters', deadOf)), catalog.flatMap(beam.withName('catalog dead letters', deadOf)), joined.flatMap(beam.withName('join dead letters', deadOf))])
+          .apply(flatten())
+          .apply(write('dead-letters'));
+      }),
+    () => eventPlan.records,
+  );
+
+  const counts = await timed('count outputs', () => countRecords(out, OUTPUTS), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
+  const manifest: AggregatesManifest = {
+    format: 'mixtape-aggregates',
+    schemaVersion: 1,
+    producer: `beam ${runnerName}`,
+    createdAt: new Date().toISOString(),
+    options: settings,
+    inputs: { events: eventFiles, catalog: catalogFiles },
+    counts: { inputEvents: eventPlan.records, inputCatalogRows: catalogPlan.records, deadLetters: counts['dead-letters'] ?? 0, ...counts },
+    stages,
+  };
+  await writeManifest(out, manifest);
+  return manifest;
+}

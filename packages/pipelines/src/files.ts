@@ -1,0 +1,149 @@
+// The aggregation output directory: what the single-process path and the Beam pipeline both
+// write and what `mixtape build --from-pipeline DIR` reads. JSON Lines shards (a distributed
+// writer produces many; the single-process writer one per output) plus manifest.json, written
+// last. Ids are the catalog's and the log's string ids, so outputs do not depend on row order.
+import { readdir, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import type { AggregationOptions } from './options';
+
+/** Output names; each is written as `<name>-<shard>.jsonl`. */
+export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'dead-letters'] as const;
+export type OutputName = (typeof OUTPUTS)[number];
+
+export const MANIFEST_FILE = 'manifest.json';
+export const AGGREGATES_FORMAT = 'mixtape-aggregates';
+
+/** One line of each output. */
+export interface ItemPopularityRecord {
+  track: string;
+  /** Σ count of non-skip events */
+  plays: number;
+  /** Σ count of skips */
+  skips: number;
+  /** distinct users with a non-skip event */
+  listeners: number;
+}
+export interface ArtistPopularityRecord {
+  artist: string;
+  plays: number;
+  listeners: number;
+}
+/** A user's whole log, oldest first (ties keep input order): the sequences the trainers read. */
+export interface HistoryRecord {
+  user: string;
+  tracks: string[];
+  timestamps: number[];
+  /** event type codes (@mixtape/catalog INTERACTION_TYPES order) */
+  types: number[];
+}
+/** One listening session: positive events cut at long gaps (item2vec's corpus). */
+export interface SessionRecord {
+  user: string;
+  /** timestamp of the first event */
+  start: number;
+  tracks: string[];
+}
+/** Top-K co-occurring tracks of one track, most first (ties: smaller id first). */
+export interface NeighbourRecord {
+  track: string;
+  neighbours: [string, number][];
+}
+/** A malformed input record: where it is and why it was refused. */
+export interface DeadLetterRecord {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface StageReport {
+  name: string;
+  records: number;
+  seconds: number;
+}
+
+export interface AggregatesManifest {
+  format: typeof AGGREGATES_FORMAT;
+  schemaVersion: 1;
+  /** e.g. "single-process", "beam direct" */
+  producer: string;
+  createdAt: string;
+  options: AggregationOptions;
+  inputs: { events: string[]; catalog: string[] };
+  counts: { inputEvents: number; inputCatalogRows: number; deadLetters: number } & Partial<Record<OutputName, number>>;
+  stages: StageReport[];
+}
+
+export function shardName(name: OutputName, shard: string): string {
+  return `${name}-${shard}.jsonl`;
+}
+
+/** Removes earlier outputs (shards and manifest) so a rerun never mixes two runs' shards. */
+export async function prepareOutputDirectory(directory: string): Promise<void> {
+  await mkdir(directory, { recursive: true });
+  for (const name of await readdir(directory)) {
+    if (name === MANIFEST_FILE || OUTPUTS.some((output) => name.startsWith(`${output}-`) && name.endsWith('.jsonl'))) await rm(join(directory, name));
+  }
+}
+
+export async function writeManifest(directory: string, manifest: AggregatesManifest): Promise<void> {
+  await writeFile(join(directory, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export async function readManifest(directory: string): Promise<AggregatesManifest> {
+  const path = join(directory, MANIFEST_FILE);
+  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+    throw new Error(`${path}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish)`, { cause: error });
+  });
+  const manifest = JSON.parse(text) as AggregatesManifest;
+  if (manifest.format !== AGGREGATES_FORMAT || manifest.schemaVersion !== 1)
+    throw new Error(`${path}: expected format "${AGGREGATES_FORMAT}" schemaVersion 1, got ${JSON.stringify(manifest.format)} ${JSON.stringify(manifest.schemaVersion)}`);
+  return manifest;
+}
+
+/** The shard files of one output, in name order. */
+export async function shardsOf(directory: string, name: OutputName): Promise<string[]> {
+  const names = (await readdir(directory)).filter((file) => file.startsWith(`${name}-`) && file.endsWith('.jsonl')).sort();
+  return names.map((file) => join(directory, file));
+}
+
+/** Every record of one output (all shards), parsed; a bad line names its file and line. */
+export async function* readRecords<T>(directory: string, name: OutputName): AsyncGenerator<T> {
+  for (const path of await shardsOf(directory, name)) {
+    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of lines) {
+      line++;
+      if (text === '') continue;
+      try {
+        yield JSON.parse(text) as T;
+      } catch (error) {
+        throw new Error(`${path}:${line}: not a JSON record (${(error as Error).message})`, { cause: error });
+      }
+    }
+  }
+}
+
+/** Writes one output as a single shard (the single-process path). */
+export async function writeRecords(directory: string, name: OutputName, records: Iterable<unknown>): Promise<number> {
+  const parts: string[] = [];
+  let count = 0;
+  let size = 0;
+  const path = join(directory, shardName(name, '00000'));
+  await writeFile(path, '');
+  const { appendFile } = await import('node:fs/promises');
+  for (const record of records) {
+    const line = `${JSON.stringify(record)}\n`;
+    parts.push(line);
+    size += line.length;
+    count++;
+    if (size > 8 << 20) {
+      await appendFile(path, parts.join(''));
+      parts.length = 0;
+      size = 0;
+    }
+  }
+  if (parts.length > 0) await appendFile(path, parts.join(''));
+  return count;
+}

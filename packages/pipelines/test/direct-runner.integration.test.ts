@@ -1,0 +1,107 @@
+// Same answer either way: the Beam pipeline on the direct runner and the single-process path,
+// over the same synthetic dataset, give equal outputs — exactly (counts, lists, sessions) — and
+// the single-process sessions are item2vec's corpus as the build cut it before.
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSynthetic } from '@mixtape/catalog';
+import { buildSessionCorpus, eventWeights } from '@mixtape/embeddings';
+import {
+  deadLetterShare,
+  exportDatasetAsJsonLines,
+  readAggregates,
+  readDeadLetters,
+  readRecords,
+  runAggregationPipeline,
+  runLocalAggregation,
+  type HistoryRecord,
+} from '../src/index';
+
+const dataset = generateSynthetic({ seed: 7, tracks: 400, users: 40, interactions: 2_000 });
+const { store, interactions: log } = dataset;
+const options = { topK: 10, window: 3, maxPairTokensPerUser: 30 };
+let work: string;
+let inputs: { events: string; catalog: string };
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'mixtape-pipelines-'));
+  inputs = await exportDatasetAsJsonLines(store, log, join(work, 'input'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function historiesOf(directory: string): Promise<HistoryRecord[]> {
+  const records: HistoryRecord[] = [];
+  for await (const record of readRecords<HistoryRecord>(directory, 'histories')) records.push(record);
+  return records.sort((a, b) => (a.user < b.user ? -1 : 1));
+}
+
+describe('aggregation pipeline on the direct runner', () => {
+  it('equals the single-process outputs exactly', async () => {
+    const local = join(work, 'local');
+    const beam = join(work, 'beam');
+    const localManifest = await runLocalAggregation(store, log, local, options);
+    const lines: string[] = [];
+    const beamManifest = await runAggregationPipeline({ events: [inputs.events], catalog: [inputs.catalog], out: beam, runner: 'direct', chunkBytes: 16 << 10, ...options, onProgress: (line) => lines.push(line) });
+    expect(beamManifest.options).toEqual(localManifest.options);
+    expect(beamManifest.counts.inputEvents).toBe(log.length);
+    expect(beamManifest.counts.deadLetters).toBe(0);
+    expect(lines.some((line) => line.startsWith('run pipeline (direct)'))).toBe(true);
+
+    const fromLocal = await readAggregates(local, { store, log });
+    const fromBeam = await readAggregates(beam, { store, log });
+    for (const key of ['itemPlays', 'itemSkips', 'itemListeners', 'artistPlays', 'artistListeners'] as const) expect(fromBeam[key]).toEqual(fromLocal[key]);
+    expect(fromBeam.neighbours).toEqual(fromLocal.neighbours);
+    expect(fromBeam.sessions).toEqual(fromLocal.sessions);
+    expect(await historiesOf(beam)).toEqual(await historiesOf(local));
+    for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
+
+    // the outputs mean something: plays add up, lists are capped and ordered, sessions are the build's corpus
+    const weights = eventWeights(log);
+    let positive = 0;
+    for (let e = 0; e < log.length; e++) if (weights[e]! > 0) positive += log.columns.count[e]!;
+    expect(fromLocal.itemPlays.reduce((a, b) => a + b, 0)).toBe(positive);
+    const { offsets, counts } = fromLocal.neighbours;
+    expect(offsets[store.trackCount]).toBeGreaterThan(0);
+    for (let t = 0; t < store.trackCount; t++) {
+      expect(offsets[t + 1]! - offsets[t]!).toBeLessThanOrEqual(options.topK);
+      for (let k = offsets[t]! + 1; k < offsets[t + 1]!; k++) expect(counts[k]!).toBeLessThanOrEqual(counts[k - 1]!);
+    }
+    const include = Uint8Array.from(weights, (w) => (w > 0 ? 1 : 0));
+    const corpus = buildSessionCorpus(log.columns.track, log.columns.timestamp, log.userOffsets, { include });
+    expect(fromLocal.sessions.items).toEqual(corpus.items);
+    expect(fromLocal.sessions.offsets).toEqual(corpus.offsets);
+    expect(fromLocal.sessions.sequenceUser).toEqual(corpus.sequenceUser);
+  });
+
+  it('sends malformed and unknown records to dead letters with file:line and reason', async () => {
+    const broken = join(work, 'broken.jsonl');
+    const original = await readFile(inputs.events, 'utf8');
+    const extra = [
+      '{"user_id":"u-x","track_id":"no-such-track","timestamp":1,"type":"play"}',
+      'not json at all',
+      '{"user_id":"u-x","track_id":"' + store.trackId(0) + '","timestamp":"yesterday","type":"play"}',
+      '{"user_id":"u-x","track_id":"' + store.trackId(0) + '","timestamp":5,"type":"dance"}',
+    ];
+    await appendFile(broken, original + extra.join('\n') + '\n');
+    const out = join(work, 'broken-out');
+    const manifest = await runAggregationPipeline({ events: [broken], catalog: [inputs.catalog], out, runner: 'direct', ...options });
+    const firstExtraLine = log.length + 1;
+    expect(manifest.counts.inputEvents).toBe(log.length + 4);
+    expect(manifest.counts.deadLetters).toBe(4);
+    expect(deadLetterShare(manifest)).toBeCloseTo(4 / (log.length + 4 + store.trackCount), 12);
+    const letters = (await readDeadLetters(out)).sort((a, b) => a.line - b.line);
+    expect(letters.map((letter) => [letter.file, letter.line])).toEqual(extra.map((_, k) => [broken, firstExtraLine + k]));
+    expect(letters[0]!.reason).toContain('not in the catalog');
+    expect(letters[1]!.reason).toContain('not a JSON object');
+    expect(letters[2]!.reason).toContain('timestamp');
+    expect(letters[3]!.reason).toContain('type: expected play | skip');
+    // the good records still give the clean answer
+    const clean = await readAggregates(out, { store, log });
+    const reference = await readAggregates(join(work, 'local'), { store, log });
+    expect(clean.itemPlays).toEqual(reference.itemPlays);
+    expect(clean.neighbours).toEqual(reference.neighbours);
+  });
+});

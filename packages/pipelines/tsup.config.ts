@@ -1,0 +1,3 @@
+import { createTsupConfig } from '@mixtape/tsup-config';
+
+export default createTsupConfig();

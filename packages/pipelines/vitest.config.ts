@@ -1,0 +1,3 @@
+import { createVitestConfig } from '@mixtape/vitest-config';
+
+export default createVitestConfig();

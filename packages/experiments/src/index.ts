@@ -28,8 +28,8 @@ export {
   responseExperiments,
 } from './assign';
 export type { Assignment, AssignmentRequest, AssignedVariant, AssignmentExplanation, AssignmentStatus, AttributeValue, UserAttributes } from './assign';
-export { createExperimentRegistry, createFileConfigSource, createStaticConfigSource, describeAllocation, reshufflingChanges } from './registry';
-export type { ExperimentRegistry, ExperimentRegistryOptions, ExperimentConfigSource, ExperimentSnapshot, RegistryLogger, AllocationRow } from './registry';
+export { createExperimentRegistry, createFileConfigSource, createStaticConfigSource, describeAllocation, experimentSourceFor, reshufflingChanges } from './registry';
+export type { ExperimentRegistry, ExperimentRegistryOptions, ExperimentConfigSource, ExperimentSnapshot, ExperimentSourceChoices, RegistryLogger, AllocationRow } from './registry';
 export {
   EVENT_TYPES,
   ExperimentRefSchema,
@@ -78,5 +78,5 @@ export {
 export type { SequentialLook, MsprtLookResult, GroupSequentialLook, GroupSequentialBoundary, SpendingFunction } from './stats/sequential';
 export { holmAdjust, benjaminiHochbergAdjust } from './stats/multiple';
 export { binomialTwoSided } from './stats/binomial';
-export { createExperimentRuntime } from './runtime';
-export type { ExperimentRuntime, ExperimentRuntimeOptions, ExperimentsDescription, RequestExperiments } from './runtime';
+export { createExperimentRuntime, serviceExperimentOptions } from './runtime';
+export type { ExperimentRuntime, ExperimentRuntimeOptions, ExperimentsDescription, RequestExperiments, ServiceExperimentReach, ServiceExperimentSettings } from './runtime';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExperimentConfigError } from './definitions';
-import { createExperimentRegistry, createFileConfigSource, createStaticConfigSource, describeAllocation } from './registry';
+import { createExperimentRegistry, createFileConfigSource, createStaticConfigSource, describeAllocation, experimentSourceFor } from './registry';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -85,5 +85,22 @@ describe('experiment registry', () => {
       expect(allocation.experiments[0]!.share).toBeCloseTo(0.18, 12);
       expect(allocation.experiments[0]!.variants.map((v) => v.share)).toEqual([expect.closeTo(0.045, 12), expect.closeTo(0.135, 12)]);
     });
+  });
+});
+
+describe('experimentSourceFor (a service\'s MIXTAPE_EXPERIMENTS setting)', () => {
+  it('reads none, a file, the bundle\'s part or Redis, and says what is missing', async () => {
+    expect(experimentSourceFor(undefined)).toBeUndefined();
+    expect(experimentSourceFor('  ')).toBeUndefined();
+    expect(experimentSourceFor('/etc/mixtape/experiments.yaml')?.description).toBe('file:/etc/mixtape/experiments.yaml');
+    const serving: { part?: string } = {};
+    const bundle = experimentSourceFor('bundle', { bundle: () => serving.part })!;
+    expect(await bundle.read()).toBeUndefined();
+    serving.part = yaml([1, 1]);
+    expect(await bundle.read()).toBe(serving.part);
+    const redis = createStaticConfigSource('version: 1', 'redis:experiments:definitions');
+    expect(experimentSourceFor('redis', { redis })).toBe(redis);
+    expect(() => experimentSourceFor('redis')).toThrow(/no Redis is configured \(set MIXTAPE_REDIS_URL/);
+    expect(() => experimentSourceFor('bundle')).toThrow(/does not open the bundle's experiments part/);
   });
 });

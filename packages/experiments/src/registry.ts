@@ -30,6 +30,33 @@ export function createFileConfigSource(path: string): ExperimentConfigSource {
   };
 }
 
+export interface ExperimentSourceChoices {
+  /** the serving bundle's experiments part (its text; undefined while no bundle has the part) */
+  bundle?: () => string | undefined;
+  /** the definitions key in Redis (`@mixtape/redis-state`'s createRedisExperimentConfigSource) */
+  redis?: ExperimentConfigSource;
+}
+
+/**
+ * A service's definitions source from its setting (MIXTAPE_EXPERIMENTS): undefined → none, `bundle`
+ * → the bundle's part, `redis` → Redis, anything else → a YAML/JSON file path. Throws when the
+ * setting names a source the service cannot reach (`redis` without Redis).
+ */
+export function experimentSourceFor(setting: string | undefined, choices: ExperimentSourceChoices = {}): ExperimentConfigSource | undefined {
+  const value = setting?.trim();
+  if (!value) return undefined;
+  if (value === 'bundle') {
+    const bundle = choices.bundle;
+    if (!bundle) throw new Error('experiment definitions "bundle": this service does not open the bundle\'s experiments part');
+    return { description: 'bundle:experiments/definitions.yaml', read: () => Promise.resolve(bundle()) };
+  }
+  if (value === 'redis') {
+    if (!choices.redis) throw new Error('experiment definitions "redis": no Redis is configured (set MIXTAPE_REDIS_URL, or give a definitions file path)');
+    return choices.redis;
+  }
+  return createFileConfigSource(value);
+}
+
 /** Text known in memory (the bundle's part, a test); `update` replaces it. */
 export function createStaticConfigSource(text: string | undefined, description = 'static'): ExperimentConfigSource & { update(next: string | undefined): void } {
   let current = text;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createJsonlLogSink, readExperimentLog } from './log';
 import type { ExperimentLogSink } from './log';
 import { createStaticConfigSource } from './registry';
-import { createExperimentRuntime } from './runtime';
+import { createExperimentRuntime, serviceExperimentOptions } from './runtime';
 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 const dirs: string[] = [];
@@ -78,5 +78,31 @@ describe('experiment runtime', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(runtime.counts.logFailures).toBe(2);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('serviceExperimentOptions (a service\'s settings)', () => {
+  it('no definitions: no source, no log; a file: JSON Lines in the log directory; Redis: its streams', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-settings-'));
+    dirs.push(dir);
+    expect(serviceExperimentOptions({ pollIntervalMs: 0, logDirectory: dir })).toEqual({ pollIntervalMs: 0 });
+    const file = join(dir, 'experiments.yaml');
+    await writeFile(file, DEFINITIONS);
+    const fromFile = serviceExperimentOptions({ definitions: file, pollIntervalMs: 0, logDirectory: join(dir, 'log') });
+    expect(fromFile.source?.description).toBe(`file:${file}`);
+    expect(fromFile.sink?.description).toBe(`jsonl:${join(dir, 'log')}`);
+    const runtime = createExperimentRuntime({ surface: 'home', paramsSchema, now: () => NOW, ...fromFile });
+    await runtime.start();
+    const request = runtime.forRequest('user-9');
+    runtime.logExposure({ userId: 'user-9', experiments: request.experiments, items: [{ id: 'track-1', position: 0 }] });
+    runtime.logEvents([{ time: new Date(NOW).toISOString(), userId: 'user-9', trackId: 'track-1', type: 'play', surface: 'search' }]);
+    await runtime.stop();
+    const records = await readExperimentLog([join(dir, 'log')]);
+    expect(records.find((r) => r.kind === 'event')).toMatchObject({ surface: 'search' });
+    const redis = { source: createStaticConfigSource(DEFINITIONS, 'redis:experiments:definitions'), sink: { description: 'redis:streams', append: () => Promise.resolve(), close: () => Promise.resolve() } };
+    const fromRedis = serviceExperimentOptions({ definitions: 'redis', pollIntervalMs: 5000, logDirectory: dir }, { redis });
+    expect([fromRedis.source, fromRedis.sink, fromRedis.pollIntervalMs]).toEqual([redis.source, redis.sink, 5000]);
+    // definitions from a file still log to Redis when the service has it (replicas share the log)
+    expect(serviceExperimentOptions({ definitions: file, pollIntervalMs: 0, logDirectory: dir }, { redis }).sink).toBe(redis.sink);
   });
 });

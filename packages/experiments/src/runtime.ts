@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { responseExperiments } from './assign';
 import type { Assignment, UserAttributes } from './assign';
-import { createExperimentRegistry, describeAllocation } from './registry';
-import type { AllocationRow, ExperimentConfigSource, ExperimentRegistry, RegistryLogger } from './registry';
+import { createExperimentRegistry, describeAllocation, experimentSourceFor } from './registry';
+import type { AllocationRow, ExperimentConfigSource, ExperimentRegistry, ExperimentSourceChoices, RegistryLogger } from './registry';
+import { createJsonlLogSink } from './log';
 import type { EventRecord, ExperimentRef, ExposedItem, ExperimentLogSink, ExposureRecord } from './log';
 
 export interface ExperimentRuntimeOptions<P extends object> {
@@ -47,8 +48,11 @@ export interface ExperimentRuntime<P extends object> {
   forRequest(userId: string | undefined, attributes?: UserAttributes): RequestExperiments<P>;
   /** logs what the user was shown (no-op without assignments or sink); never throws */
   logExposure(exposure: { id?: string; userId: string; experiments: readonly ExperimentRef[]; items: readonly ExposedItem[]; teams?: { A: string; B: string }; time?: number }): void;
-  /** logs every event (also the pre-period of future experiments), with the user's current assignments; never throws */
-  logEvents(events: readonly Omit<EventRecord, 'kind' | 'experiments' | 'surface'>[]): void;
+  /**
+   * logs every event (also the pre-period of future experiments), with the user's current
+   * assignments; `surface` is where the play started (default: this service's surface); never throws
+   */
+  logEvents(events: readonly Omit<EventRecord, 'kind' | 'experiments'>[]): void;
   /** `GET /v1/experiments`: what this service serves */
   describe(): ExperimentsDescription;
   /** counts for /metrics */
@@ -146,7 +150,7 @@ export function createExperimentRuntime<P extends object>(options: ExperimentRun
       for (const event of events) {
         let refs = byUser.get(event.userId);
         if (!refs) byUser.set(event.userId, (refs = responseExperiments(registry.assign({ userId: event.userId }))));
-        records.push({ ...event, kind: 'event', surface: options.surface, ...(refs.length > 0 ? { experiments: refs } : {}) });
+        records.push({ ...event, kind: 'event', surface: event.surface ?? options.surface, ...(refs.length > 0 ? { experiments: refs } : {}) });
       }
       counts.events += records.length;
       append(records);
@@ -173,4 +177,32 @@ export function createExperimentRuntime<P extends object>(options: ExperimentRun
       await options.sink?.close();
     },
   };
+}
+
+/** A service's experiment settings, as its config reads them. */
+export interface ServiceExperimentSettings {
+  /** where definitions come from: a file path, `bundle`, `redis`; undefined: no experiments */
+  definitions?: string;
+  /** hot-reload poll interval (0: read once) */
+  pollIntervalMs: number;
+  /** the JSON Lines log directory, used when the service has no Redis */
+  logDirectory: string;
+}
+
+export interface ServiceExperimentReach extends Pick<ExperimentSourceChoices, 'bundle'> {
+  /** the service's Redis: definitions key and log streams (`@mixtape/redis-state`) */
+  redis?: { source: ExperimentConfigSource; sink: ExperimentLogSink };
+  logger?: RegistryLogger;
+}
+
+/**
+ * Source, sink and poll interval of a service's runtime from its settings: no definitions → no
+ * experiments and no log; otherwise the log goes to Redis Streams when the service has Redis (every
+ * replica appends to the same streams), else to JSON Lines files in `logDirectory`.
+ */
+export function serviceExperimentOptions(settings: ServiceExperimentSettings, reach: ServiceExperimentReach = {}): Pick<ExperimentRuntimeOptions<object>, 'source' | 'sink' | 'pollIntervalMs'> {
+  const source = experimentSourceFor(settings.definitions, { bundle: reach.bundle, redis: reach.redis?.source });
+  if (!source) return { pollIntervalMs: settings.pollIntervalMs };
+  const sink = reach.redis?.sink ?? createJsonlLogSink({ directory: settings.logDirectory, ...(reach.logger ? { logger: reach.logger } : {}) });
+  return { source, sink, pollIntervalMs: settings.pollIntervalMs };
 }

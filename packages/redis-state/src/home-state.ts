@@ -7,13 +7,15 @@ import type { RedisStateClient, RedisStateLogger } from './client';
 export interface BetaCounts {
   alpha: number;
   beta: number;
+  /** pages that showed the shelf type (absent: none recorded) */
+  impressions?: number;
 }
 
 export interface RedisShelfStateStore<ShelfType extends string> {
   /** Feedback counts per shelf type (no entry: no feedback yet). */
   get(userId: string): Promise<Partial<Record<ShelfType, BetaCounts>>>;
-  /** Adds successes to alpha and failures to beta, atomically (HINCRBYFLOAT), and refreshes the TTL. */
-  record(userId: string, shelfType: ShelfType, outcome: { successes: number; failures: number }): Promise<void>;
+  /** Adds successes to alpha, failures to beta and impressions to the shown count, atomically (HINCRBYFLOAT), and refreshes the TTL. */
+  record(userId: string, shelfType: ShelfType, outcome: { successes: number; failures: number; impressions?: number }): Promise<void>;
 }
 
 export interface RedisShelfStateStoreOptions {
@@ -26,7 +28,7 @@ export interface RedisShelfStateStoreOptions {
 }
 
 /**
- * Per-listener shelf feedback as one hash per listener (`<type>:a`, `<type>:b` fields):
+ * Per-listener shelf feedback as one hash per listener (`<type>:a`, `<type>:b`, `<type>:i` fields):
  * HINCRBYFLOAT makes concurrent records from several replicas add up exactly.
  */
 export function createRedisShelfStateStore<ShelfType extends string = string>(
@@ -55,20 +57,23 @@ export function createRedisShelfStateStore<ShelfType extends string = string>(
         const shelfType = field.slice(0, split) as ShelfType;
         const which = field.slice(split + 1);
         const count = Number(value);
-        if (split <= 0 || (which !== 'a' && which !== 'b') || !Number.isFinite(count)) continue;
+        if (split <= 0 || (which !== 'a' && which !== 'b' && which !== 'i') || !Number.isFinite(count)) continue;
         const entry = (result[shelfType] ??= { alpha: 0, beta: 0 });
         if (which === 'a') entry.alpha = count;
-        else entry.beta = count;
+        else if (which === 'b') entry.beta = count;
+        else entry.impressions = count;
       }
       return result;
     },
     async record(userId, shelfType, outcome) {
-      if (!Number.isFinite(outcome.successes) || !Number.isFinite(outcome.failures)) {
-        throw new Error(`shelf feedback for user "${userId}", shelf "${shelfType}": successes and failures must be finite numbers (got ${outcome.successes}, ${outcome.failures})`);
+      const impressions = outcome.impressions ?? 0;
+      if (!Number.isFinite(outcome.successes) || !Number.isFinite(outcome.failures) || !Number.isFinite(impressions)) {
+        throw new Error(`shelf feedback for user "${userId}", shelf "${shelfType}": successes, failures and impressions must be finite numbers (got ${outcome.successes}, ${outcome.failures}, ${impressions})`);
       }
       const multi = redis.multi();
       if (outcome.successes !== 0) multi.hincrbyfloat(key(userId), `${shelfType}:a`, outcome.successes);
       if (outcome.failures !== 0) multi.hincrbyfloat(key(userId), `${shelfType}:b`, outcome.failures);
+      if (impressions !== 0) multi.hincrbyfloat(key(userId), `${shelfType}:i`, impressions);
       multi.expire(key(userId), ttlSeconds);
       await execOrThrow(multi, `record shelf feedback for user "${userId}"`);
     },

@@ -47,6 +47,15 @@ describe.skipIf(skip)('Home state stores (real redis-server)', () => {
     expect(await store.get('u2')).toEqual({});
   });
 
+  it('shelf state: impressions add up beside the feedback (the bandit counts "shown and ignored")', async () => {
+    const store = createRedisShelfStateStore<'popular' | 'discover'>(await connected('impressions:'));
+    await store.record('u1', 'popular', { successes: 0, failures: 0, impressions: 1 });
+    await store.record('u1', 'popular', { successes: 1, failures: 0, impressions: 1 });
+    await store.record('u1', 'discover', { successes: 0, failures: 0, impressions: 3 });
+    expect(await store.get('u1')).toEqual({ popular: { alpha: 1, beta: 0, impressions: 2 }, discover: { alpha: 0, beta: 0, impressions: 3 } });
+    await expect(store.record('u1', 'popular', { successes: 0, failures: 0, impressions: Number.POSITIVE_INFINITY })).rejects.toThrow(/impressions must be finite/);
+  });
+
   it('shelf state: two replicas recording at once add up exactly', async () => {
     const replicaA = createRedisShelfStateStore(await connected('shared-home:'));
     const replicaB = createRedisShelfStateStore(await connected('shared-home:'));

@@ -175,6 +175,30 @@ export const bundleConfigShape = {
   AWS_REGION: z.string().trim().min(1).optional().describe('S3 region (default us-east-1 with a custom endpoint; else the AWS chain decides).'),
 } as const;
 
+/**
+ * Keys every service running experiments reads (`@mixtape/experiments`): where definitions come
+ * from and where exposures/events go. Extend an app schema with `.extend(experimentsConfigShape)`.
+ */
+export const experimentsConfigShape = {
+  MIXTAPE_EXPERIMENTS: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe(
+      'Experiment definitions: a YAML/JSON file path, `bundle` (the bundle\'s experiments part) or `redis` (the definitions key in MIXTAPE_REDIS_URL, written by `mixtape experiment publish`). Unset: no experiments (responses carry `experiments: []`).',
+    ),
+  MIXTAPE_EXPERIMENTS_POLL_MS: envInteger({ min: 0 })
+    .default(10_000)
+    .describe('How often the definitions are re-read (hot reload; an invalid edit is refused and the last good definitions keep serving). 0: read once.'),
+  MIXTAPE_EXPERIMENT_LOG_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default('.mixtape/experiment-log')
+    .describe('Exposure and event log as JSON Lines (`exposures-YYYY-MM-DD.jsonl`, `events-…`) when MIXTAPE_REDIS_URL is unset; with Redis the log goes to its streams.'),
+} as const;
+
 /** One problem with the environment, ready to print. */
 export interface ConfigProblem {
   key: string;

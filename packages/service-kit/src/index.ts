@@ -7,6 +7,7 @@ export {
   envBoolean,
   envByteSize,
   envInteger,
+  experimentsConfigShape,
   envList,
   envNumber,
   formatConfigProblems,

@@ -2,8 +2,8 @@
 // Home (a real `engine.page()`), looks at shelves top-down with position bias, plays, skips and
 // saves by their true taste, and also listens outside Home. Every page is logged as an exposure
 // and every listen as an event, in the experiment-log format the services write; the events are
-// posted back to the engine (`recordEvents`, with the shelf), so profiles and the shelf bandit
-// evolve as they would in production.
+// posted back to the engine (`recordEvents`, with the shelf) and every page's shelves counted as
+// impressions (`recordImpressions`), so profiles and the shelf bandit evolve as they would in production.
 import { teamDraftInterleave } from '@mixtape/experiments';
 import type { EventRecord, ExperimentRef, ExposedItem, ExposureRecord } from '@mixtape/experiments';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore } from '@mixtape/ranking';
@@ -151,6 +151,8 @@ export async function simulateWorld(options: WorldOptions): Promise<WorldLog> {
             ...(surface.kind === 'interleaved' ? { teams: surface.teams } : {}),
           });
         }
+        // the service counts what a page showed for the shelf bandit ("shown and ignored" is feedback too)
+        await options.recorder.recordImpressions(userId, shelves.map(({ shelf }) => shelf.id));
         // look at shelves top-down; stop when the session's listening budget is spent
         let budget = browse.geometric(browsing.sessionListens);
         let clock = visitTime;

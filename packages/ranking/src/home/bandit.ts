@@ -1,18 +1,35 @@
 // Shelf order by Thompson sampling: each shelf type has a Beta posterior per listener (editorial
 // prior + that listener's feedback); a page samples every posterior and sorts shelves by draw.
+// Feedback is plays and saves (successes), skips (failures) and impressions: a shelf shown again
+// and again without any play or skip ("shown and ignored") slowly loses its place too.
 import type { ShelfType, UserEvent } from './types';
 
 export interface ShelfPosterior {
   alpha: number;
   beta: number;
+  /** times the shelf type was shown on a page (absent: none recorded) */
+  impressions?: number;
 }
+
+/** What one record adds: successes to alpha, failures to beta, impressions to the shown count. */
+export interface ShelfOutcome {
+  successes: number;
+  failures: number;
+  impressions?: number;
+}
+
+/**
+ * An ignored impression (a page showing the shelf that brought neither a play nor a skip from it)
+ * counts as this fraction of a failure: weak evidence, since the listener may not have scrolled there.
+ */
+export const IGNORED_IMPRESSION_WEIGHT = 0.25;
 
 /** Where per-listener shelf feedback lives: in process today, Redis when there are replicas. */
 export interface ShelfStateStore {
   /** feedback counts per shelf type (no entry: no feedback yet) */
   get(userId: string): Promise<Partial<Record<ShelfType, ShelfPosterior>>>;
-  /** adds successes to alpha and failures to beta */
-  record(userId: string, shelfType: ShelfType, outcome: { successes: number; failures: number }): Promise<void>;
+  /** adds successes to alpha, failures to beta and impressions to the shown count */
+  record(userId: string, shelfType: ShelfType, outcome: ShelfOutcome): Promise<void>;
 }
 
 /** Recent live events per listener (what POST /v1/events brought since the bundle was built). */
@@ -31,7 +48,8 @@ export function createMemoryShelfStateStore(options: { maxUsers?: number } = {})
       const entry = state.get(userId) ?? {};
       state.delete(userId);
       const posterior = entry[shelfType] ?? { alpha: 0, beta: 0 };
-      entry[shelfType] = { alpha: posterior.alpha + outcome.successes, beta: posterior.beta + outcome.failures };
+      const impressions = (posterior.impressions ?? 0) + (outcome.impressions ?? 0);
+      entry[shelfType] = { alpha: posterior.alpha + outcome.successes, beta: posterior.beta + outcome.failures, ...(impressions > 0 ? { impressions } : {}) };
       state.set(userId, entry);
       if (state.size > maxUsers) state.delete(state.keys().next().value!);
       return Promise.resolve();
@@ -101,13 +119,23 @@ function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
+/**
+ * The Beta posterior of one shelf type: prior + successes, prior + failures + ignored impressions
+ * (impressions beyond the plays and skips they brought, each weighing IGNORED_IMPRESSION_WEIGHT).
+ */
+export function shelfPosterior(type: ShelfType, seen: ShelfPosterior | undefined): { alpha: number; beta: number } {
+  const prior = SHELF_PRIORS[type];
+  if (!seen) return { alpha: prior.alpha, beta: prior.beta };
+  const ignored = Math.max(0, (seen.impressions ?? 0) - seen.alpha - seen.beta);
+  return { alpha: prior.alpha + seen.alpha, beta: prior.beta + seen.beta + IGNORED_IMPRESSION_WEIGHT * ignored };
+}
+
 /** One Thompson draw per shelf type present, from prior + the listener's feedback. */
 export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial<Record<ShelfType, ShelfPosterior>>, random: () => number): Map<ShelfType, number> {
   const draws = new Map<ShelfType, number>();
   for (const type of new Set(types)) {
-    const prior = SHELF_PRIORS[type];
-    const seen = feedback[type] ?? { alpha: 0, beta: 0 };
-    draws.set(type, sampleBeta(prior.alpha + seen.alpha, prior.beta + seen.beta, random));
+    const { alpha, beta } = shelfPosterior(type, feedback[type]);
+    draws.set(type, sampleBeta(alpha, beta, random));
   }
   return draws;
 }

@@ -104,6 +104,8 @@ export interface HomeEngine {
   page(request: HomePageRequest): Promise<HomePage>;
   /** validates every event first (nothing is applied when one is bad), then applies them */
   recordEvents(events: readonly HomeEventInput[]): Promise<{ accepted: number; users: number; shelfFeedback: number }>;
+  /** the shelves (ids or types) a page showed: one impression per shelf type for the bandit; returns the types counted */
+  recordImpressions(userId: string, shelves: readonly string[]): Promise<ShelfType[]>;
 }
 
 interface ShelfPlan {
@@ -263,7 +265,13 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     return { accepted: events.length, users: byUser.size, shelfFeedback };
   }
 
-  return { index, model, page, recordEvents };
+  async function recordImpressions(userId: string, shelves: readonly string[]): Promise<ShelfType[]> {
+    const types = [...new Set(shelves.map(shelfTypeOf).filter((type): type is ShelfType => type !== undefined))];
+    await Promise.all(types.map((type) => shelfState.record(userId, type, { successes: 0, failures: 0, impressions: 1 })));
+    return types;
+  }
+
+  return { index, model, page, recordEvents, recordImpressions };
 }
 
 /** "made-for-you-2" → made-for-you; a bare type is accepted too. */

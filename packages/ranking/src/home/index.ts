@@ -28,9 +28,11 @@ export {
   sampleBeta,
   sampleShelfScores,
   seededRandom,
+  shelfPosterior,
+  IGNORED_IMPRESSION_WEIGHT,
   SHELF_PRIORS,
 } from './bandit';
-export type { ShelfStateStore, RecentEventStore, ShelfPosterior } from './bandit';
+export type { ShelfStateStore, RecentEventStore, ShelfPosterior, ShelfOutcome } from './bandit';
 export { createHomeEngine, HomeRequestError, shelfTypeOf } from './engine';
 export type {
   HomeEngine,

@@ -3,11 +3,14 @@ import type { ServiceContext } from '@mixtape/service-kit';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { Express } from 'express';
 import { createRoutes } from './routes';
+import type { UpNextServing } from './up-next';
 
 /** What serves Home right now: the engine built from one bundle, and that bundle's version. */
 export interface HomeServing {
   engine: HomeEngine;
   bundleVersion: string;
+  /** "Up next" and radio; absent when the bundle has no next-track model */
+  upNext?: UpNextServing;
 }
 
 /**

@@ -1,13 +1,14 @@
 // Builds the Home serving state from an opened bundle: the ranker model (when the bundle has
 // one) and the engine. Shelf feedback outlives bundle swaps; live events are per bundle because
 // they refer to its catalog (the next bundle's log carries them anyway).
-import { datasetPart, homeRankerPart, itemIndexPart, itemVectorsPart, type OpenedBundle } from '@mixtape/bundle';
-import { createHomeEngine } from '@mixtape/ranking';
+import { datasetPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
+import { createHomeEngine, createMemoryRecentEventStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
 import type { HomeServing } from './app';
+import { createUpNextServing } from './up-next';
 
-/** The bundle parts Home reads (only their files are downloaded); the ranker is optional. */
-export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart] as const;
+/** The bundle parts Home reads (only their files are downloaded); the ranker and the next-track model are optional. */
+export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, sequenceModelPart] as const;
 export type HomeBundle = OpenedBundle<typeof HOME_BUNDLE_PARTS>;
 
 export interface HomeServingOptions {
@@ -18,12 +19,15 @@ export interface HomeServingOptions {
 }
 
 export function createHomeServing(bundle: HomeBundle, options: HomeServingOptions = {}): HomeServing {
-  const { dataset, itemVectors, itemIndex, homeRanker: model } = bundle.parts;
+  const { dataset, itemVectors, itemIndex, homeRanker: model, sequenceModel } = bundle.parts;
   const { store, interactions } = dataset;
+  // one live-event store per bundle, read by the shelves and by Up next
+  const recentEvents = options.recentEventsFor?.(bundle.version) ?? createMemoryRecentEventStore();
   const engine = createHomeEngine(
     { store, interactions, itemVectors: itemVectors.vectors, itemDim: itemVectors.dim, itemIndex },
-    { model, shelfState: options.shelfState, recentEvents: options.recentEventsFor?.(bundle.version) },
+    { model, shelfState: options.shelfState, recentEvents },
   );
-  options.logger?.info({ version: bundle.version, ranker: engine.model.kind, tracks: store.trackCount, users: interactions?.userCount ?? 0 }, 'home engine built');
-  return { engine, bundleVersion: bundle.version };
+  const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
+  options.logger?.info({ version: bundle.version, ranker: engine.model.kind, upNext: Boolean(upNext), tracks: store.trackCount, users: interactions?.userCount ?? 0 }, 'home engine built');
+  return { engine, bundleVersion: bundle.version, upNext };
 }

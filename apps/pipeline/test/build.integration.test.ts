@@ -29,14 +29,14 @@ describe('mixtape build', () => {
       out: 's3://mixtape/bundles',
       s3: s3.s3Options,
       version: 'first',
-      options: { itemVectors: { epochs: 2, dim: 16 } },
+      options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 } },
       settings: { threads: 1 },
       progress: (line) => lines.push(line),
     });
     expect(outcome.version).toBe('first');
     // every registered part is a step, in dependency order, with its sub-steps
     const stages = outcome.timings.map((t) => t.stage);
-    expect(stages).toEqual(expect.arrayContaining(['dataset', 'item2vec', 'userVectors', 'itemIndex', 'homeRanker', 'searchIndex', 'publish']));
+    expect(stages).toEqual(expect.arrayContaining(['dataset', 'item2vec', 'userVectors', 'itemIndex', 'homeRanker', 'searchIndex', 'sequence model', 'sequence index', 'publish']));
     expect(stages.indexOf('itemVectors')).toBeLessThan(stages.indexOf('itemIndex'));
     expect(lines.some((line) => /✔ item2vec/.test(line))).toBe(true);
     expect(formatBuildSummary(outcome)).toMatch(/\| \*\*total\*\* \|/);
@@ -53,11 +53,12 @@ describe('mixtape build', () => {
     expect(opened.parts.itemIndex.size).toBe(800);
     expect(opened.parts.userVectors.numUsers).toBe(80);
     expect(opened.parts.searchIndex?.search(opened.parts.dataset.store.trackTitle(0), { limit: 1 }).results.length).toBe(1);
+    expect(opened.parts.sequenceModel?.index.size).toBe(800);
     await opened.dispose();
   });
 
   it('publishes a second version beside the first and keeps the newest N', async () => {
-    await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 } }, settings: { threads: 1 }, progress: () => {} });
+    await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 }, sequenceModel: { epochs: 1, dim: 16, validationRows: 20 } }, settings: { threads: 1 }, progress: () => {} });
     const store = openBundleStore('s3://mixtape/bundles', { s3: s3.s3Options });
     const bundles = await listBundles(store);
     expect(bundles.map((bundle) => bundle.version)).toEqual(['second']);

@@ -41,9 +41,10 @@ export {
   itemIndexPart,
   itemVectorsPart,
   searchIndexPart,
+  sequenceModelPart,
   userVectorsPart,
 } from './parts/index';
-export type { DatasetPartValue, ExperimentsPartValue } from './parts/index';
+export type { DatasetPartValue, ExperimentsPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
 export { createBundleRuntime } from './runtime';

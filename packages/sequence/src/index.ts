@@ -6,3 +6,7 @@ export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, Train
 export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';
 export { createSequenceScorer } from './scorer';
 export type { SequenceScorer, SequenceScorerOptions, Histories } from './scorer';
+export { createNextTrackRecommender } from './serve';
+export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
+export { historiesFromInteractions, extendHistory } from './histories';
+export type { HistoryOptions } from './histories';

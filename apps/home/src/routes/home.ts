@@ -45,7 +45,7 @@ export const eventsBodySchema = z.object({
     .max(1000),
 });
 
-function servingOrThrow(deps: HomeDeps): HomeServing {
+export function servingOrThrow(deps: HomeDeps): HomeServing {
   const serving = deps.serving();
   if (!serving) throw new NotReadyError('No bundle is loaded yet; retry shortly', { code: 'NOT_READY' });
   return serving;

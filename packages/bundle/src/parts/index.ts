@@ -7,6 +7,8 @@ export { experimentsPart } from './experiments';
 export type { ExperimentsPartValue } from './experiments';
 export { homeRankerPart } from './home-ranker';
 export { searchIndexPart } from './search-index';
+export { sequenceModelPart } from './sequence-model';
+export type { SequenceModelPartValue } from './sequence-model';
 import { datasetPart } from './dataset';
 import { contentEncoderPart, contentIndexPart, contentVectorsPart, itemIndexPart, itemVectorsPart, userVectorsPart } from './embeddings';
 

@@ -1,0 +1,156 @@
+// Up next and radio over HTTP (supertest) with a real bundle: the next-track model and its FAISS
+// index trained by the sequenceModel part, published to s3rver, loaded back through the S3
+// protocol and opened as the service does.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
+import { publishTestBundle, startLocalS3 } from '@mixtape/bundle/testing';
+import type { LocalS3 } from '@mixtape/bundle/testing';
+import { createTestServiceContext } from '@mixtape/service-kit/testing';
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
+import type { HomeServing } from '../src/app';
+import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
+
+interface Item {
+  trackId: string;
+  title: string;
+  artists: string[];
+  score: number;
+}
+
+describe('Up next and radio over a bundle from S3', () => {
+  let s3: LocalS3;
+  let work: string;
+  let serving: HomeServing;
+  let app: Express;
+  let withoutModel: Express;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'home-next-test-'));
+    s3 = await startLocalS3({ directory: join(work, 's3') });
+    const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
+    await publishTestBundle(store, {
+      version: 'next-v1',
+      parts: [sequenceModelPart],
+      options: { sequenceModel: { dim: 16, maxLength: 20, epochs: 2, validationRows: 20, factory: 'Flat' } },
+    });
+    serving = createHomeServing(await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') }));
+    const { context } = createTestServiceContext({ name: 'home' });
+    context.readiness.markReady();
+    app = createApp({ context, serving: () => serving });
+
+    const plain = openBundleStore('s3://mixtape/plain', { s3: s3.s3Options });
+    await publishTestBundle(plain, { version: 'plain-v1' });
+    const plainServing = createHomeServing(await loadParts(plain, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache-plain') }));
+    expect(plainServing.upNext).toBeUndefined();
+    const other = createTestServiceContext({ name: 'home' });
+    other.context.readiness.markReady();
+    withoutModel = createApp({ context: other.context, serving: () => plainServing });
+  }, 180_000);
+
+  afterAll(async () => {
+    await s3?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const store = () => serving.engine.index.store;
+  const log = () => serving.engine.index.interactions!;
+  /** a listener's tracks in time order, skips dropped */
+  const playsOf = (userId: string) => {
+    const { start, end } = log().rowsOfUser(log().userIndex(userId));
+    const plays: string[] = [];
+    for (let i = start; i < end; i++) if (log().columns.type[i] !== 1) plays.push(store().trackId(log().columns.track[i]!));
+    return plays;
+  };
+
+  it('continues a known listener from their last play, never repeating what the model read', async () => {
+    const userId = log().userId(0);
+    const response = await request(app).get(`/v1/users/${userId}/next?limit=7`).expect(200);
+    expect(response.body).toMatchObject({ userId, bundleVersion: 'next-v1', session: { events: 0, windowMinutes: 30 } });
+    const plays = playsOf(userId);
+    expect(response.body.continuesFrom.trackId).toBe(plays[plays.length - 1]);
+    const items = response.body.items as Item[];
+    expect(items).toHaveLength(7);
+    const recent = new Set(plays.slice(-20));
+    for (const item of items) {
+      expect(recent.has(item.trackId)).toBe(false);
+      expect(item.title).toBe(store().getTrack(item.trackId)!.title);
+      expect(item.artists.length).toBeGreaterThan(0);
+    }
+    for (let i = 1; i < items.length; i++) expect(items[i - 1]!.score).toBeGreaterThanOrEqual(items[i]!.score);
+    expect(response.headers['server-timing']).toMatch(/model;dur=[\d.]+/);
+  });
+
+  it('follows the session: events posted just now move Up next and are never offered again', async () => {
+    const userId = 'listener-in-a-session';
+    await request(app).get(`/v1/users/${userId}/next`).expect(404);
+    const tracks = [3, 40, 41].map((i) => store().trackId(i));
+    const now = Date.now();
+    const events = tracks.map((trackId, i) => ({ userId, trackId, type: 'complete', timestamp: now - 1000 * (3 - i) }));
+    await request(app).post('/v1/events').send({ events: [...events, { userId, trackId: store().trackId(9), type: 'skip', timestamp: now }] }).expect(202);
+    const response = await request(app).get(`/v1/users/${userId}/next?limit=10`).expect(200);
+    expect(response.body.continuesFrom.trackId).toBe(tracks[2]);
+    expect(response.body.session.events).toBe(3);
+    const ids = (response.body.items as Item[]).map((item) => item.trackId);
+    expect(ids).toHaveLength(10);
+    for (const trackId of tracks) expect(ids).not.toContain(trackId);
+    // the same answer as asking the model directly for that history
+    const direct = await serving.upNext!.recommender.recommend({ history: [3, 40, 41], k: 10 });
+    expect(ids).toEqual(Array.from(direct.tracks, (track) => store().trackId(track)));
+  });
+
+  it('answers concurrent requests (batched as they arrive) each as if alone', async () => {
+    const users = Array.from({ length: 16 }, (_, u) => log().userId(u));
+    const before = serving.upNext!.recommender.stats();
+    const alone = await Promise.all(users.map(async (userId) => (await request(app).get(`/v1/users/${userId}/next?limit=5`).expect(200)).body.items as Item[]));
+    const after = serving.upNext!.recommender.stats();
+    expect(after.requests - before.requests).toBe(16);
+    // (how many shared a batch depends on arrival times; serve.test.ts checks the batching itself)
+    expect(after.batches - before.batches).toBeLessThanOrEqual(16);
+    for (const [u, userId] of users.entries()) {
+      const again = (await request(app).get(`/v1/users/${userId}/next?limit=5`).expect(200)).body.items as Item[];
+      expect(again.map((item) => item.trackId)).toEqual(alone[u]!.map((item) => item.trackId));
+    }
+  });
+
+  it('plays a station from one track: no repeats, the seed excluded, a few tracks per artist at most', async () => {
+    const seed = store().getTrack(store().mostPopular(10)[2]!)!;
+    const response = await request(app).get(`/v1/radio?seedTrackId=${encodeURIComponent(seed.id)}&limit=20`).expect(200);
+    expect(response.body.seed).toMatchObject({ trackId: seed.id, title: seed.title });
+    const items = response.body.items as Item[];
+    expect(items.length).toBeGreaterThanOrEqual(15);
+    const ids = items.map((item) => item.trackId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).not.toContain(seed.id);
+    const perArtist = new Map<string, number>();
+    for (const artist of [...seed.artistIds.map((id) => store().getArtist(id)!.name), ...items.flatMap((item) => item.artists)]) perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+    expect(Math.max(...perArtist.values())).toBeLessThanOrEqual(2);
+    const clean = await request(app).get(`/v1/radio?seedTrackId=${encodeURIComponent(seed.id)}&limit=10&explicit=false`);
+    if (!seed.explicit) for (const item of clean.body.items as Item[]) expect(store().getTrack(item.trackId)!.explicit).toBe(false);
+  });
+
+  it('rejects bad input with clear messages', async () => {
+    const userId = log().userId(0);
+    expect(JSON.stringify((await request(app).get(`/v1/users/${userId}/next?limit=0`).expect(400)).body.error)).toContain('query.limit');
+    expect(JSON.stringify((await request(app).get(`/v1/users/${userId}/next?limit=500`).expect(400)).body.error)).toContain('query.limit');
+    const unknownUser = await request(app).get('/v1/users/nobody-at-all/next').expect(404);
+    expect(unknownUser.body.error.code).toBe('UNKNOWN_USER');
+    expect(unknownUser.body.error.message).toContain('Unknown listener "nobody-at-all"');
+    const missing = await request(app).get('/v1/radio').expect(400);
+    expect(JSON.stringify(missing.body.error)).toContain('query.seedTrackId');
+    const unknownTrack = await request(app).get('/v1/radio?seedTrackId=track-nope').expect(404);
+    expect(unknownTrack.body.error).toMatchObject({ code: 'UNKNOWN_TRACK' });
+    expect(unknownTrack.body.error.message).toContain('"track-nope" (query.seedTrackId)');
+  });
+
+  it('says so when the bundle has no next-track model', async () => {
+    const next = await request(withoutModel).get(`/v1/users/${log().userId(0)}/next`).expect(503);
+    expect(next.body.error.code).toBe('SEQUENCE_MODEL_UNAVAILABLE');
+    const radio = await request(withoutModel).get(`/v1/radio?seedTrackId=${store().trackId(0)}`).expect(503);
+    expect(radio.body.error.message).toContain('has no next-track model');
+  });
+});

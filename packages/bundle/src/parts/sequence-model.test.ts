@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSynthetic, writeSnapshot } from '@mixtape/catalog';
+import { createNextTrackRecommender, historiesFromInteractions } from '@mixtape/sequence';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '../registry/build';
+import { loadParts } from '../registry/open';
+import { createPartRegistry } from '../registry/registry';
+import { publishBundle } from '../storage/publish';
+import { createFileStore } from '../storage/stores/file-store';
+import { sequenceModelPart } from './sequence-model';
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'mixtape-sequence-part-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const SMALL = { dim: 8, maxLength: 10, epochs: 1, validationRows: 20, factory: 'Flat' };
+
+async function snapshot(name: string, synthetic: Parameters<typeof generateSynthetic>[0]) {
+  const data = generateSynthetic(synthetic);
+  const directory = join(work, name);
+  await writeSnapshot(directory, { store: data.store, interactions: data.interactions, source: 'synthetic' });
+  return { data, directory };
+}
+
+describe('sequence model part', () => {
+  it('trains the model, indexes its output embeddings in catalog order and opens both from a bundle', async () => {
+    const { data, directory } = await snapshot('data', { tracks: 300, users: 40, interactions: 4000, seed: 3 });
+    const registry = createPartRegistry([sequenceModelPart]);
+    const lines: string[] = [];
+    const built = await buildBundle(registry, {
+      directory: join(work, 'build'),
+      settings: { threads: 1 },
+      options: { dataset: { directory }, sequenceModel: SMALL },
+      progress: (line: string) => lines.push(line),
+    });
+    expect(built.files.map((file) => file.path).sort()).toEqual(expect.arrayContaining(['indexes/sequence.faiss', 'models/sequence.bin']));
+    const store = createFileStore({ directory: join(work, 'store') });
+    await publishBundle(store, built.files, { producer: 'test', version: 'v1' });
+    const opened = await loadParts(store, [sequenceModelPart], { cacheDir: join(work, 'cache') });
+    const part = opened.parts.sequenceModel!;
+    expect(part.model.config).toMatchObject({ numItems: 300, dim: 8, maxLength: 10 });
+    expect(part.index.size).toBe(300);
+    expect(part.index.idOf(7)).toBe(data.store.trackId(7));
+
+    const histories = historiesFromInteractions(data.interactions);
+    const history = histories.items.subarray(histories.offsets[0]!, histories.offsets[1]!);
+    const next = await createNextTrackRecommender(part.model, part.index).recommend({ history, k: 5 });
+    expect(next.tracks.length).toBe(5);
+    for (const track of next.tracks) expect(Array.from(history)).not.toContain(track);
+  });
+
+  it('is absent when the log has too little order to learn from', async () => {
+    const { directory } = await snapshot('tiny', { tracks: 100, users: 5, interactions: 100, seed: 3 });
+    const lines: string[] = [];
+    const built = await buildBundle(createPartRegistry([sequenceModelPart]), {
+      directory: join(work, 'build-tiny'),
+      settings: { threads: 1 },
+      options: { dataset: { directory }, sequenceModel: SMALL },
+      progress: (line: string) => lines.push(line),
+    });
+    expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
+    expect(lines.join('\n')).toMatch(/sequenceModel: not trained \(\d+ consecutive plays in the log, need 1,000\)/);
+  });
+});

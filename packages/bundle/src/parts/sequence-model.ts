@@ -1,0 +1,115 @@
+// The next-track model as a bundle part: the causal transformer of @mixtape/sequence trained on
+// every listener's plays in order, plus a FAISS inner-product index over its output embeddings
+// (ids = track ids, so label = track index) that serves "Up next", radio and a Home candidate
+// source. Absent when the log has too little order to learn from.
+import { formatProgress } from '@mixtape/base';
+import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddings';
+import {
+  deserializeSequenceModel,
+  historiesFromInteractions,
+  outputEmbeddings,
+  serializeSequenceModel,
+  trainSequenceModel,
+  type SequenceModel,
+} from '@mixtape/sequence';
+import { definePart } from '../registry/define';
+import { datasetPart } from './dataset';
+
+export interface SequenceModelPartValue {
+  model: SequenceModel;
+  /** inner-product index over the output embeddings, label = track index */
+  index: VectorIndex;
+}
+
+const count = (value: number) => value.toLocaleString('en');
+
+export const sequenceModelPart = definePart({
+  name: 'sequenceModel',
+  description: 'the next-track transformer (@mixtape/sequence) and a FAISS inner-product index over its output embeddings, for Up next, radio and Home',
+  files: {
+    model: { path: 'models/sequence.bin', role: 'model' },
+    index: { path: 'indexes/sequence.faiss', role: 'index' },
+  },
+  optional: true,
+  options: {
+    dim: 64,
+    blocks: 2,
+    heads: 1,
+    maxLength: 50,
+    dropout: 0.2,
+    /** ~2 min per epoch on the 50k-track synthetic default (10k listeners × 100 plays, 2 threads) */
+    epochs: 5,
+    batchSize: 128,
+    negatives: 256,
+    learningRate: 0.001,
+    patience: 2,
+    validationRows: 1000,
+    /** train on each listener's most recent N plays (the serving query reads maxLength) */
+    historyItems: 100,
+    factory: 'auto',
+    efSearch: 128,
+    nprobe: 32,
+  },
+  dependsOn: [datasetPart],
+  build: async ({ inputs, options, settings, write, stage, progress, signal }): Promise<SequenceModelPartValue | undefined> => {
+    const { store, interactions } = inputs.dataset;
+    const histories = historiesFromInteractions(interactions, { lastItems: options.historyItems });
+    let pairs = 0;
+    for (let u = 0; u + 1 < histories.offsets.length; u++) pairs += Math.max(0, histories.offsets[u + 1]! - histories.offsets[u]! - 1);
+    if (pairs < 1000) {
+      progress(`sequenceModel: not trained (${pairs} consecutive plays in the log, need 1,000); Up next and radio are unavailable`);
+      return undefined;
+    }
+    const trained = await stage(
+      'sequence model',
+      () =>
+        trainSequenceModel(
+          { ...histories, numItems: store.trackCount },
+          {
+            model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout },
+            epochs: options.epochs,
+            batchSize: options.batchSize,
+            negatives: options.negatives,
+            learningRate: options.learningRate,
+            patience: options.patience,
+            validationRows: options.validationRows,
+            threads: settings.threads,
+            seed: settings.seed,
+            signal,
+            onProgress: (event) => progress(`  ${formatProgress(event)} loss ${event.loss.toFixed(3)}`),
+            onEpoch: (record) =>
+              progress(`  epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, ${record.seconds.toFixed(1)} s, validation NDCG@10 ${record.validationNdcg10?.toFixed(4) ?? '–'}`),
+          },
+        ),
+      (result) => `${result.history.length} epochs, best ${result.bestEpoch}, ${count(result.stats.tokens)} positions per epoch`,
+    );
+    const model = trained.model;
+    const best = trained.history.find((record) => record.epoch === trained.bestEpoch);
+    await write('model', serializeSequenceModel(model, { bestEpoch: trained.bestEpoch, validationNdcg10: best?.validationNdcg10 ?? null, epochs: trained.history.length }));
+    const index = await stage('sequence index', () => {
+      const factory = options.factory === 'auto' ? chooseFactory(store.trackCount, model.config.dim) : options.factory;
+      const params: SearchParams = factory.startsWith('HNSW') ? { efSearch: options.efSearch } : factory.startsWith('IVF') ? { nprobe: options.nprobe } : {};
+      const ids = Array.from({ length: store.trackCount }, (_, i) => store.trackId(i));
+      return VectorIndex.build({ dim: model.config.dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model), params });
+    });
+    const info = index.info();
+    await write('index', index.toBuffer(), {
+      index: { dim: info.dim, metric: info.metric, factory: info.factory, count: info.count, contains: 'output embeddings of the next-track model', params: info.params },
+    });
+    return { model, index };
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }): Promise<SequenceModelPartValue> => {
+    const model = deserializeSequenceModel(await read('model'), `bundle ${version}: models/sequence.bin`);
+    const index = VectorIndex.fromBuffer(await read('index'));
+    const tracks = inputs.dataset.store.trackCount;
+    if (model.config.numItems !== tracks) throw new Error(`bundle ${version}: the sequence model scores ${model.config.numItems} items, the catalog has ${tracks} tracks`);
+    if (index.size !== tracks || index.dim !== model.config.dim) {
+      throw new Error(`bundle ${version}: the sequence index holds ${index.size} vectors of dim ${index.dim}, expected ${tracks} of dim ${model.config.dim}`);
+    }
+    if (index.idOf(0) !== inputs.dataset.store.trackId(0)) throw new Error(`bundle ${version}: the sequence index is not in catalog track order`);
+    return { model, index };
+  },
+  summarize: (value) =>
+    `${count(value.model.config.numItems)} items, d=${value.model.config.dim}, ${value.model.config.blocks} blocks, L=${value.model.config.maxLength}; index ${value.index.info().factory}`,
+});

@@ -1,0 +1,75 @@
+import { VectorIndex } from '@mixtape/embeddings';
+import { describe, expect, it } from 'vitest';
+import { initializeModel, outputEmbeddings, resolveModelConfig } from './model';
+import { createSequenceScorer } from './scorer';
+import { createNextTrackRecommender } from './serve';
+
+const NUM_ITEMS = 120;
+const model = initializeModel(resolveModelConfig({ numItems: NUM_ITEMS, dim: 8, maxLength: 6, blocks: 2 }), 5);
+const ids = Array.from({ length: NUM_ITEMS }, (_, i) => `t${i}`);
+const index = VectorIndex.build({ dim: 8, factory: 'Flat', metric: 'ip', ids, vectors: outputEmbeddings(model) });
+
+/** the exact answer: every item scored against the query vector of the last maxLength plays */
+function bruteForce(history: number[], k: number, skip: Set<number>): number[] {
+  const scorer = createSequenceScorer(model);
+  const items = Int32Array.from(history.slice(-model.config.maxLength));
+  const { vectors } = scorer.encode({ items, offsets: Int32Array.of(0, items.length) }, [0]);
+  const scores = new Float32Array(NUM_ITEMS);
+  scorer.scoreAll(vectors, 1, scores);
+  return Array.from({ length: NUM_ITEMS }, (_, i) => i)
+    .filter((i) => !skip.has(i) && !history.includes(i))
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, k);
+}
+
+describe('next-track recommender', () => {
+  it('returns the exact top-k of the model through the FAISS index, history and exclusions removed', async () => {
+    const recommender = createNextTrackRecommender(model, index);
+    const history = [3, 17, 17, 40, 8, 99, 61, 5, 12];
+    const result = await recommender.recommend({ history, k: 10, exclude: [7, 30] });
+    expect(Array.from(result.tracks)).toEqual(bruteForce(history, 10, new Set([7, 30])));
+    expect(result.scores.length).toBe(10);
+    for (let i = 1; i < result.scores.length; i++) expect(result.scores[i - 1]!).toBeGreaterThanOrEqual(result.scores[i]!);
+  });
+
+  it('batches concurrent requests into one forward pass and one search, each answered alone-equal', async () => {
+    const recommender = createNextTrackRecommender(model, index, { maxWaitMs: 5 });
+    const histories = Array.from({ length: 12 }, (_, q) => Array.from({ length: 1 + (q % 7) }, (_, t) => (q * 13 + t * 7) % NUM_ITEMS));
+    const results = await Promise.all(histories.map((history) => recommender.recommend({ history, k: 5 })));
+    expect(recommender.stats()).toEqual({ batches: 1, requests: 12 });
+    histories.forEach((history, q) => expect(Array.from(results[q]!.tracks)).toEqual(bruteForce(history, 5, new Set())));
+  });
+
+  it('splits at maxBatch, applies accept filters and answers an empty history with nothing', async () => {
+    const recommender = createNextTrackRecommender(model, index, { maxBatch: 4, maxWaitMs: 5 });
+    const even = (track: number) => track % 2 === 0;
+    const results = await Promise.all(Array.from({ length: 9 }, (_, q) => recommender.recommend({ history: [q, q + 1], k: 4, accept: even })));
+    expect(recommender.stats().batches).toBe(3);
+    for (const result of results) {
+      expect(result.tracks.length).toBe(4);
+      for (const track of result.tracks) expect(track % 2).toBe(0);
+    }
+    expect((await recommender.recommend({ history: [], k: 3 })).tracks.length).toBe(0);
+  });
+
+  it('builds a station that continues itself, never repeating a track, with the caller\'s rule', async () => {
+    const recommender = createNextTrackRecommender(model, index);
+    const station = await recommender.station([10], 12, { rounds: 3, accept: (track, chosen, count) => Array.from(chosen.subarray(0, count)).every((other) => Math.floor(other / 10) !== Math.floor(track / 10)) });
+    expect(station.tracks.length).toBeGreaterThan(0);
+    expect(new Set(station.tracks).size).toBe(station.tracks.length);
+    expect(Array.from(station.tracks)).not.toContain(10);
+    const decades = Array.from(station.tracks, (track) => Math.floor(track / 10));
+    expect(new Set(decades).size).toBe(decades.length);
+    // the first round is the model's answer to the seed alone (filtered by the rule)
+    const first = await recommender.recommend({ history: [10], k: 1 });
+    expect(station.tracks[0]).toBe(first.tracks[0]);
+  });
+
+  it('refuses bad requests and an index that does not match the model', async () => {
+    const recommender = createNextTrackRecommender(model, index);
+    await expect(recommender.recommend({ history: [1, NUM_ITEMS], k: 3 })).rejects.toThrow(`history[1] = ${NUM_ITEMS} is not a track index (0…${NUM_ITEMS - 1})`);
+    await expect(recommender.recommend({ history: [1], k: 0 })).rejects.toThrow('k must be a positive integer');
+    const small = VectorIndex.build({ dim: 8, factory: 'Flat', metric: 'ip', ids: ids.slice(0, 10), vectors: outputEmbeddings(model).slice(0, 80) });
+    expect(() => createNextTrackRecommender(model, small)).toThrow(`holds 10 vectors, the model scores ${NUM_ITEMS} items`);
+  });
+});

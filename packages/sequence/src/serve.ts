@@ -1,0 +1,184 @@
+// Serving the next-track model: a listener's last plays → one forward pass → a query vector →
+// nearest output embeddings in a FAISS inner-product index. Requests that arrive together (within
+// maxWaitMs) share one forward pass over a ragged batch and one batched FAISS search, the way the
+// vector search batcher merges queries; the forward pass is a few hundred microseconds of wasm,
+// the search runs on a libuv thread.
+import type { VectorIndex } from '@mixtape/embeddings';
+import type { SequenceModel } from './model';
+import { createSequenceScorer } from './scorer';
+import type { SequenceScorer } from './scorer';
+
+export interface NextTrackRequest {
+  /** the listener's plays, oldest first (track indices); the last maxLength are read */
+  history: ArrayLike<number>;
+  /** how many next tracks */
+  k: number;
+  /** tracks never returned (e.g. the current session); the history itself is always excluded */
+  exclude?: ArrayLike<number>;
+  /** keep a candidate only when this returns true (catalog filters such as explicit content) */
+  accept?: (track: number) => boolean;
+}
+
+export interface NextTrackResult {
+  /** track indices, best first (fewer than k when filters removed too many) */
+  tracks: Int32Array;
+  /** inner products with the query vector */
+  scores: Float32Array;
+}
+
+export interface NextTrackOptions {
+  /** largest batch of concurrent requests in one forward pass (default 64) */
+  maxBatch?: number;
+  /** how long the first request of a batch waits for company (default 1 ms) */
+  maxWaitMs?: number;
+  /** search this many times k (plus the excluded count) to survive filters (default 2) */
+  overFetch?: number;
+}
+
+export interface NextTrackStats {
+  batches: number;
+  requests: number;
+}
+
+export interface NextTrackRecommender {
+  readonly model: SequenceModel;
+  readonly index: VectorIndex;
+  /** next tracks after a history; an empty history gives an empty result */
+  recommend(request: NextTrackRequest): Promise<NextTrackResult>;
+  /**
+   * A station from seed tracks: the model continues the sequence in `rounds` steps (each step
+   * appends the best new tracks to the history it reads), so later picks follow earlier ones.
+   * `accept(track, chosen, count)` sees the station so far (chosen[0…count)) and may refuse a
+   * track (an artist cap, say).
+   */
+  station(seeds: ArrayLike<number>, limit: number, options?: { rounds?: number; accept?: (track: number, chosen: Int32Array, count: number) => boolean; exclude?: ArrayLike<number> }): Promise<NextTrackResult>;
+  stats(): NextTrackStats;
+}
+
+interface Pending {
+  request: NextTrackRequest;
+  resolve: (result: NextTrackResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const EMPTY: NextTrackResult = { tracks: new Int32Array(0), scores: new Float32Array(0) };
+
+/**
+ * The serving half of the model. `index` holds the model's output embeddings with label = track
+ * index (build it with `buildOutputIndex`-style ids in track order); it is checked here.
+ */
+export function createNextTrackRecommender(model: SequenceModel, index: VectorIndex, options: NextTrackOptions = {}): NextTrackRecommender {
+  const { numItems, dim } = model.config;
+  if (index.dim !== dim) throw new RangeError(`next-track index has dim ${index.dim}, the model ${dim}`);
+  if (index.size !== numItems) throw new RangeError(`next-track index holds ${index.size} vectors, the model scores ${numItems} items`);
+  const maxBatch = options.maxBatch ?? 64;
+  const maxWaitMs = options.maxWaitMs ?? 1;
+  const overFetch = options.overFetch ?? 2;
+  const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
+  let pending: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const counters: NextTrackStats = { batches: 0, requests: 0 };
+
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    counters.batches++;
+    counters.requests += batch.length;
+    let run: Promise<void>;
+    try {
+      run = serve(batch);
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.catch((error: unknown) => batch.forEach((item) => item.reject(error)));
+  }
+
+  async function serve(batch: Pending[]): Promise<void> {
+    // histories as CSR, the last maxLength plays of each
+    const offsets = new Int32Array(batch.length + 1);
+    let total = 0;
+    for (let q = 0; q < batch.length; q++) {
+      total += Math.min(batch[q]!.request.history.length, model.config.maxLength);
+      offsets[q + 1] = total;
+    }
+    const items = new Int32Array(total);
+    batch.forEach(({ request }, q) => {
+      const history = request.history;
+      const from = history.length - (offsets[q + 1]! - offsets[q]!);
+      for (let t = offsets[q]!; t < offsets[q + 1]!; t++) items[t] = history[from + t - offsets[q]!]!;
+    });
+    const { vectors, encoded } = scorer.encode({ items, offsets }, Int32Array.from(batch, (_, q) => q));
+    let fetch = 1;
+    for (const { request } of batch) fetch = Math.max(fetch, request.k * overFetch + Math.min(request.history.length, numItems) + (request.exclude?.length ?? 0));
+    fetch = Math.min(fetch, numItems);
+    const neighbours = await index.searchBatchAsync(vectors, fetch);
+    const stride = neighbours.k;
+    batch.forEach(({ request, resolve }, q) => {
+      if (encoded[q] === 0) {
+        resolve(EMPTY);
+        return;
+      }
+      const skip = new Set<number>();
+      for (let t = 0; t < request.history.length; t++) skip.add(request.history[t]!);
+      if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skip.add(request.exclude[t]!);
+      const tracks = new Int32Array(request.k);
+      const scores = new Float32Array(request.k);
+      let count = 0;
+      for (let r = 0; r < stride && count < request.k; r++) {
+        const track = neighbours.labels[q * stride + r]!;
+        if (track < 0 || skip.has(track) || (request.accept && !request.accept(track))) continue;
+        tracks[count] = track;
+        scores[count++] = neighbours.scores[q * stride + r]!;
+      }
+      resolve({ tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) });
+    });
+  }
+
+  function recommend(request: NextTrackRequest): Promise<NextTrackResult> {
+    if (!Number.isInteger(request.k) || request.k < 1) return Promise.reject(new RangeError(`next tracks: k must be a positive integer, got ${request.k}`));
+    for (let t = 0; t < request.history.length; t++) {
+      const track = request.history[t]!;
+      if (!(track >= 0 && track < numItems)) return Promise.reject(new RangeError(`next tracks: history[${t}] = ${track} is not a track index (0…${numItems - 1})`));
+    }
+    if (request.history.length === 0) return Promise.resolve(EMPTY);
+    return new Promise<NextTrackResult>((resolve, reject) => {
+      pending.push({ request, resolve, reject });
+      if (pending.length >= maxBatch) flush();
+      else timer ??= setTimeout(flush, maxWaitMs);
+    });
+  }
+
+  return {
+    model,
+    index,
+    recommend,
+    async station(seeds, limit, stationOptions = {}) {
+      const rounds = Math.max(1, Math.min(stationOptions.rounds ?? 5, limit));
+      const history = Array.from(seeds);
+      const chosen = new Int32Array(limit);
+      const chosenScores = new Float32Array(limit);
+      let count = 0;
+      const exclude = stationOptions.exclude ? Array.from(stationOptions.exclude) : [];
+      for (let round = 0; round < rounds && count < limit; round++) {
+        const want = Math.ceil((limit - count) / (rounds - round));
+        // ask for more than needed: the caller's rule (e.g. an artist cap) is applied in order below
+        const { tracks, scores } = await recommend({ history, k: Math.min(numItems, want * 3), exclude: [...exclude, ...chosen.subarray(0, count)] });
+        if (tracks.length === 0) break;
+        let added = 0;
+        for (let i = 0; i < tracks.length && added < want && count < limit; i++) {
+          if (stationOptions.accept && !stationOptions.accept(tracks[i]!, chosen, count)) continue;
+          chosen[count] = tracks[i]!;
+          chosenScores[count++] = scores[i]!;
+          history.push(tracks[i]!);
+          added++;
+        }
+        if (added === 0) break;
+      }
+      return { tracks: chosen.subarray(0, count), scores: chosenScores.subarray(0, count) };
+    },
+    stats: () => ({ ...counters }),
+  };
+}

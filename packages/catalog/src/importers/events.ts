@@ -17,8 +17,12 @@ import { AUDIO_FEATURES, INTERACTION_TYPES } from '../model';
 import type { AudioFeatures, InteractionType } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
-import { ImportError, RejectSink, RowRejection, importSignal, parseNumber, readDelimited, readJsonLines } from './common';
-import type { CsvRow, ImportOptions, ImportResult } from './common';
+import { ImportError, RejectSink, RowRejection } from './rejects';
+import { importSignal, type ImportOptions, type ImportResult } from './import-options';
+import type { CsvRow } from './csv-row';
+import { parseNumber } from './parse-number';
+import { readDelimited } from './read-delimited';
+import { readJsonLines } from './read-json-lines';
 import { loadGenreEnrichment } from './genre-enrichment';
 
 const FIELD_ALIASES: Record<string, string> = {

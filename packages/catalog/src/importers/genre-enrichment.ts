@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityKey } from '@mixtape/language';
-import { ImportError } from './common';
+import { ImportError } from './rejects';
 
 export interface GenreEnrichment {
   /** genres for an artist, by URI first, then by normalized name; undefined when unknown */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../snapshot';
-import { ImportError } from './common';
+import { ImportError } from './rejects';
 import { importDataset, importToSnapshot } from './index';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));

@@ -1,8 +1,8 @@
 // Importer registry: one entry point per format, plus import-and-write for the CLI.
 import { writeSnapshot } from '../snapshot';
 import type { SnapshotMetadata, WriteSnapshotOptions } from '../snapshot';
-import type { ImportOptions, ImportResult } from './common';
-import { formatReject } from './common';
+import { formatReject } from './rejects';
+import type { ImportOptions, ImportResult } from './import-options';
 import { importEvents } from './events';
 import { importLastfmHetrec } from './lastfm';
 import { importMpd } from './mpd';

@@ -14,8 +14,11 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
-import { ImportError, RejectSink, RowRejection, importSignal, parseNumber, popularityFromCounts, readDelimited } from './common';
-import type { ImportOptions, ImportResult } from './common';
+import { ImportError, RejectSink, RowRejection } from './rejects';
+import { importSignal, type ImportOptions, type ImportResult } from './import-options';
+import { parseNumber } from './parse-number';
+import { readDelimited } from './read-delimited';
+import { popularityFromCounts } from './popularity';
 import { loadGenreEnrichment } from './genre-enrichment';
 
 const MAX_TAGS = 5;

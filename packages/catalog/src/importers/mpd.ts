@@ -12,8 +12,9 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
-import { ImportError, RejectSink, RowRejection, importSignal, popularityFromCounts } from './common';
-import type { ImportOptions, ImportResult } from './common';
+import { ImportError, RejectSink, RowRejection } from './rejects';
+import { importSignal, type ImportOptions, type ImportResult } from './import-options';
+import { popularityFromCounts } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
 
 async function sliceFiles(input: string): Promise<string[]> {

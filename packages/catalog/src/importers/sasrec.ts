@@ -13,8 +13,9 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
-import { ImportError, RejectSink, importSignal, popularityFromCounts } from './common';
-import type { ImportOptions, ImportResult } from './common';
+import { ImportError, RejectSink } from './rejects';
+import { importSignal, type ImportOptions, type ImportResult } from './import-options';
+import { popularityFromCounts } from './popularity';
 
 const INTEGER = /^\d+$/;
 

@@ -21,8 +21,11 @@ import type { AudioFeatures, Track } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
 import { GrowableArray } from '../internal/growable';
-import { ImportError, RejectSink, RowRejection, importSignal, parseNumber, readDelimited } from './common';
-import type { CsvRow, ImportOptions, ImportResult } from './common';
+import { ImportError, RejectSink, RowRejection } from './rejects';
+import { importSignal, type ImportOptions, type ImportResult } from './import-options';
+import type { CsvRow } from './csv-row';
+import { parseNumber } from './parse-number';
+import { readDelimited } from './read-delimited';
 import { loadGenreEnrichment } from './genre-enrichment';
 
 const REQUIRED = [

@@ -3,7 +3,8 @@
 import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, itemIndexPart, itemVectorsPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
 import { buildCatalogLexicon } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
-import type { LlmPlannerOptions, Logger, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
+import type { Logger } from '@mixtape/base';
+import type { LlmPlannerOptions, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
 import { createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
 import type { PlaylistContext, PlaylistEngine } from '@mixtape/ranking';
 import { createPlaylistEngine } from '@mixtape/ranking';

@@ -3,6 +3,7 @@
 // vector index
 export { VectorIndex, chooseFactory, faissBuildInfo, setFaissThreads, DEFAULT_MAX_FETCH } from './vector-index';
 export type { Metric, SearchParams, VectorIndexInfo, Neighbors, BatchNeighbors, FilteredSearchOptions } from './vector-index';
+export { trackIndexByLabel } from './track-labels';
 export { createSearchBatcher } from './search-batcher';
 export type { SearchBatcher, SearchBatcherOptions, SearchBatcherStats } from './search-batcher';
 

@@ -1,8 +1,7 @@
 // OpenAI-compatible chat-completions client (OpenAI, vLLM, llama.cpp server, Ollama, LM Studio):
 // POST {baseUrl}/chat/completions. Every attempt has a timeout; 429 (honouring Retry-After),
 // 408, 5xx and network errors are retried with exponential backoff; other statuses are not.
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
+import { silentLogger, type Logger } from '@mixtape/base';
 import type { ChatMessage } from './prompts/index';
 
 export type ResponseFormat =

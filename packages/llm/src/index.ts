@@ -29,8 +29,6 @@ export type { CanonicalPlan, UnresolvedNames } from './canonicalize';
 export { MAX_PROMPT_CHARACTERS, encodeUserText, findUnsafePlanStrings } from './guardrails';
 export { createLruCache } from './cache';
 export type { PlanCache, LruCache, LruCacheOptions } from './cache';
-export { silentLogger } from './logger';
-export type { Logger } from './logger';
 export { createOpenAiCompatibleClient, ChatError, parseRetryAfter } from './chat-client';
 export type {
   ChatClient,

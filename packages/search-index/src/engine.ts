@@ -3,7 +3,7 @@
 // fusion; popularity and personal priors; and a prefix index for typeahead.
 import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
-import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
+import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, trackIndexByLabel } from '@mixtape/embeddings';
 import type { ContentEncoder } from '@mixtape/embeddings';
 import { buildCatalogLexicon, nameText, nameWords } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
@@ -180,8 +180,7 @@ export class SearchEngine {
       if (contentIndex.dim !== contentEncoder.dim) {
         throw new Error(`search engine: content index has dim ${contentIndex.dim} but the content encoder produces ${contentEncoder.dim}`);
       }
-      this.labelTrack = new Int32Array(contentIndex.size);
-      for (let label = 0; label < contentIndex.size; label++) this.labelTrack[label] = store.trackIndex(contentIndex.idOf(label)!);
+      this.labelTrack = trackIndexByLabel(contentIndex, store);
     }
     // the default typeahead (all types, 8 results) answers short, common prefixes from memory
     suggestIndex.prewarm(DEFAULT_SUGGEST_LIMIT, () => true, 'all');

@@ -26,7 +26,7 @@ export type {
   TrustProxySetting,
 } from './config';
 export { createLogger } from './logger';
-export type { CreateLoggerOptions, LogFn, Logger, ServiceLogger } from './logger';
+export type { CreateLoggerOptions, ServiceLogger } from './logger';
 export { isSecretKey, REDACTED, redactSecrets, redactUrl } from './redact';
 export {
   AppError,

@@ -1,6 +1,6 @@
+import type { Logger } from '@mixtape/base';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createLogger } from './logger';
-import type { Logger } from './logger';
 import { captureLogs } from './testing';
 
 describe('createLogger', () => {

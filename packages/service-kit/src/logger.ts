@@ -3,23 +3,10 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { LogLevel } from './config';
 import { redactSecrets } from './redact';
 
-export interface LogFn {
-  (message: string): void;
-  (fields: Record<string, unknown>, message?: string): void;
-}
-
 /**
- * The small logging interface domain packages accept. A pino logger satisfies it; so does a
- * hand-written fake in tests. Packages never import pino.
+ * The logger services use: pino (child loggers, levels, flush). It satisfies `@mixtape/base`'s
+ * `Logger`, the small interface domain packages accept, so services pass it to them directly.
  */
-export interface Logger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-}
-
-/** The logger services use: pino (child loggers, levels, flush). */
 export type ServiceLogger = PinoLogger;
 
 export interface CreateLoggerOptions {

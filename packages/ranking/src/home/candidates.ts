@@ -2,7 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet.
 import { MS_PER_DAY, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
-import type { BatchNeighbors } from '@mixtape/embeddings';
+import { trackIndexByLabel, type BatchNeighbors } from '@mixtape/embeddings';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
 import { SOURCE_COUNT, SOURCE_INDEX } from './types';
@@ -218,8 +218,7 @@ const labelMaps = new WeakMap<HomeIndex, Int32Array>();
 export function trackOfLabel(index: HomeIndex): Int32Array {
   let map = labelMaps.get(index);
   if (!map) {
-    map = new Int32Array(index.itemIndex.size);
-    for (let label = 0; label < map.length; label++) map[label] = index.store.trackIndex(index.itemIndex.idOf(label) ?? '');
+    map = trackIndexByLabel(index.itemIndex, index.store);
     labelMaps.set(index, map);
   }
   return map;

@@ -1,5 +1,6 @@
 // Catalog-level structures the Home stack precomputes once per bundle: artist vectors,
 // track → listeners (co-listening), per-daypart play shares, normalized popularity and audio.
+import { dot, normalizeInPlace } from '@mixtape/base';
 import { AUDIO_FEATURES, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import type { VectorIndex } from '@mixtape/embeddings';
@@ -142,20 +143,11 @@ function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): Flo
   return out;
 }
 
-export function normalizeInPlace(values: Float32Array, offset: number, dim: number): void {
-  let sum = 0;
-  for (let d = 0; d < dim; d++) sum += values[offset + d]! ** 2;
-  if (sum === 0) return;
-  const scale = 1 / Math.sqrt(sum);
-  for (let d = 0; d < dim; d++) values[offset + d]! *= scale;
-}
+export { normalizeInPlace };
 
 /** Inner product of row `row` of a row-major matrix with `vector`. */
 export function dotRow(matrix: Float32Array, row: number, vector: Float32Array, dim: number): number {
-  let sum = 0;
-  const base = row * dim;
-  for (let d = 0; d < dim; d++) sum += matrix[base + d]! * vector[d]!;
-  return sum;
+  return dot(matrix, row * dim, vector, 0, dim);
 }
 
 export const MS_PER_DAY = DAY_MS;

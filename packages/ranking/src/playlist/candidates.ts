@@ -1,6 +1,7 @@
 // Candidate generation: the plan's attributes as a content-vector query over FAISS (hard filters
 // applied inside the search), seed artists/tracks and their neighbours, the listener's taste via
 // the user vector, and an exhaustive filtered scan when the index cannot find enough.
+import { dot, normalizeInPlace, squaredNorm } from '@mixtape/base';
 import type { ContentAudioFeature, FeatureConstraint } from '@mixtape/embeddings';
 import { encodeContentQuery } from '@mixtape/embeddings';
 import { spacedKey } from '@mixtape/language';
@@ -119,7 +120,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       if (entries.has(track) || !filter(track) || !withinFeatureRanges(resolved.features, track)) return false;
       const slot = slotOf(track);
       sources[slot]! |= SOURCE_SCAN;
-      if (hasQuery) content[slot] = dot(engine.contentVectors, engine.contentDim, track, query);
+      if (hasQuery) content[slot] = dot(engine.contentVectors, track * engine.contentDim, query, 0, engine.contentDim);
       added++;
       return true;
     };
@@ -173,7 +174,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       }
       // Seed-artist tracks found above get their real similarity too (for notes and scoring).
       for (let slot = 0; slot < tracks.length; slot++) {
-        if ((sources[slot]! & SOURCE_SEED_ARTIST) !== 0) seed[slot] = Math.max(seed[slot]!, dot(vectors, dim, tracks[slot]!, centroid));
+        if ((sources[slot]! & SOURCE_SEED_ARTIST) !== 0) seed[slot] = Math.max(seed[slot]!, dot(vectors, tracks[slot]! * dim, centroid, 0, dim));
       }
     }
   }
@@ -183,7 +184,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     const taste = context.userVector(options.userId);
     if (taste && taste.length === context.itemIndex.dim && taste.some((value) => value !== 0)) {
       const labelToTrack = engine.itemLabelToTrack;
-      const found = context.itemIndex.search(normalized(taste), Math.ceil(poolSize / 2), {
+      const found = context.itemIndex.search(normalizeInPlace(taste.slice()), Math.ceil(poolSize / 2), {
         filter: (label) => filter(labelToTrack[label] ?? -1),
         overFetch: 3,
         maxFetch: Math.max(4000, poolSize * 6),
@@ -207,7 +208,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       if (entries.has(track) || !filter(track)) continue;
       const slot = slotOf(track);
       sources[slot]! |= SOURCE_SCAN;
-      if (hasQuery) content[slot] = dot(engine.contentVectors, engine.contentDim, track, query);
+      if (hasQuery) content[slot] = dot(engine.contentVectors, track * engine.contentDim, query, 0, engine.contentDim);
     }
   }
 
@@ -252,32 +253,15 @@ function meanRow(vectors: Float32Array, dim: number, rows: readonly number[]): F
   const mean = new Float32Array(dim);
   let used = 0;
   for (const row of rows) {
-    let norm = 0;
-    for (let d = 0; d < dim; d++) norm += vectors[row * dim + d]! ** 2;
+    const norm = squaredNorm(vectors, row * dim, dim);
     if (norm === 0) continue;
     const scale = 1 / Math.sqrt(norm);
     for (let d = 0; d < dim; d++) mean[d]! += vectors[row * dim + d]! * scale;
     used++;
   }
-  return used === 0 ? undefined : normalized(mean);
+  return used === 0 ? undefined : normalizeInPlace(mean);
 }
 
-function normalized(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  const out = new Float32Array(vector.length);
-  if (norm === 0) return out;
-  const scale = 1 / Math.sqrt(norm);
-  for (let d = 0; d < vector.length; d++) out[d] = vector[d]! * scale;
-  return out;
-}
-
-function dot(vectors: Float32Array, dim: number, row: number, query: Float32Array): number {
-  let sum = 0;
-  const base = row * dim;
-  for (let d = 0; d < dim; d++) sum += vectors[base + d]! * query[d]!;
-  return sum;
-}
 
 /** Index scores as cosine similarity: inner product of unit vectors, or −L2² = 2·cos − 2. */
 function asCosine(metric: 'ip' | 'l2', score: number): number {

@@ -2,7 +2,7 @@
 // (name maps, label → track maps, genre vocabularies) so a request only does per-request work.
 import type { CatalogStore } from '@mixtape/catalog';
 import type { ContentEncoder } from '@mixtape/embeddings';
-import { chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } from '@mixtape/embeddings';
+import { chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, trackIndexByLabel, VectorIndex } from '@mixtape/embeddings';
 import { songKey, spacedKey } from '@mixtape/language';
 
 /**
@@ -90,7 +90,7 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
   if (contentVectors.length !== trackCount * contentDim) {
     throw new RangeError(`playlist context: contentVectors has ${contentVectors.length} values, expected ${trackCount} × ${contentDim}`);
   }
-  const contentLabelToTrack = labelMap(context.contentIndex, store);
+  const contentLabelToTrack = trackIndexByLabel(context.contentIndex, store);
   const trackToContentLabel = new Int32Array(trackCount).fill(-1);
   for (let label = 0; label < contentLabelToTrack.length; label++) {
     const track = contentLabelToTrack[label]!;
@@ -103,7 +103,7 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     }
     itemDim = context.itemVectors.length / trackCount;
   }
-  const itemLabelToTrack = context.itemIndex ? labelMap(context.itemIndex, store) : undefined;
+  const itemLabelToTrack = context.itemIndex ? trackIndexByLabel(context.itemIndex, store) : undefined;
 
   const artistsByName = new Map<string, number[]>();
   for (let artist = 0; artist < store.artistCount; artist++) {
@@ -164,11 +164,3 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
   };
 }
 
-function labelMap(index: VectorIndex, store: CatalogStore): Int32Array {
-  const map = new Int32Array(index.size).fill(-1);
-  for (let label = 0; label < index.size; label++) {
-    const id = index.idOf(label);
-    if (id !== undefined) map[label] = store.trackIndex(id);
-  }
-  return map;
-}

@@ -12,7 +12,7 @@ export {
 } from './model';
 export type { AudioFeatureName, AudioFeatures, Artist, Album, Track, InteractionType, Interaction, Catalog } from './model';
 
-export { CatalogBuilder, CatalogIntegrityError, FEATURE_COUNT } from './catalog-columns';
+export { CatalogBuilder, CatalogIntegrityError } from './catalog-columns';
 export type { CatalogColumns, CatalogBuilderOptions } from './catalog-columns';
 export { CatalogStore } from './catalog-store';
 export { INTERACTION_TYPE_CODE, InteractionLog, InteractionLogBuilder, UserHistory } from './interactions';
@@ -27,15 +27,7 @@ export {
   DATE_PRECISION_MONTH,
   DATE_PRECISION_DAY,
 } from './dates';
-export {
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_SCHEMA_VERSION,
-  SnapshotMetadataSchema,
-  SnapshotError,
-  writeSnapshot,
-  readSnapshot,
-  readSnapshotMetadata,
-} from './snapshot';
+export { SnapshotError, writeSnapshot, readSnapshot, readSnapshotMetadata } from './snapshot';
 export type { Snapshot, SnapshotMetadata, SnapshotExtras, SnapshotIoOptions, WriteSnapshotInput, WriteSnapshotOptions } from './snapshot';
 export {
   generateSynthetic,
@@ -55,11 +47,9 @@ export {
 export type { SyntheticOptions, SyntheticDataset, GroundTruthTaste, GroundTruthSequence } from './synthetic/generate';
 export { GENRES as SYNTHETIC_GENRES } from './synthetic/taxonomy';
 export type { GenreProfile } from './synthetic/taxonomy';
-export { splitLeaveLastN, splitRandomHoldout, splitByTime } from './splits';
-export type { Split, LeaveLastNOptions, RandomHoldoutOptions, TimeCutoffOptions } from './splits';
-export { IMPORT_FORMATS, REJECTS_FILE, importDataset, importToSnapshot, isImportFormat } from './importers/index';
+export { IMPORT_FORMATS, importDataset, importToSnapshot, isImportFormat } from './importers/index';
 export type { ImportFormat } from './importers/index';
-export { ImportError, MAX_KEPT_REJECTS, formatReject } from './importers/rejects';
+export { ImportError } from './importers/rejects';
 export type { Reject } from './importers/rejects';
 export type { ImportOptions, ImportResult } from './importers/import-options';
 export { importTidyTuesday, importSpotify2024 } from './importers/spotify-csv';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
 import { normalizeRows } from '@mixtape/base';
-import { buildSessionCorpus, trainItem2Vec } from '../src/train';
-import type { SequenceCorpus, TrainingProgress } from '../src/train';
+import { buildSessionCorpus, trainItem2Vec } from '../src/index';
+import type { SequenceCorpus, TrainingProgress } from '../src/index';
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

@@ -11,7 +11,7 @@ import {
   fillColdStartVectors,
   fitCatalogFeatureStats,
   trainItem2Vec,
-} from '../src/train';
+} from '../src/index';
 
 const { store, interactions, taste } = generateSynthetic({ tracks: 1500, users: 300, interactions: 300 * 120, seed: 8 });
 const { columns, userOffsets } = interactions;

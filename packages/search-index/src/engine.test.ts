@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchIndex, loadSearchIndex, serializeSearchIndex, typoTolerance } from './engine';
+import { buildSearchIndex } from './build';
+import { typoTolerance } from './engine';
+import { loadSearchIndex, serializeSearchIndex } from './format';
 import { createSearchFixtureStore } from './testing/index';
 
 const store = createSearchFixtureStore();

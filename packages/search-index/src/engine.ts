@@ -1,22 +1,21 @@
-// The search engine: MiniSearch (BM25, prefix, fuzzy, field boosts) over tracks, artists and
-// albums in one code space; FAISS over content vectors for descriptive queries; reciprocal rank
-// fusion; popularity and personal priors; and a prefix index for typeahead.
-import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
+// The search engine at query time: MiniSearch (BM25, prefix, fuzzy, field boosts) over tracks,
+// artists and albums in one code space; FAISS over content vectors for descriptive queries;
+// reciprocal rank fusion; popularity and personal priors; and a prefix index for typeahead.
+// Built by build.ts, stored and loaded by format.ts; hit labels come from explain.ts.
 import type { CatalogStore } from '@mixtape/catalog';
-import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, trackIndexByLabel } from '@mixtape/embeddings';
-import type { ContentEncoder } from '@mixtape/embeddings';
-import { buildCatalogLexicon, nameText, nameWords } from '@mixtape/language';
+import { trackIndexByLabel, type ContentEncoder, type VectorIndex } from '@mixtape/embeddings';
+import { nameText, nameWords } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
-import MiniSearch from 'minisearch';
-import type { Options as MiniSearchOptions, SearchOptions as MiniSearchSearchOptions, SearchResult as MiniSearchResult } from 'minisearch';
+import type MiniSearch from 'minisearch';
+import type { SearchOptions as MiniSearchSearchOptions, SearchResult as MiniSearchResult } from 'minisearch';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
 import type { DescriptiveReading } from './dense';
-import { ENTITY_TYPES, EntitySpace } from './entities';
-import type { EntityType } from './entities';
-import { editDistance } from './internal/edit-distance';
-import { SuggestIndex } from './suggest-index';
+import { FIELDS, type Field, type IndexedDocument } from './documents';
+import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
+import { explainDense, explainLexical, round, toHit, type Candidate } from './explain';
+import type { SuggestIndex } from './suggest-index';
 
 /** Field boosts: a title hit outweighs an artist hit, which outweighs album and genre hits. */
 export const FIELD_BOOSTS = { name: 3, artists: 2, album: 1, genres: 0.5 } as const;
@@ -41,10 +40,6 @@ export interface FusionWeights {
 }
 export const DEFAULT_FUSION: Readonly<FusionWeights> = Object.freeze({ rrfK: RRF_K, lexical: 1, dense: 1, popularity: POPULARITY_WEIGHT, affinity: AFFINITY_WEIGHT, exactName: EXACT_NAME_WEIGHT });
 
-/** A track with popularity at or above this (0..1) is labelled "popular". */
-const POPULAR_PRIOR = 0.7;
-/** Minimum affinity for "you play this artist" / "you play <genre>". */
-const AFFINITY_LABEL_THRESHOLD = 0.15;
 /** Genre affinity counts this much relative to artist affinity. */
 const GENRE_AFFINITY_FACTOR = 0.4;
 const DEFAULT_LIMIT = 20;
@@ -56,16 +51,6 @@ export const POSTINGS_BUDGET = 2000;
 /** Candidates re-scored with the frequent words. */
 const RESCORE_CANDIDATES = 500;
 
-interface IndexedDocument {
-  id: number;
-  name: string;
-  artists: string;
-  album: string;
-  genres: string;
-}
-
-const FIELDS = ['name', 'artists', 'album', 'genres'] as const;
-type Field = (typeof FIELDS)[number];
 
 /**
  * Allowed edits grow with term length: none up to 3 characters, 1 up to 7, 2 from 8; never in
@@ -78,31 +63,8 @@ export function typoTolerance(term: string, known = false): number {
   return term.length <= 7 ? 1 : 2;
 }
 
-function miniSearchOptions(): MiniSearchOptions<IndexedDocument> {
-  return {
-    idField: 'id',
-    fields: [...FIELDS],
-    storeFields: [],
-    // text is normalized before it reaches MiniSearch (nameText), so tokenizing is a split
-    tokenize: (text) => (text === '' ? [] : text.split(' ')),
-    processTerm: (term) => term,
-  };
-}
 
-export interface ContentSearch {
-  index: VectorIndex;
-  encoder: ContentEncoder;
-}
 
-export interface BuildSearchIndexOptions {
-  /**
-   * Dense retrieval: an existing content VectorIndex (ids = track ids) with its encoder; 'build'
-   * (default) encodes the catalog's content vectors and builds one here; false for lexical only.
-   */
-  content?: ContentSearch | 'build' | false;
-  onProgress?: ProgressCallback;
-  logger?: Logger;
-}
 
 export interface SearchOptions {
   /** entity types to return (default all) */
@@ -151,11 +113,6 @@ export interface SearchEngineInfo {
   dense: boolean;
 }
 
-interface Candidate {
-  code: number;
-  score: number;
-  matched: string[];
-}
 
 export class SearchEngine {
   /** Postings the driving terms of a lexical query may have in total; frequent words past it only re-score. */
@@ -247,12 +204,12 @@ export class SearchEngine {
     const fused = new Map<number, Candidate>();
     lexicalResults.forEach((result, rank) => {
       const code = result.id as number;
-      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: this.explainLexical(result, words, code) });
+      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: explainLexical(this.entities, result, words, code) });
     });
     dense.forEach(({ code }, rank) => {
       const contribution = (denseWeight * (k + 1)) / (k + rank + 1);
       const existing = fused.get(code);
-      const labels = this.explainDense(reading!, code);
+      const labels = explainDense(this.entities, reading!, code);
       if (existing) {
         existing.score += contribution;
         for (const label of labels) if (!existing.matched.includes(label)) existing.matched.push(label);
@@ -261,7 +218,7 @@ export class SearchEngine {
 
     const prior = this.entities.prior;
     const ranked = this.collapseDuplicates([...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code));
-    const results = ranked.slice(offset, offset + limit).map((candidate) => this.toHit(candidate, affinity));
+    const results = ranked.slice(offset, offset + limit).map((candidate) => toHit(this.entities, candidate, affinity));
     const response: SearchResponse = { query, normalized, results };
     if (reading && dense.length > 0) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
@@ -284,7 +241,7 @@ export class SearchEngine {
     const memoKey = options.types && options.types.length > 0 ? [...new Set(options.types)].sort().join(',') : 'all';
     const completions = this.suggestIndex.complete(normalized, limit, accept, boost, memoKey);
     const hits = completions.map(({ code, key, score }) =>
-      this.toHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
+      toHit(this.entities, { code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
     // Nothing completes: the text is probably misspelled, so typo-tolerant lexical matches answer
     // instead (only then: a lexical search costs far more than a completion).
@@ -299,7 +256,7 @@ export class SearchEngine {
         if (seen.has(code)) continue;
         seen.add(code);
         // corrections, not continuations: listed after the completions, scored 0..0.1
-        hits.push(this.toHit({ code, score: (0.1 * result.score) / top, matched: this.explainLexical(result, words, code) }, affinity));
+        hits.push(toHit(this.entities, { code, score: (0.1 * result.score) / top, matched: explainLexical(this.entities, result, words, code) }, affinity));
       }
     }
     return hits;
@@ -476,119 +433,19 @@ export class SearchEngine {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  private explainLexical(result: MiniSearchResult, words: readonly string[], code: number): string[] {
-    const type = this.entities.typeOf(code);
-    const fieldTerms = new Map<string, string[]>();
-    const notes: string[] = [];
-    const exact = new Set(words);
-    const last = words[words.length - 1] ?? '';
-    for (const [term, fields] of Object.entries(result.match)) {
-      for (const field of fields as Field[]) {
-        const label = fieldLabel(type, field);
-        if (field === 'genres') {
-          const genre = this.genreContaining(code, term);
-          pushUnique(fieldTerms, label, genre ?? term);
-        } else pushUnique(fieldTerms, label, term);
-      }
-      if (exact.has(term)) continue;
-      if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${term}`);
-      else {
-        let closest = '';
-        let best = Number.POSITIVE_INFINITY;
-        for (const word of words) {
-          const distance = editDistance(word, term, 3);
-          if (distance < best) {
-            best = distance;
-            closest = word;
-          }
-        }
-        if (closest !== '') notes.push(`typo: ${closest}→${term}`);
-      }
-    }
-    const matched: string[] = [];
-    for (const [label, terms] of fieldTerms) matched.push(`${label}: ${terms.join(' ')}`);
-    return [...matched, ...notes];
-  }
 
-  private genreContaining(code: number, term: string): string | undefined {
-    for (const genre of this.entities.genresOf(code)) {
-      const name = this.store.genreName(genre);
-      if (nameWords(name).includes(term)) return name;
-    }
-    return undefined;
-  }
 
-  private explainDense(reading: DescriptiveReading, code: number): string[] {
-    const out = [`describes: ${reading.labels.join(', ')}`];
-    const track = this.entities.indexOf(code);
-    const constraints = reading.interpretation.constraints;
-    const included = new Set([...constraints.genres.include, ...constraints.subgenres.include]);
-    if (included.size > 0) {
-      for (const genre of this.entities.genresOf(code)) {
-        const name = this.store.genreName(genre);
-        if (included.has(name)) out.push(`genre: ${name}`);
-      }
-    }
-    if (constraints.releaseYear) {
-      const year = this.store.trackReleaseYear[track]!;
-      if (year > 0) out.push(`year: ${year}`);
-    }
-    return out;
-  }
 
-  private toHit(candidate: Candidate, affinity: ResolvedAffinity | undefined): SearchHit {
-    const { code } = candidate;
-    const entities = this.entities;
-    const type = entities.typeOf(code);
-    const hit: SearchHit = { type, id: entities.idOf(code), name: entities.displayName(code), score: round(candidate.score), matched: [...candidate.matched] };
-    if (type !== 'artist') {
-      const artists = entities.artistsOf(code);
-      hit.artists = Array.from(artists, (artist) => ({ id: this.store.artistId(artist), name: this.store.artistName(artist) }));
-    }
-    if (entities.prior[code]! >= POPULAR_PRIOR) hit.matched.push('popular');
-    if (affinity) {
-      const artists = entities.artistsOf(code);
-      let artistWeight = 0;
-      for (let j = 0; j < artists.length; j++) artistWeight = Math.max(artistWeight, affinity.artists.get(artists[j]!) ?? 0);
-      if (artistWeight >= AFFINITY_LABEL_THRESHOLD) hit.matched.push('you play this artist');
-      else if (type !== 'album') {
-        for (const genre of entities.genresOf(code)) {
-          if ((affinity.genres.get(genre) ?? 0) >= AFFINITY_LABEL_THRESHOLD) {
-            hit.matched.push(`you play ${this.store.genreName(genre)}`);
-            break;
-          }
-        }
-      }
-    }
-    return hit;
-  }
 }
 
-function fieldLabel(type: EntityType, field: Field): string {
-  if (field === 'name') return type === 'artist' ? 'name' : 'title';
-  if (field === 'artists') return 'artist';
-  if (field === 'album') return 'album';
-  return 'genre';
-}
 
-function pushUnique(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [value]);
-  else if (!list.includes(value)) list.push(value);
-}
 
 function clampLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.min(MAX_LIMIT, Math.max(0, Math.floor(limit)));
 }
 
-function round(value: number): number {
-  return Math.round(value * 1e4) / 1e4;
-}
 
-// ---- build -------------------------------------------------------------------------------
-
-/** Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors. */
 /**
  * Coordination (Lucene's "coord"): a document matching more of the query's words ranks above one
  * matching a single rare word strongly — "all my fire nelze" wants the track All My Fire by
@@ -599,207 +456,4 @@ function coordinate(results: MiniSearchResult[], distinctWords: number): void {
   if (distinctWords <= 1) return;
   for (const result of results) result.score *= new Set(result.queryTerms).size / distinctWords;
   results.sort((a, b) => b.score - a.score);
-}
-
-export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexOptions = {}): SearchEngine {
-  const entities = new EntitySpace(store);
-  const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());
-  const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
-  const columns = store.columns;
-  const genreTexts = columns.genreNames.map((name) => nameText(name));
-  const vocabulary = new Map<string, number>();
-  for (let code = 0; code < entities.size; code++) {
-    const document = documentOf(entities, code, genreTexts);
-    const terms = new Set<string>();
-    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) terms.add(term);
-    for (const term of terms) vocabulary.set(term, (vocabulary.get(term) ?? 0) + 1);
-    lexical.add(document);
-    if ((code & 4095) === 0) progress.update(code);
-  }
-  progress.finish(entities.size);
-  const suggestIndex = SuggestIndex.build(entities);
-  const lexicon = buildCatalogLexicon(store);
-
-  let encoder: ContentEncoder | undefined;
-  let index: VectorIndex | undefined;
-  const content = options.content ?? 'build';
-  if (content === 'build') {
-    encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
-    const vectors = encodeCatalogContent(encoder, store);
-    index = VectorIndex.build({ dim: encoder.dim, factory: chooseFactory(store.trackCount, encoder.dim), metric: 'ip', ids: columns.trackIds, vectors });
-  } else if (content) {
-    encoder = content.encoder;
-    index = content.index;
-  }
-  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, index);
-  options.logger?.info(engine.info(), 'search index built');
-  return engine;
-}
-
-function documentOf(entities: EntitySpace, code: number, genreTexts: readonly string[]): IndexedDocument {
-  const store = entities.store;
-  const type = entities.typeOf(code);
-  const index = entities.indexOf(code);
-  if (type === 'track') {
-    const artists = store.artistsOfTrack(index);
-    let artistText = '';
-    for (let j = 0; j < artists.length; j++) artistText += (j > 0 ? ' ' : '') + entities.names[entities.artistCode(artists[j]!)]!;
-    const album = store.columns.trackAlbum[index]!;
-    // Track genres are left to the lexicon and dense retrieval: a genre word would otherwise hit
-    // every track of the genre (posting lists of 10^4–10^5 at 1M tracks) on every query.
-    return { id: code, name: entities.names[code]!, artists: artistText, album: album >= 0 ? entities.names[entities.albumCode(album)]! : '', genres: '' };
-  }
-  if (type === 'artist') {
-    const genres = entities.genresOf(code).map((genre) => genreTexts[genre]!).join(' ');
-    return { id: code, name: entities.names[code]!, artists: '', album: '', genres };
-  }
-  const artist = store.columns.albumArtist[index]!;
-  return { id: code, name: entities.names[code]!, artists: entities.names[entities.artistCode(artist)]!, album: '', genres: '' };
-}
-
-// ---- serialize / load --------------------------------------------------------------------
-
-const MAGIC = 'MXSI';
-const FORMAT_VERSION = 1;
-
-interface SerializedHeader {
-  version: number;
-  counts: { tracks: number; artists: number; albums: number };
-  /** FNV-1a over every id, so an index is never loaded against another catalog */
-  catalogFingerprint: string;
-  contentEncoder: ContentEncoder | null;
-  sections: { name: string; offset: number; length: number }[];
-}
-
-/** The engine as bytes for the bundle: lexical index (MiniSearch JSON), names, suggest arrays. */
-export function serializeSearchIndex(engine: SearchEngine): Buffer {
-  const sections: { name: string; bytes: Buffer }[] = [
-    { name: 'lexical', bytes: Buffer.from(JSON.stringify(engine.lexical), 'utf8') },
-    { name: 'names', bytes: Buffer.from(engine.entities.names.join('\n'), 'utf8') },
-    { name: 'vocabulary', bytes: Buffer.from(Array.from(engine.vocabulary, ([term, count]) => `${term}\t${count}`).join('\n'), 'utf8') },
-    { name: 'suggest.codes', bytes: typedBytes(engine.suggestIndex.arrays.codes) },
-    { name: 'suggest.offsets', bytes: typedBytes(engine.suggestIndex.arrays.offsets) },
-    { name: 'suggest.kinds', bytes: typedBytes(engine.suggestIndex.arrays.kinds) },
-  ];
-  let offset = 0;
-  const header: SerializedHeader = {
-    version: FORMAT_VERSION,
-    counts: { tracks: engine.entities.trackCount, artists: engine.entities.artistCount, albums: engine.entities.albumCount },
-    catalogFingerprint: catalogFingerprint(engine.store),
-    contentEncoder: engine.contentEncoder ?? null,
-    sections: sections.map(({ name, bytes }) => {
-      const entry = { name, offset, length: bytes.length };
-      offset += bytes.length;
-      return entry;
-    }),
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(12);
-  prefix.write(MAGIC, 0, 'ascii');
-  prefix.writeUInt32LE(FORMAT_VERSION, 4);
-  prefix.writeUInt32LE(headerBytes.length, 8);
-  return Buffer.concat([prefix, headerBytes, ...sections.map((section) => section.bytes)]);
-}
-
-export class SearchIndexFormatError extends Error {
-  readonly code = 'SEARCH_INDEX_FORMAT';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(`search index: ${message}`, options);
-    this.name = 'SearchIndexFormatError';
-  }
-}
-
-export interface LoadSearchIndexOptions {
-  logger?: Logger;
-}
-
-/**
- * Loads a serialized engine against the same catalog it was built from (checked by fingerprint).
- * Pass the bundle's content VectorIndex to enable dense retrieval.
- */
-export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentIndex?: VectorIndex, options: LoadSearchIndexOptions = {}): SearchEngine {
-  if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== MAGIC) throw new SearchIndexFormatError('not a Mixtape search index (bad magic bytes)');
-  const version = buffer.readUInt32LE(4);
-  if (version !== FORMAT_VERSION) throw new SearchIndexFormatError(`format version ${version}; this build reads version ${FORMAT_VERSION} (rebuild the index)`);
-  const headerLength = buffer.readUInt32LE(8);
-  const bodyStart = 12 + headerLength;
-  if (bodyStart > buffer.length) throw new SearchIndexFormatError('truncated header');
-  let header: SerializedHeader;
-  try {
-    header = JSON.parse(buffer.toString('utf8', 12, bodyStart)) as SerializedHeader;
-  } catch (error) {
-    throw new SearchIndexFormatError('header is not valid JSON', { cause: error });
-  }
-  const expected = { tracks: store.trackCount, artists: store.artistCount, albums: store.albumCount };
-  if (header.counts.tracks !== expected.tracks || header.counts.artists !== expected.artists || header.counts.albums !== expected.albums) {
-    throw new SearchIndexFormatError(
-      `built for ${header.counts.tracks} tracks / ${header.counts.artists} artists / ${header.counts.albums} albums, but the catalog has ${expected.tracks} / ${expected.artists} / ${expected.albums}`,
-    );
-  }
-  const fingerprint = catalogFingerprint(store);
-  if (header.catalogFingerprint !== fingerprint) {
-    throw new SearchIndexFormatError(`built for catalog ${header.catalogFingerprint}, but this catalog is ${fingerprint} (same sizes, different ids)`);
-  }
-  const section = (name: string): Buffer => {
-    const entry = header.sections.find((candidate) => candidate.name === name);
-    if (!entry) throw new SearchIndexFormatError(`section "${name}" is missing`);
-    const start = bodyStart + entry.offset;
-    if (start + entry.length > buffer.length) throw new SearchIndexFormatError(`section "${name}" is truncated`);
-    return buffer.subarray(start, start + entry.length);
-  };
-  const namesText = section('names').toString('utf8');
-  const names = namesText === '' && store.trackCount + store.artistCount + store.albumCount === 0 ? [] : namesText.split('\n');
-  const entities = new EntitySpace(store, names);
-  let lexical: MiniSearch<IndexedDocument>;
-  try {
-    lexical = MiniSearch.loadJSON<IndexedDocument>(section('lexical').toString('utf8'), miniSearchOptions());
-  } catch (error) {
-    throw new SearchIndexFormatError(`lexical section could not be read: ${(error as Error).message}`, { cause: error });
-  }
-  const codes = new Uint32Array(copyAligned(section('suggest.codes')));
-  const offsets = new Uint16Array(copyAligned(section('suggest.offsets')));
-  const kinds = new Uint8Array(copyAligned(section('suggest.kinds')));
-  if (codes.length !== offsets.length || codes.length !== kinds.length) throw new SearchIndexFormatError('suggest arrays differ in length');
-  const suggestIndex = new SuggestIndex(entities, { codes, offsets, kinds });
-  const vocabularyText = section('vocabulary').toString('utf8');
-  const vocabulary = new Map<string, number>();
-  if (vocabularyText !== '') {
-    for (const line of vocabularyText.split('\n')) {
-      const tab = line.lastIndexOf('\t');
-      vocabulary.set(line.slice(0, tab), Number(line.slice(tab + 1)));
-    }
-  }
-  const lexicon = buildCatalogLexicon(store);
-  const encoder = header.contentEncoder ?? undefined;
-  if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
-  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, contentIndex);
-  options.logger?.info(engine.info(), 'search index loaded');
-  return engine;
-}
-
-function typedBytes(array: Uint32Array | Uint16Array | Uint8Array): Buffer {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-}
-
-function copyAligned(bytes: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(bytes.length);
-  new Uint8Array(copy).set(bytes);
-  return copy;
-}
-
-function catalogFingerprint(store: CatalogStore): string {
-  let hash = 0x811c9dc5;
-  const mix = (text: string): void => {
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-    hash ^= 10;
-    hash = Math.imul(hash, 0x01000193);
-  };
-  const columns = store.columns;
-  for (const id of columns.trackIds) mix(id);
-  for (const id of columns.artistIds) mix(id);
-  for (const id of columns.albumIds) mix(id);
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }

@@ -13,17 +13,14 @@ export {
   POPULARITY_WEIGHT,
   RRF_K,
   SearchEngine,
-  SearchIndexFormatError,
-  buildSearchIndex,
-  loadSearchIndex,
-  serializeSearchIndex,
   typoTolerance,
 } from './engine';
+export { buildSearchIndex } from './build';
+export type { BuildSearchIndexOptions, ContentSearch } from './build';
+export { SearchIndexFormatError, loadSearchIndex, serializeSearchIndex } from './format';
+export type { LoadSearchIndexOptions } from './format';
 export type {
-  BuildSearchIndexOptions,
-  ContentSearch,
   FusionWeights,
-  LoadSearchIndexOptions,
   SearchEngineInfo,
   SearchHit,
   SearchOptions,

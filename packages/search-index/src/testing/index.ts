@@ -3,8 +3,8 @@
 // tests of this package and of apps/search build a real engine in well under a second.
 import { CatalogStore } from '@mixtape/catalog';
 import type { Album, Artist, AudioFeatures, Catalog, Track } from '@mixtape/catalog';
-import { buildSearchIndex } from '../engine';
-import type { BuildSearchIndexOptions, SearchEngine } from '../engine';
+import { buildSearchIndex, type BuildSearchIndexOptions } from '../build';
+import type { SearchEngine } from '../engine';
 
 function features(overrides: Partial<AudioFeatures> = {}): AudioFeatures {
   return {

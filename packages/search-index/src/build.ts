@@ -1,0 +1,62 @@
+// Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors.
+import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
+import type { CatalogStore } from '@mixtape/catalog';
+import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
+import type { ContentEncoder } from '@mixtape/embeddings';
+import { buildCatalogLexicon, nameText } from '@mixtape/language';
+import MiniSearch from 'minisearch';
+import { FIELDS, documentOf, miniSearchOptions, type IndexedDocument } from './documents';
+import { SearchEngine } from './engine';
+import { EntitySpace } from './entities';
+import { SuggestIndex } from './suggest-index';
+
+export interface ContentSearch {
+  index: VectorIndex;
+  encoder: ContentEncoder;
+}
+
+export interface BuildSearchIndexOptions {
+  /**
+   * Dense retrieval: an existing content VectorIndex (ids = track ids) with its encoder; 'build'
+   * (default) encodes the catalog's content vectors and builds one here; false for lexical only.
+   */
+  content?: ContentSearch | 'build' | false;
+  onProgress?: ProgressCallback;
+  logger?: Logger;
+}
+
+/** Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors. */
+export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexOptions = {}): SearchEngine {
+  const entities = new EntitySpace(store);
+  const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());
+  const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
+  const columns = store.columns;
+  const genreTexts = columns.genreNames.map((name) => nameText(name));
+  const vocabulary = new Map<string, number>();
+  for (let code = 0; code < entities.size; code++) {
+    const document = documentOf(entities, code, genreTexts);
+    const terms = new Set<string>();
+    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) terms.add(term);
+    for (const term of terms) vocabulary.set(term, (vocabulary.get(term) ?? 0) + 1);
+    lexical.add(document);
+    if ((code & 4095) === 0) progress.update(code);
+  }
+  progress.finish(entities.size);
+  const suggestIndex = SuggestIndex.build(entities);
+  const lexicon = buildCatalogLexicon(store);
+
+  let encoder: ContentEncoder | undefined;
+  let index: VectorIndex | undefined;
+  const content = options.content ?? 'build';
+  if (content === 'build') {
+    encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+    const vectors = encodeCatalogContent(encoder, store);
+    index = VectorIndex.build({ dim: encoder.dim, factory: chooseFactory(store.trackCount, encoder.dim), metric: 'ip', ids: columns.trackIds, vectors });
+  } else if (content) {
+    encoder = content.encoder;
+    index = content.index;
+  }
+  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, index);
+  options.logger?.info(engine.info(), 'search index built');
+  return engine;
+}

@@ -1,0 +1,126 @@
+// Why a result matched, as the short labels a hit carries ("title: halo", "typo: beyonse→beyonce",
+// "describes: sad, 2000s", "popular", "you play this artist"), and the hit built from a candidate.
+import { nameWords } from '@mixtape/language';
+import type { SearchResult as MiniSearchResult } from 'minisearch';
+import type { ResolvedAffinity } from './affinity';
+import type { DescriptiveReading } from './dense';
+import type { Field } from './documents';
+import type { EntitySpace, EntityType } from './entities';
+import type { SearchHit } from './engine';
+import { editDistance } from './internal/edit-distance';
+
+/** A track with popularity at or above this (0..1) is labelled "popular". */
+const POPULAR_PRIOR = 0.7;
+/** Minimum affinity for "you play this artist" / "you play <genre>". */
+const AFFINITY_LABEL_THRESHOLD = 0.15;
+
+/** A fused result before it becomes a hit: entity code, score, labels so far. */
+export interface Candidate {
+  code: number;
+  score: number;
+  matched: string[];
+}
+
+export function explainLexical(entities: EntitySpace, result: MiniSearchResult, words: readonly string[], code: number): string[] {
+  const type = entities.typeOf(code);
+  const fieldTerms = new Map<string, string[]>();
+  const notes: string[] = [];
+  const exact = new Set(words);
+  const last = words[words.length - 1] ?? '';
+  for (const [term, fields] of Object.entries(result.match)) {
+    for (const field of fields as Field[]) {
+      const label = fieldLabel(type, field);
+      if (field === 'genres') {
+        const genre = genreContaining(entities, code, term);
+        pushUnique(fieldTerms, label, genre ?? term);
+      } else pushUnique(fieldTerms, label, term);
+    }
+    if (exact.has(term)) continue;
+    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${term}`);
+    else {
+      let closest = '';
+      let best = Number.POSITIVE_INFINITY;
+      for (const word of words) {
+        const distance = editDistance(word, term, 3);
+        if (distance < best) {
+          best = distance;
+          closest = word;
+        }
+      }
+      if (closest !== '') notes.push(`typo: ${closest}→${term}`);
+    }
+  }
+  const matched: string[] = [];
+  for (const [label, terms] of fieldTerms) matched.push(`${label}: ${terms.join(' ')}`);
+  return [...matched, ...notes];
+}
+
+function genreContaining(entities: EntitySpace, code: number, term: string): string | undefined {
+  for (const genre of entities.genresOf(code)) {
+    const name = entities.store.genreName(genre);
+    if (nameWords(name).includes(term)) return name;
+  }
+  return undefined;
+}
+
+export function explainDense(entities: EntitySpace, reading: DescriptiveReading, code: number): string[] {
+  const out = [`describes: ${reading.labels.join(', ')}`];
+  const track = entities.indexOf(code);
+  const constraints = reading.interpretation.constraints;
+  const included = new Set([...constraints.genres.include, ...constraints.subgenres.include]);
+  if (included.size > 0) {
+    for (const genre of entities.genresOf(code)) {
+      const name = entities.store.genreName(genre);
+      if (included.has(name)) out.push(`genre: ${name}`);
+    }
+  }
+  if (constraints.releaseYear) {
+    const year = entities.store.trackReleaseYear[track]!;
+    if (year > 0) out.push(`year: ${year}`);
+  }
+  return out;
+}
+
+export function toHit(entities: EntitySpace, candidate: Candidate, affinity: ResolvedAffinity | undefined): SearchHit {
+  const { code } = candidate;
+  const type = entities.typeOf(code);
+  const hit: SearchHit = { type, id: entities.idOf(code), name: entities.displayName(code), score: round(candidate.score), matched: [...candidate.matched] };
+  if (type !== 'artist') {
+    const artists = entities.artistsOf(code);
+    hit.artists = Array.from(artists, (artist) => ({ id: entities.store.artistId(artist), name: entities.store.artistName(artist) }));
+  }
+  if (entities.prior[code]! >= POPULAR_PRIOR) hit.matched.push('popular');
+  if (affinity) {
+    const artists = entities.artistsOf(code);
+    let artistWeight = 0;
+    for (let j = 0; j < artists.length; j++) artistWeight = Math.max(artistWeight, affinity.artists.get(artists[j]!) ?? 0);
+    if (artistWeight >= AFFINITY_LABEL_THRESHOLD) hit.matched.push('you play this artist');
+    else if (type !== 'album') {
+      for (const genre of entities.genresOf(code)) {
+        if ((affinity.genres.get(genre) ?? 0) >= AFFINITY_LABEL_THRESHOLD) {
+          hit.matched.push(`you play ${entities.store.genreName(genre)}`);
+          break;
+        }
+      }
+    }
+  }
+  return hit;
+}
+
+function fieldLabel(type: EntityType, field: Field): string {
+  if (field === 'name') return type === 'artist' ? 'name' : 'title';
+  if (field === 'artists') return 'artist';
+  if (field === 'album') return 'album';
+  return 'genre';
+}
+
+function pushUnique(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+/** Scores and coverage are reported to four decimals. */
+export function round(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}

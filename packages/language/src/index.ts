@@ -15,7 +15,7 @@ export {
 export type { AudioFeature, SequencingArc, FeatureRange, FeatureBounds } from './ranges';
 export { matchNumeric, readNumber, readYearSpan } from './numbers';
 export type { NumericMatch, YearSpan } from './numbers';
-export { MODIFIER_PHRASES, NEGATION_WORDS } from './cues';
+export { MODIFIER_PHRASES, NEGATION_WORDS, REMAINDER_STOPWORDS } from './cues';
 export { buildLexicon, lookupGenre, lookupArtist } from './lexicon';
 export type { Lexicon, LexiconInput, LexiconArtist, GenreLookup } from './lexicon';
 export type { ArtistRef, MatchedTerm, Modifier, TermKind, TermEffect, TermMatch } from './terms';

@@ -128,7 +128,9 @@ describe('lookups', () => {
   it('resolves genre spellings and curated aliases to catalog names', () => {
     expect(lookupGenre(lexicon, 'Hip-Hop')).toEqual({ genres: [], subgenres: ['hip hop'] });
     expect(lookupGenre(lexicon, 'synthpop')).toEqual({ genres: [], subgenres: ['electropop'] });
-    expect(lookupGenre(lexicon, 'polka')).toBeUndefined();
+    // A genre the vocabulary knows but the catalog lacks resolves to its label only (said, not filtered on).
+    expect(lookupGenre(lexicon, 'polka')).toEqual({ genres: [], subgenres: [], label: 'polka' });
+    expect(lookupGenre(lexicon, 'zydeco')).toBeUndefined();
   });
 
   it('resolves artists folded, with or without "the"', () => {

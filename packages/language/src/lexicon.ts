@@ -3,7 +3,7 @@
 // against it; the offline planner, refinements and Search's descriptive queries all read through it.
 import { MODIFIER_PHRASES } from './cues';
 import { compactKey, spacedKey } from './fold';
-import type { ArtistRef, Modifier, TermEffect, TermKind } from './terms';
+import type { ArtistProfile, ArtistRef, Modifier, TermEffect, TermKind } from './terms';
 import { tokenize } from './tokens';
 import type { VocabularyEntry } from './vocabulary';
 import { ALL_VOCABULARY, COMMON_WORDS, CURATED_GENRES } from './vocabulary';
@@ -11,6 +11,8 @@ import { ALL_VOCABULARY, COMMON_WORDS, CURATED_GENRES } from './vocabulary';
 export interface LexiconArtist {
   id: string;
   name: string;
+  /** means over the artist's tracks ("like X but slower" moves relative to them) */
+  profile?: ArtistProfile;
 }
 
 export interface LexiconInput {
@@ -44,6 +46,8 @@ export interface Lexicon {
   readonly artistsCompact: ReadonlyMap<string, ArtistEntry>;
   readonly maxPhraseTokens: number;
   readonly maxArtistTokens: number;
+  /** @internal compact keys of genre phrases (catalog and curated) of 5+ letters, for typo-tolerant matching */
+  readonly genreKeys: readonly string[];
 }
 
 // Priorities decide which feature range wins when two terms disagree (a "chill workout" is chill).
@@ -149,16 +153,23 @@ export function buildLexicon(input: LexiconInput): Lexicon {
     const words = spaced.split(' ');
     maxArtistTokens = Math.max(maxArtistTokens, Math.min(words.length, 10));
     const standalone = isStandaloneArtistName(words, phrases);
-    const entry: ArtistEntry = { ref: { name: artist.name, ids: [artist.id] }, standalone };
+    const entry: ArtistEntry = { ref: { name: artist.name, ids: [artist.id], ...(artist.profile ? { profile: artist.profile } : {}) }, standalone };
     artists.set(spaced, entry);
-    // "The Weeknd" also answers to "weeknd" (but "The Game" does not make "game" an artist).
+    // "The Weeknd" also answers to "weeknd" — an alias, so only when what is left is evidence of
+    // the name by itself: "The The" does not make "the" an artist, nor "The Him" "him".
     if (words.length > 1 && words[0] === 'the') {
       const rest = words.slice(1);
       const withoutArticle = rest.join(' ');
-      if (!artists.has(withoutArticle)) artists.set(withoutArticle, { ref: entry.ref, standalone: isStandaloneArtistName(rest, phrases) });
+      const distinctive = !rest.every((word) => COMMON_WORDS.has(word) || /^\d+$/.test(word));
+      if (distinctive && !artists.has(withoutArticle)) artists.set(withoutArticle, { ref: entry.ref, standalone: isStandaloneArtistName(rest, phrases) });
     }
     const compact = words.join('');
     if (words.length > 1 && compact.length >= 4 && !artistsCompact.has(compact)) artistsCompact.set(compact, entry);
+  }
+
+  const genreKeys: string[] = [];
+  for (const [key, entries] of phrases) {
+    if (key.length >= 5 && entries.some((entry) => entry.type === 'vocabulary' && (entry.kind === 'genre' || entry.kind === 'subgenre'))) genreKeys.push(key);
   }
 
   return {
@@ -170,6 +181,7 @@ export function buildLexicon(input: LexiconInput): Lexicon {
     artistsCompact,
     maxPhraseTokens,
     maxArtistTokens,
+    genreKeys,
   };
 }
 
@@ -213,6 +225,10 @@ function vocabularyEffect(entry: VocabularyEntry, currentYear: number): TermEffe
   else if (entry.kind === 'mood' || entry.kind === 'style' || (entry.kind === 'feel' && !entry.comparative)) {
     effect.label = { kind: 'mood', value: entry.canonical };
   }
+  if (entry.negatedFeatures) effect.negatedFeatures = entry.negatedFeatures;
+  if (entry.widenYears !== undefined) effect.widenYears = entry.widenYears;
+  if (entry.yearDirection) effect.yearDirection = entry.yearDirection;
+  if (entry.rationale) effect.rationale = entry.rationale;
   if (entry.arc) effect.arc = entry.arc;
   if (entry.discovery !== undefined) effect.discovery = entry.discovery;
   if (entry.similarToUser !== undefined) effect.similarToUser = entry.similarToUser;

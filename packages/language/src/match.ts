@@ -3,27 +3,37 @@
 // A query costs a few map lookups per token, whatever the catalog's size.
 import { CONNECTOR_WORDS, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
 import { spacedKey } from './fold';
+import { closestGenreKey } from './fuzzy';
 import type { Lexicon, PhraseEntry } from './lexicon';
 import { matchNumeric } from './numbers';
 import type { MatchedTerm, Modifier, TermMatch } from './terms';
 import type { Token } from './tokens';
 import { tokenize } from './tokens';
+import { COMMON_WORDS } from './vocabulary';
 
 interface Candidate {
   length: number;
   term?: Omit<MatchedTerm, 'modifier'>;
   modifier?: Modifier;
+  /** the cue's words, for modifiers ("songs by", "from") */
+  cue?: string;
 }
+
+/** "by" cues strong enough that an unknown capitalized name after them is an artist ("songs by Portishead"). */
+const ATTRIBUTION_CUES = new Set(['by', 'songs by', 'tracks by', 'music by', 'featuring', 'feat', 'ft']);
+/** Words after an artist's name that ask for the artist's own songs ("Eminem deep cuts", "Queen songs"). */
+const CATALOGUE_WORDS = new Set(['songs', 'song', 'tracks', 'hits', 'classics', 'essentials', 'discography', 'tunes', 'records', 'singles', 'deep', 'greatest', 'best', 'biggest', 'top', 'b']);
 
 /** Scans text into matched terms with their cue modifiers ("no", "like", "less", "more", …). */
 export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   const tokens = tokenize(text);
-  const context: MatchContext = { capitalized: capitalizedWords(text), hasCapitals: /\p{Lu}/u.test(text), wholeText: tokens.length };
+  const context: MatchContext = { capitalized: capitalizedWords(text), hasCapitals: /\p{Lu}/u.test(text), hasLowercase: /\p{Ll}/u.test(text), wholeText: tokens.length };
   const terms: MatchedTerm[] = [];
   const remainder: string[] = [];
   // A cue applies to the next term; "or"/"and"/"nor" carry it on to the one after
   // ("no drake or future"), anything else ends it ("not too upbeat r&b" softens only "upbeat").
   let scope: Modifier = 'none';
+  let scopeCue = '';
   let carried: Modifier = 'none';
   let index = 0;
   while (index < tokens.length) {
@@ -43,15 +53,26 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     const candidate = bestCandidate(lexicon, tokens, index, scope, context);
     if (candidate?.modifier) {
       scope = combineModifiers(scope, candidate.modifier);
+      scopeCue = candidate.cue ?? '';
       carried = 'none';
       index += candidate.length;
       continue;
     }
     if (candidate?.term) {
-      terms.push({ ...candidate.term, modifier: scope });
+      terms.push({ ...candidate.term, modifier: scope, start: index, length: candidate.length });
       carried = scope;
       scope = 'none';
       index += candidate.length;
+      continue;
+    }
+    // A capitalized name after "like" or "by" that the catalog does not have: said, not dropped.
+    const unknown = (scope === 'like' || (scope === 'by' && ATTRIBUTION_CUES.has(scopeCue))) && readUnknownName(tokens, index, context);
+    if (unknown) {
+      terms.push({ text: unknown.text, kind: 'artist', canonical: unknown.name, modifier: scope, effect: { unknownArtist: unknown.name }, start: index, length: unknown.length });
+      for (let offset = 0; offset < unknown.length; offset++) remainder.push(tokens[index + offset]!.text);
+      scope = 'none';
+      carried = 'none';
+      index += unknown.length;
       continue;
     }
     // An unmatched word ends a cue's scope unless it is filler ("no songs by Drake").
@@ -62,7 +83,52 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     if (!REMAINDER_STOPWORDS.has(token.text)) remainder.push(token.text);
     index += 1;
   }
+  attributeToArtists(terms, tokens);
   return { terms, remainder };
+}
+
+/** "Eminem deep cuts", "Taylor Swift and Ed Sheeran songs": names followed by a word for their songs mean "by". */
+function attributeToArtists(terms: MatchedTerm[], tokens: readonly Token[]): void {
+  let nextStart = -1;
+  let attribute = false;
+  for (let t = terms.length - 1; t >= 0; t--) {
+    const term = terms[t]!;
+    const end = (term.start ?? 0) + (term.length ?? 1);
+    const isArtist = term.kind === 'artist' && term.effect.artist !== undefined && term.modifier === 'none';
+    if (isArtist) {
+      const following = tokens[end]?.text ?? '';
+      if (CATALOGUE_WORDS.has(following) || following === 's') attribute = true;
+      // "X and Y songs": Y's attribution carries back over "and" / "&" / ",".
+      else if (!(attribute && nextStart >= 0 && joinedBy(tokens, end, nextStart))) attribute = false;
+      if (attribute) term.modifier = 'by';
+    } else {
+      attribute = false;
+    }
+    nextStart = term.start ?? -1;
+  }
+}
+
+function joinedBy(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const text = tokens[index]!.text;
+    if (text !== 'and' && text !== ',' && text !== 'plus') return false;
+  }
+  return true;
+}
+
+/** Consecutive capitalized words that match nothing ("Massive Attack"), in text that also uses lowercase. */
+function readUnknownName(tokens: readonly Token[], start: number, context: MatchContext): { name: string; text: string; length: number } | undefined {
+  if (!context.hasCapitals || !context.hasLowercase) return undefined;
+  const words: string[] = [];
+  for (let index = start; index < tokens.length && words.length < 5; index++) {
+    const token = tokens[index]!;
+    if (token.boundary || !context.capitalized.has(token.text) || SCOPE_BREAK_WORDS.has(token.text)) break;
+    if (words.length === 0 && (REMAINDER_STOPWORDS.has(token.text) || COMMON_WORDS.has(token.text))) return undefined;
+    words.push(token.text);
+  }
+  if (words.length === 0) return undefined;
+  const name = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return { name, text: words.join(' '), length: words.length };
 }
 
 function combineModifiers(current: Modifier, next: Modifier): Modifier {
@@ -77,6 +143,8 @@ interface MatchContext {
   capitalized: ReadonlySet<string>;
   /** an all-lowercase text says nothing through case */
   hasCapitals: boolean;
+  /** an all-capitals text says nothing through case either */
+  hasLowercase: boolean;
   wholeText: number;
 }
 
@@ -108,23 +176,26 @@ function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number
       if (entry) {
         phrase =
           entry.type === 'modifier'
-            ? { length, modifier: entry.modifier }
+            ? { length, modifier: entry.modifier, cue: spaced }
             : { length, term: { text: spaced, kind: entry.kind, canonical: entry.canonical, effect: entry.effect } };
       }
     }
     if (length <= lexicon.maxArtistTokens) {
       const entry = lexicon.artists.get(spaced) ?? (length === 1 ? lexicon.artistsCompact.get(compact) : undefined);
       // Without a cue, a one-word name must look like a name where the writer uses capitals
-      // ("Drake" yes, "coast" in "West Coast Rap" no), or be the whole query.
-      const standalone =
-        entry?.standalone && (length > 1 || !context.hasCapitals || context.capitalized.has(token.text) || context.wholeText === 1);
-      if (entry && (artistCue || standalone)) {
+      // ("Drake" yes, "coast" in "West Coast Rap" no), or be the whole query. With a cue, a
+      // one-word name that is also a common word needs the same evidence ("Songs from the heart"
+      // is not the band Heart; "no future", all lowercase, is the rapper Future).
+      const writtenAsName = !context.hasCapitals || context.capitalized.has(token.text);
+      const standalone = entry?.standalone && (length > 1 || writtenAsName || context.wholeText === 1);
+      const cued = artistCue && (length > 1 || entry?.standalone || writtenAsName);
+      if (entry && (cued || standalone)) {
         artist = { length, term: { text: spaced, kind: 'artist', canonical: entry.ref.name, effect: { artist: entry.ref } } };
       }
     }
   }
   const candidates = [numeric, phrase, artist].filter((candidate): candidate is Candidate => candidate !== undefined);
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0) return fuzzyGenre(lexicon, tokens, start);
   const preferArtist = scope === 'like' || scope === 'by';
   candidates.sort((a, b) => {
     if (a.length !== b.length) return b.length - a.length;
@@ -133,6 +204,26 @@ function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number
     return rank(a) - rank(b);
   });
   return candidates[0];
+}
+
+/** A misspelt genre ("reggeaton", "clasic rock"): two words joined first, then one. */
+function fuzzyGenre(lexicon: Lexicon, tokens: readonly Token[], start: number): Candidate | undefined {
+  const first = tokens[start];
+  if (!first || first.boundary) return undefined;
+  const second = tokens[start + 1];
+  const attempts: [string, number][] = [];
+  if (second && !second.boundary) attempts.push([first.text + second.text, 2]);
+  attempts.push([first.text, 1]);
+  for (const [word, length] of attempts) {
+    if (length === 2 && (REMAINDER_STOPWORDS.has(second!.text) || lexicon.phrases.has(second!.text))) continue;
+    const key = closestGenreKey(lexicon.genreKeys, word);
+    if (!key) continue;
+    const entry = lexicon.phrases.get(key)?.find((candidate) => candidate.type === 'vocabulary' && (candidate.kind === 'genre' || candidate.kind === 'subgenre'));
+    if (entry?.type === 'vocabulary') {
+      return { length, term: { text: length === 2 ? `${first.text} ${second!.text}` : first.text, kind: entry.kind, canonical: entry.canonical, effect: entry.effect } };
+    }
+  }
+  return undefined;
 }
 
 function pickPhraseEntry(entries: readonly PhraseEntry[]): PhraseEntry | undefined {

@@ -1,6 +1,7 @@
-// Number phrases: years, decades ("80s", "1980s", "eighties", "late 90s"), ranges and open
-// bounds ("2010 to 2015", "before 2000"), track counts ("20 songs", "a dozen"), durations ("an
-// hour", "45 min", "half an hour") and tempo ("120 bpm", "under 100 bpm").
+// Number phrases: years, decades ("80s", "1980s", "eighties", "late 90s", "nineteen nineties",
+// "los 80", "années 80", "70er"), ranges and open bounds ("2010 to 2015", "before 2000"), track
+// counts ("20 songs", "a dozen"), durations ("an hour", "45 min", "half an hour"), track lengths
+// ("under 3 minutes", "between 2 and 3 minutes long") and tempo ("120 bpm", "under 100 bpm").
 import { MAX_TEMPO_BPM } from './ranges';
 import type { MatchedTerm } from './terms';
 import type { Token } from './tokens';
@@ -8,7 +9,16 @@ import { joinTokens } from './tokens';
 import { DECADE_WORDS, NUMBER_WORDS } from './vocabulary';
 
 const YEAR_TOKEN = /^(1[89]\d\d|20\d\d)$/;
-const DECADE_TOKEN = /^(?:(1[89]|20)?(\d)0s)$/;
+const DECADE_TOKEN = /^(?:(1[89]|20)?(\d)0(?:s|er|ern))$/;
+/** Nouns that introduce a bare decade number in Spanish, Portuguese, French, Italian, German: "años 80", "anos 2000", "années 90". */
+const ERA_NOUNS = new Set(['anos', 'annees', 'anni', 'decada', 'decadas', 'decade', 'decennie', 'jahre', 'jahren', 'los', 'les']);
+const BARE_DECADE = /^(?:(1[89]|20)(\d)0|(\d)0)$/;
+/** Words for "about" before a year: "around 2012" means the years around it. */
+const APPROXIMATE_WORDS = new Set(['around', 'about', 'circa', 'approximately', 'roughly']);
+/** A track length this long or shorter is about each track ("songs under 3 minutes"); longer ones are about the playlist. */
+const MAX_TRACK_LENGTH_MINUTES = 12;
+const DURATION_MAX_WORDS = new Set(['under', 'below', 'less', 'shorter', 'max', 'maximum', 'within']);
+const DURATION_MIN_WORDS = new Set(['over', 'above', 'more', 'longer', 'min', 'minimum']);
 const TRACK_UNITS = new Set(['songs', 'song', 'tracks', 'track', 'tunes', 'tune', 'bangers', 'jams', 'hits', 'records', 'cuts']);
 const MINUTE_UNITS = new Set(['min', 'mins', 'minute', 'minutes', 'm']);
 const HOUR_UNITS = new Set(['hour', 'hours', 'hr', 'hrs', 'h']);
@@ -36,8 +46,22 @@ export function readYearSpan(tokens: readonly Token[], start: number, currentYea
   if (word === undefined) return undefined;
   let decade: number | undefined;
   let label = word;
+  let width = 1;
   const decadeMatch = DECADE_TOKEN.exec(word);
-  if (decadeMatch) {
+  const nextWord = tokens[start + offset + 1]?.text ?? '';
+  if ((word === 'nineteen' || word === 'twenty') && DECADE_WORDS[nextWord] !== undefined) {
+    // "nineteen nineties", "twenty tens"
+    decade = (word === 'nineteen' ? 1900 : 2000) + (DECADE_WORDS[nextWord]! % 100);
+    label = `${decade}s`;
+    width = 2;
+  } else if (ERA_NOUNS.has(word) && BARE_DECADE.test(nextWord)) {
+    // "años 80", "anos 2000", "années 90"
+    const bare = BARE_DECADE.exec(nextWord)!;
+    const digit = Number(bare[2] ?? bare[3]);
+    decade = bare[1] ? Number(bare[1]) * 100 + digit * 10 : digit <= Math.floor((currentYear % 100) / 10) ? 2000 + digit * 10 : 1900 + digit * 10;
+    label = `${decade}s`;
+    width = 2;
+  } else if (decadeMatch) {
     const century = decadeMatch[1];
     const digit = Number(decadeMatch[2]);
     if (century) decade = Number(century) * 100 + digit * 10;
@@ -49,10 +73,10 @@ export function readYearSpan(tokens: readonly Token[], start: number, currentYea
     label = `${decade}s`;
   }
   if (decade !== undefined) {
-    if (part === 'early') return { min: decade, max: decade + 3, length: 2, label: `early ${label}` };
-    if (part === 'mid') return { min: decade + 3, max: decade + 6, length: 2, label: `mid ${label}` };
-    if (part === 'late') return { min: decade + 6, max: decade + 9, length: 2, label: `late ${label}` };
-    return { min: decade, max: decade + 9, length: 1, label };
+    if (part === 'early') return { min: decade, max: decade + 3, length: width + 1, label: `early ${label}` };
+    if (part === 'mid') return { min: decade + 3, max: decade + 6, length: width + 1, label: `mid ${label}` };
+    if (part === 'late') return { min: decade + 6, max: decade + 9, length: width + 1, label: `late ${label}` };
+    return { min: decade, max: decade + 9, length: width, label };
   }
   if (!part && YEAR_TOKEN.test(word)) {
     const year = Number(word);
@@ -63,6 +87,17 @@ export function readYearSpan(tokens: readonly Token[], start: number, currentYea
 
 /** A count at `start`: "12", "1.5", "twenty five", "a dozen", "a couple of". */
 export function readNumber(tokens: readonly Token[], start: number): { value: number; length: number } | undefined {
+  const whole = readWholeNumber(tokens, start);
+  if (!whole) return undefined;
+  // "two and a half"
+  const at = start + whole.length;
+  if (tokens[at]?.text === 'and' && tokens[at + 1]?.text === 'a' && tokens[at + 2]?.text === 'half' && !(whole.length === 1 && (tokens[start]?.text === 'a' || tokens[start]?.text === 'an'))) {
+    return { value: whole.value + 0.5, length: whole.length + 3 };
+  }
+  return whole;
+}
+
+function readWholeNumber(tokens: readonly Token[], start: number): { value: number; length: number } | undefined {
   const first = tokens[start]?.text;
   if (first === undefined) return undefined;
   if (/^\d+(?:\.\d+)?$/.test(first)) return { value: Number(first), length: 1 };
@@ -84,7 +119,8 @@ export function readNumber(tokens: readonly Token[], start: number): { value: nu
 
 const NUMERIC_TRIGGERS = new Set([
   ...UPPER_BOUND_WORDS, ...LOWER_BOUND_WORDS, ...BELOW_WORDS, ...ABOVE_WORDS, ...Object.keys(DECADE_WORDS), ...Object.keys(NUMBER_WORDS),
-  'between', 'from', 'early', 'mid', 'late', 'half', 'around', 'about', 'at',
+  ...ERA_NOUNS, ...APPROXIMATE_WORDS, ...DURATION_MAX_WORDS, ...DURATION_MIN_WORDS,
+  'between', 'from', 'early', 'mid', 'late', 'half', 'at', 'up', 'no', 'not',
 ]);
 
 /** A number phrase matched at a token position: how many tokens it spans and the term it reads as. */
@@ -116,9 +152,14 @@ export function matchNumeric(tokens: readonly Token[], start: number, currentYea
 
   // Year spans, optionally a range: "1996", "90s", "late 90s", "2010 to 2015", "2010-2015".
   {
-    let offset = first === 'between' || first === 'from' ? 1 : 0;
+    let offset = first === 'between' || first === 'from' || APPROXIMATE_WORDS.has(first) ? 1 : 0;
     if (offset === 1 && tokens[start + 1]?.text === 'the') offset += 1;
     const span = readYearSpan(tokens, start + offset, currentYear);
+    if (span && APPROXIMATE_WORDS.has(first) && span.min === span.max && !isFollowedByUnit(tokens, start + offset + span.length)) {
+      // "around 2012": the years around it.
+      const length = offset + span.length;
+      return { length, term: { text: joinTokens(tokens, start, length), kind: 'year', canonical: `around ${span.label}`, effect: { years: { min: span.min - 2, max: span.max + 2 } } } };
+    }
     if (span && !isFollowedByUnit(tokens, start + offset + span.length)) {
       let length = offset + span.length;
       let min = span.min;
@@ -142,6 +183,13 @@ export function matchNumeric(tokens: readonly Token[], start: number, currentYea
       }
       return { length, term: { text: joinTokens(tokens, start, length), kind: 'year', canonical: label, effect: { years: { min, max } } } };
     }
+  }
+
+  // Track lengths and bounded durations: "under 3 minutes", "longer than 6 minutes", "between 2 and
+  // 3 minutes long"; "under an hour" bounds the playlist instead.
+  {
+    const bounded = matchBoundedDuration(tokens, start);
+    if (bounded) return bounded;
   }
 
   // BPM: "120 bpm", "under 100 bpm", "at least 128 bpm".
@@ -182,6 +230,11 @@ export function matchNumeric(tokens: readonly Token[], start: number, currentYea
     const number = readNumber(tokens, start);
     if (number) {
       const unit = tokens[start + number.length]?.text ?? '';
+      // "3 minute songs": a track length, not a playlist length.
+      if (MINUTE_UNITS.has(unit) && number.value <= MAX_TRACK_LENGTH_MINUTES && TRACK_UNITS.has(tokens[start + number.length + 1]?.text ?? '')) {
+        const length = number.length + 1;
+        return trackLengthMatch(tokens, start, length, { min: Math.max(0, number.value - 0.5), max: number.value + 0.5 });
+      }
       if (MINUTE_UNITS.has(unit) || HOUR_UNITS.has(unit)) {
         let minutes = MINUTE_UNITS.has(unit) ? number.value : number.value * 60;
         let length = number.length + 1;
@@ -218,6 +271,52 @@ export function matchNumeric(tokens: readonly Token[], start: number, currentYea
     }
   }
   return undefined;
+}
+
+function matchBoundedDuration(tokens: readonly Token[], start: number): NumericMatch | undefined {
+  const first = tokens[start]?.text ?? '';
+  const second = tokens[start + 1]?.text ?? '';
+  const third = tokens[start + 2]?.text ?? '';
+  let bound: 'max' | 'min' | 'range' | undefined;
+  let offset = 1;
+  if (first === 'between') bound = 'range';
+  else if (first === 'at' && (second === 'most' || second === 'least')) [bound, offset] = [second === 'most' ? 'max' : 'min', 2];
+  else if (first === 'up' && second === 'to') [bound, offset] = ['max', 2];
+  else if ((first === 'no' || first === 'not') && third === 'than' && (second === 'longer' || second === 'more')) [bound, offset] = ['max', 3];
+  else if ((first === 'no' || first === 'not') && third === 'than' && (second === 'shorter' || second === 'less')) [bound, offset] = ['min', 3];
+  else if (DURATION_MAX_WORDS.has(first)) [bound, offset] = ['max', second === 'than' ? 2 : 1];
+  else if (DURATION_MIN_WORDS.has(first)) [bound, offset] = ['min', second === 'than' ? 2 : 1];
+  if (!bound) return undefined;
+  const number = readNumber(tokens, start + offset);
+  if (!number) return undefined;
+  let at = start + offset + number.length;
+  let low = number.value;
+  let high = number.value;
+  if (bound === 'range') {
+    if (tokens[at]?.text !== 'and' && tokens[at]?.text !== 'to') return undefined;
+    const end = readNumber(tokens, at + 1);
+    if (!end) return undefined;
+    high = end.value;
+    at += 1 + end.length;
+  }
+  const unit = tokens[at]?.text ?? '';
+  const scale = MINUTE_UNITS.has(unit) ? 1 : HOUR_UNITS.has(unit) ? 60 : undefined;
+  if (scale === undefined) return undefined;
+  at += 1;
+  if (tokens[at]?.text === 'long') at += 1;
+  const length = at - start;
+  [low, high] = [Math.min(low, high) * scale, Math.max(low, high) * scale];
+  if (high <= MAX_TRACK_LENGTH_MINUTES) {
+    const range = bound === 'max' ? { max: high } : bound === 'min' ? { min: low } : { min: low, max: high };
+    return trackLengthMatch(tokens, start, length, range);
+  }
+  // "under an hour", "at least 90 minutes": the playlist's length.
+  return durationCandidate(tokens, start, length, bound === 'min' ? low : high);
+}
+
+function trackLengthMatch(tokens: readonly Token[], start: number, length: number, range: { min?: number; max?: number }): NumericMatch {
+  const label = range.min !== undefined && range.max !== undefined ? `${range.min}–${range.max} min tracks` : range.max !== undefined ? `tracks under ${range.max} min` : `tracks over ${range.min} min`;
+  return { length, term: { text: joinTokens(tokens, start, length), kind: 'length', canonical: label, effect: { trackMinutes: range } } };
 }
 
 function isFollowedByUnit(tokens: readonly Token[], index: number): boolean {

@@ -1,8 +1,8 @@
 // Audio features and the ranges words map onto. Spotify's audio-feature scales: 0..1 for all but
 // tempo (BPM). The plan language, Search's descriptive queries and the vocabulary share these.
 
-/** Audio features a word can constrain; all 0..1 except tempo (BPM). */
-export const AUDIO_FEATURES = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'] as const;
+/** Audio features a word can constrain; all 0..1 except tempo (BPM); mode is 0 (minor) or 1 (major). */
+export const AUDIO_FEATURES = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'mode', 'tempo'] as const;
 export type AudioFeature = (typeof AUDIO_FEATURES)[number];
 
 /** Sequencing shapes people name ("build up", "wind down"). */

@@ -7,11 +7,16 @@ export type Modifier = 'none' | 'negated' | 'softened' | 'more' | 'only' | 'like
 
 export type TermKind = Exclude<VocabularyKind, 'genre'> | 'genre' | 'subgenre' | 'artist' | 'year' | 'tempo';
 
+/** Mean audio features and release year of an artist's catalog tracks ("like X but slower"). */
+export type ArtistProfile = Partial<Record<'energy' | 'valence' | 'danceability' | 'tempo' | 'acousticness' | 'year', number>>;
+
 export interface ArtistRef {
   /** the catalog's spelling */
   name: string;
   /** every catalog artist with this (folded) name */
   ids: string[];
+  /** means over the artist's tracks, when the lexicon was built from a catalog */
+  profile?: ArtistProfile;
 }
 
 /** What a term does to a plan; the planner and refinements interpret it with the term's modifier. */
@@ -38,6 +43,18 @@ export interface TermEffect {
   lengthScale?: number;
   /** a feature-hint-only genre the catalog does not have ("trip-hop" on a pop catalog) */
   hintOnly?: boolean;
+  /** a track-length bound in minutes ("songs under 3 minutes", "longer than 6 minutes") */
+  trackMinutes?: { min?: number; max?: number };
+  /** single years nearby widen by this many years each way ("in high school in 2008") */
+  widenYears?: number;
+  /** relative era: "older" / "newer" than the seed artists (or than today without seeds) */
+  yearDirection?: 'older' | 'newer';
+  /** the feature ranges a negation of this term means, when it is not the plain complement */
+  negatedFeatures?: FeatureBounds;
+  /** why the term maps to these ranges or years, for the listener ("music from a grandparent's youth") */
+  rationale?: string;
+  /** a name after "like"/"by" that the catalog does not have ("like Massive Attack") */
+  unknownArtist?: string;
 }
 
 export interface MatchedTerm {
@@ -48,6 +65,9 @@ export interface MatchedTerm {
   canonical: string;
   modifier: Modifier;
   effect: TermEffect;
+  /** token position where the term starts and how many tokens it spans */
+  start?: number;
+  length?: number;
 }
 
 export interface TermMatch {

@@ -37,54 +37,62 @@ export interface VocabularyEntry {
   relatedGenres?: readonly string[];
   /** comparatives ("slower") move an existing range in refinements instead of replacing it */
   comparative?: boolean;
+  /** the ranges "no X" means when they are not the plain complement of `features` */
+  negatedFeatures?: FeatureBounds;
+  /** life stages ("in high school in 2008"): a single year nearby widens by this many years each way */
+  widenYears?: number;
+  /** relative eras: "older"/"newer" than the seed artists (absolute `years` without seeds) */
+  yearDirection?: 'older' | 'newer';
+  /** why the word maps to these ranges or years (people and occasions), shown to the listener */
+  rationale?: string;
 }
 
 const e = (entry: VocabularyEntry): VocabularyEntry => entry;
 
 export const MOODS: readonly VocabularyEntry[] = [
-  e({ kind: 'mood', canonical: 'chill', phrases: ['chill', 'chilled', 'chill out', 'chillout', 'chilling', 'laid back', 'laidback', 'relaxed', 'relaxing', 'relax', 'easy going', 'easygoing', 'lounge'], features: { energy: [0, 0.55] } }),
-  e({ kind: 'mood', canonical: 'calm', phrases: ['calm', 'calming', 'peaceful', 'soothing', 'serene', 'tranquil', 'gentle', 'quiet'], features: { energy: [0, 0.45] } }),
+  e({ kind: 'mood', canonical: 'chill', phrases: ['lazy', 'tranquilo', 'tranquila', 'tranquilas', 'tranquilos', 'relajado', 'relajada', 'relajante', 'relajantes', 'relaxante', 'relaxantes', 'relaxant', 'relaxante', 'detente', 'entspannt', 'entspannte', 'entspannter', 'entspanntes', 'entspannend', 'entspannende', 'entspannen', 'zum entspannen', 'para relajarse', 'pour se detendre', 'chill', 'chilled', 'chill out', 'chillout', 'chilling', 'laid back', 'laidback', 'relaxed', 'relaxing', 'relax', 'easy going', 'easygoing', 'lounge'], features: { energy: [0, 0.55] } }),
+  e({ kind: 'mood', canonical: 'calm', phrases: ['calma', 'calmada', 'calmado', 'calme', 'calmes', 'doux', 'douce', 'ruhig', 'ruhige', 'ruhiger', 'ruhiges', 'sanft', 'sanfte', 'suave', 'suaves', 'tranquille', 'tranquilles', 'calm', 'calming', 'peaceful', 'soothing', 'serene', 'tranquil', 'gentle', 'quiet'], features: { energy: [0, 0.45] } }),
   e({ kind: 'mood', canonical: 'mellow', phrases: ['mellow', 'soft', 'smooth', 'low key', 'lowkey', 'low energy'], features: { energy: [0, 0.5] } }),
-  e({ kind: 'mood', canonical: 'sad', phrases: ['sad', 'sadness', 'heartbreak', 'heartbroken', 'breakup', 'break up', 'crying', 'cry', 'depressing', 'depressed', 'tearjerker', 'tearjerkers', 'gloomy', 'blue', 'lonely'], features: { valence: [0, 0.35], energy: [0, 0.65] } }),
+  e({ kind: 'mood', canonical: 'sad', phrases: ['triste', 'tristes', 'tristeza', 'traurig', 'traurige', 'trauriger', 'trauriges', 'melancolica', 'melancolico', 'para llorar', 'pour pleurer', 'zum weinen', 'crying after a breakup', 'songs to cry to', 'sad', 'sadness', 'heartbreak', 'heartbroken', 'breakup', 'break up', 'crying', 'cry', 'depressing', 'depressed', 'tearjerker', 'tearjerkers', 'gloomy', 'blue', 'lonely'], features: { valence: [0, 0.35], energy: [0, 0.65] } }),
   e({ kind: 'mood', canonical: 'melancholic', phrases: ['melancholic', 'melancholy', 'wistful', 'bittersweet', 'somber', 'sombre', 'pensive', 'reflective'], features: { valence: [0, 0.4], energy: [0, 0.6] } }),
-  e({ kind: 'mood', canonical: 'happy', phrases: ['happy', 'joyful', 'cheerful', 'feel good', 'feelgood', 'good vibes', 'good mood', 'positive', 'fun', 'sunny', 'bright', 'carefree'], features: { valence: [0.6, 1] } }),
-  e({ kind: 'mood', canonical: 'uplifting', phrases: ['uplifting', 'inspiring', 'inspirational', 'motivational', 'motivating', 'euphoric', 'anthemic', 'triumphant'], features: { valence: [0.5, 1], energy: [0.6, 1] } }),
-  e({ kind: 'mood', canonical: 'dark', phrases: ['dark', 'brooding', 'ominous', 'sinister', 'eerie', 'haunting', 'spooky', 'gothic'], features: { valence: [0, 0.35] } }),
+  e({ kind: 'mood', canonical: 'happy', phrases: ['alegre', 'alegres', 'feliz', 'felices', 'felizes', 'joyeux', 'joyeuse', 'joyeuses', 'heureux', 'heureuse', 'gai', 'gaie', 'frohlich', 'frohliche', 'frohlicher', 'frohliches', 'gute laune', 'happier songs', 'happy', 'joyful', 'cheerful', 'feel good', 'feelgood', 'good vibes', 'good mood', 'positive', 'fun', 'sunny', 'bright', 'carefree'], features: { valence: [0.6, 1] } }),
+  e({ kind: 'mood', canonical: 'uplifting', phrases: ['motivador', 'motivadora', 'motivante', 'motivierend', 'motivierende', 'uplifting', 'inspiring', 'inspirational', 'motivational', 'motivating', 'euphoric', 'anthemic', 'triumphant'], features: { valence: [0.5, 1], energy: [0.6, 1] } }),
+  e({ kind: 'mood', canonical: 'dark', phrases: ['oscuro', 'oscura', 'sombre', 'dunkel', 'dunkle', 'dustere', 'duster', 'dark', 'brooding', 'ominous', 'sinister', 'eerie', 'haunting', 'spooky', 'gothic'], features: { valence: [0, 0.35] } }),
   e({ kind: 'mood', canonical: 'moody', phrases: ['moody', 'introspective', 'emotional', 'emo vibes', 'atmospheric'], features: { valence: [0, 0.45], energy: [0, 0.7] } }),
-  e({ kind: 'mood', canonical: 'romantic', phrases: ['romantic', 'romance', 'love songs', 'love song', 'in love', 'date night', 'valentine', 'valentines', 'tender'], features: { energy: [0, 0.65], valence: [0.3, 0.85] } }),
+  e({ kind: 'mood', canonical: 'romantic', phrases: ['romantico', 'romantica', 'romanticas', 'romanticos', 'romantique', 'romantiques', 'romantisch', 'romantische', 'amor', 'amour', 'liebe', 'liebeslieder', 'canciones de amor', 'chansons d amour', 'romantic', 'romance', 'love songs', 'love song', 'in love', 'date night', 'valentine', 'valentines', 'tender'], features: { energy: [0, 0.65], valence: [0.3, 0.85] } }),
   e({ kind: 'mood', canonical: 'sensual', phrases: ['sensual', 'sexy', 'seductive', 'sultry', 'slow jams', 'slow jam', 'bedroom'], features: { energy: [0, 0.65], danceability: [0.55, 1] } }),
-  e({ kind: 'mood', canonical: 'angry', phrases: ['angry', 'anger', 'rage', 'furious', 'aggressive', 'aggro', 'mad'], features: { energy: [0.75, 1], valence: [0, 0.45] } }),
+  e({ kind: 'mood', canonical: 'angry', phrases: ['enojado', 'rabia', 'colere', 'wutend', 'wut', 'aggressiv', 'agresivo', 'agressif', 'angry', 'anger', 'rage', 'furious', 'aggressive', 'aggro', 'mad'], features: { energy: [0.75, 1], valence: [0, 0.45] } }),
   e({ kind: 'mood', canonical: 'dreamy', phrases: ['dreamy', 'ethereal', 'hazy', 'floaty', 'spacey', 'spacy', 'otherworldly', 'dreamlike'], features: { energy: [0, 0.55], valence: [0.15, 0.7] } }),
   e({ kind: 'mood', canonical: 'rainy-day', phrases: ['rainy day', 'rainy days', 'rainy', 'rain', 'raining', 'stormy', 'grey day', 'gray day', 'cloudy'], features: { energy: [0, 0.5], valence: [0, 0.5] } }),
   e({ kind: 'mood', canonical: 'nostalgic', phrases: ['nostalgic', 'nostalgia', 'sentimental', 'memories'] }),
-  e({ kind: 'mood', canonical: 'epic', phrases: ['epic', 'cinematic', 'powerful', 'grand', 'intense', 'dramatic'], features: { energy: [0.7, 1] } }),
-  e({ kind: 'mood', canonical: 'groovy', phrases: ['groovy', 'funky', 'groove', 'grooves', 'bouncy', 'danceable', 'danceable tracks'], features: { danceability: [0.65, 1] } }),
-  e({ kind: 'mood', canonical: 'summer', phrases: ['summer', 'summery', 'summertime', 'beach', 'tropical vibes', 'pool party', 'poolside', 'vacation', 'holiday'], features: { valence: [0.55, 1], energy: [0.5, 1] } }),
-  e({ kind: 'mood', canonical: 'winter', phrases: ['winter', 'wintry', 'cozy', 'cosy', 'snowy', 'fireplace', 'autumn', 'fall vibes'], features: { energy: [0, 0.55] } }),
+  e({ kind: 'mood', canonical: 'epic', phrases: ['epico', 'epica', 'episch', 'epic', 'cinematic', 'powerful', 'grand', 'intense', 'dramatic'], features: { energy: [0.7, 1] } }),
+  e({ kind: 'mood', canonical: 'groovy', phrases: ['bailable', 'bailables', 'dansant', 'dansante', 'tanzbar', 'tanzbare', 'groovy', 'funky', 'groove', 'grooves', 'bouncy', 'danceable', 'danceable tracks'], features: { danceability: [0.65, 1] } }),
+  e({ kind: 'mood', canonical: 'summer', phrases: ['verano', 'verao', 'ete', 'sommer', 'playa', 'praia', 'plage', 'strand', 'bbq', 'barbecue', 'barbeque', 'cookout', 'picnic', 'garden party', 'backyard', 'churrasco', 'asado', 'grillen', 'grillparty', 'summer', 'summery', 'summertime', 'beach', 'tropical vibes', 'pool party', 'poolside', 'vacation', 'holiday'], features: { valence: [0.55, 1], energy: [0.5, 1] } }),
+  e({ kind: 'mood', canonical: 'winter', phrases: ['invierno', 'inverno', 'hiver', 'gemutlich', 'christmas', 'xmas', 'christmas dinner', 'navidad', 'natal', 'noel', 'weihnachten', 'winter', 'wintry', 'cozy', 'cosy', 'snowy', 'fireplace', 'autumn', 'fall vibes'], features: { energy: [0, 0.55] } }),
   e({ kind: 'mood', canonical: 'confident', phrases: ['confident', 'swagger', 'badass', 'boss'], features: { energy: [0.6, 1] } }),
-  e({ kind: 'mood', canonical: 'late-night', phrases: ['late night', 'late nite', 'midnight', 'night drive', 'after hours', '3am', '2am'], features: { energy: [0, 0.65], valence: [0, 0.6] } }),
+  e({ kind: 'mood', canonical: 'late-night', phrases: ['late night drive', 'madrugada', 'nuit', 'de noche', 'nachts', 'late night', 'late nite', 'midnight', 'night drive', 'after hours', '3am', '2am'], features: { energy: [0, 0.65], valence: [0, 0.6] } }),
 ];
 
 export const ACTIVITIES: readonly VocabularyEntry[] = [
-  e({ kind: 'activity', canonical: 'workout', phrases: ['workout', 'work out', 'working out', 'gym', 'training', 'lifting', 'weightlifting', 'crossfit', 'hiit', 'exercise', 'exercising', 'fitness', 'cardio', 'spin class'], features: { energy: [0.72, 1], tempo: [115, 200] }, arc: 'rise' }),
-  e({ kind: 'activity', canonical: 'running', phrases: ['run', 'running', 'runs', 'jog', 'jogging', 'marathon training', '5k', '10k'], features: { energy: [0.7, 1], tempo: [120, 190] }, arc: 'steady' }),
-  e({ kind: 'activity', canonical: 'study', phrases: ['study', 'studying', 'homework', 'exam', 'exams', 'revision', 'revising'], features: { energy: [0, 0.55], speechiness: [0, 0.12] } }),
+  e({ kind: 'activity', canonical: 'workout', phrases: ['leg day', 'gym session', 'entrenamiento', 'entrenar', 'treino', 'treinar', 'academia', 'entrainement', 'muskulation', 'fitnessstudio', 'sport', 'deporte', 'esporte', 'workout', 'work out', 'working out', 'gym', 'training', 'lifting', 'weightlifting', 'crossfit', 'hiit', 'exercise', 'exercising', 'fitness', 'cardio', 'spin class'], features: { energy: [0.72, 1], tempo: [115, 200] }, arc: 'rise' }),
+  e({ kind: 'activity', canonical: 'running', phrases: ['correr', 'corriendo', 'courir', 'course', 'laufen', 'joggen', 'run', 'running', 'runs', 'jog', 'jogging', 'marathon training', '5k', '10k'], features: { energy: [0.7, 1], tempo: [120, 190] }, arc: 'steady' }),
+  e({ kind: 'activity', canonical: 'study', phrases: ['study session', 'estudiar', 'estudio', 'estudar', 'estudos', 'etudier', 'etudes', 'revisions', 'lernen', 'zum lernen', 'study', 'studying', 'homework', 'exam', 'exams', 'revision', 'revising'], features: { energy: [0, 0.55], speechiness: [0, 0.12] } }),
   e({ kind: 'activity', canonical: 'reading', phrases: ['reading', 'read', 'book', 'books', 'library'], features: { energy: [0, 0.5], speechiness: [0, 0.12] } }),
-  e({ kind: 'activity', canonical: 'focus', phrases: ['focus', 'focused', 'concentration', 'concentrate', 'deep work', 'productivity', 'productive', 'coding', 'programming', 'work', 'working', 'office'], features: { energy: [0, 0.6], speechiness: [0, 0.12] } }),
-  e({ kind: 'activity', canonical: 'sleep', phrases: ['sleep', 'sleeping', 'bedtime', 'bed time', 'nap', 'napping', 'falling asleep', 'lullaby', 'lullabies', 'insomnia'], features: { energy: [0, 0.35], tempo: [0, 105] }, arc: 'wind-down' }),
-  e({ kind: 'activity', canonical: 'meditation', phrases: ['meditation', 'meditate', 'meditating', 'yoga', 'mindfulness', 'spa', 'massage'], features: { energy: [0, 0.35] }, arc: 'steady' }),
-  e({ kind: 'activity', canonical: 'party', phrases: ['party', 'parties', 'partying', 'house party', 'club', 'clubbing', 'night out', 'rave', 'celebration', 'celebrate'], features: { energy: [0.65, 1], danceability: [0.65, 1] }, arc: 'rise-fall' }),
-  e({ kind: 'activity', canonical: 'pregame', phrases: ['pregame', 'pre game', 'pre party', 'getting ready', 'get ready', 'hype', 'hype up', 'pump up', 'pumped', 'pumped up', 'turn up', 'bangers'], features: { energy: [0.75, 1] }, arc: 'rise' }),
-  e({ kind: 'activity', canonical: 'dancing', phrases: ['dance', 'dancing', 'dancefloor', 'dance floor'], features: { danceability: [0.7, 1], energy: [0.6, 1] } }),
+  e({ kind: 'activity', canonical: 'focus', phrases: ['concentracion', 'concentracao', 'concentration', 'konzentration', 'trabajar', 'trabalho', 'travail', 'arbeit', 'arbeiten', 'focus', 'focused', 'concentration', 'concentrate', 'deep work', 'productivity', 'productive', 'coding', 'programming', 'work', 'working', 'office'], features: { energy: [0, 0.6], speechiness: [0, 0.12] } }),
+  e({ kind: 'activity', canonical: 'sleep', phrases: ['dormir', 'para dormir', 'pour dormir', 'sommeil', 'schlafen', 'zum schlafen', 'einschlafen', 'fall asleep', 'falling asleep', 'fall asleep to', 'nap time', 'naptime', 'siesta', 'soneca', 'berceuse', 'wiegenlied', 'schlaflied', 'sleep', 'sleeping', 'bedtime', 'bed time', 'nap', 'napping', 'falling asleep', 'lullaby', 'lullabies', 'insomnia'], features: { energy: [0, 0.35], tempo: [0, 105] }, arc: 'wind-down' }),
+  e({ kind: 'activity', canonical: 'meditation', phrases: ['meditacion', 'meditacao', 'meditar', 'meditation', 'meditate', 'meditating', 'yoga', 'mindfulness', 'spa', 'massage'], features: { energy: [0, 0.35] }, arc: 'steady' }),
+  e({ kind: 'activity', canonical: 'party', phrases: ['fiesta', 'fiestas', 'festa', 'festas', 'fete', 'faire la fete', 'soiree', 'feiern', 'fete entre amis', 'rumba', 'perreo party', 'warehouse rave', 'rager', 'party', 'parties', 'partying', 'house party', 'club', 'clubbing', 'night out', 'rave', 'celebration', 'celebrate'], features: { energy: [0.65, 1], danceability: [0.65, 1] }, arc: 'rise-fall' }),
+  e({ kind: 'activity', canonical: 'pregame', phrases: ['hyped', 'getting hyped', 'hype me up', 'basketball game', 'football game', 'game day', 'gameday', 'before the game', 'before a game', 'tailgate', 'tailgating', 'locker room', 'warm up for the game', 'pregame', 'pre game', 'pre party', 'getting ready', 'get ready', 'hype', 'hype up', 'pump up', 'pumped', 'pumped up', 'turn up', 'bangers'], features: { energy: [0.75, 1] }, arc: 'rise' }),
+  e({ kind: 'activity', canonical: 'dancing', phrases: ['bailar', 'para bailar', 'baile', 'dancar', 'para dancar', 'danca', 'danser', 'pour danser', 'tanzen', 'zum tanzen', 'tanzmusik', 'dance', 'dancing', 'dancefloor', 'dance floor'], features: { danceability: [0.7, 1], energy: [0.6, 1] } }),
   e({ kind: 'activity', canonical: 'dinner', phrases: ['dinner', 'dinner party', 'dining', 'brunch', 'restaurant', 'wine', 'cocktails', 'cocktail hour'], features: { energy: [0.2, 0.65], speechiness: [0, 0.2] } }),
-  e({ kind: 'activity', canonical: 'cooking', phrases: ['cooking', 'cook', 'kitchen', 'baking'], features: { valence: [0.5, 1], energy: [0.35, 0.85] } }),
+  e({ kind: 'activity', canonical: 'cooking', phrases: ['cocinar', 'cozinhar', 'cuisiner', 'kochen', 'cooking', 'cook', 'kitchen', 'baking'], features: { valence: [0.5, 1], energy: [0.35, 0.85] } }),
   e({ kind: 'activity', canonical: 'commute', phrases: ['commute', 'commuting', 'train ride', 'bus ride', 'subway', 'on the way to work', 'walk to work'] }),
-  e({ kind: 'activity', canonical: 'driving', phrases: ['driving', 'drive', 'road trip', 'roadtrip', 'car ride', 'cruising', 'highway'], features: { energy: [0.55, 0.95], valence: [0.4, 1] } }),
-  e({ kind: 'activity', canonical: 'walking', phrases: ['walk', 'walking', 'stroll', 'hike', 'hiking'], features: { energy: [0.35, 0.8] } }),
-  e({ kind: 'activity', canonical: 'cleaning', phrases: ['cleaning', 'clean the house', 'cleaning the house', 'cleaning house', 'cleaning up', 'chores', 'housework', 'tidying'], features: { energy: [0.6, 1], valence: [0.55, 1] } }),
-  e({ kind: 'activity', canonical: 'morning', phrases: ['morning', 'mornings', 'wake up', 'waking up', 'sunrise', 'breakfast', 'coffee'], features: { valence: [0.45, 1] }, arc: 'rise' }),
+  e({ kind: 'activity', canonical: 'driving', phrases: ['conducir', 'manejar', 'dirigir', 'viaje', 'viagem', 'conduire', 'autofahrt', 'roadtrip with', 'road trip with', 'driving', 'drive', 'road trip', 'roadtrip', 'car ride', 'cruising', 'highway'], features: { energy: [0.55, 0.95], valence: [0.4, 1] } }),
+  e({ kind: 'activity', canonical: 'walking', phrases: ['caminar', 'caminhar', 'marcher', 'spazieren', 'wandern', 'walk', 'walking', 'stroll', 'hike', 'hiking'], features: { energy: [0.35, 0.8] } }),
+  e({ kind: 'activity', canonical: 'cleaning', phrases: ['limpiar', 'limpeza', 'menage', 'putzen', 'cleaning the apartment', 'apartment cleaning', 'cleaning', 'clean the house', 'cleaning the house', 'cleaning house', 'cleaning up', 'chores', 'housework', 'tidying'], features: { energy: [0.6, 1], valence: [0.55, 1] } }),
+  e({ kind: 'activity', canonical: 'morning', phrases: ['manana', 'por la manana', 'matin', 'morgen', 'sunday morning', 'desayuno', 'cafe', 'kaffee', 'morning', 'mornings', 'wake up', 'waking up', 'sunrise', 'breakfast', 'coffee'], features: { valence: [0.45, 1] }, arc: 'rise' }),
   e({ kind: 'activity', canonical: 'gaming', phrases: ['gaming', 'video games', 'game night'], features: { energy: [0.6, 1] } }),
-  e({ kind: 'activity', canonical: 'wind-down', phrases: ['wind down', 'winding down', 'unwind', 'unwinding', 'after work', 'decompress', 'evening', 'lazy sunday'], features: { energy: [0, 0.55] }, arc: 'wind-down' }),
+  e({ kind: 'activity', canonical: 'wind-down', phrases: ['lazy sunday morning', 'lazy afternoon', 'lazy day', 'sunday afternoon', 'rainy sunday', 'wind down', 'winding down', 'unwind', 'unwinding', 'after work', 'decompress', 'evening', 'lazy sunday'], features: { energy: [0, 0.55] }, arc: 'wind-down' }),
 ];
 
 /** Tempo / energy / valence words; comparatives move ranges in refinements. */
@@ -95,32 +103,41 @@ export const FEELS: readonly VocabularyEntry[] = [
   e({ kind: 'feel', canonical: 'fast', phrases: ['fast', 'fast paced', 'fast tempo', 'high tempo', 'uptempo', 'up tempo', 'quick', 'rapid'], features: { tempo: [125, 220], energy: [0.6, 1] } }),
   e({ kind: 'feel', canonical: 'slower', phrases: ['slower', 'more slow', 'less fast', 'slow it down', 'slow down'], features: { tempo: [0, 105], energy: [0, 0.65] }, comparative: true }),
   e({ kind: 'feel', canonical: 'faster', phrases: ['faster', 'less slow', 'speed it up', 'speed up', 'quicker'], features: { tempo: [118, 220], energy: [0.6, 1] }, comparative: true }),
-  e({ kind: 'feel', canonical: 'calmer', phrases: ['calmer', 'softer', 'quieter', 'gentler', 'mellower', 'lower energy', 'less energy', 'less energetic', 'tone it down'], features: { energy: [0, 0.55] }, comparative: true }),
-  e({ kind: 'feel', canonical: 'more energetic', phrases: ['more energetic', 'more energy', 'higher energy', 'louder', 'harder', 'heavier', 'livelier', 'pump it up', 'amp it up'], features: { energy: [0.7, 1] }, comparative: true }),
+  e({ kind: 'feel', canonical: 'calmer', phrases: ['chiller', 'more chill', 'more relaxed', 'less intense', 'less aggressive', 'less loud', 'calmer', 'softer', 'quieter', 'gentler', 'mellower', 'lower energy', 'less energy', 'less energetic', 'tone it down'], features: { energy: [0, 0.55] }, comparative: true }),
+  e({ kind: 'feel', canonical: 'more energetic', phrases: ['more upbeat', 'more intense', 'more aggressive', 'more energetic', 'more energy', 'higher energy', 'louder', 'harder', 'heavier', 'livelier', 'pump it up', 'amp it up'], features: { energy: [0.7, 1] }, comparative: true }),
   e({ kind: 'feel', canonical: 'happier', phrases: ['happier', 'brighter', 'more positive', 'cheerier', 'sunnier', 'more cheerful'], features: { valence: [0.55, 1] }, comparative: true }),
   e({ kind: 'feel', canonical: 'sadder', phrases: ['sadder', 'darker', 'moodier', 'gloomier', 'more melancholic'], features: { valence: [0, 0.4] }, comparative: true }),
-  e({ kind: 'feel', canonical: 'danceable', phrases: ['more danceable', 'danceier', 'groovier'], features: { danceability: [0.65, 1] }, comparative: true }),
+  e({ kind: 'feel', canonical: 'danceable', phrases: ['more groovy', 'more dancey', 'more danceable', 'danceier', 'groovier'], features: { danceability: [0.65, 1] }, comparative: true }),
 ];
 
 export const STYLES: readonly VocabularyEntry[] = [
-  e({ kind: 'style', canonical: 'acoustic', phrases: ['acoustic', 'unplugged', 'stripped', 'stripped down', 'organic', 'guitar and vocals'], features: { acousticness: [0.55, 1] } }),
+  e({ kind: 'style', canonical: 'acoustic', phrases: ['acustico', 'acustica', 'acusticas', 'acousticas', 'acoustique', 'akustisch', 'campfire', 'bonfire', 'by the campfire', 'acoustic', 'unplugged', 'stripped', 'stripped down', 'organic', 'guitar and vocals'], features: { acousticness: [0.55, 1] } }),
   e({ kind: 'style', canonical: 'electronic-sound', phrases: ['electronic sounding', 'synthetic', 'synthy', 'synths', 'synth'], features: { acousticness: [0, 0.3] } }),
-  e({ kind: 'style', canonical: 'instrumental', phrases: ['instrumental', 'instrumentals', 'no vocals', 'no lyrics', 'without vocals', 'without lyrics', 'wordless'], features: { instrumentalness: [0.5, 1], speechiness: [0, 0.1] } }),
+  e({ kind: 'style', canonical: 'instrumental', phrases: ['sin letra', 'sem letra', 'sans paroles', 'ohne gesang', 'instrumentales', 'instrumentais', 'instrumental', 'instrumentals', 'no vocals', 'no lyrics', 'without vocals', 'without lyrics', 'wordless'], features: { instrumentalness: [0.5, 1], speechiness: [0, 0.1] } }),
   e({ kind: 'style', canonical: 'vocal', phrases: ['vocal', 'vocals', 'singing', 'sing along', 'singalong', 'with lyrics', 'karaoke'], features: { instrumentalness: [0, 0.2] } }),
   e({ kind: 'style', canonical: 'lyrical', phrases: ['lyrical', 'wordy', 'bars', 'spoken word', 'rapping', 'rap heavy'], features: { speechiness: [0.25, 1] } }),
   e({ kind: 'style', canonical: 'piano', phrases: ['piano', 'solo piano', 'piano only', 'keys'], features: { acousticness: [0.5, 1] } }),
-  e({ kind: 'style', canonical: 'live', phrases: ['live', 'live recordings', 'concert', 'live versions'] }),
+  // Liveness above ~0.8 means an audience is almost certainly present (Spotify's own guidance).
+  e({ kind: 'style', canonical: 'live', phrases: ['live', 'live recordings', 'live recording', 'concert', 'live versions', 'live version', 'live performances', 'live performance', 'in concert', 'recorded live', 'en vivo', 'ao vivo', 'en direct', 'en concierto'], features: { liveness: [0.65, 1] }, negatedFeatures: { liveness: [0, 0.3] } }),
+  e({ kind: 'style', canonical: 'studio', phrases: ['studio', 'studio versions', 'studio version', 'studio recordings', 'studio recording', 'album versions', 'album version'], features: { liveness: [0, 0.3] } }),
+  // Spotify's mode: 1 = major, 0 = minor.
+  e({ kind: 'style', canonical: 'minor key', phrases: ['minor key', 'minor keys', 'in minor', 'in a minor key', 'minor chords', 'minor tonality', 'tonalidad menor', 'tom menor', 'mode mineur', 'in moll'], features: { mode: [0, 0] }, negatedFeatures: { mode: [1, 1] } }),
+  e({ kind: 'style', canonical: 'major key', phrases: ['major key', 'major keys', 'in major', 'in a major key', 'major chords', 'major tonality', 'tonalidad mayor', 'tom maior', 'mode majeur', 'in dur'], features: { mode: [1, 1] }, negatedFeatures: { mode: [0, 0] } }),
   e({ kind: 'style', canonical: 'covers', phrases: ['covers', 'cover songs', 'cover versions', 'cover'] }),
   e({ kind: 'style', canonical: 'remixes', phrases: ['remix', 'remixes', 'remixed', 'edits', 'bootlegs'] }),
 ];
 
 export const ERAS: readonly VocabularyEntry[] = [
-  e({ kind: 'era', canonical: 'oldies', phrases: ['oldies', 'golden oldies'], years: [1950, 1979] }),
+  e({ kind: 'era', canonical: 'oldies', phrases: ['oldies', 'golden oldies', 'viejitas', 'antiguas', 'antigas', 'anciennes', 'vieilles chansons', 'alte lieder', 'oldies but goodies'], years: [1950, 1979] }),
   e({ kind: 'era', canonical: 'old-school', phrases: ['old school', 'oldschool', 'old skool', 'vintage'], years: [1970, 1999] }),
   e({ kind: 'era', canonical: 'retro', phrases: ['retro'], years: [1970, 1992] }),
   e({ kind: 'era', canonical: 'throwback', phrases: ['throwback', 'throwbacks', 'tbt', 'back in the day'], years: [1985, 2012] }),
   e({ kind: 'era', canonical: 'classics', phrases: ['classics', 'timeless', 'all time classics', 'evergreen'], years: [1960, 2005], discovery: 0.1 }),
-  e({ kind: 'era', canonical: 'recent', phrases: ['new', 'newest', 'latest', 'recent', 'current', 'fresh', 'this year', 'new releases', 'new music', 'brand new', 'modern'], years: { recentYears: 2 } }),
+  e({ kind: 'era', canonical: 'recent', phrases: ['nuevo', 'nuevos', 'nuevas', 'novo', 'novos', 'novas', 'nouveau', 'nouveautes', 'neu', 'neue', 'new', 'newest', 'latest', 'recent', 'current', 'fresh', 'this year', 'new releases', 'new music', 'brand new', 'modern'], years: { recentYears: 2 } }),
+  e({ kind: 'era', canonical: 'older', phrases: ['older', 'older songs', 'older stuff', 'older music', 'older tracks', 'more old school', 'earlier stuff', 'mas antiguo', 'mas antiguas', 'plus ancien', 'plus anciens', 'alter', 'altere'], years: [1960, 2005], yearDirection: 'older', comparative: true }),
+  e({ kind: 'era', canonical: 'newer', phrases: ['newer', 'newer songs', 'newer stuff', 'newer music', 'more recent', 'more modern', 'fresher', 'mas nuevo', 'mas nuevas', 'plus recent', 'plus recents', 'neuer', 'neuere'], years: { recentYears: 8 }, yearDirection: 'newer', comparative: true }),
+  // Life stages: "in high school in 2008" means the years around 2008, not 2008 alone.
+  e({ kind: 'era', canonical: 'school-years', phrases: ['high school', 'highschool', 'middle school', 'college', 'university', 'uni', 'my teens', 'growing up', 'when i was young', 'when i was a kid', 'as a kid', 'as a teenager', 'childhood', 'my youth', 'back then'], widenYears: 3, rationale: 'school years span several years around the one named' }),
   e({ kind: 'era', canonical: 'millennium', phrases: ['y2k', 'millennium'], years: [1997, 2004] }),
 ];
 
@@ -160,10 +177,12 @@ export const LENGTH_WORDS: readonly VocabularyEntry[] = [
  */
 export const CURATED_GENRES: readonly VocabularyEntry[] = [
   e({ kind: 'genre', canonical: 'hip hop', phrases: ['hip hop', 'hiphop', 'hip-hop'], relatedGenres: ['rap', 'hip hop'], features: { speechiness: [0.08, 1] } }),
-  e({ kind: 'genre', canonical: 'rap', phrases: ['rap', 'rapper', 'rappers'], relatedGenres: ['rap', 'hip hop'], features: { speechiness: [0.1, 1] } }),
+  e({ kind: 'genre', canonical: 'gangster rap', phrases: ['gangster rap', 'gangsta rap', 'gangsta', 'gangster', 'gangsta raps', 'gangster raps'], relatedGenres: ['gangster rap', 'rap'], features: { speechiness: [0.1, 1] } }),
+  e({ kind: 'genre', canonical: 'southern hip hop', phrases: ['southern hip hop', 'southern rap', 'dirty south', 'dirty south rap'], relatedGenres: ['southern hip hop', 'rap'] }),
+  e({ kind: 'genre', canonical: 'rap', phrases: ['rap', 'rapper', 'rappers', 'raps', 'rap music', 'musica rap', 'deutschrap', 'rap francais'], relatedGenres: ['rap', 'hip hop'], features: { speechiness: [0.1, 1] } }),
   e({ kind: 'genre', canonical: 'r&b', phrases: ['r&b', 'rnb', 'r n b', 'randb', 'rhythm and blues'], relatedGenres: ['r&b'] }),
   e({ kind: 'genre', canonical: 'edm', phrases: ['edm', 'electronic dance music', 'electronic dance'], relatedGenres: ['edm'], features: { energy: [0.6, 1] } }),
-  e({ kind: 'genre', canonical: 'electronic', phrases: ['electronic', 'electronica', 'electro'], relatedGenres: ['electronic', 'electronica', 'edm'], features: { acousticness: [0, 0.4] } }),
+  e({ kind: 'genre', canonical: 'electronic', phrases: ['electronic', 'electronica', 'electro', 'electronic music', 'musica electronica', 'electronique', 'musique electronique', 'elektronisch', 'elektronische musik', 'elektro'], relatedGenres: ['electronic', 'electronica', 'edm'], features: { acousticness: [0, 0.4] } }),
   e({ kind: 'genre', canonical: 'trip-hop', phrases: ['trip hop', 'triphop', 'trip-hop', 'bristol sound'], relatedGenres: ['trip hop', 'downtempo', 'electronica'], features: { energy: [0.2, 0.65], tempo: [60, 115], valence: [0, 0.5] } }),
   e({ kind: 'genre', canonical: 'synth-pop', phrases: ['synth pop', 'synthpop', 'synth-pop', 'electropop', 'electro pop'], relatedGenres: ['synthpop', 'electropop', 'new wave'], features: { danceability: [0.5, 1], acousticness: [0, 0.35] } }),
   e({ kind: 'genre', canonical: 'new wave', phrases: ['new wave', 'newwave'], relatedGenres: ['new wave', 'synthpop', 'permanent wave'] }),
@@ -178,8 +197,8 @@ export const CURATED_GENRES: readonly VocabularyEntry[] = [
   e({ kind: 'genre', canonical: 'drum and bass', phrases: ['drum and bass', 'drum n bass', 'dnb', 'd and b', 'jungle'], relatedGenres: ['drum and bass'], features: { tempo: [160, 180], energy: [0.7, 1] } }),
   e({ kind: 'genre', canonical: 'dubstep', phrases: ['dubstep', 'brostep'], relatedGenres: ['dubstep'], features: { energy: [0.7, 1] } }),
   e({ kind: 'genre', canonical: 'ambient', phrases: ['ambient', 'drone', 'soundscapes'], relatedGenres: ['ambient'], features: { energy: [0, 0.35], instrumentalness: [0.4, 1] } }),
-  e({ kind: 'genre', canonical: 'classical', phrases: ['classical', 'orchestral', 'symphony', 'piano music', 'chamber music', 'baroque'], relatedGenres: ['classical'], features: { acousticness: [0.6, 1], instrumentalness: [0.5, 1], energy: [0, 0.5] } }),
-  e({ kind: 'genre', canonical: 'rock', phrases: ['rock', 'rock and roll', 'rock n roll'], relatedGenres: ['rock'] }),
+  e({ kind: 'genre', canonical: 'classical', phrases: ['classical', 'classical music', 'orchestral', 'symphony', 'symphonies', 'piano music', 'chamber music', 'baroque', 'clasica', 'musica clasica', 'classica', 'musica classica', 'classique', 'musique classique', 'klassik', 'klassische musik'], relatedGenres: ['classical'], features: { acousticness: [0.6, 1], instrumentalness: [0.5, 1], energy: [0, 0.5] } }),
+  e({ kind: 'genre', canonical: 'rock', phrases: ['rock', 'rock and roll', 'rock n roll', 'rocknroll', 'rock music', 'musica rock', 'rockmusik'], relatedGenres: ['rock'] }),
   e({ kind: 'genre', canonical: 'indie', phrases: ['indie', 'indie rock', 'indie pop', 'alternative', 'alt', 'alt rock', 'alternative rock'], relatedGenres: ['indie', 'indie poptimism', 'permanent wave', 'alternative rock'] }),
   e({ kind: 'genre', canonical: 'punk', phrases: ['punk', 'pop punk', 'punk rock', 'post punk'], relatedGenres: ['punk', 'pop punk'], features: { energy: [0.75, 1] } }),
   e({ kind: 'genre', canonical: 'metal', phrases: ['metal', 'heavy metal', 'metalcore', 'thrash'], relatedGenres: ['metal', 'hard rock'], features: { energy: [0.8, 1] } }),
@@ -187,29 +206,58 @@ export const CURATED_GENRES: readonly VocabularyEntry[] = [
   e({ kind: 'genre', canonical: 'emo', phrases: ['emo'], relatedGenres: ['emo', 'pop punk'] }),
   e({ kind: 'genre', canonical: 'shoegaze', phrases: ['shoegaze', 'dream pop', 'dreampop'], relatedGenres: ['shoegaze', 'dream pop'], features: { energy: [0.2, 0.8] } }),
   e({ kind: 'genre', canonical: 'folk', phrases: ['folk', 'indie folk', 'folksy', 'singer songwriter', 'americana'], relatedGenres: ['folk', 'indie folk'], features: { acousticness: [0.45, 1] } }),
-  e({ kind: 'genre', canonical: 'country', phrases: ['country', 'country music', 'bluegrass', 'honky tonk'], relatedGenres: ['country'] }),
+  e({ kind: 'genre', canonical: 'country', phrases: ['country', 'country music', 'country songs', 'bluegrass', 'honky tonk', 'musica country'], relatedGenres: ['country'] }),
   e({ kind: 'genre', canonical: 'blues', phrases: ['blues', 'bluesy', 'delta blues'], relatedGenres: ['blues'] }),
   e({ kind: 'genre', canonical: 'gospel', phrases: ['gospel', 'worship', 'christian'], relatedGenres: ['gospel'] }),
   e({ kind: 'genre', canonical: 'reggae', phrases: ['reggae', 'dub', 'roots reggae', 'ska'], relatedGenres: ['reggae'] }),
-  e({ kind: 'genre', canonical: 'reggaeton', phrases: ['reggaeton', 'regueton', 'reggaetón', 'perreo', 'dembow'], relatedGenres: ['reggaeton'] }),
-  e({ kind: 'genre', canonical: 'latin', phrases: ['latin', 'latino', 'latina', 'spanish', 'en espanol', 'latin music'], relatedGenres: ['latin'] }),
+  e({ kind: 'genre', canonical: 'reggaeton', phrases: ['reggaeton', 'regueton', 'reggaetón', 'reguetón', 'perreo', 'dembow', 'reggeaton', 'regeton', 'reggaeton music'], relatedGenres: ['reggaeton'] }),
+  e({ kind: 'genre', canonical: 'latin', phrases: ['latin', 'latino', 'latina', 'latinos', 'latinas', 'spanish', 'en espanol', 'latin music', 'musica latina', 'musique latine', 'lateinamerikanisch'], relatedGenres: ['latin'] }),
   e({ kind: 'genre', canonical: 'salsa', phrases: ['salsa', 'bachata', 'merengue', 'cumbia'], relatedGenres: ['salsa', 'tropical'] }),
   e({ kind: 'genre', canonical: 'afrobeats', phrases: ['afrobeats', 'afrobeat', 'afro beats', 'amapiano', 'afropop'], relatedGenres: ['afrobeats', 'afropop'] }),
   e({ kind: 'genre', canonical: 'dancehall', phrases: ['dancehall'], relatedGenres: ['dancehall', 'tropical'] }),
   e({ kind: 'genre', canonical: 'k-pop', phrases: ['k pop', 'kpop', 'k-pop', 'korean pop'], relatedGenres: ['k-pop'] }),
   e({ kind: 'genre', canonical: 'j-pop', phrases: ['j pop', 'jpop', 'j-pop', 'japanese pop', 'city pop'], relatedGenres: ['j-pop'] }),
-  e({ kind: 'genre', canonical: 'pop', phrases: ['pop', 'pop music'], relatedGenres: ['pop'] }),
+  e({ kind: 'genre', canonical: 'pop', phrases: ['pop', 'pop music', 'musica pop', 'musique pop', 'popmusik'], relatedGenres: ['pop'] }),
   e({ kind: 'genre', canonical: 'trap', phrases: ['trap', 'trap music'], relatedGenres: ['trap'] }),
   e({ kind: 'genre', canonical: 'drill', phrases: ['drill', 'uk drill'], relatedGenres: ['drill'] }),
   e({ kind: 'genre', canonical: 'grime', phrases: ['grime'], relatedGenres: ['grime'] }),
   e({ kind: 'genre', canonical: 'synthwave', phrases: ['synthwave', 'retrowave', 'outrun', 'vaporwave', 'chillwave'], relatedGenres: ['synthwave', 'vaporwave', 'chillwave'], features: { acousticness: [0, 0.3] } }),
   e({ kind: 'genre', canonical: 'soundtrack', phrases: ['soundtrack', 'soundtracks', 'film score', 'movie music', 'ost'], relatedGenres: ['soundtrack'] }),
   e({ kind: 'genre', canonical: 'bossa nova', phrases: ['bossa nova', 'bossanova', 'mpb', 'samba'], relatedGenres: ['bossa nova', 'mpb'], features: { acousticness: [0.4, 1], energy: [0, 0.6] } }),
+  e({ kind: 'genre', canonical: 'polka', phrases: ['polka', 'polkas'], relatedGenres: ['polka'], features: { valence: [0.6, 1], tempo: [100, 180] } }),
+  e({ kind: 'genre', canonical: 'opera', phrases: ['opera', 'operas', 'arias', 'operatic', 'opera arias'], relatedGenres: ['opera'], features: { acousticness: [0.6, 1], energy: [0, 0.55], speechiness: [0, 0.1] } }),
+  e({ kind: 'genre', canonical: 'tango', phrases: ['tango', 'tangos'], relatedGenres: ['tango'], features: { acousticness: [0.4, 1] } }),
+  e({ kind: 'genre', canonical: 'flamenco', phrases: ['flamenco'], relatedGenres: ['flamenco'], features: { acousticness: [0.5, 1] } }),
+  e({ kind: 'genre', canonical: 'fado', phrases: ['fado', 'fados'], relatedGenres: ['fado'], features: { acousticness: [0.5, 1], valence: [0, 0.5] } }),
+  e({ kind: 'genre', canonical: 'celtic', phrases: ['celtic', 'irish folk', 'celtic music'], relatedGenres: ['celtic'], features: { acousticness: [0.4, 1] } }),
+  e({ kind: 'genre', canonical: 'show tunes', phrases: ['show tunes', 'showtunes', 'broadway', 'musicals', 'musical theatre', 'musical theater'], relatedGenres: ['show tunes', 'broadway'] }),
+  e({ kind: 'genre', canonical: 'schlager', phrases: ['schlager', 'volksmusik'], relatedGenres: ['schlager'], features: { valence: [0.55, 1] } }),
+  e({ kind: 'genre', canonical: 'chanson', phrases: ['chanson francaise', 'chansons francaises', 'variete francaise', 'french chanson'], relatedGenres: ['chanson'] }),
+  e({ kind: 'genre', canonical: 'sertanejo', phrases: ['sertanejo', 'forro', 'pagode'], relatedGenres: ['sertanejo', 'forro'] }),
+  e({ kind: 'genre', canonical: 'mariachi', phrases: ['mariachi', 'ranchera', 'rancheras', 'corridos', 'norteno', 'regional mexican', 'musica mexicana'], relatedGenres: ['mariachi', 'regional mexican'] }),
+  e({ kind: 'genre', canonical: 'new age', phrases: ['new age', 'world music', 'spa music'], relatedGenres: ['new age'], features: { energy: [0, 0.4], instrumentalness: [0.3, 1] } }),
+  e({ kind: 'genre', canonical: "children's music", phrases: ['childrens music', 'kids songs', 'nursery rhymes', 'kinderlieder', 'canciones infantiles'], relatedGenres: ["children's music"], features: { valence: [0.6, 1] } }),
   e({ kind: 'genre', canonical: 'hyperpop', phrases: ['hyperpop', 'hyper pop', 'pc music'], relatedGenres: ['hyperpop'] }),
+];
+
+/**
+ * People and occasions: who the music is for says something about when it is from or how it
+ * should feel. Each carries its rationale, which reaches the plan and the playlist description.
+ */
+export const OCCASIONS: readonly VocabularyEntry[] = [
+  e({ kind: 'era', canonical: 'grandparents', phrases: ['grandmother', 'grandmothers', 'grandma', 'grandmas', 'granny', 'grannie', 'grandfather', 'grandfathers', 'grandpa', 'grandpas', 'grandad', 'granddad', 'grandparents', 'grandparent', 'abuela', 'abuelas', 'abuelo', 'abuelos', 'vovo', 'meus avos', 'grand mere', 'grand pere', 'grands parents', 'mamie', 'papy', 'oma', 'opa', 'grosseltern'], years: [1955, 1985], rationale: "music from a grandparent's youth (1955–1985)" }),
+  e({ kind: 'era', canonical: 'parents', phrases: ['my mom', 'my moms', 'my mum', 'my mums', 'my mother', 'my mothers', 'my dad', 'my dads', 'my father', 'my fathers', 'my parents', 'parents', 'for mom', 'for dad', 'mothers day', 'fathers day', 'mi mama', 'mi papa', 'mis padres', 'minha mae', 'meu pai', 'meus pais', 'ma mere', 'mon pere', 'mes parents', 'meine mutter', 'mein vater', 'meine eltern', 'eltern'], years: [1970, 1999], rationale: "music from a parent's youth (1970s–90s)" }),
+  e({ kind: 'era', canonical: 'teenagers', phrases: ['teenage', 'teenager', 'teenagers', 'teen', 'teens', 'adolescente', 'adolescentes', 'jugendliche'], years: { recentYears: 10 }, rationale: 'current music for a teenager (the last ten years)' }),
+  e({ kind: 'activity', canonical: 'birthday', phrases: ['birthday', 'birthday party', 'bday', 'b day', 'birthday bash', 'cumpleanos', 'aniversario', 'anniversaire', 'geburtstag', 'geburtstagsparty', 'kids party', 'kids birthday party'], features: { valence: [0.55, 1], danceability: [0.6, 1] }, arc: 'rise-fall', rationale: 'a birthday party wants happy, danceable songs' }),
+  e({ kind: 'activity', canonical: 'wedding', phrases: ['wedding', 'first dance', 'wedding dance', 'our first dance', 'slow dance', 'slow dancing', 'boda', 'casamento', 'mariage', 'hochzeit', 'hochzeitstanz'], features: { energy: [0, 0.6], valence: [0.3, 0.85] }, arc: 'steady', rationale: 'a first dance wants slow, warm songs' }),
+  e({ kind: 'activity', canonical: 'wedding party', phrases: ['wedding party', 'wedding reception'], features: { energy: [0.6, 1], danceability: [0.65, 1] }, arc: 'rise-fall', rationale: 'a reception wants songs people dance to' }),
+  e({ kind: 'activity', canonical: 'memorial', phrases: ['funeral', 'memorial', 'memorial service', 'funeral service', 'entierro', 'enterrement', 'beerdigung', 'trauerfeier'], features: { energy: [0, 0.5], valence: [0, 0.55] }, arc: 'steady', rationale: 'a memorial wants quiet, reflective songs' }),
+  e({ kind: 'activity', canonical: 'baby', phrases: ['babys nap', 'baby nap', 'for my baby', 'for the baby', 'newborn', 'baby shower', 'nursery'], features: { energy: [0, 0.45] }, arc: 'wind-down', rationale: 'a baby wants soft, calm songs' }),
 ];
 
 export const ALL_VOCABULARY: readonly VocabularyEntry[] = [
   ...MOODS,
+  ...OCCASIONS,
   ...ACTIVITIES,
   ...FEELS,
   ...STYLES,

@@ -31,8 +31,9 @@ export function canonicalizePlan(plan: Plan, lexicon: Lexicon): CanonicalPlan {
       }
       for (const genre of resolved.genres) genres[side].add(genre);
       for (const subgenre of resolved.subgenres) subgenres[side].add(subgenre);
-      if (resolved.label && side === 'include' && !next.moods.includes(resolved.label) && next.moods.length < 8) {
-        next.moods.push(resolved.label);
+      // A genre the catalog lacks is said, not slipped into the title as a mood.
+      if (resolved.label && side === 'include' && !next.unavailable.genres.includes(resolved.label) && next.unavailable.genres.length < 10) {
+        next.unavailable.genres.push(resolved.label);
       }
     }
   }
@@ -50,5 +51,11 @@ export function canonicalizePlan(plan: Plan, lexicon: Lexicon): CanonicalPlan {
   };
   next.seedArtists = resolveAll(plan.seedArtists);
   next.artists = { include: resolveAll(plan.artists.include), exclude: resolveAll(plan.artists.exclude) };
+  // Names the model asked for that the catalog does not know: kept so the playlist can say so
+  // (excluded names need no mention — nothing by them can appear anyway).
+  const excludedNames = new Set(plan.artists.exclude);
+  const excludedGenres = new Set([...plan.genres.exclude, ...plan.subgenres.exclude]);
+  for (const name of unresolved.artists) if (!excludedNames.has(name) && !next.unavailable.artists.includes(name) && next.unavailable.artists.length < 10) next.unavailable.artists.push(name);
+  for (const name of unresolved.genres) if (!excludedGenres.has(name) && !next.unavailable.genres.includes(name) && next.unavailable.genres.length < 10) next.unavailable.genres.push(name);
   return { plan: PlanSchema.parse(next), unresolved };
 }

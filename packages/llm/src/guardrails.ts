@@ -45,6 +45,9 @@ export function findUnsafePlanStrings(plan: Plan): string[] {
     plan[group].exclude.forEach((value, index) => check(`${group}.exclude[${index}]`, value));
   }
   plan.moods.forEach((value, index) => check(`moods[${index}]`, value));
+  plan.unavailable.genres.forEach((value, index) => check(`unavailable.genres[${index}]`, value));
+  plan.unavailable.artists.forEach((value, index) => check(`unavailable.artists[${index}]`, value));
+  plan.rationale.forEach((value, index) => check(`rationale[${index}]`, value));
   plan.activities.forEach((value, index) => check(`activities[${index}]`, value));
   return problems;
 }

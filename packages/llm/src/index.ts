@@ -18,6 +18,9 @@ export {
   createEmptyPlan,
   validatePlan,
   parsePlanOutput,
+  upgradePlan,
+  StoredPlanSchema,
+  MAX_TRACK_MINUTES,
 } from './plan';
 export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation, PlanJsonSchemaOptions } from './plan';
 export { planFromPrompt, planFromConstraints, titleForPlan, AVERAGE_TRACK_MINUTES } from './offline-planner';
@@ -27,6 +30,8 @@ export type { RefinementResult } from './refine';
 export { canonicalizePlan } from './canonicalize';
 export type { CanonicalPlan, UnresolvedNames } from './canonicalize';
 export { MAX_PROMPT_CHARACTERS, encodeUserText, findUnsafePlanStrings } from './guardrails';
+export { createPlanExampleBank, selectExamples, compactPlanJson, promptSimilarity, promptWords, estimateTokens } from './examples';
+export type { PlanExample, PlanExampleSource, PlanExampleBank, ExampleSelectionOptions } from './examples';
 export { createLruCache } from './cache';
 export type { PlanCache, LruCache, LruCacheOptions } from './cache';
 export { createOpenAiCompatibleClient, ChatError, parseRetryAfter } from './chat-client';
@@ -44,8 +49,9 @@ export {
   renderPlanRequest,
   renderRefineRequest,
   renderRepairRequest,
+  renderExamples,
 } from './prompts/index';
-export type { ChatMessage, SystemPromptOptions } from './prompts/index';
+export type { ChatMessage, SystemPromptOptions, RenderedExample } from './prompts/index';
 export { createOfflinePlanner, createLlmPlanner, OFFLINE_TEMPLATE_VERSION } from './planners';
 export type {
   PlanProvider,

@@ -2,9 +2,9 @@
 // Only lexicon terms can reach the plan (catalog names, curated labels, numbers it parsed), so
 // injection text in a prompt has nothing to attach to.
 import type { Lexicon, MatchedTermSummary, QueryConstraints } from '@mixtape/language';
-import { CURATED_GENRES, interpretQuery } from '@mixtape/language';
+import { interpretQuery } from '@mixtape/language';
 import type { Plan } from './plan';
-import { createEmptyPlan, MAX_TARGET_MINUTES, MAX_TRACK_COUNT, PLAN_FEATURES, PlanSchema } from './plan';
+import { createEmptyPlan, MAX_TARGET_MINUTES, MAX_TRACK_COUNT, MAX_TRACK_MINUTES, PLAN_FEATURES, PlanSchema } from './plan';
 
 /** Average track length used to turn a duration into a track count (TidyTuesday median ≈ 3.6 min). */
 export const AVERAGE_TRACK_MINUTES = 3.6;
@@ -53,6 +53,9 @@ export function planFromConstraints(constraints: QueryConstraints, options: Offl
     if (range) plan.features[feature] = { ...range };
   }
   plan.releaseYear = constraints.releaseYear ? { ...constraints.releaseYear } : null;
+  if (constraints.trackMinutes) plan.trackMinutes = { min: Math.max(0, constraints.trackMinutes.min), max: Math.min(MAX_TRACK_MINUTES, constraints.trackMinutes.max) };
+  plan.unavailable = { genres: take(constraints.unavailable.genres, 10), artists: take(constraints.unavailable.artists, 10) };
+  plan.rationale = take(constraints.rationale, 5);
   plan.moods = take(constraints.moods, 8);
   plan.activities = take(constraints.activities, 8);
   if (constraints.arc) plan.arc = constraints.arc;
@@ -83,16 +86,17 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.round(value)));
 }
 
-/** A short title from the plan's own labels and names — never from the raw prompt. */
+/**
+ * A short title from the plan's own labels and names — never from the raw prompt, and never
+ * naming what the catalog lacks (`plan.unavailable`): a title describes what is delivered.
+ */
 export function titleForPlan(plan: Plan): string {
   const parts: string[] = [];
-  const moods = [...plan.moods.filter((mood) => !CURATED_GENRE_NAMES.has(mood)).slice(0, 2), ...plan.moods.filter((mood) => CURATED_GENRE_NAMES.has(mood)).slice(0, 1)].map(titleCase);
+  const missing = new Set(plan.unavailable.genres.map((name) => name.toLowerCase()));
+  const moods = plan.moods.filter((mood) => !missing.has(mood.toLowerCase())).slice(0, 2).map(titleCase);
   if (moods.length > 0) parts.push(moods.join(' '));
   if (plan.releaseYear) parts.push(eraLabel(plan.releaseYear));
-  // A named style the catalog lacks ("indie" → its related catalog genres) reads better as named.
-  const styleLabels = plan.moods.filter((mood) => CURATED_GENRE_NAMES.has(mood));
-  const genreNames = styleLabels.length > 0 ? [] : [...plan.genres.include, ...plan.subgenres.include];
-  const genres = genreNames.slice(0, 2).map(titleCase);
+  const genres = [...plan.genres.include, ...plan.subgenres.include].slice(0, 2).map(titleCase);
   if (genres.length > 0) parts.push(genres.join(' & '));
   let title = parts.join(' ');
   if (plan.seedArtists.length > 0) {
@@ -122,7 +126,6 @@ function eraLabel(range: { min: number; max: number }): string {
   return `${range.min}–${range.max}`;
 }
 
-const CURATED_GENRE_NAMES = new Set(CURATED_GENRES.map((entry) => entry.canonical));
 const UPPERCASE_NAMES = new Set(['edm', 'r&b', 'rnb', 'dnb', 'edm', 'ost']);
 
 function titleCase(value: string): string {

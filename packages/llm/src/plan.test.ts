@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEmptyPlan, createPlanJsonSchema, parsePlanOutput, PLAN_JSON_SCHEMA, PlanSchema, validatePlan } from './plan';
+import { createEmptyPlan, createPlanJsonSchema, parsePlanOutput, PLAN_JSON_SCHEMA, PLAN_SCHEMA_VERSION, PlanSchema, validatePlan } from './plan';
 
 describe('plan schema', () => {
   it('accepts the empty plan and rejects unknown keys, out-of-range numbers and inverted ranges', () => {
@@ -48,7 +48,7 @@ describe('plan schema', () => {
     };
     expect(visit(PLAN_JSON_SCHEMA)).toBeGreaterThan(5);
     expect(PLAN_JSON_SCHEMA).not.toHaveProperty('$schema');
-    expect((PLAN_JSON_SCHEMA.properties as Record<string, unknown>).schemaVersion).toMatchObject({ enum: [1] });
+    expect((PLAN_JSON_SCHEMA.properties as Record<string, unknown>).schemaVersion).toMatchObject({ enum: [PLAN_SCHEMA_VERSION] });
     // Portable: no keywords that some structured-output engines reject.
     expect(JSON.stringify(PLAN_JSON_SCHEMA)).not.toMatch(/"(minLength|maxLength|pattern|const)"/);
     expect(JSON.stringify(createPlanJsonSchema({ portable: false }))).toMatch(/"maxLength"/);

@@ -5,8 +5,11 @@ import type { AudioFeature, FeatureRange, SequencingArc } from '@mixtape/languag
 import { AUDIO_FEATURES, MAX_TEMPO_BPM, SEQUENCING_ARCS } from '@mixtape/language';
 import { z } from 'zod';
 
-/** Bumped whenever the plan's shape changes; part of every cache key and DPO record. */
-export const PLAN_SCHEMA_VERSION = 1 as const;
+/**
+ * Bumped whenever the plan's shape changes; part of every cache key and DPO record.
+ * 2: features.liveness and features.mode, trackMinutes, unavailable, rationale (issue 18).
+ */
+export const PLAN_SCHEMA_VERSION = 2 as const;
 
 /** Audio features a plan can constrain (the language package's list); all 0..1 except tempo (BPM). */
 export const PLAN_FEATURES = AUDIO_FEATURES;
@@ -17,6 +20,8 @@ export const MIN_RELEASE_YEAR = 1900;
 export const MAX_RELEASE_YEAR = 2100;
 export const MAX_TRACK_COUNT = 200;
 export const MAX_TARGET_MINUTES = 600;
+/** Longest track length a plan can ask for, in minutes. */
+export const MAX_TRACK_MINUTES = 60;
 
 // Control characters, angle brackets and braces never belong in a name or a label; refusing them
 // keeps markup and template syntax out of anything that is later displayed or logged.
@@ -57,6 +62,18 @@ const yearRange = z
   .strict()
   .refine((range) => range.min <= range.max, 'min must be <= max');
 
+const minutesRange = z
+  .object({ min: z.number().min(0).max(MAX_TRACK_MINUTES), max: z.number().min(0).max(MAX_TRACK_MINUTES) })
+  .strict()
+  .refine((range) => range.min <= range.max, 'min must be <= max');
+
+/** A short sentence shown to the listener: one line, no markup. */
+const sentenceString = z
+  .string()
+  .min(1)
+  .max(160)
+  .refine((value) => !UNSAFE_CHARACTERS.test(value), 'must be a single line without control characters or <>{}`');
+
 const includeExclude = (item: z.ZodType<string>, maxItems: number) =>
   z.object({ include: z.array(item).max(maxItems), exclude: z.array(item).max(maxItems) }).strict();
 
@@ -75,6 +92,10 @@ export const PlanFeaturesSchema = z
     acousticness: unitRange.nullable(),
     instrumentalness: unitRange.nullable(),
     speechiness: unitRange.nullable(),
+    /** audience presence: ≥ 0.65 live recordings, ≤ 0.3 studio */
+    liveness: unitRange.nullable(),
+    /** 0 = minor key, 1 = major key: {min: 0, max: 0} for "minor key" */
+    mode: unitRange.nullable(),
     tempo: tempoRange.nullable(),
   })
   .strict();
@@ -108,8 +129,14 @@ export const PlanSchema = z
     trackCount: z.number().int().min(1).max(MAX_TRACK_COUNT),
     /** when set, fulfilment fills this many minutes instead of `trackCount` tracks */
     targetMinutes: z.number().min(1).max(MAX_TARGET_MINUTES).nullable(),
+    /** length of each track in minutes ("songs under 3 minutes" → {min: 0, max: 3}) */
+    trackMinutes: minutesRange.nullable(),
     arc: z.enum(SEQUENCING_ARCS),
     explicitAllowed: z.boolean(),
+    /** names the listener asked for that the catalog does not have; the playlist says so */
+    unavailable: z.object({ genres: z.array(nameString(60)).max(10), artists: z.array(nameString(100)).max(10) }).strict(),
+    /** why people and occasions became these ranges or years, in the listener's words */
+    rationale: z.array(sentenceString).max(5),
   })
   .strict();
 export type Plan = z.infer<typeof PlanSchema>;
@@ -133,6 +160,8 @@ export function createEmptyPlan(overrides: Partial<Plan> = {}): Plan {
       acousticness: null,
       instrumentalness: null,
       speechiness: null,
+      liveness: null,
+      mode: null,
       tempo: null,
     },
     releaseYear: null,
@@ -142,11 +171,30 @@ export function createEmptyPlan(overrides: Partial<Plan> = {}): Plan {
     discovery: 0.3,
     trackCount: DEFAULT_TRACK_COUNT,
     targetMinutes: null,
+    trackMinutes: null,
     arc: 'steady',
     explicitAllowed: true,
+    unavailable: { genres: [], artists: [] },
+    rationale: [],
     ...overrides,
   };
 }
+
+/**
+ * A stored plan of any schema version brought to the current one (version 1 lacks the keys
+ * version 2 added; their empty values mean what version 1 meant). Other values pass unchanged,
+ * so validation still reports them.
+ */
+export function upgradePlan(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || (value as { schemaVersion?: unknown }).schemaVersion !== 1) return value;
+  const old = value as Record<string, unknown>;
+  const empty = createEmptyPlan();
+  const features = typeof old.features === 'object' && old.features !== null ? { ...empty.features, ...(old.features as Record<string, unknown>) } : old.features;
+  return { ...empty, ...old, features, schemaVersion: PLAN_SCHEMA_VERSION };
+}
+
+/** The plan schema for stored plans: accepts any earlier version and upgrades it. */
+export const StoredPlanSchema = z.preprocess(upgradePlan, PlanSchema);
 
 export interface PlanJsonSchemaOptions {
   /**

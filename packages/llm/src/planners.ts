@@ -8,6 +8,8 @@ import type { UnresolvedNames } from './canonicalize';
 import { canonicalizePlan } from './canonicalize';
 import type { ChatClient, ResponseFormat } from './chat-client';
 import { ChatError } from './chat-client';
+import type { PlanExampleSource } from './examples';
+import { selectExamples } from './examples';
 import { findUnsafePlanStrings, MAX_PROMPT_CHARACTERS } from './guardrails';
 import type { Lexicon, MatchedTermSummary } from '@mixtape/language';
 import { silentLogger, type Logger } from '@mixtape/base';
@@ -50,6 +52,8 @@ export interface PlanResult {
   repaired: boolean;
   /** HTTP calls made (0 for offline and cache hits) */
   llmCalls: number;
+  /** LLM planner: how many rated example plans went into the prompt */
+  examples?: number;
   templateVersion: string;
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
 }
@@ -135,6 +139,14 @@ export interface LlmPlannerOptions {
   cache?: PlanCache<Plan> | null;
   logger?: Logger;
   defaultTrackCount?: number;
+  /**
+   * Well-rated plans of earlier requests (in-context preference learning): the most similar ones
+   * go into the prompt as examples, bounded by `maxExamples` (default 3) and `exampleTokens`
+   * (default 600 estimated tokens). A source that fails is logged and skipped.
+   */
+  examples?: PlanExampleSource;
+  maxExamples?: number;
+  exampleTokens?: number;
 }
 
 const SCHEMA_NAME = 'mixtape_plan';
@@ -235,18 +247,34 @@ export function createLlmPlanner(options: LlmPlannerOptions): PlanProvider {
     return { ...base, plan, planner: plannerName, unresolved, cached: false, repaired: outcome.repaired, llmCalls: outcome.calls };
   }
 
+  async function examplesFor(prompt: string) {
+    if (!options.examples) return [];
+    try {
+      const candidates = await options.examples.examplesFor(prompt);
+      return selectExamples(prompt, candidates, {
+        ...(options.maxExamples !== undefined ? { maxExamples: options.maxExamples } : {}),
+        ...(options.exampleTokens !== undefined ? { maxTokens: options.exampleTokens } : {}),
+      });
+    } catch (error) {
+      logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'plan examples unavailable; planning without them');
+      return [];
+    }
+  }
+
   return {
     name: plannerName,
-    plan(request) {
+    async plan(request) {
       const prompt = request.prompt.slice(0, MAX_PROMPT_CHARACTERS);
+      const examples = await examplesFor(prompt);
       return run(
         'plan',
-        { prompt, trackCount: request.trackCount ?? null },
-        renderPlanRequest(prompt, request.trackCount),
+        // The examples shape the answer, so they are part of what is cached.
+        { prompt, trackCount: request.trackCount ?? null, examples: examples.map((example) => [example.prompt, example.planJson]) },
+        renderPlanRequest(prompt, request.trackCount, examples),
         request.signal,
         request.trackCount,
         (reason) => offlinePlan(offlineOptions, request, 'offline-fallback', reason),
-      );
+      ).then((result) => (examples.length > 0 ? { ...result, examples: examples.length } : result));
     },
     refine(request) {
       const instruction = request.instruction.slice(0, MAX_PROMPT_CHARACTERS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEmptyPlan } from './plan';
+import { createEmptyPlan, PLAN_SCHEMA_VERSION } from './plan';
 import type { FeedbackRecord, PlaylistVersionRecord } from './preferences';
 import { buildPreferencePairs, FeedbackRecordSchema, toJsonLines } from './preferences';
 
@@ -42,7 +42,7 @@ describe('DPO preference export', () => {
     expect(pair?.prompt).toBe('upbeat latin for a run\nRefinement: less upbeat');
     expect(JSON.parse(pair?.chosen ?? '')).toEqual(v2.plan);
     expect(JSON.parse(pair?.rejected ?? '')).toEqual(v1.plan);
-    expect(pair?.meta).toMatchObject({ kind: 'plan', chosenVersion: 2, rejectedVersion: 1, rejectedBecause: 'refined away', schemaVersion: 1 });
+    expect(pair?.meta).toMatchObject({ kind: 'plan', chosenVersion: 2, rejectedVersion: 1, rejectedBecause: 'refined away', schemaVersion: PLAN_SCHEMA_VERSION });
   });
 
   it('a disliked refinement loses to the liked original; the latest signal per track wins', () => {

@@ -3,13 +3,15 @@ import { encodeUserText } from '../guardrails';
 import type { Plan } from '../plan';
 import { PLAN_JSON_SCHEMA } from '../plan';
 import {
+  EXAMPLE_TEMPLATE,
+  EXAMPLES_SECTION_TEMPLATE,
   PLAN_SYSTEM_TEMPLATE,
   PLAN_TEMPLATE_VERSION,
   PLAN_USER_TEMPLATE,
   REFINE_USER_TEMPLATE,
   REPAIR_USER_TEMPLATE,
   SCHEMA_SECTION_TEMPLATE,
-} from './plan-v1';
+} from './plan-v2';
 
 export { PLAN_TEMPLATE_VERSION };
 
@@ -46,11 +48,26 @@ export function renderSystemPrompt(options: SystemPromptOptions): string {
   }).trimEnd();
 }
 
-export function renderPlanRequest(prompt: string, trackCount?: number): string {
+/** A request and the plan a listener rated well for it, already compacted for the prompt. */
+export interface RenderedExample {
+  prompt: string;
+  /** the plan as compact JSON (keys that differ from the empty plan) */
+  planJson: string;
+}
+
+export function renderPlanRequest(prompt: string, trackCount?: number, examples: readonly RenderedExample[] = []): string {
   return fill(PLAN_USER_TEMPLATE, {
+    examples: renderExamples(examples),
     request: encodeUserText(prompt),
     lengthHint: trackCount !== undefined ? ` (trackCount must be ${trackCount})` : '',
   });
+}
+
+/** The examples section (empty string without examples); example prompts are user text, encoded like the request. */
+export function renderExamples(examples: readonly RenderedExample[]): string {
+  if (examples.length === 0) return '';
+  const rendered = examples.map((example) => fill(EXAMPLE_TEMPLATE, { request: encodeUserText(example.prompt), plan: example.planJson.replace(/</g, '\\u003c').replace(/>/g, '\\u003e') }));
+  return `${fill(EXAMPLES_SECTION_TEMPLATE, { examples: rendered.join('\n') })}\n\n`;
 }
 
 export function renderRefineRequest(plan: Plan, instruction: string): string {

@@ -1,8 +1,9 @@
-// Prompt template v1 for plans and refinements. Templates live in .ts files (not .md read at
+// Prompt template v2 for plans and refinements (plan schema 2: liveness, mode, track length,
+// unavailable names, rationale; examples of well-rated plans for similar requests). Templates live in .ts files (not .md read at
 // runtime) so tsup bundles them into dist with no loader or file copying; the version is part
 // of every cache key and DPO record, so editing a template means bumping its version.
 
-export const PLAN_TEMPLATE_VERSION = 'plan.v1';
+export const PLAN_TEMPLATE_VERSION = 'plan.v2';
 
 export const PLAN_SYSTEM_TEMPLATE = `You are Mixtape's playlist planner. You turn a listener's request into a PLAN: a JSON object
 that describes which tracks to pick from a music catalog. You never name the tracks of the
@@ -24,8 +25,15 @@ Field guide:
 - features: ranges on Spotify audio features, 0..1 except tempo in BPM; null when not implied.
   energy (calm 0-0.45, upbeat 0.6-1), valence (sad 0-0.35, happy 0.6-1), danceability,
   acousticness (acoustic 0.55-1), instrumentalness (instrumental 0.5-1), speechiness
-  (no rap/talk 0-0.12), tempo (slow 0-100, running 120-190).
-- releaseYear: {min, max} for eras ("90s" 1990-1999, "late 90s" 1996-1999) or null.
+  (no rap/talk 0-0.12), liveness (live recordings 0.65-1, studio 0-0.3), mode (minor key
+  {min 0, max 0}, major key {min 1, max 1}), tempo (slow 0-100, running 120-190).
+  "no sad songs" constrains valence only; "like X but slower" means a tempo below X's.
+- releaseYear: {min, max} for eras ("90s" 1990-1999, "late 90s" 1996-1999, "the sixties"
+  1960-1969) or null. People imply eras: a grandparent's youth 1955-1985, a parent's 1970-1999.
+- trackMinutes: {min, max} for the length of each track ("songs under 3 minutes" {0, 3}) or null.
+- unavailable: genres and artists the listener asked for that are not in the catalog lists
+  below; they are reported to the listener. Never put them in genres or the title.
+- rationale: up to 5 short sentences on why people or occasions became these ranges or years.
 - moods / activities: short lowercase labels ("rainy-day", "reading").
 - similarToUser 0..1 (how close to the listener's own taste; default 0.3).
 - discovery 0..1 (0 popular hits, 1 deep cuts; default 0.3).
@@ -37,7 +45,15 @@ Catalog genres: {{genres}}
 Catalog subgenres: {{subgenres}}
 {{schemaSection}}`;
 
-export const PLAN_USER_TEMPLATE = `Plan a playlist for this request{{lengthHint}}.
+export const EXAMPLES_SECTION_TEMPLATE = `Plans listeners rated well for similar requests (follow their reading, not their exact values):
+{{examples}}`;
+
+export const EXAMPLE_TEMPLATE = `<example>
+<request>{{request}}</request>
+<plan>{{plan}}</plan>
+</example>`;
+
+export const PLAN_USER_TEMPLATE = `{{examples}}Plan a playlist for this request{{lengthHint}}.
 <request>
 {{request}}
 </request>`;

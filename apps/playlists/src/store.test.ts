@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmptyPlan } from '@mixtape/llm';
+import { createEmptyPlan, PLAN_SCHEMA_VERSION } from '@mixtape/llm';
 import { describe, expect, it } from 'vitest';
 import { openFilePlaylistStore, PLAYLIST_STORE_FILE } from './store';
 
@@ -44,6 +44,22 @@ describe('file playlist store', () => {
     await store.appendVersion(version);
     await expect(store.appendVersion(version)).rejects.toThrow('version 1 after version 1');
     expect(readFileSync(join(directory, PLAYLIST_STORE_FILE), 'utf8').trimEnd().split('\n')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('reads versions stored with a schema-1 plan, upgraded to the current schema', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'playlist-store-'));
+    const { liveness: _liveness, mode: _mode, ...oldFeatures } = createEmptyPlan().features;
+    const { trackMinutes: _minutes, unavailable: _unavailable, rationale: _rationale, ...rest } = createEmptyPlan();
+    const oldPlan = { ...rest, features: { ...oldFeatures, energy: { min: 0, max: 0.4 } }, schemaVersion: 1 };
+    const record = { playlistId: 'pl_old', version: 1, parentVersion: null, prompt: 'calm', plan: oldPlan, planner: 'offline', trackIds: [], createdAt: 1, title: 't', description: 'd', tracks: [], bundleVersion: 'v1' };
+    writeFileSync(join(directory, PLAYLIST_STORE_FILE), `${JSON.stringify({ kind: 'version', record })}\n`);
+    const store = await openFilePlaylistStore({ directory });
+    const [stored] = store.allVersions();
+    expect(stored?.plan.schemaVersion).toBe(PLAN_SCHEMA_VERSION);
+    expect(stored?.plan.features.energy).toEqual({ min: 0, max: 0.4 });
+    expect(stored?.plan.unavailable).toEqual({ genres: [], artists: [] });
+    expect(stored?.plan.trackMinutes).toBeNull();
     await store.close();
   });
 });

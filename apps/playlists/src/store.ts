@@ -8,7 +8,7 @@ import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeedbackRecord, PlaylistVersionRecord } from '@mixtape/llm';
-import { FeedbackRecordSchema, PlanSchema } from '@mixtape/llm';
+import { FeedbackRecordSchema, StoredPlanSchema } from '@mixtape/llm';
 import { z } from 'zod';
 
 export interface StoredTrack {
@@ -30,6 +30,8 @@ export interface StoredPlaylistVersion extends PlaylistVersionRecord {
   relaxed?: string[];
   /** plan names the catalog does not know (ignored) */
   unresolved?: string[];
+  /** what the catalog could not deliver (missing genres, artists, eras, length), one sentence each */
+  unfulfilled?: { kind: string; requested: string; reason: string; substitute?: string }[];
 }
 
 export interface PlaylistStore {
@@ -49,7 +51,8 @@ const StoredVersionSchema = z.object({
   version: z.number().int().min(1),
   parentVersion: z.number().int().min(1).nullable(),
   prompt: z.string(),
-  plan: PlanSchema,
+  // Plans stored before schema 2 are upgraded on read (their missing keys meant "none").
+  plan: StoredPlanSchema,
   planner: z.string().min(1),
   trackIds: z.array(z.string()),
   templateVersion: z.string().optional(),
@@ -63,6 +66,7 @@ const StoredVersionSchema = z.object({
   changes: z.array(z.string()).optional(),
   relaxed: z.array(z.string()).optional(),
   unresolved: z.array(z.string()).optional(),
+  unfulfilled: z.array(z.object({ kind: z.string(), requested: z.string(), reason: z.string(), substitute: z.string().optional() })).optional(),
 });
 
 const LineSchema = z.discriminatedUnion('kind', [

@@ -92,6 +92,16 @@ describe('POST /v1/playlists (offline planner)', () => {
     expect(stored.body.relaxed).toEqual(['subgenres widened to their genres']);
   });
 
+  it('says what the catalog lacks instead of naming it in the title ("rainy-day 90s trip-hop")', async () => {
+    const { app } = await setup();
+    const response = await request(app).post('/v1/playlists').send({ prompt: 'rainy-day 90s trip-hop' }).expect(201);
+    expect(response.body.title).not.toMatch(/trip/i);
+    expect(response.body.unfulfilled).toEqual([expect.objectContaining({ kind: 'genre', requested: 'trip-hop' })]);
+    expect(response.body.description).toContain('This catalog has no trip-hop');
+    const stored = await request(app).get(`/v1/playlists/${response.body.id}`).expect(200);
+    expect(stored.body.unfulfilled).toEqual(response.body.unfulfilled);
+  });
+
   it('takes the length from the request over the prompt', async () => {
     const { app } = await setup();
     const response = await request(app).post('/v1/playlists').send({ prompt: '20 songs of 80s rock', length: 8 }).expect(201);

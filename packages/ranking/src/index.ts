@@ -23,10 +23,6 @@ export {
   noteForTrack,
   describePlaylist,
   titleFor,
-  runPromptQualitySuite,
-  formatPromptQualityReport,
-  evaluateCheck,
-  TIDYTUESDAY_QUALITY_PROMPTS,
 } from './playlist/index';
 export type {
   BuildPlaylistContextOptions,
@@ -43,16 +39,9 @@ export type {
   PlaylistTrack,
   ScoreWeights,
   StageCosts,
+  UnfulfilledPart,
   SequenceOptions,
   SequenceResult,
-  QualityPrompt,
-  PromptCategory,
-  PromptCheck,
-  CheckResult,
-  PromptResult,
-  CategoryRate,
-  PromptQualityReport,
-  PromptQualityOptions,
 } from './playlist/index';
 
 // home

@@ -59,6 +59,7 @@ function presentVersion(stored: StoredPlaylistVersion, extra: { costs?: Fulfilme
     ...(stored.changes !== undefined ? { changes: stored.changes } : {}),
     ...(stored.relaxed !== undefined ? { relaxed: stored.relaxed } : {}),
     ...(stored.unresolved !== undefined ? { unresolved: stored.unresolved } : {}),
+    ...(stored.unfulfilled !== undefined ? { unfulfilled: stored.unfulfilled } : {}),
     plan: stored.plan,
     tracks: stored.tracks,
     userId: stored.userId ?? null,
@@ -158,6 +159,7 @@ export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
     ...(planResult.changes !== undefined ? { changes: planResult.changes } : {}),
     ...(fulfilment.stats.relaxed.length > 0 ? { relaxed: fulfilment.stats.relaxed } : {}),
     ...(fulfilment.stats.unresolved.length > 0 ? { unresolved: fulfilment.stats.unresolved } : {}),
+    ...(fulfilment.unfulfilled.length > 0 ? { unfulfilled: fulfilment.unfulfilled } : {}),
   });
 
   router.post('/v1/playlists', async (request, response) => {

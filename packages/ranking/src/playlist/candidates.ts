@@ -5,7 +5,7 @@ import { dot, normalizeInPlace, squaredNorm } from '@mixtape/base';
 import type { ContentAudioFeature, FeatureConstraint } from '@mixtape/embeddings';
 import { encodeContentQuery } from '@mixtape/embeddings';
 import { spacedKey } from '@mixtape/language';
-import type { ResolvedPlan } from './constraints';
+import type { HardFilterOptions, ResolvedPlan } from './constraints';
 import { createHardFilter, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';
 
@@ -24,8 +24,12 @@ export interface CandidatePool {
   /** the content query vector (all zeros when the plan constrains no attribute) */
   query: Float32Array;
   hasQuery: boolean;
-  /** relaxations applied because the strict filters left too few tracks */
+  /** relaxations applied because the strict filters left too few tracks, in order */
   relaxed: string[];
+  /** the release years the tracks were drawn from, when the plan's years had to widen */
+  widenedYears?: { min: number; max: number };
+  /** tracks in the plan's own year range that passed every other filter (when years widened) */
+  tracksInRequestedYears?: number;
 }
 
 export const SOURCE_CONTENT = 1;
@@ -72,28 +76,10 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   const hasQuery = query.some((value) => value !== 0);
   const relaxed: string[] = [];
 
-  let filter = createHardFilter(engine, resolved);
-  // Selective filters (a subgenre with few tracks in a decade): widen, then relax includes —
-  // subgenres to their parent genres first, then years, then genres. Exclusions never relax.
-  let widened: ResolvedPlan = resolved;
-  if (resolved.includedGenres !== null || Number.isFinite(resolved.yearMin) || Number.isFinite(resolved.yearMax)) {
-    const enough = Math.min(options.needed, store.trackCount);
-    if (countPassing(store.trackCount, filter, enough) < enough) {
-      const parents = parentGenres(engine, resolved.includedSubgenres);
-      const withParents: ResolvedPlan | undefined =
-        resolved.includedGenres !== null && parents.size > 0 ? { ...resolved, includedGenres: new Set([...resolved.includedGenres, ...parents]) } : undefined;
-      const attempts: { plan: ResolvedPlan; options: { ignoreYears?: boolean; ignoreGenreIncludes?: boolean }; relaxed: string[] }[] = [
-        ...(withParents ? [{ plan: withParents, options: {}, relaxed: ['subgenres widened to their genres'] }] : []),
-        ...(resolved.includedGenres !== null ? [{ plan: resolved, options: { ignoreYears: true }, relaxed: ['release years'] }] : []),
-        { plan: resolved, options: { ignoreGenreIncludes: true }, relaxed: ['genres'] },
-      ];
-      let chosen = attempts.find((attempt) => countPassing(store.trackCount, createHardFilter(engine, attempt.plan, attempt.options), enough) >= enough);
-      chosen ??= { plan: resolved, options: { ignoreGenreIncludes: true, ignoreYears: true }, relaxed: ['genres', 'release years'] };
-      filter = createHardFilter(engine, chosen.plan, chosen.options);
-      widened = chosen.plan;
-      relaxed.push(...chosen.relaxed);
-    }
-  }
+  const relaxation = relaxFilters(engine, resolved, Math.min(options.needed, store.trackCount));
+  const filter = createHardFilter(engine, relaxation.plan, relaxation.options);
+  const widened = relaxation.plan;
+  relaxed.push(...relaxation.relaxed);
 
   // 1. Attributes → content vector → FAISS, hard filters inside the search.
   if (hasQuery) {
@@ -124,7 +110,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       added++;
       return true;
     };
-    const lists = widened.includedGenres !== null && !relaxed.includes('genres') ? [...widened.includedGenres].map((genre) => store.tracksByGenre(genre)) : [store.mostPopular()];
+    const lists = widened.includedGenres !== null && !relaxation.options.ignoreGenreIncludes ? [...widened.includedGenres].map((genre) => store.tracksByGenre(genre)) : [store.mostPopular()];
     const quota = Math.ceil(target / lists.length);
     for (const list of lists) {
       const stop = Math.min(target, added + quota);
@@ -222,7 +208,119 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     query,
     hasQuery,
     relaxed,
+    ...(relaxation.widenedYears ? { widenedYears: relaxation.widenedYears, tracksInRequestedYears: relaxation.tracksInRequestedYears ?? 0 } : {}),
   };
+}
+
+/** The hard filter after relaxation, what was relaxed, and the widened years if they widened. */
+export interface Relaxation {
+  plan: ResolvedPlan;
+  options: HardFilterOptions;
+  relaxed: string[];
+  widenedYears?: { min: number; max: number };
+  tracksInRequestedYears?: number;
+}
+
+/**
+ * When the strict filters leave fewer tracks than the playlist needs, constraints relax in this
+ * order, each step kept until enough tracks pass: (1) track-length bounds; (2) subgenres widened
+ * to their parent genres ("90s hip hop" → 90s rap: the era is kept, the family is close); (3)
+ * release years widened symmetrically to the nearest years that have enough tracks; (4) release
+ * years dropped; (5) genres dropped. Exclusions,
+ * "only by" artists and clean-only never relax: a playlist that still falls short is shorter,
+ * and says so.
+ */
+export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, enough: number): Relaxation {
+  const { store } = engine;
+  let plan = resolved;
+  const options: HardFilterOptions = {};
+  const relaxed: string[] = [];
+  const result = (): Relaxation => ({ plan, options: { ...options }, relaxed, ...(widenedYears ? { widenedYears, tracksInRequestedYears } : {}) });
+  const passes = (): boolean => countPassing(store.trackCount, createHardFilter(engine, plan, options), enough) >= enough;
+  let widenedYears: { min: number; max: number } | undefined;
+  let tracksInRequestedYears: number | undefined;
+  if (passes()) return result();
+
+  if (resolved.trackMinMs > 0 || Number.isFinite(resolved.trackMaxMs)) {
+    options.ignoreTrackLength = true;
+    relaxed.push('track length');
+    if (passes()) return result();
+  }
+
+  const parents = parentGenres(engine, resolved.includedSubgenres);
+  if (resolved.includedGenres !== null && parents.size > 0) {
+    plan = { ...plan, includedGenres: new Set([...resolved.includedGenres, ...parents]) };
+    relaxed.push('subgenres widened to their genres');
+    if (passes()) return result();
+  }
+
+  const hasYears = Number.isFinite(resolved.yearMin) || Number.isFinite(resolved.yearMax);
+  if (hasYears) {
+    const widening = widenYearsToNearest(engine, plan, options, enough);
+    tracksInRequestedYears = widening.inRange;
+    if (widening.years) {
+      widenedYears = widening.years;
+      options.years = widening.years;
+      relaxed.push(`release years ${formatYears(resolved.yearMin, resolved.yearMax)} → ${formatYears(widening.years.min, widening.years.max)}`);
+      if (passes()) return result();
+    }
+  }
+
+  if (hasYears) {
+    options.ignoreYears = true;
+    delete options.years;
+    widenedYears = undefined;
+    relaxed.push('release years');
+    if (passes()) return result();
+  }
+
+  if (resolved.includedGenres !== null) {
+    options.ignoreGenreIncludes = true;
+    relaxed.push('genres');
+  }
+  return result();
+}
+
+/**
+ * The plan's years widened the same number of years on both sides until enough tracks pass
+ * (every other filter as it stands), trimmed to the years that actually have tracks.
+ */
+function widenYearsToNearest(
+  engine: PlaylistEngine,
+  resolved: ResolvedPlan,
+  options: HardFilterOptions,
+  enough: number,
+): { years?: { min: number; max: number }; inRange: number } {
+  const { store } = engine;
+  const anyYear = createHardFilter(engine, resolved, { ...options, ignoreYears: true });
+  const counts = new Map<number, number>();
+  for (let track = 0; track < store.trackCount; track++) {
+    const year = store.trackReleaseYear[track]!;
+    if (year !== 0 && anyYear(track)) counts.set(year, (counts.get(year) ?? 0) + 1);
+  }
+  const years = [...counts.keys()].sort((a, b) => a - b);
+  if (years.length === 0) return { inRange: 0 };
+  const low = Number.isFinite(resolved.yearMin) ? resolved.yearMin : years[0]!;
+  const high = Number.isFinite(resolved.yearMax) ? resolved.yearMax : years.at(-1)!;
+  const countIn = (min: number, max: number): number => {
+    let total = 0;
+    for (const year of years) if (year >= min && year <= max) total += counts.get(year)!;
+    return total;
+  };
+  const inRange = countIn(low, high);
+  const span = years.at(-1)! - years[0]!;
+  for (let widen = 1; widen <= span + 1; widen++) {
+    if (countIn(low - widen, high + widen) < enough) continue;
+    const inside = years.filter((year) => year >= low - widen && year <= high + widen);
+    return { years: { min: inside[0]!, max: inside.at(-1)! }, inRange };
+  }
+  return { inRange };
+}
+
+function formatYears(min: number, max: number): string {
+  if (!Number.isFinite(min)) return `up to ${max}`;
+  if (!Number.isFinite(max)) return `${min} on`;
+  return min === max ? String(min) : `${min}–${max}`;
 }
 
 function buildContentQuery(engine: PlaylistEngine, resolved: ResolvedPlan): Float32Array {

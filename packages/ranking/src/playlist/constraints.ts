@@ -28,6 +28,9 @@ export interface ResolvedPlan {
   seedTracks: readonly number[];
   yearMin: number;
   yearMax: number;
+  /** track length bounds in milliseconds (0 / Infinity when unbounded) */
+  trackMinMs: number;
+  trackMaxMs: number;
   explicitAllowed: boolean;
   features: readonly FeatureTarget[];
   /** plan names the catalog does not have (reported, never fatal) */
@@ -93,6 +96,8 @@ export function resolvePlan(engine: PlaylistEngine, plan: Plan): ResolvedPlan {
     seedTracks,
     yearMin: plan.releaseYear?.min ?? Number.NEGATIVE_INFINITY,
     yearMax: plan.releaseYear?.max ?? Number.POSITIVE_INFINITY,
+    trackMinMs: plan.trackMinutes ? plan.trackMinutes.min * 60_000 : 0,
+    trackMaxMs: plan.trackMinutes ? plan.trackMinutes.max * 60_000 : Number.POSITIVE_INFINITY,
     explicitAllowed: plan.explicitAllowed,
     features,
     unresolved,
@@ -104,6 +109,10 @@ export interface HardFilterOptions {
   ignoreGenreIncludes?: boolean;
   /** ignore the year range */
   ignoreYears?: boolean;
+  /** use these years instead of the plan's (a widened range) */
+  years?: { min: number; max: number };
+  /** ignore the track length bounds */
+  ignoreTrackLength?: boolean;
 }
 
 /**
@@ -115,9 +124,13 @@ export function createHardFilter(engine: PlaylistEngine, resolved: ResolvedPlan,
   const { columns } = store;
   const { excludedArtists, includedArtists, excludedGenres, explicitAllowed } = resolved;
   const includedGenres = options.ignoreGenreIncludes ? null : resolved.includedGenres;
-  const yearMin = options.ignoreYears ? Number.NEGATIVE_INFINITY : resolved.yearMin;
-  const yearMax = options.ignoreYears ? Number.POSITIVE_INFINITY : resolved.yearMax;
+  const yearMin = options.ignoreYears ? Number.NEGATIVE_INFINITY : (options.years?.min ?? resolved.yearMin);
+  const yearMax = options.ignoreYears ? Number.POSITIVE_INFINITY : (options.years?.max ?? resolved.yearMax);
   const checkYears = Number.isFinite(yearMin) || Number.isFinite(yearMax);
+  const minMs = options.ignoreTrackLength ? 0 : resolved.trackMinMs;
+  const maxMs = options.ignoreTrackLength ? Number.POSITIVE_INFINITY : resolved.trackMaxMs;
+  const checkLength = minMs > 0 || Number.isFinite(maxMs);
+  const durations = columns.trackDurationMs;
   const checkArtists = excludedArtists.size > 0 || includedArtists !== null;
   const checkGenres = excludedGenres.size > 0 || includedGenres !== null;
   return (track: number): boolean => {
@@ -126,6 +139,10 @@ export function createHardFilter(engine: PlaylistEngine, resolved: ResolvedPlan,
     if (checkYears) {
       const year = store.trackReleaseYear[track]!;
       if (year === 0 || year < yearMin || year > yearMax) return false;
+    }
+    if (checkLength) {
+      const duration = durations[track]!;
+      if (duration < minMs || duration > maxMs) return false;
     }
     if (checkArtists) {
       let included = includedArtists === null;

@@ -76,6 +76,10 @@ export interface PlaylistEngine {
   readonly dedupeKey: (trackIndex: number) => string;
   /** tracks by spaced title key (built on first use: seed tracks are rare) */
   readonly tracksWithTitle: (title: string) => readonly number[];
+  /** genreCount × contentDim unit vectors: the mean content vector of each genre's tracks (built on first use) */
+  readonly genreCentroids: () => Float32Array;
+  /** tracks carrying a genre, as genre or subgenre */
+  readonly genreTrackCount: (genre: number) => number;
 }
 
 /** Builds the per-bundle lookups. Linear in catalog size; ~100 ms for 50k tracks. */
@@ -145,6 +149,30 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     return titleIndex.get(spacedKey(title)) ?? [];
   };
 
+  let centroids: Float32Array | undefined;
+  const genreCentroids = (): Float32Array => {
+    if (centroids) return centroids;
+    const sums = new Float32Array(store.genreCount * contentDim);
+    for (let track = 0; track < trackCount; track++) {
+      const { genres, subgenres } = store.genresOfTrack(track);
+      for (const list of [genres, subgenres]) {
+        for (let j = 0; j < list.length; j++) {
+          const base = list[j]! * contentDim;
+          for (let d = 0; d < contentDim; d++) sums[base + d]! += contentVectors[track * contentDim + d]!;
+        }
+      }
+    }
+    for (let genre = 0; genre < store.genreCount; genre++) {
+      let norm = 0;
+      for (let d = 0; d < contentDim; d++) norm += sums[genre * contentDim + d]! ** 2;
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let d = 0; d < contentDim; d++) sums[genre * contentDim + d]! *= scale;
+    }
+    centroids = sums;
+    return sums;
+  };
+  const genreTrackCount = (genre: number): number => store.tracksByGenre(genre).length;
+
   return {
     context,
     store,
@@ -161,6 +189,8 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
     popularityPercentile,
     dedupeKey,
     tracksWithTitle,
+    genreCentroids,
+    genreTrackCount,
   };
 }
 

@@ -9,7 +9,8 @@ import { generateCandidates, SOURCE_SEED_ARTIST } from './candidates';
 import type { ResolvedPlan } from './constraints';
 import { featureFit, resolvePlan } from './constraints';
 import type { PlaylistEngine } from './context';
-import { describePlaylist, noteForTrack, titleFor } from './notes';
+import { deliveredPlan, honestTitle, nearestGenres, unfulfilledParts } from './honesty';
+import { describePlaylist, noteForTrack } from './notes';
 import { sequenceTracks } from './sequence';
 
 export interface FulfilOptions {
@@ -57,9 +58,24 @@ export interface FulfilmentStats {
   durationMs: number;
 }
 
+/** A part of the request the catalog could not deliver, said out loud. */
+export interface UnfulfilledPart {
+  kind: 'genre' | 'artist' | 'era' | 'length';
+  /** what was asked for, as the listener named it ("trip-hop", "Massive Attack", "1940s") */
+  requested: string;
+  /** one sentence: what is missing and what stands in for it */
+  reason: string;
+  /** what was delivered instead, when anything was ("electro house", "1950–1965") */
+  substitute?: string;
+}
+
 export interface Fulfilment {
   title: string;
   description: string;
+  /** parts of the request this catalog cannot deliver; empty when everything was */
+  unfulfilled: UnfulfilledPart[];
+  /** constraints relaxed to reach the requested length, in the order they were relaxed */
+  relaxed: string[];
   tracks: PlaylistTrack[];
   /** track indices in playlist order */
   trackIndices: Int32Array;
@@ -104,7 +120,10 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   const afterCandidates = performance.now();
   options.signal?.throwIfAborted();
 
-  const scores = scoreCandidates(engine, resolved, pool, options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS);
+  // A genre the catalog lacks: its nearest genres by content vectors stand in (and get the subgenre bonus).
+  const substitutes = plan.unavailable.genres.length > 0 ? nearestGenres(engine, resolved, pool) : { genres: [], names: [] };
+  const scoring = substitutes.genres.length > 0 ? { ...resolved, includedSubgenres: new Set([...resolved.includedSubgenres, ...substitutes.genres]) } : resolved;
+  const scores = scoreCandidates(engine, scoring, pool, options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS);
   const chosen = selectTracks(engine, resolved, pool, scores, { trackCount: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const afterScoring = performance.now();
   options.signal?.throwIfAborted();
@@ -138,13 +157,17 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
       score: Math.round(scores[slot]! * 1000) / 1000,
     });
   }
-  const title = titleFor(plan);
-  const description = describePlaylist(store, resolved, sequence.order);
+  const delivered = deliveredPlan(plan, pool);
+  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
+  const title = honestTitle(plan, delivered, unfulfilled);
+  const description = [describePlaylist(store, { ...resolved, plan: delivered }, sequence.order), ...unfulfilled.map((part) => part.reason), ...rationaleSentence(plan)].join(' ');
   const finished = performance.now();
 
   return {
     title,
     description,
+    unfulfilled,
+    relaxed: pool.relaxed,
     tracks,
     trackIndices: sequence.order,
     stats: {
@@ -167,6 +190,13 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
       total: finished - started,
     },
   };
+}
+
+/** Why people and occasions shaped the playlist, as one sentence. */
+function rationaleSentence(plan: Plan): string[] {
+  if (plan.rationale.length === 0) return [];
+  const reasons = plan.rationale.map((reason) => reason.replace(/[.\s]+$/, ''));
+  return [`Why: ${reasons.join('; ')}.`];
 }
 
 /** One score per candidate slot: feature fit dominates; similarity, popularity dial, seeds and taste refine. */

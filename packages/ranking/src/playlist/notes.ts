@@ -20,6 +20,9 @@ const FEATURE_WORDS: Record<PlanFeature, (value: number) => string | undefined> 
   acousticness: (value) => (value >= 0.6 ? 'acoustic' : value >= 0.3 ? 'partly acoustic' : 'electric'),
   instrumentalness: (value) => (value >= 0.5 ? 'instrumental' : value >= 0.1 ? 'mostly instrumental moments' : 'with vocals'),
   speechiness: (value) => (value >= 0.33 ? 'rap-heavy vocals' : value >= 0.12 ? 'talky vocals' : undefined),
+  liveness: (value) => (value >= 0.65 ? 'recorded live' : value <= 0.3 ? 'studio recording' : undefined),
+  // the key is said once below ("minor key"), from the mode column
+  mode: () => undefined,
   tempo: (value) => `${Math.round(value)} BPM`,
 };
 
@@ -42,9 +45,14 @@ export function noteForTrack(store: CatalogStore, resolved: ResolvedPlan, inputs
     }
   };
   describeFeatures(true);
-  // Mode colours mood ("sad" → minor key): say it when it supports the mood that was asked for.
+  // Mode colours mood ("sad" → minor key): say it when the key or the mood asked for it.
   const valence = plan.features.valence;
-  if (valence) {
+  const modeRange = plan.features.mode;
+  if (modeRange) {
+    const mode = store.featureColumn('mode')[track]!;
+    if (mode < 0.5 && modeRange.max < 0.5) reasons.push('minor key');
+    else if (mode >= 0.5 && modeRange.min >= 0.5) reasons.push('major key');
+  } else if (valence) {
     const mode = store.featureColumn('mode')[track]!;
     if (mode < 0.5 && valence.max <= 0.55) reasons.push('minor key');
     else if (mode >= 0.5 && valence.min >= 0.45) reasons.push('major key');

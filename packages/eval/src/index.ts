@@ -81,3 +81,26 @@ export type { WorldOptions, WorldLog, WorldName, WorldState, ArmSurface, HomeWor
 export { degradeRankerModel } from './simulator/degrade';
 export { runAaStudy, runAbStudy, runInterleavingStudy, recordsByUser, interpolateUsersFor } from './simulator/studies';
 export type { AaStudyOptions, AaStudyResult, AbStudyOptions, AbStudyResult, InterleavingStudyOptions, InterleavingStudyResult, PowerPoint, Rate } from './simulator/studies';
+export {
+  PROMPT_CLASSES,
+  PROMPT_BENCHMARK_DEV,
+  PROMPT_BENCHMARK_TEST,
+  LEGACY_QUALITY_PROMPTS,
+  evaluateCheck,
+  runPromptSuite,
+  formatPromptSuiteReport,
+} from './prompts/index';
+export type {
+  PromptClass,
+  PromptCheck,
+  CheckFeature,
+  SuitePrompt,
+  BenchmarkPrompt,
+  CheckResult,
+  CheckSubject,
+  PromptOutcome,
+  ClassRate,
+  PromptSuiteReport,
+  PromptSuiteOptions,
+  FormatPromptSuiteOptions,
+} from './prompts/index';

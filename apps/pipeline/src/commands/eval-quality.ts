@@ -1,15 +1,18 @@
-// `mixtape eval --task search|prompts`: the catalog-level quality suites (known-item search,
-// prompted-playlist constraints) over a real catalog — a dataset directory or a raw
-// TidyTuesday CSV — with content vectors in a real FAISS index.
+// `mixtape eval --task search|prompts|prompt-benchmark`: the catalog-level quality suites
+// (known-item search, prompted-playlist constraints) over a real catalog — a dataset directory or
+// a raw TidyTuesday CSV — with content vectors in a real FAISS index.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProgress } from '@mixtape/base';
 import { importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
-import { formatPromptQualityReport, runPromptQualitySuite } from '@mixtape/ranking';
+import { formatPromptSuiteReport, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite } from '@mixtape/eval';
 import { buildSearchIndex, formatQualityReport, runSearchQualitySuite } from '@mixtape/search-index';
 
-export const QUALITY_TASKS = ['search', 'prompts'] as const;
+export const QUALITY_TASKS = ['search', 'prompts', 'prompt-benchmark'] as const;
+/** Prompt benchmark sets: dev is for planner work; test is held out (evaluated, never tuned on). */
+export const BENCHMARK_SPLITS = ['dev', 'test'] as const;
+export type BenchmarkSplit = (typeof BENCHMARK_SPLITS)[number];
 export type QualityTask = (typeof QUALITY_TASKS)[number];
 export const isQualityTask = (task: string): task is QualityTask => (QUALITY_TASKS as readonly string[]).includes(task);
 
@@ -30,7 +33,16 @@ function contentSpace(store: CatalogStore) {
   return { encoder, vectors, index };
 }
 
-export async function runQualityTask(task: QualityTask, path: string, options: { seed: number; log: (line: string) => void }): Promise<string> {
+export interface QualityTaskOptions {
+  seed: number;
+  log: (line: string) => void;
+  /** prompt-benchmark: which set (default dev) */
+  split?: BenchmarkSplit;
+  /** prompt suites: list every failed check (off by default for the held-out test set) */
+  showFailures?: boolean;
+}
+
+export async function runQualityTask(task: QualityTask, path: string, options: QualityTaskOptions): Promise<string> {
   const { store, name } = await loadCatalogForQuality(path);
   options.log(`[eval] ${name}: ${store.trackCount.toLocaleString('en')} tracks, ${store.artistCount.toLocaleString('en')} artists`);
   const content = contentSpace(store);
@@ -39,9 +51,16 @@ export async function runQualityTask(task: QualityTask, path: string, options: {
     const report = runSearchQualitySuite(store, engine, { seed: options.seed, onProgress: (event) => options.log(`[eval] ${formatProgress(event)}`) });
     return `## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`;
   }
-  const report = await runPromptQualitySuite(
-    { version: name, store, contentEncoder: content.encoder, contentIndex: content.index, contentVectors: content.vectors },
-    { onProgress: (event) => options.log(`[eval] prompt ${event.done}/${event.total}: ${event.prompt}`) },
-  );
-  return `## Prompted-playlist constraint satisfaction on ${name} (offline planner)\n\n${formatPromptQualityReport(report)}\n`;
+  const context = { version: name, store, contentEncoder: content.encoder, contentIndex: content.index, contentVectors: content.vectors };
+  const split = options.split ?? 'dev';
+  const benchmark = task === 'prompt-benchmark';
+  const prompts = benchmark ? (split === 'test' ? PROMPT_BENCHMARK_TEST : PROMPT_BENCHMARK_DEV) : LEGACY_QUALITY_PROMPTS;
+  const report = await runPromptSuite(context, prompts, {
+    suite: benchmark ? split : 'legacy',
+    classOrder: benchmark ? PROMPT_CLASSES : [],
+    onProgress: (event) => options.log(`[eval] prompt ${event.done}/${event.total}${benchmark && split === 'test' ? '' : `: ${event.prompt}`}`),
+  });
+  // The held-out test set prints per-class rates only, unless failures are asked for explicitly.
+  const showFailures = options.showFailures ?? !(benchmark && split === 'test');
+  return `## Prompted-playlist constraint satisfaction on ${name} (offline planner)\n\n${formatPromptSuiteReport(report, { showFailures })}\n`;
 }

@@ -17,7 +17,8 @@ import {
   runEvalTask,
 } from '@mixtape/eval';
 import type { ModelRegistry } from '@mixtape/eval';
-import { QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
+import { BENCHMARK_SPLITS, QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
+import type { BenchmarkSplit } from './eval-quality';
 
 interface EvalCommandOptions {
   data: string;
@@ -39,6 +40,8 @@ interface EvalCommandOptions {
   testPlaylists: string;
   quiet?: boolean;
   rows: 'user' | 'context';
+  split: BenchmarkSplit;
+  showFailures?: boolean;
 }
 
 function parseIntegerList(flag: string, value: string): number[] {
@@ -82,17 +85,21 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--sampled-negatives <n>', 'also report HitRate/NDCG against n sampled negatives per row (SASRec’s tables; full-catalog figures stay the ones that count)')
     .option('--test-playlists <f>', 'playlist-continuation: share of playlists used for test', '0.1')
     .addOption(new Option('--rows <kind>', 'rows are users (MPD playlists are pseudo-users) or interaction contexts').choices(['user', 'context']).default('user'))
+    .addOption(new Option('--split <set>', 'prompt-benchmark: dev (for planner work) or test (held out: evaluate only, never tune on it)').choices([...BENCHMARK_SPLITS]).default('dev'))
+    .option('--show-failures', 'prompt suites: list every failed check (default on, except for the held-out test set)')
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: EvalCommandOptions) => {
       if (isQualityTask(options.task)) {
         const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
         const markdown = await runQualityTask(options.task, resolve(options.data), {
           seed,
+          split: options.split,
+          ...(options.showFailures ? { showFailures: true } : {}),
           log: (line) => options.quiet || process.stderr.write(`${line}\n`),
         });
         process.stdout.write(markdown);
         await mkdir(options.out, { recursive: true });
-        const base = join(options.out, options.name ?? `quality-${options.task}`);
+        const base = join(options.out, options.name ?? `quality-${options.task}${options.task === 'prompt-benchmark' ? `-${options.split}` : ''}`);
         await writeFile(`${base}.md`, markdown);
         return;
       }

@@ -62,9 +62,10 @@ export type PromptCheck =
   /** no false exclusions: the plan excludes nothing beyond these artists and genres */
   | { kind: 'onlyExclusions'; artists: string[]; genres: string[] };
 
-export interface BenchmarkPrompt {
+/** A prompt of any suite: `class` is the group it is reported under. */
+export interface SuitePrompt {
   prompt: string;
-  class: PromptClass;
+  class: string;
   checks: PromptCheck[];
   /** the prompt restricts artists ("songs by Queen"): artist spacing cannot apply */
   restrictsArtists?: boolean;
@@ -72,4 +73,9 @@ export interface BenchmarkPrompt {
   allowShort?: boolean;
   /** the caller's length (the API's `length`) */
   length?: number;
+}
+
+/** A prompt of the benchmark: one of its ten classes. */
+export interface BenchmarkPrompt extends SuitePrompt {
+  class: PromptClass;
 }

@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEvalCommand } from './commands/eval';
 import { registerExperimentCommand } from './commands/experiment';
+import { registerPipelineCommand } from './commands/pipeline';
 import { MIXTAPE_VERSION } from './version';
 
 export function createProgram(): Command {
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerDoctorCommand(program);
   registerEvalCommand(program);
   registerExperimentCommand(program);
+  registerPipelineCommand(program);
   return program;
 }
 

@@ -32,6 +32,7 @@ export type { TypedArrayRecord } from './typed-pack';
 // the parts a bundle holds today (other parts are added beside them in src/parts/)
 export {
   EMBEDDING_PARTS,
+  aggregatesPart,
   contentEncoderPart,
   contentIndexPart,
   contentVectorsPart,
@@ -44,7 +45,7 @@ export {
   sequenceModelPart,
   userVectorsPart,
 } from './parts/index';
-export type { DatasetPartValue, ExperimentsPartValue, SequenceModelPartValue } from './parts/index';
+export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
 export { createBundleRuntime } from './runtime';

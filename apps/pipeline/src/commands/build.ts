@@ -1,7 +1,7 @@
 // `mixtape build`: dataset → train → index → publish a bundle (LATEST moves last).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { applyRetention, buildBundle, openBundleStore, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
@@ -123,6 +123,12 @@ function throttle<T extends { bytesDone: number; bytesTotal: number }>(report: (
   };
 }
 
+const share = (value: string) => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new Error(`expected a share from 0 to 1, got "${value}"`);
+  return parsed;
+};
+
 const integer = (value: string) => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`expected a positive integer, got "${value}"`);
@@ -168,15 +174,19 @@ interface BuildFlags {
   set: PartOptionOverrides;
   only?: string[];
   signingKey?: string;
+  fromPipeline?: string;
+  maxDeadLetterShare?: number;
   json?: boolean;
 }
 
 /** The shortcut flags, as part options (`--set` wins over them). */
-export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'factory' | 'efSearch' | 'set'>): PartOptionOverrides {
+export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'factory' | 'efSearch' | 'set' | 'fromPipeline' | 'maxDeadLetterShare'>): PartOptionOverrides {
   const overrides: PartOptionOverrides = {};
   const add = (part: string, key: string, value: string | number | undefined) => {
     if (value !== undefined) overrides[part] = { ...overrides[part], [key]: value };
   };
+  add('aggregates', 'directory', flags.fromPipeline === undefined ? undefined : resolve(flags.fromPipeline));
+  add('aggregates', 'maxDeadLetterShare', flags.maxDeadLetterShare);
   add('itemVectors', 'dim', flags.dim);
   add('itemVectors', 'epochs', flags.epochs);
   for (const index of ['itemIndex', 'contentIndex']) {
@@ -204,6 +214,8 @@ export function registerBuildCommand(program: Command): void {
     .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integer)
     .option('--set <part.option=value>', 'any part option, repeatable (e.g. --set itemIndex.nprobe=16)', (value: string, previous: PartOptionOverrides) => parsePartOption(value, previous), {})
     .option('--only <parts...>', 'build only these parts and what they need')
+    .option('--from-pipeline <dir>', 'continue from a `mixtape pipeline run` output (aggregates.directory): its sessions, popularity and co-occurrence lists instead of computing them here')
+    .option('--max-dead-letter-share <share>', `refuse to publish when the pipeline's dead letters exceed this share of its input records (aggregates.maxDeadLetterShare, default ${option('aggregates', 'maxDeadLetterShare')})`, share)
     .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY; see `mixtape bundle keygen`)')
     .option('--json', 'print the outcome as JSON')
     .action(async (flags: BuildFlags) => {

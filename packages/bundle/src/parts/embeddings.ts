@@ -18,6 +18,7 @@ import {
 import type { IndexInfo } from '../storage/manifest';
 import { definePart, type PartOptions } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
+import { aggregatesPart } from './aggregates';
 import { datasetPart } from './dataset';
 
 const count = (value: number) => value.toLocaleString('en');
@@ -65,10 +66,10 @@ export const contentVectorsPart = definePart({
 
 export const itemVectorsPart = definePart({
   name: 'itemVectors',
-  description: 'trackCount × dim item2vec vectors (unit rows); tracks without plays placed by content',
+  description: 'trackCount × dim item2vec vectors (unit rows) over the aggregates\' listening sessions; tracks without plays placed by content',
   files: { vectors: { path: 'vectors/items.pack', role: 'vectors' } },
   options: { dim: 64, epochs: 5, window: 5, negatives: 5 },
-  dependsOn: [datasetPart, contentVectorsPart],
+  dependsOn: [datasetPart, contentVectorsPart, aggregatesPart],
   build: async ({ inputs, options, settings, write, stage, progress }): Promise<ItemVectors> => {
     const items = await trainItemVectors(inputs.dataset.store, inputs.dataset.interactions, inputs.contentVectors, {
       ...options,
@@ -76,6 +77,7 @@ export const itemVectorsPart = definePart({
       seed: settings.seed,
       onProgress: (event) => progress(`  ${formatProgress(event)}`),
       step: stage,
+      corpus: inputs.aggregates.sessions,
     });
     await write('vectors', packTypedArrays(items.hasVector ? { vectors: items.vectors, hasVector: items.hasVector } : { vectors: items.vectors }, { dim: items.dim }));
     return items;

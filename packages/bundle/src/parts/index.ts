@@ -1,5 +1,7 @@
 // The parts a Mixtape bundle can hold, one file per family. Composition roots pick from these:
 // the CLI's build (apps/pipeline/src/build/parts.ts) and each app's serving.ts.
+export { aggregatesPart } from './aggregates';
+export type { AggregatesPartValue } from './aggregates';
 export { datasetPart } from './dataset';
 export type { DatasetPartValue } from './dataset';
 export { contentEncoderPart, contentIndexPart, contentVectorsPart, itemIndexPart, itemVectorsPart, userVectorsPart } from './embeddings';
@@ -9,8 +11,9 @@ export { homeRankerPart } from './home-ranker';
 export { searchIndexPart } from './search-index';
 export { sequenceModelPart } from './sequence-model';
 export type { SequenceModelPartValue } from './sequence-model';
+import { aggregatesPart } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentEncoderPart, contentIndexPart, contentVectorsPart, itemIndexPart, itemVectorsPart, userVectorsPart } from './embeddings';
 
-/** The dataset and every embedding part, in build order. */
-export const EMBEDDING_PARTS = [datasetPart, contentEncoderPart, contentVectorsPart, itemVectorsPart, userVectorsPart, itemIndexPart, contentIndexPart] as const;
+/** The dataset, its aggregates and every embedding part, in build order. */
+export const EMBEDDING_PARTS = [datasetPart, aggregatesPart, contentEncoderPart, contentVectorsPart, itemVectorsPart, userVectorsPart, itemIndexPart, contentIndexPart] as const;

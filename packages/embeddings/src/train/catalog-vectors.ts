@@ -4,7 +4,7 @@
 import { normalizeRows, type ProgressCallback } from '@mixtape/base';
 import { INTERACTION_TYPE_CODE, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
 import { fillColdStartVectors } from './cold-start';
-import { trainItem2Vec } from './item2vec';
+import { trainItem2Vec, type SequenceCorpus } from './item2vec';
 import { buildSessionCorpus } from './sessions';
 import { computeUserVectors, type UserVectors } from './user-vectors';
 import { chooseFactory, VectorIndex, type SearchParams } from '../vector-index';
@@ -52,20 +52,23 @@ export interface ItemVectorOptions {
   seed: number;
   onProgress?: ProgressCallback;
   step?: StepRunner;
+  /** the listening sessions, already cut (the build's aggregates: `@mixtape/pipelines`); default: cut here from the log */
+  corpus?: SequenceCorpus;
 }
 
 /** Item vectors for every track: item2vec over listening sessions, cold tracks placed by content, unit rows. */
 export async function trainItemVectors(store: CatalogStore, log: InteractionLog, content: TrackVectors, options: ItemVectorOptions): Promise<ItemVectors> {
   const step = options.step ?? runStep;
-  const weights = eventWeights(log);
   const corpus = await step(
     'sessions',
     () => {
+      if (options.corpus) return options.corpus;
+      const weights = eventWeights(log);
       const include = new Uint8Array(weights.length);
       for (let i = 0; i < include.length; i++) include[i] = weights[i]! > 0 ? 1 : 0;
       return buildSessionCorpus(log.columns.track, log.columns.timestamp, log.userOffsets, { include });
     },
-    (c) => `${(c.offsets.length - 1).toLocaleString('en')} sessions, ${c.items.length.toLocaleString('en')} plays`,
+    (c) => `${(c.offsets.length - 1).toLocaleString('en')} sessions, ${c.items.length.toLocaleString('en')} plays${options.corpus ? ' (from the aggregates)' : ''}`,
   );
   const item2vec = await step(
     'item2vec',

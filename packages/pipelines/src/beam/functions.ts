@@ -39,6 +39,7 @@ export interface DeadLetter {
 export type Tagged<T> = { ok: T } | { dead: DeadLetter };
 
 type Closure = () => Record<string, unknown>;
+
 /** Marks what a function captures, the way Beam's own compiled code does (ts-closure-transform). */
 export function captures<F extends (...args: never[]) => unknown>(fn: F, closure: Closure): F {
   (fn as unknown as { __closure: Closure }).__closure = closure;
@@ -99,48 +100,51 @@ function idField(record: Record<string, unknown>, names: readonly string[]): str
   return undefined;
 }
 
+// (no inner named functions in serialized code: esbuild's keepNames would wrap them in a helper workers lack)
+function deadLetter(file: string, line: number, reason: string): { dead: DeadLetter } {
+  return { dead: { file, line, reason } };
+}
+
 /** Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601), type, [count]. */
 export function parseEventLine(text: string, fileIndex: number, file: string, line: number, types: readonly string[]): Tagged<ParsedEvent> {
   const record = parseRecord(text);
-  const dead = (reason: string): Tagged<ParsedEvent> => ({ dead: { file, line, reason } });
-  if (typeof record === 'string') return dead(record);
+  if (typeof record === 'string') return deadLetter(file, line, record);
   const user = idField(record, ['user_id', 'userId', 'user']);
-  if (user === undefined) return dead(`user_id: expected a non-empty id, got ${describe(field(record, ['user_id', 'userId', 'user']))}`);
+  if (user === undefined) return deadLetter(file, line, `user_id: expected a non-empty id, got ${describe(field(record, ['user_id', 'userId', 'user']))}`);
   const track = idField(record, ['track_id', 'trackId', 'track']);
-  if (track === undefined) return dead(`track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'track']))}`);
+  if (track === undefined) return deadLetter(file, line, `track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'track']))}`);
   const time = field(record, ['timestamp', 'ts', 'time']);
   let ts = Number.NaN;
   if (typeof time === 'number') ts = time;
   else if (typeof time === 'string') ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(time) : Number.NaN;
-  if (!Number.isFinite(ts) || ts < 0) return dead(`timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
+  if (!Number.isFinite(ts) || ts < 0) return deadLetter(file, line, `timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
   const typeText = field(record, ['type', 'event', 'event_type']);
   const type = typeof typeText === 'string' ? types.indexOf(typeText.toLowerCase()) : -1;
-  if (type < 0) return dead(`type: expected ${types.join(' | ')}, got ${describe(typeText)}`);
+  if (type < 0) return deadLetter(file, line, `type: expected ${types.join(' | ')}, got ${describe(typeText)}`);
   const countValue = field(record, ['count']);
   const count = countValue === undefined ? 1 : countValue;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return dead(`count: expected a positive integer, got ${describe(countValue)}`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return deadLetter(file, line, `count: expected a positive integer, got ${describe(countValue)}`);
   return { ok: { user, track, ts, type, count, f: fileIndex, l: line } };
 }
 
 /** Catalog rows: track_id and artist_id (an array, or "a|b"). */
 export function parseCatalogLine(text: string, fileIndex: number, file: string, line: number): Tagged<ParsedTrack> {
   const record = parseRecord(text);
-  const dead = (reason: string): Tagged<ParsedTrack> => ({ dead: { file, line, reason } });
-  if (typeof record === 'string') return dead(record);
+  if (typeof record === 'string') return deadLetter(file, line, record);
   const track = idField(record, ['track_id', 'trackId', 'id']);
-  if (track === undefined) return dead(`track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'id']))}`);
+  if (track === undefined) return deadLetter(file, line, `track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'id']))}`);
   const value = field(record, ['artist_id', 'artistId', 'artist_ids', 'artistIds']);
   const artists = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : [];
   if (artists.length === 0 || !artists.every((artist) => typeof artist === 'string' && artist.trim() !== ''))
-    return dead(`artist_id: expected one or more artist ids (an array or "a|b"), got ${describe(value)}`);
+    return deadLetter(file, line, `artist_id: expected one or more artist ids (an array or "a|b"), got ${describe(value)}`);
   return { ok: { track, artists: artists as string[], f: fileIndex, l: line } };
 }
 
 // What the parsers call (serialized with them).
 captures(parseRecord, () => ({ describe }));
 captures(idField, () => ({ field }));
-captures(parseEventLine, () => ({ parseRecord, idField, field, describe }));
-captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe }));
+captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
+captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
 
 function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {
   const seconds = (Date.now() - started) / 1000;

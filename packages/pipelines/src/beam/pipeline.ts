@@ -107,16 +107,22 @@ export async function planChunks(files: readonly string[], chunkBytes: number): 
   return { chunks, records, bytes };
 }
 
+/** apache-beam is CommonJS: its exports sit on the namespace or on `default`, depending on the loader (Node, tsx, vitest). */
+function commonJs<T extends object>(namespace: T): T {
+  const fallback = (namespace as { default?: T }).default;
+  return fallback && typeof fallback === 'object' && Object.keys(fallback).length > Object.keys(namespace).length ? fallback : namespace;
+}
+
 async function createRunner(name: RunnerName, options: Record<string, unknown>) {
   switch (name) {
     case 'direct':
-      return (await import('apache-beam/runners/direct_runner')).directRunner(options);
+      return commonJs(await import('apache-beam/runners/direct_runner')).directRunner(options);
     case 'flink':
-      return (await import('apache-beam/runners/flink')).flinkRunner(options);
+      return commonJs(await import('apache-beam/runners/flink')).flinkRunner(options);
     case 'dataflow': {
       for (const key of ['project', 'region', 'tempLocation'])
         if (typeof options[key] !== 'string') throw new Error(`the dataflow runner needs runner option ${key} (e.g. --runner-option ${key}=…)`);
-      return (await import('apache-beam/runners/dataflow')).dataflowRunner(options as { project: string; region: string; tempLocation: string });
+      return commonJs(await import('apache-beam/runners/dataflow')).dataflowRunner(options as { project: string; region: string; tempLocation: string });
     }
   }
 }
@@ -191,11 +197,11 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   progress(`events: ${eventFiles.length} files, ${(eventPlan.bytes / 2 ** 20).toFixed(1)} MiB in ${eventPlan.chunks.length} chunks; catalog: ${catalogFiles.length} files in ${catalogPlan.chunks.length} chunks; runner ${runnerName}`);
   await prepareOutputDirectory(out);
 
-  const beam = await import('apache-beam');
-  const { coGroupBy } = (await import('apache-beam/transforms/group_and_combine')).default;
-  const { combinePerKey, groupByKey } = (await import('apache-beam/transforms/internal')).default;
-  const { parDo } = (await import('apache-beam/transforms/pardo')).default;
-  const { flatten } = (await import('apache-beam/transforms/flatten')).default;
+  const beam = commonJs(await import('apache-beam'));
+  const { coGroupBy } = commonJs(await import('apache-beam/transforms/group_and_combine'));
+  const { combinePerKey, groupByKey } = commonJs(await import('apache-beam/transforms/internal'));
+  const { parDo } = commonJs(await import('apache-beam/transforms/pardo'));
+  const { flatten } = commonJs(await import('apache-beam/transforms/flatten'));
   const runner = await createRunner(runnerName, options.runnerOptions ?? {});
   const write = (name: OutputName) => parDo(shardWriter(out, name));
 

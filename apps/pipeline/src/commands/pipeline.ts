@@ -1,0 +1,208 @@
+// `mixtape pipeline`: the build's aggregations on Apache Beam (direct | flink | dataflow) or in this
+// process, writing the directory `mixtape build --from-pipeline DIR` continues from.
+// Progress goes to stderr; `--json` prints the manifest on stdout.
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { readSnapshot } from '@mixtape/catalog';
+import {
+  DEFAULT_AGGREGATION_OPTIONS,
+  RUNNERS,
+  exportDatasetAsJsonLines,
+  readAggregates,
+  readDeadLetters,
+  runAggregationPipeline,
+  runLocalAggregation,
+  type AggregatesManifest,
+  type AggregationOptions,
+  type RunnerName,
+} from '@mixtape/pipelines';
+
+const positiveInteger = (flag: string) => (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return number;
+};
+
+/** `--runner-option key=value` (repeatable) → runner options; numbers and booleans are typed. */
+export function parseRunnerOption(assignment: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(assignment);
+  if (!match) throw new Error(`--runner-option "${assignment}": expected key=value, e.g. flinkMaster=localhost:8081`);
+  const [, key, raw] = match as unknown as [string, string, string];
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [key]: value };
+}
+
+interface AggregationFlags {
+  window?: number;
+  topK?: number;
+  maxPairTokens?: number;
+  sessionGapMinutes?: number;
+  json?: boolean;
+}
+
+function aggregationOptions(flags: AggregationFlags): Partial<AggregationOptions> {
+  return {
+    window: flags.window,
+    topK: flags.topK,
+    maxPairTokensPerUser: flags.maxPairTokens,
+    sessionGapMs: flags.sessionGapMinutes === undefined ? undefined : flags.sessionGapMinutes * 60_000,
+  };
+}
+
+function withAggregationFlags(command: Command): Command {
+  const d = DEFAULT_AGGREGATION_OPTIONS;
+  return command
+    .option('--window <n>', `co-occurrence window in session positions (default ${d.window})`, positiveInteger('--window'))
+    .option('--top-k <n>', `neighbours kept per track (default ${d.topK})`, positiveInteger('--top-k'))
+    .option('--max-pair-tokens <n>', `only a user's most recent N session tokens generate pairs (default ${d.maxPairTokensPerUser})`, positiveInteger('--max-pair-tokens'))
+    .option('--session-gap-minutes <n>', `a longer gap starts a new session (default ${d.sessionGapMs / 60_000})`, positiveInteger('--session-gap-minutes'))
+    .option('--json', 'print the output manifest as JSON on stdout');
+}
+
+/** The run's summary: stage table, output counts, dead letters (first few with file:line). */
+export async function formatPipelineSummary(directory: string, manifest: AggregatesManifest): Promise<string> {
+  const lines = [
+    `aggregates (${manifest.producer}) in ${directory}`,
+    '',
+    '| stage | records | seconds | records/s |',
+    '|---|---:|---:|---:|',
+    ...manifest.stages.map((s) => `| ${s.name} | ${s.records.toLocaleString('en')} | ${s.seconds.toFixed(2)} | ${Math.round(s.records / Math.max(s.seconds, 1e-6)).toLocaleString('en')} |`),
+    '',
+    `input: ${manifest.counts.inputEvents.toLocaleString('en')} events, ${manifest.counts.inputCatalogRows.toLocaleString('en')} catalog rows`,
+    `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
+    `dead letters: ${manifest.counts.deadLetters.toLocaleString('en')}`,
+  ];
+  for (const letter of await readDeadLetters(directory, 5)) lines.push(`  ${letter.file}:${letter.line}: ${letter.reason}`);
+  return lines.join('\n');
+}
+
+interface RunFlags extends AggregationFlags {
+  runner: RunnerName;
+  events?: string[];
+  catalog?: string[];
+  data?: string;
+  out: string;
+  runnerOption: Record<string, unknown>;
+  chunkMb?: number;
+}
+
+export function registerPipelineCommand(program: Command): void {
+  const pipeline = program.command('pipeline').description('the build\'s aggregations (popularity, histories, sessions, co-occurrence top-K) on Apache Beam or in this process');
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const print = async (flags: AggregationFlags, out: string, manifest: AggregatesManifest) =>
+    process.stdout.write(flags.json ? `${JSON.stringify(manifest, null, 2)}\n` : `${await formatPipelineSummary(out, manifest)}\n`);
+
+  withAggregationFlags(
+    pipeline
+      .command('run')
+      .description('run the aggregation pipeline on Apache Beam; `mixtape build --from-pipeline OUT` continues from its output')
+      .addOption(new Option('--runner <runner>', 'Beam runner').choices(RUNNERS).default('direct'))
+      .option('--events <paths...>', 'event log files or folders of .jsonl (user_id, track_id, timestamp, type[, count])')
+      .option('--catalog <paths...>', 'catalog files or folders of .jsonl (track_id, artist_id)')
+      .option('--data <dir>', 'a dataset snapshot instead: exported to OUT/input/*.jsonl first')
+      .requiredOption('--out <dir>', 'output directory (earlier outputs in it are replaced)')
+      .option('--runner-option <key=value>', 'runner option, repeatable (flink: flinkMaster, flinkJobServerJar, environmentType; dataflow: project, region, tempLocation, sdkContainerImage)', (value: string, previous: Record<string, unknown>) => parseRunnerOption(value, previous), {})
+      .option('--chunk-mb <n>', 'MiB per input chunk (one element of the read step; default 4)', positiveInteger('--chunk-mb')),
+  ).action(async (flags: RunFlags) => {
+    let events = flags.events ?? [];
+    let catalog = flags.catalog ?? [];
+    if (flags.data) {
+      if (events.length > 0 || catalog.length > 0) throw new Error('give either --data or --events with --catalog, not both');
+      const snapshot = await readSnapshot(resolve(flags.data));
+      const started = performance.now();
+      const exported = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, join(resolve(flags.out), 'input'));
+      progress(`exported ${flags.data} as ${exported.events} and ${exported.catalog} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      events = [exported.events];
+      catalog = [exported.catalog];
+    }
+    if (events.length === 0 || catalog.length === 0) throw new Error('mixtape pipeline run needs --events and --catalog (or --data DIR)');
+    const manifest = await runAggregationPipeline({
+      ...aggregationOptions(flags),
+      events,
+      catalog,
+      out: flags.out,
+      runner: flags.runner,
+      runnerOptions: flags.runnerOption,
+      chunkBytes: flags.chunkMb === undefined ? undefined : flags.chunkMb << 20,
+      onProgress: progress,
+    });
+    await print(flags, flags.out, manifest);
+  });
+
+  withAggregationFlags(
+    pipeline
+      .command('local')
+      .description('the same aggregations in this process (typed arrays), the same output files')
+      .requiredOption('--data <dir>', 'dataset directory (from `mixtape data generate|import`)')
+      .requiredOption('--out <dir>', 'output directory'),
+  ).action(async (flags: AggregationFlags & { data: string; out: string }) => {
+    const snapshot = await readSnapshot(resolve(flags.data));
+    const manifest = await runLocalAggregation(snapshot.store, snapshot.interactions, resolve(flags.out), { ...aggregationOptions(flags), source: resolve(flags.data), onProgress: progress });
+    await print(flags, flags.out, manifest);
+  });
+
+  pipeline
+    .command('export')
+    .description('a dataset snapshot as the pipeline\'s inputs: events.jsonl and catalog.jsonl')
+    .requiredOption('--data <dir>', 'dataset directory')
+    .requiredOption('--out <dir>', 'where to write events.jsonl and catalog.jsonl')
+    .action(async (flags: { data: string; out: string }) => {
+      const snapshot = await readSnapshot(resolve(flags.data));
+      const written = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, resolve(flags.out));
+      process.stdout.write(`${written.events}\n${written.catalog}\n`);
+    });
+
+  pipeline
+    .command('compare')
+    .description('check that two aggregation outputs are equal (e.g. Beam vs single process); exit 1 and name the first difference if not')
+    .argument('<a>', 'output directory')
+    .argument('<b>', 'output directory')
+    .requiredOption('--data <dir>', 'the dataset both were computed from')
+    .action(async (a: string, b: string, flags: { data: string }) => {
+      const snapshot = await readSnapshot(resolve(flags.data));
+      const context = { store: snapshot.store, log: snapshot.interactions };
+      const [left, right] = await Promise.all([readAggregates(resolve(a), context), readAggregates(resolve(b), context)]);
+      const differences = compareAggregates(left, right);
+      if (differences.length > 0) {
+        process.stdout.write(`${differences.join('\n')}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`equal: popularity, neighbour lists (${left.neighbours.items.length.toLocaleString('en')} entries) and sessions (${(left.sessions.offsets.length - 1).toLocaleString('en')}) — ${left.manifest.producer} vs ${right.manifest.producer}\n`);
+    });
+}
+
+type ArrayLikeNumbers = ArrayLike<number>;
+
+/** Every array that differs, with its first differing position. */
+export function compareAggregates(left: Awaited<ReturnType<typeof readAggregates>>, right: Awaited<ReturnType<typeof readAggregates>>): string[] {
+  const pairs: [string, ArrayLikeNumbers, ArrayLikeNumbers][] = [
+    ['itemPlays', left.itemPlays, right.itemPlays],
+    ['itemSkips', left.itemSkips, right.itemSkips],
+    ['itemListeners', left.itemListeners, right.itemListeners],
+    ['artistPlays', left.artistPlays, right.artistPlays],
+    ['artistListeners', left.artistListeners, right.artistListeners],
+    ['neighbours.offsets', left.neighbours.offsets, right.neighbours.offsets],
+    ['neighbours.items', left.neighbours.items, right.neighbours.items],
+    ['neighbours.counts', left.neighbours.counts, right.neighbours.counts],
+    ['sessions.offsets', left.sessions.offsets, right.sessions.offsets],
+    ['sessions.items', left.sessions.items, right.sessions.items],
+    ['sessions.sequenceUser', left.sessions.sequenceUser, right.sessions.sequenceUser],
+  ];
+  const differences: string[] = [];
+  if (JSON.stringify(left.manifest.options) !== JSON.stringify(right.manifest.options))
+    differences.push(`options differ: ${JSON.stringify(left.manifest.options)} vs ${JSON.stringify(right.manifest.options)}`);
+  for (const [name, a, b] of pairs) {
+    if (a.length !== b.length) {
+      differences.push(`${name}: ${a.length} vs ${b.length} entries`);
+      continue;
+    }
+    for (let k = 0; k < a.length; k++) {
+      if (a[k] !== b[k]) {
+        differences.push(`${name}[${k}]: ${a[k]} vs ${b[k]}`);
+        break;
+      }
+    }
+  }
+  return differences;
+}

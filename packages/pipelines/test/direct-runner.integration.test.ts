@@ -5,8 +5,8 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSynthetic } from '@mixtape/catalog';
-import { buildSessionCorpus, eventWeights } from '@mixtape/embeddings';
+import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
+import { buildSessionCorpus } from '@mixtape/embeddings';
 import {
   deadLetterShare,
   exportDatasetAsJsonLines,
@@ -59,9 +59,10 @@ describe('aggregation pipeline on the direct runner', () => {
     for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
 
     // the outputs mean something: plays add up, lists are capped and ordered, sessions are the build's corpus
-    const weights = eventWeights(log);
+    // positive = every type but skip (what item2vec's event weights count)
+    const include = Uint8Array.from(log.columns.type, (type) => (type === INTERACTION_TYPE_CODE.skip ? 0 : 1));
     let positive = 0;
-    for (let e = 0; e < log.length; e++) if (weights[e]! > 0) positive += log.columns.count[e]!;
+    for (let e = 0; e < log.length; e++) if (include[e]) positive += log.columns.count[e]!;
     expect(fromLocal.itemPlays.reduce((a, b) => a + b, 0)).toBe(positive);
     const { offsets, counts } = fromLocal.neighbours;
     expect(offsets[store.trackCount]).toBeGreaterThan(0);
@@ -69,7 +70,6 @@ describe('aggregation pipeline on the direct runner', () => {
       expect(offsets[t + 1]! - offsets[t]!).toBeLessThanOrEqual(options.topK);
       for (let k = offsets[t]! + 1; k < offsets[t + 1]!; k++) expect(counts[k]!).toBeLessThanOrEqual(counts[k - 1]!);
     }
-    const include = Uint8Array.from(weights, (w) => (w > 0 ? 1 : 0));
     const corpus = buildSessionCorpus(log.columns.track, log.columns.timestamp, log.userOffsets, { include });
     expect(fromLocal.sessions.items).toEqual(corpus.items);
     expect(fromLocal.sessions.offsets).toEqual(corpus.offsets);

@@ -9,3 +9,5 @@ export { silentLogger } from './logger';
 export type { Logger, LogMethod } from './logger';
 export { ProgressTracker, formatProgress } from './progress';
 export type { ProgressEvent, ProgressCallback } from './progress';
+export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
+export type { WasmApi, WasmMemory } from './wasm';

@@ -17,18 +17,31 @@ export const AUDIO_FEATURES = [
 ] as const;
 export type AudioFeatureName = (typeof AUDIO_FEATURES)[number];
 
-/** Spotify-style audio features. 0..1 unless noted; key is a pitch class (-1 unknown), mode 1 = major. */
+/**
+ * The valid range of each audio feature (Spotify's conventions): 0..1 unless noted; tempo in BPM,
+ * loudness in dB, key a pitch class (-1 unknown), mode 1 = major. The schema below and the
+ * importers' row checks read it.
+ */
+export const AUDIO_FEATURE_RANGES: Readonly<Record<AudioFeatureName, { min: number; max: number; integer?: boolean }>> = {
+  danceability: { min: 0, max: 1 }, energy: { min: 0, max: 1 }, valence: { min: 0, max: 1 }, tempo: { min: 0, max: 400 },
+  acousticness: { min: 0, max: 1 }, instrumentalness: { min: 0, max: 1 }, speechiness: { min: 0, max: 1 },
+  liveness: { min: 0, max: 1 }, loudness: { min: -80, max: 10 }, key: { min: -1, max: 11, integer: true }, mode: { min: 0, max: 1, integer: true },
+};
+
+const inRange = (name: AudioFeatureName) => z.number().min(AUDIO_FEATURE_RANGES[name].min).max(AUDIO_FEATURE_RANGES[name].max);
+
+/** Spotify-style audio features (ranges: AUDIO_FEATURE_RANGES). */
 export const AudioFeaturesSchema = z.object({
-  danceability: z.number().min(0).max(1),
-  energy: z.number().min(0).max(1),
-  valence: z.number().min(0).max(1),
-  tempo: z.number().min(0).max(400), // BPM
-  acousticness: z.number().min(0).max(1),
-  instrumentalness: z.number().min(0).max(1),
-  speechiness: z.number().min(0).max(1),
-  liveness: z.number().min(0).max(1),
-  loudness: z.number().min(-80).max(10), // dB
-  key: z.number().int().min(-1).max(11),
+  danceability: inRange('danceability'),
+  energy: inRange('energy'),
+  valence: inRange('valence'),
+  tempo: inRange('tempo'),
+  acousticness: inRange('acousticness'),
+  instrumentalness: inRange('instrumentalness'),
+  speechiness: inRange('speechiness'),
+  liveness: inRange('liveness'),
+  loudness: inRange('loudness'),
+  key: inRange('key').int(),
   mode: z.union([z.literal(0), z.literal(1)]),
 });
 export type AudioFeatures = z.infer<typeof AudioFeaturesSchema>;

@@ -1,36 +1,28 @@
 // The LLM endpoint misbehaving under a real playlists process: hanging, answering 429/500,
 // answering garbage. Each request still gets a playlist from the catalog (the offline planner
 // takes over, and the answer says why), persisted before the 201.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
-import { startFakeLlm, type FakeLlm, type FakeLlmMode } from './fake-llm';
+import type { FakeLlm, FakeLlmMode } from './fake-llm';
+import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
 
 describe('playlists when the LLM misbehaves', () => {
   let work: string;
   let llm: FakeLlm;
   let playlists: ServiceProcess;
+  let setup: PlaylistsWithFakeLlm | undefined;
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'mixtape-llm-faults-'));
-    llm = await startFakeLlm();
-    playlists = await startServiceProcess('playlists', {
-      PLAYLISTS_DATA_DIR: join(work, 'playlists'),
-      PLAYLISTS_SYNTHETIC_TRACKS: '600',
-      MIXTAPE_LLM_BASE_URL: llm.baseUrl,
-      MIXTAPE_LLM_MODEL: 'fake',
+    setup = await startPlaylistsWithFakeLlm('llm-faults', {
       MIXTAPE_LLM_API_KEY: 'sk-fake-key-for-llm-fault-tests',
       MIXTAPE_LLM_MAX_RETRIES: '1',
       MIXTAPE_LLM_TIMEOUT_MS: '400',
     });
-    await playlists.waitUntilReady(90_000);
+    ({ work, llm, playlists } = setup);
   });
   afterAll(async () => {
-    await playlists?.stop();
-    await llm?.close();
-    await rm(work, { recursive: true, force: true });
+    await setup?.close();
   });
 
   const cases: Array<[string, FakeLlmMode]> = [

@@ -1,12 +1,11 @@
 // Secrets never reach the logs: a real playlists process with API keys and an LLM key, at
 // debug level, receiving requests that carry keys in every place a client puts them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
-import { startFakeLlm, type FakeLlm } from './fake-llm';
+import type { FakeLlm } from './fake-llm';
+import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
 
 const API_KEY_A = 'mk_live_A7c9Qe2Lr8Tz5Wn3Vb6Y';
 const API_KEY_B = 'mk_live_B4h1Jd8Ks2Xp9Cm5Fq7U';
@@ -20,25 +19,18 @@ describe('secrets stay out of the logs', () => {
   let work: string;
   let llm: FakeLlm;
   let playlists: ServiceProcess;
+  let setup: PlaylistsWithFakeLlm | undefined;
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'mixtape-secrets-'));
-    llm = await startFakeLlm();
-    playlists = await startServiceProcess('playlists', {
+    setup = await startPlaylistsWithFakeLlm('secrets', {
       LOG_LEVEL: 'trace',
       MIXTAPE_API_KEYS: `${API_KEY_A},${API_KEY_B}`,
-      MIXTAPE_LLM_BASE_URL: llm.baseUrl,
-      MIXTAPE_LLM_MODEL: 'fake',
       MIXTAPE_LLM_API_KEY: LLM_KEY,
       MIXTAPE_LLM_MAX_RETRIES: '1',
-      PLAYLISTS_DATA_DIR: join(work, 'playlists'),
-      PLAYLISTS_SYNTHETIC_TRACKS: '600',
     });
-    await playlists.waitUntilReady(90_000);
+    ({ work, llm, playlists } = setup);
   });
   afterAll(async () => {
-    await playlists?.stop();
-    await llm?.close();
-    await rm(work, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('keys in Authorization, X-API-Key, cookies, query strings and the LLM call are never printed', async () => {

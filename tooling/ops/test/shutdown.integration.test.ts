@@ -1,12 +1,11 @@
 // SIGTERM under load on a real playlists process: every request in flight when the signal
 // arrives completes (201, persisted), new connections are refused, the process exits 0.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
-import { startFakeLlm, type FakeLlm } from './fake-llm';
+import type { FakeLlm } from './fake-llm';
+import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
 
 const IN_FLIGHT = 40;
 
@@ -14,25 +13,18 @@ describe('graceful shutdown under load', () => {
   let work: string;
   let llm: FakeLlm;
   let playlists: ServiceProcess;
+  let setup: PlaylistsWithFakeLlm | undefined;
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'mixtape-sigterm-'));
-    llm = await startFakeLlm();
-    playlists = await startServiceProcess('playlists', {
-      PLAYLISTS_DATA_DIR: join(work, 'playlists'),
-      PLAYLISTS_SYNTHETIC_TRACKS: '600',
+    setup = await startPlaylistsWithFakeLlm('sigterm', {
       // Every request waits on the (held) model, so all of them are in flight at SIGTERM.
-      MIXTAPE_LLM_BASE_URL: llm.baseUrl,
-      MIXTAPE_LLM_MODEL: 'fake',
       MIXTAPE_LLM_MAX_RETRIES: '0',
       MIXTAPE_LLM_TIMEOUT_MS: '30000',
       SHUTDOWN_TIMEOUT_MS: '20000',
     });
-    await playlists.waitUntilReady(90_000);
+    ({ work, llm, playlists } = setup);
   });
   afterAll(async () => {
-    await playlists?.stop();
-    await llm?.close();
-    await rm(work, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('drains every in-flight request, persists each playlist, then exits 0', async () => {

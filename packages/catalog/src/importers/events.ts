@@ -13,7 +13,7 @@ import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
-import { AUDIO_FEATURES, INTERACTION_TYPES } from '../model';
+import { AUDIO_FEATURES, AUDIO_FEATURE_RANGES, INTERACTION_TYPES } from '../model';
 import type { AudioFeatures, InteractionType } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
@@ -44,12 +44,6 @@ for (const feature of AUDIO_FEATURES) FIELD_ALIASES[feature] = feature;
 export function canonicalField(name: string): string {
   return FIELD_ALIASES[name.toLowerCase().replace(/[\s_-]/g, '')] ?? name;
 }
-
-const FEATURE_RULES: Record<string, { min: number; max: number; integer?: boolean }> = {
-  danceability: { min: 0, max: 1 }, energy: { min: 0, max: 1 }, valence: { min: 0, max: 1 }, tempo: { min: 0, max: 400 },
-  acousticness: { min: 0, max: 1 }, instrumentalness: { min: 0, max: 1 }, speechiness: { min: 0, max: 1 },
-  liveness: { min: 0, max: 1 }, loudness: { min: -80, max: 10 }, key: { min: -1, max: 11, integer: true }, mode: { min: 0, max: 1, integer: true },
-};
 
 async function readRows(path: string, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
   if (/\.(jsonl|ndjson|json)$/i.test(path)) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
@@ -101,7 +95,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     let features: AudioFeatures | undefined;
     if (AUDIO_FEATURES.some((name) => row.text(name) !== '')) {
       const values: Record<string, number> = {};
-      for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, FEATURE_RULES[name]);
+      for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, AUDIO_FEATURE_RANGES[name]);
       features = values as AudioFeatures;
     }
     const albumTitle = row.text('album_title');

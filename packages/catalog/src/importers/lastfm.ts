@@ -14,6 +14,7 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
+import { KeyPositions } from '../internal/key-positions';
 import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { parseNumber } from './parse-number';
@@ -81,8 +82,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
   });
 
   // listening: user × artist play counts
-  const userIds: string[] = [];
-  const userPosition = new Map<string, number>();
+  const users = new KeyPositions();
   const pairUser = new GrowableArray(Int32Array, 100_000);
   const pairArtist = new GrowableArray(Int32Array, 100_000);
   const pairCount = new GrowableArray(Uint32Array, 100_000);
@@ -96,13 +96,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
       const weight = parseNumber(row.text('weight'), 'weight', { min: 0, integer: true });
       const artist = artistPosition.get(artistKey);
       if (artist === undefined) throw new RowRejection('artistID', 'an artist id listed in artists.dat', artistKey);
-      let user = userPosition.get(userKey);
-      if (user === undefined) {
-        user = userIds.length;
-        userPosition.set(userKey, user);
-        userIds.push(userKey);
-      }
-      pairUser.push(user);
+      pairUser.push(users.positionOf(userKey));
       pairArtist.push(artist);
       pairCount.push(weight);
       listeners[artist]!++;
@@ -134,7 +128,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
   const store = new CatalogStore(columns);
 
   const log = new InteractionLogBuilder(pairUser.length);
-  for (const id of userIds) log.userIndex(`lastfm:user:${id}`);
+  for (const id of users.keys) log.userIndex(`lastfm:user:${id}`);
   const PLAY = INTERACTION_TYPE_CODE.play;
   for (let i = 0; i < pairUser.length; i++) log.pushEncoded(pairUser.get(i), pairArtist.get(i), 0, PLAY, 0, pairCount.get(i), -1);
   const interactions = log.build();

@@ -13,6 +13,7 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
+import { KeyPositions } from '../internal/key-positions';
 import { ImportError, RejectSink } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { popularityFromCounts } from './popularity';
@@ -26,10 +27,8 @@ export async function importSasrec(input: string, options: ImportOptions = {}): 
   if (!info?.isFile()) throw new ImportError({ file: input, line: 0, field: '*', expected: 'a text file with one "user item" pair per line' });
   const progress = new ProgressTracker('read sasrec', 'lines', undefined, options.onProgress);
 
-  const userPosition = new Map<string, number>();
-  const itemPosition = new Map<string, number>();
-  const userKeys: string[] = [];
-  const itemKeys: string[] = [];
+  const users = new KeyPositions();
+  const items = new KeyPositions();
   const pairUser = new GrowableArray(Int32Array);
   const pairItem = new GrowableArray(Int32Array);
   const pairTime = new GrowableArray(Float64Array);
@@ -64,30 +63,18 @@ export async function importSasrec(input: string, options: ImportOptions = {}): 
       reject('timestamp', 'a non-negative integer', time);
       continue;
     }
-    let u = userPosition.get(user);
-    if (u === undefined) {
-      u = userKeys.length;
-      userPosition.set(user, u);
-      userKeys.push(user);
-    }
-    let i = itemPosition.get(item);
-    if (i === undefined) {
-      i = itemKeys.length;
-      itemPosition.set(item, i);
-      itemKeys.push(item);
-    }
-    pairUser.push(u);
-    pairItem.push(i);
+    pairUser.push(users.positionOf(user));
+    pairItem.push(items.positionOf(item));
     pairTime.push(hasTime ? Number(time) : line);
     progress.update(line);
   }
   progress.finish(line);
   if (pairUser.length === 0) throw new ImportError({ file: input, line, field: '*', expected: 'at least one "user item" line' });
 
-  const builder = new CatalogBuilder({ validate: true, expectedTracks: itemKeys.length });
-  const plays = new Float64Array(itemKeys.length);
+  const builder = new CatalogBuilder({ validate: true, expectedTracks: items.size });
+  const plays = new Float64Array(items.size);
   for (let p = 0; p < pairItem.length; p++) plays[pairItem.get(p)]!++;
-  for (const id of itemKeys) {
+  for (const id of items.keys) {
     const artistId = `sasrec:artist:${id}`;
     builder.addArtist({ id: artistId, name: `artist of item ${id}`, genres: [] });
     builder.addTrack({ id: `sasrec:item:${id}`, title: `item ${id}`, artistIds: [artistId], durationMs: 0, explicit: false, popularity: 0, genres: [], subgenres: [] });
@@ -96,7 +83,7 @@ export async function importSasrec(input: string, options: ImportOptions = {}): 
   popularityFromCounts(plays, columns.trackPopularity);
   const store = new CatalogStore(columns);
   const log = new InteractionLogBuilder(pairUser.length);
-  for (const id of userKeys) log.userIndex(`sasrec:user:${id}`);
+  for (const id of users.keys) log.userIndex(`sasrec:user:${id}`);
   const PLAY = INTERACTION_TYPE_CODE.play;
   for (let p = 0; p < pairUser.length; p++) log.pushEncoded(pairUser.get(p), pairItem.get(p), pairTime.get(p), PLAY, 0, 1, -1);
   return {

@@ -16,7 +16,7 @@ import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
-import { AUDIO_FEATURES } from '../model';
+import { AUDIO_FEATURES, AUDIO_FEATURE_RANGES } from '../model';
 import type { AudioFeatures, Track } from '../model';
 import { ProgressTracker } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
@@ -33,20 +33,6 @@ const REQUIRED = [
   'track_album_release_date', 'playlist_name', 'playlist_id', 'playlist_genre', 'playlist_subgenre', 'duration_ms',
   ...AUDIO_FEATURES,
 ] as const;
-
-const FEATURE_RULES: Record<string, { min: number; max: number; integer?: boolean }> = {
-  danceability: { min: 0, max: 1 },
-  energy: { min: 0, max: 1 },
-  valence: { min: 0, max: 1 },
-  tempo: { min: 0, max: 400 },
-  acousticness: { min: 0, max: 1 },
-  instrumentalness: { min: 0, max: 1 },
-  speechiness: { min: 0, max: 1 },
-  liveness: { min: 0, max: 1 },
-  loudness: { min: -80, max: 10 },
-  key: { min: -1, max: 11, integer: true },
-  mode: { min: 0, max: 1, integer: true },
-};
 
 interface PendingTrack {
   track: Track;
@@ -206,7 +192,7 @@ function parseTrack(row: CsvRow, trackId: string, format: SpotifyCsvFormat): Pen
   let features: AudioFeatures | undefined;
   if (AUDIO_FEATURES.some((name) => row.text(name) !== '')) {
     const values: Record<string, number> = {};
-    for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, FEATURE_RULES[name]);
+    for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, AUDIO_FEATURE_RANGES[name]);
     features = values as AudioFeatures;
   }
   const track: Track = {

@@ -10,19 +10,8 @@ import type { AudioFeatureName, CatalogStore, Track } from '@mixtape/catalog';
 export type ContentSource = Pick<Track, 'genres' | 'subgenres' | 'releaseDate' | 'features'>;
 
 /** Audio features that enter the vector as standardized numbers (key is encoded on the circle of fifths). */
-export const CONTENT_AUDIO_FEATURES = [
-  'danceability',
-  'energy',
-  'valence',
-  'tempo',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'loudness',
-  'mode',
-] as const satisfies readonly AudioFeatureName[];
-export type ContentAudioFeature = (typeof CONTENT_AUDIO_FEATURES)[number];
+export type ContentAudioFeature = Exclude<AudioFeatureName, 'key'>;
+export const CONTENT_AUDIO_FEATURES: readonly ContentAudioFeature[] = AUDIO_FEATURES.filter((name): name is ContentAudioFeature => name !== 'key');
 
 /** Mean and standard deviation of each standardized feature. */
 export type ContentFeatureStats = Record<ContentAudioFeature, { mean: number; std: number }>;

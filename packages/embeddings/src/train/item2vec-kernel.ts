@@ -2,7 +2,7 @@
 // `item2vecKernel.toString()`, so this function must stay self-contained: no imports, no
 // closures over module scope, no nested function declarations or arrow functions (some
 // TypeScript runners inject `__name(...)` helpers into those, which do not exist in the worker).
-import type { WasmApi, WasmMemory } from './sgns-wasm';
+import type { WasmApi, WasmMemory } from '@mixtape/base';
 
 /**
  * Bytes of per-thread scratch the WebAssembly path needs (logistic table, gradient, target list),

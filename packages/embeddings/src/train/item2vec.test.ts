@@ -4,7 +4,8 @@ import { trainItem2Vec } from './item2vec';
 import type { Item2VecModel, TrainingProgress } from './item2vec';
 import { item2vecKernel } from './item2vec-kernel';
 import type { Item2VecKernelJob } from './item2vec-kernel';
-import { getWasmApi, sgnsWasmModule } from './sgns-wasm';
+import { getWasmApi } from '@mixtape/base';
+import { sgnsWasmModule } from './sgns-wasm';
 import { generateTasteSessions } from './synthetic-sessions';
 import { cosineBetween, cosineSimilarity } from '@mixtape/base';
 

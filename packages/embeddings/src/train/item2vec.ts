@@ -6,10 +6,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { item2vecKernel, wasmScratchBytes } from './item2vec-kernel';
 import type { Item2VecKernelJob, Item2VecKernelResult, Item2VecWasmJob } from './item2vec-kernel';
-import { SGNS_WASM_MAX_PAGES, getWasmApi, isSgnsWasmSupported, sgnsWasmModule } from './sgns-wasm';
-import type { WasmMemory } from './sgns-wasm';
+import { SGNS_WASM_MAX_PAGES, isSgnsWasmSupported, sgnsWasmModule } from './sgns-wasm';
 import { createSeededRandom } from './random';
-import type { ProgressEvent } from '@mixtape/base';
+import { getWasmApi, type ProgressEvent, type WasmMemory } from '@mixtape/base';
 
 /** Sequences of item indices in CSR form: sequence s is `items[offsets[s] .. offsets[s+1])`. */
 export interface SequenceCorpus {

@@ -11,45 +11,7 @@
 //   sigmoid   byte address of the 1001-entry logistic table over [-6, 6]
 //   gradient  byte address of dim floats of scratch
 // Same update as word2vec: outputs change at once, the input gets the accumulated gradient last.
-
-/** Minimal typings of the WebAssembly globals (the workspace compiles without the DOM lib). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-export interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-
-export function getWasmApi(): WasmApi | undefined {
-  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-}
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
+import { getWasmApi, signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from '@mixtape/base';
 
 function float32Bytes(value: number): number[] {
   return Array.from(new Uint8Array(Float32Array.of(value).buffer));

@@ -1,6 +1,7 @@
 // A small WebAssembly assembler: functions are written as readable instruction lists with named
 // locals and assembled into a module at run time (no toolchain, no binary blob in the repo).
 // Only what the kernels use is here: i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
+import { signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from '@mixtape/base';
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
@@ -9,30 +10,6 @@ const VOID = 0x40;
 
 export type ValueType = typeof I32 | typeof F32 | typeof V128;
 export type Code = number[];
-
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest !== 0);
-  return bytes;
-}
-
-function signedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    bytes.push(done ? byte : byte | 0x80);
-    if (done) return bytes;
-  }
-}
 
 const simd = (code: number, ...immediates: number[]): Code => [0xfd, ...unsignedLeb(code), ...immediates];
 /** memarg: alignment exponent, then a static byte offset. */

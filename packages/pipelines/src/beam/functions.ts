@@ -46,10 +46,20 @@ export function captures<F extends (...args: never[]) => unknown>(fn: F, closure
   return fn;
 }
 
+/**
+ * A Node built-in from inside a serialized function: module imports are not in scope there.
+ * Deserialized code runs where `require` exists; the same function called directly from ESM
+ * (tests, the bench's plain loops) uses process.getBuiltinModule (Node ≥ 20.16).
+ */
+function builtin<T>(name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  if (typeof require === 'function') return require(name) as T;
+  return (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(name);
+}
+
 /** The lines of a chunk, with their line numbers (empty lines are skipped). */
 function chunkLines(chunk: Chunk): [string, number][] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- serialized for a worker: module imports are not in scope there
-  const fs = require('node:fs') as typeof NodeFs;
+  const fs = builtin<typeof NodeFs>('node:fs');
   const buffer = Buffer.alloc(chunk.end - chunk.start);
   const fd = fs.openSync(chunk.file, 'r');
   try {
@@ -142,6 +152,7 @@ export function parseCatalogLine(text: string, fileIndex: number, file: string, 
 
 // What the parsers call (serialized with them).
 captures(parseRecord, () => ({ describe }));
+captures(chunkLines, () => ({ builtin }));
 captures(idField, () => ({ field }));
 captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
 captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
@@ -339,15 +350,13 @@ export function shardWriter(directory: string, name: string) {
     }, () => ({ JSON })),
     finishBundle: captures(function finishBundle(this: { lines: string[]; started: number }) {
       if (this.lines.length === 0) return;
-      /* eslint-disable @typescript-eslint/no-require-imports -- serialized for a worker: module imports are not in scope there */
-      const fs = require('node:fs') as typeof NodeFs;
-      const path = require('node:path') as typeof NodePath;
-      const crypto = require('node:crypto') as typeof NodeCrypto;
-      /* eslint-enable @typescript-eslint/no-require-imports */
+      const fs = builtin<typeof NodeFs>('node:fs');
+      const path = builtin<typeof NodePath>('node:path');
+      const crypto = builtin<typeof NodeCrypto>('node:crypto');
       const file = path.join(directory, `${name}-${crypto.randomUUID()}.jsonl`);
       fs.writeFileSync(file, `${this.lines.join('\n')}\n`);
       console.error(`[pipeline] wrote ${this.lines.length} ${name} records to ${path.basename(file)} in ${((Date.now() - this.started) / 1000).toFixed(2)} s`);
       this.lines = [];
-    }, () => ({ directory, name, Date })),
+    }, () => ({ directory, name, Date, builtin })),
   };
 }

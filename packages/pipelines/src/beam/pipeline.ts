@@ -113,6 +113,14 @@ function commonJs<T extends object>(namespace: T): T {
   return fallback && typeof fallback === 'object' && Object.keys(fallback).length > Object.keys(namespace).length ? fallback : namespace;
 }
 
+/** Options a runner cannot start without, checked before any input is read. */
+function checkRunnerOptions(name: RunnerName, options: Record<string, unknown>): void {
+  if (!(RUNNERS as readonly string[]).includes(name)) throw new Error(`runner "${name}": expected one of ${RUNNERS.join(', ')}`);
+  if (name === 'dataflow')
+    for (const key of ['project', 'region', 'tempLocation'])
+      if (typeof options[key] !== 'string') throw new Error(`the dataflow runner needs runner option ${key} (e.g. --runner-option ${key}=…)`);
+}
+
 async function createRunner(name: RunnerName, options: Record<string, unknown>) {
   switch (name) {
     case 'direct':
@@ -120,8 +128,6 @@ async function createRunner(name: RunnerName, options: Record<string, unknown>) 
     case 'flink':
       return commonJs(await import('apache-beam/runners/flink')).flinkRunner(options);
     case 'dataflow': {
-      for (const key of ['project', 'region', 'tempLocation'])
-        if (typeof options[key] !== 'string') throw new Error(`the dataflow runner needs runner option ${key} (e.g. --runner-option ${key}=…)`);
       return commonJs(await import('apache-beam/runners/dataflow')).dataflowRunner(options as { project: string; region: string; tempLocation: string });
     }
   }
@@ -189,6 +195,7 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     return value;
   };
 
+  checkRunnerOptions(runnerName, options.runnerOptions ?? {});
   const eventFiles = await inputFiles(options.events, 'events');
   const catalogFiles = await inputFiles(options.catalog, 'catalog');
   const chunkBytes = options.chunkBytes ?? 4 << 20;

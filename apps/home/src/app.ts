@@ -1,4 +1,4 @@
-import { createServiceApp } from '@mixtape/service-kit';
+import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { Express } from 'express';
@@ -23,9 +23,24 @@ export interface HomeDeps {
   serving: () => HomeServing | undefined;
   /** largest items-per-shelf `limit` accepted (default 50) */
   maxItems?: number;
+  /** Clock (epoch ms) events are checked against; tests inject it. */
+  now?: () => number;
 }
+
+/**
+ * Domain error codes → HTTP (ADR 0002). The 400s keep the code that shipped (`INVALID_INPUT`);
+ * `details.field` says which input was wrong.
+ */
+export const mapHomeError = mapErrorCodes({
+  UNKNOWN_TRACK: 404,
+  UNKNOWN_SEED_GENRE: { status: 400, code: 'INVALID_INPUT' },
+  UNKNOWN_SEED_ARTIST: { status: 400, code: 'INVALID_INPUT' },
+  UNKNOWN_SHELF: { status: 400, code: 'INVALID_INPUT' },
+  // Redis (shared listener state) unreachable: 503 + Retry-After, nothing stored.
+  STATE_UNAVAILABLE: 503,
+});
 
 /** The home HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */
 export function createApp(deps: HomeDeps): Express {
-  return createServiceApp({ context: deps.context, routes: createRoutes(deps) });
+  return createServiceApp({ context: deps.context, routes: createRoutes(deps), mapError: mapHomeError });
 }

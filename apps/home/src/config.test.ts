@@ -3,23 +3,25 @@ import { renderConfigTable } from '@mixtape/service-kit';
 import { describe, expect, it } from 'vitest';
 import { homeConfigSchema, loadHomeConfig, s3OptionsFromConfig } from './config';
 
+const DEV = { NODE_ENV: 'development' };
+
 describe('home config', () => {
   it('defaults to port 4101 and needs a bundle location', () => {
-    const config = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
+    const config = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
     expect(config.PORT).toBe(4101);
     expect(config.MIXTAPE_BUNDLE_POLL_MS).toBe(30_000);
     expect(config.MIXTAPE_S3_FORCE_PATH_STYLE).toBe(true);
   });
 
   it('maps an S3 endpoint to path-style options with s3rver credentials unless keys are set', () => {
-    const local = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_S3_ENDPOINT: 'http://127.0.0.1:4569' });
+    const local = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_S3_ENDPOINT: 'http://127.0.0.1:4569' });
     expect(s3OptionsFromConfig(local)).toEqual({
       endpoint: 'http://127.0.0.1:4569',
       forcePathStyle: true,
       region: 'us-east-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    const aws = loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', AWS_REGION: 'eu-west-1' });
+    const aws = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', AWS_REGION: 'eu-west-1' });
     expect(s3OptionsFromConfig(aws)).toEqual({ region: 'eu-west-1' });
   });
 
@@ -34,6 +36,13 @@ describe('home config', () => {
     ).toThrow();
     expect(exits).toEqual([1]);
     expect(stderr.join('')).toContain('Invalid configuration for home: 3 problems');
+  });
+
+  it('refuses to start open outside development, naming the key', () => {
+    const stderr: string[] = [];
+    expect(() => loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p' }, { write: (text) => stderr.push(text), exit: () => {} })).toThrow();
+    expect(stderr.join('')).toContain('MIXTAPE_API_KEYS: is required outside NODE_ENV=development');
+    expect(loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_API_KEYS: 'home-key-0123456789abc' }).MIXTAPE_API_KEYS).toHaveLength(1);
   });
 
   it('README config table matches the schema (regenerate: pnpm --filter @mixtape/home docs:config)', () => {

@@ -18,12 +18,6 @@ export const homeConfigSchema = baseConfigSchema.extend({
     .min(1)
     .optional()
     .describe('Read by the AWS SDK credential chain; when unset with MIXTAPE_S3_ENDPOINT, s3rver\'s default credentials apply.'),
-  MIXTAPE_REDIS_URL: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .describe('Redis shared by the replicas (`redis://[:password@]host:port[/db]`): shelf feedback and recent live events; unset: kept in process (one replica). Logged with the password masked.'),
   HOME_MAX_ITEMS: envInteger({ min: 1, max: 100 })
     .default(50)
     .describe('Largest `limit` (items per shelf) a request may ask for.'),

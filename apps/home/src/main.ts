@@ -2,9 +2,9 @@
 import { createBundleRuntime } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
-import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore, describeRedisUrl } from '@mixtape/redis-state';
+import { createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
 import type { LifecycleHook } from '@mixtape/service-kit';
-import { createService, createServiceContext } from '@mixtape/service-kit';
+import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
@@ -12,29 +12,25 @@ import { loadHomeConfig, s3OptionsFromConfig } from './config';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
 const config = loadHomeConfig();
-const context = createServiceContext({ name: 'home', version: packageJson.version, config });
+const logger = createLogger({ name: 'home', level: config.LOG_LEVEL });
+// With MIXTAPE_REDIS_URL every replica shares rate-limit buckets, shelf feedback and live events.
+const redis = config.MIXTAPE_REDIS_URL ? createServiceRedis({ url: config.MIXTAPE_REDIS_URL, service: 'home', logger }) : undefined;
+const context = createServiceContext({ name: 'home', version: packageJson.version, config, logger, ...(redis ? { rateLimitStore: redis.rateLimitStore } : {}) });
 
 // Shelf feedback survives bundle swaps; live events are scoped to a bundle version (they hold its
-// track indexes). With MIXTAPE_REDIS_URL every replica shares both; without it, one process keeps them.
+// track indexes). Without Redis, one process keeps them.
 const startupHooks: LifecycleHook[] = [];
 const shutdownHooks: LifecycleHook[] = [];
 let shelfState: ShelfStateStore = createMemoryShelfStateStore();
 let recentEventsFor: ((bundleVersion: string) => RecentEventStore) | undefined;
-if (config.MIXTAPE_REDIS_URL) {
-  const redis = createRedisClient({ url: config.MIXTAPE_REDIS_URL, connectionName: 'home', logger: context.logger });
-  const logger = context.logger;
-  shelfState = createRedisShelfStateStore<ShelfType>(redis, { logger });
+if (redis) {
+  shelfState = createRedisShelfStateStore<ShelfType>(redis.client, { logger });
   recentEventsFor = (bundleVersion) =>
-    createRedisRecentEventStore<UserEvent>(redis, { maxEvents: 500, ttlSeconds: 7 * 24 * 3600, prefix: `home:events:${bundleVersion}:`, logger });
-  startupHooks.push({
-    name: 'redis',
-    run: async (signal) => {
-      await redis.ready(signal, 10_000);
-      context.logger.info({ redis: describeRedisUrl(config.MIXTAPE_REDIS_URL!) }, 'shared state in redis');
-    },
-  });
-  shutdownHooks.push({ name: 'redis', run: () => redis.close() });
+    createRedisRecentEventStore<UserEvent>(redis.client, { maxEvents: 500, ttlSeconds: 7 * 24 * 3600, prefix: `home:events:${bundleVersion}:`, logger });
+  startupHooks.push(redis.startupHook);
+  shutdownHooks.push(redis.shutdownHook);
 }
+
 const runtime = createBundleRuntime({
   uri: config.MIXTAPE_BUNDLE,
   s3: s3OptionsFromConfig(config),

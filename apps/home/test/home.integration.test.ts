@@ -7,6 +7,8 @@ import { loadParts, openBundleStore } from '@mixtape/bundle';
 import { startLocalS3 } from '@mixtape/bundle/testing';
 import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
+import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '@mixtape/redis-state';
+import type { UserEvent } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -30,6 +32,8 @@ describe('home service over a bundle from S3', () => {
   let serving: HomeServing;
   let app: Express;
   let securedApp: Express;
+  let servingBundle: Awaited<ReturnType<typeof loadParts>>;
+  const bundleForRedis = () => servingBundle;
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'home-test-'));
@@ -37,6 +41,7 @@ describe('home service over a bundle from S3', () => {
     const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
     await publishTestBundle(store, { version: 'home-v1' });
     const bundle = await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') });
+    servingBundle = bundle;
     serving = createHomeServing(bundle);
     const { context } = createTestServiceContext({ name: 'home' });
     context.readiness.markReady();
@@ -202,5 +207,47 @@ describe('home service over a bundle from S3', () => {
     await request(securedApp).post('/v1/events').send({ events }).expect(401);
     await request(securedApp).post('/v1/events').set('Authorization', `Bearer ${API_KEY}`).send({ events }).expect(202);
     await request(securedApp).get('/v1/users/u-auth/home').expect(200);
+  });
+
+  it('rejects event timestamps far in the future (year 9999) with a clear error, recording nothing', async () => {
+    const userId = 'u-future';
+    const trackId = store().trackId(1);
+    for (const timestamp of ['9999-01-01T00:00:00Z', Date.UTC(9999, 0, 1), Date.now() + 2 * 3600_000]) {
+      const response = await request(app)
+        .post('/v1/events')
+        .send({ events: [{ userId, trackId, type: 'complete' }, { userId, trackId, type: 'complete', timestamp }] })
+        .expect(400);
+      expect(response.body.error.code).toBe('INVALID_INPUT');
+      const issue = response.body.error.details.issues[0];
+      expect(issue.path).toBe('body.events.1.timestamp');
+      expect(issue.message).toMatch(/is more than 1 hour ahead of the server clock/);
+    }
+    // A device clock a few minutes fast is fine.
+    await request(app).post('/v1/events').send({ events: [{ userId: 'u-skew', trackId, type: 'play', timestamp: Date.now() + 5 * 60_000 }] }).expect(202);
+    expect((await request(app).get(`/v1/users/${userId}/home`).expect(200)).body.coldStart).toBe(true);
+  });
+
+  it('answers 503 with Retry-After (not 500) when the shared state in Redis cannot take the events', async () => {
+    // A Redis nobody listens on: the real client fails fast (no offline queue), as when Redis is down.
+    const client = createRedisClient({ url: 'redis://127.0.0.1:1', connectTimeoutMs: 300, commandTimeoutMs: 300 });
+    try {
+      const loaded = createHomeServing(bundleForRedis(), {
+        shelfState: createRedisShelfStateStore(client),
+        recentEventsFor: () => createRedisRecentEventStore<UserEvent>(client, { maxEvents: 10, ttlSeconds: 60 }),
+      });
+      const { context } = createTestServiceContext({ name: 'home' });
+      const redisApp = createApp({ context, serving: () => loaded });
+      const response = await request(redisApp)
+        .post('/v1/events')
+        .send({ events: [{ userId: 'u-redis', trackId: store().trackId(1), type: 'complete' }] })
+        .expect(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.body.error.code).toBe('STATE_UNAVAILABLE');
+      expect(response.body.error.message).toMatch(/^Shared state is unavailable: could not append 1 recent event for user "u-redis" \(Redis is not reachable\); nothing was stored, retry shortly$/);
+      // Pages still render (reads degrade to no live state).
+      await request(redisApp).get('/v1/users/u-redis/home').expect(200);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -26,6 +26,7 @@ describe('home main.ts', () => {
         MIXTAPE_S3_ENDPOINT: s3.endpoint,
         MIXTAPE_CACHE_DIR: join(work, 'cache'),
         MIXTAPE_BUNDLE_POLL_MS: '0',
+        MIXTAPE_API_KEYS: 'home-main-test-key-0123456789',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

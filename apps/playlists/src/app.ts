@@ -1,6 +1,7 @@
-import { createServiceApp } from '@mixtape/service-kit';
+import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
 import type { Express } from 'express';
+import { createPlaylistService } from './playlist-service';
 import { createRoutes } from './routes';
 import type { PlaylistServingState } from './serving';
 import type { PlaylistStore } from './store';
@@ -11,7 +12,7 @@ export interface PlaylistsDeps {
   context: ServiceContext;
   /**
    * The loaded bundle's engine, lexicon and planner; a getter because bundles swap live.
-   * undefined until the first bundle is loaded: `/v1/playlists*` then answers 503 NOT_READY.
+   * undefined until the first bundle is loaded: creates and refinements then answer 503 NOT_READY.
    */
   serving: () => PlaylistServingState | undefined;
   /** where playlist versions and feedback persist (written before each response) */
@@ -21,7 +22,30 @@ export interface PlaylistsDeps {
   newId?: () => string;
 }
 
+/**
+ * Domain and store error codes → HTTP (ADR 0002). Codes that shipped keep their statuses
+ * (PLAYLIST_NOT_FOUND / VERSION_NOT_FOUND 404, TRACK_NOT_IN_PLAYLIST 400).
+ */
+export const mapPlaylistsError = mapErrorCodes({
+  PLAYLIST_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  TRACK_NOT_IN_PLAYLIST: 400,
+  CURSOR_INVALID: 400,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  VERSION_LIMIT_REACHED: 409,
+  // Two writers numbered the same version (the per-playlist lock makes this a bug, not a client error).
+  VERSION_CONFLICT: 500,
+  STORE_IO: 500,
+  STORE_CLOSED: 503,
+});
+
 /** The playlists HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */
 export function createApp(deps: PlaylistsDeps): Express {
-  return createServiceApp({ context: deps.context, routes: createRoutes(deps) });
+  const service = createPlaylistService({
+    store: deps.store,
+    metrics: deps.context.metrics,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.newId ? { newId: deps.newId } : {}),
+  });
+  return createServiceApp({ context: deps.context, routes: createRoutes(deps, service), mapError: mapPlaylistsError });
 }

@@ -5,7 +5,7 @@ import { playlistsConfigSchema, loadPlaylistsConfig } from './config';
 
 describe('playlists config', () => {
   it('defaults to port 4103', () => {
-    expect(loadPlaylistsConfig({}).PORT).toBe(4103);
+    expect(loadPlaylistsConfig({ NODE_ENV: 'development' }).PORT).toBe(4103);
   });
 
   it('prints every problem and exits 1 on bad input', () => {
@@ -27,9 +27,9 @@ describe('playlists config', () => {
   });
 
   it('reads the LLM provider settings, requires a model with a base URL, and never prints the API key', () => {
-    const config = loadPlaylistsConfig({ MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1', MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_API_KEY: 'sk-secret-value' });
+    const config = loadPlaylistsConfig({ NODE_ENV: 'development', MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1', MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_API_KEY: 'sk-secret-value' });
     expect(config).toMatchObject({ MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_TIMEOUT_MS: 20_000, MIXTAPE_LLM_MODE: 'json_schema', FAISS_THREADS: 1 });
-    expect(loadPlaylistsConfig({}).MIXTAPE_LLM_BASE_URL).toBeUndefined();
+    expect(loadPlaylistsConfig({ NODE_ENV: 'development' }).MIXTAPE_LLM_BASE_URL).toBeUndefined();
     const stderr: string[] = [];
     expect(() =>
       loadPlaylistsConfig(

@@ -29,6 +29,12 @@ export const playlistsConfigSchema = baseConfigSchema
       .min(1)
       .default('./.data/playlists')
       .describe('Folder of the embedded playlist store (`playlists.jsonl`: playlist versions and feedback, fsync per write). Created when missing.'),
+    PLAYLISTS_MAX_VERSIONS: envInteger({ min: 1, max: 10_000 })
+      .default(50)
+      .describe('Versions one playlist may have; refining past it answers 409 `VERSION_LIMIT_REACHED` (start a new playlist). Bounds what one client can add to a playlist.'),
+    PLAYLISTS_CACHED_VERSIONS: envInteger({ min: 1, max: 1_000_000 })
+      .default(500)
+      .describe('Playlist versions kept parsed in memory (most recently used); the rest are read from `playlists.jsonl` by offset when asked for. Memory per version is a few KB.'),
     PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
       .default(5000)
       .describe('Without MIXTAPE_BUNDLE: size of the synthetic catalog generated at startup (deterministic, seed 42).'),

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { createBundleRuntime, s3StoreOptions } from '@mixtape/bundle';
 import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
-import { createService, createServiceContext } from '@mixtape/service-kit';
+import { createServiceRedis } from '@mixtape/redis-state';
+import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
 import type { LifecycleHook } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
@@ -15,8 +16,10 @@ import { openFilePlaylistStore } from './store';
 import { buildSyntheticPlaylistContext } from './synthetic';
 
 const config = loadPlaylistsConfig();
-const context = createServiceContext({ name: 'playlists', version: packageJson.version, config });
-const { logger } = context;
+const logger = createLogger({ name: 'playlists', level: config.LOG_LEVEL });
+// With MIXTAPE_REDIS_URL the replicas share rate-limit buckets (one limit per key/IP, not N).
+const redis = config.MIXTAPE_REDIS_URL ? createServiceRedis({ url: config.MIXTAPE_REDIS_URL, service: 'playlists', logger }) : undefined;
+const context = createServiceContext({ name: 'playlists', version: packageJson.version, config, logger, ...(redis ? { rateLimitStore: redis.rateLimitStore } : {}) });
 setFaissThreads(config.FAISS_THREADS);
 
 const plannerFactory = createPlannerFactory(
@@ -34,19 +37,31 @@ const plannerFactory = createPlannerFactory(
 );
 
 const dataDirectory = resolve(config.PLAYLISTS_DATA_DIR);
-const store = await openFilePlaylistStore({ directory: dataDirectory, onWarning: (message) => logger.warn({ dataDirectory }, message) });
-logger.info(
-  { dataDirectory, versions: store.allVersions().length, feedback: store.allFeedback().length, planner: config.MIXTAPE_LLM_BASE_URL ? `llm:${config.MIXTAPE_LLM_MODEL}` : 'offline' },
-  'playlist store opened',
-);
+const store = await openFilePlaylistStore({
+  directory: dataDirectory,
+  maxVersionsPerPlaylist: config.PLAYLISTS_MAX_VERSIONS,
+  cachedVersions: config.PLAYLISTS_CACHED_VERSIONS,
+  onWarning: (message) => logger.warn({ dataDirectory }, message),
+});
+logger.info({ dataDirectory, ...store.stats(), planner: config.MIXTAPE_LLM_BASE_URL ? `llm:${config.MIXTAPE_LLM_MODEL}` : 'offline' }, 'playlist store opened');
+// Read at scrape time: what the store holds, and how much of it is parsed in memory.
+context.metrics.gauge({
+  name: 'playlists_store_records',
+  help: 'What the playlist store holds, by kind: playlists, versions, feedback, cachedVersions (parsed in memory), idempotencyKeys, fileBytes.',
+  labelNames: ['kind'],
+  collect() {
+    for (const [kind, value] of Object.entries(store.stats())) this.set({ kind }, value);
+  },
+});
 
 // bundle: with MIXTAPE_BUNDLE the runtime loads LATEST (retrying until it serves), then polls and
 // swaps new versions in; each swap rebuilds the engine, lexicon and planner. Without it, a
 // deterministic synthetic catalog (development, demos).
 let runtime: BundleRuntime<typeof PLAYLIST_BUNDLE_PARTS, PlaylistServingState> | undefined;
 let synthetic: PlaylistServingState | undefined;
-const startup: LifecycleHook[] = [];
-const shutdown: LifecycleHook[] = [{ name: 'close playlist store', run: () => store.close() }];
+const startup: LifecycleHook[] = redis ? [redis.startupHook] : [];
+// Hooks run in reverse on shutdown: the store closes after the bundle runtime, Redis last.
+const shutdown: LifecycleHook[] = [...(redis ? [redis.shutdownHook] : []), { name: 'close playlist store', run: () => store.close() }];
 if (config.MIXTAPE_BUNDLE) {
   runtime = createBundleRuntime<typeof PLAYLIST_BUNDLE_PARTS, PlaylistServingState>({
     uri: config.MIXTAPE_BUNDLE,

@@ -7,13 +7,14 @@ import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { describe, expect, it } from 'vitest';
 
+const API_KEY = 'playlists-main-key-0123456789';
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Boots src/main.ts, waits for ready, runs `check` against its URL, then SIGTERM → exit 0. */
 async function bootAndCheck(env: Record<string, string>, check: (url: string) => Promise<void>): Promise<string> {
   const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: appRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')), MIXTAPE_API_KEYS: API_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -43,12 +44,26 @@ async function bootAndCheck(env: Record<string, string>, check: (url: string) =>
 }
 
 async function createPlaylist(url: string, body: Record<string, unknown>) {
-  const response = await fetch(`${url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify(body) });
   expect(response.status).toBe(201);
   return (await response.json()) as { tracks: unknown[]; planner: string; bundleVersion: string };
 }
 
 describe('playlists main.ts', () => {
+  it('refuses to start without API keys outside development, naming the key (was open by default)', async () => {
+    const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: appRoot,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exit) => resolve(exit)));
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid configuration for playlists: 1 problem');
+    expect(stderr).toContain('MIXTAPE_API_KEYS: is required outside NODE_ENV=development (NODE_ENV is "production")');
+  }, 30_000);
+
   it('boots from source on the synthetic catalog, turns ready, serves a playlist and exits 0 on SIGTERM', async () => {
     await bootAndCheck({ PLAYLISTS_SYNTHETIC_TRACKS: '2000' }, async (url) => {
       expect(await (await fetch(`${url}/v1/info`)).json()).toMatchObject({ service: 'playlists', status: 'ready' });

@@ -2,6 +2,9 @@
 // OpenAI-compatible fake server (valid plan, 500 → fallback), refine, feedback, DPO export,
 // persistence across app re-creation, injection prompts, API keys.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { join } from 'node:path';
 import type { PlaylistContext } from '@mixtape/ranking';
 import { createEmptyPlan, MAX_TRACK_COUNT, PlanSchema } from '@mixtape/llm';
@@ -38,6 +41,24 @@ async function setup(options: { directory?: string; state?: PlaylistServingState
   const state = options.state ?? offlineState;
   const app = createApp({ context, serving: () => state, store });
   return { app, store, directory };
+}
+
+/** GET through a real socket, so HTTP trailers (which supertest drops) can be read. */
+async function getWithTrailers(app: Express, path: string): Promise<{ body: string; trailers: NodeJS.Dict<string> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ body, trailers: response.trailers }));
+      }).on('error', reject);
+    });
+  } finally {
+    server.close();
+  }
 }
 
 interface PlaylistBody {
@@ -172,7 +193,10 @@ describe('refine, read back, feedback and DPO export', () => {
     const exported = await request(app).get('/v1/preferences/export?format=dpo').expect(200);
     expect(exported.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { prompt: string; chosen: string; rejected: string; meta: Record<string, unknown> });
-    expect(Number(exported.headers['x-pair-count'])).toBe(lines.length);
+    expect(exported.headers['x-playlist-count']).toBe('1');
+    expect(exported.headers['x-next-cursor']).toBeUndefined();
+    // Streamed: the count comes as a trailer once every line is written.
+    expect((await getWithTrailers(app, '/v1/preferences/export?format=dpo')).trailers['x-pair-count']).toBe(String(lines.length));
     for (const line of lines) expect(Object.keys(line).sort()).toEqual(['chosen', 'meta', 'prompt', 'rejected']);
     const planPair = lines.find((line) => line.meta.kind === 'plan');
     expect(planPair).toMatchObject({ prompt: 'happy upbeat pop\nRefinement: more 80s', meta: { chosenVersion: 2, rejectedVersion: 1 } });
@@ -196,9 +220,16 @@ describe('refine, read back, feedback and DPO export', () => {
     expect(badSignal.body.error.details.issues[0]).toMatchObject({ path: 'body.signal', message: expect.stringContaining('like, dislike, skip, remove, save') });
   });
 
-  it('requires an API key for feedback and export when keys are configured', async () => {
+  it('requires an API key for every write (create and refine included) and for export when keys are configured', async () => {
     const { app } = await setup({ apiKeys: true });
-    const created = (await request(app).post('/v1/playlists').send({ prompt: 'edm bangers', length: 5 }).expect(201)).body as PlaylistBody;
+    // Was open: playlist create and refine needed no key even with auth on.
+    const refusedCreate = await request(app).post('/v1/playlists').send({ prompt: 'edm bangers', length: 5 }).expect(401);
+    expect(refusedCreate.body.error.code).toBe('UNAUTHORIZED');
+    const created = (await request(app).post('/v1/playlists').set('x-api-key', API_KEY).send({ prompt: 'edm bangers', length: 5 }).expect(201)).body as PlaylistBody;
+    await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: 'more 80s' }).expect(401);
+    await request(app).post(`/v1/playlists/${created.id}/refine`).set('x-api-key', API_KEY).send({ prompt: 'more 80s' }).expect(201);
+    // Reads stay open.
+    await request(app).get(`/v1/playlists/${created.id}`).expect(200);
     await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'like' }).expect(401);
     await request(app).post(`/v1/playlists/${created.id}/feedback`).set('authorization', `Bearer ${API_KEY}`).send({ signal: 'like' }).expect(201);
     await request(app).get('/v1/preferences/export').expect(401);
@@ -232,7 +263,7 @@ describe('persistence', () => {
     const warnings: string[] = [];
     const reopened = await openFilePlaylistStore({ directory: first.directory, onWarning: (message) => warnings.push(message) });
     stores.push(reopened);
-    expect(reopened.versions(created.id)).toHaveLength(1);
+    expect(reopened.versionNumbers(created.id)).toEqual([1]);
     expect(warnings[0]).toContain('torn last line');
     await reopened.appendFeedback({ playlistId: created.id, version: 1, signal: 'save', createdAt: 1 });
     await reopened.close();
@@ -291,11 +322,133 @@ describe('through an OpenAI-compatible server', () => {
     const { app } = await setup({ state: llmState({ model: 'fake-model', maxRetries: 1 }) });
     const created = (await request(app).post('/v1/playlists').send({ prompt: 'upbeat latin for a run, no reggaeton' }).expect(201)).body as PlaylistBody;
     expect(created.planner).toBe('offline-fallback');
-    expect(created.fallbackReason).toMatch(/500|server/i);
+    expect(created.fallbackReason).toBe('http_error: the language model service answered HTTP 500 after 2 attempts');
+    // Was "http_error: http://127.0.0.1:…/chat/completions answered 500: model crashed": no
+    // internal endpoint and no upstream error body reach the client (they are in the log).
+    expect(created.fallbackReason).not.toContain(new URL(server.baseUrl).host);
+    expect(created.fallbackReason).not.toContain('model crashed');
     expect(PlanSchema.parse(created.plan).genres.include).toEqual(['latin']);
     expectCatalogTracks(created);
     expect(server.requests).toHaveLength(2);
     const stored = await request(app).get(`/v1/playlists/${created.id}`).expect(200);
     expect(stored.body.planner).toBe('offline-fallback');
+  });
+});
+
+describe('bad prompts are refused like Search refuses bad queries', () => {
+  it('rejects NUL and other control characters, and prompts of nothing but zero-width characters (were accepted)', async () => {
+    const { app, store } = await setup();
+    for (const prompt of ['chill\u0000house', 'rock\u001b[31m', '\u200b\u200b\u200b', '\u200d\ufeff \u2060', '\u202e\u200f']) {
+      const response = await request(app).post('/v1/playlists').send({ prompt }).expect(400);
+      expect(response.body.error.details.issues).toEqual([expect.objectContaining({ path: 'body.prompt' })]);
+    }
+    const nul = await request(app).post('/v1/playlists').send({ prompt: 'chill\u0000house' }).expect(400);
+    expect(nul.body.error.details.issues[0].message).toBe('contains a control character (U+0000) at position 5; send plain text');
+    const invisible = await request(app).post('/v1/playlists').send({ prompt: '\u200b\u200b' }).expect(400);
+    expect(invisible.body.error.details.issues[0].message).toMatch(/no letters, digits or symbols once invisible characters/);
+    const created = (await request(app).post('/v1/playlists').send({ prompt: 'chill house', length: 5 }).expect(201)).body as PlaylistBody;
+    await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: '\u200b' }).expect(400);
+    // Multi-line prompts from a text area, emoji and RTL text are fine.
+    await request(app).post('/v1/playlists').send({ prompt: 'rainy day\n90s trip-hop\tfor reading', length: 5 }).expect(201);
+    await request(app).post('/v1/playlists').send({ prompt: '🔥🔥', length: 5 }).expect(201);
+    await request(app).post('/v1/playlists').send({ prompt: 'موسيقى هادئة', length: 5 }).expect(201);
+    expect(store.stats().playlists).toBe(4);
+  });
+});
+
+describe('bounded state over HTTP', () => {
+  it('stores 200 identical likes once: the repeats answer 200 duplicate (was 200 lines)', async () => {
+    const { app, store, directory } = await setup();
+    const created = (await request(app).post('/v1/playlists').send({ prompt: 'sunny reggae', length: 5 }).expect(201)).body as PlaylistBody;
+    const trackId = created.tracks[0]!.trackId;
+    const first = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ trackId, signal: 'like' }).expect(201);
+    expect(first.body).toMatchObject({ accepted: true, duplicate: false });
+    const repeats = await Promise.all(Array.from({ length: 199 }, () => request(app).post(`/v1/playlists/${created.id}/feedback`).send({ trackId, signal: 'like' })));
+    for (const repeat of repeats) {
+      expect(repeat.status).toBe(200);
+      expect(repeat.body).toMatchObject({ accepted: true, duplicate: true, feedback: { createdAt: first.body.feedback.createdAt } });
+    }
+    expect(store.feedback(created.id)).toHaveLength(1);
+    const feedbackLines = readFileSync(join(directory, PLAYLIST_STORE_FILE), 'utf8').trimEnd().split('\n').filter((line) => line.includes('"kind":"feedback"'));
+    expect(feedbackLines).toHaveLength(1);
+    const metrics = (await request(app).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/playlists_feedback_duplicates_total\{[^}]*\} 199/);
+  });
+
+  it('replays a create or refine sent again with the same Idempotency-Key, and refuses the key for a different request', async () => {
+    const { app, store } = await setup({ apiKeys: true });
+    const send = (key: string, prompt: string) => request(app).post('/v1/playlists').set('x-api-key', API_KEY).set('idempotency-key', key).send({ prompt, length: 5 });
+    const [first, second] = await Promise.all([send('create-1', 'upbeat funk'), send('create-1', 'upbeat funk')]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.id).toBe(first.body.id);
+    const again = await send('create-1', 'upbeat funk').expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, version: 1, tracks: first.body.tracks });
+    expect(store.stats().playlists).toBe(1);
+    const reused = await send('create-1', 'sad funk').expect(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const refine = () => request(app).post(`/v1/playlists/${first.body.id}/refine`).set('x-api-key', API_KEY).set('idempotency-key', 'refine-1').send({ prompt: 'more 70s' });
+    const refined = await refine().expect(201);
+    const replayed = await refine().expect(201);
+    expect(replayed.body.version).toBe(refined.body.version);
+    expect(store.versionNumbers(first.body.id)).toEqual([1, 2]);
+    const badKey = await request(app).post('/v1/playlists').set('x-api-key', API_KEY).set('idempotency-key', 'has spaces').send({ prompt: 'funk' }).expect(400);
+    expect(badKey.body.error.details.issues[0].path).toBe('header.Idempotency-Key');
+  });
+
+  it('caps versions per playlist: refining past the cap answers 409 VERSION_LIMIT_REACHED', async () => {
+    const directory = temporaryDirectory('playlists-cap');
+    const store = await openFilePlaylistStore({ directory, maxVersionsPerPlaylist: 3 });
+    stores.push(store);
+    const { context } = createTestServiceContext({ name: 'playlists' });
+    const app = createApp({ context, serving: () => offlineState, store });
+    const created = (await request(app).post('/v1/playlists').send({ prompt: 'dark techno', length: 5 }).expect(201)).body as PlaylistBody;
+    await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: 'faster' }).expect(201);
+    await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: 'darker' }).expect(201);
+    const refused = await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: 'even darker' }).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'VERSION_LIMIT_REACHED', details: { maxVersions: 3 } });
+    expect(store.versionNumbers(created.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('DPO export: paginated, streamed, scoped', () => {
+  it('pages through playlists with a cursor and Link header, filtered by listener and time', async () => {
+    const { app } = await setup();
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const created = (await request(app).post('/v1/playlists').send({ prompt: 'upbeat pop', length: 5, userId: index % 2 === 0 ? 'ana' : 'ben' }).expect(201)).body as PlaylistBody;
+      ids.push(created.id);
+      await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ trackId: created.tracks[0]!.trackId, signal: 'like' }).expect(201);
+      await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ trackId: created.tracks[1]!.trackId, signal: 'skip' }).expect(201);
+    }
+    const pages: string[][] = [];
+    let path: string | undefined = '/v1/preferences/export?kinds=track&limit=2';
+    while (path) {
+      const response = await request(app).get(path).expect(200);
+      const lines = response.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { meta: { playlistId: string } });
+      pages.push(lines.map((line) => line.meta.playlistId));
+      const link = response.headers.link as string | undefined;
+      path = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1] : undefined;
+      if (path) expect(path).toContain(`cursor=${response.headers['x-next-cursor']}`);
+    }
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+    const ana = await request(app).get('/v1/preferences/export?kinds=track&userId=ana').expect(200);
+    expect(ana.text.trimEnd().split('\n').map((line) => (JSON.parse(line) as { meta: { playlistId: string } }).meta.playlistId)).toEqual([ids[0], ids[2], ids[4]]);
+    const future = await request(app).get('/v1/preferences/export?since=2999-01-01T00:00:00Z').expect(200);
+    expect(future.text).toBe('');
+    expect((await request(app).get('/v1/preferences/export?limit=5000').expect(400)).body.error.details.issues[0].path).toBe('query.limit');
+    expect((await request(app).get('/v1/preferences/export?cursor=bogus').expect(400)).body.error.code).toBe('CURSOR_INVALID');
+  });
+
+  it('with MIXTAPE_EXPORT_API_KEYS, only export keys may export (write keys get 403)', async () => {
+    const exportKey = 'export-only-key-0123456789';
+    const store = await openFilePlaylistStore({ directory: temporaryDirectory('playlists-export') });
+    stores.push(store);
+    const { context } = createTestServiceContext({ name: 'playlists', env: { MIXTAPE_API_KEYS: API_KEY, MIXTAPE_EXPORT_API_KEYS: exportKey } });
+    const app = createApp({ context, serving: () => offlineState, store });
+    await request(app).get('/v1/preferences/export').expect(401);
+    expect((await request(app).get('/v1/preferences/export').set('x-api-key', API_KEY).expect(403)).body.error.code).toBe('KEY_SCOPE_MISSING');
+    await request(app).get('/v1/preferences/export').set('x-api-key', exportKey).expect(200);
+    await request(app).post('/v1/playlists').set('x-api-key', exportKey).send({ prompt: 'pop' }).expect(403);
   });
 });

@@ -5,7 +5,7 @@ import { searchConfigSchema, loadSearchConfig } from './config';
 
 describe('search config', () => {
   it('defaults to port 4102 and needs only the bundle location', () => {
-    const config = loadSearchConfig({ MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
+    const config = loadSearchConfig({ NODE_ENV: 'development', MIXTAPE_BUNDLE: 's3://mixtape/bundles' });
     expect(config.PORT).toBe(4102);
     expect(config.MIXTAPE_BUNDLE_POLL_MS).toBe(30_000);
   });

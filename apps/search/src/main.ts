@@ -1,14 +1,18 @@
 // Composition root of the search service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
 import { createBundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
-import { createService, createServiceContext } from '@mixtape/service-kit';
+import { createServiceRedis } from '@mixtape/redis-state';
+import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import { loadSearchConfig, s3OptionsFromConfig } from './config';
 import { SEARCH_BUNDLE_PARTS, createSearchServing } from './serving';
 
 const config = loadSearchConfig();
-const context = createServiceContext({ name: 'search', version: packageJson.version, config });
+const logger = createLogger({ name: 'search', level: config.LOG_LEVEL });
+// With MIXTAPE_REDIS_URL the replicas share rate-limit buckets (one limit per key/IP, not N).
+const redis = config.MIXTAPE_REDIS_URL ? createServiceRedis({ url: config.MIXTAPE_REDIS_URL, service: 'search', logger }) : undefined;
+const context = createServiceContext({ name: 'search', version: packageJson.version, config, logger, ...(redis ? { rateLimitStore: redis.rateLimitStore } : {}) });
 setFaissThreads(config.FAISS_THREADS);
 
 // The engine of the bundle serving now; a new LATEST is loaded beside it and swapped in.
@@ -33,8 +37,9 @@ const service = createService({
   context,
   app,
   // /readyz turns 200 once a bundle is downloaded, verified and the engine loaded.
-  startup: [runtime.startupHook],
-  shutdown: [runtime.shutdownHook],
+  startup: [...(redis ? [redis.startupHook] : []), runtime.startupHook],
+  // Reverse order on shutdown: the bundle runtime stops before Redis closes.
+  shutdown: [...(redis ? [redis.shutdownHook] : []), runtime.shutdownHook],
 });
 
 await service.start();

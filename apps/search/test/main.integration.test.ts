@@ -27,6 +27,8 @@ describe('search main.ts', () => {
         HOST: '127.0.0.1',
         MIXTAPE_BUNDLE: `file://${join(work, 'bundles')}`,
         MIXTAPE_CACHE_DIR: join(work, 'cache'),
+        // Search has no writes; this deployment turns auth off on purpose (logged as a warning).
+        MIXTAPE_AUTH: 'off',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -46,6 +48,7 @@ describe('search main.ts', () => {
     try {
       const url = await ready;
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(stdout).toContain('API-key auth is off (MIXTAPE_AUTH=off)');
       expect(await (await fetch(`${url}/v1/info`)).json()).toMatchObject({ service: 'search', status: 'ready' });
       const search = (await (await fetch(`${url}/v1/search?q=rock&limit=3`)).json()) as { results: unknown[] };
       expect(search.results.length).toBeGreaterThan(0);

@@ -235,8 +235,10 @@ export function createLlmPlanner(options: LlmPlannerOptions): PlanProvider {
     } catch (error) {
       if (error instanceof ChatError && error.code === 'ABORTED') throw error;
       const reason = error instanceof ChatError ? `${error.code.toLowerCase()}: ${error.message}` : `unexpected: ${String(error)}`;
+      // The full reason (endpoint URL, upstream error body) goes to the log only; callers show
+      // `fallbackReason` to listeners, so it names the kind of failure and nothing internal.
       logger.warn({ model: client.model, reason }, 'LLM planner failed; using the offline planner');
-      return { ...fallback(reason), llmCalls: error instanceof ChatError ? error.attempts : 0 };
+      return { ...fallback(publicFailureReason(error)), llmCalls: error instanceof ChatError ? error.attempts : 0 };
     }
     if (!outcome.ok) {
       logger.warn({ model: client.model, reason: outcome.reason }, 'LLM planner output invalid; using the offline planner');
@@ -288,4 +290,23 @@ export function createLlmPlanner(options: LlmPlannerOptions): PlanProvider {
       );
     },
   };
+}
+
+/** Why the model was not used, in words safe to show anyone: no URLs, hosts or upstream bodies. */
+function publicFailureReason(error: unknown): string {
+  if (!(error instanceof ChatError)) return 'the planner failed unexpectedly';
+  switch (error.code) {
+    case 'TIMEOUT':
+      return 'timeout: the language model did not answer in time';
+    case 'HTTP_ERROR':
+      return `http_error: the language model service answered HTTP ${error.status ?? 'error'}${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}`;
+    case 'NETWORK_ERROR':
+      return 'network_error: the language model service could not be reached';
+    case 'BAD_RESPONSE':
+      return 'bad_response: the language model service sent an answer that is not a chat completion';
+    case 'REFUSED':
+      return 'refused: the model declined the request';
+    case 'ABORTED':
+      return 'aborted: the request was cancelled';
+  }
 }

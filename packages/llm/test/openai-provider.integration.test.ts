@@ -80,13 +80,16 @@ function plannerFor(fake: FakeChatServer, setup: Setup = {}) {
       return new Promise((resolve) => setTimeout(resolve, ms));
     },
   });
+  const warnings: Array<Record<string, unknown>> = [];
+  const logger = { debug: () => {}, info: () => {}, error: () => {}, warn: (fields: unknown) => void warnings.push(fields as Record<string, unknown>) };
   const planner = createLlmPlanner({
     client,
     lexicon,
+    logger,
     ...(setup.mode ? { mode: setup.mode } : {}),
     ...(setup.cache !== undefined ? { cache: setup.cache } : {}),
   });
-  return { planner, delays };
+  return { planner, delays, warnings };
 }
 
 describe('LLM planner over the OpenAI chat-completions protocol', () => {
@@ -169,11 +172,15 @@ describe('LLM planner over the OpenAI chat-completions protocol', () => {
 
   it('retries a 500 with backoff, then falls back and says why', async () => {
     server = await startFakeChatServer({ respond: () => replyWithError(500, { message: 'model crashed' }) });
-    const { planner, delays } = plannerFor(server, { maxRetries: 2 });
+    const { planner, delays, warnings } = plannerFor(server, { maxRetries: 2 });
     const result = await planner.plan({ prompt: 'upbeat latin for a run' });
 
     expect(result.planner).toBe('offline-fallback');
-    expect(result.fallbackReason).toMatch(/http_error: .* answered 500: model crashed/);
+    // Shown to listeners: the kind of failure, without the internal endpoint or the upstream body…
+    expect(result.fallbackReason).toBe('http_error: the language model service answered HTTP 500 after 3 attempts');
+    expect(result.fallbackReason).not.toContain(new URL(server.baseUrl).host);
+    // …which the log keeps for operators.
+    expect(warnings.map((fields) => String(fields.reason)).join('\n')).toMatch(/http_error: .* answered 500: model crashed/);
     expect(server.requests).toHaveLength(3);
     expect(delays).toHaveLength(2);
     expect(delays[1]).toBeGreaterThan(delays[0] ?? Infinity);
@@ -185,7 +192,7 @@ describe('LLM planner over the OpenAI chat-completions protocol', () => {
     const { planner, delays } = plannerFor(server, { apiKey: 'wrong-key' });
     const result = await planner.plan({ prompt: 'party' });
     expect(result.planner).toBe('offline-fallback');
-    expect(result.fallbackReason).toMatch(/answered 401: Incorrect API key/);
+    expect(result.fallbackReason).toBe('http_error: the language model service answered HTTP 401');
     expect(delays).toEqual([]);
 
     const client = createOpenAiCompatibleClient({ baseUrl: server.baseUrl, model: MODEL, apiKey: 'the-right-key' });

@@ -111,6 +111,7 @@ export type {
   ShelfOutcome,
   HomeEngine,
   HomeEngineOptions,
+  HomeRequestErrorCode,
   HomePage,
   HomePageRequest,
   HomeShelf,

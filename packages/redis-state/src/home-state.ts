@@ -3,6 +3,7 @@
 // yet the stores satisfy its ShelfStateStore and RecentEventStore interfaces.
 import { randomBytes } from 'node:crypto';
 import type { RedisStateClient, RedisStateLogger } from './client';
+import { RedisStateError } from './errors';
 
 export interface BetaCounts {
   alpha: number;
@@ -160,14 +161,26 @@ export function createRedisRecentEventStore<Event extends { timestamp: number }>
 
 async function execOrThrow(multi: { exec(): Promise<[Error | null, unknown][] | null> }, what: string): Promise<void> {
   let results: [Error | null, unknown][] | null;
+  // The message says what could not be stored, not where Redis lives (it reaches clients as a 503).
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new RedisStateError(`Shared state is unavailable: could not ${what} (${reason}); nothing was stored, retry shortly`, what, { cause });
+  };
   try {
     results = await multi.exec();
   } catch (error) {
-    throw new Error(`Redis: could not ${what}: ${(error as Error).message}`, { cause: error });
+    return fail(describeFailure(error), error);
   }
-  if (!results) throw new Error(`Redis: could not ${what}: transaction aborted`);
+  if (!results) return fail('transaction aborted');
   const failed = results.find(([error]) => error);
-  if (failed?.[0]) throw new Error(`Redis: could not ${what}: ${failed[0].message}`, { cause: failed[0] });
+  if (failed?.[0]) fail(describeFailure(failed[0]), failed[0]);
+}
+
+/** ioredis messages without hosts or ports. */
+function describeFailure(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (/timed? ?out/i.test(message)) return 'Redis timed out';
+  if (/offline queue|Connection is closed|ECONNREFUSED|ECONNRESET|not connected|Stream isn't writeable/i.test(message)) return 'Redis is not reachable';
+  return 'Redis refused the write';
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -13,3 +13,6 @@ export type {
 } from './home-state';
 export { createRedisExperimentLogSink, createRedisExperimentConfigSource, readRedisExperimentLog } from './experiments';
 export type { RedisExperimentLogSink, RedisExperimentLogSinkOptions, RedisConfigSourceOptions, ReadStreamOptions, StreamLogRecord } from './experiments';
+export { RedisStateError } from './errors';
+export { createServiceRedis } from './service';
+export type { ServiceRedis, ServiceRedisOptions } from './service';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
-import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '../src/index';
+import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore, RedisStateError } from '../src/index';
 import type { RedisStateClient } from '../src/index';
 import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
 import type { LocalRedis } from '../src/testing/index';
@@ -160,7 +160,11 @@ describe.skipIf(skip)('Home state stores (real redis-server)', () => {
     expect(await shelf.get('u')).toEqual({});
     expect(await events.get('u')).toEqual([]);
     expect(warnings).toEqual(['redis unavailable: shelf state read as empty', 'redis unavailable: recent events read as empty']);
-    await expect(shelf.record('u', 'popular', { successes: 1, failures: 0 })).rejects.toThrow(/Redis: could not record shelf feedback for user "u"/);
-    await expect(events.append('u', [{ track: 1, timestamp: 1, type: 0 }])).rejects.toThrow(/Redis: could not append 1 recent event for user "u"/);
+    await expect(shelf.record('u', 'popular', { successes: 1, failures: 0 })).rejects.toThrow(/Shared state is unavailable: could not record shelf feedback for user "u" \(Redis is not reachable\)/);
+    const failure = await events.append('u', [{ track: 1, timestamp: 1, type: 0 }]).catch((error: unknown) => error);
+    // A stable code services map to 503 (ADR 0002), and no host or port in the message.
+    expect(failure).toBeInstanceOf(RedisStateError);
+    expect(failure).toMatchObject({ code: 'STATE_UNAVAILABLE', details: { operation: 'append 1 recent event for user "u"' } });
+    expect((failure as Error).message).not.toMatch(/127\.0\.0\.1|:\d{4,5}/);
   });
 });

@@ -2,9 +2,10 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createServiceApp, parseInput, requireApiKey, requireReady } from './app';
+import { createServiceApp, parseInput, requireApiKey, requireExportKey, requireReady } from './app';
 import type { EnvSource } from './config';
-import { NotFoundError, NotReadyError, UpstreamError } from './errors';
+import { baseConfigSchema, parseConfig } from './config';
+import { mapErrorCodes, NotFoundError, NotReadyError, UpstreamError } from './errors';
 import { getRequestLogger } from './request-context';
 import { createTestServiceContext } from './testing';
 
@@ -354,5 +355,139 @@ describe('rate limiting', () => {
     const { app } = setup({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1', MIXTAPE_API_KEYS: API_KEY }, () => 0);
     await request(app).get('/v1/items/a').set('x-api-key', 'guess-1-0123456789').expect(200);
     await request(app).get('/v1/items/a').set('x-api-key', 'guess-2-0123456789').expect(429);
+  });
+});
+
+describe('requireReady over a state getter', () => {
+  it('answers 503 until the getter has state, then hands the handler the snapshot it was admitted with', async () => {
+    const { context } = createTestServiceContext({ name: 'test' });
+    let current: { version: string } | undefined;
+    const gate = requireReady(() => current, { notReadyMessage: 'No bundle is loaded yet' });
+    const router = express.Router();
+    router.get('/v1/version', gate, async (request, response) => {
+      const admitted = gate.state(request);
+      current = { version: 'v2' }; // a swap mid-request does not change what this request serves
+      response.json({ version: admitted.version });
+    });
+    const app = createServiceApp({ context, routes: router });
+    const refused = await request(app).get('/v1/version').expect(503);
+    expect(refused.body.error).toEqual({ code: 'NOT_READY', message: 'No bundle is loaded yet; retry shortly' });
+    expect(refused.headers['retry-after']).toBe('1');
+    current = { version: 'v1' };
+    await request(app).get('/v1/version').expect(200, { version: 'v1' });
+    // Still served while a stopping service drains: the state is what matters.
+    context.readiness.markStopping('SIGTERM');
+    await request(app).get('/v1/version').expect(200, { version: 'v2' });
+  });
+});
+
+describe('405 Method Not Allowed', () => {
+  it('answers a known path with a wrong method with 405, Allow and the JSON shape; unknown paths stay 404', async () => {
+    const { app } = setup();
+    const wrong = await request(app).delete('/v1/items/a').expect(405);
+    expect(wrong.headers.allow).toBe('GET, HEAD');
+    expect(wrong.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(wrong.body.error.message).toBe('DELETE is not allowed on /v1/items/a; allowed: GET, HEAD');
+    expect(wrong.body.requestId).toEqual(expect.any(String));
+    const put = await request(app).put('/v1/items').send({}).expect(405);
+    expect(put.headers.allow).toBe('POST');
+    const health = await request(app).post('/livez').expect(405);
+    expect(health.headers.allow).toBe('GET, HEAD');
+    const unknown = await request(app).delete('/v1/nothing-here').expect(404);
+    expect(unknown.body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+});
+
+describe('export scope', () => {
+  const EXPORT_KEY = 'export-key-0123456789abcdef';
+  function exportApp(env: EnvSource) {
+    const { context } = createTestServiceContext({ name: 'test', env });
+    const router = express.Router();
+    router.get('/v1/export', requireExportKey, (_request, response) => response.json({ exported: true }));
+    router.post('/v1/write', requireApiKey, (_request, response) => response.status(201).json({ written: true }));
+    return createServiceApp({ context, routes: router });
+  }
+
+  it('lets write keys export when no export keys are configured', async () => {
+    const app = exportApp({ MIXTAPE_API_KEYS: API_KEY });
+    await request(app).get('/v1/export').expect(401);
+    await request(app).get('/v1/export').set('x-api-key', API_KEY).expect(200);
+  });
+
+  it('with MIXTAPE_EXPORT_API_KEYS, only those keys export, and they cannot write', async () => {
+    const app = exportApp({ MIXTAPE_API_KEYS: API_KEY, MIXTAPE_EXPORT_API_KEYS: EXPORT_KEY });
+    const forbidden = await request(app).get('/v1/export').set('x-api-key', API_KEY).expect(403);
+    expect(forbidden.body.error.code).toBe('KEY_SCOPE_MISSING');
+    expect(forbidden.body.error.message).toContain('MIXTAPE_EXPORT_API_KEYS');
+    await request(app).get('/v1/export').set('authorization', `Bearer ${EXPORT_KEY}`).expect(200);
+    await request(app).post('/v1/write').set('x-api-key', EXPORT_KEY).send({}).expect(403);
+    await request(app).post('/v1/write').set('x-api-key', API_KEY).send({}).expect(201);
+    await request(app).get('/v1/export').expect(401);
+  });
+});
+
+describe('rate limits per key and per IP', () => {
+  it('gives API keys their own, larger bucket and anonymous clients the per-IP one', async () => {
+    const { app } = setup(
+      { MIXTAPE_API_KEYS: API_KEY, RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2', RATE_LIMIT_KEY_PER_SECOND: '1', RATE_LIMIT_KEY_BURST: '5' },
+      () => 0,
+    );
+    await request(app).get('/v1/items/a').expect(200);
+    await request(app).get('/v1/items/a').expect(200);
+    await request(app).get('/v1/items/a').expect(429);
+    for (let i = 0; i < 5; i++) {
+      const response = await request(app).get('/v1/items/a').set('x-api-key', API_KEY).expect(200);
+      expect(response.headers['ratelimit-limit']).toBe('5');
+    }
+    await request(app).get('/v1/items/a').set('x-api-key', API_KEY).expect(429);
+  });
+
+  it('is on by default (the test helper turns it off; a production config does not)', async () => {
+    const config = parseConfig(baseConfigSchema, { MIXTAPE_API_KEYS: API_KEY });
+    const { context } = createTestServiceContext({ name: 'test', config });
+    const app = createServiceApp({ context, routes: createItemsRouter() });
+    const anonymous = await request(app).get('/v1/items/a').expect(200);
+    expect(anonymous.headers['ratelimit-limit']).toBe('40');
+    const keyed = await request(app).get('/v1/items/a').set('x-api-key', API_KEY).expect(200);
+    expect(keyed.headers['ratelimit-limit']).toBe('200');
+  });
+});
+
+describe('mapErrorCodes', () => {
+  class TrackLookupError extends Error {
+    constructor(
+      message: string,
+      readonly code: string,
+      readonly details?: unknown,
+    ) {
+      super(message);
+    }
+  }
+
+  it('maps domain codes to statuses once per app, keeping message, details and code (or a shipped code)', async () => {
+    const { context } = createTestServiceContext({ name: 'test' });
+    const router = express.Router();
+    router.get('/v1/:code', (request) => {
+      throw new TrackLookupError(`failed with ${request.params.code}`, String(request.params.code), { field: 'trackId' });
+    });
+    const app = createServiceApp({
+      context,
+      routes: router,
+      mapError: mapErrorCodes({ UNKNOWN_TRACK: 404, UNKNOWN_SEED: { status: 400, code: 'INVALID_INPUT' }, STATE_UNAVAILABLE: 503, BROKEN: 500 }),
+    });
+    const notFound = await request(app).get('/v1/UNKNOWN_TRACK').expect(404);
+    expect(notFound.body.error).toEqual({ code: 'UNKNOWN_TRACK', message: 'failed with UNKNOWN_TRACK', details: { field: 'trackId' } });
+    const input = await request(app).get('/v1/UNKNOWN_SEED').expect(400);
+    expect(input.body.error.code).toBe('INVALID_INPUT');
+    const unavailable = await request(app).get('/v1/STATE_UNAVAILABLE').expect(503);
+    expect(unavailable.headers['retry-after']).toBe('1');
+    const internal = await request(app).get('/v1/BROKEN').expect(500);
+    expect(internal.body.error).toEqual({ code: 'BROKEN', message: 'Internal server error' });
+    const unmapped = await request(app).get('/v1/SOMETHING_ELSE').expect(500);
+    expect(unmapped.body.error.code).toBe('INTERNAL');
+  });
+
+  it('refuses a status without an AppError class when the app is built', () => {
+    expect(() => mapErrorCodes({ ODD: 418 as never })).toThrowError(/ODD maps to 418/);
   });
 });

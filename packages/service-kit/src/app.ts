@@ -7,7 +7,9 @@ import type { ServiceContext } from './context';
 import type { ErrorBody } from './errors';
 import {
   AppError,
+  ForbiddenError,
   InputError,
+  MethodNotAllowedError,
   NotFoundError,
   NotReadyError,
   RateLimitedError,
@@ -15,6 +17,8 @@ import {
   inputErrorFromZod,
   toAppError,
 } from './errors';
+import type { ApiKeyScope } from './auth';
+import type { RateLimitRule } from './rate-limit';
 import type { Readiness } from './readiness';
 import { redactUrl } from './redact';
 import { getRequestContext, resolveRequestId, setRequestContext } from './request-context';
@@ -49,12 +53,16 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(requestContextMiddleware(context));
   app.use(securityHeaders);
   if (config.CORS_ORIGINS.length > 0) app.use(corsMiddleware(config.CORS_ORIGINS));
-  app.use(healthRouter(context));
+  const health = healthRouter(context);
+  app.use(health);
   app.use(principalAndRateLimit(context));
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   const routers = options.routes === undefined ? [] : Array.isArray(options.routes) ? options.routes : [options.routes];
   for (const router of routers) app.use(router as Router);
   app.use((request: Request) => {
+    // A known path with another method is 405 with Allow, not 404: the client has the method wrong.
+    const allow = allowedMethods([health, ...routers], request.path);
+    if (allow.length > 0) throw new MethodNotAllowedError(request.method, request.path, allow);
     throw new NotFoundError(`No route for ${request.method} ${request.path}`, { code: 'ROUTE_NOT_FOUND' });
   });
   app.use(errorMiddleware(context, options.mapError));
@@ -81,6 +89,7 @@ function requestContextMiddleware(context: ServiceContext): RequestHandler {
       signal: clientGone.signal,
       apiKey: { presented: false, valid: false },
       apiKeyAuthEnabled: true,
+      authRequires: () => true,
       principal: '',
     });
     response.setHeader('X-Request-Id', requestId);
@@ -185,18 +194,46 @@ function healthRouter(context: ServiceContext): Router {
   return router;
 }
 
+interface RouteLayer {
+  route?: { _methods?: () => string[] };
+  match?: (path: string) => unknown;
+}
+
+/** Methods the routers answer on `path` (HEAD with GET), in a stable order; empty when none. */
+function allowedMethods(routers: readonly Router[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const router of routers) {
+    for (const layer of (router as unknown as { stack?: RouteLayer[] }).stack ?? []) {
+      if (!layer.route?._methods || !layer.match) continue;
+      let matched: unknown;
+      try {
+        matched = layer.match(path);
+      } catch {
+        continue; // undecodable parameter: no route claims it
+      }
+      if (!matched) continue;
+      for (const method of layer.route._methods()) methods.add(method.toUpperCase());
+    }
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 function principalAndRateLimit(context: ServiceContext): RequestHandler {
   const { config } = context;
-  const verifier = createApiKeyVerifier(config.MIXTAPE_API_KEYS);
-  const rule = { refillPerSecond: config.RATE_LIMIT_PER_SECOND, capacity: config.RATE_LIMIT_BURST };
-  const limiting = config.RATE_LIMIT_PER_SECOND > 0;
+  const verifier = createApiKeyVerifier({ keys: config.MIXTAPE_API_KEYS, exportKeys: config.MIXTAPE_EXPORT_API_KEYS });
+  // A valid key has its own (larger) bucket; everything else counts against the client IP,
+  // so guessing keys is rate limited too.
+  const keyRule: RateLimitRule = { refillPerSecond: config.RATE_LIMIT_KEY_PER_SECOND, capacity: config.RATE_LIMIT_KEY_BURST };
+  const ipRule: RateLimitRule = { refillPerSecond: config.RATE_LIMIT_PER_SECOND, capacity: config.RATE_LIMIT_BURST };
   return async (request, response, next) => {
     const requestContext = getRequestContext(request);
     requestContext.apiKey = verifier.verify(request.headers);
-    // Unknown or wrong keys count against the client IP, so guessing keys is rate limited too.
     requestContext.principal = requestContext.apiKey.keyId ?? `ip:${request.ip ?? 'unknown'}`;
     requestContext.apiKeyAuthEnabled = verifier.enabled;
-    if (!limiting) return next();
+    requestContext.authRequires = verifier.requires;
+    const rule = requestContext.apiKey.keyId ? keyRule : ipRule;
+    if (rule.refillPerSecond <= 0) return next();
     const decision = await context.rateLimitStore.take(requestContext.principal, rule, context.now());
     response.setHeader('RateLimit-Limit', String(rule.capacity));
     response.setHeader('RateLimit-Remaining', String(decision.remaining));
@@ -205,29 +242,78 @@ function principalAndRateLimit(context: ServiceContext): RequestHandler {
   };
 }
 
-/**
- * Route middleware: 401 unless the request carries a configured API key. When
- * MIXTAPE_API_KEYS is empty, auth is off and every request passes. Use it on write endpoints:
- * `router.post('/v1/events', requireApiKey, handler)`.
- */
-export const requireApiKey: RequestHandler = (request, _response, next) => {
-  const { apiKey, apiKeyAuthEnabled } = getRequestContext(request);
-  if (!apiKeyAuthEnabled || apiKey.valid) return next();
-  throw new UnauthorizedError(apiKey.presented ? 'The API key is not valid' : 'A valid API key is required', {
-    details: { accepted: ['Authorization: Bearer <key>', 'X-API-Key: <key>'] },
-  });
-};
+function requireScope(scope: ApiKeyScope): RequestHandler {
+  return (request, _response, next) => {
+    const { apiKey, authRequires } = getRequestContext(request);
+    if (!authRequires(scope)) return next();
+    if (!apiKey.valid) {
+      throw new UnauthorizedError(apiKey.presented ? 'The API key is not valid' : 'A valid API key is required', {
+        details: { accepted: ['Authorization: Bearer <key>', 'X-API-Key: <key>'] },
+      });
+    }
+    if (!apiKey.scopes?.includes(scope)) {
+      throw new ForbiddenError(`This API key may not ${scope === 'export' ? 'export listener data' : 'write'}; use a key from ${scope === 'export' ? 'MIXTAPE_EXPORT_API_KEYS' : 'MIXTAPE_API_KEYS'}`, {
+        code: 'KEY_SCOPE_MISSING',
+        details: { required: scope },
+      });
+    }
+    next();
+  };
+}
 
 /**
- * Route middleware: 503 NOT_READY (with Retry-After) until the service is ready, for routes
- * that need what startup hooks load (`router.get('/v1/home/:userId', requireReady(context.readiness), …)`).
+ * Route middleware for writes: 401 unless the request carries a key from MIXTAPE_API_KEYS.
+ * Open only when no keys are configured (NODE_ENV=development or MIXTAPE_AUTH=off):
+ * `router.post('/v1/events', requireApiKey, handler)`.
  */
-export function requireReady(readiness: Readiness): RequestHandler {
-  return (_request, _response, next) => {
-    const status = readiness.status();
-    if (status.ready) return next();
-    throw new NotReadyError(`The service is not ready: ${status.reason ?? status.state}`);
+export const requireApiKey: RequestHandler = requireScope('write');
+
+/**
+ * Route middleware for bulk exports of listener data: 401 without a key, 403 for a key that may
+ * not export (a write key when MIXTAPE_EXPORT_API_KEYS is set).
+ */
+export const requireExportKey: RequestHandler = requireScope('export');
+
+/** Route middleware that also hands the handler the state it was admitted with. */
+export interface ReadyGate<State> extends RequestHandler {
+  /** The state read when this request passed the gate (a bundle swapped in mid-request does not change it). */
+  state(request: Request): State;
+}
+
+export interface ReadyGateOptions {
+  /** Why requests are refused while there is no state, e.g. "No bundle is loaded yet". */
+  notReadyMessage?: string;
+}
+
+/**
+ * Route middleware: 503 NOT_READY (with Retry-After) until the service can serve the route.
+ * - `requireReady(readiness)`: until the lifecycle marks the service ready (and again when it stops).
+ * - `requireReady(() => state)`: until the getter returns something (e.g. the engine of the
+ *   loaded bundle); `gate.state(request)` then gives the handler that same snapshot. Requests
+ *   arriving while a stopping service drains are still served.
+ */
+export function requireReady(readiness: Readiness): RequestHandler;
+export function requireReady<State>(current: () => State | undefined, options?: ReadyGateOptions): ReadyGate<State>;
+export function requireReady<State>(source: Readiness | (() => State | undefined), options: ReadyGateOptions = {}): RequestHandler | ReadyGate<State> {
+  if (typeof source !== 'function') {
+    return (_request, _response, next) => {
+      const status = source.status();
+      if (status.ready) return next();
+      throw new NotReadyError(`The service is not ready: ${status.reason ?? status.state}`);
+    };
+  }
+  const admitted = new WeakMap<Request, State>();
+  const gate = ((request: Request, _response: Response, next: NextFunction) => {
+    const state = source();
+    if (state === undefined) throw new NotReadyError(`${options.notReadyMessage ?? 'The service is not ready'}; retry shortly`);
+    admitted.set(request, state);
+    next();
+  }) as ReadyGate<State>;
+  gate.state = (request) => {
+    if (!admitted.has(request)) throw new Error('requireReady: this route does not pass through the gate it reads state from');
+    return admitted.get(request) as State;
   };
+  return gate;
 }
 
 /**
@@ -297,4 +383,5 @@ function setErrorHeaders(response: Response, error: AppError): void {
   if (error instanceof RateLimitedError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
   else if (error.retryable && error.status >= 500) response.setHeader('Retry-After', '1');
   if (error instanceof UnauthorizedError) response.setHeader('WWW-Authenticate', 'Bearer realm="mixtape"');
+  if (error instanceof MethodNotAllowedError) response.setHeader('Allow', error.allow.join(', '));
 }

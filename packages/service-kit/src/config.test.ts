@@ -17,19 +17,65 @@ const appSchema = baseConfigSchema.extend({
   WATCH_BUNDLE: envBoolean().default(true).describe('Poll for new bundles.'),
 });
 
+const DEV = { NODE_ENV: 'development' } as const;
+const KEY = 'a-key-of-24-characters!!';
+
+describe('secure by default', () => {
+  it('refuses to start without API keys outside development, naming the key and the two ways out', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }, { NODE_ENV: 'test' }]) {
+      let error: unknown;
+      try {
+        parseConfig(baseConfigSchema, env, 'playlists');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems, message } = error as ConfigError;
+      expect(problems.map((problem) => problem.key)).toEqual(['MIXTAPE_API_KEYS']);
+      expect(message).toContain('Invalid configuration for playlists: 1 problem');
+      expect(message).toMatch(/MIXTAPE_API_KEYS: is required outside NODE_ENV=development/);
+      expect(message).toContain('MIXTAPE_AUTH=off');
+    }
+  });
+
+  it('starts with keys, in development without them, or with auth turned off on purpose', () => {
+    expect(parseConfig(baseConfigSchema, { MIXTAPE_API_KEYS: KEY }).MIXTAPE_API_KEYS).toEqual([KEY]);
+    expect(parseConfig(baseConfigSchema, DEV).MIXTAPE_API_KEYS).toEqual([]);
+    expect(parseConfig(baseConfigSchema, { NODE_ENV: 'production', MIXTAPE_AUTH: 'off' }).MIXTAPE_AUTH).toBe('off');
+  });
+
+  it('refuses contradictions: auth off with keys, and export keys without write keys', () => {
+    expect(() => parseConfig(baseConfigSchema, { MIXTAPE_AUTH: 'off', MIXTAPE_API_KEYS: KEY })).toThrowError(
+      /MIXTAPE_AUTH: is "off" but API keys are configured/,
+    );
+    expect(() => parseConfig(baseConfigSchema, { MIXTAPE_EXPORT_API_KEYS: KEY })).toThrowError(/MIXTAPE_API_KEYS: is required/);
+    expect(() => parseConfig(baseConfigSchema, { MIXTAPE_AUTH: 'maybe', ...DEV })).toThrowError(/MIXTAPE_AUTH: expected one of required, off/);
+  });
+
+  it('checks the Redis URL shape', () => {
+    expect(parseConfig(baseConfigSchema, { ...DEV, MIXTAPE_REDIS_URL: 'redis://:pw@cache:6379/0' }).MIXTAPE_REDIS_URL).toBe('redis://:pw@cache:6379/0');
+    expect(() => parseConfig(baseConfigSchema, { ...DEV, MIXTAPE_REDIS_URL: 'cache:6379' })).toThrowError(/MIXTAPE_REDIS_URL: expected redis:\/\//);
+  });
+});
+
 describe('parseConfig', () => {
-  it('applies every default of the base schema to an empty environment', () => {
-    const config = parseConfig(baseConfigSchema, {});
+  it('applies every default of the base schema to a development environment', () => {
+    const config = parseConfig(baseConfigSchema, { NODE_ENV: 'development' });
     expect(config).toMatchObject({
       PORT: 3000,
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
+      MIXTAPE_AUTH: 'required',
       MIXTAPE_API_KEYS: [],
       SHUTDOWN_TIMEOUT_MS: 10_000,
       BODY_LIMIT: '100kb',
       CORS_ORIGINS: [],
       TRUST_PROXY: false,
-      RATE_LIMIT_PER_SECOND: 0,
+      // Rate limits are on by default: per client IP and per key.
+      RATE_LIMIT_PER_SECOND: 20,
+      RATE_LIMIT_BURST: 40,
+      RATE_LIMIT_KEY_PER_SECOND: 100,
+      RATE_LIMIT_KEY_BURST: 200,
     });
   });
 
@@ -52,9 +98,9 @@ describe('parseConfig', () => {
   });
 
   it('reads TRUST_PROXY as a boolean, hop count or subnet list', () => {
-    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
-    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
-    expect(parseConfig(baseConfigSchema, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual([
+    expect(parseConfig(baseConfigSchema, { ...DEV, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseConfig(baseConfigSchema, { ...DEV, TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseConfig(baseConfigSchema, { ...DEV, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual([
       'loopback',
       '10.0.0.0/8',
     ]);
@@ -110,7 +156,7 @@ describe('loadConfig', () => {
 
   it('returns the config without printing when the environment is valid', () => {
     const written: string[] = [];
-    const config = loadConfig(appSchema, { BUNDLE_URL: 'file:///tmp/bundles' }, { write: (text) => written.push(text) });
+    const config = loadConfig(appSchema, { ...DEV, BUNDLE_URL: 'file:///tmp/bundles' }, { write: (text) => written.push(text) });
     expect(config.PORT).toBe(4101);
     expect(written).toEqual([]);
   });

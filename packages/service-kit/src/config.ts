@@ -98,6 +98,9 @@ function envTrustProxy() {
   });
 }
 
+const AUTH_MODES = ['required', 'off'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -111,11 +114,30 @@ export const baseConfigSchema = z.object({
     .enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })
     .default('info')
     .describe('Minimum level of the JSON logs written to stdout.'),
+  NODE_ENV: z
+    .string()
+    .trim()
+    .optional()
+    .describe(
+      '`development` lets the service start without API keys (auth off, logged as a warning). Any other value (production, test, unset) requires `MIXTAPE_API_KEYS` unless `MIXTAPE_AUTH=off`.',
+    ),
+  MIXTAPE_AUTH: z
+    .enum(AUTH_MODES, { message: `expected one of ${AUTH_MODES.join(', ')}` })
+    .default('required')
+    .describe(
+      '`required`: outside NODE_ENV=development the service refuses to start without `MIXTAPE_API_KEYS`. `off`: run with every endpoint open, on purpose (a private network, or behind a gateway that authenticates).',
+    ),
   MIXTAPE_API_KEYS: envList()
     .pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')))
     .default([])
     .describe(
-      'Comma-separated API keys accepted on protected (write) endpoints as `Authorization: Bearer <key>` or `X-API-Key`. Empty: auth disabled.',
+      'Comma-separated API keys accepted on writes (events, playlists, feedback) as `Authorization: Bearer <key>` or `X-API-Key`. Required outside NODE_ENV=development unless MIXTAPE_AUTH=off.',
+    ),
+  MIXTAPE_EXPORT_API_KEYS: envList()
+    .pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')))
+    .default([])
+    .describe(
+      'Comma-separated keys for bulk exports (`GET /v1/preferences/export`), which hold every listener\'s prompts. Set: only these keys may export (and they may not write). Empty: any `MIXTAPE_API_KEYS` key may export.',
     ),
   SHUTDOWN_TIMEOUT_MS: envInteger({ min: 0 })
     .default(10_000)
@@ -141,11 +163,27 @@ export const baseConfigSchema = z.object({
       'Express `trust proxy`: false, true, a hop count or subnets. Set it behind a proxy so rate limits see client IPs.',
     ),
   RATE_LIMIT_PER_SECOND: envNumber({ min: 0 })
-    .default(0)
-    .describe('Sustained requests per second allowed per API key (or client IP without a key). 0: rate limiting off.'),
+    .default(20)
+    .describe(
+      'Sustained requests per second per client IP, for requests without a valid API key (wrong keys count here too). 0: no per-IP limit. Set TRUST_PROXY behind a proxy, or every client shares its IP.',
+    ),
   RATE_LIMIT_BURST: envInteger({ min: 1 })
-    .default(50)
-    .describe('Requests a key/IP may make at once before the per-second rate applies (token bucket size).'),
+    .default(40)
+    .describe('Requests a client IP may make at once before its per-second rate applies (token bucket size).'),
+  RATE_LIMIT_KEY_PER_SECOND: envNumber({ min: 0 })
+    .default(100)
+    .describe('Sustained requests per second per API key. 0: no per-key limit.'),
+  RATE_LIMIT_KEY_BURST: envInteger({ min: 1 })
+    .default(200)
+    .describe('Requests an API key may make at once before its per-second rate applies.'),
+  MIXTAPE_REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'expected redis://[:password@]host:port[/db] or rediss://…')
+    .optional()
+    .describe(
+      'Redis shared by the replicas (`redis://[:password@]host:port[/db]`): rate-limit buckets (and Home\'s listener state). Unset: kept in process (one replica). Logged with the password masked.',
+    ),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
@@ -230,7 +268,11 @@ export function parseConfig<Schema extends z.ZodObject>(
     if (value !== undefined && value !== '') input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = isServiceConfig(result.data) ? securityProblems(result.data) : [];
+    if (problems.length === 0) return result.data;
+    throw new ConfigError(problems, service);
+  }
   const problems = result.error.issues.map((issue): ConfigProblem => {
     const topKey = String(issue.path[0] ?? '(root)');
     const raw = input[topKey];
@@ -246,6 +288,42 @@ export function parseConfig<Schema extends z.ZodObject>(
     };
   });
   throw new ConfigError(problems, service);
+}
+
+function isServiceConfig(value: unknown): value is BaseConfig {
+  return typeof value === 'object' && value !== null && 'MIXTAPE_AUTH' in value && 'MIXTAPE_API_KEYS' in value;
+}
+
+/**
+ * Secure by default: a service outside development refuses to start open unless told so, and
+ * contradictory auth settings are refused rather than guessed.
+ */
+function securityProblems(config: BaseConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const keys = config.MIXTAPE_API_KEYS.length + config.MIXTAPE_EXPORT_API_KEYS.length;
+  if (config.MIXTAPE_AUTH === 'off' && keys > 0) {
+    problems.push({
+      key: 'MIXTAPE_AUTH',
+      message: 'is "off" but API keys are configured; remove the keys to run open, or unset MIXTAPE_AUTH to require them',
+      received: 'off',
+    });
+  }
+  if (config.MIXTAPE_AUTH === 'required' && config.MIXTAPE_API_KEYS.length === 0 && !isDevelopment(config)) {
+    problems.push({
+      key: 'MIXTAPE_API_KEYS',
+      message: `is required outside NODE_ENV=development (NODE_ENV is ${config.NODE_ENV ? `"${config.NODE_ENV}"` : 'unset'}): set one or more keys of at least 16 characters (e.g. \`openssl rand -hex 24\`), or set MIXTAPE_AUTH=off to run without auth on purpose`,
+    });
+  }
+  return problems;
+}
+
+export function isDevelopment(config: Pick<BaseConfig, 'NODE_ENV'>): boolean {
+  return config.NODE_ENV === 'development';
+}
+
+/** Whether writes and exports need a key: false when no keys are configured (development, or MIXTAPE_AUTH=off). */
+export function isAuthEnabled(config: Pick<BaseConfig, 'MIXTAPE_API_KEYS' | 'MIXTAPE_EXPORT_API_KEYS'>): boolean {
+  return config.MIXTAPE_API_KEYS.length + config.MIXTAPE_EXPORT_API_KEYS.length > 0;
 }
 
 export function formatConfigProblems(problems: readonly ConfigProblem[], service?: string): string {

@@ -47,10 +47,27 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  constructor(message: string, options?: AppErrorOptions) {
+    super('FORBIDDEN', message, options);
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   constructor(message: string, options?: AppErrorOptions) {
     super('NOT_FOUND', message, options);
+  }
+}
+
+/** The path exists but not with this method; `allow` becomes the `Allow` header. */
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  readonly allow: readonly string[];
+  constructor(method: string, path: string, allow: readonly string[], options?: AppErrorOptions) {
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { details: { allow }, ...options });
+    this.allow = allow;
   }
 }
 
@@ -204,3 +221,56 @@ export function toAppError(error: unknown): AppError {
   }
   return new InternalError('Internal server error', { cause: error });
 }
+
+/** How one domain error code is answered: a status, or a status plus the code sent on the wire. */
+export type ErrorCodeMapping = AppErrorStatus | { status: AppErrorStatus; code: string };
+
+/** The statuses a domain code may map to (each has its AppError class). */
+export type AppErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
+
+interface CodedError extends Error {
+  code: string;
+  details?: unknown;
+}
+
+function isCodedError(error: unknown): error is CodedError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/**
+ * An app's `mapError` from a table of domain codes (ADR 0002): domain packages throw errors with
+ * a stable `code` and no HTTP status; the app says once which status each code means.
+ * `mapErrorCodes({ UNKNOWN_TRACK: 404, STATE_UNAVAILABLE: 503 })`. The message, `details` and
+ * the error itself (as `cause`) are kept; the wire code is the domain code unless the entry
+ * names another (to keep a code that already shipped). Errors whose code is not in the table
+ * return undefined (→ 500 INTERNAL).
+ */
+export function mapErrorCodes(table: Readonly<Record<string, ErrorCodeMapping>>): (error: unknown) => AppError | undefined {
+  for (const [code, entry] of Object.entries(table)) {
+    const status = typeof entry === 'number' ? entry : entry.status;
+    if (!(status in ERROR_CLASSES)) throw new TypeError(`mapErrorCodes: ${code} maps to ${status}, which has no AppError class`);
+  }
+  return (error) => {
+    if (!isCodedError(error) || !Object.hasOwn(table, error.code)) return undefined;
+    const entry = table[error.code]!;
+    const status = typeof entry === 'number' ? entry : entry.status;
+    const code = typeof entry === 'number' ? error.code : entry.code;
+    const options: AppErrorOptions = { code, cause: error, ...(error.details === undefined ? {} : { details: error.details }) };
+    return ERROR_CLASSES[status](error.message, options);
+  };
+}
+
+const ERROR_CLASSES: Record<AppErrorStatus, (message: string, options: AppErrorOptions) => AppError> = {
+  400: (message, options) => new InputError(message, options),
+  403: (message, options) => new ForbiddenError(message, options),
+  404: (message, options) => new NotFoundError(message, options),
+  409: (message, options) => new ConflictError(message, options),
+  413: (message, options) => new PayloadTooLargeError(message, options),
+  415: (message, options) => new UnsupportedMediaTypeError(message, options),
+  429: (message, options) => new RateLimitedError(1, message, options),
+  // A 500 never shows the domain message: it may hold internals (paths, hosts).
+  500: (_message, options) => new InternalError('Internal server error', { code: options.code, cause: options.cause }),
+  502: (message, options) => new UpstreamError(message, options),
+  503: (message, options) => new NotReadyError(message, options),
+  504: (message, options) => new TimeoutError(message, options),
+};

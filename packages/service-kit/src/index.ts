@@ -11,12 +11,15 @@ export {
   envList,
   envNumber,
   formatConfigProblems,
+  isAuthEnabled,
+  isDevelopment,
   loadConfig,
   parseConfig,
   renderConfigTable,
   writeConfigTable,
 } from './config';
 export type {
+  AuthMode,
   BaseConfig,
   ConfigKeyDoc,
   ConfigProblem,
@@ -31,10 +34,13 @@ export { isSecretKey, REDACTED, redactSecrets, redactUrl } from './redact';
 export {
   AppError,
   ConflictError,
+  ForbiddenError,
   InputError,
   inputErrorFromZod,
   InternalError,
   isAppError,
+  mapErrorCodes,
+  MethodNotAllowedError,
   NotFoundError,
   NotReadyError,
   PayloadTooLargeError,
@@ -45,20 +51,20 @@ export {
   UnsupportedMediaTypeError,
   UpstreamError,
 } from './errors';
-export type { AppErrorOptions, ErrorBody, InputIssue } from './errors';
+export type { AppErrorOptions, AppErrorStatus, ErrorBody, ErrorCodeMapping, InputIssue } from './errors';
 export { createMetrics } from './metrics';
 export type { Counter, CreateMetricsOptions, Gauge, Histogram, InfoMetric, Registry, ServiceMetrics } from './metrics';
 export { createReadiness } from './readiness';
 export type { Readiness, ReadinessState, ReadinessStatus } from './readiness';
 export { createApiKeyVerifier, presentedApiKey } from './auth';
-export type { ApiKeyMatch, ApiKeyVerifier } from './auth';
+export type { ApiKeyMatch, ApiKeyScope, ApiKeySets, ApiKeyVerifier } from './auth';
 export { createMemoryRateLimitStore } from './rate-limit';
 export type { MemoryRateLimitStoreOptions, RateLimitDecision, RateLimitRule, RateLimitStore } from './rate-limit';
 export { createServiceContext } from './context';
 export type { CreateServiceContextOptions, ServiceContext } from './context';
 export { getRequestContext, getRequestLogger } from './request-context';
 export type { RequestContext } from './request-context';
-export { createServiceApp, parseInput, requireApiKey, requireReady } from './app';
-export type { ServiceAppOptions } from './app';
+export { createServiceApp, parseInput, requireApiKey, requireExportKey, requireReady } from './app';
+export type { ReadyGate, ReadyGateOptions, ServiceAppOptions } from './app';
 export { createService } from './service';
 export type { CreateServiceOptions, LifecycleHook, Service, ServiceAddress, SignalSource } from './service';

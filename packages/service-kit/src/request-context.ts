@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { ApiKeyMatch } from './auth';
+import type { ApiKeyMatch, ApiKeyScope } from './auth';
 import type { ServiceLogger } from './logger';
 
 /** What the kit knows about a request; read it with `getRequestContext(request)`. */
@@ -15,6 +15,8 @@ export interface RequestContext {
   apiKey: ApiKeyMatch;
   /** False when no API keys are configured (protected routes are then open). */
   apiKeyAuthEnabled: boolean;
+  /** Whether routes needing this scope check keys (false: no keys configured for it). */
+  authRequires: (scope: ApiKeyScope) => boolean;
   /** Key id for a valid API key, else `ip:<address>`; what rate limits count against. */
   principal: string;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServiceApp } from './app';
@@ -203,5 +204,42 @@ describe('createService', () => {
     await expect(second.service.start()).rejects.toThrow(/EADDRINUSE/);
     expect(second.exits).toEqual([1]);
     expect(second.logs.lines().find((line) => line.level === 'fatal')).toMatchObject({ msg: 'svc could not listen' });
+  });
+});
+
+/** Sends raw bytes and resolves with everything the server wrote back before closing. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+    socket.write(bytes);
+  });
+}
+
+function parseRaw(answer: string): { status: number; headers: string; body: Record<string, unknown> } {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), headers: head, body: JSON.parse(body) as Record<string, unknown> };
+}
+
+describe("Node's own client errors", () => {
+  it('answers a malformed request line with 400 and the JSON error shape (was an empty body)', async () => {
+    const { service } = setup();
+    const { port } = await service.start();
+    const answer = parseRaw(await rawRequest(port, 'GARBAGE\r\n\r\n'));
+    expect(answer.status).toBe(400);
+    expect(answer.headers).toMatch(/content-type: application\/json/i);
+    expect(answer.body).toEqual({ error: { code: 'MALFORMED_REQUEST', message: 'The request is not valid HTTP/1.1' }, requestId: expect.any(String) });
+  });
+
+  it('answers headers over the limit with 431 and the JSON error shape', async () => {
+    const { service } = setup();
+    const { port } = await service.start();
+    const answer = parseRaw(await rawRequest(port, `GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect(answer.status).toBe(431);
+    expect((answer.body.error as { code: string }).code).toBe('HEADERS_TOO_LARGE');
   });
 });

@@ -1,7 +1,11 @@
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { isAuthEnabled, isDevelopment } from './config';
 import type { ServiceContext } from './context';
+import type { ErrorBody } from './errors';
+import type { ServiceLogger } from './logger';
 
 /** A named step run at startup (in order) or shutdown (in reverse order). */
 export interface LifecycleHook {
@@ -68,6 +72,7 @@ export function createService(options: CreateServiceOptions): Service {
     },
     options.app,
   );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, logger));
 
   let stopping: Promise<number> | undefined;
   let listening = false;
@@ -112,6 +117,10 @@ export function createService(options: CreateServiceOptions): Service {
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const result = { port: address.port, url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}` };
     logger.info({ port: result.port, url: result.url, version: context.version }, `${context.name} listening`);
+    if (!isAuthEnabled(config)) {
+      const why = isDevelopment(config) ? 'NODE_ENV=development and no MIXTAPE_API_KEYS' : 'MIXTAPE_AUTH=off';
+      logger.warn({ auth: 'off' }, `API-key auth is off (${why}): writes and exports are open to anyone who reaches ${result.url}`);
+    }
 
     for (const hook of options.startup ?? []) {
       if (stopping) break;
@@ -208,4 +217,45 @@ export function createService(options: CreateServiceOptions): Service {
       shutdownHooks.push(hook);
     },
   };
+}
+
+/** What Node's parser rejected, as the status and stable code the JSON error body carries. */
+function clientErrorStatus(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request headers are larger than the server accepts (16 KB)' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request was not received completely in time' };
+    default:
+      return { status: 400, code: 'MALFORMED_REQUEST', message: 'The request is not valid HTTP/1.1' };
+  }
+}
+
+/**
+ * Node's own rejections (malformed request line or headers, headers over the limit, a request
+ * too slow to arrive) happen before Express sees the request; without this handler they are
+ * bare `400 Bad Request` with no body. Answer with the same JSON error shape as every other error.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger: ServiceLogger): void {
+  // A response already under way on this socket cannot be followed by another (Node's default does the same).
+  const responding = (socket as Socket & { _httpMessage?: unknown })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || responding) {
+    socket.destroy();
+    return;
+  }
+  const { status, code, message } = clientErrorStatus(error);
+  const requestId = randomUUID();
+  logger.info({ code, status, parserError: error.code, requestId }, `client error: ${message}`);
+  const body: ErrorBody = { error: { code, message }, requestId };
+  const payload = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(payload)}\r\n` +
+      `X-Request-Id: ${requestId}\r\n` +
+      'Cache-Control: no-store\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      'Connection: close\r\n\r\n' +
+      payload,
+  );
 }

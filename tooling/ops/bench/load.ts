@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
-import { findWorkspaceRoot, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
+import { authHeaders, findWorkspaceRoot, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
 import type { LoadRequest, LoadResult, ServiceName, ServiceProcess } from '../src/index';
 
 const { values } = parseArgs({
@@ -116,6 +116,9 @@ try {
       MIXTAPE_BUNDLE_POLL_MS: '0',
       PLAYLISTS_DATA_DIR: join(work, 'playlists'),
       LOG_LEVEL: 'warn',
+      // Every request carries the ops API key (writes need one); the key's rate limit is off,
+      // so the table measures serving, not the limiter.
+      RATE_LIMIT_KEY_PER_SECOND: '0',
     });
     cleanups.push(() => service.stop());
     try {
@@ -137,9 +140,9 @@ try {
   const peakRss = new Map<string, number | undefined>();
   for (const target of targets) {
     // A short warm-up at the highest concurrency (JIT, caches), not reported.
-    await runLoad({ url: target.url, connections: Math.max(...concurrencies), durationSeconds: 1, requests: target.requests });
+    await runLoad({ url: target.url, connections: Math.max(...concurrencies), durationSeconds: 1, requests: target.requests, headers: authHeaders });
     for (const connections of concurrencies) {
-      const result = await runLoad({ url: target.url, connections, durationSeconds, requests: target.requests });
+      const result = await runLoad({ url: target.url, connections, durationSeconds, requests: target.requests, headers: authHeaders });
       rows.push({ target, result });
       log(`${target.name.padEnd(16)} c=${String(connections).padEnd(3)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  errors ${result.errors}${result.errors ? ` ${JSON.stringify(result.nonSuccessStatuses)}` : ''}`);
     }

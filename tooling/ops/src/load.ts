@@ -29,7 +29,15 @@ export function percentile(sorted: Float64Array, fraction: number): number {
 }
 
 /** Runs `requests` round-robin against `url` with `connections` concurrent connections for `durationSeconds`. */
-export async function runLoad(options: { url: string; connections: number; durationSeconds: number; requests: readonly LoadRequest[]; timeoutSeconds?: number }): Promise<LoadResult> {
+export async function runLoad(options: {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  requests: readonly LoadRequest[];
+  timeoutSeconds?: number;
+  /** sent with every request (e.g. the API key) */
+  headers?: Readonly<Record<string, string>>;
+}): Promise<LoadResult> {
   if (options.requests.length === 0) throw new Error(`runLoad(${options.url}): no requests to send`);
   let next = 0;
   // Latencies recorded per response (autocannon's histogram has no p95); grows by doubling.
@@ -49,12 +57,8 @@ export async function runLoad(options: { url: string; connections: number; durat
       {
         setupRequest: (request) => {
           const chosen = options.requests[next++ % options.requests.length]!;
-          return {
-            ...request,
-            method: chosen.method,
-            path: chosen.path,
-            ...(chosen.body !== undefined ? { body: chosen.body, headers: { ...request.headers, 'content-type': 'application/json' } } : {}),
-          };
+          const headers = { ...request.headers, ...options.headers, ...(chosen.body !== undefined ? { 'content-type': 'application/json' } : {}) };
+          return { ...request, method: chosen.method, path: chosen.path, headers, ...(chosen.body !== undefined ? { body: chosen.body } : {}) };
         },
       },
     ],

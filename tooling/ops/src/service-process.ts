@@ -7,6 +7,13 @@ import { findWorkspaceRoot } from './workspace';
 
 export type ServiceName = 'home' | 'search' | 'playlists';
 
+/**
+ * The API key ops processes start with (services refuse to start without one outside
+ * development). Send it with `authHeaders` on writes; override MIXTAPE_API_KEYS in `env` to test other setups.
+ */
+export const OPS_API_KEY = 'ops-test-api-key-0123456789abcdef';
+export const authHeaders: Readonly<Record<string, string>> = { authorization: `Bearer ${OPS_API_KEY}` };
+
 export interface ServiceProcess {
   name: ServiceName;
   url: string;
@@ -55,6 +62,8 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
       OMP_NUM_THREADS: '1',
       OPENBLAS_NUM_THREADS: '1',
       LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      MIXTAPE_API_KEYS: OPS_API_KEY,
       ...env,
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -13,7 +13,8 @@ import { createApp as createSearchApp, searchConfigSchema } from '@mixtape/searc
 import { createSearchFixtureEngine } from '@mixtape/search-index/testing';
 import { createLogger, createServiceContext, parseConfig } from '@mixtape/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServiceProcess } from '../src/index';
+import { connect } from 'node:net';
+import { authHeaders, startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
 
 interface ErrorBody {
@@ -33,7 +34,27 @@ async function expectClientError(response: Response, status: number, code?: stri
 }
 
 const post = (url: string, body: string, contentType = 'application/json') =>
-  fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+  fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...authHeaders }, body });
+
+/** Raw bytes to a port; what the server wrote back before closing, split into status, headers, JSON body. */
+function rawRequest(url: string, bytes: string): Promise<{ status: number; head: string; body: ErrorBody }> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('close', () => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      try {
+        resolve({ status: Number(head.split(' ')[1]), head, body: JSON.parse(body) as ErrorBody });
+      } catch (error) {
+        reject(new Error(`not a JSON error answer: ${JSON.stringify(answer.slice(0, 300))}`, { cause: error }));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(bytes);
+  });
+}
 
 // The unicode cases: a lone surrogate cannot be sent as UTF-8, so it goes as the JSON escape
 // (bodies) or as the invalid UTF-8 bytes %ED%A0%80 (query strings).
@@ -119,6 +140,38 @@ describe('playlists: bodies and prompts', () => {
     }
   });
 
+  it('NUL / control characters and zero-width-only prompts → 400 naming body.prompt (were accepted)', async () => {
+    for (const prompt of ['chill\u0000house', 'beats\u0007', '\u200b\u200c\u200d', '\ufeff\u2060 \u200b']) {
+      const error = await expectClientError(await create(JSON.stringify({ prompt })), 400, 'INVALID_INPUT');
+      expect(JSON.stringify(error.error.details), JSON.stringify(prompt)).toContain('body.prompt');
+    }
+  });
+
+  it('a wrong method on a known path → 405 with Allow (was 404)', async () => {
+    const response = await fetch(`${playlists.url}/v1/playlists`, { method: 'GET' });
+    expect(response.headers.get('allow')).toBe('POST');
+    await expectClientError(response, 405, 'METHOD_NOT_ALLOWED');
+    const deleted = await fetch(`${playlists.url}/v1/playlists/pl_x`, { method: 'DELETE' });
+    expect(deleted.headers.get('allow')).toBe('GET, HEAD');
+    await expectClientError(deleted, 405);
+  });
+
+  it("Node's own rejections (malformed request, headers over 16 KB) → the JSON error shape (were empty bodies)", async () => {
+    const malformed = await rawRequest(playlists.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(malformed.status).toBe(400);
+    expect(malformed.head).toMatch(/content-type: application\/json/i);
+    expect(malformed.body.error.code).toBe('MALFORMED_REQUEST');
+    expect(malformed.body.requestId).toMatch(/\S/);
+    const large = await rawRequest(playlists.url, `GET /livez HTTP/1.1\r\nHost: x\r\nCookie: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(large.status).toBe(431);
+    expect(large.body.error.code).toBe('HEADERS_TOO_LARGE');
+  });
+
+  it('writes without an API key → 401 (create included)', async () => {
+    const response = await fetch(`${playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'chill' }) });
+    await expectClientError(response, 401, 'UNAUTHORIZED');
+  });
+
   it('an over-long prompt → 400 saying the limit', async () => {
     const error = await expectClientError(await create(JSON.stringify({ prompt: 'chill '.repeat(2000) })), 400);
     expect(error.error.message + JSON.stringify(error.error.details)).toMatch(/at most \d+ characters/);
@@ -157,6 +210,13 @@ describe('home: events and user ids', () => {
     await expectClientError(await events(JSON.stringify({ events: [{ userId: 'user-1', trackId: 'no-such-track', type: 'play' }] })), 404);
   });
 
+  it('an event stamped in year 9999 → 400 saying the clock limit (was accepted)', async () => {
+    for (const timestamp of ['9999-12-31T23:59:59Z', 253402300799000]) {
+      const error = await expectClientError(await events(JSON.stringify({ events: [{ userId: 'user-1', trackId: 't', type: 'play', timestamp }] })), 400, 'INVALID_INPUT');
+      expect(JSON.stringify(error.error.details)).toMatch(/body\.events\.0\.timestamp.*more than 1 hour ahead of the server clock/);
+    }
+  });
+
   it('query parameters of the wrong type → 400', async () => {
     for (const query of ['limit=abc', 'limit=0', 'limit=100000', 'shelves=nope', 'daypart=midnight-snack', 'explicit=maybe', 'limit=1&limit=2']) {
       await expectClientError(await fetch(`${home.url}/v1/users/user-1/home?${query}`), 400);
@@ -188,7 +248,7 @@ describe('search: queries', () => {
   let url: string;
   beforeAll(async () => {
     // The schema may require a bundle URI; nothing is loaded from it here (the engine is given).
-    const config = parseConfig(searchConfigSchema, { PORT: '0', MIXTAPE_BUNDLE: 'file:///nonexistent/bundles' });
+    const config = parseConfig(searchConfigSchema, { PORT: '0', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: 'file:///nonexistent/bundles' });
     const context = createServiceContext({ name: 'search', version: 'test', config, logger: createLogger({ name: 'search', level: 'silent' }) });
     const engine = createSearchFixtureEngine();
     context.readiness.markReady();

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeaders } from '../src/index';
 import type { ServiceProcess } from '../src/index';
 import type { FakeLlm, FakeLlmMode } from './fake-llm';
 import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
@@ -40,7 +41,7 @@ describe('playlists when the LLM misbehaves', () => {
     const calls = llm.authorizations.length;
     const response = await fetch(`${playlists.url}/v1/playlists`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders },
       body: JSON.stringify({ prompt: 'sunny indie pop for a picnic', length: 8 }),
     });
     const text = await response.text();
@@ -49,6 +50,9 @@ describe('playlists when the LLM misbehaves', () => {
     expect(llm.authorizations.length).toBeGreaterThan(calls); // the model was asked
     expect(body.planner).toMatch(/fallback|offline/);
     expect(body.fallbackReason).toMatch(/\S/);
+    // The internal endpoint and whatever it answered stay in the log, out of the response.
+    expect(body.fallbackReason).not.toContain(new URL(llm.baseUrl).host);
+    expect(body.fallbackReason).not.toMatch(/<html>|bad gateway|Wonderwall|chat\/completions/i);
     expect(body.tracks.length).toBeGreaterThan(0);
     expect(await readFile(join(work, 'playlists', 'playlists.jsonl'), 'utf8')).toContain(`"${body.id}"`);
   });

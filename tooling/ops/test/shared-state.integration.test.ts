@@ -18,6 +18,8 @@ import { startServiceProcess } from '../src/index';
 import type { ServiceProcess } from '../src/index';
 
 const BUNDLE_URI = 's3://mixtape/shared-state';
+const API_KEY = 'shared-state-test-key-0123456789';
+const KEYED = { authorization: `Bearer ${API_KEY}` };
 
 interface Shelf {
   id: string;
@@ -44,12 +46,12 @@ describe.skipIf(skip)('two home replicas sharing Redis', () => {
   let replicaB: ServiceProcess;
 
   const page = async (replica: ServiceProcess, userId: string, query = ''): Promise<HomePage> => {
-    const response = await fetch(`${replica.url}/v1/users/${encodeURIComponent(userId)}/home${query}`);
+    const response = await fetch(`${replica.url}/v1/users/${encodeURIComponent(userId)}/home${query}`, { headers: KEYED });
     expect(response.status).toBe(200);
     return (await response.json()) as HomePage;
   };
   const postEvents = async (replica: ServiceProcess, events: object[]) => {
-    const response = await fetch(`${replica.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+    const response = await fetch(`${replica.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...KEYED }, body: JSON.stringify({ events }) });
     const body = (await response.json()) as { accepted: number; shelfFeedback: number };
     expect(response.status, JSON.stringify(body)).toBe(202);
     return body;
@@ -65,6 +67,8 @@ describe.skipIf(skip)('two home replicas sharing Redis', () => {
       MIXTAPE_CACHE_DIR: join(work, `cache-${name}`),
       MIXTAPE_BUNDLE_POLL_MS: '0',
       MIXTAPE_REDIS_URL: redisServer.url,
+      // Production defaults: keys required, rate limits on (in Redis, shared by both replicas).
+      MIXTAPE_API_KEYS: API_KEY,
     });
     [replicaA, replicaB] = await Promise.all([startServiceProcess('home', env('a')), startServiceProcess('home', env('b'))]);
     await Promise.all([replicaA.waitUntilReady(90_000), replicaB.waitUntilReady(90_000)]);
@@ -79,7 +83,7 @@ describe.skipIf(skip)('two home replicas sharing Redis', () => {
   });
 
   it('logs where the shared state lives', () => {
-    for (const replica of [replicaA, replicaB]) expect(replica.output()).toContain('"msg":"shared state in redis"');
+    for (const replica of [replicaA, replicaB]) expect(replica.output()).toContain('"msg":"shared state and rate limits in redis"');
   });
 
   it('events posted to replica A change the next page replica B serves', async () => {
@@ -134,7 +138,7 @@ describe.skipIf(skip)('two home replicas sharing Redis', () => {
   });
 
   // Last: takes Redis away for good.
-  it('Redis down: pages still served (without shared state), event writes fail loudly', async () => {
+  it('Redis down: pages still served (without shared state), event writes get 503 + Retry-After (was 500)', async () => {
     const userId = 'listener-across-replicas';
     const track = (await page(replicaB, 'someone-else')).shelves[0]!.items[0]!;
     await redisServer.stop();
@@ -143,10 +147,15 @@ describe.skipIf(skip)('two home replicas sharing Redis', () => {
     expect(degraded.coldStart).toBe(true);
     const response = await fetch(`${replicaA.url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...KEYED },
       body: JSON.stringify({ events: [{ userId, trackId: track.trackId, type: 'complete', msPlayed: 200_000 }] }),
     });
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('STATE_UNAVAILABLE');
+    expect(body.error.message).toMatch(/nothing was stored, retry shortly/);
+    expect(body.error.message).not.toContain(redisServer.url.replace('redis://', ''));
     expect(replicaB.output()).toContain('redis unavailable: recent events read as empty');
   });
 });

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeaders } from '../src/index';
 import type { ServiceProcess } from '../src/index';
 import type { FakeLlm } from './fake-llm';
 import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
@@ -32,7 +33,7 @@ describe('graceful shutdown under load', () => {
     const requests = Array.from({ length: IN_FLIGHT }, (_, i) =>
       fetch(`${playlists.url}/v1/playlists`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authHeaders },
         body: JSON.stringify({ prompt: `late night drive number ${i}`, length: 6 }),
       }).then(async (response) => ({ status: response.status, body: (await response.json()) as { id?: string; fallbackReason?: string } })),
     );
@@ -46,7 +47,7 @@ describe('graceful shutdown under load', () => {
     const started = playlists.output().split('\n').find((line) => line.includes('"msg":"shutdown started: not ready"'))!;
     expect((JSON.parse(started) as { inFlight: number }).inFlight).toBe(IN_FLIGHT);
     // Draining: readiness is off and the listener is closing, but the 40 requests are still running.
-    const refused = await fetch(`${playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"too late"}' }).then(
+    const refused = await fetch(`${playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders }, body: '{"prompt":"too late"}' }).then(
       (response) => response.status,
       () => 'connection refused',
     );

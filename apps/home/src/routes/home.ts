@@ -1,7 +1,7 @@
-import { DAYPARTS, HomeRequestError, SHELF_TYPES } from '@mixtape/ranking';
+import { DAYPARTS, SHELF_TYPES } from '@mixtape/ranking';
 import type { HomeStageCosts } from '@mixtape/ranking';
 import { INTERACTION_TYPES } from '@mixtape/catalog';
-import { InputError, NotFoundError, NotReadyError, parseInput, requireApiKey } from '@mixtape/service-kit';
+import { parseInput, requireApiKey, requireReady } from '@mixtape/service-kit';
 import express from 'express';
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -24,38 +24,47 @@ function homeQuerySchema(maxItems: number) {
 
 const userIdSchema = z.string().min(1).max(200);
 
-const timestampSchema = z.union([
-  z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
-]);
+/** How far ahead of the server clock an event may be stamped (device clocks drift; year 9999 is not drift). */
+export const MAX_EVENT_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
-export const eventsBodySchema = z.object({
-  events: z
-    .array(
-      z.object({
-        userId: userIdSchema,
-        trackId: z.string().min(1).max(200),
-        type: z.enum(INTERACTION_TYPES),
-        timestamp: timestampSchema.optional(),
-        msPlayed: z.number().int().nonnegative().max(86_400_000).optional(),
-        shelf: z.string().min(1).max(200).optional(),
-      }),
-    )
-    .min(1)
-    .max(1000),
-});
-
-export function servingOrThrow(deps: HomeDeps): HomeServing {
-  const serving = deps.serving();
-  if (!serving) throw new NotReadyError('No bundle is loaded yet; retry shortly', { code: 'NOT_READY' });
-  return serving;
+function timestampSchema(now: () => number) {
+  return z
+    .union([
+      z.number().int().nonnegative(),
+      z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
+    ], { error: 'expected epoch milliseconds or an ISO 8601 date-time with an offset' })
+    .superRefine((timestamp, context) => {
+      const limit = now() + MAX_EVENT_CLOCK_SKEW_MS;
+      if (timestamp > limit) {
+        context.addIssue({
+          code: 'custom',
+          message: `${new Date(timestamp).toISOString()} is more than 1 hour ahead of the server clock (${new Date(now()).toISOString()}); send when the event happened, in epoch milliseconds or ISO 8601`,
+        });
+      }
+    });
 }
 
-/** HomeRequestError (a ranking-package error) → the service's error model. */
-function toHttpError(error: unknown): unknown {
-  if (!(error instanceof HomeRequestError)) return error;
-  const details = { field: error.field, ...error.details };
-  return error.status === 404 ? new NotFoundError(error.message, { code: 'UNKNOWN_TRACK', details }) : new InputError(error.message, { details });
+export function eventsBodySchema(now: () => number = Date.now) {
+  return z.object({
+    events: z
+      .array(
+        z.object({
+          userId: userIdSchema,
+          trackId: z.string().min(1).max(200),
+          type: z.enum(INTERACTION_TYPES),
+          timestamp: timestampSchema(now).optional(),
+          msPlayed: z.number().int().nonnegative().max(86_400_000).optional(),
+          shelf: z.string().min(1).max(200).optional(),
+        }),
+      )
+      .min(1)
+      .max(1000),
+  });
+}
+
+/** Requests that need the loaded bundle pass this gate (503 NOT_READY until one is loaded). */
+export function servingGate(deps: HomeDeps) {
+  return requireReady<HomeServing>(deps.serving, { notReadyMessage: 'No bundle is loaded yet' });
 }
 
 function serverTiming(costs: HomeStageCosts): string {
@@ -74,25 +83,23 @@ export function createHomeRouter(deps: HomeDeps): Router {
     labelNames: ['stage'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
   });
-  router.get('/v1/users/:userId/home', async (request, response) => {
-    const serving = servingOrThrow(deps);
+  const ready = servingGate(deps);
+  router.get('/v1/users/:userId/home', ready, async (request, response) => {
+    const serving = ready.state(request);
     const userId = parseInput(userIdSchema, request.params.userId, 'path.userId');
     const query = parseInput(querySchema, request.query, 'query');
-    try {
-      const page = await serving.engine.page({ userId, ...query });
-      for (const [stage, ms] of Object.entries(page.costs)) stageSeconds.observe({ stage }, ms / 1000);
-      response.setHeader('Server-Timing', serverTiming(page.costs));
-      response.json({
-        userId,
-        bundleVersion: serving.bundleVersion,
-        generatedAt: new Date().toISOString(),
-        coldStart: page.coldStart,
-        daypart: page.daypart,
-        shelves: page.shelves,
-      });
-    } catch (error) {
-      throw toHttpError(error);
-    }
+    // Domain errors (unknown seed genre or artist) carry codes; the app's mapError answers them.
+    const page = await serving.engine.page({ userId, ...query });
+    for (const [stage, ms] of Object.entries(page.costs)) stageSeconds.observe({ stage }, ms / 1000);
+    response.setHeader('Server-Timing', serverTiming(page.costs));
+    response.json({
+      userId,
+      bundleVersion: serving.bundleVersion,
+      generatedAt: new Date().toISOString(),
+      coldStart: page.coldStart,
+      daypart: page.daypart,
+      shelves: page.shelves,
+    });
   });
   return router;
 }
@@ -100,15 +107,15 @@ export function createHomeRouter(deps: HomeDeps): Router {
 /** `POST /v1/events`: listening events update the listener's state and the shelf bandit at once. */
 export function createEventsRouter(deps: HomeDeps): Router {
   const router = express.Router();
-  router.post('/v1/events', requireApiKey, async (request, response) => {
-    const serving = servingOrThrow(deps);
-    const body = parseInput(eventsBodySchema, request.body);
-    try {
-      const result = await serving.engine.recordEvents(body.events);
-      response.status(202).json({ ...result, bundleVersion: serving.bundleVersion });
-    } catch (error) {
-      throw toHttpError(error);
-    }
+  const ready = servingGate(deps);
+  const bodySchema = eventsBodySchema(deps.now);
+  router.post('/v1/events', requireApiKey, ready, async (request, response) => {
+    const serving = ready.state(request);
+    const body = parseInput(bodySchema, request.body);
+    // Unknown tracks/shelves (HomeRequestError) and an unreachable Redis (RedisStateError) carry
+    // codes that the app's mapError turns into 404/400/503.
+    const result = await serving.engine.recordEvents(body.events);
+    response.status(202).json({ ...result, bundleVersion: serving.bundleVersion });
   });
   return router;
 }

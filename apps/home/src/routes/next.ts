@@ -6,7 +6,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
 import type { UpNextServing } from '../up-next';
-import { servingOrThrow } from './home';
+import { servingGate } from './home';
 
 /** Live events this recent are the current session: Up next never repeats them. */
 const SESSION_WINDOW_MS = 30 * 60 * 1000;
@@ -48,9 +48,10 @@ export function createNextRouter(deps: HomeDeps): Router {
   const router = express.Router();
   const schemas = querySchema(deps.maxItems ?? 50);
   const userIdSchema = z.string().min(1).max(200);
+  const ready = servingGate(deps);
 
-  router.get('/v1/users/:userId/next', async (request, response) => {
-    const serving = servingOrThrow(deps);
+  router.get('/v1/users/:userId/next', ready, async (request, response) => {
+    const serving = ready.state(request);
     const userId = parseInput(userIdSchema, request.params.userId, 'path.userId');
     const query = parseInput(schemas.next, request.query, 'query');
     const upNext = upNextOrThrow(serving);
@@ -84,8 +85,8 @@ export function createNextRouter(deps: HomeDeps): Router {
     });
   });
 
-  router.get('/v1/radio', async (request, response) => {
-    const serving = servingOrThrow(deps);
+  router.get('/v1/radio', ready, async (request, response) => {
+    const serving = ready.state(request);
     const query = parseInput(schemas.radio, request.query, 'query');
     const upNext = upNextOrThrow(serving);
     const store = serving.engine.index.store;

@@ -1,5 +1,6 @@
 // `mixtape demo`: the README's main job — start the platform locally and show how to call it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,14 +112,24 @@ export interface DemoExamples {
   userId: string;
   searchQuery: string;
   prompt: string;
+  /** writes (playlists, events, feedback) need it */
+  apiKey: string;
 }
 
 export function curlExamples(urls: Record<ServiceSpec['name'], string>, examples: DemoExamples): string[] {
   return [
     `curl -s '${urls.home}/v1/users/${encodeURIComponent(examples.userId)}/home?limit=5'`,
     `curl -s '${urls.search}/v1/search?q=${encodeURIComponent(examples.searchQuery)}&limit=5'`,
-    `curl -s -X POST ${urls.playlists}/v1/playlists -H 'content-type: application/json' -d '${JSON.stringify({ prompt: examples.prompt, length: 12 })}'`,
+    `curl -s -X POST ${urls.playlists}/v1/playlists -H 'x-api-key: ${examples.apiKey}' -H 'content-type: application/json' -d '${JSON.stringify({ prompt: examples.prompt, length: 12 })}'`,
   ];
+}
+
+/**
+ * The demo runs the services as production does (API keys required, rate limits on) and sets
+ * what that needs explicitly: the first of MIXTAPE_API_KEYS when exported, else a fresh key per run.
+ */
+export function demoApiKey(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MIXTAPE_API_KEYS?.split(',')[0]?.trim() || `demo-${randomBytes(18).toString('hex')}`;
 }
 
 /** A typo a person would make: swap two letters in the middle of the longest word. */
@@ -195,11 +206,12 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   log('[4/4] starting home, search, playlists and the console …');
   // A page that fails to build leaves the services usable; the console then says how to build it.
   await ensureConsolePage(root, log).catch((error: Error) => log(`      ${error.message}`));
+  const apiKey = demoApiKey();
   const services = DEMO_SERVICES.map((spec) =>
-    startService(root, spec, { ...env, PLAYLISTS_DATA_DIR: join(stateDir, 'playlists') }, options.verbose ? log : () => {}),
+    startService(root, spec, { ...env, MIXTAPE_API_KEYS: apiKey, PLAYLISTS_DATA_DIR: join(stateDir, 'playlists') }, options.verbose ? log : () => {}),
   );
   const serviceUrl = (name: ServiceSpec['name']) => `http://127.0.0.1:${DEMO_SERVICES.find((spec) => spec.name === name)!.port}`;
-  const consoleEnv = { HOME_URL: serviceUrl('home'), SEARCH_URL: serviceUrl('search'), PLAYLISTS_URL: serviceUrl('playlists') };
+  const consoleEnv = { HOME_URL: serviceUrl('home'), SEARCH_URL: serviceUrl('search'), PLAYLISTS_URL: serviceUrl('playlists'), CONSOLE_API_KEY: apiKey };
   services.push(startService(root, CONSOLE_SERVICE, consoleEnv, options.verbose ? log : () => {}));
   const stop = async () => {
     await stopServices(services);
@@ -224,8 +236,9 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   log('\nMixtape is running:');
   for (const service of services) log(`  ${service.spec.name.padEnd(10)} ${service.url}`);
   log(`\nOpen the console in a browser: ${urls.console}`);
+  log(`\nAPI key for writes (playlists, events, feedback, export): ${apiKey}  (set MIXTAPE_API_KEYS to choose it)`);
   log('\nTry:');
-  for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspell(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap' })) {
+  for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspell(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap', apiKey })) {
     log(`  ${example}`);
   }
   log('\nCtrl-C stops everything.');

@@ -1,25 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import type { FeedbackRecord, PlanResult } from '@mixtape/llm';
-import { buildPreferencePairs, FEEDBACK_SIGNALS, MAX_PROMPT_CHARACTERS, MAX_TRACK_COUNT, toJsonLines } from '@mixtape/llm';
+// Thin handlers: parse (zod) → the playlist service → respond. What a playlist is, how versions
+// are numbered, capped and deduplicated lives in ../playlist-service.ts.
+import { once } from 'node:events';
 import type { Fulfilment } from '@mixtape/ranking';
-import { fulfilPlan } from '@mixtape/ranking';
-import { getRequestContext, InputError, NotFoundError, NotReadyError, parseInput, requireApiKey } from '@mixtape/service-kit';
+import { FEEDBACK_SIGNALS, MAX_TRACK_COUNT } from '@mixtape/llm';
+import { getRequestContext, parseInput, requireApiKey, requireExportKey, requireReady } from '@mixtape/service-kit';
 import express from 'express';
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { PlaylistsDeps } from '../app';
+import type { PlaylistService, WriteOrigin } from '../playlist-service';
+import { promptSchema } from '../prompt';
 import type { PlaylistServingState } from '../serving';
 import type { StoredPlaylistVersion } from '../store';
 
-const promptText = z.string().trim().min(1, 'must not be empty').max(MAX_PROMPT_CHARACTERS, `must be at most ${MAX_PROMPT_CHARACTERS} characters`);
 const idText = z.string().trim().min(1).max(200);
 
 const CreateBody = z.object({
-  prompt: promptText,
+  prompt: promptSchema,
   userId: idText.optional(),
   length: z.number().int().min(1).max(MAX_TRACK_COUNT).optional(),
 });
-const RefineBody = z.object({ prompt: promptText, version: z.number().int().min(1).optional() });
+const RefineBody = z.object({ prompt: promptSchema, version: z.number().int().min(1).optional() });
 const FeedbackBody = z.object({
   trackId: idText.optional(),
   signal: z.enum(FEEDBACK_SIGNALS, { message: `expected one of ${FEEDBACK_SIGNALS.join(', ')}` }),
@@ -27,6 +28,15 @@ const FeedbackBody = z.object({
   userId: idText.optional(),
 });
 const VersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+/** Playlists per export page unless `limit` says otherwise, and the most a page may hold. */
+export const EXPORT_PAGE_DEFAULT = 200;
+export const EXPORT_PAGE_MAX = 1000;
+
+const instant = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))], {
+  error: 'expected epoch milliseconds or an ISO 8601 date-time with an offset',
+});
+
 const ExportQuery = z.object({
   format: z.literal('dpo', { message: 'expected format=dpo' }).default('dpo'),
   kinds: z
@@ -43,10 +53,18 @@ const ExportQuery = z.object({
       }
       return kinds as ('plan' | 'track')[];
     }),
+  limit: z.coerce.number().int().min(1).max(EXPORT_PAGE_MAX, `at most ${EXPORT_PAGE_MAX} playlists per page`).default(EXPORT_PAGE_DEFAULT),
+  cursor: z.string().min(1).max(64).optional(),
+  userId: idText.optional(),
+  since: instant.optional(),
+  until: instant.optional(),
 });
 
+// Printable ASCII without spaces, as most clients generate them (UUIDs, ULIDs, hashes).
+const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'expected 1 to 200 printable ASCII characters without spaces, e.g. a UUID');
+
 /** The JSON a client gets for a playlist version. */
-function presentVersion(stored: StoredPlaylistVersion, extra: { costs?: Fulfilment['costs']; planResult?: PlanResult } = {}) {
+function presentVersion(stored: StoredPlaylistVersion, extra: { costs?: Fulfilment['costs'] } = {}) {
   return {
     id: stored.playlistId,
     version: stored.version,
@@ -73,174 +91,86 @@ function roundCosts(costs: Fulfilment['costs']): Record<string, number> {
   return Object.fromEntries(Object.entries(costs).map(([stage, ms]) => [stage, Math.round(ms * 100) / 100]));
 }
 
+function writeOrigin(request: Request): WriteOrigin {
+  const { principal, signal } = getRequestContext(request);
+  const header = request.get('idempotency-key');
+  const idempotencyKey = header === undefined ? undefined : parseInput(IdempotencyKey, header, 'header.Idempotency-Key');
+  return { principal, signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+}
+
+/** Writes with backpressure; stops when the client went away. */
+async function writeChunk(response: Response, chunk: string, signal: AbortSignal): Promise<void> {
+  if (response.write(chunk)) return;
+  await once(response, 'drain', { signal });
+}
+
 /** `POST/GET /v1/playlists…` and `GET /v1/preferences/export`. */
-export function createPlaylistsRouter(deps: PlaylistsDeps): Router {
+export function createPlaylistsRouter(deps: PlaylistsDeps, service: PlaylistService): Router {
   const router = express.Router();
-  const now = deps.now ?? Date.now;
-  const newId = deps.newId ?? (() => `pl_${randomBytes(9).toString('base64url')}`);
-  // Versions of one playlist are numbered under a per-playlist lock, so concurrent refinements
-  // get consecutive numbers instead of a conflict.
-  const locks = new Map<string, Promise<unknown>>();
-  const withLock = async <T>(playlistId: string, work: () => Promise<T>): Promise<T> => {
-    const previous = locks.get(playlistId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    locks.set(playlistId, settled);
-    try {
-      return await next;
-    } finally {
-      if (locks.get(playlistId) === settled) locks.delete(playlistId);
-    }
-  };
+  const ready = requireReady<PlaylistServingState>(deps.serving, { notReadyMessage: 'No catalog bundle is loaded yet' });
 
-  const plans = deps.context.metrics.counter({
-    name: 'playlists_plans_total',
-    help: 'Plans produced, by planner (offline, llm:<model>, offline-fallback) and kind (create, refine).',
-    labelNames: ['planner', 'kind'],
-  });
-  const stageSeconds = deps.context.metrics.histogram({
-    name: 'playlists_fulfilment_stage_seconds',
-    help: 'Time per fulfilment stage (resolve, candidates, scoring, sequencing, notes, total).',
-    labelNames: ['stage'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-  });
-  const feedbackCount = deps.context.metrics.counter({ name: 'playlists_feedback_total', help: 'Feedback records stored, by signal.', labelNames: ['signal'] });
-  const observe = (kind: 'create' | 'refine', planResult: PlanResult, fulfilment: Fulfilment): void => {
-    plans.inc({ planner: planResult.planner, kind });
-    for (const [stage, ms] of Object.entries(fulfilment.costs)) stageSeconds.observe({ stage }, ms / 1000);
-  };
-
-  const serving = (): PlaylistServingState => {
-    const state = deps.serving();
-    if (!state) throw new NotReadyError('No catalog bundle is loaded yet; retry shortly');
-    return state;
-  };
-
-  const findVersions = (id: string): readonly StoredPlaylistVersion[] => {
-    const versions = deps.store.versions(id);
-    if (versions.length === 0) throw new NotFoundError(`Playlist ${id} not found`, { code: 'PLAYLIST_NOT_FOUND' });
-    return versions;
-  };
-  const pickVersion = (id: string, versions: readonly StoredPlaylistVersion[], version: number | undefined): StoredPlaylistVersion => {
-    if (version === undefined) return versions.at(-1)!;
-    const found = versions.find((candidate) => candidate.version === version);
-    if (!found) {
-      throw new NotFoundError(`Playlist ${id} has no version ${version} (latest is ${versions.at(-1)!.version})`, { code: 'VERSION_NOT_FOUND' });
-    }
-    return found;
-  };
-
-  const fulfil = (state: PlaylistServingState, planResult: PlanResult, userId: string | undefined, request: Request): Fulfilment => {
-    const { signal } = getRequestContext(request);
-    return fulfilPlan(state.engine, planResult.plan, { ...(userId !== undefined ? { userId } : {}), signal });
-  };
-
-  const record = (
-    state: PlaylistServingState,
-    base: { playlistId: string; version: number; parentVersion: number | null; prompt: string; userId: string | undefined | null },
-    planResult: PlanResult,
-    fulfilment: Fulfilment,
-  ): StoredPlaylistVersion => ({
-    playlistId: base.playlistId,
-    version: base.version,
-    parentVersion: base.parentVersion,
-    prompt: base.prompt,
-    plan: planResult.plan,
-    planner: planResult.planner,
-    trackIds: fulfilment.tracks.map((track) => track.trackId),
-    templateVersion: planResult.templateVersion,
-    userId: base.userId ?? null,
-    createdAt: now(),
-    title: fulfilment.title,
-    description: fulfilment.description,
-    tracks: fulfilment.tracks.map(({ trackId, title, artists, note }) => ({ trackId, title, artists, note })),
-    bundleVersion: state.version,
-    ...(planResult.fallbackReason !== undefined ? { fallbackReason: planResult.fallbackReason } : {}),
-    ...(planResult.changes !== undefined ? { changes: planResult.changes } : {}),
-    ...(fulfilment.stats.relaxed.length > 0 ? { relaxed: fulfilment.stats.relaxed } : {}),
-    ...(fulfilment.stats.unresolved.length > 0 ? { unresolved: fulfilment.stats.unresolved } : {}),
-    ...(fulfilment.unfulfilled.length > 0 ? { unfulfilled: fulfilment.unfulfilled } : {}),
-  });
-
-  router.post('/v1/playlists', async (request, response) => {
+  router.post('/v1/playlists', requireApiKey, ready, async (request, response) => {
     const body = parseInput(CreateBody, request.body);
-    const state = serving();
-    const { signal } = getRequestContext(request);
-    const planResult = await state.planner.plan({ prompt: body.prompt, ...(body.length !== undefined ? { trackCount: body.length } : {}), signal });
-    const fulfilment = fulfil(state, planResult, body.userId, request);
-    observe('create', planResult, fulfilment);
-    const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: body.prompt, userId: body.userId }, planResult, fulfilment);
-    // Persisted (fsync) before the answer: a 201 means a restart keeps it.
-    await deps.store.appendVersion(stored);
-    response.status(201).location(`/v1/playlists/${stored.playlistId}`).json(presentVersion(stored, { costs: fulfilment.costs }));
+    const result = await service.create(ready.state(request), body, writeOrigin(request));
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    response
+      .status(201)
+      .location(`/v1/playlists/${result.version.playlistId}`)
+      .json(presentVersion(result.version, result.costs ? { costs: result.costs } : {}));
   });
 
-  router.post('/v1/playlists/:id/refine', async (request, response) => {
-    const id = String(request.params.id);
+  router.post('/v1/playlists/:id/refine', requireApiKey, ready, async (request, response) => {
     const body = parseInput(RefineBody, request.body);
-    const state = serving();
-    const base = pickVersion(id, findVersions(id), body.version);
-    const { signal } = getRequestContext(request);
-    const planResult = await state.planner.refine({ plan: base.plan, instruction: body.prompt, signal });
-    const userId = base.userId ?? undefined;
-    const fulfilment = fulfil(state, planResult, userId, request);
-    observe('refine', planResult, fulfilment);
-    const stored = await withLock(id, async () => {
-      const latest = deps.store.versions(id).at(-1)!;
-      const next = record(state, { playlistId: id, version: latest.version + 1, parentVersion: base.version, prompt: body.prompt, userId }, planResult, fulfilment);
-      await deps.store.appendVersion(next);
-      return next;
-    });
-    response.status(201).json(presentVersion(stored, { costs: fulfilment.costs }));
+    const result = await service.refine(ready.state(request), String(request.params.id), body, writeOrigin(request));
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    response.status(201).json(presentVersion(result.version, result.costs ? { costs: result.costs } : {}));
   });
 
-  router.get('/v1/playlists/:id', (request, response) => {
-    const id = String(request.params.id);
+  router.get('/v1/playlists/:id', async (request, response) => {
     const query = parseInput(VersionQuery, request.query, 'query');
-    const versions = findVersions(id);
-    const stored = pickVersion(id, versions, query.version);
-    response.json({ ...presentVersion(stored), versions: versions.map((version) => version.version) });
+    const { version, versions } = await service.get(String(request.params.id), query.version);
+    response.json({ ...presentVersion(version), versions });
   });
 
   router.post('/v1/playlists/:id/feedback', requireApiKey, async (request, response) => {
-    const id = String(request.params.id);
     const body = parseInput(FeedbackBody, request.body);
-    const target = pickVersion(id, findVersions(id), body.version);
-    if (body.trackId !== undefined && !target.trackIds.includes(body.trackId)) {
-      throw new InputError(`Track ${body.trackId} is not in version ${target.version} of playlist ${id}`, {
-        code: 'TRACK_NOT_IN_PLAYLIST',
-        details: { issues: [{ path: 'body.trackId', message: `expected one of the ${target.trackIds.length} track ids of version ${target.version}` }] },
-      });
-    }
-    const feedback: FeedbackRecord = {
-      playlistId: id,
-      version: target.version,
-      ...(body.trackId !== undefined ? { trackId: body.trackId } : {}),
-      signal: body.signal,
-      userId: body.userId ?? target.userId ?? null,
-      createdAt: now(),
-    };
-    await deps.store.appendFeedback(feedback);
-    feedbackCount.inc({ signal: feedback.signal });
-    response.status(201).json({ accepted: true, feedback: { ...feedback, trackId: feedback.trackId ?? null, createdAt: new Date(feedback.createdAt).toISOString() } });
+    const { record, duplicate } = await service.feedback(String(request.params.id), body);
+    // A repeat of stored feedback is acknowledged (200) without a second record.
+    response.status(duplicate ? 200 : 201).json({
+      accepted: true,
+      duplicate,
+      feedback: { ...record, trackId: record.trackId ?? null, createdAt: new Date(record.createdAt).toISOString() },
+    });
   });
 
-  router.get('/v1/preferences/export', requireApiKey, (request, response) => {
+  router.get('/v1/preferences/export', requireExportKey, async (request, response) => {
     const query = parseInput(ExportQuery, request.query, 'query');
-    const describe = new Map<string, string>();
-    for (const version of deps.store.allVersions()) {
-      for (const track of version.tracks) describe.set(track.trackId, `${track.title} — ${track.artists.join(', ')}`);
-    }
-    const pairs = buildPreferencePairs(deps.store.allVersions(), deps.store.allFeedback(), {
-      describeTrack: (trackId) => describe.get(trackId) ?? trackId,
+    const { signal } = getRequestContext(request);
+    const { page, pairs } = service.exportPage({
+      limit: query.limit,
       ...(query.kinds ? { kinds: query.kinds } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(query.userId !== undefined ? { userId: query.userId } : {}),
+      ...(query.since !== undefined ? { since: query.since } : {}),
+      ...(query.until !== undefined ? { until: query.until } : {}),
     });
-    response
-      .status(200)
-      .type('application/x-ndjson; charset=utf-8')
-      .set('content-disposition', 'attachment; filename="preferences.dpo.jsonl"')
-      .set('x-pair-count', String(pairs.length))
-      .send(toJsonLines(pairs));
+    response.status(200).type('application/x-ndjson; charset=utf-8').set('content-disposition', 'attachment; filename="preferences.dpo.jsonl"');
+    response.set('x-playlist-count', String(page.playlistIds.length));
+    if (page.nextCursor !== undefined) {
+      const next = new URLSearchParams({ ...(request.query as Record<string, string>), cursor: page.nextCursor });
+      response.set('x-next-cursor', page.nextCursor).set('link', `</v1/preferences/export?${next}>; rel="next"`);
+    }
+    // The pair count is known only at the end: an HTTP trailer (the lines can also be counted).
+    response.set('trailer', 'x-pair-count');
+    let count = 0;
+    for await (const batch of pairs()) {
+      if (signal.aborted) break;
+      if (batch.length === 0) continue;
+      count += batch.length;
+      await writeChunk(response, batch.map((pair) => `${JSON.stringify(pair)}\n`).join(''), signal);
+    }
+    response.addTrailers({ 'x-pair-count': String(count) });
+    response.end();
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { InputError, NotReadyError, parseInput } from '@mixtape/service-kit';
+import { InputError, parseInput, requireReady } from '@mixtape/service-kit';
 import { ENTITY_TYPES, MAX_LIMIT, isEntityType, validateQuery } from '@mixtape/search-index';
 import type { EntityType, SearchEngine, UserAffinity } from '@mixtape/search-index';
 import express from 'express';
@@ -59,12 +59,6 @@ function checkedQuery(raw: string): string {
   return validation.query;
 }
 
-function readyEngine(deps: SearchDeps): SearchEngine {
-  const engine = deps.engine();
-  if (!engine) throw new NotReadyError('No search index is loaded yet; retry shortly', { code: 'NOT_READY' });
-  return engine;
-}
-
 function affinityOf(deps: SearchDeps, userId: string | undefined): UserAffinity | undefined {
   return userId === undefined || !deps.affinity ? undefined : deps.affinity(userId);
 }
@@ -75,9 +69,10 @@ function affinityOf(deps: SearchDeps, userId: string | undefined): UserAffinity 
  */
 export function createSearchRouter(deps: SearchDeps): Router {
   const router = express.Router();
+  const ready = requireReady<SearchEngine>(deps.engine, { notReadyMessage: 'No search index is loaded yet' });
 
-  router.get('/v1/search', (request, response) => {
-    const engine = readyEngine(deps);
+  router.get('/v1/search', ready, (request, response) => {
+    const engine = ready.state(request);
     const input = parseInput(searchQuerySchema, request.query, 'query');
     const query = checkedQuery(input.q);
     const affinity = affinityOf(deps, input.userId);
@@ -90,8 +85,8 @@ export function createSearchRouter(deps: SearchDeps): Router {
     });
   });
 
-  router.get('/v1/suggest', (request, response) => {
-    const engine = readyEngine(deps);
+  router.get('/v1/suggest', ready, (request, response) => {
+    const engine = ready.state(request);
     const input = parseInput(suggestQuerySchema, request.query, 'query');
     const query = checkedQuery(input.q);
     const results = engine.suggest(query, { types: input.types, limit: input.limit, affinity: affinityOf(deps, input.userId) });

@@ -17,16 +17,21 @@ import { selectDiverse } from './rerank';
 import { SHELF_TYPES, daypartOfHour } from './types';
 import type { Daypart, HomeData, HomeSource, ShelfType, UserEvent } from './types';
 
-/** A request the caller got wrong (unknown seed, track…): `status` 400 or 404, `field` names the input. */
+/** Stable codes of HomeRequestError; a service decides the HTTP status of each (ADR 0002). */
+export type HomeRequestErrorCode = 'UNKNOWN_SEED_GENRE' | 'UNKNOWN_SEED_ARTIST' | 'UNKNOWN_TRACK' | 'UNKNOWN_SHELF';
+
+/** A request the caller got wrong (unknown seed, track, shelf): `code` says which, `details.field` names the input. */
 export class HomeRequestError extends Error {
+  readonly details: Record<string, unknown> & { field: string };
   constructor(
     message: string,
-    readonly status: 400 | 404,
+    readonly code: HomeRequestErrorCode,
     readonly field: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'HomeRequestError';
+    this.details = { field, ...details };
   }
 }
 
@@ -146,12 +151,12 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const limit = request.limit ?? 10;
     const seedGenres = (request.seedGenres ?? []).map((name) => {
       const genre = store.genreIndex(name.toLowerCase()) >= 0 ? store.genreIndex(name.toLowerCase()) : store.genreIndex(name);
-      if (genre < 0) throw new HomeRequestError(`Unknown genre "${name}" in seedGenres`, 400, 'seedGenres', { genre: name });
+      if (genre < 0) throw new HomeRequestError(`Unknown genre "${name}" in seedGenres`, 'UNKNOWN_SEED_GENRE', 'seedGenres', { genre: name });
       return genre;
     });
     const seedArtists = (request.seedArtists ?? []).map((value) => {
       const artist = resolveArtist(value);
-      if (artist < 0) throw new HomeRequestError(`Unknown artist "${value}" in seedArtists (expected an artist id or name)`, 400, 'seedArtists', { artist: value });
+      if (artist < 0) throw new HomeRequestError(`Unknown artist "${value}" in seedArtists (expected an artist id or name)`, 'UNKNOWN_SEED_ARTIST', 'seedArtists', { artist: value });
       return artist;
     });
     const wallClock = request.now ?? clock();
@@ -236,14 +241,14 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     if (unknown.length > 0) {
       throw new HomeRequestError(
         `Unknown track${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((entry) => `"${entry.event.trackId}" (events[${entry.position}].trackId)`).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}; no event was recorded`,
-        404,
+        'UNKNOWN_TRACK',
         'trackId',
         { unknownTrackIds: unknown.map((entry) => entry.event.trackId) },
       );
     }
     const badShelf = resolved.find((entry) => entry.event.shelf !== undefined && entry.shelfType === undefined);
     if (badShelf) {
-      throw new HomeRequestError(`events[${badShelf.position}].shelf "${badShelf.event.shelf}" is not a shelf id or type (types: ${SHELF_TYPES.join(', ')}); no event was recorded`, 400, 'shelf');
+      throw new HomeRequestError(`events[${badShelf.position}].shelf "${badShelf.event.shelf}" is not a shelf id or type (types: ${SHELF_TYPES.join(', ')}); no event was recorded`, 'UNKNOWN_SHELF', 'shelf');
     }
     const byUser = new Map<string, UserEvent[]>();
     let shelfFeedback = 0;

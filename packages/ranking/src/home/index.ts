@@ -43,6 +43,7 @@ export type {
   HomeItem,
   HomeStageCosts,
   HomeEventInput,
+  HomeRequestErrorCode,
 } from './engine';
 export { trainHomeRanker, eventReward, InsufficientTrainingDataError } from './train';
 export type { RankerTrainingOptions, RankerTrainingReport } from './train';

@@ -39,6 +39,18 @@ export interface TestServiceContextOptions {
   now?: () => number;
 }
 
+/**
+ * Test defaults over the base config: NODE_ENV=development (no keys needed; pass
+ * MIXTAPE_API_KEYS to test auth) and rate limits off (pass RATE_LIMIT_* to test them), so a
+ * test of a route is not a test of the limiter. Anything in `env` wins.
+ */
+export const TEST_SERVICE_ENV: EnvSource = {
+  PORT: '0',
+  NODE_ENV: 'development',
+  RATE_LIMIT_PER_SECOND: '0',
+  RATE_LIMIT_KEY_PER_SECOND: '0',
+};
+
 /** A ServiceContext whose logs are captured in memory (level debug by default). */
 export function createTestServiceContext(options: TestServiceContextOptions = {}): {
   context: ServiceContext;
@@ -46,7 +58,7 @@ export function createTestServiceContext(options: TestServiceContextOptions = {}
 } {
   const name = options.name ?? 'test-service';
   const logs = captureLogs();
-  const config = options.config ?? parseConfig(baseConfigSchema, { PORT: '0', ...options.env });
+  const config = options.config ?? parseConfig(baseConfigSchema, { ...TEST_SERVICE_ENV, ...options.env });
   const logger = createLogger({ name, level: options.level ?? 'debug', destination: logs.destination });
   const context = createServiceContext({ name, config, logger, ...(options.now ? { now: options.now } : {}) });
   return { context, logs };

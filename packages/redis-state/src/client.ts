@@ -70,6 +70,7 @@ export function createRedisClient(options: RedisClientOptions): RedisStateClient
   });
   const where = describeRedisUrl(options.url);
   let lastError = '';
+  let connected: Promise<void> | undefined;
   redis.on('error', (error: Error) => {
     // ioredis emits on every failed reconnect; log a changed message once, not every 50 ms.
     if (error.message !== lastError) options.logger?.warn({ redis: where, error: error.message }, 'redis unavailable; retrying');
@@ -86,28 +87,29 @@ export function createRedisClient(options: RedisClientOptions): RedisStateClient
     commandTimeoutMs,
     async ready(signal, timeoutMs = connectTimeoutMs) {
       if (redis.status === 'ready') return;
+      signal?.throwIfAborted();
       if (redis.status === 'wait') void redis.connect().catch(() => {});
-      await new Promise<void>((resolve, reject) => {
-        const cleanup = () => {
-          clearTimeout(timer);
-          redis.off('ready', onReady);
-          signal?.removeEventListener('abort', onAbort);
-        };
-        const onReady = () => {
-          cleanup();
+      // Every waiter shares one 'ready' listener: callers (one per request while a connection is
+      // being made) would otherwise add one each and trip MaxListenersExceededWarning.
+      connected ??= new Promise<void>((resolve) => {
+        redis.once('ready', () => {
+          connected = undefined;
           resolve();
-        };
-        const onAbort = () => {
-          cleanup();
-          reject(signal?.reason ?? new Error('aborted'));
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`Redis at ${where} not reachable within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`));
-        }, timeoutMs);
-        redis.once('ready', onReady);
+        });
+      });
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      const gaveUp = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis at ${where} not reachable within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`)), timeoutMs);
+        onAbort = () => reject(signal?.reason ?? new Error('aborted'));
         signal?.addEventListener('abort', onAbort, { once: true });
       });
+      try {
+        await Promise.race([connected, gaveUp]);
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+      }
     },
     async ping() {
       try {

@@ -26,8 +26,9 @@ describe.skipIf(skip)('rate limiting shared by two replicas through Redis', () =
     for (const name of ['replica-a', 'replica-b']) {
       const client = createRedisClient({ url: redis.url, keyPrefix: 'mixtape-test:', connectionName: name, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
       clients.push(client);
-      // 1 token/s refill, burst 4: a client gets 4 requests across both replicas, then 429.
-      const config = parseConfig(baseConfigSchema, { PORT: '0', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '4' });
+      // Burst 4 and a refill of one token per 100 s: a client gets 4 requests across both replicas,
+      // then 429, however slowly a loaded machine sends them (a wall-clock rate would refill).
+      const config = parseConfig(baseConfigSchema, { PORT: '0', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0.01', RATE_LIMIT_BURST: '4' });
       const context = createServiceContext({
         name,
         version: 'test',

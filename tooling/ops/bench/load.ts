@@ -2,15 +2,14 @@
 // autocannon at fixed concurrencies on 127.0.0.1, against a bare node:http hello-world (the
 // ceiling of this machine for one Node process). Prints a markdown table.
 //   pnpm bench:load [--duration 5] [--connections 1,8,32] [--services home,search,playlists]
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
-import { authHeaders, findWorkspaceRoot, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
+import { authHeaders, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
 import type { LoadRequest, LoadResult, ServiceName, ServiceProcess } from '../src/index';
 
 const { values } = parseArgs({
@@ -35,13 +34,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 // ---- 1. the default dataset and bundle, built when missing -------------------------------------
 const dataDir = join(root, values.data);
 const bundleUri = values.bundle ?? pathToFileURL(join(root, '.data/bundles')).href;
-function mixtape(args: string[]) {
-  log(`$ pnpm -s mixtape ${args.join(' ')}`);
-  const run = spawnSync('pnpm', ['-s', 'mixtape', ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status !== 0) throw new Error(`mixtape ${args[0]} failed (exit ${run.status})`);
-}
-if (!existsSync(join(dataDir, 'metadata.json'))) mixtape(['data', 'generate', '--out', dataDir]);
-if (bundleUri.startsWith('file://') && !existsSync(new URL(`${bundleUri}/LATEST`))) mixtape(['build', '--data', dataDir, '--out', bundleUri]);
+ensureDatasetAndBundle({ root, dataDir, bundleUri, log });
 
 // ---- 2. realistic requests from the dataset ----------------------------------------------------
 const snapshot = await readSnapshot(dataDir);
@@ -65,19 +58,7 @@ const searchQueries = tracks.flatMap((track, i) => {
   const variants = [title, misspell(title), `${title} ${artistOf(track).toLowerCase()}`, title.slice(0, Math.max(3, Math.ceil(title.length / 2)))];
   return [variants[i % variants.length]!];
 });
-const PROMPTS = [
-  'upbeat dance songs for a run, no rap',
-  'rainy-day 90s trip-hop',
-  'calm acoustic songs for reading',
-  'high energy workout playlist',
-  'sad indie songs for a late night drive',
-  'chill electronic beats to focus',
-  '80s synth pop party',
-  'mellow jazz for a sunday morning',
-  'angry rock for the gym',
-  'romantic r&b slow jams',
-];
-const prompts = [...PROMPTS, ...tracks.slice(0, 20).map((track) => `songs like ${artistOf(track)}`)];
+const prompts = [...LOAD_PROMPTS, ...tracks.slice(0, 20).map((track) => `songs like ${artistOf(track)}`)];
 const requestsFor: Record<ServiceName, LoadRequest[]> = {
   home: userIds.map((userId) => ({ method: 'GET', path: `/v1/users/${encodeURIComponent(userId)}/home?limit=10` })),
   search: searchQueries.map((q) => ({ method: 'GET', path: `/v1/search?q=${encodeURIComponent(q)}&limit=10` })),

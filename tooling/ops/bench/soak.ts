@@ -6,15 +6,13 @@
 // sampling every process's RSS from /proc. Passes when each service's RSS at the end is within
 // --tolerance (20 %) of its value right after the warm-up. Prints a markdown table; exit 1 on failure.
 //   pnpm --filter @mixtape/ops soak [--duration 300] [--warmup 60] [--tracks 10000] [--concurrency 4] [--root /other/checkout]
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
-import { authHeaders, findWorkspaceRoot, startServiceProcess } from '../src/index';
+import { authHeaders, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, startServiceProcess } from '../src/index';
 import type { ServiceName, ServiceProcess } from '../src/index';
 
 const { values } = parseArgs({
@@ -48,30 +46,12 @@ const loadAtStart = loadavg().map((value) => value.toFixed(1)).join(' / ');
 // ---- 1. a dataset and bundle (small by default: this measures growth, not size) ------------------
 const dataDir = resolve(root, values.data ?? `.data/soak-${trackCount}`);
 const bundleUri = values.bundle ?? pathToFileURL(join(dataDir, 'bundles')).href;
-function mixtape(args: string[]) {
-  log(`$ pnpm -s mixtape ${args.join(' ')}`);
-  const run = spawnSync('pnpm', ['-s', 'mixtape', ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status !== 0) throw new Error(`mixtape ${args[0]} failed (exit ${run.status})`);
-}
-if (!existsSync(join(dataDir, 'metadata.json'))) {
-  mixtape(['data', 'generate', '--out', dataDir, '--tracks', String(trackCount), '--users', String(Math.max(500, Math.round(trackCount / 5)))]);
-}
-if (bundleUri.startsWith('file://') && !existsSync(new URL(`${bundleUri}/LATEST`))) mixtape(['build', '--data', dataDir, '--out', bundleUri]);
+ensureDatasetAndBundle({ root, dataDir, bundleUri, log, generateArgs: ['--tracks', String(trackCount), '--users', String(Math.max(500, Math.round(trackCount / 5)))] });
 
 const snapshot = await readSnapshot(dataDir);
 const { store, interactions } = snapshot;
 const popular = [...store.mostPopular(300)].map((index) => store.getTrack(index)!).filter(Boolean);
 const userIds = Array.from({ length: Math.min(400, interactions.userCount) }, (_, i) => interactions.userId(Math.floor((i * interactions.userCount) / Math.min(400, interactions.userCount))));
-const PROMPTS = [
-  'upbeat dance songs for a run, no rap',
-  'rainy-day 90s trip-hop',
-  'calm acoustic songs for reading',
-  'high energy workout playlist',
-  'sad indie songs for a late night drive',
-  'chill electronic beats to focus',
-  '80s synth pop party',
-  'mellow jazz for a sunday morning',
-];
 const REFINEMENTS = ['less upbeat', 'more 80s', 'no rap', 'more acoustic', 'faster', 'calmer', 'more energy', 'older songs'];
 const SIGNALS = ['like', 'dislike', 'skip', 'save', 'remove'] as const;
 log(`dataset ${dataDir}: ${store.trackCount} tracks, ${interactions.userCount} users; bundle ${bundleUri}; services from ${serviceRoot}`);
@@ -147,7 +127,7 @@ const steps: Record<ServiceName, () => Promise<unknown>> = {
     if (roll < 0.25 || playlists.length < 5) {
       // Every third create is retried with the same key (a client that did not see the answer).
       const key = `soak-${createCount++}`;
-      const body = { prompt: pick(PROMPTS), length: 15, userId: pick(userIds) };
+      const body = { prompt: pick(LOAD_PROMPTS), length: 15, userId: pick(userIds) };
       const created = await call('playlists', 'POST', '/v1/playlists', body, { 'idempotency-key': key });
       if (created.status === 201) {
         const playlist = created.json as { id: string; tracks: Array<{ trackId: string }> };

@@ -25,3 +25,4 @@ export { authHeaders, freePort, OPS_API_KEY, peakRssBytes, startServiceProcess }
 export type { ServiceName, ServiceProcess } from './service-process';
 export { percentile, runLoad } from './load';
 export type { LoadRequest, LoadResult } from './load';
+export { ensureDatasetAndBundle, LOAD_PROMPTS } from './fixtures';

@@ -9,7 +9,7 @@ import { mkdir, open, stat, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeedbackRecord, PlaylistVersionRecord } from '@mixtape/llm';
-import { FeedbackRecordSchema, StoredPlanSchema } from '@mixtape/llm';
+import { FeedbackRecordSchema, StoredPlanSchema, upgradePlan } from '@mixtape/llm';
 import { z } from 'zod';
 
 export interface StoredTrack {
@@ -371,9 +371,9 @@ export async function openFilePlaylistStore(options: FilePlaylistStoreOptions): 
     if (bytesRead !== location.length) {
       throw new PlaylistStoreError(`${path}: expected ${location.length} bytes at offset ${location.offset}, read ${bytesRead}; was the file changed under the service?`, { code: 'STORE_CORRUPT' });
     }
-    // Validated when it was written or loaded; only parse.
+    // Validated when it was written or loaded; only parse (and upgrade a plan stored in an older schema).
     const parsed = JSON.parse(buffer.toString('utf8')) as { record: StoredPlaylistVersion };
-    return parsed.record;
+    return { ...parsed.record, plan: upgradePlan(parsed.record.plan) as StoredPlaylistVersion['plan'] };
   };
 
   return {

@@ -1,0 +1,136 @@
+// Regression tests for the failure classes issue 18 found on TidyTuesday (offline planner →
+// fulfilment, real FAISS index): each prompt here once gave a wrong or empty playlist.
+import type { Lexicon } from '@mixtape/language';
+import { buildCatalogLexicon } from '@mixtape/language';
+import type { Plan } from '@mixtape/llm';
+import { planFromPrompt } from '@mixtape/llm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Fulfilment, PlaylistEngine } from '../src/index';
+import { createPlaylistEngine, fulfilPlan } from '../src/index';
+import { loadTidyTuesdayContext } from './playlist-support';
+
+let engine: PlaylistEngine;
+let lexicon: Lexicon;
+beforeAll(async () => {
+  const context = await loadTidyTuesdayContext();
+  engine = createPlaylistEngine(context);
+  lexicon = buildCatalogLexicon(context.store);
+}, 60_000);
+
+const planOf = (prompt: string): Plan => planFromPrompt(lexicon, prompt).plan;
+const run = (prompt: string): { plan: Plan; result: Fulfilment } => {
+  const plan = planOf(prompt);
+  return { plan, result: fulfilPlan(engine, plan) };
+};
+/** Share of the playlist's tracks for which `test` holds. */
+const share = (result: Fulfilment, test: (track: number) => boolean): number => Array.from(result.trackIndices).filter(test).length / result.tracks.length;
+const genresOf = (track: number): string[] => {
+  const { genres, subgenres } = engine.store.genresOfTrack(track);
+  return [...genres, ...subgenres].map((genre) => engine.store.genreName(genre));
+};
+const feature = (name: 'energy' | 'valence' | 'liveness' | 'mode', track: number): number => engine.store.featureColumn(name)[track]!;
+const year = (track: number): number => engine.store.trackReleaseYear[track]!;
+
+describe('negation scope', () => {
+  it('"something like Drake but without the rap": Drake seeds, no rap at all, and "the" is no artist', () => {
+    const { plan, result } = run('something like Drake but without the rap');
+    expect(plan.seedArtists).toEqual(['Drake']);
+    expect(plan.genres.exclude).toEqual(['rap']);
+    expect(plan.artists.exclude).toEqual([]);
+    expect(share(result, (track) => genresOf(track).includes('rap'))).toBe(0);
+    expect(result.tracks).toHaveLength(25);
+  });
+
+  it('"not Drake please, I hate him" excludes Drake only (not the band "The Him")', () => {
+    const { plan, result } = run('not Drake please, I hate him');
+    expect(plan.artists.exclude).toEqual(['Drake']);
+    expect(result.tracks.some((track) => track.artists.includes('Drake'))).toBe(false);
+  });
+
+  it('"songs like The The" seeds the band The The (an exact full name)', () => {
+    expect(planOf('songs like The The').seedArtists).toEqual(['The The']);
+  });
+
+  it('"no sad songs" moves valence only, it does not force high energy', () => {
+    const { plan, result } = run('no sad songs');
+    expect(plan.features.valence).toEqual({ min: 0.35, max: 1 });
+    expect(plan.features.energy).toBeNull();
+    expect(share(result, (track) => feature('valence', track) >= 0.35)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('eras and numbers in words', () => {
+  it('"songs from the sixties" fills the playlist from 1960–1969', () => {
+    const { plan, result } = run('songs from the sixties');
+    expect(plan.releaseYear).toEqual({ min: 1960, max: 1969 });
+    expect(result.tracks).toHaveLength(25);
+    expect(share(result, (track) => year(track) >= 1960 && year(track) <= 1969)).toBe(1);
+  });
+
+  it('"latin songs from the 2000s" fills the playlist with 2000s latin', () => {
+    const { result } = run('latin songs from the 2000s');
+    expect(result.tracks).toHaveLength(25);
+    expect(share(result, (track) => genresOf(track).includes('latin'))).toBe(1);
+    expect(share(result, (track) => year(track) >= 2000 && year(track) <= 2009)).toBe(1);
+  });
+
+  it('"pop songs under 3 minutes" bounds each track\'s length', () => {
+    const { plan, result } = run('pop songs under 3 minutes');
+    expect(plan.trackMinutes).toEqual({ min: 0, max: 3 });
+    expect(result.tracks.every((track) => track.durationMs <= 180_000)).toBe(true);
+  });
+});
+
+describe('occasions and people', () => {
+  it('"songs for my grandmother\'s birthday party": a grandparent\'s era and a party feel, with the reason said', () => {
+    const { plan, result } = run("songs for my grandmother's birthday party");
+    expect(plan.releaseYear).toEqual({ min: 1955, max: 1985 });
+    expect(plan.features.valence?.min).toBeGreaterThanOrEqual(0.5);
+    expect(plan.rationale.length).toBeGreaterThanOrEqual(2);
+    expect(result.description).toContain("Why: music from a grandparent's youth");
+    expect(share(result, (track) => year(track) >= 1955 && year(track) <= 1985)).toBe(1);
+  });
+
+  it('"music to fall asleep to" keeps energy low', () => {
+    const { plan, result } = run('music to fall asleep to');
+    expect(plan.features.energy?.max).toBeLessThanOrEqual(0.35);
+    expect(share(result, (track) => feature('energy', track) <= 0.4)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('audio words and spelling variants', () => {
+  it('"live recordings" asks for audience presence', () => {
+    const { plan, result } = run('live recordings');
+    expect(plan.features.liveness?.min).toBeGreaterThanOrEqual(0.6);
+    expect(share(result, (track) => feature('liveness', track) >= 0.6)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('"minor key songs" keeps to the minor mode', () => {
+    const { plan, result } = run('minor key songs');
+    expect(plan.features.mode).toEqual({ min: 0, max: 0 });
+    expect(share(result, (track) => feature('mode', track) < 0.5)).toBe(1);
+  });
+
+  it('"gangsta rap" is the catalog\'s gangster rap', () => {
+    const { plan, result } = run('gangsta rap');
+    expect(plan.subgenres.include).toEqual(['gangster rap']);
+    expect(share(result, (track) => genresOf(track).includes('gangster rap'))).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('honesty', () => {
+  it('"rainy-day 90s trip-hop" on a catalog without trip-hop: not in the title, said in unfulfilled and the description', () => {
+    const { plan, result } = run('rainy-day 90s trip-hop');
+    expect(plan.unavailable.genres).toEqual(['trip-hop']);
+    expect(result.title).not.toMatch(/trip/i);
+    expect(result.unfulfilled.map((part) => part.requested)).toEqual(['trip-hop']);
+    expect(result.description).toMatch(/This catalog has no trip-hop; the closest by sound are \S/);
+  });
+
+  it('a decade the catalog barely holds widens to the nearest years and says so', () => {
+    const { result } = run('1940s swing');
+    expect(result.tracks.length).toBeGreaterThan(0);
+    expect(result.unfulfilled.some((part) => part.kind === 'era' && part.requested === 'the 1940s')).toBe(true);
+    expect(result.title).not.toMatch(/40s/);
+  });
+});

@@ -6,7 +6,7 @@ import type { Plan } from '@mixtape/llm';
 import { planFromPrompt } from '@mixtape/llm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fulfilment, PlaylistEngine } from '../src/index';
-import { createPlaylistEngine, fulfilPlan } from '../src/index';
+import { createPlaylistEngine, fulfilPlan, minimumArtistGap } from '../src/index';
 import { loadTidyTuesdayContext } from './playlist-support';
 
 let engine: PlaylistEngine;
@@ -132,5 +132,13 @@ describe('honesty', () => {
     expect(result.tracks.length).toBeGreaterThan(0);
     expect(result.unfulfilled.some((part) => part.kind === 'era' && part.requested === 'the 1940s')).toBe(true);
     expect(result.title).not.toMatch(/40s/);
+  });
+});
+
+describe('sequencing', () => {
+  it('the swap pass never pulls an artist repeat closer ("something like guns n roses": two artists with four tracks each)', () => {
+    const { result } = run('something like guns n roses');
+    expect(minimumArtistGap(engine.store, result.trackIndices)).toBeGreaterThanOrEqual(2);
+    expect(result.stats.spacingViolations).toBe(0);
   });
 });

@@ -151,12 +151,15 @@ export function sequenceTracks(store: CatalogStore, tracks: Int32Array, options:
     /** arc terms of x and y plus the transitions into and out of both (x < y) */
     const localCost = (x: number, y: number): number =>
       arcCost(x, order[x]!) + arcCost(y, order[y]!) + edgeCost(x) + edgeCost(x + 1) + (y === x + 1 ? 0 : edgeCost(y)) + edgeCost(y + 1);
-    /** same-artist tracks within the spacing window of a position */
+    /**
+     * Same-artist tracks within the spacing window of a position, the closer the heavier: a swap
+     * may keep a repeat the greedy pass could not avoid, never pull it closer (adjacent).
+     */
     const repeatsAt = (position: number): number => {
       const who = artist[order[position]!]!;
       let repeats = 0;
       for (let other = Math.max(0, position - spacing); other <= Math.min(n - 1, position + spacing); other++) {
-        if (other !== position && artist[order[other]!] === who) repeats++;
+        if (other !== position && artist[order[other]!] === who) repeats += spacing + 1 - Math.abs(other - position);
       }
       return repeats;
     };

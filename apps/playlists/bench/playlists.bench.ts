@@ -49,6 +49,14 @@ const PROMPTS = [
   'classical for focus',
   'reggae for a sunny afternoon',
   'neo soul, 20 songs',
+  // issue 18's phrasing: eras in words, people and occasions, track lengths, negation scope, a
+  // genre the catalog may lack (honest fulfilment: nearest genres by content centroid)
+  'songs from the sixties',
+  "songs for my grandmother's birthday party",
+  'pop songs under 3 minutes',
+  'no sad songs, nothing too loud',
+  'rainy-day 90s trip-hop',
+  'música latina de los 80 sin reggaeton',
 ];
 
 const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

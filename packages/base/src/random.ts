@@ -1,41 +1,42 @@
 // The one seeded random generator of the workspace: sfc32 seeded through splitmix32. Same seed,
 // same stream on every platform (32-bit integer arithmetic only); Math.random is never used.
 // The algorithm is the synthetic catalog generator's, so its output stays byte-identical per seed.
+//
+// Two older streams can be chosen by name (`new Random(seed, 'xoshiro128**')`, `'mulberry32'`):
+// evaluation splits and item2vec initialisation drew from them before this package existed, and
+// the published figures (docs/results, package READMEs) depend on their exact draws. New code
+// takes the default; a caller moves to it when its figures are next regenerated.
+
+/** The streams a Random can draw from; 'sfc32' is the default. */
+export type RandomAlgorithm = 'sfc32' | 'xoshiro128**' | 'mulberry32';
 
 /** A seeded stream of uniform numbers, with the draws the trainers and generators need. */
 export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** Uniform integer in [0, 2³²). */
+  readonly nextUint32: () => number;
   private spareGaussian: number | undefined;
 
-  constructor(seed: number) {
+  constructor(seed: number, algorithm: RandomAlgorithm = 'sfc32') {
+    if (algorithm === 'mulberry32') {
+      this.nextUint32 = mulberry32(seed);
+      return;
+    }
     let state = seed >>> 0;
-    const next = (): number => {
+    const splitmix32 = (): number => {
       state = (state + 0x9e3779b9) >>> 0;
       let z = state;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    if (algorithm === 'xoshiro128**') {
+      this.nextUint32 = xoshiro128ss(splitmix32(), splitmix32(), splitmix32(), splitmix32());
+      return;
+    }
+    if (algorithm !== 'sfc32') throw new RangeError(`Random: unknown algorithm "${String(algorithm)}"; expected sfc32, xoshiro128** or mulberry32`);
+    this.nextUint32 = sfc32(splitmix32(), splitmix32(), splitmix32(), splitmix32());
     // sfc32's first outputs of nearby seeds are correlated; a dozen rounds mix the state.
     for (let i = 0; i < 12; i++) this.nextUint32();
-  }
-
-  /** Uniform integer in [0, 2³²). */
-  nextUint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
   }
 
   /** Uniform in [0, 1). */
@@ -128,6 +129,48 @@ export class Random {
     }
     return array;
   }
+}
+
+function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t;
+  };
+}
+
+function xoshiro128ss(a: number, b: number, c: number, d: number): () => number {
+  if ((a | b | c | d) === 0) a = 1;
+  return () => {
+    const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (b << 9) >>> 0;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return result;
+  };
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
 }
 
 /** Samples an index in proportion to non-negative weights in O(log n) (cumulative sums). */

@@ -1,6 +1,6 @@
 // Percentile bootstrap over users: resample users with replacement, recompute the mean.
 // Seeded, so the same per-user values always give the same interval.
-import { createRng } from './random';
+import { Random } from '@mixtape/base';
 
 export interface ConfidenceInterval {
   mean: number;
@@ -38,14 +38,14 @@ function percentileInterval(means: Float64Array, confidence: number): [number, n
 export function bootstrapMean(values: Float64Array, options: BootstrapOptions = {}): ConfidenceInterval {
   const samples = options.samples ?? 1000;
   const confidence = options.confidence ?? 0.95;
-  const rng = createRng(options.seed ?? 20240601);
+  const rng = new Random(options.seed ?? 20240601, 'xoshiro128**');
   const n = values.length;
   const observed = mean(values);
   if (n === 0) return { mean: 0, lower: 0, upper: 0, confidence };
   const means = new Float64Array(samples);
   for (let s = 0; s < samples; s++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[rng.nextInt(n)]!;
+    for (let i = 0; i < n; i++) sum += values[rng.int(n)]!;
     means[s] = sum / n;
   }
   const [lower, upper] = percentileInterval(means, confidence);
@@ -67,14 +67,14 @@ export function pairedBootstrapDifference(
   for (let i = 0; i < a.length; i++) difference[i] = a[i]! - b[i]!;
   const samples = options.samples ?? 1000;
   const confidence = options.confidence ?? 0.95;
-  const rng = createRng(options.seed ?? 20240601);
+  const rng = new Random(options.seed ?? 20240601, 'xoshiro128**');
   const n = difference.length;
   if (n === 0) return { mean: 0, lower: 0, upper: 0, confidence, probabilityAbove0: 0 };
   const means = new Float64Array(samples);
   let above = 0;
   for (let s = 0; s < samples; s++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += difference[rng.nextInt(n)]!;
+    for (let i = 0; i < n; i++) sum += difference[rng.int(n)]!;
     means[s] = sum / n;
     if (means[s]! > 0) above++;
   }

@@ -1,6 +1,6 @@
 // The harness: fit a model on split.train, recommend top-K over the full catalog for every
 // evaluated row with its training items excluded, score each row, bootstrap over rows.
-import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
+import { Random, ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { BootstrapOptions, ConfidenceInterval } from './bootstrap';
 import { bootstrapMean } from './bootstrap';
 import type { CsrMatrix } from './csr';
@@ -20,7 +20,6 @@ import {
 import type { RelevanceSet } from './metrics';
 import type { FitContext, Recommender } from './recommender';
 import type { Split } from './splits';
-import { createRng } from './random';
 
 export interface EvaluationOptions {
   /** Cutoffs, e.g. [10, 50]. */
@@ -246,9 +245,9 @@ function sampleNegatives(split: Split, count: number, seed: number): { perQuery:
       mark(test.indices[e]!);
     }
     const available = train.cols - marked.length;
-    const rng = createRng((seed * 1_000_003 + row * 7919 + 17) >>> 0);
+    const rng = new Random((seed * 1_000_003 + row * 7919 + 17) >>> 0, 'xoshiro128**');
     while (filled < perQuery && marked.length < train.cols && filled - (test.indptr[row + 1]! - test.indptr[row]!) < available) {
-      const item = rng.nextInt(train.cols);
+      const item = rng.int(train.cols);
       if (taken[item] === 1) continue;
       mark(item);
       candidates[base + filled++] = item;

@@ -12,8 +12,6 @@ export {
   emptyCsr,
 } from './csr';
 export type { CsrMatrix, CooColumns, DuplicatePolicy, BuildCsrOptions } from './csr';
-export { createRng, shuffleInPlace } from './random';
-export type { Rng } from './random';
 export {
   hitsAtK,
   recallAtK,

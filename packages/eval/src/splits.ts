@@ -3,7 +3,7 @@
 // training row; a test item is never in that row's training items (checked by tests).
 import type { CsrMatrix } from './csr';
 import { buildCsr, sortAndMergeRows } from './csr';
-import { createRng, shuffleInPlace } from './random';
+import { Random } from '@mixtape/base';
 
 export interface Split {
   train: CsrMatrix;
@@ -85,7 +85,7 @@ export function userHoldoutSplit(interactions: CsrMatrix, options: UserHoldoutOp
   const seed = options.seed ?? 42;
   checkFraction('testFraction', testFraction);
   const matrix = sortAndMergeRows(interactions, 'sum');
-  const rng = createRng(seed);
+  const rng = new Random(seed, 'xoshiro128**');
   const train = new CooBuilder(matrix.indices.length);
   const test = new CooBuilder(Math.ceil(matrix.indices.length * testFraction) + matrix.rows);
   let scratch = new Int32Array(64);
@@ -101,7 +101,7 @@ export function userHoldoutSplit(interactions: CsrMatrix, options: UserHoldoutOp
     if (scratch.length < length) scratch = new Int32Array(length * 2);
     const order = scratch.subarray(0, length);
     for (let t = 0; t < length; t++) order[t] = start + t;
-    shuffleInPlace(order, rng);
+    rng.shuffle(order);
     const held = Math.max(1, Math.round(length * testFraction));
     for (let t = 0; t < length; t++) {
       const e = order[t]!;
@@ -333,7 +333,7 @@ export function playlistContinuationSplit(playlists: CsrMatrix, options: Playlis
   checkFraction('hideFraction', hideFraction);
   const eligible: number[] = [];
   for (let p = 0; p < playlists.rows; p++) if (playlists.indptr[p + 1]! - playlists.indptr[p]! >= minTracks) eligible.push(p);
-  const order = shuffleInPlace(Int32Array.from(eligible), createRng(seed));
+  const order = new Random(seed, 'xoshiro128**').shuffle(Int32Array.from(eligible));
   const isTest = new Uint8Array(playlists.rows);
   const testCount = Math.round(order.length * testFraction);
   for (let t = 0; t < testCount; t++) isTest[order[t]!] = 1;

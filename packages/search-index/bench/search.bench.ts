@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { formatProgress } from '@mixtape/base';
+import { Random, formatProgress } from '@mixtape/base';
 import { SYNTHETIC_GENRES, generateSynthetic } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import { buildSearchIndex, loadSearchIndex, misspell, serializeSearchIndex } from '../src/index';
@@ -54,16 +54,6 @@ function timeCalls(count: number, call: (i: number) => void): { p50: number; p99
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), perSecond: (count / total) * 1000, cpuMs: (cpu.user + cpu.system) / 1000 / count };
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function runSize(tracks: number): Row[] {
   const rows: Row[] = [];
@@ -99,7 +89,7 @@ function runSize(tracks: number): Row[] {
   add('heap used after load', `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
 
   // queries drawn from the catalog: titles, title + artist, one-typo title + artist, artists, descriptive
-  const random = mulberry32(7);
+  const random = uniform(7);
   const queries: string[] = [];
   const descriptive = ['sad songs 2000s', 'chill acoustic', 'upbeat dance from the 90s', ...SYNTHETIC_GENRES.slice(0, 5).map((genre) => `${genre.name} for a run`)];
   for (let i = 0; i < 400; i++) {
@@ -165,4 +155,10 @@ if (childSize) {
   }
   console.log(`\n| tracks | measure | value |\n| ---: | --- | --- |`);
   for (const row of all) console.log(`| ${row.tracks.toLocaleString('en-US')} | ${row.measure} | ${row.value} |`);
+}
+
+/** Uniform draws in [0, 1) from the seeded stream these queries were always generated with. */
+function uniform(seed: number): () => number {
+  const random = new Random(seed, 'mulberry32');
+  return () => random.next();
 }

@@ -7,7 +7,7 @@
 // when it is the target or has the same normalized title AND the same normalized primary-artist
 // name — a listener cannot tell those apart. A same-titled track by another artist (a cover) is
 // wrong. Artist-only queries target the artist entity (same normalized name counts).
-import { ProgressTracker, type ProgressCallback } from '@mixtape/base';
+import { ProgressTracker, Random, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { SearchEngine, SearchHit } from './engine';
 import { nameText, nameWords } from '@mixtape/language';
@@ -77,7 +77,7 @@ export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine,
   const k = options.k ?? 10;
   const perCategory = options.queriesPerCategory ?? 300;
   const categories = options.categories ?? QUALITY_CATEGORIES;
-  const random = mulberry32(seed);
+  const random = uniform(seed);
   const rows: QualityCategoryRow[] = [];
   const progress = new ProgressTracker('search quality', 'queries', perCategory * categories.length, options.onProgress);
   let done = 0;
@@ -334,13 +334,8 @@ function shuffle<T>(values: T[], random: () => number): T[] {
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform draws in [0, 1) from the seeded stream these queries were always generated with. */
+function uniform(seed: number): () => number {
+  const random = new Random(seed, 'mulberry32');
+  return () => random.next();
 }

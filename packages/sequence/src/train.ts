@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { ProgressEvent } from '@mixtape/base';
+import { Random, type ProgressEvent } from '@mixtape/base';
 import { EngineHost } from './internal/host';
 import { roundUp4 } from './internal/layout';
 import type { Histories } from './internal/queries';
@@ -165,16 +165,10 @@ export function validateHistories(data: SequenceTrainingData): void {
   }
 }
 
-/** mulberry32 over a closure: the trainer's own seeded draws. */
+/** The trainer's seeded uniform draws (base's 'mulberry32' stream, as before). */
 function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed, 'mulberry32');
+  return () => random.next();
 }
 
 const mix = (a: number, b: number): number => (Math.imul(a ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fillColdStartVectors, fitContentProjection, projectContent } from './cold-start';
-import { createSeededRandom } from './random';
-import { cosineBetween } from '@mixtape/base';
+import { Random, cosineBetween } from '@mixtape/base';
 
 describe('content → item-vector projection', () => {
-  const random = createSeededRandom(12);
+  const random = new Random(12, 'mulberry32');
   const contentDim = 6;
   const itemDim = 4;
   const numItems = 200;

@@ -7,8 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { item2vecKernel, wasmScratchBytes } from './item2vec-kernel';
 import type { Item2VecKernelJob, Item2VecKernelResult, Item2VecWasmJob } from './item2vec-kernel';
 import { SGNS_WASM_MAX_PAGES, isSgnsWasmSupported, sgnsWasmModule } from './sgns-wasm';
-import { createSeededRandom } from './random';
-import { getWasmApi, type ProgressEvent, type WasmMemory } from '@mixtape/base';
+import { Random, getWasmApi, type ProgressEvent, type WasmMemory } from '@mixtape/base';
 
 /** Sequences of item indices in CSR form: sequence s is `items[offsets[s] .. offsets[s+1])`. */
 export interface SequenceCorpus {
@@ -378,7 +377,7 @@ export async function trainItem2Vec(corpus: SequenceCorpus, options: Item2VecOpt
     outputVectors = sharedFloat32(vocabularySize * dim);
   }
   // word2vec's initialisation: inputs uniform in [-0.5/dim, 0.5/dim), outputs zero.
-  const random = createSeededRandom(resolved.seed);
+  const random = new Random(resolved.seed, 'mulberry32');
   for (let i = 0; i < inputVectors.length; i++) inputVectors[i] = (random.next() - 0.5) / dim;
 
   const progress = new Float64Array(new SharedArrayBuffer(threads * 2 * 8));

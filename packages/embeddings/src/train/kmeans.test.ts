@@ -1,6 +1,6 @@
+import { Random } from '@mixtape/base';
 import { describe, expect, it } from 'vitest';
 import { kmeans } from './kmeans';
-import { createSeededRandom } from './random';
 
 function blobs(perCluster: number, seed: number): { points: Float32Array; labels: Int32Array } {
   const centers = [
@@ -8,7 +8,7 @@ function blobs(perCluster: number, seed: number): { points: Float32Array; labels
     [10, 0],
     [5, 9],
   ];
-  const random = createSeededRandom(seed);
+  const random = new Random(seed, 'mulberry32');
   const points = new Float32Array(perCluster * centers.length * 2);
   const labels = new Int32Array(perCluster * centers.length);
   for (let c = 0; c < centers.length; c++) {

@@ -1,7 +1,6 @@
 // Weighted k-means over row-major Float32Array points, seeded with k-means++ from a seeded PRNG
 // so the same input and seed always give the same clusters.
-import { normalizeInPlace } from '@mixtape/base';
-import { createSeededRandom } from './random';
+import { Random, normalizeInPlace } from '@mixtape/base';
 
 export interface KMeansOptions {
   /** clusters wanted; clamped to the number of points */
@@ -49,7 +48,7 @@ export function kmeans(points: Float32Array, count: number, dim: number, options
   const k = Math.min(options.k, count);
   const maxIterations = options.maxIterations ?? 25;
   const spherical = options.spherical ?? false;
-  const random = createSeededRandom(options.seed ?? 1);
+  const random = new Random(options.seed ?? 1, 'mulberry32');
   const centroids = new Float32Array(k * dim);
   const assignments = new Int32Array(count);
   const sizes = new Int32Array(k);

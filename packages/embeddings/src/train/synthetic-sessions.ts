@@ -1,8 +1,8 @@
 // A small generator of listening sessions with known taste structure, for tests and benchmarks:
 // items belong to taste groups and, inside a group, to "artists" (runs of consecutive indices).
 // A session stays in one group, often plays several tracks of the same artist, and rarely strays.
+import { Random } from '@mixtape/base';
 import type { SequenceCorpus } from './item2vec';
-import { createSeededRandom } from './random';
 
 export interface TasteSessionsOptions {
   numItems: number;
@@ -46,7 +46,7 @@ export function generateTasteSessions(options: TasteSessionsOptions): TasteSessi
   if (!(minLength >= 1 && maxLength >= minLength)) {
     throw new RangeError(`expected 1 <= minLength <= maxLength, got ${minLength} and ${maxLength}`);
   }
-  const random = createSeededRandom(options.seed ?? 7);
+  const random = new Random(options.seed ?? 7, 'mulberry32');
 
   const itemGroup = new Int32Array(numItems);
   const itemArtist = new Int32Array(numItems);
@@ -61,7 +61,7 @@ export function generateTasteSessions(options: TasteSessionsOptions): TasteSessi
 
   const offsets = new Int32Array(numSequences + 1);
   for (let s = 0; s < numSequences; s++) {
-    offsets[s + 1] = (offsets[s] as number) + minLength + random.nextInt(maxLength - minLength + 1);
+    offsets[s + 1] = (offsets[s] as number) + minLength + random.int(maxLength - minLength + 1);
   }
   const items = new Int32Array(offsets[numSequences] as number);
 
@@ -72,18 +72,18 @@ export function generateTasteSessions(options: TasteSessionsOptions): TasteSessi
   };
 
   for (let s = 0; s < numSequences; s++) {
-    const group = random.nextInt(numGroups);
+    const group = random.int(numGroups);
     let current = popularItemIn(group);
     for (let p = offsets[s] as number; p < (offsets[s + 1] as number); p++) {
       items[p] = current;
       const draw = random.next();
       if (draw < stray) {
-        current = popularItemIn(random.nextInt(numGroups));
+        current = popularItemIn(random.int(numGroups));
       } else if (draw < stray + sameArtist && itemGroup[current] === group) {
         // another track by the same artist, kept inside the group's range
         const artistStart = Math.max(groupStart[group] as number, (itemArtist[current] as number) * itemsPerArtist);
         const artistEnd = Math.min(groupStart[group + 1] as number, artistStart + itemsPerArtist);
-        current = artistEnd > artistStart ? artistStart + random.nextInt(artistEnd - artistStart) : popularItemIn(group);
+        current = artistEnd > artistStart ? artistStart + random.int(artistEnd - artistStart) : popularItemIn(group);
       } else {
         current = popularItemIn(group);
       }

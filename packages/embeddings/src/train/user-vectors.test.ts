@@ -1,8 +1,7 @@
 import type { ProgressEvent } from '@mixtape/base';
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from './random';
 import { chooseClusterCount, computeUserVectors } from './user-vectors';
-import { cosineBetween } from '@mixtape/base';
+import { Random, cosineBetween } from '@mixtape/base';
 
 const dim = 8;
 const groups = 3;
@@ -11,7 +10,7 @@ const numItems = groups * itemsPerGroup + 1; // the last item has no vector
 
 /** Items of group g point along axis g, with a little noise. */
 function groupedItemVectors(): Float32Array {
-  const random = createSeededRandom(21);
+  const random = new Random(21, 'mulberry32');
   const vectors = new Float32Array(numItems * dim);
   for (let i = 0; i < groups * itemsPerGroup; i++) {
     const group = Math.floor(i / itemsPerGroup);

@@ -6,8 +6,7 @@
 // serves training users, new playlists and sessions.
 import type { CsrMatrix } from '../csr';
 import { transposeCsr } from '../csr';
-import { ProgressTracker, solveSpd } from '@mixtape/base';
-import { createRng } from '../random';
+import { Random, ProgressTracker, solveSpd } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
@@ -84,13 +83,13 @@ export class AlsRecommender extends ScoringRecommender {
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const { factors: f, regularization, iterations, cgSteps } = this.options;
-    const rng = createRng(context.seed ?? this.options.seed);
+    const rng = new Random(context.seed ?? this.options.seed, 'xoshiro128**');
     const byItem = transposeCsr(train);
     const userFactors = new Float64Array(train.rows * f);
     const itemFactors = new Float64Array(train.cols * f);
     const scale = 0.01;
-    for (let i = 0; i < userFactors.length; i++) userFactors[i] = rng.normal() * scale;
-    for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.normal() * scale;
+    for (let i = 0; i < userFactors.length; i++) userFactors[i] = rng.gaussian() * scale;
+    for (let i = 0; i < itemFactors.length; i++) itemFactors[i] = rng.gaussian() * scale;
     const progress = new ProgressTracker('als', 'iterations', iterations, context.onProgress, 0);
     for (let iteration = 0; iteration < iterations; iteration++) {
       context.signal?.throwIfAborted();

@@ -5,7 +5,7 @@
 import { trainItem2Vec } from '@mixtape/embeddings';
 import type { CsrMatrix } from '../csr';
 import { columnCounts } from '../csr';
-import { createRng, shuffleInPlace } from '../random';
+import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
@@ -54,10 +54,10 @@ export class Item2VecRecommender extends ScoringRecommender {
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const seed = context.seed ?? this.options.seed;
-    const rng = createRng(seed);
+    const rng = new Random(seed, 'xoshiro128**');
     const items = train.indices.slice();
     const offsets = Int32Array.from(train.indptr);
-    for (let r = 0; r < train.rows; r++) shuffleInPlace(items.subarray(offsets[r]!, offsets[r + 1]!), rng);
+    for (let r = 0; r < train.rows; r++) rng.shuffle(items.subarray(offsets[r]!, offsets[r + 1]!));
     const started = performance.now();
     const model = await trainItem2Vec(
       { items, offsets },

@@ -3,22 +3,21 @@
 import type { CsrMatrix } from '../csr';
 import type { QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
-import { createRng } from '../random';
-import type { Rng } from '../random';
+import { Random } from '@mixtape/base';
 
 export class RandomRecommender extends ScoringRecommender {
   readonly name = 'random';
   private items: number | undefined;
-  private rng: Rng;
+  private rng: Random;
 
   constructor(private readonly seed = 7) {
     super();
-    this.rng = createRng(seed);
+    this.rng = new Random(seed, 'xoshiro128**');
   }
 
   async fit(train: CsrMatrix): Promise<void> {
     this.items = train.cols;
-    this.rng = createRng(this.seed);
+    this.rng = new Random(this.seed, 'xoshiro128**');
   }
 
   protected get numItems(): number {

@@ -2,6 +2,7 @@
 // prior + that listener's feedback); a page samples every posterior and sorts shelves by draw.
 // Feedback is plays and saves (successes), skips (failures) and impressions: a shelf shown again
 // and again without any play or skip ("shown and ignored") slowly loses its place too.
+import { Random } from '@mixtape/base';
 import type { ShelfType, UserEvent } from './types';
 
 export interface ShelfPosterior {
@@ -140,14 +141,8 @@ export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial
   return draws;
 }
 
-/** mulberry32: a small seeded PRNG for reproducible pages in tests. */
+/** Seeded uniform draws for reproducible pages in tests (base's 'mulberry32' stream, as before). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed, 'mulberry32');
+  return () => random.next();
 }

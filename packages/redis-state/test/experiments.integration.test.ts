@@ -69,7 +69,7 @@ describe.skipIf(!availability.available)('experiment log streams and definitions
     const lonely = await startLocalRedis();
     const doomed = createRedisClient({ url: lonely.url, commandTimeoutMs: 300, connectTimeoutMs: 300 });
     clients.push(doomed);
-    await doomed.ready();
+    await doomed.ready(undefined, 10_000); // the short timeouts are for the failure below, not for connecting on a busy machine
     await lonely.stop();
     await expect(createRedisExperimentConfigSource(doomed).read()).rejects.toThrow(/Redis: could not read experiment definitions/);
     await expect(createRedisExperimentLogSink(doomed).append([exposure(1)])).rejects.toThrow(/Redis: could not append/);

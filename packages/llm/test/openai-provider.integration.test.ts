@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lexicon } from '@mixtape/language';
 import { buildLexicon } from '@mixtape/language';
-import type { Plan } from '../src/index';
+import type { Plan, PlanExampleSource } from '../src/index';
 import {
   ChatError,
   createEmptyPlan,
@@ -11,6 +11,7 @@ import {
   createLruCache,
   createOfflinePlanner,
   createOpenAiCompatibleClient,
+  createPlanExampleBank,
   PLAN_JSON_SCHEMA,
   planFromPrompt,
   PlanSchema,
@@ -63,6 +64,7 @@ interface Setup {
   mode?: 'json_schema' | 'json_object' | 'none';
   apiKey?: string;
   cache?: ReturnType<typeof createLruCache<Plan>> | null;
+  examples?: PlanExampleSource;
 }
 
 function plannerFor(fake: FakeChatServer, setup: Setup = {}) {
@@ -88,6 +90,7 @@ function plannerFor(fake: FakeChatServer, setup: Setup = {}) {
     logger,
     ...(setup.mode ? { mode: setup.mode } : {}),
     ...(setup.cache !== undefined ? { cache: setup.cache } : {}),
+    ...(setup.examples ? { examples: setup.examples } : {}),
   });
   return { planner, delays, warnings };
 }
@@ -309,5 +312,26 @@ describe('LLM planner over the OpenAI chat-completions protocol', () => {
     expect(refined.plan.artists.exclude).toEqual(['Drake']);
     expect(refined.changes).toEqual(['artist excluded: Drake']);
   });
-});
 
+  it('puts well-rated plans for similar prompts into the prompt (bounded), and plans without them when the source fails', async () => {
+    server = await startFakeChatServer({ replies: [replyWithJson(modelPlan()), replyWithJson(modelPlan())], apiKey: 'sk-test' });
+    const bank = createPlanExampleBank([
+      { prompt: 'rainy-day 90s r&b', plan: modelPlan({ title: null, seedArtists: [] }), rating: 5 },
+      { prompt: 'edm workout bangers', plan: createEmptyPlan({ activities: ['workout'] }), rating: 9 },
+    ]);
+    const { planner } = plannerFor(server, { examples: bank });
+    const result = await planner.plan({ prompt: 'rainy-day r&b like beyonce' });
+    expect(result.examples).toBe(1);
+    const user = server.requests[0]?.body.messages?.find((message) => message.role === 'user')?.content ?? '';
+    expect(user).toContain('<request>"rainy-day 90s r&b"</request>');
+    expect(user).not.toContain('edm workout bangers');
+    expect(user).toContain('"moods":["rainy-day"]');
+
+    const failing: PlanExampleSource = { examplesFor: () => Promise.reject(new Error('store down')) };
+    const { planner: second, warnings } = plannerFor(server, { examples: failing, cache: null });
+    const plain = await second.plan({ prompt: 'rainy-day r&b like beyonce' });
+    expect(plain.examples).toBeUndefined();
+    expect(plain.fallbackReason).toBeUndefined();
+    expect(warnings.some((fields) => fields.error === 'store down')).toBe(true);
+  });
+});

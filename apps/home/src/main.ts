@@ -37,7 +37,7 @@ const runtime = createBundleRuntime({
   cacheDir: config.MIXTAPE_CACHE_DIR,
   parts: HOME_BUNDLE_PARTS,
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
-  build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, logger: context.logger }),
+  build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger }),
   logger: context.logger,
   metrics: context.metrics,
 });

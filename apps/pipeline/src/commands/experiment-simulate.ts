@@ -24,7 +24,7 @@ import {
 import type { AaStudyResult, AbStudyResult, InterleavingStudyResult, Rate, WorldLog, WorldName, WorldState } from '@mixtape/eval';
 import { bucketOf, createJsonlLogSink, readExperimentLog } from '@mixtape/experiments';
 import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
-import { createHomeEngine, createHomeIndex, trainHomeRanker } from '@mixtape/ranking';
+import { buildHomeParts, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { ExperimentCommandIo } from './experiment';
 
@@ -109,10 +109,13 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       const items = await trainItemVectors(store, interactions, content, { ...itemVectorsPart.options, threads, seed, onProgress: (event) => progress(formatProgress(event)) });
       const itemIndex = buildTrackIndex(store, items, itemIndexPart.options);
       const data = { store, interactions, itemVectors: items.vectors, itemDim: items.dim, itemIndex };
-      const { model, report } = await trainHomeRanker(data, { seed, onProgress: (event) => progress(formatProgress(event)) });
-      progress(`ranker: ${report.chosen.kind}, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)}`);
+      // what `mixtape build` gives Home: the LambdaMART heads, then neighbour lists and factors over the whole log
+      const home = await buildHomeParts(data, { seed, requireRanker: true, onProgress: (event) => progress(formatProgress(event)) });
+      const model = home.ranker;
+      const report = home.report!;
+      progress(`ranker: ${model.kind} (${report.heads.map((head) => head.objective).join(', ')}), validation NDCG@10 ${report.validationNdcg10.served}`);
       const degraded = degradeRankerModel(model, strength);
-      const index = createHomeIndex(data);
+      const index = createHomeIndex({ ...data, neighbours: home.neighbours, factors: home.factors, factorIndex: home.factorIndex });
       const listeners = createSimulatedListeners(store, interactions, taste);
       const chosen = Array.from({ length: listeners.userCount }, (_, user) => user)
         .sort((a, b) => bucketOf(`simulate-${seed}`, `user-${a}`, 0x7fffffff) - bucketOf(`simulate-${seed}`, `user-${b}`, 0x7fffffff) || a - b)

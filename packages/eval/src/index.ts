@@ -104,3 +104,5 @@ export type {
   PromptSuiteOptions,
   FormatPromptSuiteOptions,
 } from './prompts/index';
+export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, runSearchQualitySuite } from './search-quality';
+export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';

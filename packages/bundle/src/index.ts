@@ -38,7 +38,6 @@ export {
   contentVectorsPart,
   datasetPart,
   experimentsPart,
-  homeCandidatesPart,
   homeRankerPart,
   itemIndexPart,
   itemVectorsPart,
@@ -46,7 +45,7 @@ export {
   sequenceModelPart,
   userVectorsPart,
 } from './parts/index';
-export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
+export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
 export { createBundleRuntime } from './runtime';

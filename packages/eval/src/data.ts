@@ -24,8 +24,6 @@ export interface EvalDataset {
   time: Float64Array;
   /** Primary artist of each item (-1 unknown); enables ILD by artist when items are tracks. */
   itemArtist?: Int32Array;
-  /** The catalog behind the items (item i = track i), for models that read metadata. */
-  store?: CatalogStore;
 }
 
 export interface DatasetFromLogOptions {
@@ -85,7 +83,6 @@ export function datasetFromInteractionLog(log: InteractionLog, store: CatalogSto
     weight,
     time,
     itemArtist,
-    store,
   };
 }
 

@@ -27,4 +27,5 @@ export type {
   SearchResponse,
   SuggestOptions,
 } from './engine';
-export { misspell } from './misspell';
+export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, misspell, runSearchQualitySuite } from './quality';
+export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './quality';

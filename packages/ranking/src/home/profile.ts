@@ -35,10 +35,6 @@ export interface TasteCluster {
 
 export interface UserProfile {
   userId: string;
-  /** the listener's row in the bundle's log (-1: not in it) */
-  logUser: number;
-  /** live events arrived since the bundle was built */
-  hasLiveEvents: boolean;
   /** false: no logged or live history (cold start) */
   hasHistory: boolean;
   now: number;
@@ -80,15 +76,7 @@ export function buildUserProfile(index: HomeIndex, userId: string, options: Prof
   const events = collectEvents(index, userId, options.liveEvents ?? []);
   const now = options.now ?? index.referenceTime;
   const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
-  const logUser = index.interactions ? index.interactions.userIndex(userId) : -1;
-  return profileFromEvents(index, userId, events, {
-    now,
-    daypart,
-    seedArtists: options.seedArtists,
-    seedGenres: options.seedGenres,
-    logUser,
-    hasLiveEvents: (options.liveEvents?.length ?? 0) > 0,
-  });
+  return profileFromEvents(index, userId, events, { now, daypart, seedArtists: options.seedArtists, seedGenres: options.seedGenres });
 }
 
 function collectEvents(index: HomeIndex, userId: string, live: readonly UserEvent[]): UserEvent[] {
@@ -110,7 +98,7 @@ export function profileFromEvents(
   index: HomeIndex,
   userId: string,
   events: readonly UserEvent[],
-  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[]; logUser?: number; hasLiveEvents?: boolean },
+  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[] },
 ): UserProfile {
   const { store, itemVectors, itemDim } = index;
   const { now, daypart } = options;
@@ -181,8 +169,6 @@ export function profileFromEvents(
   const genreShare = shares(genreWeight);
   return {
     userId,
-    logUser: options.logUser ?? -1,
-    hasLiveEvents: options.hasLiveEvents ?? events.length > 0,
     hasHistory: positive.size > 0,
     now,
     daypart,

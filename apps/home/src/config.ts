@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 import { s3StoreOptions } from '@mixtape/bundle';
@@ -12,7 +12,6 @@ export const homeConfigSchema = baseConfigSchema.extend({
     .default(4101)
     .describe('TCP port the home service listens on (0 picks a free port).'),
   ...bundleConfigShape,
-  ...experimentsConfigShape,
   AWS_ACCESS_KEY_ID: z
     .string()
     .trim()
@@ -22,6 +21,23 @@ export const homeConfigSchema = baseConfigSchema.extend({
   HOME_MAX_ITEMS: envInteger({ min: 1, max: 100 })
     .default(50)
     .describe('Largest `limit` (items per shelf) a request may ask for.'),
+  HOME_OBJECTIVE_WEIGHTS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value, context) => {
+      const weights: Record<string, number> = {};
+      for (const pair of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const match = /^(play|save|skip|listen)=(-?\d+(?:\.\d+)?)$/.exec(pair);
+        if (!match) {
+          context.addIssue({ code: 'custom', message: `expected objective=weight pairs (objectives play, save, skip, listen), got "${pair}"` });
+          return z.NEVER;
+        }
+        weights[match[1]!] = Number(match[2]);
+      }
+      return weights as Partial<Record<'play' | 'save' | 'skip' | 'listen', number>>;
+    })
+    .describe('Served weight of each ranker head, e.g. `play=1,save=0.5,skip=-0.5,listen=0.25` (unset objectives keep the bundle model\'s defaults; 0 switches a head off).'),
 });
 
 export type HomeConfig = z.output<typeof homeConfigSchema>;

@@ -2,15 +2,13 @@
 import { createBundleRuntime } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
-import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
-import { createRedisExperimentStorage, createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
+import { createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
 import type { LifecycleHook } from '@mixtape/service-kit';
-import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
+import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig, s3OptionsFromConfig } from './config';
-import { homeExperimentParamsSchema } from './experiments';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
 const config = loadHomeConfig();
@@ -39,34 +37,20 @@ const runtime = createBundleRuntime({
   cacheDir: config.MIXTAPE_CACHE_DIR,
   parts: HOME_BUNDLE_PARTS,
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
-  build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, logger: context.logger }),
+  build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger }),
   logger: context.logger,
   metrics: context.metrics,
 });
 
-// Experiments: definitions from MIXTAPE_EXPERIMENTS (a file, the bundle's part or Redis); exposures
-// and events to Redis Streams with Redis, else JSON Lines in MIXTAPE_EXPERIMENT_LOG_DIR.
-const experiments = createExperimentRuntime({
-  surface: 'home',
-  paramsSchema: homeExperimentParamsSchema,
-  logger: context.logger,
-  ...serviceExperimentOptions(experimentSettings(config), {
-    bundle: () => runtime.current()?.bundle.parts.experiments?.text,
-    ...(redis ? { redis: createRedisExperimentStorage(redis.client) } : {}),
-    logger: context.logger,
-  }),
-});
-
-const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS, experiments });
+const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS });
 
 const service = createService({
   context,
   app,
   // /readyz turns 200 once a bundle is downloaded, verified and the engine built.
-  // Experiment definitions load after the bundle (they may come from it); invalid ones stop the start.
-  startup: [...startupHooks, runtime.startupHook, experiments.startupHook],
-  // Cleanup in reverse order of registration: the experiment log flushes, then the bundle runtime stops, before Redis closes.
-  shutdown: [...shutdownHooks, runtime.shutdownHook, experiments.shutdownHook],
+  startup: [...startupHooks, runtime.startupHook],
+  // Cleanup in reverse order of registration: the bundle runtime stops before Redis closes.
+  shutdown: [...shutdownHooks, runtime.shutdownHook],
 });
 
 await service.start();

@@ -1,33 +1,60 @@
-// Builds the Home serving state from an opened bundle: the ranker model (when the bundle has
-// one) and the engine. Shelf feedback outlives bundle swaps; live events are per bundle because
-// they refer to its catalog (the next bundle's log carries them anyway).
-import { datasetPart, experimentsPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
-import { createHomeEngine, createMemoryRecentEventStore, createMemoryShelfStateStore } from '@mixtape/ranking';
-import type { RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
+// Builds the Home serving state from an opened bundle: the ranker (LambdaMART heads, or the
+// hand-set one with the reason stated), the offline candidate lists and factors, the engine and
+// Up next (when the bundle has a next-track model). Shelf feedback outlives bundle swaps; live
+// events are per bundle because they refer to its catalog (the next bundle's log carries them anyway).
+import { datasetPart, homeCandidatesPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
+import { createHomeEngine, createMemoryRecentEventStore, heuristicRankerModel, homePartBytes } from '@mixtape/ranking';
+import type { HomeObjective, RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
 import type { HomeServing } from './app';
-import { createVariantEngines } from './experiments';
 import { createUpNextServing } from './up-next';
 
-/** The bundle parts Home reads (only their files are downloaded); the ranker, the next-track model and experiment definitions are optional. */
-export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, sequenceModelPart, experimentsPart] as const;
+/** The bundle parts Home reads (only their files are downloaded); ranker, candidates and the next-track model are optional (absent from old bundles). */
+export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, homeCandidatesPart, sequenceModelPart] as const;
 export type HomeBundle = OpenedBundle<typeof HOME_BUNDLE_PARTS>;
 
 export interface HomeServingOptions {
   shelfState?: ShelfStateStore;
   /** Live events for one bundle version (its track indexes); default: in process, per bundle. */
   recentEventsFor?: (bundleVersion: string) => RecentEventStore;
-  logger?: { info(object: object, message: string): void };
+  /** served weight per ranker head (HOME_OBJECTIVE_WEIGHTS) */
+  objectiveWeights?: Partial<Record<HomeObjective, number>>;
+  logger?: { info(object: object, message: string): void; warn?(object: object, message: string): void };
 }
 
 export function createHomeServing(bundle: HomeBundle, options: HomeServingOptions = {}): HomeServing {
-  const { dataset, itemVectors, itemIndex, homeRanker: model, sequenceModel } = bundle.parts;
+  const { dataset, itemVectors, itemIndex, homeRanker, homeCandidates, sequenceModel } = bundle.parts;
   const { store, interactions } = dataset;
-  // one live-event store per bundle, read by the shelves and by Up next; experiment variants get
-  // engines over the same index and listener state (explicit stores, so they share them)
+  const model = homeRanker ?? heuristicRankerModel(`bundle ${bundle.version} has no models/ranker.json (built before Home v2)`);
+  // one live-event store per bundle, read by the shelves and by Up next
   const recentEvents = options.recentEventsFor?.(bundle.version) ?? createMemoryRecentEventStore();
-  const engineOptions = { model, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents };
-  const engine = createHomeEngine({ store, interactions, itemVectors: itemVectors.vectors, itemDim: itemVectors.dim, itemIndex }, engineOptions);
+  const engine = createHomeEngine(
+    {
+      store,
+      interactions,
+      itemVectors: itemVectors.vectors,
+      itemDim: itemVectors.dim,
+      itemIndex,
+      neighbours: homeCandidates?.neighbours ?? {},
+      factors: homeCandidates?.factors,
+      factorIndex: homeCandidates?.factorIndex,
+    },
+    { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState, recentEvents },
+  );
   const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
-  options.logger?.info({ version: bundle.version, ranker: engine.model.kind, upNext: Boolean(upNext), tracks: store.trackCount, users: interactions?.userCount ?? 0 }, 'home engine built');
-  return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions) };
+  const bytes = homeCandidates ? homePartBytes(homeCandidates) : {};
+  options.logger?.info(
+    {
+      version: bundle.version,
+      ranker: engine.ranker.kind,
+      heads: engine.ranker.heads.map((head) => `${head.objective}×${head.weight}`),
+      neighbourSources: Object.keys(homeCandidates?.neighbours ?? {}),
+      homePartsMiB: Math.round((Object.values(bytes).reduce((sum, value) => sum + value, 0) / 2 ** 20) * 10) / 10,
+      upNext: Boolean(upNext),
+      tracks: store.trackCount,
+      users: interactions?.userCount ?? 0,
+    },
+    'home engine built',
+  );
+  if (model.kind === 'heuristic') options.logger?.warn?.({ version: bundle.version, fallback: model.fallback }, 'home serves the hand-set ranker');
+  return { engine, bundleVersion: bundle.version, upNext };
 }

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadParts, openBundleStore } from '@mixtape/bundle';
+import { homeCandidatesPart, homeRankerPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import { startLocalS3 } from '@mixtape/bundle/testing';
 import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
@@ -39,7 +39,8 @@ describe('home service over a bundle from S3', () => {
     work = await mkdtemp(join(tmpdir(), 'home-test-'));
     s3 = await startLocalS3({ directory: join(work, 's3') });
     const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
-    await publishTestBundle(store, { version: 'home-v1' });
+    // with Home's own parts, built as `mixtape build` builds them
+    await publishTestBundle(store, { version: 'home-v1', parts: [homeRankerPart, homeCandidatesPart] });
     const bundle = await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') });
     servingBundle = bundle;
     serving = createHomeServing(bundle);
@@ -67,6 +68,14 @@ describe('home service over a bundle from S3', () => {
     }
     return log().userId(best);
   };
+
+  it("serves the bundle's ranker and merges its offline neighbour lists", () => {
+    const { model, index } = serving.engine;
+    // the bundle's model (trained, or hand-set with the reason stated), never a silent default
+    expect(model.kind === 'lambdamart' ? model.heads.length : model.fallback).toBeTruthy();
+    expect(Object.keys(index.neighbours).sort()).toEqual(['coListening', 'ease', 'itemVectors', 'rp3beta']);
+    expect(index.factors?.items.length).toBe(store().trackCount * index.factors!.dim);
+  });
 
   it('serves personal, explained shelves for a known listener, no track twice', async () => {
     const userId = busiestUser();

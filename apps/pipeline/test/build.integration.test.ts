@@ -36,7 +36,7 @@ describe('mixtape build', () => {
     expect(outcome.version).toBe('first');
     // every registered part is a step, in dependency order, with its sub-steps
     const stages = outcome.timings.map((t) => t.stage);
-    expect(stages).toEqual(expect.arrayContaining(['dataset', 'item2vec', 'userVectors', 'itemIndex', 'homeRanker', 'searchIndex', 'sequence model', 'sequence index', 'publish']));
+    expect(stages).toEqual(expect.arrayContaining(['dataset', 'item2vec', 'userVectors', 'itemIndex', 'homeRanker', 'homeCandidates', 'searchIndex', 'sequence model', 'sequence index', 'publish']));
     expect(stages.indexOf('itemVectors')).toBeLessThan(stages.indexOf('itemIndex'));
     expect(lines.some((line) => /✔ item2vec/.test(line))).toBe(true);
     expect(formatBuildSummary(outcome)).toMatch(/\| \*\*total\*\* \|/);
@@ -54,8 +54,14 @@ describe('mixtape build', () => {
     expect(opened.parts.userVectors.numUsers).toBe(80);
     expect(opened.parts.searchIndex?.search(opened.parts.dataset.store.trackTitle(0), { limit: 1 }).results.length).toBe(1);
     expect(opened.parts.sequenceModel?.index.size).toBe(800);
+    // Home: the ranker in use is in the manifest (trained heads, or the hand-set one with its reason)
+    const ranker = loaded.manifest.files.find((file) => file.path === 'models/ranker.json');
+    expect(ranker?.metadata?.ranker === 'lambdamart' ? ranker.metadata.heads : ranker?.metadata?.fallback).toBeTruthy();
+    expect(opened.parts.homeRanker?.kind).toBe(ranker?.metadata?.ranker);
+    expect(opened.parts.homeCandidates?.factorIndex.size).toBe(800);
+    expect(Object.keys(opened.parts.homeCandidates?.neighbours ?? {})).toContain('ease');
     await opened.dispose();
-  });
+  }, 300_000);
 
   it('publishes a second version beside the first and keeps the newest N', async () => {
     await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 }, sequenceModel: { epochs: 1, dim: 16, validationRows: 20 } }, settings: { threads: 1 }, progress: () => {} });
@@ -63,7 +69,7 @@ describe('mixtape build', () => {
     const bundles = await listBundles(store);
     expect(bundles.map((bundle) => bundle.version)).toEqual(['second']);
     expect(bundles[0]?.isLatest).toBe(true);
-  });
+  }, 300_000);
 
   it('fails clearly on a directory that is not a dataset, publishing nothing', async () => {
     await expect(runBuild({ data: join(work, 'nope'), out: 's3://mixtape/other', s3: s3.s3Options, progress: () => {} })).rejects.toThrow(/nope/);

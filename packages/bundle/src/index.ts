@@ -38,6 +38,7 @@ export {
   contentVectorsPart,
   datasetPart,
   experimentsPart,
+  homeCandidatesPart,
   homeRankerPart,
   itemIndexPart,
   itemVectorsPart,
@@ -45,7 +46,7 @@ export {
   sequenceModelPart,
   userVectorsPart,
 } from './parts/index';
-export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, SequenceModelPartValue } from './parts/index';
+export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
 export { createBundleRuntime } from './runtime';

@@ -57,5 +57,7 @@ export { importLastfmHetrec } from './importers/lastfm';
 export { importSasrec } from './importers/sasrec';
 export { importMpd } from './importers/mpd';
 export { importEvents } from './importers/events';
+export { exportMpdSlices } from './exporters/mpd';
+export type { MpdExportOptions } from './exporters/mpd';
 export { loadGenreEnrichment } from './importers/genre-enrichment';
 export type { GenreEnrichment } from './importers/genre-enrichment';

@@ -7,6 +7,37 @@ export { trackIndexByLabel } from './track-labels';
 export { createSearchBatcher } from './search-batcher';
 export type { SearchBatcher, SearchBatcherOptions, SearchBatcherStats } from './search-batcher';
 
+// collaborative item models (CSR matrices, EASE, co-occurrence neighbour graphs, implicit ALS)
+export {
+  buildCsr,
+  sortAndMergeRows,
+  transposeCsr,
+  rowLength,
+  rowIndices,
+  rowValues,
+  binarize,
+  columnCounts,
+  selectRows,
+  emptyCsr,
+  buildNeighborGraph,
+  scoreWithGraph,
+  fitEaseWeights,
+  trainImplicitAls,
+  foldInImplicitAls,
+} from './cf/index';
+export type {
+  CsrMatrix,
+  CooColumns,
+  DuplicatePolicy,
+  BuildCsrOptions,
+  NeighborGraphOptions,
+  FitControl,
+  EaseWeights,
+  EaseWeightOptions,
+  ImplicitAlsOptions,
+  ImplicitAlsFactors,
+} from './cf/index';
+
 // trainers
 export { trainItem2Vec } from './train/item2vec';
 export type { SequenceCorpus, Item2VecOptions, Item2VecModel, Item2VecStats, TrainingProgress } from './train/item2vec';

@@ -24,6 +24,8 @@ export interface EvalDataset {
   time: Float64Array;
   /** Primary artist of each item (-1 unknown); enables ILD by artist when items are tracks. */
   itemArtist?: Int32Array;
+  /** The catalog behind the items (item i = track i), for models that read metadata. */
+  store?: CatalogStore;
 }
 
 export interface DatasetFromLogOptions {
@@ -83,6 +85,7 @@ export function datasetFromInteractionLog(log: InteractionLog, store: CatalogSto
     weight,
     time,
     itemArtist,
+    store,
   };
 }
 

@@ -26,6 +26,8 @@ export interface EvaluationOptions {
   ks: number[];
   /** Artist of each item (-1 unknown): enables ILD by artist. */
   itemArtist?: Int32Array;
+  /** The dataset's catalog (handed to models through FitContext.store). */
+  store?: FitContext['store'];
   /** Item vectors (numItems × dim): enables ILD by vectors. */
   itemVectors?: { vectors: Float32Array; dim: number };
   bootstrap?: BootstrapOptions;
@@ -136,6 +138,8 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
     onProgress: options.onProgress,
     itemArtist: options.itemArtist,
     sequences: split.sequences,
+    store: options.store,
+    trainTime: split.trainTime,
   };
   options.logger?.info({ model: model.name, rows: train.rows, items: train.cols }, 'fitting');
   const fitStarted = performance.now();

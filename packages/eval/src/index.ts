@@ -63,6 +63,8 @@ export { SasRecRecommender, createSasRecRecommender } from './models/sasrec';
 export type { SasRecRecommenderOptions } from './models/sasrec';
 export type { BlendComponent, BlendOptions } from './models/blend';
 export { ModelRegistry, createModelRegistry, parseModelSpec } from './models/registry';
+export { HomeStackRecommender, createHomeStackRecommender, logFromRows } from './models/home-stack';
+export type { HomeStackRecommenderOptions } from './models/home-stack';
 export type { ModelSpec, ModelParameters, RecommenderFactory } from './models/registry';
 export { evaluateModel, runExperiment, assertNoLeakage } from './evaluate';
 export type { EvaluationOptions, ExperimentOptions, ExperimentResult, ModelEvaluation, MetricSummary } from './evaluate';
@@ -102,3 +104,5 @@ export type {
   PromptSuiteOptions,
   FormatPromptSuiteOptions,
 } from './prompts/index';
+export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, runSearchQualitySuite } from './search-quality';
+export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';

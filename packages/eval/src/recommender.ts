@@ -2,6 +2,7 @@
 // ScoringRecommender (full-catalog scores → top-K); a candidate+ranking stack that never
 // scores the whole catalog implements `recommend` directly and plugs in the same way.
 import { selectTopK, type Logger, type ProgressCallback } from '@mixtape/base';
+import type { CatalogStore } from '@mixtape/catalog';
 import type { CsrMatrix } from './csr';
 import { rowIndices } from './csr';
 
@@ -15,6 +16,10 @@ export interface FitContext {
   itemArtist?: Int32Array;
   /** The training rows in time order (Split.sequences), for sequence models; absent for order-free tasks. */
   sequences?: CsrMatrix;
+  /** The catalog the items index (item i = track i), when the dataset came from one. */
+  store?: CatalogStore;
+  /** Latest training time (or playlist position) of each train entry, aligned with train.indices, when the split knows order. */
+  trainTime?: Float64Array;
 }
 
 /**

@@ -17,6 +17,12 @@ export interface Split {
   evalRows: Int32Array;
   /** One line describing the protocol, printed in every report. */
   protocol: string;
+  /**
+   * When the split knows the order of events: the latest training time (or playlist position)
+   * of each train entry, aligned with `train.indices`. Models that use recency read it; it
+   * never includes a test event.
+   */
+  trainTime?: Float64Array;
 }
 
 class CooBuilder {
@@ -44,6 +50,23 @@ class CooBuilder {
     this.colIndex[this.length] = col;
     this.values[this.length] = value;
     this.length++;
+  }
+  /** The latest `times[e]` pushed for each entry of `matrix` (built from this builder), aligned with its indices. */
+  latestTimes(matrix: CsrMatrix, times: Float64Array): Float64Array {
+    const out = new Float64Array(matrix.indices.length).fill(Number.NEGATIVE_INFINITY);
+    for (let e = 0; e < this.length; e++) {
+      const row = this.rowIndex[e]!;
+      const col = this.colIndex[e]!;
+      let low = matrix.indptr[row]!;
+      let high = matrix.indptr[row + 1]! - 1;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (matrix.indices[middle]! < col) low = middle + 1;
+        else high = middle;
+      }
+      if (times[e]! > out[low]!) out[low] = times[e]!;
+    }
+    return out;
   }
   build(rows: number, cols: number): CsrMatrix {
     return buildCsr(
@@ -194,6 +217,7 @@ export function temporalLastNSplit(data: TimedInteractions, options: TemporalSpl
   const n = data.user.length;
   const entries = entriesByTime(data);
   const train = new CooBuilder(n);
+  const trainTimes = new Float64Array(n);
   const test = new CooBuilder(data.numUsers * lastN);
   const sequences = new SequenceBuilder(data.numUsers, data.numItems);
   const seenInTrain = new Uint8Array(data.numItems);
@@ -212,6 +236,7 @@ export function temporalLastNSplit(data: TimedInteractions, options: TemporalSpl
       const item = data.item[e]!;
       seenInTrain[item] = 1;
       scratch[t] = item;
+      trainTimes[train.length] = data.time[e]!;
       train.push(u, item, data.weight ? data.weight[e]! : 1);
     }
     sequences.setRow(u, scratch, cut);
@@ -223,11 +248,13 @@ export function temporalLastNSplit(data: TimedInteractions, options: TemporalSpl
     for (let t = 0; t < cut; t++) seenInTrain[data.item[order[t]!]!] = 0;
   }
   const testMatrix = sortAndMergeRows(test.build(data.numUsers, data.numItems), 'max');
+  const trainMatrix = train.build(data.numUsers, data.numItems);
   return {
-    train: train.build(data.numUsers, data.numItems),
+    train: trainMatrix,
     test: testMatrix,
     sequences: sequences.build(),
     evalRows: evalRowsOf(testMatrix),
+    trainTime: train.latestTimes(trainMatrix, trainTimes),
     protocol:
       `temporal last-${lastN}: each user's last ${lastN} interactions by time are the test, earlier ones train; ` +
       `${evaluatedUsers} users with ≥ ${minInteractions} interactions; ${droppedRepeats} test repeats of already-seen items dropped`,
@@ -338,6 +365,7 @@ export function playlistContinuationSplit(playlists: CsrMatrix, options: Playlis
   const testCount = Math.round(order.length * testFraction);
   for (let t = 0; t < testCount; t++) isTest[order[t]!] = 1;
   const train = new CooBuilder(playlists.indices.length);
+  const trainPositions = new Float64Array(playlists.indices.length);
   const test = new CooBuilder(playlists.indices.length * hideFraction + playlists.rows);
   const inSeeds = new Uint8Array(playlists.cols);
   for (let p = 0; p < playlists.rows; p++) {
@@ -346,16 +374,19 @@ export function playlistContinuationSplit(playlists: CsrMatrix, options: Playlis
     const cut = isTest[p] === 1 ? end - Math.max(1, Math.round((end - start) * hideFraction)) : end;
     for (let e = start; e < cut; e++) {
       inSeeds[playlists.indices[e]!] = 1;
+      trainPositions[train.length] = e - start;
       train.push(p, playlists.indices[e]!, playlists.values[e]!);
     }
     for (let e = cut; e < end; e++) if (inSeeds[playlists.indices[e]!] === 0) test.push(p, playlists.indices[e]!, 1);
     for (let e = start; e < cut; e++) inSeeds[playlists.indices[e]!] = 0;
   }
   const testMatrix = sortAndMergeRows(test.build(playlists.rows, playlists.cols), 'max');
+  const trainMatrix = train.build(playlists.rows, playlists.cols);
   return {
-    train: train.build(playlists.rows, playlists.cols),
+    train: trainMatrix,
     test: testMatrix,
     evalRows: evalRowsOf(testMatrix),
+    trainTime: train.latestTimes(trainMatrix, trainPositions),
     protocol:
       `playlist continuation: ${testCount} test playlists (${Math.round(testFraction * 100)}% of those with ≥ ${minTracks} tracks, seed ${seed}); ` +
       `last ${Math.round(hideFraction * 100)}% of each hidden, the rest are seeds; other playlists train in full`,

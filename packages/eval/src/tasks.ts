@@ -134,6 +134,7 @@ export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions)
     ks: options.ks,
     seed: options.seed,
     itemArtist: artistsRepeat(dataset.itemArtist) ? dataset.itemArtist : undefined,
+    store: dataset.store,
     bootstrap: { samples: options.bootstrapSamples ?? 1000, seed: (options.seed ?? 42) + 1000 },
     sampledNegatives: options.sampledNegatives,
     signal: options.signal,

@@ -87,6 +87,8 @@ export function countCoOccurrence(
   const counts = new Int32Array(trackCount);
   const touched = new Int32Array(trackCount);
   const outOffsets = new Int32Array(trackCount + 1);
+  const heapKeys = new Float64Array(options.topK);
+  const heapItems = new Int32Array(options.topK);
   const outItems: number[] = [];
   const outCounts: number[] = [];
   let pairs = 0;
@@ -106,14 +108,41 @@ export function countCoOccurrence(
         pairs++;
       }
     }
-    const list = Array.from(touched.subarray(0, touchedCount));
-    list.sort((a, b) => counts[b]! - counts[a]! || idRank[a]! - idRank[b]!);
-    const keep = Math.min(options.topK, list.length);
-    for (let c = 0; c < keep; c++) {
-      outItems.push(list[c]!);
-      outCounts.push(counts[list[c]!]!);
+    // top-K by (count desc, id asc) with a min-heap over one exact float64 key per neighbour
+    let size = 0;
+    for (let t = 0; t < touchedCount; t++) {
+      const j = touched[t]!;
+      const key = counts[j]! * trackCount + (trackCount - 1 - idRank[j]!);
+      counts[j] = 0;
+      if (size < options.topK) {
+        let at = size++;
+        while (at > 0 && heapKeys[(at - 1) >> 1]! > key) {
+          heapKeys[at] = heapKeys[(at - 1) >> 1]!;
+          heapItems[at] = heapItems[(at - 1) >> 1]!;
+          at = (at - 1) >> 1;
+        }
+        heapKeys[at] = key;
+        heapItems[at] = j;
+      } else if (key > heapKeys[0]!) {
+        let at = 0;
+        for (;;) {
+          let child = 2 * at + 1;
+          if (child >= size) break;
+          if (child + 1 < size && heapKeys[child + 1]! < heapKeys[child]!) child++;
+          if (heapKeys[child]! >= key) break;
+          heapKeys[at] = heapKeys[child]!;
+          heapItems[at] = heapItems[child]!;
+          at = child;
+        }
+        heapKeys[at] = key;
+        heapItems[at] = j;
+      }
     }
-    for (let t = 0; t < touchedCount; t++) counts[touched[t]!] = 0;
+    const order = Array.from({ length: size }, (_, k) => k).sort((a, b) => heapKeys[b]! - heapKeys[a]!);
+    for (const k of order) {
+      outItems.push(heapItems[k]!);
+      outCounts.push(Math.floor(heapKeys[k]! / trackCount));
+    }
     outOffsets[i + 1] = outItems.length;
   }
   return { offsets: outOffsets, items: Int32Array.from(outItems), counts: Int32Array.from(outCounts), pairs };

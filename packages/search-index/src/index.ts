@@ -27,5 +27,4 @@ export type {
   SearchResponse,
   SuggestOptions,
 } from './engine';
-export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, misspell, runSearchQualitySuite } from './quality';
-export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './quality';
+export { misspell } from './misspell';

@@ -8,7 +8,6 @@ export {
   envByteSize,
   envInteger,
   experimentsConfigShape,
-  experimentSettings,
   envList,
   envNumber,
   formatConfigProblems,

@@ -3,10 +3,11 @@
 // or AWS_ENDPOINT_URL, AWS_REGION, the AWS credential chain).
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   applyRetention,
+  homeRankerPart,
   listBundles,
   loadBundle,
   openBundleStore,
@@ -18,6 +19,8 @@ import {
 import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/bundle';
 import { bundleRegistry } from '../build/parts';
 import { publicKeysFrom, signingKeyFrom, writeKeyPair } from './signing-keys';
+import { featureImportance, parseRankerModel } from '@mixtape/ranking';
+import type { HomeRankerModel, RankerTrainingReport } from '@mixtape/ranking';
 import { s3OptionsFromEnv } from '../s3-env';
 
 export interface BundleCommandIo {
@@ -87,6 +90,55 @@ function describeBundle(shown: ShownBundle): string {
     file.index ? `dim=${file.index.dim} metric=${file.index.metric} ${file.index.factory} count=${file.index.count}` : '',
   ]);
   return `${lines.join('\n')}\n\n${formatTable(['path', 'role', 'size', 'sha256', 'index'], rows, new Set([2]))}`;
+}
+
+const RANKER_PATH = homeRankerPart.files.model.path;
+
+/** The bundle's Home ranker (downloaded alone into a temporary cache and verified). */
+async function readRanker(uri: string, version: string, io: BundleCommandIo): Promise<HomeRankerModel> {
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'mixtape-show-'));
+  try {
+    const loaded = await withStore(uri, io, (store) => loadBundle(store, { version, cacheDir, filter: (file) => file.path === RANKER_PATH }));
+    return parseRankerModel(await readFile(loaded.file(RANKER_PATH).localPath, 'utf8'), `bundle ${version}: ${RANKER_PATH}`);
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function rankerSummary(model: HomeRankerModel) {
+  const training = model.training as Partial<RankerTrainingReport> | undefined;
+  return {
+    kind: model.kind,
+    fallback: model.fallback,
+    weights: model.weights,
+    heads: model.heads.map((head) => ({ objective: head.objective, trees: head.rounds, validation: head.validation })),
+    split: training?.split,
+    candidateRecall: training?.candidateRecall,
+    validationNdcg10: training?.validationNdcg10,
+    importance: featureImportance(model, 'play', 10),
+  };
+}
+
+/** The Home ranker in use, its validation figures and what it looks at. */
+export function describeRanker(model: HomeRankerModel): string {
+  const lines: string[] = [];
+  if (model.kind === 'heuristic') {
+    lines.push(`home ranker  HAND-SET (no trained model): ${model.fallback}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const training = model.training as Partial<RankerTrainingReport> | undefined;
+  lines.push(`home ranker  LambdaMART (XGBoost rank:ndcg), ${model.heads.length} head(s); served weights ${Object.entries(model.weights).map(([name, weight]) => `${name} ${weight}`).join(', ')}`);
+  if (training?.split) lines.push(`split        ${training.split.kind}: ${training.split.detail}`);
+  if (training?.users) lines.push(`listeners    ${training.users.train} train, ${training.users.validation} validation`);
+  if (training?.candidateRecall) lines.push(`candidates   ${training.candidates?.meanUnheard ?? '?'} unheard per listener; recall of held-out plays ${training.candidateRecall.total}`);
+  lines.push('');
+  lines.push(formatTable(['head', 'trees', 'validation NDCG@10', 'label'], model.heads.map((head) => [head.objective, String(head.rounds), String(head.validation.ndcg10 ?? ''), head.label]), new Set([1, 2])));
+  if (training?.validationNdcg10) {
+    lines.push(formatTable(['ranking (play labels, validation)', 'NDCG@10'], Object.entries(training.validationNdcg10).map(([name, value]) => [name, String(value)]), new Set([1])));
+  }
+  const importance = featureImportance(model, 'play', 10);
+  if (importance.length > 0) lines.push(formatTable(['feature (play head)', 'gain share'], importance.map((entry) => [entry.feature, entry.gain.toFixed(3)]), new Set([1])));
+  return `${lines.join('\n')}`;
 }
 
 async function withStore<T>(uri: string, io: BundleCommandIo, run: (store: BundleStore) => Promise<T>): Promise<T> {
@@ -159,11 +211,13 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
     .option('--json', 'print the manifest as JSON')
     .action(async (uri: string, options: { version?: string; json?: boolean }) => {
       const shown = await withStore(uri, io, (store) => showBundle(store, { version: options.version }));
+      const ranker = shown.manifest.files.some((file) => file.path === RANKER_PATH) ? await readRanker(uri, shown.version, io) : undefined;
       if (options.json) {
-        io.stdout(`${JSON.stringify({ ...shown.manifest }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify({ ...shown.manifest, ...(ranker ? { homeRanker: rankerSummary(ranker) } : {}) }, null, 2)}\n`);
         return;
       }
       io.stdout(describeBundle(shown));
+      if (ranker) io.stdout(`\n${describeRanker(ranker)}`);
     });
 
   bundle

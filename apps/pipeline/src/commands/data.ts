@@ -8,6 +8,7 @@ import {
   IMPORT_FORMATS,
   INTERACTION_TYPES,
   SYNTHETIC_DEFAULTS,
+  exportMpdSlices,
   generateSynthetic,
   importToSnapshot,
   isImportFormat,
@@ -125,6 +126,23 @@ export function registerDataCommand(program: Command, io: DataCommandIo = defaul
       });
       const rejected = result.rejectedCount > 0 ? `; ${result.rejectedCount} rows rejected (see ${resolve(out, 'rejects.jsonl')})` : '';
       io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s${rejected}\n`);
+    });
+
+  data
+    .command('export-mpd')
+    .description("write a dataset's playlists (each listener's playlist adds, in order) as Million Playlist Dataset slices, readable by --format mpd and by `mixtape eval`")
+    .requiredOption('--data <dir>', 'dataset directory (e.g. an imported TidyTuesday snapshot)')
+    .requiredOption('--out <dir>', 'folder for the mpd.slice.*.json files')
+    .option('--min-tracks <n>', 'leave out playlists with fewer tracks', positiveInteger('--min-tracks'), 1)
+    .action(async (options: { data: string; out: string; minTracks: number }) => {
+      const snapshot = await readSnapshot(resolve(options.data));
+      const names = snapshot.extras['user.names'];
+      const result = await exportMpdSlices(snapshot.store, snapshot.interactions, resolve(options.out), {
+        minTracks: options.minTracks,
+        names: Array.isArray(names) ? names : undefined,
+      });
+      if (result.playlists === 0) throw new Error(`${options.data}: no playlists to export (no listener has playlist_add events)`);
+      io.stdout(`wrote ${result.files.length} slice file(s) to ${resolve(options.out)}: ${result.playlists} playlists, ${result.tracks} playlist tracks\n`);
     });
 
   data

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { formatProgress } from '@mixtape/base';
 import { importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
-import { formatPromptSuiteReport, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite } from '@mixtape/eval';
-import { buildSearchIndex, formatQualityReport, runSearchQualitySuite } from '@mixtape/search-index';
+import { formatPromptSuiteReport, formatQualityReport, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite, runSearchQualitySuite } from '@mixtape/eval';
+import { buildSearchIndex } from '@mixtape/search-index';
 
 export const QUALITY_TASKS = ['search', 'prompts', 'prompt-benchmark'] as const;
 /** Prompt benchmark sets: dev is for planner work; test is held out (evaluated, never tuned on). */

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { formatProgress } from '@mixtape/base';
+import { formatProgress, type Logger } from '@mixtape/base';
 import {
   EVAL_TASKS,
   createModelRegistry,
@@ -58,7 +58,17 @@ function parseNumber(flag: string, value: string, check: (n: number) => boolean,
   return n;
 }
 
-/** Registers `mixtape eval` on a commander program; pass a registry to add models (e.g. the production stack). */
+/** Model log lines (the Home stack's training stages) as "[model] message" on the progress stream. */
+function lineLogger(log: (line: string) => void): Logger {
+  const write = (objOrMessage: object | string, message?: string): void => {
+    const text = typeof objOrMessage === 'string' ? objOrMessage : message;
+    const model = typeof objOrMessage === 'object' && 'model' in objOrMessage ? String((objOrMessage as { model: unknown }).model) : undefined;
+    if (text) log(model ? `[${model}] ${text}` : `[eval] ${text}`);
+  };
+  return { info: write, warn: write, error: write, debug: () => {} };
+}
+
+/** Registers `mixtape eval` on a commander program (the baselines and the production Home stack, `home-stack`); pass a registry to add models. */
 export function registerEvalCommand(program: Command, registry: ModelRegistry = createModelRegistry()): Command {
   return program
     .command('eval')
@@ -142,6 +152,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           testPlaylists,
           validation: options.validation,
           signal: controller.signal,
+          logger: lineLogger(log),
           onProgress: (event) => log(`[eval] ${formatProgress(event)}`),
         });
         const command = [

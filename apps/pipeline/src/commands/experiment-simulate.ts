@@ -24,7 +24,7 @@ import {
 import type { AaStudyResult, AbStudyResult, InterleavingStudyResult, Rate, WorldLog, WorldName, WorldState } from '@mixtape/eval';
 import { bucketOf, createJsonlLogSink, readExperimentLog } from '@mixtape/experiments';
 import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
-import { createHomeEngine, createHomeIndex, trainHomeRanker } from '@mixtape/ranking';
+import { buildHomeParts, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { ExperimentCommandIo } from './experiment';
 
@@ -109,10 +109,13 @@ export function registerSimulationCommands(command: Command, io: ExperimentComma
       const items = await trainItemVectors(store, interactions, content, { ...itemVectorsPart.options, threads, seed, onProgress: (event) => progress(formatProgress(event)) });
       const itemIndex = buildTrackIndex(store, items, itemIndexPart.options);
       const data = { store, interactions, itemVectors: items.vectors, itemDim: items.dim, itemIndex };
-      const { model, report } = await trainHomeRanker(data, { seed, onProgress: (event) => progress(formatProgress(event)) });
-      progress(`ranker: ${report.chosen.kind}, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)}`);
+      // what `mixtape build` gives Home: the LambdaMART heads, then neighbour lists and factors over the whole log
+      const home = await buildHomeParts(data, { seed, requireRanker: true, onProgress: (event) => progress(formatProgress(event)) });
+      const model = home.ranker;
+      const report = home.report!;
+      progress(`ranker: ${model.kind} (${report.heads.map((head) => head.objective).join(', ')}), validation NDCG@10 ${report.validationNdcg10.served}`);
       const degraded = degradeRankerModel(model, strength);
-      const index = createHomeIndex(data);
+      const index = createHomeIndex({ ...data, neighbours: home.neighbours, factors: home.factors, factorIndex: home.factorIndex });
       const listeners = createSimulatedListeners(store, interactions, taste);
       const chosen = Array.from({ length: listeners.userCount }, (_, user) => user)
         .sort((a, b) => bucketOf(`simulate-${seed}`, `user-${a}`, 0x7fffffff) - bucketOf(`simulate-${seed}`, `user-${b}`, 0x7fffffff) || a - b)
@@ -320,17 +323,14 @@ export function formatStudyMarkdown(result: StudyResult, command: string): strin
     lines.push(`**Users needed for 80 % power**: ${il.usersFor80 ?? 'beyond the largest size'} (interpolated); analytic from the full pool: ${il.analyticUsersFor80}.`, '');
   }
   if (result.ab && result.interleaving) {
-    // each estimate against the same kind: simulated (interpolated on the power curve; – beyond the largest size) and analytic
-    const il = result.interleaving;
-    const ilSimulated = il.usersFor80;
-    const ratio = (users: number | undefined, base: number | undefined) => (users !== undefined && base !== undefined ? `${(users / base).toFixed(1)}×` : '–');
+    const ab = result.ab.usersFor80.cuped ?? result.ab.analyticUsersFor80.cuped;
+    const abRaw = result.ab.usersFor80.raw ?? result.ab.analyticUsersFor80.raw;
+    const il = result.interleaving.usersFor80 ?? result.interleaving.analyticUsersFor80;
     lines.push('## A/B vs interleaving', '');
-    lines.push('| design | users for 80 % power, simulated | ratio | users for 80 % power, analytic | ratio |', '| --- | ---: | ---: | ---: | ---: |');
-    const row = (label: string, simulated: number | undefined, analytic: number) =>
-      lines.push(`| ${label} | ${simulated ?? '–'} | ${ratio(simulated, ilSimulated)} | ${analytic} | ${ratio(analytic, il.analyticUsersFor80)} |`);
-    row('A/B, Welch raw', result.ab.usersFor80.raw, result.ab.analyticUsersFor80.raw);
-    row('A/B, Welch + CUPED', result.ab.usersFor80.cuped, result.ab.analyticUsersFor80.cuped);
-    row('interleaving, sign test', ilSimulated, il.analyticUsersFor80);
+    lines.push('| design | users for 80 % power | ratio to interleaving |', '| --- | ---: | ---: |');
+    lines.push(`| A/B, Welch raw | ${abRaw} | ${(abRaw / il).toFixed(1)}× |`);
+    lines.push(`| A/B, Welch + CUPED | ${ab} | ${(ab / il).toFixed(1)}× |`);
+    lines.push(`| interleaving, sign test | ${il} | 1× |`);
     lines.push('');
   }
   lines.push(`Load average during the study: ${result.loadAverage.map((v) => v.toFixed(1)).join(', ')}${result.seconds !== undefined ? `; ${result.seconds} s` : ''}.`, '');

@@ -130,7 +130,8 @@ export const userVectorsPart = definePart({
 /** FAISS index settings: the factory ("auto" picks by size) and the search parameters stored with it. */
 const INDEX_OPTIONS = { factory: 'auto', efSearch: 128, nprobe: 32 } satisfies PartOptions;
 
-function indexInfo(index: VectorIndex, contains: string): IndexInfo {
+/** What a vector-index file says about itself in the manifest. */
+export function indexInfo(index: VectorIndex, contains: string): IndexInfo {
   const info = index.info();
   return { dim: info.dim, metric: info.metric, factory: info.factory, count: info.count, contains, params: info.params };
 }

@@ -1,38 +1,136 @@
-// The Home ranker as a bundle part: learned by `mixtape build` from the log with a temporal split
-// (labels = reward after the cutoff); absent when the data is too small to learn from, and then
-// Home serves its heuristic ranker.
+// Home's bundle parts. homeRanker: the LambdaMART heads (XGBoost, one per objective the log
+// supports) trained by `mixtape build` on a per-listener split of the log — temporal when the log
+// has time, a seeded random holdout when not — with the item vectors retrained on the past part;
+// a log that cannot train one gets the hand-set ranker with the reason in the model and the
+// manifest (or, with requireRanker, a failed build). homeCandidates: the item → item neighbour
+// lists (EASE, RP3β, co-listening, item vectors), the ALS factors and a FAISS index over the item
+// factors, computed over the whole log, that a Home request merges instead of scanning the log.
 import { formatProgress } from '@mixtape/base';
-import { InsufficientTrainingDataError, parseRankerModel, trainHomeRanker, type HomeRankerModel } from '@mixtape/ranking';
+import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
+import {
+  InsufficientTrainingDataError,
+  RANKER_FORMAT,
+  buildItemModels,
+  heuristicRankerModel,
+  homePartBytes,
+  homePartsFromArrays,
+  homePartsToArrays,
+  parseRankerModel,
+  trainHomeRanker,
+  type HomeParts,
+  type HomeRankerModel,
+  type RankerTrainingReport,
+} from '@mixtape/ranking';
 import { definePart } from '../registry/define';
+import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { datasetPart } from './dataset';
-import { itemIndexPart, itemVectorsPart } from './embeddings';
+import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
+
+/** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index. */
+export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors'> & { factorIndex: VectorIndex };
+
+const MiB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** What the manifest says about the ranker (and `mixtape bundle show` prints). */
+function rankerMetadata(model: HomeRankerModel): Record<string, unknown> {
+  const training = model.training as Partial<RankerTrainingReport> | undefined;
+  return {
+    ranker: model.kind,
+    ...(model.fallback ? { fallback: model.fallback } : {}),
+    heads: model.heads.map((head) => ({ objective: head.objective, trees: head.rounds, validationNdcg10: head.validation.ndcg10 })),
+    ...(training?.split ? { split: training.split } : {}),
+    ...(training?.candidateRecall ? { candidateRecall: training.candidateRecall } : {}),
+  };
+}
 
 export const homeRankerPart = definePart({
   name: 'homeRanker',
-  description: 'the learned Home ranker (multi-objective reward); absent when there is too little data',
+  description: 'the Home ranker: LambdaMART heads per objective (XGBoost), or the hand-set ranker with the reason stated',
   files: { model: { path: 'models/ranker.json', role: 'model', contentType: 'application/json' } },
+  // optional for bundles built before Home had a ranker; a new build always writes one
   optional: true,
-  dependsOn: [datasetPart, itemVectorsPart, itemIndexPart],
-  build: async ({ inputs, write, progress }): Promise<HomeRankerModel | undefined> => {
+  options: { requireRanker: false, maxUsers: 2000 },
+  dependsOn: [datasetPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
+  build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     const { store, interactions } = inputs.dataset;
-    let trained;
+    const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
+    let model: HomeRankerModel;
     try {
-      trained = await trainHomeRanker(
-        { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex },
-        { onProgress: (event) => progress(`  ${formatProgress(event)}`) },
-      );
+      ({ model } = await trainHomeRanker(data, {
+        seed: settings.seed,
+        maxUsers: options.maxUsers,
+        xgboost: { params: { nthread: settings.threads } },
+        log: (line) => progress(`  ${line}`),
+        onProgress: (event) => progress(`  ${formatProgress(event)}`),
+        // the features of training listeners come from vectors that never saw their future
+        itemVectorsFor: async (pastLog) => {
+          const items = await trainItemVectors(store, pastLog, inputs.contentVectors, { ...itemVectorsPart.options, dim: inputs.itemVectors.dim, threads: settings.threads, seed: settings.seed });
+          return { itemVectors: items.vectors, itemIndex: buildTrackIndex(store, items, itemIndexPart.options) };
+        },
+      }));
+      progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {
-      if (!(error instanceof InsufficientTrainingDataError)) throw error;
-      progress(`homeRanker: not trained (${error.message}); Home serves its heuristic ranker`);
-      return undefined;
+      if (!(error instanceof InsufficientTrainingDataError) || options.requireRanker) throw error;
+      model = heuristicRankerModel(error.message);
+      progress(`homeRanker: NOT trained — ${error.message}; the bundle serves the hand-set ranker and its manifest says so`);
     }
-    const { model, report } = trained;
-    progress(
-      `homeRanker: ${report.chosen.kind} chosen, validation NDCG@10 ${Math.max(...Object.values(report.validationNdcg10)).toFixed(4)} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10})`,
-    );
-    await write('model', JSON.stringify(model));
+    await write('model', JSON.stringify(model), { metadata: rankerMetadata(model) });
     return model;
   },
-  open: async ({ read, version }) => parseRankerModel((await read('model')).toString('utf8'), `bundle ${version}: models/ranker.json`),
-  summarize: (model) => `${model.kind} ranker`,
+  open: async ({ read, version }): Promise<HomeRankerModel> => {
+    const where = `bundle ${version}: models/ranker.json`;
+    const text = (await read('model')).toString('utf8');
+    const header = JSON.parse(text) as { format?: unknown; version?: unknown };
+    // A ranker from before Home v2 cannot score today's features: serve the hand-set one and say so.
+    if (header.format === RANKER_FORMAT && header.version !== 2) return heuristicRankerModel(`${where} is ranker format version ${String(header.version)} (before Home v2); rebuild the bundle`);
+    return parseRankerModel(text, where);
+  },
+  summarize: (model) => (model.kind === 'heuristic' ? `hand-set ranker (${model.fallback})` : `LambdaMART: ${model.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ')}`),
+});
+
+export const homeCandidatesPart = definePart({
+  name: 'homeCandidates',
+  description: "Home's offline candidates: item → item neighbour lists (EASE, RP3β, co-listening, item vectors), ALS factors and a FAISS index over the item factors",
+  files: {
+    lists: { path: 'models/home-parts.pack', role: 'model' },
+    factorIndex: { path: 'indexes/factors.faiss', role: 'index' },
+  },
+  // absent from bundles built before Home v2, and when the log is empty
+  optional: true,
+  dependsOn: [datasetPart, itemVectorsPart, itemIndexPart],
+  build: async ({ inputs, settings, write, progress, stage }): Promise<HomeCandidatesPartValue | undefined> => {
+    const { store, interactions } = inputs.dataset;
+    if (interactions.length === 0) {
+      progress('homeCandidates: the log is empty; Home serves from item vectors and popularity only');
+      return undefined;
+    }
+    const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
+    const models = await buildItemModels(data, { seed: settings.seed, log: (line) => progress(`  ${line}`) });
+    const factors = models.factors;
+    if (!factors) throw new Error('homeCandidates: no item factors were learned from a non-empty log');
+    const factorIndex = await stage('factor index', () => {
+      const ids = Array.from({ length: store.trackCount }, (_unused, t) => store.trackId(t));
+      return VectorIndex.build({ dim: factors.dim, factory: chooseFactory(ids.length, factors.dim), metric: 'ip', ids, vectors: factors.items });
+    });
+    const { arrays, meta } = homePartsToArrays(models);
+    const bytes = homePartBytes(models);
+    await write('lists', packTypedArrays(arrays, meta), { metadata: { sources: Object.keys(models.neighbours), MiB: Object.fromEntries(Object.entries(bytes).map(([name, value]) => [name, MiB(value)])) } });
+    await write('factorIndex', factorIndex.toBuffer(), { index: indexInfo(factorIndex, 'ALS item factors of every track') });
+    return { neighbours: models.neighbours, factors, factorIndex };
+  },
+  openDependsOn: [datasetPart],
+  open: async ({ read, inputs, version }): Promise<HomeCandidatesPartValue> => {
+    const where = `bundle ${version}: models/home-parts.pack`;
+    const pack = unpackTypedArrays(await read('lists'), where);
+    const parts = homePartsFromArrays(pack.arrays, pack.meta, inputs.dataset.store.trackCount, where);
+    const factorIndex = VectorIndex.fromBuffer(await read('factorIndex'));
+    if (factorIndex.size !== inputs.dataset.store.trackCount) {
+      throw new Error(`bundle ${version}: indexes/factors.faiss holds ${factorIndex.size} vectors for ${inputs.dataset.store.trackCount} tracks`);
+    }
+    return { ...parts, factorIndex };
+  },
+  summarize: (value) => {
+    const bytes = homePartBytes(value);
+    return `${Object.keys(value.neighbours).join(', ')} lists + factors d=${value.factors?.dim ?? 0}: ${MiB(Object.values(bytes).reduce((sum, b) => sum + b, 0))} MiB`;
+  },
 });

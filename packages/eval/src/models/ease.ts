@@ -3,10 +3,12 @@
 // with at least `minItemUsers` training users: an item with a single listener has no
 // co-listening signal to learn from, and on Last.fm that removes ~2/3 of the catalog (17.6k →
 // ~5.8k items, a ~25× cheaper inverse). Items outside the restriction are still ranked (below
-// every modelled item, by popularity), so the ranking stays full-catalog.
+// every modelled item, by popularity), so the ranking stays full-catalog. The inverse runs in
+// LAPACK (OpenBLAS, @mixtape/native) when the addon is built, else in the blocked JS loop
+// (fitEaseWeights, @mixtape/embeddings: Home cuts its neighbour lists from the same weights).
 import type { CsrMatrix } from '../csr';
 import { columnCounts } from '../csr';
-import { invertSpdInPlace } from '@mixtape/base';
+import { fitEaseWeights } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
@@ -59,62 +61,15 @@ export class EaseRecommender extends ScoringRecommender {
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
+    const model = fitEaseWeights(train, { lambda: this.lambda, minItemUsers: this.minItemUsers, maxItems: this.maxItems, blockSize: this.blockSize }, context);
+    this.notes = model.notes;
     const numItems = train.cols;
     const itemUsers = columnCounts(train);
-    const modelIndex = new Int32Array(numItems).fill(-1);
-    let eligible = 0;
-    for (let i = 0; i < numItems; i++) if (itemUsers[i]! >= this.minItemUsers) eligible++;
-    let chosen = new Int32Array(eligible);
-    for (let i = 0, w = 0; i < numItems; i++) if (itemUsers[i]! >= this.minItemUsers) chosen[w++] = i;
-    // Above maxItems keep the most popular eligible items (ties to the lower index).
-    if (eligible > this.maxItems) {
-      chosen = chosen.sort((a, b) => itemUsers[b]! - itemUsers[a]! || a - b).slice(0, this.maxItems).sort();
-    }
-    const n = chosen.length;
-    let threshold = n === 0 ? this.minItemUsers : Number.POSITIVE_INFINITY;
-    for (let m = 0; m < n; m++) {
-      modelIndex[chosen[m]!] = m;
-      threshold = Math.min(threshold, itemUsers[chosen[m]!]!);
-    }
-    this.notes =
-      `dense model over ${n} of ${numItems} items (≥ ${threshold} training users` +
-      `${eligible > this.maxItems ? `, capped at maxItems ${this.maxItems}` : ''}); the others are ranked below them by popularity`;
-    const modelItems = new Int32Array(n);
-    for (let i = 0; i < numItems; i++) if (modelIndex[i]! >= 0) modelItems[modelIndex[i]!] = i;
-    context.logger?.info({ model: this.name, modelledItems: n, catalogItems: numItems }, 'EASE: building Gram matrix');
-    // Lower triangle of XᵀX (binary X) + λI.
-    const gram = new Float64Array(n * n);
-    const rowItems = new Int32Array(numItems);
-    for (let u = 0; u < train.rows; u++) {
-      let count = 0;
-      for (let e = train.indptr[u]!; e < train.indptr[u + 1]!; e++) {
-        const m = modelIndex[train.indices[e]!]!;
-        if (m >= 0) rowItems[count++] = m;
-      }
-      for (let a = 0; a < count; a++) {
-        const ia = rowItems[a]!;
-        for (let b = 0; b <= a; b++) {
-          const ib = rowItems[b]!;
-          if (ia >= ib) gram[ia * n + ib]! += 1;
-          else gram[ib * n + ia]! += 1;
-        }
-      }
-    }
-    for (let i = 0; i < n; i++) gram[i * n + i]! += this.lambda;
-    context.signal?.throwIfAborted();
-    const inverse = invertSpdInPlace(gram, n, { blockSize: this.blockSize, signal: context.signal, onProgress: context.onProgress });
-    const weights = new Float32Array(n * n);
-    const inverseDiagonal = new Float64Array(n);
-    for (let j = 0; j < n; j++) inverseDiagonal[j] = 1 / inverse[j * n + j]!;
-    for (let i = 0; i < n; i++) {
-      const row = i * n;
-      for (let j = 0; j < n; j++) weights[row + j] = i === j ? 0 : -inverse[row + j]! * inverseDiagonal[j]!;
-    }
     let maxUsers = 0;
     for (let i = 0; i < numItems; i++) maxUsers = Math.max(maxUsers, itemUsers[i]!);
     const fallback = new Float32Array(numItems);
     for (let i = 0; i < numItems; i++) fallback[i] = itemUsers[i]! / (maxUsers + 1);
-    this.state = { numItems, modelIndex, modelItems, weights, fallback };
+    this.state = { numItems, modelIndex: model.modelIndex, modelItems: model.modelItems, weights: model.weights, fallback };
   }
 
   protected get numItems(): number {

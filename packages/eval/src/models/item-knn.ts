@@ -5,7 +5,7 @@ import type { CsrMatrix } from '../csr';
 import { transposeCsr } from '../csr';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
-import { buildNeighborGraph, scoreWithGraph } from './neighbor-graph';
+import { buildNeighborGraph, scoreWithGraph } from '@mixtape/embeddings';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per item (default 200; 0 keeps all). */

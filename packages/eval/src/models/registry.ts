@@ -1,6 +1,5 @@
 // Model specs on the command line ("ease:lambda=200") → Recommender instances. The registry is
-// the hook for models that live elsewhere (item2vec from @mixtape/embeddings, the production
-// candidate+ranking stack): register a factory under a name and it runs in every task.
+// the hook for models that live elsewhere: register a factory under a name and it runs in every task.
 import type { Recommender } from '../recommender';
 import { ScoringRecommender } from '../recommender';
 import { createAlsRecommender } from './als';
@@ -13,8 +12,8 @@ import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
 import { createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
-// the production Home stack (candidate sources + learned ranker), from @mixtape/ranking
-import { createHomeStackRecommender } from '@mixtape/ranking';
+// the production Home stack (build + serve path of @mixtape/ranking)
+import { createHomeStackRecommender } from './home-stack';
 
 export type ModelParameters = Record<string, number | string>;
 export type RecommenderFactory = (parameters: ModelParameters, defaults: { seed: number }) => Recommender;
@@ -123,5 +122,12 @@ export function createModelRegistry(): ModelRegistry {
       ]);
       return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined });
     })
-    .register('home-stack', (p, d) => createHomeStackRecommender({ seed: d.seed, ...numberParameters('home-stack', p, ['dim', 'epochs', 'window', 'negatives', 'learningRate', 'minCount', 'rankerUsers', 'rankerHoldout', 'seed']) }));
+    .register('home-stack', (parameters, defaults) => {
+      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k']);
+      return createHomeStackRecommender({
+        seed: p.seed ?? defaults.seed,
+        itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
+        ranker: { maxUsers: p.maxUsers, negativesPerUser: p.negativesPerUser, xgboost: p.rounds ? { rounds: p.rounds } : undefined, neighbours: p.k ? { k: p.k } : undefined },
+      });
+    });
 }

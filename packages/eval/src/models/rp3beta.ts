@@ -6,7 +6,7 @@ import type { CsrMatrix } from '../csr';
 import { transposeCsr } from '../csr';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
-import { buildNeighborGraph, scoreWithGraph } from './neighbor-graph';
+import { buildNeighborGraph, scoreWithGraph } from '@mixtape/embeddings';
 
 export interface Rp3BetaOptions {
   /** Exponent on transition probabilities (default 1). */

@@ -1,12 +1,20 @@
 // Candidate sources for Home. Each source adds scored candidates with provenance (the seed
-// track, artist, genre or cluster that brought them) into one CandidateSet.
+// track, artist, genre or cluster that brought them) into one CandidateSet. The collaborative
+// sources are reads of offline neighbour lists (merged over the listener's tracks in per-bundle
+// scratch arrays) and one ANN query over learned factors — no request scans the interaction log.
+import { selectTopK } from '@mixtape/base';
+import { trackIndexByLabel } from '@mixtape/embeddings';
+import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
-import { trackIndexByLabel, type BatchNeighbors } from '@mixtape/embeddings';
+import { NEIGHBOUR_SOURCES, foldInFactor } from './item-models';
+import type { NeighbourSource } from './item-models';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
 import { SOURCE_COUNT, SOURCE_INDEX } from './types';
 import type { HomeSource } from './types';
+
+const LIST_COUNT = NEIGHBOUR_SOURCES.length;
 
 /** Candidates as parallel typed arrays; row r holds one track's score + provenance per source. */
 export class CandidateSet {
@@ -15,23 +23,49 @@ export class CandidateSet {
   provenance: Int32Array;
   /** bit s set when source s contributed the row */
   sourceMask: Uint16Array;
+  /**
+   * row × NEIGHBOUR_SOURCES: each neighbour source's merged score over all the listener's tracks
+   * (`listScores`) and over their most recent ones, recency-weighted (`recentScores`) — known for
+   * every row, also the ones another source brought in; 0 when the lists never reach the track.
+   */
+  listScores: Float32Array;
+  recentScores: Float32Array;
+  /** ⟨user factor, item factor⟩ per row (0 without factors) */
+  factorScores: Float32Array;
   size = 0;
-  private readonly rowOf = new Map<number, number>();
+  /** track → row + 1 (0: absent); cleared row by row on reset */
+  private readonly rowOf: Int32Array;
 
-  constructor(capacity = 1024) {
+  constructor(trackCount: number, capacity = 1024) {
+    this.rowOf = new Int32Array(trackCount);
     this.tracks = new Int32Array(capacity);
     this.scores = new Float32Array(capacity * SOURCE_COUNT);
     this.provenance = new Int32Array(capacity * SOURCE_COUNT).fill(-1);
     this.sourceMask = new Uint16Array(capacity);
+    this.listScores = new Float32Array(capacity * LIST_COUNT);
+    this.recentScores = new Float32Array(capacity * LIST_COUNT);
+    this.factorScores = new Float32Array(capacity);
+  }
+
+  /** Empties the set for reuse (cost proportional to its size, not the catalog). */
+  reset(): void {
+    for (let r = 0; r < this.size; r++) this.rowOf[this.tracks[r]!] = 0;
+    this.scores.fill(0, 0, this.size * SOURCE_COUNT);
+    this.provenance.fill(-1, 0, this.size * SOURCE_COUNT);
+    this.sourceMask.fill(0, 0, this.size);
+    this.listScores.fill(0, 0, this.size * LIST_COUNT);
+    this.recentScores.fill(0, 0, this.size * LIST_COUNT);
+    this.factorScores.fill(0, 0, this.size);
+    this.size = 0;
   }
 
   /** Adds (or raises) the score of `track` from `source`; keeps the provenance of the best score. */
   add(track: number, source: HomeSource, score: number, provenance = -1): void {
-    let row = this.rowOf.get(track);
-    if (row === undefined) {
+    let row = this.rowOf[track]! - 1;
+    if (row < 0) {
       if (this.size === this.tracks.length) this.grow();
       row = this.size++;
-      this.rowOf.set(track, row);
+      this.rowOf[track] = row + 1;
       this.tracks[row] = track;
     }
     const slot = row * SOURCE_COUNT + SOURCE_INDEX[source];
@@ -45,10 +79,11 @@ export class CandidateSet {
   }
 
   has(track: number): boolean {
-    return this.rowOf.has(track);
+    return this.rowOf[track]! > 0;
   }
   row(track: number): number | undefined {
-    return this.rowOf.get(track);
+    const row = this.rowOf[track]! - 1;
+    return row < 0 ? undefined : row;
   }
   score(row: number, source: HomeSource): number {
     return this.scores[row * SOURCE_COUNT + SOURCE_INDEX[source]]!;
@@ -63,42 +98,57 @@ export class CandidateSet {
 
   private grow(): void {
     const capacity = this.tracks.length * 2;
-    const tracks = new Int32Array(capacity);
-    tracks.set(this.tracks);
-    const scores = new Float32Array(capacity * SOURCE_COUNT);
-    scores.set(this.scores);
-    const provenance = new Int32Array(capacity * SOURCE_COUNT).fill(-1);
-    provenance.set(this.provenance);
-    const sourceMask = new Uint16Array(capacity);
-    sourceMask.set(this.sourceMask);
-    this.sourceMask = sourceMask;
-    this.tracks = tracks;
-    this.scores = scores;
-    this.provenance = provenance;
+    const widen = <T extends Int32Array | Float32Array | Uint16Array>(array: T, width: number, fill = 0): T => {
+      const grown = new (array.constructor as new (length: number) => T)(capacity * width);
+      if (fill !== 0) grown.fill(fill);
+      grown.set(array);
+      return grown;
+    };
+    this.tracks = widen(this.tracks, 1);
+    this.scores = widen(this.scores, SOURCE_COUNT);
+    this.provenance = widen(this.provenance, SOURCE_COUNT, -1);
+    this.sourceMask = widen(this.sourceMask, 1);
+    this.listScores = widen(this.listScores, LIST_COUNT);
+    this.recentScores = widen(this.recentScores, LIST_COUNT);
+    this.factorScores = widen(this.factorScores, 1);
   }
 }
 
+const candidatePools = new WeakMap<HomeIndex, CandidateSet[]>();
+/** A reset CandidateSet from the bundle's pool (one per request in flight; return it with releaseCandidates). */
+export function acquireCandidates(index: HomeIndex): CandidateSet {
+  const pool = candidatePools.get(index);
+  return pool?.pop() ?? new CandidateSet(index.store.trackCount);
+}
+export function releaseCandidates(index: HomeIndex, candidates: CandidateSet): void {
+  candidates.reset();
+  let pool = candidatePools.get(index);
+  if (!pool) candidatePools.set(index, (pool = []));
+  if (pool.length < 64) pool.push(candidates);
+}
+
 export interface HomeCandidateOptions {
-  /** neighbours per ANN query (default 50) */
+  /** taste / cluster ANN neighbours per query (default 50) */
   annK?: number;
+  /** the listener's heaviest tracks whose neighbour lists are merged (default 300) */
+  seeds?: number;
+  /** the most recent tracks merged again with recency weights (default 10; weight 0.8^i) */
   recentSeeds?: number;
-  topSeeds?: number;
+  /** candidates kept per neighbour source, by the all-tracks merge and by the recent merge */
+  perSource?: Partial<Record<NeighbourSource, number>>;
+  perSourceRecent?: Partial<Record<NeighbourSource, number>>;
+  /** nearest items to the user factor (default 150) */
+  factorK?: number;
   /** days back that count as a new release (default 30) */
   newReleaseDays?: number;
   /** popularity (0..1) at or below which a track counts as deep catalog (default 0.35) */
   deepPopularity?: number;
-  /** the user's own log row index, excluded from co-listening (-1 none) */
-  excludeUser?: number;
-  /** co-listening seeds: most recent and heaviest tracks (default 10 and 20) */
-  coListeningRecentSeeds?: number;
-  coListeningTopSeeds?: number;
-  /** listeners sampled per seed (default 40) */
-  listenersPerSeed?: number;
-  /** votes ÷ listeners^penalty (default 0.4) */
-  coListeningPopularityPenalty?: number;
-  /** co-listening candidates kept (default 200) */
-  coListeningLimit?: number;
+  /** the catalog chart as a source (default 150; 0 in offline evaluation, where popularity is a feature) */
+  popularCount?: number;
 }
+
+const DEFAULT_PER_SOURCE: Record<NeighbourSource, number> = { ease: 200, rp3beta: 150, coListening: 100, itemVectors: 60 };
+const DEFAULT_PER_SOURCE_RECENT: Record<NeighbourSource, number> = { ease: 40, rp3beta: 40, coListening: 30, itemVectors: 30 };
 
 export interface HomeCandidateStats {
   annQueries: number;
@@ -107,29 +157,52 @@ export interface HomeCandidateStats {
 
 type CandidateResult = { candidates: CandidateSet; stats: HomeCandidateStats };
 
-/** Runs every source for a profile; the ANN queries go to FAISS as one batch (off the event loop). */
-export async function generateHomeCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}): Promise<CandidateResult> {
-  const plan = planAnnQueries(index, profile, options);
-  const batch = plan.matrix ? await index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined;
-  return assembleCandidates(index, profile, options, plan, batch);
+/** What a profile asks FAISS for: taste vectors in the item-vector index, the user factor in the factor index. */
+export interface AnnPlan {
+  queries: AnnQuery[];
+  k: number;
+  /** queries × dim, undefined when there is nothing to ask */
+  matrix: Float32Array | undefined;
+  factor: Float32Array | undefined;
+  factorK: number;
+}
+export interface AnnResults {
+  items: BatchNeighbors | undefined;
+  factors: BatchNeighbors | undefined;
 }
 
-/** The same, with a blocking FAISS call (offline evaluation and training loops). */
-export function generateHomeCandidatesSync(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}): CandidateResult {
+/** Runs every source for a profile; the ANN queries go to FAISS as batches (off the event loop). */
+export async function generateHomeCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}, into?: CandidateSet): Promise<CandidateResult> {
   const plan = planAnnQueries(index, profile, options);
-  const batch = plan.matrix ? index.itemIndex.searchBatch(plan.matrix, plan.k) : undefined;
-  return assembleCandidates(index, profile, options, plan, batch);
+  const [items, factors] = await Promise.all([
+    plan.matrix ? index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined,
+    plan.factor && index.factorIndex ? index.factorIndex.searchBatchAsync(plan.factor, plan.factorK) : undefined,
+  ]);
+  return assembleCandidates(index, profile, options, plan, { items, factors }, into);
 }
 
-function assembleCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined): CandidateResult {
-  const candidates = new CandidateSet();
+/** The same, with blocking FAISS calls (offline evaluation and training loops). */
+export function generateHomeCandidatesSync(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}, into?: CandidateSet): CandidateResult {
+  const plan = planAnnQueries(index, profile, options);
+  const items = plan.matrix ? index.itemIndex.searchBatch(plan.matrix, plan.k) : undefined;
+  const factors = plan.factor && index.factorIndex ? index.factorIndex.searchBatch(plan.factor, plan.factorK) : undefined;
+  return assembleCandidates(index, profile, options, plan, { items, factors }, into);
+}
+
+/** Every source after the ANN results are in: synchronous, on the bundle's scratch buffers. */
+export function assembleCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, results: AnnResults, into?: CandidateSet): CandidateResult {
+  const candidates = into ?? new CandidateSet(index.store.trackCount);
   const perSource = Object.fromEntries(Object.keys(SOURCE_INDEX).map((name) => [name, 0])) as Record<HomeSource, number>;
   const count = (source: HomeSource, track: number, score: number, provenance = -1) => {
     candidates.add(track, source, score, provenance);
     perSource[source]++;
   };
-  const annQueries = annSources(index, profile, options, plan, batch, count);
-  coListening(index, profile, options, count);
+  const scratch = mergeScratchOf(index);
+  markHeard(scratch, profile, 1);
+  mergeNeighbourLists(index, profile, options, scratch);
+  selectFromLists(index, options, scratch, count);
+  factorSource(index, profile, plan, results.factors, scratch, count);
+  const annQueries = annSources(index, profile, options, plan, results.items, count);
   artistSources(index, profile, count);
   newReleases(index, profile, options, count);
   popularInGenres(index, profile, count);
@@ -141,43 +214,227 @@ function assembleCandidates(index: HomeIndex, profile: UserProfile, options: Hom
       count('tasteCluster', track, dotRow(index.itemVectors, track, cluster.centroid, index.itemDim), c);
     }
   });
-  for (const track of spreadAcrossArtists(index, index.store.mostPopular(3000), 150)) count('popular', track, index.popularity[track]!);
-  return { candidates, stats: { annQueries, perSource } };
+  const popularCount = options.popularCount ?? 150;
+  if (popularCount > 0) for (const track of spreadAcrossArtists(index, index.popularOrder, popularCount)) count('popular', track, index.popularity[track]!);
+  fillMergedScores(index, candidates, scratch, plan.factor);
+  clearMerge(scratch);
+  markHeard(scratch, profile, 0);
+  return { candidates, stats: { annQueries: annQueries + (results.factors ? 1 : 0), perSource } };
 }
 
 type Emit = (source: HomeSource, track: number, score: number, provenance?: number) => void;
 
-/** Seeds (recent + top tracks) and taste vectors (overall + clusters) → one searchBatch. */
-type AnnQuery = { kind: 'annRecent' | 'annTop' | 'taste' | 'tasteCluster'; provenance: number; vector: Float32Array };
-interface AnnPlan {
-  queries: AnnQuery[];
-  k: number;
-  /** queries × dim, undefined when there is nothing to ask */
-  matrix: Float32Array | undefined;
-}
+/** Taste vectors (overall + clusters) → one searchBatch over item vectors; the user factor → the factor index. */
+type AnnQuery = { kind: 'taste' | 'tasteCluster' | 'seed'; provenance: number; vector: Float32Array };
 
-/** Seeds (recent + top tracks) and taste vectors (overall + clusters) as one query matrix. */
-function planAnnQueries(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions): AnnPlan {
+export function planAnnQueries(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions): AnnPlan {
   const dim = index.itemDim;
-  const recent = Array.from(profile.recent.subarray(0, options.recentSeeds ?? 6));
-  const top = Array.from(profile.topTracks).filter((t) => !recent.includes(t)).slice(0, options.topSeeds ?? 6);
   const queries: AnnQuery[] = [];
-  for (const t of recent) queries.push({ kind: 'annRecent', provenance: t, vector: index.itemVectors.subarray(t * dim, (t + 1) * dim) });
-  for (const t of top) queries.push({ kind: 'annTop', provenance: t, vector: index.itemVectors.subarray(t * dim, (t + 1) * dim) });
+  if (!index.neighbours.itemVectors) {
+    // a bundle without item-vector lists (built before Home v2): ask FAISS for each seed's neighbours
+    const seeds = [...new Set([...profile.recent.subarray(0, 6), ...profile.topTracks.subarray(0, 6)])];
+    for (const seed of seeds) queries.push({ kind: 'seed', provenance: seed, vector: index.itemVectors.subarray(seed * dim, (seed + 1) * dim) });
+  }
   if (isNonZero(profile.vector)) queries.push({ kind: 'taste', provenance: -1, vector: profile.vector });
   profile.clusters.forEach((cluster, c) => queries.push({ kind: 'tasteCluster', provenance: c, vector: cluster.centroid }));
   const k = options.annK ?? 50;
-  if (queries.length === 0) return { queries, k, matrix: undefined };
-  const matrix = new Float32Array(queries.length * dim);
-  queries.forEach((query, q) => matrix.set(query.vector, q * dim));
-  return { queries, k, matrix };
+  let matrix: Float32Array | undefined;
+  if (queries.length > 0) {
+    matrix = new Float32Array(queries.length * dim);
+    queries.forEach((query, q) => matrix!.set(query.vector, q * dim));
+  }
+  const factor = index.factors && profile.hasHistory ? userFactor(index, profile) : undefined;
+  // heard tracks come back too and are dropped, so ask for that many more
+  const factorK = Math.min(index.store.trackCount, (options.factorK ?? 150) + Math.min(profile.tracks.size, 500));
+  return { queries, k, matrix, factor, factorK };
+}
+
+const foldScratch = new WeakMap<HomeIndex, { tracks: Int32Array; system: Float64Array }>();
+/** The listener's factor: the trained row when the log knows them and nothing new arrived, else folded in from their tracks. */
+export function userFactor(index: HomeIndex, profile: UserProfile): Float32Array | undefined {
+  const factors = index.factors;
+  if (!factors) return undefined;
+  const f = factors.dim;
+  const user = profile.logUser;
+  if (user >= 0 && !profile.hasLiveEvents) return factors.users.subarray(user * f, (user + 1) * f);
+  let scratch = foldScratch.get(index);
+  if (!scratch) foldScratch.set(index, (scratch = { tracks: new Int32Array(2000), system: new Float64Array(2 * f * f + 2 * f) }));
+  const count = Math.min(profile.topTracks.length, scratch.tracks.length);
+  scratch.tracks.set(profile.topTracks.subarray(0, count));
+  const out = new Float32Array(f);
+  foldInFactor(factors, scratch.tracks, count, out, scratch.system);
+  return out;
+}
+
+/** Per-bundle buffers of the neighbour-list merge (used synchronously, so one set serves every request). */
+interface MergeScratch {
+  all: Float32Array[];
+  recent: Float32Array[];
+  bestSeed: Int32Array[];
+  bestEdge: Float32Array[];
+  touched: Int32Array;
+  touchedCount: number;
+  mark: Uint8Array;
+  heard: Uint8Array;
+  gather: Float32Array;
+  gatherTracks: Int32Array;
+  topRows: Int32Array;
+  topScores: Float32Array;
+}
+const mergeScratch = new WeakMap<HomeIndex, MergeScratch>();
+function mergeScratchOf(index: HomeIndex): MergeScratch {
+  let scratch = mergeScratch.get(index);
+  if (!scratch) {
+    const n = index.store.trackCount;
+    const lists = () => NEIGHBOUR_SOURCES.map(() => new Float32Array(n));
+    scratch = {
+      all: lists(),
+      recent: lists(),
+      bestSeed: NEIGHBOUR_SOURCES.map(() => new Int32Array(n).fill(-1)),
+      bestEdge: lists(),
+      touched: new Int32Array(n),
+      touchedCount: 0,
+      mark: new Uint8Array(n),
+      heard: new Uint8Array(n),
+      gather: new Float32Array(n),
+      gatherTracks: new Int32Array(n),
+      topRows: new Int32Array(n),
+      topScores: new Float32Array(n),
+    };
+    mergeScratch.set(index, scratch);
+  }
+  return scratch;
+}
+
+function markHeard(scratch: MergeScratch, profile: UserProfile, value: 0 | 1): void {
+  for (const track of profile.tracks.keys()) scratch.heard[track] = value;
+}
+
+/** Sums each seed's neighbour list (all seeds, weight 1; the recent ones again with weight 0.8^i). */
+function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
+  const seedCount = Math.min(profile.topTracks.length, options.seeds ?? 300);
+  const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
+  const { touched, mark, heard } = scratch;
+  for (let s = 0; s < LIST_COUNT; s++) {
+    const list = index.neighbours[NEIGHBOUR_SOURCES[s]!];
+    if (!list) continue;
+    const all = scratch.all[s]!;
+    const recent = scratch.recent[s]!;
+    const bestSeed = scratch.bestSeed[s]!;
+    const bestEdge = scratch.bestEdge[s]!;
+    const { offsets, items, scores } = list;
+    for (let n = 0; n < seedCount + recentCount; n++) {
+      const isRecent = n >= seedCount;
+      const seed = isRecent ? profile.recent[n - seedCount]! : profile.topTracks[n]!;
+      const weight = isRecent ? 0.8 ** (n - seedCount) : 1;
+      for (let p = offsets[seed]!; p < offsets[seed + 1]!; p++) {
+        const track = items[p]!;
+        if (heard[track]) continue;
+        if (!mark[track]) {
+          mark[track] = 1;
+          touched[scratch.touchedCount++] = track;
+        }
+        const value = scores[p]!;
+        if (isRecent) recent[track]! += weight * value;
+        else {
+          all[track]! += value;
+          if (value > bestEdge[track]!) {
+            bestEdge[track] = value;
+            bestSeed[track] = seed;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Each neighbour source's best tracks by the all-tracks merge and by the recent merge. */
+function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratch: MergeScratch, emit: Emit): void {
+  const { touched, touchedCount, gather, gatherTracks, topRows, topScores } = scratch;
+  for (let s = 0; s < LIST_COUNT; s++) {
+    const source = NEIGHBOUR_SOURCES[s]!;
+    if (!index.neighbours[source]) continue;
+    const all = scratch.all[s]!;
+    const bestSeed = scratch.bestSeed[s]!;
+    for (const [values, limit] of [
+      [all, options.perSource?.[source] ?? DEFAULT_PER_SOURCE[source]],
+      [scratch.recent[s]!, options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]],
+    ] as const) {
+      if (limit <= 0) continue;
+      let n = 0;
+      for (let t = 0; t < touchedCount; t++) {
+        const track = touched[t]!;
+        if (values[track]! > 0) {
+          gather[n] = values[track]!;
+          gatherTracks[n++] = track;
+        }
+      }
+      const kept = selectTopK(gather, limit, topRows, topScores, 0, n);
+      for (let j = 0; j < kept; j++) {
+        const track = gatherTracks[topRows[j]!]!;
+        emit(source, track, all[track]!, bestSeed[track]!);
+      }
+    }
+  }
+}
+
+/** ANN over learned factors: the items nearest the user factor, heard ones dropped. */
+function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, batch: BatchNeighbors | undefined, scratch: MergeScratch, emit: Emit): void {
+  if (!batch) return;
+  const labelToTrack = trackOfLabel(index, index.factorIndex!);
+  let kept = 0;
+  const limit = plan.factorK - Math.min(profile.tracks.size, 500);
+  for (let j = 0; j < batch.k && kept < limit; j++) {
+    const label = batch.labels[j]!;
+    if (label < 0) break;
+    const track = labelToTrack[label]!;
+    if (track < 0 || scratch.heard[track]) continue;
+    emit('factors', track, batch.scores[j]!);
+    kept++;
+  }
+}
+
+/** Fills every row's merged list scores and factor score from the scratch accumulators. */
+function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: MergeScratch, factor: Float32Array | undefined): void {
+  for (let r = 0; r < candidates.size; r++) {
+    const track = candidates.tracks[r]!;
+    for (let s = 0; s < LIST_COUNT; s++) {
+      candidates.listScores[r * LIST_COUNT + s] = scratch.all[s]![track]!;
+      candidates.recentScores[r * LIST_COUNT + s] = scratch.recent[s]![track]!;
+    }
+  }
+  const factors = index.factors;
+  if (factors && factor) {
+    const f = factors.dim;
+    for (let r = 0; r < candidates.size; r++) {
+      const base = candidates.tracks[r]! * f;
+      let dot = 0;
+      for (let a = 0; a < f; a++) dot += factors.items[base + a]! * factor[a]!;
+      candidates.factorScores[r] = dot;
+    }
+  }
+}
+
+function clearMerge(scratch: MergeScratch): void {
+  const { touched, mark } = scratch;
+  for (let t = 0; t < scratch.touchedCount; t++) {
+    const track = touched[t]!;
+    mark[track] = 0;
+    for (let s = 0; s < LIST_COUNT; s++) {
+      scratch.all[s]![track] = 0;
+      scratch.recent[s]![track] = 0;
+      scratch.bestEdge[s]![track] = 0;
+      scratch.bestSeed[s]![track] = -1;
+    }
+  }
+  scratch.touchedCount = 0;
 }
 
 function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, emit: Emit): number {
   const { queries } = plan;
   if (!batch) return 0;
   const deepPopularity = options.deepPopularity ?? 0.35;
-  const labelToTrack = trackOfLabel(index);
+  const labelToTrack = trackOfLabel(index, index.itemIndex);
   let deepFound = 0;
   for (let q = 0; q < queries.length; q++) {
     const query = queries[q]!;
@@ -185,16 +442,17 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
       const label = batch.labels[q * batch.k + j]!;
       if (label < 0) break;
       const track = labelToTrack[label]!;
-      if (track < 0 || track === query.provenance) continue;
+      if (track < 0) continue;
       const similarity = batch.scores[q * batch.k + j]!;
-      if (query.kind === 'annRecent' || query.kind === 'annTop') emit(query.kind, track, similarity, query.provenance);
-      else {
-        if (query.kind === 'tasteCluster') emit('tasteCluster', track, similarity, query.provenance);
-        const popularity = index.popularity[track]!;
-        if (popularity <= deepPopularity) {
-          emit('deepCatalog', track, similarity * (1 - popularity), -1);
-          deepFound++;
-        }
+      if (query.kind === 'seed') {
+        if (track !== query.provenance && !profile.tracks.has(track)) emit('itemVectors', track, similarity, query.provenance);
+        continue;
+      }
+      if (query.kind === 'tasteCluster') emit('tasteCluster', track, similarity, query.provenance);
+      const popularity = index.popularity[track]!;
+      if (popularity <= deepPopularity) {
+        emit('deepCatalog', track, similarity * (1 - popularity), -1);
+        deepFound++;
       }
     }
   }
@@ -213,129 +471,65 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
   return queries.length;
 }
 
-const labelMaps = new WeakMap<HomeIndex, Int32Array>();
+const labelMaps = new WeakMap<VectorIndex, Int32Array>();
 /** FAISS label → track index (labels follow add order; ids are track ids). */
-export function trackOfLabel(index: HomeIndex): Int32Array {
-  let map = labelMaps.get(index);
+export function trackOfLabel(index: HomeIndex, vectors: VectorIndex = index.itemIndex): Int32Array {
+  let map = labelMaps.get(vectors);
   if (!map) {
-    map = trackIndexByLabel(index.itemIndex, index.store);
-    labelMaps.set(index, map);
+    map = trackIndexByLabel(vectors, index.store);
+    labelMaps.set(vectors, map);
   }
   return map;
 }
 
-/**
- * Co-listening, item-CF style: listeners of the seed tracks (self excluded, a bounded sample per
- * seed) vote for what else they played; votes add up across seeds and are damped by each
- * track's own listener count (RP3β-like popularity penalty). Provenance = the seed that gave
- * the most votes.
- */
-interface VoteScratch {
-  votes: Float32Array;
-  seedVotes: Float32Array;
-  bestVote: Float32Array;
-  bestSeed: Int32Array;
-  seenStamp: Int32Array;
-  stamp: number;
-}
-const voteScratch = new WeakMap<HomeIndex, VoteScratch>();
-/** Per-bundle vote buffers (the function using them is synchronous, so one set is enough). */
-function scratchOf(index: HomeIndex): VoteScratch {
-  let scratch = voteScratch.get(index);
-  if (!scratch) {
-    const n = index.store.trackCount;
-    scratch = { votes: new Float32Array(n), seedVotes: new Float32Array(n), bestVote: new Float32Array(n), bestSeed: new Int32Array(n), seenStamp: new Int32Array(n), stamp: 0 };
-    voteScratch.set(index, scratch);
-  }
-  return scratch;
-}
-
-function coListening(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
-  const log = index.interactions;
-  if (!log || index.listeners.length === 0) return;
-  const seeds = [...new Set([...profile.recent.subarray(0, options.coListeningRecentSeeds ?? 10), ...profile.topTracks.subarray(0, options.coListeningTopSeeds ?? 20)])];
-  const c = log.columns;
-  const perListener = 200;
-  const listenersPerSeed = options.listenersPerSeed ?? 40;
-  const scratch = scratchOf(index);
-  const { votes, seedVotes, bestVote, bestSeed, seenStamp } = scratch;
-  if (scratch.stamp > 2_000_000_000) {
-    seenStamp.fill(0);
-    scratch.stamp = 0;
-  }
-  const touched: number[] = [];
-  const touchedBySeed: number[] = [];
-  for (const seed of seeds) {
-    const start = index.listenerOffsets[seed]!;
-    const end = index.listenerOffsets[seed + 1]!;
-    const total = end - start;
-    if (total <= 1) continue;
-    const stride = Math.max(1, Math.floor(total / listenersPerSeed));
-    touchedBySeed.length = 0;
-    let used = 0;
-    for (let p = start; p < end && used < listenersPerSeed; p += stride) {
-      const listener = index.listeners[p]!;
-      if (listener === options.excludeUser) continue;
-      used++;
-      const stamp = ++scratch.stamp;
-      const rows = log.rowsOfUser(listener);
-      for (let i = Math.max(rows.start, rows.end - perListener); i < rows.end; i++) {
-        const track = c.track[i]!;
-        if (track === seed || c.type[i] === 1 || seenStamp[track] === stamp) continue;
-        seenStamp[track] = stamp;
-        if (seedVotes[track] === 0) touchedBySeed.push(track);
-        seedVotes[track]!++;
-      }
-    }
-    // a seed with many sampled listeners should not outvote the others
-    const scale = used > 0 ? 1 / Math.sqrt(used) : 0;
-    for (const track of touchedBySeed) {
-      const vote = seedVotes[track]! * scale;
-      seedVotes[track] = 0;
-      if (votes[track] === 0) touched.push(track);
-      votes[track]! += vote;
-      if (vote > bestVote[track]!) {
-        bestVote[track] = vote;
-        bestSeed[track] = seed;
-      }
-    }
-  }
-  const penalty = options.coListeningPopularityPenalty ?? 0.4;
-  const scored: Array<[number, number, number]> = [];
-  for (const track of touched) {
-    const listeners = index.listenerOffsets[track + 1]! - index.listenerOffsets[track]!;
-    scored.push([track, votes[track]! / Math.max(1, listeners) ** penalty, bestSeed[track]!]);
-    votes[track] = 0;
-    bestVote[track] = 0;
-  }
-  scored.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-  for (const [track, score, seed] of scored.slice(0, options.coListeningLimit ?? 200)) emit('coListening', track, score, seed);
-}
-
 const similarArtistCache = new WeakMap<HomeIndex, Map<number, Array<[number, number]>>>();
-/** Nearest artists by mean item vector (cached per bundle: hot artists repeat across users). */
+/**
+ * Nearest artists (cached per bundle: hot artists repeat across listeners). With neighbour lists
+ * in the bundle: the artists the lists of the artist's top tracks point to, weighted by score
+ * (a read); without: the nearest mean item vectors (a scan over every artist).
+ */
 export function similarArtists(index: HomeIndex, artist: number, limit = 6): Array<[number, number]> {
   let cache = similarArtistCache.get(index);
   if (!cache) similarArtistCache.set(index, (cache = new Map()));
   let result = cache.get(artist);
   if (!result) {
-    const dim = index.itemDim;
-    const query = index.artistVectors.subarray(artist * dim, (artist + 1) * dim);
-    const best: Array<[number, number]> = [];
-    for (let a = 0; a < index.store.artistCount; a++) {
-      if (a === artist) continue;
-      const sim = dotRow(index.artistVectors, a, query, dim);
-      if (best.length < 12 || sim > best[best.length - 1]![1]) {
-        best.push([a, sim]);
-        best.sort((x, y) => y[1] - x[1]);
-        if (best.length > 12) best.pop();
-      }
-    }
-    result = best;
+    const list = index.neighbours.itemVectors ?? index.neighbours.coListening;
+    result = list ? artistsFromLists(index, list, artist) : artistsFromVectors(index, artist);
     if (cache.size > 50_000) cache.clear();
     cache.set(artist, result);
   }
   return result.slice(0, limit);
+}
+
+function artistsFromLists(index: HomeIndex, list: { offsets: Int32Array; items: Int32Array; scores: Float32Array }, artist: number): Array<[number, number]> {
+  const votes = new Map<number, number>();
+  const tracks = index.store.tracksByArtist(artist);
+  for (let i = 0; i < Math.min(10, tracks.length); i++) {
+    const track = tracks[i]!;
+    for (let p = list.offsets[track]!; p < list.offsets[track + 1]!; p++) {
+      const other = index.store.trackPrimaryArtist[list.items[p]!]!;
+      if (other !== artist && list.scores[p]! > 0) votes.set(other, (votes.get(other) ?? 0) + list.scores[p]!);
+    }
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 12);
+  const top = ranked[0]?.[1] ?? 1;
+  return ranked.map(([other, vote]) => [other, vote / top]);
+}
+
+function artistsFromVectors(index: HomeIndex, artist: number): Array<[number, number]> {
+  const dim = index.itemDim;
+  const query = index.artistVectors.subarray(artist * dim, (artist + 1) * dim);
+  const best: Array<[number, number]> = [];
+  for (let a = 0; a < index.store.artistCount; a++) {
+    if (a === artist) continue;
+    const sim = dotRow(index.artistVectors, a, query, dim);
+    if (best.length < 12 || sim > best[best.length - 1]![1]) {
+      best.push([a, sim]);
+      best.sort((x, y) => y[1] - x[1]);
+      if (best.length > 12) best.pop();
+    }
+  }
+  return best;
 }
 
 function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void {
@@ -408,7 +602,7 @@ export function topCatalogGenres(index: HomeIndex, count: number): number[] {
   let genres = catalogGenreCache.get(index);
   if (!genres) {
     const weight = new Map<number, number>();
-    const top = index.store.mostPopular(300);
+    const top = index.popularOrder.subarray(0, 300);
     for (let i = 0; i < top.length; i++) forEachGenre(index, top[i]!, (genre) => weight.set(genre, (weight.get(genre) ?? 0) + 1));
     genres = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map((entry) => entry[0]);
     catalogGenreCache.set(index, genres);

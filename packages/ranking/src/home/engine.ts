@@ -4,15 +4,15 @@ import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionType } from '@mixtape/catalog';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfScores } from './bandit';
 import type { RecentEventStore, ShelfStateStore } from './bandit';
-import { generateHomeCandidates, topCatalogGenres } from './candidates';
+import { acquireCandidates, generateHomeCandidates, releaseCandidates, topCatalogGenres } from './candidates';
 import type { HomeCandidateOptions, CandidateSet } from './candidates';
-import { computeFeatures } from './features';
+import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer } from './features';
 import { MS_PER_DAY, createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile, forEachGenre } from './profile';
 import type { UserProfile } from './profile';
-import { heuristicRankerModel, scoreWithModel } from './ranker';
-import type { HomeRankerModel } from './ranker';
+import { compileRanker, heuristicRankerModel } from './ranker';
+import type { CompiledRanker, HomeObjective, HomeRankerModel } from './ranker';
 import { selectDiverse } from './rerank';
 import { SHELF_TYPES, daypartOfHour } from './types';
 import type { Daypart, HomeData, HomeSource, ShelfType, UserEvent } from './types';
@@ -93,8 +93,10 @@ export interface HomeEventInput {
 }
 
 export interface HomeEngineOptions {
-  /** trained model (models/ranker.json); the heuristic model when absent */
+  /** trained model (models/ranker.json); without one the heuristic serves and `ranker.fallback` says so */
   model?: HomeRankerModel;
+  /** served weight per objective head (config); the model's defaults otherwise */
+  objectiveWeights?: Partial<Record<HomeObjective, number>>;
   shelfState?: ShelfStateStore;
   recentEvents?: RecentEventStore;
   candidates?: HomeCandidateOptions;
@@ -106,6 +108,7 @@ export interface HomeEngineOptions {
 export interface HomeEngine {
   index: HomeIndex;
   model: HomeRankerModel;
+  ranker: CompiledRanker;
   page(request: HomePageRequest): Promise<HomePage>;
   /** validates every event first (nothing is applied when one is bad), then applies them */
   recordEvents(events: readonly HomeEventInput[]): Promise<{ accepted: number; users: number; shelfFeedback: number }>;
@@ -129,7 +132,8 @@ interface ShelfPlan {
 
 export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngineOptions = {}): HomeEngine {
   const index = 'artistVectors' in data ? data : createHomeIndex(data);
-  const model = options.model ?? heuristicRankerModel();
+  const model = options.model ?? heuristicRankerModel('no trained ranker was given to the engine');
+  const ranker = compileRanker(model, options.objectiveWeights);
   const shelfState = options.shelfState ?? createMemoryShelfStateStore();
   const recentEvents = options.recentEvents ?? createMemoryRecentEventStore();
   const clock = options.now ?? Date.now;
@@ -166,14 +170,32 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const now = Math.max(index.referenceTime, live.length > 0 ? live[live.length - 1]!.timestamp : 0);
     const daypart = request.daypart ?? daypartOfHour(new Date(wallClock).getUTCHours());
     const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
-    const excludeUser = index.interactions?.userIndex(request.userId) ?? -1;
-    const { candidates } = await generateHomeCandidates(index, profile, { ...options.candidates, excludeUser });
-    const afterCandidates = performance.now();
-    const features = computeFeatures(index, profile, candidates);
-    const afterFeatures = performance.now();
-    const scores = scoreWithModel(model, features, candidates.size);
-    const afterRanking = performance.now();
+    const candidates = acquireCandidates(index);
+    try {
+      await generateHomeCandidates(index, profile, options.candidates, candidates);
+      const afterCandidates = performance.now();
+      const features = acquireFeatureBuffer(index, candidates.size);
+      computeFeatures(index, profile, candidates, features);
+      const afterFeatures = performance.now();
+      const scores = ranker.score(features, candidates.size);
+      releaseFeatureBuffer(index, features);
+      const afterRanking = performance.now();
+      return await assemble(request, profile, daypart, candidates, scores, limit, { started, afterCandidates, afterFeatures, afterRanking });
+    } finally {
+      releaseCandidates(index, candidates);
+    }
+  }
 
+  async function assemble(
+    request: HomePageRequest,
+    profile: UserProfile,
+    daypart: Daypart,
+    candidates: CandidateSet,
+    scores: Float32Array,
+    limit: number,
+    times: { started: number; afterCandidates: number; afterFeatures: number; afterRanking: number },
+  ): Promise<HomePage> {
+    const { started, afterCandidates, afterFeatures, afterRanking } = times;
     const coldStart = !profile.hasHistory;
     const plans = coldStart ? coldStartPlans(index, profile, candidates) : personalPlans(index, profile, candidates);
     const wanted = request.shelves ? new Set(request.shelves) : undefined;
@@ -276,7 +298,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     return types;
   }
 
-  return { index, model, page, recordEvents, recordImpressions };
+  return { index, model, ranker, page, recordEvents, recordImpressions };
 }
 
 /** "made-for-you-2" → made-for-you; a bare type is accepted too. */
@@ -292,6 +314,9 @@ function feedbackOf(event: UserEvent, durationMs: number): { successes: number; 
   if (type === INTERACTION_TYPE_CODE.play) return msPlayed >= Math.min(30_000, durationMs * 0.5) ? { successes: 1, failures: 0 } : { successes: 0, failures: 1 };
   return undefined;
 }
+
+/** Sources whose provenance is a seed track ("Because you played …"). */
+const BECAUSE_SOURCES: readonly HomeSource[] = ['itemVectors', 'coListening', 'ease', 'rp3beta'];
 
 function rowsFrom(candidates: CandidateSet, source: HomeSource, provenance?: number): number[] {
   const rows: number[] = [];
@@ -354,7 +379,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
   const seedTracks = [...new Set([profile.recent[0], profile.topTracks[0]].filter((t): t is number => t !== undefined))];
   for (const seed of seedTracks) {
     const title = store.trackTitle(seed);
-    const rows = [...new Set([...rowsFrom(candidates, 'annRecent', seed), ...rowsFrom(candidates, 'annTop', seed), ...rowsFrom(candidates, 'coListening', seed)])];
+    const rows = [...new Set(BECAUSE_SOURCES.flatMap((source) => rowsFrom(candidates, source, seed)))];
     plans.push({ id: `because-you-played-${store.trackId(seed)}`, type: 'because-you-played', title: `Because you played ${title}`, rows, allowHeard: false, lambda: 0.75, artistCap: 2, reason: () => `Because you played ${title}` });
   }
   const topArtist = profile.topArtists[0];

@@ -1,22 +1,42 @@
-// Ranking features per (listener, candidate): every source score, taste similarity, artist and
-// genre affinity, popularity, freshness, novelty, audio distance and time-of-day fit.
+// Ranking features per (listener, candidate): every source's score and rank, each neighbour
+// list's merged score (over all the listener's tracks and over the recent ones), the learned
+// factor score, user–item similarities, popularity and freshness, content (genre, audio),
+// daypart and session context, and the listener's history length.
 import { MS_PER_DAY, PROFILE_FEATURES, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
 import type { CandidateSet } from './candidates';
+import { NEIGHBOUR_SOURCES } from './item-models';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
 import { DAYPARTS, HOME_SOURCES, SOURCE_COUNT } from './types';
 
+const LIST_COUNT = NEIGHBOUR_SOURCES.length;
+
+// Scores enter as shares of the listener's best candidate and as reciprocal ranks, never raw:
+// raw list sums and factor dot products grow with the amount of data, so a model trained on the
+// past part of a log would misread them on the whole log (and on the next bundle's).
 export const HOME_FEATURES = [
+  // each source's score as a share of its best among this listener's candidates (0: not from it)
   ...HOME_SOURCES.map((source) => `source_${source}`),
-  // 1/(1+rank) within each source: robust to each source's score scale and skew
+  // 1/(1+rank) within each source
   ...HOME_SOURCES.map((source) => `rank_${source}`),
+  // merged neighbour-list scores, known for every candidate whichever source brought it
+  ...NEIGHBOUR_SOURCES.map((source) => `list_share_${source}`),
+  ...NEIGHBOUR_SOURCES.map((source) => `list_rank_${source}`),
+  // merged over the most recent tracks only, recency-weighted (session continuation)
+  ...NEIGHBOUR_SOURCES.map((source) => `recent_share_${source}`),
+  'factor_share',
+  'factor_rank',
   'source_count',
   'user_similarity',
   'cluster_similarity',
+  'last_track_similarity',
+  'session_similarity',
   'artist_affinity',
+  'recent_artist',
   'genre_affinity',
   'popularity',
+  'listener_share',
   'freshness',
   'novelty',
   'play_count',
@@ -27,76 +47,163 @@ export const HOME_FEATURES = [
   'last_played_recency',
   'hour_sin',
   'hour_cos',
+  'history_length',
 ] as const;
+export type HomeFeature = (typeof HOME_FEATURES)[number];
 export const HOME_FEATURE_COUNT = HOME_FEATURES.length;
 
-/** n × HOME_FEATURE_COUNT, row-major, rows in candidate order. */
-export function computeFeatures(index: HomeIndex, profile: UserProfile, candidates: CandidateSet): Float32Array {
+const SHARE_OFFSET = 2 * SOURCE_COUNT;
+const LIST_RANK_OFFSET = SHARE_OFFSET + LIST_COUNT;
+const RECENT_OFFSET = LIST_RANK_OFFSET + LIST_COUNT;
+const FACTOR_OFFSET = RECENT_OFFSET + LIST_COUNT;
+const TAIL_OFFSET = FACTOR_OFFSET + 2;
+
+const featureBuffers = new WeakMap<HomeIndex, Float32Array[]>();
+/** A per-bundle feature buffer of at least `rows` rows (reused; take it back with releaseFeatureBuffer). */
+export function acquireFeatureBuffer(index: HomeIndex, rows: number): Float32Array {
+  const pool = featureBuffers.get(index);
+  const buffer = pool?.pop();
+  if (buffer && buffer.length >= rows * HOME_FEATURE_COUNT) return buffer;
+  return new Float32Array(Math.max(1024, rows) * HOME_FEATURE_COUNT);
+}
+export function releaseFeatureBuffer(index: HomeIndex, buffer: Float32Array): void {
+  let pool = featureBuffers.get(index);
+  if (!pool) featureBuffers.set(index, (pool = []));
+  if (pool.length < 64) pool.push(buffer);
+}
+
+/** n × HOME_FEATURE_COUNT, row-major, rows in candidate order (into `out` when given). */
+export function computeFeatures(index: HomeIndex, profile: UserProfile, candidates: CandidateSet, out?: Float32Array): Float32Array {
   const F = HOME_FEATURE_COUNT;
   const n = candidates.size;
-  const out = new Float32Array(n * F);
+  const features = out && out.length >= n * F ? out : new Float32Array(n * F);
   const dim = index.itemDim;
   const hour = new Date(profile.now).getUTCHours();
   const hourSin = Math.sin((2 * Math.PI * hour) / 24);
   const hourCos = Math.cos((2 * Math.PI * hour) / 24);
   const daypart = DAYPARTS.indexOf(profile.daypart);
   const audioWidth = PROFILE_FEATURES.length;
-  const reciprocalRanks = sourceRanks(candidates);
+  const historyLength = Math.log1p(profile.topTracks.length);
+  const vectors = index.itemVectors;
+  // without usable time "recent" is an arbitrary order: the session features stay 0
+  const lastTrack = index.timed && profile.recent.length > 0 ? profile.recent[0]! : -1;
+  const sessionTracks = profile.recent.subarray(0, index.timed ? 5 : 0);
+  const recentArtists = new Set<number>();
+  for (let i = 0; i < sessionTracks.length; i++) recentArtists.add(index.store.trackPrimaryArtist[sessionTracks[i]!]!);
+
+  sourceRanks(candidates, features);
+  // per-listener maxima for the scale-free shares
+  const listMax = new Float64Array(LIST_COUNT);
+  const recentMax = new Float64Array(LIST_COUNT);
+  const sourceMax = new Float64Array(SOURCE_COUNT);
+  let factorMax = 0;
+  for (let r = 0; r < n; r++) {
+    for (let s = 0; s < LIST_COUNT; s++) {
+      listMax[s] = Math.max(listMax[s]!, candidates.listScores[r * LIST_COUNT + s]!);
+      recentMax[s] = Math.max(recentMax[s]!, candidates.recentScores[r * LIST_COUNT + s]!);
+    }
+    for (let s = 0; s < SOURCE_COUNT; s++) if (candidates.sourceMask[r]! & (1 << s)) sourceMax[s] = Math.max(sourceMax[s]!, Math.abs(candidates.scores[r * SOURCE_COUNT + s]!));
+    factorMax = Math.max(factorMax, candidates.factorScores[r]!);
+  }
+  for (let s = 0; s < LIST_COUNT; s++) rankColumn(candidates.listScores, LIST_COUNT, s, n, features, LIST_RANK_OFFSET + s);
+  rankColumn(candidates.factorScores, 1, 0, n, features, FACTOR_OFFSET + 1);
+  const listenerScale = 1 / Math.log1p(Math.max(1, index.maxListenerCount));
+
   for (let r = 0; r < n; r++) {
     const track = candidates.tracks[r]!;
     const base = r * F;
     let sources = 0;
     for (let s = 0; s < SOURCE_COUNT; s++) {
-      out[base + s] = candidates.scores[r * SOURCE_COUNT + s]!;
-      if (candidates.sourceMask[r]! & (1 << s)) sources++;
+      const from = (candidates.sourceMask[r]! & (1 << s)) !== 0;
+      features[base + s] = from && sourceMax[s]! > 0 ? candidates.scores[r * SOURCE_COUNT + s]! / sourceMax[s]! : 0;
+      if (from) sources++;
     }
-    for (let s = 0; s < SOURCE_COUNT; s++) out[base + SOURCE_COUNT + s] = reciprocalRanks[r * SOURCE_COUNT + s]!;
-    let f = 2 * SOURCE_COUNT;
-    out[base + f++] = sources;
-    out[base + f++] = dotRow(index.itemVectors, track, profile.vector, dim);
+    for (let s = 0; s < LIST_COUNT; s++) {
+      features[base + SHARE_OFFSET + s] = listMax[s]! > 0 ? candidates.listScores[r * LIST_COUNT + s]! / listMax[s]! : 0;
+      features[base + RECENT_OFFSET + s] = recentMax[s]! > 0 ? candidates.recentScores[r * LIST_COUNT + s]! / recentMax[s]! : 0;
+    }
+    const factor = candidates.factorScores[r]!;
+    features[base + FACTOR_OFFSET] = factorMax > 0 ? factor / factorMax : 0;
+    let f = base + TAIL_OFFSET;
+    features[f++] = sources;
+    features[f++] = dotRow(vectors, track, profile.vector, dim);
     let clusterSimilarity = 0;
-    for (const cluster of profile.clusters) clusterSimilarity = Math.max(clusterSimilarity, dotRow(index.itemVectors, track, cluster.centroid, dim));
-    out[base + f++] = clusterSimilarity;
+    for (const cluster of profile.clusters) clusterSimilarity = Math.max(clusterSimilarity, dotRow(vectors, track, cluster.centroid, dim));
+    features[f++] = clusterSimilarity;
+    features[f++] = lastTrack >= 0 ? rowDot(vectors, track, lastTrack, dim) : 0;
+    let session = 0;
+    for (let i = 0; i < sessionTracks.length; i++) session += rowDot(vectors, track, sessionTracks[i]!, dim);
+    features[f++] = sessionTracks.length > 0 ? session / sessionTracks.length : 0;
     const artists = index.store.artistsOfTrack(track);
     let artistAffinity = 0;
     for (let j = 0; j < artists.length; j++) artistAffinity = Math.max(artistAffinity, profile.artistShare.get(artists[j]!) ?? 0);
-    out[base + f++] = Math.sqrt(artistAffinity);
+    features[f++] = Math.sqrt(artistAffinity);
+    features[f++] = recentArtists.has(index.store.trackPrimaryArtist[track]!) ? 1 : 0;
     let genreAffinity = 0;
     let daypartGenre = 0;
     forEachGenre(index, track, (genre) => {
       genreAffinity = Math.max(genreAffinity, profile.genreShare.get(genre) ?? 0);
       daypartGenre = Math.max(daypartGenre, profile.daypartGenreShare.get(genre) ?? 0);
     });
-    out[base + f++] = Math.sqrt(genreAffinity);
-    out[base + f++] = index.popularity[track]!;
+    features[f++] = Math.sqrt(genreAffinity);
+    features[f++] = index.popularity[track]!;
+    features[f++] = Math.log1p(index.listenerCount[track]!) * listenerScale;
     const releaseDay = index.store.releaseDay(track);
-    out[base + f++] = releaseDay === undefined ? 0 : Math.exp(-Math.max(0, index.referenceDay - releaseDay) / 60);
+    features[f++] = releaseDay === undefined ? 0 : Math.exp(-Math.max(0, index.referenceDay - releaseDay) / 60);
     const history = profile.tracks.get(track);
-    out[base + f++] = history && history.plays > 0 ? 0 : 1;
-    out[base + f++] = history ? Math.log1p(history.plays) : 0;
-    out[base + f++] = history ? history.skips / (history.skips + history.plays + 1) : 0;
-    out[base + f++] = audioDistance(index, profile, track, audioWidth);
-    out[base + f++] = daypartGenre;
-    out[base + f++] = index.daypartShare[track * DAYPARTS.length + daypart]!;
-    out[base + f++] = history && history.lastPlayed > 0 ? Math.exp(-Math.max(0, profile.now - history.lastPlayed) / (14 * MS_PER_DAY)) : 0;
-    out[base + f++] = hourSin;
-    out[base + f++] = hourCos;
+    features[f++] = history && history.plays > 0 ? 0 : 1;
+    features[f++] = history ? Math.log1p(history.plays) : 0;
+    features[f++] = history ? history.skips / (history.skips + history.plays + 1) : 0;
+    features[f++] = audioDistance(index, profile, track, audioWidth);
+    features[f++] = daypartGenre;
+    features[f++] = index.daypartShare[track * DAYPARTS.length + daypart]!;
+    features[f++] = history && history.lastPlayed > 0 ? Math.exp(-Math.max(0, profile.now - history.lastPlayed) / (14 * MS_PER_DAY)) : 0;
+    features[f++] = hourSin;
+    features[f++] = hourCos;
+    features[f++] = historyLength;
   }
-  return out;
+  return features;
 }
 
-/** n × SOURCE_COUNT: 1/(1 + rank of the row among the rows the source contributed), 0 when absent. */
-function sourceRanks(candidates: CandidateSet): Float32Array {
-  const n = candidates.size;
-  const out = new Float32Array(n * SOURCE_COUNT);
-  const rows: number[] = [];
-  for (let s = 0; s < SOURCE_COUNT; s++) {
-    rows.length = 0;
-    for (let r = 0; r < n; r++) if (candidates.sourceMask[r]! & (1 << s)) rows.push(r);
-    rows.sort((a, b) => candidates.scores[b * SOURCE_COUNT + s]! - candidates.scores[a * SOURCE_COUNT + s]! || a - b);
-    rows.forEach((r, rank) => (out[r * SOURCE_COUNT + s] = 1 / (1 + rank)));
+function rowDot(vectors: Float32Array, a: number, b: number, dim: number): number {
+  let sum = 0;
+  const ao = a * dim;
+  const bo = b * dim;
+  for (let d = 0; d < dim; d++) sum += vectors[ao + d]! * vectors[bo + d]!;
+  return sum;
+}
+
+/** Writes 1/(1 + rank) of each row by `values[r * stride + column]` (positive values only; 0 otherwise) into feature column `target`. */
+function rankColumn(values: Float32Array, stride: number, column: number, n: number, features: Float32Array, target: number): void {
+  const F = HOME_FEATURE_COUNT;
+  if (rankScratch.rows.length < n) rankScratch.rows = new Int32Array(n * 2);
+  const { rows } = rankScratch;
+  let count = 0;
+  for (let r = 0; r < n; r++) {
+    features[r * F + target] = 0;
+    if (values[r * stride + column]! > 0) rows[count++] = r;
   }
-  return out;
+  const order = rows.subarray(0, count).sort((a, b) => values[b * stride + column]! - values[a * stride + column]! || a - b);
+  for (let rank = 0; rank < count; rank++) features[order[rank]! * F + target] = 1 / (1 + rank);
+}
+
+const rankScratch = { rows: new Int32Array(4096) };
+/** Writes 1/(1 + rank of the row among the rows the source contributed), 0 when absent, into the rank columns. */
+function sourceRanks(candidates: CandidateSet, features: Float32Array): void {
+  const n = candidates.size;
+  const F = HOME_FEATURE_COUNT;
+  if (rankScratch.rows.length < n) rankScratch.rows = new Int32Array(n * 2);
+  const { rows } = rankScratch;
+  for (let s = 0; s < SOURCE_COUNT; s++) {
+    let count = 0;
+    for (let r = 0; r < n; r++) {
+      features[r * F + SOURCE_COUNT + s] = 0;
+      if (candidates.sourceMask[r]! & (1 << s)) rows[count++] = r;
+    }
+    if (count === 0) continue;
+    const order = rows.subarray(0, count).sort((a, b) => -candidates.scores[a * SOURCE_COUNT + s]! + candidates.scores[b * SOURCE_COUNT + s]! || a - b);
+    for (let rank = 0; rank < count; rank++) features[order[rank]! * F + SOURCE_COUNT + s] = 1 / (1 + rank);
+  }
 }
 
 /** Euclidean distance between the track's audio and the listener's mean (0.5 when unknown). */

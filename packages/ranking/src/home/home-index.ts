@@ -1,9 +1,10 @@
 // Catalog-level structures the Home stack precomputes once per bundle: artist vectors,
-// track → listeners (co-listening), per-daypart play shares, normalized popularity and audio.
+// neighbour lists and learned factors (bundle parts), per-daypart play shares, normalized popularity and audio.
 import { dot, normalizeInPlace } from '@mixtape/base';
 import { AUDIO_FEATURES, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
-import type { VectorIndex } from '@mixtape/embeddings';
+import { VectorIndex, chooseFactory } from '@mixtape/embeddings';
+import type { ItemFactors, NeighbourLists } from './item-models';
 import { DAYPARTS, daypartOfHour, daypartIndex } from './types';
 import type { HomeData } from './types';
 
@@ -26,13 +27,22 @@ export interface HomeIndex {
   itemIndex: VectorIndex;
   /** artistCount × itemDim: mean of the artist's track vectors, unit rows (zeros without tracks) */
   artistVectors: Float32Array;
-  /** track → distinct listener CSR over the log (co-listening) */
-  listenerOffsets: Uint32Array;
-  listeners: Int32Array;
+  /** offline item → item neighbour lists (empty object: none in this bundle) */
+  neighbours: NeighbourLists;
+  /** learned user/item factors and their FAISS index (ids = track ids) */
+  factors?: ItemFactors;
+  factorIndex?: VectorIndex;
+  /** distinct listeners per track in the log, and the largest count */
+  listenerCount: Float32Array;
+  maxListenerCount: number;
+  /** the log's timestamps order events (false for aggregated counts: "recent" then means nothing) */
+  timed: boolean;
   /** trackCount × 4: share of the track's plays in each daypart; NaN-free (0 without plays) */
   daypartShare: Float32Array;
-  /** 0..1 catalog popularity */
+  /** 0..1 popularity: the catalog's, or the log's listener counts (HomeData.popularity) */
   popularity: Float32Array;
+  /** tracks by that popularity, most popular first (the first 5,000) */
+  popularOrder: Int32Array;
   /** trackCount × PROFILE_FEATURES.length, 0..1, NaN when the track has no features */
   audio: Float32Array;
   /** latest logged interaction (epoch ms): "now" for new releases, wall-clock free */
@@ -75,10 +85,10 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     }
   }
 
-  const listenerOffsets = new Uint32Array(trackCount + 1);
-  let listeners = new Int32Array(0);
+  const listenerCount = new Float32Array(trackCount);
   const daypartShare = new Float32Array(trackCount * DAYPARTS.length);
   let referenceTime = 0;
+  let timed = false;
   if (interactions && interactions.length > 0) {
     const c = interactions.columns;
     const skip = INTERACTION_TYPE_CODE.skip;
@@ -87,21 +97,12 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     for (let i = 0; i < c.user.length; i++) {
       const t = c.track[i]!;
       if (c.timestamp[i]! > referenceTime) referenceTime = c.timestamp[i]!;
+      if (!timed && c.timestamp[i] !== c.timestamp[0]) timed = true;
       if (c.type[i] === skip) continue;
       daypartShare[t * 4 + daypartIndex(daypartOfHour(new Date(c.timestamp[i]!).getUTCHours()))]! += c.count[i]!;
       if (lastUser[t] === c.user[i]) continue;
       lastUser[t] = c.user[i]!;
-      listenerOffsets[t + 1]!++;
-    }
-    for (let t = 0; t < trackCount; t++) listenerOffsets[t + 1]! += listenerOffsets[t]!;
-    listeners = new Int32Array(listenerOffsets[trackCount]!);
-    const cursor = listenerOffsets.slice(0, trackCount);
-    lastUser.fill(-1);
-    for (let i = 0; i < c.user.length; i++) {
-      const t = c.track[i]!;
-      if (c.type[i] === skip || lastUser[t] === c.user[i]) continue;
-      lastUser[t] = c.user[i]!;
-      listeners[cursor[t]!++] = c.user[i]!;
+      listenerCount[t]!++;
     }
     for (let t = 0; t < trackCount; t++) {
       let total = 0;
@@ -110,6 +111,31 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     }
   }
   if (referenceTime === 0) referenceTime = Date.now();
+  let maxListenerCount = 0;
+  for (let t = 0; t < trackCount; t++) maxListenerCount = Math.max(maxListenerCount, listenerCount[t]!);
+  if (data.popularity === 'log') {
+    // listener counts as a 0..1 percentile-like score (log scale), for catalogs whose popularity came from the same log
+    const scale = 1 / Math.log1p(Math.max(1, maxListenerCount));
+    for (let t = 0; t < trackCount; t++) popularity[t] = Math.log1p(listenerCount[t]!) * scale;
+  }
+  const popularOrder =
+    data.popularity === 'log'
+      ? Int32Array.from({ length: trackCount }, (_unused, t) => t)
+          .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
+          .slice(0, 5000)
+      : store.mostPopular(5000);
+  const factors = data.factors;
+  if (factors && (factors.items.length !== trackCount * factors.dim || (interactions && factors.users.length !== interactions.userCount * factors.dim))) {
+    throw new RangeError(`home index: factors hold ${factors.items.length / factors.dim} items / ${factors.users.length / factors.dim} users for ${trackCount} tracks / ${interactions?.userCount ?? 0} users`);
+  }
+  for (const [source, list] of Object.entries(data.neighbours ?? {})) {
+    if (list && list.offsets.length !== trackCount + 1) throw new RangeError(`home index: ${source} neighbour lists cover ${list.offsets.length - 1} items, the catalog has ${trackCount}`);
+  }
+  let factorIndex = data.factorIndex;
+  if (factors && !factorIndex) {
+    const ids = Array.from({ length: trackCount }, (_unused, t) => store.trackId(t));
+    factorIndex = VectorIndex.build({ dim: factors.dim, factory: chooseFactory(trackCount, factors.dim), metric: 'ip', ids, vectors: factors.items });
+  }
 
   return {
     store,
@@ -118,10 +144,15 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     itemDim,
     itemIndex: data.itemIndex,
     artistVectors,
-    listenerOffsets,
-    listeners,
+    neighbours: data.neighbours ?? {},
+    factors,
+    factorIndex,
+    listenerCount,
+    maxListenerCount,
+    timed,
     daypartShare,
     popularity,
+    popularOrder,
     audio,
     referenceTime,
     referenceDay: Math.floor(referenceTime / DAY_MS),

@@ -5,21 +5,53 @@ export { createHomeIndex, PROFILE_FEATURES } from './home-index';
 export type { HomeIndex } from './home-index';
 export { buildUserProfile, profileFromEvents } from './profile';
 export type { UserProfile, ProfileOptions, TasteCluster, TrackHistory } from './profile';
-export { CandidateSet, generateHomeCandidates, similarArtists, topCatalogGenres } from './candidates';
+export {
+  CandidateSet,
+  acquireCandidates,
+  releaseCandidates,
+  generateHomeCandidates,
+  generateHomeCandidatesSync,
+  similarArtists,
+  topCatalogGenres,
+} from './candidates';
 export type { HomeCandidateOptions, HomeCandidateStats } from './candidates';
 export { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';
+export type { HomeFeature } from './features';
+export {
+  NEIGHBOUR_SOURCES,
+  buildNeighbourLists,
+  matrixFromLog,
+  trainItemFactors,
+  foldInFactor,
+  trainItemVectors,
+} from './item-models';
+export type {
+  NeighbourSource,
+  NeighbourList,
+  NeighbourLists,
+  NeighbourListOptions,
+  NeighbourListReport,
+  ItemFactors,
+  FactorOptions,
+  ItemVectorOptions,
+} from './item-models';
+export { buildHomeParts, homePartsToArrays, homePartsFromArrays, homePartBytes } from './parts';
+export type { HomeParts, BuildHomePartsOptions } from './parts';
+export { treeEnsembleFromXGBoost, scoreTrees, featureGains } from './trees';
+export type { TreeEnsemble } from './trees';
 export {
   RANKER_FORMAT,
-  DEFAULT_REWARD_WEIGHTS,
+  HOME_OBJECTIVES,
+  OBJECTIVE_LABELS,
+  DEFAULT_OBJECTIVE_WEIGHTS,
   RankerModelSchema,
   parseRankerModel,
   heuristicRankerModel,
-  scoreWithModel,
-  fitRidge,
-  fitLogisticStandardized,
+  compileRanker,
+  featureImportance,
   ndcgOfGroup,
 } from './ranker';
-export type { HomeRankerModel, RewardWeights } from './ranker';
+export type { HomeRankerModel, HomeRankerHead, HomeObjective, CompiledRanker } from './ranker';
 export { selectDiverse } from './rerank';
 export type { SelectOptions } from './rerank';
 export {
@@ -45,8 +77,5 @@ export type {
   HomeEventInput,
   HomeRequestErrorCode,
 } from './engine';
-export { trainHomeRanker, eventReward, InsufficientTrainingDataError } from './train';
-export type { RankerTrainingOptions, RankerTrainingReport } from './train';
-export { generateHomeCandidatesSync } from './candidates';
-export { HomeStackRecommender, createHomeStackRecommender } from './recommender';
-export type { HomeStackRecommenderOptions, UserItemRows } from './recommender';
+export { trainHomeRanker, prepareRankerData, fitRankerHeads, buildItemModels, hasUsableTime, InsufficientTrainingDataError, RankerRows } from './train';
+export type { RankerTrainingOptions, RankerTrainingReport, RankerDataset, HeadReport, HomeItemModels, HomeItemModelOptions } from './train';

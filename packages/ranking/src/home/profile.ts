@@ -35,6 +35,10 @@ export interface TasteCluster {
 
 export interface UserProfile {
   userId: string;
+  /** the listener's row in the bundle's log (-1: not in it) */
+  logUser: number;
+  /** live events arrived since the bundle was built */
+  hasLiveEvents: boolean;
   /** false: no logged or live history (cold start) */
   hasHistory: boolean;
   now: number;
@@ -76,7 +80,15 @@ export function buildUserProfile(index: HomeIndex, userId: string, options: Prof
   const events = collectEvents(index, userId, options.liveEvents ?? []);
   const now = options.now ?? index.referenceTime;
   const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
-  return profileFromEvents(index, userId, events, { now, daypart, seedArtists: options.seedArtists, seedGenres: options.seedGenres });
+  const logUser = index.interactions ? index.interactions.userIndex(userId) : -1;
+  return profileFromEvents(index, userId, events, {
+    now,
+    daypart,
+    seedArtists: options.seedArtists,
+    seedGenres: options.seedGenres,
+    logUser,
+    hasLiveEvents: (options.liveEvents?.length ?? 0) > 0,
+  });
 }
 
 function collectEvents(index: HomeIndex, userId: string, live: readonly UserEvent[]): UserEvent[] {
@@ -98,7 +110,7 @@ export function profileFromEvents(
   index: HomeIndex,
   userId: string,
   events: readonly UserEvent[],
-  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[] },
+  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[]; logUser?: number; hasLiveEvents?: boolean },
 ): UserProfile {
   const { store, itemVectors, itemDim } = index;
   const { now, daypart } = options;
@@ -169,6 +181,8 @@ export function profileFromEvents(
   const genreShare = shares(genreWeight);
   return {
     userId,
+    logUser: options.logUser ?? -1,
+    hasLiveEvents: options.hasLiveEvents ?? events.length > 0,
     hasHistory: positive.size > 0,
     now,
     daypart,

@@ -1,83 +1,91 @@
+import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
-import { fitLogisticStandardized, fitRidge, heuristicRankerModel, ndcgOfGroup, parseRankerModel, scoreWithModel, solveRegularized } from './ranker';
+import { RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup, parseRankerModel } from './ranker';
+import type { HomeRankerModel } from './ranker';
 
 const F = HOME_FEATURE_COUNT;
+const column = (name: string) => HOME_FEATURES.indexOf(name as (typeof HOME_FEATURES)[number]);
 
-function randomRows(n: number, seed: number): Float32Array {
+/** Groups of 30 rows: "play" follows list_share_ease, "skip" follows popularity. */
+function rows(groups: number, seed: number) {
   let state = seed;
   const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const rows = new Float32Array(n * F);
-  for (let i = 0; i < rows.length; i++) rows[i] = next() * 2 - 1 + (i % F) * 0.1;
-  return rows;
+  const n = groups * 30;
+  const features = new Float32Array(n * F);
+  for (let i = 0; i < features.length; i++) features[i] = next();
+  const play = new Float32Array(n);
+  const skip = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    play[r] = features[r * F + column('list_share_ease')]! > 0.8 ? 1 : 0;
+    skip[r] = features[r * F + column('popularity')]! > 0.85 ? 1 : 0;
+  }
+  return { features, rows: n, cols: F, play, skip, groups: new Uint32Array(groups).fill(30) };
 }
 
-describe('home ranker maths', () => {
-  it('solves a regularized SPD system', () => {
-    const A = new Float64Array([4, 1, 1, 3]);
-    const x = solveRegularized(A, new Float64Array([1, 2]), 0);
-    expect(x[0]).toBeCloseTo(1 / 11, 6);
-    expect(x[1]).toBeCloseTo(7 / 11, 6);
+function head(objective: 'play' | 'skip', data: ReturnType<typeof rows>) {
+  const trained = trainXGBoost(
+    { features: data.features, rows: data.rows, cols: F, labels: data[objective], groups: data.groups },
+    { params: { objective: 'rank:ndcg', max_depth: 3, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 1 }, rounds: 15 },
+  );
+  return { objective, label: objective, xgboost: trained.modelJson, rounds: trained.rounds, mean: 0.5, scale: 2, validation: { ndcg10: 0.5 } };
+}
+
+function model(data: ReturnType<typeof rows>): HomeRankerModel {
+  return { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [head('play', data), head('skip', data)], weights: { play: 1, skip: -0.5 } };
+}
+
+describe('home ranker model', () => {
+  const data = rows(40, 3);
+  const trained = model(data);
+
+  it('serves Σ weight × (head − mean) / scale, each head equal to the library’s margins', () => {
+    const compiled = compileRanker(trained);
+    const play = predictXGBoost(trained.heads[0]!.xgboost, data);
+    const skip = predictXGBoost(trained.heads[1]!.xgboost, data);
+    expect(Array.from(compiled.scoreHead('play', data.features, data.rows))).toEqual(Array.from(play));
+    const served = compiled.score(data.features, data.rows);
+    for (let r = 0; r < 50; r++) expect(served[r]).toBeCloseTo((play[r]! - 0.5) / 2 - (0.5 * (skip[r]! - 0.5)) / 2, 5);
   });
 
-  it('ridge recovers the weights of a linear reward, and scoring undoes the standardization', () => {
-    const n = 4000;
-    const rows = randomRows(n, 3);
-    const truth = Array.from({ length: F }, (_unused, f) => (f % 3 === 0 ? 1.5 : f % 3 === 1 ? -0.5 : 0));
-    const labels = new Float32Array(n);
-    for (let r = 0; r < n; r++) {
-      let y = 0.25;
-      for (let f = 0; f < F; f++) y += truth[f]! * rows[r * F + f]!;
-      labels[r] = y;
-    }
-    const fitted = fitRidge(rows, labels, n, 1e-6);
-    const model = { ...heuristicRankerModel(), kind: 'ridge' as const, mean: [] as number[], scale: [] as number[], weights: Array.from(fitted.weights), bias: fitted.bias };
-    // recompute the stats the fit used, as trainHomeRanker stores them
-    const mean = new Array<number>(F).fill(0);
-    for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) mean[f]! += rows[r * F + f]! / n;
-    const scale = mean.map((m, f) => {
-      let sum = 0;
-      for (let r = 0; r < n; r++) sum += (rows[r * F + f]! - m) ** 2;
-      return Math.sqrt(sum / n);
-    });
-    model.mean = mean;
-    model.scale = scale;
-    const predicted = scoreWithModel(model, rows, n);
-    for (let r = 0; r < 20; r++) expect(predicted[r]).toBeCloseTo(labels[r]!, 3);
+  it('lets config re-weigh or switch off a head', () => {
+    const playOnly = compileRanker(trained, { skip: 0 });
+    expect(playOnly.heads.map((entry) => entry.objective)).toEqual(['play']);
+    const skipHeavy = compileRanker(trained, { skip: -5 });
+    expect(skipHeavy.weights.skip).toBe(-5);
+    const a = playOnly.score(data.features, data.rows);
+    const b = skipHeavy.score(data.features, data.rows);
+    const skipped = Array.from(data.skip.keys()).filter((r) => data.skip[r] === 1);
+    const meanGap = (scores: Float32Array) => skipped.reduce((sum, r) => sum + scores[r]!, 0) / skipped.length - scores.reduce((sum, v) => sum + v, 0) / scores.length;
+    expect(meanGap(b)).toBeLessThan(meanGap(a));
   });
 
-  it('logistic regression separates a linearly separable target and stays finite under L2', () => {
-    const n = 2000;
-    const z = randomRows(n, 9);
-    const targets = new Uint8Array(n);
-    for (let r = 0; r < n; r++) targets[r] = z[r * F]! - z[r * F + 1]! > 0 ? 1 : 0;
-    const { weights } = fitLogisticStandardized(z, targets, n, 0.01);
-    expect(weights[0]).toBeGreaterThan(0.5);
-    expect(weights[1]).toBeLessThan(-0.5);
-    for (const w of weights) expect(Number.isFinite(w)).toBe(true);
+  it('round-trips through JSON and refuses models this build cannot serve', () => {
+    expect(parseRankerModel(JSON.stringify(trained)).heads).toHaveLength(2);
+    expect(() => parseRankerModel(JSON.stringify({ ...trained, features: ['a'] }))).toThrow(/differ from this build's/);
+    expect(() => parseRankerModel(JSON.stringify({ ...trained, version: 1 }))).toThrow(/version 2/);
+    expect(() => parseRankerModel(JSON.stringify({ ...trained, kind: 'heuristic', heads: [] }))).toThrow(/must say why it is served/);
+    expect(() => parseRankerModel('{')).toThrow(/not valid JSON/);
   });
 
-  it('computes NDCG@k of a group with linear gains, undefined without any gain', () => {
-    const labels = new Float32Array([0, 2, 0, 1]);
-    expect(ndcgOfGroup(new Float32Array([0.1, 0.9, 0.2, 0.5]), labels, 0, 4)).toBeCloseTo(1, 6);
-    expect(ndcgOfGroup(new Float32Array([0.9, 0.1, 0.8, 0.2]), labels, 0, 4)).toBeLessThan(0.6);
+  it('the heuristic states why it serves and scores by hand-set weights', () => {
+    const heuristic = parseRankerModel(JSON.stringify(heuristicRankerModel('the log has no timestamps and split=temporal was forced')));
+    expect(heuristic.fallback).toMatch(/no timestamps/);
+    const scores = compileRanker(heuristic).score(data.features, 2);
+    let expected = 0;
+    for (const [name, weight] of Object.entries(heuristic.linear!)) expected += weight * data.features[column(name)]!;
+    expect(scores[0]).toBeCloseTo(expected, 5);
+  });
+
+  it('ranks feature importance by split gain', () => {
+    expect(featureImportance(trained, 'play', 1)[0]!.feature).toBe('list_share_ease');
+    expect(featureImportance(trained, 'skip', 1)[0]!.feature).toBe('popularity');
+  });
+
+  it('NDCG of a group: perfect order is 1, no relevant rows is undefined', () => {
+    const labels = new Float32Array([0, 1, 0, 2]);
+    expect(ndcgOfGroup(new Float32Array([0, 3, 1, 4]), labels, 0, 4)).toBeCloseTo(1, 6);
+    expect(ndcgOfGroup(new Float32Array([4, 1, 3, 0]), labels, 0, 4)).toBeLessThan(0.7);
     expect(ndcgOfGroup(new Float32Array(4), new Float32Array(4), 0, 4)).toBeUndefined();
-  });
-});
-
-describe('ranker model files', () => {
-  it('round-trips through JSON', () => {
-    const model = heuristicRankerModel();
-    expect(parseRankerModel(JSON.stringify(model))).toEqual(model);
-  });
-
-  it('refuses a model built for other features, saying which and what to do', () => {
-    const model = { ...heuristicRankerModel(), features: HOME_FEATURES.slice(1) };
-    expect(() => parseRankerModel(JSON.stringify(model), 'bundle v9: models/ranker.json')).toThrow(/bundle v9: models\/ranker.json: model features .* differ .* rebuild the bundle/);
-  });
-
-  it('refuses malformed JSON and wrong shapes with the field named', () => {
-    expect(() => parseRankerModel('{', 'ranker.json')).toThrow(/ranker.json: not valid JSON/);
-    expect(() => parseRankerModel(JSON.stringify({ ...heuristicRankerModel(), scale: [0] }), 'ranker.json')).toThrow(/scale\.0/);
   });
 });

@@ -1,46 +1,61 @@
-// The learned Home ranker: a regularized linear model over standardized features, serialized
-// as JSON in the bundle. Three fits share it (pointwise ridge on the reward, pointwise
-// logistic on "rewarded at all", pairwise logistic on within-user preference pairs); training
-// keeps the one with the best validation NDCG@10.
-import { solveSpdInPlace } from '@mixtape/base';
+// The Home ranker as the bundle stores it (models/ranker.json): one LambdaMART head per
+// objective the log supports (XGBoost JSON models, trained offline through @mixtape/native),
+// each standardized on validation candidates; the served score is a weighted sum of heads with
+// weights from config. A hand-set linear model remains for bundles without a trained ranker —
+// it is never served silently: the model says `kind: "heuristic"` and why (`fallback`).
 import { z } from 'zod';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
+import type { HomeFeature } from './features';
+import { featureGains, scoreTrees, treeEnsembleFromXGBoost } from './trees';
+import type { TreeEnsemble } from './trees';
 
 export const RANKER_FORMAT = 'mixtape-home-ranker';
 
-/** Reward of what a listener did with a track after the cutoff (multi-objective label). */
-export interface RewardWeights {
-  complete: number;
-  save: number;
-  playlistAdd: number;
-  /** negative: a skip costs */
-  skip: number;
-  play: number;
-  /** × (msPlayed / duration), capped at 1 per event */
-  listeningTime: number;
-}
-export const DEFAULT_REWARD_WEIGHTS: RewardWeights = { complete: 1, save: 2, playlistAdd: 1.5, skip: -1, play: 0.25, listeningTime: 0.5 };
+/** The objectives a head can learn; each needs its event types in the log. */
+export const HOME_OBJECTIVES = ['play', 'save', 'skip', 'listen'] as const;
+export type HomeObjective = (typeof HOME_OBJECTIVES)[number];
+export const OBJECTIVE_LABELS: Readonly<Record<HomeObjective, string>> = {
+  play: 'played: any play, complete, save or playlist add of the track (1) or not (0)',
+  save: 'saved or added to a playlist (1) or not (0)',
+  skip: 'skipped without a later positive event (1) or not (0); served with a negative weight',
+  listen: 'listening time: the share of the track listened, in quarters (0–4; complete = 4)',
+};
+/** Served weights when config says nothing: play dominates, saves and listening time help, skips cost. */
+export const DEFAULT_OBJECTIVE_WEIGHTS: Readonly<Record<HomeObjective, number>> = { play: 1, save: 0.25, skip: -0.25, listen: 0.25 };
+
+const HeadSchema = z.object({
+  objective: z.enum(HOME_OBJECTIVES),
+  label: z.string(),
+  /** the XGBoost JSON model text as the library saved it (XGBoosterSaveModelToBuffer, format json) */
+  xgboost: z.string(),
+  rounds: z.number().int().nonnegative(),
+  /** served score uses (margin − mean) / scale, measured on validation candidates */
+  mean: z.number(),
+  scale: z.number().positive(),
+  validation: z.record(z.string(), z.number()),
+});
 
 export const RankerModelSchema = z.object({
   format: z.literal(RANKER_FORMAT),
-  version: z.literal(1),
-  kind: z.enum(['heuristic', 'ridge', 'logistic', 'pairwise']),
+  version: z.literal(2),
+  kind: z.enum(['lambdamart', 'heuristic']),
   features: z.array(z.string()),
-  mean: z.array(z.number()),
-  scale: z.array(z.number().positive()),
-  weights: z.array(z.number()),
-  bias: z.number(),
-  reward: z.object({
-    complete: z.number(),
-    save: z.number(),
-    playlistAdd: z.number(),
-    skip: z.number(),
-    play: z.number(),
-    listeningTime: z.number(),
-  }),
+  heads: z.array(HeadSchema),
+  /** default served weights per objective (config overrides them) */
+  weights: z.record(z.string(), z.number()),
+  /**
+   * hand-set linear weights by feature name: the whole score of kind "heuristic"; added to the
+   * heads of kind "lambdamart" (e.g. a popularity blend for power studies)
+   */
+  linear: z.record(z.string(), z.number()).optional(),
+  /** multiplies the heads' weighted sum (default 1) */
+  headScale: z.number().nonnegative().optional(),
+  /** why this bundle serves the heuristic (kind "heuristic") */
+  fallback: z.string().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 });
 export type HomeRankerModel = z.infer<typeof RankerModelSchema>;
+export type HomeRankerHead = HomeRankerModel['heads'][number];
 
 /** Parses and checks a serialized model; the feature list must match this code's features. */
 export function parseRankerModel(json: string, where = 'models/ranker.json'): HomeRankerModel {
@@ -53,166 +68,112 @@ export function parseRankerModel(json: string, where = 'models/ranker.json'): Ho
   const result = RankerModelSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new Error(`${where}: not a Home ranker model: ${issues}`);
+    throw new Error(`${where}: not a Home ranker model (format ${RANKER_FORMAT} version 2): ${issues}`);
   }
   const model = result.data;
   const expected = HOME_FEATURES.join(',');
   if (model.features.join(',') !== expected) {
     throw new Error(`${where}: model features [${model.features.join(', ')}] differ from this build's [${HOME_FEATURES.join(', ')}]; rebuild the bundle`);
   }
-  for (const name of ['mean', 'scale', 'weights'] as const) {
-    if (model[name].length !== HOME_FEATURE_COUNT) throw new Error(`${where}: ${name} has ${model[name].length} values, expected ${HOME_FEATURE_COUNT}`);
+  if (model.kind === 'lambdamart' && model.heads.length === 0) throw new Error(`${where}: a lambdamart model needs at least one head`);
+  if (model.kind === 'heuristic' && !model.fallback) throw new Error(`${where}: a heuristic model must say why it is served (fallback)`);
+  for (const head of model.heads) {
+    const trees = treeEnsembleFromXGBoost(head.xgboost, `${where}: head ${head.objective}`);
+    if (trees.featureCount !== HOME_FEATURE_COUNT) throw new Error(`${where}: head ${head.objective} was trained on ${trees.featureCount} features, expected ${HOME_FEATURE_COUNT}`);
   }
   return model;
 }
 
-const HEURISTIC_WEIGHTS: Partial<Record<(typeof HOME_FEATURES)[number], number>> = {
-  source_annRecent: 0.6,
-  source_annTop: 0.4,
-  source_coListening: 0.6,
-  source_topArtist: 0.3,
-  source_similarArtist: 0.3,
-  source_tasteCluster: 0.3,
-  source_count: 0.1,
-  user_similarity: 1,
-  cluster_similarity: 0.5,
+const HEURISTIC_WEIGHTS: Partial<Record<HomeFeature, number>> = {
+  list_share_ease: 1,
+  list_share_rp3beta: 0.6,
+  list_share_coListening: 0.4,
+  list_share_itemVectors: 0.3,
+  factor_share: 0.6,
+  list_rank_ease: 0.2,
+  source_count: 0.05,
+  user_similarity: 0.5,
   artist_affinity: 0.5,
-  genre_affinity: 0.3,
-  popularity: 0.2,
+  genre_affinity: 0.2,
+  popularity: 0.1,
   skip_rate: -1,
   audio_distance: -0.3,
 };
 
-/** Hand-set weights: what serves when a bundle has no trained model (and the baseline it must beat). */
-export function heuristicRankerModel(reward: RewardWeights = DEFAULT_REWARD_WEIGHTS): HomeRankerModel {
+/**
+ * Hand-set weights: what serves when a bundle has no trained ranker, with the reason stated
+ * (and the bar a trained ranker must clear in its report).
+ */
+export function heuristicRankerModel(fallback: string): HomeRankerModel {
   return {
     format: RANKER_FORMAT,
-    version: 1,
+    version: 2,
     kind: 'heuristic',
     features: [...HOME_FEATURES],
-    mean: new Array<number>(HOME_FEATURE_COUNT).fill(0),
-    scale: new Array<number>(HOME_FEATURE_COUNT).fill(1),
-    weights: HOME_FEATURES.map((name) => HEURISTIC_WEIGHTS[name] ?? 0),
-    bias: 0,
-    reward,
+    heads: [],
+    weights: { ...DEFAULT_OBJECTIVE_WEIGHTS },
+    linear: Object.fromEntries(Object.entries(HEURISTIC_WEIGHTS).filter((entry): entry is [string, number] => entry[1] !== undefined)),
+    fallback,
   };
 }
 
-/** Scores n rows of features (row-major n × HOME_FEATURE_COUNT). */
-export function scoreWithModel(model: HomeRankerModel, features: Float32Array, n: number, out = new Float32Array(n)): Float32Array {
-  const F = HOME_FEATURE_COUNT;
-  const w = new Float64Array(F);
-  let offset = model.bias;
-  for (let f = 0; f < F; f++) {
-    w[f] = model.weights[f]! / model.scale[f]!;
-    offset -= w[f]! * model.mean[f]!;
-  }
-  for (let r = 0; r < n; r++) {
-    let sum = offset;
-    const base = r * F;
-    for (let f = 0; f < F; f++) sum += w[f]! * features[base + f]!;
-    out[r] = sum;
-  }
-  return out;
+/** A model ready to score: heads flattened into typed-array trees, weights resolved. */
+export interface CompiledRanker {
+  model: HomeRankerModel;
+  kind: HomeRankerModel['kind'];
+  /** heads actually scored (non-zero weight) with their served weights */
+  heads: Array<{ objective: HomeObjective; weight: number; trees: TreeEnsemble; mean: number; scale: number }>;
+  weights: Record<HomeObjective, number>;
+  /** scores n feature rows into `out` (row-major, HOME_FEATURE_COUNT per row) */
+  score(features: Float32Array, n: number, out?: Float32Array): Float32Array;
+  /** one head's raw margins (offline reports, the library-equality test) */
+  scoreHead(objective: HomeObjective, features: Float32Array, n: number, out?: Float32Array): Float32Array;
 }
 
-/** Per-feature mean and standard deviation (1 for constant features). */
-export function standardization(features: Float32Array, n: number): { mean: Float64Array; scale: Float64Array } {
-  const F = HOME_FEATURE_COUNT;
-  const mean = new Float64Array(F);
-  const squares = new Float64Array(F);
-  for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) mean[f]! += features[r * F + f]!;
-  for (let f = 0; f < F; f++) mean[f]! /= Math.max(1, n);
-  for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) squares[f]! += (features[r * F + f]! - mean[f]!) ** 2;
-  const scale = new Float64Array(F);
-  for (let f = 0; f < F; f++) {
-    const sd = Math.sqrt(squares[f]! / Math.max(1, n));
-    scale[f] = sd > 1e-9 ? sd : 1;
-  }
-  return { mean, scale };
-}
-
-/** Solves (A + λI) x = b for symmetric positive-definite A (F × F, Float64, overwritten). */
-export function solveRegularized(A: Float64Array, b: Float64Array, lambda: number): Float64Array {
-  const F = b.length;
-  for (let i = 0; i < F; i++) A[i * F + i]! += lambda;
-  const x = Float64Array.from(b);
-  try {
-    solveSpdInPlace(A, F, x);
-  } catch (error) {
-    throw new Error('solveRegularized: matrix is not positive definite (raise the regularization)', { cause: error });
-  }
-  return x;
-}
-
-/** Ridge regression of y on standardized rows: w = (ZᵀZ + λn I)⁻¹ Zᵀ(y − ȳ). */
-export function fitRidge(features: Float32Array, labels: Float32Array, n: number, lambda: number, stats = standardization(features, n)): { weights: Float64Array; bias: number } {
-  const F = HOME_FEATURE_COUNT;
-  const { mean, scale } = stats;
-  let labelMean = 0;
-  for (let r = 0; r < n; r++) labelMean += labels[r]!;
-  labelMean /= Math.max(1, n);
-  const A = new Float64Array(F * F);
-  const b = new Float64Array(F);
-  const z = new Float64Array(F);
-  for (let r = 0; r < n; r++) {
-    for (let f = 0; f < F; f++) z[f] = (features[r * F + f]! - mean[f]!) / scale[f]!;
-    const y = labels[r]! - labelMean;
-    for (let i = 0; i < F; i++) {
-      b[i]! += z[i]! * y;
-      for (let j = 0; j <= i; j++) A[i * F + j]! += z[i]! * z[j]!;
-    }
-  }
-  for (let i = 0; i < F; i++) for (let j = 0; j < i; j++) A[j * F + i] = A[i * F + j]!;
-  return { weights: solveRegularized(A, b, lambda * n), bias: labelMean };
-}
-
-/**
- * L2-regularized logistic regression by Newton's method (IRLS) on rows `z` (already
- * standardized, m × F) with 0/1 targets and optional row weights.
- */
-export function fitLogisticStandardized(z: Float32Array, targets: Uint8Array, m: number, lambda: number, rowWeights?: Float32Array, iterations = 12): { weights: Float64Array; bias: number } {
-  const F = HOME_FEATURE_COUNT;
-  const P = F + 1; // last column: intercept (not regularized)
-  const w = new Float64Array(P);
-  const x = new Float64Array(P);
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    const H = new Float64Array(P * P);
-    const g = new Float64Array(P);
-    let totalWeight = 0;
-    for (let r = 0; r < m; r++) {
-      for (let f = 0; f < F; f++) x[f] = z[r * F + f]!;
-      x[F] = 1;
-      let s = 0;
-      for (let f = 0; f < P; f++) s += w[f]! * x[f]!;
-      const p = 1 / (1 + Math.exp(-s));
-      const weight = rowWeights ? rowWeights[r]! : 1;
-      totalWeight += weight;
-      const residual = weight * (p - targets[r]!);
-      const curvature = weight * Math.max(p * (1 - p), 1e-6);
-      for (let i = 0; i < P; i++) {
-        g[i]! += residual * x[i]!;
-        for (let j = 0; j <= i; j++) H[i * P + j]! += curvature * x[i]! * x[j]!;
+/** Compiles a model for serving; `weights` (from config) override the model's per objective. */
+export function compileRanker(model: HomeRankerModel, weights: Partial<Record<HomeObjective, number>> = {}): CompiledRanker {
+  const resolved = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...(model.weights as Partial<Record<HomeObjective, number>>), ...weights } as Record<HomeObjective, number>;
+  const all = model.heads.map((head) => ({ objective: head.objective, weight: resolved[head.objective], trees: treeEnsembleFromXGBoost(head.xgboost), mean: head.mean, scale: head.scale }));
+  const heads = all.filter((head) => head.weight !== 0);
+  const linear = new Float64Array(HOME_FEATURE_COUNT);
+  HOME_FEATURES.forEach((name, f) => (linear[f] = model.linear?.[name] ?? 0));
+  const linearColumns = HOME_FEATURES.map((_name, f) => f).filter((f) => linear[f] !== 0);
+  const headScale = model.kind === 'lambdamart' ? (model.headScale ?? 1) : 0;
+  let headBuffer = new Float32Array(1024);
+  const score = (features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
+    const F = HOME_FEATURE_COUNT;
+    out.fill(0, 0, n);
+    if (headScale !== 0) {
+      if (headBuffer.length < n) headBuffer = new Float32Array(n * 2);
+      for (const head of heads) {
+        scoreTrees(head.trees, features, n, F, headBuffer);
+        const factor = (headScale * head.weight) / head.scale;
+        for (let r = 0; r < n; r++) out[r]! += factor * (headBuffer[r]! - head.mean);
       }
     }
-    for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) H[j * P + i] = H[i * P + j]!;
-    const penalty = lambda * totalWeight;
-    for (let f = 0; f < F; f++) {
-      g[f]! += penalty * w[f]!;
-      H[f * P + f]! += penalty;
-    }
-    const step = solveRegularized(H, g, 1e-9);
-    let change = 0;
-    for (let i = 0; i < P; i++) {
-      w[i]! -= step[i]!;
-      change = Math.max(change, Math.abs(step[i]!));
-    }
-    if (change < 1e-6) break;
-  }
-  return { weights: w.subarray(0, F), bias: w[F]! };
+    for (const f of linearColumns) for (let r = 0; r < n; r++) out[r]! += linear[f]! * features[r * F + f]!;
+    return out;
+  };
+  const scoreHead = (objective: HomeObjective, features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
+    const head = all.find((entry) => entry.objective === objective);
+    if (!head) throw new RangeError(`the ranker has no ${objective} head (heads: ${all.map((entry) => entry.objective).join(', ') || 'none'})`);
+    return scoreTrees(head.trees, features, n, HOME_FEATURE_COUNT, out);
+  };
+  return { model, kind: model.kind, heads, weights: resolved, score, scoreHead };
 }
 
-/** NDCG@k of one ranked group: `order` sorts rows by model score; gains are max(0, label). */
+/** Gain importance per feature for one head (shares summing to 1), best first. */
+export function featureImportance(model: HomeRankerModel, objective: HomeObjective = 'play', top = HOME_FEATURE_COUNT): Array<{ feature: string; gain: number }> {
+  const head = model.heads.find((entry) => entry.objective === objective);
+  if (!head) return [];
+  const gains = featureGains(treeEnsembleFromXGBoost(head.xgboost));
+  return HOME_FEATURES.map((feature, f) => ({ feature, gain: gains[f]! }))
+    .filter((entry) => entry.gain > 0)
+    .sort((a, b) => b.gain - a.gain)
+    .slice(0, top);
+}
+
+/** NDCG@k of one ranked group: rows sorted by score; gains are max(0, label) (linear gain). */
 export function ndcgOfGroup(scores: Float32Array, labels: Float32Array, start: number, end: number, k = 10): number | undefined {
   const rows: number[] = [];
   for (let r = start; r < end; r++) rows.push(r);

@@ -1,114 +1,263 @@
-// Trains the Home ranker from logged interactions with a temporal split: each sampled user's
-// profile and candidates are built from the log before the cutoff (as Home would have served
-// them then), and the label of a candidate is the multi-objective reward of what the user did
-// with that track after the cutoff. Three linear fits compete on held-out users (NDCG@10);
-// the winner is refit on everything and returned with its numbers.
-import { ProgressTracker, type ProgressCallback } from '@mixtape/base';
+// Trains the Home ranker from the log. The log is split per listener — temporally (each
+// listener's latest events) when it has usable time, else a seeded random holdout of each
+// listener's tracks — and everything Home reads at request time (neighbour lists, factors, item
+// vectors when the caller can retrain them) is rebuilt from the past part. Each sampled
+// listener's candidates and features are computed exactly as Home serves them; labels are what
+// they did with each candidate afterwards, one label per objective. XGBoost LambdaMART trains one
+// head per objective the log supports, with early stopping on held-out listeners; the report
+// carries candidate recall per source, each head's validation NDCG@10, the bars it must clear,
+// the objective trade-off over a grid of weights, the cost and gain of diversity re-ranking and
+// the feature importance.
+import { ProgressTracker } from '@mixtape/base';
+import type { ProgressCallback } from '@mixtape/base';
 import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
-import { generateHomeCandidatesSync } from './candidates';
+import type { InteractionLog } from '@mixtape/catalog';
+import { trackIndexByLabel } from '@mixtape/embeddings';
+import type { VectorIndex } from '@mixtape/embeddings';
+import { trainXGBoost } from '@mixtape/native';
+import type { XGBoostParams } from '@mixtape/native';
+import { CandidateSet, generateHomeCandidatesSync } from './candidates';
 import type { HomeCandidateOptions } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';
-import { MS_PER_DAY, createHomeIndex } from './home-index';
+import { createHomeIndex } from './home-index';
+import type { HomeIndex } from './home-index';
+import { buildNeighbourLists, matrixFromLog, trainItemFactors } from './item-models';
+import type { FactorOptions, ItemFactors, NeighbourListOptions, NeighbourListReport, NeighbourLists } from './item-models';
 import { buildUserProfile } from './profile';
-import {
-  DEFAULT_REWARD_WEIGHTS,
-  RANKER_FORMAT,
-  fitLogisticStandardized,
-  fitRidge,
-  heuristicRankerModel,
-  ndcgOfGroup,
-  scoreWithModel,
-  standardization,
-} from './ranker';
-import type { HomeRankerModel, RewardWeights } from './ranker';
-import { daypartOfHour } from './types';
-import type { HomeData } from './types';
+import { DEFAULT_OBJECTIVE_WEIGHTS, HOME_OBJECTIVES, OBJECTIVE_LABELS, RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup } from './ranker';
+import type { HomeObjective, HomeRankerModel } from './ranker';
+import { selectDiverse } from './rerank';
+import { HOME_SOURCES } from './types';
+import type { HomeData, HomeSource } from './types';
 
-/** The log cannot support a temporal split (too few users active on both sides of the cutoff). */
+/** The log cannot support training (too few listeners with history before and after the split). */
 export class InsufficientTrainingDataError extends Error {
   override name = 'InsufficientTrainingDataError';
 }
 
-export interface RankerTrainingOptions {
-  reward?: Partial<RewardWeights>;
-  /**
-   * temporal (default): the last `holdoutDays` of the log provide the labels. random: a seeded
-   * `fraction` of each user's distinct tracks is held out instead (logs without usable time,
-   * such as aggregated play counts).
-   */
-  split?: { kind: 'temporal' } | { kind: 'random'; fraction: number };
-  /** the last `holdoutDays` of the log provide the labels (default 14) */
-  holdoutDays?: number;
-  /** users sampled for training + validation (default 1500) */
+const { play: PLAY, skip: SKIP, complete: COMPLETE, save: SAVE, playlist_add: PLAYLIST_ADD } = INTERACTION_TYPE_CODE;
+
+export interface HomeItemModelOptions {
+  neighbours?: Omit<NeighbourListOptions, 'itemVectors' | 'onProgress' | 'signal'> & { itemVectors?: boolean };
+  /** learned factors (implicit ALS), or false to skip */
+  factors?: false | FactorOptions;
+}
+
+export interface RankerTrainingOptions extends HomeItemModelOptions {
+  /** 'auto' (default): temporal when the log has usable time, else random */
+  split?: 'auto' | 'temporal' | 'random';
+  /** share of each listener's events (temporal) or distinct tracks (random) held out as labels (default 0.2) */
+  holdoutFraction?: number;
+  /** listeners sampled for training + validation (default 2000) */
   maxUsers?: number;
-  /** share of sampled users held out to choose the model (default 0.25) */
+  /** share of sampled listeners held out for early stopping and the report (default 0.25) */
   validationFraction?: number;
-  /** unlabelled candidates kept per training user (all positives are kept; default 150) */
+  /** unlabelled candidates kept per training listener (every labelled one is kept; default 150) */
   negativesPerUser?: number;
-  /** L2 strengths tried per model (default [0.001, 0.01, 0.1, 1]) */
-  lambdas?: readonly number[];
-  seed?: number;
-  /** candidate settings (the same the engine serves with) */
+  /** objectives to train when the log supports them (default all) */
+  objectives?: readonly HomeObjective[];
+  /** default served weights stored in the model */
+  weights?: Partial<Record<HomeObjective, number>>;
+  /** XGBoost settings (LambdaMART: rank:ndcg) */
+  xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number };
+  /** retrains item vectors on the past part (else the given ones are used: a mild leak, stated in the report) */
+  itemVectorsFor?: (pastLog: InteractionLog) => Promise<{ itemVectors: Float32Array; itemIndex: VectorIndex }>;
   candidates?: HomeCandidateOptions;
+  seed?: number;
   onProgress?: ProgressCallback;
+  /** human-readable progress lines (stages, per-head rounds) */
+  log?: (line: string) => void;
+  /** false skips the report's costly parts (best single feature, trade-off grid, diversity) — for tuning loops */
+  reports?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface HeadReport {
+  objective: HomeObjective;
+  label: string;
+  rounds: number;
+  /** validation listeners with at least one positive label for this objective */
+  groups: number;
+  /** XGBoost's ndcg@10 on the validation groups at the kept round */
+  xgboostNdcg10: number;
+  /** NDCG@10 of this head over each validation listener's full candidate list */
+  ndcg10: number;
 }
 
 export interface RankerTrainingReport {
-  cutoff: string;
+  split: { kind: 'temporal' | 'random'; holdoutFraction: number; detail: string };
   users: { train: number; validation: number };
   rows: { train: number; validation: number };
-  /** share of each user's rewarded future tracks that the candidate sources found (mean over users) */
-  candidateRecall: number;
-  /** validation NDCG@10 over each user's full candidate list, per model and best single feature */
+  /** mean candidates per listener (unheard ones: those the listener has not played) */
+  candidates: { mean: number; meanUnheard: number };
+  /** share of each validation listener's held-out played tracks among the candidates (mean over listeners), per source and in total */
+  candidateRecall: Record<HomeSource | 'total', number>;
+  neighbours: NeighbourListReport[];
+  heads: HeadReport[];
+  unsupported: Array<{ objective: HomeObjective; reason: string }>;
+  /** validation NDCG@10 (play labels, full candidate lists): the served combination, the heuristic, the best single feature */
   validationNdcg10: Record<string, number>;
   bestSingleFeature: { name: string; ndcg10: number };
-  chosen: { kind: HomeRankerModel['kind']; lambda?: number };
+  /** each objective's validation NDCG@10 under a grid of served weights (skip: lower is better) */
+  tradeoff: Array<{ weights: Record<string, number>; ndcg10: Record<string, number> }>;
+  /** plain ranking vs diversity re-ranking (MMR λ 0.75 over item vectors, ≤ 2 per artist) on validation */
+  diversity: Array<{ ranking: string; ndcg10: number; coverage10: number; ildVectors10: number; ildArtist10: number; novelty10: number }>;
+  importance: Array<{ feature: string; gain: number }>;
+  itemVectors: 'retrained on the past part' | 'the bundle’s (trained on the whole log: a mild leak into the vector features)';
   seconds: number;
 }
 
-/** The reward of one event under the weights (listening time as a share of the track, ≤ 1). */
-export function eventReward(type: number, msPlayed: number, durationMs: number, weights: RewardWeights): number {
-  const listened = durationMs > 0 ? Math.min(1, msPlayed / durationMs) : 0;
-  switch (type) {
-    case INTERACTION_TYPE_CODE.complete:
-      return weights.complete + weights.listeningTime * (msPlayed > 0 ? listened : 1);
-    case INTERACTION_TYPE_CODE.save:
-      return weights.save;
-    case INTERACTION_TYPE_CODE.playlist_add:
-      return weights.playlistAdd;
-    case INTERACTION_TYPE_CODE.skip:
-      return weights.skip + weights.listeningTime * listened;
-    case INTERACTION_TYPE_CODE.play:
-      return weights.play + weights.listeningTime * listened;
-    default:
-      return 0;
+/** Neighbour lists + factors for a log, as the bundle stores them. */
+export interface HomeItemModels {
+  neighbours: NeighbourLists;
+  factors?: ItemFactors;
+  reports: NeighbourListReport[];
+}
+
+/** Builds the offline item models (neighbour lists, factors) Home merges at request time. */
+export async function buildItemModels(
+  data: Pick<HomeData, 'store' | 'itemVectors' | 'itemDim' | 'itemIndex'> & { interactions: InteractionLog },
+  options: HomeItemModelOptions & { log?: (line: string) => void; signal?: AbortSignal; seed?: number } = {},
+): Promise<HomeItemModels> {
+  const matrix = matrixFromLog(data.interactions, data.store.trackCount);
+  const { itemVectors: useVectors, ...neighbourOptions } = options.neighbours ?? {};
+  const { lists, reports } = buildNeighbourLists(matrix, {
+    ...neighbourOptions,
+    itemVectors: useVectors === false ? false : { vectors: data.itemVectors, dim: data.itemDim, index: data.itemIndex, labelToTrack: trackIndexByLabel(data.itemIndex, data.store) },
+    onProgress: options.log,
+    signal: options.signal,
+  });
+  let factors: ItemFactors | undefined;
+  if (options.factors !== false) {
+    const started = performance.now();
+    factors = await trainItemFactors(matrix, { seed: options.seed, ...options.factors, signal: options.signal });
+    options.log?.(`factors: ALS d=${factors.dim} for ${matrix.rows.toLocaleString('en')} listeners × ${matrix.cols.toLocaleString('en')} tracks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return { neighbours: lists, factors, reports };
+}
+
+
+/** True when the log's timestamps order events (not all equal, as in aggregated play counts). */
+export function hasUsableTime(log: InteractionLog): boolean {
+  const time = log.columns.timestamp;
+  let distinct = 0;
+  for (let i = 1; i < time.length && distinct < 1; i++) if (time[i] !== time[0]) distinct++;
+  return distinct > 0;
+}
+
+/** Per-row past mask: each listener's latest `fraction` of events (temporal) or `fraction` of their tracks (random, seeded). */
+function splitMask(log: InteractionLog, kind: 'temporal' | 'random', fraction: number, seed: number): Uint8Array {
+  const past = new Uint8Array(log.length).fill(1);
+  const c = log.columns;
+  for (let u = 0; u < log.userCount; u++) {
+    const { start, end } = log.rowsOfUser(u);
+    if (kind === 'temporal') {
+      const held = Math.max(1, Math.round((end - start) * fraction));
+      if (end - start < 5) continue;
+      for (let i = end - held; i < end; i++) past[i] = 0;
+    } else {
+      for (let i = start; i < end; i++) if (hashUnit(c.user[i]!, c.track[i]!, seed) < fraction) past[i] = 0;
+    }
+  }
+  return past;
+}
+
+interface FutureLabels {
+  played: Set<number>;
+  saved: Set<number>;
+  skipped: Set<number>;
+  listen: Map<number, number>;
+}
+
+function futureOf(log: InteractionLog, user: number, past: Uint8Array, durations: Uint32Array | Float64Array | Int32Array | Float32Array): FutureLabels {
+  const c = log.columns;
+  const labels: FutureLabels = { played: new Set(), saved: new Set(), skipped: new Set(), listen: new Map() };
+  const { start, end } = log.rowsOfUser(user);
+  for (let i = start; i < end; i++) {
+    if (past[i]) continue;
+    const track = c.track[i]!;
+    const type = c.type[i]!;
+    if (type === SKIP) labels.skipped.add(track);
+    else labels.played.add(track);
+    if (type === SAVE || type === PLAYLIST_ADD) labels.saved.add(track);
+    const duration = durations[track]!;
+    const share = type === COMPLETE ? 1 : type === PLAY || type === SKIP ? (duration > 0 ? Math.min(1, c.msPlayed[i]! / duration) : 0) : 0;
+    if (share > 0) labels.listen.set(track, Math.min(1, (labels.listen.get(track) ?? 0) + share));
+  }
+  for (const track of labels.played) labels.skipped.delete(track);
+  return labels;
+}
+
+function labelOf(objective: HomeObjective, future: FutureLabels, track: number): number {
+  switch (objective) {
+    case 'play':
+      return future.played.has(track) ? 1 : 0;
+    case 'save':
+      return future.saved.has(track) ? 1 : 0;
+    case 'skip':
+      return future.skipped.has(track) ? 1 : 0;
+    case 'listen':
+      return Math.round(4 * (future.listen.get(track) ?? 0));
   }
 }
 
-class Rows {
+/** Growable row store: features + one label column per objective + query groups. */
+export class RankerRows {
   features = new Float32Array(1 << 16);
-  labels = new Float32Array(1 << 12);
+  labels: Record<HomeObjective, Float32Array> = { play: new Float32Array(1 << 12), save: new Float32Array(1 << 12), skip: new Float32Array(1 << 12), listen: new Float32Array(1 << 12) };
+  /** candidate metadata for reports: track and source mask per row */
+  tracks = new Int32Array(1 << 12);
+  masks = new Uint16Array(1 << 12);
   size = 0;
   groups: number[] = [0];
-  push(features: Float32Array, labels: Float32Array, keep: Int32Array | undefined): void {
+
+  push(features: Float32Array, candidates: CandidateSet, labels: Record<HomeObjective, Float32Array>, keep: ArrayLike<number>): void {
     const F = HOME_FEATURE_COUNT;
-    const rows = keep ?? Int32Array.from({ length: labels.length }, (_unused, i) => i);
-    while ((this.size + rows.length) * F > this.features.length) {
-      const grown = new Float32Array(this.features.length * 2);
-      grown.set(this.features);
-      this.features = grown;
+    const needed = this.size + keep.length;
+    if (needed * F > this.features.length) this.features = grow(this.features, needed * F);
+    if (needed > this.tracks.length) {
+      for (const objective of HOME_OBJECTIVES) this.labels[objective] = grow(this.labels[objective], needed);
+      this.tracks = grow(this.tracks, needed);
+      this.masks = grow(this.masks, needed);
     }
-    while (this.size + rows.length > this.labels.length) {
-      const grown = new Float32Array(this.labels.length * 2);
-      grown.set(this.labels);
-      this.labels = grown;
-    }
-    for (const r of rows) {
+    for (let k = 0; k < keep.length; k++) {
+      const r = keep[k]!;
       this.features.set(features.subarray(r * F, (r + 1) * F), this.size * F);
-      this.labels[this.size++] = labels[r]!;
+      for (const objective of HOME_OBJECTIVES) this.labels[objective][this.size] = labels[objective][r]!;
+      this.tracks[this.size] = candidates.tracks[r]!;
+      this.masks[this.size] = candidates.sourceMask[r]!;
+      this.size++;
     }
     this.groups.push(this.size);
   }
+
+  /** The rows and groups of the listed groups only (for per-objective training sets). */
+  subset(groupIndices: number[]): { features: Float32Array; labels: Record<HomeObjective, Float32Array>; groups: Uint32Array; rows: number } {
+    const F = HOME_FEATURE_COUNT;
+    let rows = 0;
+    for (const g of groupIndices) rows += this.groups[g + 1]! - this.groups[g]!;
+    const features = new Float32Array(rows * F);
+    const labels = Object.fromEntries(HOME_OBJECTIVES.map((objective) => [objective, new Float32Array(rows)])) as Record<HomeObjective, Float32Array>;
+    const groups = new Uint32Array(groupIndices.length);
+    let at = 0;
+    groupIndices.forEach((g, n) => {
+      const start = this.groups[g]!;
+      const end = this.groups[g + 1]!;
+      features.set(this.features.subarray(start * F, end * F), at * F);
+      for (const objective of HOME_OBJECTIVES) labels[objective].set(this.labels[objective].subarray(start, end), at);
+      groups[n] = end - start;
+      at += end - start;
+    });
+    return { features, labels, groups, rows };
+  }
+}
+
+function grow<T extends Float32Array | Int32Array | Uint16Array>(array: T, needed: number): T {
+  let length = array.length;
+  while (length < needed) length *= 2;
+  const out = new (array.constructor as new (length: number) => T)(length);
+  out.set(array);
+  return out;
 }
 
 function shuffled(values: number[], seed: number): number[] {
@@ -122,16 +271,11 @@ function shuffled(values: number[], seed: number): number[] {
   return out;
 }
 
-function meanNdcg(model: HomeRankerModel, rows: Rows): number {
-  const scores = scoreWithModel(model, rows.features, rows.size);
-  return meanNdcgOfScores(scores, rows);
-}
-
-function meanNdcgOfScores(scores: Float32Array, rows: Rows): number {
+function meanNdcg(scores: Float32Array, labels: Float32Array, groups: number[], k = 10): number {
   let sum = 0;
   let count = 0;
-  for (let g = 0; g + 1 < rows.groups.length; g++) {
-    const value = ndcgOfGroup(scores, rows.labels, rows.groups[g]!, rows.groups[g + 1]!, 10);
+  for (let g = 0; g + 1 < groups.length; g++) {
+    const value = ndcgOfGroup(scores, labels, groups[g]!, groups[g + 1]!, k);
     if (value === undefined) continue;
     sum += value;
     count++;
@@ -139,197 +283,372 @@ function meanNdcgOfScores(scores: Float32Array, rows: Rows): number {
   return count > 0 ? sum / count : 0;
 }
 
-function linearModel(kind: HomeRankerModel['kind'], mean: Float64Array, scale: Float64Array, weights: Float64Array, bias: number, reward: RewardWeights): HomeRankerModel {
-  return { format: RANKER_FORMAT, version: 1, kind, features: [...HOME_FEATURES], mean: Array.from(mean), scale: Array.from(scale), weights: Array.from(weights), bias, reward };
-}
+const DEFAULT_XGBOOST_PARAMS: XGBoostParams = {
+  objective: 'rank:ndcg',
+  eval_metric: 'ndcg@10',
+  eta: 0.05,
+  max_depth: 6,
+  // LambdaMART hessians are small: the default min_child_weight of 1 stops trees at the root
+  min_child_weight: 0.05,
+  subsample: 0.8,
+  colsample_bytree: 0.8,
+  lambda: 1,
+  tree_method: 'hist',
+  max_bin: 128,
+  nthread: 2,
+};
 
-/** Within-user preference pairs (rewarded over less rewarded), standardized differences both ways. */
-function pairRows(rows: Rows, scale: Float64Array, maxPairs: number, seed: number): { z: Float32Array; targets: Uint8Array; count: number } {
-  const F = HOME_FEATURE_COUNT;
-  const pairs: Array<[number, number]> = [];
-  let state = seed >>> 0 || 7;
-  const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (let g = 0; g + 1 < rows.groups.length; g++) {
-    const start = rows.groups[g]!;
-    const end = rows.groups[g + 1]!;
-    for (let i = start; i < end; i++) {
-      if (rows.labels[i]! <= 0) continue;
-      for (let t = 0; t < 8; t++) {
-        const j = start + Math.floor(next() * (end - start));
-        if (rows.labels[j]! < rows.labels[i]!) pairs.push([i, j]);
-      }
-    }
-  }
-  const kept = pairs.length > maxPairs ? shuffled(pairs.map((_p, i) => i), seed).slice(0, maxPairs).map((i) => pairs[i]!) : pairs;
-  const z = new Float32Array(kept.length * 2 * F);
-  const targets = new Uint8Array(kept.length * 2);
-  kept.forEach(([i, j], p) => {
-    for (let f = 0; f < F; f++) {
-      const diff = (rows.features[i * F + f]! - rows.features[j * F + f]!) / scale[f]!;
-      z[2 * p * F + f] = diff;
-      z[(2 * p + 1) * F + f] = -diff;
-    }
-    targets[2 * p] = 1;
-    targets[2 * p + 1] = 0;
-  });
-  return { z, targets, count: kept.length * 2 };
+/** Labelled candidate rows of sampled listeners, built exactly as Home serves them from the past part of the log. */
+export interface RankerDataset {
+  index: HomeIndex;
+  train: RankerRows;
+  validation: RankerRows;
+  split: RankerTrainingReport['split'];
+  users: RankerTrainingReport['users'];
+  candidates: RankerTrainingReport['candidates'];
+  candidateRecall: RankerTrainingReport['candidateRecall'];
+  neighbours: NeighbourListReport[];
+  itemVectors: RankerTrainingReport['itemVectors'];
+  started: number;
 }
 
 export async function trainHomeRanker(data: HomeData, options: RankerTrainingOptions = {}): Promise<{ model: HomeRankerModel; report: RankerTrainingReport }> {
+  return fitRankerHeads(await prepareRankerData(data, options), options);
+}
+
+/** The split, the past-part item models and the labelled candidate rows (train / validation listeners). */
+export async function prepareRankerData(data: HomeData, options: RankerTrainingOptions = {}): Promise<RankerDataset> {
   const started = performance.now();
+  const say = options.log ?? (() => {});
   const log = data.interactions;
   if (!log || log.length === 0) throw new InsufficientTrainingDataError('trainHomeRanker: the data has no interactions to learn from');
-  const reward: RewardWeights = { ...DEFAULT_REWARD_WEIGHTS, ...options.reward };
-  const holdoutDays = options.holdoutDays ?? 14;
   const seed = options.seed ?? 42;
-  const c = log.columns;
-  let latest = 0;
-  for (let i = 0; i < c.timestamp.length; i++) latest = Math.max(latest, c.timestamp[i]!);
-  const split = options.split ?? { kind: 'temporal' };
-  const cutoff = split.kind === 'temporal' ? latest - holdoutDays * MS_PER_DAY : latest;
-  const past = new Uint8Array(log.length);
-  if (split.kind === 'temporal') {
-    for (let i = 0; i < past.length; i++) past[i] = c.timestamp[i]! < cutoff ? 1 : 0;
-  } else {
-    // hold out whole tracks per user (every row of a held-out track), seeded by user and track
-    for (let i = 0; i < past.length; i++) past[i] = hashUnit(c.user[i]!, c.track[i]!, seed) < split.fraction ? 0 : 1;
-  }
-  // Everything the candidates and profiles see comes from before the cutoff (the item vectors
-  // are the bundle's, trained on the whole log: a known, mild leak).
-  const index = createHomeIndex({ ...data, interactions: log.select(past) });
-  const pastLog = index.interactions!;
+  const fraction = options.holdoutFraction ?? 0.2;
+  const timed = hasUsableTime(log);
+  const kind = options.split === 'temporal' || options.split === 'random' ? options.split : timed ? 'temporal' : 'random';
+  if (kind === 'temporal' && !timed) throw new InsufficientTrainingDataError('trainHomeRanker: a temporal split needs timestamps, but every event has the same time; use split "random" (or "auto")');
+  const past = splitMask(log, kind, fraction, seed);
+  const detail =
+    kind === 'temporal'
+      ? `each listener's latest ${Math.round(fraction * 100)}% of events (listeners with ≥ 5 events) are the labels`
+      : `a seeded ${Math.round(fraction * 100)}% of each listener's tracks (seed ${seed}) are the labels; the log has no usable time`;
+  say(`ranker split: ${kind} — ${detail}`);
+
+  // Everything Home reads at request time, rebuilt from the past part.
+  const pastLog = log.select(past);
+  const vectors = options.itemVectorsFor ? await options.itemVectorsFor(pastLog) : { itemVectors: data.itemVectors, itemIndex: data.itemIndex };
+  const models = await buildItemModels({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex }, { ...options, log: say });
+  const index = createHomeIndex({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex, neighbours: models.neighbours, factors: models.factors, popularity: data.popularity });
   const durations = data.store.columns.trackDurationMs;
 
+  // listeners with history before and a played track after the split
   const eligible: number[] = [];
+  const c = log.columns;
   for (let u = 0; u < log.userCount; u++) {
     const { start, end } = log.rowsOfUser(u);
     let before = 0;
-    let rewarded = false;
+    let after = false;
     for (let i = start; i < end; i++) {
-      if (past[i]) before++;
-      else if (eventReward(c.type[i]!, c.msPlayed[i]!, durations[c.track[i]!]!, reward) > 0) rewarded = true;
+      if (past[i]) before += c.type[i] === SKIP ? 0 : 1;
+      else if (c.type[i] !== SKIP) after = true;
     }
-    if (before >= 5 && rewarded) eligible.push(u);
+    if (before >= 3 && after) eligible.push(u);
   }
-  if (eligible.length < 10) throw new InsufficientTrainingDataError(`trainHomeRanker: only ${eligible.length} users have ≥ 5 events before and a rewarded event after ${new Date(cutoff).toISOString()} (holdoutDays ${holdoutDays}); need ≥ 10`);
-  const users = shuffled(eligible, seed).slice(0, options.maxUsers ?? 1500);
-  const validationCount = Math.max(1, Math.round(users.length * (options.validationFraction ?? 0.25)));
+  if (eligible.length < 20) throw new InsufficientTrainingDataError(`trainHomeRanker: only ${eligible.length} listeners have ≥ 3 plays before and a play after the ${kind} split; need ≥ 20`);
+  const users = shuffled(eligible, seed).slice(0, options.maxUsers ?? 2000);
+  const validationCount = Math.max(5, Math.round(users.length * (options.validationFraction ?? 0.25)));
   const negativesPerUser = options.negativesPerUser ?? 150;
 
-  const train = new Rows();
-  const validation = new Rows();
-  let recallSum = 0;
-  const tracker = new ProgressTracker('ranker training data', 'users', users.length, options.onProgress);
+  const train = new RankerRows();
+  const validation = new RankerRows();
+  const validationFuture: FutureLabels[] = [];
+  const recallSums = Object.fromEntries([...HOME_SOURCES, 'total'].map((name) => [name, 0])) as Record<HomeSource | 'total', number>;
+  let recallUsers = 0;
+  let candidateTotal = 0;
+  let unheardTotal = 0;
+  const candidates = new CandidateSet(data.store.trackCount);
+  let features = new Float32Array(1024 * HOME_FEATURE_COUNT);
+  const labels = Object.fromEntries(HOME_OBJECTIVES.map((objective) => [objective, new Float32Array(1024)])) as Record<HomeObjective, Float32Array>;
+  const tracker = new ProgressTracker('ranker training data', 'listeners', users.length, options.onProgress);
   for (let n = 0; n < users.length; n++) {
+    options.signal?.throwIfAborted();
     const u = users[n]!;
-    const userId = log.userId(u);
-    const { start, end } = log.rowsOfUser(u);
-    const future = new Map<number, number>();
-    let firstFuture = Number.POSITIVE_INFINITY;
-    for (let i = start; i < end; i++) {
-      if (past[i]) continue;
-      firstFuture = Math.min(firstFuture, c.timestamp[i]!);
-      const track = c.track[i]!;
-      future.set(track, (future.get(track) ?? 0) + eventReward(c.type[i]!, c.msPlayed[i]!, durations[track]!, reward) * c.count[i]!);
+    const future = futureOf(log, u, past, durations);
+    const profile = buildUserProfile(index, log.userId(u));
+    candidates.reset();
+    generateHomeCandidatesSync(index, profile, options.candidates, candidates);
+    const size = candidates.size;
+    if (features.length < size * HOME_FEATURE_COUNT) features = new Float32Array(size * 2 * HOME_FEATURE_COUNT);
+    computeFeatures(index, profile, candidates, features);
+    for (const objective of HOME_OBJECTIVES) {
+      if (labels[objective].length < size) labels[objective] = new Float32Array(size * 2);
+      for (let r = 0; r < size; r++) labels[objective][r] = labelOf(objective, future, candidates.tracks[r]!);
     }
-    const profile = buildUserProfile(index, userId, { now: cutoff, daypart: daypartOfHour(new Date(firstFuture).getUTCHours()) });
-    const { candidates } = generateHomeCandidatesSync(index, profile, { ...options.candidates, excludeUser: pastLog.userIndex(userId) });
-    const features = computeFeatures(index, profile, candidates);
-    const labels = new Float32Array(candidates.size);
-    let found = 0;
-    for (let r = 0; r < candidates.size; r++) {
-      labels[r] = future.get(candidates.tracks[r]!) ?? 0;
-      if (labels[r]! > 0) found++;
-    }
-    let rewardedTracks = 0;
-    for (const value of future.values()) if (value > 0) rewardedTracks++;
-    recallSum += rewardedTracks > 0 ? found / rewardedTracks : 0;
-    if (n < validationCount) validation.push(features, labels, undefined);
-    else {
-      // keep every labelled row and a sample of the rest (bounded memory, balanced signal)
-      const positives: number[] = [];
+    candidateTotal += size;
+    let unheard = 0;
+    for (let r = 0; r < size; r++) if (!profile.tracks.has(candidates.tracks[r]!)) unheard++;
+    unheardTotal += unheard;
+    if (n < validationCount) {
+      validation.push(features, candidates, labels, Int32Array.from({ length: size }, (_unused, r) => r));
+      validationFuture.push(future);
+      // recall of held-out played tracks the listener had not played before (what a recommender can add)
+      const targets = [...future.played].filter((track) => !profile.tracks.has(track));
+      if (targets.length > 0) {
+        recallUsers++;
+        const found = Object.fromEntries([...HOME_SOURCES, 'total'].map((name) => [name, 0])) as Record<HomeSource | 'total', number>;
+        for (const track of targets) {
+          const row = candidates.row(track);
+          if (row === undefined) continue;
+          found.total++;
+          HOME_SOURCES.forEach((source, s) => {
+            if (candidates.sourceMask[row]! & (1 << s)) found[source]++;
+          });
+        }
+        for (const name of Object.keys(found) as Array<HomeSource | 'total'>) recallSums[name] += found[name] / targets.length;
+      }
+    } else {
+      // every labelled row and a sample of the rest (bounded memory, balanced signal)
+      const labelled: number[] = [];
       const others: number[] = [];
-      for (let r = 0; r < labels.length; r++) (labels[r] !== 0 ? positives : others).push(r);
-      train.push(features, labels, Int32Array.from([...positives, ...shuffled(others, seed + n).slice(0, negativesPerUser)]));
+      for (let r = 0; r < size; r++) {
+        let any = false;
+        for (const objective of HOME_OBJECTIVES) if (labels[objective][r] !== 0) any = true;
+        (any ? labelled : others).push(r);
+      }
+      train.push(features, candidates, labels, [...labelled, ...shuffled(others, seed + n).slice(0, negativesPerUser)]);
     }
     tracker.update(n + 1);
   }
   tracker.finish(users.length);
-
-  const lambdas = options.lambdas ?? [0.001, 0.01, 0.1, 1];
-  const heuristic = heuristicRankerModel(reward);
-  const results: Array<{ kind: HomeRankerModel['kind']; lambda?: number; ndcg: number; fit: (rows: Rows) => HomeRankerModel }> = [];
-  results.push({ kind: 'heuristic', ndcg: meanNdcg(heuristic, validation), fit: () => heuristic });
-
-  const ridge = (rows: Rows, lambda: number) => {
-    const s = standardization(rows.features, rows.size);
-    const fitted = fitRidge(rows.features, rows.labels, rows.size, lambda, s);
-    return linearModel('ridge', s.mean, s.scale, fitted.weights, fitted.bias, reward);
-  };
-  const logistic = (rows: Rows, lambda: number) => {
-    const s = standardization(rows.features, rows.size);
-    const F = HOME_FEATURE_COUNT;
-    const z = new Float32Array(rows.size * F);
-    const targets = new Uint8Array(rows.size);
-    for (let r = 0; r < rows.size; r++) {
-      for (let f = 0; f < F; f++) z[r * F + f] = (rows.features[r * F + f]! - s.mean[f]!) / s.scale[f]!;
-      targets[r] = rows.labels[r]! > 0 ? 1 : 0;
-    }
-    const fitted = fitLogisticStandardized(z, targets, rows.size, lambda);
-    return linearModel('logistic', s.mean, s.scale, fitted.weights, fitted.bias, reward);
-  };
-  const pairwise = (rows: Rows, lambda: number) => {
-    const s = standardization(rows.features, rows.size);
-    const pairs = pairRows(rows, s.scale, 200_000, seed);
-    const fitted = fitLogisticStandardized(pairs.z, pairs.targets, pairs.count, lambda);
-    return linearModel('pairwise', s.mean, s.scale, fitted.weights, 0, reward);
-  };
-  for (const lambda of lambdas) {
-    for (const [kind, fit] of [['ridge', ridge], ['logistic', logistic], ['pairwise', pairwise]] as const) {
-      const model = fit(train, lambda);
-      results.push({ kind, lambda, ndcg: meanNdcg(model, validation), fit: (rows) => fit(rows, lambda) });
-    }
-  }
-
-  // the strongest single feature, either direction: the bar a learned model must clear
-  let bestSingle = { name: HOME_FEATURES[0] as string, ndcg10: -1 };
-  const column = new Float32Array(validation.size);
-  for (let f = 0; f < HOME_FEATURE_COUNT; f++) {
-    for (const sign of [1, -1]) {
-      for (let r = 0; r < validation.size; r++) column[r] = sign * validation.features[r * HOME_FEATURE_COUNT + f]!;
-      const ndcg = meanNdcgOfScores(column, validation);
-      if (ndcg > bestSingle.ndcg10) bestSingle = { name: `${sign < 0 ? '−' : ''}${HOME_FEATURES[f]}`, ndcg10: ndcg };
-    }
-  }
-
-  const best = results.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));
-  // refit the winner on every sampled user (validation rows included)
-  const all = new Rows();
-  for (const rows of [train, validation]) {
-    for (let g = 0; g + 1 < rows.groups.length; g++) {
-      const start = rows.groups[g]!;
-      const end = rows.groups[g + 1]!;
-      all.push(rows.features.subarray(start * HOME_FEATURE_COUNT, end * HOME_FEATURE_COUNT), rows.labels.subarray(start, end), undefined);
-    }
-  }
-  const model = best.kind === 'heuristic' ? heuristic : best.fit(all);
-  const validationNdcg10: Record<string, number> = {};
-  for (const result of results) {
-    const key = result.lambda === undefined ? result.kind : `${result.kind}(λ=${result.lambda})`;
-    validationNdcg10[key] = round(result.ndcg);
-  }
-  const report: RankerTrainingReport = {
-    cutoff: new Date(cutoff).toISOString(),
+  const candidateRecall = Object.fromEntries(Object.entries(recallSums).map(([name, sum]) => [name, round(sum / Math.max(1, recallUsers))])) as Record<HomeSource | 'total', number>;
+  say(`candidates: ${(candidateTotal / users.length).toFixed(0)} per listener (${(unheardTotal / users.length).toFixed(0)} unheard); recall of held-out plays ${candidateRecall.total.toFixed(3)}`);
+  return {
+    index,
+    train,
+    validation,
+    split: { kind, holdoutFraction: fraction, detail },
     users: { train: users.length - validationCount, validation: validationCount },
+    candidates: { mean: round(candidateTotal / users.length), meanUnheard: round(unheardTotal / users.length) },
+    candidateRecall,
+    neighbours: models.reports,
+    itemVectors: options.itemVectorsFor ? 'retrained on the past part' : 'the bundle’s (trained on the whole log: a mild leak into the vector features)',
+    started,
+  };
+}
+
+/** One LambdaMART head per objective the rows support, early-stopped on the validation listeners; the report. */
+export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}): { model: HomeRankerModel; report: RankerTrainingReport } {
+  const say = options.log ?? (() => {});
+  const seed = options.seed ?? 42;
+  const { train, validation, index } = dataset;
+  // One LambdaMART head per supported objective.
+  const wanted = options.objectives ?? HOME_OBJECTIVES;
+  const heads: HomeRankerModel['heads'] = [];
+  const headReports: HeadReport[] = [];
+  const unsupported: RankerTrainingReport['unsupported'] = [];
+  const trainGroups = train.groups.length - 1;
+  const validationGroups = validation.groups.length - 1;
+  for (const objective of HOME_OBJECTIVES) {
+    if (!wanted.includes(objective)) continue;
+    const withPositives = (rows: RankerRows, count: number) => {
+      const out: number[] = [];
+      for (let g = 0; g < count; g++) {
+        let positive = false;
+        for (let r = rows.groups[g]!; r < rows.groups[g + 1]! && !positive; r++) if (rows.labels[objective][r]! > 0) positive = true;
+        if (positive) out.push(g);
+      }
+      return out;
+    };
+    const trainWith = withPositives(train, trainGroups);
+    const validationWith = withPositives(validation, validationGroups);
+    if (trainWith.length < 20 || validationWith.length < 5) {
+      unsupported.push({ objective, reason: `the log has too few listeners with ${objective} labels (${trainWith.length} train / ${validationWith.length} validation; need 20 / 5)` });
+      say(`head ${objective}: not trained — ${unsupported[unsupported.length - 1]!.reason}`);
+      continue;
+    }
+    if (objective !== 'play' && sameLabels(train, objective, 'play')) {
+      unsupported.push({ objective, reason: `its labels equal the play labels in this log (no separate ${objective} signal)` });
+      continue;
+    }
+    const trainSet = train.subset(trainWith);
+    const validationSet = validation.subset(validationWith);
+    const headStarted = performance.now();
+    const trained = trainXGBoost(
+      { features: trainSet.features, rows: trainSet.rows, cols: HOME_FEATURE_COUNT, labels: trainSet.labels[objective], groups: trainSet.groups },
+      {
+        params: { ...DEFAULT_XGBOOST_PARAMS, seed, ...options.xgboost?.params },
+        rounds: options.xgboost?.rounds ?? 400,
+        earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
+        validation: { features: validationSet.features, rows: validationSet.rows, cols: HOME_FEATURE_COUNT, labels: validationSet.labels[objective], groups: validationSet.groups },
+        signal: options.signal,
+        onRound: ({ round, metrics }) => {
+          if (round % 50 === 0) say(`head ${objective}: round ${round} ${Object.entries(metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ')}`);
+        },
+      },
+    );
+    const head = { objective, label: OBJECTIVE_LABELS[objective], xgboost: trained.modelJson, rounds: trained.rounds, mean: 0, scale: 1, validation: {} as Record<string, number> };
+    // standardize the head on every validation candidate so heads add up on one scale
+    const single = compileRanker({ format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [head], weights: {} });
+    const margins = single.scoreHead(objective, validation.features, validation.size);
+    let mean = 0;
+    for (let r = 0; r < validation.size; r++) mean += margins[r]!;
+    mean /= Math.max(1, validation.size);
+    let variance = 0;
+    for (let r = 0; r < validation.size; r++) variance += (margins[r]! - mean) ** 2;
+    head.mean = mean;
+    head.scale = Math.sqrt(variance / Math.max(1, validation.size)) || 1;
+    const ndcg10 = meanNdcg(margins, validation.labels[objective], validation.groups);
+    head.validation = { ndcg10: round(ndcg10), xgboostNdcg10: round(trained.bestScore ?? 0), groups: validationWith.length };
+    heads.push(head);
+    headReports.push({ objective, label: OBJECTIVE_LABELS[objective], rounds: trained.rounds, groups: validationWith.length, xgboostNdcg10: round(trained.bestScore ?? 0), ndcg10: round(ndcg10) });
+    say(`head ${objective}: ${trained.rounds} trees, validation NDCG@10 ${ndcg10.toFixed(4)} over full candidate lists (${((performance.now() - headStarted) / 1000).toFixed(1)} s)`);
+  }
+  if (!heads.some((head) => head.objective === 'play')) {
+    throw new InsufficientTrainingDataError(`trainHomeRanker: the play head could not be trained (${unsupported.find((entry) => entry.objective === 'play')?.reason ?? 'no labels'})`);
+  }
+
+  const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
+  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads, weights };
+  const compiled = compileRanker(model);
+  const served = compiled.score(validation.features, validation.size);
+  const playLabels = validation.labels.play;
+  const validationNdcg10: Record<string, number> = {
+    served: round(meanNdcg(served, playLabels, validation.groups)),
+    play: round(meanNdcg(compiled.scoreHead('play', validation.features, validation.size), playLabels, validation.groups)),
+    heuristic: round(meanNdcg(compileRanker(heuristicRankerModel('comparison')).score(validation.features, validation.size), playLabels, validation.groups)),
+  };
+  const full = options.reports !== false;
+  const bestSingleFeature = full ? bestSingle(validation, playLabels) : { name: '(not computed)', ndcg10: 0 };
+  validationNdcg10[`best single feature (${bestSingleFeature.name})`] = bestSingleFeature.ndcg10;
+
+  const report: RankerTrainingReport = {
+    split: dataset.split,
+    users: dataset.users,
     rows: { train: train.size, validation: validation.size },
-    candidateRecall: round(recallSum / users.length),
+    candidates: dataset.candidates,
+    candidateRecall: dataset.candidateRecall,
+    neighbours: dataset.neighbours,
+    heads: headReports,
+    unsupported,
     validationNdcg10,
-    bestSingleFeature: { name: bestSingle.name, ndcg10: round(bestSingle.ndcg10) },
-    chosen: { kind: best.kind, lambda: best.lambda },
-    seconds: round((performance.now() - started) / 1000),
+    bestSingleFeature,
+    tradeoff: full ? tradeoffGrid(model, validation) : [],
+    diversity: full ? diversityReport(index, compiled.score(validation.features, validation.size), validation) : [],
+    importance: featureImportance(model, 'play', 15).map((entry) => ({ feature: entry.feature, gain: round(entry.gain) })),
+    itemVectors: dataset.itemVectors,
+    seconds: round((performance.now() - dataset.started) / 1000),
   };
   model.training = { ...report };
   return { model, report };
+}
+
+function sameLabels(rows: RankerRows, a: HomeObjective, b: HomeObjective): boolean {
+  for (let r = 0; r < rows.size; r++) if ((rows.labels[a][r]! > 0) !== (rows.labels[b][r]! > 0)) return false;
+  return true;
+}
+
+function bestSingle(rows: RankerRows, labels: Float32Array): { name: string; ndcg10: number } {
+  let best = { name: HOME_FEATURES[0] as string, ndcg10: -1 };
+  const column = new Float32Array(rows.size);
+  for (let f = 0; f < HOME_FEATURE_COUNT; f++) {
+    for (const sign of [1, -1]) {
+      for (let r = 0; r < rows.size; r++) column[r] = sign * rows.features[r * HOME_FEATURE_COUNT + f]!;
+      const ndcg = meanNdcg(column, labels, rows.groups);
+      if (ndcg > best.ndcg10) best = { name: `${sign < 0 ? '−' : ''}${HOME_FEATURES[f]}`, ndcg10: round(ndcg) };
+    }
+  }
+  return best;
+}
+
+/** Each objective's NDCG@10 when the served score weighs the heads differently (play weight 1). */
+function tradeoffGrid(model: HomeRankerModel, rows: RankerRows): RankerTrainingReport['tradeoff'] {
+  const objectives = model.heads.map((head) => head.objective).filter((objective) => objective !== 'play');
+  if (objectives.length === 0) return [];
+  const grid: Array<Partial<Record<HomeObjective, number>>> = [{}];
+  const steps: Record<HomeObjective, number[]> = { play: [1], save: [0, 0.25, 0.5, 1], listen: [0, 0.25, 0.5, 1], skip: [0, -0.25, -0.5, -1] };
+  for (const objective of objectives) {
+    const next: typeof grid = [];
+    for (const entry of grid) for (const value of steps[objective]) next.push({ ...entry, [objective]: value });
+    grid.splice(0, grid.length, ...next);
+  }
+  return grid.map((weights) => {
+    const compiled = compileRanker(model, { play: 1, save: 0, skip: 0, listen: 0, ...weights });
+    const scores = compiled.score(rows.features, rows.size);
+    const ndcg10: Record<string, number> = {};
+    for (const head of model.heads) ndcg10[head.objective] = round(meanNdcg(scores, rows.labels[head.objective], rows.groups));
+    return { weights: { play: 1, ...weights } as Record<string, number>, ndcg10 };
+  });
+}
+
+/** NDCG@10, coverage, intra-list diversity and novelty of the plain ranking vs MMR re-ranking. */
+function diversityReport(index: HomeIndex, scores: Float32Array, rows: RankerRows): RankerTrainingReport['diversity'] {
+  const out: RankerTrainingReport['diversity'] = [];
+  const dim = index.itemDim;
+  let maxListeners = 1;
+  for (let t = 0; t < index.listenerCount.length; t++) maxListeners = Math.max(maxListeners, index.listenerCount[t]!);
+  for (const ranking of ['plain', 'MMR λ 0.75, ≤ 2 per artist']) {
+    let ndcg = 0;
+    let counted = 0;
+    let ildVectors = 0;
+    let ildArtist = 0;
+    let novelty = 0;
+    let lists = 0;
+    const covered = new Set<number>();
+    for (let g = 0; g + 1 < rows.groups.length; g++) {
+      const start = rows.groups[g]!;
+      const end = rows.groups[g + 1]!;
+      const order = Array.from({ length: end - start }, (_unused, i) => start + i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+      let top: number[];
+      if (ranking === 'plain') top = order.slice(0, 10);
+      else {
+        const tracks = Int32Array.from(order, (r) => rows.tracks[r]!);
+        const relevance = Float32Array.from(order, (r) => scores[r]!);
+        const picked = selectDiverse(index, tracks, relevance, { limit: 10, lambda: 0.75, artistCap: 2 });
+        const rowOf = new Map<number, number>();
+        for (const r of order) rowOf.set(rows.tracks[r]!, r);
+        top = Array.from(picked, (track) => rowOf.get(track)!);
+      }
+      const labels = rows.labels.play;
+      let dcg = 0;
+      let ideal = 0;
+      const positives = [...Array(end - start).keys()].filter((i) => labels[start + i]! > 0).length;
+      for (let i = 0; i < Math.min(10, positives); i++) ideal += 1 / Math.log2(i + 2);
+      top.forEach((r, i) => (dcg += (labels[r]! > 0 ? 1 : 0) / Math.log2(i + 2)));
+      if (ideal > 0) {
+        ndcg += dcg / ideal;
+        counted++;
+      }
+      if (top.length < 2) continue;
+      lists++;
+      let pairs = 0;
+      let similarity = 0;
+      let sameArtist = 0;
+      for (let i = 0; i < top.length; i++) {
+        const a = rows.tracks[top[i]!]!;
+        covered.add(a);
+        novelty += -Math.log2(Math.max(1, index.listenerCount[a]!) / maxListeners) / top.length;
+        for (let j = i + 1; j < top.length; j++) {
+          const b = rows.tracks[top[j]!]!;
+          let dot = 0;
+          for (let d = 0; d < dim; d++) dot += index.itemVectors[a * dim + d]! * index.itemVectors[b * dim + d]!;
+          similarity += dot;
+          if (index.store.trackPrimaryArtist[a] === index.store.trackPrimaryArtist[b]) sameArtist++;
+          pairs++;
+        }
+      }
+      ildVectors += 1 - similarity / pairs;
+      ildArtist += 1 - sameArtist / pairs;
+    }
+    out.push({
+      ranking,
+      ndcg10: round(ndcg / Math.max(1, counted)),
+      coverage10: round(covered.size / index.store.trackCount),
+      ildVectors10: round(ildVectors / Math.max(1, lists)),
+      ildArtist10: round(ildArtist / Math.max(1, lists)),
+      novelty10: round(novelty / Math.max(1, lists)),
+    });
+  }
+  return out;
 }
 
 /** A deterministic uniform number in [0, 1) for (user, track, seed). */
@@ -343,3 +662,4 @@ function hashUnit(user: number, track: number, seed: number): number {
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
+

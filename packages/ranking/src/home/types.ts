@@ -1,12 +1,19 @@
 // Shared vocabulary of the Home stack: candidate sources, shelf types, dayparts.
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import type { VectorIndex } from '@mixtape/embeddings';
+import type { ItemFactors, NeighbourLists } from './item-models';
 
-/** Every candidate source; a candidate keeps one score (and one provenance) per source. */
+/**
+ * Every candidate source; a candidate keeps one score (and one provenance) per source. The first
+ * four merge offline item → item neighbour lists (NEIGHBOUR_SOURCES, same order); `factors` is
+ * ANN retrieval over learned user/item factors.
+ */
 export const HOME_SOURCES = [
-  'annRecent',
-  'annTop',
+  'ease',
+  'rp3beta',
   'coListening',
+  'itemVectors',
+  'factors',
   'topArtist',
   'similarArtist',
   'newRelease',
@@ -60,6 +67,18 @@ export interface HomeData {
   itemDim: number;
   /** FAISS index over item vectors, ids = track ids */
   itemIndex: VectorIndex;
+  /** offline item → item neighbour lists (bundle part); without them those sources are silent */
+  neighbours?: NeighbourLists;
+  /** learned user/item factors (bundle part); rows of `users` follow `interactions`' users */
+  factors?: ItemFactors;
+  /** FAISS index over `factors.items` (ids = track ids); built from them when absent */
+  factorIndex?: VectorIndex;
+  /**
+   * 'catalog' (default): the catalog's popularity. 'log': listener counts in `interactions` —
+   * for evaluation on catalogs whose popularity an importer derived from the whole dataset
+   * (Last.fm, MPD), which would leak held-out interactions.
+   */
+  popularity?: 'catalog' | 'log';
 }
 
 /** One event of a user, as the profile builder reads it (log rows and live events alike). */

@@ -1,8 +1,10 @@
 // A small hand-made catalog with the cases search must get right (duplicate titles, diacritics,
 // "feat.", "&", a known album) plus deterministic filler across decades, genres and moods, so
 // tests of this package and of apps/search build a real engine in well under a second.
-import { CatalogStore } from '@mixtape/catalog';
+import { fileURLToPath } from 'node:url';
+import { CatalogStore, importTidyTuesday } from '@mixtape/catalog';
 import type { Album, Artist, AudioFeatures, Catalog, Track } from '@mixtape/catalog';
+import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import { buildSearchIndex, type BuildSearchIndexOptions } from '../build';
 import type { SearchEngine } from '../engine';
 
@@ -120,4 +122,18 @@ export function createSearchFixtureEngine(options: { filler?: number; build?: Bu
 
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** The engine over a real catalog with exact (Flat) dense retrieval: no HNSW build time in tests. */
+export function createExactSearchEngine(store: CatalogStore): SearchEngine {
+  const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+  const index = VectorIndex.build({ dim: encoder.dim, factory: 'Flat', ids: store.columns.trackIds, vectors: encodeCatalogContent(encoder, store) });
+  return buildSearchIndex(store, { content: { index, encoder } });
+}
+
+/** The TidyTuesday catalog (read in place from ../shared/data, never copied) and its exact engine. */
+export async function loadTidyTuesdayEngine(): Promise<{ store: CatalogStore; engine: SearchEngine }> {
+  const csv = fileURLToPath(new URL('../../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url));
+  const { store } = await importTidyTuesday(csv);
+  return { store, engine: createExactSearchEngine(store) };
 }

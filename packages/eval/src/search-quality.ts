@@ -1,4 +1,5 @@
-// Search quality suite: known-item queries generated from the catalog itself (deterministic by
+// Search quality suite (Search's known-item and descriptive checks; beside the other offline
+// suites in eval so a quality gate never ships in the search package): known-item queries generated from the catalog itself (deterministic by
 // seed) scored with MRR@k and Recall@k per category, plus descriptive queries whose results
 // must satisfy the constraints they state.
 //
@@ -9,7 +10,7 @@
 // wrong. Artist-only queries target the artist entity (same normalized name counts).
 import { ProgressTracker, Random, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
-import type { SearchEngine, SearchHit } from './engine';
+import { misspell, type SearchEngine, type SearchHit } from '@mixtape/search-index';
 import { nameText, nameWords } from '@mixtape/language';
 
 export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead'] as const;
@@ -190,23 +191,6 @@ function sameRecording(store: CatalogStore, track: number): (hit: SearchHit) => 
     if (hit.id === id) return true;
     return nameText(hit.name) === title && hit.artists !== undefined && hit.artists.length > 0 && nameText(hit.artists[0]!.name) === artistName;
   };
-}
-
-/** Exactly one edit: substitution, deletion, insertion or transposition of adjacent letters. */
-export function misspell(word: string, random: () => number): string {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  for (;;) {
-    const kind = Math.floor(random() * 4);
-    const at = Math.floor(random() * word.length);
-    let result = word;
-    if (kind === 0) {
-      const letter = letters[Math.floor(random() * 26)]!;
-      result = word.slice(0, at) + letter + word.slice(at + 1);
-    } else if (kind === 1) result = word.slice(0, at) + word.slice(at + 1);
-    else if (kind === 2) result = word.slice(0, at) + letters[Math.floor(random() * 26)]! + word.slice(at);
-    else if (at < word.length - 1) result = word.slice(0, at) + word[at + 1]! + word[at]! + word.slice(at + 2);
-    if (result !== word) return result;
-  }
 }
 
 interface DescriptiveCheckSpec {

@@ -1,11 +1,12 @@
 // Search quality on the TidyTuesday catalog (read in place from ../shared/data):
 // known-item MRR@10 / Recall@10 per category and the descriptive constraint checks.
-// Run: pnpm --filter @mixtape/search-index quality [-- --per-category 300 --seed 7]
+// Run: pnpm --filter @mixtape/eval quality:search [-- --per-category 300 --seed 7]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { formatProgress } from '@mixtape/base';
 import { importTidyTuesday } from '@mixtape/catalog';
-import { DESCRIPTIVE_CHECKS, buildSearchIndex, formatQualityReport, runSearchQualitySuite } from '../src/index';
+import { buildSearchIndex } from '@mixtape/search-index';
+import { DESCRIPTIVE_CHECKS, formatQualityReport, runSearchQualitySuite } from '../src/index';
 
 const { values } = parseArgs({ options: { 'per-category': { type: 'string', default: '300' }, seed: { type: 'string', default: '7' } } });
 const csv = fileURLToPath(new URL('../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url));

@@ -1,9 +1,16 @@
-// Sparse item → item neighbour graphs from co-occurrence, shared by item-kNN and RP3β:
+// Sparse item → item neighbour graphs from co-occurrence (item-kNN, RP3β: @mixtape/eval's
+// baselines and Home's neighbour lists):
 // for each item i, accumulate Σ_u w(u) over users u who have both i and j, turn that into a
 // similarity, keep the top N. Cost Σ_u |I_u|², memory O(items × N).
-import type { CsrMatrix } from '../csr';
-import type { FitContext } from '../recommender';
 import { ProgressTracker, selectTopK } from '@mixtape/base';
+import type { ProgressCallback } from '@mixtape/base';
+import type { CsrMatrix } from './csr';
+
+/** What long collaborative fits take besides their data: cancellation and progress. */
+export interface FitControl {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
 
 export interface NeighborGraphOptions {
   /** Neighbours kept per item; 0 keeps all. */
@@ -13,7 +20,7 @@ export interface NeighborGraphOptions {
   userWeight: (user: number) => number;
   /** Similarity of i → j from their weighted co-occurrence. */
   similarity: (i: number, j: number, cooccurrence: number) => number;
-  context: FitContext;
+  context: FitControl;
 }
 
 export function buildNeighborGraph(train: CsrMatrix, byItem: CsrMatrix, options: NeighborGraphOptions): CsrMatrix {

@@ -1,0 +1,166 @@
+// The production Home stack behind the eval harness's Recommender contract, running the served
+// code path: fit() does what `mixtape build` does for Home (item vectors, neighbour lists,
+// factors, the LambdaMART ranker trained on a split carved from the training rows only), and
+// recommend() ranks each query exactly as a Home request does (profile → candidates → features
+// → trees), minus the shelf presentation. The training rows become an interaction log over the
+// dataset's real catalog when the harness hands one over (genres, artists, durations, release
+// dates), with each entry's latest training time when the split knows the order.
+import { CatalogBuilder, CatalogStore, InteractionLogBuilder } from '@mixtape/catalog';
+import type { Artist, InteractionLog, Track } from '@mixtape/catalog';
+import {
+  CandidateSet,
+  HOME_FEATURE_COUNT,
+  buildItemModels,
+  buildUserProfile,
+  compileRanker,
+  computeFeatures,
+  createHomeIndex,
+  generateHomeCandidatesSync,
+  trainHomeRanker,
+  trainItemVectors,
+} from '@mixtape/ranking';
+import type { CompiledRanker, HomeCandidateOptions, HomeIndex, HomeRankerModel, ItemVectorOptions, RankerTrainingOptions, RankerTrainingReport } from '@mixtape/ranking';
+import type { CsrMatrix } from '../csr';
+import type { FitContext, QueryBatch, Recommendations, RecommendOptions, Recommender } from '../recommender';
+
+export interface HomeStackRecommenderOptions {
+  itemVectors?: ItemVectorOptions;
+  ranker?: Omit<RankerTrainingOptions, 'itemVectorsFor' | 'candidates' | 'seed' | 'signal'>;
+  candidates?: HomeCandidateOptions;
+  seed?: number;
+}
+
+interface Fitted {
+  index: HomeIndex;
+  ranker: CompiledRanker;
+  model: HomeRankerModel;
+  report: RankerTrainingReport;
+  log: InteractionLog;
+  popularityOrder: Int32Array;
+}
+
+export class HomeStackRecommender implements Recommender {
+  readonly name = 'home stack (candidates + LambdaMART heads)';
+  notes: string | undefined;
+  private readonly options: HomeStackRecommenderOptions;
+  private fitted: Fitted | undefined;
+
+  constructor(options: HomeStackRecommenderOptions = {}) {
+    this.options = options;
+  }
+
+  /** The fitted ranker's training report (candidate recall, heads, trade-offs). */
+  get report(): RankerTrainingReport | undefined {
+    return this.fitted?.report;
+  }
+
+  async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
+    const seed = context.seed ?? this.options.seed ?? 42;
+    const store = context.store && context.store.trackCount === train.cols ? context.store : minimalCatalog(train.cols, context.itemArtist);
+    const log = logFromRows(train, context.trainTime);
+    const say = (line: string) => context.logger?.info({ model: this.name }, line);
+    const vectorOptions = { seed, ...this.options.itemVectors, signal: context.signal };
+    const vectors = await trainItemVectors(store, log, vectorOptions);
+    // popularity from the training rows: importers derive catalog popularity from the whole dataset (a leak here)
+    const data = { store, interactions: log, ...vectors, popularity: 'log' as const };
+    const { model, report } = await trainHomeRanker(data, {
+      ...this.options.ranker,
+      candidates: this.options.candidates,
+      seed,
+      signal: context.signal,
+      log: say,
+      itemVectorsFor: (pastLog) => trainItemVectors(store, pastLog, vectorOptions),
+    });
+    // the serving parts: item models over every training row
+    const models = await buildItemModels(data, { ...this.options.ranker, log: say, signal: context.signal, seed });
+    const index = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
+    const counts = new Float64Array(train.cols);
+    for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
+    const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+    this.fitted = { index, ranker: compileRanker(model), model, report, log, popularityOrder };
+    const heads = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
+    this.notes =
+      `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${heads}; ` +
+      `validation NDCG@10 ${report.validationNdcg10.served} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10}); ` +
+      `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates`;
+  }
+
+  recommend(batch: QueryBatch, k: number, options: RecommendOptions = {}): Recommendations {
+    const fitted = this.fitted;
+    if (!fitted) throw new Error(`${this.name}: recommend() before fit()`);
+    const { index, ranker, log, popularityOrder } = fitted;
+    if (batch.seeds.rows !== log.userCount) throw new Error(`${this.name}: queries must be rows of the training matrix (${log.userCount} rows), got a matrix of ${batch.seeds.rows}`);
+    const exclude = options.exclude ?? batch.seeds;
+    const items = new Int32Array(batch.rows.length * k).fill(-1);
+    const scores = new Float32Array(batch.rows.length * k);
+    const candidates = new CandidateSet(index.store.trackCount);
+    let features = new Float32Array(2048 * HOME_FEATURE_COUNT);
+    let ranked = new Float32Array(2048);
+    const excluded = new Uint8Array(index.store.trackCount);
+    for (let q = 0; q < batch.rows.length; q++) {
+      const row = batch.rows[q]!;
+      // the query is that listener's row in the log, as a Home request for a known listener
+      const profile = buildUserProfile(index, log.userId(row));
+      candidates.reset();
+      generateHomeCandidatesSync(index, profile, this.options.candidates, candidates);
+      const n = candidates.size;
+      if (features.length < n * HOME_FEATURE_COUNT) features = new Float32Array(n * 2 * HOME_FEATURE_COUNT);
+      if (ranked.length < n) ranked = new Float32Array(n * 2);
+      computeFeatures(index, profile, candidates, features);
+      ranker.score(features, n, ranked);
+      for (let e = exclude.indptr[row]!; e < exclude.indptr[row + 1]!; e++) excluded[exclude.indices[e]!] = 1;
+      const order = Array.from({ length: n }, (_unused, r) => r)
+        .filter((r) => !excluded[candidates.tracks[r]!])
+        .sort((a, b) => ranked[b]! - ranked[a]! || a - b);
+      let filled = 0;
+      for (const r of order) {
+        if (filled === k) break;
+        items[q * k + filled] = candidates.tracks[r]!;
+        scores[q * k + filled] = ranked[r]!;
+        excluded[candidates.tracks[r]!] = 2;
+        filled++;
+      }
+      const floor = filled > 0 ? scores[q * k + filled - 1]! : 0;
+      for (let p = 0; p < popularityOrder.length && filled < k; p++) {
+        const item = popularityOrder[p]!;
+        if (excluded[item]) continue;
+        items[q * k + filled] = item;
+        scores[q * k + filled] = floor - 1 - p;
+        filled++;
+      }
+      for (let e = exclude.indptr[row]!; e < exclude.indptr[row + 1]!; e++) excluded[exclude.indices[e]!] = 0;
+      for (let j = 0; j < filled; j++) excluded[items[q * k + j]!] = 0;
+    }
+    return { k, items, scores };
+  }
+}
+
+/** The training rows as an interaction log: one play per (row, item), count = the value, time = the entry's latest training time. */
+export function logFromRows(train: CsrMatrix, trainTime?: Float64Array): InteractionLog {
+  const builder = new InteractionLogBuilder(train.indices.length);
+  for (let r = 0; r < train.rows; r++) {
+    const user = builder.userIndex(`row${r}`);
+    for (let e = train.indptr[r]!; e < train.indptr[r + 1]!; e++) {
+      const time = trainTime ? trainTime[e]! : 0;
+      builder.pushEncoded(user, train.indices[e]!, Number.isFinite(time) ? time : 0, 0, 0, Math.max(1, Math.round(train.values[e]!)), -1);
+    }
+  }
+  return builder.build();
+}
+
+/** A catalog of bare items (one artist each unless `itemArtist` says otherwise) when the dataset has none. */
+function minimalCatalog(items: number, itemArtist: Int32Array | undefined): CatalogStore {
+  const artistIds = new Map<number, string>();
+  const tracks: Track[] = [];
+  for (let i = 0; i < items; i++) {
+    const artist = itemArtist && itemArtist[i]! >= 0 ? itemArtist[i]! : items + i;
+    if (!artistIds.has(artist)) artistIds.set(artist, `a${artist}`);
+    tracks.push({ id: `i${i}`, title: `item ${i}`, artistIds: [artistIds.get(artist)!], durationMs: 200_000, explicit: false, popularity: 0, genres: [], subgenres: [] });
+  }
+  const artists: Artist[] = [...artistIds.values()].map((id) => ({ id, name: id, genres: [] }));
+  return new CatalogStore(new CatalogBuilder().addCatalog({ tracks, artists, albums: [] }).build());
+}
+
+export function createHomeStackRecommender(options: HomeStackRecommenderOptions = {}): HomeStackRecommender {
+  return new HomeStackRecommender(options);
+}

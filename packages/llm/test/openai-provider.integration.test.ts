@@ -73,7 +73,7 @@ function plannerFor(fake: FakeChatServer, setup: Setup = {}) {
     baseUrl: fake.baseUrl,
     model: MODEL,
     apiKey: setup.apiKey ?? 'sk-test',
-    timeoutMs: setup.timeoutMs ?? 5000,
+    timeoutMs: setup.timeoutMs ?? 30_000, // generous: a busy CI machine must not turn a good reply into a timeout
     maxRetries: setup.maxRetries ?? 2,
     retryBaseDelayMs: 10,
     // Records each backoff and waits it for real (delays are asserted, never wall-clock time).
@@ -153,7 +153,7 @@ describe('LLM planner over the OpenAI chat-completions protocol', () => {
 
   it('falls back when the server does not answer within the timeout', async () => {
     server = await startFakeChatServer({ replies: [replyHang()] });
-    const { planner } = plannerFor(server, { timeoutMs: 300 });
+    const { planner } = plannerFor(server, { timeoutMs: 2000 });
     const result = await planner.plan({ prompt: 'chill acoustic covers' });
 
     expect(result.planner).toBe('offline-fallback');

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBundleStore } from '@mixtape/bundle';
+import { openBundleStore, sequenceModelPart } from '@mixtape/bundle';
 import { startLocalS3 } from '@mixtape/bundle/testing';
 import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
@@ -57,7 +57,12 @@ describe.skipIf(skip)('console in Chromium', () => {
     // A real bundle in a real S3 server, then the three services loading it.
     s3 = await startLocalS3({ directory: join(workDir, 's3') });
     const bundleUri = 's3://mixtape/bundles';
-    await publishTestBundle(openBundleStore(bundleUri, { s3: s3.s3Options }), { version: BUNDLE_VERSION, synthetic: SYNTHETIC });
+    await publishTestBundle(openBundleStore(bundleUri, { s3: s3.s3Options }), {
+      version: BUNDLE_VERSION,
+      synthetic: SYNTHETIC,
+      parts: [sequenceModelPart],
+      options: { sequenceModel: { dim: 16, maxLength: 20, epochs: 1, validationRows: 20, factory: 'Flat' } },
+    });
     for (const name of ['home', 'search', 'playlists'] as const) {
       apps.push(
         await startApp(name, {
@@ -120,6 +125,9 @@ describe.skipIf(skip)('console in Chromium', () => {
     expect((await firstCard.locator('.card-title').textContent())?.trim()).not.toBe('');
     expect((await firstCard.locator('.card-reason').textContent())?.trim()).not.toBe('');
     await expect.poll(() => page.getByTestId('home-summary').textContent(), { timeout: 15_000 }).toContain(`bundle ${BUNDLE_VERSION}`);
+    // "Up next" from the next-track model, above the shelves
+    await page.getByTestId('up-next').locator('li').first().waitFor();
+    expect(await page.getByTestId('up-next').locator('h3').textContent()).toMatch(/^Up next after “.+”/);
     await page.screenshot({ path: join(SCREENSHOTS, 'home.png'), fullPage: true });
 
     const title = (await firstCard.locator('.card-title').textContent())!;
@@ -129,6 +137,8 @@ describe.skipIf(skip)('console in Chromium', () => {
     expect(await details.locator('h3').textContent()).toBe(title);
     await details.getByTestId('neighbours').locator('li, .error').first().waitFor();
     expect(await details.getByTestId('neighbours').locator('.error').count()).toBe(0);
+    await details.getByTestId('radio').locator('li, .error').first().waitFor();
+    expect(await details.getByTestId('radio').locator('.error').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'home-track-details.png') });
 
     // "played it" posts a listening event; Home reloads with the play counted.

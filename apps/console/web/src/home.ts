@@ -3,7 +3,7 @@
 import { getJson, postJson, query } from './api';
 import { h, replace } from './dom';
 import { currentUser, showError } from './state';
-import type { HomeItem, HomePage, HomeShelf, SearchAnswer } from './types';
+import type { HomeItem, HomePage, HomeShelf, NextItem, Radio, SearchAnswer, UpNext } from './types';
 
 const DAYPARTS = ['', 'morning', 'afternoon', 'evening', 'night'];
 /** The user id the "more like this" view asks Home for: unknown to the bundle, so its seeds decide. */
@@ -17,6 +17,7 @@ export function mountHome(panel: HTMLElement): void {
   const daypart = h('select', { id: 'home-daypart', 'aria-label': 'Daypart' }, DAYPARTS.map((value) => h('option', { value }, value || 'daypart: now')));
   const summary = h('p', { class: 'muted', 'data-testid': 'home-summary' });
   const shelves = h('div', { class: 'shelves', 'data-testid': 'shelves' });
+  const upNext = h('section', { class: 'shelf up-next', 'data-testid': 'up-next', hidden: true });
   const details = h('aside', { class: 'details', 'data-testid': 'track-details', hidden: true });
 
   newListener.addEventListener('change', () => {
@@ -47,6 +48,7 @@ export function mountHome(panel: HTMLElement): void {
       replace(summary, `${page.shelves.length} shelves for ${page.userId}${page.coldStart ? ' (new listener)' : ''}${page.daypart ? ` · ${page.daypart}` : ''} · bundle ${page.bundleVersion} · ${ms} ms`);
       if (page.shelves.length === 0) return replace(shelves, h('p', { class: 'muted' }, 'No shelves: this listener has no history and no seeds matched.'));
       replace(shelves, page.shelves.map((shelf) => renderShelf(shelf, (item) => void openDetails(details, userId, shelf, item, () => void load()))));
+      void loadUpNext(upNext, userId, controller.signal);
     } catch (error) {
       if ((error as Error).name !== 'AbortError') showError(shelves, error);
     }
@@ -63,7 +65,30 @@ export function mountHome(panel: HTMLElement): void {
     daypart,
     h('button', { type: 'submit', 'data-testid': 'home-load' }, 'Show Home'),
   );
-  replace(panel, h('h2', {}, 'Home'), form, summary, h('div', { class: 'home-layout' }, shelves, details));
+  replace(panel, h('h2', {}, 'Home'), form, summary, upNext, h('div', { class: 'home-layout' }, shelves, details));
+}
+
+/** "Up next" from the next-track model: what continues this listener's session (absent when the bundle has no model). */
+async function loadUpNext(target: HTMLElement, userId: string, signal: AbortSignal): Promise<void> {
+  try {
+    const next = await getJson<UpNext>(`/api/home/v1/users/${encodeURIComponent(userId)}/next${query({ limit: 12 })}`, signal);
+    target.hidden = false;
+    const session = next.session.events > 0 ? ` · ${next.session.events} plays this session` : '';
+    replace(
+      target,
+      h('h3', {}, `Up next after “${next.continuesFrom.title}”`, h('span', { class: 'badge' }, 'next-track model')),
+      h('p', { class: 'muted' }, `continues ${next.continuesFrom.artists.join(', ')}${session}`),
+      nextList(next.items),
+    );
+  } catch (error) {
+    // an unknown listener (404) or a bundle without the model (503): Home's shelves still stand
+    target.hidden = (error as Error).name === 'AbortError';
+    if (!target.hidden) replace(target, h('h3', {}, 'Up next'), h('p', { class: 'muted' }, (error as Error).message));
+  }
+}
+
+function nextList(items: NextItem[]): HTMLElement {
+  return h('ol', { class: 'list' }, items.map((item) => h('li', { 'data-track-id': item.trackId }, h('strong', {}, item.title), ` — ${item.artists.join(', ')}`)));
 }
 
 function renderShelf(shelf: HomeShelf, onPick: (item: HomeItem) => void): HTMLElement {
@@ -99,6 +124,7 @@ async function openDetails(details: HTMLElement, userId: string, shelf: HomeShel
   details.hidden = false;
   const like = h('div', { 'data-testid': 'neighbours' }, h('p', { class: 'muted' }, 'Finding tracks like this…'));
   const byArtist = h('div', {}, h('p', { class: 'muted' }, 'Searching…'));
+  const radio = h('div', { 'data-testid': 'radio' }, h('p', { class: 'muted' }, 'Tuning in…'));
   const eventStatus = h('span', { class: 'sent', 'data-testid': 'event-status' });
   // A listening event changes this listener's Home at once (recent plays, shelf bandit).
   const record = (type: 'complete' | 'skip' | 'save') => async (event: Event) => {
@@ -133,7 +159,12 @@ async function openDetails(details: HTMLElement, userId: string, shelf: HomeShel
     like,
     h('h4', {}, 'More by these artists'),
     byArtist,
+    h('h4', {}, 'Radio from this track'),
+    radio,
   );
+  getJson<Radio>(`/api/home/v1/radio${query({ seedTrackId: item.trackId, limit: 10 })}`)
+    .then((station) => replace(radio, station.items.length ? nextList(station.items) : h('p', { class: 'muted' }, 'The model found no station for this track.')))
+    .catch((error: unknown) => showError(radio, error));
   const seeds = item.artists.join(',');
   getJson<HomePage>(`/api/home/v1/users/${EXPLORE_USER}/home${query({ seedArtists: seeds, limit: 8 })}`)
     .then((page) => {

@@ -22,6 +22,26 @@ export interface HomePage {
   shelves: HomeShelf[];
 }
 
+/** `GET /v1/users/:userId/next` and `GET /v1/radio` (the next-track model) */
+export interface NextItem {
+  trackId: string;
+  title: string;
+  artists: string[];
+  score: number;
+}
+export interface UpNext {
+  userId: string;
+  bundleVersion: string;
+  continuesFrom: { trackId: string; title: string; artists: string[] };
+  session: { events: number; windowMinutes: number };
+  items: NextItem[];
+}
+export interface Radio {
+  seed: { trackId: string; title: string; artists: string[] };
+  bundleVersion: string;
+  items: NextItem[];
+}
+
 export interface SearchHit {
   type: 'track' | 'artist' | 'album';
   id: string;

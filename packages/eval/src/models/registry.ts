@@ -115,12 +115,13 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, ...rest } = p;
+      const { loss, tied, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
+      if (tied !== undefined && tied !== 'true' && tied !== 'false') throw new RangeError(`model sasrec: tied must be "true" or "false", got "${tied}"`);
       const numbers = numberParameters('sasrec', rest, [
         'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'negatives', 'patience', 'validationRows', 'threads', 'seed',
       ]);
-      return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined });
+      return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined, tied: tied === undefined ? undefined : tied === 'true' });
     })
     .register('home-stack', (parameters, defaults) => {
       const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k']);

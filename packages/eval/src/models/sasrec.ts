@@ -15,6 +15,8 @@ export interface SasRecRecommenderOptions {
   ffDim?: number;
   maxLength?: number;
   dropout?: number;
+  /** output layer = item embeddings (default true); false learns separate output embeddings */
+  tied?: boolean;
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
@@ -42,16 +44,19 @@ export class SasRecRecommender extends ScoringRecommender {
   constructor(options: SasRecRecommenderOptions = {}) {
     super();
     this.options = options;
-    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, ...options };
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, tied: true, learningRate: 0.001, ...given };
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives} negatives + log-Q`;
-    this.name = `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ${loss})`;
+    this.name =
+      `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
+      `${o.tied ? 'tied' : 'untied'} output, lr ${o.learningRate}, ${loss})`;
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
     const options: TrainSequenceOptions = {
-      model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout },
+      model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied },
       epochs: o.epochs,
       batchSize: o.batchSize,
       learningRate: o.learningRate,

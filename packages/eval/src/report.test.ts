@@ -29,6 +29,8 @@ describe('reports', async () => {
     expect(markdown).toContain('ILD-artist@5');
     expect(markdown).toContain('mixtape eval --data x');
     expect(markdown).toMatch(/Against \*\*popularity\*\*/);
+    // the reference is a name prefix in any case
+    expect(formatMarkdownReport(result, { command: 'x', compareAgainst: 'ITEM-KNN' })).toMatch(/Against \*\*item-knn \(cosine\)\*\*/);
   });
 
   it('is identical run to run apart from timings', async () => {

@@ -41,7 +41,9 @@ export interface Comparison {
 }
 
 function findModel(result: ExperimentResult, name: string): ModelEvaluation | undefined {
-  return result.models.find((m) => m.model === name) ?? result.models.find((m) => m.model.startsWith(name));
+  // a prefix of the display name, any case: "ease" finds "EASE (λ=50)"
+  const prefix = name.toLowerCase();
+  return result.models.find((m) => m.model === name) ?? result.models.find((m) => m.model.startsWith(name)) ?? result.models.find((m) => m.model.toLowerCase().startsWith(prefix));
 }
 
 /** Paired comparisons of every model against a reference on the same users. */

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from './checksum';
 import { BundleError, BundleFileMissingError, ChecksumMismatchError, SizeMismatchError } from './errors';
-import { throwIfAborted } from './internal/abort';
+import { withSignalScope, throwIfAborted } from './internal/abort';
 import { mapWithConcurrency } from './internal/concurrency';
 import { ProgressTracker } from './progress';
 import type { ProgressCallback } from './progress';
@@ -77,9 +77,12 @@ async function sizeOf(filePath: string): Promise<number | undefined> {
  * returns the manifest with local paths. Files already in the cache are not downloaded again.
  */
 export async function loadBundle(store: BundleStore, options: LoadBundleOptions): Promise<LoadedBundle> {
+  return withSignalScope(options.signal, (signal) => loadInScope(store, options, signal));
+}
+
+async function loadInScope(store: BundleStore, options: LoadBundleOptions, signal: AbortSignal): Promise<LoadedBundle> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
-  const signal = options.signal;
   const resolved = await resolveBundle(store, { version: options.version, signal, trustedKeys: options.trustedKeys });
   const { manifest, version } = resolved;
   const selected = manifest.files.filter(

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Bytes, sha256File } from './checksum';
 import { BundleError, BundleExistsError } from './errors';
+import { withSignalScope } from './internal/abort';
 import { mapWithConcurrency } from './internal/concurrency';
 import { ProgressTracker } from './progress';
 import type { ProgressCallback } from './progress';
@@ -146,9 +147,12 @@ export async function publishBundle(
   source: string | readonly PublishFileInput[],
   options: PublishOptions,
 ): Promise<PublishResult> {
+  return withSignalScope(options.signal, (signal) => publishInScope(store, source, options, signal));
+}
+
+async function publishInScope(store: BundleStore, source: string | readonly PublishFileInput[], options: PublishOptions, signal: AbortSignal): Promise<PublishResult> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
-  const signal = options.signal;
   const now = options.now?.() ?? new Date();
   if (!options.producer) throw new BundleError('BUNDLE_INPUT_INVALID', 'publishBundle: options.producer is required (who built this bundle)');
 

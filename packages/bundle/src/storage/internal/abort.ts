@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -53,4 +55,37 @@ export function createDeadline(caller: AbortSignal | undefined, timeoutMs: numbe
 
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason;
+}
+
+export interface SignalScope {
+  /** aborts when the parent does (with its reason) */
+  signal: AbortSignal;
+  /** detaches from the parent; call when the scope's work ends */
+  release(): void;
+}
+
+/**
+ * A signal for one bounded fan-out (a bundle's files, a file's ranges or parts): the requests in
+ * flight listen on it instead of on `parent`. A long-lived parent (a watcher's, a CLI's) then
+ * holds one listener per scope rather than one per concurrent request — 4 files × 4 ranges put 16
+ * on it and Node printed MaxListenersExceededWarning on every load of a bundle with big files.
+ * The scope's own limit is lifted: its listeners end with the scope, so they cannot pile up.
+ */
+export function scopedSignal(parent: AbortSignal | undefined): SignalScope {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted) onAbort();
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, release: () => parent?.removeEventListener('abort', onAbort) };
+}
+
+/** Runs `work` with a scoped signal (see scopedSignal) and detaches it from `parent` afterwards. */
+export async function withSignalScope<T>(parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const scope = scopedSignal(parent);
+  try {
+    return await work(scope.signal);
+  } finally {
+    scope.release();
+  }
 }

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type * as S3SdkModule from '@aws-sdk/client-s3';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { BundleError, StoreUnreachableError } from '../errors';
-import { createDeadline } from '../internal/abort';
+import { createDeadline, withSignalScope } from '../internal/abort';
 import { mapWithConcurrency } from '../internal/concurrency';
 import { defaultRetryPolicy, isRetryableError, retry } from '../retry';
 import type { RetryPolicy } from '../retry';
@@ -454,16 +454,15 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
       await mkdir(path.dirname(destinationPath), { recursive: true });
       const size = downloadOptions.size ?? (await head(key, downloadOptions))?.size;
       if (size === undefined) return undefined;
-      return size >= multipartThreshold
-        ? downloadRanged(key, destinationPath, size, downloadOptions)
-        : downloadWhole(key, destinationPath, downloadOptions);
+      if (size < multipartThreshold) return downloadWhole(key, destinationPath, downloadOptions);
+      return withSignalScope(downloadOptions.signal, (signal) => downloadRanged(key, destinationPath, size, { ...downloadOptions, signal }));
     },
 
     putBytes,
 
     async putFile(key, sourcePath, putOptions: PutOptions = {}) {
       const { size } = await stat(sourcePath);
-      if (size >= multipartThreshold) await putMultipart(key, sourcePath, size, putOptions);
+      if (size >= multipartThreshold) await withSignalScope(putOptions.signal, (signal) => putMultipart(key, sourcePath, size, { ...putOptions, signal }));
       else await putBytes(key, await readFile(sourcePath), putOptions);
     },
 

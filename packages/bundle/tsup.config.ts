@@ -1,3 +1,3 @@
 import { createTsupConfig } from '@mixtape/tsup-config';
 
-export default createTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts'] });
+export default createTsupConfig({ entry: ['src/index.ts', 'src/testing/index.ts', 'src/smoke-child.ts'] });

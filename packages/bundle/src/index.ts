@@ -19,6 +19,7 @@ export type {
   PartValue,
   PartValues,
   ProgressLine,
+  SmokeContext,
 } from './registry/define';
 export { createPartRegistry } from './registry/registry';
 export type { DependencyKind, PartDescription, PartRegistry } from './registry/registry';
@@ -49,8 +50,10 @@ export {
 export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
+export { assertSmokeReachable, startSmokeChecks } from './smoke';
+export type { SmokeCheckOptions, SmokeChecks, SmokeResult } from './smoke';
 export { createBundleRuntime } from './runtime';
-export type { BundleRuntime, BundleRuntimeOptions, RuntimeLogger, RuntimeMetrics, ServingState } from './runtime';
+export type { BundleRuntime, BundleRuntimeOptions, BundleRuntimeStatus, RuntimeLogger, RuntimeMetrics, ServingState } from './runtime';
 export { s3StoreOptions } from './s3-settings';
 export type { S3Settings } from './s3-settings';
 
@@ -91,7 +94,7 @@ export { isRetryableError } from './storage/retry';
 export type { RetryPolicy } from './storage/retry';
 export type { ProgressCallback, TransferProgress } from './storage/progress';
 export { LATEST_KEY, bundleFileKey, bundlePrefix, manifestKey, readLatest, signatureKey } from './storage/store-layout';
-export { BundleSignatureError, generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, signManifest, verifyManifestSignature } from './storage/signing';
+export { BundleSignatureError, generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, readTrustedKeys, signManifest, verifyManifestSignature } from './storage/signing';
 export type { ManifestSignature } from './storage/signing';
 export type { LatestPointer } from './storage/store-layout';
 export { collectDirectoryFiles, defaultBundleVersion, inferContentType, inferRole, publishBundle } from './storage/publish';
@@ -101,4 +104,4 @@ export type { LoadBundleOptions, LoadStats, LoadedBundle, LoadedFile } from './s
 export { applyRetention, listBundles, promoteBundle, rollbackBundle, showBundle } from './storage/bundles';
 export type { BundleStatus, BundleSummary, PromoteResult, RetentionOptions, RetentionResult, ShownBundle } from './storage/bundles';
 export { watchBundle } from './storage/watch';
-export type { ActiveBundle, BundleWatcher, BundleWatcherOptions, BundleWatcherStats, CheckOutcome, RefusedBundle } from './storage/watch';
+export type { ActiveBundle, BundleWatcher, BundleWatcherOptions, BundleWatcherStats, CheckOutcome, RefusalStage, RefusedBundle } from './storage/watch';

@@ -6,9 +6,12 @@ import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { AnyPart } from './registry/define';
 import { openParts, pathsToOpen, type OpenedBundle } from './registry/open';
+import { createPartRegistry } from './registry/registry';
+import { assertSmokeReachable, startSmokeChecks } from './smoke';
 import type { Logger } from '@mixtape/base';
+import { listBundles } from './storage/bundles';
 import { openBundleStore, type OpenStoreOptions } from './storage/stores/open-store';
-import { watchBundle, type BundleWatcher } from './storage/watch';
+import { watchBundle, type BundleWatcher, type RefusalStage } from './storage/watch';
 
 /** The logger the runtime writes to (pino and @mixtape/service-kit's Logger fit). */
 export type RuntimeLogger = Logger;
@@ -33,12 +36,24 @@ export interface BundleRuntimeOptions<Parts extends readonly AnyPart[], T> {
   trustedKeys?: readonly KeyObject[];
   /** the parts this service reads, by their definitions; only their files (and what they open from) are downloaded */
   parts: Parts;
+  /**
+   * Modules (file URLs) exporting parts defined outside @mixtape/bundle that have a smoke step:
+   * the smoke child imports them to find the step. The package's own parts need nothing.
+   */
+  smokeModules?: readonly string[];
+  /** per part: how long its smoke check may take before the bundle is refused (default 120 s) */
+  smokeTimeoutMs?: number;
   /** how often LATEST is polled once serving (default 30 s; 0 = never) */
   pollIntervalMs?: number;
   /** the app's state from the opened parts (search engine, ranker…); a throw refuses the bundle */
   build: (bundle: OpenedBundle<Parts>, signal: AbortSignal) => Promise<T> | T;
   /** grace period before a replaced bundle's parts are freed (default 10 s) */
   disposeDelayMs?: number;
+  /**
+   * At startup, when LATEST's bundle is refused (signature, checksums, smoke check, loader), serve
+   * the newest older complete bundle that passes every check instead of staying unready (default true).
+   */
+  fallback?: boolean;
   logger: RuntimeLogger;
   metrics?: RuntimeMetrics;
 }
@@ -48,9 +63,20 @@ export interface ServingState<Parts extends readonly AnyPart[], T> {
   state: T;
 }
 
+/** What a service says about its bundle (`/readyz` detail). */
+export interface BundleRuntimeStatus {
+  /** the version serving now (undefined before the first load) */
+  version?: string;
+  /** present when the bundle serving is an older one because LATEST's was refused at startup */
+  fallback?: { latest: string; reason: string; since: string };
+  /** the last bundle refused (LATEST on a poll, or a fallback candidate) */
+  lastRefused?: { version: string; stage: RefusalStage; reason: string; at: string };
+}
+
 export interface BundleRuntime<Parts extends readonly AnyPart[], T> {
   /** state of the bundle serving now (undefined before the first load) */
   current(): ServingState<Parts, T> | undefined;
+  status(): BundleRuntimeStatus;
   watcher: BundleWatcher<ServingState<Parts, T>>;
   /** for createService({ startup }): resolves once a bundle serves; retries with backoff meanwhile */
   startupHook: { name: string; run(signal: AbortSignal): Promise<void> };
@@ -74,6 +100,13 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
   const { logger, metrics } = options;
   const store = openBundleStore(options.uri, { s3: options.s3, logger });
   const wanted = pathsToOpen(options.parts);
+  assertSmokeReachable(
+    createPartRegistry(options.parts).closure(
+      options.parts.map((part) => part.name),
+      'open',
+    ),
+    options.smokeModules,
+  );
   if (!options.trustedKeys?.length) logger.warn({ uri: options.uri }, 'bundle signatures are not checked (no public keys configured): any bundle in the store will be loaded');
   const versionInfo = metrics?.info({ name: 'mixtape_bundle_info', help: 'The bundle version serving now (value 1).', labelNames: ['version'] });
   const loadSeconds = metrics?.gauge({ name: 'mixtape_bundle_load_seconds', help: 'Duration of the last bundle load by stage.', labelNames: ['stage'] });
@@ -82,6 +115,9 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
   const indexSize = metrics?.gauge({ name: 'mixtape_index_vectors', help: 'Vectors in each vector index serving now, by part.', labelNames: ['index'] });
   const tracks = metrics?.gauge({ name: 'mixtape_catalog_tracks', help: 'Tracks in the catalog serving now.' });
 
+  let fallback: BundleRuntimeStatus['fallback'];
+  let loadingFallback = false;
+
   const watcher = watchBundle<ServingState<Parts, T>>(store, {
     cacheDir: options.cacheDir,
     trustedKeys: options.trustedKeys,
@@ -89,9 +125,32 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
     intervalMs: options.pollIntervalMs && options.pollIntervalMs > 0 ? options.pollIntervalMs : 2 ** 31 - 1,
     disposeDelayMs: options.disposeDelayMs,
     logger,
-    load: async (loaded, { signal }) => {
+    load: async (loaded, { signal: watcherSignal }) => {
       const started = performance.now();
-      const bundle = await openParts(loaded, options.parts, { workDir: join(options.cacheDir, 'views'), signal });
+      // Parts with a smoke step are exercised in child processes while the others open here; each
+      // such part opens only once its check passed, and the first refusal stops the opening.
+      const opening = new AbortController();
+      const onWatcherAbort = () => opening.abort(watcherSignal.reason);
+      watcherSignal.addEventListener('abort', onWatcherAbort, { once: true });
+      const signal = opening.signal;
+      const checks = startSmokeChecks(loaded, options.parts, { modules: options.smokeModules, timeoutMs: options.smokeTimeoutMs, signal });
+      checks.all.catch((error: unknown) => opening.abort(error));
+      let bundle: OpenedBundle<Parts>;
+      let smoke: Awaited<typeof checks.all>;
+      try {
+        bundle = await openParts(loaded, options.parts, { workDir: join(options.cacheDir, 'views'), signal, beforeOpen: (part) => checks.passed(part.name) });
+        try {
+          smoke = await checks.all;
+        } catch (error) {
+          await bundle.dispose().catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        checks.cancel();
+        throw signal.aborted && !watcherSignal.aborted ? signal.reason : error;
+      } finally {
+        watcherSignal.removeEventListener('abort', onWatcherAbort);
+      }
       let state: T;
       try {
         state = await options.build(bundle, signal);
@@ -102,6 +161,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
       const total = (performance.now() - started) / 1000;
       loadSeconds?.set({ stage: 'download' }, loaded.stats.durationMs / 1000);
       for (const [stage, ms] of Object.entries(bundle.timings)) loadSeconds?.set({ stage }, ms / 1000);
+      for (const check of smoke) loadSeconds?.set({ stage: `smoke:${check.part}` }, check.ms / 1000);
       loadSeconds?.set({ stage: 'open_and_build' }, total);
       logger.info(
         {
@@ -111,6 +171,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
           bytesDownloaded: loaded.stats.bytesDownloaded,
           signedBy: loaded.signedBy ?? null,
           timings: bundle.timings,
+          smoke: Object.fromEntries(smoke.map((check) => [check.part, `${check.summary} (${check.ms} ms)`])),
           buildMs: Math.round(total * 1000),
         },
         'bundle loaded',
@@ -119,6 +180,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
     },
     dispose: (serving) => serving.bundle.dispose(),
     onSwap: ({ current, previous }) => {
+      if (!loadingFallback) fallback = undefined; // LATEST itself serves again
       swaps?.inc({});
       versionInfo?.set({ version: current.version });
       const trackCount = current.bundle.manifest.metadata?.tracks;
@@ -135,9 +197,65 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
     onError: (error) => logger.warn({ error: (error as Error).message }, 'bundle store check failed; will retry'),
   });
 
+  /**
+   * LATEST's bundle was refused and nothing serves: try the complete bundles published before it,
+   * newest first, each through every check (signature, checksums, smoke, loaders). Polls go on
+   * watching LATEST and swap to it once it names a bundle that passes.
+   */
+  const fallBack = async (signal: AbortSignal): Promise<boolean> => {
+    const refused = watcher.stats().lastRefused;
+    if (!refused) return false;
+    let bundles;
+    try {
+      bundles = await listBundles(store, { signal });
+    } catch (error) {
+      logger.warn({ uri: options.uri, error: (error as Error).message }, 'cannot list bundles for a fallback; will retry');
+      return false;
+    }
+    const latest = bundles.find((bundle) => bundle.version === refused.version);
+    const candidates = bundles.filter(
+      (bundle) =>
+        bundle.status === 'complete' &&
+        bundle.version !== refused.version &&
+        !triedFallbacks.has(bundle.version) &&
+        // Older than LATEST's only: newer versions may be uploads staged for a later promote.
+        (latest?.createdAt === undefined || (bundle.createdAt !== undefined && bundle.createdAt < latest.createdAt)),
+    );
+    for (const candidate of candidates) {
+      signal.throwIfAborted();
+      logger.warn({ latest: refused.version, candidate: candidate.version, reason: refused.message }, 'LATEST bundle refused at startup; trying an older one');
+      loadingFallback = true;
+      let outcome;
+      try {
+        outcome = await watcher.loadVersion(candidate.version);
+      } finally {
+        loadingFallback = false;
+      }
+      if (watcher.current()?.version === candidate.version) {
+        fallback = { latest: refused.version, reason: refused.message, since: new Date().toISOString() };
+        logger.warn({ version: candidate.version, latest: refused.version, reason: refused.message }, `serving fallback bundle ${candidate.version} because LATEST ${refused.version} was refused`);
+        return true;
+      }
+      if (outcome !== 'refused') return false; // store trouble: the next attempt starts over
+      triedFallbacks.add(candidate.version);
+    }
+    return false;
+  };
+  const triedFallbacks = new Set<string>();
+
   return {
     watcher,
     current: () => watcher.current()?.state,
+    status: () => {
+      const stats = watcher.stats();
+      return {
+        ...(stats.currentVersion ? { version: stats.currentVersion } : {}),
+        ...(fallback ? { fallback } : {}),
+        ...(stats.lastRefused
+          ? { lastRefused: { version: stats.lastRefused.version, stage: stats.lastRefused.stage, reason: stats.lastRefused.message, at: stats.lastRefused.at.toISOString() } }
+          : {}),
+      };
+    },
     startupHook: {
       name: 'bundle',
       async run(signal) {
@@ -145,6 +263,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
         for (let attempt = 0; ; attempt++) {
           const outcome = await watcher.checkNow();
           if (watcher.current()) return;
+          if ((outcome === 'refused' || outcome === 'skipped-refused') && options.fallback !== false && (await fallBack(signal))) return;
           const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
           logger.warn({ uri: options.uri, outcome, attempt: attempt + 1, retryInMs: delay }, 'no bundle serving yet');
           await sleep(delay, signal);

@@ -252,6 +252,10 @@ export class VectorIndex {
     } catch (error) {
       throw new Error(`VectorIndex.fromBuffer: FAISS could not read the index: ${(error as Error).message}`, { cause: error });
     }
+    // Queries are sized by the header's dim and FAISS reads its own: a mismatch would read past them.
+    if (!Number.isInteger(header.dim) || native.getDimension() !== header.dim) {
+      throw new Error(`VectorIndex.fromBuffer: the header says dim ${header.dim}, the FAISS index has dim ${native.getDimension()}`);
+    }
     const index = new VectorIndex(native, header.dim, header.metric, header.factory);
     const ids = idsLength === 0 ? [] : buffer.toString('utf8', headerEnd, idsEnd).split('\n');
     if (ids.length !== native.ntotal()) {

@@ -102,6 +102,16 @@ describe('VectorIndex over real FAISS', () => {
     expect(() => VectorIndex.fromBuffer(index.toBuffer().subarray(0, 40))).toThrow(/truncated|FAISS/);
   });
 
+  it('refuses a header whose dim disagrees with the FAISS index (queries would be read past their end)', () => {
+    const bytes = VectorIndex.build({ dim, factory: 'Flat', ids: ids(50), vectors: data.subarray(0, 50 * dim) }).toBuffer();
+    const headerLength = bytes.readUInt32LE(8);
+    const header = JSON.parse(bytes.toString('utf8', 20, 20 + headerLength)) as { dim: number };
+    const forged = Buffer.from(JSON.stringify({ ...header, dim: dim / 2 }), 'utf8');
+    const prefix = Buffer.from(bytes.subarray(0, 20));
+    prefix.writeUInt32LE(forged.length, 8);
+    expect(() => VectorIndex.fromBuffer(Buffer.concat([prefix, forged, bytes.subarray(20 + headerLength)]))).toThrow(`the header says dim ${dim / 2}, the FAISS index has dim ${dim}`);
+  });
+
   it('filters by metadata with over-fetch, and stops at the documented cap', () => {
     const index = VectorIndex.build({ dim, factory: 'Flat', ids: ids(5000), vectors: data.subarray(0, 5000 * dim) });
     const q = queries.subarray(0, dim);

@@ -1,7 +1,7 @@
 // The embedding parts of a bundle: the content encoder, content / item / user vectors and the two
 // FAISS indexes. Training is @mixtape/embeddings'; these say where the files live, which parts
 // each is built from, and how a service opens them (refusing files that disagree with the catalog).
-import { formatProgress } from '@mixtape/base';
+import { formatProgress, normalizeRows, Random } from '@mixtape/base';
 import {
   buildTrackIndex,
   createContentEncoder,
@@ -16,7 +16,7 @@ import {
   type UserVectors,
 } from '@mixtape/embeddings';
 import type { IndexInfo } from '../storage/manifest';
-import { definePart, type PartOptions } from '../registry/define';
+import { definePart, type PartOptions, type SmokeContext } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart } from './aggregates';
 import { datasetPart } from './dataset';
@@ -142,6 +142,35 @@ function openTrackIndex(buffer: Buffer, trackCount: number, version: string, wha
   return index;
 }
 
+const SMOKE_QUERIES = 32;
+
+/**
+ * The FAISS parts' smoke step (run in a child process): deserialize the index as a service does,
+ * check it against its manifest entry, then search — FAISS follows stored graph links and list
+ * offsets without bounds checks, so a corrupt index with a valid checksum loads fine and crashes
+ * on its first search. Both query paths a service uses run: a batch and single queries.
+ */
+async function smokeTrackIndex({ read, entry, version }: SmokeContext<'index'>, what: string): Promise<string> {
+  const expected = entry('index').index;
+  const index = VectorIndex.fromBuffer(await read('index'));
+  if (expected && (expected.dim !== index.dim || expected.count !== index.size)) {
+    throw new Error(`bundle ${version}: ${what} holds ${index.size} vectors of dim ${index.dim}; its manifest entry says ${expected.count} of dim ${expected.dim}`);
+  }
+  if (index.size === 0) return `${what}: empty`;
+  const random = new Random(0x5eed);
+  const queries = normalizeRows(Float32Array.from({ length: SMOKE_QUERIES * index.dim }, () => random.gaussian()), index.dim);
+  const k = Math.min(10, index.size);
+  const batch = index.searchBatch(queries, k);
+  for (let i = 0; i < batch.labels.length; i++) {
+    const label = batch.labels[i]!;
+    if (label < -1 || label >= index.size || (label >= 0 && !Number.isFinite(batch.scores[i]!))) {
+      throw new Error(`bundle ${version}: ${what} answered label ${label} (score ${batch.scores[i]}) for a query; it holds ${index.size} vectors`);
+    }
+  }
+  for (let q = 0; q < 4; q++) index.search(queries.subarray(q * index.dim, (q + 1) * index.dim), k);
+  return `${count(index.size)} vectors, ${SMOKE_QUERIES + 4} queries`;
+}
+
 export const itemIndexPart = definePart({
   name: 'itemIndex',
   description: 'FAISS index over item vectors (ids = track ids); Flat / HNSW / IVF-PQ by size',
@@ -155,6 +184,7 @@ export const itemIndexPart = definePart({
   },
   openDependsOn: [datasetPart],
   open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'item index'),
+  smoke: (context) => smokeTrackIndex(context, 'item index'),
   summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
 });
 
@@ -171,5 +201,6 @@ export const contentIndexPart = definePart({
   },
   openDependsOn: [datasetPart],
   open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'content index'),
+  smoke: (context) => smokeTrackIndex(context, 'content index'),
   summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
 });

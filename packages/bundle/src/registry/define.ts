@@ -66,6 +66,20 @@ export interface OpenContext<Inputs, FileKey extends string> {
   signal: AbortSignal;
 }
 
+/**
+ * What a part's smoke step sees: its own verified files, nothing of other parts. It runs in a
+ * child process (see `smoke` on the part), so it returns a summary, not a value.
+ */
+export interface SmokeContext<FileKey extends string> {
+  version: string;
+  manifest: BundleManifest;
+  /** local, verified copy of one of the part's files (read-only: the cache is shared) */
+  path(file: FileKey): string;
+  /** the file's manifest entry (size, sha256, index info…) */
+  entry(file: FileKey): ManifestFile;
+  read(file: FileKey): Promise<Buffer>;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- part lists hold parts of any value type */
 /** A part of any name, value and options: what registries and lists hold. */
 export type AnyPart = BundlePart<string, any, string, any>;
@@ -98,6 +112,14 @@ export interface BundlePart<Name extends string = string, Value = unknown, FileK
   summarize?(value: NonNullable<Value>): string;
   /** frees native memory of a replaced bundle's value (after the swap's grace period) */
   dispose?(value: NonNullable<Value>): void | Promise<void>;
+  /**
+   * Opens and exercises the part's files in a child process before a service opens them (at
+   * startup and before every swap). For loaders in native code (FAISS…), where a corrupt file
+   * that passed its checksum can crash the process (SIGSEGV) instead of throwing: a throw, a
+   * crash or a timeout in the child refuses the bundle and the service keeps running. Returns a
+   * line for the logs ("600 vectors, 32 queries").
+   */
+  smoke?(context: SmokeContext<FileKey>): Promise<string | void>;
 }
 
 export interface PartDefinition<
@@ -120,6 +142,8 @@ export interface PartDefinition<
   open: (context: OpenContext<PartValues<OpenDeps>, FileKey>) => Value | Promise<Value>;
   summarize?: (value: NonNullable<Value>) => string;
   dispose?: (value: NonNullable<Value>) => void | Promise<void>;
+  /** a check of the part's files run in a child process before opening (native loaders; see BundlePart.smoke) */
+  smoke?: (context: SmokeContext<FileKey>) => string | void | Promise<string | void>;
 }
 
 const NAME_PATTERN = /^[a-z][A-Za-z0-9]*$/;
@@ -151,6 +175,7 @@ export function definePart<
     const file = typeof spec === 'string' ? { path: spec } : spec;
     files[key] = { path: file.path, role: file.role ?? roleOf(file.path), ...(file.contentType ? { contentType: file.contentType } : {}) };
   }
+  const smoke = definition.smoke;
   return {
     name: definition.name,
     description: definition.description,
@@ -163,5 +188,6 @@ export function definePart<
     open: async (context) => definition.open(context),
     ...(definition.summarize ? { summarize: definition.summarize } : {}),
     ...(definition.dispose ? { dispose: definition.dispose } : {}),
+    ...(smoke ? { smoke: async (context: SmokeContext<FileKey>) => smoke(context) } : {}),
   };
 }

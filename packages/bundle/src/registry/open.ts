@@ -26,6 +26,8 @@ export interface OpenPartsOptions {
   /** scratch space for parts that need it (a per-version directory is made inside) */
   workDir: string;
   signal?: AbortSignal;
+  /** awaited before each present part is opened (the runtime waits there for the part's smoke check) */
+  beforeOpen?: (part: AnyPart) => Promise<void>;
 }
 
 /** Which of a part's files the manifest lists: all (present), none (absent) or some (broken). */
@@ -107,6 +109,8 @@ export async function openParts<const Parts extends readonly AnyPart[]>(bundle: 
         scratchDir,
         signal,
       };
+      await options.beforeOpen?.(part);
+      signal.throwIfAborted();
       const started = performance.now();
       try {
         values.set(part.name, await part.open(context));

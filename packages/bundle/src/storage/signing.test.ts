@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, serializeSignature, signManifest, verifyManifestSignature } from './signing';
+import { generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, readTrustedKeys, serializeSignature, signManifest, verifyManifestSignature } from './signing';
 
 const manifest = Buffer.from('{"schemaVersion":1,"version":"v1","files":[]}\n');
 
@@ -33,5 +36,16 @@ describe('manifest signatures (Ed25519)', () => {
     expect(verifyManifestSignature(manifest, signature, keys, 'bundle "v1"')).toBe(pair.keyId);
     expect(() => parsePublicKeys('not a key')).toThrow(/no "-----BEGIN PUBLIC KEY-----" block/);
     expect(() => parseSigningKey(pair.publicKeyPem)).toThrow(/not a PEM private key/);
+  });
+
+  it("reads a service's trusted keys from PEM text or a PEM file, and names the file it cannot read", () => {
+    const pair = generateSigningKeyPair();
+    expect(readTrustedKeys(undefined)).toBeUndefined();
+    expect(readTrustedKeys(' ')).toBeUndefined();
+    expect(readTrustedKeys(pair.publicKeyPem)!.map(keyIdOf)).toEqual([pair.keyId]);
+    const file = join(mkdtempSync(join(tmpdir(), 'mixtape-keys-')), 'bundle-signing.pub');
+    writeFileSync(file, pair.publicKeyPem);
+    expect(readTrustedKeys(file)!.map(keyIdOf)).toEqual([pair.keyId]);
+    expect(() => readTrustedKeys(`${file}.missing`)).toThrow(`cannot read the bundle public key file ${file}.missing`);
   });
 });

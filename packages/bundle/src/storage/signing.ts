@@ -2,6 +2,7 @@
 // hold public keys and refuse a manifest that no trusted key signed — before they download or
 // open anything it lists. The manifest pins every file by sha256, so one signature covers all.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { BundleError } from './errors';
 
 /** What `bundles/<version>/manifest.sig` holds. */
@@ -98,4 +99,20 @@ export function verifyManifestSignature(manifestBytes: Uint8Array, signatureByte
     `${where}: the manifest signature (key ${parsed.keyId ?? 'unknown'}) does not verify with the trusted key${trusted.length > 1 ? 's' : ''} ${trusted.join(', ')} — the manifest was changed or signed by another key`,
     { keyId: parsed.keyId, trusted },
   );
+}
+
+/**
+ * Trusted public keys from a service's setting (MIXTAPE_BUNDLE_PUBLIC_KEYS): PEM text, or the path
+ * of a PEM file. Undefined when unset (signatures are then not checked).
+ */
+export function readTrustedKeys(value: string | undefined): KeyObject[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value.includes('-----BEGIN')) return parsePublicKeys(value, 'the public keys given inline');
+  let pem: string;
+  try {
+    pem = readFileSync(value, 'utf8');
+  } catch (error) {
+    throw new BundleError('BUNDLE_INPUT_INVALID', `cannot read the bundle public key file ${value}: ${(error as Error).message} (expected PEM text or the path of a PEM file)`);
+  }
+  return parsePublicKeys(pem, value);
 }

@@ -13,10 +13,12 @@ export interface ActiveBundle<T> {
   activatedAt: Date;
 }
 
+export type RefusalStage = 'verify' | 'smoke' | 'load';
+
 export interface RefusedBundle {
   version: string;
-  /** verify: the bundle failed download/verification; load: the app's `load` threw. */
-  stage: 'verify' | 'load';
+  /** verify: the bundle failed download/verification; smoke: a part's smoke check refused it; load: the app's `load` threw. */
+  stage: RefusalStage;
   error: unknown;
 }
 
@@ -51,7 +53,7 @@ export interface BundleWatcherStats {
   errors: number;
   currentVersion: string | undefined;
   lastLoadDurationMs: number | undefined;
-  lastRefused: { version: string; stage: 'verify' | 'load'; message: string; at: Date } | undefined;
+  lastRefused: { version: string; stage: RefusalStage; message: string; at: Date } | undefined;
   lastError: { message: string; at: Date } | undefined;
 }
 
@@ -62,6 +64,12 @@ export interface BundleWatcher<T> {
   ready(options?: { signal?: AbortSignal }): Promise<ActiveBundle<T>>;
   /** Checks LATEST now (polls keep their schedule). Concurrent calls share one check. */
   checkNow(): Promise<CheckOutcome>;
+  /**
+   * Loads one version by name (a fallback when LATEST is refused) and swaps to it when it passes.
+   * A refusal here does not change which LATEST is remembered as refused, so polls still skip it
+   * until LATEST moves. Waits for a running check first.
+   */
+  loadVersion(version: string): Promise<CheckOutcome>;
   /** Counters for metrics (`mixtape_bundle_refusals_total` etc.). */
   stats(): BundleWatcherStats;
   /** Stops polling, aborts a running load and runs pending disposals. Idempotent. */
@@ -110,8 +118,8 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
     lastError: undefined,
   };
 
-  const refuse = (version: string, stage: 'verify' | 'load', error: unknown, pointerKey: string): CheckOutcome => {
-    refusedPointer = pointerKey;
+  const refuse = (version: string, stage: RefusalStage, error: unknown, pointerKey: string | undefined): CheckOutcome => {
+    if (pointerKey !== undefined) refusedPointer = pointerKey;
     counters.refusals += 1;
     counters.lastRefused = { version, stage, message: messageOf(error), at: new Date() };
     logger.error(
@@ -146,27 +154,32 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
     pendingDisposals.set(handle, dispose);
   };
 
-  async function check(): Promise<CheckOutcome> {
+  /** Loads LATEST's version, or `target` when given (a version by name: LATEST is not read). */
+  async function check(target?: string): Promise<CheckOutcome> {
     if (stopped) return 'stopped';
     counters.checks += 1;
     const signal = controller.signal;
     let version: string;
-    let pointerKey: string;
-    try {
-      const latest = await readLatest(store, { signal });
-      if (!latest) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle published at ${store.description} yet (no LATEST)`);
-      version = latest.version;
-      pointerKey = `${latest.version}|${latest.manifestSha256 ?? ''}|${latest.updatedAt ?? ''}`;
-    } catch (error) {
-      if (stopped) return 'stopped';
-      counters.errors += 1;
-      counters.lastError = { message: messageOf(error), at: new Date() };
-      logger.warn({ store: store.description, error: messageOf(error), serving: active?.version ?? null }, 'cannot read LATEST');
-      options.onError?.(error);
-      return 'error';
+    let pointerKey: string | undefined;
+    if (target !== undefined) {
+      version = target;
+    } else {
+      try {
+        const latest = await readLatest(store, { signal });
+        if (!latest) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle published at ${store.description} yet (no LATEST)`);
+        version = latest.version;
+        pointerKey = `${latest.version}|${latest.manifestSha256 ?? ''}|${latest.updatedAt ?? ''}`;
+      } catch (error) {
+        if (stopped) return 'stopped';
+        counters.errors += 1;
+        counters.lastError = { message: messageOf(error), at: new Date() };
+        logger.warn({ store: store.description, error: messageOf(error), serving: active?.version ?? null }, 'cannot read LATEST');
+        options.onError?.(error);
+        return 'error';
+      }
     }
     if (version === active?.version) return 'unchanged';
-    if (pointerKey === refusedPointer) {
+    if (pointerKey !== undefined && pointerKey === refusedPointer) {
       logger.debug({ version }, 'LATEST still names a refused bundle');
       return 'skipped-refused';
     }
@@ -202,7 +215,15 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
       state = await options.load(bundle, { signal });
     } catch (error) {
       if (stopped) return 'stopped';
-      return refuse(version, 'load', error, pointerKey);
+      if (error instanceof BundleError && error.code === 'SMOKE_CHECK_UNAVAILABLE') {
+        // Our own trouble (could not start a check process), not the bundle's: retried next poll.
+        counters.errors += 1;
+        counters.lastError = { message: messageOf(error), at: new Date() };
+        logger.warn({ version, error: messageOf(error), serving: active?.version ?? null }, 'bundle checks could not run; will retry');
+        options.onError?.(error);
+        return 'error';
+      }
+      return refuse(version, error instanceof BundleError && error.code === 'BUNDLE_SMOKE_FAILED' ? 'smoke' : 'load', error, pointerKey);
     }
     if (stopped) {
       await options.dispose?.(state, bundle);
@@ -214,7 +235,7 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
     counters.swaps += 1;
     counters.currentVersion = version;
     counters.lastLoadDurationMs = performance.now() - started;
-    refusedPointer = undefined;
+    if (pointerKey !== undefined) refusedPointer = undefined;
     logger.info({ version, previousVersion: previous?.version ?? null, durationMs: Math.round(counters.lastLoadDurationMs) }, 'bundle activated');
     for (const waiter of waiters) waiter.resolve(active);
     waiters.clear();
@@ -230,6 +251,22 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
         counters.errors += 1;
         counters.lastError = { message: messageOf(error), at: new Date() };
         logger.error({ error: messageOf(error) }, 'bundle watcher check crashed');
+        return 'error' as const;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  async function loadVersion(version: string): Promise<CheckOutcome> {
+    // One load at a time: wait for a running check (it may be loading the same bundle).
+    while (running) await running;
+    running = check(version)
+      .catch((error: unknown) => {
+        counters.errors += 1;
+        counters.lastError = { message: messageOf(error), at: new Date() };
+        logger.error({ version, error: messageOf(error) }, 'bundle watcher check crashed');
         return 'error' as const;
       })
       .finally(() => {
@@ -267,6 +304,7 @@ export function watchBundle<T>(store: BundleStore, options: BundleWatcherOptions
       });
     },
     checkNow,
+    loadVersion,
     stats: () => ({ ...counters }),
     async stop() {
       if (stopped) return;

@@ -3,3 +3,4 @@ export { startLocalS3 } from './local-s3';
 export type { LocalS3, LocalS3Options, LocalS3RequestRecord } from './local-s3';
 export { publishTestBundle } from './test-bundle';
 export type { TestBundleOptions } from './test-bundle';
+export { corruptHnswIndex } from './corrupt-index';

@@ -1,6 +1,7 @@
 // A real bundle for tests: the dataset and embedding parts (plus any others asked for) from a small
 // synthetic dataset, trained for real and published to any store.
-import { mkdtemp, rm } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSynthetic, writeSnapshot, type SyntheticOptions } from '@mixtape/catalog';
@@ -19,6 +20,13 @@ export interface TestBundleOptions {
   parts?: readonly AnyPart[];
   version?: string;
   setLatest?: boolean;
+  /** Ed25519 private key: the manifest is signed (manifest.sig) */
+  signingKey?: KeyObject;
+  /**
+   * Rewrites built files before publishing, by bundle path: the manifest's checksums (and the
+   * signature) then cover the changed bytes — a bundle that is bad as published, not damaged later.
+   */
+  tamper?: Record<string, (bytes: Buffer) => Uint8Array>;
 }
 
 /** Generates a small synthetic dataset, trains it for real (deterministic, one thread) and publishes it. */
@@ -40,10 +48,16 @@ export async function publishTestBundle(store: BundleStore, options: TestBundleO
         contentIndex: { factory: 'Flat', ...options.options?.contentIndex },
       },
     });
+    for (const [path, change] of Object.entries(options.tamper ?? {})) {
+      const file = built.files.find((candidate) => candidate.path === path);
+      if (!file) throw new Error(`publishTestBundle: tamper names "${path}", which the build did not write; it wrote ${built.files.map((candidate) => candidate.path).join(', ')}`);
+      await writeFile(file.localPath, change(await readFile(file.localPath)));
+    }
     return await publishBundle(store, built.files, {
       producer: 'publishTestBundle',
       version: options.version,
       setLatest: options.setLatest,
+      signingKey: options.signingKey,
       metadata: { test: true, tracks: data.store.trackCount, build: built.summary() },
     });
   } finally {

@@ -1,5 +1,5 @@
 // Composition root of the home service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
-import { createBundleRuntime } from '@mixtape/bundle';
+import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
 import { createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
@@ -35,12 +35,16 @@ const runtime = createBundleRuntime({
   uri: config.MIXTAPE_BUNDLE,
   s3: s3OptionsFromConfig(config),
   cacheDir: config.MIXTAPE_CACHE_DIR,
+  // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
+  trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
   parts: HOME_BUNDLE_PARTS,
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
   build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger }),
   logger: context.logger,
   metrics: context.metrics,
 });
+// /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
+context.readiness.addDetail('bundle', () => runtime.status());
 
 const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS });
 

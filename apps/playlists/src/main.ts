@@ -1,7 +1,7 @@
 // Composition root of the playlists service: config → logger/metrics/readiness → store, planner →
 // bundle runtime (or a synthetic catalog) → app → listen → lifecycle.
 import { resolve } from 'node:path';
-import { createBundleRuntime, s3StoreOptions } from '@mixtape/bundle';
+import { createBundleRuntime, s3StoreOptions, readTrustedKeys } from '@mixtape/bundle';
 import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createServiceRedis } from '@mixtape/redis-state';
@@ -72,12 +72,17 @@ if (config.MIXTAPE_BUNDLE) {
       hasCredentials: config.AWS_ACCESS_KEY_ID !== undefined,
     }),
     cacheDir: config.MIXTAPE_CACHE_DIR,
+    // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
+    trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
     parts: PLAYLIST_BUNDLE_PARTS,
     pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
     logger,
     metrics: context.metrics,
   });
+  const bundleRuntime = runtime;
+  // /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
+  context.readiness.addDetail('bundle', () => bundleRuntime.status());
   startup.push(runtime.startupHook);
   // registered after the store, so it stops first (hooks run in reverse)
   shutdown.push(runtime.shutdownHook);

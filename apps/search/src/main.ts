@@ -1,5 +1,5 @@
 // Composition root of the search service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
-import { createBundleRuntime } from '@mixtape/bundle';
+import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createServiceRedis } from '@mixtape/redis-state';
 import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
@@ -20,12 +20,16 @@ const runtime = createBundleRuntime({
   uri: config.MIXTAPE_BUNDLE,
   s3: s3OptionsFromConfig(config),
   cacheDir: config.MIXTAPE_CACHE_DIR,
+  // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
+  trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
   parts: SEARCH_BUNDLE_PARTS,
   pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
   build: (bundle) => createSearchServing(bundle, context.logger),
   logger: context.logger,
   metrics: context.metrics,
 });
+// /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
+context.readiness.addDetail('bundle', () => runtime.status());
 
 const app = createApp({
   context,

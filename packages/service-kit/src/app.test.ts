@@ -64,6 +64,17 @@ describe('health endpoints', () => {
     await request(app).get('/livez').expect(200);
   });
 
+  it('/readyz carries the detail sections the app added (a throwing one is left out)', async () => {
+    const { app, context } = setup();
+    context.readiness.addDetail('bundle', () => ({ version: 'v2', fallback: { latest: 'v3', reason: 'smoke check crashed (SIGSEGV)' } }));
+    context.readiness.addDetail('broken', () => {
+      throw new Error('no');
+    });
+    await request(app).get('/readyz').expect(503, { status: 'starting', reason: 'starting up', detail: { bundle: { version: 'v2', fallback: { latest: 'v3', reason: 'smoke check crashed (SIGSEGV)' } } } });
+    context.readiness.markReady();
+    await request(app).get('/readyz').expect(200, { status: 'ready', detail: { bundle: { version: 'v2', fallback: { latest: 'v3', reason: 'smoke check crashed (SIGSEGV)' } } } });
+  });
+
   it('/readyz is 503 while starting, 200 when ready, 503 again when stopping', async () => {
     const { app, context } = setup();
     await request(app).get('/readyz').expect(503, { status: 'starting', reason: 'starting up' });

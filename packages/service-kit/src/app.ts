@@ -184,7 +184,12 @@ function healthRouter(context: ServiceContext): Router {
   });
   router.get('/readyz', (_request, response) => {
     const status = context.readiness.status();
-    response.status(status.ready ? 200 : 503).json({ status: status.state, ...(status.reason ? { reason: status.reason } : {}) });
+    const detail = context.readiness.details();
+    response.status(status.ready ? 200 : 503).json({
+      status: status.state,
+      ...(status.reason ? { reason: status.reason } : {}),
+      ...(Object.keys(detail).length > 0 ? { detail } : {}),
+    });
   });
   router.get('/metrics', async (_request, response) => {
     const text = await context.metrics.render();

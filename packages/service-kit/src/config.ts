@@ -200,6 +200,14 @@ export const bundleConfigShape = {
     .regex(/^(s3:\/\/[^/]+|file:\/\/\/|\/)/, 'expected s3://bucket/prefix, file:///dir or an absolute path')
     .describe('Where bundles are published (the `mixtape build --out` URI); the service loads the one LATEST names.'),
   MIXTAPE_CACHE_DIR: z.string().trim().min(1).default('.mixtape/cache').describe('Local cache of downloaded bundle files, keyed by checksum.'),
+  MIXTAPE_BUNDLE_PUBLIC_KEYS: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe(
+      'Ed25519 public keys of the bundle publisher (PEM text, or the path of a PEM file; several for key rotation): a bundle whose manifest is not signed by one of them is refused. Unset: signatures are not checked (logged at startup).',
+    ),
   MIXTAPE_BUNDLE_POLL_MS: envInteger({ min: 0 })
     .default(30_000)
     .describe('How often LATEST is polled for a new bundle (0: never; load once at startup).'),

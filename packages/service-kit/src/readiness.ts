@@ -21,11 +21,20 @@ export interface Readiness {
   markStopping(reason?: string): void;
   /** Called on every change (used to keep the `service_ready` gauge in step). */
   onChange(listener: (status: ReadinessStatus) => void): void;
+  /**
+   * Adds a named section to `/readyz`'s `detail` (e.g. `bundle`: the version serving, a fallback
+   * and why, the last bundle refused), read on each request. A provider that throws or returns
+   * undefined leaves its section out.
+   */
+  addDetail(name: string, provider: () => unknown): void;
+  /** The sections added with addDetail, as `/readyz` shows them (empty when none). */
+  details(): Record<string, unknown>;
 }
 
 export function createReadiness(): Readiness {
   let current: ReadinessStatus = { state: 'starting', ready: false, reason: 'starting up' };
   const listeners: Array<(status: ReadinessStatus) => void> = [];
+  const detailProviders = new Map<string, () => unknown>();
   const update = (next: ReadinessStatus) => {
     current = next;
     for (const listener of listeners) listener(next);
@@ -46,6 +55,21 @@ export function createReadiness(): Readiness {
     onChange(listener) {
       listeners.push(listener);
       listener({ ...current });
+    },
+    addDetail(name, provider) {
+      detailProviders.set(name, provider);
+    },
+    details() {
+      const sections: Record<string, unknown> = {};
+      for (const [name, provider] of detailProviders) {
+        try {
+          const value = provider();
+          if (value !== undefined) sections[name] = value;
+        } catch {
+          // a health endpoint must answer; the section is left out
+        }
+      }
+      return sections;
     },
   };
 }

@@ -1,7 +1,9 @@
 import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
+import type { ExperimentRuntime } from '@mixtape/experiments';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { Express } from 'express';
+import type { HomeExperimentParams, VariantEngines } from './experiments';
 import { createRoutes } from './routes';
 import type { UpNextServing } from './up-next';
 
@@ -11,6 +13,8 @@ export interface HomeServing {
   bundleVersion: string;
   /** "Up next" and radio; absent when the bundle has no next-track model */
   upNext?: UpNextServing;
+  /** the engine for an experiment variant's params (default: `engine` whatever the params) */
+  engineFor?: VariantEngines;
 }
 
 /**
@@ -25,6 +29,8 @@ export interface HomeDeps {
   maxItems?: number;
   /** Clock (epoch ms) events are checked against; tests inject it. */
   now?: () => number;
+  /** Experiments on the home surface: variants per request, exposure and event log (absent: none). */
+  experiments?: ExperimentRuntime<HomeExperimentParams>;
 }
 
 /**
@@ -38,6 +44,8 @@ export const mapHomeError = mapErrorCodes({
   UNKNOWN_SHELF: { status: 400, code: 'INVALID_INPUT' },
   // Redis (shared listener state) unreachable: 503 + Retry-After, nothing stored.
   STATE_UNAVAILABLE: 503,
+  // a targeting attributes header that does not parse
+  INVALID_ATTRIBUTES: { status: 400, code: 'INVALID_INPUT' },
 });
 
 /** The home HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */

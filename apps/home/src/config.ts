@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 import { s3StoreOptions } from '@mixtape/bundle';
@@ -12,6 +12,7 @@ export const homeConfigSchema = baseConfigSchema.extend({
     .default(4101)
     .describe('TCP port the home service listens on (0 picks a free port).'),
   ...bundleConfigShape,
+  ...experimentsConfigShape,
   AWS_ACCESS_KEY_ID: z
     .string()
     .trim()

@@ -2,13 +2,15 @@
 import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
-import { createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
+import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
+import { createRedisExperimentStorage, createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
 import type { LifecycleHook } from '@mixtape/service-kit';
-import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
+import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig, s3OptionsFromConfig } from './config';
+import { homeExperimentParamsSchema } from './experiments';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
 const config = loadHomeConfig();
@@ -46,15 +48,29 @@ const runtime = createBundleRuntime({
 // /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
 context.readiness.addDetail('bundle', () => runtime.status());
 
-const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS });
+// Experiments: definitions from MIXTAPE_EXPERIMENTS (a file, the bundle's part or Redis); exposures
+// and events to Redis Streams with Redis, else JSON Lines in MIXTAPE_EXPERIMENT_LOG_DIR.
+const experiments = createExperimentRuntime({
+  surface: 'home',
+  paramsSchema: homeExperimentParamsSchema,
+  logger: context.logger,
+  ...serviceExperimentOptions(experimentSettings(config), {
+    bundle: () => runtime.current()?.bundle.parts.experiments?.text,
+    ...(redis ? { redis: createRedisExperimentStorage(redis.client) } : {}),
+    logger: context.logger,
+  }),
+});
+
+const app = createApp({ context, serving: () => runtime.current()?.state, maxItems: config.HOME_MAX_ITEMS, experiments });
 
 const service = createService({
   context,
   app,
   // /readyz turns 200 once a bundle is downloaded, verified and the engine built.
-  startup: [...startupHooks, runtime.startupHook],
-  // Cleanup in reverse order of registration: the bundle runtime stops before Redis closes.
-  shutdown: [...shutdownHooks, runtime.shutdownHook],
+  // Experiment definitions load after the bundle (they may come from it); invalid ones stop the start.
+  startup: [...startupHooks, runtime.startupHook, experiments.startupHook],
+  // Cleanup in reverse order of registration: the experiment log flushes, then the bundle runtime stops, before Redis closes.
+  shutdown: [...shutdownHooks, runtime.shutdownHook, experiments.shutdownHook],
 });
 
 await service.start();

@@ -2,14 +2,15 @@
 // hand-set one with the reason stated), the offline candidate lists and factors, the engine and
 // Up next (when the bundle has a next-track model). Shelf feedback outlives bundle swaps; live
 // events are per bundle because they refer to its catalog (the next bundle's log carries them anyway).
-import { datasetPart, homeCandidatesPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
-import { createHomeEngine, createMemoryRecentEventStore, heuristicRankerModel, homePartBytes } from '@mixtape/ranking';
+import { datasetPart, experimentsPart, homeCandidatesPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
+import { createHomeEngine, createMemoryRecentEventStore, createMemoryShelfStateStore, heuristicRankerModel, homePartBytes } from '@mixtape/ranking';
 import type { HomeObjective, RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
 import type { HomeServing } from './app';
+import { createVariantEngines } from './experiments';
 import { createUpNextServing } from './up-next';
 
-/** The bundle parts Home reads (only their files are downloaded); ranker, candidates and the next-track model are optional (absent from old bundles). */
-export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, homeCandidatesPart, sequenceModelPart] as const;
+/** The bundle parts Home reads (only their files are downloaded); ranker, candidates, the next-track model and experiment definitions are optional (absent from old bundles). */
+export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, homeCandidatesPart, sequenceModelPart, experimentsPart] as const;
 export type HomeBundle = OpenedBundle<typeof HOME_BUNDLE_PARTS>;
 
 export interface HomeServingOptions {
@@ -25,8 +26,10 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
   const { dataset, itemVectors, itemIndex, homeRanker, homeCandidates, sequenceModel } = bundle.parts;
   const { store, interactions } = dataset;
   const model = homeRanker ?? heuristicRankerModel(`bundle ${bundle.version} has no models/ranker.json (built before Home v2)`);
-  // one live-event store per bundle, read by the shelves and by Up next
+  // one live-event store per bundle, read by the shelves and by Up next; experiment variants get
+  // engines over the same index and listener state (explicit stores, so they share them)
   const recentEvents = options.recentEventsFor?.(bundle.version) ?? createMemoryRecentEventStore();
+  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents };
   const engine = createHomeEngine(
     {
       store,
@@ -38,7 +41,7 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
       factors: homeCandidates?.factors,
       factorIndex: homeCandidates?.factorIndex,
     },
-    { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState, recentEvents },
+    engineOptions,
   );
   const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
   const bytes = homeCandidates ? homePartBytes(homeCandidates) : {};
@@ -56,5 +59,5 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     'home engine built',
   );
   if (model.kind === 'heuristic') options.logger?.warn?.({ version: bundle.version, fallback: model.fallback }, 'home serves the hand-set ranker');
-  return { engine, bundleVersion: bundle.version, upNext };
+  return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions) };
 }

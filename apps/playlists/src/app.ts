@@ -1,6 +1,8 @@
 import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
+import type { ExperimentRuntime } from '@mixtape/experiments';
 import type { Express } from 'express';
+import type { PlaylistsExperimentParams } from './experiments';
 import { createPlaylistService } from './playlist-service';
 import { createRoutes } from './routes';
 import type { PlaylistServingState } from './serving';
@@ -20,6 +22,8 @@ export interface PlaylistsDeps {
   /** tests: clock (epoch ms) and playlist id generator */
   now?: () => number;
   newId?: () => string;
+  /** Experiments on the playlists surface: fulfilment settings per variant, exposure log (absent: none). */
+  experiments?: ExperimentRuntime<PlaylistsExperimentParams>;
 }
 
 /**
@@ -37,6 +41,8 @@ export const mapPlaylistsError = mapErrorCodes({
   VERSION_CONFLICT: 500,
   STORE_IO: 500,
   STORE_CLOSED: 503,
+  // a targeting attributes header that does not parse
+  INVALID_ATTRIBUTES: { status: 400, code: 'INVALID_INPUT' },
 });
 
 /** The playlists HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */
@@ -46,6 +52,7 @@ export function createApp(deps: PlaylistsDeps): Express {
     metrics: deps.context.metrics,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
+    ...(deps.experiments ? { experiments: deps.experiments } : {}),
   });
   return createServiceApp({ context: deps.context, routes: createRoutes(deps, service), mapError: mapPlaylistsError });
 }

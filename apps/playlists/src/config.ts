@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ const LLM_MODES = ['json_schema', 'json_object', 'none'] as const;
  */
 export const playlistsConfigSchema = baseConfigSchema
   .extend(bundleConfigShape)
+  .extend(experimentsConfigShape)
   .extend({
     PORT: envInteger({ min: 0, max: 65535 })
       .default(4103)

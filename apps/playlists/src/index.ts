@@ -24,3 +24,5 @@ export type { PlaylistErrorCode, PlaylistService, PlaylistServiceDeps, PlaylistW
 export { promptProblem } from './prompt';
 export { buildSyntheticPlaylistContext } from './synthetic';
 export type { SyntheticContextOptions } from './synthetic';
+export { fulfilmentSettings, playlistsExperimentParamsSchema } from './experiments';
+export type { PlaylistsExperimentParams } from './experiments';

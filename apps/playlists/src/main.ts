@@ -4,12 +4,14 @@ import { resolve } from 'node:path';
 import { createBundleRuntime, s3StoreOptions, readTrustedKeys } from '@mixtape/bundle';
 import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
-import { createServiceRedis } from '@mixtape/redis-state';
-import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
+import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
+import { createRedisExperimentStorage, createServiceRedis } from '@mixtape/redis-state';
+import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import type { LifecycleHook } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import { loadPlaylistsConfig } from './config';
+import { playlistsExperimentParamsSchema } from './experiments';
 import type { PlaylistServingState } from './serving';
 import { createPlannerFactory, createPlaylistServingState, PLAYLIST_BUNDLE_PARTS, playlistContextFromBundle } from './serving';
 import { openFilePlaylistStore } from './store';
@@ -100,7 +102,24 @@ if (config.MIXTAPE_BUNDLE) {
   });
 }
 
-const app = createApp({ context, serving: () => (runtime ? runtime.current()?.state : synthetic), store });
+// Experiments: definitions from MIXTAPE_EXPERIMENTS (a file, the bundle's part or Redis); exposures
+// to Redis Streams with Redis, else JSON Lines in MIXTAPE_EXPERIMENT_LOG_DIR. Loaded after the
+// catalog (they may come from the bundle); invalid ones stop the start; the log flushes first on shutdown.
+const bundleRuntime = runtime;
+const experiments = createExperimentRuntime({
+  surface: 'playlists',
+  paramsSchema: playlistsExperimentParamsSchema,
+  logger: context.logger,
+  ...serviceExperimentOptions(experimentSettings(config), {
+    ...(bundleRuntime ? { bundle: () => bundleRuntime.current()?.bundle.parts.experiments?.text } : {}),
+    ...(redis ? { redis: createRedisExperimentStorage(redis.client) } : {}),
+    logger: context.logger,
+  }),
+});
+startup.push(experiments.startupHook);
+shutdown.push(experiments.shutdownHook);
+
+const app = createApp({ context, serving: () => (runtime ? runtime.current()?.state : synthetic), store, experiments });
 
 const service = createService({ context, app, startup, shutdown });
 

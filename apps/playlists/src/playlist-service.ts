@@ -6,11 +6,14 @@ import { randomBytes } from 'node:crypto';
 import type { DpoPair, FeedbackRecord, FeedbackSignal, PlanResult, PreferencePairKind } from '@mixtape/llm';
 import { buildPreferencePairs } from '@mixtape/llm';
 import type { Fulfilment } from '@mixtape/ranking';
+import type { ExperimentRef, ExperimentRuntime, RequestExperiments } from '@mixtape/experiments';
 import { fulfilPlan } from '@mixtape/ranking';
 import type { ServiceMetrics } from '@mixtape/service-kit';
 import type { PlaylistServingState } from './serving';
 import type { IdempotencyRecord, PlaylistPage, PlaylistStore, StoredPlaylistVersion } from './store';
 import { fingerprintRequest } from './store';
+import { fulfilmentSettings } from './experiments';
+import type { PlaylistsExperimentParams } from './experiments';
 
 /** Stable codes of PlaylistError; `mapPlaylistsError` in app.ts gives each its status. */
 export type PlaylistErrorCode = 'PLAYLIST_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'TRACK_NOT_IN_PLAYLIST' | 'IDEMPOTENCY_KEY_REUSED';
@@ -32,6 +35,8 @@ export interface WriteOrigin {
   principal: string;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** the experiment targeting attributes header (`country=SE, premium=true`) */
+  attributes?: string;
 }
 
 export interface PlaylistWriteResult {
@@ -40,6 +45,8 @@ export interface PlaylistWriteResult {
   costs?: Fulfilment['costs'];
   /** true when an idempotency key answered with an earlier write */
   replayed: boolean;
+  /** the experiments whose variants fulfilled this version (absent for a replay: nothing new was served) */
+  experiments?: ExperimentRef[];
 }
 
 export interface CreateInput {
@@ -85,6 +92,8 @@ export interface PlaylistServiceDeps {
   /** tests: clock (epoch ms) and playlist id generator */
   now?: () => number;
   newId?: () => string;
+  /** experiments on the playlists surface: fulfilment settings per variant, exposures of the tracks served */
+  experiments?: ExperimentRuntime<PlaylistsExperimentParams>;
 }
 
 export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistService {
@@ -201,17 +210,26 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
     ...(fulfilment.unfulfilled.length > 0 ? { unfulfilled: fulfilment.unfulfilled } : {}),
   });
 
+  // The listener's variants set fulfilment's weights and spacing (config only); what was served is their exposure.
+  const variantsFor = (userId: string | undefined, origin: WriteOrigin): RequestExperiments<PlaylistsExperimentParams> | undefined => deps.experiments?.forRequest(userId, origin.attributes ?? '');
+  const exposed = (variants: RequestExperiments<PlaylistsExperimentParams> | undefined, stored: StoredPlaylistVersion): ExperimentRef[] => {
+    if (!variants) return [];
+    if (stored.userId) deps.experiments?.logExposure({ userId: stored.userId, experiments: variants.experiments, items: stored.tracks.map((track, position) => ({ id: track.trackId, position })) });
+    return variants.experiments;
+  };
+
   return {
     create(state, input, origin) {
       return idempotent('create', origin, input, async (idempotency) => {
         const { signal } = origin;
+        const variants = variantsFor(input.userId, origin);
         const planResult = await state.planner.plan({ prompt: input.prompt, ...(input.length !== undefined ? { trackCount: input.length } : {}), ...(signal ? { signal } : {}) });
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...(input.userId !== undefined ? { userId: input.userId } : {}), ...(signal ? { signal } : {}) });
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...fulfilmentSettings(variants?.params ?? {}), ...(input.userId !== undefined ? { userId: input.userId } : {}), ...(signal ? { signal } : {}) });
         observe('create', planResult, fulfilment);
         const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: input.prompt, userId: input.userId }, planResult, fulfilment);
         // Persisted (fsync) before the answer: a 201 means a restart keeps it.
         await store.appendVersion(stored, idempotency);
-        return { version: stored, costs: fulfilment.costs, replayed: false };
+        return { version: stored, costs: fulfilment.costs, replayed: false, experiments: exposed(variants, stored) };
       });
     },
 
@@ -221,7 +239,8 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const { signal } = origin;
         const planResult = await state.planner.refine({ plan: base.plan, instruction: input.prompt, ...(signal ? { signal } : {}) });
         const userId = base.userId ?? undefined;
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...(userId !== undefined ? { userId } : {}), ...(signal ? { signal } : {}) });
+        const variants = variantsFor(userId, origin);
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...fulfilmentSettings(variants?.params ?? {}), ...(userId !== undefined ? { userId } : {}), ...(signal ? { signal } : {}) });
         observe('refine', planResult, fulfilment);
         const stored = await withLock(playlistId, async () => {
           const latest = store.versionNumbers(playlistId).at(-1)!;
@@ -230,7 +249,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
           await store.appendVersion(next, idempotency);
           return next;
         });
-        return { version: stored, costs: fulfilment.costs, replayed: false };
+        return { version: stored, costs: fulfilment.costs, replayed: false, experiments: exposed(variants, stored) };
       });
     },
 

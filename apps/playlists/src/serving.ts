@@ -1,6 +1,6 @@
 // What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
 // from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
-import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, itemIndexPart, itemVectorsPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
+import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, experimentsPart, itemIndexPart, itemVectorsPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
 import { buildCatalogLexicon } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
 import type { Logger } from '@mixtape/base';
@@ -57,7 +57,7 @@ export function createPlaylistServingState(context: PlaylistContext, plannerFact
 }
 
 /** The bundle parts the playlists service reads (only their files are downloaded). */
-export const PLAYLIST_BUNDLE_PARTS = [datasetPart, contentEncoderPart, contentVectorsPart, contentIndexPart, itemVectorsPart, itemIndexPart, userVectorsPart] as const;
+export const PLAYLIST_BUNDLE_PARTS = [datasetPart, contentEncoderPart, contentVectorsPart, contentIndexPart, itemVectorsPart, itemIndexPart, userVectorsPart, experimentsPart] as const;
 export type PlaylistBundle = OpenedBundle<typeof PLAYLIST_BUNDLE_PARTS>;
 
 /** An opened bundle as fulfilment sees it: the catalog, content space, and item / user vectors for seed neighbours and similar-to-user. */

@@ -1,7 +1,9 @@
 import type { SearchEngine, UserAffinity } from '@mixtape/search-index';
-import { createServiceApp } from '@mixtape/service-kit';
+import type { ExperimentRuntime } from '@mixtape/experiments';
+import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
 import type { Express } from 'express';
+import type { SearchExperimentParams } from './experiments';
 import { createRoutes } from './routes';
 
 /**
@@ -18,9 +20,14 @@ export interface SearchDeps {
   engine: () => SearchEngine | undefined;
   /** A user's top artists and genres for `userId` (e.g. affinityFromHistory over the bundle's interactions); absent = no personalization. */
   affinity?: (userId: string) => UserAffinity | undefined;
+  /** Experiments on the search surface: fusion weights per variant, exposures of result pages (absent: none). */
+  experiments?: ExperimentRuntime<SearchExperimentParams>;
 }
+
+/** Domain error codes → HTTP (ADR 0002): a targeting attributes header that does not parse is a 400. */
+export const mapSearchError = mapErrorCodes({ INVALID_ATTRIBUTES: { status: 400, code: 'INVALID_INPUT' } });
 
 /** The search HTTP app: service-kit middleware, health endpoints and the routes. Does not listen. */
 export function createApp(deps: SearchDeps): Express {
-  return createServiceApp({ context: deps.context, routes: createRoutes(deps) });
+  return createServiceApp({ context: deps.context, routes: createRoutes(deps), mapError: mapSearchError });
 }

@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import type { z } from 'zod';
 import { s3StoreOptions } from '@mixtape/bundle';
@@ -12,6 +12,7 @@ export const searchConfigSchema = baseConfigSchema.extend({
     .default(4102)
     .describe('TCP port the search service listens on (0 picks a free port).'),
   ...bundleConfigShape,
+  ...experimentsConfigShape,
   FAISS_THREADS: envInteger({ min: 1, max: 64 })
     .default(1)
     .describe('OpenMP threads per FAISS search (1 is fastest for single queries on shared cores).'),

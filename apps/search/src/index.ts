@@ -3,3 +3,5 @@ export { createApp } from './app';
 export type { SearchDeps } from './app';
 export { searchConfigSchema, loadSearchConfig } from './config';
 export type { SearchConfig } from './config';
+export { searchExperimentParamsSchema } from './experiments';
+export type { SearchExperimentParams } from './experiments';

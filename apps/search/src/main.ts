@@ -1,11 +1,13 @@
 // Composition root of the search service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
 import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
-import { createServiceRedis } from '@mixtape/redis-state';
-import { createLogger, createService, createServiceContext } from '@mixtape/service-kit';
+import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
+import { createRedisExperimentStorage, createServiceRedis } from '@mixtape/redis-state';
+import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import { loadSearchConfig, s3OptionsFromConfig } from './config';
+import { searchExperimentParamsSchema } from './experiments';
 import { SEARCH_BUNDLE_PARTS, createSearchServing } from './serving';
 
 const config = loadSearchConfig();
@@ -31,19 +33,34 @@ const runtime = createBundleRuntime({
 // /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
 context.readiness.addDetail('bundle', () => runtime.status());
 
+// Experiments: definitions from MIXTAPE_EXPERIMENTS (a file, the bundle's part or Redis); exposures
+// to Redis Streams with Redis, else JSON Lines in MIXTAPE_EXPERIMENT_LOG_DIR.
+const experiments = createExperimentRuntime({
+  surface: 'search',
+  paramsSchema: searchExperimentParamsSchema,
+  logger: context.logger,
+  ...serviceExperimentOptions(experimentSettings(config), {
+    bundle: () => runtime.current()?.bundle.parts.experiments?.text,
+    ...(redis ? { redis: createRedisExperimentStorage(redis.client) } : {}),
+    logger: context.logger,
+  }),
+});
+
 const app = createApp({
   context,
   engine: () => runtime.current()?.state.engine,
   affinity: (userId) => runtime.current()?.state.affinity(userId),
+  experiments,
 });
 
 const service = createService({
   context,
   app,
   // /readyz turns 200 once a bundle is downloaded, verified and the engine loaded.
-  startup: [...(redis ? [redis.startupHook] : []), runtime.startupHook],
-  // Reverse order on shutdown: the bundle runtime stops before Redis closes.
-  shutdown: [...(redis ? [redis.shutdownHook] : []), runtime.shutdownHook],
+  // Experiment definitions load after the bundle (they may come from it); invalid ones stop the start.
+  startup: [...(redis ? [redis.startupHook] : []), runtime.startupHook, experiments.startupHook],
+  // Reverse order on shutdown: the experiment log flushes and the bundle runtime stops before Redis closes.
+  shutdown: [...(redis ? [redis.shutdownHook] : []), runtime.shutdownHook, experiments.shutdownHook],
 });
 
 await service.start();

@@ -1,10 +1,10 @@
 // What the search service builds from a bundle: the engine (lexical + dense) and user affinity.
-import { contentEncoderPart, contentIndexPart, datasetPart, searchIndexPart, type OpenedBundle } from '@mixtape/bundle';
+import { contentEncoderPart, contentIndexPart, datasetPart, experimentsPart, searchIndexPart, type OpenedBundle } from '@mixtape/bundle';
 import type { Logger } from '@mixtape/base';
 import { affinityFromHistory, buildSearchIndex, type SearchEngine, type UserAffinity } from '@mixtape/search-index';
 
 /** The bundle parts Search reads: the catalog and log (personal affinity), dense retrieval, the prebuilt index. */
-export const SEARCH_BUNDLE_PARTS = [datasetPart, contentIndexPart, contentEncoderPart, searchIndexPart] as const;
+export const SEARCH_BUNDLE_PARTS = [datasetPart, contentIndexPart, contentEncoderPart, searchIndexPart, experimentsPart] as const;
 export type SearchBundle = OpenedBundle<typeof SEARCH_BUNDLE_PARTS>;
 
 export interface SearchServing {

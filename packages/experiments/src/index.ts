@@ -78,5 +78,5 @@ export {
 export type { SequentialLook, MsprtLookResult, GroupSequentialLook, GroupSequentialBoundary, SpendingFunction } from './stats/sequential';
 export { holmAdjust, benjaminiHochbergAdjust } from './stats/multiple';
 export { binomialTwoSided } from './stats/binomial';
-export { createExperimentRuntime, serviceExperimentOptions } from './runtime';
+export { createExperimentRuntime, serviceExperimentOptions, EXPERIMENT_ATTRIBUTES_HEADER, ExperimentAttributesError } from './runtime';
 export type { ExperimentRuntime, ExperimentRuntimeOptions, ExperimentsDescription, RequestExperiments, ServiceExperimentReach, ServiceExperimentSettings } from './runtime';

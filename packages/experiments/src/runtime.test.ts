@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createJsonlLogSink, readExperimentLog } from './log';
 import type { ExperimentLogSink } from './log';
 import { createStaticConfigSource } from './registry';
-import { createExperimentRuntime, serviceExperimentOptions } from './runtime';
+import { ExperimentAttributesError, createExperimentRuntime, serviceExperimentOptions } from './runtime';
 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 const dirs: string[] = [];
@@ -65,6 +65,16 @@ describe('experiment runtime', () => {
     const bad = DEFINITIONS.replace('params: { ranker: heuristic }', 'params: { ranker: fancy }');
     const runtime = createExperimentRuntime({ surface: 'home', source: createStaticConfigSource(bad), paramsSchema });
     await expect(runtime.start()).rejects.toThrow(/experiments\["ranker"\]\.variants\["heuristic"\]\.params: ranker: /);
+  });
+
+  it('reads targeting attributes from header text, and refuses text that does not parse', async () => {
+    const targeted = DEFINITIONS.replace('    layer: ranking\n', '    layer: ranking\n    targeting: [{ attribute: country, in: [SE] }]\n');
+    const runtime = createExperimentRuntime({ surface: 'home', source: createStaticConfigSource(targeted), paramsSchema, now: () => NOW });
+    await runtime.start();
+    expect(runtime.forRequest('user-3', 'country=SE, premium=true').experiments.map((e) => e.key)).toEqual(['ranker', 'page-size']);
+    expect(runtime.forRequest('user-3', 'country=NO').experiments.map((e) => e.key)).toEqual(['page-size']);
+    expect(() => runtime.forRequest('user-3', 'country')).toThrow(ExperimentAttributesError);
+    expect(() => runtime.forRequest('user-3', '9lives=1')).toThrow(/x-mixtape-attributes: "9lives=1": expected name=value/);
   });
 
   it('keeps serving when the log fails, and counts the loss', async () => {

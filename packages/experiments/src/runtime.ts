@@ -3,12 +3,26 @@
 // only maps params onto its own configuration; assignment, validation and logging are here.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { responseExperiments } from './assign';
+import { parseAttributes, responseExperiments } from './assign';
 import type { Assignment, UserAttributes } from './assign';
 import { createExperimentRegistry, describeAllocation, experimentSourceFor } from './registry';
 import type { AllocationRow, ExperimentConfigSource, ExperimentRegistry, ExperimentSourceChoices, RegistryLogger } from './registry';
 import { createJsonlLogSink } from './log';
 import type { EventRecord, ExperimentRef, ExposedItem, ExperimentLogSink, ExposureRecord } from './log';
+
+/** The request header services read user attributes from (`country=SE, premium=true, age=31`) for targeting. */
+export const EXPERIMENT_ATTRIBUTES_HEADER = 'x-mixtape-attributes';
+
+/** Attributes text that does not parse; services answer 400 (code `INVALID_ATTRIBUTES`, `details.issues`). */
+export class ExperimentAttributesError extends Error {
+  override name = 'ExperimentAttributesError';
+  readonly code = 'INVALID_ATTRIBUTES';
+  readonly details: { issues: { path: string; message: string }[] };
+  constructor(problems: readonly string[]) {
+    super(`${EXPERIMENT_ATTRIBUTES_HEADER}: ${problems.join('; ')}`);
+    this.details = { issues: problems.map((message) => ({ path: `header.${EXPERIMENT_ATTRIBUTES_HEADER}`, message })) };
+  }
+}
 
 export interface ExperimentRuntimeOptions<P extends object> {
   /** the service's surface (home, search, playlists) */
@@ -44,8 +58,11 @@ export interface ExperimentsDescription {
 export interface ExperimentRuntime<P extends object> {
   readonly surface: string;
   readonly registry: ExperimentRegistry;
-  /** the user's variants and params now; an anonymous request gets none */
-  forRequest(userId: string | undefined, attributes?: UserAttributes): RequestExperiments<P>;
+  /**
+   * the user's variants and params now; an anonymous request gets none. `attributes` as parsed,
+   * or the EXPERIMENT_ATTRIBUTES_HEADER text (throws ExperimentAttributesError when it does not parse)
+   */
+  forRequest(userId: string | undefined, attributes?: UserAttributes | string): RequestExperiments<P>;
   /** logs what the user was shown (no-op without assignments or sink); never throws */
   logExposure(exposure: { id?: string; userId: string; experiments: readonly ExperimentRef[]; items: readonly ExposedItem[]; teams?: { A: string; B: string }; time?: number }): void;
   /**
@@ -61,6 +78,9 @@ export interface ExperimentRuntime<P extends object> {
   start(signal?: AbortSignal): Promise<void>;
   /** stops polling and flushes the log */
   stop(): Promise<void>;
+  /** start / stop as service lifecycle hooks (after the bundle's startup hook when definitions come from the bundle; stopped before Redis closes) */
+  readonly startupHook: { name: string; run(signal: AbortSignal): Promise<void> };
+  readonly shutdownHook: { name: string; run(): Promise<void> };
 }
 
 export function createExperimentRuntime<P extends object>(options: ExperimentRuntimeOptions<P>): ExperimentRuntime<P> {
@@ -119,13 +139,32 @@ export function createExperimentRuntime<P extends object>(options: ExperimentRun
     pending.add(write);
     void write.finally(() => pending.delete(write));
   };
+  const start = async (signal?: AbortSignal) => {
+    await registry.load(signal);
+    registry.start();
+  };
+  const stop = async () => {
+    registry.stop();
+    await Promise.all(pending);
+    await options.sink?.close();
+  };
   return {
     surface: options.surface,
     registry,
     counts,
+    start,
+    stop,
+    startupHook: { name: 'experiments', run: start },
+    shutdownHook: { name: 'experiments', run: stop },
     forRequest(userId, attributes) {
+      let parsedAttributes: UserAttributes | undefined;
+      if (typeof attributes === 'string') {
+        const parsed = parseAttributes(attributes);
+        if (parsed.problems.length > 0) throw new ExperimentAttributesError(parsed.problems);
+        parsedAttributes = parsed.attributes;
+      } else parsedAttributes = attributes;
       if (!userId) return { assignment: { userId: '', holdout: false, variants: [] }, params: {}, experiments: [] };
-      const assignment = registry.assign({ userId, attributes });
+      const assignment = registry.assign({ userId, attributes: parsedAttributes });
       return { assignment, params: paramsOf(assignment), experiments: responseExperiments(assignment) };
     },
     logExposure(exposure) {
@@ -166,15 +205,6 @@ export function createExperimentRuntime<P extends object>(options: ExperimentRun
         ...(allocation.holdout ? { holdout: allocation.holdout } : {}),
         experiments: allocation.experiments.filter((row) => row.surface.includes(options.surface)),
       };
-    },
-    async start(signal) {
-      await registry.load(signal);
-      registry.start();
-    },
-    async stop() {
-      registry.stop();
-      await Promise.all(pending);
-      await options.sink?.close();
     },
   };
 }

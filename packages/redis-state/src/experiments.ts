@@ -104,3 +104,8 @@ export function createRedisExperimentConfigSource(client: RedisStateClient, opti
     },
   };
 }
+
+/** What a service running experiments with Redis uses: the definitions key (MIXTAPE_EXPERIMENTS=redis) and the log streams. */
+export function createRedisExperimentStorage(client: RedisStateClient, options: RedisExperimentLogSinkOptions & RedisConfigSourceOptions = {}) {
+  return { source: createRedisExperimentConfigSource(client, options), sink: createRedisExperimentLogSink(client, options) };
+}

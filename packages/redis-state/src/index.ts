@@ -11,7 +11,7 @@ export type {
   RedisShelfStateStore,
   RedisShelfStateStoreOptions,
 } from './home-state';
-export { createRedisExperimentLogSink, createRedisExperimentConfigSource, readRedisExperimentLog } from './experiments';
+export { createRedisExperimentLogSink, createRedisExperimentConfigSource, createRedisExperimentStorage, readRedisExperimentLog } from './experiments';
 export type { RedisExperimentLogSink, RedisExperimentLogSinkOptions, RedisConfigSourceOptions, ReadStreamOptions, StreamLogRecord } from './experiments';
 export { RedisStateError } from './errors';
 export { createServiceRedis } from './service';

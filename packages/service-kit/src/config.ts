@@ -245,6 +245,19 @@ export const experimentsConfigShape = {
     .describe('Exposure and event log as JSON Lines (`exposures-YYYY-MM-DD.jsonl`, `events-…`) when MIXTAPE_REDIS_URL is unset; with Redis the log goes to its streams.'),
 } as const;
 
+/** The experiment settings of a config extended with `experimentsConfigShape` (what `@mixtape/experiments`' serviceExperimentOptions takes). */
+export function experimentSettings(config: { MIXTAPE_EXPERIMENTS?: string; MIXTAPE_EXPERIMENTS_POLL_MS: number; MIXTAPE_EXPERIMENT_LOG_DIR: string }): {
+  definitions?: string;
+  pollIntervalMs: number;
+  logDirectory: string;
+} {
+  return {
+    ...(config.MIXTAPE_EXPERIMENTS !== undefined ? { definitions: config.MIXTAPE_EXPERIMENTS } : {}),
+    pollIntervalMs: config.MIXTAPE_EXPERIMENTS_POLL_MS,
+    logDirectory: config.MIXTAPE_EXPERIMENT_LOG_DIR,
+  };
+}
+
 /** One problem with the environment, ready to print. */
 export interface ConfigProblem {
   key: string;

@@ -8,6 +8,7 @@ export {
   envByteSize,
   envInteger,
   experimentsConfigShape,
+  experimentSettings,
   envList,
   envNumber,
   formatConfigProblems,

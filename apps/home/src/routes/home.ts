@@ -1,11 +1,14 @@
 import { DAYPARTS, SHELF_TYPES } from '@mixtape/ranking';
 import type { HomeStageCosts } from '@mixtape/ranking';
 import { INTERACTION_TYPES } from '@mixtape/catalog';
-import { parseInput, requireApiKey, requireReady } from '@mixtape/service-kit';
+import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
+import type { RequestExperiments } from '@mixtape/experiments';
+import { getRequestLogger, parseInput, requireApiKey, requireReady } from '@mixtape/service-kit';
 import express from 'express';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
+import type { HomeExperimentParams } from '../experiments';
 
 const list = z
   .string()
@@ -55,6 +58,8 @@ export function eventsBodySchema(now: () => number = Date.now) {
           timestamp: timestampSchema(now).optional(),
           msPlayed: z.number().int().nonnegative().max(86_400_000).optional(),
           shelf: z.string().min(1).max(200).optional(),
+          /** where the play started (home, search, playlists…; default home): experiments count a surface's own plays */
+          surface: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a surface name such as home, search or playlists').optional(),
         }),
       )
       .min(1)
@@ -65,6 +70,11 @@ export function eventsBodySchema(now: () => number = Date.now) {
 /** Requests that need the loaded bundle pass this gate (503 NOT_READY until one is loaded). */
 export function servingGate(deps: HomeDeps) {
   return requireReady<HomeServing>(deps.serving, { notReadyMessage: 'No bundle is loaded yet' });
+}
+
+/** The listener's experiments (none without a runtime); attributes come from the EXPERIMENT_ATTRIBUTES_HEADER. */
+function experimentsFor(deps: HomeDeps, userId: string, attributes: string | undefined): RequestExperiments<HomeExperimentParams> {
+  return deps.experiments?.forRequest(userId, attributes ?? '') ?? { assignment: { userId, holdout: false, variants: [] }, params: {}, experiments: [] };
 }
 
 function serverTiming(costs: HomeStageCosts): string {
@@ -88,8 +98,13 @@ export function createHomeRouter(deps: HomeDeps): Router {
     const serving = ready.state(request);
     const userId = parseInput(userIdSchema, request.params.userId, 'path.userId');
     const query = parseInput(querySchema, request.query, 'query');
+    // The listener's variants: their params pick the engine (ranker, candidate mix, min shelf size)
+    // and the shelves shown when the request does not name some — config only, no code path per variant.
+    const variants = experimentsFor(deps, userId, request.get(EXPERIMENT_ATTRIBUTES_HEADER));
+    const engine = serving.engineFor?.(variants.params) ?? serving.engine;
+    const shelves = query.shelves ?? variants.params.shelves;
     // Domain errors (unknown seed genre or artist) carry codes; the app's mapError answers them.
-    const page = await serving.engine.page({ userId, ...query });
+    const page = await engine.page({ userId, ...query, ...(shelves ? { shelves } : {}) });
     for (const [stage, ms] of Object.entries(page.costs)) stageSeconds.observe({ stage }, ms / 1000);
     response.setHeader('Server-Timing', serverTiming(page.costs));
     response.json({
@@ -99,6 +114,16 @@ export function createHomeRouter(deps: HomeDeps): Router {
       coldStart: page.coldStart,
       daypart: page.daypart,
       shelves: page.shelves,
+      experiments: variants.experiments,
+    });
+    // What was shown: the exposure (when the listener is in an experiment) and the bandit's impressions.
+    deps.experiments?.logExposure({
+      userId,
+      experiments: variants.experiments,
+      items: page.shelves.flatMap((shelf, shelfPosition) => shelf.items.map((item, position) => ({ id: item.trackId, position, shelf: shelf.id, shelfPosition }))),
+    });
+    await engine.recordImpressions(userId, page.shelves.map((shelf) => shelf.id)).catch((error: unknown) => {
+      getRequestLogger(request).warn({ err: error }, 'shelf impressions not recorded (the page was served)');
     });
   });
   return router;
@@ -115,6 +140,19 @@ export function createEventsRouter(deps: HomeDeps): Router {
     // Unknown tracks/shelves (HomeRequestError) and an unreachable Redis (RedisStateError) carry
     // codes that the app's mapError turns into 404/400/503.
     const result = await serving.engine.recordEvents(body.events);
+    // Every accepted event joins the experiment log, with the listener's assignments (never fails the request).
+    const received = (deps.now ?? Date.now)();
+    deps.experiments?.logEvents(
+      body.events.map(({ userId, trackId, type, timestamp, msPlayed, shelf, surface }) => ({
+        time: new Date(timestamp ?? received).toISOString(),
+        userId,
+        trackId,
+        type,
+        ...(msPlayed !== undefined ? { msPlayed } : {}),
+        ...(shelf !== undefined ? { shelf } : {}),
+        ...(surface !== undefined ? { surface } : {}),
+      })),
+    );
     response.status(202).json({ ...result, bundleVersion: serving.bundleVersion });
   });
   return router;

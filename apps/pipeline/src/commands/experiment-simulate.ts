@@ -323,14 +323,17 @@ export function formatStudyMarkdown(result: StudyResult, command: string): strin
     lines.push(`**Users needed for 80 % power**: ${il.usersFor80 ?? 'beyond the largest size'} (interpolated); analytic from the full pool: ${il.analyticUsersFor80}.`, '');
   }
   if (result.ab && result.interleaving) {
-    const ab = result.ab.usersFor80.cuped ?? result.ab.analyticUsersFor80.cuped;
-    const abRaw = result.ab.usersFor80.raw ?? result.ab.analyticUsersFor80.raw;
-    const il = result.interleaving.usersFor80 ?? result.interleaving.analyticUsersFor80;
+    // each estimate against the same kind: simulated (interpolated on the power curve; – beyond the largest size) and analytic
+    const il = result.interleaving;
+    const ilSimulated = il.usersFor80;
+    const ratio = (users: number | undefined, base: number | undefined) => (users !== undefined && base !== undefined ? `${(users / base).toFixed(1)}×` : '–');
     lines.push('## A/B vs interleaving', '');
-    lines.push('| design | users for 80 % power | ratio to interleaving |', '| --- | ---: | ---: |');
-    lines.push(`| A/B, Welch raw | ${abRaw} | ${(abRaw / il).toFixed(1)}× |`);
-    lines.push(`| A/B, Welch + CUPED | ${ab} | ${(ab / il).toFixed(1)}× |`);
-    lines.push(`| interleaving, sign test | ${il} | 1× |`);
+    lines.push('| design | users for 80 % power, simulated | ratio | users for 80 % power, analytic | ratio |', '| --- | ---: | ---: | ---: | ---: |');
+    const row = (label: string, simulated: number | undefined, analytic: number) =>
+      lines.push(`| ${label} | ${simulated ?? '–'} | ${ratio(simulated, ilSimulated)} | ${analytic} | ${ratio(analytic, il.analyticUsersFor80)} |`);
+    row('A/B, Welch raw', result.ab.usersFor80.raw, result.ab.analyticUsersFor80.raw);
+    row('A/B, Welch + CUPED', result.ab.usersFor80.cuped, result.ab.analyticUsersFor80.cuped);
+    row('interleaving, sign test', ilSimulated, il.analyticUsersFor80);
     lines.push('');
   }
   lines.push(`Load average during the study: ${result.loadAverage.map((v) => v.toFixed(1)).join(', ')}${result.seconds !== undefined ? `; ${result.seconds} s` : ''}.`, '');

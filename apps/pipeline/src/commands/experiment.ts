@@ -218,7 +218,28 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
         surface: flags.surface,
       });
       const name = flags.name ?? experiment;
-      const command = ['pnpm mixtape experiment analyze', `--exposures ${flags.exposures.join(' ')}`, `--events ${flags.events.join(' ')}`, `--experiment ${experiment}`, ...(flags.config ? [`--config ${flags.config}`] : []), ...(flags.plannedUsers ? [`--planned-users ${flags.plannedUsers}`] : []), ...(flags.surface ? [`--surface ${flags.surface}`] : []), ...(flags.final ? ['--final'] : []), ...(flags.out ? [`--out ${flags.out}`] : [])].join(' ');
+      // every flag that changes the readout, so the command reproduces it
+      const given = (flag: string, value: string | undefined) => (value ? [`${flag} ${value}`] : []);
+      const command = [
+        'pnpm mixtape experiment analyze',
+        `--exposures ${flags.exposures.join(' ')}`,
+        `--events ${flags.events.join(' ')}`,
+        `--experiment ${experiment}`,
+        ...given('--config', flags.config),
+        ...given('--control', flags.control),
+        ...given('--primary', flags.primary),
+        ...given('--secondary', flags.secondary),
+        ...given('--guardrails', flags.guardrails),
+        ...given('--window-days', flags.windowDays),
+        ...given('--pre-days', flags.preDays),
+        ...given('--planned-users', flags.plannedUsers),
+        ...given('--alpha', flags.alpha),
+        ...given('--sequential', flags.sequential),
+        ...given('--end', flags.end),
+        ...given('--surface', flags.surface),
+        ...(flags.final ? ['--final'] : []),
+        ...given('--out', flags.out),
+      ].join(' ');
       const markdown = formatReadoutMarkdown(readout, { command, plotFile: flags.out ? `${name}.svg` : undefined });
       const json = readoutToJson(readout);
       io.stdout(flags.json ? json : markdown);

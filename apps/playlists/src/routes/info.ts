@@ -9,5 +9,9 @@ export function createInfoRouter(deps: PlaylistsDeps): Router {
     const { name, version, readiness } = deps.context;
     response.json({ service: name, version, status: readiness.status().state });
   });
+  /** `GET /v1/experiments`: the definitions this service serves, each variant's share of users (the console's Experiments page). */
+  router.get('/v1/experiments', (_request, response) => {
+    response.json(deps.experiments?.describe() ?? { surface: 'playlists', version: 'none', source: 'none', experiments: [] });
+  });
   return router;
 }

@@ -1,6 +1,7 @@
 // Thin handlers: parse (zod) → the playlist service → respond. What a playlist is, how versions
 // are numbered, capped and deduplicated lives in ../playlist-service.ts.
 import { once } from 'node:events';
+import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
 import type { Fulfilment } from '@mixtape/ranking';
 import { FEEDBACK_SIGNALS, MAX_TRACK_COUNT } from '@mixtape/llm';
 import { getRequestContext, parseInput, requireApiKey, requireExportKey, requireReady } from '@mixtape/service-kit';
@@ -95,7 +96,8 @@ function writeOrigin(request: Request): WriteOrigin {
   const { principal, signal } = getRequestContext(request);
   const header = request.get('idempotency-key');
   const idempotencyKey = header === undefined ? undefined : parseInput(IdempotencyKey, header, 'header.Idempotency-Key');
-  return { principal, signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+  const attributes = request.get(EXPERIMENT_ATTRIBUTES_HEADER);
+  return { principal, signal, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), ...(attributes !== undefined ? { attributes } : {}) };
 }
 
 /** Writes with backpressure; stops when the client went away. */
@@ -116,14 +118,14 @@ export function createPlaylistsRouter(deps: PlaylistsDeps, service: PlaylistServ
     response
       .status(201)
       .location(`/v1/playlists/${result.version.playlistId}`)
-      .json(presentVersion(result.version, result.costs ? { costs: result.costs } : {}));
+      .json({ ...presentVersion(result.version, result.costs ? { costs: result.costs } : {}), experiments: result.experiments ?? [] });
   });
 
   router.post('/v1/playlists/:id/refine', requireApiKey, ready, async (request, response) => {
     const body = parseInput(RefineBody, request.body);
     const result = await service.refine(ready.state(request), String(request.params.id), body, writeOrigin(request));
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    response.status(201).json(presentVersion(result.version, result.costs ? { costs: result.costs } : {}));
+    response.status(201).json({ ...presentVersion(result.version, result.costs ? { costs: result.costs } : {}), experiments: result.experiments ?? [] });
   });
 
   router.get('/v1/playlists/:id', async (request, response) => {

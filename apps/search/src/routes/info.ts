@@ -10,5 +10,9 @@ export function createInfoRouter(deps: SearchDeps): Router {
     const engine = deps.engine();
     response.json({ service: name, version, status: readiness.status().state, ...(engine ? { index: engine.info() } : {}) });
   });
+  /** `GET /v1/experiments`: the definitions this service serves, each variant's share of users (the console's Experiments page). */
+  router.get('/v1/experiments', (_request, response) => {
+    response.json(deps.experiments?.describe() ?? { surface: 'search', version: 'none', source: 'none', experiments: [] });
+  });
   return router;
 }

@@ -1,3 +1,4 @@
+import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
 import { InputError, parseInput, requireReady } from '@mixtape/service-kit';
 import { ENTITY_TYPES, MAX_LIMIT, isEntityType, validateQuery } from '@mixtape/search-index';
 import type { EntityType, SearchEngine, UserAffinity } from '@mixtape/search-index';
@@ -76,13 +77,21 @@ export function createSearchRouter(deps: SearchDeps): Router {
     const input = parseInput(searchQuerySchema, request.query, 'query');
     const query = checkedQuery(input.q);
     const affinity = affinityOf(deps, input.userId);
-    const result = engine.search(query, { types: input.types, limit: input.limit, offset: input.offset, affinity });
+    // A signed-in user's variants set the fusion weights (config only); anonymous searches get none.
+    const { experiments } = deps;
+    const variants = experiments?.forRequest(input.userId, request.get(EXPERIMENT_ATTRIBUTES_HEADER) ?? '');
+    const fusion = variants?.params.fusion;
+    const result = engine.search(query, { types: input.types, limit: input.limit, offset: input.offset, affinity, ...(fusion ? { fusion } : {}) });
     response.json({
       query: result.query,
       ...(result.descriptive ? { descriptive: result.descriptive } : {}),
       ...(input.userId !== undefined ? { personalized: affinity !== undefined } : {}),
       results: result.results,
+      experiments: variants?.experiments ?? [],
     });
+    if (experiments && variants && input.userId !== undefined) {
+      experiments.logExposure({ userId: input.userId, experiments: variants.experiments, items: result.results.map((hit, i) => ({ id: hit.id, position: input.offset + i })) });
+    }
   });
 
   router.get('/v1/suggest', ready, (request, response) => {

@@ -20,6 +20,7 @@ import { createConsoleServer } from '../src/server';
 import { CONSOLE_ROOT, misspell, startApp, stopApp, waitUntilReady } from './support';
 import type { AppProcess } from './support';
 
+const API_KEY = 'console-browser-test-key-0123456789';
 const CHROMIUM = process.env.MIXTAPE_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(CONSOLE_ROOT, 'test-results');
 const BUNDLE_VERSION = 'console-browser-test';
@@ -72,6 +73,8 @@ describe.skipIf(skip)('console in Chromium', () => {
           MIXTAPE_DATA_DIR: join(workDir, 'data', name),
           PLAYLISTS_DATA_DIR: join(workDir, 'data', name),
           MIXTAPE_BUNDLE_POLL_MS: '0',
+          // secure by default, as pnpm demo runs it: the services need a key, the console holds it
+          MIXTAPE_API_KEYS: API_KEY,
         }),
       );
     }
@@ -79,7 +82,7 @@ describe.skipIf(skip)('console in Chromium', () => {
     await Promise.all(apps.map((app) => waitUntilReady(app, 90_000)));
 
     const url = (name: string) => apps.find((app) => app.name === name)!.url;
-    consoleServer = createConsoleServer({ services: { home: url('home'), search: url('search'), playlists: url('playlists') }, staticDir });
+    consoleServer = createConsoleServer({ services: { home: url('home'), search: url('search'), playlists: url('playlists') }, staticDir, apiKey: API_KEY });
     await new Promise<void>((done) => consoleServer.listen(0, '127.0.0.1', done));
     baseUrl = `http://127.0.0.1:${(consoleServer.address() as AddressInfo).port}`;
 

@@ -48,6 +48,8 @@ export default tseslint.config(
       '**/*.test.ts',
       '**/test/**',
       '**/bench/**',
+      // ./testing entries are test support shipped to other packages' tests (they start processes)
+      '**/src/testing/**',
       '**/scripts/**',
     ],
     rules: { 'mixtape/no-process-env': 'off' },

@@ -1,13 +1,12 @@
 // The real main.ts process against s3rver: 503 while no bundle exists, ready once one is
 // published (the startup hook retries), serving shelves with the bundle version, clean SIGTERM.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBundleStore } from '@mixtape/bundle';
-import { startLocalS3 } from '@mixtape/bundle/testing';
-import { publishTestBundle } from '@mixtape/bundle/testing';
+import { publishTestBundle, startLocalS3 } from '@mixtape/bundle/testing';
+import { startServiceProcess } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,36 +15,21 @@ describe('home main.ts', () => {
   it('stays unready until a bundle is published to S3, then serves it and exits 0 on SIGTERM', async () => {
     const work = await mkdtemp(join(tmpdir(), 'home-main-'));
     const s3 = await startLocalS3({ directory: join(work, 's3') });
-    const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+    const service = await startServiceProcess({
+      name: 'home',
+      entry: 'src/main.ts',
       cwd: appRoot,
       env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
         MIXTAPE_BUNDLE: 's3://mixtape/main-test',
         MIXTAPE_S3_ENDPOINT: s3.endpoint,
         MIXTAPE_CACHE_DIR: join(work, 'cache'),
         MIXTAPE_BUNDLE_POLL_MS: '0',
         MIXTAPE_API_KEYS: 'home-main-test-key-0123456789',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const lines = () => stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; url?: string });
-    const waitFor = (predicate: () => boolean, what: string) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => (predicate() ? resolve() : undefined);
-        child.stdout.on('data', check);
-        check();
-        void exitCode.then((code) => reject(new Error(`exited ${code} before ${what}: ${stderr}`)));
-      });
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     try {
-      await waitFor(() => lines().some((line) => line.msg === 'home listening') && lines().some((line) => line.msg === 'no bundle serving yet'), 'listening without a bundle');
-      const url = lines().find((line) => line.msg === 'home listening')!.url!;
+      await service.waitForLog('no bundle serving yet', 50_000);
+      const url = service.url;
       expect((await fetch(`${url}/readyz`)).status).toBe(503);
       expect((await fetch(`${url}/livez`)).status).toBe(200);
       const early = await fetch(`${url}/v1/users/user-1/home`);
@@ -53,7 +37,7 @@ describe('home main.ts', () => {
       expect(((await early.json()) as { error: { code: string } }).error.code).toBe('NOT_READY');
 
       await publishTestBundle(openBundleStore('s3://mixtape/main-test', { s3: s3.s3Options }), { version: 'main-v1' });
-      await waitFor(() => lines().some((line) => line.msg === 'home ready'), 'ready');
+      await service.waitForLog('home ready', 50_000);
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       const home = await fetch(`${url}/v1/users/user-1/home?limit=5`);
       expect(home.status).toBe(200);
@@ -62,11 +46,10 @@ describe('home main.ts', () => {
       expect(body.shelves.length).toBeGreaterThan(2);
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/home_stage_duration_seconds_count\{[^}]*stage="candidates"[^}]*\} 1/);
 
-      child.kill('SIGTERM');
-      expect(await exitCode).toBe(0);
-      expect(stdout).toContain('"msg":"shutdown complete"');
+      expect(await service.stop()).toBe(0);
+      expect(service.output()).toContain('"msg":"shutdown complete"');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await service.stop();
       await s3.stop();
       await rm(work, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestServiceContext } from '@mixtape/service-kit/testing';
+import { checkServiceBasics, createTestServiceContext } from '@mixtape/service-kit/testing';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app';
@@ -21,25 +21,9 @@ async function setup() {
 }
 
 describe('playlists createApp', () => {
-  it('answers /livez, and /readyz 503 until ready then 200', async () => {
+  it('keeps the service basics: /livez, /readyz 503 then 200, /v1/info, /metrics', async () => {
     const { app, context } = await setup();
-    await request(app).get('/livez').expect(200);
-    await request(app).get('/readyz').expect(503);
-    context.readiness.markReady();
-    await request(app).get('/readyz').expect(200, { status: 'ready' });
-  });
-
-  it('exposes Prometheus metrics with the request histogram', async () => {
-    const { app } = await setup();
-    await request(app).get('/v1/info').expect(200);
-    const response = await request(app).get('/metrics').expect(200);
-    expect(response.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/info"[^}]*\} 1/);
-    expect(response.text).toContain('process_resident_memory_bytes');
-  });
-
-  it('says which service answers on /v1/info', async () => {
-    const { app, context } = await setup();
-    await request(app).get('/v1/info').expect(200, { service: 'playlists', version: context.version, status: 'starting' });
+    await checkServiceBasics(app, context);
   });
 
   it('answers unknown routes with the shared error shape', async () => {

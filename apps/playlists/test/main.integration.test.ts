@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
+import { startServiceProcess } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 
 const API_KEY = 'playlists-main-key-0123456789';
@@ -12,34 +12,21 @@ const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Boots src/main.ts, waits for ready, runs `check` against its URL, then SIGTERM → exit 0. */
 async function bootAndCheck(env: Record<string, string>, check: (url: string) => Promise<void>): Promise<string> {
-  const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+  const service = await startServiceProcess({
+    name: 'playlists',
+    entry: 'src/main.ts',
     cwd: appRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')), MIXTAPE_API_KEYS: API_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; url?: string });
-      const listening = lines.find((line) => line.msg === 'playlists listening');
-      if (listening?.url && lines.some((line) => line.msg === 'playlists ready')) resolve(listening.url);
-    });
-    void exitCode.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+    env: { PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')), MIXTAPE_API_KEYS: API_KEY, ...env },
   });
   try {
-    const url = await ready;
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    await check(url);
-    child.kill('SIGTERM');
-    expect(await exitCode).toBe(0);
-    expect(stdout).toContain('"msg":"shutdown complete"');
-    return stdout;
+    await service.waitForLog('playlists ready', 50_000);
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+    await check(service.url);
+    expect(await service.stop()).toBe(0);
+    expect(service.output()).toContain('"msg":"shutdown complete"');
+    return service.output();
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await service.stop();
   }
 }
 
@@ -51,14 +38,14 @@ async function createPlaylist(url: string, body: Record<string, unknown>) {
 
 describe('playlists main.ts', () => {
   it('refuses to start without API keys outside development, naming the key (was open by default)', async () => {
-    const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+    const service = await startServiceProcess({
+      name: 'playlists',
+      entry: 'src/main.ts',
       cwd: appRoot,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { NODE_ENV: 'production', PLAYLISTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'playlists-main-')) },
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (exit) => resolve(exit)));
+    const code = await service.exited;
+    const stderr = service.output();
     expect(code).toBe(1);
     expect(stderr).toContain('Invalid configuration for playlists: 1 problem');
     expect(stderr).toContain('MIXTAPE_API_KEYS: is required outside NODE_ENV=development (NODE_ENV is "production")');

@@ -1,6 +1,6 @@
 import { createSearchFixtureEngine } from '@mixtape/search-index/testing';
 import type { SearchEngine } from '@mixtape/search-index';
-import { createTestServiceContext } from '@mixtape/service-kit/testing';
+import { checkServiceBasics, createTestServiceContext } from '@mixtape/service-kit/testing';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app';
@@ -19,20 +19,9 @@ function setup(options: { engine?: SearchEngine } = { engine: fixtureEngine }) {
 }
 
 describe('search createApp', () => {
-  it('answers /livez, and /readyz 503 until ready then 200', async () => {
+  it('keeps the service basics: /livez, /readyz 503 then 200, /v1/info, /metrics', async () => {
     const { app, context } = setup();
-    await request(app).get('/livez').expect(200);
-    await request(app).get('/readyz').expect(503);
-    context.readiness.markReady();
-    await request(app).get('/readyz').expect(200, { status: 'ready' });
-  });
-
-  it('exposes Prometheus metrics with the request histogram', async () => {
-    const { app } = setup();
-    await request(app).get('/v1/info').expect(200);
-    const response = await request(app).get('/metrics').expect(200);
-    expect(response.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/info"[^}]*\} 1/);
-    expect(response.text).toContain('process_resident_memory_bytes');
+    await checkServiceBasics(app, context);
   });
 
   it('says which service answers on /v1/info, with the index size once loaded', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
+import { startServiceProcess } from '@mixtape/service-kit/testing';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,12 +23,11 @@ describe('search main.ts', () => {
   afterAll(() => rm(work, { recursive: true, force: true }));
 
   it('loads the bundle LATEST names, turns ready, searches, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+    const service = await startServiceProcess({
+      name: 'search',
+      entry: 'src/main.ts',
       cwd: appRoot,
       env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
         MIXTAPE_BUNDLE: `file://${join(work, 'bundles')}`,
         MIXTAPE_CACHE_DIR: join(work, 'cache'),
         // Search has no writes; this deployment turns auth off on purpose (logged as a warning).
@@ -36,24 +35,12 @@ describe('search main.ts', () => {
         MIXTAPE_EXPERIMENTS: join(work, 'experiments.yaml'),
         MIXTAPE_EXPERIMENT_LOG_DIR: join(work, 'experiment-log'),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exitCode = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const ready = new Promise<string>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; url?: string });
-        const listening = lines.find((line) => line.msg === 'search listening');
-        if (listening?.url && lines.some((line) => line.msg === 'search ready')) resolve(listening.url);
-      });
-      void exitCode.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
     });
     try {
-      const url = await ready;
+      await service.waitForLog('search ready', 50_000);
+      const url = service.url;
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const stdout = service.output();
       expect(stdout).toContain('API-key auth is off (MIXTAPE_AUTH=off)');
       expect(await (await fetch(`${url}/v1/info`)).json()).toMatchObject({ service: 'search', status: 'ready' });
       const search = (await (await fetch(`${url}/v1/search?q=rock&limit=3`)).json()) as { results: unknown[] };
@@ -64,12 +51,11 @@ describe('search main.ts', () => {
       expect(await (await fetch(`${url}/v1/experiments`)).json()).toMatchObject({ surface: 'search', source: `file:${join(work, 'experiments.yaml')}` });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/mixtape_bundle_info\{[^}]*version="v1"/);
-      child.kill('SIGTERM');
-      expect(await exitCode).toBe(0);
-      expect(stdout).toContain('"msg":"shutdown complete"');
+      expect(await service.stop()).toBe(0);
+      expect(service.output()).toContain('"msg":"shutdown complete"');
       expect((await readdir(join(work, 'experiment-log'))).filter((file) => file.startsWith('exposures-'))).toHaveLength(1);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await service.stop();
     }
   });
 });

@@ -33,33 +33,30 @@ export abstract class AppError extends Error {
   }
 }
 
-export class InputError extends AppError {
-  readonly status = 400;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('INVALID_INPUT', message, options);
-  }
+/**
+ * The class for one HTTP status: fixes the status, the default code and, where a request
+ * carries no better words, the default message. Subclasses below only name the class.
+ */
+function statusErrorClass(status: number, defaultCode: string, defaults: { message?: string; retryable?: boolean } = {}) {
+  return class extends AppError {
+    readonly status = status;
+    override readonly retryable = defaults.retryable ?? false;
+    constructor(message = defaults.message ?? defaultCode, options?: AppErrorOptions) {
+      super(defaultCode, message, options);
+    }
+  };
 }
 
-export class UnauthorizedError extends AppError {
-  readonly status = 401;
-  constructor(message = 'A valid API key is required', options?: AppErrorOptions) {
-    super('UNAUTHORIZED', message, options);
-  }
-}
-
-export class ForbiddenError extends AppError {
-  readonly status = 403;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('FORBIDDEN', message, options);
-  }
-}
-
-export class NotFoundError extends AppError {
-  readonly status = 404;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('NOT_FOUND', message, options);
-  }
-}
+export class InputError extends statusErrorClass(400, 'INVALID_INPUT') {}
+export class UnauthorizedError extends statusErrorClass(401, 'UNAUTHORIZED', { message: 'A valid API key is required' }) {}
+export class ForbiddenError extends statusErrorClass(403, 'FORBIDDEN') {}
+export class NotFoundError extends statusErrorClass(404, 'NOT_FOUND') {}
+export class ConflictError extends statusErrorClass(409, 'CONFLICT') {}
+export class PayloadTooLargeError extends statusErrorClass(413, 'PAYLOAD_TOO_LARGE') {}
+export class UnsupportedMediaTypeError extends statusErrorClass(415, 'UNSUPPORTED_MEDIA_TYPE') {}
+export class InternalError extends statusErrorClass(500, 'INTERNAL', { message: 'Internal server error' }) {}
+export class NotReadyError extends statusErrorClass(503, 'NOT_READY', { message: 'The service is not ready', retryable: true }) {}
+export class TimeoutError extends statusErrorClass(504, 'TIMEOUT', { retryable: true }) {}
 
 /** The path exists but not with this method; `allow` becomes the `Allow` header. */
 export class MethodNotAllowedError extends AppError {
@@ -68,27 +65,6 @@ export class MethodNotAllowedError extends AppError {
   constructor(method: string, path: string, allow: readonly string[], options?: AppErrorOptions) {
     super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, { details: { allow }, ...options });
     this.allow = allow;
-  }
-}
-
-export class ConflictError extends AppError {
-  readonly status = 409;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('CONFLICT', message, options);
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('PAYLOAD_TOO_LARGE', message, options);
-  }
-}
-
-export class UnsupportedMediaTypeError extends AppError {
-  readonly status = 415;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('UNSUPPORTED_MEDIA_TYPE', message, options);
   }
 }
 
@@ -109,29 +85,6 @@ export class UpstreamError extends AppError {
   constructor(message: string, options: AppErrorOptions & { retryable?: boolean } = {}) {
     super('UPSTREAM_FAILED', message, options);
     this.retryable = options.retryable ?? false;
-  }
-}
-
-export class NotReadyError extends AppError {
-  readonly status = 503;
-  override readonly retryable = true;
-  constructor(message = 'The service is not ready', options?: AppErrorOptions) {
-    super('NOT_READY', message, options);
-  }
-}
-
-export class TimeoutError extends AppError {
-  readonly status = 504;
-  override readonly retryable = true;
-  constructor(message: string, options?: AppErrorOptions) {
-    super('TIMEOUT', message, options);
-  }
-}
-
-export class InternalError extends AppError {
-  readonly status = 500;
-  constructor(message = 'Internal server error', options?: AppErrorOptions) {
-    super('INTERNAL', message, options);
   }
 }
 

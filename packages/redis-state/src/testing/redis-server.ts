@@ -1,9 +1,9 @@
 // Starts Debian's redis-server for tests on 127.0.0.1 (random free port, no persistence) and stops it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@mixtape/service-kit/testing';
 
 export interface LocalRedis {
   url: string;
@@ -19,18 +19,6 @@ export function redisServerAvailability(): { available: true } | { available: fa
     return { available: false, reason: 'redis-server is not on PATH (tooling/scripts/setup.sh installs Debian\'s redis-server)' };
   }
   return { available: true };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {

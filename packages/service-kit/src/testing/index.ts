@@ -1,4 +1,6 @@
 // Test helpers for apps and packages built on service-kit (import from "@mixtape/service-kit/testing").
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BaseConfig, EnvSource } from '../config';
 import { baseConfigSchema, parseConfig } from '../config';
 import type { ServiceContext } from '../context';
@@ -63,3 +65,55 @@ export function createTestServiceContext(options: TestServiceContextOptions = {}
   const context = createServiceContext({ name, config, logger, ...(options.now ? { now: options.now } : {}) });
   return { context, logs };
 }
+
+/** Anything `http.createServer` accepts: an Express app or a plain handler. */
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function withListening<T>(app: RequestHandler, run: (base: string) => Promise<T>): Promise<T> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function expectStatus(path: string, actual: number, expected: number): void {
+  if (actual !== expected) throw new Error(`GET ${path} answered ${actual}, expected ${expected}`);
+}
+
+/**
+ * The contract every Mixtape service keeps before it has a bundle: /livez 200; /readyz 503
+ * until the context is marked ready, then 200 `{status:'ready'}`; /v1/info names the service;
+ * /metrics carries the request histogram (for /v1/info) and process metrics. Throws an Error
+ * naming the first broken clause; marks the context ready as a side effect.
+ */
+export async function checkServiceBasics(app: RequestHandler, context: ServiceContext): Promise<void> {
+  await withListening(app, async (base) => {
+    const get = (path: string) => fetch(base + path);
+    expectStatus('/livez', (await get('/livez')).status, 200);
+    expectStatus('/readyz (not ready)', (await get('/readyz')).status, 503);
+    const info = await get('/v1/info');
+    expectStatus('/v1/info', info.status, 200);
+    const body = (await info.json()) as { service?: unknown; version?: unknown; status?: unknown };
+    if (body.service !== context.name || body.version !== context.version || body.status !== 'starting') {
+      throw new Error(`/v1/info answered ${JSON.stringify(body)}, expected service "${context.name}", version "${context.version}", status "starting"`);
+    }
+    context.readiness.markReady();
+    const ready = await get('/readyz');
+    expectStatus('/readyz (ready)', ready.status, 200);
+    const readyBody = (await ready.json()) as { status?: unknown };
+    if (readyBody.status !== 'ready') throw new Error(`/readyz answered ${JSON.stringify(readyBody)}, expected status "ready"`);
+    const metrics = await get('/metrics');
+    expectStatus('/metrics', metrics.status, 200);
+    const text = await metrics.text();
+    if (!/http_request_duration_seconds_count\{[^}]*route="\/v1\/info"[^}]*\} 1/.test(text)) {
+      throw new Error('/metrics has no request-duration count of 1 for route /v1/info');
+    }
+    if (!text.includes('process_resident_memory_bytes')) throw new Error('/metrics has no process_resident_memory_bytes');
+  });
+}
+
+export { freePort, startServiceProcess } from './process';
+export type { ServiceProcess, StartServiceProcessOptions } from './process';

@@ -1,6 +1,6 @@
 // Public API of @mixtape/base: explicit named re-exports only. This package depends on no
 // other workspace package; every other package may depend on it.
-export { Random, WeightedSampler } from './random';
+export { Random, WeightedSampler, mulberry32 } from './random';
 export type { RandomAlgorithm } from './random';
 export { choleskyInPlace, solveCholeskyInPlace, solveSpdInPlace, solveSpd, invertSpdInPlace } from './spd';
 export type { SpdOptions } from './spd';

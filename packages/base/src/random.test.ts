@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random, WeightedSampler } from './random';
+import { Random, WeightedSampler, mulberry32 } from './random';
 
 describe('Random', () => {
   it('keeps its stream: the synthetic catalog and every fixed-seed result depend on it', () => {
@@ -102,6 +102,18 @@ describe('Random streams kept for published figures', () => {
       const drawsA = Array.from({ length: 8 }, () => a.next());
       expect(Array.from({ length: 8 }, () => b.next())).toEqual(drawsA);
       expect(Array.from({ length: 8 }, () => c.next())).not.toEqual(drawsA);
+    }
+  });
+
+  it('mulberry32() is the same stream and runs from its own source (as worker threads embed it)', () => {
+    const random = new Random(42, 'mulberry32');
+    const bare = mulberry32(42);
+    const rebuilt = new Function(`return (${mulberry32.toString()})`)() as typeof mulberry32;
+    const copy = rebuilt(42);
+    for (let i = 0; i < 5; i++) {
+      const expected = random.nextUint32();
+      expect(bare()).toBe(expected);
+      expect(copy()).toBe(expected);
     }
   });
 

@@ -162,7 +162,12 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-function mulberry32(seed: number): () => number {
+/**
+ * The 'mulberry32' stream as a bare generator of uniform integers in [0, 2³²). Self-contained (no
+ * reference outside its own body), so code that runs functions' source in a worker thread can
+ * embed it with `mulberry32.toString()`.
+ */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

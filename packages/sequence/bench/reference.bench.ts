@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Random } from '@mixtape/base';
 import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
 import { createSequenceScorer, describeParameters, initializeModel, resolveModelConfig, trainSequenceModel } from '../src/index';
 import type { EpochRecord, SequenceModel } from '../src/index';
@@ -67,12 +68,7 @@ for (let r = 0; r + 1 < offsets.length; r++) {
   if (end - offsets[r]! < 3) continue;
   if (!data.items.subarray(offsets[r], end - 1).includes(data.items[end - 1]!)) eligible.push(r);
 }
-let state = settings.seed;
-const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
-for (let i = eligible.length - 1; i > 0; i--) {
-  const j = Math.floor(random() * (i + 1));
-  [eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!];
-}
+new Random(settings.seed).shuffle(eligible);
 const validationRows = Int32Array.from(eligible.slice(0, settings.validationRows)).sort();
 const ends = data.offsets.slice(1);
 for (const r of validationRows) ends[r]!--;
@@ -112,14 +108,11 @@ function bootstrap(values: ArrayLike<number>, other?: ArrayLike<number>): { mean
   const n = values.length;
   const diff = Float64Array.from({ length: n }, (_, i) => values[i]! - (other ? other[i]! : 0));
   const mean = diff.reduce((a, b) => a + b, 0) / n;
-  let seed = 7;
+  const random = new Random(7);
   const means = new Float64Array(1000);
   for (let s = 0; s < 1000; s++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      sum += diff[Math.floor((seed / 4294967296) * n)]!;
-    }
+    for (let i = 0; i < n; i++) sum += diff[random.int(n)]!;
     means[s] = sum / n;
   }
   means.sort();

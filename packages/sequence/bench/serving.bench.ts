@@ -8,6 +8,7 @@
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Random } from '@mixtape/base';
 import { VectorIndex, chooseFactory, setFaissThreads } from '@mixtape/embeddings';
 import { createNextTrackRecommender, initializeModel, outputEmbeddings, resolveModelConfig } from '../src/index';
 
@@ -30,9 +31,8 @@ const built = performance.now();
 const index = VectorIndex.build({ dim: 64, factory, metric: 'ip', ids: Array.from({ length: numItems }, (_, i) => `t${i}`), vectors: outputEmbeddings(model), params: factory.startsWith('HNSW') ? { efSearch: 128 } : {} });
 console.error(`index ${factory} over ${numItems} output embeddings in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
-let state = 12345;
-const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-const histories = Array.from({ length: 4096 }, () => Int32Array.from({ length: 10 + Math.floor(random() * 41) }, () => Math.floor(random() * numItems)));
+const random = new Random(12345);
+const histories = Array.from({ length: 4096 }, () => Int32Array.from({ length: 10 + random.int(41) }, () => random.int(numItems)));
 
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rows: string[] = [];

@@ -5,6 +5,7 @@
 //   h_t   = LN_final(x_t);  score(j | t) = h_t · O_j             (O = E when tied)
 // Positions are right-aligned: the most recent item of a sequence is always at maxLength − 1,
 // so training windows and serving queries see the same positions.
+import { Random } from '@mixtape/base';
 import type { EngineConfig, ParameterOffsets } from './internal/engine';
 import { parameterOffsets, parameterTensors } from './internal/layout';
 
@@ -87,27 +88,14 @@ export function describeParameters(config: SequenceModelConfig): Array<{ name: s
   return parameterTensors(engineConfig(config), modelOffsets(config));
 }
 
-/** mulberry32 + Box–Muller: the initialisation's own seeded normal draws. */
-function normalSource(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 /**
  * Fresh parameters: embeddings N(0, 0.02²) (BERT/GPT practice), weight matrices Xavier-normal,
- * biases 0, layer-norm gains 1. Deterministic per seed.
+ * biases 0, layer-norm gains 1. Deterministic per seed (@mixtape/base's Random).
  */
 export function initializeModel(config: SequenceModelConfig, seed = 1): SequenceModel {
   const offsets = modelOffsets(config);
   const parameters = new Float32Array(offsets.total);
-  const normal = normalSource(seed);
+  const random = new Random(seed);
   for (const tensor of describeParameters(config)) {
     const size = tensor.shape.reduce((a, b) => a * b, 1);
     const view = parameters.subarray(tensor.offset, tensor.offset + size);
@@ -115,8 +103,8 @@ export function initializeModel(config: SequenceModelConfig, seed = 1): Sequence
     else if (tensor.name.endsWith('.bias')) view.fill(0);
     else if (tensor.shape.length === 2 && tensor.name.includes('weight')) {
       const std = Math.sqrt(2 / (tensor.shape[0]! + tensor.shape[1]!));
-      for (let i = 0; i < size; i++) view[i] = normal() * std;
-    } else for (let i = 0; i < size; i++) view[i] = normal() * 0.02;
+      for (let i = 0; i < size; i++) view[i] = random.normal(0, std);
+    } else for (let i = 0; i < size; i++) view[i] = random.normal(0, 0.02);
   }
   return { config, parameters };
 }

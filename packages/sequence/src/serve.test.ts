@@ -36,7 +36,7 @@ describe('next-track recommender', () => {
     const recommender = createNextTrackRecommender(model, index, { maxWaitMs: 5 });
     const histories = Array.from({ length: 12 }, (_, q) => Array.from({ length: 1 + (q % 7) }, (_, t) => (q * 13 + t * 7) % NUM_ITEMS));
     const results = await Promise.all(histories.map((history) => recommender.recommend({ history, k: 5 })));
-    expect(recommender.stats()).toEqual({ batches: 1, requests: 12 });
+    expect(recommender.stats()).toMatchObject({ batches: 1, requests: 12 });
     histories.forEach((history, q) => expect(Array.from(results[q]!.tracks)).toEqual(bruteForce(history, 5, new Set())));
   });
 
@@ -50,6 +50,18 @@ describe('next-track recommender', () => {
       for (const track of result.tracks) expect(track % 2).toBe(0);
     }
     expect((await recommender.recommend({ history: [], k: 3 })).tracks.length).toBe(0);
+  });
+
+  it('searches a query again, deeper, when skips and filters leave fewer than k (the exact filtered top-k)', async () => {
+    const recommender = createNextTrackRecommender(model, index, { overFetch: 1 });
+    const rare = (track: number) => track % 10 === 0;
+    const history = [1, 2, 3, 4, 5, 6];
+    const result = await recommender.recommend({ history, k: 5, accept: rare });
+    const skip = new Set(Array.from({ length: NUM_ITEMS }, (_, i) => i).filter((i) => !rare(i)));
+    expect(Array.from(result.tracks)).toEqual(bruteForce(history, 5, skip));
+    expect(recommender.stats().retries).toBeGreaterThan(0);
+    // a filter no track passes: the whole catalog is searched, nothing is returned
+    expect((await recommender.recommend({ history, k: 3, accept: () => false })).tracks.length).toBe(0);
   });
 
   it('builds a station that continues itself, never repeating a track, with the caller\'s rule', async () => {

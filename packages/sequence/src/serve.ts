@@ -20,7 +20,7 @@ export interface NextTrackRequest {
 }
 
 export interface NextTrackResult {
-  /** track indices, best first (fewer than k when filters removed too many) */
+  /** track indices, best first (fewer than k only when the catalog holds fewer acceptable tracks) */
   tracks: Int32Array;
   /** inner products with the query vector */
   scores: Float32Array;
@@ -31,13 +31,15 @@ export interface NextTrackOptions {
   maxBatch?: number;
   /** how long the first request of a batch waits for company (default 1 ms) */
   maxWaitMs?: number;
-  /** search this many times k (plus the excluded count) to survive filters (default 2) */
+  /** the batched search fetches k · overFetch + min(skipped tracks, k · overFetch) (default 2); a query left short is searched again deeper */
   overFetch?: number;
 }
 
 export interface NextTrackStats {
   batches: number;
   requests: number;
+  /** single-query searches repeated deeper because skips and filters left fewer than k */
+  retries: number;
 }
 
 export interface NextTrackRecommender {
@@ -77,7 +79,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const counters: NextTrackStats = { batches: 0, requests: 0 };
+  const counters: NextTrackStats = { batches: 0, requests: 0, retries: 0 };
 
   function flush(): void {
     if (timer) clearTimeout(timer);
@@ -111,30 +113,57 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
       for (let t = offsets[q]!; t < offsets[q + 1]!; t++) items[t] = history[from + t - offsets[q]!]!;
     });
     const { vectors, encoded } = scorer.encode({ items, offsets }, Int32Array.from(batch, (_, q) => q));
+    // One batched search with a small over-fetch; a query whose skips and filters leave fewer
+    // than k is searched again alone, fetching twice as many each time (rare: the history is
+    // seldom among the nearest output embeddings).
     let fetch = 1;
-    for (const { request } of batch) fetch = Math.max(fetch, request.k * overFetch + Math.min(request.history.length, numItems) + (request.exclude?.length ?? 0));
+    for (const { request } of batch) fetch = Math.max(fetch, firstFetch(request));
     fetch = Math.min(fetch, numItems);
     const neighbours = await index.searchBatchAsync(vectors, fetch);
-    const stride = neighbours.k;
-    batch.forEach(({ request, resolve }, q) => {
-      if (encoded[q] === 0) {
-        resolve(EMPTY);
-        return;
-      }
-      const skip = new Set<number>();
-      for (let t = 0; t < request.history.length; t++) skip.add(request.history[t]!);
-      if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skip.add(request.exclude[t]!);
-      const tracks = new Int32Array(request.k);
-      const scores = new Float32Array(request.k);
-      let count = 0;
-      for (let r = 0; r < stride && count < request.k; r++) {
-        const track = neighbours.labels[q * stride + r]!;
-        if (track < 0 || skip.has(track) || (request.accept && !request.accept(track))) continue;
-        tracks[count] = track;
-        scores[count++] = neighbours.scores[q * stride + r]!;
-      }
-      resolve({ tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) });
-    });
+    await Promise.all(
+      batch.map(async ({ request, resolve }, q) => {
+        if (encoded[q] === 0) {
+          resolve(EMPTY);
+          return;
+        }
+        const skip = new Set<number>();
+        for (let t = 0; t < request.history.length; t++) skip.add(request.history[t]!);
+        if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skip.add(request.exclude[t]!);
+        let labels = neighbours.labels.subarray(q * neighbours.k, (q + 1) * neighbours.k);
+        let found = neighbours.scores.subarray(q * neighbours.k, (q + 1) * neighbours.k);
+        for (;;) {
+          const result = pick(request, skip, labels, found);
+          if (result.tracks.length === request.k || labels.length >= numItems) {
+            resolve(result);
+            return;
+          }
+          const again = await index.searchBatchAsync(vectors.subarray(q * dim, (q + 1) * dim), Math.min(numItems, Math.max(2 * labels.length, request.k + skip.size)));
+          counters.retries++;
+          labels = again.labels;
+          found = again.scores;
+        }
+      }),
+    );
+  }
+
+  /** the first search's depth for a request: k · overFetch plus room for a few skipped tracks */
+  function firstFetch(request: NextTrackRequest): number {
+    const skips = Math.min(request.history.length, model.config.maxLength) + (request.exclude?.length ?? 0);
+    return request.k * overFetch + Math.min(skips, request.k * overFetch);
+  }
+
+  /** the first k labels in rank order that are not skipped and pass the filter */
+  function pick(request: NextTrackRequest, skip: Set<number>, labels: ArrayLike<number>, found: ArrayLike<number>): NextTrackResult {
+    const tracks = new Int32Array(request.k);
+    const scores = new Float32Array(request.k);
+    let count = 0;
+    for (let r = 0; r < labels.length && count < request.k; r++) {
+      const track = labels[r]!;
+      if (track < 0 || skip.has(track) || (request.accept && !request.accept(track))) continue;
+      tracks[count] = track;
+      scores[count++] = found[r]!;
+    }
+    return { tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) };
   }
 
   function recommend(request: NextTrackRequest): Promise<NextTrackResult> {

@@ -119,8 +119,8 @@ export interface EngineContext {
   f32: Float32Array;
   i32: Int32Array;
   u8: Uint8Array;
-  /** the random-state scratch of this thread (2 words) */
-  random: Uint32Array;
+  /** a seeded stream of uniform integers in [0, 2³²) (@mixtape/base's mulberry32) */
+  stream: (seed: number) => () => number;
   gemm: GemmFunction;
   config: EngineConfig;
   offsets: ParameterOffsets;
@@ -150,16 +150,15 @@ export interface ShardResult {
   targets: number;
 }
 
-/** Seeds a 2-word state from three integers (splitmix-style mixing). */
-export function seedRandom(state: Uint32Array, a: number, b: number, c: number): void {
+/** The seed of one dropout stream, mixed from three integers (splitmix-style). */
+export function streamSeed(a: number, b: number, c: number): number {
   let h = (a ^ 0x9e3779b9) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = (h + Math.imul(b + 0x632be5ab, 0xc2b2ae35)) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) >>> 0;
   h = (h + Math.imul(c + 0x165667b1, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
-  state[0] = h ^ (h >>> 16);
-  state[1] = 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** dst[c · dstStride + r] = src[r · srcStride + c]; columns r ≥ rows of dst are zeroed up to dstStride. */
@@ -265,24 +264,18 @@ export function linearBackward(
 }
 
 /**
- * Draws a keep mask (1 = kept) for `count` values and scales the kept ones by 1 / (1 − p);
- * with residual ≥ 0, also adds the residual stream (values = residual + dropout(values)).
- * The mulberry32 steps are inlined (no call per value).
+ * Draws a keep mask (1 = kept) for `count` values from `next` and scales the kept ones by
+ * 1 / (1 − p); with residual ≥ 0, also adds the residual stream (values = residual + dropout(values)).
  */
-export function dropoutForward(f32: Float32Array, u8: Uint8Array, state: Uint32Array, values: number, mask: number, count: number, p: number, residual: number): void {
+export function dropoutForward(f32: Float32Array, u8: Uint8Array, next: () => number, values: number, mask: number, count: number, p: number, residual: number): void {
   const scale = 1 / (1 - p);
   const threshold = p * 4294967296;
-  let seed = state[0]!;
   for (let e = 0; e < count; e++) {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const keep = (t ^ (t >>> 14)) >>> 0 >= threshold;
+    const keep = next() >= threshold;
     u8[mask + e] = keep ? 1 : 0;
     const value = keep ? f32[values + e]! * scale : 0;
     f32[values + e] = residual >= 0 ? value + f32[residual + e]! : value;
   }
-  state[0] = seed;
 }
 
 /** Item embedding · √d + position embedding (+ dropout when training). */
@@ -303,8 +296,7 @@ export function embedForward(context: EngineContext, job: ShardJob, firstToken: 
     for (let s = job.firstSequence; s < job.endSequence; s++) {
       const start = i32[batch.sequenceOffsets + s]! - firstToken;
       const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-      seedRandom(context.random, job.seed + job.step, s, 1);
-      dropoutForward(f32, u8, context.random, out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout, -1);
+      dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 1)), out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout, -1);
     }
   }
 }
@@ -434,8 +426,7 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
       for (let s = job.firstSequence; s < job.endSequence; s++) {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-        seedRandom(context.random, job.seed + job.step, s, 2 + 3 * b);
-        dropoutForward(f32, u8, context.random, mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout, input + start * dim);
+        dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 2 + 3 * b)), mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout, input + start * dim);
       }
     } else for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
     layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
@@ -447,15 +438,9 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
       for (let s = job.firstSequence; s < job.endSequence; s++) {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-        seedRandom(context.random, job.seed + job.step, s, 3 + 3 * b);
+        const next = context.stream(streamSeed(job.seed + job.step, s, 3 + 3 * b));
         const threshold = config.dropout * 4294967296;
-        let seed = context.random[0]!;
-        for (let e = start * ff; e < end * ff; e++) {
-          seed = (seed + 0x6d2b79f5) | 0;
-          let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          f32[hidden + e] = (t ^ (t >>> 14)) >>> 0 >= threshold ? f32[hidden + e]! * scale : 0;
-        }
+        for (let e = start * ff; e < end * ff; e++) f32[hidden + e] = next() >= threshold ? f32[hidden + e]! * scale : 0;
       }
     }
     const output = workspace.stream[b + 1]!;
@@ -464,8 +449,7 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
       for (let s = job.firstSequence; s < job.endSequence; s++) {
         const start = i32[batch.sequenceOffsets + s]! - firstToken;
         const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-        seedRandom(context.random, job.seed + job.step, s, 4 + 3 * b);
-        dropoutForward(f32, u8, context.random, output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout, mid + start * dim);
+        dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 4 + 3 * b)), output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout, mid + start * dim);
       }
     } else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
   }
@@ -643,7 +627,7 @@ export function trainShard(context: EngineContext, job: ShardJob): ShardResult {
 
 /** Every function above, in the order the worker source declares them. */
 export const ENGINE_FUNCTIONS = [
-  seedRandom,
+  streamSeed,
   transposeInto,
   layerNormForward,
   layerNormBackward,

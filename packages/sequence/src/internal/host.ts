@@ -3,6 +3,7 @@
 // shard of the batch per thread (each into its own gradient buffer), then every thread sums
 // the gradient buffers and applies Adam to its slice of the parameters.
 import { Worker } from 'node:worker_threads';
+import { mulberry32 } from '@mixtape/base';
 import type { BatchBuffers, EngineConfig, EngineContext, ParameterOffsets, ShardJob, ShardResult, Workspace } from './engine';
 import { ENGINE_FUNCTIONS, forwardShard, trainShard } from './engine';
 import { Arena, allocateBatch, allocateWorkspace, parameterOffsets, roundUp4 } from './layout';
@@ -44,7 +45,8 @@ function getWorkerSource(): string {
     'const api = globalThis.WebAssembly;',
     'const instance = new api.Instance(new api.Module(workerData.bytes), { env: { memory: workerData.memory } });',
     'const buffer = workerData.memory.buffer;',
-    'const context = { f32: new Float32Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer), random: new Uint32Array(2),',
+    'const context = { f32: new Float32Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer),',
+    `  stream: (${mulberry32.toString()}),`,
     '  gemm: instance.exports.gemm, config: workerData.config, offsets: workerData.offsets, workspace: workerData.workspace,',
     '  batch: workerData.batch, paramBase: workerData.paramBase };',
     'parentPort.on("message", (message) => {',
@@ -159,7 +161,7 @@ export class EngineHost {
       i32,
       u8,
       gemm,
-      random: new Uint32Array(2),
+      stream: mulberry32,
       config: this.config,
       offsets: this.offsets,
       workspace: this.workspaces[thread]!,

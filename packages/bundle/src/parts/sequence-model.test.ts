@@ -9,7 +9,7 @@ import { loadParts } from '../registry/open';
 import { createPartRegistry } from '../registry/registry';
 import { publishBundle } from '../storage/publish';
 import { createFileStore } from '../storage/stores/file-store';
-import { sequenceModelPart } from './sequence-model';
+import { epochsFor, sequenceModelPart } from './sequence-model';
 
 let work: string;
 beforeAll(async () => {
@@ -66,5 +66,15 @@ describe('sequence model part', () => {
     });
     expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
     expect(lines.join('\n')).toMatch(/sequenceModel: not trained \(\d+ consecutive plays in the log, need 1,000\)/);
+  });
+
+  it('spends a position budget: more passes over a small log, fewer over a large one, never more than epochs', () => {
+    expect(epochsFor(250_000, 20, 4_000_000)).toBe(16);
+    expect(epochsFor(1_000_000, 20, 4_000_000)).toBe(4);
+    expect(epochsFor(10_000, 20, 4_000_000)).toBe(20);
+    expect(epochsFor(50_000_000, 20, 4_000_000)).toBe(1);
+    expect(epochsFor(1_000_000, 7, 0)).toBe(7);
+    expect(() => epochsFor(1000, 0, 10)).toThrow('sequenceModel.epochs: expected a positive integer, got 0');
+    expect(() => epochsFor(1000, 3, -1)).toThrow('sequenceModel.positionBudget: expected a number ≥ 0');
   });
 });

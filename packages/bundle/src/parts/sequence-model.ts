@@ -23,6 +23,14 @@ export interface SequenceModelPartValue {
 
 const count = (value: number) => value.toLocaleString('en');
 
+/** The epochs a build trains: the budget over the positions of one epoch, capped by `epochs` (both ≥ 1). */
+export function epochsFor(positions: number, epochs: number, positionBudget: number): number {
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`sequenceModel.epochs: expected a positive integer, got ${epochs}`);
+  if (!(positionBudget >= 0)) throw new RangeError(`sequenceModel.positionBudget: expected a number ≥ 0 (0 = no budget), got ${positionBudget}`);
+  if (positionBudget === 0 || positions <= 0) return epochs;
+  return Math.max(1, Math.min(epochs, Math.ceil(positionBudget / positions)));
+}
+
 export const sequenceModelPart = definePart({
   name: 'sequenceModel',
   description: 'the next-track transformer (@mixtape/sequence) and a FAISS inner-product index over its output embeddings, for Up next, radio and Home',
@@ -39,8 +47,14 @@ export const sequenceModelPart = definePart({
     dropout: 0.2,
     /** separate output embeddings: on synthetic next-items they learn "what follows" several times faster than tied ones */
     tied: false,
-    /** ~2 min per epoch on the 50k-track synthetic default (10k listeners × 100 plays, 2 threads) */
-    epochs: 5,
+    /** most passes; the position budget below usually ends training sooner */
+    epochs: 20,
+    /**
+     * training positions a build spends (epochs = min(epochs, ceil(budget / positions per epoch)),
+     * 0 = always `epochs`): build time follows the data size — ~1 min of training on 2 quiet
+     * cores whatever the log. Small logs get more passes, large ones fewer.
+     */
+    positionBudget: 4_000_000,
     batchSize: 128,
     negatives: 256,
     learningRate: 0.005,
@@ -62,6 +76,8 @@ export const sequenceModelPart = definePart({
       progress(`sequenceModel: not trained (${pairs} consecutive plays in the log, need 1,000); Up next and radio are unavailable`);
       return undefined;
     }
+    const epochs = epochsFor(pairs, options.epochs, options.positionBudget);
+    progress(`sequenceModel: ${epochs} epoch${epochs === 1 ? '' : 's'} at most over ${count(pairs)} positions${options.positionBudget > 0 ? ` (position budget ${count(options.positionBudget)}, epochs ≤ ${options.epochs})` : ''}`);
     const trained = await stage(
       'sequence model',
       () =>
@@ -69,7 +85,7 @@ export const sequenceModelPart = definePart({
           { ...histories, numItems: store.trackCount },
           {
             model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied },
-            epochs: options.epochs,
+            epochs,
             batchSize: options.batchSize,
             negatives: options.negatives,
             learningRate: options.learningRate,

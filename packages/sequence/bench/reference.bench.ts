@@ -73,7 +73,7 @@ const validationRows = Int32Array.from(eligible.slice(0, settings.validationRows
 const ends = data.offsets.slice(1);
 for (const r of validationRows) ends[r]!--;
 
-const config = resolveModelConfig({ numItems: settings.tracks, dim: settings.dim, maxLength: settings.maxLength });
+const config = resolveModelConfig({ numItems: settings.tracks, dim: settings.dim, maxLength: settings.maxLength, tied: true }); // the PyTorch model ties its output
 const initial = initializeModel(config, settings.seed);
 
 /** Per-row full-catalog NDCG@10 of the validation rows (their training items excluded) — the same protocol as the trainer's. */
@@ -123,7 +123,7 @@ function bootstrap(values: ArrayLike<number>, other?: ArrayLike<number>): { mean
 log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${cpus().length} cores; ${data.items.length} training items in ${validationRows.length ? offsets.length - 1 : 0} rows`);
 const ours: EpochRecord[] = [];
 const trained = await trainSequenceModel(data, {
-  model: { dim: settings.dim, maxLength: settings.maxLength },
+  model: { dim: settings.dim, maxLength: settings.maxLength, tied: true },
   initial,
   epochs: settings.epochs,
   patience: settings.epochs,

@@ -15,7 +15,7 @@ export interface SasRecRecommenderOptions {
   ffDim?: number;
   maxLength?: number;
   dropout?: number;
-  /** output layer = item embeddings (default true); false learns separate output embeddings */
+  /** output layer = item embeddings (default false: separate output embeddings, chosen on validation) */
   tied?: boolean;
   epochs?: number;
   batchSize?: number;
@@ -45,7 +45,7 @@ export class SasRecRecommender extends ScoringRecommender {
     super();
     this.options = options;
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, tied: true, learningRate: 0.001, ...given };
+    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, tied: false, learningRate: 0.005, ...given };
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +

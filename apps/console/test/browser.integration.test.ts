@@ -11,13 +11,14 @@ import { startLocalS3 } from '@mixtape/bundle/testing';
 import type { LocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { generateSynthetic } from '@mixtape/catalog';
+import { misspellLongestWord } from '@mixtape/language';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createConsoleServer } from '../src/server';
-import { CONSOLE_ROOT, misspell, startApp, stopApp, waitUntilReady } from './support';
+import { CONSOLE_ROOT, startApp, stopApp, waitUntilReady } from './support';
 import type { AppProcess } from './support';
 
 const API_KEY = 'console-browser-test-key-0123456789';
@@ -157,7 +158,7 @@ describe.skipIf(skip)('console in Chromium', () => {
   it('finds the right track first despite a typo, highlights what matched, and suggests while typing', async () => {
     await page.goto(`${baseUrl}/#search`);
     const input = page.getByTestId('search-input');
-    const typo = misspell(`${popular.title} ${popularArtist}`.toLowerCase());
+    const typo = misspellLongestWord(`${popular.title} ${popularArtist}`.toLowerCase());
     expect(typo).not.toBe(`${popular.title} ${popularArtist}`.toLowerCase());
     await input.fill(typo);
     await page.getByTestId('search-go').click();

@@ -74,13 +74,3 @@ export async function stopApp(app: AppProcess): Promise<void> {
   });
 }
 
-/** A typo a person would make: swap two letters in the middle of the longest word. */
-export function misspell(text: string): string {
-  const words = text.split(' ');
-  const longest = words.reduce((best, word, i) => (word.length > (words[best]?.length ?? 0) ? i : best), 0);
-  const word = words[longest] ?? '';
-  if (word.length < 4) return text;
-  const middle = Math.floor(word.length / 2);
-  words[longest] = word.slice(0, middle - 1) + word[middle] + word[middle - 1] + word.slice(middle + 1);
-  return words.join(' ');
-}

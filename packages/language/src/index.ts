@@ -1,6 +1,7 @@
 // Public API of @mixtape/language: explicit named re-exports only.
 export { foldText, foldedWords, spacedKey, compactKey, nameWords, nameText, identityKey, songKey } from './fold';
 export { tokenize, joinTokens } from './tokens';
+export { misspellLongestWord } from './typos';
 export type { Token } from './tokens';
 export {
   AUDIO_FEATURES,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
+import { misspellLongestWord } from '@mixtape/language';
 import { authHeaders, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
 import type { LoadRequest, LoadResult, ServiceName, ServiceProcess } from '../src/index';
 
@@ -39,23 +40,13 @@ ensureDatasetAndBundle({ root, dataDir, bundleUri, log });
 // ---- 2. realistic requests from the dataset ----------------------------------------------------
 const snapshot = await readSnapshot(dataDir);
 const { store, interactions } = snapshot;
-/** A typo a person would make: two neighbouring letters swapped in the longest word. */
-function misspell(text: string): string {
-  const words = text.split(' ');
-  const index = words.reduce((best, word, i) => (word.length > words[best]!.length ? i : best), 0);
-  const word = words[index]!;
-  if (word.length < 4) return text;
-  const middle = Math.floor(word.length / 2);
-  words[index] = word.slice(0, middle - 1) + word[middle] + word[middle - 1] + word.slice(middle + 1);
-  return words.join(' ');
-}
 const popular = [...store.mostPopular(400)];
 const tracks = popular.map((index) => store.getTrack(index)!).filter(Boolean);
 const artistOf = (track: (typeof tracks)[number]) => store.getArtist(track.artistIds[0]!)?.name ?? '';
 const userIds = Array.from({ length: Math.min(500, interactions.userCount) }, (_, i) => interactions.userId(Math.floor((i * interactions.userCount) / Math.min(500, interactions.userCount))));
 const searchQueries = tracks.flatMap((track, i) => {
   const title = track.title.toLowerCase();
-  const variants = [title, misspell(title), `${title} ${artistOf(track).toLowerCase()}`, title.slice(0, Math.max(3, Math.ceil(title.length / 2)))];
+  const variants = [title, misspellLongestWord(title), `${title} ${artistOf(track).toLowerCase()}`, title.slice(0, Math.max(3, Math.ceil(title.length / 2)))];
   return [variants[i % variants.length]!];
 });
 const prompts = [...LOAD_PROMPTS, ...tracks.slice(0, 20).map((track) => `songs like ${artistOf(track)}`)];

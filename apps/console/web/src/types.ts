@@ -1,4 +1,5 @@
 // Response shapes of the three services (see apps/home, apps/search, apps/playlists routes).
+import type { ExperimentsDescription } from '@mixtape/experiments';
 import type { PlanView } from './plan';
 
 export interface HomeItem {
@@ -78,38 +79,10 @@ export interface Playlist {
   bundleVersion?: string;
 }
 
-export interface ServiceStatus {
-  name: string;
-  url: string;
-  ready: boolean;
-  detail?: string;
-  bundleVersion?: string;
-  requests: number;
-  p50Ms?: number;
-  p95Ms?: number;
-  window: 'recent' | 'since-start';
-}
+export type { ServiceStatus } from '../../src/status';
 
 /** `GET /v1/experiments` of a service: the definitions it serves and who gets what. */
-export interface ServiceExperiments {
-  surface: string;
-  version: string;
-  source: string;
-  loadedAt: string;
-  holdout?: { key: string; percent: number };
-  experiments: {
-    key: string;
-    surface: string[];
-    layer?: string;
-    active: boolean;
-    start: string;
-    stop?: string;
-    traffic: number;
-    allocation: { from: number; to: number };
-    variants: { key: string; weight: number; share: number }[];
-    share: number;
-  }[];
-}
+export type ServiceExperiments = ExperimentsDescription;
 
 export interface ReadoutSummary {
   name: string;

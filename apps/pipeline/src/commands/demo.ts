@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { openBundleStore, readLatest, showBundle } from '@mixtape/bundle';
 import { formatProgress } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
+import { misspellLongestWord } from '@mixtape/language';
 import { s3OptionsFromEnv } from '../s3-env';
 import { datasetFingerprint, runBuild } from './build';
 import { startDemoS3 } from './demo-s3';
@@ -132,16 +133,6 @@ export function demoApiKey(env: NodeJS.ProcessEnv = process.env): string {
   return env.MIXTAPE_API_KEYS?.split(',')[0]?.trim() || `demo-${randomBytes(18).toString('hex')}`;
 }
 
-/** A typo a person would make: swap two letters in the middle of the longest word. */
-export function misspell(text: string): string {
-  const words = text.split(' ');
-  const longest = words.reduce((best, word, i) => (word.length > (words[best]?.length ?? 0) ? i : best), 0);
-  const word = words[longest] ?? '';
-  if (word.length < 4) return text;
-  const middle = Math.floor(word.length / 2);
-  words[longest] = word.slice(0, middle - 1) + word[middle] + word[middle - 1] + word.slice(middle + 1);
-  return words.join(' ');
-}
 
 export interface DemoOptions {
   data: string;
@@ -238,7 +229,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   log(`\nOpen the console in a browser: ${urls.console}`);
   log(`\nAPI key for writes (playlists, events, feedback, export): ${apiKey}  (set MIXTAPE_API_KEYS to choose it)`);
   log('\nTry:');
-  for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspell(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap', apiKey })) {
+  for (const example of curlExamples(urls, { userId: busiest, searchQuery: misspellLongestWord(`${track.title} ${artist}`.toLowerCase()), prompt: 'upbeat dance songs for a run, no rap', apiKey })) {
     log(`  ${example}`);
   }
   log('\nCtrl-C stops everything.');

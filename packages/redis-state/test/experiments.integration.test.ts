@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisClient, createRedisExperimentConfigSource, createRedisExperimentLogSink, readRedisExperimentLog } from '../src/index';
-import type { RedisStateClient } from '../src/index';
-import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
-import type { LocalRedis } from '../src/testing/index';
+import { localRedisFixture, redisServerAvailability, startLocalRedis } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
@@ -10,21 +8,10 @@ if (process.env.CI && !availability.available) throw new Error('redis-server is 
 if (!availability.available) console.warn(`skipping Redis tests: ${availability.reason}`);
 
 describe.skipIf(!availability.available)('experiment log streams and definitions (real redis-server)', () => {
-  let server: LocalRedis;
-  const clients: RedisStateClient[] = [];
-  const connected = async (prefix = 'exp-test:') => {
-    const client = createRedisClient({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
-    clients.push(client);
-    await client.ready();
-    return client;
-  };
-  beforeAll(async () => {
-    server = await startLocalRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await server?.stop();
-  });
+  const redis = localRedisFixture('exp-test:');
+  const connected = redis.connected;
+  beforeAll(redis.start);
+  afterAll(redis.stop);
 
   const exposure = (i: number) => ({ kind: 'exposure' as const, id: `r${i}`, time: new Date(Date.UTC(2026, 10, 2, 10, 0, i)).toISOString(), userId: `u${i % 7}`, surface: 'home', experiments: [{ key: 'ranker', variant: i % 2 ? 'treatment' : 'control' }], items: [] });
   const event = (i: number) => ({ kind: 'event' as const, time: new Date(Date.UTC(2026, 10, 2, 10, 1, i)).toISOString(), userId: `u${i % 7}`, trackId: `t${i}`, type: 'play' });
@@ -68,7 +55,7 @@ describe.skipIf(!availability.available)('experiment log streams and definitions
     expect(source.description).toBe('redis:exp-config:experiments:definitions');
     const lonely = await startLocalRedis();
     const doomed = createRedisClient({ url: lonely.url, commandTimeoutMs: 300, connectTimeoutMs: 300 });
-    clients.push(doomed);
+    redis.adopt(doomed);
     await doomed.ready(undefined, 10_000); // the short timeouts are for the failure below, not for connecting on a busy machine
     await lonely.stop();
     await expect(createRedisExperimentConfigSource(doomed).read()).rejects.toThrow(/Redis: could not read experiment definitions/);

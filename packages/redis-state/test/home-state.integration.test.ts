@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore, RedisStateError } from '../src/index';
-import type { RedisStateClient } from '../src/index';
-import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
-import type { LocalRedis } from '../src/testing/index';
+import { localRedisFixture, redisServerAvailability } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
@@ -16,26 +14,11 @@ interface TestEvent {
 }
 
 describe.skipIf(skip)('Home state stores (real redis-server)', () => {
-  let server: LocalRedis;
-  const clients: RedisStateClient[] = [];
-  const client = (prefix = 'home-test:') => {
-    const created = createRedisClient({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
-    clients.push(created);
-    return created;
-  };
-  const connected = async (prefix?: string) => {
-    const created = client(prefix);
-    await created.ready();
-    return created;
-  };
-
-  beforeAll(async () => {
-    server = await startLocalRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await server?.stop();
-  });
+  const redis = localRedisFixture('home-test:');
+  const client = redis.client;
+  const connected = redis.connected;
+  beforeAll(redis.start);
+  afterAll(redis.stop);
 
   it('shelf state: records add up per shelf type; no feedback reads as no entry', async () => {
     const store = createRedisShelfStateStore<'popular' | 'discover'>(await connected());
@@ -151,7 +134,7 @@ describe.skipIf(skip)('Home state stores (real redis-server)', () => {
 
   it('reads degrade to empty when Redis is unreachable; writes fail with a clear error', async () => {
     const unreachable = createRedisClient({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 500, connectTimeoutMs: 500 });
-    clients.push(unreachable);
+    redis.adopt(unreachable);
     const warnings: string[] = [];
     const logger = { warn: (_fields: object, message?: string) => warnings.push(message ?? ''), info: () => {} };
     const shelf = createRedisShelfStateStore(unreachable, { logger });

@@ -1,31 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '@mixtape/vitest-config/ci';
 import { createRedisClient, createRedisRateLimitStore } from '../src/index';
-import type { RedisStateClient } from '../src/index';
-import { redisServerAvailability, startLocalRedis } from '../src/testing/index';
-import type { LocalRedis } from '../src/testing/index';
+import { localRedisFixture, redisServerAvailability, startLocalRedis } from '../src/testing/index';
 
 const availability = redisServerAvailability();
 // Skipped only on a developer machine without redis-server; CI must run these (setup.sh installs it).
 const skip = skipUnlessAvailable({ suite: 'Redis rate-limit store', needs: 'redis-server', available: availability.available, detail: availability.available ? undefined : availability.reason, fix: 'run tooling/scripts/setup.sh' });
 
 describe.skipIf(skip)('Redis rate-limit store (real redis-server)', () => {
-  let server: LocalRedis;
-  const clients: RedisStateClient[] = [];
-  const client = (prefix = 'test:') => {
-    // Generous timeouts: tests share 2 busy cores; the 500 ms default is for production.
-    const created = createRedisClient({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 5000, connectTimeoutMs: 5000 });
-    clients.push(created);
-    return created;
-  };
-
-  beforeAll(async () => {
-    server = await startLocalRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await server?.stop();
-  });
+  const redis = localRedisFixture('test:');
+  const client = redis.client;
+  beforeAll(redis.start);
+  afterAll(redis.stop);
 
   const rule = { refillPerSecond: 2, capacity: 3 };
 
@@ -86,7 +72,7 @@ describe.skipIf(skip)('Redis rate-limit store (real redis-server)', () => {
     const warnings: string[] = [];
     const logger = { warn: (_: object, message?: string) => warnings.push(message ?? ''), info: () => {} };
     const c = createRedisClient({ url: down.url, commandTimeoutMs: 200, connectTimeoutMs: 300 });
-    clients.push(c);
+    redis.adopt(c);
     const allowing = createRedisRateLimitStore({ client: c, logger });
     const denying = createRedisRateLimitStore({ client: c, onRedisError: 'deny' });
     expect((await allowing.take('ip:x', rule, 1)).allowed).toBe(true);

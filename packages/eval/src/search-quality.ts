@@ -13,12 +13,15 @@ import type { CatalogStore } from '@mixtape/catalog';
 import { misspell, type SearchEngine, type SearchHit } from '@mixtape/search-index';
 import { nameText, nameWords } from '@mixtape/language';
 
-export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead'] as const;
+// the last two came later: appended so the seeded queries of the others stay what they were
+export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead', 'typo-title', 'lowercase'] as const;
 export type QualityCategory = (typeof QUALITY_CATEGORIES)[number];
 
 const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
   'exact-title': 'the title as written',
+  lowercase: 'the title in lowercase, punctuation removed',
   'title-artist': 'title + primary artist',
+  'typo-title': 'the title alone, one edit in one word of 4+ letters',
   'typo-1': 'title + artist, one edit in one word of 4+ letters',
   'typo-2': 'title + artist, one edit in each of two words of 4+ letters',
   'missing-word': 'title (3+ words) with one word left out, + artist',
@@ -147,9 +150,22 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
       case 'exact-title':
         query = title;
         break;
+      case 'lowercase':
+        query = title.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim();
+        if (query === '') query = undefined;
+        break;
       case 'title-artist':
         query = `${title} ${artist}`;
         break;
+      case 'typo-title': {
+        const words = [...titleWords];
+        const eligible = words.map((word, i) => (word.length >= 4 && !/\d/.test(word) ? i : -1)).filter((i) => i >= 0);
+        if (eligible.length === 0) break;
+        const at = eligible[Math.floor(random() * eligible.length)]!;
+        words[at] = misspell(words[at]!, random);
+        query = words.join(' ');
+        break;
+      }
       case 'typo-1':
       case 'typo-2': {
         const words = [...titleWords, ...artistWords];

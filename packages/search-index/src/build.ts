@@ -1,14 +1,14 @@
-// Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors.
+// Builds the whole engine from a catalog: inverted index, typo index, suggest index, lexicon, content vectors.
 import { ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import type { ContentEncoder } from '@mixtape/embeddings';
 import { buildCatalogLexicon, nameText } from '@mixtape/language';
-import MiniSearch from 'minisearch';
-import { FIELDS, documentOf, miniSearchOptions, type IndexedDocument } from './documents';
 import { SearchEngine } from './engine';
 import { EntitySpace } from './entities';
+import { buildInvertedIndex } from './inverted-index';
 import { SuggestIndex } from './suggest-index';
+import { TypoIndex } from './typo-index';
 
 export interface ContentSearch {
   index: VectorIndex;
@@ -28,20 +28,11 @@ export interface BuildSearchIndexOptions {
 /** Builds the whole engine from a catalog: lexical index, suggest index, lexicon, content vectors. */
 export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexOptions = {}): SearchEngine {
   const entities = new EntitySpace(store);
-  const lexical = new MiniSearch<IndexedDocument>(miniSearchOptions());
   const progress = new ProgressTracker('index search documents', 'docs', entities.size, options.onProgress);
-  const columns = store.columns;
-  const genreTexts = columns.genreNames.map((name) => nameText(name));
-  const vocabulary = new Map<string, number>();
-  for (let code = 0; code < entities.size; code++) {
-    const document = documentOf(entities, code, genreTexts);
-    const terms = new Set<string>();
-    for (const field of FIELDS) if (document[field] !== '') for (const term of document[field].split(' ')) terms.add(term);
-    for (const term of terms) vocabulary.set(term, (vocabulary.get(term) ?? 0) + 1);
-    lexical.add(document);
-    if ((code & 4095) === 0) progress.update(code);
-  }
+  const genreTexts = store.columns.genreNames.map((name) => nameText(name));
+  const lexical = buildInvertedIndex(entities, genreTexts, (code) => progress.update(code));
   progress.finish(entities.size);
+  const typos = TypoIndex.build(lexical.arrays.terms);
   const suggestIndex = SuggestIndex.build(entities);
   const lexicon = buildCatalogLexicon(store);
 
@@ -51,12 +42,12 @@ export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexO
   if (content === 'build') {
     encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
     const vectors = encodeCatalogContent(encoder, store);
-    index = VectorIndex.build({ dim: encoder.dim, factory: chooseFactory(store.trackCount, encoder.dim), metric: 'ip', ids: columns.trackIds, vectors });
+    index = VectorIndex.build({ dim: encoder.dim, factory: chooseFactory(store.trackCount, encoder.dim), metric: 'ip', ids: store.columns.trackIds, vectors });
   } else if (content) {
     encoder = content.encoder;
     index = content.index;
   }
-  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, index);
+  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, index);
   options.logger?.info(engine.info(), 'search index built');
   return engine;
 }

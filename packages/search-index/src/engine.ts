@@ -6,19 +6,19 @@ import type { CatalogStore } from '@mixtape/catalog';
 import { trackIndexByLabel, type ContentEncoder, type VectorIndex } from '@mixtape/embeddings';
 import { nameText, nameWords } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
-import type MiniSearch from 'minisearch';
-import type { SearchOptions as MiniSearchSearchOptions, SearchResult as MiniSearchResult } from 'minisearch';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
 import type { DescriptiveReading } from './dense';
-import { FIELDS, type Field, type IndexedDocument } from './documents';
+import { FIELD_BOOSTS, type Field, type InvertedIndex } from './inverted-index';
+import { orderKnownItems } from './known-item';
+import { topK, type QueryGroup } from './top-k';
+import { queryEdits, type TypoIndex } from './typo-index';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
 import { explainDense, explainLexical, round, toHit, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
 
-/** Field boosts: a title hit outweighs an artist hit, which outweighs album and genre hits. */
-export const FIELD_BOOSTS = { name: 3, artists: 2, album: 1, genres: 0.5 } as const;
+export { FIELD_BOOSTS };
 /** Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the customary value. */
 export const RRF_K = 60;
 /** Multiplicative priors: score × (1 + POPULARITY_WEIGHT·popularity + AFFINITY_WEIGHT·affinity). */
@@ -46,10 +46,20 @@ const DEFAULT_LIMIT = 20;
 const DEFAULT_SUGGEST_LIMIT = 8;
 export const MAX_LIMIT = 100;
 const MIN_DEPTH = 100;
-/** Postings the driving terms of one lexical query may have in total (see lexicalSearch). */
-export const POSTINGS_BUDGET = 2000;
-/** Candidates re-scored with the frequent words. */
-const RESCORE_CANDIDATES = 500;
+/** Weights of a word's variants: a one-edit correction, a two-edit one, a completion of an unfinished last word. */
+export const VARIANT_WEIGHTS = { typo1: 0.6, typo2: 0.4, prefix: 0.5 } as const;
+/** Completions of an unfinished last word that are searched (the most frequent terms with that prefix). */
+const MAX_PREFIX_TERMS = 24;
+/** Corrections of a misspelled word that are searched (nearest first). */
+const MAX_TYPO_TERMS = 16;
+
+/** One lexical hit: entity code, score, document terms matched per field, and the query words they answer. */
+export interface LexicalResult {
+  id: number;
+  score: number;
+  match: Record<string, Field[]>;
+  queryTerms: string[];
+}
 
 
 /**
@@ -58,9 +68,7 @@ const RESCORE_CANDIDATES = 500;
  * adds noise, and its neighbours' postings cost time on every query.
  */
 export function typoTolerance(term: string, known = false): number {
-  if (known || /\d/.test(term)) return 0;
-  if (term.length <= 3) return 0;
-  return term.length <= 7 ? 1 : 2;
+  return known ? 0 : queryEdits(term);
 }
 
 
@@ -109,14 +117,14 @@ export interface SearchEngineInfo {
   artists: number;
   albums: number;
   lexicalTerms: number;
+  /** deletion-neighbourhood entries of the typo index */
+  typoKeys: number;
   suggestKeys: number;
   dense: boolean;
 }
 
 
 export class SearchEngine {
-  /** Postings the driving terms of a lexical query may have in total; frequent words past it only re-score. */
-  postingsBudget = POSTINGS_BUDGET;
   /** content VectorIndex label → track index (−1 when the id is not in the store) */
   private readonly labelTrack: Int32Array | undefined;
 
@@ -124,9 +132,9 @@ export class SearchEngine {
   constructor(
     readonly store: CatalogStore,
     /** @internal */ readonly entities: EntitySpace,
-    /** @internal */ readonly lexical: MiniSearch<IndexedDocument>,
+    /** @internal */ readonly lexical: InvertedIndex,
+    /** @internal */ readonly typos: TypoIndex,
     /** @internal */ readonly suggestIndex: SuggestIndex,
-    /** @internal every term in the lexical index → number of documents holding it */ readonly vocabulary: Map<string, number>,
     private readonly lexicon: Lexicon,
     /** encoder of the content vectors (kept without an index so serialization keeps it) */
     readonly contentEncoder: ContentEncoder | undefined,
@@ -139,8 +147,6 @@ export class SearchEngine {
       }
       this.labelTrack = trackIndexByLabel(contentIndex, store);
     }
-    // the default typeahead (all types, 8 results) answers short, common prefixes from memory
-    suggestIndex.prewarm(DEFAULT_SUGGEST_LIMIT, () => true, 'all');
   }
 
   info(): SearchEngineInfo {
@@ -149,6 +155,7 @@ export class SearchEngine {
       artists: this.entities.artistCount,
       albums: this.entities.albumCount,
       lexicalTerms: this.lexical.termCount,
+      typoKeys: this.typos.size,
       suggestKeys: this.suggestIndex.size,
       dense: this.contentIndex !== undefined,
     };
@@ -166,10 +173,11 @@ export class SearchEngine {
     const fusion = options.fusion ? { ...DEFAULT_FUSION, ...options.fusion } : DEFAULT_FUSION;
     const priorBoost = this.priorBoost(affinity, fusion);
     const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? fusion.exactName : 0);
+    const maxBoost = 1 + Math.max(0, fusion.popularity) + (affinity ? Math.max(0, fusion.affinity) : 0) + Math.max(0, fusion.exactName);
     const depth = Math.max(MIN_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
-    let lexicalResults = this.lexicalSearch(words, accept, boost, depth);
+    let lexicalResults = this.lexicalSearch(words, accept, boost, maxBoost, depth);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
     // words are not all description ("dance monkey") or include a negation cue ("No Tears",
@@ -189,7 +197,7 @@ export class SearchEngine {
         const lexicalWords = negations ? words.filter((word) => !reading.negatedWords.has(word)) : words;
         const trackCount = this.entities.trackCount;
         const filtered = hardFilter === undefined ? accept : (code: number) => accept(code) && (code >= trackCount || hardFilter(code));
-        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, depth);
+        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, maxBoost, depth);
       }
     }
 
@@ -217,7 +225,14 @@ export class SearchEngine {
     });
 
     const prior = this.entities.prior;
-    const ranked = this.collapseDuplicates([...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code));
+    const sorted = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
+    const lexicalByCode = new Map(lexicalResults.map((result) => [result.id, result]));
+    const ranked = orderKnownItems(this.entities, this.collapseDuplicates(sorted), {
+      normalized,
+      words,
+      lexical: lexicalByCode,
+      affinity: affinity ? (code) => this.affinityOf(code, affinity) : undefined,
+    });
     const results = ranked.slice(offset, offset + limit).map((candidate) => toHit(this.entities, candidate, affinity));
     const response: SearchResponse = { query, normalized, results };
     if (reading && dense.length > 0) {
@@ -238,8 +253,7 @@ export class SearchEngine {
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
     const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
-    const memoKey = options.types && options.types.length > 0 ? [...new Set(options.types)].sort().join(',') : 'all';
-    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, memoKey);
+    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, { maxBoost: AFFINITY_WEIGHT, identity: this.recordingIdentity });
     const hits = completions.map(({ code, key, score }) =>
       toHit(this.entities, { code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
@@ -248,7 +262,7 @@ export class SearchEngine {
     if (hits.length === 0 && normalized.length >= 3) {
       const seen = new Set(completions.map((completion) => completion.code));
       const words = normalized.split(' ');
-      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), limit * 2);
+      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), 1 + POPULARITY_WEIGHT + (affinity ? AFFINITY_WEIGHT : 0), limit * 2);
       const top = corrections[0]?.score ?? 1;
       for (const result of corrections) {
         if (hits.length >= limit) break;
@@ -261,6 +275,17 @@ export class SearchEngine {
     }
     return hits;
   }
+
+  /**
+   * What a listener cannot tell apart: a track's normalized title and primary artist; an album's
+   * title and artist (so an album named like its single merges with the track when both complete).
+   */
+  private readonly recordingIdentity = (code: number): string | undefined => {
+    const entities = this.entities;
+    if (code < entities.trackCount) return `${entities.names[code]!}\u0000${this.store.trackPrimaryArtist[code]!}`;
+    if (entities.typeOf(code) === 'album') return `${entities.names[code]!}\u0000${this.store.columns.albumArtist[entities.indexOf(code)]!}`;
+    return undefined;
+  };
 
   /**
    * One result per recording: catalogs repeat a track under several ids (compilations, playlist
@@ -317,101 +342,66 @@ export class SearchEngine {
     return Math.min(1, artistScore + GENRE_AFFINITY_FACTOR * genreScore);
   }
 
+  /**
+   * BM25F top-k over the inverted index. Each distinct query word is a group of variants: the
+   * word itself when the index knows it (a known word is taken as typed), otherwise its
+   * corrections within the length-scaled edit distance (deletion neighbourhood), and for an
+   * unfinished last word its most frequent completions. Coordination and priors are part of the
+   * score (see top-k.ts), so no post-pass re-sorts.
+   */
   private lexicalSearch(
     words: string[],
     accept: (code: number) => boolean,
     boost: (code: number) => number,
+    maxBoost: number,
     depth: number,
-  ): MiniSearchResult[] {
-    // MiniSearch's fuzzy matching is Levenshtein, where swapped neighbours ("layd") cost 2 edits:
-    // an unknown word whose swap is a known word is searched as that word (explained as a typo).
-    const lastIndex = words.length - 1;
-    const lastWord = words[lastIndex] ?? '';
-    const searched = words.map((word, index) => {
-      // a short last word is likely still being typed: leave it to prefix matching
-      if ((index === lastIndex && word.length < 4) || this.vocabulary.has(word) || /\d/.test(word)) return word;
-      return this.transpositionInVocabulary(word) ?? word;
+  ): LexicalResult[] {
+    const lastWord = words[words.length - 1] ?? '';
+    const groups: QueryGroup[] = [];
+    const groupWords: string[] = [];
+    for (const word of new Set(words)) {
+      const variants = this.variantsOf(word, word === lastWord);
+      if (variants.length === 0) continue;
+      groups.push({ variants });
+      groupWords.push(word);
+    }
+    if (groups.length === 0) return [];
+    const lexical = this.lexical;
+    return topK(lexical, groups, { k: depth, accept, boost, maxBoost }).map(({ doc, score, groups: mask }) => {
+      const match: Record<string, Field[]> = {};
+      const queryTerms: string[] = [];
+      groups.forEach((group, g) => {
+        if ((mask & (1 << g)) === 0) return;
+        queryTerms.push(groupWords[g]!);
+        for (const { term } of group.variants) {
+          const position = lexical.find(term, doc);
+          if (position >= 0) match[lexical.term(term)] = lexical.fieldsAt(position);
+        }
+      });
+      return { id: doc, score, match, queryTerms };
     });
+  }
 
-    // MiniSearch scores every posting of every query term (no early termination), so frequent
-    // words ("the", "of", "love") would make a query cost O(catalog). Unknown words (typos,
-    // prefixes) and the rarest known words up to POSTINGS_BUDGET postings drive retrieval; the
-    // remaining frequent words only re-score the candidates.
-    const driver: string[] = [];
-    const rescoring: string[] = [];
-    const known: string[] = [];
-    for (const word of new Set(searched)) (this.vocabulary.has(word) ? known : driver).push(word);
-    known.sort((a, b) => this.vocabulary.get(a)! - this.vocabulary.get(b)!);
-    let postings = 0;
-    for (const word of known) {
-      const frequency = this.vocabulary.get(word)!;
-      if (driver.length === 0 || postings + frequency <= this.postingsBudget) {
-        driver.push(word);
-        postings += frequency;
-      } else rescoring.push(word);
+  /** The terms a query word stands for, with weights (see lexicalSearch). */
+  private variantsOf(word: string, last: boolean): QueryGroup['variants'] {
+    const lexical = this.lexical;
+    const known = lexical.termId(word);
+    if (known >= 0) return [{ term: known, weight: 1 }];
+    const variants: QueryGroup['variants'] = [];
+    for (const { term, distance } of this.typos.candidates(word, MAX_TYPO_TERMS, (term) => -lexical.documentFrequency(term))) {
+      variants.push({ term, weight: distance === 1 ? VARIANT_WEIGHTS.typo1 : VARIANT_WEIGHTS.typo2 });
     }
-
-    const searchOptions: MiniSearchSearchOptions = {
-      boost: { ...FIELD_BOOSTS },
-      combineWith: 'OR',
-      // the last word may be unfinished ("digital lov"); a word the index knows is taken as whole
-      prefix: (term) => term === lastWord && term.length >= 3 && !this.vocabulary.has(term),
-      fuzzy: (term) => typoTolerance(term, this.vocabulary.has(term)),
-      weights: { fuzzy: 0.45, prefix: 0.375 },
-      boostDocument: (id) => boost(id as number),
-      filter: (result) => accept(result.id as number),
-    };
-    const results = this.lexical.search(rescoring.length === 0 ? searched.join(' ') : driver.join(' '), searchOptions);
-    const distinctWords = new Set(searched).size;
-    if (rescoring.length === 0) {
-      coordinate(results, distinctWords);
-      return results.length > depth ? results.slice(0, depth) : results;
-    }
-
-    const candidates = results.length > RESCORE_CANDIDATES ? results.slice(0, RESCORE_CANDIDATES) : results;
-    const documentCount = this.lexical.documentCount;
-    for (const result of candidates) {
-      const code = result.id as number;
-      const fields = this.fieldWords(code);
-      for (const word of rescoring) {
-        const field = FIELDS.find((candidate) => fields[candidate]?.includes(word));
-        if (!field) continue;
-        const frequency = this.vocabulary.get(word)!;
-        const idf = Math.log(1 + (documentCount - frequency + 0.5) / (frequency + 0.5));
-        // BM25+ of a single occurrence in a field of average length: about 1.5 × idf
-        result.score += 1.5 * idf * FIELD_BOOSTS[field] * boost(code);
-        result.match[word] = [field];
-        result.queryTerms.push(word);
+    // the last word may be unfinished ("digital lov")
+    if (last && word.length >= 3) {
+      const [from, to] = lexical.prefixRange(word);
+      const completions: number[] = [];
+      for (let term = from; term < to; term++) completions.push(term);
+      if (completions.length > MAX_PREFIX_TERMS) completions.sort((a, b) => lexical.documentFrequency(b) - lexical.documentFrequency(a) || a - b);
+      for (const term of completions.slice(0, MAX_PREFIX_TERMS)) {
+        if (!variants.some((variant) => variant.term === term)) variants.push({ term, weight: VARIANT_WEIGHTS.prefix });
       }
     }
-    coordinate(candidates, distinctWords);
-    return candidates.length > depth ? candidates.slice(0, depth) : candidates;
-  }
-
-  /** The words of a document's searchable fields (as indexed), for re-scoring frequent words. */
-  private fieldWords(code: number): Partial<Record<Field, string[]>> {
-    const entities = this.entities;
-    const type = entities.typeOf(code);
-    const out: Partial<Record<Field, string[]>> = { name: entities.names[code]!.split(' ') };
-    if (type === 'artist') return out;
-    const artists = entities.artistsOf(code);
-    const artistWords: string[] = [];
-    for (let j = 0; j < artists.length; j++) artistWords.push(...entities.names[entities.artistCode(artists[j]!)]!.split(' '));
-    out.artists = artistWords;
-    if (type === 'track') {
-      const album = this.store.columns.trackAlbum[code]!;
-      if (album >= 0) out.album = entities.names[entities.albumCode(album)]!.split(' ');
-    }
-    return out;
-  }
-
-  private transpositionInVocabulary(word: string): string | undefined {
-    for (let i = 0; i + 1 < word.length; i++) {
-      if (word[i] === word[i + 1]) continue;
-      const swapped = word.slice(0, i) + word[i + 1]! + word[i]! + word.slice(i + 2);
-      if (this.vocabulary.has(swapped)) return swapped;
-    }
-    return undefined;
+    return variants;
   }
 
   private denseSearch(reading: DescriptiveReading, boost: (code: number) => number, depth: number): { code: number; score: number }[] {
@@ -443,17 +433,4 @@ export class SearchEngine {
 function clampLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.min(MAX_LIMIT, Math.max(0, Math.floor(limit)));
-}
-
-
-/**
- * Coordination (Lucene's "coord"): a document matching more of the query's words ranks above one
- * matching a single rare word strongly — "all my fire nelze" wants the track All My Fire by
- * Nelze before albums titled "Nelze". Scales scores by the share of distinct query words matched
- * (exactly, by typo or by prefix), then re-sorts.
- */
-function coordinate(results: MiniSearchResult[], distinctWords: number): void {
-  if (distinctWords <= 1) return;
-  for (const result of results) result.score *= new Set(result.queryTerms).size / distinctWords;
-  results.sort((a, b) => b.score - a.score);
 }

@@ -1,12 +1,11 @@
 // Why a result matched, as the short labels a hit carries ("title: halo", "typo: beyonse→beyonce",
 // "describes: sad, 2000s", "popular", "you play this artist"), and the hit built from a candidate.
 import { nameWords } from '@mixtape/language';
-import type { SearchResult as MiniSearchResult } from 'minisearch';
 import type { ResolvedAffinity } from './affinity';
 import type { DescriptiveReading } from './dense';
-import type { Field } from './documents';
+import type { Field } from './inverted-index';
 import type { EntitySpace, EntityType } from './entities';
-import type { SearchHit } from './engine';
+import type { LexicalResult, SearchHit } from './engine';
 import { editDistance } from './internal/edit-distance';
 
 /** A track with popularity at or above this (0..1) is labelled "popular". */
@@ -21,7 +20,7 @@ export interface Candidate {
   matched: string[];
 }
 
-export function explainLexical(entities: EntitySpace, result: MiniSearchResult, words: readonly string[], code: number): string[] {
+export function explainLexical(entities: EntitySpace, result: LexicalResult, words: readonly string[], code: number): string[] {
   const type = entities.typeOf(code);
   const fieldTerms = new Map<string, string[]>();
   const notes: string[] = [];

@@ -1,18 +1,21 @@
 // The search index as bytes for the bundle: a 12-byte prefix (magic, version, header length), a
-// JSON header (counts, catalog fingerprint, content encoder, section table), then the sections
-// (MiniSearch JSON, names, vocabulary, suggest arrays). Loading checks it belongs to the catalog.
+// JSON header (counts, catalog fingerprint, content encoder, section table), then the sections,
+// each 8-byte aligned: names and terms as newline-joined text, everything else raw typed arrays
+// (postings, impacts, field masks, block maxima, typo deletions, suggest keys). Loading is one
+// read plus views over it (no per-posting parsing); it checks the index belongs to the catalog.
 import type { Logger } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { ContentEncoder, VectorIndex } from '@mixtape/embeddings';
 import { buildCatalogLexicon } from '@mixtape/language';
-import MiniSearch from 'minisearch';
-import { miniSearchOptions, type IndexedDocument } from './documents';
 import { SearchEngine } from './engine';
 import { EntitySpace } from './entities';
+import { InvertedIndex } from './inverted-index';
 import { SuggestIndex } from './suggest-index';
+import { TypoIndex } from './typo-index';
 
 const MAGIC = 'MXSI';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
+const ALIGN = 8;
 
 interface SerializedHeader {
   version: number;
@@ -20,37 +23,60 @@ interface SerializedHeader {
   /** FNV-1a over every id, so an index is never loaded against another catalog */
   catalogFingerprint: string;
   contentEncoder: ContentEncoder | null;
+  documentCount: number;
   sections: { name: string; offset: number; length: number }[];
 }
 
-/** The engine as bytes for the bundle: lexical index (MiniSearch JSON), names, suggest arrays. */
+type TypedArray = Uint32Array | Uint16Array | Uint8Array;
+
+/** The engine as bytes for the bundle (see the file comment). */
 export function serializeSearchIndex(engine: SearchEngine): Buffer {
+  const lexical = engine.lexical.arrays;
+  const typos = engine.typos.arrays;
+  const suggest = engine.suggestIndex.arrays;
   const sections: { name: string; bytes: Buffer }[] = [
-    { name: 'lexical', bytes: Buffer.from(JSON.stringify(engine.lexical), 'utf8') },
     { name: 'names', bytes: Buffer.from(engine.entities.names.join('\n'), 'utf8') },
-    { name: 'vocabulary', bytes: Buffer.from(Array.from(engine.vocabulary, ([term, count]) => `${term}\t${count}`).join('\n'), 'utf8') },
-    { name: 'suggest.codes', bytes: typedBytes(engine.suggestIndex.arrays.codes) },
-    { name: 'suggest.offsets', bytes: typedBytes(engine.suggestIndex.arrays.offsets) },
-    { name: 'suggest.kinds', bytes: typedBytes(engine.suggestIndex.arrays.kinds) },
+    { name: 'terms', bytes: Buffer.from(lexical.terms.join('\n'), 'utf8') },
+    { name: 'lexical.termStarts', bytes: typedBytes(lexical.termStarts) },
+    { name: 'lexical.docs', bytes: typedBytes(lexical.docs) },
+    { name: 'lexical.impacts', bytes: typedBytes(lexical.impacts) },
+    { name: 'lexical.fieldMasks', bytes: typedBytes(lexical.fieldMasks) },
+    { name: 'lexical.blockStarts', bytes: typedBytes(lexical.blockStarts) },
+    { name: 'lexical.blockLast', bytes: typedBytes(lexical.blockLast) },
+    { name: 'lexical.blockMax', bytes: typedBytes(lexical.blockMax) },
+    { name: 'typos.hashes', bytes: typedBytes(typos.hashes) },
+    { name: 'typos.termIds', bytes: typedBytes(typos.termIds) },
+    { name: 'suggest.codes', bytes: typedBytes(suggest.codes) },
+    { name: 'suggest.offsets', bytes: typedBytes(suggest.offsets) },
+    { name: 'suggest.kinds', bytes: typedBytes(suggest.kinds) },
   ];
   let offset = 0;
+  const parts: Buffer[] = [];
+  const table = sections.map(({ name, bytes }) => {
+    const entry = { name, offset, length: bytes.length };
+    const padded = Math.ceil(bytes.length / ALIGN) * ALIGN;
+    parts.push(bytes);
+    if (padded > bytes.length) parts.push(Buffer.alloc(padded - bytes.length));
+    offset += padded;
+    return entry;
+  });
   const header: SerializedHeader = {
     version: FORMAT_VERSION,
     counts: { tracks: engine.entities.trackCount, artists: engine.entities.artistCount, albums: engine.entities.albumCount },
     catalogFingerprint: catalogFingerprint(engine.store),
     contentEncoder: engine.contentEncoder ?? null,
-    sections: sections.map(({ name, bytes }) => {
-      const entry = { name, offset, length: bytes.length };
-      offset += bytes.length;
-      return entry;
-    }),
+    documentCount: lexical.documentCount,
+    sections: table,
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  // the header is padded with spaces so the body starts aligned
+  let headerText = JSON.stringify(header);
+  headerText += ' '.repeat((ALIGN - ((12 + Buffer.byteLength(headerText)) % ALIGN)) % ALIGN);
+  const headerBytes = Buffer.from(headerText, 'utf8');
   const prefix = Buffer.alloc(12);
   prefix.write(MAGIC, 0, 'ascii');
   prefix.writeUInt32LE(FORMAT_VERSION, 4);
   prefix.writeUInt32LE(headerBytes.length, 8);
-  return Buffer.concat([prefix, headerBytes, ...sections.map((section) => section.bytes)]);
+  return Buffer.concat([prefix, headerBytes, ...parts]);
 }
 
 export class SearchIndexFormatError extends Error {
@@ -99,44 +125,57 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
     if (start + entry.length > buffer.length) throw new SearchIndexFormatError(`section "${name}" is truncated`);
     return buffer.subarray(start, start + entry.length);
   };
-  const namesText = section('names').toString('utf8');
-  const names = namesText === '' && store.trackCount + store.artistCount + store.albumCount === 0 ? [] : namesText.split('\n');
-  const entities = new EntitySpace(store, names);
-  let lexical: MiniSearch<IndexedDocument>;
-  try {
-    lexical = MiniSearch.loadJSON<IndexedDocument>(section('lexical').toString('utf8'), miniSearchOptions());
-  } catch (error) {
-    throw new SearchIndexFormatError(`lexical section could not be read: ${(error as Error).message}`, { cause: error });
+  const text = (name: string): string[] => {
+    const value = section(name).toString('utf8');
+    return value === '' ? [] : value.split('\n');
+  };
+  const names = text('names');
+  if (names.length !== expected.tracks + expected.artists + expected.albums) {
+    throw new SearchIndexFormatError(`names section holds ${names.length} names for ${expected.tracks + expected.artists + expected.albums} entities`);
   }
-  const codes = new Uint32Array(copyAligned(section('suggest.codes')));
-  const offsets = new Uint16Array(copyAligned(section('suggest.offsets')));
-  const kinds = new Uint8Array(copyAligned(section('suggest.kinds')));
+  const entities = new EntitySpace(store, names);
+  const view = <T extends TypedArray>(name: string, make: new (buffer: ArrayBuffer, offset: number, length: number) => T, bytesPer: number): T => {
+    const bytes = section(name);
+    if (bytes.length % bytesPer !== 0) throw new SearchIndexFormatError(`section "${name}" has ${bytes.length} bytes, not a multiple of ${bytesPer}`);
+    // a view over the read buffer when it is aligned (the usual case), else one copy
+    if (bytes.byteOffset % bytesPer === 0) return new make(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length / bytesPer);
+    const copy = new ArrayBuffer(bytes.length);
+    new Uint8Array(copy).set(bytes);
+    return new make(copy, 0, bytes.length / bytesPer);
+  };
+  const terms = text('terms');
+  const lexical = new InvertedIndex({
+    terms,
+    termStarts: view('lexical.termStarts', Uint32Array, 4),
+    docs: view('lexical.docs', Uint32Array, 4),
+    impacts: view('lexical.impacts', Uint8Array, 1),
+    fieldMasks: view('lexical.fieldMasks', Uint8Array, 1),
+    blockStarts: view('lexical.blockStarts', Uint32Array, 4),
+    blockLast: view('lexical.blockLast', Uint32Array, 4),
+    blockMax: view('lexical.blockMax', Uint8Array, 1),
+    documentCount: header.documentCount,
+  });
+  const { termStarts, docs, impacts, fieldMasks, blockStarts, blockLast, blockMax } = lexical.arrays;
+  if (termStarts.length !== terms.length + 1 || blockStarts.length !== terms.length + 1) throw new SearchIndexFormatError('term tables disagree with the vocabulary');
+  if (docs.length !== termStarts[terms.length] || impacts.length !== docs.length || fieldMasks.length !== docs.length) throw new SearchIndexFormatError('postings arrays differ in length');
+  if (blockLast.length !== blockStarts[terms.length] || blockMax.length !== blockLast.length) throw new SearchIndexFormatError('block arrays differ in length');
+  const typos = new TypoIndex({ hashes: view('typos.hashes', Uint32Array, 4), termIds: view('typos.termIds', Uint32Array, 4) }, terms);
+  if (typos.arrays.hashes.length !== typos.arrays.termIds.length) throw new SearchIndexFormatError('typo arrays differ in length');
+  const codes = view('suggest.codes', Uint32Array, 4);
+  const offsets = view('suggest.offsets', Uint16Array, 2);
+  const kinds = view('suggest.kinds', Uint8Array, 1);
   if (codes.length !== offsets.length || codes.length !== kinds.length) throw new SearchIndexFormatError('suggest arrays differ in length');
   const suggestIndex = new SuggestIndex(entities, { codes, offsets, kinds });
-  const vocabularyText = section('vocabulary').toString('utf8');
-  const vocabulary = new Map<string, number>();
-  if (vocabularyText !== '') {
-    for (const line of vocabularyText.split('\n')) {
-      const tab = line.lastIndexOf('\t');
-      vocabulary.set(line.slice(0, tab), Number(line.slice(tab + 1)));
-    }
-  }
   const lexicon = buildCatalogLexicon(store);
   const encoder = header.contentEncoder ?? undefined;
   if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
-  const engine = new SearchEngine(store, entities, lexical, suggestIndex, vocabulary, lexicon, encoder, contentIndex);
+  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, contentIndex);
   options.logger?.info(engine.info(), 'search index loaded');
   return engine;
 }
 
-function typedBytes(array: Uint32Array | Uint16Array | Uint8Array): Buffer {
+function typedBytes(array: TypedArray): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-}
-
-function copyAligned(bytes: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(bytes.length);
-  new Uint8Array(copy).set(bytes);
-  return copy;
 }
 
 function catalogFingerprint(store: CatalogStore): string {

@@ -1,7 +1,9 @@
 // Typeahead: a sorted list of keys — every entity name from each of its first word starts
 // ("crazy in love", "in love", "love") plus "artist title" for tracks — held as typed arrays
 // (entity code, word offset, key kind) whose strings are computed on demand from the names.
-// A prefix is two binary searches; the range is scanned on numbers only (prior, offset).
+// A prefix is two binary searches; the best keys of the range come from a max segment tree over
+// each key's static score (prior + where the key starts), so a prefix matching 100k keys costs
+// a few dozen tree walks, the first time as every time (no memo, no warm-up).
 import type { EntitySpace } from './entities';
 
 const KIND_NAME = 0;
@@ -23,17 +25,65 @@ export interface SuggestCandidate {
   score: number;
 }
 
-/** Prefixes whose key range is longer than this are memoized ("the", "lo"): the scan is paid once. */
-const MEMO_RANGE = 2000;
-const MEMO_CAPACITY = 20_000;
+/** Static score bonuses: the name itself starts with the prefix / "artist title" keys (the person typed both). */
+const NAME_START_BONUS = 0.5;
+const ARTIST_TITLE_BONUS = 0.4;
+/** The prefix is the whole key (complete words, not just a prefix). */
+const EXACT_BONUS = 0.3;
+/** An album loses ties to its title track (the same name by the same artist merges into one suggestion). */
+const ALBUM_PENALTY = 0.05;
+/** Keys taken from the tree before a filtered or boosted request falls back to scanning the range. */
+const MAX_POPS = 4096;
 
 export class SuggestIndex {
-  private readonly memo = new Map<string, SuggestCandidate[]>();
+  /** static score per key position */
+  private readonly scores: Float32Array;
+  /** iterative max segment tree over `scores`: tree[n + j] = j, tree[i] = argmax of its children */
+  private readonly tree: Int32Array;
 
   constructor(
     private readonly entities: EntitySpace,
     readonly arrays: SuggestArrays,
-  ) {}
+  ) {
+    const { codes, offsets, kinds } = arrays;
+    const n = codes.length;
+    const prior = entities.prior;
+    this.scores = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      let score = prior[codes[j]!]!;
+      if (kinds[j] === KIND_NAME && offsets[j] === 0) score += NAME_START_BONUS;
+      if (kinds[j] === KIND_ARTIST_TITLE) score += ARTIST_TITLE_BONUS;
+      if (entities.typeOf(codes[j]!) === 'album') score -= ALBUM_PENALTY;
+      this.scores[j] = score;
+    }
+    this.tree = new Int32Array(2 * Math.max(1, n));
+    for (let j = 0; j < n; j++) this.tree[n + j] = j;
+    for (let i = n - 1; i >= 1; i--) this.tree[i] = this.better(this.tree[2 * i]!, this.tree[2 * i + 1]!);
+  }
+
+  /** The higher-scored of two positions (the earlier on ties). */
+  private better(a: number, b: number): number {
+    const scores = this.scores;
+    return scores[b]! > scores[a]! || (scores[b] === scores[a] && b < a) ? b : a;
+  }
+
+  /** Position of the best static score in [low, high), or −1 when empty. */
+  private rangeBest(low: number, high: number): number {
+    let best = -1;
+    const n = this.size;
+    const tree = this.tree;
+    for (let l = low + n, r = high + n; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) {
+        const candidate = tree[l++]!;
+        best = best < 0 ? candidate : this.better(best, candidate);
+      }
+      if (r & 1) {
+        const candidate = tree[--r]!;
+        best = best < 0 ? candidate : this.better(best, candidate);
+      }
+    }
+    return best;
+  }
 
   static build(entities: EntitySpace): SuggestIndex {
     const keys: string[] = [];
@@ -66,34 +116,6 @@ export class SuggestIndex {
       kinds[j] = Number(kind);
     }
     return new SuggestIndex(entities, { codes, offsets, kinds });
-  }
-
-  /**
-   * Fills the memo for every prefix of up to `maxLength` characters whose range is long, so the
-   * first person to type "t", "th" or "the" does not pay the scan. One pass over the sorted keys.
-   */
-  prewarm(limit: number, accept: (code: number) => boolean, memoKey: string, maxLength = 3): number {
-    let warmed = 0;
-    for (let length = 1; length <= maxLength; length++) {
-      let previous = '';
-      let j = 0;
-      while (j < this.size) {
-        const key = this.keyAt(j);
-        const prefix = key.length >= length ? key.slice(0, length) : '';
-        if (prefix === '' || prefix === previous || prefix.endsWith(' ')) {
-          j++;
-          continue;
-        }
-        previous = prefix;
-        const high = this.upperBound(prefix, j);
-        if (high - j > MEMO_RANGE) {
-          this.complete(prefix, limit, accept, undefined, memoKey);
-          warmed++;
-        }
-        j = high; // every key of this range shares the prefix: jump past it
-      }
-    }
-    return warmed;
   }
 
   get size(): number {
@@ -140,74 +162,156 @@ export class SuggestIndex {
   }
 
   /**
-   * The best `limit` entities with a key starting with `prefix` (normalized), best first.
-   * `accept` filters codes (entity types); `boost` adds a per-entity score (personal affinity).
+   * The best `limit` entities with a key starting with `prefix` (normalized), best first, each
+   * once with its best key. `accept` filters codes (entity types); `boost` adds a per-entity
+   * score of at most `maxBoost` (personal affinity); `identity` merges entities a listener cannot
+   * tell apart (the same recording under two ids): only the first of an identity is kept.
    */
   complete(
     prefix: string,
     limit: number,
     accept: (code: number) => boolean,
     boost?: (code: number) => number,
-    /** identifies `accept` for the short-prefix memo; pass it only when there is no boost */
-    memoKey?: string,
+    options: { maxBoost?: number; identity?: (code: number) => string | undefined } = {},
   ): SuggestCandidate[] {
-    if (prefix === '' || limit <= 0) return [];
+    if (prefix === '' || limit <= 0 || this.size === 0) return [];
     const low = this.lowerBound(prefix);
     const high = this.upperBound(prefix, low);
-    if (memoKey !== undefined && boost === undefined && high - low > MEMO_RANGE) {
-      const key = `${memoKey}|${limit}|${prefix}`;
-      let answer = this.memo.get(key);
-      if (!answer) {
-        answer = this.scan(prefix, low, high, limit, accept);
-        if (this.memo.size >= MEMO_CAPACITY) this.memo.clear();
-        this.memo.set(key, answer);
-      }
-      return answer.map((candidate) => ({ ...candidate }));
+    if (low >= high) return [];
+    // keys equal to the prefix sort first in the range (their sort key ends with "\u0001")
+    let exactEnd = low;
+    for (let h = high; exactEnd < h; ) {
+      const mid = (exactEnd + h) >>> 1;
+      if (this.keyLengthAt(mid) === prefix.length) exactEnd = mid + 1;
+      else h = mid;
     }
-    return this.scan(prefix, low, high, limit, accept, boost);
+    const maxBoost = boost ? (options.maxBoost ?? 1) : 0;
+    // best-first over the range: a heap of intervals keyed by their best position's score
+    const heap: { low: number; high: number; best: number; score: number }[] = [];
+    const pushInterval = (from: number, to: number, bonus: number): void => {
+      if (from >= to) return;
+      const best = this.rangeBest(from, to);
+      heapPush(heap, { low: from, high: to, best, score: this.scores[best]! + bonus });
+    };
+    pushInterval(low, exactEnd, EXACT_BONUS);
+    pushInterval(exactEnd, high, 0);
+    const chosen: SuggestCandidate[] = [];
+    const seenCodes = new Set<number>();
+    const seenIdentities = new Set<string>();
+    let pops = 0;
+    while (heap.length > 0) {
+      const top = heapPop(heap);
+      // nothing left can beat the limit-th candidate, even with the largest boost
+      if (chosen.length >= limit && top.score + maxBoost <= chosen[limit - 1]!.score) break;
+      if (++pops > MAX_POPS) return this.scan(prefix, low, high, exactEnd, limit, accept, boost, options.identity);
+      const bonus = top.low < exactEnd ? EXACT_BONUS : 0;
+      pushInterval(top.low, top.best, bonus);
+      pushInterval(top.best + 1, top.high, bonus);
+      const code = this.arrays.codes[top.best]!;
+      if (seenCodes.has(code) || !accept(code)) continue;
+      seenCodes.add(code);
+      const identity = options.identity?.(code);
+      if (identity !== undefined) {
+        if (seenIdentities.has(identity)) continue;
+        seenIdentities.add(identity);
+      }
+      const score = top.score + (boost ? boost(code) : 0);
+      insertCandidate(chosen, { code, key: this.keyAt(top.best), score }, limit);
+    }
+    return chosen;
   }
 
+  /** Every key of the range (the fallback when filters reject most of it). */
   private scan(
     prefix: string,
     low: number,
     high: number,
+    exactEnd: number,
     limit: number,
     accept: (code: number) => boolean,
-    boost?: (code: number) => number,
+    boost: ((code: number) => number) | undefined,
+    identity: ((code: number) => string | undefined) | undefined,
   ): SuggestCandidate[] {
-    const { codes, offsets, kinds } = this.arrays;
-    const prior = this.entities.prior;
-    // a small sorted top list; ranges can hold 100k entries at 1M tracks, so no per-entry allocation
-    const bestCodes: number[] = [];
-    const bestScores: number[] = [];
-    const bestPositions: number[] = [];
+    const best = new Map<number, { position: number; score: number }>();
     for (let j = low; j < high; j++) {
-      const code = codes[j]!;
+      const code = this.arrays.codes[j]!;
       if (!accept(code)) continue;
-      let score = prior[code]!;
-      if (kinds[j] === KIND_NAME && offsets[j] === 0) score += 0.5; // the name itself starts with it
-      if (kinds[j] === KIND_ARTIST_TITLE) score += 0.4; // "artist title": the person typed both
-      if (this.keyLengthAt(j) === prefix.length) score += 0.3; // complete word(s), not just a prefix
-      if (boost) score += boost(code);
-      if (bestScores.length === limit && score <= bestScores[limit - 1]!) continue;
-      const existing = bestCodes.indexOf(code);
-      if (existing >= 0) {
-        if (score <= bestScores[existing]!) continue;
-        bestCodes.splice(existing, 1);
-        bestScores.splice(existing, 1);
-        bestPositions.splice(existing, 1);
-      }
-      let at = bestScores.length;
-      while (at > 0 && bestScores[at - 1]! < score) at--;
-      bestCodes.splice(at, 0, code);
-      bestScores.splice(at, 0, score);
-      bestPositions.splice(at, 0, j);
-      if (bestCodes.length > limit) {
-        bestCodes.pop();
-        bestScores.pop();
-        bestPositions.pop();
-      }
+      const score = this.scores[j]! + (j < exactEnd ? EXACT_BONUS : 0) + (boost ? boost(code) : 0);
+      const existing = best.get(code);
+      if (!existing || score > existing.score) best.set(code, { position: j, score });
     }
-    return bestCodes.map((code, i) => ({ code, key: this.keyAt(bestPositions[i]!), score: bestScores[i]! }));
+    void prefix;
+    const ranked = [...best.entries()].sort((a, b) => b[1].score - a[1].score || a[1].position - b[1].position).slice(0, limit * 4);
+    return dedupe(
+      ranked.map(([code, { position, score }]) => ({ code, key: this.keyAt(position), score })),
+      limit,
+      identity,
+    );
   }
+}
+
+/** Sorted insert (best first), keeping at most `capacity`. */
+function insertCandidate(list: SuggestCandidate[], candidate: SuggestCandidate, capacity: number): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]!.score < candidate.score) at--;
+  list.splice(at, 0, candidate);
+  if (list.length > capacity) list.pop();
+}
+
+function dedupe(candidates: SuggestCandidate[], limit: number, identity: ((code: number) => string | undefined) | undefined): SuggestCandidate[] {
+  if (!identity) return candidates.slice(0, limit);
+  const seen = new Set<string>();
+  const out: SuggestCandidate[] = [];
+  for (const candidate of candidates) {
+    const key = identity(candidate.code);
+    if (key !== undefined) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(candidate);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+interface Interval {
+  low: number;
+  high: number;
+  best: number;
+  score: number;
+}
+
+function heapPush(heap: Interval[], item: Interval): void {
+  heap.push(item);
+  let at = heap.length - 1;
+  while (at > 0) {
+    const parent = (at - 1) >> 1;
+    if (!above(heap[at]!, heap[parent]!)) break;
+    [heap[at], heap[parent]] = [heap[parent]!, heap[at]!];
+    at = parent;
+  }
+}
+
+function heapPop(heap: Interval[]): Interval {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let next = at;
+      if (left < heap.length && above(heap[left]!, heap[next]!)) next = left;
+      if (right < heap.length && above(heap[right]!, heap[next]!)) next = right;
+      if (next === at) break;
+      [heap[at], heap[next]] = [heap[next]!, heap[at]!];
+      at = next;
+    }
+  }
+  return top;
+}
+
+function above(a: Interval, b: Interval): boolean {
+  return a.score > b.score || (a.score === b.score && a.best < b.best);
 }

@@ -1,5 +1,6 @@
-// The search index as a bundle part: MiniSearch lexical index + the fingerprint of the catalog it
-// was built from, built offline so the search service loads it instead of indexing at startup.
+// The search index as a bundle part: the typed-array inverted index, typo and suggest arrays and
+// the fingerprint of the catalog it was built from, built offline so the search service loads it
+// with one read instead of indexing at startup.
 // Dense retrieval reuses the bundle's content index. Bundles built before this part existed lack
 // it; the search service then builds the index itself.
 import { formatProgress } from '@mixtape/base';
@@ -10,7 +11,7 @@ import { contentEncoderPart, contentIndexPart } from './embeddings';
 
 export const searchIndexPart = definePart({
   name: 'searchIndex',
-  description: 'the serialized search engine (lexical index; dense retrieval over the content index)',
+  description: 'the serialized search engine (inverted index, typo and suggest arrays; dense retrieval over the content index)',
   files: { index: { path: 'search/index.bin', role: 'index' } },
   optional: true,
   dependsOn: [datasetPart, contentIndexPart, contentEncoderPart],

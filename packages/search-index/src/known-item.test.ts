@@ -1,0 +1,55 @@
+import { CatalogStore, type Track } from '@mixtape/catalog';
+import { describe, expect, it } from 'vitest';
+import { buildSearchIndex } from './build';
+import { baseTitle } from './known-item';
+
+const track = (id: string, title: string, artistIds: string[], popularity: number, albumId?: string): Track => ({
+  id, title, artistIds, popularity, durationMs: 200_000, explicit: false, genres: ['pop'], subgenres: [], ...(albumId ? { albumId } : {}),
+});
+
+describe('baseTitle', () => {
+  it('strips version and featuring marks and says whether the title is a version', () => {
+    expect(baseTitle('Halo - Remastered 2011')).toEqual({ base: 'halo', version: true });
+    expect(baseTitle('Halo (Live at Wembley)')).toEqual({ base: 'halo', version: true });
+    expect(baseTitle('Crazy In Love (feat. Jay-Z)')).toEqual({ base: 'crazy in love', version: false });
+    expect(baseTitle('Halo [Cutmore Club Mix]')).toEqual({ base: 'halo', version: true });
+    expect(baseTitle('Tomorrow - Part 2')).toEqual({ base: 'tomorrow part 2', version: false });
+  });
+});
+
+describe('known-item order', () => {
+  const store = CatalogStore.fromCatalog({
+    artists: [
+      { id: 'a1', name: 'Nova', genres: ['pop'] },
+      { id: 'a2', name: 'Quill', genres: ['pop'] },
+      { id: 'a3', name: 'Harbor Lights', genres: ['pop'] },
+    ],
+    albums: [{ id: 'al1', title: 'Echo', artistId: 'a3' }],
+    tracks: [
+      track('remix', 'Echo - Night Remix', ['a1'], 95),
+      track('theme', 'Echo Theme', ['a2'], 99),
+      track('echo-quill', 'Echo', ['a2'], 30),
+      track('echo-nova', 'Echo', ['a1'], 60),
+      track('live', 'Echo (Live)', ['a1'], 90),
+      track('other', 'Lanterns', ['a3'], 99, 'al1'),
+      ...Array.from({ length: 30 }, (_, i) => track(`f${i}`, `Filler ${i}`, ['a3'], 20)),
+    ],
+  });
+  const engine = buildSearchIndex(store, { content: false });
+
+  it('puts exact titles first by popularity, albums of that name after them, versions right after their original', () => {
+    const ids = engine.search('echo', { limit: 10 }).results.map((hit) => hit.id);
+    expect(ids.slice(0, 5)).toEqual(['echo-nova', 'echo-quill', 'al1', 'live', 'remix']);
+    expect(ids.indexOf('remix')).toBeLessThan(ids.indexOf('theme'));
+  });
+
+  it('lets the listener’s own artist come first among equal titles', () => {
+    const ids = engine.search('echo', { limit: 3, affinity: { artists: [{ id: 'a2', weight: 1 }], genres: [] } }).results.map((hit) => hit.id);
+    // their exact title, then their other "echo" title, then the other exact titles
+    expect(ids).toEqual(['echo-quill', 'theme', 'echo-nova']);
+  });
+
+  it('keeps a version first when the query asks for it', () => {
+    expect(engine.search('echo live', { limit: 3 }).results[0]!.id).toBe('live');
+  });
+});

@@ -23,9 +23,9 @@ export type {
 } from './registry/define';
 export { createPartRegistry } from './registry/registry';
 export type { DependencyKind, PartDescription, PartRegistry } from './registry/registry';
-export { DEFAULT_BUILD_SETTINGS, buildBundle, resolvePartOptions } from './registry/build';
+export { DEFAULT_BUILD_SETTINGS, buildBundle } from './registry/build';
 export type { BuildBundleOptions, BuiltBundle, BuiltPart, StageTiming } from './registry/build';
-export { loadParts, openParts, partPresence, pathsToOpen } from './registry/open';
+export { loadParts, openParts } from './registry/open';
 export type { LoadPartsOptions, OpenedBundle, OpenPartsOptions } from './registry/open';
 export { packTypedArrays, unpackTypedArrays } from './typed-pack';
 export type { TypedArrayRecord } from './typed-pack';
@@ -50,7 +50,7 @@ export {
 export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
-export { assertSmokeReachable, startSmokeChecks } from './smoke';
+export { startSmokeChecks } from './smoke';
 export type { SmokeCheckOptions, SmokeChecks, SmokeResult } from './smoke';
 export { createBundleRuntime } from './runtime';
 export type { BundleRuntime, BundleRuntimeOptions, BundleRuntimeStatus, RuntimeLogger, RuntimeMetrics, ServingState } from './runtime';
@@ -81,25 +81,24 @@ export {
   serializeManifest,
 } from './storage/manifest';
 export type { BundleManifest, IndexInfo, KnownBundleRole, ManifestFile } from './storage/manifest';
-export { sha256Bytes, sha256File } from './storage/checksum';
+export { sha256File } from './storage/checksum';
 export type { FileDigest } from './storage/checksum';
 export type { BundleStore, ByteRange, DownloadOptions, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './storage/stores/types';
 export { createFileStore } from './storage/stores/file-store';
 export type { FileStoreOptions } from './storage/stores/file-store';
-export { createS3Store, describeStoreError } from './storage/stores/s3-store';
+export { createS3Store } from './storage/stores/s3-store';
 export type { S3StoreOptions } from './storage/stores/s3-store';
 export { openBundleStore, parseStoreUri } from './storage/stores/open-store';
 export type { OpenStoreOptions, StoreLocation } from './storage/stores/open-store';
-export { isRetryableError } from './storage/retry';
 export type { RetryPolicy } from './storage/retry';
 export type { ProgressCallback, TransferProgress } from './storage/progress';
-export { LATEST_KEY, bundleFileKey, bundlePrefix, manifestKey, readLatest, signatureKey } from './storage/store-layout';
+export { LATEST_KEY, bundleFileKey, manifestKey, readLatest } from './storage/store-layout';
 export { BundleSignatureError, generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, readTrustedKeys, signManifest, verifyManifestSignature } from './storage/signing';
 export type { ManifestSignature } from './storage/signing';
 export type { LatestPointer } from './storage/store-layout';
-export { collectDirectoryFiles, defaultBundleVersion, inferContentType, inferRole, publishBundle } from './storage/publish';
+export { defaultBundleVersion, publishBundle } from './storage/publish';
 export type { PublishFileDescription, PublishFileInput, PublishOptions, PublishResult } from './storage/publish';
-export { cachePathFor, loadBundle, pruneCache } from './storage/load';
+export { loadBundle, pruneCache } from './storage/load';
 export type { LoadBundleOptions, LoadStats, LoadedBundle, LoadedFile } from './storage/load';
 export { applyRetention, listBundles, promoteBundle, rollbackBundle, showBundle } from './storage/bundles';
 export type { BundleStatus, BundleSummary, PromoteResult, RetentionOptions, RetentionResult, ShownBundle } from './storage/bundles';

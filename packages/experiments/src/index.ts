@@ -1,5 +1,5 @@
 // Public API of @mixtape/experiments: explicit named re-exports only.
-export { BUCKETS, bucketOf, hashString, murmur3 } from './hash';
+export { bucketOf, hashString } from './hash';
 export {
   ExperimentConfigSchema,
   ExperimentSchema,
@@ -19,9 +19,6 @@ export type { ExperimentConfig, ExperimentConfigInput, ExperimentDefinition, Lay
 export {
   assignVariants,
   explainAssignment,
-  experimentSalts,
-  variantForBucket,
-  matchesCondition,
   isHeldOut,
   mergedParams,
   parseAttributes,
@@ -55,20 +52,12 @@ export {
   normalCdf,
   normalUpperTail,
   normalQuantile,
-  normalPdf,
   studentTTwoSided,
-  studentTCdf,
   studentTQuantile,
-  chiSquareSurvival,
-  regularizedBeta,
-  regularizedGammaP,
-  regularizedGammaQ,
-  logGamma,
 } from './stats/distributions';
 export { summarize, welchTest, zTest, ratioEstimate, linearizeRatio, cupedAdjust, sampleRatioCheck } from './stats/tests';
 export type { Summary, Comparison, RatioEstimate, CupedResult, SampleRatioCheck } from './stats/tests';
 export {
-  msprtLikelihoodRatio,
   msprtHalfWidth,
   msprtSequence,
   groupSequentialBoundaries,

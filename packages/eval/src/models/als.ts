@@ -6,25 +6,14 @@
 // serves training users, new playlists and sessions. The fit itself is @mixtape/embeddings'
 // trainImplicitAls (Home's learned factors use it too).
 import { foldInImplicitAls, trainImplicitAls } from '@mixtape/embeddings';
-import type { ImplicitAlsFactors } from '@mixtape/embeddings';
+import type { ImplicitAlsFactors, ImplicitAlsOptions } from '@mixtape/embeddings';
 import type { CsrMatrix } from '../csr';
 import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
-export interface AlsOptions {
-  factors?: number;
-  /** λ (default 0.1). */
-  regularization?: number;
-  /** α in c = 1 + α·r (default 10). */
-  alpha?: number;
-  iterations?: number;
-  /** CG steps per row per half-iteration (default 3). */
-  cgSteps?: number;
-  /** r = 1 for every interaction ('binary', default) or log(1 + value) ('log'). */
-  weighting?: 'binary' | 'log';
-  seed?: number;
-}
+/** The fit's options (see trainImplicitAls) with a seed instead of a normal sampler. */
+export type AlsOptions = Omit<ImplicitAlsOptions, 'normal'> & { seed?: number };
 
 export class AlsRecommender extends ScoringRecommender {
   readonly name: string;

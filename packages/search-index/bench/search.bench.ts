@@ -151,7 +151,9 @@ if (childSize) {
   for (const size of sizes) {
     console.error(`— ${size.toLocaleString('en-US')} tracks —`);
     const rows = await new Promise<Row[]>((resolve, reject) => {
-      const child = fork(self, ['--child', String(size)], { execArgv: ['--max-old-space-size=12288', ...process.execArgv] });
+      // one FAISS thread: two shared cores (see the repo's machine notes)
+      const env = { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
+      const child = fork(self, ['--child', String(size)], { env, execArgv: ['--max-old-space-size=12288', ...process.execArgv] });
       let result: Row[] | undefined;
       child.on('message', (message) => (result = message as Row[]));
       child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`benchmark child for ${size} tracks exited ${code}`))));

@@ -1,3 +1,4 @@
+import { CatalogStore } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import { buildSearchIndex } from './build';
 import { typoTolerance } from './engine';
@@ -176,5 +177,26 @@ describe('fusion weights per request (experiments set them through config)', () 
   it('a heavier popularity prior reorders a descriptive query; a zero lexical weight silences the lexical list', () => {
     expect(scored('sad songs 2000s', { popularity: 5 }).slice(0, 4)).not.toEqual(scored('sad songs 2000s', {}).slice(0, 4));
     expect(engine.search('halo', { types: ['track'], fusion: { lexical: 0 } }).results.every((hit) => hit.score === 0)).toBe(true);
+  });
+});
+
+describe('a rare known word one edit from a common one', () => {
+  it('is also read as the common word: "ross bloom" finds Roses Bloom, while "rick ross" stays Rick Ross', () => {
+    const track = (id: string, title: string, artistIds: string[], popularity: number) => ({
+      id, title, artistIds, popularity, durationMs: 200_000, explicit: false, genres: ['pop'], subgenres: [],
+    });
+    const catalog = CatalogStore.fromCatalog({
+      artists: [{ id: 'ross', name: 'Rick Ross', genres: ['rap'] }, { id: 'gard', name: 'The Gardeners', genres: ['pop'] }],
+      albums: [],
+      tracks: [
+        track('bloom', 'Roses Bloom', ['gard'], 30),
+        track('money', 'Money', ['ross'], 90),
+        ...['Red', 'White', 'Wild', 'Blue', 'Paper', 'Dead', 'Pink', 'Gold', 'Black'].map((word, i) => track(`r${i}`, `${word} Roses`, ['gard'], 40)),
+      ],
+    });
+    const small = buildSearchIndex(catalog, { content: false });
+    expect(small.search('ross bloom').results[0]).toMatchObject({ id: 'bloom' });
+    expect(small.search('ross bloom').results[0]!.matched).toContain('typo: ross→roses');
+    expect(small.search('rick ross').results[0]).toMatchObject({ type: 'artist', id: 'ross' });
   });
 });

@@ -52,6 +52,9 @@ export const VARIANT_WEIGHTS = { typo1: 0.6, typo2: 0.4, prefix: 0.5 } as const;
 const MAX_PREFIX_TERMS = 24;
 /** Corrections of a misspelled word that are searched (nearest first). */
 const MAX_TYPO_TERMS = 16;
+/** A known word in at most this many documents may still be a typo of a word COMMON_RATIO times as frequent. */
+const RARE_KNOWN_WORD = 20;
+const COMMON_RATIO = 4;
 
 /** One lexical hit: entity code, score, document terms matched per field, and the query words they answer. */
 export interface LexicalResult {
@@ -386,7 +389,19 @@ export class SearchEngine {
   private variantsOf(word: string, last: boolean): QueryGroup['variants'] {
     const lexical = this.lexical;
     const known = lexical.termId(word);
-    if (known >= 0) return [{ term: known, weight: 1 }];
+    if (known >= 0) {
+      // A known word is taken as typed, unless it is rare and one edit from a far more common
+      // word: "ross" for "roses", "spar" for "spark" (a noisy-channel prior: people mistype common
+      // words into rare ones far more often than the reverse).
+      const variants: QueryGroup['variants'] = [{ term: known, weight: 1 }];
+      const frequency = lexical.documentFrequency(known);
+      if (frequency <= RARE_KNOWN_WORD) {
+        for (const { term, distance } of this.typos.candidates(word, MAX_TYPO_TERMS, (term) => -lexical.documentFrequency(term))) {
+          if (distance === 1 && lexical.documentFrequency(term) >= COMMON_RATIO * frequency) variants.push({ term, weight: VARIANT_WEIGHTS.typo1 });
+        }
+      }
+      return variants;
+    }
     const variants: QueryGroup['variants'] = [];
     for (const { term, distance } of this.typos.candidates(word, MAX_TYPO_TERMS, (term) => -lexical.documentFrequency(term))) {
       variants.push({ term, weight: distance === 1 ? VARIANT_WEIGHTS.typo1 : VARIANT_WEIGHTS.typo2 });

@@ -197,7 +197,7 @@ export class SuggestIndex {
     pushInterval(exactEnd, high, 0);
     const chosen: SuggestCandidate[] = [];
     const seenCodes = new Set<number>();
-    const seenIdentities = new Set<string>();
+    const seenIdentities = new Map<string, number>();
     let pops = 0;
     while (heap.length > 0) {
       const top = heapPop(heap);
@@ -210,12 +210,22 @@ export class SuggestIndex {
       const code = this.arrays.codes[top.best]!;
       if (seenCodes.has(code) || !accept(code)) continue;
       seenCodes.add(code);
+      const score = top.score + (boost ? boost(code) : 0);
       const identity = options.identity?.(code);
       if (identity !== undefined) {
-        if (seenIdentities.has(identity)) continue;
-        seenIdentities.add(identity);
+        const holder = seenIdentities.get(identity);
+        if (holder !== undefined) {
+          // the same recording again: a track takes the place of its album (the single), with the better score
+          const at = chosen.findIndex((candidate) => candidate.code === holder);
+          if (at >= 0 && this.entities.typeOf(holder) === 'album' && this.entities.typeOf(code) === 'track') {
+            const replaced = chosen.splice(at, 1)[0]!;
+            seenIdentities.set(identity, code);
+            insertCandidate(chosen, { code, key: this.keyAt(top.best), score: Math.max(score, replaced.score) }, limit);
+          }
+          continue;
+        }
+        seenIdentities.set(identity, code);
       }
-      const score = top.score + (boost ? boost(code) : 0);
       insertCandidate(chosen, { code, key: this.keyAt(top.best), score }, limit);
     }
     return chosen;

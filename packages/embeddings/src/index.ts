@@ -7,36 +7,16 @@ export { trackIndexByLabel } from './track-labels';
 export { createSearchBatcher } from './search-batcher';
 export type { SearchBatcher, SearchBatcherOptions, SearchBatcherStats } from './search-batcher';
 
-// collaborative item models (CSR matrices, EASE, co-occurrence neighbour graphs, implicit ALS)
-export {
-  buildCsr,
-  sortAndMergeRows,
-  transposeCsr,
-  rowLength,
-  rowIndices,
-  rowValues,
-  binarize,
-  columnCounts,
-  selectRows,
-  emptyCsr,
-  buildNeighborGraph,
-  scoreWithGraph,
-  fitEaseWeights,
-  trainImplicitAls,
-  foldInImplicitAls,
-} from './cf/index';
-export type {
-  CsrMatrix,
-  CooColumns,
-  DuplicatePolicy,
-  BuildCsrOptions,
-  NeighborGraphOptions,
-  FitControl,
-  EaseWeights,
-  EaseWeightOptions,
-  ImplicitAlsOptions,
-  ImplicitAlsFactors,
-} from './cf/index';
+// collaborative item models over CSR user × item matrices: what @mixtape/eval's baselines fit and
+// what Home's offline candidates are cut from (CSR, co-occurrence neighbour graphs, EASE, implicit ALS)
+export { buildCsr, sortAndMergeRows, transposeCsr, rowLength, rowIndices, rowValues, binarize, columnCounts, selectRows, emptyCsr } from './cf/csr';
+export type { CsrMatrix, CooColumns, DuplicatePolicy, BuildCsrOptions } from './cf/csr';
+export { buildNeighborGraph, scoreWithGraph } from './cf/neighbor-graph';
+export type { NeighborGraphOptions, FitControl } from './cf/neighbor-graph';
+export { fitEaseWeights } from './cf/ease';
+export type { EaseWeights, EaseWeightOptions } from './cf/ease';
+export { trainImplicitAls, foldInImplicitAls } from './cf/als';
+export type { ImplicitAlsOptions, ImplicitAlsFactors } from './cf/als';
 
 // trainers
 export { trainItem2Vec } from './train/item2vec';

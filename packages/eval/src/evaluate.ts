@@ -3,8 +3,8 @@
 import { Random, ProgressTracker, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { BootstrapOptions, ConfidenceInterval } from './bootstrap';
 import { bootstrapMean } from './bootstrap';
-import type { CsrMatrix } from './csr';
-import { columnCounts } from './csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { columnCounts } from '@mixtape/embeddings';
 import {
   averagePopularityAtK,
   averagePrecisionAtK,

@@ -1,18 +1,5 @@
 // Public API of @mixtape/eval: explicit named re-exports only.
 export {
-  buildCsr,
-  sortAndMergeRows,
-  transposeCsr,
-  rowLength,
-  rowIndices,
-  rowValues,
-  binarize,
-  columnCounts,
-  selectRows,
-  emptyCsr,
-} from './csr';
-export type { CsrMatrix, CooColumns, DuplicatePolicy, BuildCsrOptions } from './csr';
-export {
   hitsAtK,
   recallAtK,
   ndcgAtK,

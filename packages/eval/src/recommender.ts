@@ -3,8 +3,8 @@
 // scores the whole catalog implements `recommend` directly and plugs in the same way.
 import { selectTopK, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
-import type { CsrMatrix } from './csr';
-import { rowIndices } from './csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { rowIndices } from '@mixtape/embeddings';
 
 export interface FitContext {
   /** Seed for anything random in the model (initialisation, sampling). */

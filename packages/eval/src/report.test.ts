@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr } from './csr';
+import { buildCsr } from '@mixtape/embeddings';
 import { runExperiment } from './evaluate';
 import { createItemKnnRecommender } from './models/item-knn';
 import { createPopularityRecommender } from './models/popularity';

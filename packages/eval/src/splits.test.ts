@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr, rowIndices, rowLength } from './csr';
+import { buildCsr, rowIndices, rowLength } from '@mixtape/embeddings';
 import { assertNoLeakage } from './evaluate';
 import { leaveOneOutSplit, playlistContinuationSplit, temporalLastNSplit, userHoldoutSplit } from './splits';
 import { plantedClusters } from './testing/oracle';

@@ -1,8 +1,8 @@
 // Train/test splits. Every split returns train and test in the same row space (users,
 // playlists) so that a model is fitted on `train` and each evaluated row is queried with its
 // training row; a test item is never in that row's training items (checked by tests).
-import type { CsrMatrix } from './csr';
-import { buildCsr, sortAndMergeRows } from './csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { buildCsr, sortAndMergeRows } from '@mixtape/embeddings';
 import { Random } from '@mixtape/base';
 
 export interface Split {

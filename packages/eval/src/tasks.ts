@@ -1,7 +1,7 @@
 // The three evaluation tasks over an EvalDataset: user-level holdout, next items (temporal
 // last-N) and playlist continuation. Each builds its split, runs the models and returns an
 // ExperimentResult whose protocol line says exactly what was done.
-import { buildCsr } from './csr';
+import { buildCsr } from '@mixtape/embeddings';
 import type { EvalDataset } from './data';
 import type { ExperimentResult } from './evaluate';
 import { runExperiment } from './evaluate';

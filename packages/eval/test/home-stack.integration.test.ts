@@ -3,7 +3,7 @@
 import { generateSynthetic } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import { createHomeStackRecommender, createModelRegistry } from '../src/index';
-import type { CsrMatrix } from '../src/index';
+import type { CsrMatrix } from '@mixtape/embeddings';
 
 function matrixOf(rows: number[][], cols: number): CsrMatrix {
   const indptr = new Int32Array(rows.length + 1);

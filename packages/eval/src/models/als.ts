@@ -7,7 +7,7 @@
 // trainImplicitAls (Home's learned factors use it too).
 import { foldInImplicitAls, trainImplicitAls } from '@mixtape/embeddings';
 import type { ImplicitAlsFactors, ImplicitAlsOptions } from '@mixtape/embeddings';
-import type { CsrMatrix } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';

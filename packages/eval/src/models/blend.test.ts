@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr } from '../csr';
+import { buildCsr } from '@mixtape/embeddings';
 import { userHoldoutSplit } from '../splits';
 import { plantedClusters } from '../testing/oracle';
 import { createBlendRecommender } from './blend';

@@ -3,7 +3,7 @@
 // (s − s₁₀₀) / (s₁ − s₁₀₀), where s₁ and s₁₀₀ are its best and 100th-best scores among the
 // items the query may receive: the head of every list lands on [0, 1] and the order of each
 // component is kept. Weights are chosen on a validation split, never on test items.
-import type { CsrMatrix } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 import { selectTopK } from '@mixtape/base';

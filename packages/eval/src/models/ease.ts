@@ -6,8 +6,8 @@
 // every modelled item, by popularity), so the ranking stays full-catalog. The inverse runs in
 // LAPACK (OpenBLAS, @mixtape/native) when the addon is built, else in the blocked JS loop
 // (fitEaseWeights, @mixtape/embeddings: Home cuts its neighbour lists from the same weights).
-import type { CsrMatrix } from '../csr';
-import { columnCounts } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { columnCounts } from '@mixtape/embeddings';
 import { fitEaseWeights } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';

@@ -20,7 +20,7 @@ import {
   trainItemVectors,
 } from '@mixtape/ranking';
 import type { CompiledRanker, HomeCandidateOptions, HomeIndex, HomeRankerModel, ItemVectorOptions, RankerTrainingOptions, RankerTrainingReport } from '@mixtape/ranking';
-import type { CsrMatrix } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch, Recommendations, RecommendOptions, Recommender } from '../recommender';
 
 export interface HomeStackRecommenderOptions {

@@ -1,8 +1,8 @@
 // Item-based kNN on co-occurrence: sim(i, j) = |U_i ∩ U_j| / (sqrt(|U_i| |U_j|) + shrink) on
 // binarised data, keeping only each item's top-N neighbours (memory O(items × N), not items²).
 // score(query, i) = Σ over query items j of sim(j, i).
-import type { CsrMatrix } from '../csr';
-import { transposeCsr } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { transposeCsr } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 import { buildNeighborGraph, scoreWithGraph } from '@mixtape/embeddings';

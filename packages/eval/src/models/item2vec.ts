@@ -3,8 +3,8 @@
 // cos(v_i, v_j) = v̂_j · Σ v̂_i. Rows carry no order in a CSR matrix (Last.fm has none at all),
 // so each row is shuffled with a fixed seed and the window spans most of it.
 import { trainItem2Vec } from '@mixtape/embeddings';
-import type { CsrMatrix } from '../csr';
-import { columnCounts } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { columnCounts } from '@mixtape/embeddings';
 import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';

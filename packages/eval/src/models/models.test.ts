@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsr, rowIndices } from '../csr';
+import { buildCsr, rowIndices } from '@mixtape/embeddings';
 import { evaluateModel, runExperiment } from '../evaluate';
 import { invertSpdInPlace } from '@mixtape/base';
 import type { Recommender } from '../recommender';

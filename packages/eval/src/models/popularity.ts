@@ -1,6 +1,6 @@
 // Most-popular baseline: every query gets the items with the most training users.
-import type { CsrMatrix } from '../csr';
-import { columnCounts } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { columnCounts } from '@mixtape/embeddings';
 import type { QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 

@@ -1,6 +1,6 @@
 // Uniform random ranking: the floor every model must clear, and a check on the metric code
 // (its expected Recall@K is known analytically).
-import type { CsrMatrix } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import type { QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 import { Random } from '@mixtape/base';

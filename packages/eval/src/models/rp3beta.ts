@@ -2,8 +2,8 @@
 // item → user → item with transition probabilities raised to α, divided by the target's
 // popularity^β to push down items every walk ends at:
 //   W_ij = (Σ_{u ∈ U_i ∩ U_j} (1/|U_i|)^α (1/|I_u|)^α) / |U_j|^β, top-N per row.
-import type { CsrMatrix } from '../csr';
-import { transposeCsr } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { transposeCsr } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 import { buildNeighborGraph, scoreWithGraph } from '@mixtape/embeddings';

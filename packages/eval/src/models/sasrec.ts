@@ -3,8 +3,8 @@
 // row's history (the last maxLength items), scored against every item.
 import { createSequenceScorer, trainSequenceModel } from '@mixtape/sequence';
 import type { SequenceScorer, TrainSequenceOptions } from '@mixtape/sequence';
-import type { CsrMatrix } from '../csr';
-import { columnCounts } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted, requireSequences } from '../recommender';
 

@@ -2,8 +2,8 @@
 // often it followed that item in the training sequences (last item → most frequent successors);
 // popularity breaks ties and ranks items the last item never led to. Sequence models must beat
 // it on full-catalog metrics before their extra machinery counts.
-import type { CsrMatrix } from '../csr';
-import { buildCsr, columnCounts } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
+import { buildCsr, columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted, requireSequences } from '../recommender';
 

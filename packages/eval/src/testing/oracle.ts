@@ -1,6 +1,6 @@
 // Test-only recommenders: an oracle that knows the test items (must score 1.0 on every
 // accuracy metric) — used to check the harness, never exported from the package.
-import type { CsrMatrix } from '../csr';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import type { QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 

@@ -19,7 +19,7 @@ function setup(options: { engine?: SearchEngine } = { engine: fixtureEngine }) {
 }
 
 describe('search createApp', () => {
-  it('keeps the service basics: /livez, /readyz 503 then 200, /v1/info, /metrics', async () => {
+  it('keeps the service basics: /livez, /readyz 503 then 200, /v1/info, /metrics, 404 shape', async () => {
     const { app, context } = setup();
     await checkServiceBasics(app, context);
   });
@@ -32,14 +32,6 @@ describe('search createApp', () => {
     expect(response.body.index).toMatchObject({ tracks: 160, dense: true });
   });
 
-  it('answers unknown routes with the shared error shape', async () => {
-    const { app } = setup();
-    const response = await request(app).get('/v1/nope').set('x-request-id', 'test-1').expect(404);
-    expect(response.body).toEqual({
-      error: { code: 'ROUTE_NOT_FOUND', message: 'No route for GET /v1/nope' },
-      requestId: 'test-1',
-    });
-  });
 });
 
 describe('GET /v1/search', () => {

@@ -86,8 +86,9 @@ function expectStatus(path: string, actual: number, expected: number): void {
 /**
  * The contract every Mixtape service keeps before it has a bundle: /livez 200; /readyz 503
  * until the context is marked ready, then 200 `{status:'ready'}`; /v1/info names the service;
- * /metrics carries the request histogram (for /v1/info) and process metrics. Throws an Error
- * naming the first broken clause; marks the context ready as a side effect.
+ * /metrics carries the request histogram (for /v1/info) and process metrics; an unknown route
+ * answers 404 in the shared error shape with the caller's request id. Throws an Error naming the
+ * first broken clause; marks the context ready as a side effect.
  */
 export async function checkServiceBasics(app: RequestHandler, context: ServiceContext): Promise<void> {
   await withListening(app, async (base) => {
@@ -112,6 +113,11 @@ export async function checkServiceBasics(app: RequestHandler, context: ServiceCo
       throw new Error('/metrics has no request-duration count of 1 for route /v1/info');
     }
     if (!text.includes('process_resident_memory_bytes')) throw new Error('/metrics has no process_resident_memory_bytes');
+    const unknown = await fetch(`${base}/v1/nope`, { headers: { 'x-request-id': 'basics-1' } });
+    expectStatus('/v1/nope', unknown.status, 404);
+    const expected = JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'No route for GET /v1/nope' }, requestId: 'basics-1' });
+    const actual = JSON.stringify(await unknown.json());
+    if (actual !== expected) throw new Error(`/v1/nope answered ${actual}, expected ${expected}`);
   });
 }
 

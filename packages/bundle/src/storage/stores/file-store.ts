@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -41,6 +41,15 @@ export function createFileStore(options: FileStoreOptions): BundleStore {
   const pathOf = (key: string): string => {
     assertValidKey(key);
     return path.join(root, ...key.split('/'));
+  };
+  /** The file behind `key` opened for reading, or undefined when there is none. */
+  const openIfExists = async (key: string): Promise<FileHandle | undefined> => {
+    try {
+      return await open(pathOf(key), 'r');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   };
 
   async function walk(directory: string, keyPrefix: string, into: ObjectInfo[]): Promise<void> {
@@ -87,26 +96,16 @@ export function createFileStore(options: FileStoreOptions): BundleStore {
 
     async getStream(key, requestOptions: StoreRequestOptions & { range?: ByteRange } = {}): Promise<Readable | undefined> {
       throwIfAborted(requestOptions.signal);
-      let handle;
-      try {
-        handle = await open(pathOf(key), 'r');
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
+      const handle = await openIfExists(key);
+      if (!handle) return undefined;
       // The stream owns the handle and closes it when it ends or is destroyed.
       return handle.createReadStream({ start: requestOptions.range?.start, end: requestOptions.range?.end, signal: requestOptions.signal });
     },
 
     async downloadFile(key, destinationPath, downloadOptions: DownloadOptions = {}): Promise<DownloadResult | undefined> {
       throwIfAborted(downloadOptions.signal);
-      let handle;
-      try {
-        handle = await open(pathOf(key), 'r');
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
+      const handle = await openIfExists(key);
+      if (!handle) return undefined;
       await mkdir(path.dirname(destinationPath), { recursive: true });
       // One pass: read, hash and write, instead of copy then re-read to verify.
       const hash = createHash('sha256');

@@ -119,7 +119,7 @@ export function createModelRegistry(): ModelRegistry {
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       if (tied !== undefined && tied !== 'true' && tied !== 'false') throw new RangeError(`model sasrec: tied must be "true" or "false", got "${tied}"`);
       const numbers = numberParameters('sasrec', rest, [
-        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'negatives', 'patience', 'validationRows', 'threads', 'seed',
+        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed',
       ]);
       return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined, tied: tied === undefined ? undefined : tied === 'true' });
     })

@@ -23,6 +23,8 @@ export interface SasRecRecommenderOptions {
   /** 'sampled' (default) or 'full' softmax */
   loss?: 'sampled' | 'full';
   negatives?: number;
+  /** negatives drawn ∝ (count + 1)^samplingExponent (default 0.75; 0 = uniform) */
+  samplingExponent?: number;
   patience?: number;
   validationRows?: number;
   /** fixed (default 2) so that results do not depend on the machine's core count */
@@ -45,8 +47,9 @@ export class SasRecRecommender extends ScoringRecommender {
     super();
     this.options = options;
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, tied: false, learningRate: 0.005, ...given };
-    const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives} negatives + log-Q`;
+    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 256, samplingExponent: 0.75, tied: false, learningRate: 0.005, ...given };
+    const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
+    const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output, lr ${o.learningRate}, ${loss})`;
@@ -62,6 +65,7 @@ export class SasRecRecommender extends ScoringRecommender {
       learningRate: o.learningRate,
       loss: o.loss,
       negatives: o.negatives,
+      samplingExponent: o.samplingExponent,
       patience: o.patience,
       validationRows: o.validationRows,
       threads: o.threads ?? 2,

@@ -9,7 +9,7 @@ const weight = z.number().min(0).max(50);
 export const playlistsExperimentParamsSchema = z
   .object({
     weights: z
-      .object({ featureFit: weight, content: weight, popularity: weight, seed: weight, seedArtist: weight, user: weight, subgenre: weight, year: weight })
+      .object({ featureFit: weight, content: weight, popularity: weight, seed: weight, seedArtist: weight, user: weight, subgenre: weight, year: weight, reward: weight })
       .partial()
       .strict(),
     artistSpacing: z.number().int().min(0).max(10),

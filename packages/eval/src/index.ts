@@ -76,6 +76,9 @@ export {
   evaluateCheck,
   runPromptSuite,
   formatPromptSuiteReport,
+  runRewardCurve,
+  formatRewardCurveReport,
+  HIDDEN_TASTES,
 } from './prompts/index';
 export type {
   PromptClass,
@@ -90,6 +93,10 @@ export type {
   PromptSuiteReport,
   PromptSuiteOptions,
   FormatPromptSuiteOptions,
+  HiddenTaste,
+  RewardCurveOptions,
+  RewardCurvePoint,
+  RewardCurveReport,
 } from './prompts/index';
 export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, runSearchQualitySuite } from './search-quality';
 export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';

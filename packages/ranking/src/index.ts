@@ -10,6 +10,7 @@ export {
   withinFeatureRanges,
   generateCandidates,
   poolSizeFor,
+  relaxFilters,
   fulfilPlan,
   scoreCandidates,
   selectTracks,
@@ -23,6 +24,17 @@ export {
   noteForTrack,
   describePlaylist,
   titleFor,
+  trainRewardModel,
+  createRewardScorer,
+  intentFeatures,
+  trackFeatureStats,
+  standardisedTrackFeatures,
+  serializeRewardModel,
+  parseRewardModel,
+  REWARD_INTENT_FEATURES,
+  REWARD_TRACK_FEATURES,
+  REWARD_MODEL_FORMAT,
+  rewardPairsFromFeedback,
 } from './playlist/index';
 export type {
   BuildPlaylistContextOptions,
@@ -42,6 +54,13 @@ export type {
   UnfulfilledPart,
   SequenceOptions,
   SequenceResult,
+  RewardModel,
+  RewardPair,
+  RewardScorer,
+  RewardTrainingReport,
+  TrainRewardOptions,
+  RewardPairExtraction,
+  RewardPairOptions,
 } from './playlist/index';
 
 // home

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { formatProgress } from '@mixtape/base';
 import { importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
 import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
-import { formatPromptSuiteReport, formatQualityReport, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite, runSearchQualitySuite } from '@mixtape/eval';
+import { formatPromptSuiteReport, formatQualityReport, formatRewardCurveReport, runRewardCurve, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite, runSearchQualitySuite } from '@mixtape/eval';
 import { buildSearchIndex } from '@mixtape/search-index';
 
-export const QUALITY_TASKS = ['search', 'prompts', 'prompt-benchmark'] as const;
+export const QUALITY_TASKS = ['search', 'prompts', 'prompt-benchmark', 'reward-curve'] as const;
 /** Prompt benchmark sets: dev is for planner work; test is held out (evaluated, never tuned on). */
 export const BENCHMARK_SPLITS = ['dev', 'test'] as const;
 export type BenchmarkSplit = (typeof BENCHMARK_SPLITS)[number];
@@ -40,6 +40,9 @@ export interface QualityTaskOptions {
   split?: BenchmarkSplit;
   /** prompt suites: list every failed check (off by default for the held-out test set) */
   showFailures?: boolean;
+  /** reward-curve: seeds (default 1, 2, 3) and simulated listeners per seed (default 24) */
+  seeds?: readonly number[];
+  listeners?: number;
 }
 
 export async function runQualityTask(task: QualityTask, path: string, options: QualityTaskOptions): Promise<string> {
@@ -52,6 +55,16 @@ export async function runQualityTask(task: QualityTask, path: string, options: Q
     return `## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`;
   }
   const context = { version: name, store, contentEncoder: content.encoder, contentIndex: content.index, contentVectors: content.vectors };
+  if (task === 'reward-curve') {
+    // Simulated listeners type the dev and legacy prompts (never the held-out benchmark test set).
+    const report = await runRewardCurve(context, {
+      prompts: [...PROMPT_BENCHMARK_DEV, ...LEGACY_QUALITY_PROMPTS],
+      ...(options.seeds ? { seeds: options.seeds } : {}),
+      ...(options.listeners !== undefined ? { listeners: options.listeners } : {}),
+      onProgress: options.log,
+    });
+    return `${formatRewardCurveReport(report)}\n`;
+  }
   const split = options.split ?? 'dev';
   const benchmark = task === 'prompt-benchmark';
   const prompts = benchmark ? (split === 'test' ? PROMPT_BENCHMARK_TEST : PROMPT_BENCHMARK_DEV) : LEGACY_QUALITY_PROMPTS;

@@ -42,6 +42,8 @@ interface EvalCommandOptions {
   rows: 'user' | 'context';
   split: BenchmarkSplit;
   showFailures?: boolean;
+  seeds: string;
+  listeners: string;
 }
 
 function parseIntegerList(flag: string, value: string): number[] {
@@ -96,6 +98,8 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--test-playlists <f>', 'playlist-continuation: share of playlists used for test', '0.1')
     .addOption(new Option('--rows <kind>', 'rows are users (MPD playlists are pseudo-users) or interaction contexts').choices(['user', 'context']).default('user'))
     .addOption(new Option('--split <set>', 'prompt-benchmark: dev (for planner work) or test (held out: evaluate only, never tune on it)').choices([...BENCHMARK_SPLITS]).default('dev'))
+    .option('--seeds <list>', 'reward-curve: seeds, each a new draw of listeners, held-out prompts and feedback', '1,2,3')
+    .option('--listeners <n>', 'reward-curve: simulated listeners per seed', '24')
     .option('--show-failures', 'prompt suites: list every failed check (default on, except for the held-out test set)')
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: EvalCommandOptions) => {
@@ -104,6 +108,8 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         const markdown = await runQualityTask(options.task, resolve(options.data), {
           seed,
           split: options.split,
+          seeds: parseIntegerList('--seeds', options.seeds),
+          listeners: parseNumber('--listeners', options.listeners, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
           ...(options.showFailures ? { showFailures: true } : {}),
           log: (line) => options.quiet || process.stderr.write(`${line}\n`),
         });

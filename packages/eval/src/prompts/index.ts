@@ -8,3 +8,5 @@ export type { PromptOutcome, ClassRate, PromptSuiteReport, PromptSuiteOptions, F
 export { PROMPT_BENCHMARK_DEV } from './benchmark-dev';
 export { PROMPT_BENCHMARK_TEST } from './benchmark-test';
 export { LEGACY_QUALITY_PROMPTS } from './legacy';
+export { runRewardCurve, formatRewardCurveReport, HIDDEN_TASTES } from './reward-curve';
+export type { HiddenTaste, RewardCurveOptions, RewardCurvePoint, RewardCurveReport } from './reward-curve';

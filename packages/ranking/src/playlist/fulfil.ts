@@ -5,12 +5,13 @@ import { performance } from 'node:perf_hooks';
 import type { Plan } from '@mixtape/llm';
 import { AVERAGE_TRACK_MINUTES, MAX_TRACK_COUNT } from '@mixtape/llm';
 import type { CandidatePool } from './candidates';
-import { generateCandidates, SOURCE_SEED_ARTIST } from './candidates';
+import { generateCandidates, SOURCE_SEED_ARTIST, SOURCE_SEED_NEIGHBOUR } from './candidates';
 import type { ResolvedPlan } from './constraints';
-import { featureFit, resolvePlan } from './constraints';
+import { featureFit, resolvePlan, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';
 import { deliveredPlan, honestTitle, nearestGenres, unfulfilledParts } from './honesty';
 import { describePlaylist, noteForTrack } from './notes';
+import type { RewardScorer } from './reward';
 import { sequenceTracks } from './sequence';
 
 export interface FulfilOptions {
@@ -19,6 +20,13 @@ export interface FulfilOptions {
   weights?: Partial<ScoreWeights>;
   /** tracks between two of one artist, at most (default: as many as the mix allows, at most 3) */
   artistSpacing?: number;
+  /**
+   * A reward model learnt from listeners' feedback (bundle part `playlistReward`): lifts the
+   * candidates it expects this listener to prefer for this plan, by up to `weights.reward`, and
+   * only candidates inside every range the plan asked for (hard filters already hold for every
+   * candidate), so it re-ranks within the plan's constraints and never past them.
+   */
+  reward?: RewardScorer;
   /** stops work between stages (a disconnected client); throws the signal's reason */
   signal?: AbortSignal;
 }
@@ -56,6 +64,8 @@ export interface FulfilmentStats {
   /** share of chosen tracks inside every constrained feature range */
   inRangeShare: number;
   durationMs: number;
+  /** candidates the reward model lifted (0 without a model) */
+  rewardLifted: number;
 }
 
 /** A part of the request the catalog could not deliver, said out loud. */
@@ -94,6 +104,8 @@ export const SCORE_WEIGHTS: Readonly<ScoreWeights> = {
   subgenre: 0.3,
   /** only matters when the year range had to be relaxed: nearer years first */
   year: 1.5,
+  /** most a reward model (learnt from feedback) adds to an in-range candidate; 0 turns it off */
+  reward: 2,
 };
 
 export interface ScoreWeights {
@@ -105,6 +117,7 @@ export interface ScoreWeights {
   user: number;
   subgenre: number;
   year: number;
+  reward: number;
 }
 
 export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOptions = {}): Fulfilment {
@@ -123,7 +136,9 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   // A genre the catalog lacks: its nearest genres by content vectors stand in (and get the subgenre bonus).
   const substitutes = plan.unavailable.genres.length > 0 ? nearestGenres(engine, resolved, pool) : { genres: [], names: [] };
   const scoring = substitutes.genres.length > 0 ? { ...resolved, includedSubgenres: new Set([...resolved.includedSubgenres, ...substitutes.genres]) } : resolved;
-  const scores = scoreCandidates(engine, scoring, pool, options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS);
+  const weights = options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS;
+  const scores = scoreCandidates(engine, scoring, pool, weights);
+  const rewardLifted = options.reward && weights.reward > 0 ? addRewardBonus(engine, scoring, pool, scores, options.reward, options.userId, weights.reward) : 0;
   const chosen = selectTracks(engine, resolved, pool, scores, { trackCount: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const afterScoring = performance.now();
   options.signal?.throwIfAborted();
@@ -180,6 +195,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
       meanTempoChange: sequence.meanTempoChange,
       inRangeShare: tracks.length > 0 ? inRange / tracks.length : 0,
       durationMs,
+      rewardLifted,
     },
     costs: {
       resolve: afterResolve - started,
@@ -232,6 +248,51 @@ export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, 
     scores[slot] = score;
   }
   return scores;
+}
+
+/**
+ * Adds the reward model's lift to the candidates that keep everything the plan asked for: inside
+ * every feature range, from the seeds' neighbourhood when the plan has seeds ("like Metallica but
+ * softer" stays Metallica-like), carrying an asked-for subgenre when there are any (hard filters
+ * already hold for every candidate). The lift is `weight × σ(r − r̄)`, r̄ the mean over those
+ * candidates: in (0, weight), never negative, so the model re-ranks within the plan's constraints
+ * and cannot carry a track outside them past one inside. Returns how many it lifted.
+ */
+function addRewardBonus(
+  engine: PlaylistEngine,
+  resolved: ResolvedPlan,
+  pool: CandidatePool,
+  scores: Float32Array,
+  scorer: RewardScorer,
+  listener: string | undefined,
+  weight: number,
+): number {
+  const rewards = scorer.score(resolved.plan, listener, pool.tracks, pool.count);
+  const { columns } = engine.store;
+  const needsSeed = resolved.seedArtists.length > 0 || resolved.seedTracks.length > 0;
+  const needsSubgenre = resolved.includedSubgenres.size > 0;
+  const eligible = new Uint8Array(pool.count);
+  let sum = 0;
+  let count = 0;
+  for (let slot = 0; slot < pool.count; slot++) {
+    const track = pool.tracks[slot]!;
+    if (needsSeed && (pool.sources[slot]! & (SOURCE_SEED_ARTIST | SOURCE_SEED_NEIGHBOUR)) === 0) continue;
+    if (needsSubgenre) {
+      let found = false;
+      for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]! && !found; j++) found = resolved.includedSubgenres.has(columns.trackSubgenres[j]!);
+      if (!found) continue;
+    }
+    if (!withinFeatureRanges(resolved.features, track)) continue;
+    eligible[slot] = 1;
+    sum += rewards[slot]!;
+    count++;
+  }
+  if (count === 0) return 0;
+  const mean = sum / count;
+  for (let slot = 0; slot < pool.count; slot++) {
+    if (eligible[slot] === 1) scores[slot]! += weight / (1 + Math.exp(-(rewards[slot]! - mean)));
+  }
+  return count;
 }
 
 /**

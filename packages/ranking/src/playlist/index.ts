@@ -10,3 +10,7 @@ export type { Fulfilment, FulfilOptions, FulfilmentStats, PlaylistTrack, ScoreWe
 export { sequenceTracks, camelotCode, camelotDistance, formatCamelot, arcTarget, minimumArtistGap } from './sequence';
 export type { SequenceOptions, SequenceResult } from './sequence';
 export { noteForTrack, describePlaylist, titleFor } from './notes';
+export { trainRewardModel, createRewardScorer, intentFeatures, trackFeatureStats, standardisedTrackFeatures, serializeRewardModel, parseRewardModel, REWARD_INTENT_FEATURES, REWARD_TRACK_FEATURES, REWARD_MODEL_FORMAT } from './reward';
+export type { RewardModel, RewardPair, RewardScorer, RewardTrainingReport, TrainRewardOptions } from './reward';
+export { rewardPairsFromFeedback } from './reward-pairs';
+export type { RewardPairExtraction, RewardPairOptions } from './reward-pairs';

@@ -8,6 +8,7 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerEvalCommand } from './commands/eval';
 import { registerExperimentCommand } from './commands/experiment';
 import { registerPipelineCommand } from './commands/pipeline';
+import { registerPlaylistsCommand } from './commands/playlists';
 import { MIXTAPE_VERSION } from './version';
 
 export function createProgram(): Command {
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerEvalCommand(program);
   registerExperimentCommand(program);
   registerPipelineCommand(program);
+  registerPlaylistsCommand(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
+import { baseConfigSchema, bundleConfigShape, envInteger, envNumber, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 
@@ -39,6 +39,22 @@ export const playlistsConfigSchema = baseConfigSchema
     PLAYLISTS_SYNTHETIC_TRACKS: envInteger({ min: 100, max: 2_000_000 })
       .default(5000)
       .describe('Without MIXTAPE_BUNDLE: size of the synthetic catalog generated at startup (deterministic, seed 42).'),
+    PLAYLISTS_REWARD_WEIGHT: envNumber({ min: 0, max: 50 })
+      .default(2)
+      .describe(
+        'Most the reward model (learnt from feedback: the bundle part `playlistReward`, or PLAYLISTS_REWARD_MODEL) adds to a candidate inside every range the plan asked for; it re-ranks within the plan and never past a constraint. 0: feedback is not used. Without a model nothing changes.',
+      ),
+    PLAYLISTS_REWARD_MODEL: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe('A reward model file (`mixtape playlists train-reward --out`) to use instead of the bundle\'s `playlistReward` part (e.g. with the synthetic catalog). Unset: the bundle\'s, if it has one.'),
+    PLAYLISTS_EXAMPLES: envInteger({ min: 0, max: 10 })
+      .default(3)
+      .describe(
+        'With MIXTAPE_LLM_BASE_URL: how many of the best-rated plans for similar prompts (from the store\'s liked versions) go into the LLM prompt as examples, within 600 estimated tokens. 0: none.',
+      ),
     FAISS_THREADS: envInteger({ min: 1, max: 256 })
       .default(1)
       .describe('OpenMP threads per FAISS search. 1 serves single queries fastest on shared cores (a multi-threaded search of one query spins every core; ~50x slower under load); parallelism comes from concurrent requests and replicas.'),

@@ -4,7 +4,7 @@ export type { PlaylistsDeps } from './app';
 export { playlistsConfigSchema, loadPlaylistsConfig } from './config';
 export type { PlaylistsConfig } from './config';
 export { createPlannerFactory, createPlaylistServingState, playlistContextFromBundle, PLAYLIST_BUNDLE_PARTS } from './serving';
-export type { LlmSettings, PlannerFactory, PlaylistServingState } from './serving';
+export type { LlmSettings, PlannerFactory, PlaylistServingState, ServingStateOptions } from './serving';
 export { fingerprintRequest, openFilePlaylistStore, PlaylistStoreError, PLAYLIST_STORE_FILE } from './store';
 export type {
   AppendFeedbackResult,
@@ -22,6 +22,8 @@ export type {
 export { createPlaylistService, PlaylistError } from './playlist-service';
 export type { PlaylistErrorCode, PlaylistService, PlaylistServiceDeps, PlaylistWriteResult } from './playlist-service';
 export { promptProblem } from './prompt';
+export { createRatedPlanSource, ratePlaylistVersions } from './examples';
+export type { RatedPlanSource, RatedPlanSourceOptions } from './examples';
 export { buildSyntheticPlaylistContext } from './synthetic';
 export type { SyntheticContextOptions } from './synthetic';
 export { fulfilmentSettings, playlistsExperimentParamsSchema } from './experiments';

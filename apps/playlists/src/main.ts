@@ -1,6 +1,9 @@
 // Composition root of the playlists service: config → logger/metrics/readiness → store, planner →
 // bundle runtime (or a synthetic catalog) → app → listen → lifecycle.
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parseRewardModel } from '@mixtape/ranking';
+import type { RewardModel } from '@mixtape/ranking';
 import { createBundleRuntime, s3StoreOptions, readTrustedKeys } from '@mixtape/bundle';
 import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
@@ -15,6 +18,7 @@ import { playlistsExperimentParamsSchema } from './experiments';
 import type { PlaylistServingState } from './serving';
 import { createPlannerFactory, createPlaylistServingState, PLAYLIST_BUNDLE_PARTS, playlistContextFromBundle } from './serving';
 import { openFilePlaylistStore } from './store';
+import { createRatedPlanSource } from './examples';
 import { buildSyntheticPlaylistContext } from './synthetic';
 
 const config = loadPlaylistsConfig();
@@ -24,6 +28,27 @@ const redis = config.MIXTAPE_REDIS_URL ? createServiceRedis({ url: config.MIXTAP
 const context = createServiceContext({ name: 'playlists', version: packageJson.version, config, logger, ...(redis ? { rateLimitStore: redis.rateLimitStore } : {}) });
 setFaissThreads(config.FAISS_THREADS);
 
+// A reward model file overrides the bundle's part (e.g. with the synthetic catalog); a bad file stops the start.
+const rewardFile = config.PLAYLISTS_REWARD_MODEL
+  ? parseRewardModel(await readFile(config.PLAYLISTS_REWARD_MODEL, 'utf8'), `PLAYLISTS_REWARD_MODEL ${config.PLAYLISTS_REWARD_MODEL}`)
+  : undefined;
+const servingOptions = (bundleReward: RewardModel | undefined) => ({ rewardWeight: config.PLAYLISTS_REWARD_WEIGHT, ...(rewardFile ?? bundleReward ? { reward: rewardFile ?? bundleReward } : {}) });
+
+const dataDirectory = resolve(config.PLAYLISTS_DATA_DIR);
+const fileStore = await openFilePlaylistStore({
+  directory: dataDirectory,
+  maxVersionsPerPlaylist: config.PLAYLISTS_MAX_VERSIONS,
+  cachedVersions: config.PLAYLISTS_CACHED_VERSIONS,
+  onWarning: (message) => logger.warn({ dataDirectory }, message),
+});
+// With an LLM, the store's best-rated plans for similar prompts go into its prompt as examples;
+// the source follows feedback as it is written (the store is wrapped).
+const examples = config.MIXTAPE_LLM_BASE_URL && config.PLAYLISTS_EXAMPLES > 0 ? createRatedPlanSource(fileStore, { logger }) : undefined;
+const store = examples ? examples.store : fileStore;
+if (examples) {
+  await examples.load();
+  logger.info({ ratedPlans: examples.size }, 'LLM examples: rated plans from the playlist store');
+}
 const plannerFactory = createPlannerFactory(
   config.MIXTAPE_LLM_BASE_URL && config.MIXTAPE_LLM_MODEL
     ? {
@@ -33,18 +58,13 @@ const plannerFactory = createPlannerFactory(
         timeoutMs: config.MIXTAPE_LLM_TIMEOUT_MS,
         maxRetries: config.MIXTAPE_LLM_MAX_RETRIES,
         mode: config.MIXTAPE_LLM_MODE,
+        maxExamples: config.PLAYLISTS_EXAMPLES,
+        ...(examples ? { examples } : {}),
       }
     : undefined,
   logger,
 );
 
-const dataDirectory = resolve(config.PLAYLISTS_DATA_DIR);
-const store = await openFilePlaylistStore({
-  directory: dataDirectory,
-  maxVersionsPerPlaylist: config.PLAYLISTS_MAX_VERSIONS,
-  cachedVersions: config.PLAYLISTS_CACHED_VERSIONS,
-  onWarning: (message) => logger.warn({ dataDirectory }, message),
-});
 logger.info({ dataDirectory, ...store.stats(), planner: config.MIXTAPE_LLM_BASE_URL ? `llm:${config.MIXTAPE_LLM_MODEL}` : 'offline' }, 'playlist store opened');
 // Read at scrape time: what the store holds, and how much of it is parsed in memory.
 context.metrics.gauge({
@@ -78,7 +98,7 @@ if (config.MIXTAPE_BUNDLE) {
     trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
     parts: PLAYLIST_BUNDLE_PARTS,
     pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
-    build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory),
+    build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory, servingOptions(bundle.parts.playlistReward)),
     logger,
     metrics: context.metrics,
   });
@@ -95,7 +115,7 @@ if (config.MIXTAPE_BUNDLE) {
     run: () => {
       const started = performance.now();
       const playlistContext = buildSyntheticPlaylistContext({ tracks: config.PLAYLISTS_SYNTHETIC_TRACKS });
-      synthetic = createPlaylistServingState(playlistContext, plannerFactory);
+      synthetic = createPlaylistServingState(playlistContext, plannerFactory, servingOptions(undefined));
       bundleInfo.set({ version: synthetic.version });
       logger.info({ version: synthetic.version, tracks: playlistContext.store.trackCount, ms: Math.round(performance.now() - started) }, 'synthetic catalog loaded (set MIXTAPE_BUNDLE to serve a bundle)');
     },

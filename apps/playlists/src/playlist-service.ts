@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DpoPair, FeedbackRecord, FeedbackSignal, PlanResult, PreferencePairKind } from '@mixtape/llm';
 import { buildPreferencePairs } from '@mixtape/llm';
-import type { Fulfilment } from '@mixtape/ranking';
+import type { Fulfilment, FulfilOptions } from '@mixtape/ranking';
 import type { ExperimentRef, ExperimentRuntime, RequestExperiments } from '@mixtape/experiments';
 import { fulfilPlan } from '@mixtape/ranking';
 import type { ServiceMetrics } from '@mixtape/service-kit';
@@ -94,6 +94,22 @@ export interface PlaylistServiceDeps {
   newId?: () => string;
   /** experiments on the playlists surface: fulfilment settings per variant, exposures of the tracks served */
   experiments?: ExperimentRuntime<PlaylistsExperimentParams>;
+}
+
+/**
+ * Fulfilment settings of one request: the variant's weights and spacing, over the configured reward
+ * weight, and the bundle's reward model (learnt from feedback) when there is one.
+ */
+function fulfilOptions(state: PlaylistServingState, variants: RequestExperiments<PlaylistsExperimentParams> | undefined, userId: string | undefined, signal: AbortSignal | undefined): FulfilOptions {
+  const settings = fulfilmentSettings(variants?.params ?? {});
+  const weights = state.rewardWeight !== undefined ? { reward: state.rewardWeight, ...settings.weights } : settings.weights;
+  return {
+    ...settings,
+    ...(weights ? { weights } : {}),
+    ...(state.reward ? { reward: state.reward } : {}),
+    ...(userId !== undefined ? { userId } : {}),
+    ...(signal ? { signal } : {}),
+  };
 }
 
 export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistService {
@@ -224,7 +240,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const { signal } = origin;
         const variants = variantsFor(input.userId, origin);
         const planResult = await state.planner.plan({ prompt: input.prompt, ...(input.length !== undefined ? { trackCount: input.length } : {}), ...(signal ? { signal } : {}) });
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...fulfilmentSettings(variants?.params ?? {}), ...(input.userId !== undefined ? { userId: input.userId } : {}), ...(signal ? { signal } : {}) });
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, input.userId, signal));
         observe('create', planResult, fulfilment);
         const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: input.prompt, userId: input.userId }, planResult, fulfilment);
         // Persisted (fsync) before the answer: a 201 means a restart keeps it.
@@ -240,7 +256,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const planResult = await state.planner.refine({ plan: base.plan, instruction: input.prompt, ...(signal ? { signal } : {}) });
         const userId = base.userId ?? undefined;
         const variants = variantsFor(userId, origin);
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, { ...fulfilmentSettings(variants?.params ?? {}), ...(userId !== undefined ? { userId } : {}), ...(signal ? { signal } : {}) });
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal));
         observe('refine', planResult, fulfilment);
         const stored = await withLock(playlistId, async () => {
           const latest = store.versionNumbers(playlistId).at(-1)!;

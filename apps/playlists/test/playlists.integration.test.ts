@@ -14,7 +14,7 @@ import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmSettings, PlaylistServingState, PlaylistStore } from '../src/index';
-import { createApp, createPlannerFactory, createPlaylistServingState, openFilePlaylistStore, PLAYLIST_STORE_FILE } from '../src/index';
+import { createApp, createPlannerFactory, createPlaylistServingState, createRatedPlanSource, openFilePlaylistStore, PLAYLIST_STORE_FILE } from '../src/index';
 import { loadTidyTuesdayContext, temporaryDirectory } from './support';
 
 const API_KEY = 'test-key-0123456789abcdef';
@@ -314,6 +314,52 @@ describe('through an OpenAI-compatible server', () => {
     expect(planText).not.toContain('instructions');
     expect(PlanSchema.parse(created.plan).features.valence!.max).toBeLessThanOrEqual(0.4);
     expectCatalogTracks(created);
+  });
+
+  it('puts the plans listeners liked for similar prompts into the prompt as examples (from the store), and only those', async () => {
+    await server.close();
+    server = await startFakeChatServer({ respond: (chat, index) => createOfflinePlanResponder(offlineState.lexicon)(chat, index) });
+    const directory = temporaryDirectory('playlists-examples');
+    const fileStore = await openFilePlaylistStore({ directory });
+    stores.push(fileStore);
+    const source = createRatedPlanSource(fileStore);
+    await source.load();
+    const state = llmState({ model: 'fake-model', examples: source });
+    const { context } = createTestServiceContext({ name: 'playlists' });
+    context.readiness.markReady();
+    const app = createApp({ context, serving: () => state, store: source.store });
+    const create = async (prompt: string) => (await request(app).post('/v1/playlists').send({ prompt, length: 10 }).expect(201)).body as PlaylistBody;
+
+    const liked = await create('acoustic evening songs for reading');
+    await request(app).post(`/v1/playlists/${liked.id}/feedback`).send({ signal: 'like' }).expect(201);
+    const trackLiked = await create('acoustic evening songs, mellow');
+    for (const track of trackLiked.tracks.slice(0, 3)) await request(app).post(`/v1/playlists/${trackLiked.id}/feedback`).send({ signal: 'save', trackId: track.trackId }).expect(201);
+    const disliked = await create('acoustic evening songs for cooking');
+    await request(app).post(`/v1/playlists/${disliked.id}/feedback`).send({ signal: 'dislike' }).expect(201);
+    await create('acoustic evening songs for dinner'); // never rated
+    const unrelated = await create('gangsta rap bangers');
+    await request(app).post(`/v1/playlists/${unrelated.id}/feedback`).send({ signal: 'like' }).expect(201);
+
+    const before = server.requests.length;
+    const next = await create('acoustic songs for a quiet evening');
+    expect(next.planner).toBe('llm:fake-model');
+    const sent = server.requests[before]!.body.messages!.map((message) => message.content ?? '').join('\n');
+    expect(sent).toContain('Plans listeners rated well for similar requests');
+    expect(sent).toContain('acoustic evening songs for reading');
+    expect(sent).toContain('acoustic evening songs, mellow');
+    expect(sent).toContain('"acousticness"');
+    for (const absent of ['for cooking', 'for dinner', 'gangsta rap']) expect(sent).not.toContain(absent);
+    // the request itself is still what was planned (the examples come before it)
+    expect(PlanSchema.parse(next.plan).features.acousticness).not.toBeNull();
+
+    // after a restart the examples come back from the store: the liked playlist, the saved tracks' one, the unrelated like
+    const reloaded = createRatedPlanSource(fileStore);
+    await reloaded.load();
+    expect((await reloaded.examplesFor('anything')).map((example) => [example.prompt, example.rating]).sort()).toEqual([
+      ['acoustic evening songs for reading', 2],
+      ['acoustic evening songs, mellow', 3],
+      ['gangsta rap bangers', 2],
+    ]);
   });
 
   it('falls back to the offline planner when the server answers 500, and says why', async () => {

@@ -43,6 +43,7 @@ export {
   homeRankerPart,
   itemIndexPart,
   itemVectorsPart,
+  playlistRewardPart,
   searchIndexPart,
   sequenceModelPart,
   userVectorsPart,

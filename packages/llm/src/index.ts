@@ -64,6 +64,8 @@ export type {
   StructuredOutputMode,
 } from './planners';
 export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines } from './preferences';
+export { readPlaylistLog, PLAYLIST_LOG_FILE } from './playlist-log';
+export type { PlaylistLog } from './playlist-log';
 export type {
   FeedbackSignal,
   FeedbackRecord,

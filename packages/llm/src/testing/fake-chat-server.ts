@@ -176,12 +176,13 @@ export async function startFakeChatServer(options: FakeChatServerOptions = {}): 
   };
 }
 
-/** The listener's text from the last <request> block of a chat request, decoded. */
+/** The listener's text from the last <request> block of a chat request (after any examples), decoded. */
 export function extractRequestText(request: RecordedChatRequest): string | undefined {
   const messages = request.body.messages ?? [];
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const content = messages[index]?.content ?? '';
-    const match = /<request>\s*([\s\S]*?)\s*<\/request>/.exec(content);
+    // the last block: examples (in-context preferences) come before the request itself
+    const match = [...content.matchAll(/<request>\s*([\s\S]*?)\s*<\/request>/g)].at(-1);
     if (match?.[1]) {
       try {
         return JSON.parse(match[1]) as string;

@@ -9,7 +9,7 @@ import { mkdir, open, stat, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeedbackRecord, PlaylistVersionRecord } from '@mixtape/llm';
-import { FeedbackRecordSchema, StoredPlanSchema, upgradePlan } from '@mixtape/llm';
+import { FeedbackRecordSchema, PlaylistVersionRecordSchema, upgradePlan } from '@mixtape/llm';
 import { z } from 'zod';
 
 export interface StoredTrack {
@@ -127,18 +127,9 @@ export class PlaylistStoreError extends Error {
 
 const StoredTrackSchema = z.object({ trackId: z.string().min(1), title: z.string(), artists: z.array(z.string()), note: z.string() });
 
-const StoredVersionSchema = z.object({
-  playlistId: z.string().min(1),
-  version: z.number().int().min(1),
-  parentVersion: z.number().int().min(1).nullable(),
-  prompt: z.string(),
-  // Plans stored before schema 2 are upgraded on read (their missing keys meant "none").
-  plan: StoredPlanSchema,
-  planner: z.string().min(1),
-  trackIds: z.array(z.string()),
-  templateVersion: z.string().optional(),
-  userId: z.string().nullish(),
-  createdAt: z.number().int().nonnegative(),
+// The fields preference learning reads are @mixtape/llm's (offline jobs read this file with `readPlaylistLog`);
+// plans stored before schema 2 are upgraded on read (their missing keys meant "none").
+const StoredVersionSchema = PlaylistVersionRecordSchema.extend({
   title: z.string(),
   description: z.string(),
   tracks: z.array(StoredTrackSchema),

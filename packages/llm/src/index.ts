@@ -64,7 +64,7 @@ export type {
   StructuredOutputMode,
 } from './planners';
 export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines } from './preferences';
-export { readPlaylistLog, PLAYLIST_LOG_FILE } from './playlist-log';
+export { readPlaylistLog, PlaylistVersionRecordSchema, PLAYLIST_LOG_FILE } from './playlist-log';
 export type { PlaylistLog } from './playlist-log';
 export type {
   FeedbackSignal,

@@ -15,7 +15,8 @@ import { FeedbackRecordSchema } from './preferences';
 /** The store's file name inside its directory (the service's `PLAYLISTS_DATA_DIR`). */
 export const PLAYLIST_LOG_FILE = 'playlists.jsonl';
 
-const VersionLineSchema = z.object({
+/** A stored playlist version's fields that preference learning reads (the store adds what the listener saw). */
+export const PlaylistVersionRecordSchema = z.object({
   playlistId: z.string().min(1),
   version: z.number().int().min(1),
   parentVersion: z.number().int().min(1).nullable(),
@@ -29,7 +30,7 @@ const VersionLineSchema = z.object({
 });
 
 const LineSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('version'), record: VersionLineSchema }),
+  z.object({ kind: z.literal('version'), record: PlaylistVersionRecordSchema }),
   z.object({ kind: z.literal('feedback'), record: FeedbackRecordSchema }),
 ]);
 

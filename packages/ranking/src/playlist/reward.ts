@@ -10,44 +10,17 @@ import type { CatalogStore } from '@mixtape/catalog';
 import type { Plan } from '@mixtape/llm';
 import { z } from 'zod';
 
+/** The plan's 0..1 audio ranges, which are also track features. */
+const UNIT_FEATURES = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'liveness'] as const;
+
 /** Track features the model reads, standardised with the catalog's mean and spread. */
-export const REWARD_TRACK_FEATURES = [
-  'energy',
-  'valence',
-  'danceability',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'tempo',
-  'mode',
-  'releaseYear',
-  'popularity',
-  'durationMinutes',
-  'explicit',
-] as const;
+export const REWARD_TRACK_FEATURES = [...UNIT_FEATURES, 'tempo', 'mode', 'releaseYear', 'popularity', 'durationMinutes', 'explicit'] as const;
 
 /** What the plan asked for, as numbers: a bias, the centre of each constrained range, era, discovery, calm arcs. */
-export const REWARD_INTENT_FEATURES = [
-  'bias',
-  'energy',
-  'valence',
-  'danceability',
-  'acousticness',
-  'instrumentalness',
-  'speechiness',
-  'liveness',
-  'tempo',
-  'mode',
-  'releaseYear',
-  'discovery',
-  'calmArc',
-] as const;
+export const REWARD_INTENT_FEATURES = ['bias', ...UNIT_FEATURES, 'tempo', 'mode', 'releaseYear', 'discovery', 'calmArc'] as const;
 
 const TRACK_DIM = REWARD_TRACK_FEATURES.length;
 const INTENT_DIM = REWARD_INTENT_FEATURES.length;
-const UNIT_FEATURES = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'liveness'] as const;
-
 export const REWARD_MODEL_FORMAT = 'mixtape.playlist-reward';
 
 /** A trained reward model: plain numbers, JSON-serialisable (`serializeRewardModel`). */
@@ -119,7 +92,7 @@ function rawTrackFeatures(store: CatalogStore, columns: readonly Float32Array[],
 }
 
 function featureColumns(store: CatalogStore): Float32Array[] {
-  return (['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'tempo', 'mode'] as const).map((name) => store.featureColumn(name));
+  return ([...UNIT_FEATURES, 'tempo', 'mode'] as const).map((name) => store.featureColumn(name));
 }
 
 /** Catalog mean and standard deviation of each track feature (unknown values skipped). */

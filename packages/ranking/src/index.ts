@@ -69,10 +69,32 @@ export {
   SHELF_TYPES,
   DAYPARTS,
   daypartOfHour,
+} from './home/types';
+export type {
+  HomeSource,
+  ShelfType,
+  Daypart,
+  HomeData,
+  UserEvent,
+} from './home/types';
+export {
   createHomeIndex,
   PROFILE_FEATURES,
+} from './home/home-index';
+export type {
+  HomeIndex,
+} from './home/home-index';
+export {
   buildUserProfile,
   profileFromEvents,
+} from './home/profile';
+export type {
+  UserProfile,
+  ProfileOptions,
+  TasteCluster,
+  TrackHistory,
+} from './home/profile';
+export {
   CandidateSet,
   acquireCandidates,
   releaseCandidates,
@@ -80,22 +102,56 @@ export {
   generateHomeCandidatesSync,
   similarArtists,
   topCatalogGenres,
+} from './home/candidates';
+export type {
+  HomeCandidateOptions,
+  HomeCandidateStats,
+} from './home/candidates';
+export {
   HOME_FEATURES,
   HOME_FEATURE_COUNT,
   computeFeatures,
+} from './home/features';
+export type {
+  HomeFeature,
+} from './home/features';
+export {
   NEIGHBOUR_SOURCES,
   buildNeighbourLists,
   matrixFromLog,
   trainItemFactors,
   foldInFactor,
   trainItemVectors,
+} from './home/item-models';
+export type {
+  NeighbourSource,
+  NeighbourList,
+  NeighbourLists,
+  NeighbourListOptions,
+  NeighbourListReport,
+  ItemFactors,
+  FactorOptions,
+  ItemVectorOptions,
+} from './home/item-models';
+export {
   buildHomeParts,
   homePartsToArrays,
   homePartsFromArrays,
   homePartBytes,
+} from './home/parts';
+export type {
+  HomeParts,
+  BuildHomePartsOptions,
+} from './home/parts';
+export {
   treeEnsembleFromXGBoost,
   scoreTrees,
   featureGains,
+} from './home/trees';
+export type {
+  TreeEnsemble,
+} from './home/trees';
+export {
   RANKER_FORMAT,
   HOME_OBJECTIVES,
   OBJECTIVE_LABELS,
@@ -106,7 +162,20 @@ export {
   compileRanker,
   featureImportance,
   ndcgOfGroup,
+} from './home/ranker';
+export type {
+  HomeRankerModel,
+  HomeRankerHead,
+  HomeObjective,
+  CompiledRanker,
+} from './home/ranker';
+export {
   selectDiverse,
+} from './home/rerank';
+export type {
+  SelectOptions,
+} from './home/rerank';
+export {
   createMemoryShelfStateStore,
   createMemoryRecentEventStore,
   sampleBeta,
@@ -115,51 +184,19 @@ export {
   shelfPosterior,
   IGNORED_IMPRESSION_WEIGHT,
   SHELF_PRIORS,
-  createHomeEngine,
-  HomeRequestError,
-  shelfTypeOf,
-  trainHomeRanker,
-  prepareRankerData,
-  fitRankerHeads,
-  RankerRows,
-  buildItemModels,
-  hasUsableTime,
-  InsufficientTrainingDataError,
-} from './home/index';
+} from './home/bandit';
 export type {
-  HomeSource,
-  ShelfType,
-  Daypart,
-  HomeData,
-  UserEvent,
-  HomeIndex,
-  UserProfile,
-  ProfileOptions,
-  TasteCluster,
-  TrackHistory,
-  HomeCandidateOptions,
-  HomeCandidateStats,
-  HomeFeature,
-  NeighbourSource,
-  NeighbourList,
-  NeighbourLists,
-  NeighbourListOptions,
-  NeighbourListReport,
-  ItemFactors,
-  FactorOptions,
-  ItemVectorOptions,
-  HomeParts,
-  BuildHomePartsOptions,
-  TreeEnsemble,
-  HomeRankerModel,
-  HomeRankerHead,
-  HomeObjective,
-  CompiledRanker,
-  SelectOptions,
   ShelfStateStore,
   RecentEventStore,
   ShelfPosterior,
   ShelfOutcome,
+} from './home/bandit';
+export {
+  createHomeEngine,
+  HomeRequestError,
+  shelfTypeOf,
+} from './home/engine';
+export type {
   HomeEngine,
   HomeEngineOptions,
   HomeRequestErrorCode,
@@ -169,10 +206,21 @@ export type {
   HomeItem,
   HomeStageCosts,
   HomeEventInput,
+} from './home/engine';
+export {
+  trainHomeRanker,
+  prepareRankerData,
+  fitRankerHeads,
+  RankerRows,
+  buildItemModels,
+  hasUsableTime,
+  InsufficientTrainingDataError,
+} from './home/train';
+export type {
   RankerTrainingOptions,
   RankerTrainingReport,
   RankerDataset,
   HeadReport,
   HomeItemModels,
   HomeItemModelOptions,
-} from './home/index';
+} from './home/train';

@@ -123,14 +123,14 @@ export async function simulateWorld(options: WorldOptions): Promise<WorldLog> {
         const surface: ArmSurface = experiment ? options.surfaceOf(user) : { kind: 'engine', engine: options.preSurface(user), refs: [] };
         let shelves: { shelf: HomeShelf; teams: ('A' | 'B' | undefined)[] }[];
         if (surface.kind === 'engine') {
-          const page = await surface.engine.page({ userId, limit, now: visitTime, random: uniform(pageSeed) });
+          const page = await surface.engine.page({ userId, limit, now: visitTime, random: new Random(pageSeed) });
           shelves = page.shelves.map((shelf) => ({ shelf, teams: shelf.items.map(() => undefined) }));
           pages++;
         } else {
           // same bandit draws for both rankers, so their shelves line up
           const [a, b] = await Promise.all([
-            surface.a.page({ userId, limit, now: visitTime, random: uniform(pageSeed) }),
-            surface.b.page({ userId, limit, now: visitTime, random: uniform(pageSeed) }),
+            surface.a.page({ userId, limit, now: visitTime, random: new Random(pageSeed) }),
+            surface.b.page({ userId, limit, now: visitTime, random: new Random(pageSeed) }),
           ]);
           shelves = interleavePages(a.shelves, b.shelves, limit, uniform(pageSeed ^ 0x5bd1e995));
           pages += 2;

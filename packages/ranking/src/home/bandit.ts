@@ -91,33 +91,10 @@ export const SHELF_PRIORS: Readonly<Record<ShelfType, ShelfPosterior>> = {
   popular: { alpha: 2, beta: 2 },
 };
 
-/** A draw from Beta(alpha, beta) via two Gamma draws (Marsaglia–Tsang). */
-export function sampleBeta(alpha: number, beta: number, random: () => number): number {
-  const x = sampleGamma(alpha, random);
-  const y = sampleGamma(beta, random);
-  return x + y > 0 ? x / (x + y) : 0.5;
-}
-
-function sampleGamma(shape: number, random: () => number): number {
-  if (shape < 1) return sampleGamma(shape + 1, random) * random() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-function normal(random: () => number): number {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+/** A draw from Beta(alpha, beta) (base's Marsaglia–Tsang gamma draws). */
+export function sampleBeta(alpha: number, beta: number, random: Random): number {
+  const draw = random.beta(alpha, beta);
+  return Number.isFinite(draw) ? draw : 0.5;
 }
 
 /**
@@ -132,7 +109,7 @@ export function shelfPosterior(type: ShelfType, seen: ShelfPosterior | undefined
 }
 
 /** One Thompson draw per shelf type present, from prior + the listener's feedback. */
-export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial<Record<ShelfType, ShelfPosterior>>, random: () => number): Map<ShelfType, number> {
+export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial<Record<ShelfType, ShelfPosterior>>, random: Random): Map<ShelfType, number> {
   const draws = new Map<ShelfType, number>();
   for (const type of new Set(types)) {
     const { alpha, beta } = shelfPosterior(type, feedback[type]);
@@ -141,8 +118,7 @@ export function sampleShelfScores(types: readonly ShelfType[], feedback: Partial
   return draws;
 }
 
-/** Seeded uniform draws for reproducible pages in tests (base's 'mulberry32' stream, as before). */
-export function seededRandom(seed: number): () => number {
-  const random = new Random(seed, 'mulberry32');
-  return () => random.next();
+/** A seeded stream for reproducible pages in tests (base's 'mulberry32' stream, as before). */
+export function seededRandom(seed: number): Random {
+  return new Random(seed, 'mulberry32');
 }

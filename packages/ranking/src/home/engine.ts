@@ -1,5 +1,6 @@
 // The Home engine: profile → candidates → features → learned ranker → shelves (re-ranked,
 // deduped, explained) → shelf order by Thompson sampling. Measures each stage per request.
+import { Random } from '@mixtape/base';
 import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionType } from '@mixtape/catalog';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfScores } from './bandit';
@@ -49,8 +50,8 @@ export interface HomePageRequest {
   explicit?: boolean;
   /** reference time (default: wall clock for the daypart, the bundle's latest event for recency) */
   now?: number;
-  /** PRNG for the bandit draws (default Math.random) */
-  random?: () => number;
+  /** seeded stream for the bandit draws (default: the engine's own, seeded from crypto) */
+  random?: Random;
 }
 
 export interface HomeItem {
@@ -137,6 +138,8 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   const shelfState = options.shelfState ?? createMemoryShelfStateStore();
   const recentEvents = options.recentEvents ?? createMemoryRecentEventStore();
   const clock = options.now ?? Date.now;
+  // page-to-page variety in shelf order: a stream seeded once per engine
+  const engineRandom = new Random(crypto.getRandomValues(new Uint32Array(1))[0]!);
   const minShelfItems = options.minShelfItems ?? 3;
   const { store } = index;
   let artistByName: Map<string, number> | undefined;
@@ -200,7 +203,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const plans = coldStart ? coldStartPlans(index, profile, candidates) : personalPlans(index, profile, candidates);
     const wanted = request.shelves ? new Set(request.shelves) : undefined;
     const eligible = plans.filter((plan) => !wanted || wanted.has(plan.type));
-    const draws = sampleShelfScores(eligible.map((plan) => plan.type), await shelfState.get(request.userId), request.random ?? Math.random);
+    const draws = sampleShelfScores(eligible.map((plan) => plan.type), await shelfState.get(request.userId), request.random ?? engineRandom);
     // stable: shelves of one type keep their order (strongest seed first)
     const ordered = eligible.map((plan, position) => ({ plan, position })).sort((a, b) => draws.get(b.plan.type)! - draws.get(a.plan.type)! || a.position - b.position);
 

@@ -92,12 +92,15 @@ for (const weight of [0.5, 1, 2, 4]) {
 }
 console.log(`validation choice: ${best}, fusion weight ${bestWeight}`);
 
+const learnedEngine = buildSearchIndex(store, { content: 'build', semantic: models[best] });
+const engineWithLearned: Ranker = (name) => fromHits(learnedEngine.search(name, { types: ['track'], limit: 50 }).results);
 const rows: [string, Ranker][] = [
   ['lexical only', lexical],
   ['current engine (lexical + lexicon dense)', current],
   ['learned: regression', learned(models.regression)],
   ['learned: two-tower', learned(models['two-tower'])],
   [`lexical + learned (${best}, RRF weight ${bestWeight})`, fused(lexical, learned(models[best]), bestWeight)],
+  [`engine with the learned model (${best}): lexical + lexicon dense + learned`, engineWithLearned],
 ];
 const baseline = evaluate(lexical, test);
 console.log(`\nheld-out test playlists: ${test.length}; load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);

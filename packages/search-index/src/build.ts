@@ -7,6 +7,7 @@ import { buildCatalogLexicon, nameText } from '@mixtape/language';
 import { SearchEngine } from './engine';
 import { EntitySpace } from './entities';
 import { buildInvertedIndex } from './inverted-index';
+import type { SemanticModel } from './semantic';
 import { SuggestIndex } from './suggest-index';
 import { TypoIndex } from './typo-index';
 
@@ -21,6 +22,8 @@ export interface BuildSearchIndexOptions {
    * (default) encodes the catalog's content vectors and builds one here; false for lexical only.
    */
   content?: ContentSearch | 'build' | false;
+  /** the learned text → track model (trainSemanticModel over the content vectors); needs content */
+  semantic?: SemanticModel;
   onProgress?: ProgressCallback;
   logger?: Logger;
 }
@@ -48,6 +51,7 @@ export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexO
     index = content.index;
   }
   const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, index);
+  if (options.semantic) engine.useSemanticModel(options.semantic);
   options.logger?.info(engine.info(), 'search index built');
   return engine;
 }

@@ -200,3 +200,31 @@ describe('a rare known word one edit from a common one', () => {
     expect(small.search('rick ross').results[0]).toMatchObject({ type: 'artist', id: 'ross' });
   });
 });
+
+describe('learned text → track model from playlist names', () => {
+  it('answers words only playlists use, says so, and survives serialization', async () => {
+    const { createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } = await import('@mixtape/embeddings');
+    const { trainSemanticModel } = await import('./semantic');
+    const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+    const vectors = encodeCatalogContent(encoder, store);
+    const index = VectorIndex.build({ dim: encoder.dim, factory: 'Flat', metric: 'ip', ids: store.columns.trackIds, vectors });
+    const rainy = ['t-glory-box', 't-boxer'].map((id) => store.trackIndex(id));
+    const loud = ['t-dont-stop', 't-one-more-time'].map((id) => store.trackIndex(id));
+    const playlists = Array.from({ length: 12 }, (_, p) => ({ name: p % 2 === 0 ? 'rainy window blues' : 'loud party', items: p % 2 === 0 ? rainy : loud }));
+    const semantic = trainSemanticModel(playlists, vectors, encoder.dim, { seed: 3 });
+    const learned = buildSearchIndex(store, { content: { index, encoder }, semantic });
+    const response = learned.search('rainy window', { types: ['track'], limit: 5 });
+    expect(response.learned?.terms).toEqual(['rainy window']);
+    const top = response.results.map((hit) => hit.id);
+    const rainyIds = rainy.map((track) => store.trackId(track));
+    expect(top.some((id) => rainyIds.includes(id))).toBe(true);
+    expect(response.results[0]!.matched).toContain('playlists say: rainy window');
+    const party = learned.search('loud party', { types: ['track'], limit: 5 }).results.map((hit) => hit.id);
+    expect(party.some((id) => rainyIds.includes(id))).toBe(false);
+    // navigational queries are not touched
+    expect(learned.search('halo').learned).toBeUndefined();
+    const reloaded = loadSearchIndex(serializeSearchIndex(learned), store, index);
+    expect(reloaded.info().semanticFeatures).toBe(semantic.vocabulary.length);
+    expect(reloaded.search('rainy window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
+  });
+});

@@ -9,9 +9,9 @@ import type { Lexicon } from '@mixtape/language';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
-import type { DescriptiveReading } from './dense';
 import { FIELD_BOOSTS, type Field, type InvertedIndex } from './inverted-index';
 import { orderKnownItems } from './known-item';
+import type { SemanticModel } from './semantic';
 import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
@@ -55,6 +55,8 @@ const MAX_TYPO_TERMS = 16;
 /** A known word in at most this many documents may still be a typo of a word COMMON_RATIO times as frequent. */
 const RARE_KNOWN_WORD = 20;
 const COMMON_RATIO = 4;
+/** The learned list weighs this × the dense multiplier × the share of query words it knows. */
+export const LEARNED_WEIGHT = 1;
 
 /** One lexical hit: entity code, score, document terms matched per field, and the query words they answer. */
 export interface LexicalResult {
@@ -112,6 +114,8 @@ export interface SearchResponse {
   normalized: string;
   /** present when the query described music (moods, genres, eras…) and dense retrieval ran */
   descriptive?: { terms: string[]; constraints: string[]; coverage: number };
+  /** present when the learned text → track model (from playlist names) knew words of the query */
+  learned?: { terms: string[]; coverage: number };
   results: SearchHit[];
 }
 
@@ -124,10 +128,14 @@ export interface SearchEngineInfo {
   typoKeys: number;
   suggestKeys: number;
   dense: boolean;
+  /** words and phrases of the learned text → track model (0 without one) */
+  semanticFeatures: number;
 }
 
 
 export class SearchEngine {
+  /** the learned text → track model (playlist names), when one was given: see useSemanticModel */
+  semantic: SemanticModel | undefined;
   /** content VectorIndex label → track index (−1 when the id is not in the store) */
   private readonly labelTrack: Int32Array | undefined;
 
@@ -152,6 +160,17 @@ export class SearchEngine {
     }
   }
 
+  /**
+   * Adds the learned text → track model as a dense retriever; its vectors live in the content
+   * space, so it needs the content index and the same dimension.
+   */
+  useSemanticModel(model: SemanticModel | undefined): this {
+    if (model && !this.contentIndex) throw new Error('search engine: a semantic model needs the content index (build with content vectors)');
+    if (model && model.dim !== this.contentIndex!.dim) throw new Error(`search engine: semantic model has dim ${model.dim} but the content index has ${this.contentIndex!.dim}`);
+    this.semantic = model;
+    return this;
+  }
+
   info(): SearchEngineInfo {
     return {
       tracks: this.entities.trackCount,
@@ -161,6 +180,7 @@ export class SearchEngine {
       typoKeys: this.typos.size,
       suggestKeys: this.suggestIndex.size,
       dense: this.contentIndex !== undefined,
+      semanticFeatures: this.semantic?.vocabulary.length ?? 0,
     };
   }
 
@@ -206,9 +226,27 @@ export class SearchEngine {
 
     let dense: { code: number; score: number }[] = [];
     if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
-      dense = this.denseSearch(reading, boost, depth);
+      const vector = encodeDescriptiveVector(this.contentEncoder, reading.vectorQuery);
+      if (vector) dense = this.vectorSearch(vector, reading.hardFilter, boost, depth);
     }
-    const lexicalWeight = fusion.lexical * (dense.length === 0 || navigational ? 1 : 1 - 0.5 * coverage);
+    // The learned text → track model (playlist names) reads words the lexicon does not know
+    // ("workout", "vibes", "trip hop"); its list joins the fusion for non-navigational queries.
+    let learned: { code: number; score: number }[] = [];
+    let learnedReading: { known: string[]; coverage: number } | undefined;
+    if (!navigational && this.semantic && this.contentIndex && accept(0) && this.entities.trackCount > 0) {
+      const text = reading && reading.negatedWords.size > 0 ? words.filter((word) => !reading.negatedWords.has(word)).join(' ') : normalized;
+      const encoded = this.semantic.encode(text);
+      if (encoded) {
+        const hard = reading ? (coverage === 1 ? reading.hardFilter : reading.exclusionFilter) : undefined;
+        learned = this.vectorSearch(encoded.vector, hard, boost, depth);
+        learnedReading = { known: encoded.known, coverage: encoded.coverage };
+      }
+    }
+    const learnedWeight = learnedReading ? fusion.dense * LEARNED_WEIGHT * learnedReading.coverage : 0;
+    // description moves weight from the lexical list to the dense ones (the larger reading counts)
+    const described = Math.max(dense.length > 0 ? coverage : 0, learned.length > 0 ? learnedReading!.coverage : 0);
+    const lexicalWeight = fusion.lexical * (navigational ? 1 : 1 - 0.5 * described);
+
     const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage);
     const k = fusion.rrfK;
 
@@ -227,6 +265,16 @@ export class SearchEngine {
       } else fused.set(code, { code, score: contribution, matched: labels });
     });
 
+    const learnedLabel = learnedReading ? `playlists say: ${learnedReading.known.join(', ')}` : '';
+    learned.forEach(({ code }, rank) => {
+      const contribution = (learnedWeight * (k + 1)) / (k + rank + 1);
+      const existing = fused.get(code);
+      if (existing) {
+        existing.score += contribution;
+        if (!existing.matched.includes(learnedLabel)) existing.matched.push(learnedLabel);
+      } else fused.set(code, { code, score: contribution, matched: [learnedLabel] });
+    });
+
     const prior = this.entities.prior;
     const sorted = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
     const lexicalByCode = new Map(lexicalResults.map((result) => [result.id, result]));
@@ -241,6 +289,7 @@ export class SearchEngine {
     if (reading && dense.length > 0) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
     }
+    if (learnedReading && learned.length > 0) response.learned = { terms: learnedReading.known, coverage: round(learnedReading.coverage) };
     return response;
   }
 
@@ -419,12 +468,10 @@ export class SearchEngine {
     return variants;
   }
 
-  private denseSearch(reading: DescriptiveReading, boost: (code: number) => number, depth: number): { code: number; score: number }[] {
+  /** Nearest tracks to a vector in the content index (ids = track ids), under a hard filter over track indices. */
+  private vectorSearch(vector: Float32Array, hard: ((track: number) => boolean) | undefined, boost: (code: number) => number, depth: number): { code: number; score: number }[] {
     const index = this.contentIndex!;
-    const vector = encodeDescriptiveVector(this.contentEncoder!, reading.vectorQuery!);
-    if (!vector) return [];
     const labelTrack = this.labelTrack!;
-    const hard = reading.hardFilter;
     const filter = (label: number): boolean => {
       const track = labelTrack[label]!;
       return track >= 0 && (hard === undefined || hard(track));

@@ -12,6 +12,7 @@ import { EntitySpace } from './entities';
 import { InvertedIndex } from './inverted-index';
 import { SuggestIndex } from './suggest-index';
 import { TypoIndex } from './typo-index';
+import { SemanticModel, type SemanticMethod } from './semantic';
 
 const MAGIC = 'MXSI';
 const FORMAT_VERSION = 2;
@@ -24,10 +25,12 @@ interface SerializedHeader {
   catalogFingerprint: string;
   contentEncoder: ContentEncoder | null;
   documentCount: number;
+  /** the learned text → track model, when the engine had one (sections semantic.*) */
+  semantic?: { method: SemanticMethod; dim: number } | null;
   sections: { name: string; offset: number; length: number }[];
 }
 
-type TypedArray = Uint32Array | Uint16Array | Uint8Array;
+type TypedArray = Uint32Array | Uint16Array | Uint8Array | Float32Array;
 
 /** The engine as bytes for the bundle (see the file comment). */
 export function serializeSearchIndex(engine: SearchEngine): Buffer {
@@ -50,6 +53,11 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     { name: 'suggest.offsets', bytes: typedBytes(suggest.offsets) },
     { name: 'suggest.kinds', bytes: typedBytes(suggest.kinds) },
   ];
+  const semantic = engine.semantic;
+  if (semantic) {
+    sections.push({ name: 'semantic.vocabulary', bytes: Buffer.from(semantic.vocabulary.join('\n'), 'utf8') });
+    sections.push({ name: 'semantic.vectors', bytes: typedBytes(semantic.vectors) });
+  }
   let offset = 0;
   const parts: Buffer[] = [];
   const table = sections.map(({ name, bytes }) => {
@@ -66,6 +74,7 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     catalogFingerprint: catalogFingerprint(engine.store),
     contentEncoder: engine.contentEncoder ?? null,
     documentCount: lexical.documentCount,
+    semantic: semantic ? { method: semantic.method, dim: semantic.dim } : null,
     sections: table,
   };
   // the header is padded with spaces so the body starts aligned
@@ -170,6 +179,16 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   const encoder = header.contentEncoder ?? undefined;
   if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
   const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, contentIndex);
+  if (header.semantic && contentIndex) {
+    let model: SemanticModel;
+    try {
+      model = new SemanticModel(header.semantic.method, header.semantic.dim, text('semantic.vocabulary'), view('semantic.vectors', Float32Array, 4));
+    } catch (error) {
+      if (error instanceof SearchIndexFormatError) throw error;
+      throw new SearchIndexFormatError(`semantic model: ${(error as Error).message}`, { cause: error });
+    }
+    engine.useSemanticModel(model);
+  }
   options.logger?.info(engine.info(), 'search index loaded');
   return engine;
 }

@@ -28,5 +28,5 @@ export type {
   SuggestOptions,
 } from './engine';
 export { misspell } from './misspell';
-export { SemanticModel, semanticFeatures, topItems, trainSemanticModel } from './semantic';
+export { SemanticModel, namedPlaylists, semanticFeatures, topItems, trainSemanticModel } from './semantic';
 export type { SemanticMethod, SemanticPlaylist, TrainSemanticOptions } from './semantic';

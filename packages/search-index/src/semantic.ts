@@ -246,6 +246,22 @@ function fitTwoTower(
   }
 }
 
+/**
+ * Named playlists of an interaction log: each user whose name is given (e.g. the TidyTuesday
+ * import's extras "user.names", one pseudo-user per playlist) with the distinct tracks they hold.
+ */
+export function namedPlaylists(log: { userCount: number; rowsOfUser(user: number): { start: number; end: number }; columns: { track: Int32Array } }, names: readonly (string | undefined)[]): SemanticPlaylist[] {
+  const out: SemanticPlaylist[] = [];
+  for (let user = 0; user < log.userCount; user++) {
+    const name = names[user];
+    if (!name) continue;
+    const { start, end } = log.rowsOfUser(user);
+    const items = [...new Set(log.columns.track.subarray(start, end))];
+    if (items.length > 0) out.push({ name, items });
+  }
+  return out;
+}
+
 /** Top-k items by dot product with the query (exact scan; FAISS serves it in the engine). */
 export function topItems(query: Float32Array, itemVectors: Float32Array, dim: number, k: number): Int32Array {
   const itemCount = Math.floor(itemVectors.length / dim);

@@ -2,13 +2,15 @@
 // snapshot format stores them. Built from a dataset directory (`mixtape data generate|import`).
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { readSnapshot, writeSnapshot, type CatalogStore, type InteractionLog, type SnapshotMetadata } from '@mixtape/catalog';
+import { readSnapshot, writeSnapshot, type CatalogStore, type InteractionLog, type SnapshotExtras, type SnapshotMetadata } from '@mixtape/catalog';
 import { definePart } from '../registry/define';
 
 export interface DatasetPartValue {
   store: CatalogStore;
   interactions: InteractionLog;
   metadata: SnapshotMetadata;
+  /** the dataset directory's extras (e.g. playlist names, "user.names") — at build time only: the bundle does not store them */
+  extras?: SnapshotExtras;
 }
 
 const FILE_NAMES = { metadata: 'metadata.json', catalog: 'catalog.bin', interactions: 'interactions.bin' } as const;
@@ -30,7 +32,7 @@ export const datasetPart = definePart({
       { store: snapshot.store, interactions: snapshot.interactions, source: snapshot.metadata.source, details: snapshot.metadata.details },
       { signal, overwrite: true },
     );
-    return { store: snapshot.store, interactions: snapshot.interactions, metadata: snapshot.metadata };
+    return { store: snapshot.store, interactions: snapshot.interactions, metadata: snapshot.metadata, extras: snapshot.extras };
   },
   // The snapshot reader wants one directory; cached files are named by checksum, so link them.
   open: async ({ path, scratchDir, signal }): Promise<DatasetPartValue> => {

@@ -4,7 +4,8 @@
 // Dense retrieval reuses the bundle's content index. Bundles built before this part existed lack
 // it; the search service then builds the index itself.
 import { formatProgress } from '@mixtape/base';
-import { buildSearchIndex, loadSearchIndex, serializeSearchIndex, type SearchEngine } from '@mixtape/search-index';
+import { encodeCatalogContent } from '@mixtape/embeddings';
+import { buildSearchIndex, loadSearchIndex, namedPlaylists, serializeSearchIndex, trainSemanticModel, type SearchEngine } from '@mixtape/search-index';
 import { definePart } from '../registry/define';
 import { datasetPart } from './dataset';
 import { contentEncoderPart, contentIndexPart } from './embeddings';
@@ -16,8 +17,18 @@ export const searchIndexPart = definePart({
   optional: true,
   dependsOn: [datasetPart, contentIndexPart, contentEncoderPart],
   build: async ({ inputs, write, progress }): Promise<SearchEngine> => {
+    // playlist names in the dataset (TidyTuesday, MPD imports) teach the text → track model
+    const names = inputs.dataset.extras?.['user.names'];
+    const playlists = Array.isArray(names) ? namedPlaylists(inputs.dataset.interactions, names as string[]) : [];
+    let semantic;
+    if (playlists.length >= 20) {
+      const store = inputs.dataset.store;
+      semantic = trainSemanticModel(playlists, encodeCatalogContent(inputs.contentEncoder, store), inputs.contentEncoder.dim);
+      progress(`  semantic model: ${semantic.vocabulary.length} words and phrases from ${playlists.length} playlist names`);
+    }
     const engine = buildSearchIndex(inputs.dataset.store, {
       content: { index: inputs.contentIndex, encoder: inputs.contentEncoder },
+      semantic,
       onProgress: (event) => progress(`  ${formatProgress(event)}`),
     });
     await write('index', serializeSearchIndex(engine));

@@ -96,8 +96,10 @@ async function measure(library: string, build: number, heap: number, run: (text:
     if (rank >= 0) reciprocal += 1 / (rank + 1);
   }
   times.sort((a, b) => a - b);
-  rows.push({ library, build, heap, p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!, mrr: reciprocal / queries.length });
-  console.error(`${library}: done`);
+  const row = { library, build, heap, p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!, mrr: reciprocal / queries.length };
+  rows.push(row);
+  // each row as soon as it is measured (a slow library must not cost the others' figures)
+  console.error(`${formatRow(row)}  (load average ${os.loadavg()[0]!.toFixed(1)})`);
 }
 
 const codeOf = (hit: { id: string }) => {
@@ -144,7 +146,9 @@ const [load1] = os.loadavg();
 console.log(`\n${trackCount.toLocaleString('en-US')} tracks (${docs.length.toLocaleString('en-US')} documents), ${queries.length} queries; load average ${load1!.toFixed(1)} at the end`);
 console.log('| library | build | heap after build | query p50 / p99 (wall) | known-item MRR@10 |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const row of rows) {
+for (const row of rows) console.log(formatRow(row));
+
+function formatRow(row: Row): string {
   const heapText = Number.isNaN(row.heap) ? 'n/a (engine)' : `${(row.heap / 2 ** 20).toFixed(0)} MiB`;
-  console.log(`| ${row.library} | ${(row.build / 1000).toFixed(2)} s | ${heapText} | ${row.p50.toFixed(2)} / ${row.p99.toFixed(2)} ms | ${row.mrr.toFixed(3)} |`);
+  return `| ${row.library} | ${(row.build / 1000).toFixed(2)} s | ${heapText} | ${row.p50.toFixed(2)} / ${row.p99.toFixed(2)} ms | ${row.mrr.toFixed(3)} |`;
 }

@@ -86,22 +86,35 @@ export class SuggestIndex {
   }
 
   static build(entities: EntitySpace): SuggestIndex {
+    // entries in parallel arrays; the sort key carries the entry number in fixed-width
+    // characters after "\u0001" (which sorts before every key character, so a key sorts before
+    // its own extensions), so the native string sort orders them and no parsing is needed
     const keys: string[] = [];
+    const codeList: number[] = [];
+    const offsetList: number[] = [];
+    const kindList: number[] = [];
     const names = entities.names;
+    const add = (key: string, code: number, offset: number, kind: number): void => {
+      const entry = keys.length;
+      // four base-256 digits: one-byte characters keep the strings in V8's compact Latin-1 form
+      keys.push(`${key}\u0001${String.fromCharCode(entry >>> 24, (entry >>> 16) & 0xff, (entry >>> 8) & 0xff, entry & 0xff)}`);
+      codeList.push(code);
+      offsetList.push(offset);
+      kindList.push(kind);
+    };
     for (let code = 0; code < entities.size; code++) {
       const name = names[code]!;
       if (name === '') continue;
       let offset = 0;
       for (let start = 0; start < MAX_WORD_STARTS && offset >= 0; start++) {
         if (offset > 0xffff) break;
-        // "\u0001" sorts before every key character, so a key sorts before its own extensions
-        keys.push(`${name.slice(offset)}\u0001${code}:${offset}:${KIND_NAME}`);
+        add(offset === 0 ? name : name.slice(offset), code, offset, KIND_NAME);
         const space = name.indexOf(' ', offset);
         offset = space < 0 ? -1 : space + 1;
       }
       if (code < entities.trackCount) {
         const artist = entities.primaryArtistName(code);
-        if (artist !== '') keys.push(`${artist} ${name}\u0001${code}:0:${KIND_ARTIST_TITLE}`);
+        if (artist !== '') add(`${artist} ${name}`, code, 0, KIND_ARTIST_TITLE);
       }
     }
     keys.sort();
@@ -110,10 +123,11 @@ export class SuggestIndex {
     const kinds = new Uint8Array(keys.length);
     for (let j = 0; j < keys.length; j++) {
       const key = keys[j]!;
-      const [code, offset, kind] = key.slice(key.lastIndexOf('\u0001') + 1).split(':');
-      codes[j] = Number(code);
-      offsets[j] = Number(offset);
-      kinds[j] = Number(kind);
+      const at = key.length - 4;
+      const entry = key.charCodeAt(at) * 0x1000000 + ((key.charCodeAt(at + 1) << 16) | (key.charCodeAt(at + 2) << 8) | key.charCodeAt(at + 3));
+      codes[j] = codeList[entry]!;
+      offsets[j] = offsetList[entry]!;
+      kinds[j] = kindList[entry]!;
     }
     return new SuggestIndex(entities, { codes, offsets, kinds });
   }

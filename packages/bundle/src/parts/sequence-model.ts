@@ -51,12 +51,12 @@ export const sequenceModelPart = definePart({
     epochs: 20,
     /**
      * training positions a build spends (epochs = min(epochs, ceil(budget / positions per epoch)),
-     * 0 = always `epochs`): build time follows the data size — ~2 min of training on 2 quiet
+     * 0 = always `epochs`): build time follows the data size — ~2–3 min of training on 2 quiet
      * cores whatever the log. Small logs get more passes, large ones fewer.
      */
     positionBudget: 4_000_000,
     batchSize: 128,
-    negatives: 1024,
+    negatives: 2048,
     learningRate: 0.005,
     patience: 2,
     validationRows: 1000,

@@ -138,7 +138,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   const scoring = substitutes.genres.length > 0 ? { ...resolved, includedSubgenres: new Set([...resolved.includedSubgenres, ...substitutes.genres]) } : resolved;
   const weights = options.weights ? { ...SCORE_WEIGHTS, ...options.weights } : SCORE_WEIGHTS;
   const scores = scoreCandidates(engine, scoring, pool, weights);
-  const rewardLifted = options.reward && weights.reward > 0 ? addRewardBonus(engine, scoring, pool, scores, options.reward, options.userId, weights.reward) : 0;
+  const rewardLifted = options.reward && weights.reward > 0 ? addRewardBonus(engine, scoring, pool, scores, options.reward, options.userId, weights.reward, needed * REWARD_SHORTLIST) : 0;
   const chosen = selectTracks(engine, resolved, pool, scores, { trackCount: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const afterScoring = performance.now();
   options.signal?.throwIfAborted();
@@ -250,13 +250,19 @@ export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, 
   return scores;
 }
 
+/** The reward re-ranks this many candidates per track asked for (the best by the plan's own score). */
+export const REWARD_SHORTLIST = 4;
+
 /**
  * Adds the reward model's lift to the candidates that keep everything the plan asked for: inside
  * every feature range, from the seeds' neighbourhood when the plan has seeds ("like Metallica but
  * softer" stays Metallica-like), carrying an asked-for subgenre when there are any (hard filters
- * already hold for every candidate). The lift is `weight × σ(r − r̄)`, r̄ the mean over those
- * candidates: in (0, weight), never negative, so the model re-ranks within the plan's constraints
- * and cannot carry a track outside them past one inside. Returns how many it lifted.
+ * already hold for every candidate) — and among those, only the `shortlist` best by the plan's
+ * own score (seed and content similarity, popularity dial…), so a listener's taste chooses among
+ * tracks the plan already rates close, and cannot pull a "like Bad Bunny" playlist to the edge of
+ * the seeds' neighbourhood. The lift is `weight × σ(r − r̄)`, r̄ the mean over the shortlist: in
+ * (0, weight), never negative, so the model re-ranks within the plan's constraints and cannot carry
+ * a track outside them past one inside. Returns how many it lifted.
  */
 function addRewardBonus(
   engine: PlaylistEngine,
@@ -266,6 +272,7 @@ function addRewardBonus(
   scorer: RewardScorer,
   listener: string | undefined,
   weight: number,
+  shortlist: number,
 ): number {
   const rewards = scorer.score(resolved.plan, listener, pool.tracks, pool.count);
   const { columns } = engine.store;
@@ -284,10 +291,19 @@ function addRewardBonus(
     }
     if (!withinFeatureRanges(resolved.features, track)) continue;
     eligible[slot] = 1;
-    sum += rewards[slot]!;
     count++;
   }
   if (count === 0) return 0;
+  if (count > shortlist) {
+    const kept = Float32Array.from(scores.filter((_score, slot) => eligible[slot] === 1)).sort();
+    const threshold = kept[kept.length - shortlist]!;
+    count = 0;
+    for (let slot = 0; slot < pool.count; slot++) {
+      if (eligible[slot] === 1 && scores[slot]! < threshold) eligible[slot] = 0;
+      else if (eligible[slot] === 1) count++;
+    }
+  }
+  for (let slot = 0; slot < pool.count; slot++) if (eligible[slot] === 1) sum += rewards[slot]!;
   const mean = sum / count;
   for (let slot = 0; slot < pool.count; slot++) {
     if (eligible[slot] === 1) scores[slot]! += weight / (1 + Math.exp(-(rewards[slot]! - mean)));

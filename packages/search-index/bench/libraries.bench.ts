@@ -1,4 +1,4 @@
-// Lexical libraries on the same documents and queries (the comparison behind ADR 0010): our
+// Lexical libraries on the same documents and queries (the comparison behind ADR 0011): our
 // typed-array index (through the whole engine, lexical only), MiniSearch, FlexSearch and Orama.
 // Documents: every track, artist and album of the synthetic catalog as normalized fields (title,
 // artists, album). Queries drawn from the catalog: title, title + artist, title + artist with one

@@ -196,14 +196,19 @@ function weaker(scoreA: number, docA: number, scoreB: number, docB: number): boo
   return scoreA < scoreB || (scoreA === scoreB && docA > docB);
 }
 
+/** Moves entry `from` to slot `to` of the three parallel heap arrays. */
+function moveEntry(scores: Float64Array, docs: Int32Array, groups: Int32Array, to: number, from: number): void {
+  scores[to] = scores[from]!;
+  docs[to] = docs[from]!;
+  groups[to] = groups[from]!;
+}
+
 function heapPush(scores: Float64Array, docs: Int32Array, groups: Int32Array, size: number, score: number, doc: number, mask: number): void {
   let at = size;
   while (at > 0) {
     const parent = (at - 1) >> 1;
     if (!weaker(score, doc, scores[parent]!, docs[parent]!)) break;
-    scores[at] = scores[parent]!;
-    docs[at] = docs[parent]!;
-    groups[at] = groups[parent]!;
+    moveEntry(scores, docs, groups, at, parent);
     at = parent;
   }
   scores[at] = score;
@@ -219,9 +224,7 @@ function heapReplaceTop(scores: Float64Array, docs: Int32Array, groups: Int32Arr
     const right = left + 1;
     const child = right < size && weaker(scores[right]!, docs[right]!, scores[left]!, docs[left]!) ? right : left;
     if (!weaker(scores[child]!, docs[child]!, score, doc)) break;
-    scores[at] = scores[child]!;
-    docs[at] = docs[child]!;
-    groups[at] = groups[child]!;
+    moveEntry(scores, docs, groups, at, child);
     at = child;
   }
   scores[at] = score;

@@ -8,8 +8,9 @@ import type { FeedbackRecord, FeedbackSignal, PlanExample, PlanExampleSource } f
 import type { Logger } from '@mixtape/base';
 import type { PlaylistStore, StoredPlaylistVersion } from './store';
 
-const PLAYLIST_RATING: Record<FeedbackSignal, number> = { like: 2, save: 2, dislike: -2, remove: -2, skip: -1 };
-const TRACK_RATING: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5 };
+// a move (reorder) rates nothing: the listener kept the track
+const PLAYLIST_RATING: Record<FeedbackSignal, number> = { like: 2, save: 2, dislike: -2, remove: -2, skip: -1, move: 0 };
+const TRACK_RATING: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5, move: 0 };
 
 export interface RatedPlanSourceOptions {
   /** rated plans kept in memory, the best first (default 500) */
@@ -30,6 +31,7 @@ export interface RatedPlanSource extends PlanExampleSource {
 export function ratePlaylistVersions(feedback: readonly FeedbackRecord[]): Map<number, number> {
   const latest = new Map<string, FeedbackRecord>();
   for (const record of feedback) {
+    if (record.signal === 'move') continue;
     const key = JSON.stringify([record.version, record.trackId ?? null, record.userId ?? null]);
     const existing = latest.get(key);
     if (!existing || record.createdAt >= existing.createdAt) latest.set(key, record);

@@ -16,7 +16,7 @@ import { fulfilmentSettings } from './experiments';
 import type { PlaylistsExperimentParams } from './experiments';
 
 /** Stable codes of PlaylistError; `mapPlaylistsError` in app.ts gives each its status. */
-export type PlaylistErrorCode = 'PLAYLIST_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'TRACK_NOT_IN_PLAYLIST' | 'IDEMPOTENCY_KEY_REUSED';
+export type PlaylistErrorCode = 'PLAYLIST_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'TRACK_NOT_IN_PLAYLIST' | 'IDEMPOTENCY_KEY_REUSED' | 'INVALID_MOVE';
 
 export class PlaylistError extends Error {
   constructor(
@@ -64,6 +64,8 @@ export interface RefineInput {
 export interface FeedbackInput {
   trackId?: string;
   signal: FeedbackSignal;
+  /** move: the track's new place in the version's order (0-based) */
+  position?: number;
   version?: number;
   userId?: string;
 }
@@ -281,11 +283,17 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
           issues: [{ path: 'body.trackId', message: `expected one of the ${target.trackIds.length} track ids of version ${target.version}` }],
         });
       }
+      if (input.signal === 'move' && (input.trackId === undefined || input.position === undefined || input.position >= target.trackIds.length)) {
+        throw new PlaylistError(`A move needs trackId and a position in 0..${target.trackIds.length - 1} (version ${target.version} has ${target.trackIds.length} tracks)`, 'INVALID_MOVE', {
+          issues: [{ path: input.trackId === undefined ? 'body.trackId' : 'body.position', message: `expected ${input.trackId === undefined ? 'the id of the track moved' : `a position in 0..${target.trackIds.length - 1}`}` }],
+        });
+      }
       const feedback: FeedbackRecord = {
         playlistId,
         version: target.version,
         ...(input.trackId !== undefined ? { trackId: input.trackId } : {}),
         signal: input.signal,
+        ...(input.signal === 'move' ? { position: input.position! } : {}),
         userId: input.userId ?? target.userId ?? null,
         createdAt: now(),
       };

@@ -176,7 +176,9 @@ interface PlaylistEntry {
   feedbackKeys: Set<string>;
 }
 
-const feedbackKey = (feedback: Pick<FeedbackRecord, 'version' | 'trackId' | 'signal'>) => `${feedback.version}\u0000${feedback.trackId ?? ''}\u0000${feedback.signal}`;
+// A move is the same feedback only when it puts the track in the same place again.
+const feedbackKey = (feedback: Pick<FeedbackRecord, 'version' | 'trackId' | 'signal' | 'position'>) =>
+  `${feedback.version}\u0000${feedback.trackId ?? ''}\u0000${feedback.signal}${feedback.signal === 'move' ? `\u0000${feedback.position ?? ''}` : ''}`;
 
 /** sha256 over a canonical JSON of what a request asked for: equal requests, equal fingerprints. */
 export function fingerprintRequest(value: unknown): string {

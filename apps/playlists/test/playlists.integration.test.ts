@@ -217,7 +217,25 @@ describe('refine, read back, feedback and DPO export', () => {
     const notInPlaylist = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ trackId: 'not-a-track', signal: 'like' }).expect(400);
     expect(notInPlaylist.body.error).toMatchObject({ code: 'TRACK_NOT_IN_PLAYLIST', details: { issues: [{ path: 'body.trackId' }] } });
     const badSignal = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'love' }).expect(400);
-    expect(badSignal.body.error.details.issues[0]).toMatchObject({ path: 'body.signal', message: expect.stringContaining('like, dislike, skip, remove, save') });
+    expect(badSignal.body.error.details.issues[0]).toMatchObject({ path: 'body.signal', message: expect.stringContaining('like, dislike, skip, remove, save, move') });
+  });
+
+  it('records reorders (move a track to a position): kept, deduplicated by position, refused without one, and outside DPO verdicts', async () => {
+    const { app, store } = await setup();
+    const created = (await request(app).post('/v1/playlists').send({ prompt: 'chill r&b', length: 6 }).expect(201)).body as PlaylistBody;
+    const moved = created.tracks[4]!.trackId;
+    const move = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'move', trackId: moved, position: 0 }).expect(201);
+    expect(move.body.feedback).toMatchObject({ signal: 'move', trackId: moved, position: 0, version: 1 });
+    await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'move', trackId: moved, position: 0 }).expect(200);
+    await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'move', trackId: moved, position: 1 }).expect(201);
+    expect(store.feedback(created.id).filter((record) => record.signal === 'move').map((record) => record.position)).toEqual([0, 1]);
+    const noPosition = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'move', trackId: moved }).expect(400);
+    expect(noPosition.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { issues: [{ path: 'body.position' }] } });
+    const pastTheEnd = await request(app).post(`/v1/playlists/${created.id}/feedback`).send({ signal: 'move', trackId: moved, position: 6 }).expect(400);
+    expect(pastTheEnd.body.error.message).toContain('position in 0..5');
+    // a move is not a like: no track pair comes of it in the DPO export
+    const exported = await request(app).get('/v1/preferences/export?format=dpo&kinds=track').expect(200);
+    expect(exported.text).toBe('');
   });
 
   it('requires an API key for every write (create and refine included) and for export when keys are configured', async () => {

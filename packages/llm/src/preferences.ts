@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { Plan } from './plan';
 import { PLAN_SCHEMA_VERSION } from './plan';
 
-export const FEEDBACK_SIGNALS = ['like', 'dislike', 'skip', 'remove', 'save'] as const;
+/** `move`: the listener moved a track to `position` (0-based) in the version's order — a reorder. */
+export const FEEDBACK_SIGNALS = ['like', 'dislike', 'skip', 'remove', 'save', 'move'] as const;
 export type FeedbackSignal = (typeof FEEDBACK_SIGNALS)[number];
 
 export const FeedbackRecordSchema = z.object({
@@ -20,9 +21,14 @@ export const FeedbackRecordSchema = z.object({
   /** null/absent: feedback on the whole playlist version */
   trackId: z.string().min(1).nullish(),
   signal: z.enum(FEEDBACK_SIGNALS),
+  /** move: where the listener put the track (0-based position in the version's order) */
+  position: z.number().int().min(0).optional(),
   userId: z.string().min(1).nullish(),
   /** epoch milliseconds */
   createdAt: z.number().int().nonnegative(),
+}).refine((record) => record.signal !== 'move' || (record.trackId != null && record.position !== undefined), {
+  message: 'a move needs trackId and position',
+  path: ['position'],
 });
 export type FeedbackRecord = z.infer<typeof FeedbackRecordSchema>;
 
@@ -61,8 +67,9 @@ export interface PreferenceExportOptions {
   refinedAwayIsRejected?: boolean;
 }
 
-const PLAYLIST_WEIGHT: Record<FeedbackSignal, number> = { like: 2, save: 2, dislike: -2, remove: -2, skip: -1 };
-const TRACK_WEIGHT: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5 };
+// A move is a reorder, not a verdict on the track: it rates nothing here (the reward model reads it).
+const PLAYLIST_WEIGHT: Record<FeedbackSignal, number> = { like: 2, save: 2, dislike: -2, remove: -2, skip: -1, move: 0 };
+const TRACK_WEIGHT: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5, move: 0 };
 
 /** Builds DPO pairs, in a stable order (playlist, then version), from versions and feedback. */
 export function buildPreferencePairs(
@@ -167,6 +174,7 @@ export function toJsonLines(pairs: readonly DpoPair[]): string {
 function latestFeedback(feedback: readonly FeedbackRecord[]): Map<string, FeedbackRecord[]> {
   const latest = new Map<string, FeedbackRecord>();
   for (const record of feedback) {
+    if (record.signal === 'move') continue; // a reorder does not replace a like or a removal
     const key = JSON.stringify([record.playlistId, record.version, record.trackId ?? null, record.userId ?? null]);
     const existing = latest.get(key);
     if (!existing || record.createdAt >= existing.createdAt) latest.set(key, record);

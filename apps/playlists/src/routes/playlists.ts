@@ -25,6 +25,8 @@ const RefineBody = z.object({ prompt: promptSchema, version: z.number().int().mi
 const FeedbackBody = z.object({
   trackId: idText.optional(),
   signal: z.enum(FEEDBACK_SIGNALS, { message: `expected one of ${FEEDBACK_SIGNALS.join(', ')}` }),
+  /** move: the track's new place in the version's order (0-based) */
+  position: z.number().int().min(0).max(MAX_TRACK_COUNT - 1).optional(),
   version: z.number().int().min(1).optional(),
   userId: idText.optional(),
 });

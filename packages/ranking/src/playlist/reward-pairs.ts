@@ -2,6 +2,7 @@
 // (versions with their plans and tracks, feedback records) says, per plan:
 //   explicit:   a liked/saved track beat a disliked/removed one (a skip counts half);
 //   implicit:   a liked track beat one left alone, and one left alone beat a removed one (weaker);
+//   reorder:    a track moved up beat the tracks it jumped over; moved down, they beat it;
 //   refinement: refining a version ("more acoustic") says the tracks the new version brought in
 //               beat the ones it dropped, for the plan the listener first got (weakest).
 // Only the latest signal per (playlist, version, track, listener) counts, as in the DPO export.
@@ -17,6 +18,8 @@ export interface RewardPairOptions {
   implicitWeight?: number;
   /** weight of refinement pairs (default 0.2) */
   refinementWeight?: number;
+  /** weight of reorder pairs (default 0.3) */
+  reorderWeight?: number;
   /** cap on pairs of each source per version (default 60) */
   maxPairsPerVersion?: number;
 }
@@ -29,7 +32,7 @@ export interface RewardPairExtraction {
   feedback: number;
 }
 
-const TRACK_SCORE: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5 };
+const TRACK_SCORE: Record<FeedbackSignal, number> = { like: 1, save: 1, dislike: -1, remove: -1, skip: -0.5, move: 0 };
 
 /**
  * Builds the pairs from one or many playlists' versions and feedback, in a stable order
@@ -44,6 +47,7 @@ export function rewardPairsFromFeedback(
   const explicitWeight = options.explicitWeight ?? 1;
   const implicitWeight = options.implicitWeight ?? 0.3;
   const refinementWeight = options.refinementWeight ?? 0.2;
+  const reorderWeight = options.reorderWeight ?? 0.3;
   const cap = options.maxPairsPerVersion ?? 60;
   let unknownTracks = 0;
   const indexOf = (trackId: string): number => {
@@ -54,8 +58,15 @@ export function rewardPairsFromFeedback(
 
   // latest signal per (playlist, version, track, listener); playlist-level signals are not track preferences
   const latest = new Map<string, FeedbackRecord>();
+  const moves = new Map<string, FeedbackRecord>(); // the latest move per (playlist, version, track, listener)
   for (const record of feedback) {
     if (!record.trackId) continue;
+    if (record.signal === 'move') {
+      const key = JSON.stringify([record.playlistId, record.version, record.trackId, record.userId ?? null]);
+      const existing = moves.get(key);
+      if (record.position !== undefined && (!existing || record.createdAt >= existing.createdAt)) moves.set(key, record);
+      continue;
+    }
     const key = JSON.stringify([record.playlistId, record.version, record.trackId, record.userId ?? null]);
     const existing = latest.get(key);
     if (!existing || record.createdAt >= existing.createdAt) latest.set(key, record);
@@ -68,6 +79,11 @@ export function rewardPairsFromFeedback(
     trackScores.set(key, scores);
   }
 
+  const versionMoves = new Map<string, FeedbackRecord[]>();
+  for (const move of [...moves.values()].sort((a, b) => a.createdAt - b.createdAt)) {
+    const key = `${move.playlistId}\u0000${move.version}`;
+    versionMoves.set(key, [...(versionMoves.get(key) ?? []), move]);
+  }
   const byPlaylist = new Map<string, PlaylistVersionRecord[]>();
   for (const version of versions) {
     const list = byPlaylist.get(version.playlistId) ?? [];
@@ -116,6 +132,20 @@ export function rewardPairsFromFeedback(
             if (implicit++ >= cap) break implicitPairs;
             push(other, track, implicitWeight * Math.min(1, -score), 'implicit');
           }
+        }
+      }
+      // Reorders: against the order the listener was served.
+      let reordered = 0;
+      for (const move of versionMoves.get(`${playlistId}\u0000${version.version}`) ?? []) {
+        const from = version.trackIds.indexOf(move.trackId!);
+        const to = Math.min(move.position!, version.trackIds.length - 1);
+        if (from < 0 || to === from) continue;
+        const moved = indexOf(move.trackId!);
+        const [low, high] = to < from ? [to, from - 1] : [from + 1, to];
+        for (let p = low; p <= high && reordered < cap; p++, reordered++) {
+          const other = indexOf(version.trackIds[p]!);
+          if (to < from) push(moved, other, reorderWeight, 'reorder');
+          else push(other, moved, reorderWeight, 'reorder');
         }
       }
       // Refinement: the parent's plan, the tracks this version brought in over the ones it dropped.

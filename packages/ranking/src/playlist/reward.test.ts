@@ -53,6 +53,22 @@ describe('reward pairs from feedback', () => {
     expect(explicit.map((pair) => [store.trackId(pair.chosen), store.trackId(pair.rejected)])).toEqual([[trackIds[1], trackIds[0]]]);
   });
 
+  it('a reorder says a track moved up beat the ones it jumped over (moved down: they beat it)', () => {
+    const version: PlaylistVersionRecord = { playlistId: 'p', version: 1, parentVersion: null, prompt: 'x', plan: createEmptyPlan(), planner: 'offline', trackIds: trackIds.slice(0, 6), userId: 'u', createdAt: 0 };
+    const feedback: FeedbackRecord[] = [
+      { playlistId: 'p', version: 1, trackId: trackIds[4]!, signal: 'move', position: 1, userId: 'u', createdAt: 1 },
+      { playlistId: 'p', version: 1, trackId: trackIds[0]!, signal: 'move', position: 2, userId: 'u', createdAt: 2 },
+    ];
+    const pairs = rewardPairsFromFeedback(store, [version], feedback).pairs.map((pair) => [pair.source, store.trackId(pair.chosen), store.trackId(pair.rejected)]);
+    expect(pairs).toEqual([
+      ['reorder', trackIds[4], trackIds[1]],
+      ['reorder', trackIds[4], trackIds[2]],
+      ['reorder', trackIds[4], trackIds[3]],
+      ['reorder', trackIds[1], trackIds[0]],
+      ['reorder', trackIds[2], trackIds[0]],
+    ]);
+  });
+
   it('a refinement prefers the tracks it brought in over the ones it dropped, for the plan first served', () => {
     const parentPlan = createEmptyPlan();
     const childPlan = { ...createEmptyPlan(), features: { ...createEmptyPlan().features, acousticness: { min: 0.6, max: 1 } } };

@@ -62,7 +62,7 @@ export interface RewardPair {
   chosen: number;
   rejected: number;
   weight: number;
-  source: 'explicit' | 'implicit' | 'refinement';
+  source: 'explicit' | 'implicit' | 'reorder' | 'refinement';
 }
 
 /** The plan as the model's intent vector. */

@@ -162,6 +162,7 @@ describe('home ranker training', () => {
     const lines: string[] = [];
     const { model, report } = await trainHomeRanker(data, {
       maxUsers: 150,
+      folds: 2,
       xgboost: { rounds: 60, params: { nthread: 1 } },
       factors: { dim: 16, iterations: 8 },
       onProgress: (event) => phases.push(event.phase),
@@ -170,6 +171,11 @@ describe('home ranker training', () => {
     expect(phases.length).toBeGreaterThan(0);
     expect(lines.some((line) => line.startsWith('ranker split: temporal'))).toBe(true);
     expect(report.split.kind).toBe('temporal');
+    // cross-fitted: each fold of listeners is featurized from lists built without its labels
+    expect(lines.some((line) => line.startsWith('ranker cross-fitting: 2 folds'))).toBe(true);
+    // the served blend starts from EASE's list alone, so validation never prefers worse
+    expect(report.blend!.ndcg10.served).toBeGreaterThanOrEqual(report.blend!.ndcg10.easeList);
+    expect(model.headScale ?? 1).toBeGreaterThanOrEqual(0);
     const objectives = report.heads.map((head) => head.objective);
     expect(objectives).toContain('play');
     expect(objectives).toContain('skip');

@@ -49,7 +49,10 @@ export const homeRankerPart = definePart({
   files: { model: { path: 'models/ranker.json', role: 'model', contentType: 'application/json' } },
   // optional for bundles built before Home had a ranker; a new build always writes one
   optional: true,
-  options: { requireRanker: false, maxUsers: 2000 },
+  // folds: cross-fitting folds of listeners (each rebuilds the lists, factors and — with
+  // retrainItemVectors — the item vectors without that fold's labels); folds=1 and
+  // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true },
   dependsOn: [datasetPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     const { store, interactions } = inputs.dataset;
@@ -59,14 +62,17 @@ export const homeRankerPart = definePart({
       ({ model } = await trainHomeRanker(data, {
         seed: settings.seed,
         maxUsers: options.maxUsers,
+        folds: options.folds,
         xgboost: { params: { nthread: settings.threads } },
         log: (line) => progress(`  ${line}`),
         onProgress: (event) => progress(`  ${formatProgress(event)}`),
         // the features of training listeners come from vectors that never saw their future
-        itemVectorsFor: async (pastLog) => {
-          const items = await trainItemVectors(store, pastLog, inputs.contentVectors, { ...itemVectorsPart.options, dim: inputs.itemVectors.dim, threads: settings.threads, seed: settings.seed });
-          return { itemVectors: items.vectors, itemIndex: buildTrackIndex(store, items, itemIndexPart.options) };
-        },
+        itemVectorsFor: options.retrainItemVectors
+          ? async (pastLog) => {
+              const items = await trainItemVectors(store, pastLog, inputs.contentVectors, { ...itemVectorsPart.options, dim: inputs.itemVectors.dim, threads: settings.threads, seed: settings.seed });
+              return { itemVectors: items.vectors, itemIndex: buildTrackIndex(store, items, itemIndexPart.options) };
+            }
+          : undefined,
       }));
       progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {

@@ -124,11 +124,11 @@ export function createModelRegistry(): ModelRegistry {
       return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined, tied: tied === undefined ? undefined : tied === 'true' });
     })
     .register('home-stack', (parameters, defaults) => {
-      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k']);
+      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale']);
       return createHomeStackRecommender({
         seed: p.seed ?? defaults.seed,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
-        ranker: { maxUsers: p.maxUsers, negativesPerUser: p.negativesPerUser, xgboost: p.rounds ? { rounds: p.rounds } : undefined, neighbours: p.k ? { k: p.k } : undefined },
+        ranker: { maxUsers: p.maxUsers, negativesPerUser: p.negativesPerUser, folds: p.folds, maxHeadScale: p.maxHeadScale, xgboost: p.rounds ? { rounds: p.rounds } : undefined, neighbours: p.k ? { k: p.k } : undefined },
       });
     });
 }

@@ -52,8 +52,15 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   maxUsers?: number;
   /** share of sampled listeners held out for early stopping and the report (default 0.25) */
   validationFraction?: number;
-  /** unlabelled candidates kept per training listener (every labelled one is kept; default 150) */
+  /** unlabelled candidates sampled at random per training listener, besides the hard ones (every labelled one is kept; default 150) */
   negativesPerUser?: number;
+  /** unlabelled candidates kept per training listener by their best neighbour-list / factor rank (default 0) */
+  hardNegatives?: number;
+  /**
+   * cross-fitting folds of listeners (default 2): each fold's labels are removed from the log its
+   * lists, factors and vectors are rebuilt from, so those see nearly the whole log as served ones do
+   */
+  folds?: number;
   /** objectives to train when the log supports them (default all) */
   objectives?: readonly HomeObjective[];
   /** default served weights stored in the model */
@@ -67,6 +74,10 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   onProgress?: ProgressCallback;
   /** human-readable progress lines (stages, per-head rounds) */
   log?: (line: string) => void;
+  /** false serves the heads alone (no blend with the list scores chosen on validation) */
+  blend?: boolean;
+  /** the largest weight of the standardized heads in the served blend (default 1.5; 0 serves the list blend alone) */
+  maxHeadScale?: number;
   /** false skips the report's costly parts (best single feature, trade-off grid, diversity) — for tuning loops */
   reports?: boolean;
   signal?: AbortSignal;
@@ -97,6 +108,12 @@ export interface RankerTrainingReport {
   unsupported: Array<{ objective: HomeObjective; reason: string }>;
   /** validation NDCG@10 (play labels, full candidate lists): the served combination, the heuristic, the best single feature */
   validationNdcg10: Record<string, number>;
+  /**
+   * the served blend chosen on the validation listeners (unheard candidates, play labels): linear
+   * weights on the neighbour-list and factor shares plus headScale × the standardized heads, and
+   * the NDCG@10 of EASE's list alone, the heads alone and the blend
+   */
+  blend?: { linear: Record<string, number>; headScale: number; ndcg10: { easeList: number; heads: number; served: number } };
   bestSingleFeature: { name: string; ndcg10: number };
   /** each objective's validation NDCG@10 under a grid of served weights (skip: lower is better) */
   tradeoff: Array<{ weights: Record<string, number>; ndcg10: Record<string, number> }>;
@@ -334,13 +351,6 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
       : `a seeded ${Math.round(fraction * 100)}% of each listener's tracks (seed ${seed}) are the labels; the log has no usable time`;
   say(`ranker split: ${kind} — ${detail}`);
 
-  // Everything Home reads at request time, rebuilt from the past part.
-  const pastLog = log.select(past);
-  const vectors = options.itemVectorsFor ? await options.itemVectorsFor(pastLog) : { itemVectors: data.itemVectors, itemIndex: data.itemIndex };
-  const models = await buildItemModels({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex }, { ...options, log: say });
-  const index = createHomeIndex({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex, neighbours: models.neighbours, factors: models.factors, popularity: data.popularity });
-  const durations = data.store.columns.trackDurationMs;
-
   // listeners with history before and a played track after the split
   const eligible: number[] = [];
   const c = log.columns;
@@ -358,7 +368,17 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   const users = shuffled(eligible, seed).slice(0, options.maxUsers ?? 2000);
   const validationCount = Math.max(5, Math.round(users.length * (options.validationFraction ?? 0.25)));
   const negativesPerUser = options.negativesPerUser ?? 150;
-
+  const hardNegatives = options.hardNegatives ?? 0;
+  // Cross-fitting: each fold of listeners gets its labels removed and everything Home reads at
+  // request time rebuilt from the rest of the log. With one fold every listener's labels are
+  // removed at once and the lists see far less data than the served ones — on Last.fm the
+  // neighbour lists are then much weaker than at serving time, and the ranker learns to lean on
+  // the wrong sources (NDCG@10 below EASE alone).
+  const folds = Math.max(1, Math.min(options.folds ?? 2, users.length));
+  const foldOf = new Int32Array(log.userCount).fill(-1);
+  users.forEach((u, n) => (foldOf[u] = n % folds));
+  say(`ranker cross-fitting: ${folds} fold${folds === 1 ? '' : 's'} of listeners, each with its labels removed from the lists' log`);
+  const durations = data.store.columns.trackDurationMs;
   const train = new RankerRows();
   const validation = new RankerRows();
   const validationFuture: FutureLabels[] = [];
@@ -370,67 +390,92 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   let features = new Float32Array(1024 * HOME_FEATURE_COUNT);
   const labels = Object.fromEntries(HOME_OBJECTIVES.map((objective) => [objective, new Float32Array(1024)])) as Record<HomeObjective, Float32Array>;
   const tracker = new ProgressTracker('ranker training data', 'listeners', users.length, options.onProgress);
-  for (let n = 0; n < users.length; n++) {
-    options.signal?.throwIfAborted();
-    const u = users[n]!;
-    const future = futureOf(log, u, past, durations);
-    const profile = buildUserProfile(index, log.userId(u));
-    candidates.reset();
-    generateHomeCandidatesSync(index, profile, options.candidates, candidates);
-    const size = candidates.size;
-    if (features.length < size * HOME_FEATURE_COUNT) features = new Float32Array(size * 2 * HOME_FEATURE_COUNT);
-    computeFeatures(index, profile, candidates, features);
-    for (const objective of HOME_OBJECTIVES) {
-      if (labels[objective].length < size) labels[objective] = new Float32Array(size * 2);
-      for (let r = 0; r < size; r++) labels[objective][r] = labelOf(objective, future, candidates.tracks[r]!);
+  const hardColumns = HOME_FEATURES.flatMap((name, f) => (name.startsWith('list_rank_') || name === 'factor_rank' ? [f] : []));
+  let index: HomeIndex | undefined;
+  let models: HomeItemModels | undefined;
+  let processed = 0;
+  for (let fold = 0; fold < folds; fold++) {
+    // Everything Home reads at request time, rebuilt from the log without this fold's labels.
+    const mask = new Uint8Array(log.length).fill(1);
+    for (let n = fold; n < users.length; n += folds) {
+      const { start, end } = log.rowsOfUser(users[n]!);
+      for (let i = start; i < end; i++) mask[i] = past[i]!;
     }
-    candidateTotal += size;
-    let unheard = 0;
-    for (let r = 0; r < size; r++) if (!profile.tracks.has(candidates.tracks[r]!)) unheard++;
-    unheardTotal += unheard;
-    if (n < validationCount) {
-      validation.push(features, candidates, labels, Int32Array.from({ length: size }, (_unused, r) => r));
-      validationFuture.push(future);
-      // recall of held-out played tracks the listener had not played before (what a recommender can add)
-      const targets = [...future.played].filter((track) => !profile.tracks.has(track));
-      if (targets.length > 0) {
-        recallUsers++;
-        const found = Object.fromEntries([...HOME_SOURCES, 'total'].map((name) => [name, 0])) as Record<HomeSource | 'total', number>;
-        for (const track of targets) {
-          const row = candidates.row(track);
-          if (row === undefined) continue;
-          found.total++;
-          HOME_SOURCES.forEach((source, s) => {
-            if (candidates.sourceMask[row]! & (1 << s)) found[source]++;
-          });
+    const pastLog = log.select(mask);
+    const vectors = options.itemVectorsFor ? await options.itemVectorsFor(pastLog) : { itemVectors: data.itemVectors, itemIndex: data.itemIndex };
+    models = await buildItemModels({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex }, { ...options, log: say });
+    index = createHomeIndex({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex, neighbours: models.neighbours, factors: models.factors, popularity: data.popularity });
+    for (let n = fold; n < users.length; n += folds) {
+      options.signal?.throwIfAborted();
+      const u = users[n]!;
+      const future = futureOf(log, u, past, durations);
+      const profile = buildUserProfile(index, log.userId(u));
+      candidates.reset();
+      generateHomeCandidatesSync(index, profile, options.candidates, candidates);
+      const size = candidates.size;
+      if (features.length < size * HOME_FEATURE_COUNT) features = new Float32Array(size * 2 * HOME_FEATURE_COUNT);
+      computeFeatures(index, profile, candidates, features);
+      for (const objective of HOME_OBJECTIVES) {
+        if (labels[objective].length < size) labels[objective] = new Float32Array(size * 2);
+        for (let r = 0; r < size; r++) labels[objective][r] = labelOf(objective, future, candidates.tracks[r]!);
+      }
+      candidateTotal += size;
+      let unheard = 0;
+      for (let r = 0; r < size; r++) if (!profile.tracks.has(candidates.tracks[r]!)) unheard++;
+      unheardTotal += unheard;
+      if (n < validationCount) {
+        validation.push(features, candidates, labels, Int32Array.from({ length: size }, (_unused, r) => r));
+        validationFuture.push(future);
+        // recall of held-out played tracks the listener had not played before (what a recommender can add)
+        const targets = [...future.played].filter((track) => !profile.tracks.has(track));
+        if (targets.length > 0) {
+          recallUsers++;
+          const found = Object.fromEntries([...HOME_SOURCES, 'total'].map((name) => [name, 0])) as Record<HomeSource | 'total', number>;
+          for (const track of targets) {
+            const row = candidates.row(track);
+            if (row === undefined) continue;
+            found.total++;
+            HOME_SOURCES.forEach((source, s) => {
+              if (candidates.sourceMask[row]! & (1 << s)) found[source]++;
+            });
+          }
+          for (const name of Object.keys(found) as Array<HomeSource | 'total'>) recallSums[name] += found[name] / targets.length;
         }
-        for (const name of Object.keys(found) as Array<HomeSource | 'total'>) recallSums[name] += found[name] / targets.length;
+      } else {
+        // every labelled row and a sample of the rest (bounded memory, balanced signal)
+        const labelled: number[] = [];
+        const others: number[] = [];
+        for (let r = 0; r < size; r++) {
+          let any = false;
+          for (const objective of HOME_OBJECTIVES) if (labels[objective][r] !== 0) any = true;
+          (any ? labelled : others).push(r);
+        }
+        // the hardest negatives (best placed in a neighbour list or by the factors: what the top of
+        // a served list is made of) and a random sample of the rest
+        const hardness = (r: number) => {
+          let best = 0;
+          for (const f of hardColumns) best = Math.max(best, features[r * HOME_FEATURE_COUNT + f]!);
+          return best;
+        };
+        const byHardness = others.map((r) => ({ r, h: hardness(r) })).sort((a, b) => b.h - a.h || a.r - b.r).map((entry) => entry.r);
+        const hard = byHardness.slice(0, hardNegatives);
+        train.push(features, candidates, labels, [...labelled, ...hard, ...shuffled(byHardness.slice(hardNegatives), seed + n).slice(0, negativesPerUser)]);
       }
-    } else {
-      // every labelled row and a sample of the rest (bounded memory, balanced signal)
-      const labelled: number[] = [];
-      const others: number[] = [];
-      for (let r = 0; r < size; r++) {
-        let any = false;
-        for (const objective of HOME_OBJECTIVES) if (labels[objective][r] !== 0) any = true;
-        (any ? labelled : others).push(r);
-      }
-      train.push(features, candidates, labels, [...labelled, ...shuffled(others, seed + n).slice(0, negativesPerUser)]);
+      tracker.update(++processed);
     }
-    tracker.update(n + 1);
   }
   tracker.finish(users.length);
   const candidateRecall = Object.fromEntries(Object.entries(recallSums).map(([name, sum]) => [name, round(sum / Math.max(1, recallUsers))])) as Record<HomeSource | 'total', number>;
   say(`candidates: ${(candidateTotal / users.length).toFixed(0)} per listener (${(unheardTotal / users.length).toFixed(0)} unheard); recall of held-out plays ${candidateRecall.total.toFixed(3)}`);
   return {
-    index,
+    index: index!,
     train,
     validation,
     split: { kind, holdoutFraction: fraction, detail },
     users: { train: users.length - validationCount, validation: validationCount },
     candidates: { mean: round(candidateTotal / users.length), meanUnheard: round(unheardTotal / users.length) },
     candidateRecall,
-    neighbours: models.reports,
+    neighbours: models!.reports,
     itemVectors: options.itemVectorsFor ? 'retrained on the past part' : 'the bundle’s (trained on the whole log: a mild leak into the vector features)',
     started,
   };
@@ -509,6 +554,11 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
 
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
   const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads, weights };
+  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? 1.5);
+  if (blend) {
+    model.linear = blend.linear;
+    model.headScale = blend.headScale;
+  }
   const compiled = compileRanker(model);
   const served = compiled.score(validation.features, validation.size);
   const playLabels = validation.labels.play;
@@ -520,6 +570,11 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const full = options.reports !== false;
   const bestSingleFeature = full ? bestSingle(validation, playLabels) : { name: '(not computed)', ndcg10: 0 };
   validationNdcg10[`best single feature (${bestSingleFeature.name})`] = bestSingleFeature.ndcg10;
+  if (blend) {
+    validationNdcg10['unheard only: EASE list alone'] = blend.report.ndcg10.easeList;
+    validationNdcg10['unheard only: heads alone'] = blend.report.ndcg10.heads;
+    validationNdcg10['unheard only: served blend'] = blend.report.ndcg10.served;
+  }
 
   const report: RankerTrainingReport = {
     split: dataset.split,
@@ -532,6 +587,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     unsupported,
     validationNdcg10,
     bestSingleFeature,
+    ...(blend ? { blend: blend.report } : {}),
     tradeoff: full ? tradeoffGrid(model, validation) : [],
     diversity: full ? diversityReport(index, compiled.score(validation.features, validation.size), validation) : [],
     importance: featureImportance(model, 'play', 15).map((entry) => ({ feature: entry.feature, gain: round(entry.gain) })),
@@ -540,6 +596,77 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   };
   model.training = { ...report };
   return { model, report };
+}
+
+const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coListening', 'list_share_itemVectors', 'factor_share', 'list_rank_ease'] as const;
+
+/**
+ * The served combination: headScale × (standardized weighted heads) + linear weights on the
+ * neighbour-list and factor shares, chosen by coordinate ascent on the validation listeners'
+ * unheard candidates (what a discovery list ranks). Seven numbers, so validation picks them
+ * without overfitting; starting from EASE's list alone, the blend is never worse than it there.
+ * The trees learn on a log with its labels removed, where the lists are weaker than the served
+ * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
+ */
+export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (line: string) => void, maxHeadScale = 1.5): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
+  const F = HOME_FEATURE_COUNT;
+  const n = rows.size;
+  const heads = compileRanker({ ...model, linear: undefined, headScale: 1 }).score(rows.features, n);
+  // standardize the heads' sum so headScale is on the lists' 0..1 scale
+  let mean = 0;
+  for (let r = 0; r < n; r++) mean += heads[r]!;
+  mean /= Math.max(1, n);
+  let variance = 0;
+  for (let r = 0; r < n; r++) variance += (heads[r]! - mean) ** 2;
+  const spread = Math.sqrt(variance / Math.max(1, n)) || 1;
+  const novelty = HOME_FEATURES.indexOf('novelty');
+  const columns = BLEND_FEATURES.map((name) => HOME_FEATURES.indexOf(name));
+  const values = [1, 0, 0, 0, 0, 0];
+  let headScale = 0;
+  const scores = new Float32Array(n);
+  const evaluate = (weights: number[], scale: number): number => {
+    for (let r = 0; r < n; r++) {
+      if (rows.features[r * F + novelty] === 0) {
+        scores[r] = -1e9;
+        continue;
+      }
+      let value = (scale * (heads[r]! - mean)) / spread;
+      for (let j = 0; j < columns.length; j++) if (weights[j] !== 0) value += weights[j]! * rows.features[r * F + columns[j]!]!;
+      scores[r] = value;
+    }
+    return meanNdcg(scores, rows.labels.play, rows.groups);
+  };
+  const easeList = evaluate(values, 0);
+  const headsOnly = evaluate([0, 0, 0, 0, 0, 0], 1);
+  let best = easeList;
+  const grid = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5];
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j <= columns.length; j++) {
+      for (const value of grid) {
+        const weights = [...values];
+        let scale = headScale;
+        if (j === columns.length) {
+          if (value > maxHeadScale) continue;
+          scale = value;
+        } else weights[j] = value;
+        if (weights.every((weight) => weight === 0) && scale === 0) continue;
+        const ndcg = evaluate(weights, scale);
+        if (ndcg > best + 1e-6) {
+          best = ndcg;
+          if (j === columns.length) headScale = value;
+          else values[j] = value;
+        }
+      }
+    }
+  }
+  const linear: Record<string, number> = {};
+  BLEND_FEATURES.forEach((name, j) => {
+    if (values[j] !== 0) linear[name] = values[j]!;
+  });
+  // the heads enter compileRanker's sum unstandardized: fold the spread into headScale (the mean is a constant per row)
+  const served = round(best);
+  say(`served blend: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
+  return { linear, headScale: headScale / spread, report: { linear, headScale, ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } } };
 }
 
 function sameLabels(rows: RankerRows, a: HomeObjective, b: HomeObjective): boolean {

@@ -698,9 +698,24 @@ function tradeoffGrid(model: HomeRankerModel, rows: RankerRows): RankerTrainingR
     for (const entry of grid) for (const value of steps[objective]) next.push({ ...entry, [objective]: value });
     grid.splice(0, grid.length, ...next);
   }
+  // each head's standardized margins and the linear part once; a grid entry only recombines them
+  const n = rows.size;
+  const base = compileRanker({ ...model, heads: [] }).score(rows.features, n);
+  const single = compileRanker(model);
+  const margins = model.heads.map((head) => {
+    const out = single.scoreHead(head.objective, rows.features, n);
+    for (let r = 0; r < n; r++) out[r] = (out[r]! - head.mean) / head.scale;
+    return { objective: head.objective, out };
+  });
+  const headScale = model.headScale ?? 1;
+  const scores = new Float32Array(n);
   return grid.map((weights) => {
-    const compiled = compileRanker(model, { play: 1, save: 0, skip: 0, listen: 0, ...weights });
-    const scores = compiled.score(rows.features, rows.size);
+    const resolved: Record<string, number> = { play: 1, save: 0, skip: 0, listen: 0, ...weights };
+    scores.set(base);
+    for (const { objective, out } of margins) {
+      const factor = headScale * (resolved[objective] ?? 0);
+      if (factor !== 0) for (let r = 0; r < n; r++) scores[r]! += factor * out[r]!;
+    }
     const ndcg10: Record<string, number> = {};
     for (const head of model.heads) ndcg10[head.objective] = round(meanNdcg(scores, rows.labels[head.objective], rows.groups));
     return { weights: { play: 1, ...weights } as Record<string, number>, ndcg10 };

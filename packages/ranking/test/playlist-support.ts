@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogStore } from '@mixtape/catalog';
 import { generateSynthetic, importTidyTuesday } from '@mixtape/catalog';
 import { createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } from '@mixtape/embeddings';
-import type { PlaylistContext } from '../src/index';
+import { buildCatalogLexicon } from '@mixtape/language';
+import { planFromPrompt, type Plan } from '@mixtape/llm';
+import { createPlaylistEngine, type PlaylistContext, type PlaylistEngine } from '../src/index';
 
 export const TIDYTUESDAY_CSV = fileURLToPath(
   new URL('../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url),
@@ -22,6 +24,13 @@ let tidy: Promise<PlaylistContext> | undefined;
 export function loadTidyTuesdayContext(): Promise<PlaylistContext> {
   tidy ??= importTidyTuesday(TIDYTUESDAY_CSV, { skipInvalid: true }).then((result) => contextFromStore(result.store, 'tidytuesday'));
   return tidy;
+}
+
+/** The TidyTuesday engine and the offline planner over its catalog's vocabulary (prompt → plan). */
+export async function loadTidyTuesdayPlanning(): Promise<{ engine: PlaylistEngine; planOf: (prompt: string) => Plan }> {
+  const context = await loadTidyTuesdayContext();
+  const lexicon = buildCatalogLexicon(context.store);
+  return { engine: createPlaylistEngine(context), planOf: (prompt) => planFromPrompt(lexicon, prompt).plan };
 }
 
 export function syntheticContext(tracks = 3000): PlaylistContext & { interactions: ReturnType<typeof generateSynthetic>['interactions'] } {

@@ -1,9 +1,7 @@
 // Fulfilment against real data: the TidyTuesday catalog (read in place from ../shared/data) with
 // content vectors in a real FAISS index, and a synthetic catalog with item and user vectors.
-import type { Lexicon } from '@mixtape/language';
-import { buildCatalogLexicon } from '@mixtape/language';
 import type { Plan } from '@mixtape/llm';
-import { createEmptyPlan, planFromPrompt } from '@mixtape/llm';
+import { createEmptyPlan } from '@mixtape/llm';
 import { VectorIndex } from '@mixtape/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistEngine } from '../src/index';
@@ -12,17 +10,13 @@ import {
   fulfilPlan,
   minimumArtistGap,
 } from '../src/index';
-import { loadTidyTuesdayContext, syntheticContext } from './playlist-support';
+import { loadTidyTuesdayPlanning, syntheticContext } from './playlist-support';
 
 let engine: PlaylistEngine;
-let lexicon: Lexicon;
+let planOf: (prompt: string) => Plan;
 beforeAll(async () => {
-  const context = await loadTidyTuesdayContext();
-  engine = createPlaylistEngine(context);
-  lexicon = buildCatalogLexicon(context.store);
+  ({ engine, planOf } = await loadTidyTuesdayPlanning());
 }, 60_000);
-
-const planOf = (prompt: string): Plan => planFromPrompt(lexicon, prompt).plan;
 
 describe('fulfilPlan on TidyTuesday', () => {
   it('returns the requested number of distinct catalog tracks with titles, artists and notes', () => {

@@ -1,23 +1,16 @@
 // Regression tests for the failure classes issue 18 found on TidyTuesday (offline planner →
 // fulfilment, real FAISS index): each prompt here once gave a wrong or empty playlist.
-import type { Lexicon } from '@mixtape/language';
-import { buildCatalogLexicon } from '@mixtape/language';
 import type { Plan } from '@mixtape/llm';
-import { planFromPrompt } from '@mixtape/llm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fulfilment, PlaylistEngine } from '../src/index';
-import { createPlaylistEngine, fulfilPlan, minimumArtistGap } from '../src/index';
-import { loadTidyTuesdayContext } from './playlist-support';
+import { fulfilPlan, minimumArtistGap } from '../src/index';
+import { loadTidyTuesdayPlanning } from './playlist-support';
 
 let engine: PlaylistEngine;
-let lexicon: Lexicon;
+let planOf: (prompt: string) => Plan;
 beforeAll(async () => {
-  const context = await loadTidyTuesdayContext();
-  engine = createPlaylistEngine(context);
-  lexicon = buildCatalogLexicon(context.store);
+  ({ engine, planOf } = await loadTidyTuesdayPlanning());
 }, 60_000);
-
-const planOf = (prompt: string): Plan => planFromPrompt(lexicon, prompt).plan;
 const run = (prompt: string): { plan: Plan; result: Fulfilment } => {
   const plan = planOf(prompt);
   return { plan, result: fulfilPlan(engine, plan) };

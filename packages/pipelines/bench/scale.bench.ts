@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Random } from '@mixtape/base';
 import { CatalogBuilder, CatalogStore, InteractionLogBuilder, type InteractionLog } from '@mixtape/catalog';
 import { exportDatasetAsJsonLines, planChunks, runAggregationPipeline, runLocalAggregation } from '../src/index';
-import { joinCatalogFn, perUserFn, readCatalog, readEventsFn, sumVectors, topKCombiner, type ParsedEvent, type ParsedTrack } from '../src/beam/functions';
-import { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES } from '../src/options';
+import { joinCatalogFn, perUserFn, readCatalog, readEventsFn, sumVectors, topKCombiner, type JoinedEvent, type ParsedEvent, type ParsedTrack } from '../src/beam/functions';
+import { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, LABEL_TYPE_CODES } from '../src/options';
 
 interface CaseResult {
   kind: 'local' | 'direct';
@@ -76,7 +76,7 @@ async function codeOnly(eventsFile: string, catalogFile: string): Promise<{ seco
   const sums = (map: Map<string, number[]>, key: string, value: number[]) => map.set(key, sumVectors.addInput(map.get(key) ?? sumVectors.createAccumulator(), value));
   const itemUser = new Map<string, number[]>();
   const artistUser = new Map<string, number[]>();
-  const byUser = new Map<string, ParsedEvent[]>();
+  const byUser = new Map<string, JoinedEvent[]>();
   for (const [track, group] of byTrack) {
     const row = catalogByTrack.get(track);
     for (const joined of join({ key: track, values: { events: group, catalog: row ? [row] : [] } })) {
@@ -92,7 +92,7 @@ async function codeOnly(eventsFile: string, catalogFile: string): Promise<{ seco
   for (const [key, value] of itemUser) sums(items, key.slice(0, key.indexOf('\u0000')), [value[0]!, value[1]!, value[0]! > 0 ? 1 : 0]);
   const artists = new Map<string, number[]>();
   for (const [key, value] of artistUser) sums(artists, key.slice(0, key.indexOf('\u0000')), [value[0]!, value[0]! > 0 ? 1 : 0]);
-  const perUser = perUserFn(options, 1);
+  const perUser = perUserFn(options, 1, LABEL_TYPE_CODES);
   const pairs = new Map<string, number[]>();
   let pairElements = 0;
   let sessions = 0;

@@ -1,5 +1,5 @@
 // A dataset snapshot as the pipeline's inputs: events.jsonl (one event per line, in the log's
-// order) and catalog.jsonl (track_id, title, artist_name, artist_id — also readable by
+// order; ms_played when non-zero) and catalog.jsonl (track_id, title, artist_name, artist_id, duration_ms — also readable by
 // `mixtape data import --format events`). Teams with real logs point the pipeline at theirs.
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -28,11 +28,12 @@ export async function exportDatasetAsJsonLines(store: CatalogStore, log: Interac
   const catalog = join(directory, 'catalog.jsonl');
   await writeLines(catalog, store.trackCount, (t) => {
     const artists = Array.from(store.artistsOfTrack(t));
-    return `${JSON.stringify({ track_id: store.trackId(t), title: store.columns.trackTitles[t], artist_name: artists.map((a) => store.artistName(a)), artist_id: artists.map((a) => store.artistId(a)) })}\n`;
+    const duration = store.columns.trackDurationMs[t]!;
+    return `${JSON.stringify({ track_id: store.trackId(t), title: store.columns.trackTitles[t], artist_name: artists.map((a) => store.artistName(a)), artist_id: artists.map((a) => store.artistId(a)), ...(duration > 0 ? { duration_ms: duration } : {}) })}\n`;
   });
-  const { user, track, timestamp, type, count } = log.columns;
+  const { user, track, timestamp, type, count, msPlayed } = log.columns;
   await writeLines(events, log.length, (e) => {
-    const extra = count[e] === 1 ? '' : `,"count":${count[e]}`;
+    const extra = `${count[e] === 1 ? '' : `,"count":${count[e]}`}${msPlayed[e] === 0 ? '' : `,"ms_played":${msPlayed[e]}`}`;
     return `{"user_id":${JSON.stringify(log.userId(user[e]!))},"track_id":${JSON.stringify(store.trackId(track[e]!))},"timestamp":${timestamp[e]},"type":"${EVENT_TYPES[type[e]!]}"${extra}}\n`;
   });
   return { events, catalog };

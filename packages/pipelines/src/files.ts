@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AggregationOptions } from './options';
 
 /** Output names; each is written as `<name>-<shard>.jsonl`. */
-export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'dead-letters'] as const;
+export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'dead-letters'] as const;
 export type OutputName = (typeof OUTPUTS)[number];
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -50,6 +50,7 @@ export interface NeighbourRecord {
   track: string;
   neighbours: [string, number][];
 }
+export type { RankerLabelRecord } from './beam/labels';
 /** A malformed input record: where it is and why it was refused. */
 export interface DeadLetterRecord {
   file: string;
@@ -65,7 +66,8 @@ export interface StageReport {
 
 export interface AggregatesManifest {
   format: typeof AGGREGATES_FORMAT;
-  schemaVersion: 1;
+  /** 2: ranker-labels, ms_played / duration_ms read (version 1 outputs: rerun the pipeline) */
+  schemaVersion: 2;
   /** e.g. "single-process", "beam direct" */
   producer: string;
   createdAt: string;
@@ -97,8 +99,8 @@ export async function readManifest(directory: string): Promise<AggregatesManifes
     throw new Error(`${path}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish)`, { cause: error });
   });
   const manifest = JSON.parse(text) as AggregatesManifest;
-  if (manifest.format !== AGGREGATES_FORMAT || manifest.schemaVersion !== 1)
-    throw new Error(`${path}: expected format "${AGGREGATES_FORMAT}" schemaVersion 1, got ${JSON.stringify(manifest.format)} ${JSON.stringify(manifest.schemaVersion)}`);
+  if (manifest.format !== AGGREGATES_FORMAT || manifest.schemaVersion !== 2)
+    throw new Error(`${path}: expected format "${AGGREGATES_FORMAT}" schemaVersion 2 (rerun \`mixtape pipeline run\` with this version), got ${JSON.stringify(manifest.format)} ${JSON.stringify(manifest.schemaVersion)}`);
   return manifest;
 }
 

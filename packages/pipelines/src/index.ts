@@ -1,7 +1,7 @@
 // Public API of @mixtape/pipelines: explicit named re-exports only. The Beam SDK is loaded by
 // runAggregationPipeline on first use; everything else (reading outputs, the single-process
 // path) works without it.
-export { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, resolveAggregationOptions } from './options';
+export { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, LABEL_TYPE_CODES, resolveAggregationOptions } from './options';
 export type { AggregationOptions } from './options';
 export { AGGREGATES_FORMAT, MANIFEST_FILE, OUTPUTS, readManifest, readRecords, shardsOf } from './files';
 export type {
@@ -12,13 +12,15 @@ export type {
   ItemPopularityRecord,
   NeighbourRecord,
   OutputName,
+  RankerLabelRecord,
   SessionRecord,
   StageReport,
 } from './files';
 export { countCoOccurrence, cutSessions, runLocalAggregation, trackIdRanks } from './local';
 export type { LocalAggregationOptions, LocalSessions } from './local';
-export { deadLetterShare, readAggregates, readDeadLetters } from './read';
-export type { Aggregates, ReadAggregatesOptions } from './read';
+export { deadLetterShare, rankerExamples, readAggregates, readDeadLetters } from './read';
+export type { Aggregates, FutureLabelSets, RankerLabels, ReadAggregatesOptions } from './read';
+export { LABEL_FLAGS, holdoutUnit, rankerLabelsOf } from './beam/labels';
 export { RUNNERS, planChunks, runAggregationPipeline } from './beam/pipeline';
 export type { PipelineRunOptions, RunnerName } from './beam/pipeline';
 export { parseCatalogLine, parseEventLine } from './beam/functions';

@@ -3,7 +3,8 @@
 // uses it when no pipeline output is given, so both paths meet at readAggregates.
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import { prepareOutputDirectory, writeManifest, writeRecords, type AggregatesManifest, type OutputName, type StageReport } from './files';
-import { resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from './options';
+import { rankerLabelsOf } from './beam/labels';
+import { LABEL_TYPE_CODES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from './options';
 
 export interface LocalAggregationOptions extends Partial<AggregationOptions> {
   /** per-stage progress lines ("stage: N records in T s (R/s)") */
@@ -173,7 +174,7 @@ export async function runLocalAggregation(store: CatalogStore, log: InteractionL
     progress(`${name}: ${records.toLocaleString('en')} records in ${seconds.toFixed(2)} s (${Math.round(records / Math.max(seconds, 1e-6)).toLocaleString('en')}/s)`);
   };
   await prepareOutputDirectory(directory);
-  const { user, track, timestamp, type, count } = log.columns;
+  const { user, track, timestamp, type, count, msPlayed } = log.columns;
 
   await stage('item popularity', 'item-popularity', () => {
     const plays = new Float64Array(store.trackCount);
@@ -232,6 +233,23 @@ export async function runLocalAggregation(store: CatalogStore, log: InteractionL
     })()),
   );
 
+  await stage('ranker labels', 'ranker-labels', () => {
+    const durations = store.columns.trackDurationMs;
+    return writeRecords(directory, 'ranker-labels', (function* () {
+      for (let u = 0; u < log.userCount; u++) {
+        const start = log.userOffsets[u]!;
+        const end = log.userOffsets[u + 1]!;
+        const tracks: string[] = [];
+        const eventDurations = new Float64Array(end - start);
+        for (let e = start; e < end; e++) {
+          tracks.push(store.trackId(track[e]!));
+          eventDurations[e - start] = durations[track[e]!]!;
+        }
+        yield* rankerLabelsOf(log.userId(u), tracks, type.subarray(start, end), msPlayed.subarray(start, end), eventDurations, settings, LABEL_TYPE_CODES);
+      }
+    })());
+  });
+
   let sessions: LocalSessions | undefined;
   await stage('sessions', 'sessions', () => {
     const cut = cutSessions(log, settings);
@@ -263,7 +281,7 @@ export async function runLocalAggregation(store: CatalogStore, log: InteractionL
 
   const manifest: AggregatesManifest = {
     format: 'mixtape-aggregates',
-    schemaVersion: 1,
+    schemaVersion: 2,
     producer: 'single-process',
     createdAt: new Date().toISOString(),
     options: settings,

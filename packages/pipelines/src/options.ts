@@ -13,6 +13,10 @@ export interface AggregationOptions {
   topK: number;
   /** only a user's most recent this-many session tokens generate pairs (default 1,000): one heavy listener cannot dominate the counts, and pair generation stays O(events × window) */
   maxPairTokensPerUser: number;
+  /** the Home ranker's labels: share of each listener's events (temporal split) or (listener, track) pairs (random split) held out (default 0.2, the ranker's) */
+  holdoutFraction: number;
+  /** seed of the random split's per-(listener, track) hash (default 1, the build's default --seed; the build passes its --seed) */
+  holdoutSeed: number;
 }
 
 export const DEFAULT_AGGREGATION_OPTIONS: Readonly<AggregationOptions> = Object.freeze({
@@ -21,20 +25,26 @@ export const DEFAULT_AGGREGATION_OPTIONS: Readonly<AggregationOptions> = Object.
   window: 5,
   topK: 50,
   maxPairTokensPerUser: 1_000,
+  holdoutFraction: 0.2,
+  holdoutSeed: 1,
 });
 
 /** Defaults filled in and every value checked (a clear error names the option and the expectation). */
 export function resolveAggregationOptions(options: Partial<AggregationOptions> = {}): AggregationOptions {
   const resolved = { ...DEFAULT_AGGREGATION_OPTIONS };
   for (const name of Object.keys(DEFAULT_AGGREGATION_OPTIONS) as (keyof AggregationOptions)[]) if (options[name] !== undefined) resolved[name] = options[name];
-  const rules: Record<keyof AggregationOptions, number> = { sessionGapMs: 0, minSessionLength: 1, window: 1, topK: 1, maxPairTokensPerUser: 2 };
+  const rules: Record<Exclude<keyof AggregationOptions, 'holdoutFraction'>, number> = { sessionGapMs: 0, minSessionLength: 1, window: 1, topK: 1, maxPairTokensPerUser: 2, holdoutSeed: 0 };
   for (const [name, min] of Object.entries(rules) as [keyof AggregationOptions, number][]) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min) throw new RangeError(`aggregation option ${name}: expected an integer ≥ ${min}, got ${String(value)}`);
   }
+  const fraction = resolved.holdoutFraction;
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) throw new RangeError(`aggregation option holdoutFraction: expected a number in (0, 1), got ${String(fraction)}`);
   return resolved;
 }
 
 /** Event type codes in @mixtape/catalog's order (INTERACTION_TYPES); skips are the only non-positive type. */
 export const EVENT_TYPES = ['play', 'skip', 'complete', 'save', 'playlist_add'] as const;
 export const SKIP_CODE = 1;
+/** The codes the ranker's labels read (play and skip count listening time; save and playlist_add are saves). */
+export const LABEL_TYPE_CODES = Object.freeze({ play: 0, skip: 1, complete: 2, save: 3, playlistAdd: 4 });

@@ -12,6 +12,7 @@ import {
   type NeighbourRecord,
   type SessionRecord,
 } from './files';
+import { LABEL_FLAGS, type RankerLabelRecord } from './beam/labels';
 
 export interface Aggregates {
   manifest: AggregatesManifest;
@@ -26,6 +27,90 @@ export interface Aggregates {
   neighbours: { offsets: Int32Array; items: Int32Array; counts: Int32Array };
   /** item2vec's corpus: sessions ordered by user index, then start time */
   sessions: { items: Int32Array; offsets: Int32Array; sequenceUser: Int32Array };
+  /** the Home ranker's split and labels, per split kind (see rankerExamples) */
+  rankerLabels: Record<'temporal' | 'random', RankerLabels>;
+}
+
+/** One split of the log for the Home ranker: which rows are before it, and each listener's held-out tracks. */
+export interface RankerLabels {
+  /** per log row: 1 = before the split */
+  past: Uint8Array;
+  /** held-out tracks as CSR over user index: user u's are tracks[offsets[u] .. offsets[u+1]) */
+  offsets: Int32Array;
+  tracks: Int32Array;
+  /** LABEL_FLAGS bits: played 1, saved 2, skipped 4 */
+  flags: Uint8Array;
+  /** listening share 0..1 */
+  listen: Float64Array;
+}
+
+/** What @mixtape/ranking's trainHomeRanker reads for one listener: the labels of their held-out tracks. */
+export interface FutureLabelSets {
+  played: Set<number>;
+  saved: Set<number>;
+  skipped: Set<number>;
+  listen: Map<number, number>;
+}
+
+/** A split as trainHomeRanker's `examples` option takes it: the past rows and each listener's labels. */
+export function rankerExamples(labels: RankerLabels): { past: Uint8Array; future: (user: number) => FutureLabelSets } {
+  return {
+    past: labels.past,
+    future: (user) => {
+      const sets: FutureLabelSets = { played: new Set(), saved: new Set(), skipped: new Set(), listen: new Map() };
+      for (let k = labels.offsets[user]!; k < labels.offsets[user + 1]!; k++) {
+        const track = labels.tracks[k]!;
+        const flag = labels.flags[k]!;
+        if (flag & LABEL_FLAGS.played) sets.played.add(track);
+        if (flag & LABEL_FLAGS.saved) sets.saved.add(track);
+        if (flag & LABEL_FLAGS.skipped) sets.skipped.add(track);
+        if (labels.listen[k]! > 0) sets.listen.set(track, labels.listen[k]!);
+      }
+      return sets;
+    },
+  };
+}
+
+async function readRankerLabels(directory: string, store: CatalogStore, log: InteractionLog): Promise<Record<'temporal' | 'random', RankerLabels>> {
+  const where = `${directory} ranker-labels`;
+  const byKind = { temporal: [] as { user: number; record: RankerLabelRecord }[], random: [] as { user: number; record: RankerLabelRecord }[] };
+  for await (const record of readRecords<RankerLabelRecord>(directory, 'ranker-labels')) {
+    const user = lookup('user', record.user, log.userIndex(record.user), where);
+    const rows = log.userOffsets[user + 1]! - log.userOffsets[user]!;
+    if (record.events !== rows) throw new Error(`${where}: user "${record.user}" has ${record.events} events in the pipeline's input and ${rows} in the dataset (pipeline output and dataset disagree)`);
+    if (record.split !== 'temporal' && record.split !== 'random') throw new Error(`${where}: user "${record.user}": split ${JSON.stringify(record.split)}, expected "temporal" or "random"`);
+    byKind[record.split].push({ user, record });
+  }
+  const { track } = log.columns;
+  const build = (kind: 'temporal' | 'random'): RankerLabels => {
+    const entries = byKind[kind].sort((a, b) => a.user - b.user);
+    const past = new Uint8Array(log.length).fill(1);
+    const offsets = new Int32Array(log.userCount + 1);
+    for (const { user, record } of entries) offsets[user + 1] = record.labels.length;
+    for (let u = 0; u < log.userCount; u++) offsets[u + 1]! += offsets[u]!;
+    const tracks = new Int32Array(offsets[log.userCount]!);
+    const flags = new Uint8Array(tracks.length);
+    const listen = new Float64Array(tracks.length);
+    const held = new Uint8Array(store.trackCount);
+    for (const { user, record } of entries) {
+      let at = offsets[user]!;
+      for (const [id, flag, share] of record.labels) {
+        const t = lookup('track', id, store.trackIndex(id), where);
+        tracks[at] = t;
+        flags[at] = flag;
+        listen[at++] = share;
+        held[t] = 1;
+      }
+      const start = log.userOffsets[user]!;
+      const end = log.userOffsets[user + 1]!;
+      // temporal: the latest rows; random: every row of a held-out track
+      if (kind === 'temporal') past.fill(0, start + record.past, end);
+      else for (let e = start; e < end; e++) if (held[track[e]!]) past[e] = 0;
+      for (const [id] of record.labels) held[store.trackIndex(id)] = 0;
+    }
+    return { past, offsets, tracks, flags, listen };
+  };
+  return { temporal: build('temporal'), random: build('random') };
 }
 
 export interface ReadAggregatesOptions {
@@ -91,6 +176,7 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
     artistListeners,
     neighbours: { offsets: neighbourOffsets, items: neighbourItems, counts: neighbourCounts },
     sessions: { items, offsets, sequenceUser: Int32Array.from(sessions, (session) => session.user) },
+    rankerLabels: await readRankerLabels(directory, store, log),
   };
 }
 

@@ -56,7 +56,20 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(fromBeam.neighbours).toEqual(fromLocal.neighbours);
     expect(fromBeam.sessions).toEqual(fromLocal.sessions);
     expect(await historiesOf(beam)).toEqual(await historiesOf(local));
-    for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
+    expect(fromBeam.rankerLabels).toEqual(fromLocal.rankerLabels);
+    for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
+    // the ranker's splits: the temporal one holds out each listener's latest 20% (≥ 5 events), the random one ~20% of pairs
+    const { temporal, random } = fromLocal.rankerLabels;
+    for (let u = 0; u < log.userCount; u++) {
+      const start = log.userOffsets[u]!;
+      const end = log.userOffsets[u + 1]!;
+      const held = end - start < 5 ? 0 : Math.max(1, Math.round((end - start) * 0.2));
+      expect(Array.from(temporal.past.subarray(start, end))).toEqual(Array.from({ length: end - start }, (_, k) => (k < end - start - held ? 1 : 0)));
+    }
+    const randomHeld = random.past.reduce((sum, flag) => sum + (1 - flag), 0) / log.length;
+    expect(randomHeld).toBeGreaterThan(0.1);
+    expect(randomHeld).toBeLessThan(0.3);
+    expect(temporal.listen.some((share) => share > 0 && share < 1)).toBe(true);
 
     // the outputs mean something: plays add up, lists are capped and ordered, sessions are the build's corpus
     // positive = every type but skip (what item2vec's event weights count)

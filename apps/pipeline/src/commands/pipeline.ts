@@ -23,6 +23,18 @@ const positiveInteger = (flag: string) => (value: string): number => {
   return number;
 };
 
+const nonNegativeInteger = (flag: string) => (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
+  return number;
+};
+
+const fraction = (flag: string) => (value: string): number => {
+  const number = Number(value);
+  if (!(number > 0 && number < 1)) throw new Error(`${flag} must be a number between 0 and 1 (exclusive), got "${value}"`);
+  return number;
+};
+
 /** `--runner-option key=value` (repeatable) → runner options; numbers and booleans are typed. */
 export function parseRunnerOption(assignment: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
   const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(assignment);
@@ -37,6 +49,8 @@ interface AggregationFlags {
   topK?: number;
   maxPairTokens?: number;
   sessionGapMinutes?: number;
+  holdoutFraction?: number;
+  seed?: number;
   json?: boolean;
 }
 
@@ -46,6 +60,8 @@ function aggregationOptions(flags: AggregationFlags): Partial<AggregationOptions
     topK: flags.topK,
     maxPairTokensPerUser: flags.maxPairTokens,
     sessionGapMs: flags.sessionGapMinutes === undefined ? undefined : flags.sessionGapMinutes * 60_000,
+    holdoutFraction: flags.holdoutFraction,
+    holdoutSeed: flags.seed,
   };
 }
 
@@ -56,6 +72,8 @@ function withAggregationFlags(command: Command): Command {
     .option('--top-k <n>', `neighbours kept per track (default ${d.topK})`, positiveInteger('--top-k'))
     .option('--max-pair-tokens <n>', `only a user's most recent N session tokens generate pairs (default ${d.maxPairTokensPerUser})`, positiveInteger('--max-pair-tokens'))
     .option('--session-gap-minutes <n>', `a longer gap starts a new session (default ${d.sessionGapMs / 60_000})`, positiveInteger('--session-gap-minutes'))
+    .option('--holdout-fraction <share>', `the Home ranker's labels: share of each listener's events (or pairs) held out (default ${d.holdoutFraction}, the ranker's)`, fraction('--holdout-fraction'))
+    .option('--seed <n>', `seed of the ranker's random split, for logs without time (default ${d.holdoutSeed}; use the build's --seed)`, nonNegativeInteger('--seed'))
     .option('--json', 'print the output manifest as JSON on stdout');
 }
 
@@ -69,7 +87,7 @@ export async function formatPipelineSummary(directory: string, manifest: Aggrega
     ...manifest.stages.map((s) => `| ${s.name} | ${s.records.toLocaleString('en')} | ${s.seconds.toFixed(2)} | ${Math.round(s.records / Math.max(s.seconds, 1e-6)).toLocaleString('en')} |`),
     '',
     `input: ${manifest.counts.inputEvents.toLocaleString('en')} events, ${manifest.counts.inputCatalogRows.toLocaleString('en')} catalog rows`,
-    `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
+    `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
     `dead letters: ${manifest.counts.deadLetters.toLocaleString('en')}`,
   ];
   for (const letter of await readDeadLetters(directory, 5)) lines.push(`  ${letter.file}:${letter.line}: ${letter.reason}`);
@@ -168,7 +186,7 @@ export function registerPipelineCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`equal: popularity, neighbour lists (${left.neighbours.items.length.toLocaleString('en')} entries) and sessions (${(left.sessions.offsets.length - 1).toLocaleString('en')}) — ${left.manifest.producer} vs ${right.manifest.producer}\n`);
+      process.stdout.write(`equal: popularity, neighbour lists (${left.neighbours.items.length.toLocaleString('en')} entries) sessions (${(left.sessions.offsets.length - 1).toLocaleString('en')}) and ranker labels — ${left.manifest.producer} vs ${right.manifest.producer}\n`);
     });
 }
 
@@ -188,6 +206,9 @@ export function compareAggregates(left: Awaited<ReturnType<typeof readAggregates
     ['sessions.offsets', left.sessions.offsets, right.sessions.offsets],
     ['sessions.items', left.sessions.items, right.sessions.items],
     ['sessions.sequenceUser', left.sessions.sequenceUser, right.sessions.sequenceUser],
+    ...(['temporal', 'random'] as const).flatMap((kind) =>
+      (['past', 'offsets', 'tracks', 'flags', 'listen'] as const).map((name): [string, ArrayLikeNumbers, ArrayLikeNumbers] => [`rankerLabels.${kind}.${name}`, left.rankerLabels[kind][name], right.rankerLabels[kind][name]]),
+    ),
   ];
   const differences: string[] = [];
   if (JSON.stringify(left.manifest.options) !== JSON.stringify(right.manifest.options))

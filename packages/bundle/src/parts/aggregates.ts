@@ -11,8 +11,8 @@ import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { datasetPart } from './dataset';
 
-/** What services read: popularity and neighbour lists (sessions are a build input only). */
-export type AggregatesPartValue = Omit<Aggregates, 'sessions'> & { sessions?: Aggregates['sessions'] };
+/** What services read: popularity and neighbour lists (sessions and the ranker's labels are build inputs only). */
+export type AggregatesPartValue = Omit<Aggregates, 'sessions' | 'rankerLabels'> & Partial<Pick<Aggregates, 'sessions' | 'rankerLabels'>>;
 
 const count = (value: number) => value.toLocaleString('en');
 
@@ -23,9 +23,10 @@ export const aggregatesPart = definePart({
     popularity: { path: 'aggregates/popularity.pack', role: 'metadata' },
     neighbours: { path: 'aggregates/neighbours.pack', role: 'vectors' },
   },
-  options: { directory: '', maxDeadLetterShare: 0.001, window: 5, topK: 50, maxPairTokensPerUser: 1000 },
+  // holdoutFraction: the Home ranker's (0.2); the random split's seed is the build's --seed
+  options: { directory: '', maxDeadLetterShare: 0.001, window: 5, topK: 50, maxPairTokensPerUser: 1000, holdoutFraction: 0.2 },
   dependsOn: [datasetPart],
-  build: async ({ inputs, options, write, stage, progress }): Promise<AggregatesPartValue> => {
+  build: async ({ inputs, options, settings: buildSettings, write, stage, progress }): Promise<AggregatesPartValue> => {
     const { store, interactions: log } = inputs.dataset;
     let aggregates: Aggregates;
     if (options.directory) {
@@ -40,7 +41,7 @@ export const aggregatesPart = definePart({
     } else {
       const scratch = await mkdtemp(join(tmpdir(), 'mixtape-aggregates-'));
       try {
-        const settings = { window: options.window, topK: options.topK, maxPairTokensPerUser: options.maxPairTokensPerUser };
+        const settings = { window: options.window, topK: options.topK, maxPairTokensPerUser: options.maxPairTokensPerUser, holdoutFraction: options.holdoutFraction, holdoutSeed: buildSettings.seed };
         await stage('aggregate (single process)', () => runLocalAggregation(store, log, scratch, { ...settings, onProgress: (line) => progress(`  ${line}`) }), (manifest) => `${count(manifest.counts.inputEvents)} events`);
         aggregates = await readAggregates(scratch, { store, log });
       } finally {
@@ -50,7 +51,9 @@ export const aggregatesPart = definePart({
     const { itemPlays, itemSkips, itemListeners, artistPlays, artistListeners, neighbours, manifest } = aggregates;
     // only what the data is in the files (not who computed it), so both paths give byte-equal bundles
     await write('popularity', packTypedArrays({ itemPlays, itemSkips, itemListeners, artistPlays, artistListeners }));
-    await write('neighbours', packTypedArrays({ offsets: neighbours.offsets, items: neighbours.items, counts: neighbours.counts }, { ...manifest.options }));
+    // the settings the lists depend on (not the ranker split's: a pipeline run with another seed has the same lists)
+    const { holdoutFraction: _fraction, holdoutSeed: _seed, ...listOptions } = manifest.options;
+    await write('neighbours', packTypedArrays({ offsets: neighbours.offsets, items: neighbours.items, counts: neighbours.counts }, listOptions));
     return aggregates;
   },
   openDependsOn: [datasetPart],
@@ -63,7 +66,7 @@ export const aggregatesPart = definePart({
     if ((p.itemPlays?.length ?? -1) !== trackCount || (p.artistPlays?.length ?? -1) !== artistCount || offsets.length !== trackCount + 1)
       throw new Error(`bundle ${version}: aggregates hold ${p.itemPlays?.length} tracks / ${p.artistPlays?.length} artists / ${offsets.length - 1} neighbour rows for a catalog of ${trackCount} tracks and ${artistCount} artists`);
     return {
-      manifest: { format: 'mixtape-aggregates', schemaVersion: 1, producer: `bundle ${version}`, createdAt: manifest.createdAt, options: lists.meta as never, inputs: { events: [], catalog: [] }, counts: { inputEvents: 0, inputCatalogRows: 0, deadLetters: 0 }, stages: [] },
+      manifest: { format: 'mixtape-aggregates', schemaVersion: 2, producer: `bundle ${version}`, createdAt: manifest.createdAt, options: lists.meta as never, inputs: { events: [], catalog: [] }, counts: { inputEvents: 0, inputCatalogRows: 0, deadLetters: 0 }, stages: [] },
       itemPlays: p.itemPlays as Float64Array,
       itemSkips: p.itemSkips as Float64Array,
       itemListeners: p.itemListeners as Int32Array,

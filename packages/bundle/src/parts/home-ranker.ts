@@ -21,8 +21,10 @@ import {
   type HomeRankerModel,
   type RankerTrainingReport,
 } from '@mixtape/ranking';
+import { rankerExamples } from '@mixtape/pipelines';
 import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
+import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
 
@@ -43,6 +45,21 @@ function rankerMetadata(model: HomeRankerModel): Record<string, unknown> {
   };
 }
 
+/** The ranker's split from the aggregates, refusing one made with other settings than the ranker's. */
+function rankerExamplesOf(aggregates: AggregatesPartValue, kind: 'temporal' | 'random', seed: number) {
+  const { rankerLabels, manifest } = aggregates;
+  if (!rankerLabels) throw new Error('homeRanker: the aggregates part holds no ranker labels (opened from a bundle, not built)');
+  const { holdoutFraction, holdoutSeed } = manifest.options;
+  if (holdoutFraction !== RANKER_HOLDOUT_FRACTION)
+    throw new Error(`homeRanker: the aggregates' ranker labels hold out ${holdoutFraction} of each listener's events; the ranker trains on ${RANKER_HOLDOUT_FRACTION} (rerun the pipeline with --holdout-fraction ${RANKER_HOLDOUT_FRACTION})`);
+  if (kind === 'random' && holdoutSeed !== seed)
+    throw new Error(`homeRanker: the log has no usable time, so the ranker's split is the seeded random one; the aggregates' was made with seed ${holdoutSeed}, this build's is ${seed} (rerun the pipeline with --seed ${seed}, or build with --seed ${holdoutSeed})`);
+  return rankerExamples(rankerLabels[kind]);
+}
+
+/** trainHomeRanker's default holdout fraction (the part does not change it). */
+const RANKER_HOLDOUT_FRACTION = 0.2;
+
 export const homeRankerPart = definePart({
   name: 'homeRanker',
   description: 'the Home ranker: LambdaMART heads per objective (XGBoost), or the hand-set ranker with the reason stated',
@@ -53,13 +70,15 @@ export const homeRankerPart = definePart({
   // retrainItemVectors — the item vectors without that fold's labels); folds=1 and
   // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak)
   options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true },
-  dependsOn: [datasetPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
+  dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     const { store, interactions } = inputs.dataset;
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
     let model: HomeRankerModel;
     try {
       ({ model } = await trainHomeRanker(data, {
+        // the split and labels are the aggregates' `ranker-labels` (pipeline or single process: one path)
+        examples: (kind) => rankerExamplesOf(inputs.aggregates, kind, settings.seed),
         seed: settings.seed,
         maxUsers: options.maxUsers,
         folds: options.folds,

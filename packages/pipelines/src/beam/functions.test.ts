@@ -5,9 +5,9 @@ import { parseCatalogLine, parseEventLine, topKCombiner } from './functions';
 describe('parseEventLine', () => {
   const parse = (text: string) => parseEventLine(text, 0, 'events.jsonl', 12, EVENT_TYPES);
   it('reads the events importer fields, ISO or epoch timestamps and an optional count', () => {
-    expect(parse('{"user_id":"u1","track_id":"t1","timestamp":1000,"type":"Play"}')).toEqual({ ok: { user: 'u1', track: 't1', ts: 1000, type: 0, count: 1, f: 0, l: 12 } });
-    expect(parse('{"user":7,"track":"t1","timestamp":"2026-01-01T00:00:00Z","type":"skip","count":3}')).toEqual({
-      ok: { user: '7', track: 't1', ts: Date.parse('2026-01-01T00:00:00Z'), type: 1, count: 3, f: 0, l: 12 },
+    expect(parse('{"user_id":"u1","track_id":"t1","timestamp":1000,"type":"Play"}')).toEqual({ ok: { user: 'u1', track: 't1', ts: 1000, type: 0, count: 1, ms: 0, f: 0, l: 12 } });
+    expect(parse('{"user":7,"track":"t1","timestamp":"2026-01-01T00:00:00Z","type":"skip","count":3,"ms_played":4200}')).toEqual({
+      ok: { user: '7', track: 't1', ts: Date.parse('2026-01-01T00:00:00Z'), type: 1, count: 3, ms: 4200, f: 0, l: 12 },
     });
   });
   it('names the file, line, field and expectation of a bad record', () => {
@@ -17,12 +17,15 @@ describe('parseEventLine', () => {
     expect(parse('[1,2]')).toEqual({ dead: { file: 'events.jsonl', line: 12, reason: 'expected a JSON object, got [1,2]' } });
     expect(parse('{"user_id":"","track_id":"t1","timestamp":1,"type":"play"}')).toMatchObject({ dead: { reason: 'user_id: expected a non-empty id, got ""' } });
     expect(parse('{"user_id":"u","track_id":"t1","timestamp":1,"type":"play","count":0.5}')).toMatchObject({ dead: { reason: 'count: expected a positive integer, got 0.5' } });
+    expect(parse('{"user_id":"u","track_id":"t1","timestamp":1,"type":"play","ms_played":"long"}')).toMatchObject({ dead: { reason: 'ms_played: expected a non-negative integer, got "long"' } });
   });
 });
 
 describe('parseCatalogLine', () => {
   it('takes artist ids as an array or "a|b"', () => {
-    expect(parseCatalogLine('{"track_id":"t1","artist_id":"a|b"}', 1, 'catalog.jsonl', 3)).toEqual({ ok: { track: 't1', artists: ['a', 'b'], f: 1, l: 3 } });
+    expect(parseCatalogLine('{"track_id":"t1","artist_id":"a|b"}', 1, 'catalog.jsonl', 3)).toEqual({ ok: { track: 't1', artists: ['a', 'b'], duration: 0, f: 1, l: 3 } });
+    expect(parseCatalogLine('{"track_id":"t1","artist_id":["a"],"duration_ms":180000}', 1, 'catalog.jsonl', 3)).toEqual({ ok: { track: 't1', artists: ['a'], duration: 180000, f: 1, l: 3 } });
+    expect(parseCatalogLine('{"track_id":"t1","artist_id":["a"],"duration_ms":-1}', 1, 'catalog.jsonl', 3)).toMatchObject({ dead: { reason: 'duration_ms: expected a non-negative integer, got -1' } });
     expect(parseCatalogLine('{"track_id":"t1","artist_name":"A"}', 1, 'catalog.jsonl', 3)).toMatchObject({ dead: { line: 3, reason: expect.stringContaining('artist_id') } });
   });
 });

@@ -4,7 +4,9 @@
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
-import type { AggregationOptions } from '../options';
+import type { AggregationOptions, LABEL_TYPE_CODES } from '../options';
+import { captures } from './captures';
+import { rankerLabelsOf, type RankerLabelRecord } from './labels';
 
 /** A line-aligned byte range of one input file; `firstLine` is the 1-based line number at `start`. */
 export interface Chunk {
@@ -22,12 +24,18 @@ export interface ParsedEvent {
   ts: number;
   type: number;
   count: number;
+  /** ms_played (0 when absent): the ranker's listening-time label */
+  ms: number;
   f: number;
   l: number;
 }
+/** An event after the catalog join: `d` is its track's duration_ms (0 when unknown). */
+export type JoinedEvent = ParsedEvent & { d: number };
 export interface ParsedTrack {
   track: string;
   artists: string[];
+  /** duration_ms (0 when absent) */
+  duration: number;
   f: number;
   l: number;
 }
@@ -38,13 +46,6 @@ export interface DeadLetter {
 }
 export type Tagged<T> = { ok: T } | { dead: DeadLetter };
 
-type Closure = () => Record<string, unknown>;
-
-/** Marks what a function captures, the way Beam's own compiled code does (ts-closure-transform). */
-export function captures<F extends (...args: never[]) => unknown>(fn: F, closure: Closure): F {
-  (fn as unknown as { __closure: Closure }).__closure = closure;
-  return fn;
-}
 
 /**
  * A Node built-in from inside a serialized function: module imports are not in scope there.
@@ -115,7 +116,7 @@ function deadLetter(file: string, line: number, reason: string): { dead: DeadLet
   return { dead: { file, line, reason } };
 }
 
-/** Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601), type, [count]. */
+/** Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601), type, [count], [ms_played]. */
 export function parseEventLine(text: string, fileIndex: number, file: string, line: number, types: readonly string[]): Tagged<ParsedEvent> {
   const record = parseRecord(text);
   if (typeof record === 'string') return deadLetter(file, line, record);
@@ -134,10 +135,13 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   const countValue = field(record, ['count']);
   const count = countValue === undefined ? 1 : countValue;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return deadLetter(file, line, `count: expected a positive integer, got ${describe(countValue)}`);
-  return { ok: { user, track, ts, type, count, f: fileIndex, l: line } };
+  const msValue = field(record, ['ms_played', 'msPlayed']);
+  const ms = msValue === undefined ? 0 : msValue;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) return deadLetter(file, line, `ms_played: expected a non-negative integer, got ${describe(msValue)}`);
+  return { ok: { user, track, ts, type, count, ms, f: fileIndex, l: line } };
 }
 
-/** Catalog rows: track_id and artist_id (an array, or "a|b"). */
+/** Catalog rows: track_id and artist_id (an array, or "a|b"), [duration_ms]. */
 export function parseCatalogLine(text: string, fileIndex: number, file: string, line: number): Tagged<ParsedTrack> {
   const record = parseRecord(text);
   if (typeof record === 'string') return deadLetter(file, line, record);
@@ -147,7 +151,10 @@ export function parseCatalogLine(text: string, fileIndex: number, file: string, 
   const artists = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : [];
   if (artists.length === 0 || !artists.every((artist) => typeof artist === 'string' && artist.trim() !== ''))
     return deadLetter(file, line, `artist_id: expected one or more artist ids (an array or "a|b"), got ${describe(value)}`);
-  return { ok: { track, artists: artists as string[], f: fileIndex, l: line } };
+  const durationValue = field(record, ['duration_ms', 'durationMs']);
+  const duration = durationValue === undefined ? 0 : durationValue;
+  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 0) return deadLetter(file, line, `duration_ms: expected a non-negative integer, got ${describe(durationValue)}`);
+  return { ok: { track, artists: artists as string[], duration, f: fileIndex, l: line } };
 }
 
 // What the parsers call (serialized with them).
@@ -210,15 +217,15 @@ export function deadOf<T>(tagged: Tagged<T>): DeadLetter[] {
  */
 export function joinCatalogFn(eventFiles: readonly string[], catalogFiles: readonly string[]) {
   return captures(
-    function joinCatalog(group: { key: unknown; values: { [tag: string]: Iterable<unknown> } }): ({ ok: ParsedEvent; artists: string[] } | { dead: DeadLetter })[] {
+    function joinCatalog(group: { key: unknown; values: { [tag: string]: Iterable<unknown> } }): ({ ok: JoinedEvent; artists: string[] } | { dead: DeadLetter })[] {
       const key = String(group.key);
       const rows = Array.from((group.values.catalog ?? []) as Iterable<ParsedTrack>).sort((a, b) => a.f - b.f || a.l - b.l);
-      const out: ({ ok: ParsedEvent; artists: string[] } | { dead: DeadLetter })[] = [];
+      const out: ({ ok: JoinedEvent; artists: string[] } | { dead: DeadLetter })[] = [];
       const first = rows[0];
       for (let k = 1; k < rows.length; k++)
         out.push({ dead: { file: catalogFiles[rows[k]!.f]!, line: rows[k]!.l, reason: `track_id: "${key}" repeats the catalog row at ${catalogFiles[first!.f]}:${first!.l}` } });
       for (const event of (group.values.events ?? []) as Iterable<ParsedEvent>) {
-        if (first) out.push({ ok: event, artists: first.artists });
+        if (first) out.push({ ok: { ...event, d: first.duration }, artists: first.artists });
         else out.push({ dead: { file: eventFiles[event.f]!, line: event.l, reason: `track_id: "${key}" is not in the catalog (${catalogFiles.join(', ')})` } });
       }
       return out;
@@ -276,19 +283,25 @@ export function topKCombiner(k: number) {
 export type UserOutput =
   | { history: { user: string; tracks: string[]; timestamps: number[]; types: number[] } }
   | { session: { user: string; start: number; tracks: string[] } }
-  | { pair: { key: string; value: number } };
+  | { pair: { key: string; value: number } }
+  | { labels: RankerLabelRecord };
 
 /**
  * One user's events → the ordered history, the sessions (positive events cut at long gaps) and
  * the user's co-occurrence counts (pairs within `window` positions of one session, over the last
  * `maxPairTokensPerUser` tokens), pre-summed per pair so the shuffle carries counts.
  */
-export function perUserFn(options: AggregationOptions, skipCode: number) {
+export function perUserFn(options: AggregationOptions, skipCode: number, codes: typeof LABEL_TYPE_CODES) {
+  // a local name: serialized code cannot reach a module import (test transforms rewrite those)
+  const labelsOf = rankerLabelsOf;
   return captures(
-    function perUser(group: { key: string; value: Iterable<ParsedEvent> }): UserOutput[] {
+    function perUser(group: { key: string; value: Iterable<JoinedEvent> }): UserOutput[] {
       const events = Array.from(group.value).sort((a, b) => a.ts - b.ts || a.f - b.f || a.l - b.l);
       const out: UserOutput[] = [];
-      out.push({ history: { user: group.key, tracks: events.map((e) => e.track), timestamps: events.map((e) => e.ts), types: events.map((e) => e.type) } });
+      const history = { user: group.key, tracks: events.map((e) => e.track), timestamps: events.map((e) => e.ts), types: events.map((e) => e.type) };
+      out.push({ history });
+      const labels = labelsOf(group.key, history.tracks, history.types, events.map((e) => e.ms), events.map((e) => e.d), options, codes);
+      for (const record of labels) out.push({ labels: record });
       const tokens: string[] = [];
       const sessionOfToken: number[] = [];
       let session: string[] = [];
@@ -331,7 +344,7 @@ export function perUserFn(options: AggregationOptions, skipCode: number) {
       for (const [key, value] of counts) out.push({ pair: { key, value } });
       return out;
     },
-    () => ({ options, skipCode, Array, Map, Math, Number }),
+    () => ({ options, skipCode, codes, labelsOf, Array, Map, Math, Number }),
   );
 }
 

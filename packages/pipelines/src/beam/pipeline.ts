@@ -18,11 +18,12 @@ import {
   sumVectors,
   topKCombiner,
   type Chunk,
+  type JoinedEvent,
   type ParsedEvent,
   type UserOutput,
 } from './functions';
 import { OUTPUTS, prepareOutputDirectory, writeManifest, type AggregatesManifest, type OutputName, type StageReport } from '../files';
-import { EVENT_TYPES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from '../options';
+import { EVENT_TYPES, LABEL_TYPE_CODES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from '../options';
 
 export const RUNNERS = ['direct', 'flink', 'dataflow'] as const;
 export type RunnerName = (typeof RUNNERS)[number];
@@ -158,7 +159,7 @@ function toArtistLevel({ key, value }: { key: string; value: number[] }) {
 function toArtistRecord({ key, value }: { key: string; value: number[] }) {
   return { artist: key, plays: value[0] ?? 0, listeners: value[1] ?? 0 };
 }
-function byUser(element: { ok: ParsedEvent } | { dead: unknown }) {
+function byUser(element: { ok: JoinedEvent } | { dead: unknown }) {
   return 'ok' in element ? [{ key: element.ok.user, value: element.ok }] : [];
 }
 function historyOf(output: UserOutput) {
@@ -166,6 +167,9 @@ function historyOf(output: UserOutput) {
 }
 function sessionOf(output: UserOutput) {
   return 'session' in output ? [output.session] : [];
+}
+function labelsOf(output: UserOutput) {
+  return 'labels' in output ? [output.labels] : [];
 }
 function pairOf(output: UserOutput) {
   return 'pair' in output ? [{ key: output.pair.key, value: [output.pair.value] }] : [];
@@ -241,9 +245,10 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
         const perUser = joined
           .flatMap(beam.withName('key by user', byUser))
           .apply(beam.withName('group by user', groupByKey()))
-          .flatMap(beam.withName('histories, sessions, pairs', perUserFn(settings, SKIP_CODE)));
+          .flatMap(beam.withName('histories, sessions, pairs', perUserFn(settings, SKIP_CODE, LABEL_TYPE_CODES)));
         perUser.flatMap(beam.withName('histories', historyOf)).apply(write('histories'));
         perUser.flatMap(beam.withName('sessions', sessionOf)).apply(write('sessions'));
+        perUser.flatMap(beam.withName('ranker labels', labelsOf)).apply(write('ranker-labels'));
         perUser
           .flatMap(beam.withName('pairs', pairOf))
           .apply(beam.withName('sum per pair', combinePerKey(sumVectors)))
@@ -263,7 +268,7 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   const counts = await timed('count outputs', () => countRecords(out, OUTPUTS), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
   const manifest: AggregatesManifest = {
     format: 'mixtape-aggregates',
-    schemaVersion: 1,
+    schemaVersion: 2,
     producer: `beam ${runnerName}`,
     createdAt: new Date().toISOString(),
     options: settings,

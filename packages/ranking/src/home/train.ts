@@ -67,6 +67,11 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   weights?: Partial<Record<HomeObjective, number>>;
   /** XGBoost settings (LambdaMART: rank:ndcg) */
   xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number };
+  /**
+   * the split's past rows and each listener's labels, computed elsewhere (the build reads them
+   * from the aggregation pipeline's `ranker-labels`); else this module splits and labels the log
+   */
+  examples?: (kind: 'temporal' | 'random') => { past: Uint8Array; future: (user: number) => FutureLabels };
   /** retrains item vectors on the past part (else the given ones are used: a mild leak, stated in the report) */
   itemVectorsFor?: (pastLog: InteractionLog) => Promise<{ itemVectors: Float32Array; itemIndex: VectorIndex }>;
   candidates?: HomeCandidateOptions;
@@ -179,7 +184,8 @@ function splitMask(log: InteractionLog, kind: 'temporal' | 'random', fraction: n
   return past;
 }
 
-interface FutureLabels {
+/** What one listener did with each track after the split. */
+export interface FutureLabels {
   played: Set<number>;
   saved: Set<number>;
   skipped: Set<number>;
@@ -344,7 +350,8 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   const timed = hasUsableTime(log);
   const kind = options.split === 'temporal' || options.split === 'random' ? options.split : timed ? 'temporal' : 'random';
   if (kind === 'temporal' && !timed) throw new InsufficientTrainingDataError('trainHomeRanker: a temporal split needs timestamps, but every event has the same time; use split "random" (or "auto")');
-  const past = splitMask(log, kind, fraction, seed);
+  const examples = options.examples?.(kind);
+  const past = examples?.past ?? splitMask(log, kind, fraction, seed);
   const detail =
     kind === 'temporal'
       ? `each listener's latest ${Math.round(fraction * 100)}% of events (listeners with ≥ 5 events) are the labels`
@@ -408,7 +415,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     for (let n = fold; n < users.length; n += folds) {
       options.signal?.throwIfAborted();
       const u = users[n]!;
-      const future = futureOf(log, u, past, durations);
+      const future = examples ? examples.future(u) : futureOf(log, u, past, durations);
       const profile = buildUserProfile(index, log.userId(u));
       candidates.reset();
       generateHomeCandidatesSync(index, profile, options.candidates, candidates);

@@ -1,0 +1,60 @@
+// The homeRanker part trains on the aggregates' `ranker-labels` (what the pipeline or the
+// single-process path wrote) instead of splitting the log itself: on a log with time, the rows it
+// trains on must be exactly the ones trainHomeRanker's own temporal split gives.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateSynthetic } from '@mixtape/catalog';
+import { buildTrackIndex } from '@mixtape/embeddings';
+import { rankerExamples, readAggregates, runLocalAggregation } from '@mixtape/pipelines';
+import { HOME_FEATURE_COUNT, prepareRankerData, type RankerRows } from '@mixtape/ranking';
+
+function rowsOf(rows: RankerRows) {
+  return {
+    size: rows.size,
+    groups: rows.groups,
+    tracks: Array.from(rows.tracks.subarray(0, rows.size)),
+    features: Array.from(rows.features.subarray(0, rows.size * HOME_FEATURE_COUNT)),
+    labels: Object.fromEntries(Object.entries(rows.labels).map(([objective, labels]) => [objective, Array.from(labels.subarray(0, rows.size))])),
+  };
+}
+
+describe('homeRanker part: split and labels from the aggregates', () => {
+  it('gives the same training rows as trainHomeRanker splitting the log itself (temporal split)', async () => {
+    const { store, interactions } = generateSynthetic({ seed: 5, tracks: 500, users: 80, interactions: 8_000 });
+    const dim = 8;
+    const vectors = new Float32Array(store.trackCount * dim);
+    for (let i = 0; i < vectors.length; i++) vectors[i] = Math.sin(i * 12.9898) * 0.5;
+    for (let t = 0; t < store.trackCount; t++) {
+      const row = vectors.subarray(t * dim, (t + 1) * dim);
+      const norm = Math.hypot(...row) || 1;
+      for (let d = 0; d < dim; d++) row[d]! /= norm;
+    }
+    const itemIndex = buildTrackIndex(store, { vectors, dim }, { factory: 'Flat', efSearch: 16, nprobe: 1 });
+    const data = { store, interactions, itemVectors: vectors, itemDim: dim, itemIndex };
+    const work = await mkdtemp(join(tmpdir(), 'mixtape-ranker-labels-'));
+    try {
+      await runLocalAggregation(store, interactions, work);
+      const aggregates = await readAggregates(work, { store, log: interactions });
+      const options = { maxUsers: 40, folds: 1, factors: false as const, neighbours: { ease: false as const, itemVectors: false }, negativesPerUser: 20, seed: 42 };
+      const kinds: string[] = [];
+      const own = await prepareRankerData(data, options);
+      const fromAggregates = await prepareRankerData(data, {
+        ...options,
+        examples: (kind) => {
+          kinds.push(kind);
+          return rankerExamples(aggregates.rankerLabels[kind]);
+        },
+      });
+      expect(kinds).toEqual(['temporal']);
+      expect(own.train.size).toBeGreaterThan(0);
+      for (const objective of ['play', 'save', 'skip', 'listen'] as const) expect(own.train.labels[objective].subarray(0, own.train.size).some((label) => label > 0)).toBe(true);
+      expect(rowsOf(fromAggregates.train)).toEqual(rowsOf(own.train));
+      expect(rowsOf(fromAggregates.validation)).toEqual(rowsOf(own.validation));
+      expect(fromAggregates.candidateRecall).toEqual(own.candidateRecall);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

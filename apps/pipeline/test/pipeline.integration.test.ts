@@ -36,10 +36,11 @@ describe('mixtape pipeline → build --from-pipeline', () => {
       out: `file://${join(work, 'bundles')}`,
       version,
       // the parts the aggregates feed (item vectors over the sessions, user vectors, the index, the
-      // Home ranker over the ranker labels) — threads 1: item2vec and XGBoost are deterministic
-      parts: ['aggregates', 'itemVectors', 'userVectors', 'itemIndex', 'homeRanker'],
+      // Home ranker over the ranker labels, the sequence model over the histories) — threads 1:
+      // item2vec, XGBoost and the transformer are deterministic
+      parts: ['aggregates', 'itemVectors', 'userVectors', 'itemIndex', 'homeRanker', 'sequenceModel'],
       options: overridesFromFlags({
-        set: { itemVectors: { epochs: 1, dim: 16 }, homeRanker: { folds: 1, retrainItemVectors: false, maxUsers: 60 } },
+        set: { itemVectors: { epochs: 1, dim: 16 }, homeRanker: { folds: 1, retrainItemVectors: false, maxUsers: 60 }, sequenceModel: { epochs: 1, dim: 16, validationRows: 50 } },
         fromPipeline,
         maxDeadLetterShare,
       }),
@@ -58,7 +59,7 @@ describe('mixtape pipeline → build --from-pipeline', () => {
     await build('local');
     await build('beam', out);
     const local = await files('local');
-    expect(Object.keys(local)).toEqual(expect.arrayContaining(['aggregates/neighbours.pack', 'aggregates/popularity.pack', 'vectors/items.pack', 'vectors/users.pack', 'indexes/items.faiss']));
+    expect(Object.keys(local)).toEqual(expect.arrayContaining(['aggregates/neighbours.pack', 'aggregates/popularity.pack', 'vectors/items.pack', 'vectors/users.pack', 'indexes/items.faiss', 'models/sequence.bin', 'indexes/sequence.faiss']));
     // every file byte-equal but the ranker, which records its training seconds
     const { 'models/ranker.json': localRanker, ...localRest } = local;
     const { 'models/ranker.json': beamRanker, ...beamRest } = await files('beam');

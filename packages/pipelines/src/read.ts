@@ -1,13 +1,14 @@
 // The consuming side, one code path for both producers: reads an aggregation output directory
 // into typed arrays indexed by the dataset's track / artist / user positions, refusing outputs
 // that name ids the dataset does not have.
-import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
+import { InteractionLog, type CatalogStore } from '@mixtape/catalog';
 import {
   readManifest,
   readRecords,
   type AggregatesManifest,
   type ArtistPopularityRecord,
   type DeadLetterRecord,
+  type HistoryRecord,
   type ItemPopularityRecord,
   type NeighbourRecord,
   type SessionRecord,
@@ -27,6 +28,12 @@ export interface Aggregates {
   neighbours: { offsets: Int32Array; items: Int32Array; counts: Int32Array };
   /** item2vec's corpus: sessions ordered by user index, then start time */
   sessions: { items: Int32Array; offsets: Int32Array; sequenceUser: Int32Array };
+  /**
+   * the `histories` output as a log over the dataset's users and tracks, in the pipeline's order
+   * (user, then time; equal times keep input order): what the sequence model trains on. It carries
+   * track, time and type; ms played and context are not in the output (0 / none), counts are 1.
+   */
+  historyLog: InteractionLog;
   /** the Home ranker's split and labels, per split kind (see rankerExamples) */
   rankerLabels: Record<'temporal' | 'random', RankerLabels>;
 }
@@ -69,6 +76,35 @@ export function rankerExamples(labels: RankerLabels): { past: Uint8Array; future
       return sets;
     },
   };
+}
+
+async function readHistoryLog(directory: string, store: CatalogStore, log: InteractionLog): Promise<InteractionLog> {
+  const where = `${directory} histories`;
+  const byUser: (HistoryRecord | undefined)[] = new Array(log.userCount);
+  let rows = 0;
+  for await (const record of readRecords<HistoryRecord>(directory, 'histories')) {
+    const user = lookup('user', record.user, log.userIndex(record.user), where);
+    if (record.tracks.length !== record.timestamps.length || record.tracks.length !== record.types.length)
+      throw new Error(`${where}: user "${record.user}" has ${record.tracks.length} tracks, ${record.timestamps.length} timestamps and ${record.types.length} types (expected as many of each)`);
+    byUser[user] = record;
+    rows += record.tracks.length;
+  }
+  const user = new Int32Array(rows);
+  const track = new Int32Array(rows);
+  const timestamp = new Float64Array(rows);
+  const type = new Uint8Array(rows);
+  let at = 0;
+  byUser.forEach((record, u) => {
+    if (!record) return;
+    user.fill(u, at, at + record.tracks.length);
+    for (let k = 0; k < record.tracks.length; k++, at++) {
+      track[at] = lookup('track', record.tracks[k]!, store.trackIndex(record.tracks[k]!), where);
+      timestamp[at] = record.timestamps[k]!;
+      type[at] = record.types[k]!;
+    }
+  });
+  const columns = { userIds: log.columns.userIds, contexts: [], user, track, timestamp, type, msPlayed: new Uint32Array(rows), count: new Uint32Array(rows).fill(1), context: new Int32Array(rows).fill(-1) };
+  return new InteractionLog(columns);
 }
 
 async function readRankerLabels(directory: string, store: CatalogStore, log: InteractionLog): Promise<Record<'temporal' | 'random', RankerLabels>> {
@@ -176,6 +212,7 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
     artistListeners,
     neighbours: { offsets: neighbourOffsets, items: neighbourItems, counts: neighbourCounts },
     sessions: { items, offsets, sequenceUser: Int32Array.from(sessions, (session) => session.user) },
+    historyLog: await readHistoryLog(directory, store, log),
     rankerLabels: await readRankerLabels(directory, store, log),
   };
 }

@@ -57,6 +57,9 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(fromBeam.sessions).toEqual(fromLocal.sessions);
     expect(await historiesOf(beam)).toEqual(await historiesOf(local));
     expect(fromBeam.rankerLabels).toEqual(fromLocal.rankerLabels);
+    expect(fromBeam.historyLog.columns).toEqual(fromLocal.historyLog.columns);
+    // the histories are the log in its order (what the sequence model trains on)
+    for (const column of ['user', 'track', 'timestamp', 'type'] as const) expect(fromLocal.historyLog.columns[column]).toEqual(log.columns[column]);
     for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
     // the ranker's splits: the temporal one holds out each listener's latest 20% (≥ 5 events), the random one ~20% of pairs
     const { temporal, random } = fromLocal.rankerLabels;

@@ -11,8 +11,8 @@ import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { datasetPart } from './dataset';
 
-/** What services read: popularity and neighbour lists (sessions and the ranker's labels are build inputs only). */
-export type AggregatesPartValue = Omit<Aggregates, 'sessions' | 'rankerLabels'> & Partial<Pick<Aggregates, 'sessions' | 'rankerLabels'>>;
+/** What services read: popularity and neighbour lists (sessions, histories and the ranker's labels are build inputs only). */
+export type AggregatesPartValue = Omit<Aggregates, 'sessions' | 'historyLog' | 'rankerLabels'> & Partial<Pick<Aggregates, 'sessions' | 'historyLog' | 'rankerLabels'>>;
 
 const count = (value: number) => value.toLocaleString('en');
 

@@ -13,6 +13,7 @@ import {
   type SequenceModel,
 } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
+import { aggregatesPart } from './aggregates';
 import { datasetPart } from './dataset';
 
 export interface SequenceModelPartValue {
@@ -66,10 +67,13 @@ export const sequenceModelPart = definePart({
     efSearch: 128,
     nprobe: 32,
   },
-  dependsOn: [datasetPart],
+  dependsOn: [datasetPart, aggregatesPart],
   build: async ({ inputs, options, settings, write, stage, progress, signal }): Promise<SequenceModelPartValue | undefined> => {
-    const { store, interactions } = inputs.dataset;
-    const histories = historiesFromInteractions(interactions, { lastItems: options.historyItems });
+    const { store } = inputs.dataset;
+    // the aggregates' ordered histories (a pipeline run's or this process's: one path)
+    const historyLog = inputs.aggregates.historyLog;
+    if (!historyLog) throw new Error('sequenceModel: the aggregates part holds no histories (opened from a bundle, not built)');
+    const histories = historiesFromInteractions(historyLog, { lastItems: options.historyItems });
     let pairs = 0;
     for (let u = 0; u + 1 < histories.offsets.length; u++) pairs += Math.max(0, histories.offsets[u + 1]! - histories.offsets[u]! - 1);
     if (pairs < 1000) {

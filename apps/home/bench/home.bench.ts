@@ -3,7 +3,11 @@
 // GET /v1/users/:userId/home at fixed concurrencies over a sample of the bundle's listeners,
 // and the per-stage costs come from the service's own /metrics histogram.
 //   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32]
+// CPU per page is the service process's own CPU time (user + system, all its threads, from
+// /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +19,10 @@ import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
+// `pnpm --filter @mixtape/home bench -- --bundle …` passes the `--` through: drop it
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     bundle: { type: 'string', default: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}` },
     duration: { type: 'string', default: '10' },
@@ -56,7 +63,23 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startService(): Promise<{ url: string; stop: () => Promise<number | null> }> {
+/** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat; undefined off Linux. */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces): utime and stime are fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+/** USER_HZ: 100 on every Linux this runs on */
+const CLOCK_TICKS = 100;
+
+async function startService(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // LOG_LEVEL=warn: per-request info logs would cost the service time under load
@@ -71,7 +94,7 @@ async function startService(): Promise<{ url: string; stop: () => Promise<number
   void exited.then(() => (running = false));
   while (running) {
     const ready = await fetch(`${url}/readyz`).then((response) => response.status === 200, () => false);
-    if (ready) return { url, stop: async () => (child.kill('SIGTERM'), exited) };
+    if (ready) return { url, pid: child.pid, stop: async () => (child.kill('SIGTERM'), exited) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`home exited ${await exited} before ready`);
@@ -94,19 +117,21 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const startLoad = loadText();
 const users = await sampleUsers(Number(values.users));
 console.error(`sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
 const bootStarted = performance.now();
 const service = await startService();
 console.error(`ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s at ${service.url}`);
 
-interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; stages: Record<string, number> }
+interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number> }
 const rows: Row[] = [];
 try {
   // warm-up: JIT, FAISS threads, similar-artist cache
   await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
   for (const connections of concurrencies) {
     const before = await stageTotals(service.url);
+    const cpuBefore = await cpuSeconds(service.pid);
     let latencies = new Float64Array(1 << 14);
     let recorded = 0;
     let next = 0;
@@ -129,6 +154,7 @@ try {
         latencies[recorded++] = responseTime;
       });
     });
+    const cpuAfter = await cpuSeconds(service.pid);
     const after = await stageTotals(service.url);
     const sorted = latencies.slice(0, recorded).sort();
     const stages: Record<string, number> = {};
@@ -136,7 +162,8 @@ try {
       const previous = before.get(stage) ?? { sum: 0, count: 0 };
       stages[stage] = ((total.sum - previous.sum) / Math.max(1, total.count - previous.count)) * 1000;
     }
-    rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, stages });
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
+    rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages });
     console.error(`c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
   }
 } finally {
@@ -146,9 +173,12 @@ try {
 
 const f = (value: number, digits = 1) => value.toFixed(digits);
 console.log(`Home GET /v1/users/:id/home?limit=${limit}, ${duration} s per level, ${users.length} listener ids (10% unknown → cold start), bundle ${values.bundle}`);
+console.log(`${new Date().toISOString()}; load average at the start ${startLoad}, at the end ${loadText()} (1, 5, 15 min; ${availableParallelism()} cores)`);
 console.log('');
-console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | candidates ms | features ms | ranking ms | assembly ms |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | load (1 min) |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
-  console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} |`);
+  console.log(
+    `| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} | ${row.load.split(' ')[0]} |`,
+  );
 }

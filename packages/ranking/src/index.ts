@@ -110,10 +110,12 @@ export type {
 export {
   HOME_FEATURES,
   HOME_FEATURE_COUNT,
+  HOME_FEATURE_TAIL,
   computeFeatures,
 } from './home/features';
 export type {
   HomeFeature,
+  FeatureOptions,
 } from './home/features';
 export {
   NEIGHBOUR_SOURCES,
@@ -146,6 +148,7 @@ export type {
 export {
   treeEnsembleFromXGBoost,
   scoreTrees,
+  scoreTreeRows,
   featureGains,
 } from './home/trees';
 export type {
@@ -160,6 +163,7 @@ export {
   parseRankerModel,
   heuristicRankerModel,
   compileRanker,
+  DEFAULT_TREE_ROWS,
   featureImportance,
   ndcgOfGroup,
 } from './home/ranker';
@@ -168,6 +172,7 @@ export type {
   HomeRankerHead,
   HomeObjective,
   CompiledRanker,
+  RankerServingOptions,
 } from './home/ranker';
 export {
   selectDiverse,
@@ -193,6 +198,7 @@ export type {
 } from './home/bandit';
 export {
   createHomeEngine,
+  scoreHomeCandidates,
   HomeRequestError,
   shelfTypeOf,
 } from './home/engine';

@@ -10,6 +10,7 @@ import {
   buildItemModels,
   compileRanker,
   parseRankerModel,
+  scoreHomeCandidates,
   selectDiverse,
   seededRandom,
   trainHomeRanker,
@@ -197,6 +198,16 @@ describe('home ranker training', () => {
     const log = data.interactions!;
     expect((await engine.page({ userId: log.userId(0), random: seededRandom(2) })).shelves.length).toBeGreaterThan(2);
     expect(compileRanker(parsed).score(new Float32Array(HOME_FEATURE_COUNT), 1)[0]).toEqual(expect.any(Number));
+    // a page computes the content columns only for the rows the trees score (the rest stay NaN
+    // here) and scores exactly as with every column computed
+    const profile = buildUserProfile(engine.index, log.userId(0));
+    const { candidates } = await generateHomeCandidates(engine.index, profile);
+    const n = candidates.size;
+    expect(n).toBeGreaterThan(40);
+    const paged = compileRanker(parsed, {}, { treeRows: 40 });
+    const everyColumn = paged.scorePage(computeFeatures(engine.index, profile, candidates), n);
+    const lean = scoreHomeCandidates(engine.index, profile, candidates, paged, new Float32Array(n * HOME_FEATURE_COUNT).fill(Number.NaN), new Float32Array(n));
+    expect(Array.from(lean)).toEqual(Array.from(everyColumn));
   }, 180_000);
 
   it('uses a seeded per-listener holdout when the log has no usable time, and says why a temporal split cannot run', async () => {

@@ -13,9 +13,9 @@ import {
   buildItemModels,
   buildUserProfile,
   compileRanker,
-  computeFeatures,
   createHomeIndex,
   generateHomeCandidatesSync,
+  scoreHomeCandidates,
   trainHomeRanker,
   trainItemVectors,
 } from '@mixtape/ranking';
@@ -27,6 +27,8 @@ export interface HomeStackRecommenderOptions {
   itemVectors?: ItemVectorOptions;
   ranker?: Omit<RankerTrainingOptions, 'itemVectorsFor' | 'candidates' | 'seed' | 'signal'>;
   candidates?: HomeCandidateOptions;
+  /** candidates per query the trees score, as a page does (default: the engine's, 150) */
+  treeRows?: number;
   seed?: number;
 }
 
@@ -77,7 +79,7 @@ export class HomeStackRecommender implements Recommender {
     const counts = new Float64Array(train.cols);
     for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
-    this.fitted = { index, ranker: compileRanker(model), model, report, log, popularityOrder };
+    this.fitted = { index, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report, log, popularityOrder };
     const heads = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
     this.notes =
       `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${heads}; ` +
@@ -106,8 +108,7 @@ export class HomeStackRecommender implements Recommender {
       const n = candidates.size;
       if (features.length < n * HOME_FEATURE_COUNT) features = new Float32Array(n * 2 * HOME_FEATURE_COUNT);
       if (ranked.length < n) ranked = new Float32Array(n * 2);
-      computeFeatures(index, profile, candidates, features);
-      ranker.score(features, n, ranked);
+      scoreHomeCandidates(index, profile, candidates, ranker, features, ranked);
       for (let e = exclude.indptr[row]!; e < exclude.indptr[row + 1]!; e++) excluded[exclude.indices[e]!] = 1;
       const order = Array.from({ length: n }, (_unused, r) => r)
         .filter((r) => !excluded[candidates.tracks[r]!])

@@ -124,9 +124,10 @@ export function createModelRegistry(): ModelRegistry {
       return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined, tied: tied === undefined ? undefined : tied === 'true' });
     })
     .register('home-stack', (parameters, defaults) => {
-      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale']);
+      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows']);
       return createHomeStackRecommender({
         seed: p.seed ?? defaults.seed,
+        treeRows: p.treeRows,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
         ranker: { maxUsers: p.maxUsers, negativesPerUser: p.negativesPerUser, folds: p.folds, maxHeadScale: p.maxHeadScale, xgboost: p.rounds ? { rounds: p.rounds } : undefined, neighbours: p.k ? { k: p.k } : undefined },
       });

@@ -266,18 +266,26 @@ export function userFactor(index: HomeIndex, profile: UserProfile): Float32Array
   return out;
 }
 
-/** Per-bundle buffers of the neighbour-list merge (used synchronously, so one set serves every request). */
+/**
+ * Per-bundle buffers of the neighbour-list merge (used synchronously, so one set serves every
+ * request). A track the lists reach gets the next dense slot; its four sources' sums sit side by
+ * side at slot × LIST_COUNT, so the merge writes and the selection reads a compact block instead
+ * of sixteen catalog-wide arrays.
+ */
 interface MergeScratch {
-  all: Float32Array[];
-  recent: Float32Array[];
-  bestSeed: Int32Array[];
-  bestEdge: Float32Array[];
-  touched: Int32Array;
-  touchedCount: number;
-  mark: Uint8Array;
+  /** track → slot, −1 when untouched */
+  slotOf: Int32Array;
+  /** slot → track */
+  slotTrack: Int32Array;
+  slots: number;
+  /** slot × LIST_COUNT: sum over all seeds, recency-weighted sum over the recent seeds, the seed of the best edge and its score */
+  all: Float32Array;
+  recent: Float32Array;
+  bestSeed: Int32Array;
+  bestEdge: Float32Array;
   heard: Uint8Array;
   gather: Float32Array;
-  gatherTracks: Int32Array;
+  gatherSlots: Int32Array;
   topRows: Int32Array;
   topScores: Float32Array;
 }
@@ -286,18 +294,17 @@ function mergeScratchOf(index: HomeIndex): MergeScratch {
   let scratch = mergeScratch.get(index);
   if (!scratch) {
     const n = index.store.trackCount;
-    const lists = () => NEIGHBOUR_SOURCES.map(() => new Float32Array(n));
     scratch = {
-      all: lists(),
-      recent: lists(),
-      bestSeed: NEIGHBOUR_SOURCES.map(() => new Int32Array(n).fill(-1)),
-      bestEdge: lists(),
-      touched: new Int32Array(n),
-      touchedCount: 0,
-      mark: new Uint8Array(n),
+      slotOf: new Int32Array(n).fill(-1),
+      slotTrack: new Int32Array(n),
+      slots: 0,
+      all: new Float32Array(n * LIST_COUNT),
+      recent: new Float32Array(n * LIST_COUNT),
+      bestSeed: new Int32Array(n * LIST_COUNT).fill(-1),
+      bestEdge: new Float32Array(n * LIST_COUNT),
       heard: new Uint8Array(n),
       gather: new Float32Array(n),
-      gatherTracks: new Int32Array(n),
+      gatherSlots: new Int32Array(n),
       topRows: new Int32Array(n),
       topScores: new Float32Array(n),
     };
@@ -314,14 +321,11 @@ function markHeard(scratch: MergeScratch, profile: UserProfile, value: 0 | 1): v
 function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
   const seedCount = Math.min(profile.topTracks.length, options.seeds ?? 300);
   const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
-  const { touched, mark, heard } = scratch;
+  const { slotOf, slotTrack, heard, all, recent, bestSeed, bestEdge } = scratch;
+  let slots = scratch.slots;
   for (let s = 0; s < LIST_COUNT; s++) {
     const list = index.neighbours[NEIGHBOUR_SOURCES[s]!];
     if (!list) continue;
-    const all = scratch.all[s]!;
-    const recent = scratch.recent[s]!;
-    const bestSeed = scratch.bestSeed[s]!;
-    const bestEdge = scratch.bestEdge[s]!;
     const { offsets, items, scores } = list;
     for (let n = 0; n < seedCount + recentCount; n++) {
       const isRecent = n >= seedCount;
@@ -330,49 +334,51 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
       for (let p = offsets[seed]!; p < offsets[seed + 1]!; p++) {
         const track = items[p]!;
         if (heard[track]) continue;
-        if (!mark[track]) {
-          mark[track] = 1;
-          touched[scratch.touchedCount++] = track;
+        let slot = slotOf[track]!;
+        if (slot < 0) {
+          slot = slots++;
+          slotOf[track] = slot;
+          slotTrack[slot] = track;
         }
+        const at = slot * LIST_COUNT + s;
         const value = scores[p]!;
-        if (isRecent) recent[track]! += weight * value;
+        if (isRecent) recent[at]! += weight * value;
         else {
-          all[track]! += value;
-          if (value > bestEdge[track]!) {
-            bestEdge[track] = value;
-            bestSeed[track] = seed;
+          all[at]! += value;
+          if (value > bestEdge[at]!) {
+            bestEdge[at] = value;
+            bestSeed[at] = seed;
           }
         }
       }
     }
   }
+  scratch.slots = slots;
 }
 
 /** Each neighbour source's best tracks by the all-tracks merge and by the recent merge. */
 function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratch: MergeScratch, emit: Emit): void {
-  const { touched, touchedCount, gather, gatherTracks, topRows, topScores } = scratch;
+  const { slots, slotTrack, all, recent, bestSeed, gather, gatherSlots, topRows, topScores } = scratch;
   for (let s = 0; s < LIST_COUNT; s++) {
     const source = NEIGHBOUR_SOURCES[s]!;
     if (!index.neighbours[source]) continue;
-    const all = scratch.all[s]!;
-    const bestSeed = scratch.bestSeed[s]!;
     for (const [values, limit] of [
       [all, options.perSource?.[source] ?? DEFAULT_PER_SOURCE[source]],
-      [scratch.recent[s]!, options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]],
+      [recent, options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]],
     ] as const) {
       if (limit <= 0) continue;
       let n = 0;
-      for (let t = 0; t < touchedCount; t++) {
-        const track = touched[t]!;
-        if (values[track]! > 0) {
-          gather[n] = values[track]!;
-          gatherTracks[n++] = track;
+      for (let slot = 0, at = s; slot < slots; slot++, at += LIST_COUNT) {
+        const value = values[at]!;
+        if (value > 0) {
+          gather[n] = value;
+          gatherSlots[n++] = slot;
         }
       }
       const kept = selectTopK(gather, limit, topRows, topScores, 0, n);
       for (let j = 0; j < kept; j++) {
-        const track = gatherTracks[topRows[j]!]!;
-        emit(source, track, all[track]!, bestSeed[track]!);
+        const slot = gatherSlots[topRows[j]!]!;
+        emit(source, slotTrack[slot]!, all[slot * LIST_COUNT + s]!, bestSeed[slot * LIST_COUNT + s]!);
       }
     }
   }
@@ -396,11 +402,14 @@ function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, bat
 
 /** Fills every row's merged list scores and factor score from the scratch accumulators. */
 function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: MergeScratch, factor: Float32Array | undefined): void {
+  const { slotOf, all, recent } = scratch;
   for (let r = 0; r < candidates.size; r++) {
-    const track = candidates.tracks[r]!;
+    const slot = slotOf[candidates.tracks[r]!]!;
+    // a track no list reached (another source brought it) keeps the reset zeros
+    if (slot < 0) continue;
     for (let s = 0; s < LIST_COUNT; s++) {
-      candidates.listScores[r * LIST_COUNT + s] = scratch.all[s]![track]!;
-      candidates.recentScores[r * LIST_COUNT + s] = scratch.recent[s]![track]!;
+      candidates.listScores[r * LIST_COUNT + s] = all[slot * LIST_COUNT + s]!;
+      candidates.recentScores[r * LIST_COUNT + s] = recent[slot * LIST_COUNT + s]!;
     }
   }
   const factors = index.factors;
@@ -416,18 +425,13 @@ function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: M
 }
 
 function clearMerge(scratch: MergeScratch): void {
-  const { touched, mark } = scratch;
-  for (let t = 0; t < scratch.touchedCount; t++) {
-    const track = touched[t]!;
-    mark[track] = 0;
-    for (let s = 0; s < LIST_COUNT; s++) {
-      scratch.all[s]![track] = 0;
-      scratch.recent[s]![track] = 0;
-      scratch.bestEdge[s]![track] = 0;
-      scratch.bestSeed[s]![track] = -1;
-    }
-  }
-  scratch.touchedCount = 0;
+  const { slotOf, slotTrack, slots } = scratch;
+  for (let slot = 0; slot < slots; slot++) slotOf[slotTrack[slot]!] = -1;
+  scratch.all.fill(0, 0, slots * LIST_COUNT);
+  scratch.recent.fill(0, 0, slots * LIST_COUNT);
+  scratch.bestEdge.fill(0, 0, slots * LIST_COUNT);
+  scratch.bestSeed.fill(-1, 0, slots * LIST_COUNT);
+  scratch.slots = 0;
 }
 
 function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, emit: Emit): number {
@@ -548,21 +552,25 @@ function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void
   }
 }
 
+const releaseScratch = { scores: new Float32Array(3000), rows: new Int32Array(40), top: new Float32Array(40) };
 function newReleases(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
   const days = options.newReleaseDays ?? 30;
   const since = (index.referenceDay - days) * MS_PER_DAY;
-  const fresh = index.store.newReleasesSince(since, 3000);
+  const fresh = index.store.newReleasesSince(since, releaseScratch.scores.length);
   const personal = isNonZero(profile.vector);
-  const scored: Array<[number, number, number]> = [];
+  const { scores, rows, top } = releaseScratch;
   for (let i = 0; i < fresh.length; i++) {
     const track = fresh[i]!;
-    const artist = index.store.trackPrimaryArtist[track]!;
-    const affinity = profile.artistShare.get(artist) ?? 0;
+    const affinity = profile.artistShare.get(index.store.trackPrimaryArtist[track]!) ?? 0;
     const taste = personal ? dotRow(index.itemVectors, track, profile.vector, index.itemDim) : index.popularity[track]!;
-    scored.push([track, 0.5 * (1 + taste) + 2 * affinity, affinity > 0 ? artist : -1]);
+    scores[i] = 0.5 * (1 + taste) + 2 * affinity;
   }
-  scored.sort((a, b) => b[1] - a[1]);
-  for (const [track, score, artist] of scored.slice(0, 40)) emit('newRelease', track, score, artist);
+  const kept = selectTopK(scores, rows.length, rows, top, 0, fresh.length);
+  for (let j = 0; j < kept; j++) {
+    const track = fresh[rows[j]!]!;
+    const artist = index.store.trackPrimaryArtist[track]!;
+    emit('newRelease', track, scores[rows[j]!]!, (profile.artistShare.get(artist) ?? 0) > 0 ? artist : -1);
+  }
 }
 
 function popularInGenres(index: HomeIndex, profile: UserProfile, emit: Emit): void {

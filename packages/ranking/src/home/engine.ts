@@ -98,6 +98,8 @@ export interface HomeEngineOptions {
   model?: HomeRankerModel;
   /** served weight per objective head (config); the model's defaults otherwise */
   objectiveWeights?: Partial<Record<HomeObjective, number>>;
+  /** candidates per page the trees score: the best by the ranker's linear blend (default 150) */
+  treeRows?: number;
   shelfState?: ShelfStateStore;
   recentEvents?: RecentEventStore;
   candidates?: HomeCandidateOptions;
@@ -134,7 +136,7 @@ interface ShelfPlan {
 export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngineOptions = {}): HomeEngine {
   const index = 'artistVectors' in data ? data : createHomeIndex(data);
   const model = options.model ?? heuristicRankerModel('no trained ranker was given to the engine');
-  const ranker = compileRanker(model, options.objectiveWeights);
+  const ranker = compileRanker(model, options.objectiveWeights, { treeRows: options.treeRows });
   const shelfState = options.shelfState ?? createMemoryShelfStateStore();
   const recentEvents = options.recentEvents ?? createMemoryRecentEventStore();
   const clock = options.now ?? Date.now;
@@ -178,11 +180,11 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
       await generateHomeCandidates(index, profile, options.candidates, candidates);
       const afterCandidates = performance.now();
       const features = acquireFeatureBuffer(index, candidates.size);
-      computeFeatures(index, profile, candidates, features);
-      const afterFeatures = performance.now();
-      const scores = ranker.score(features, candidates.size);
+      const stages = { features: 0, ranking: 0 };
+      const scores = scoreHomeCandidates(index, profile, candidates, ranker, features, new Float32Array(candidates.size), stages);
       releaseFeatureBuffer(index, features);
-      const afterRanking = performance.now();
+      const afterFeatures = afterCandidates + stages.features;
+      const afterRanking = afterFeatures + stages.ranking;
       return await assemble(request, profile, daypart, candidates, scores, limit, { started, afterCandidates, afterFeatures, afterRanking });
     } finally {
       releaseCandidates(index, candidates);
@@ -302,6 +304,36 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   }
 
   return { index, model, ranker, page, recordEvents, recordImpressions };
+}
+
+/**
+ * Features and scores of one listener's candidates, as a page computes them: the list columns
+ * for every row, the ranker's blend picks the rows the trees score, the content columns for
+ * those rows only, then the trees. `stages` (when given) gets the milliseconds of each part.
+ */
+export function scoreHomeCandidates(
+  index: HomeIndex,
+  profile: UserProfile,
+  candidates: CandidateSet,
+  ranker: CompiledRanker,
+  features: Float32Array,
+  out: Float32Array,
+  stages?: { features: number; ranking: number },
+): Float32Array {
+  const n = candidates.size;
+  const t0 = performance.now();
+  computeFeatures(index, profile, candidates, features, { columns: 'lists' });
+  const t1 = performance.now();
+  const rows = ranker.selectTreeRows(features, n, out);
+  const t2 = performance.now();
+  computeFeatures(index, profile, candidates, features, { columns: 'tail', rows });
+  const t3 = performance.now();
+  ranker.finishPage(features, n, out, rows);
+  if (stages) {
+    stages.features += t1 - t0 + (t3 - t2);
+    stages.ranking += t2 - t1 + (performance.now() - t3);
+  }
+  return out;
 }
 
 /** "made-for-you-2" → made-for-you; a bare type is accepted too. */

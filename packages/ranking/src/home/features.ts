@@ -57,6 +57,12 @@ const LIST_RANK_OFFSET = SHARE_OFFSET + LIST_COUNT;
 const RECENT_OFFSET = LIST_RANK_OFFSET + LIST_COUNT;
 const FACTOR_OFFSET = RECENT_OFFSET + LIST_COUNT;
 const TAIL_OFFSET = FACTOR_OFFSET + 2;
+/**
+ * Features before this column come from the candidate lists (shares, ranks, source count):
+ * cheap for every row. From it on they are per-track content and context, computed only for the rows the
+ * trees score when a page asks for some (`FeatureOptions.rows`).
+ */
+export const HOME_FEATURE_TAIL = TAIL_OFFSET + 1;
 
 const featureBuffers = new WeakMap<HomeIndex, Float32Array[]>();
 /** A per-bundle feature buffer of at least `rows` rows (reused; take it back with releaseFeatureBuffer). */
@@ -72,25 +78,28 @@ export function releaseFeatureBuffer(index: HomeIndex, buffer: Float32Array): vo
   if (pool.length < 64) pool.push(buffer);
 }
 
+export interface FeatureOptions {
+  /** 'lists': only the columns before HOME_FEATURE_TAIL; 'tail': only the rest; 'all' (default) */
+  columns?: 'all' | 'lists' | 'tail';
+  /** the rows whose tail columns are computed (default: every row) */
+  rows?: Int32Array;
+}
+
 /** n × HOME_FEATURE_COUNT, row-major, rows in candidate order (into `out` when given). */
-export function computeFeatures(index: HomeIndex, profile: UserProfile, candidates: CandidateSet, out?: Float32Array): Float32Array {
+export function computeFeatures(index: HomeIndex, profile: UserProfile, candidates: CandidateSet, out?: Float32Array, options: FeatureOptions = {}): Float32Array {
   const F = HOME_FEATURE_COUNT;
   const n = candidates.size;
   const features = out && out.length >= n * F ? out : new Float32Array(n * F);
-  const dim = index.itemDim;
-  const hour = new Date(profile.now).getUTCHours();
-  const hourSin = Math.sin((2 * Math.PI * hour) / 24);
-  const hourCos = Math.cos((2 * Math.PI * hour) / 24);
-  const daypart = DAYPARTS.indexOf(profile.daypart);
-  const audioWidth = PROFILE_FEATURES.length;
-  const historyLength = Math.log1p(profile.topTracks.length);
-  const vectors = index.itemVectors;
-  // without usable time "recent" is an arbitrary order: the session features stay 0
-  const lastTrack = index.timed && profile.recent.length > 0 ? profile.recent[0]! : -1;
-  const sessionTracks = profile.recent.subarray(0, index.timed ? 5 : 0);
-  const recentArtists = new Set<number>();
-  for (let i = 0; i < sessionTracks.length; i++) recentArtists.add(index.store.trackPrimaryArtist[sessionTracks[i]!]!);
+  const columns = options.columns ?? 'all';
+  if (columns !== 'tail') listFeatures(candidates, features);
+  if (columns !== 'lists') tailFeatures(index, profile, candidates, features, options.rows);
+  return features;
+}
 
+/** Every source's share and rank, the merged lists' shares and ranks, the factor's: for every row. */
+function listFeatures(candidates: CandidateSet, features: Float32Array): void {
+  const F = HOME_FEATURE_COUNT;
+  const n = candidates.size;
   sourceRanks(candidates, features);
   // per-listener maxima for the scale-free shares
   const listMax = new Float64Array(LIST_COUNT);
@@ -107,10 +116,7 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
   }
   for (let s = 0; s < LIST_COUNT; s++) rankColumn(candidates.listScores, LIST_COUNT, s, n, features, LIST_RANK_OFFSET + s);
   rankColumn(candidates.factorScores, 1, 0, n, features, FACTOR_OFFSET + 1);
-  const listenerScale = 1 / Math.log1p(Math.max(1, index.maxListenerCount));
-
   for (let r = 0; r < n; r++) {
-    const track = candidates.tracks[r]!;
     const base = r * F;
     let sources = 0;
     for (let s = 0; s < SOURCE_COUNT; s++) {
@@ -124,15 +130,43 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
     }
     const factor = candidates.factorScores[r]!;
     features[base + FACTOR_OFFSET] = factorMax > 0 ? factor / factorMax : 0;
-    let f = base + TAIL_OFFSET;
-    features[f++] = sources;
+    // the first tail column, as cheap as the lists
+    features[base + TAIL_OFFSET] = sources;
+  }
+}
+
+/** Content, taste and context features of the chosen rows (every row without `rows`). */
+function tailFeatures(index: HomeIndex, profile: UserProfile, candidates: CandidateSet, features: Float32Array, rows: Int32Array | undefined): void {
+  const F = HOME_FEATURE_COUNT;
+  const dim = index.itemDim;
+  const hour = new Date(profile.now).getUTCHours();
+  const hourSin = Math.sin((2 * Math.PI * hour) / 24);
+  const hourCos = Math.cos((2 * Math.PI * hour) / 24);
+  const daypart = DAYPARTS.indexOf(profile.daypart);
+  const audioWidth = PROFILE_FEATURES.length;
+  const historyLength = Math.log1p(profile.topTracks.length);
+  const vectors = index.itemVectors;
+  // without usable time "recent" is an arbitrary order: the session features stay 0
+  const lastTrack = index.timed && profile.recent.length > 0 ? profile.recent[0]! : -1;
+  const sessionTracks = profile.recent.subarray(0, index.timed ? 5 : 0);
+  const recentArtists = new Set<number>();
+  for (let i = 0; i < sessionTracks.length; i++) recentArtists.add(index.store.trackPrimaryArtist[sessionTracks[i]!]!);
+
+  const listenerScale = 1 / Math.log1p(Math.max(1, index.maxListenerCount));
+  const count = rows ? rows.length : candidates.size;
+  for (let i = 0; i < count; i++) {
+    const r = rows ? rows[i]! : i;
+    const track = candidates.tracks[r]!;
+    const base = r * F;
+    // source_count (TAIL_OFFSET) was written with the lists
+    let f = base + TAIL_OFFSET + 1;
     features[f++] = dotRow(vectors, track, profile.vector, dim);
     let clusterSimilarity = 0;
     for (const cluster of profile.clusters) clusterSimilarity = Math.max(clusterSimilarity, dotRow(vectors, track, cluster.centroid, dim));
     features[f++] = clusterSimilarity;
     features[f++] = lastTrack >= 0 ? rowDot(vectors, track, lastTrack, dim) : 0;
     let session = 0;
-    for (let i = 0; i < sessionTracks.length; i++) session += rowDot(vectors, track, sessionTracks[i]!, dim);
+    for (let j = 0; j < sessionTracks.length; j++) session += rowDot(vectors, track, sessionTracks[j]!, dim);
     features[f++] = sessionTracks.length > 0 ? session / sessionTracks.length : 0;
     const artists = index.store.artistsOfTrack(track);
     let artistAffinity = 0;
@@ -162,7 +196,6 @@ export function computeFeatures(index: HomeIndex, profile: UserProfile, candidat
     features[f++] = hourCos;
     features[f++] = historyLength;
   }
-  return features;
 }
 
 function rowDot(vectors: Float32Array, a: number, b: number, dim: number): number {

@@ -60,6 +60,26 @@ describe('home ranker model', () => {
     expect(meanGap(b)).toBeLessThan(meanGap(a));
   });
 
+  it('a page scores the trees on the best rows by the linear blend only; the rest keep its order below them', () => {
+    const blended: HomeRankerModel = { ...trained, linear: { list_share_ease: 1, factor_share: 0.5 }, headScale: 0.7 };
+    const everyRow = compileRanker(blended).score(data.features, 30);
+    const page = compileRanker(blended, {}, { treeRows: 8 }).scorePage(data.features, 30);
+    const linearOnly = compileRanker({ ...blended, headScale: 0 });
+    expect(linearOnly.heads).toHaveLength(0);
+    const linear = linearOnly.score(data.features, 30);
+    const byLinear = Array.from(linear.keys()).sort((a, b) => linear[b]! - linear[a]! || a - b);
+    const top = new Set(byLinear.slice(0, 8));
+    for (const r of top) expect(page[r]).toBeCloseTo(everyRow[r]!, 5);
+    const lowestTop = Math.min(...[...top].map((r) => page[r]!));
+    const rest = byLinear.slice(8);
+    for (let i = 0; i < rest.length; i++) {
+      expect(page[rest[i]!]).toBeLessThan(lowestTop);
+      if (i > 0) expect(page[rest[i]!]).toBeLessThanOrEqual(page[rest[i - 1]!]!);
+    }
+    // enough tree rows: the page is the full score
+    expect(Array.from(compileRanker(blended, {}, { treeRows: 30 }).scorePage(data.features, 30))).toEqual(Array.from(everyRow));
+  });
+
   it('round-trips through JSON and refuses models this build cannot serve', () => {
     expect(parseRankerModel(JSON.stringify(trained)).heads).toHaveLength(2);
     expect(() => parseRankerModel(JSON.stringify({ ...trained, features: ['a'] }))).toThrow(/differ from this build's/);

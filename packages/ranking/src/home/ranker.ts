@@ -4,9 +4,10 @@
 // weights from config. A hand-set linear model remains for bundles without a trained ranker —
 // it is never served silently: the model says `kind: "heuristic"` and why (`fallback`).
 import { z } from 'zod';
-import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
+import { HOME_FEATURES, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
 import type { HomeFeature } from './features';
-import { featureGains, scoreTrees, treeEnsembleFromXGBoost } from './trees';
+import { selectTopK } from '@mixtape/base';
+import { featureGains, scoreTreeRows, treeEnsembleFromXGBoost } from './trees';
 import type { TreeEnsemble } from './trees';
 
 export const RANKER_FORMAT = 'mixtape-home-ranker';
@@ -124,42 +125,123 @@ export interface CompiledRanker {
   /** heads actually scored (non-zero weight) with their served weights */
   heads: Array<{ objective: HomeObjective; weight: number; trees: TreeEnsemble; mean: number; scale: number }>;
   weights: Record<HomeObjective, number>;
-  /** scores n feature rows into `out` (row-major, HOME_FEATURE_COUNT per row) */
+  /** rows a page scores with the trees (the best by the linear blend; the rest keep its order below them) */
+  treeRows: number;
+  /** scores n feature rows into `out` (row-major, HOME_FEATURE_COUNT per row), every row with the trees */
   score(features: Float32Array, n: number, out?: Float32Array): Float32Array;
+  /**
+   * One listener's candidates as a page serves them: the linear blend over every row, the trees
+   * only over the `treeRows` best by it; the other rows keep the blend's order below those.
+   * Equals selectTreeRows then finishPage.
+   */
+  scorePage(features: Float32Array, n: number, out?: Float32Array): Float32Array;
+  /**
+   * Page step 1: the linear blend of every row into `out`, and the rows the trees must score
+   * (a view of scratch, valid until the next call), or undefined for every row. When it returns
+   * rows, it read only the columns before HOME_FEATURE_TAIL, so the rest can be computed for
+   * those rows alone.
+   */
+  selectTreeRows(features: Float32Array, n: number, out: Float32Array): Int32Array | undefined;
+  /** Page step 2: the heads over the chosen rows (every row when undefined), the rest below them. */
+  finishPage(features: Float32Array, n: number, out: Float32Array, rows: Int32Array | undefined): Float32Array;
   /** one head's raw margins (offline reports, the library-equality test) */
   scoreHead(objective: HomeObjective, features: Float32Array, n: number, out?: Float32Array): Float32Array;
 }
 
+export interface RankerServingOptions {
+  /** rows per page the trees score (default 150; Infinity: every candidate) */
+  treeRows?: number;
+}
+
+export const DEFAULT_TREE_ROWS = 150;
+
 /** Compiles a model for serving; `weights` (from config) override the model's per objective. */
-export function compileRanker(model: HomeRankerModel, weights: Partial<Record<HomeObjective, number>> = {}): CompiledRanker {
+export function compileRanker(model: HomeRankerModel, weights: Partial<Record<HomeObjective, number>> = {}, serving: RankerServingOptions = {}): CompiledRanker {
   const resolved = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...(model.weights as Partial<Record<HomeObjective, number>>), ...weights } as Record<HomeObjective, number>;
   const all = model.heads.map((head) => ({ objective: head.objective, weight: resolved[head.objective], trees: treeEnsembleFromXGBoost(head.xgboost), mean: head.mean, scale: head.scale }));
-  const heads = all.filter((head) => head.weight !== 0);
+  const headScale = model.kind === 'lambdamart' ? (model.headScale ?? 1) : 0;
+  // a head weighted 0 (or every head, when the blend gives them no weight) is never walked
+  const heads = headScale === 0 ? [] : all.filter((head) => head.weight !== 0);
   const linear = new Float64Array(HOME_FEATURE_COUNT);
   HOME_FEATURES.forEach((name, f) => (linear[f] = model.linear?.[name] ?? 0));
-  const linearColumns = HOME_FEATURES.map((_name, f) => f).filter((f) => linear[f] !== 0);
-  const headScale = model.kind === 'lambdamart' ? (model.headScale ?? 1) : 0;
+  const linearColumns = Int32Array.from(HOME_FEATURES.map((_name, f) => f).filter((f) => linear[f] !== 0));
+  const treeRows = Math.max(1, serving.treeRows ?? DEFAULT_TREE_ROWS);
+  if (!(treeRows === Infinity || Number.isInteger(treeRows))) throw new RangeError(`treeRows must be a positive integer or Infinity, got ${serving.treeRows}`);
+  const F = HOME_FEATURE_COUNT;
+  // per-ranker scratch: scoring is synchronous, so one set serves every request
   let headBuffer = new Float32Array(1024);
-  const score = (features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
-    const F = HOME_FEATURE_COUNT;
+  let sumBuffer = new Float32Array(1024);
+  const topCount = Number.isFinite(treeRows) ? treeRows : 0;
+  const topRows = new Int32Array(topCount);
+  const topScores = new Float32Array(topCount);
+  let isTop = new Uint8Array(1024);
+
+  const linearInto = (features: Float32Array, n: number, out: Float32Array) => {
     out.fill(0, 0, n);
-    if (headScale !== 0) {
-      if (headBuffer.length < n) headBuffer = new Float32Array(n * 2);
-      for (const head of heads) {
-        scoreTrees(head.trees, features, n, F, headBuffer);
-        const factor = (headScale * head.weight) / head.scale;
-        for (let r = 0; r < n; r++) out[r]! += factor * (headBuffer[r]! - head.mean);
-      }
+    for (let j = 0; j < linearColumns.length; j++) {
+      const f = linearColumns[j]!;
+      const weight = linear[f]!;
+      for (let r = 0; r < n; r++) out[r]! += weight * features[r * F + f]!;
     }
-    for (const f of linearColumns) for (let r = 0; r < n; r++) out[r]! += linear[f]! * features[r * F + f]!;
+  };
+  /** Σ over heads of factor × (margin − mean) for the chosen rows, into sumBuffer[0..count) */
+  const headsInto = (features: Float32Array, rowIndex: Int32Array | undefined, count: number) => {
+    if (headBuffer.length < count) headBuffer = new Float32Array(count * 2);
+    if (sumBuffer.length < count) sumBuffer = new Float32Array(count * 2);
+    sumBuffer.fill(0, 0, count);
+    for (const head of heads) {
+      scoreTreeRows(head.trees, features, F, rowIndex, count, headBuffer);
+      const factor = (headScale * head.weight) / head.scale;
+      for (let i = 0; i < count; i++) sumBuffer[i]! += factor * (headBuffer[i]! - head.mean);
+    }
+  };
+  const score = (features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
+    linearInto(features, n, out);
+    if (heads.length === 0) return out;
+    headsInto(features, undefined, n);
+    for (let r = 0; r < n; r++) out[r]! += sumBuffer[r]!;
     return out;
   };
+  // the trees score a subset only when the blend orders the rows from the list columns alone
+  const canSelect = heads.length > 0 && topCount > 0 && linearColumns.length > 0 && linearColumns.every((f) => f < HOME_FEATURE_TAIL);
+  const selectTreeRows = (features: Float32Array, n: number, out: Float32Array): Int32Array | undefined => {
+    linearInto(features, n, out);
+    if (!canSelect || n <= topCount) return undefined;
+    const kept = selectTopK(out, topCount, topRows, topScores, 0, n);
+    return topRows.subarray(0, kept);
+  };
+  const finishPage = (features: Float32Array, n: number, out: Float32Array, rows: Int32Array | undefined): Float32Array => {
+    if (heads.length === 0) return out;
+    if (!rows) {
+      headsInto(features, undefined, n);
+      for (let r = 0; r < n; r++) out[r]! += sumBuffer[r]!;
+      return out;
+    }
+    const kept = rows.length;
+    headsInto(features, rows, kept);
+    if (isTop.length < n) isTop = new Uint8Array(n * 2);
+    let lowestTop = Infinity;
+    for (let i = 0; i < kept; i++) {
+      const r = rows[i]!;
+      isTop[r] = 1;
+      out[r]! += sumBuffer[i]!;
+      lowestTop = Math.min(lowestTop, out[r]!);
+    }
+    let highestRest = -Infinity;
+    for (let r = 0; r < n; r++) if (!isTop[r]) highestRest = Math.max(highestRest, out[r]!);
+    // the rest keep their blend order, shifted below the lowest tree-scored row
+    const shift = lowestTop - highestRest - 1;
+    if (shift < 0) for (let r = 0; r < n; r++) if (!isTop[r]) out[r]! += shift;
+    for (let i = 0; i < kept; i++) isTop[rows[i]!] = 0;
+    return out;
+  };
+  const scorePage = (features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => finishPage(features, n, out, selectTreeRows(features, n, out));
   const scoreHead = (objective: HomeObjective, features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
     const head = all.find((entry) => entry.objective === objective);
     if (!head) throw new RangeError(`the ranker has no ${objective} head (heads: ${all.map((entry) => entry.objective).join(', ') || 'none'})`);
-    return scoreTrees(head.trees, features, n, HOME_FEATURE_COUNT, out);
+    return scoreTreeRows(head.trees, features, F, undefined, n, out);
   };
-  return { model, kind: model.kind, heads, weights: resolved, score, scoreHead };
+  return { model, kind: model.kind, heads, weights: resolved, treeRows, score, scorePage, selectTreeRows, finishPage, scoreHead };
 }
 
 /** Gain importance per feature for one head (shares summing to 1), best first. */

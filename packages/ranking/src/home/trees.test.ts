@@ -1,6 +1,6 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
-import { featureGains, scoreTrees, treeEnsembleFromXGBoost } from './trees';
+import { featureGains, scoreTreeRows, scoreTrees, treeEnsembleFromXGBoost } from './trees';
 
 function data(rows: number, cols: number, seed: number, missing = 0) {
   let state = seed;
@@ -38,6 +38,36 @@ describe('TypeScript tree scorer', () => {
     const wide = new Float32Array(40 * 6);
     for (let r = 0; r < 40; r++) wide.set(test.features.subarray(r * 4, r * 4 + 4), r * 6);
     expect(Array.from(scoreTrees(model, wide, 40, 6))).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
+  });
+
+  it('scores chosen rows (a row index) exactly as it scores them in place', () => {
+    const train = data(1000, 6, 4, 0.1);
+    const trained = trainXGBoost(train, { params: { objective: 'rank:pairwise', max_depth: 5, min_child_weight: 0.01, nthread: 1, seed: 2 }, rounds: 25 });
+    const model = treeEnsembleFromXGBoost(trained.modelJson);
+    const test = data(200, 6, 8, 0.1);
+    const everyRow = scoreTrees(model, test.features, test.rows, test.cols);
+    const chosen = Int32Array.from([199, 3, 3, 120, 0, 57]);
+    const some = scoreTreeRows(model, test.features, test.cols, chosen, chosen.length);
+    expect(Array.from(some)).toEqual(Array.from(chosen, (row) => everyRow[row]!));
+  });
+
+  it('stores siblings side by side (right = left + 1), leaves pointing to themselves, and each tree\'s depth', () => {
+    const trained = trainXGBoost(data(500, 4, 6), { params: { objective: 'reg:squarederror', max_depth: 4, nthread: 1 }, rounds: 5 });
+    const model = treeEnsembleFromXGBoost(trained.modelJson);
+    const json = JSON.parse(trained.modelJson) as { learner: { gradient_booster: { model: { trees: Array<{ left_children: number[]; split_conditions: number[] }> } } } };
+    const first = json.learner.gradient_booster.model.trees[0]!;
+    const leaves = first.left_children.map((child, i) => (child === -1 ? Math.fround(first.split_conditions[i]!) : undefined)).filter((value) => value !== undefined);
+    const end = model.roots[1]!;
+    const stored: number[] = [];
+    for (let node = 0; node < end; node++) {
+      if (model.left[node] === node) {
+        expect(model.threshold[node]).toBeNaN();
+        stored.push(model.value[node]!);
+      } else expect(model.left[node]).toBeGreaterThan(node);
+    }
+    expect(stored.sort()).toEqual(leaves.sort());
+    expect(Math.max(...model.depth)).toBeLessThanOrEqual(4);
+    expect(Math.min(...model.depth)).toBeGreaterThan(0);
   });
 
   it('credits the split gain to the features that carry the signal', () => {

@@ -2,22 +2,31 @@
 // scored over Float32Array feature rows — what Home serves, with no native code. Scores equal
 // the library's own predictions (float32 thresholds and float32 accumulation, in tree order).
 
-/** Every tree's nodes in flat arrays; tree t starts at node `roots[t]`, children are absolute node indices. */
+/**
+ * Every tree's nodes in flat typed arrays; tree t starts at node `roots[t]` and is walked
+ * `depth[t]` steps. Nodes are renumbered breadth-first so siblings are adjacent: a step is
+ * `left + (x ≥ threshold) + (x is NaN and missing goes right)` — arithmetic, no branch to
+ * mispredict. A leaf's `left` is the leaf itself and its threshold NaN, so a walk that reached
+ * it stays there: no exit test, and several rows walk one tree in lockstep.
+ */
 export interface TreeEnsemble {
   featureCount: number;
   /** the model's base score (added to the sum of leaves) */
   base: number;
   roots: Int32Array;
-  /** split feature, −1 at a leaf */
+  /** levels of each tree (the longest root-to-leaf path) */
+  depth: Int32Array;
+  /** split feature (0 at a leaf) */
   feature: Int32Array;
+  /** go left when x < threshold (NaN at a leaf) */
   threshold: Float32Array;
+  /** absolute index of the left child; the right child is left + 1; a leaf's is its own index */
   left: Int32Array;
-  right: Int32Array;
-  /** 1: a missing (NaN) value goes left */
-  defaultLeft: Uint8Array;
+  /** 1: a missing (NaN) value goes right (0 at a leaf) */
+  missingRight: Int32Array;
   /** leaf value (0 at split nodes) */
   value: Float32Array;
-  /** split gain (XGBoost loss_changes), for feature importance */
+  /** split gain (XGBoost loss_changes, 0 at leaves), for feature importance */
   gain: Float32Array;
 }
 
@@ -54,30 +63,45 @@ export function treeEnsembleFromXGBoost(json: string | object, where = 'XGBoost 
     featureCount: Number(learner.learner_model_param.num_feature),
     base: Number(learner.learner_model_param.base_score),
     roots: new Int32Array(trees.length),
+    depth: new Int32Array(trees.length),
     feature: new Int32Array(nodes),
     threshold: new Float32Array(nodes),
     left: new Int32Array(nodes),
-    right: new Int32Array(nodes),
-    defaultLeft: new Uint8Array(nodes),
+    missingRight: new Int32Array(nodes),
     value: new Float32Array(nodes),
     gain: new Float32Array(nodes),
   };
   let offset = 0;
   trees.forEach((tree, t) => {
     if (tree.split_type?.some((type) => type !== 0)) throw new Error(`${where}: tree ${t} has categorical splits, which the scorer does not support`);
+    const size = tree.left_children.length;
     out.roots[t] = offset;
-    for (let i = 0; i < tree.left_children.length; i++) {
-      const node = offset + i;
-      const leaf = tree.left_children[i] === -1;
-      out.feature[node] = leaf ? -1 : tree.split_indices[i]!;
-      out.threshold[node] = leaf ? 0 : tree.split_conditions[i]!;
-      out.value[node] = leaf ? tree.split_conditions[i]! : 0;
-      out.left[node] = leaf ? -1 : offset + tree.left_children[i]!;
-      out.right[node] = leaf ? -1 : offset + tree.right_children[i]!;
-      out.defaultLeft[node] = Number(tree.default_left[i]) ? 1 : 0;
-      out.gain[node] = leaf ? 0 : tree.loss_changes[i]!;
+    // breadth-first renumbering: queue[i] is the JSON node stored at offset + i, level[i] its depth
+    const queue = new Int32Array(size);
+    const level = new Int32Array(size);
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      const i = queue[head]!;
+      const node = offset + head;
+      if (tree.left_children[i] === -1) {
+        out.value[node] = tree.split_conditions[i]!;
+        out.threshold[node] = Number.NaN;
+        out.left[node] = node;
+        out.depth[t] = Math.max(out.depth[t]!, level[head]!);
+        continue;
+      }
+      if (tail + 2 > size) throw new Error(`${where}: tree ${t} is malformed (more children than nodes)`);
+      out.feature[node] = tree.split_indices[i]!;
+      out.threshold[node] = tree.split_conditions[i]!;
+      out.gain[node] = tree.loss_changes[i]!;
+      out.missingRight[node] = Number(tree.default_left[i]) ? 0 : 1;
+      out.left[node] = offset + tail;
+      level[tail] = level[tail + 1] = level[head]! + 1;
+      queue[tail++] = tree.left_children[i]!;
+      queue[tail++] = tree.right_children[i]!;
     }
-    offset += tree.left_children.length;
+    if (tail !== size) throw new Error(`${where}: tree ${t} has ${size - tail} nodes unreachable from its root`);
+    offset += size;
   });
   return out;
 }
@@ -87,24 +111,65 @@ export function treeEnsembleFromXGBoost(json: string | object, where = 'XGBoost 
  * base + Σ leaves in float32, tree by tree, as XGBoost's CPU predictor sums them.
  */
 export function scoreTrees(model: TreeEnsemble, features: Float32Array, rows: number, stride: number, out: Float32Array = new Float32Array(rows)): Float32Array {
-  const { roots, feature, threshold, left, right, defaultLeft, value } = model;
-  const base = Math.fround(model.base);
-  for (let r = 0; r < rows; r++) {
-    const offset = r * stride;
-    let sum = base;
-    for (let t = 0; t < roots.length; t++) {
-      let node = roots[t]!;
-      let split = feature[node]!;
-      while (split >= 0) {
-        const x = features[offset + split]!;
-        node = x !== x ? (defaultLeft[node] ? left[node]! : right[node]!) : x < threshold[node]! ? left[node]! : right[node]!;
-        split = feature[node]!;
+  return scoreTreeRows(model, features, stride, undefined, rows, out);
+}
+
+/**
+ * The same for chosen rows: out[i] = the score of row `rowIndex[i]` (i < count); without
+ * `rowIndex`, rows 0..count−1. Tree-major (one tree over every row, then the next), so a tree's
+ * nodes stay in cache while the rows stream past, and four rows walk each tree in lockstep so
+ * their dependent loads overlap; the float32 accumulator keeps XGBoost's sum order.
+ */
+export function scoreTreeRows(model: TreeEnsemble, features: Float32Array, stride: number, rowIndex: Int32Array | undefined, count: number, out: Float32Array = new Float32Array(count)): Float32Array {
+  const { roots, depth, feature, threshold, left, missingRight, value } = model;
+  out.fill(Math.fround(model.base), 0, count);
+  const offsets = offsetScratch(count);
+  for (let i = 0; i < count; i++) offsets[i] = (rowIndex === undefined ? i : rowIndex[i]!) * stride;
+  const lockstep = count - (count % 4);
+  for (let t = 0; t < roots.length; t++) {
+    const root = roots[t]!;
+    const levels = depth[t]!;
+    for (let i = 0; i < lockstep; i += 4) {
+      const o0 = offsets[i]!;
+      const o1 = offsets[i + 1]!;
+      const o2 = offsets[i + 2]!;
+      const o3 = offsets[i + 3]!;
+      let n0 = root;
+      let n1 = root;
+      let n2 = root;
+      let n3 = root;
+      for (let d = 0; d < levels; d++) {
+        const x0 = features[o0 + feature[n0]!]!;
+        const x1 = features[o1 + feature[n1]!]!;
+        const x2 = features[o2 + feature[n2]!]!;
+        const x3 = features[o3 + feature[n3]!]!;
+        n0 = left[n0]! + +(x0 >= threshold[n0]!) + (+(x0 !== x0) & missingRight[n0]!);
+        n1 = left[n1]! + +(x1 >= threshold[n1]!) + (+(x1 !== x1) & missingRight[n1]!);
+        n2 = left[n2]! + +(x2 >= threshold[n2]!) + (+(x2 !== x2) & missingRight[n2]!);
+        n3 = left[n3]! + +(x3 >= threshold[n3]!) + (+(x3 !== x3) & missingRight[n3]!);
       }
-      sum = Math.fround(sum + value[node]!);
+      out[i] = out[i]! + value[n0]!;
+      out[i + 1] = out[i + 1]! + value[n1]!;
+      out[i + 2] = out[i + 2]! + value[n2]!;
+      out[i + 3] = out[i + 3]! + value[n3]!;
     }
-    out[r] = sum;
+    for (let i = lockstep; i < count; i++) {
+      const o = offsets[i]!;
+      let node = root;
+      for (let d = 0; d < levels; d++) {
+        const x = features[o + feature[node]!]!;
+        node = left[node]! + +(x >= threshold[node]!) + (+(x !== x) & missingRight[node]!);
+      }
+      out[i] = out[i]! + value[node]!;
+    }
   }
   return out;
+}
+
+let offsetBuffer = new Int32Array(1024);
+function offsetScratch(count: number): Int32Array {
+  if (offsetBuffer.length < count) offsetBuffer = new Int32Array(count * 2);
+  return offsetBuffer;
 }
 
 /** Total split gain per feature, as a share of all gain (the "gain" importance). */
@@ -112,7 +177,7 @@ export function featureGains(model: TreeEnsemble): Float64Array {
   const gains = new Float64Array(model.featureCount);
   let total = 0;
   for (let node = 0; node < model.feature.length; node++) {
-    if (model.feature[node]! < 0) continue;
+    if (model.left[node] === node) continue;
     gains[model.feature[node]!]! += model.gain[node]!;
     total += model.gain[node]!;
   }

@@ -45,7 +45,14 @@ const GENRE_AFFINITY_FACTOR = 0.4;
 const DEFAULT_LIMIT = 20;
 const DEFAULT_SUGGEST_LIMIT = 8;
 export const MAX_LIMIT = 100;
-const MIN_DEPTH = 100;
+/**
+ * The lexical list holds twice the page asked for (at least 20): room for duplicates that
+ * collapse and for known-item order to pull names up, while top-k's cost grows with its k (on the
+ * TidyTuesday suite, depth 20 and 100 give the same MRR within one query). Dense lists stay deep:
+ * fusion of a descriptive query draws on their long tail, and FAISS pays little for it.
+ */
+const MIN_LEXICAL_DEPTH = 20;
+const MIN_DENSE_DEPTH = 100;
 /** Weights of a word's variants: a one-edit correction, a two-edit one, a completion of an unfinished last word. */
 export const VARIANT_WEIGHTS = { typo1: 0.6, typo2: 0.4, prefix: 0.5 } as const;
 /** Completions of an unfinished last word that are searched (the most frequent terms with that prefix). */
@@ -78,6 +85,13 @@ export function typoTolerance(term: string, known = false): number {
 
 
 
+
+/** What bounds a lexical search's boosts: base + popularity × prior, except the forced codes (exact names). */
+interface LexicalBound {
+  base: number;
+  popularity: number;
+  forced?: readonly number[];
+}
 
 export interface SearchOptions {
   /** entity types to return (default all) */
@@ -136,8 +150,8 @@ export interface SearchEngineInfo {
 export class SearchEngine {
   /** the learned text → track model (playlist names), when one was given: see useSemanticModel */
   semantic: SemanticModel | undefined;
-  /** content VectorIndex label → track index (−1 when the id is not in the store) */
-  private readonly labelTrack: Int32Array | undefined;
+  /** @internal content VectorIndex label → track index (−1 when the id is not in the store) */
+  readonly labelTrack: Int32Array | undefined;
 
   /** @internal use buildSearchIndex or loadSearchIndex */
   constructor(
@@ -146,17 +160,19 @@ export class SearchEngine {
     /** @internal */ readonly lexical: InvertedIndex,
     /** @internal */ readonly typos: TypoIndex,
     /** @internal */ readonly suggestIndex: SuggestIndex,
-    private readonly lexicon: Lexicon,
+    /** @internal */ readonly lexicon: Lexicon,
     /** encoder of the content vectors (kept without an index so serialization keeps it) */
     readonly contentEncoder: ContentEncoder | undefined,
     readonly contentIndex: VectorIndex | undefined,
+    /** the label → track map when the caller has it (stored with the index; checked by format.ts) */
+    labelTrack?: Int32Array,
   ) {
     if (contentIndex) {
       if (!contentEncoder) throw new Error('search engine: a content index needs its content encoder');
       if (contentIndex.dim !== contentEncoder.dim) {
         throw new Error(`search engine: content index has dim ${contentIndex.dim} but the content encoder produces ${contentEncoder.dim}`);
       }
-      this.labelTrack = trackIndexByLabel(contentIndex, store);
+      this.labelTrack = labelTrack && labelTrack.length === contentIndex.size ? labelTrack : trackIndexByLabel(contentIndex, store);
     }
   }
 
@@ -196,11 +212,13 @@ export class SearchEngine {
     const fusion = options.fusion ? { ...DEFAULT_FUSION, ...options.fusion } : DEFAULT_FUSION;
     const priorBoost = this.priorBoost(affinity, fusion);
     const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? fusion.exactName : 0);
-    const maxBoost = 1 + Math.max(0, fusion.popularity) + (affinity ? Math.max(0, fusion.affinity) : 0) + Math.max(0, fusion.exactName);
-    const depth = Math.max(MIN_DEPTH, offset + limit);
+    // entities named exactly so are scored up front; every other boost is bounded by the prior
+    const bound: LexicalBound = { base: 1 + (affinity ? Math.max(0, fusion.affinity) : 0), popularity: fusion.popularity, forced: this.suggestIndex.exactNames(normalized) };
+    const depth = Math.max(MIN_LEXICAL_DEPTH, 2 * (offset + limit));
+    const denseDepth = Math.max(MIN_DENSE_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
-    let lexicalResults = this.lexicalSearch(words, accept, boost, maxBoost, depth);
+    let lexicalResults = this.lexicalSearch(words, accept, boost, bound, depth);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
     // words are not all description ("dance monkey") or include a negation cue ("No Tears",
@@ -220,14 +238,14 @@ export class SearchEngine {
         const lexicalWords = negations ? words.filter((word) => !reading.negatedWords.has(word)) : words;
         const trackCount = this.entities.trackCount;
         const filtered = hardFilter === undefined ? accept : (code: number) => accept(code) && (code >= trackCount || hardFilter(code));
-        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, maxBoost, depth);
+        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, bound, depth);
       }
     }
 
     let dense: { code: number; score: number }[] = [];
     if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
       const vector = encodeDescriptiveVector(this.contentEncoder, reading.vectorQuery);
-      if (vector) dense = this.vectorSearch(vector, reading.hardFilter, boost, depth);
+      if (vector) dense = this.vectorSearch(vector, reading.hardFilter, boost, denseDepth);
     }
     // The learned text → track model (playlist names) reads words the lexicon does not know
     // ("workout", "vibes", "trip hop"); its list joins the fusion for non-navigational queries.
@@ -238,7 +256,7 @@ export class SearchEngine {
       const encoded = this.semantic.encode(text);
       if (encoded) {
         const hard = reading ? (coverage === 1 ? reading.hardFilter : reading.exclusionFilter) : undefined;
-        learned = this.vectorSearch(encoded.vector, hard, boost, depth);
+        learned = this.vectorSearch(encoded.vector, hard, boost, denseDepth);
         learnedReading = { known: encoded.known, coverage: encoded.coverage };
       }
     }
@@ -314,7 +332,7 @@ export class SearchEngine {
     if (hits.length === 0 && normalized.length >= 3) {
       const seen = new Set(completions.map((completion) => completion.code));
       const words = normalized.split(' ');
-      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), 1 + POPULARITY_WEIGHT + (affinity ? AFFINITY_WEIGHT : 0), limit * 2);
+      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), { base: 1 + (affinity ? AFFINITY_WEIGHT : 0), popularity: POPULARITY_WEIGHT }, limit * 2);
       const top = corrections[0]?.score ?? 1;
       for (const result of corrections) {
         if (hits.length >= limit) break;
@@ -405,7 +423,7 @@ export class SearchEngine {
     words: string[],
     accept: (code: number) => boolean,
     boost: (code: number) => number,
-    maxBoost: number,
+    bound: LexicalBound,
     depth: number,
   ): LexicalResult[] {
     const lastWord = words[words.length - 1] ?? '';
@@ -419,7 +437,7 @@ export class SearchEngine {
     }
     if (groups.length === 0) return [];
     const lexical = this.lexical;
-    return topK(lexical, groups, { k: depth, accept, boost, maxBoost }).map(({ doc, score, groups: mask }) => {
+    return topK(lexical, groups, { k: depth, accept, boost, maxBoost: bound.base, popularity: bound.popularity, forced: bound.forced }).map(({ doc, score, groups: mask }) => {
       const match: Record<string, Field[]> = {};
       const queryTerms: string[] = [];
       groups.forEach((group, g) => {

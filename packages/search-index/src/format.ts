@@ -6,31 +6,36 @@
 import type { Logger } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { ContentEncoder, VectorIndex } from '@mixtape/embeddings';
-import { buildCatalogLexicon } from '@mixtape/language';
+import type { Lexicon } from '@mixtape/language';
 import { SearchEngine } from './engine';
 import { EntitySpace } from './entities';
 import { InvertedIndex } from './inverted-index';
+import { lexiconArtistArrays, lexiconFromArrays } from './lexicon-format';
 import { SuggestIndex } from './suggest-index';
 import { TypoIndex } from './typo-index';
 import { SemanticModel, type SemanticMethod } from './semantic';
 
 const MAGIC = 'MXSI';
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const ALIGN = 8;
+/** ids per kind hashed into the catalog fingerprint */
+const FINGERPRINT_IDS = 1 << 17;
 
 interface SerializedHeader {
   version: number;
   counts: { tracks: number; artists: number; albums: number };
-  /** FNV-1a over every id, so an index is never loaded against another catalog */
+  /** FNV-1a over the ids (all, or an even spread of 2^17 per kind), so an index is not loaded against another catalog */
   catalogFingerprint: string;
   contentEncoder: ContentEncoder | null;
   documentCount: number;
+  /** the catalog lexicon's artist part (sections lexicon.*) */
+  lexicon: { maxArtistTokens: number };
   /** the learned text → track model, when the engine had one (sections semantic.*) */
   semantic?: { method: SemanticMethod; dim: number } | null;
   sections: { name: string; offset: number; length: number }[];
 }
 
-type TypedArray = Uint32Array | Uint16Array | Uint8Array | Float32Array;
+type TypedArray = Uint32Array | Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
 
 /** The engine as bytes for the bundle (see the file comment). */
 export function serializeSearchIndex(engine: SearchEngine): Buffer {
@@ -47,12 +52,25 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     { name: 'lexical.blockStarts', bytes: typedBytes(lexical.blockStarts) },
     { name: 'lexical.blockLast', bytes: typedBytes(lexical.blockLast) },
     { name: 'lexical.blockMax', bytes: typedBytes(lexical.blockMax) },
+    { name: 'lexical.docCodes', bytes: typedBytes(lexical.docCodes) },
     { name: 'typos.hashes', bytes: typedBytes(typos.hashes) },
     { name: 'typos.termIds', bytes: typedBytes(typos.termIds) },
     { name: 'suggest.codes', bytes: typedBytes(suggest.codes) },
     { name: 'suggest.offsets', bytes: typedBytes(suggest.offsets) },
     { name: 'suggest.kinds', bytes: typedBytes(suggest.kinds) },
   ];
+  const lexicon = lexiconArtistArrays(engine.lexicon, engine.store);
+  sections.push(
+    { name: 'lexicon.keys', bytes: Buffer.from(lexicon.keys.join('\n'), 'utf8') },
+    { name: 'lexicon.entries', bytes: typedBytes(lexicon.entries) },
+    { name: 'lexicon.compactKeys', bytes: Buffer.from(lexicon.compactKeys.join('\n'), 'utf8') },
+    { name: 'lexicon.compactEntries', bytes: typedBytes(lexicon.compactEntries) },
+    { name: 'lexicon.refStarts', bytes: typedBytes(lexicon.refStarts) },
+    { name: 'lexicon.refArtists', bytes: typedBytes(lexicon.refArtists) },
+    { name: 'lexicon.profiles', bytes: typedBytes(lexicon.profiles) },
+  );
+  // the content index's label → track map: checked against the index given at load, rebuilt if it differs
+  if (engine.labelTrack) sections.push({ name: 'content.labelTrack', bytes: typedBytes(engine.labelTrack) });
   const semantic = engine.semantic;
   if (semantic) {
     sections.push({ name: 'semantic.vocabulary', bytes: Buffer.from(semantic.vocabulary.join('\n'), 'utf8') });
@@ -75,6 +93,7 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     contentEncoder: engine.contentEncoder ?? null,
     documentCount: lexical.documentCount,
     semantic: semantic ? { method: semantic.method, dim: semantic.dim } : null,
+    lexicon: { maxArtistTokens: lexicon.maxArtistTokens },
     sections: table,
   };
   // the header is padded with spaces so the body starts aligned
@@ -127,6 +146,11 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   if (header.catalogFingerprint !== fingerprint) {
     throw new SearchIndexFormatError(`built for catalog ${header.catalogFingerprint}, but this catalog is ${fingerprint} (same sizes, different ids)`);
   }
+  for (const entry of header.sections) {
+    if (!Number.isInteger(entry.offset) || !Number.isInteger(entry.length) || entry.offset < 0 || entry.length < 0 || bodyStart + entry.offset + entry.length > buffer.length) {
+      throw new SearchIndexFormatError(`section "${entry.name}" is truncated (${entry.length} bytes at ${entry.offset}, the file has ${buffer.length - bodyStart} after the header)`);
+    }
+  }
   const section = (name: string): Buffer => {
     const entry = header.sections.find((candidate) => candidate.name === name);
     if (!entry) throw new SearchIndexFormatError(`section "${name}" is missing`);
@@ -153,7 +177,9 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
     return new make(copy, 0, bytes.length / bytesPer);
   };
   const terms = text('terms');
-  const lexical = new InvertedIndex({
+  let lexical: InvertedIndex;
+  try {
+    lexical = new InvertedIndex({
     terms,
     termStarts: view('lexical.termStarts', Uint32Array, 4),
     docs: view('lexical.docs', Uint32Array, 4),
@@ -162,8 +188,13 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
     blockStarts: view('lexical.blockStarts', Uint32Array, 4),
     blockLast: view('lexical.blockLast', Uint32Array, 4),
     blockMax: view('lexical.blockMax', Uint8Array, 1),
+    docCodes: view('lexical.docCodes', Uint32Array, 4),
     documentCount: header.documentCount,
-  });
+  }, entities.prior);
+  } catch (error) {
+    if (error instanceof SearchIndexFormatError) throw error;
+    throw new SearchIndexFormatError((error as Error).message, { cause: error });
+  }
   const { termStarts, docs, impacts, fieldMasks, blockStarts, blockLast, blockMax } = lexical.arrays;
   if (termStarts.length !== terms.length + 1 || blockStarts.length !== terms.length + 1) throw new SearchIndexFormatError('term tables disagree with the vocabulary');
   if (docs.length !== termStarts[terms.length] || impacts.length !== docs.length || fieldMasks.length !== docs.length) throw new SearchIndexFormatError('postings arrays differ in length');
@@ -175,10 +206,29 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   const kinds = view('suggest.kinds', Uint8Array, 1);
   if (codes.length !== offsets.length || codes.length !== kinds.length) throw new SearchIndexFormatError('suggest arrays differ in length');
   const suggestIndex = new SuggestIndex(entities, { codes, offsets, kinds });
-  const lexicon = buildCatalogLexicon(store);
+  let lexicon: Lexicon;
+  try {
+    lexicon = lexiconFromArrays(
+      {
+        maxArtistTokens: header.lexicon.maxArtistTokens,
+        keys: text('lexicon.keys'),
+        entries: view('lexicon.entries', Uint32Array, 4),
+        compactKeys: text('lexicon.compactKeys'),
+        compactEntries: view('lexicon.compactEntries', Uint32Array, 4),
+        refStarts: view('lexicon.refStarts', Uint32Array, 4),
+        refArtists: view('lexicon.refArtists', Uint32Array, 4),
+        profiles: view('lexicon.profiles', Float64Array, 8),
+      },
+      store,
+    );
+  } catch (error) {
+    if (error instanceof SearchIndexFormatError) throw error;
+    throw new SearchIndexFormatError((error as Error).message, { cause: error });
+  }
   const encoder = header.contentEncoder ?? undefined;
   if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
-  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, contentIndex);
+  const labelTrack = contentIndex && header.sections.some((entry) => entry.name === 'content.labelTrack') ? view('content.labelTrack', Int32Array, 4) : undefined;
+  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, contentIndex, labelTrack && sameLabels(labelTrack, contentIndex!, store) ? labelTrack : undefined);
   if (header.semantic && contentIndex) {
     let model: SemanticModel;
     try {
@@ -191,6 +241,24 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   }
   options.logger?.info(engine.info(), 'search index loaded');
   return engine;
+}
+
+/**
+ * Whether a stored label → track map fits this content index and catalog: same size, and 257
+ * labels spread over it name the same tracks (a different index is caught without a full pass;
+ * the engine rebuilds the map when this says no).
+ */
+function sameLabels(labelTrack: Int32Array, index: VectorIndex, store: CatalogStore): boolean {
+  if (labelTrack.length !== index.size) return false;
+  const samples = Math.min(257, labelTrack.length);
+  for (let s = 0; s < samples; s++) {
+    const label = Math.floor((s * (labelTrack.length - 1)) / Math.max(1, samples - 1));
+    const id = index.idOf(label);
+    const track = labelTrack[label]!;
+    const expected = id === undefined ? -1 : store.trackIndex(id);
+    if (track !== expected) return false;
+  }
+  return true;
 }
 
 function typedBytes(array: TypedArray): Buffer {
@@ -207,9 +275,13 @@ function catalogFingerprint(store: CatalogStore): string {
     hash ^= 10;
     hash = Math.imul(hash, 0x01000193);
   };
+  // every id up to FINGERPRINT_IDS per kind, else an even spread of that many (plus the last):
+  // a different catalog of the same sizes shows in its ids, and a load stays cheap
   const columns = store.columns;
-  for (const id of columns.trackIds) mix(id);
-  for (const id of columns.artistIds) mix(id);
-  for (const id of columns.albumIds) mix(id);
+  for (const ids of [columns.trackIds, columns.artistIds, columns.albumIds]) {
+    const stride = Math.max(1, Math.ceil(ids.length / FINGERPRINT_IDS));
+    for (let i = 0; i < ids.length; i += stride) mix(ids[i]!);
+    if (ids.length > 0) mix(ids[ids.length - 1]!);
+  }
   return (hash >>> 0).toString(16).padStart(8, '0');
 }

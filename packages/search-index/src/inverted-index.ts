@@ -29,6 +29,8 @@ export interface InvertedIndexArrays {
   blockStarts: Uint32Array;
   blockLast: Uint32Array;
   blockMax: Uint8Array;
+  /** document → entity code: documents are numbered by popularity, most popular first (static rank) */
+  docCodes: Uint32Array;
   documentCount: number;
 }
 
@@ -39,9 +41,30 @@ export class InvertedIndex {
   private readonly termIds = new Map<string, number>();
   /** idf per term (BM25's, never negative) */
   readonly idf: Float32Array;
+  /** the highest prior of any document numbered d or later (non-increasing: top-k stops on it) */
+  readonly priorBound: Float32Array;
+  /** entity code → document */
+  private readonly codeDocs: Uint32Array;
 
-  constructor(readonly arrays: InvertedIndexArrays) {
-    const { terms, termStarts, documentCount } = arrays;
+  /** `prior` is the entities' popularity prior by code (what the document order was built from). */
+  constructor(
+    readonly arrays: InvertedIndexArrays,
+    prior: Float32Array,
+  ) {
+    const { terms, termStarts, documentCount, docCodes } = arrays;
+    if (docCodes.length !== documentCount || prior.length !== documentCount) {
+      throw new Error(`inverted index: ${docCodes.length} document codes and ${prior.length} priors for ${documentCount} documents`);
+    }
+    this.codeDocs = new Uint32Array(documentCount);
+    this.priorBound = new Float32Array(documentCount);
+    let bound = 0;
+    for (let doc = documentCount - 1; doc >= 0; doc--) {
+      const code = docCodes[doc]!;
+      if (code >= documentCount) throw new Error(`inverted index: document ${doc} has entity code ${code} of ${documentCount}`);
+      this.codeDocs[code] = doc;
+      bound = Math.max(bound, prior[code]!);
+      this.priorBound[doc] = bound;
+    }
     this.idf = new Float32Array(terms.length);
     for (let t = 0; t < terms.length; t++) {
       this.termIds.set(terms[t]!, t);
@@ -99,9 +122,15 @@ export class InvertedIndex {
     return [low, end];
   }
 
-  /** Position of `doc` in the term's postings, or −1 (binary search; used to explain a hit). */
-  find(id: number, doc: number): number {
+  /** The document of an entity code. */
+  docOf(code: number): number {
+    return this.codeDocs[code]!;
+  }
+
+  /** Position of the entity `code` in the term's postings, or −1 (binary search; used to explain a hit). */
+  find(id: number, code: number): number {
     const docs = this.arrays.docs;
+    const doc = this.codeDocs[code]!;
     let low = this.arrays.termStarts[id]!;
     let high = this.arrays.termStarts[id + 1]!;
     while (low < high) {
@@ -189,6 +218,7 @@ export function buildInvertedIndex(entities: EntitySpace, genreTexts: readonly s
     }
   }
   const averages = Array.from(lengthSums, (sum, f) => (lengthCounts[f]! > 0 ? sum / lengthCounts[f]! : 1));
+  const docCodes = staticRank(entities.prior);
 
   // pass 2: (term, doc, tf~, mask) in doc order
   const ids = new Map<string, number>();
@@ -199,7 +229,8 @@ export function buildInvertedIndex(entities: EntitySpace, genreTexts: readonly s
   let scratchWeight = new Float64Array(1024);
   let scratchMask = new Uint8Array(1024);
   const touched: number[] = [];
-  for (let code = 0; code < size; code++) {
+  for (let doc = 0; doc < size; doc++) {
+    const code = docCodes[doc]!;
     const fields = docFields[code]!;
     for (let f = 0; f < fieldCount; f++) {
       const text = fields[f]!;
@@ -229,7 +260,7 @@ export function buildInvertedIndex(entities: EntitySpace, genreTexts: readonly s
     }
     for (const id of touched) {
       termOf.push(id);
-      docOf.push(code);
+      docOf.push(doc);
       const tf = scratchWeight[id]!;
       weightOf.push(((K1 + 1) * tf) / (K1 + tf));
       maskOf.push(scratchMask[id]!);
@@ -238,7 +269,7 @@ export function buildInvertedIndex(entities: EntitySpace, genreTexts: readonly s
     }
     touched.length = 0;
     docFields[code] = undefined as never; // free as we go
-    if (onDocument && (code & 4095) === 0) onDocument(code);
+    if (onDocument && (doc & 4095) === 0) onDocument(doc);
   }
 
   // terms in sorted order; postings grouped by term (counting sort keeps doc order inside a term)
@@ -278,7 +309,23 @@ export function buildInvertedIndex(entities: EntitySpace, genreTexts: readonly s
     }
   }
   const terms = order.map((id) => unsorted[id]!);
-  return new InvertedIndex({ terms, termStarts, docs, impacts, fieldMasks, blockStarts, blockLast, blockMax, documentCount: size });
+  return new InvertedIndex({ terms, termStarts, docs, impacts, fieldMasks, blockStarts, blockLast, blockMax, docCodes, documentCount: size }, entities.prior);
+}
+
+/**
+ * Entity codes by prior, highest first (ties: lower code first): the document numbering. Top-k
+ * walks postings in this order, so the bound on the popularity of what is left only falls.
+ */
+export function staticRank(prior: Float32Array): Uint32Array {
+  const size = prior.length;
+  // one numeric sort of (quantized −prior, code) packed into a double; 2^24 codes per prior step
+  if (size < 2 ** 24) {
+    const keys = new Float64Array(size);
+    for (let code = 0; code < size; code++) keys[code] = Math.round((1 - Math.min(1, Math.max(0, prior[code]!))) * 1e6) * 2 ** 24 + code;
+    keys.sort();
+    return Uint32Array.from(keys, (key) => key % 2 ** 24);
+  }
+  return Uint32Array.from({ length: size }, (_, code) => code).sort((a, b) => prior[b]! - prior[a]! || a - b);
 }
 
 function countWords(text: string): number {

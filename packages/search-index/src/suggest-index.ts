@@ -5,6 +5,7 @@
 // each key's static score (prior + where the key starts), so a prefix matching 100k keys costs
 // a few dozen tree walks, the first time as every time (no memo, no warm-up).
 import type { EntitySpace } from './entities';
+import { sortKeyIds } from './internal/key-sort';
 
 const KIND_NAME = 0;
 const KIND_ARTIST_TITLE = 1;
@@ -34,12 +35,19 @@ const EXACT_BONUS = 0.3;
 const ALBUM_PENALTY = 0.05;
 /** Keys taken from the tree before a filtered or boosted request falls back to scanning the range. */
 const MAX_POPS = 4096;
+/** Keys per block of the score tree. */
+const SCORE_BLOCK = 32;
 
 export class SuggestIndex {
   /** static score per key position */
   private readonly scores: Float32Array;
-  /** iterative max segment tree over `scores`: tree[n + j] = j, tree[i] = argmax of its children */
+  /**
+   * Iterative max segment tree over blocks of SCORE_BLOCK keys: tree[blocks + b] = best position
+   * of block b, tree[i] = the better of its children. Blocks keep it small (built at load in one
+   * pass over the scores); a query scans at most two partial blocks.
+   */
   private readonly tree: Int32Array;
+  private readonly blocks: number;
 
   constructor(
     private readonly entities: EntitySpace,
@@ -48,86 +56,119 @@ export class SuggestIndex {
     const { codes, offsets, kinds } = arrays;
     const n = codes.length;
     const prior = entities.prior;
+    const albumStart = entities.trackCount + entities.artistCount;
     this.scores = new Float32Array(n);
     for (let j = 0; j < n; j++) {
-      let score = prior[codes[j]!]!;
+      const code = codes[j]!;
+      let score = prior[code]!;
       if (kinds[j] === KIND_NAME && offsets[j] === 0) score += NAME_START_BONUS;
       if (kinds[j] === KIND_ARTIST_TITLE) score += ARTIST_TITLE_BONUS;
-      if (entities.typeOf(codes[j]!) === 'album') score -= ALBUM_PENALTY;
+      if (code >= albumStart) score -= ALBUM_PENALTY;
       this.scores[j] = score;
     }
-    this.tree = new Int32Array(2 * Math.max(1, n));
-    for (let j = 0; j < n; j++) this.tree[n + j] = j;
-    for (let i = n - 1; i >= 1; i--) this.tree[i] = this.better(this.tree[2 * i]!, this.tree[2 * i + 1]!);
+    const blocks = Math.max(1, Math.ceil(n / SCORE_BLOCK));
+    this.blocks = blocks;
+    this.tree = new Int32Array(2 * blocks).fill(-1);
+    for (let b = 0; b < blocks; b++) this.tree[blocks + b] = this.scanBest(b * SCORE_BLOCK, Math.min(n, (b + 1) * SCORE_BLOCK));
+    for (let i = blocks - 1; i >= 1; i--) this.tree[i] = this.better(this.tree[2 * i]!, this.tree[2 * i + 1]!);
   }
 
-  /** The higher-scored of two positions (the earlier on ties). */
+  /** The higher-scored of two positions (the earlier on ties; −1 = none). */
   private better(a: number, b: number): number {
+    if (a < 0) return b;
+    if (b < 0) return a;
     const scores = this.scores;
     return scores[b]! > scores[a]! || (scores[b] === scores[a] && b < a) ? b : a;
   }
 
+  private scanBest(low: number, high: number): number {
+    let best = -1;
+    for (let j = low; j < high; j++) best = this.better(best, j);
+    return best;
+  }
+
   /** Position of the best static score in [low, high), or −1 when empty. */
   private rangeBest(low: number, high: number): number {
-    let best = -1;
-    const n = this.size;
+    if (high - low <= 2 * SCORE_BLOCK) return this.scanBest(low, high);
+    const firstFull = Math.ceil(low / SCORE_BLOCK);
+    const lastFull = Math.floor(high / SCORE_BLOCK);
+    let best = this.better(this.scanBest(low, firstFull * SCORE_BLOCK), this.scanBest(lastFull * SCORE_BLOCK, high));
     const tree = this.tree;
-    for (let l = low + n, r = high + n; l < r; l >>= 1, r >>= 1) {
-      if (l & 1) {
-        const candidate = tree[l++]!;
-        best = best < 0 ? candidate : this.better(best, candidate);
-      }
-      if (r & 1) {
-        const candidate = tree[--r]!;
-        best = best < 0 ? candidate : this.better(best, candidate);
-      }
+    for (let l = firstFull + this.blocks, r = lastFull + this.blocks; l < r; l >>= 1, r >>= 1) {
+      if (l & 1) best = this.better(best, tree[l++]!);
+      if (r & 1) best = this.better(best, tree[--r]!);
     }
     return best;
   }
 
   static build(entities: EntitySpace): SuggestIndex {
-    // entries in parallel arrays; the sort key carries the entry number in fixed-width
-    // characters after "\u0001" (which sorts before every key character, so a key sorts before
-    // its own extensions), so the native string sort orders them and no parsing is needed
-    const keys: string[] = [];
-    const codeList: number[] = [];
-    const offsetList: number[] = [];
-    const kindList: number[] = [];
+    // Keys are (start, length) into one Uint16Array holding each name once plus each track's
+    // "artist title"; their ids are sorted by a multikey quicksort over that text (no string per
+    // key: at a million tracks there are four million keys).
     const names = entities.names;
-    const add = (key: string, code: number, offset: number, kind: number): void => {
-      const entry = keys.length;
-      // four base-256 digits: one-byte characters keep the strings in V8's compact Latin-1 form
-      keys.push(`${key}\u0001${String.fromCharCode(entry >>> 24, (entry >>> 16) & 0xff, (entry >>> 8) & 0xff, entry & 0xff)}`);
-      codeList.push(code);
-      offsetList.push(offset);
-      kindList.push(kind);
+    let textLength = 0;
+    let keyCount = 0;
+    for (let code = 0; code < entities.size; code++) {
+      const name = names[code]!;
+      if (name === '') continue;
+      textLength += name.length;
+      keyCount += Math.min(MAX_WORD_STARTS, 1 + countSpaces(name));
+      if (code < entities.trackCount) {
+        const artist = entities.primaryArtistName(code);
+        if (artist !== '') {
+          textLength += artist.length + 1 + name.length;
+          keyCount++;
+        }
+      }
+    }
+    const text = new Uint16Array(textLength);
+    const starts = new Uint32Array(keyCount);
+    const lengths = new Uint32Array(keyCount);
+    const codeOf = new Uint32Array(keyCount);
+    const offsetOf = new Uint16Array(keyCount);
+    const kindOf = new Uint8Array(keyCount);
+    let at = 0;
+    let key = 0;
+    const write = (value: string): void => {
+      for (let i = 0; i < value.length; i++) text[at++] = value.charCodeAt(i);
     };
     for (let code = 0; code < entities.size; code++) {
       const name = names[code]!;
       if (name === '') continue;
+      const nameStart = at;
+      write(name);
       let offset = 0;
-      for (let start = 0; start < MAX_WORD_STARTS && offset >= 0; start++) {
-        if (offset > 0xffff) break;
-        add(offset === 0 ? name : name.slice(offset), code, offset, KIND_NAME);
+      for (let start = 0; start < MAX_WORD_STARTS && offset >= 0 && offset <= 0xffff; start++) {
+        starts[key] = nameStart + offset;
+        lengths[key] = name.length - offset;
+        codeOf[key] = code;
+        offsetOf[key] = offset;
+        kindOf[key++] = KIND_NAME;
         const space = name.indexOf(' ', offset);
         offset = space < 0 ? -1 : space + 1;
       }
       if (code < entities.trackCount) {
         const artist = entities.primaryArtistName(code);
-        if (artist !== '') add(`${artist} ${name}`, code, 0, KIND_ARTIST_TITLE);
+        if (artist !== '') {
+          starts[key] = at;
+          lengths[key] = artist.length + 1 + name.length;
+          codeOf[key] = code;
+          kindOf[key++] = KIND_ARTIST_TITLE;
+          write(artist);
+          text[at++] = 32;
+          write(name);
+        }
       }
     }
-    keys.sort();
-    const codes = new Uint32Array(keys.length);
-    const offsets = new Uint16Array(keys.length);
-    const kinds = new Uint8Array(keys.length);
-    for (let j = 0; j < keys.length; j++) {
-      const key = keys[j]!;
-      const at = key.length - 4;
-      const entry = key.charCodeAt(at) * 0x1000000 + ((key.charCodeAt(at + 1) << 16) | (key.charCodeAt(at + 2) << 8) | key.charCodeAt(at + 3));
-      codes[j] = codeList[entry]!;
-      offsets[j] = offsetList[entry]!;
-      kinds[j] = kindList[entry]!;
+    const order = sortKeyIds(text, starts.subarray(0, key), lengths.subarray(0, key));
+    const codes = new Uint32Array(key);
+    const offsets = new Uint16Array(key);
+    const kinds = new Uint8Array(key);
+    for (let j = 0; j < key; j++) {
+      const entry = order[j]!;
+      codes[j] = codeOf[entry]!;
+      offsets[j] = offsetOf[entry]!;
+      kinds[j] = kindOf[entry]!;
     }
     return new SuggestIndex(entities, { codes, offsets, kinds });
   }
@@ -173,6 +214,17 @@ export class SuggestIndex {
       else high = mid;
     }
     return low;
+  }
+
+  /** Entity codes whose whole name is `text` (normalized): the keys equal to it that start a name. */
+  exactNames(text: string): number[] {
+    const out: number[] = [];
+    if (text === '') return out;
+    const { codes, offsets, kinds } = this.arrays;
+    for (let j = this.lowerBound(text); j < this.size && this.keyLengthAt(j) === text.length && this.keyAt(j) === text; j++) {
+      if (kinds[j] === KIND_NAME && offsets[j] === 0) out.push(codes[j]!);
+    }
+    return out;
   }
 
   /**
@@ -338,4 +390,10 @@ function heapPop(heap: Interval[]): Interval {
 
 function above(a: Interval, b: Interval): boolean {
   return a.score > b.score || (a.score === b.score && a.best < b.best);
+}
+
+function countSpaces(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) count++;
+  return count;
 }

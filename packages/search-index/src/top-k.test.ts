@@ -7,9 +7,10 @@ import { createSearchFixtureStore } from './testing/index';
 import { topK, type QueryGroup } from './top-k';
 
 // Exhaustive scoring: every posting of every variant, the same formula as top-k.ts.
-function bruteForce(index: ReturnType<typeof buildInvertedIndex>, groups: QueryGroup[], boost: (doc: number) => number, k: number) {
+function bruteForce(index: ReturnType<typeof buildInvertedIndex>, groups: QueryGroup[], boost: (code: number) => number, k: number) {
   const scores = new Map<number, { sums: number[] }>();
-  const { termStarts, docs, impacts } = index.arrays;
+  const { termStarts, impacts, docCodes } = index.arrays;
+  const docs = Array.from(index.arrays.docs, (doc) => docCodes[doc]!);
   groups.forEach((group, g) => {
     for (const { term, weight } of group.variants) {
       for (let p = termStarts[term]!; p < termStarts[term + 1]!; p++) {
@@ -25,7 +26,8 @@ function bruteForce(index: ReturnType<typeof buildInvertedIndex>, groups: QueryG
       const matched = sums.filter((value) => value > 0).length;
       return { doc, score: sums.reduce((a, b) => a + b, 0) * (matched / groups.length) * boost(doc) };
     })
-    .sort((a, b) => b.score - a.score || a.doc - b.doc)
+    // ties: the document numbered first (the more popular one)
+    .sort((a, b) => b.score - a.score || index.docOf(a.doc) - index.docOf(b.doc))
     .slice(0, k);
 }
 
@@ -53,6 +55,25 @@ describe('topK (block-max MaxScore)', () => {
       const exact = bruteForce(index, groups, boost, k);
       expect(fast.map((hit) => hit.doc), `trial ${trial}`).toEqual(exact.map((hit) => hit.doc));
       fast.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 5));
+    }
+  });
+
+  it('stops early on the popularity bound and scores forced (exact-name) documents: still the exhaustive top k', () => {
+    const random = new Random(5);
+    const frequent = Array.from({ length: index.termCount }, (_, t) => t).sort((a, b) => index.documentFrequency(b) - index.documentFrequency(a)).slice(0, 40);
+    for (let trial = 0; trial < 40; trial++) {
+      const groups: QueryGroup[] = [];
+      for (let g = 0, count = 1 + random.int(3); g < count; g++) groups.push({ variants: [{ term: frequent[random.int(frequent.length)]!, weight: 1 }] });
+      // a few documents get an extra boost no bound covers: they must be passed as forced
+      const special = new Set<number>();
+      const postings = index.arrays;
+      const term = groups[0]!.variants[0]!.term;
+      for (let p = postings.termStarts[term]!; p < postings.termStarts[term + 1]!; p += 37) special.add(postings.docCodes[postings.docs[p]!]!);
+      const boosted = (code: number) => boost(code) + (special.has(code) ? 0.5 : 0);
+      const k = [1, 5, 20][trial % 3]!;
+      const fast = topK(index, groups, { k, accept: () => true, boost: boosted, maxBoost: 1, popularity: 0.3, forced: [...special] });
+      const exact = bruteForce(index, groups, boosted, k);
+      expect(fast.map((hit) => hit.doc), `trial ${trial}`).toEqual(exact.map((hit) => hit.doc));
     }
   });
 

@@ -1,13 +1,19 @@
 // Top-k over the inverted index, document at a time, with MaxScore and block-max bounds
-// (Turtle & Flood 1995; Ding & Suel 2011). A query is a list of groups, one per query word; a
-// group is the word's variants (the word, typo corrections, prefix completions) with a weight
-// each; a document's group score is its best variant's weight × idf × impact. The score is
+// (Turtle & Flood 1995; Ding & Suel 2011) over postings in static-rank order (documents numbered
+// by popularity, most popular first: see inverted-index.ts). A query is a list of groups, one per
+// query word; a group is the word's variants (the word, typo corrections, prefix completions)
+// with a weight each; a document's group score is its best variant's weight × idf × impact. The
+// score is
 //   (Σ group scores) × (groups matched / groups) × boost(doc)
 // — coordination (a document matching more words wins) times the priors (popularity, affinity,
 // exact name). Groups are ordered by upper bound; the lowest groups whose bounds together cannot
 // lift a document over the current k-th score are "non-essential": only documents from the
 // other groups are visited, and non-essential postings are probed by skipping whole blocks
 // (block last doc) and are not decoded when the block maximum already rules the document out.
+// Because later documents are less popular, the bound on their prior shrinks as the walk goes
+// on: once every group's bound × the prior bound of the next document cannot beat the k-th
+// score, the walk stops (most of a frequent word's postings are never read). Exact-name
+// documents (an extra boost no bound covers) are scored up front ("forced") and skipped later.
 import { BLOCK_SIZE, IMPACT, type InvertedIndex } from './inverted-index';
 
 export interface QueryVariant {
@@ -22,139 +28,203 @@ export interface QueryGroup {
 
 export interface TopKOptions {
   k: number;
-  accept: (doc: number) => boolean;
-  /** multiplicative prior per document (≥ 0) */
-  boost: (doc: number) => number;
-  /** an upper bound of boost over all documents */
+  /** over entity codes */
+  accept: (code: number) => boolean;
+  /** multiplicative prior per entity code (≥ 0) */
+  boost: (code: number) => number;
+  /**
+   * Upper bound of boost over every code not in `forced`: `base + popularity × prior`, where
+   * prior is bounded by the index's prior bound at a document (non-increasing in document order).
+   * Without `popularity`, `base` alone bounds every boost.
+   */
   maxBoost: number;
+  popularity?: number;
+  /** entity codes whose boost may exceed the bound (exact names): scored before the walk */
+  forced?: readonly number[];
 }
 
 export interface ScoredDoc {
+  /** entity code */
   doc: number;
   score: number;
   /** groups matched (bit g = group g), for coordination and explanation */
   groups: number;
 }
 
-interface Cursor {
-  factor: number;
-  /** the term's first posting and first block: block b starts at start + (b − firstBlock)·BLOCK_SIZE */
-  start: number;
-  firstBlock: number;
-  position: number;
-  end: number;
-  block: number;
-  blockEnd: number;
-}
-
-/** The k best documents, best first (ties: lower doc code first). At most 31 groups are scored. */
+/** The k best entities, best first (ties: the more popular document first). At most 31 groups are scored. */
 export function topK(index: InvertedIndex, groups: readonly QueryGroup[], options: TopKOptions): ScoredDoc[] {
   const { k, accept, boost, maxBoost } = options;
+  const popularity = Math.max(0, options.popularity ?? 0);
   const groupCount = Math.min(groups.length, 31);
   if (k <= 0 || groupCount === 0) return [];
-  const { termStarts, docs, impacts, blockStarts, blockLast, blockMax } = index.arrays;
+  const { termStarts, docs, impacts, blockStarts, blockLast, blockMax, docCodes } = index.arrays;
+  const priorBound = index.priorBound;
 
-  // groups sorted by upper bound, ascending (the cheapest to leave out first)
+  // groups sorted by upper bound, ascending (the cheapest to leave out first); cursors flattened
+  // into typed arrays, group by group in that order
   const bounds: number[] = [];
-  const cursorsOf: Cursor[][] = [];
   for (let g = 0; g < groupCount; g++) {
     let bound = 0;
-    const cursors: Cursor[] = [];
-    for (const { term, weight } of groups[g]!.variants) {
-      const factor = weight * index.idf[term]!;
-      bound = Math.max(bound, factor * index.maxImpact(term));
-      const start = termStarts[term]!;
-      const firstBlock = blockStarts[term]!;
-      cursors.push({ factor, start, firstBlock, position: start, end: termStarts[term + 1]!, block: firstBlock, blockEnd: blockStarts[term + 1]! });
-    }
+    for (const { term, weight } of groups[g]!.variants) bound = Math.max(bound, weight * index.idf[term]! * index.maxImpact(term));
     bounds.push(bound);
-    cursorsOf.push(cursors);
   }
-  const order = bounds.map((_, g) => g).sort((a, b) => bounds[a]! - bounds[b]!);
-  const sortedBounds = order.map((g) => bounds[g]!);
-  const sortedCursors = order.map((g) => cursorsOf[g]!);
+  const order = bounds.map((_, g) => g).sort((a, b) => bounds[a]! - bounds[b]! || a - b);
+  let cursorCount = 0;
+  for (let g = 0; g < groupCount; g++) cursorCount += groups[g]!.variants.length;
+  const factor = new Float64Array(cursorCount);
+  const start = new Uint32Array(cursorCount);
+  const firstBlock = new Uint32Array(cursorCount);
+  const position = new Uint32Array(cursorCount);
+  const end = new Uint32Array(cursorCount);
+  const block = new Uint32Array(cursorCount);
+  const blockEnd = new Uint32Array(cursorCount);
+  /** sorted group i's cursors are [groupFrom[i], groupFrom[i+1]) */
+  const groupFrom = new Uint32Array(groupCount + 1);
+  const sortedBounds = new Float64Array(groupCount);
+  let c = 0;
+  for (let i = 0; i < groupCount; i++) {
+    const g = order[i]!;
+    sortedBounds[i] = bounds[g]!;
+    groupFrom[i] = c;
+    for (const { term, weight } of groups[g]!.variants) {
+      factor[c] = weight * index.idf[term]!;
+      start[c] = position[c] = termStarts[term]!;
+      end[c] = termStarts[term + 1]!;
+      firstBlock[c] = block[c] = blockStarts[term]!;
+      blockEnd[c] = blockStarts[term + 1]!;
+      c++;
+    }
+  }
+  groupFrom[groupCount] = c;
   const prefixBound = new Float64Array(groupCount + 1);
   for (let i = 0; i < groupCount; i++) prefixBound[i + 1] = prefixBound[i]! + sortedBounds[i]!;
-
-  // min-heap of the k best (score, doc)
+  const totalBound = prefixBound[groupCount]!;
+  // min-heap of the k best (score, doc); slot 0 of `state` is its size, slot 1 the threshold
+  // (kept in arrays rather than closure-captured locals: the hot loop below stays in registers)
   const heapScores = new Float64Array(k);
   const heapDocs = new Int32Array(k);
   const heapGroups = new Int32Array(k);
-  let heapSize = 0;
-  let threshold = 0;
+  const state = new Float64Array(2);
+
+  // forced documents (exact names): scored directly, by binary search in each variant's postings
+  const forced = (options.forced ?? []).map((code) => index.docOf(code)).sort((a, b) => a - b);
+  for (let f = 0; f < forced.length; f++) {
+    const doc = forced[f]!;
+    if (f > 0 && forced[f - 1] === doc) continue;
+    const code = docCodes[doc]!;
+    if (!accept(code)) continue;
+    let partial = 0;
+    let matched = 0;
+    let mask = 0;
+    for (let i = 0; i < groupCount; i++) {
+      let best = 0;
+      for (let j = groupFrom[i]!; j < groupFrom[i + 1]!; j++) {
+        const at = findDoc(docs, start[j]!, end[j]!, doc);
+        if (at >= 0) best = Math.max(best, factor[j]! * IMPACT[impacts[at]!]!);
+      }
+      if (best > 0) {
+        partial += best;
+        matched++;
+        mask |= 1 << order[i]!;
+      }
+    }
+    if (matched > 0) offer(heapScores, heapDocs, heapGroups, state, k, partial * (matched / groupCount) * boost(code), doc, mask);
+  }
+  let nextForced = 0;
   let essentialFrom = 0; // sorted groups [essentialFrom, groupCount) are essential
 
-  const updateEssential = (): void => {
-    // the largest prefix whose documents (matching only those groups) cannot beat the threshold
-    while (essentialFrom < groupCount - 1 && prefixBound[essentialFrom + 1]! * ((essentialFrom + 1) / groupCount) * maxBoost <= threshold) essentialFrom++;
-  };
-
-  const groupScores = new Float64Array(groupCount);
   const blockBounds = new Float64Array(groupCount);
   for (;;) {
     // next candidate: the smallest current doc over the essential groups' cursors
     let doc = 0xffffffff;
-    for (let i = essentialFrom; i < groupCount; i++) {
-      for (const cursor of sortedCursors[i]!) if (cursor.position < cursor.end && docs[cursor.position]! < doc) doc = docs[cursor.position]!;
+    for (let j = groupFrom[essentialFrom]!; j < cursorCount; j++) {
+      const at = position[j]!;
+      if (at < end[j]! && docs[at]! < doc) doc = docs[at]!;
     }
     if (doc === 0xffffffff) break;
+    // later documents are at most this popular: bounds every boost from here on
+    const boostBound = popularity > 0 ? maxBoost + popularity * priorBound[doc]! : maxBoost;
+    const full = state[0] === k;
+    const threshold = state[1]!;
+    if (full) {
+      // nothing from here on can enter the top k
+      if (totalBound * boostBound < threshold) break;
+      // the largest prefix of groups whose documents (matching only those) cannot beat the threshold
+      while (essentialFrom < groupCount - 1 && prefixBound[essentialFrom + 1]! * ((essentialFrom + 1) / groupCount) * boostBound <= threshold) essentialFrom++;
+    }
     let partial = 0;
     let matched = 0;
     let matchedMask = 0;
     for (let i = essentialFrom; i < groupCount; i++) {
       let best = 0;
-      for (const cursor of sortedCursors[i]!) {
-        if (cursor.position < cursor.end && docs[cursor.position] === doc) {
-          const value = cursor.factor * IMPACT[impacts[cursor.position]!]!;
+      for (let j = groupFrom[i]!; j < groupFrom[i + 1]!; j++) {
+        const at = position[j]!;
+        if (at < end[j]! && docs[at] === doc) {
+          const value = factor[j]! * IMPACT[impacts[at]!]!;
           if (value > best) best = value;
-          cursor.position++;
+          position[j] = at + 1;
         }
       }
-      groupScores[i] = best;
       if (best > 0) {
         partial += best;
         matched++;
         matchedMask |= 1 << order[i]!;
       }
     }
-    if (!accept(doc)) continue;
-    const docBoost = boost(doc);
+    while (nextForced < forced.length && forced[nextForced]! < doc) nextForced++;
+    if (nextForced < forced.length && forced[nextForced] === doc) continue;
     if (essentialFrom > 0) {
       // non-essential groups: block-level bounds first (skip blocks that end before doc)
       let blockTotal = 0;
+      let blockMatches = 0;
       for (let i = 0; i < essentialFrom; i++) {
         let bound = 0;
-        for (const cursor of sortedCursors[i]!) {
-          while (cursor.block < cursor.blockEnd && blockLast[cursor.block]! < doc) cursor.block++;
-          if (cursor.block < cursor.blockEnd) bound = Math.max(bound, cursor.factor * IMPACT[blockMax[cursor.block]!]!);
+        for (let j = groupFrom[i]!; j < groupFrom[i + 1]!; j++) {
+          let b = block[j]!;
+          const last = blockEnd[j]!;
+          while (b < last && blockLast[b]! < doc) b++;
+          block[j] = b;
+          if (b < last) {
+            const value = factor[j]! * IMPACT[blockMax[b]!]!;
+            if (value > bound) bound = value;
+          }
         }
         blockBounds[i] = bound;
         blockTotal += bound;
+        if (bound > 0) blockMatches++;
       }
       // descending bound order; stop as soon as the best possible outcome cannot enter the heap
+      // (judged on the popularity bound first, so most rejections never look at the document)
       let remaining = blockTotal;
       let rejected = false;
       for (let i = essentialFrom - 1; i >= 0; i--) {
-        const possibleMatches = matched + countPositive(blockBounds, i + 1);
-        if (heapSize === k && (partial + remaining) * (possibleMatches / groupCount) * docBoost <= threshold) {
+        if (full && (partial + remaining) * ((matched + blockMatches) / groupCount) * boostBound <= threshold) {
           rejected = true;
           break;
         }
-        remaining -= blockBounds[i]!;
-        if (blockBounds[i] === 0) continue;
+        const bound = blockBounds[i]!;
+        if (bound === 0) continue;
+        remaining -= bound;
+        blockMatches--;
         let best = 0;
-        for (const cursor of sortedCursors[i]!) {
-          if (cursor.block >= cursor.blockEnd) {
-            cursor.position = cursor.end;
+        for (let j = groupFrom[i]!; j < groupFrom[i + 1]!; j++) {
+          const b = block[j]!;
+          if (b >= blockEnd[j]!) {
+            position[j] = end[j]!;
             continue;
           }
-          // jump to the block holding doc, then search inside it
-          const blockFirst = cursor.start + (cursor.block - cursor.firstBlock) * BLOCK_SIZE;
-          if (cursor.position < blockFirst) cursor.position = blockFirst;
-          const blockEndPosition = Math.min(cursor.end, blockFirst + BLOCK_SIZE);
-          while (cursor.position < blockEndPosition && docs[cursor.position]! < doc) cursor.position++;
-          if (cursor.position < cursor.end && docs[cursor.position] === doc) {
-            const value = cursor.factor * IMPACT[impacts[cursor.position]!]!;
+          // jump to the block holding doc, then binary search inside it
+          const blockFirst = start[j]! + (b - firstBlock[j]!) * BLOCK_SIZE;
+          let low = Math.max(position[j]!, blockFirst);
+          let high = Math.min(end[j]!, blockFirst + BLOCK_SIZE);
+          while (low < high) {
+            const mid = (low + high) >>> 1;
+            if (docs[mid]! < doc) low = mid + 1;
+            else high = mid;
+          }
+          position[j] = low;
+          if (low < end[j]! && docs[low] === doc) {
+            const value = factor[j]! * IMPACT[impacts[low]!]!;
             if (value > best) best = value;
           }
         }
@@ -166,29 +236,42 @@ export function topK(index: InvertedIndex, groups: readonly QueryGroup[], option
       }
       if (rejected) continue;
     }
-    const score = partial * (matched / groupCount) * docBoost;
-    if (heapSize < k) {
-      heapPush(heapScores, heapDocs, heapGroups, heapSize++, score, doc, matchedMask);
-      if (heapSize === k) {
-        threshold = heapScores[0]!;
-        updateEssential();
-      }
-    } else if (score > threshold) {
-      heapReplaceTop(heapScores, heapDocs, heapGroups, k, score, doc, matchedMask);
-      threshold = heapScores[0]!;
-      updateEssential();
-    }
+    if (full && partial * (matched / groupCount) * boostBound <= threshold) continue;
+    const code = docCodes[doc]!;
+    if (!accept(code)) continue;
+    offer(heapScores, heapDocs, heapGroups, state, k, partial * (matched / groupCount) * boost(code), doc, matchedMask);
   }
 
-  const out: ScoredDoc[] = [];
-  for (let i = 0; i < heapSize; i++) out.push({ doc: heapDocs[i]!, score: heapScores[i]!, groups: heapGroups[i]! });
-  return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  const out: { doc: number; score: number; groups: number }[] = [];
+  for (let i = 0; i < state[0]!; i++) out.push({ doc: heapDocs[i]!, score: heapScores[i]!, groups: heapGroups[i]! });
+  out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  for (const hit of out) hit.doc = docCodes[hit.doc]!;
+  return out;
 }
 
-function countPositive(values: Float64Array, upTo: number): number {
-  let count = 0;
-  for (let i = 0; i < upTo; i++) if (values[i]! > 0) count++;
-  return count;
+/** Position of doc in docs[from, to) (sorted), or −1. */
+function findDoc(docs: Uint32Array, from: number, to: number, doc: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (docs[mid]! < doc) low = mid + 1;
+    else high = mid;
+  }
+  return low < to && docs[low] === doc ? low : -1;
+}
+
+/** Puts (score, doc) into the heap when it beats the weakest entry; state = [size, threshold]. */
+function offer(scores: Float64Array, docs: Int32Array, groups: Int32Array, state: Float64Array, k: number, score: number, doc: number, mask: number): void {
+  const size = state[0]!;
+  if (size < k) {
+    heapPush(scores, docs, groups, size, score, doc, mask);
+    state[0] = size + 1;
+    if (size + 1 === k) state[1] = scores[0]!;
+  } else if (weaker(scores[0]!, docs[0]!, score, doc)) {
+    heapReplaceTop(scores, docs, groups, k, score, doc, mask);
+    state[1] = scores[0]!;
+  }
 }
 
 // min-heap on (score asc, doc desc): the root is the weakest entry

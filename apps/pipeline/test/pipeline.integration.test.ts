@@ -59,7 +59,7 @@ describe('mixtape pipeline → build --from-pipeline', () => {
     await build('local');
     await build('beam', out);
     const local = await files('local');
-    expect(Object.keys(local)).toEqual(expect.arrayContaining(['aggregates/neighbours.pack', 'aggregates/popularity.pack', 'vectors/items.pack', 'vectors/users.pack', 'indexes/items.faiss', 'models/sequence.bin', 'indexes/sequence.faiss']));
+    expect(Object.keys(local)).toEqual(expect.arrayContaining(['aggregates/neighbours.pack', 'aggregates/popularity.pack', 'vectors/items.pack', 'vectors/users.pack', 'indexes/items.faiss', 'models/content-encoder.json', 'models/sequence.bin', 'indexes/sequence.faiss']));
     // every file byte-equal but the ranker, which records its training seconds
     const { 'models/ranker.json': localRanker, ...localRest } = local;
     const { 'models/ranker.json': beamRanker, ...beamRest } = await files('beam');

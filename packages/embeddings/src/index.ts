@@ -21,7 +21,7 @@ export type { ImplicitAlsOptions, ImplicitAlsFactors } from './cf/als';
 // trainers
 export { trainItem2Vec } from './train/item2vec';
 export type { SequenceCorpus, Item2VecOptions, Item2VecModel, Item2VecStats, TrainingProgress } from './train/item2vec';
-export { CONTENT_AUDIO_FEATURES, createContentEncoder, encodeContentQuery, encodeCatalogContent, fitCatalogFeatureStats } from './train/content-vectors';
+export { CONTENT_AUDIO_FEATURES, createContentEncoder, encodeContentQuery, encodeCatalogContent, fitCatalogFeatureStats, statsFromSums as contentFeatureStatsFromSums } from './train/content-vectors';
 export type { ContentSource, ContentAudioFeature, ContentFeatureStats, ContentBlockWeights, ContentEncoderOptions, ContentBlock, ContentEncoder, FeatureConstraint, ContentQuery } from './train/content-vectors';
 export { computeUserVectors, chooseClusterCount } from './train/user-vectors';
 export type { UserHistories, UserVectorOptions, UserVectors } from './train/user-vectors';

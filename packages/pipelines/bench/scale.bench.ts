@@ -9,9 +9,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '@mixtape/base';
-import { CatalogBuilder, CatalogStore, InteractionLogBuilder, type InteractionLog } from '@mixtape/catalog';
+import { AUDIO_FEATURES, CatalogBuilder, CatalogStore, InteractionLogBuilder, type InteractionLog } from '@mixtape/catalog';
 import { exportDatasetAsJsonLines, planChunks, runAggregationPipeline, runLocalAggregation } from '../src/index';
-import { joinCatalogFn, perUserFn, readCatalog, readEventsFn, sumVectors, topKCombiner, type JoinedEvent, type ParsedEvent, type ParsedTrack } from '../src/beam/functions';
+import { joinCatalogFn, perUserFn, readCatalogFn, readEventsFn, sumVectors, topKCombiner, type JoinedEvent, type ParsedEvent, type ParsedTrack } from '../src/beam/functions';
 import { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, LABEL_TYPE_CODES } from '../src/options';
 
 interface CaseResult {
@@ -59,6 +59,7 @@ async function codeOnly(eventsFile: string, catalogFile: string): Promise<{ seco
   const started = performance.now();
   const options = DEFAULT_AGGREGATION_OPTIONS;
   const readEvents = readEventsFn(EVENT_TYPES);
+  const readCatalog = readCatalogFn(AUDIO_FEATURES);
   const quietError = console.error;
   console.error = () => {};
   const events: ParsedEvent[] = [];

@@ -1,11 +1,11 @@
 // A dataset snapshot as the pipeline's inputs: events.jsonl (one event per line, in the log's
-// order; ms_played when non-zero) and catalog.jsonl (track_id, title, artist_name, artist_id, duration_ms — also readable by
+// order; ms_played when non-zero) and catalog.jsonl (track_id, title, artist_name, artist_id, duration_ms, the audio features — also readable by
 // `mixtape data import --format events`). Teams with real logs point the pipeline at theirs.
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
+import { AUDIO_FEATURES, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
 import { EVENT_TYPES } from './options';
 
 async function writeLines(path: string, count: number, line: (index: number) => string): Promise<void> {
@@ -26,10 +26,12 @@ export async function exportDatasetAsJsonLines(store: CatalogStore, log: Interac
   await mkdir(directory, { recursive: true });
   const events = join(directory, 'events.jsonl');
   const catalog = join(directory, 'catalog.jsonl');
+  const matrix = store.columns.trackFeatures;
   await writeLines(catalog, store.trackCount, (t) => {
     const artists = Array.from(store.artistsOfTrack(t));
     const duration = store.columns.trackDurationMs[t]!;
-    return `${JSON.stringify({ track_id: store.trackId(t), title: store.columns.trackTitles[t], artist_name: artists.map((a) => store.artistName(a)), artist_id: artists.map((a) => store.artistId(a)), ...(duration > 0 ? { duration_ms: duration } : {}) })}\n`;
+    const features = store.columns.trackHasFeatures[t] === 1 ? Object.fromEntries(AUDIO_FEATURES.map((name, f) => [name, matrix[t * AUDIO_FEATURES.length + f]!])) : {};
+    return `${JSON.stringify({ track_id: store.trackId(t), title: store.columns.trackTitles[t], artist_name: artists.map((a) => store.artistName(a)), artist_id: artists.map((a) => store.artistId(a)), ...(duration > 0 ? { duration_ms: duration } : {}), ...features })}\n`;
   });
   const { user, track, timestamp, type, count, msPlayed } = log.columns;
   await writeLines(events, log.length, (e) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AggregationOptions } from './options';
 
 /** Output names; each is written as `<name>-<shard>.jsonl`. */
-export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'dead-letters'] as const;
+export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats', 'dead-letters'] as const;
 export type OutputName = (typeof OUTPUTS)[number];
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -51,6 +51,14 @@ export interface NeighbourRecord {
   neighbours: [string, number][];
 }
 export type { RankerLabelRecord } from './beam/labels';
+/** One audio feature over the catalog's tracks that have features: the content encoder's standardization. */
+export interface CatalogStatsRecord {
+  feature: string;
+  tracks: number;
+  /** exact sums, correctly rounded (the same whatever order they were added in) */
+  sum: number;
+  sumSquares: number;
+}
 /** A malformed input record: where it is and why it was refused. */
 export interface DeadLetterRecord {
   file: string;

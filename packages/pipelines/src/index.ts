@@ -7,6 +7,7 @@ export { AGGREGATES_FORMAT, MANIFEST_FILE, OUTPUTS, readManifest, readRecords, s
 export type {
   AggregatesManifest,
   ArtistPopularityRecord,
+  CatalogStatsRecord,
   DeadLetterRecord,
   HistoryRecord,
   ItemPopularityRecord,

@@ -1,8 +1,9 @@
 // The single-process path: every aggregation computed from an in-memory dataset (CatalogStore +
 // InteractionLog) with typed arrays, written in the same files as the Beam pipeline. The build
 // uses it when no pipeline output is given, so both paths meet at readAggregates.
-import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import { prepareOutputDirectory, writeManifest, writeRecords, type AggregatesManifest, type OutputName, type StageReport } from './files';
+import { AUDIO_FEATURES, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
+import { addExact, roundExact } from './beam/exact-sum';
 import { rankerLabelsOf } from './beam/labels';
 import { LABEL_TYPE_CODES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from './options';
 
@@ -248,6 +249,22 @@ export async function runLocalAggregation(store: CatalogStore, log: InteractionL
         yield* rankerLabelsOf(log.userId(u), tracks, type.subarray(start, end), msPlayed.subarray(start, end), eventDurations, settings, LABEL_TYPE_CODES);
       }
     })());
+  });
+
+  await stage('catalog stats', 'catalog-stats', () => {
+    const featureCount = AUDIO_FEATURES.length;
+    const sums = AUDIO_FEATURES.map(() => ({ tracks: 0, sum: [] as number[], squares: [] as number[] }));
+    const matrix = store.columns.trackFeatures;
+    for (let t = 0; t < store.trackCount; t++) {
+      if (store.columns.trackHasFeatures[t] !== 1) continue;
+      for (let f = 0; f < featureCount; f++) {
+        const value = matrix[t * featureCount + f]!;
+        sums[f]!.tracks++;
+        addExact(sums[f]!.sum, value);
+        addExact(sums[f]!.squares, value * value);
+      }
+    }
+    return writeRecords(directory, 'catalog-stats', AUDIO_FEATURES.flatMap((feature, f) => (sums[f]!.tracks === 0 ? [] : [{ feature, tracks: sums[f]!.tracks, sum: roundExact(sums[f]!.sum), sumSquares: roundExact(sums[f]!.squares) }])));
   });
 
   let sessions: LocalSessions | undefined;

@@ -1,12 +1,13 @@
 // The consuming side, one code path for both producers: reads an aggregation output directory
 // into typed arrays indexed by the dataset's track / artist / user positions, refusing outputs
 // that name ids the dataset does not have.
-import { InteractionLog, type CatalogStore } from '@mixtape/catalog';
+import { AUDIO_FEATURES, InteractionLog, type CatalogStore } from '@mixtape/catalog';
 import {
   readManifest,
   readRecords,
   type AggregatesManifest,
   type ArtistPopularityRecord,
+  type CatalogStatsRecord,
   type DeadLetterRecord,
   type HistoryRecord,
   type ItemPopularityRecord,
@@ -34,6 +35,8 @@ export interface Aggregates {
    * track, time and type; ms played and context are not in the output (0 / none), counts are 1.
    */
   historyLog: InteractionLog;
+  /** the catalog's audio-feature statistics, by feature name (absent when no track has features) */
+  catalogStats: Record<string, Omit<CatalogStatsRecord, 'feature'>>;
   /** the Home ranker's split and labels, per split kind (see rankerExamples) */
   rankerLabels: Record<'temporal' | 'random', RankerLabels>;
 }
@@ -76,6 +79,15 @@ export function rankerExamples(labels: RankerLabels): { past: Uint8Array; future
       return sets;
     },
   };
+}
+
+async function readCatalogStats(directory: string): Promise<Record<string, Omit<CatalogStatsRecord, 'feature'>>> {
+  const stats: Record<string, Omit<CatalogStatsRecord, 'feature'>> = {};
+  for await (const { feature, ...entry } of readRecords<CatalogStatsRecord>(directory, 'catalog-stats')) {
+    if (!(AUDIO_FEATURES as readonly string[]).includes(feature)) throw new Error(`${directory} catalog-stats: unknown audio feature ${JSON.stringify(feature)} (expected one of ${AUDIO_FEATURES.join(', ')})`);
+    stats[feature] = entry;
+  }
+  return stats;
 }
 
 async function readHistoryLog(directory: string, store: CatalogStore, log: InteractionLog): Promise<InteractionLog> {
@@ -213,6 +225,7 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
     neighbours: { offsets: neighbourOffsets, items: neighbourItems, counts: neighbourCounts },
     sessions: { items, offsets, sequenceUser: Int32Array.from(sessions, (session) => session.user) },
     historyLog: await readHistoryLog(directory, store, log),
+    catalogStats: await readCatalogStats(directory),
     rankerLabels: await readRankerLabels(directory, store, log),
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
-import { buildSessionCorpus } from '@mixtape/embeddings';
+import { CONTENT_AUDIO_FEATURES, buildSessionCorpus, contentFeatureStatsFromSums, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import {
   deadLetterShare,
   exportDatasetAsJsonLines,
@@ -58,9 +58,16 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(await historiesOf(beam)).toEqual(await historiesOf(local));
     expect(fromBeam.rankerLabels).toEqual(fromLocal.rankerLabels);
     expect(fromBeam.historyLog.columns).toEqual(fromLocal.historyLog.columns);
+    // the catalog's audio-feature statistics: exact sums, so the content encoder's standardization is bit-equal to fitCatalogFeatureStats
+    expect(fromBeam.catalogStats).toEqual(fromLocal.catalogStats);
+    const sums = (key: 'sum' | 'sumSquares') => Float64Array.from(CONTENT_AUDIO_FEATURES, (feature) => fromLocal.catalogStats[feature]![key]);
+    const featured = fromLocal.catalogStats.energy!.tracks;
+    expect(featured).toBe(store.columns.trackHasFeatures.reduce((a, b) => a + b, 0));
+    expect(featured).toBeGreaterThan(0);
+    expect(contentFeatureStatsFromSums(sums('sum'), sums('sumSquares'), featured)).toEqual(fitCatalogFeatureStats(store));
     // the histories are the log in its order (what the sequence model trains on)
     for (const column of ['user', 'track', 'timestamp', 'type'] as const) expect(fromLocal.historyLog.columns[column]).toEqual(log.columns[column]);
-    for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
+    for (const output of ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats'] as const) expect(beamManifest.counts[output]).toBe(localManifest.counts[output]);
     // the ranker's splits: the temporal one holds out each listener's latest 20% (≥ 5 events), the random one ~20% of pairs
     const { temporal, random } = fromLocal.rankerLabels;
     for (let u = 0; u < log.userCount; u++) {

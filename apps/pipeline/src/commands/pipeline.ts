@@ -87,7 +87,7 @@ export async function formatPipelineSummary(directory: string, manifest: Aggrega
     ...manifest.stages.map((s) => `| ${s.name} | ${s.records.toLocaleString('en')} | ${s.seconds.toFixed(2)} | ${Math.round(s.records / Math.max(s.seconds, 1e-6)).toLocaleString('en')} |`),
     '',
     `input: ${manifest.counts.inputEvents.toLocaleString('en')} events, ${manifest.counts.inputCatalogRows.toLocaleString('en')} catalog rows`,
-    `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
+    `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
     `dead letters: ${manifest.counts.deadLetters.toLocaleString('en')}`,
   ];
   for (const letter of await readDeadLetters(directory, 5)) lines.push(`  ${letter.file}:${letter.line}: ${letter.reason}`);
@@ -186,7 +186,7 @@ export function registerPipelineCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`equal: popularity, neighbour lists (${left.neighbours.items.length.toLocaleString('en')} entries) sessions (${(left.sessions.offsets.length - 1).toLocaleString('en')}) and ranker labels — ${left.manifest.producer} vs ${right.manifest.producer}\n`);
+      process.stdout.write(`equal: popularity, neighbour lists (${left.neighbours.items.length.toLocaleString('en')} entries), sessions (${(left.sessions.offsets.length - 1).toLocaleString('en')}), histories, ranker labels and catalog statistics — ${left.manifest.producer} vs ${right.manifest.producer}\n`);
     });
 }
 
@@ -206,11 +206,14 @@ export function compareAggregates(left: Awaited<ReturnType<typeof readAggregates
     ['sessions.offsets', left.sessions.offsets, right.sessions.offsets],
     ['sessions.items', left.sessions.items, right.sessions.items],
     ['sessions.sequenceUser', left.sessions.sequenceUser, right.sessions.sequenceUser],
+    ...(['user', 'track', 'timestamp', 'type'] as const).map((name): [string, ArrayLikeNumbers, ArrayLikeNumbers] => [`histories.${name}`, left.historyLog.columns[name], right.historyLog.columns[name]]),
     ...(['temporal', 'random'] as const).flatMap((kind) =>
       (['past', 'offsets', 'tracks', 'flags', 'listen'] as const).map((name): [string, ArrayLikeNumbers, ArrayLikeNumbers] => [`rankerLabels.${kind}.${name}`, left.rankerLabels[kind][name], right.rankerLabels[kind][name]]),
     ),
   ];
   const differences: string[] = [];
+  if (JSON.stringify(left.catalogStats) !== JSON.stringify(right.catalogStats))
+    differences.push(`catalog statistics differ: ${JSON.stringify(left.catalogStats)} vs ${JSON.stringify(right.catalogStats)}`);
   if (JSON.stringify(left.manifest.options) !== JSON.stringify(right.manifest.options))
     differences.push(`options differ: ${JSON.stringify(left.manifest.options)} vs ${JSON.stringify(right.manifest.options)}`);
   for (const [name, a, b] of pairs) {

@@ -11,8 +11,9 @@ import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { datasetPart } from './dataset';
 
-/** What services read: popularity and neighbour lists (sessions, histories and the ranker's labels are build inputs only). */
-export type AggregatesPartValue = Omit<Aggregates, 'sessions' | 'historyLog' | 'rankerLabels'> & Partial<Pick<Aggregates, 'sessions' | 'historyLog' | 'rankerLabels'>>;
+/** What services read: popularity and neighbour lists (sessions, histories, the ranker's labels and the catalog statistics are build inputs only). */
+export type AggregatesPartValue = Omit<Aggregates, BuildInputs> & Partial<Pick<Aggregates, BuildInputs>>;
+type BuildInputs = 'sessions' | 'historyLog' | 'rankerLabels' | 'catalogStats';
 
 const count = (value: number) => value.toLocaleString('en');
 

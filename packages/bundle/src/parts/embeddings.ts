@@ -6,7 +6,8 @@ import {
   buildTrackIndex,
   createContentEncoder,
   encodeCatalogContent,
-  fitCatalogFeatureStats,
+  CONTENT_AUDIO_FEATURES,
+  contentFeatureStatsFromSums,
   trainItemVectors,
   trainUserVectors,
   VectorIndex,
@@ -18,7 +19,7 @@ import {
 import type { IndexInfo } from '../storage/manifest';
 import { definePart, type PartOptions, type SmokeContext } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
-import { aggregatesPart } from './aggregates';
+import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 
 const count = (value: number) => value.toLocaleString('en');
@@ -29,13 +30,30 @@ function checkRows(what: string, vectors: TrackVectors, trackCount: number, vers
   }
 }
 
+/** The content encoder's standardization from the aggregates' catalog statistics (a pipeline run's or this process's). */
+export function featureStatsOf(aggregates: AggregatesPartValue) {
+  const stats = aggregates.catalogStats;
+  if (!stats) throw new Error('contentEncoder: the aggregates part holds no catalog statistics (opened from a bundle, not built)');
+  const sum = new Float64Array(CONTENT_AUDIO_FEATURES.length);
+  const sumSquares = new Float64Array(CONTENT_AUDIO_FEATURES.length);
+  let tracks = 0;
+  CONTENT_AUDIO_FEATURES.forEach((feature, f) => {
+    const entry = stats[feature];
+    if (!entry) return;
+    sum[f] = entry.sum;
+    sumSquares[f] = entry.sumSquares;
+    tracks = entry.tracks;
+  });
+  return contentFeatureStatsFromSums(sum, sumSquares, tracks);
+}
+
 export const contentEncoderPart = definePart({
   name: 'contentEncoder',
   description: 'the content-vector space: audio-feature statistics and the block layout of content vectors',
   files: { encoder: { path: 'models/content-encoder.json', role: 'model', contentType: 'application/json' } },
-  dependsOn: [datasetPart],
+  dependsOn: [datasetPart, aggregatesPart],
   build: async ({ inputs, write }): Promise<ContentEncoder> => {
-    const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(inputs.dataset.store) });
+    const encoder = createContentEncoder({ stats: featureStatsOf(inputs.aggregates) });
     await write('encoder', JSON.stringify(encoder));
     return encoder;
   },

@@ -2,6 +2,7 @@
 // subgenres, release year) to a fixed-dimension, L2-normalized Float32Array. They give items
 // without plays (cold start) a place in vector space, and `encodeContentQuery` maps prompt
 // constraints ({genres, energy range, year range}) into the same space for attribute retrieval.
+import { addExact, roundExact } from '@mixtape/base';
 import { AUDIO_FEATURES } from '@mixtape/catalog';
 import { spacedKey } from '@mixtape/language';
 import type { AudioFeatureName, CatalogStore, Track } from '@mixtape/catalog';
@@ -119,8 +120,7 @@ export function createContentEncoder(options: ContentEncoderOptions = {}): Conte
 /** Mean and standard deviation of each feature over the tracks that have features (defaults where none do). */
 export function fitContentFeatureStats(tracks: readonly Pick<Track, 'features'>[]): ContentFeatureStats {
   const count = CONTENT_AUDIO_FEATURES.length;
-  const sum = new Float64Array(count);
-  const sumSquares = new Float64Array(count);
+  const sums = Array.from({ length: count }, () => ({ sum: [] as number[], squares: [] as number[] }));
   let n = 0;
   for (const track of tracks) {
     const features = track.features;
@@ -128,14 +128,21 @@ export function fitContentFeatureStats(tracks: readonly Pick<Track, 'features'>[
     n++;
     for (let f = 0; f < count; f++) {
       const value = features[CONTENT_AUDIO_FEATURES[f] as ContentAudioFeature];
-      sum[f] = (sum[f] as number) + value;
-      sumSquares[f] = (sumSquares[f] as number) + value * value;
+      addExact(sums[f]!.sum, value);
+      addExact(sums[f]!.squares, value * value);
     }
   }
-  return statsFromSums(sum, sumSquares, n);
+  return statsFromPartials(sums, n);
 }
 
-function statsFromSums(sum: Float64Array, sumSquares: Float64Array, n: number): ContentFeatureStats {
+// Exact (order-independent) sums: a pipeline's combiners add the same values in another order and
+// must get bit-equal statistics (@mixtape/pipelines' catalog-stats).
+function statsFromPartials(sums: readonly { sum: number[]; squares: number[] }[], n: number): ContentFeatureStats {
+  return statsFromSums(Float64Array.from(sums, (entry) => roundExact(entry.sum)), Float64Array.from(sums, (entry) => roundExact(entry.squares)), n);
+}
+
+/** Mean and standard deviation from sums over n tracks (CONTENT_AUDIO_FEATURES order): what a pipeline's catalog statistics give. */
+export function statsFromSums(sum: Float64Array, sumSquares: Float64Array, n: number): ContentFeatureStats {
   const stats = { ...DEFAULT_CONTENT_FEATURE_STATS };
   if (n < 2) return stats;
   for (let f = 0; f < CONTENT_AUDIO_FEATURES.length; f++) {
@@ -359,8 +366,7 @@ export function encodeCatalogContent(encoder: ContentEncoder, store: CatalogStor
 /** Feature statistics of a CatalogStore's tracks, read from its feature matrix. */
 export function fitCatalogFeatureStats(store: CatalogStore): ContentFeatureStats {
   const count = CONTENT_AUDIO_FEATURES.length;
-  const sum = new Float64Array(count);
-  const sumSquares = new Float64Array(count);
+  const sums = Array.from({ length: count }, () => ({ sum: [] as number[], squares: [] as number[] }));
   const features = store.columns.trackFeatures;
   const featureCount = AUDIO_FEATURES.length;
   let n = 0;
@@ -369,11 +375,11 @@ export function fitCatalogFeatureStats(store: CatalogStore): ContentFeatureStats
     n++;
     for (let f = 0; f < count; f++) {
       const value = features[t * featureCount + (FEATURE_POSITION[f] as number)] as number;
-      sum[f] = (sum[f] as number) + value;
-      sumSquares[f] = (sumSquares[f] as number) + value * value;
+      addExact(sums[f]!.sum, value);
+      addExact(sums[f]!.squares, value * value);
     }
   }
-  return statsFromSums(sum, sumSquares, n);
+  return statsFromPartials(sums, n);
 }
 
 /** A feature constraint: an exact target or a range (open ends are completed with the feature's natural bounds). */

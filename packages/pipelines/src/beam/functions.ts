@@ -6,6 +6,7 @@ import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import type { AggregationOptions, LABEL_TYPE_CODES } from '../options';
 import { captures } from './captures';
+import { addExact, roundExact } from './exact-sum';
 import { rankerLabelsOf, type RankerLabelRecord } from './labels';
 
 /** A line-aligned byte range of one input file; `firstLine` is the 1-based line number at `start`. */
@@ -36,6 +37,8 @@ export interface ParsedTrack {
   artists: string[];
   /** duration_ms (0 when absent) */
   duration: number;
+  /** the audio features (AUDIO_FEATURES order, float32 as the catalog stores them), when the row has them */
+  features?: number[];
   f: number;
   l: number;
 }
@@ -141,8 +144,8 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   return { ok: { user, track, ts, type, count, ms, f: fileIndex, l: line } };
 }
 
-/** Catalog rows: track_id and artist_id (an array, or "a|b"), [duration_ms]. */
-export function parseCatalogLine(text: string, fileIndex: number, file: string, line: number): Tagged<ParsedTrack> {
+/** Catalog rows: track_id and artist_id (an array, or "a|b"), [duration_ms], [the audio features `featureNames`: all or none]. */
+export function parseCatalogLine(text: string, fileIndex: number, file: string, line: number, featureNames: readonly string[] = []): Tagged<ParsedTrack> {
   const record = parseRecord(text);
   if (typeof record === 'string') return deadLetter(file, line, record);
   const track = idField(record, ['track_id', 'trackId', 'id']);
@@ -154,7 +157,16 @@ export function parseCatalogLine(text: string, fileIndex: number, file: string, 
   const durationValue = field(record, ['duration_ms', 'durationMs']);
   const duration = durationValue === undefined ? 0 : durationValue;
   if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 0) return deadLetter(file, line, `duration_ms: expected a non-negative integer, got ${describe(durationValue)}`);
-  return { ok: { track, artists: artists as string[], duration, f: fileIndex, l: line } };
+  const present = featureNames.filter((name) => record[name] !== undefined && record[name] !== null);
+  if (present.length === 0) return { ok: { track, artists: artists as string[], duration, f: fileIndex, l: line } };
+  const features: number[] = [];
+  for (const name of featureNames) {
+    const value = record[name];
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return deadLetter(file, line, `${name}: expected a number (audio features come all or none; this row has ${present.join(', ')}), got ${describe(value)}`);
+    features.push(Math.fround(value));
+  }
+  return { ok: { track, artists: artists as string[], duration, features, f: fileIndex, l: line } };
 }
 
 // What the parsers call (serialized with them).
@@ -162,7 +174,7 @@ captures(parseRecord, () => ({ describe }));
 captures(chunkLines, () => ({ builtin }));
 captures(idField, () => ({ field }));
 captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
-captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
+captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter, Math, Number }));
 
 function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {
   const seconds = (Date.now() - started) / 1000;
@@ -188,28 +200,34 @@ export function readEventsFn(types: readonly string[]) {
   );
 }
 
-export const readCatalog = captures(
-  function readCatalog(chunk: Chunk): Tagged<ParsedTrack>[] {
-    const started = Date.now();
-    const out: Tagged<ParsedTrack>[] = [];
-    let dead = 0;
-    for (const [text, line] of chunkLines(chunk)) {
-      const parsed = parseCatalogLine(text, chunk.fileIndex, chunk.file, line);
-      if ('dead' in parsed) dead++;
-      out.push(parsed);
-    }
-    logChunk('catalog', chunk, out.length, dead, started);
-    return out;
-  },
-  () => ({ chunkLines, parseCatalogLine, logChunk, Date, Math }),
-);
+/** chunk → parsed catalog rows and dead letters */
+export function readCatalogFn(featureNames: readonly string[]) {
+  return captures(
+    function readCatalog(chunk: Chunk): Tagged<ParsedTrack>[] {
+      const started = Date.now();
+      const out: Tagged<ParsedTrack>[] = [];
+      let dead = 0;
+      for (const [text, line] of chunkLines(chunk)) {
+        const parsed = parseCatalogLine(text, chunk.fileIndex, chunk.file, line, featureNames);
+        if ('dead' in parsed) dead++;
+        out.push(parsed);
+      }
+      logChunk('catalog', chunk, out.length, dead, started);
+      return out;
+    },
+    () => ({ chunkLines, parseCatalogLine, featureNames, logChunk, Date, Math }),
+  );
+}
 
 export function okOf<T>(tagged: Tagged<T>): T[] {
   return 'ok' in tagged ? [tagged.ok] : [];
 }
-export function deadOf<T>(tagged: Tagged<T>): DeadLetter[] {
+export function deadOf(tagged: { dead: DeadLetter } | object): DeadLetter[] {
   return 'dead' in tagged ? [tagged.dead] : [];
 }
+
+/** What the join emits: joined events, dead letters, and each track's (first) catalog row once. */
+export type JoinOutput = { ok: JoinedEvent; artists: string[] } | { dead: DeadLetter } | { row: ParsedTrack };
 
 /**
  * One track's events joined with its catalog row: events of a track the catalog lacks, and
@@ -217,11 +235,12 @@ export function deadOf<T>(tagged: Tagged<T>): DeadLetter[] {
  */
 export function joinCatalogFn(eventFiles: readonly string[], catalogFiles: readonly string[]) {
   return captures(
-    function joinCatalog(group: { key: unknown; values: { [tag: string]: Iterable<unknown> } }): ({ ok: JoinedEvent; artists: string[] } | { dead: DeadLetter })[] {
+    function joinCatalog(group: { key: unknown; values: { [tag: string]: Iterable<unknown> } }): JoinOutput[] {
       const key = String(group.key);
       const rows = Array.from((group.values.catalog ?? []) as Iterable<ParsedTrack>).sort((a, b) => a.f - b.f || a.l - b.l);
-      const out: ({ ok: JoinedEvent; artists: string[] } | { dead: DeadLetter })[] = [];
+      const out: JoinOutput[] = [];
       const first = rows[0];
+      if (first) out.push({ row: first });
       for (let k = 1; k < rows.length; k++)
         out.push({ dead: { file: catalogFiles[rows[k]!.f]!, line: rows[k]!.l, reason: `track_id: "${key}" repeats the catalog row at ${catalogFiles[first!.f]}:${first!.l}` } });
       for (const event of (group.values.events ?? []) as Iterable<ParsedEvent>) {
@@ -233,6 +252,47 @@ export function joinCatalogFn(eventFiles: readonly string[], catalogFiles: reado
     () => ({ eventFiles, catalogFiles, Array, String }),
   );
 }
+
+/** One catalog row's audio features as (feature name, value) elements for the catalog statistics. */
+export function featureValuesFn(featureNames: readonly string[]) {
+  return captures(
+    function featureValues(element: JoinOutput): { key: string; value: number }[] {
+      if (!('row' in element) || !element.row.features) return [];
+      const features = element.row.features;
+      return featureNames.map((name, f) => ({ key: name, value: features[f]! }));
+    },
+    () => ({ featureNames }),
+  );
+}
+
+// local names: serialized code cannot reach module imports (test transforms rewrite those)
+const exactAdd = addExact;
+const exactRound = roundExact;
+
+/** Per feature: tracks, and the exact sums of values and squares (order-independent: a combiner may add in any order). */
+export const featureStatsCombiner = {
+  createAccumulator: captures(function create(): { tracks: number; sum: number[]; squares: number[] } {
+    return { tracks: 0, sum: [], squares: [] };
+  }, () => ({})),
+  addInput: captures(function add(accumulator: { tracks: number; sum: number[]; squares: number[] }, value: number) {
+    accumulator.tracks++;
+    exactAdd(accumulator.sum, value);
+    exactAdd(accumulator.squares, value * value);
+    return accumulator;
+  }, () => ({ exactAdd })),
+  mergeAccumulators: captures(function merge(accumulators: Iterable<{ tracks: number; sum: number[]; squares: number[] }>) {
+    const out = { tracks: 0, sum: [] as number[], squares: [] as number[] };
+    for (const accumulator of accumulators) {
+      out.tracks += accumulator.tracks;
+      for (const partial of accumulator.sum) exactAdd(out.sum, partial);
+      for (const partial of accumulator.squares) exactAdd(out.squares, partial);
+    }
+    return out;
+  }, () => ({ exactAdd })),
+  extractOutput: captures(function extract(accumulator: { tracks: number; sum: number[]; squares: number[] }) {
+    return { tracks: accumulator.tracks, sum: exactRound(accumulator.sum), sumSquares: exactRound(accumulator.squares) };
+  }, () => ({ exactRound })),
+};
 
 /** Vector sum: the combiner behind every count (plays, skips, listeners). */
 export const sumVectors = {

@@ -6,20 +6,22 @@
 // Beam is loaded on first use, so reading outputs (the build) never loads the SDK.
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { AUDIO_FEATURES } from '@mixtape/catalog';
 import { countRecords } from './count';
 import {
   deadOf,
   joinCatalogFn,
   okOf,
   perUserFn,
-  readCatalog,
+  featureStatsCombiner,
+  featureValuesFn,
+  readCatalogFn,
   readEventsFn,
   shardWriter,
   sumVectors,
   topKCombiner,
   type Chunk,
-  type JoinedEvent,
-  type ParsedEvent,
+  type JoinOutput,
   type UserOutput,
 } from './functions';
 import { OUTPUTS, prepareOutputDirectory, writeManifest, type AggregatesManifest, type OutputName, type StageReport } from '../files';
@@ -135,7 +137,7 @@ async function createRunner(name: RunnerName, options: Record<string, unknown>) 
 }
 
 // Small named functions for map/flatMap (Beam needs a name; none captures anything).
-function itemUserCounts(element: { ok: ParsedEvent } | { dead: unknown }) {
+function itemUserCounts(element: JoinOutput) {
   if (!('ok' in element)) return [];
   const event = element.ok;
   const skip = event.type === 1;
@@ -147,7 +149,7 @@ function toTrackLevel({ key, value }: { key: string; value: number[] }) {
 function toItemRecord({ key, value }: { key: string; value: number[] }) {
   return { track: key, plays: value[0] ?? 0, skips: value[1] ?? 0, listeners: value[2] ?? 0 };
 }
-function artistUserCounts(element: { ok: ParsedEvent; artists: string[] } | { dead: unknown }) {
+function artistUserCounts(element: JoinOutput) {
   if (!('ok' in element)) return [];
   const event = element.ok;
   const plays = event.type === 1 ? 0 : event.count;
@@ -159,7 +161,7 @@ function toArtistLevel({ key, value }: { key: string; value: number[] }) {
 function toArtistRecord({ key, value }: { key: string; value: number[] }) {
   return { artist: key, plays: value[0] ?? 0, listeners: value[1] ?? 0 };
 }
-function byUser(element: { ok: JoinedEvent } | { dead: unknown }) {
+function byUser(element: JoinOutput) {
   return 'ok' in element ? [{ key: element.ok.user, value: element.ok }] : [];
 }
 function historyOf(output: UserOutput) {
@@ -177,6 +179,9 @@ function pairOf(output: UserOutput) {
 function toNeighbourCandidate({ key, value }: { key: string; value: number[] }) {
   const split = key.indexOf('\u0000');
   return { key: key.slice(0, split), value: [key.slice(split + 1), value[0] ?? 0] as [string, number] };
+}
+function toCatalogStatsRecord({ key, value }: { key: string; value: { tracks: number; sum: number; sumSquares: number } }) {
+  return { feature: key, tracks: value.tracks, sum: value.sum, sumSquares: value.sumSquares };
 }
 function toNeighbourRecord({ key, value }: { key: string; value: [string, number][] }) {
   return { track: key, neighbours: value };
@@ -221,7 +226,7 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     () =>
       runner.run((root) => {
         const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES)));
-        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalog));
+        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalogFn(AUDIO_FEATURES)));
         const joined = beam
           .P({ events: events.flatMap(beam.withName('parsed events', okOf)), catalog: catalog.flatMap(beam.withName('parsed tracks', okOf)) })
           .apply(coGroupBy('track'))
@@ -241,6 +246,13 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
             .map(beam.withName(`${what} record`, toRecord as (element: { key: string; value: number[] }) => unknown))
             .apply(write(output));
         }
+
+        // the catalog's audio-feature statistics (the content encoder's standardization): exact sums per feature
+        joined
+          .flatMap(beam.withName('audio features', featureValuesFn(AUDIO_FEATURES)))
+          .apply(beam.withName('feature statistics', combinePerKey(featureStatsCombiner)))
+          .map(beam.withName('catalog stats record', toCatalogStatsRecord))
+          .apply(write('catalog-stats'));
 
         const perUser = joined
           .flatMap(beam.withName('key by user', byUser))

@@ -8,8 +8,7 @@ import { buildPlaylistContext, createPlaylistEngine } from '@mixtape/ranking';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatPromptSuiteReport, runPromptSuite } from '../src/prompts/suite';
 import { LEGACY_QUALITY_PROMPTS } from '../src/prompts/legacy';
-import { PROMPT_BENCHMARK_DEV } from '../src/prompts/benchmark-dev';
-import { PROMPT_BENCHMARK_TEST } from '../src/prompts/benchmark-test';
+import { PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST } from '../src/prompts/benchmark';
 import { PROMPT_CLASSES } from '../src/prompts/types';
 
 const CSV = fileURLToPath(new URL('../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv', import.meta.url));

@@ -13,3 +13,4 @@ export { ProgressTracker, formatProgress } from './progress';
 export type { ProgressEvent, ProgressCallback } from './progress';
 export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
 export type { WasmApi, WasmMemory } from './wasm';
+export { findWorkspaceRoot } from './workspace';

@@ -12,6 +12,7 @@ import {
   fitCatalogFeatureStats,
   trainItem2Vec,
 } from '../src/index';
+import { SimilarityTally } from './similarity-tally';
 
 const { store, interactions, taste } = generateSynthetic({ tracks: 1500, users: 300, interactions: 300 * 120, seed: 8 });
 const { columns, userOffsets } = interactions;
@@ -20,26 +21,16 @@ const primaryGenre = (track: number): number => store.genresOfTrack(track).genre
 
 /** Mean cosine of same-genre pairs minus mean cosine of different-genre pairs, over tracks with vectors. */
 function genreSeparation(vectors: Float32Array, dim: number, usable: (track: number) => boolean): number {
-  let same = 0;
-  let sameCount = 0;
-  let different = 0;
-  let differentCount = 0;
+  const tally = new SimilarityTally();
   for (let a = 0; a < store.trackCount; a += 5) {
     if (!usable(a) || primaryGenre(a) < 0) continue;
     for (let b = a + 1; b < store.trackCount; b += 9) {
       if (!usable(b) || primaryGenre(b) < 0) continue;
-      const similarity = cosineSimilarity(vectors, dim, a, b);
-      if (primaryGenre(a) === primaryGenre(b)) {
-        same += similarity;
-        sameCount++;
-      } else {
-        different += similarity;
-        differentCount++;
-      }
+      tally.add(primaryGenre(a) === primaryGenre(b), cosineSimilarity(vectors, dim, a, b));
     }
   }
-  expect(sameCount).toBeGreaterThan(20);
-  return same / sameCount - different / differentCount;
+  expect(tally.sameCount).toBeGreaterThan(20);
+  return tally.sameMean - tally.differentMean;
 }
 
 describe('trainers on synthetic catalog data', () => {
@@ -116,26 +107,16 @@ describe('trainers on synthetic catalog data', () => {
     }
     for (let t = 0; t < store.trackCount; t++) for (let d = 0; d < model.dim; d++) vectors[t * model.dim + d]! -= mean[d]! / learned;
     let coldFilled = 0;
-    let same = 0;
-    let sameCount = 0;
-    let different = 0;
-    let differentCount = 0;
+    const tally = new SimilarityTally();
     for (let c = 0; c < store.trackCount; c += 10) {
       if (!filled[c] || primaryGenre(c) < 0) continue;
       coldFilled++;
       for (let w = 1; w < store.trackCount; w += 7) {
         if (cold(w) || !model.hasVector[w] || primaryGenre(w) < 0) continue;
-        const similarity = cosineSimilarity(vectors, model.dim, c, w);
-        if (primaryGenre(w) === primaryGenre(c)) {
-          same += similarity;
-          sameCount++;
-        } else {
-          different += similarity;
-          differentCount++;
-        }
+        tally.add(primaryGenre(w) === primaryGenre(c), cosineSimilarity(vectors, model.dim, c, w));
       }
     }
     expect(coldFilled).toBeGreaterThan(100);
-    expect(same / sameCount).toBeGreaterThan(different / differentCount + 0.05);
+    expect(tally.sameMean).toBeGreaterThan(tally.differentMean + 0.05);
   });
 });

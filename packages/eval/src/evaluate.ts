@@ -5,18 +5,7 @@ import type { BootstrapOptions, ConfidenceInterval } from './bootstrap';
 import { bootstrapMean } from './bootstrap';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
-import {
-  averagePopularityAtK,
-  averagePrecisionAtK,
-  catalogCoverageAtK,
-  hitRateAtK,
-  intraListDiversityByArtist,
-  intraListDiversityByVectors,
-  ndcgAtK,
-  noveltyAtK,
-  recallAtK,
-  reciprocalRankAtK,
-} from './metrics';
+import * as listMetrics from './metrics';
 import type { RelevanceSet } from './metrics';
 import type { FitContext, Recommender } from './recommender';
 import type { Split } from './splits';
@@ -173,8 +162,8 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
         const list = rankCandidates(candidates.subarray((start + q) * perQuery, (start + q + 1) * perQuery), scores.subarray(q * perQuery, (q + 1) * perQuery), test, rows[q]!);
         relevant.load(test, rows[q]!);
         for (const k of sampledKs) {
-          perRow[`HitRate@${k} (sampled)`]![start + q] = hitRateAtK(list, relevant, k);
-          perRow[`NDCG@${k} (sampled)`]![start + q] = ndcgAtK(list, relevant, k);
+          perRow[`HitRate@${k} (sampled)`]![start + q] = listMetrics.hitRateAtK(list, relevant, k);
+          perRow[`NDCG@${k} (sampled)`]![start + q] = listMetrics.ndcgAtK(list, relevant, k);
         }
         relevant.clear(test, rows[q]!);
       }
@@ -194,18 +183,18 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
       for (let e = train.indptr[row]!; e < train.indptr[row + 1]!; e++) trainMask[train.indices[e]!] = 0;
       relevant.load(test, row);
       for (const k of ks) {
-        perRow[`Recall@${k}`]![index] = recallAtK(list, relevant, k);
-        perRow[`NDCG@${k}`]![index] = ndcgAtK(list, relevant, k);
-        perRow[`HitRate@${k}`]![index] = hitRateAtK(list, relevant, k);
-        perRow[`MAP@${k}`]![index] = averagePrecisionAtK(list, relevant, k);
-        perRow[`Novelty@${k}`]![index] = noveltyAtK(list, k, itemUsers, train.rows);
-        perRow[`Popularity@${k}`]![index] = averagePopularityAtK(list, k, itemUsers, train.rows);
-        if (options.itemArtist) perRow[`ILD-artist@${k}`]![index] = intraListDiversityByArtist(list, k, options.itemArtist);
+        perRow[`Recall@${k}`]![index] = listMetrics.recallAtK(list, relevant, k);
+        perRow[`NDCG@${k}`]![index] = listMetrics.ndcgAtK(list, relevant, k);
+        perRow[`HitRate@${k}`]![index] = listMetrics.hitRateAtK(list, relevant, k);
+        perRow[`MAP@${k}`]![index] = listMetrics.averagePrecisionAtK(list, relevant, k);
+        perRow[`Novelty@${k}`]![index] = listMetrics.noveltyAtK(list, k, itemUsers, train.rows);
+        perRow[`Popularity@${k}`]![index] = listMetrics.averagePopularityAtK(list, k, itemUsers, train.rows);
+        if (options.itemArtist) perRow[`ILD-artist@${k}`]![index] = listMetrics.intraListDiversityByArtist(list, k, options.itemArtist);
         if (options.itemVectors) {
-          perRow[`ILD-vectors@${k}`]![index] = intraListDiversityByVectors(list, k, options.itemVectors.vectors, options.itemVectors.dim);
+          perRow[`ILD-vectors@${k}`]![index] = listMetrics.intraListDiversityByVectors(list, k, options.itemVectors.vectors, options.itemVectors.dim);
         }
       }
-      perRow[`MRR@${maxK}`]![index] = reciprocalRankAtK(list, relevant, maxK);
+      perRow[`MRR@${maxK}`]![index] = listMetrics.reciprocalRankAtK(list, relevant, maxK);
       relevant.clear(test, row);
     }
   }
@@ -217,7 +206,7 @@ export async function evaluateModel(model: Recommender, split: Split, options: E
     ...bootstrapMean(perRow[name]!, { ...options.bootstrap, seed: (options.bootstrap?.seed ?? 1234) + position }),
   }));
   for (const k of ks) {
-    const coverage = catalogCoverageAtK(allLists, maxK, k, train.cols);
+    const coverage = listMetrics.catalogCoverageAtK(allLists, maxK, k, train.cols);
     metrics.push({ name: `Coverage@${k}`, perUser: false, mean: coverage, lower: coverage, upper: coverage, confidence: 1 });
   }
   return { model: model.name, notes: model.notes, fitSeconds, recommendSeconds, evaluatedRows: evalRows.length, metrics, perRow };

@@ -1,19 +1,11 @@
 // Response shapes of the three services (see apps/home, apps/search, apps/playlists routes).
 import type { ExperimentsDescription } from '@mixtape/experiments';
+import type { HomeItem, HomeShelf } from '@mixtape/ranking';
 import type { PlanView } from './plan';
 
-export interface HomeItem {
-  trackId: string;
-  title: string;
-  artists: string[];
-  reason: string;
-}
-export interface HomeShelf {
-  id: string;
-  type: string;
-  title: string;
-  items: HomeItem[];
-}
+// Home's items and shelves are the ranking engine's own (the service adds page metadata).
+export type { HomeItem, HomeShelf };
+
 export interface HomePage {
   userId: string;
   bundleVersion: string;

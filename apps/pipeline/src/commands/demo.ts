@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openBundleStore, readLatest, showBundle } from '@mixtape/bundle';
-import { formatProgress } from '@mixtape/base';
+import { findWorkspaceRoot, formatProgress } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { misspellLongestWord } from '@mixtape/language';
 import { s3OptionsFromEnv } from '../s3-env';
@@ -39,17 +39,6 @@ async function ensureConsolePage(root: string, log: (line: string) => void): Pro
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const code = await new Promise<number>((done) => child.once('close', (exitCode) => done(exitCode ?? 1)));
   if (code !== 0) throw new Error(`building the console page failed (vite build in ${consoleDir}, exit ${code}):\n${output}`);
-}
-
-/** The workspace root (where pnpm-workspace.yaml lives), from source or from dist. */
-export function findWorkspaceRoot(start = dirname(fileURLToPath(import.meta.url))): string {
-  let directory = resolve(start);
-  while (!existsSync(join(directory, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`cannot find the Mixtape workspace root above ${start}`);
-    directory = parent;
-  }
-  return directory;
 }
 
 export interface RunningService {
@@ -150,7 +139,7 @@ export function demoDefaults(env: NodeJS.ProcessEnv = process.env): Pick<DemoOpt
 }
 
 export async function runDemo(options: DemoOptions, log: (line: string) => void): Promise<{ services: RunningService[]; stop(): Promise<void> }> {
-  const root = findWorkspaceRoot();
+  const root = findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)));
   const dataDir = resolve(options.data);
   const stateDir = resolve(root, '.data');
   const stops: Array<() => Promise<void>> = [];

@@ -12,6 +12,7 @@ import {
 } from './content-vectors';
 import type { ContentSource } from './content-vectors';
 import { cosineBetween, cosineSimilarity } from '@mixtape/base';
+import { SimilarityTally } from '../../test/similarity-tally';
 
 function features(overrides: Partial<AudioFeatures>): AudioFeatures {
   return {
@@ -130,25 +131,15 @@ describe('content vectors', () => {
     it('puts tracks of the same genre closer than tracks of different genres', () => {
       const vectors = encodeCatalogContent(encoder, store);
       const primaryGenre = (t: number): number => store.genresOfTrack(t).genres[0] ?? -1;
-      let same = 0;
-      let sameCount = 0;
-      let different = 0;
-      let differentCount = 0;
+      const tally = new SimilarityTally();
       for (let a = 0; a < store.trackCount; a += 7) {
         for (let b = a + 1; b < store.trackCount; b += 11) {
           if (primaryGenre(a) < 0 || primaryGenre(b) < 0) continue;
-          const similarity = cosineSimilarity(vectors, encoder.dim, a, b);
-          if (primaryGenre(a) === primaryGenre(b)) {
-            same += similarity;
-            sameCount++;
-          } else {
-            different += similarity;
-            differentCount++;
-          }
+          tally.add(primaryGenre(a) === primaryGenre(b), cosineSimilarity(vectors, encoder.dim, a, b));
         }
       }
-      expect(sameCount).toBeGreaterThan(10);
-      expect(same / sameCount).toBeGreaterThan(different / differentCount + 0.2);
+      expect(tally.sameCount).toBeGreaterThan(10);
+      expect(tally.sameMean).toBeGreaterThan(tally.differentMean + 0.2);
     });
   });
 });

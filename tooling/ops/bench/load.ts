@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
 import { misspellLongestWord } from '@mixtape/language';
-import { authHeaders, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
+import { authHeaders, benchServiceEnv, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
 import type { LoadRequest, LoadResult, ServiceName, ServiceProcess } from '../src/index';
 
 const { values } = parseArgs({
@@ -82,16 +82,7 @@ try {
 
   for (const name of services) {
     const started = performance.now();
-    const service: ServiceProcess = await startServiceProcess(name, {
-      MIXTAPE_BUNDLE: bundleUri,
-      MIXTAPE_CACHE_DIR: join(work, 'cache', name),
-      MIXTAPE_BUNDLE_POLL_MS: '0',
-      PLAYLISTS_DATA_DIR: join(work, 'playlists'),
-      LOG_LEVEL: 'warn',
-      // Every request carries the ops API key (writes need one); the key's rate limit is off,
-      // so the table measures serving, not the limiter.
-      RATE_LIMIT_KEY_PER_SECOND: '0',
-    });
+    const service: ServiceProcess = await startServiceProcess(name, benchServiceEnv(name, bundleUri, work));
     cleanups.push(() => service.stop());
     try {
       await service.waitUntilReady(300_000);

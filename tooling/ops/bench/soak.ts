@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSnapshot } from '@mixtape/catalog';
-import { authHeaders, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, startServiceProcess } from '../src/index';
+import { authHeaders, benchServiceEnv, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, startServiceProcess } from '../src/index';
 import type { ServiceName, ServiceProcess } from '../src/index';
 
 const { values } = parseArgs({
@@ -170,17 +170,8 @@ try {
     const started = performance.now();
     const service = await startServiceProcess(
       name,
-      {
-        MIXTAPE_BUNDLE: bundleUri,
-        MIXTAPE_CACHE_DIR: join(work, 'cache', name),
-        MIXTAPE_BUNDLE_POLL_MS: '0',
-        PLAYLISTS_DATA_DIR: join(work, 'playlists'),
-        LOG_LEVEL: 'warn',
-        // Production settings otherwise (keys required, per-IP limits on); the key's own limit is
-        // off so the load is all real work, and a small cap makes refinements reach it.
-        RATE_LIMIT_KEY_PER_SECOND: '0',
-        PLAYLISTS_MAX_VERSIONS: '8',
-      },
+      // a small version cap makes refinements reach it
+      { ...benchServiceEnv(name, bundleUri, work), PLAYLISTS_MAX_VERSIONS: '8' },
       { root: serviceRoot },
     );
     services.set(name, service);

@@ -28,6 +28,22 @@ export function startServiceProcess(name: ServiceName, env: Record<string, strin
   });
 }
 
+/**
+ * The environment a bench runs a service with: the bundle, a cache and playlist store under
+ * `work`, no bundle polling, quiet logs, and the ops key's own rate limit off so the load measures
+ * serving rather than the limiter (per-IP limits and required keys stay as in production).
+ */
+export function benchServiceEnv(name: ServiceName, bundleUri: string, work: string): Record<string, string> {
+  return {
+    MIXTAPE_BUNDLE: bundleUri,
+    MIXTAPE_CACHE_DIR: join(work, 'cache', name),
+    MIXTAPE_BUNDLE_POLL_MS: '0',
+    PLAYLISTS_DATA_DIR: join(work, 'playlists'),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_KEY_PER_SECOND: '0',
+  };
+}
+
 /** Peak resident set size (VmHWM) of a live process in bytes, from /proc (Linux); undefined elsewhere. */
 export async function peakRssBytes(pid: number): Promise<number | undefined> {
   const { readFile } = await import('node:fs/promises');

@@ -1,32 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BundleError, StoreUnreachableError, createS3Store, loadBundle, publishBundle } from '../src/index';
-import { startLocalS3 } from '../src/testing/index';
-import type { LocalS3 } from '../src/testing/index';
-import { makeTempDir, startFaultyProxy, writeBundleDir } from './helpers';
+import type { BundleStore, S3StoreOptions } from '../src/index';
+import { startFaultyProxy, useLocalS3, writeBundleDir } from './helpers';
 import type { FaultAction } from './helpers';
 
 const MiB = 1024 * 1024;
-let s3: LocalS3;
-let work: { dir: string; cleanup: () => Promise<void> };
+const local = useLocalS3('faults');
 
-beforeAll(async () => {
-  work = await makeTempDir('faults');
-  s3 = await startLocalS3({ directory: path.join(work.dir, 's3rver') });
-});
-
-afterAll(async () => {
-  await s3?.stop();
-  await work?.cleanup();
-});
+/** An S3 store on the local server reached through a fault-injecting proxy. */
+function storeBehind(proxy: { endpoint: string }, prefix: string, options: Omit<S3StoreOptions, 'bucket' | 'prefix' | 'endpoint'>): BundleStore {
+  return createS3Store({ ...local.s3.s3Options, endpoint: proxy.endpoint, bucket: 'mixtape', prefix, ...options });
+}
 
 describe('S3 store retries through a faulty network (real HTTP)', () => {
   it('retries 503s and connection resets, then succeeds with verified files', async () => {
     const seen: Array<{ method: string; url: string; action: FaultAction }> = [];
     let failedPuts = 0;
     let resetRanges = 0;
-    const proxy = await startFaultyProxy(s3.endpoint, (request) => {
+    const proxy = await startFaultyProxy(local.s3.endpoint, (request) => {
       let action: FaultAction = 'pass';
       if (request.method === 'PUT' && request.url.includes('partNumber=2') && failedPuts < 2) {
         failedPuts += 1;
@@ -38,22 +31,14 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
       seen.push({ method: request.method, url: request.url, action });
       return action;
     });
-    const store = createS3Store({
-      ...s3.s3Options,
-      endpoint: proxy.endpoint,
-      bucket: 'mixtape',
-      prefix: 'faults',
-      partSizeBytes: 5 * MiB,
-      multipartThresholdBytes: 5 * MiB,
-      retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-    });
+    const store = storeBehind(proxy, 'faults', { partSizeBytes: 5 * MiB, multipartThresholdBytes: 5 * MiB, retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
     try {
-      const source = path.join(work.dir, 'source');
+      const source = path.join(local.dir, 'source');
       await writeBundleDir(source, { seed: 'f', bigFileBytes: 11 * MiB });
       await publishBundle(store, source, { producer: 'test', version: 'v1' });
       expect(seen.filter((entry) => entry.url.includes('partNumber=2')).map((entry) => entry.action)).toEqual(['error-503', 'error-503', 'pass']);
 
-      const loaded = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache') });
+      const loaded = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache') });
       expect(seen.filter((entry) => entry.action === 'reset-mid-body')).toHaveLength(1);
       const index = loaded.file('indexes/items.hnsw');
       expect((await readFile(index.localPath)).equals(await readFile(path.join(source, 'indexes/items.hnsw')))).toBe(true);
@@ -66,19 +51,13 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
   it('does not retry 403 and says what failed; gives up on persistent 503 with attempts and endpoint', async () => {
     let mode: FaultAction = 'error-403';
     let requests = 0;
-    const proxy = await startFaultyProxy(s3.endpoint, () => {
+    const proxy = await startFaultyProxy(local.s3.endpoint, () => {
       requests += 1;
       return mode;
     });
-    const store = createS3Store({
-      ...s3.s3Options,
-      endpoint: proxy.endpoint,
-      bucket: 'mixtape',
-      prefix: 'denied',
-      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
-    });
+    const store = storeBehind(proxy, 'denied', { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
     try {
-      const denied = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-denied') }).catch((error: unknown) => error);
+      const denied = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-denied') }).catch((error: unknown) => error);
       expect(denied).toBeInstanceOf(BundleError);
       expect((denied as BundleError).code).toBe('STORE_REQUEST_FAILED');
       expect((denied as Error).message).toContain('AccessDenied');
@@ -87,7 +66,7 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
 
       mode = 'error-503';
       requests = 0;
-      const unavailable = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-denied') }).catch((error: unknown) => error);
+      const unavailable = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-denied') }).catch((error: unknown) => error);
       expect(unavailable).toBeInstanceOf(StoreUnreachableError);
       expect((unavailable as Error).message).toContain(proxy.endpoint);
       expect((unavailable as Error).message).toContain('after 3 attempts');
@@ -101,21 +80,14 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
   it('times out a request that never answers, retries it, then reports the timeout', async () => {
     let requests = 0;
     let onRequest = () => {};
-    const proxy = await startFaultyProxy(s3.endpoint, () => {
+    const proxy = await startFaultyProxy(local.s3.endpoint, () => {
       requests += 1;
       onRequest();
       return 'hang';
     });
-    const store = createS3Store({
-      ...s3.s3Options,
-      endpoint: proxy.endpoint,
-      bucket: 'mixtape',
-      prefix: 'hang',
-      requestTimeoutMs: 200,
-      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
-    });
+    const store = storeBehind(proxy, 'hang', { requestTimeoutMs: 200, retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } });
     try {
-      const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-hang') }).catch((caught: unknown) => caught);
+      const error = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-hang') }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreUnreachableError);
       expect((error as Error).message).toMatch(/after 2 attempts: TimeoutError: request attempt timed out after 200 ms/);
       expect(requests).toBe(2);
@@ -125,7 +97,7 @@ describe('S3 store retries through a faulty network (real HTTP)', () => {
       const controller = new AbortController();
       // Abort once the request is in flight (a fixed delay races the request on a busy machine).
       onRequest = () => setTimeout(() => controller.abort(new Error('shutting down')), 20);
-      await expect(loadBundle(store, { cacheDir: path.join(work.dir, 'cache-hang'), signal: controller.signal })).rejects.toThrow('shutting down');
+      await expect(loadBundle(store, { cacheDir: path.join(local.dir, 'cache-hang'), signal: controller.signal })).rejects.toThrow('shutting down');
       expect(requests).toBe(1);
     } finally {
       await store.close();

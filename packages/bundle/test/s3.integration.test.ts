@@ -1,6 +1,6 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BundleExistsError,
   BundleNotFoundError,
@@ -19,30 +19,17 @@ import {
   watchBundle,
 } from '../src/index';
 import type { BundleStore, LoadedBundle } from '../src/index';
-import { startLocalS3 } from '../src/testing/index';
-import type { LocalS3 } from '../src/testing/index';
-import { closedPort, makeTempDir, writeBundleDir } from './helpers';
+import { closedPort, useLocalS3, writeBundleDir } from './helpers';
 
 const MiB = 1024 * 1024;
-let s3: LocalS3;
-let work: { dir: string; cleanup: () => Promise<void> };
+const local = useLocalS3('s3');
 let prefixCounter = 0;
-
-beforeAll(async () => {
-  work = await makeTempDir('s3');
-  s3 = await startLocalS3({ directory: path.join(work.dir, 's3rver') });
-});
-
-afterAll(async () => {
-  await s3?.stop();
-  await work?.cleanup();
-});
 
 /** Each test gets its own prefix (and client) so tests don't see each other's bundles. */
 function freshStore(options: { partSizeBytes?: number } = {}): BundleStore {
   prefixCounter += 1;
   return createS3Store({
-    ...s3.s3Options,
+    ...local.s3.s3Options,
     bucket: 'mixtape',
     prefix: `test-${prefixCounter}/bundles-root`,
     multipartThresholdBytes: options.partSizeBytes,
@@ -52,7 +39,7 @@ function freshStore(options: { partSizeBytes?: number } = {}): BundleStore {
 }
 
 async function bundleDir(name: string, options: { seed: string; bigFileBytes?: number }): Promise<string> {
-  const dir = path.join(work.dir, 'inputs', name);
+  const dir = path.join(local.dir, 'inputs', name);
   await writeBundleDir(dir, options);
   return dir;
 }
@@ -71,13 +58,13 @@ describe('S3 store against s3rver', () => {
         bundlePath === 'indexes/items.hnsw' ? { index: { dim: 64, metric: 'ip', factory: 'HNSW32', count: 1000 } } : undefined,
     });
     expect(published.version).toMatch(/^2026-11-22T00-\d\d-00Z-[0-9a-f]{8}$/);
-    const partUploads = s3.requests.filter((request) => request.method === 'PUT' && request.url.includes('partNumber='));
+    const partUploads = local.s3.requests.filter((request) => request.method === 'PUT' && request.url.includes('partNumber='));
     expect(partUploads.length).toBe(3); // 12 MiB in 5 MiB parts
 
-    const cacheDir = path.join(work.dir, 'cache-round-trip');
-    const before = s3.requests.length;
+    const cacheDir = path.join(local.dir, 'cache-round-trip');
+    const before = local.s3.requests.length;
     const loaded = await loadBundle(store, { cacheDir });
-    const rangedGets = s3.requests.slice(before).filter((request) => request.method === 'GET' && request.range);
+    const rangedGets = local.s3.requests.slice(before).filter((request) => request.method === 'GET' && request.range);
     expect(rangedGets.map((request) => request.range).sort()).toEqual(
       ['bytes=0-5242879', 'bytes=10485760-12583034', 'bytes=5242880-10485759'].sort(),
     );
@@ -99,17 +86,17 @@ describe('S3 store against s3rver', () => {
   it('serves a second load from the cache without downloading again', async () => {
     const store = freshStore();
     await publishBundle(store, await bundleDir('cache', { seed: 'c' }), { producer: 'test', now: tick });
-    const cacheDir = path.join(work.dir, 'cache-hit');
+    const cacheDir = path.join(local.dir, 'cache-hit');
     const first = await loadBundle(store, { cacheDir });
-    const before = s3.requests.length;
+    const before = local.s3.requests.length;
     const second = await loadBundle(store, { cacheDir });
-    const fileGets = s3.requests.slice(before).filter((request) => request.method === 'GET' && request.url.includes('/files/'));
+    const fileGets = local.s3.requests.slice(before).filter((request) => request.method === 'GET' && request.url.includes('/files/'));
     expect(fileGets).toEqual([]);
     expect(second.stats).toMatchObject({ filesDownloaded: 0, filesFromCache: 4, bytesDownloaded: 0 });
     expect(second.files.map((file) => file.localPath)).toEqual(first.files.map((file) => file.localPath));
 
     // Selecting roles fetches only those files.
-    const rolesOnly = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-roles'), roles: ['catalog'] });
+    const rolesOnly = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-roles'), roles: ['catalog'] });
     expect(rolesOnly.files.map((file) => file.path)).toEqual(['catalog/tracks.json']);
     expect(() => rolesOnly.file('models/ranker.json')).toThrow(/not selected/);
   });
@@ -124,7 +111,7 @@ describe('S3 store against s3rver', () => {
   it('gives a clear error when LATEST names a missing bundle', async () => {
     const store = freshStore();
     await store.putBytes('LATEST', JSON.stringify({ version: 'ghost-version' }));
-    const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-ghost') }).catch((caught: unknown) => caught);
+    const error = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-ghost') }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BundleNotFoundError);
     expect((error as Error).message).toContain('names version "ghost-version"');
     expect((error as Error).message).toContain('bundles/ghost-version/manifest.json does not exist');
@@ -132,7 +119,7 @@ describe('S3 store against s3rver', () => {
 
   it('gives a clear error when nothing was published', async () => {
     const store = freshStore();
-    await expect(loadBundle(store, { cacheDir: path.join(work.dir, 'cache-empty') })).rejects.toThrow(/no bundle published at .*LATEST does not exist/);
+    await expect(loadBundle(store, { cacheDir: path.join(local.dir, 'cache-empty') })).rejects.toThrow(/no bundle published at .*LATEST does not exist/);
   });
 
   it('names the file, expected and actual checksum when a file is corrupted', async () => {
@@ -140,7 +127,7 @@ describe('S3 store against s3rver', () => {
     const published = await publishBundle(store, await bundleDir('corrupt-load', { seed: 'x' }), { producer: 'test', now: tick });
     const original = published.manifest.files.find((file) => file.path === 'models/ranker.json');
     await store.putBytes(bundleFileKey(published.version, 'models/ranker.json'), JSON.stringify({ weights: [9.9, 0.2], seed: 'x' }));
-    const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-corrupt') }).catch((caught: unknown) => caught);
+    const error = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-corrupt') }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ChecksumMismatchError);
     expect((error as ChecksumMismatchError).path).toBe('models/ranker.json');
     expect((error as Error).message).toContain(`expected sha256 ${original?.sha256}`);
@@ -153,7 +140,7 @@ describe('S3 store against s3rver', () => {
     const swaps: string[] = [];
     const disposed: string[] = [];
     const watcher = watchBundle<{ seed: string }>(store, {
-      cacheDir: path.join(work.dir, 'cache-watch'),
+      cacheDir: path.join(local.dir, 'cache-watch'),
       intervalMs: 60_000, // the test drives checks with checkNow()
       disposeDelayMs: 0,
       load: async (bundle: LoadedBundle) => {
@@ -206,12 +193,12 @@ describe('S3 store against s3rver', () => {
     const published = await publishBundle(store, source, { producer: 'test', now: tick });
     const tampered = await readFile(path.join(source, 'indexes/items.hnsw'));
     tampered[7 * MiB] = (tampered[7 * MiB] ?? 0) ^ 0xff; // one byte in the second range
-    const tamperedPath = path.join(work.dir, 'tampered.hnsw');
+    const tamperedPath = path.join(local.dir, 'tampered.hnsw');
     await writeFile(tamperedPath, tampered);
     await store.putFile(bundleFileKey(published.version, 'indexes/items.hnsw'), tamperedPath);
-    const before = s3.requests.length;
-    const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-corrupt-big') }).catch((caught: unknown) => caught);
-    expect(s3.requests.slice(before).filter((request) => request.range).length).toBe(3);
+    const before = local.s3.requests.length;
+    const error = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-corrupt-big') }).catch((caught: unknown) => caught);
+    expect(local.s3.requests.slice(before).filter((request) => request.range).length).toBe(3);
     expect(error).toBeInstanceOf(ChecksumMismatchError);
     expect((error as ChecksumMismatchError).path).toBe('indexes/items.hnsw');
   });
@@ -220,7 +207,7 @@ describe('S3 store against s3rver', () => {
     const store = freshStore();
     const first = await publishBundle(store, await bundleDir('poll-1', { seed: 'p1' }), { producer: 'test', now: tick });
     const watcher = watchBundle(store, {
-      cacheDir: path.join(work.dir, 'cache-poll'),
+      cacheDir: path.join(local.dir, 'cache-poll'),
       intervalMs: 50,
       disposeDelayMs: 0,
       pruneCache: true,
@@ -233,7 +220,7 @@ describe('S3 store against s3rver', () => {
       expect(watcher.stats().checks).toBeGreaterThan(1);
       // With pruneCache the cache ends up holding exactly the serving bundle's files.
       const expected = second.manifest.files.map((file) => file.sha256).sort();
-      await vi.waitFor(async () => expect((await readdir(path.join(work.dir, 'cache-poll', 'sha256'))).sort()).toEqual(expected), {
+      await vi.waitFor(async () => expect((await readdir(path.join(local.dir, 'cache-poll', 'sha256'))).sort()).toEqual(expected), {
         timeout: 5_000,
         interval: 25,
       });
@@ -245,19 +232,19 @@ describe('S3 store against s3rver', () => {
   it('fails with bounded retries and a clear error when S3 is unreachable', async () => {
     const port = await closedPort();
     const store = createS3Store({
-      ...s3.s3Options,
+      ...local.s3.s3Options,
       endpoint: `http://127.0.0.1:${port}`,
       bucket: 'mixtape',
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
     });
-    const error = await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-unreachable') }).catch((caught: unknown) => caught);
+    const error = await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-unreachable') }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreUnreachableError);
     expect((error as Error).message).toContain(`http://127.0.0.1:${port}`);
     expect((error as Error).message).toContain('ECONNREFUSED');
     expect((error as Error).message).toContain('after 3 attempts');
 
     // A watcher on an unreachable store stays unready and counts errors.
-    const watcher = watchBundle(store, { cacheDir: path.join(work.dir, 'cache-unreachable'), intervalMs: 60_000, load: async () => 1 });
+    const watcher = watchBundle(store, { cacheDir: path.join(local.dir, 'cache-unreachable'), intervalMs: 60_000, load: async () => 1 });
     try {
       expect(await watcher.checkNow()).toBe('error');
       expect(watcher.current()).toBeUndefined();
@@ -272,7 +259,7 @@ describe('S3 store against s3rver', () => {
   it('readers during a publish never see half a bundle', async () => {
     const store = freshStore();
     // A separate client on the same prefix plays the service reading while the pipeline publishes.
-    const readerStore = createS3Store({ ...s3.s3Options, bucket: 'mixtape', prefix: `test-${prefixCounter}/bundles-root` });
+    const readerStore = createS3Store({ ...local.s3.s3Options, bucket: 'mixtape', prefix: `test-${prefixCounter}/bundles-root` });
     await publishBundle(store, await bundleDir('race-0', { seed: 'r0' }), { producer: 'test', now: tick });
     let publishing = true;
     const seen = new Set<string>();
@@ -340,7 +327,7 @@ describe('S3 store against s3rver', () => {
     expect(result.deleted).toEqual([v2]);
     expect((await listBundles(store)).map((bundle) => bundle.version)).not.toContain(v2);
     await expect(showBundle(store, { version: v2 })).rejects.toBeInstanceOf(BundleNotFoundError);
-    expect((await loadBundle(store, { cacheDir: path.join(work.dir, 'cache-retention') })).version).toBe(v1);
+    expect((await loadBundle(store, { cacheDir: path.join(local.dir, 'cache-retention') })).version).toBe(v1);
 
     const later = await applyRetention(store, { keep: 2, now: () => new Date(Date.now() + 2 * 24 * 3600 * 1000) });
     expect(later.deleted).toEqual(['half-published']);

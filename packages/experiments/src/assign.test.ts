@@ -7,33 +7,26 @@ import { chiSquareSurvival } from './stats/distributions';
 const NOW = Date.parse('2026-11-10T00:00:00Z');
 const users = (n: number) => Array.from({ length: n }, (_, u) => `user-${u}`);
 
+type ExperimentInput = NonNullable<ExperimentConfigInput['experiments']>[number];
+
+/** An experiment of the home-ranking layer starting 2026-11-01. */
+function homeRanking(key: string, allocation: { from: number; to: number }, variants: ExperimentInput['variants']): ExperimentInput {
+  return { key, surface: 'home', layer: 'home-ranking', allocation, start: '2026-11-01T00:00:00Z', variants };
+}
+
 function config(input: Partial<ExperimentConfigInput> = {}) {
   return validateExperimentConfig({
     version: 1,
     layers: [{ key: 'home-ranking' }],
     experiments: [
-      {
-        key: 'ranker',
-        surface: 'home',
-        layer: 'home-ranking',
-        allocation: { from: 0, to: 50 },
-        start: '2026-11-01T00:00:00Z',
-        variants: [
-          { key: 'control', weight: 50 },
-          { key: 'treatment', weight: 50, params: { ranker: 'heuristic' } },
-        ],
-      },
-      {
-        key: 'candidates',
-        surface: 'home',
-        layer: 'home-ranking',
-        allocation: { from: 50, to: 100 },
-        start: '2026-11-01T00:00:00Z',
-        variants: [
-          { key: 'control', weight: 1 },
-          { key: 'more-discovery', weight: 1, params: { candidates: { deepCatalog: 80 } } },
-        ],
-      },
+      homeRanking('ranker', { from: 0, to: 50 }, [
+        { key: 'control', weight: 50 },
+        { key: 'treatment', weight: 50, params: { ranker: 'heuristic' } },
+      ]),
+      homeRanking('candidates', { from: 50, to: 100 }, [
+        { key: 'control', weight: 1 },
+        { key: 'more-discovery', weight: 1, params: { candidates: { deepCatalog: 80 } } },
+      ]),
       {
         key: 'fusion',
         surface: 'search',

@@ -13,6 +13,14 @@ const fixture = (name: string): string => join(fixtures, name);
 const root = await mkdtemp(join(tmpdir(), 'mixtape-import-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+type Imported = Awaited<ReturnType<typeof importDataset>>;
+const counts = (result: Imported) => ({
+  tracks: result.store.trackCount,
+  artists: result.store.artistCount,
+  users: result.interactions.userCount,
+  interactions: result.interactions.length,
+});
+
 async function expectImportFailure(promise: Promise<unknown>, pattern: RegExp): Promise<ImportError> {
   const error = await promise.then(
     () => undefined,
@@ -26,10 +34,7 @@ async function expectImportFailure(promise: Promise<unknown>, pattern: RegExp): 
 describe('TidyTuesday-style CSV', () => {
   it('reads quoted fields, merges playlists and maps playlists to pseudo-users', async () => {
     const result = await importDataset('tidytuesday', fixture('tidytuesday-small.csv'));
-    expect(result.store.trackCount).toBe(3);
-    expect(result.store.artistCount).toBe(2);
-    expect(result.interactions.userCount).toBe(2);
-    expect(result.interactions.length).toBe(4);
+    expect(counts(result)).toEqual({ tracks: 3, artists: 2, users: 2, interactions: 4 });
     const track = result.store.getTrack('t1')!;
     expect(track.title).toBe('Song, With Comma');
     expect(track.genres).toEqual(['pop', 'rock']);
@@ -91,10 +96,7 @@ describe('Spotify 2024 CSV', () => {
 describe('MPD slices', () => {
   it('reads a folder of slices: playlists become users, URIs become ids', async () => {
     const result = await importDataset('mpd', fixture('mpd'));
-    expect(result.store.trackCount).toBe(2);
-    expect(result.store.artistCount).toBe(2);
-    expect(result.interactions.userCount).toBe(2);
-    expect(result.interactions.length).toBe(3);
+    expect(counts(result)).toEqual({ tracks: 2, artists: 2, users: 2, interactions: 3 });
     expect(result.store.getTrack('spotify:track:a')!.popularity).toBe(100); // in both playlists
     expect(result.interactions.getInteraction(0, result.store).timestamp).toBe(1493424000 * 1000);
   });

@@ -3,6 +3,19 @@
 // approximation, the quantile is Acklam's approximation refined by one Halley step (~1e-12), and
 // the incomplete beta / gamma are Numerical Recipes' series and continued fractions.
 
+// Hart's rational approximation of the normal tail, highest power first.
+const HART_NUMERATOR = [3.52624965998911e-2, 0.700383064443688, 6.37396220353165, 33.912866078383, 112.079291497871, 221.213596169931, 220.206867912376];
+const HART_DENOMINATOR = [
+  8.83883476483184e-2, 1.75566716318264, 16.064177579207, 86.7807322029461, 296.564248779674, 637.333633378831, 793.826512519948, 440.413735824752,
+];
+
+/** Σ cᵢ x^(n−i) by Horner's rule, highest power first (the same operations, in the same order, as writing it out). */
+function horner(coefficients: readonly number[], x: number): number {
+  let value = coefficients[0]!;
+  for (let i = 1; i < coefficients.length; i++) value = value * x + coefficients[i]!;
+  return value;
+}
+
 /** Standard normal CDF Φ(x), computed through the upper tail so small p-values keep their digits. */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
@@ -21,20 +34,7 @@ export function normalUpperTail(x: number): number {
   if (x > 37) return 0;
   const e = Math.exp(-0.5 * x * x);
   if (x < 7.07106781186547) {
-    let n = 3.52624965998911e-2 * x + 0.700383064443688;
-    n = n * x + 6.37396220353165;
-    n = n * x + 33.912866078383;
-    n = n * x + 112.079291497871;
-    n = n * x + 221.213596169931;
-    n = n * x + 220.206867912376;
-    let d = 8.83883476483184e-2 * x + 1.75566716318264;
-    d = d * x + 16.064177579207;
-    d = d * x + 86.7807322029461;
-    d = d * x + 296.564248779674;
-    d = d * x + 637.333633378831;
-    d = d * x + 793.826512519948;
-    d = d * x + 440.413735824752;
-    return (e * n) / d;
+    return (e * horner(HART_NUMERATOR, x)) / horner(HART_DENOMINATOR, x);
   }
   let f = x + 0.65;
   f = x + 4 / f;

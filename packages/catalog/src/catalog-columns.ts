@@ -5,6 +5,7 @@ import type { Album, Artist, AudioFeatures, Catalog, Track } from './model';
 import { AlbumSchema, ArtistSchema, TrackSchema } from './model';
 import { DATE_PRECISION_UNKNOWN, UNKNOWN_DAY, parseReleaseDate } from './dates';
 import { GrowableArray } from './internal/growable';
+import { internIndex } from './internal/intern';
 
 /** Number of audio features per track row in `trackFeatures` (AUDIO_FEATURES order). */
 export const FEATURE_COUNT = AUDIO_FEATURES.length;
@@ -165,13 +166,7 @@ export class CatalogBuilder {
   }
 
   genreIndex(name: string): number {
-    let index = this.genreIndexByName.get(name);
-    if (index === undefined) {
-      index = this.genreNames.length;
-      this.genreNames.push(name);
-      this.genreIndexByName.set(name, index);
-    }
-    return index;
+    return internIndex(this.genreNames, this.genreIndexByName, name);
   }
 
   addArtist(input: Artist): number {

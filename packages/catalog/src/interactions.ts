@@ -3,6 +3,7 @@ import { INTERACTION_TYPES } from './model';
 import type { Interaction, InteractionType } from './model';
 import type { CatalogStore } from './catalog-store';
 import { GrowableArray } from './internal/growable';
+import { internIndex } from './internal/intern';
 
 /** Stored type code = position in INTERACTION_TYPES (play 0, skip 1, complete 2, save 3, playlist_add 4). */
 export const INTERACTION_TYPE_CODE: Readonly<Record<InteractionType, number>> = Object.freeze(
@@ -70,23 +71,11 @@ export class InteractionLogBuilder {
 
   /** Index of a user id, registering it when new. */
   userIndex(userId: string): number {
-    let index = this.userIndexById.get(userId);
-    if (index === undefined) {
-      index = this.userIds.length;
-      this.userIds.push(userId);
-      this.userIndexById.set(userId, index);
-    }
-    return index;
+    return internIndex(this.userIds, this.userIndexById, userId);
   }
 
   contextIndex(context: string): number {
-    let index = this.contextIndexByName.get(context);
-    if (index === undefined) {
-      index = this.contexts.length;
-      this.contexts.push(context);
-      this.contextIndexByName.set(context, index);
-    }
-    return index;
+    return internIndex(this.contexts, this.contextIndexByName, context);
   }
 
   /** Fast path: all values already encoded (type code, context index or -1). */

@@ -66,6 +66,8 @@ export type { CreateServiceContextOptions, ServiceContext } from './context';
 export { getRequestContext, getRequestLogger } from './request-context';
 export type { RequestContext } from './request-context';
 export { createServiceApp, parseInput, requireApiKey, requireExportKey, requireReady } from './app';
+export { createInfoRouter } from './info-router';
+export type { InfoRouterOptions } from './info-router';
 export type { ReadyGate, ReadyGateOptions, ServiceAppOptions } from './app';
 export { createService } from './service';
 export type { CreateServiceOptions, LifecycleHook, Service, ServiceAddress, SignalSource } from './service';

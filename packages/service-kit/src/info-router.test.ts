@@ -7,12 +7,12 @@ import { createTestServiceContext } from './testing';
 describe('createInfoRouter', () => {
   it('answers /v1/info with name, version, readiness and the service details', async () => {
     const { context } = createTestServiceContext({ name: 'search' });
-    let details: Record<string, unknown> | undefined;
-    const app = createServiceApp({ context, routes: createInfoRouter({ context, surface: 'search', details: () => details }) });
+    const served: { details?: Record<string, unknown> } = {};
+    const app = createServiceApp({ context, routes: createInfoRouter({ context, surface: 'search', details: () => served.details }) });
     const starting = await request(app).get('/v1/info').expect(200);
     expect(starting.body).toEqual({ service: 'search', version: context.version, status: 'starting' });
     context.readiness.markReady();
-    details = { index: { tracks: 12 } };
+    served.details = { index: { tracks: 12 } };
     const ready = await request(app).get('/v1/info').expect(200);
     expect(ready.body).toEqual({ service: 'search', version: context.version, status: 'ready', index: { tracks: 12 } });
   });

@@ -30,28 +30,26 @@ export class BundleError extends Error {
   }
 }
 
-/** LATEST is absent, or names a version whose manifest does not exist. */
-export class BundleNotFoundError extends BundleError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('BUNDLE_NOT_FOUND', message, { details });
-    this.name = 'BundleNotFoundError';
-  }
+/** A BundleError subclass whose instances carry one code and a message with optional details. */
+function bundleErrorClass(code: BundleErrorCode, name: string) {
+  return class extends BundleError {
+    constructor(message: string, details?: Record<string, unknown>) {
+      super(code, message, { details });
+      this.name = name;
+    }
+  };
 }
+
+/** LATEST is absent, or names a version whose manifest does not exist. */
+export const BundleNotFoundError = bundleErrorClass('BUNDLE_NOT_FOUND', 'BundleNotFoundError');
+export type BundleNotFoundError = InstanceType<typeof BundleNotFoundError>;
 
 /** publishBundle refuses to overwrite an existing version. */
-export class BundleExistsError extends BundleError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('BUNDLE_EXISTS', message, { details });
-    this.name = 'BundleExistsError';
-  }
-}
+export const BundleExistsError = bundleErrorClass('BUNDLE_EXISTS', 'BundleExistsError');
+export type BundleExistsError = InstanceType<typeof BundleExistsError>;
 
-export class BundleFileMissingError extends BundleError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('BUNDLE_FILE_MISSING', message, { details });
-    this.name = 'BundleFileMissingError';
-  }
-}
+export const BundleFileMissingError = bundleErrorClass('BUNDLE_FILE_MISSING', 'BundleFileMissingError');
+export type BundleFileMissingError = InstanceType<typeof BundleFileMissingError>;
 
 export class ChecksumMismatchError extends BundleError {
   readonly path: string;
@@ -82,12 +80,8 @@ export class SizeMismatchError extends BundleError {
   }
 }
 
-export class ManifestInvalidError extends BundleError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('BUNDLE_MANIFEST_INVALID', message, { details });
-    this.name = 'ManifestInvalidError';
-  }
-}
+export const ManifestInvalidError = bundleErrorClass('BUNDLE_MANIFEST_INVALID', 'ManifestInvalidError');
+export type ManifestInvalidError = InstanceType<typeof ManifestInvalidError>;
 
 /** The store could not be reached after the bounded retries (network, 5xx, throttling). */
 export class StoreUnreachableError extends BundleError {

@@ -63,7 +63,7 @@ export type {
   LlmPlannerOptions,
   StructuredOutputMode,
 } from './planners';
-export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines } from './preferences';
+export { FEEDBACK_SIGNALS, FeedbackRecordSchema, buildPreferencePairs, toJsonLines, versionsByPlaylist } from './preferences';
 export { readPlaylistLog, PlaylistVersionRecordSchema, PLAYLIST_LOG_FILE } from './playlist-log';
 export type { PlaylistLog } from './playlist-log';
 export type {

@@ -44,28 +44,17 @@ const labelString = z
   .max(40)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} '&/-]*$/u, 'expected a short label of letters, digits, spaces, hyphens');
 
-const unitRange = z
-  .object({ min: z.number().min(0).max(1), max: z.number().min(0).max(1) })
-  .strict()
-  .refine((range) => range.min <= range.max, 'min must be <= max');
+/** `{ min, max }` with both ends inside `bound` and min ≤ max. */
+const orderedRange = (bound: z.ZodNumber) =>
+  z
+    .object({ min: bound, max: bound })
+    .strict()
+    .refine((range) => range.min <= range.max, 'min must be <= max');
 
-const tempoRange = z
-  .object({ min: z.number().min(0).max(MAX_TEMPO_BPM), max: z.number().min(0).max(MAX_TEMPO_BPM) })
-  .strict()
-  .refine((range) => range.min <= range.max, 'min must be <= max');
-
-const yearRange = z
-  .object({
-    min: z.number().int().min(MIN_RELEASE_YEAR).max(MAX_RELEASE_YEAR),
-    max: z.number().int().min(MIN_RELEASE_YEAR).max(MAX_RELEASE_YEAR),
-  })
-  .strict()
-  .refine((range) => range.min <= range.max, 'min must be <= max');
-
-const minutesRange = z
-  .object({ min: z.number().min(0).max(MAX_TRACK_MINUTES), max: z.number().min(0).max(MAX_TRACK_MINUTES) })
-  .strict()
-  .refine((range) => range.min <= range.max, 'min must be <= max');
+const unitRange = orderedRange(z.number().min(0).max(1));
+const tempoRange = orderedRange(z.number().min(0).max(MAX_TEMPO_BPM));
+const yearRange = orderedRange(z.number().int().min(MIN_RELEASE_YEAR).max(MAX_RELEASE_YEAR));
+const minutesRange = orderedRange(z.number().min(0).max(MAX_TRACK_MINUTES));
 
 /** A short sentence shown to the listener: one line, no markup. */
 const sentenceString = z

@@ -83,16 +83,8 @@ export function buildPreferencePairs(
   const refinedAwayIsRejected = options.refinedAwayIsRejected ?? true;
 
   const latest = latestFeedback(feedback);
-  const byPlaylist = new Map<string, PlaylistVersionRecord[]>();
-  for (const version of versions) {
-    const list = byPlaylist.get(version.playlistId) ?? [];
-    list.push(version);
-    byPlaylist.set(version.playlistId, list);
-  }
-
   const pairs: DpoPair[] = [];
-  for (const playlistId of [...byPlaylist.keys()].sort()) {
-    const list = (byPlaylist.get(playlistId) ?? []).slice().sort((a, b) => a.version - b.version);
+  for (const [playlistId, list] of versionsByPlaylist(versions)) {
     const byVersion = new Map(list.map((version) => [version.version, version]));
     const hasChild = new Set(list.map((version) => version.parentVersion).filter((parent): parent is number => parent !== null));
     const signals = latest.get(playlistId) ?? [];
@@ -200,4 +192,20 @@ function intentOf(version: PlaylistVersionRecord, byVersion: ReadonlyMap<number,
   }
   const [first, ...refinements] = chain;
   return [first ?? '', ...refinements.map((refinement) => `Refinement: ${refinement}`)].join('\n');
+}
+
+/**
+ * Versions grouped by playlist: playlists in id order, each one's versions in version order
+ * (the stable order preference pairs are built in).
+ */
+export function versionsByPlaylist(versions: readonly PlaylistVersionRecord[]): Array<[playlistId: string, versions: PlaylistVersionRecord[]]> {
+  const byPlaylist = new Map<string, PlaylistVersionRecord[]>();
+  for (const version of versions) {
+    const list = byPlaylist.get(version.playlistId) ?? [];
+    list.push(version);
+    byPlaylist.set(version.playlistId, list);
+  }
+  return [...byPlaylist.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([playlistId, list]) => [playlistId, list.sort((a, b) => a.version - b.version)]);
 }

@@ -8,6 +8,7 @@
 // Only the latest signal per (playlist, version, track, listener) counts, as in the DPO export.
 import type { CatalogStore } from '@mixtape/catalog';
 import type { FeedbackRecord, FeedbackSignal, PlaylistVersionRecord } from '@mixtape/llm';
+import { versionsByPlaylist } from '@mixtape/llm';
 import type { RewardPair } from './reward';
 import { intentFeatures } from './reward';
 
@@ -84,16 +85,8 @@ export function rewardPairsFromFeedback(
     const key = `${move.playlistId}\u0000${move.version}`;
     versionMoves.set(key, [...(versionMoves.get(key) ?? []), move]);
   }
-  const byPlaylist = new Map<string, PlaylistVersionRecord[]>();
-  for (const version of versions) {
-    const list = byPlaylist.get(version.playlistId) ?? [];
-    list.push(version);
-    byPlaylist.set(version.playlistId, list);
-  }
-
   const pairs: RewardPair[] = [];
-  for (const playlistId of [...byPlaylist.keys()].sort()) {
-    const list = byPlaylist.get(playlistId)!.slice().sort((a, b) => a.version - b.version);
+  for (const [playlistId, list] of versionsByPlaylist(versions)) {
     const byVersion = new Map(list.map((version) => [version.version, version]));
     for (const version of list) {
       const listener = version.userId ?? null;

@@ -317,9 +317,11 @@ export class SearchEngine {
    * matches fill the rest.
    */
   suggest(prefix: string, options: SuggestOptions = {}): SearchHit[] {
-    const normalized = nameText(prefix);
+    const text = nameText(prefix);
     const limit = clampLimit(options.limit, DEFAULT_SUGGEST_LIMIT);
-    if (normalized === '' || limit === 0) return [];
+    if (text === '' || limit === 0) return [];
+    // "goodbye " (a space typed after the word): the name goes on with another word
+    const normalized = /\s$/u.test(prefix) ? `${text} ` : text;
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
     const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
@@ -329,9 +331,9 @@ export class SearchEngine {
     );
     // Nothing completes: the text is probably misspelled, so typo-tolerant lexical matches answer
     // instead (only then: a lexical search costs far more than a completion).
-    if (hits.length === 0 && normalized.length >= 3) {
+    if (hits.length === 0 && text.length >= 3) {
       const seen = new Set(completions.map((completion) => completion.code));
-      const words = normalized.split(' ');
+      const words = text.split(' ');
       const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), { base: 1 + (affinity ? AFFINITY_WEIGHT : 0), popularity: POPULARITY_WEIGHT }, limit * 2);
       const top = corrections[0]?.score ?? 1;
       for (const result of corrections) {

@@ -49,6 +49,19 @@ describe('known-item order', () => {
     expect(ids).toEqual(['echo-quill', 'theme', 'echo-nova']);
   });
 
+  it('treats a title that matches once typos are corrected like an exact one: tracks by popularity, then the album', () => {
+    const ids = engine.search('ehco', { limit: 10 }).results.map((hit) => hit.id);
+    expect(ids.slice(0, 3)).toEqual(['echo-nova', 'echo-quill', 'al1']);
+  });
+
+  it('typeahead: a space after the word asks for names that go on with another word', () => {
+    expect(engine.suggest('echo', { limit: 3 })[0]!.name).toBe('Echo');
+    const continued = engine.suggest('echo ', { limit: 5 }).map((hit) => hit.name);
+    expect(continued.length).toBeGreaterThan(0);
+    expect(continued).not.toContain('Echo');
+    for (const name of continued) expect(name.toLowerCase().startsWith('echo ')).toBe(true);
+  });
+
   it('keeps a version first when the query asks for it', () => {
     expect(engine.search('echo live', { limit: 3 }).results[0]!.id).toBe('live');
   });

@@ -26,8 +26,13 @@ export interface KnownItemContext {
   affinity?: (code: number) => number;
 }
 
-/** Tiers: the exact name; a version of it ("Echo (Live)" for "echo"); every name word matched. */
-const TIER_EXACT = 3;
+/**
+ * Tiers: the exact name; the name once typos are corrected ("clekan" → Clean: every word of the
+ * name matched, as many words as the query); a version of the exact name ("Echo (Live)" for
+ * "echo"); every name word matched.
+ */
+const TIER_EXACT = 4;
+const TIER_CORRECTED = 3;
 const TIER_VERSION = 2;
 const TIER_NEAR = 1;
 /** Affinity at which the user's history outranks the exact-title rule. */
@@ -76,7 +81,7 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
     let tier = 0;
     if (name === normalized || isTitleWithArtist(entities, code, normalized)) tier = TIER_EXACT;
     else if (code < entities.trackCount && baseTitle(entities.displayName(code)).base === normalized) tier = TIER_VERSION;
-    else if (everyWord && nameCovered(name, hit.match)) tier = TIER_NEAR;
+    else if (everyWord && nameCovered(name, hit.match)) tier = wordCount(name) === words.length ? TIER_CORRECTED : TIER_NEAR;
     if (tier < TIER_EXACT && everyWord && personal >= HISTORY_OVERRIDE) {
       tier = TIER_EXACT;
       byHistory.add(code);
@@ -88,7 +93,7 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
     const tierA = tiers.get(a.code)!;
     const tierB = tiers.get(b.code)!;
     if (tierA !== tierB) return tierB - tierA;
-    if (tierA === TIER_EXACT) {
+    if (tierA === TIER_EXACT || tierA === TIER_CORRECTED) {
       // a title typed alone means the song more often than an album named the same
       const albumA = entities.typeOf(a.code) === 'album' ? 1 : 0;
       const albumB = entities.typeOf(b.code) === 'album' ? 1 : 0;
@@ -113,6 +118,12 @@ function isTitleWithArtist(entities: EntitySpace, code: number, normalized: stri
   if (normalized.length <= name.length || !normalized.includes(name)) return false;
   const artist = entities.primaryArtistName(code);
   return normalized === `${name} ${artist}` || normalized === `${artist} ${name}`;
+}
+
+function wordCount(name: string): number {
+  let count = 1;
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) === 32) count++;
+  return count;
 }
 
 /** Every word of the name was matched by some query variant (exactly or through a typo or completion). */

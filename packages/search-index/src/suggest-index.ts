@@ -32,7 +32,7 @@ const ARTIST_TITLE_BONUS = 0.4;
 /** The prefix is the whole key (complete words, not just a prefix). */
 const EXACT_BONUS = 0.3;
 /** An album loses ties to its title track (the same name by the same artist merges into one suggestion). */
-const ALBUM_PENALTY = 0.05;
+const ALBUM_PENALTY = 0.15;
 /** Keys taken from the tree before a filtered or boosted request falls back to scanning the range. */
 const MAX_POPS = 4096;
 /** Keys per block of the score tree. */

@@ -187,6 +187,24 @@ export class SearchEngine {
     return this;
   }
 
+  /**
+   * Answers a few suggestions and searches made of the catalog's own names, so the first real
+   * requests do not pay for compiling the hot paths (loadSearchIndex calls it before returning).
+   */
+  warmUp(suggestions = 96, searches = 12): void {
+    const names = this.entities.names;
+    if (names.length === 0) return;
+    const stride = Math.max(1, Math.floor(names.length / Math.max(1, suggestions)));
+    for (let i = 0, code = 0; i < suggestions; i++, code = (code + stride) % names.length) {
+      const name = names[code]!;
+      if (name !== '') this.suggest(name.slice(0, 1 + (i % 8)));
+    }
+    const searchStride = Math.max(1, Math.floor(names.length / Math.max(1, searches)));
+    for (let i = 0, code = 0; i < searches; i++, code = (code + searchStride) % names.length) {
+      if (names[code] !== '') this.search(names[code]!, { limit: 10 });
+    }
+  }
+
   info(): SearchEngineInfo {
     return {
       tracks: this.entities.trackCount,

@@ -117,6 +117,8 @@ export class SearchIndexFormatError extends Error {
 
 export interface LoadSearchIndexOptions {
   logger?: Logger;
+  /** answer a few requests before returning so the first real ones are not slow (default true) */
+  warmUp?: boolean;
 }
 
 /**
@@ -239,6 +241,7 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
     }
     engine.useSemanticModel(model);
   }
+  if (options.warmUp !== false) engine.warmUp();
   options.logger?.info(engine.info(), 'search index loaded');
   return engine;
 }

@@ -43,20 +43,32 @@ function percentile(sorted: Float64Array, p: number): number {
  * Wall-clock p50/p99 per call, requests/s, and CPU time per call: on a shared two-core machine
  * wall-clock tails include time spent waiting for a core, CPU time does not.
  */
-function timeCalls(count: number, call: (i: number) => void): { p50: number; p99: number; perSecond: number; cpuMs: number } {
+function timeCalls(count: number, call: (i: number) => void): { p50: number; p99: number; perSecond: number; cpuMs: number; cpuP50: number; cpuP99: number } {
   for (let i = 0; i < Math.min(200, count); i++) call(i); // warm up the JIT
   const times = new Float64Array(count);
+  const cpuTimes = new Float64Array(count);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   for (let i = 0; i < count; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     call(i);
     times[i] = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpuTimes[i] = (c.user + c.system) / 1000;
   }
   const cpu = process.cpuUsage(cpuStart);
   const total = performance.now() - start;
   times.sort();
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), perSecond: (count / total) * 1000, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+  cpuTimes.sort();
+  return {
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    perSecond: (count / total) * 1000,
+    cpuMs: (cpu.user + cpu.system) / 1000 / count,
+    cpuP50: percentile(cpuTimes, 0.5),
+    cpuP99: percentile(cpuTimes, 0.99),
+  };
 }
 
 
@@ -128,28 +140,38 @@ function runSize(tracks: number): Row[] {
   // cold: every prefix seen for the first time, on the freshly loaded engine
   const coldTimes = new Float64Array(prefixes.length);
   cpuStart = process.cpuUsage();
+  const coldCpuTimes = new Float64Array(prefixes.length);
   prefixes.forEach((prefix, i) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     loaded.suggest(prefix);
     coldTimes[i] = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    coldCpuTimes[i] = (c.user + c.system) / 1000;
   });
   const coldCpu = process.cpuUsage(cpuStart);
+  const firstCallCpu = coldCpuTimes[0]!;
+  coldCpuTimes.sort();
   const firstCall = coldTimes[0]!;
   coldTimes.sort();
   add('suggest first call / p50 / p99 cold (first sight of each prefix, wall)', `${firstCall.toFixed(2)} / ${percentile(coldTimes, 0.5).toFixed(2)} / ${percentile(coldTimes, 0.99).toFixed(2)} ms`);
   add('suggest cold mean CPU per call', `${((coldCpu.user + coldCpu.system) / 1000 / prefixes.length).toFixed(3)} ms`);
+  add('suggest cold CPU first call / p50 / p99', `${firstCallCpu.toFixed(3)} / ${percentile(coldCpuTimes, 0.5).toFixed(3)} / ${percentile(coldCpuTimes, 0.99).toFixed(3)} ms`);
   const suggest = timeCalls(suggestsFor(tracks), (i) => loaded.suggest(prefixes[i % prefixes.length]!));
   add('suggest p50 / p99 warm (wall)', `${suggest.p50.toFixed(2)} / ${suggest.p99.toFixed(2)} ms`);
   add('suggest mean CPU per call', `${suggest.cpuMs.toFixed(3)} ms`);
+  add('suggest CPU per call p50 / p99', `${suggest.cpuP50.toFixed(3)} / ${suggest.cpuP99.toFixed(3)} ms`);
   add('suggest requests/s (1 thread)', suggest.perSecond.toFixed(0));
   const search = timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!));
   add('search p50 / p99 (wall)', `${search.p50.toFixed(2)} / ${search.p99.toFixed(2)} ms`);
   add('search mean CPU per call', `${search.cpuMs.toFixed(2)} ms`);
+  add('search CPU per call p50 / p99 (process CPU: includes GC and compiler threads)', `${search.cpuP50.toFixed(2)} / ${search.cpuP99.toFixed(2)} ms`);
   add('search requests/s (1 thread)', search.perSecond.toFixed(0));
   const descriptiveOnly = queries.filter((_, i) => i % 5 === 4);
   const dense = timeCalls(Math.min(searchesFor(tracks), 200), (i) => loaded.search(descriptiveOnly[i % descriptiveOnly.length]!));
   add('descriptive search p50 / p99 (wall)', `${dense.p50.toFixed(2)} / ${dense.p99.toFixed(2)} ms`);
   add('descriptive search mean CPU per call', `${dense.cpuMs.toFixed(2)} ms`);
+  add('descriptive search CPU per call p50 / p99', `${dense.cpuP50.toFixed(2)} / ${dense.cpuP99.toFixed(2)} ms`);
   add('load average (1 / 5 / 15 min) at the end', os.loadavg().map((value) => value.toFixed(1)).join(' / '));
   add('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   return rows;

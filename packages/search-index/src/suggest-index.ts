@@ -221,9 +221,16 @@ export class SuggestIndex {
     const out: number[] = [];
     if (text === '') return out;
     const { codes, offsets, kinds } = this.arrays;
-    for (let j = this.lowerBound(text); j < this.size && this.keyLengthAt(j) === text.length && this.keyAt(j) === text; j++) {
-      if (kinds[j] === KIND_NAME && offsets[j] === 0) out.push(codes[j]!);
+    const low = this.lowerBound(text);
+    if (low >= this.size || this.keyLengthAt(low) !== text.length || this.keyAt(low) !== text) return out;
+    // keys equal to the text come first among those starting with it (shorter keys sort first)
+    let high = this.upperBound(text, low);
+    for (let l = low; l < high; ) {
+      const mid = (l + high) >>> 1;
+      if (this.keyLengthAt(mid) === text.length) l = mid + 1;
+      else high = mid;
     }
+    for (let j = low; j < high; j++) if (kinds[j] === KIND_NAME && offsets[j] === 0) out.push(codes[j]!);
     return out;
   }
 

@@ -1,12 +1,12 @@
 // Experiments on Home over HTTP: a real definitions file, a real bundle (trained ranker included),
 // variants in responses, exposures and events in the JSON Lines log, the readout from that log,
 // and the shelf bandit counting impressions.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homeRankerPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
-import { analyzeExperiment, createExperimentRuntime, readExperimentLog, serviceExperimentOptions } from '@mixtape/experiments';
+import { analyzeExperiment, readExperimentLog } from '@mixtape/experiments';
 import type { EventRecord, ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
@@ -18,6 +18,7 @@ import type { HomeServing } from '../src/app';
 import { homeExperimentParamsSchema } from '../src/experiments';
 import type { HomeExperimentParams } from '../src/experiments';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
+import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 layers: [{ key: home-ranking }, { key: home-shelves }]
@@ -63,13 +64,7 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
     const bundles = openBundleStore(join(work, 'bundles'));
     await publishTestBundle(bundles, { version: 'home-exp-v1', parts: [homeRankerPart] });
     serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') }), { shelfState });
-    await writeFile(join(work, 'experiments.yaml'), DEFINITIONS);
-    experiments = createExperimentRuntime({
-      surface: 'home',
-      paramsSchema: homeExperimentParamsSchema,
-      ...serviceExperimentOptions({ definitions: join(work, 'experiments.yaml'), pollIntervalMs: 0, logDirectory: join(work, 'log') }),
-    });
-    await experiments.startupHook.run(new AbortController().signal);
+    experiments = await startFileExperimentRuntime({ work, surface: 'home', paramsSchema: homeExperimentParamsSchema, definitions: DEFINITIONS });
     const { context } = createTestServiceContext({ name: 'home' });
     context.readiness.markReady();
     app = createApp({ context, serving: () => serving, experiments });

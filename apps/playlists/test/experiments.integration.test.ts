@@ -1,9 +1,9 @@
 // Experiments on Playlists over HTTP: a real definitions file, a real catalog and fulfilment engine
 // (the synthetic catalog), fulfilment settings per variant, served playlists logged as exposures.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExperimentRuntime, readExperimentLog, serviceExperimentOptions } from '@mixtape/experiments';
+import { readExperimentLog } from '@mixtape/experiments';
 import type { ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
 import type { Plan } from '@mixtape/llm';
 import { fulfilPlan } from '@mixtape/ranking';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistServingState, PlaylistStore } from '../src/index';
 import { buildSyntheticPlaylistContext, createApp, createPlannerFactory, createPlaylistServingState, openFilePlaylistStore, playlistsExperimentParamsSchema } from '../src/index';
 import type { PlaylistsExperimentParams } from '../src/index';
+import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 experiments:
@@ -43,13 +44,7 @@ describe('playlists service with experiments (definitions file, JSON Lines log)'
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'playlists-experiments-'));
-    await writeFile(join(work, 'experiments.yaml'), DEFINITIONS);
-    experiments = createExperimentRuntime({
-      surface: 'playlists',
-      paramsSchema: playlistsExperimentParamsSchema,
-      ...serviceExperimentOptions({ definitions: join(work, 'experiments.yaml'), pollIntervalMs: 0, logDirectory: join(work, 'log') }),
-    });
-    await experiments.startupHook.run(new AbortController().signal);
+    experiments = await startFileExperimentRuntime({ work, surface: 'playlists', paramsSchema: playlistsExperimentParamsSchema, definitions: DEFINITIONS });
     state = createPlaylistServingState(buildSyntheticPlaylistContext({ tracks: 3000 }), createPlannerFactory(undefined));
     store = await openFilePlaylistStore({ directory: join(work, 'store') });
     const { context } = createTestServiceContext({ name: 'playlists' });

@@ -1,9 +1,9 @@
 // Experiments on Search over HTTP: a real definitions file, a real search engine (the fixture
 // catalog), fusion weights per variant, result pages logged as exposures in JSON Lines.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExperimentRuntime, readExperimentLog, serviceExperimentOptions } from '@mixtape/experiments';
+import { readExperimentLog } from '@mixtape/experiments';
 import type { ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
 import { createSearchFixtureEngine } from '@mixtape/search-index/testing';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { searchExperimentParamsSchema } from '../src/experiments';
 import type { SearchExperimentParams } from '../src/experiments';
+import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 experiments:
@@ -42,13 +43,7 @@ describe('search service with experiments (definitions file, JSON Lines log)', (
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'search-experiments-'));
-    await writeFile(join(work, 'experiments.yaml'), DEFINITIONS);
-    experiments = createExperimentRuntime({
-      surface: 'search',
-      paramsSchema: searchExperimentParamsSchema,
-      ...serviceExperimentOptions({ definitions: join(work, 'experiments.yaml'), pollIntervalMs: 0, logDirectory: join(work, 'log') }),
-    });
-    await experiments.startupHook.run(new AbortController().signal);
+    experiments = await startFileExperimentRuntime({ work, surface: 'search', paramsSchema: searchExperimentParamsSchema, definitions: DEFINITIONS });
     const { context } = createTestServiceContext({ name: 'search' });
     context.readiness.markReady();
     app = createApp({ context, engine: () => engine, experiments });

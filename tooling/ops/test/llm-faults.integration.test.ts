@@ -3,27 +3,16 @@
 // takes over, and the answer says why), persisted before the 201.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authHeaders } from '../src/index';
-import type { ServiceProcess } from '../src/index';
-import type { FakeLlm, FakeLlmMode } from './fake-llm';
-import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
+import type { FakeLlmMode } from './fake-llm';
+import { usePlaylistsWithFakeLlm } from './playlists-process';
 
 describe('playlists when the LLM misbehaves', () => {
-  let work: string;
-  let llm: FakeLlm;
-  let playlists: ServiceProcess;
-  let setup: PlaylistsWithFakeLlm | undefined;
-  beforeAll(async () => {
-    setup = await startPlaylistsWithFakeLlm('llm-faults', {
-      MIXTAPE_LLM_API_KEY: 'sk-fake-key-for-llm-fault-tests',
-      MIXTAPE_LLM_MAX_RETRIES: '1',
-      MIXTAPE_LLM_TIMEOUT_MS: '400',
-    });
-    ({ work, llm, playlists } = setup);
-  });
-  afterAll(async () => {
-    await setup?.close();
+  const setup = usePlaylistsWithFakeLlm('llm-faults', {
+    MIXTAPE_LLM_API_KEY: 'sk-fake-key-for-llm-fault-tests',
+    MIXTAPE_LLM_MAX_RETRIES: '1',
+    MIXTAPE_LLM_TIMEOUT_MS: '400',
   });
 
   const cases: Array<[string, FakeLlmMode]> = [
@@ -37,9 +26,9 @@ describe('playlists when the LLM misbehaves', () => {
   ];
 
   it.each(cases)('LLM %s → 201 with catalog tracks from the offline planner, persisted', async (_case, mode) => {
-    llm.setMode(mode);
-    const calls = llm.authorizations.length;
-    const response = await fetch(`${playlists.url}/v1/playlists`, {
+    setup.llm.setMode(mode);
+    const calls = setup.llm.authorizations.length;
+    const response = await fetch(`${setup.playlists.url}/v1/playlists`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeaders },
       body: JSON.stringify({ prompt: 'sunny indie pop for a picnic', length: 8 }),
@@ -47,13 +36,13 @@ describe('playlists when the LLM misbehaves', () => {
     const text = await response.text();
     expect(response.status, text).toBe(201);
     const body = JSON.parse(text) as { id: string; planner: string; fallbackReason?: string; tracks: Array<{ trackId: string }> };
-    expect(llm.authorizations.length).toBeGreaterThan(calls); // the model was asked
+    expect(setup.llm.authorizations.length).toBeGreaterThan(calls); // the model was asked
     expect(body.planner).toMatch(/fallback|offline/);
     expect(body.fallbackReason).toMatch(/\S/);
     // The internal endpoint and whatever it answered stay in the log, out of the response.
-    expect(body.fallbackReason).not.toContain(new URL(llm.baseUrl).host);
+    expect(body.fallbackReason).not.toContain(new URL(setup.llm.baseUrl).host);
     expect(body.fallbackReason).not.toMatch(/<html>|bad gateway|Wonderwall|chat\/completions/i);
     expect(body.tracks.length).toBeGreaterThan(0);
-    expect(await readFile(join(work, 'playlists', 'playlists.jsonl'), 'utf8')).toContain(`"${body.id}"`);
+    expect(await readFile(join(setup.work, 'playlists', 'playlists.jsonl'), 'utf8')).toContain(`"${body.id}"`);
   });
 });

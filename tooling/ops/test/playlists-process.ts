@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startServiceProcess, type ServiceProcess } from '../src/index';
 import { startFakeLlm, type FakeLlm } from './fake-llm';
 
@@ -37,4 +38,33 @@ export async function startPlaylistsWithFakeLlm(name: string, env: Record<string
     throw error;
   }
   return { work, llm, playlists, close };
+}
+
+/**
+ * `startPlaylistsWithFakeLlm` for a describe block: started before its tests, closed after.
+ * Read `work`, `llm` and `playlists` inside the tests.
+ */
+export function usePlaylistsWithFakeLlm(name: string, env: Record<string, string> = {}): Omit<PlaylistsWithFakeLlm, 'close'> {
+  let setup: PlaylistsWithFakeLlm | undefined;
+  beforeAll(async () => {
+    setup = await startPlaylistsWithFakeLlm(name, env);
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+  const started = (): PlaylistsWithFakeLlm => {
+    if (!setup) throw new Error(`usePlaylistsWithFakeLlm(${name}): not started yet; read it inside a test`);
+    return setup;
+  };
+  return {
+    get work() {
+      return started().work;
+    },
+    get llm() {
+      return started().llm;
+    },
+    get playlists() {
+      return started().playlists;
+    },
+  };
 }

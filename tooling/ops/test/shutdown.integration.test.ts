@@ -2,36 +2,24 @@
 // arrives completes (201, persisted), new connections are refused, the process exits 0.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authHeaders } from '../src/index';
-import type { ServiceProcess } from '../src/index';
-import type { FakeLlm } from './fake-llm';
-import { startPlaylistsWithFakeLlm, type PlaylistsWithFakeLlm } from './playlists-process';
+import { usePlaylistsWithFakeLlm } from './playlists-process';
 
 const IN_FLIGHT = 40;
 
 describe('graceful shutdown under load', () => {
-  let work: string;
-  let llm: FakeLlm;
-  let playlists: ServiceProcess;
-  let setup: PlaylistsWithFakeLlm | undefined;
-  beforeAll(async () => {
-    setup = await startPlaylistsWithFakeLlm('sigterm', {
-      // Every request waits on the (held) model, so all of them are in flight at SIGTERM.
-      MIXTAPE_LLM_MAX_RETRIES: '0',
-      MIXTAPE_LLM_TIMEOUT_MS: '30000',
-      SHUTDOWN_TIMEOUT_MS: '20000',
-    });
-    ({ work, llm, playlists } = setup);
-  });
-  afterAll(async () => {
-    await setup?.close();
+  const setup = usePlaylistsWithFakeLlm('sigterm', {
+    // Every request waits on the (held) model, so all of them are in flight at SIGTERM.
+    MIXTAPE_LLM_MAX_RETRIES: '0',
+    MIXTAPE_LLM_TIMEOUT_MS: '30000',
+    SHUTDOWN_TIMEOUT_MS: '20000',
   });
 
   it('drains every in-flight request, persists each playlist, then exits 0', async () => {
-    llm.hold();
+    setup.llm.hold();
     const requests = Array.from({ length: IN_FLIGHT }, (_, i) =>
-      fetch(`${playlists.url}/v1/playlists`, {
+      fetch(`${setup.playlists.url}/v1/playlists`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...authHeaders },
         body: JSON.stringify({ prompt: `late night drive number ${i}`, length: 6 }),
@@ -39,30 +27,30 @@ describe('graceful shutdown under load', () => {
     );
     // Wait until the service has every request in hand (each is waiting on the model).
     const deadline = Date.now() + 30_000;
-    while (llm.pending() < IN_FLIGHT && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(llm.pending()).toBe(IN_FLIGHT);
+    while (setup.llm.pending() < IN_FLIGHT && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(setup.llm.pending()).toBe(IN_FLIGHT);
 
-    playlists.child.kill('SIGTERM');
-    await playlists.waitForOutput((text) => text.includes('"msg":"shutdown started: not ready"'), 10_000, 'the shutdown to begin');
-    const started = playlists.output().split('\n').find((line) => line.includes('"msg":"shutdown started: not ready"'))!;
+    setup.playlists.child.kill('SIGTERM');
+    await setup.playlists.waitForOutput((text) => text.includes('"msg":"shutdown started: not ready"'), 10_000, 'the shutdown to begin');
+    const started = setup.playlists.output().split('\n').find((line) => line.includes('"msg":"shutdown started: not ready"'))!;
     expect((JSON.parse(started) as { inFlight: number }).inFlight).toBe(IN_FLIGHT);
     // Draining: readiness is off and the listener is closing, but the 40 requests are still running.
-    const refused = await fetch(`${playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders }, body: '{"prompt":"too late"}' }).then(
+    const refused = await fetch(`${setup.playlists.url}/v1/playlists`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders }, body: '{"prompt":"too late"}' }).then(
       (response) => response.status,
       () => 'connection refused',
     );
     expect([503, 'connection refused']).toContain(refused);
 
-    llm.release();
+    setup.llm.release();
     const results = await Promise.all(requests);
     expect(results.map((r) => r.status)).toEqual(Array(IN_FLIGHT).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(IN_FLIGHT);
     expect(results.every((r) => r.body.fallbackReason !== undefined)).toBe(true);
 
-    expect(await playlists.exited).toBe(0);
-    expect(playlists.output()).toContain('server closed: in-flight requests drained');
+    expect(await setup.playlists.exited).toBe(0);
+    expect(setup.playlists.output()).toContain('server closed: in-flight requests drained');
     // Persisted before the 201: every id is in the store file.
-    const stored = await readFile(join(work, 'playlists', 'playlists.jsonl'), 'utf8');
+    const stored = await readFile(join(setup.work, 'playlists', 'playlists.jsonl'), 'utf8');
     for (const { body } of results) expect(stored).toContain(`"${body.id!}"`);
   });
 });

@@ -57,11 +57,13 @@ const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.l
 const rows: string[] = [];
 for (const { label, index } of setups) {
   for (const connections of values.concurrency.split(',').map(Number)) {
-    const recommender = createNextTrackRecommender(model, index, { overFetch });
+    // no query-vector cache: every request here is a new history (the cost of a request after a new play)
+    const recommender = createNextTrackRecommender(model, index, { overFetch, cacheSize: 0 });
     // warm-up: JIT, FAISS
     await Promise.all(Array.from({ length: connections }, (_, c) => recommender.recommend({ history: histories[c]!, k })));
     const before = recommender.stats();
     const latencies: number[] = [];
+    const cpuBefore = process.cpuUsage();
     let next = 0;
     const end = performance.now() + seconds * 1000;
     await Promise.all(
@@ -73,16 +75,17 @@ for (const { label, index } of setups) {
         }
       }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     const after = recommender.stats();
     const sorted = Float64Array.from(latencies).sort();
     const batches = after.batches - before.batches;
-    const line = `| ${label} | ${connections} | ${latencies.length} | ${(latencies.length / seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 95).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((after.requests - before.requests) / Math.max(1, batches)).toFixed(1)} | ${after.retries - before.retries} |`;
+    const line = `| ${label} | ${connections} | ${latencies.length} | ${(latencies.length / seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 95).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} | ${((after.requests - before.requests) / Math.max(1, batches)).toFixed(1)} | ${after.retries - before.retries} |`;
     rows.push(line);
     console.error(`${label} c=${connections}: ${(latencies.length / seconds).toFixed(0)} req/s`);
   }
 }
 console.log(`Next-track inference (forward pass + FAISS search, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=64, 2 blocks, L=50; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`);
 console.log('');
-console.log('| index | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | requests per batch | deeper searches |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| index | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);

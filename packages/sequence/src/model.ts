@@ -2,7 +2,7 @@
 //   x_t   = E[item_t]·√d + P[position_t]                       (dropout)
 //   block = x + drop(Wo · causalAttention(Wqkv · LN1(x)))
 //           x + drop(W2 · drop(relu(W1 · LN2(x))))
-//   h_t   = LN_final(x_t);  score(j | t) = h_t · O_j             (O = E when tied)
+//   h_t   = LN_final(x_t) (+ E[item_t]·√d with lastItemResidual);  score(j | t) = h_t · O_j   (O = E when tied)
 // Positions are right-aligned: the most recent item of a sequence is always at maxLength − 1,
 // so training windows and serving queries see the same positions.
 import { Random } from '@mixtape/base';
@@ -26,6 +26,12 @@ export interface SequenceModelConfig {
   dropout: number;
   /** output layer shares the item embeddings (default false: separate output embeddings learn "what follows" several times faster on next-item validation) */
   tied: boolean;
+  /**
+   * the query adds the last item's embedding (·√d) after the final layer norm: a direct
+   * first-order path (item → what follows) beside the attention stack. Model files written
+   * before this option read as false.
+   */
+  lastItemResidual: boolean;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<SequenceModelConfig, 'numItems' | 'ffDim'> = {
@@ -35,6 +41,7 @@ export const DEFAULT_MODEL_CONFIG: Omit<SequenceModelConfig, 'numItems' | 'ffDim
   maxLength: 50,
   dropout: 0.2,
   tied: false,
+  lastItemResidual: false,
 };
 
 /** A trained (or initialised) model: its configuration and one flat parameter vector. */

@@ -85,7 +85,9 @@ export function serializeSequenceModel(model: SequenceModel, meta: Record<string
 export function deserializeSequenceModel(buffer: Uint8Array, source = 'sequence model'): SequenceModel & { meta: Record<string, unknown> } {
   const { kind, meta, arrays } = unpackArrays(buffer, source);
   if (kind !== 'model') throw new SequenceFormatError(`${source}: holds a "${kind}", expected a "model"`);
-  const config = resolveModelConfig(meta.config as SequenceModelConfig);
+  // files written before lastItemResidual existed have none
+  const stored = meta.config as Partial<SequenceModelConfig> & { numItems: number };
+  const config = resolveModelConfig({ ...stored, lastItemResidual: stored.lastItemResidual ?? false });
   const parameters = arrays.parameters;
   const expected = modelOffsets(config).total;
   if (!(parameters instanceof Float32Array) || parameters.length !== expected) {

@@ -77,6 +77,26 @@ describe('next-track recommender', () => {
     expect(station.tracks[0]).toBe(first.tracks[0]);
   });
 
+  it('answers a repeated history from the query-vector cache (same answer, no forward pass), least recently used out first', async () => {
+    const recommender = createNextTrackRecommender(model, index, { cacheSize: 2 });
+    const first = await recommender.recommend({ history: [4, 9, 33], k: 6 });
+    const again = await recommender.recommend({ history: [4, 9, 33], k: 6, exclude: [first.tracks[0]!] });
+    expect(recommender.stats().cacheHits).toBe(1);
+    expect(Array.from(again.tracks)).toEqual(bruteForce([4, 9, 33], 6, new Set([first.tracks[0]!])));
+    // only the last maxLength plays matter: a longer history with the same tail is the same query
+    await recommender.recommend({ history: [50, 51, 52, 53, 54, 55, 4, 9, 33].slice(-6), k: 6 });
+    await recommender.recommend({ history: [77, 50, 51, 52, 53, 54, 55, 4, 9, 33].slice(-7), k: 6 });
+    expect(recommender.stats().cacheHits).toBe(2);
+    await recommender.recommend({ history: [1], k: 6 }); // evicts [4, 9, 33] (cacheSize 2)
+    await recommender.recommend({ history: [4, 9, 33], k: 6 });
+    expect(recommender.stats().cacheHits).toBe(2);
+    const uncached = createNextTrackRecommender(model, index, { cacheSize: 0 });
+    await uncached.recommend({ history: [4, 9, 33], k: 6 });
+    await uncached.recommend({ history: [4, 9, 33], k: 6 });
+    expect(uncached.stats().cacheHits).toBe(0);
+    expect(() => createNextTrackRecommender(model, index, { cacheSize: -1 })).toThrow('next-track cacheSize: expected an integer ≥ 0, got -1');
+  });
+
   it('refuses bad requests and an index that does not match the model', async () => {
     const recommender = createNextTrackRecommender(model, index);
     await expect(recommender.recommend({ history: [1, NUM_ITEMS], k: 3 })).rejects.toThrow(`history[1] = ${NUM_ITEMS} is not a track index (0…${NUM_ITEMS - 1})`);

@@ -1,8 +1,9 @@
 // Serving the next-track model: a listener's last plays → one forward pass → a query vector →
 // nearest output embeddings in a FAISS inner-product index. Requests that arrive together (within
 // maxWaitMs) share one forward pass over a ragged batch and one batched FAISS search, the way the
-// vector search batcher merges queries; the forward pass is a few hundred microseconds of wasm,
-// the search runs on a libuv thread.
+// vector search batcher merges queries; the forward pass runs the last block for the last
+// position only, a listener's query vector is cached until the history changes, and the search
+// runs on a libuv thread.
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { SequenceModel } from './model';
 import { createSequenceScorer } from './scorer';
@@ -33,6 +34,11 @@ export interface NextTrackOptions {
   maxWaitMs?: number;
   /** the batched search fetches k · overFetch + min(skipped tracks, k · overFetch) (default 2); a query left short is searched again deeper */
   overFetch?: number;
+  /**
+   * query vectors kept for the most recent distinct histories (default 4096, 0 = none): a
+   * listener who asks again before a new play is served without a forward pass
+   */
+  cacheSize?: number;
 }
 
 export interface NextTrackStats {
@@ -40,6 +46,8 @@ export interface NextTrackStats {
   requests: number;
   /** single-query searches repeated deeper because skips and filters left fewer than k */
   retries: number;
+  /** requests whose query vector came from the cache (no forward pass) */
+  cacheHits: number;
 }
 
 export interface NextTrackRecommender {
@@ -76,10 +84,18 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   const maxBatch = options.maxBatch ?? 64;
   const maxWaitMs = options.maxWaitMs ?? 1;
   const overFetch = options.overFetch ?? 2;
+  const cacheSize = options.cacheSize ?? 4096;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
+  const maxLength = model.config.maxLength;
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const counters: NextTrackStats = { batches: 0, requests: 0, retries: 0 };
+  const counters: NextTrackStats = { batches: 0, requests: 0, retries: 0, cacheHits: 0 };
+  // query vectors of recent histories (Map order = least recently used first)
+  const cache = new Map<string, Float32Array>();
+  // skipped tracks carry the current stamp: no Set per request
+  const skipStamp = new Uint32Array(numItems);
+  let stamp = 0;
 
   function flush(): void {
     if (timer) clearTimeout(timer);
@@ -98,21 +114,45 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     run.catch((error: unknown) => batch.forEach((item) => item.reject(error)));
   }
 
+  /** the cache key of a history: its last maxLength plays */
+  function historyKey(history: ArrayLike<number>): string {
+    let key = '';
+    for (let t = Math.max(0, history.length - maxLength); t < history.length; t++) key += `${history[t]},`;
+    return key;
+  }
+
   async function serve(batch: Pending[]): Promise<void> {
-    // histories as CSR, the last maxLength plays of each
-    const offsets = new Int32Array(batch.length + 1);
-    let total = 0;
+    const vectors = new Float32Array(batch.length * dim);
+    const keys = cacheSize > 0 ? batch.map(({ request }) => historyKey(request.history)) : undefined;
+    // histories as CSR (the last maxLength plays of each) for the requests the cache cannot answer
+    const misses: number[] = [];
     for (let q = 0; q < batch.length; q++) {
-      total += Math.min(batch[q]!.request.history.length, model.config.maxLength);
-      offsets[q + 1] = total;
+      const cached = keys ? cache.get(keys[q]!) : undefined;
+      if (cached) {
+        cache.delete(keys![q]!);
+        cache.set(keys![q]!, cached);
+        vectors.set(cached, q * dim);
+        counters.cacheHits++;
+      } else misses.push(q);
     }
-    const items = new Int32Array(total);
-    batch.forEach(({ request }, q) => {
-      const history = request.history;
-      const from = history.length - (offsets[q + 1]! - offsets[q]!);
-      for (let t = offsets[q]!; t < offsets[q + 1]!; t++) items[t] = history[from + t - offsets[q]!]!;
-    });
-    const { vectors, encoded } = scorer.encode({ items, offsets }, Int32Array.from(batch, (_, q) => q));
+    if (misses.length > 0) {
+      const offsets = new Int32Array(misses.length + 1);
+      for (let m = 0; m < misses.length; m++) offsets[m + 1] = offsets[m]! + Math.min(batch[misses[m]!]!.request.history.length, maxLength);
+      const items = new Int32Array(offsets[misses.length]!);
+      misses.forEach((q, m) => {
+        const history = batch[q]!.request.history;
+        const from = history.length - (offsets[m + 1]! - offsets[m]!);
+        for (let t = offsets[m]!; t < offsets[m + 1]!; t++) items[t] = history[from + t - offsets[m]!]!;
+      });
+      const encoded = scorer.encode({ items, offsets }, Int32Array.from(misses, (_, m) => m)).vectors;
+      misses.forEach((q, m) => {
+        const vector = encoded.subarray(m * dim, (m + 1) * dim);
+        vectors.set(vector, q * dim);
+        if (!keys) return;
+        cache.set(keys[q]!, Float32Array.from(vector));
+        if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+      });
+    }
     // One batched search with a small over-fetch; a query whose skips and filters leave fewer
     // than k is searched again alone, fetching twice as many each time (rare: the history is
     // seldom among the nearest output embeddings).
@@ -122,22 +162,16 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     const neighbours = await index.searchBatchAsync(vectors, fetch);
     await Promise.all(
       batch.map(async ({ request, resolve }, q) => {
-        if (encoded[q] === 0) {
-          resolve(EMPTY);
-          return;
-        }
-        const skip = new Set<number>();
-        for (let t = 0; t < request.history.length; t++) skip.add(request.history[t]!);
-        if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skip.add(request.exclude[t]!);
         let labels = neighbours.labels.subarray(q * neighbours.k, (q + 1) * neighbours.k);
         let found = neighbours.scores.subarray(q * neighbours.k, (q + 1) * neighbours.k);
         for (;;) {
-          const result = pick(request, skip, labels, found);
+          const result = pick(request, labels, found);
           if (result.tracks.length === request.k || labels.length >= numItems) {
             resolve(result);
             return;
           }
-          const again = await index.searchBatchAsync(vectors.subarray(q * dim, (q + 1) * dim), Math.min(numItems, Math.max(2 * labels.length, request.k + skip.size)));
+          const skips = request.history.length + (request.exclude?.length ?? 0);
+          const again = await index.searchBatchAsync(vectors.subarray(q * dim, (q + 1) * dim), Math.min(numItems, Math.max(2 * labels.length, request.k + skips)));
           counters.retries++;
           labels = again.labels;
           found = again.scores;
@@ -152,14 +186,20 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return request.k * overFetch + Math.min(skips, request.k * overFetch);
   }
 
-  /** the first k labels in rank order that are not skipped and pass the filter */
-  function pick(request: NextTrackRequest, skip: Set<number>, labels: ArrayLike<number>, found: ArrayLike<number>): NextTrackResult {
+  /** the first k labels in rank order that are not in the history or exclude and pass the filter */
+  function pick(request: NextTrackRequest, labels: ArrayLike<number>, found: ArrayLike<number>): NextTrackResult {
+    if (++stamp === 0xffffffff) {
+      skipStamp.fill(0);
+      stamp = 1;
+    }
+    for (let t = 0; t < request.history.length; t++) skipStamp[request.history[t]!] = stamp;
+    if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skipStamp[request.exclude[t]!] = stamp;
     const tracks = new Int32Array(request.k);
     const scores = new Float32Array(request.k);
     let count = 0;
     for (let r = 0; r < labels.length && count < request.k; r++) {
       const track = labels[r]!;
-      if (track < 0 || skip.has(track) || (request.accept && !request.accept(track))) continue;
+      if (track < 0 || skipStamp[track] === stamp || (request.accept && !request.accept(track))) continue;
       tracks[count] = track;
       scores[count++] = found[r]!;
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeParameters } from './model';
 import { trainSequenceModel } from './train';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
 
@@ -80,6 +81,21 @@ describe('trainSequenceModel', () => {
     expect(result.stoppedEarly).toBe(true);
     expect(result.history.length).toBeLessThan(40);
     expect(result.history.find((r) => r.best && r.epoch === result.bestEpoch)).toBeDefined();
+  });
+
+  it('decays embeddings and weight matrices (not layer-norm gains) with weightDecay, and learns with the last-item residual', async () => {
+    const data = chainData(0.9);
+    const options = { ...small, model: { ...small.model, lastItemResidual: true }, epochs: 2 };
+    const plain = await trainSequenceModel(data, options);
+    const decayed = await trainSequenceModel(data, { ...options, weightDecay: 20 });
+    const norm = (values: Float32Array, from: number, to: number) => Math.hypot(...values.subarray(from, to));
+    const items = 150 * 16;
+    expect(norm(decayed.model.parameters, 0, items)).toBeLessThan(0.8 * norm(plain.model.parameters, 0, items));
+    const gain = describeParameters(decayed.model.config).find((tensor) => tensor.name === 'final.gain')!;
+    const gains = decayed.model.parameters.subarray(gain.offset, gain.offset + 16);
+    expect(gains.reduce((a, b) => a + b, 0) / 16).toBeGreaterThan(0.5); // initialised at 1, a decay of 20 · 3e-3 per step would leave ~0
+    expect(Math.max(...plain.history.map((r) => r.validationNdcg10!))).toBeGreaterThan(0.3);
+    await expect(trainSequenceModel(data, { ...options, weightDecay: -1 })).rejects.toThrow('sequence training weightDecay: expected ≥ 0, got -1');
   });
 
   it('refuses bad input with the position and what was expected', async () => {

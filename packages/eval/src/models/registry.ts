@@ -115,13 +115,22 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, tied, ...rest } = p;
+      const { loss, tied, lastItemResidual, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
-      if (tied !== undefined && tied !== 'true' && tied !== 'false') throw new RangeError(`model sasrec: tied must be "true" or "false", got "${tied}"`);
+      const flag = (name: string, value: string | number | undefined): boolean | undefined => {
+        if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false", got "${value}"`);
+        return value === undefined ? undefined : value === 'true';
+      };
       const numbers = numberParameters('sasrec', rest, [
-        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed',
+        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed',
       ]);
-      return createSasRecRecommender({ seed: d.seed, ...numbers, loss: loss as 'sampled' | 'full' | undefined, tied: tied === undefined ? undefined : tied === 'true' });
+      return createSasRecRecommender({
+        seed: d.seed,
+        ...numbers,
+        loss: loss as 'sampled' | 'full' | undefined,
+        tied: flag('tied', tied),
+        lastItemResidual: flag('lastItemResidual', lastItemResidual),
+      });
     })
     .register('home-stack', (parameters, defaults) => {
       const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows']);

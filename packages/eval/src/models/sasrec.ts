@@ -17,9 +17,13 @@ export interface SasRecRecommenderOptions {
   dropout?: number;
   /** output layer = item embeddings (default false: separate output embeddings, chosen on validation) */
   tied?: boolean;
+  /** the query adds the last item's embedding (a direct first-order path) */
+  lastItemResidual?: boolean;
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** decoupled weight decay on embeddings and weight matrices (AdamW) */
+  weightDecay?: number;
   /** 'sampled' (default) or 'full' softmax */
   loss?: 'sampled' | 'full';
   negatives?: number;
@@ -52,17 +56,18 @@ export class SasRecRecommender extends ScoringRecommender {
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
-      `${o.tied ? 'tied' : 'untied'} output, lr ${o.learningRate}, ${loss})`;
+      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss})`;
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
     const options: TrainSequenceOptions = {
-      model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied },
+      model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied, lastItemResidual: o.lastItemResidual },
       epochs: o.epochs,
       batchSize: o.batchSize,
       learningRate: o.learningRate,
+      weightDecay: o.weightDecay,
       loss: o.loss,
       negatives: o.negatives,
       samplingExponent: o.samplingExponent,

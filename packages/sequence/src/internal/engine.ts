@@ -36,6 +36,8 @@ export interface EngineConfig {
   /** output layer = item embeddings (SASRec) */
   tied: boolean;
   dropout: number;
+  /** the query adds the last item's embedding (·√d) after the final layer norm */
+  lastItemResidual: boolean;
 }
 
 /** Float offsets of one block's parameters, relative to a parameter (or gradient) base. */
@@ -143,6 +145,11 @@ export interface ShardJob {
   lossScale: number;
   /** absolute float offset of this thread's gradient buffer */
   gradBase: number;
+  /**
+   * inference only: the last block and the final layer norm run for each sequence's last
+   * position alone (the query vectors); workspace.final row s − firstSequence holds sequence s's
+   */
+  queryOnly?: boolean;
 }
 
 export interface ShardResult {
@@ -415,6 +422,10 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
   const base = context.paramBase;
   embedForward(context, job, firstToken, tokens);
   for (let b = 0; b < config.blocks; b++) {
+    if (job.queryOnly && b === config.blocks - 1) {
+      queryBlockForward(context, job, firstToken, tokens);
+      return;
+    }
     const o = offsets.blocks[b]!;
     const input = workspace.stream[b]!;
     const mid = workspace.mid[b]!;
@@ -454,6 +465,105 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
     } else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
   }
   layerNormForward(f32, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
+  if (config.lastItemResidual) {
+    // a direct path from the current item to the output embeddings (a factorised first-order
+    // transition term), untouched by dropout and the layer norms
+    const scale = Math.sqrt(dim);
+    const item = base + offsets.item;
+    for (let m = 0; m < tokens; m++) {
+      const row = item + i32[batch.tokens + firstToken + m]! * dim;
+      const dst = workspace.final + m * dim;
+      for (let c = 0; c < dim; c++) f32[dst + c]! += f32[row + c]! * scale;
+    }
+  }
+}
+
+/**
+ * The last block for each sequence's last position only (inference): keys and values of every
+ * position, then attention, feed-forward and the final layer norm of one row per sequence,
+ * compacted to rows 0… of the workspace buffers. Leaves the query vectors in workspace.final.
+ */
+export function queryBlockForward(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): void {
+  const { f32, i32, config, offsets, workspace, batch } = context;
+  const dim = config.dim;
+  const ff = config.ffDim;
+  const heads = config.heads;
+  const headDim = dim / heads;
+  const stride = 3 * dim;
+  const scale = 1 / Math.sqrt(headDim);
+  const base = context.paramBase;
+  const b = config.blocks - 1;
+  const o = offsets.blocks[b]!;
+  const input = workspace.stream[b]!;
+  const qkv = workspace.qkv[b]!;
+  const contextRows = workspace.context[b]!;
+  const mid = workspace.mid[b]!;
+  const weights = workspace.scores;
+  const count = job.endSequence - job.firstSequence;
+  layerNormForward(f32, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
+  linearForward(context, workspace.ln1[b]!, base + o.qkvWeight, base + o.qkvBias, qkv, tokens, dim, 3 * dim);
+  for (let s = 0; s < count; s++) {
+    const start = i32[batch.sequenceOffsets + job.firstSequence + s]! - firstToken;
+    const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]! - firstToken;
+    const out = contextRows + s * dim;
+    if (end === start) {
+      for (let c = 0; c < dim; c++) f32[out + c] = 0;
+      continue;
+    }
+    const last = end - 1;
+    for (let h = 0; h < heads; h++) {
+      const q = qkv + last * stride + h * headDim;
+      let max = -Infinity;
+      for (let t = start; t < end; t++) {
+        const k = qkv + t * stride + dim + h * headDim;
+        let dot = 0;
+        for (let c = 0; c < headDim; c++) dot += f32[q + c]! * f32[k + c]!;
+        dot *= scale;
+        f32[weights + t - start] = dot;
+        if (dot > max) max = dot;
+      }
+      let sum = 0;
+      for (let t = start; t < end; t++) {
+        const e = Math.exp(f32[weights + t - start]! - max);
+        f32[weights + t - start] = e;
+        sum += e;
+      }
+      const row = out + h * headDim;
+      for (let c = 0; c < headDim; c++) f32[row + c] = 0;
+      for (let t = start; t < end; t++) {
+        const p = f32[weights + t - start]! / sum;
+        const v = qkv + t * stride + 2 * dim + h * headDim;
+        for (let c = 0; c < headDim; c++) f32[row + c]! += p * f32[v + c]!;
+      }
+    }
+  }
+  // mid = stream(last) + Wo · context ; out = mid + W2 · relu(W1 · LN2(mid))
+  linearForward(context, contextRows, base + o.outWeight, base + o.outBias, mid, count, dim, dim);
+  for (let s = 0; s < count; s++) {
+    const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]! - firstToken;
+    const start = i32[batch.sequenceOffsets + job.firstSequence + s]! - firstToken;
+    const from = input + Math.max(start, end - 1) * dim;
+    for (let c = 0; c < dim; c++) f32[mid + s * dim + c]! += end > start ? f32[from + c]! : 0;
+  }
+  layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, count, dim);
+  const hidden = workspace.hidden[b]!;
+  linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, count, dim, ff);
+  for (let e = 0; e < count * ff; e++) if (f32[hidden + e]! < 0) f32[hidden + e] = 0;
+  const output = workspace.stream[b + 1]!;
+  linearForward(context, hidden, base + o.ffWeight2, base + o.ffBias2, output, count, ff, dim);
+  for (let e = 0; e < count * dim; e++) f32[output + e]! += f32[mid + e]!;
+  layerNormForward(f32, output, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, count, dim);
+  if (config.lastItemResidual) {
+    const rootScale = Math.sqrt(dim);
+    const item = base + offsets.item;
+    for (let s = 0; s < count; s++) {
+      const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]!;
+      if (end === i32[batch.sequenceOffsets + job.firstSequence + s]!) continue;
+      const row = item + i32[batch.tokens + end - 1]! * dim;
+      const dst = workspace.final + s * dim;
+      for (let c = 0; c < dim; c++) f32[dst + c]! += f32[row + c]! * rootScale;
+    }
+  }
 }
 
 /**
@@ -573,6 +683,15 @@ export function backwardShard(context: EngineContext, job: ShardJob, firstToken:
   const dStream = workspace.gradStream;
   const dNarrow = workspace.gradNarrow;
   const dWide = workspace.gradWide;
+  const scale = Math.sqrt(dim);
+  const dItem = grads + offsets.item;
+  if (config.lastItemResidual) {
+    for (let m = 0; m < tokens; m++) {
+      const g = dStream + m * dim;
+      const item = dItem + i32[batch.tokens + firstToken + m]! * dim;
+      for (let c = 0; c < dim; c++) f32[item + c]! += scale * f32[g + c]!;
+    }
+  }
   // final layer norm: ∂stream = LN_backward(∂final)
   f32.copyWithin(dNarrow, dStream, dStream + tokens * dim);
   f32.fill(0, dStream, dStream + tokens * dim);
@@ -598,8 +717,6 @@ export function backwardShard(context: EngineContext, job: ShardJob, firstToken:
   }
   // embeddings: ∂item[token] += √d · ∂x, ∂position[pos] += ∂x
   if (dropout > 0) dropoutBackward(f32, u8, dStream, workspace.embedMask, tokens * dim, dropout);
-  const scale = Math.sqrt(dim);
-  const dItem = grads + offsets.item;
   const dPosition = grads + offsets.position;
   for (let m = 0; m < tokens; m++) {
     const g = dStream + m * dim;
@@ -639,6 +756,7 @@ export const ENGINE_FUNCTIONS = [
   attentionForward,
   attentionBackward,
   forwardShard,
+  queryBlockForward,
   softmaxLoss,
   backwardShard,
   trainShard,

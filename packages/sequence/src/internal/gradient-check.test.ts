@@ -100,4 +100,14 @@ describe('gradient check against finite differences', () => {
     expect(worst).toBeLessThan(0.05);
     await testCase.host.close();
   });
+
+  it('last-item residual, sampled softmax, untied and tied', async () => {
+    for (const tied of [false, true]) {
+      const testCase = setup({ tied, lastItemResidual: true }, false);
+      const { worst, checked } = check(testCase);
+      expect(checked).toBeGreaterThan(200);
+      expect(worst).toBeLessThan(0.05);
+      await testCase.host.close();
+    }
+  });
 });

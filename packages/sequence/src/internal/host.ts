@@ -237,9 +237,13 @@ export class EngineHost {
     await Promise.all(remote);
   }
 
-  /** Inference forward on the calling thread over sequences [first, end) of the batch buffers. */
-  forward(first: number, end: number): void {
-    forwardShard(this.context, { firstSequence: first, endSequence: end, seed: 0, step: 0, training: false, candidateCount: 0, fullSoftmax: false, lossScale: 0, gradBase: 0 });
+  /**
+   * Inference forward on the calling thread over sequences [first, end) of the batch buffers.
+   * queryOnly: only each sequence's last position leaves the last block (workspace.final row
+   * s − first); otherwise every position's final state (row = token).
+   */
+  forward(first: number, end: number, queryOnly = false): void {
+    forwardShard(this.context, { firstSequence: first, endSequence: end, seed: 0, step: 0, training: false, candidateCount: 0, fullSoftmax: false, lossScale: 0, gradBase: 0, queryOnly });
   }
 
   /** Single-threaded training shard on the calling thread (gradient checks). */

@@ -47,7 +47,7 @@ export function encodeHistories(host: EngineHost, histories: Histories, rows: Ar
       i32[batch.sequenceOffsets + sequences] = tokens;
       next++;
     }
-    host.forward(0, sequences);
+    host.forward(0, sequences, true);
     for (let s = 0; s < sequences; s++) {
       const end = i32[batch.sequenceOffsets + s + 1]!;
       const target = out.subarray((firstRow + s) * dim, (firstRow + s + 1) * dim);
@@ -56,7 +56,7 @@ export function encodeHistories(host: EngineHost, histories: Histories, rows: Ar
         continue;
       }
       encoded[firstRow + s] = 1;
-      target.set(f32.subarray(workspace.final + (end - 1) * dim, workspace.final + end * dim));
+      target.set(f32.subarray(workspace.final + s * dim, workspace.final + (s + 1) * dim));
     }
   }
   return encoded;

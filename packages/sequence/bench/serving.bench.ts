@@ -6,13 +6,21 @@
 // depend on their values) and the index is the one `mixtape build` would choose (HNSW32 at 50k);
 // --factory and --ef-search compare others in the same run (e.g. Flat: exact, BLAS for batches).
 //
+// With --model (a model file, e.g. a bundle's models/sequence.bin) and --data (the snapshot it
+// was trained on), the bench serves that trained model with the listeners' own histories (each
+// cut at a random point) and also prints recall@k of every index setting against the exact
+// top-k of the same model — the number that decides whether a cheaper efSearch is safe.
+//
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10
-//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2]
+//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2
+//                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000]
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Random } from '@mixtape/base';
+import { Random, selectTopK } from '@mixtape/base';
 import { VectorIndex, chooseFactory, setFaissThreads } from '@mixtape/embeddings';
-import { createNextTrackRecommender, initializeModel, outputEmbeddings, resolveModelConfig } from '../src/index';
+import { readSnapshot } from '@mixtape/catalog';
+import { createNextTrackRecommender, createSequenceScorer, deserializeSequenceModel, historiesFromInteractions, initializeModel, outputEmbeddings, resolveModelConfig } from '../src/index';
 
 const { values } = parseArgs({
   options: {
@@ -23,22 +31,28 @@ const { values } = parseArgs({
     factory: { type: 'string', default: 'auto' },
     'ef-search': { type: 'string', default: '128' },
     'over-fetch': { type: 'string', default: '2' },
+    model: { type: 'string' },
+    data: { type: 'string' },
+    'recall-queries': { type: 'string', default: '1000' },
   },
 });
-const numItems = Number(values.items);
+if ((values.model === undefined) !== (values.data === undefined)) throw new Error('bench:next: --model and --data go together (a trained model and the snapshot it was trained on)');
 const seconds = Number(values.seconds);
 const k = Number(values.k);
 setFaissThreads(1);
 
-const model = initializeModel(resolveModelConfig({ numItems, dim: 64, blocks: 2, heads: 1, maxLength: 50, tied: false }), 1);
+const model = values.model
+  ? deserializeSequenceModel(await readFile(values.model), values.model)
+  : initializeModel(resolveModelConfig({ numItems: Number(values.items), dim: 64, blocks: 2, heads: 1, maxLength: 50, tied: false }), 1);
+const { numItems, dim } = model.config;
 const overFetch = Number(values['over-fetch']);
 const ids = Array.from({ length: numItems }, (_, i) => `t${i}`);
 /** every (index, efSearch) setting to measure: HNSW factories once per efSearch, the others once */
 const setups: Array<{ label: string; index: VectorIndex }> = [];
 for (const name of values.factory.split(',')) {
-  const factory = name === 'auto' ? chooseFactory(numItems, 64) : name;
+  const factory = name === 'auto' ? chooseFactory(numItems, dim) : name;
   const built = performance.now();
-  const index = VectorIndex.build({ dim: 64, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
+  const index = VectorIndex.build({ dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
   console.error(`index ${factory} over ${numItems} output embeddings in ${((performance.now() - built) / 1000).toFixed(1)} s`);
   if (!factory.startsWith('HNSW')) setups.push({ label: factory, index });
   else
@@ -51,7 +65,42 @@ for (const name of values.factory.split(',')) {
 }
 
 const random = new Random(12345);
-const histories = Array.from({ length: 4096 }, () => Int32Array.from({ length: 10 + random.int(41) }, () => random.int(numItems)));
+let histories: Int32Array[];
+if (values.data) {
+  const snapshot = await readSnapshot(values.data);
+  if (snapshot.store.trackCount !== numItems) throw new Error(`bench:next: ${values.data} has ${snapshot.store.trackCount} tracks, the model ${numItems}`);
+  const all = historiesFromInteractions(snapshot.interactions);
+  const rows = Array.from({ length: all.offsets.length - 1 }, (_, r) => r).filter((r) => all.offsets[r + 1]! - all.offsets[r]! >= 2);
+  // each listener's history cut at a random point (what "Up next" sees mid-session)
+  histories = Array.from({ length: 4096 }, () => {
+    const r = rows[random.int(rows.length)]!;
+    const end = all.offsets[r]! + 1 + random.int(all.offsets[r + 1]! - all.offsets[r]! - 1);
+    return all.items.slice(Math.max(all.offsets[r]!, end - model.config.maxLength), end);
+  });
+} else histories = Array.from({ length: 4096 }, () => Int32Array.from({ length: 10 + random.int(41) }, () => random.int(numItems)));
+
+// recall@k of each setting's answers against the exact top-k of the model (history excluded)
+const recallRows: string[] = [];
+if (values.model) {
+  const queries = Math.min(histories.length, Number(values['recall-queries']));
+  const scorer = createSequenceScorer(model);
+  const scores = new Float32Array(numItems);
+  const best = new Int32Array(k);
+  const bestScores = new Float32Array(k);
+  const exact = histories.slice(0, queries).map((history) => {
+    const { vectors } = scorer.encode({ items: history, offsets: Int32Array.of(0, history.length) }, [0]);
+    scorer.scoreAll(vectors, 1, scores);
+    for (const track of history) scores[track] = -Infinity;
+    selectTopK(scores, k, best, bestScores);
+    return new Set(best);
+  });
+  for (const { label, index } of setups) {
+    const recommender = createNextTrackRecommender(model, index, { overFetch, cacheSize: 0 });
+    let found = 0;
+    for (let q = 0; q < queries; q++) for (const track of (await recommender.recommend({ history: histories[q]!, k })).tracks) if (exact[q]!.has(track)) found++;
+    recallRows.push(`| ${label} | ${(found / (queries * k)).toFixed(4)} |`);
+  }
+}
 
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rows: string[] = [];
@@ -84,8 +133,19 @@ for (const { label, index } of setups) {
     console.error(`${label} c=${connections}: ${(latencies.length / seconds).toFixed(0)} req/s`);
   }
 }
-console.log(`Next-track inference (forward pass + FAISS search, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=64, 2 blocks, L=50; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`);
+const source = values.model ? `the trained model ${values.model}, histories of ${values.data}'s listeners` : 'an initialised model, random histories of 10–50 plays';
+console.log(
+  `Next-track inference (forward pass + FAISS search, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${source}; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`,
+);
 console.log('');
 console.log('| index | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
+if (recallRows.length > 0) {
+  console.log('');
+  console.log(`Recall@${k} against the exact top-${k} of the same model (${Math.min(histories.length, Number(values['recall-queries']))} histories, history excluded):`);
+  console.log('');
+  console.log(`| index | recall@${k} |`);
+  console.log('| --- | ---: |');
+  for (const row of recallRows) console.log(row);
+}

@@ -173,6 +173,8 @@ export function topK(index: InvertedIndex, groups: readonly QueryGroup[], option
     }
     while (nextForced < forced.length && forced[nextForced]! < doc) nextForced++;
     if (nextForced < forced.length && forced[nextForced] === doc) continue;
+    // cheapest test first: even matching every non-essential group at its highest impact
+    if (full && essentialFrom > 0 && (partial + prefixBound[essentialFrom]!) * ((matched + essentialFrom) / groupCount) * boostBound <= threshold) continue;
     if (essentialFrom > 0) {
       // non-essential groups: block-level bounds first (skip blocks that end before doc)
       let blockTotal = 0;

@@ -22,7 +22,7 @@ export interface SequenceModelConfig {
   ffDim: number;
   /** longest sequence the model reads (default 50) */
   maxLength: number;
-  /** dropout on embeddings, attention output, feed-forward hidden and output (default 0.2) */
+  /** dropout on embeddings, attention output, feed-forward hidden and output (default 0.3: next-item validation NDCG@10 0.2110 vs 0.2066 at 0.2) */
   dropout: number;
   /** output layer shares the item embeddings (default false: separate output embeddings learn "what follows" several times faster on next-item validation) */
   tied: boolean;
@@ -39,7 +39,7 @@ export const DEFAULT_MODEL_CONFIG: Omit<SequenceModelConfig, 'numItems' | 'ffDim
   heads: 1,
   blocks: 2,
   maxLength: 50,
-  dropout: 0.2,
+  dropout: 0.3,
   tied: false,
   lastItemResidual: false,
 };

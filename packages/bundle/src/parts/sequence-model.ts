@@ -45,9 +45,12 @@ export const sequenceModelPart = definePart({
     blocks: 2,
     heads: 1,
     maxLength: 50,
-    dropout: 0.2,
+    /** chosen on synthetic next-item validation (NDCG@10 0.2110 vs 0.2066 at 0.2) */
+    dropout: 0.3,
     /** separate output embeddings: on synthetic next-items they learn "what follows" several times faster than tied ones */
     tied: false,
+    /** the query adds the last item's embedding: learns faster, but peaked lower on next-item validation (0.2058 vs 0.2110) */
+    lastItemResidual: false,
     /** most passes; the position budget below usually ends training sooner */
     epochs: 20,
     /**
@@ -88,7 +91,7 @@ export const sequenceModelPart = definePart({
         trainSequenceModel(
           { ...histories, numItems: store.trackCount },
           {
-            model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied },
+            model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
             epochs,
             batchSize: options.batchSize,
             negatives: options.negatives,

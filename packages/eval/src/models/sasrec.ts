@@ -51,7 +51,7 @@ export class SasRecRecommender extends ScoringRecommender {
     super();
     this.options = options;
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.2, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, ...given };
+    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, ...given };
     const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =

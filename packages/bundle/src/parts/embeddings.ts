@@ -17,7 +17,7 @@ import {
   type UserVectors,
 } from '@mixtape/embeddings';
 import type { IndexInfo } from '../storage/manifest';
-import { definePart, type PartOptions, type SmokeContext } from '../registry/define';
+import { definePart, type BundlePart, type PartOptions, type SmokeContext } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
@@ -189,36 +189,30 @@ async function smokeTrackIndex({ read, entry, version }: SmokeContext<'index'>, 
   return `${count(index.size)} vectors, ${SMOKE_QUERIES + 4} queries`;
 }
 
-export const itemIndexPart = definePart({
-  name: 'itemIndex',
-  description: 'FAISS index over item vectors (ids = track ids); Flat / HNSW / IVF-PQ by size',
-  files: { index: { path: 'indexes/items.faiss', role: 'index' } },
-  options: INDEX_OPTIONS,
-  dependsOn: [datasetPart, itemVectorsPart],
-  build: async ({ inputs, options, write }): Promise<VectorIndex> => {
-    const index = buildTrackIndex(inputs.dataset.store, inputs.itemVectors, options);
-    await write('index', index.toBuffer(), { index: indexInfo(index, 'item2vec vectors of every track') });
-    return index;
-  },
-  openDependsOn: [datasetPart],
-  open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'item index'),
-  smoke: (context) => smokeTrackIndex(context, 'item index'),
-  summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
-});
+/** A FAISS index over one vector part's rows (ids = track ids), chosen by size; smoke-searched. */
+function trackIndexPart<const Name extends string, const Vectors extends string>(
+  name: Name,
+  vectorsPart: BundlePart<Vectors, TrackVectors, string, PartOptions>,
+  spec: { path: string; what: string; contains: string },
+) {
+  return definePart({
+    name,
+    description: `FAISS index over ${spec.contains} (ids = track ids); Flat / HNSW / IVF-PQ by size`,
+    files: { index: { path: spec.path, role: 'index' } },
+    options: INDEX_OPTIONS,
+    dependsOn: [datasetPart, vectorsPart],
+    build: async ({ inputs, options, write }): Promise<VectorIndex> => {
+      const vectors = (inputs as unknown as Record<Vectors, TrackVectors>)[vectorsPart.name];
+      const index = buildTrackIndex(inputs.dataset.store, vectors, options);
+      await write('index', index.toBuffer(), { index: indexInfo(index, `${spec.contains} of every track`) });
+      return index;
+    },
+    openDependsOn: [datasetPart],
+    open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, spec.what),
+    smoke: (context) => smokeTrackIndex(context, spec.what),
+    summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
+  });
+}
 
-export const contentIndexPart = definePart({
-  name: 'contentIndex',
-  description: 'FAISS index over content vectors (ids = track ids); Flat / HNSW / IVF-PQ by size',
-  files: { index: { path: 'indexes/content.faiss', role: 'index' } },
-  options: INDEX_OPTIONS,
-  dependsOn: [datasetPart, contentVectorsPart],
-  build: async ({ inputs, options, write }): Promise<VectorIndex> => {
-    const index = buildTrackIndex(inputs.dataset.store, inputs.contentVectors, options);
-    await write('index', index.toBuffer(), { index: indexInfo(index, 'content vectors of every track') });
-    return index;
-  },
-  openDependsOn: [datasetPart],
-  open: async ({ read, inputs, version }) => openTrackIndex(await read('index'), inputs.dataset.store.trackCount, version, 'content index'),
-  smoke: (context) => smokeTrackIndex(context, 'content index'),
-  summarize: (index) => `${count(index.size)} vectors (${index.info().factory})`,
-});
+export const itemIndexPart = trackIndexPart('itemIndex', itemVectorsPart, { path: 'indexes/items.faiss', what: 'item index', contains: 'item2vec vectors' });
+export const contentIndexPart = trackIndexPart('contentIndex', contentVectorsPart, { path: 'indexes/content.faiss', what: 'content index', contains: 'content vectors' });

@@ -2,7 +2,7 @@
 // applied inside the search), seed artists/tracks and their neighbours, the listener's taste via
 // the user vector, and an exhaustive filtered scan when the index cannot find enough.
 import { dot, normalizeInPlace, selectTopK, squaredNorm } from '@mixtape/base';
-import type { ContentAudioFeature, FeatureConstraint } from '@mixtape/embeddings';
+import type { ContentAudioFeature, FeatureConstraint, VectorIndex } from '@mixtape/embeddings';
 import { encodeContentQuery } from '@mixtape/embeddings';
 import { spacedKey } from '@mixtape/language';
 import type { HardFilterOptions, ResolvedPlan } from './constraints';
@@ -81,6 +81,20 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   const widened = relaxation.plan;
   relaxed.push(...relaxation.relaxed);
 
+  /** FAISS search with the hard filter inside; each hit's cosine goes to `into`, tagged `source`. */
+  const collectFiltered = (index: VectorIndex, labelToTrack: Int32Array, vector: Float32Array, k: number, into: number[], source: number): void => {
+    const found = index.search(vector, k, {
+      filter: (label) => filter(labelToTrack[label] ?? -1),
+      overFetch: 3,
+      maxFetch: Math.max(4000, poolSize * 6),
+    });
+    for (let i = 0; i < found.labels.length; i++) {
+      const slot = slotOf(labelToTrack[found.labels[i]!]!);
+      into[slot] = asCosine(index.metric, found.scores[i]!);
+      sources[slot]! |= source;
+    }
+  };
+
   // 1. Attributes → content vector → FAISS, hard filters inside the search. A selective filter
   // (a few per cent of the catalog: short tracks of one genre, a thin era) makes the filtered
   // graph search walk thousands of rejected neighbours; an exact scan of the tracks that pass is
@@ -99,17 +113,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       sources[slot]! |= SOURCE_CONTENT;
     }
   } else if (hasQuery) {
-    const labelToTrack = engine.contentLabelToTrack;
-    const found = context.contentIndex.search(query, poolSize, {
-      filter: (label) => filter(labelToTrack[label] ?? -1),
-      overFetch: 3,
-      maxFetch: Math.max(4000, poolSize * 6),
-    });
-    for (let i = 0; i < found.labels.length; i++) {
-      const slot = slotOf(labelToTrack[found.labels[i]!]!);
-      content[slot] = asCosine(context.contentIndex.metric, found.scores[i]!);
-      sources[slot]! |= SOURCE_CONTENT;
-    }
+    collectFiltered(context.contentIndex, engine.contentLabelToTrack, query, poolSize, content, SOURCE_CONTENT);
   }
 
   // 1b. Range scan: inner-product search favours extreme feature values (a 128 BPM target pulls
@@ -185,17 +189,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   if (options.userId !== undefined && resolved.plan.similarToUser > 0 && context.userVector && context.itemIndex && engine.itemLabelToTrack) {
     const taste = context.userVector(options.userId);
     if (taste && taste.length === context.itemIndex.dim && taste.some((value) => value !== 0)) {
-      const labelToTrack = engine.itemLabelToTrack;
-      const found = context.itemIndex.search(normalizeInPlace(taste.slice()), Math.ceil(poolSize / 2), {
-        filter: (label) => filter(labelToTrack[label] ?? -1),
-        overFetch: 3,
-        maxFetch: Math.max(4000, poolSize * 6),
-      });
-      for (let i = 0; i < found.labels.length; i++) {
-        const slot = slotOf(labelToTrack[found.labels[i]!]!);
-        user[slot] = asCosine(context.itemIndex.metric, found.scores[i]!);
-        sources[slot]! |= SOURCE_USER;
-      }
+      collectFiltered(context.itemIndex, engine.itemLabelToTrack, normalizeInPlace(taste.slice()), Math.ceil(poolSize / 2), user, SOURCE_USER);
     }
   }
 

@@ -145,30 +145,35 @@ export function createHardFilter(engine: PlaylistEngine, resolved: ResolvedPlan,
       if (duration < minMs || duration > maxMs) return false;
     }
     if (checkArtists) {
-      let included = includedArtists === null;
-      for (let j = columns.trackArtistOffsets[track]!; j < columns.trackArtistOffsets[track + 1]!; j++) {
-        const artist = columns.trackArtists[j]!;
-        if (excludedArtists.has(artist)) return false;
-        if (includedArtists?.has(artist)) included = true;
-      }
-      if (!included) return false;
+      const artists = matchSets(columns.trackArtistOffsets, columns.trackArtists, track, excludedArtists, includedArtists, NO_MATCH);
+      if (artists !== MATCH_INCLUDED && (artists === MATCH_EXCLUDED || includedArtists !== null)) return false;
     }
     if (checkGenres) {
-      let included = includedGenres === null;
-      for (let j = columns.trackGenreOffsets[track]!; j < columns.trackGenreOffsets[track + 1]!; j++) {
-        const genre = columns.trackGenres[j]!;
-        if (excludedGenres.has(genre)) return false;
-        if (includedGenres?.has(genre)) included = true;
-      }
-      for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]!; j++) {
-        const genre = columns.trackSubgenres[j]!;
-        if (excludedGenres.has(genre)) return false;
-        if (includedGenres?.has(genre)) included = true;
-      }
-      if (!included) return false;
+      const genres = matchSets(columns.trackGenreOffsets, columns.trackGenres, track, excludedGenres, includedGenres, NO_MATCH);
+      const withSubgenres = genres === MATCH_EXCLUDED ? genres : matchSets(columns.trackSubgenreOffsets, columns.trackSubgenres, track, excludedGenres, includedGenres, genres);
+      if (withSubgenres !== MATCH_INCLUDED && (withSubgenres === MATCH_EXCLUDED || includedGenres !== null)) return false;
     }
     return true;
   };
+}
+
+const NO_MATCH = 0;
+const MATCH_INCLUDED = 1;
+const MATCH_EXCLUDED = 2;
+
+/**
+ * How a track's values in one CSR column (its artists, genres or subgenres) meet an exclusion
+ * and an inclusion set: MATCH_EXCLUDED as soon as one value is excluded, else MATCH_INCLUDED when
+ * one is included (or `previous` said so), else `previous`.
+ */
+function matchSets(offsets: ArrayLike<number>, values: ArrayLike<number>, track: number, excluded: ReadonlySet<number>, included: ReadonlySet<number> | null, previous: number): number {
+  let match = previous;
+  for (let j = offsets[track]!; j < offsets[track + 1]!; j++) {
+    const value = values[j]!;
+    if (excluded.has(value)) return MATCH_EXCLUDED;
+    if (included?.has(value)) match = MATCH_INCLUDED;
+  }
+  return match;
 }
 
 /** 1 inside every constrained range, falling off with distance outside; 1 when nothing is constrained. */

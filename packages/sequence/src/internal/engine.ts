@@ -468,14 +468,17 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
   if (config.lastItemResidual) {
     // a direct path from the current item to the output embeddings (a factorised first-order
     // transition term), untouched by dropout and the layer norms
-    const scale = Math.sqrt(dim);
-    const item = base + offsets.item;
-    for (let m = 0; m < tokens; m++) {
-      const row = item + i32[batch.tokens + firstToken + m]! * dim;
-      const dst = workspace.final + m * dim;
-      for (let c = 0; c < dim; c++) f32[dst + c]! += f32[row + c]! * scale;
-    }
+    for (let m = 0; m < tokens; m++) addItemResidual(context, workspace.final + m * dim, i32[batch.tokens + firstToken + m]!);
   }
+}
+
+/** The last-item residual of one query row: f32[dst…] += E[item] · √d. */
+export function addItemResidual(context: EngineContext, dst: number, item: number): void {
+  const { f32, config } = context;
+  const dim = config.dim;
+  const scale = Math.sqrt(dim);
+  const row = context.paramBase + context.offsets.item + item * dim;
+  for (let c = 0; c < dim; c++) f32[dst + c]! += f32[row + c]! * scale;
 }
 
 /**
@@ -554,14 +557,9 @@ export function queryBlockForward(context: EngineContext, job: ShardJob, firstTo
   for (let e = 0; e < count * dim; e++) f32[output + e]! += f32[mid + e]!;
   layerNormForward(f32, output, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, count, dim);
   if (config.lastItemResidual) {
-    const rootScale = Math.sqrt(dim);
-    const item = base + offsets.item;
     for (let s = 0; s < count; s++) {
       const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]!;
-      if (end === i32[batch.sequenceOffsets + job.firstSequence + s]!) continue;
-      const row = item + i32[batch.tokens + end - 1]! * dim;
-      const dst = workspace.final + s * dim;
-      for (let c = 0; c < dim; c++) f32[dst + c]! += f32[row + c]! * rootScale;
+      if (end > i32[batch.sequenceOffsets + job.firstSequence + s]!) addItemResidual(context, workspace.final + s * dim, i32[batch.tokens + end - 1]!);
     }
   }
 }
@@ -755,6 +753,7 @@ export const ENGINE_FUNCTIONS = [
   embedForward,
   attentionForward,
   attentionBackward,
+  addItemResidual,
   forwardShard,
   queryBlockForward,
   softmaxLoss,

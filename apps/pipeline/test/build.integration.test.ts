@@ -79,7 +79,7 @@ describe('mixtape build', () => {
 
   it('builds only the named parts and what they need', async () => {
     const outcome = await runBuild({ data: join(work, 'data'), out: 's3://mixtape/partial', s3: s3.s3Options, parts: ['contentIndex'], settings: { threads: 1 }, progress: () => {} });
-    expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
+    expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'aggregates', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
   });
 });
 

@@ -7,9 +7,10 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { AggregationOptions } from './options';
+import { deleteS3, getS3Text, isS3Uri, joinS3, listS3, putS3, s3Lines, type PipelineS3 } from './s3';
 
 /** Output names; each is written as `<name>-<shard>.jsonl`. */
-export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats', 'dead-letters'] as const;
+export const OUTPUTS = ['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats', 'dead-letters', 'input-counts'] as const;
 export type OutputName = (typeof OUTPUTS)[number];
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -62,8 +63,16 @@ export interface CatalogStatsRecord {
 /** A malformed input record: where it is and why it was refused. */
 export interface DeadLetterRecord {
   file: string;
+  /** 1-based line; 0 for S3 inputs (read in byte ranges): see `byte` */
   line: number;
   reason: string;
+  /** byte offset of the record (S3 inputs) */
+  byte?: number;
+}
+/** Input records read, per input kind (the launcher never reads S3 inputs, so the workers count). */
+export interface InputCountRecord {
+  input: 'events' | 'catalog';
+  records: number;
 }
 
 export interface StageReport {
@@ -89,21 +98,31 @@ export function shardName(name: OutputName, shard: string): string {
   return `${name}-${shard}.jsonl`;
 }
 
+const isOutputFile = (name: string) => name === MANIFEST_FILE || OUTPUTS.some((output) => name.startsWith(`${output}-`) && name.endsWith('.jsonl'));
+
 /** Removes earlier outputs (shards and manifest) so a rerun never mixes two runs' shards. */
-export async function prepareOutputDirectory(directory: string): Promise<void> {
+export async function prepareOutputDirectory(directory: string, s3?: PipelineS3): Promise<void> {
+  if (isS3Uri(directory)) {
+    const objects = await listS3(s3, joinS3(directory, ''));
+    const prefix = joinS3(directory, '');
+    await deleteS3(s3, objects.map((object) => object.uri).filter((uri) => !uri.slice(prefix.length).includes('/') && isOutputFile(uri.slice(prefix.length))));
+    return;
+  }
   await mkdir(directory, { recursive: true });
   for (const name of await readdir(directory)) {
-    if (name === MANIFEST_FILE || OUTPUTS.some((output) => name.startsWith(`${output}-`) && name.endsWith('.jsonl'))) await rm(join(directory, name));
+    if (isOutputFile(name)) await rm(join(directory, name));
   }
 }
 
-export async function writeManifest(directory: string, manifest: AggregatesManifest): Promise<void> {
-  await writeFile(join(directory, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+export async function writeManifest(directory: string, manifest: AggregatesManifest, s3?: PipelineS3): Promise<void> {
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  if (isS3Uri(directory)) await putS3(s3, joinS3(directory, MANIFEST_FILE), text);
+  else await writeFile(join(directory, MANIFEST_FILE), text);
 }
 
-export async function readManifest(directory: string): Promise<AggregatesManifest> {
-  const path = join(directory, MANIFEST_FILE);
-  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+export async function readManifest(directory: string, s3?: PipelineS3): Promise<AggregatesManifest> {
+  const path = isS3Uri(directory) ? joinS3(directory, MANIFEST_FILE) : join(directory, MANIFEST_FILE);
+  const text = await (isS3Uri(directory) ? getS3Text(s3, path) : readFile(path, 'utf8')).catch((error: unknown) => {
     throw new Error(`${path}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish)`, { cause: error });
   });
   const manifest = JSON.parse(text) as AggregatesManifest;
@@ -112,16 +131,21 @@ export async function readManifest(directory: string): Promise<AggregatesManifes
   return manifest;
 }
 
-/** The shard files of one output, in name order. */
-export async function shardsOf(directory: string, name: OutputName): Promise<string[]> {
-  const names = (await readdir(directory)).filter((file) => file.startsWith(`${name}-`) && file.endsWith('.jsonl')).sort();
+/** The shard files of one output (paths, or s3:// URIs), in name order. */
+export async function shardsOf(directory: string, name: OutputName, s3?: PipelineS3): Promise<string[]> {
+  const isShard = (file: string) => file.startsWith(`${name}-`) && file.endsWith('.jsonl') && !file.includes('/');
+  if (isS3Uri(directory)) {
+    const prefix = joinS3(directory, '');
+    return (await listS3(s3, prefix)).map((object) => object.uri).filter((uri) => isShard(uri.slice(prefix.length)));
+  }
+  const names = (await readdir(directory)).filter(isShard).sort();
   return names.map((file) => join(directory, file));
 }
 
 /** Every record of one output (all shards), parsed; a bad line names its file and line. */
-export async function* readRecords<T>(directory: string, name: OutputName): AsyncGenerator<T> {
-  for (const path of await shardsOf(directory, name)) {
-    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+export async function* readRecords<T>(directory: string, name: OutputName, s3?: PipelineS3): AsyncGenerator<T> {
+  for (const path of await shardsOf(directory, name, s3)) {
+    const lines = isS3Uri(path) ? s3Lines(s3, path) : createInterface({ input: createReadStream(path), crlfDelay: Infinity });
     let line = 0;
     for await (const text of lines) {
       line++;

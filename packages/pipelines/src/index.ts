@@ -10,6 +10,7 @@ export type {
   CatalogStatsRecord,
   DeadLetterRecord,
   HistoryRecord,
+  InputCountRecord,
   ItemPopularityRecord,
   NeighbourRecord,
   OutputName,
@@ -26,3 +27,5 @@ export { RUNNERS, planChunks, runAggregationPipeline } from './beam/pipeline';
 export type { PipelineRunOptions, RunnerName } from './beam/pipeline';
 export { parseCatalogLine, parseEventLine } from './beam/functions';
 export { exportDatasetAsJsonLines } from './export';
+export { isS3Uri, joinS3, parseS3Uri } from './s3';
+export type { PipelineS3 } from './s3';

@@ -1,7 +1,11 @@
 // The single-process path: every aggregation computed from an in-memory dataset (CatalogStore +
 // InteractionLog) with typed arrays, written in the same files as the Beam pipeline. The build
 // uses it when no pipeline output is given, so both paths meet at readAggregates.
-import { prepareOutputDirectory, writeManifest, writeRecords, type AggregatesManifest, type OutputName, type StageReport } from './files';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isS3Uri, joinS3, putS3, type PipelineS3 } from './s3';
+import { MANIFEST_FILE, prepareOutputDirectory, writeManifest, writeRecords, type AggregatesManifest, type OutputName, type StageReport } from './files';
 import { AUDIO_FEATURES, type CatalogStore, type InteractionLog } from '@mixtape/catalog';
 import { addExact, roundExact } from './beam/exact-sum';
 import { rankerLabelsOf } from './beam/labels';
@@ -12,6 +16,8 @@ export interface LocalAggregationOptions extends Partial<AggregationOptions> {
   onProgress?: (line: string) => void;
   /** recorded in the manifest's inputs */
   source?: string;
+  /** for an s3:// output location */
+  s3?: PipelineS3;
 }
 
 /** Sessions as CSR over track indices: session s is items[offsets[s] .. offsets[s+1]), with its user and start time. */
@@ -161,7 +167,21 @@ export function trackIdRanks(store: CatalogStore): Int32Array {
 }
 
 /** Computes every aggregation of a dataset in this process and writes the output directory. */
-export async function runLocalAggregation(store: CatalogStore, log: InteractionLog, directory: string, options: LocalAggregationOptions = {}): Promise<AggregatesManifest> {
+export async function runLocalAggregation(store: CatalogStore, log: InteractionLog, location: string, options: LocalAggregationOptions = {}): Promise<AggregatesManifest> {
+  if (!isS3Uri(location)) return aggregateInto(store, log, location, options);
+  // s3://: computed in a scratch directory, then uploaded (earlier outputs there removed first)
+  const scratch = await mkdtemp(join(tmpdir(), 'mixtape-aggregates-'));
+  try {
+    const manifest = await aggregateInto(store, log, scratch, options);
+    await prepareOutputDirectory(location, options.s3);
+    for (const name of (await readdir(scratch)).sort((a, b) => Number(a === MANIFEST_FILE) - Number(b === MANIFEST_FILE))) await putS3(options.s3, joinS3(location, name), await readFile(join(scratch, name)));
+    return manifest;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function aggregateInto(store: CatalogStore, log: InteractionLog, directory: string, options: LocalAggregationOptions): Promise<AggregatesManifest> {
   const settings = resolveAggregationOptions(options);
   const progress = options.onProgress ?? (() => {});
   const stages: StageReport[] = [];
@@ -295,6 +315,7 @@ export async function runLocalAggregation(store: CatalogStore, log: InteractionL
     })());
   });
   await writeRecords(directory, 'dead-letters', []);
+  await writeRecords(directory, 'input-counts', [{ input: 'events', records: log.length }, { input: 'catalog', records: store.trackCount }]);
 
   const manifest: AggregatesManifest = {
     format: 'mixtape-aggregates',

@@ -15,6 +15,7 @@ import {
   type SessionRecord,
 } from './files';
 import { LABEL_FLAGS, type RankerLabelRecord } from './beam/labels';
+import type { PipelineS3 } from './s3';
 
 export interface Aggregates {
   manifest: AggregatesManifest;
@@ -81,20 +82,20 @@ export function rankerExamples(labels: RankerLabels): { past: Uint8Array; future
   };
 }
 
-async function readCatalogStats(directory: string): Promise<Record<string, Omit<CatalogStatsRecord, 'feature'>>> {
+async function readCatalogStats(directory: string, s3: PipelineS3 | undefined): Promise<Record<string, Omit<CatalogStatsRecord, 'feature'>>> {
   const stats: Record<string, Omit<CatalogStatsRecord, 'feature'>> = {};
-  for await (const { feature, ...entry } of readRecords<CatalogStatsRecord>(directory, 'catalog-stats')) {
+  for await (const { feature, ...entry } of readRecords<CatalogStatsRecord>(directory, 'catalog-stats', s3)) {
     if (!(AUDIO_FEATURES as readonly string[]).includes(feature)) throw new Error(`${directory} catalog-stats: unknown audio feature ${JSON.stringify(feature)} (expected one of ${AUDIO_FEATURES.join(', ')})`);
     stats[feature] = entry;
   }
   return stats;
 }
 
-async function readHistoryLog(directory: string, store: CatalogStore, log: InteractionLog): Promise<InteractionLog> {
+async function readHistoryLog(directory: string, store: CatalogStore, log: InteractionLog, s3: PipelineS3 | undefined): Promise<InteractionLog> {
   const where = `${directory} histories`;
   const byUser: (HistoryRecord | undefined)[] = new Array(log.userCount);
   let rows = 0;
-  for await (const record of readRecords<HistoryRecord>(directory, 'histories')) {
+  for await (const record of readRecords<HistoryRecord>(directory, 'histories', s3)) {
     const user = lookup('user', record.user, log.userIndex(record.user), where);
     if (record.tracks.length !== record.timestamps.length || record.tracks.length !== record.types.length)
       throw new Error(`${where}: user "${record.user}" has ${record.tracks.length} tracks, ${record.timestamps.length} timestamps and ${record.types.length} types (expected as many of each)`);
@@ -119,10 +120,10 @@ async function readHistoryLog(directory: string, store: CatalogStore, log: Inter
   return new InteractionLog(columns);
 }
 
-async function readRankerLabels(directory: string, store: CatalogStore, log: InteractionLog): Promise<Record<'temporal' | 'random', RankerLabels>> {
+async function readRankerLabels(directory: string, store: CatalogStore, log: InteractionLog, s3: PipelineS3 | undefined): Promise<Record<'temporal' | 'random', RankerLabels>> {
   const where = `${directory} ranker-labels`;
   const byKind = { temporal: [] as { user: number; record: RankerLabelRecord }[], random: [] as { user: number; record: RankerLabelRecord }[] };
-  for await (const record of readRecords<RankerLabelRecord>(directory, 'ranker-labels')) {
+  for await (const record of readRecords<RankerLabelRecord>(directory, 'ranker-labels', s3)) {
     const user = lookup('user', record.user, log.userIndex(record.user), where);
     const rows = log.userOffsets[user + 1]! - log.userOffsets[user]!;
     if (record.events !== rows) throw new Error(`${where}: user "${record.user}" has ${record.events} events in the pipeline's input and ${rows} in the dataset (pipeline output and dataset disagree)`);
@@ -164,6 +165,8 @@ async function readRankerLabels(directory: string, store: CatalogStore, log: Int
 export interface ReadAggregatesOptions {
   store: CatalogStore;
   log: InteractionLog;
+  /** for s3:// directories */
+  s3?: PipelineS3;
 }
 
 function lookup(kind: string, id: string, index: number, where: string): number {
@@ -171,12 +174,12 @@ function lookup(kind: string, id: string, index: number, where: string): number 
   return index;
 }
 
-export async function readAggregates(directory: string, { store, log }: ReadAggregatesOptions): Promise<Aggregates> {
-  const manifest = await readManifest(directory);
+export async function readAggregates(directory: string, { store, log, s3 }: ReadAggregatesOptions): Promise<Aggregates> {
+  const manifest = await readManifest(directory, s3);
   const itemPlays = new Float64Array(store.trackCount);
   const itemSkips = new Float64Array(store.trackCount);
   const itemListeners = new Int32Array(store.trackCount);
-  for await (const record of readRecords<ItemPopularityRecord>(directory, 'item-popularity')) {
+  for await (const record of readRecords<ItemPopularityRecord>(directory, 'item-popularity', s3)) {
     const t = lookup('track', record.track, store.trackIndex(record.track), `${directory} item-popularity`);
     itemPlays[t] = record.plays;
     itemSkips[t] = record.skips;
@@ -184,14 +187,14 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
   }
   const artistPlays = new Float64Array(store.artistCount);
   const artistListeners = new Int32Array(store.artistCount);
-  for await (const record of readRecords<ArtistPopularityRecord>(directory, 'artist-popularity')) {
+  for await (const record of readRecords<ArtistPopularityRecord>(directory, 'artist-popularity', s3)) {
     const a = lookup('artist', record.artist, store.artistIndex(record.artist), `${directory} artist-popularity`);
     artistPlays[a] = record.plays;
     artistListeners[a] = record.listeners;
   }
 
   const lists: (NeighbourRecord['neighbours'] | undefined)[] = new Array(store.trackCount);
-  for await (const record of readRecords<NeighbourRecord>(directory, 'neighbours')) {
+  for await (const record of readRecords<NeighbourRecord>(directory, 'neighbours', s3)) {
     lists[lookup('track', record.track, store.trackIndex(record.track), `${directory} neighbours`)] = record.neighbours;
   }
   const neighbourOffsets = new Int32Array(store.trackCount + 1);
@@ -206,7 +209,7 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
   }
 
   const sessions: { user: number; start: number; tracks: Int32Array }[] = [];
-  for await (const record of readRecords<SessionRecord>(directory, 'sessions')) {
+  for await (const record of readRecords<SessionRecord>(directory, 'sessions', s3)) {
     const user = lookup('user', record.user, log.userIndex(record.user), `${directory} sessions`);
     sessions.push({ user, start: record.start, tracks: Int32Array.from(record.tracks, (id) => lookup('track', id, store.trackIndex(id), `${directory} sessions`)) });
   }
@@ -224,16 +227,16 @@ export async function readAggregates(directory: string, { store, log }: ReadAggr
     artistListeners,
     neighbours: { offsets: neighbourOffsets, items: neighbourItems, counts: neighbourCounts },
     sessions: { items, offsets, sequenceUser: Int32Array.from(sessions, (session) => session.user) },
-    historyLog: await readHistoryLog(directory, store, log),
-    catalogStats: await readCatalogStats(directory),
-    rankerLabels: await readRankerLabels(directory, store, log),
+    historyLog: await readHistoryLog(directory, store, log, s3),
+    catalogStats: await readCatalogStats(directory, s3),
+    rankerLabels: await readRankerLabels(directory, store, log, s3),
   };
 }
 
 /** The dead letters of a run (file:line and reason), at most `limit`. */
-export async function readDeadLetters(directory: string, limit = 100): Promise<DeadLetterRecord[]> {
+export async function readDeadLetters(directory: string, limit = 100, s3?: PipelineS3): Promise<DeadLetterRecord[]> {
   const letters: DeadLetterRecord[] = [];
-  for await (const letter of readRecords<DeadLetterRecord>(directory, 'dead-letters')) {
+  for await (const letter of readRecords<DeadLetterRecord>(directory, 'dead-letters', s3)) {
     if (letters.length >= limit) break;
     letters.push(letter);
   }

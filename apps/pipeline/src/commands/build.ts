@@ -179,13 +179,23 @@ interface BuildFlags {
   json?: boolean;
 }
 
+/** How the aggregates part reads `--from-pipeline s3://…`: the endpoint settings bundle stores use (credentials stay with the SDK's chain). */
+export function aggregatesS3Options(env: NodeJS.ProcessEnv): Record<string, string | boolean> {
+  return {
+    s3Endpoint: env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL ?? '',
+    s3Region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
+    s3ForcePathStyle: env.MIXTAPE_S3_FORCE_PATH_STYLE !== 'false',
+    s3SdkCredentials: Boolean(env.AWS_ACCESS_KEY_ID),
+  };
+}
+
 /** The shortcut flags, as part options (`--set` wins over them). */
 export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'factory' | 'efSearch' | 'set' | 'fromPipeline' | 'maxDeadLetterShare'>): PartOptionOverrides {
   const overrides: PartOptionOverrides = {};
   const add = (part: string, key: string, value: string | number | undefined) => {
     if (value !== undefined) overrides[part] = { ...overrides[part], [key]: value };
   };
-  add('aggregates', 'directory', flags.fromPipeline === undefined ? undefined : resolve(flags.fromPipeline));
+  add('aggregates', 'directory', flags.fromPipeline === undefined ? undefined : flags.fromPipeline.startsWith('s3://') ? flags.fromPipeline : resolve(flags.fromPipeline));
   add('aggregates', 'maxDeadLetterShare', flags.maxDeadLetterShare);
   add('itemVectors', 'dim', flags.dim);
   add('itemVectors', 'epochs', flags.epochs);
@@ -214,7 +224,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integer)
     .option('--set <part.option=value>', 'any part option, repeatable (e.g. --set itemIndex.nprobe=16)', (value: string, previous: PartOptionOverrides) => parsePartOption(value, previous), {})
     .option('--only <parts...>', 'build only these parts and what they need')
-    .option('--from-pipeline <dir>', 'continue from a `mixtape pipeline run` output (aggregates.directory): its sessions, popularity and co-occurrence lists instead of computing them here')
+    .option('--from-pipeline <dir>', 'continue from a `mixtape pipeline run` output, a directory or s3://bucket/prefix (aggregates.directory): its popularity, neighbour lists, sessions, histories, ranker labels and catalog statistics instead of computing them here')
     .option('--max-dead-letter-share <share>', `refuse to publish when the pipeline's dead letters exceed this share of its input records (aggregates.maxDeadLetterShare, default ${option('aggregates', 'maxDeadLetterShare')})`, share)
     .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY; see `mixtape bundle keygen`)')
     .option('--json', 'print the outcome as JSON')
@@ -225,7 +235,8 @@ export function registerBuildCommand(program: Command): void {
         version: flags.version,
         keep: flags.keep,
         noLatest: !flags.latest,
-        options: overridesFromFlags(flags),
+        // S3 settings from the environment for an s3:// pipeline output (--set still wins)
+        options: flags.fromPipeline?.startsWith('s3://') ? { ...overridesFromFlags(flags), aggregates: { ...aggregatesS3Options(process.env), ...overridesFromFlags(flags).aggregates } } : overridesFromFlags(flags),
         settings: { threads: flags.threads },
         parts: flags.only,
         signingKey: await signingKeyFrom(flags.signingKey, process.env),

@@ -1,6 +1,8 @@
 // `mixtape pipeline`: the build's aggregations on Apache Beam (direct | flink | dataflow) or in this
 // process, writing the directory `mixtape build --from-pipeline DIR` continues from.
 // Progress goes to stderr; `--json` prints the manifest on stdout.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { readSnapshot } from '@mixtape/catalog';
@@ -8,6 +10,7 @@ import {
   DEFAULT_AGGREGATION_OPTIONS,
   RUNNERS,
   exportDatasetAsJsonLines,
+  isS3Uri,
   readAggregates,
   readDeadLetters,
   runAggregationPipeline,
@@ -15,7 +18,20 @@ import {
   type AggregatesManifest,
   type AggregationOptions,
   type RunnerName,
+  type PipelineS3,
 } from '@mixtape/pipelines';
+import { createPipelineS3, type PipelineS3Settings } from '@mixtape/bundle';
+import { s3OptionsFromEnv } from '../s3-env';
+
+/** S3 settings for pipeline inputs and outputs: the same environment as bundle stores (MIXTAPE_S3_ENDPOINT, AWS_*). */
+export function pipelineS3(env: NodeJS.ProcessEnv): PipelineS3 {
+  const options = s3OptionsFromEnv(env);
+  const credentials = options.credentials && typeof options.credentials === 'object' ? (options.credentials as PipelineS3Settings['credentials']) : undefined;
+  return createPipelineS3({ endpoint: options.endpoint, region: options.region, forcePathStyle: options.forcePathStyle, ...(credentials ? { credentials } : {}) });
+}
+
+/** A local path resolved; s3:// left as it is. */
+const location = (value: string) => (isS3Uri(value) ? value : resolve(value));
 
 const positiveInteger = (flag: string) => (value: string): number => {
   const number = Number(value);
@@ -78,7 +94,7 @@ function withAggregationFlags(command: Command): Command {
 }
 
 /** The run's summary: stage table, output counts, dead letters (first few with file:line). */
-export async function formatPipelineSummary(directory: string, manifest: AggregatesManifest): Promise<string> {
+export async function formatPipelineSummary(directory: string, manifest: AggregatesManifest, s3?: PipelineS3): Promise<string> {
   const lines = [
     `aggregates (${manifest.producer}) in ${directory}`,
     '',
@@ -90,7 +106,7 @@ export async function formatPipelineSummary(directory: string, manifest: Aggrega
     `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
     `dead letters: ${manifest.counts.deadLetters.toLocaleString('en')}`,
   ];
-  for (const letter of await readDeadLetters(directory, 5)) lines.push(`  ${letter.file}:${letter.line}: ${letter.reason}`);
+  for (const letter of await readDeadLetters(directory, 5, s3)) lines.push(`  ${letter.byte === undefined ? `${letter.file}:${letter.line}` : `${letter.file}@byte ${letter.byte}`}: ${letter.reason}`);
   return lines.join('\n');
 }
 
@@ -107,44 +123,54 @@ interface RunFlags extends AggregationFlags {
 export function registerPipelineCommand(program: Command): void {
   const pipeline = program.command('pipeline').description('the build\'s aggregations (popularity, histories, sessions, co-occurrence top-K) on Apache Beam or in this process');
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  let access: PipelineS3 | undefined;
+  const s3 = () => (access ??= pipelineS3(process.env));
   const print = async (flags: AggregationFlags, out: string, manifest: AggregatesManifest) =>
-    process.stdout.write(flags.json ? `${JSON.stringify(manifest, null, 2)}\n` : `${await formatPipelineSummary(out, manifest)}\n`);
+    process.stdout.write(flags.json ? `${JSON.stringify(manifest, null, 2)}\n` : `${await formatPipelineSummary(out, manifest, s3())}\n`);
 
   withAggregationFlags(
     pipeline
       .command('run')
       .description('run the aggregation pipeline on Apache Beam; `mixtape build --from-pipeline OUT` continues from its output')
       .addOption(new Option('--runner <runner>', 'Beam runner').choices(RUNNERS).default('direct'))
-      .option('--events <paths...>', 'event log files or folders of .jsonl (user_id, track_id, timestamp, type[, count])')
-      .option('--catalog <paths...>', 'catalog files or folders of .jsonl (track_id, artist_id)')
-      .option('--data <dir>', 'a dataset snapshot instead: exported to OUT/input/*.jsonl first')
-      .requiredOption('--out <dir>', 'output directory (earlier outputs in it are replaced)')
+      .option('--events <paths...>', 'event log files or folders of .jsonl, or s3://bucket/key-or-prefix (user_id, track_id, timestamp, type[, count][, ms_played])')
+      .option('--catalog <paths...>', 'catalog files or folders of .jsonl, or s3:// (track_id, artist_id[, duration_ms][, audio features])')
+      .option('--data <dir>', 'a dataset snapshot instead (exported to OUT/input/*.jsonl first), or s3://bucket/prefix holding events*.jsonl and catalog*.jsonl (as `pipeline export` writes)')
+      .requiredOption('--out <dir>', 'output directory or s3://bucket/prefix (earlier outputs in it are replaced; S3 endpoint from MIXTAPE_S3_ENDPOINT)')
       .option('--runner-option <key=value>', 'runner option, repeatable (flink: flinkMaster, flinkJobServerJar, environmentType; dataflow: project, region, tempLocation, sdkContainerImage)', (value: string, previous: Record<string, unknown>) => parseRunnerOption(value, previous), {})
       .option('--chunk-mb <n>', 'MiB per input chunk (one element of the read step; default 4)', positiveInteger('--chunk-mb')),
   ).action(async (flags: RunFlags) => {
-    let events = flags.events ?? [];
-    let catalog = flags.catalog ?? [];
+    let events = (flags.events ?? []).map(location);
+    let catalog = (flags.catalog ?? []).map(location);
+    let scratch: string | undefined;
     if (flags.data) {
       if (events.length > 0 || catalog.length > 0) throw new Error('give either --data or --events with --catalog, not both');
-      const snapshot = await readSnapshot(resolve(flags.data));
-      const started = performance.now();
-      const exported = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, join(resolve(flags.out), 'input'));
-      progress(`exported ${flags.data} as ${exported.events} and ${exported.catalog} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      events = [exported.events];
-      catalog = [exported.catalog];
+      if (isS3Uri(flags.data)) {
+        events = [`${flags.data.replace(/\/+$/, '')}/events`];
+        catalog = [`${flags.data.replace(/\/+$/, '')}/catalog`];
+      } else {
+        const snapshot = await readSnapshot(resolve(flags.data));
+        const started = performance.now();
+        if (isS3Uri(flags.out)) scratch = await mkdtemp(join(tmpdir(), 'mixtape-pipeline-input-'));
+        const exported = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, scratch ?? join(resolve(flags.out), 'input'));
+        progress(`exported ${flags.data} as ${exported.events} and ${exported.catalog} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        events = [exported.events];
+        catalog = [exported.catalog];
+      }
     }
     if (events.length === 0 || catalog.length === 0) throw new Error('mixtape pipeline run needs --events and --catalog (or --data DIR)');
     const manifest = await runAggregationPipeline({
       ...aggregationOptions(flags),
       events,
       catalog,
-      out: flags.out,
+      s3: s3(),
+      out: location(flags.out),
       runner: flags.runner,
       runnerOptions: flags.runnerOption,
       chunkBytes: flags.chunkMb === undefined ? undefined : flags.chunkMb << 20,
       onProgress: progress,
-    });
-    await print(flags, flags.out, manifest);
+    }).finally(() => (scratch ? rm(scratch, { recursive: true, force: true }) : undefined));
+    await print(flags, location(flags.out), manifest);
   });
 
   withAggregationFlags(
@@ -152,22 +178,36 @@ export function registerPipelineCommand(program: Command): void {
       .command('local')
       .description('the same aggregations in this process (typed arrays), the same output files')
       .requiredOption('--data <dir>', 'dataset directory (from `mixtape data generate|import`)')
-      .requiredOption('--out <dir>', 'output directory'),
+      .requiredOption('--out <dir>', 'output directory or s3://bucket/prefix'),
   ).action(async (flags: AggregationFlags & { data: string; out: string }) => {
     const snapshot = await readSnapshot(resolve(flags.data));
-    const manifest = await runLocalAggregation(snapshot.store, snapshot.interactions, resolve(flags.out), { ...aggregationOptions(flags), source: resolve(flags.data), onProgress: progress });
-    await print(flags, flags.out, manifest);
+    const manifest = await runLocalAggregation(snapshot.store, snapshot.interactions, location(flags.out), { ...aggregationOptions(flags), source: resolve(flags.data), onProgress: progress, s3: s3() });
+    await print(flags, location(flags.out), manifest);
   });
 
   pipeline
     .command('export')
     .description('a dataset snapshot as the pipeline\'s inputs: events.jsonl and catalog.jsonl')
     .requiredOption('--data <dir>', 'dataset directory')
-    .requiredOption('--out <dir>', 'where to write events.jsonl and catalog.jsonl')
+    .requiredOption('--out <dir>', 'where to write events.jsonl and catalog.jsonl (a directory or s3://bucket/prefix)')
     .action(async (flags: { data: string; out: string }) => {
       const snapshot = await readSnapshot(resolve(flags.data));
-      const written = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, resolve(flags.out));
-      process.stdout.write(`${written.events}\n${written.catalog}\n`);
+      if (!isS3Uri(flags.out)) {
+        const written = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, resolve(flags.out));
+        process.stdout.write(`${written.events}\n${written.catalog}\n`);
+        return;
+      }
+      const scratch = await mkdtemp(join(tmpdir(), 'mixtape-export-'));
+      try {
+        const written = await exportDatasetAsJsonLines(snapshot.store, snapshot.interactions, scratch);
+        for (const file of [written.events, written.catalog]) {
+          const uri = `${flags.out.replace(/\/+$/, '')}/${file.slice(scratch.length + 1)}`;
+          await s3().put(uri, await readFile(file));
+          process.stdout.write(`${uri}\n`);
+        }
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
     });
 
   pipeline
@@ -178,8 +218,8 @@ export function registerPipelineCommand(program: Command): void {
     .requiredOption('--data <dir>', 'the dataset both were computed from')
     .action(async (a: string, b: string, flags: { data: string }) => {
       const snapshot = await readSnapshot(resolve(flags.data));
-      const context = { store: snapshot.store, log: snapshot.interactions };
-      const [left, right] = await Promise.all([readAggregates(resolve(a), context), readAggregates(resolve(b), context)]);
+      const context = { store: snapshot.store, log: snapshot.interactions, s3: s3() };
+      const [left, right] = await Promise.all([readAggregates(location(a), context), readAggregates(location(b), context)]);
       const differences = compareAggregates(left, right);
       if (differences.length > 0) {
         process.stdout.write(`${differences.join('\n')}\n`);

@@ -6,7 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterShare, readAggregates, runLocalAggregation, type Aggregates } from '@mixtape/pipelines';
+import { deadLetterShare, isS3Uri, readAggregates, runLocalAggregation, type Aggregates } from '@mixtape/pipelines';
+import { createPipelineS3, type PipelineS3Settings } from '../pipeline-s3';
+import { s3StoreOptions } from '../s3-settings';
 import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { datasetPart } from './dataset';
@@ -25,19 +27,35 @@ export const aggregatesPart = definePart({
     neighbours: { path: 'aggregates/neighbours.pack', role: 'vectors' },
   },
   // holdoutFraction: the Home ranker's (0.2); the random split's seed is the build's --seed
-  options: { directory: '', maxDeadLetterShare: 0.001, window: 5, topK: 50, maxPairTokensPerUser: 1000, holdoutFraction: 0.2 },
+  // s3*: how to read an s3:// directory (no secrets here: credentials come from the SDK's chain,
+  // or — s3SdkCredentials false, with an endpoint — the fixed key of a local s3rver, as bundle stores do)
+  options: {
+    directory: '',
+    maxDeadLetterShare: 0.001,
+    window: 5,
+    topK: 50,
+    maxPairTokensPerUser: 1000,
+    holdoutFraction: 0.2,
+    s3Endpoint: '',
+    s3Region: '',
+    s3ForcePathStyle: true,
+    s3SdkCredentials: true,
+  },
   dependsOn: [datasetPart],
   build: async ({ inputs, options, settings: buildSettings, write, stage, progress }): Promise<AggregatesPartValue> => {
     const { store, interactions: log } = inputs.dataset;
     let aggregates: Aggregates;
     if (options.directory) {
-      aggregates = await stage('read pipeline output', () => readAggregates(options.directory, { store, log }), (value) => `${value.manifest.producer}, ${count(value.manifest.counts.inputEvents)} input events`);
+      const s3 = isS3Uri(options.directory)
+        ? createPipelineS3(s3StoreOptions({ endpoint: options.s3Endpoint || undefined, region: options.s3Region || undefined, forcePathStyle: options.s3ForcePathStyle, hasCredentials: options.s3SdkCredentials }) as PipelineS3Settings)
+        : undefined;
+      aggregates = await stage('read pipeline output', () => readAggregates(options.directory, { store, log, s3 }), (value) => `${value.manifest.producer}, ${count(value.manifest.counts.inputEvents)} input events`);
       const share = deadLetterShare(aggregates.manifest);
       const dead = aggregates.manifest.counts.deadLetters;
       progress(`  dead letters: ${count(dead)} (${(share * 100).toFixed(3)}% of input records; at most ${(options.maxDeadLetterShare * 100).toFixed(3)}% allowed)`);
       if (share > options.maxDeadLetterShare)
         throw new Error(
-          `aggregates: ${count(dead)} dead letters are ${(share * 100).toFixed(3)}% of the pipeline's input records (${options.directory}), above aggregates.maxDeadLetterShare ${options.maxDeadLetterShare}: refusing to publish. See ${join(options.directory, 'dead-letters-*.jsonl')} for file:line and reason, or raise the share with --max-dead-letter-share.`,
+          `aggregates: ${count(dead)} dead letters are ${(share * 100).toFixed(3)}% of the pipeline's input records (${options.directory}), above aggregates.maxDeadLetterShare ${options.maxDeadLetterShare}: refusing to publish. See ${options.directory.replace(/\/+$/, '')}/dead-letters-*.jsonl for file:line and reason, or raise the share with --max-dead-letter-share.`,
         );
     } else {
       const scratch = await mkdtemp(join(tmpdir(), 'mixtape-aggregates-'));

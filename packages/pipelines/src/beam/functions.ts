@@ -4,18 +4,34 @@
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
+import type * as NodeWorkerThreads from 'node:worker_threads';
 import type { AggregationOptions, LABEL_TYPE_CODES } from '../options';
 import { captures } from './captures';
 import { addExact, roundExact } from './exact-sum';
 import { rankerLabelsOf, type RankerLabelRecord } from './labels';
 
-/** A line-aligned byte range of one input file; `firstLine` is the 1-based line number at `start`. */
+/**
+ * A byte range of one input file. Local files: line-aligned by the launcher, `firstLine` the
+ * 1-based line number at `start`. S3 objects (`file` s3://…, `firstLine` 0): a plain byte range —
+ * the worker reading it owns the lines that start inside it, reads past `end` to finish the last
+ * one, and positions are byte offsets (the launcher never reads an input object).
+ */
 export interface Chunk {
   file: string;
   fileIndex: number;
   start: number;
   end: number;
   firstLine: number;
+  /** the object's size (S3 chunks) */
+  size?: number;
+}
+
+/** What a worker needs to reach S3 (see ../s3.ts): SDK client settings, where the SDK is, the thread's code. */
+export interface S3Access {
+  clientConfig: Record<string, unknown>;
+  sdkPath: string;
+  timeoutMs: number;
+  threadSource: string;
 }
 
 /** A parsed event; f/l = file index and line, the tie-break that keeps input order for equal timestamps. */
@@ -44,8 +60,11 @@ export interface ParsedTrack {
 }
 export interface DeadLetter {
   file: string;
+  /** 1-based line; 0 on S3 inputs, which are read in byte ranges: see `byte` */
   line: number;
   reason: string;
+  /** byte offset of the line (S3 inputs) */
+  byte?: number;
 }
 export type Tagged<T> = { ok: T } | { dead: DeadLetter };
 
@@ -61,8 +80,79 @@ function builtin<T>(name: string): T {
   return (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(name);
 }
 
-/** The lines of a chunk, with their line numbers (empty lines are skipped). */
-function chunkLines(chunk: Chunk): [string, number][] {
+/**
+ * One S3 request from synchronous code (a DoFn's process): a worker thread owning the SDK client
+ * (one per process and settings) runs it while this thread blocks on Atomics.wait.
+ */
+function s3Request(access: S3Access, request: { op: 'get' | 'put'; bucket: string; key: string; start?: number; end?: number; body?: Buffer }): Buffer | null {
+  const threads = builtin<typeof NodeWorkerThreads>('node:worker_threads');
+  const state = globalThis as unknown as { __mixtapeS3Threads?: Map<string, NodeWorkerThreads.Worker> };
+  const cache = (state.__mixtapeS3Threads ??= new Map());
+  const cacheKey = `${access.sdkPath}\u0000${JSON.stringify(access.clientConfig)}`;
+  let thread = cache.get(cacheKey);
+  if (!thread) {
+    thread = new threads.Worker(access.threadSource, { eval: true, workerData: { clientConfig: access.clientConfig, sdkPath: access.sdkPath } });
+    thread.unref();
+    cache.set(cacheKey, thread);
+  }
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const channel = new threads.MessageChannel();
+  thread.postMessage({ signal, port: channel.port2, request }, [channel.port2]);
+  const waited = Atomics.wait(signal, 0, 0, access.timeoutMs);
+  const received = threads.receiveMessageOnPort(channel.port1);
+  channel.port1.close();
+  const where = `s3://${request.bucket}/${request.key}`;
+  if (waited === 'timed-out' || !received) throw new Error(`${where}: no answer to ${request.op} within ${access.timeoutMs} ms`);
+  const reply = received.message as { body?: Uint8Array | null; error?: string };
+  if (reply.error) throw new Error(`${where}: ${request.op} failed: ${reply.error}`);
+  return reply.body ? Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength) : null;
+}
+
+/** The lines that start inside an S3 byte range, with their byte offsets (read past `end` to finish the last one). */
+function s3ChunkLines(chunk: Chunk, access: S3Access): [string, number][] {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(chunk.file);
+  if (!match) throw new Error(`${chunk.file}: not an s3://bucket/key location`);
+  const bucket = match[1]!;
+  const key = match[2]!;
+  const size = chunk.size ?? chunk.end;
+  // one byte before the range says whether a line starts exactly at `start`
+  const from = chunk.start > 0 ? chunk.start - 1 : 0;
+  const parts: Buffer[] = [s3Request(access, { op: 'get', bucket, key, start: from, end: chunk.end })!];
+  let last = parts[0]!;
+  let at = chunk.end;
+  while (at < size && last.length > 0 && last[last.length - 1] !== 10) {
+    const next = s3Request(access, { op: 'get', bucket, key, start: at, end: Math.min(size, at + (64 << 10)) })!;
+    const newline = next.indexOf(10);
+    last = newline >= 0 ? next.subarray(0, newline + 1) : next;
+    parts.push(last);
+    at += next.length;
+    if (newline >= 0 || next.length === 0) break;
+  }
+  const buffer = Buffer.concat(parts);
+  let first = 0;
+  if (chunk.start > 0) {
+    const newline = buffer.indexOf(10);
+    if (newline < 0 || from + newline + 1 >= chunk.end) return [];
+    first = newline + 1;
+  }
+  const lines: [string, number][] = [];
+  for (let position = first; position < buffer.length; ) {
+    const newline = buffer.indexOf(10, position);
+    const stop = newline < 0 ? buffer.length : newline;
+    let text = buffer.toString('utf8', position, stop);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() !== '') lines.push([text, from + position]);
+    position = stop + 1;
+  }
+  return lines;
+}
+
+/** The lines of a chunk, with their line numbers (S3: byte offsets); empty lines are skipped. */
+function chunkLines(chunk: Chunk, access?: S3Access): [string, number][] {
+  if (chunk.file.startsWith('s3://')) {
+    if (!access) throw new Error(`${chunk.file}: an S3 input, but the pipeline was built without S3 settings`);
+    return s3ChunkLines(chunk, access);
+  }
   const fs = builtin<typeof NodeFs>('node:fs');
   const buffer = Buffer.alloc(chunk.end - chunk.start);
   const fd = fs.openSync(chunk.file, 'r');
@@ -171,51 +261,59 @@ export function parseCatalogLine(text: string, fileIndex: number, file: string, 
 
 // What the parsers call (serialized with them).
 captures(parseRecord, () => ({ describe }));
-captures(chunkLines, () => ({ builtin }));
+captures(s3Request, () => ({ builtin, JSON, Map }));
+captures(s3ChunkLines, () => ({ s3Request, Math }));
+captures(chunkLines, () => ({ builtin, s3ChunkLines }));
 captures(idField, () => ({ field }));
 captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
 captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter, Math, Number }));
 
 function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {
   const seconds = (Date.now() - started) / 1000;
-  console.error(`[pipeline] read ${what} ${chunk.file}:${chunk.firstLine}: ${lines} lines, ${dead} dead letters in ${seconds.toFixed(2)} s (${Math.round(lines / Math.max(seconds, 1e-3))} lines/s)`);
+  console.error(`[pipeline] read ${what} ${chunk.file}${chunk.file.startsWith('s3://') ? `@${chunk.start}` : `:${chunk.firstLine}`}: ${lines} lines, ${dead} dead letters in ${seconds.toFixed(2)} s (${Math.round(lines / Math.max(seconds, 1e-3))} lines/s)`);
+}
+
+/** A dead letter of an S3 input: its position is a byte offset, not a line. */
+function atByte<T>(parsed: Tagged<T>, chunk: Chunk): Tagged<T> {
+  if (!('dead' in parsed) || !chunk.file.startsWith('s3://')) return parsed;
+  return { dead: { file: parsed.dead.file, line: 0, reason: parsed.dead.reason, byte: parsed.dead.line } };
 }
 
 /** chunk → parsed events and dead letters */
-export function readEventsFn(types: readonly string[]) {
+export function readEventsFn(types: readonly string[], access?: S3Access) {
   return captures(
     function readEvents(chunk: Chunk): Tagged<ParsedEvent>[] {
       const started = Date.now();
       const out: Tagged<ParsedEvent>[] = [];
       let dead = 0;
-      for (const [text, line] of chunkLines(chunk)) {
-        const parsed = parseEventLine(text, chunk.fileIndex, chunk.file, line, types);
+      for (const [text, line] of chunkLines(chunk, access)) {
+        const parsed = atByte(parseEventLine(text, chunk.fileIndex, chunk.file, line, types), chunk);
         if ('dead' in parsed) dead++;
         out.push(parsed);
       }
       logChunk('events', chunk, out.length, dead, started);
       return out;
     },
-    () => ({ chunkLines, parseEventLine, types, logChunk, Date, Math }),
+    () => ({ chunkLines, parseEventLine, atByte, types, access, logChunk, Date, Math }),
   );
 }
 
 /** chunk → parsed catalog rows and dead letters */
-export function readCatalogFn(featureNames: readonly string[]) {
+export function readCatalogFn(featureNames: readonly string[], access?: S3Access) {
   return captures(
     function readCatalog(chunk: Chunk): Tagged<ParsedTrack>[] {
       const started = Date.now();
       const out: Tagged<ParsedTrack>[] = [];
       let dead = 0;
-      for (const [text, line] of chunkLines(chunk)) {
-        const parsed = parseCatalogLine(text, chunk.fileIndex, chunk.file, line, featureNames);
+      for (const [text, line] of chunkLines(chunk, access)) {
+        const parsed = atByte(parseCatalogLine(text, chunk.fileIndex, chunk.file, line, featureNames), chunk);
         if ('dead' in parsed) dead++;
         out.push(parsed);
       }
       logChunk('catalog', chunk, out.length, dead, started);
       return out;
     },
-    () => ({ chunkLines, parseCatalogLine, featureNames, logChunk, Date, Math }),
+    () => ({ chunkLines, parseCatalogLine, atByte, featureNames, access, logChunk, Date, Math }),
   );
 }
 
@@ -224,6 +322,14 @@ export function okOf<T>(tagged: Tagged<T>): T[] {
 }
 export function deadOf(tagged: { dead: DeadLetter } | object): DeadLetter[] {
   return 'dead' in tagged ? [tagged.dead] : [];
+}
+
+// Positions in S3 inputs are byte offsets (they are read in byte ranges), elsewhere 1-based lines.
+function deadAt(file: string, position: number, reason: string): DeadLetter {
+  return file.startsWith('s3://') ? { file, line: 0, reason, byte: position } : { file, line: position, reason };
+}
+function placeOf(file: string, position: number): string {
+  return file.startsWith('s3://') ? `${file}@byte ${position}` : `${file}:${position}`;
 }
 
 /** What the join emits: joined events, dead letters, and each track's (first) catalog row once. */
@@ -242,14 +348,14 @@ export function joinCatalogFn(eventFiles: readonly string[], catalogFiles: reado
       const first = rows[0];
       if (first) out.push({ row: first });
       for (let k = 1; k < rows.length; k++)
-        out.push({ dead: { file: catalogFiles[rows[k]!.f]!, line: rows[k]!.l, reason: `track_id: "${key}" repeats the catalog row at ${catalogFiles[first!.f]}:${first!.l}` } });
+        out.push({ dead: deadAt(catalogFiles[rows[k]!.f]!, rows[k]!.l, `track_id: "${key}" repeats the catalog row at ${placeOf(catalogFiles[first!.f]!, first!.l)}`) });
       for (const event of (group.values.events ?? []) as Iterable<ParsedEvent>) {
         if (first) out.push({ ok: { ...event, d: first.duration }, artists: first.artists });
-        else out.push({ dead: { file: eventFiles[event.f]!, line: event.l, reason: `track_id: "${key}" is not in the catalog (${catalogFiles.join(', ')})` } });
+        else out.push({ dead: deadAt(eventFiles[event.f]!, event.l, `track_id: "${key}" is not in the catalog (${catalogFiles.join(', ')})`) });
       }
       return out;
     },
-    () => ({ eventFiles, catalogFiles, Array, String }),
+    () => ({ eventFiles, catalogFiles, deadAt, placeOf, Array, String }),
   );
 }
 
@@ -408,8 +514,8 @@ export function perUserFn(options: AggregationOptions, skipCode: number, codes: 
   );
 }
 
-/** A DoFn that writes its elements as JSON lines into one new shard per bundle. */
-export function shardWriter(directory: string, name: string) {
+/** A DoFn that writes its elements as JSON lines into one new shard per bundle (a file, or an S3 object named with its record count). */
+export function shardWriter(directory: string, name: string, access?: S3Access) {
   return {
     beamName: `write ${name}`,
     lines: [] as string[],
@@ -423,13 +529,24 @@ export function shardWriter(directory: string, name: string) {
     }, () => ({ JSON })),
     finishBundle: captures(function finishBundle(this: { lines: string[]; started: number }) {
       if (this.lines.length === 0) return;
-      const fs = builtin<typeof NodeFs>('node:fs');
       const path = builtin<typeof NodePath>('node:path');
       const crypto = builtin<typeof NodeCrypto>('node:crypto');
-      const file = path.join(directory, `${name}-${crypto.randomUUID()}.jsonl`);
-      fs.writeFileSync(file, `${this.lines.join('\n')}\n`);
+      const text = `${this.lines.join('\n')}\n`;
+      let file: string;
+      if (directory.startsWith('s3://')) {
+        if (!access) throw new Error(`${directory}: an S3 output, but the pipeline was built without S3 settings`);
+        const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(directory)!;
+        const prefix = match[2]!.replace(/\/+$/, '');
+        const key = `${prefix ? `${prefix}/` : ''}${name}-${this.lines.length}r-${crypto.randomUUID()}.jsonl`;
+        s3Request(access, { op: 'put', bucket: match[1]!, key, body: Buffer.from(text) });
+        file = `s3://${match[1]}/${key}`;
+      } else {
+        const fs = builtin<typeof NodeFs>('node:fs');
+        file = path.join(directory, `${name}-${crypto.randomUUID()}.jsonl`);
+        fs.writeFileSync(file, text);
+      }
       console.error(`[pipeline] wrote ${this.lines.length} ${name} records to ${path.basename(file)} in ${((Date.now() - this.started) / 1000).toFixed(2)} s`);
       this.lines = [];
-    }, () => ({ directory, name, Date, builtin })),
+    }, () => ({ directory, name, access, s3Request, Date, builtin })),
   };
 }

@@ -22,21 +22,25 @@ import {
   topKCombiner,
   type Chunk,
   type JoinOutput,
+  type S3Access,
   type UserOutput,
 } from './functions';
-import { OUTPUTS, prepareOutputDirectory, writeManifest, type AggregatesManifest, type OutputName, type StageReport } from '../files';
+import { S3_THREAD_SOURCE, isS3Uri, listS3, needS3, type PipelineS3 } from '../s3';
+import { OUTPUTS, prepareOutputDirectory, readRecords, writeManifest, type InputCountRecord, type AggregatesManifest, type OutputName, type StageReport } from '../files';
 import { EVENT_TYPES, LABEL_TYPE_CODES, resolveAggregationOptions, SKIP_CODE, type AggregationOptions } from '../options';
 
 export const RUNNERS = ['direct', 'flink', 'dataflow'] as const;
 export type RunnerName = (typeof RUNNERS)[number];
 
 export interface PipelineRunOptions extends Partial<AggregationOptions> {
-  /** event log files (JSON Lines), or folders whose *.jsonl files are read */
+  /** event log files (JSON Lines), or folders whose *.jsonl files are read; or s3://bucket/key-or-prefix */
   events: string[];
-  /** catalog files (JSON Lines: track_id, artist_id), or folders */
+  /** catalog files (JSON Lines: track_id, artist_id), or folders; or s3:// */
   catalog: string[];
-  /** output directory (created; earlier outputs in it are removed) */
+  /** output directory (created; earlier outputs in it are removed), or s3://bucket/prefix */
   out: string;
+  /** how the launcher and the workers reach S3 (@mixtape/bundle's createPipelineS3) */
+  s3?: PipelineS3;
   runner?: RunnerName;
   /** passed to the runner: flinkMaster, flinkJobServerJar, environmentType, project, region, tempLocation, sdkContainerImage, … */
   runnerOptions?: Record<string, unknown>;
@@ -45,9 +49,18 @@ export interface PipelineRunOptions extends Partial<AggregationOptions> {
   onProgress?: (line: string) => void;
 }
 
-async function inputFiles(paths: readonly string[], what: string): Promise<string[]> {
+async function inputFiles(paths: readonly string[], what: string, s3: PipelineS3 | undefined): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
+    if (isS3Uri(path)) {
+      // an object, or every .jsonl / .ndjson object under a prefix (listed, never read, by the launcher)
+      const objects = await listS3(s3, path);
+      const exact = objects.filter((object) => object.uri === path);
+      const found = exact.length > 0 ? exact : objects.filter((object) => /\.(jsonl|ndjson)$/i.test(object.uri));
+      if (found.length === 0) throw new Error(`${what} input ${path}: no such object, and no .jsonl objects under it`);
+      files.push(...found.map((object) => object.uri));
+      continue;
+    }
     const absolute = resolve(path);
     const info = await stat(absolute).catch((error: unknown) => {
       throw new Error(`${what} input ${absolute}: not found`, { cause: error });
@@ -62,13 +75,24 @@ async function inputFiles(paths: readonly string[], what: string): Promise<strin
   return files;
 }
 
-/** Splits files into line-aligned chunks of about `chunkBytes`, counting non-empty lines (the input record count). */
-export async function planChunks(files: readonly string[], chunkBytes: number): Promise<{ chunks: Chunk[]; records: number; bytes: number }> {
+/**
+ * Splits inputs into chunks of about `chunkBytes`: local files line-aligned, with their non-empty
+ * lines counted (dead letters then name lines); S3 objects into plain byte ranges from their sizes
+ * alone (the workers align them and count), so the launcher reads no input object.
+ */
+export async function planChunks(files: readonly string[], chunkBytes: number, s3?: PipelineS3): Promise<{ chunks: Chunk[]; records: number; bytes: number }> {
   const chunks: Chunk[] = [];
   let records = 0;
   let bytes = 0;
   const buffer = Buffer.alloc(1 << 20);
   for (const [fileIndex, file] of files.entries()) {
+    if (isS3Uri(file)) {
+      const [object] = await listS3(s3, file);
+      const size = object?.uri === file ? object.size : 0;
+      bytes += size;
+      for (let start = 0; start < size; start += chunkBytes) chunks.push({ file, fileIndex, start, end: Math.min(size, start + chunkBytes), firstLine: 0, size });
+      continue;
+    }
     const handle = await open(file, 'r');
     try {
       const size = (await handle.stat()).size;
@@ -183,6 +207,15 @@ function toNeighbourCandidate({ key, value }: { key: string; value: number[] }) 
 function toCatalogStatsRecord({ key, value }: { key: string; value: { tracks: number; sum: number; sumSquares: number } }) {
   return { feature: key, tracks: value.tracks, sum: value.sum, sumSquares: value.sumSquares };
 }
+function countEvent() {
+  return { key: 'events', value: [1] };
+}
+function countCatalogRow() {
+  return { key: 'catalog', value: [1] };
+}
+function toInputCount({ key, value }: { key: string; value: number[] }) {
+  return { input: key, records: value[0] ?? 0 };
+}
 function toNeighbourRecord({ key, value }: { key: string; value: [string, number][] }) {
   return { track: key, neighbours: value };
 }
@@ -192,7 +225,7 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   const settings = resolveAggregationOptions(options);
   const progress = options.onProgress ?? (() => {});
   const runnerName = options.runner ?? 'direct';
-  const out = resolve(options.out);
+  const out = isS3Uri(options.out) ? options.out : resolve(options.out);
   const stages: StageReport[] = [];
   const timed = async <T>(name: string, work: () => Promise<T>, records: (value: T) => number): Promise<T> => {
     const started = performance.now();
@@ -205,13 +238,18 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   };
 
   checkRunnerOptions(runnerName, options.runnerOptions ?? {});
-  const eventFiles = await inputFiles(options.events, 'events');
-  const catalogFiles = await inputFiles(options.catalog, 'catalog');
+  const s3 = options.s3;
+  const eventFiles = await inputFiles(options.events, 'events', s3);
+  const catalogFiles = await inputFiles(options.catalog, 'catalog', s3);
   const chunkBytes = options.chunkBytes ?? 4 << 20;
-  const eventPlan = await timed('plan event chunks', () => planChunks(eventFiles, chunkBytes), (plan) => plan.records);
-  const catalogPlan = await timed('plan catalog chunks', () => planChunks(catalogFiles, chunkBytes), (plan) => plan.records);
+  const eventPlan = await timed('plan event chunks', () => planChunks(eventFiles, chunkBytes, s3), (plan) => plan.records);
+  const catalogPlan = await timed('plan catalog chunks', () => planChunks(catalogFiles, chunkBytes, s3), (plan) => plan.records);
   progress(`events: ${eventFiles.length} files, ${(eventPlan.bytes / 2 ** 20).toFixed(1)} MiB in ${eventPlan.chunks.length} chunks; catalog: ${catalogFiles.length} files in ${catalogPlan.chunks.length} chunks; runner ${runnerName}`);
-  await prepareOutputDirectory(out);
+  await prepareOutputDirectory(out, s3);
+  // workers reach S3 through this (settings, the SDK's location, the thread that runs it)
+  const usesS3 = [...eventFiles, ...catalogFiles, out].some(isS3Uri);
+  const worker = usesS3 ? needS3(s3, [...eventFiles, ...catalogFiles, out].find(isS3Uri)!).worker : undefined;
+  const access: S3Access | undefined = worker ? { clientConfig: worker.clientConfig, sdkPath: worker.sdkPath, timeoutMs: worker.timeoutMs, threadSource: S3_THREAD_SOURCE } : undefined;
 
   const beam = commonJs(await import('apache-beam'));
   const { coGroupBy } = commonJs(await import('apache-beam/transforms/group_and_combine'));
@@ -219,14 +257,21 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   const { parDo } = commonJs(await import('apache-beam/transforms/pardo'));
   const { flatten } = commonJs(await import('apache-beam/transforms/flatten'));
   const runner = await createRunner(runnerName, options.runnerOptions ?? {});
-  const write = (name: OutputName) => parDo(shardWriter(out, name));
+  const write = (name: OutputName) => parDo(shardWriter(out, name, access));
 
   await timed(
     `run pipeline (${runnerName})`,
     () =>
       runner.run((root) => {
-        const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES)));
-        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalogFn(AUDIO_FEATURES)));
+        const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES, access)));
+        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalogFn(AUDIO_FEATURES, access)));
+        // input records, counted where they are read
+        beam
+          .P([events.map(beam.withName('count events', countEvent)), catalog.map(beam.withName('count catalog rows', countCatalogRow))])
+          .apply(beam.withName('all input counts', flatten()))
+          .apply(beam.withName('sum input records', combinePerKey(sumVectors)))
+          .map(beam.withName('input count record', toInputCount))
+          .apply(write('input-counts'));
         const joined = beam
           .P({ events: events.flatMap(beam.withName('parsed events', okOf)), catalog: catalog.flatMap(beam.withName('parsed tracks', okOf)) })
           .apply(coGroupBy('track'))
@@ -277,7 +322,9 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     () => eventPlan.records,
   );
 
-  const counts = await timed('count outputs', () => countRecords(out, OUTPUTS), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
+  const counts = await timed('count outputs', () => countRecords(out, OUTPUTS, s3), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
+  const inputs: Record<string, number> = {};
+  for await (const record of readRecords<InputCountRecord>(out, 'input-counts', s3)) inputs[record.input] = (inputs[record.input] ?? 0) + record.records;
   const manifest: AggregatesManifest = {
     format: 'mixtape-aggregates',
     schemaVersion: 2,
@@ -285,9 +332,9 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     createdAt: new Date().toISOString(),
     options: settings,
     inputs: { events: eventFiles, catalog: catalogFiles },
-    counts: { inputEvents: eventPlan.records, inputCatalogRows: catalogPlan.records, deadLetters: counts['dead-letters'] ?? 0, ...counts },
+    counts: { inputEvents: inputs.events ?? 0, inputCatalogRows: inputs.catalog ?? 0, deadLetters: counts['dead-letters'] ?? 0, ...counts },
     stages,
   };
-  await writeManifest(out, manifest);
+  await writeManifest(out, manifest, s3);
   return manifest;
 }

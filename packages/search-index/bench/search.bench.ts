@@ -43,7 +43,16 @@ function percentile(sorted: Float64Array, p: number): number {
  * Wall-clock p50/p99 per call, requests/s, and CPU time per call: on a shared two-core machine
  * wall-clock tails include time spent waiting for a core, CPU time does not.
  */
-function timeCalls(count: number, call: (i: number) => void): { p50: number; p99: number; perSecond: number; cpuMs: number; cpuP50: number; cpuP99: number } {
+/**
+ * `distinct` = how many different requests `call` cycles through (i % distinct): each one's
+ * cheapest CPU time over its repetitions is the code's own cost with contention spikes (another
+ * process on the core, a GC slice) filtered out; its p99 is printed next to the raw one.
+ */
+function timeCalls(
+  count: number,
+  call: (i: number) => void,
+  distinct = count,
+): { p50: number; p99: number; perSecond: number; cpuMs: number; cpuP50: number; cpuP99: number; minCpuP99: number } {
   for (let i = 0; i < Math.min(200, count); i++) call(i); // warm up the JIT
   const times = new Float64Array(count);
   const cpuTimes = new Float64Array(count);
@@ -59,6 +68,9 @@ function timeCalls(count: number, call: (i: number) => void): { p50: number; p99
   }
   const cpu = process.cpuUsage(cpuStart);
   const total = performance.now() - start;
+  const cheapest = new Float64Array(Math.min(distinct, count)).fill(Number.POSITIVE_INFINITY);
+  for (let i = 0; i < count; i++) cheapest[i % cheapest.length] = Math.min(cheapest[i % cheapest.length]!, cpuTimes[i]!);
+  cheapest.sort();
   times.sort();
   cpuTimes.sort();
   return {
@@ -68,6 +80,7 @@ function timeCalls(count: number, call: (i: number) => void): { p50: number; p99
     cpuMs: (cpu.user + cpu.system) / 1000 / count,
     cpuP50: percentile(cpuTimes, 0.5),
     cpuP99: percentile(cpuTimes, 0.99),
+    minCpuP99: percentile(cheapest, 0.99),
   };
 }
 
@@ -165,10 +178,11 @@ function runSize(tracks: number): Row[] {
   add('suggest mean CPU per call', `${suggest.cpuMs.toFixed(3)} ms`);
   add('suggest CPU per call p50 / p99', `${suggest.cpuP50.toFixed(3)} / ${suggest.cpuP99.toFixed(3)} ms`);
   add('suggest requests/s (1 thread)', suggest.perSecond.toFixed(0));
-  const search = timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!));
+  const search = timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!), queries.length);
   add('search p50 / p99 (wall)', `${search.p50.toFixed(2)} / ${search.p99.toFixed(2)} ms`);
   add('search mean CPU per call', `${search.cpuMs.toFixed(2)} ms`);
   add('search CPU per call p50 / p99 (process CPU: includes GC and compiler threads)', `${search.cpuP50.toFixed(2)} / ${search.cpuP99.toFixed(2)} ms`);
+  add(`search CPU p99 over the ${queries.length} queries, each its cheapest of its repeats`, `${search.minCpuP99.toFixed(2)} ms`);
   add('search requests/s (1 thread)', search.perSecond.toFixed(0));
   const descriptiveOnly = queries.filter((_, i) => i % 5 === 4);
   const dense = timeCalls(Math.min(searchesFor(tracks), 200), (i) => loaded.search(descriptiveOnly[i % descriptiveOnly.length]!));

@@ -3,7 +3,7 @@
 import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, experimentsPart, itemIndexPart, itemVectorsPart, playlistRewardPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
 import { buildCatalogLexicon } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
-import type { Logger } from '@mixtape/base';
+import { pickDefined, type Logger } from '@mixtape/base';
 import type { LlmPlannerOptions, PlanExampleSource, PlanProvider, StructuredOutputMode } from '@mixtape/llm';
 import { createLlmPlanner, createOfflinePlanner, createOpenAiCompatibleClient } from '@mixtape/llm';
 import type { PlaylistContext, PlaylistEngine, RewardModel, RewardScorer } from '@mixtape/ranking';
@@ -46,10 +46,7 @@ export function createPlannerFactory(llm: LlmSettings | undefined, logger?: Logg
     const client = createOpenAiCompatibleClient({
       baseUrl: llm.baseUrl,
       model: llm.model,
-      ...(llm.apiKey !== undefined ? { apiKey: llm.apiKey } : {}),
-      ...(llm.timeoutMs !== undefined ? { timeoutMs: llm.timeoutMs } : {}),
-      ...(llm.maxRetries !== undefined ? { maxRetries: llm.maxRetries } : {}),
-      ...(llm.sleep !== undefined ? { sleep: llm.sleep } : {}),
+      ...pickDefined(llm, ['apiKey', 'timeoutMs', 'maxRetries', 'sleep']),
       ...(logger ? { logger } : {}),
     });
     const options: LlmPlannerOptions = {

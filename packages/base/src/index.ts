@@ -14,3 +14,4 @@ export type { ProgressEvent, ProgressCallback } from './progress';
 export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
 export type { WasmApi, WasmMemory } from './wasm';
 export { findWorkspaceRoot } from './workspace';
+export { pickDefined } from './objects';

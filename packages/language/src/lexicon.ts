@@ -1,6 +1,7 @@
 // The lexicon: catalog names (genres, subgenres, artists) plus curated vocabulary and cue words,
 // compiled once into hash maps keyed by folded phrases. `matchTerms` (match.ts) scans a text
 // against it; the offline planner, refinements and Search's descriptive queries all read through it.
+import { pickDefined } from '@mixtape/base';
 import { MODIFIER_PHRASES } from './cues';
 import { compactKey, spacedKey } from './fold';
 import type { ArtistProfile, ArtistRef, Modifier, TermEffect, TermKind } from './terms';
@@ -230,12 +231,7 @@ function vocabularyEffect(entry: VocabularyEntry, currentYear: number): TermEffe
   if (entry.yearDirection) effect.yearDirection = entry.yearDirection;
   if (entry.rationale) effect.rationale = entry.rationale;
   if (entry.arc) effect.arc = entry.arc;
-  if (entry.discovery !== undefined) effect.discovery = entry.discovery;
-  if (entry.similarToUser !== undefined) effect.similarToUser = entry.similarToUser;
-  if (entry.explicitAllowed !== undefined) effect.explicitAllowed = entry.explicitAllowed;
-  if (entry.trackCount !== undefined) effect.trackCount = entry.trackCount;
-  if (entry.lengthScale !== undefined) effect.lengthScale = entry.lengthScale;
-  return effect;
+  return { ...effect, ...pickDefined(entry, ['discovery', 'similarToUser', 'explicitAllowed', 'trackCount', 'lengthScale']) };
 }
 
 export interface GenreLookup {

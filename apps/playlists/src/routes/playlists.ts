@@ -1,5 +1,6 @@
 // Thin handlers: parse (zod) → the playlist service → respond. What a playlist is, how versions
 // are numbered, capped and deduplicated lives in ../playlist-service.ts.
+import { pickDefined } from '@mixtape/base';
 import { once } from 'node:events';
 import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
 import type { Fulfilment } from '@mixtape/ranking';
@@ -76,11 +77,7 @@ function presentVersion(stored: StoredPlaylistVersion, extra: { costs?: Fulfilme
     description: stored.description,
     prompt: stored.prompt,
     planner: stored.planner,
-    ...(stored.fallbackReason !== undefined ? { fallbackReason: stored.fallbackReason } : {}),
-    ...(stored.changes !== undefined ? { changes: stored.changes } : {}),
-    ...(stored.relaxed !== undefined ? { relaxed: stored.relaxed } : {}),
-    ...(stored.unresolved !== undefined ? { unresolved: stored.unresolved } : {}),
-    ...(stored.unfulfilled !== undefined ? { unfulfilled: stored.unfulfilled } : {}),
+    ...pickDefined(stored, ['fallbackReason', 'changes', 'relaxed', 'unresolved', 'unfulfilled']),
     plan: stored.plan,
     tracks: stored.tracks,
     userId: stored.userId ?? null,

@@ -9,7 +9,7 @@ import { ProgressTracker } from './progress';
 import type { ProgressCallback } from './progress';
 import { serializeSignature, signManifest } from './signing';
 import { bundleFileKey, bundlePrefix, manifestKey, signatureKey, writeLatest } from './store-layout';
-import { silentLogger, type Logger } from '@mixtape/base';
+import { pickDefined, silentLogger, type Logger } from '@mixtape/base';
 import { MANIFEST_SCHEMA_VERSION, bundlePathSchema, bundleVersionSchema, parseManifest, serializeManifest } from './manifest';
 import type { BundleManifest, IndexInfo, ManifestFile } from './manifest';
 import type { BundleStore } from './stores/types';
@@ -192,7 +192,7 @@ async function publishInScope(store: BundleStore, source: string | readonly Publ
     async (input) => {
       const digest = await sha256File(input.localPath, { signal, onBytes: (count) => hashing.addBytes(count) });
       hashing.fileDone();
-      const described = { ...options.describeFile?.(input.path), ...definedOnly(input) };
+      const described = { ...options.describeFile?.(input.path), ...pickDefined(input, ['role', 'contentType', 'index', 'part', 'metadata']) };
       const file: ManifestFile = {
         path: input.path,
         size: digest.size,
@@ -277,12 +277,3 @@ async function publishInScope(store: BundleStore, source: string | readonly Publ
   };
 }
 
-function definedOnly(input: PublishFileInput): PublishFileDescription {
-  const result: PublishFileDescription = {};
-  if (input.role !== undefined) result.role = input.role;
-  if (input.contentType !== undefined) result.contentType = input.contentType;
-  if (input.index !== undefined) result.index = input.index;
-  if (input.part !== undefined) result.part = input.part;
-  if (input.metadata !== undefined) result.metadata = input.metadata;
-  return result;
-}

@@ -44,6 +44,20 @@ describe('XGBoost through the addon', () => {
     expect(model.learner.gradient_booster.model.trees).toHaveLength(trained.rounds);
   });
 
+  it('starts from a per-row base margin: the trees learn the residual, prediction adds the margin back', () => {
+    const train = rankingData(60, 1);
+    // a prior that already knows feature 0
+    const prior = (data: ReturnType<typeof rankingData>) => Float32Array.from({ length: data.rows }, (_unused, r) => 3 * data.features[r * data.cols]!);
+    const trained = trainXGBoost({ ...train, baseMargin: prior(train) }, { params, rounds: 15 });
+    const test = rankingData(5, 9);
+    const withMargin = predictXGBoost(trained.modelJson, { ...test, baseMargin: prior(test) });
+    const treesOnly = predictXGBoost(trained.modelJson, test);
+    const base = Number((JSON.parse(trained.modelJson) as { learner: { learner_model_param: { base_score: string } } }).learner.learner_model_param.base_score);
+    // with a base margin XGBoost replaces base_score by it
+    for (let r = 0; r < 20; r++) expect(withMargin[r]! - treesOnly[r]!).toBeCloseTo(prior(test)[r]! - base, 4);
+    expect(() => trainXGBoost({ ...train, baseMargin: new Float32Array(3) }, { params, rounds: 1 })).toThrow(/3 base margins for 1800 rows/);
+  });
+
   it('predicts from the saved JSON model: relevant rows score above irrelevant ones', () => {
     const train = rankingData(60, 1);
     const trained = trainXGBoost(train, { params, rounds: 20 });

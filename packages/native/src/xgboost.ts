@@ -12,6 +12,8 @@ export interface XGBoostData {
   groups?: Uint32Array;
   /** per row, or per group for ranking objectives */
   weights?: Float32Array;
+  /** per row: the margin the trees start from (they learn a residual over it; base_score is then ignored) */
+  baseMargin?: Float32Array;
 }
 
 export type XGBoostParams = Record<string, string | number | boolean>;
@@ -67,6 +69,10 @@ function dmatrix(data: XGBoostData, where: string): NativeHandle {
     addon.xgbSetUIntInfo(handle, 'group', data.groups);
   }
   if (data.weights) addon.xgbSetFloatInfo(handle, 'weight', data.weights);
+  if (data.baseMargin) {
+    if (data.baseMargin.length !== rows) throw new RangeError(`${where}: ${data.baseMargin.length} base margins for ${rows} rows`);
+    addon.xgbSetFloatInfo(handle, 'base_margin', data.baseMargin);
+  }
   return handle;
 }
 
@@ -139,7 +145,7 @@ function keepRounds(json: string, rounds: number): string {
 }
 
 /** Predictions of a JSON model (margins by default: what a ranker serves). */
-export function predictXGBoost(modelJson: string, data: Pick<XGBoostData, 'features' | 'rows' | 'cols'>, options: { outputMargin?: boolean } = {}): Float32Array {
+export function predictXGBoost(modelJson: string, data: Pick<XGBoostData, 'features' | 'rows' | 'cols' | 'baseMargin'>, options: { outputMargin?: boolean } = {}): Float32Array {
   const addon = nativeAddon();
   const booster = addon.xgbLoadJson(modelJson);
   const handle = dmatrix(data, 'predict');

@@ -133,12 +133,24 @@ export function createModelRegistry(): ModelRegistry {
       });
     })
     .register('home-stack', (parameters, defaults) => {
-      const p = numberParameters('home-stack', parameters, ['seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows']);
+      const p = numberParameters('home-stack', parameters, [
+        'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
+      ]);
+      const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         seed: p.seed ?? defaults.seed,
         treeRows: p.treeRows,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
-        ranker: { maxUsers: p.maxUsers, negativesPerUser: p.negativesPerUser, folds: p.folds, maxHeadScale: p.maxHeadScale, xgboost: p.rounds ? { rounds: p.rounds } : undefined, neighbours: p.k ? { k: p.k } : undefined },
+        candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK },
+        ranker: {
+          maxUsers: p.maxUsers,
+          negativesPerUser: p.negativesPerUser,
+          folds: p.folds,
+          maxHeadScale: p.maxHeadScale,
+          baseMargin: p.baseMargin,
+          xgboost: p.rounds ? { rounds: p.rounds } : undefined,
+          neighbours: p.k ? { k: p.k } : undefined,
+        },
       });
     });
 }

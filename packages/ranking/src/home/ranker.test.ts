@@ -80,6 +80,16 @@ describe('home ranker model', () => {
     expect(Array.from(compileRanker(blended, {}, { treeRows: 30 }).scorePage(data.features, 30))).toEqual(Array.from(everyRow));
   });
 
+  it('a residual head (trained from a base margin) adds weight × its base feature back to its trees', () => {
+    const plain = compileRanker(trained);
+    const residual: HomeRankerModel = { ...trained, heads: [{ ...trained.heads[0]!, baseMargin: { feature: 'list_share_ease', weight: 2 } }] };
+    const compiled = compileRanker(parseRankerModel(JSON.stringify(residual)));
+    const trees = plain.scoreHead('play', data.features, 20);
+    const margins = compiled.scoreHead('play', data.features, 20);
+    for (let r = 0; r < 20; r++) expect(margins[r]).toBeCloseTo(trees[r]! + 2 * data.features[r * F + column('list_share_ease')]!, 5);
+    expect(() => parseRankerModel(JSON.stringify({ ...residual, heads: [{ ...residual.heads[0]!, baseMargin: { feature: 'nope', weight: 1 } }] }))).toThrow(/starts from feature "nope"/);
+  });
+
   it('round-trips through JSON and refuses models this build cannot serve', () => {
     expect(parseRankerModel(JSON.stringify(trained)).heads).toHaveLength(2);
     expect(() => parseRankerModel(JSON.stringify({ ...trained, features: ['a'] }))).toThrow(/differ from this build's/);

@@ -30,6 +30,11 @@ const HeadSchema = z.object({
   /** the XGBoost JSON model text as the library saved it (XGBoosterSaveModelToBuffer, format json) */
   xgboost: z.string(),
   rounds: z.number().int().nonnegative(),
+  /**
+   * trained from a base margin (weight × that feature per row): the trees are a residual over
+   * it, and the head's margin adds it back
+   */
+  baseMargin: z.object({ feature: z.string(), weight: z.number() }).optional(),
   /** served score uses (margin − mean) / scale, measured on validation candidates */
   mean: z.number(),
   scale: z.number().positive(),
@@ -79,6 +84,7 @@ export function parseRankerModel(json: string, where = 'models/ranker.json'): Ho
   if (model.kind === 'lambdamart' && model.heads.length === 0) throw new Error(`${where}: a lambdamart model needs at least one head`);
   if (model.kind === 'heuristic' && !model.fallback) throw new Error(`${where}: a heuristic model must say why it is served (fallback)`);
   for (const head of model.heads) {
+    if (head.baseMargin && !HOME_FEATURES.includes(head.baseMargin.feature as HomeFeature)) throw new Error(`${where}: head ${head.objective} starts from feature "${head.baseMargin.feature}", which this build does not compute`);
     const trees = treeEnsembleFromXGBoost(head.xgboost, `${where}: head ${head.objective}`);
     if (trees.featureCount !== HOME_FEATURE_COUNT) throw new Error(`${where}: head ${head.objective} was trained on ${trees.featureCount} features, expected ${HOME_FEATURE_COUNT}`);
   }
@@ -144,7 +150,7 @@ export interface CompiledRanker {
   selectTreeRows(features: Float32Array, n: number, out: Float32Array): Int32Array | undefined;
   /** Page step 2: the heads over the chosen rows (every row when undefined), the rest below them. */
   finishPage(features: Float32Array, n: number, out: Float32Array, rows: Int32Array | undefined): Float32Array;
-  /** one head's raw margins (offline reports, the library-equality test) */
+  /** one head's raw margins (offline reports, the library-equality test); a residual head's include its base margin */
   scoreHead(objective: HomeObjective, features: Float32Array, n: number, out?: Float32Array): Float32Array;
 }
 
@@ -158,7 +164,15 @@ export const DEFAULT_TREE_ROWS = 150;
 /** Compiles a model for serving; `weights` (from config) override the model's per objective. */
 export function compileRanker(model: HomeRankerModel, weights: Partial<Record<HomeObjective, number>> = {}, serving: RankerServingOptions = {}): CompiledRanker {
   const resolved = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...(model.weights as Partial<Record<HomeObjective, number>>), ...weights } as Record<HomeObjective, number>;
-  const all = model.heads.map((head) => ({ objective: head.objective, weight: resolved[head.objective], trees: treeEnsembleFromXGBoost(head.xgboost), mean: head.mean, scale: head.scale }));
+  const all = model.heads.map((head) => ({
+    objective: head.objective,
+    weight: resolved[head.objective],
+    trees: treeEnsembleFromXGBoost(head.xgboost),
+    mean: head.mean,
+    scale: head.scale,
+    marginColumn: head.baseMargin ? HOME_FEATURES.indexOf(head.baseMargin.feature as HomeFeature) : -1,
+    marginWeight: head.baseMargin?.weight ?? 0,
+  }));
   const headScale = model.kind === 'lambdamart' ? (model.headScale ?? 1) : 0;
   // a head weighted 0 (or every head, when the blend gives them no weight) is never walked
   const heads = headScale === 0 ? [] : all.filter((head) => head.weight !== 0);
@@ -191,6 +205,7 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
     sumBuffer.fill(0, 0, count);
     for (const head of heads) {
       scoreTreeRows(head.trees, features, F, rowIndex, count, headBuffer);
+      addBaseMargin(head, features, rowIndex, count, headBuffer);
       const factor = (headScale * head.weight) / head.scale;
       for (let i = 0; i < count; i++) sumBuffer[i]! += factor * (headBuffer[i]! - head.mean);
     }
@@ -239,9 +254,17 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
   const scoreHead = (objective: HomeObjective, features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
     const head = all.find((entry) => entry.objective === objective);
     if (!head) throw new RangeError(`the ranker has no ${objective} head (heads: ${all.map((entry) => entry.objective).join(', ') || 'none'})`);
-    return scoreTreeRows(head.trees, features, F, undefined, n, out);
+    return addBaseMargin(head, features, undefined, n, scoreTreeRows(head.trees, features, F, undefined, n, out));
   };
   return { model, kind: model.kind, heads, weights: resolved, treeRows, score, scorePage, selectTreeRows, finishPage, scoreHead };
+}
+
+/** A residual head's margin: its trees plus weight × its base feature (XGBoost's prediction with that base margin, plus the constant base_score). */
+function addBaseMargin(head: { marginColumn: number; marginWeight: number }, features: Float32Array, rowIndex: Int32Array | undefined, count: number, out: Float32Array): Float32Array {
+  if (head.marginColumn < 0) return out;
+  const F = HOME_FEATURE_COUNT;
+  for (let i = 0; i < count; i++) out[i]! += head.marginWeight * features[(rowIndex === undefined ? i : rowIndex[i]!) * F + head.marginColumn]!;
+  return out;
 }
 
 /** Gain importance per feature for one head (shares summing to 1), best first. */

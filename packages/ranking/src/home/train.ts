@@ -83,6 +83,11 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   blend?: boolean;
   /** the largest weight of the standardized heads in the served blend (default 1.5; 0 serves the list blend alone) */
   maxHeadScale?: number;
+  /**
+   * > 0: every head starts from this weight × list_share_ease as XGBoost's base margin, so its
+   * trees learn a residual over EASE's list instead of replacing it (default 0: from scratch)
+   */
+  baseMargin?: number;
   /** false skips the report's costly parts (best single feature, trade-off grid, diversity) — for tuning loops */
   reports?: boolean;
   signal?: AbortSignal;
@@ -525,20 +530,23 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     const trainSet = train.subset(trainWith);
     const validationSet = validation.subset(validationWith);
     const headStarted = performance.now();
+    const marginWeight = options.baseMargin ?? 0;
+    const baseMargin = marginWeight > 0 ? { feature: 'list_share_ease' as const, weight: marginWeight } : undefined;
+    const marginsOf = (rows: { features: Float32Array; rows: number }) => (baseMargin ? columnTimes(rows.features, rows.rows, HOME_FEATURES.indexOf(baseMargin.feature), baseMargin.weight) : undefined);
     const trained = trainXGBoost(
-      { features: trainSet.features, rows: trainSet.rows, cols: HOME_FEATURE_COUNT, labels: trainSet.labels[objective], groups: trainSet.groups },
+      { features: trainSet.features, rows: trainSet.rows, cols: HOME_FEATURE_COUNT, labels: trainSet.labels[objective], groups: trainSet.groups, baseMargin: marginsOf(trainSet) },
       {
         params: { ...DEFAULT_XGBOOST_PARAMS, seed, ...options.xgboost?.params },
         rounds: options.xgboost?.rounds ?? 400,
         earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
-        validation: { features: validationSet.features, rows: validationSet.rows, cols: HOME_FEATURE_COUNT, labels: validationSet.labels[objective], groups: validationSet.groups },
+        validation: { features: validationSet.features, rows: validationSet.rows, cols: HOME_FEATURE_COUNT, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },
         signal: options.signal,
         onRound: ({ round, metrics }) => {
           if (round % 50 === 0) say(`head ${objective}: round ${round} ${Object.entries(metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ')}`);
         },
       },
     );
-    const head = { objective, label: OBJECTIVE_LABELS[objective], xgboost: trained.modelJson, rounds: trained.rounds, mean: 0, scale: 1, validation: {} as Record<string, number> };
+    const head = { objective, label: OBJECTIVE_LABELS[objective], xgboost: trained.modelJson, rounds: trained.rounds, ...(baseMargin ? { baseMargin } : {}), mean: 0, scale: 1, validation: {} as Record<string, number> };
     // standardize the head on every validation candidate so heads add up on one scale
     const single = compileRanker({ format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [head], weights: {} });
     const margins = single.scoreHead(objective, validation.features, validation.size);
@@ -611,7 +619,8 @@ const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coL
  * The served combination: headScale × (standardized weighted heads) + linear weights on the
  * neighbour-list and factor shares, chosen by coordinate ascent on the validation listeners'
  * unheard candidates (what a discovery list ranks). Seven numbers, so validation picks them
- * without overfitting; starting from EASE's list alone, the blend is never worse than it there.
+ * without overfitting; starting from the better of EASE's list alone and the heads alone, the
+ * blend is never worse than either there.
  * The trees learn on a log with its labels removed, where the lists are weaker than the served
  * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
  */
@@ -646,6 +655,12 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
   const easeList = evaluate(values, 0);
   const headsOnly = evaluate([0, 0, 0, 0, 0, 0], 1);
   let best = easeList;
+  // start from the better anchor: EASE's list alone, or the heads alone when they beat it
+  if (headsOnly > easeList && maxHeadScale > 0) {
+    values.fill(0);
+    headScale = Math.min(1, maxHeadScale);
+    best = headsOnly;
+  }
   const grid = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5];
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j <= columns.length; j++) {
@@ -674,6 +689,13 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
   const served = round(best);
   say(`served blend: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
   return { linear, headScale: headScale / spread, report: { linear, headScale, ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } } };
+}
+
+/** weight × one feature column of row-major rows */
+function columnTimes(features: Float32Array, rows: number, column: number, weight: number): Float32Array {
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = weight * features[r * HOME_FEATURE_COUNT + column]!;
+  return out;
 }
 
 function sameLabels(rows: RankerRows, a: HomeObjective, b: HomeObjective): boolean {

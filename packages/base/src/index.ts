@@ -15,3 +15,5 @@ export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
 export type { WasmApi, WasmMemory } from './wasm';
 export { findWorkspaceRoot } from './workspace';
 export { pickDefined } from './objects';
+export { createMicroBatcher } from './micro-batcher';
+export type { BatchItem, MicroBatcher, MicroBatcherOptions } from './micro-batcher';

@@ -1,6 +1,7 @@
 // Merges concurrent single-vector searches into one batched FAISS call. Requests that arrive
 // within `maxWaitMs` of each other share a call, which goes through BLAS (Flat/IVF) or
 // FAISS's OpenMP loop (HNSW) and runs off the event loop (searchAsync).
+import { createMicroBatcher } from '@mixtape/base';
 import type { BatchNeighbors, Neighbors, VectorIndex } from './vector-index';
 
 export interface SearchBatcherOptions {
@@ -15,53 +16,32 @@ export interface SearchBatcherStats {
   queries: number;
 }
 
-interface Pending {
-  query: Float32Array;
-  k: number;
-  resolve: (value: Neighbors) => void;
-  reject: (error: unknown) => void;
-}
-
 export interface SearchBatcher {
   search(query: Float32Array, k: number): Promise<Neighbors>;
   stats(): SearchBatcherStats;
 }
 
 export function createSearchBatcher(index: VectorIndex, options: SearchBatcherOptions = {}): SearchBatcher {
-  const maxWaitMs = options.maxWaitMs ?? 2;
-  const maxBatch = options.maxBatch ?? 256;
-  let pending: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const counters: SearchBatcherStats = { batches: 0, queries: 0 };
-
-  function flush(): void {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    counters.batches += 1;
-    counters.queries += batch.length;
-    const k = batch.reduce((max, item) => Math.max(max, item.k), 1);
-    const queries = new Float32Array(batch.length * index.dim);
-    batch.forEach((item, row) => queries.set(item.query, row * index.dim));
-    index.searchBatchAsync(queries, k).then(
-      (result: BatchNeighbors) => batch.forEach((item, row) => item.resolve(index.rowOf(result, row, item.k))),
-      (error: unknown) => batch.forEach((item) => item.reject(error)),
-    );
-  }
-
+  const batcher = createMicroBatcher<{ query: Float32Array; k: number }, Neighbors>(
+    async (batch) => {
+      const k = batch.reduce((max, item) => Math.max(max, item.request.k), 1);
+      const queries = new Float32Array(batch.length * index.dim);
+      batch.forEach((item, row) => queries.set(item.request.query, row * index.dim));
+      const result: BatchNeighbors = await index.searchBatchAsync(queries, k);
+      batch.forEach((item, row) => item.resolve(index.rowOf(result, row, item.request.k)));
+    },
+    { maxWaitMs: options.maxWaitMs ?? 2, maxBatch: options.maxBatch ?? 256 },
+  );
   return {
     search(query, k) {
       if (query.length !== index.dim) {
         return Promise.reject(new RangeError(`SearchBatcher: query has ${query.length} values, expected dim ${index.dim}`));
       }
-      return new Promise<Neighbors>((resolve, reject) => {
-        pending.push({ query, k, resolve, reject });
-        if (pending.length >= maxBatch) flush();
-        else timer ??= setTimeout(flush, maxWaitMs);
-      });
+      return batcher.submit({ query, k });
     },
-    stats: () => ({ ...counters }),
+    stats: () => {
+      const { batches, requests } = batcher.stats();
+      return { batches, queries: requests };
+    },
   };
 }

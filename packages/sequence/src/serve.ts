@@ -4,6 +4,7 @@
 // vector search batcher merges queries; the forward pass runs the last block for the last
 // position only, a listener's query vector is cached until the history changes, and the search
 // runs on a libuv thread.
+import { createMicroBatcher, type BatchItem } from '@mixtape/base';
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { SequenceModel } from './model';
 import { createSequenceScorer } from './scorer';
@@ -65,12 +66,6 @@ export interface NextTrackRecommender {
   stats(): NextTrackStats;
 }
 
-interface Pending {
-  request: NextTrackRequest;
-  resolve: (result: NextTrackResult) => void;
-  reject: (error: unknown) => void;
-}
-
 const EMPTY: NextTrackResult = { tracks: new Int32Array(0), scores: new Float32Array(0) };
 
 /**
@@ -88,31 +83,13 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
   const maxLength = model.config.maxLength;
-  let pending: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const counters: NextTrackStats = { batches: 0, requests: 0, retries: 0, cacheHits: 0 };
+  const batcher = createMicroBatcher<NextTrackRequest, NextTrackResult>((batch) => serve(batch), { maxBatch, maxWaitMs });
+  const counters = { retries: 0, cacheHits: 0 };
   // query vectors of recent histories (Map order = least recently used first)
   const cache = new Map<string, Float32Array>();
   // skipped tracks carry the current stamp: no Set per request
   const skipStamp = new Uint32Array(numItems);
   let stamp = 0;
-
-  function flush(): void {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    counters.batches++;
-    counters.requests += batch.length;
-    let run: Promise<void>;
-    try {
-      run = serve(batch);
-    } catch (error) {
-      run = Promise.reject(error);
-    }
-    run.catch((error: unknown) => batch.forEach((item) => item.reject(error)));
-  }
 
   /** the cache key of a history: its last maxLength plays */
   function historyKey(history: ArrayLike<number>): string {
@@ -121,7 +98,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return key;
   }
 
-  async function serve(batch: Pending[]): Promise<void> {
+  async function serve(batch: BatchItem<NextTrackRequest, NextTrackResult>[]): Promise<void> {
     const vectors = new Float32Array(batch.length * dim);
     const keys = cacheSize > 0 ? batch.map(({ request }) => historyKey(request.history)) : undefined;
     // histories as CSR (the last maxLength plays of each) for the requests the cache cannot answer
@@ -213,11 +190,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
       if (!(track >= 0 && track < numItems)) return Promise.reject(new RangeError(`next tracks: history[${t}] = ${track} is not a track index (0…${numItems - 1})`));
     }
     if (request.history.length === 0) return Promise.resolve(EMPTY);
-    return new Promise<NextTrackResult>((resolve, reject) => {
-      pending.push({ request, resolve, reject });
-      if (pending.length >= maxBatch) flush();
-      else timer ??= setTimeout(flush, maxWaitMs);
-    });
+    return batcher.submit(request);
   }
 
   return {
@@ -248,6 +221,6 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
       }
       return { tracks: chosen.subarray(0, count), scores: chosenScores.subarray(0, count) };
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...batcher.stats(), ...counters }),
   };
 }

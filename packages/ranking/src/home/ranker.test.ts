@@ -1,6 +1,6 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
-import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
+import { HOME_FEATURES, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
 import { RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup, parseRankerModel } from './ranker';
 import type { HomeRankerModel } from './ranker';
 
@@ -105,6 +105,20 @@ describe('home ranker model', () => {
     let expected = 0;
     for (const [name, weight] of Object.entries(heuristic.linear!)) expected += weight * data.features[column(name)]!;
     expect(scores[0]).toBeCloseTo(expected, 5);
+  });
+
+  it('a page scores the tail columns filled after the row selection, not what an earlier page left there', () => {
+    const model = heuristicRankerModel('the simulator serves the hand-set ranker');
+    // the hand-set blend reads tail columns (content, context), so stale ones would change its scores
+    expect(Object.keys(model.linear!).some((name) => HOME_FEATURES.indexOf(name as (typeof HOME_FEATURES)[number]) >= HOME_FEATURE_TAIL)).toBe(true);
+    const ranker = compileRanker(model);
+    const n = 2;
+    const page = data.features.slice(0, n * HOME_FEATURE_COUNT);
+    for (let r = 0; r < n; r++) for (let f = HOME_FEATURE_TAIL; f < HOME_FEATURE_COUNT; f++) page[r * HOME_FEATURE_COUNT + f] = 100 + f;
+    const out = new Float32Array(n);
+    const rows = ranker.selectTreeRows(page, n, out);
+    page.set(data.features.subarray(0, n * HOME_FEATURE_COUNT)); // the tail columns are computed now
+    expect(Array.from(ranker.finishPage(page, n, out, rows))).toEqual(Array.from(ranker.score(data.features, n)));
   });
 
   it('ranks feature importance by split gain', () => {

@@ -210,7 +210,7 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
       for (let i = 0; i < count; i++) sumBuffer[i]! += factor * (headBuffer[i]! - head.mean);
     }
   };
-  const score = (features: Float32Array, n: number, out = new Float32Array(n)): Float32Array => {
+  const score = (features: Float32Array, n: number, out: Float32Array = new Float32Array(n)): Float32Array => {
     linearInto(features, n, out);
     if (heads.length === 0) return out;
     headsInto(features, undefined, n);
@@ -226,12 +226,8 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
     return topRows.subarray(0, kept);
   };
   const finishPage = (features: Float32Array, n: number, out: Float32Array, rows: Int32Array | undefined): Float32Array => {
-    if (heads.length === 0) return out;
-    if (!rows) {
-      headsInto(features, undefined, n);
-      for (let r = 0; r < n; r++) out[r]! += sumBuffer[r]!;
-      return out;
-    }
+    // no selection: the blend may read tail columns, which are filled only after selectTreeRows
+    if (!rows) return score(features, n, out);
     const kept = rows.length;
     headsInto(features, rows, kept);
     if (isTop.length < n) isTop = new Uint8Array(n * 2);

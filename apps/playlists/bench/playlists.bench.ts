@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '@mixtape/base';
 import { setFaissThreads } from '@mixtape/embeddings';
 import type { FeedbackRecord, PlaylistVersionRecord } from '@mixtape/llm';
 import { fulfilPlan, rewardPairsFromFeedback, trainRewardModel } from '@mixtape/ranking';
@@ -18,22 +18,11 @@ import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import autocannon from 'autocannon';
 import { createApp, createPlannerFactory, createPlaylistServingState, openFilePlaylistStore, buildSyntheticPlaylistContext } from '../src/index';
 
-const { values } = parseArgs({
-  options: {
-    tracks: { type: 'string', default: '50000' },
-    iterations: { type: 'string', default: '400' },
-    duration: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '1,4,16' },
-    'faiss-threads': { type: 'string', default: '1' },
-  },
-});
+const values = parseBenchArgs({ tracks: 50000, iterations: 400, duration: 10, concurrency: [1, 4, 16], 'faiss-threads': 1 });
 // As the service does (FAISS_THREADS, default 1): one OpenMP thread per search.
-const faissThreads = Number(values['faiss-threads']);
+const faissThreads = values['faiss-threads'];
 setFaissThreads(faissThreads);
-const trackCount = Number(values.tracks);
-const iterations = Number(values.iterations);
-const durationSeconds = Number(values.duration);
-const concurrencies = values.concurrency.split(',').map(Number);
+const { tracks: trackCount, iterations, duration: durationSeconds, concurrency: concurrencies } = values;
 
 const PROMPTS = [
   'upbeat latin for a run, no reggaeton',

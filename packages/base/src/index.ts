@@ -16,4 +16,6 @@ export type { WasmApi, WasmMemory } from './wasm';
 export { findWorkspaceRoot } from './workspace';
 export { pickDefined } from './objects';
 export { createMicroBatcher } from './micro-batcher';
+export { parseBenchArgs } from './bench-args';
+export type { BenchArgDefault, BenchArgValues } from './bench-args';
 export type { BatchItem, MicroBatcher, MicroBatcherOptions } from './micro-batcher';

@@ -7,25 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { misspellLongestWord } from '@mixtape/language';
 import { authHeaders, benchServiceEnv, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, freePort, isBundleWired, peakRssBytes, runLoad, startServiceProcess } from '../src/index';
 import type { LoadRequest, LoadResult, ServiceName, ServiceProcess } from '../src/index';
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '1,8,32' },
-    services: { type: 'string', default: 'home,search,playlists' },
-    data: { type: 'string', default: '.data/synthetic' },
-    bundle: { type: 'string' },
-  },
-});
-const durationSeconds = Number(values.duration);
-const concurrencies = values.connections.split(',').map(Number);
+const values = parseBenchArgs({ duration: 5, connections: [1, 8, 32], services: 'home,search,playlists', data: '.data/synthetic', bundle: undefined });
+const durationSeconds = values.duration;
+const concurrencies = values.connections;
 if (!(durationSeconds > 0) || concurrencies.some((c) => !Number.isInteger(c) || c < 1)) {
-  throw new Error(`--duration must be > 0 and --connections a comma list of positive integers (got ${values.duration}, ${values.connections})`);
+  throw new Error(`--duration must be > 0 and --connections a comma list of positive integers (got ${values.duration}, ${values.connections.join(',')})`);
 }
 const services = values.services.split(',') as ServiceName[];
 const root = findWorkspaceRoot();

@@ -10,33 +10,26 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { authHeaders, benchServiceEnv, ensureDatasetAndBundle, findWorkspaceRoot, LOAD_PROMPTS, startServiceProcess } from '../src/index';
 import type { ServiceName, ServiceProcess } from '../src/index';
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '300' },
-    warmup: { type: 'string', default: '60' },
-    sample: { type: 'string', default: '5' },
-    tracks: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '4' },
-    tolerance: { type: 'string', default: '0.2' },
-    data: { type: 'string' },
-    bundle: { type: 'string' },
-    /** run the services from another checkout (e.g. to measure an older main) */
-    root: { type: 'string' },
-  },
+const values = parseBenchArgs({
+  duration: 300,
+  warmup: 60,
+  sample: 5,
+  tracks: 10000,
+  concurrency: 4,
+  tolerance: 0.2,
+  data: undefined,
+  bundle: undefined,
+  /** run the services from another checkout (e.g. to measure an older main) */
+  root: undefined,
 });
-const durationSeconds = Number(values.duration);
-const warmupSeconds = Number(values.warmup);
-const sampleSeconds = Number(values.sample);
-const concurrency = Number(values.concurrency);
-const tolerance = Number(values.tolerance);
-const trackCount = Number(values.tracks);
+const { duration: durationSeconds, warmup: warmupSeconds, sample: sampleSeconds, concurrency, tolerance, tracks: trackCount } = values;
 for (const [name, value] of Object.entries({ duration: durationSeconds, warmup: warmupSeconds, sample: sampleSeconds, concurrency, tolerance, tracks: trackCount })) {
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number (got ${String(values[name as keyof typeof values])})`);
+  if (!(value > 0)) throw new Error(`--${name} must be a positive number (got ${value})`);
 }
 const root = findWorkspaceRoot();
 const serviceRoot = values.root ? resolve(values.root) : root;

@@ -22,18 +22,15 @@ import { publicKeysFrom, signingKeyFrom, writeKeyPair } from './signing-keys';
 import { featureImportance, parseRankerModel } from '@mixtape/ranking';
 import type { HomeRankerModel, RankerTrainingReport } from '@mixtape/ranking';
 import { s3OptionsFromEnv } from '../s3-env';
+import { positiveInteger, processIo } from './command-kit';
+import type { CommandIo } from './command-kit';
 
-export interface BundleCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+/** The bundle commands also read the S3 settings of the environment they are given. */
+export interface BundleCommandIo extends CommandIo {
   env: NodeJS.ProcessEnv;
 }
 
-const defaultIo: BundleCommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-};
+const defaultIo: BundleCommandIo = { ...processIo, env: process.env };
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -148,14 +145,6 @@ async function withStore<T>(uri: string, io: BundleCommandIo, run: (store: Bundl
   } finally {
     await store.close();
   }
-}
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-    return number;
-  };
 }
 
 function currentUser(): string {

@@ -19,24 +19,9 @@ import {
   writeSnapshot,
 } from '@mixtape/catalog';
 import type { SyntheticOptions } from '@mixtape/catalog';
+import { positiveInteger, processIo } from './command-kit';
+import type { CommandIo } from './command-kit';
 
-export interface DataCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const defaultIo: DataCommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-    return number;
-  };
-}
 
 function nonNegativeInteger(flag: string) {
   return (value: string): number => {
@@ -79,7 +64,7 @@ export async function writeSyntheticDataset(out: string, options: SyntheticOptio
   );
 }
 
-export function registerDataCommand(program: Command, io: DataCommandIo = defaultIo): Command {
+export function registerDataCommand(program: Command, io: CommandIo = processIo): Command {
   const data = program.command('data').description('datasets: generate synthetic data, import real formats, inspect a dataset directory');
   const progress = (quiet: boolean | undefined) => (quiet ? undefined : (event: ProgressEvent) => io.stderr(`${formatProgress(event)}\n`));
 

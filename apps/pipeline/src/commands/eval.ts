@@ -19,6 +19,7 @@ import {
 import type { ModelRegistry } from '@mixtape/eval';
 import { BENCHMARK_SPLITS, QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 import type { BenchmarkSplit } from './eval-quality';
+import { parseIntegerList, parseNumber, progressLog } from './command-kit';
 
 interface EvalCommandOptions {
   data: string;
@@ -44,20 +45,6 @@ interface EvalCommandOptions {
   showFailures?: boolean;
   seeds: string;
   listeners: string;
-}
-
-function parseIntegerList(flag: string, value: string): number[] {
-  const numbers = value.split(',').map((part) => Number(part.trim()));
-  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`${flag}: expected comma-separated positive integers, got "${value}"`);
-  }
-  return numbers;
-}
-
-function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
-  return n;
 }
 
 /** Model log lines (the Home stack's training stages) as "[model] message" on the progress stream. */
@@ -111,7 +98,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           seeds: parseIntegerList('--seeds', options.seeds),
           listeners: parseNumber('--listeners', options.listeners, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
           ...(options.showFailures ? { showFailures: true } : {}),
-          log: (line) => options.quiet || process.stderr.write(`${line}\n`),
+          log: progressLog(options.quiet),
         });
         process.stdout.write(markdown);
         await mkdir(options.out, { recursive: true });
@@ -135,9 +122,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       const controller = new AbortController();
       const onSignal = (): void => controller.abort(new Error('interrupted'));
       process.once('SIGINT', onSignal);
-      const log = (line: string): void => {
-        if (!options.quiet) process.stderr.write(`${line}\n`);
-      };
+      const log = progressLog(options.quiet);
       try {
         const dataset = await loadEvalDataset(resolve(options.data), {
           signal: controller.signal,

@@ -26,7 +26,7 @@ import { bucketOf, createJsonlLogSink, readExperimentLog } from '@mixtape/experi
 import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
 import { buildHomeParts, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
 import type { HomeEngine } from '@mixtape/ranking';
-import type { ExperimentCommandIo } from './experiment';
+import type { CommandIo } from './command-kit';
 
 const WORLDS: readonly WorldName[] = ['control', 'treatment', 'interleaved'];
 
@@ -69,7 +69,7 @@ function elapsed(started: number): string {
   return `${((performance.now() - started) / 1000).toFixed(0)} s`;
 }
 
-export function registerSimulationCommands(command: Command, io: ExperimentCommandIo): void {
+export function registerSimulationCommands(command: Command, io: CommandIo): void {
   command
     .command('simulate')
     .description('play a synthetic dataset’s listeners (ground-truth taste) against real Home engines: trained ranker, degraded ranker, interleaved; write each world’s logs')

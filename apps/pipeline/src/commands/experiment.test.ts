@@ -60,6 +60,8 @@ describe('mixtape experiment', () => {
     expect(stdout).toContain('**Decision: SHIP**');
     expect(stdout).toMatch(/\| plays per user \| primary \| `treatment` \|/);
     expect(stdout).toContain('| skip rate | `treatment` | 5.0 % |');
+    // the command that reproduces the readout: the resolved experiment key, the default --pre-days, no --name/--json
+    expect(stdout).toContain(`pnpm mixtape experiment analyze --exposures ${join(dir, 'log')} --events ${join(dir, 'log')} --experiment test --config ${join(dir, 'experiments.yaml')} --pre-days 14 --out ${out}`);
     expect(await readFile(join(out, 'test.md'), 'utf8')).toBe(stdout);
     expect(await readFile(join(out, 'test.svg'), 'utf8')).toMatch(/^<svg/);
     const json = JSON.parse(await readFile(join(out, 'test.json'), 'utf8')) as { decision: { verdict: string }; srm: { mismatch: boolean } };

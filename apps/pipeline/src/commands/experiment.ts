@@ -24,16 +24,9 @@ import {
 } from '@mixtape/experiments';
 import type { AnalysisPlan, EventRecord, ExperimentConfig, ExperimentLogRecord, ExposureRecord, MetricName } from '@mixtape/experiments';
 import { registerSimulationCommands } from './experiment-simulate';
+import { processIo, reproducingCommand } from './command-kit';
+import type { CommandIo } from './command-kit';
 
-export interface ExperimentCommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const defaultIo: ExperimentCommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 async function redisFrom(flag: string | undefined, prefix: string) {
   const url = flag ?? process.env.MIXTAPE_REDIS_URL;
@@ -83,7 +76,7 @@ async function loadConfig(path: string): Promise<ExperimentConfig> {
   return parseExperimentConfig(await readFile(resolve(path), 'utf8'), path);
 }
 
-async function readLogs(exposurePaths: string[], eventPaths: string[], io: ExperimentCommandIo) {
+async function readLogs(exposurePaths: string[], eventPaths: string[], io: CommandIo) {
   const onWarning = (warning: string) => io.stderr(`[experiment] warning: ${warning}\n`);
   const exposures = (await readExperimentLog(exposurePaths.map((p) => resolve(p)), { kind: 'exposures', onWarning })).filter((r): r is ExposureRecord => r.kind === 'exposure');
   const events = (await readExperimentLog(eventPaths.map((p) => resolve(p)), { kind: 'events', onWarning })).filter((r): r is EventRecord => r.kind === 'event');
@@ -122,7 +115,7 @@ interface AnalyzeFlags {
   json?: boolean;
 }
 
-export function registerExperimentCommand(program: Command, io: ExperimentCommandIo = defaultIo): Command {
+export function registerExperimentCommand(program: Command, io: CommandIo = processIo): Command {
   const command = program.command('experiment').description('A/B tests and interleaving: validate definitions, explain assignments, analyze exposure + event logs');
 
   command
@@ -192,7 +185,7 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
     .option('--out <dir>', 'write <name>.md, <name>.svg and <name>.json here')
     .option('--name <base>', 'file name base (default: the experiment key)')
     .option('--json', 'print JSON instead of markdown')
-    .action(async (flags: AnalyzeFlags) => {
+    .action(async (flags: AnalyzeFlags, analyze: Command) => {
       const config = flags.config ? await loadConfig(flags.config) : undefined;
       const log = await readLogs(flags.exposures, flags.events, io);
       const experiment = pickExperiment(flags.experiment, log.exposures, config);
@@ -219,27 +212,7 @@ export function registerExperimentCommand(program: Command, io: ExperimentComman
       });
       const name = flags.name ?? experiment;
       // every flag that changes the readout, so the command reproduces it
-      const given = (flag: string, value: string | undefined) => (value ? [`${flag} ${value}`] : []);
-      const command = [
-        'pnpm mixtape experiment analyze',
-        `--exposures ${flags.exposures.join(' ')}`,
-        `--events ${flags.events.join(' ')}`,
-        `--experiment ${experiment}`,
-        ...given('--config', flags.config),
-        ...given('--control', flags.control),
-        ...given('--primary', flags.primary),
-        ...given('--secondary', flags.secondary),
-        ...given('--guardrails', flags.guardrails),
-        ...given('--window-days', flags.windowDays),
-        ...given('--pre-days', flags.preDays),
-        ...given('--planned-users', flags.plannedUsers),
-        ...given('--alpha', flags.alpha),
-        ...given('--sequential', flags.sequential),
-        ...given('--end', flags.end),
-        ...given('--surface', flags.surface),
-        ...(flags.final ? ['--final'] : []),
-        ...given('--out', flags.out),
-      ].join(' ');
+      const command = reproducingCommand('pnpm mixtape experiment analyze', analyze, { values: { experiment }, omit: ['--name', '--json'] });
       const markdown = formatReadoutMarkdown(readout, { command, plotFile: flags.out ? `${name}.svg` : undefined });
       const json = readoutToJson(readout);
       io.stdout(flags.json ? json : markdown);

@@ -22,6 +22,7 @@ import {
 } from '@mixtape/pipelines';
 import { createPipelineS3, type PipelineS3Settings } from '@mixtape/bundle';
 import { s3OptionsFromEnv } from '../s3-env';
+import { positiveInteger } from './command-kit';
 
 /** S3 settings for pipeline inputs and outputs: the same environment as bundle stores (MIXTAPE_S3_ENDPOINT, AWS_*). */
 export function pipelineS3(env: NodeJS.ProcessEnv): PipelineS3 {
@@ -32,12 +33,6 @@ export function pipelineS3(env: NodeJS.ProcessEnv): PipelineS3 {
 
 /** A local path resolved; s3:// left as it is. */
 const location = (value: string) => (isS3Uri(value) ? value : resolve(value));
-
-const positiveInteger = (flag: string) => (value: string): number => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-  return number;
-};
 
 const nonNegativeInteger = (flag: string) => (value: string): number => {
   const number = Number(value);

@@ -9,6 +9,7 @@ import { readPlaylistLog } from '@mixtape/llm';
 import type { RewardModel } from '@mixtape/ranking';
 import { REWARD_INTENT_FEATURES, REWARD_TRACK_FEATURES, rewardPairsFromFeedback, serializeRewardModel, trainRewardModel } from '@mixtape/ranking';
 import { loadCatalogForQuality } from './eval-quality';
+import { parseNumber, progressLog } from './command-kit';
 
 interface TrainRewardCommandOptions {
   feedback: string;
@@ -19,12 +20,6 @@ interface TrainRewardCommandOptions {
   steps: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
-  return n;
 }
 
 /** Markdown: what the model was trained on, the L2 search, the held-out figures and the strongest weights. */
@@ -74,9 +69,7 @@ export function registerPlaylistsCommand(program: Command): Command {
       const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
       const validationShare = parseNumber('--validation-share', options.validationShare, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
       const steps = parseNumber('--steps', options.steps, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
-      const log = (line: string): void => {
-        if (!options.quiet) process.stderr.write(`${line}\n`);
-      };
+      const log = progressLog(options.quiet);
       const feedbackPath = resolve(options.feedback);
       const playlistLog = await readPlaylistLog(feedbackPath);
       log(`[train-reward] ${playlistLog.path}: ${playlistLog.versions.length} versions, ${playlistLog.feedback.length} feedback records${playlistLog.tornLastLine ? ' (a torn last line skipped)' : ''}`);

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { parseIntegerList, parseNumber, positiveInteger, progressLog, reproducingCommand } from './command-kit';
+
+describe('command kit', () => {
+  it('parses checked numbers and names the flag when a value is wrong', () => {
+    expect(parseNumber('--seed', '7', Number.isInteger, 'an integer')).toBe(7);
+    expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer, got "7.5"');
+    expect(parseIntegerList('--k', '10, 50')).toEqual([10, 50]);
+    expect(() => parseIntegerList('--k', '10,0')).toThrow('--k: expected comma-separated positive integers, got "10,0"');
+    expect(positiveInteger('--top-k')('3')).toBe(3);
+    expect(() => positiveInteger('--top-k')('0')).toThrow('--top-k must be a positive integer, got "0"');
+  });
+
+  it('writes progress lines unless quiet', () => {
+    const lines: string[] = [];
+    const io = { stdout: () => {}, stderr: (text: string) => lines.push(text) };
+    progressLog(false, io)('one');
+    progressLog(true, io)('two');
+    expect(lines).toEqual(['one\n']);
+  });
+
+  it('rebuilds the command line from the options given, in declaration order', async () => {
+    let line = '';
+    const program = new Command().exitOverride();
+    program
+      .command('run')
+      .requiredOption('--files <paths...>', 'inputs')
+      .option('--key <k>', 'resolved when absent')
+      .option('--depth <n>', 'with a default', '3')
+      .option('--final', 'a switch')
+      .option('--name <base>', 'not part of the result')
+      .option('--unset <x>', 'never given')
+      .action((_flags, command: Command) => {
+        line = reproducingCommand('tool run', command, { values: { key: 'k1' }, omit: ['--name'] });
+      });
+    await program.parseAsync(['run', '--files', 'a', 'b', '--final', '--name', 'x'], { from: 'user' });
+    expect(line).toBe('tool run --files a b --key k1 --depth 3 --final');
+  });
+});

@@ -1,0 +1,65 @@
+// What the `mixtape` commands share: where their output goes, the number parsers of their flags,
+// and the command line that reproduces a run (printed under reports so a figure can be re-made).
+import type { Command } from 'commander';
+
+/** Where a command writes: the process's streams by default, buffers in tests. */
+export interface CommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const processIo: CommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Progress lines to stderr, or nowhere with --quiet. */
+export function progressLog(quiet: boolean | undefined, io: CommandIo = processIo): (line: string) => void {
+  return (line) => {
+    if (!quiet) io.stderr(`${line}\n`);
+  };
+}
+
+/** A flag's number, checked: `check` says what is allowed, `expected` how the error names it. */
+export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
+  return n;
+}
+
+/** Comma-separated positive integers (cutoffs, seeds, sample sizes). */
+export function parseIntegerList(flag: string, value: string): number[] {
+  const numbers = value.split(',').map((part) => Number(part.trim()));
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${flag}: expected comma-separated positive integers, got "${value}"`);
+  }
+  return numbers;
+}
+
+/** A commander argument parser for a positive integer flag. */
+export function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    return number;
+  };
+}
+
+/**
+ * The command line that reproduces a run: `prefix` and every option of `command` that has a
+ * value, in the order the command declares them (`values` replaces a flag's value, e.g. with
+ * what was resolved from a default; `omit` names flags that do not change the result).
+ */
+export function reproducingCommand(prefix: string, command: Command, options: { values?: Record<string, unknown>; omit?: readonly string[] } = {}): string {
+  const flags = command.opts();
+  const parts = [prefix];
+  for (const option of command.options) {
+    const name = option.attributeName();
+    if (!option.long || options.omit?.includes(option.long)) continue;
+    const value = options.values && name in options.values ? options.values[name] : flags[name];
+    if (value === undefined || value === false) continue;
+    if (value === true) parts.push(option.long);
+    else parts.push(`${option.long} ${Array.isArray(value) ? value.join(' ') : String(value)}`);
+  }
+  return parts.join(' ');
+}

@@ -99,4 +99,4 @@ export type {
   RewardCurveReport,
 } from './prompts/index';
 export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, runSearchQualitySuite } from './search-quality';
-export type { DescriptiveCheckResult, QualityCategory, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';
+export type { DescriptiveCheckResult, QualityCategory, MissAnatomy, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';

@@ -3,18 +3,32 @@
 // seed) scored with MRR@k and Recall@k per category, plus descriptive queries whose results
 // must satisfy the constraints they state.
 //
-// "The right thing" is the target track by id. Catalogs such as TidyTuesday hold the same
-// recording several times (one row per playlist album/compilation): a result counts as correct
-// when it is the target or has the same normalized title AND the same normalized primary-artist
-// name — a listener cannot tell those apart. A same-titled track by another artist (a cover) is
-// wrong. Artist-only queries target the artist entity (same normalized name counts).
+// "The right thing" is the target's recording. Catalogs such as TidyTuesday hold the same
+// recording several times (one row per playlist album/compilation) and the engine returns one
+// result per recording (its most popular id, the other ids as `alternates`): a result counts as
+// correct when it is the target, lists the target among its alternates, or has the same
+// normalized title AND the same normalized primary-artist name — a listener cannot tell those
+// apart. A same-titled track by another artist (a cover, another song) is wrong. Beside it the
+// report prints the strict per-id MRR (only the target's own id counts) and what took rank 1
+// when the target did not. Artist-only queries target the artist entity (same normalized name counts).
 import { ProgressTracker, Random, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
-import { misspell, type SearchEngine, type SearchHit } from '@mixtape/search-index';
+import { misspell, type SearchEngine, type SearchHit, type UserAffinity } from '@mixtape/search-index';
 import { nameText, nameWords } from '@mixtape/language';
 
 // the last two came later: appended so the seeded queries of the others stay what they were
-export const QUALITY_CATEGORIES = ['exact-title', 'title-artist', 'typo-1', 'typo-2', 'missing-word', 'artist-only', 'typeahead', 'typo-title', 'lowercase'] as const;
+export const QUALITY_CATEGORIES = [
+  'exact-title',
+  'title-artist',
+  'typo-1',
+  'typo-2',
+  'missing-word',
+  'artist-only',
+  'typeahead',
+  'typo-title',
+  'lowercase',
+  'exact-title-history',
+] as const;
 export type QualityCategory = (typeof QUALITY_CATEGORIES)[number];
 
 const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
@@ -27,7 +41,10 @@ const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
   'missing-word': 'title (3+ words) with one word left out, + artist',
   'artist-only': 'artist name → the artist entity',
   typeahead: 'suggest() on the first 60% of the title (at least 4 characters)',
+  'exact-title-history': "the title as written, by a searcher whose history holds the target's artist among 10 (random weights)",
 };
+/** Artists in the history of an exact-title-history searcher (the target's and others drawn like targets). */
+const HISTORY_ARTISTS = 10;
 
 export interface QualitySuiteOptions {
   /** default 7 */
@@ -46,10 +63,35 @@ export interface QualityCategoryRow {
   category: QualityCategory;
   description: string;
   queries: number;
+  /** MRR@k judged on the recording (the target, an alternate id of it, or the same title + primary artist) */
   mrr: number;
+  /** MRR@k judged on the target's own id only (the strict rule: another row of the same recording is a miss) */
+  mrrById: number;
   recall: number;
+  /** why the target was not first: what took rank 1 instead (see MissAnatomy) */
+  anatomy: MissAnatomy;
   /** a few misses for inspection: query, target, what came first */
   misses: { query: string; target: string; top: string | undefined }[];
+}
+
+/**
+ * What stands between a known-item query and rank 1. `sharedTitle` counts targets whose
+ * normalized title is also the title of another recording (another primary artist) — those the
+ * title alone cannot single out; `duplicated` counts targets whose recording has several catalog
+ * rows (ids). The `lostTo*` counts classify rank 1 when it is not the target's recording.
+ */
+export interface MissAnatomy {
+  sharedTitle: number;
+  duplicated: number;
+  notFirst: number;
+  /** a track of the same normalized title by another primary artist */
+  lostToSameTitle: number;
+  /** … of those, rank 1 was at least as popular as the target's most popular row (a popularity order cannot win them) */
+  lostToSameTitleMorePopular: number;
+  /** an artist or album named exactly like the target's title */
+  lostToSameName: number;
+  /** anything else (another title, or nothing) */
+  lostToOther: number;
 }
 
 export interface DescriptiveCheckResult {
@@ -71,9 +113,11 @@ export interface QualityReport {
 interface KnownItemQuery {
   query: string;
   targetCode: number;
-  /** accepts a hit as the right thing */
+  /** accepts a hit as the right thing (the target's recording) */
   isCorrect: (hit: SearchHit) => boolean;
   targetLabel: string;
+  /** the searcher's history (exact-title-history) */
+  affinity?: UserAffinity;
 }
 
 export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine, options: QualitySuiteOptions = {}): QualityReport {
@@ -85,20 +129,28 @@ export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine,
   const rows: QualityCategoryRow[] = [];
   const progress = new ProgressTracker('search quality', 'queries', perCategory * categories.length, options.onProgress);
   let done = 0;
+  const titles = recordingsByTitle(store);
   for (const category of categories) {
     const queries = generateQueries(store, category, perCategory, random);
     let reciprocalSum = 0;
+    let reciprocalById = 0;
     let hits = 0;
     const misses: QualityCategoryRow['misses'] = [];
+    const anatomy: MissAnatomy = { sharedTitle: 0, duplicated: 0, notFirst: 0, lostToSameTitle: 0, lostToSameTitleMorePopular: 0, lostToSameName: 0, lostToOther: 0 };
     for (const item of queries) {
-      const results = category === 'typeahead' ? engine.suggest(item.query, { limit: k }) : engine.search(item.query, { limit: k }).results;
+      const results =
+        category === 'typeahead' ? engine.suggest(item.query, { limit: k }) : engine.search(item.query, { limit: k, affinity: item.affinity }).results;
       const rank = results.findIndex(item.isCorrect);
+      const targetId = category === 'artist-only' ? store.artistId(item.targetCode) : store.trackId(item.targetCode);
+      const rankById = results.findIndex((hit) => hit.id === targetId && hit.type === (category === 'artist-only' ? 'artist' : 'track'));
+      if (rankById >= 0) reciprocalById += 1 / (rankById + 1);
       if (rank >= 0) {
         reciprocalSum += 1 / (rank + 1);
         hits++;
       } else if (misses.length < 5) {
         misses.push({ query: item.query, target: item.targetLabel, top: results[0] ? describeHit(results[0]) : undefined });
       }
+      if (category !== 'artist-only') classifyMiss(store, titles, item.targetCode, rank, results[0], anatomy);
       progress.update(++done);
     }
     rows.push({
@@ -106,13 +158,67 @@ export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine,
       description: CATEGORY_DESCRIPTIONS[category],
       queries: queries.length,
       mrr: queries.length > 0 ? reciprocalSum / queries.length : 0,
+      mrrById: queries.length > 0 ? reciprocalById / queries.length : 0,
       recall: queries.length > 0 ? hits / queries.length : 0,
+      anatomy,
       misses,
     });
   }
   progress.finish(done);
   const descriptive = options.descriptive === false ? [] : runDescriptiveChecks(store, engine, k);
   return { k, seed, rows, descriptive };
+}
+
+interface RecordingRows {
+  rows: number;
+  /** popularity of its most popular row */
+  popularity: number;
+}
+
+/** Normalized title → primary artist (normalized name) → that recording's catalog rows. */
+function recordingsByTitle(store: CatalogStore): Map<string, Map<string, RecordingRows>> {
+  const out = new Map<string, Map<string, RecordingRows>>();
+  const popularity = store.columns.trackPopularity;
+  for (let track = 0; track < store.trackCount; track++) {
+    const title = nameText(store.trackTitle(track));
+    const artist = nameText(store.artistName(store.trackPrimaryArtist[track]!));
+    let artists = out.get(title);
+    if (!artists) out.set(title, (artists = new Map()));
+    const entry = artists.get(artist);
+    if (entry) {
+      entry.rows++;
+      entry.popularity = Math.max(entry.popularity, popularity[track]!);
+    } else artists.set(artist, { rows: 1, popularity: popularity[track]! });
+  }
+  return out;
+}
+
+function classifyMiss(
+  store: CatalogStore,
+  titles: Map<string, Map<string, RecordingRows>>,
+  track: number,
+  rank: number,
+  top: SearchHit | undefined,
+  anatomy: MissAnatomy,
+): void {
+  const title = nameText(store.trackTitle(track));
+  const recordings = titles.get(title);
+  const own = recordings?.get(nameText(store.artistName(store.trackPrimaryArtist[track]!)));
+  if (recordings && recordings.size > 1) anatomy.sharedTitle++;
+  if (own && own.rows > 1) anatomy.duplicated++;
+  if (rank === 0) return;
+  anatomy.notFirst++;
+  if (!top || nameText(top.name) !== title) {
+    anatomy.lostToOther++;
+    return;
+  }
+  if (top.type !== 'track') {
+    anatomy.lostToSameName++;
+    return;
+  }
+  anatomy.lostToSameTitle++;
+  const topTrack = store.trackIndex(top.id);
+  if (own && topTrack >= 0 && store.columns.trackPopularity[topTrack]! >= own.popularity) anatomy.lostToSameTitleMorePopular++;
 }
 
 function describeHit(hit: SearchHit): string {
@@ -146,9 +252,14 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
     const artistWords = nameWords(artist);
     if (titleWords.length === 0) continue;
     let query: string | undefined;
+    let affinity: UserAffinity | undefined;
     switch (category) {
       case 'exact-title':
         query = title;
+        break;
+      case 'exact-title-history':
+        query = title;
+        affinity = historyWith(store, track, random);
         break;
       case 'lowercase':
         query = title.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim();
@@ -192,19 +303,34 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
       }
     }
     if (query === undefined) continue;
-    out.push({ query, targetCode: track, targetLabel: `track "${title}" by ${artist}`, isCorrect: sameRecording(store, track) });
+    out.push({ query, targetCode: track, targetLabel: `track "${title}" by ${artist}`, isCorrect: sameRecording(store, track), affinity });
   }
   return out;
 }
 
-/** The target track, or one with the same normalized title and primary artist (a duplicate row). */
+/**
+ * A searcher whose history holds the target's primary artist among HISTORY_ARTISTS artists (the
+ * others are primary artists of tracks drawn like targets), each with a random weight in (0, 1],
+ * scaled so the top one is 1 — the target's artist is one of their artists, not always the first.
+ */
+function historyWith(store: CatalogStore, track: number, random: () => number): UserAffinity {
+  const artists = new Map<number, number>([[store.trackPrimaryArtist[track]!, 0.05 + 0.95 * random()]]);
+  for (let tries = 0; artists.size < HISTORY_ARTISTS && tries < 10 * HISTORY_ARTISTS; tries++) {
+    const other = store.trackPrimaryArtist[Math.floor(random() * store.trackCount)]!;
+    if (!artists.has(other)) artists.set(other, 0.05 + 0.95 * random());
+  }
+  const top = Math.max(...artists.values());
+  return { artists: [...artists].map(([artist, weight]) => ({ id: store.artistId(artist), weight: weight / top })), genres: [] };
+}
+
+/** The target track, a hit listing it among its alternates, or one with the same normalized title and primary artist (a duplicate row). */
 function sameRecording(store: CatalogStore, track: number): (hit: SearchHit) => boolean {
   const id = store.trackId(track);
   const title = nameText(store.trackTitle(track));
   const artistName = nameText(store.artistName(store.trackPrimaryArtist[track]!));
   return (hit) => {
     if (hit.type !== 'track') return false;
-    if (hit.id === id) return true;
+    if (hit.id === id || hit.alternates?.includes(id)) return true;
     return nameText(hit.name) === title && hit.artists !== undefined && hit.artists.length > 0 && nameText(hit.artists[0]!.name) === artistName;
   };
 }
@@ -305,9 +431,20 @@ function meanOf(column: Float32Array, indices: readonly number[] | undefined): n
 /** The report as markdown: the per-category table, then the descriptive checks. */
 export function formatQualityReport(report: QualityReport): string {
   const lines = [
-    `| category | queries | MRR@${report.k} | Recall@${report.k} | query form |`,
-    '| --- | ---: | ---: | ---: | --- |',
-    ...report.rows.map((row) => `| ${row.category} | ${row.queries} | ${row.mrr.toFixed(3)} | ${row.recall.toFixed(3)} | ${row.description} |`),
+    `| category | queries | MRR@${report.k} (recording) | MRR@${report.k} (track id) | Recall@${report.k} | query form |`,
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...report.rows.map(
+      (row) => `| ${row.category} | ${row.queries} | ${row.mrr.toFixed(3)} | ${row.mrrById.toFixed(3)} | ${row.recall.toFixed(3)} | ${row.description} |`,
+    ),
+    '',
+    '| category | title shared with another recording | recording has several ids | not first | first was: same title, other artist (of which at least as popular) | an artist/album of that name | another name or nothing |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.rows
+      .filter((row) => row.category !== 'artist-only')
+      .map(
+        ({ category, anatomy: a }) =>
+          `| ${category} | ${a.sharedTitle} | ${a.duplicated} | ${a.notFirst} | ${a.lostToSameTitle} (${a.lostToSameTitleMorePopular}) | ${a.lostToSameName} | ${a.lostToOther} |`,
+      ),
   ];
   if (report.descriptive.length > 0) {
     lines.push('', '| descriptive query | check | result | detail |', '| --- | --- | --- | --- |');

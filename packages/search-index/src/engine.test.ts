@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSearchIndex } from './build';
 import { typoTolerance } from './engine';
 import { loadSearchIndex, serializeSearchIndex } from './format';
-import { createSearchFixtureStore } from './testing/index';
+import { createSearchFixtureCatalog, createSearchFixtureStore } from './testing/index';
 
 const store = createSearchFixtureStore();
 const engine = buildSearchIndex(store);
@@ -81,6 +81,42 @@ describe('frequent words', () => {
     expect(frugal.search('one more time daft punk').results[0]!.matched).toEqual(
       expect.arrayContaining(['title: one more time', 'artist: daft punk']),
     );
+  });
+});
+
+describe('one result per recording', () => {
+  // Halo by Beyoncé listed twice more (a compilation row and a soundtrack row, less popular)
+  const catalog = createSearchFixtureCatalog();
+  catalog.albums.push({ id: 'al-hits', title: 'Halo Hits Collection', artistId: 'ar-beyonce', releaseDate: '2012-01-01' });
+  const original = catalog.tracks.find((track) => track.id === 't-halo-beyonce')!;
+  catalog.tracks.push({ ...original, id: 't-halo-beyonce-hits', popularity: 40, albumId: 'al-hits' }, { ...original, id: 't-halo-beyonce-ost', popularity: 20, albumId: undefined });
+  const dupes = buildSearchIndex(CatalogStore.fromCatalog(catalog));
+
+  it('answers with the most popular row and lists the others as alternates, whichever row scored best', () => {
+    // "halo hits" matches the compilation row's album too, yet the hit is the canonical id
+    for (const query of ['halo', 'halo hits', 'halo beyonce']) {
+      const tracks = dupes.search(query, { types: ['track'] }).results;
+      expect(tracks[0], query).toMatchObject({ id: 't-halo-beyonce', alternates: ['t-halo-beyonce-hits', 't-halo-beyonce-ost'] });
+      expect(tracks.filter((hit) => hit.name === 'Halo' && hit.artists![0]!.id === 'ar-beyonce'), query).toHaveLength(1);
+      expect(tracks[0]!.matched.some((label) => label.startsWith('album:')), query).toBe(false);
+    }
+    expect(dupes.suggest('halo', { types: ['track'] })[0]).toMatchObject({ id: 't-halo-beyonce', alternates: ['t-halo-beyonce-hits', 't-halo-beyonce-ost'] });
+    // a recording listed once has no alternates; other artists' Halo stay separate results
+    const soil = dupes.search('halo', { types: ['track'] }).results.find((hit) => hit.id === 't-halo-soil');
+    expect(soil).toBeDefined();
+    expect(soil!.alternates).toBeUndefined();
+  });
+
+  it("picks the canonical row among the rows that pass the query's filters", () => {
+    // a more popular row of the same recording tagged rock (rows differ in genre tags)
+    const tagged = createSearchFixtureCatalog();
+    const halo = tagged.tracks.find((track) => track.id === 't-halo-beyonce')!;
+    tagged.tracks.push({ ...halo, id: 't-halo-beyonce-rock', popularity: 95, genres: ['rock'] });
+    const engine = buildSearchIndex(CatalogStore.fromCatalog(tagged));
+    expect(engine.search('halo', { types: ['track'] }).results[0]).toMatchObject({ id: 't-halo-beyonce-rock', alternates: ['t-halo-beyonce'] });
+    const filtered = engine.search('halo no rock', { types: ['track'] }).results;
+    expect(filtered[0]!.id).toBe('t-halo-beyonce');
+    expect(filtered.map((hit) => hit.id)).not.toContain('t-halo-beyonce-rock');
   });
 });
 

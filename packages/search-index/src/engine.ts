@@ -1,4 +1,4 @@
-// The search engine at query time: MiniSearch (BM25, prefix, fuzzy, field boosts) over tracks,
+// The search engine at query time: the typed-array inverted index (BM25F top-k, typos, prefixes) over tracks,
 // artists and albums in one code space; FAISS over content vectors for descriptive queries;
 // reciprocal rank fusion; popularity and personal priors; and a prefix index for typeahead.
 // Built by build.ts, stored and loaded by format.ts; hit labels come from explain.ts.
@@ -52,6 +52,8 @@ export const MAX_LIMIT = 100;
  * fusion of a descriptive query draws on their long tail, and FAISS pays little for it.
  */
 const MIN_LEXICAL_DEPTH = 20;
+/** Alternate ids listed on one hit at most (a recording on dozens of compilations lists its most popular). */
+const MAX_ALTERNATES = 20;
 const MIN_DENSE_DEPTH = 100;
 /** Weights of a word's variants: a one-edit correction, a two-edit one, a completion of an unfinished last word. */
 export const VARIANT_WEIGHTS = { typo1: 0.6, typo2: 0.4, prefix: 0.5 } as const;
@@ -120,6 +122,12 @@ export interface SearchHit {
   score: number;
   /** why it matched: "title: halo", "typo: beyonse→beyonce", "genre: trip-hop", "popular", "you play this artist" */
   matched: string[];
+  /**
+   * Tracks: the other ids of the same recording (same normalized title and primary artist; the
+   * catalog lists it on several albums or compilations), most popular first. The hit's own id is
+   * the recording's most popular row.
+   */
+  alternates?: string[];
 }
 
 export interface SearchResponse {
@@ -320,7 +328,10 @@ export class SearchEngine {
       lexical: lexicalByCode,
       affinity: affinity ? (code) => this.affinityOf(code, affinity) : undefined,
     });
-    const results = ranked.slice(offset, offset + limit).map((candidate) => toHit(this.entities, candidate, affinity));
+    // a recording's canonical row must pass what the scored row passed (rows of one recording
+    // can differ in year and genre tags: a compilation's date, the playlist a row came from)
+    const rowFilters = reading ? [reading.hardFilter, reading.exclusionFilter].filter((filter) => filter !== undefined) : [];
+    const results = ranked.slice(offset, offset + limit).map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
     const response: SearchResponse = { query, normalized, results };
     if (reading && dense.length > 0) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
@@ -345,7 +356,7 @@ export class SearchEngine {
     const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
     const completions = this.suggestIndex.complete(normalized, limit, accept, boost, { maxBoost: AFFINITY_WEIGHT, identity: this.recordingIdentity });
     const hits = completions.map(({ code, key, score }) =>
-      toHit(this.entities, { code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
+      this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
     // Nothing completes: the text is probably misspelled, so typo-tolerant lexical matches answer
     // instead (only then: a lexical search costs far more than a completion).
@@ -376,6 +387,33 @@ export class SearchEngine {
     if (entities.typeOf(code) === 'album') return `${entities.names[code]!}\u0000${this.store.columns.albumArtist[entities.indexOf(code)]!}`;
     return undefined;
   };
+
+  /**
+   * The hit for a candidate. A track stands for its recording: the hit carries the recording's
+   * most popular row (the canonical id) and lists the other rows as alternates, so the same
+   * query answers with the same id whichever compilation row scored best. The rows are the
+   * tracks named exactly so (the typeahead's name keys, a binary search) by the same primary
+   * artist that pass every filter of the query the scored row passes.
+   */
+  private recordingHit(candidate: Candidate, affinity: ResolvedAffinity | undefined, rowFilters: readonly ((track: number) => boolean)[] = []): SearchHit {
+    const entities = this.entities;
+    const code = candidate.code;
+    if (code >= entities.trackCount) return toHit(entities, candidate, affinity);
+    const artist = this.store.trackPrimaryArtist[code]!;
+    const primaryArtist = this.store.trackPrimaryArtist;
+    const filters = rowFilters.filter((filter) => filter(entities.indexOf(code)));
+    const rows = this.suggestIndex
+      .exactNames(entities.names[code]!)
+      .filter((row) => row < entities.trackCount && primaryArtist[row] === artist && filters.every((filter) => filter(entities.indexOf(row))));
+    if (rows.length <= 1) return toHit(entities, candidate, affinity);
+    const prior = entities.prior;
+    rows.sort((a, b) => prior[b]! - prior[a]! || a - b);
+    const canonical = rows[0]!;
+    // the album a label names belongs to the row that scored, not necessarily to the canonical one
+    const hit = toHit(entities, canonical === code ? candidate : { ...candidate, code: canonical, matched: candidate.matched.filter((label) => !label.startsWith('album:')) }, affinity);
+    hit.alternates = rows.slice(1, 1 + MAX_ALTERNATES).map((row) => entities.idOf(row));
+    return hit;
+  }
 
   /**
    * One result per recording: catalogs repeat a track under several ids (compilations, playlist

@@ -111,6 +111,7 @@ describe('next-items leave-one-out with sequence models', () => {
       expect(ndcgOf(result, model, 'NDCG@10 (sampled)')).toBeGreaterThan(ndcgOf(result, model));
     }
     expect(result.models.find((m) => m.model.startsWith('SASRec'))!.notes).toMatch(/2 epochs/);
+    expect(result.models.find((m) => m.model.startsWith('SASRec'))!.notes).toMatch(/transition prior (α=[\d.]+, μ=[\d.]+, γ=[\d.]+ chosen on validation|off)/);
     expect(result.sampledNegatives).toBe(100);
   });
 

@@ -2,7 +2,9 @@
 export { DEFAULT_MODEL_CONFIG, SequenceConfigError, resolveModelConfig, initializeModel, describeParameters, outputEmbeddings } from './model';
 export type { SequenceModel, SequenceModelConfig } from './model';
 export { trainSequenceModel, validateHistories } from './train';
-export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult } from './train';
+export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult, TransitionPriorReport } from './train';
+export { TRANSITION_PRIOR_GRID, countTransitions, buildTransitionPrior, addTransitionPrior, chooseTransitionPrior } from './transitions';
+export type { TransitionPrior, TransitionPriorSettings, TransitionCounts, TransitionValidation } from './transitions';
 export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';
 export { createSequenceScorer } from './scorer';
 export type { SequenceScorer, SequenceScorerOptions, Histories } from './scorer';

@@ -8,6 +8,7 @@
 import { Random } from '@mixtape/base';
 import type { EngineConfig, ParameterOffsets } from './internal/engine';
 import { parameterOffsets, parameterTensors } from './internal/layout';
+import type { TransitionPrior } from './transitions';
 
 export interface SequenceModelConfig {
   /** size of the item index space (catalog tracks) */
@@ -44,10 +45,14 @@ export const DEFAULT_MODEL_CONFIG: Omit<SequenceModelConfig, 'numItems' | 'ffDim
   lastItemResidual: false,
 };
 
-/** A trained (or initialised) model: its configuration and one flat parameter vector. */
+/**
+ * A trained (or initialised) model: its configuration, one flat parameter vector and, when
+ * training fitted one, the first-order transition prior its served scores add to the logits.
+ */
 export interface SequenceModel {
   config: SequenceModelConfig;
   parameters: Float32Array;
+  transitions?: TransitionPrior;
 }
 
 export class SequenceConfigError extends RangeError {

@@ -7,6 +7,8 @@ import type { Histories } from './internal/queries';
 import { encodeHistories, scoreAllItems, transposeOutput } from './internal/queries';
 import type { SequenceModel, SequenceModelConfig } from './model';
 import { engineConfig, modelOffsets } from './model';
+import type { TransitionPrior } from './transitions';
+import { addTransitionPrior } from './transitions';
 
 export type { Histories } from './internal/queries';
 
@@ -22,8 +24,16 @@ export interface SequenceScorer {
    * `encoded[q]` is 0 for an empty history (its vector is zero).
    */
   encode(histories: Histories, rows: ArrayLike<number>): { vectors: Float32Array; encoded: Uint8Array };
-  /** out[q · numItems + i] = vectors_q · output_i for `count` query vectors. */
+  /** The transformer's logits alone: out[q · numItems + i] = vectors_q · output_i for `count` query vectors. */
   scoreAll(vectors: Float32Array, count: number, out: Float32Array): void;
+  /**
+   * The served score of every item after histories[rows[q]] (what Up next, radio and eval rank
+   * by): the logits plus the model's transition prior from the history's last item. `encoded[q]`
+   * is 0 for an empty history (its row is all zeros).
+   */
+  scoreHistories(histories: Histories, rows: ArrayLike<number>, out: Float32Array): Uint8Array;
+  /** The prior the served score adds (undefined: the logits alone). */
+  readonly transitions: TransitionPrior | undefined;
   /** The output (scoring) embeddings, numItems × dim — what a vector index is built over. */
   outputEmbeddings(): Float32Array;
 }
@@ -50,12 +60,23 @@ export function createSequenceScorer(model: SequenceModel, options: SequenceScor
   host.parameters.set(model.parameters);
   transposeOutput(host, host.extra.outputT!);
   const { f32 } = host.runtime;
-  return {
+  const scorer: SequenceScorer = {
     config,
+    transitions: model.transitions,
     encode(histories, rows) {
       const vectors = new Float32Array(rows.length * config.dim);
       const encoded = encodeHistories(host, histories, rows, vectors);
       return { vectors, encoded };
+    },
+    scoreHistories(histories, rows, out) {
+      const { vectors, encoded } = scorer.encode(histories, rows);
+      scorer.scoreAll(vectors, rows.length, out);
+      for (let q = 0; q < rows.length; q++) {
+        const end = histories.offsets[rows[q]! + 1]!;
+        if (encoded[q] === 0) out.fill(0, q * config.numItems, (q + 1) * config.numItems);
+        else addTransitionPrior(model.transitions, histories.items[end - 1]!, out, q * config.numItems);
+      }
+      return encoded;
     },
     scoreAll(vectors, count, out) {
       if (vectors.length < count * config.dim) throw new RangeError(`sequence scorer: ${count} queries need ${count * config.dim} values, got ${vectors.length}`);
@@ -70,4 +91,5 @@ export function createSequenceScorer(model: SequenceModel, options: SequenceScor
       return f32.slice(host.paramBase + offsets.output, host.paramBase + offsets.output + config.numItems * config.dim);
     },
   };
+  return scorer;
 }

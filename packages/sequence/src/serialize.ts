@@ -3,6 +3,8 @@
 // bundles with it; checkpoints add the optimizer state.
 import type { SequenceModel, SequenceModelConfig } from './model';
 import { modelOffsets, resolveModelConfig } from './model';
+import type { TransitionPrior, TransitionPriorSettings } from './transitions';
+import { checkTransitionPrior } from './transitions';
 
 const MAGIC = 0x5153584d; // "MXSQ" little-endian
 const FORMAT_VERSION = 1;
@@ -76,9 +78,15 @@ export function unpackArrays(buffer: Uint8Array, source: string): { kind: string
   return { kind: header.kind, meta: header.meta, arrays };
 }
 
-/** A model as bytes (config in the header, the parameter vector as one array). */
+/** A model as bytes (config in the header, the parameter vector as one array, the transition prior as three CSR arrays). */
 export function serializeSequenceModel(model: SequenceModel, meta: Record<string, unknown> = {}): Buffer {
-  return packArrays('model', { ...meta, config: model.config }, { parameters: model.parameters });
+  const prior = model.transitions;
+  if (!prior) return packArrays('model', { ...meta, config: model.config }, { parameters: model.parameters });
+  return packArrays(
+    'model',
+    { ...meta, config: model.config, transitionPrior: prior.settings },
+    { parameters: model.parameters, transitionOffsets: prior.offsets, transitionItems: prior.items, transitionBoosts: prior.boosts },
+  );
 }
 
 /** Reads a model back, checking that the parameter count matches its configuration. */
@@ -93,5 +101,17 @@ export function deserializeSequenceModel(buffer: Uint8Array, source = 'sequence 
   if (!(parameters instanceof Float32Array) || parameters.length !== expected) {
     throw new SequenceFormatError(`${source}: ${parameters?.length ?? 0} parameters, the configuration needs ${expected}`);
   }
-  return { config, parameters, meta };
+  const { transitionPrior: settings, ...rest } = meta;
+  if (settings === undefined) return { config, parameters, meta: rest };
+  const { transitionOffsets: offsets, transitionItems: items, transitionBoosts: boosts } = arrays;
+  if (!(offsets instanceof Int32Array) || !(items instanceof Int32Array) || !(boosts instanceof Float32Array)) {
+    throw new SequenceFormatError(`${source}: the header names a transition prior but its arrays (int32 transitionOffsets, int32 transitionItems, float32 transitionBoosts) are missing`);
+  }
+  const transitions: TransitionPrior = { settings: settings as TransitionPriorSettings, offsets, items, boosts };
+  try {
+    checkTransitionPrior(transitions, config.numItems, source);
+  } catch (error) {
+    throw new SequenceFormatError((error as Error).message);
+  }
+  return { config, parameters, transitions, meta: rest };
 }

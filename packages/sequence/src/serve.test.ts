@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initializeModel, outputEmbeddings, resolveModelConfig } from './model';
 import { createSequenceScorer } from './scorer';
 import { createNextTrackRecommender } from './serve';
+import { buildTransitionPrior, countTransitions } from './transitions';
 
 const NUM_ITEMS = 120;
 const model = initializeModel(resolveModelConfig({ numItems: NUM_ITEMS, dim: 8, maxLength: 6, blocks: 2 }), 5);
@@ -95,6 +96,40 @@ describe('next-track recommender', () => {
     await uncached.recommend({ history: [4, 9, 33], k: 6 });
     expect(uncached.stats().cacheHits).toBe(0);
     expect(() => createNextTrackRecommender(model, index, { cacheSize: -1 })).toThrow('next-track cacheSize: expected an integer ≥ 0, got -1');
+  });
+
+  it('serves the transition prior: the exact top-k of the blended score (logits + boost), incl. successors far down the index', async () => {
+    // successors of item i: i + 1 … i + 4 (mod 120), followed often; an initialised model knows nothing of it
+    const items: number[] = [];
+    const offsets = [0];
+    for (let r = 0; r < 300; r++) {
+      for (let t = 0; t < 5; t++) items.push((r * 7 + t * (1 + (r % 4))) % NUM_ITEMS);
+      offsets.push(items.length);
+    }
+    const transitions = buildTransitionPrior(countTransitions({ items: Int32Array.from(items), offsets: Int32Array.from(offsets) }, NUM_ITEMS), { alpha: 0.02, mu: 0.04, gamma: 0.5 });
+    const withPrior = { ...model, transitions };
+    const scorer = createSequenceScorer(withPrior);
+    const exact = (history: number[], k: number, skip: Set<number>) => {
+      const scores = new Float32Array(NUM_ITEMS);
+      const tail = Int32Array.from(history.slice(-model.config.maxLength));
+      scorer.scoreHistories({ items: tail, offsets: Int32Array.of(0, tail.length) }, [0], scores);
+      return Array.from({ length: NUM_ITEMS }, (_, i) => i)
+        .filter((i) => !skip.has(i) && !history.includes(i))
+        .sort((a, b) => scores[b]! - scores[a]! || a - b)
+        .slice(0, k);
+    };
+    const recommender = createNextTrackRecommender(withPrior, index, { overFetch: 1 });
+    let moved = 0;
+    for (const history of [[3, 17, 40], [8, 99, 61, 5], [12], [30, 31, 32]]) {
+      const result = await recommender.recommend({ history, k: 6, exclude: [7] });
+      expect(Array.from(result.tracks)).toEqual(exact(history, 6, new Set([7])));
+      for (let i = 1; i < result.scores.length; i++) expect(result.scores[i - 1]!).toBeGreaterThanOrEqual(result.scores[i]!);
+      if (Array.from(result.tracks).join() !== bruteForce(history, 6, new Set([7])).join()) moved++;
+    }
+    expect(moved).toBeGreaterThan(0); // the prior changes answers
+    // α = 0 serves the logits alone
+    const off = createNextTrackRecommender({ ...model, transitions: { ...transitions, settings: { ...transitions.settings, alpha: 0 } } }, index);
+    expect(Array.from((await off.recommend({ history: [3, 17, 40], k: 6 })).tracks)).toEqual(bruteForce([3, 17, 40], 6, new Set()));
   });
 
   it('refuses bad requests and an index that does not match the model', async () => {

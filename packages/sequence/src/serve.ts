@@ -1,5 +1,6 @@
 // Serving the next-track model: a listener's last plays → one forward pass → a query vector →
-// nearest output embeddings in a FAISS inner-product index. Requests that arrive together (within
+// nearest output embeddings in a FAISS inner-product index, re-scored with the model's transition
+// prior (the last play's successors join the candidates; see transitions.ts). Requests that arrive together (within
 // maxWaitMs) share one forward pass over a ragged batch and one batched FAISS search, the way the
 // vector search batcher merges queries; the forward pass runs the last block for the last
 // position only, a listener's query vector is cached until the history changes, and the search
@@ -7,6 +8,7 @@
 import { createMicroBatcher, type BatchItem } from '@mixtape/base';
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { SequenceModel } from './model';
+import { outputEmbeddings } from './model';
 import { createSequenceScorer } from './scorer';
 import type { SequenceScorer } from './scorer';
 
@@ -24,7 +26,7 @@ export interface NextTrackRequest {
 export interface NextTrackResult {
   /** track indices, best first (fewer than k only when the catalog holds fewer acceptable tracks) */
   tracks: Int32Array;
-  /** inner products with the query vector */
+  /** the served scores: inner products with the query vector plus the model's transition prior from the history's last play */
   scores: Float32Array;
 }
 
@@ -90,6 +92,11 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   // skipped tracks carry the current stamp: no Set per request
   const skipStamp = new Uint32Array(numItems);
   let stamp = 0;
+  // the transition prior: the last play's successors are marked (seenStamp) with their boost
+  const prior = model.transitions && model.transitions.settings.alpha > 0 ? model.transitions : undefined;
+  const seenStamp = new Uint32Array(prior ? numItems : 0);
+  const boostOf = new Float32Array(prior ? numItems : 0);
+  const output = outputEmbeddings(model);
 
   /** the cache key of a history: its last maxLength plays */
   function historyKey(history: ArrayLike<number>): string {
@@ -141,9 +148,10 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
       batch.map(async ({ request, resolve }, q) => {
         let labels = neighbours.labels.subarray(q * neighbours.k, (q + 1) * neighbours.k);
         let found = neighbours.scores.subarray(q * neighbours.k, (q + 1) * neighbours.k);
+        const query = vectors.subarray(q * dim, (q + 1) * dim);
         for (;;) {
-          const result = pick(request, labels, found);
-          if (result.tracks.length === request.k || labels.length >= numItems) {
+          const { result, complete } = pick(request, labels, found, query);
+          if (complete || labels.length >= numItems) {
             resolve(result);
             return;
           }
@@ -163,24 +171,68 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return request.k * overFetch + Math.min(skips, request.k * overFetch);
   }
 
-  /** the first k labels in rank order that are not in the history or exclude and pass the filter */
-  function pick(request: NextTrackRequest, labels: ArrayLike<number>, found: ArrayLike<number>): NextTrackResult {
+  /**
+   * The first k tracks by served score that are not in the history or exclude and pass the
+   * filter. Without a prior that is the index's order. With one, the fetched tracks and the last
+   * play's successors are re-scored (logit + boost; a successor the search did not return gets
+   * its logit from the output embeddings); `complete` says the answer is the exact top-k — k
+   * found and the k-th score at least the smallest fetched logit, which bounds every unfetched
+   * track (they get no boost).
+   */
+  function pick(request: NextTrackRequest, labels: ArrayLike<number>, found: ArrayLike<number>, query: Float32Array): { result: NextTrackResult; complete: boolean } {
     if (++stamp === 0xffffffff) {
       skipStamp.fill(0);
+      seenStamp.fill(0);
       stamp = 1;
     }
     for (let t = 0; t < request.history.length; t++) skipStamp[request.history[t]!] = stamp;
     if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skipStamp[request.exclude[t]!] = stamp;
+    const ranked = prior ? blend(request.history[request.history.length - 1]!, labels, found, query) : { order: labels, score: found, floor: -Infinity };
     const tracks = new Int32Array(request.k);
     const scores = new Float32Array(request.k);
     let count = 0;
-    for (let r = 0; r < labels.length && count < request.k; r++) {
-      const track = labels[r]!;
+    for (let r = 0; r < ranked.order.length && count < request.k; r++) {
+      const track = ranked.order[r]!;
       if (track < 0 || skipStamp[track] === stamp || (request.accept && !request.accept(track))) continue;
       tracks[count] = track;
-      scores[count++] = found[r]!;
+      scores[count++] = ranked.score[r]!;
     }
-    return { tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) };
+    const complete = count === request.k && scores[count - 1]! >= ranked.floor;
+    return { result: { tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) }, complete };
+  }
+
+  /** fetched tracks ∪ successors of `last`, by logit + boost (best first); floor = the smallest fetched logit */
+  function blend(last: number, labels: ArrayLike<number>, found: ArrayLike<number>, query: Float32Array): { order: Int32Array; score: Float32Array; floor: number } {
+    const { offsets: successorOffsets, items: successors, boosts } = prior!;
+    const from = successorOffsets[last]!;
+    const to = successorOffsets[last + 1]!;
+    for (let e = from; e < to; e++) {
+      seenStamp[successors[e]!] = stamp;
+      boostOf[successors[e]!] = boosts[e]!;
+    }
+    const order: number[] = [];
+    const score: number[] = [];
+    let floor = Infinity;
+    for (let r = 0; r < labels.length; r++) {
+      const track = labels[r]!;
+      if (track < 0) continue;
+      floor = Math.min(floor, found[r]!);
+      order.push(track);
+      if (seenStamp[track] === stamp) {
+        score.push(found[r]! + boostOf[track]!);
+        seenStamp[track] = 0; // scored: not again below
+      } else score.push(found[r]!);
+    }
+    for (let e = from; e < to; e++) {
+      const track = successors[e]!;
+      if (seenStamp[track] !== stamp) continue;
+      let logit = 0;
+      for (let c = 0, row = track * dim; c < dim; c++) logit += query[c]! * output[row + c]!;
+      order.push(track);
+      score.push(logit + boosts[e]!);
+    }
+    const index = Array.from(order, (_, i) => i).sort((a, b) => score[b]! - score[a]! || order[a]! - order[b]!);
+    return { order: Int32Array.from(index, (i) => order[i]!), score: Float32Array.from(index, (i) => score[i]!), floor };
   }
 
   function recommend(request: NextTrackRequest): Promise<NextTrackResult> {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
+import { createSequenceScorer } from './scorer';
 import { trainSequenceModel } from './train';
+import { addTransitionPrior } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
 
 /** Listeners walking a chain: the next item is (current + step) with probability `order`, else random. */
@@ -96,6 +98,34 @@ describe('trainSequenceModel', () => {
     expect(gains.reduce((a, b) => a + b, 0) / 16).toBeGreaterThan(0.5); // initialised at 1, a decay of 20 · 3e-3 per step would leave ~0
     expect(Math.max(...plain.history.map((r) => r.validationNdcg10!))).toBeGreaterThan(0.3);
     await expect(trainSequenceModel(data, { ...options, weightDecay: -1 })).rejects.toThrow('sequence training weightDecay: expected ≥ 0, got -1');
+  });
+
+  it('fits the transition prior on the validation rows: it lifts an under-trained model, travels with it and is what the scorer serves', async () => {
+    const data = chainData(0.9);
+    const result = await trainSequenceModel(data, { ...small, epochs: 1 });
+    const report = result.transitionPrior!;
+    expect(report.chosenOnValidation).toBe(true);
+    expect(report.modelValidationNdcg10).toBeCloseTo(result.history[0]!.validationNdcg10!, 6);
+    expect(report.settings.alpha).toBeGreaterThan(0);
+    expect(report.validationNdcg10!).toBeGreaterThan(report.modelValidationNdcg10! + 0.1);
+    const prior = result.model.transitions!;
+    expect(prior.settings).toEqual(report.settings);
+    // the served score = logits + the prior after the history's last item
+    const scorer = createSequenceScorer(result.model);
+    const histories = { items: data.items.subarray(0, 60), offsets: Int32Array.of(0, 30, 60) };
+    const served = new Float32Array(2 * 150);
+    scorer.scoreHistories(histories, [0, 1], served);
+    const logits = new Float32Array(2 * 150);
+    scorer.scoreAll(scorer.encode(histories, [0, 1]).vectors, 2, logits);
+    addTransitionPrior(prior, data.items[29]!, logits, 0);
+    addTransitionPrior(prior, data.items[59]!, logits, 150);
+    expect(Array.from(served)).toEqual(Array.from(logits));
+    // fixed settings or none
+    const fixed = await trainSequenceModel(data, { ...small, epochs: 1, transitionPrior: { alpha: 1, mu: 0.1, gamma: 0 } });
+    expect(fixed.transitionPrior).toEqual({ settings: { alpha: 1, mu: 0.1, gamma: 0 }, chosenOnValidation: false });
+    const none = await trainSequenceModel(data, { ...small, epochs: 1, transitionPrior: false });
+    expect(none.model.transitions).toBeUndefined();
+    expect(none.transitionPrior).toBeUndefined();
   });
 
   it('refuses bad input with the position and what was expected', async () => {

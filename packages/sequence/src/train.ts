@@ -15,6 +15,8 @@ import { encodeHistories, scoreAllItems, transposeOutput } from './internal/quer
 import type { SequenceModel, SequenceModelConfig } from './model';
 import { SequenceConfigError, describeParameters, engineConfig, initializeModel, resolveModelConfig } from './model';
 import { packArrays, unpackArrays } from './serialize';
+import type { TransitionPrior, TransitionPriorSettings } from './transitions';
+import { buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10 } from './transitions';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
 export interface SequenceTrainingData extends Histories {
@@ -69,6 +71,12 @@ export interface TrainSequenceOptions {
   validationRowIds?: Int32Array;
   /** validations without improvement before stopping (default 3) */
   patience?: number;
+  /**
+   * the first-order transition prior added to the model's logits when serving (see
+   * transitions.ts): true (default) = α, μ, γ chosen on the validation rows (none without
+   * validation rows; α = 0 when it does not help), settings = fixed, false = none
+   */
+  transitionPrior?: boolean | TransitionPriorSettings;
   seed?: number;
   /** threads (default min(4, available cores)); the calling thread is one of them */
   threads?: number;
@@ -95,6 +103,8 @@ export interface SequenceTrainingResult {
   stoppedEarly: boolean;
   /** set when the run continued a checkpoint */
   resumedFromEpoch?: number;
+  /** the transition prior's settings and how they were chosen (absent: no prior was fitted) */
+  transitionPrior?: TransitionPriorReport;
   stats: {
     windows: number;
     /** training targets per epoch */
@@ -104,6 +114,15 @@ export interface SequenceTrainingResult {
     parameters: number;
     negatives: number;
   };
+}
+
+export interface TransitionPriorReport {
+  settings: TransitionPriorSettings;
+  chosenOnValidation: boolean;
+  /** validation NDCG@10 of the blended score with the chosen settings */
+  validationNdcg10?: number;
+  /** validation NDCG@10 of the model alone (the same rows) */
+  modelValidationNdcg10?: number;
 }
 
 interface Resolved {
@@ -463,8 +482,11 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
       }
     }
     const parameters = best ?? Float32Array.from(host.parameters);
+    host.parameters.set(parameters);
+    const { prior, report } = fitTransitionPrior(host, data, ends, validation, chunk, options.transitionPrior ?? true);
     return {
-      model: { config, parameters },
+      model: prior ? { config, parameters, transitions: prior } : { config, parameters },
+      transitionPrior: report,
       history: state.history,
       bestEpoch: state.bestEpoch,
       stoppedEarly,
@@ -483,52 +505,79 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   }
 }
 
+/** The validation rows' histories (each ends before its held-out item) and a scorer of their logits with the host's current parameters. */
+function validationScoring(host: EngineHost, data: SequenceTrainingData, ends: Int32Array, rows: Int32Array, chunk: number): { histories: Histories; score: (first: number, count: number, out: Float32Array) => void } {
+  const { dim } = host.config;
+  const { f32 } = host.runtime;
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((row, q) => (offsets[q + 1] = offsets[q]! + ends[row]! - data.offsets[row]!));
+  const items = new Int32Array(offsets[rows.length]!);
+  rows.forEach((row, q) => items.set(data.items.subarray(data.offsets[row]!, ends[row]!), offsets[q]!));
+  const histories: Histories = { items, offsets };
+  transposeOutput(host, host.extra.outputT!);
+  const queries = new Float32Array(chunk * dim);
+  return {
+    histories,
+    score(first, count, out) {
+      for (let from = first; from < first + count; from += chunk) {
+        const n = Math.min(chunk, first + count - from);
+        encodeHistories(host, histories, Int32Array.from({ length: n }, (_, q) => from + q), queries);
+        f32.set(queries.subarray(0, n * dim), host.extra.queries!);
+        scoreAllItems(host, host.extra.queries!, n, host.extra.outputT!, host.extra.scores!, chunk, out.subarray((from - first) * host.config.numItems));
+      }
+    },
+  };
+}
+
 /** Full-catalog NDCG@10 and HitRate@10 of each validation row's held-out item (its training items excluded). */
 function evaluateValidation(host: EngineHost, data: SequenceTrainingData, ends: Int32Array, validation: { rows: Int32Array; targets: Int32Array }, chunk: number): { ndcg: number; hitRate: number } {
-  const { numItems, dim } = host.config;
-  const { f32 } = host.runtime;
-  const outputT = host.extra.outputT!;
-  const queryRegion = host.extra.queries!;
-  const scratch = host.extra.scores!;
-  transposeOutput(host, outputT);
-  // the histories of validation rows end before their held-out item
-  const histories: Histories = { items: new Int32Array(0), offsets: new Int32Array(1) };
-  const starts = data.offsets;
+  const { numItems } = host.config;
+  const { histories, score } = validationScoring(host, data, ends, validation.rows, chunk);
   const excluded = new Uint8Array(numItems);
   const scores = new Float32Array(chunk * numItems);
-  const queries = new Float32Array(chunk * dim);
   let ndcg = 0;
   let hits = 0;
   for (let first = 0; first < validation.rows.length; first += chunk) {
-    const rows = validation.rows.subarray(first, Math.min(validation.rows.length, first + chunk));
-    // a CSR view whose row q is the training part of validation row rows[q]
-    const view = new Int32Array(rows.length + 1);
-    const viewItems: number[] = [];
-    rows.forEach((row, q) => {
-      for (let p = starts[row]!; p < ends[row]!; p++) viewItems.push(data.items[p]!);
-      view[q + 1] = viewItems.length;
-    });
-    histories.items = Int32Array.from(viewItems);
-    histories.offsets = view;
-    encodeHistories(host, histories, Int32Array.from(rows, (_, q) => q), queries);
-    f32.set(queries.subarray(0, rows.length * dim), queryRegion);
-    scoreAllItems(host, queryRegion, rows.length, outputT, scratch, chunk, scores);
-    for (let q = 0; q < rows.length; q++) {
-      const target = validation.targets[first + q]!;
-      for (let p = view[q]!; p < view[q + 1]!; p++) excluded[histories.items[p]!] = 1;
-      const base = q * numItems;
-      const targetScore = scores[base + target]!;
-      let rank = 0;
-      for (let i = 0; i < numItems && rank < 10; i++) if (excluded[i] === 0 && scores[base + i]! > targetScore) rank++;
-      if (rank < 10) {
-        hits++;
-        ndcg += 1 / Math.log2(rank + 2);
-      }
-      for (let p = view[q]!; p < view[q + 1]!; p++) excluded[histories.items[p]!] = 0;
+    const count = Math.min(chunk, validation.rows.length - first);
+    score(first, count, scores);
+    for (let b = 0; b < count; b++) {
+      const q = first + b;
+      const own = histories.items.subarray(histories.offsets[q]!, histories.offsets[q + 1]!);
+      for (const item of own) excluded[item] = 1;
+      const gain = ndcgAt10(scores.subarray(b * numItems, (b + 1) * numItems), validation.targets[q]!, excluded);
+      if (gain > 0) hits++;
+      ndcg += gain;
+      for (const item of own) excluded[item] = 0;
     }
   }
   const count = Math.max(1, validation.rows.length);
   return { ndcg: ndcg / count, hitRate: hits / count };
+}
+
+/**
+ * The transition prior of the finished model: settings chosen on the validation rows (their
+ * held-out items not counted), then the counts of every row (the held-out items included, as
+ * the model's training data and the transition baseline's).
+ */
+function fitTransitionPrior(
+  host: EngineHost,
+  data: SequenceTrainingData,
+  ends: Int32Array,
+  validation: { rows: Int32Array; targets: Int32Array },
+  chunk: number,
+  option: boolean | TransitionPriorSettings,
+): { prior?: TransitionPrior; report?: TransitionPriorReport } {
+  if (option === false) return {};
+  const all = countTransitions(data, data.numItems);
+  if (option !== true) return { prior: buildTransitionPrior(all, option), report: { settings: option, chosenOnValidation: false } };
+  if (validation.rows.length === 0) return {};
+  const { histories, score } = validationScoring(host, data, ends, validation.rows, chunk);
+  const counted = countTransitions(data, data.numItems, ends);
+  const last = Int32Array.from(validation.rows, (_, q) => histories.items[histories.offsets[q + 1]! - 1]!);
+  const history = (q: number) => histories.items.subarray(histories.offsets[q]!, histories.offsets[q + 1]!);
+  const chosen = chooseTransitionPrior(counted, { last, targets: validation.targets, history, score });
+  const report: TransitionPriorReport = { settings: chosen.settings, chosenOnValidation: true, validationNdcg10: chosen.ndcg10, modelValidationNdcg10: chosen.baseline };
+  return { prior: chosen.settings.alpha > 0 ? buildTransitionPrior(all, chosen.settings) : undefined, report };
 }
 
 async function saveCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost, state: CheckpointState, best: Float32Array | undefined): Promise<void> {

@@ -45,6 +45,12 @@ describe('sequence model part', () => {
     const opened = await loadParts(store, [sequenceModelPart], { cacheDir: join(work, 'cache') });
     const part = opened.parts.sequenceModel!;
     expect(part.model.config).toMatchObject({ numItems: 300, dim: 8, maxLength: 10 });
+    // the transition prior chosen on validation travels in the model file (an under-trained model gains from it)
+    const reported = lines.join('\n').match(/transition prior α=([\d.]+), μ=([\d.]+), γ=([\d.]+) \(validation NDCG@10 ([\d.]+) with it, ([\d.]+) without\)/);
+    expect(reported).not.toBeNull();
+    expect(Number(reported![4])).toBeGreaterThan(Number(reported![5]));
+    expect(part.model.transitions!.settings).toEqual({ alpha: Number(reported![1]), mu: Number(reported![2]), gamma: Number(reported![3]) });
+    expect(part.model.transitions!.offsets.length).toBe(301);
     expect(part.index.size).toBe(300);
     expect(part.index.idOf(7)).toBe(data.store.trackId(7));
 

@@ -1,7 +1,8 @@
 // The next-track model as a bundle part: the causal transformer of @mixtape/sequence trained on
 // every listener's plays in order, plus a FAISS inner-product index over its output embeddings
 // (ids = track ids, so label = track index) that serves "Up next", radio and a Home candidate
-// source. Absent when the log has too little order to learn from.
+// source. The model file carries the first-order transition prior the served score adds (CSR
+// typed arrays, settings chosen on validation). Absent when the log has too little order to learn from.
 import { formatProgress } from '@mixtape/base';
 import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddings';
 import {
@@ -51,6 +52,12 @@ export const sequenceModelPart = definePart({
     tied: false,
     /** the query adds the last item's embedding: learns faster, but peaked lower on next-item validation (0.2058 vs 0.2110) */
     lastItemResidual: false,
+    /**
+     * the served score adds a first-order transition prior (α · log-lift of "follows the last
+     * play"), its α, μ, γ chosen on the validation rows and stored in the model file as CSR
+     * arrays; false = the transformer's logits alone
+     */
+    transitionPrior: true,
     /** most passes; the position budget below usually ends training sooner */
     epochs: 20,
     /**
@@ -98,6 +105,7 @@ export const sequenceModelPart = definePart({
             learningRate: options.learningRate,
             patience: options.patience,
             validationRows: options.validationRows,
+            transitionPrior: options.transitionPrior,
             threads: settings.threads,
             seed: settings.seed,
             signal,
@@ -110,7 +118,22 @@ export const sequenceModelPart = definePart({
     );
     const model = trained.model;
     const best = trained.history.find((record) => record.epoch === trained.bestEpoch);
-    await write('model', serializeSequenceModel(model, { bestEpoch: trained.bestEpoch, validationNdcg10: best?.validationNdcg10 ?? null, epochs: trained.history.length }));
+    const prior = trained.transitionPrior;
+    if (prior?.chosenOnValidation) {
+      const { alpha, mu, gamma } = prior.settings;
+      progress(
+        `sequenceModel: transition prior ${alpha > 0 ? `α=${alpha}, μ=${mu}, γ=${gamma}` : 'off'} (validation NDCG@10 ${prior.validationNdcg10!.toFixed(4)} with it, ${prior.modelValidationNdcg10!.toFixed(4)} without)`,
+      );
+    }
+    await write(
+      'model',
+      serializeSequenceModel(model, {
+        bestEpoch: trained.bestEpoch,
+        validationNdcg10: best?.validationNdcg10 ?? null,
+        epochs: trained.history.length,
+        priorValidationNdcg10: prior?.validationNdcg10 ?? null,
+      }),
+    );
     const index = await stage('sequence index', () => {
       const factory = options.factory === 'auto' ? chooseFactory(store.trackCount, model.config.dim) : options.factory;
       const params: SearchParams = factory.startsWith('HNSW') ? { efSearch: options.efSearch } : factory.startsWith('IVF') ? { nprobe: options.nprobe } : {};
@@ -136,5 +159,6 @@ export const sequenceModelPart = definePart({
     return { model, index };
   },
   summarize: (value) =>
-    `${count(value.model.config.numItems)} items, d=${value.model.config.dim}, ${value.model.config.blocks} blocks, L=${value.model.config.maxLength}; index ${value.index.info().factory}`,
+    `${count(value.model.config.numItems)} items, d=${value.model.config.dim}, ${value.model.config.blocks} blocks, L=${value.model.config.maxLength}; ` +
+    `${value.model.transitions ? `transition prior α=${value.model.transitions.settings.alpha} over ${count(value.model.transitions.items.length)} successor pairs` : 'no transition prior'}; index ${value.index.info().factory}`,
 });

@@ -115,7 +115,7 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, tied, lastItemResidual, ...rest } = p;
+      const { loss, tied, lastItemResidual, transitionPrior, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       const flag = (name: string, value: string | number | undefined): boolean | undefined => {
         if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false", got "${value}"`);
@@ -130,6 +130,7 @@ export function createModelRegistry(): ModelRegistry {
         loss: loss as 'sampled' | 'full' | undefined,
         tied: flag('tied', tied),
         lastItemResidual: flag('lastItemResidual', lastItemResidual),
+        transitionPrior: flag('transitionPrior', transitionPrior),
       });
     })
     .register('home-stack', (parameters, defaults) => {

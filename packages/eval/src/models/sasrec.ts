@@ -2,7 +2,7 @@
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
 import { createSequenceScorer, trainSequenceModel } from '@mixtape/sequence';
-import type { SequenceScorer, TrainSequenceOptions } from '@mixtape/sequence';
+import type { SequenceScorer, TrainSequenceOptions, TransitionPriorReport } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
@@ -31,6 +31,8 @@ export interface SasRecRecommenderOptions {
   samplingExponent?: number;
   patience?: number;
   validationRows?: number;
+  /** the served score adds the first-order transition prior, its settings chosen on the validation rows (default true; false = the logits alone) */
+  transitionPrior?: boolean;
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -51,12 +53,13 @@ export class SasRecRecommender extends ScoringRecommender {
     super();
     this.options = options;
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, ...given };
+    const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, transitionPrior: true, ...given };
     const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
-      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss})`;
+      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
+      `${o.transitionPrior ? '; + transition prior chosen on validation' : ''})`;
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
@@ -73,6 +76,7 @@ export class SasRecRecommender extends ScoringRecommender {
       samplingExponent: o.samplingExponent,
       patience: o.patience,
       validationRows: o.validationRows,
+      transitionPrior: o.transitionPrior ?? true,
       threads: o.threads ?? 2,
       seed: o.seed ?? context.seed,
       signal: context.signal,
@@ -89,7 +93,7 @@ export class SasRecRecommender extends ScoringRecommender {
     this.notes =
       `${result.history.length} epochs (${seconds.toFixed(1)} s each, ${result.stats.threads} threads), best epoch ${result.bestEpoch}` +
       (best?.validationNdcg10 !== undefined ? ` by full-catalog NDCG@10 ${best.validationNdcg10.toFixed(4)} on ${result.stats.validationRows} rows' last training item` : '') +
-      `${result.stoppedEarly ? ' (stopped early)' : ''}; rows without history are ranked by popularity`;
+      `${result.stoppedEarly ? ' (stopped early)' : ''}; ${describePrior(result.transitionPrior)}; rows without history are ranked by popularity`;
     const users = columnCounts(train);
     this.state = { numItems: train.cols, scorer: createSequenceScorer(result.model), fallback: Float32Array.from(users) };
   }
@@ -101,10 +105,18 @@ export class SasRecRecommender extends ScoringRecommender {
   scoreBatch(batch: QueryBatch, out: Float32Array): void {
     const { numItems, scorer, fallback } = assertFitted(this.state, this.name);
     const sequences = requireSequences(batch.sequences, 'sasrec');
-    const { vectors, encoded } = scorer.encode({ items: sequences.indices, offsets: sequences.indptr }, batch.rows);
-    scorer.scoreAll(vectors, batch.rows.length, out);
+    // the served score (logits + transition prior): one code path with Up next and radio
+    const encoded = scorer.scoreHistories({ items: sequences.indices, offsets: sequences.indptr }, batch.rows, out);
     for (let b = 0; b < batch.rows.length; b++) if (encoded[b] === 0) out.set(fallback, b * numItems);
   }
+}
+
+function describePrior(report: TransitionPriorReport | undefined): string {
+  if (!report) return 'no transition prior';
+  const { alpha, mu, gamma } = report.settings;
+  if (!report.chosenOnValidation) return `transition prior α=${alpha}, μ=${mu}, γ=${gamma} (fixed)`;
+  const figures = `validation NDCG@10 ${report.validationNdcg10!.toFixed(4)} with it, ${report.modelValidationNdcg10!.toFixed(4)} without`;
+  return alpha === 0 ? `transition prior off (no setting beat the model alone on validation: ${figures})` : `transition prior α=${alpha}, μ=${mu}, γ=${gamma} chosen on validation (${figures})`;
 }
 
 export function createSasRecRecommender(options: SasRecRecommenderOptions = {}): SasRecRecommender {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { renderConfigTable } from '@mixtape/service-kit';
+import { refusedConfig } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { homeConfigSchema, loadHomeConfig, s3OptionsFromConfig } from './config';
 
@@ -26,22 +27,13 @@ describe('home config', () => {
   });
 
   it('prints every problem and exits 1 on bad input', () => {
-    const exits: number[] = [];
-    const stderr: string[] = [];
-    expect(() =>
-      loadHomeConfig(
-        { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'http://nope' },
-        { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
-      ),
-    ).toThrow();
+    const { printed, exits } = refusedConfig(loadHomeConfig, { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'http://nope' });
     expect(exits).toEqual([1]);
-    expect(stderr.join('')).toContain('Invalid configuration for home: 3 problems');
+    expect(printed).toContain('Invalid configuration for home: 3 problems');
   });
 
   it('refuses to start open outside development, naming the key', () => {
-    const stderr: string[] = [];
-    expect(() => loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p' }, { write: (text) => stderr.push(text), exit: () => {} })).toThrow();
-    expect(stderr.join('')).toContain('MIXTAPE_API_KEYS: is required outside NODE_ENV=development');
+    expect(refusedConfig(loadHomeConfig, { MIXTAPE_BUNDLE: 's3://b/p' }).printed).toContain('MIXTAPE_API_KEYS: is required outside NODE_ENV=development');
     expect(loadHomeConfig({ MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_API_KEYS: 'home-key-0123456789abc' }).MIXTAPE_API_KEYS).toHaveLength(1);
   });
 

@@ -1,33 +1,24 @@
 // `mixtape build` end to end: a dataset directory → trained bundle → s3rver → loadable.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listBundles, loadBundle, openBundleStore, openParts } from '@mixtape/bundle';
-import { startLocalS3, type LocalS3 } from '@mixtape/bundle/testing';
+import { useLocalS3 } from '@mixtape/bundle/testing';
 import { BUNDLE_PARTS } from '../src/build/parts';
 import { formatBuildSummary, overridesFromFlags, parsePartOption, runBuild } from '../src/commands/build';
 import { writeSyntheticDataset } from '../src/commands/data';
 
 describe('mixtape build', () => {
-  let work: string;
-  let s3: LocalS3;
+  const local = useLocalS3('build-test');
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'build-test-'));
-    s3 = await startLocalS3({ directory: join(work, 's3') });
-    await writeSyntheticDataset(join(work, 'data'), { tracks: 800, users: 80, interactions: 8000, seed: 3 });
-  });
-  afterAll(async () => {
-    await s3.stop();
-    await rm(work, { recursive: true, force: true });
+    await writeSyntheticDataset(join(local.dir, 'data'), { tracks: 800, users: 80, interactions: 8000, seed: 3 });
   });
 
   it('trains, indexes and publishes a bundle that services can open, with LATEST moved last', async () => {
     const lines: string[] = [];
     const outcome = await runBuild({
-      data: join(work, 'data'),
+      data: join(local.dir, 'data'),
       out: 's3://mixtape/bundles',
-      s3: s3.s3Options,
+      s3: local.s3.s3Options,
       version: 'first',
       options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 } },
       settings: { threads: 1 },
@@ -41,15 +32,15 @@ describe('mixtape build', () => {
     expect(lines.some((line) => /✔ item2vec/.test(line))).toBe(true);
     expect(formatBuildSummary(outcome)).toMatch(/\| \*\*total\*\* \|/);
 
-    const store = openBundleStore('s3://mixtape/bundles', { s3: s3.s3Options });
-    const loaded = await loadBundle(store, { cacheDir: join(work, 'cache') });
+    const store = openBundleStore('s3://mixtape/bundles', { s3: local.s3.s3Options });
+    const loaded = await loadBundle(store, { cacheDir: join(local.dir, 'cache') });
     expect(loaded.version).toBe('first');
     const index = loaded.manifest.files.find((file) => file.path === 'indexes/items.faiss');
     expect(index?.index).toMatchObject({ dim: 16, metric: 'ip', factory: 'Flat', count: 800 });
     expect(loaded.manifest.metadata).toMatchObject({ dataset: 'synthetic', tracks: 800, build: { parts: { itemVectors: { options: { dim: 16, epochs: 2 } } } } });
     // every file belongs to a registered part, and every part opens
     expect(loaded.manifest.files.every((file) => typeof file.part === 'string')).toBe(true);
-    const opened = await openParts(loaded, BUNDLE_PARTS, { workDir: join(work, 'views') });
+    const opened = await openParts(loaded, BUNDLE_PARTS, { workDir: join(local.dir, 'views') });
     expect(opened.parts.itemIndex.size).toBe(800);
     expect(opened.parts.userVectors.numUsers).toBe(80);
     expect(opened.parts.searchIndex?.search(opened.parts.dataset.store.trackTitle(0), { limit: 1 }).results.length).toBe(1);
@@ -64,21 +55,21 @@ describe('mixtape build', () => {
   }, 300_000);
 
   it('publishes a second version beside the first and keeps the newest N', async () => {
-    await runBuild({ data: join(work, 'data'), out: 's3://mixtape/bundles', s3: s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 }, sequenceModel: { epochs: 1, dim: 16, validationRows: 20 } }, settings: { threads: 1 }, progress: () => {} });
-    const store = openBundleStore('s3://mixtape/bundles', { s3: s3.s3Options });
+    await runBuild({ data: join(local.dir, 'data'), out: 's3://mixtape/bundles', s3: local.s3.s3Options, version: 'second', keep: 1, options: { itemVectors: { epochs: 1, dim: 16 }, sequenceModel: { epochs: 1, dim: 16, validationRows: 20 } }, settings: { threads: 1 }, progress: () => {} });
+    const store = openBundleStore('s3://mixtape/bundles', { s3: local.s3.s3Options });
     const bundles = await listBundles(store);
     expect(bundles.map((bundle) => bundle.version)).toEqual(['second']);
     expect(bundles[0]?.isLatest).toBe(true);
   }, 300_000);
 
   it('fails clearly on a directory that is not a dataset, publishing nothing', async () => {
-    await expect(runBuild({ data: join(work, 'nope'), out: 's3://mixtape/other', s3: s3.s3Options, progress: () => {} })).rejects.toThrow(/nope/);
-    const bundles = await listBundles(openBundleStore('s3://mixtape/other', { s3: s3.s3Options }));
+    await expect(runBuild({ data: join(local.dir, 'nope'), out: 's3://mixtape/other', s3: local.s3.s3Options, progress: () => {} })).rejects.toThrow(/nope/);
+    const bundles = await listBundles(openBundleStore('s3://mixtape/other', { s3: local.s3.s3Options }));
     expect(bundles).toEqual([]);
   });
 
   it('builds only the named parts and what they need', async () => {
-    const outcome = await runBuild({ data: join(work, 'data'), out: 's3://mixtape/partial', s3: s3.s3Options, parts: ['contentIndex'], settings: { threads: 1 }, progress: () => {} });
+    const outcome = await runBuild({ data: join(local.dir, 'data'), out: 's3://mixtape/partial', s3: local.s3.s3Options, parts: ['contentIndex'], settings: { threads: 1 }, progress: () => {} });
     expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'aggregates', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
   });
 });

@@ -1,30 +1,20 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalS3 } from '@mixtape/bundle/testing';
-import type { LocalS3 } from '@mixtape/bundle/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@mixtape/bundle/testing';
 import { registerBundleCommand } from '../src/commands/bundle';
 
 describe('mixtape bundle', () => {
-  let s3: LocalS3;
-  let directory: string;
+  const local = useLocalS3('bundle-cli');
   let source: string;
 
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'bundle-cli-'));
-    s3 = await startLocalS3({ directory: join(directory, 's3') });
-    source = join(directory, 'source');
+    source = join(local.dir, 'source');
     await mkdir(join(source, 'indexes'), { recursive: true });
     await mkdir(join(source, 'catalog'), { recursive: true });
     await writeFile(join(source, 'indexes', 'items.hnsw'), Buffer.alloc(4096, 3));
     await writeFile(join(source, 'catalog', 'tracks.json'), '{"tracks":[]}');
-  });
-
-  afterAll(async () => {
-    await s3.stop();
-    await rm(directory, { recursive: true, force: true });
   });
 
   async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
@@ -35,7 +25,7 @@ describe('mixtape bundle', () => {
     registerBundleCommand(program, {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      env: { MIXTAPE_S3_ENDPOINT: s3.endpoint },
+      env: { MIXTAPE_S3_ENDPOINT: local.s3.endpoint },
     });
     await program.parseAsync(['node', 'mixtape', ...args]);
     return { stdout, stderr };
@@ -71,7 +61,7 @@ describe('mixtape bundle', () => {
   });
 
   it('works on file:// stores', async () => {
-    const uri = `file://${join(directory, 'file-store')}`;
+    const uri = `file://${join(local.dir, 'file-store')}`;
     await run('bundle', 'publish', source, uri, '--version', 'f1', '--quiet');
     expect((await run('bundle', 'ls', uri)).stdout).toMatch(/\*\s+f1\s+complete/);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { renderConfigTable } from '@mixtape/service-kit';
+import { refusedConfig } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { playlistsConfigSchema, loadPlaylistsConfig } from './config';
 
@@ -9,16 +10,9 @@ describe('playlists config', () => {
   });
 
   it('prints every problem and exits 1 on bad input', () => {
-    const exits: number[] = [];
-    const stderr: string[] = [];
-    expect(() =>
-      loadPlaylistsConfig(
-        { PORT: 'x', BODY_LIMIT: 'huge' },
-        { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
-      ),
-    ).toThrow();
+    const { printed, exits } = refusedConfig(loadPlaylistsConfig, { PORT: 'x', BODY_LIMIT: 'huge' });
     expect(exits).toEqual([1]);
-    expect(stderr.join('')).toContain('Invalid configuration for playlists: 2 problems');
+    expect(printed).toContain('Invalid configuration for playlists: 2 problems');
   });
 
   it('README config table matches the schema (regenerate: pnpm --filter @mixtape/playlists docs:config)', () => {
@@ -30,21 +24,10 @@ describe('playlists config', () => {
     const config = loadPlaylistsConfig({ NODE_ENV: 'development', MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1', MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_API_KEY: 'sk-secret-value' });
     expect(config).toMatchObject({ MIXTAPE_LLM_MODEL: 'qwen2.5-7b-instruct', MIXTAPE_LLM_TIMEOUT_MS: 20_000, MIXTAPE_LLM_MODE: 'json_schema', FAISS_THREADS: 1 });
     expect(loadPlaylistsConfig({ NODE_ENV: 'development' }).MIXTAPE_LLM_BASE_URL).toBeUndefined();
-    const stderr: string[] = [];
-    expect(() =>
-      loadPlaylistsConfig(
-        { MIXTAPE_LLM_BASE_URL: 'ftp://example', MIXTAPE_LLM_API_KEY: 'sk-secret-value', MIXTAPE_LLM_MODE: 'xml' },
-        { write: (text) => stderr.push(text), exit: () => undefined },
-      ),
-    ).toThrow();
-    const printed = stderr.join('');
+    const { printed } = refusedConfig(loadPlaylistsConfig, { MIXTAPE_LLM_BASE_URL: 'ftp://example', MIXTAPE_LLM_API_KEY: 'sk-secret-value', MIXTAPE_LLM_MODE: 'xml' });
     expect(printed).toContain('MIXTAPE_LLM_BASE_URL');
     expect(printed).toContain('MIXTAPE_LLM_MODE');
     expect(printed).not.toContain('sk-secret-value');
-    const missingModel: string[] = [];
-    expect(() =>
-      loadPlaylistsConfig({ MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1' }, { write: (text) => missingModel.push(text), exit: () => undefined }),
-    ).toThrow();
-    expect(missingModel.join('')).toContain('MIXTAPE_LLM_MODEL');
+    expect(refusedConfig(loadPlaylistsConfig, { MIXTAPE_LLM_BASE_URL: 'http://127.0.0.1:8000/v1' }).printed).toContain('MIXTAPE_LLM_MODEL');
   });
 });

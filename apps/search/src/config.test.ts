@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { renderConfigTable } from '@mixtape/service-kit';
+import { refusedConfig } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { searchConfigSchema, loadSearchConfig } from './config';
 
@@ -11,16 +12,9 @@ describe('search config', () => {
   });
 
   it('prints every problem and exits 1 on bad input', () => {
-    const exits: number[] = [];
-    const stderr: string[] = [];
-    expect(() =>
-      loadSearchConfig(
-        { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'ftp://nope' },
-        { write: (text) => stderr.push(text), exit: (code) => exits.push(code) },
-      ),
-    ).toThrow();
+    const { printed, exits } = refusedConfig(loadSearchConfig, { PORT: 'x', BODY_LIMIT: 'huge', MIXTAPE_BUNDLE: 'ftp://nope' });
     expect(exits).toEqual([1]);
-    expect(stderr.join('')).toContain('Invalid configuration for search: 3 problems');
+    expect(printed).toContain('Invalid configuration for search: 3 problems');
   });
 
   it('README config table matches the schema (regenerate: pnpm --filter @mixtape/search docs:config)', () => {

@@ -23,7 +23,7 @@ export type {
 } from './registry/define';
 export { createPartRegistry } from './registry/registry';
 export type { DependencyKind, PartDescription, PartRegistry } from './registry/registry';
-export { DEFAULT_BUILD_SETTINGS, buildBundle } from './registry/build';
+export { buildBundle } from './registry/build';
 export type { BuildBundleOptions, BuiltBundle, BuiltPart, StageTiming } from './registry/build';
 export { loadParts, openParts } from './registry/open';
 export type { LoadPartsOptions, OpenedBundle, OpenPartsOptions } from './registry/open';
@@ -70,19 +70,8 @@ export {
   ManifestInvalidError,
   SizeMismatchError,
   StoreUnreachableError,
-  isBundleError,
 } from './storage/errors';
 export type { BundleErrorCode } from './storage/errors';
-export {
-  BUNDLE_ROLES,
-  MANIFEST_SCHEMA_VERSION,
-  bundleManifestSchema,
-  indexInfoSchema,
-  isValidBundleVersion,
-  manifestFileSchema,
-  parseManifest,
-  serializeManifest,
-} from './storage/manifest';
 export type { BundleManifest, IndexInfo, KnownBundleRole, ManifestFile } from './storage/manifest';
 export { sha256File } from './storage/checksum';
 export type { FileDigest } from './storage/checksum';
@@ -96,10 +85,18 @@ export type { OpenStoreOptions, StoreLocation } from './storage/stores/open-stor
 export type { RetryPolicy } from './storage/retry';
 export type { ProgressCallback, TransferProgress } from './storage/progress';
 export { LATEST_KEY, bundleFileKey, manifestKey, readLatest } from './storage/store-layout';
-export { BundleSignatureError, generateSigningKeyPair, keyIdOf, parsePublicKeys, parseSigningKey, readTrustedKeys, signManifest, verifyManifestSignature } from './storage/signing';
+export {
+  BundleSignatureError,
+  generateSigningKeyPair,
+  parsePublicKeys,
+  parseSigningKey,
+  readTrustedKeys,
+  signManifest,
+  verifyManifestSignature,
+} from './storage/signing';
 export type { ManifestSignature } from './storage/signing';
 export type { LatestPointer } from './storage/store-layout';
-export { defaultBundleVersion, publishBundle } from './storage/publish';
+export { publishBundle } from './storage/publish';
 export type { PublishFileDescription, PublishFileInput, PublishOptions, PublishResult } from './storage/publish';
 export { loadBundle, pruneCache } from './storage/load';
 export type { LoadBundleOptions, LoadStats, LoadedBundle, LoadedFile } from './storage/load';

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { startLocalS3, type LocalS3 } from '../src/testing/index';
 
 /** A fresh temp directory and a cleanup for it. */
 export async function makeTempDir(label: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -11,34 +9,7 @@ export async function makeTempDir(label: string): Promise<{ dir: string; cleanup
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/**
- * A local S3 server (s3rver) in a fresh temp directory, started before the file's (or the
- * describe block's) tests and stopped after; `dir` is the temp directory for the tests' own files.
- */
-export function useLocalS3(label: string): { readonly s3: LocalS3; readonly dir: string } {
-  let s3: LocalS3 | undefined;
-  let work: { dir: string; cleanup: () => Promise<void> } | undefined;
-  beforeAll(async () => {
-    work = await makeTempDir(label);
-    s3 = await startLocalS3({ directory: path.join(work.dir, 's3rver') });
-  });
-  afterAll(async () => {
-    await s3?.stop();
-    await work?.cleanup();
-  });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('useLocalS3: the server is started in beforeAll; read it inside a test');
-    return value;
-  };
-  return {
-    get s3() {
-      return started(s3);
-    },
-    get dir() {
-      return started(work).dir;
-    },
-  };
-}
+export { useLocalS3 } from '../src/testing/index';
 
 /** Writes a small bundle directory: catalog, vectors, an index and a model, with given bytes. */
 export async function writeBundleDir(dir: string, options: { seed: string; bigFileBytes?: number }): Promise<void> {

@@ -1,15 +1,5 @@
 // Public API of @mixtape/catalog: explicit named re-exports only.
-export {
-  AUDIO_FEATURES,
-  AudioFeaturesSchema,
-  ReleaseDateSchema,
-  ArtistSchema,
-  AlbumSchema,
-  TrackSchema,
-  INTERACTION_TYPES,
-  InteractionTypeSchema,
-  InteractionSchema,
-} from './model';
+export { AUDIO_FEATURES, ArtistSchema, AlbumSchema, TrackSchema, INTERACTION_TYPES, InteractionSchema } from './model';
 export type { AudioFeatureName, AudioFeatures, Artist, Album, Track, InteractionType, Interaction, Catalog } from './model';
 
 export { CatalogBuilder, CatalogIntegrityError } from './catalog-columns';
@@ -17,16 +7,7 @@ export type { CatalogColumns, CatalogBuilderOptions } from './catalog-columns';
 export { CatalogStore } from './catalog-store';
 export { INTERACTION_TYPE_CODE, InteractionLog, InteractionLogBuilder, UserHistory } from './interactions';
 export type { InteractionColumns, InteractionRow, UserItemMatrix } from './interactions';
-export {
-  parseReleaseDate,
-  formatReleaseDate,
-  toDayNumber,
-  UNKNOWN_DAY,
-  DATE_PRECISION_UNKNOWN,
-  DATE_PRECISION_YEAR,
-  DATE_PRECISION_MONTH,
-  DATE_PRECISION_DAY,
-} from './dates';
+export { parseReleaseDate, formatReleaseDate, toDayNumber, UNKNOWN_DAY } from './dates';
 export { SnapshotError, writeSnapshot, readSnapshot, readSnapshotMetadata } from './snapshot';
 export type { Snapshot, SnapshotMetadata, SnapshotExtras, SnapshotIoOptions, WriteSnapshotInput, WriteSnapshotOptions } from './snapshot';
 export {

@@ -32,25 +32,25 @@ export type {
   RecommendOptions,
   Recommendations,
 } from './recommender';
-export { PopularityRecommender, createPopularityRecommender } from './models/popularity';
-export { RandomRecommender, createRandomRecommender } from './models/random';
-export { ItemKnnRecommender, createItemKnnRecommender } from './models/item-knn';
+export { createPopularityRecommender } from './models/popularity';
+export { createRandomRecommender } from './models/random';
+export { createItemKnnRecommender } from './models/item-knn';
 export type { ItemKnnOptions } from './models/item-knn';
-export { AlsRecommender, createAlsRecommender } from './models/als';
+export { createAlsRecommender } from './models/als';
 export type { AlsOptions } from './models/als';
-export { EaseRecommender, createEaseRecommender } from './models/ease';
+export { createEaseRecommender } from './models/ease';
 export type { EaseOptions } from './models/ease';
-export { Rp3BetaRecommender, createRp3BetaRecommender } from './models/rp3beta';
+export { createRp3BetaRecommender } from './models/rp3beta';
 export type { Rp3BetaOptions } from './models/rp3beta';
-export { Item2VecRecommender, createItem2VecRecommender } from './models/item2vec';
+export { createItem2VecRecommender } from './models/item2vec';
 export type { Item2VecRecommenderOptions } from './models/item2vec';
-export { BlendRecommender, createBlendRecommender } from './models/blend';
-export { TransitionRecommender, createTransitionRecommender } from './models/transition';
-export { SasRecRecommender, createSasRecRecommender } from './models/sasrec';
+export { createBlendRecommender } from './models/blend';
+export { createTransitionRecommender } from './models/transition';
+export { createSasRecRecommender } from './models/sasrec';
 export type { SasRecRecommenderOptions } from './models/sasrec';
 export type { BlendComponent, BlendOptions } from './models/blend';
 export { ModelRegistry, createModelRegistry, parseModelSpec } from './models/registry';
-export { HomeStackRecommender, createHomeStackRecommender, logFromRows } from './models/home-stack';
+export { createHomeStackRecommender, logFromRows } from './models/home-stack';
 export type { HomeStackRecommenderOptions } from './models/home-stack';
 export type { ModelSpec, ModelParameters, RecommenderFactory } from './models/registry';
 export { evaluateModel, runExperiment, assertNoLeakage } from './evaluate';
@@ -63,10 +63,10 @@ export { EVAL_TASKS, isEvalTaskName, splitForTask, runEvalTask } from './tasks';
 export type { EvalTaskName, SplitTaskOptions, RunTaskOptions } from './tasks';
 export { createSimulatedListeners, DEFAULT_BROWSING } from './simulator/listeners';
 export type { SimulatedListeners, BrowsingModel, ListenOutcome } from './simulator/listeners';
-export { simulateWorld, simulateHomeWorlds, interleavePages, SIMULATION_DAY_MS } from './simulator/world';
+export { simulateWorld, simulateHomeWorlds, SIMULATION_DAY_MS } from './simulator/world';
 export type { WorldOptions, WorldLog, WorldName, WorldState, ArmSurface, HomeWorldsOptions } from './simulator/world';
 export { degradeRankerModel } from './simulator/degrade';
-export { runAaStudy, runAbStudy, runInterleavingStudy, recordsByUser, interpolateUsersFor } from './simulator/studies';
+export { runAaStudy, runAbStudy, runInterleavingStudy } from './simulator/studies';
 export type { AaStudyOptions, AaStudyResult, AbStudyOptions, AbStudyResult, InterleavingStudyOptions, InterleavingStudyResult, PowerPoint, Rate } from './simulator/studies';
 export {
   PROMPT_CLASSES,

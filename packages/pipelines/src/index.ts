@@ -1,9 +1,9 @@
 // Public API of @mixtape/pipelines: explicit named re-exports only. The Beam SDK is loaded by
 // runAggregationPipeline on first use; everything else (reading outputs, the single-process
 // path) works without it.
-export { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, LABEL_TYPE_CODES, resolveAggregationOptions } from './options';
+export { DEFAULT_AGGREGATION_OPTIONS, EVENT_TYPES, LABEL_TYPE_CODES } from './options';
 export type { AggregationOptions } from './options';
-export { AGGREGATES_FORMAT, MANIFEST_FILE, OUTPUTS, readManifest, readRecords, shardsOf } from './files';
+export { readManifest, readRecords } from './files';
 export type {
   AggregatesManifest,
   ArtistPopularityRecord,
@@ -18,7 +18,7 @@ export type {
   SessionRecord,
   StageReport,
 } from './files';
-export { countCoOccurrence, cutSessions, runLocalAggregation, trackIdRanks } from './local';
+export { runLocalAggregation } from './local';
 export type { LocalAggregationOptions, LocalSessions } from './local';
 export { deadLetterShare, rankerExamples, readAggregates, readDeadLetters } from './read';
 export type { Aggregates, FutureLabelSets, RankerLabels, ReadAggregatesOptions } from './read';

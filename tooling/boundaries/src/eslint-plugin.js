@@ -36,46 +36,49 @@ function onModuleSpecifiers(check) {
 }
 
 /**
+ * A rule over the module specifiers of the files that belong to a workspace package.
  * @param {Workspace} workspace
+ * @param {RuleModule['meta']} meta
+ * @param {(pkg: NonNullable<ReturnType<typeof packageOfFile>>, file: string, context: RuleContext) => (specifier: string, node: any) => void} checkerFor
  * @returns {RuleModule}
  */
-function layersRule(workspace) {
+function specifierRule(workspace, meta, checkerFor) {
   return {
-    meta: { type: 'problem', docs: { description: 'Imports respect the workspace layers and package entry points' }, schema: [], messages: { boundary: '{{problem}}' } },
+    meta,
     create(context) {
-      const file = context.filename;
-      const pkg = packageOfFile(workspace, file);
-      if (!pkg) return {};
-      const support = isSupportFile(pkg, file);
-      return onModuleSpecifiers((specifier, node) => {
-        const problem = importProblem(workspace, pkg, support, specifier);
-        if (problem) context.report({ node, messageId: 'boundary', data: { problem } });
-      });
+      const pkg = packageOfFile(workspace, context.filename);
+      return pkg ? onModuleSpecifiers(checkerFor(pkg, context.filename, context)) : {};
     },
   };
 }
 
-/**
- * @param {Workspace} workspace
- * @returns {RuleModule}
- */
-function relativeEscapeRule(workspace) {
-  return {
-    meta: { type: 'problem', docs: { description: "Relative imports stay inside their package" }, schema: [], messages: { escape: '"{{specifier}}" leaves {{pkg}}{{into}}: import other packages by name (@mixtape/…) and only what their index exports' } },
-    create(context) {
-      const file = context.filename;
-      const pkg = packageOfFile(workspace, file);
-      if (!pkg) return {};
-      return onModuleSpecifiers((specifier, node) => {
-        if (!specifier.startsWith('.')) return;
-        const target = resolve(dirname(file), specifier);
-        if (target === pkg.absoluteDir || target.startsWith(pkg.absoluteDir + sep)) return;
-        const other = packageOfFile(workspace, target);
-        context.report({ node, messageId: 'escape', data: { specifier, pkg: pkg.dir, into: other ? ` and reaches into ${other.dir}` : '' } });
-      });
+/** @param {Workspace} workspace */
+const layersRule = (workspace) =>
+  specifierRule(
+    workspace,
+    { type: 'problem', docs: { description: 'Imports respect the workspace layers and package entry points' }, schema: [], messages: { boundary: '{{problem}}' } },
+    (pkg, file, context) => {
+      const support = isSupportFile(pkg, file);
+      return (specifier, node) => {
+        const problem = importProblem(workspace, pkg, support, specifier);
+        if (problem) context.report({ node, messageId: 'boundary', data: { problem } });
+      };
     },
-  };
-}
+  );
+
+/** @param {Workspace} workspace */
+const relativeEscapeRule = (workspace) =>
+  specifierRule(
+    workspace,
+    { type: 'problem', docs: { description: "Relative imports stay inside their package" }, schema: [], messages: { escape: '"{{specifier}}" leaves {{pkg}}{{into}}: import other packages by name (@mixtape/…) and only what their index exports' } },
+    (pkg, file, context) => (specifier, node) => {
+      if (!specifier.startsWith('.')) return;
+      const target = resolve(dirname(file), specifier);
+      if (target === pkg.absoluteDir || target.startsWith(pkg.absoluteDir + sep)) return;
+      const other = packageOfFile(workspace, target);
+      context.report({ node, messageId: 'escape', data: { specifier, pkg: pkg.dir, into: other ? ` and reaches into ${other.dir}` : '' } });
+    },
+  );
 
 /** @type {RuleModule} */
 const noProcessEnv = {

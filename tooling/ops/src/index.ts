@@ -21,7 +21,7 @@ export {
   runAudit,
 } from './audit';
 export type { Advisory, AuditEvaluation, AuditException, AuditOutcome, RunAuditOptions } from './audit';
-export { authHeaders, benchServiceEnv, freePort, OPS_API_KEY, peakRssBytes, startServiceProcess } from './service-process';
+export { authHeaders, benchServiceEnv, freePort, peakRssBytes, startServiceProcess } from './service-process';
 export type { ServiceName, ServiceProcess } from './service-process';
 export { percentile, runLoad } from './load';
 export type { LoadRequest, LoadResult } from './load';

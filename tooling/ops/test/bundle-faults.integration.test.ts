@@ -2,13 +2,10 @@
 // serving and in the middle of downloading a new version, corrupted and truncated files in a
 // new version. The service never serves a bad bundle and never stops serving a good one.
 // "S3 down" is a proxy in front of s3rver being taken down, so the test controls the moment.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFileKey, LATEST_KEY, openBundleStore, readLatest } from '@mixtape/bundle';
 import type { BundleStore } from '@mixtape/bundle';
-import { startLocalS3 } from '@mixtape/bundle/testing';
-import type { LocalS3 } from '@mixtape/bundle/testing';
+import { useLocalS3 } from '@mixtape/bundle/testing';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServiceProcess } from '../src/index';
@@ -18,12 +15,11 @@ import { startSwitchableProxy, type SwitchableProxy } from './switchable-proxy';
 const BUNDLE_URI = 's3://mixtape/faults';
 
 describe('home against a failing S3 and bad bundles', () => {
-  let work: string;
-  let s3: LocalS3;
+  const local = useLocalS3('faults');
   let proxy: SwitchableProxy;
   let home: ServiceProcess;
   // Publishing goes straight to s3rver; the service reads through the proxy.
-  const store = (): BundleStore => openBundleStore(BUNDLE_URI, { s3: s3.s3Options });
+  const store = (): BundleStore => openBundleStore(BUNDLE_URI, { s3: local.s3.s3Options });
   const startS3 = () => proxy.up();
   const stopS3 = () => proxy.down();
   const status = async (path: string) => (await fetch(`${home.url}${path}`)).status;
@@ -38,24 +34,20 @@ describe('home against a failing S3 and bad bundles', () => {
   };
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'mixtape-faults-'));
-    s3 = await startLocalS3({ directory: join(work, 's3') });
-    proxy = await startSwitchableProxy(s3.endpoint, await freePort());
+    proxy = await startSwitchableProxy(local.s3.endpoint, await freePort());
     await publishTestBundle(store(), { version: 'faults-v1' });
     // S3 goes away before the service starts.
     await stopS3();
     home = await startServiceProcess('home', {
       MIXTAPE_BUNDLE: BUNDLE_URI,
       MIXTAPE_S3_ENDPOINT: proxy.endpoint,
-      MIXTAPE_CACHE_DIR: join(work, 'cache'),
+      MIXTAPE_CACHE_DIR: join(local.dir, 'cache'),
       MIXTAPE_BUNDLE_POLL_MS: '300',
     });
   });
   afterAll(async () => {
     await home?.stop();
     await proxy?.down();
-    await s3?.stop();
-    await rm(work, { recursive: true, force: true });
   });
 
   it('S3 down at startup: live but not ready, retrying; ready once S3 is back', async () => {

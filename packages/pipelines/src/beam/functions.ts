@@ -279,22 +279,28 @@ function atByte<T>(parsed: Tagged<T>, chunk: Chunk): Tagged<T> {
   return { dead: { file: parsed.dead.file, line: 0, reason: parsed.dead.reason, byte: parsed.dead.line } };
 }
 
+/** Every line of a chunk parsed, its dead letters counted, and one log line for the chunk. */
+function parseChunk<T>(chunk: Chunk, access: S3Access | undefined, what: string, parse: (text: string, line: number) => Tagged<T>): Tagged<T>[] {
+  const started = Date.now();
+  const out: Tagged<T>[] = [];
+  let dead = 0;
+  for (const [text, line] of chunkLines(chunk, access)) {
+    const parsed = atByte(parse(text, line), chunk);
+    if ('dead' in parsed) dead++;
+    out.push(parsed);
+  }
+  logChunk(what, chunk, out.length, dead, started);
+  return out;
+}
+captures(parseChunk, () => ({ chunkLines, atByte, logChunk, Date }));
+
 /** chunk → parsed events and dead letters */
 export function readEventsFn(types: readonly string[], access?: S3Access) {
   return captures(
     function readEvents(chunk: Chunk): Tagged<ParsedEvent>[] {
-      const started = Date.now();
-      const out: Tagged<ParsedEvent>[] = [];
-      let dead = 0;
-      for (const [text, line] of chunkLines(chunk, access)) {
-        const parsed = atByte(parseEventLine(text, chunk.fileIndex, chunk.file, line, types), chunk);
-        if ('dead' in parsed) dead++;
-        out.push(parsed);
-      }
-      logChunk('events', chunk, out.length, dead, started);
-      return out;
+      return parseChunk(chunk, access, 'events', (text, line) => parseEventLine(text, chunk.fileIndex, chunk.file, line, types));
     },
-    () => ({ chunkLines, parseEventLine, atByte, types, access, logChunk, Date, Math }),
+    () => ({ parseChunk, parseEventLine, types, access }),
   );
 }
 
@@ -302,18 +308,9 @@ export function readEventsFn(types: readonly string[], access?: S3Access) {
 export function readCatalogFn(featureNames: readonly string[], access?: S3Access) {
   return captures(
     function readCatalog(chunk: Chunk): Tagged<ParsedTrack>[] {
-      const started = Date.now();
-      const out: Tagged<ParsedTrack>[] = [];
-      let dead = 0;
-      for (const [text, line] of chunkLines(chunk, access)) {
-        const parsed = atByte(parseCatalogLine(text, chunk.fileIndex, chunk.file, line, featureNames), chunk);
-        if ('dead' in parsed) dead++;
-        out.push(parsed);
-      }
-      logChunk('catalog', chunk, out.length, dead, started);
-      return out;
+      return parseChunk(chunk, access, 'catalog', (text, line) => parseCatalogLine(text, chunk.fileIndex, chunk.file, line, featureNames));
     },
-    () => ({ chunkLines, parseCatalogLine, atByte, featureNames, access, logChunk, Date, Math }),
+    () => ({ parseChunk, parseCatalogLine, featureNames, access }),
   );
 }
 

@@ -1,7 +1,7 @@
 // Test helpers for apps and packages built on service-kit (import from "@mixtape/service-kit/testing").
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BaseConfig, EnvSource } from '../config';
+import type { BaseConfig, EnvSource, LoadConfigOptions } from '../config';
 import { baseConfigSchema, parseConfig } from '../config';
 import type { ServiceContext } from '../context';
 import { createServiceContext } from '../context';
@@ -119,6 +119,22 @@ export async function checkServiceBasics(app: RequestHandler, context: ServiceCo
     const actual = JSON.stringify(await unknown.json());
     if (actual !== expected) throw new Error(`/v1/nope answered ${actual}, expected ${expected}`);
   });
+}
+
+/**
+ * Runs an app's config loader on `env` the way a refused start goes: returns what it printed and
+ * the exit codes it asked for. Throws when the loader accepts `env`.
+ */
+export function refusedConfig(load: (env: EnvSource, options: LoadConfigOptions) => unknown, env: EnvSource): { printed: string; exits: number[] } {
+  const printed: string[] = [];
+  const exits: number[] = [];
+  try {
+    load(env, { write: (text) => printed.push(text), exit: (code) => exits.push(code) });
+  } catch {
+    // the loader throws after exit(), since the injected exit returns
+    return { printed: printed.join(''), exits };
+  }
+  throw new Error(`the config loader accepted ${JSON.stringify(env)}`);
 }
 
 export { freePort, startServiceProcess } from './process';

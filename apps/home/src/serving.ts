@@ -40,6 +40,7 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
       neighbours: homeCandidates?.neighbours ?? {},
       factors: homeCandidates?.factors,
       factorIndex: homeCandidates?.factorIndex,
+      listeners: homeCandidates?.listeners,
     },
     engineOptions,
   );

@@ -136,6 +136,14 @@ export type {
   ItemVectorOptions,
 } from './home/item-models';
 export {
+  computeListenerState,
+  listenerStateBytes,
+} from './home/listeners';
+export type {
+  ListenerState,
+  ListenerStateOptions,
+} from './home/listeners';
+export {
   buildHomeParts,
   homePartsToArrays,
   homePartsFromArrays,

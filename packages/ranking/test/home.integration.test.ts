@@ -6,6 +6,9 @@ import {
   buildUserProfile,
   generateHomeCandidates,
   computeFeatures,
+  computeListenerState,
+  homePartsFromArrays,
+  homePartsToArrays,
   HOME_FEATURE_COUNT,
   buildItemModels,
   compileRanker,
@@ -84,6 +87,47 @@ describe('home candidates', () => {
     expect(Math.abs(index.referenceTime - Date.now())).toBeGreaterThan(0); // the synthetic log ends in the past
     expect(index.referenceDay).toBe(Math.floor(latest / DAY));
   });
+});
+
+describe('home listener state', () => {
+  it('a logged listener reads stored clusters and ANN answers and gets the page a live computation gives; live events, seeds and other options search live', async () => {
+    const { index, log } = await setup();
+    const listeners = computeListenerState(index, { batch: 7 });
+    expect(listeners.queryOffsets.length - 1).toBe(log.userCount);
+    // what the bundle stores reads back whole
+    const { arrays, meta } = homePartsToArrays({ neighbours: index.neighbours, factors: index.factors, listeners });
+    const restored = homePartsFromArrays(arrays, meta, index.store.trackCount).listeners!;
+    expect(Array.from(restored.itemLabels)).toEqual(Array.from(listeners.itemLabels));
+    expect(() => homePartsFromArrays({ ...arrays, 'listeners.itemScores': new Float32Array(3) }, meta, index.store.trackCount)).toThrow(/do not agree/);
+    const stored = { ...index, listeners };
+    const live = createHomeEngine(index);
+    const fast = createHomeEngine(stored);
+    let searched = 0;
+    const search = stored.itemIndex.searchBatchAsync.bind(stored.itemIndex);
+    stored.itemIndex.searchBatchAsync = (queries, k) => (searched++, search(queries, k));
+    for (let u = 0; u < Math.min(25, log.userCount); u++) {
+      const userId = log.userId(u);
+      const profile = buildUserProfile(stored, userId);
+      expect(profile.listenerSlot).toBeGreaterThanOrEqual(0);
+      expect(profile.clusters.map((cluster) => Array.from(cluster.centroid))).toEqual(buildUserProfile(index, userId).clusters.map((cluster) => Array.from(cluster.centroid)));
+      const a = await live.page({ userId, random: seededRandom(u), now: 0 });
+      const before = searched;
+      const b = await fast.page({ userId, random: seededRandom(u), now: 0 });
+      // (the live engine shares the FAISS index; the stored one never asks it)
+      expect(searched).toBe(before);
+      expect(b.shelves).toEqual(a.shelves);
+      expect(b.candidateCount).toBe(a.candidateCount);
+    }
+    // anything new since the build is computed live
+    const userId = log.userId(0);
+    expect(buildUserProfile(stored, userId, { seedGenres: [0] }).listenerSlot).toBe(-1);
+    expect(buildUserProfile(stored, userId, { now: stored.referenceTime + DAY }).listenerSlot).toBe(-1);
+    const track = stored.store.trackId(1);
+    await fast.recordEvents([{ userId, trackId: track, type: 'play', timestamp: stored.referenceTime + 1000 }]);
+    const before = searched;
+    await fast.page({ userId, random: seededRandom(1) });
+    expect(searched).toBe(before + 1);
+  }, 120_000);
 });
 
 describe('home re-ranking', () => {

@@ -11,6 +11,8 @@ import {
   InsufficientTrainingDataError,
   RANKER_FORMAT,
   buildItemModels,
+  computeListenerState,
+  createHomeIndex,
   heuristicRankerModel,
   homePartBytes,
   homePartsFromArrays,
@@ -28,8 +30,8 @@ import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
 
-/** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index. */
-export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors'> & { factorIndex: VectorIndex };
+/** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index, the logged listeners' precomputed ANN answers. */
+export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors' | 'listeners'> & { factorIndex: VectorIndex };
 
 const MiB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
@@ -115,7 +117,8 @@ export const homeRankerPart = definePart({
 
 export const homeCandidatesPart = definePart({
   name: 'homeCandidates',
-  description: "Home's offline candidates: item → item neighbour lists (EASE, RP3β, co-listening, item vectors), ALS factors and a FAISS index over the item factors",
+  description:
+    "Home's offline candidates: item → item neighbour lists (EASE, RP3β, co-listening, item vectors), ALS factors, a FAISS index over the item factors, and each logged listener's taste clusters and ANN answers",
   files: {
     lists: { path: 'models/home-parts.pack', role: 'model' },
     factorIndex: { path: 'indexes/factors.faiss', role: 'index' },
@@ -137,11 +140,20 @@ export const homeCandidatesPart = definePart({
       const ids = Array.from({ length: store.trackCount }, (_unused, t) => store.trackId(t));
       return VectorIndex.build({ dim: factors.dim, factory: chooseFactory(ids.length, factors.dim), metric: 'ip', ids, vectors: factors.items });
     });
-    const { arrays, meta } = homePartsToArrays(models);
-    const bytes = homePartBytes(models);
+    // a logged listener's page reads their taste clusters and ANN answers instead of k-means + FAISS
+    const listeners = await stage('listener state', () =>
+      computeListenerState(createHomeIndex({ ...data, neighbours: models.neighbours, factors, factorIndex }), {
+        onProgress: (done, total) => {
+          if (done === total || done % 2048 === 0) progress(`  listener state ${done}/${total}`);
+        },
+      }),
+    );
+    const parts = { neighbours: models.neighbours, factors, listeners };
+    const { arrays, meta } = homePartsToArrays(parts);
+    const bytes = homePartBytes(parts);
     await write('lists', packTypedArrays(arrays, meta), { metadata: { sources: Object.keys(models.neighbours), MiB: Object.fromEntries(Object.entries(bytes).map(([name, value]) => [name, MiB(value)])) } });
     await write('factorIndex', factorIndex.toBuffer(), { index: indexInfo(factorIndex, 'ALS item factors of every track') });
-    return { neighbours: models.neighbours, factors, factorIndex };
+    return { ...parts, factorIndex };
   },
   openDependsOn: [datasetPart],
   open: async ({ read, inputs, version }): Promise<HomeCandidatesPartValue> => {
@@ -156,6 +168,6 @@ export const homeCandidatesPart = definePart({
   },
   summarize: (value) => {
     const bytes = homePartBytes(value);
-    return `${Object.keys(value.neighbours).join(', ')} lists + factors d=${value.factors?.dim ?? 0}: ${MiB(Object.values(bytes).reduce((sum, b) => sum + b, 0))} MiB`;
+    return `${Object.keys(value.neighbours).join(', ')} lists + factors d=${value.factors?.dim ?? 0}${value.listeners ? ` + ${value.listeners.queryOffsets.length - 1} listeners' ANN answers` : ''}: ${MiB(Object.values(bytes).reduce((sum, b) => sum + b, 0))} MiB`;
   },
 });

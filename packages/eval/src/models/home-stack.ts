@@ -13,6 +13,7 @@ import {
   buildItemModels,
   buildUserProfile,
   compileRanker,
+  computeListenerState,
   createHomeIndex,
   generateHomeCandidatesSync,
   scoreHomeCandidates,
@@ -75,7 +76,9 @@ export class HomeStackRecommender implements Recommender {
     });
     // the serving parts: item models over every training row
     const models = await buildItemModels(data, { ...this.options.ranker, log: say, signal: context.signal, seed });
-    const index = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
+    const bare = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
+    // as the bundle's homeCandidates part does: the listeners' taste clusters and ANN answers, stored
+    const index = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors, factorIndex: bare.factorIndex, listeners: computeListenerState(bare, { candidates: this.options.candidates }) });
     const counts = new Float64Array(train.cols);
     for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);

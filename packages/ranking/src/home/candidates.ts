@@ -8,6 +8,7 @@ import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
 import { NEIGHBOUR_SOURCES, foldInFactor } from './item-models';
+import { storedAnswers } from './listeners';
 import type { NeighbourSource } from './item-models';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
@@ -174,6 +175,9 @@ export interface AnnResults {
 /** Runs every source for a profile; the ANN queries go to FAISS as batches (off the event loop). */
 export async function generateHomeCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}, into?: CandidateSet): Promise<CandidateResult> {
   const plan = planAnnQueries(index, profile, options);
+  // a logged listener with nothing new since the build: the bundle holds their answers
+  const stored = storedAnswers(index, profile, plan, options);
+  if (stored) return assembleCandidates(index, profile, options, plan, stored, into);
   const [items, factors] = await Promise.all([
     plan.matrix ? index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined,
     plan.factor && index.factorIndex ? index.factorIndex.searchBatchAsync(plan.factor, plan.factorK) : undefined,
@@ -184,6 +188,8 @@ export async function generateHomeCandidates(index: HomeIndex, profile: UserProf
 /** The same, with blocking FAISS calls (offline evaluation and training loops). */
 export function generateHomeCandidatesSync(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions = {}, into?: CandidateSet): CandidateResult {
   const plan = planAnnQueries(index, profile, options);
+  const stored = storedAnswers(index, profile, plan, options);
+  if (stored) return assembleCandidates(index, profile, options, plan, stored, into);
   const items = plan.matrix ? index.itemIndex.searchBatch(plan.matrix, plan.k) : undefined;
   const factors = plan.factor && index.factorIndex ? index.factorIndex.searchBatch(plan.factor, plan.factorK) : undefined;
   return assembleCandidates(index, profile, options, plan, { items, factors }, into);

@@ -5,6 +5,7 @@ import { AUDIO_FEATURES, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory } from '@mixtape/embeddings';
 import type { ItemFactors, NeighbourLists } from './item-models';
+import type { ListenerState } from './listeners';
 import { DAYPARTS, daypartOfHour, daypartIndex } from './types';
 import type { HomeData } from './types';
 
@@ -32,6 +33,8 @@ export interface HomeIndex {
   /** learned user/item factors and their FAISS index (ids = track ids) */
   factors?: ItemFactors;
   factorIndex?: VectorIndex;
+  /** precomputed taste clusters and ANN answers of the logged listeners (bundle part; absent: computed per request) */
+  listeners?: ListenerState;
   /** distinct listeners per track in the log, and the largest count */
   listenerCount: Float32Array;
   maxListenerCount: number;
@@ -131,6 +134,10 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   for (const [source, list] of Object.entries(data.neighbours ?? {})) {
     if (list && list.offsets.length !== trackCount + 1) throw new RangeError(`home index: ${source} neighbour lists cover ${list.offsets.length - 1} items, the catalog has ${trackCount}`);
   }
+  const listeners = data.listeners;
+  if (listeners && (listeners.slotOfUser.length !== (interactions?.userCount ?? 0) || listeners.itemDim !== itemDim)) {
+    throw new RangeError(`home index: the listener state covers ${listeners.slotOfUser.length} listeners of dim ${listeners.itemDim}; the log has ${interactions?.userCount ?? 0}, the item vectors dim ${itemDim}`);
+  }
   let factorIndex = data.factorIndex;
   if (factors && !factorIndex) {
     const ids = Array.from({ length: trackCount }, (_unused, t) => store.trackId(t));
@@ -147,6 +154,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     neighbours: data.neighbours ?? {},
     factors,
     factorIndex,
+    listeners,
     listenerCount,
     maxListenerCount,
     timed,

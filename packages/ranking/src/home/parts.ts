@@ -4,6 +4,9 @@
 import { VectorIndex, chooseFactory } from '@mixtape/embeddings';
 import { NEIGHBOUR_SOURCES } from './item-models';
 import type { ItemFactors, NeighbourListReport, NeighbourLists, NeighbourSource } from './item-models';
+import { createHomeIndex } from './home-index';
+import { computeListenerState, listenerStateBytes } from './listeners';
+import type { ListenerState } from './listeners';
 import { heuristicRankerModel } from './ranker';
 import type { HomeRankerModel } from './ranker';
 import { InsufficientTrainingDataError, buildItemModels, trainHomeRanker } from './train';
@@ -16,11 +19,28 @@ export interface HomeParts {
   neighbours: NeighbourLists;
   factors?: ItemFactors;
   factorIndex?: VectorIndex;
+  /** per-listener taste clusters and ANN answers (computeListenerState) */
+  listeners?: ListenerState;
   ranker: HomeRankerModel;
 }
 
-/** Neighbour lists + factors → named arrays and a small JSON meta. */
-export function homePartsToArrays(parts: Pick<HomeParts, 'neighbours' | 'factors'>): { arrays: Record<string, PartArray>; meta: Record<string, unknown> } {
+type StoredParts = Pick<HomeParts, 'neighbours' | 'factors' | 'listeners'>;
+const LISTENER_ARRAYS = [
+  ['slotOfUser', Int32Array],
+  ['clusterOffsets', Int32Array],
+  ['centroids', Float32Array],
+  ['assignmentOffsets', Int32Array],
+  ['assignments', Int32Array],
+  ['queryOffsets', Int32Array],
+  ['itemLabels', Int32Array],
+  ['itemScores', Float32Array],
+  ['factorOffsets', Int32Array],
+  ['factorLabels', Int32Array],
+  ['factorScores', Float32Array],
+] as const;
+
+/** Neighbour lists + factors (+ listener state) → named arrays and a small JSON meta. */
+export function homePartsToArrays(parts: StoredParts): { arrays: Record<string, PartArray>; meta: Record<string, unknown> } {
   const arrays: Record<string, PartArray> = {};
   const sources: NeighbourSource[] = [];
   for (const source of NEIGHBOUR_SOURCES) {
@@ -38,11 +58,16 @@ export function homePartsToArrays(parts: Pick<HomeParts, 'neighbours' | 'factors
     arrays['factors.itemGram'] = parts.factors.itemGram;
     meta.factors = { dim: parts.factors.dim, alpha: parts.factors.alpha };
   }
+  const listeners = parts.listeners;
+  if (listeners) {
+    for (const [name] of LISTENER_ARRAYS) arrays[`listeners.${name}`] = listeners[name];
+    meta.listeners = { annK: listeners.annK, factorK: listeners.factorK, itemDim: listeners.itemDim, itemK: listeners.itemK };
+  }
   return { arrays, meta };
 }
 
 /** The inverse of homePartsToArrays; checks every array is there with a sane shape. */
-export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Record<string, unknown>, trackCount: number, where = 'home parts'): Pick<HomeParts, 'neighbours' | 'factors'> {
+export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Record<string, unknown>, trackCount: number, where = 'home parts'): StoredParts {
   if (meta.format !== 'mixtape-home-parts' || meta.version !== 1) throw new Error(`${where}: not Home parts (format ${String(meta.format)} version ${String(meta.version)}; expected mixtape-home-parts 1)`);
   const take = <T extends PartArray>(name: string, type: new (...args: never[]) => T): T => {
     const array = arrays[name];
@@ -66,17 +91,36 @@ export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Recor
     factors = { dim: factorMeta.dim, alpha: factorMeta.alpha, users: take('factors.users', Float32Array), items: take('factors.items', Float32Array), itemGram: take('factors.itemGram', Float64Array) };
     if (factors.items.length !== trackCount * factors.dim) throw new Error(`${where}: factors hold ${factors.items.length / factors.dim} items for ${trackCount} tracks`);
   }
-  return { neighbours, factors };
+  // absent from packs written before the listener state existed: those listeners are served live
+  let listeners: ListenerState | undefined;
+  const listenerMeta = meta.listeners as { annK: number; factorK: number; itemDim: number; itemK: number } | undefined;
+  if (listenerMeta) {
+    const read = Object.fromEntries(LISTENER_ARRAYS.map(([name, type]) => [name, take<Int32Array | Float32Array>(`listeners.${name}`, type as new (...args: never[]) => Int32Array | Float32Array)]));
+    listeners = { ...listenerMeta, ...read } as unknown as ListenerState;
+    const slots = listeners.queryOffsets.length - 1;
+    const consistent =
+      [listeners.clusterOffsets, listeners.assignmentOffsets, listeners.factorOffsets].every((offsets) => offsets.length === slots + 1) &&
+      listeners.centroids.length === listeners.clusterOffsets[slots]! * listeners.itemDim &&
+      listeners.assignments.length === listeners.assignmentOffsets[slots] &&
+      listeners.itemLabels.length === listeners.queryOffsets[slots]! * listeners.itemK &&
+      listeners.itemScores.length === listeners.itemLabels.length &&
+      listeners.factorLabels.length === listeners.factorOffsets[slots] &&
+      listeners.factorScores.length === listeners.factorLabels.length &&
+      listeners.slotOfUser.every((slot) => slot < slots);
+    if (!consistent) throw new Error(`${where}: the listener state's arrays do not agree with each other (${slots} listeners; rebuild the bundle)`);
+  }
+  return { neighbours, factors, ...(listeners ? { listeners } : {}) };
 }
 
 /** Bytes each part takes in memory (for the bundle's memory statement). */
-export function homePartBytes(parts: Pick<HomeParts, 'neighbours' | 'factors'>): Record<string, number> {
+export function homePartBytes(parts: StoredParts): Record<string, number> {
   const out: Record<string, number> = {};
   for (const source of NEIGHBOUR_SOURCES) {
     const list = parts.neighbours[source];
     if (list) out[`neighbours.${source}`] = list.offsets.byteLength + list.items.byteLength + list.scores.byteLength;
   }
   if (parts.factors) out.factors = parts.factors.users.byteLength + parts.factors.items.byteLength + parts.factors.itemGram.byteLength;
+  if (parts.listeners) out.listeners = listenerStateBytes(parts.listeners);
   return out;
 }
 
@@ -112,5 +156,6 @@ export async function buildHomeParts(data: HomeData, options: BuildHomePartsOpti
     const ids = Array.from({ length: data.store.trackCount }, (_unused, t) => data.store.trackId(t));
     factorIndex = VectorIndex.build({ dim: models.factors.dim, factory: chooseFactory(ids.length, models.factors.dim), metric: 'ip', ids, vectors: models.factors.items });
   }
-  return { neighbours: models.neighbours, factors: models.factors, factorIndex, ranker, report, neighbourReports: models.reports };
+  const listeners = computeListenerState(createHomeIndex({ ...data, interactions, neighbours: models.neighbours, factors: models.factors, factorIndex }), { candidates: options.candidates });
+  return { neighbours: models.neighbours, factors: models.factors, factorIndex, listeners, ranker, report, neighbourReports: models.reports };
 }

@@ -4,6 +4,8 @@ import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import { chooseClusterCount, kmeans } from '@mixtape/embeddings';
 import { MS_PER_DAY, PROFILE_FEATURES, normalizeInPlace } from './home-index';
 import type { HomeIndex } from './home-index';
+import { storedClusters, storedSlot } from './listeners';
+import type { StoredClusters } from './listeners';
 import { daypartOfHour } from './types';
 import type { Daypart, UserEvent } from './types';
 
@@ -37,6 +39,8 @@ export interface UserProfile {
   userId: string;
   /** the listener's row in the bundle's log (-1: not in it) */
   logUser: number;
+  /** the listener's slot in the bundle's precomputed listener state (−1: computed live) */
+  listenerSlot: number;
   /** live events arrived since the bundle was built */
   hasLiveEvents: boolean;
   /** false: no logged or live history (cold start) */
@@ -73,6 +77,8 @@ export interface ProfileOptions {
   daypart?: Daypart;
   seedArtists?: readonly number[];
   seedGenres?: readonly number[];
+  /** receives the taste clusters' k-means (the listener-state build stores it) */
+  onClusters?: (result: StoredClusters) => void;
 }
 
 /** Gathers the logged rows of `userId` (if any) and the live events into one profile. */
@@ -81,13 +87,17 @@ export function buildUserProfile(index: HomeIndex, userId: string, options: Prof
   const now = options.now ?? index.referenceTime;
   const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
   const logUser = index.interactions ? index.interactions.userIndex(userId) : -1;
+  const liveEvents = options.liveEvents?.length ?? 0;
+  const listenerSlot = storedSlot(index, logUser, { liveEvents, seeds: (options.seedArtists?.length ?? 0) + (options.seedGenres?.length ?? 0), now });
   return profileFromEvents(index, userId, events, {
     now,
     daypart,
     seedArtists: options.seedArtists,
     seedGenres: options.seedGenres,
     logUser,
-    hasLiveEvents: (options.liveEvents?.length ?? 0) > 0,
+    hasLiveEvents: liveEvents > 0,
+    listenerSlot,
+    onClusters: options.onClusters,
   });
 }
 
@@ -110,7 +120,17 @@ export function profileFromEvents(
   index: HomeIndex,
   userId: string,
   events: readonly UserEvent[],
-  options: { now: number; daypart: Daypart; seedArtists?: readonly number[]; seedGenres?: readonly number[]; logUser?: number; hasLiveEvents?: boolean },
+  options: {
+    now: number;
+    daypart: Daypart;
+    seedArtists?: readonly number[];
+    seedGenres?: readonly number[];
+    logUser?: number;
+    hasLiveEvents?: boolean;
+    /** a slot of index.listeners whose stored clusters are this listener's (−1 / absent: k-means runs) */
+    listenerSlot?: number;
+    onClusters?: (result: StoredClusters) => void;
+  },
 ): UserProfile {
   const { store, itemVectors, itemDim } = index;
   const { now, daypart } = options;
@@ -179,15 +199,18 @@ export function profileFromEvents(
   const topTracks = keysByValue(positive);
   const artistShare = shares(artistWeight);
   const genreShare = shares(genreWeight);
+  const listenerSlot = index.listeners && options.listenerSlot !== undefined ? options.listenerSlot : -1;
+  const stored = listenerSlot >= 0 ? storedClusters(index.listeners!, listenerSlot) : undefined;
   return {
     userId,
     logUser: options.logUser ?? -1,
+    listenerSlot,
     hasLiveEvents: options.hasLiveEvents ?? events.length > 0,
     hasHistory: positive.size > 0,
     now,
     daypart,
     vector,
-    clusters: tasteClusters(index, topTracks.subarray(0, 300), positive),
+    clusters: tasteClusters(index, topTracks.subarray(0, 300), positive, stored, options.onClusters),
     recent: Int32Array.from(recent),
     topTracks,
     artistShare,
@@ -203,17 +226,23 @@ export function profileFromEvents(
 }
 
 /** Spherical k-means over the user's heaviest tracks (2–3 clusters when the history allows). */
-function tasteClusters(index: HomeIndex, tracks: Int32Array, weightOf: Map<number, number>): TasteCluster[] {
+function tasteClusters(index: HomeIndex, tracks: Int32Array, weightOf: Map<number, number>, stored?: StoredClusters, onClusters?: (result: StoredClusters) => void): TasteCluster[] {
   const count = chooseClusterCount(tracks.length, 3, 8);
-  if (count === 0) return [];
-  const dim = index.itemDim;
-  const points = new Float32Array(tracks.length * dim);
-  const weights = new Float32Array(tracks.length);
-  for (let i = 0; i < tracks.length; i++) {
-    points.set(index.itemVectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
-    weights[i] = weightOf.get(tracks[i]!) ?? 0;
+  if (count === 0) {
+    onClusters?.({ k: 0, centroids: new Float32Array(0), assignments: new Int32Array(0) });
+    return [];
   }
-  const result = kmeans(points, tracks.length, dim, { k: count, seed: 1, weights, spherical: true, maxIterations: 10 });
+  const dim = index.itemDim;
+  const weights = new Float32Array(tracks.length);
+  for (let i = 0; i < tracks.length; i++) weights[i] = weightOf.get(tracks[i]!) ?? 0;
+  let result: StoredClusters;
+  if (stored && stored.assignments.length === tracks.length) result = stored;
+  else {
+    const points = new Float32Array(tracks.length * dim);
+    for (let i = 0; i < tracks.length; i++) points.set(index.itemVectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+    result = kmeans(points, tracks.length, dim, { k: count, seed: 1, weights, spherical: true, maxIterations: 10 });
+  }
+  onClusters?.(result);
   const clusters: TasteCluster[] = [];
   let total = 0;
   for (let i = 0; i < weights.length; i++) total += weights[i]!;

@@ -2,6 +2,7 @@
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { ItemFactors, NeighbourLists } from './item-models';
+import type { ListenerState } from './listeners';
 
 /**
  * Every candidate source; a candidate keeps one score (and one provenance) per source. The first
@@ -73,6 +74,8 @@ export interface HomeData {
   factors?: ItemFactors;
   /** FAISS index over `factors.items` (ids = track ids); built from them when absent */
   factorIndex?: VectorIndex;
+  /** per-listener taste clusters and ANN answers computed at build (bundle part); rows follow `interactions`' users */
+  listeners?: ListenerState;
   /**
    * 'catalog' (default): the catalog's popularity. 'log': listener counts in `interactions` —
    * for evaluation on catalogs whose popularity an importer derived from the whole dataset

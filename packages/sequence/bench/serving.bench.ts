@@ -5,6 +5,9 @@
 // catalog (d=64, 2 blocks, L=50; parameters from the seeded initialisation — the cost does not
 // depend on their values) and the index is the one `mixtape build` would choose (HNSW32 at 50k);
 // --factory and --ef-search compare others in the same run (e.g. Flat: exact, BLAS for batches).
+// Like a trained model it carries a transition prior (counted over random sequences with
+// --transitions-per-item pairs per item, 30 ≈ the synthetic logs'), so each request also
+// re-scores the last play's successors; --transitions-per-item 0 serves the logits alone.
 //
 // With --model (a model file, e.g. a bundle's models/sequence.bin) and --data (the snapshot it
 // was trained on), the bench serves that trained model with the listeners' own histories (each
@@ -12,7 +15,7 @@
 // top-k of the same model — the number that decides whether a cheaper efSearch is safe.
 //
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10
-//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2
+//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30
 //                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000]
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -20,7 +23,17 @@ import { parseArgs } from 'node:util';
 import { Random, selectTopK } from '@mixtape/base';
 import { VectorIndex, chooseFactory, setFaissThreads } from '@mixtape/embeddings';
 import { readSnapshot } from '@mixtape/catalog';
-import { createNextTrackRecommender, createSequenceScorer, deserializeSequenceModel, historiesFromInteractions, initializeModel, outputEmbeddings, resolveModelConfig } from '../src/index';
+import {
+  buildTransitionPrior,
+  countTransitions,
+  createNextTrackRecommender,
+  createSequenceScorer,
+  deserializeSequenceModel,
+  historiesFromInteractions,
+  initializeModel,
+  outputEmbeddings,
+  resolveModelConfig,
+} from '../src/index';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +47,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     data: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },
+    'transitions-per-item': { type: 'string', default: '30' },
   },
 });
 if ((values.model === undefined) !== (values.data === undefined)) throw new Error('bench:next: --model and --data go together (a trained model and the snapshot it was trained on)');
@@ -45,6 +59,18 @@ const model = values.model
   ? deserializeSequenceModel(await readFile(values.model), values.model)
   : initializeModel(resolveModelConfig({ numItems: Number(values.items), dim: 64, blocks: 2, heads: 1, maxLength: 50, tied: false }), 1);
 const { numItems, dim } = model.config;
+const perItem = Number(values['transitions-per-item']);
+if (!values.model && perItem > 0) {
+  // random sequences of 100 plays with perItem · numItems pairs in all: a prior of a trained model's size
+  const draw = new Random(777);
+  const rows = Math.ceil((perItem * numItems) / 99);
+  const items = Int32Array.from({ length: rows * 100 }, () => draw.int(numItems));
+  const offsets = Int32Array.from({ length: rows + 1 }, (_, r) => r * 100);
+  model.transitions = buildTransitionPrior(countTransitions({ items, offsets }, numItems), { alpha: 1, mu: 0.04, gamma: 0.5 });
+}
+const priorLabel = model.transitions
+  ? `transition prior α=${model.transitions.settings.alpha} over ${model.transitions.items.length} successor pairs`
+  : 'no transition prior';
 const overFetch = Number(values['over-fetch']);
 const ids = Array.from({ length: numItems }, (_, i) => `t${i}`);
 /** every (index, efSearch) setting to measure: HNSW factories once per efSearch, the others once */
@@ -88,8 +114,8 @@ if (values.model) {
   const best = new Int32Array(k);
   const bestScores = new Float32Array(k);
   const exact = histories.slice(0, queries).map((history) => {
-    const { vectors } = scorer.encode({ items: history, offsets: Int32Array.of(0, history.length) }, [0]);
-    scorer.scoreAll(vectors, 1, scores);
+    // the served score (logits + the model's transition prior)
+    scorer.scoreHistories({ items: history, offsets: Int32Array.of(0, history.length) }, [0], scores);
     for (const track of history) scores[track] = -Infinity;
     selectTopK(scores, k, best, bestScores);
     return new Set(best);
@@ -135,7 +161,7 @@ for (const { label, index } of setups) {
 }
 const source = values.model ? `the trained model ${values.model}, histories of ${values.data}'s listeners` : 'an initialised model, random histories of 10–50 plays';
 console.log(
-  `Next-track inference (forward pass + FAISS search, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${source}; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`,
+  `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`,
 );
 console.log('');
 console.log('| index | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
@@ -143,7 +169,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---
 for (const row of rows) console.log(row);
 if (recallRows.length > 0) {
   console.log('');
-  console.log(`Recall@${k} against the exact top-${k} of the same model (${Math.min(histories.length, Number(values['recall-queries']))} histories, history excluded):`);
+  console.log(`Recall@${k} against the exact top-${k} of the same model's served score (${Math.min(histories.length, Number(values['recall-queries']))} histories, history excluded):`);
   console.log('');
   console.log(`| index | recall@${k} |`);
   console.log('| --- | ---: |');

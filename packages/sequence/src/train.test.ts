@@ -128,6 +128,18 @@ describe('trainSequenceModel', () => {
     expect(none.transitionPrior).toBeUndefined();
   });
 
+  it('trains with the prior inside the softmax: validation scores logits + that prior, and the served prior is chosen after', async () => {
+    const data = chainData(0.9);
+    const settings = { alpha: 1, mu: 0.04, gamma: 0.5 };
+    const plain = await trainSequenceModel(data, { ...small, epochs: 1, transitionPrior: false });
+    const joint = await trainSequenceModel(data, { ...small, epochs: 1, trainWithPrior: settings });
+    // the first epoch's validation already has the counts' first-order knowledge
+    expect(joint.history[0]!.validationNdcg10!).toBeGreaterThan(plain.history[0]!.validationNdcg10! + 0.1);
+    expect(joint.transitionPrior!.validationNdcg10!).toBeGreaterThanOrEqual(joint.history[0]!.validationNdcg10! - 1e-9);
+    const two = await trainSequenceModel(data, { ...small, epochs: 1, trainWithPrior: settings, threads: 2 });
+    expect(two.history[0]!.validationNdcg10!).toBeCloseTo(joint.history[0]!.validationNdcg10!, 1);
+  });
+
   it('refuses bad input with the position and what was expected', async () => {
     const data = chainData(0.5, 4, 5, 10);
     data.items[7] = 10;

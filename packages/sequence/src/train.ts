@@ -16,7 +16,9 @@ import type { SequenceModel, SequenceModelConfig } from './model';
 import { SequenceConfigError, describeParameters, engineConfig, initializeModel, resolveModelConfig } from './model';
 import { packArrays, unpackArrays } from './serialize';
 import type { TransitionPrior, TransitionPriorSettings } from './transitions';
-import { buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10 } from './transitions';
+import type { TransitionCounts } from './transitions';
+import { addTransitionPrior, buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10 } from './transitions';
+import type { PriorJob } from './internal/engine';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
 export interface SequenceTrainingData extends Histories {
@@ -77,6 +79,13 @@ export interface TrainSequenceOptions {
    * validation rows; α = 0 when it does not help), settings = fixed, false = none
    */
   transitionPrior?: boolean | TransitionPriorSettings;
+  /**
+   * train with this transition prior inside the softmax (a product of experts: the transformer
+   * learns what the successor counts — each position's own transition left out — do not say);
+   * validation then scores logits + this prior, and the served prior is chosen on validation
+   * as usual (default: none)
+   */
+  trainWithPrior?: TransitionPriorSettings;
   seed?: number;
   /** threads (default min(4, available cores)); the calling thread is one of them */
   threads?: number;
@@ -338,6 +347,9 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   }
   const chunk = 64;
   const width = roundUp4(config.numItems);
+  // the training transitions (validation items left out), for a prior inside the loss
+  const trainingCounts = options.trainWithPrior ? countTransitions(data, data.numItems, ends) : undefined;
+  const trainingPrior = trainingCounts && options.trainWithPrior ? buildTransitionPrior(trainingCounts, options.trainWithPrior) : undefined;
   const host = EngineHost.create({
     config: engineConfig(config),
     threads: o.threads,
@@ -345,7 +357,12 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     maxSequences: o.batchSize,
     maxCandidates: candidateSlots,
     training: true,
-    extra: { outputT: config.dim * width, queries: chunk * config.dim, scores: chunk * width },
+    extra: {
+      outputT: config.dim * width,
+      queries: chunk * config.dim,
+      scores: chunk * width,
+      ...(trainingCounts ? { priorOffsets: config.numItems + 1, priorItems: trainingCounts.items.length, priorCounts: trainingCounts.items.length, priorTotals: config.numItems, priorQ: config.numItems, slotHead: config.numItems, slotNext: candidateSlots } : {}),
+    },
   });
   try {
     const { f32, i32 } = host.runtime;
@@ -370,7 +387,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
             .filter((tensor) => tensor.shape.length === 2)
             .map((tensor) => [tensor.offset, tensor.offset + tensor.shape[0]! * tensor.shape[1]!] as const)
         : undefined;
-    const validate = (): { ndcg: number; hitRate: number } => evaluateValidation(host, data, ends, validation, chunk);
+    const validate = (): { ndcg: number; hitRate: number } => evaluateValidation(host, data, ends, validation, chunk, trainingPrior);
+    const priorJob = trainingCounts ? loadPrior(host, trainingCounts, options.trainWithPrior!) : undefined;
     const started = performance.now();
     let tokensThisRun = 0;
     const totalTokens = windows.tokens * o.epochs;
@@ -420,11 +438,21 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
         } else {
           const draw = createRandom(mix(o.seed ^ 0x51ed, state.step));
           for (let j = 0; j < candidateSlots; j++) i32[batch.candidates + j] = j < o.negatives ? sampler.sample(draw) : -1;
+          if (priorJob) {
+            // slot lists per item: the loss finds every slot of a successor
+            for (let j = 0; j < candidateSlots; j++) {
+              const id = i32[batch.candidates + j]!;
+              if (id < 0) continue;
+              i32[priorJob.slotNext + j] = i32[priorJob.slotHead + id]!;
+              i32[priorJob.slotHead + id] = j;
+            }
+          }
         }
         const result = await host.trainStep(
-          { seed: o.seed, step: state.step, training: true, candidateCount: candidateSlots, fullSoftmax: o.loss === 'full', lossScale: 1 / tokens },
+          { seed: o.seed, step: state.step, training: true, candidateCount: candidateSlots, fullSoftmax: o.loss === 'full', lossScale: 1 / tokens, prior: priorJob },
           bounds,
         );
+        if (priorJob && o.loss !== 'full') for (let j = 0; j < candidateSlots; j++) if (i32[batch.candidates + j]! >= 0) i32[priorJob.slotHead + i32[batch.candidates + j]!] = -1;
         if (decay) {
           const keep = 1 - o.learningRate * o.weightDecay;
           const parameters = host.parameters;
@@ -505,6 +533,37 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   }
 }
 
+/** Copies the training counts into the shared memory the loss reads (workers included). */
+function loadPrior(host: EngineHost, counts: TransitionCounts, settings: TransitionPriorSettings): PriorJob {
+  const { f32, i32 } = host.runtime;
+  const extra = host.extra;
+  const { numItems } = counts;
+  let mean = 0;
+  for (let j = 0; j < numItems; j++) mean += Math.pow(counts.itemCounts[j]! + 1, settings.gamma);
+  mean /= numItems;
+  i32.set(counts.offsets, extra.priorOffsets!);
+  i32.set(counts.items, extra.priorItems!);
+  f32.set(counts.counts, extra.priorCounts!);
+  for (let i = 0; i < numItems; i++) {
+    let total = 0;
+    for (let e = counts.offsets[i]!; e < counts.offsets[i + 1]!; e++) total += counts.counts[e]!;
+    f32[extra.priorTotals! + i] = total;
+    f32[extra.priorQ! + i] = Math.pow(counts.itemCounts[i]! + 1, settings.gamma) / mean;
+  }
+  i32.fill(-1, extra.slotHead!, extra.slotHead! + numItems);
+  return {
+    alpha: settings.alpha,
+    mu: settings.mu,
+    offsets: extra.priorOffsets!,
+    items: extra.priorItems!,
+    counts: extra.priorCounts!,
+    totals: extra.priorTotals!,
+    q: extra.priorQ!,
+    slotHead: extra.slotHead!,
+    slotNext: extra.slotNext!,
+  };
+}
+
 /** The validation rows' histories (each ends before its held-out item) and a scorer of their logits with the host's current parameters. */
 function validationScoring(host: EngineHost, data: SequenceTrainingData, ends: Int32Array, rows: Int32Array, chunk: number): { histories: Histories; score: (first: number, count: number, out: Float32Array) => void } {
   const { dim } = host.config;
@@ -530,7 +589,14 @@ function validationScoring(host: EngineHost, data: SequenceTrainingData, ends: I
 }
 
 /** Full-catalog NDCG@10 and HitRate@10 of each validation row's held-out item (its training items excluded). */
-function evaluateValidation(host: EngineHost, data: SequenceTrainingData, ends: Int32Array, validation: { rows: Int32Array; targets: Int32Array }, chunk: number): { ndcg: number; hitRate: number } {
+function evaluateValidation(
+  host: EngineHost,
+  data: SequenceTrainingData,
+  ends: Int32Array,
+  validation: { rows: Int32Array; targets: Int32Array },
+  chunk: number,
+  prior?: TransitionPrior,
+): { ndcg: number; hitRate: number } {
   const { numItems } = host.config;
   const { histories, score } = validationScoring(host, data, ends, validation.rows, chunk);
   const excluded = new Uint8Array(numItems);
@@ -544,6 +610,7 @@ function evaluateValidation(host: EngineHost, data: SequenceTrainingData, ends: 
       const q = first + b;
       const own = histories.items.subarray(histories.offsets[q]!, histories.offsets[q + 1]!);
       for (const item of own) excluded[item] = 1;
+      if (own.length > 0) addTransitionPrior(prior, own[own.length - 1]!, scores, b * numItems);
       const gain = ndcgAt10(scores.subarray(b * numItems, (b + 1) * numItems), validation.targets[q]!, excluded);
       if (gain > 0) hits++;
       ndcg += gain;

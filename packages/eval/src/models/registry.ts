@@ -115,18 +115,20 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, tied, lastItemResidual, transitionPrior, ...rest } = p;
+      const { loss, tied, lastItemResidual, transitionPrior, trainWithPrior, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       const flag = (name: string, value: string | number | undefined): boolean | undefined => {
         if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false", got "${value}"`);
         return value === undefined ? undefined : value === 'true';
       };
       const numbers = numberParameters('sasrec', rest, [
-        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed',
+        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed', 'trainPriorAlpha', 'trainPriorMu', 'trainPriorGamma',
       ]);
+      const { trainPriorAlpha, trainPriorMu, trainPriorGamma, ...modelNumbers } = numbers;
       return createSasRecRecommender({
         seed: d.seed,
-        ...numbers,
+        ...modelNumbers,
+        trainWithPrior: flag('trainWithPrior', trainWithPrior) ? { alpha: trainPriorAlpha ?? 1, mu: trainPriorMu ?? 0.04, gamma: trainPriorGamma ?? 0.5 } : undefined,
         loss: loss as 'sampled' | 'full' | undefined,
         tied: flag('tied', tied),
         lastItemResidual: flag('lastItemResidual', lastItemResidual),

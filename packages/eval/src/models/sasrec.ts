@@ -2,7 +2,7 @@
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
 import { createSequenceScorer, trainSequenceModel } from '@mixtape/sequence';
-import type { SequenceScorer, TrainSequenceOptions, TransitionPriorReport } from '@mixtape/sequence';
+import type { SequenceScorer, TrainSequenceOptions, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
@@ -33,6 +33,8 @@ export interface SasRecRecommenderOptions {
   validationRows?: number;
   /** the served score adds the first-order transition prior, its settings chosen on the validation rows (default true; false = the logits alone) */
   transitionPrior?: boolean;
+  /** train with this transition prior inside the softmax (product of experts; see @mixtape/sequence) */
+  trainWithPrior?: TransitionPriorSettings;
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -59,6 +61,7 @@ export class SasRecRecommender extends ScoringRecommender {
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
+      `${options.trainWithPrior ? `; trained with transition prior α=${options.trainWithPrior.alpha}, μ=${options.trainWithPrior.mu}, γ=${options.trainWithPrior.gamma}` : ''}` +
       `${o.transitionPrior ? '; + transition prior chosen on validation' : ''})`;
   }
 
@@ -77,6 +80,7 @@ export class SasRecRecommender extends ScoringRecommender {
       patience: o.patience,
       validationRows: o.validationRows,
       transitionPrior: o.transitionPrior ?? true,
+      trainWithPrior: o.trainWithPrior,
       threads: o.threads ?? 2,
       seed: o.seed ?? context.seed,
       signal: context.signal,

@@ -150,6 +150,29 @@ export interface ShardJob {
    * position alone (the query vectors); workspace.final row s − firstSequence holds sequence s's
    */
   queryOnly?: boolean;
+  /** training with the transition prior inside the softmax (product of experts) */
+  prior?: PriorJob;
+}
+
+/**
+ * The transition prior as the loss sees it: absolute element offsets of shared arrays (i32:
+ * offsets, items, slotHead, slotNext; f32: counts, totals, q). Each position's own transition is
+ * left out of the counts (leave-one-out), so the model never learns to trust a count of itself.
+ */
+export interface PriorJob {
+  alpha: number;
+  mu: number;
+  /** successors of item i: items/counts [offsets[i], offsets[i + 1]) */
+  offsets: number;
+  items: number;
+  counts: number;
+  /** Σ counts of item i */
+  totals: number;
+  /** q(j) = (n_j + 1)^γ / mean */
+  q: number;
+  /** sampled softmax: first candidate slot holding item j (−1 none), then slotNext[slot] */
+  slotHead: number;
+  slotNext: number;
 }
 
 export interface ShardResult {
@@ -601,6 +624,22 @@ export function softmaxLoss(context: EngineContext, job: ShardJob, firstToken: n
     targets++;
     let positive = 0;
     let max = -Infinity;
+    // the prior's boost of each candidate that followed this position's item (leave-one-out counts)
+    let targetBoost = 0;
+    const prior = job.prior;
+    if (prior) {
+      const item = i32[batch.tokens + firstToken + m]!;
+      const total = f32[prior.totals + item]! - 1;
+      for (let e = i32[prior.offsets + item]!; e < i32[prior.offsets + item + 1]!; e++) {
+        const j = i32[prior.items + e]!;
+        const c = f32[prior.counts + e]! - (j === target ? 1 : 0);
+        if (c <= 0) continue;
+        const boost = prior.alpha * Math.log1p(c / (total + 1) / (prior.mu * f32[prior.q + j]!));
+        if (j === target) targetBoost = boost;
+        if (job.fullSoftmax) f32[row + j]! += boost;
+        else for (let slot = i32[prior.slotHead + j]!; slot >= 0; slot = i32[prior.slotNext + slot]!) f32[row + slot]! += boost;
+      }
+    }
     if (job.fullSoftmax) {
       for (let j = 0; j < count; j++) {
         if (i32[batch.candidates + j]! < 0) f32[row + j] = -Infinity;
@@ -611,7 +650,7 @@ export function softmaxLoss(context: EngineContext, job: ShardJob, firstToken: n
       const h = final + m * dim;
       const t = output + target * dim;
       for (let c = 0; c < dim; c++) positive += f32[h + c]! * f32[t + c]!;
-      positive -= f32[batch.itemLogQ + target]!;
+      positive += targetBoost - f32[batch.itemLogQ + target]!;
       max = positive;
       for (let j = 0; j < count; j++) {
         const id = i32[batch.candidates + j]!;

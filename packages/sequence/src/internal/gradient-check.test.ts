@@ -13,12 +13,15 @@ interface Case {
   job: ShardJob;
 }
 
-function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean): Case {
+function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean, withPrior = false): Case {
   const config = resolveModelConfig({ numItems: 13, dim: 8, heads: 2, blocks: 2, maxLength: 6, dropout: 0.1, ...overrides });
   const lengths = [6, 3, 1, 4];
   const tokens = lengths.reduce((a, b) => a + b, 0);
   const negatives = 7;
-  const host = EngineHost.create({ config, threads: 1, maxTokens: tokens, maxSequences: lengths.length, maxCandidates: fullSoftmax ? config.numItems : negatives, training: true });
+  // a transition prior inside the loss: item i was followed by (i + 1), (i + 2) and (i + 5) mod 13
+  const pairs = config.numItems * 3;
+  const extra = withPrior ? { offsets: config.numItems + 1, items: pairs, counts: pairs, totals: config.numItems, q: config.numItems, slotHead: config.numItems, slotNext: 16 } : undefined;
+  const host = EngineHost.create({ config, threads: 1, maxTokens: tokens, maxSequences: lengths.length, maxCandidates: fullSoftmax ? config.numItems : negatives, training: true, extra });
   const model = initializeModel(config, 5);
   host.parameters.set(model.parameters);
   const { i32, f32 } = host.runtime;
@@ -48,6 +51,29 @@ function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean): C
     for (let i = 0; i < config.numItems; i++) f32[batch.itemLogQ + i] = Math.log((i + 1) / 91);
   }
   const job: ShardJob = { firstSequence: 0, endSequence: lengths.length, seed: 3, step: 1, training: true, candidateCount, fullSoftmax, lossScale: 1 / tokens, gradBase: host.gradBase };
+  if (withPrior) {
+    const x = host.extra;
+    for (let i = 0; i < config.numItems; i++) {
+      i32[x.offsets! + i] = 3 * i;
+      [1, 2, 5].forEach((step, e) => {
+        i32[x.items! + 3 * i + e] = (i + step) % config.numItems;
+        f32[x.counts! + 3 * i + e] = 1 + ((i + e) % 4);
+      });
+      f32[x.totals! + i] = [0, 1, 2].reduce((sum, e) => sum + 1 + ((i + e) % 4), 0);
+      f32[x.q! + i] = 0.5 + (i % 3) / 2;
+      i32[x.slotHead! + i] = -1;
+    }
+    i32[x.offsets! + config.numItems] = pairs;
+    if (!fullSoftmax) {
+      for (let j = 0; j < candidateCount; j++) {
+        const id = i32[batch.candidates + j]!;
+        if (id < 0) continue;
+        i32[x.slotNext! + j] = i32[x.slotHead! + id]!;
+        i32[x.slotHead! + id] = j;
+      }
+    }
+    job.prior = { alpha: 1.5, mu: 0.1, offsets: x.offsets!, items: x.items!, counts: x.counts!, totals: x.totals!, q: x.q!, slotHead: x.slotHead!, slotNext: x.slotNext! };
+  }
   return { config, host, job };
 }
 
@@ -99,6 +125,19 @@ describe('gradient check against finite differences', () => {
     expect(checked).toBeGreaterThan(200);
     expect(worst).toBeLessThan(0.05);
     await testCase.host.close();
+  });
+
+  it('a transition prior inside the softmax (sampled and full): a constant per logit, the gradients still match, and the loss moves', async () => {
+    for (const full of [false, true]) {
+      const testCase = setup({ tied: false }, full, true);
+      const withPrior = testCase.host.trainShardLocally(testCase.job).loss;
+      const without = testCase.host.trainShardLocally({ ...testCase.job, prior: undefined }).loss;
+      expect(Math.abs(withPrior - without)).toBeGreaterThan(1e-3);
+      const { worst, checked } = check(testCase);
+      expect(checked).toBeGreaterThan(200);
+      expect(worst).toBeLessThan(0.05);
+      await testCase.host.close();
+    }
   });
 
   it('last-item residual, sampled softmax, untied and tied', async () => {

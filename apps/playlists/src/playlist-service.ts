@@ -4,7 +4,8 @@
 // errors here carry stable codes that the app maps to statuses (ADR 0002).
 import { randomBytes } from 'node:crypto';
 import type { DpoPair, FeedbackRecord, FeedbackSignal, PlanResult, PreferencePairKind } from '@mixtape/llm';
-import { buildPreferencePairs } from '@mixtape/llm';
+import { buildPreferencePairs, MAX_PROMPT_CHARACTERS } from '@mixtape/llm';
+import { interpretQuery } from '@mixtape/language';
 import type { Fulfilment, FulfilOptions } from '@mixtape/ranking';
 import type { ExperimentRef, ExperimentRuntime, RequestExperiments } from '@mixtape/experiments';
 import { fulfilPlan } from '@mixtape/ranking';
@@ -102,14 +103,23 @@ export interface PlaylistServiceDeps {
  * Fulfilment settings of one request: the variant's weights and spacing, over the configured reward
  * weight, and the bundle's reward model (learnt from feedback) when there is one.
  */
-function fulfilOptions(state: PlaylistServingState, variants: RequestExperiments<PlaylistsExperimentParams> | undefined, userId: string | undefined, signal: AbortSignal | undefined): FulfilOptions {
+function fulfilOptions(
+  state: PlaylistServingState,
+  variants: RequestExperiments<PlaylistsExperimentParams> | undefined,
+  userId: string | undefined,
+  signal: AbortSignal | undefined,
+  prompt: string,
+): FulfilOptions {
   const settings = fulfilmentSettings(variants?.params ?? {});
   const weights = state.rewardWeight !== undefined ? { reward: state.rewardWeight, ...settings.weights } : settings.weights;
+  // words of the prompt the lexicon did not read: the bundle's text model (playlist names) may know them
+  const unreadWords = state.engine.context.textModel ? interpretQuery(state.lexicon, prompt.slice(0, MAX_PROMPT_CHARACTERS)).remainder : '';
   return {
     ...settings,
     ...(weights ? { weights } : {}),
     ...(state.reward ? { reward: state.reward } : {}),
     ...(userId !== undefined ? { userId } : {}),
+    ...(unreadWords !== '' ? { unreadWords } : {}),
     ...(signal ? { signal } : {}),
   };
 }
@@ -242,7 +252,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const { signal } = origin;
         const variants = variantsFor(input.userId, origin);
         const planResult = await state.planner.plan({ prompt: input.prompt, ...(input.length !== undefined ? { trackCount: input.length } : {}), ...(signal ? { signal } : {}) });
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, input.userId, signal));
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, input.userId, signal, input.prompt));
         observe('create', planResult, fulfilment);
         const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: input.prompt, userId: input.userId }, planResult, fulfilment);
         // Persisted (fsync) before the answer: a 201 means a restart keeps it.
@@ -258,7 +268,8 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const planResult = await state.planner.refine({ plan: base.plan, instruction: input.prompt, ...(signal ? { signal } : {}) });
         const userId = base.userId ?? undefined;
         const variants = variantsFor(userId, origin);
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal));
+        // the base version's prompt too: its unread words ("trip-hop") still describe the playlist
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal, `${base.prompt} ${input.prompt}`));
         observe('refine', planResult, fulfilment);
         const stored = await withLock(playlistId, async () => {
           const latest = store.versionNumbers(playlistId).at(-1)!;

@@ -1,6 +1,18 @@
 // What a request needs from the currently loaded bundle: the fulfilment engine, the lexicon built
 // from the bundle's catalog, and a planner bound to that lexicon. Rebuilt on every bundle swap.
-import { contentEncoderPart, contentIndexPart, contentVectorsPart, datasetPart, experimentsPart, itemIndexPart, itemVectorsPart, playlistRewardPart, userVectorsPart, type OpenedBundle } from '@mixtape/bundle';
+import {
+  contentEncoderPart,
+  contentIndexPart,
+  contentVectorsPart,
+  datasetPart,
+  experimentsPart,
+  itemIndexPart,
+  itemVectorsPart,
+  playlistRewardPart,
+  semanticModelPart,
+  userVectorsPart,
+  type OpenedBundle,
+} from '@mixtape/bundle';
 import { buildCatalogLexicon } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
 import { pickDefined, type Logger } from '@mixtape/base';
@@ -82,12 +94,27 @@ export function createPlaylistServingState(context: PlaylistContext, plannerFact
 }
 
 /** The bundle parts the playlists service reads (only their files are downloaded). */
-export const PLAYLIST_BUNDLE_PARTS = [datasetPart, contentEncoderPart, contentVectorsPart, contentIndexPart, itemVectorsPart, itemIndexPart, userVectorsPart, experimentsPart, playlistRewardPart] as const;
+export const PLAYLIST_BUNDLE_PARTS = [
+  datasetPart,
+  contentEncoderPart,
+  contentVectorsPart,
+  contentIndexPart,
+  itemVectorsPart,
+  itemIndexPart,
+  userVectorsPart,
+  experimentsPart,
+  playlistRewardPart,
+  semanticModelPart,
+] as const;
 export type PlaylistBundle = OpenedBundle<typeof PLAYLIST_BUNDLE_PARTS>;
 
-/** An opened bundle as fulfilment sees it: the catalog, content space, and item / user vectors for seed neighbours and similar-to-user. */
+/**
+ * An opened bundle as fulfilment sees it: the catalog, content space, item / user vectors for
+ * seed neighbours and similar-to-user, and the text model learned from playlist names (when the
+ * bundle has one) for prompt words the lexicon does not know.
+ */
 export function playlistContextFromBundle(bundle: PlaylistBundle): PlaylistContext {
-  const { dataset, contentEncoder, contentVectors, contentIndex, itemVectors, itemIndex, userVectors: users } = bundle.parts;
+  const { dataset, contentEncoder, contentVectors, contentIndex, itemVectors, itemIndex, userVectors: users, semanticModel } = bundle.parts;
   const { store, interactions } = dataset;
   const userVector =
     users.dim === itemVectors.dim
@@ -106,5 +133,6 @@ export function playlistContextFromBundle(bundle: PlaylistBundle): PlaylistConte
     itemIndex,
     itemVectors: itemVectors.vectors,
     ...(userVector ? { userVector } : {}),
+    ...(semanticModel && semanticModel.dim === contentEncoder.dim ? { textModel: semanticModel } : {}),
   };
 }

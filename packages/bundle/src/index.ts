@@ -45,6 +45,7 @@ export {
   itemVectorsPart,
   playlistRewardPart,
   searchIndexPart,
+  semanticModelPart,
   sequenceModelPart,
   userVectorsPart,
 } from './parts/index';

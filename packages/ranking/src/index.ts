@@ -40,6 +40,7 @@ export type {
   BuildPlaylistContextOptions,
   PlaylistContext,
   PlaylistEngine,
+  PlaylistTextModel,
   ResolvedPlan,
   FeatureTarget,
   HardFilterOptions,

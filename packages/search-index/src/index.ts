@@ -30,3 +30,4 @@ export type {
 export { misspell } from './misspell';
 export { SemanticModel, namedPlaylists, semanticFeatures, topItems, trainSemanticModel } from './semantic';
 export type { SemanticMethod, SemanticPlaylist, TrainSemanticOptions } from './semantic';
+export { parseSemanticModel, serializeSemanticModel } from './semantic-format';

@@ -10,7 +10,7 @@ export type { ExperimentsPartValue } from './experiments';
 export { homeCandidatesPart, homeRankerPart } from './home-ranker';
 export type { HomeCandidatesPartValue } from './home-ranker';
 export { playlistRewardPart } from './playlist-reward';
-export { searchIndexPart } from './search-index';
+export { searchIndexPart, semanticModelPart } from './search-index';
 export { sequenceModelPart } from './sequence-model';
 export type { SequenceModelPartValue } from './sequence-model';
 import { aggregatesPart } from './aggregates';

@@ -3,32 +3,62 @@
 // with one read instead of indexing at startup.
 // Dense retrieval reuses the bundle's content index. Bundles built before this part existed lack
 // it; the search service then builds the index itself.
+// The learned text → track model (from the dataset's playlist names) is its own small part too,
+// so the playlists service reads prompt words its lexicon does not know without loading the
+// search index; the search index embeds the same model.
 import { formatProgress } from '@mixtape/base';
 import { encodeCatalogContent } from '@mixtape/embeddings';
-import { buildSearchIndex, loadSearchIndex, namedPlaylists, serializeSearchIndex, trainSemanticModel, type SearchEngine } from '@mixtape/search-index';
+import {
+  buildSearchIndex,
+  loadSearchIndex,
+  namedPlaylists,
+  parseSemanticModel,
+  serializeSearchIndex,
+  serializeSemanticModel,
+  trainSemanticModel,
+  type SearchEngine,
+  type SemanticModel,
+} from '@mixtape/search-index';
 import { definePart } from '../registry/define';
 import { datasetPart } from './dataset';
 import { contentEncoderPart, contentIndexPart } from './embeddings';
+
+/** Named playlists needed to train the text model (fewer: the part is absent). */
+const MIN_NAMED_PLAYLISTS = 20;
+
+export const semanticModelPart = definePart({
+  name: 'semanticModel',
+  description: 'text → content-space vectors of words and phrases learned from the dataset’s playlist names (search and the playlist planner); absent with fewer than 20 named playlists',
+  files: { model: { path: 'models/semantic-text.bin', role: 'model' } },
+  optional: true,
+  dependsOn: [datasetPart, contentEncoderPart],
+  build: async ({ inputs, write, progress }): Promise<SemanticModel | undefined> => {
+    // playlist names in the dataset (TidyTuesday, MPD imports) teach the text → track model
+    const names = inputs.dataset.extras?.['user.names'];
+    const playlists = Array.isArray(names) ? namedPlaylists(inputs.dataset.interactions, names as string[]) : [];
+    if (playlists.length < MIN_NAMED_PLAYLISTS) {
+      progress(`  semantic model: ${playlists.length} named playlists (fewer than ${MIN_NAMED_PLAYLISTS}); the part is absent`);
+      return undefined;
+    }
+    const model = trainSemanticModel(playlists, encodeCatalogContent(inputs.contentEncoder, inputs.dataset.store), inputs.contentEncoder.dim);
+    progress(`  semantic model: ${model.vocabulary.length} words and phrases from ${playlists.length} playlist names`);
+    await write('model', serializeSemanticModel(model));
+    return model;
+  },
+  open: async ({ read, version }) => parseSemanticModel(await read('model'), `bundle ${version}: models/semantic-text.bin`),
+  summarize: (model) => `${model.vocabulary.length.toLocaleString('en')} words and phrases × dim ${model.dim} (${model.method})`,
+});
 
 export const searchIndexPart = definePart({
   name: 'searchIndex',
   description: 'the serialized search engine (inverted index, typo and suggest arrays; dense retrieval over the content index)',
   files: { index: { path: 'search/index.bin', role: 'index' } },
   optional: true,
-  dependsOn: [datasetPart, contentIndexPart, contentEncoderPart],
+  dependsOn: [datasetPart, contentIndexPart, contentEncoderPart, semanticModelPart],
   build: async ({ inputs, write, progress }): Promise<SearchEngine> => {
-    // playlist names in the dataset (TidyTuesday, MPD imports) teach the text → track model
-    const names = inputs.dataset.extras?.['user.names'];
-    const playlists = Array.isArray(names) ? namedPlaylists(inputs.dataset.interactions, names as string[]) : [];
-    let semantic;
-    if (playlists.length >= 20) {
-      const store = inputs.dataset.store;
-      semantic = trainSemanticModel(playlists, encodeCatalogContent(inputs.contentEncoder, store), inputs.contentEncoder.dim);
-      progress(`  semantic model: ${semantic.vocabulary.length} words and phrases from ${playlists.length} playlist names`);
-    }
     const engine = buildSearchIndex(inputs.dataset.store, {
       content: { index: inputs.contentIndex, encoder: inputs.contentEncoder },
-      semantic,
+      ...(inputs.semanticModel ? { semantic: inputs.semanticModel } : {}),
       onProgress: (event) => progress(`  ${formatProgress(event)}`),
     });
     await write('index', serializeSearchIndex(engine));

@@ -42,6 +42,12 @@ export interface CandidateOptions {
   /** tracks the playlist needs */
   needed: number;
   userId?: string;
+  /**
+   * A unit vector in the content space read from prompt words the plan could not carry (the
+   * bundle's text model learned from playlist names): it joins the plan's attribute query, or is
+   * the query when the plan constrains no attribute.
+   */
+  textVector?: Float32Array;
 }
 
 /** Pool size: enough for scoring to find in-range, diverse tracks; bounded for latency. */
@@ -72,7 +78,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     return slot;
   };
 
-  const query = buildContentQuery(engine, resolved);
+  const query = withTextVector(buildContentQuery(engine, resolved), options.textVector);
   const hasQuery = query.some((value) => value !== 0);
   const relaxed: string[] = [];
 
@@ -345,6 +351,14 @@ function buildContentQuery(engine: PlaylistEngine, resolved: ResolvedPlan): Floa
     features,
     ...(plan.releaseYear ? { years: { from: plan.releaseYear.min, to: plan.releaseYear.max } } : {}),
   });
+}
+
+/** The attribute query plus the text vector (both unit length, equal say), renormalized. */
+function withTextVector(query: Float32Array, text: Float32Array | undefined): Float32Array {
+  if (!text) return query;
+  if (text.length !== query.length) throw new RangeError(`playlist candidates: text vector has dim ${text.length}, the content query ${query.length}`);
+  const out = Float32Array.from(query, (value, d) => value + text[d]!);
+  return squaredNorm(out) > 0 ? normalizeInPlace(out) : query;
 }
 
 function isExcludedName(resolved: ResolvedPlan, engine: PlaylistEngine, name: string): boolean {

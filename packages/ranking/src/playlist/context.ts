@@ -24,6 +24,18 @@ export interface PlaylistContext {
   itemVectors?: Float32Array;
   /** a listener's taste vector in the item-vector space; undefined for unknown listeners */
   userVector?: (userId: string) => Float32Array | undefined;
+  /**
+   * Text → content-space vectors learned from playlist names (the bundle's `semanticModel`
+   * part, `@mixtape/search-index`'s SemanticModel): fulfilment reads the prompt words the
+   * planner's lexicon did not know through it (FulfilOptions.unreadWords).
+   */
+  textModel?: PlaylistTextModel;
+}
+
+/** What fulfilment needs of a text model: a unit vector in the content space for the words it knows. */
+export interface PlaylistTextModel {
+  readonly dim: number;
+  encode(text: string): { vector: Float32Array; known: string[]; coverage: number } | undefined;
 }
 
 export interface BuildPlaylistContextOptions {
@@ -93,6 +105,9 @@ export function createPlaylistEngine(context: PlaylistContext): PlaylistEngine {
   const contentVectors = context.contentVectors ?? encodeCatalogContent(context.contentEncoder, store);
   if (contentVectors.length !== trackCount * contentDim) {
     throw new RangeError(`playlist context: contentVectors has ${contentVectors.length} values, expected ${trackCount} × ${contentDim}`);
+  }
+  if (context.textModel && context.textModel.dim !== contentDim) {
+    throw new RangeError(`playlist context: textModel has dim ${context.textModel.dim}, the content encoder ${contentDim}`);
   }
   const contentLabelToTrack = trackIndexByLabel(context.contentIndex, store);
   const trackToContentLabel = new Int32Array(trackCount).fill(-1);

@@ -27,6 +27,12 @@ export interface FulfilOptions {
    * candidate), so it re-ranks within the plan's constraints and never past them.
    */
   reward?: RewardScorer;
+  /**
+   * Prompt words the planner's lexicon did not read ("trip-hop", "rainy window"): when the
+   * context has a text model, the words it knows become a content-space vector that joins the
+   * candidate query (see CandidateOptions.textVector) and the content score.
+   */
+  unreadWords?: string;
   /** stops work between stages (a disconnected client); throws the signal's reason */
   signal?: AbortSignal;
 }
@@ -66,6 +72,8 @@ export interface FulfilmentStats {
   durationMs: number;
   /** candidates the reward model lifted (0 without a model) */
   rewardLifted: number;
+  /** unread prompt words the text model knew (words and two-word phrases), when it read any */
+  learnedTerms?: string[];
 }
 
 /** A part of the request the catalog could not deliver, said out loud. */
@@ -129,7 +137,8 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
 
   const targetMs = plan.targetMinutes !== null ? plan.targetMinutes * 60_000 : undefined;
   const needed = targetMs !== undefined ? Math.min(MAX_TRACK_COUNT, Math.ceil(plan.targetMinutes! / AVERAGE_TRACK_MINUTES) + 3) : plan.trackCount;
-  const pool = generateCandidates(engine, resolved, { needed, ...(options.userId !== undefined ? { userId: options.userId } : {}) });
+  const text = options.unreadWords && engine.context.textModel ? engine.context.textModel.encode(options.unreadWords) : undefined;
+  const pool = generateCandidates(engine, resolved, { needed, ...(options.userId !== undefined ? { userId: options.userId } : {}), ...(text ? { textVector: text.vector } : {}) });
   const afterCandidates = performance.now();
   options.signal?.throwIfAborted();
 
@@ -175,7 +184,12 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   const delivered = deliveredPlan(plan, pool);
   const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const title = honestTitle(plan, delivered, unfulfilled);
-  const description = [describePlaylist(store, { ...resolved, plan: delivered }, sequence.order), ...unfulfilled.map((part) => part.reason), ...rationaleSentence(plan)].join(' ');
+  const description = [
+    describePlaylist(store, { ...resolved, plan: delivered }, sequence.order),
+    ...unfulfilled.map((part) => part.reason),
+    ...rationaleSentence(plan),
+    ...(text ? [`Read through playlist names: ${text.known.join(', ')}.`] : []),
+  ].join(' ');
   const finished = performance.now();
 
   return {
@@ -196,6 +210,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
       inRangeShare: tracks.length > 0 ? inRange / tracks.length : 0,
       durationMs,
       rewardLifted,
+      ...(text ? { learnedTerms: text.known } : {}),
     },
     costs: {
       resolve: afterResolve - started,

@@ -1,6 +1,6 @@
 // Prompted-playlist fulfilment: plan → candidates → scoring → sequencing → notes.
 export { buildPlaylistContext, createPlaylistEngine } from './context';
-export type { BuildPlaylistContextOptions, PlaylistContext, PlaylistEngine } from './context';
+export type { BuildPlaylistContextOptions, PlaylistContext, PlaylistEngine, PlaylistTextModel } from './context';
 export { resolvePlan, createHardFilter, featureFit, withinFeatureRanges } from './constraints';
 export type { ResolvedPlan, FeatureTarget, HardFilterOptions } from './constraints';
 export { generateCandidates, poolSizeFor, relaxFilters } from './candidates';

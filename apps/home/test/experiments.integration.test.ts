@@ -1,24 +1,21 @@
 // Experiments on Home over HTTP: a real definitions file, a real bundle (trained ranker included),
 // variants in responses, exposures and events in the JSON Lines log, the readout from that log,
 // and the shelf bandit counting impressions.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homeRankerPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle } from '@mixtape/bundle/testing';
 import { analyzeExperiment, readExperimentLog } from '@mixtape/experiments';
-import type { EventRecord, ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
+import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
 import { homeExperimentParamsSchema } from '../src/experiments';
-import type { HomeExperimentParams } from '../src/experiments';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
-import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
+import { useFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 layers: [{ key: home-ranking }, { key: home-shelves }]
@@ -53,27 +50,19 @@ interface Shelf {
 }
 
 describe('home service with experiments (definitions file, JSON Lines log)', () => {
-  let work: string;
+  const experiments = useFileExperimentRuntime('home-experiments', { surface: 'home', paramsSchema: homeExperimentParamsSchema, definitions: DEFINITIONS });
   let serving: HomeServing;
   let app: Express;
-  let experiments: ExperimentRuntime<HomeExperimentParams>;
   const shelfState = createMemoryShelfStateStore();
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'home-experiments-'));
-    const bundles = openBundleStore(join(work, 'bundles'));
+    const bundles = openBundleStore(join(experiments.dir, 'bundles'));
     await publishTestBundle(bundles, { version: 'home-exp-v1', parts: [homeRankerPart] });
-    serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') }), { shelfState });
-    experiments = await startFileExperimentRuntime({ work, surface: 'home', paramsSchema: homeExperimentParamsSchema, definitions: DEFINITIONS });
+    serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') }), { shelfState });
     const { context } = createTestServiceContext({ name: 'home' });
     context.readiness.markReady();
-    app = createApp({ context, serving: () => serving, experiments });
+    app = createApp({ context, serving: () => serving, experiments: experiments.runtime });
   }, 180_000);
-
-  afterAll(async () => {
-    await experiments?.stop();
-    await rm(work, { recursive: true, force: true });
-  });
 
   const users = () => Array.from({ length: 40 }, (_, u) => serving.engine.index.interactions!.userId(u));
 
@@ -140,9 +129,9 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
       .send({ events: [{ userId: users()[0], trackId: pages[0]!.shelves[0]!.items[0]!.trackId, type: 'play', msPlayed: 60_000, surface: 'search' }] })
       .expect(202);
     await request(app).post('/v1/events').send({ events: [{ userId: users()[0], trackId: pages[0]!.shelves[0]!.items[0]!.trackId, type: 'play', surface: 'Search!' }] }).expect(400);
-    await experiments.stop();
+    await experiments.runtime.stop();
 
-    const records = await readExperimentLog([join(work, 'log')]);
+    const records = await readExperimentLog([join(experiments.dir, 'log')]);
     const exposures = records.filter((r): r is ExposureRecord => r.kind === 'exposure');
     const logged = records.filter((r): r is EventRecord => r.kind === 'event');
     expect(exposures.length).toBeGreaterThanOrEqual(users().length * 4);
@@ -165,7 +154,7 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
 
   it('describes what it serves on GET /v1/experiments (the console reads it)', async () => {
     const response = await request(app).get('/v1/experiments').expect(200);
-    expect(response.body).toMatchObject({ surface: 'home', source: `file:${join(work, 'experiments.yaml')}` });
+    expect(response.body).toMatchObject({ surface: 'home', source: `file:${join(experiments.dir, 'experiments.yaml')}` });
     expect(response.body.experiments.map((e: { key: string }) => e.key)).toEqual(['home-ranker', 'home-shelf-policy']);
   });
 });

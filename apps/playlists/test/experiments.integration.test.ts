@@ -1,10 +1,8 @@
 // Experiments on Playlists over HTTP: a real definitions file, a real catalog and fulfilment engine
 // (the synthetic catalog), fulfilment settings per variant, served playlists logged as exposures.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readExperimentLog } from '@mixtape/experiments';
-import type { ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
+import type { ExposureRecord } from '@mixtape/experiments';
 import type { Plan } from '@mixtape/llm';
 import { fulfilPlan } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
@@ -13,8 +11,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaylistServingState, PlaylistStore } from '../src/index';
 import { buildSyntheticPlaylistContext, createApp, createPlannerFactory, createPlaylistServingState, openFilePlaylistStore, playlistsExperimentParamsSchema } from '../src/index';
-import type { PlaylistsExperimentParams } from '../src/index';
-import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
+import { useFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 experiments:
@@ -36,26 +33,21 @@ interface PlaylistBody {
 }
 
 describe('playlists service with experiments (definitions file, JSON Lines log)', () => {
-  let work: string;
+  const experiments = useFileExperimentRuntime('playlists-experiments', { surface: 'playlists', paramsSchema: playlistsExperimentParamsSchema, definitions: DEFINITIONS });
   let app: Express;
   let state: PlaylistServingState;
   let store: PlaylistStore;
-  let experiments: ExperimentRuntime<PlaylistsExperimentParams>;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'playlists-experiments-'));
-    experiments = await startFileExperimentRuntime({ work, surface: 'playlists', paramsSchema: playlistsExperimentParamsSchema, definitions: DEFINITIONS });
     state = createPlaylistServingState(buildSyntheticPlaylistContext({ tracks: 3000 }), createPlannerFactory(undefined));
-    store = await openFilePlaylistStore({ directory: join(work, 'store') });
+    store = await openFilePlaylistStore({ directory: join(experiments.dir, 'store') });
     const { context } = createTestServiceContext({ name: 'playlists' });
     context.readiness.markReady();
-    app = createApp({ context, serving: () => state, store, experiments });
+    app = createApp({ context, serving: () => state, store, experiments: experiments.runtime });
   }, 60_000);
 
   afterAll(async () => {
-    await experiments?.stop();
     await store?.close();
-    await rm(work, { recursive: true, force: true });
   });
 
   it('fulfils each listener\'s playlist with their variant\'s settings and says which in the response', async () => {
@@ -82,8 +74,8 @@ describe('playlists service with experiments (definitions file, JSON Lines log)'
   });
 
   it('logs every playlist served to a listener in an experiment, tracks with positions', async () => {
-    await experiments.stop();
-    const exposures = (await readExperimentLog([join(work, 'log')])).filter((r): r is ExposureRecord => r.kind === 'exposure');
+    await experiments.runtime.stop();
+    const exposures = (await readExperimentLog([join(experiments.dir, 'log')])).filter((r): r is ExposureRecord => r.kind === 'exposure');
     // 16 creates + 16 refinements + the create with attributes; the anonymous one is not logged
     expect(exposures).toHaveLength(33);
     expect(exposures.every((exposure) => exposure.surface === 'playlists' && exposure.experiments[0]?.key === 'playlist-fulfilment')).toBe(true);

@@ -1,19 +1,16 @@
 // Experiments on Search over HTTP: a real definitions file, a real search engine (the fixture
 // catalog), fusion weights per variant, result pages logged as exposures in JSON Lines.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readExperimentLog } from '@mixtape/experiments';
-import type { ExperimentRuntime, ExposureRecord } from '@mixtape/experiments';
+import type { ExposureRecord } from '@mixtape/experiments';
 import { createSearchFixtureEngine } from '@mixtape/search-index/testing';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { searchExperimentParamsSchema } from '../src/experiments';
-import type { SearchExperimentParams } from '../src/experiments';
-import { startFileExperimentRuntime } from '@mixtape/experiments/testing';
+import { useFileExperimentRuntime } from '@mixtape/experiments/testing';
 
 const DEFINITIONS = `version: 1
 experiments:
@@ -36,22 +33,14 @@ interface Hit {
 }
 
 describe('search service with experiments (definitions file, JSON Lines log)', () => {
-  let work: string;
+  const experiments = useFileExperimentRuntime('search-experiments', { surface: 'search', paramsSchema: searchExperimentParamsSchema, definitions: DEFINITIONS });
   let app: Express;
-  let experiments: ExperimentRuntime<SearchExperimentParams>;
   const engine = createSearchFixtureEngine();
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'search-experiments-'));
-    experiments = await startFileExperimentRuntime({ work, surface: 'search', paramsSchema: searchExperimentParamsSchema, definitions: DEFINITIONS });
     const { context } = createTestServiceContext({ name: 'search' });
     context.readiness.markReady();
-    app = createApp({ context, engine: () => engine, experiments });
-  });
-
-  afterAll(async () => {
-    await experiments?.stop();
-    await rm(work, { recursive: true, force: true });
+    app = createApp({ context, engine: () => engine, experiments: experiments.runtime });
   });
 
   it('assigns signed-in users a stable variant whose fusion weights rank the results; anonymous searches get none', async () => {
@@ -78,8 +67,8 @@ describe('search service with experiments (definitions file, JSON Lines log)', (
 
   it('logs each result page of a user in an experiment as an exposure with positions (offset included)', async () => {
     await request(app).get('/v1/search').query({ q: 'halo', userId: 'user-page', limit: 2, offset: 1 }).expect(200);
-    await experiments.stop();
-    const exposures = (await readExperimentLog([join(work, 'log')])).filter((r): r is ExposureRecord => r.kind === 'exposure');
+    await experiments.runtime.stop();
+    const exposures = (await readExperimentLog([join(experiments.dir, 'log')])).filter((r): r is ExposureRecord => r.kind === 'exposure');
     // 30 users × 2 searches + the paged one; anonymous searches are not logged
     expect(exposures).toHaveLength(61);
     const paged = exposures.find((e) => e.userId === 'user-page')!;

@@ -7,35 +7,29 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Store, publishBundle, watchBundle } from '../src/index';
-import { startLocalS3, type LocalS3 } from '../src/testing/index';
-import { makeTempDir } from './helpers';
+import { useLocalS3 } from '../src/testing/index';
 
 const MiB = 1024 * 1024;
 
 describe('abort listeners on long-lived signals', () => {
-  let s3: LocalS3;
-  let work: { dir: string; cleanup: () => Promise<void> };
+  const local = useLocalS3('listeners');
   const warnings: Error[] = [];
   const onWarning = (warning: Error) => warnings.push(warning);
 
   beforeAll(async () => {
-    work = await makeTempDir('listeners');
-    s3 = await startLocalS3({ directory: path.join(work.dir, 's3rver') });
     process.on('warning', onWarning);
   });
   afterAll(async () => {
     process.off('warning', onWarning);
-    await s3?.stop();
-    await work?.cleanup();
   });
 
   it('publishing and loading bundles of big files (ranged, in parallel) emit no MaxListenersExceededWarning', async () => {
     // 5 MiB ranges: four 11 MiB files are 12 requests in flight at once.
-    const store = createS3Store({ ...s3.s3Options, bucket: 'mixtape', prefix: 'listeners', multipartThresholdBytes: 5 * MiB, partSizeBytes: 5 * MiB });
+    const store = createS3Store({ ...local.s3.s3Options, bucket: 'mixtape', prefix: 'listeners', multipartThresholdBytes: 5 * MiB, partSizeBytes: 5 * MiB });
     const publishFiles = async (version: string) => {
       const files = [];
       for (let i = 0; i < 4; i++) {
-        const localPath = path.join(work.dir, `${version}-${i}.bin`);
+        const localPath = path.join(local.dir, `${version}-${i}.bin`);
         await writeFile(localPath, randomBytes(11 * MiB));
         files.push({ path: `indexes/part-${i}.bin`, localPath });
       }
@@ -46,7 +40,7 @@ describe('abort listeners on long-lived signals', () => {
 
     const loads: string[] = [];
     const watcher = watchBundle(store, {
-      cacheDir: path.join(work.dir, 'cache'),
+      cacheDir: path.join(local.dir, 'cache'),
       concurrency: 4,
       intervalMs: 2 ** 31 - 1,
       disposeDelayMs: 0,

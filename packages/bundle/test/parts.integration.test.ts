@@ -1,10 +1,9 @@
 // A real bundle (synthetic data, real item2vec + FAISS) published to s3rver and served.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_PARTS, contentIndexPart, createBundleRuntime, datasetPart, itemIndexPart, itemVectorsPart, loadBundle, openBundleStore, openParts, userVectorsPart, type BundleStore, type RuntimeLogger } from '../src/index';
-import { publishTestBundle, startLocalS3, type LocalS3 } from '../src/testing/index';
+import { publishTestBundle, useLocalS3 } from '../src/testing/index';
 
 const quietLogger = (): RuntimeLogger & { lines: string[] } => {
   const lines: string[] = [];
@@ -13,25 +12,18 @@ const quietLogger = (): RuntimeLogger & { lines: string[] } => {
 };
 
 describe('serving bundles from S3', () => {
-  let s3: LocalS3;
-  let work: string;
+  const local = useLocalS3('bundle-test');
   let store: BundleStore;
   const uri = 's3://mixtape/bundles';
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'bundle-test-'));
-    s3 = await startLocalS3({ directory: join(work, 's3') });
-    store = openBundleStore(uri, { s3: s3.s3Options });
-  });
-  afterAll(async () => {
-    await s3.stop();
-    await rm(work, { recursive: true, force: true });
+    store = openBundleStore(uri, { s3: local.s3.s3Options });
   });
 
   it('round-trips a trained bundle: catalog, vectors, FAISS indexes and user vectors agree', async () => {
     const published = await publishTestBundle(store, { version: 'v1' });
-    const loaded = await loadBundle(store, { cacheDir: join(work, 'cache-a') });
-    const opened = await openParts(loaded, EMBEDDING_PARTS, { workDir: join(work, 'views') });
+    const loaded = await loadBundle(store, { cacheDir: join(local.dir, 'cache-a') });
+    const opened = await openParts(loaded, EMBEDDING_PARTS, { workDir: join(local.dir, 'views') });
     const { dataset, itemIndex, contentIndex, userVectors, itemVectors, contentEncoder } = opened.parts;
     expect(opened.version).toBe(published.version);
     expect(dataset.store.trackCount).toBe(600);
@@ -46,16 +38,16 @@ describe('serving bundles from S3', () => {
     // every file names its part in the manifest
     expect(Object.fromEntries(published.manifest.files.map((file) => [file.path, file.part]))).toMatchObject({ 'indexes/items.faiss': 'itemIndex', 'dataset/catalog.bin': 'dataset' });
     await opened.dispose();
-    expect(await readdir(join(work, 'views'))).toEqual([]); // scratch space (the symlink view) is cleaned up
+    expect(await readdir(join(local.dir, 'views'))).toEqual([]); // scratch space (the symlink view) is cleaned up
   });
 
   it('loads only the parts a service asks for', async () => {
-    const loaded = await loadBundle(store, { cacheDir: join(work, 'cache-b'), filter: (file) => !file.path.startsWith('indexes/items') && !file.path.startsWith('vectors/') });
-    const opened = await openParts(loaded, [contentIndexPart], { workDir: join(work, 'views') });
+    const loaded = await loadBundle(store, { cacheDir: join(local.dir, 'cache-b'), filter: (file) => !file.path.startsWith('indexes/items') && !file.path.startsWith('vectors/') });
+    const opened = await openParts(loaded, [contentIndexPart], { workDir: join(local.dir, 'views') });
     expect(opened.parts.contentIndex.size).toBe(600);
     // asking for a part whose files were not downloaded is a clear error, not a crash
-    await expect(openParts(loaded, [itemIndexPart], { workDir: join(work, 'views') })).rejects.toThrow(/indexes\/items\.faiss" but it was not selected/);
-    await expect(openParts(loaded, [userVectorsPart, itemVectorsPart], { workDir: join(work, 'views') })).rejects.toThrow(/not selected/);
+    await expect(openParts(loaded, [itemIndexPart], { workDir: join(local.dir, 'views') })).rejects.toThrow(/indexes\/items\.faiss" but it was not selected/);
+    await expect(openParts(loaded, [userVectorsPart, itemVectorsPart], { workDir: join(local.dir, 'views') })).rejects.toThrow(/not selected/);
     expect(opened.value(datasetPart).store.trackCount).toBe(600);
   });
 
@@ -65,8 +57,8 @@ describe('serving bundles from S3', () => {
     // Unreachable store first: the startup hook keeps retrying (bounded backoff) and logs why.
     const down = createBundleRuntime({
       uri,
-      s3: { ...s3.s3Options, endpoint: 'http://127.0.0.1:9', retry: { maxAttempts: 1 } },
-      cacheDir: join(work, 'cache-down'),
+      s3: { ...local.s3.s3Options, endpoint: 'http://127.0.0.1:9', retry: { maxAttempts: 1 } },
+      cacheDir: join(local.dir, 'cache-down'),
       parts: [contentIndexPart],
       build: () => 'never',
       logger,
@@ -81,12 +73,12 @@ describe('serving bundles from S3', () => {
     expect(logger.lines.join('\n')).toMatch(/127\.0\.0\.1:9/);
 
     const liveUri = 's3://mixtape/live';
-    const live = openBundleStore(liveUri, { s3: s3.s3Options });
+    const live = openBundleStore(liveUri, { s3: local.s3.s3Options });
     await publishTestBundle(live, { version: 'v1' });
     const runtime = createBundleRuntime({
       uri: liveUri,
-      s3: s3.s3Options,
-      cacheDir: join(work, 'cache-c'),
+      s3: local.s3.s3Options,
+      cacheDir: join(local.dir, 'cache-c'),
       parts: [datasetPart, contentIndexPart, itemIndexPart],
       build: (bundle) => {
         built.push(bundle.version);
@@ -105,8 +97,8 @@ describe('serving bundles from S3', () => {
     // (a different dataset, so its files are not already in the checksum-keyed cache)
     const v3 = await publishTestBundle(live, { version: 'v3', synthetic: { tracks: 650, users: 60, interactions: 6000, seed: 9 } });
     const target = v3.manifest.files.find((file) => file.path === 'indexes/content.faiss')!;
-    await writeFile(join(work, 'corrupt.bin'), Buffer.alloc(target.size, 7));
-    await live.putFile(`bundles/v3/files/${target.path}`, join(work, 'corrupt.bin'));
+    await writeFile(join(local.dir, 'corrupt.bin'), Buffer.alloc(target.size, 7));
+    await live.putFile(`bundles/v3/files/${target.path}`, join(local.dir, 'corrupt.bin'));
     expect(await runtime.watcher.checkNow()).toBe('refused');
     expect(runtime.current()?.bundle.version).toBe('v2');
     expect(runtime.watcher.stats().refusals).toBe(1);

@@ -54,6 +54,19 @@ describe('bundle runtime against a bundle that crashes FAISS', () => {
       logger: recordingLogger(lines),
     });
 
+  /** A runtime on the store, started (serving the good bundle) for `run` and shut down after it. */
+  const withStartedRuntime = async (name: string, run: (runtime: ReturnType<typeof runtimeFor>, lines: string[]) => Promise<void>) => {
+    const lines: string[] = [];
+    const runtime = runtimeFor(name, lines);
+    try {
+      await runtime.startupHook.run(AbortSignal.timeout(300_000));
+      expect(runtime.current()?.state.version).toBe('2026-01-01-good');
+      await run(runtime, lines);
+    } finally {
+      await runtime.shutdownHook.run();
+    }
+  };
+
   beforeAll(async () => {
     work = await makeTempDir('runtime-safety');
     store = createFileStore({ directory: path.join(work.dir, 'store') });
@@ -62,12 +75,7 @@ describe('bundle runtime against a bundle that crashes FAISS', () => {
   afterAll(async () => work?.cleanup());
 
   it('refuses the corrupted bundle before the swap (smoke stage) and keeps serving the good one', { timeout: SLOW }, async () => {
-    const lines: string[] = [];
-    const runtime = runtimeFor('swap', lines);
-    try {
-      await runtime.startupHook.run(AbortSignal.timeout(300_000));
-      expect(runtime.current()?.state.version).toBe('2026-01-01-good');
-
+    await withStartedRuntime('swap', async (runtime) => {
       await publishTestBundle(store, { version: '2026-01-02-corrupt', options: HNSW, synthetic: { seed: 8 }, signingKey, tamper: { 'indexes/items.faiss': corruptHnswIndex } });
       expect(await runtime.watcher.checkNow()).toBe('refused');
       expect(runtime.current()?.state.version).toBe('2026-01-01-good');
@@ -79,17 +87,11 @@ describe('bundle runtime against a bundle that crashes FAISS', () => {
       expect(status.lastRefused?.reason).toContain('part "itemIndex" (indexes/items.faiss) refused by its smoke check: crashed the check process (SIGSEGV)');
       // The same LATEST is not tried again on every poll.
       expect(await runtime.watcher.checkNow()).toBe('skipped-refused');
-    } finally {
-      await runtime.shutdownHook.run();
-    }
+    });
   });
 
   it('a replica starting while LATEST is the corrupted bundle serves the last good one, says why, and moves on when LATEST is fixed', { timeout: SLOW }, async () => {
-    const lines: string[] = [];
-    const runtime = runtimeFor('startup', lines);
-    try {
-      await runtime.startupHook.run(AbortSignal.timeout(300_000));
-      expect(runtime.current()?.state.version).toBe('2026-01-01-good');
+    await withStartedRuntime('startup', async (runtime, lines) => {
       expect(runtime.current()?.state.search()).toBe(5);
       const status = runtime.status();
       expect(status.fallback).toMatchObject({ latest: '2026-01-02-corrupt' });
@@ -100,9 +102,7 @@ describe('bundle runtime against a bundle that crashes FAISS', () => {
       expect(await runtime.watcher.checkNow()).toBe('swapped');
       expect(runtime.current()?.state.version).toBe('2026-01-03-fixed');
       expect(runtime.status().fallback).toBeUndefined();
-    } finally {
-      await runtime.shutdownHook.run();
-    }
+    });
   });
 
   it('with fallback off, a replica starting on a refused LATEST stays unready', { timeout: SLOW }, async () => {

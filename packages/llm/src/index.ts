@@ -4,15 +4,8 @@ export {
   PLAN_FEATURES,
   SEQUENCING_ARCS,
   MAX_TEMPO_BPM,
-  MIN_RELEASE_YEAR,
-  MAX_RELEASE_YEAR,
   MAX_TRACK_COUNT,
-  MAX_TARGET_MINUTES,
-  DEFAULT_TRACK_COUNT,
   PlanSchema,
-  PlanFeaturesSchema,
-  FeatureRangeSchema,
-  SeedTrackSchema,
   PLAN_JSON_SCHEMA,
   createPlanJsonSchema,
   createEmptyPlan,
@@ -20,7 +13,6 @@ export {
   parsePlanOutput,
   upgradePlan,
   StoredPlanSchema,
-  MAX_TRACK_MINUTES,
 } from './plan';
 export type { Plan, PlanFeature, PlanFeatures, FeatureRange, SeedTrack, SequencingArc, PlanValidation, PlanJsonSchemaOptions } from './plan';
 export { planFromPrompt, planFromConstraints, titleForPlan, AVERAGE_TRACK_MINUTES } from './offline-planner';
@@ -52,7 +44,7 @@ export {
   renderExamples,
 } from './prompts/index';
 export type { ChatMessage, SystemPromptOptions, RenderedExample } from './prompts/index';
-export { createOfflinePlanner, createLlmPlanner, OFFLINE_TEMPLATE_VERSION } from './planners';
+export { createOfflinePlanner, createLlmPlanner } from './planners';
 export type {
   PlanProvider,
   PlanRequest,

@@ -7,9 +7,7 @@ export {
   resolvePlan,
   createHardFilter,
   featureFit,
-  withinFeatureRanges,
   generateCandidates,
-  poolSizeFor,
   relaxFilters,
   fulfilPlan,
   scoreCandidates,
@@ -18,22 +16,18 @@ export {
   sequenceTracks,
   camelotCode,
   camelotDistance,
-  formatCamelot,
-  arcTarget,
   minimumArtistGap,
   noteForTrack,
   describePlaylist,
   titleFor,
   trainRewardModel,
   createRewardScorer,
-  intentFeatures,
   trackFeatureStats,
   standardisedTrackFeatures,
   serializeRewardModel,
   parseRewardModel,
   REWARD_INTENT_FEATURES,
   REWARD_TRACK_FEATURES,
-  REWARD_MODEL_FORMAT,
   rewardPairsFromFeedback,
 } from './playlist/index';
 export type {
@@ -118,14 +112,7 @@ export type {
   HomeFeature,
   FeatureOptions,
 } from './home/features';
-export {
-  NEIGHBOUR_SOURCES,
-  buildNeighbourLists,
-  matrixFromLog,
-  trainItemFactors,
-  foldInFactor,
-  trainItemVectors,
-} from './home/item-models';
+export { buildNeighbourLists, trainItemVectors } from './home/item-models';
 export type {
   NeighbourSource,
   NeighbourList,
@@ -154,19 +141,13 @@ export type {
   HomeParts,
   BuildHomePartsOptions,
 } from './home/parts';
-export {
-  treeEnsembleFromXGBoost,
-  scoreTrees,
-  scoreTreeRows,
-  featureGains,
-} from './home/trees';
+export { treeEnsembleFromXGBoost, scoreTrees, scoreTreeRows } from './home/trees';
 export type {
   TreeEnsemble,
 } from './home/trees';
 export {
   RANKER_FORMAT,
   HOME_OBJECTIVES,
-  OBJECTIVE_LABELS,
   DEFAULT_OBJECTIVE_WEIGHTS,
   RankerModelSchema,
   parseRankerModel,

@@ -28,6 +28,6 @@ export type {
   SuggestOptions,
 } from './engine';
 export { misspell } from './misspell';
-export { SemanticModel, namedPlaylists, semanticFeatures, topItems, trainSemanticModel } from './semantic';
+export { SemanticModel, namedPlaylists, topItems, trainSemanticModel } from './semantic';
 export type { SemanticMethod, SemanticPlaylist, TrainSemanticOptions } from './semantic';
 export { parseSemanticModel, serializeSemanticModel } from './semantic-format';

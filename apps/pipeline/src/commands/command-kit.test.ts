@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseIntegerList, parseNumber, positiveInteger, progressLog, reproducingCommand } from './command-kit';
+import { integerFlag, integerListFlag, numberFlag, parseIntegerList, parseNumber, positiveInteger, progressLog, reproducingCommand } from './command-kit';
 
 describe('command kit', () => {
   it('parses checked numbers and names the flag when a value is wrong', () => {
@@ -10,6 +10,25 @@ describe('command kit', () => {
     expect(() => parseIntegerList('--k', '10,0')).toThrow('--k: expected comma-separated positive integers, got "10,0"');
     expect(positiveInteger('--top-k')('3')).toBe(3);
     expect(() => positiveInteger('--top-k')('0')).toThrow('--top-k must be a positive integer, got "0"');
+  });
+
+  it('parses numeric flags at declaration, so actions get numbers and defaults stay numbers', async () => {
+    let seen: unknown;
+    const program = new Command().exitOverride();
+    program
+      .command('run')
+      .option('--users <n>', 'at least 1', integerFlag('--users'), 2000)
+      .option('--pre-days <n>', 'at least 0', integerFlag('--pre-days', 0), 3)
+      .option('--share <f>', 'in [0, 1)', numberFlag('--share', (n) => n >= 0 && n < 1, 'a number in [0, 1)'), 0.2)
+      .option('--sizes <list>', 'integers', integerListFlag('--sizes'), [10, 20])
+      .action((flags) => {
+        seen = flags;
+      });
+    await program.parseAsync(['run', '--pre-days', '0', '--sizes', '5, 6'], { from: 'user' });
+    expect(seen).toEqual({ users: 2000, preDays: 0, share: 0.2, sizes: [5, 6] });
+    await expect(program.parseAsync(['run', '--users', '0'], { from: 'user' })).rejects.toThrow('--users: expected an integer ≥ 1, got "0"');
+    await expect(program.parseAsync(['run', '--share', '1'], { from: 'user' })).rejects.toThrow('--share: expected a number in [0, 1), got "1"');
+    await expect(program.parseAsync(['run', '--sizes', '5,x'], { from: 'user' })).rejects.toThrow('--sizes: expected an integer ≥ 1, got "x"');
   });
 
   it('writes progress lines unless quiet', () => {

@@ -27,6 +27,22 @@ export function parseNumber(flag: string, value: string, check: (n: number) => b
   return n;
 }
 
+/** A commander parser for a numeric flag, checked as `parseNumber` does (the action gets a number). */
+export function numberFlag(flag: string, check: (n: number) => boolean, expected: string): (value: string) => number {
+  return (value) => parseNumber(flag, value, check, expected);
+}
+
+/** A commander parser for an integer flag of at least `min`. */
+export function integerFlag(flag: string, min = 1): (value: string) => number {
+  return numberFlag(flag, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`);
+}
+
+/** A commander parser for comma-separated integers of at least 1. */
+export function integerListFlag(flag: string): (value: string) => number[] {
+  const integer = integerFlag(flag);
+  return (value) => value.split(',').map((part) => integer(part.trim()));
+}
+
 /** Comma-separated positive integers (cutoffs, seeds, sample sizes). */
 export function parseIntegerList(flag: string, value: string): number[] {
   const numbers = value.split(',').map((part) => Number(part.trim()));

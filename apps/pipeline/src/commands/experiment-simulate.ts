@@ -26,30 +26,22 @@ import { bucketOf, createJsonlLogSink, readExperimentLog } from '@mixtape/experi
 import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
 import { buildHomeParts, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
 import type { HomeEngine } from '@mixtape/ranking';
+import { integerFlag, integerListFlag, numberFlag } from './command-kit';
 import type { CommandIo } from './command-kit';
 
 const WORLDS: readonly WorldName[] = ['control', 'treatment', 'interleaved'];
 
-function integer(flag: string, value: string, min = 1): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new Error(`${flag}: expected an integer ≥ ${min}, got "${value}"`);
-  return number;
-}
-function integerList(flag: string, value: string): number[] {
-  return value.split(',').map((part) => integer(flag, part.trim()));
-}
-
 interface SimulateFlags {
   data: string;
   worlds: string;
-  users: string;
-  interleavingUsers: string;
-  days: string;
-  preDays: string;
-  degrade: string;
-  seed: string;
+  users: number;
+  interleavingUsers: number;
+  days: number;
+  preDays: number;
+  degrade: number;
+  seed: number;
   only?: string;
-  threads: string;
+  threads: number;
 }
 
 interface StudyFlags {
@@ -57,11 +49,11 @@ interface StudyFlags {
   surface: string;
   out: string;
   name: string;
-  aa: string;
-  windowDays: string;
-  replicates: string;
-  sizes: string;
-  interleavingSizes: string;
+  aa: number;
+  windowDays: number;
+  replicates: number;
+  sizes: number[];
+  interleavingSizes: number[];
   studies: string;
 }
 
@@ -75,23 +67,18 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
     .description('play a synthetic dataset’s listeners (ground-truth taste) against real Home engines: trained ranker, degraded ranker, interleaved; write each world’s logs')
     .requiredOption('--data <dir>', 'synthetic snapshot (mixtape data generate): needs the ground-truth taste')
     .requiredOption('--worlds <dir>', 'where <world>/exposures-*.jsonl, events-*.jsonl and simulation.json are written')
-    .option('--users <n>', 'listeners simulated (a hash-chosen subset of the dataset’s users)', '2000')
-    .option('--interleaving-users <n>', 'listeners of the interleaved world (the first of the same subset; it needs fewer)', '600')
-    .option('--days <n>', 'experiment days', '9')
-    .option('--pre-days <n>', 'days simulated before the start (the CUPED pre-period)', '3')
-    .option('--degrade <s>', 'treatment = trained ranker blended with popularity-only at this strength (0–1)', '1')
-    .option('--seed <n>', 'seed of the listeners’ randomness and training', '1')
+    .option('--users <n>', 'listeners simulated (a hash-chosen subset of the dataset’s users)', integerFlag('--users'), 2000)
+    .option('--interleaving-users <n>', 'listeners of the interleaved world (the first of the same subset; it needs fewer)', integerFlag('--interleaving-users'), 600)
+    .option('--days <n>', 'experiment days', integerFlag('--days'), 9)
+    .option('--pre-days <n>', 'days simulated before the start (the CUPED pre-period)', integerFlag('--pre-days', 0), 3)
+    .option('--degrade <s>', 'treatment = trained ranker blended with popularity-only at this strength (0–1)', numberFlag('--degrade', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'), 1)
+    .option('--seed <n>', 'seed of the listeners’ randomness and training', integerFlag('--seed', 0), 1)
     .option('--only <list>', `worlds to simulate (${WORLDS.join(', ')}; default all)`)
-    .option('--threads <n>', 'item2vec training threads', String(Math.min(2, os.availableParallelism())))
+    .option('--threads <n>', 'item2vec training threads', integerFlag('--threads'), Math.min(2, os.availableParallelism()))
     .action(async (flags: SimulateFlags) => {
       const started = performance.now();
       const progress = (line: string) => io.stderr(`[simulate] ${line}\n`);
-      const users = integer('--users', flags.users);
-      const days = integer('--days', flags.days);
-      const preDays = integer('--pre-days', flags.preDays, 0);
-      const seed = integer('--seed', flags.seed, 0);
-      const strength = Number(flags.degrade);
-      if (!(strength >= 0 && strength <= 1)) throw new Error(`--degrade: expected a number in [0, 1], got "${flags.degrade}"`);
+      const { users, days, preDays, seed, threads, degrade: strength } = flags;
       const worlds = (flags.only ?? WORLDS.join(',')).split(',').map((name) => name.trim()) as WorldName[];
       const unknown = worlds.filter((name) => !WORLDS.includes(name));
       if (unknown.length > 0) throw new Error(`--only: unknown world ${unknown.join(', ')} (known: ${WORLDS.join(', ')})`);
@@ -100,7 +87,6 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
       const taste = tasteFromExtras(snapshot.extras);
       if (!taste) throw new Error(`${flags.data}: no ground-truth taste (taste.* extras); simulate needs a synthetic dataset from \`mixtape data generate\``);
       progress(`${snapshot.store.trackCount} tracks, ${snapshot.interactions.userCount} users, ${snapshot.interactions.length} events`);
-      const threads = integer('--threads', flags.threads);
       setFaissThreads(1);
       // The item vectors and index `mixtape build` makes (its itemVectors / itemIndex part defaults).
       const { store, interactions } = snapshot;
@@ -124,7 +110,7 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
       const start = Math.ceil((index.referenceTime + 1) / SIMULATION_DAY_MS) * SIMULATION_DAY_MS + preDays * SIMULATION_DAY_MS;
       // engines share the index (vectors, FAISS, co-listening); each world has its own listener state
       const createEngine = (arm: 'control' | 'treatment', state: WorldState): HomeEngine => createHomeEngine(index, { model: arm === 'control' ? model : degraded, ...state });
-      const interleavingUsers = chosen.slice(0, integer('--interleaving-users', flags.interleavingUsers));
+      const interleavingUsers = chosen.slice(0, flags.interleavingUsers);
       await mkdir(flags.worlds, { recursive: true });
       const summary: Record<string, unknown> = {
         data: flags.data,
@@ -183,18 +169,18 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
     .option('--out <dir>', 'where <name>.md and <name>.json are written', 'docs/results')
     .option('--name <base>', 'file name base', 'experiments-simulation')
     .option('--studies <list>', 'aa, ab, interleaving (default all three)', 'aa,ab,interleaving')
-    .option('--aa <n>', 'A/A experiments (a new assignment salt each)', '200')
-    .option('--window-days <n>', 'metric window after first exposure', '5')
+    .option('--aa <n>', 'A/A experiments (a new assignment salt each)', integerFlag('--aa'), 200)
+    .option('--window-days <n>', 'metric window after first exposure', integerFlag('--window-days'), 5)
     .option('--surface <name>', 'count events of this surface only (home: plays from Home shelves; "all" for every event)', 'home')
-    .option('--replicates <n>', 'assignments per sample size in the power studies', '100')
-    .option('--sizes <list>', 'A/B sample sizes (users, both arms)', '200,400,800,1200,1600,2000')
-    .option('--interleaving-sizes <list>', 'interleaving sample sizes (users)', '25,50,100,150,200,300,400')
+    .option('--replicates <n>', 'assignments per sample size in the power studies', integerFlag('--replicates'), 100)
+    .option('--sizes <list>', 'A/B sample sizes (users, both arms)', integerListFlag('--sizes'), [200, 400, 800, 1200, 1600, 2000])
+    .option('--interleaving-sizes <list>', 'interleaving sample sizes (users)', integerListFlag('--interleaving-sizes'), [25, 50, 100, 150, 200, 300, 400])
     .action(async (flags: StudyFlags) => {
       const started = performance.now();
       const progress = (line: string) => io.stderr(`[study] ${line}\n`);
       const simulation = JSON.parse(await readFile(join(flags.worlds, 'simulation.json'), 'utf8')) as Record<string, unknown>;
       const studies = new Set(flags.studies.split(',').map((s) => s.trim()));
-      const windowDays = integer('--window-days', flags.windowDays);
+      const { windowDays } = flags;
       const surface = flags.surface === 'all' ? undefined : flags.surface;
       const load = async (name: WorldName): Promise<WorldLog> => {
         const records = await readExperimentLog([join(flags.worlds, name)]);
@@ -213,17 +199,17 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
       const result: StudyResult = { simulation, settings: { windowDays, surface: surface ?? 'all' }, loadAverage: os.loadavg() };
       const control = studies.has('aa') || studies.has('ab') ? await load('control') : undefined;
       if (studies.has('aa')) {
-        result.aa = runAaStudy(control!, { experiments: integer('--aa', flags.aa), windowDays, surface, onProgress: ticker('A/A') });
+        result.aa = runAaStudy(control!, { experiments: flags.aa, windowDays, surface, onProgress: ticker('A/A') });
         progress(`A/A: fixed ${pct(result.aa.fixedHorizon)}, group sequential ${pct(result.aa.groupSequential)}, mSPRT ${pct(result.aa.msprt)}, peeking ${pct(result.aa.naivePeeking)}`);
       }
       if (studies.has('ab')) {
         const treatment = await load('treatment');
-        result.ab = runAbStudy(control!, treatment, { sampleSizes: integerList('--sizes', flags.sizes), replicates: integer('--replicates', flags.replicates), windowDays, surface, onProgress: ticker('A/B') });
+        result.ab = runAbStudy(control!, treatment, { sampleSizes: flags.sizes, replicates: flags.replicates, windowDays, surface, onProgress: ticker('A/B') });
         progress(`A/B: 80 % power at ${result.ab.usersFor80.cuped ?? '>max'} users (CUPED), ${result.ab.usersFor80.raw ?? '>max'} (raw)`);
       }
       if (studies.has('interleaving')) {
         const interleaved = await load('interleaved');
-        result.interleaving = runInterleavingStudy(interleaved, { sampleSizes: integerList('--interleaving-sizes', flags.interleavingSizes), replicates: integer('--replicates', flags.replicates), windowDays, onProgress: ticker('interleaving') });
+        result.interleaving = runInterleavingStudy(interleaved, { sampleSizes: flags.interleavingSizes, replicates: flags.replicates, windowDays, onProgress: ticker('interleaving') });
         progress(`interleaving: 80 % power at ${result.interleaving.usersFor80 ?? '>max'} users`);
       }
       result.seconds = Math.round((performance.now() - started) / 1000);

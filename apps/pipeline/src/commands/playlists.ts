@@ -9,15 +9,15 @@ import { readPlaylistLog } from '@mixtape/llm';
 import type { RewardModel } from '@mixtape/ranking';
 import { REWARD_INTENT_FEATURES, REWARD_TRACK_FEATURES, rewardPairsFromFeedback, serializeRewardModel, trainRewardModel } from '@mixtape/ranking';
 import { loadCatalogForQuality } from './eval-quality';
-import { parseNumber, progressLog } from './command-kit';
+import { numberFlag, progressLog } from './command-kit';
 
 interface TrainRewardCommandOptions {
   feedback: string;
   data: string;
   out: string;
-  seed: string;
-  validationShare: string;
-  steps: string;
+  seed: number;
+  validationShare: number;
+  steps: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -60,15 +60,13 @@ export function registerPlaylistsCommand(program: Command): Command {
     .requiredOption('--feedback <path>', 'the playlist store: PLAYLISTS_DATA_DIR of the playlists service, or its playlists.jsonl')
     .requiredOption('--data <path>', 'the catalog the playlists were served from: a dataset directory, or a TidyTuesday spotify_songs.csv (or its folder)')
     .option('--out <file>', 'where the model is written (ship it with: mixtape build --set playlistReward.file=<file>)', 'playlist-reward.json')
-    .option('--seed <n>', 'seed of the validation split', '1')
-    .option('--validation-share <f>', 'share of playlists held out to choose the L2 strength and report accuracy', '0.2')
-    .option('--steps <n>', 'full-batch optimisation steps', '300')
+    .option('--seed <n>', 'seed of the validation split', numberFlag('--seed', Number.isInteger, 'an integer'), 1)
+    .option('--validation-share <f>', 'share of playlists held out to choose the L2 strength and report accuracy', numberFlag('--validation-share', (n) => n >= 0 && n < 1, 'a number in [0, 1)'), 0.2)
+    .option('--steps <n>', 'full-batch optimisation steps', numberFlag('--steps', (n) => Number.isInteger(n) && n >= 1, 'a positive integer'), 300)
     .option('--json', 'print the model file instead of the markdown summary')
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: TrainRewardCommandOptions) => {
-      const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
-      const validationShare = parseNumber('--validation-share', options.validationShare, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
-      const steps = parseNumber('--steps', options.steps, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+      const { seed, validationShare, steps } = options;
       const log = progressLog(options.quiet);
       const feedbackPath = resolve(options.feedback);
       const playlistLog = await readPlaylistLog(feedbackPath);

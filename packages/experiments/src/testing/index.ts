@@ -1,11 +1,7 @@
 // Builders for tests: a synthetic experiment log with known effects (exported as
 // "@mixtape/experiments/testing"). Users get a log-normal activity level, listen before their
 // first exposure (the CUPED pre-period) and after it, with plays scaled by their variant's effect.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { assignVariants } from '../assign';
-import { createExperimentRuntime, serviceExperimentOptions } from '../runtime';
-import type { ExperimentRuntime, ExperimentRuntimeOptions } from '../runtime';
 import { validateExperimentConfig } from '../definitions';
 import { Random } from '@mixtape/base';
 import type { ExperimentConfig } from '../definitions';
@@ -105,23 +101,4 @@ export function syntheticExperimentLog(options: SyntheticLogOptions): { config: 
   return { config, exposures, events };
 }
 
-/**
- * A service's experiment runtime as production starts it from files: `definitions` (YAML) written
- * to `<work>/experiments.yaml`, exposures logged under `<work>/log`, no polling; started.
- */
-export async function startFileExperimentRuntime<P extends object>(options: {
-  work: string;
-  surface: string;
-  paramsSchema: ExperimentRuntimeOptions<P>['paramsSchema'];
-  definitions: string;
-}): Promise<ExperimentRuntime<P>> {
-  const file = join(options.work, 'experiments.yaml');
-  await writeFile(file, options.definitions);
-  const runtime = createExperimentRuntime({
-    surface: options.surface,
-    paramsSchema: options.paramsSchema,
-    ...serviceExperimentOptions({ definitions: file, pollIntervalMs: 0, logDirectory: join(options.work, 'log') }),
-  });
-  await runtime.startupHook.run(new AbortController().signal);
-  return runtime;
-}
+export { useFileExperimentRuntime } from './use-runtime';

@@ -61,11 +61,8 @@ export interface CatalogBuilderOptions {
 
 /** Thrown when a catalog object is inconsistent (unknown artist/album id, duplicate id). */
 export class CatalogIntegrityError extends Error {
+  override name = 'CatalogIntegrityError';
   readonly code = 'CATALOG_INTEGRITY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'CatalogIntegrityError';
-  }
 }
 
 /** Appends artists, albums and tracks straight into columns; `build()` returns CatalogColumns. */

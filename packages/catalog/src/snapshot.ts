@@ -94,11 +94,8 @@ export interface Snapshot {
 }
 
 export class SnapshotError extends Error {
+  override name = 'SnapshotError';
   readonly code = 'SNAPSHOT_INVALID';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SnapshotError';
-  }
 }
 
 const CATALOG_FILE = 'catalog.bin';

@@ -90,11 +90,8 @@ export function datasetFromInteractionLog(log: InteractionLog, store: CatalogSto
 }
 
 export class DatasetError extends Error {
+  override name = 'DatasetError';
   readonly code = 'EVAL_DATASET_INVALID';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatasetError';
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

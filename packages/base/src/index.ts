@@ -14,7 +14,7 @@ export type { ProgressEvent, ProgressCallback } from './progress';
 export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
 export type { WasmApi, WasmMemory } from './wasm';
 export { findWorkspaceRoot } from './workspace';
-export { pickDefined } from './objects';
+export { pickDefined, withDefaults } from './objects';
 export { createMicroBatcher } from './micro-batcher';
 export { parseBenchArgs } from './bench-args';
 export type { BenchArgDefault, BenchArgValues } from './bench-args';

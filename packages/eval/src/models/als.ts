@@ -8,12 +8,14 @@
 import { foldInImplicitAls, trainImplicitAls } from '@mixtape/embeddings';
 import type { ImplicitAlsFactors, ImplicitAlsOptions } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
-import { Random } from '@mixtape/base';
+import { Random, withDefaults } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
 /** The fit's options (see trainImplicitAls) with a seed instead of a normal sampler. */
 export type AlsOptions = Omit<ImplicitAlsOptions, 'normal'> & { seed?: number };
+
+const ALS_DEFAULTS: Required<AlsOptions> = { factors: 64, regularization: 0.1, alpha: 10, iterations: 15, cgSteps: 3, weighting: 'binary', seed: 13 };
 
 export class AlsRecommender extends ScoringRecommender {
   readonly name: string;
@@ -22,15 +24,7 @@ export class AlsRecommender extends ScoringRecommender {
 
   constructor(options: AlsOptions = {}) {
     super();
-    this.options = {
-      factors: options.factors ?? 64,
-      regularization: options.regularization ?? 0.1,
-      alpha: options.alpha ?? 10,
-      iterations: options.iterations ?? 15,
-      cgSteps: options.cgSteps ?? 3,
-      weighting: options.weighting ?? 'binary',
-      seed: options.seed ?? 13,
-    };
+    this.options = withDefaults(ALS_DEFAULTS, options);
     const { factors, regularization, alpha, iterations, cgSteps } = this.options;
     if (!Number.isInteger(factors) || factors < 1) throw new RangeError(`ALS factors must be a positive integer, got ${factors}`);
     if (!(regularization >= 0)) throw new RangeError(`ALS regularization must be ≥ 0, got ${regularization}`);

@@ -5,7 +5,7 @@
 import { trainItem2Vec } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
-import { Random } from '@mixtape/base';
+import { Random, withDefaults } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted } from '../recommender';
 
@@ -31,6 +31,8 @@ interface Item2VecState {
   fallback: Float32Array;
 }
 
+const ITEM2VEC_DEFAULTS: Required<Item2VecRecommenderOptions> = { dim: 64, window: 20, epochs: 20, negatives: 5, learningRate: 0.025, minCount: 2, subsample: 0, seed: 17 };
+
 export class Item2VecRecommender extends ScoringRecommender {
   readonly name: string;
   private readonly options: Required<Item2VecRecommenderOptions>;
@@ -38,16 +40,7 @@ export class Item2VecRecommender extends ScoringRecommender {
 
   constructor(options: Item2VecRecommenderOptions = {}) {
     super();
-    this.options = {
-      dim: options.dim ?? 64,
-      window: options.window ?? 20,
-      epochs: options.epochs ?? 20,
-      negatives: options.negatives ?? 5,
-      learningRate: options.learningRate ?? 0.025,
-      minCount: options.minCount ?? 2,
-      subsample: options.subsample ?? 0,
-      seed: options.seed ?? 17,
-    };
+    this.options = withDefaults(ITEM2VEC_DEFAULTS, options);
     const o = this.options;
     this.name = `item2vec (d=${o.dim}, window ${o.window}, ${o.epochs} epochs, lr ${o.learningRate}, ${o.negatives} negatives, minCount ${o.minCount})`;
   }

@@ -58,6 +58,14 @@ export const sequenceModelPart = definePart({
      * arrays; false = the transformer's logits alone
      */
     transitionPrior: true,
+    /**
+     * the prior also sits inside the training softmax with these settings (each position's own
+     * transition left out), so the transformer learns what the counts do not say; on synthetic
+     * next-item validation 0.2267 vs 0.2244 served (within noise). alpha 0 = off.
+     */
+    trainPriorAlpha: 1,
+    trainPriorMu: 0.04,
+    trainPriorGamma: 0.5,
     /** most passes; the position budget below usually ends training sooner */
     epochs: 20,
     /**
@@ -106,6 +114,7 @@ export const sequenceModelPart = definePart({
             patience: options.patience,
             validationRows: options.validationRows,
             transitionPrior: options.transitionPrior,
+            trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
             threads: settings.threads,
             seed: settings.seed,
             signal,

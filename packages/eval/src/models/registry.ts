@@ -10,7 +10,7 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
-import { createSasRecRecommender } from './sasrec';
+import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
 // the production Home stack (build + serve path of @mixtape/ranking)
 import { createHomeStackRecommender } from './home-stack';
@@ -128,7 +128,12 @@ export function createModelRegistry(): ModelRegistry {
       return createSasRecRecommender({
         seed: d.seed,
         ...modelNumbers,
-        trainWithPrior: flag('trainWithPrior', trainWithPrior) ? { alpha: trainPriorAlpha ?? 1, mu: trainPriorMu ?? 0.04, gamma: trainPriorGamma ?? 0.5 } : undefined,
+        trainWithPrior:
+          flag('trainWithPrior', trainWithPrior) === false
+            ? false
+            : trainPriorAlpha === undefined && trainPriorMu === undefined && trainPriorGamma === undefined
+              ? undefined
+              : { ...DEFAULT_TRAINING_PRIOR, ...(trainPriorAlpha === undefined ? {} : { alpha: trainPriorAlpha }), ...(trainPriorMu === undefined ? {} : { mu: trainPriorMu }), ...(trainPriorGamma === undefined ? {} : { gamma: trainPriorGamma }) },
         loss: loss as 'sampled' | 'full' | undefined,
         tied: flag('tied', tied),
         lastItemResidual: flag('lastItemResidual', lastItemResidual),

@@ -33,12 +33,22 @@ export interface SasRecRecommenderOptions {
   validationRows?: number;
   /** the served score adds the first-order transition prior, its settings chosen on the validation rows (default true; false = the logits alone) */
   transitionPrior?: boolean;
-  /** train with this transition prior inside the softmax (product of experts; see @mixtape/sequence) */
-  trainWithPrior?: TransitionPriorSettings;
+  /**
+   * train with this transition prior inside the softmax (product of experts; see
+   * @mixtape/sequence); default DEFAULT_TRAINING_PRIOR, false = the softmax alone
+   */
+  trainWithPrior?: TransitionPriorSettings | false;
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
 }
+
+/**
+ * The prior inside the training softmax by default: on synthetic next-item validation (the
+ * trainer's 1,000 rows) it served NDCG@10 0.2267 against 0.2244 with the prior at serving only
+ * (a rule fixed before the run: adopt if higher; the margin is within noise).
+ */
+export const DEFAULT_TRAINING_PRIOR: TransitionPriorSettings = { alpha: 1, mu: 0.04, gamma: 0.5 };
 
 interface SasRecState {
   numItems: number;
@@ -53,7 +63,7 @@ export class SasRecRecommender extends ScoringRecommender {
 
   constructor(options: SasRecRecommenderOptions = {}) {
     super();
-    this.options = options;
+    this.options = { ...options, trainWithPrior: options.trainWithPrior === undefined ? DEFAULT_TRAINING_PRIOR : options.trainWithPrior };
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, transitionPrior: true, ...given };
     const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
@@ -61,7 +71,7 @@ export class SasRecRecommender extends ScoringRecommender {
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
-      `${options.trainWithPrior ? `; trained with transition prior α=${options.trainWithPrior.alpha}, μ=${options.trainWithPrior.mu}, γ=${options.trainWithPrior.gamma}` : ''}` +
+      `${this.options.trainWithPrior ? `; trained with transition prior α=${this.options.trainWithPrior.alpha}, μ=${this.options.trainWithPrior.mu}, γ=${this.options.trainWithPrior.gamma}` : ''}` +
       `${o.transitionPrior ? '; + transition prior chosen on validation' : ''})`;
   }
 
@@ -80,7 +90,7 @@ export class SasRecRecommender extends ScoringRecommender {
       patience: o.patience,
       validationRows: o.validationRows,
       transitionPrior: o.transitionPrior ?? true,
-      trainWithPrior: o.trainWithPrior,
+      trainWithPrior: o.trainWithPrior || undefined,
       threads: o.threads ?? 2,
       seed: o.seed ?? context.seed,
       signal: context.signal,

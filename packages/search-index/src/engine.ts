@@ -392,8 +392,8 @@ export class SearchEngine {
    * The hit for a candidate. A track stands for its recording: the hit carries the recording's
    * most popular row (the canonical id) and lists the other rows as alternates, so the same
    * query answers with the same id whichever compilation row scored best. The rows are the
-   * tracks named exactly so (the typeahead's name keys, a binary search) by the same primary
-   * artist that pass every filter of the query the scored row passes.
+   * primary artist's tracks with the same normalized title that pass every filter of the query
+   * the scored row passes (track codes are track indices).
    */
   private recordingHit(candidate: Candidate, affinity: ResolvedAffinity | undefined, rowFilters: readonly ((track: number) => boolean)[] = []): SearchHit {
     const entities = this.entities;
@@ -401,10 +401,15 @@ export class SearchEngine {
     if (code >= entities.trackCount) return toHit(entities, candidate, affinity);
     const artist = this.store.trackPrimaryArtist[code]!;
     const primaryArtist = this.store.trackPrimaryArtist;
-    const filters = rowFilters.filter((filter) => filter(entities.indexOf(code)));
-    const rows = this.suggestIndex
-      .exactNames(entities.names[code]!)
-      .filter((row) => row < entities.trackCount && primaryArtist[row] === artist && filters.every((filter) => filter(entities.indexOf(row))));
+    const filters = rowFilters.filter((filter) => filter(code));
+    const name = entities.names[code]!;
+    // the artist's own tracks (a short list, unlike every track of a common title)
+    const rows: number[] = [];
+    const ofArtist = this.store.tracksByArtist(artist);
+    for (let j = 0; j < ofArtist.length; j++) {
+      const row = ofArtist[j]!;
+      if (primaryArtist[row] === artist && entities.names[row] === name && filters.every((filter) => filter(row))) rows.push(row);
+    }
     if (rows.length <= 1) return toHit(entities, candidate, affinity);
     const prior = entities.prior;
     rows.sort((a, b) => prior[b]! - prior[a]! || a - b);

@@ -46,12 +46,13 @@ const DEFAULT_LIMIT = 20;
 const DEFAULT_SUGGEST_LIMIT = 8;
 export const MAX_LIMIT = 100;
 /**
- * The lexical list holds twice the page asked for (at least 20): room for duplicates that
+ * The lexical list holds the page asked for + 10 (at least 20): room for duplicates that
  * collapse and for known-item order to pull names up, while top-k's cost grows with its k (on the
  * TidyTuesday suite, depth 20 and 100 give the same MRR within one query). Dense lists stay deep:
  * fusion of a descriptive query draws on their long tail, and FAISS pays little for it.
  */
 const MIN_LEXICAL_DEPTH = 20;
+const LEXICAL_SLACK = 10;
 /** Alternate ids listed on one hit at most (a recording on dozens of compilations lists its most popular). */
 const MAX_ALTERNATES = 20;
 const MIN_DENSE_DEPTH = 100;
@@ -93,6 +94,8 @@ interface LexicalBound {
   base: number;
   popularity: number;
   forced?: readonly number[];
+  /** the most a forced code's boost exceeds base + popularity × prior (the exact-name weight) */
+  forcedExtra?: number;
 }
 
 export interface SearchOptions {
@@ -239,8 +242,8 @@ export class SearchEngine {
     const priorBoost = this.priorBoost(affinity, fusion);
     const boost = (code: number): number => priorBoost(code) + (this.entities.names[code] === normalized ? fusion.exactName : 0);
     // entities named exactly so are scored up front; every other boost is bounded by the prior
-    const bound: LexicalBound = { base: 1 + (affinity ? Math.max(0, fusion.affinity) : 0), popularity: fusion.popularity, forced: this.suggestIndex.exactNames(normalized) };
-    const depth = Math.max(MIN_LEXICAL_DEPTH, 2 * (offset + limit));
+    const bound: LexicalBound = { base: 1 + (affinity ? Math.max(0, fusion.affinity) : 0), popularity: fusion.popularity, forced: this.suggestIndex.exactNames(normalized), forcedExtra: Math.max(0, fusion.exactName) };
+    const depth = Math.max(MIN_LEXICAL_DEPTH, offset + limit + LEXICAL_SLACK);
     const denseDepth = Math.max(MIN_DENSE_DEPTH, offset + limit);
 
     const reading = readDescriptiveQuery(this.lexicon, this.store, query);
@@ -500,7 +503,7 @@ export class SearchEngine {
     }
     if (groups.length === 0) return [];
     const lexical = this.lexical;
-    return topK(lexical, groups, { k: depth, accept, boost, maxBoost: bound.base, popularity: bound.popularity, forced: bound.forced }).map(({ doc, score, groups: mask }) => {
+    return topK(lexical, groups, { k: depth, accept, boost, maxBoost: bound.base, popularity: bound.popularity, forced: bound.forced, forcedExtra: bound.forcedExtra }).map(({ doc, score, groups: mask }) => {
       const match: Record<string, Field[]> = {};
       const queryTerms: string[] = [];
       groups.forEach((group, g) => {

@@ -71,9 +71,12 @@ describe('topK (block-max MaxScore)', () => {
       for (let p = postings.termStarts[term]!; p < postings.termStarts[term + 1]!; p += 37) special.add(postings.docCodes[postings.docs[p]!]!);
       const boosted = (code: number) => boost(code) + (special.has(code) ? 0.5 : 0);
       const k = [1, 5, 20][trial % 3]!;
-      const fast = topK(index, groups, { k, accept: () => true, boost: boosted, maxBoost: 1, popularity: 0.3, forced: [...special] });
       const exact = bruteForce(index, groups, boosted, k);
-      expect(fast.map((hit) => hit.doc), `trial ${trial}`).toEqual(exact.map((hit) => hit.doc));
+      // forcedExtra bounds the forced boost: forced documents are scored only while they can still enter
+      for (const forcedExtra of [undefined, 0.5]) {
+        const fast = topK(index, groups, { k, accept: () => true, boost: boosted, maxBoost: 1, popularity: 0.3, forced: [...special], forcedExtra });
+        expect(fast.map((hit) => hit.doc), `trial ${trial}, forcedExtra ${forcedExtra}`).toEqual(exact.map((hit) => hit.doc));
+      }
     }
   });
 

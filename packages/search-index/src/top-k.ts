@@ -41,6 +41,11 @@ export interface TopKOptions {
   popularity?: number;
   /** entity codes whose boost may exceed the bound (exact names): scored before the walk */
   forced?: readonly number[];
+  /**
+   * How far a forced code's boost may exceed the bound (the exact-name weight). Given, forced
+   * codes are scored in document order and only while they can still enter the top k.
+   */
+  forcedExtra?: number;
 }
 
 export interface ScoredDoc {
@@ -107,10 +112,17 @@ export function topK(index: InvertedIndex, groups: readonly QueryGroup[], option
   const state = new Float64Array(2);
 
   // forced documents (exact names): scored directly, by binary search in each variant's postings
-  const forced = (options.forced ?? []).map((code) => index.docOf(code)).sort((a, b) => a - b);
+  // (a common title can name thousands of entities: in document order, most popular first, the
+  // walk stops once the heap is full and no later one can beat its weakest entry)
+  const forcedCodes = options.forced ?? [];
+  const forced = new Uint32Array(forcedCodes.length);
+  for (let f = 0; f < forcedCodes.length; f++) forced[f] = index.docOf(forcedCodes[f]!);
+  forced.sort();
+  const forcedBase = options.forcedExtra === undefined ? Number.POSITIVE_INFINITY : maxBoost + Math.max(0, options.forcedExtra);
   for (let f = 0; f < forced.length; f++) {
     const doc = forced[f]!;
     if (f > 0 && forced[f - 1] === doc) continue;
+    if (state[0] === k && totalBound * (forcedBase + popularity * priorBound[doc]!) <= state[1]!) break;
     const code = docCodes[doc]!;
     if (!accept(code)) continue;
     let partial = 0;

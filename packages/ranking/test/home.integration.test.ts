@@ -99,6 +99,10 @@ describe('home listener state', () => {
     const restored = homePartsFromArrays(arrays, meta, index.store.trackCount).listeners!;
     expect(Array.from(restored.itemLabels)).toEqual(Array.from(listeners.itemLabels));
     expect(() => homePartsFromArrays({ ...arrays, 'listeners.itemScores': new Float32Array(3) }, meta, index.store.trackCount)).toThrow(/do not agree/);
+    // a pack from before the stored new releases loads; its listeners rank new releases live
+    const older = Object.fromEntries(Object.entries(arrays).filter(([name]) => !name.startsWith('listeners.release')));
+    const olderMeta = { ...meta, listeners: { ...(meta.listeners as object), newReleaseDays: undefined } };
+    expect(homePartsFromArrays(older, olderMeta, index.store.trackCount).listeners!.newReleaseDays).toBe(-1);
     const stored = { ...index, listeners };
     const live = createHomeEngine(index);
     const fast = createHomeEngine(stored);

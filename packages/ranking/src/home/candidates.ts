@@ -16,6 +16,8 @@ import { SOURCE_COUNT, SOURCE_INDEX } from './types';
 import type { HomeSource } from './types';
 
 const LIST_COUNT = NEIGHBOUR_SOURCES.length;
+/** new releases a listener gets as candidates */
+export const NEW_RELEASES_KEPT = 40;
 
 /** Candidates as parallel typed arrays; row r holds one track's score + provenance per source. */
 export class CandidateSet {
@@ -558,24 +560,50 @@ function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void
   }
 }
 
-const releaseScratch = { scores: new Float32Array(3000), rows: new Int32Array(40), top: new Float32Array(40) };
-function newReleases(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
-  const days = options.newReleaseDays ?? 30;
+const releaseScratch = { scores: new Float32Array(3000), rows: new Int32Array(NEW_RELEASES_KEPT), top: new Float32Array(NEW_RELEASES_KEPT) };
+/**
+ * The listener's best new releases (taste + followed artists) into `tracks` / `scores`, best
+ * first; returns how many. Stored per logged listener by the listener state.
+ */
+export function rankNewReleases(index: HomeIndex, profile: UserProfile, days: number, tracks: Int32Array, scores: Float32Array): number {
   const since = (index.referenceDay - days) * MS_PER_DAY;
   const fresh = index.store.newReleasesSince(since, releaseScratch.scores.length);
   const personal = isNonZero(profile.vector);
-  const { scores, rows, top } = releaseScratch;
+  const { scores: all, rows, top } = releaseScratch;
   for (let i = 0; i < fresh.length; i++) {
     const track = fresh[i]!;
     const affinity = profile.artistShare.get(index.store.trackPrimaryArtist[track]!) ?? 0;
     const taste = personal ? dotRow(index.itemVectors, track, profile.vector, index.itemDim) : index.popularity[track]!;
-    scores[i] = 0.5 * (1 + taste) + 2 * affinity;
+    all[i] = 0.5 * (1 + taste) + 2 * affinity;
   }
-  const kept = selectTopK(scores, rows.length, rows, top, 0, fresh.length);
+  const kept = Math.min(tracks.length, selectTopK(all, rows.length, rows, top, 0, fresh.length));
   for (let j = 0; j < kept; j++) {
-    const track = fresh[rows[j]!]!;
+    tracks[j] = fresh[rows[j]!]!;
+    scores[j] = all[rows[j]!]!;
+  }
+  return kept;
+}
+
+const releaseOut = { tracks: new Int32Array(NEW_RELEASES_KEPT), scores: new Float32Array(NEW_RELEASES_KEPT) };
+function newReleases(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
+  const days = options.newReleaseDays ?? 30;
+  const state = index.listeners;
+  let tracks: Int32Array;
+  let scores: Float32Array;
+  if (state && profile.listenerSlot >= 0 && state.newReleaseDays === days) {
+    const from = state.releaseOffsets[profile.listenerSlot]!;
+    const to = state.releaseOffsets[profile.listenerSlot + 1]!;
+    tracks = state.releaseTracks.subarray(from, to);
+    scores = state.releaseScores.subarray(from, to);
+  } else {
+    const kept = rankNewReleases(index, profile, days, releaseOut.tracks, releaseOut.scores);
+    tracks = releaseOut.tracks.subarray(0, kept);
+    scores = releaseOut.scores.subarray(0, kept);
+  }
+  for (let j = 0; j < tracks.length; j++) {
+    const track = tracks[j]!;
     const artist = index.store.trackPrimaryArtist[track]!;
-    emit('newRelease', track, scores[rows[j]!]!, (profile.artistShare.get(artist) ?? 0) > 0 ? artist : -1);
+    emit('newRelease', track, scores[j]!, (profile.artistShare.get(artist) ?? 0) > 0 ? artist : -1);
   }
 }
 

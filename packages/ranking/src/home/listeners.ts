@@ -1,10 +1,11 @@
 // Per-listener state computed once per bundle for the logged listeners: the k-means of each
 // listener's taste clusters and the answers FAISS gives their taste, cluster and factor queries.
 // A page for a logged listener with nothing new since the build (no live events, no onboarding
-// seeds) reads these instead of running k-means and three ANN searches; anyone else is computed
-// live. The answers are the same ones a live request gets (same profile, same queries, same k).
+// seeds) reads these instead of running k-means, three ANN searches and the new-release scan;
+// anyone else is computed live. The answers are the ones a live request gets (same profile, same
+// queries, same k).
 import type { BatchNeighbors } from '@mixtape/embeddings';
-import { planAnnQueries } from './candidates';
+import { NEW_RELEASES_KEPT, planAnnQueries, rankNewReleases } from './candidates';
 import type { AnnPlan, AnnResults, HomeCandidateOptions } from './candidates';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile } from './profile';
@@ -32,6 +33,12 @@ export interface ListenerState {
   factorOffsets: Int32Array;
   factorLabels: Int32Array;
   factorScores: Float32Array;
+  /** the release window (days) of the stored new releases */
+  newReleaseDays: number;
+  /** per slot: the listener's best new releases [releaseOffsets[s], releaseOffsets[s + 1]) and their scores */
+  releaseOffsets: Int32Array;
+  releaseTracks: Int32Array;
+  releaseScores: Float32Array;
 }
 
 /** The stored k-means of one listener's taste clusters (what profile building would compute). */
@@ -42,7 +49,7 @@ export interface StoredClusters {
 }
 
 export interface ListenerStateOptions {
-  candidates?: Pick<HomeCandidateOptions, 'annK' | 'factorK'>;
+  candidates?: Pick<HomeCandidateOptions, 'annK' | 'factorK' | 'newReleaseDays'>;
   /** at most this many listeners, the most active first (default 200,000); the rest are served live */
   maxListeners?: number;
   /** listeners per FAISS batch (default 256) */
@@ -97,6 +104,7 @@ export function computeListenerState(index: HomeIndex, options: ListenerStateOpt
   const annK = options.candidates?.annK ?? 50;
   const factorK = options.candidates?.factorK ?? 150;
   const candidateOptions = { annK, factorK };
+  const newReleaseDays = options.candidates?.newReleaseDays ?? 30;
   const users = Int32Array.from({ length: userCount }, (_unused, u) => u);
   if (log && userCount > (options.maxListeners ?? 200_000)) {
     const events = (u: number) => log.rowsOfUser(u).end - log.rowsOfUser(u).start;
@@ -115,6 +123,9 @@ export function computeListenerState(index: HomeIndex, options: ListenerStateOpt
   const itemScores: Float32Array[] = [];
   const factorLabels: Int32Array[] = [];
   const factorScores: Float32Array[] = [];
+  const releaseOffsets = new Int32Array(slots + 1);
+  const releaseTracks: Int32Array[] = [];
+  const releaseScores: Float32Array[] = [];
   let itemK = Math.max(1, Math.min(annK, index.itemIndex.size));
   const batchSize = options.batch ?? 256;
   // no stored state yet: profiles and plans are built live, exactly as a request builds them
@@ -141,6 +152,12 @@ export function computeListenerState(index: HomeIndex, options: ListenerStateOpt
       factorLabels.push(factor ? factor.labels : new Int32Array(0));
       factorScores.push(factor ? factor.scores : new Float32Array(0));
       factorOffsets[s + 1] = factorOffsets[s]! + (factor ? factor.labels.length : 0);
+      const tracks = new Int32Array(NEW_RELEASES_KEPT);
+      const scores = new Float32Array(NEW_RELEASES_KEPT);
+      const kept = rankNewReleases(live, profile, newReleaseDays, tracks, scores);
+      releaseTracks.push(tracks.subarray(0, kept));
+      releaseScores.push(scores.subarray(0, kept));
+      releaseOffsets[s + 1] = releaseOffsets[s]! + kept;
     }
     if (rows > 0) {
       const matrix = new Float32Array(rows * dim);
@@ -172,6 +189,10 @@ export function computeListenerState(index: HomeIndex, options: ListenerStateOpt
     factorOffsets,
     factorLabels: concat(factorLabels, Int32Array),
     factorScores: concat(factorScores, Float32Array),
+    newReleaseDays,
+    releaseOffsets,
+    releaseTracks: concat(releaseTracks, Int32Array),
+    releaseScores: concat(releaseScores, Float32Array),
   };
 }
 

@@ -38,6 +38,12 @@ const LISTENER_ARRAYS = [
   ['factorLabels', Int32Array],
   ['factorScores', Float32Array],
 ] as const;
+// stored new releases came later: a pack without them serves new releases live
+const RELEASE_ARRAYS = [
+  ['releaseOffsets', Int32Array],
+  ['releaseTracks', Int32Array],
+  ['releaseScores', Float32Array],
+] as const;
 
 /** Neighbour lists + factors (+ listener state) → named arrays and a small JSON meta. */
 export function homePartsToArrays(parts: StoredParts): { arrays: Record<string, PartArray>; meta: Record<string, unknown> } {
@@ -60,8 +66,8 @@ export function homePartsToArrays(parts: StoredParts): { arrays: Record<string, 
   }
   const listeners = parts.listeners;
   if (listeners) {
-    for (const [name] of LISTENER_ARRAYS) arrays[`listeners.${name}`] = listeners[name];
-    meta.listeners = { annK: listeners.annK, factorK: listeners.factorK, itemDim: listeners.itemDim, itemK: listeners.itemK };
+    for (const [name] of [...LISTENER_ARRAYS, ...RELEASE_ARRAYS]) arrays[`listeners.${name}`] = listeners[name];
+    meta.listeners = { annK: listeners.annK, factorK: listeners.factorK, itemDim: listeners.itemDim, itemK: listeners.itemK, newReleaseDays: listeners.newReleaseDays };
   }
   return { arrays, meta };
 }
@@ -93,13 +99,18 @@ export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Recor
   }
   // absent from packs written before the listener state existed: those listeners are served live
   let listeners: ListenerState | undefined;
-  const listenerMeta = meta.listeners as { annK: number; factorK: number; itemDim: number; itemK: number } | undefined;
+  const listenerMeta = meta.listeners as { annK: number; factorK: number; itemDim: number; itemK: number; newReleaseDays?: number } | undefined;
   if (listenerMeta) {
-    const read = Object.fromEntries(LISTENER_ARRAYS.map(([name, type]) => [name, take<Int32Array | Float32Array>(`listeners.${name}`, type as new (...args: never[]) => Int32Array | Float32Array)]));
-    listeners = { ...listenerMeta, ...read } as unknown as ListenerState;
-    const slots = listeners.queryOffsets.length - 1;
+    const stored = listenerMeta.newReleaseDays === undefined ? LISTENER_ARRAYS : [...LISTENER_ARRAYS, ...RELEASE_ARRAYS];
+    const read = Object.fromEntries(stored.map(([name, type]) => [name, take<Int32Array | Float32Array>(`listeners.${name}`, type as new (...args: never[]) => Int32Array | Float32Array)]));
+    const slots = (read.queryOffsets?.length ?? 1) - 1;
+    // −1 matches no request's window: every page ranks new releases live
+    const releases = listenerMeta.newReleaseDays === undefined ? { newReleaseDays: -1, releaseOffsets: new Int32Array(slots + 1), releaseTracks: new Int32Array(0), releaseScores: new Float32Array(0) } : {};
+    listeners = { ...listenerMeta, ...releases, ...read } as unknown as ListenerState;
     const consistent =
-      [listeners.clusterOffsets, listeners.assignmentOffsets, listeners.factorOffsets].every((offsets) => offsets.length === slots + 1) &&
+      [listeners.clusterOffsets, listeners.assignmentOffsets, listeners.factorOffsets, listeners.releaseOffsets].every((offsets) => offsets.length === slots + 1) &&
+      listeners.releaseTracks.length === listeners.releaseOffsets[slots] &&
+      listeners.releaseScores.length === listeners.releaseTracks.length &&
       listeners.centroids.length === listeners.clusterOffsets[slots]! * listeners.itemDim &&
       listeners.assignments.length === listeners.assignmentOffsets[slots] &&
       listeners.itemLabels.length === listeners.queryOffsets[slots]! * listeners.itemK &&

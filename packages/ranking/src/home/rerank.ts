@@ -14,7 +14,7 @@ export interface SelectOptions {
   excludeExplicit?: boolean;
   /** further per-track filter (e.g. already heard) */
   accept?: (track: number) => boolean;
-  /** only the best `poolLimit` tracks enter MMR (default 150) */
+  /** only the best `poolLimit` tracks enter MMR (default 60: a shelf shows ~10, and each pick compares against the whole pool) */
   poolLimit?: number;
 }
 
@@ -26,7 +26,7 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
   const { limit } = options;
   const lambda = options.lambda ?? 0.75;
   const artistCap = options.artistCap ?? 2;
-  const poolLimit = options.poolLimit ?? 150;
+  const poolLimit = options.poolLimit ?? 60;
   const explicit = index.store.columns.trackExplicit;
   const pool: number[] = [];
   const poolRelevance: number[] = [];

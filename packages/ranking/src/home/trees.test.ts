@@ -40,6 +40,17 @@ describe('TypeScript tree scorer', () => {
     expect(Array.from(scoreTrees(model, wide, 40, 6))).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
   });
 
+  it('scores a model too wide to pack into one word per node the same way (the plain walk)', () => {
+    const train = data(400, 4, 1);
+    const trained = trainXGBoost(train, { params: { objective: 'rank:ndcg', max_depth: 3, min_child_weight: 0.01, nthread: 1 }, rounds: 10 });
+    const model = treeEnsembleFromXGBoost(trained.modelJson);
+    const test = data(40, 4, 2);
+    // more features than the packed word holds: the scorer falls back to the four-array walk
+    const wide = { ...model, featureCount: 5000 };
+    expect(Array.from(scoreTrees(wide, test.features, test.rows, test.cols))).toEqual(Array.from(scoreTrees(model, test.features, test.rows, test.cols)));
+    expect(Array.from(scoreTrees(wide, test.features, test.rows, test.cols))).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
+  });
+
   it('scores chosen rows (a row index) exactly as it scores them in place', () => {
     const train = data(1000, 6, 4, 0.1);
     const trained = trainXGBoost(train, { params: { objective: 'rank:pairwise', max_depth: 5, min_child_weight: 0.01, nthread: 1, seed: 2 }, rounds: 25 });

@@ -121,10 +121,13 @@ export function scoreTrees(model: TreeEnsemble, features: Float32Array, rows: nu
  * their dependent loads overlap; the float32 accumulator keeps XGBoost's sum order.
  */
 export function scoreTreeRows(model: TreeEnsemble, features: Float32Array, stride: number, rowIndex: Int32Array | undefined, count: number, out: Float32Array = new Float32Array(count)): Float32Array {
-  const { roots, depth, feature, threshold, left, missingRight, value } = model;
+  const { roots, depth, threshold, value } = model;
   out.fill(Math.fround(model.base), 0, count);
   const offsets = offsetScratch(count);
   for (let i = 0; i < count; i++) offsets[i] = (rowIndex === undefined ? i : rowIndex[i]!) * stride;
+  const packed = packedNodes(model);
+  if (!packed) return scoreUnpacked(model, features, offsets, count, out);
+  // a step reads two arrays: the packed (left, missing-goes-right, feature) word and the threshold
   const lockstep = count - (count % 4);
   for (let t = 0; t < roots.length; t++) {
     const root = roots[t]!;
@@ -139,14 +142,18 @@ export function scoreTreeRows(model: TreeEnsemble, features: Float32Array, strid
       let n2 = root;
       let n3 = root;
       for (let d = 0; d < levels; d++) {
-        const x0 = features[o0 + feature[n0]!]!;
-        const x1 = features[o1 + feature[n1]!]!;
-        const x2 = features[o2 + feature[n2]!]!;
-        const x3 = features[o3 + feature[n3]!]!;
-        n0 = left[n0]! + +(x0 >= threshold[n0]!) + (+(x0 !== x0) & missingRight[n0]!);
-        n1 = left[n1]! + +(x1 >= threshold[n1]!) + (+(x1 !== x1) & missingRight[n1]!);
-        n2 = left[n2]! + +(x2 >= threshold[n2]!) + (+(x2 !== x2) & missingRight[n2]!);
-        n3 = left[n3]! + +(x3 >= threshold[n3]!) + (+(x3 !== x3) & missingRight[n3]!);
+        const p0 = packed[n0]!;
+        const p1 = packed[n1]!;
+        const p2 = packed[n2]!;
+        const p3 = packed[n3]!;
+        const x0 = features[o0 + (p0 & FEATURE_MASK)]!;
+        const x1 = features[o1 + (p1 & FEATURE_MASK)]!;
+        const x2 = features[o2 + (p2 & FEATURE_MASK)]!;
+        const x3 = features[o3 + (p3 & FEATURE_MASK)]!;
+        n0 = (p0 >>> LEFT_SHIFT) + +(x0 >= threshold[n0]!) + (+(x0 !== x0) & (p0 >>> MISSING_SHIFT) & 1);
+        n1 = (p1 >>> LEFT_SHIFT) + +(x1 >= threshold[n1]!) + (+(x1 !== x1) & (p1 >>> MISSING_SHIFT) & 1);
+        n2 = (p2 >>> LEFT_SHIFT) + +(x2 >= threshold[n2]!) + (+(x2 !== x2) & (p2 >>> MISSING_SHIFT) & 1);
+        n3 = (p3 >>> LEFT_SHIFT) + +(x3 >= threshold[n3]!) + (+(x3 !== x3) & (p3 >>> MISSING_SHIFT) & 1);
       }
       out[i] = out[i]! + value[n0]!;
       out[i + 1] = out[i + 1]! + value[n1]!;
@@ -157,6 +164,45 @@ export function scoreTreeRows(model: TreeEnsemble, features: Float32Array, strid
       const o = offsets[i]!;
       let node = root;
       for (let d = 0; d < levels; d++) {
+        const p = packed[node]!;
+        const x = features[o + (p & FEATURE_MASK)]!;
+        node = (p >>> LEFT_SHIFT) + +(x >= threshold[node]!) + (+(x !== x) & (p >>> MISSING_SHIFT) & 1);
+      }
+      out[i] = out[i]! + value[node]!;
+    }
+  }
+  return out;
+}
+
+// packed node word: bits 0–11 the split feature, bit 12 missing-goes-right, bits 13–31 the left child
+const FEATURE_MASK = (1 << 12) - 1;
+const MISSING_SHIFT = 12;
+const LEFT_SHIFT = 13;
+const MAX_PACKED_NODES = 2 ** (32 - LEFT_SHIFT);
+
+const packedCache = new WeakMap<TreeEnsemble, Int32Array | null>();
+/** One word per node (left child, missing-goes-right, feature); null when the model is too large to pack. */
+function packedNodes(model: TreeEnsemble): Int32Array | null {
+  let packed = packedCache.get(model);
+  if (packed !== undefined) return packed;
+  const nodes = model.left.length;
+  if (nodes >= MAX_PACKED_NODES || model.featureCount > FEATURE_MASK + 1) packed = null;
+  else {
+    packed = new Int32Array(nodes);
+    for (let node = 0; node < nodes; node++) packed[node] = (model.left[node]! << LEFT_SHIFT) | (model.missingRight[node]! << MISSING_SHIFT) | model.feature[node]!;
+  }
+  packedCache.set(model, packed);
+  return packed;
+}
+
+function scoreUnpacked(model: TreeEnsemble, features: Float32Array, offsets: Int32Array, count: number, out: Float32Array): Float32Array {
+  const { roots, depth, feature, threshold, left, missingRight, value } = model;
+  for (let t = 0; t < roots.length; t++) {
+    const root = roots[t]!;
+    for (let i = 0; i < count; i++) {
+      const o = offsets[i]!;
+      let node = root;
+      for (let d = 0; d < depth[t]!; d++) {
         const x = features[o + feature[node]!]!;
         node = left[node]! + +(x >= threshold[node]!) + (+(x !== x) & missingRight[node]!);
       }

@@ -15,7 +15,7 @@
 // top-k of the same model — the number that decides whether a cheaper efSearch is safe.
 //
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10
-//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30
+//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30 --compare-prior
 //                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000]
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     data: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },
     'transitions-per-item': { type: 'string', default: '30' },
+    /** also serve every setting without the model's prior, in the same run (the prior's cost as a same-run ratio) */
+    'compare-prior': { type: 'boolean', default: false },
   },
 });
 if ((values.model === undefined) !== (values.data === undefined)) throw new Error('bench:next: --model and --data go together (a trained model and the snapshot it was trained on)');
@@ -130,10 +132,12 @@ if (values.model) {
 
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rows: string[] = [];
-for (const { label, index } of setups) {
-  for (const connections of values.concurrency.split(',').map(Number)) {
+const variants = values['compare-prior'] && model.transitions ? [{ suffix: '', served: model }, { suffix: ' (no prior)', served: { config: model.config, parameters: model.parameters } }] : [{ suffix: '', served: model }];
+for (const { label: setupLabel, index } of setups) {
+  for (const connections of values.concurrency.split(',').map(Number)) for (const { suffix, served } of variants) {
+    const label = setupLabel + suffix;
     // no query-vector cache: every request here is a new history (the cost of a request after a new play)
-    const recommender = createNextTrackRecommender(model, index, { overFetch, cacheSize: 0 });
+    const recommender = createNextTrackRecommender(served, index, { overFetch, cacheSize: 0 });
     // warm-up: JIT, FAISS
     await Promise.all(Array.from({ length: connections }, (_, c) => recommender.recommend({ history: histories[c]!, k })));
     const before = recommender.stats();

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { renderConfigTable } from '@mixtape/service-kit';
+import { bundleSourceOptions } from '@mixtape/bundle';
+import { bundleSettings, renderConfigTable } from '@mixtape/service-kit';
 import { refusedConfig } from '@mixtape/service-kit/testing';
 import { describe, expect, it } from 'vitest';
-import { homeConfigSchema, loadHomeConfig, s3OptionsFromConfig } from './config';
+import { homeConfigSchema, loadHomeConfig } from './config';
 
 const DEV = { NODE_ENV: 'development' };
 
@@ -16,14 +17,14 @@ describe('home config', () => {
 
   it('maps an S3 endpoint to path-style options with s3rver credentials unless keys are set', () => {
     const local = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', MIXTAPE_S3_ENDPOINT: 'http://127.0.0.1:4569' });
-    expect(s3OptionsFromConfig(local)).toEqual({
+    expect(bundleSourceOptions(bundleSettings(local)).s3).toEqual({
       endpoint: 'http://127.0.0.1:4569',
       forcePathStyle: true,
       region: 'us-east-1',
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
     const aws = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', AWS_REGION: 'eu-west-1' });
-    expect(s3OptionsFromConfig(aws)).toEqual({ region: 'eu-west-1' });
+    expect(bundleSourceOptions(bundleSettings(aws)).s3).toEqual({ region: 'eu-west-1' });
   });
 
   it('prints every problem and exits 1 on bad input', () => {

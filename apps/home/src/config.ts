@@ -1,7 +1,6 @@
 import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
-import { s3StoreOptions } from '@mixtape/bundle';
 
 /**
  * Every environment key the home service reads, with defaults and descriptions (the README
@@ -13,12 +12,6 @@ export const homeConfigSchema = baseConfigSchema.extend({
     .describe('TCP port the home service listens on (0 picks a free port).'),
   ...bundleConfigShape,
   ...experimentsConfigShape,
-  AWS_ACCESS_KEY_ID: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .describe('Read by the AWS SDK credential chain; when unset with MIXTAPE_S3_ENDPOINT, s3rver\'s default credentials apply.'),
   HOME_MAX_ITEMS: envInteger({ min: 1, max: 100 })
     .default(50)
     .describe('Largest `limit` (items per shelf) a request may ask for.'),
@@ -49,14 +42,4 @@ export type HomeConfig = z.output<typeof homeConfigSchema>;
  */
 export function loadHomeConfig(env: EnvSource = process.env, options: LoadConfigOptions = {}): HomeConfig {
   return loadConfig(homeConfigSchema, env, { service: 'home', ...options });
-}
-
-/** S3 client options from the config (same mapping as the CLI's s3-env). */
-export function s3OptionsFromConfig(config: HomeConfig) {
-  return s3StoreOptions({
-    endpoint: config.MIXTAPE_S3_ENDPOINT,
-    forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
-    region: config.AWS_REGION,
-    hasCredentials: Boolean(config.AWS_ACCESS_KEY_ID),
-  });
 }

@@ -1,15 +1,15 @@
 // Composition root of the home service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
-import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
+import { bundleSourceOptions, createBundleRuntime } from '@mixtape/bundle';
 import { createMemoryShelfStateStore } from '@mixtape/ranking';
 import type { RecentEventStore, ShelfStateStore, ShelfType, UserEvent } from '@mixtape/ranking';
 import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
 import { createRedisExperimentStorage, createRedisRecentEventStore, createRedisShelfStateStore, createServiceRedis } from '@mixtape/redis-state';
 import type { LifecycleHook } from '@mixtape/service-kit';
-import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
+import { bundleSettings, createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
-import { loadHomeConfig, s3OptionsFromConfig } from './config';
+import { loadHomeConfig } from './config';
 import { homeExperimentParamsSchema } from './experiments';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
@@ -34,13 +34,9 @@ if (redis) {
 }
 
 const runtime = createBundleRuntime({
-  uri: config.MIXTAPE_BUNDLE,
-  s3: s3OptionsFromConfig(config),
-  cacheDir: config.MIXTAPE_CACHE_DIR,
-  // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
-  trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
+  // where LATEST is, the cache, and the publisher's keys a manifest must be signed with (unset: not checked; a warning is logged)
+  ...bundleSourceOptions(bundleSettings(config)),
   parts: HOME_BUNDLE_PARTS,
-  pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
   build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger }),
   logger: context.logger,
   metrics: context.metrics,

@@ -18,12 +18,6 @@ export const playlistsConfigSchema = baseConfigSchema
     MIXTAPE_BUNDLE: bundleConfigShape.MIXTAPE_BUNDLE.optional().describe(
       'Where bundles are published (the `mixtape build --out` URI: s3://bucket/prefix, file:///dir); the service serves the one LATEST names and swaps in new ones. Unset: a synthetic catalog of `PLAYLISTS_SYNTHETIC_TRACKS` tracks (development).',
     ),
-    AWS_ACCESS_KEY_ID: z
-      .string()
-      .trim()
-      .min(1)
-      .optional()
-      .describe("Read by the AWS SDK credential chain; when unset with MIXTAPE_S3_ENDPOINT, s3rver's default credentials apply."),
     PLAYLISTS_DATA_DIR: z
       .string()
       .trim()

@@ -4,12 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseRewardModel } from '@mixtape/ranking';
 import type { RewardModel } from '@mixtape/ranking';
-import { createBundleRuntime, s3StoreOptions, readTrustedKeys } from '@mixtape/bundle';
+import { bundleSourceOptions, createBundleRuntime } from '@mixtape/bundle';
 import type { BundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
 import { createRedisExperimentStorage, createServiceRedis } from '@mixtape/redis-state';
-import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
+import { bundleSettings, createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import type { LifecycleHook } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
@@ -84,20 +84,12 @@ let synthetic: PlaylistServingState | undefined;
 const startup: LifecycleHook[] = redis ? [redis.startupHook] : [];
 // Hooks run in reverse on shutdown: the store closes after the bundle runtime, Redis last.
 const shutdown: LifecycleHook[] = [...(redis ? [redis.shutdownHook] : []), { name: 'close playlist store', run: () => store.close() }];
-if (config.MIXTAPE_BUNDLE) {
+const bundleSource = bundleSettings(config);
+if (bundleSource) {
   runtime = createBundleRuntime<typeof PLAYLIST_BUNDLE_PARTS, PlaylistServingState>({
-    uri: config.MIXTAPE_BUNDLE,
-    s3: s3StoreOptions({
-      ...(config.MIXTAPE_S3_ENDPOINT ? { endpoint: config.MIXTAPE_S3_ENDPOINT } : {}),
-      forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
-      ...(config.AWS_REGION ? { region: config.AWS_REGION } : {}),
-      hasCredentials: config.AWS_ACCESS_KEY_ID !== undefined,
-    }),
-    cacheDir: config.MIXTAPE_CACHE_DIR,
-    // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
-    trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
+    // where LATEST is, the cache, and the publisher's keys a manifest must be signed with (unset: not checked; a warning is logged)
+    ...bundleSourceOptions(bundleSource),
     parts: PLAYLIST_BUNDLE_PARTS,
-    pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory, servingOptions(bundle.parts.playlistReward)),
     logger,
     metrics: context.metrics,

@@ -1,7 +1,6 @@
 import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import type { z } from 'zod';
-import { s3StoreOptions } from '@mixtape/bundle';
 
 /**
  * Every environment key the search service reads, with defaults and descriptions (the README
@@ -24,16 +23,6 @@ export type SearchConfig = z.output<typeof searchConfigSchema>;
  * Parse the environment; on any problem print them all and exit 1.
  * This is the only place in the app that reads `process.env`.
  */
-/** S3 client options from the config (same mapping as the CLI's). */
-export function s3OptionsFromConfig(config: SearchConfig, env: EnvSource = process.env) {
-  return s3StoreOptions({
-    endpoint: config.MIXTAPE_S3_ENDPOINT,
-    forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
-    region: config.AWS_REGION,
-    hasCredentials: Boolean(env.AWS_ACCESS_KEY_ID),
-  });
-}
-
 export function loadSearchConfig(env: EnvSource = process.env, options: LoadConfigOptions = {}): SearchConfig {
   return loadConfig(searchConfigSchema, env, { service: 'search', ...options });
 }

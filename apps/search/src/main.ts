@@ -1,12 +1,12 @@
 // Composition root of the search service: config → logger/metrics/readiness → bundle runtime → app → listen → lifecycle.
-import { createBundleRuntime, readTrustedKeys } from '@mixtape/bundle';
+import { bundleSourceOptions, createBundleRuntime } from '@mixtape/bundle';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { createExperimentRuntime, serviceExperimentOptions } from '@mixtape/experiments';
 import { createRedisExperimentStorage, createServiceRedis } from '@mixtape/redis-state';
-import { createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
+import { bundleSettings, createLogger, createService, createServiceContext, experimentSettings } from '@mixtape/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
-import { loadSearchConfig, s3OptionsFromConfig } from './config';
+import { loadSearchConfig } from './config';
 import { searchExperimentParamsSchema } from './experiments';
 import { SEARCH_BUNDLE_PARTS, createSearchServing } from './serving';
 
@@ -19,13 +19,9 @@ setFaissThreads(config.FAISS_THREADS);
 
 // The engine of the bundle serving now; a new LATEST is loaded beside it and swapped in.
 const runtime = createBundleRuntime({
-  uri: config.MIXTAPE_BUNDLE,
-  s3: s3OptionsFromConfig(config),
-  cacheDir: config.MIXTAPE_CACHE_DIR,
-  // manifests must be signed by the publisher's key (unset: not checked; a warning is logged)
-  trustedKeys: readTrustedKeys(config.MIXTAPE_BUNDLE_PUBLIC_KEYS),
+  // where LATEST is, the cache, and the publisher's keys a manifest must be signed with (unset: not checked; a warning is logged)
+  ...bundleSourceOptions(bundleSettings(config)),
   parts: SEARCH_BUNDLE_PARTS,
-  pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
   build: (bundle) => createSearchServing(bundle, context.logger),
   logger: context.logger,
   metrics: context.metrics,

@@ -56,8 +56,8 @@ export { startSmokeChecks } from './smoke';
 export type { SmokeCheckOptions, SmokeChecks, SmokeResult } from './smoke';
 export { createBundleRuntime } from './runtime';
 export type { BundleRuntime, BundleRuntimeOptions, BundleRuntimeStatus, RuntimeLogger, RuntimeMetrics, ServingState } from './runtime';
-export { s3StoreOptions } from './s3-settings';
-export type { S3Settings } from './s3-settings';
+export { bundleSourceOptions, s3StoreOptions } from './s3-settings';
+export type { BundleSourceSettings, S3Settings } from './s3-settings';
 export { createPipelineS3 } from './pipeline-s3';
 export type { PipelineS3Settings } from './pipeline-s3';
 

@@ -219,7 +219,54 @@ export const bundleConfigShape = {
     .describe('S3-compatible endpoint (s3rver, MinIO, R2…); unset for AWS S3. Path-style URLs are used with it.'),
   MIXTAPE_S3_FORCE_PATH_STYLE: envBoolean().default(true).describe('Path-style S3 URLs when MIXTAPE_S3_ENDPOINT is set.'),
   AWS_REGION: z.string().trim().min(1).optional().describe('S3 region (default us-east-1 with a custom endpoint; else the AWS chain decides).'),
+  AWS_ACCESS_KEY_ID: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe("Read by the AWS SDK credential chain; when unset with MIXTAPE_S3_ENDPOINT, s3rver's default credentials apply."),
 } as const;
+
+/** The keys of `bundleConfigShape` as parsed; an app may make `MIXTAPE_BUNDLE` optional. */
+export interface BundleConfig {
+  MIXTAPE_BUNDLE?: string;
+  MIXTAPE_CACHE_DIR: string;
+  MIXTAPE_BUNDLE_PUBLIC_KEYS?: string;
+  MIXTAPE_BUNDLE_POLL_MS: number;
+  MIXTAPE_S3_ENDPOINT?: string;
+  MIXTAPE_S3_FORCE_PATH_STYLE: boolean;
+  AWS_REGION?: string;
+  AWS_ACCESS_KEY_ID?: string;
+}
+
+/** Where a service's bundle lives and how to reach it, free of env key names (what `@mixtape/bundle`'s bundleSourceOptions takes). */
+export interface BundleSettings {
+  uri: string;
+  cacheDir: string;
+  /** PEM text or the path of a PEM file */
+  publicKeys?: string;
+  pollIntervalMs: number;
+  s3: { endpoint?: string; forcePathStyle: boolean; region?: string; hasCredentials: boolean };
+}
+
+/** The bundle settings of a config extended with `bundleConfigShape`; undefined when `MIXTAPE_BUNDLE` is unset. */
+export function bundleSettings(config: BundleConfig & { MIXTAPE_BUNDLE: string }): BundleSettings;
+export function bundleSettings(config: BundleConfig): BundleSettings | undefined;
+export function bundleSettings(config: BundleConfig): BundleSettings | undefined {
+  if (config.MIXTAPE_BUNDLE === undefined) return undefined;
+  return {
+    uri: config.MIXTAPE_BUNDLE,
+    cacheDir: config.MIXTAPE_CACHE_DIR,
+    ...(config.MIXTAPE_BUNDLE_PUBLIC_KEYS !== undefined ? { publicKeys: config.MIXTAPE_BUNDLE_PUBLIC_KEYS } : {}),
+    pollIntervalMs: config.MIXTAPE_BUNDLE_POLL_MS,
+    s3: {
+      ...(config.MIXTAPE_S3_ENDPOINT !== undefined ? { endpoint: config.MIXTAPE_S3_ENDPOINT } : {}),
+      forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
+      ...(config.AWS_REGION !== undefined ? { region: config.AWS_REGION } : {}),
+      hasCredentials: config.AWS_ACCESS_KEY_ID !== undefined,
+    },
+  };
+}
 
 /**
  * Keys every service running experiments reads (`@mixtape/experiments`): where definitions come

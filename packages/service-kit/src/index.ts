@@ -2,6 +2,7 @@
 export {
   baseConfigSchema,
   bundleConfigShape,
+  bundleSettings,
   ConfigError,
   describeConfig,
   envBoolean,
@@ -22,6 +23,8 @@ export {
 export type {
   AuthMode,
   BaseConfig,
+  BundleConfig,
+  BundleSettings,
   ConfigKeyDoc,
   ConfigProblem,
   EnvSource,

@@ -7,6 +7,7 @@ import { buildCatalogLexicon, nameText } from '@mixtape/language';
 import { SearchEngine } from './engine';
 import { EntitySpace } from './entities';
 import { buildInvertedIndex } from './inverted-index';
+import { Recordings } from './recordings';
 import type { SemanticModel } from './semantic';
 import { SuggestIndex } from './suggest-index';
 import { TypoIndex } from './typo-index';
@@ -50,7 +51,7 @@ export function buildSearchIndex(store: CatalogStore, options: BuildSearchIndexO
     encoder = content.encoder;
     index = content.index;
   }
-  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, index);
+  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, index, undefined, Recordings.build(entities));
   if (options.semantic) engine.useSemanticModel(options.semantic);
   options.logger?.info(engine.info(), 'search index built');
   return engine;

@@ -17,6 +17,7 @@ import { queryEdits, type TypoIndex } from './typo-index';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
 import { explainDense, explainLexical, round, toHit, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
+import { Recordings } from './recordings';
 
 export { FIELD_BOOSTS };
 /** Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the customary value. */
@@ -177,6 +178,8 @@ export class SearchEngine {
     readonly contentIndex: VectorIndex | undefined,
     /** the label → track map when the caller has it (stored with the index; checked by format.ts) */
     labelTrack?: Int32Array,
+    /** tracks that are one recording (stored with the index; built on first use when absent) */
+    private recordingGroups?: Recordings,
   ) {
     if (contentIndex) {
       if (!contentEncoder) throw new Error('search engine: a content index needs its content encoder');
@@ -185,6 +188,12 @@ export class SearchEngine {
       }
       this.labelTrack = labelTrack && labelTrack.length === contentIndex.size ? labelTrack : trackIndexByLabel(contentIndex, store);
     }
+  }
+
+  /** @internal the recordings with several rows (built here on first use for an index stored without them) */
+  get recordings(): Recordings {
+    this.recordingGroups ??= Recordings.build(this.entities);
+    return this.recordingGroups;
   }
 
   /**
@@ -394,28 +403,24 @@ export class SearchEngine {
   /**
    * The hit for a candidate. A track stands for its recording: the hit carries the recording's
    * most popular row (the canonical id) and lists the other rows as alternates, so the same
-   * query answers with the same id whichever compilation row scored best. The rows are the
-   * primary artist's tracks with the same normalized title that pass every filter of the query
-   * the scored row passes (track codes are track indices).
+   * query answers with the same id whichever compilation row scored best. The rows (same
+   * normalized title and primary artist: recordings.ts, stored with the index) are those that
+   * pass every filter of the query the scored row passes (track codes are track indices).
    */
   private recordingHit(candidate: Candidate, affinity: ResolvedAffinity | undefined, rowFilters: readonly ((track: number) => boolean)[] = []): SearchHit {
     const entities = this.entities;
     const code = candidate.code;
     if (code >= entities.trackCount) return toHit(entities, candidate, affinity);
-    const artist = this.store.trackPrimaryArtist[code]!;
-    const primaryArtist = this.store.trackPrimaryArtist;
+    const group = this.recordings.rowsOf(code);
+    if (!group) return toHit(entities, candidate, affinity);
     const filters = rowFilters.filter((filter) => filter(code));
-    const name = entities.names[code]!;
-    // the artist's own tracks (a short list, unlike every track of a common title)
+    // most popular first: the first row that passes is the canonical one
     const rows: number[] = [];
-    const ofArtist = this.store.tracksByArtist(artist);
-    for (let j = 0; j < ofArtist.length; j++) {
-      const row = ofArtist[j]!;
-      if (primaryArtist[row] === artist && entities.names[row] === name && filters.every((filter) => filter(row))) rows.push(row);
+    for (let j = 0; j < group.length && rows.length <= MAX_ALTERNATES; j++) {
+      const row = group[j]!;
+      if (filters.every((filter) => filter(row))) rows.push(row);
     }
     if (rows.length <= 1) return toHit(entities, candidate, affinity);
-    const prior = entities.prior;
-    rows.sort((a, b) => prior[b]! - prior[a]! || a - b);
     const canonical = rows[0]!;
     // the album a label names belongs to the row that scored, not necessarily to the canonical one
     const hit = toHit(entities, canonical === code ? candidate : { ...candidate, code: canonical, matched: candidate.matched.filter((label) => !label.startsWith('album:')) }, affinity);
@@ -431,13 +436,19 @@ export class SearchEngine {
   private collapseDuplicates(ranked: Candidate[]): Candidate[] {
     const entities = this.entities;
     const seenRecordings = new Set<string>();
+    const seenGroups = new Set<number>();
+    const groupOf = this.recordings.arrays.groupOf;
     const out: Candidate[] = [];
     for (const candidate of ranked) {
       const type = entities.typeOf(candidate.code);
       if (type === 'track') {
-        const key = `${entities.names[candidate.code]!}\u0000${this.store.trackPrimaryArtist[candidate.code]!}`;
-        if (seenRecordings.has(key)) continue;
-        seenRecordings.add(key);
+        // a recording of several rows by its group; albums below still need the string key
+        const group = groupOf[candidate.code]!;
+        if (group >= 0) {
+          if (seenGroups.has(group)) continue;
+          seenGroups.add(group);
+        }
+        seenRecordings.add(`${entities.names[candidate.code]!}\u0000${this.store.trackPrimaryArtist[candidate.code]!}`);
       } else if (type === 'album') {
         const album = entities.indexOf(candidate.code);
         const key = `${entities.names[candidate.code]!}\u0000${this.store.columns.albumArtist[album]!}`;

@@ -14,6 +14,7 @@ import { lexiconArtistArrays, lexiconFromArrays } from './lexicon-format';
 import { SuggestIndex } from './suggest-index';
 import { TypoIndex } from './typo-index';
 import { SemanticModel, type SemanticMethod } from './semantic';
+import { Recordings } from './recordings';
 
 const MAGIC = 'MXSI';
 const FORMAT_VERSION = 3;
@@ -68,6 +69,12 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     { name: 'lexicon.refStarts', bytes: typedBytes(lexicon.refStarts) },
     { name: 'lexicon.refArtists', bytes: typedBytes(lexicon.refArtists) },
     { name: 'lexicon.profiles', bytes: typedBytes(lexicon.profiles) },
+  );
+  const recordings = engine.recordings.arrays;
+  sections.push(
+    { name: 'recordings.groupOf', bytes: typedBytes(recordings.groupOf) },
+    { name: 'recordings.offsets', bytes: typedBytes(recordings.offsets) },
+    { name: 'recordings.rows', bytes: typedBytes(recordings.rows) },
   );
   // the content index's label → track map: checked against the index given at load, rebuilt if it differs
   if (engine.labelTrack) sections.push({ name: 'content.labelTrack', bytes: typedBytes(engine.labelTrack) });
@@ -230,7 +237,25 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
   const encoder = header.contentEncoder ?? undefined;
   if (contentIndex && !encoder) throw new SearchIndexFormatError('a content index was given but the search index was built without a content encoder');
   const labelTrack = contentIndex && header.sections.some((entry) => entry.name === 'content.labelTrack') ? view('content.labelTrack', Int32Array, 4) : undefined;
-  const engine = new SearchEngine(store, entities, lexical, typos, suggestIndex, lexicon, encoder, contentIndex, labelTrack && sameLabels(labelTrack, contentIndex!, store) ? labelTrack : undefined);
+  // files written before the recordings were stored build them on first use
+  const recordings = header.sections.some((entry) => entry.name === 'recordings.groupOf')
+    ? new Recordings({ groupOf: view('recordings.groupOf', Int32Array, 4), offsets: view('recordings.offsets', Uint32Array, 4), rows: view('recordings.rows', Uint32Array, 4) })
+    : undefined;
+  if (recordings && (recordings.arrays.groupOf.length !== entities.trackCount || recordings.arrays.offsets.length === 0 || recordings.arrays.offsets[recordings.arrays.offsets.length - 1] !== recordings.arrays.rows.length)) {
+    throw new SearchIndexFormatError(`recordings: ${recordings.arrays.groupOf.length} tracks (expected ${entities.trackCount}) or offsets that do not end at the ${recordings.arrays.rows.length} rows`);
+  }
+  const engine = new SearchEngine(
+    store,
+    entities,
+    lexical,
+    typos,
+    suggestIndex,
+    lexicon,
+    encoder,
+    contentIndex,
+    labelTrack && sameLabels(labelTrack, contentIndex!, store) ? labelTrack : undefined,
+    recordings,
+  );
   if (header.semantic && contentIndex) {
     let model: SemanticModel;
     try {

@@ -59,8 +59,7 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
     const bundles = openBundleStore(join(experiments.dir, 'bundles'));
     await publishTestBundle(bundles, { version: 'home-exp-v1', parts: [homeRankerPart] });
     serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') }), { shelfState });
-    const { context } = createTestServiceContext({ name: 'home' });
-    context.readiness.markReady();
+    const { context } = createTestServiceContext({ name: 'home', ready: true });
     app = createApp({ context, serving: () => serving, experiments: experiments.runtime });
   }, 180_000);
 

@@ -1,18 +1,14 @@
 // Home over HTTP (supertest) with a real bundle: trained for real, published to s3rver, loaded
 // back through the S3 protocol and opened as the service does.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homeCandidatesPart, homeRankerPart, loadParts, openBundleStore } from '@mixtape/bundle';
-import { startLocalS3 } from '@mixtape/bundle/testing';
-import type { LocalS3 } from '@mixtape/bundle/testing';
-import { publishTestBundle } from '@mixtape/bundle/testing';
+import { publishTestBundle, useLocalS3 } from '@mixtape/bundle/testing';
 import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '@mixtape/redis-state';
 import type { UserEvent } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
@@ -27,8 +23,7 @@ interface Shelf {
 const API_KEY = 'home-test-key-0123456789';
 
 describe('home service over a bundle from S3', () => {
-  let s3: LocalS3;
-  let work: string;
+  const local = useLocalS3('home-test');
   let serving: HomeServing;
   let app: Express;
   let securedApp: Express;
@@ -36,26 +31,17 @@ describe('home service over a bundle from S3', () => {
   const bundleForRedis = () => servingBundle;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'home-test-'));
-    s3 = await startLocalS3({ directory: join(work, 's3') });
-    const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
+    const store = openBundleStore('s3://mixtape/home', { s3: local.s3.s3Options });
     // with Home's own parts, built as `mixtape build` builds them
     await publishTestBundle(store, { version: 'home-v1', parts: [homeRankerPart, homeCandidatesPart] });
-    const bundle = await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') });
+    const bundle = await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(local.dir, 'cache') });
     servingBundle = bundle;
     serving = createHomeServing(bundle);
-    const { context } = createTestServiceContext({ name: 'home' });
-    context.readiness.markReady();
+    const { context } = createTestServiceContext({ name: 'home', ready: true });
     app = createApp({ context, serving: () => serving });
-    const secured = createTestServiceContext({ name: 'home', env: { MIXTAPE_API_KEYS: API_KEY } });
-    secured.context.readiness.markReady();
+    const secured = createTestServiceContext({ name: 'home', env: { MIXTAPE_API_KEYS: API_KEY }, ready: true });
     securedApp = createApp({ context: secured.context, serving: () => serving });
   }, 120_000);
-
-  afterAll(async () => {
-    await s3?.stop();
-    await rm(work, { recursive: true, force: true });
-  });
 
   const store = () => serving.engine.index.store;
   const log = () => serving.engine.index.interactions!;

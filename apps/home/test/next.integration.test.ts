@@ -1,16 +1,13 @@
 // Up next and radio over HTTP (supertest) with a real bundle: the next-track model and its FAISS
 // index trained by the sequenceModel part, published to s3rver, loaded back through the S3
 // protocol and opened as the service does.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
-import { publishTestBundle, startLocalS3 } from '@mixtape/bundle/testing';
-import type { LocalS3 } from '@mixtape/bundle/testing';
+import { publishTestBundle, useLocalS3 } from '@mixtape/bundle/testing';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
@@ -23,39 +20,29 @@ interface Item {
 }
 
 describe('Up next and radio over a bundle from S3', () => {
-  let s3: LocalS3;
-  let work: string;
+  const local = useLocalS3('home-next-test');
   let serving: HomeServing;
   let app: Express;
   let withoutModel: Express;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'home-next-test-'));
-    s3 = await startLocalS3({ directory: join(work, 's3') });
-    const store = openBundleStore('s3://mixtape/home', { s3: s3.s3Options });
+    const store = openBundleStore('s3://mixtape/home', { s3: local.s3.s3Options });
     await publishTestBundle(store, {
       version: 'next-v1',
       parts: [sequenceModelPart],
       options: { sequenceModel: { dim: 16, maxLength: 20, epochs: 2, validationRows: 20, factory: 'Flat' } },
     });
-    serving = createHomeServing(await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache') }));
-    const { context } = createTestServiceContext({ name: 'home' });
-    context.readiness.markReady();
+    serving = createHomeServing(await loadParts(store, HOME_BUNDLE_PARTS, { cacheDir: join(local.dir, 'cache') }));
+    const { context } = createTestServiceContext({ name: 'home', ready: true });
     app = createApp({ context, serving: () => serving });
 
-    const plain = openBundleStore('s3://mixtape/plain', { s3: s3.s3Options });
+    const plain = openBundleStore('s3://mixtape/plain', { s3: local.s3.s3Options });
     await publishTestBundle(plain, { version: 'plain-v1' });
-    const plainServing = createHomeServing(await loadParts(plain, HOME_BUNDLE_PARTS, { cacheDir: join(work, 'cache-plain') }));
+    const plainServing = createHomeServing(await loadParts(plain, HOME_BUNDLE_PARTS, { cacheDir: join(local.dir, 'cache-plain') }));
     expect(plainServing.upNext).toBeUndefined();
-    const other = createTestServiceContext({ name: 'home' });
-    other.context.readiness.markReady();
+    const other = createTestServiceContext({ name: 'home', ready: true });
     withoutModel = createApp({ context: other.context, serving: () => plainServing });
   }, 180_000);
-
-  afterAll(async () => {
-    await s3?.stop();
-    await rm(work, { recursive: true, force: true });
-  });
 
   const store = () => serving.engine.index.store;
   const log = () => serving.engine.index.interactions!;

@@ -41,8 +41,7 @@ describe('playlists service with experiments (definitions file, JSON Lines log)'
   beforeAll(async () => {
     state = createPlaylistServingState(buildSyntheticPlaylistContext({ tracks: 3000 }), createPlannerFactory(undefined));
     store = await openFilePlaylistStore({ directory: join(experiments.dir, 'store') });
-    const { context } = createTestServiceContext({ name: 'playlists' });
-    context.readiness.markReady();
+    const { context } = createTestServiceContext({ name: 'playlists', ready: true });
     app = createApp({ context, serving: () => state, store, experiments: experiments.runtime });
   }, 60_000);
 

@@ -36,8 +36,7 @@ async function setup(options: { directory?: string; state?: PlaylistServingState
   const directory = options.directory ?? temporaryDirectory('playlists-service');
   const store = await openFilePlaylistStore({ directory });
   stores.push(store);
-  const { context } = createTestServiceContext({ name: 'playlists', ...(options.apiKeys ? { env: { MIXTAPE_API_KEYS: API_KEY } } : {}) });
-  context.readiness.markReady();
+  const { context } = createTestServiceContext({ name: 'playlists', ...(options.apiKeys ? { env: { MIXTAPE_API_KEYS: API_KEY } } : {}), ready: true });
   const state = options.state ?? offlineState;
   const app = createApp({ context, serving: () => state, store });
   return { app, store, directory };
@@ -343,8 +342,7 @@ describe('through an OpenAI-compatible server', () => {
     const source = createRatedPlanSource(fileStore);
     await source.load();
     const state = llmState({ model: 'fake-model', examples: source });
-    const { context } = createTestServiceContext({ name: 'playlists' });
-    context.readiness.markReady();
+    const { context } = createTestServiceContext({ name: 'playlists', ready: true });
     const app = createApp({ context, serving: () => state, store: source.store });
     const create = async (prompt: string) => (await request(app).post('/v1/playlists').send({ prompt, length: 10 }).expect(201)).body as PlaylistBody;
 

@@ -27,8 +27,7 @@ beforeAll(async () => {
 
 async function serve(state: PlaylistServingState) {
   const store = await openFilePlaylistStore({ directory: temporaryDirectory('playlists-text-model') });
-  const { context: service } = createTestServiceContext({ name: 'playlists' });
-  service.readiness.markReady();
+  const { context: service } = createTestServiceContext({ name: 'playlists', ready: true });
   return { app: createApp({ context: service, serving: () => state, store }), store };
 }
 

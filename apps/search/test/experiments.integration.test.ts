@@ -38,8 +38,7 @@ describe('search service with experiments (definitions file, JSON Lines log)', (
   const engine = createSearchFixtureEngine();
 
   beforeAll(async () => {
-    const { context } = createTestServiceContext({ name: 'search' });
-    context.readiness.markReady();
+    const { context } = createTestServiceContext({ name: 'search', ready: true });
     app = createApp({ context, engine: () => engine, experiments: experiments.runtime });
   });
 

@@ -39,6 +39,8 @@ export interface TestServiceContextOptions {
   config?: BaseConfig;
   level?: LogLevel;
   now?: () => number;
+  /** Mark the context ready, as a started service is once its state has loaded (default false: /readyz answers 503). */
+  ready?: boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export function createTestServiceContext(options: TestServiceContextOptions = {}
   const config = options.config ?? parseConfig(baseConfigSchema, { ...TEST_SERVICE_ENV, ...options.env });
   const logger = createLogger({ name, level: options.level ?? 'debug', destination: logs.destination });
   const context = createServiceContext({ name, config, logger, ...(options.now ? { now: options.now } : {}) });
+  if (options.ready) context.readiness.markReady();
   return { context, logs };
 }
 

@@ -25,21 +25,15 @@ function maxErrorOfProduct(a: ArrayLike<number>, inverse: ArrayLike<number>, n: 
 }
 
 describe('choleskyInverse', () => {
-  it('inverts a symmetric positive-definite matrix in double precision, both triangles filled', () => {
-    const n = 57;
-    const a = randomSpd(n, 3, Float64Array);
+  it.each([
+    { precision: 'double', Type: Float64Array, n: 57, seed: 3, tolerance: 1e-10 },
+    { precision: 'single', Type: Float32Array, n: 40, seed: 9, tolerance: 1e-4 },
+  ])('inverts a symmetric positive-definite matrix in $precision precision, both triangles filled', ({ Type, n, seed, tolerance }) => {
+    const a = randomSpd(n, seed, Type);
     const inverse = a.slice();
     choleskyInverse(inverse, n);
-    expect(maxErrorOfProduct(a, inverse, n)).toBeLessThan(1e-10);
+    expect(maxErrorOfProduct(a, inverse, n)).toBeLessThan(tolerance);
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(inverse[i * n + j]).toBe(inverse[j * n + i]);
-  });
-
-  it('inverts in single precision too', () => {
-    const n = 40;
-    const a = randomSpd(n, 9, Float32Array);
-    const inverse = a.slice();
-    choleskyInverse(inverse, n);
-    expect(maxErrorOfProduct(a, inverse, n)).toBeLessThan(1e-4);
   });
 
   it('names the failing minor of a matrix that is not positive definite', () => {

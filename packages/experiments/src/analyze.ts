@@ -4,6 +4,7 @@
 // comparisons, CUPED with the same metric in a pre-period, daily sequential looks (group
 // sequential with Lan–DeMets alpha spending, or mSPRT always-valid p-values), Holm across
 // success metrics, and guardrails. Pure: records in, a JSON-ready readout out.
+import { lowerBound } from '@mixtape/base';
 import type { AnalysisPlan, ExperimentDefinition } from './definitions';
 import type { EventRecord, ExposureRecord } from './log';
 import { METRICS, METRIC_NAMES } from './metrics';
@@ -144,14 +145,7 @@ function countEvents(events: UserEvents | undefined, from: number, to: number): 
   const counts = emptyCounts();
   if (!events) return counts;
   // events are sorted by time: binary search the start
-  let low = 0;
-  let high = events.times.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (events.times[mid]! < from) low = mid + 1;
-    else high = mid;
-  }
-  for (let i = low; i < events.times.length && events.times[i]! < to; i++) {
+  for (let i = lowerBound(events.times, from); i < events.times.length && events.times[i]! < to; i++) {
     const type = events.types[i];
     if (type === 'play' || type === 'complete' || type === 'skip') counts.listens++;
     if (type === 'play' || type === 'complete') counts.plays++;

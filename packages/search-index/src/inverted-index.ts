@@ -3,6 +3,7 @@
 // each term's postings are doc codes in increasing order with a quantized BM25F impact and a
 // field mask, cut in blocks of BLOCK_SIZE with the block's last doc and highest impact (block-max
 // top-k in top-k.ts skips whole blocks that cannot reach the threshold).
+import { lowerBound } from '@mixtape/base';
 import type { EntitySpace } from './entities';
 
 export const FIELDS = ['name', 'artists', 'album', 'genres'] as const;
@@ -105,15 +106,9 @@ export class InvertedIndex {
   /** Terms starting with `prefix` as a range of term ids [from, to) (the vocabulary is sorted). */
   prefixRange(prefix: string): [number, number] {
     const terms = this.arrays.terms;
-    let low = 0;
-    let high = terms.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (terms[mid]! < prefix) low = mid + 1;
-      else high = mid;
-    }
+    const low = lowerBound(terms, prefix);
     let end = low;
-    high = terms.length;
+    let high = terms.length;
     while (end < high) {
       const mid = (end + high) >>> 1;
       if (terms[mid]!.startsWith(prefix)) end = mid + 1;
@@ -131,14 +126,9 @@ export class InvertedIndex {
   find(id: number, code: number): number {
     const docs = this.arrays.docs;
     const doc = this.codeDocs[code]!;
-    let low = this.arrays.termStarts[id]!;
-    let high = this.arrays.termStarts[id + 1]!;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (docs[mid]! < doc) low = mid + 1;
-      else high = mid;
-    }
-    return low < this.arrays.termStarts[id + 1]! && docs[low] === doc ? low : -1;
+    const end = this.arrays.termStarts[id + 1]!;
+    const at = lowerBound(docs, doc, this.arrays.termStarts[id]!, end);
+    return at < end && docs[at] === doc ? at : -1;
   }
 
   impactAt(position: number): number {

@@ -4,6 +4,7 @@
 // alignment, so a swap of neighbours is one edit). Unlike prefix tries, a first-letter typo
 // ("geyonce") is found like any other. Stored as two sorted Uint32Arrays (hash of the deletion,
 // term id), so the bundle holds it as raw bytes.
+import { lowerBound } from '@mixtape/base';
 import { editDistance } from './internal/edit-distance';
 
 /**
@@ -79,14 +80,7 @@ export class TypoIndex {
     const { hashes, termIds } = this.arrays;
     for (const variant of variants) {
       const hash = fnv1a(variant);
-      let low = 0;
-      let high = hashes.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (hashes[mid]! < hash) low = mid + 1;
-        else high = mid;
-      }
-      for (let j = low; j < hashes.length && hashes[j] === hash; j++) {
+      for (let j = lowerBound(hashes, hash); j < hashes.length && hashes[j] === hash; j++) {
         const id = termIds[j]!;
         if (found.has(id)) continue;
         const term = this.terms[id]!;

@@ -1,0 +1,13 @@
+// Binary search over an ascending array (typed arrays, numbers or strings).
+
+/** First position in [from, to) of the ascending `sorted` whose value is ≥ `value`; `to` when none is. */
+export function lowerBound<T extends number | string>(sorted: ArrayLike<T>, value: T, from = 0, to = sorted.length): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

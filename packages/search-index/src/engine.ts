@@ -306,29 +306,27 @@ export class SearchEngine {
     const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage);
     const k = fusion.rrfK;
 
+    // labels are made for the returned page only (a descriptive query fuses ~200 candidates)
     const fused = new Map<number, Candidate>();
+    const fromDense = new Set<number>();
+    const fromLearned = new Set<number>();
     lexicalResults.forEach((result, rank) => {
       const code = result.id as number;
-      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: explainLexical(this.entities, result, words, code) });
+      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: [] });
     });
     dense.forEach(({ code }, rank) => {
       const contribution = (denseWeight * (k + 1)) / (k + rank + 1);
       const existing = fused.get(code);
-      const labels = explainDense(this.entities, reading!, code);
-      if (existing) {
-        existing.score += contribution;
-        for (const label of labels) if (!existing.matched.includes(label)) existing.matched.push(label);
-      } else fused.set(code, { code, score: contribution, matched: labels });
+      fromDense.add(code);
+      if (existing) existing.score += contribution;
+      else fused.set(code, { code, score: contribution, matched: [] });
     });
-
-    const learnedLabel = learnedReading ? `playlists say: ${learnedReading.known.join(', ')}` : '';
     learned.forEach(({ code }, rank) => {
       const contribution = (learnedWeight * (k + 1)) / (k + rank + 1);
       const existing = fused.get(code);
-      if (existing) {
-        existing.score += contribution;
-        if (!existing.matched.includes(learnedLabel)) existing.matched.push(learnedLabel);
-      } else fused.set(code, { code, score: contribution, matched: [learnedLabel] });
+      fromLearned.add(code);
+      if (existing) existing.score += contribution;
+      else fused.set(code, { code, score: contribution, matched: [] });
     });
 
     const prior = this.entities.prior;
@@ -340,10 +338,20 @@ export class SearchEngine {
       lexical: lexicalByCode,
       affinity: affinity ? (code) => this.affinityOf(code, affinity) : undefined,
     });
+    const learnedLabel = learnedReading ? `playlists say: ${learnedReading.known.join(', ')}` : '';
+    const page = ranked.slice(offset, offset + limit);
+    for (const candidate of page) {
+      const code = candidate.code;
+      const lexicalHit = lexicalByCode.get(code);
+      const matched = lexicalHit ? explainLexical(this.entities, lexicalHit, words, code) : [];
+      if (fromDense.has(code)) for (const label of explainDense(this.entities, reading!, code)) if (!matched.includes(label)) matched.push(label);
+      if (fromLearned.has(code) && !matched.includes(learnedLabel)) matched.push(learnedLabel);
+      candidate.matched = matched;
+    }
     // a recording's canonical row must pass what the scored row passed (rows of one recording
     // can differ in year and genre tags: a compilation's date, the playlist a row came from)
     const rowFilters = reading ? [reading.hardFilter, reading.exclusionFilter].filter((filter) => filter !== undefined) : [];
-    const results = ranked.slice(offset, offset + limit).map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
+    const results = page.map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
     const response: SearchResponse = { query, normalized, results };
     if (reading && dense.length > 0) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };

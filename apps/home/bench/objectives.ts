@@ -5,32 +5,22 @@
 //   pnpm --filter @mixtape/home exec tsx --conditions @mixtape/source bench/objectives.ts --data /abs/snapshot --out /abs/docs/results [--name synthetic-home-objectives] [--folds 1] [--max-users 2000]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { trainHomeRanker, trainItemVectors } from '@mixtape/ranking';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    name: { type: 'string', default: 'synthetic-home-objectives' },
-    folds: { type: 'string', default: '1' },
-    'max-users': { type: 'string', default: '2000' },
-    seed: { type: 'string', default: '7' },
-    dim: { type: 'string', default: '32' },
-  },
-});
+const values = parseBenchArgs({ data: undefined, out: undefined, name: 'synthetic-home-objectives', folds: 1, 'max-users': 2000, seed: 7, dim: 32 });
 if (!values.data || !values.out) throw new Error('objectives: --data <snapshot dir> and --out <results dir> are required');
-const seed = Number(values.seed);
+const seed = values.seed;
 const started = performance.now();
 const say = (line: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
 const { store, interactions } = await readSnapshot(values.data);
 say(`${values.data}: ${store.trackCount.toLocaleString('en')} tracks, ${interactions.userCount.toLocaleString('en')} listeners, ${interactions.length.toLocaleString('en')} events`);
-const vectorOptions = { dim: Number(values.dim), seed };
+const vectorOptions = { dim: values.dim, seed };
 const vectors = await trainItemVectors(store, interactions, vectorOptions);
 const { model, report } = await trainHomeRanker(
   { store, interactions, ...vectors },
-  { seed, folds: Number(values.folds), maxUsers: Number(values['max-users']), log: say, itemVectorsFor: (pastLog) => trainItemVectors(store, pastLog, vectorOptions) },
+  { seed, folds: values.folds, maxUsers: values['max-users'], log: say, itemVectorsFor: (pastLog) => trainItemVectors(store, pastLog, vectorOptions) },
 );
 
 const f = (value: number) => value.toFixed(4);

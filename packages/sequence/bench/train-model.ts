@@ -4,29 +4,20 @@
 //
 //   pnpm --filter @mixtape/sequence bench:train-model --data /tmp/mixtape-synth-10k --out /tmp/model.bin [--epochs 2 --threads 2 --seed 42]
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { formatProgress } from '@mixtape/base';
+import { formatProgress, parseBenchArgs } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { historiesFromInteractions, serializeSequenceModel, trainSequenceModel } from '../src/index';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    epochs: { type: 'string', default: '2' },
-    threads: { type: 'string', default: '2' },
-    seed: { type: 'string', default: '42' },
-  },
-});
+const values = parseBenchArgs({ data: undefined, out: undefined, epochs: 2, threads: 2, seed: 42 });
 if (!values.data || !values.out) throw new Error('bench:train-model: --data <snapshot dir> and --out <model file> are required');
 const snapshot = await readSnapshot(values.data);
 const histories = historiesFromInteractions(snapshot.interactions, { lastItems: 100 });
 const result = await trainSequenceModel(
   { ...histories, numItems: snapshot.store.trackCount },
   {
-    epochs: Number(values.epochs),
-    threads: Number(values.threads),
-    seed: Number(values.seed),
+    epochs: values.epochs,
+    threads: values.threads,
+    seed: values.seed,
     validationRows: 1000,
     trainWithPrior: { alpha: 1, mu: 0.04, gamma: 0.5 },
     onProgress: (event) => console.error(`${formatProgress(event)} loss ${event.loss.toFixed(3)}`),

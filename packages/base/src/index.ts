@@ -5,7 +5,7 @@ export type { RandomAlgorithm } from './random';
 export { choleskyInPlace, solveCholeskyInPlace, solveSpdInPlace, solveSpd, invertSpdInPlace } from './spd';
 export type { SpdOptions } from './spd';
 export { selectTopK } from './top-k';
-export { lowerBound } from './sorted';
+export { indexOfSorted, lowerBound } from './sorted';
 export { addExact, roundExact } from './exact-sum';
 export { dot, squaredNorm, l2Norm, normalizeInPlace, normalizeRows, cosineBetween, cosineSimilarity } from './vectors';
 export { silentLogger } from './logger';

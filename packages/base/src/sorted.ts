@@ -11,3 +11,9 @@ export function lowerBound<T extends number | string>(sorted: ArrayLike<T>, valu
   }
   return low;
 }
+
+/** Position of `value` in [from, to) of the ascending `sorted`, or −1 when it is not there. */
+export function indexOfSorted<T extends number | string>(sorted: ArrayLike<T>, value: T, from = 0, to = sorted.length): number {
+  const at = lowerBound(sorted, value, from, to);
+  return at < to && sorted[at] === value ? at : -1;
+}

@@ -3,7 +3,7 @@
 // each term's postings are doc codes in increasing order with a quantized BM25F impact and a
 // field mask, cut in blocks of BLOCK_SIZE with the block's last doc and highest impact (block-max
 // top-k in top-k.ts skips whole blocks that cannot reach the threshold).
-import { lowerBound } from '@mixtape/base';
+import { indexOfSorted, lowerBound } from '@mixtape/base';
 import type { EntitySpace } from './entities';
 
 export const FIELDS = ['name', 'artists', 'album', 'genres'] as const;
@@ -124,11 +124,7 @@ export class InvertedIndex {
 
   /** Position of the entity `code` in the term's postings, or −1 (binary search; used to explain a hit). */
   find(id: number, code: number): number {
-    const docs = this.arrays.docs;
-    const doc = this.codeDocs[code]!;
-    const end = this.arrays.termStarts[id + 1]!;
-    const at = lowerBound(docs, doc, this.arrays.termStarts[id]!, end);
-    return at < end && docs[at] === doc ? at : -1;
+    return indexOfSorted(this.arrays.docs, this.codeDocs[code]!, this.arrays.termStarts[id]!, this.arrays.termStarts[id + 1]!);
   }
 
   impactAt(position: number): number {

@@ -14,6 +14,7 @@
 // on: once every group's bound × the prior bound of the next document cannot beat the k-th
 // score, the walk stops (most of a frequent word's postings are never read). Exact-name
 // documents (an extra boost no bound covers) are scored up front ("forced") and skipped later.
+import { indexOfSorted } from '@mixtape/base';
 import { BLOCK_SIZE, IMPACT, type InvertedIndex } from './inverted-index';
 
 export interface QueryVariant {
@@ -131,7 +132,7 @@ export function topK(index: InvertedIndex, groups: readonly QueryGroup[], option
     for (let i = 0; i < groupCount; i++) {
       let best = 0;
       for (let j = groupFrom[i]!; j < groupFrom[i + 1]!; j++) {
-        const at = findDoc(docs, start[j]!, end[j]!, doc);
+        const at = indexOfSorted(docs, doc, start[j]!, end[j]!);
         if (at >= 0) best = Math.max(best, factor[j]! * IMPACT[impacts[at]!]!);
       }
       if (best > 0) {
@@ -261,18 +262,6 @@ export function topK(index: InvertedIndex, groups: readonly QueryGroup[], option
   out.sort((a, b) => b.score - a.score || a.doc - b.doc);
   for (const hit of out) hit.doc = docCodes[hit.doc]!;
   return out;
-}
-
-/** Position of doc in docs[from, to) (sorted), or −1. */
-function findDoc(docs: Uint32Array, from: number, to: number, doc: number): number {
-  let low = from;
-  let high = to;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (docs[mid]! < doc) low = mid + 1;
-    else high = mid;
-  }
-  return low < to && docs[low] === doc ? low : -1;
 }
 
 /** Puts (score, doc) into the heap when it beats the weakest entry; state = [size, threshold]. */

@@ -118,10 +118,24 @@ export function trainSemanticModel(playlists: readonly SemanticPlaylist[], itemV
   const ids = new Map(vocabulary.map((feature, id) => [feature, id]));
   const rows = featuresOf.map((features) => features.map((feature) => ids.get(feature)).filter((id): id is number => id !== undefined));
   const vectors = new Float32Array(vocabulary.length * dim);
-  const random = new Random(options.seed ?? 7);
-  if (method === 'regression') fitRegression(playlists, rows, itemVectors, dim, vectors, vocabulary.length, options, random);
-  else fitTwoTower(playlists, rows, itemVectors, dim, itemCount, vectors, vocabulary.length, options, random);
+  const fit: SemanticFit = { playlists, rows, itemVectors, dim, itemCount, vectors, featureCount: vocabulary.length, options, random: new Random(options.seed ?? 7) };
+  if (method === 'regression') fitRegression(fit);
+  else fitTwoTower(fit);
   return new SemanticModel(method, dim, vocabulary, vectors);
+}
+
+/** What both fits read, and the feature vectors (`featureCount` × `dim`) they write. */
+interface SemanticFit {
+  playlists: readonly SemanticPlaylist[];
+  /** per playlist: the feature ids of its name */
+  rows: number[][];
+  itemVectors: Float32Array;
+  dim: number;
+  itemCount: number;
+  vectors: Float32Array;
+  featureCount: number;
+  options: TrainSemanticOptions;
+  random: Random;
 }
 
 /** Mean of a playlist's (unit) item vectors, L2-normalized: what its name should point at. */
@@ -135,16 +149,7 @@ function playlistTarget(items: ArrayLike<number>, itemVectors: Float32Array, dim
   return target;
 }
 
-function fitRegression(
-  playlists: readonly SemanticPlaylist[],
-  rows: number[][],
-  itemVectors: Float32Array,
-  dim: number,
-  vectors: Float32Array,
-  featureCount: number,
-  options: TrainSemanticOptions,
-  random: Random,
-): void {
+function fitRegression({ playlists, rows, itemVectors, dim, vectors, featureCount, options, random }: SemanticFit): void {
   const lambda = options.lambda ?? 1;
   const epochs = options.epochs ?? 30;
   const rate = options.learningRate ?? 0.05;
@@ -188,17 +193,7 @@ function fitRegression(
   }
 }
 
-function fitTwoTower(
-  playlists: readonly SemanticPlaylist[],
-  rows: number[][],
-  itemVectors: Float32Array,
-  dim: number,
-  itemCount: number,
-  vectors: Float32Array,
-  featureCount: number,
-  options: TrainSemanticOptions,
-  random: Random,
-): void {
+function fitTwoTower({ playlists, rows, itemVectors, dim, itemCount, vectors, options, random }: SemanticFit): void {
   const epochs = options.epochs ?? 8;
   const rate = options.learningRate ?? 0.05;
   const negatives = options.negatives ?? 16;

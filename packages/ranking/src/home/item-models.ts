@@ -17,7 +17,7 @@ import {
   trainItem2Vec,
   transposeCsr,
 } from '@mixtape/embeddings';
-import type { CsrMatrix } from '@mixtape/embeddings';
+import type { CsrMatrix, NeighborGraphOptions } from '@mixtape/embeddings';
 
 /** The neighbour-list sources, in feature order. */
 export const NEIGHBOUR_SOURCES = ['ease', 'rp3beta', 'coListening', 'itemVectors'] as const;
@@ -94,6 +94,9 @@ export function buildNeighbourLists(matrix: CsrMatrix, options: NeighbourListOpt
   const byItem = needsGraph ? transposeCsr(matrix) : undefined;
   const itemUsers = new Float64Array(matrix.cols);
   for (let e = 0; e < matrix.indices.length; e++) itemUsers[matrix.indices[e]!]!++;
+  /** rp3beta and co-listening: the top-k of a weighted co-occurrence walk, differing in weights and similarity */
+  const graphList = (stage: string, userWeight: NeighborGraphOptions['userWeight'], similarity: NeighborGraphOptions['similarity']) =>
+    fromCsr(buildNeighborGraph(matrix, byItem!, { neighbors: k, stage, userWeight, similarity, context }));
 
   if (options.ease !== false) {
     const settings = options.ease ?? {};
@@ -106,17 +109,13 @@ export function buildNeighbourLists(matrix: CsrMatrix, options: NeighbourListOpt
     const alpha = options.rp3beta?.alpha ?? 1;
     const beta = options.rp3beta?.beta ?? 0.5;
     timed('rp3beta', () => ({
-      list: fromCsr(
-        buildNeighborGraph(matrix, byItem!, {
-          neighbors: k,
-          stage: 'rp3beta',
-          userWeight: (u) => {
-            const length = matrix.indptr[u + 1]! - matrix.indptr[u]!;
-            return length > 0 ? length ** -alpha : 0;
-          },
-          similarity: (i, j, walk) => (walk * itemUsers[i]! ** -alpha) / itemUsers[j]! ** beta,
-          context,
-        }),
+      list: graphList(
+        'rp3beta',
+        (u) => {
+          const length = matrix.indptr[u + 1]! - matrix.indptr[u]!;
+          return length > 0 ? length ** -alpha : 0;
+        },
+        (i, j, walk) => (walk * itemUsers[i]! ** -alpha) / itemUsers[j]! ** beta,
       ),
       notes: `α ${alpha}, β ${beta}`,
     }));
@@ -124,15 +123,7 @@ export function buildNeighbourLists(matrix: CsrMatrix, options: NeighbourListOpt
   if (options.coListening !== false) {
     const shrink = options.coListening?.shrink ?? 0;
     timed('coListening', () => ({
-      list: fromCsr(
-        buildNeighborGraph(matrix, byItem!, {
-          neighbors: k,
-          stage: 'co-listening',
-          userWeight: () => 1,
-          similarity: (i, j, together) => together / (Math.sqrt(itemUsers[i]! * itemUsers[j]!) + shrink),
-          context,
-        }),
-      ),
+      list: graphList('co-listening', () => 1, (i, j, together) => together / (Math.sqrt(itemUsers[i]! * itemUsers[j]!) + shrink)),
       notes: shrink > 0 ? `cosine, shrink ${shrink}` : 'cosine',
     }));
   }

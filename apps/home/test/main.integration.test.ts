@@ -38,7 +38,10 @@ describe('home main.ts', () => {
 
       await publishTestBundle(openBundleStore('s3://mixtape/main-test', { s3: s3.s3Options }), { version: 'main-v1' });
       await service.waitForLog('home ready', 50_000);
-      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      // the bundle runtime reports what it serves
+      expect(((await ready.json()) as { detail?: { bundle?: { version?: string } } }).detail?.bundle?.version).toBe('main-v1');
       const home = await fetch(`${url}/v1/users/user-1/home?limit=5`);
       expect(home.status).toBe(200);
       const body = (await home.json()) as { bundleVersion: string; shelves: unknown[] };

@@ -93,10 +93,8 @@ if (bundleSource) {
     build: (bundle) => createPlaylistServingState(playlistContextFromBundle(bundle), plannerFactory, servingOptions(bundle.parts.playlistReward)),
     logger,
     metrics: context.metrics,
+    readiness: context.readiness,
   });
-  const bundleRuntime = runtime;
-  // /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
-  context.readiness.addDetail('bundle', () => bundleRuntime.status());
   startup.push(runtime.startupHook);
   // registered after the store, so it stops first (hooks run in reverse)
   shutdown.push(runtime.shutdownHook);

@@ -25,9 +25,8 @@ const runtime = createBundleRuntime({
   build: (bundle) => createSearchServing(bundle, context.logger),
   logger: context.logger,
   metrics: context.metrics,
+  readiness: context.readiness,
 });
-// /readyz detail: the version serving, a fallback from a refused LATEST and why, the last refusal.
-context.readiness.addDetail('bundle', () => runtime.status());
 
 // Experiments: definitions from MIXTAPE_EXPERIMENTS (a file, the bundle's part or Redis); exposures
 // to Redis Streams with Redis, else JSON Lines in MIXTAPE_EXPERIMENT_LOG_DIR.

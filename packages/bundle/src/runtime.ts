@@ -56,6 +56,8 @@ export interface BundleRuntimeOptions<Parts extends readonly AnyPart[], T> {
   fallback?: boolean;
   logger: RuntimeLogger;
   metrics?: RuntimeMetrics;
+  /** where `/readyz` details go (service-kit's Readiness fits): the runtime adds `bundle`, its status() */
+  readiness?: { addDetail(name: string, provider: () => unknown): void };
 }
 
 export interface ServingState<Parts extends readonly AnyPart[], T> {
@@ -243,7 +245,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
   };
   const triedFallbacks = new Set<string>();
 
-  return {
+  const runtime: BundleRuntime<Parts, T> = {
     watcher,
     current: () => watcher.current()?.state,
     status: () => {
@@ -272,4 +274,7 @@ export function createBundleRuntime<const Parts extends readonly AnyPart[], T>(o
     },
     shutdownHook: { name: 'bundle watcher', run: () => watcher.stop() },
   };
+  // /readyz: the version serving, a fallback from a refused LATEST and why, the last refusal
+  options.readiness?.addDetail('bundle', () => runtime.status());
+  return runtime;
 }

@@ -314,20 +314,18 @@ export class SearchEngine {
       const code = result.id as number;
       fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: [] });
     });
-    dense.forEach(({ code }, rank) => {
-      const contribution = (denseWeight * (k + 1)) / (k + rank + 1);
-      const existing = fused.get(code);
-      fromDense.add(code);
-      if (existing) existing.score += contribution;
-      else fused.set(code, { code, score: contribution, matched: [] });
-    });
-    learned.forEach(({ code }, rank) => {
-      const contribution = (learnedWeight * (k + 1)) / (k + rank + 1);
-      const existing = fused.get(code);
-      fromLearned.add(code);
-      if (existing) existing.score += contribution;
-      else fused.set(code, { code, score: contribution, matched: [] });
-    });
+    // reciprocal-rank fusion of one vector list into the lexical one
+    const fuseList = (list: readonly { code: number }[], weight: number, seen: Set<number>): void => {
+      list.forEach(({ code }, rank) => {
+        const contribution = (weight * (k + 1)) / (k + rank + 1);
+        const existing = fused.get(code);
+        seen.add(code);
+        if (existing) existing.score += contribution;
+        else fused.set(code, { code, score: contribution, matched: [] });
+      });
+    };
+    fuseList(dense, denseWeight, fromDense);
+    fuseList(learned, learnedWeight, fromLearned);
 
     const prior = this.entities.prior;
     const sorted = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);

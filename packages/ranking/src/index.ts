@@ -104,6 +104,7 @@ export type {
 } from './home/candidates';
 export {
   HOME_FEATURES,
+  HOME_FEATURES_BEFORE_SUCCESSOR,
   HOME_FEATURE_COUNT,
   HOME_FEATURE_TAIL,
   computeFeatures,
@@ -112,7 +113,7 @@ export type {
   HomeFeature,
   FeatureOptions,
 } from './home/features';
-export { buildNeighbourLists, trainItemVectors } from './home/item-models';
+export { buildNeighbourLists, buildSuccessorList, trainItemVectors } from './home/item-models';
 export type {
   NeighbourSource,
   NeighbourList,

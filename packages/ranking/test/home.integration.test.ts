@@ -9,8 +9,11 @@ import {
   computeListenerState,
   homePartsFromArrays,
   homePartsToArrays,
+  HOME_FEATURES,
+  HOME_FEATURES_BEFORE_SUCCESSOR,
   HOME_FEATURE_COUNT,
   buildItemModels,
+  buildSuccessorList,
   compileRanker,
   parseRankerModel,
   scoreHomeCandidates,
@@ -86,6 +89,49 @@ describe('home candidates', () => {
     expect(index.referenceTime).toBe(latest);
     expect(Math.abs(index.referenceTime - Date.now())).toBeGreaterThan(0); // the synthetic log ends in the past
     expect(index.referenceDay).toBe(Math.floor(latest / DAY));
+  });
+});
+
+describe('home successor source', () => {
+  it('merges "what follows this track" over the recent plays into candidates and the appended columns; silent without the lists; the pack keeps them', async () => {
+    const { data, index, log, userId } = await setup();
+    const successor = buildSuccessorList(log, data.store.trackCount, { k: 30 });
+    const withLists = createHomeIndex({ ...data, neighbours: { ...index.neighbours, successor }, factors: index.factors, factorIndex: index.factorIndex });
+    const profile = buildUserProfile(withLists, userId);
+    const { candidates, stats } = await generateHomeCandidates(withLists, profile, { successorSeeds: 3 });
+    expect(stats.perSource.successor).toBeGreaterThan(0);
+    expect(stats.perSource.successor).toBeLessThanOrEqual(50);
+    const seeds = new Set(profile.recent.subarray(0, 3));
+    const heard = new Set(profile.tracks.keys());
+    const share = HOME_FEATURES.indexOf('successor_share');
+    const rank = HOME_FEATURES.indexOf('successor_rank');
+    const features = computeFeatures(withLists, profile, candidates);
+    let best = 0;
+    for (let row = 0; row < candidates.size; row++) {
+      const value = candidates.successorScores[row]!;
+      if (candidates.from(row, 'successor')) {
+        expect(heard.has(candidates.tracks[row]!)).toBe(false);
+        expect(seeds.has(candidates.provenanceOf(row, 'successor'))).toBe(true);
+        expect(value).toBeGreaterThan(0);
+      }
+      // the merged score is known for rows other sources brought too (heard tracks are not merged)
+      const seedLists = [...seeds].map((seed) => Array.from(successor.items.subarray(successor.offsets[seed]!, successor.offsets[seed + 1]!)));
+      expect(value > 0).toBe(!heard.has(candidates.tracks[row]!) && seedLists.some((items) => items.includes(candidates.tracks[row]!)));
+      expect(features[row * HOME_FEATURE_COUNT + share]! > 0).toBe(value > 0);
+      if (features[row * HOME_FEATURE_COUNT + rank] === 1) best = row;
+    }
+    expect(features[best * HOME_FEATURE_COUNT + share]).toBe(1);
+    // without the lists (the default build) the source is silent and its columns are zero
+    const plain = await generateHomeCandidates(index, buildUserProfile(index, userId), { successorSeeds: 3 });
+    expect(plain.stats.perSource.successor).toBe(0);
+    const plainFeatures = computeFeatures(index, buildUserProfile(index, userId), plain.candidates);
+    for (let row = 0; row < plain.candidates.size; row++) expect([plainFeatures[row * HOME_FEATURE_COUNT + share], plainFeatures[row * HOME_FEATURE_COUNT + rank]]).toEqual([0, 0]);
+    // the pack stores them; a pack without them (older or default builds) loads without
+    const { arrays, meta } = homePartsToArrays({ neighbours: { ...index.neighbours, successor } });
+    expect(homePartsFromArrays(arrays, meta, data.store.trackCount).neighbours.successor).toEqual(successor);
+    const { arrays: oldArrays, meta: oldMeta } = homePartsToArrays({ neighbours: index.neighbours });
+    expect(homePartsFromArrays(oldArrays, oldMeta, data.store.trackCount).neighbours.successor).toBeUndefined();
+    expect(() => homePartsFromArrays({ ...arrays, 'successor.items': new Int32Array(1) }, meta, data.store.trackCount)).toThrow(/successor lists do not fit/);
   });
 });
 
@@ -220,6 +266,8 @@ describe('home ranker training', () => {
     expect(phases.length).toBeGreaterThan(0);
     expect(lines.some((line) => line.startsWith('ranker split: temporal'))).toBe(true);
     expect(report.split.kind).toBe('temporal');
+    // built without successor lists: trained on the feature list before their columns, as before they existed
+    expect(model.features).toEqual([...HOME_FEATURES_BEFORE_SUCCESSOR]);
     // cross-fitted: each fold of listeners is featurized from lists built without its labels
     expect(lines.some((line) => line.startsWith('ranker cross-fitting: 2 folds'))).toBe(true);
     // the served blend starts from EASE's list alone, so validation never prefers worse
@@ -257,6 +305,22 @@ describe('home ranker training', () => {
     const lean = scoreHomeCandidates(engine.index, profile, candidates, paged, new Float32Array(n * HOME_FEATURE_COUNT).fill(Number.NaN), new Float32Array(n));
     expect(Array.from(lean)).toEqual(Array.from(everyColumn));
   }, 180_000);
+
+  it('with successor lists, builds them in every fold and trains on the full feature list, which serves', async () => {
+    const { data, userId } = await setup();
+    const lines: string[] = [];
+    const options = { maxUsers: 100, folds: 2, objectives: ['play' as const], xgboost: { rounds: 20, params: { nthread: 1 } }, factors: { dim: 8, iterations: 4 }, neighbours: { successor: { k: 30 } }, reports: false, log: (line: string) => lines.push(line) };
+    const { model } = await trainHomeRanker(data, options);
+    expect(model.features).toEqual([...HOME_FEATURES]);
+    expect(lines.filter((line) => line.startsWith('neighbours successor:')).length).toBeGreaterThanOrEqual(2);
+    const parsed = parseRankerModel(JSON.stringify(model));
+    const models = await buildItemModels({ ...data, interactions: data.interactions! }, options);
+    const index = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
+    const engine = createHomeEngine({ ...data, neighbours: models.neighbours, factors: models.factors }, { model: parsed });
+    const page = await engine.page({ userId, limit: 5 });
+    expect(page.shelves.length).toBeGreaterThan(0);
+    expect(index.neighbours.successor).toBeDefined();
+  });
 
   it('uses a seeded per-listener holdout when the log has no usable time, and says why a temporal split cannot run', async () => {
     const { data } = await setup();

@@ -143,13 +143,14 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters, defaults) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
+        'successor', 'successorK', 'successorSeeds',
       ]);
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         seed: p.seed ?? defaults.seed,
         treeRows: p.treeRows,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
-        candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK },
+        candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds },
         ranker: {
           maxUsers: p.maxUsers,
           negativesPerUser: p.negativesPerUser,
@@ -157,7 +158,8 @@ export function createModelRegistry(): ModelRegistry {
           maxHeadScale: p.maxHeadScale,
           baseMargin: p.baseMargin,
           xgboost: p.rounds ? { rounds: p.rounds } : undefined,
-          neighbours: p.k ? { k: p.k } : undefined,
+          // successor=N: build "what follows this track" lists of N per track (default off)
+          neighbours: p.k || p.successor ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}) } : undefined,
         },
       });
     });

@@ -35,6 +35,8 @@ export class CandidateSet {
   recentScores: Float32Array;
   /** ⟨user factor, item factor⟩ per row (0 without factors) */
   factorScores: Float32Array;
+  /** the successor lists merged over the most recent plays, per row (0 without them or when they never reach the track) */
+  successorScores: Float32Array;
   size = 0;
   /** track → row + 1 (0: absent); cleared row by row on reset */
   private readonly rowOf: Int32Array;
@@ -48,6 +50,7 @@ export class CandidateSet {
     this.listScores = new Float32Array(capacity * LIST_COUNT);
     this.recentScores = new Float32Array(capacity * LIST_COUNT);
     this.factorScores = new Float32Array(capacity);
+    this.successorScores = new Float32Array(capacity);
   }
 
   /** Empties the set for reuse (cost proportional to its size, not the catalog). */
@@ -59,6 +62,7 @@ export class CandidateSet {
     this.listScores.fill(0, 0, this.size * LIST_COUNT);
     this.recentScores.fill(0, 0, this.size * LIST_COUNT);
     this.factorScores.fill(0, 0, this.size);
+    this.successorScores.fill(0, 0, this.size);
     this.size = 0;
   }
 
@@ -114,6 +118,7 @@ export class CandidateSet {
     this.listScores = widen(this.listScores, LIST_COUNT);
     this.recentScores = widen(this.recentScores, LIST_COUNT);
     this.factorScores = widen(this.factorScores, 1);
+    this.successorScores = widen(this.successorScores, 1);
   }
 }
 
@@ -148,6 +153,10 @@ export interface HomeCandidateOptions {
   deepPopularity?: number;
   /** the catalog chart as a source (default 150; 0 in offline evaluation, where popularity is a feature) */
   popularCount?: number;
+  /** most recent plays whose successor lists are merged, weight 0.5^i (default 5; needs the bundle's successor lists and a timed log) */
+  successorSeeds?: number;
+  /** candidates kept from the successor merge (default 50) */
+  successorK?: number;
 }
 
 const DEFAULT_PER_SOURCE: Record<NeighbourSource, number> = { ease: 200, rp3beta: 150, coListening: 100, itemVectors: 60 };
@@ -224,6 +233,7 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
   });
   const popularCount = options.popularCount ?? 150;
   if (popularCount > 0) for (const track of spreadAcrossArtists(index, index.popularOrder, popularCount)) count('popular', track, index.popularity[track]!);
+  successorSource(index, profile, options, scratch, count);
   fillMergedScores(index, candidates, scratch, plan.factor);
   clearMerge(scratch);
   markHeard(scratch, profile, 0);
@@ -296,6 +306,11 @@ interface MergeScratch {
   gatherSlots: Int32Array;
   topRows: Int32Array;
   topScores: Float32Array;
+  /** track → the successor merge's score (catalog-wide), the tracks it touched and the seed of each one's best edge */
+  successor: Float32Array;
+  successorTracks: Int32Array;
+  successorSeed: Int32Array;
+  successorCount: number;
 }
 const mergeScratch = new WeakMap<HomeIndex, MergeScratch>();
 function mergeScratchOf(index: HomeIndex): MergeScratch {
@@ -315,6 +330,10 @@ function mergeScratchOf(index: HomeIndex): MergeScratch {
       gatherSlots: new Int32Array(n),
       topRows: new Int32Array(n),
       topScores: new Float32Array(n),
+      successor: new Float32Array(n),
+      successorTracks: new Int32Array(n),
+      successorSeed: new Int32Array(n),
+      successorCount: 0,
     };
     mergeScratch.set(index, scratch);
   }
@@ -392,6 +411,42 @@ function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratc
   }
 }
 
+/**
+ * "What follows this track": the successor lists of the most recent plays, weighted 0.5^i by
+ * recency (the last play counts most — sessions continue albums and runs), heard tracks dropped.
+ */
+function successorSource(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch, emit: Emit): void {
+  const list = index.neighbours.successor;
+  if (!list || !index.timed) return;
+  const seedCount = Math.min(profile.recent.length, options.successorSeeds ?? 5);
+  const { successor, successorTracks, successorSeed, heard, gather, gatherSlots, topRows, topScores } = scratch;
+  const { offsets, items, scores } = list;
+  let touched = 0;
+  for (let i = 0; i < seedCount; i++) {
+    const seed = profile.recent[i]!;
+    const weight = 0.5 ** i;
+    for (let p = offsets[seed]!; p < offsets[seed + 1]!; p++) {
+      const track = items[p]!;
+      if (heard[track]) continue;
+      if (successor[track] === 0) {
+        successorTracks[touched++] = track;
+        successorSeed[track] = seed;
+      }
+      successor[track]! += weight * scores[p]!;
+    }
+  }
+  scratch.successorCount = touched;
+  for (let j = 0; j < touched; j++) {
+    gather[j] = successor[successorTracks[j]!]!;
+    gatherSlots[j] = successorTracks[j]!;
+  }
+  const kept = selectTopK(gather, options.successorK ?? 50, topRows, topScores, 0, touched);
+  for (let j = 0; j < kept; j++) {
+    const track = gatherSlots[topRows[j]!]!;
+    emit('successor', track, successor[track]!, successorSeed[track]!);
+  }
+}
+
 /** ANN over learned factors: the items nearest the user factor, heard ones dropped. */
 function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, batch: BatchNeighbors | undefined, scratch: MergeScratch, emit: Emit): void {
   if (!batch) return;
@@ -420,6 +475,7 @@ function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: M
       candidates.recentScores[r * LIST_COUNT + s] = recent[slot * LIST_COUNT + s]!;
     }
   }
+  if (scratch.successorCount > 0) for (let r = 0; r < candidates.size; r++) candidates.successorScores[r] = scratch.successor[candidates.tracks[r]!]!;
   const factors = index.factors;
   if (factors && factor) {
     const f = factors.dim;
@@ -440,6 +496,8 @@ function clearMerge(scratch: MergeScratch): void {
   scratch.bestEdge.fill(0, 0, slots * LIST_COUNT);
   scratch.bestSeed.fill(-1, 0, slots * LIST_COUNT);
   scratch.slots = 0;
+  for (let j = 0; j < scratch.successorCount; j++) scratch.successor[scratch.successorTracks[j]!] = 0;
+  scratch.successorCount = 0;
 }
 
 function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, emit: Emit): number {

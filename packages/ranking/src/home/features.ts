@@ -11,15 +11,22 @@ import type { UserProfile } from './profile';
 import { DAYPARTS, HOME_SOURCES, SOURCE_COUNT } from './types';
 
 const LIST_COUNT = NEIGHBOUR_SOURCES.length;
+/**
+ * Sources with a source_/rank_ column pair in the leading blocks: those before `successor`. The
+ * successor source came later; its columns are appended at the end so rankers trained on the
+ * shorter list keep their column numbers (and load: parseRankerModel).
+ */
+const BLOCK_SOURCES = HOME_SOURCES.slice(0, HOME_SOURCES.indexOf('successor'));
+const BLOCK_COUNT = BLOCK_SOURCES.length;
 
 // Scores enter as shares of the listener's best candidate and as reciprocal ranks, never raw:
 // raw list sums and factor dot products grow with the amount of data, so a model trained on the
 // past part of a log would misread them on the whole log (and on the next bundle's).
 export const HOME_FEATURES = [
   // each source's score as a share of its best among this listener's candidates (0: not from it)
-  ...HOME_SOURCES.map((source) => `source_${source}`),
+  ...BLOCK_SOURCES.map((source) => `source_${source}`),
   // 1/(1+rank) within each source
-  ...HOME_SOURCES.map((source) => `rank_${source}`),
+  ...BLOCK_SOURCES.map((source) => `rank_${source}`),
   // merged neighbour-list scores, known for every candidate whichever source brought it
   ...NEIGHBOUR_SOURCES.map((source) => `list_share_${source}`),
   ...NEIGHBOUR_SOURCES.map((source) => `list_rank_${source}`),
@@ -48,19 +55,27 @@ export const HOME_FEATURES = [
   'hour_sin',
   'hour_cos',
   'history_length',
+  // appended (session 5): the successor merge over the recent plays, known for every candidate —
+  // as a share of the listener's best and as 1/(1+rank); computed with the list columns
+  'successor_share',
+  'successor_rank',
 ] as const;
 export type HomeFeature = (typeof HOME_FEATURES)[number];
 export const HOME_FEATURE_COUNT = HOME_FEATURES.length;
+/** The feature list before the successor columns were appended: rankers trained on it still load. */
+export const HOME_FEATURES_BEFORE_SUCCESSOR: readonly string[] = HOME_FEATURES.slice(0, HOME_FEATURES.indexOf('successor_share'));
 
-const SHARE_OFFSET = 2 * SOURCE_COUNT;
+const SHARE_OFFSET = 2 * BLOCK_COUNT;
 const LIST_RANK_OFFSET = SHARE_OFFSET + LIST_COUNT;
 const RECENT_OFFSET = LIST_RANK_OFFSET + LIST_COUNT;
 const FACTOR_OFFSET = RECENT_OFFSET + LIST_COUNT;
 const TAIL_OFFSET = FACTOR_OFFSET + 2;
+const SUCCESSOR_OFFSET = HOME_FEATURES.indexOf('successor_share');
 /**
  * Features before this column come from the candidate lists (shares, ranks, source count):
  * cheap for every row. From it on they are per-track content and context, computed only for the rows the
- * trees score when a page asks for some (`FeatureOptions.rows`).
+ * trees score when a page asks for some (`FeatureOptions.rows`) — except the appended successor
+ * columns, which are written with the lists for every row.
  */
 export const HOME_FEATURE_TAIL = TAIL_OFFSET + 1;
 
@@ -116,14 +131,19 @@ function listFeatures(candidates: CandidateSet, features: Float32Array): void {
   }
   for (let s = 0; s < LIST_COUNT; s++) rankColumn(candidates.listScores, LIST_COUNT, s, n, features, LIST_RANK_OFFSET + s);
   rankColumn(candidates.factorScores, 1, 0, n, features, FACTOR_OFFSET + 1);
+  rankColumn(candidates.successorScores, 1, 0, n, features, SUCCESSOR_OFFSET + 1);
+  let successorMax = 0;
+  for (let r = 0; r < n; r++) successorMax = Math.max(successorMax, candidates.successorScores[r]!);
   for (let r = 0; r < n; r++) {
     const base = r * F;
     let sources = 0;
-    for (let s = 0; s < SOURCE_COUNT; s++) {
+    // source_count counts the block sources only: the meaning older rankers were trained on
+    for (let s = 0; s < BLOCK_COUNT; s++) {
       const from = (candidates.sourceMask[r]! & (1 << s)) !== 0;
       features[base + s] = from && sourceMax[s]! > 0 ? candidates.scores[r * SOURCE_COUNT + s]! / sourceMax[s]! : 0;
       if (from) sources++;
     }
+    features[base + SUCCESSOR_OFFSET] = successorMax > 0 ? candidates.successorScores[r]! / successorMax : 0;
     for (let s = 0; s < LIST_COUNT; s++) {
       features[base + SHARE_OFFSET + s] = listMax[s]! > 0 ? candidates.listScores[r * LIST_COUNT + s]! / listMax[s]! : 0;
       features[base + RECENT_OFFSET + s] = recentMax[s]! > 0 ? candidates.recentScores[r * LIST_COUNT + s]! / recentMax[s]! : 0;
@@ -227,15 +247,15 @@ function sourceRanks(candidates: CandidateSet, features: Float32Array): void {
   const F = HOME_FEATURE_COUNT;
   if (rankScratch.rows.length < n) rankScratch.rows = new Int32Array(n * 2);
   const { rows } = rankScratch;
-  for (let s = 0; s < SOURCE_COUNT; s++) {
+  for (let s = 0; s < BLOCK_COUNT; s++) {
     let count = 0;
     for (let r = 0; r < n; r++) {
-      features[r * F + SOURCE_COUNT + s] = 0;
+      features[r * F + BLOCK_COUNT + s] = 0;
       if (candidates.sourceMask[r]! & (1 << s)) rows[count++] = r;
     }
     if (count === 0) continue;
     const order = rows.subarray(0, count).sort((a, b) => -candidates.scores[a * SOURCE_COUNT + s]! + candidates.scores[b * SOURCE_COUNT + s]! || a - b);
-    for (let rank = 0; rank < count; rank++) features[order[rank]! * F + SOURCE_COUNT + s] = 1 / (1 + rank);
+    for (let rank = 0; rank < count; rank++) features[order[rank]! * F + BLOCK_COUNT + s] = 1 / (1 + rank);
   }
 }
 

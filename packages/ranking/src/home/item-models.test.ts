@@ -2,7 +2,7 @@ import { fitEaseWeights } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { InteractionLogBuilder } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
-import { buildNeighbourLists, foldInFactor, matrixFromLog, trainItemFactors } from './item-models';
+import { buildNeighbourLists, buildSuccessorList, foldInFactor, matrixFromLog, trainItemFactors } from './item-models';
 
 /** Listeners in two taste groups (items 0–9 and 10–19) with a little crossover. */
 function tasteMatrix(): CsrMatrix {
@@ -102,5 +102,25 @@ describe('matrixFromLog', () => {
     const matrix = matrixFromLog(builder.build(), 3);
     expect(Array.from(matrix.indptr)).toEqual([0, 1, 2]);
     expect(Array.from(matrix.indices)).toEqual([1, 0]);
+  });
+});
+
+describe('successor lists', () => {
+  it('score P(next | track) over each listener’s ordered non-skip plays, repeats collapsed, best first', () => {
+    const builder = new InteractionLogBuilder();
+    // listener a: 0 → 1 → 2, then 0 → 1 again; b: 0 → 3 (a skip of 4 in between is not a play), 1 → 1 (a repeat)
+    const plays: Array<[string, number, number, number]> = [
+      ['a', 0, 1, 0], ['a', 1, 2, 0], ['a', 2, 3, 0], ['a', 0, 4, 0], ['a', 1, 5, 0],
+      ['b', 0, 1, 0], ['b', 4, 2, 1], ['b', 3, 3, 0], ['b', 1, 4, 0], ['b', 1, 5, 0],
+    ];
+    for (const [user, track, time, type] of plays) builder.pushEncoded(builder.userIndex(user), track, time * 1000, type, 1000, 1, -1);
+    const list = buildSuccessorList(builder.build(), 6, { k: 5 });
+    expect(neighboursOf(list, 0)).toEqual({ items: [1, 3], scores: [2 / 3, 1 / 3].map(Math.fround) });
+    expect(neighboursOf(list, 1)).toEqual({ items: [2], scores: [1] });
+    expect(neighboursOf(list, 2)).toEqual({ items: [0], scores: [1] });
+    expect(neighboursOf(list, 3)).toEqual({ items: [1], scores: [1] });
+    expect(neighboursOf(list, 4).items).toEqual([]);
+    expect(list.offsets).toHaveLength(7);
+    expect(neighboursOf(buildSuccessorList(builder.build(), 6, { k: 1 }), 0).items).toEqual([1]);
   });
 });

@@ -29,7 +29,12 @@ export interface NeighbourList {
   items: Int32Array;
   scores: Float32Array;
 }
-export type NeighbourLists = Partial<Record<NeighbourSource, NeighbourList>>;
+/**
+ * The lists a bundle may hold: the four similarity sources, and `successor` — "what follows this
+ * track" (first-order transitions of the log's ordered plays; a source of its own, merged over the
+ * most recent plays only, with its feature columns at the end of HOME_FEATURES).
+ */
+export type NeighbourLists = Partial<Record<NeighbourSource | 'successor', NeighbourList>>;
 
 export interface NeighbourListOptions {
   /** neighbours kept per item (default 100) */
@@ -44,17 +49,82 @@ export interface NeighbourListOptions {
   coListening?: false | { shrink?: number };
   /** unit item vectors (trackCount × dim) and their FAISS index (ids = track positions' ids); false skips */
   itemVectors?: false | { vectors: Float32Array; dim: number; index?: VectorIndex; labelToTrack?: Int32Array };
+  /** "what follows this track" lists from the log's ordered plays (default false: not built; buildItemModels builds them) */
+  successor?: false | SuccessorListOptions;
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
 }
 
 export interface NeighbourListReport {
-  source: NeighbourSource;
+  source: NeighbourSource | 'successor';
   /** items with at least one neighbour */
   items: number;
   neighbours: number;
   seconds: number;
   notes?: string;
+}
+
+export interface SuccessorListOptions {
+  /** successors kept per track (default 50) */
+  k?: number;
+}
+
+/**
+ * First-order successor lists: for each track, the tracks played right after it (each listener's
+ * non-skip plays in time order, repeats of the same track collapsed), scored P(next | track) =
+ * count(track → next) / count(track → any). Top-k per track, best first.
+ */
+export function buildSuccessorList(log: InteractionLog, trackCount: number, options: SuccessorListOptions = {}): NeighbourList {
+  const k = options.k ?? 50;
+  const { track, type } = log.columns;
+  const skip = INTERACTION_TYPE_CODE.skip;
+  // pass 1: transitions per source track; pass 2: the pairs grouped by source track (CSR)
+  const outgoing = new Int32Array(trackCount + 1);
+  const eachTransition = (visit: (from: number, to: number) => void) => {
+    for (let u = 0; u < log.userCount; u++) {
+      const { start, end } = log.rowsOfUser(u);
+      let previous = -1;
+      for (let e = start; e < end; e++) {
+        if (type[e] === skip) continue;
+        const next = track[e]!;
+        if (next === previous) continue;
+        if (previous >= 0) visit(previous, next);
+        previous = next;
+      }
+    }
+  };
+  eachTransition((from) => outgoing[from + 1]!++);
+  for (let t = 0; t < trackCount; t++) outgoing[t + 1]! += outgoing[t]!;
+  const targets = new Int32Array(outgoing[trackCount]!);
+  const fill = outgoing.slice(0, trackCount);
+  eachTransition((from, to) => (targets[fill[from]!++] = to));
+  const offsets = new Int32Array(trackCount + 1);
+  const items: number[] = [];
+  const scores: number[] = [];
+  const counts = new Float32Array(trackCount);
+  const touched = new Int32Array(trackCount);
+  const topRows = new Int32Array(k);
+  const topScores = new Float32Array(k);
+  const gather = new Float32Array(trackCount);
+  for (let t = 0; t < trackCount; t++) {
+    const start = outgoing[t]!;
+    const end = outgoing[t + 1]!;
+    let distinct = 0;
+    for (let p = start; p < end; p++) {
+      const to = targets[p]!;
+      if (counts[to] === 0) touched[distinct++] = to;
+      counts[to]!++;
+    }
+    for (let j = 0; j < distinct; j++) gather[j] = counts[touched[j]!]!;
+    const kept = selectTopK(gather, k, topRows, topScores, 0, distinct);
+    for (let j = 0; j < kept; j++) {
+      items.push(touched[topRows[j]!]!);
+      scores.push(topScores[j]! / (end - start));
+    }
+    for (let j = 0; j < distinct; j++) counts[touched[j]!] = 0;
+    offsets[t + 1] = items.length;
+  }
+  return { offsets, items: Int32Array.from(items), scores: Float32Array.from(scores) };
 }
 
 /** The log's positive (non-skip) user × track pairs as a binary CSR matrix (rows = log users). */
@@ -68,7 +138,8 @@ function fromCsr(graph: CsrMatrix): NeighbourList {
   return { offsets: graph.indptr, items: graph.indices, scores: graph.values };
 }
 
-function countCovered(list: NeighbourList): number {
+/** Tracks with at least one neighbour. */
+export function countCovered(list: NeighbourList): number {
   let covered = 0;
   for (let i = 0; i + 1 < list.offsets.length; i++) if (list.offsets[i + 1]! > list.offsets[i]!) covered++;
   return covered;

@@ -58,6 +58,13 @@ export function homePartsToArrays(parts: StoredParts): { arrays: Record<string, 
     arrays[`${source}.scores`] = list.scores;
   }
   const meta: Record<string, unknown> = { format: 'mixtape-home-parts', version: 1, sources };
+  const successor = parts.neighbours.successor;
+  if (successor) {
+    arrays['successor.offsets'] = successor.offsets;
+    arrays['successor.items'] = successor.items;
+    arrays['successor.scores'] = successor.scores;
+    meta.successor = true;
+  }
   if (parts.factors) {
     arrays['factors.users'] = parts.factors.users;
     arrays['factors.items'] = parts.factors.items;
@@ -81,8 +88,11 @@ export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Recor
     return array;
   };
   const neighbours: NeighbourLists = {};
-  for (const source of (meta.sources as NeighbourSource[] | undefined) ?? []) {
-    if (!NEIGHBOUR_SOURCES.includes(source)) throw new Error(`${where}: unknown neighbour source "${source}" (known: ${NEIGHBOUR_SOURCES.join(', ')})`);
+  const listNames: Array<NeighbourSource | 'successor'> = [...((meta.sources as NeighbourSource[] | undefined) ?? [])];
+  for (const source of listNames) if (!NEIGHBOUR_SOURCES.includes(source as NeighbourSource)) throw new Error(`${where}: unknown neighbour source "${source}" (known: ${NEIGHBOUR_SOURCES.join(', ')})`);
+  // absent from packs built without the successor lists (the default): that source stays silent
+  if (meta.successor === true) listNames.push('successor');
+  for (const source of listNames) {
     const offsets = take(`${source}.offsets`, Int32Array);
     const items = take(`${source}.items`, Int32Array);
     const scores = take(`${source}.scores`, Float32Array);
@@ -126,7 +136,7 @@ export function homePartsFromArrays(arrays: Record<string, unknown>, meta: Recor
 /** Bytes each part takes in memory (for the bundle's memory statement). */
 export function homePartBytes(parts: StoredParts): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const source of NEIGHBOUR_SOURCES) {
+  for (const source of [...NEIGHBOUR_SOURCES, 'successor'] as const) {
     const list = parts.neighbours[source];
     if (list) out[`neighbours.${source}`] = list.offsets.byteLength + list.items.byteLength + list.scores.byteLength;
   }

@@ -4,7 +4,7 @@
 // weights from config. A hand-set linear model remains for bundles without a trained ranker —
 // it is never served silently: the model says `kind: "heuristic"` and why (`fallback`).
 import { z } from 'zod';
-import { HOME_FEATURES, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
 import type { HomeFeature } from './features';
 import { selectTopK } from '@mixtape/base';
 import { featureGains, scoreTreeRows, treeEnsembleFromXGBoost } from './trees';
@@ -63,7 +63,10 @@ export const RankerModelSchema = z.object({
 export type HomeRankerModel = z.infer<typeof RankerModelSchema>;
 export type HomeRankerHead = HomeRankerModel['heads'][number];
 
-/** Parses and checks a serialized model; the feature list must match this code's features. */
+/**
+ * Parses and checks a serialized model; the feature list must match this code's features, or
+ * their list before the successor columns were appended (those trees never read the new columns).
+ */
 export function parseRankerModel(json: string, where = 'models/ranker.json'): HomeRankerModel {
   let value: unknown;
   try {
@@ -77,16 +80,19 @@ export function parseRankerModel(json: string, where = 'models/ranker.json'): Ho
     throw new Error(`${where}: not a Home ranker model (format ${RANKER_FORMAT} version 2): ${issues}`);
   }
   const model = result.data;
-  const expected = HOME_FEATURES.join(',');
-  if (model.features.join(',') !== expected) {
-    throw new Error(`${where}: model features [${model.features.join(', ')}] differ from this build's [${HOME_FEATURES.join(', ')}]; rebuild the bundle`);
+  // a model trained before the successor columns were appended reads the same leading columns
+  const features = model.features.join(',');
+  const legacy = features === HOME_FEATURES_BEFORE_SUCCESSOR.join(',');
+  if (features !== HOME_FEATURES.join(',') && !legacy) {
+    throw new Error(`${where}: model features [${model.features.join(', ')}] differ from this build's [${HOME_FEATURES.join(', ')}] (and from its list before the successor columns); rebuild the bundle`);
   }
+  const featureCount = model.features.length;
   if (model.kind === 'lambdamart' && model.heads.length === 0) throw new Error(`${where}: a lambdamart model needs at least one head`);
   if (model.kind === 'heuristic' && !model.fallback) throw new Error(`${where}: a heuristic model must say why it is served (fallback)`);
   for (const head of model.heads) {
     if (head.baseMargin && !HOME_FEATURES.includes(head.baseMargin.feature as HomeFeature)) throw new Error(`${where}: head ${head.objective} starts from feature "${head.baseMargin.feature}", which this build does not compute`);
     const trees = treeEnsembleFromXGBoost(head.xgboost, `${where}: head ${head.objective}`);
-    if (trees.featureCount !== HOME_FEATURE_COUNT) throw new Error(`${where}: head ${head.objective} was trained on ${trees.featureCount} features, expected ${HOME_FEATURE_COUNT}`);
+    if (trees.featureCount !== featureCount) throw new Error(`${where}: head ${head.objective} was trained on ${trees.featureCount} features, expected ${featureCount} (the model's feature list)`);
   }
   return model;
 }
@@ -268,7 +274,7 @@ export function featureImportance(model: HomeRankerModel, objective: HomeObjecti
   const head = model.heads.find((entry) => entry.objective === objective);
   if (!head) return [];
   const gains = featureGains(treeEnsembleFromXGBoost(head.xgboost));
-  return HOME_FEATURES.map((feature, f) => ({ feature, gain: gains[f]! }))
+  return HOME_FEATURES.map((feature, f) => ({ feature, gain: gains[f] ?? 0 }))
     .filter((entry) => entry.gain > 0)
     .sort((a, b) => b.gain - a.gain)
     .slice(0, top);

@@ -18,10 +18,10 @@ import { trainXGBoost } from '@mixtape/native';
 import type { XGBoostParams } from '@mixtape/native';
 import { CandidateSet, generateHomeCandidatesSync } from './candidates';
 import type { HomeCandidateOptions } from './candidates';
-import { HOME_FEATURES, HOME_FEATURE_COUNT, computeFeatures } from './features';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, computeFeatures } from './features';
 import { createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
-import { buildNeighbourLists, matrixFromLog, trainItemFactors } from './item-models';
+import { buildNeighbourLists, buildSuccessorList, countCovered, matrixFromLog, trainItemFactors } from './item-models';
 import type { FactorOptions, ItemFactors, NeighbourListOptions, NeighbourListReport, NeighbourLists } from './item-models';
 import { buildUserProfile } from './profile';
 import { DEFAULT_OBJECTIVE_WEIGHTS, HOME_OBJECTIVES, OBJECTIVE_LABELS, RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup } from './ranker';
@@ -147,13 +147,22 @@ export async function buildItemModels(
   options: HomeItemModelOptions & { log?: (line: string) => void; signal?: AbortSignal; seed?: number } = {},
 ): Promise<HomeItemModels> {
   const matrix = matrixFromLog(data.interactions, data.store.trackCount);
-  const { itemVectors: useVectors, ...neighbourOptions } = options.neighbours ?? {};
+  const { itemVectors: useVectors, successor, ...neighbourOptions } = options.neighbours ?? {};
   const { lists, reports } = buildNeighbourLists(matrix, {
     ...neighbourOptions,
     itemVectors: useVectors === false ? false : { vectors: data.itemVectors, dim: data.itemDim, index: data.itemIndex, labelToTrack: trackIndexByLabel(data.itemIndex, data.store) },
     onProgress: options.log,
     signal: options.signal,
   });
+  if (successor) {
+    const started = performance.now();
+    const list = buildSuccessorList(data.interactions, data.store.trackCount, successor);
+    lists.successor = list;
+    const items = countCovered(list);
+    const report = { source: 'successor' as const, items, neighbours: list.items.length, seconds: (performance.now() - started) / 1000, notes: 'first-order transitions of ordered plays' };
+    reports.push(report);
+    options.log?.(`neighbours successor: ${items.toLocaleString('en')} items, ${list.items.length.toLocaleString('en')} pairs in ${report.seconds.toFixed(1)} s (${report.notes})`);
+  }
   let factors: ItemFactors | undefined;
   if (options.factors !== false) {
     const started = performance.now();
@@ -493,6 +502,15 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   };
 }
 
+/** The first `cols` columns of n × HOME_FEATURE_COUNT rows (the matrix itself when that is all of them). */
+function leadingColumns(features: Float32Array, rows: number, cols: number): Float32Array {
+  const F = HOME_FEATURE_COUNT;
+  if (cols === F) return features;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) out.set(features.subarray(r * F, r * F + cols), r * cols);
+  return out;
+}
+
 /** One LambdaMART head per objective the rows support, early-stopped on the validation listeners; the report. */
 export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}): { model: HomeRankerModel; report: RankerTrainingReport } {
   const say = options.log ?? (() => {});
@@ -505,6 +523,10 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const unsupported: RankerTrainingReport['unsupported'] = [];
   const trainGroups = train.groups.length - 1;
   const validationGroups = validation.groups.length - 1;
+  // without successor lists their columns are zero: train on the older feature list, so the model
+  // (and its column sampling) is what it was before those columns were appended
+  const layout = index.neighbours.successor ? HOME_FEATURES : HOME_FEATURES_BEFORE_SUCCESSOR;
+  const cols = layout.length;
   for (const objective of HOME_OBJECTIVES) {
     if (!wanted.includes(objective)) continue;
     const withPositives = (rows: RankerRows, count: number) => {
@@ -534,12 +556,12 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     const baseMargin = marginWeight > 0 ? { feature: 'list_share_ease' as const, weight: marginWeight } : undefined;
     const marginsOf = (rows: { features: Float32Array; rows: number }) => (baseMargin ? columnTimes(rows.features, rows.rows, HOME_FEATURES.indexOf(baseMargin.feature), baseMargin.weight) : undefined);
     const trained = trainXGBoost(
-      { features: trainSet.features, rows: trainSet.rows, cols: HOME_FEATURE_COUNT, labels: trainSet.labels[objective], groups: trainSet.groups, baseMargin: marginsOf(trainSet) },
+      { features: leadingColumns(trainSet.features, trainSet.rows, cols), rows: trainSet.rows, cols, labels: trainSet.labels[objective], groups: trainSet.groups, baseMargin: marginsOf(trainSet) },
       {
         params: { ...DEFAULT_XGBOOST_PARAMS, seed, ...options.xgboost?.params },
         rounds: options.xgboost?.rounds ?? 400,
         earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
-        validation: { features: validationSet.features, rows: validationSet.rows, cols: HOME_FEATURE_COUNT, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },
+        validation: { features: leadingColumns(validationSet.features, validationSet.rows, cols), rows: validationSet.rows, cols, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },
         signal: options.signal,
         onRound: ({ round, metrics }) => {
           if (round % 50 === 0) say(`head ${objective}: round ${round} ${Object.entries(metrics).map(([name, value]) => `${name} ${value.toFixed(4)}`).join(', ')}`);
@@ -548,7 +570,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     );
     const head = { objective, label: OBJECTIVE_LABELS[objective], xgboost: trained.modelJson, rounds: trained.rounds, ...(baseMargin ? { baseMargin } : {}), mean: 0, scale: 1, validation: {} as Record<string, number> };
     // standardize the head on every validation candidate so heads add up on one scale
-    const single = compileRanker({ format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [head], weights: {} });
+    const single = compileRanker({ format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...layout], heads: [head], weights: {} });
     const margins = single.scoreHead(objective, validation.features, validation.size);
     let mean = 0;
     for (let r = 0; r < validation.size; r++) mean += margins[r]!;
@@ -568,7 +590,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   }
 
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
-  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads, weights };
+  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...layout], heads, weights };
   const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? 1.5);
   if (blend) {
     model.linear = blend.linear;

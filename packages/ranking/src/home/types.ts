@@ -7,7 +7,8 @@ import type { ListenerState } from './listeners';
 /**
  * Every candidate source; a candidate keeps one score (and one provenance) per source. The first
  * four merge offline item → item neighbour lists (NEIGHBOUR_SOURCES, same order); `factors` is
- * ANN retrieval over learned user/item factors.
+ * ANN retrieval over learned user/item factors. `successor` ("what follows this track") merges the
+ * successor lists over the most recent plays.
  */
 export const HOME_SOURCES = [
   'ease',
@@ -24,6 +25,8 @@ export const HOME_SOURCES = [
   'daypart',
   'tasteCluster',
   'popular',
+  // appended later, so its feature columns sit at the end of HOME_FEATURES (older rankers still load)
+  'successor',
 ] as const;
 export type HomeSource = (typeof HOME_SOURCES)[number];
 export const SOURCE_INDEX: Readonly<Record<HomeSource, number>> = Object.freeze(

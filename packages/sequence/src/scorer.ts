@@ -7,7 +7,6 @@ import type { Histories } from './internal/queries';
 import { encodeHistories, scoreAllItems, transposeOutput } from './internal/queries';
 import type { SequenceModel, SequenceModelConfig } from './model';
 import { engineConfig, modelOffsets } from './model';
-import type { TransitionPrior } from './transitions';
 import { addTransitionPrior } from './transitions';
 
 export type { Histories } from './internal/queries';
@@ -32,8 +31,6 @@ export interface SequenceScorer {
    * is 0 for an empty history (its row is all zeros).
    */
   scoreHistories(histories: Histories, rows: ArrayLike<number>, out: Float32Array): Uint8Array;
-  /** The prior the served score adds (undefined: the logits alone). */
-  readonly transitions: TransitionPrior | undefined;
   /** The output (scoring) embeddings, numItems × dim — what a vector index is built over. */
   outputEmbeddings(): Float32Array;
 }
@@ -62,7 +59,6 @@ export function createSequenceScorer(model: SequenceModel, options: SequenceScor
   const { f32 } = host.runtime;
   const scorer: SequenceScorer = {
     config,
-    transitions: model.transitions,
     encode(histories, rows) {
       const vectors = new Float32Array(rows.length * config.dim);
       const encoded = encodeHistories(host, histories, rows, vectors);

@@ -5,7 +5,7 @@
 // vector search batcher merges queries; the forward pass runs the last block for the last
 // position only, a listener's query vector is cached until the history changes, and the search
 // runs on a libuv thread.
-import { createMicroBatcher, type BatchItem } from '@mixtape/base';
+import { createMicroBatcher, dot, type BatchItem } from '@mixtape/base';
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { SequenceModel } from './model';
 import { outputEmbeddings } from './model';
@@ -226,8 +226,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     for (let e = from; e < to; e++) {
       const track = successors[e]!;
       if (seenStamp[track] !== stamp) continue;
-      let logit = 0;
-      for (let c = 0, row = track * dim; c < dim; c++) logit += query[c]! * output[row + c]!;
+      const logit = dot(query, 0, output, track * dim, dim);
       order.push(track);
       score.push(logit + boosts[e]!);
     }

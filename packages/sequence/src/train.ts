@@ -635,9 +635,9 @@ function fitTransitionPrior(
   option: boolean | TransitionPriorSettings,
 ): { prior?: TransitionPrior; report?: TransitionPriorReport } {
   if (option === false) return {};
-  const all = countTransitions(data, data.numItems);
-  if (option !== true) return { prior: buildTransitionPrior(all, option), report: { settings: option, chosenOnValidation: false } };
+  if (option !== true) return { prior: buildTransitionPrior(countTransitions(data, data.numItems), option), report: { settings: option, chosenOnValidation: false } };
   if (validation.rows.length === 0) return {};
+  const all = countTransitions(data, data.numItems);
   const { histories, score } = validationScoring(host, data, ends, validation.rows, chunk);
   const counted = countTransitions(data, data.numItems, ends);
   const last = Int32Array.from(validation.rows, (_, q) => histories.items[histories.offsets[q + 1]! - 1]!);

@@ -18,6 +18,10 @@ import type { HomeSource } from './types';
 const LIST_COUNT = NEIGHBOUR_SOURCES.length;
 /** new releases a listener gets as candidates */
 export const NEW_RELEASES_KEPT = 40;
+/** defaults of the options the build's stored listener answers must match (one copy, read by both) */
+export const DEFAULT_ANN_K = 50;
+export const DEFAULT_FACTOR_K = 150;
+export const DEFAULT_NEW_RELEASE_DAYS = 30;
 
 /** Candidates as parallel typed arrays; row r holds one track's score + provenance per source. */
 export class CandidateSet {
@@ -255,7 +259,7 @@ export function planAnnQueries(index: HomeIndex, profile: UserProfile, options: 
   }
   if (isNonZero(profile.vector)) queries.push({ kind: 'taste', provenance: -1, vector: profile.vector });
   profile.clusters.forEach((cluster, c) => queries.push({ kind: 'tasteCluster', provenance: c, vector: cluster.centroid }));
-  const k = options.annK ?? 50;
+  const k = options.annK ?? DEFAULT_ANN_K;
   let matrix: Float32Array | undefined;
   if (queries.length > 0) {
     matrix = new Float32Array(queries.length * dim);
@@ -263,7 +267,7 @@ export function planAnnQueries(index: HomeIndex, profile: UserProfile, options: 
   }
   const factor = index.factors && profile.hasHistory ? userFactor(index, profile) : undefined;
   // heard tracks come back too and are dropped, so ask for that many more
-  const factorK = Math.min(index.store.trackCount, (options.factorK ?? 150) + Math.min(profile.tracks.size, 500));
+  const factorK = Math.min(index.store.trackCount, (options.factorK ?? DEFAULT_FACTOR_K) + Math.min(profile.tracks.size, 500));
   return { queries, k, matrix, factor, factorK };
 }
 
@@ -306,7 +310,7 @@ interface MergeScratch {
   gatherSlots: Int32Array;
   topRows: Int32Array;
   topScores: Float32Array;
-  /** track → the successor merge's score (catalog-wide), the tracks it touched and the seed of each one's best edge */
+  /** track → the successor merge's score (catalog-wide), the tracks it touched and the most recent seed that reached it */
   successor: Float32Array;
   successorTracks: Int32Array;
   successorSeed: Int32Array;
@@ -644,7 +648,7 @@ export function rankNewReleases(index: HomeIndex, profile: UserProfile, days: nu
 
 const releaseOut = { tracks: new Int32Array(NEW_RELEASES_KEPT), scores: new Float32Array(NEW_RELEASES_KEPT) };
 function newReleases(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, emit: Emit): void {
-  const days = options.newReleaseDays ?? 30;
+  const days = options.newReleaseDays ?? DEFAULT_NEW_RELEASE_DAYS;
   const state = index.listeners;
   let tracks: Int32Array;
   let scores: Float32Array;

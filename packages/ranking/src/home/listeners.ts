@@ -5,7 +5,7 @@
 // anyone else is computed live. The answers are the ones a live request gets (same profile, same
 // queries, same k).
 import type { BatchNeighbors } from '@mixtape/embeddings';
-import { NEW_RELEASES_KEPT, planAnnQueries, rankNewReleases } from './candidates';
+import { DEFAULT_ANN_K, DEFAULT_FACTOR_K, DEFAULT_NEW_RELEASE_DAYS, NEW_RELEASES_KEPT, planAnnQueries, rankNewReleases } from './candidates';
 import type { AnnPlan, AnnResults, HomeCandidateOptions } from './candidates';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile } from './profile';
@@ -79,7 +79,7 @@ export function storedClusters(state: ListenerState, slot: number): StoredCluste
 export function storedAnswers(index: HomeIndex, profile: UserProfile, plan: AnnPlan, options: HomeCandidateOptions): AnnResults | undefined {
   const state = index.listeners;
   const slot = profile.listenerSlot;
-  if (!state || slot < 0 || state.annK !== (options.annK ?? 50) || state.factorK !== (options.factorK ?? 150)) return undefined;
+  if (!state || slot < 0 || state.annK !== (options.annK ?? DEFAULT_ANN_K) || state.factorK !== (options.factorK ?? DEFAULT_FACTOR_K)) return undefined;
   const q0 = state.queryOffsets[slot]!;
   const q1 = state.queryOffsets[slot + 1]!;
   if (q1 - q0 !== plan.queries.length) return undefined;
@@ -101,16 +101,21 @@ export function computeListenerState(index: HomeIndex, options: ListenerStateOpt
   const log = index.interactions;
   const userCount = log?.userCount ?? 0;
   const dim = index.itemDim;
-  const annK = options.candidates?.annK ?? 50;
-  const factorK = options.candidates?.factorK ?? 150;
+  const annK = options.candidates?.annK ?? DEFAULT_ANN_K;
+  const factorK = options.candidates?.factorK ?? DEFAULT_FACTOR_K;
   const candidateOptions = { annK, factorK };
-  const newReleaseDays = options.candidates?.newReleaseDays ?? 30;
+  const newReleaseDays = options.candidates?.newReleaseDays ?? DEFAULT_NEW_RELEASE_DAYS;
   const users = Int32Array.from({ length: userCount }, (_unused, u) => u);
-  if (log && userCount > (options.maxListeners ?? 200_000)) {
-    const events = (u: number) => log.rowsOfUser(u).end - log.rowsOfUser(u).start;
-    users.sort((a, b) => events(b) - events(a) || a - b);
+  const maxListeners = options.maxListeners ?? 200_000;
+  if (log && userCount > maxListeners) {
+    const events = new Int32Array(userCount);
+    for (let u = 0; u < userCount; u++) {
+      const rows = log.rowsOfUser(u);
+      events[u] = rows.end - rows.start;
+    }
+    users.sort((a, b) => events[b]! - events[a]! || a - b);
   }
-  const covered = users.subarray(0, Math.min(userCount, options.maxListeners ?? 200_000));
+  const covered = users.subarray(0, Math.min(userCount, maxListeners));
   const slots = covered.length;
   const slotOfUser = new Int32Array(userCount).fill(-1);
   const clusterOffsets = new Int32Array(slots + 1);

@@ -49,22 +49,17 @@ const RELEASE_ARRAYS = [
 export function homePartsToArrays(parts: StoredParts): { arrays: Record<string, PartArray>; meta: Record<string, unknown> } {
   const arrays: Record<string, PartArray> = {};
   const sources: NeighbourSource[] = [];
-  for (const source of NEIGHBOUR_SOURCES) {
+  // the successor list came later: it is flagged on its own so older readers' `sources` stay the four lists
+  for (const source of [...NEIGHBOUR_SOURCES, 'successor'] as const) {
     const list = parts.neighbours[source];
     if (!list) continue;
-    sources.push(source);
+    if (source !== 'successor') sources.push(source);
     arrays[`${source}.offsets`] = list.offsets;
     arrays[`${source}.items`] = list.items;
     arrays[`${source}.scores`] = list.scores;
   }
   const meta: Record<string, unknown> = { format: 'mixtape-home-parts', version: 1, sources };
-  const successor = parts.neighbours.successor;
-  if (successor) {
-    arrays['successor.offsets'] = successor.offsets;
-    arrays['successor.items'] = successor.items;
-    arrays['successor.scores'] = successor.scores;
-    meta.successor = true;
-  }
+  if (parts.neighbours.successor) meta.successor = true;
   if (parts.factors) {
     arrays['factors.users'] = parts.factors.users;
     arrays['factors.items'] = parts.factors.items;

@@ -17,7 +17,7 @@ import { SequenceConfigError, describeParameters, engineConfig, initializeModel,
 import { packArrays, unpackArrays } from './serialize';
 import type { TransitionPrior, TransitionPriorSettings } from './transitions';
 import type { TransitionCounts } from './transitions';
-import { addTransitionPrior, buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10 } from './transitions';
+import { addTransitionPrior, buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10, priorNormalisers } from './transitions';
 import type { PriorJob } from './internal/engine';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
@@ -538,18 +538,12 @@ function loadPrior(host: EngineHost, counts: TransitionCounts, settings: Transit
   const { f32, i32 } = host.runtime;
   const extra = host.extra;
   const { numItems } = counts;
-  let mean = 0;
-  for (let j = 0; j < numItems; j++) mean += Math.pow(counts.itemCounts[j]! + 1, settings.gamma);
-  mean /= numItems;
+  const { totals, q } = priorNormalisers(counts, settings.gamma);
   i32.set(counts.offsets, extra.priorOffsets!);
   i32.set(counts.items, extra.priorItems!);
   f32.set(counts.counts, extra.priorCounts!);
-  for (let i = 0; i < numItems; i++) {
-    let total = 0;
-    for (let e = counts.offsets[i]!; e < counts.offsets[i + 1]!; e++) total += counts.counts[e]!;
-    f32[extra.priorTotals! + i] = total;
-    f32[extra.priorQ! + i] = Math.pow(counts.itemCounts[i]! + 1, settings.gamma) / mean;
-  }
+  f32.set(totals, extra.priorTotals!);
+  f32.set(q, extra.priorQ!);
   i32.fill(-1, extra.slotHead!, extra.slotHead! + numItems);
   return {
     alpha: settings.alpha,

@@ -100,20 +100,30 @@ export function checkTransitionSettings(settings: TransitionPriorSettings): void
 export function buildTransitionPrior(counts: TransitionCounts, settings: TransitionPriorSettings): TransitionPrior {
   checkTransitionSettings(settings);
   const { alpha, mu, gamma } = settings;
-  const { numItems, offsets, items, itemCounts } = counts;
-  let mean = 0;
-  for (let j = 0; j < numItems; j++) mean += Math.pow(itemCounts[j]! + 1, gamma);
-  mean /= numItems;
+  const { numItems, offsets, items } = counts;
+  const { totals, q } = priorNormalisers(counts, gamma);
   const boosts = new Float32Array(items.length);
   for (let i = 0; i < numItems; i++) {
-    let total = 0;
-    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) total += counts.counts[e]!;
     for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
-      const q = Math.pow(itemCounts[items[e]!]! + 1, gamma) / mean;
-      boosts[e] = alpha * Math.log1p(counts.counts[e]! / (total + 1) / (mu * q));
+      boosts[e] = alpha * Math.log1p(counts.counts[e]! / (totals[i]! + 1) / (mu * q[items[e]!]!));
     }
   }
   return { settings: { alpha, mu, gamma }, offsets, items, boosts };
+}
+
+/** Per item: its successor count total and its popularity normaliser q = (n + 1)^γ / mean (shared with training's prior). */
+export function priorNormalisers(counts: TransitionCounts, gamma: number): { totals: Float64Array; q: Float64Array } {
+  const { numItems, offsets, itemCounts } = counts;
+  const totals = new Float64Array(numItems);
+  const q = new Float64Array(numItems);
+  let mean = 0;
+  for (let j = 0; j < numItems; j++) mean += (q[j] = Math.pow(itemCounts[j]! + 1, gamma));
+  mean /= numItems;
+  for (let i = 0; i < numItems; i++) {
+    q[i] = q[i]! / mean;
+    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) totals[i] = totals[i]! + counts.counts[e]!;
+  }
+  return { totals, q };
 }
 
 /** Adds the prior after item `last` to a full-catalog score row (last < 0: nothing). */

@@ -22,7 +22,7 @@ import { publicKeysFrom, signingKeyFrom, writeKeyPair } from './signing-keys';
 import { featureImportance, parseRankerModel } from '@mixtape/ranking';
 import type { HomeRankerModel, RankerTrainingReport } from '@mixtape/ranking';
 import { s3OptionsFromEnv } from '../s3-env';
-import { positiveInteger, processIo } from './command-kit';
+import { integerFlag, processIo } from './command-kit';
 import type { CommandIo } from './command-kit';
 
 /** The bundle commands also read the S3 settings of the environment they are given. */
@@ -310,7 +310,7 @@ export function registerBundleCommand(program: Command, io: BundleCommandIo = de
     .command('prune')
     .description('retention: keep the newest N complete bundles (and the one LATEST names), delete the rest')
     .argument('<uri>', uriHelp)
-    .requiredOption('--keep <n>', 'bundles to keep', positiveInteger('--keep'))
+    .requiredOption('--keep <n>', 'bundles to keep', integerFlag('--keep'))
     .option('--dry-run', 'print what would be deleted')
     .action(async (uri: string, options: { keep: number; dryRun?: boolean }) => {
       const result = await withStore(uri, io, (store) => applyRetention(store, { keep: options.keep, dryRun: options.dryRun }));

@@ -1,15 +1,15 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { integerFlag, integerListFlag, numberFlag, parseIntegerList, parseNumber, positiveInteger, progressLog, reproducingCommand } from './command-kit';
+import { integerFlag, integerListFlag, numberFlag, parseNumber, progressLog, reproducingCommand } from './command-kit';
 
 describe('command kit', () => {
   it('parses checked numbers and names the flag when a value is wrong', () => {
     expect(parseNumber('--seed', '7', Number.isInteger, 'an integer')).toBe(7);
     expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer, got "7.5"');
-    expect(parseIntegerList('--k', '10, 50')).toEqual([10, 50]);
-    expect(() => parseIntegerList('--k', '10,0')).toThrow('--k: expected comma-separated positive integers, got "10,0"');
-    expect(positiveInteger('--top-k')('3')).toBe(3);
-    expect(() => positiveInteger('--top-k')('0')).toThrow('--top-k must be a positive integer, got "0"');
+    expect(integerListFlag('--k')('10, 50')).toEqual([10, 50]);
+    expect(() => integerListFlag('--k')('10,0')).toThrow('--k: expected an integer ≥ 1, got "0"');
+    expect(integerFlag('--top-k')('3')).toBe(3);
+    expect(() => integerFlag('--top-k')('0')).toThrow('--top-k: expected an integer ≥ 1, got "0"');
   });
 
   it('parses numeric flags at declaration, so actions get numbers and defaults stay numbers', async () => {

@@ -37,28 +37,10 @@ export function integerFlag(flag: string, min = 1): (value: string) => number {
   return numberFlag(flag, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`);
 }
 
-/** A commander parser for comma-separated integers of at least 1. */
+/** A commander parser for comma-separated integers of at least 1 (cutoffs, seeds, sample sizes). */
 export function integerListFlag(flag: string): (value: string) => number[] {
   const integer = integerFlag(flag);
   return (value) => value.split(',').map((part) => integer(part.trim()));
-}
-
-/** Comma-separated positive integers (cutoffs, seeds, sample sizes). */
-export function parseIntegerList(flag: string, value: string): number[] {
-  const numbers = value.split(',').map((part) => Number(part.trim()));
-  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`${flag}: expected comma-separated positive integers, got "${value}"`);
-  }
-  return numbers;
-}
-
-/** A commander argument parser for a positive integer flag. */
-export function positiveInteger(flag: string): (value: string) => number {
-  return (value) => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-    return number;
-  };
 }
 
 /**

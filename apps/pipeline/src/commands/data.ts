@@ -19,7 +19,7 @@ import {
   writeSnapshot,
 } from '@mixtape/catalog';
 import type { SyntheticOptions } from '@mixtape/catalog';
-import { positiveInteger, processIo } from './command-kit';
+import { integerFlag, processIo } from './command-kit';
 import type { CommandIo } from './command-kit';
 
 
@@ -73,10 +73,10 @@ export function registerDataCommand(program: Command, io: CommandIo = processIo)
     .description('generate the deterministic synthetic dataset (same seed → byte-identical files)')
     .requiredOption('--out <dir>', 'dataset directory to create')
     .option('--seed <n>', 'random seed', nonNegativeInteger('--seed'), SYNTHETIC_DEFAULTS.seed)
-    .option('--tracks <n>', 'number of tracks', positiveInteger('--tracks'), SYNTHETIC_DEFAULTS.tracks)
-    .option('--users <n>', 'number of users', positiveInteger('--users'), SYNTHETIC_DEFAULTS.users)
-    .option('--artists <n>', 'number of artists (default tracks / 10)', positiveInteger('--artists'))
-    .option('--interactions <n>', `number of events (default ${SYNTHETIC_DEFAULTS.interactionsPerUser} per user)`, positiveInteger('--interactions'))
+    .option('--tracks <n>', 'number of tracks', integerFlag('--tracks'), SYNTHETIC_DEFAULTS.tracks)
+    .option('--users <n>', 'number of users', integerFlag('--users'), SYNTHETIC_DEFAULTS.users)
+    .option('--artists <n>', 'number of artists (default tracks / 10)', integerFlag('--artists'))
+    .option('--interactions <n>', `number of events (default ${SYNTHETIC_DEFAULTS.interactionsPerUser} per user)`, integerFlag('--interactions'))
     .option('--reference-date <date>', 'the dataset\'s "today" (YYYY-MM-DD): history ends here, new releases are relative to it', SYNTHETIC_DEFAULTS.referenceDate)
     .option('--overwrite', 'replace an existing dataset directory')
     .option('--quiet', 'no progress lines')
@@ -118,7 +118,7 @@ export function registerDataCommand(program: Command, io: CommandIo = processIo)
     .description("write a dataset's playlists (each listener's playlist adds, in order) as Million Playlist Dataset slices, readable by --format mpd and by `mixtape eval`")
     .requiredOption('--data <dir>', 'dataset directory (e.g. an imported TidyTuesday snapshot)')
     .requiredOption('--out <dir>', 'folder for the mpd.slice.*.json files')
-    .option('--min-tracks <n>', 'leave out playlists with fewer tracks', positiveInteger('--min-tracks'), 1)
+    .option('--min-tracks <n>', 'leave out playlists with fewer tracks', integerFlag('--min-tracks'), 1)
     .action(async (options: { data: string; out: string; minTracks: number }) => {
       const snapshot = await readSnapshot(resolve(options.data));
       const names = snapshot.extras['user.names'];

@@ -19,7 +19,7 @@ import {
 import type { ModelRegistry } from '@mixtape/eval';
 import { BENCHMARK_SPLITS, QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 import type { BenchmarkSplit } from './eval-quality';
-import { parseIntegerList, parseNumber, progressLog } from './command-kit';
+import { integerListFlag, parseNumber, progressLog } from './command-kit';
 
 interface EvalCommandOptions {
   data: string;
@@ -95,7 +95,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         const markdown = await runQualityTask(options.task, resolve(options.data), {
           seed,
           split: options.split,
-          seeds: parseIntegerList('--seeds', options.seeds),
+          seeds: integerListFlag('--seeds')(options.seeds),
           listeners: parseNumber('--listeners', options.listeners, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
           ...(options.showFailures ? { showFailures: true } : {}),
           log: progressLog(options.quiet),
@@ -108,7 +108,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       }
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
       const task = options.task;
-      const ks = parseIntegerList('--k', options.k);
+      const ks = integerListFlag('--k')(options.k);
       const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
       const bootstrapSamples = parseNumber('--bootstrap', options.bootstrap, (n) => Number.isInteger(n) && n >= 10, 'an integer ≥ 10');
       const testFraction = parseNumber('--test-fraction', options.testFraction, (n) => n > 0 && n < 1, 'a number in (0, 1)');

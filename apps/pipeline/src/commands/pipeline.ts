@@ -22,7 +22,7 @@ import {
 } from '@mixtape/pipelines';
 import { createPipelineS3, type PipelineS3Settings } from '@mixtape/bundle';
 import { s3OptionsFromEnv } from '../s3-env';
-import { positiveInteger } from './command-kit';
+import { integerFlag } from './command-kit';
 
 /** S3 settings for pipeline inputs and outputs: the same environment as bundle stores (MIXTAPE_S3_ENDPOINT, AWS_*). */
 export function pipelineS3(env: NodeJS.ProcessEnv): PipelineS3 {
@@ -79,10 +79,10 @@ function aggregationOptions(flags: AggregationFlags): Partial<AggregationOptions
 function withAggregationFlags(command: Command): Command {
   const d = DEFAULT_AGGREGATION_OPTIONS;
   return command
-    .option('--window <n>', `co-occurrence window in session positions (default ${d.window})`, positiveInteger('--window'))
-    .option('--top-k <n>', `neighbours kept per track (default ${d.topK})`, positiveInteger('--top-k'))
-    .option('--max-pair-tokens <n>', `only a user's most recent N session tokens generate pairs (default ${d.maxPairTokensPerUser})`, positiveInteger('--max-pair-tokens'))
-    .option('--session-gap-minutes <n>', `a longer gap starts a new session (default ${d.sessionGapMs / 60_000})`, positiveInteger('--session-gap-minutes'))
+    .option('--window <n>', `co-occurrence window in session positions (default ${d.window})`, integerFlag('--window'))
+    .option('--top-k <n>', `neighbours kept per track (default ${d.topK})`, integerFlag('--top-k'))
+    .option('--max-pair-tokens <n>', `only a user's most recent N session tokens generate pairs (default ${d.maxPairTokensPerUser})`, integerFlag('--max-pair-tokens'))
+    .option('--session-gap-minutes <n>', `a longer gap starts a new session (default ${d.sessionGapMs / 60_000})`, integerFlag('--session-gap-minutes'))
     .option('--holdout-fraction <share>', `the Home ranker's labels: share of each listener's events (or pairs) held out (default ${d.holdoutFraction}, the ranker's)`, fraction('--holdout-fraction'))
     .option('--seed <n>', `seed of the ranker's random split, for logs without time (default ${d.holdoutSeed}; use the build's --seed)`, nonNegativeInteger('--seed'))
     .option('--json', 'print the output manifest as JSON on stdout');
@@ -133,7 +133,7 @@ export function registerPipelineCommand(program: Command): void {
       .option('--data <dir>', 'a dataset snapshot instead (exported to OUT/input/*.jsonl first), or s3://bucket/prefix holding events*.jsonl and catalog*.jsonl (as `pipeline export` writes)')
       .requiredOption('--out <dir>', 'output directory or s3://bucket/prefix (earlier outputs in it are replaced; S3 endpoint from MIXTAPE_S3_ENDPOINT)')
       .option('--runner-option <key=value>', 'runner option, repeatable (flink: flinkMaster, flinkJobServerJar, environmentType; dataflow: project, region, tempLocation, sdkContainerImage)', (value: string, previous: Record<string, unknown>) => parseRunnerOption(value, previous), {})
-      .option('--chunk-mb <n>', 'MiB per input chunk (one element of the read step; default 4)', positiveInteger('--chunk-mb')),
+      .option('--chunk-mb <n>', 'MiB per input chunk (one element of the read step; default 4)', integerFlag('--chunk-mb')),
   ).action(async (flags: RunFlags) => {
     let events = (flags.events ?? []).map(location);
     let catalog = (flags.catalog ?? []).map(location);

@@ -20,26 +20,27 @@ import type { SuggestIndex } from './suggest-index';
 import { Recordings } from './recordings';
 
 export { FIELD_BOOSTS };
-/** Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the customary value. */
-export const RRF_K = 60;
-/** Multiplicative priors: score × (1 + POPULARITY_WEIGHT·popularity + AFFINITY_WEIGHT·affinity). */
-export const POPULARITY_WEIGHT = 0.3;
-export const AFFINITY_WEIGHT = 0.5;
-/** An entity whose whole name equals the query ("beyonce" → the artist Beyoncé) gets this added to its boost. */
-export const EXACT_NAME_WEIGHT = 0.5;
 /**
- * The knobs of fusion and priors, per request (experiments change them through config): RRF
- * constant, multipliers of the lexical and dense lists, and the prior weights above.
+ * The knobs of fusion and priors, per request (experiments change them through config). A hit's
+ * score is its fused rank score × (1 + popularity·prior + affinity·affinity), plus `exactName` on
+ * its boost when its whole name equals the query.
  */
 export interface FusionWeights {
+  /** reciprocal rank fusion constant (Cormack et al. 2009) */
   rrfK: number;
+  /** multiplier of the lexical list */
   lexical: number;
+  /** multiplier of the dense (content) list */
   dense: number;
+  /** weight of the popularity prior */
   popularity: number;
+  /** weight of the listener's affinity */
   affinity: number;
+  /** added to the boost of an entity whose whole name equals the query ("beyonce" → the artist Beyoncé) */
   exactName: number;
 }
-export const DEFAULT_FUSION: Readonly<FusionWeights> = Object.freeze({ rrfK: RRF_K, lexical: 1, dense: 1, popularity: POPULARITY_WEIGHT, affinity: AFFINITY_WEIGHT, exactName: EXACT_NAME_WEIGHT });
+/** The defaults (60 is the customary RRF constant). */
+export const DEFAULT_FUSION: Readonly<FusionWeights> = Object.freeze({ rrfK: 60, lexical: 1, dense: 1, popularity: 0.3, affinity: 0.5, exactName: 0.5 });
 
 /** Genre affinity counts this much relative to artist affinity. */
 const GENRE_AFFINITY_FACTOR = 0.4;
@@ -371,8 +372,8 @@ export class SearchEngine {
     const normalized = /\s$/u.test(prefix) ? `${text} ` : text;
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
-    const boost = affinity ? (code: number) => AFFINITY_WEIGHT * this.affinityOf(code, affinity) : undefined;
-    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, { maxBoost: AFFINITY_WEIGHT, identity: this.recordingIdentity });
+    const boost = affinity ? (code: number) => DEFAULT_FUSION.affinity * this.affinityOf(code, affinity) : undefined;
+    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, { maxBoost: DEFAULT_FUSION.affinity, identity: this.recordingIdentity });
     const hits = completions.map(({ code, key, score }) =>
       this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
@@ -381,7 +382,7 @@ export class SearchEngine {
     if (hits.length === 0 && text.length >= 3) {
       const seen = new Set(completions.map((completion) => completion.code));
       const words = text.split(' ');
-      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), { base: 1 + (affinity ? AFFINITY_WEIGHT : 0), popularity: POPULARITY_WEIGHT }, limit * 2);
+      const corrections = this.lexicalSearch(words, accept, this.priorBoost(affinity), { base: 1 + (affinity ? DEFAULT_FUSION.affinity : 0), popularity: DEFAULT_FUSION.popularity }, limit * 2);
       const top = corrections[0]?.score ?? 1;
       for (const result of corrections) {
         if (hits.length >= limit) break;

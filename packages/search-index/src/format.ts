@@ -37,52 +37,33 @@ interface SerializedHeader {
 }
 
 type TypedArray = Uint32Array | Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
+/** What a section holds: newline-joined text, or a typed array's raw bytes. */
+type SectionValue = readonly string[] | TypedArray;
+interface Section {
+  name: string;
+  bytes: Buffer;
+}
 
 /** The engine as bytes for the bundle (see the file comment). */
 export function serializeSearchIndex(engine: SearchEngine): Buffer {
   const lexical = engine.lexical.arrays;
   const typos = engine.typos.arrays;
   const suggest = engine.suggestIndex.arrays;
-  const sections: { name: string; bytes: Buffer }[] = [
-    { name: 'names', bytes: Buffer.from(engine.entities.names.join('\n'), 'utf8') },
-    { name: 'terms', bytes: Buffer.from(lexical.terms.join('\n'), 'utf8') },
-    { name: 'lexical.termStarts', bytes: typedBytes(lexical.termStarts) },
-    { name: 'lexical.docs', bytes: typedBytes(lexical.docs) },
-    { name: 'lexical.impacts', bytes: typedBytes(lexical.impacts) },
-    { name: 'lexical.fieldMasks', bytes: typedBytes(lexical.fieldMasks) },
-    { name: 'lexical.blockStarts', bytes: typedBytes(lexical.blockStarts) },
-    { name: 'lexical.blockLast', bytes: typedBytes(lexical.blockLast) },
-    { name: 'lexical.blockMax', bytes: typedBytes(lexical.blockMax) },
-    { name: 'lexical.docCodes', bytes: typedBytes(lexical.docCodes) },
-    { name: 'typos.hashes', bytes: typedBytes(typos.hashes) },
-    { name: 'typos.termIds', bytes: typedBytes(typos.termIds) },
-    { name: 'suggest.codes', bytes: typedBytes(suggest.codes) },
-    { name: 'suggest.offsets', bytes: typedBytes(suggest.offsets) },
-    { name: 'suggest.kinds', bytes: typedBytes(suggest.kinds) },
-  ];
   const lexicon = lexiconArtistArrays(engine.lexicon, engine.store);
-  sections.push(
-    { name: 'lexicon.keys', bytes: Buffer.from(lexicon.keys.join('\n'), 'utf8') },
-    { name: 'lexicon.entries', bytes: typedBytes(lexicon.entries) },
-    { name: 'lexicon.compactKeys', bytes: Buffer.from(lexicon.compactKeys.join('\n'), 'utf8') },
-    { name: 'lexicon.compactEntries', bytes: typedBytes(lexicon.compactEntries) },
-    { name: 'lexicon.refStarts', bytes: typedBytes(lexicon.refStarts) },
-    { name: 'lexicon.refArtists', bytes: typedBytes(lexicon.refArtists) },
-    { name: 'lexicon.profiles', bytes: typedBytes(lexicon.profiles) },
-  );
   const recordings = engine.recordings.arrays;
-  sections.push(
-    { name: 'recordings.groupOf', bytes: typedBytes(recordings.groupOf) },
-    { name: 'recordings.offsets', bytes: typedBytes(recordings.offsets) },
-    { name: 'recordings.rows', bytes: typedBytes(recordings.rows) },
-  );
+  const sections: Section[] = [
+    { name: 'names', bytes: sectionBytes(engine.entities.names) },
+    { name: 'terms', bytes: sectionBytes(lexical.terms) },
+    ...fieldSections('lexical', lexical, ['termStarts', 'docs', 'impacts', 'fieldMasks', 'blockStarts', 'blockLast', 'blockMax', 'docCodes']),
+    ...fieldSections('typos', typos, ['hashes', 'termIds']),
+    ...fieldSections('suggest', suggest, ['codes', 'offsets', 'kinds']),
+    ...fieldSections('lexicon', lexicon, ['keys', 'entries', 'compactKeys', 'compactEntries', 'refStarts', 'refArtists', 'profiles']),
+    ...fieldSections('recordings', recordings, ['groupOf', 'offsets', 'rows']),
+  ];
   // the content index's label → track map: checked against the index given at load, rebuilt if it differs
   if (engine.labelTrack) sections.push({ name: 'content.labelTrack', bytes: typedBytes(engine.labelTrack) });
   const semantic = engine.semantic;
-  if (semantic) {
-    sections.push({ name: 'semantic.vocabulary', bytes: Buffer.from(semantic.vocabulary.join('\n'), 'utf8') });
-    sections.push({ name: 'semantic.vectors', bytes: typedBytes(semantic.vectors) });
-  }
+  if (semantic) sections.push(...fieldSections('semantic', semantic, ['vocabulary', 'vectors']));
   let offset = 0;
   const parts: Buffer[] = [];
   const table = sections.map(({ name, bytes }) => {
@@ -291,6 +272,15 @@ function sameLabels(labelTrack: Int32Array, index: VectorIndex, store: CatalogSt
 
 function typedBytes(array: TypedArray): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function sectionBytes(value: SectionValue): Buffer {
+  return Array.isArray(value) ? Buffer.from(value.join('\n'), 'utf8') : typedBytes(value as TypedArray);
+}
+
+/** One section per field, named `group.field` (the name the loader asks for), in the order given. */
+function fieldSections<T, K extends keyof T & string>(group: string, arrays: T & Record<K, SectionValue>, fields: readonly K[]): Section[] {
+  return fields.map((field) => ({ name: `${group}.${field}`, bytes: sectionBytes(arrays[field]) }));
 }
 
 function catalogFingerprint(store: CatalogStore): string {

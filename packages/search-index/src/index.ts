@@ -6,12 +6,9 @@ export type { EntityType } from './entities';
 export { affinityFromHistory } from './affinity';
 export type { UserAffinity, AffinityFromHistoryOptions } from './affinity';
 export {
-  AFFINITY_WEIGHT,
   DEFAULT_FUSION,
   FIELD_BOOSTS,
   MAX_LIMIT,
-  POPULARITY_WEIGHT,
-  RRF_K,
   SearchEngine,
   typoTolerance,
 } from './engine';

@@ -7,8 +7,8 @@
 import type { EntitySpace } from './entities';
 import { sortKeyIds } from './internal/key-sort';
 
-const KIND_NAME = 0;
-const KIND_ARTIST_TITLE = 1;
+/** What a key is (its `kinds` entry): a word start of the entity's own name, or a track's "artist title". */
+const KEY_KIND = { name: 0, artistTitle: 1 } as const;
 /** word starts per name that become keys (the first three words are what people type) */
 const MAX_WORD_STARTS = 3;
 
@@ -26,13 +26,17 @@ export interface SuggestCandidate {
   score: number;
 }
 
-/** Static score bonuses: the name itself starts with the prefix / "artist title" keys (the person typed both). */
-const NAME_START_BONUS = 0.5;
-const ARTIST_TITLE_BONUS = 0.4;
-/** The prefix is the whole key (complete words, not just a prefix). */
-const EXACT_BONUS = 0.3;
-/** An album loses ties to its title track (the same name by the same artist merges into one suggestion). */
-const ALBUM_PENALTY = 0.15;
+/** What is added to a key's prior to score it. */
+const BONUS = {
+  /** the key is the name from its first word (the prefix starts the name itself) */
+  nameStart: 0.5,
+  /** an "artist title" key: the person typed both */
+  artistTitle: 0.4,
+  /** at query time: the prefix is the whole key (complete words, not just a prefix) */
+  exact: 0.3,
+  /** subtracted: an album loses ties to its title track (the same name by the same artist merges into one suggestion) */
+  albumPenalty: 0.15,
+} as const;
 /** Keys taken from the tree before a filtered or boosted request falls back to scanning the range. */
 const MAX_POPS = 4096;
 /** Keys per block of the score tree. */
@@ -61,9 +65,9 @@ export class SuggestIndex {
     for (let j = 0; j < n; j++) {
       const code = codes[j]!;
       let score = prior[code]!;
-      if (kinds[j] === KIND_NAME && offsets[j] === 0) score += NAME_START_BONUS;
-      if (kinds[j] === KIND_ARTIST_TITLE) score += ARTIST_TITLE_BONUS;
-      if (code >= albumStart) score -= ALBUM_PENALTY;
+      if (kinds[j] === KEY_KIND.name && offsets[j] === 0) score += BONUS.nameStart;
+      if (kinds[j] === KEY_KIND.artistTitle) score += BONUS.artistTitle;
+      if (code >= albumStart) score -= BONUS.albumPenalty;
       this.scores[j] = score;
     }
     const blocks = Math.max(1, Math.ceil(n / SCORE_BLOCK));
@@ -143,7 +147,7 @@ export class SuggestIndex {
         lengths[key] = name.length - offset;
         codeOf[key] = code;
         offsetOf[key] = offset;
-        kindOf[key++] = KIND_NAME;
+        kindOf[key++] = KEY_KIND.name;
         const space = name.indexOf(' ', offset);
         offset = space < 0 ? -1 : space + 1;
       }
@@ -153,7 +157,7 @@ export class SuggestIndex {
           starts[key] = at;
           lengths[key] = artist.length + 1 + name.length;
           codeOf[key] = code;
-          kindOf[key++] = KIND_ARTIST_TITLE;
+          kindOf[key++] = KEY_KIND.artistTitle;
           write(artist);
           text[at++] = 32;
           write(name);
@@ -180,7 +184,7 @@ export class SuggestIndex {
   keyAt(j: number): string {
     const code = this.arrays.codes[j]!;
     const name = this.entities.names[code]!;
-    if (this.arrays.kinds[j] === KIND_ARTIST_TITLE) return `${this.entities.primaryArtistName(code)} ${name}`;
+    if (this.arrays.kinds[j] === KEY_KIND.artistTitle) return `${this.entities.primaryArtistName(code)} ${name}`;
     const offset = this.arrays.offsets[j]!;
     return offset === 0 ? name : name.slice(offset);
   }
@@ -188,7 +192,7 @@ export class SuggestIndex {
   private keyLengthAt(j: number): number {
     const code = this.arrays.codes[j]!;
     const name = this.entities.names[code]!;
-    if (this.arrays.kinds[j] === KIND_ARTIST_TITLE) return this.entities.primaryArtistName(code).length + 1 + name.length;
+    if (this.arrays.kinds[j] === KEY_KIND.artistTitle) return this.entities.primaryArtistName(code).length + 1 + name.length;
     return name.length - this.arrays.offsets[j]!;
   }
 
@@ -230,7 +234,7 @@ export class SuggestIndex {
       if (this.keyLengthAt(mid) === text.length) l = mid + 1;
       else high = mid;
     }
-    for (let j = low; j < high; j++) if (kinds[j] === KIND_NAME && offsets[j] === 0) out.push(codes[j]!);
+    for (let j = low; j < high; j++) if (kinds[j] === KEY_KIND.name && offsets[j] === 0) out.push(codes[j]!);
     return out;
   }
 
@@ -266,7 +270,7 @@ export class SuggestIndex {
       const best = this.rangeBest(from, to);
       heapPush(heap, { low: from, high: to, best, score: this.scores[best]! + bonus });
     };
-    pushInterval(low, exactEnd, EXACT_BONUS);
+    pushInterval(low, exactEnd, BONUS.exact);
     pushInterval(exactEnd, high, 0);
     const chosen: SuggestCandidate[] = [];
     const seenCodes = new Set<number>();
@@ -277,7 +281,7 @@ export class SuggestIndex {
       // nothing left can beat the limit-th candidate, even with the largest boost
       if (chosen.length >= limit && top.score + maxBoost <= chosen[limit - 1]!.score) break;
       if (++pops > MAX_POPS) return this.scan(prefix, low, high, exactEnd, limit, accept, boost, options.identity);
-      const bonus = top.low < exactEnd ? EXACT_BONUS : 0;
+      const bonus = top.low < exactEnd ? BONUS.exact : 0;
       pushInterval(top.low, top.best, bonus);
       pushInterval(top.best + 1, top.high, bonus);
       const code = this.arrays.codes[top.best]!;
@@ -319,7 +323,7 @@ export class SuggestIndex {
     for (let j = low; j < high; j++) {
       const code = this.arrays.codes[j]!;
       if (!accept(code)) continue;
-      const score = this.scores[j]! + (j < exactEnd ? EXACT_BONUS : 0) + (boost ? boost(code) : 0);
+      const score = this.scores[j]! + (j < exactEnd ? BONUS.exact : 0) + (boost ? boost(code) : 0);
       const existing = best.get(code);
       if (!existing || score > existing.score) best.set(code, { position: j, score });
     }

@@ -18,7 +18,7 @@ export interface CandidatePool {
   seedSimilarity: Float32Array;
   /** cosine to the listener's taste vector */
   userSimilarity: Float32Array;
-  /** bit flags: SOURCE_* */
+  /** bit flags: SOURCE */
   sources: Uint8Array;
   count: number;
   /** the content query vector (all zeros when the plan constrains no attribute) */
@@ -32,11 +32,19 @@ export interface CandidatePool {
   tracksInRequestedYears?: number;
 }
 
-export const SOURCE_CONTENT = 1;
-export const SOURCE_SEED_ARTIST = 2;
-export const SOURCE_SEED_NEIGHBOUR = 4;
-export const SOURCE_USER = 8;
-export const SOURCE_SCAN = 16;
+/** Bits of `CandidatePool.sources`: which retrievals brought a track into the pool. */
+export const SOURCE = {
+  /** nearest to the plan's content query vector */
+  content: 1,
+  /** a seed track or a track of a seed artist */
+  seedArtist: 2,
+  /** nearest to the seeds' centroid */
+  seedNeighbour: 4,
+  /** nearest to the listener's taste vector */
+  user: 8,
+  /** a direct scan: inside every constrained range, or a filler when the pool is short */
+  scan: 16,
+} as const;
 
 export interface CandidateOptions {
   /** tracks the playlist needs */
@@ -116,10 +124,10 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     for (let i = 0; i < found; i++) {
       const slot = slotOf(items[i]!);
       content[slot] = best[i]!;
-      sources[slot]! |= SOURCE_CONTENT;
+      sources[slot]! |= SOURCE.content;
     }
   } else if (hasQuery) {
-    collectFiltered(context.contentIndex, engine.contentLabelToTrack, query, poolSize, content, SOURCE_CONTENT);
+    collectFiltered(context.contentIndex, engine.contentLabelToTrack, query, poolSize, content, SOURCE.content);
   }
 
   // 1b. Range scan: inner-product search favours extreme feature values (a 128 BPM target pulls
@@ -131,7 +139,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     const visit = (track: number): boolean => {
       if (entries.has(track) || !filter(track) || !withinFeatureRanges(resolved.features, track)) return false;
       const slot = slotOf(track);
-      sources[slot]! |= SOURCE_SCAN;
+      sources[slot]! |= SOURCE.scan;
       if (hasQuery) content[slot] = dot(engine.contentVectors, track * engine.contentDim, query, 0, engine.contentDim);
       added++;
       return true;
@@ -155,7 +163,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       seedTracks.push(track);
       if (!filter(track)) continue;
       const slot = slotOf(track);
-      sources[slot]! |= SOURCE_SEED_ARTIST;
+      sources[slot]! |= SOURCE.seedArtist;
       seed[slot] = 1;
       taken++;
     }
@@ -163,7 +171,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   for (const track of resolved.seedTracks) {
     if (!filter(track)) continue;
     const slot = slotOf(track);
-    sources[slot]! |= SOURCE_SEED_ARTIST;
+    sources[slot]! |= SOURCE.seedArtist;
     seed[slot] = 1;
   }
   if (seedTracks.length > 0) {
@@ -182,11 +190,11 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       for (let i = 0; i < found.labels.length; i++) {
         const slot = slotOf(labelToTrack[found.labels[i]!]!);
         seed[slot] = Math.max(seed[slot]!, asCosine(index.metric, found.scores[i]!));
-        sources[slot]! |= SOURCE_SEED_NEIGHBOUR;
+        sources[slot]! |= SOURCE.seedNeighbour;
       }
       // Seed-artist tracks found above get their real similarity too (for notes and scoring).
       for (let slot = 0; slot < tracks.length; slot++) {
-        if ((sources[slot]! & SOURCE_SEED_ARTIST) !== 0) seed[slot] = Math.max(seed[slot]!, dot(vectors, tracks[slot]! * dim, centroid, 0, dim));
+        if ((sources[slot]! & SOURCE.seedArtist) !== 0) seed[slot] = Math.max(seed[slot]!, dot(vectors, tracks[slot]! * dim, centroid, 0, dim));
       }
     }
   }
@@ -195,7 +203,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   if (options.userId !== undefined && resolved.plan.similarToUser > 0 && context.userVector && context.itemIndex && engine.itemLabelToTrack) {
     const taste = context.userVector(options.userId);
     if (taste && taste.length === context.itemIndex.dim && taste.some((value) => value !== 0)) {
-      collectFiltered(context.itemIndex, engine.itemLabelToTrack, normalizeInPlace(taste.slice()), Math.ceil(poolSize / 2), user, SOURCE_USER);
+      collectFiltered(context.itemIndex, engine.itemLabelToTrack, normalizeInPlace(taste.slice()), Math.ceil(poolSize / 2), user, SOURCE.user);
     }
   }
 
@@ -209,7 +217,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
       const track = order[(start + r) % order.length]!;
       if (entries.has(track) || !filter(track)) continue;
       const slot = slotOf(track);
-      sources[slot]! |= SOURCE_SCAN;
+      sources[slot]! |= SOURCE.scan;
       if (hasQuery) content[slot] = dot(engine.contentVectors, track * engine.contentDim, query, 0, engine.contentDim);
     }
   }

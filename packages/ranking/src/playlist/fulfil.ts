@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Plan } from '@mixtape/llm';
 import { AVERAGE_TRACK_MINUTES, MAX_TRACK_COUNT } from '@mixtape/llm';
 import type { CandidatePool } from './candidates';
-import { generateCandidates, SOURCE_SEED_ARTIST, SOURCE_SEED_NEIGHBOUR } from './candidates';
+import { generateCandidates, SOURCE } from './candidates';
 import type { ResolvedPlan } from './constraints';
 import { featureFit, resolvePlan, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';
@@ -164,7 +164,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     const slot = slotOfTrack.get(track)!;
     const note = noteForTrack(store, resolved, {
       track,
-      fromSeedArtist: (pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0,
+      fromSeedArtist: (pool.sources[slot]! & SOURCE.seedArtist) !== 0,
       seedSimilarity: pool.seedSimilarity[slot]!,
       userSimilarity: pool.userSimilarity[slot]!,
       popularityPercentile: engine.popularityPercentile[track]!,
@@ -244,7 +244,7 @@ export function scoreCandidates(engine: PlaylistEngine, resolved: ResolvedPlan, 
     score += weights.popularity * (1 - Math.abs(engine.popularityPercentile[track]! - popularityTarget));
     if (hasSeeds) {
       score += weights.seed * clampUnit(pool.seedSimilarity[slot]!);
-      if ((pool.sources[slot]! & SOURCE_SEED_ARTIST) !== 0) score += weights.seedArtist;
+      if ((pool.sources[slot]! & SOURCE.seedArtist) !== 0) score += weights.seedArtist;
     }
     score += weights.user * plan.similarToUser * clampUnit(pool.userSimilarity[slot]!);
     if (plan.releaseYear) {
@@ -298,7 +298,7 @@ function addRewardBonus(
   let count = 0;
   for (let slot = 0; slot < pool.count; slot++) {
     const track = pool.tracks[slot]!;
-    if (needsSeed && (pool.sources[slot]! & (SOURCE_SEED_ARTIST | SOURCE_SEED_NEIGHBOUR)) === 0) continue;
+    if (needsSeed && (pool.sources[slot]! & (SOURCE.seedArtist | SOURCE.seedNeighbour)) === 0) continue;
     if (needsSubgenre) {
       let found = false;
       for (let j = columns.trackSubgenreOffsets[track]!; j < columns.trackSubgenreOffsets[track + 1]! && !found; j++) found = resolved.includedSubgenres.has(columns.trackSubgenres[j]!);

@@ -28,6 +28,26 @@ function tracker(phase: string, n: number, options: SpdOptions): ProgressTracker
   return options.onProgress ? new ProgressTracker(phase, 'rows', n, options.onProgress, 2000) : undefined;
 }
 
+/** Rows per block of the blocked passes. */
+function blockRows(options: SpdOptions): number {
+  return Math.max(1, options.blockSize ?? 64);
+}
+
+/**
+ * The frame of the three blocked passes: `pass(i0, i1)` for each block of rows [i0, i1) in
+ * ascending order, the abort signal checked and progress reported (as `phase`) per block.
+ */
+function forEachRowBlock(phase: string, n: number, options: SpdOptions, pass: (i0: number, i1: number) => void): void {
+  const nb = blockRows(options);
+  const progress = tracker(phase, n, options);
+  for (let i0 = 0; i0 < n; i0 += nb) {
+    options.signal?.throwIfAborted();
+    progress?.update(i0);
+    pass(i0, Math.min(n, i0 + nb));
+  }
+  progress?.finish(n);
+}
+
 /**
  * Cholesky factor in place: on return the lower triangle of `a` holds L (the upper part is
  * left as it was). Only the lower triangle is read. Throws RangeError naming the pivot when
@@ -35,13 +55,9 @@ function tracker(phase: string, n: number, options: SpdOptions): ProgressTracker
  */
 export function choleskyInPlace(a: Float64Array, n: number, options: SpdOptions = {}): void {
   checkSquare('cholesky', a, n);
-  const nb = Math.max(1, options.blockSize ?? 64);
+  const nb = blockRows(options);
   let panel: Float64Array | undefined; // only needed when there is more than one block
-  const progress = tracker('cholesky', n, options);
-  for (let k0 = 0; k0 < n; k0 += nb) {
-    options.signal?.throwIfAborted();
-    progress?.update(k0);
-    const k1 = Math.min(n, k0 + nb);
+  forEachRowBlock('cholesky', n, options, (k0, k1) => {
     const width = k1 - k0;
     // Diagonal block and panel below it: row-wise forward substitution against earlier columns of the block.
     for (let i = k0; i < n; i++) {
@@ -59,7 +75,7 @@ export function choleskyInPlace(a: Float64Array, n: number, options: SpdOptions 
         }
       }
     }
-    if (k1 >= n) break;
+    if (k1 >= n) return;
     panel ??= new Float64Array(n * nb);
     // Copy the panel L[k1.., k0..k1) contiguously, then update the trailing lower triangle.
     for (let i = k1; i < n; i++) {
@@ -100,8 +116,7 @@ export function choleskyInPlace(a: Float64Array, n: number, options: SpdOptions 
         a[rowI + j]! -= sum;
       }
     }
-  }
-  progress?.finish(n);
+  });
 }
 
 /**
@@ -151,13 +166,8 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number, x: Float64
 
 /** Replaces the Cholesky factor L (lower triangle of `a`) by L⁻¹ in place. */
 function invertLowerInPlace(a: Float64Array, n: number, options: SpdOptions): void {
-  const nb = Math.max(1, options.blockSize ?? 64);
-  const lBlock = new Float64Array(nb * n);
-  const progress = tracker('triangular inverse', n, options);
-  for (let i0 = 0; i0 < n; i0 += nb) {
-    options.signal?.throwIfAborted();
-    progress?.update(i0);
-    const i1 = Math.min(n, i0 + nb);
+  const lBlock = new Float64Array(blockRows(options) * n);
+  forEachRowBlock('triangular inverse', n, options, (i0, i1) => {
     // Save this block's rows of L (columns 0..i), then clear them to accumulate W.
     for (let i = i0; i < i1; i++) {
       const src = i * n;
@@ -207,20 +217,14 @@ function invertLowerInPlace(a: Float64Array, n: number, options: SpdOptions): vo
       const inverseDiagonal = 1 / lBlock[lb + i]!;
       for (let j = 0; j <= i; j++) a[wi + j]! *= inverseDiagonal;
     }
-  }
-  progress?.finish(n);
+  });
 }
 
 /** Replaces W (lower triangle) by the full symmetric Wᵀ W in place. */
 function lowerGramInPlace(a: Float64Array, n: number, options: SpdOptions): void {
-  const nb = Math.max(1, options.blockSize ?? 64);
-  const block = new Float64Array(nb * n);
-  const progress = tracker('inverse product', n, options);
+  const block = new Float64Array(blockRows(options) * n);
   // Ascending blocks: P rows i0..i1 need W rows k ≥ i0, which later blocks have not overwritten.
-  for (let i0 = 0; i0 < n; i0 += nb) {
-    options.signal?.throwIfAborted();
-    progress?.update(i0);
-    const i1 = Math.min(n, i0 + nb);
+  forEachRowBlock('inverse product', n, options, (i0, i1) => {
     block.fill(0, 0, (i1 - i0) * n);
     let k = i0;
     for (; k + 3 < n; k += 4) {
@@ -252,10 +256,9 @@ function lowerGramInPlace(a: Float64Array, n: number, options: SpdOptions): void
       const bi = (i - i0) * n;
       for (let j = 0; j <= i; j++) a[i * n + j] = block[bi + j]!;
     }
-  }
+  });
   // Mirror the lower triangle into the upper one.
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j]!;
-  progress?.finish(n);
 }
 
 /**

@@ -94,13 +94,8 @@ export const ExperimentSchema = z
   .strict();
 export type ExperimentDefinition = z.output<typeof ExperimentSchema>;
 
-export const LayerSchema = z
-  .object({
-    key,
-    description: z.string().max(1000).optional(),
-    salt: z.string().min(1).max(200).optional(),
-  })
-  .strict();
+/** A layer groups mutually exclusive experiments; its key, description and salt follow an experiment's rules. */
+export const LayerSchema = ExperimentSchema.pick({ key: true, description: true, salt: true });
 export type LayerDefinition = z.output<typeof LayerSchema>;
 
 export const HoldoutSchema = z

@@ -12,17 +12,28 @@ async function folder(files: Record<string, string>): Promise<string> {
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   return dir;
 }
+
+/** A Last.fm HetRec folder: each file's header, then the given tab-separated rows. */
+function lastfmFolder(rows: { artists: string[]; tags?: string[]; taggedArtists?: string[]; userArtists: string[] }): Promise<string> {
+  const file = (header: string, lines: string[] = []) => [header, ...lines].map((line) => `${line}\n`).join('');
+  return folder({
+    'artists.dat': file('id\tname\turl\tpictureURL', rows.artists),
+    'tags.dat': file('tagID\ttagValue', rows.tags),
+    'user_taggedartists.dat': file('userID\tartistID\ttagID\tday\tmonth\tyear', rows.taggedArtists),
+    'user_artists.dat': file('userID\tartistID\tweight', rows.userArtists),
+  });
+}
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe('loadEvalDataset', () => {
   it('imports a raw Last.fm HetRec folder through the catalog importer', async () => {
-    const dir = await folder({
-      'artists.dat': 'id\tname\turl\tpictureURL\n51\tDuran Duran\tu\tp\n52\tMorcheeba\tu\tp\n',
-      'tags.dat': 'tagID\ttagValue\n1\tpop\n',
-      'user_taggedartists.dat': 'userID\tartistID\ttagID\tday\tmonth\tyear\n2\t51\t1\t1\t1\t2009\n',
-      'user_artists.dat': 'userID\tartistID\tweight\n2\t51\t13883\n2\t52\t11690\n3\t51\t5\n',
+    const dir = await lastfmFolder({
+      artists: ['51\tDuran Duran\tu\tp', '52\tMorcheeba\tu\tp'],
+      tags: ['1\tpop'],
+      taggedArtists: ['2\t51\t1\t1\t1\t2009'],
+      userArtists: ['2\t51\t13883', '2\t52\t11690', '3\t51\t5'],
     });
     const data = await loadEvalDataset(dir);
     expect(data.name).toBe('lastfm-hetrec2k');
@@ -33,12 +44,7 @@ describe('loadEvalDataset', () => {
   });
 
   it('passes on the importer’s precise error for bad input', async () => {
-    const dir = await folder({
-      'artists.dat': 'id\tname\turl\tpictureURL\n51\tDuran Duran\tu\tp\n',
-      'tags.dat': 'tagID\ttagValue\n',
-      'user_taggedartists.dat': 'userID\tartistID\ttagID\tday\tmonth\tyear\n',
-      'user_artists.dat': 'userID\tartistID\tweight\n2\t51\tlots\n',
-    });
+    const dir = await lastfmFolder({ artists: ['51\tDuran Duran\tu\tp'], userArtists: ['2\t51\tlots'] });
     await expect(loadEvalDataset(dir)).rejects.toThrow(/user_artists\.dat.*2.*weight/);
   });
 

@@ -18,6 +18,7 @@ export type { ConfidenceInterval, BootstrapOptions } from './bootstrap';
 export { userHoldoutSplit, temporalLastNSplit, leaveOneOutSplit, playlistContinuationSplit } from './splits';
 export type {
   Split,
+  SeededSplitOptions,
   UserHoldoutOptions,
   TimedInteractions,
   TemporalSplitOptions,

@@ -1,7 +1,7 @@
 // The one interface every model under evaluation implements. Score-based baselines extend
 // ScoringRecommender (full-catalog scores → top-K); a candidate+ranking stack that never
 // scores the whole catalog implements `recommend` directly and plugs in the same way.
-import { selectTopK, type Logger, type ProgressCallback } from '@mixtape/base';
+import { selectTopK, withDefaults, type Logger, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { rowIndices } from '@mixtape/embeddings';
@@ -113,6 +113,24 @@ export abstract class ScoringRecommender implements Recommender {
       }
     }
     return out;
+  }
+}
+
+/**
+ * A scoring model with options (each unset one taken from `defaults`) and a state that fit()
+ * sets; `fitted` reads the state, or fails naming the model when fit() has not run.
+ */
+export abstract class FittedRecommender<Options extends object, State> extends ScoringRecommender {
+  protected readonly options: Required<Options>;
+  protected state: State | undefined;
+
+  protected constructor(defaults: Required<Options>, options: Options) {
+    super();
+    this.options = withDefaults(defaults, options);
+  }
+
+  protected get fitted(): State {
+    return assertFitted(this.state, this.name);
   }
 }
 

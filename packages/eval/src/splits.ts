@@ -3,7 +3,7 @@
 // training row; a test item is never in that row's training items (checked by tests).
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { buildCsr, sortAndMergeRows } from '@mixtape/embeddings';
-import { Random } from '@mixtape/base';
+import { Random, withDefaults } from '@mixtape/base';
 
 export interface Split {
   train: CsrMatrix;
@@ -93,19 +93,24 @@ function checkFraction(name: string, value: number): void {
   if (!(value > 0 && value < 1)) throw new RangeError(`${name} must be in (0, 1), got ${value}`);
 }
 
-export interface UserHoldoutOptions {
+/** What every randomly drawn split takes. */
+export interface SeededSplitOptions {
+  /** Seed of the random draws (default 42): the same seed and data give the same split. */
+  seed?: number;
+}
+
+export interface UserHoldoutOptions extends SeededSplitOptions {
   /** Share of each user's distinct items held out (default 0.2), rounded, at least 1. */
   testFraction?: number;
   /** Users with fewer distinct items stay in training and are not evaluated (default 5). */
   minItems?: number;
-  seed?: number;
 }
+
+const USER_HOLDOUT_DEFAULTS: Required<UserHoldoutOptions> = { testFraction: 0.2, minItems: 5, seed: 42 };
 
 /** User-level random holdout: for each user with ≥ minItems items, a seeded random 20% goes to test. */
 export function userHoldoutSplit(interactions: CsrMatrix, options: UserHoldoutOptions = {}): Split {
-  const testFraction = options.testFraction ?? 0.2;
-  const minItems = options.minItems ?? 5;
-  const seed = options.seed ?? 42;
+  const { testFraction, minItems, seed } = withDefaults(USER_HOLDOUT_DEFAULTS, options);
   checkFraction('testFraction', testFraction);
   const matrix = sortAndMergeRows(interactions, 'sum');
   const rng = new Random(seed, 'xoshiro128**');
@@ -335,15 +340,16 @@ export function leaveOneOutSplit(data: TimedInteractions, options: LeaveOneOutOp
   };
 }
 
-export interface PlaylistContinuationOptions {
+export interface PlaylistContinuationOptions extends SeededSplitOptions {
   /** Share of eligible playlists used as test playlists (default 0.1). */
   testFraction?: number;
   /** Share of each test playlist hidden from its end (default 0.2), rounded, at least 1. */
   hideFraction?: number;
   /** Playlists with fewer tracks are never test playlists (default 5). */
   minTracks?: number;
-  seed?: number;
 }
+
+const PLAYLIST_CONTINUATION_DEFAULTS: Required<PlaylistContinuationOptions> = { testFraction: 0.1, hideFraction: 0.2, minTracks: 5, seed: 42 };
 
 /**
  * Playlist continuation: a seeded random share of playlists are test playlists; the last 20%
@@ -352,10 +358,7 @@ export interface PlaylistContinuationOptions {
  * (build it with duplicates: 'keep').
  */
 export function playlistContinuationSplit(playlists: CsrMatrix, options: PlaylistContinuationOptions = {}): Split {
-  const testFraction = options.testFraction ?? 0.1;
-  const hideFraction = options.hideFraction ?? 0.2;
-  const minTracks = options.minTracks ?? 5;
-  const seed = options.seed ?? 42;
+  const { testFraction, hideFraction, minTracks, seed } = withDefaults(PLAYLIST_CONTINUATION_DEFAULTS, options);
   checkFraction('testFraction', testFraction);
   checkFraction('hideFraction', hideFraction);
   const eligible: number[] = [];

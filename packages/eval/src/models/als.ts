@@ -8,23 +8,20 @@
 import { foldInImplicitAls, trainImplicitAls } from '@mixtape/embeddings';
 import type { ImplicitAlsFactors, ImplicitAlsOptions } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
-import { Random, withDefaults } from '@mixtape/base';
+import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
-import { ScoringRecommender, assertFitted } from '../recommender';
+import { FittedRecommender } from '../recommender';
 
 /** The fit's options (see trainImplicitAls) with a seed instead of a normal sampler. */
 export type AlsOptions = Omit<ImplicitAlsOptions, 'normal'> & { seed?: number };
 
 const ALS_DEFAULTS: Required<AlsOptions> = { factors: 64, regularization: 0.1, alpha: 10, iterations: 15, cgSteps: 3, weighting: 'binary', seed: 13 };
 
-export class AlsRecommender extends ScoringRecommender {
+export class AlsRecommender extends FittedRecommender<AlsOptions, ImplicitAlsFactors> {
   readonly name: string;
-  private readonly options: Required<AlsOptions>;
-  private state: ImplicitAlsFactors | undefined;
 
   constructor(options: AlsOptions = {}) {
-    super();
-    this.options = withDefaults(ALS_DEFAULTS, options);
+    super(ALS_DEFAULTS, options);
     const { factors, regularization, alpha, iterations, cgSteps } = this.options;
     if (!Number.isInteger(factors) || factors < 1) throw new RangeError(`ALS factors must be a positive integer, got ${factors}`);
     if (!(regularization >= 0)) throw new RangeError(`ALS regularization must be ≥ 0, got ${regularization}`);
@@ -45,21 +42,21 @@ export class AlsRecommender extends ScoringRecommender {
    * and YᵀY + λI (dim × dim, Float64) for folding in new rows; `confidence` maps a value to c.
    */
   get factors(): ImplicitAlsFactors {
-    return assertFitted(this.state, this.name);
+    return this.fitted;
   }
 
   /** Item factors (items × factors, row-major), e.g. for diversity by vectors. */
   get itemVectors(): Float32Array {
-    return Float32Array.from(assertFitted(this.state, this.name).items);
+    return Float32Array.from(this.fitted.items);
   }
 
   protected get numItems(): number {
-    const state = assertFitted(this.state, this.name);
+    const state = this.fitted;
     return state.items.length / state.dim;
   }
 
   scoreBatch(batch: QueryBatch, out: Float32Array): void {
-    const state = assertFitted(this.state, this.name);
+    const state = this.fitted;
     const f = state.dim;
     const numItems = state.items.length / f;
     const itemFactors = state.items;

@@ -5,9 +5,9 @@
 import { trainItem2Vec } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
-import { Random, withDefaults } from '@mixtape/base';
+import { Random } from '@mixtape/base';
 import type { FitContext, QueryBatch } from '../recommender';
-import { ScoringRecommender, assertFitted } from '../recommender';
+import { FittedRecommender } from '../recommender';
 
 export interface Item2VecRecommenderOptions {
   dim?: number;
@@ -33,14 +33,11 @@ interface Item2VecState {
 
 const ITEM2VEC_DEFAULTS: Required<Item2VecRecommenderOptions> = { dim: 64, window: 20, epochs: 20, negatives: 5, learningRate: 0.025, minCount: 2, subsample: 0, seed: 17 };
 
-export class Item2VecRecommender extends ScoringRecommender {
+export class Item2VecRecommender extends FittedRecommender<Item2VecRecommenderOptions, Item2VecState> {
   readonly name: string;
-  private readonly options: Required<Item2VecRecommenderOptions>;
-  private state: Item2VecState | undefined;
 
   constructor(options: Item2VecRecommenderOptions = {}) {
-    super();
-    this.options = withDefaults(ITEM2VEC_DEFAULTS, options);
+    super(ITEM2VEC_DEFAULTS, options);
     const o = this.options;
     this.name = `item2vec (d=${o.dim}, window ${o.window}, ${o.epochs} epochs, lr ${o.learningRate}, ${o.negatives} negatives, minCount ${o.minCount})`;
   }
@@ -104,16 +101,16 @@ export class Item2VecRecommender extends ScoringRecommender {
 
   /** Unit-length item vectors (items × dim), e.g. for diversity by vectors. */
   get itemVectors(): { vectors: Float32Array; dim: number } {
-    const state = assertFitted(this.state, this.name);
+    const state = this.fitted;
     return { vectors: state.unit, dim: state.dim };
   }
 
   protected get numItems(): number {
-    return assertFitted(this.state, this.name).numItems;
+    return this.fitted.numItems;
   }
 
   scoreBatch(batch: QueryBatch, out: Float32Array): void {
-    const { numItems, dim, unit, hasVector, fallback } = assertFitted(this.state, this.name);
+    const { numItems, dim, unit, hasVector, fallback } = this.fitted;
     const query = new Float64Array(dim);
     const { seeds, rows } = batch;
     for (let b = 0; b < rows.length; b++) {

@@ -14,26 +14,22 @@
 //   stepSize = lr / (1 − β1ᵗ) and invSqrtCorrection2 = 1 / √(1 − β2ᵗ).
 //
 // Everything else the model does (layer norm, softmax, gathers) is O(n·d) and stays in JS.
-import { F32, FunctionBuilder, I32, V128, assembleModule, forLoop, op } from './assembler';
-import type { Code } from './assembler';
+import {
+  WASM_F32 as F32,
+  WASM_I32 as I32,
+  WASM_V128 as V128,
+  WasmFunctionBuilder,
+  assembleWasmModule,
+  wasmForLoop,
+  wasmOp as op,
+} from '@mixtape/base';
+import type { WasmCode as Code } from '@mixtape/base';
 
 /** Largest shared memory the module accepts: 65536 pages of 64 KiB = 4 GiB. */
 export const KERNEL_MAX_PAGES = 65536;
 
-function gemmFunction(): { builder: FunctionBuilder; body: Code[] } {
-  const f = new FunctionBuilder('gemm', [
-    ['c', I32],
-    ['a', I32],
-    ['b', I32],
-    ['m', I32],
-    ['n', I32],
-    ['k', I32],
-    ['ars', I32],
-    ['acs', I32],
-    ['ldb', I32],
-    ['ldc', I32],
-    ['accumulate', I32],
-  ]);
+function gemmFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
+  const f = new WasmFunctionBuilder('gemm').params(I32, 'c', 'a', 'b', 'm', 'n', 'k', 'ars', 'acs', 'ldb', 'ldc', 'accumulate');
   f.locals(I32, 'i', 'j', 'kk', 'pa0', 'pa1', 'pa2', 'pa3', 'pb', 'pc');
   f.locals(V128, 'b0', 'b1', 's', 'acc00', 'acc01', 'acc10', 'acc11', 'acc20', 'acc21', 'acc30', 'acc31');
   const acc = (row: number, v: number) => `acc${row}${v}`;
@@ -57,7 +53,7 @@ function gemmFunction(): { builder: FunctionBuilder; body: Code[] } {
       step.push(f.get(`pa${r}`), f.get('acs'), op.i32Add, f.set(`pa${r}`));
     }
     step.push(f.get('pb'), f.get('ldb'), op.i32Add, f.set('pb'));
-    code.push(forLoop(f, 'kk', op.i32(0), f.get('k'), 1, step));
+    code.push(wasmForLoop(f, 'kk', op.i32(0), f.get('k'), 1, step));
     // store: C rows (i + r), columns j … j + 4·vectors
     for (let r = 0; r < rows; r++) {
       code.push(f.get('c'), f.get('i'), op.i32(r), op.i32Add, f.get('ldc'), op.i32Mul, op.i32Add, f.get('j'), op.i32(2), op.i32Shl, op.i32Add, f.set('pc'));
@@ -71,7 +67,7 @@ function gemmFunction(): { builder: FunctionBuilder; body: Code[] } {
 
   /** Every column block of the current row block: 8-wide tiles, then one 4-wide tile when n % 8 = 4. */
   const columns = (rows: number): Code => [
-    ...forLoop(f, 'j', op.i32(0), [...f.get('n'), ...op.i32(7), ...op.i32Sub], 8, [tile(rows, 2)]),
+    ...wasmForLoop(f, 'j', op.i32(0), [...f.get('n'), ...op.i32(7), ...op.i32Sub], 8, [tile(rows, 2)]),
     ...f.get('j'),
     ...f.get('n'),
     ...op.i32LtS,
@@ -81,27 +77,16 @@ function gemmFunction(): { builder: FunctionBuilder; body: Code[] } {
   ];
 
   const body: Code[] = [
-    forLoop(f, 'i', op.i32(0), [...f.get('m'), ...op.i32(3), ...op.i32Sub], 4, [columns(4)]),
-    forLoop(f, 'i', f.get('i'), f.get('m'), 1, [columns(1)]),
+    wasmForLoop(f, 'i', op.i32(0), [...f.get('m'), ...op.i32(3), ...op.i32Sub], 4, [columns(4)]),
+    wasmForLoop(f, 'i', f.get('i'), f.get('m'), 1, [columns(1)]),
   ];
   return { builder: f, body };
 }
 
-function adamFunction(): { builder: FunctionBuilder; body: Code[] } {
-  const f = new FunctionBuilder('adam', [
-    ['params', I32],
-    ['grads', I32],
-    ['gradStride', I32],
-    ['threads', I32],
-    ['m', I32],
-    ['v', I32],
-    ['count', I32],
-    ['beta1', F32],
-    ['beta2', F32],
-    ['stepSize', F32],
-    ['invSqrtCorrection2', F32],
-    ['epsilon', F32],
-  ]);
+function adamFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
+  const f = new WasmFunctionBuilder('adam')
+    .params(I32, 'params', 'grads', 'gradStride', 'threads', 'm', 'v', 'count')
+    .params(F32, 'beta1', 'beta2', 'stepSize', 'invSqrtCorrection2', 'epsilon');
   f.locals(I32, 'offset', 'end', 't', 'pg');
   f.locals(V128, 'g', 'mv', 'vv', 'b1', 'c1', 'b2', 'c2', 'step', 'isc', 'eps');
   const splat = (value: Code, local: string): Code => [...value, ...op.f32x4Splat, ...f.set(local)];
@@ -119,14 +104,14 @@ function adamFunction(): { builder: FunctionBuilder; body: Code[] } {
     op.i32(2),
     op.i32Shl,
     f.set('end'),
-    forLoop(f, 'offset', op.i32(0), f.get('end'), 16, [
+    wasmForLoop(f, 'offset', op.i32(0), f.get('end'), 16, [
       // g = Σ over threads
       at('grads'),
       op.v128Load(),
       f.set('g'),
       at('grads'),
       f.set('pg'),
-      forLoop(f, 't', op.i32(1), f.get('threads'), 1, [
+      wasmForLoop(f, 't', op.i32(1), f.get('threads'), 1, [
         f.get('pg'),
         f.get('gradStride'),
         op.i32Add,
@@ -187,6 +172,6 @@ let cached: Uint8Array | undefined;
 
 /** The kernel module's bytes: imports `env.memory` (shared, up to 4 GiB), exports `gemm` and `adam`. */
 export function kernelModuleBytes(): Uint8Array {
-  cached ??= assembleModule([gemmFunction(), adamFunction()], KERNEL_MAX_PAGES);
+  cached ??= assembleWasmModule([gemmFunction(), adamFunction()], KERNEL_MAX_PAGES);
   return cached;
 }

@@ -1,22 +1,25 @@
 // A small WebAssembly assembler: functions are written as readable instruction lists with named
 // locals and assembled into a module at run time (no toolchain, no binary blob in the repo).
-// Only what the kernels use is here: i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
-import { signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from '@mixtape/base';
+// Only what the run-time kernels use is here (sequence's gemm/Adam, embeddings' SGNS update):
+// i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
+import { signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from './wasm';
 
-export const I32 = 0x7f;
-export const F32 = 0x7d;
-export const V128 = 0x7b;
+export const WASM_I32 = 0x7f;
+export const WASM_F32 = 0x7d;
+export const WASM_V128 = 0x7b;
 const VOID = 0x40;
 
-export type ValueType = typeof I32 | typeof F32 | typeof V128;
-export type Code = number[];
+export type WasmValueType = typeof WASM_I32 | typeof WASM_F32 | typeof WASM_V128;
+/** Instruction bytes. */
+export type WasmCode = number[];
+type Code = WasmCode;
 
 const simd = (code: number, ...immediates: number[]): Code => [0xfd, ...unsignedLeb(code), ...immediates];
 /** memarg: alignment exponent, then a static byte offset. */
 const memarg = (align: number, offset: number): number[] => [align, ...unsignedLeb(offset)];
 
 /** Instruction emitters. Memory instructions take a static byte offset (default 0). */
-export const op = {
+export const wasmOp = {
   i32: (value: number): Code => [0x41, ...signedLeb(value)],
   f32: (value: number): Code => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   drop: [0x1a] as Code,
@@ -27,6 +30,8 @@ export const op = {
   i32GtS: [0x4a] as Code,
   i32GeS: [0x4e] as Code,
   i32GeU: [0x4f] as Code,
+  /** f32 → i32 truncation that saturates (NaN → 0) instead of trapping */
+  i32TruncSatF32: [0xfc, ...unsignedLeb(0)] as Code,
   i32Add: [0x6a] as Code,
   i32Sub: [0x6b] as Code,
   i32Mul: [0x6c] as Code,
@@ -37,6 +42,8 @@ export const op = {
   f32Mul: [0x94] as Code,
   f32Div: [0x95] as Code,
   f32Sqrt: [0x91] as Code,
+  f32Lt: [0x5d] as Code,
+  f32Gt: [0x5e] as Code,
   i32Load: (offset = 0): Code => [0x28, ...memarg(2, offset)],
   f32Load: (offset = 0): Code => [0x2a, ...memarg(2, offset)],
   f32Store: (offset = 0): Code => [0x38, ...memarg(2, offset)],
@@ -55,6 +62,8 @@ export const op = {
   block: [0x02, VOID] as Code,
   loop: [0x03, VOID] as Code,
   if: [0x04, VOID] as Code,
+  /** an `if` whose two branches leave one f32 */
+  ifF32: [0x04, WASM_F32] as Code,
   else: [0x05] as Code,
   end: [0x0b] as Code,
   br: (depth: number): Code => [0x0c, ...unsignedLeb(depth)],
@@ -62,28 +71,33 @@ export const op = {
   return: [0x0f] as Code,
 };
 
-/** A function under construction: parameters and locals by name. */
-export class FunctionBuilder {
+/**
+ * A function under construction: parameters, then locals, declared by name and type in order
+ * (`new WasmFunctionBuilder('f').params(WASM_I32, 'a', 'b').params(WASM_F32, 'x').locals(WASM_I32, 'i')`).
+ */
+export class WasmFunctionBuilder {
   private readonly indices = new Map<string, number>();
-  private readonly types: ValueType[] = [];
-  readonly parameterCount: number;
+  private readonly types: WasmValueType[] = [];
+  private parameterCount = 0;
 
-  constructor(
-    readonly name: string,
-    parameters: ReadonlyArray<readonly [string, ValueType]>,
-  ) {
-    for (const [local, type] of parameters) this.declare(local, type);
-    this.parameterCount = parameters.length;
-  }
+  constructor(readonly name: string) {}
 
-  private declare(local: string, type: ValueType): void {
+  private declare(local: string, type: WasmValueType): void {
     if (this.indices.has(local)) throw new Error(`${this.name}: local "${local}" declared twice`);
     this.indices.set(local, this.types.length);
     this.types.push(type);
   }
 
+  /** Declares parameters, in order (before any local). */
+  params(type: WasmValueType, ...names: string[]): this {
+    if (this.types.length > this.parameterCount) throw new Error(`${this.name}: parameters ${names.join(', ')} declared after locals`);
+    for (const local of names) this.declare(local, type);
+    this.parameterCount = this.types.length;
+    return this;
+  }
+
   /** Declares locals (after the parameters). */
-  locals(type: ValueType, ...names: string[]): this {
+  locals(type: WasmValueType, ...names: string[]): this {
     for (const local of names) this.declare(local, type);
     return this;
   }
@@ -109,7 +123,7 @@ export class FunctionBuilder {
       else groups.push([1, local]);
     }
     const localBytes = [...unsignedLeb(groups.length), ...groups.flatMap(([count, type]) => [...unsignedLeb(count!), type!])];
-    const code = [...localBytes, ...body.flat(), ...op.end];
+    const code = [...localBytes, ...body.flat(), ...wasmOp.end];
     return { type: [0x60, ...unsignedLeb(parameters.length), ...parameters, 0], body: [...unsignedLeb(code.length), ...code] };
   }
 }
@@ -126,7 +140,7 @@ const section = (id: number, content: number[]): number[] => [id, ...unsignedLeb
  * A module that imports a shared memory `env.memory` (1 page up to `maxPages`) and exports the
  * given functions (no results; they write into memory).
  */
-export function assembleModule(functions: ReadonlyArray<{ builder: FunctionBuilder; body: Code[] }>, maxPages: number): Uint8Array {
+export function assembleWasmModule(functions: ReadonlyArray<{ builder: WasmFunctionBuilder; body: Code[] }>, maxPages: number): Uint8Array {
   const encoded = functions.map(({ builder, body }) => builder.encode(body));
   const typeSection = section(1, vector(encoded.map((e) => e.type)));
   const importSection = section(2, vector([[...encodeName('env'), ...encodeName('memory'), 0x02, 0x03, ...unsignedLeb(1), ...unsignedLeb(maxPages)]]));
@@ -137,23 +151,23 @@ export function assembleModule(functions: ReadonlyArray<{ builder: FunctionBuild
 }
 
 /** `for (counter = start; counter < limit; counter += step) body` with i32 locals; body may be empty-safe (runs ≥ 0 times). */
-export function forLoop(f: FunctionBuilder, counter: string, start: Code, limit: Code, step: number, body: Code[]): Code {
+export function wasmForLoop(f: WasmFunctionBuilder, counter: string, start: Code, limit: Code, step: number, body: Code[]): Code {
   return [
     ...start,
     ...f.set(counter),
-    ...op.block,
-    ...op.loop,
+    ...wasmOp.block,
+    ...wasmOp.loop,
     ...f.get(counter),
     ...limit,
-    ...op.i32GeS,
-    ...op.brIf(1),
+    ...wasmOp.i32GeS,
+    ...wasmOp.brIf(1),
     ...body.flat(),
     ...f.get(counter),
-    ...op.i32(step),
-    ...op.i32Add,
+    ...wasmOp.i32(step),
+    ...wasmOp.i32Add,
     ...f.set(counter),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+    ...wasmOp.br(0),
+    ...wasmOp.end,
+    ...wasmOp.end,
   ];
 }

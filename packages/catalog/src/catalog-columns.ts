@@ -4,7 +4,8 @@ import { AUDIO_FEATURES } from './model';
 import type { Album, Artist, AudioFeatures, Catalog, Track } from './model';
 import { AlbumSchema, ArtistSchema, TrackSchema } from './model';
 import { DATE_PRECISION_UNKNOWN, UNKNOWN_DAY, parseReleaseDate } from './dates';
-import { GrowableArray } from './internal/growable';
+import { GrowableArray, columnArrays, growableColumns } from './internal/growable';
+import type { GrowableColumns } from './internal/growable';
 import { internIndex } from './internal/intern';
 
 /** Number of audio features per track row in `trackFeatures` (AUDIO_FEATURES order). */
@@ -65,6 +66,25 @@ export class CatalogIntegrityError extends Error {
   readonly code = 'CATALOG_INTEGRITY';
 }
 
+/** The number columns the builder grows per track and per album, by element type (named as in CatalogColumns). */
+const TRACK_COLUMNS = {
+  trackArtistOffsets: Uint32Array,
+  trackArtists: Int32Array,
+  trackAlbum: Int32Array,
+  trackDurationMs: Uint32Array,
+  trackExplicit: Uint8Array,
+  trackPopularity: Float32Array,
+  trackReleaseDay: Int32Array,
+  trackReleasePrecision: Uint8Array,
+  trackGenreOffsets: Uint32Array,
+  trackGenres: Int32Array,
+  trackSubgenreOffsets: Uint32Array,
+  trackSubgenres: Int32Array,
+  trackFeatures: Float32Array,
+  trackHasFeatures: Uint8Array,
+};
+const ALBUM_COLUMNS = { albumArtist: Int32Array, albumReleaseDay: Int32Array, albumReleasePrecision: Uint8Array };
+
 /** Appends artists, albums and tracks straight into columns; `build()` returns CatalogColumns. */
 export class CatalogBuilder {
   private readonly validate: boolean;
@@ -75,20 +95,7 @@ export class CatalogBuilder {
 
   private readonly trackIds: string[] = [];
   private readonly trackTitles: string[] = [];
-  private readonly trackArtistOffsets: GrowableArray<Uint32Array>;
-  private readonly trackArtists: GrowableArray<Int32Array>;
-  private readonly trackAlbum: GrowableArray<Int32Array>;
-  private readonly trackDurationMs: GrowableArray<Uint32Array>;
-  private readonly trackExplicit: GrowableArray<Uint8Array>;
-  private readonly trackPopularity: GrowableArray<Float32Array>;
-  private readonly trackReleaseDay: GrowableArray<Int32Array>;
-  private readonly trackReleasePrecision: GrowableArray<Uint8Array>;
-  private readonly trackGenreOffsets: GrowableArray<Uint32Array>;
-  private readonly trackGenres: GrowableArray<Int32Array>;
-  private readonly trackSubgenreOffsets: GrowableArray<Uint32Array>;
-  private readonly trackSubgenres: GrowableArray<Int32Array>;
-  private readonly trackFeatures: GrowableArray<Float32Array>;
-  private readonly trackHasFeatures: GrowableArray<Uint8Array>;
+  private readonly tracks: GrowableColumns<typeof TRACK_COLUMNS>;
 
   private readonly artistIds: string[] = [];
   private readonly artistNames: string[] = [];
@@ -98,32 +105,17 @@ export class CatalogBuilder {
 
   private readonly albumIds: string[] = [];
   private readonly albumTitles: string[] = [];
-  private readonly albumArtist = new GrowableArray(Int32Array);
-  private readonly albumReleaseDay = new GrowableArray(Int32Array);
-  private readonly albumReleasePrecision = new GrowableArray(Uint8Array);
+  private readonly albums = growableColumns(ALBUM_COLUMNS);
 
   private readonly genreNames: string[] = [];
 
   constructor(options: CatalogBuilderOptions = {}) {
     this.validate = options.validate ?? true;
     const capacity = options.expectedTracks ?? 1024;
-    this.trackArtistOffsets = new GrowableArray(Uint32Array, capacity + 1);
-    this.trackArtistOffsets.push(0);
-    this.trackArtists = new GrowableArray(Int32Array, capacity);
-    this.trackAlbum = new GrowableArray(Int32Array, capacity);
-    this.trackDurationMs = new GrowableArray(Uint32Array, capacity);
-    this.trackExplicit = new GrowableArray(Uint8Array, capacity);
-    this.trackPopularity = new GrowableArray(Float32Array, capacity);
-    this.trackReleaseDay = new GrowableArray(Int32Array, capacity);
-    this.trackReleasePrecision = new GrowableArray(Uint8Array, capacity);
-    this.trackGenreOffsets = new GrowableArray(Uint32Array, capacity + 1);
-    this.trackGenreOffsets.push(0);
-    this.trackGenres = new GrowableArray(Int32Array, capacity);
-    this.trackSubgenreOffsets = new GrowableArray(Uint32Array, capacity + 1);
-    this.trackSubgenreOffsets.push(0);
-    this.trackSubgenres = new GrowableArray(Int32Array, capacity);
-    this.trackFeatures = new GrowableArray(Float32Array, capacity * FEATURE_COUNT);
-    this.trackHasFeatures = new GrowableArray(Uint8Array, capacity);
+    // CSR offsets hold one value more than there are tracks (starting at 0); features FEATURE_COUNT a track
+    const offsets = capacity + 1;
+    this.tracks = growableColumns(TRACK_COLUMNS, capacity, { trackArtistOffsets: offsets, trackGenreOffsets: offsets, trackSubgenreOffsets: offsets, trackFeatures: capacity * FEATURE_COUNT });
+    for (const column of [this.tracks.trackArtistOffsets, this.tracks.trackGenreOffsets, this.tracks.trackSubgenreOffsets]) column.push(0);
   }
 
   get trackCount(): number {
@@ -153,12 +145,12 @@ export class CatalogBuilder {
   }
   /** primary artist index of a track already added */
   trackPrimaryArtist(trackIndex: number): number {
-    return this.trackArtists.get(this.trackArtistOffsets.get(trackIndex));
+    return this.tracks.trackArtists.get(this.tracks.trackArtistOffsets.get(trackIndex));
   }
   trackGenreIndices(trackIndex: number): number[] {
+    const { trackGenreOffsets, trackGenres } = this.tracks;
     const result: number[] = [];
-    for (let j = this.trackGenreOffsets.get(trackIndex); j < this.trackGenreOffsets.get(trackIndex + 1); j++)
-      result.push(this.trackGenres.get(j));
+    for (let j = trackGenreOffsets.get(trackIndex); j < trackGenreOffsets.get(trackIndex + 1); j++) result.push(trackGenres.get(j));
     return result;
   }
 
@@ -194,10 +186,10 @@ export class CatalogBuilder {
     const index = this.albumIds.length;
     this.albumIds.push(album.id);
     this.albumTitles.push(album.title);
-    this.albumArtist.push(artist);
+    this.albums.albumArtist.push(artist);
     const date = parseReleaseDate(album.releaseDate);
-    this.albumReleaseDay.push(date ? date.day : UNKNOWN_DAY);
-    this.albumReleasePrecision.push(date ? date.precision : DATE_PRECISION_UNKNOWN);
+    this.albums.albumReleaseDay.push(date ? date.day : UNKNOWN_DAY);
+    this.albums.albumReleasePrecision.push(date ? date.precision : DATE_PRECISION_UNKNOWN);
     this.albumIndexById.set(album.id, index);
     return index;
   }
@@ -222,32 +214,34 @@ export class CatalogBuilder {
     this.trackIds.push(track.id);
     this.trackTitles.push(track.title);
     this.trackIndexById.set(track.id, index);
-    for (const artist of artistIndices) this.trackArtists.push(artist);
-    this.trackArtistOffsets.push(this.trackArtists.length);
-    this.trackAlbum.push(albumIndex);
-    this.trackDurationMs.push(track.durationMs);
-    this.trackExplicit.push(track.explicit ? 1 : 0);
-    this.trackPopularity.push(track.popularity);
+    const columns = this.tracks;
+    for (const artist of artistIndices) columns.trackArtists.push(artist);
+    columns.trackArtistOffsets.push(columns.trackArtists.length);
+    columns.trackAlbum.push(albumIndex);
+    columns.trackDurationMs.push(track.durationMs);
+    columns.trackExplicit.push(track.explicit ? 1 : 0);
+    columns.trackPopularity.push(track.popularity);
     const date = parseReleaseDate(track.releaseDate);
-    this.trackReleaseDay.push(date ? date.day : UNKNOWN_DAY);
-    this.trackReleasePrecision.push(date ? date.precision : DATE_PRECISION_UNKNOWN);
-    for (const genre of uniqueStrings(track.genres ?? [])) this.trackGenres.push(this.genreIndex(genre));
-    this.trackGenreOffsets.push(this.trackGenres.length);
-    for (const genre of uniqueStrings(track.subgenres ?? [])) this.trackSubgenres.push(this.genreIndex(genre));
-    this.trackSubgenreOffsets.push(this.trackSubgenres.length);
+    columns.trackReleaseDay.push(date ? date.day : UNKNOWN_DAY);
+    columns.trackReleasePrecision.push(date ? date.precision : DATE_PRECISION_UNKNOWN);
+    for (const genre of uniqueStrings(track.genres ?? [])) columns.trackGenres.push(this.genreIndex(genre));
+    columns.trackGenreOffsets.push(columns.trackGenres.length);
+    for (const genre of uniqueStrings(track.subgenres ?? [])) columns.trackSubgenres.push(this.genreIndex(genre));
+    columns.trackSubgenreOffsets.push(columns.trackSubgenres.length);
     this.pushFeatures(track.features);
     return index;
   }
 
   private pushFeatures(features: AudioFeatures | undefined): void {
-    this.trackFeatures.reserve(FEATURE_COUNT);
+    const { trackFeatures, trackHasFeatures } = this.tracks;
+    trackFeatures.reserve(FEATURE_COUNT);
     if (!features) {
-      for (let f = 0; f < FEATURE_COUNT; f++) this.trackFeatures.push(Number.NaN);
-      this.trackHasFeatures.push(0);
+      for (let f = 0; f < FEATURE_COUNT; f++) trackFeatures.push(Number.NaN);
+      trackHasFeatures.push(0);
       return;
     }
-    for (const name of AUDIO_FEATURES) this.trackFeatures.push(features[name]);
-    this.trackHasFeatures.push(1);
+    for (const name of AUDIO_FEATURES) trackFeatures.push(features[name]);
+    trackHasFeatures.push(1);
   }
 
   /** Adds a whole plain-object catalog (artists, then albums, then tracks). */
@@ -268,29 +262,14 @@ export class CatalogBuilder {
     return {
       trackIds: this.trackIds.slice(),
       trackTitles: this.trackTitles.slice(),
-      trackArtistOffsets: this.trackArtistOffsets.toArray(),
-      trackArtists: this.trackArtists.toArray(),
-      trackAlbum: this.trackAlbum.toArray(),
-      trackDurationMs: this.trackDurationMs.toArray(),
-      trackExplicit: this.trackExplicit.toArray(),
-      trackPopularity: this.trackPopularity.toArray(),
-      trackReleaseDay: this.trackReleaseDay.toArray(),
-      trackReleasePrecision: this.trackReleasePrecision.toArray(),
-      trackGenreOffsets: this.trackGenreOffsets.toArray(),
-      trackGenres: this.trackGenres.toArray(),
-      trackSubgenreOffsets: this.trackSubgenreOffsets.toArray(),
-      trackSubgenres: this.trackSubgenres.toArray(),
-      trackFeatures: this.trackFeatures.toArray(),
-      trackHasFeatures: this.trackHasFeatures.toArray(),
+      ...columnArrays(this.tracks),
       artistIds: this.artistIds.slice(),
       artistNames: this.artistNames.slice(),
       artistGenreOffsets,
       artistGenres,
       albumIds: this.albumIds.slice(),
       albumTitles: this.albumTitles.slice(),
-      albumArtist: this.albumArtist.toArray(),
-      albumReleaseDay: this.albumReleaseDay.toArray(),
-      albumReleasePrecision: this.albumReleasePrecision.toArray(),
+      ...columnArrays(this.albums),
       genreNames: this.genreNames.slice(),
     };
   }

@@ -2,7 +2,8 @@
 import { INTERACTION_TYPES } from './model';
 import type { Interaction, InteractionType } from './model';
 import type { CatalogStore } from './catalog-store';
-import { GrowableArray } from './internal/growable';
+import { GrowableArray, columnArrays, growableColumns } from './internal/growable';
+import type { GrowableColumns } from './internal/growable';
 import { internIndex } from './internal/intern';
 
 /** Stored type code = position in INTERACTION_TYPES (play 0, skip 1, complete 2, save 3, playlist_add 4). */
@@ -38,32 +39,31 @@ export interface InteractionRow {
   context?: string;
 }
 
+/** The number columns of the log by element type, named as in InteractionColumns. */
+const EVENT_COLUMNS = {
+  user: Int32Array,
+  track: Int32Array,
+  timestamp: Float64Array,
+  type: Uint8Array,
+  msPlayed: Uint32Array,
+  count: Uint32Array,
+  context: Int32Array,
+};
+
 /** Appends events into growable columns; user and context strings are dictionary-encoded. */
 export class InteractionLogBuilder {
   private readonly userIndexById = new Map<string, number>();
   private readonly contextIndexByName = new Map<string, number>();
   private readonly userIds: string[] = [];
   private readonly contexts: string[] = [];
-  private readonly user: GrowableArray<Int32Array>;
-  private readonly track: GrowableArray<Int32Array>;
-  private readonly timestamp: GrowableArray<Float64Array>;
-  private readonly type: GrowableArray<Uint8Array>;
-  private readonly msPlayed: GrowableArray<Uint32Array>;
-  private readonly count: GrowableArray<Uint32Array>;
-  private readonly context: GrowableArray<Int32Array>;
+  private readonly events: GrowableColumns<typeof EVENT_COLUMNS>;
 
   constructor(expectedRows = 1024) {
-    this.user = new GrowableArray(Int32Array, expectedRows);
-    this.track = new GrowableArray(Int32Array, expectedRows);
-    this.timestamp = new GrowableArray(Float64Array, expectedRows);
-    this.type = new GrowableArray(Uint8Array, expectedRows);
-    this.msPlayed = new GrowableArray(Uint32Array, expectedRows);
-    this.count = new GrowableArray(Uint32Array, expectedRows);
-    this.context = new GrowableArray(Int32Array, expectedRows);
+    this.events = growableColumns(EVENT_COLUMNS, expectedRows);
   }
 
   get length(): number {
-    return this.user.length;
+    return this.events.user.length;
   }
   get userCount(): number {
     return this.userIds.length;
@@ -80,13 +80,14 @@ export class InteractionLogBuilder {
 
   /** Fast path: all values already encoded (type code, context index or -1). */
   pushEncoded(user: number, track: number, timestamp: number, type: number, msPlayed: number, count: number, context: number): void {
-    this.user.push(user);
-    this.track.push(track);
-    this.timestamp.push(timestamp);
-    this.type.push(type);
-    this.msPlayed.push(msPlayed);
-    this.count.push(count);
-    this.context.push(context);
+    const events = this.events;
+    events.user.push(user);
+    events.track.push(track);
+    events.timestamp.push(timestamp);
+    events.type.push(type);
+    events.msPlayed.push(msPlayed);
+    events.count.push(count);
+    events.context.push(context);
   }
 
   push(row: InteractionRow): void {
@@ -121,13 +122,7 @@ export class InteractionLogBuilder {
     return new InteractionLog({
       userIds: this.userIds.slice(),
       contexts: this.contexts.slice(),
-      user: this.user.toArray(),
-      track: this.track.toArray(),
-      timestamp: this.timestamp.toArray(),
-      type: this.type.toArray(),
-      msPlayed: this.msPlayed.toArray(),
-      count: this.count.toArray(),
-      context: this.context.toArray(),
+      ...columnArrays(this.events),
     });
   }
 }

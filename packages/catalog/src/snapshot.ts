@@ -98,10 +98,17 @@ export class SnapshotError extends Error {
   readonly code = 'SNAPSHOT_INVALID';
 }
 
-const CATALOG_FILE = 'catalog.bin';
-const INTERACTIONS_FILE = 'interactions.bin';
-const EXTRAS_FILE = 'extras.bin';
-const METADATA_FILE = 'metadata.json';
+/** The files of a dataset directory (besides side files such as rejects.jsonl). */
+const FILES = {
+  /** the catalog's columns (CATALOG_KEYS) */
+  catalog: 'catalog.bin',
+  /** the interaction log's columns (INTERACTION_KEYS) */
+  interactions: 'interactions.bin',
+  /** the extra named columns, when there are any */
+  extras: 'extras.bin',
+  /** SnapshotMetadata: format, counts, details and where each column is in each file */
+  metadata: 'metadata.json',
+} as const;
 
 const CATALOG_KEYS = [
   'trackIds', 'trackTitles', 'trackArtistOffsets', 'trackArtists', 'trackAlbum', 'trackDurationMs', 'trackExplicit',
@@ -138,15 +145,15 @@ export async function writeSnapshot(dir: string, input: WriteSnapshotInput, opti
   try {
     const files: SnapshotMetadata['files'] = {};
     const catalogColumns = input.store.columns;
-    files[CATALOG_FILE] = await writeColumns(join(temp, CATALOG_FILE), CATALOG_KEYS.map((key) => [key, catalogColumns[key]]), signal);
+    files[FILES.catalog] = await writeColumns(join(temp, FILES.catalog), CATALOG_KEYS.map((key) => [key, catalogColumns[key]]), signal);
     const interactionColumns = input.interactions.columns;
-    files[INTERACTIONS_FILE] = await writeColumns(
-      join(temp, INTERACTIONS_FILE),
+    files[FILES.interactions] = await writeColumns(
+      join(temp, FILES.interactions),
       INTERACTION_KEYS.map((key) => [key, interactionColumns[key]]),
       signal,
     );
     if (input.extras && Object.keys(input.extras).length > 0)
-      files[EXTRAS_FILE] = await writeColumns(join(temp, EXTRAS_FILE), Object.entries(input.extras), signal);
+      files[FILES.extras] = await writeColumns(join(temp, FILES.extras), Object.entries(input.extras), signal);
     const metadata: SnapshotMetadata = {
       format: SNAPSHOT_FORMAT,
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -163,11 +170,11 @@ export async function writeSnapshot(dir: string, input: WriteSnapshotInput, opti
       files,
     };
     for (const [name, content] of Object.entries(input.files ?? {})) {
-      if (name.includes('/') || name.includes('\\') || name === METADATA_FILE || name in files)
+      if (name.includes('/') || name.includes('\\') || name === FILES.metadata || name in files)
         throw new SnapshotError(`side file name "${name}" is not allowed`);
       await writeFile(join(temp, name), content, { signal });
     }
-    await writeFile(join(temp, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`, { signal });
+    await writeFile(join(temp, FILES.metadata), `${JSON.stringify(metadata, null, 2)}\n`, { signal });
     signal.throwIfAborted();
     if (existing) {
       const trash = `${temp}.old`;
@@ -239,7 +246,7 @@ function dtypeOf(value: NumericArray, name: string): NumericDtype {
 
 /** Reads only metadata.json (cheap: counts, source, details). */
 export async function readSnapshotMetadata(dir: string, options: SnapshotIoOptions = {}): Promise<SnapshotMetadata> {
-  const path = join(dir, METADATA_FILE);
+  const path = join(dir, FILES.metadata);
   let text: string;
   try {
     text = await readFile(path, { encoding: 'utf8', signal: ioSignal(options) });
@@ -267,11 +274,11 @@ export async function readSnapshot(dir: string, options: SnapshotIoOptions = {})
   assertLittleEndian();
   const metadata = await readSnapshotMetadata(dir, options);
   const signal = ioSignal(options);
-  const catalog = await readColumns(dir, CATALOG_FILE, metadata, signal);
-  const interactions = await readColumns(dir, INTERACTIONS_FILE, metadata, signal);
-  const extras = metadata.files[EXTRAS_FILE] ? await readColumns(dir, EXTRAS_FILE, metadata, signal) : {};
-  const catalogColumns = pick<CatalogColumns>(catalog, CATALOG_KEYS, CATALOG_FILE, dir);
-  const interactionColumns = pick<InteractionColumns>(interactions, INTERACTION_KEYS, INTERACTIONS_FILE, dir);
+  const catalog = await readColumns(dir, FILES.catalog, metadata, signal);
+  const interactions = await readColumns(dir, FILES.interactions, metadata, signal);
+  const extras = metadata.files[FILES.extras] ? await readColumns(dir, FILES.extras, metadata, signal) : {};
+  const catalogColumns = pick<CatalogColumns>(catalog, CATALOG_KEYS, FILES.catalog, dir);
+  const interactionColumns = pick<InteractionColumns>(interactions, INTERACTION_KEYS, FILES.interactions, dir);
   let store: CatalogStore;
   let log: InteractionLog;
   try {
@@ -294,7 +301,7 @@ function pick<T>(columns: Record<string, ColumnValue>, keys: readonly string[], 
 async function readColumns(dir: string, file: string, metadata: SnapshotMetadata, signal: AbortSignal): Promise<Record<string, ColumnValue>> {
   const entry = metadata.files[file];
   const path = join(dir, file);
-  if (!entry) throw new SnapshotError(`${join(dir, METADATA_FILE)}: no entry for ${file}`);
+  if (!entry) throw new SnapshotError(`${join(dir, FILES.metadata)}: no entry for ${file}`);
   const buffer = await readFile(path, { signal });
   if (buffer.byteLength !== entry.byteLength)
     throw new SnapshotError(`${path}: ${buffer.byteLength} bytes on disk, metadata says ${entry.byteLength} (truncated or replaced?)`);

@@ -156,6 +156,24 @@ export function countCoOccurrence(
   return { offsets: outOffsets, items: Int32Array.from(outItems), counts: Int32Array.from(outCounts), pairs };
 }
 
+/**
+ * Plays and distinct listeners per entity (track or artist), counted by `add(entity, user, plays)`.
+ * The log is in user order, so a listener is new to an entity when it is not the last one counted there.
+ */
+function listenerTally(size: number): { plays: Float64Array; listeners: Int32Array; add: (entity: number, user: number, plays: number) => void } {
+  const plays = new Float64Array(size);
+  const listeners = new Int32Array(size);
+  const lastListener = new Int32Array(size).fill(-1);
+  const add = (entity: number, user: number, count: number): void => {
+    plays[entity]! += count;
+    if (lastListener[entity] !== user) {
+      lastListener[entity] = user;
+      listeners[entity]!++;
+    }
+  };
+  return { plays, listeners, add };
+}
+
 /** Rank of every track id in JavaScript string order (the pipeline breaks count ties by id with `<`). */
 export function trackIdRanks(store: CatalogStore): Int32Array {
   const order = Array.from({ length: store.trackCount }, (_, i) => i);
@@ -198,20 +216,12 @@ async function aggregateInto(store: CatalogStore, log: InteractionLog, directory
   const { user, track, timestamp, type, count, msPlayed } = log.columns;
 
   await stage('item popularity', 'item-popularity', () => {
-    const plays = new Float64Array(store.trackCount);
+    const { plays, listeners, add } = listenerTally(store.trackCount);
     const skips = new Float64Array(store.trackCount);
-    const listeners = new Int32Array(store.trackCount);
-    const seen = new Int32Array(store.trackCount).fill(-1);
     for (let e = 0; e < log.length; e++) {
       const t = track[e]!;
       if (type[e] === SKIP_CODE) skips[t]! += count[e]!;
-      else {
-        plays[t]! += count[e]!;
-        if (seen[t] !== user[e]) {
-          seen[t] = user[e]!;
-          listeners[t]!++;
-        }
-      }
+      else add(t, user[e]!, count[e]!);
     }
     return writeRecords(directory, 'item-popularity', (function* () {
       for (let t = 0; t < store.trackCount; t++)
@@ -220,20 +230,13 @@ async function aggregateInto(store: CatalogStore, log: InteractionLog, directory
   });
 
   await stage('artist popularity', 'artist-popularity', () => {
-    const plays = new Float64Array(store.artistCount);
-    const listeners = new Int32Array(store.artistCount);
+    const { plays, listeners, add } = listenerTally(store.artistCount);
     const touched = new Uint8Array(store.artistCount);
-    const seen = new Int32Array(store.artistCount).fill(-1);
     for (let e = 0; e < log.length; e++) {
       const positive = type[e] !== SKIP_CODE;
       for (const a of store.artistsOfTrack(track[e]!)) {
         touched[a] = 1;
-        if (!positive) continue;
-        plays[a]! += count[e]!;
-        if (seen[a] !== user[e]) {
-          seen[a] = user[e]!;
-          listeners[a]!++;
-        }
+        if (positive) add(a, user[e]!, count[e]!);
       }
     }
     return writeRecords(directory, 'artist-popularity', (function* () {

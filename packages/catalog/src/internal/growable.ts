@@ -56,3 +56,23 @@ export class GrowableArray<T extends TypedArray> {
     return this.length === this.buffer.length ? this.buffer : (this.buffer.slice(0, this.length) as T);
   }
 }
+
+/** Columns by name, each given by its typed-array constructor: the element type of a column a builder grows. */
+export type ColumnTypes = Record<string, TypedArrayConstructor<TypedArray>>;
+type ArrayOf<C> = C extends TypedArrayConstructor<infer T> ? T : never;
+/** One GrowableArray per column of `S`. */
+export type GrowableColumns<S extends ColumnTypes> = { readonly [K in keyof S]: GrowableArray<ArrayOf<S[K]>> };
+
+/** A GrowableArray per column of `types`, each with room for `capacity` values (or its own in `capacities`). */
+export function growableColumns<S extends ColumnTypes>(types: S, capacity?: number, capacities: { [K in keyof S]?: number } = {}): GrowableColumns<S> {
+  const columns: Record<string, GrowableArray<TypedArray>> = {};
+  for (const [name, type] of Object.entries(types)) columns[name] = new GrowableArray(type, (capacities as Record<string, number | undefined>)[name] ?? capacity);
+  return columns as GrowableColumns<S>;
+}
+
+/** Every column's contents, right-sized (see `GrowableArray.toArray`), under the same names. */
+export function columnArrays<S extends ColumnTypes>(columns: GrowableColumns<S>): { [K in keyof S]: ArrayOf<S[K]> } {
+  const arrays: Record<string, TypedArray> = {};
+  for (const [name, column] of Object.entries<GrowableArray<TypedArray>>(columns)) arrays[name] = column.toArray();
+  return arrays as { [K in keyof S]: ArrayOf<S[K]> };
+}

@@ -6,7 +6,8 @@
 // `toString()` (see ./workers.ts), so each must stay self-contained: no imports (types only),
 // no module-scope values, no closures, no nested functions or arrow functions (some TypeScript
 // runners inject `__name(...)` helpers into those, which do not exist in the worker). They call
-// each other by name; ENGINE_FUNCTIONS lists them all.
+// each other by name, and may pass one another by name (forEachAttentionHead's per-head pass);
+// ENGINE_FUNCTIONS lists them all.
 //
 // Memory: one shared WebAssembly.Memory. Every buffer is an absolute element offset into the
 // f32 / i32 / u8 views of it; the kernel takes byte addresses (offset · 4).
@@ -308,9 +309,25 @@ export function dropoutForward(f32: Float32Array, u8: Uint8Array, next: () => nu
   }
 }
 
+/**
+ * dropoutForward over `values` (dim wide, shard-relative rows) for each sequence of the shard,
+ * each with its own stream (seed + step, sequence, `streamId`) so a sequence's masks do not
+ * depend on how the batch is sharded; `residual` ≥ 0 adds that stream's rows (−1: none).
+ */
+export function dropoutSequences(context: EngineContext, job: ShardJob, firstToken: number, streamId: number, values: number, mask: number, residual: number): void {
+  const { f32, i32, u8, config, batch } = context;
+  const dim = config.dim;
+  for (let s = job.firstSequence; s < job.endSequence; s++) {
+    const start = i32[batch.sequenceOffsets + s]! - firstToken;
+    const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
+    const next = context.stream(streamSeed(job.seed + job.step, s, streamId));
+    dropoutForward(f32, u8, next, values + start * dim, mask + start * dim, (end - start) * dim, config.dropout, residual >= 0 ? residual + start * dim : -1);
+  }
+}
+
 /** Item embedding · √d + position embedding (+ dropout when training). */
 export function embedForward(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): void {
-  const { f32, i32, u8, config, offsets, workspace, batch } = context;
+  const { f32, i32, config, offsets, workspace, batch } = context;
   const dim = config.dim;
   const scale = Math.sqrt(dim);
   const out = workspace.stream[0]!;
@@ -322,110 +339,123 @@ export function embedForward(context: EngineContext, job: ShardJob, firstToken: 
     const dst = out + m * dim;
     for (let c = 0; c < dim; c++) f32[dst + c] = f32[row + c]! * scale + f32[pos + c]!;
   }
-  if (job.training && config.dropout > 0) {
-    for (let s = job.firstSequence; s < job.endSequence; s++) {
-      const start = i32[batch.sequenceOffsets + s]! - firstToken;
-      const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-      dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 1)), out + start * dim, workspace.embedMask + start * dim, (end - start) * dim, config.dropout, -1);
-    }
-  }
+  if (job.training && config.dropout > 0) dropoutSequences(context, job, firstToken, 1, out, workspace.embedMask, -1);
 }
 
-/** Causal multi-head attention of every sequence of the shard: qkv → probs, context. */
-export function attentionForward(context: EngineContext, job: ShardJob, block: number, firstToken: number): void {
-  const { f32, i32, config, workspace, batch } = context;
+/** One head of one sequence, as forEachAttentionHead hands it to the per-head pass (one object, refilled). */
+export interface AttentionHead {
+  /** the sequence's first token (relative to the shard's first), its length, and the length rounded up to 4 */
+  start: number;
+  n: number;
+  n4: number;
+  head: number;
+  headDim: number;
+  /** row stride of qkv: 3 · dim */
+  stride: number;
+  /** 1 / √headDim */
+  scale: number;
+  /** this head's query, key and value columns at the sequence's first token, and its probability matrix (n × n4) */
+  q: number;
+  k: number;
+  v: number;
+  probs: number;
+}
+
+/**
+ * Calls `pass(context, block, head)` for every head of every non-empty sequence of the shard in
+ * block `block`. `pass` must be one of ENGINE_FUNCTIONS (the workers know functions by name).
+ */
+export function forEachAttentionHead(
+  context: EngineContext,
+  job: ShardJob,
+  block: number,
+  firstToken: number,
+  pass: (context: EngineContext, block: number, head: AttentionHead) => void,
+): void {
+  const { i32, config, workspace, batch } = context;
   const dim = config.dim;
   const heads = config.heads;
   const headDim = dim / heads;
   const stride = 3 * dim;
-  const scale = 1 / Math.sqrt(headDim);
   const qkv = workspace.qkv[block]!;
   const probsBase = workspace.probs[block]!;
-  const contextOut = workspace.context[block]!;
-  const keyT = workspace.keyT;
   const slot = config.maxLength * (Math.ceil(config.maxLength / 4) * 4);
+  const at: AttentionHead = { start: 0, n: 0, n4: 0, head: 0, headDim, stride, scale: 1 / Math.sqrt(headDim), q: 0, k: 0, v: 0, probs: 0 };
   for (let s = job.firstSequence; s < job.endSequence; s++) {
     const start = i32[batch.sequenceOffsets + s]! - firstToken;
     const n = i32[batch.sequenceOffsets + s + 1]! - firstToken - start;
     if (n === 0) continue;
-    const n4 = Math.ceil(n / 4) * 4;
+    at.start = start;
+    at.n = n;
+    at.n4 = Math.ceil(n / 4) * 4;
     for (let h = 0; h < heads; h++) {
-      const q = qkv + start * stride + h * headDim;
-      const k = q + dim;
-      const v = q + 2 * dim;
-      const probs = probsBase + ((s - job.firstSequence) * heads + h) * slot;
-      transposeInto(f32, k, n, headDim, stride, keyT, n4);
-      context.gemm(probs * 4, q * 4, keyT * 4, n, n4, headDim, stride * 4, 4, n4 * 4, n4 * 4, 0);
-      for (let r = 0; r < n; r++) {
-        const row = probs + r * n4;
-        let max = -Infinity;
-        for (let c = 0; c <= r; c++) {
-          const value = f32[row + c]! * scale;
-          f32[row + c] = value;
-          if (value > max) max = value;
-        }
-        let sum = 0;
-        for (let c = 0; c <= r; c++) {
-          const e = Math.exp(f32[row + c]! - max);
-          f32[row + c] = e;
-          sum += e;
-        }
-        const inverse = 1 / sum;
-        for (let c = 0; c <= r; c++) f32[row + c]! *= inverse;
-        for (let c = r + 1; c < n4; c++) f32[row + c] = 0;
-      }
-      context.gemm((contextOut + start * dim + h * headDim) * 4, probs * 4, v * 4, n, headDim, n, n4 * 4, 4, stride * 4, dim * 4, 0);
+      at.head = h;
+      at.q = qkv + start * stride + h * headDim;
+      at.k = at.q + dim;
+      at.v = at.q + 2 * dim;
+      at.probs = probsBase + ((s - job.firstSequence) * heads + h) * slot;
+      pass(context, block, at);
     }
   }
 }
 
-/** From ∂L/∂context (gradContext) to ∂L/∂qkv (gradWide, fully written). */
-export function attentionBackward(context: EngineContext, job: ShardJob, block: number, firstToken: number): void {
-  const { f32, i32, config, workspace, batch } = context;
+/** Causal attention of one head of one sequence: probs = softmax(q · kᵀ · scale), context columns = probs · v. */
+export function attentionForward(context: EngineContext, block: number, at: AttentionHead): void {
+  const { f32, config, workspace } = context;
+  const { n, n4, headDim, stride, scale, q, k, v, probs } = at;
   const dim = config.dim;
-  const heads = config.heads;
-  const headDim = dim / heads;
-  const stride = 3 * dim;
-  const scale = 1 / Math.sqrt(headDim);
-  const qkv = workspace.qkv[block]!;
-  const probsBase = workspace.probs[block]!;
-  const dContext = workspace.gradContext;
-  const dQkv = workspace.gradWide;
+  const keyT = workspace.keyT;
+  transposeInto(f32, k, n, headDim, stride, keyT, n4);
+  context.gemm(probs * 4, q * 4, keyT * 4, n, n4, headDim, stride * 4, 4, n4 * 4, n4 * 4, 0);
+  for (let r = 0; r < n; r++) {
+    const row = probs + r * n4;
+    let max = -Infinity;
+    for (let c = 0; c <= r; c++) {
+      const value = f32[row + c]! * scale;
+      f32[row + c] = value;
+      if (value > max) max = value;
+    }
+    let sum = 0;
+    for (let c = 0; c <= r; c++) {
+      const e = Math.exp(f32[row + c]! - max);
+      f32[row + c] = e;
+      sum += e;
+    }
+    const inverse = 1 / sum;
+    for (let c = 0; c <= r; c++) f32[row + c]! *= inverse;
+    for (let c = r + 1; c < n4; c++) f32[row + c] = 0;
+  }
+  const contextOut = workspace.context[block]! + at.start * dim + at.head * headDim;
+  context.gemm(contextOut * 4, probs * 4, v * 4, n, headDim, n, n4 * 4, 4, stride * 4, dim * 4, 0);
+}
+
+/** One head of one sequence from ∂L/∂context (gradContext) to ∂L/∂qkv (gradWide, fully written). */
+export function attentionBackward(context: EngineContext, _block: number, at: AttentionHead): void {
+  const { f32, config, workspace } = context;
+  const { n, n4, headDim, stride, scale, q, k, v, probs } = at;
+  const dim = config.dim;
   const valueT = workspace.keyT;
   const scores = workspace.scores;
-  const slot = config.maxLength * (Math.ceil(config.maxLength / 4) * 4);
-  for (let s = job.firstSequence; s < job.endSequence; s++) {
-    const start = i32[batch.sequenceOffsets + s]! - firstToken;
-    const n = i32[batch.sequenceOffsets + s + 1]! - firstToken - start;
-    if (n === 0) continue;
-    const n4 = Math.ceil(n / 4) * 4;
-    for (let h = 0; h < heads; h++) {
-      const q = qkv + start * stride + h * headDim;
-      const k = q + dim;
-      const v = q + 2 * dim;
-      const dq = dQkv + start * stride + h * headDim;
-      const dk = dq + dim;
-      const dv = dq + 2 * dim;
-      const dc = dContext + start * dim + h * headDim;
-      const probs = probsBase + ((s - job.firstSequence) * heads + h) * slot;
-      // dP = dC · Vᵀ ; dV = Pᵀ · dC
-      transposeInto(f32, v, n, headDim, stride, valueT, n4);
-      context.gemm(scores * 4, dc * 4, valueT * 4, n, n4, headDim, dim * 4, 4, n4 * 4, n4 * 4, 0);
-      context.gemm(dv * 4, probs * 4, dc * 4, n, headDim, n, 4, n4 * 4, dim * 4, stride * 4, 0);
-      // dS = P ⊙ (dP − Σ dP ⊙ P) · scale
-      for (let r = 0; r < n; r++) {
-        const p = probs + r * n4;
-        const g = scores + r * n4;
-        let dot = 0;
-        for (let c = 0; c <= r; c++) dot += f32[p + c]! * f32[g + c]!;
-        for (let c = 0; c <= r; c++) f32[g + c] = f32[p + c]! * (f32[g + c]! - dot) * scale;
-        for (let c = r + 1; c < n4; c++) f32[g + c] = 0;
-      }
-      // dQ = dS · K ; dK = dSᵀ · Q
-      context.gemm(dq * 4, scores * 4, k * 4, n, headDim, n, n4 * 4, 4, stride * 4, stride * 4, 0);
-      context.gemm(dk * 4, scores * 4, q * 4, n, headDim, n, 4, n4 * 4, stride * 4, stride * 4, 0);
-    }
+  const dq = workspace.gradWide + at.start * stride + at.head * headDim;
+  const dk = dq + dim;
+  const dv = dq + 2 * dim;
+  const dc = workspace.gradContext + at.start * dim + at.head * headDim;
+  // dP = dC · Vᵀ ; dV = Pᵀ · dC
+  transposeInto(f32, v, n, headDim, stride, valueT, n4);
+  context.gemm(scores * 4, dc * 4, valueT * 4, n, n4, headDim, dim * 4, 4, n4 * 4, n4 * 4, 0);
+  context.gemm(dv * 4, probs * 4, dc * 4, n, headDim, n, 4, n4 * 4, dim * 4, stride * 4, 0);
+  // dS = P ⊙ (dP − Σ dP ⊙ P) · scale
+  for (let r = 0; r < n; r++) {
+    const p = probs + r * n4;
+    const g = scores + r * n4;
+    let dot = 0;
+    for (let c = 0; c <= r; c++) dot += f32[p + c]! * f32[g + c]!;
+    for (let c = 0; c <= r; c++) f32[g + c] = f32[p + c]! * (f32[g + c]! - dot) * scale;
+    for (let c = r + 1; c < n4; c++) f32[g + c] = 0;
   }
+  // dQ = dS · K ; dK = dSᵀ · Q
+  context.gemm(dq * 4, scores * 4, k * 4, n, headDim, n, n4 * 4, 4, stride * 4, stride * 4, 0);
+  context.gemm(dk * 4, scores * 4, q * 4, n, headDim, n, 4, n4 * 4, stride * 4, stride * 4, 0);
 }
 
 /** Applies the saved keep mask (scaled) of a dropout to a gradient, in place. */
@@ -436,7 +466,7 @@ export function dropoutBackward(f32: Float32Array, u8: Uint8Array, values: numbe
 
 /** Forward pass of the shard's sequences; leaves the final hidden states in workspace.final. */
 export function forwardShard(context: EngineContext, job: ShardJob): void {
-  const { f32, i32, u8, config, offsets, workspace, batch } = context;
+  const { f32, i32, config, offsets, workspace, batch } = context;
   const dim = config.dim;
   const ff = config.ffDim;
   const firstToken = i32[batch.sequenceOffsets + job.firstSequence]!;
@@ -454,15 +484,10 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
     const mid = workspace.mid[b]!;
     layerNormForward(f32, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
     linearForward(context, workspace.ln1[b]!, base + o.qkvWeight, base + o.qkvBias, workspace.qkv[b]!, tokens, dim, 3 * dim);
-    attentionForward(context, job, b, firstToken);
+    forEachAttentionHead(context, job, b, firstToken, attentionForward);
     linearForward(context, workspace.context[b]!, base + o.outWeight, base + o.outBias, mid, tokens, dim, dim);
-    if (dropout) {
-      for (let s = job.firstSequence; s < job.endSequence; s++) {
-        const start = i32[batch.sequenceOffsets + s]! - firstToken;
-        const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-        dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 2 + 3 * b)), mid + start * dim, workspace.attnMask[b]! + start * dim, (end - start) * dim, config.dropout, input + start * dim);
-      }
-    } else for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
+    if (dropout) dropoutSequences(context, job, firstToken, 2 + 3 * b, mid, workspace.attnMask[b]!, input);
+    else for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
     layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
     const hidden = workspace.hidden[b]!;
     linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, tokens, dim, ff);
@@ -479,13 +504,8 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
     }
     const output = workspace.stream[b + 1]!;
     linearForward(context, hidden, base + o.ffWeight2, base + o.ffBias2, output, tokens, ff, dim);
-    if (dropout) {
-      for (let s = job.firstSequence; s < job.endSequence; s++) {
-        const start = i32[batch.sequenceOffsets + s]! - firstToken;
-        const end = i32[batch.sequenceOffsets + s + 1]! - firstToken;
-        dropoutForward(f32, u8, context.stream(streamSeed(job.seed + job.step, s, 4 + 3 * b)), output + start * dim, workspace.ffMask[b]! + start * dim, (end - start) * dim, config.dropout, mid + start * dim);
-      }
-    } else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
+    if (dropout) dropoutSequences(context, job, firstToken, 4 + 3 * b, output, workspace.ffMask[b]!, mid);
+    else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
   }
   layerNormForward(f32, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
   if (config.lastItemResidual) {
@@ -748,7 +768,7 @@ export function backwardShard(context: EngineContext, job: ShardJob, firstToken:
     f32.copyWithin(dNarrow, dStream, dStream + tokens * dim);
     if (dropout > 0) dropoutBackward(f32, u8, dNarrow, workspace.attnMask[b]!, tokens * dim, dropout);
     linearBackward(context, workspace.context[b]!, dNarrow, base + o.outWeight, grads + o.outWeight, grads + o.outBias, workspace.gradContext, tokens, dim, dim, 0);
-    attentionBackward(context, job, b, firstToken);
+    forEachAttentionHead(context, job, b, firstToken, attentionBackward);
     linearBackward(context, workspace.ln1[b]!, dWide, base + o.qkvWeight, grads + o.qkvWeight, grads + o.qkvBias, dNarrow, tokens, dim, 3 * dim, 0);
     layerNormBackward(f32, workspace.stream[b]!, workspace.ln1Stats[b]!, dNarrow, base + o.ln1Gain, grads + o.ln1Gain, grads + o.ln1Bias, dStream, tokens, dim);
   }
@@ -788,8 +808,10 @@ export const ENGINE_FUNCTIONS = [
   linearForward,
   linearBackward,
   dropoutForward,
+  dropoutSequences,
   dropoutBackward,
   embedForward,
+  forEachAttentionHead,
   attentionForward,
   attentionBackward,
   addItemResidual,

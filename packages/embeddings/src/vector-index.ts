@@ -272,7 +272,7 @@ export class VectorIndex {
 
   private searchFiltered(query: Float32Array, k: number, filter: (label: number) => boolean, options: FilteredSearchOptions): Neighbors {
     const maxFetch = Math.min(options.maxFetch ?? DEFAULT_MAX_FETCH, this.size);
-    let fetch = Math.min(maxFetch, Math.max(k, k * (options.overFetch ?? 4)));
+    let fetch = Math.min(maxFetch, Math.max(k, Math.ceil(k * (options.overFetch ?? 4))));
     for (;;) {
       const batch = this.searchBatch(query, fetch);
       const labels: number[] = [];

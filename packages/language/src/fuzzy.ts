@@ -22,25 +22,34 @@ export function closestGenreKey(genreKeys: readonly string[], word: string): str
 }
 
 /** Optimal-string-alignment distance (adjacent swaps count one), or limit + 1 once it exceeds `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
-  const rows = a.length + 1;
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const cols = b.length + 1;
-  let previous2 = new Array<number>(cols).fill(0);
-  let previous = Array.from({ length: cols }, (_unused, j) => j);
-  let current = new Array<number>(cols).fill(0);
-  for (let i = 1; i < rows; i++) {
-    current[0] = i;
+  // three rows in one reused buffer (called for every genre key on every unmatched long word)
+  if (rowsBuffer.length < 3 * cols) rowsBuffer = new Int32Array(6 * cols);
+  const rows = rowsBuffer;
+  let previous2 = 0;
+  let previous = cols;
+  let current = 2 * cols;
+  for (let j = 0; j < cols; j++) rows[previous + j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rows[current] = i;
     let rowMin = i;
+    const charA = a.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2]! + 1);
-      current[j] = value;
+      const cost = charA === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = Math.min(rows[previous + j]! + 1, rows[current + j - 1]! + 1, rows[previous + j - 1]! + cost);
+      if (i > 1 && j > 1 && charA === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, rows[previous2 + j - 2]! + 1);
+      rows[current + j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
-    [previous2, previous, current] = [previous, current, previous2];
+    const oldest = previous2;
+    previous2 = previous;
+    previous = current;
+    current = oldest;
   }
-  return previous[cols - 1]!;
+  return rows[previous + cols - 1]!;
 }
+let rowsBuffer = new Int32Array(96);

@@ -21,6 +21,7 @@ export { buildLexicon, lookupGenre, lookupArtist } from './lexicon';
 export type { Lexicon, LexiconInput, LexiconArtist, GenreLookup } from './lexicon';
 export type { ArtistRef, MatchedTerm, Modifier, TermKind, TermEffect, TermMatch } from './terms';
 export { matchTerms } from './match';
+export { editDistance } from './fuzzy';
 export { interpretQuery, createEmptyConstraints, constraintsFromTerms, summarizeTerm, invertYearBound } from './interpret';
 export type { QueryConstraints, QueryInterpretation, MatchedTermSummary } from './interpret';
 export { catalogVocabulary, buildCatalogLexicon } from './catalog';

@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random, formatProgress } from '@mixtape/base';
@@ -42,21 +43,33 @@ function percentile(sorted: Float64Array, p: number): number {
 /**
  * Wall-clock p50/p99 per call, requests/s, and CPU time per call: on a shared two-core machine
  * wall-clock tails include time spent waiting for a core, CPU time does not.
- */
-/**
  * `distinct` = how many different requests `call` cycles through (i % distinct): each one's
  * cheapest CPU time over its repetitions is the code's own cost with contention spikes (another
  * process on the core, a GC slice) filtered out; its p99 is printed next to the raw one.
+ * `kinds` names the kind of request i (i % kinds.length): CPU p50/p99 per kind come back too.
+ * Garbage-collection pauses inside the timed loop are counted (a scavenge lands in one call).
  */
-function timeCalls(
+async function timeCalls(
   count: number,
   call: (i: number) => void,
   distinct = count,
-): { p50: number; p99: number; perSecond: number; cpuMs: number; cpuP50: number; cpuP99: number; minCpuP99: number } {
+  kinds: readonly string[] = [],
+): Promise<{
+  p50: number;
+  p99: number;
+  perSecond: number;
+  cpuMs: number;
+  cpuP50: number;
+  cpuP99: number;
+  minCpuP99: number;
+  byKind: { kind: string; cpuP50: number; cpuP99: number; wallP99: number }[];
+  gc: { count: number; ms: number };
+}> {
   for (let i = 0; i < Math.min(200, count); i++) call(i); // warm up the JIT
   const times = new Float64Array(count);
   const cpuTimes = new Float64Array(count);
   const start = performance.now();
+  const pauses = gcPauses();
   const cpuStart = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const c0 = process.cpuUsage();
@@ -68,6 +81,12 @@ function timeCalls(
   }
   const cpu = process.cpuUsage(cpuStart);
   const total = performance.now() - start;
+  const gc = await pauses.stop();
+  const byKind = kinds.map((kind, k) => {
+    const cpuOf = cpuTimes.filter((_, i) => i % kinds.length === k).sort();
+    const wallOf = times.filter((_, i) => i % kinds.length === k).sort();
+    return { kind, cpuP50: percentile(cpuOf, 0.5), cpuP99: percentile(cpuOf, 0.99), wallP99: percentile(wallOf, 0.99) };
+  });
   const cheapest = new Float64Array(Math.min(distinct, count)).fill(Number.POSITIVE_INFINITY);
   for (let i = 0; i < count; i++) cheapest[i % cheapest.length] = Math.min(cheapest[i % cheapest.length]!, cpuTimes[i]!);
   cheapest.sort();
@@ -81,13 +100,41 @@ function timeCalls(
     cpuP50: percentile(cpuTimes, 0.5),
     cpuP99: percentile(cpuTimes, 0.99),
     minCpuP99: percentile(cheapest, 0.99),
+    byKind,
+    gc,
+  };
+}
+
+/** Counts garbage-collection pauses (and their milliseconds) from now until stop(). */
+function gcPauses(): { stop: () => Promise<{ count: number; ms: number }> } {
+  const entries: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) entries.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: async () => {
+      // entries are made after the pause, on the event loop: let them arrive
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const entry of observer.takeRecords()) entries.push(entry.duration);
+      observer.disconnect();
+      return { count: entries.length, ms: entries.reduce((sum, ms) => sum + ms, 0) };
+    },
   };
 }
 
 
-function runSize(tracks: number): Row[] {
+/** The kinds of the benchmark's search queries, in the order they cycle (query i is kind i % 5). */
+const QUERY_KINDS = ['title', 'title + artist', 'typos in title + artist', 'artist', 'descriptive'] as const;
+
+function loadAverage(): string {
+  return os.loadavg().map((value) => value.toFixed(1)).join(' / ');
+}
+
+async function runSize(tracks: number): Promise<Row[]> {
   const rows: Row[] = [];
   const add = (measure: string, value: string) => rows.push({ tracks, measure, value });
+  add('load average (1 / 5 / 15 min) at the start', loadAverage());
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   let start = performance.now();
   // listening events do not matter here: keep them small
@@ -173,30 +220,34 @@ function runSize(tracks: number): Row[] {
   add('suggest first call / p50 / p99 cold (first sight of each prefix, wall)', `${firstCall.toFixed(2)} / ${percentile(coldTimes, 0.5).toFixed(2)} / ${percentile(coldTimes, 0.99).toFixed(2)} ms`);
   add('suggest cold mean CPU per call', `${((coldCpu.user + coldCpu.system) / 1000 / prefixes.length).toFixed(3)} ms`);
   add('suggest cold CPU first call / p50 / p99', `${firstCallCpu.toFixed(3)} / ${percentile(coldCpuTimes, 0.5).toFixed(3)} / ${percentile(coldCpuTimes, 0.99).toFixed(3)} ms`);
-  const suggest = timeCalls(suggestsFor(tracks), (i) => loaded.suggest(prefixes[i % prefixes.length]!));
+  const suggest = await timeCalls(suggestsFor(tracks), (i) => loaded.suggest(prefixes[i % prefixes.length]!));
   add('suggest p50 / p99 warm (wall)', `${suggest.p50.toFixed(2)} / ${suggest.p99.toFixed(2)} ms`);
   add('suggest mean CPU per call', `${suggest.cpuMs.toFixed(3)} ms`);
   add('suggest CPU per call p50 / p99', `${suggest.cpuP50.toFixed(3)} / ${suggest.cpuP99.toFixed(3)} ms`);
   add('suggest requests/s (1 thread)', suggest.perSecond.toFixed(0));
-  const search = timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!), queries.length);
+  const search = await timeCalls(searchesFor(tracks), (i) => loaded.search(queries[i % queries.length]!), queries.length, QUERY_KINDS);
   add('search p50 / p99 (wall)', `${search.p50.toFixed(2)} / ${search.p99.toFixed(2)} ms`);
   add('search mean CPU per call', `${search.cpuMs.toFixed(2)} ms`);
   add('search CPU per call p50 / p99 (process CPU: includes GC and compiler threads)', `${search.cpuP50.toFixed(2)} / ${search.cpuP99.toFixed(2)} ms`);
   add(`search CPU p99 over the ${queries.length} queries, each its cheapest of its repeats`, `${search.minCpuP99.toFixed(2)} ms`);
   add('search requests/s (1 thread)', search.perSecond.toFixed(0));
+  for (const kind of search.byKind) {
+    add(`search "${kind.kind}" queries: CPU p50 / p99, wall p99`, `${kind.cpuP50.toFixed(2)} / ${kind.cpuP99.toFixed(2)} ms, ${kind.wallP99.toFixed(2)} ms`);
+  }
+  add('garbage-collection pauses during the timed searches (count / total)', `${search.gc.count} in ${searchesFor(tracks)} calls / ${search.gc.ms.toFixed(1)} ms`);
   const descriptiveOnly = queries.filter((_, i) => i % 5 === 4);
-  const dense = timeCalls(Math.min(searchesFor(tracks), 200), (i) => loaded.search(descriptiveOnly[i % descriptiveOnly.length]!));
+  const dense = await timeCalls(Math.min(searchesFor(tracks), 200), (i) => loaded.search(descriptiveOnly[i % descriptiveOnly.length]!));
   add('descriptive search p50 / p99 (wall)', `${dense.p50.toFixed(2)} / ${dense.p99.toFixed(2)} ms`);
   add('descriptive search mean CPU per call', `${dense.cpuMs.toFixed(2)} ms`);
   add('descriptive search CPU per call p50 / p99', `${dense.cpuP50.toFixed(2)} / ${dense.cpuP99.toFixed(2)} ms`);
-  add('load average (1 / 5 / 15 min) at the end', os.loadavg().map((value) => value.toFixed(1)).join(' / '));
+  add('load average (1 / 5 / 15 min) at the end', loadAverage());
   add('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   return rows;
 }
 
 const childSize = option('child');
 if (childSize) {
-  const rows = runSize(Number(childSize));
+  const rows = await runSize(Number(childSize));
   process.send?.(rows);
 } else {
   const self = fileURLToPath(import.meta.url);

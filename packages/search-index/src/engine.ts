@@ -74,10 +74,50 @@ export const LEARNED_WEIGHT = 1;
 export interface LexicalResult {
   id: number;
   score: number;
-  match: Record<string, Field[]>;
+  readonly match: Record<string, Field[]>;
   queryTerms: string[];
 }
 
+/**
+ * A lexical hit whose `match` is looked up in the postings when first read: only near-exact
+ * candidates and the returned page need it, and building it for every hit of the list was a
+ * third of what a search allocated.
+ */
+class LexicalHit implements LexicalResult {
+  private matched: Record<string, Field[]> | undefined;
+  constructor(
+    readonly id: number,
+    readonly score: number,
+    readonly queryTerms: string[],
+    private readonly lexical: InvertedIndex,
+    private readonly groups: readonly QueryGroup[],
+    private readonly mask: number,
+  ) {}
+
+  get match(): Record<string, Field[]> {
+    if (this.matched) return this.matched;
+    const match: Record<string, Field[]> = {};
+    for (let g = 0; g < this.groups.length; g++) {
+      if ((this.mask & (1 << g)) === 0) continue;
+      for (const { term } of this.groups[g]!.variants) {
+        const position = this.lexical.find(term, this.id);
+        if (position >= 0) match[this.lexical.term(term)] = this.lexical.fieldsAt(position);
+      }
+    }
+    this.matched = match;
+    return match;
+  }
+}
+
+/** A fused candidate: where it came from (the lexical hit; FROM_* bits for the vector lists). */
+interface FusedCandidate extends Candidate {
+  lexical: LexicalResult | undefined;
+  sources: number;
+}
+const FROM_DENSE = 1;
+/** The labels of a fused candidate until it reaches the page (frozen: shared by all of them). */
+const UNLABELLED = Object.freeze([]) as unknown as string[];
+const FROM_LEARNED = 2;
 
 /**
  * Allowed edits grow with term length: none up to 3 characters, 1 up to 7, 2 from 8; never in
@@ -191,6 +231,13 @@ export class SearchEngine {
     }
   }
 
+  /** @internal entity code → its candidate's position during one search's fusion, −1 otherwise (always reset) */
+  private get fusionSlots(): Int32Array {
+    this.slotsOfCodes ??= new Int32Array(this.entities.size).fill(-1);
+    return this.slotsOfCodes;
+  }
+  private slotsOfCodes: Int32Array | undefined;
+
   /** @internal the recordings with several rows (built here on first use for an index stored without them) */
   get recordings(): Recordings {
     this.recordingGroups ??= Recordings.build(this.entities);
@@ -265,9 +312,10 @@ export class SearchEngine {
     const coverage = reading?.coverage ?? 0;
     const names = this.entities.names;
     const negations = reading !== undefined && reading.negatedWords.size > 0;
-    const matchedEveryWord = lexicalResults.length > 0 && new Set(lexicalResults[0]!.queryTerms).size >= new Set(words).size;
-    const navigational =
-      lexicalResults.slice(0, 3).some((result) => names[result.id as number] === normalized) || (matchedEveryWord && (coverage < 1 || negations));
+    const matchedEveryWord = lexicalResults.length > 0 && lexicalResults[0]!.queryTerms.length >= distinctWords(words);
+    let namedExactly = false;
+    for (let i = 0; i < Math.min(3, lexicalResults.length); i++) if (names[lexicalResults[i]!.id] === normalized) namedExactly = true;
+    const navigational = namedExactly || (matchedEveryWord && (coverage < 1 || negations));
 
     if (reading && !navigational) {
       // Exclusions ("no reggaeton", "without drake") bind lexical hits; a fully descriptive
@@ -307,44 +355,49 @@ export class SearchEngine {
     const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage);
     const k = fusion.rrfK;
 
-    // labels are made for the returned page only (a descriptive query fuses ~200 candidates)
-    const fused = new Map<number, Candidate>();
-    const fromDense = new Set<number>();
-    const fromLearned = new Set<number>();
-    lexicalResults.forEach((result, rank) => {
-      const code = result.id as number;
-      fused.set(code, { code, score: (lexicalWeight * (k + 1)) / (k + rank + 1), matched: [] });
-    });
-    // reciprocal-rank fusion of one vector list into the lexical one
-    const fuseList = (list: readonly { code: number }[], weight: number, seen: Set<number>): void => {
-      list.forEach(({ code }, rank) => {
-        const contribution = (weight * (k + 1)) / (k + rank + 1);
-        const existing = fused.get(code);
-        seen.add(code);
-        if (existing) existing.score += contribution;
-        else fused.set(code, { code, score: contribution, matched: [] });
-      });
+    // One candidate per code, found through a scratch slot per entity code (no hash map per
+    // search); labels are made for the returned page only (a descriptive query fuses ~200).
+    const fused: FusedCandidate[] = [];
+    const slots = this.fusionSlots;
+    const fuse = (code: number, contribution: number, source: number): FusedCandidate => {
+      const slot = slots[code]!;
+      if (slot >= 0) {
+        const existing = fused[slot]!;
+        existing.score += contribution;
+        existing.sources |= source;
+        return existing;
+      }
+      slots[code] = fused.length;
+      const candidate: FusedCandidate = { code, score: contribution, matched: UNLABELLED, lexical: undefined, sources: source };
+      fused.push(candidate);
+      return candidate;
     };
-    fuseList(dense, denseWeight, fromDense);
-    fuseList(learned, learnedWeight, fromLearned);
+    try {
+      for (let rank = 0; rank < lexicalResults.length; rank++) {
+        const result = lexicalResults[rank]!;
+        fuse(result.id, (lexicalWeight * (k + 1)) / (k + rank + 1), 0).lexical = result;
+      }
+      // reciprocal-rank fusion of the vector lists into the lexical one
+      for (let rank = 0; rank < dense.length; rank++) fuse(dense[rank]!.code, (denseWeight * (k + 1)) / (k + rank + 1), FROM_DENSE);
+      for (let rank = 0; rank < learned.length; rank++) fuse(learned[rank]!.code, (learnedWeight * (k + 1)) / (k + rank + 1), FROM_LEARNED);
+    } finally {
+      for (const candidate of fused) slots[candidate.code] = -1;
+    }
 
     const prior = this.entities.prior;
-    const sorted = [...fused.values()].sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
-    const lexicalByCode = new Map(lexicalResults.map((result) => [result.id, result]));
-    const ranked = orderKnownItems(this.entities, this.collapseDuplicates(sorted), {
+    fused.sort((a, b) => b.score - a.score || prior[b.code]! - prior[a.code]! || a.code - b.code);
+    const ranked = orderKnownItems(this.entities, this.collapseDuplicates(fused), {
       normalized,
       words,
-      lexical: lexicalByCode,
       affinity: affinity ? (code) => this.affinityOf(code, affinity) : undefined,
     });
     const learnedLabel = learnedReading ? `playlists say: ${learnedReading.known.join(', ')}` : '';
     const page = ranked.slice(offset, offset + limit);
     for (const candidate of page) {
       const code = candidate.code;
-      const lexicalHit = lexicalByCode.get(code);
-      const matched = lexicalHit ? explainLexical(this.entities, lexicalHit, words, code) : [];
-      if (fromDense.has(code)) for (const label of explainDense(this.entities, reading!, code)) if (!matched.includes(label)) matched.push(label);
-      if (fromLearned.has(code) && !matched.includes(learnedLabel)) matched.push(learnedLabel);
+      const matched = candidate.lexical ? explainLexical(this.entities, candidate.lexical, words, code) : [];
+      if (candidate.sources & FROM_DENSE) for (const label of explainDense(this.entities, reading!, code)) if (!matched.includes(label)) matched.push(label);
+      if (candidate.sources & FROM_LEARNED && !matched.includes(learnedLabel)) matched.push(learnedLabel);
       candidate.matched = matched;
     }
     // a recording's canonical row must pass what the scored row passed (rows of one recording
@@ -440,26 +493,30 @@ export class SearchEngine {
    * rows), so a later track with the same normalized title and primary artist is dropped, and so
    * is an album named like a track of the same artist ranked above it (the single of that track).
    */
-  private collapseDuplicates(ranked: Candidate[]): Candidate[] {
+  private collapseDuplicates<T extends Candidate>(ranked: readonly T[]): T[] {
     const entities = this.entities;
-    const seenRecordings = new Set<string>();
     const seenGroups = new Set<number>();
     const groupOf = this.recordings.arrays.groupOf;
-    const out: Candidate[] = [];
+    const primary = this.store.trackPrimaryArtist;
+    const albumArtist = this.store.columns.albumArtist;
+    /** tracks kept so far: an album below one of them with its name and artist is its single */
+    const keptTracks: number[] = [];
+    const out: T[] = [];
     for (const candidate of ranked) {
-      const type = entities.typeOf(candidate.code);
+      const code = candidate.code;
+      const type = entities.typeOf(code);
       if (type === 'track') {
-        // a recording of several rows by its group; albums below still need the string key
-        const group = groupOf[candidate.code]!;
+        // a recording of several rows by its group
+        const group = groupOf[code]!;
         if (group >= 0) {
           if (seenGroups.has(group)) continue;
           seenGroups.add(group);
         }
-        seenRecordings.add(`${entities.names[candidate.code]!}\u0000${this.store.trackPrimaryArtist[candidate.code]!}`);
+        keptTracks.push(code);
       } else if (type === 'album') {
-        const album = entities.indexOf(candidate.code);
-        const key = `${entities.names[candidate.code]!}\u0000${this.store.columns.albumArtist[album]!}`;
-        if (seenRecordings.has(key)) continue;
+        const name = entities.names[code]!;
+        const artist = albumArtist[entities.indexOf(code)]!;
+        if (keptTracks.some((track) => primary[track] === artist && entities.names[track] === name)) continue;
       }
       out.push(candidate);
     }
@@ -522,17 +579,9 @@ export class SearchEngine {
     if (groups.length === 0) return [];
     const lexical = this.lexical;
     return topK(lexical, groups, { k: depth, accept, boost, maxBoost: bound.base, popularity: bound.popularity, forced: bound.forced, forcedExtra: bound.forcedExtra }).map(({ doc, score, groups: mask }) => {
-      const match: Record<string, Field[]> = {};
       const queryTerms: string[] = [];
-      groups.forEach((group, g) => {
-        if ((mask & (1 << g)) === 0) return;
-        queryTerms.push(groupWords[g]!);
-        for (const { term } of group.variants) {
-          const position = lexical.find(term, doc);
-          if (position >= 0) match[lexical.term(term)] = lexical.fieldsAt(position);
-        }
-      });
-      return { id: doc, score, match, queryTerms };
+      for (let g = 0; g < groups.length; g++) if ((mask & (1 << g)) !== 0) queryTerms.push(groupWords[g]!);
+      return new LexicalHit(doc, score, queryTerms, lexical, groups, mask);
     });
   }
 
@@ -570,15 +619,25 @@ export class SearchEngine {
     return variants;
   }
 
-  /** Nearest tracks to a vector in the content index (ids = track ids), under a hard filter over track indices. */
+  /**
+   * Nearest tracks to a vector in the content index (ids = track ids), under a hard filter over
+   * track indices. Without a filter (every label a track, no hard constraint) FAISS is asked for
+   * `depth` neighbours only; with one it is asked for depth ÷ the filter's pass rate (estimated
+   * on a fixed sample of labels), not a blind 4× — HNSW's cost grows with the neighbours asked for.
+   */
   private vectorSearch(vector: Float32Array, hard: ((track: number) => boolean) | undefined, boost: (code: number) => number, depth: number): { code: number; score: number }[] {
     const index = this.contentIndex!;
     const labelTrack = this.labelTrack!;
-    const filter = (label: number): boolean => {
-      const track = labelTrack[label]!;
-      return track >= 0 && (hard === undefined || hard(track));
-    };
-    const neighbors = index.search(vector, Math.min(depth, index.size), { filter });
+    const k = Math.min(depth, index.size);
+    let neighbors;
+    if (hard === undefined && this.everyLabelATrack) neighbors = index.search(vector, k);
+    else {
+      const filter = (label: number): boolean => {
+        const track = labelTrack[label]!;
+        return track >= 0 && (hard === undefined || hard(track));
+      };
+      neighbors = index.search(vector, k, { filter, overFetch: overFetchFor(filter, index.size) });
+    }
     const out: { code: number; score: number }[] = [];
     for (let i = 0; i < neighbors.labels.length; i++) {
       const code = this.entities.trackCode(labelTrack[neighbors.labels[i]!]!);
@@ -587,12 +646,34 @@ export class SearchEngine {
     return out.sort((a, b) => b.score - a.score);
   }
 
-
-
-
+  /** @internal whether every content-index label is a track of the store (then an unfiltered search needs no filter) */
+  private get everyLabelATrack(): boolean {
+    this.labelsAreTracks ??= this.labelTrack!.every((track) => track >= 0);
+    return this.labelsAreTracks;
+  }
+  private labelsAreTracks: boolean | undefined;
 }
 
 
+
+/** Labels a filter is tried on to estimate its pass rate (evenly spaced: the same sample every time). */
+const FILTER_SAMPLE = 256;
+/** Neighbours asked for per neighbour wanted: 1.5 ÷ the sampled pass rate, within [1.5, 64]. */
+function overFetchFor(filter: (label: number) => boolean, size: number): number {
+  const samples = Math.min(FILTER_SAMPLE, size);
+  if (samples === 0) return 1.5;
+  const step = size / samples;
+  let passed = 0;
+  for (let i = 0; i < samples; i++) if (filter(Math.floor(i * step))) passed++;
+  return Math.min(64, 1.5 / Math.max(passed / samples, 1 / 64));
+}
+
+/** How many different words (queries are short: no set). */
+function distinctWords(words: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < words.length; i++) if (words.indexOf(words[i]!) === i) count++;
+  return count;
+}
 
 function clampLimit(limit: number | undefined, fallback: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;

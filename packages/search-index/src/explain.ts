@@ -1,12 +1,11 @@
 // Why a result matched, as the short labels a hit carries ("title: halo", "typo: beyonse→beyonce",
 // "describes: sad, 2000s", "popular", "you play this artist"), and the hit built from a candidate.
-import { nameWords } from '@mixtape/language';
+import { editDistance, nameWords } from '@mixtape/language';
 import type { ResolvedAffinity } from './affinity';
 import type { DescriptiveReading } from './dense';
 import type { Field } from './inverted-index';
 import type { EntitySpace, EntityType } from './entities';
 import type { LexicalResult, SearchHit } from './engine';
-import { editDistance } from './internal/edit-distance';
 
 /** A track with popularity at or above this (0..1) is labelled "popular". */
 const POPULAR_PRIOR = 0.7;
@@ -22,19 +21,23 @@ export interface Candidate {
 
 export function explainLexical(entities: EntitySpace, result: LexicalResult, words: readonly string[], code: number): string[] {
   const type = entities.typeOf(code);
-  const fieldTerms = new Map<string, string[]>();
+  // label → its terms, in first-seen order (a handful of entries: arrays, not maps)
+  const labels: string[] = [];
+  const labelTerms: string[][] = [];
   const notes: string[] = [];
-  const exact = new Set(words);
   const last = words[words.length - 1] ?? '';
-  for (const [term, fields] of Object.entries(result.match)) {
-    for (const field of fields as Field[]) {
+  const match = result.match;
+  for (const term in match) {
+    for (const field of match[term]!) {
       const label = fieldLabel(type, field);
-      if (field === 'genres') {
-        const genre = genreContaining(entities, code, term);
-        pushUnique(fieldTerms, label, genre ?? term);
-      } else pushUnique(fieldTerms, label, term);
+      const value = field === 'genres' ? (genreContaining(entities, code, term) ?? term) : term;
+      const at = labels.indexOf(label);
+      if (at < 0) {
+        labels.push(label);
+        labelTerms.push([value]);
+      } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
-    if (exact.has(term)) continue;
+    if (words.includes(term)) continue;
     if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${term}`);
     else {
       let closest = '';
@@ -50,8 +53,9 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
     }
   }
   const matched: string[] = [];
-  for (const [label, terms] of fieldTerms) matched.push(`${label}: ${terms.join(' ')}`);
-  return [...matched, ...notes];
+  for (let i = 0; i < labels.length; i++) matched.push(`${labels[i]!}: ${labelTerms[i]!.join(' ')}`);
+  for (const note of notes) matched.push(note);
+  return matched;
 }
 
 function genreContaining(entities: EntitySpace, code: number, term: string): string | undefined {
@@ -111,12 +115,6 @@ function fieldLabel(type: EntityType, field: Field): string {
   if (field === 'artists') return 'artist';
   if (field === 'album') return 'album';
   return 'genre';
-}
-
-function pushUnique(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [value]);
-  else if (!list.includes(value)) list.push(value);
 }
 
 /** Scores and coverage are reported to four decimals. */

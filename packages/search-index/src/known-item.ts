@@ -14,14 +14,14 @@ export interface RankedCandidate {
   code: number;
   score: number;
   matched: string[];
+  /** its lexical hit, when the lexical list had it: which document terms matched, which query words they answer */
+  lexical?: { match: Record<string, unknown>; queryTerms: string[] } | undefined;
 }
 
 export interface KnownItemContext {
   /** the query as indexed text */
   normalized: string;
   words: readonly string[];
-  /** lexical hits by code: which document terms matched, which query words they answer */
-  lexical: ReadonlyMap<number, { match: Record<string, unknown>; queryTerms: string[] }>;
   /** the user's affinity for an entity, 0..1 */
   affinity?: (code: number) => number;
 }
@@ -64,51 +64,71 @@ export function baseTitle(display: string): { base: string; version: boolean } {
 
 export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace, ranked: T[], context: KnownItemContext): T[] {
   if (ranked.length <= 1) return ranked;
-  const { normalized, words, lexical, affinity } = context;
+  const { normalized, words, affinity } = context;
   const distinctWords = new Set(words).size;
   const prior = entities.prior;
-  const tiers = new Map<number, number>();
-  const affinities = new Map<number, number>();
-  /** in the first tier through the user's history rather than by name */
-  const byHistory = new Set<number>();
-  for (const candidate of ranked) {
-    const code = candidate.code;
+  const count = ranked.length;
+  // per candidate (by its position in `ranked`): tier, affinity, in the first tier through the
+  // user's history rather than by name, and the base title (computed once, used twice)
+  const tiers = new Int8Array(count);
+  const affinities = new Float64Array(count);
+  const byHistory = new Uint8Array(count);
+  const bases: (string | undefined)[] = new Array<string | undefined>(count);
+  const versions = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const code = ranked[i]!.code;
     const name = entities.names[code]!;
-    const hit = lexical.get(code);
-    const everyWord = hit !== undefined && new Set(hit.queryTerms).size >= distinctWords;
+    const hit = ranked[i]!.lexical;
+    const everyWord = hit !== undefined && distinctCount(hit.queryTerms) >= distinctWords;
     const personal = affinity ? affinity(code) : 0;
-    affinities.set(code, personal);
+    affinities[i] = personal;
+    let base: string | undefined;
+    if (code < entities.trackCount) {
+      // a title without brackets or dashes is its own base: its normalized name (most titles;
+      // no regular expression runs for them)
+      const display = entities.displayName(code);
+      if (!/[([\-–—]/.test(display)) base = name;
+      else {
+        const title = baseTitle(display);
+        base = title.base;
+        versions[i] = title.version ? 1 : 0;
+      }
+    }
+    bases[i] = base;
     let tier = 0;
     if (name === normalized || isTitleWithArtist(entities, code, normalized)) tier = TIER_EXACT;
-    else if (code < entities.trackCount && baseTitle(entities.displayName(code)).base === normalized) tier = TIER_VERSION;
+    else if (base === normalized) tier = TIER_VERSION;
     else if (everyWord && nameCovered(name, hit.match)) tier = wordCount(name) === words.length ? TIER_CORRECTED : TIER_NEAR;
     if (tier < TIER_EXACT && everyWord && personal >= HISTORY_OVERRIDE) {
       tier = TIER_EXACT;
-      byHistory.add(code);
+      byHistory[i] = 1;
     }
-    tiers.set(code, tier);
+    tiers[i] = tier;
   }
-  const position = new Map(ranked.map((candidate, index) => [candidate.code, index]));
-  const sorted = [...ranked].sort((a, b) => {
-    const tierA = tiers.get(a.code)!;
-    const tierB = tiers.get(b.code)!;
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => {
+    const tierA = tiers[a]!;
+    const tierB = tiers[b]!;
     if (tierA !== tierB) return tierB - tierA;
     if (tierA === TIER_EXACT || tierA === TIER_CORRECTED) {
+      const codeA = ranked[a]!.code;
+      const codeB = ranked[b]!.code;
+      if (affinities[a] !== affinities[b]) return affinities[b]! - affinities[a]!;
+      if (byHistory[a] !== byHistory[b]) return byHistory[a]! - byHistory[b]!;
       // a title typed alone means the song more often than an album named the same
-      const albumA = entities.typeOf(a.code) === 'album' ? 1 : 0;
-      const albumB = entities.typeOf(b.code) === 'album' ? 1 : 0;
-      const affinityA = affinities.get(a.code)!;
-      const affinityB = affinities.get(b.code)!;
-      if (affinityA !== affinityB) return affinityB - affinityA;
-      const historyA = byHistory.has(a.code) ? 1 : 0;
-      const historyB = byHistory.has(b.code) ? 1 : 0;
-      if (historyA !== historyB) return historyA - historyB;
+      const albumA = entities.typeOf(codeA) === 'album' ? 1 : 0;
+      const albumB = entities.typeOf(codeB) === 'album' ? 1 : 0;
       if (albumA !== albumB) return albumA - albumB;
-      if (prior[a.code] !== prior[b.code]) return prior[b.code]! - prior[a.code]!;
+      if (prior[codeA] !== prior[codeB]) return prior[codeB]! - prior[codeA]!;
     }
-    return position.get(a.code)! - position.get(b.code)!;
+    return a - b;
   });
-  return groupVersions(entities, sorted, tiers, words);
+  if (words.some((word) => VERSION_WORDS.test(word))) return order.map((i) => ranked[i]!);
+  return groupVersions(entities, ranked, order, tiers, bases, versions);
+}
+
+function distinctCount(values: readonly string[]): number {
+  if (values.length <= 1) return values.length;
+  return new Set(values).size;
 }
 
 /** "halo beyonce" / "beyonce halo" for Beyoncé's Halo. */
@@ -135,37 +155,52 @@ function nameCovered(name: string, match: Record<string, unknown>): boolean {
 /**
  * Versions of a track stay right after its original: within a tier, the first member of a
  * (base title, primary artist) group pulls the other members up behind it, originals first —
- * unless the query itself names a version ("live", "remix"), which the order already honours.
+ * unless the query itself names a version ("live", "remix"), which the order already honours
+ * (the caller checks). `order` lists candidate positions in `ranked`, best first.
  */
-function groupVersions<T extends RankedCandidate>(entities: EntitySpace, ranked: T[], tiers: Map<number, number>, words: readonly string[]): T[] {
-  if (words.some((word) => VERSION_WORDS.test(word))) return ranked;
-  const keys = new Map<number, { key: string; version: boolean }>();
+function groupVersions<T extends RankedCandidate>(
+  entities: EntitySpace,
+  ranked: readonly T[],
+  order: readonly number[],
+  tiers: Int8Array,
+  bases: readonly (string | undefined)[],
+  versions: Uint8Array,
+): T[] {
+  // most lists hold no two candidates with one base title: then nothing moves (checked without
+  // building the tier + base + artist keys)
+  const baseCount = new Map<string, number>();
+  let shared = false;
+  for (const base of bases) {
+    if (base === undefined || base === '') continue;
+    const count = (baseCount.get(base) ?? 0) + 1;
+    baseCount.set(base, count);
+    if (count > 1) shared = true;
+  }
+  if (!shared) return order.map((i) => ranked[i]!);
+  const primary = entities.store.trackPrimaryArtist;
+  const keys: (string | undefined)[] = new Array<string | undefined>(ranked.length);
   const groupSize = new Map<string, number>();
-  for (const candidate of ranked) {
-    const code = candidate.code;
-    if (code >= entities.trackCount) continue;
-    const { base, version } = baseTitle(entities.displayName(code));
-    if (base === '') continue;
-    const key = `${tiers.get(code)}\u0000${base}\u0000${entities.store.trackPrimaryArtist[code]}`;
-    keys.set(code, { key, version });
+  for (let i = 0; i < ranked.length; i++) {
+    const base = bases[i];
+    if (base === undefined || baseCount.get(base)! <= 1) continue;
+    const key = `${tiers[i]}\u0000${base}\u0000${primary[ranked[i]!.code]}`;
+    keys[i] = key;
     groupSize.set(key, (groupSize.get(key) ?? 0) + 1);
   }
   const out: T[] = [];
-  const placed = new Set<number>();
-  for (const candidate of ranked) {
-    if (placed.has(candidate.code)) continue;
-    const entry = keys.get(candidate.code);
-    if (!entry || groupSize.get(entry.key)! <= 1) {
-      out.push(candidate);
-      placed.add(candidate.code);
+  const placed = new Uint8Array(ranked.length);
+  for (const i of order) {
+    if (placed[i]) continue;
+    const key = keys[i];
+    if (key === undefined || groupSize.get(key)! <= 1) {
+      out.push(ranked[i]!);
+      placed[i] = 1;
       continue;
     }
-    const members = ranked.filter((other) => keys.get(other.code)?.key === entry.key);
-    const originals = members.filter((member) => !keys.get(member.code)!.version);
-    const versions = members.filter((member) => keys.get(member.code)!.version);
-    for (const member of [...originals, ...versions]) {
-      out.push(member);
-      placed.add(member.code);
+    const members = order.filter((other) => keys[other] === key);
+    for (const member of [...members.filter((m) => !versions[m]), ...members.filter((m) => versions[m])]) {
+      out.push(ranked[member]!);
+      placed[member] = 1;
     }
   }
   return out;

@@ -5,7 +5,7 @@
 // ("geyonce") is found like any other. Stored as two sorted Uint32Arrays (hash of the deletion,
 // term id), so the bundle holds it as raw bytes.
 import { lowerBound } from '@mixtape/base';
-import { editDistance } from './internal/edit-distance';
+import { editDistance } from '@mixtape/language';
 
 /**
  * Allowed edits grow with word length: none up to 3 characters, 1 up to 7, 2 from 8; never in

@@ -48,6 +48,14 @@ double number(napi_env env, napi_value value, const char* name) {
   return out;
 }
 
+int integer(napi_env env, napi_value value, const char* name) { return static_cast<int>(number(env, value, name)); }
+
+bool boolean(napi_env env, napi_value value, const char* name) {
+  bool out;
+  if (napi_get_value_bool(env, value, &out) != napi_ok) throw Failure{std::string(name) + " must be a boolean"};
+  return out;
+}
+
 std::string text(napi_env env, napi_value value, const char* name) {
   size_t length;
   if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) throw Failure{std::string(name) + " must be a string"};
@@ -117,6 +125,10 @@ Handle* unwrapHandle(napi_env env, napi_value value, Kind kind, const char* name
 
 void* unwrap(napi_env env, napi_value value, Kind kind, const char* name) { return unwrapHandle(env, value, kind, name)->pointer; }
 
+void* boosterArg(napi_env env, napi_value value) { return unwrap(env, value, Kind::Booster, "booster"); }
+
+void* dmatrixArg(napi_env env, napi_value value, const char* name = "dmatrix") { return unwrap(env, value, Kind::DMatrix, name); }
+
 napi_value undefinedValue(napi_env env) {
   napi_value out;
   napi_get_undefined(env, &out);
@@ -126,6 +138,12 @@ napi_value undefinedValue(napi_env env) {
 napi_value stringValue(napi_env env, const char* data, size_t length) {
   napi_value out;
   check(env, napi_create_string_utf8(env, data, length, &out), "create_string_utf8");
+  return out;
+}
+
+napi_value int32Value(napi_env env, int32_t value) {
+  napi_value out;
+  check(env, napi_create_int32(env, value, &out), "create_int32");
   return out;
 }
 
@@ -142,6 +160,15 @@ napi_value guarded(napi_env env, Body body) {
   }
 }
 
+// A binding that returns undefined: `body` gets the call's first `count` arguments.
+template <typename Body>
+napi_value procedure(napi_env env, napi_callback_info info, size_t count, Body body) {
+  return guarded(env, [&] {
+    body(args(env, info, count));
+    return undefinedValue(env);
+  });
+}
+
 // ---- XGBoost -------------------------------------------------------------------------------
 
 // xgbVersion() -> [major, minor, patch]
@@ -152,11 +179,7 @@ napi_value XgbVersion(napi_env env, napi_callback_info) {
     napi_value out;
     check(env, napi_create_array_with_length(env, 3, &out), "create_array");
     int parts[3] = {major, minor, patch};
-    for (uint32_t i = 0; i < 3; i++) {
-      napi_value v;
-      check(env, napi_create_int32(env, parts[i], &v), "create_int32");
-      check(env, napi_set_element(env, out, i, v), "set_element");
-    }
+    for (uint32_t i = 0; i < 3; i++) check(env, napi_set_element(env, out, i, int32Value(env, parts[i])), "set_element");
     return out;
   });
 }
@@ -176,28 +199,27 @@ napi_value XgbDMatrix(napi_env env, napi_callback_info info) {
   });
 }
 
-// xgbSetFloatInfo(dmatrix, field, Float32Array) — label, weight, base_margin
-napi_value XgbSetFloatInfo(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    auto a = args(env, info, 3);
-    void* dm = unwrap(env, a[0], Kind::DMatrix, "dmatrix");
+// xgbSetFloatInfo / xgbSetUIntInfo(dmatrix, field, values): one of XGBoost's per-row info fields
+// from a typed array of the setter's element type.
+template <typename T>
+napi_value setInfo(napi_env env, napi_callback_info info, napi_typedarray_type type, const char* typeName,
+                   int (*setter)(DMatrixHandle, const char*, const T*, bst_ulong), const char* what) {
+  return procedure(env, info, 3, [&](const std::vector<napi_value>& a) {
+    void* dm = dmatrixArg(env, a[0]);
     std::string field = text(env, a[1], "field");
-    TypedView values = typedOf(env, a[2], napi_float32_array, "values", "Float32Array");
-    xgb(XGDMatrixSetFloatInfo(dm, field.c_str(), static_cast<const float*>(values.data), values.length), "XGDMatrixSetFloatInfo");
-    return undefinedValue(env);
+    TypedView values = typedOf(env, a[2], type, "values", typeName);
+    xgb(setter(dm, field.c_str(), static_cast<const T*>(values.data), values.length), what);
   });
 }
 
-// xgbSetUIntInfo(dmatrix, field, Uint32Array) — group (sizes of consecutive query groups)
+// label, weight, base_margin
+napi_value XgbSetFloatInfo(napi_env env, napi_callback_info info) {
+  return setInfo<float>(env, info, napi_float32_array, "Float32Array", XGDMatrixSetFloatInfo, "XGDMatrixSetFloatInfo");
+}
+
+// group (sizes of consecutive query groups)
 napi_value XgbSetUIntInfo(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    auto a = args(env, info, 3);
-    void* dm = unwrap(env, a[0], Kind::DMatrix, "dmatrix");
-    std::string field = text(env, a[1], "field");
-    TypedView values = typedOf(env, a[2], napi_uint32_array, "values", "Uint32Array");
-    xgb(XGDMatrixSetUIntInfo(dm, field.c_str(), static_cast<const unsigned*>(values.data), values.length), "XGDMatrixSetUIntInfo");
-    return undefinedValue(env);
-  });
+  return setInfo<unsigned>(env, info, napi_uint32_array, "Uint32Array", XGDMatrixSetUIntInfo, "XGDMatrixSetUIntInfo");
 }
 
 std::vector<DMatrixHandle> dmatrices(napi_env env, napi_value list, const char* name) {
@@ -210,7 +232,7 @@ std::vector<DMatrixHandle> dmatrices(napi_env env, napi_value list, const char* 
   for (uint32_t i = 0; i < length; i++) {
     napi_value item;
     check(env, napi_get_element(env, list, i, &item), "get_element");
-    out[i] = unwrap(env, item, Kind::DMatrix, name);
+    out[i] = dmatrixArg(env, item, name);
   }
   return out;
 }
@@ -228,25 +250,21 @@ napi_value XgbBooster(napi_env env, napi_callback_info info) {
 
 // xgbSetParam(booster, name, value)
 napi_value XgbSetParam(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    auto a = args(env, info, 3);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
+  return procedure(env, info, 3, [&](const std::vector<napi_value>& a) {
+    void* booster = boosterArg(env, a[0]);
     std::string name = text(env, a[1], "name");
     std::string value = text(env, a[2], "value");
     xgb(XGBoosterSetParam(booster, name.c_str(), value.c_str()), ("XGBoosterSetParam " + name).c_str());
-    return undefinedValue(env);
   });
 }
 
 // xgbUpdateOneIter(booster, iteration, dtrain)
 napi_value XgbUpdateOneIter(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    auto a = args(env, info, 3);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
-    int iteration = static_cast<int>(number(env, a[1], "iteration"));
-    void* train = unwrap(env, a[2], Kind::DMatrix, "dtrain");
+  return procedure(env, info, 3, [&](const std::vector<napi_value>& a) {
+    void* booster = boosterArg(env, a[0]);
+    int iteration = integer(env, a[1], "iteration");
+    void* train = dmatrixArg(env, a[2], "dtrain");
     xgb(XGBoosterUpdateOneIter(booster, iteration, train), "XGBoosterUpdateOneIter");
-    return undefinedValue(env);
   });
 }
 
@@ -254,8 +272,8 @@ napi_value XgbUpdateOneIter(napi_env env, napi_callback_info info) {
 napi_value XgbEvalOneIter(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 4);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
-    int iteration = static_cast<int>(number(env, a[1], "iteration"));
+    void* booster = boosterArg(env, a[0]);
+    int iteration = integer(env, a[1], "iteration");
     auto sets = dmatrices(env, a[2], "sets");
     uint32_t length;
     check(env, napi_get_array_length(env, a[3], &length), "get_array_length");
@@ -278,11 +296,10 @@ napi_value XgbEvalOneIter(napi_env env, napi_callback_info info) {
 napi_value XgbPredict(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 4);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
-    void* dm = unwrap(env, a[1], Kind::DMatrix, "dmatrix");
-    bool margin;
-    check(env, napi_get_value_bool(env, a[2], &margin), "outputMargin must be a boolean");
-    int iterationEnd = static_cast<int>(number(env, a[3], "iterationEnd"));
+    void* booster = boosterArg(env, a[0]);
+    void* dm = dmatrixArg(env, a[1]);
+    bool margin = boolean(env, a[2], "outputMargin");
+    int iterationEnd = integer(env, a[3], "iterationEnd");
     std::string config = std::string("{\"type\": ") + (margin ? "1" : "0") +
                          ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": " + std::to_string(iterationEnd) +
                          ", \"strict_shape\": false}";
@@ -305,7 +322,7 @@ napi_value XgbPredict(napi_env env, napi_callback_info info) {
 napi_value XgbSaveJson(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 1);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
+    void* booster = boosterArg(env, a[0]);
     bst_ulong length;
     const char* data;
     xgb(XGBoosterSaveModelToBuffer(booster, "{\"format\": \"json\"}", &length, &data), "XGBoosterSaveModelToBuffer");
@@ -334,9 +351,8 @@ napi_value XgbLoadJson(napi_env env, napi_callback_info info) {
 napi_value XgbDump(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 2);
-    void* booster = unwrap(env, a[0], Kind::Booster, "booster");
-    bool stats;
-    check(env, napi_get_value_bool(env, a[1], &stats), "withStats must be a boolean");
+    void* booster = boosterArg(env, a[0]);
+    bool stats = boolean(env, a[1], "withStats");
     bst_ulong length;
     const char** trees;
     xgb(XGBoosterDumpModelEx(booster, "", stats ? 1 : 0, "json", &length, &trees), "XGBoosterDumpModelEx");
@@ -349,8 +365,7 @@ napi_value XgbDump(napi_env env, napi_callback_info info) {
 
 // xgbFree(handle): releases a DMatrix or Booster before the GC would
 napi_value XgbFree(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    auto a = args(env, info, 1);
+  return procedure(env, info, 1, [&](const std::vector<napi_value>& a) {
     void* data;
     check(env, napi_get_value_external(env, a[0], &data), "handle must be a native handle");
     auto* handle = static_cast<Handle*>(data);
@@ -359,11 +374,29 @@ napi_value XgbFree(napi_env env, napi_callback_info info) {
       else XGBoosterFree(handle->pointer);
       handle->pointer = nullptr;
     }
-    return undefinedValue(env);
   });
 }
 
 // ---- LAPACK --------------------------------------------------------------------------------
+
+// LAPACK's potrf + potri in one precision (d: double, s: float).
+template <typename T>
+using Lapack = void (*)(const char* uplo, const int* n, T* a, const int* lda, int* info);
+
+// A ← A⁻¹ in place (row-major n × n SPD); the LAPACK info, 0 on success. LAPACK is column-major:
+// its lower triangle is the row-major upper one; after potri the row-major upper triangle holds
+// the inverse and is mirrored below.
+template <typename T>
+int choleskyInverseInPlace(T* values, int n, Lapack<T> potrf, Lapack<T> potri) {
+  const char uplo = 'L';
+  int status = 0;
+  potrf(&uplo, &n, values, &n, &status);
+  if (status == 0) potri(&uplo, &n, values, &n, &status);
+  if (status == 0)
+    for (size_t i = 0; i < static_cast<size_t>(n); i++)
+      for (size_t j = i + 1; j < static_cast<size_t>(n); j++) values[j * n + i] = values[i * n + j];
+  return status;
+}
 
 // choleskyInverse(matrix: Float64Array | Float32Array, n): A ← A⁻¹ for symmetric positive-definite
 // A (row-major n × n; symmetric, so row/column order does not matter). Returns 0, or the LAPACK
@@ -372,32 +405,13 @@ napi_value CholeskyInverse(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 2);
     TypedView matrix = typed(env, a[0], "matrix");
-    int n = static_cast<int>(number(env, a[1], "n"));
+    int n = integer(env, a[1], "n");
     if (n <= 0 || static_cast<size_t>(n) * n != matrix.length) throw Failure{"matrix holds " + std::to_string(matrix.length) + " numbers, expected n × n"};
-    // LAPACK is column-major: its lower triangle is the row-major upper one; after potri the
-    // row-major upper triangle holds the inverse and is mirrored below.
-    const char uplo = 'L';
-    int status = 0;
-    if (matrix.type == napi_float64_array) {
-      auto* values = static_cast<double*>(matrix.data);
-      dpotrf_(&uplo, &n, values, &n, &status);
-      if (status == 0) dpotri_(&uplo, &n, values, &n, &status);
-      if (status == 0)
-        for (size_t i = 0; i < static_cast<size_t>(n); i++)
-          for (size_t j = i + 1; j < static_cast<size_t>(n); j++) values[j * n + i] = values[i * n + j];
-    } else if (matrix.type == napi_float32_array) {
-      auto* values = static_cast<float*>(matrix.data);
-      spotrf_(&uplo, &n, values, &n, &status);
-      if (status == 0) spotri_(&uplo, &n, values, &n, &status);
-      if (status == 0)
-        for (size_t i = 0; i < static_cast<size_t>(n); i++)
-          for (size_t j = i + 1; j < static_cast<size_t>(n); j++) values[j * n + i] = values[i * n + j];
-    } else {
-      throw Failure{"matrix must be a Float64Array or Float32Array"};
-    }
-    napi_value out;
-    check(env, napi_create_int32(env, status, &out), "create_int32");
-    return out;
+    int status;
+    if (matrix.type == napi_float64_array) status = choleskyInverseInPlace(static_cast<double*>(matrix.data), n, dpotrf_, dpotri_);
+    else if (matrix.type == napi_float32_array) status = choleskyInverseInPlace(static_cast<float*>(matrix.data), n, spotrf_, spotri_);
+    else throw Failure{"matrix must be a Float64Array or Float32Array"};
+    return int32Value(env, status);
   });
 }
 
@@ -410,11 +424,9 @@ napi_value BlasThreads(napi_env env, napi_callback_info info) {
     if (count >= 1) {
       napi_valuetype type;
       check(env, napi_typeof(env, value, &type), "typeof");
-      if (type == napi_number) openblas_set_num_threads(static_cast<int>(number(env, value, "threads")));
+      if (type == napi_number) openblas_set_num_threads(integer(env, value, "threads"));
     }
-    napi_value out;
-    check(env, napi_create_int32(env, openblas_get_num_threads(), &out), "create_int32");
-    return out;
+    return int32Value(env, openblas_get_num_threads());
   });
 }
 

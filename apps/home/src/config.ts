@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
+import { envInteger, loadConfig, serviceConfigSchema } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 
@@ -6,12 +6,7 @@ import { z } from 'zod';
  * Every environment key the home service reads, with defaults and descriptions (the README
  * config table is generated from it: `pnpm --filter @mixtape/home docs:config`).
  */
-export const homeConfigSchema = baseConfigSchema.extend({
-  PORT: envInteger({ min: 0, max: 65535 })
-    .default(4101)
-    .describe('TCP port the home service listens on (0 picks a free port).'),
-  ...bundleConfigShape,
-  ...experimentsConfigShape,
+export const homeConfigSchema = serviceConfigSchema('home', 4101).extend({
   HOME_MAX_ITEMS: envInteger({ min: 1, max: 100 })
     .default(50)
     .describe('Largest `limit` (items per shelf) a request may ask for.'),

@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, envNumber, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
+import { bundleConfigShape, envInteger, envNumber, loadConfig, serviceConfigSchema } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import { z } from 'zod';
 
@@ -8,13 +8,8 @@ const LLM_MODES = ['json_schema', 'json_object', 'none'] as const;
  * Every environment key the playlists service reads, with defaults and descriptions (the README
  * config table is generated from it: `pnpm --filter @mixtape/playlists docs:config`).
  */
-export const playlistsConfigSchema = baseConfigSchema
-  .extend(bundleConfigShape)
-  .extend(experimentsConfigShape)
+export const playlistsConfigSchema = serviceConfigSchema('playlists', 4103)
   .extend({
-    PORT: envInteger({ min: 0, max: 65535 })
-      .default(4103)
-      .describe('TCP port the playlists service listens on (0 picks a free port).'),
     MIXTAPE_BUNDLE: bundleConfigShape.MIXTAPE_BUNDLE.optional().describe(
       'Where bundles are published (the `mixtape build --out` URI: s3://bucket/prefix, file:///dir); the service serves the one LATEST names and swaps in new ones. Unset: a synthetic catalog of `PLAYLISTS_SYNTHETIC_TRACKS` tracks (development).',
     ),

@@ -1,4 +1,4 @@
-import { baseConfigSchema, bundleConfigShape, envInteger, experimentsConfigShape, loadConfig } from '@mixtape/service-kit';
+import { envInteger, loadConfig, serviceConfigSchema } from '@mixtape/service-kit';
 import type { EnvSource, LoadConfigOptions } from '@mixtape/service-kit';
 import type { z } from 'zod';
 
@@ -6,12 +6,7 @@ import type { z } from 'zod';
  * Every environment key the search service reads, with defaults and descriptions (the README
  * config table is generated from it: `pnpm --filter @mixtape/search docs:config`).
  */
-export const searchConfigSchema = baseConfigSchema.extend({
-  PORT: envInteger({ min: 0, max: 65535 })
-    .default(4102)
-    .describe('TCP port the search service listens on (0 picks a free port).'),
-  ...bundleConfigShape,
-  ...experimentsConfigShape,
+export const searchConfigSchema = serviceConfigSchema('search', 4102).extend({
   FAISS_THREADS: envInteger({ min: 1, max: 64 })
     .default(1)
     .describe('OpenMP threads per FAISS search (1 is fastest for single queries on shared cores).'),

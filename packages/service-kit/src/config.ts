@@ -292,6 +292,21 @@ export const experimentsConfigShape = {
     .describe('Exposure and event log as JSON Lines (`exposures-YYYY-MM-DD.jsonl`, `events-…`) when MIXTAPE_REDIS_URL is unset; with Redis the log goes to its streams.'),
 } as const;
 
+/**
+ * What every bundle-serving Mixtape service declares: the base keys, its `PORT` (with the service's
+ * own default), where the bundle is (`bundleConfigShape`) and the experiments keys
+ * (`experimentsConfigShape`). Apps `.extend()` it with their own keys.
+ */
+export function serviceConfigSchema(service: string, defaultPort: number) {
+  return baseConfigSchema.extend({
+    PORT: envInteger({ min: 0, max: 65535 })
+      .default(defaultPort)
+      .describe(`TCP port the ${service} service listens on (0 picks a free port).`),
+    ...bundleConfigShape,
+    ...experimentsConfigShape,
+  });
+}
+
 /** The experiment settings of a config extended with `experimentsConfigShape` (what `@mixtape/experiments`' serviceExperimentOptions takes). */
 export function experimentSettings(config: { MIXTAPE_EXPERIMENTS?: string; MIXTAPE_EXPERIMENTS_POLL_MS: number; MIXTAPE_EXPERIMENT_LOG_DIR: string }): {
   definitions?: string;

@@ -18,6 +18,7 @@ export {
   loadConfig,
   parseConfig,
   renderConfigTable,
+  serviceConfigSchema,
   writeConfigTable,
 } from './config';
 export type {

@@ -53,13 +53,13 @@ export function serviceKitConfigKeys(root: string): { base: string[]; bundle: st
 
 /**
  * Env keys an app's config schema accepts: the keys its config.ts declares, the base schema's,
- * and the bundle keys when it spreads `bundleConfigShape`.
+ * and the bundle keys when it uses `bundleConfigShape` (directly or through `serviceConfigSchema`).
  */
 export function appConfigKeys(root: string, app: string): Set<string> {
   const text = readFileSync(join(root, 'apps', app, 'src', 'config.ts'), 'utf8');
   const kit = serviceKitConfigKeys(root);
   const keys = new Set([...keysIn(text), ...kit.base]);
-  if (text.includes('bundleConfigShape')) for (const key of kit.bundle) keys.add(key);
+  if (/\b(bundleConfigShape|serviceConfigSchema)\b/.test(text)) for (const key of kit.bundle) keys.add(key);
   return keys;
 }
 

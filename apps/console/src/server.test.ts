@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReadoutStore } from './readouts';
 import { createConsoleServer, SECURITY_HEADERS } from './server';
 
@@ -100,9 +100,6 @@ function createUpstream(seen: Seen[]): Server {
 
 describe('createConsoleServer', () => {
   let staticDir: string;
-  let upstream: Server;
-  let forbidden: Server;
-  let consoleServer: Server;
   let base: string;
   let forbiddenPort: number;
   const seen: Seen[] = [];
@@ -114,30 +111,29 @@ describe('createConsoleServer', () => {
     await mkdir(join(staticDir, 'assets'));
     await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Mixtape console</title>');
     await writeFile(join(staticDir, 'assets', 'main-abc123.js'), 'console.log(1)');
-    upstream = createUpstream(seen);
-    forbidden = createServer((request, response) => {
+    const upstream = createUpstream(seen);
+    const forbidden = createServer((request, response) => {
       forbiddenHits.push(`${request.method} ${request.url} authorization=${request.headers.authorization ?? ''}`);
       response.writeHead(200, { 'content-type': 'application/xml' }).end('<ListBucketResult/>');
     });
     const upstreamUrl = await listen(upstream);
     forbiddenPort = Number(new URL(await listen(forbidden)).port);
-    consoleServer = createConsoleServer({
+    const consoleServer = createConsoleServer({
       services: { home: upstreamUrl, search: upstreamUrl, playlists: 'http://127.0.0.1:9' },
       staticDir,
       apiKey: 'console-key',
     });
     base = await listen(consoleServer);
+    return async () => {
+      await close(consoleServer);
+      await close(upstream);
+      await close(forbidden);
+      await rm(staticDir, { recursive: true, force: true });
+    };
   });
 
   beforeEach(() => {
     seen.length = 0;
-  });
-
-  afterAll(async () => {
-    await close(consoleServer);
-    await close(upstream);
-    await close(forbidden);
-    await rm(staticDir, { recursive: true, force: true });
   });
 
   describe('reaches only the configured services', () => {

@@ -143,14 +143,14 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters, defaults) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds',
       ]);
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         seed: p.seed ?? defaults.seed,
         treeRows: p.treeRows,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
-        candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds },
+        candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds, seeds: p.seeds, recentSeeds: p.recentSeeds },
         ranker: {
           maxUsers: p.maxUsers,
           negativesPerUser: p.negativesPerUser,

@@ -2,7 +2,8 @@
 // in .data/bundles): the service runs as its own process (src/main.ts), autocannon drives
 // GET /v1/users/:userId/home at fixed concurrencies over a sample of the bundle's listeners,
 // and the per-stage costs come from the service's own /metrics histogram.
-//   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32]
+//   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32 --cpu-prof /abs/dir]
+// --cpu-prof writes the served process's V8 CPU profile (node --cpu-prof) into that directory.
 // CPU per page is the service process's own CPU time (user + system, all its threads, from
 // /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
 import { spawn } from 'node:child_process';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,8,32' },
     users: { type: 'string', default: '2000' },
     limit: { type: 'string', default: '10' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -83,7 +85,8 @@ async function startService(): Promise<{ url: string; pid: number | undefined; s
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // LOG_LEVEL=warn: per-request info logs would cost the service time under load
-  const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: appRoot,
     // Development mode (no API keys; the bench only reads) and no per-IP limit: it measures serving, not the limiter.
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0' },

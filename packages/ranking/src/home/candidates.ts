@@ -348,23 +348,29 @@ function markHeard(scratch: MergeScratch, profile: UserProfile, value: 0 | 1): v
   for (const track of profile.tracks.keys()) scratch.heard[track] = value;
 }
 
-/** Sums each seed's neighbour list (all seeds, weight 1; the recent ones again with weight 0.8^i). */
+/** 0.8^i: the recent seeds' weights (one table, so every page multiplies by the same doubles) */
+const RECENT_WEIGHTS = Float64Array.from({ length: 64 }, (_, i) => 0.8 ** i);
+
+/**
+ * Sums each seed's neighbour list (all seeds, weight 1; the recent ones again with weight 0.8^i).
+ * The hottest loop of a page: one pass per (source, seed) list, no per-edge branch on the kind of seed.
+ */
 function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
   const seedCount = Math.min(profile.topTracks.length, options.seeds ?? 300);
   const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
   const { slotOf, slotTrack, heard, all, recent, bestSeed, bestEdge } = scratch;
+  const { topTracks } = profile;
   let slots = scratch.slots;
   for (let s = 0; s < LIST_COUNT; s++) {
     const list = index.neighbours[NEIGHBOUR_SOURCES[s]!];
     if (!list) continue;
     const { offsets, items, scores } = list;
-    for (let n = 0; n < seedCount + recentCount; n++) {
-      const isRecent = n >= seedCount;
-      const seed = isRecent ? profile.recent[n - seedCount]! : profile.topTracks[n]!;
-      const weight = isRecent ? 0.8 ** (n - seedCount) : 1;
-      for (let p = offsets[seed]!; p < offsets[seed + 1]!; p++) {
+    for (let n = 0; n < seedCount; n++) {
+      const seed = topTracks[n]!;
+      const end = offsets[seed + 1]!;
+      for (let p = offsets[seed]!; p < end; p++) {
         const track = items[p]!;
-        if (heard[track]) continue;
+        if (heard[track] !== 0) continue;
         let slot = slotOf[track]!;
         if (slot < 0) {
           slot = slots++;
@@ -373,14 +379,28 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
         }
         const at = slot * LIST_COUNT + s;
         const value = scores[p]!;
-        if (isRecent) recent[at]! += weight * value;
-        else {
-          all[at]! += value;
-          if (value > bestEdge[at]!) {
-            bestEdge[at] = value;
-            bestSeed[at] = seed;
-          }
+        all[at] = all[at]! + value;
+        if (value > bestEdge[at]!) {
+          bestEdge[at] = value;
+          bestSeed[at] = seed;
         }
+      }
+    }
+    for (let i = 0; i < recentCount; i++) {
+      const seed = profile.recent[i]!;
+      const weight = i < RECENT_WEIGHTS.length ? RECENT_WEIGHTS[i]! : 0.8 ** i;
+      const end = offsets[seed + 1]!;
+      for (let p = offsets[seed]!; p < end; p++) {
+        const track = items[p]!;
+        if (heard[track] !== 0) continue;
+        let slot = slotOf[track]!;
+        if (slot < 0) {
+          slot = slots++;
+          slotOf[track] = slot;
+          slotTrack[slot] = track;
+        }
+        const at = slot * LIST_COUNT + s;
+        recent[at] = recent[at]! + weight * scores[p]!;
       }
     }
   }

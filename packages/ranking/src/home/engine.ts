@@ -15,7 +15,7 @@ import type { UserProfile } from './profile';
 import { compileRanker, heuristicRankerModel } from './ranker';
 import type { CompiledRanker, HomeObjective, HomeRankerModel } from './ranker';
 import { selectDiverse } from './rerank';
-import { SHELF_TYPES, daypartOfHour } from './types';
+import { SHELF_TYPES, SOURCE_COUNT, SOURCE_INDEX, daypartOfHour } from './types';
 import type { Daypart, HomeData, HomeSource, ShelfType, UserEvent } from './types';
 
 /** Stable codes of HomeRequestError; a service decides the HTTP status of each (ADR 0002). */
@@ -354,10 +354,13 @@ function feedbackOf(event: UserEvent, durationMs: number): { successes: number; 
 const BECAUSE_SOURCES: readonly HomeSource[] = ['itemVectors', 'coListening', 'ease', 'rp3beta'];
 
 function rowsFrom(candidates: CandidateSet, source: HomeSource, provenance?: number): number[] {
+  const slot = SOURCE_INDEX[source];
+  const bit = 1 << slot;
+  const { sourceMask } = candidates;
   const rows: number[] = [];
   for (let row = 0; row < candidates.size; row++) {
-    if (!candidates.from(row, source)) continue;
-    if (provenance !== undefined && candidates.provenanceOf(row, source) !== provenance) continue;
+    if ((sourceMask[row]! & bit) === 0) continue;
+    if (provenance !== undefined && candidates.provenance[row * SOURCE_COUNT + slot] !== provenance) continue;
     rows.push(row);
   }
   return rows;

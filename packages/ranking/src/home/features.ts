@@ -229,34 +229,52 @@ function rowDot(vectors: Float32Array, a: number, b: number, dim: number): numbe
 /** Writes 1/(1 + rank) of each row by `values[r * stride + column]` (positive values only; 0 otherwise) into feature column `target`. */
 function rankColumn(values: Float32Array, stride: number, column: number, n: number, features: Float32Array, target: number): void {
   const F = HOME_FEATURE_COUNT;
-  if (rankScratch.rows.length < n) rankScratch.rows = new Int32Array(n * 2);
-  const { rows } = rankScratch;
+  const keys = keyScratch(n);
   let count = 0;
   for (let r = 0; r < n; r++) {
     features[r * F + target] = 0;
-    if (values[r * stride + column]! > 0) rows[count++] = r;
+    const value = values[r * stride + column]!;
+    if (value > 0) keys[count++] = rankKey(value, r);
   }
-  const order = rows.subarray(0, count).sort((a, b) => values[b * stride + column]! - values[a * stride + column]! || a - b);
-  for (let rank = 0; rank < count; rank++) features[order[rank]! * F + target] = 1 / (1 + rank);
+  const order = keys.subarray(0, count).sort();
+  for (let rank = 0; rank < count; rank++) features[(order[rank]! % ROW_SPAN) * F + target] = 1 / (1 + rank);
 }
 
-const rankScratch = { rows: new Int32Array(4096) };
 /** Writes 1/(1 + rank of the row among the rows the source contributed), 0 when absent, into the rank columns. */
 function sourceRanks(candidates: CandidateSet, features: Float32Array): void {
   const n = candidates.size;
   const F = HOME_FEATURE_COUNT;
-  if (rankScratch.rows.length < n) rankScratch.rows = new Int32Array(n * 2);
-  const { rows } = rankScratch;
+  const keys = keyScratch(n);
   for (let s = 0; s < BLOCK_COUNT; s++) {
     let count = 0;
     for (let r = 0; r < n; r++) {
       features[r * F + BLOCK_COUNT + s] = 0;
-      if (candidates.sourceMask[r]! & (1 << s)) rows[count++] = r;
+      if (candidates.sourceMask[r]! & (1 << s)) keys[count++] = rankKey(candidates.scores[r * SOURCE_COUNT + s]!, r);
     }
     if (count === 0) continue;
-    const order = rows.subarray(0, count).sort((a, b) => -candidates.scores[a * SOURCE_COUNT + s]! + candidates.scores[b * SOURCE_COUNT + s]! || a - b);
-    for (let rank = 0; rank < count; rank++) features[order[rank]! * F + BLOCK_COUNT + s] = 1 / (1 + rank);
+    const order = keys.subarray(0, count).sort();
+    for (let rank = 0; rank < count; rank++) features[(order[rank]! % ROW_SPAN) * F + BLOCK_COUNT + s] = 1 / (1 + rank);
   }
+}
+
+// Ranking by a numeric sort of packed keys instead of a comparator call per pair: a float32
+// score's bits, made to order like the numbers, then the row — one double, exact below 2^53.
+const ROW_SPAN = 2 ** 21;
+const keyBits = new Float32Array(1);
+const keyWord = new Uint32Array(keyBits.buffer);
+let keyBuffer = new Float64Array(4096);
+function keyScratch(n: number): Float64Array {
+  if (n > ROW_SPAN) throw new RangeError(`${n} candidates: ranking features handle at most ${ROW_SPAN} rows`);
+  if (keyBuffer.length < n) keyBuffer = new Float64Array(n * 2);
+  return keyBuffer;
+}
+/** Ascending keys = the score descending, then the row ascending (what the comparator order was). */
+function rankKey(score: number, row: number): number {
+  keyBits[0] = score === 0 ? 0 : score; // −0 ties with +0
+  const bits = keyWord[0]!;
+  // float32 bits → an unsigned word that orders like the numbers
+  const ordered = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  return (0xffffffff - ordered) * ROW_SPAN + row;
 }
 
 /** Euclidean distance between the track's audio and the listener's mean (0.5 when unknown). */

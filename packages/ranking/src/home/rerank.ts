@@ -67,6 +67,8 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
     options.used?.add(track);
     const artist = index.store.trackPrimaryArtist[track]!;
     perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+    // the last pick needs no similarities
+    if (picked.length === limit) break;
     const base = track * dim;
     for (let i = 0; i < pool.length; i++) {
       if (taken[i]) continue;

@@ -174,24 +174,34 @@ function lookup(kind: string, id: string, index: number, where: string): number 
   return index;
 }
 
+/** Plays, skips (items only; 0 for artists) and listeners per entity from a popularity output. */
+async function readPopularity<R extends { plays: number; skips?: number; listeners: number }>(
+  directory: string,
+  name: 'item-popularity' | 'artist-popularity',
+  s3: PipelineS3 | undefined,
+  size: number,
+  indexOf: (record: R) => number,
+): Promise<{ plays: Float64Array; skips: Float64Array; listeners: Int32Array }> {
+  const plays = new Float64Array(size);
+  const skips = new Float64Array(size);
+  const listeners = new Int32Array(size);
+  for await (const record of readRecords<R>(directory, name, s3)) {
+    const index = indexOf(record);
+    plays[index] = record.plays;
+    skips[index] = record.skips ?? 0;
+    listeners[index] = record.listeners;
+  }
+  return { plays, skips, listeners };
+}
+
 export async function readAggregates(directory: string, { store, log, s3 }: ReadAggregatesOptions): Promise<Aggregates> {
   const manifest = await readManifest(directory, s3);
-  const itemPlays = new Float64Array(store.trackCount);
-  const itemSkips = new Float64Array(store.trackCount);
-  const itemListeners = new Int32Array(store.trackCount);
-  for await (const record of readRecords<ItemPopularityRecord>(directory, 'item-popularity', s3)) {
-    const t = lookup('track', record.track, store.trackIndex(record.track), `${directory} item-popularity`);
-    itemPlays[t] = record.plays;
-    itemSkips[t] = record.skips;
-    itemListeners[t] = record.listeners;
-  }
-  const artistPlays = new Float64Array(store.artistCount);
-  const artistListeners = new Int32Array(store.artistCount);
-  for await (const record of readRecords<ArtistPopularityRecord>(directory, 'artist-popularity', s3)) {
-    const a = lookup('artist', record.artist, store.artistIndex(record.artist), `${directory} artist-popularity`);
-    artistPlays[a] = record.plays;
-    artistListeners[a] = record.listeners;
-  }
+  const tracks = await readPopularity<ItemPopularityRecord>(directory, 'item-popularity', s3, store.trackCount, (record) =>
+    lookup('track', record.track, store.trackIndex(record.track), `${directory} item-popularity`),
+  );
+  const artists = await readPopularity<ArtistPopularityRecord>(directory, 'artist-popularity', s3, store.artistCount, (record) =>
+    lookup('artist', record.artist, store.artistIndex(record.artist), `${directory} artist-popularity`),
+  );
 
   const lists: (NeighbourRecord['neighbours'] | undefined)[] = new Array(store.trackCount);
   for await (const record of readRecords<NeighbourRecord>(directory, 'neighbours', s3)) {
@@ -220,11 +230,11 @@ export async function readAggregates(directory: string, { store, log, s3 }: Read
   sessions.forEach((session, s) => items.set(session.tracks, offsets[s]!));
   return {
     manifest,
-    itemPlays,
-    itemSkips,
-    itemListeners,
-    artistPlays,
-    artistListeners,
+    itemPlays: tracks.plays,
+    itemSkips: tracks.skips,
+    itemListeners: tracks.listeners,
+    artistPlays: artists.plays,
+    artistListeners: artists.listeners,
     neighbours: { offsets: neighbourOffsets, items: neighbourItems, counts: neighbourCounts },
     sessions: { items, offsets, sequenceUser: Int32Array.from(sessions, (session) => session.user) },
     historyLog: await readHistoryLog(directory, store, log, s3),

@@ -105,30 +105,31 @@ export function item2vecKernel(job: Item2VecKernelJob): Item2VecKernelResult {
   const sentence = new Int32Array(longest);
 
   // WebAssembly SIMD path: same sampling here, the pair update in `update` (see sgns-wasm.ts).
+  // Byte addresses in the shared memory; this thread's scratch holds the logistic table, then
+  // (16-byte aligned) the gradient, then the target list. Unused (0-based) without wasm.
   const wasm = job.wasm;
-  let update: ((input: number, targets: number, count: number, groups: number, rate: number, sigmoid: number, gradient: number) => void) | undefined;
-  let heap32: Int32Array = new Int32Array(0);
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const update = wasm
+    ? (new api.Instance(new api.Module(wasm.bytes), { env: { memory: wasm.memory } }).exports.update as (
+        input: number,
+        targets: number,
+        count: number,
+        groups: number,
+        rate: number,
+        sigmoid: number,
+        gradient: number,
+      ) => void)
+    : undefined;
+  const heap32 = new Int32Array(wasm ? wasm.memory.buffer : new ArrayBuffer(0));
   const rowBytes = dim * 4;
   const groups = dim >> 2;
-  let inputBase = 0;
-  let outputBase = 0;
-  let sigmoidByte = 0;
-  let gradientByte = 0;
-  let targetsByte = 0;
-  let targetsIndex = 0;
-  if (wasm) {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const instance = new api.Instance(new api.Module(wasm.bytes), { env: { memory: wasm.memory } });
-    update = instance.exports.update as typeof update;
-    heap32 = new Int32Array(wasm.memory.buffer);
-    sigmoidByte = wasm.scratchByteOffset;
-    new Float32Array(wasm.memory.buffer, sigmoidByte, sigmoidSize + 1).set(sigmoid);
-    gradientByte = sigmoidByte + Math.ceil(((sigmoidSize + 1) * 4) / 16) * 16;
-    targetsByte = gradientByte + rowBytes;
-    targetsIndex = targetsByte >> 2;
-    inputBase = wasm.inputByteOffset;
-    outputBase = wasm.outputByteOffset;
-  }
+  const inputBase = wasm ? wasm.inputByteOffset : 0;
+  const outputBase = wasm ? wasm.outputByteOffset : 0;
+  const sigmoidByte = wasm ? wasm.scratchByteOffset : 0;
+  const gradientByte = sigmoidByte + Math.ceil(((sigmoidSize + 1) * 4) / 16) * 16;
+  const targetsByte = gradientByte + rowBytes;
+  const targetsIndex = targetsByte >> 2;
+  if (wasm) new Float32Array(wasm.memory.buffer, sigmoidByte, sigmoidSize + 1).set(sigmoid);
   // float64 accumulator: no rounding to float32 on every partial sum
   const gradient = new Float64Array(dim);
 

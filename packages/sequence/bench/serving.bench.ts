@@ -1,7 +1,9 @@
 // Serving cost of the next-track model: C concurrent clients (closed loop: each sends its next
 // request when the last one answers) ask for the next 10 tracks after a history of 10–50 plays;
 // the recommender batches them into one forward pass and one FAISS search, as Home's
-// /v1/users/:id/next does. The model has the bundle part's shape on the 50k-track synthetic
+// /v1/users/:id/next does: the requests that arrive while a batch is computed form the next one
+// (--in-flight 1,2 compares one batch at a time with two, one's forward pass overlapping the
+// other's search). The model has the bundle part's shape on the 50k-track synthetic
 // catalog (d=64, 2 blocks, L=50; parameters from the seeded initialisation — the cost does not
 // depend on their values) and the index is the one `mixtape build` would choose (HNSW32 at 50k);
 // --factory and --ef-search compare others in the same run (e.g. Flat: exact, BLAS for batches).
@@ -15,7 +17,7 @@
 // top-k of the same model — the number that decides whether a cheaper efSearch is safe.
 //
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10
-//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30 --compare-prior
+//                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30 --compare-prior --in-flight 1,2
 //                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000]
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -44,6 +46,8 @@ const { values } = parseArgs({
     factory: { type: 'string', default: 'auto' },
     'ef-search': { type: 'string', default: '128' },
     'over-fetch': { type: 'string', default: '2' },
+    /** batches computed at once (the recommender's maxInFlight), one row each */
+    'in-flight': { type: 'string', default: '1' },
     model: { type: 'string' },
     data: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },
@@ -130,46 +134,49 @@ if (values.model) {
   }
 }
 
+const loadBefore = loadavg();
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rows: string[] = [];
 const variants = values['compare-prior'] && model.transitions ? [{ suffix: '', served: model }, { suffix: ' (no prior)', served: { config: model.config, parameters: model.parameters } }] : [{ suffix: '', served: model }];
 for (const { label: setupLabel, index } of setups) {
-  for (const connections of values.concurrency.split(',').map(Number)) for (const { suffix, served } of variants) {
-    const label = setupLabel + suffix;
-    // no query-vector cache: every request here is a new history (the cost of a request after a new play)
-    const recommender = createNextTrackRecommender(served, index, { overFetch, cacheSize: 0 });
-    // warm-up: JIT, FAISS
-    await Promise.all(Array.from({ length: connections }, (_, c) => recommender.recommend({ history: histories[c]!, k })));
-    const before = recommender.stats();
-    const latencies: number[] = [];
-    const cpuBefore = process.cpuUsage();
-    let next = 0;
-    const end = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (performance.now() < end) {
-          const started = performance.now();
-          await recommender.recommend({ history: histories[next++ % histories.length]!, k });
-          latencies.push(performance.now() - started);
-        }
-      }),
-    );
-    const cpu = process.cpuUsage(cpuBefore);
-    const after = recommender.stats();
-    const sorted = Float64Array.from(latencies).sort();
-    const batches = after.batches - before.batches;
-    const line = `| ${label} | ${connections} | ${latencies.length} | ${(latencies.length / seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 95).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} | ${((after.requests - before.requests) / Math.max(1, batches)).toFixed(1)} | ${after.retries - before.retries} |`;
-    rows.push(line);
-    console.error(`${label} c=${connections}: ${(latencies.length / seconds).toFixed(0)} req/s`);
-  }
+  for (const connections of values.concurrency.split(',').map(Number))
+    for (const maxInFlight of values['in-flight'].split(',').map(Number))
+      for (const { suffix, served } of variants) {
+        const label = setupLabel + suffix;
+        // no query-vector cache: every request here is a new history (the cost of a request after a new play)
+        const recommender = createNextTrackRecommender(served, index, { overFetch, cacheSize: 0, maxInFlight });
+        // warm-up: JIT, FAISS
+        await Promise.all(Array.from({ length: connections }, (_, c) => recommender.recommend({ history: histories[c]!, k })));
+        const before = recommender.stats();
+        const latencies: number[] = [];
+        const cpuBefore = process.cpuUsage();
+        let next = 0;
+        const end = performance.now() + seconds * 1000;
+        await Promise.all(
+          Array.from({ length: connections }, async () => {
+            while (performance.now() < end) {
+              const started = performance.now();
+              await recommender.recommend({ history: histories[next++ % histories.length]!, k });
+              latencies.push(performance.now() - started);
+            }
+          }),
+        );
+        const cpu = process.cpuUsage(cpuBefore);
+        const after = recommender.stats();
+        const sorted = Float64Array.from(latencies).sort();
+        const batches = after.batches - before.batches;
+        const line = `| ${label} | ${connections} | ${maxInFlight} | ${latencies.length} | ${(latencies.length / seconds).toFixed(0)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 95).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)} | ${((after.requests - before.requests) / Math.max(1, batches)).toFixed(1)} | ${after.retries - before.retries} |`;
+        rows.push(line);
+        console.error(`${label} c=${connections} in flight ${maxInFlight}: ${(latencies.length / seconds).toFixed(0)} req/s`);
+      }
 }
 const source = values.model ? `the trained model ${values.model}, histories of ${values.data}'s listeners` : 'an initialised model, random histories of 10–50 plays';
 console.log(
-  `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} on 2 cores`,
+  `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadBefore.map((v) => v.toFixed(1)).join(' ')} before, ${loadavg().map((v) => v.toFixed(1)).join(' ')} after, on 2 cores`,
 );
 console.log('');
-console.log('| index | concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| index | concurrency | batches in flight | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 if (recallRows.length > 0) {
   console.log('');

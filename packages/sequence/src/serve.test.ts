@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initializeModel, outputEmbeddings, resolveModelConfig } from './model';
 import { createSequenceScorer } from './scorer';
 import { createNextTrackRecommender } from './serve';
+import type { NextTrackResult } from './serve';
 import { buildTransitionPrior, countTransitions } from './transitions';
 
 const NUM_ITEMS = 120;
@@ -34,7 +35,7 @@ describe('next-track recommender', () => {
   });
 
   it('batches concurrent requests into one forward pass and one search, each answered alone-equal', async () => {
-    const recommender = createNextTrackRecommender(model, index, { maxWaitMs: 5 });
+    const recommender = createNextTrackRecommender(model, index);
     const histories = Array.from({ length: 12 }, (_, q) => Array.from({ length: 1 + (q % 7) }, (_, t) => (q * 13 + t * 7) % NUM_ITEMS));
     const results = await Promise.all(histories.map((history) => recommender.recommend({ history, k: 5 })));
     expect(recommender.stats()).toMatchObject({ batches: 1, requests: 12 });
@@ -42,7 +43,7 @@ describe('next-track recommender', () => {
   });
 
   it('splits at maxBatch, applies accept filters and answers an empty history with nothing', async () => {
-    const recommender = createNextTrackRecommender(model, index, { maxBatch: 4, maxWaitMs: 5 });
+    const recommender = createNextTrackRecommender(model, index, { maxBatch: 4 });
     const even = (track: number) => track % 2 === 0;
     const results = await Promise.all(Array.from({ length: 9 }, (_, q) => recommender.recommend({ history: [q, q + 1], k: 4, accept: even })));
     expect(recommender.stats().batches).toBe(3);
@@ -130,6 +131,48 @@ describe('next-track recommender', () => {
     // α = 0 serves the logits alone
     const off = createNextTrackRecommender({ ...model, transitions: { ...transitions, settings: { ...transitions.settings, alpha: 0 } } }, index);
     expect(Array.from((await off.recommend({ history: [3, 17, 40], k: 6 })).tracks)).toEqual(bruteForce([3, 17, 40], 6, new Set()));
+  });
+
+  it('answers a batch exactly as it answers each request alone (same tracks, same scores), with or without the prior, HNSW or Flat, one or two batches in flight', async () => {
+    // a larger catalog than the other tests' and a sparse HNSW graph searched shallowly, so that a deeper search would find more
+    const numItems = 4000;
+    const big = initializeModel(resolveModelConfig({ numItems, dim: 16, maxLength: 6, blocks: 2 }), 9);
+    // unit-norm output rows: without a few long vectors that win every query, HNSW's answer depends on its depth
+    const output = outputEmbeddings(big);
+    for (let i = 0; i < numItems; i++) {
+      const row = output.subarray(i * 16, (i + 1) * 16);
+      const norm = Math.hypot(...row);
+      row.forEach((value, c) => (row[c] = value / norm));
+    }
+    const items = Int32Array.from({ length: 15000 }, (_, t) => (t * 37 + (t % 11) * 5) % numItems);
+    const offsets = Int32Array.from({ length: 3001 }, (_, r) => r * 5);
+    const withPrior = { ...big, transitions: buildTransitionPrior(countTransitions({ items, offsets }, numItems), { alpha: 0.05, mu: 0.04, gamma: 0.5 }) };
+    const bigIds = Array.from({ length: numItems }, (_, i) => `t${i}`);
+    const hnsw = VectorIndex.build({ dim: 16, factory: 'HNSW4', metric: 'ip', ids: bigIds, vectors: outputEmbeddings(big) });
+    hnsw.setParams({ efSearch: 1 });
+    const flat = VectorIndex.build({ dim: 16, factory: 'Flat', metric: 'ip', ids: bigIds, vectors: outputEmbeddings(big) });
+    const requests = Array.from({ length: 100 }, (_, q) => ({
+      history: Array.from({ length: 1 + ((q * 5) % 9) }, (_, t) => (q * 31 + t * 17) % numItems),
+      k: q % 2 === 0 ? 1 : 10,
+      ...(q % 10 === 1 ? { exclude: [q, q + 1] } : {}),
+      ...(q % 10 === 2 ? { accept: (track: number) => track % 3 !== 0 } : {}),
+    }));
+    for (const served of [big, withPrior])
+      for (const vectors of [hnsw, flat]) {
+        const alone = createNextTrackRecommender(served, vectors, { maxBatch: 1 });
+        const expected: NextTrackResult[] = [];
+        for (const request of requests) expected.push(await alone.recommend(request));
+        expect(alone.stats().batches).toBe(requests.length);
+        for (const maxInFlight of [1, 2]) {
+          const batched = createNextTrackRecommender(served, vectors, { maxInFlight, maxBatch: 64 });
+          const answers = await Promise.all(requests.map((request) => batched.recommend(request)));
+          expect(batched.stats().batches).toBe(2);
+          answers.forEach((answer, q) => {
+            expect(Array.from(answer.tracks)).toEqual(Array.from(expected[q]!.tracks));
+            expect(Array.from(answer.scores)).toEqual(Array.from(expected[q]!.scores));
+          });
+        }
+      }
   });
 
   it('refuses bad requests and an index that does not match the model', async () => {

@@ -1,14 +1,16 @@
 // Serving the next-track model: a listener's last plays → one forward pass → a query vector →
 // nearest output embeddings in a FAISS inner-product index, re-scored with the model's transition
-// prior (the last play's successors join the candidates; see transitions.ts). Requests that arrive together (within
-// maxWaitMs) share one forward pass over a ragged batch and one batched FAISS search, the way the
-// vector search batcher merges queries; the forward pass runs the last block for the last
-// position only, a listener's query vector is cached until the history changes, and the search
-// runs on a libuv thread.
-import { createMicroBatcher, dot, type BatchItem } from '@mixtape/base';
+// prior (the last play's successors join the candidates; see transitions.ts). Concurrent requests
+// share one forward pass over a ragged batch and one batched FAISS search, the way the vector
+// search batcher merges queries, but without its timer: an idle recommender starts at once, and
+// the requests that arrive while a batch is computed go together in the next one. The forward
+// pass runs the last block for the last position only, a listener's query vector is cached until
+// the history changes, and the search runs on a libuv thread.
+import { dot, type BatchItem } from '@mixtape/base';
 import type { VectorIndex } from '@mixtape/embeddings';
 import type { SequenceModel } from './model';
 import { outputEmbeddings } from './model';
+import { createGatheringBatcher } from './internal/gathering-batcher';
 import { createSequenceScorer } from './scorer';
 import type { SequenceScorer } from './scorer';
 
@@ -33,8 +35,11 @@ export interface NextTrackResult {
 export interface NextTrackOptions {
   /** largest batch of concurrent requests in one forward pass (default 64) */
   maxBatch?: number;
-  /** how long the first request of a batch waits for company (default 1 ms) */
-  maxWaitMs?: number;
+  /**
+   * batches computed at once (default 1): requests arriving meanwhile wait and go together as the
+   * next batch; 2 lets one batch's forward pass run while the previous one searches on a libuv thread
+   */
+  maxInFlight?: number;
   /** the batched search fetches k · overFetch + min(skipped tracks, k · overFetch) (default 2); a query left short is searched again deeper */
   overFetch?: number;
   /**
@@ -79,13 +84,13 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   if (index.dim !== dim) throw new RangeError(`next-track index has dim ${index.dim}, the model ${dim}`);
   if (index.size !== numItems) throw new RangeError(`next-track index holds ${index.size} vectors, the model scores ${numItems} items`);
   const maxBatch = options.maxBatch ?? 64;
-  const maxWaitMs = options.maxWaitMs ?? 1;
+  const maxInFlight = options.maxInFlight ?? 1;
   const overFetch = options.overFetch ?? 2;
   const cacheSize = options.cacheSize ?? 4096;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
   const maxLength = model.config.maxLength;
-  const batcher = createMicroBatcher<NextTrackRequest, NextTrackResult>((batch) => serve(batch), { maxBatch, maxWaitMs });
+  const batcher = createGatheringBatcher<NextTrackRequest, NextTrackResult>((batch) => serve(batch), { maxBatch, maxInFlight });
   const counters = { retries: 0, cacheHits: 0 };
   // query vectors of recent histories (Map order = least recently used first)
   const cache = new Map<string, Float32Array>();
@@ -137,49 +142,59 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
         if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
       });
     }
-    // One batched search with a small over-fetch; a query whose skips and filters leave fewer
-    // than k is searched again alone, fetching twice as many each time (rare: the history is
-    // seldom among the nearest output embeddings).
-    let fetch = 1;
-    for (const { request } of batch) fetch = Math.max(fetch, firstFetch(request));
-    fetch = Math.min(fetch, numItems);
-    const neighbours = await index.searchBatchAsync(vectors, fetch);
+    // One batched search per fetch depth (requests asking for the same k share one), with a
+    // small over-fetch; a query whose skips and filters leave fewer than k is searched again
+    // alone, fetching twice as many each time (rare: the history is seldom among the nearest
+    // output embeddings). A request's depth depends on the request alone and FAISS searches each
+    // query of a batch on its own, so a batched answer is the answer the request gets alone.
+    const groups = new Map<number, number[]>();
+    batch.forEach(({ request }, q) => {
+      const depth = firstFetch(request);
+      const group = groups.get(depth);
+      if (group) group.push(q);
+      else groups.set(depth, [q]);
+    });
     await Promise.all(
-      batch.map(async ({ request, resolve }, q) => {
-        let labels = neighbours.labels.subarray(q * neighbours.k, (q + 1) * neighbours.k);
-        let found = neighbours.scores.subarray(q * neighbours.k, (q + 1) * neighbours.k);
-        const query = vectors.subarray(q * dim, (q + 1) * dim);
-        for (;;) {
-          const { result, complete } = pick(request, labels, found, query);
-          if (complete || labels.length >= numItems) {
-            resolve(result);
-            return;
-          }
-          const skips = request.history.length + (request.exclude?.length ?? 0);
-          const again = await index.searchBatchAsync(vectors.subarray(q * dim, (q + 1) * dim), Math.min(numItems, Math.max(2 * labels.length, request.k + skips)));
-          counters.retries++;
-          labels = again.labels;
-          found = again.scores;
-        }
+      Array.from(groups, async ([depth, members]) => {
+        const queries = members.length === batch.length ? vectors : new Float32Array(members.length * dim);
+        if (queries !== vectors) members.forEach((q, m) => queries.set(vectors.subarray(q * dim, (q + 1) * dim), m * dim));
+        const neighbours = await index.searchBatchAsync(queries, depth);
+        await Promise.all(members.map((q, m) => answer(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k))));
       }),
     );
   }
 
-  /** the first search's depth for a request: k · overFetch plus room for a few skipped tracks */
+  /** settles one request from its first search's labels, searching deeper while the answer is not complete */
+  async function answer({ request, resolve }: BatchItem<NextTrackRequest, NextTrackResult>, query: Float32Array, first: Int32Array): Promise<void> {
+    let labels: ArrayLike<number> = first;
+    for (;;) {
+      const { result, complete } = pick(request, labels, query);
+      if (complete || labels.length >= numItems) {
+        resolve(result);
+        return;
+      }
+      const skips = request.history.length + (request.exclude?.length ?? 0);
+      const again = await index.searchBatchAsync(query, Math.min(numItems, Math.max(2 * labels.length, request.k + skips)));
+      counters.retries++;
+      labels = again.labels;
+    }
+  }
+
+  /** the first search's depth: k · overFetch plus room for as many skipped tracks (a full history's and the exclusions), never the batch's */
   function firstFetch(request: NextTrackRequest): number {
-    const skips = Math.min(request.history.length, model.config.maxLength) + (request.exclude?.length ?? 0);
-    return request.k * overFetch + Math.min(skips, request.k * overFetch);
+    const skips = maxLength + (request.exclude?.length ?? 0);
+    return Math.min(numItems, request.k * overFetch + Math.min(skips, request.k * overFetch));
   }
 
   /**
    * The first k tracks by served score that are not in the history or exclude and pass the
-   * filter. Without a prior that is the index's order. With one, the fetched tracks and the last
-   * play's successors are re-scored (logit + boost; a successor the search did not return gets
-   * its logit from the output embeddings); `complete` says the answer is the exact top-k — k
-   * found and the k-th score at least the smallest fetched logit, which bounds every unfetched
-   * track (they get no boost).
+   * filter. The fetched tracks and the last play's successors are scored here — logit from the
+   * output embeddings plus the prior's boost — not with the index's distances (which BLAS, a
+   * quantiser or the batch size may round differently); `complete` says the answer is the exact
+   * top-k — k found and the k-th score at least the smallest fetched logit, which bounds every
+   * unfetched track (they get no boost).
    */
-  function pick(request: NextTrackRequest, labels: ArrayLike<number>, found: ArrayLike<number>, query: Float32Array): { result: NextTrackResult; complete: boolean } {
+  function pick(request: NextTrackRequest, labels: ArrayLike<number>, query: Float32Array): { result: NextTrackResult; complete: boolean } {
     if (++stamp === 0xffffffff) {
       skipStamp.fill(0);
       seenStamp.fill(0);
@@ -187,13 +202,13 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     }
     for (let t = 0; t < request.history.length; t++) skipStamp[request.history[t]!] = stamp;
     if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skipStamp[request.exclude[t]!] = stamp;
-    const ranked = prior ? blend(request.history[request.history.length - 1]!, labels, found, query) : { order: labels, score: found, floor: -Infinity };
+    const ranked = rank(request.history[request.history.length - 1]!, labels, query);
     const tracks = new Int32Array(request.k);
     const scores = new Float32Array(request.k);
     let count = 0;
     for (let r = 0; r < ranked.order.length && count < request.k; r++) {
       const track = ranked.order[r]!;
-      if (track < 0 || skipStamp[track] === stamp || (request.accept && !request.accept(track))) continue;
+      if (skipStamp[track] === stamp || (request.accept && !request.accept(track))) continue;
       tracks[count] = track;
       scores[count++] = ranked.score[r]!;
     }
@@ -201,14 +216,13 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return { result: { tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) }, complete };
   }
 
-  /** fetched tracks ∪ successors of `last`, by logit + boost (best first); floor = the smallest fetched logit */
-  function blend(last: number, labels: ArrayLike<number>, found: ArrayLike<number>, query: Float32Array): { order: Int32Array; score: Float32Array; floor: number } {
-    const { offsets: successorOffsets, items: successors, boosts } = prior!;
-    const from = successorOffsets[last]!;
-    const to = successorOffsets[last + 1]!;
+  /** fetched tracks ∪ successors of `last` (with a prior), by logit + boost (best first, ties by track); floor = the smallest fetched logit */
+  function rank(last: number, labels: ArrayLike<number>, query: Float32Array): { order: Int32Array; score: Float32Array; floor: number } {
+    const from = prior ? prior.offsets[last]! : 0;
+    const to = prior ? prior.offsets[last + 1]! : 0;
     for (let e = from; e < to; e++) {
-      seenStamp[successors[e]!] = stamp;
-      boostOf[successors[e]!] = boosts[e]!;
+      seenStamp[prior!.items[e]!] = stamp;
+      boostOf[prior!.items[e]!] = prior!.boosts[e]!;
     }
     const order: number[] = [];
     const score: number[] = [];
@@ -216,19 +230,19 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     for (let r = 0; r < labels.length; r++) {
       const track = labels[r]!;
       if (track < 0) continue;
-      floor = Math.min(floor, found[r]!);
+      const logit = dot(query, 0, output, track * dim, dim);
+      floor = Math.min(floor, logit);
       order.push(track);
-      if (seenStamp[track] === stamp) {
-        score.push(found[r]! + boostOf[track]!);
+      if (prior && seenStamp[track] === stamp) {
+        score.push(logit + boostOf[track]!);
         seenStamp[track] = 0; // scored: not again below
-      } else score.push(found[r]!);
+      } else score.push(logit);
     }
     for (let e = from; e < to; e++) {
-      const track = successors[e]!;
+      const track = prior!.items[e]!;
       if (seenStamp[track] !== stamp) continue;
-      const logit = dot(query, 0, output, track * dim, dim);
       order.push(track);
-      score.push(logit + boosts[e]!);
+      score.push(dot(query, 0, output, track * dim, dim) + prior!.boosts[e]!);
     }
     const index = Array.from(order, (_, i) => i).sort((a, b) => score[b]! - score[a]! || order[a]! - order[b]!);
     return { order: Int32Array.from(index, (i) => order[i]!), score: Float32Array.from(index, (i) => score[i]!), floor };

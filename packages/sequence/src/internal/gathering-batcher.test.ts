@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createGatheringBatcher } from './gathering-batcher';
+
+/** a promise settled from outside */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+/** a few turns of the event loop: pending microtasks and check-phase starts have run */
+async function turns(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('gathering batcher', () => {
+  it('answers requests submitted together in one batch, each with its own result', async () => {
+    const seen: number[][] = [];
+    const batcher = createGatheringBatcher<number, number>(
+      (batch) => {
+        seen.push(batch.map((item) => item.request));
+        batch.forEach((item) => item.resolve(item.request * 10));
+      },
+      { maxBatch: 100, maxInFlight: 1 },
+    );
+    expect(await Promise.all([1, 2, 3].map((n) => batcher.submit(n)))).toEqual([10, 20, 30]);
+    expect(seen).toEqual([[1, 2, 3]]);
+    expect(batcher.stats()).toEqual({ batches: 1, requests: 3 });
+  });
+
+  it('gathers the requests that arrive while a batch is computed into the next batch, at most maxBatch each', async () => {
+    const seen: number[][] = [];
+    const gates: Array<ReturnType<typeof gate>> = [];
+    const batcher = createGatheringBatcher<number, number>(
+      async (batch) => {
+        seen.push(batch.map((item) => item.request));
+        const g = gate();
+        gates.push(g);
+        await g.wait;
+        batch.forEach((item) => item.resolve(item.request));
+      },
+      { maxBatch: 3, maxInFlight: 1 },
+    );
+    const first = batcher.submit(0);
+    await turns();
+    expect(seen).toEqual([[0]]);
+    // five arrive while batch 1 runs: nothing starts until it finishes
+    const later = [1, 2, 3, 4, 5].map((n) => batcher.submit(n));
+    await turns();
+    expect(seen).toEqual([[0]]);
+    gates[0]!.open();
+    expect(await first).toBe(0);
+    await turns();
+    expect(seen).toEqual([[0], [1, 2, 3]]);
+    gates[1]!.open();
+    await turns();
+    expect(seen).toEqual([[0], [1, 2, 3], [4, 5]]);
+    gates[2]!.open();
+    expect(await Promise.all(later)).toEqual([1, 2, 3, 4, 5]);
+    expect(batcher.stats()).toEqual({ batches: 3, requests: 6 });
+  });
+
+  it('runs up to maxInFlight batches at once', async () => {
+    let running = 0;
+    let most = 0;
+    const batcher = createGatheringBatcher<number, number>(
+      async (batch) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        batch.forEach((item) => item.resolve(item.request));
+      },
+      { maxBatch: 2, maxInFlight: 2 },
+    );
+    expect(await Promise.all([1, 2, 3, 4, 5, 6].map((n) => batcher.submit(n)))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
+    expect(batcher.stats()).toEqual({ batches: 3, requests: 6 });
+  });
+
+  it('rejects the unsettled requests of a batch that throws, and keeps serving', async () => {
+    let calls = 0;
+    const batcher = createGatheringBatcher<number, number>(
+      (batch) => {
+        if (calls++ === 0) {
+          batch[0]!.resolve(1);
+          throw new Error('forward failed');
+        }
+        batch.forEach((item) => item.resolve(item.request));
+      },
+      { maxBatch: 8, maxInFlight: 1 },
+    );
+    const answers = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(answers[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(answers[1]).toMatchObject({ status: 'rejected', reason: new Error('forward failed') });
+    expect(await batcher.submit(7)).toBe(7);
+    expect(() => createGatheringBatcher(() => undefined, { maxBatch: 0, maxInFlight: 1 })).toThrow('batcher maxBatch: expected a positive integer, got 0');
+    expect(() => createGatheringBatcher(() => undefined, { maxBatch: 4, maxInFlight: 1.5 })).toThrow('batcher maxInFlight: expected a positive integer, got 1.5');
+  });
+});

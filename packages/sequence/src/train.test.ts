@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
 import { createSequenceScorer } from './scorer';
-import { trainSequenceModel } from './train';
+import { scheduledRate, trainSequenceModel } from './train';
 import { addTransitionPrior } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
 
@@ -146,5 +146,33 @@ describe('trainSequenceModel', () => {
     await expect(trainSequenceModel(data, small)).rejects.toThrow('item 10 at position 7 outside 0…9');
     await expect(trainSequenceModel(chainData(0.5), { ...small, model: { dim: 10, heads: 1 } })).rejects.toThrow(/multiple of 4/);
     await expect(trainSequenceModel(chainData(0.5), { ...small, loss: 'softmax' as 'full' })).rejects.toThrow(/"sampled" or "full"/);
+    await expect(trainSequenceModel(chainData(0.5), { ...small, learningRateDecay: 'step' as 'linear' })).rejects.toThrow(/"constant", "linear" or "cosine", got "step"/);
+    await expect(trainSequenceModel(chainData(0.5), { ...small, warmupSteps: -1 })).rejects.toThrow(/warmupSteps: expected an integer ≥ 0/);
+  });
+
+  it('schedules the learning rate: warm-up from 0, then constant or a decay that ends near 0 at the last step', () => {
+    const rate = (learningRateDecay: 'constant' | 'linear' | 'cosine', step: number) => scheduledRate({ learningRate: 0.01, learningRateDecay, warmupSteps: 9 }, step, 109);
+    expect(rate('linear', 1)).toBeCloseTo(0.001, 10);
+    expect(rate('cosine', 9)).toBeCloseTo(0.009, 10);
+    for (const decay of ['constant', 'linear', 'cosine'] as const) expect(rate(decay, 10)).toBeCloseTo(0.01, 10);
+    expect(rate('constant', 109)).toBe(0.01);
+    expect(rate('linear', 60)).toBeCloseTo(0.005, 10);
+    expect(rate('cosine', 60)).toBeCloseTo(0.005, 10);
+    expect(rate('cosine', 35)).toBeGreaterThan(rate('linear', 35));
+    expect(rate('linear', 109)).toBeCloseTo(0.0001, 10);
+    expect(rate('cosine', 109)).toBeLessThan(1e-5);
+  });
+
+  it('decays the rate over the run: an epoch whose rate falls to 0 moves the parameters about half as far as one at a constant rate', async () => {
+    const data = chainData(0.8);
+    const options: TrainSequenceOptions = { ...small, epochs: 1, validationRows: 0, seed: 3 };
+    const start = (await trainSequenceModel(data, options)).model;
+    const moved = async (learningRateDecay: 'constant' | 'linear') => {
+      const { parameters } = (await trainSequenceModel(data, { ...options, initial: start, learningRateDecay })).model;
+      return Math.sqrt(parameters.reduce((sum, value, i) => sum + (value - start.parameters[i]!) ** 2, 0));
+    };
+    const ratio = (await moved('linear')) / (await moved('constant'));
+    expect(ratio).toBeGreaterThan(0.3);
+    expect(ratio).toBeLessThan(0.8);
   });
 });

@@ -52,6 +52,13 @@ export interface TrainSequenceOptions {
   batchSize?: number;
   /** Adam (defaults 5e-3 — chosen on next-item validation; SASRec's paper uses 1e-3 —, 0.9, 0.98, 1e-8) */
   learningRate?: number;
+  /**
+   * the learning rate over the run (default 'constant'): 'linear' / 'cosine' decay it to 0 at
+   * the last step of `epochs` (an early stop ends sooner), after `warmupSteps` rising from 0
+   */
+  learningRateDecay?: 'constant' | 'linear' | 'cosine';
+  /** steps of linear warm-up from 0 to learningRate (default 0) */
+  warmupSteps?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -138,6 +145,8 @@ interface Resolved {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  learningRateDecay: 'constant' | 'linear' | 'cosine';
+  warmupSteps: number;
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -157,6 +166,8 @@ function resolveOptions(options: TrainSequenceOptions): Resolved {
     epochs: options.epochs ?? 30,
     batchSize: options.batchSize ?? 128,
     learningRate: options.learningRate ?? 5e-3,
+    learningRateDecay: options.learningRateDecay ?? 'constant',
+    warmupSteps: options.warmupSteps ?? 0,
     beta1: options.beta1 ?? 0.9,
     beta2: options.beta2 ?? 0.98,
     epsilon: options.epsilon ?? 1e-8,
@@ -180,6 +191,10 @@ function resolveOptions(options: TrainSequenceOptions): Resolved {
   integer('validationRows', 0);
   integer('patience', 1);
   integer('threads', 1);
+  integer('warmupSteps', 0);
+  if (!['constant', 'linear', 'cosine'].includes(resolved.learningRateDecay)) {
+    throw new SequenceConfigError(`sequence training learningRateDecay: expected "constant", "linear" or "cosine", got "${String(resolved.learningRateDecay)}"`);
+  }
   if (resolved.loss !== 'sampled' && resolved.loss !== 'full') throw new SequenceConfigError(`sequence training loss: expected "sampled" or "full", got "${String(resolved.loss)}"`);
   if (!(resolved.weightDecay >= 0)) throw new SequenceConfigError(`sequence training weightDecay: expected ≥ 0, got ${resolved.weightDecay}`);
   if (!(resolved.learningRate > 0)) throw new SequenceConfigError(`sequence training learningRate: expected > 0, got ${resolved.learningRate}`);
@@ -392,6 +407,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     const started = performance.now();
     let tokensThisRun = 0;
     const totalTokens = windows.tokens * o.epochs;
+    const totalSteps = Math.ceil(windows.start.length / o.batchSize) * o.epochs;
     let lastReport = performance.now();
     let stoppedEarly = false;
 
@@ -453,12 +469,13 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
           bounds,
         );
         if (priorJob && o.loss !== 'full') for (let j = 0; j < candidateSlots; j++) if (i32[batch.candidates + j]! >= 0) i32[priorJob.slotHead + i32[batch.candidates + j]!] = -1;
+        const learningRate = scheduledRate(o, state.step, totalSteps);
         if (decay) {
-          const keep = 1 - o.learningRate * o.weightDecay;
+          const keep = 1 - learningRate * o.weightDecay;
           const parameters = host.parameters;
           for (const [from, to] of decay) for (let i = from; i < to; i++) parameters[i]! *= keep;
         }
-        await host.adamStep(state.step, o.learningRate, o.beta1, o.beta2, o.epsilon);
+        await host.adamStep(state.step, learningRate, o.beta1, o.beta2, o.epsilon);
         lossSum += result.loss;
         targetSum += result.targets;
         epochTokens += tokens;
@@ -531,6 +548,15 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   } finally {
     await host.close();
   }
+}
+
+/** The learning rate of step `step` (1-based) of `total`: linear warm-up, then the decay. */
+export function scheduledRate(o: Pick<Resolved, 'learningRate' | 'learningRateDecay' | 'warmupSteps'>, step: number, total: number): number {
+  if (step <= o.warmupSteps) return (o.learningRate * step) / (o.warmupSteps + 1);
+  if (o.learningRateDecay === 'constant') return o.learningRate;
+  // progress through the steps after warm-up, 0 at the first, 1 one step past the last
+  const progress = Math.min(1, (step - o.warmupSteps - 1) / Math.max(1, total - o.warmupSteps));
+  return o.learningRateDecay === 'linear' ? o.learningRate * (1 - progress) : o.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
 /** Copies the training counts into the shared memory the loss reads (workers included). */

@@ -115,14 +115,17 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, tied, lastItemResidual, transitionPrior, trainWithPrior, ...rest } = p;
+      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
+      if (learningRateDecay !== undefined && learningRateDecay !== 'constant' && learningRateDecay !== 'linear' && learningRateDecay !== 'cosine') {
+        throw new RangeError(`model sasrec: learningRateDecay must be "constant", "linear" or "cosine", got "${learningRateDecay}"`);
+      }
       const flag = (name: string, value: string | number | undefined): boolean | undefined => {
         if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false", got "${value}"`);
         return value === undefined ? undefined : value === 'true';
       };
       const numbers = numberParameters('sasrec', rest, [
-        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'weightDecay', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed', 'trainPriorAlpha', 'trainPriorMu', 'trainPriorGamma',
+        'dim', 'heads', 'blocks', 'ffDim', 'maxLength', 'dropout', 'epochs', 'batchSize', 'learningRate', 'warmupSteps', 'weightDecay', 'negatives', 'samplingExponent', 'patience', 'validationRows', 'threads', 'seed', 'trainPriorAlpha', 'trainPriorMu', 'trainPriorGamma',
       ]);
       const { trainPriorAlpha, trainPriorMu, trainPriorGamma, ...modelNumbers } = numbers;
       return createSasRecRecommender({
@@ -135,6 +138,7 @@ export function createModelRegistry(): ModelRegistry {
               ? undefined
               : { ...DEFAULT_TRAINING_PRIOR, ...(trainPriorAlpha === undefined ? {} : { alpha: trainPriorAlpha }), ...(trainPriorMu === undefined ? {} : { mu: trainPriorMu }), ...(trainPriorGamma === undefined ? {} : { gamma: trainPriorGamma }) },
         loss: loss as 'sampled' | 'full' | undefined,
+        learningRateDecay: learningRateDecay as 'constant' | 'linear' | 'cosine' | undefined,
         tied: flag('tied', tied),
         lastItemResidual: flag('lastItemResidual', lastItemResidual),
         transitionPrior: flag('transitionPrior', transitionPrior),

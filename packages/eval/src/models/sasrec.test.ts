@@ -17,5 +17,8 @@ describe('sasrec model spec', () => {
     expect(() => registry.create('sasrec:lastItemResidual=yes')).toThrow('model sasrec: lastItemResidual must be "true" or "false", got "yes"');
     expect(() => registry.create('sasrec:tied=maybe')).toThrow('model sasrec: tied must be "true" or "false", got "maybe"');
     expect(() => registry.create('sasrec:loss=hinge')).toThrow('loss must be "sampled" or "full"');
+    expect(registry.create('sasrec:learningRateDecay=cosine:warmupSteps=200').name).toContain('lr 0.005 with cosine decay after 200 warm-up steps, sampled');
+    expect(registry.create('sasrec:learningRateDecay=constant').name).toContain('lr 0.005, sampled');
+    expect(() => registry.create('sasrec:learningRateDecay=step')).toThrow('learningRateDecay must be "constant", "linear" or "cosine", got "step"');
   });
 });

@@ -22,6 +22,10 @@ export interface SasRecRecommenderOptions {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** 'constant' (default), or decay to 0 over `epochs` ('linear' | 'cosine') */
+  learningRateDecay?: 'constant' | 'linear' | 'cosine';
+  /** steps of linear warm-up (default 0) */
+  warmupSteps?: number;
   /** decoupled weight decay on embeddings and weight matrices (AdamW) */
   weightDecay?: number;
   /** 'sampled' (default) or 'full' softmax */
@@ -70,7 +74,7 @@ export class SasRecRecommender extends ScoringRecommender {
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
-      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
+      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
       `${this.options.trainWithPrior ? `; trained with transition prior α=${this.options.trainWithPrior.alpha}, μ=${this.options.trainWithPrior.mu}, γ=${this.options.trainWithPrior.gamma}` : ''}` +
       `${o.transitionPrior ? '; + transition prior chosen on validation' : ''})`;
   }
@@ -83,6 +87,8 @@ export class SasRecRecommender extends ScoringRecommender {
       epochs: o.epochs,
       batchSize: o.batchSize,
       learningRate: o.learningRate,
+      learningRateDecay: o.learningRateDecay,
+      warmupSteps: o.warmupSteps,
       weightDecay: o.weightDecay,
       loss: o.loss,
       negatives: o.negatives,
@@ -123,6 +129,10 @@ export class SasRecRecommender extends ScoringRecommender {
     const encoded = scorer.scoreHistories({ items: sequences.indices, offsets: sequences.indptr }, batch.rows, out);
     for (let b = 0; b < batch.rows.length; b++) if (encoded[b] === 0) out.set(fallback, b * numItems);
   }
+}
+
+function describeSchedule(decay: string | undefined, warmupSteps: number | undefined): string {
+  return `${decay && decay !== 'constant' ? ` with ${decay} decay` : ''}${warmupSteps ? ` after ${warmupSteps} warm-up steps` : ''}`;
 }
 
 function describePrior(report: TransitionPriorReport | undefined): string {

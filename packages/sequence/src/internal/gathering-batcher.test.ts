@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BatchItem } from '@mixtape/base';
 import { createGatheringBatcher } from './gathering-batcher';
 
 /** a promise settled from outside */
@@ -14,18 +15,20 @@ async function turns(): Promise<void> {
 }
 
 describe('gathering batcher', () => {
-  it('answers requests submitted together in one batch, each with its own result', async () => {
+  it('answers requests submitted together in one batch, each with its own result, and a lone request at once', async () => {
     const seen: number[][] = [];
-    const batcher = createGatheringBatcher<number, number>(
-      (batch) => {
-        seen.push(batch.map((item) => item.request));
-        batch.forEach((item) => item.resolve(item.request * 10));
-      },
-      { maxBatch: 100, maxInFlight: 1 },
-    );
+    const tenfold = (batch: BatchItem<number, number>[]) => {
+      seen.push(batch.map((item) => item.request));
+      for (const item of batch) item.resolve(item.request * 10);
+    };
+    const batcher = createGatheringBatcher(tenfold, { maxBatch: 100, maxInFlight: 1 });
     expect(await Promise.all([1, 2, 3].map((n) => batcher.submit(n)))).toEqual([10, 20, 30]);
-    expect(seen).toEqual([[1, 2, 3]]);
-    expect(batcher.stats()).toEqual({ batches: 1, requests: 3 });
+    // no timer: the next check phase runs it, long before a 20 ms timeout set at the same time
+    const order: string[] = [];
+    await Promise.all([batcher.submit(4).then(() => order.push('answer')), new Promise((resolve) => setTimeout(resolve, 20)).then(() => order.push('timeout'))]);
+    expect(order).toEqual(['answer', 'timeout']);
+    expect(seen).toEqual([[1, 2, 3], [4]]);
+    expect(batcher.stats()).toEqual({ batches: 2, requests: 4 });
   });
 
   it('gathers the requests that arrive while a batch is computed into the next batch, at most maxBatch each', async () => {

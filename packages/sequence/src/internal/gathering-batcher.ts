@@ -31,23 +31,20 @@ export function createGatheringBatcher<Request, Result>(run: (batch: BatchItem<R
 
   function start(): void {
     scheduled = false;
-    while (running < maxInFlight && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      running++;
-      batches++;
-      requests += batch.length;
-      let done: Promise<void>;
-      try {
-        done = Promise.resolve(run(batch));
-      } catch (error) {
-        done = Promise.reject(error);
-      }
-      void done
-        .catch((error: unknown) => batch.forEach((item) => item.reject(error)))
-        .finally(() => {
-          running--;
-          schedule();
-        });
+    while (running < maxInFlight && queue.length > 0) void compute(queue.splice(0, maxBatch));
+  }
+
+  async function compute(batch: BatchItem<Request, Result>[]): Promise<void> {
+    running++;
+    batches++;
+    requests += batch.length;
+    try {
+      await run(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    } finally {
+      running--;
+      schedule();
     }
   }
 

@@ -290,9 +290,9 @@ export function userFactor(index: HomeIndex, profile: UserProfile): Float32Array
 
 /**
  * Per-bundle buffers of the neighbour-list merge (used synchronously, so one set serves every
- * request). A track the lists reach gets the next dense slot; its four sources' sums sit side by
- * side at slot × LIST_COUNT, so the merge writes and the selection reads a compact block instead
- * of sixteen catalog-wide arrays.
+ * request). A track the lists reach gets the next dense slot, and each slot one RECORD of 16
+ * words: per source the sum over all seeds, the recency-weighted sum over the recent seeds, the
+ * best edge's score and that edge's seed — so the updates of one edge land in one cache line.
  */
 interface MergeScratch {
   /** track → slot, −1 when untouched */
@@ -300,11 +300,9 @@ interface MergeScratch {
   /** slot → track */
   slotTrack: Int32Array;
   slots: number;
-  /** slot × LIST_COUNT: sum over all seeds, recency-weighted sum over the recent seeds, the seed of the best edge and its score */
-  all: Float32Array;
-  recent: Float32Array;
-  bestSeed: Int32Array;
-  bestEdge: Float32Array;
+  /** slot × RECORD words (layout: ALL, RECENT, EDGE, SEED blocks of LIST_COUNT); `seeds` is an Int32 view of the same memory for the SEED block, which holds seed + 1 (0: none, so one fill clears a record) */
+  record: Float32Array;
+  seeds: Int32Array;
   heard: Uint8Array;
   gather: Float32Array;
   gatherSlots: Int32Array;
@@ -316,22 +314,28 @@ interface MergeScratch {
   successorSeed: Int32Array;
   successorCount: number;
 }
+// offsets inside a slot's record (each block holds one word per neighbour source)
+const RECENT = LIST_COUNT;
+const EDGE = 2 * LIST_COUNT;
+const SEED = 3 * LIST_COUNT;
+const RECORD = 4 * LIST_COUNT;
 const mergeScratch = new WeakMap<HomeIndex, MergeScratch>();
 function mergeScratchOf(index: HomeIndex): MergeScratch {
   let scratch = mergeScratch.get(index);
   if (!scratch) {
     const n = index.store.trackCount;
+    const record = new Float32Array(n * RECORD);
+    const seeds = new Int32Array(record.buffer);
     scratch = {
       slotOf: new Int32Array(n).fill(-1),
       slotTrack: new Int32Array(n),
       slots: 0,
-      all: new Float32Array(n * LIST_COUNT),
-      recent: new Float32Array(n * LIST_COUNT),
-      bestSeed: new Int32Array(n * LIST_COUNT).fill(-1),
-      bestEdge: new Float32Array(n * LIST_COUNT),
+      record,
+      seeds,
       heard: new Uint8Array(n),
-      gather: new Float32Array(n),
-      gatherSlots: new Int32Array(n),
+      // one stretch of n per (source, merge) column for the selection (the successor merge uses the first)
+      gather: new Float32Array(n * 2 * LIST_COUNT),
+      gatherSlots: new Int32Array(n * 2 * LIST_COUNT),
       topRows: new Int32Array(n),
       topScores: new Float32Array(n),
       successor: new Float32Array(n),
@@ -358,7 +362,7 @@ const RECENT_WEIGHTS = Float64Array.from({ length: 64 }, (_, i) => 0.8 ** i);
 function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
   const seedCount = Math.min(profile.topTracks.length, options.seeds ?? 300);
   const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
-  const { slotOf, slotTrack, heard, all, recent, bestSeed, bestEdge } = scratch;
+  const { slotOf, slotTrack, heard, record, seeds } = scratch;
   const { topTracks } = profile;
   let slots = scratch.slots;
   for (let s = 0; s < LIST_COUNT; s++) {
@@ -377,12 +381,12 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
           slotOf[track] = slot;
           slotTrack[slot] = track;
         }
-        const at = slot * LIST_COUNT + s;
+        const at = slot * RECORD + s;
         const value = scores[p]!;
-        all[at] = all[at]! + value;
-        if (value > bestEdge[at]!) {
-          bestEdge[at] = value;
-          bestSeed[at] = seed;
+        record[at] = record[at]! + value;
+        if (value > record[at + EDGE]!) {
+          record[at + EDGE] = value;
+          seeds[at + SEED] = seed + 1;
         }
       }
     }
@@ -399,41 +403,54 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
           slotOf[track] = slot;
           slotTrack[slot] = track;
         }
-        const at = slot * LIST_COUNT + s;
-        recent[at] = recent[at]! + weight * scores[p]!;
+        const at = slot * RECORD + RECENT + s;
+        record[at] = record[at]! + weight * scores[p]!;
       }
     }
   }
   scratch.slots = slots;
 }
 
-/** Each neighbour source's best tracks by the all-tracks merge and by the recent merge. */
+/**
+ * Each neighbour source's best tracks by the all-tracks merge and by the recent merge. One pass
+ * over the slot records gathers all eight (source, merge) columns into their own stretches of
+ * `gather` (a record is one cache line: eight passes would read every line eight times).
+ */
 function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratch: MergeScratch, emit: Emit): void {
-  const { slots, slotTrack, all, recent, bestSeed, gather, gatherSlots, topRows, topScores } = scratch;
+  const { slots, slotTrack, record, seeds, gather, gatherSlots, topRows, topScores } = scratch;
+  const stride = index.store.trackCount;
+  // column c of a record: the all-seeds sums (c < LIST_COUNT), then the recent sums
+  const { limits, counts } = selectionScratch;
   for (let s = 0; s < LIST_COUNT; s++) {
     const source = NEIGHBOUR_SOURCES[s]!;
-    if (!index.neighbours[source]) continue;
-    for (const [values, limit] of [
-      [all, options.perSource?.[source] ?? DEFAULT_PER_SOURCE[source]],
-      [recent, options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]],
-    ] as const) {
-      if (limit <= 0) continue;
-      let n = 0;
-      for (let slot = 0, at = s; slot < slots; slot++, at += LIST_COUNT) {
-        const value = values[at]!;
-        if (value > 0) {
-          gather[n] = value;
-          gatherSlots[n++] = slot;
-        }
+    const present = index.neighbours[source] !== undefined;
+    limits[s] = present ? (options.perSource?.[source] ?? DEFAULT_PER_SOURCE[source]) : 0;
+    limits[RECENT + s] = present ? (options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]) : 0;
+  }
+  counts.fill(0);
+  for (let slot = 0; slot < slots; slot++) {
+    const base = slot * RECORD;
+    for (let c = 0; c < 2 * LIST_COUNT; c++) {
+      const value = record[base + c]!;
+      if (value > 0 && limits[c]! > 0) {
+        const at = c * stride + counts[c]!++;
+        gather[at] = value;
+        gatherSlots[at] = slot;
       }
-      const kept = selectTopK(gather, limit, topRows, topScores, 0, n);
+    }
+  }
+  for (let s = 0; s < LIST_COUNT; s++) {
+    for (const c of [s, RECENT + s]) {
+      if (limits[c]! <= 0) continue;
+      const kept = selectTopK(gather, limits[c]!, topRows, topScores, c * stride, counts[c]!);
       for (let j = 0; j < kept; j++) {
-        const slot = gatherSlots[topRows[j]!]!;
-        emit(source, slotTrack[slot]!, all[slot * LIST_COUNT + s]!, bestSeed[slot * LIST_COUNT + s]!);
+        const slot = gatherSlots[c * stride + topRows[j]!]!;
+        emit(NEIGHBOUR_SOURCES[s]!, slotTrack[slot]!, record[slot * RECORD + s]!, seeds[slot * RECORD + SEED + s]! - 1);
       }
     }
   }
 }
+const selectionScratch = { limits: new Int32Array(2 * LIST_COUNT), counts: new Int32Array(2 * LIST_COUNT) };
 
 /**
  * "What follows this track": the successor lists of the most recent plays, weighted 0.5^i by
@@ -489,14 +506,14 @@ function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, bat
 
 /** Fills every row's merged list scores and factor score from the scratch accumulators. */
 function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: MergeScratch, factor: Float32Array | undefined): void {
-  const { slotOf, all, recent } = scratch;
+  const { slotOf, record } = scratch;
   for (let r = 0; r < candidates.size; r++) {
     const slot = slotOf[candidates.tracks[r]!]!;
     // a track no list reached (another source brought it) keeps the reset zeros
     if (slot < 0) continue;
     for (let s = 0; s < LIST_COUNT; s++) {
-      candidates.listScores[r * LIST_COUNT + s] = all[slot * LIST_COUNT + s]!;
-      candidates.recentScores[r * LIST_COUNT + s] = recent[slot * LIST_COUNT + s]!;
+      candidates.listScores[r * LIST_COUNT + s] = record[slot * RECORD + s]!;
+      candidates.recentScores[r * LIST_COUNT + s] = record[slot * RECORD + RECENT + s]!;
     }
   }
   if (scratch.successorCount > 0) for (let r = 0; r < candidates.size; r++) candidates.successorScores[r] = scratch.successor[candidates.tracks[r]!]!;
@@ -515,10 +532,7 @@ function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: M
 function clearMerge(scratch: MergeScratch): void {
   const { slotOf, slotTrack, slots } = scratch;
   for (let slot = 0; slot < slots; slot++) slotOf[slotTrack[slot]!] = -1;
-  scratch.all.fill(0, 0, slots * LIST_COUNT);
-  scratch.recent.fill(0, 0, slots * LIST_COUNT);
-  scratch.bestEdge.fill(0, 0, slots * LIST_COUNT);
-  scratch.bestSeed.fill(-1, 0, slots * LIST_COUNT);
+  scratch.record.fill(0, 0, slots * RECORD);
   scratch.slots = 0;
   for (let j = 0; j < scratch.successorCount; j++) scratch.successor[scratch.successorTracks[j]!] = 0;
   scratch.successorCount = 0;

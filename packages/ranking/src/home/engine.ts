@@ -7,7 +7,7 @@ import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfS
 import type { RecentEventStore, ShelfStateStore } from './bandit';
 import { acquireCandidates, generateHomeCandidates, releaseCandidates, topCatalogGenres } from './candidates';
 import type { HomeCandidateOptions, CandidateSet } from './candidates';
-import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer } from './features';
+import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer, rowsByScore } from './features';
 import { MS_PER_DAY, createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile, forEachGenre } from './profile';
@@ -213,11 +213,13 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const filled: Array<{ shelf: HomeShelf; rank: number }> = [];
     const fillOrder = ordered.map((entry, rank) => ({ ...entry, rank })).sort((a, b) => Number(b.plan.steered ?? false) - Number(a.plan.steered ?? false) || a.rank - b.rank);
     for (const { plan, rank } of fillOrder) {
-      const rows = plan.rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
-      const tracks = Int32Array.from(rows, (row) => candidates.tracks[row]!);
-      const relevance = Float32Array.from(rows, (row) => scores[row]!);
-      const rowOfTrack = new Map<number, number>();
-      rows.forEach((row) => rowOfTrack.set(candidates.tracks[row]!, row));
+      const rows = rowsByScore(plan.rows, scores);
+      const tracks = new Int32Array(rows.length);
+      const relevance = new Float32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        tracks[i] = candidates.tracks[rows[i]!]!;
+        relevance[i] = scores[rows[i]!]!;
+      }
       const picked = selectDiverse(index, tracks, relevance, {
         limit,
         lambda: plan.lambda,
@@ -240,7 +242,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
             trackId: store.trackId(track),
             title: store.trackTitle(track),
             artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)),
-            reason: plan.reason(rowOfTrack.get(track)!),
+            reason: plan.reason(candidates.row(track)!),
           })),
         },
       });

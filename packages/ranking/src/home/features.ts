@@ -268,6 +268,16 @@ function keyScratch(n: number): Float64Array {
   if (keyBuffer.length < n) keyBuffer = new Float64Array(n * 2);
   return keyBuffer;
 }
+/** `rows` ordered by `scores[row]` descending, then by row (a new array; the order a comparator `scores[b] − scores[a] || a − b` gives). */
+export function rowsByScore(rows: readonly number[], scores: Float32Array): Int32Array {
+  const keys = keyScratch(rows.length);
+  for (let i = 0; i < rows.length; i++) keys[i] = rankKey(scores[rows[i]!]!, rows[i]!);
+  const order = keys.subarray(0, rows.length).sort();
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = order[i]! % ROW_SPAN;
+  return out;
+}
+
 /** Ascending keys = the score descending, then the row ascending (what the comparator order was). */
 function rankKey(score: number, row: number): number {
   keyBits[0] = score === 0 ? 0 : score; // −0 ties with +0

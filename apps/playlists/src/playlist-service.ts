@@ -109,11 +109,15 @@ function fulfilOptions(
   userId: string | undefined,
   signal: AbortSignal | undefined,
   prompt: string,
+  planResult: PlanResult,
 ): FulfilOptions {
   const settings = fulfilmentSettings(variants?.params ?? {});
   const weights = state.rewardWeight !== undefined ? { reward: state.rewardWeight, ...settings.weights } : settings.weights;
-  // words of the prompt the lexicon did not read: the bundle's text model (playlist names) may know them
-  const unreadWords = state.engine.context.textModel ? interpretQuery(state.lexicon, prompt.slice(0, MAX_PROMPT_CHARACTERS)).remainder : '';
+  // words of the prompt the lexicon did not read: the bundle's text model (playlist names) may know
+  // them (the offline planner has read this prompt already and says which; others are read here)
+  const unreadWords = state.engine.context.textModel
+    ? (planResult.unreadWords ?? interpretQuery(state.lexicon, prompt.slice(0, MAX_PROMPT_CHARACTERS)).remainder)
+    : '';
   return {
     ...settings,
     ...(weights ? { weights } : {}),
@@ -252,7 +256,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const { signal } = origin;
         const variants = variantsFor(input.userId, origin);
         const planResult = await state.planner.plan({ prompt: input.prompt, ...(input.length !== undefined ? { trackCount: input.length } : {}), ...(signal ? { signal } : {}) });
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, input.userId, signal, input.prompt));
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, input.userId, signal, input.prompt, planResult));
         observe('create', planResult, fulfilment);
         const stored = record(state, { playlistId: newId(), version: 1, parentVersion: null, prompt: input.prompt, userId: input.userId }, planResult, fulfilment);
         // Persisted (fsync) before the answer: a 201 means a restart keeps it.
@@ -269,7 +273,7 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const userId = base.userId ?? undefined;
         const variants = variantsFor(userId, origin);
         // the base version's prompt too: its unread words ("trip-hop") still describe the playlist
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal, `${base.prompt} ${input.prompt}`));
+        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal, `${base.prompt} ${input.prompt}`, planResult));
         observe('refine', planResult, fulfilment);
         const stored = await withLock(playlistId, async () => {
           const latest = store.versionNumbers(playlistId).at(-1)!;

@@ -20,13 +20,15 @@ export interface OfflinePlanResult {
   plan: Plan;
   matchedTerms: MatchedTermSummary[];
   constraints: QueryConstraints;
+  /** the prompt's words the lexicon did not read (interpretQuery's remainder; '' when it read all) */
+  unreadWords: string;
 }
 
 /** Builds a plan from a prompt using only the lexicon. Deterministic for a given lexicon. */
 export function planFromPrompt(lexicon: Lexicon, prompt: string, options: OfflinePlanOptions = {}): OfflinePlanResult {
-  const { matchedTerms, constraints } = interpretQuery(lexicon, prompt);
+  const { matchedTerms, constraints, remainder } = interpretQuery(lexicon, prompt);
   const plan = planFromConstraints(constraints, options);
-  return { plan, matchedTerms, constraints };
+  return { plan, matchedTerms, constraints, unreadWords: remainder };
 }
 
 export function planFromConstraints(constraints: QueryConstraints, options: OfflinePlanOptions = {}): Plan {

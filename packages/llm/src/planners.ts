@@ -42,6 +42,11 @@ export interface PlanResult {
   fallbackReason?: string;
   /** offline planner: the lexicon terms it read */
   matchedTerms?: MatchedTermSummary[];
+  /**
+   * offline planner (new plans): the prompt's words its lexicon did not read, so a caller with a
+   * text model that may know them does not read the prompt again
+   */
+  unreadWords?: string;
   /** refinements by the offline planner: one line per edit */
   changes?: string[];
   /** LLM planner: names in the model's plan that the catalog does not know (dropped) */
@@ -86,7 +91,7 @@ export function createOfflinePlanner(options: OfflinePlannerOptions): PlanProvid
 }
 
 function offlinePlan(options: OfflinePlannerOptions, request: PlanRequest, planner: 'offline' | 'offline-fallback', fallbackReason?: string): PlanResult {
-  const { plan, matchedTerms } = planFromPrompt(options.lexicon, request.prompt.slice(0, MAX_PROMPT_CHARACTERS), {
+  const { plan, matchedTerms, unreadWords } = planFromPrompt(options.lexicon, request.prompt.slice(0, MAX_PROMPT_CHARACTERS), {
     ...(options.defaultTrackCount !== undefined ? { defaultTrackCount: options.defaultTrackCount } : {}),
     ...(request.trackCount !== undefined ? { trackCount: request.trackCount } : {}),
   });
@@ -95,6 +100,7 @@ function offlinePlan(options: OfflinePlannerOptions, request: PlanRequest, plann
     planner,
     ...(fallbackReason !== undefined ? { fallbackReason } : {}),
     matchedTerms,
+    unreadWords,
     cached: false,
     repaired: false,
     llmCalls: 0,

@@ -5,7 +5,7 @@ import type { Lexicon } from '@mixtape/language';
 import { ACTIVITIES, buildLexicon, CURATED_GENRES, FEELS, interpretQuery, MOODS, STYLES } from '@mixtape/language';
 import { loadTidyTuesdayLexiconInput } from '@mixtape/language/testing';
 import type { Plan } from '../src/index';
-import { planFromPrompt, PlanSchema, refinePlan } from '../src/index';
+import { createOfflinePlanner, planFromPrompt, PlanSchema, refinePlan } from '../src/index';
 
 let lexicon: Lexicon;
 beforeAll(() => {
@@ -174,5 +174,14 @@ describe('offline planner on TidyTuesday names', () => {
     expect(matchedTerms.map((term) => term.canonical)).toEqual(['sad', '2000s', 'piano', 'slow']);
     expect(remainder).toBe('');
     expect(interpretQuery(lexicon, 'chill halo remix').remainder).toBe('halo');
+  });
+
+  it('says which words of a new prompt it did not read, as interpretQuery does (callers need not read it again)', async () => {
+    for (const prompt of ['festival anthems for a 90s road trip', 'something southern', 'sad songs 2000s piano ballads']) {
+      expect(planFromPrompt(lexicon, prompt).unreadWords).toBe(interpretQuery(lexicon, prompt).remainder);
+      const result = await createOfflinePlanner({ lexicon }).plan({ prompt });
+      expect(result.unreadWords).toBe(interpretQuery(lexicon, prompt).remainder);
+    }
+    expect(planFromPrompt(lexicon, 'festival anthems').unreadWords).not.toBe('');
   });
 });

@@ -259,8 +259,42 @@ describe('learned text → track model from playlist names', () => {
     expect(party.some((id) => rainyIds.includes(id))).toBe(false);
     // navigational queries are not touched
     expect(learned.search('halo').learned).toBeUndefined();
-    const reloaded = loadSearchIndex(serializeSearchIndex(learned), store, index);
+    // format 4: the model is stored once, apart from the index, and handed to the loader
+    const bytes = serializeSearchIndex(learned);
+    expect(bytes.includes(Buffer.from('rainy window'))).toBe(false);
+    expect(loadSearchIndex(bytes, store, index).info().semanticFeatures).toBe(0);
+    const reloaded = loadSearchIndex(bytes, store, index, { semantic });
     expect(reloaded.info().semanticFeatures).toBe(semantic.vocabulary.length);
     expect(reloaded.search('rainy window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
+    // a format-3 file (the model embedded as sections semantic.*) still loads with its model
+    const formatThree = asFormatThree(bytes, semantic);
+    const old = loadSearchIndex(formatThree, store, index);
+    expect(old.info().semanticFeatures).toBe(semantic.vocabulary.length);
+    expect(old.search('rainy window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
+    const future = Buffer.from(bytes);
+    future.writeUInt32LE(5, 4);
+    expect(() => loadSearchIndex(future, store, index)).toThrow(/format version 5; this build reads versions 3 and 4 \(rebuild the index\)/);
   });
 });
+
+/** A format-4 file rewritten the way format 3 stored an engine with a text model (sections semantic.* at the end). */
+function asFormatThree(bytes: Buffer, model: { method: string; dim: number; vocabulary: readonly string[]; vectors: Float32Array }): Buffer {
+  const headerLength = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as { version: number; semantic?: unknown; sections: { name: string; offset: number; length: number }[] };
+  let body = bytes.subarray(12 + headerLength);
+  const append = (name: string, section: Buffer) => {
+    header.sections.push({ name, offset: body.length, length: section.length });
+    body = Buffer.concat([body, section, Buffer.alloc((8 - (section.length % 8)) % 8)]);
+  };
+  append('semantic.vocabulary', Buffer.from(model.vocabulary.join('\n'), 'utf8'));
+  append('semantic.vectors', Buffer.from(model.vectors.buffer, model.vectors.byteOffset, model.vectors.byteLength));
+  header.version = 3;
+  header.semantic = { method: model.method, dim: model.dim };
+  let text = JSON.stringify(header);
+  text += ' '.repeat((8 - ((12 + Buffer.byteLength(text)) % 8)) % 8);
+  const prefix = Buffer.alloc(12);
+  prefix.write('MXSI', 0, 'ascii');
+  prefix.writeUInt32LE(3, 4);
+  prefix.writeUInt32LE(Buffer.byteLength(text), 8);
+  return Buffer.concat([prefix, Buffer.from(text, 'utf8'), body]);
+}

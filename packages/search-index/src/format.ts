@@ -3,6 +3,8 @@
 // each 8-byte aligned: names and terms as newline-joined text, everything else raw typed arrays
 // (postings, impacts, field masks, block maxima, typo deletions, suggest keys). Loading is one
 // read plus views over it (no per-posting parsing); it checks the index belongs to the catalog.
+// Format 4 leaves the learned text → track model out (it is stored once, as its own bundle part,
+// and handed to loadSearchIndex); format-3 files, which embed it as sections semantic.*, still load.
 import type { Logger } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import type { ContentEncoder, VectorIndex } from '@mixtape/embeddings';
@@ -17,7 +19,9 @@ import { SemanticModel, type SemanticMethod } from './semantic';
 import { Recordings } from './recordings';
 
 const MAGIC = 'MXSI';
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
+/** Versions this build loads: 3 (the text model embedded) and 4. */
+const READABLE_VERSIONS: readonly number[] = [3, FORMAT_VERSION];
 const ALIGN = 8;
 /** ids per kind hashed into the catalog fingerprint */
 const FINGERPRINT_IDS = 1 << 17;
@@ -31,7 +35,7 @@ interface SerializedHeader {
   documentCount: number;
   /** the catalog lexicon's artist part (sections lexicon.*) */
   lexicon: { maxArtistTokens: number };
-  /** the learned text → track model, when the engine had one (sections semantic.*) */
+  /** format 3 only: the learned text → track model embedded as sections semantic.* */
   semantic?: { method: SemanticMethod; dim: number } | null;
   sections: { name: string; offset: number; length: number }[];
 }
@@ -44,7 +48,10 @@ interface Section {
   bytes: Buffer;
 }
 
-/** The engine as bytes for the bundle (see the file comment). */
+/**
+ * The engine as bytes for the bundle (see the file comment). Its learned text model, when it has
+ * one, is not among them: store it with serializeSemanticModel and pass it to loadSearchIndex.
+ */
 export function serializeSearchIndex(engine: SearchEngine): Buffer {
   const lexical = engine.lexical.arrays;
   const typos = engine.typos.arrays;
@@ -62,8 +69,6 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
   ];
   // the content index's label → track map: checked against the index given at load, rebuilt if it differs
   if (engine.labelTrack) sections.push({ name: 'content.labelTrack', bytes: typedBytes(engine.labelTrack) });
-  const semantic = engine.semantic;
-  if (semantic) sections.push(...fieldSections('semantic', semantic, ['vocabulary', 'vectors']));
   let offset = 0;
   const parts: Buffer[] = [];
   const table = sections.map(({ name, bytes }) => {
@@ -80,7 +85,6 @@ export function serializeSearchIndex(engine: SearchEngine): Buffer {
     catalogFingerprint: catalogFingerprint(engine.store),
     contentEncoder: engine.contentEncoder ?? null,
     documentCount: lexical.documentCount,
-    semantic: semantic ? { method: semantic.method, dim: semantic.dim } : null,
     lexicon: { maxArtistTokens: lexicon.maxArtistTokens },
     sections: table,
   };
@@ -107,6 +111,11 @@ export interface LoadSearchIndexOptions {
   logger?: Logger;
   /** answer a few requests before returning so the first real ones are not slow (default true) */
   warmUp?: boolean;
+  /**
+   * The learned text → track model (stored apart: the bundle's semanticModel part). Needs the
+   * content index. A format-3 file's embedded model is used when this is not given.
+   */
+  semantic?: SemanticModel;
 }
 
 /**
@@ -116,7 +125,9 @@ export interface LoadSearchIndexOptions {
 export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentIndex?: VectorIndex, options: LoadSearchIndexOptions = {}): SearchEngine {
   if (buffer.length < 12 || buffer.toString('ascii', 0, 4) !== MAGIC) throw new SearchIndexFormatError('not a Mixtape search index (bad magic bytes)');
   const version = buffer.readUInt32LE(4);
-  if (version !== FORMAT_VERSION) throw new SearchIndexFormatError(`format version ${version}; this build reads version ${FORMAT_VERSION} (rebuild the index)`);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new SearchIndexFormatError(`format version ${version}; this build reads versions ${READABLE_VERSIONS.join(' and ')} (rebuild the index)`);
+  }
   const headerLength = buffer.readUInt32LE(8);
   const bodyStart = 12 + headerLength;
   if (bodyStart > buffer.length) throw new SearchIndexFormatError('truncated header');
@@ -237,7 +248,8 @@ export function loadSearchIndex(buffer: Buffer, store: CatalogStore, contentInde
     labelTrack && sameLabels(labelTrack, contentIndex!, store) ? labelTrack : undefined,
     recordings,
   );
-  if (header.semantic && contentIndex) {
+  if (options.semantic) engine.useSemanticModel(options.semantic);
+  else if (version === 3 && header.semantic && contentIndex) {
     let model: SemanticModel;
     try {
       model = new SemanticModel(header.semantic.method, header.semantic.dim, text('semantic.vocabulary'), view('semantic.vectors', Float32Array, 4));

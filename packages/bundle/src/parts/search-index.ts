@@ -3,9 +3,9 @@
 // with one read instead of indexing at startup.
 // Dense retrieval reuses the bundle's content index. Bundles built before this part existed lack
 // it; the search service then builds the index itself.
-// The learned text → track model (from the dataset's playlist names) is its own small part too,
-// so the playlists service reads prompt words its lexicon does not know without loading the
-// search index; the search index embeds the same model.
+// The learned text → track model (from the dataset's playlist names) is its own small part, so
+// the playlists service reads prompt words its lexicon does not know without loading the search
+// index; the search index is stored without it (index format 4) and is handed it when opened.
 import { formatProgress } from '@mixtape/base';
 import { encodeCatalogContent } from '@mixtape/embeddings';
 import {
@@ -64,6 +64,8 @@ export const searchIndexPart = definePart({
     await write('index', serializeSearchIndex(engine));
     return engine;
   },
-  openDependsOn: [datasetPart, contentIndexPart],
-  open: async ({ read, inputs }) => loadSearchIndex(await read('index'), inputs.dataset.store, inputs.contentIndex),
+  openDependsOn: [datasetPart, contentIndexPart, semanticModelPart],
+  // the text model is stored once, as its own part; an index written before (format 3) embeds it
+  open: async ({ read, inputs }) =>
+    loadSearchIndex(await read('index'), inputs.dataset.store, inputs.contentIndex, inputs.semanticModel ? { semantic: inputs.semanticModel } : {}),
 });

@@ -16,7 +16,8 @@ import type { CatalogStore } from '@mixtape/catalog';
 import { misspell, type SearchEngine, type SearchHit, type UserAffinity } from '@mixtape/search-index';
 import { nameText, nameWords } from '@mixtape/language';
 
-// the last two came later: appended so the seeded queries of the others stay what they were
+// later categories are appended so the seeded queries of the earlier ones stay what they were
+// (one random stream runs through the categories in this order)
 export const QUALITY_CATEGORIES = [
   'exact-title',
   'title-artist',
@@ -28,7 +29,11 @@ export const QUALITY_CATEGORIES = [
   'typo-title',
   'lowercase',
   'exact-title-history',
+  'exact-title-popular',
+  'typeahead-popular',
 ] as const;
+/** Categories whose targets are drawn in proportion to popularity (the others draw tracks uniformly). */
+const POPULARITY_DRAWN: ReadonlySet<QualityCategory> = new Set(['exact-title-popular', 'typeahead-popular']);
 export type QualityCategory = (typeof QUALITY_CATEGORIES)[number];
 
 const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
@@ -42,6 +47,8 @@ const CATEGORY_DESCRIPTIONS: Record<QualityCategory, string> = {
   'artist-only': 'artist name → the artist entity',
   typeahead: 'suggest() on the first 60% of the title (at least 4 characters)',
   'exact-title-history': "the title as written, by a searcher whose history holds the target's artist among 10 (random weights)",
+  'exact-title-popular': 'the title as written; targets drawn in proportion to track popularity (searches follow listening)',
+  'typeahead-popular': 'suggest() on the first 60% of the title; targets drawn in proportion to track popularity',
 };
 /** Artists in the history of an exact-title-history searcher (the target's and others drawn like targets). */
 const HISTORY_ARTISTS = 10;
@@ -139,7 +146,7 @@ export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine,
     const anatomy: MissAnatomy = { sharedTitle: 0, duplicated: 0, notFirst: 0, lostToSameTitle: 0, lostToSameTitleMorePopular: 0, lostToSameName: 0, lostToOther: 0 };
     for (const item of queries) {
       const results =
-        category === 'typeahead' ? engine.suggest(item.query, { limit: k }) : engine.search(item.query, { limit: k, affinity: item.affinity }).results;
+        category === 'typeahead' || category === 'typeahead-popular' ? engine.suggest(item.query, { limit: k }) : engine.search(item.query, { limit: k, affinity: item.affinity }).results;
       const rank = results.findIndex(item.isCorrect);
       const targetId = category === 'artist-only' ? store.artistId(item.targetCode) : store.trackId(item.targetCode);
       const rankById = results.findIndex((hit) => hit.id === targetId && hit.type === (category === 'artist-only' ? 'artist' : 'track'));
@@ -243,7 +250,8 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
     return out;
   }
   // oversample: some tracks are not eligible for a category (too few words, nothing to misspell)
-  const tracks = sampleIndices(store.trackCount, Math.min(store.trackCount, count * 4), random);
+  const draws = Math.min(store.trackCount, count * 4);
+  const tracks = POPULARITY_DRAWN.has(category) ? samplePopular(store, draws, random) : sampleIndices(store.trackCount, draws, random);
   for (const track of tracks) {
     if (out.length >= count) break;
     const title = store.trackTitle(track);
@@ -255,6 +263,7 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
     let affinity: UserAffinity | undefined;
     switch (category) {
       case 'exact-title':
+      case 'exact-title-popular':
         query = title;
         break;
       case 'exact-title-history':
@@ -294,7 +303,8 @@ function generateQueries(store: CatalogStore, category: QualityCategory, count: 
         query = [...titleWords.filter((_, i) => i !== drop), ...artistWords].join(' ');
         break;
       }
-      case 'typeahead': {
+      case 'typeahead':
+      case 'typeahead-popular': {
         const normalized = titleWords.join(' ');
         const length = Math.max(4, Math.ceil(normalized.length * 0.6));
         if (normalized.length < 4) break;
@@ -459,6 +469,38 @@ function sampleIndices(total: number, count: number, random: () => number): numb
   if (count >= total) return shuffle(Array.from({ length: total }, (_, i) => i), random);
   const chosen = new Set<number>();
   while (chosen.size < count) chosen.add(Math.floor(random() * total));
+  return [...chosen];
+}
+
+/**
+ * Distinct track indices drawn with probability proportional to popularity (0–100; tracks at 0
+ * are never drawn), without replacement: real search logs follow listening, so popular tracks are
+ * searched for more often. Popularity is the catalog's own score (TidyTuesday: Spotify's).
+ */
+function samplePopular(store: CatalogStore, count: number, random: () => number): number[] {
+  const popularity = store.columns.trackPopularity;
+  const cumulative = new Float64Array(store.trackCount);
+  let total = 0;
+  for (let track = 0; track < store.trackCount; track++) {
+    const weight = popularity[track]!;
+    total += Number.isFinite(weight) && weight > 0 ? weight : 0;
+    cumulative[track] = total;
+  }
+  const chosen = new Set<number>();
+  if (total === 0) return [];
+  const eligible = cumulative.reduce((sum, value, track) => sum + (value > (track > 0 ? cumulative[track - 1]! : 0) ? 1 : 0), 0);
+  const wanted = Math.min(count, eligible);
+  while (chosen.size < wanted) {
+    const target = random() * total;
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (cumulative[mid]! <= target) low = mid + 1;
+      else high = mid;
+    }
+    chosen.add(low);
+  }
   return [...chosen];
 }
 

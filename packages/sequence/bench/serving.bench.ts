@@ -47,7 +47,7 @@ const { values } = parseArgs({
     'ef-search': { type: 'string', default: '128' },
     'over-fetch': { type: 'string', default: '2' },
     /** batches computed at once (the recommender's maxInFlight), one row each */
-    'in-flight': { type: 'string', default: '1' },
+    'in-flight': { type: 'string', default: '2' },
     model: { type: 'string' },
     data: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },

@@ -36,8 +36,10 @@ export interface NextTrackOptions {
   /** largest batch of concurrent requests in one forward pass (default 64) */
   maxBatch?: number;
   /**
-   * batches computed at once (default 1): requests arriving meanwhile wait and go together as the
-   * next batch; 2 lets one batch's forward pass run while the previous one searches on a libuv thread
+   * batches computed at once (default 2: one batch's forward pass on the event loop runs while
+   * the previous one searches on a libuv thread, so a loaded recommender keeps two cores busy
+   * with FAISS single-threaded, as the services run it); requests arriving meanwhile wait and go
+   * together as the next batch
    */
   maxInFlight?: number;
   /** the batched search fetches k · overFetch + min(skipped tracks, k · overFetch) (default 2); a query left short is searched again deeper */
@@ -84,7 +86,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   if (index.dim !== dim) throw new RangeError(`next-track index has dim ${index.dim}, the model ${dim}`);
   if (index.size !== numItems) throw new RangeError(`next-track index holds ${index.size} vectors, the model scores ${numItems} items`);
   const maxBatch = options.maxBatch ?? 64;
-  const maxInFlight = options.maxInFlight ?? 1;
+  const maxInFlight = options.maxInFlight ?? 2;
   const overFetch = options.overFetch ?? 2;
   const cacheSize = options.cacheSize ?? 4096;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);

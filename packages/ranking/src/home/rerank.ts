@@ -46,31 +46,35 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
   const span = high - low || 1;
   const dim = index.itemDim;
   const vectors = index.itemVectors;
-  const maxSimilarity = new Float32Array(pool.length);
-  const taken = new Uint8Array(pool.length);
-  const perArtist = new Map<number, number>();
+  const size = pool.length;
+  const { maxSimilarity, taken, value, artistOf, perArtist } = mmrScratch(index, size);
+  const primaryArtist = index.store.trackPrimaryArtist;
+  for (let i = 0; i < size; i++) {
+    maxSimilarity[i] = 0;
+    taken[i] = 0;
+    // the relevance half of the MMR value never changes: λ · relevance scaled to 0..1
+    value[i] = lambda * ((poolRelevance[i]! - low) / span);
+    artistOf[i] = primaryArtist[pool[i]!]!;
+  }
   const picked: number[] = [];
   while (picked.length < limit) {
     let best = -1;
     let bestValue = -Infinity;
-    for (let i = 0; i < pool.length; i++) {
-      if (taken[i]) continue;
-      const artist = index.store.trackPrimaryArtist[pool[i]!]!;
-      if ((perArtist.get(artist) ?? 0) >= artistCap) continue;
-      const value = lambda * ((poolRelevance[i]! - low) / span) - (1 - lambda) * (picked.length > 0 ? maxSimilarity[i]! : 0);
-      if (value > bestValue) [best, bestValue] = [i, value];
+    for (let i = 0; i < size; i++) {
+      if (taken[i] || perArtist[artistOf[i]!]! >= artistCap) continue;
+      const mmr = value[i]! - (1 - lambda) * (picked.length > 0 ? maxSimilarity[i]! : 0);
+      if (mmr > bestValue) [best, bestValue] = [i, mmr];
     }
     if (best < 0) break;
     taken[best] = 1;
     const track = pool[best]!;
     picked.push(track);
     options.used?.add(track);
-    const artist = index.store.trackPrimaryArtist[track]!;
-    perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+    perArtist[artistOf[best]!]!++;
     // the last pick needs no similarities
     if (picked.length === limit) break;
     const base = track * dim;
-    for (let i = 0; i < pool.length; i++) {
+    for (let i = 0; i < size; i++) {
       if (taken[i]) continue;
       const other = pool[i]! * dim;
       let sim = 0;
@@ -78,5 +82,33 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
       if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
     }
   }
+  // per-artist counts back to zero for the next shelf
+  for (let i = 0; i < size; i++) perArtist[artistOf[i]!] = 0;
   return Int32Array.from(picked);
+}
+
+interface MmrScratch {
+  maxSimilarity: Float32Array;
+  taken: Uint8Array;
+  value: Float64Array;
+  artistOf: Int32Array;
+  /** picks per artist on the current shelf (zero between shelves) */
+  perArtist: Uint16Array;
+}
+const mmrScratches = new WeakMap<HomeIndex, MmrScratch>();
+/** Per-bundle MMR buffers (selection is synchronous, so one set serves every shelf). */
+function mmrScratch(index: HomeIndex, size: number): MmrScratch {
+  let scratch = mmrScratches.get(index);
+  if (!scratch || scratch.taken.length < size) {
+    const capacity = Math.max(256, size);
+    scratch = {
+      maxSimilarity: new Float32Array(capacity),
+      taken: new Uint8Array(capacity),
+      value: new Float64Array(capacity),
+      artistOf: new Int32Array(capacity),
+      perArtist: scratch?.perArtist ?? new Uint16Array(index.store.artistCount),
+    };
+    mmrScratches.set(index, scratch);
+  }
+  return scratch;
 }

@@ -84,6 +84,22 @@ describe('frequent words', () => {
   });
 });
 
+describe('typeahead: versions after their original', () => {
+  // a remaster more popular than its original, by the same artist
+  const catalog = createSearchFixtureCatalog();
+  const original = catalog.tracks.find((track) => track.id === 't-halo-beyonce')!;
+  catalog.tracks.push({ ...original, id: 't-halo-remaster', title: 'Halo - Remastered 2019', popularity: 99 });
+  const engine = buildSearchIndex(CatalogStore.fromCatalog(catalog), { content: false });
+
+  it('lists the original first and its version right behind it, unless the text names a version', () => {
+    const ids = engine.suggest('hal', { types: ['track'] }).map((hit) => hit.id);
+    expect(ids.indexOf('t-halo-beyonce')).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf('t-halo-remaster')).toBe(ids.indexOf('t-halo-beyonce') + 1);
+    // the remaster still leads where its popularity puts it when asked for by its version word
+    expect(engine.suggest('halo remaster', { types: ['track'] })[0]?.id).toBe('t-halo-remaster');
+  });
+});
+
 describe('one result per recording', () => {
   // Halo by Beyoncé listed twice more (a compilation row and a soundtrack row, less popular)
   const catalog = createSearchFixtureCatalog();

@@ -10,7 +10,7 @@ import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
 import { FIELD_BOOSTS, type Field, type InvertedIndex } from './inverted-index';
-import { orderKnownItems } from './known-item';
+import { groupVersionsInOrder, orderKnownItems } from './known-item';
 import type { SemanticModel } from './semantic';
 import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
@@ -46,6 +46,8 @@ export const DEFAULT_FUSION: Readonly<FusionWeights> = Object.freeze({ rrfK: 60,
 const GENRE_AFFINITY_FACTOR = 0.4;
 const DEFAULT_LIMIT = 20;
 const DEFAULT_SUGGEST_LIMIT = 8;
+/** Completions looked at beyond the limit, so versions of a title can follow its original (known-item.ts). */
+const VERSION_SLACK = 4;
 export const MAX_LIMIT = 100;
 /**
  * The lexical list holds the page asked for + 10 (at least 20): room for duplicates that
@@ -426,7 +428,12 @@ export class SearchEngine {
     const accept = this.typeFilter(options.types);
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
     const boost = affinity ? (code: number) => DEFAULT_FUSION.affinity * this.affinityOf(code, affinity) : undefined;
-    const completions = this.suggestIndex.complete(normalized, limit, accept, boost, { maxBoost: DEFAULT_FUSION.affinity, identity: this.recordingIdentity });
+    // a few more than asked: the original of a version that completes may be just below the cut
+    const completions = groupVersionsInOrder(
+      this.entities,
+      this.suggestIndex.complete(normalized, Math.min(MAX_LIMIT, limit + VERSION_SLACK), accept, boost, { maxBoost: DEFAULT_FUSION.affinity, identity: this.recordingIdentity }),
+      text.split(' '),
+    ).slice(0, limit);
     const hits = completions.map(({ code, key, score }) =>
       this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );

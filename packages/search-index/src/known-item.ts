@@ -73,8 +73,7 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
   const tiers = new Int8Array(count);
   const affinities = new Float64Array(count);
   const byHistory = new Uint8Array(count);
-  const bases: (string | undefined)[] = new Array<string | undefined>(count);
-  const versions = new Uint8Array(count);
+  const { bases, versions } = baseTitles(entities, ranked);
   for (let i = 0; i < count; i++) {
     const code = ranked[i]!.code;
     const name = entities.names[code]!;
@@ -82,19 +81,7 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
     const everyWord = hit !== undefined && distinctCount(hit.queryTerms) >= distinctWords;
     const personal = affinity ? affinity(code) : 0;
     affinities[i] = personal;
-    let base: string | undefined;
-    if (code < entities.trackCount) {
-      // a title without brackets or dashes is its own base: its normalized name (most titles;
-      // no regular expression runs for them)
-      const display = entities.displayName(code);
-      if (!/[([\-–—]/.test(display)) base = name;
-      else {
-        const title = baseTitle(display);
-        base = title.base;
-        versions[i] = title.version ? 1 : 0;
-      }
-    }
-    bases[i] = base;
+    const base = bases[i];
     let tier = 0;
     if (name === normalized || isTitleWithArtist(entities, code, normalized)) tier = TIER_EXACT;
     else if (base === normalized) tier = TIER_VERSION;
@@ -124,6 +111,38 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
   });
   if (words.some((word) => VERSION_WORDS.test(word))) return order.map((i) => ranked[i]!);
   return groupVersions(entities, ranked, order, tiers, bases, versions);
+}
+
+/**
+ * Typeahead's order with the versions of a title right after its original, originals first (the
+ * completions of one prefix form a single tier); unchanged when the typed words name a version.
+ */
+export function groupVersionsInOrder<T extends { code: number }>(entities: EntitySpace, ranked: T[], words: readonly string[]): T[] {
+  if (ranked.length <= 1 || words.some((word) => VERSION_WORDS.test(word))) return ranked;
+  const { bases, versions } = baseTitles(entities, ranked);
+  return groupVersions(entities, ranked, Array.from({ length: ranked.length }, (_, i) => i), new Int8Array(ranked.length), bases, versions);
+}
+
+/**
+ * Per candidate: a track's base title (undefined for artists and albums) and whether it is a
+ * version. A title without brackets or dashes is its own base, its normalized name (most titles:
+ * no regular expression runs for them).
+ */
+function baseTitles(entities: EntitySpace, ranked: readonly { code: number }[]): { bases: (string | undefined)[]; versions: Uint8Array } {
+  const bases: (string | undefined)[] = new Array<string | undefined>(ranked.length);
+  const versions = new Uint8Array(ranked.length);
+  for (let i = 0; i < ranked.length; i++) {
+    const code = ranked[i]!.code;
+    if (code >= entities.trackCount) continue;
+    const display = entities.displayName(code);
+    if (!/[([\-–—]/.test(display)) bases[i] = entities.names[code]!;
+    else {
+      const title = baseTitle(display);
+      bases[i] = title.base;
+      versions[i] = title.version ? 1 : 0;
+    }
+  }
+  return { bases, versions };
 }
 
 function distinctCount(values: readonly string[]): number {
@@ -158,7 +177,7 @@ function nameCovered(name: string, match: Record<string, unknown>): boolean {
  * unless the query itself names a version ("live", "remix"), which the order already honours
  * (the caller checks). `order` lists candidate positions in `ranked`, best first.
  */
-function groupVersions<T extends RankedCandidate>(
+function groupVersions<T extends { code: number }>(
   entities: EntitySpace,
   ranked: readonly T[],
   order: readonly number[],

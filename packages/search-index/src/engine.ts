@@ -10,7 +10,7 @@ import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
 import { FIELD_BOOSTS, type Field, type InvertedIndex } from './inverted-index';
-import { groupVersionsInOrder, orderKnownItems } from './known-item';
+import { distinctCount, groupVersionsInOrder, orderKnownItems } from './known-item';
 import type { SemanticModel } from './semantic';
 import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
@@ -314,7 +314,7 @@ export class SearchEngine {
     const coverage = reading?.coverage ?? 0;
     const names = this.entities.names;
     const negations = reading !== undefined && reading.negatedWords.size > 0;
-    const matchedEveryWord = lexicalResults.length > 0 && lexicalResults[0]!.queryTerms.length >= distinctWords(words);
+    const matchedEveryWord = lexicalResults.length > 0 && lexicalResults[0]!.queryTerms.length >= distinctCount(words);
     let namedExactly = false;
     for (let i = 0; i < Math.min(3, lexicalResults.length); i++) if (names[lexicalResults[i]!.id] === normalized) namedExactly = true;
     const navigational = namedExactly || (matchedEveryWord && (coverage < 1 || negations));
@@ -673,13 +673,6 @@ function overFetchFor(filter: (label: number) => boolean, size: number): number 
   let passed = 0;
   for (let i = 0; i < samples; i++) if (filter(Math.floor(i * step))) passed++;
   return Math.min(64, 1.5 / Math.max(passed / samples, 1 / 64));
-}
-
-/** How many different words (queries are short: no set). */
-function distinctWords(words: readonly string[]): number {
-  let count = 0;
-  for (let i = 0; i < words.length; i++) if (words.indexOf(words[i]!) === i) count++;
-  return count;
 }
 
 function clampLimit(limit: number | undefined, fallback: number): number {

@@ -65,7 +65,7 @@ export function baseTitle(display: string): { base: string; version: boolean } {
 export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace, ranked: T[], context: KnownItemContext): T[] {
   if (ranked.length <= 1) return ranked;
   const { normalized, words, affinity } = context;
-  const distinctWords = new Set(words).size;
+  const distinctWords = distinctCount(words);
   const prior = entities.prior;
   const count = ranked.length;
   // per candidate (by its position in `ranked`): tier, affinity, in the first tier through the
@@ -131,23 +131,47 @@ export function groupVersionsInOrder<T extends { code: number }>(entities: Entit
 function baseTitles(entities: EntitySpace, ranked: readonly { code: number }[]): { bases: (string | undefined)[]; versions: Uint8Array } {
   const bases: (string | undefined)[] = new Array<string | undefined>(ranked.length);
   const versions = new Uint8Array(ranked.length);
+  const known = knownBaseTitles(entities);
   for (let i = 0; i < ranked.length; i++) {
     const code = ranked[i]!.code;
     if (code >= entities.trackCount) continue;
-    const display = entities.displayName(code);
-    if (!/[([\-–—]/.test(display)) bases[i] = entities.names[code]!;
-    else {
-      const title = baseTitle(display);
-      bases[i] = title.base;
-      versions[i] = title.version ? 1 : 0;
+    if (known.versions[code] === UNKNOWN) {
+      const display = entities.displayName(code);
+      if (!/[([\-–—]/.test(display)) {
+        known.bases[code] = entities.names[code]!;
+        known.versions[code] = 0;
+      } else {
+        const title = baseTitle(display);
+        known.bases[code] = title.base;
+        known.versions[code] = title.version ? 1 : 0;
+      }
     }
+    bases[i] = known.bases[code];
+    versions[i] = known.versions[code]!;
   }
   return { bases, versions };
 }
 
-function distinctCount(values: readonly string[]): number {
-  if (values.length <= 1) return values.length;
-  return new Set(values).size;
+/**
+ * Base titles worked out so far, per track (kept for the engine's life: a title is parsed once,
+ * not on every query that ranks it). `versions` is UNKNOWN until then.
+ */
+const UNKNOWN = -1;
+const baseTitleCache = new WeakMap<EntitySpace, { bases: string[]; versions: Int8Array }>();
+function knownBaseTitles(entities: EntitySpace): { bases: string[]; versions: Int8Array } {
+  let known = baseTitleCache.get(entities);
+  if (!known) {
+    known = { bases: new Array<string>(entities.trackCount), versions: new Int8Array(entities.trackCount).fill(UNKNOWN) };
+    baseTitleCache.set(entities, known);
+  }
+  return known;
+}
+
+/** How many different values (a query's few words: no set). */
+export function distinctCount(values: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values.indexOf(values[i]!) === i) count++;
+  return count;
 }
 
 /** "halo beyonce" / "beyonce halo" for Beyoncé's Halo. */

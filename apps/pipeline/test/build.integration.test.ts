@@ -20,7 +20,8 @@ describe('mixtape build', () => {
       out: 's3://mixtape/bundles',
       s3: local.s3.s3Options,
       version: 'first',
-      options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 } },
+      // the ranker trains with "what follows this track" lists (off by default)
+      options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 }, homeRanker: { successor: 20 } },
       settings: { threads: 1 },
       progress: (line) => lines.push(line),
     });
@@ -51,6 +52,13 @@ describe('mixtape build', () => {
     expect(opened.parts.homeRanker?.kind).toBe(ranker?.metadata?.ranker);
     expect(opened.parts.homeCandidates?.factorIndex.size).toBe(800);
     expect(Object.keys(opened.parts.homeCandidates?.neighbours ?? {})).toContain('ease');
+    // a ranker trained with successor lists reads their columns, and the candidates part stores lists of its k
+    expect(opened.parts.homeRanker?.kind).toBe('lambdamart');
+    expect(opened.parts.homeRanker?.features).toContain('successor_share');
+    expect(opened.parts.homeRanker?.training?.successorK).toBe(20);
+    const successor = opened.parts.homeCandidates?.neighbours.successor;
+    expect(successor?.items.length).toBeGreaterThan(0);
+    for (let t = 0; t < 800; t++) expect(successor!.offsets[t + 1]! - successor!.offsets[t]!).toBeLessThanOrEqual(20);
     await opened.dispose();
   }, 300_000);
 

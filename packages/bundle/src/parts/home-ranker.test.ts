@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { generateSynthetic } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { rankerExamples, readAggregates, runLocalAggregation } from '@mixtape/pipelines';
-import { HOME_FEATURE_COUNT, prepareRankerData, type RankerRows } from '@mixtape/ranking';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, heuristicRankerModel, prepareRankerData, type HomeRankerModel, type RankerRows } from '@mixtape/ranking';
+import { successorListsOfRanker } from './home-ranker';
 
 function rowsOf(rows: RankerRows) {
   return {
@@ -57,4 +58,16 @@ describe('homeRanker part: split and labels from the aggregates', () => {
       await rm(work, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('homeCandidates part: the successor lists follow the ranker', () => {
+  const trained = (features: readonly string[], training?: Record<string, unknown>): HomeRankerModel => ({ ...heuristicRankerModel('unused'), kind: 'lambdamart', fallback: undefined, features: [...features], training });
+  it('stores lists of the k the ranker trained with, none for a ranker without successor columns, and refuses a ranker that does not say its k', () => {
+    expect(successorListsOfRanker(undefined)).toBe(0);
+    expect(successorListsOfRanker(heuristicRankerModel('no log'))).toBe(0);
+    expect(successorListsOfRanker(trained(HOME_FEATURES_BEFORE_SUCCESSOR))).toBe(0);
+    expect(successorListsOfRanker(trained(HOME_FEATURES, { successorK: 50 }))).toBe(50);
+    expect(() => successorListsOfRanker(trained(HOME_FEATURES, {}))).toThrow(/reads the successor columns but does not say how long its successor lists were \(training\.successorK is undefined\); rebuild homeRanker with --set homeRanker\.successor=<k>/);
+    expect(() => successorListsOfRanker(trained(HOME_FEATURES, { successorK: 2.5 }))).toThrow(/training\.successorK is 2\.5/);
+  });
 });

@@ -5,9 +5,12 @@
 // manifest (or, with requireRanker, a failed build). homeCandidates: the item → item neighbour
 // lists (EASE, RP3β, co-listening, item vectors), the ALS factors and a FAISS index over the item
 // factors, computed over the whole log, that a Home request merges instead of scanning the log.
+// With homeRanker.successor = k the ranker trains with "what follows this track" lists of k per
+// track, and homeCandidates stores lists of the same k (it reads the k from the ranker it serves).
 import { formatProgress } from '@mixtape/base';
 import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
 import {
+  HOME_FEATURES_BEFORE_SUCCESSOR,
   InsufficientTrainingDataError,
   RANKER_FORMAT,
   buildItemModels,
@@ -47,6 +50,19 @@ function rankerMetadata(model: HomeRankerModel): Record<string, unknown> {
   };
 }
 
+/**
+ * k of the successor lists the ranker was trained with — what homeCandidates must store for it
+ * (0: the ranker reads no successor columns). Recorded by the homeRanker part as training.successorK.
+ */
+export function successorListsOfRanker(model: HomeRankerModel | undefined): number {
+  if (!model || model.kind !== 'lambdamart' || model.features.length === HOME_FEATURES_BEFORE_SUCCESSOR.length) return 0;
+  const k = (model.training as { successorK?: unknown } | undefined)?.successorK;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) {
+    throw new Error(`homeCandidates: the ranker reads the successor columns but does not say how long its successor lists were (training.successorK is ${JSON.stringify(k)}); rebuild homeRanker with --set homeRanker.successor=<k>`);
+  }
+  return k;
+}
+
 /** The ranker's split from the aggregates, refusing one made with other settings than the ranker's. */
 function rankerExamplesOf(aggregates: AggregatesPartValue, kind: 'temporal' | 'random', seed: number) {
   const { rankerLabels, manifest } = aggregates;
@@ -70,8 +86,9 @@ export const homeRankerPart = definePart({
   optional: true,
   // folds: cross-fitting folds of listeners (each rebuilds the lists, factors and — with
   // retrainItemVectors — the item vectors without that fold's labels); folds=1 and
-  // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak)
-  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true },
+  // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak);
+  // successor = k > 0 trains with "what follows this track" lists of k per track (0: off)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0 },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     const { store, interactions } = inputs.dataset;
@@ -84,6 +101,7 @@ export const homeRankerPart = definePart({
         seed: settings.seed,
         maxUsers: options.maxUsers,
         folds: options.folds,
+        ...(options.successor > 0 ? { neighbours: { successor: { k: options.successor } } } : {}),
         xgboost: { params: { nthread: settings.threads } },
         log: (line) => progress(`  ${line}`),
         onProgress: (event) => progress(`  ${formatProgress(event)}`),
@@ -95,6 +113,7 @@ export const homeRankerPart = definePart({
             }
           : undefined,
       }));
+      if (options.successor > 0) model.training = { ...model.training, successorK: options.successor };
       progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {
       if (!(error instanceof InsufficientTrainingDataError) || options.requireRanker) throw error;
@@ -125,7 +144,8 @@ export const homeCandidatesPart = definePart({
   },
   // absent from bundles built before Home v2, and when the log is empty
   optional: true,
-  dependsOn: [datasetPart, itemVectorsPart, itemIndexPart],
+  // the ranker says which lists it reads (the successor lists, and their k)
+  dependsOn: [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart],
   build: async ({ inputs, settings, write, progress, stage }): Promise<HomeCandidatesPartValue | undefined> => {
     const { store, interactions } = inputs.dataset;
     if (interactions.length === 0) {
@@ -133,7 +153,8 @@ export const homeCandidatesPart = definePart({
       return undefined;
     }
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
-    const models = await buildItemModels(data, { seed: settings.seed, log: (line) => progress(`  ${line}`) });
+    const successor = successorListsOfRanker(inputs.homeRanker);
+    const models = await buildItemModels(data, { seed: settings.seed, log: (line) => progress(`  ${line}`), ...(successor > 0 ? { neighbours: { successor: { k: successor } } } : {}) });
     const factors = models.factors;
     if (!factors) throw new Error('homeCandidates: no item factors were learned from a non-empty log');
     const factorIndex = await stage('factor index', () => {

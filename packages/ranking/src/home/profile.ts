@@ -166,7 +166,7 @@ export function profileFromEvents(
     for (let d = 0; d < itemDim; d++) vector[d]! += weight * itemVectors[row + d]!;
     const artists = store.artistsOfTrack(t);
     for (let j = 0; j < artists.length; j++) artistWeight.set(artists[j]!, (artistWeight.get(artists[j]!) ?? 0) + weight / artists.length);
-    const inDaypart = daypartOfHour(new Date(event.timestamp).getUTCHours()) === daypart;
+    const inDaypart = daypartOfHour(utcHour(event.timestamp)) === daypart;
     if (inDaypart) history.daypartPlays++;
     forEachGenre(index, t, (genre) => {
       genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + weight);
@@ -223,6 +223,11 @@ export function profileFromEvents(
     seedArtists,
     seedGenres,
   };
+}
+
+/** `new Date(ms).getUTCHours()` without a Date per event (the time value is truncated, then floored to hours, as Date does). */
+function utcHour(ms: number): number {
+  return (((Math.floor(Math.trunc(ms) / 3_600_000) % 24) + 24) % 24) + 0;
 }
 
 /** Spherical k-means over the user's heaviest tracks (2–3 clusters when the history allows). */

@@ -5,7 +5,8 @@
 // catalog rows it has, which is what a uniform draw over rows rewards — reaches a ceiling below 1.
 // This prints that ceiling (MRR@10 over distinct recordings, the quality suite's "same title and
 // primary artist" rule) for two orders, on random draws whose seeds are neither the suite's
-// development seed (7) nor its held-out seed (1007).
+// development seed (7) nor its held-out seed (1007). The "-popular" rows draw targets in proportion
+// to track popularity, as the suite's exact-title-popular and typeahead-popular categories do.
 //   pnpm --filter @mixtape/search-index bench:ceiling [--draws 3000 --seeds 99,123]
 import os from 'node:os';
 import path from 'node:path';
@@ -63,25 +64,46 @@ const reciprocalRank = (candidates: [string, Recording][], target: string, order
 const byPopularity = (a: Recording, b: Recording) => b.popularity - a.popularity;
 const byRows = (a: Recording, b: Recording) => b.rows - a.rows || b.popularity - a.popularity;
 
+// popularity-proportional draws: cumulative weights over tracks (popularity 0 is never drawn)
+const cumulative = new Float64Array(store.trackCount);
+let popularityTotal = 0;
+for (let track = 0; track < store.trackCount; track++) {
+  const weight = store.columns.trackPopularity[track]!;
+  popularityTotal += Number.isFinite(weight) && weight > 0 ? weight : 0;
+  cumulative[track] = popularityTotal;
+}
+const drawPopular = (u: number): number => {
+  const target = u * popularityTotal;
+  let low = 0;
+  let high = cumulative.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (cumulative[mid]! <= target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+};
+
 console.log('| seed | category | draws | ceiling MRR@10, by popularity | ceiling MRR@10, by catalog rows then popularity |');
 console.log('| ---: | --- | ---: | ---: | ---: |');
 for (const seed of seeds) {
-  for (const category of ['exact-title', 'typeahead'] as const) {
+  for (const category of ['exact-title', 'typeahead', 'exact-title-popular', 'typeahead-popular'] as const) {
     const random = new Random(seed, 'mulberry32');
     let count = 0;
     let popularitySum = 0;
     let rowsSum = 0;
     for (let i = 0; i < draws; i++) {
-      const track = Math.floor(random.next() * store.trackCount);
+      const popular = category.endsWith('-popular');
+      const track = popular ? drawPopular(random.next()) : Math.floor(random.next() * store.trackCount);
       const title = store.trackTitle(track);
       let text = nameText(title);
-      if (category === 'typeahead') {
+      if (category.startsWith('typeahead')) {
         const typed = title.slice(0, Math.max(4, Math.ceil(title.length * 0.6)));
         if (typed.length >= title.length) continue;
         text = nameText(typed);
       }
       if (text === '') continue;
-      const candidates = matching(text, category === 'typeahead');
+      const candidates = matching(text, category.startsWith('typeahead'));
       const target = recordingOf(track);
       count++;
       popularitySum += reciprocalRank(candidates, target, byPopularity);

@@ -44,7 +44,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     k: { type: 'string', default: '10' },
     factory: { type: 'string', default: 'auto' },
-    'ef-search': { type: 'string', default: '128' },
+    'ef-search': { type: 'string', default: '64' },
     'over-fetch': { type: 'string', default: '2' },
     /** batches computed at once (the recommender's maxInFlight), one row each */
     'in-flight': { type: 'string', default: '2' },

@@ -22,6 +22,8 @@ export const NEW_RELEASES_KEPT = 40;
 export const DEFAULT_ANN_K = 50;
 export const DEFAULT_FACTOR_K = 150;
 export const DEFAULT_NEW_RELEASE_DAYS = 30;
+/** heaviest tracks whose neighbour lists a page merges */
+export const DEFAULT_SEEDS = 50;
 
 /** Candidates as parallel typed arrays; row r holds one track's score + provenance per source. */
 export class CandidateSet {
@@ -142,7 +144,10 @@ export function releaseCandidates(index: HomeIndex, candidates: CandidateSet): v
 export interface HomeCandidateOptions {
   /** taste / cluster ANN neighbours per query (default 50) */
   annK?: number;
-  /** the listener's heaviest tracks whose neighbour lists are merged (default 300) */
+  /**
+   * the listener's heaviest tracks whose neighbour lists are merged (default 50: on the synthetic
+   * next-items validation split 50 beat 300 — NDCG@10 0.1221 vs 0.1118 — and a page merges half the lists)
+   */
   seeds?: number;
   /** the most recent tracks merged again with recency weights (default 10; weight 0.8^i) */
   recentSeeds?: number;
@@ -292,7 +297,7 @@ export function userFactor(index: HomeIndex, profile: UserProfile): Float32Array
  * Per-bundle buffers of the neighbour-list merge (used synchronously, so one set serves every
  * request). A track the lists reach gets the next dense slot, and each slot one RECORD of 16
  * words: per source the sum over all seeds, the recency-weighted sum over the recent seeds, the
- * best edge's score and that edge's seed — so the updates of one edge land in one cache line.
+ * best edge's score over every merged seed (heaviest and recent) and that edge's seed — so the updates of one edge land in one cache line.
  */
 interface MergeScratch {
   /** track → slot, −1 when untouched */
@@ -360,7 +365,7 @@ const RECENT_WEIGHTS = Float64Array.from({ length: 64 }, (_, i) => 0.8 ** i);
  * The hottest loop of a page: one pass per (source, seed) list, no per-edge branch on the kind of seed.
  */
 function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
-  const seedCount = Math.min(profile.topTracks.length, options.seeds ?? 300);
+  const seedCount = Math.min(profile.topTracks.length, options.seeds ?? DEFAULT_SEEDS);
   const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
   const { slotOf, slotTrack, heard, record, seeds } = scratch;
   const { topTracks } = profile;
@@ -403,8 +408,14 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
           slotOf[track] = slot;
           slotTrack[slot] = track;
         }
-        const at = slot * RECORD + RECENT + s;
-        record[at] = record[at]! + weight * scores[p]!;
+        const at = slot * RECORD + s;
+        const value = scores[p]!;
+        record[at + RECENT] = record[at + RECENT]! + weight * value;
+        // the best edge over every merged seed: a recent play outside the heaviest seeds can be the only one reaching a track
+        if (value > record[at + EDGE]!) {
+          record[at + EDGE] = value;
+          seeds[at + SEED] = seed + 1;
+        }
       }
     }
   }

@@ -35,7 +35,7 @@ describe('next-track recommender', () => {
   });
 
   it('batches concurrent requests into one forward pass and one search, each answered alone-equal', async () => {
-    const recommender = createNextTrackRecommender(model, index);
+    const recommender = createNextTrackRecommender(model, index, { maxInFlight: 1 });
     const histories = Array.from({ length: 12 }, (_, q) => Array.from({ length: 1 + (q % 7) }, (_, t) => (q * 13 + t * 7) % NUM_ITEMS));
     const results = await Promise.all(histories.map((history) => recommender.recommend({ history, k: 5 })));
     expect(recommender.stats()).toMatchObject({ batches: 1, requests: 12 });

@@ -1,8 +1,8 @@
 // Batches concurrent requests without a timer: an idle batcher starts a batch on the event
 // loop's next check phase (requests that arrived in the same I/O poll join it; a lone request
 // waits for nothing), and requests that arrive while `maxInFlight` batches are computed are
-// gathered and go together — at most maxBatch at a time — as soon as one finishes. Under load the
-// batch grows with the concurrency; when idle there is no added delay.
+// gathered and go together — at most maxBatch at a time, spread over the free slots — as soon as
+// one finishes. Under load the batch grows with the concurrency; when idle there is no added delay.
 import type { BatchItem, MicroBatcher } from '@mixtape/base';
 
 export interface GatheringBatcherOptions {
@@ -31,7 +31,9 @@ export function createGatheringBatcher<Request, Result>(run: (batch: BatchItem<R
 
   function start(): void {
     scheduled = false;
-    while (running < maxInFlight && queue.length > 0) void compute(queue.splice(0, maxBatch));
+    // what waits is spread over the free slots: two half batches pipeline, one's forward pass
+    // running while the other's search does (one full batch would leave a slot idle)
+    while (running < maxInFlight && queue.length > 0) void compute(queue.splice(0, Math.min(maxBatch, Math.ceil(queue.length / (maxInFlight - running)))));
   }
 
   async function compute(batch: BatchItem<Request, Result>[]): Promise<void> {

@@ -117,9 +117,9 @@ interface FusedCandidate extends Candidate {
   sources: number;
 }
 const FROM_DENSE = 1;
+const FROM_LEARNED = 2;
 /** The labels of a fused candidate until it reaches the page (frozen: shared by all of them). */
 const UNLABELLED = Object.freeze([]) as unknown as string[];
-const FROM_LEARNED = 2;
 
 /**
  * Allowed edits grow with term length: none up to 3 characters, 1 up to 7, 2 from 8; never in
@@ -129,9 +129,6 @@ const FROM_LEARNED = 2;
 export function typoTolerance(term: string, known = false): number {
   return known ? 0 : queryEdits(term);
 }
-
-
-
 
 /** What bounds a lexical search's boosts: base + popularity × prior, except the forced codes (exact names). */
 interface LexicalBound {
@@ -200,7 +197,6 @@ export interface SearchEngineInfo {
   /** words and phrases of the learned text → track model (0 without one) */
   semanticFeatures: number;
 }
-
 
 export class SearchEngine {
   /** the learned text → track model (playlist names), when one was given: see useSemanticModel */
@@ -660,8 +656,6 @@ export class SearchEngine {
   }
   private labelsAreTracks: boolean | undefined;
 }
-
-
 
 /** Labels a filter is tried on to estimate its pass rate (evenly spaced: the same sample every time). */
 const FILTER_SAMPLE = 256;

@@ -225,7 +225,7 @@ function groupVersions<T extends { code: number }>(
   const groupSize = new Map<string, number>();
   for (let i = 0; i < ranked.length; i++) {
     const base = bases[i];
-    if (base === undefined || baseCount.get(base)! <= 1) continue;
+    if (base === undefined || base === '' || baseCount.get(base)! <= 1) continue;
     const key = `${tiers[i]}\u0000${base}\u0000${primary[ranked[i]!.code]}`;
     keys[i] = key;
     groupSize.set(key, (groupSize.get(key) ?? 0) + 1);

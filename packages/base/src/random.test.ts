@@ -78,6 +78,15 @@ describe('WeightedSampler', () => {
     expect(counts[2]! / counts[0]!).toBeCloseTo(3, 0);
   });
 
+  it('never draws a weight that is not a number, and counts the drawable indices', () => {
+    const sampler = new WeightedSampler([Number.NaN, 2, Number.POSITIVE_INFINITY, 0, 1]);
+    expect(sampler.drawable).toBe(2);
+    const random = new Random(3);
+    const seen = new Set<number>();
+    for (let i = 0; i < 2_000; i++) seen.add(sampler.sample(random));
+    expect([...seen].sort()).toEqual([1, 4]);
+  });
+
   it('returns -1 when there is nothing to sample', () => {
     expect(new WeightedSampler([]).sample(new Random(1))).toBe(-1);
   });

@@ -178,17 +178,28 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Samples an index in proportion to non-negative weights in O(log n) (cumulative sums). */
+/**
+ * Samples an index in proportion to non-negative weights in O(log n) (cumulative sums). A weight
+ * that is zero, negative or not a number is never drawn.
+ */
 export class WeightedSampler {
   private readonly cumulative: Float64Array;
+  /** indices with a positive weight (how many distinct ones can be drawn) */
+  readonly drawable: number;
 
   constructor(weights: ArrayLike<number>) {
     this.cumulative = new Float64Array(weights.length);
     let total = 0;
+    let drawable = 0;
     for (let i = 0; i < weights.length; i++) {
-      total += Math.max(0, weights[i] as number);
+      const weight = weights[i] as number;
+      if (weight > 0 && Number.isFinite(weight)) {
+        total += weight;
+        drawable++;
+      }
       this.cumulative[i] = total;
     }
+    this.drawable = drawable;
   }
 
   get size(): number {
@@ -196,7 +207,7 @@ export class WeightedSampler {
   }
 
   /** An index drawn in proportion to its weight; -1 when there are no weights. */
-  sample(random: Random): number {
+  sample(random: Pick<Random, 'next'>): number {
     const n = this.cumulative.length;
     if (n === 0) return -1;
     const target = random.next() * (this.cumulative[n - 1] as number);

@@ -11,7 +11,7 @@
 // apart. A same-titled track by another artist (a cover, another song) is wrong. Beside it the
 // report prints the strict per-id MRR (only the target's own id counts) and what took rank 1
 // when the target did not. Artist-only queries target the artist entity (same normalized name counts).
-import { ProgressTracker, Random, type ProgressCallback } from '@mixtape/base';
+import { ProgressTracker, Random, WeightedSampler, type ProgressCallback } from '@mixtape/base';
 import type { CatalogStore } from '@mixtape/catalog';
 import { misspell, type SearchEngine, type SearchHit, type UserAffinity } from '@mixtape/search-index';
 import { nameText, nameWords } from '@mixtape/language';
@@ -478,29 +478,11 @@ function sampleIndices(total: number, count: number, random: () => number): numb
  * searched for more often. Popularity is the catalog's own score (TidyTuesday: Spotify's).
  */
 function samplePopular(store: CatalogStore, count: number, random: () => number): number[] {
-  const popularity = store.columns.trackPopularity;
-  const cumulative = new Float64Array(store.trackCount);
-  let total = 0;
-  for (let track = 0; track < store.trackCount; track++) {
-    const weight = popularity[track]!;
-    total += Number.isFinite(weight) && weight > 0 ? weight : 0;
-    cumulative[track] = total;
-  }
+  const sampler = new WeightedSampler(store.columns.trackPopularity);
+  const source = { next: random };
   const chosen = new Set<number>();
-  if (total === 0) return [];
-  const eligible = cumulative.reduce((sum, value, track) => sum + (value > (track > 0 ? cumulative[track - 1]! : 0) ? 1 : 0), 0);
-  const wanted = Math.min(count, eligible);
-  while (chosen.size < wanted) {
-    const target = random() * total;
-    let low = 0;
-    let high = cumulative.length - 1;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (cumulative[mid]! <= target) low = mid + 1;
-      else high = mid;
-    }
-    chosen.add(low);
-  }
+  const wanted = Math.min(count, sampler.drawable);
+  while (chosen.size < wanted) chosen.add(sampler.sample(source));
   return [...chosen];
 }
 

@@ -11,7 +11,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random } from '@mixtape/base';
+import { Random, WeightedSampler } from '@mixtape/base';
 import { importTidyTuesday } from '@mixtape/catalog';
 import { nameText } from '@mixtape/language';
 
@@ -64,25 +64,14 @@ const reciprocalRank = (candidates: [string, Recording][], target: string, order
 const byPopularity = (a: Recording, b: Recording) => b.popularity - a.popularity;
 const byRows = (a: Recording, b: Recording) => b.rows - a.rows || b.popularity - a.popularity;
 
-// popularity-proportional draws: cumulative weights over tracks (popularity 0 is never drawn)
-const cumulative = new Float64Array(store.trackCount);
-let popularityTotal = 0;
-for (let track = 0; track < store.trackCount; track++) {
-  const weight = store.columns.trackPopularity[track]!;
-  popularityTotal += Number.isFinite(weight) && weight > 0 ? weight : 0;
-  cumulative[track] = popularityTotal;
+// popularity-proportional draws of distinct tracks, as the suite's "-popular" categories draw them
+// (popularity 0 is never drawn)
+const popularity = new WeightedSampler(store.columns.trackPopularity);
+function drawPopular(random: Random, count: number): number[] {
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(count, popularity.drawable)) chosen.add(popularity.sample(random));
+  return [...chosen];
 }
-const drawPopular = (u: number): number => {
-  const target = u * popularityTotal;
-  let low = 0;
-  let high = cumulative.length - 1;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (cumulative[mid]! <= target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-};
 
 console.log('| seed | category | draws | ceiling MRR@10, by popularity | ceiling MRR@10, by catalog rows then popularity |');
 console.log('| ---: | --- | ---: | ---: | ---: |');
@@ -92,9 +81,10 @@ for (const seed of seeds) {
     let count = 0;
     let popularitySum = 0;
     let rowsSum = 0;
+    const popularTracks = category.endsWith('-popular') ? drawPopular(random, draws) : undefined;
     for (let i = 0; i < draws; i++) {
-      const popular = category.endsWith('-popular');
-      const track = popular ? drawPopular(random.next()) : Math.floor(random.next() * store.trackCount);
+      const track = popularTracks ? popularTracks[i] : Math.floor(random.next() * store.trackCount);
+      if (track === undefined) break;
       const title = store.trackTitle(track);
       let text = nameText(title);
       if (category.startsWith('typeahead')) {

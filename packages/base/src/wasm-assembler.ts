@@ -1,7 +1,7 @@
 // A small WebAssembly assembler: functions are written as readable instruction lists with named
 // locals and assembled into a module at run time (no toolchain, no binary blob in the repo).
-// Only what the run-time kernels use is here (sequence's gemm/Adam, embeddings' SGNS update):
-// i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
+// It holds what the run-time kernels need (sequence's gemm/Adam, embeddings' SGNS update) and a
+// few neighbouring opcodes: i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
 import { signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from './wasm';
 
 export const WASM_I32 = 0x7f;
@@ -150,7 +150,7 @@ export function assembleWasmModule(functions: ReadonlyArray<{ builder: WasmFunct
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSection, ...importSection, ...functionSection, ...exportSection, ...codeSection]);
 }
 
-/** `for (counter = start; counter < limit; counter += step) body` with i32 locals; body may be empty-safe (runs ≥ 0 times). */
+/** `for (counter = start; counter < limit; counter += step) body` with i32 locals; the body runs zero or more times. */
 export function wasmForLoop(f: WasmFunctionBuilder, counter: string, start: Code, limit: Code, step: number, body: Code[]): Code {
   return [
     ...start,

@@ -10,6 +10,7 @@ import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
 import { s3OptionsFromEnv } from '../s3-env';
 import { signingKeyFrom } from './signing-keys';
+import { integerFlag, numberFlag } from './command-kit';
 import { MIXTAPE_VERSION } from '../version';
 
 /** Per-part option overrides, e.g. `{ itemVectors: { dim: 32 }, itemIndex: { factory: 'Flat' } }`. */
@@ -123,17 +124,7 @@ function throttle<T extends { bytesDone: number; bytesTotal: number }>(report: (
   };
 }
 
-const share = (value: string) => {
-  const parsed = Number(value);
-  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new Error(`expected a share from 0 to 1, got "${value}"`);
-  return parsed;
-};
 
-const integer = (value: string) => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`expected a positive integer, got "${value}"`);
-  return parsed;
-};
 
 /**
  * `--set part.option=value` → overrides; the value is read as the option's type (number,
@@ -215,17 +206,17 @@ export function registerBuildCommand(program: Command): void {
     .requiredOption('--data <dir>', 'dataset directory (from `mixtape data generate|import`)')
     .requiredOption('--out <uri>', 'where to publish: s3://bucket/prefix or file:///dir (S3 endpoint from MIXTAPE_S3_ENDPOINT)')
     .option('--version <version>', 'bundle version (default: UTC time + content hash)')
-    .option('--keep <n>', 'retention: keep the newest N bundles', integer)
+    .option('--keep <n>', 'retention: keep the newest N bundles', integerFlag('--keep'))
     .option('--no-latest', 'publish without moving LATEST (promote later)')
-    .option('--dim <n>', `item vector size (itemVectors.dim, default ${option('itemVectors', 'dim')})`, integer)
-    .option('--epochs <n>', `item2vec epochs (itemVectors.epochs, default ${option('itemVectors', 'epochs')})`, integer)
-    .option('--threads <n>', 'training and FAISS threads', integer, 2)
+    .option('--dim <n>', `item vector size (itemVectors.dim, default ${option('itemVectors', 'dim')})`, integerFlag('--dim'))
+    .option('--epochs <n>', `item2vec epochs (itemVectors.epochs, default ${option('itemVectors', 'epochs')})`, integerFlag('--epochs'))
+    .option('--threads <n>', 'training and FAISS threads', integerFlag('--threads'), 2)
     .option('--factory <factory>', 'FAISS factory for both indexes, or "auto" (Flat < 20k ≤ HNSW32 < 5M ≤ IVF-PQ)')
-    .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integer)
+    .option('--ef-search <n>', `HNSW efSearch stored with both indexes (default ${option('itemIndex', 'efSearch')})`, integerFlag('--ef-search'))
     .option('--set <part.option=value>', 'any part option, repeatable (e.g. --set itemIndex.nprobe=16)', (value: string, previous: PartOptionOverrides) => parsePartOption(value, previous), {})
     .option('--only <parts...>', 'build only these parts and what they need')
     .option('--from-pipeline <dir>', 'continue from a `mixtape pipeline run` output, a directory or s3://bucket/prefix (aggregates.directory): its popularity, neighbour lists, sessions, histories, ranker labels and catalog statistics instead of computing them here')
-    .option('--max-dead-letter-share <share>', `refuse to publish when the pipeline's dead letters exceed this share of its input records (aggregates.maxDeadLetterShare, default ${option('aggregates', 'maxDeadLetterShare')})`, share)
+    .option('--max-dead-letter-share <share>', `refuse to publish when the pipeline's dead letters exceed this share of its input records (aggregates.maxDeadLetterShare, default ${option('aggregates', 'maxDeadLetterShare')})`, numberFlag('--max-dead-letter-share', (n) => n >= 0 && n <= 1, 'a share from 0 to 1'))
     .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY; see `mixtape bundle keygen`)')
     .option('--json', 'print the outcome as JSON')
     .action(async (flags: BuildFlags) => {

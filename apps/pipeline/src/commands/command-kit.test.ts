@@ -7,7 +7,9 @@ describe('command kit', () => {
     expect(parseNumber('--seed', '7', Number.isInteger, 'an integer')).toBe(7);
     expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer, got "7.5"');
     expect(integerListFlag('--k')('10, 50')).toEqual([10, 50]);
-    expect(() => integerListFlag('--k')('10,0')).toThrow('--k: expected an integer ≥ 1, got "0"');
+    expect(() => integerListFlag('--k')('10,0')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,0"');
+    expect(() => integerListFlag('--k')('10,,20')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,,20"');
+    expect(() => integerFlag('--top-k')(' ')).toThrow('--top-k: expected an integer ≥ 1, got " "');
     expect(integerFlag('--top-k')('3')).toBe(3);
     expect(() => integerFlag('--top-k')('0')).toThrow('--top-k: expected an integer ≥ 1, got "0"');
   });
@@ -28,7 +30,7 @@ describe('command kit', () => {
     expect(seen).toEqual({ users: 2000, preDays: 0, share: 0.2, sizes: [5, 6] });
     await expect(program.parseAsync(['run', '--users', '0'], { from: 'user' })).rejects.toThrow('--users: expected an integer ≥ 1, got "0"');
     await expect(program.parseAsync(['run', '--share', '1'], { from: 'user' })).rejects.toThrow('--share: expected a number in [0, 1), got "1"');
-    await expect(program.parseAsync(['run', '--sizes', '5,x'], { from: 'user' })).rejects.toThrow('--sizes: expected an integer ≥ 1, got "x"');
+    await expect(program.parseAsync(['run', '--sizes', '5,x'], { from: 'user' })).rejects.toThrow('--sizes: expected comma-separated integers ≥ 1, got "5,x"');
   });
 
   it('writes progress lines unless quiet', () => {

@@ -22,7 +22,7 @@ export function progressLog(quiet: boolean | undefined, io: CommandIo = processI
 
 /** A flag's number, checked: `check` says what is allowed, `expected` how the error names it. */
 export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? Number.NaN : Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
   return n;
 }
@@ -37,10 +37,14 @@ export function integerFlag(flag: string, min = 1): (value: string) => number {
   return numberFlag(flag, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`);
 }
 
-/** A commander parser for comma-separated integers of at least 1 (cutoffs, seeds, sample sizes). */
+/** A commander parser for comma-separated integers of at least 1 (cutoffs, seeds, sample sizes); an error quotes the whole list. */
 export function integerListFlag(flag: string): (value: string) => number[] {
-  const integer = integerFlag(flag);
-  return (value) => value.split(',').map((part) => integer(part.trim()));
+  const integer = (n: number) => Number.isInteger(n) && n >= 1;
+  return (value) => {
+    const numbers = value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+    if (!numbers.every(integer)) throw new Error(`${flag}: expected comma-separated integers ≥ 1, got "${value}"`);
+    return numbers;
+  };
 }
 
 /**

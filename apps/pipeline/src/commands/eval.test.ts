@@ -58,7 +58,7 @@ describe('mixtape eval', () => {
     const printed = JSON.parse(await run(['--data', data, '--models', 'popularity', '--k', '3', '--bootstrap', '20', '--quiet', '--json', '--out', out])) as { ks: number[] };
     expect(printed.ks).toEqual([3]);
     expect(await readFile(join(out, 'lastfm-hetrec2k-user-holdout.svg'), 'utf8')).toContain('<svg');
-    await expect(run(['--data', data, '--k', 'ten', '--quiet'])).rejects.toThrow(/--k: expected an integer ≥ 1, got "ten"/);
+    await expect(run(['--data', data, '--k', 'ten', '--quiet'])).rejects.toThrow(/--k: expected comma-separated integers ≥ 1, got "ten"/);
     await expect(run(['--data', data, '--models', 'svd', '--quiet'])).rejects.toThrow(/unknown model "svd"/);
   });
 });

@@ -19,7 +19,7 @@ import {
 import type { ModelRegistry } from '@mixtape/eval';
 import { BENCHMARK_SPLITS, QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 import type { BenchmarkSplit } from './eval-quality';
-import { integerListFlag, parseNumber, progressLog } from './command-kit';
+import { integerFlag, integerListFlag, parseNumber, progressLog } from './command-kit';
 
 interface EvalCommandOptions {
   data: string;
@@ -96,7 +96,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           seed,
           split: options.split,
           seeds: integerListFlag('--seeds')(options.seeds),
-          listeners: parseNumber('--listeners', options.listeners, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+          listeners: integerFlag('--listeners')(options.listeners),
           ...(options.showFailures ? { showFailures: true } : {}),
           log: progressLog(options.quiet),
         });
@@ -110,13 +110,13 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       const task = options.task;
       const ks = integerListFlag('--k')(options.k);
       const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
-      const bootstrapSamples = parseNumber('--bootstrap', options.bootstrap, (n) => Number.isInteger(n) && n >= 10, 'an integer ≥ 10');
+      const bootstrapSamples = integerFlag('--bootstrap', 10)(options.bootstrap);
       const testFraction = parseNumber('--test-fraction', options.testFraction, (n) => n > 0 && n < 1, 'a number in (0, 1)');
       const minItems = parseNumber('--min-items', options.minItems, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
-      const lastN = parseNumber('--last-n', options.lastN, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+      const lastN = integerFlag('--last-n')(options.lastN);
       const testPlaylists = parseNumber('--test-playlists', options.testPlaylists, (n) => n > 0 && n < 1, 'a number in (0, 1)');
       const sampledNegatives =
-        options.sampledNegatives === undefined ? undefined : parseNumber('--sampled-negatives', options.sampledNegatives, (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
+        options.sampledNegatives === undefined ? undefined : integerFlag('--sampled-negatives')(options.sampledNegatives);
       if (options.leaveOneOut && task !== 'next-items') throw new Error(`--leave-one-out: only for --task next-items, got --task ${task}`);
       const models = registry.createAll(options.models, { seed });
       const controller = new AbortController();

@@ -9,7 +9,7 @@ import { readPlaylistLog } from '@mixtape/llm';
 import type { RewardModel } from '@mixtape/ranking';
 import { REWARD_INTENT_FEATURES, REWARD_TRACK_FEATURES, rewardPairsFromFeedback, serializeRewardModel, trainRewardModel } from '@mixtape/ranking';
 import { loadCatalogForQuality } from './eval-quality';
-import { numberFlag, progressLog } from './command-kit';
+import { integerFlag, numberFlag, progressLog } from './command-kit';
 
 interface TrainRewardCommandOptions {
   feedback: string;
@@ -62,7 +62,7 @@ export function registerPlaylistsCommand(program: Command): Command {
     .option('--out <file>', 'where the model is written (ship it with: mixtape build --set playlistReward.file=<file>)', 'playlist-reward.json')
     .option('--seed <n>', 'seed of the validation split', numberFlag('--seed', Number.isInteger, 'an integer'), 1)
     .option('--validation-share <f>', 'share of playlists held out to choose the L2 strength and report accuracy', numberFlag('--validation-share', (n) => n >= 0 && n < 1, 'a number in [0, 1)'), 0.2)
-    .option('--steps <n>', 'full-batch optimisation steps', numberFlag('--steps', (n) => Number.isInteger(n) && n >= 1, 'a positive integer'), 300)
+    .option('--steps <n>', 'full-batch optimisation steps', integerFlag('--steps'), 300)
     .option('--json', 'print the model file instead of the markdown summary')
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: TrainRewardCommandOptions) => {

@@ -106,7 +106,8 @@ export function item2vecKernel(job: Item2VecKernelJob): Item2VecKernelResult {
 
   // WebAssembly SIMD path: same sampling here, the pair update in `update` (see sgns-wasm.ts).
   // Byte addresses in the shared memory; this thread's scratch holds the logistic table, then
-  // (16-byte aligned) the gradient, then the target list. Unused (0-based) without wasm.
+  // (16-byte aligned) the gradient, then the target list. Without wasm they are computed from 0
+  // and never read.
   const wasm = job.wasm;
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const update = wasm

@@ -3,7 +3,7 @@
 // `gemm` kernel and everything O(tokens · dim) in plain loops.
 //
 // These functions also run inside worker threads whose source is built from their
-// `toString()` (see ./workers.ts), so each must stay self-contained: no imports (types only),
+// `toString()` (see ./host.ts), so each must stay self-contained: no imports (types only),
 // no module-scope values, no closures, no nested functions or arrow functions (some TypeScript
 // runners inject `__name(...)` helpers into those, which do not exist in the worker). They call
 // each other by name, and may pass one another by name (forEachAttentionHead's per-head pass);

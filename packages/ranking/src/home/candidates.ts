@@ -361,21 +361,26 @@ function markHeard(scratch: MergeScratch, profile: UserProfile, value: 0 | 1): v
 const RECENT_WEIGHTS = Float64Array.from({ length: 64 }, (_, i) => 0.8 ** i);
 
 /**
- * Sums each seed's neighbour list (all seeds, weight 1; the recent ones again with weight 0.8^i).
- * The hottest loop of a page: one pass per (source, seed) list, no per-edge branch on the kind of seed.
+ * Sums each seed's neighbour list (all seeds, weight 1; the recent ones again with weight 0.8^i)
+ * and keeps each track's best edge over every merged seed. The hottest loop of a page: a seed's
+ * kind picks its record block and weight once, so the per-edge work has no branch on it.
  */
 function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, scratch: MergeScratch): void {
   const seedCount = Math.min(profile.topTracks.length, options.seeds ?? DEFAULT_SEEDS);
   const recentCount = index.timed ? Math.min(profile.recent.length, options.recentSeeds ?? 10) : 0;
   const { slotOf, slotTrack, heard, record, seeds } = scratch;
-  const { topTracks } = profile;
+  const { topTracks, recent } = profile;
   let slots = scratch.slots;
   for (let s = 0; s < LIST_COUNT; s++) {
     const list = index.neighbours[NEIGHBOUR_SOURCES[s]!];
     if (!list) continue;
     const { offsets, items, scores } = list;
-    for (let n = 0; n < seedCount; n++) {
-      const seed = topTracks[n]!;
+    for (let n = 0; n < seedCount + recentCount; n++) {
+      const i = n - seedCount;
+      const seed = i < 0 ? topTracks[n]! : recent[i]!;
+      // the all-seeds sum, or the recency-weighted one (× 1 is exact: the same sums as adding the score)
+      const block = i < 0 ? s : RECENT + s;
+      const weight = i < 0 ? 1 : i < RECENT_WEIGHTS.length ? RECENT_WEIGHTS[i]! : 0.8 ** i;
       const end = offsets[seed + 1]!;
       for (let p = offsets[seed]!; p < end; p++) {
         const track = items[p]!;
@@ -386,35 +391,12 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
           slotOf[track] = slot;
           slotTrack[slot] = track;
         }
-        const at = slot * RECORD + s;
+        const at = slot * RECORD;
         const value = scores[p]!;
-        record[at] = record[at]! + value;
-        if (value > record[at + EDGE]!) {
-          record[at + EDGE] = value;
-          seeds[at + SEED] = seed + 1;
-        }
-      }
-    }
-    for (let i = 0; i < recentCount; i++) {
-      const seed = profile.recent[i]!;
-      const weight = i < RECENT_WEIGHTS.length ? RECENT_WEIGHTS[i]! : 0.8 ** i;
-      const end = offsets[seed + 1]!;
-      for (let p = offsets[seed]!; p < end; p++) {
-        const track = items[p]!;
-        if (heard[track] !== 0) continue;
-        let slot = slotOf[track]!;
-        if (slot < 0) {
-          slot = slots++;
-          slotOf[track] = slot;
-          slotTrack[slot] = track;
-        }
-        const at = slot * RECORD + s;
-        const value = scores[p]!;
-        record[at + RECENT] = record[at + RECENT]! + weight * value;
-        // the best edge over every merged seed: a recent play outside the heaviest seeds can be the only one reaching a track
-        if (value > record[at + EDGE]!) {
-          record[at + EDGE] = value;
-          seeds[at + SEED] = seed + 1;
+        record[at + block] = record[at + block]! + weight * value;
+        if (value > record[at + EDGE + s]!) {
+          record[at + EDGE + s] = value;
+          seeds[at + SEED + s] = seed + 1;
         }
       }
     }

@@ -127,8 +127,8 @@ export function createHomeRouter(deps: HomeDeps): Router {
         experiments: variants.experiments,
       }),
     );
-    // What was shown: the exposure (when the listener is in an experiment) and the bandit's impressions.
-    deps.experiments?.logExposure({
+    // What was shown: the exposure (when the listener is in an experiment: the item list is built only then) and the bandit's impressions.
+    if (variants.experiments.length > 0) deps.experiments?.logExposure({
       userId,
       experiments: variants.experiments,
       items: page.shelves.flatMap((shelf, shelfPosition) => shelf.items.map((item, position) => ({ id: item.trackId, position, shelf: shelf.id, shelfPosition }))),

@@ -95,34 +95,25 @@ function offlinePlan(options: OfflinePlannerOptions, request: PlanRequest, plann
     ...(options.defaultTrackCount !== undefined ? { defaultTrackCount: options.defaultTrackCount } : {}),
     ...(request.trackCount !== undefined ? { trackCount: request.trackCount } : {}),
   });
-  return {
-    plan,
-    planner,
-    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
-    matchedTerms,
-    unreadWords,
-    cached: false,
-    repaired: false,
-    llmCalls: 0,
-    templateVersion: OFFLINE_TEMPLATE_VERSION,
-    schemaVersion: PLAN_SCHEMA_VERSION,
-  };
+  return { plan, matchedTerms, unreadWords, ...offlineProvenance(planner, fallbackReason) };
 }
 
 function offlineRefine(options: OfflinePlannerOptions, request: RefineRequest, planner: 'offline' | 'offline-fallback', fallbackReason?: string): PlanResult {
   const { plan, matchedTerms, changes } = refinePlan(request.plan, request.instruction.slice(0, MAX_PROMPT_CHARACTERS), options.lexicon);
+  return { plan, matchedTerms, changes, ...offlineProvenance(planner, fallbackReason) };
+}
+
+/** What every offline result says about how it was made: no model call, no cache, no repair. */
+function offlineProvenance(planner: 'offline' | 'offline-fallback', fallbackReason: string | undefined) {
   return {
-    plan,
     planner,
     ...(fallbackReason !== undefined ? { fallbackReason } : {}),
-    matchedTerms,
-    changes,
     cached: false,
     repaired: false,
     llmCalls: 0,
     templateVersion: OFFLINE_TEMPLATE_VERSION,
     schemaVersion: PLAN_SCHEMA_VERSION,
-  };
+  } as const;
 }
 
 export type StructuredOutputMode = 'json_schema' | 'json_object' | 'none';

@@ -175,10 +175,25 @@ describe('next-track recommender', () => {
       }
   });
 
+  it('a request whose accept callback throws fails alone: the others of its batch are answered', async () => {
+    const recommender = createNextTrackRecommender(model, index, { maxInFlight: 1 });
+    // only the last two tracks are acceptable: this request searches deeper (awaits) after its batch-mate failed
+    const rare = { history: [2, 3], k: 4, accept: (track: number) => track >= NUM_ITEMS - 2 };
+    const alone = await recommender.recommend(rare);
+    const before = recommender.stats().batches;
+    const broken = recommender.recommend({ history: [1], k: 4, accept: () => { throw new Error('accept broke'); } });
+    const fine = recommender.recommend(rare);
+    await expect(broken).rejects.toThrow('accept broke');
+    expect(Array.from((await fine).tracks)).toEqual(Array.from(alone.tracks));
+    expect(recommender.stats().batches - before).toBe(1); // both went in one batch
+  });
+
   it('refuses bad requests and an index that does not match the model', async () => {
     const recommender = createNextTrackRecommender(model, index);
     await expect(recommender.recommend({ history: [1, NUM_ITEMS], k: 3 })).rejects.toThrow(`history[1] = ${NUM_ITEMS} is not a track index (0…${NUM_ITEMS - 1})`);
     await expect(recommender.recommend({ history: [1], k: 0 })).rejects.toThrow('k must be a positive integer');
+    await expect(recommender.recommend({ history: [1.5], k: 3 })).rejects.toThrow('history[0] = 1.5 is not a track index');
+    await expect(recommender.recommend({ history: [1], exclude: [2, -1], k: 3 })).rejects.toThrow('exclude[1] = -1 is not a track index');
     const small = VectorIndex.build({ dim: 8, factory: 'Flat', metric: 'ip', ids: ids.slice(0, 10), vectors: outputEmbeddings(model).slice(0, 80) });
     expect(() => createNextTrackRecommender(model, small)).toThrow(`holds 10 vectors, the model scores ${NUM_ITEMS} items`);
   });

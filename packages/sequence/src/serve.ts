@@ -148,7 +148,8 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     // small over-fetch; a query whose skips and filters leave fewer than k is searched again
     // alone, fetching twice as many each time (rare: the history is seldom among the nearest
     // output embeddings). A request's depth depends on the request alone and FAISS searches each
-    // query of a batch on its own, so a batched answer is the answer the request gets alone.
+    // query of a batch on its own, so a batched answer is the answer the request gets alone; a
+    // failure (a search, or a request's own accept callback) rejects only the requests it touched.
     const groups = new Map<number, number[]>();
     batch.forEach(({ request }, q) => {
       const depth = firstFetch(request);
@@ -160,8 +161,22 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
       Array.from(groups, async ([depth, members]) => {
         const queries = members.length === batch.length ? vectors : new Float32Array(members.length * dim);
         if (queries !== vectors) members.forEach((q, m) => queries.set(vectors.subarray(q * dim, (q + 1) * dim), m * dim));
-        const neighbours = await index.searchBatchAsync(queries, depth);
-        await Promise.all(members.map((q, m) => answer(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k))));
+        let neighbours: Awaited<ReturnType<typeof index.searchBatchAsync>>;
+        try {
+          neighbours = await index.searchBatchAsync(queries, depth);
+        } catch (error) {
+          for (const q of members) batch[q]!.reject(error);
+          return;
+        }
+        await Promise.all(
+          members.map(async (q, m) => {
+            try {
+              await answer(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k));
+            } catch (error) {
+              batch[q]!.reject(error);
+            }
+          }),
+        );
       }),
     );
   }
@@ -250,12 +265,19 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return { order: Int32Array.from(index, (i) => order[i]!), score: Float32Array.from(index, (i) => score[i]!), floor };
   }
 
+  /** the error for the first entry of `tracks` that is not a track index of the model, if any */
+  function notTrackIndices(name: string, tracks: ArrayLike<number>): RangeError | undefined {
+    for (let t = 0; t < tracks.length; t++) {
+      const track = tracks[t]!;
+      if (!(Number.isInteger(track) && track >= 0 && track < numItems)) return new RangeError(`next tracks: ${name}[${t}] = ${track} is not a track index (0…${numItems - 1})`);
+    }
+    return undefined;
+  }
+
   function recommend(request: NextTrackRequest): Promise<NextTrackResult> {
     if (!Number.isInteger(request.k) || request.k < 1) return Promise.reject(new RangeError(`next tracks: k must be a positive integer, got ${request.k}`));
-    for (let t = 0; t < request.history.length; t++) {
-      const track = request.history[t]!;
-      if (!(track >= 0 && track < numItems)) return Promise.reject(new RangeError(`next tracks: history[${t}] = ${track} is not a track index (0…${numItems - 1})`));
-    }
+    const badTrack = notTrackIndices('history', request.history) ?? (request.exclude && notTrackIndices('exclude', request.exclude));
+    if (badTrack) return Promise.reject(badTrack);
     if (request.history.length === 0) return Promise.resolve(EMPTY);
     return batcher.submit(request);
   }

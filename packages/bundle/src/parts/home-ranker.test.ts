@@ -9,7 +9,7 @@ import { generateSynthetic } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { rankerExamples, readAggregates, runLocalAggregation } from '@mixtape/pipelines';
 import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, heuristicRankerModel, prepareRankerData, type HomeRankerModel, type RankerRows } from '@mixtape/ranking';
-import { successorListsOfRanker } from './home-ranker';
+import { homeRankerPart, successorListsOfRanker } from './home-ranker';
 
 function rowsOf(rows: RankerRows) {
   return {
@@ -69,5 +69,14 @@ describe('homeCandidates part: the successor lists follow the ranker', () => {
     expect(successorListsOfRanker(trained(HOME_FEATURES, { successorK: 50 }))).toBe(50);
     expect(() => successorListsOfRanker(trained(HOME_FEATURES, {}))).toThrow(/reads the successor columns but does not say how long its successor lists were \(training\.successorK is undefined\); rebuild homeRanker with --set homeRanker\.successor=<k>/);
     expect(() => successorListsOfRanker(trained(HOME_FEATURES, { successorK: 2.5 }))).toThrow(/training\.successorK is 2\.5/);
+  });
+});
+
+describe('homeRanker part: options', () => {
+  it('refuses a successor k that is not an integer ≥ 0 before it trains anything', async () => {
+    const build = homeRankerPart.build as unknown as (context: { options: Record<string, unknown> }) => Promise<unknown>;
+    for (const successor of [2.5, -1, Number.NaN]) {
+      await expect(build({ options: { ...homeRankerPart.options, successor } })).rejects.toThrow(`homeRanker.successor: expected an integer ≥ 0 (0: off), got ${successor}`);
+    }
   });
 });

@@ -91,6 +91,8 @@ export const homeRankerPart = definePart({
   options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0 },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
+    // checked before training: a bad k would otherwise fail only in homeCandidates, after it
+    if (!Number.isInteger(options.successor) || options.successor < 0) throw new RangeError(`homeRanker.successor: expected an integer ≥ 0 (0: off), got ${options.successor}`);
     const { store, interactions } = inputs.dataset;
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
     let model: HomeRankerModel;

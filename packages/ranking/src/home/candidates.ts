@@ -22,7 +22,11 @@ export const NEW_RELEASES_KEPT = 40;
 export const DEFAULT_ANN_K = 50;
 export const DEFAULT_FACTOR_K = 150;
 export const DEFAULT_NEW_RELEASE_DAYS = 30;
-/** heaviest tracks whose neighbour lists a page merges */
+
+/**
+ * heaviest tracks whose neighbour lists a page merges (chosen on the synthetic validation split;
+ * a ranker trained with other candidates still serves, but rebuild bundles to match)
+ */
 export const DEFAULT_SEEDS = 50;
 
 /** Candidates as parallel typed arrays; row r holds one track's score + provenance per source. */

@@ -31,6 +31,10 @@ describe('reports', async () => {
     expect(markdown).toMatch(/Against \*\*popularity\*\*/);
     // the reference is a name prefix in any case
     expect(formatMarkdownReport(result, { command: 'x', compareAgainst: 'ITEM-KNN' })).toMatch(/Against \*\*item-knn \(cosine\)\*\*/);
+    // a comma-separated list gives one paired table per reference
+    const both = formatMarkdownReport(result, { command: 'x', compareAgainst: 'popularity,item-knn' });
+    expect(both).toMatch(/Against \*\*popularity\*\*/);
+    expect(both).toMatch(/Against \*\*item-knn \(cosine\)\*\*/);
   });
 
   it('is identical run to run apart from timings', async () => {

@@ -78,7 +78,7 @@ export interface MarkdownReportOptions {
   title?: string;
   /** The command that produced the result, printed verbatim. */
   command?: string;
-  /** Reference model for the comparison section (e.g. "item-knn"). */
+  /** Reference model(s) for the comparison section (e.g. "item-knn", or "ease,transition" for one table each). */
   compareAgainst?: string;
   digits?: number;
 }
@@ -152,8 +152,10 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
       result.models.map((m) => [m.model, ...beyondColumns.map((name) => formatMetric(metric(m, name), digits))]),
     ),
   );
-  if (options.compareAgainst) {
-    const comparisons = compareModels(result, { reference: options.compareAgainst, metrics: [`Recall@${minK}`, `NDCG@${minK}`] });
+  // "ease,transition": one paired table per reference (a whole name that matches a model is one reference)
+  const references = !options.compareAgainst ? [] : findModel(result, options.compareAgainst) ? [options.compareAgainst] : options.compareAgainst.split(',').map((name) => name.trim());
+  for (const reference of references) {
+    const comparisons = compareModels(result, { reference, metrics: [`Recall@${minK}`, `NDCG@${minK}`] });
     if (comparisons.length > 0) {
       parts.push('');
       parts.push(`Against **${comparisons[0]!.reference}** (paired bootstrap over the same rows, 95%):`);

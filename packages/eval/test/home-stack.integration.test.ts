@@ -46,7 +46,9 @@ describe('home stack recommender', () => {
 
   it('registers as "home-stack" in an eval registry, with its parameters checked', () => {
     const registry = createModelRegistry();
-    expect(registry.create('home-stack:maxUsers=100:rounds=50').name).toMatch(/home stack/);
+    expect(registry.create('home-stack').name).toBe('home stack (candidates + LambdaMART heads)');
+    // a variant's settings are in its row name, so two variants in one run (and --compare) tell them apart
+    expect(registry.create('home-stack:maxUsers=100:rounds=50').name).toBe('home stack (candidates + LambdaMART heads; maxUsers=100:rounds=50)');
     expect(() => registry.create('home-stack:bogus=1')).toThrow(/unknown parameter "bogus"/);
   });
 });

@@ -31,6 +31,8 @@ export interface HomeStackRecommenderOptions {
   /** candidates per query the trees score, as a page does (default: the engine's, 150) */
   treeRows?: number;
   seed?: number;
+  /** settings that differ from the defaults, shown after the name ("successor=50") so variants' rows differ */
+  label?: string;
 }
 
 interface Fitted {
@@ -43,13 +45,14 @@ interface Fitted {
 }
 
 export class HomeStackRecommender implements Recommender {
-  readonly name = 'home stack (candidates + LambdaMART heads)';
+  readonly name: string;
   notes: string | undefined;
   private readonly options: HomeStackRecommenderOptions;
   private fitted: Fitted | undefined;
 
   constructor(options: HomeStackRecommenderOptions = {}) {
     this.options = options;
+    this.name = `home stack (candidates + LambdaMART heads${options.label ? `; ${options.label}` : ''})`;
   }
 
   /** The fitted ranker's training report (candidate recall, heads, trade-offs). */

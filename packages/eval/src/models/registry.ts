@@ -151,6 +151,8 @@ export function createModelRegistry(): ModelRegistry {
       ]);
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
+        // variants get their own row name ("home stack (…; successor=50)"), so --compare can tell them apart
+        label: Object.entries(p).map(([key, value]) => `${key}=${value}`).join(':') || undefined,
         seed: p.seed ?? defaults.seed,
         treeRows: p.treeRows,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },

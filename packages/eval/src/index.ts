@@ -101,3 +101,7 @@ export type {
 } from './prompts/index';
 export { DESCRIPTIVE_CHECKS, QUALITY_CATEGORIES, formatQualityReport, runSearchQualitySuite } from './search-quality';
 export type { DescriptiveCheckResult, QualityCategory, MissAnatomy, QualityCategoryRow, QualityReport, QualitySuiteOptions } from './search-quality';
+export { loadQualityCatalog } from './catalog-input';
+export type { QualityCatalog } from './catalog-input';
+export { formatSemanticSearchReport, playlistsByName, runSemanticSearchEval } from './semantic-search';
+export type { NamedPlaylist, SemanticSearchContent, SemanticSearchOptions, SemanticSearchReport, SemanticSearchRow } from './semantic-search';

@@ -64,6 +64,8 @@ export interface QualitySuiteOptions {
   /** run the descriptive constraint checks (default true) */
   descriptive?: boolean;
   onProgress?: ProgressCallback;
+  /** called with every known-item query, its rank of the right recording (-1: not in the top k) and the results (for inspection) */
+  onQuery?: (event: { category: QualityCategory; query: string; target: string; rank: number; results: readonly SearchHit[] }) => void;
 }
 
 export interface QualityCategoryRow {
@@ -157,6 +159,7 @@ export function runSearchQualitySuite(store: CatalogStore, engine: SearchEngine,
       } else if (misses.length < 5) {
         misses.push({ query: item.query, target: item.targetLabel, top: results[0] ? describeHit(results[0]) : undefined });
       }
+      options.onQuery?.({ category, query: item.query, target: item.targetLabel, rank, results });
       if (category !== 'artist-only') classifyMiss(store, titles, item.targetCode, rank, results[0], anatomy);
       progress.update(++done);
     }

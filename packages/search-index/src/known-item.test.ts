@@ -66,3 +66,39 @@ describe('known-item order', () => {
     expect(engine.search('echo live', { limit: 3 }).results[0]!.id).toBe('live');
   });
 });
+
+describe('a single’s album after its track', () => {
+  // "Nightlight" by Ilenia is a single: its album is named like the track (same artist)
+  const store = CatalogStore.fromCatalog({
+    artists: [
+      { id: 'ilenia', name: 'Ilenia', genres: ['pop'] },
+      { id: 'dex', name: 'Dex Morrow', genres: ['pop'] },
+      { id: 'kasi', name: 'Kasi', genres: ['pop'] },
+    ],
+    albums: [
+      { id: 'al-single', title: 'Nightlight', artistId: 'ilenia' },
+      { id: 'al-other', title: 'Nightlight', artistId: 'kasi' },
+      { id: 'al-lp', title: 'Harbor', artistId: 'ilenia' },
+    ],
+    tracks: [
+      // several artists on the track make its document longer than the album's
+      track('single', 'Nightlight', ['ilenia', 'dex', 'kasi'], 70, 'al-single'),
+      track('dex-night', 'Nightlight', ['dex'], 40, 'al-lp'),
+      ...Array.from({ length: 30 }, (_, i) => track(`f${i}`, `Filler ${i}`, ['kasi'], 20, 'al-other')),
+    ],
+  });
+  const engine = buildSearchIndex(store, { content: false });
+
+  it('ranks the track above its own single album for title + artist with a typo', () => {
+    for (const query of ['nightlit ilenia', 'nighlight ilenia']) {
+      const ids = engine.search(query, { limit: 5 }).results.map((hit) => hit.id);
+      expect(ids.slice(0, 2), query).toEqual(['single', 'al-single']);
+    }
+  });
+
+  it('moves only albums of the track’s own artist', () => {
+    const ids = engine.search('nightlit kasi', { limit: 40 }).results.map((hit) => hit.id);
+    // Kasi's album "Nightlight" is not the release of Ilenia's track (Kasi is only featured on it)
+    expect(ids.slice(0, 2)).toEqual(['al-other', 'single']);
+  });
+});

@@ -109,8 +109,51 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
     }
     return a - b;
   });
-  if (words.some((word) => VERSION_WORDS.test(word))) return order.map((i) => ranked[i]!);
-  return groupVersions(entities, ranked, order, tiers, bases, versions);
+  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, order.map((i) => ranked[i]!));
+  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, order, tiers, bases, versions));
+}
+
+/**
+ * An album named like one of its own artist's tracks (a single's release, a title track) goes
+ * right after that track when it was ranked above it: the song is the known item, the album only
+ * holds it. Titles typed with the artist and a typo ("nightlight illenlium") otherwise rank the
+ * shorter album document first. Other albums, and albums of another artist, keep their place.
+ */
+export function albumsAfterTheirTracks<T extends { code: number }>(entities: EntitySpace, list: T[]): T[] {
+  const albumStart = entities.trackCount + entities.artistCount;
+  let albums = 0;
+  for (const item of list) if (item.code >= albumStart) albums++;
+  if (albums === 0) return list;
+  const names = entities.names;
+  const albumArtist = entities.store.columns.albumArtist;
+  const primary = entities.store.trackPrimaryArtist;
+  const known = knownBaseTitles(entities);
+  // for each album ranked above its track: the position of that track
+  const after = new Int32Array(list.length).fill(-1);
+  const moved: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const code = list[i]!.code;
+    if (code < albumStart) continue;
+    const name = names[code]!;
+    const artist = albumArtist[code - albumStart]!;
+    for (let j = i + 1; j < list.length; j++) {
+      const track = list[j]!.code;
+      if (track >= entities.trackCount || primary[track] !== artist) continue;
+      if (names[track] === name || trackBase(entities, known, track) === name) {
+        after[i] = j;
+        moved.push(i);
+        break;
+      }
+    }
+  }
+  if (moved.length === 0) return list;
+  const out: T[] = [];
+  for (let j = 0; j < list.length; j++) {
+    if (after[j]! >= 0) continue;
+    out.push(list[j]!);
+    for (const i of moved) if (after[i] === j) out.push(list[i]!);
+  }
+  return out;
 }
 
 /**
@@ -118,9 +161,10 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
  * completions of one prefix form a single tier); unchanged when the typed words name a version.
  */
 export function groupVersionsInOrder<T extends { code: number }>(entities: EntitySpace, ranked: T[], words: readonly string[]): T[] {
-  if (ranked.length <= 1 || words.some((word) => VERSION_WORDS.test(word))) return ranked;
+  if (ranked.length <= 1) return ranked;
+  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, ranked);
   const { bases, versions } = baseTitles(entities, ranked);
-  return groupVersions(entities, ranked, Array.from({ length: ranked.length }, (_, i) => i), new Int8Array(ranked.length), bases, versions);
+  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, Array.from({ length: ranked.length }, (_, i) => i), new Int8Array(ranked.length), bases, versions));
 }
 
 /**
@@ -135,21 +179,26 @@ function baseTitles(entities: EntitySpace, ranked: readonly { code: number }[]):
   for (let i = 0; i < ranked.length; i++) {
     const code = ranked[i]!.code;
     if (code >= entities.trackCount) continue;
-    if (known.versions[code] === UNKNOWN) {
-      const display = entities.displayName(code);
-      if (!/[([\-–—]/.test(display)) {
-        known.bases[code] = entities.names[code]!;
-        known.versions[code] = 0;
-      } else {
-        const title = baseTitle(display);
-        known.bases[code] = title.base;
-        known.versions[code] = title.version ? 1 : 0;
-      }
-    }
-    bases[i] = known.bases[code];
+    bases[i] = trackBase(entities, known, code);
     versions[i] = known.versions[code]!;
   }
   return { bases, versions };
+}
+
+/** A track's base title, worked out once per engine (see knownBaseTitles). */
+function trackBase(entities: EntitySpace, known: { bases: string[]; versions: Int8Array }, code: number): string {
+  if (known.versions[code] === UNKNOWN) {
+    const display = entities.displayName(code);
+    if (!/[([\-–—]/.test(display)) {
+      known.bases[code] = entities.names[code]!;
+      known.versions[code] = 0;
+    } else {
+      const title = baseTitle(display);
+      known.bases[code] = title.base;
+      known.versions[code] = title.version ? 1 : 0;
+    }
+  }
+  return known.bases[code]!;
 }
 
 /**

@@ -1,28 +1,34 @@
-// `mixtape eval --task search|prompts|prompt-benchmark`: the catalog-level quality suites
-// (known-item search, prompted-playlist constraints) over a real catalog — a dataset directory or
-// a raw TidyTuesday CSV — with content vectors in a real FAISS index.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// `mixtape eval --task search|semantic-search|prompts|prompt-benchmark`: the catalog-level quality
+// suites (known-item search, "playlist name → its tracks", prompted-playlist constraints) over a
+// real catalog — a dataset directory, a raw TidyTuesday CSV, or raw input in any import format
+// (`--format`) — with content vectors in a real FAISS index.
 import { formatProgress } from '@mixtape/base';
-import { importTidyTuesday, readSnapshot, type CatalogStore } from '@mixtape/catalog';
+import type { CatalogStore, ImportFormat } from '@mixtape/catalog';
 import { VectorIndex, createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats } from '@mixtape/embeddings';
-import { formatPromptSuiteReport, formatQualityReport, formatRewardCurveReport, runRewardCurve, LEGACY_QUALITY_PROMPTS, PROMPT_BENCHMARK_DEV, PROMPT_BENCHMARK_TEST, PROMPT_CLASSES, runPromptSuite, runSearchQualitySuite } from '@mixtape/eval';
+import {
+  formatPromptSuiteReport,
+  formatQualityReport,
+  formatRewardCurveReport,
+  formatSemanticSearchReport,
+  loadQualityCatalog,
+  playlistsByName,
+  runRewardCurve,
+  runSemanticSearchEval,
+  LEGACY_QUALITY_PROMPTS,
+  PROMPT_BENCHMARK_DEV,
+  PROMPT_BENCHMARK_TEST,
+  PROMPT_CLASSES,
+  runPromptSuite,
+  runSearchQualitySuite,
+} from '@mixtape/eval';
 import { buildSearchIndex } from '@mixtape/search-index';
 
-export const QUALITY_TASKS = ['search', 'prompts', 'prompt-benchmark', 'reward-curve'] as const;
+export const QUALITY_TASKS = ['search', 'semantic-search', 'prompts', 'prompt-benchmark', 'reward-curve'] as const;
 /** Prompt benchmark sets: dev is for planner work; test is held out (evaluated, never tuned on). */
 export const BENCHMARK_SPLITS = ['dev', 'test'] as const;
 export type BenchmarkSplit = (typeof BENCHMARK_SPLITS)[number];
 export type QualityTask = (typeof QUALITY_TASKS)[number];
 export const isQualityTask = (task: string): task is QualityTask => (QUALITY_TASKS as readonly string[]).includes(task);
-
-/** A dataset directory (snapshot), or a TidyTuesday CSV file / the folder holding spotify_songs.csv. */
-export async function loadCatalogForQuality(path: string): Promise<{ store: CatalogStore; name: string }> {
-  if (existsSync(join(path, 'metadata.json'))) return { store: (await readSnapshot(path)).store, name: 'dataset' };
-  const csv = statSync(path).isDirectory() ? join(path, 'spotify_songs.csv') : path;
-  if (!existsSync(csv)) throw new Error(`${path}: expected a dataset directory (metadata.json) or a TidyTuesday spotify_songs.csv`);
-  return { store: (await importTidyTuesday(csv, { skipInvalid: true })).store, name: 'tidytuesday' };
-}
 
 function contentSpace(store: CatalogStore) {
   const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
@@ -36,6 +42,8 @@ function contentSpace(store: CatalogStore) {
 export interface QualityTaskOptions {
   seed: number;
   log: (line: string) => void;
+  /** import format of a raw --data path (default: a dataset directory, or TidyTuesday's CSV) */
+  format?: ImportFormat;
   /** prompt-benchmark: which set (default dev) */
   split?: BenchmarkSplit;
   /** prompt suites: list every failed check (off by default for the held-out test set) */
@@ -46,13 +54,19 @@ export interface QualityTaskOptions {
 }
 
 export async function runQualityTask(task: QualityTask, path: string, options: QualityTaskOptions): Promise<string> {
-  const { store, name } = await loadCatalogForQuality(path);
+  const { store, name, interactions, playlistNames } = await loadQualityCatalog(path, options.format);
   options.log(`[eval] ${name}: ${store.trackCount.toLocaleString('en')} tracks, ${store.artistCount.toLocaleString('en')} artists`);
   const content = contentSpace(store);
   if (task === 'search') {
     const engine = buildSearchIndex(store, { content: { index: content.index, encoder: content.encoder } });
     const report = runSearchQualitySuite(store, engine, { seed: options.seed, onProgress: (event) => options.log(`[eval] ${formatProgress(event)}`) });
     return `## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`;
+  }
+  if (task === 'semantic-search') {
+    if (!playlistNames) throw new Error(`${path}: --task semantic-search needs playlists with names (users that are playlists, e.g. TidyTuesday, spotify-2024, MPD); ${name} has none`);
+    const playlists = playlistsByName(interactions, playlistNames);
+    const report = runSemanticSearchEval(store, playlists, content, { seed: options.seed, log: (line) => options.log(`[eval] ${line}`) });
+    return `## Semantic search on ${name}: playlist name → its tracks (held-out names; Recall@50 / NDCG@10 over the full catalog)\n\n${formatSemanticSearchReport(report)}\n`;
   }
   const context = { version: name, store, contentEncoder: content.encoder, contentIndex: content.index, contentVectors: content.vectors };
   if (task === 'reward-curve') {

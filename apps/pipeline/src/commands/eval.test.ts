@@ -25,6 +25,34 @@ async function lastfmFolder(): Promise<string> {
   return dir;
 }
 
+const WORDS = ['river', 'night', 'gold', 'summer', 'window', 'engine', 'paper', 'stone', 'mirror', 'garden', 'signal', 'velvet'];
+const MOODS = ['chill', 'party', 'focus', 'workout', 'sleep', 'road trip'];
+
+/**
+ * A Kaggle-2024-style folder (space-padded CSV, "A, B" artist lists): 36 playlists named
+ * "<mood> <n>" of 10 tracks each, whose audio features follow the mood.
+ */
+async function spotify2024Folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mixtape-eval-2024-'));
+  dirs.push(dir);
+  const header = ['track_id', 'track_name', 'track_artist', 'track_popularity', 'track_album_id', 'track_album_name', 'track_album_release_date', 'playlist_name', 'playlist_id', 'playlist_genre', 'playlist_subgenre', 'duration_ms',
+    'danceability', 'energy', 'valence', 'tempo', 'acousticness', 'instrumentalness', 'speechiness', 'liveness', 'loudness', 'key', 'mode'];
+  const rows = [header.map((name) => name.padEnd(14)).join(', ')];
+  for (let p = 0; p < 36; p++) {
+    const mood = p % MOODS.length;
+    for (let i = 0; i < 10; i++) {
+      const t = p * 10 + i;
+      const title = `${WORDS[t % 12]} ${WORDS[(t * 5 + 3) % 12]} ${t}`;
+      const artists = t % 4 === 0 ? `"Artist ${t % 17}, Guest ${t % 5}"` : `Artist ${t % 17}`;
+      const level = (mood + 0.5) / MOODS.length;
+      rows.push([`trk${t}`, title, artists, String((t * 37) % 100), `alb${t}`, title, '2020-01-01', `${MOODS[mood]} ${p}`, `pl${p}`, 'pop', 'mainstream', '200000',
+        String(level), String(level), String(1 - level), String(80 + mood * 20), String(1 - level), '0', '0.05', '0.1', '-6', '5', '1'].map((v) => ` ${v.padEnd(12)}`).join(','));
+    }
+  }
+  await writeFile(join(dir, 'playlists.csv'), `${rows.join('\n')}\n`);
+  return dir;
+}
+
 async function run(args: string[]): Promise<string> {
   let stdout = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -60,5 +88,21 @@ describe('mixtape eval', () => {
     expect(await readFile(join(out, 'lastfm-hetrec2k-user-holdout.svg'), 'utf8')).toContain('<svg');
     await expect(run(['--data', data, '--k', 'ten', '--quiet'])).rejects.toThrow(/--k: expected comma-separated integers ≥ 1, got "ten"/);
     await expect(run(['--data', data, '--models', 'svd', '--quiet'])).rejects.toThrow(/unknown model "svd"/);
+  });
+
+  it('runs the search suites on raw input of any import format (--format spotify-2024)', async () => {
+    const data = await spotify2024Folder();
+    const out = join(data, 'results');
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const search = await run(['--data', data, '--format', 'spotify-2024', '--task', 'search', '--seed', '7', '--quiet', '--out', out]);
+    expect(search).toContain('## Search quality on spotify-2024');
+    expect(search).toMatch(/\| exact-title \| \d+ \| (0\.9\d\d|1\.000) \|/);
+    const semantic = await run(['--data', data, '--format', 'spotify-2024', '--task', 'semantic-search', '--seed', '7', '--quiet', '--out', out]);
+    expect(semantic).toContain('## Semantic search on spotify-2024');
+    expect(semantic).toContain('36 distinct playlist names → train 25 / validation 3 / test 8 (seed 7)');
+    expect(semantic).toContain('| lexical only |');
+    expect(await readFile(join(out, 'quality-semantic-search.md'), 'utf8')).toBe(semantic);
+    await expect(run(['--data', data, '--format', 'spotify-2024', '--quiet'])).rejects.toThrow(/--format: only for the catalog tasks/);
+    await expect(run(['--data', data, '--task', 'search', '--quiet'])).rejects.toThrow(/or raw input with its format named \(e\.g\. --format spotify-2024\)/);
   });
 });

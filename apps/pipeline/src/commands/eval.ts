@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatProgress, type Logger } from '@mixtape/base';
+import { IMPORT_FORMATS, type ImportFormat } from '@mixtape/catalog';
 import {
   EVAL_TASKS,
   createModelRegistry,
@@ -23,6 +24,7 @@ import { integerFlag, integerListFlag, parseNumber, progressLog } from './comman
 
 interface EvalCommandOptions {
   data: string;
+  format?: ImportFormat;
   task: string;
   models: string;
   k: string;
@@ -63,6 +65,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .command('eval')
     .description('Offline evaluation: full-catalog ranking with training items excluded, bootstrap CIs over users')
     .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import), or a raw Last.fm HetRec / MPD folder')
+    .addOption(new Option('--format <format>', 'search, semantic-search, prompts: the import format of a raw --data file or folder (default: a snapshot directory or TidyTuesday’s spotify_songs.csv)').choices([...IMPORT_FORMATS]))
     .addOption(
       new Option('--task <task>', 'evaluation task (search and prompts run the quality suites over a catalog)')
         .choices([...EVAL_TASKS, ...QUALITY_TASKS])
@@ -94,6 +97,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
         const markdown = await runQualityTask(options.task, resolve(options.data), {
           seed,
+          format: options.format,
           split: options.split,
           seeds: integerListFlag('--seeds')(options.seeds),
           listeners: integerFlag('--listeners')(options.listeners),
@@ -107,6 +111,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         return;
       }
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
+      if (options.format) throw new Error(`--format: only for the catalog tasks (${QUALITY_TASKS.join(', ')}); --task ${options.task} reads a snapshot directory or a raw Last.fm HetRec / MPD folder`);
       const task = options.task;
       const ks = integerListFlag('--k')(options.k);
       const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');

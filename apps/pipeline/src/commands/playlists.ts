@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadQualityCatalog } from '@mixtape/eval';
 import { readPlaylistLog } from '@mixtape/llm';
 import type { RewardModel } from '@mixtape/ranking';
 import { REWARD_INTENT_FEATURES, REWARD_TRACK_FEATURES, rewardPairsFromFeedback, serializeRewardModel, trainRewardModel } from '@mixtape/ranking';
-import { loadCatalogForQuality } from './eval-quality';
 import { integerFlag, numberFlag, progressLog } from './command-kit';
 
 interface TrainRewardCommandOptions {
@@ -71,7 +71,7 @@ export function registerPlaylistsCommand(program: Command): Command {
       const feedbackPath = resolve(options.feedback);
       const playlistLog = await readPlaylistLog(feedbackPath);
       log(`[train-reward] ${playlistLog.path}: ${playlistLog.versions.length} versions, ${playlistLog.feedback.length} feedback records${playlistLog.tornLastLine ? ' (a torn last line skipped)' : ''}`);
-      const { store, name } = await loadCatalogForQuality(resolve(options.data));
+      const { store, name } = await loadQualityCatalog(resolve(options.data));
       log(`[train-reward] catalog ${name}: ${store.trackCount.toLocaleString('en')} tracks`);
       const extraction = rewardPairsFromFeedback(store, playlistLog.versions, playlistLog.feedback);
       if (extraction.unknownTracks > 0) log(`[train-reward] ${extraction.unknownTracks} tracks of the store are not in this catalog (skipped): is --data the catalog the service served?`);

@@ -332,5 +332,10 @@ describe('home ranker training', () => {
     const { report } = await trainHomeRanker(input, { maxUsers: 100, objectives: ['play'], xgboost: { rounds: 20, params: { nthread: 1 } }, factors: { dim: 8, iterations: 4 } });
     expect(report.split.kind).toBe('random');
     expect(report.split.detail).toMatch(/no usable time/);
+    // "what follows this track" needs ordered plays: asked for on a timeless log, it is not built, and says why
+    const lines: string[] = [];
+    const models = await buildItemModels(input, { neighbours: { successor: { k: 30 } }, factors: false, log: (line) => lines.push(line) });
+    expect(models.neighbours.successor).toBeUndefined();
+    expect(lines).toContain('neighbours successor: not built — the log has no usable time (the source needs ordered plays)');
   }, 180_000);
 });

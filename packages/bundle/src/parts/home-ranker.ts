@@ -115,7 +115,8 @@ export const homeRankerPart = definePart({
             }
           : undefined,
       }));
-      if (options.successor > 0) model.training = { ...model.training, successorK: options.successor };
+      // on a log without usable time no successor lists are built and the ranker reads none
+      if (options.successor > 0 && model.features.length !== HOME_FEATURES_BEFORE_SUCCESSOR.length) model.training = { ...model.training, successorK: options.successor };
       progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {
       if (!(error instanceof InsufficientTrainingDataError) || options.requireRanker) throw error;

@@ -154,7 +154,9 @@ export async function buildItemModels(
     onProgress: options.log,
     signal: options.signal,
   });
-  if (successor) {
+  // "what follows this track" needs ordered plays: on a log without usable time the order is arbitrary
+  if (successor && !hasUsableTime(data.interactions)) options.log?.('neighbours successor: not built — the log has no usable time (the source needs ordered plays)');
+  else if (successor) {
     const started = performance.now();
     const list = buildSuccessorList(data.interactions, data.store.trackCount, successor);
     lists.successor = list;

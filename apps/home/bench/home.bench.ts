@@ -2,11 +2,16 @@
 // in .data/bundles): the service runs as its own process (src/main.ts), autocannon drives
 // GET /v1/users/:userId/home at fixed concurrencies over a sample of the bundle's listeners,
 // and the per-stage costs come from the service's own /metrics histogram.
-//   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32 --cpu-prof /abs/dir]
+//   pnpm --filter @mixtape/home bench [-- --bundle file:///abs/dir --duration 10 --concurrency 1,8,32 --rate 150 --cpu-prof /abs/dir]
 // --cpu-prof writes the served process's V8 CPU profile (node --cpu-prof) into that directory.
+// --rate N[,N…] adds an open-loop table after the closed-loop one: requests are sent on a fixed
+// schedule of N per second over --rate-connections keep-alive connections (default 8), whatever
+// the service's speed, and latency counts from each request's scheduled time (time queued for a
+// busy connection included), so a slow page cannot hide the waiting it causes.
 // CPU per page is the service process's own CPU time (user + system, all its threads, from
 // /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
 import { spawn } from 'node:child_process';
+import { Agent, get } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { createServer } from 'node:net';
@@ -31,10 +36,17 @@ const { values } = parseArgs({
     users: { type: 'string', default: '2000' },
     limit: { type: 'string', default: '10' },
     'cpu-prof': { type: 'string' },
+    rate: { type: 'string' },
+    'rate-connections': { type: 'string', default: '8' },
   },
 });
+const rates = values.rate ? values.rate.split(',').map(Number) : [];
+const rateConnections = Number(values['rate-connections']);
+if (rates.some((rate) => !(rate > 0)) || !(Number.isInteger(rateConnections) && rateConnections > 0)) {
+  throw new RangeError(`--rate expects request rates > 0 per second (got "${values.rate}") and --rate-connections an integer > 0 (got "${values['rate-connections']}")`);
+}
 const duration = Number(values.duration);
-const concurrencies = values.concurrency.split(',').map(Number);
+const concurrencies = values.concurrency.split(',').filter(Boolean).map(Number);
 const limit = Number(values.limit);
 
 const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
@@ -116,8 +128,57 @@ async function stageTotals(url: string): Promise<Map<string, { sum: number; coun
   return totals;
 }
 
+/** mean ms per stage between two /metrics readings */
+function stageMeans(before: Map<string, { sum: number; count: number }>, after: Map<string, { sum: number; count: number }>): Record<string, number> {
+  const stages: Record<string, number> = {};
+  for (const [stage, total] of after) {
+    const previous = before.get(stage) ?? { sum: 0, count: 0 };
+    stages[stage] = ((total.sum - previous.sum) / Math.max(1, total.count - previous.count)) * 1000;
+  }
+  return stages;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Open loop: request i is sent at start + i / rate over `connections` keep-alive sockets (queued in
+ * the agent while all are busy); its latency runs from that scheduled time to the last byte.
+ */
+async function openLoop(url: string, rate: number, connections: number, seconds: number): Promise<{ requests: number; seconds: number; latencies: Float64Array; errors: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  let done = 0;
+  let errors = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const finish = (i: number, ok: boolean) => {
+      latencies[i] = performance.now() - (started + (i * 1000) / rate);
+      if (!ok) errors++;
+      if (++done === total) resolve();
+    };
+    const tick = () => {
+      // send every request whose time has come (a late timer sends the backlog at once, as clients would)
+      const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+      for (; sent < due; sent++) {
+        const i = sent;
+        const request = get(`${url}/v1/users/${encodeURIComponent(users[i % users.length]!)}/home?limit=${limit}`, { agent }, (response) => {
+          response.on('data', () => {});
+          response.on('end', () => finish(i, response.statusCode === 200));
+          response.on('error', () => finish(i, false));
+        });
+        request.on('error', () => finish(i, false));
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { requests: total, seconds: elapsed, latencies, errors };
 }
 
 const startLoad = loadText();
@@ -127,6 +188,8 @@ const bootStarted = performance.now();
 const service = await startService();
 console.error(`ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s at ${service.url}`);
 
+interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number> }
+const openRows: OpenRow[] = [];
 interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number> }
 const rows: Row[] = [];
 try {
@@ -160,14 +223,21 @@ try {
     const cpuAfter = await cpuSeconds(service.pid);
     const after = await stageTotals(service.url);
     const sorted = latencies.slice(0, recorded).sort();
-    const stages: Record<string, number> = {};
-    for (const [stage, total] of after) {
-      const previous = before.get(stage) ?? { sum: 0, count: 0 };
-      stages[stage] = ((total.sum - previous.sum) / Math.max(1, total.count - previous.count)) * 1000;
-    }
+    const stages = stageMeans(before, after);
     const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
     rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages });
     console.error(`c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
+  }
+  for (const rate of rates) {
+    const before = await stageTotals(service.url);
+    const cpuBefore = await cpuSeconds(service.pid);
+    const run = await openLoop(service.url, rate, rateConnections, duration);
+    const cpuAfter = await cpuSeconds(service.pid);
+    const sorted = run.latencies.slice().sort();
+    const stages = stageMeans(before, await stageTotals(service.url));
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;
+    openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages });
+    console.error(`open loop ${rate}/s over ${rateConnections} connections: p99 ${percentile(sorted, 99).toFixed(1)} ms`);
   }
 } finally {
   await service.stop();
@@ -184,4 +254,16 @@ for (const row of rows) {
   console.log(
     `| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} | ${row.load.split(' ')[0]} |`,
   );
+}
+if (openRows.length > 0) {
+  console.log('');
+  console.log(`Open loop: requests sent on a fixed schedule over ${rateConnections} keep-alive connections; latency from each request's scheduled time (queueing included).`);
+  console.log('');
+  console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | load (1 min) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of openRows) {
+    console.log(
+      `| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} | ${row.load.split(' ')[0]} |`,
+    );
+  }
 }

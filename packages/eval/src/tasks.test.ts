@@ -79,6 +79,14 @@ describe('playlist continuation', () => {
     expect(() => splitForTask(dataset, 'next-items')).toThrow(/untimed: every interaction has the same timestamp/);
   });
 
+  it('refuses playlist continuation on data without an order (the "last 20%" would be file order)', () => {
+    const dataset: EvalDataset = {
+      name: 'untimed', source: 'x', rowKind: 'users', numRows: 1, numItems: 3,
+      row: Int32Array.from([0, 0, 0]), item: Int32Array.from([0, 1, 2]), weight: new Float32Array(3).fill(1), time: new Float64Array(3),
+    };
+    expect(() => splitForTask(dataset, 'playlist-continuation')).toThrow(/untimed: every interaction has the same timestamp, so "the last 20% of each playlist" is undefined; use --task user-holdout/);
+  });
+
   it('refuses a validation split for playlist continuation', () => {
     const dataset: EvalDataset = {
       name: 'x', source: 'x', rowKind: 'users', numRows: 1, numItems: 1,

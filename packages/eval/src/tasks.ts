@@ -61,11 +61,7 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     if (options.validation) split = markValidation(userHoldoutSplit(split.train, { ...holdout, seed: seed + 1 }));
   } else if (task === 'next-items') {
     const lastN = options.lastN ?? 5;
-    let timed = false;
-    for (let e = 1; e < dataset.time.length && !timed; e++) timed = dataset.time[e] !== dataset.time[0];
-    if (!timed && dataset.time.length > 1) {
-      throw new RangeError(`${dataset.name}: every interaction has the same timestamp, so "last N by time" is undefined; use --task user-holdout`);
-    }
+    requireOrder(dataset, '"last N by time"');
     const data = { user: dataset.row, item: dataset.item, time: dataset.time, weight: dataset.weight, numUsers: dataset.numRows, numItems: dataset.numItems };
     if (options.nextItems === 'leave-one-out') {
       split = leaveOneOutSplit(data, { validation: options.validation });
@@ -73,8 +69,10 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
       split = temporalLastNSplit(options.validation ? withoutLastEvents(data, lastN, lastN + 5) : data, { lastN });
       if (options.validation) split = markValidation(split);
     }
-    } else {
-    // Playlist order = time (position); a stable sort by (row, time) keeps it.
+  } else {
+    // Playlist order = time (position); a stable sort by (row, time) keeps it. Without any
+    // order the "last 20%" would be whatever order the file listed them in.
+    requireOrder(dataset, '"the last 20% of each playlist"');
     const order = Int32Array.from({ length: dataset.row.length }, (_, e) => e).sort(
       (a, b) => dataset.row[a]! - dataset.row[b]! || dataset.time[a]! - dataset.time[b]! || a - b,
     );
@@ -90,6 +88,15 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     split = playlistContinuationSplit(playlists, continuation);
   }
   return split;
+}
+
+/** Refuses data whose interactions all share one timestamp (e.g. Last.fm play counts): `what` needs an order. */
+function requireOrder(dataset: EvalDataset, what: string): void {
+  let timed = false;
+  for (let e = 1; e < dataset.time.length && !timed; e++) timed = dataset.time[e] !== dataset.time[0];
+  if (!timed && dataset.time.length > 1) {
+    throw new RangeError(`${dataset.name}: every interaction has the same timestamp, so ${what} is undefined; use --task user-holdout`);
+  }
 }
 
 /** The same columns without each user's last `n` events (for users with ≥ minimum events): the training part of last-N. */

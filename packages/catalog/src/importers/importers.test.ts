@@ -115,6 +115,14 @@ describe('MPD slices', () => {
   });
 });
 
+describe('Last.fm HetRec folder', () => {
+  it('names the missing file of an incomplete folder (not a bare ENOENT) and writes nothing', async () => {
+    const out = join(root, 'lastfm-incomplete');
+    await expectImportFailure(importToSnapshot('lastfm-hetrec', fixture('mpd'), out), /mpd\/artists\.dat:0: field "\*": expected a readable file, got "it does not exist"/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('generic events + catalog', () => {
   it('reads a CSV catalog and JSONL events with camelCase or snake_case keys', async () => {
     const result = await importDataset('events', fixture('events-ok'));

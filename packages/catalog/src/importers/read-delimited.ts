@@ -74,7 +74,22 @@ class DelimitedTable {
 
 /** Streams a delimited file row by row; returns the number of data rows. */
 export async function readDelimited(path: string, options: CsvReadOptions): Promise<number> {
-  if (options.quote === false) return readUnquoted(path, options);
+  try {
+    return await (options.quote === false ? readUnquoted(path, options) : readQuoted(path, options));
+  } catch (error) {
+    throw unreadableFile(path, error) ?? error;
+  }
+}
+
+/** A file that is missing (a folder without one of its files) or not a file, as an ImportError naming it. */
+function unreadableFile(path: string, error: unknown): ImportError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') return undefined;
+  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : 'permission denied';
+  return new ImportError({ file: path, line: 0, field: '*', expected: 'a readable file', value: why }, { cause: error });
+}
+
+async function readQuoted(path: string, options: CsvReadOptions): Promise<number> {
   const delimiter = options.delimiter ?? ',';
   const parser = new CsvParser({ delimiter, trim: options.trim ?? false });
   const table = new DelimitedTable(path, options);

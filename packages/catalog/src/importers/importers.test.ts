@@ -136,6 +136,12 @@ describe('generic events + catalog', () => {
     });
   });
 
+  it('names a --catalog file that does not exist', async () => {
+    const out = join(root, 'missing-catalog');
+    await expectImportFailure(importToSnapshot('events', join(fixture('events-ok'), 'events.jsonl'), out, { catalog: join(root, 'nope.jsonl') }), /nope\.jsonl:0: field "\*": expected a readable file, got "it does not exist"/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('rejects an event whose track is not in the catalog', async () => {
     const out = join(root, 'unknown-track');
     await expectImportFailure(importToSnapshot('events', fixture('events-unknown-track'), out), /events\.csv:4: field "track_id": expected a track id present in the catalog .*, got "nope"/);

@@ -6,7 +6,7 @@ import { CsvParser } from '../internal/csv';
 import type { CsvRecord } from '../internal/csv';
 import { CsvRow, deliverRow } from './csv-row';
 import { forEachLine } from './read-lines';
-import { ImportError, type RejectSink } from './rejects';
+import { ImportError, unreadableFile, type RejectSink } from './rejects';
 
 export interface CsvReadOptions {
   delimiter?: string;
@@ -79,14 +79,6 @@ export async function readDelimited(path: string, options: CsvReadOptions): Prom
   } catch (error) {
     throw unreadableFile(path, error) ?? error;
   }
-}
-
-/** A file that is missing (a folder without one of its files) or not a file, as an ImportError naming it. */
-function unreadableFile(path: string, error: unknown): ImportError | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') return undefined;
-  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : 'permission denied';
-  return new ImportError({ file: path, line: 0, field: '*', expected: 'a readable file', value: why }, { cause: error });
 }
 
 async function readQuoted(path: string, options: CsvReadOptions): Promise<number> {

@@ -1,7 +1,7 @@
 // JSON Lines input read as rows, so CSV and JSONL share one row parser per format.
 import { CsvRow, deliverRow } from './csv-row';
 import { forEachLine } from './read-lines';
-import type { RejectSink } from './rejects';
+import { unreadableFile, type RejectSink } from './rejects';
 
 export interface JsonLinesReadOptions {
   signal: AbortSignal;
@@ -19,7 +19,7 @@ export async function readJsonLines(path: string, options: JsonLinesReadOptions)
   let rows = 0;
   let lineNumber = 0;
   const normalize = options.normalizeKey ?? ((name: string) => name);
-  await forEachLine(path, { signal: options.signal }, (line) => {
+  const reading = forEachLine(path, { signal: options.signal }, (line) => {
     lineNumber++;
     if (line.trim() === '') return;
     rows++;
@@ -44,6 +44,9 @@ export async function readJsonLines(path: string, options: JsonLinesReadOptions)
     }
     deliverRow(new CsvRow(fields, columns, lineNumber), options.onRow, path, options.sink);
     if (rows % 10_000 === 0) options.onLines?.(rows);
+  });
+  await reading.catch((error: unknown) => {
+    throw unreadableFile(path, error) ?? error;
   });
   options.onLines?.(rows);
   return rows;

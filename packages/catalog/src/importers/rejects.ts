@@ -29,6 +29,14 @@ export class ImportError extends Error {
   }
 }
 
+/** A file that is missing (a folder without one of its files) or not a file, as an ImportError naming it. */
+export function unreadableFile(path: string, error: unknown): ImportError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EACCES') return undefined;
+  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : 'permission denied';
+  return new ImportError({ file: path, line: 0, field: '*', expected: 'a readable file', value: why }, { cause: error });
+}
+
 export const MAX_KEPT_REJECTS = 100_000;
 
 /** Collects rejects; in strict mode the first one throws. */

@@ -7,12 +7,14 @@
 // primary artist" rule) for two orders, on random draws whose seeds are neither the suite's
 // development seed (7) nor its held-out seed (1007). The "-popular" rows draw targets in proportion
 // to track popularity, as the suite's exact-title-popular and typeahead-popular categories do.
-//   pnpm --filter @mixtape/search-index bench:ceiling [--draws 3000 --seeds 99,123]
+// TidyTuesday by default; any catalog with --data <dataset dir | raw path> [--format <import format>].
+//   pnpm --filter @mixtape/search-index bench:ceiling [--draws 3000 --seeds 99,123 --data … --format spotify-2024]
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random, WeightedSampler } from '@mixtape/base';
-import { importTidyTuesday } from '@mixtape/catalog';
+import { importDataset, isImportFormat, readSnapshot } from '@mixtape/catalog';
 import { nameText } from '@mixtape/language';
 
 const args = process.argv.slice(2);
@@ -22,8 +24,11 @@ const seeds = (option('seeds') ?? '99,123').split(',').map(Number);
 if (!Number.isInteger(draws) || draws <= 0 || seeds.some((seed) => !Number.isInteger(seed))) {
   throw new Error(`known-item-ceiling: --draws must be a positive integer and --seeds integers, got ${option('draws')} / ${option('seeds')}`);
 }
-const csv = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv');
-const { store } = await importTidyTuesday(csv);
+const format = option('format') ?? 'tidytuesday';
+if (!isImportFormat(format)) throw new Error(`known-item-ceiling: --format: not an import format: "${format}"`);
+const data = option('data') ? path.resolve(option('data')!) : path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/data/tidytuesday-spotify-songs/spotify_songs.csv');
+const { store } = existsSync(path.join(data, 'metadata.json')) ? await readSnapshot(data) : await importDataset(format, data, { skipInvalid: true });
+console.log(`${data}: ${store.trackCount} tracks`);
 
 interface Recording {
   title: string;

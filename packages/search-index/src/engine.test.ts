@@ -262,31 +262,39 @@ describe('learned text → track model from playlist names', () => {
     const index = VectorIndex.build({ dim: encoder.dim, factory: 'Flat', metric: 'ip', ids: store.columns.trackIds, vectors });
     const rainy = ['t-glory-box', 't-boxer'].map((id) => store.trackIndex(id));
     const loud = ['t-dont-stop', 't-one-more-time'].map((id) => store.trackIndex(id));
-    const playlists = Array.from({ length: 12 }, (_, p) => ({ name: p % 2 === 0 ? 'rainy window blues' : 'loud party', items: p % 2 === 0 ? rainy : loud }));
+    // "attic window": words no lexicon reads, only these playlists; "sad songs": words the lexicon reads whole
+    const playlists = Array.from({ length: 12 }, (_, p) => ({ name: p % 2 === 0 ? 'attic window blues' : p % 4 === 1 ? 'loud party' : 'sad songs', items: p % 2 === 0 ? rainy : loud }));
     const semantic = trainSemanticModel(playlists, vectors, encoder.dim, { seed: 3 });
     const learned = buildSearchIndex(store, { content: { index, encoder }, semantic });
-    const response = learned.search('rainy window', { types: ['track'], limit: 5 });
-    expect(response.learned?.terms).toEqual(['rainy window']);
+    const response = learned.search('attic window', { types: ['track'], limit: 5 });
+    expect(response.learned?.terms).toEqual(['attic window']);
     const top = response.results.map((hit) => hit.id);
     const rainyIds = rainy.map((track) => store.trackId(track));
     expect(top.some((id) => rainyIds.includes(id))).toBe(true);
-    expect(response.results[0]!.matched).toContain('playlists say: rainy window');
+    expect(response.results[0]!.matched).toContain('playlists say: attic window');
     const party = learned.search('loud party', { types: ['track'], limit: 5 }).results.map((hit) => hit.id);
     expect(party.some((id) => rainyIds.includes(id))).toBe(false);
+    // a query the lexicon reads whole keeps the lexicon's reading alone (the model knows "sad songs" too)
+    const sad = learned.search('sad songs', { types: ['track'], limit: 5 });
+    expect(sad.descriptive?.coverage).toBe(1);
+    expect(sad.learned).toBeUndefined();
+    expect(sad.results.map((hit) => hit.id)).toEqual(buildSearchIndex(store, { content: { index, encoder } }).search('sad songs', { types: ['track'], limit: 5 }).results.map((hit) => hit.id));
+    // half read by the lexicon ("sad"), the model's list joins in for the rest
+    expect(learned.search('sad attic', { types: ['track'], limit: 5 }).learned?.terms).toEqual(['sad', 'attic']);
     // navigational queries are not touched
     expect(learned.search('halo').learned).toBeUndefined();
     // format 4: the model is stored once, apart from the index, and handed to the loader
     const bytes = serializeSearchIndex(learned);
-    expect(bytes.includes(Buffer.from('rainy window'))).toBe(false);
+    expect(bytes.includes(Buffer.from('attic window'))).toBe(false);
     expect(loadSearchIndex(bytes, store, index).info().semanticFeatures).toBe(0);
     const reloaded = loadSearchIndex(bytes, store, index, { semantic });
     expect(reloaded.info().semanticFeatures).toBe(semantic.vocabulary.length);
-    expect(reloaded.search('rainy window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
+    expect(reloaded.search('attic window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
     // a format-3 file (the model embedded as sections semantic.*) still loads with its model
     const formatThree = asFormatThree(bytes, semantic);
     const old = loadSearchIndex(formatThree, store, index);
     expect(old.info().semanticFeatures).toBe(semantic.vocabulary.length);
-    expect(old.search('rainy window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
+    expect(old.search('attic window', { types: ['track'], limit: 5 }).results.map((hit) => hit.id)).toEqual(response.results.map((hit) => hit.id));
     const future = Buffer.from(bytes);
     future.writeUInt32LE(5, 4);
     expect(() => loadSearchIndex(future, store, index)).toThrow(/format version 5; this build reads versions 3 and 4 \(rebuild the index\)/);

@@ -82,6 +82,21 @@ describe('home candidates', () => {
     for (const value of features) expect(Number.isFinite(value)).toBe(true);
   });
 
+  it('a log without times (every event at 0, as Last.fm play counts) still gives a taste vector and weighted clusters', async () => {
+    const { data, index, userId } = await setup();
+    const log = data.interactions!;
+    const timeless = log.select(new Uint8Array(log.length).fill(1));
+    timeless.columns.timestamp.fill(0);
+    const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const profile = buildUserProfile(untimed, userId, { now: Date.now() });
+    let norm = 0;
+    for (const value of profile.vector) norm += value * value;
+    expect(norm).toBeCloseTo(1, 4);
+    expect(profile.clusters.length).toBeGreaterThan(0);
+    expect(profile.clusters.reduce((sum, cluster) => sum + cluster.weight, 0)).toBeCloseTo(1, 4);
+    expect(profile.artistShare.size).toBeGreaterThan(0);
+  });
+
   it('new releases are relative to the data\'s latest event, not the wall clock', async () => {
     const { index, log } = await setup();
     let latest = 0;
@@ -248,6 +263,7 @@ describe('home engine', () => {
     expect(reasons.some((reason) => reason.startsWith('Because you played '))).toBe(true);
     expect(reasons.some((reason) => /^You played this (earlier today|yesterday|\d+ (days|weeks|months) ago)$/.test(reason))).toBe(true);
   });
+
 });
 
 describe('home ranker training', () => {

@@ -142,6 +142,12 @@ export function profileFromEvents(
   const vector = new Float32Array(itemDim);
   const audioSum = new Float64Array(PROFILE_FEATURES.length);
   let audioWeight = 0;
+  // Ages count from the listener's newest event, not from `now`: every use of the weights below
+  // is a share or a direction (so a common factor changes nothing), and a log without times
+  // (Last.fm play counts at 0, decades before `now`) would otherwise underflow every weight to 0
+  // in Float32 — no taste vector, no cluster weights.
+  let newest = -Infinity;
+  for (const event of events) if (event.timestamp > newest) newest = event.timestamp;
 
   for (const event of events) {
     const t = event.track;
@@ -156,7 +162,7 @@ export function profileFromEvents(
       if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays += event.count ?? 1;
       history.lastPlayed = Math.max(history.lastPlayed, event.timestamp);
     }
-    const ageDays = Math.max(0, (now - event.timestamp) / MS_PER_DAY);
+    const ageDays = Math.max(0, (newest - event.timestamp) / MS_PER_DAY);
     // aggregated rows (play counts) weigh in logarithmically
     const multiplicity = event.count !== undefined && event.count > 1 ? 1 + Math.log(event.count) : 1;
     const weight = multiplicity * TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);

@@ -264,6 +264,17 @@ describe('home engine', () => {
     expect(reasons.some((reason) => /^You played this (earlier today|yesterday|\d+ (days|weeks|months) ago)$/.test(reason))).toBe(true);
   });
 
+  it('says no "N months ago" when the log has no clock times (Last.fm play counts at 0)', async () => {
+    const { data, index, userId } = await setup();
+    const log = data.interactions!;
+    const timeless = log.select(new Uint8Array(log.length).fill(1));
+    timeless.columns.timestamp.fill(0);
+    const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const page = await createHomeEngine(untimed).page({ userId, random: seededRandom(1) });
+    const jumpBackIn = page.shelves.find((shelf) => shelf.type === 'jump-back-in');
+    expect(jumpBackIn).toBeDefined();
+    for (const item of jumpBackIn!.items) expect(item.reason).toBe('From your listening history');
+  });
 });
 
 describe('home ranker training', () => {

@@ -383,6 +383,16 @@ function bestGenre(index: HomeIndex, profile: UserProfile, track: number): numbe
   return best;
 }
 
+/**
+ * Event times before this are not clock times but positions or placeholders (Last.fm's play
+ * counts at 0, TidyTuesday's playlist ordinals): "You played this 693 months ago" would be false.
+ */
+const EARLIEST_CLOCK_TIME = Date.UTC(2000, 0, 1);
+
+function playedReason(now: number, then: number): string {
+  return then >= EARLIEST_CLOCK_TIME ? `You played this ${agoText(now, then)}` : 'From your listening history';
+}
+
 function agoText(now: number, then: number): string {
   const days = Math.floor((now - then) / MS_PER_DAY);
   if (days <= 0) return 'earlier today';
@@ -474,7 +484,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
     allowHeard: true,
     lambda: 0.95,
     artistCap: 3,
-    reason: (row) => `You played this ${agoText(profile.now, profile.tracks.get(track(row))?.lastPlayed ?? profile.now)}`,
+    reason: (row) => playedReason(profile.now, profile.tracks.get(track(row))?.lastPlayed ?? profile.now),
   });
   for (const genre of profile.topGenres.subarray(0, 2)) {
     const name = store.genreName(genre);

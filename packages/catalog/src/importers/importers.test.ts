@@ -99,6 +99,8 @@ describe('MPD slices', () => {
     expect(counts(result)).toEqual({ tracks: 2, artists: 2, users: 2, interactions: 3 });
     expect(result.store.getTrack('spotify:track:a')!.popularity).toBe(100); // in both playlists
     expect(result.interactions.getInteraction(0, result.store).timestamp).toBe(1493424000 * 1000);
+    // playlist names by user index: what the learned text model and `mixtape eval --task semantic-search` read
+    expect(result.extras['user.names']).toEqual(['Throwbacks', 'Gym']);
   });
 
   it('fails on a truncated slice and writes nothing', async () => {

@@ -61,6 +61,8 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
   const PLAYLIST_ADD = INTERACTION_TYPE_CODE.playlist_add;
   let playlistsRead = 0;
   let enriched = 0;
+  // playlist names by user index (what the learned text → track model and its evaluation read)
+  const names: string[] = [];
 
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
@@ -101,6 +103,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
         });
         const modifiedAt = typeof playlist.modified_at === 'number' ? playlist.modified_at * 1000 : 0;
         const user = log.userIndex(`mpd:${pid}`);
+        names[user] = typeof playlist.name === 'string' ? playlist.name.trim() : '';
         const context = log.contextIndex(`mpd:${pid}`);
         for (const track of parsed) {
           let artist = builder.artistIndex(track.artistUri);
@@ -153,7 +156,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       rejected: sink.count,
     },
-    extras: {},
+    extras: { 'user.names': Array.from({ length: log.userCount }, (_, user) => names[user] ?? '') },
     rejects: sink.rejects,
     rejectedCount: sink.count,
   };

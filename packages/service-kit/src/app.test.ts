@@ -180,6 +180,15 @@ describe('error middleware', () => {
     expect(query.body.error.details.issues[0].path).toBe('query.limit');
   });
 
+  it('says what was sent for a bad parameter (zod alone says "received NaN")', async () => {
+    const { app } = setup();
+    const query = await request(app).get('/v1/search?limit=abc').expect(400);
+    expect(query.body.error.details.issues[0]).toEqual({ path: 'query.limit', message: 'Invalid input: expected number, got "abc"' });
+    expect(query.body.error.message).toBe('Invalid query: query.limit: Invalid input: expected number, got "abc"');
+    const body = await request(app).post('/v1/items').send({ name: 'x', rating: 9 }).expect(400);
+    expect(body.body.error.details.issues[0].message).toMatch(/<=5, got 9$/);
+  });
+
   it('asks for a JSON body when none (or a non-JSON one) is sent', async () => {
     const { app } = setup();
     const response = await request(app).post('/v1/items').set('content-type', 'text/plain').send('name=x').expect(400);

@@ -335,7 +335,7 @@ export function parseInput<Schema extends ZodType>(schema: Schema, value: unknow
       cause: result.error,
     });
   }
-  throw inputErrorFromZod(result.error, where);
+  throw inputErrorFromZod(result.error, where, value);
 }
 
 function errorMiddleware(

@@ -119,9 +119,40 @@ export function zodIssuesToInputIssues(error: ZodError, pathPrefix?: string): In
   });
 }
 
-/** Wraps a ZodError from parsing request input into an InputError listing every issue. */
-export function inputErrorFromZod(error: ZodError, where?: string): InputError {
+const GENERIC_ISSUE_CODES = new Set<string>(['invalid_type', 'too_small', 'too_big', 'invalid_value', 'invalid_format', 'not_multiple_of']);
+
+/**
+ * The value a client sent at an issue's path, quoted, when it is short and plain (a number,
+ * boolean or a string up to 40 characters): "query.limit: expected number, got "abc"" says what
+ * to change where zod alone says "received NaN". Undefined otherwise.
+ */
+function sentValue(input: unknown, path: readonly PropertyKey[]): string | undefined {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' && value.length <= 40) return JSON.stringify(value);
+  return undefined;
+}
+
+/**
+ * Wraps a ZodError from parsing request input into an InputError listing every issue; with the
+ * `input` that was parsed, each issue also says what was sent (`got "abc"`).
+ */
+export function inputErrorFromZod(error: ZodError, where?: string, input?: unknown): InputError {
   const issues = zodIssuesToInputIssues(error, where);
+  if (input !== undefined) {
+    error.issues.forEach((issue, i) => {
+      // zod's own wording only: a custom refinement's message already says what it needs
+      if (!GENERIC_ISSUE_CODES.has(issue.code)) return;
+      const sent = sentValue(input, issue.path);
+      const message = issues[i]!.message;
+      if (sent === undefined || /\bgot\b/.test(message)) return;
+      issues[i]!.message = /, received NaN$/.test(message) ? message.replace(/, received NaN$/, `, got ${sent}`) : `${message}, got ${sent}`;
+    });
+  }
   const summary = issues
     .slice(0, 3)
     .map((issue) => `${issue.path}: ${issue.message}`)

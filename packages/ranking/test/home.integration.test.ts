@@ -95,6 +95,12 @@ describe('home candidates', () => {
     expect(profile.clusters.length).toBeGreaterThan(0);
     expect(profile.clusters.reduce((sum, cluster) => sum + cluster.weight, 0)).toBeCloseTo(1, 4);
     expect(profile.artistShare.size).toBeGreaterThan(0);
+    // one live play now does not age that whole undated history away (it stays most of the taste)
+    const topArtist = [...profile.artistShare.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    const stranger = Array.from({ length: index.store.trackCount }, (_, t) => t).find((t) => !profile.tracks.has(t) && !profile.artistShare.has(index.store.trackPrimaryArtist[t]!))!;
+    const withLive = buildUserProfile(untimed, userId, { now: Date.now(), liveEvents: [{ track: stranger, timestamp: Date.now(), type: 0, msPlayed: 200_000 }] });
+    expect(withLive.artistShare.get(index.store.trackPrimaryArtist[stranger]!)!).toBeLessThan(0.1);
+    expect([...withLive.artistShare.entries()].sort((a, b) => b[1] - a[1])[0]![0]).toBe(topArtist);
   });
 
   it('new releases are relative to the data\'s latest event, not the wall clock', async () => {

@@ -8,7 +8,7 @@ import type { RecentEventStore, ShelfStateStore } from './bandit';
 import { acquireCandidates, generateHomeCandidates, releaseCandidates, topCatalogGenres } from './candidates';
 import type { HomeCandidateOptions, CandidateSet } from './candidates';
 import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer, rowsByScore } from './features';
-import { MS_PER_DAY, createHomeIndex } from './home-index';
+import { EARLIEST_CLOCK_TIME, MS_PER_DAY, createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile, forEachGenre } from './profile';
 import type { UserProfile } from './profile';
@@ -382,12 +382,6 @@ function bestGenre(index: HomeIndex, profile: UserProfile, track: number): numbe
   });
   return best;
 }
-
-/**
- * Event times before this are not clock times but positions or placeholders (Last.fm's play
- * counts at 0, TidyTuesday's playlist ordinals): "You played this 693 months ago" would be false.
- */
-const EARLIEST_CLOCK_TIME = Date.UTC(2000, 0, 1);
 
 function playedReason(now: number, then: number): string {
   return then >= EARLIEST_CLOCK_TIME ? `You played this ${agoText(now, then)}` : 'From your listening history';

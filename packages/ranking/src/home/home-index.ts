@@ -190,3 +190,10 @@ export function dotRow(matrix: Float32Array, row: number, vector: Float32Array, 
 }
 
 export const MS_PER_DAY = DAY_MS;
+
+/**
+ * Event times before this are not clock times but positions or placeholders (Last.fm's play
+ * counts at 0, TidyTuesday's playlist ordinals): such events are undated — no "N months ago",
+ * no recency decay against a live event's clock time.
+ */
+export const EARLIEST_CLOCK_TIME = Date.UTC(2000, 0, 1);

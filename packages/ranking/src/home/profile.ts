@@ -2,7 +2,7 @@
 // vectors (overall + clusters), affinities, what was heard/skipped, and the daypart habits.
 import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import { chooseClusterCount, kmeans } from '@mixtape/embeddings';
-import { MS_PER_DAY, PROFILE_FEATURES, normalizeInPlace } from './home-index';
+import { EARLIEST_CLOCK_TIME, MS_PER_DAY, PROFILE_FEATURES, normalizeInPlace } from './home-index';
 import type { HomeIndex } from './home-index';
 import { storedClusters, storedSlot } from './listeners';
 import type { StoredClusters } from './listeners';
@@ -145,7 +145,8 @@ export function profileFromEvents(
   // Ages count from the listener's newest event, not from `now`: every use of the weights below
   // is a share or a direction (so a common factor changes nothing), and a log without times
   // (Last.fm play counts at 0, decades before `now`) would otherwise underflow every weight to 0
-  // in Float32 — no taste vector, no cluster weights.
+  // in Float32 — no taste vector, no cluster weights. Undated events (before EARLIEST_CLOCK_TIME)
+  // do not age at all: one live play must not make a whole playlist history "56 years old".
   let newest = -Infinity;
   for (const event of events) if (event.timestamp > newest) newest = event.timestamp;
 
@@ -162,7 +163,7 @@ export function profileFromEvents(
       if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays += event.count ?? 1;
       history.lastPlayed = Math.max(history.lastPlayed, event.timestamp);
     }
-    const ageDays = Math.max(0, (newest - event.timestamp) / MS_PER_DAY);
+    const ageDays = event.timestamp < EARLIEST_CLOCK_TIME ? 0 : Math.max(0, (newest - event.timestamp) / MS_PER_DAY);
     // aggregated rows (play counts) weigh in logarithmically
     const multiplicity = event.count !== undefined && event.count > 1 ? 1 + Math.log(event.count) : 1;
     const weight = multiplicity * TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);

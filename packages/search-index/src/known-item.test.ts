@@ -7,6 +7,9 @@ const track = (id: string, title: string, artistIds: string[], popularity: numbe
   id, title, artistIds, popularity, durationMs: 200_000, explicit: false, genres: ['pop'], subgenres: [], ...(albumId ? { albumId } : {}),
 });
 
+/** Pop artists by id → name. */
+const popArtists = (names: Record<string, string>) => Object.entries(names).map(([id, name]) => ({ id, name, genres: ['pop'] }));
+
 describe('baseTitle', () => {
   it('strips version and featuring marks and says whether the title is a version', () => {
     expect(baseTitle('Halo - Remastered 2011')).toEqual({ base: 'halo', version: true });
@@ -19,11 +22,7 @@ describe('baseTitle', () => {
 
 describe('known-item order', () => {
   const store = CatalogStore.fromCatalog({
-    artists: [
-      { id: 'a1', name: 'Nova', genres: ['pop'] },
-      { id: 'a2', name: 'Quill', genres: ['pop'] },
-      { id: 'a3', name: 'Harbor Lights', genres: ['pop'] },
-    ],
+    artists: popArtists({ a1: 'Nova', a2: 'Quill', a3: 'Harbor Lights' }),
     albums: [{ id: 'al1', title: 'Echo', artistId: 'a3' }],
     tracks: [
       track('remix', 'Echo - Night Remix', ['a1'], 95),
@@ -70,11 +69,7 @@ describe('known-item order', () => {
 describe('a single’s album after its track', () => {
   // "Nightlight" by Ilenia is a single: its album is named like the track (same artist)
   const store = CatalogStore.fromCatalog({
-    artists: [
-      { id: 'ilenia', name: 'Ilenia', genres: ['pop'] },
-      { id: 'dex', name: 'Dex Morrow', genres: ['pop'] },
-      { id: 'kasi', name: 'Kasi', genres: ['pop'] },
-    ],
+    artists: popArtists({ ilenia: 'Ilenia', dex: 'Dex Morrow', kasi: 'Kasi' }),
     albums: [
       { id: 'al-single', title: 'Nightlight', artistId: 'ilenia' },
       { id: 'al-other', title: 'Nightlight', artistId: 'kasi' },

@@ -92,13 +92,25 @@ const ARC_WORDS: Record<Plan['arc'], string> = {
   'wind-down': 'winds down towards the end',
 };
 
-/** One sentence: length and duration, what was asked for, and how it flows. */
+/**
+ * One sentence: length and duration, what was asked for, and how it flows. It claims only what
+ * the catalog knows: no duration when no track has one (Last.fm, MPD slices without
+ * duration_ms), "at least" when some lack it, and no energy/key/tempo flow without audio features.
+ */
 export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tracks: ArrayLike<number>): string {
   const { plan } = resolved;
   let durationMs = 0;
-  for (let i = 0; i < tracks.length; i++) durationMs += store.columns.trackDurationMs[tracks[i]!]!;
+  let timed = 0;
+  let featured = 0;
+  for (let i = 0; i < tracks.length; i++) {
+    const duration = store.columns.trackDurationMs[tracks[i]!]!;
+    durationMs += duration;
+    if (duration > 0) timed++;
+    if (store.hasFeatures(tracks[i]!)) featured++;
+  }
   const minutes = Math.round(durationMs / 60_000);
-  const length = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  const clock = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  const length = timed === 0 ? '' : `, ${timed < tracks.length ? 'at least ' : ''}${clock}`;
   const what: string[] = [];
   const labels = [...plan.moods.slice(0, 2), ...plan.activities.slice(0, 1)];
   const genres = [...plan.genres.include, ...plan.subgenres.include].slice(0, 3);
@@ -111,5 +123,6 @@ export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tr
   if (excluded.length > 0) what.push(`no ${excluded.slice(0, 3).join(', ')}`);
   if (!plan.explicitAllowed) what.push('clean versions only');
   const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
-  return `${tracks.length} tracks, ${length}${subject}. The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.`;
+  const flow = featured > 0 ? `The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.` : 'The order keeps artists apart.';
+  return `${tracks.length} tracks${length}${subject}. ${flow}`;
 }

@@ -1,0 +1,31 @@
+import { CatalogStore } from '@mixtape/catalog';
+import type { Track } from '@mixtape/catalog';
+import { createEmptyPlan } from '@mixtape/llm';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedPlan } from './constraints';
+import { describePlaylist } from './notes';
+
+const FEATURES = { danceability: 0.5, energy: 0.5, valence: 0.5, tempo: 120, acousticness: 0.2, instrumentalness: 0, speechiness: 0.05, liveness: 0.1, loudness: -6, key: 0, mode: 1 as const };
+
+function storeOf(durations: number[], withFeatures: boolean): CatalogStore {
+  const tracks: Track[] = durations.map((durationMs, index) => ({
+    id: `t${index}`, title: `Song ${index}`, artistIds: [`a${index}`], durationMs, explicit: false, popularity: 50, genres: ['pop'], subgenres: [],
+    ...(withFeatures ? { features: FEATURES } : {}),
+  }));
+  return CatalogStore.fromCatalog({ tracks, artists: durations.map((_unused, index) => ({ id: `a${index}`, name: `Artist ${index}`, genres: [] })), albums: [] });
+}
+
+const resolved = { plan: { ...createEmptyPlan(), genres: { include: ['pop'], exclude: [] } } } as unknown as ResolvedPlan;
+
+describe('describePlaylist', () => {
+  it('states the duration and the flow when the catalog has them', () => {
+    expect(describePlaylist(storeOf([180_000, 240_000], true), resolved, [0, 1])).toBe(
+      '2 tracks, 7 min: pop. The order holds a steady energy, keeps artists apart and mixes between nearby keys and tempos.',
+    );
+  });
+
+  it('claims no "0 min" and no energy/key/tempo flow on a catalog without durations or audio features (Last.fm)', () => {
+    expect(describePlaylist(storeOf([0, 0, 0], false), resolved, [0, 1, 2])).toBe('3 tracks: pop. The order keeps artists apart.');
+    expect(describePlaylist(storeOf([180_000, 0], false), resolved, [0, 1])).toBe('2 tracks, at least 3 min: pop. The order keeps artists apart.');
+  });
+});

@@ -44,6 +44,8 @@ export const mapHomeError = mapErrorCodes({
   UNKNOWN_SHELF: { status: 400, code: 'INVALID_INPUT' },
   // Redis (shared listener state) unreachable: 503 + Retry-After, nothing stored.
   STATE_UNAVAILABLE: 503,
+  // Up next / radio: the next-track model's queue is full (maxQueue): 503 + Retry-After, retry shortly
+  NEXT_TRACK_OVERLOADED: 503,
   // a targeting attributes header that does not parse
   INVALID_ATTRIBUTES: { status: 400, code: 'INVALID_INPUT' },
 });

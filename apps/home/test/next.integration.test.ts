@@ -3,6 +3,7 @@
 // protocol and opened as the service does.
 import { join } from 'node:path';
 import { loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
+import { createNextTrackRecommender } from '@mixtape/sequence';
 import { publishTestBundle, useLocalS3 } from '@mixtape/bundle/testing';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
@@ -139,5 +140,40 @@ describe('Up next and radio over a bundle from S3', () => {
     expect(next.body.error.code).toBe('SEQUENCE_MODEL_UNAVAILABLE');
     const radio = await request(withoutModel).get(`/v1/radio?seedTrackId=${store().trackId(0)}`).expect(503);
     expect(radio.body.error.message).toContain('has no next-track model');
+  });
+
+  it('answers 503 NEXT_TRACK_OVERLOADED with Retry-After when the model\'s queue is full, and serves again once it drains', async () => {
+    const upNext = serving.upNext!;
+    const { model, index } = upNext.recommender;
+    // the real FAISS index, its searches held until the test opens the gate: one batch holds the
+    // only slot, one request waits (maxQueue 1), so the next is refused at once
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = Object.assign(Object.create(index) as typeof index, {
+      searchBatchAsync: async (queries: Float32Array, k: number) => {
+        await gate;
+        return index.searchBatchAsync(queries, k);
+      },
+    });
+    const recommender = createNextTrackRecommender(model, held, { maxInFlight: 1, maxBatch: 1, maxQueue: 1 });
+    const busy = createTestServiceContext({ name: 'home', ready: true });
+    const busyApp = createApp({ context: busy.context, serving: () => ({ ...serving, upNext: { ...upNext, recommender } }) });
+    const userId = log().userId(1);
+    const first = recommender.recommend({ history: Int32Array.of(1, 2, 3), k: 3 });
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch starts and waits on the gate
+    const waiting = recommender.recommend({ history: Int32Array.of(4, 5), k: 3 });
+    const refused = await request(busyApp).get(`/v1/users/${userId}/next?limit=5`).expect(503);
+    expect(refused.body.error).toMatchObject({ code: 'NEXT_TRACK_OVERLOADED', details: { queued: 1, maxQueue: 1 } });
+    expect(refused.body.error.message).toContain('retry shortly');
+    expect(refused.headers['retry-after']).toBe('1');
+    const radio = await request(busyApp).get(`/v1/radio?seedTrackId=${store().trackId(0)}`).expect(503);
+    expect(radio.body.error.code).toBe('NEXT_TRACK_OVERLOADED');
+    expect(recommender.stats().refused).toBe(2);
+    open();
+    expect((await first).tracks).toHaveLength(3);
+    expect((await waiting).tracks).toHaveLength(3);
+    const served = await request(busyApp).get(`/v1/users/${userId}/next?limit=5`).expect(200);
+    const plain = await request(app).get(`/v1/users/${userId}/next?limit=5`).expect(200);
+    expect(served.body.items).toEqual(plain.body.items);
   });
 });

@@ -8,7 +8,7 @@ export type { TransitionPrior, TransitionPriorSettings, TransitionCounts, Transi
 export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';
 export { createSequenceScorer } from './scorer';
 export type { SequenceScorer, SequenceScorerOptions, Histories } from './scorer';
-export { createNextTrackRecommender } from './serve';
+export { NextTrackOverloadedError, createNextTrackRecommender } from './serve';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
 export type { HistoryOptions } from './histories';

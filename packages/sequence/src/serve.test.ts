@@ -2,7 +2,7 @@ import { VectorIndex } from '@mixtape/embeddings';
 import { describe, expect, it } from 'vitest';
 import { initializeModel, outputEmbeddings, resolveModelConfig } from './model';
 import { createSequenceScorer } from './scorer';
-import { createNextTrackRecommender } from './serve';
+import { NextTrackOverloadedError, createNextTrackRecommender } from './serve';
 import type { NextTrackResult } from './serve';
 import { buildTransitionPrior, countTransitions } from './transitions';
 
@@ -196,5 +196,18 @@ describe('next-track recommender', () => {
     await expect(recommender.recommend({ history: [1], exclude: [2, -1], k: 3 })).rejects.toThrow('exclude[1] = -1 is not a track index');
     const small = VectorIndex.build({ dim: 8, factory: 'Flat', metric: 'ip', ids: ids.slice(0, 10), vectors: outputEmbeddings(model).slice(0, 80) });
     expect(() => createNextTrackRecommender(model, small)).toThrow(`holds 10 vectors, the model scores ${NUM_ITEMS} items`);
+    expect(() => createNextTrackRecommender(model, index, { maxQueue: 0 })).toThrow('next-track maxQueue: expected a positive integer, got 0');
+  });
+
+  it('refuses a request at once with NextTrackOverloadedError when maxQueue requests already wait', async () => {
+    const recommender = createNextTrackRecommender(model, index, { maxQueue: 2 });
+    // three in one tick: the batch starts on the next check phase, so the third finds two waiting
+    const answers = await Promise.allSettled([[1, 2], [3], [4, 5]].map((history) => recommender.recommend({ history, k: 3 })));
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const reason = (answers[2] as PromiseRejectedResult).reason as NextTrackOverloadedError;
+    expect(reason).toBeInstanceOf(NextTrackOverloadedError);
+    expect(reason).toMatchObject({ code: 'NEXT_TRACK_OVERLOADED', details: { queued: 2, maxQueue: 2 } });
+    expect(recommender.stats()).toMatchObject({ requests: 2, refused: 1 });
+    expect((await recommender.recommend({ history: [4, 5], k: 3 })).tracks).toHaveLength(3);
   });
 });

@@ -42,6 +42,12 @@ export interface NextTrackOptions {
    * together as the next batch
    */
   maxInFlight?: number;
+  /**
+   * most requests waiting for a batch slot (default 256 — at ~0.5 ms of CPU a request on two cores,
+   * more than ~100 ms of work); one more is refused at once with a NextTrackOverloadedError
+   * (code NEXT_TRACK_OVERLOADED: the service answers 503 + Retry-After) instead of waiting longer
+   */
+  maxQueue?: number;
   /** the batched search fetches k · overFetch + min(skipped tracks, k · overFetch) (default 2); a query left short is searched again deeper */
   overFetch?: number;
   /**
@@ -54,6 +60,8 @@ export interface NextTrackOptions {
 export interface NextTrackStats {
   batches: number;
   requests: number;
+  /** requests refused because maxQueue requests already waited */
+  refused: number;
   /** single-query searches repeated deeper because skips and filters left fewer than k */
   retries: number;
   /** requests whose query vector came from the cache (no forward pass) */
@@ -75,6 +83,17 @@ export interface NextTrackRecommender {
   stats(): NextTrackStats;
 }
 
+/** A request refused because the recommender's queue is full (maxQueue): retry shortly. */
+export class NextTrackOverloadedError extends Error {
+  readonly code = 'NEXT_TRACK_OVERLOADED';
+  readonly details: { queued: number; maxQueue: number };
+  constructor(queued: number, maxQueue: number) {
+    super(`next tracks: overloaded — ${queued} requests already wait for the model (maxQueue ${maxQueue}); retry shortly`);
+    this.name = 'NextTrackOverloadedError';
+    this.details = { queued, maxQueue };
+  }
+}
+
 const EMPTY: NextTrackResult = { tracks: new Int32Array(0), scores: new Float32Array(0) };
 
 /**
@@ -92,7 +111,14 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
   const maxLength = model.config.maxLength;
-  const batcher = createGatheringBatcher<NextTrackRequest, NextTrackResult>((batch) => serve(batch), { maxBatch, maxInFlight });
+  const maxQueue = options.maxQueue ?? 256;
+  if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`next-track maxQueue: expected a positive integer, got ${maxQueue}`);
+  const batcher = createGatheringBatcher<NextTrackRequest, NextTrackResult>((batch) => serve(batch), {
+    maxBatch,
+    maxInFlight,
+    maxQueue,
+    overloaded: (queued, limit) => new NextTrackOverloadedError(queued, limit),
+  });
   const counters = { retries: 0, cacheHits: 0 };
   // query vectors of recent histories (Map order = least recently used first)
   const cache = new Map<string, Float32Array>();
@@ -168,32 +194,38 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
           for (const q of members) batch[q]!.reject(error);
           return;
         }
-        await Promise.all(
-          members.map(async (q, m) => {
-            try {
-              await answer(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k));
-            } catch (error) {
-              batch[q]!.reject(error);
-            }
-          }),
-        );
+        // each member is answered from this search when it can be (no promise per request);
+        // the few that need a deeper search continue on their own
+        const deeper: Promise<void>[] = [];
+        for (let m = 0; m < members.length; m++) {
+          const item = batch[members[m]!]!;
+          const query = vectors.subarray(members[m]! * dim, (members[m]! + 1) * dim);
+          try {
+            const labels = neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k);
+            const { result, complete } = pick(item.request, labels, query);
+            if (complete || labels.length >= numItems) item.resolve(result);
+            else deeper.push(searchDeeper(item, query, labels.length).catch((error: unknown) => item.reject(error)));
+          } catch (error) {
+            item.reject(error);
+          }
+        }
+        if (deeper.length > 0) await Promise.all(deeper);
       }),
     );
   }
 
-  /** settles one request from its first search's labels, searching deeper while the answer is not complete */
-  async function answer({ request, resolve }: BatchItem<NextTrackRequest, NextTrackResult>, query: Float32Array, first: Int32Array): Promise<void> {
-    let labels: ArrayLike<number> = first;
+  /** settles a request whose first search left its answer incomplete: searches alone, fetching twice as deep each time */
+  async function searchDeeper({ request, resolve }: BatchItem<NextTrackRequest, NextTrackResult>, query: Float32Array, fetched: number): Promise<void> {
+    const skips = request.history.length + (request.exclude?.length ?? 0);
     for (;;) {
-      const { result, complete } = pick(request, labels, query);
-      if (complete || labels.length >= numItems) {
+      const again = await index.searchBatchAsync(query, Math.min(numItems, Math.max(2 * fetched, request.k + skips)));
+      counters.retries++;
+      fetched = again.labels.length;
+      const { result, complete } = pick(request, again.labels, query);
+      if (complete || fetched >= numItems) {
         resolve(result);
         return;
       }
-      const skips = request.history.length + (request.exclude?.length ?? 0);
-      const again = await index.searchBatchAsync(query, Math.min(numItems, Math.max(2 * labels.length, request.k + skips)));
-      counters.retries++;
-      labels = again.labels;
     }
   }
 
@@ -209,7 +241,8 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
    * output embeddings plus the prior's boost — not with the index's distances (which BLAS, a
    * quantiser or the batch size may round differently); `complete` says the answer is the exact
    * top-k — k found and the k-th score at least the smallest fetched logit, which bounds every
-   * unfetched track (they get no boost).
+   * unfetched track (they get no boost). Works in the recommender's scratch arrays (no
+   * allocation but the result): it runs to the end before another request's pick starts.
    */
   function pick(request: NextTrackRequest, labels: ArrayLike<number>, query: Float32Array): { result: NextTrackResult; complete: boolean } {
     if (++stamp === 0xffffffff) {
@@ -219,50 +252,89 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     }
     for (let t = 0; t < request.history.length; t++) skipStamp[request.history[t]!] = stamp;
     if (request.exclude) for (let t = 0; t < request.exclude.length; t++) skipStamp[request.exclude[t]!] = stamp;
-    const ranked = rank(request.history[request.history.length - 1]!, labels, query);
+    const { count: candidates, floor } = rank(request.history[request.history.length - 1]!, labels, query);
     const tracks = new Int32Array(request.k);
     const scores = new Float32Array(request.k);
     let count = 0;
-    for (let r = 0; r < ranked.order.length && count < request.k; r++) {
-      const track = ranked.order[r]!;
-      if (skipStamp[track] === stamp || (request.accept && !request.accept(track))) continue;
+    for (let r = 0; r < candidates && count < request.k; r++) {
+      const c = candidateOrder[r]!;
+      const track = candidateTrack[c]!;
+      if (request.accept && !request.accept(track)) continue;
       tracks[count] = track;
-      scores[count++] = ranked.score[r]!;
+      scores[count++] = candidateScore[c]!;
     }
-    const complete = count === request.k && scores[count - 1]! >= ranked.floor;
+    const complete = count === request.k && scores[count - 1]! >= floor;
     return { result: { tracks: tracks.subarray(0, count), scores: scores.subarray(0, count) }, complete };
   }
 
-  /** fetched tracks ∪ successors of `last` (with a prior), by logit + boost (best first, ties by track); floor = the smallest fetched logit */
-  function rank(last: number, labels: ArrayLike<number>, query: Float32Array): { order: Int32Array; score: Float32Array; floor: number } {
+  // rank's scratch: candidate tracks, their served scores (doubles, as summed) and their order
+  let candidateTrack = new Int32Array(256);
+  let candidateScore = new Float64Array(256);
+  let candidateOrder = new Int32Array(256);
+  // returns small integers only: a double difference would box a heap number per comparison
+  const byScore = (a: number, b: number) => {
+    const sa = candidateScore[a]!;
+    const sb = candidateScore[b]!;
+    return sb > sa ? 1 : sb < sa ? -1 : candidateTrack[a]! - candidateTrack[b]!;
+  };
+
+  /**
+   * Fetched tracks ∪ successors of `last` (with a prior) that the request does not skip, scored
+   * by logit + boost into the scratch arrays, ordered best first (ties by track) in
+   * candidateOrder[0…count); floor = the smallest fetched logit (skipped tracks included).
+   */
+  function rank(last: number, labels: ArrayLike<number>, query: Float32Array): { count: number; floor: number } {
     const from = prior ? prior.offsets[last]! : 0;
     const to = prior ? prior.offsets[last + 1]! : 0;
+    const capacity = labels.length + (to - from);
+    if (candidateTrack.length < capacity) {
+      const size = Math.max(capacity, 2 * candidateTrack.length);
+      candidateTrack = new Int32Array(size);
+      candidateScore = new Float64Array(size);
+      candidateOrder = new Int32Array(size);
+    }
     for (let e = from; e < to; e++) {
       seenStamp[prior!.items[e]!] = stamp;
       boostOf[prior!.items[e]!] = prior!.boosts[e]!;
     }
-    const order: number[] = [];
-    const score: number[] = [];
+    let count = 0;
     let floor = Infinity;
     for (let r = 0; r < labels.length; r++) {
       const track = labels[r]!;
       if (track < 0) continue;
       const logit = dot(query, 0, output, track * dim, dim);
       floor = Math.min(floor, logit);
-      order.push(track);
-      if (prior && seenStamp[track] === stamp) {
-        score.push(logit + boostOf[track]!);
-        seenStamp[track] = 0; // scored: not again below
-      } else score.push(logit);
+      const boosted = prior !== undefined && seenStamp[track] === stamp;
+      if (boosted) seenStamp[track] = 0; // scored: not again below
+      if (skipStamp[track] === stamp) continue;
+      candidateTrack[count] = track;
+      candidateScore[count++] = boosted ? logit + boostOf[track]! : logit;
     }
     for (let e = from; e < to; e++) {
       const track = prior!.items[e]!;
-      if (seenStamp[track] !== stamp) continue;
-      order.push(track);
-      score.push(dot(query, 0, output, track * dim, dim) + prior!.boosts[e]!);
+      if (seenStamp[track] !== stamp || skipStamp[track] === stamp) continue;
+      candidateTrack[count] = track;
+      candidateScore[count++] = dot(query, 0, output, track * dim, dim) + prior!.boosts[e]!;
     }
-    const index = Array.from(order, (_, i) => i).sort((a, b) => score[b]! - score[a]! || order[a]! - order[b]!);
-    return { order: Int32Array.from(index, (i) => order[i]!), score: Float32Array.from(index, (i) => score[i]!), floor };
+    for (let c = 0; c < count; c++) candidateOrder[c] = c;
+    if (count <= 64) {
+      // insertion sort: a request's few dozen candidates, no comparator calls
+      for (let i = 1; i < count; i++) {
+        const c = candidateOrder[i]!;
+        const score = candidateScore[c]!;
+        const track = candidateTrack[c]!;
+        let j = i - 1;
+        while (j >= 0) {
+          const o = candidateOrder[j]!;
+          const other = candidateScore[o]!;
+          if (other > score || (other === score && candidateTrack[o]! < track)) break;
+          candidateOrder[j + 1] = o;
+          j--;
+        }
+        candidateOrder[j + 1] = c;
+      }
+    } else candidateOrder.subarray(0, count).sort(byScore);
+    return { count, floor };
   }
 
   /** the error for the first entry of `tracks` that is not a track index of the model, if any */

@@ -28,7 +28,7 @@ describe('gathering batcher', () => {
     await Promise.all([batcher.submit(4).then(() => order.push('answer')), new Promise((resolve) => setTimeout(resolve, 20)).then(() => order.push('timeout'))]);
     expect(order).toEqual(['answer', 'timeout']);
     expect(seen).toEqual([[1, 2, 3], [4]]);
-    expect(batcher.stats()).toEqual({ batches: 2, requests: 4 });
+    expect(batcher.stats()).toEqual({ batches: 2, requests: 4, refused: 0 });
   });
 
   it('gathers the requests that arrive while a batch is computed into the next batch, at most maxBatch each', async () => {
@@ -60,7 +60,7 @@ describe('gathering batcher', () => {
     expect(seen).toEqual([[0], [1, 2, 3], [4, 5]]);
     gates[2]!.open();
     expect(await Promise.all(later)).toEqual([1, 2, 3, 4, 5]);
-    expect(batcher.stats()).toEqual({ batches: 3, requests: 6 });
+    expect(batcher.stats()).toEqual({ batches: 3, requests: 6, refused: 0 });
   });
 
   it('spreads the waiting requests over the free slots', async () => {
@@ -117,5 +117,38 @@ describe('gathering batcher', () => {
     expect(await batcher.submit(7)).toBe(7);
     expect(() => createGatheringBatcher(() => undefined, { maxBatch: 0, maxInFlight: 1 })).toThrow('batcher maxBatch: expected a positive integer, got 0');
     expect(() => createGatheringBatcher(() => undefined, { maxBatch: 4, maxInFlight: 1.5 })).toThrow('batcher maxInFlight: expected a positive integer, got 1.5');
+  });
+
+  it('refuses a request at once when maxQueue requests already wait, and admits again once the queue drains', async () => {
+    const gates: Array<ReturnType<typeof gate>> = [];
+    const batcher = createGatheringBatcher<number, number>(
+      async (batch) => {
+        const g = gate();
+        gates.push(g);
+        await g.wait;
+        batch.forEach((item) => item.resolve(item.request));
+      },
+      { maxBatch: 8, maxInFlight: 1, maxQueue: 2, overloaded: (queued, limit) => new Error(`busy: ${queued} of ${limit}`) },
+    );
+    const first = batcher.submit(0);
+    await turns(); // batch [0] runs and holds its slot
+    const waiting = [batcher.submit(1), batcher.submit(2)];
+    await expect(batcher.submit(3)).rejects.toThrow('busy: 2 of 2');
+    expect(batcher.stats()).toEqual({ batches: 1, requests: 1, refused: 1 });
+    gates[0]!.open();
+    expect(await first).toBe(0);
+    await turns(); // [1, 2] left the queue for the next batch: there is room again
+    const third = batcher.submit(4);
+    gates[1]!.open();
+    expect(await Promise.all(waiting)).toEqual([1, 2]);
+    await turns();
+    gates[2]!.open();
+    expect(await third).toBe(4);
+    expect(batcher.stats()).toEqual({ batches: 3, requests: 4, refused: 1 });
+    // the default error names the bound
+    const strict = createGatheringBatcher<number, number>(() => undefined, { maxBatch: 1, maxInFlight: 1, maxQueue: 1 });
+    void strict.submit(1);
+    await expect(strict.submit(2)).rejects.toThrow('batcher overloaded: 1 requests already wait (maxQueue 1)');
+    expect(() => createGatheringBatcher(() => undefined, { maxBatch: 4, maxInFlight: 1, maxQueue: 0 })).toThrow('batcher maxQueue: expected a positive integer, got 0');
   });
 });

@@ -3,6 +3,8 @@
 // waits for nothing), and requests that arrive while `maxInFlight` batches are computed are
 // gathered and go together — at most maxBatch at a time, spread over the free slots — as soon as
 // one finishes. Under load the batch grows with the concurrency; when idle there is no added delay.
+// The wait is bounded: past `maxQueue` waiting requests a new one is refused at once (the caller
+// answers "overloaded, retry") instead of queueing for longer than any client waits.
 import type { BatchItem, MicroBatcher } from '@mixtape/base';
 
 export interface GatheringBatcherOptions {
@@ -10,11 +12,21 @@ export interface GatheringBatcherOptions {
   maxBatch: number;
   /** batches computed at once (a batch's async part, e.g. a FAISS search on a libuv thread, can overlap the next one's forward pass) */
   maxInFlight: number;
+  /** most requests waiting for a batch; one more is refused with `overloaded(queued)` (default: unbounded) */
+  maxQueue?: number;
+  /** the error a refused request is rejected with */
+  overloaded?: (queued: number, maxQueue: number) => Error;
 }
 
 /** Hands each batch to `run`, which settles every item; a throw or rejection from `run` rejects the items it has not settled. */
-export function createGatheringBatcher<Request, Result>(run: (batch: BatchItem<Request, Result>[]) => Promise<void> | void, options: GatheringBatcherOptions): MicroBatcher<Request, Result> {
+export function createGatheringBatcher<Request, Result>(
+  run: (batch: BatchItem<Request, Result>[]) => Promise<void> | void,
+  options: GatheringBatcherOptions,
+): MicroBatcher<Request, Result> & { stats(): { batches: number; requests: number; refused: number } } {
   const { maxBatch, maxInFlight } = options;
+  const maxQueue = options.maxQueue ?? Infinity;
+  if (!(maxQueue === Infinity || (Number.isInteger(maxQueue) && maxQueue >= 1))) throw new RangeError(`batcher maxQueue: expected a positive integer, got ${maxQueue}`);
+  const overloaded = options.overloaded ?? ((queued: number, limit: number) => new Error(`batcher overloaded: ${queued} requests already wait (maxQueue ${limit})`));
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`batcher maxBatch: expected a positive integer, got ${maxBatch}`);
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`batcher maxInFlight: expected a positive integer, got ${maxInFlight}`);
   const queue: BatchItem<Request, Result>[] = [];
@@ -22,6 +34,7 @@ export function createGatheringBatcher<Request, Result>(run: (batch: BatchItem<R
   let scheduled = false;
   let batches = 0;
   let requests = 0;
+  let refused = 0;
 
   function schedule(): void {
     if (scheduled || queue.length === 0 || running >= maxInFlight) return;
@@ -52,11 +65,15 @@ export function createGatheringBatcher<Request, Result>(run: (batch: BatchItem<R
 
   return {
     submit(request) {
+      if (queue.length >= maxQueue) {
+        refused++;
+        return Promise.reject(overloaded(queue.length, maxQueue));
+      }
       return new Promise<Result>((resolve, reject) => {
         queue.push({ request, resolve, reject });
         schedule();
       });
     },
-    stats: () => ({ batches, requests }),
+    stats: () => ({ batches, requests, refused }),
   };
 }

@@ -18,11 +18,16 @@ export interface GatheringBatcherOptions {
   overloaded?: (queued: number, maxQueue: number) => Error;
 }
 
+export interface GatheringBatcher<Request, Result> extends MicroBatcher<Request, Result> {
+  /** batches run, requests admitted, requests refused (maxQueue) */
+  stats(): { batches: number; requests: number; refused: number };
+}
+
 /** Hands each batch to `run`, which settles every item; a throw or rejection from `run` rejects the items it has not settled. */
 export function createGatheringBatcher<Request, Result>(
   run: (batch: BatchItem<Request, Result>[]) => Promise<void> | void,
   options: GatheringBatcherOptions,
-): MicroBatcher<Request, Result> & { stats(): { batches: number; requests: number; refused: number } } {
+): GatheringBatcher<Request, Result> {
   const { maxBatch, maxInFlight } = options;
   const maxQueue = options.maxQueue ?? Infinity;
   if (!(maxQueue === Infinity || (Number.isInteger(maxQueue) && maxQueue >= 1))) throw new RangeError(`batcher maxQueue: expected a positive integer, got ${maxQueue}`);

@@ -88,14 +88,30 @@ export async function trainItemVectors(store: CatalogStore, log: InteractionLog,
   const filled = await step(
     'cold start',
     () => {
+      // A catalog with no audio features, genres or release years (an MPD slice) has no content to
+      // project from: the unplayed tracks keep no vector, and the build goes on.
+      if (!anyLearnedWithContent(item2vec.hasVector, content)) {
+        const vectors = Float32Array.from(item2vec.vectors);
+        normalizeRows(vectors, options.dim);
+        return { vectors, filled: new Uint8Array(store.trackCount), skipped: 'no played track has content (audio features, genres or a release year) to learn the projection from' };
+      }
       const result = fillColdStartVectors(item2vec.vectors, options.dim, content.vectors, content.dim);
       // Unit rows: inner product = cosine for the index, user vectors and ranking features.
       normalizeRows(result.vectors, options.dim);
-      return result;
+      return { ...result, skipped: undefined };
     },
-    (r) => `${r.filled.reduce((a, b) => a + b, 0).toLocaleString('en')} tracks placed by content`,
+    (r) => (r.skipped ? `skipped: ${r.skipped}` : `${r.filled.reduce((a, b) => a + b, 0).toLocaleString('en')} tracks placed by content`),
   );
   return { vectors: filled.vectors, dim: options.dim, hasVector: item2vec.hasVector };
+}
+
+/** Whether some track has both a learned vector and a non-zero content vector (what the cold-start projection fits on). */
+function anyLearnedWithContent(hasVector: Uint8Array, content: TrackVectors): boolean {
+  for (let t = 0; t < hasVector.length; t++) {
+    if (hasVector[t] !== 1) continue;
+    for (let d = t * content.dim; d < (t + 1) * content.dim; d++) if (content.vectors[d] !== 0) return true;
+  }
+  return false;
 }
 
 /** User vectors and taste clusters from the log's weighted events over the item vectors. */

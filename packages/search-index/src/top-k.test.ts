@@ -80,6 +80,25 @@ describe('topK (block-max MaxScore)', () => {
     }
   });
 
+  it('queries of 3–7 mid-frequency words (several essential groups): still the exhaustive top k', () => {
+    const random = new Random(23);
+    // no single word's bound can lift a document alone once the heap is full
+    const byFrequency = Array.from({ length: index.termCount }, (_, t) => t).sort((a, b) => index.documentFrequency(b) - index.documentFrequency(a));
+    const middle = byFrequency.slice(0, 200);
+    for (let trial = 0; trial < 60; trial++) {
+      const groups: QueryGroup[] = [];
+      for (let g = 0, count = 3 + random.int(5); g < count; g++) {
+        const variants = [{ term: middle[random.int(middle.length)]!, weight: 1 }];
+        if (random.next() < 0.3) variants.push({ term: middle[random.int(middle.length)]!, weight: 0.6 });
+        groups.push({ variants });
+      }
+      const k = [1, 3, 10][trial % 3]!;
+      const exact = bruteForce(index, groups, boost, k);
+      const fast = topK(index, groups, { k, accept: () => true, boost, maxBoost: 1.3, popularity: trial % 2 === 0 ? 0.3 : 0 });
+      expect(fast.map((hit) => hit.doc), `trial ${trial}`).toEqual(exact.map((hit) => hit.doc));
+    }
+  });
+
   it('skips what the filter rejects', () => {
     let term = 0;
     for (let t = 1; t < index.termCount; t++) if (index.documentFrequency(t) > index.documentFrequency(term)) term = t;

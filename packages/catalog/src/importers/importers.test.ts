@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,19 @@ describe('Spotify 2024 CSV', () => {
     expect(track.artistIds).toEqual(['artist:lady gaga', 'artist:bruno mars']);
     expect(track.features?.tempo).toBeCloseTo(157.969, 3);
     expect(result.store.getAlbum('alb2')!.title).toBe('HIT ME HARD');
+  });
+
+  it('keeps a comma inside an artist name the file always credits as one ("Tyler, The Creator")', async () => {
+    const [header, row] = (await readFile(fixture('spotify-2024-padded.csv'), 'utf8')).split('\n');
+    const credits = ['Tyler, The Creator', 'Tyler, The Creator, Kali Uchis', 'Tyler, The Creator, ScHoolboy Q', 'Lady Gaga, Bruno Mars', 'Bruno Mars'];
+    const rows = credits.map((credit, i) => row!.replace('"Lady Gaga, Bruno Mars"', `"${credit}"`).replace(' k1 ', ` t${i} `));
+    const file = join(root, 'spotify-2024-comma-names.csv');
+    await writeFile(file, [header, ...rows].join('\n'));
+    const result = await importDataset('spotify-2024', file);
+    const names = (id: string): string[] => result.store.getTrack(id)!.artistIds.map((artist) => result.store.getArtist(artist)!.name);
+    expect(names('t0')).toEqual(['Tyler, The Creator']);
+    expect(names('t1')).toEqual(['Tyler, The Creator', 'Kali Uchis']);
+    expect(names('t3')).toEqual(['Lady Gaga', 'Bruno Mars']);
   });
 });
 

@@ -8,7 +8,8 @@
 // - a track seen in several playlists gets every playlist_genre / playlist_subgenre it appears
 //   under as genres / subgenres; other fields come from its first row.
 // - artists have no ids in these files: id "artist:<normalized name>". The 2024 file lists
-//   featured artists as "A, B": split on ", " (first = primary).
+//   featured artists as "A, B": split on ", " (first = primary), except where the whole file
+//   shows the comma is part of one name ("Tyler, The Creator"; see artist-credits.ts).
 // - an album's artist is the primary artist of its first track.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import type { CsvRow } from './csv-row';
 import { parseNumber } from './parse-number';
 import { readDelimited } from './read-delimited';
 import { loadGenreEnrichment } from './genre-enrichment';
+import { resolveCommaCredits } from './artist-credits';
 
 const REQUIRED = [
   'track_id', 'track_name', 'track_artist', 'track_popularity', 'track_album_id', 'track_album_name',
@@ -36,7 +38,8 @@ const REQUIRED = [
 
 interface PendingTrack {
   track: Track;
-  artistNames: string[];
+  /** the credit as written (split into names once the whole file is read) */
+  artistCredit: string;
   albumTitle: string;
   genres: Set<string>;
   subgenres: Set<string>;
@@ -101,7 +104,7 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
         const subgenre = row.text('playlist_subgenre');
         let entry = pending.get(trackId);
         if (!entry) {
-          entry = parseTrack(row, trackId, format);
+          entry = parseTrack(row, trackId);
           pending.set(trackId, entry);
           trackPosition.set(trackId, trackOrder.length);
           trackOrder.push(trackId);
@@ -121,6 +124,7 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
   }
   progress.finish(totalRows);
 
+  const credits = format.splitArtists ? resolveCommaCredits([...pending.values()].map((entry) => entry.artistCredit)) : undefined;
   const builder = new CatalogBuilder({ validate: true, expectedTracks: trackOrder.length });
   let enrichedArtists = 0;
   const artistIndex = (name: string): number => {
@@ -133,7 +137,8 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
   };
   for (const trackId of trackOrder) {
     const entry = pending.get(trackId)!;
-    const artistIds = entry.artistNames.map((name) => builder.artistId(artistIndex(name)));
+    const artistNames = credits ? credits.get(entry.artistCredit)! : [entry.artistCredit];
+    const artistIds = artistNames.map((name) => builder.artistId(artistIndex(name)));
     const albumId = entry.track.albumId!;
     if (builder.albumIndex(albumId) < 0)
       builder.addAlbum({ id: albumId, title: entry.albumTitle, artistId: artistIds[0]!, releaseDate: entry.track.releaseDate });
@@ -176,10 +181,9 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
   };
 }
 
-function parseTrack(row: CsvRow, trackId: string, format: SpotifyCsvFormat): PendingTrack {
+function parseTrack(row: CsvRow, trackId: string): PendingTrack {
   const title = row.requiredText('track_name');
-  const artistText = row.requiredText('track_artist');
-  const artistNames = format.splitArtists ? artistText.split(', ').map((name) => name.trim()).filter(Boolean) : [artistText];
+  const artistCredit = row.requiredText('track_artist');
   const albumId = row.requiredText('track_album_id');
   const albumTitle = row.requiredText('track_album_name');
   const releaseText = row.text('track_album_release_date');
@@ -208,5 +212,5 @@ function parseTrack(row: CsvRow, trackId: string, format: SpotifyCsvFormat): Pen
     subgenres: [],
     features,
   };
-  return { track, artistNames, albumTitle, genres: new Set(), subgenres: new Set() };
+  return { track, artistCredit, albumTitle, genres: new Set(), subgenres: new Set() };
 }

@@ -97,14 +97,19 @@ export {
   generateHomeCandidatesSync,
   similarArtists,
   topCatalogGenres,
+  DEFAULT_SEQUENCE_K,
+  sequenceHistory,
 } from './home/candidates';
 export type {
   HomeCandidateOptions,
   HomeCandidateStats,
+  SequenceAnswer,
+  SequenceNext,
 } from './home/candidates';
 export {
   HOME_FEATURES,
   HOME_FEATURES_BEFORE_SUCCESSOR,
+  HOME_FEATURES_BEFORE_SEQUENCE,
   HOME_FEATURE_COUNT,
   HOME_FEATURE_TAIL,
   computeFeatures,

@@ -10,8 +10,11 @@ import {
   homePartsFromArrays,
   homePartsToArrays,
   HOME_FEATURES,
+  HOME_FEATURES_BEFORE_SEQUENCE,
   HOME_FEATURES_BEFORE_SUCCESSOR,
   HOME_FEATURE_COUNT,
+  prepareRankerData,
+  sequenceHistory,
   buildItemModels,
   buildSuccessorList,
   compileRanker,
@@ -21,7 +24,8 @@ import {
   seededRandom,
   trainHomeRanker,
 } from '../src/index';
-import type { HomeEventInput, HomeIndex } from '../src/index';
+import type { HomeEventInput, HomeIndex, SequenceNext } from '../src/index';
+import type { InteractionLog } from '@mixtape/catalog';
 import { loadHomeFixture } from './home-support';
 
 const DAY = 86_400_000;
@@ -344,7 +348,8 @@ describe('home ranker training', () => {
     const lines: string[] = [];
     const options = { maxUsers: 100, folds: 2, objectives: ['play' as const], xgboost: { rounds: 20, params: { nthread: 1 } }, factors: { dim: 8, iterations: 4 }, neighbours: { successor: { k: 30 } }, reports: false, log: (line: string) => lines.push(line) };
     const { model } = await trainHomeRanker(data, options);
-    expect(model.features).toEqual([...HOME_FEATURES]);
+    // every column up to the successor ones (the sequence columns come after: not trained on without a next-track model)
+    expect(model.features).toEqual([...HOME_FEATURES_BEFORE_SEQUENCE]);
     expect(lines.filter((line) => line.startsWith('neighbours successor:')).length).toBeGreaterThanOrEqual(2);
     const parsed = parseRankerModel(JSON.stringify(model));
     const models = await buildItemModels({ ...data, interactions: data.interactions! }, options);
@@ -372,3 +377,100 @@ describe('home ranker training', () => {
     expect(lines).toContain('neighbours successor: not built — the log has no usable time (the source needs ordered plays)');
   }, 180_000);
 });
+
+describe('home sequence source (a next-track model as candidate source and ranker feature)', () => {
+  /** a real, simple next-track model: the last play's most frequent successors in `log` (first-order counts) */
+  const successorModel = (log: InteractionLog, trackCount: number): SequenceNext => {
+    const list = buildSuccessorList(log, trackCount, { k: 40 });
+    return (history, k) => {
+      const last = history[history.length - 1]!;
+      const end = Math.min(list.offsets[last + 1]!, list.offsets[last]! + k);
+      return { tracks: list.items.slice(list.offsets[last]!, end), scores: list.scores.slice(list.offsets[last]!, end) };
+    };
+  };
+
+  it('gives the answer\'s unheard tracks as sequence candidates from the last play, with share and rank columns on every row it holds', async () => {
+    const { data, index, userId } = await setup();
+    const profile = buildUserProfile(index, userId);
+    const answer = successorModel(data.interactions!, data.store.trackCount)(sequenceHistory(profile), 20) as { tracks: Int32Array; scores: Float32Array };
+    expect(sequenceHistory(profile)[sequenceHistory(profile).length - 1]).toBe(profile.recent[0]);
+    const unheard = Array.from(answer.tracks).filter((track) => !profile.tracks.has(track));
+    expect(unheard.length).toBeGreaterThan(0);
+    const { candidates, stats } = await generateHomeCandidates(index, profile, { sequence: answer });
+    expect(stats.perSource.sequence).toBe(unheard.length);
+    const features = computeFeatures(index, profile, candidates);
+    const share = HOME_FEATURES.indexOf('sequence_share');
+    for (const [j, track] of answer.tracks.entries()) {
+      const row = candidates.row(track);
+      if (!unheard.includes(track)) continue;
+      expect(row).toBeDefined();
+      expect(candidates.from(row!, 'sequence')).toBe(true);
+      expect(candidates.provenanceOf(row!, 'sequence')).toBe(profile.recent[0]);
+      expect(features[row! * HOME_FEATURE_COUNT + share + 1]).toBeCloseTo(1 / (1 + j), 6);
+      expect(features[row! * HOME_FEATURE_COUNT + share]).toBeCloseTo(Math.exp(answer.scores[j]! - answer.scores[0]!), 5);
+    }
+    const plain = await generateHomeCandidates(index, profile);
+    expect(plain.stats.perSource.sequence).toBe(0);
+    const plainFeatures = computeFeatures(index, profile, plain.candidates);
+    for (let r = 0; r < plain.candidates.size; r++) expect(plainFeatures[r * HOME_FEATURE_COUNT + share]).toBe(0);
+  });
+
+  it('trains with a cross-fitted next-track model on the full feature list, reads its columns, and a served page asks the model', async () => {
+    const { data, userId } = await setup();
+    const log = data.interactions!;
+    const pastSizes: number[] = [];
+    const lines: string[] = [];
+    const options = {
+      maxUsers: 100,
+      folds: 2,
+      objectives: ['play' as const],
+      xgboost: { rounds: 20, params: { nthread: 1 } },
+      factors: { dim: 8, iterations: 4 },
+      reports: false,
+      log: (line: string) => lines.push(line),
+      sequenceK: 20,
+      // cross-fitted: the model is trained on each fold's past part (that fold's labels removed)
+      sequenceFor: async (pastLog: InteractionLog) => {
+        pastSizes.push(pastLog.length);
+        return successorModel(pastLog, data.store.trackCount);
+      },
+    };
+    const dataset = await prepareRankerData(data, options);
+    expect(pastSizes).toHaveLength(2);
+    for (const size of pastSizes) expect(size).toBeLessThan(log.length);
+    expect(dataset.sequenceK).toBe(20);
+    // the training rows carry the model's columns
+    const share = HOME_FEATURES.indexOf('sequence_share');
+    let filled = 0;
+    for (let r = 0; r < dataset.train.size; r++) if (dataset.train.features[r * HOME_FEATURE_COUNT + share]! > 0) filled++;
+    expect(filled).toBeGreaterThan(0);
+    const { model } = await trainHomeRanker(data, options);
+    expect(model.features).toEqual([...HOME_FEATURES]);
+    expect(model.training).toMatchObject({ sequenceK: 20 });
+    expect(lines.some((line) => line.startsWith('sequence source: a next-track model trained on each fold'))).toBe(true);
+    const parsed = parseRankerModel(JSON.stringify(model));
+    // served: the engine asks the model (trained on the whole log) with the listener's recent plays, for the trained k
+    const { neighbours, factors } = await models!;
+    const asked: Array<{ history: Int32Array; k: number }> = [];
+    const full = successorModel(log, data.store.trackCount);
+    const withModel = createHomeEngine({ ...data, neighbours, factors }, { model: parsed, sequence: (history, k) => (asked.push({ history, k }), full(history, k)) });
+    const withoutModel = createHomeEngine({ ...data, neighbours, factors }, { model: parsed });
+    const page = await withModel.page({ userId, random: seededRandom(3) });
+    const before = await withoutModel.page({ userId, random: seededRandom(3) });
+    expect(asked).toHaveLength(1);
+    const profile = buildUserProfile(withModel.index, userId);
+    expect(Array.from(asked[0]!.history)).toEqual(Array.from(sequenceHistory(profile)));
+    expect(asked[0]!.k).toBe(20);
+    // the answer's tracks no other source brought are extra candidates on the page
+    const answer = full(sequenceHistory(profile), 20) as { tracks: Int32Array };
+    const plain = await generateHomeCandidates(withModel.index, profile);
+    const added = Array.from(answer.tracks).filter((track) => !profile.tracks.has(track) && !plain.candidates.has(track)).length;
+    expect(page.candidateCount).toBe(before.candidateCount + added);
+    // a ranker trained without the columns never asks
+    const oldModel = parseRankerModel(JSON.stringify({ ...model, features: [...HOME_FEATURES_BEFORE_SEQUENCE], heads: [] , kind: 'heuristic', fallback: 'test' }));
+    const calls = asked.length;
+    await createHomeEngine({ ...data, neighbours, factors }, { model: oldModel, sequence: (history, k) => (asked.push({ history, k }), full(history, k)) }).page({ userId });
+    expect(asked.length).toBe(calls);
+  }, 180_000);
+});
+

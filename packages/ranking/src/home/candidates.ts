@@ -47,6 +47,12 @@ export class CandidateSet {
   factorScores: Float32Array;
   /** the successor lists merged over the most recent plays, per row (0 without them or when they never reach the track) */
   successorScores: Float32Array;
+  /**
+   * the next-track model's answer, per row: exp(score − the answer's best score) (1 for its first
+   * track, 0 when the answer does not hold the track) and 1/(1 + rank in the answer) (0 likewise)
+   */
+  sequenceShares: Float32Array;
+  sequenceRanks: Float32Array;
   size = 0;
   /** track → row + 1 (0: absent); cleared row by row on reset */
   private readonly rowOf: Int32Array;
@@ -61,6 +67,8 @@ export class CandidateSet {
     this.recentScores = new Float32Array(capacity * LIST_COUNT);
     this.factorScores = new Float32Array(capacity);
     this.successorScores = new Float32Array(capacity);
+    this.sequenceShares = new Float32Array(capacity);
+    this.sequenceRanks = new Float32Array(capacity);
   }
 
   /** Empties the set for reuse (cost proportional to its size, not the catalog). */
@@ -73,6 +81,8 @@ export class CandidateSet {
     this.recentScores.fill(0, 0, this.size * LIST_COUNT);
     this.factorScores.fill(0, 0, this.size);
     this.successorScores.fill(0, 0, this.size);
+    this.sequenceShares.fill(0, 0, this.size);
+    this.sequenceRanks.fill(0, 0, this.size);
     this.size = 0;
   }
 
@@ -129,6 +139,8 @@ export class CandidateSet {
     this.recentScores = widen(this.recentScores, LIST_COUNT);
     this.factorScores = widen(this.factorScores, 1);
     this.successorScores = widen(this.successorScores, 1);
+    this.sequenceShares = widen(this.sequenceShares, 1);
+    this.sequenceRanks = widen(this.sequenceRanks, 1);
   }
 }
 
@@ -170,6 +182,29 @@ export interface HomeCandidateOptions {
   successorSeeds?: number;
   /** candidates kept from the successor merge (default 50) */
   successorK?: number;
+  /**
+   * The next-track model's answer for this listener (tracks best first, with their scores), asked
+   * with `sequenceHistory(profile)`: its unheard tracks become `sequence` candidates (provenance: the
+   * last play) and every row gets the `sequence_*` features. Absent: the source is silent.
+   */
+  sequence?: SequenceAnswer;
+}
+
+/** A next-track model's answer: track indices best first and their scores (any scale: only differences and order are read). */
+export interface SequenceAnswer {
+  tracks: Int32Array;
+  scores: Float32Array;
+}
+
+/** What Home asks a next-track model for: a listener's next tracks after a history (oldest first). */
+export type SequenceNext = (history: Int32Array, k: number) => SequenceAnswer | Promise<SequenceAnswer>;
+
+/** tracks asked of the next-track model per page (and per training listener) */
+export const DEFAULT_SEQUENCE_K = 50;
+
+/** The history a next-track model reads for a profile: its recent distinct plays, oldest first (the same at training and serving). */
+export function sequenceHistory(profile: UserProfile): Int32Array {
+  return Int32Array.from(profile.recent).reverse();
 }
 
 const DEFAULT_PER_SOURCE: Record<NeighbourSource, number> = { ease: 200, rp3beta: 150, coListening: 100, itemVectors: 60 };
@@ -247,7 +282,9 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
   const popularCount = options.popularCount ?? 150;
   if (popularCount > 0) for (const track of spreadAcrossArtists(index, index.popularOrder, popularCount)) count('popular', track, index.popularity[track]!);
   successorSource(index, profile, options, scratch, count);
+  sequenceSource(profile, options.sequence, scratch.heard, count);
   fillMergedScores(index, candidates, scratch, plan.factor);
+  fillSequenceScores(candidates, options.sequence);
   clearMerge(scratch);
   markHeard(scratch, profile, 0);
   return { candidates, stats: { annQueries: annQueries + (results.factors ? 1 : 0), perSource } };
@@ -482,6 +519,29 @@ function successorSource(index: HomeIndex, profile: UserProfile, options: HomeCa
   for (let j = 0; j < kept; j++) {
     const track = gatherSlots[topRows[j]!]!;
     emit('successor', track, successor[track]!, successorSeed[track]!);
+  }
+}
+
+/** The next-track model's answer as candidates: its unheard tracks, scored by the model, from the last play. */
+function sequenceSource(profile: UserProfile, answer: SequenceAnswer | undefined, heard: Uint8Array, emit: Emit): void {
+  if (!answer || profile.recent.length === 0) return;
+  const last = profile.recent[0]!;
+  for (let j = 0; j < answer.tracks.length; j++) {
+    const track = answer.tracks[j]!;
+    if (!heard[track]) emit('sequence', track, answer.scores[j]!, last);
+  }
+}
+
+/** Every row the answer holds gets its share of the best (exp of the score difference) and its reciprocal rank. */
+function fillSequenceScores(candidates: CandidateSet, answer: SequenceAnswer | undefined): void {
+  if (!answer || answer.tracks.length === 0) return;
+  let best = -Infinity;
+  for (let j = 0; j < answer.scores.length; j++) best = Math.max(best, answer.scores[j]!);
+  for (let j = 0; j < answer.tracks.length; j++) {
+    const row = candidates.row(answer.tracks[j]!);
+    if (row === undefined) continue;
+    candidates.sequenceShares[row] = Math.exp(answer.scores[j]! - best);
+    candidates.sequenceRanks[row] = 1 / (1 + j);
   }
 }
 

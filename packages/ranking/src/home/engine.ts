@@ -5,8 +5,8 @@ import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionType } from '@mixtape/catalog';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfScores } from './bandit';
 import type { RecentEventStore, ShelfStateStore } from './bandit';
-import { acquireCandidates, generateHomeCandidates, releaseCandidates, topCatalogGenres } from './candidates';
-import type { HomeCandidateOptions, CandidateSet } from './candidates';
+import { DEFAULT_SEQUENCE_K, acquireCandidates, generateHomeCandidates, releaseCandidates, sequenceHistory, topCatalogGenres } from './candidates';
+import type { HomeCandidateOptions, CandidateSet, SequenceNext } from './candidates';
 import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer, rowsByScore } from './features';
 import { EARLIEST_CLOCK_TIME, MS_PER_DAY, createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
@@ -103,6 +103,14 @@ export interface HomeEngineOptions {
   shelfState?: ShelfStateStore;
   recentEvents?: RecentEventStore;
   candidates?: HomeCandidateOptions;
+  /**
+   * The bundle's next-track model (e.g. its NextTrackRecommender): asked for each page's listener
+   * with their recent plays when the ranker reads the sequence columns (it was trained with the
+   * sequence source), so a served page has the candidates the ranker learned from. Otherwise unused.
+   */
+  sequence?: SequenceNext;
+  /** tracks asked of it per page (default: the ranker's training.sequenceK, else DEFAULT_SEQUENCE_K) */
+  sequenceK?: number;
   /** shelves with fewer items are dropped (default 3) */
   minShelfItems?: number;
   now?: () => number;
@@ -156,6 +164,11 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     return artistByName.get(value.toLowerCase()) ?? -1;
   }
 
+  // the next-track model is asked only when the ranker was trained with its columns
+  const askSequence = options.sequence && model.features.includes('sequence_share') ? options.sequence : undefined;
+  const trainedK = model.training?.sequenceK;
+  const sequenceK = options.sequenceK ?? (typeof trainedK === 'number' ? trainedK : DEFAULT_SEQUENCE_K);
+
   async function page(request: HomePageRequest): Promise<HomePage> {
     const limit = request.limit ?? 10;
     const seedGenres = (request.seedGenres ?? []).map((name) => {
@@ -177,7 +190,8 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
     const candidates = acquireCandidates(index);
     try {
-      await generateHomeCandidates(index, profile, options.candidates, candidates);
+      const sequence = askSequence && profile.recent.length > 0 ? await askSequence(sequenceHistory(profile), sequenceK) : undefined;
+      await generateHomeCandidates(index, profile, sequence ? { ...options.candidates, sequence } : options.candidates, candidates);
       const afterCandidates = performance.now();
       const features = acquireFeatureBuffer(index, candidates.size);
       const stages = { features: 0, ranking: 0 };
@@ -353,7 +367,7 @@ function feedbackOf(event: UserEvent, durationMs: number): { successes: number; 
 }
 
 /** Sources whose provenance is a seed track ("Because you played …"). */
-const BECAUSE_SOURCES: readonly HomeSource[] = ['itemVectors', 'coListening', 'ease', 'rp3beta'];
+const BECAUSE_SOURCES: readonly HomeSource[] = ['itemVectors', 'coListening', 'ease', 'rp3beta', 'sequence'];
 
 function rowsFrom(candidates: CandidateSet, source: HomeSource, provenance?: number): number[] {
   const slot = SOURCE_INDEX[source];

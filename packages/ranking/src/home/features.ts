@@ -59,11 +59,16 @@ export const HOME_FEATURES = [
   // as a share of the listener's best and as 1/(1+rank); computed with the list columns
   'successor_share',
   'successor_rank',
+  // appended (session 7): the next-track model's answer for the recent plays (CandidateSet.sequenceShares / sequenceRanks)
+  'sequence_share',
+  'sequence_rank',
 ] as const;
 export type HomeFeature = (typeof HOME_FEATURES)[number];
 export const HOME_FEATURE_COUNT = HOME_FEATURES.length;
 /** The feature list before the successor columns were appended: rankers trained on it still load. */
 export const HOME_FEATURES_BEFORE_SUCCESSOR: readonly string[] = HOME_FEATURES.slice(0, HOME_FEATURES.indexOf('successor_share'));
+/** The feature list before the next-track model's columns were appended: rankers trained on it still load. */
+export const HOME_FEATURES_BEFORE_SEQUENCE: readonly string[] = HOME_FEATURES.slice(0, HOME_FEATURES.indexOf('sequence_share'));
 
 const SHARE_OFFSET = 2 * BLOCK_COUNT;
 const LIST_RANK_OFFSET = SHARE_OFFSET + LIST_COUNT;
@@ -71,6 +76,7 @@ const RECENT_OFFSET = LIST_RANK_OFFSET + LIST_COUNT;
 const FACTOR_OFFSET = RECENT_OFFSET + LIST_COUNT;
 const TAIL_OFFSET = FACTOR_OFFSET + 2;
 const SUCCESSOR_OFFSET = HOME_FEATURES.indexOf('successor_share');
+const SEQUENCE_OFFSET = HOME_FEATURES.indexOf('sequence_share');
 /**
  * Features before this column come from the candidate lists (shares, ranks, source count):
  * cheap for every row. From it on they are per-track content and context, computed only for the rows the
@@ -144,6 +150,8 @@ function listFeatures(candidates: CandidateSet, features: Float32Array): void {
       if (from) sources++;
     }
     features[base + SUCCESSOR_OFFSET] = successorMax > 0 ? candidates.successorScores[r]! / successorMax : 0;
+    features[base + SEQUENCE_OFFSET] = candidates.sequenceShares[r]!;
+    features[base + SEQUENCE_OFFSET + 1] = candidates.sequenceRanks[r]!;
     for (let s = 0; s < LIST_COUNT; s++) {
       features[base + SHARE_OFFSET + s] = listMax[s]! > 0 ? candidates.listScores[r * LIST_COUNT + s]! / listMax[s]! : 0;
       features[base + RECENT_OFFSET + s] = recentMax[s]! > 0 ? candidates.recentScores[r * LIST_COUNT + s]! / recentMax[s]! : 0;

@@ -1,6 +1,6 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
-import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SEQUENCE, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
 import { RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup, parseRankerModel } from './ranker';
 import type { HomeRankerModel } from './ranker';
 
@@ -135,7 +135,7 @@ describe('home ranker model', () => {
 
   it('loads a ranker trained before the successor columns were appended, scoring the same leading columns; refuses other layouts clearly', () => {
     const old = HOME_FEATURES_BEFORE_SUCCESSOR.length;
-    expect(HOME_FEATURES.slice(old)).toEqual(['successor_share', 'successor_rank']);
+    expect(HOME_FEATURES.slice(old)).toEqual(['successor_share', 'successor_rank', 'sequence_share', 'sequence_rank']);
     // the old layout: the same rows without the appended columns
     const narrow = new Float32Array(data.rows * old);
     for (let r = 0; r < data.rows; r++) narrow.set(data.features.subarray(r * F, r * F + old), r * old);
@@ -161,5 +161,29 @@ describe('home ranker model', () => {
     // a model whose list is neither layout, or whose trees disagree with its list, fails with the reason
     expect(() => parseRankerModel(JSON.stringify({ ...oldModel, features: HOME_FEATURES_BEFORE_SUCCESSOR.slice(1) }))).toThrow(/differ from this build's/);
     expect(() => parseRankerModel(JSON.stringify({ ...oldModel, features: [...HOME_FEATURES] }))).toThrow(/trained on \d+ features, expected \d+/);
+  });
+
+  it('loads a ranker trained before the sequence columns were appended (successor columns included), scoring the same leading columns', () => {
+    const old = HOME_FEATURES_BEFORE_SEQUENCE.length;
+    expect(HOME_FEATURES.slice(old)).toEqual(['sequence_share', 'sequence_rank']);
+    const narrow = new Float32Array(data.rows * old);
+    for (let r = 0; r < data.rows; r++) narrow.set(data.features.subarray(r * F, r * F + old), r * old);
+    const trained = trainXGBoost(
+      { features: narrow, rows: data.rows, cols: old, labels: data.play, groups: data.groups },
+      { params: { objective: 'rank:ndcg', max_depth: 3, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 1 }, rounds: 10 },
+    );
+    const parsed = parseRankerModel(
+      JSON.stringify({
+        format: RANKER_FORMAT,
+        version: 2,
+        kind: 'lambdamart',
+        features: [...HOME_FEATURES_BEFORE_SEQUENCE],
+        heads: [{ objective: 'play', label: 'play', xgboost: trained.modelJson, rounds: trained.rounds, mean: 0, scale: 1, validation: { ndcg10: 0.5 } }],
+        weights: { play: 1 },
+      }),
+    );
+    const wide = data.features.slice();
+    for (let r = 0; r < data.rows; r++) for (let f = old; f < F; f++) wide[r * F + f] = 7;
+    expect(Array.from(compileRanker(parsed).scoreHead('play', wide, data.rows))).toEqual(Array.from(predictXGBoost(trained.modelJson, { features: narrow, rows: data.rows, cols: old })));
   });
 });

@@ -4,7 +4,7 @@
 // weights from config. A hand-set linear model remains for bundles without a trained ranker —
 // it is never served silently: the model says `kind: "heuristic"` and why (`fallback`).
 import { z } from 'zod';
-import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SEQUENCE, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, HOME_FEATURE_TAIL } from './features';
 import type { HomeFeature } from './features';
 import { selectTopK } from '@mixtape/base';
 import { featureGains, scoreTreeRows, treeEnsembleFromXGBoost } from './trees';
@@ -82,9 +82,9 @@ export function parseRankerModel(json: string, where = 'models/ranker.json'): Ho
   const model = result.data;
   // a model trained before the successor columns were appended reads the same leading columns
   const features = model.features.join(',');
-  const legacy = features === HOME_FEATURES_BEFORE_SUCCESSOR.join(',');
+  const legacy = features === HOME_FEATURES_BEFORE_SUCCESSOR.join(',') || features === HOME_FEATURES_BEFORE_SEQUENCE.join(',');
   if (features !== HOME_FEATURES.join(',') && !legacy) {
-    throw new Error(`${where}: model features [${model.features.join(', ')}] differ from this build's [${HOME_FEATURES.join(', ')}] (and from its list before the successor columns); rebuild the bundle`);
+    throw new Error(`${where}: model features [${model.features.join(', ')}] differ from this build's [${HOME_FEATURES.join(', ')}] (and from its lists before the successor and the sequence columns); rebuild the bundle`);
   }
   const featureCount = model.features.length;
   if (model.kind === 'lambdamart' && model.heads.length === 0) throw new Error(`${where}: a lambdamart model needs at least one head`);

@@ -16,9 +16,9 @@ import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { VectorIndex } from '@mixtape/embeddings';
 import { trainXGBoost } from '@mixtape/native';
 import type { XGBoostParams } from '@mixtape/native';
-import { CandidateSet, generateHomeCandidatesSync } from './candidates';
-import type { HomeCandidateOptions } from './candidates';
-import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, computeFeatures } from './features';
+import { CandidateSet, DEFAULT_SEQUENCE_K, generateHomeCandidatesSync, sequenceHistory } from './candidates';
+import type { HomeCandidateOptions, SequenceNext } from './candidates';
+import { HOME_FEATURES, HOME_FEATURES_BEFORE_SEQUENCE, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, computeFeatures } from './features';
 import { createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
 import { buildNeighbourLists, buildSuccessorList, countCovered, matrixFromLog, trainItemFactors } from './item-models';
@@ -74,6 +74,15 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   examples?: (kind: 'temporal' | 'random') => { past: Uint8Array; future: (user: number) => FutureLabels };
   /** retrains item vectors on the past part (else the given ones are used: a mild leak, stated in the report) */
   itemVectorsFor?: (pastLog: InteractionLog) => Promise<{ itemVectors: Float32Array; itemIndex: VectorIndex }>;
+  /**
+   * A next-track model trained on the past part (cross-fitted like the lists: it never sees the
+   * fold's labels): each training listener's candidates then include its answer for their recent
+   * plays (`sequenceHistory`), and the ranker is trained on the full feature list (the sequence
+   * columns). Absent: the sequence source is silent and those columns are not trained on.
+   */
+  sequenceFor?: (pastLog: InteractionLog) => Promise<SequenceNext>;
+  /** tracks asked of the next-track model per listener (default DEFAULT_SEQUENCE_K = 50) */
+  sequenceK?: number;
   candidates?: HomeCandidateOptions;
   seed?: number;
   onProgress?: ProgressCallback;
@@ -114,6 +123,8 @@ export interface RankerTrainingReport {
   /** share of each validation listener's held-out played tracks among the candidates (mean over listeners), per source and in total */
   candidateRecall: Record<HomeSource | 'total', number>;
   neighbours: NeighbourListReport[];
+  /** tracks asked of the cross-fitted next-track model per listener (absent: trained without the sequence source) */
+  sequenceK?: number;
   heads: HeadReport[];
   unsupported: Array<{ objective: HomeObjective; reason: string }>;
   /** validation NDCG@10 (play labels, full candidate lists): the served combination, the heuristic, the best single feature */
@@ -348,6 +359,8 @@ export interface RankerDataset {
   candidateRecall: RankerTrainingReport['candidateRecall'];
   neighbours: NeighbourListReport[];
   itemVectors: RankerTrainingReport['itemVectors'];
+  /** tracks asked of the next-track model per listener, when the candidates had its answers */
+  sequenceK?: number;
   started: number;
 }
 
@@ -417,6 +430,8 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   let index: HomeIndex | undefined;
   let models: HomeItemModels | undefined;
   let processed = 0;
+  const sequenceK = options.sequenceK ?? DEFAULT_SEQUENCE_K;
+  if (options.sequenceFor) say(`sequence source: a next-track model trained on each fold's past part answers ${sequenceK} tracks per listener`);
   for (let fold = 0; fold < folds; fold++) {
     // Everything Home reads at request time, rebuilt from the log without this fold's labels.
     const mask = new Uint8Array(log.length).fill(1);
@@ -428,13 +443,15 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     const vectors = options.itemVectorsFor ? await options.itemVectorsFor(pastLog) : { itemVectors: data.itemVectors, itemIndex: data.itemIndex };
     models = await buildItemModels({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex }, { ...options, log: say });
     index = createHomeIndex({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex, neighbours: models.neighbours, factors: models.factors, popularity: data.popularity });
+    const next = options.sequenceFor ? await options.sequenceFor(pastLog) : undefined;
     for (let n = fold; n < users.length; n += folds) {
       options.signal?.throwIfAborted();
       const u = users[n]!;
       const future = examples ? examples.future(u) : futureOf(log, u, past, durations);
       const profile = buildUserProfile(index, log.userId(u));
       candidates.reset();
-      generateHomeCandidatesSync(index, profile, options.candidates, candidates);
+      const sequence = next && profile.recent.length > 0 ? await next(sequenceHistory(profile), sequenceK) : undefined;
+      generateHomeCandidatesSync(index, profile, sequence ? { ...options.candidates, sequence } : options.candidates, candidates);
       const size = candidates.size;
       if (features.length < size * HOME_FEATURE_COUNT) features = new Float32Array(size * 2 * HOME_FEATURE_COUNT);
       computeFeatures(index, profile, candidates, features);
@@ -500,6 +517,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     candidateRecall,
     neighbours: models!.reports,
     itemVectors: options.itemVectorsFor ? 'retrained on the past part' : 'the bundle’s (trained on the whole log: a mild leak into the vector features)',
+    ...(options.sequenceFor ? { sequenceK } : {}),
     started,
   };
 }
@@ -527,7 +545,8 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const validationGroups = validation.groups.length - 1;
   // without successor lists their columns are zero: train on the older feature list, so the model
   // (and its column sampling) is what it was before those columns were appended
-  const layout = index.neighbours.successor ? HOME_FEATURES : HOME_FEATURES_BEFORE_SUCCESSOR;
+  // likewise without the next-track model's answers (its columns come last)
+  const layout = dataset.sequenceK !== undefined ? HOME_FEATURES : index.neighbours.successor ? HOME_FEATURES_BEFORE_SEQUENCE : HOME_FEATURES_BEFORE_SUCCESSOR;
   const cols = layout.length;
   for (const objective of HOME_OBJECTIVES) {
     if (!wanted.includes(objective)) continue;
@@ -622,6 +641,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     candidates: dataset.candidates,
     candidateRecall: dataset.candidateRecall,
     neighbours: dataset.neighbours,
+    ...(dataset.sequenceK !== undefined ? { sequenceK: dataset.sequenceK } : {}),
     heads: headReports,
     unsupported,
     validationNdcg10,

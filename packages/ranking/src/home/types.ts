@@ -27,6 +27,8 @@ export const HOME_SOURCES = [
   'popular',
   // appended later, so its feature columns sit at the end of HOME_FEATURES (older rankers still load)
   'successor',
+  // appended (session 7): the next-track model's answer for the listener's recent plays
+  'sequence',
 ] as const;
 export type HomeSource = (typeof HOME_SOURCES)[number];
 export const SOURCE_INDEX: Readonly<Record<HomeSource, number>> = Object.freeze(

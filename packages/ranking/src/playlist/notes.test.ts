@@ -3,7 +3,7 @@ import type { Track } from '@mixtape/catalog';
 import { createEmptyPlan } from '@mixtape/llm';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPlan } from './constraints';
-import { describePlaylist } from './notes';
+import { describePlaylist, noteForTrack } from './notes';
 
 const FEATURES = { danceability: 0.5, energy: 0.5, valence: 0.5, tempo: 120, acousticness: 0.2, instrumentalness: 0, speechiness: 0.05, liveness: 0.1, loudness: -6, key: 0, mode: 1 as const };
 
@@ -27,5 +27,13 @@ describe('describePlaylist', () => {
   it('claims no "0 min" and no energy/key/tempo flow on a catalog without durations or audio features (Last.fm)', () => {
     expect(describePlaylist(storeOf([0, 0, 0], false), resolved, [0, 1, 2])).toBe('3 tracks: pop. The order keeps artists apart.');
     expect(describePlaylist(storeOf([180_000, 0], false), resolved, [0, 1])).toBe('2 tracks, at least 3 min: pop. The order keeps artists apart.');
+  });
+
+  it('does not claim a mood the catalog cannot judge: no "matches \'chill\'" on a track without audio features', () => {
+    const chill = { plan: { ...createEmptyPlan(), moods: ['chill'] }, features: [], seedArtists: [], includedGenres: null } as unknown as ResolvedPlan;
+    const inputs = { track: 0, fromSeedArtist: false, seedSimilarity: 0, userSimilarity: 0, popularityPercentile: 0.5 };
+    expect(noteForTrack(storeOf([180_000], true), chill, inputs)).toMatch(/^matches 'chill'/);
+    expect(noteForTrack(storeOf([180_000], false), chill, inputs)).not.toMatch(/chill/);
+    expect(describePlaylist(storeOf([180_000], false), chill, [0])).toBe("1 track, 3 min: chill. The order keeps artists apart. No track here has audio features, so 'chill' could not be judged by sound.");
   });
 });

@@ -66,7 +66,8 @@ export function noteForTrack(store: CatalogStore, resolved: ResolvedPlan, inputs
   if (plan.discovery >= 0.6 && inputs.popularityPercentile < 0.4) reasons.push('a deep cut');
   else if (plan.discovery <= 0.2 && inputs.popularityPercentile > 0.9) reasons.push('a hit');
 
-  const hook = plan.moods[0] ?? plan.activities[0];
+  // a mood or activity is judged by sound: a track without audio features cannot be said to match it
+  const hook = store.hasFeatures(track) ? (plan.moods[0] ?? plan.activities[0]) : undefined;
   const body = reasons.slice(0, 4).join(', ');
   if (hook) return body ? `matches '${hook}': ${body}` : `matches '${hook}'`;
   return body || 'fits the mix';
@@ -124,5 +125,6 @@ export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tr
   if (!plan.explicitAllowed) what.push('clean versions only');
   const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
   const flow = featured > 0 ? `The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.` : 'The order keeps artists apart.';
-  return `${tracks.length} tracks${length}${subject}. ${flow}`;
+  const unjudged = featured === 0 && labels.length > 0 ? ` No track here has audio features, so '${labels.join("', '")}' could not be judged by sound.` : '';
+  return `${tracks.length} track${tracks.length === 1 ? '' : 's'}${length}${subject}. ${flow}${unjudged}`;
 }

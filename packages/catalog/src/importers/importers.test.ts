@@ -116,6 +116,15 @@ describe('MPD slices', () => {
     expect(result.extras['user.names']).toEqual(['Throwbacks', 'Gym']);
   });
 
+  it('gives each track its artist\'s enriched genres (Spotify genres are artists\')', async () => {
+    const genres = join(root, 'artist-genres.json');
+    await writeFile(genres, JSON.stringify({ artists: [{ artist_name: 'Britney Spears', artist_uri: 'spotify:artist:26dSoYclwsYLMAKD3tpOr4', genres: ['dance pop', 'pop'] }] }));
+    const result = await importDataset('mpd', fixture('mpd'), { genreEnrichment: genres });
+    expect(result.store.getArtist('spotify:artist:26dSoYclwsYLMAKD3tpOr4')!.genres).toEqual(['dance pop', 'pop']);
+    expect(result.store.getTrack('spotify:track:a')!.genres).toEqual(['dance pop', 'pop']);
+    expect(result.store.getTrack('spotify:track:b')!.genres).toEqual([]);
+  });
+
   it('fails on a truncated slice and writes nothing', async () => {
     const out = join(root, 'mpd-truncated');
     await expectImportFailure(importToSnapshot('mpd', fixture('mpd-truncated'), out), /mpd\.slice\.0-0\.json:\d+: field "\*": expected complete JSON \(the file looks truncated\)/);

@@ -3,7 +3,7 @@
 // (context = "mpd:<pid>"); timestamps are the playlist's modified_at (seconds → ms) plus the
 // track position, or just the position when modified_at is absent. Tracks, artists and albums
 // are keyed by their Spotify URIs; popularity is the log-scaled number of playlists a track is
-// in; genres come only from the optional artist-genre enrichment. Files are read one at a time,
+// in; genres come only from the optional artist-genre enrichment (the artist's and its tracks'). Files are read one at a time,
 // so memory holds the catalog plus one slice.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -107,8 +107,8 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
         const context = log.contextIndex(`mpd:${pid}`);
         for (const track of parsed) {
           let artist = builder.artistIndex(track.artistUri);
+          const genres = enrichment?.lookup(track.artistName, track.artistUri);
           if (artist < 0) {
-            const genres = enrichment?.lookup(track.artistName, track.artistUri);
             if (genres) enriched++;
             artist = builder.addArtist({ id: track.artistUri, name: track.artistName, genres: genres ? [...genres] : [] });
           }
@@ -123,7 +123,9 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
               durationMs: track.durationMs,
               explicit: false,
               popularity: 0,
-              genres: [],
+              // Spotify's genres are its artists': a track carries its artist's (as a TidyTuesday
+              // track carries its playlists'), so genre filters, content vectors and shelves see them
+              genres: genres ? [...genres] : [],
               subgenres: [],
             });
             occurrences.push(0);

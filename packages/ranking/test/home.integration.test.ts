@@ -45,6 +45,16 @@ async function setup() {
   return { data, index, log, userId: log.userId(busiest), userIndex: busiest };
 }
 
+/** The fixture with every event at time 0 (a log without times, as Last.fm's play counts). */
+async function setupUntimed() {
+  const { data, index, userId } = await setup();
+  const log = data.interactions!;
+  const timeless = log.select(new Uint8Array(log.length).fill(1));
+  timeless.columns.timestamp.fill(0);
+  const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+  return { index, untimed, userId };
+}
+
 function meanPairwiseSimilarity(index: HomeIndex, tracks: Int32Array): number {
   let sum = 0;
   let pairs = 0;
@@ -87,11 +97,7 @@ describe('home candidates', () => {
   });
 
   it('a log without times (every event at 0, as Last.fm play counts) still gives a taste vector and weighted clusters', async () => {
-    const { data, index, userId } = await setup();
-    const log = data.interactions!;
-    const timeless = log.select(new Uint8Array(log.length).fill(1));
-    timeless.columns.timestamp.fill(0);
-    const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const { index, untimed, userId } = await setupUntimed();
     const profile = buildUserProfile(untimed, userId, { now: Date.now() });
     let norm = 0;
     for (const value of profile.vector) norm += value * value;
@@ -275,11 +281,7 @@ describe('home engine', () => {
   });
 
   it('says no "N months ago" when the log has no clock times (Last.fm play counts at 0)', async () => {
-    const { data, index, userId } = await setup();
-    const log = data.interactions!;
-    const timeless = log.select(new Uint8Array(log.length).fill(1));
-    timeless.columns.timestamp.fill(0);
-    const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const { untimed, userId } = await setupUntimed();
     const page = await createHomeEngine(untimed).page({ userId, random: seededRandom(1) });
     const jumpBackIn = page.shelves.find((shelf) => shelf.type === 'jump-back-in');
     expect(jumpBackIn).toBeDefined();

@@ -45,7 +45,7 @@ describe('snapshots', () => {
     const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'));
     await writeFile(join(dir, 'metadata.json'), JSON.stringify({ ...metadata, schemaVersion: 99 }));
     await expect(readSnapshot(dir)).rejects.toThrow(SnapshotError);
-    await expect(readSnapshot(join(root, 'nope'))).rejects.toThrow(/is .* a dataset directory/);
+    await expect(readSnapshot(join(root, 'nope'))).rejects.toThrow(/is .* a dataset directory\? \(make one from raw data with `mixtape data import --format FORMAT --input .*nope --out DIR`/);
   });
 
   it('writes nothing when aborted', async () => {

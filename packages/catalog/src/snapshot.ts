@@ -251,7 +251,8 @@ export async function readSnapshotMetadata(dir: string, options: SnapshotIoOptio
   try {
     text = await readFile(path, { encoding: 'utf8', signal: ioSignal(options) });
   } catch (error) {
-    throw new SnapshotError(`cannot read ${path}: is ${dir} a dataset directory?`, { cause: error });
+    // raw data (a CSV folder, a Last.fm folder) is the common mistake: say how to make a dataset of it
+    throw new SnapshotError(`cannot read ${path}: is ${dir} a dataset directory? (make one from raw data with \`mixtape data import --format FORMAT --input ${dir} --out DIR\`, or \`mixtape data generate --out DIR\`)`, { cause: error });
   }
   let json: unknown;
   try {

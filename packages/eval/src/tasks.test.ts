@@ -87,12 +87,38 @@ describe('playlist continuation', () => {
     expect(() => splitForTask(dataset, 'playlist-continuation')).toThrow(/untimed: every interaction has the same timestamp, so "the last 20% of each playlist" is undefined; use --task user-holdout/);
   });
 
-  it('refuses a validation split for playlist continuation', () => {
+  it('carves a validation split from the training part: never a test tail, tails of other playlists hidden in order', () => {
+    // 100 playlists of 12 distinct tracks in position order
+    const row: number[] = [];
+    const item: number[] = [];
+    const time: number[] = [];
+    for (let p = 0; p < 100; p++) {
+      for (let i = 0; i < 12; i++) {
+        row.push(p);
+        item.push((p * 7 + i * 13) % 300);
+        time.push(i);
+      }
+    }
     const dataset: EvalDataset = {
-      name: 'x', source: 'x', rowKind: 'users', numRows: 1, numItems: 1,
-      row: new Int32Array(0), item: new Int32Array(0), weight: new Float32Array(0), time: new Float64Array(0),
+      name: 'lists', source: 'x', rowKind: 'playlists', numRows: 100, numItems: 300,
+      row: Int32Array.from(row), item: Int32Array.from(item), weight: new Float32Array(row.length).fill(1), time: Float64Array.from(time),
     };
-    expect(() => splitForTask(dataset, 'playlist-continuation', { validation: true })).toThrow(/implemented for user-holdout and next-items/);
+    const test = splitForTask(dataset, 'playlist-continuation', { seed: 3 });
+    const validation = splitForTask(dataset, 'playlist-continuation', { seed: 3, validation: true });
+    expect(validation.protocol).toMatch(/^VALIDATION split carved from the training part only — playlist continuation: 10 test playlists/);
+    const entries = (m: typeof test.train, r: number) => Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!));
+    const playlist = (r: number) => item.slice(r * 12, r * 12 + 12);
+    let differentRows = 0;
+    for (const r of validation.evalRows) {
+      if (!test.evalRows.includes(r)) differentRows++;
+      // the validation tail is the end of what the test split trains on, in position order
+      const seen = test.evalRows.includes(r) ? playlist(r).slice(0, 10) : playlist(r);
+      expect(entries(validation.test, r).sort((a, b) => a - b)).toEqual(seen.slice(-2).sort((a, b) => a - b));
+      expect(entries(validation.train, r).sort((a, b) => a - b)).toEqual(seen.slice(0, -2).sort((a, b) => a - b));
+    }
+    expect(differentRows).toBeGreaterThan(0);
+    // no test tail is ever in the validation split
+    for (const r of test.evalRows) for (const track of entries(test.test, r)) expect([...entries(validation.train, r), ...entries(validation.test, r)]).not.toContain(track);
   });
 });
 

@@ -2,6 +2,7 @@
 // last-N) and playlist continuation. Each builds its split, runs the models and returns an
 // ExperimentResult whose protocol line says exactly what was done.
 import { buildCsr } from '@mixtape/embeddings';
+import type { CsrMatrix } from '@mixtape/embeddings';
 import type { EvalDataset } from './data';
 import type { ExperimentResult } from './evaluate';
 import { runExperiment } from './evaluate';
@@ -39,7 +40,8 @@ export interface SplitTaskOptions {
    * Evaluate on a validation split carved from the training part, for choosing
    * hyper-parameters without touching test items: user-holdout applies the same protocol again
    * to train (seed + 1); next-items last-N holds out the N events before the test ones;
-   * leave-one-out targets the second-to-last item.
+   * leave-one-out targets the second-to-last item; playlist-continuation applies the same
+   * protocol again to the training part (seed + 1; the test playlists' hidden tails are never in it).
    */
   validation?: boolean;
 }
@@ -47,9 +49,6 @@ export interface SplitTaskOptions {
 /** Builds the task's split from a dataset. */
 export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: SplitTaskOptions = {}): Split {
   const seed = options.seed ?? 42;
-  if (options.validation && task === 'playlist-continuation') {
-    throw new RangeError(`${task}: validation splits are implemented for user-holdout and next-items`);
-  }
   let split: Split;
   if (task === 'user-holdout') {
     const matrix = buildCsr(
@@ -86,8 +85,26 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     );
     const continuation = { testFraction: options.testPlaylists ?? 0.1, hideFraction: options.hideFraction ?? 0.2, seed };
     split = playlistContinuationSplit(playlists, continuation);
+    // validation: the same protocol again over the training part, each playlist in its own order
+    if (options.validation) split = markValidation(playlistContinuationSplit(inPositionOrder(split.train, split.trainTime!), { ...continuation, seed: seed + 1 }));
   }
   return split;
+}
+
+/** The rows of a training matrix (columns sorted) with each row's entries back in time / position order. */
+function inPositionOrder(matrix: CsrMatrix, time: Float64Array): CsrMatrix {
+  const indices = new Int32Array(matrix.indices.length);
+  const values = new Float32Array(matrix.indices.length);
+  for (let r = 0; r < matrix.rows; r++) {
+    const start = matrix.indptr[r]!;
+    const end = matrix.indptr[r + 1]!;
+    const order = Int32Array.from({ length: end - start }, (_unused, i) => start + i).sort((a, b) => time[a]! - time[b]! || a - b);
+    for (let i = 0; i < order.length; i++) {
+      indices[start + i] = matrix.indices[order[i]!]!;
+      values[start + i] = matrix.values[order[i]!]!;
+    }
+  }
+  return { rows: matrix.rows, cols: matrix.cols, indptr: matrix.indptr, indices, values };
 }
 
 /** Refuses data whose interactions all share one timestamp (e.g. Last.fm play counts): `what` needs an order. */

@@ -78,7 +78,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--out <dir>', 'where <name>.md, <name>.svg and <name>.json are written', 'eval-results')
     .option('--name <base>', 'file name base for --out (default <dataset>-<task>)')
     .option('--compare <model>', 'reference model (name prefix) for paired comparisons; a comma-separated list gives one table each', 'item-knn')
-    .option('--validation', 'evaluate on a validation split carved from training, for tuning (user-holdout; next-items: the events before the test ones, or the second-to-last item with --leave-one-out)')
+    .option('--validation', 'evaluate on a validation split carved from training, for tuning (user-holdout and playlist-continuation: the same protocol again on the training part; next-items: the events before the test ones, or the second-to-last item with --leave-one-out)')
     .option('--bootstrap <n>', 'bootstrap resamples', '1000')
     .option('--test-fraction <f>', 'user-holdout: share of each user’s items held out', '0.2')
     .option('--min-items <n>', 'user-holdout: users need at least this many items', '5')

@@ -29,7 +29,10 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
   // one live-event store per bundle, read by the shelves and by Up next; experiment variants get
   // engines over the same index and listener state (explicit stores, so they share them)
   const recentEvents = options.recentEventsFor?.(bundle.version) ?? createMemoryRecentEventStore();
-  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents };
+  const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
+  // a ranker trained with the sequence source asks the bundle's next-track model for each page (the engine asks only then)
+  const sequence = upNext ? (history: Int32Array, k: number) => upNext.recommender.recommend({ history, k }) : undefined;
+  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents, sequence };
   const engine = createHomeEngine(
     {
       store,
@@ -44,7 +47,6 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     },
     engineOptions,
   );
-  const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
   const bytes = homeCandidates ? homePartBytes(homeCandidates) : {};
   options.logger?.info(
     {

@@ -44,6 +44,29 @@ describe('home stack recommender', () => {
     expect(hits).toBeGreaterThan(4 * expected);
   }, 240_000);
 
+  it('with sequence=EPOCHS trains a next-track model per cross-fitting fold and one for the queries, and ranks with its columns', async () => {
+    const { interactions, store } = generateSynthetic({ tracks: 600, users: 120, interactions: 12_000, seed: 8 });
+    const trainRows: number[][] = [];
+    for (let u = 0; u < interactions.userCount; u++) {
+      const { start, end } = interactions.rowsOfUser(u);
+      // in time order, repeats dropped: the sequence model reads each row in this order
+      trainRows.push([...new Set(Array.from(interactions.columns.track.subarray(start, end)))]);
+    }
+    const train = matrixOf(trainRows, store.trackCount);
+    const lines: string[] = [];
+    const model = createModelRegistry().create('home-stack:sequence=1:sequenceDim=16:sequenceK=20:maxUsers=120:rounds=20:dim=16:epochs=3');
+    expect(model.name).toBe('home stack (candidates + LambdaMART heads; sequence=1:sequenceDim=16:sequenceK=20:maxUsers=120:rounds=20:dim=16:epochs=3)');
+    await model.fit(train, { seed: 3, store, logger: { info: (_fields: object, line: string) => lines.push(line) } as never });
+    // two folds' models (each on its past part) and the one on every training row
+    expect(lines.filter((line) => line.startsWith('sequence model: 1 epochs on '))).toHaveLength(3);
+    const report = (model as ReturnType<typeof createHomeStackRecommender>).report!;
+    expect(report.sequenceK).toBe(20);
+    expect(report.candidateRecall.sequence).toBeGreaterThanOrEqual(0);
+    const rows = Int32Array.from({ length: 30 }, (_unused, i) => i);
+    const { items } = model.recommend({ seeds: train, rows }, 10);
+    for (let q = 0; q < rows.length; q++) for (const item of items.subarray(q * 10, (q + 1) * 10)) expect(trainRows[q]!.includes(item)).toBe(false);
+  }, 240_000);
+
   it('registers as "home-stack" in an eval registry, with its parameters checked', () => {
     const registry = createModelRegistry();
     expect(registry.create('home-stack').name).toBe('home stack (candidates + LambdaMART heads)');

@@ -9,6 +9,7 @@ export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError }
 export { createSequenceScorer } from './scorer';
 export type { SequenceScorer, SequenceScorerOptions, Histories } from './scorer';
 export { NextTrackOverloadedError, createNextTrackRecommender } from './serve';
+export { createExactNextTracks } from './exact-next';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
 export type { HistoryOptions } from './histories';

@@ -9,6 +9,7 @@ import { CatalogBuilder, CatalogStore, InteractionLogBuilder } from '@mixtape/ca
 import type { Artist, InteractionLog, Track } from '@mixtape/catalog';
 import {
   CandidateSet,
+  DEFAULT_SEQUENCE_K,
   HOME_FEATURE_COUNT,
   buildItemModels,
   buildUserProfile,
@@ -17,10 +18,13 @@ import {
   createHomeIndex,
   generateHomeCandidatesSync,
   scoreHomeCandidates,
+  sequenceHistory,
   trainHomeRanker,
   trainItemVectors,
 } from '@mixtape/ranking';
-import type { CompiledRanker, HomeCandidateOptions, HomeIndex, HomeRankerModel, ItemVectorOptions, RankerTrainingOptions, RankerTrainingReport } from '@mixtape/ranking';
+import type { CompiledRanker, HomeCandidateOptions, HomeIndex, HomeRankerModel, ItemVectorOptions, RankerTrainingOptions, RankerTrainingReport, SequenceAnswer } from '@mixtape/ranking';
+import { createExactNextTracks, historiesFromInteractions, trainSequenceModel } from '@mixtape/sequence';
+import type { TrainSequenceOptions } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch, Recommendations, RecommendOptions, Recommender } from '../recommender';
 
@@ -33,9 +37,17 @@ export interface HomeStackRecommenderOptions {
   seed?: number;
   /** settings that differ from the defaults, shown after the name ("successor=50") so variants' rows differ */
   label?: string;
+  /**
+   * the next-track model as a candidate source and ranker feature: a sequence model trained on
+   * each cross-fitting fold's past part (never the fold's labels) for the ranker's training rows,
+   * and one on every training row for the queries; `k` tracks asked per listener (default 50)
+   */
+  sequence?: { training: TrainSequenceOptions; k?: number };
 }
 
 interface Fitted {
+  /** the next-track model trained on every training row (with `sequence`) */
+  next?: (history: ArrayLike<number>, k: number) => SequenceAnswer;
   index: HomeIndex;
   ranker: CompiledRanker;
   model: HomeRankerModel;
@@ -69,7 +81,15 @@ export class HomeStackRecommender implements Recommender {
     const vectors = await trainItemVectors(store, log, vectorOptions);
     // popularity from the training rows: importers derive catalog popularity from the whole dataset (a leak here)
     const data = { store, interactions: log, ...vectors, popularity: 'log' as const };
+    const sequence = this.options.sequence;
+    const trainNext = async (from: InteractionLog) => {
+      const histories = historiesFromInteractions(from);
+      const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, { threads: 2, seed, ...sequence!.training, signal: context.signal });
+      say(`sequence model: ${trained.history.length} epochs on ${from.length} events, best epoch ${trained.bestEpoch}`);
+      return createExactNextTracks(trained.model);
+    };
     const { model, report } = await trainHomeRanker(data, {
+      ...(sequence ? { sequenceFor: trainNext, sequenceK: sequence.k } : {}),
       ...this.options.ranker,
       candidates: this.options.candidates,
       seed,
@@ -85,7 +105,8 @@ export class HomeStackRecommender implements Recommender {
     const counts = new Float64Array(train.cols);
     for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
-    this.fitted = { index, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report, log, popularityOrder };
+    const next = sequence ? await trainNext(log) : undefined;
+    this.fitted = { next, index, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report, log, popularityOrder };
     const heads = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
     this.notes =
       `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${heads}; ` +
@@ -110,7 +131,9 @@ export class HomeStackRecommender implements Recommender {
       // the query is that listener's row in the log, as a Home request for a known listener
       const profile = buildUserProfile(index, log.userId(row));
       candidates.reset();
-      generateHomeCandidatesSync(index, profile, this.options.candidates, candidates);
+      // as a served page does: the next-track model answers for the listener's recent plays
+      const sequence = fitted.next && profile.recent.length > 0 ? fitted.next(sequenceHistory(profile), this.options.sequence!.k ?? DEFAULT_SEQUENCE_K) : undefined;
+      generateHomeCandidatesSync(index, profile, sequence ? { ...this.options.candidates, sequence } : this.options.candidates, candidates);
       const n = candidates.size;
       if (features.length < n * HOME_FEATURE_COUNT) features = new Float32Array(n * 2 * HOME_FEATURE_COUNT);
       if (ranked.length < n) ranked = new Float32Array(n * 2);

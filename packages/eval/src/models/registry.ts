@@ -147,7 +147,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters, defaults) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim',
       ]);
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
@@ -155,6 +155,10 @@ export function createModelRegistry(): ModelRegistry {
         label: Object.entries(p).map(([key, value]) => `${key}=${value}`).join(':') || undefined,
         seed: p.seed ?? defaults.seed,
         treeRows: p.treeRows,
+        // sequence=EPOCHS: the next-track model (cross-fitted per fold) as a candidate source and ranker feature (default off)
+        sequence: p.sequence
+          ? { training: { epochs: p.sequence, trainWithPrior: DEFAULT_TRAINING_PRIOR, ...(p.sequenceDim ? { model: { dim: p.sequenceDim } } : {}) }, k: p.sequenceK }
+          : undefined,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
         candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds, seeds: p.seeds, recentSeeds: p.recentSeeds },
         ranker: {

@@ -86,6 +86,12 @@ export async function runQualityTask(task: QualityTask, path: string, options: Q
     suite: benchmark ? split : 'legacy',
     classOrder: benchmark ? PROMPT_CLASSES : [],
     onProgress: (event) => options.log(`[eval] prompt ${event.done}/${event.total}${benchmark && split === 'test' ? '' : `: ${event.prompt}`}`),
+  }).catch((error: unknown) => {
+    // the suites' checks name TidyTuesday's genres and artists; on another catalog the first one it lacks stops the run
+    if (error instanceof RangeError && error.message.startsWith('prompt check:')) {
+      throw new Error(`${error.message}: the prompt suites' checks name TidyTuesday's genres and artists, so --task ${task} runs on that catalog (--data ../shared/data/tidytuesday-spotify-songs)`, { cause: error });
+    }
+    throw error;
   });
   // The held-out test set prints per-class rates only, unless failures are asked for explicitly.
   const showFailures = options.showFailures ?? !(benchmark && split === 'test');

@@ -103,6 +103,9 @@ describe('mixtape eval', () => {
     expect(semantic).toContain('| lexical only |');
     expect(await readFile(join(out, 'quality-semantic-search.md'), 'utf8')).toBe(semantic);
     await expect(run(['--data', data, '--format', 'spotify-2024', '--quiet'])).rejects.toThrow(/--format: only for the catalog tasks/);
+    await expect(run(['--data', data, '--format', 'spotify-2024', '--task', 'prompts', '--quiet', '--out', out])).rejects.toThrow(
+      /is not in the catalog spotify-2024: the prompt suites' checks name TidyTuesday's genres and artists, so --task prompts runs on that catalog/,
+    );
     await expect(run(['--data', data, '--task', 'search', '--quiet'])).rejects.toThrow(/or raw input with its format named \(e\.g\. --format spotify-2024\)/);
   });
 });

@@ -185,6 +185,8 @@ describe('error middleware', () => {
     const query = await request(app).get('/v1/search?limit=abc').expect(400);
     expect(query.body.error.details.issues[0]).toEqual({ path: 'query.limit', message: 'Invalid input: expected number, got "abc"' });
     expect(query.body.error.message).toBe('Invalid query: query.limit: Invalid input: expected number, got "abc"');
+    const fraction = await request(app).get('/v1/search?limit=2.5').expect(400);
+    expect(fraction.body.error.details.issues[0].message).toBe('Invalid input: expected int, got "2.5"');
     const body = await request(app).post('/v1/items').send({ name: 'x', rating: 9 }).expect(400);
     expect(body.body.error.details.issues[0].message).toMatch(/<=5, got 9$/);
   });

@@ -150,7 +150,8 @@ export function inputErrorFromZod(error: ZodError, where?: string, input?: unkno
       const sent = sentValue(input, issue.path);
       const message = issues[i]!.message;
       if (sent === undefined || /\bgot\b/.test(message)) return;
-      issues[i]!.message = /, received NaN$/.test(message) ? message.replace(/, received NaN$/, `, got ${sent}`) : `${message}, got ${sent}`;
+      // zod's "received NaN" / "received number" names the parsed type, not what was sent
+      issues[i]!.message = /, received \w+$/.test(message) ? message.replace(/, received \w+$/, `, got ${sent}`) : `${message}, got ${sent}`;
     });
   }
   const summary = issues

@@ -1,6 +1,7 @@
 import { generateSynthetic } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
-import { trainItemVectors } from './catalog-vectors';
+import { buildTrackIndex, trainItemVectors } from './catalog-vectors';
+import { chooseFactory } from '../vector-index';
 
 describe('trainItemVectors', () => {
   it('builds on a catalog without any content (an MPD slice: no audio features, genres or years) — cold start is skipped, not fatal', async () => {
@@ -23,5 +24,12 @@ describe('trainItemVectors', () => {
       for (let d = 0; d < 8; d++) norm += items.vectors[t * 8 + d]! ** 2;
       expect(norm).toBeCloseTo(items.hasVector![t] === 1 ? 1 : 0, 4);
     }
+  });
+
+  it('indexes all-zero vectors with Flat under factory "auto" (an HNSW graph over identical points is pathologically slow)', () => {
+    const { store } = generateSynthetic({ seed: 3, tracks: 25_000, users: 5, interactions: 50 });
+    const options = { factory: 'auto', efSearch: 64, nprobe: 8 };
+    expect(buildTrackIndex(store, { vectors: new Float32Array(store.trackCount * 8), dim: 8 }, options).info().factory).toBe('Flat');
+    expect(chooseFactory(store.trackCount, 8)).toMatch(/^HNSW/); // what "auto" picks for vectors that differ
   });
 });

@@ -62,5 +62,8 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     'home engine built',
   );
   if (model.kind === 'heuristic') options.logger?.warn?.({ version: bundle.version, fallback: model.fallback }, 'home serves the hand-set ranker');
+  if (model.features.includes('sequence_share') && !upNext) {
+    options.logger?.warn?.({ version: bundle.version }, 'the ranker was trained with the sequence source, but the bundle has no sequenceModel part: pages are served without it (build the bundle with sequenceModel)');
+  }
   return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions) };
 }

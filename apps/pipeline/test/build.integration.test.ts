@@ -21,7 +21,7 @@ describe('mixtape build', () => {
       s3: local.s3.s3Options,
       version: 'first',
       // the ranker trains with "what follows this track" lists (off by default)
-      options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 }, homeRanker: { successor: 20 } },
+      options: { itemVectors: { epochs: 2, dim: 16 }, sequenceModel: { epochs: 2, dim: 16, validationRows: 20 }, homeRanker: { successor: 20, sequence: 1, sequenceDim: 16, sequenceK: 20 } },
       settings: { threads: 1 },
       progress: (line) => lines.push(line),
     });
@@ -56,6 +56,9 @@ describe('mixtape build', () => {
     expect(opened.parts.homeRanker?.kind).toBe('lambdamart');
     expect(opened.parts.homeRanker?.features).toContain('successor_share');
     expect(opened.parts.homeRanker?.training?.successorK).toBe(20);
+    // trained with the next-track model (one per cross-fitting fold) as a source: the ranker reads its columns, asking 20 tracks a page
+    expect(opened.parts.homeRanker?.features.slice(-2)).toEqual(['sequence_share', 'sequence_rank']);
+    expect(opened.parts.homeRanker?.training?.sequenceK).toBe(20);
     const successor = opened.parts.homeCandidates?.neighbours.successor;
     expect(successor?.items.length).toBeGreaterThan(0);
     for (let t = 0; t < 800; t++) expect(successor!.offsets[t + 1]! - successor!.offsets[t]!).toBeLessThanOrEqual(20);

@@ -67,6 +67,9 @@ describe('homeCandidates part: the successor lists follow the ranker', () => {
     expect(successorListsOfRanker(heuristicRankerModel('no log'))).toBe(0);
     expect(successorListsOfRanker(trained(HOME_FEATURES_BEFORE_SUCCESSOR))).toBe(0);
     expect(successorListsOfRanker(trained(HOME_FEATURES, { successorK: 50 }))).toBe(50);
+    // trained with the next-track model but no successor lists: their columns were all zero, no lists to store
+    expect(successorListsOfRanker(trained(HOME_FEATURES, { sequenceK: 50 }))).toBe(0);
+    expect(successorListsOfRanker(trained(HOME_FEATURES, { sequenceK: 50, successorK: 30 }))).toBe(30);
     expect(() => successorListsOfRanker(trained(HOME_FEATURES, {}))).toThrow(/reads the successor columns but does not say how long its successor lists were \(training\.successorK is undefined\); rebuild homeRanker with --set homeRanker\.successor=<k>/);
     expect(() => successorListsOfRanker(trained(HOME_FEATURES, { successorK: 2.5 }))).toThrow(/training\.successorK is 2\.5/);
   });
@@ -77,6 +80,13 @@ describe('homeRanker part: options', () => {
     const build = homeRankerPart.build as unknown as (context: { options: Record<string, unknown> }) => Promise<unknown>;
     for (const successor of [2.5, -1, Number.NaN]) {
       await expect(build({ options: { ...homeRankerPart.options, successor } })).rejects.toThrow(`homeRanker.successor: expected an integer ≥ 0 (0: off), got ${successor}`);
+    }
+  });
+
+  it('refuses a sequence epoch count that is not an integer ≥ 0 before it trains anything', async () => {
+    const build = homeRankerPart.build as unknown as (context: { options: Record<string, unknown> }) => Promise<unknown>;
+    for (const sequence of [1.5, -2]) {
+      await expect(build({ options: { ...homeRankerPart.options, sequence } })).rejects.toThrow(`homeRanker.sequence: expected an integer ≥ 0 (epochs; 0: off), got ${sequence}`);
     }
   });
 });

@@ -7,6 +7,9 @@
 // factors, computed over the whole log, that a Home request merges instead of scanning the log.
 // With homeRanker.successor = k the ranker trains with "what follows this track" lists of k per
 // track, and homeCandidates stores lists of the same k (it reads the k from the ranker it serves).
+// With homeRanker.sequence = epochs it trains with the next-track model as a candidate source and
+// feature: one model per cross-fitting fold, trained on that fold's past part with the
+// sequenceModel part's settings; the served page asks the bundle's sequenceModel part.
 import { formatProgress } from '@mixtape/base';
 import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
 import {
@@ -27,11 +30,13 @@ import {
   type RankerTrainingReport,
 } from '@mixtape/ranking';
 import { rankerExamples } from '@mixtape/pipelines';
+import { createExactNextTracks, historiesFromInteractions, trainSequenceModel } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
+import { SEQUENCE_MODEL_OPTIONS, sequenceTrainingOptions } from './sequence-model';
 
 /** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index, the logged listeners' precomputed ANN answers. */
 export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors' | 'listeners'> & { factorIndex: VectorIndex };
@@ -56,7 +61,9 @@ function rankerMetadata(model: HomeRankerModel): Record<string, unknown> {
  */
 export function successorListsOfRanker(model: HomeRankerModel | undefined): number {
   if (!model || model.kind !== 'lambdamart' || model.features.length === HOME_FEATURES_BEFORE_SUCCESSOR.length) return 0;
-  const k = (model.training as { successorK?: unknown } | undefined)?.successorK;
+  const { successorK: k, sequenceK } = (model.training ?? {}) as { successorK?: unknown; sequenceK?: unknown };
+  // trained with the sequence source but without successor lists: those columns were all zero
+  if (k === undefined && typeof sequenceK === 'number') return 0;
   if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) {
     throw new Error(`homeCandidates: the ranker reads the successor columns but does not say how long its successor lists were (training.successorK is ${JSON.stringify(k)}); rebuild homeRanker with --set homeRanker.successor=<k>`);
   }
@@ -87,12 +94,15 @@ export const homeRankerPart = definePart({
   // folds: cross-fitting folds of listeners (each rebuilds the lists, factors and — with
   // retrainItemVectors — the item vectors without that fold's labels); folds=1 and
   // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak);
-  // successor = k > 0 trains with "what follows this track" lists of k per track (0: off)
-  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0 },
+  // successor = k > 0 trains with "what follows this track" lists of k per track (0: off);
+  // sequence = epochs > 0 trains with the next-track model's answers (sequenceK tracks per
+  // listener) from a model per fold of sequenceDim (else the sequenceModel part's settings; 0: off)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: 0, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     // checked before training: a bad k would otherwise fail only in homeCandidates, after it
     if (!Number.isInteger(options.successor) || options.successor < 0) throw new RangeError(`homeRanker.successor: expected an integer ≥ 0 (0: off), got ${options.successor}`);
+    if (!Number.isInteger(options.sequence) || options.sequence < 0) throw new RangeError(`homeRanker.sequence: expected an integer ≥ 0 (epochs; 0: off), got ${options.sequence}`);
     const { store, interactions } = inputs.dataset;
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
     let model: HomeRankerModel;
@@ -104,6 +114,19 @@ export const homeRankerPart = definePart({
         maxUsers: options.maxUsers,
         folds: options.folds,
         ...(options.successor > 0 ? { neighbours: { successor: { k: options.successor } } } : {}),
+        // cross-fitted like the lists: each fold's next-track model never sees that fold's labels
+        ...(options.sequence > 0
+          ? {
+              sequenceK: options.sequenceK,
+              sequenceFor: async (pastLog) => {
+                const histories = historiesFromInteractions(pastLog, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems });
+                const training = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, dim: options.sequenceDim }, options.sequence, settings);
+                const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, training);
+                progress(`  homeRanker: next-track model on ${pastLog.length.toLocaleString('en')} past events, ${trained.history.length} epochs (best ${trained.bestEpoch})`);
+                return createExactNextTracks(trained.model);
+              },
+            }
+          : {}),
         xgboost: { params: { nthread: settings.threads } },
         log: (line) => progress(`  ${line}`),
         onProgress: (event) => progress(`  ${formatProgress(event)}`),

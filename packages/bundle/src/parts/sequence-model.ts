@@ -12,6 +12,7 @@ import {
   serializeSequenceModel,
   trainSequenceModel,
   type SequenceModel,
+  type TrainSequenceOptions,
 } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
 import { aggregatesPart } from './aggregates';
@@ -33,6 +34,76 @@ export function epochsFor(positions: number, epochs: number, positionBudget: num
   return Math.max(1, Math.min(epochs, Math.ceil(positionBudget / positions)));
 }
 
+/** The sequenceModel part's options (the homeRanker part trains its cross-fitted models with the same). */
+export const SEQUENCE_MODEL_OPTIONS = {
+  dim: 64,
+  blocks: 2,
+  heads: 1,
+  maxLength: 50,
+  /** chosen on synthetic next-item validation (NDCG@10 0.2110 vs 0.2066 at 0.2) */
+  dropout: 0.3,
+  /** separate output embeddings: on synthetic next-items they learn "what follows" several times faster than tied ones */
+  tied: false,
+  /** the query adds the last item's embedding: learns faster, but peaked lower on next-item validation (0.2058 vs 0.2110) */
+  lastItemResidual: false,
+  /**
+   * the served score adds a first-order transition prior (α · log-lift of "follows the last
+   * play"), its α, μ, γ chosen on the validation rows and stored in the model file as CSR
+   * arrays; false = the transformer's logits alone
+   */
+  transitionPrior: true,
+  /**
+   * the prior also sits inside the training softmax with these settings (each position's own
+   * transition left out), so the transformer learns what the counts do not say; on synthetic
+   * next-item validation 0.2267 vs 0.2244 served (within noise). alpha 0 = off.
+   */
+  trainPriorAlpha: 1,
+  trainPriorMu: 0.04,
+  trainPriorGamma: 0.5,
+  /** most passes; the position budget below usually ends training sooner */
+  epochs: 20,
+  /**
+   * training positions a build spends (epochs = min(epochs, ceil(budget / positions per epoch)),
+   * 0 = always `epochs`): build time follows the data size — ~2–3 min of training on 2 quiet
+   * cores whatever the log. Small logs get more passes, large ones fewer.
+   */
+  positionBudget: 4_000_000,
+  batchSize: 128,
+  negatives: 2048,
+  learningRate: 0.005,
+  patience: 2,
+  validationRows: 1000,
+  /** train on each listener's most recent N plays (the serving query reads maxLength) */
+  historyItems: 100,
+  factory: 'auto',
+  /**
+   * chosen by recall, not speed: recall@10 against the exact served top-10 ≥ 0.98 on every
+   * trained model measured — 0.9940 at 64 (0.9966 at 128, 0.9900 at 32) on a 50k synthetic
+   * model, 0.9854 / 0.9849 on two 10k ones, where 32 fell to 0.9606 —, for ~⅔ of 128's CPU
+   * per request (packages/sequence README, bench:next --model)
+   */
+  efSearch: 64,
+  nprobe: 32,
+};
+export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
+
+/** The part's settings as trainSequenceModel options (model shape, loss, prior), for `epochs` passes. */
+export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }): TrainSequenceOptions {
+  return {
+    model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
+    epochs,
+    batchSize: options.batchSize,
+    negatives: options.negatives,
+    learningRate: options.learningRate,
+    patience: options.patience,
+    validationRows: options.validationRows,
+    transitionPrior: options.transitionPrior,
+    trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
+    threads: settings.threads,
+    seed: settings.seed,
+  };
+}
+
 export const sequenceModelPart = definePart({
   name: 'sequenceModel',
   description: 'the next-track transformer (@mixtape/sequence) and a FAISS inner-product index over its output embeddings, for Up next, radio and Home',
@@ -41,56 +112,7 @@ export const sequenceModelPart = definePart({
     index: { path: 'indexes/sequence.faiss', role: 'index' },
   },
   optional: true,
-  options: {
-    dim: 64,
-    blocks: 2,
-    heads: 1,
-    maxLength: 50,
-    /** chosen on synthetic next-item validation (NDCG@10 0.2110 vs 0.2066 at 0.2) */
-    dropout: 0.3,
-    /** separate output embeddings: on synthetic next-items they learn "what follows" several times faster than tied ones */
-    tied: false,
-    /** the query adds the last item's embedding: learns faster, but peaked lower on next-item validation (0.2058 vs 0.2110) */
-    lastItemResidual: false,
-    /**
-     * the served score adds a first-order transition prior (α · log-lift of "follows the last
-     * play"), its α, μ, γ chosen on the validation rows and stored in the model file as CSR
-     * arrays; false = the transformer's logits alone
-     */
-    transitionPrior: true,
-    /**
-     * the prior also sits inside the training softmax with these settings (each position's own
-     * transition left out), so the transformer learns what the counts do not say; on synthetic
-     * next-item validation 0.2267 vs 0.2244 served (within noise). alpha 0 = off.
-     */
-    trainPriorAlpha: 1,
-    trainPriorMu: 0.04,
-    trainPriorGamma: 0.5,
-    /** most passes; the position budget below usually ends training sooner */
-    epochs: 20,
-    /**
-     * training positions a build spends (epochs = min(epochs, ceil(budget / positions per epoch)),
-     * 0 = always `epochs`): build time follows the data size — ~2–3 min of training on 2 quiet
-     * cores whatever the log. Small logs get more passes, large ones fewer.
-     */
-    positionBudget: 4_000_000,
-    batchSize: 128,
-    negatives: 2048,
-    learningRate: 0.005,
-    patience: 2,
-    validationRows: 1000,
-    /** train on each listener's most recent N plays (the serving query reads maxLength) */
-    historyItems: 100,
-    factory: 'auto',
-    /**
-     * chosen by recall, not speed: recall@10 against the exact served top-10 ≥ 0.98 on every
-     * trained model measured — 0.9940 at 64 (0.9966 at 128, 0.9900 at 32) on a 50k synthetic
-     * model, 0.9854 / 0.9849 on two 10k ones, where 32 fell to 0.9606 —, for ~⅔ of 128's CPU
-     * per request (packages/sequence README, bench:next --model)
-     */
-    efSearch: 64,
-    nprobe: 32,
-  },
+  options: SEQUENCE_MODEL_OPTIONS,
   dependsOn: [datasetPart, aggregatesPart],
   build: async ({ inputs, options, settings, write, stage, progress, signal }): Promise<SequenceModelPartValue | undefined> => {
     const { store } = inputs.dataset;
@@ -112,17 +134,7 @@ export const sequenceModelPart = definePart({
         trainSequenceModel(
           { ...histories, numItems: store.trackCount },
           {
-            model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
-            epochs,
-            batchSize: options.batchSize,
-            negatives: options.negatives,
-            learningRate: options.learningRate,
-            patience: options.patience,
-            validationRows: options.validationRows,
-            transitionPrior: options.transitionPrior,
-            trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
-            threads: settings.threads,
-            seed: settings.seed,
+            ...sequenceTrainingOptions(options, epochs, settings),
             signal,
             onProgress: (event) => progress(`  ${formatProgress(event)} loss ${event.loss.toFixed(3)}`),
             onEpoch: (record) =>

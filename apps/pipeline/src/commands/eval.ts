@@ -163,7 +163,8 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           ...(task === 'next-items' && !options.leaveOneOut && options.lastN !== '5' ? [`--last-n ${options.lastN}`] : []),
           ...(sampledNegatives ? [`--sampled-negatives ${sampledNegatives}`] : []),
           ...(options.validation ? ['--validation'] : []),
-          ...(options.compare && options.compare !== 'item-knn' ? [`--compare ${options.compare}`] : []),
+          // a display name with spaces ("home stack (…)") is quoted so the printed command runs as shown
+          ...(options.compare && options.compare !== 'item-knn' ? [`--compare ${/[\s()]/.test(options.compare) ? `'${options.compare}'` : options.compare}`] : []),
           `--out ${options.out}`,
           ...(options.name ? [`--name ${options.name}`] : []),
         ].join(' ');

@@ -133,30 +133,36 @@ describe('home ranker model', () => {
     expect(ndcgOfGroup(new Float32Array(4), new Float32Array(4), 0, 4)).toBeUndefined();
   });
 
-  it('loads a ranker trained before the successor columns were appended, scoring the same leading columns; refuses other layouts clearly', () => {
-    const old = HOME_FEATURES_BEFORE_SUCCESSOR.length;
-    expect(HOME_FEATURES.slice(old)).toEqual(['successor_share', 'successor_rank', 'sequence_share', 'sequence_rank']);
-    // the old layout: the same rows without the appended columns
+  /** a play head trained on the leading columns of an older feature list, its model, and new-layout rows with anything (7) in the later columns */
+  function olderLayout(features: readonly string[]) {
+    const old = features.length;
     const narrow = new Float32Array(data.rows * old);
     for (let r = 0; r < data.rows; r++) narrow.set(data.features.subarray(r * F, r * F + old), r * old);
-    const trainedOld = trainXGBoost(
+    const trained = trainXGBoost(
       { features: narrow, rows: data.rows, cols: old, labels: data.play, groups: data.groups },
       { params: { objective: 'rank:ndcg', max_depth: 3, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 1 }, rounds: 10 },
     );
-    const oldModel: HomeRankerModel = {
+    const model: HomeRankerModel = {
       format: RANKER_FORMAT,
       version: 2,
       kind: 'lambdamart',
-      features: [...HOME_FEATURES_BEFORE_SUCCESSOR],
-      heads: [{ objective: 'play', label: 'play', xgboost: trainedOld.modelJson, rounds: trainedOld.rounds, mean: 0, scale: 1, validation: { ndcg10: 0.5 } }],
+      features: [...features],
+      heads: [{ objective: 'play', label: 'play', xgboost: trained.modelJson, rounds: trained.rounds, mean: 0, scale: 1, validation: { ndcg10: 0.5 } }],
       weights: { play: 1 },
     };
-    const parsed = parseRankerModel(JSON.stringify(oldModel));
-    // new-layout rows (successor columns filled with anything) score as the library scores the old rows
     const wide = data.features.slice();
     for (let r = 0; r < data.rows; r++) for (let f = old; f < F; f++) wide[r * F + f] = 7;
-    const served = compileRanker(parsed).scoreHead('play', wide, data.rows);
-    expect(Array.from(served)).toEqual(Array.from(predictXGBoost(trainedOld.modelJson, { features: narrow, rows: data.rows, cols: old })));
+    const expected = Array.from(predictXGBoost(trained.modelJson, { features: narrow, rows: data.rows, cols: old }));
+    return { model, wide, expected };
+  }
+
+  it('loads a ranker trained before the successor columns were appended, scoring the same leading columns; refuses other layouts clearly', () => {
+    expect(HOME_FEATURES.slice(HOME_FEATURES_BEFORE_SUCCESSOR.length)).toEqual(['successor_share', 'successor_rank', 'sequence_share', 'sequence_rank']);
+    // the old layout: the same rows without the appended columns
+    const { model: oldModel, wide, expected } = olderLayout(HOME_FEATURES_BEFORE_SUCCESSOR);
+    const parsed = parseRankerModel(JSON.stringify(oldModel));
+    // new-layout rows (successor columns filled with anything) score as the library scores the old rows
+    expect(Array.from(compileRanker(parsed).scoreHead('play', wide, data.rows))).toEqual(expected);
     expect(featureImportance(parsed).every((entry) => !entry.feature.startsWith('successor_'))).toBe(true);
     // a model whose list is neither layout, or whose trees disagree with its list, fails with the reason
     expect(() => parseRankerModel(JSON.stringify({ ...oldModel, features: HOME_FEATURES_BEFORE_SUCCESSOR.slice(1) }))).toThrow(/differ from this build's/);
@@ -164,26 +170,8 @@ describe('home ranker model', () => {
   });
 
   it('loads a ranker trained before the sequence columns were appended (successor columns included), scoring the same leading columns', () => {
-    const old = HOME_FEATURES_BEFORE_SEQUENCE.length;
-    expect(HOME_FEATURES.slice(old)).toEqual(['sequence_share', 'sequence_rank']);
-    const narrow = new Float32Array(data.rows * old);
-    for (let r = 0; r < data.rows; r++) narrow.set(data.features.subarray(r * F, r * F + old), r * old);
-    const trained = trainXGBoost(
-      { features: narrow, rows: data.rows, cols: old, labels: data.play, groups: data.groups },
-      { params: { objective: 'rank:ndcg', max_depth: 3, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 1 }, rounds: 10 },
-    );
-    const parsed = parseRankerModel(
-      JSON.stringify({
-        format: RANKER_FORMAT,
-        version: 2,
-        kind: 'lambdamart',
-        features: [...HOME_FEATURES_BEFORE_SEQUENCE],
-        heads: [{ objective: 'play', label: 'play', xgboost: trained.modelJson, rounds: trained.rounds, mean: 0, scale: 1, validation: { ndcg10: 0.5 } }],
-        weights: { play: 1 },
-      }),
-    );
-    const wide = data.features.slice();
-    for (let r = 0; r < data.rows; r++) for (let f = old; f < F; f++) wide[r * F + f] = 7;
-    expect(Array.from(compileRanker(parsed).scoreHead('play', wide, data.rows))).toEqual(Array.from(predictXGBoost(trained.modelJson, { features: narrow, rows: data.rows, cols: old })));
+    expect(HOME_FEATURES.slice(HOME_FEATURES_BEFORE_SEQUENCE.length)).toEqual(['sequence_share', 'sequence_rank']);
+    const { model, wide, expected } = olderLayout(HOME_FEATURES_BEFORE_SEQUENCE);
+    expect(Array.from(compileRanker(parseRankerModel(JSON.stringify(model))).scoreHead('play', wide, data.rows))).toEqual(expected);
   });
 });

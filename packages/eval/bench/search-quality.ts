@@ -12,7 +12,9 @@ import { isImportFormat } from '@mixtape/catalog';
 import { buildSearchIndex } from '@mixtape/search-index';
 import { DESCRIPTIVE_CHECKS, formatQualityReport, loadQualityCatalog, runSearchQualitySuite } from '../src/index';
 
+// pnpm 10 passes the "--" of `pnpm --filter … <script> -- --seed 7` through: drop it
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: { 'per-category': { type: 'string', default: '300' }, seed: { type: 'string', default: '7' }, data: { type: 'string' }, format: { type: 'string' } },
 });
 if (values.format !== undefined && !isImportFormat(values.format)) throw new Error(`--format: not an import format: "${values.format}"`);

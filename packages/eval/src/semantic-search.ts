@@ -60,6 +60,8 @@ export interface SemanticSearchOptions {
   seed?: number;
   /** progress lines */
   log?: (line: string) => void;
+  /** the names the table is measured on: 'test' (default, reported) or 'validation' (for design choices made outside this function) */
+  rowsOn?: 'test' | 'validation';
 }
 
 export interface SemanticSearchRow {
@@ -81,8 +83,9 @@ export interface SemanticSearchReport {
   method: (typeof METHODS)[number];
   fusionWeight: number;
   validationRecall: Record<(typeof METHODS)[number], number>;
-  /** on the held-out test names */
+  /** on the held-out test names (validation names when asked: `rowsOn`) */
   rows: SemanticSearchRow[];
+  rowsOn: 'test' | 'validation';
   /** the chosen model, trained on the train names (for examples) */
   model: SemanticModel;
 }
@@ -152,9 +155,10 @@ export function runSemanticSearchEval(
     [`lexical + learned (${method}, RRF weight ${fusionWeight})`, fused(lexical, learned(models[method]), fusionWeight)],
     [`engine with the learned model (${method}): lexical + lexicon dense + learned`, engineWithLearned],
   ];
-  const baseline = evaluate(lexical, test).recall;
+  const measured = options.rowsOn === 'validation' ? validation : test;
+  const baseline = evaluate(lexical, measured).recall;
   const rows = rankers.map(([ranker, rank]) => {
-    const { recall, ndcg } = evaluate(rank, test);
+    const { recall, ndcg } = evaluate(rank, measured);
     return { ranker, recall50: recall, ndcg10: ndcg, recallChange: baseline > 0 ? (recall - baseline) / baseline : Number.NaN };
   });
   return {
@@ -168,6 +172,7 @@ export function runSemanticSearchEval(
     fusionWeight,
     validationRecall,
     rows,
+    rowsOn: options.rowsOn ?? 'test',
     model: models[method],
   };
 }
@@ -207,7 +212,7 @@ export function formatSemanticSearchReport(report: SemanticSearchReport): string
       `validation Recall@50: ${METHODS.map((method) => `${method} ${report.validationRecall[method].toFixed(4)}`).join(', ')} → ${report.method}, ` +
       `RRF weight ${report.fusionWeight}; the model knows ${report.features} words/phrases`,
     '',
-    '| ranker (held-out test names) | Recall@50 | NDCG@10 | Recall@50 vs lexical |',
+    `| ranker (held-out ${report.rowsOn} names) | Recall@50 | NDCG@10 | Recall@50 vs lexical |`,
     '| --- | ---: | ---: | ---: |',
     ...report.rows.map((row) => `| ${row.ranker} | ${row.recall50.toFixed(4)} | ${row.ndcg10.toFixed(4)} | ${percent(row.recallChange)} |`),
   ].join('\n');

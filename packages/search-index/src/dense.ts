@@ -31,8 +31,12 @@ export interface DescriptiveReading {
   hardLabels: string[];
 }
 
-/** Reads a query through the lexicon; undefined when no descriptive term matched. */
-export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, query: string): DescriptiveReading | undefined {
+/**
+ * Reads a query through the lexicon; undefined when no descriptive term matched. A year range
+ * filters only when `releaseYears` (some track has a year): a catalog without dates (an MPD
+ * slice) would otherwise answer "2000s hits" with nothing.
+ */
+export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, query: string, releaseYears = true): DescriptiveReading | undefined {
   const interpretation = interpretQuery(lexicon, query);
   let descriptiveWords = 0;
   let otherWords = interpretation.remainder === '' ? 0 : interpretation.remainder.split(' ').length;
@@ -53,7 +57,7 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
   if (descriptiveWords === 0) return undefined;
   if (negatedWords.size > 0) for (const cue of NEGATION_WORDS) negatedWords.add(cue);
   const constraints = interpretation.constraints;
-  const hard = hardConstraints(store, constraints);
+  const hard = hardConstraints(store, constraints, releaseYears);
   return {
     interpretation,
     coverage: descriptiveWords / (descriptiveWords + otherWords),
@@ -86,9 +90,10 @@ function contentQueryOf(constraints: QueryConstraints): ContentQuery | undefined
 function hardConstraints(
   store: CatalogStore,
   constraints: QueryConstraints,
+  releaseYears: boolean,
 ): { filter?: (track: number) => boolean; exclusionFilter?: (track: number) => boolean; labels: string[] } {
   const labels: string[] = [];
-  const years = constraints.releaseYear;
+  const years = releaseYears ? constraints.releaseYear : undefined;
   if (years) labels.push(years.min === years.max ? `year ${years.min}` : `year ${years.min}–${years.max}`);
   const excludedGenres = new Set<number>();
   for (const name of [...constraints.genres.exclude, ...constraints.subgenres.exclude]) {

@@ -9,6 +9,7 @@ import type { Lexicon } from '@mixtape/language';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
 import { encodeDescriptiveVector, readDescriptiveQuery } from './dense';
+import { contentInformativeness, measureContentProfile, type ContentProfile } from './content-profile';
 import { FIELD_BOOSTS, type Field, type InvertedIndex } from './inverted-index';
 import { distinctCount, groupVersionsInOrder, orderKnownItems } from './known-item';
 import type { SemanticModel } from './semantic';
@@ -236,6 +237,13 @@ export class SearchEngine {
   }
   private slotsOfCodes: Int32Array | undefined;
 
+  /** what the catalog's content vectors can say (measured from the store on first use; warmUp does it at load) */
+  get contentProfile(): ContentProfile {
+    this.profile ??= measureContentProfile(this.store);
+    return this.profile;
+  }
+  private profile: ContentProfile | undefined;
+
   /** @internal the recordings with several rows (built here on first use for an index stored without them) */
   get recordings(): Recordings {
     this.recordingGroups ??= Recordings.build(this.entities);
@@ -258,6 +266,7 @@ export class SearchEngine {
    * requests do not pay for compiling the hot paths (loadSearchIndex calls it before returning).
    */
   warmUp(suggestions = 96, searches = 12): void {
+    if (this.contentIndex) void this.contentProfile;
     const names = this.entities.names;
     if (names.length === 0) return;
     const stride = Math.max(1, Math.floor(names.length / Math.max(1, suggestions)));
@@ -301,7 +310,8 @@ export class SearchEngine {
     const depth = Math.max(MIN_LEXICAL_DEPTH, offset + limit + LEXICAL_SLACK);
     const denseDepth = Math.max(MIN_DENSE_DEPTH, offset + limit);
 
-    const reading = readDescriptiveQuery(this.lexicon, this.store, query);
+    const profile = this.contentIndex ? this.contentProfile : undefined;
+    const reading = readDescriptiveQuery(this.lexicon, this.store, query, profile === undefined || profile.years > 0);
     let lexicalResults = this.lexicalSearch(words, accept, boost, bound, depth);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
@@ -327,10 +337,17 @@ export class SearchEngine {
       }
     }
 
+    // Each vector list counts by how informative its query vector is on this catalog (0..1, see
+    // content-profile.ts): on a catalog without audio features, genres or dates it is skipped.
     let dense: { code: number; score: number }[] = [];
+    let denseInformative = 0;
     if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
       const vector = encodeDescriptiveVector(this.contentEncoder, reading.vectorQuery);
-      if (vector) dense = this.vectorSearch(vector, reading.hardFilter, boost, denseDepth);
+      if (vector) {
+        const asked = { genres: reading.vectorQuery.genres ?? [], subgenres: reading.vectorQuery.subgenres ?? [] };
+        denseInformative = contentInformativeness(profile!, this.contentEncoder, vector, asked);
+        if (denseInformative > 0) dense = this.vectorSearch(vector, reading.hardFilter, boost, denseDepth);
+      }
     }
     // The learned text → track model (playlist names) reads words the lexicon does not know
     // ("workout", "vibes", "trip hop"); its list joins the fusion for non-navigational queries,
@@ -339,22 +356,23 @@ export class SearchEngine {
     // chosen on the validation names of TidyTuesday and of the Kaggle 2024 catalog).
     const unread = dense.length > 0 ? 1 - coverage : 1;
     let learned: { code: number; score: number }[] = [];
-    let learnedReading: { known: string[]; coverage: number } | undefined;
-    if (!navigational && unread > 0 && this.semantic && this.contentIndex && accept(0) && this.entities.trackCount > 0) {
+    let learnedReading: { known: string[]; coverage: number; informative: number } | undefined;
+    if (!navigational && unread > 0 && this.semantic && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
       const text = reading && reading.negatedWords.size > 0 ? words.filter((word) => !reading.negatedWords.has(word)).join(' ') : normalized;
       const encoded = this.semantic.encode(text);
-      if (encoded) {
+      const informative = encoded ? contentInformativeness(profile!, this.contentEncoder, encoded.vector) : 0;
+      if (encoded && informative > 0) {
         const hard = reading ? (coverage === 1 ? reading.hardFilter : reading.exclusionFilter) : undefined;
         learned = this.vectorSearch(encoded.vector, hard, boost, denseDepth);
-        learnedReading = { known: encoded.known, coverage: encoded.coverage };
+        learnedReading = { known: encoded.known, coverage: encoded.coverage, informative };
       }
     }
-    const learnedWeight = learnedReading ? fusion.dense * LEARNED_WEIGHT * learnedReading.coverage * unread : 0;
+    const learnedWeight = learnedReading ? fusion.dense * LEARNED_WEIGHT * learnedReading.coverage * learnedReading.informative * unread : 0;
     // description moves weight from the lexical list to the dense ones (the larger reading counts)
-    const described = Math.max(dense.length > 0 ? coverage : 0, learned.length > 0 ? learnedReading!.coverage : 0);
+    const described = Math.max(dense.length > 0 ? coverage * denseInformative : 0, learned.length > 0 ? learnedReading!.coverage * learnedReading!.informative : 0);
     const lexicalWeight = fusion.lexical * (navigational ? 1 : 1 - 0.5 * described);
 
-    const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage);
+    const denseWeight = fusion.dense * (navigational ? 0.25 * coverage : coverage) * denseInformative;
     const k = fusion.rrfK;
 
     // One candidate per code, found through a scratch slot per entity code (no hash map per

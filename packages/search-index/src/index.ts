@@ -24,6 +24,7 @@ export type {
   SearchResponse,
   SuggestOptions,
 } from './engine';
+export type { ContentProfile } from './content-profile';
 export { misspell } from './misspell';
 export { SemanticModel, namedPlaylists, topItems, trainSemanticModel } from './semantic';
 export type { SemanticMethod, SemanticPlaylist, TrainSemanticOptions } from './semantic';

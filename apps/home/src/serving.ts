@@ -3,7 +3,7 @@
 // Up next (when the bundle has a next-track model). Shelf feedback outlives bundle swaps; live
 // events are per bundle because they refer to its catalog (the next bundle's log carries them anyway).
 import { datasetPart, experimentsPart, homeCandidatesPart, homeRankerPart, itemIndexPart, itemVectorsPart, sequenceModelPart, type OpenedBundle } from '@mixtape/bundle';
-import { createHomeEngine, createMemoryRecentEventStore, createMemoryShelfStateStore, heuristicRankerModel, homePartBytes } from '@mixtape/ranking';
+import { createHomeEngine, createMemoryRecentEventStore, createMemoryShelfStateStore, heuristicRankerModel, homePartBytes, rankerReadsSequence } from '@mixtape/ranking';
 import type { HomeObjective, RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
 import type { HomeServing } from './app';
 import { createVariantEngines } from './experiments';
@@ -32,7 +32,10 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
   const upNext = sequenceModel ? createUpNextServing(sequenceModel, interactions, recentEvents) : undefined;
   // a ranker trained with the sequence source asks the bundle's next-track model for each page (the engine asks only then)
   const sequence = upNext ? (history: Int32Array, k: number) => upNext.recommender.recommend({ history, k }) : undefined;
-  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents, sequence };
+  // a failed or refused model call (e.g. /next's queue is full) serves the page without the sequence source: said once, counted by the engine
+  const onSequenceError = (error: unknown): void =>
+    options.logger?.warn?.({ version: bundle.version, err: error instanceof Error ? error.message : String(error) }, 'the next-track model failed a Home page call: pages are served without the sequence source while it fails (logged once per engine)');
+  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents, sequence, onSequenceError };
   const engine = createHomeEngine(
     {
       store,
@@ -62,7 +65,7 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     'home engine built',
   );
   if (model.kind === 'heuristic') options.logger?.warn?.({ version: bundle.version, fallback: model.fallback }, 'home serves the hand-set ranker');
-  if (model.features.includes('sequence_share') && !upNext) {
+  if (rankerReadsSequence(model) && !upNext) {
     options.logger?.warn?.({ version: bundle.version }, 'the ranker was trained with the sequence source, but the bundle has no sequenceModel part: pages are served without it (build the bundle with sequenceModel)');
   }
   return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions) };

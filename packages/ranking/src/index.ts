@@ -158,6 +158,7 @@ export {
   RankerModelSchema,
   parseRankerModel,
   heuristicRankerModel,
+  rankerReadsSequence,
   compileRanker,
   DEFAULT_TREE_ROWS,
   featureImportance,

@@ -19,6 +19,8 @@ import {
   buildSuccessorList,
   compileRanker,
   parseRankerModel,
+  heuristicRankerModel,
+  rankerReadsSequence,
   scoreHomeCandidates,
   selectDiverse,
   seededRandom,
@@ -468,11 +470,30 @@ describe('home sequence source (a next-track model as candidate source and ranke
     const plain = await generateHomeCandidates(withModel.index, profile);
     const added = Array.from(answer.tracks).filter((track) => !profile.tracks.has(track) && !plain.candidates.has(track)).length;
     expect(page.candidateCount).toBe(before.candidateCount + added);
-    // a ranker trained without the columns never asks
-    const oldModel = parseRankerModel(JSON.stringify({ ...model, features: [...HOME_FEATURES_BEFORE_SEQUENCE], heads: [] , kind: 'heuristic', fallback: 'test' }));
+    // a ranker that does not read the columns never asks: one trained without them, and the real
+    // heuristic (its feature list holds every column, but it gives the sequence ones no weight)
     const calls = asked.length;
-    await createHomeEngine({ ...data, neighbours, factors }, { model: oldModel, sequence: (history, k) => (asked.push({ history, k }), full(history, k)) }).page({ userId });
+    const oldModel = parseRankerModel(JSON.stringify({ ...model, features: [...HOME_FEATURES_BEFORE_SEQUENCE], heads: [], kind: 'heuristic', fallback: 'test' }));
+    for (const other of [oldModel, heuristicRankerModel('test')]) {
+      expect(rankerReadsSequence(other)).toBe(false);
+      await createHomeEngine({ ...data, neighbours, factors }, { model: other, sequence: (history, k) => (asked.push({ history, k }), full(history, k)) }).page({ userId });
+    }
+    expect(rankerReadsSequence(parsed)).toBe(true);
     expect(asked.length).toBe(calls);
+    // a failing (or overloaded) model never fails the page: it is served without the sequence source, said once, counted
+    const errors: unknown[] = [];
+    const failing = createHomeEngine({ ...data, neighbours, factors }, {
+      model: parsed,
+      sequence: () => Promise.reject(new Error('queue full')),
+      onSequenceError: (error) => errors.push(error),
+    });
+    const degraded = await failing.page({ userId, random: seededRandom(3) });
+    await failing.page({ userId, random: seededRandom(3) });
+    expect(degraded.candidateCount).toBe(before.candidateCount);
+    expect(degraded.shelves.map((shelf) => shelf.items.map((item) => item.trackId))).toEqual(before.shelves.map((shelf) => shelf.items.map((item) => item.trackId)));
+    expect(failing.sequenceFailures()).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe('queue full');
   }, 180_000);
 });
 

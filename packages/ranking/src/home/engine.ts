@@ -6,13 +6,13 @@ import type { InteractionType } from '@mixtape/catalog';
 import { createMemoryRecentEventStore, createMemoryShelfStateStore, sampleShelfScores } from './bandit';
 import type { RecentEventStore, ShelfStateStore } from './bandit';
 import { DEFAULT_SEQUENCE_K, acquireCandidates, generateHomeCandidates, releaseCandidates, sequenceHistory, topCatalogGenres } from './candidates';
-import type { HomeCandidateOptions, CandidateSet, SequenceNext } from './candidates';
+import type { HomeCandidateOptions, CandidateSet, SequenceAnswer, SequenceNext } from './candidates';
 import { acquireFeatureBuffer, computeFeatures, releaseFeatureBuffer, rowsByScore } from './features';
 import { EARLIEST_CLOCK_TIME, MS_PER_DAY, createHomeIndex } from './home-index';
 import type { HomeIndex } from './home-index';
 import { buildUserProfile, forEachGenre } from './profile';
 import type { UserProfile } from './profile';
-import { compileRanker, heuristicRankerModel } from './ranker';
+import { compileRanker, heuristicRankerModel, rankerReadsSequence } from './ranker';
 import type { CompiledRanker, HomeObjective, HomeRankerModel } from './ranker';
 import { selectDiverse } from './rerank';
 import { SHELF_TYPES, SOURCE_COUNT, SOURCE_INDEX, daypartOfHour } from './types';
@@ -111,6 +111,12 @@ export interface HomeEngineOptions {
   sequence?: SequenceNext;
   /** tracks asked of it per page (default: the ranker's training.sequenceK, else DEFAULT_SEQUENCE_K) */
   sequenceK?: number;
+  /**
+   * Told when the next-track model fails or refuses a page's call (e.g. its queue is full): the page
+   * is served without the sequence source (its columns 0). Called on the first failure only, with
+   * the error; `sequenceFailures()` counts them all.
+   */
+  onSequenceError?: (error: unknown) => void;
   /** shelves with fewer items are dropped (default 3) */
   minShelfItems?: number;
   now?: () => number;
@@ -125,6 +131,8 @@ export interface HomeEngine {
   recordEvents(events: readonly HomeEventInput[]): Promise<{ accepted: number; users: number; shelfFeedback: number }>;
   /** the shelves (ids or types) a page showed: one impression per shelf type for the bandit; returns the types counted */
   recordImpressions(userId: string, shelves: readonly string[]): Promise<ShelfType[]>;
+  /** pages served without the sequence source because the next-track model failed or refused the call */
+  sequenceFailures(): number;
 }
 
 interface ShelfPlan {
@@ -165,9 +173,22 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   }
 
   // the next-track model is asked only when the ranker was trained with its columns
-  const askSequence = options.sequence && model.features.includes('sequence_share') ? options.sequence : undefined;
+  const askSequence = options.sequence && rankerReadsSequence(model) ? options.sequence : undefined;
   const trainedK = model.training?.sequenceK;
   const sequenceK = options.sequenceK ?? (typeof trainedK === 'number' ? trainedK : DEFAULT_SEQUENCE_K);
+  let sequenceFailures = 0;
+
+  /** the model's answer, or undefined when it fails: a page never fails for the sequence source alone */
+  async function sequenceAnswer(profile: UserProfile): Promise<SequenceAnswer | undefined> {
+    if (!askSequence || profile.recent.length === 0) return undefined;
+    try {
+      return await askSequence(sequenceHistory(profile), sequenceK);
+    } catch (error) {
+      sequenceFailures++;
+      if (sequenceFailures === 1) options.onSequenceError?.(error);
+      return undefined;
+    }
+  }
 
   async function page(request: HomePageRequest): Promise<HomePage> {
     const limit = request.limit ?? 10;
@@ -190,7 +211,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
     const candidates = acquireCandidates(index);
     try {
-      const sequence = askSequence && profile.recent.length > 0 ? await askSequence(sequenceHistory(profile), sequenceK) : undefined;
+      const sequence = await sequenceAnswer(profile);
       await generateHomeCandidates(index, profile, sequence ? { ...options.candidates, sequence } : options.candidates, candidates);
       const afterCandidates = performance.now();
       const features = acquireFeatureBuffer(index, candidates.size);
@@ -319,7 +340,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     return types;
   }
 
-  return { index, model, ranker, page, recordEvents, recordImpressions };
+  return { index, model, ranker, page, recordEvents, recordImpressions, sequenceFailures: () => sequenceFailures };
 }
 
 /**

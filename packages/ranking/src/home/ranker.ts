@@ -130,6 +130,15 @@ export function heuristicRankerModel(fallback: string): HomeRankerModel {
   };
 }
 
+/**
+ * Whether a ranker reads the sequence columns, so serving should ask the next-track model: only a
+ * trained (lambdamart) ranker whose layout holds them. The heuristic lists every feature but gives
+ * the sequence columns no weight, so asking for it would cost a model call and change the page.
+ */
+export function rankerReadsSequence(model: HomeRankerModel): boolean {
+  return model.kind === 'lambdamart' && model.features.includes('sequence_share');
+}
+
 /** A model ready to score: heads flattened into typed-array trees, weights resolved. */
 export interface CompiledRanker {
   model: HomeRankerModel;

@@ -91,9 +91,47 @@ describe('a single’s album after its track', () => {
     }
   });
 
+  it('leaves the single’s album first when the query asks for the album', () => {
+    const ids = engine.search('nightlit ilenia album', { limit: 5 }).results.map((hit) => hit.id);
+    expect(ids[0]).toBe('al-single');
+  });
+
   it('moves only albums of the track’s own artist', () => {
     const ids = engine.search('nightlit kasi', { limit: 40 }).results.map((hit) => hit.id);
     // Kasi's album "Nightlight" is not the release of Ilenia's track (Kasi is only featured on it)
     expect(ids.slice(0, 2)).toEqual(['al-other', 'single']);
+  });
+});
+
+describe('an album the query asks for keeps its place', () => {
+  // Michael Jackson's album "Thriller" holds a less popular title track "Thriller"; twelve other
+  // artists have a song called "Thriller" too
+  const others = Array.from({ length: 12 }, (_, i) => `o${i}`);
+  const store = CatalogStore.fromCatalog({
+    artists: popArtists({ mj: 'Michael Jackson', ...Object.fromEntries(others.map((id, i) => [id, `Band ${String.fromCharCode(65 + i)}`])) }),
+    albums: [
+      { id: 'al-thriller', title: 'Thriller', artistId: 'mj' },
+      { id: 'al-bad', title: 'Bad', artistId: 'mj' },
+    ],
+    tracks: [
+      track('mj-beat', 'Beat It', ['mj'], 95, 'al-thriller'),
+      track('mj-thriller', 'Thriller', ['mj'], 40, 'al-thriller'),
+      ...others.map((id, i) => track(`${id}-thriller`, 'Thriller', [id], 60 + i)),
+      ...Array.from({ length: 30 }, (_, i) => track(`f${i}`, `Filler ${i}`, ['o0'], 20, 'al-bad')),
+    ],
+  });
+  const engine = buildSearchIndex(store, { content: false });
+
+  it('puts the album first when the query says "album"', () => {
+    const ids = engine.search('thriller album', { limit: 20 }).results.map((hit) => hit.id);
+    expect(ids[0]).toBe('al-thriller');
+  });
+
+  it('does not move an album behind its title track when other songs sit between them', () => {
+    // "lp" asks for the album too; without it the album still stays above songs it outranked
+    for (const query of ['thriller lp', 'thriller record']) {
+      const ids = engine.search(query, { limit: 20 }).results.map((hit) => hit.id);
+      expect(ids[0], query).toBe('al-thriller');
+    }
   });
 });

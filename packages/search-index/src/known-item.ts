@@ -109,17 +109,35 @@ export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace
     }
     return a - b;
   });
-  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, order.map((i) => ranked[i]!));
-  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, order, tiers, bases, versions));
+  // the tier of a candidate in the reordered list (only asked for an album and its track: rare)
+  const tierOf = (item: T) => tiers[ranked.indexOf(item)] ?? 0;
+  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, order.map((i) => ranked[i]!), words, tierOf);
+  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, order, tiers, bases, versions), words, tierOf);
 }
+
+/** Words that ask for an album: the album keeps the place its score gave it. */
+const ALBUM_WORDS = /^(album|albums|lp|lps)$/;
+/** How far below an album its track may sit for the album to move after it (same tier aside). */
+const NEAR_POSITIONS = 2;
 
 /**
  * An album named like one of its own artist's tracks (a single's release, a title track) goes
- * right after that track when it was ranked above it: the song is the known item, the album only
- * holds it. Titles typed with the artist and a typo ("nightlight illenlium") otherwise rank the
- * shorter album document first. Other albums, and albums of another artist, keep their place.
+ * right after that track when it was ranked just above it: the song is the known item, the album
+ * only holds it. Titles typed with the artist and a typo ("nightlight illenlium") otherwise rank
+ * the shorter album document first. The album stays where it is when its track is further down
+ * (more than NEAR_POSITIONS, unless both are in the same known-item tier — `tierOf`, when the
+ * caller has tiers), when the query asks for an album ("thriller album"), or when a query word
+ * matched the album and not the track: then the album is what was asked for, and moving it would
+ * bury it behind every other artist's song of that name. Other albums, and albums of another
+ * artist, keep their place.
  */
-export function albumsAfterTheirTracks<T extends { code: number }>(entities: EntitySpace, list: T[]): T[] {
+export function albumsAfterTheirTracks<T extends { code: number; lexical?: RankedCandidate['lexical'] }>(
+  entities: EntitySpace,
+  list: T[],
+  words: readonly string[],
+  tierOf?: (item: T) => number,
+): T[] {
+  if (words.some((word) => ALBUM_WORDS.test(word))) return list;
   const albumStart = entities.trackCount + entities.artistCount;
   let albums = 0;
   for (const item of list) if (item.code >= albumStart) albums++;
@@ -140,8 +158,10 @@ export function albumsAfterTheirTracks<T extends { code: number }>(entities: Ent
       const track = list[j]!.code;
       if (track >= entities.trackCount || primary[track] !== artist) continue;
       if (names[track] === name || trackBase(entities, known, track) === name) {
-        after[i] = j;
-        moved.push(i);
+        if (albumBelongsAfter(list[i]!, list[j]!, j - i, tierOf)) {
+          after[i] = j;
+          moved.push(i);
+        }
         break;
       }
     }
@@ -156,15 +176,27 @@ export function albumsAfterTheirTracks<T extends { code: number }>(entities: Ent
   return out;
 }
 
+/** See albumsAfterTheirTracks: the track is close below the album (or in its tier) and the album matched no query word the track did not. */
+function albumBelongsAfter<T extends { lexical?: RankedCandidate['lexical'] }>(album: T, track: T, distance: number, tierOf: ((item: T) => number) | undefined): boolean {
+  if (album.lexical) {
+    const trackWords = track.lexical?.queryTerms ?? [];
+    for (const word of album.lexical.queryTerms) if (!trackWords.includes(word)) return false;
+  }
+  if (distance <= NEAR_POSITIONS) return true;
+  if (!tierOf) return false;
+  const tier = tierOf(album);
+  return tier > 0 && tier === tierOf(track);
+}
+
 /**
  * Typeahead's order with the versions of a title right after its original, originals first (the
  * completions of one prefix form a single tier); unchanged when the typed words name a version.
  */
 export function groupVersionsInOrder<T extends { code: number }>(entities: EntitySpace, ranked: T[], words: readonly string[]): T[] {
   if (ranked.length <= 1) return ranked;
-  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, ranked);
+  if (words.some((word) => VERSION_WORDS.test(word))) return albumsAfterTheirTracks(entities, ranked, words);
   const { bases, versions } = baseTitles(entities, ranked);
-  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, Array.from({ length: ranked.length }, (_, i) => i), new Int8Array(ranked.length), bases, versions));
+  return albumsAfterTheirTracks(entities, groupVersions(entities, ranked, Array.from({ length: ranked.length }, (_, i) => i), new Int8Array(ranked.length), bases, versions), words);
 }
 
 /**

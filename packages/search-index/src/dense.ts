@@ -8,6 +8,8 @@ import type { ContentAudioFeature, ContentEncoder, ContentQuery, FeatureConstrai
 import { interpretQuery, NEGATION_WORDS } from '@mixtape/language';
 import type { Lexicon, QueryConstraints, QueryInterpretation } from '@mixtape/language';
 
+/** Why a year range read from the query did not filter (see readDescriptiveQuery). */
+export const YEAR_NOT_APPLIED = 'not applied — no track has a release year';
 /** Term kinds that describe how music sounds or when it is from (not which item it is). */
 const DESCRIPTIVE_KINDS = new Set(['genre', 'subgenre', 'mood', 'activity', 'feel', 'style', 'era', 'year', 'tempo']);
 /** Term kinds that neither describe nor name an item ("20 songs", "deep cuts"): left out of coverage. */
@@ -27,7 +29,7 @@ export interface DescriptiveReading {
   exclusionFilter?: (track: number) => boolean;
   /** words of negated terms and negation cues: not searched lexically ("rap without drake" must not look up "drake") */
   negatedWords: Set<string>;
-  /** human-readable hard constraints ("year 2000–2009", "no rock") */
+  /** human-readable hard constraints ("year 2000–2009", "no rock"); a year range that could not filter says so ("2000s (year): not applied — no track has a release year") */
   hardLabels: string[];
 }
 
@@ -41,6 +43,8 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
   let descriptiveWords = 0;
   let otherWords = interpretation.remainder === '' ? 0 : interpretation.remainder.split(' ').length;
   const labels: string[] = [];
+  /** the labels of the terms that set the year range ("2000s (year)") */
+  const yearLabels: string[] = [];
   const negatedWords = new Set<string>();
   for (const term of interpretation.matchedTerms) {
     const words = term.text.split(' ').length;
@@ -52,12 +56,13 @@ export function readDescriptiveQuery(lexicon: Lexicon, store: CatalogStore, quer
     } else if (DESCRIPTIVE_KINDS.has(term.kind)) {
       descriptiveWords += words;
       labels.push(`${term.text} (${term.kind === 'subgenre' ? 'genre' : term.kind})`);
+      if (term.kind === 'era' || term.kind === 'year') yearLabels.push(labels[labels.length - 1]!);
     } else if (!NEUTRAL_KINDS.has(term.kind)) otherWords += words;
   }
   if (descriptiveWords === 0) return undefined;
   if (negatedWords.size > 0) for (const cue of NEGATION_WORDS) negatedWords.add(cue);
   const constraints = interpretation.constraints;
-  const hard = hardConstraints(store, constraints, releaseYears);
+  const hard = hardConstraints(store, constraints, releaseYears, yearLabels);
   return {
     interpretation,
     coverage: descriptiveWords / (descriptiveWords + otherWords),
@@ -91,10 +96,15 @@ function hardConstraints(
   store: CatalogStore,
   constraints: QueryConstraints,
   releaseYears: boolean,
+  yearLabels: readonly string[],
 ): { filter?: (track: number) => boolean; exclusionFilter?: (track: number) => boolean; labels: string[] } {
   const labels: string[] = [];
-  const years = releaseYears ? constraints.releaseYear : undefined;
-  if (years) labels.push(years.min === years.max ? `year ${years.min}` : `year ${years.min}–${years.max}`);
+  const asked = constraints.releaseYear;
+  const years = releaseYears ? asked : undefined;
+  const range = asked ? (asked.min === asked.max ? `year ${asked.min}` : `year ${asked.min}–${asked.max}`) : '';
+  if (years) labels.push(range);
+  // dropped, not silently: the client sees that the year was read and why it did not bind
+  else if (asked) for (const label of yearLabels.length > 0 ? yearLabels : [range]) labels.push(`${label}: ${YEAR_NOT_APPLIED}`);
   const excludedGenres = new Set<number>();
   for (const name of [...constraints.genres.exclude, ...constraints.subgenres.exclude]) {
     const index = store.genreIndex(name);

@@ -244,6 +244,17 @@ export class SearchEngine {
   }
   private profile: ContentProfile | undefined;
 
+  /**
+   * Whether some track has a release year: a year range filters only then. Read from the store,
+   * with or without the content index, so a lexical-only engine answers a dateless catalog as the
+   * full engine does.
+   */
+  private get anyReleaseYear(): boolean {
+    this.releaseYears ??= this.profile ? this.profile.years > 0 : this.store.trackReleaseYear.some((year) => year > 0);
+    return this.releaseYears;
+  }
+  private releaseYears: boolean | undefined;
+
   /** @internal the recordings with several rows (built here on first use for an index stored without them) */
   get recordings(): Recordings {
     this.recordingGroups ??= Recordings.build(this.entities);
@@ -311,7 +322,7 @@ export class SearchEngine {
     const denseDepth = Math.max(MIN_DENSE_DEPTH, offset + limit);
 
     const profile = this.contentIndex ? this.contentProfile : undefined;
-    const reading = readDescriptiveQuery(this.lexicon, this.store, query, profile === undefined || profile.years > 0);
+    const reading = readDescriptiveQuery(this.lexicon, this.store, query, this.anyReleaseYear);
     let lexicalResults = this.lexicalSearch(words, accept, boost, bound, depth);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
@@ -425,7 +436,8 @@ export class SearchEngine {
     const rowFilters = reading ? [reading.hardFilter, reading.exclusionFilter].filter((filter) => filter !== undefined) : [];
     const results = page.map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
     const response: SearchResponse = { query, normalized, results };
-    if (reading && dense.length > 0) {
+    // the reading is reported whenever it shaped the answer (and with it any part that could not)
+    if (reading && (dense.length > 0 || !navigational)) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
     }
     if (learnedReading && learned.length > 0) response.learned = { terms: learnedReading.known, coverage: round(learnedReading.coverage) };

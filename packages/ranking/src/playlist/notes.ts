@@ -96,7 +96,8 @@ const ARC_WORDS: Record<Plan['arc'], string> = {
 /**
  * One sentence: length and duration, what was asked for, and how it flows. It claims only what
  * the catalog knows: no duration when no track has one (Last.fm, MPD slices without
- * duration_ms), "at least" when some lack it, and no energy/key/tempo flow without audio features.
+ * duration_ms), "at least" when some lack it, and no energy/key/tempo flow unless at least half the
+ * tracks have audio features.
  */
 export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tracks: ArrayLike<number>): string {
   const { plan } = resolved;
@@ -124,7 +125,8 @@ export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tr
   if (excluded.length > 0) what.push(`no ${excluded.slice(0, 3).join(', ')}`);
   if (!plan.explicitAllowed) what.push('clean versions only');
   const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
-  const flow = featured > 0 ? `The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.` : 'The order keeps artists apart.';
+  // the flow is built from audio features: claimed only when most of the list has them
+  const flow = featured > 0 && featured >= tracks.length / 2 ? `The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.` : 'The order keeps artists apart.';
   const unjudged = featured === 0 && labels.length > 0 ? ` No track here has audio features, so '${labels.join("', '")}' could not be judged by sound.` : '';
   return `${tracks.length} track${tracks.length === 1 ? '' : 's'}${length}${subject}. ${flow}${unjudged}`;
 }

@@ -65,6 +65,8 @@ describe.skipIf(skip)('real-data walkthrough: spotify-2024 through the CLI and t
   let work: string;
   let bundleUri: string;
   let services: { home: ServiceProcess; search: ServiceProcess; playlists: ServiceProcess };
+  /** every service process that started (afterAll stops them all) */
+  const started: ServiceProcess[] = [];
   let store: Awaited<ReturnType<typeof readSnapshot>>['store'];
   let listener: string;
 
@@ -73,7 +75,7 @@ describe.skipIf(skip)('real-data walkthrough: spotify-2024 through the CLI and t
     bundleUri = pathToFileURL(join(work, 'bundles')).href;
   });
   afterAll(async () => {
-    await Promise.all(Object.values(services ?? {}).map((service) => service.stop()));
+    await Promise.all(started.map((service) => service.stop()));
     await rm(work, { recursive: true, force: true });
   });
 
@@ -110,7 +112,12 @@ describe.skipIf(skip)('real-data walkthrough: spotify-2024 through the CLI and t
     for (const file of ['dataset/catalog.bin', 'models/ranker.json', 'search/index.bin', 'models/sequence.bin']) expect(shown.stdout).toContain(file);
 
     const env = (name: string) => ({ MIXTAPE_BUNDLE: bundleUri, MIXTAPE_CACHE_DIR: join(work, 'cache', name), MIXTAPE_BUNDLE_POLL_MS: '0', PLAYLISTS_DATA_DIR: join(work, 'playlists') });
-    const [home, search, playlists] = await Promise.all([startServiceProcess('home', env('home')), startServiceProcess('search', env('search')), startServiceProcess('playlists', env('playlists'))]);
+    const starts = await Promise.allSettled([startServiceProcess('home', env('home')), startServiceProcess('search', env('search')), startServiceProcess('playlists', env('playlists'))]);
+    // whatever started is stopped in afterAll, even when another service failed to start
+    for (const start of starts) if (start.status === 'fulfilled') started.push(start.value);
+    const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [home, search, playlists] = started;
     services = { home: home!, search: search!, playlists: playlists! };
     await Promise.all(Object.values(services).map((service) => service.waitUntilReady(90_000)));
     for (const service of Object.values(services)) {

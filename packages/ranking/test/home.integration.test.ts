@@ -419,6 +419,33 @@ describe('home sequence source (a next-track model as candidate source and ranke
     for (let r = 0; r < plain.candidates.size; r++) expect(plainFeatures[r * HOME_FEATURE_COUNT + share]).toBe(0);
   });
 
+  it('on a log without usable time, does not train with the sequence source (its order would be file order), and records why', async () => {
+    const { data } = await setup();
+    const log = data.interactions!;
+    const timeless = log.select(new Uint8Array(log.length).fill(1));
+    timeless.columns.timestamp.fill(0);
+    let asked = 0;
+    const lines: string[] = [];
+    const { model, report } = await trainHomeRanker(
+      { ...data, interactions: timeless },
+      {
+        maxUsers: 100,
+        objectives: ['play'],
+        xgboost: { rounds: 20, params: { nthread: 1 } },
+        factors: { dim: 8, iterations: 4 },
+        reports: false,
+        log: (line) => lines.push(line),
+        sequenceK: 20,
+        sequenceFor: async (pastLog) => (asked++, successorModel(pastLog, data.store.trackCount)),
+      },
+    );
+    expect(asked).toBe(0);
+    expect(model.features).toEqual([...HOME_FEATURES_BEFORE_SUCCESSOR]);
+    expect(report.sequenceK).toBeUndefined();
+    expect(report.sequenceNotUsed).toMatch(/no usable time/);
+    expect(lines).toContain('sequence source: not used — the log has no usable time (the next-track model needs ordered plays)');
+  }, 180_000);
+
   it('trains with a cross-fitted next-track model on the full feature list, reads its columns, and a served page asks the model', async () => {
     const { data, userId } = await setup();
     const log = data.interactions!;

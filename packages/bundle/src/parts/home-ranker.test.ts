@@ -9,7 +9,8 @@ import { generateSynthetic } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { rankerExamples, readAggregates, runLocalAggregation } from '@mixtape/pipelines';
 import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, heuristicRankerModel, prepareRankerData, type HomeRankerModel, type RankerRows } from '@mixtape/ranking';
-import { homeRankerPart, successorListsOfRanker } from './home-ranker';
+import { homeRankerPart, sequenceSourceUnavailable, successorListsOfRanker, withSuccessorK } from './home-ranker';
+import { MIN_CONSECUTIVE_PLAYS } from './sequence-model';
 
 function rowsOf(rows: RankerRows) {
   return {
@@ -62,6 +63,16 @@ describe('homeRanker part: split and labels from the aggregates', () => {
 
 describe('homeCandidates part: the successor lists follow the ranker', () => {
   const trained = (features: readonly string[], training?: Record<string, unknown>): HomeRankerModel => ({ ...heuristicRankerModel('unused'), kind: 'lambdamart', fallback: undefined, features: [...features], training });
+  it('records training.successorK only when the successor lists were built (a log without time builds none)', () => {
+    const built = trained(HOME_FEATURES, { sequenceK: 20, neighbours: [{ source: 'ease' }, { source: 'successor' }] });
+    expect(withSuccessorK(built, 30).training?.successorK).toBe(30);
+    expect(withSuccessorK(built, 0).training?.successorK).toBeUndefined();
+    // trained with the sequence source on a timeless log: the full layout, but no successor lists were built
+    const notBuilt = trained(HOME_FEATURES, { sequenceK: 20, neighbours: [{ source: 'ease' }] });
+    expect(withSuccessorK(notBuilt, 30).training?.successorK).toBeUndefined();
+    expect(successorListsOfRanker(withSuccessorK(notBuilt, 30))).toBe(0);
+  });
+
   it('stores lists of the k the ranker trained with, none for a ranker without successor columns, and refuses a ranker that does not say its k', () => {
     expect(successorListsOfRanker(undefined)).toBe(0);
     expect(successorListsOfRanker(heuristicRankerModel('no log'))).toBe(0);
@@ -88,5 +99,18 @@ describe('homeRanker part: options', () => {
     for (const sequence of [1.5, -2]) {
       await expect(build({ options: { ...homeRankerPart.options, sequence } })).rejects.toThrow(`homeRanker.sequence: expected an integer ≥ 0 (epochs; 0: off), got ${sequence}`);
     }
+  });
+});
+
+describe('homeRanker part: the sequence source needs a sequenceModel part to serve it', () => {
+  it('is not used on a log too short for the sequenceModel part (it would be absent), and says why naming both parts', () => {
+    // 20 listeners × a few plays: fewer consecutive plays than the sequenceModel part trains on
+    const small = generateSynthetic({ seed: 3, tracks: 200, users: 20, interactions: 300 }).interactions;
+    const reason = sequenceSourceUnavailable(small, 3);
+    expect(reason).toMatch(new RegExp(`^homeRanker\\.sequence=3 asks for the sequence source, but the log has \\d+ consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}`));
+    expect(sequenceSourceUnavailable(small, 0)).toBeUndefined();
+    expect(sequenceSourceUnavailable(undefined, 3)).toMatch(/no histories/);
+    const large = generateSynthetic({ seed: 3, tracks: 500, users: 80, interactions: 8_000 }).interactions;
+    expect(sequenceSourceUnavailable(large, 3)).toBeUndefined();
   });
 });

@@ -9,8 +9,13 @@
 // track, and homeCandidates stores lists of the same k (it reads the k from the ranker it serves).
 // With homeRanker.sequence = epochs it trains with the next-track model as a candidate source and
 // feature: one model per cross-fitting fold, trained on that fold's past part with the
-// sequenceModel part's settings; the served page asks the bundle's sequenceModel part.
+// sequenceModel part's *default* settings (SEQUENCE_MODEL_OPTIONS; only dim follows
+// homeRanker.sequenceDim) for homeRanker.sequence epochs — not any `--set sequenceModel.*` nor the
+// part's position-budget epochs, so the served model can be sharper than the fold models (known
+// skew, review s7 finding 3); the served page asks the bundle's sequenceModel part. On a log too
+// short for that part the ranker trains without the source (training.sequenceNotUsed says why).
 import { formatProgress } from '@mixtape/base';
+import type { InteractionLog } from '@mixtape/catalog';
 import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
 import {
   HOME_FEATURES_BEFORE_SUCCESSOR,
@@ -36,7 +41,7 @@ import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
-import { SEQUENCE_MODEL_OPTIONS, sequenceTrainingOptions } from './sequence-model';
+import { MIN_CONSECUTIVE_PLAYS, SEQUENCE_MODEL_OPTIONS, consecutivePlays, sequenceTrainingOptions } from './sequence-model';
 
 /** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index, the logged listeners' precomputed ANN answers. */
 export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors' | 'listeners'> & { factorIndex: VectorIndex };
@@ -70,6 +75,30 @@ export function successorListsOfRanker(model: HomeRankerModel | undefined): numb
   return k;
 }
 
+/**
+ * Why homeRanker.sequence cannot be trained with on this log (undefined: it can): the sequenceModel
+ * part is absent below MIN_CONSECUTIVE_PLAYS, and a ranker trained with the source would then be
+ * served with its columns always 0. Like successor lists on a log without time, the ranker then
+ * trains without the source, and its training metadata says why (sequenceNotUsed).
+ */
+export function sequenceSourceUnavailable(historyLog: InteractionLog | undefined, sequence: number): string | undefined {
+  if (sequence <= 0) return undefined;
+  if (!historyLog) return 'the aggregates part holds no histories to count consecutive plays in';
+  const pairs = consecutivePlays(historiesFromInteractions(historyLog, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems }));
+  if (pairs >= MIN_CONSECUTIVE_PLAYS) return undefined;
+  return `homeRanker.sequence=${sequence} asks for the sequence source, but the log has ${pairs.toLocaleString('en')} consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}, so the bundle would have no next-track model to serve its columns`;
+}
+
+/**
+ * training.successorK: the k of the successor lists the ranker was really trained with (none when
+ * the log had no usable time and the lists were not built, whatever homeRanker.successor asked).
+ */
+export function withSuccessorK(model: HomeRankerModel, successor: number): HomeRankerModel {
+  const reports = (model.training as Partial<RankerTrainingReport> | undefined)?.neighbours ?? [];
+  if (successor <= 0 || !reports.some((report) => report.source === 'successor')) return model;
+  return { ...model, training: { ...model.training, successorK: successor } };
+}
+
 /** The ranker's split from the aggregates, refusing one made with other settings than the ranker's. */
 function rankerExamplesOf(aggregates: AggregatesPartValue, kind: 'temporal' | 'random', seed: number) {
   const { rankerLabels, manifest } = aggregates;
@@ -96,7 +125,8 @@ export const homeRankerPart = definePart({
   // retrainItemVectors=false make a cheap build (the report states the vectors' mild leak);
   // successor = k > 0 trains with "what follows this track" lists of k per track (0: off);
   // sequence = epochs > 0 trains with the next-track model's answers (sequenceK tracks per
-  // listener) from a model per fold of sequenceDim (else the sequenceModel part's settings; 0: off)
+  // listener) from a model per fold of sequenceDim and the sequenceModel part's default settings
+  // (not its build overrides; 0: off)
   options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: 0, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
@@ -105,6 +135,9 @@ export const homeRankerPart = definePart({
     if (!Number.isInteger(options.sequence) || options.sequence < 0) throw new RangeError(`homeRanker.sequence: expected an integer ≥ 0 (epochs; 0: off), got ${options.sequence}`);
     const { store, interactions } = inputs.dataset;
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
+    const sequenceNotUsed = sequenceSourceUnavailable(inputs.aggregates.historyLog, options.sequence);
+    if (sequenceNotUsed) progress(`homeRanker: sequence source not used — ${sequenceNotUsed}; the ranker trains without it`);
+    const sequence = sequenceNotUsed ? 0 : options.sequence;
     let model: HomeRankerModel;
     try {
       ({ model } = await trainHomeRanker(data, {
@@ -115,12 +148,12 @@ export const homeRankerPart = definePart({
         folds: options.folds,
         ...(options.successor > 0 ? { neighbours: { successor: { k: options.successor } } } : {}),
         // cross-fitted like the lists: each fold's next-track model never sees that fold's labels
-        ...(options.sequence > 0
+        ...(sequence > 0
           ? {
               sequenceK: options.sequenceK,
               sequenceFor: async (pastLog) => {
                 const histories = historiesFromInteractions(pastLog, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems });
-                const training = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, dim: options.sequenceDim }, options.sequence, settings);
+                const training = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, dim: options.sequenceDim }, sequence, settings);
                 const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, training);
                 progress(`  homeRanker: next-track model on ${pastLog.length.toLocaleString('en')} past events, ${trained.history.length} epochs (best ${trained.bestEpoch})`);
                 return createExactNextTracks(trained.model);
@@ -139,7 +172,8 @@ export const homeRankerPart = definePart({
           : undefined,
       }));
       // on a log without usable time no successor lists are built and the ranker reads none
-      if (options.successor > 0 && model.features.length !== HOME_FEATURES_BEFORE_SUCCESSOR.length) model.training = { ...model.training, successorK: options.successor };
+      model = withSuccessorK(model, options.successor);
+      if (sequenceNotUsed) model.training = { ...model.training, sequenceNotUsed };
       progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {
       if (!(error instanceof InsufficientTrainingDataError) || options.requireRanker) throw error;

@@ -11,6 +11,7 @@ import {
   outputEmbeddings,
   serializeSequenceModel,
   trainSequenceModel,
+  type Histories,
   type SequenceModel,
   type TrainSequenceOptions,
 } from '@mixtape/sequence';
@@ -104,6 +105,16 @@ export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: n
   };
 }
 
+/** The least consecutive plays (training positions) the part trains on; with fewer it is absent. */
+export const MIN_CONSECUTIVE_PLAYS = 1000;
+
+/** Training positions of these histories: each listener's plays after their first. */
+export function consecutivePlays(histories: Histories): number {
+  let pairs = 0;
+  for (let u = 0; u + 1 < histories.offsets.length; u++) pairs += Math.max(0, histories.offsets[u + 1]! - histories.offsets[u]! - 1);
+  return pairs;
+}
+
 export const sequenceModelPart = definePart({
   name: 'sequenceModel',
   description: 'the next-track transformer (@mixtape/sequence) and a FAISS inner-product index over its output embeddings, for Up next, radio and Home',
@@ -120,10 +131,9 @@ export const sequenceModelPart = definePart({
     const historyLog = inputs.aggregates.historyLog;
     if (!historyLog) throw new Error('sequenceModel: the aggregates part holds no histories (opened from a bundle, not built)');
     const histories = historiesFromInteractions(historyLog, { lastItems: options.historyItems });
-    let pairs = 0;
-    for (let u = 0; u + 1 < histories.offsets.length; u++) pairs += Math.max(0, histories.offsets[u + 1]! - histories.offsets[u]! - 1);
-    if (pairs < 1000) {
-      progress(`sequenceModel: not trained (${pairs} consecutive plays in the log, need 1,000); Up next and radio are unavailable`);
+    const pairs = consecutivePlays(histories);
+    if (pairs < MIN_CONSECUTIVE_PLAYS) {
+      progress(`sequenceModel: not trained (${pairs} consecutive plays in the log, need ${count(MIN_CONSECUTIVE_PLAYS)}); Up next and radio are unavailable`);
       return undefined;
     }
     const epochs = epochsFor(pairs, options.epochs, options.positionBudget);

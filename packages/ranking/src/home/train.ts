@@ -125,6 +125,8 @@ export interface RankerTrainingReport {
   neighbours: NeighbourListReport[];
   /** tracks asked of the cross-fitted next-track model per listener (absent: trained without the sequence source) */
   sequenceK?: number;
+  /** why a requested sequence source was not trained with (e.g. the log has no usable time) */
+  sequenceNotUsed?: string;
   heads: HeadReport[];
   unsupported: Array<{ objective: HomeObjective; reason: string }>;
   /** validation NDCG@10 (play labels, full candidate lists): the served combination, the heuristic, the best single feature */
@@ -361,6 +363,8 @@ export interface RankerDataset {
   itemVectors: RankerTrainingReport['itemVectors'];
   /** tracks asked of the next-track model per listener, when the candidates had its answers */
   sequenceK?: number;
+  /** why a requested sequence source was not used (see RankerTrainingReport) */
+  sequenceNotUsed?: string;
   started: number;
 }
 
@@ -431,7 +435,11 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   let models: HomeItemModels | undefined;
   let processed = 0;
   const sequenceK = options.sequenceK ?? DEFAULT_SEQUENCE_K;
-  if (options.sequenceFor) say(`sequence source: a next-track model trained on each fold's past part answers ${sequenceK} tracks per listener`);
+  // the next-track model learns from the order of plays: on a log without usable time that is file order (as for the successor lists)
+  const sequenceNotUsed = options.sequenceFor && !timed ? 'the log has no usable time (the next-track model needs ordered plays)' : undefined;
+  const sequenceFor = sequenceNotUsed ? undefined : options.sequenceFor;
+  if (sequenceNotUsed) say(`sequence source: not used — ${sequenceNotUsed}`);
+  if (sequenceFor) say(`sequence source: a next-track model trained on each fold's past part answers ${sequenceK} tracks per listener`);
   for (let fold = 0; fold < folds; fold++) {
     // Everything Home reads at request time, rebuilt from the log without this fold's labels.
     const mask = new Uint8Array(log.length).fill(1);
@@ -443,7 +451,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     const vectors = options.itemVectorsFor ? await options.itemVectorsFor(pastLog) : { itemVectors: data.itemVectors, itemIndex: data.itemIndex };
     models = await buildItemModels({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex }, { ...options, log: say });
     index = createHomeIndex({ store: data.store, interactions: pastLog, itemVectors: vectors.itemVectors, itemDim: data.itemDim, itemIndex: vectors.itemIndex, neighbours: models.neighbours, factors: models.factors, popularity: data.popularity });
-    const next = options.sequenceFor ? await options.sequenceFor(pastLog) : undefined;
+    const next = sequenceFor ? await sequenceFor(pastLog) : undefined;
     for (let n = fold; n < users.length; n += folds) {
       options.signal?.throwIfAborted();
       const u = users[n]!;
@@ -517,7 +525,8 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     candidateRecall,
     neighbours: models!.reports,
     itemVectors: options.itemVectorsFor ? 'retrained on the past part' : 'the bundle’s (trained on the whole log: a mild leak into the vector features)',
-    ...(options.sequenceFor ? { sequenceK } : {}),
+    ...(sequenceFor ? { sequenceK } : {}),
+    ...(sequenceNotUsed ? { sequenceNotUsed } : {}),
     started,
   };
 }
@@ -642,6 +651,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
     candidateRecall: dataset.candidateRecall,
     neighbours: dataset.neighbours,
     ...(dataset.sequenceK !== undefined ? { sequenceK: dataset.sequenceK } : {}),
+    ...(dataset.sequenceNotUsed ? { sequenceNotUsed: dataset.sequenceNotUsed } : {}),
     heads: headReports,
     unsupported,
     validationNdcg10,

@@ -1,0 +1,10 @@
+import { loadEvalDataset, splitForTask } from '../src/index';
+import { trainSequenceModel } from '@mixtape/sequence';
+const dataset = await loadEvalDataset('/tmp/mixtape-synth-10k');
+const split = splitForTask(dataset, 'next-items', { nextItems: 'leave-one-out', validation: process.argv.includes('--validation') });
+const s = split.sequences!;
+const [epochs, threads, lr] = [Number(process.argv[2] ?? 1), Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 1e-3)];
+const extra = process.argv[5] ? JSON.parse(process.argv[5]) : {};
+const t0 = performance.now();
+const r = await trainSequenceModel({ items: s.indices, offsets: s.indptr, numItems: dataset.numItems }, { epochs, threads, learningRate: lr, validationRows: 1000, ...extra, onEpoch: (e) => console.log(JSON.stringify(e)) });
+console.log('s', ((performance.now() - t0) / 1000).toFixed(1), r.stats);

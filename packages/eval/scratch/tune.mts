@@ -1,0 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { loadEvalDataset, splitForTask } from '../src/index';
+import { serializeSequenceModel, trainSequenceModel } from '@mixtape/sequence';
+const dataset = await loadEvalDataset(process.env.DATA ?? '/tmp/mixtape-synth-10k');
+const split = splitForTask(dataset, 'next-items', { nextItems: 'leave-one-out', validation: false });
+const s = split.sequences!;
+const extra = JSON.parse(process.argv[2] ?? '{}');
+const t0 = performance.now();
+const r = await trainSequenceModel({ items: s.indices, offsets: s.indptr, numItems: dataset.numItems }, { threads: 2, validationRows: 1000, ...extra, onEpoch: (e) => console.log(`ep ${e.epoch} loss ${e.loss.toFixed(3)} ${e.seconds.toFixed(1)}s val ${e.validationNdcg10?.toFixed(4)} hr ${e.validationHitRate10?.toFixed(3)}`) });
+console.log('done', JSON.stringify(extra), 'best', r.bestEpoch, r.history.find(h=>h.epoch===r.bestEpoch)?.validationNdcg10?.toFixed(4), 's', ((performance.now() - t0) / 1000).toFixed(1));
+if (process.env.SAVE) writeFileSync(process.env.SAVE, serializeSequenceModel(r.model));

@@ -199,15 +199,20 @@ describe('next-track recommender', () => {
     expect(() => createNextTrackRecommender(model, index, { maxQueue: 0 })).toThrow('next-track maxQueue: expected a positive integer, got 0');
   });
 
-  it('refuses a request at once with NextTrackOverloadedError when maxQueue requests already wait', async () => {
-    const recommender = createNextTrackRecommender(model, index, { maxQueue: 2 });
-    // three in one tick: the batch starts on the next check phase, so the third finds two waiting
-    const answers = await Promise.allSettled([[1, 2], [3], [4, 5]].map((history) => recommender.recommend({ history, k: 3 })));
-    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-    const reason = (answers[2] as PromiseRejectedResult).reason as NextTrackOverloadedError;
+  it('refuses a request at once with NextTrackOverloadedError when maxQueue requests already wait behind running batches', async () => {
+    // idle, default batches: three in one tick all fit the free slots' next batches, none is refused
+    const idle = createNextTrackRecommender(model, index, { maxQueue: 2 });
+    const burst = await Promise.allSettled([[1, 2], [3], [4, 5]].map((history) => idle.recommend({ history, k: 3 })));
+    expect(burst.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(idle.stats()).toMatchObject({ requests: 3, refused: 0 });
+    // one slot of one request: four in one tick — the first is the slot's next batch, two wait, the fourth is refused
+    const recommender = createNextTrackRecommender(model, index, { maxQueue: 2, maxBatch: 1, maxInFlight: 1 });
+    const answers = await Promise.allSettled([[1, 2], [3], [6], [4, 5]].map((history) => recommender.recommend({ history, k: 3 })));
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    const reason = (answers[3] as PromiseRejectedResult).reason as NextTrackOverloadedError;
     expect(reason).toBeInstanceOf(NextTrackOverloadedError);
     expect(reason).toMatchObject({ code: 'NEXT_TRACK_OVERLOADED', details: { queued: 2, maxQueue: 2 } });
-    expect(recommender.stats()).toMatchObject({ requests: 2, refused: 1 });
+    expect(recommender.stats()).toMatchObject({ requests: 3, refused: 1 });
     expect((await recommender.recommend({ history: [4, 5], k: 3 })).tracks).toHaveLength(3);
   });
 });

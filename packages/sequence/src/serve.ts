@@ -43,7 +43,8 @@ export interface NextTrackOptions {
    */
   maxInFlight?: number;
   /**
-   * most requests waiting for a batch slot (default 256 — at ~0.5 ms of CPU a request on two cores,
+   * most requests waiting behind running batches — beyond what the free slots' next batches take,
+   * so an idle recommender never refuses a burst it can run at once (default 256 — at ~0.5 ms of CPU a request on two cores,
    * more than ~100 ms of work); one more is refused at once with a NextTrackOverloadedError
    * (code NEXT_TRACK_OVERLOADED: the service answers 503 + Retry-After) instead of waiting longer
    */

@@ -119,6 +119,14 @@ describe('gathering batcher', () => {
     expect(() => createGatheringBatcher(() => undefined, { maxBatch: 4, maxInFlight: 1.5 })).toThrow('batcher maxInFlight: expected a positive integer, got 1.5');
   });
 
+  it('never refuses a same-tick burst an idle batcher can run at once (the bound is on requests waiting behind running batches)', async () => {
+    const batcher = createGatheringBatcher<number, number>((batch) => batch.forEach((item) => item.resolve(item.request * 2)), { maxBatch: 4, maxInFlight: 2, maxQueue: 1 });
+    // 8 fill the two free slots' next batches, one more waits, the tenth is refused
+    const answers = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => batcher.submit(i)));
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(9).fill('fulfilled'), 'rejected']);
+    expect(batcher.stats()).toMatchObject({ requests: 9, refused: 1 });
+  });
+
   it('refuses a request at once when maxQueue requests already wait, and admits again once the queue drains', async () => {
     const gates: Array<ReturnType<typeof gate>> = [];
     const batcher = createGatheringBatcher<number, number>(
@@ -145,10 +153,11 @@ describe('gathering batcher', () => {
     gates[2]!.open();
     expect(await third).toBe(4);
     expect(batcher.stats()).toEqual({ batches: 3, requests: 4, refused: 1 });
-    // the default error names the bound
-    const strict = createGatheringBatcher<number, number>(() => undefined, { maxBatch: 1, maxInFlight: 1, maxQueue: 1 });
-    void strict.submit(1);
-    await expect(strict.submit(2)).rejects.toThrow('batcher overloaded: 1 requests already wait (maxQueue 1)');
+    // idle: the first request is the free slot's next batch, not waiting; the second waits; the third is refused (the default error names the bound)
+    const strict = createGatheringBatcher<number, number>((batch) => batch.forEach((item) => item.resolve(item.request)), { maxBatch: 1, maxInFlight: 1, maxQueue: 1 });
+    const admitted = [strict.submit(1), strict.submit(2)];
+    await expect(strict.submit(3)).rejects.toThrow('batcher overloaded: 1 requests already wait (maxQueue 1)');
+    expect(await Promise.all(admitted)).toEqual([1, 2]);
     expect(() => createGatheringBatcher(() => undefined, { maxBatch: 4, maxInFlight: 1, maxQueue: 0 })).toThrow('batcher maxQueue: expected a positive integer, got 0');
   });
 });

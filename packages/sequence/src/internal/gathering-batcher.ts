@@ -3,8 +3,9 @@
 // waits for nothing), and requests that arrive while `maxInFlight` batches are computed are
 // gathered and go together — at most maxBatch at a time, spread over the free slots — as soon as
 // one finishes. Under load the batch grows with the concurrency; when idle there is no added delay.
-// The wait is bounded: past `maxQueue` waiting requests a new one is refused at once (the caller
-// answers "overloaded, retry") instead of queueing for longer than any client waits.
+// The wait is bounded: past `maxQueue` requests waiting behind running batches (beyond what the
+// free slots take next) a new one is refused at once (the caller answers "overloaded, retry")
+// instead of queueing for longer than any client waits.
 import type { BatchItem, MicroBatcher } from '@mixtape/base';
 
 export interface GatheringBatcherOptions {
@@ -12,7 +13,7 @@ export interface GatheringBatcherOptions {
   maxBatch: number;
   /** batches computed at once (a batch's async part, e.g. a FAISS search on a libuv thread, can overlap the next one's forward pass) */
   maxInFlight: number;
-  /** most requests waiting for a batch; one more is refused with `overloaded(queued)` (default: unbounded) */
+  /** most requests waiting behind running batches (not counting what the free slots take next); one more is refused with `overloaded(queued)` (default: unbounded) */
   maxQueue?: number;
   /** the error a refused request is rejected with */
   overloaded?: (queued: number, maxQueue: number) => Error;
@@ -70,9 +71,12 @@ export function createGatheringBatcher<Request, Result>(
 
   return {
     submit(request) {
-      if (queue.length >= maxQueue) {
+      // the bound is on requests waiting behind running batches: those the free slots' next batches
+      // take are not waiting (an idle batcher never refuses a same-tick burst it can run at once)
+      const waiting = queue.length - (maxInFlight - running) * maxBatch;
+      if (waiting >= maxQueue) {
         refused++;
-        return Promise.reject(overloaded(queue.length, maxQueue));
+        return Promise.reject(overloaded(waiting, maxQueue));
       }
       return new Promise<Result>((resolve, reject) => {
         queue.push({ request, resolve, reject });

@@ -28,6 +28,7 @@ import {
 } from '../src/index';
 import type { HomeEventInput, HomeIndex, SequenceNext } from '../src/index';
 import type { InteractionLog } from '@mixtape/catalog';
+import { buildTrackIndex } from '@mixtape/embeddings';
 import { loadHomeFixture } from './home-support';
 
 const DAY = 86_400_000;
@@ -380,6 +381,44 @@ describe('home ranker training', () => {
     expect(models.neighbours.successor).toBeUndefined();
     expect(lines).toContain('neighbours successor: not built — the log has no usable time (the source needs ordered plays)');
   }, 180_000);
+});
+
+describe('home candidates on a catalog without content (tracks without an item vector)', () => {
+  it('never brings a track without a vector through the item-vector ANN (its zero row scores 0, above every negative similarity)', async () => {
+    const { data } = await setup();
+    // an MPD-like build: no content to place the tracks nobody played, so their rows stay zero —
+    // here every track but a light listener's own plays: a zero row enters an answer only when
+    // fewer tracks with a vector than the ANN asks for (50) score above 0, which this forces
+    const log = data.interactions!;
+    const playedBy = (u: number) => new Set(Array.from({ length: log.rowsOfUser(u).end - log.rowsOfUser(u).start }, (_, i) => log.columns.track[log.rowsOfUser(u).start + i]!));
+    let light = 0;
+    for (let u = 1; u < log.userCount; u++) if (playedBy(u).size >= 5 && (playedBy(light).size < 5 || playedBy(u).size < playedBy(light).size)) light = u;
+    const userId = log.userId(light);
+    const played = playedBy(light);
+    const vectors = Float32Array.from(data.itemVectors);
+    const dim = data.itemDim;
+    const vectorless: number[] = [];
+    for (let t = 0; t < data.store.trackCount; t++) {
+      if (played.has(t)) continue;
+      vectors.fill(0, t * dim, (t + 1) * dim);
+      vectorless.push(t);
+    }
+    const itemIndex = buildTrackIndex(data.store, { vectors, dim }, { factory: 'Flat', efSearch: 16, nprobe: 1 });
+    const index = createHomeIndex({ ...data, itemVectors: vectors, itemIndex });
+    expect(vectorless.every((t) => index.hasVector[t] === 0)).toBe(true);
+    expect(index.hasVector.reduce((sum, v) => sum + v, 0)).toBe(data.store.trackCount - vectorless.length);
+    const profile = buildUserProfile(index, userId);
+    const { candidates, stats } = await generateHomeCandidates(index, profile);
+    expect(stats.perSource.tasteCluster + stats.perSource.deepCatalog).toBeGreaterThan(0);
+    let fromAnn = 0;
+    for (let row = 0; row < candidates.size; row++) {
+      const annSource = (['itemVectors', 'tasteCluster', 'deepCatalog'] as const).find((source) => candidates.from(row, source));
+      if (!annSource) continue;
+      fromAnn++;
+      expect({ track: candidates.tracks[row], annSource, hasVector: index.hasVector[candidates.tracks[row]!] }).toMatchObject({ hasVector: 1 });
+    }
+    expect(fromAnn).toBeGreaterThan(0);
+  });
 });
 
 describe('home sequence source (a next-track model as candidate source and ranker feature)', () => {

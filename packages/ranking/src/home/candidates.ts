@@ -301,7 +301,7 @@ export function planAnnQueries(index: HomeIndex, profile: UserProfile, options: 
   if (!index.neighbours.itemVectors) {
     // a bundle without item-vector lists (built before Home v2): ask FAISS for each seed's neighbours
     const seeds = [...new Set([...profile.recent.subarray(0, 6), ...profile.topTracks.subarray(0, 6)])];
-    for (const seed of seeds) queries.push({ kind: 'seed', provenance: seed, vector: index.itemVectors.subarray(seed * dim, (seed + 1) * dim) });
+    for (const seed of seeds) if (index.hasVector[seed]) queries.push({ kind: 'seed', provenance: seed, vector: index.itemVectors.subarray(seed * dim, (seed + 1) * dim) });
   }
   if (isNonZero(profile.vector)) queries.push({ kind: 'taste', provenance: -1, vector: profile.vector });
   profile.clusters.forEach((cluster, c) => queries.push({ kind: 'tasteCluster', provenance: c, vector: cluster.centroid }));
@@ -600,6 +600,7 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
   if (!batch) return 0;
   const deepPopularity = options.deepPopularity ?? 0.35;
   const labelToTrack = trackOfLabel(index, index.itemIndex);
+  const { hasVector } = index;
   let deepFound = 0;
   for (let q = 0; q < queries.length; q++) {
     const query = queries[q]!;
@@ -607,7 +608,8 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
       const label = batch.labels[q * batch.k + j]!;
       if (label < 0) break;
       const track = labelToTrack[label]!;
-      if (track < 0) continue;
+      // a track without a vector (zero row, scored 0) is no neighbour of anything
+      if (track < 0 || !hasVector[track]) continue;
       const similarity = batch.scores[q * batch.k + j]!;
       if (query.kind === 'seed') {
         if (track !== query.provenance && !profile.tracks.has(track)) emit('itemVectors', track, similarity, query.provenance);
@@ -624,7 +626,7 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
   // Few long-tail tracks among the nearest: ask once more with a popularity filter.
   if (deepFound < 15 && isNonZero(profile.vector)) {
     const result = index.itemIndex.search(profile.vector, 30, {
-      filter: (label) => index.popularity[labelToTrack[label]!]! <= deepPopularity,
+      filter: (label) => hasVector[labelToTrack[label]!] === 1 && index.popularity[labelToTrack[label]!]! <= deepPopularity,
       maxFetch: 2000,
     });
     for (let j = 0; j < result.labels.length; j++) {

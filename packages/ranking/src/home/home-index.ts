@@ -26,6 +26,12 @@ export interface HomeIndex {
   itemVectors: Float32Array;
   itemDim: number;
   itemIndex: VectorIndex;
+  /**
+   * 1 when the track has an item vector. On a catalog without content (an MPD slice) the
+   * never-played tracks keep zero rows, which the item index still holds and scores 0 — above
+   * every negative similarity —, so the ANN sources skip them (they say nothing of taste).
+   */
+  hasVector: Uint8Array;
   /** artistCount × itemDim: mean of the artist's track vectors, unit rows (zeros without tracks) */
   artistVectors: Float32Array;
   /** offline item → item neighbour lists (empty object: none in this bundle) */
@@ -60,7 +66,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   if (data.itemVectors.length !== trackCount * itemDim) {
     throw new RangeError(`home index: item vectors hold ${data.itemVectors.length / itemDim} rows for ${trackCount} tracks (dim ${itemDim})`);
   }
-  const itemVectors = centeredUnitRows(data.itemVectors, trackCount, itemDim);
+  const { out: itemVectors, hasVector } = centeredUnitRows(data.itemVectors, trackCount, itemDim);
 
   const artistCount = store.artistCount;
   const artistVectors = new Float32Array(artistCount * itemDim);
@@ -150,6 +156,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     itemVectors,
     itemDim,
     itemIndex: data.itemIndex,
+    hasVector,
     artistVectors,
     neighbours: data.neighbours ?? {},
     factors,
@@ -167,19 +174,21 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   };
 }
 
-function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): Float32Array {
+function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): { out: Float32Array; hasVector: Uint8Array } {
   const mean = new Float64Array(dim);
   for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d]! += vectors[r * dim + d]!;
   for (let d = 0; d < dim; d++) mean[d]! /= Math.max(1, rows);
   const out = new Float32Array(vectors.length);
+  const hasVector = new Uint8Array(rows);
   for (let r = 0; r < rows; r++) {
     let empty = true;
     for (let d = 0; d < dim && empty; d++) if (vectors[r * dim + d] !== 0) empty = false;
     if (empty) continue; // an item without a vector stays without one
+    hasVector[r] = 1;
     for (let d = 0; d < dim; d++) out[r * dim + d] = vectors[r * dim + d]! - mean[d]!;
     normalizeInPlace(out, r * dim, dim);
   }
-  return out;
+  return { out, hasVector };
 }
 
 export { normalizeInPlace };

@@ -46,6 +46,10 @@ if (rates.some((rate) => !(rate > 0)) || !(Number.isInteger(rateConnections) && 
   throw new RangeError(`--rate expects request rates > 0 per second (got "${values.rate}") and --rate-connections an integer > 0 (got "${values['rate-connections']}")`);
 }
 const duration = Number(values.duration);
+// an open loop of rate × duration requests: 0 would wait forever for the first answer
+for (const rate of rates) {
+  if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${values.duration} s rounds to 0 requests; raise either so at least one request is sent`);
+}
 const concurrencies = values.concurrency.split(',').filter(Boolean).map(Number);
 const limit = Number(values.limit);
 
@@ -142,6 +146,9 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** an open-loop request unanswered this long counts as an error (far beyond any page the service serves) */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Open loop: request i is sent at start + i / rate over `connections` keep-alive sockets (queued in
  * the agent while all are busy); its latency runs from that scheduled time to the last byte.
@@ -150,12 +157,16 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.round(rate * seconds);
   const latencies = new Float64Array(total);
+  // a request can report twice (its response's error, then its own): the first report counts
+  const settled = new Uint8Array(total);
   let done = 0;
   let errors = 0;
   const started = performance.now();
   await new Promise<void>((resolve) => {
     let sent = 0;
     const finish = (i: number, ok: boolean) => {
+      if (settled[i]) return;
+      settled[i] = 1;
       latencies[i] = performance.now() - (started + (i * 1000) / rate);
       if (!ok) errors++;
       if (++done === total) resolve();
@@ -171,6 +182,8 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
           response.on('error', () => finish(i, false));
         });
         request.on('error', () => finish(i, false));
+        // a stuck service fails its requests instead of hanging the bench
+        request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)));
       }
       if (sent < total) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
     };

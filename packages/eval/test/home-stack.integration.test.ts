@@ -53,10 +53,13 @@ describe('home stack recommender', () => {
       trainRows.push([...new Set(Array.from(interactions.columns.track.subarray(start, end)))]);
     }
     const train = matrixOf(trainRows, store.trackCount);
+    // each entry's training time: its position in the row (one play a minute), so the log has an order to learn
+    const trainTime = new Float64Array(train.indices.length);
+    for (let u = 0; u < train.rows; u++) for (let e = train.indptr[u]!; e < train.indptr[u + 1]!; e++) trainTime[e] = 1_700_000_000_000 + (e - train.indptr[u]!) * 60_000;
     const lines: string[] = [];
     const model = createModelRegistry().create('home-stack:sequence=1:sequenceDim=16:sequenceK=20:maxUsers=120:rounds=20:dim=16:epochs=3');
     expect(model.name).toBe('home stack (candidates + LambdaMART heads; sequence=1:sequenceDim=16:sequenceK=20:maxUsers=120:rounds=20:dim=16:epochs=3)');
-    await model.fit(train, { seed: 3, store, logger: { info: (_fields: object, line: string) => lines.push(line) } as never });
+    await model.fit(train, { seed: 3, store, trainTime, logger: { info: (_fields: object, line: string) => lines.push(line) } as never });
     // two folds' models (each on its past part) and the one on every training row
     expect(lines.filter((line) => line.startsWith('sequence model: 1 epochs on '))).toHaveLength(3);
     const report = (model as ReturnType<typeof createHomeStackRecommender>).report!;
@@ -65,6 +68,15 @@ describe('home stack recommender', () => {
     const rows = Int32Array.from({ length: 30 }, (_unused, i) => i);
     const { items } = model.recommend({ seeds: train, rows }, 10);
     for (let q = 0; q < rows.length; q++) for (const item of items.subarray(q * 10, (q + 1) * 10)) expect(trainRows[q]!.includes(item)).toBe(false);
+
+    // without training times the order is file order: no next-track model is trained, for the ranker or the queries
+    const untimedLines: string[] = [];
+    const untimed = createModelRegistry().create('home-stack:sequence=1:sequenceDim=16:sequenceK=20:maxUsers=120:rounds=20:dim=16:epochs=3');
+    await untimed.fit(train, { seed: 3, store, logger: { info: (_fields: object, line: string) => untimedLines.push(line) } as never });
+    expect(untimedLines.filter((line) => line.startsWith('sequence model: '))).toHaveLength(0);
+    const untimedReport = (untimed as ReturnType<typeof createHomeStackRecommender>).report!;
+    expect(untimedReport.sequenceK).toBeUndefined();
+    expect(untimedReport.sequenceNotUsed).toMatch(/no usable time/);
   }, 240_000);
 
   it('registers as "home-stack" in an eval registry, with its parameters checked', () => {

@@ -105,7 +105,8 @@ export class HomeStackRecommender implements Recommender {
     const counts = new Float64Array(train.cols);
     for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
-    const next = sequence ? await trainNext(log) : undefined;
+    // the queries' model only when the ranker reads its columns (it does not on a log without usable time, as a bundle's page would not ask)
+    const next = sequence && report.sequenceK !== undefined ? await trainNext(log) : undefined;
     this.fitted = { next, index, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report, log, popularityOrder };
     const heads = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
     this.notes =

@@ -4,6 +4,7 @@ import { dot, normalizeInPlace } from '@mixtape/base';
 import { AUDIO_FEATURES, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import { VectorIndex, chooseFactory } from '@mixtape/embeddings';
+import { nonZeroRows } from './item-models';
 import type { ItemFactors, NeighbourLists } from './item-models';
 import type { ListenerState } from './listeners';
 import { DAYPARTS, daypartOfHour, daypartIndex } from './types';
@@ -179,12 +180,9 @@ function centeredUnitRows(vectors: Float32Array, rows: number, dim: number): { o
   for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d]! += vectors[r * dim + d]!;
   for (let d = 0; d < dim; d++) mean[d]! /= Math.max(1, rows);
   const out = new Float32Array(vectors.length);
-  const hasVector = new Uint8Array(rows);
+  const hasVector = nonZeroRows(vectors, rows, dim);
   for (let r = 0; r < rows; r++) {
-    let empty = true;
-    for (let d = 0; d < dim && empty; d++) if (vectors[r * dim + d] !== 0) empty = false;
-    if (empty) continue; // an item without a vector stays without one
-    hasVector[r] = 1;
+    if (!hasVector[r]) continue; // an item without a vector stays without one
     for (let d = 0; d < dim; d++) out[r * dim + d] = vectors[r * dim + d]! - mean[d]!;
     normalizeInPlace(out, r * dim, dim);
   }

@@ -2,7 +2,7 @@ import { fitEaseWeights } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { InteractionLogBuilder } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
-import { buildNeighbourLists, buildSuccessorList, foldInFactor, matrixFromLog, trainItemFactors } from './item-models';
+import { buildNeighbourLists, buildSuccessorList, foldInFactor, matrixFromLog, nonZeroRows, trainItemFactors } from './item-models';
 
 /** Listeners in two taste groups (items 0–9 and 10–19) with a little crossover. */
 function tasteMatrix(): CsrMatrix {
@@ -26,6 +26,13 @@ function neighboursOf(list: { offsets: Int32Array; items: Int32Array; scores: Fl
   const end = list.offsets[item + 1]!;
   return { items: Array.from(list.items.subarray(start, end)), scores: Array.from(list.scores.subarray(start, end)) };
 }
+
+describe('nonZeroRows', () => {
+  it('marks rows with any non-zero entry (negative, tiny, or only in the last column) and leaves all-zero rows out', () => {
+    const vectors = Float32Array.from([0, 0, 0, 1e-30, 0, 0, 0, 0, 0, 0, 0, -2, 0, 0, 0]);
+    expect(Array.from(nonZeroRows(vectors, 5, 3))).toEqual([0, 1, 0, 1, 0]);
+  });
+});
 
 describe('neighbour lists', () => {
   it('keep each item’s strongest neighbours, in its own taste group, best first', () => {

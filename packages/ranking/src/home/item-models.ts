@@ -262,21 +262,27 @@ function kthLargest(values: Float32Array, k: number): number {
   return values[target]!;
 }
 
+/** 1 for each row of a row-major `rows × dim` matrix with a non-zero entry: an all-zero row is "no vector" (never learned). */
+export function nonZeroRows(vectors: Float32Array, rows: number, dim: number): Uint8Array {
+  const mask = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0; d < dim; d++) {
+      if (vectors[r * dim + d] !== 0) {
+        mask[r] = 1;
+        break;
+      }
+    }
+  }
+  return mask;
+}
+
 /** Nearest items by inner product of unit vectors (FAISS batch when an index is given, else exact). */
 function vectorLists(vectors: Float32Array, dim: number, trackCount: number, k: number, index: VectorIndex | undefined, labelToTrack: Int32Array | undefined): NeighbourList {
   const offsets = new Int32Array(trackCount + 1);
   const items = new Int32Array(trackCount * k);
   const scores = new Float32Array(trackCount * k);
   let written = 0;
-  const hasVector = new Uint8Array(trackCount);
-  for (let t = 0; t < trackCount; t++) {
-    for (let d = 0; d < dim; d++) {
-      if (vectors[t * dim + d] !== 0) {
-        hasVector[t] = 1;
-        break;
-      }
-    }
-  }
+  const hasVector = nonZeroRows(vectors, trackCount, dim);
   const batch = 1024;
   const exact = new Float32Array(trackCount);
   const topItems = new Int32Array(k + 1);

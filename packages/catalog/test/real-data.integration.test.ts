@@ -28,6 +28,8 @@ describe.skipIf(skip)('real data', () => {
     expect(result.interactions.length).toBe(92_834);
     const names = result.store.columns.genreNames;
     expect(names).toContain('düsseldorf');
+    expect(names).toContain('trip-hop');
+    expect(names).not.toContain('seen live'); // the most used tag, about the listener
     expect(names.some((name) => name.includes('\uFFFD'))).toBe(false);
     // play counts are per-user artist weights
     const matrix = result.interactions.userItemMatrix();

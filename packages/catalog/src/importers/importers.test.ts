@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,23 @@ describe('Last.fm HetRec folder', () => {
     const out = join(root, 'lastfm-incomplete');
     await expectImportFailure(importToSnapshot('lastfm-hetrec', fixture('mpd'), out), /mpd\/artists\.dat:0: field "\*": expected a readable file, got "it does not exist"/);
     expect(existsSync(out)).toBe(false);
+  });
+  it('keeps genre tags and drops tags about the listener ("seen live", "favorites", "<3", "my fav songs")', async () => {
+    const folder = join(root, 'lastfm-tags');
+    await mkdir(folder);
+    const tsv = (rows: string[][]) => rows.map((row) => row.join('\t')).join('\n') + '\n';
+    await writeFile(join(folder, 'artists.dat'), tsv([['id', 'name', 'url', 'pictureURL'], ['1', 'Portishead', '', ''], ['2', 'Fan Club', '', '']]));
+    await writeFile(join(folder, 'user_artists.dat'), tsv([['userID', 'artistID', 'weight'], ['10', '1', '50'], ['11', '1', '7'], ['10', '2', '3']]));
+    const tags = ['trip-hop', 'seen live', 'favorites', '<3', 'my fav songs', 'female vocalists', 'Ultimate Favourite'];
+    await writeFile(join(folder, 'tags.dat'), tsv([['tagID', 'tagValue'], ...tags.map((tag, i) => [String(i + 1), tag])]));
+    const tagged = [['userID', 'artistID', 'tagID', 'day', 'month', 'year']];
+    // Portishead: every tag three times; Fan Club: only listener tags
+    for (const user of ['10', '11', '12']) for (let i = 1; i <= tags.length; i++) tagged.push([user, '1', String(i), '1', '1', '2009']);
+    for (const tag of ['2', '3', '7']) tagged.push(['10', '2', tag, '1', '1', '2009'], ['11', '2', tag, '1', '1', '2009']);
+    await writeFile(join(folder, 'user_taggedartists.dat'), tsv(tagged));
+    const result = await importDataset('lastfm-hetrec', folder);
+    expect(result.store.getTrack('lastfm:track:1')!.genres).toEqual(['female vocalists', 'trip-hop']);
+    expect(result.store.getTrack('lastfm:track:2')!.genres).toEqual([]);
   });
 });
 

@@ -5,8 +5,10 @@
 // count = the play count (user_artists.dat "weight"); the file has no times, so every timestamp
 // is 0 — use random holdout, not temporal splits. Genres: each artist's most used tags from
 // user_taggedartists.dat (tags.dat is Latin-1), up to 5 tags used by at least 2 taggings (or the
-// single top tag when none reaches 2). Tag assignments for artists missing from artists.dat are
-// ignored.
+// single top tag when none reaches 2). Tags that describe the listener rather than the music
+// ("seen live", "favorites", "<3", "awesome" — NON_GENRE_TAGS below) are not genres and are left
+// out, so Home does not make "Your seen live Mix". Tag assignments for artists missing from
+// artists.dat are ignored.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CatalogBuilder } from '../catalog-columns';
@@ -23,6 +25,25 @@ import { popularityFromCounts } from './popularity';
 import { loadGenreEnrichment } from './genre-enrichment';
 
 const MAX_TAGS = 5;
+
+/**
+ * Last.fm tags that say what a listener thinks or did, not what the music is: among the 100 most
+ * used tags in HetRec 2K. Moods ("mellow", "chill") and descriptions ("female vocalists", "80s")
+ * stay: a prompt may ask for them.
+ */
+const NON_GENRE_TAGS = new Set([
+  'seen live', 'live', 'want to see live', 'love', 'loved', 'love it', '<3', 'love at first listen', 'inlove', 'awesome', 'amazing',
+  'beautiful', 'lovely', 'sexy', 'cool', 'catchy', 'epic', 'fun', 'good', 'great', 'best', 'the best', 'best song ever', 'great song',
+  'fucking awesome', 'good shit', 'check', 'check out', 'albums i own', 'spotify',
+]);
+/** Personal collections: "favorites", "my fav songs", "ultimate favorite", "favourite artists". */
+const PERSONAL_TAG = /\bfavou?rites?\b|\bfavs?\b|^my /;
+
+/** Whether a Last.fm tag can stand as a genre (not an opinion, a listening record or a personal collection). */
+export function isGenreTag(tag: string): boolean {
+  const folded = tag.trim().toLowerCase();
+  return folded.length > 0 && !NON_GENRE_TAGS.has(folded) && !PERSONAL_TAG.test(folded);
+}
 
 export async function importLastfmHetrec(input: string, options: ImportOptions = {}): Promise<ImportResult> {
   const signal = importSignal(options);
@@ -75,6 +96,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
       const tag = tagNames.get(tagId);
       if (tag === undefined) throw new RowRejection('tagID', 'a tag id listed in tags.dat', tagId);
       if (artist === undefined) return; // tags on artists nobody listened to in this sample
+      if (!isGenreTag(tag)) return;
       let counts = tagCounts.get(artist);
       if (!counts) tagCounts.set(artist, (counts = new Map()));
       counts.set(tag, (counts.get(tag) ?? 0) + 1);
@@ -140,7 +162,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
       folder: input,
       items: 'one representative track per artist ("lastfm:track:<artistID>"); track index ↔ artist is 1:1',
       interactions: 'one play row per user–artist pair; count = play count; timestamp 0 (no times in the data)',
-      genres: `top ${MAX_TAGS} tags per artist from user_taggedartists.dat (Latin-1 tags.dat)`,
+      genres: `top ${MAX_TAGS} tags per artist from user_taggedartists.dat (Latin-1 tags.dat), without non-genre tags ("seen live", "favorites", …)`,
       userArtistPairs: pairUser.length,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       rejected: sink.count,

@@ -10,7 +10,8 @@ import {
   fulfilPlan,
   minimumArtistGap,
 } from '../src/index';
-import { loadTidyTuesdayPlanning, syntheticContext } from './playlist-support';
+import { CatalogStore } from '@mixtape/catalog';
+import { contextFromStore, loadTidyTuesdayPlanning, syntheticContext } from './playlist-support';
 
 let engine: PlaylistEngine;
 let planOf: (prompt: string) => Plan;
@@ -133,6 +134,40 @@ describe('fulfilPlan on TidyTuesday', () => {
     const controller = new AbortController();
     controller.abort(new Error('client went away'));
     expect(() => fulfilPlan(engine, planOf('chill r&b'), { signal: controller.signal })).toThrow('client went away');
+  });
+});
+
+describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)', () => {
+  // 60 tracks in two genres with durations and years but no audio features
+  const store = CatalogStore.fromCatalog({
+    tracks: Array.from({ length: 60 }, (_unused, i) => ({
+      id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i, genres: [i % 2 === 0 ? 'indie rock' : 'ambient'], subgenres: [], releaseDate: '2005-01-01',
+    })),
+    artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+    albums: [],
+  });
+  const bare = createPlaylistEngine(contextFromStore(store, 'featureless'));
+  const indieRock: Plan = { ...createEmptyPlan(), genres: { include: ['indie rock'], exclude: [] }, trackCount: 6 };
+
+  it('says that a feature range ("more energetic" → energy 0.7–1) and a mood could not be judged, instead of silently doing nothing', () => {
+    const plain = fulfilPlan(bare, indieRock);
+    expect(plain.unfulfilled).toEqual([]);
+    const energetic = fulfilPlan(bare, { ...indieRock, features: { ...indieRock.features, energy: { min: 0.7, max: 1 } } });
+    expect(energetic.trackIndices).toEqual(plain.trackIndices); // nothing to act on
+    expect(energetic.unfulfilled).toEqual([
+      { kind: 'sound', requested: 'energy 0.7–1', reason: 'No track here has audio features, so energy 0.7–1 could not be judged by sound; the playlist follows the rest of the request.' },
+    ]);
+    expect(energetic.description).toContain('energy 0.7–1 could not be judged by sound');
+    const chill = fulfilPlan(bare, { ...indieRock, moods: ['chill'], features: { ...indieRock.features, energy: { min: 0, max: 0.4 } } });
+    expect(chill.unfulfilled.map((part) => part.requested)).toEqual(["'chill' (energy 0–0.4)"]);
+  });
+
+  it('keeps the planner\'s title: a sound it cannot judge does not make the title untrue', () => {
+    expect(fulfilPlan(bare, { ...indieRock, moods: ['chill'], title: 'Chill Indie' }).title).toBe('Chill Indie');
+  });
+
+  it('has no sound part where the tracks have features (TidyTuesday)', () => {
+    expect(fulfilPlan(engine, planOf('upbeat latin for a run')).unfulfilled.filter((part) => part.kind === 'sound')).toEqual([]);
   });
 });
 

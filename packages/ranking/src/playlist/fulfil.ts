@@ -78,7 +78,8 @@ export interface FulfilmentStats {
 
 /** A part of the request the catalog could not deliver, said out loud. */
 export interface UnfulfilledPart {
-  kind: 'genre' | 'artist' | 'era' | 'length';
+  /** 'sound': moods, activities or audio-feature ranges asked for where no delivered track has audio features */
+  kind: 'genre' | 'artist' | 'era' | 'length' | 'sound';
   /** what was asked for, as the listener named it ("trip-hop", "Massive Attack", "1940s") */
   requested: string;
   /** one sentence: what is missing and what stands in for it */
@@ -160,6 +161,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   const tracks: PlaylistTrack[] = [];
   let inRange = 0;
   let durationMs = 0;
+  let featured = 0;
   for (const track of sequence.order) {
     const slot = slotOfTrack.get(track)!;
     const note = noteForTrack(store, resolved, {
@@ -171,6 +173,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     });
     const trackDuration = store.columns.trackDurationMs[track]!;
     durationMs += trackDuration;
+    if (store.hasFeatures(track)) featured++;
     if (featureFit(resolved.features, track) === 1) inRange++;
     tracks.push({
       trackId: store.trackId(track),
@@ -182,7 +185,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     });
   }
   const delivered = deliveredPlan(plan, pool);
-  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
+  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, featured, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const title = honestTitle(plan, delivered, unfulfilled);
   const description = [
     describePlaylist(store, { ...resolved, plan: delivered }, sequence.order),

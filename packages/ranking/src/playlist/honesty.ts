@@ -4,7 +4,7 @@
 // delivered, never what was only asked for.
 import { foldText } from '@mixtape/language';
 import type { Plan } from '@mixtape/llm';
-import { titleForPlan } from '@mixtape/llm';
+import { PLAN_FEATURES, titleForPlan } from '@mixtape/llm';
 import type { CandidatePool } from './candidates';
 import type { ResolvedPlan } from './constraints';
 import type { PlaylistEngine } from './context';
@@ -61,9 +61,14 @@ export function unfulfilledParts(
   plan: Plan,
   pool: CandidatePool,
   substitutes: GenreSubstitutes,
-  delivered: { tracks: number; durationMs: number; requestedTracks: number; targetMs?: number },
+  delivered: { tracks: number; featured: number; durationMs: number; requestedTracks: number; targetMs?: number },
 ): UnfulfilledPart[] {
   const parts: UnfulfilledPart[] = [];
+  const sound = soundAskedFor(plan);
+  if (delivered.tracks > 0 && delivered.featured === 0 && sound) {
+    // Moods and feature ranges ("more energetic") rank by audio features: without them they change nothing.
+    parts.push({ kind: 'sound', requested: sound, reason: `No track here has audio features, so ${sound} could not be judged by sound; the playlist follows the rest of the request.` });
+  }
   const planned = [...plan.genres.include, ...plan.subgenres.include];
   for (const name of plan.unavailable.genres) {
     // A missing genre with related catalog genres in the plan ("metal" → hard rock) is stood in
@@ -119,12 +124,25 @@ export function unfulfilledParts(
   return parts;
 }
 
+/** "'upbeat', 'workout' (energy 0.75–1, tempo 115–200)": the plan's moods, activity and feature ranges; undefined when it has none. */
+function soundAskedFor(plan: Plan): string | undefined {
+  const labels = [...plan.moods, ...plan.activities].map((label) => `'${label}'`);
+  const ranges = PLAN_FEATURES.flatMap((feature) => {
+    const range = plan.features[feature];
+    return range ? [`${feature} ${range.min === range.max ? range.min : `${range.min}–${range.max}`}`] : [];
+  });
+  if (labels.length === 0 && ranges.length === 0) return undefined;
+  if (labels.length === 0) return ranges.join(', ');
+  return ranges.length > 0 ? `${labels.join(', ')} (${ranges.join(', ')})` : labels.join(', ');
+}
+
 /**
  * The title: the planner's own when it names nothing the catalog lacks and nothing was relaxed,
  * otherwise one made from what was delivered.
  */
 export function honestTitle(plan: Plan, delivered: Plan, unfulfilled: readonly UnfulfilledPart[]): string {
-  const changed = unfulfilled.some((part) => part.kind !== 'artist');
+  // an artist or a sound the catalog cannot judge does not make the planner's title untrue
+  const changed = unfulfilled.some((part) => part.kind !== 'artist' && part.kind !== 'sound');
   if (plan.title && !changed && !namesAny(plan.title, [...plan.unavailable.genres, ...plan.unavailable.artists])) return plan.title;
   return titleForPlan({ ...delivered, title: null });
 }

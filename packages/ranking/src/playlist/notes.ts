@@ -127,6 +127,5 @@ export function describePlaylist(store: CatalogStore, resolved: ResolvedPlan, tr
   const subject = what.length > 0 ? `: ${what.join('; ')}` : '';
   // the flow is built from audio features: claimed only when most of the list has them
   const flow = featured > 0 && featured >= tracks.length / 2 ? `The order ${ARC_WORDS[plan.arc]}, keeps artists apart and mixes between nearby keys and tempos.` : 'The order keeps artists apart.';
-  const unjudged = featured === 0 && labels.length > 0 ? ` No track here has audio features, so '${labels.join("', '")}' could not be judged by sound.` : '';
-  return `${tracks.length} track${tracks.length === 1 ? '' : 's'}${length}${subject}. ${flow}${unjudged}`;
+  return `${tracks.length} track${tracks.length === 1 ? '' : 's'}${length}${subject}. ${flow}`;
 }

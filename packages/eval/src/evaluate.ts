@@ -61,6 +61,8 @@ export interface ExperimentResult {
   trainRows: number;
   trainInteractions: number;
   evaluatedRows: number;
+  /** the evaluated rows' ids (split.evalRows), aligned with every model's perRow values */
+  evaluatedRowIds?: Int32Array;
   ks: number[];
   /** Mean training popularity (share of users) of the held-out items: the reference for popularity bias. */
   heldOutPopularity: number;
@@ -287,6 +289,7 @@ export async function runExperiment(
     trainRows: split.train.rows,
     trainInteractions: split.train.indices.length,
     evaluatedRows: split.evalRows.length,
+    evaluatedRowIds: Int32Array.from(split.evalRows),
     ks: [...new Set(options.ks)].sort((a, b) => a - b),
     heldOutPopularity: split.test.indices.length === 0 ? 0 : popularitySum / split.test.indices.length,
     sampledNegatives: options.sampledNegatives,

@@ -60,6 +60,8 @@ export { formatMarkdownReport, renderSvgChart, compareModels, resultToJson } fro
 export type { MarkdownReportOptions, SvgChartOptions, ComparisonOptions, Comparison } from './report';
 export { loadEvalDataset, datasetFromInteractionLog, DatasetError } from './data';
 export type { EvalDataset, DatasetFromLogOptions, LoadDatasetOptions } from './data';
+export { poolExperimentResults, formatSplitTable } from './pool';
+export type { PoolOptions } from './pool';
 export { EVAL_TASKS, isEvalTaskName, splitForTask, runEvalTask } from './tasks';
 export type { EvalTaskName, SplitTaskOptions, RunTaskOptions } from './tasks';
 export { createSimulatedListeners, DEFAULT_BROWSING } from './simulator/listeners';

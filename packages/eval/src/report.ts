@@ -181,8 +181,9 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
 
 /** Plain-JSON form of a result (per-row arrays dropped) for --json output. */
 export function resultToJson(result: ExperimentResult): unknown {
+  const { evaluatedRowIds: _rowIds, ...rest } = result;
   return {
-    ...result,
+    ...rest,
     models: result.models.map((m) => ({
       model: m.model,
       notes: m.notes,

@@ -122,6 +122,45 @@ describe('playlist continuation', () => {
   });
 });
 
+describe('validation seeds', () => {
+  // 60 users × 20 distinct items of 200, no order (user-holdout)
+  const row: number[] = [];
+  const item: number[] = [];
+  for (let u = 0; u < 60; u++) for (let i = 0; i < 20; i++) { row.push(u); item.push((u * 11 + i * 7) % 200); }
+  const dataset: EvalDataset = {
+    name: 'holdout', source: 'x', rowKind: 'users', numRows: 60, numItems: 200,
+    row: Int32Array.from(row), item: Int32Array.from(item), weight: new Float32Array(row.length).fill(1), time: new Float64Array(row.length),
+  };
+  const pairs = (m: ReturnType<typeof splitForTask>['test']) => {
+    const out = new Set<string>();
+    for (let r = 0; r < m.rows; r++) for (let e = m.indptr[r]!; e < m.indptr[r + 1]!; e++) out.add(`${r}:${m.indices[e]}`);
+    return out;
+  };
+
+  it('carves another validation split of the same training part per seed, never touching a test item', () => {
+    const test = splitForTask(dataset, 'user-holdout', { seed: 7 });
+    const testPairs = pairs(test.test);
+    const byDefault = splitForTask(dataset, 'user-holdout', { seed: 7, validation: true });
+    const eight = splitForTask(dataset, 'user-holdout', { seed: 7, validation: true, validationSeed: 8 });
+    const nine = splitForTask(dataset, 'user-holdout', { seed: 7, validation: true, validationSeed: 9 });
+    // the default validation seed is seed + 1
+    expect([...pairs(eight.test)]).toEqual([...pairs(byDefault.test)]);
+    expect(nine.protocol).toMatch(/\(seed 9\)/);
+    expect([...pairs(nine.test)]).not.toEqual([...pairs(eight.test)]);
+    const trainPairs = pairs(test.train);
+    for (const split of [eight, nine]) {
+      // train ∪ validation targets = the test split's training part, exactly
+      expect(new Set([...pairs(split.train), ...pairs(split.test)])).toEqual(trainPairs);
+      for (const pair of [...pairs(split.train), ...pairs(split.test)]) expect(testPairs.has(pair)).toBe(false);
+    }
+  });
+
+  it('refuses a validation seed without a validation split or on next-items', () => {
+    expect(() => splitForTask(dataset, 'user-holdout', { seed: 7, validationSeed: 9 })).toThrow(/validationSeed 9: only for a validation split .* got no validation/);
+    expect(() => splitForTask({ ...dataset, time: Float64Array.from(row, (_u, e) => e) }, 'next-items', { validation: true, validationSeed: 9 })).toThrow(/got task next-items/);
+  });
+});
+
 describe('next-items leave-one-out with sequence models', () => {
   const synthetic = generateSynthetic({ seed: 7, tracks: 1500, users: 300, interactions: 300 * 60 });
   const dataset = datasetFromInteractionLog(synthetic.interactions, synthetic.store, { name: 'synthetic', source: 'generator' });

@@ -39,16 +39,26 @@ export interface SplitTaskOptions {
   /**
    * Evaluate on a validation split carved from the training part, for choosing
    * hyper-parameters without touching test items: user-holdout applies the same protocol again
-   * to train (seed + 1); next-items last-N holds out the N events before the test ones;
+   * to train (seed + 1, or `validationSeed`); next-items last-N holds out the N events before the test ones;
    * leave-one-out targets the second-to-last item; playlist-continuation applies the same
    * protocol again to the training part (seed + 1; the test playlists' hidden tails are never in it).
    */
   validation?: boolean;
+  /**
+   * user-holdout and playlist-continuation with `validation`: the seed of the validation carving
+   * (default seed + 1). The test split stays the one of `seed`, so several validation seeds are
+   * several validation splits of the same training part (never a test item).
+   */
+  validationSeed?: number;
 }
 
 /** Builds the task's split from a dataset. */
 export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: SplitTaskOptions = {}): Split {
   const seed = options.seed ?? 42;
+  const validationSeed = options.validationSeed ?? seed + 1;
+  if (options.validationSeed !== undefined && (!options.validation || task === 'next-items')) {
+    throw new RangeError(`validationSeed ${options.validationSeed}: only for a validation split of user-holdout or playlist-continuation (next-items' validation events are fixed by time), got ${options.validation ? `task ${task}` : 'no validation'}`);
+  }
   let split: Split;
   if (task === 'user-holdout') {
     const matrix = buildCsr(
@@ -57,7 +67,7 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     );
     const holdout = { testFraction: options.testFraction ?? 0.2, minItems: options.minItems ?? 5 };
     split = userHoldoutSplit(matrix, { ...holdout, seed });
-    if (options.validation) split = markValidation(userHoldoutSplit(split.train, { ...holdout, seed: seed + 1 }));
+    if (options.validation) split = markValidation(userHoldoutSplit(split.train, { ...holdout, seed: validationSeed }));
   } else if (task === 'next-items') {
     const lastN = options.lastN ?? 5;
     requireOrder(dataset, '"last N by time"');
@@ -86,7 +96,7 @@ export function splitForTask(dataset: EvalDataset, task: EvalTaskName, options: 
     const continuation = { testFraction: options.testPlaylists ?? 0.1, hideFraction: options.hideFraction ?? 0.2, seed };
     split = playlistContinuationSplit(playlists, continuation);
     // validation: the same protocol again over the training part, each playlist in its own order
-    if (options.validation) split = markValidation(playlistContinuationSplit(inPositionOrder(split.train, split.trainTime!), { ...continuation, seed: seed + 1 }));
+    if (options.validation) split = markValidation(playlistContinuationSplit(inPositionOrder(split.train, split.trainTime!), { ...continuation, seed: validationSeed }));
   }
   return split;
 }

@@ -90,6 +90,20 @@ describe('mixtape eval', () => {
     await expect(run(['--data', data, '--models', 'svd', '--quiet'])).rejects.toThrow(/unknown model "svd"/);
   });
 
+  it('pools several validation splits with --validation-seeds and shows each split', async () => {
+    const data = await lastfmFolder();
+    const out = join(data, 'pooled');
+    const markdown = await run(['--data', data, '--models', 'popularity,item-knn', '--k', '2', '--bootstrap', '50', '--quiet', '--min-items', '3', '--validation-seeds', '8,9,10', '--compare', 'popularity', '--out', out]);
+    expect(markdown).toMatch(/\*\*Protocol:\*\* 3 splits pooled \(seed 8, seed 9, seed 10; \d+ evaluations of 12 distinct rows.* — VALIDATION split carved from the training part only — user-level random holdout: 20% of each user's items \(seed 8\)/);
+    expect(markdown).toContain('--validation-seeds 8,9,10');
+    expect(markdown).toContain('| Model | Metric | seed 8 | seed 9 | seed 10 | mean | spread (max − min) | mean difference to popularity (min, max) |');
+    expect(markdown).toMatch(/\| item-knn \(cosine\) \| NDCG@2 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ \([+-][\d.]+, [+-][\d.]+\) \|/);
+    const json = JSON.parse(await readFile(join(out, 'lastfm-hetrec2k-user-holdout-validation.json'), 'utf8')) as { splits: { protocol: string }[]; evaluatedRows: number };
+    expect(json.splits.map((split) => /\(seed (\d+)\)/.exec(split.protocol)![1])).toEqual(['8', '9', '10']);
+    expect(json.evaluatedRows).toBe(12);
+    await expect(run(['--data', data, '--models', 'popularity', '--quiet', '--validation-seeds', '8,8', '--out', out])).rejects.toThrow(/--validation-seeds: each seed once, got 8,8/);
+  });
+
   it('runs the search suites on raw input of any import format (--format spotify-2024)', async () => {
     const data = await spotify2024Folder();
     const out = join(data, 'results');

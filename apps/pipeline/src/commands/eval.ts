@@ -11,8 +11,10 @@ import {
   EVAL_TASKS,
   createModelRegistry,
   formatMarkdownReport,
+  formatSplitTable,
   isEvalTaskName,
   loadEvalDataset,
+  poolExperimentResults,
   renderSvgChart,
   resultToJson,
   runEvalTask,
@@ -34,6 +36,7 @@ interface EvalCommandOptions {
   name?: string;
   compare?: string;
   validation?: boolean;
+  validationSeeds?: string;
   bootstrap: string;
   testFraction: string;
   minItems: string;
@@ -79,6 +82,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--name <base>', 'file name base for --out (default <dataset>-<task>)')
     .option('--compare <model>', 'reference model (name prefix) for paired comparisons; a comma-separated list gives one table each', 'item-knn')
     .option('--validation', 'evaluate on a validation split carved from training, for tuning (user-holdout and playlist-continuation: the same protocol again on the training part; next-items: the events before the test ones, or the second-to-last item with --leave-one-out)')
+    .option('--validation-seeds <list>', 'user-holdout and playlist-continuation: several validation splits of the same training part, one per seed (e.g. 8,9,10); the report pools them (each row once, its metrics averaged over its splits) and adds a per-split table; implies --validation')
     .option('--bootstrap <n>', 'bootstrap resamples', '1000')
     .option('--test-fraction <f>', 'user-holdout: share of each user’s items held out', '0.2')
     .option('--min-items <n>', 'user-holdout: users need at least this many items', '5')
@@ -123,6 +127,9 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       const sampledNegatives =
         options.sampledNegatives === undefined ? undefined : integerFlag('--sampled-negatives')(options.sampledNegatives);
       if (options.leaveOneOut && task !== 'next-items') throw new Error(`--leave-one-out: only for --task next-items, got --task ${task}`);
+      const validationSeeds = options.validationSeeds === undefined ? undefined : integerListFlag('--validation-seeds')(options.validationSeeds);
+      if (validationSeeds && task === 'next-items') throw new Error('--validation-seeds: only for --task user-holdout or playlist-continuation (next-items has one validation split: the events before the test ones)');
+      if (validationSeeds && new Set(validationSeeds).size !== validationSeeds.length) throw new Error(`--validation-seeds: each seed once, got ${options.validationSeeds}`);
       const models = registry.createAll(options.models, { seed });
       const controller = new AbortController();
       const onSignal = (): void => controller.abort(new Error('interrupted'));
@@ -134,9 +141,9 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           rowsBy: options.rows,
         });
         log(`[eval] ${dataset.name}: ${dataset.numRows} ${dataset.rowKind}, ${dataset.numItems} items, ${dataset.row.length} interactions`);
-        const result = await runEvalTask(dataset, {
+        const evaluate = (validationSeed?: number) => runEvalTask(dataset, {
           task,
-          models,
+          models: validationSeed === undefined ? models : registry.createAll(options.models, { seed }),
           ks,
           seed,
           bootstrapSamples,
@@ -146,11 +153,24 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           nextItems: options.leaveOneOut ? 'leave-one-out' : 'last-n',
           sampledNegatives,
           testPlaylists,
-          validation: options.validation,
+          validation: options.validation || validationSeeds !== undefined,
+          ...(validationSeed === undefined ? {} : { validationSeed }),
           signal: controller.signal,
           logger: lineLogger(log),
           onProgress: (event) => log(`[eval] ${formatProgress(event)}`),
         });
+        let result: Awaited<ReturnType<typeof runEvalTask>>;
+        let perSplit: Awaited<ReturnType<typeof runEvalTask>>[] | undefined;
+        if (validationSeeds) {
+          perSplit = [];
+          for (const validationSeed of validationSeeds) {
+            log(`[eval] validation split ${perSplit.length + 1}/${validationSeeds.length} (seed ${validationSeed})`);
+            perSplit.push(await evaluate(validationSeed));
+          }
+          result = poolExperimentResults(perSplit, { labels: validationSeeds.map((s) => `seed ${s}`), bootstrap: { samples: bootstrapSamples, seed: seed + 1000 } });
+        } else {
+          result = await evaluate();
+        }
         const command = [
           'pnpm mixtape eval',
           `--data ${options.data}`,
@@ -162,17 +182,22 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           ...(options.leaveOneOut ? ['--leave-one-out'] : []),
           ...(task === 'next-items' && !options.leaveOneOut && options.lastN !== '5' ? [`--last-n ${options.lastN}`] : []),
           ...(sampledNegatives ? [`--sampled-negatives ${sampledNegatives}`] : []),
-          ...(options.validation ? ['--validation'] : []),
+          ...(validationSeeds ? [`--validation-seeds ${validationSeeds.join(',')}`] : options.validation ? ['--validation'] : []),
           // a display name with spaces ("home stack (…)") is quoted so the printed command runs as shown
           ...(options.compare && options.compare !== 'item-knn' ? [`--compare ${/[\s()]/.test(options.compare) ? `'${options.compare}'` : options.compare}`] : []),
           `--out ${options.out}`,
           ...(options.name ? [`--name ${options.name}`] : []),
         ].join(' ');
-        const markdown = formatMarkdownReport(result, { command, compareAgainst: options.compare });
-        const json = JSON.stringify(resultToJson(result), null, 2);
+        let markdown = formatMarkdownReport(result, { command, compareAgainst: options.compare });
+        if (perSplit && validationSeeds) {
+          const minK = result.ks[0]!;
+          const reference = options.compare?.split(',')[0]?.trim();
+          markdown += `\nEach validation split on its own (a decision should hold on most of them, not only on the pool):\n\n${formatSplitTable(perSplit, validationSeeds.map((s) => `seed ${s}`), [`NDCG@${minK}`, `Recall@${minK}`], reference)}`;
+        }
+        const json = JSON.stringify(perSplit ? { ...(resultToJson(result) as object), splits: perSplit.map(resultToJson) } : resultToJson(result), null, 2);
         process.stdout.write(options.json ? `${json}\n` : markdown);
         await mkdir(options.out, { recursive: true });
-        const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.leaveOneOut ? '-loo' : ''}${options.validation ? '-validation' : ''}`);
+        const base = join(options.out, options.name ?? `${dataset.name}-${task}${options.leaveOneOut ? '-loo' : ''}${options.validation || validationSeeds ? '-validation' : ''}`);
         await writeFile(`${base}.md`, markdown);
         await writeFile(`${base}.svg`, renderSvgChart(result));
         await writeFile(`${base}.json`, `${json}\n`);

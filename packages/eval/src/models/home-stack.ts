@@ -73,7 +73,8 @@ export class HomeStackRecommender implements Recommender {
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
-    const seed = context.seed ?? this.options.seed ?? 42;
+    // an explicit `seed` (home-stack:seed=N) wins over the run's, so a second fit of the same split measures fit noise
+    const seed = this.options.seed ?? context.seed ?? 42;
     const store = context.store && context.store.trackCount === train.cols ? context.store : minimalCatalog(train.cols, context.itemArtist);
     const log = logFromRows(train, context.trainTime);
     const say = (line: string) => context.logger?.info({ model: this.name }, line);

@@ -144,7 +144,7 @@ export function createModelRegistry(): ModelRegistry {
         transitionPrior: flag('transitionPrior', transitionPrior),
       });
     })
-    .register('home-stack', (parameters, defaults) => {
+    .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
         'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim',
@@ -153,7 +153,8 @@ export function createModelRegistry(): ModelRegistry {
       return createHomeStackRecommender({
         // variants get their own row name ("home stack (…; successor=50)"), so --compare can tell them apart
         label: Object.entries(p).map(([key, value]) => `${key}=${value}`).join(':') || undefined,
-        seed: p.seed ?? defaults.seed,
+        // only an explicit seed=N: it then wins over the run's seed (a second fit of one split measures fit noise)
+        seed: p.seed,
         treeRows: p.treeRows,
         // sequence=EPOCHS: the next-track model (cross-fitted per fold) as a candidate source and ranker feature (default off)
         sequence: p.sequence

@@ -166,6 +166,28 @@ describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)',
     expect(fulfilPlan(bare, { ...indieRock, moods: ['chill'], title: 'Chill Indie' }).title).toBe('Chill Indie');
   });
 
+  it('says so when the asked sound and the rest of the request do not meet ("chill k-pop" where all k-pop is loud), and notes claim no match', () => {
+    const FEATURES = { danceability: 0.5, valence: 0.5, tempo: 120, acousticness: 0.2, instrumentalness: 0, speechiness: 0.05, liveness: 0.1, loudness: -6, key: 0, mode: 1 as const };
+    const loud = CatalogStore.fromCatalog({
+      tracks: Array.from({ length: 60 }, (_unused, i) => ({
+        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i, genres: [i % 2 === 0 ? 'k-pop' : 'ambient'], subgenres: [],
+        features: { ...FEATURES, energy: i % 2 === 0 ? 0.9 : 0.1 },
+      })),
+      artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+      albums: [],
+    });
+    const loudEngine = createPlaylistEngine(contextFromStore(loud, 'loud k-pop'));
+    const chill = (genre: string): Plan => ({ ...createEmptyPlan(), genres: { include: [genre], exclude: [] }, moods: ['chill'], features: { ...createEmptyPlan().features, energy: { min: 0, max: 0.4 } }, trackCount: 6 });
+    const kpop = fulfilPlan(loudEngine, chill('k-pop'));
+    expect(kpop.unfulfilled).toEqual([
+      { kind: 'sound', requested: "'chill' (energy 0–0.4)", reason: "Only 0 of 6 tracks here sound close to 'chill' (energy 0–0.4): this catalog has too few that also fit the rest of the request." },
+    ]);
+    for (const track of kpop.tracks) expect(track.note).not.toMatch(/matches 'chill'/);
+    const ambient = fulfilPlan(loudEngine, chill('ambient'));
+    expect(ambient.unfulfilled).toEqual([]);
+    for (const track of ambient.tracks) expect(track.note).toMatch(/^matches 'chill'/);
+  });
+
   it('has no sound part where the tracks have features (TidyTuesday)', () => {
     expect(fulfilPlan(engine, planOf('upbeat latin for a run')).unfulfilled.filter((part) => part.kind === 'sound')).toEqual([]);
   });

@@ -192,6 +192,15 @@ export function featureFit(features: readonly FeatureTarget[], track: number): n
   return sum / features.length;
 }
 
+/** Whether a track lies within one `scale` (0.1, 12 BPM) of every constrained range: close enough to say it matches. */
+export function nearFeatureRanges(features: readonly FeatureTarget[], track: number): boolean {
+  for (const target of features) {
+    const value = target.column[track]!;
+    if (Number.isNaN(value) || value < target.min - target.scale || value > target.max + target.scale) return false;
+  }
+  return true;
+}
+
 /** Whether a track lies inside every constrained range. */
 export function withinFeatureRanges(features: readonly FeatureTarget[], track: number): boolean {
   for (const target of features) {

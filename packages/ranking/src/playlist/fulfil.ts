@@ -7,7 +7,7 @@ import { AVERAGE_TRACK_MINUTES, MAX_TRACK_COUNT } from '@mixtape/llm';
 import type { CandidatePool } from './candidates';
 import { generateCandidates, SOURCE } from './candidates';
 import type { ResolvedPlan } from './constraints';
-import { featureFit, resolvePlan, withinFeatureRanges } from './constraints';
+import { featureFit, nearFeatureRanges, resolvePlan, withinFeatureRanges } from './constraints';
 import type { PlaylistEngine } from './context';
 import { deliveredPlan, honestTitle, nearestGenres, unfulfilledParts } from './honesty';
 import { describePlaylist, noteForTrack } from './notes';
@@ -162,6 +162,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
   let inRange = 0;
   let durationMs = 0;
   let featured = 0;
+  let nearSound = 0;
   for (const track of sequence.order) {
     const slot = slotOfTrack.get(track)!;
     const note = noteForTrack(store, resolved, {
@@ -174,6 +175,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     const trackDuration = store.columns.trackDurationMs[track]!;
     durationMs += trackDuration;
     if (store.hasFeatures(track)) featured++;
+    if (store.hasFeatures(track) && nearFeatureRanges(resolved.features, track)) nearSound++;
     if (featureFit(resolved.features, track) === 1) inRange++;
     tracks.push({
       trackId: store.trackId(track),
@@ -185,7 +187,7 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     });
   }
   const delivered = deliveredPlan(plan, pool);
-  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, featured, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
+  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, featured, nearSound, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
   const title = honestTitle(plan, delivered, unfulfilled);
   const description = [
     describePlaylist(store, { ...resolved, plan: delivered }, sequence.order),

@@ -61,13 +61,21 @@ export function unfulfilledParts(
   plan: Plan,
   pool: CandidatePool,
   substitutes: GenreSubstitutes,
-  delivered: { tracks: number; featured: number; durationMs: number; requestedTracks: number; targetMs?: number },
+  /** `featured`: delivered tracks with audio features; `nearSound`: those within reach of the plan's feature ranges */
+  delivered: { tracks: number; featured: number; nearSound: number; durationMs: number; requestedTracks: number; targetMs?: number },
 ): UnfulfilledPart[] {
   const parts: UnfulfilledPart[] = [];
   const sound = soundAskedFor(plan);
   if (delivered.tracks > 0 && delivered.featured === 0 && sound) {
     // Moods and feature ranges ("more energetic") rank by audio features: without them they change nothing.
     parts.push({ kind: 'sound', requested: sound, reason: `No track here has audio features, so ${sound} could not be judged by sound; the playlist follows the rest of the request.` });
+  } else if (sound && delivered.nearSound < delivered.tracks / 2) {
+    // "chill k-pop" where every k-pop track is loud: the rest of the request won, say so
+    parts.push({
+      kind: 'sound',
+      requested: sound,
+      reason: `Only ${delivered.nearSound} of ${delivered.tracks} tracks here sound close to ${sound}: this catalog has too few that also fit the rest of the request.`,
+    });
   }
   const planned = [...plan.genres.include, ...plan.subgenres.include];
   for (const name of plan.unavailable.genres) {

@@ -3,6 +3,7 @@
 import type { CatalogStore } from '@mixtape/catalog';
 import type { Plan, PlanFeature } from '@mixtape/llm';
 import { titleForPlan } from '@mixtape/llm';
+import { nearFeatureRanges } from './constraints';
 import type { ResolvedPlan } from './constraints';
 
 export interface NoteInputs {
@@ -66,8 +67,8 @@ export function noteForTrack(store: CatalogStore, resolved: ResolvedPlan, inputs
   if (plan.discovery >= 0.6 && inputs.popularityPercentile < 0.4) reasons.push('a deep cut');
   else if (plan.discovery <= 0.2 && inputs.popularityPercentile > 0.9) reasons.push('a hit');
 
-  // a mood or activity is judged by sound: a track without audio features cannot be said to match it
-  const hook = store.hasFeatures(track) ? (plan.moods[0] ?? plan.activities[0]) : undefined;
+  // a mood or activity is judged by sound: only a track with audio features near the plan's ranges matches it
+  const hook = store.hasFeatures(track) && nearFeatureRanges(resolved.features, track) ? (plan.moods[0] ?? plan.activities[0]) : undefined;
   const body = reasons.slice(0, 4).join(', ');
   if (hook) return body ? `matches '${hook}': ${body}` : `matches '${hook}'`;
   return body || 'fits the mix';

@@ -1,4 +1,4 @@
-import { generateSynthetic } from '@mixtape/catalog';
+import { INTERACTION_TYPE_CODE, InteractionLogBuilder, generateSynthetic } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
 import { buildTrackIndex, trainItemVectors } from './catalog-vectors';
 import { chooseFactory } from '../vector-index';
@@ -24,6 +24,18 @@ describe('trainItemVectors', () => {
       for (let d = 0; d < 8; d++) norm += items.vectors[t * 8 + d]! ** 2;
       expect(norm).toBeCloseTo(items.hasVector![t] === 1 ? 1 : 0, 4);
     }
+  });
+
+  it('refuses a log without listens (empty, or only skips) with what it holds and what to do, instead of item2vec\'s "no item occurs at least minCount times"', async () => {
+    const { store } = generateSynthetic({ seed: 3, tracks: 300, users: 30, interactions: 3000 });
+    const skips = new InteractionLogBuilder(0);
+    for (let i = 0; i < 40; i++) skips.pushEncoded(skips.userIndex(`u${i % 4}`), i, 1_700_000_000_000 + i * 60_000, INTERACTION_TYPE_CODE.skip, 5_000, 1, -1);
+    const content = { vectors: new Float32Array(store.trackCount * 4).fill(1), dim: 4 };
+    const options = { dim: 8, epochs: 1, window: 3, negatives: 2, threads: 1, seed: 1 };
+    await expect(trainItemVectors(store, skips.build(), content, options)).rejects.toThrow(
+      'item vectors: the interaction log has 40 events (skip 40) and none is a listen; expected play, complete, save or playlist_add events (skips say nothing about taste) — import a log with listens',
+    );
+    await expect(trainItemVectors(store, new InteractionLogBuilder(0).build(), content, options)).rejects.toThrow('item vectors: the interaction log is empty; expected play');
   });
 
   it('indexes all-zero vectors with Flat under factory "auto" (an HNSW graph over identical points is pathologically slow)', () => {

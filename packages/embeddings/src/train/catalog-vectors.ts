@@ -70,6 +70,7 @@ export async function trainItemVectors(store: CatalogStore, log: InteractionLog,
     },
     (c) => `${(c.offsets.length - 1).toLocaleString('en')} sessions, ${c.items.length.toLocaleString('en')} plays${options.corpus ? ' (from the aggregates)' : ''}`,
   );
+  if (corpus.items.length === 0) throw new Error(`item vectors: ${noListensReason(log)}`);
   const item2vec = await step(
     'item2vec',
     () =>
@@ -103,6 +104,18 @@ export async function trainItemVectors(store: CatalogStore, log: InteractionLog,
     (r) => (r.skipped ? `skipped: ${r.skipped}` : `${r.filled.reduce((a, b) => a + b, 0).toLocaleString('en')} tracks placed by content`),
   );
   return { vectors: filled.vectors, dim: options.dim, hasVector: item2vec.hasVector };
+}
+
+/** Why a log gives item2vec nothing: what it holds, what was expected, what to do. */
+function noListensReason(log: InteractionLog): string {
+  const counts = new Map<string, number>();
+  const codes = Object.entries(INTERACTION_TYPE_CODE);
+  for (let i = 0; i < log.length; i++) {
+    const name = codes.find(([, code]) => code === log.columns.type[i])?.[0] ?? 'unknown';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const held = log.length === 0 ? 'the interaction log is empty' : `the interaction log has ${log.length.toLocaleString('en')} events (${[...counts].map(([name, n]) => `${name} ${n.toLocaleString('en')}`).join(', ')}) and none is a listen`;
+  return `${held}; expected play, complete, save or playlist_add events (skips say nothing about taste) — import a log with listens (mixtape data import --format events …)`;
 }
 
 /** Whether some track has both a learned vector and a non-zero content vector (what the cold-start projection fits on). */

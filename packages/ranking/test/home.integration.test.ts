@@ -273,6 +273,19 @@ describe('home engine', () => {
     }
   });
 
+  it('a listener with one play hears only of genres they play: no "close to the jazz you play" after one pop track', async () => {
+    const { index } = await setup();
+    const engine = createHomeEngine(index);
+    const { store } = index;
+    const played = index.popularOrder[0]!;
+    const theirs = new Set(Array.from(store.genresOfTrack(played).genres, (genre) => store.genreName(genre)));
+    await engine.recordEvents([{ userId: 'one-play', trackId: store.trackId(played), type: 'play', timestamp: index.referenceTime }]);
+    const reasons = (await engine.page({ userId: 'one-play', random: seededRandom(1) })).shelves.flatMap((shelf) => shelf.items.map((item) => item.reason));
+    const named = reasons.flatMap((reason) => /close to the (.+) you play$|^New release in (.+), a genre you play$/.exec(reason)?.slice(1).filter(Boolean) ?? []);
+    expect(reasons.some((reason) => reason.startsWith('A lesser-known find'))).toBe(true);
+    for (const genre of named) expect(theirs, `"${genre}"`).toContain(genre);
+  });
+
   it('reports per-stage costs and fills explained shelves', async () => {
     const { index, userId } = await setup();
     const page = await createHomeEngine(index).page({ userId, random: seededRandom(1) });

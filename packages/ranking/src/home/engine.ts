@@ -408,9 +408,10 @@ function genreLabel(index: HomeIndex, genre: number): string {
 }
 
 /** The track's genre the listener plays most (or its first genre). */
+/** The track's genre the listener plays most; -1 when they play none of its genres (a reason must not name a genre they never played). */
 function bestGenre(index: HomeIndex, profile: UserProfile, track: number): number {
   let best = -1;
-  let bestShare = -1;
+  let bestShare = 0;
   forEachGenre(index, track, (genre) => {
     const share = profile.genreShare.get(genre) ?? 0;
     if (share > bestShare) [best, bestShare] = [genre, share];
@@ -489,7 +490,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
       const artist = candidates.provenanceOf(row, 'newRelease');
       if (artist >= 0) return `New from ${store.artistName(artist)}, an artist you follow`;
       const genre = bestGenre(index, profile, track(row));
-      return genre >= 0 && (profile.genreShare.get(genre) ?? 0) > 0 ? `New release in ${store.genreName(genre)}, a genre you play` : 'New release close to your taste';
+      return genre >= 0 ? `New release in ${store.genreName(genre)}, a genre you play` : 'New release close to your taste';
     },
   });
   plans.push({

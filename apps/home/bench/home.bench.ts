@@ -38,8 +38,12 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     rate: { type: 'string' },
     'rate-connections': { type: 'string', default: '8' },
+    cache: { type: 'string', default: 'warm,live' },
+    'cache-mib': { type: 'string', default: '256' },
   },
 });
+const modes = values.cache.split(',').filter(Boolean);
+if (modes.length === 0 || modes.some((mode) => mode !== 'warm' && mode !== 'live')) throw new RangeError(`--cache expects a comma list of warm and live (got "${values.cache}")`);
 const rates = values.rate ? values.rate.split(',').map(Number) : [];
 const rateConnections = Number(values['rate-connections']);
 if (rates.some((rate) => !(rate > 0)) || !(Number.isInteger(rateConnections) && rateConnections > 0)) {
@@ -97,7 +101,7 @@ const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 /** USER_HZ: 100 on every Linux this runs on */
 const CLOCK_TICKS = 100;
 
-async function startService(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
+async function startService(mode: 'warm' | 'live'): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // LOG_LEVEL=warn: per-request info logs would cost the service time under load
@@ -105,7 +109,8 @@ async function startService(): Promise<{ url: string; pid: number | undefined; s
   const child = spawn(process.execPath, [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: appRoot,
     // Development mode (no API keys; the bench only reads) and no per-IP limit: it measures serving, not the limiter.
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0' },
+    // live: no page store, every page computed; warm: the page store and its background warmer (ADR 0013)
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'live' ? '0' : values['cache-mib'] },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -117,6 +122,37 @@ async function startService(): Promise<{ url: string; pid: number | undefined; s
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`home exited ${await exited} before ready`);
+}
+
+/** a gauge or counter's value summed over its label sets (0 when absent) */
+function metricValue(text: string, name: string, labels = ''): number {
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
+    if (!labels || (match[1] ?? '').includes(labels)) total += Number(match[2]);
+  }
+  return total;
+}
+
+/** pages served from the page store and computed, so far */
+async function cacheCounts(url: string): Promise<{ hit: number; computed: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (result: string) => metricValue(text, 'home_page_cache_requests_total', `result="${result}"`);
+  return { hit: count('hit'), computed: count('miss') + count('off') };
+}
+
+/** Waits for the service's page warmer (known listeners' default pages) to finish, printing its progress. */
+async function waitForWarmer(url: string): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const pending = metricValue(text, 'home_page_warmer_pending');
+    const entries = metricValue(text, 'home_page_cache_entries');
+    const mib = metricValue(text, 'home_page_cache_bytes') / 2 ** 20;
+    const seconds = (performance.now() - started) / 1000;
+    console.error(`warmer: ${entries} pages kept (${mib.toFixed(1)} MiB), ${pending} listeners to go, ${seconds.toFixed(0)} s`);
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
 }
 
 async function stageTotals(url: string): Promise<Map<string, { sum: number; count: number }>> {
@@ -196,87 +232,128 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 
 const startLoad = loadText();
 const users = await sampleUsers(Number(values.users));
-console.error(`sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
-const bootStarted = performance.now();
-const service = await startService();
-console.error(`ready in ${((performance.now() - bootStarted) / 1000).toFixed(1)} s at ${service.url}`);
 
-interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number> }
-const openRows: OpenRow[] = [];
-interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number> }
-const rows: Row[] = [];
-try {
-  // warm-up: JIT, FAISS threads, similar-artist cache
-  await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
-  for (const connections of concurrencies) {
-    const before = await stageTotals(service.url);
-    const cpuBefore = await cpuSeconds(service.pid);
-    let latencies = new Float64Array(1 << 14);
-    let recorded = 0;
-    let next = 0;
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: service.url,
-          connections,
-          duration,
-          requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[next++ % users.length]!)}/home?limit=${limit}` }) }],
-        },
-        (error, result) => (error ? reject(error) : resolve(result)),
-      );
-      instance.on('response', (_client, _status, _bytes, responseTime) => {
-        if (recorded === latencies.length) {
-          const grown = new Float64Array(latencies.length * 2);
-          grown.set(latencies);
-          latencies = grown;
-        }
-        latencies[recorded++] = responseTime;
+interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number }
+interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number }
+interface ModeResult { mode: 'warm' | 'live'; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
+
+const hitRateOf = (before: { hit: number; computed: number }, after: { hit: number; computed: number }) => {
+  const hits = after.hit - before.hit;
+  return hits / Math.max(1, hits + after.computed - before.computed);
+};
+
+async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
+  console.error(`[${mode}] sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
+  const bootStarted = performance.now();
+  const service = await startService(mode);
+  const readySeconds = (performance.now() - bootStarted) / 1000;
+  console.error(`[${mode}] ready in ${readySeconds.toFixed(1)} s at ${service.url}`);
+  const rows: Row[] = [];
+  const openRows: OpenRow[] = [];
+  let warmSeconds = 0;
+  let keptMiB = 0;
+  let keptPages = 0;
+  try {
+    if (mode === 'warm') {
+      // the background warmer computes every known listener's default page; then one pass over the
+      // sampled ids keeps what it could not know (unknown ids share the cold-start page)
+      const warmStarted = performance.now();
+      await waitForWarmer(service.url);
+      await autocannon({ url: service.url, connections: 4, amount: users.length, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[(warmed++) % users.length]!)}/home?limit=${limit}` }) }] });
+      warmSeconds = (performance.now() - warmStarted) / 1000;
+      const text = await (await fetch(`${service.url}/metrics`)).text();
+      keptMiB = metricValue(text, 'home_page_cache_bytes') / 2 ** 20;
+      keptPages = metricValue(text, 'home_page_cache_entries');
+    }
+    // warm-up: JIT, FAISS threads, similar-artist cache
+    await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
+    for (const connections of concurrencies) {
+      const before = await stageTotals(service.url);
+      const cacheBefore = await cacheCounts(service.url);
+      const cpuBefore = await cpuSeconds(service.pid);
+      let latencies = new Float64Array(1 << 14);
+      let recorded = 0;
+      let next = 0;
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: service.url,
+            connections,
+            duration,
+            requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[next++ % users.length]!)}/home?limit=${limit}` }) }],
+          },
+          (error, result) => (error ? reject(error) : resolve(result)),
+        );
+        instance.on('response', (_client, _status, _bytes, responseTime) => {
+          if (recorded === latencies.length) {
+            const grown = new Float64Array(latencies.length * 2);
+            grown.set(latencies);
+            latencies = grown;
+          }
+          latencies[recorded++] = responseTime;
+        });
       });
-    });
-    const cpuAfter = await cpuSeconds(service.pid);
-    const after = await stageTotals(service.url);
-    const sorted = latencies.slice(0, recorded).sort();
-    const stages = stageMeans(before, after);
-    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
-    rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages });
-    console.error(`c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
+      const cpuAfter = await cpuSeconds(service.pid);
+      const after = await stageTotals(service.url);
+      const hitRate = hitRateOf(cacheBefore, await cacheCounts(service.url));
+      const sorted = latencies.slice(0, recorded).sort();
+      const stages = stageMeans(before, after);
+      const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
+      rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages, hitRate });
+      console.error(`[${mode}] c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
+    }
+    for (const rate of rates) {
+      const before = await stageTotals(service.url);
+      const cacheBefore = await cacheCounts(service.url);
+      const cpuBefore = await cpuSeconds(service.pid);
+      const run = await openLoop(service.url, rate, rateConnections, duration);
+      const cpuAfter = await cpuSeconds(service.pid);
+      const sorted = run.latencies.slice().sort();
+      const stages = stageMeans(before, await stageTotals(service.url));
+      const hitRate = hitRateOf(cacheBefore, await cacheCounts(service.url));
+      const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;
+      openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages, hitRate });
+      console.error(`[${mode}] open loop ${rate}/s over ${rateConnections} connections: p99 ${percentile(sorted, 99).toFixed(1)} ms`);
+    }
+  } finally {
+    await service.stop();
   }
-  for (const rate of rates) {
-    const before = await stageTotals(service.url);
-    const cpuBefore = await cpuSeconds(service.pid);
-    const run = await openLoop(service.url, rate, rateConnections, duration);
-    const cpuAfter = await cpuSeconds(service.pid);
-    const sorted = run.latencies.slice().sort();
-    const stages = stageMeans(before, await stageTotals(service.url));
-    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;
-    openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages });
-    console.error(`open loop ${rate}/s over ${rateConnections} connections: p99 ${percentile(sorted, 99).toFixed(1)} ms`);
-  }
+  return { mode, rows, openRows, readySeconds, warmSeconds, keptMiB, keptPages };
+}
+
+let warmed = 0;
+const results: ModeResult[] = [];
+try {
+  for (const mode of modes as Array<'warm' | 'live'>) results.push(await runMode(mode));
 } finally {
-  await service.stop();
   await rm(work, { recursive: true, force: true });
 }
 
 const f = (value: number, digits = 1) => value.toFixed(digits);
 console.log(`Home GET /v1/users/:id/home?limit=${limit}, ${duration} s per level, ${users.length} listener ids (10% unknown → cold start), bundle ${values.bundle}`);
 console.log(`${new Date().toISOString()}; load average at the start ${startLoad}, at the end ${loadText()} (1, 5, 15 min; ${availableParallelism()} cores)`);
-console.log('');
-console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | load (1 min) |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const row of rows) {
+const stageCells = (row: { stages: Record<string, number> }) => ['candidates', 'features', 'ranking', 'assembly', 'cache'].map((stage) => f(row.stages[stage] ?? 0, 2)).join(' | ');
+for (const result of results) {
+  console.log('');
   console.log(
-    `| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} | ${row.load.split(' ')[0]} |`,
+    result.mode === 'warm'
+      ? `**warm** (page store on, ${values['cache-mib']} MiB): the background warmer kept ${result.keptPages} pages (${result.keptMiB.toFixed(1)} MiB) in ${result.warmSeconds.toFixed(0)} s after ready (${result.readySeconds.toFixed(1)} s), then one pass over the sampled ids; a hit serves a kept page (stage \`cache\`), a miss computes it (stages candidates … assembly are means over computed pages only).`
+      : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s).`,
   );
-}
-if (openRows.length > 0) {
   console.log('');
-  console.log(`Open loop: requests sent on a fixed schedule over ${rateConnections} keep-alive connections; latency from each request's scheduled time (queueing included).`);
-  console.log('');
-  console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | load (1 min) |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of openRows) {
-    console.log(
-      `| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${f(row.stages.candidates ?? 0, 2)} | ${f(row.stages.features ?? 0, 2)} | ${f(row.stages.ranking ?? 0, 2)} | ${f(row.stages.assembly ?? 0, 2)} | ${row.load.split(' ')[0]} |`,
-    );
+  console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | load (1 min) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of result.rows) {
+    console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${row.load.split(' ')[0]} |`);
+  }
+  if (result.openRows.length > 0) {
+    console.log('');
+    console.log(`Open loop (${result.mode}): requests sent on a fixed schedule over ${rateConnections} keep-alive connections; latency from each request's scheduled time (queueing included).`);
+    console.log('');
+    console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | load (1 min) |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of result.openRows) {
+      console.log(`| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${row.load.split(' ')[0]} |`);
+    }
   }
 }

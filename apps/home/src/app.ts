@@ -1,10 +1,12 @@
 import { createServiceApp, mapErrorCodes } from '@mixtape/service-kit';
 import type { ServiceContext } from '@mixtape/service-kit';
 import type { ExperimentRuntime } from '@mixtape/experiments';
+import type { Random } from '@mixtape/base';
 import type { HomeEngine } from '@mixtape/ranking';
 import type { Express } from 'express';
 import type { HomeExperimentParams, VariantEngines } from './experiments';
 import { createRoutes } from './routes';
+import type { PageStore } from './page-store';
 import type { UpNextServing } from './up-next';
 
 /** What serves Home right now: the engine built from one bundle, and that bundle's version. */
@@ -15,6 +17,8 @@ export interface HomeServing {
   upNext?: UpNextServing;
   /** the engine for an experiment variant's params (default: `engine` whatever the params) */
   engineFor?: VariantEngines;
+  /** finished pages of this bundle (absent: every page is computed; HOME_PAGE_CACHE_MIB=0) */
+  pages?: PageStore;
 }
 
 /**
@@ -31,6 +35,8 @@ export interface HomeDeps {
   now?: () => number;
   /** Experiments on the home surface: variants per request, exposure and event log (absent: none). */
   experiments?: ExperimentRuntime<HomeExperimentParams>;
+  /** the stream of the shelf bandit's draws (default: the engine's own); tests seed it */
+  random?: Random;
 }
 
 /**

@@ -27,6 +27,12 @@ export const homeConfigSchema = serviceConfigSchema('home', 4101).extend({
       return weights as Partial<Record<'play' | 'save' | 'skip' | 'listen', number>>;
     })
     .describe('Served weight of each ranker head, e.g. `play=1,save=0.5,skip=-0.5,listen=0.25` (unset objectives keep the bundle model\'s defaults; 0 switches a head off).'),
+  HOME_PAGE_CACHE_MIB: envInteger({ min: 0, max: 65_536 })
+    .default(256)
+    .describe('Memory for finished Home pages (MiB; ADR 0013): a page is kept until one of its inputs changes (listener event, bundle, request parameters, daypart, experiment variant); the least recently served go first beyond it. 0: off, every page is computed.'),
+  HOME_PAGE_WARM_LISTENERS: envInteger({ min: 0 })
+    .default(1_000_000)
+    .describe('After a bundle loads, compute the default page of up to this many known listeners (most active first) in the background, until HOME_PAGE_CACHE_MIB is full. 0: pages are kept only when served.'),
 });
 
 export type HomeConfig = z.output<typeof homeConfigSchema>;

@@ -11,6 +11,8 @@ import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig } from './config';
 import { homeExperimentParamsSchema } from './experiments';
+import { startPageWarmer } from './page-warmer';
+import type { PageWarmer } from './page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
 const config = loadHomeConfig();
@@ -33,11 +35,37 @@ if (redis) {
   shutdownHooks.push(redis.shutdownHook);
 }
 
+let warmer: PageWarmer | undefined;
+context.metrics.gauge({
+  name: 'home_page_warmer_pending',
+  help: 'Known listeners the page warmer has still to compute for the bundle serving now (0: done, stopped or off).',
+  collect() {
+    const progress = warmer?.progress();
+    this.set(progress?.running ? Math.max(1, progress.total - progress.done) : 0);
+  },
+});
 const runtime = createBundleRuntime({
   // where LATEST is, the cache, and the publisher's keys a manifest must be signed with (unset: not checked; a warning is logged)
   ...bundleSourceOptions(bundleSettings(config)),
   parts: HOME_BUNDLE_PARTS,
-  build: (bundle): HomeServing => createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger }),
+  build: (bundle): HomeServing => {
+    const serving = createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger, pageCacheBytes: config.HOME_PAGE_CACHE_MIB * 2 ** 20 });
+    if (serving.pages && config.HOME_PAGE_WARM_LISTENERS > 0) {
+      // known listeners' default pages, computed in the background once this bundle serves (ADR 0013)
+      let served = false;
+      warmer?.stop();
+      warmer = startPageWarmer({
+        engine: serving.engine,
+        store: serving.pages,
+        bundleVersion: serving.bundleVersion,
+        limit: Math.min(10, config.HOME_MAX_ITEMS),
+        maxListeners: config.HOME_PAGE_WARM_LISTENERS,
+        state: () => (runtime.current()?.state === serving ? ((served = true), 'current') : served ? 'replaced' : 'pending'),
+        logger: context.logger,
+      });
+    }
+    return serving;
+  },
   logger: context.logger,
   metrics: context.metrics,
   readiness: context.readiness,
@@ -65,7 +93,7 @@ const service = createService({
   // Experiment definitions load after the bundle (they may come from it); invalid ones stop the start.
   startup: [...startupHooks, runtime.startupHook, experiments.startupHook],
   // Cleanup in reverse order of registration: the experiment log flushes, then the bundle runtime stops, before Redis closes.
-  shutdown: [...shutdownHooks, runtime.shutdownHook, experiments.shutdownHook],
+  shutdown: [...shutdownHooks, runtime.shutdownHook, experiments.shutdownHook, { name: 'home-page-warmer', run: async () => warmer?.stop() }],
 });
 
 await service.start();

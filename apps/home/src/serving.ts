@@ -7,6 +7,7 @@ import { createHomeEngine, createMemoryRecentEventStore, createMemoryShelfStateS
 import type { HomeObjective, RecentEventStore, ShelfStateStore } from '@mixtape/ranking';
 import type { HomeServing } from './app';
 import { createVariantEngines } from './experiments';
+import { createPageStore } from './page-store';
 import { createUpNextServing } from './up-next';
 
 /** The bundle parts Home reads (only their files are downloaded); ranker, candidates, the next-track model and experiment definitions are optional (absent from old bundles). */
@@ -20,6 +21,8 @@ export interface HomeServingOptions {
   /** served weight per ranker head (HOME_OBJECTIVE_WEIGHTS) */
   objectiveWeights?: Partial<Record<HomeObjective, number>>;
   logger?: { info(object: object, message: string): void; warn?(object: object, message: string): void };
+  /** keep finished pages up to this many bytes (ADR 0013; absent or 0: every page is computed) */
+  pageCacheBytes?: number;
 }
 
 export function createHomeServing(bundle: HomeBundle, options: HomeServingOptions = {}): HomeServing {
@@ -68,5 +71,6 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
   if (rankerReadsSequence(model) && !upNext) {
     options.logger?.warn?.({ version: bundle.version }, 'the ranker was trained with the sequence source, but the bundle has no sequenceModel part: pages are served without it (build the bundle with sequenceModel)');
   }
-  return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions) };
+  const pages = options.pageCacheBytes ? createPageStore({ maxBytes: options.pageCacheBytes }) : undefined;
+  return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions), ...(pages ? { pages } : {}) };
 }

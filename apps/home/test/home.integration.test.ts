@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { homeCandidatesPart, homeRankerPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import { publishTestBundle, useLocalS3 } from '@mixtape/bundle/testing';
 import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '@mixtape/redis-state';
+import { seededRandom } from '@mixtape/ranking';
 import type { UserEvent } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
@@ -11,6 +12,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
+import { startPageWarmer } from '../src/page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
 
 interface Shelf {
@@ -244,5 +246,109 @@ describe('home service over a bundle from S3', () => {
     } finally {
       await client.close();
     }
+  });
+
+  describe('finished pages kept per listener (ADR 0013)', () => {
+    const MiB = 2 ** 20;
+    const withoutTime = (text: string) => text.replace(/"generatedAt":"[^"]+"/, '"generatedAt":""');
+    const cachedApp = (kept: HomeServing, seed = 11) => createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => kept, random: seededRandom(seed) });
+    /** a spread of listeners: the busiest, others from the log, and two unknown ids (cold start) */
+    const someUsers = () => [busiestUser(), ...[1, 7, 19, 33].map((u) => log().userId(u % log().userCount)), 'never-seen-a', 'never-seen-b'];
+
+    it('serves a kept page byte-identical to the page computed live (same bandit draws), with a cache stage in Server-Timing', async () => {
+      const live = cachedApp(createHomeServing(servingBundle));
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const cached = cachedApp(kept);
+      const paths = someUsers().flatMap((userId) => [`/v1/users/${userId}/home`, `/v1/users/${userId}/home?limit=4&shelves=made-for-you,daypart,popular&daypart=night&explicit=false`]);
+      for (const round of [0, 1, 2]) {
+        for (const path of paths) {
+          const fromLive = await request(live).get(path).expect(200);
+          const fromCache = await request(cached).get(path).expect(200);
+          expect(withoutTime(fromCache.text)).toBe(withoutTime(fromLive.text));
+          expect(fromLive.headers['server-timing']).toMatch(/^candidates;dur=[\d.]+, features;dur=[\d.]+, ranking;dur=[\d.]+, assembly;dur=[\d.]+$/);
+          // first round computes (except the second unknown listener, who shares the cold-start page), later rounds find it
+          if (round > 0) expect(fromCache.headers['server-timing']).toMatch(/^cache;dur=[\d.]+$/);
+        }
+      }
+      const stats = kept.pages!.stats();
+      // one cold-start entry per request shape serves both unknown ids
+      expect(stats.entries).toBe(paths.length - 2);
+      expect(stats.hits).toBe(2 * paths.length + 2);
+    });
+
+    it("recomputes a listener's page after their event, never serving the stale one", async () => {
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const app = cachedApp(kept);
+      const userId = busiestUser();
+      const fresh = store().getTrack(store().mostPopular(200)[151]!)!;
+      await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      const before = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      expect(before.headers['server-timing']).toMatch(/^cache;/);
+      expect((before.body.shelves as Shelf[]).map((shelf) => shelf.title)).not.toContain(`Because you played ${fresh.title}`);
+      await request(app)
+        .post('/v1/events')
+        .send({ events: [{ userId, trackId: fresh.id, type: 'complete', timestamp: new Date().toISOString(), msPlayed: fresh.durationMs }] })
+        .expect(202);
+      const after = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      expect(after.headers['server-timing']).toMatch(/^candidates;/);
+      expect((after.body.shelves as Shelf[]).map((shelf) => shelf.title)).toContain(`Because you played ${fresh.title}`);
+      // the recomputed page is kept in its place
+      const again = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      expect(again.headers['server-timing']).toMatch(/^cache;/);
+      expect(kept.pages!.stats().entries).toBe(1);
+    });
+
+    it('starts empty with a new bundle: a swap never serves the old bundle\'s pages', async () => {
+      let current = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const app = createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => current });
+      const userId = busiestUser();
+      await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      expect((await request(app).get(`/v1/users/${userId}/home`).expect(200)).headers['server-timing']).toMatch(/^cache;/);
+      current = createHomeServing({ ...servingBundle, version: 'home-v2' }, { pageCacheBytes: 64 * MiB });
+      const swapped = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      expect(swapped.body.bundleVersion).toBe('home-v2');
+      expect(swapped.headers['server-timing']).toMatch(/^candidates;/);
+    });
+
+    it('holds its byte cap, dropping the least recently served pages', async () => {
+      const probe = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const users = Array.from({ length: Math.min(12, log().userCount) }, (_, u) => log().userId(u));
+      for (const userId of users) await request(cachedApp(probe)).get(`/v1/users/${userId}/home`).expect(200);
+      const perPage = probe.pages!.stats().bytes / users.length;
+      const maxBytes = Math.round(perPage * 4);
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: maxBytes });
+      const app = cachedApp(kept);
+      for (const userId of users) {
+        await request(app).get(`/v1/users/${userId}/home`).expect(200);
+        expect(kept.pages!.stats().bytes).toBeLessThanOrEqual(maxBytes);
+      }
+      const stats = kept.pages!.stats();
+      expect(stats.entries).toBeLessThan(users.length);
+      expect(stats.evictions).toBe(users.length - stats.entries);
+      // the last listener's page is kept, the first one's went first
+      expect((await request(app).get(`/v1/users/${users.at(-1)}/home`).expect(200)).headers['server-timing']).toMatch(/^cache;/);
+      expect((await request(app).get(`/v1/users/${users[0]}/home`).expect(200)).headers['server-timing']).toMatch(/^candidates;/);
+    });
+
+    it('warms the known listeners\' default pages in the background, stopping at the cap', async () => {
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const lines: string[] = [];
+      const warmer = startPageWarmer({ engine: kept.engine, store: kept.pages!, bundleVersion: kept.bundleVersion, limit: 10, maxListeners: 25, state: () => 'current', logger: { info: (_object, message) => lines.push(message) }, progressMs: 0 });
+      const result = await warmer.done;
+      expect(result).toMatchObject({ reason: 'done', listeners: Math.min(25, log().userCount) });
+      expect(result.pages).toBe(result.listeners);
+      expect(lines).toContain('home page warmer progress');
+      // the busiest listener is among the first warmed: their first request is served from the store
+      const app = cachedApp(kept);
+      expect((await request(app).get(`/v1/users/${busiestUser()}/home`).expect(200)).headers['server-timing']).toMatch(/^cache;/);
+
+      const small = createHomeServing(servingBundle, { pageCacheBytes: Math.round((kept.pages!.stats().bytes / result.pages) * 3.5) });
+      const capped = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'current' }).done;
+      expect(capped.reason).toBe('memory cap');
+      expect(small.pages!.stats()).toMatchObject({ entries: 3, evictions: 0 });
+      // a replaced bundle's warmer stops at once
+      const replaced = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'replaced' }).done;
+      expect(replaced).toMatchObject({ reason: 'replaced', pages: 0 });
+    });
   });
 });

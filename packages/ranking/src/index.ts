@@ -204,6 +204,7 @@ export type {
   HomeEngineOptions,
   HomeRequestErrorCode,
   HomePage,
+  HomePageContent,
   HomePageRequest,
   HomeShelf,
   HomeItem,

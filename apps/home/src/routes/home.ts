@@ -1,5 +1,4 @@
-import { DAYPARTS, SHELF_TYPES } from '@mixtape/ranking';
-import type { HomeStageCosts } from '@mixtape/ranking';
+import { DAYPARTS, SHELF_TYPES, daypartOfHour } from '@mixtape/ranking';
 import { INTERACTION_TYPES } from '@mixtape/catalog';
 import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
 import type { RequestExperiments } from '@mixtape/experiments';
@@ -9,6 +8,8 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
 import type { HomeExperimentParams } from '../experiments';
+import { liveFingerprint, pageBody, storedPage } from '../page-store';
+import type { StoredPage } from '../page-store';
 
 const list = z
   .string()
@@ -77,15 +78,15 @@ function experimentsFor(deps: HomeDeps, userId: string, attributes: string | und
   return deps.experiments?.forRequest(userId, attributes ?? '') ?? { assignment: { userId, holdout: false, variants: [] }, params: {}, experiments: [] };
 }
 
-function serverTiming(costs: HomeStageCosts): string {
+function serverTiming(costs: Record<string, number>): string {
   return Object.entries(costs)
     .map(([stage, ms]) => `${stage};dur=${ms.toFixed(2)}`)
     .join(', ');
 }
 
-function sendJson(response: Response, body: string): void {
+function sendJson(response: Response, body: Buffer): void {
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.setHeader('Content-Length', body.length);
   response.end(body);
 }
 
@@ -95,10 +96,31 @@ export function createHomeRouter(deps: HomeDeps): Router {
   const querySchema = homeQuerySchema(deps.maxItems ?? 50);
   const stageSeconds = deps.context.metrics.histogram({
     name: 'home_stage_duration_seconds',
-    help: 'Time per Home page stage (candidates, features, ranking, assembly).',
+    help: 'Time per Home page stage (candidates, features, ranking, assembly of a computed page; cache: a kept page found).',
     labelNames: ['stage'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
   });
+  const pageCache = deps.context.metrics.counter({
+    name: 'home_page_cache_requests_total',
+    help: 'Home pages by how they were served: hit (a kept page), miss (computed, then kept when complete), off (no page store).',
+    labelNames: ['result'],
+  });
+  const store = () => deps.serving()?.pages?.stats();
+  deps.context.metrics.gauge({
+    name: 'home_page_cache_bytes',
+    help: 'Bytes of finished Home pages kept for the bundle serving now (HOME_PAGE_CACHE_MIB caps it).',
+    collect() {
+      this.set(store()?.bytes ?? 0);
+    },
+  });
+  deps.context.metrics.gauge({
+    name: 'home_page_cache_entries',
+    help: 'Finished Home pages kept for the bundle serving now.',
+    collect() {
+      this.set(store()?.entries ?? 0);
+    },
+  });
+  const clock = deps.now ?? Date.now;
   const ready = servingGate(deps);
   router.get('/v1/users/:userId/home', ready, async (request, response) => {
     const serving = ready.state(request);
@@ -109,31 +131,55 @@ export function createHomeRouter(deps: HomeDeps): Router {
     const variants = experimentsFor(deps, userId, request.get(EXPERIMENT_ATTRIBUTES_HEADER));
     const engine = serving.engineFor?.(variants.params) ?? serving.engine;
     const shelves = query.shelves ?? variants.params.shelves;
-    // Domain errors (unknown seed genre or artist) carry codes; the app's mapError answers them.
-    const page = await engine.page({ userId, ...query, ...(shelves ? { shelves } : {}) });
-    for (const [stage, ms] of Object.entries(page.costs)) stageSeconds.observe({ stage }, ms / 1000);
-    response.setHeader('Server-Timing', serverTiming(page.costs));
+    // the daypart is resolved here, so the page and its key agree at an hour boundary
+    const daypart = query.daypart ?? daypartOfHour(new Date(clock()).getUTCHours());
+    const pageRequest = { userId, ...query, daypart, ...(shelves ? { shelves } : {}) };
+    const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
+    // A kept page serves while its inputs are unchanged (ADR 0013): the key holds the engine and the
+    // request, the entry the fingerprint of the live events it read. Domain errors (unknown seed
+    // genre or artist) carry codes; the app's mapError answers them, and nothing is kept.
+    let page: StoredPage;
+    let costs: Record<string, number>;
+    if (serving.pages) {
+      const started = performance.now();
+      const live = await engine.liveEvents(userId);
+      const fingerprint = liveFingerprint(live);
+      const key = serving.pages.keyOf(engine, pageRequest, live);
+      const kept = serving.pages.get(key, fingerprint);
+      if (kept) {
+        page = kept;
+        costs = { cache: performance.now() - started };
+        pageCache.inc({ result: 'hit' });
+      } else {
+        const content = await engine.pageContent(pageRequest, live);
+        page = storedPage(content, fingerprint, trackIndex);
+        if (content.complete) serving.pages.set(key, page);
+        costs = { ...content.costs };
+        pageCache.inc({ result: 'miss' });
+      }
+    } else {
+      const content = await engine.pageContent(pageRequest);
+      page = storedPage(content, 0, trackIndex);
+      costs = { ...content.costs };
+      pageCache.inc({ result: 'off' });
+    }
+    // the shelf bandit orders the shelves per request (Thompson draws from the listener's feedback)
+    const order = await engine.shelfOrder(userId, page.types, deps.random);
+    for (const [stage, ms] of Object.entries(costs)) stageSeconds.observe({ stage }, ms / 1000);
+    response.setHeader('Server-Timing', serverTiming(costs));
     // written directly: express's json() would also hash the body for an ETag, and a page is
     // never the same twice (generatedAt), so that hash is pure cost on the hottest route
-    sendJson(
-      response,
-      JSON.stringify({
-        userId,
-        bundleVersion: serving.bundleVersion,
-        generatedAt: new Date().toISOString(),
-        coldStart: page.coldStart,
-        daypart: page.daypart,
-        shelves: page.shelves,
-        experiments: variants.experiments,
-      }),
-    );
+    sendJson(response, pageBody(page, order, { userId, bundleVersion: serving.bundleVersion, generatedAt: new Date().toISOString() }, variants.experiments));
     // What was shown: the exposure (when the listener is in an experiment: the item list is built only then) and the bandit's impressions.
+    const shownIds = order.map((shelf) => page.ids[shelf]!);
     if (variants.experiments.length > 0) deps.experiments?.logExposure({
       userId,
       experiments: variants.experiments,
-      items: page.shelves.flatMap((shelf, shelfPosition) => shelf.items.map((item, position) => ({ id: item.trackId, position, shelf: shelf.id, shelfPosition }))),
+      items: order.flatMap((shelf, shelfPosition) =>
+        Array.from(page.tracks.subarray(page.itemOffsets[shelf]!, page.itemOffsets[shelf + 1]!), (track, position) => ({ id: engine.index.store.trackId(track), position, shelf: page.ids[shelf]!, shelfPosition })),
+      ),
     });
-    await engine.recordImpressions(userId, page.shelves.map((shelf) => shelf.id)).catch((error: unknown) => {
+    await engine.recordImpressions(userId, shownIds).catch((error: unknown) => {
       getRequestLogger(request).warn({ err: error }, 'shelf impressions not recorded (the page was served)');
     });
   });

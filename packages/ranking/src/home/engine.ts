@@ -82,6 +82,16 @@ export interface HomePage {
   costs: HomeStageCosts;
 }
 
+/**
+ * A page before the shelf bandit orders it: the shelves in fill order (steered first, then the
+ * plans' fixed order), which depends only on the listener's state and the request — never on the
+ * bandit's draws — so a server may keep it and order it per request (`shelfOrder`).
+ */
+export interface HomePageContent extends HomePage {
+  /** false when an input was degraded (the next-track model failed the call): not to be kept */
+  complete: boolean;
+}
+
 export interface HomeEventInput {
   userId: string;
   trackId: string;
@@ -126,7 +136,14 @@ export interface HomeEngine {
   index: HomeIndex;
   model: HomeRankerModel;
   ranker: CompiledRanker;
+  /** content (`pageContent`) in the bandit's order (`shelfOrder`): what a listener is shown */
   page(request: HomePageRequest): Promise<HomePage>;
+  /** the page's shelves in fill order; `live`: the listener's live events when already read (`liveEvents`) */
+  pageContent(request: HomePageRequest, live?: readonly UserEvent[]): Promise<HomePageContent>;
+  /** positions of `types` (a page's shelves) in display order: one Thompson draw per type from the listener's shelf feedback */
+  shelfOrder(userId: string, types: readonly ShelfType[], random?: Random): Promise<number[]>;
+  /** the live events posted for the listener since the bundle was built (what a page reads) */
+  liveEvents(userId: string): Promise<readonly UserEvent[]>;
   /** validates every event first (nothing is applied when one is bad), then applies them */
   recordEvents(events: readonly HomeEventInput[]): Promise<{ accepted: number; users: number; shelfFeedback: number }>;
   /** the shelves (ids or types) a page showed: one impression per shelf type for the bandit; returns the types counted */
@@ -179,18 +196,30 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   let sequenceFailures = 0;
 
   /** the model's answer, or undefined when it fails: a page never fails for the sequence source alone */
-  async function sequenceAnswer(profile: UserProfile): Promise<SequenceAnswer | undefined> {
-    if (!askSequence || profile.recent.length === 0) return undefined;
+  async function sequenceAnswer(profile: UserProfile): Promise<{ answer?: SequenceAnswer; failed: boolean }> {
+    if (!askSequence || profile.recent.length === 0) return { failed: false };
     try {
-      return await askSequence(sequenceHistory(profile), sequenceK);
+      return { answer: await askSequence(sequenceHistory(profile), sequenceK), failed: false };
     } catch (error) {
       sequenceFailures++;
       if (sequenceFailures === 1) options.onSequenceError?.(error);
-      return undefined;
+      return { failed: true };
     }
   }
 
   async function page(request: HomePageRequest): Promise<HomePage> {
+    const content = await pageContent(request);
+    const order = await shelfOrder(request.userId, content.shelves.map((shelf) => shelf.type), request.random);
+    return { userId: content.userId, coldStart: content.coldStart, daypart: content.daypart, shelves: order.map((position) => content.shelves[position]!), candidateCount: content.candidateCount, costs: content.costs };
+  }
+
+  async function shelfOrder(userId: string, types: readonly ShelfType[], random?: Random): Promise<number[]> {
+    const draws = sampleShelfScores(types, await shelfState.get(userId), random ?? engineRandom);
+    // stable: shelves of one type keep their order (strongest seed first)
+    return types.map((_, position) => position).sort((a, b) => draws.get(types[b]!)! - draws.get(types[a]!)! || a - b);
+  }
+
+  async function pageContent(request: HomePageRequest, liveEvents?: readonly UserEvent[]): Promise<HomePageContent> {
     const limit = request.limit ?? 10;
     const seedGenres = (request.seedGenres ?? []).map((name) => {
       const genre = store.genreIndex(name.toLowerCase()) >= 0 ? store.genreIndex(name.toLowerCase()) : store.genreIndex(name);
@@ -204,14 +233,14 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     });
     const wallClock = request.now ?? clock();
     const started = performance.now();
-    const live = await recentEvents.get(request.userId);
+    const live = liveEvents ?? (await recentEvents.get(request.userId));
     // Recency is measured against the bundle's own time (or the live events, when newer).
     const now = Math.max(index.referenceTime, live.length > 0 ? live[live.length - 1]!.timestamp : 0);
     const daypart = request.daypart ?? daypartOfHour(new Date(wallClock).getUTCHours());
     const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
     const candidates = acquireCandidates(index);
     try {
-      const sequence = await sequenceAnswer(profile);
+      const { answer: sequence, failed } = await sequenceAnswer(profile);
       await generateHomeCandidates(index, profile, sequence ? { ...options.candidates, sequence } : options.candidates, candidates);
       const afterCandidates = performance.now();
       const features = acquireFeatureBuffer(index, candidates.size);
@@ -220,13 +249,13 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
       releaseFeatureBuffer(index, features);
       const afterFeatures = afterCandidates + stages.features;
       const afterRanking = afterFeatures + stages.ranking;
-      return await assemble(request, profile, daypart, candidates, scores, limit, { started, afterCandidates, afterFeatures, afterRanking });
+      return { ...assemble(request, profile, daypart, candidates, scores, limit, { started, afterCandidates, afterFeatures, afterRanking }), complete: !failed };
     } finally {
       releaseCandidates(index, candidates);
     }
   }
 
-  async function assemble(
+  function assemble(
     request: HomePageRequest,
     profile: UserProfile,
     daypart: Daypart,
@@ -234,19 +263,20 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     scores: Float32Array,
     limit: number,
     times: { started: number; afterCandidates: number; afterFeatures: number; afterRanking: number },
-  ): Promise<HomePage> {
+  ): HomePage {
     const { started, afterCandidates, afterFeatures, afterRanking } = times;
     const coldStart = !profile.hasHistory;
     const plans = coldStart ? coldStartPlans(index, profile, candidates) : personalPlans(index, profile, candidates);
     const wanted = request.shelves ? new Set(request.shelves) : undefined;
     const eligible = plans.filter((plan) => !wanted || wanted.has(plan.type));
-    const draws = sampleShelfScores(eligible.map((plan) => plan.type), await shelfState.get(request.userId), request.random ?? engineRandom);
-    // stable: shelves of one type keep their order (strongest seed first)
-    const ordered = eligible.map((plan, position) => ({ plan, position })).sort((a, b) => draws.get(b.plan.type)! - draws.get(a.plan.type)! || a.position - b.position);
 
+    // Shelves claim tracks in a fixed order — steered shelves first, then the plans' own order
+    // (mixes, because-you-played, new releases, …) — not in the bandit's order: a shelf's content
+    // then depends only on the listener and the request, so it stays put across reloads and a
+    // finished page can be kept and re-ordered per request (ADR 0013).
     const used = new Set<number>();
     const filled: Array<{ shelf: HomeShelf; rank: number }> = [];
-    const fillOrder = ordered.map((entry, rank) => ({ ...entry, rank })).sort((a, b) => Number(b.plan.steered ?? false) - Number(a.plan.steered ?? false) || a.rank - b.rank);
+    const fillOrder = eligible.map((plan, rank) => ({ plan, rank })).sort((a, b) => Number(b.plan.steered ?? false) - Number(a.plan.steered ?? false) || a.rank - b.rank);
     for (const { plan, rank } of fillOrder) {
       const rows = rowsByScore(plan.rows, scores);
       const tracks = new Int32Array(rows.length);
@@ -282,7 +312,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
         },
       });
     }
-    // shown in the bandit's order, whatever order they were filled in
+    // in the plans' order (the bandit orders them per request: shelfOrder)
     const shelves = filled.sort((a, b) => a.rank - b.rank).map((entry) => entry.shelf);
     const finished = performance.now();
     return {
@@ -340,7 +370,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     return types;
   }
 
-  return { index, model, ranker, page, recordEvents, recordImpressions, sequenceFailures: () => sequenceFailures };
+  return { index, model, ranker, page, pageContent, shelfOrder, liveEvents: (userId) => recentEvents.get(userId), recordEvents, recordImpressions, sequenceFailures: () => sequenceFailures };
 }
 
 /**

@@ -1,0 +1,167 @@
+// Finished Home pages kept per listener and request (ADR 0013): the shelves' JSON, ready to be
+// written in the bandit's order of the request. An entry is served only while every input of the
+// page is unchanged: the engine (bundle, experiment variant, ranker and candidate settings — one
+// store per bundle, one engine id per variant), the request parameters that change a page
+// (limit, shelves, daypart, seeds, explicit) in its key, and the listener's live events, whose
+// fingerprint the entry carries and each request re-reads from the event store (Redis across
+// replicas). Memory is bounded by a byte cap; the least recently served entries go first.
+import type { HomeEngine, HomePageContent, HomePageRequest, ShelfType, UserEvent } from '@mixtape/ranking';
+
+/** A finished page, without the per-request parts (order, generatedAt, experiments). */
+export interface StoredPage {
+  coldStart: boolean;
+  daypart: string;
+  /** the shelves' JSON one after another; shelf i is bytes offsets[i]..offsets[i + 1] */
+  json: Buffer;
+  offsets: Uint32Array;
+  types: ShelfType[];
+  ids: string[];
+  /** each shelf's track indexes (items) one after another, split by itemOffsets: the exposure log reads them */
+  tracks: Int32Array;
+  itemOffsets: Uint32Array;
+  /** fingerprint of the live events the page was computed from */
+  live: number;
+  /** bytes this entry holds, as counted against the cap */
+  bytes: number;
+}
+
+/** Fixed cost counted per entry and per shelf for the JS objects around the buffers (measured order of magnitude, not exact). */
+const ENTRY_OVERHEAD_BYTES = 320;
+const SHELF_OVERHEAD_BYTES = 96;
+
+/**
+ * The page as stored: each shelf serialized once (JSON.stringify of the shelf object, so the
+ * bytes are what a whole-page JSON.stringify would write for it).
+ */
+export function storedPage(content: HomePageContent, live: number, trackIndex: (trackId: string) => number): StoredPage {
+  const parts = content.shelves.map((shelf) => Buffer.from(JSON.stringify(shelf)));
+  const offsets = new Uint32Array(parts.length + 1);
+  const itemOffsets = new Uint32Array(parts.length + 1);
+  for (let i = 0; i < parts.length; i++) {
+    offsets[i + 1] = offsets[i]! + parts[i]!.length;
+    itemOffsets[i + 1] = itemOffsets[i]! + content.shelves[i]!.items.length;
+  }
+  const tracks = new Int32Array(itemOffsets[parts.length]!);
+  content.shelves.forEach((shelf, i) => shelf.items.forEach((item, j) => (tracks[itemOffsets[i]! + j] = trackIndex(item.trackId))));
+  const json = Buffer.concat(parts);
+  const ids = content.shelves.map((shelf) => shelf.id);
+  const bytes = ENTRY_OVERHEAD_BYTES + json.length + offsets.byteLength + itemOffsets.byteLength + tracks.byteLength + ids.reduce((sum, id) => sum + SHELF_OVERHEAD_BYTES + 2 * id.length, 0);
+  return { coldStart: content.coldStart, daypart: content.daypart, json, offsets, types: content.shelves.map((shelf) => shelf.type), ids, tracks, itemOffsets, live, bytes };
+}
+
+/**
+ * The response body: `{userId, bundleVersion, generatedAt, coldStart, daypart, shelves, experiments}`
+ * with the shelves in `order` — byte for byte what JSON.stringify of that object writes.
+ */
+export function pageBody(page: StoredPage, order: readonly number[], head: { userId: string; bundleVersion: string; generatedAt: string }, experiments: unknown): Buffer {
+  const parts: Buffer[] = [
+    Buffer.from(`{"userId":${JSON.stringify(head.userId)},"bundleVersion":${JSON.stringify(head.bundleVersion)},"generatedAt":${JSON.stringify(head.generatedAt)},"coldStart":${page.coldStart},"daypart":${JSON.stringify(page.daypart)},"shelves":[`),
+  ];
+  order.forEach((shelf, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(page.json.subarray(page.offsets[shelf]!, page.offsets[shelf + 1]!));
+  });
+  parts.push(Buffer.from(`],"experiments":${JSON.stringify(experiments)}}`));
+  return Buffer.concat(parts);
+}
+const COMMA = Buffer.from(',');
+
+/** 53-bit fingerprint of a listener's live events (two FNV-1a hashes over every field a page reads). */
+export function liveFingerprint(events: readonly UserEvent[]): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ events.length;
+  const mix = (value: number) => {
+    a = Math.imul(a ^ (value | 0), 0x01000193);
+    b = Math.imul(b ^ ((value / 0x1_0000_0000) | 0) ^ (value | 0), 0x5bd1e995);
+    b ^= b >>> 15;
+  };
+  for (const event of events) {
+    mix(event.track);
+    mix(event.timestamp);
+    mix(event.type);
+    mix(event.msPlayed);
+    mix(event.count ?? 1);
+  }
+  return (a >>> 0) * 0x20_0000 + ((b >>> 0) & 0x1f_ffff);
+}
+
+export interface PageStoreStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+export interface PageStore {
+  /** the request's key; undefined when such a page is never kept */
+  keyOf(engine: HomeEngine, request: HomePageRequest & { daypart: string }, live: readonly UserEvent[]): string;
+  /** the entry for `key` when it was computed from the same live events (then it counts as recently used) */
+  get(key: string, live: number): StoredPage | undefined;
+  /** keeps the page, evicting the least recently used entries beyond the cap; false when it alone exceeds the cap */
+  set(key: string, page: StoredPage): boolean;
+  has(key: string, live: number): boolean;
+  /** whether `bytes` more fit without evicting anything */
+  fits(bytes: number): boolean;
+  stats(): PageStoreStats;
+}
+
+/** Engine ids for keys: one per engine object (a bundle's base engine and each variant engine). */
+const engineIds = new WeakMap<HomeEngine, number>();
+let nextEngineId = 0;
+
+/** A byte-capped LRU of finished pages for one bundle's serving state. */
+export function createPageStore(options: { maxBytes: number }): PageStore {
+  const { maxBytes } = options;
+  const entries = new Map<string, StoredPage>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+  let evictions = 0;
+  const remove = (key: string, entry: StoredPage) => {
+    entries.delete(key);
+    bytes -= entry.bytes;
+  };
+  return {
+    keyOf(engine, request, live) {
+      let id = engineIds.get(engine);
+      if (id === undefined) engineIds.set(engine, (id = nextEngineId++));
+      // a listener unknown to the bundle with no live events gets the cold-start page, the same for
+      // every such id (nothing in it names the listener): one entry serves them all
+      const log = engine.index.interactions;
+      const cold = live.length === 0 && (!log || log.userIndex(request.userId) < 0);
+      const who = cold ? '\u0000cold' : request.userId;
+      return [id, who, request.limit ?? '', request.shelves?.join(',') ?? '*', request.daypart, request.seedGenres?.join(',') ?? '', request.seedArtists?.join(',') ?? '', request.explicit ?? ''].join('\u0001');
+    },
+    get(key, live) {
+      const entry = entries.get(key);
+      if (!entry || entry.live !== live) {
+        misses++;
+        return undefined;
+      }
+      hits++;
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry;
+    },
+    has(key, live) {
+      return entries.get(key)?.live === live;
+    },
+    set(key, page) {
+      const previous = entries.get(key);
+      if (previous) remove(key, previous);
+      if (page.bytes > maxBytes) return false;
+      entries.set(key, page);
+      bytes += page.bytes;
+      for (const [oldKey, entry] of entries) {
+        if (bytes <= maxBytes) break;
+        remove(oldKey, entry);
+        evictions++;
+      }
+      return true;
+    },
+    fits: (more) => bytes + more <= maxBytes,
+    stats: () => ({ entries: entries.size, bytes, maxBytes, hits, misses, evictions }),
+  };
+}

@@ -1,0 +1,140 @@
+// After a bundle loads, computes the default page of the bundle's known listeners (most active
+// first) into the page store, a page at a time, yielding to requests between pages, until every
+// listener is done, the store's byte cap is reached or the bundle is replaced. Logs progress with
+// rate and ETA.
+import type { HomeEngine } from '@mixtape/ranking';
+import { daypartOfHour } from '@mixtape/ranking';
+import type { PageStore } from './page-store';
+import { liveFingerprint, storedPage } from './page-store';
+
+export interface WarmerLogger {
+  info(object: object, message: string): void;
+  warn?(object: object, message: string): void;
+}
+
+export interface PageWarmerOptions {
+  engine: HomeEngine;
+  store: PageStore;
+  bundleVersion: string;
+  /** items per shelf of the default request (the route's default limit) */
+  limit: number;
+  /** at most this many listeners (the most active first) */
+  maxListeners: number;
+  /** 'pending' until the bundle serves, 'current' while it does, 'replaced' after: the warmer waits, works, stops */
+  state: () => 'pending' | 'current' | 'replaced';
+  /** wall clock (epoch ms): the daypart of the pages */
+  now?: () => number;
+  logger?: WarmerLogger;
+  /** ms between progress lines (default 5000) */
+  progressMs?: number;
+}
+
+export interface WarmResult {
+  pages: number;
+  skipped: number;
+  listeners: number;
+  /** why it stopped */
+  reason: 'done' | 'memory cap' | 'replaced' | 'stopped' | 'error';
+  seconds: number;
+}
+
+export interface PageWarmer {
+  /** resolves when the warmer stops (never rejects: an error stops it, logged) */
+  done: Promise<WarmResult>;
+  stop(): void;
+  /** listeners done so far and in all (pages computed + already present) */
+  progress(): { done: number; total: number; running: boolean };
+}
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Known listeners, most logged events first (they come back most; the cap keeps them). */
+function listenersByActivity(engine: HomeEngine, max: number): Int32Array {
+  const log = engine.index.interactions;
+  if (!log) return new Int32Array(0);
+  const users = Int32Array.from({ length: log.userCount }, (_, u) => u);
+  const size = (u: number) => log.rowsOfUser(u).end - log.rowsOfUser(u).start;
+  const sizes = Float64Array.from(users, size);
+  users.sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  return users.subarray(0, Math.min(max, users.length));
+}
+
+export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
+  const { engine, store, logger } = options;
+  const clock = options.now ?? Date.now;
+  const progressMs = options.progressMs ?? 5000;
+  let stopped = false;
+  let done = 0;
+  let total = 0;
+  let running = true;
+
+  async function run(): Promise<WarmResult> {
+    const started = performance.now();
+    let pages = 0;
+    let skipped = 0;
+    const finish = (reason: WarmResult['reason']): WarmResult => {
+      const seconds = (performance.now() - started) / 1000;
+      const { entries, bytes } = store.stats();
+      logger?.info({ version: options.bundleVersion, pages, skipped, listeners: total, reason, seconds: Math.round(seconds * 10) / 10, entries, storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10 }, 'home page warmer stopped');
+      return { pages, skipped, listeners: total, reason, seconds };
+    };
+    // wait until the bundle serves (the runtime swaps it in right after building it)
+    while (options.state() === 'pending') {
+      if (stopped) return finish('stopped');
+      await sleep(50);
+    }
+    const users = listenersByActivity(engine, options.maxListeners);
+    total = users.length;
+    const log = engine.index.interactions;
+    logger?.info({ version: options.bundleVersion, listeners: total }, 'home page warmer started');
+    let lastReport = performance.now();
+    for (let i = 0; i < users.length; i++) {
+      if (stopped) return finish('stopped');
+      if (options.state() !== 'current') return finish('replaced');
+      const userId = log!.userId(users[i]!);
+      const daypart = daypartOfHour(new Date(clock()).getUTCHours());
+      const request = { userId, limit: options.limit, daypart };
+      const live = await engine.liveEvents(userId);
+      const fingerprint = liveFingerprint(live);
+      const key = store.keyOf(engine, request, live);
+      if (store.has(key, fingerprint)) {
+        skipped++;
+      } else {
+        const content = await engine.pageContent(request, live);
+        if (content.complete) {
+          const page = storedPage(content, fingerprint, (trackId) => engine.index.store.trackIndex(trackId));
+          if (!store.fits(page.bytes)) return finish('memory cap');
+          store.set(key, page);
+          pages++;
+        }
+      }
+      done = i + 1;
+      const now = performance.now();
+      if (now - lastReport >= progressMs) {
+        lastReport = now;
+        const rate = done / ((now - started) / 1000);
+        const { bytes, maxBytes } = store.stats();
+        logger?.info(
+          { version: options.bundleVersion, done, listeners: total, pagesPerSecond: Math.round(rate), etaSeconds: Math.round((total - done) / Math.max(rate, 1e-9)), storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10, capMiB: Math.round(maxBytes / 2 ** 20) },
+          'home page warmer progress',
+        );
+      }
+      // one page per turn of the event loop: requests that arrived meanwhile go first
+      await yieldToRequests();
+    }
+    return finish('done');
+  }
+
+  const result = run()
+    .catch((error: unknown): WarmResult => {
+      logger?.warn?.({ version: options.bundleVersion, err: error instanceof Error ? error.message : String(error) }, 'home page warmer failed; pages are computed on demand');
+      return { pages: 0, skipped: 0, listeners: total, reason: 'error', seconds: 0 };
+    })
+    .finally(() => (running = false));
+  return {
+    done: result,
+    stop: () => void (stopped = true),
+    progress: () => ({ done, total, running }),
+  };
+}

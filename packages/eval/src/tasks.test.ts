@@ -87,6 +87,17 @@ describe('playlist continuation', () => {
     expect(() => splitForTask(dataset, 'playlist-continuation')).toThrow(/untimed: every interaction has the same timestamp, so "the last 20% of each playlist" is undefined; use --task user-holdout/);
   });
 
+  it('refuses to report a table of zeros when no row can be evaluated (every user has fewer than --min-items items)', async () => {
+    const dataset: EvalDataset = {
+      name: 'tiny', source: 'x', rowKind: 'users', numRows: 2, numItems: 4,
+      row: Int32Array.from([0, 0, 1, 1]), item: Int32Array.from([0, 1, 2, 3]), weight: new Float32Array(4).fill(1), time: Float64Array.from([1, 2, 3, 4]),
+    };
+    const models = createModelRegistry().createAll('popularity');
+    await expect(runEvalTask(dataset, { task: 'user-holdout', models, ks: [10], minItems: 5, bootstrapSamples: 10 })).rejects.toThrow(
+      /^tiny: no users to evaluate for --task user-holdout \(user-level random holdout: .*0 users with ≥ 5 items evaluated\); expected users with enough listens .*\(the log has 2 users, 4 interactions\)/,
+    );
+  });
+
   it('carves a validation split from the training part: never a test tail, tails of other playlists hidden in order', () => {
     // 100 playlists of 12 distinct tracks in position order
     const row: number[] = [];

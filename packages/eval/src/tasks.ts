@@ -162,6 +162,13 @@ export interface RunTaskOptions extends SplitTaskOptions {
 export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions): Promise<ExperimentResult> {
   const split = splitForTask(dataset, options.task, options);
   options.logger?.info({ task: options.task, dataset: dataset.name, evaluatedRows: split.evalRows.length }, split.protocol);
+  // a table of zeros would read as a result: say why there is nothing to measure
+  if (split.evalRows.length === 0) {
+    throw new Error(
+      `${dataset.name}: no ${dataset.rowKind} to evaluate for --task ${options.task} (${split.protocol}); expected ${dataset.rowKind} with enough listens for that protocol ` +
+        `(the log has ${dataset.numRows} ${dataset.rowKind}, ${dataset.row.length} interactions): use a larger log, or loosen --min-items, --last-n or --test-playlists`,
+    );
+  }
   return runExperiment(options.models, split, {
     task: options.task,
     dataset: dataset.name,

@@ -97,6 +97,14 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
    * trees learn a residual over EASE's list instead of replacing it (default 0: from scratch)
    */
   baseMargin?: number;
+  /**
+   * the order of each listener's rows handed to XGBoost: 'candidates' (default: the order the
+   * sources produced them — labelled rows first in training, EASE's list first in validation) or
+   * 'shuffled' (seeded, per listener). XGBoost breaks tied scores by row order, in its ndcg metric
+   * and in LambdaMART's rank positions: with candidate order a coarse early head is judged with
+   * EASE's order as its tie-break, and early stopping keeps few trees.
+   */
+  rowOrder?: 'candidates' | 'shuffled';
   /** false skips the report's costly parts (best single feature, trade-off grid, diversity) — for tuning loops */
   reports?: boolean;
   signal?: AbortSignal;
@@ -283,8 +291,8 @@ export class RankerRows {
     this.groups.push(this.size);
   }
 
-  /** The rows and groups of the listed groups only (for per-objective training sets). */
-  subset(groupIndices: number[]): { features: Float32Array; labels: Record<HomeObjective, Float32Array>; groups: Uint32Array; rows: number } {
+  /** The rows and groups of the listed groups only (for per-objective training sets); with `shuffleSeed` each group's rows in a seeded random order. */
+  subset(groupIndices: number[], shuffleSeed?: number): { features: Float32Array; labels: Record<HomeObjective, Float32Array>; groups: Uint32Array; rows: number } {
     const F = HOME_FEATURE_COUNT;
     let rows = 0;
     for (const g of groupIndices) rows += this.groups[g + 1]! - this.groups[g]!;
@@ -295,8 +303,16 @@ export class RankerRows {
     groupIndices.forEach((g, n) => {
       const start = this.groups[g]!;
       const end = this.groups[g + 1]!;
-      features.set(this.features.subarray(start * F, end * F), at * F);
-      for (const objective of HOME_OBJECTIVES) labels[objective].set(this.labels[objective].subarray(start, end), at);
+      if (shuffleSeed === undefined) {
+        features.set(this.features.subarray(start * F, end * F), at * F);
+        for (const objective of HOME_OBJECTIVES) labels[objective].set(this.labels[objective].subarray(start, end), at);
+      } else {
+        const order = shuffled(Array.from({ length: end - start }, (_unused, i) => start + i), shuffleSeed + g * 7919);
+        order.forEach((r, i) => {
+          features.set(this.features.subarray(r * F, (r + 1) * F), (at + i) * F);
+          for (const objective of HOME_OBJECTIVES) labels[objective][at + i] = this.labels[objective][r]!;
+        });
+      }
       groups[n] = end - start;
       at += end - start;
     });
@@ -579,8 +595,9 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
       unsupported.push({ objective, reason: `its labels equal the play labels in this log (no separate ${objective} signal)` });
       continue;
     }
-    const trainSet = train.subset(trainWith);
-    const validationSet = validation.subset(validationWith);
+    const shuffleSeed = options.rowOrder === 'shuffled' ? seed : undefined;
+    const trainSet = train.subset(trainWith, shuffleSeed);
+    const validationSet = validation.subset(validationWith, shuffleSeed === undefined ? undefined : shuffleSeed + 1);
     const headStarted = performance.now();
     const marginWeight = options.baseMargin ?? 0;
     const baseMargin = marginWeight > 0 ? { feature: 'list_share_ease' as const, weight: marginWeight } : undefined;

@@ -104,6 +104,16 @@ describe('mixtape eval', () => {
     await expect(run(['--data', data, '--models', 'popularity', '--quiet', '--validation-seeds', '8,8', '--out', out])).rejects.toThrow(/--validation-seeds: each seed once, got 8,8/);
   });
 
+  it('runs the ranking tasks on raw input of any import format (--format spotify-2024: playlists as rows), and says how when the format is not named', async () => {
+    const data = await spotify2024Folder();
+    const out = join(data, 'results');
+    const markdown = await run(['--data', data, '--format', 'spotify-2024', '--task', 'playlist-continuation', '--models', 'popularity,item-knn', '--k', '5', '--bootstrap', '20', '--quiet', '--out', out]);
+    expect(markdown).toMatch(/Data: 36 rows, 360 items, .* 4 evaluated rows/);
+    expect(markdown).toContain('| item-knn (cosine) |');
+    expect(JSON.parse(await readFile(join(out, 'spotify-2024-playlist-continuation.json'), 'utf8'))).toMatchObject({ dataset: 'spotify-2024', evaluatedRows: 4 });
+    await expect(run(['--data', data, '--task', 'user-holdout', '--quiet', '--out', out])).rejects.toThrow(/not a dataset — .* \(raw data in another import format: name it with --format, e\.g\. --format tidytuesday\)$/);
+  });
+
   it('runs the search suites on raw input of any import format (--format spotify-2024)', async () => {
     const data = await spotify2024Folder();
     const out = join(data, 'results');
@@ -116,7 +126,6 @@ describe('mixtape eval', () => {
     expect(semantic).toContain('36 distinct playlist names → train 25 / validation 3 / test 8 (seed 7)');
     expect(semantic).toContain('| lexical only |');
     expect(await readFile(join(out, 'quality-semantic-search.md'), 'utf8')).toBe(semantic);
-    await expect(run(['--data', data, '--format', 'spotify-2024', '--quiet'])).rejects.toThrow(/--format: only for the catalog tasks/);
     await expect(run(['--data', data, '--format', 'spotify-2024', '--task', 'prompts', '--quiet', '--out', out])).rejects.toThrow(
       /is not in the catalog spotify-2024: the prompt suites' checks name TidyTuesday's genres and artists, so --task prompts runs on that catalog/,
     );

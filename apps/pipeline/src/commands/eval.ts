@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { formatProgress, type Logger } from '@mixtape/base';
-import { IMPORT_FORMATS, type ImportFormat } from '@mixtape/catalog';
+import { IMPORT_FORMATS, importDataset, type ImportFormat } from '@mixtape/catalog';
 import {
+  DatasetError,
   EVAL_TASKS,
   createModelRegistry,
+  datasetFromInteractionLog,
   formatMarkdownReport,
   formatSplitTable,
   isEvalTaskName,
@@ -19,7 +21,7 @@ import {
   resultToJson,
   runEvalTask,
 } from '@mixtape/eval';
-import type { ModelRegistry } from '@mixtape/eval';
+import type { EvalDataset, ModelRegistry } from '@mixtape/eval';
 import { BENCHMARK_SPLITS, QUALITY_TASKS, isQualityTask, runQualityTask } from './eval-quality';
 import type { BenchmarkSplit } from './eval-quality';
 import { integerFlag, integerListFlag, parseNumber, progressLog } from './command-kit';
@@ -62,13 +64,25 @@ function lineLogger(log: (line: string) => void): Logger {
   return { info: write, warn: write, error: write, debug: () => {} };
 }
 
+/** A snapshot or raw Last.fm / MPD folder, or raw input of any import format named by --format (imported in memory, nothing written). */
+async function loadRankingDataset(path: string, format: ImportFormat | undefined, rowsBy: 'user' | 'context', signal: AbortSignal): Promise<EvalDataset> {
+  if (format) {
+    const imported = await importDataset(format, path, { signal });
+    return datasetFromInteractionLog(imported.interactions, imported.store, { name: format, source: path, rowsBy });
+  }
+  return loadEvalDataset(path, { signal, rowsBy }).catch((error: unknown) => {
+    if (error instanceof DatasetError) error.message += ` (raw data in another import format: name it with --format, e.g. --format tidytuesday)`;
+    throw error;
+  });
+}
+
 /** Registers `mixtape eval` on a commander program (the baselines and the production Home stack, `home-stack`); pass a registry to add models. */
 export function registerEvalCommand(program: Command, registry: ModelRegistry = createModelRegistry()): Command {
   return program
     .command('eval')
     .description('Offline evaluation: full-catalog ranking with training items excluded, bootstrap CIs over users')
-    .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import), or a raw Last.fm HetRec / MPD folder')
-    .addOption(new Option('--format <format>', 'search, semantic-search, prompts: the import format of a raw --data file or folder (default: a snapshot directory or TidyTuesday’s spotify_songs.csv)').choices([...IMPORT_FORMATS]))
+    .requiredOption('--data <dir>', 'snapshot directory (mixtape data generate|import), a raw Last.fm HetRec / MPD folder, or raw input of the --format named')
+    .addOption(new Option('--format <format>', 'the import format of a raw --data file or folder, read in memory (default: a snapshot directory, a Last.fm HetRec / MPD folder, or for the catalog tasks TidyTuesday’s spotify_songs.csv)').choices([...IMPORT_FORMATS]))
     .addOption(
       new Option('--task <task>', 'evaluation task (search and prompts run the quality suites over a catalog)')
         .choices([...EVAL_TASKS, ...QUALITY_TASKS])
@@ -115,7 +129,6 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         return;
       }
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
-      if (options.format) throw new Error(`--format: only for the catalog tasks (${QUALITY_TASKS.join(', ')}); --task ${options.task} reads a snapshot directory or a raw Last.fm HetRec / MPD folder`);
       const task = options.task;
       const ks = integerListFlag('--k')(options.k);
       const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
@@ -136,10 +149,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       process.once('SIGINT', onSignal);
       const log = progressLog(options.quiet);
       try {
-        const dataset = await loadEvalDataset(resolve(options.data), {
-          signal: controller.signal,
-          rowsBy: options.rows,
-        });
+        const dataset = await loadRankingDataset(resolve(options.data), options.format, options.rows, controller.signal);
         log(`[eval] ${dataset.name}: ${dataset.numRows} ${dataset.rowKind}, ${dataset.numItems} items, ${dataset.row.length} interactions`);
         const evaluate = (validationSeed?: number) => runEvalTask(dataset, {
           task,

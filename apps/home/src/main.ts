@@ -11,7 +11,7 @@ import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig } from './config';
 import { homeExperimentParamsSchema } from './experiments';
-import { startPageWarmer } from './page-warmer';
+import { startDaypartWarming } from './page-warmer';
 import type { PageWarmer } from './page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
 
@@ -51,10 +51,10 @@ const runtime = createBundleRuntime({
   build: (bundle): HomeServing => {
     const serving = createHomeServing(bundle, { shelfState, recentEventsFor, objectiveWeights: config.HOME_OBJECTIVE_WEIGHTS, logger: context.logger, pageCacheBytes: config.HOME_PAGE_CACHE_MIB * 2 ** 20 });
     if (serving.pages && config.HOME_PAGE_WARM_LISTENERS > 0) {
-      // known listeners' default pages, computed in the background once this bundle serves (ADR 0013)
+      // known listeners' default pages, computed in the background once this bundle serves and again at each new daypart (ADR 0013)
       let served = false;
       warmer?.stop();
-      warmer = startPageWarmer({
+      warmer = startDaypartWarming({
         engine: serving.engine,
         store: serving.pages,
         bundleVersion: serving.bundleVersion,

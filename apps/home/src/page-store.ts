@@ -104,6 +104,8 @@ export interface PageStore {
   has(key: string, live: number): boolean;
   /** whether `bytes` more fit without evicting anything */
   fits(bytes: number): boolean;
+  /** drops the pages of other dayparts (a request without `daypart` no longer gets them); returns how many */
+  dropOtherDayparts(daypart: string): number;
   stats(): PageStoreStats;
 }
 
@@ -162,6 +164,16 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
       return true;
     },
     fits: (more) => bytes + more <= maxBytes,
+    dropOtherDayparts(daypart) {
+      let dropped = 0;
+      for (const [key, entry] of entries) {
+        if (entry.daypart === daypart) continue;
+        remove(key, entry);
+        dropped++;
+      }
+      evictions += dropped;
+      return dropped;
+    },
     stats: () => ({ entries: entries.size, bytes, maxBytes, hits, misses, evictions }),
   };
 }

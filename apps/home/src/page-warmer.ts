@@ -104,7 +104,8 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
         const content = await engine.pageContent(request, live);
         if (content.complete) {
           const page = storedPage(content, fingerprint, (trackId) => engine.index.store.trackIndex(trackId));
-          if (!store.fits(page.bytes)) return finish('memory cap');
+          // full: the pages of past dayparts make room first (requests without `daypart` no longer get them)
+          if (!store.fits(page.bytes) && (store.dropOtherDayparts(daypart) === 0 || !store.fits(page.bytes))) return finish('memory cap');
           store.set(key, page);
           pages++;
         }
@@ -136,5 +137,48 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
     done: result,
     stop: () => void (stopped = true),
     progress: () => ({ done, total, running }),
+  };
+}
+
+/** ms from `now` to the next change of daypart (UTC hours 5, 12, 17, 22) */
+export function msToNextDaypart(now: number): number {
+  const hour = 3_600_000;
+  const current = daypartOfHour(new Date(now).getUTCHours());
+  let next = Math.floor(now / hour) * hour + hour;
+  while (daypartOfHour(new Date(next).getUTCHours()) === current) next += hour;
+  return next - now;
+}
+
+/**
+ * Warms once the bundle serves, then again at each change of daypart (the default page of a
+ * request without `daypart` changes with it), until the bundle is replaced or `stop()`.
+ */
+export function startDaypartWarming(options: PageWarmerOptions): PageWarmer {
+  const clock = options.now ?? Date.now;
+  let current = startPageWarmer(options);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const done = (async (): Promise<WarmResult> => {
+    for (;;) {
+      const result = await current.done;
+      if (stopped || result.reason === 'replaced' || result.reason === 'stopped' || result.reason === 'error') return result;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, msToNextDaypart(clock()) + 1000).unref();
+      });
+      if (stopped) return { ...result, reason: 'stopped' };
+      current = startPageWarmer(options);
+    }
+  })();
+  return {
+    done,
+    stop() {
+      stopped = true;
+      current.stop();
+      clearTimeout(timer);
+      wake?.();
+    },
+    progress: () => current.progress(),
   };
 }

@@ -346,6 +346,18 @@ describe('home service over a bundle from S3', () => {
       const capped = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'current' }).done;
       expect(capped.reason).toBe('memory cap');
       expect(small.pages!.stats()).toMatchObject({ entries: 3, evictions: 0 });
+      // at the next daypart the full store makes room by dropping the past daypart's pages
+      const morning = Date.parse('2026-12-06T08:00:00Z');
+      const evening = Date.parse('2026-12-06T19:00:00Z');
+      const dayparts = createHomeServing(servingBundle, { pageCacheBytes: small.pages!.stats().maxBytes });
+      const warmAt = (now: number) => startPageWarmer({ engine: dayparts.engine, store: dayparts.pages!, bundleVersion: dayparts.bundleVersion, limit: 10, maxListeners: 25, state: () => 'current', now: () => now }).done;
+      expect((await warmAt(morning)).reason).toBe('memory cap');
+      const later = await warmAt(evening);
+      expect(later).toMatchObject({ reason: 'memory cap', pages: 3 });
+      expect(dayparts.pages!.stats()).toMatchObject({ entries: 3, evictions: 3 });
+      const fromWarm = await request(createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => dayparts, now: () => evening })).get(`/v1/users/${busiestUser()}/home`).expect(200);
+      expect(fromWarm.body.daypart).toBe('evening');
+      expect(fromWarm.headers['server-timing']).toMatch(/^cache;/);
       // a replaced bundle's warmer stops at once
       const replaced = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'replaced' }).done;
       expect(replaced).toMatchObject({ reason: 'replaced', pages: 0 });

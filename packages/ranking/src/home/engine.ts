@@ -403,9 +403,12 @@ export function scoreHomeCandidates(
   return out;
 }
 
+/** longest first, so "popular-in-genre-rock" is not read as "popular" (sorted once: every served page asks) */
+const SHELF_TYPES_LONGEST_FIRST = [...SHELF_TYPES].sort((a, b) => b.length - a.length);
+
 /** "made-for-you-2" → made-for-you; a bare type is accepted too. */
 export function shelfTypeOf(shelf: string): ShelfType | undefined {
-  return [...SHELF_TYPES].sort((a, b) => b.length - a.length).find((type) => shelf === type || shelf.startsWith(`${type}-`) || shelf.startsWith(`${type}:`));
+  return SHELF_TYPES_LONGEST_FIRST.find((type) => shelf === type || shelf.startsWith(`${type}-`) || shelf.startsWith(`${type}:`));
 }
 
 /** Completion, save, playlist add or 30 s+ of play count as a success; a skip as a failure. */

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { UserEvent } from '@mixtape/ranking';
+import { createPageStore, liveFingerprint } from './page-store';
+import type { StoredPage } from './page-store';
+import { msToNextDaypart } from './page-warmer';
+
+const page = (daypart: string, bytes: number, live = 0): StoredPage => ({
+  coldStart: false,
+  daypart,
+  json: Buffer.alloc(0),
+  offsets: new Uint32Array(1),
+  types: [],
+  ids: [],
+  tracks: new Int32Array(0),
+  itemOffsets: new Uint32Array(1),
+  live,
+  bytes,
+});
+
+describe('page store', () => {
+  it('fingerprints every field of the live events a page reads', () => {
+    const events: UserEvent[] = [
+      { track: 3, timestamp: 1_700_000_000_000, type: 0, msPlayed: 1000 },
+      { track: 9, timestamp: 1_700_000_060_000, type: 2, msPlayed: 200_000 },
+    ];
+    const base = liveFingerprint(events);
+    expect(liveFingerprint(events.map((event) => ({ ...event })))).toBe(base);
+    expect(liveFingerprint([])).not.toBe(base);
+    expect(liveFingerprint(events.slice(1))).not.toBe(base);
+    for (const change of [{ track: 4 }, { timestamp: 1_700_000_000_001 }, { timestamp: 1_700_000_000_000 + 2 ** 32 }, { type: 1 }, { msPlayed: 1001 }, { count: 2 }]) {
+      expect(liveFingerprint([{ ...events[0]!, ...change }, events[1]!])).not.toBe(base);
+    }
+    expect(Number.isSafeInteger(base)).toBe(true);
+  });
+
+  it('serves an entry only with the same live fingerprint, evicts the least recently served beyond the cap', () => {
+    const store = createPageStore({ maxBytes: 300 });
+    expect(store.set('a', page('evening', 100, 1))).toBe(true);
+    store.set('b', page('evening', 100));
+    store.set('c', page('evening', 100));
+    expect(store.get('a', 2)).toBeUndefined();
+    expect(store.get('a', 1)?.bytes).toBe(100); // a is now the most recent
+    store.set('d', page('evening', 100));
+    expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1, hits: 1, misses: 1 });
+    expect(store.has('b', 0)).toBe(false);
+    expect(store.has('a', 1) && store.has('c', 0) && store.has('d', 0)).toBe(true);
+    // a page larger than the cap is not kept (and evicts nothing)
+    expect(store.set('huge', page('evening', 301))).toBe(false);
+    expect(store.stats().entries).toBe(3);
+    // replacing an entry counts its bytes once
+    store.set('c', page('evening', 50));
+    expect(store.stats().bytes).toBe(250);
+  });
+
+  it('drops the pages of other dayparts', () => {
+    const store = createPageStore({ maxBytes: 1000 });
+    store.set('m1', page('morning', 100));
+    store.set('e1', page('evening', 100));
+    store.set('m2', page('morning', 100));
+    expect(store.dropOtherDayparts('evening')).toBe(2);
+    expect(store.stats()).toMatchObject({ entries: 1, bytes: 100 });
+    expect(store.has('e1', 0)).toBe(true);
+  });
+
+  it('knows when the daypart changes next (UTC 05, 12, 17, 22)', () => {
+    const at = (iso: string) => Date.parse(iso);
+    expect(msToNextDaypart(at('2026-12-06T19:30:00Z'))).toBe(at('2026-12-06T22:00:00Z') - at('2026-12-06T19:30:00Z'));
+    expect(msToNextDaypart(at('2026-12-06T23:00:00Z'))).toBe(6 * 3_600_000);
+    expect(msToNextDaypart(at('2026-12-06T05:00:00Z'))).toBe(7 * 3_600_000);
+  });
+});

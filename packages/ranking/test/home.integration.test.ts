@@ -27,6 +27,7 @@ import {
   trainHomeRanker,
 } from '../src/index';
 import type { HomeEventInput, HomeIndex, SequenceNext } from '../src/index';
+import { CatalogStore } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { loadHomeFixture } from './home-support';
@@ -284,6 +285,25 @@ describe('home engine', () => {
     const named = reasons.flatMap((reason) => /close to the (.+) you play$|^New release in (.+), a genre you play$/.exec(reason)?.slice(1).filter(Boolean) ?? []);
     expect(reasons.some((reason) => reason.startsWith('A lesser-known find'))).toBe(true);
     for (const genre of named) expect(theirs, `"${genre}"`).toContain(genre);
+  });
+
+  it('on a catalog without genres (a bare events log), mixes and their reasons name no genre: no "in the your you play"', async () => {
+    const { data, index, userId } = await setup();
+    const catalog = data.store.toCatalog();
+    const bare = CatalogStore.fromCatalog({
+      ...catalog,
+      tracks: catalog.tracks.map((track) => ({ ...track, genres: [], subgenres: [] })),
+      artists: catalog.artists.map((artist) => ({ ...artist, genres: [] })),
+    });
+    expect(bare.genreCount).toBe(0);
+    const genreless = createHomeIndex({ ...data, store: bare, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const page = await createHomeEngine(genreless).page({ userId, random: seededRandom(1) });
+    const mixes = page.shelves.filter((shelf) => shelf.type === 'made-for-you');
+    expect(mixes.length).toBeGreaterThan(0);
+    for (const shelf of mixes) {
+      expect(shelf.title).toMatch(/^Your Mix \d+$/);
+      for (const item of shelf.items) expect(item.reason).toMatch(/^(A favourite from your listening|New to you, close to what you play)$/);
+    }
   });
 
   it('reports per-stage costs and fills explained shelves', async () => {

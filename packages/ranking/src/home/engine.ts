@@ -436,11 +436,6 @@ function rowsFrom(candidates: CandidateSet, source: HomeSource, provenance?: num
   return rows;
 }
 
-function genreLabel(index: HomeIndex, genre: number): string {
-  return genre >= 0 ? index.store.genreName(genre) : 'your';
-}
-
-/** The track's genre the listener plays most (or its first genre). */
 /** The track's genre the listener plays most; -1 when they play none of its genres (a reason must not name a genre they never played). */
 function bestGenre(index: HomeIndex, profile: UserProfile, track: number): number {
   let best = -1;
@@ -476,16 +471,21 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
     // name each mix after its heaviest genre no earlier mix took
     const own = Array.from(cluster.genres).find((g) => !titled.has(g)) ?? -1;
     if (own >= 0) titled.add(own);
-    const genre = genreLabel(index, own >= 0 ? own : cluster.genre);
+    const named = own >= 0 ? own : cluster.genre;
+    // a catalog without genres (a bare events log, SASRec ids) has clusters with no genre to name
+    const genre = named >= 0 ? store.genreName(named) : undefined;
     plans.push({
       id: `made-for-you-${c + 1}`,
       type: 'made-for-you',
-      title: own >= 0 ? `Your ${genre} Mix` : `Your Mix ${c + 1}`,
+      title: own >= 0 ? `Your ${genre!} Mix` : `Your Mix ${c + 1}`,
       rows: rowsFrom(candidates, 'tasteCluster', c),
       allowHeard: true,
       lambda: 0.7,
       artistCap: 2,
-      reason: (row) => (heard(row) ? `A favourite from your ${genre} listening` : `New to you, in the ${genre} you play`),
+      reason: (row) =>
+        heard(row)
+          ? genre ? `A favourite from your ${genre} listening` : 'A favourite from your listening'
+          : genre ? `New to you, in the ${genre} you play` : 'New to you, close to what you play',
     });
   });
 

@@ -13,6 +13,7 @@ import { outputEmbeddings } from './model';
 import { createGatheringBatcher } from './internal/gathering-batcher';
 import { createSequenceScorer } from './scorer';
 import type { SequenceScorer } from './scorer';
+import { transitionPriorActive } from './transitions';
 
 export interface NextTrackRequest {
   /** the listener's plays, oldest first (track indices); the last maxLength are read */
@@ -127,7 +128,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   const skipStamp = new Uint32Array(numItems);
   let stamp = 0;
   // the transition prior: the last play's successors are marked (seenStamp) with their boost
-  const prior = model.transitions && model.transitions.settings.alpha > 0 ? model.transitions : undefined;
+  const prior = model.transitions && transitionPriorActive(model.transitions.settings) ? model.transitions : undefined;
   const seenStamp = new Uint32Array(prior ? numItems : 0);
   const boostOf = new Float32Array(prior ? numItems : 0);
   const output = outputEmbeddings(model);

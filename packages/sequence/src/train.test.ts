@@ -128,6 +128,21 @@ describe('trainSequenceModel', () => {
     expect(none.transitionPrior).toBeUndefined();
   });
 
+  it('chooses back-off levels for the served prior on validation and refuses groups that do not fit the items', async () => {
+    const data = chainData(0.9);
+    const group = { name: 'block', of: Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 10)) };
+    const result = await trainSequenceModel(data, { ...small, epochs: 1, transitionGroups: [group] });
+    const report = result.transitionPrior!;
+    expect(report.settings.groups!.map((level) => level.name)).toEqual(['block']);
+    expect(result.model.transitions!.settings).toEqual(report.settings);
+    // coordinate ascent starts from the item-level choice, so the back-off never serves less on validation
+    const plain = await trainSequenceModel(data, { ...small, epochs: 1 });
+    expect(report.validationNdcg10!).toBeGreaterThanOrEqual(plain.transitionPrior!.validationNdcg10! - 1e-12);
+    await expect(trainSequenceModel(data, { ...small, epochs: 1, transitionGroups: [{ name: 'block', of: new Int32Array(149) }] })).rejects.toThrow(
+      'transition group "block": expected one group per item (150), got 149',
+    );
+  });
+
   it('trains with the prior inside the softmax: validation scores logits + that prior, and the served prior is chosen after', async () => {
     const data = chainData(0.9);
     const settings = { alpha: 1, mu: 0.04, gamma: 0.5 };

@@ -15,9 +15,9 @@ import { encodeHistories, scoreAllItems, transposeOutput } from './internal/quer
 import type { SequenceModel, SequenceModelConfig } from './model';
 import { SequenceConfigError, describeParameters, engineConfig, initializeModel, resolveModelConfig } from './model';
 import { packArrays, unpackArrays } from './serialize';
-import type { TransitionPrior, TransitionPriorSettings } from './transitions';
+import type { TransitionGroup, TransitionPrior, TransitionPriorSettings } from './transitions';
 import type { TransitionCounts } from './transitions';
-import { addTransitionPrior, buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10, priorNormalisers } from './transitions';
+import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, ndcgAt10, priorNormalisers, transitionPriorActive } from './transitions';
 import type { PriorJob } from './internal/engine';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
@@ -86,6 +86,12 @@ export interface TrainSequenceOptions {
    * validation rows; α = 0 when it does not help), settings = fixed, false = none
    */
   transitionPrior?: boolean | TransitionPriorSettings;
+  /**
+   * back-off levels of the served prior (e.g. album, then artist of each item): "j followed an
+   * item of the last item's group and is in that group" — each level's α, μ chosen on the
+   * validation rows after the item level's (α = 0 turns a level off). Default: none.
+   */
+  transitionGroups?: TransitionGroup[];
   /**
    * train with this transition prior inside the softmax (a product of experts: the transformer
    * learns what the successor counts — each position's own transition left out — do not say);
@@ -280,8 +286,11 @@ function buildWindows(items: Int32Array, offsets: Int32Array, ends: Int32Array, 
   return { start: Int32Array.from(starts), length: Int32Array.from(lengths), tokens };
 }
 
-/** Validation rows: seeded sample of rows with ≥ 3 items whose last item is not a repeat. */
-function chooseValidation(data: SequenceTrainingData, count: number, seed: number): { rows: Int32Array; targets: Int32Array } {
+/**
+ * The trainer's validation rows: a seeded sample of rows with ≥ 3 items whose last item is not a
+ * repeat (that last item is held out). Exported so diagnoses read exactly the rows training did.
+ */
+export function chooseValidationRows(data: SequenceTrainingData, count: number, seed: number): { rows: Int32Array; targets: Int32Array } {
   const { items, offsets } = data;
   const eligible: number[] = [];
   for (let r = 0; r + 1 < offsets.length; r++) {
@@ -329,6 +338,7 @@ interface CheckpointState {
 
 export async function trainSequenceModel(data: SequenceTrainingData, options: TrainSequenceOptions = {}): Promise<SequenceTrainingResult> {
   validateHistories(data);
+  checkTransitionGroups(options.transitionGroups ?? [], data.numItems);
   const o = resolveOptions(options);
   const config = resolveModelConfig({ ...options.model, numItems: data.numItems });
   if (options.initial && !sameConfig(options.initial.config, config)) {
@@ -339,7 +349,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   const validation = options.validationRowIds
     ? explicitValidation(data, options.validationRowIds)
     : o.validationRows > 0
-      ? chooseValidation(data, o.validationRows, o.seed)
+      ? chooseValidationRows(data, o.validationRows, o.seed)
       : { rows: new Int32Array(0), targets: new Int32Array(0) };
   // training ends: the validation rows lose their last item
   const ends = offsets.slice(1);
@@ -528,7 +538,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     }
     const parameters = best ?? Float32Array.from(host.parameters);
     host.parameters.set(parameters);
-    const { prior, report } = fitTransitionPrior(host, data, ends, validation, chunk, options.transitionPrior ?? true);
+    const { prior, report } = fitTransitionPrior(host, data, ends, validation, chunk, options.transitionPrior ?? true, options.transitionGroups ?? []);
     return {
       model: prior ? { config, parameters, transitions: prior } : { config, parameters },
       transitionPrior: report,
@@ -653,18 +663,19 @@ function fitTransitionPrior(
   validation: { rows: Int32Array; targets: Int32Array },
   chunk: number,
   option: boolean | TransitionPriorSettings,
+  groups: readonly TransitionGroup[],
 ): { prior?: TransitionPrior; report?: TransitionPriorReport } {
   if (option === false) return {};
-  if (option !== true) return { prior: buildTransitionPrior(countTransitions(data, data.numItems), option), report: { settings: option, chosenOnValidation: false } };
+  if (option !== true) return { prior: buildTransitionPrior(countTransitions(data, data.numItems), option, groups), report: { settings: option, chosenOnValidation: false } };
   if (validation.rows.length === 0) return {};
   const all = countTransitions(data, data.numItems);
   const { histories, score } = validationScoring(host, data, ends, validation.rows, chunk);
   const counted = countTransitions(data, data.numItems, ends);
   const last = Int32Array.from(validation.rows, (_, q) => histories.items[histories.offsets[q + 1]! - 1]!);
   const history = (q: number) => histories.items.subarray(histories.offsets[q]!, histories.offsets[q + 1]!);
-  const chosen = chooseTransitionPrior(counted, { last, targets: validation.targets, history, score });
+  const chosen = chooseTransitionPrior(counted, { last, targets: validation.targets, history, score }, undefined, groups);
   const report: TransitionPriorReport = { settings: chosen.settings, chosenOnValidation: true, validationNdcg10: chosen.ndcg10, modelValidationNdcg10: chosen.baseline };
-  return { prior: chosen.settings.alpha > 0 ? buildTransitionPrior(all, chosen.settings) : undefined, report };
+  return { prior: transitionPriorActive(chosen.settings) ? buildTransitionPrior(all, chosen.settings, groups) : undefined, report };
 }
 
 async function saveCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost, state: CheckpointState, best: Float32Array | undefined): Promise<void> {

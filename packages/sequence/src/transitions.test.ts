@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initializeModel, resolveModelConfig } from './model';
 import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
-import { addTransitionPrior, buildTransitionPrior, chooseTransitionPrior, countTransitions, ndcgAt10 } from './transitions';
+import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, ndcgAt10, transitionPriorActive } from './transitions';
 
 // rows: 0 → 1 → 2 → 1 → 2, 3 → 1 → 2, 1 → 3 (items 0…4)
 const histories = { items: Int32Array.of(0, 1, 2, 1, 2, 3, 1, 2, 1, 3), offsets: Int32Array.of(0, 5, 8, 10) };
@@ -77,6 +77,85 @@ describe('transition prior', () => {
     }
   });
 
+  it('backs off to the last item\'s group: same-group successors of any group member, merged with the item\'s own', () => {
+    // groups: {0, 1} = 0, {2, 3} = 1, item 4 none
+    const group = { name: 'artist', of: Int32Array.of(0, 0, 1, 1, -1) };
+    const counts = countTransitions(histories, 5);
+    const settings = { alpha: 2, mu: 0.5, gamma: 1, groups: [{ name: 'artist', alpha: 3, mu: 0.1 }] };
+    const prior = buildTransitionPrior(counts, settings, [group]);
+    const mean = [1, 4, 3, 2, 0].reduce((sum, n) => sum + n + 1, 0) / 5;
+    const q = (j: number) => ([1, 4, 3, 2, 0][j]! + 1) / mean;
+    // group 0's same-group transitions: 0 → 1 (once); group 1's: 2 → 3? none (2 → 1, 3 → 1 leave the group)
+    const scores = new Float32Array(5);
+    addTransitionPrior(prior, 0, scores); // item 0: own successor 1 (1 of 1) + group 0 → 1 (1 of 1)
+    expect(scores[1]).toBeCloseTo(2 * Math.log1p(1 / 2 / (0.5 * q(1))) + 3 * Math.log1p(1 / 2 / (0.1 * q(1))), 5);
+    scores.fill(0);
+    addTransitionPrior(prior, 1, scores); // item 1 never led to 1 itself, but its group did: the back-off alone
+    expect(scores[1]).toBeCloseTo(3 * Math.log1p(1 / 2 / (0.1 * q(1))), 5);
+    expect(scores[2]).toBeCloseTo(2 * Math.log1p(3 / 5 / (0.5 * q(2))), 5); // own successor, other group: no back-off
+    expect(scores[0]).toBe(0);
+    expect(Array.from(prior.items.subarray(prior.offsets[1]!, prior.offsets[2]!))).toEqual([1, 2, 3]); // merged, ascending
+    expect(prior.settings).toEqual(settings);
+    // the level off = the item-level prior; the item level off = the back-off alone (still active)
+    const itemOnly = buildTransitionPrior(counts, { ...settings, groups: [{ name: 'artist', alpha: 0, mu: 0.1 }] }, [group]);
+    expect(Array.from(itemOnly.boosts)).toEqual(Array.from(buildTransitionPrior(counts, { alpha: 2, mu: 0.5, gamma: 1 }).boosts));
+    expect(transitionPriorActive({ alpha: 0, mu: 1, gamma: 0, groups: [{ name: 'artist', alpha: 1, mu: 0.1 }] })).toBe(true);
+    expect(transitionPriorActive({ alpha: 0, mu: 1, gamma: 0, groups: [{ name: 'artist', alpha: 0, mu: 0.1 }] })).toBe(false);
+    // settings and groups must name the same levels; bad groups are refused with the reason
+    expect(() => buildTransitionPrior(counts, settings, [])).toThrow('settings name the back-off levels [artist] but the groups given are []');
+    expect(() => buildTransitionPrior(counts, { ...settings, groups: [{ name: 'artist', alpha: 1, mu: 0 }] }, [group])).toThrow('groups[0] (artist) mu: expected a finite number > 0, got 0');
+    expect(() => checkTransitionGroups([{ name: 'album', of: new Int32Array(4) }], 5)).toThrow('transition group "album": expected one group per item (5), got 4');
+    expect(() => checkTransitionGroups([{ name: 'album', of: Int32Array.of(0, 0, -2, 1, 1) }], 5)).toThrow('item 2 has group -2, expected ≥ 0 or −1 (none)');
+    expect(() => checkTransitionGroups([group, group], 5)).toThrow('the name "artist" is given twice');
+  });
+
+  it('chooses the back-off levels on validation: each grid point\'s figure equals NDCG@10 over the full blended rows', () => {
+    // 60 items in 10 groups of 6; a row walks inside one group in a random order, so "another item of the group"
+    // is the signal and most (last, target) pairs are rare; the model's logits are noise
+    const numItems = 60;
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const items: number[] = [];
+    const offsets = [0];
+    for (let r = 0; r < 120; r++) {
+      const g = r % 10;
+      const order = [0, 1, 2, 3, 4, 5].sort(() => random() - 0.5);
+      for (const k of order.slice(0, 4)) items.push(g * 6 + k);
+      offsets.push(items.length);
+    }
+    const counts = countTransitions({ items: Int32Array.from(items), offsets: Int32Array.from(offsets) }, numItems);
+    const group = { name: 'artist', of: Int32Array.from({ length: numItems }, (_, i) => Math.floor(i / 6)) };
+    const rows = 40;
+    const last = Int32Array.from({ length: rows }, (_, q) => (q * 13) % numItems);
+    const targets = Int32Array.from(last, (i) => Math.floor(i / 6) * 6 + ((i % 6) + 1 + (i % 4)) % 6);
+    const history = (q: number) => [last[q]!];
+    const logits = Float32Array.from({ length: rows * numItems }, (_, x) => Math.sin(x * 1.7) * 2);
+    const score = (first: number, count: number, out: Float32Array) => out.set(logits.subarray(first * numItems, (first + count) * numItems));
+    const grid = { alpha: [1], mu: [0.04], gamma: [0, 1] };
+    const groupGrid = { alpha: [0.5, 3], mu: [0.01, 0.2] };
+    const plain = chooseTransitionPrior(counts, { last, targets, history, score }, grid);
+    const chosen = chooseTransitionPrior(counts, { last, targets, history, score }, grid, [group], groupGrid);
+    expect(chosen.settings.groups![0]!.alpha).toBeGreaterThan(0);
+    expect(chosen.ndcg10).toBeGreaterThan(plain.ndcg10);
+    expect(chosen.baseline).toBeCloseTo(plain.baseline, 9);
+    // 1 baseline + 2 item points, then two rounds of (the level off + 2 α × 2 μ, then the 2 item points again)
+    expect(chosen.tried).toHaveLength(1 + 2 + 2 * (1 + 4 + 2));
+    const excluded = new Uint8Array(numItems);
+    for (const point of chosen.tried) {
+      const { ndcg10, ...settings } = point;
+      const prior = buildTransitionPrior(counts, settings, [group]);
+      let sum = 0;
+      for (let q = 0; q < rows; q++) {
+        const row = logits.slice(q * numItems, (q + 1) * numItems);
+        addTransitionPrior(prior, last[q]!, row);
+        excluded[last[q]!] = 1;
+        sum += ndcgAt10(row, targets[q]!, excluded);
+        excluded[last[q]!] = 0;
+      }
+      expect(ndcg10).toBeCloseTo(sum / rows, 6);
+    }
+  });
+
   it('travels in the model file and is checked on the way back', () => {
     const model = initializeModel(resolveModelConfig({ numItems: 5, dim: 8, maxLength: 4 }), 2);
     const transitions = buildTransitionPrior(countTransitions(histories, 5), { alpha: 1, mu: 0.04, gamma: 0.5 });
@@ -86,6 +165,12 @@ describe('transition prior', () => {
     expect(Array.from(back.transitions!.offsets)).toEqual(Array.from(transitions.offsets));
     expect(back.meta).toEqual({ note: 'x', config: model.config });
     expect(deserializeSequenceModel(serializeSequenceModel(model)).transitions).toBeUndefined();
+    const grouped = buildTransitionPrior(countTransitions(histories, 5), { alpha: 1, mu: 0.04, gamma: 0.5, groups: [{ name: 'album', alpha: 2, mu: 0.01 }] }, [{ name: 'album', of: Int32Array.of(0, 0, 1, 1, 1) }]);
+    const groupedBack = deserializeSequenceModel(serializeSequenceModel({ ...model, transitions: grouped }), 'g.bin').transitions!;
+    expect(groupedBack.settings).toEqual(grouped.settings);
+    expect(Array.from(groupedBack.items)).toEqual(Array.from(grouped.items));
+    const badLevel = { ...grouped, settings: { ...grouped.settings, groups: [{ name: 'album', alpha: -1, mu: 0.01 }] } };
+    expect(() => deserializeSequenceModel(serializeSequenceModel({ ...model, transitions: badLevel }), 'l.bin')).toThrow('l.bin: transition prior groups[0] (album) alpha: expected a finite number ≥ 0, got -1');
     const broken = { ...transitions, items: Int32Array.from(transitions.items, (i) => (i === 2 ? 9 : i)) };
     expect(() => deserializeSequenceModel(serializeSequenceModel({ ...model, transitions: broken }), 'b.bin')).toThrow(/b.bin: transition item 9 at \d+ outside 0…4/);
   });

@@ -153,7 +153,7 @@ export const homeRankerPart = definePart({
               sequenceK: options.sequenceK,
               sequenceFor: async (pastLog) => {
                 const histories = historiesFromInteractions(pastLog, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems });
-                const training = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, dim: options.sequenceDim }, sequence, settings);
+                const training = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, dim: options.sequenceDim }, sequence, settings, store);
                 const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, training);
                 progress(`  homeRanker: next-track model on ${pastLog.length.toLocaleString('en')} past events, ${trained.history.length} epochs (best ${trained.bestEpoch})`);
                 return createExactNextTracks(trained.model);

@@ -9,7 +9,7 @@ import { loadParts } from '../registry/open';
 import { createPartRegistry } from '../registry/registry';
 import { publishBundle } from '../storage/publish';
 import { createFileStore } from '../storage/stores/file-store';
-import { epochsFor, sequenceModelPart } from './sequence-model';
+import { SEQUENCE_MODEL_OPTIONS, epochsFor, sequenceModelPart, sequenceTrainingOptions } from './sequence-model';
 
 let work: string;
 beforeAll(async () => {
@@ -72,6 +72,20 @@ describe('sequence model part', () => {
     });
     expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
     expect(lines.join('\n')).toMatch(/sequenceModel: not trained \(\d+ consecutive plays in the log, need 1,000\)/);
+  });
+
+  it('backs the served prior off to the catalog\'s album and artist as sequenceModel.backoff says, and refuses a bad value', () => {
+    const { store } = generateSynthetic({ tracks: 50, users: 2, interactions: 20, seed: 1 });
+    const settings = { threads: 1, seed: 1 };
+    const both = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, backoff: 'album+artist' }, 1, settings, store);
+    expect(both.transitionGroups!.map((group) => group.name)).toEqual(['album', 'artist']);
+    expect(both.transitionGroups![0]!.of[7]).toBe(store.columns.trackAlbum[7]);
+    expect(both.transitionGroups![1]!.of[7]).toBe(store.trackPrimaryArtist[7]);
+    expect(sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, backoff: 'none' }, 1, settings, store).transitionGroups).toEqual([]);
+    expect(sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, backoff: 'artist', transitionPrior: false }, 1, settings, store).transitionGroups).toEqual([]);
+    expect(() => sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, backoff: 'label' }, 1, settings, store)).toThrow(
+      'sequenceModel.backoff: expected "none" or levels joined by "+" from album, artist (e.g. "album+artist"), got "label"',
+    );
   });
 
   it('spends a position budget: more passes over a small log, fewer over a large one, never more than epochs', () => {

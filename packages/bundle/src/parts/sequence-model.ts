@@ -5,10 +5,14 @@
 // typed arrays, settings chosen on validation). Absent when the log has too little order to learn from.
 import { formatProgress } from '@mixtape/base';
 import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddings';
+import type { CatalogStore } from '@mixtape/catalog';
 import {
+  catalogTransitionGroups,
+  describeTransitionSettings,
   deserializeSequenceModel,
   historiesFromInteractions,
   outputEmbeddings,
+  parseBackoffLevels,
   serializeSequenceModel,
   trainSequenceModel,
   type Histories,
@@ -61,6 +65,12 @@ export const SEQUENCE_MODEL_OPTIONS = {
   trainPriorAlpha: 1,
   trainPriorMu: 0.04,
   trainPriorGamma: 0.5,
+  /**
+   * back-off levels of the served prior: "none", or "album", "artist" joined by "+" — tracks that
+   * followed any track of the last play's album / artist and share it, each level's weight chosen
+   * on the validation rows (ADR 0012)
+   */
+  backoff: 'none',
   /** most passes; the position budget below usually ends training sooner */
   epochs: 20,
   /**
@@ -88,8 +98,9 @@ export const SEQUENCE_MODEL_OPTIONS = {
 };
 export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
 
-/** The part's settings as trainSequenceModel options (model shape, loss, prior), for `epochs` passes. */
-export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }): TrainSequenceOptions {
+/** The part's settings as trainSequenceModel options (model shape, loss, prior and its back-off over the catalog's tracks), for `epochs` passes. */
+export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }, store: CatalogStore): TrainSequenceOptions {
+  const backoff = parseBackoffLevels(options.backoff, 'sequenceModel.backoff');
   return {
     model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
     epochs,
@@ -99,6 +110,7 @@ export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: n
     patience: options.patience,
     validationRows: options.validationRows,
     transitionPrior: options.transitionPrior,
+    transitionGroups: options.transitionPrior ? catalogTransitionGroups(store, backoff) : [],
     trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
     threads: settings.threads,
     seed: settings.seed,
@@ -144,7 +156,7 @@ export const sequenceModelPart = definePart({
         trainSequenceModel(
           { ...histories, numItems: store.trackCount },
           {
-            ...sequenceTrainingOptions(options, epochs, settings),
+            ...sequenceTrainingOptions(options, epochs, settings, store),
             signal,
             onProgress: (event) => progress(`  ${formatProgress(event)} loss ${event.loss.toFixed(3)}`),
             onEpoch: (record) =>
@@ -157,9 +169,8 @@ export const sequenceModelPart = definePart({
     const best = trained.history.find((record) => record.epoch === trained.bestEpoch);
     const prior = trained.transitionPrior;
     if (prior?.chosenOnValidation) {
-      const { alpha, mu, gamma } = prior.settings;
       progress(
-        `sequenceModel: transition prior ${alpha > 0 ? `α=${alpha}, μ=${mu}, γ=${gamma}` : 'off'} (validation NDCG@10 ${prior.validationNdcg10!.toFixed(4)} with it, ${prior.modelValidationNdcg10!.toFixed(4)} without)`,
+        `sequenceModel: transition prior ${describeTransitionSettings(prior.settings)} (validation NDCG@10 ${prior.validationNdcg10!.toFixed(4)} with it, ${prior.modelValidationNdcg10!.toFixed(4)} without)`,
       );
     }
     await write(
@@ -197,5 +208,5 @@ export const sequenceModelPart = definePart({
   },
   summarize: (value) =>
     `${count(value.model.config.numItems)} items, d=${value.model.config.dim}, ${value.model.config.blocks} blocks, L=${value.model.config.maxLength}; ` +
-    `${value.model.transitions ? `transition prior α=${value.model.transitions.settings.alpha} over ${count(value.model.transitions.items.length)} successor pairs` : 'no transition prior'}; index ${value.index.info().factory}`,
+    `${value.model.transitions ? `transition prior ${describeTransitionSettings(value.model.transitions.settings)} over ${count(value.model.transitions.items.length)} successor pairs` : 'no transition prior'}; index ${value.index.info().factory}`,
 });

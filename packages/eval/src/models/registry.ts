@@ -10,6 +10,7 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
+import { parseBackoffLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
 // the production Home stack (build + serve path of @mixtape/ranking)
@@ -115,7 +116,7 @@ export function createModelRegistry(): ModelRegistry {
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
     .register('sasrec', (p, d) => {
-      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, ...rest } = p;
+      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       if (learningRateDecay !== undefined && learningRateDecay !== 'constant' && learningRateDecay !== 'linear' && learningRateDecay !== 'cosine') {
         throw new RangeError(`model sasrec: learningRateDecay must be "constant", "linear" or "cosine", got "${learningRateDecay}"`);
@@ -142,6 +143,7 @@ export function createModelRegistry(): ModelRegistry {
         tied: flag('tied', tied),
         lastItemResidual: flag('lastItemResidual', lastItemResidual),
         transitionPrior: flag('transitionPrior', transitionPrior),
+        backoff: backoff === undefined ? undefined : parseBackoffLevels(String(backoff), 'model sasrec: backoff'),
       });
     })
     .register('home-stack', (parameters) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogBuilder, CatalogStore } from '@mixtape/catalog';
 import { createModelRegistry } from './registry';
+import { backoffGroups } from './sasrec';
 
 describe('sasrec model spec', () => {
   it('names its settings, tied or untied output included, and rejects bad values', () => {
@@ -20,5 +22,28 @@ describe('sasrec model spec', () => {
     expect(registry.create('sasrec:learningRateDecay=cosine:warmupSteps=200').name).toContain('lr 0.005 with cosine decay after 200 warm-up steps, sampled');
     expect(registry.create('sasrec:learningRateDecay=constant').name).toContain('lr 0.005, sampled');
     expect(() => registry.create('sasrec:learningRateDecay=step')).toThrow('learningRateDecay must be "constant", "linear" or "cosine", got "step"');
+    expect(registry.create('sasrec:backoff=album+artist').name).toContain('; + transition prior backing off to album, artist chosen on validation)');
+    expect(registry.create('sasrec:backoff=artist').name).toContain('; + transition prior backing off to artist chosen on validation)');
+    expect(registry.create('sasrec:backoff=none').name).toContain('; + transition prior chosen on validation)');
+    expect(() => registry.create('sasrec:backoff=genre')).toThrow('model sasrec: backoff: expected "none" or levels joined by "+" from album, artist (e.g. "album+artist"), got "genre"');
+    expect(() => registry.create('sasrec:backoff=artist+artist')).toThrow('model sasrec: backoff: a level is named twice in "artist+artist"');
+  });
+
+  it('takes the back-off groups from the dataset\'s catalog: album and primary artist per item; without a catalog every level is missing', () => {
+    const builder = new CatalogBuilder();
+    builder.addArtist({ id: 'a', name: 'A', genres: [] });
+    builder.addArtist({ id: 'b', name: 'B', genres: [] });
+    builder.addAlbum({ id: 'x', title: 'X', artistId: 'a' });
+    builder.addAlbum({ id: 'y', title: 'Y', artistId: 'b' });
+    for (const [id, albumId, artistId] of [['t0', 'x', 'b'], ['t1', 'y', 'b'], ['t2', undefined, 'a']] as const) builder.addTrack({ id, title: id, artistIds: [artistId], albumId, durationMs: 180_000, popularity: 0.5, explicit: false, genres: [], subgenres: [] });
+    const store = new CatalogStore(builder.build());
+    const both = backoffGroups(['album', 'artist'], 3, { store });
+    expect(both.missing).toEqual([]);
+    expect(both.groups.map((g) => g.name)).toEqual(['album', 'artist']);
+    expect(Array.from(both.groups[0]!.of)).toEqual([0, 1, -1]);
+    expect(Array.from(both.groups[1]!.of)).toEqual([1, 1, 0]);
+    expect(backoffGroups(['artist'], 3, { store }).groups.map((g) => g.name)).toEqual(['artist']);
+    expect(backoffGroups(['album', 'artist'], 3, {})).toEqual({ groups: [], missing: ['album', 'artist'] });
+    expect(backoffGroups(['album'], 4, { store })).toEqual({ groups: [], missing: ['album'] });
   });
 });

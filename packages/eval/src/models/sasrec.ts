@@ -1,8 +1,8 @@
 // The generative next-track model from @mixtape/sequence (a SASRec-style causal transformer)
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
-import { createSequenceScorer, trainSequenceModel } from '@mixtape/sequence';
-import type { SequenceScorer, TrainSequenceOptions, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
+import { catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
+import type { BackoffLevel, SequenceScorer, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
@@ -42,6 +42,12 @@ export interface SasRecRecommenderOptions {
    * @mixtape/sequence); default DEFAULT_TRAINING_PRIOR, false = the softmax alone
    */
   trainWithPrior?: TransitionPriorSettings | false;
+  /**
+   * back-off levels of the served prior, in order (see @mixtape/sequence): 'album' (the catalog's
+   * album of each item) and/or 'artist' (its primary artist); a level the dataset lacks is left out
+   * (the notes say so). Default DEFAULT_BACKOFF.
+   */
+  backoff?: BackoffLevel[];
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -53,6 +59,15 @@ export interface SasRecRecommenderOptions {
  * (a rule fixed before the run: adopt if higher; the margin is within noise).
  */
 export const DEFAULT_TRAINING_PRIOR: TransitionPriorSettings = { alpha: 1, mu: 0.04, gamma: 0.5 };
+
+/** The served prior's back-off levels by default (none until a validation-decided change). */
+export const DEFAULT_BACKOFF: BackoffLevel[] = [];
+
+/** The back-off groups of a dataset's catalog (album, artist of each item); without one every level is missing. */
+export function backoffGroups(levels: readonly BackoffLevel[], numItems: number, context: FitContext): { groups: TransitionGroup[]; missing: BackoffLevel[] } {
+  if (levels.length === 0 || !context.store || context.store.trackCount !== numItems) return { groups: [], missing: [...levels] };
+  return { groups: catalogTransitionGroups(context.store, levels), missing: [] };
+}
 
 interface SasRecState {
   numItems: number;
@@ -67,7 +82,7 @@ export class SasRecRecommender extends ScoringRecommender {
 
   constructor(options: SasRecRecommenderOptions = {}) {
     super();
-    this.options = { ...options, trainWithPrior: options.trainWithPrior === undefined ? DEFAULT_TRAINING_PRIOR : options.trainWithPrior };
+    this.options = { ...options, trainWithPrior: options.trainWithPrior === undefined ? DEFAULT_TRAINING_PRIOR : options.trainWithPrior, backoff: options.backoff ?? DEFAULT_BACKOFF };
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, transitionPrior: true, ...given };
     const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
@@ -76,12 +91,13 @@ export class SasRecRecommender extends ScoringRecommender {
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
       `${this.options.trainWithPrior ? `; trained with transition prior α=${this.options.trainWithPrior.alpha}, μ=${this.options.trainWithPrior.mu}, γ=${this.options.trainWithPrior.gamma}` : ''}` +
-      `${o.transitionPrior ? '; + transition prior chosen on validation' : ''})`;
+      `${o.transitionPrior ? `; + transition prior${this.options.backoff!.length > 0 ? ` backing off to ${this.options.backoff!.join(', ')}` : ''} chosen on validation` : ''})`;
   }
 
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
+    const { groups, missing } = backoffGroups(o.transitionPrior === false ? [] : o.backoff!, train.cols, context);
     const options: TrainSequenceOptions = {
       model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied, lastItemResidual: o.lastItemResidual },
       epochs: o.epochs,
@@ -96,6 +112,7 @@ export class SasRecRecommender extends ScoringRecommender {
       patience: o.patience,
       validationRows: o.validationRows,
       transitionPrior: o.transitionPrior ?? true,
+      transitionGroups: groups,
       trainWithPrior: o.trainWithPrior || undefined,
       threads: o.threads ?? 2,
       seed: o.seed ?? context.seed,
@@ -113,7 +130,8 @@ export class SasRecRecommender extends ScoringRecommender {
     this.notes =
       `${result.history.length} epochs (${seconds.toFixed(1)} s each, ${result.stats.threads} threads), best epoch ${result.bestEpoch}` +
       (best?.validationNdcg10 !== undefined ? ` by full-catalog NDCG@10 ${best.validationNdcg10.toFixed(4)} on ${result.stats.validationRows} rows' last training item` : '') +
-      `${result.stoppedEarly ? ' (stopped early)' : ''}; ${describePrior(result.transitionPrior)}; rows without history are ranked by popularity`;
+      `${result.stoppedEarly ? ' (stopped early)' : ''}; ${describePrior(result.transitionPrior)}` +
+      `${missing.length > 0 ? `; back-off to ${missing.join(', ')} left out (the dataset has no catalog)` : ''}; rows without history are ranked by popularity`;
     const users = columnCounts(train);
     this.state = { numItems: train.cols, scorer: createSequenceScorer(result.model), fallback: Float32Array.from(users) };
   }
@@ -137,10 +155,12 @@ function describeSchedule(decay: string | undefined, warmupSteps: number | undef
 
 function describePrior(report: TransitionPriorReport | undefined): string {
   if (!report) return 'no transition prior';
-  const { alpha, mu, gamma } = report.settings;
-  if (!report.chosenOnValidation) return `transition prior α=${alpha}, μ=${mu}, γ=${gamma} (fixed)`;
+  const settings = describeTransitionSettings(report.settings);
+  if (!report.chosenOnValidation) return `transition prior ${settings} (fixed)`;
   const figures = `validation NDCG@10 ${report.validationNdcg10!.toFixed(4)} with it, ${report.modelValidationNdcg10!.toFixed(4)} without`;
-  return alpha === 0 ? `transition prior off (no setting beat the model alone on validation: ${figures})` : `transition prior α=${alpha}, μ=${mu}, γ=${gamma} chosen on validation (${figures})`;
+  return !transitionPriorActive(report.settings)
+    ? `transition prior off (no setting beat the model alone on validation: ${figures})`
+    : `transition prior ${settings} chosen on validation (${figures})`;
 }
 
 export function createSasRecRecommender(options: SasRecRecommenderOptions = {}): SasRecRecommender {

@@ -1,0 +1,145 @@
+// Diagnosis of next-item models on a synthetic snapshot's VALIDATION rows (the trainer's own: the
+// last training item of a seeded sample of leave-one-out rows; the test item is never read).
+// NDCG@10 per ground-truth label of the target for the transition baseline and, for each saved
+// model, its logits alone, its served score (the model file's prior settings, counts rebuilt
+// without the held-out items) and, with --backoff, a prior with those back-off levels chosen on
+// the same rows (what training would choose).
+//
+//   pnpm --filter @mixtape/eval diagnose:next-items --data /tmp/mixtape-synth-10k \
+//     --model A=/tmp/seq6/A.bin [--model B=…] [--backoff album+artist] [--rows 1000] [--seed 42]
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { readSnapshot, sequenceFromExtras } from '@mixtape/catalog';
+import {
+  addTransitionPrior,
+  buildTransitionPrior,
+  catalogTransitionGroups,
+  chooseTransitionPrior,
+  chooseValidationRows,
+  countTransitions,
+  createSequenceScorer,
+  describeTransitionSettings,
+  deserializeSequenceModel,
+  parseBackoffLevels,
+  type BackoffLevel,
+  type TransitionPriorSettings,
+} from '@mixtape/sequence';
+import { breakdownTable, datasetFromInteractionLog, labelNextItemTargets, splitForTask } from '../src/index';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '/tmp/mixtape-synth-10k' },
+    model: { type: 'string', multiple: true, default: [] },
+    backoff: { type: 'string' },
+    rows: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const snapshot = await readSnapshot(values.data);
+const truth = sequenceFromExtras(snapshot.extras);
+if (!truth) throw new Error(`${values.data}: no ground-truth sequence columns (a synthetic snapshot from \`mixtape data generate\` has them)`);
+const dataset = datasetFromInteractionLog(snapshot.interactions, snapshot.store, { name: 'synthetic', source: values.data });
+const seed = Number(values.seed);
+const sequences = splitForTask(dataset, 'next-items', { nextItems: 'leave-one-out', validation: false, seed }).sequences!;
+const data = { items: sequences.indices, offsets: sequences.indptr, numItems: dataset.numItems };
+const numItems = data.numItems;
+const { rows, targets } = chooseValidationRows(data, Number(values.rows), seed);
+const ends = data.offsets.slice(1);
+for (const row of rows) ends[row]!--;
+const counted = countTransitions(data, numItems, ends);
+const labels = labelNextItemTargets(snapshot.interactions, truth, snapshot.store, sequences, rows, Int32Array.from(rows, (row) => ends[row]! - data.offsets[row]!));
+// the query histories: each validation row without its held-out item
+const offsets = new Int32Array(rows.length + 1);
+rows.forEach((row, q) => (offsets[q + 1] = offsets[q]! + ends[row]! - data.offsets[row]!));
+const items = new Int32Array(offsets[rows.length]!);
+rows.forEach((row, q) => items.set(data.items.subarray(data.offsets[row]!, ends[row]!), offsets[q]!));
+const history = (q: number) => items.subarray(offsets[q]!, offsets[q + 1]!);
+const excluded = new Uint8Array(numItems);
+/** NDCG@10 of the target in a full-catalog row, the history excluded (ties favour the target, as training's validation) */
+function ndcg(q: number, scores: Float32Array): number {
+  const h = history(q);
+  for (const i of h) excluded[i] = 1;
+  const target = scores[targets[q]!]!;
+  let rank = 0;
+  for (let i = 0; i < numItems && rank < 10; i++) if (excluded[i] === 0 && i !== targets[q] && scores[i]! > target) rank++;
+  for (const i of h) excluded[i] = 0;
+  return rank < 10 ? 1 / Math.log2(rank + 2) : 0;
+}
+
+const columns: Record<string, Float64Array> = {};
+{
+  // the transition baseline as eval's: successor counts, popularity (rows holding the item) below one count
+  const popularity = new Float32Array(numItems);
+  const stamp = new Int32Array(numItems).fill(-1);
+  for (let r = 0; r + 1 < data.offsets.length; r++) {
+    for (let p = data.offsets[r]!; p < ends[r]!; p++) {
+      if (stamp[data.items[p]!] !== r) popularity[data.items[p]!]!++;
+      stamp[data.items[p]!] = r;
+    }
+  }
+  const top = popularity.reduce((a, b) => Math.max(a, b), 0);
+  const scores = new Float32Array(numItems);
+  columns.transition = Float64Array.from(rows, (_, q) => {
+    const h = history(q);
+    const last = h[h.length - 1]!;
+    for (let i = 0; i < numItems; i++) scores[i] = (0.5 * popularity[i]!) / (top + 1);
+    for (let e = counted.offsets[last]!; e < counted.offsets[last + 1]!; e++) scores[counted.items[e]!]! += counted.counts[e]!;
+    return ndcg(q, scores);
+  });
+}
+const backoff: BackoffLevel[] = values.backoff ? parseBackoffLevels(values.backoff, '--backoff') : [];
+const chunk = 64;
+const logits = new Float32Array(chunk * numItems);
+for (const spec of values.model) {
+  const [name, file] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [spec, spec];
+  const model = deserializeSequenceModel(await readFile(file), file);
+  const scorer = createSequenceScorer(model);
+  const score = (first: number, count: number, out: Float32Array) => {
+    const { vectors } = scorer.encode({ items, offsets }, Int32Array.from({ length: count }, (_, b) => first + b));
+    scorer.scoreAll(vectors, count, out);
+  };
+  const settings = model.transitions?.settings;
+  const groupsOf = (s: TransitionPriorSettings) => catalogTransitionGroups(snapshot.store, (s.groups ?? []).map((level) => level.name as BackoffLevel));
+  const priors: Array<{ label: string; settings: TransitionPriorSettings }> = [];
+  if (settings) priors.push({ label: `${name} + its prior (${describeTransitionSettings(settings)})`, settings });
+  if (values.backoff !== undefined) {
+    const last = Int32Array.from(rows, (_, q) => items[offsets[q + 1]! - 1]!);
+    const chosen = chooseTransitionPrior(counted, { last, targets, history, score }, undefined, catalogTransitionGroups(snapshot.store, backoff));
+    priors.push({ label: `${name} + prior chosen here, back-off ${values.backoff} (${describeTransitionSettings(chosen.settings)})`, settings: chosen.settings });
+  }
+  const built = priors.map(({ label, settings: s }) => ({ label, prior: buildTransitionPrior(counted, s, groupsOf(s)), out: new Float64Array(rows.length) }));
+  const alone = new Float64Array(rows.length);
+  for (let first = 0; first < rows.length; first += chunk) {
+    const count = Math.min(chunk, rows.length - first);
+    score(first, count, logits);
+    for (let b = 0; b < count; b++) {
+      const q = first + b;
+      const row = logits.subarray(b * numItems, (b + 1) * numItems);
+      alone[q] = ndcg(q, row);
+      const h = history(q);
+      for (const { prior, out } of built) {
+        const served = row.slice();
+        addTransitionPrior(prior, h[h.length - 1]!, served);
+        out[q] = ndcg(q, served);
+      }
+    }
+  }
+  columns[`${name} alone`] = alone;
+  for (const { label, out } of built) columns[label] = out;
+}
+
+const seen = (q: number) => {
+  const h = history(q);
+  const last = h[h.length - 1]!;
+  for (let e = counted.offsets[last]!; e < counted.offsets[last + 1]!; e++) if (counted.items[e] === targets[q]) return true;
+  return false;
+};
+console.log(`# Next-item diagnosis: ${values.data}, ${rows.length} validation rows (seed ${seed}); NDCG@10 mean (sum)\n`);
+const tables: Array<[string, (q: number) => string]> = [
+  ['all', () => 'all'],
+  ['generator transition', (q) => labels[q]!.transition],
+  ['transition, skip between', (q) => `${labels[q]!.transition}${labels[q]!.skipBefore ? ' (skip between)' : ''}`],
+  ['catalog relation to the last item', (q) => labels[q]!.relation],
+  ['transition, target followed the last item before', (q) => `${labels[q]!.transition} ${seen(q) ? 'seen' : 'unseen'}`],
+];
+for (const [title, groupOf] of tables) console.log(`## By ${title}\n\n${breakdownTable(title, groupOf, rows.length, columns)}\n`);

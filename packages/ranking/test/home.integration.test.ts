@@ -287,6 +287,25 @@ describe('home engine', () => {
     for (const genre of named) expect(theirs, `"${genre}"`).toContain(genre);
   });
 
+  it('a playlist listener (only playlist adds, as MPD and TidyTuesday) is never told a track of their own playlist is "New to you", nor gets it in Discover', async () => {
+    const { index } = await setup();
+    const engine = createHomeEngine(index);
+    const added = Array.from(index.popularOrder.subarray(0, 40), (track) => index.store.trackId(track));
+    await engine.recordEvents(added.map((trackId, i) => ({ userId: 'playlist-1', trackId, type: 'playlist_add' as const, timestamp: index.referenceTime - 1000 * (40 - i) })));
+    const page = await engine.page({ userId: 'playlist-1', random: seededRandom(1) });
+    const own = new Set(added);
+    let ownShown = 0;
+    for (const shelf of page.shelves) {
+      for (const item of shelf.items) {
+        if (!own.has(item.trackId)) continue;
+        ownShown++;
+        expect(item.reason, `${shelf.title}: ${item.title}`).not.toMatch(/^New to you/);
+        expect(shelf.type, item.title).not.toBe('discover');
+      }
+    }
+    expect(ownShown).toBeGreaterThan(0); // mixes and jump back in may show them, as favourites
+  });
+
   it('on a catalog without genres (a bare events log), mixes and their reasons name no genre: no "in the your you play"', async () => {
     const { data, index, userId } = await setup();
     const catalog = data.store.toCatalog();

@@ -275,6 +275,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     // then depends only on the listener and the request, so it stays put across reloads and a
     // finished page can be kept and re-ordered per request (ADR 0013).
     const used = new Set<number>();
+    const heard = heardBy(profile);
     const filled: Array<{ shelf: HomeShelf; rank: number }> = [];
     const fillOrder = eligible.map((plan, rank) => ({ plan, rank })).sort((a, b) => Number(b.plan.steered ?? false) - Number(a.plan.steered ?? false) || a.rank - b.rank);
     for (const { plan, rank } of fillOrder) {
@@ -291,7 +292,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
         artistCap: plan.artistCap,
         used,
         excludeExplicit: request.explicit === false,
-        accept: plan.allowHeard ? undefined : (track) => !(profile.tracks.get(track)?.plays ?? 0),
+        accept: plan.allowHeard ? undefined : (track) => !heard(track),
       });
       if (picked.length < Math.min(minShelfItems, limit)) {
         for (const track of picked) used.delete(track);
@@ -447,6 +448,16 @@ function bestGenre(index: HomeIndex, profile: UserProfile, track: number): numbe
   return best;
 }
 
+/**
+ * Whether the listener already has a track: played, completed, saved or added to a playlist
+ * (positive weight). Playlist data (MPD, TidyTuesday) has only adds: counting plays alone called
+ * a playlist's own tracks "New to you" and let them into Discover.
+ */
+function heardBy(profile: UserProfile): (track: number) => boolean {
+  let owned: Set<number> | undefined;
+  return (track) => (owned ??= new Set(profile.topTracks)).has(track);
+}
+
 function playedReason(now: number, then: number): string {
   return then >= EARLIEST_CLOCK_TIME ? `You played this ${agoText(now, then)}` : 'From your listening history';
 }
@@ -463,7 +474,8 @@ function agoText(now: number, then: number): string {
 function personalPlans(index: HomeIndex, profile: UserProfile, candidates: CandidateSet): ShelfPlan[] {
   const { store } = index;
   const track = (row: number) => candidates.tracks[row]!;
-  const heard = (row: number) => (profile.tracks.get(track(row))?.plays ?? 0) > 0;
+  const heardTrack = heardBy(profile);
+  const heard = (row: number) => heardTrack(track(row));
   const plans: ShelfPlan[] = [];
 
   const titled = new Set<number>();

@@ -46,6 +46,13 @@ describe('home service over a bundle from S3', () => {
   }, 120_000);
 
   const store = () => serving.engine.index.store;
+  const shelfTitles = (response: { body: { shelves: Shelf[] } }) => response.body.shelves.map((shelf) => shelf.title);
+  /** one completed play of `track` by `userId`, now */
+  const completeNow = (target: Express, userId: string, track: { id: string; durationMs: number }) =>
+    request(target)
+      .post('/v1/events')
+      .send({ events: [{ userId, trackId: track.id, type: 'complete', timestamp: new Date().toISOString(), msPlayed: track.durationMs }] })
+      .expect(202);
   const log = () => serving.engine.index.interactions!;
   /** the user with the longest history (every shelf type has material) */
   const busiestUser = () => {
@@ -156,13 +163,10 @@ describe('home service over a bundle from S3', () => {
     const userId = busiestUser();
     const fresh = store().getTrack(store().mostPopular(200)[150]!)!;
     const before = await request(app).get(`/v1/users/${userId}/home`).expect(200);
-    expect((before.body.shelves as Shelf[]).map((shelf) => shelf.title)).not.toContain(`Because you played ${fresh.title}`);
-    await request(app)
-      .post('/v1/events')
-      .send({ events: [{ userId, trackId: fresh.id, type: 'complete', timestamp: new Date().toISOString(), msPlayed: fresh.durationMs }] })
-      .expect(202);
+    expect(shelfTitles(before)).not.toContain(`Because you played ${fresh.title}`);
+    await completeNow(app, userId, fresh);
     const after = await request(app).get(`/v1/users/${userId}/home`).expect(200);
-    expect((after.body.shelves as Shelf[]).map((shelf) => shelf.title)).toContain(`Because you played ${fresh.title}`);
+    expect(shelfTitles(after)).toContain(`Because you played ${fresh.title}`);
   });
 
   it('counts shelf feedback for the bandit', async () => {
@@ -284,14 +288,11 @@ describe('home service over a bundle from S3', () => {
       await request(app).get(`/v1/users/${userId}/home`).expect(200);
       const before = await request(app).get(`/v1/users/${userId}/home`).expect(200);
       expect(before.headers['server-timing']).toMatch(/^cache;/);
-      expect((before.body.shelves as Shelf[]).map((shelf) => shelf.title)).not.toContain(`Because you played ${fresh.title}`);
-      await request(app)
-        .post('/v1/events')
-        .send({ events: [{ userId, trackId: fresh.id, type: 'complete', timestamp: new Date().toISOString(), msPlayed: fresh.durationMs }] })
-        .expect(202);
+      expect(shelfTitles(before)).not.toContain(`Because you played ${fresh.title}`);
+      await completeNow(app, userId, fresh);
       const after = await request(app).get(`/v1/users/${userId}/home`).expect(200);
       expect(after.headers['server-timing']).toMatch(/^candidates;/);
-      expect((after.body.shelves as Shelf[]).map((shelf) => shelf.title)).toContain(`Because you played ${fresh.title}`);
+      expect(shelfTitles(after)).toContain(`Because you played ${fresh.title}`);
       // the recomputed page is kept in its place
       const again = await request(app).get(`/v1/users/${userId}/home`).expect(200);
       expect(again.headers['server-timing']).toMatch(/^cache;/);

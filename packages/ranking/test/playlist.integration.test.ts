@@ -162,6 +162,17 @@ describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)',
     expect(chill.unfulfilled.map((part) => part.requested)).toEqual(["'chill' (energy 0–0.4)"]);
   });
 
+  it('says when nothing in the prompt was understood ("zzqx blorf", a language the planner does not read) instead of passing a generic mix off as an answer', () => {
+    const nothing = fulfilPlan(bare, { ...createEmptyPlan(), trackCount: 6 });
+    expect(nothing.tracks).toHaveLength(6);
+    expect(nothing.unfulfilled).toEqual([
+      { kind: 'prompt', requested: 'the prompt', reason: 'Nothing in the prompt named a genre, artist, mood, activity or era this catalog knows, so the playlist is drawn from across the catalog.' },
+    ]);
+    expect(nothing.description).toContain('Nothing in the prompt named');
+    expect(fulfilPlan(bare, indieRock).unfulfilled).toEqual([]);
+    expect(fulfilPlan(bare, { ...createEmptyPlan(), trackCount: 6, discovery: 0.9 }).unfulfilled).toEqual([]); // "deep cuts" asked something
+  });
+
   it('keeps the planner\'s title: a sound it cannot judge does not make the title untrue', () => {
     expect(fulfilPlan(bare, { ...indieRock, moods: ['chill'], title: 'Chill Indie' }).title).toBe('Chill Indie');
   });

@@ -78,8 +78,11 @@ export interface FulfilmentStats {
 
 /** A part of the request the catalog could not deliver, said out loud. */
 export interface UnfulfilledPart {
-  /** 'sound': moods, activities or audio-feature ranges asked for where no delivered track has audio features */
-  kind: 'genre' | 'artist' | 'era' | 'length' | 'sound';
+  /**
+   * 'sound': moods, activities or audio-feature ranges the tracks cannot be judged by or do not meet;
+   * 'prompt': nothing in the prompt was understood (the playlist is drawn from across the catalog)
+   */
+  kind: 'genre' | 'artist' | 'era' | 'length' | 'sound' | 'prompt';
   /** what was asked for, as the listener named it ("trip-hop", "Massive Attack", "1940s") */
   requested: string;
   /** one sentence: what is missing and what stands in for it */
@@ -187,7 +190,15 @@ export function fulfilPlan(engine: PlaylistEngine, plan: Plan, options: FulfilOp
     });
   }
   const delivered = deliveredPlan(plan, pool);
-  const unfulfilled = unfulfilledParts(plan, pool, substitutes, { tracks: tracks.length, featured, nearSound, durationMs, requestedTracks: plan.trackCount, ...(targetMs !== undefined ? { targetMs } : {}) });
+  const unfulfilled = unfulfilledParts(plan, pool, substitutes, {
+    understoodText: text !== undefined && text.known.length > 0,
+    tracks: tracks.length,
+    featured,
+    nearSound,
+    durationMs,
+    requestedTracks: plan.trackCount,
+    ...(targetMs !== undefined ? { targetMs } : {}),
+  });
   const title = honestTitle(plan, delivered, unfulfilled);
   const description = [
     describePlaylist(store, { ...resolved, plan: delivered }, sequence.order),

@@ -4,7 +4,7 @@
 // delivered, never what was only asked for.
 import { foldText } from '@mixtape/language';
 import type { Plan } from '@mixtape/llm';
-import { PLAN_FEATURES, titleForPlan } from '@mixtape/llm';
+import { PLAN_FEATURES, createEmptyPlan, titleForPlan } from '@mixtape/llm';
 import type { CandidatePool } from './candidates';
 import type { ResolvedPlan } from './constraints';
 import type { PlaylistEngine } from './context';
@@ -61,10 +61,17 @@ export function unfulfilledParts(
   plan: Plan,
   pool: CandidatePool,
   substitutes: GenreSubstitutes,
-  /** `featured`: delivered tracks with audio features; `nearSound`: those within reach of the plan's feature ranges */
-  delivered: { tracks: number; featured: number; nearSound: number; durationMs: number; requestedTracks: number; targetMs?: number },
+  /**
+   * `featured`: delivered tracks with audio features; `nearSound`: those within reach of the plan's
+   * feature ranges; `understoodText`: the text model read some of the prompt's words
+   */
+  delivered: { understoodText: boolean; tracks: number; featured: number; nearSound: number; durationMs: number; requestedTracks: number; targetMs?: number },
 ): UnfulfilledPart[] {
   const parts: UnfulfilledPart[] = [];
+  if (!delivered.understoodText && asksNothing(plan)) {
+    // "zzqx blorf", a prompt in a language the planner does not read: say it, do not pass a generic mix off as an answer
+    parts.push({ kind: 'prompt', requested: 'the prompt', reason: 'Nothing in the prompt named a genre, artist, mood, activity or era this catalog knows, so the playlist is drawn from across the catalog.' });
+  }
   const sound = soundAskedFor(plan);
   if (delivered.tracks > 0 && delivered.featured === 0 && sound) {
     // Moods and feature ranges ("more energetic") rank by audio features: without them they change nothing.
@@ -130,6 +137,18 @@ export function unfulfilledParts(
     parts.push({ kind: 'length', requested: `${wanted} min`, substitute: `${minutes} min`, reason: `Only ${minutes} minutes in this catalog fit the request, short of ${wanted}.` });
   }
   return parts;
+}
+
+const EMPTY_PLAN = createEmptyPlan();
+/** What a plan asks of the catalog, beyond its title and length. */
+const asked = (plan: Plan): string =>
+  JSON.stringify([
+    plan.seedArtists, plan.seedTracks, plan.genres, plan.subgenres, plan.artists, plan.features, plan.releaseYear, plan.moods, plan.activities,
+    plan.similarToUser, plan.discovery, plan.targetMinutes, plan.trackMinutes, plan.arc, plan.explicitAllowed, plan.unavailable,
+  ]);
+const NOTHING_ASKED = asked(EMPTY_PLAN);
+function asksNothing(plan: Plan): boolean {
+  return asked(plan) === NOTHING_ASKED;
 }
 
 /** "'upbeat', 'workout' (energy 0.75–1, tempo 115–200)": the plan's moods, activity and feature ranges; undefined when it has none. */

@@ -55,6 +55,18 @@ describe('TidyTuesday-style CSV', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('rejects a repeated track_id naming another song (its playlist add would point at the first one) and writes nothing', async () => {
+    const csv = await readFile(fixture('tidytuesday-small.csv'), 'utf8');
+    const [header, first, ...rest] = csv.trimEnd().split('\n');
+    const id = first!.split(',')[0]!;
+    const other = rest.find((line) => !line.startsWith(`${id},`))!;
+    const broken = join(root, 'tidy-broken-id.csv');
+    await writeFile(broken, [header, first, `${id}${other.slice(other.indexOf(','))}`].join('\n') + '\n');
+    const out = join(root, 'tidy-broken-id');
+    await expectImportFailure(importToSnapshot('tidytuesday', broken, out), /tidy-broken-id\.csv:3: field "track_id": expected one song per id \(t1 is first Song, With Comma — Band A\), got "Second — Band B"/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('skips invalid rows on request and writes a rejects report', async () => {
     const out = join(root, 'skipped');
     const { result } = await importToSnapshot('tidytuesday', fixture('bad-number.csv'), out, { skipInvalid: true });

@@ -6,7 +6,8 @@
 //   row, context = playlist id; the playlist name is kept in extras "user.names". The files
 //   carry no event times, so timestamps are ordinals: the row's position within its playlist.
 // - a track seen in several playlists gets every playlist_genre / playlist_subgenre it appears
-//   under as genres / subgenres; other fields come from its first row.
+//   under as genres / subgenres; other fields come from its first row. A repeated track_id with
+//   another title or artist is rejected (a broken id, not the same song).
 // - artists have no ids in these files: id "artist:<normalized name>". The 2024 file lists
 //   featured artists as "A, B": split on ", " (first = primary), except where the whole file
 //   shows the comma is part of one name ("Tyler, The Creator"; see artist-credits.ts).
@@ -108,6 +109,10 @@ export async function importSpotifyCsv(input: string, format: SpotifyCsvFormat, 
           pending.set(trackId, entry);
           trackPosition.set(trackId, trackOrder.length);
           trackOrder.push(trackId);
+        } else if (row.text('track_name') !== entry.track.title || row.text('track_artist') !== entry.artistCredit) {
+          // a repeated id is the same track in another playlist; another song under it is a broken id
+          // (its playlist add would silently point at the first song)
+          throw new RowRejection('track_id', `one song per id (${trackId} is first ${entry.track.title} — ${entry.artistCredit})`, `${row.text('track_name')} — ${row.text('track_artist')}`);
         }
         if (genre) entry.genres.add(genre);
         if (subgenre) entry.subgenres.add(subgenre);

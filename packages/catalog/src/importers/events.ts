@@ -93,7 +93,11 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     const explicitText = row.text('explicit').toLowerCase();
     if (!['', 'true', 'false', '1', '0'].includes(explicitText)) throw new RowRejection('explicit', 'true, false, 1 or 0', row.text('explicit'));
     let features: AudioFeatures | undefined;
-    if (AUDIO_FEATURES.some((name) => row.text(name) !== '')) {
+    const given = AUDIO_FEATURES.filter((name) => row.text(name) !== '');
+    if (given.length > 0) {
+      // a track's features are all or nothing (hasFeatures); name what is there, not just the first gap
+      const missing = AUDIO_FEATURES.find((name) => row.text(name) === '');
+      if (missing) throw new RowRejection(missing, `all ${AUDIO_FEATURES.length} audio features (${AUDIO_FEATURES.join(', ')}) or none; this row has ${given.join(', ')}`, '');
       const values: Record<string, number> = {};
       for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, AUDIO_FEATURE_RANGES[name]);
       features = values as AudioFeatures;

@@ -189,6 +189,17 @@ describe('generic events + catalog', () => {
     });
   });
 
+  it('names the audio features a catalog row has when it lacks others (all 11 or none), not only "expected a number"', async () => {
+    const folder = join(root, 'events-partial-features');
+    await mkdir(folder);
+    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name,energy,tempo\ns1,One,Band,0.8,120\n');
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000000,play\n');
+    await expectImportFailure(
+      importToSnapshot('events', folder, join(root, 'events-partial-features-out')),
+      /catalog\.csv:2: field "danceability": expected all 11 audio features \(danceability, energy, .*\) or none; this row has energy, tempo, got ""/,
+    );
+  });
+
   it('names a --catalog file that does not exist', async () => {
     const out = join(root, 'missing-catalog');
     await expectImportFailure(importToSnapshot('events', join(fixture('events-ok'), 'events.jsonl'), out, { catalog: join(root, 'nope.jsonl') }), /nope\.jsonl:0: field "\*": expected a readable file, got "it does not exist"/);

@@ -130,6 +130,11 @@ describe('playlist continuation', () => {
     expect(differentRows).toBeGreaterThan(0);
     // no test tail is ever in the validation split
     for (const r of test.evalRows) for (const track of entries(test.test, r)) expect([...entries(validation.train, r), ...entries(validation.test, r)]).not.toContain(track);
+    // another validation seed: other validation playlists of the same training part, still no test tail
+    const other = splitForTask(dataset, 'playlist-continuation', { seed: 3, validation: true, validationSeed: 11 });
+    expect(other.protocol).toMatch(/seed 11/);
+    expect([...other.evalRows]).not.toEqual([...validation.evalRows]);
+    for (const r of test.evalRows) for (const track of entries(test.test, r)) expect([...entries(other.train, r), ...entries(other.test, r)]).not.toContain(track);
   });
 });
 

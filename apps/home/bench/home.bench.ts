@@ -133,9 +133,10 @@ function metricValue(text: string, name: string, labels = ''): number {
   return total;
 }
 
+const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
+
 /** pages served from the page store and computed, so far */
-async function cacheCounts(url: string): Promise<{ hit: number; computed: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+function cacheCounts(text: string): { hit: number; computed: number } {
   const count = (result: string) => metricValue(text, 'home_page_cache_requests_total', `result="${result}"`);
   return { hit: count('hit'), computed: count('miss') + count('off') };
 }
@@ -155,8 +156,7 @@ async function waitForWarmer(url: string): Promise<void> {
   }
 }
 
-async function stageTotals(url: string): Promise<Map<string, { sum: number; count: number }>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+function stageTotals(text: string): Map<string, { sum: number; count: number }> {
   const totals = new Map<string, { sum: number; count: number }>();
   for (const match of text.matchAll(/^home_stage_duration_seconds_(sum|count)\{([^}]*)\} ([\d.e+-]+)$/gm)) {
     const stage = /stage="([^"]+)"/.exec(match[2]!)?.[1];
@@ -233,9 +233,12 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 const startLoad = loadText();
 const users = await sampleUsers(Number(values.users));
 
-interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number }
-interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number }
+interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; lag: { p99: number; max: number } }
+interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; lag: { p99: number; max: number } }
 interface ModeResult { mode: 'warm' | 'live'; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
+
+/** the service's event-loop delay over the row (prom-client's monitor, restarted at each scrape; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
+const loopLag = (text: string) => ({ p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000 });
 
 const hitRateOf = (before: { hit: number; computed: number }, after: { hit: number; computed: number }) => {
   const hits = after.hit - before.hit;
@@ -268,8 +271,8 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
     // warm-up: JIT, FAISS threads, similar-artist cache
     await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
     for (const connections of concurrencies) {
-      const before = await stageTotals(service.url);
-      const cacheBefore = await cacheCounts(service.url);
+      // one scrape before and one after: the event-loop lag monitor restarts at each scrape
+      const textBefore = await scrape(service.url);
       const cpuBefore = await cpuSeconds(service.pid);
       let latencies = new Float64Array(1 << 14);
       let recorded = 0;
@@ -294,25 +297,25 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
         });
       });
       const cpuAfter = await cpuSeconds(service.pid);
-      const after = await stageTotals(service.url);
-      const hitRate = hitRateOf(cacheBefore, await cacheCounts(service.url));
+      const textAfter = await scrape(service.url);
+      const hitRate = hitRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
       const sorted = latencies.slice(0, recorded).sort();
-      const stages = stageMeans(before, after);
+      const stages = stageMeans(stageTotals(textBefore), stageTotals(textAfter));
       const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
-      rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages, hitRate });
+      rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages, hitRate, lag: loopLag(textAfter) });
       console.error(`[${mode}] c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
     }
     for (const rate of rates) {
-      const before = await stageTotals(service.url);
-      const cacheBefore = await cacheCounts(service.url);
+      const textBefore = await scrape(service.url);
       const cpuBefore = await cpuSeconds(service.pid);
       const run = await openLoop(service.url, rate, rateConnections, duration);
       const cpuAfter = await cpuSeconds(service.pid);
+      const textAfter = await scrape(service.url);
       const sorted = run.latencies.slice().sort();
-      const stages = stageMeans(before, await stageTotals(service.url));
-      const hitRate = hitRateOf(cacheBefore, await cacheCounts(service.url));
+      const stages = stageMeans(stageTotals(textBefore), stageTotals(textAfter));
+      const hitRate = hitRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
       const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;
-      openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages, hitRate });
+      openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages, hitRate, lag: loopLag(textAfter) });
       console.error(`[${mode}] open loop ${rate}/s over ${rateConnections} connections: p99 ${percentile(sorted, 99).toFixed(1)} ms`);
     }
   } finally {
@@ -341,19 +344,19 @@ for (const result of results) {
       : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s).`,
   );
   console.log('');
-  console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | load (1 min) |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | loop lag p99 / max ms | load (1 min) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of result.rows) {
-    console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${row.load.split(' ')[0]} |`);
+    console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
   }
   if (result.openRows.length > 0) {
     console.log('');
     console.log(`Open loop (${result.mode}): requests sent on a fixed schedule over ${rateConnections} keep-alive connections; latency from each request's scheduled time (queueing included).`);
     console.log('');
-    console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | load (1 min) |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | loop lag p99 / max ms | load (1 min) |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of result.openRows) {
-      console.log(`| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${row.load.split(' ')[0]} |`);
+      console.log(`| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
     }
   }
 }

@@ -27,9 +27,13 @@ function querySchema(maxItems: number) {
 
 function upNextOrThrow(serving: HomeServing): UpNextServing {
   if (!serving.upNext) {
-    throw new NotReadyError(`Bundle ${serving.bundleVersion} has no next-track model (the sequenceModel part was not built), so Up next and radio are unavailable; build the bundle with it (mixtape build) and retry`, {
-      code: 'SEQUENCE_MODEL_UNAVAILABLE',
-    });
+    // Rebuilding helps only when --only left the part out: on a log with too few consecutive plays the build leaves it out again.
+    throw new NotReadyError(
+      `Bundle ${serving.bundleVersion} has no next-track model, so Up next and radio are unavailable: mixtape build leaves the sequenceModel part out when the log has too few consecutive plays to train it (its output says how many) or when --only omits it`,
+      {
+        code: 'SEQUENCE_MODEL_UNAVAILABLE',
+      },
+    );
   }
   return serving.upNext;
 }

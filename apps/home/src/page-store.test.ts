@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UserEvent } from '@mixtape/ranking';
+import type { HomeEngine, UserEvent } from '@mixtape/ranking';
 import { createPageStore, liveFingerprint } from './page-store';
 import type { StoredPage } from './page-store';
 import { msToNextDaypart } from './page-warmer';
@@ -67,5 +67,33 @@ describe('page store', () => {
     expect(msToNextDaypart(at('2026-12-06T19:30:00Z'))).toBe(at('2026-12-06T22:00:00Z') - at('2026-12-06T19:30:00Z'));
     expect(msToNextDaypart(at('2026-12-06T23:00:00Z'))).toBe(6 * 3_600_000);
     expect(msToNextDaypart(at('2026-12-06T05:00:00Z'))).toBe(7 * 3_600_000);
+  });
+
+  it('keys a page by every input that changes it: engine (bundle, variant), listener, limit, shelves, daypart, seeds, explicit', () => {
+    const store = createPageStore({ maxBytes: 1000 });
+    // a log that knows listener "known" only
+    const engineOver = () => ({ index: { interactions: { userIndex: (id: string) => (id === 'known' ? 0 : -1) } } }) as unknown as HomeEngine;
+    const base = engineOver();
+    const variant = engineOver();
+    const request = { userId: 'known', limit: 10, daypart: 'evening' as const };
+    const key = store.keyOf(base, request, []);
+    expect(store.keyOf(base, { ...request }, [])).toBe(key);
+    const changed = [
+      store.keyOf(variant, request, []),
+      store.keyOf(base, { ...request, userId: 'known-2' }, []),
+      store.keyOf(base, { ...request, limit: 4 }, []),
+      store.keyOf(base, { ...request, shelves: ['made-for-you'] }, []),
+      store.keyOf(base, { ...request, shelves: ['made-for-you', 'daypart'] }, []),
+      store.keyOf(base, { ...request, daypart: 'morning' }, []),
+      store.keyOf(base, { ...request, seedGenres: ['rock'] }, []),
+      store.keyOf(base, { ...request, seedArtists: ['rock'] }, []),
+      store.keyOf(base, { ...request, explicit: false }, []),
+    ];
+    expect(new Set([key, ...changed]).size).toBe(changed.length + 1);
+    // listeners the bundle does not know share the cold-start entry until they post an event
+    const event: UserEvent = { track: 1, timestamp: 1, type: 0, msPlayed: 0 };
+    expect(store.keyOf(base, { ...request, userId: 'new-a' }, [])).toBe(store.keyOf(base, { ...request, userId: 'new-b' }, []));
+    expect(store.keyOf(base, { ...request, userId: 'new-a' }, [event])).not.toBe(store.keyOf(base, { ...request, userId: 'new-b' }, [event]));
+    expect(store.keyOf(base, { ...request, userId: 'new-a' }, [event])).not.toBe(store.keyOf(base, { ...request, userId: 'new-a' }, []));
   });
 });

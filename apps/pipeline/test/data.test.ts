@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,15 @@ describe('mixtape data', () => {
       /bad-number\.csv:3: field "danceability"/,
     );
     expect(existsSync(bad)).toBe(false);
+  });
+
+  it('says when it read the timestamps as epoch seconds', async () => {
+    const input = join(root, 'epoch-seconds');
+    await mkdir(input);
+    await writeFile(join(input, 'catalog.csv'), 'track_id,title,artist_name\ns1,One,Band\n');
+    await writeFile(join(input, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000,play\n');
+    const { stdout } = await run('data', 'import', '--format', 'events', '--input', input, '--out', join(root, 'epoch-seconds-out'), '--quiet');
+    expect(stdout).toMatch(/1 interactions in [\d.]+s; timestamps: epoch seconds .* read × 1000\n$/);
   });
 
   it('rejects an unknown format', async () => {

@@ -5,7 +5,9 @@
 //   [album_title], [release_date], [duration_ms], [popularity 0..100], [explicit],
 //   [genres "a|b"], [subgenres], [the 11 audio features: all or none]
 // Event rows: user_id, track_id, timestamp (epoch ms or ISO 8601), type (play | skip | complete
-//   | save | playlist_add), [ms_played], [context]
+//   | save | playlist_add), [ms_played], [context]. A file whose every timestamp is a number in
+//   [1e9, 1e10) holds epoch seconds (2001–2286; as milliseconds they would all fall in January–April
+//   1970): they are read × 1000, and details.timestamps says so.
 // An event whose track_id is not in the catalog is rejected.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -138,22 +140,32 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
   // ---- events
   const eventProgress = new ProgressTracker('read events', 'rows', undefined, options.onProgress);
   const log = new InteractionLogBuilder();
+  const numeric = { count: 0, min: Infinity, max: -Infinity };
   const eventRows = await readRows(paths.events, ['user_id', 'track_id', 'timestamp', 'type'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
     const userId = row.requiredText('user_id');
     const trackId = row.requiredText('track_id');
     const track = store.trackIndex(trackId);
     if (track < 0) throw new RowRejection('track_id', `a track id present in the catalog (${paths.catalog})`, trackId);
-    const timestamp = parseTimestamp(row.requiredText('timestamp'));
+    const timestampText = row.requiredText('timestamp');
+    const timestamp = parseTimestamp(timestampText);
     const type = row.requiredText('type').toLowerCase();
     if (!(INTERACTION_TYPES as readonly string[]).includes(type)) throw new RowRejection('type', INTERACTION_TYPES.join(' | '), row.text('type'));
     const msPlayed = row.text('ms_played') === '' ? 0 : parseNumber(row.text('ms_played'), 'ms_played', { min: 0, integer: true });
     const context = row.text('context');
+    if (/^\d+$/.test(timestampText)) {
+      numeric.count++;
+      numeric.min = Math.min(numeric.min, timestamp);
+      numeric.max = Math.max(numeric.max, timestamp);
+    }
     log.pushEncoded(log.userIndex(userId), track, timestamp, INTERACTION_TYPE_CODE[type as InteractionType], msPlayed, 1, context === '' ? -1 : log.contextIndex(context));
   });
   eventProgress.finish(eventRows);
+  const interactions = log.build();
+  const seconds = numeric.count > 0 && numeric.count === interactions.length && numeric.min >= EPOCH_SECONDS.min && numeric.max < EPOCH_SECONDS.max;
+  if (seconds) interactions.columns.timestamp.forEach((value, i, times) => (times[i] = value * 1000));
   return {
     store,
-    interactions: log.build(),
+    interactions,
     source: 'events',
     details: {
       catalog: paths.catalog,
@@ -161,6 +173,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       catalogRows,
       eventRows,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      ...(seconds ? { timestamps: 'epoch seconds (every timestamp in [1e9, 1e10): 2001–2286 as seconds, January–April 1970 as milliseconds), read × 1000' } : {}),
       rejected: sink.count,
     },
     extras: {},
@@ -168,6 +181,9 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     rejectedCount: sink.count,
   };
 }
+
+/** Numeric timestamps that are epoch seconds when all of them fall here (as milliseconds: January–April 1970). */
+const EPOCH_SECONDS = { min: 1e9, max: 1e10 };
 
 function parseTimestamp(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);

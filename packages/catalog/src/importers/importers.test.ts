@@ -200,6 +200,23 @@ describe('generic events + catalog', () => {
     );
   });
 
+  it('reads a log of epoch seconds as seconds (as milliseconds every event would be in January 1970), and says so', async () => {
+    const folder = join(root, 'events-epoch-seconds');
+    await mkdir(folder);
+    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name\ns1,One,Band\ns2,Two,Band\n');
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000,play\nu1,s2,1700000185,play\n');
+    const seconds = await importDataset('events', folder);
+    expect(Array.from(seconds.interactions.columns.timestamp)).toEqual([1_700_000_000_000, 1_700_000_185_000]);
+    expect(seconds.details.timestamps).toMatch(/^epoch seconds/);
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000000,play\nu1,s2,1700000185000,play\n');
+    const millis = await importDataset('events', folder);
+    expect(Array.from(millis.interactions.columns.timestamp)).toEqual([1_700_000_000_000, 1_700_000_185_000]);
+    expect(millis.details.timestamps).toBeUndefined();
+    // ordinals (positions) are neither: kept as they are
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1,play\nu1,s2,2,play\n');
+    expect(Array.from((await importDataset('events', folder)).interactions.columns.timestamp)).toEqual([1, 2]);
+  });
+
   it('names a --catalog file that does not exist', async () => {
     const out = join(root, 'missing-catalog');
     await expectImportFailure(importToSnapshot('events', join(fixture('events-ok'), 'events.jsonl'), out, { catalog: join(root, 'nope.jsonl') }), /nope\.jsonl:0: field "\*": expected a readable file, got "it does not exist"/);

@@ -30,6 +30,7 @@ import {
   countTransitions,
   createNextTrackRecommender,
   createSequenceScorer,
+  describeTransitionSettings,
   deserializeSequenceModel,
   historiesFromInteractions,
   initializeModel,
@@ -75,7 +76,7 @@ if (!values.model && perItem > 0) {
   model.transitions = buildTransitionPrior(countTransitions({ items, offsets }, numItems), { alpha: 1, mu: 0.04, gamma: 0.5 });
 }
 const priorLabel = model.transitions
-  ? `transition prior α=${model.transitions.settings.alpha} over ${model.transitions.items.length} successor pairs`
+  ? `transition prior ${describeTransitionSettings(model.transitions.settings)} over ${model.transitions.items.length} successor pairs`
   : 'no transition prior';
 const overFetch = Number(values['over-fetch']);
 const ids = Array.from({ length: numItems }, (_, i) => `t${i}`);

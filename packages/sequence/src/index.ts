@@ -13,5 +13,7 @@ export { createExactNextTracks } from './exact-next';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
 export type { HistoryOptions } from './histories';
-export { BACKOFF_LEVELS, parseBackoffLevels, catalogTransitionGroups } from './backoff';
+export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, parseBackoffLevels, catalogTransitionGroups } from './backoff';
 export type { BackoffLevel } from './backoff';
+export { refitTransitionPrior } from './refit';
+export type { RefitPriorOptions } from './refit';

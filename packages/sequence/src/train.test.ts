@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
 import { createSequenceScorer } from './scorer';
+import { refitTransitionPrior } from './refit';
 import { scheduledRate, trainSequenceModel } from './train';
 import { addTransitionPrior } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
@@ -141,6 +142,17 @@ describe('trainSequenceModel', () => {
     await expect(trainSequenceModel(data, { ...small, epochs: 1, transitionGroups: [{ name: 'block', of: new Int32Array(149) }] })).rejects.toThrow(
       'transition group "block": expected one group per item (150), got 149',
     );
+  });
+
+  it('re-fits a trained model\'s prior without training: the trainer\'s own choice on the same rows, and with back-off levels', async () => {
+    const data = chainData(0.9);
+    const group = { name: 'block', of: Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 10)) };
+    const trained = await trainSequenceModel(data, { ...small, epochs: 1, seed: 9, transitionGroups: [group] });
+    const refit = refitTransitionPrior(trained.model, data, { validationRows: small.validationRows, seed: 9, groups: [group] });
+    expect(refit.report).toEqual(trained.transitionPrior);
+    expect(Array.from(refit.model.transitions!.boosts)).toEqual(Array.from(trained.model.transitions!.boosts));
+    expect(refit.model.parameters).toBe(trained.model.parameters);
+    expect(() => refitTransitionPrior(trained.model, { ...data, numItems: 151 })).toThrow('refit transition prior: the data has 151 items, the model 150');
   });
 
   it('trains with the prior inside the softmax: validation scores logits + that prior, and the served prior is chosen after', async () => {

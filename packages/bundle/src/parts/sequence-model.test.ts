@@ -46,10 +46,12 @@ describe('sequence model part', () => {
     const part = opened.parts.sequenceModel!;
     expect(part.model.config).toMatchObject({ numItems: 300, dim: 8, maxLength: 10 });
     // the transition prior chosen on validation travels in the model file (an under-trained model gains from it)
-    const reported = lines.join('\n').match(/transition prior α=([\d.]+), μ=([\d.]+), γ=([\d.]+) \(validation NDCG@10 ([\d.]+) with it, ([\d.]+) without\)/);
+    // (by default backing off to the last play's album and artist, each level on or off as validation chose)
+    const reported = lines.join('\n').match(/transition prior α=([\d.]+), μ=([\d.]+), γ=([\d.]+); album (off|α=[\d.]+, μ=[\d.]+); artist (off|α=[\d.]+, μ=[\d.]+) \(validation NDCG@10 ([\d.]+) with it, ([\d.]+) without\)/);
     expect(reported).not.toBeNull();
-    expect(Number(reported![4])).toBeGreaterThan(Number(reported![5]));
-    expect(part.model.transitions!.settings).toEqual({ alpha: Number(reported![1]), mu: Number(reported![2]), gamma: Number(reported![3]) });
+    expect(Number(reported![6])).toBeGreaterThan(Number(reported![7]));
+    expect(part.model.transitions!.settings).toMatchObject({ alpha: Number(reported![1]), mu: Number(reported![2]), gamma: Number(reported![3]) });
+    expect(part.model.transitions!.settings.groups!.map((level) => level.name)).toEqual(['album', 'artist']);
     expect(part.model.transitions!.offsets.length).toBe(301);
     expect(part.index.size).toBe(300);
     expect(part.index.idOf(7)).toBe(data.store.trackId(7));

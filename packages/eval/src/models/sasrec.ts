@@ -1,7 +1,7 @@
 // The generative next-track model from @mixtape/sequence (a SASRec-style causal transformer)
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
-import { catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
+import { DEFAULT_BACKOFF_LEVELS, catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
 import type { BackoffLevel, SequenceScorer, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
@@ -47,7 +47,7 @@ export interface SasRecRecommenderOptions {
    * album of each item) and/or 'artist' (its primary artist); a level the dataset lacks is left out
    * (the notes say so). Default DEFAULT_BACKOFF.
    */
-  backoff?: BackoffLevel[];
+  backoff?: readonly BackoffLevel[];
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -60,8 +60,8 @@ export interface SasRecRecommenderOptions {
  */
 export const DEFAULT_TRAINING_PRIOR: TransitionPriorSettings = { alpha: 1, mu: 0.04, gamma: 0.5 };
 
-/** The served prior's back-off levels by default (none until a validation-decided change). */
-export const DEFAULT_BACKOFF: BackoffLevel[] = [];
+/** The served prior's back-off levels by default (album, then artist: chosen on validation, then one test read — see DEFAULT_BACKOFF_LEVELS). */
+export const DEFAULT_BACKOFF: readonly BackoffLevel[] = DEFAULT_BACKOFF_LEVELS;
 
 /** The back-off groups of a dataset's catalog (album, artist of each item); without one every level is missing. */
 export function backoffGroups(levels: readonly BackoffLevel[], numItems: number, context: FitContext): { groups: TransitionGroup[]; missing: BackoffLevel[] } {

@@ -127,7 +127,7 @@ function readUnknownName(tokens: readonly Token[], start: number, context: Match
     words.push(token.text);
   }
   if (words.length === 0) return undefined;
-  const name = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  const name = words.map((word) => context.capitalized.get(word) ?? capitalize(word)).join(' ');
   return { name, text: words.join(' '), length: words.length };
 }
 
@@ -139,8 +139,8 @@ function combineModifiers(current: Modifier, next: Modifier): Modifier {
 }
 
 interface MatchContext {
-  /** folded words written with a capital letter in the original text */
-  capitalized: ReadonlySet<string>;
+  /** folded words written with a capital letter in the original text → as written */
+  capitalized: ReadonlyMap<string, string>;
   /** an all-lowercase text says nothing through case */
   hasCapitals: boolean;
   /** an all-capitals text says nothing through case either */
@@ -148,12 +148,18 @@ interface MatchContext {
   wholeText: number;
 }
 
-function capitalizedWords(text: string): Set<string> {
-  const words = new Set<string>();
+/** Folded words written with a capital letter → as written ("bjork" → "Björk"), so an unknown name is said the listener's way. */
+function capitalizedWords(text: string): Map<string, string> {
+  const words = new Map<string, string>();
   for (const match of text.matchAll(/\p{Lu}[\p{L}\p{M}\p{N}]*/gu)) {
-    for (const word of spacedKey(match[0]).split(' ')) words.add(word);
+    const parts = spacedKey(match[0]).split(' ');
+    for (const word of parts) if (!words.has(word)) words.set(word, parts.length === 1 ? match[0] : capitalize(word));
   }
   return words;
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 function bestCandidate(lexicon: Lexicon, tokens: readonly Token[], start: number, scope: Modifier, context: MatchContext): Candidate | undefined {

@@ -29,6 +29,12 @@ describe('offline planner on TidyTuesday names', () => {
     expect(result.genres.include).toEqual([]);
   });
 
+  it('names an artist the catalog lacks as the listener wrote it ("Múm", not "Mum"; "Sigur Rós")', () => {
+    expect(plan('songs like Múm').unavailable.artists).toEqual(['Múm']);
+    expect(plan('something like Sigur Rós').unavailable.artists).toEqual(['Sigur Rós']);
+    expect(plan('something like Massive Attack').unavailable.artists).toEqual(['Massive Attack']);
+  });
+
   it('upbeat latin for a run, no reggaeton: latin in, reggaeton subgenre out, running tempo', () => {
     const result = plan('upbeat latin for a run, no reggaeton');
     expect(result.genres.include).toEqual(['latin']);

@@ -58,7 +58,9 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
   beforeAll(async () => {
     const bundles = openBundleStore(join(experiments.dir, 'bundles'));
     await publishTestBundle(bundles, { version: 'home-exp-v1', parts: [homeRankerPart] });
-    serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') }), { shelfState });
+    // with the page store on (as served): listeners come back in every test, so most pages here are
+    // kept ones — a variant's shelves, its engine and the exposure log must hold for them too
+    serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') }), { shelfState, pageCacheBytes: 64 * 2 ** 20 });
     const { context } = createTestServiceContext({ name: 'home', ready: true });
     app = createApp({ context, serving: () => serving, experiments: experiments.runtime });
   }, 180_000);
@@ -114,8 +116,11 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
 
   it('logs exposures with positions and events with assignments, and the log reads out', async () => {
     // each listener plays the first item of their first shelf, skips the second
-    const pages: Array<{ userId: string; shelves: Shelf[] }> = [];
-    for (const userId of users()) pages.push({ userId, shelves: (await request(app).get(`/v1/users/${userId}/home`).expect(200)).body.shelves as Shelf[] });
+    const pages: Array<{ userId: string; shelves: Shelf[]; timing: string }> = [];
+    for (const userId of users()) {
+      const response = await request(app).get(`/v1/users/${userId}/home`).expect(200);
+      pages.push({ userId, shelves: response.body.shelves as Shelf[], timing: response.headers['server-timing'] as string });
+    }
     const events = pages
       .filter((page) => page.shelves[0] && page.shelves[0].items.length > 1)
       .flatMap(({ userId, shelves }) => [
@@ -136,6 +141,10 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
     expect(exposures.length).toBeGreaterThanOrEqual(users().length * 4);
     const exposure = exposures.at(-1)!;
     expect(exposure).toMatchObject({ surface: 'home', userId: users().at(-1), experiments: [{ key: 'home-ranker' }] });
+    // that page was a kept one (served before in this file), and its exposure lists exactly what it showed, in its order
+    const last = pages.at(-1)!;
+    expect(last.timing).toMatch(/^cache;dur=/);
+    expect(exposure.items).toEqual(last.shelves.flatMap((shelf, shelfPosition) => shelf.items.map((item, position) => ({ id: item.trackId, position, shelf: shelf.id, shelfPosition }))));
     expect(exposure.items[0]).toMatchObject({ position: 0, shelfPosition: 0 });
     expect(exposure.items.every((item) => item.shelf !== undefined)).toBe(true);
     expect(logged).toHaveLength(events.length + 1);

@@ -210,7 +210,7 @@ describe('home service over a bundle from S3', () => {
     await request(securedApp).get('/v1/users/u-auth/home').expect(200);
   });
 
-  it('rejects event timestamps far in the future (year 9999) with a clear error, recording nothing', async () => {
+  it('rejects event timestamps far in the future (year 9999) or in epoch seconds with a clear error, recording nothing', async () => {
     const userId = 'u-future';
     const trackId = store().trackId(1);
     for (const timestamp of ['9999-01-01T00:00:00Z', Date.UTC(9999, 0, 1), Date.now() + 2 * 3600_000]) {
@@ -223,6 +223,12 @@ describe('home service over a bundle from S3', () => {
       expect(issue.path).toBe('body.events.1.timestamp');
       expect(issue.message).toMatch(/is more than 1 hour ahead of the server clock/);
     }
+    // epoch seconds (a common client mistake) would be recorded as January 1970
+    const seconds = await request(app).post('/v1/events').send({ events: [{ userId, trackId, type: 'play', timestamp: 1_700_000_000 }] }).expect(400);
+    expect(seconds.body.error.details.issues[0]).toMatchObject({
+      path: 'body.events.0.timestamp',
+      message: '1700000000 as epoch milliseconds is 1970-01-20T16:13:20.000Z; it looks like epoch seconds — send milliseconds (1700000000000) or ISO 8601',
+    });
     // A device clock a few minutes fast is fine.
     await request(app).post('/v1/events').send({ events: [{ userId: 'u-skew', trackId, type: 'play', timestamp: Date.now() + 5 * 60_000 }] }).expect(202);
     expect((await request(app).get(`/v1/users/${userId}/home`).expect(200)).body.coldStart).toBe(true);

@@ -38,6 +38,14 @@ function timestampSchema(now: () => number) {
       z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
     ], { error: 'expected epoch milliseconds or an ISO 8601 date-time with an offset' })
     .superRefine((timestamp, context) => {
+      // epoch seconds read as milliseconds land in January–April 1970: say so rather than record 1970
+      if (timestamp >= 1e9 && timestamp < 1e10) {
+        context.addIssue({
+          code: 'custom',
+          message: `${timestamp} as epoch milliseconds is ${new Date(timestamp).toISOString()}; it looks like epoch seconds — send milliseconds (${timestamp * 1000}) or ISO 8601`,
+        });
+        return;
+      }
       const limit = now() + MAX_EVENT_CLOCK_SKEW_MS;
       if (timestamp > limit) {
         context.addIssue({

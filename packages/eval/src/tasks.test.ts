@@ -96,6 +96,8 @@ describe('playlist continuation', () => {
     await expect(runEvalTask(dataset, { task: 'user-holdout', models, ks: [10], minItems: 5, bootstrapSamples: 10 })).rejects.toThrow(
       /^tiny: no users to evaluate for --task user-holdout \(user-level random holdout: .*0 users with ≥ 5 items evaluated\); expected users with enough listens .*\(the log has 2 users, 4 interactions\)/,
     );
+    const one: EvalDataset = { ...dataset, numRows: 1, row: new Int32Array(4) };
+    await expect(runEvalTask(one, { task: 'user-holdout', models, ks: [10], minItems: 5, bootstrapSamples: 10 })).rejects.toThrow(/\(the log has 1 user, 4 interactions\)/);
   });
 
   it('carves a validation split from the training part: never a test tail, tails of other playlists hidden in order', () => {

@@ -166,7 +166,7 @@ export async function runEvalTask(dataset: EvalDataset, options: RunTaskOptions)
   if (split.evalRows.length === 0) {
     throw new Error(
       `${dataset.name}: no ${dataset.rowKind} to evaluate for --task ${options.task} (${split.protocol}); expected ${dataset.rowKind} with enough listens for that protocol ` +
-        `(the log has ${dataset.numRows} ${dataset.rowKind}, ${dataset.row.length} interactions): use a larger log, or loosen --min-items, --last-n or --test-playlists`,
+        `(the log has ${dataset.numRows} ${dataset.numRows === 1 ? dataset.rowKind.replace(/s$/, '') : dataset.rowKind}, ${dataset.row.length} interactions): use a larger log, or loosen --min-items, --last-n or --test-playlists`,
     );
   }
   return runExperiment(options.models, split, {

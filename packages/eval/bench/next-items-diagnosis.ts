@@ -141,5 +141,14 @@ const tables: Array<[string, (q: number) => string]> = [
   ['transition, skip between', (q) => `${labels[q]!.transition}${labels[q]!.skipBefore ? ' (skip between)' : ''}`],
   ['catalog relation to the last item', (q) => labels[q]!.relation],
   ['transition, target followed the last item before', (q) => `${labels[q]!.transition} ${seen(q) ? 'seen' : 'unseen'}`],
+  ['plays of the last item in training', (q) => {
+    const h = history(q);
+    const plays = counted.itemCounts[h[h.length - 1]!]!;
+    return plays < 5 ? '< 5' : plays < 20 ? '5–19' : plays < 80 ? '20–79' : '80+';
+  }],
+  ['history length (the query reads the last 50)', (q) => {
+    const length = history(q).length;
+    return length < 20 ? '< 20' : length < 50 ? '20–49' : length < 150 ? '50–149' : '150+';
+  }],
 ];
 for (const [title, groupOf] of tables) console.log(`## By ${title}\n\n${breakdownTable(title, groupOf, rows.length, columns)}\n`);

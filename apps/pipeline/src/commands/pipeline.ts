@@ -1,7 +1,7 @@
 // `mixtape pipeline`: the build's aggregations on Apache Beam (direct | flink | dataflow) or in this
 // process, writing the directory `mixtape build --from-pipeline DIR` continues from.
 // Progress goes to stderr; `--json` prints the manifest on stdout.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -115,6 +115,21 @@ interface RunFlags extends AggregationFlags {
   chunkMb?: number;
 }
 
+/**
+ * The pipeline reads JSON Lines only: a CSV named here would become one dead letter per row and an
+ * empty output (exit 0). Local files must end .jsonl/.ndjson/.json; folders and s3:// are listed by the reader.
+ */
+export async function checkJsonLinesInputs(flag: string, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    if (isS3Uri(path) || /\.(jsonl|ndjson|json)$/i.test(path)) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) continue;
+    throw new Error(
+      `${flag} ${path}: expected JSON Lines (.jsonl) — the pipeline reads JSON Lines; a CSV log can be imported (mixtape data import --format events --input FOLDER --out DIR) and run with --data DIR`,
+    );
+  }
+}
+
 export function registerPipelineCommand(program: Command): void {
   const pipeline = program.command('pipeline').description('the build\'s aggregations (popularity, histories, sessions, co-occurrence top-K) on Apache Beam or in this process');
   const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -154,6 +169,8 @@ export function registerPipelineCommand(program: Command): void {
       }
     }
     if (events.length === 0 || catalog.length === 0) throw new Error('mixtape pipeline run needs --events and --catalog (or --data DIR)');
+    await checkJsonLinesInputs('--events', events);
+    await checkJsonLinesInputs('--catalog', catalog);
     const manifest = await runAggregationPipeline({
       ...aggregationOptions(flags),
       events,

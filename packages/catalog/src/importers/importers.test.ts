@@ -173,6 +173,12 @@ describe('Last.fm HetRec folder', () => {
     const result = await importDataset('lastfm-hetrec', folder);
     expect(result.store.getTrack('lastfm:track:1')!.genres).toEqual(['female vocalists', 'trip-hop']);
     expect(result.store.getTrack('lastfm:track:2')!.genres).toEqual([]);
+    // --genres: the artist's enriched genres reach its stand-in track too (as MPD tracks get their artist's)
+    const enrichment = join(root, 'lastfm-artist-genres.json');
+    await writeFile(enrichment, JSON.stringify({ artists: [{ artist_name: 'Portishead', artist_uri: 'spotify:artist:6liAMWkVf5LH7YR9yfFy1Y', genres: ['bristol sound'] }] }));
+    const enriched = await importDataset('lastfm-hetrec', folder, { genreEnrichment: enrichment });
+    expect(enriched.store.getArtist('lastfm:artist:1')!.genres).toEqual(['female vocalists', 'trip-hop', 'bristol sound']);
+    expect(enriched.store.getTrack('lastfm:track:1')!.genres).toEqual(enriched.store.getArtist('lastfm:artist:1')!.genres);
   });
 });
 

@@ -133,7 +133,9 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
     const extra = enrichment?.lookup(artistNames[a]!);
     if (extra) enriched++;
     const artistId = `lastfm:artist:${artistKeys[a]}`;
-    builder.addArtist({ id: artistId, name: artistNames[a]!, genres: extra ? [...new Set([...tags, ...extra])] : tags });
+    // the track is the artist's stand-in: it carries the artist's genres, enriched ones too (--genres)
+    const genres = extra ? [...new Set([...tags, ...extra])] : tags;
+    builder.addArtist({ id: artistId, name: artistNames[a]!, genres });
     builder.addTrack({
       id: `lastfm:track:${artistKeys[a]}`,
       title: artistNames[a]!,
@@ -141,7 +143,7 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
       durationMs: 0,
       explicit: false,
       popularity: 0,
-      genres: tags,
+      genres,
       subgenres: [],
     });
   }

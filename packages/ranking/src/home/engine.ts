@@ -223,7 +223,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const limit = request.limit ?? 10;
     const seedGenres = (request.seedGenres ?? []).map((name) => {
       const genre = store.genreIndex(name.toLowerCase()) >= 0 ? store.genreIndex(name.toLowerCase()) : store.genreIndex(name);
-      if (genre < 0) throw new HomeRequestError(`Unknown genre "${name}" in seedGenres`, 'UNKNOWN_SEED_GENRE', 'seedGenres', { genre: name });
+      if (genre < 0) throw new HomeRequestError(`Unknown genre "${name}" in seedGenres (${expectedGenres(index)})`, 'UNKNOWN_SEED_GENRE', 'seedGenres', { genre: name });
       return genre;
     });
     const seedArtists = (request.seedArtists ?? []).map((value) => {
@@ -446,6 +446,13 @@ function bestGenre(index: HomeIndex, profile: UserProfile, track: number): numbe
     if (share > bestShare) [best, bestShare] = [genre, share];
   });
   return best;
+}
+
+/** What a seed genre may be: this catalog's most played genres, or that it has none (a bare events log, SASRec ids). */
+function expectedGenres(index: HomeIndex): string {
+  const genres = topCatalogGenres(index, 5);
+  if (genres.length === 0) return 'this catalog has no genres';
+  return `expected a genre of this catalog, e.g. ${genres.map((genre) => index.store.genreName(genre)).join(', ')}`;
 }
 
 /**

@@ -44,6 +44,23 @@ describe('XGBoost through the addon', () => {
     expect(model.learner.gradient_booster.model.trees).toHaveLength(trained.rounds);
   });
 
+  it('keeps at least minRounds trees: the best round is chosen from there on', () => {
+    const free = trainXGBoost(rankingData(60, 1), { params, rounds: 200, validation: rankingData(30, 2), earlyStoppingRounds: 10 });
+    const minRounds = free.rounds + 15;
+    const scores: number[] = [];
+    const held = trainXGBoost(rankingData(60, 1), {
+      params,
+      rounds: 200,
+      validation: rankingData(30, 2),
+      earlyStoppingRounds: 10,
+      minRounds,
+      onRound: (round) => scores.push(round.metrics['validation-ndcg@10']!),
+    });
+    expect(held.rounds).toBeGreaterThanOrEqual(minRounds);
+    expect(held.bestScore).toBe(Math.max(...scores.slice(minRounds - 1)));
+    expect(scores.length).toBe(held.rounds + 10);
+  });
+
   it('starts from a per-row base margin: the trees learn the residual, prediction adds the margin back', () => {
     const train = rankingData(60, 1);
     // a prior that already knows feature 0

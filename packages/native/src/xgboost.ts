@@ -32,6 +32,12 @@ export interface XGBoostTrainOptions {
   validation?: XGBoostData;
   /** stop after this many rounds without a better validation score (default: never) */
   earlyStoppingRounds?: number;
+  /**
+   * with early stopping: keep at least this many trees — the best round is chosen among rounds
+   * ≥ minRounds − 1 and the patience counts from there (default 1: any round). Early stopping on a
+   * small, noisy validation set can otherwise keep a handful of trees.
+   */
+  minRounds?: number;
   /** lower is better for the watched metric (default: false, as for ndcg/map/auc) */
   minimize?: boolean;
   onRound?: (round: XGBoostRound) => void;
@@ -98,6 +104,7 @@ export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): 
     const history: XGBoostRound[] = [];
     let best = { round: -1, score: Number.NaN };
     let watched: string | undefined;
+    const minRounds = Math.max(1, Math.floor(options.minRounds ?? 1));
     const sets = dvalidation ? [dtrain, dvalidation] : [dtrain];
     const names = dvalidation ? ['train', 'validation'] : ['train'];
     for (let round = 0; round < options.rounds; round++) {
@@ -109,6 +116,7 @@ export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): 
       options.onRound?.(entry);
       if (!dvalidation) continue;
       watched ??= Object.keys(metrics).filter((name) => name.startsWith('validation-')).pop();
+      if (round + 1 < minRounds) continue;
       const score = watched === undefined ? Number.NaN : metrics[watched]!;
       const better = best.round < 0 || (options.minimize ? score < best.score : score > best.score);
       if (better) best = { round, score };

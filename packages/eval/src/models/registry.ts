@@ -149,7 +149,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives',
       ]);
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
@@ -172,7 +172,9 @@ export function createModelRegistry(): ModelRegistry {
           baseMargin: p.baseMargin,
           // shuffle=1: each listener's rows reach XGBoost in a seeded random order (ties not broken by candidate order)
           ...(p.shuffle ? { rowOrder: 'shuffled' as const } : {}),
-          xgboost: p.rounds ? { rounds: p.rounds } : undefined,
+          hardNegatives: p.hardNegatives,
+          // minRounds=N: every head keeps at least N trees (early stopping chooses among rounds ≥ N)
+          xgboost: p.rounds || p.minRounds ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}) } : undefined,
           // successor=N: build "what follows this track" lists of N per track (default off)
           neighbours: p.k || p.successor ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}) } : undefined,
         },

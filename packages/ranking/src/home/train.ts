@@ -66,7 +66,7 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   /** default served weights stored in the model */
   weights?: Partial<Record<HomeObjective, number>>;
   /** XGBoost settings (LambdaMART: rank:ndcg) */
-  xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number };
+  xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number; minRounds?: number };
   /**
    * the split's past rows and each listener's labels, computed elsewhere (the build reads them
    * from the aggregation pipeline's `ranker-labels`); else this module splits and labels the log
@@ -608,6 +608,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
         params: { ...DEFAULT_XGBOOST_PARAMS, seed, ...options.xgboost?.params },
         rounds: options.xgboost?.rounds ?? 400,
         earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
+        minRounds: options.xgboost?.minRounds,
         validation: { features: leadingColumns(validationSet.features, validationSet.rows, cols), rows: validationSet.rows, cols, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },
         signal: options.signal,
         onRound: ({ round, metrics }) => {

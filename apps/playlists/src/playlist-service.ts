@@ -128,6 +128,11 @@ function fulfilOptions(
   };
 }
 
+function withUnreadRefinement(fulfilment: Fulfilment, instruction: string): Fulfilment {
+  const reason = `Nothing in "${instruction}" was understood as a change, so the plan is the previous version's.`;
+  return { ...fulfilment, unfulfilled: [...fulfilment.unfulfilled, { kind: 'prompt', requested: instruction, reason }], description: `${fulfilment.description} ${reason}` };
+}
+
 export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistService {
   const { store, metrics } = deps;
   const now = deps.now ?? Date.now;
@@ -273,7 +278,9 @@ export function createPlaylistService(deps: PlaylistServiceDeps): PlaylistServic
         const userId = base.userId ?? undefined;
         const variants = variantsFor(userId, origin);
         // the base version's prompt too: its unread words ("trip-hop") still describe the playlist
-        const fulfilment = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal, `${base.prompt} ${input.prompt}`, planResult));
+        const fulfilled = fulfilPlan(state.engine, planResult.plan, fulfilOptions(state, variants, userId, signal, `${base.prompt} ${input.prompt}`, planResult));
+        // the offline planner read nothing it could change ("more zzqx"): say so, not a silent new version
+        const fulfilment = planResult.changes !== undefined && planResult.changes.length === 0 ? withUnreadRefinement(fulfilled, input.prompt) : fulfilled;
         observe('refine', planResult, fulfilment);
         const stored = await withLock(playlistId, async () => {
           const latest = store.versionNumbers(playlistId).at(-1)!;

@@ -70,6 +70,7 @@ interface PlaylistBody {
   planner: string;
   fallbackReason?: string;
   changes?: string[];
+  unfulfilled?: { kind: string; requested: string; reason: string }[];
   plan: unknown;
   tracks: { trackId: string; title: string; artists: string[]; note: string }[];
 }
@@ -176,6 +177,11 @@ describe('refine, read back, feedback and DPO export', () => {
     expect(missing.body.error.code).toBe('VERSION_NOT_FOUND');
     expect((await request(app).get('/v1/playlists/pl_nope').expect(404)).body.error.code).toBe('PLAYLIST_NOT_FOUND');
     expect((await request(app).post('/v1/playlists/pl_nope/refine').send({ prompt: 'more 80s' }).expect(404)).body.error.code).toBe('PLAYLIST_NOT_FOUND');
+    // a refinement the planner cannot read changes nothing, and says so
+    const unread = (await request(app).post(`/v1/playlists/${created.id}/refine`).send({ prompt: 'more zzqx please' }).expect(201)).body as PlaylistBody;
+    expect(unread.changes).toEqual([]);
+    expect(unread.unfulfilled).toEqual([{ kind: 'prompt', requested: 'more zzqx please', reason: 'Nothing in "more zzqx please" was understood as a change, so the plan is the previous version\'s.' }]);
+    expect(unread.description).toMatch(/Nothing in "more zzqx please" was understood as a change/);
   });
 
   it('records feedback and exports plan and track pairs as DPO JSON Lines', async () => {

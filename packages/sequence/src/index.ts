@@ -15,5 +15,5 @@ export { historiesFromInteractions, extendHistory } from './histories';
 export type { HistoryOptions } from './histories';
 export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, parseBackoffLevels, catalogTransitionGroups } from './backoff';
 export type { BackoffLevel } from './backoff';
-export { refitTransitionPrior } from './refit';
-export type { RefitPriorOptions } from './refit';
+export { refitTransitionPrior, fitTransitionPriorAlone } from './refit';
+export type { RefitPriorOptions, PriorAloneOptions } from './refit';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
 import { createSequenceScorer } from './scorer';
-import { refitTransitionPrior } from './refit';
+import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
 import { scheduledRate, trainSequenceModel } from './train';
 import { addTransitionPrior } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
@@ -153,6 +153,25 @@ describe('trainSequenceModel', () => {
     expect(Array.from(refit.model.transitions!.boosts)).toEqual(Array.from(trained.model.transitions!.boosts));
     expect(refit.model.parameters).toBe(trained.model.parameters);
     expect(() => refitTransitionPrior(trained.model, { ...data, numItems: 151 })).toThrow('refit transition prior: the data has 151 items, the model 150');
+  });
+
+  it('fits the prior alone over base scores (no model) on the same validation rows, and refuses base scores that cannot break ties', () => {
+    const data = chainData(0.9);
+    const group = { name: 'block', of: Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 10)) };
+    const base = Float32Array.from({ length: 150 }, (_, i) => 1e-6 * ((i * 37) % 150));
+    const { prior, report } = fitTransitionPriorAlone(data, { base, validationRows: small.validationRows, seed: 9, groups: [group] });
+    expect(report.chosenOnValidation).toBe(true);
+    // the chain's successor is known from the counts; base scores alone rank it nowhere
+    expect(report.modelValidationNdcg10!).toBeLessThan(0.1);
+    expect(report.validationNdcg10!).toBeGreaterThan(0.6);
+    expect(prior!.settings).toEqual(report.settings);
+    // served: base + the prior after the last item → the chain's next items (last + 1 or + 2) first
+    const scores = Float32Array.from(base);
+    addTransitionPrior(prior, 40, scores);
+    const top = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, 2);
+    expect(new Set(top)).toEqual(new Set([41, 42]));
+    expect(() => fitTransitionPriorAlone(data, { base: new Float32Array(150) })).toThrow('transition prior alone: base scores are all equal (validation counts ties for the target)');
+    expect(() => fitTransitionPriorAlone(data, { base: new Float32Array(149) })).toThrow('transition prior alone: base has 149 scores, the data 150 items');
   });
 
   it('trains with the prior inside the softmax: validation scores logits + that prior, and the served prior is chosen after', async () => {

@@ -13,6 +13,7 @@ import { createRp3BetaRecommender } from './rp3beta';
 import { parseBackoffLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
+import { createTransitionBackoffRecommender } from './transition-backoff';
 // the production Home stack (build + serve path of @mixtape/ranking)
 import { createHomeStackRecommender } from './home-stack';
 
@@ -115,6 +116,14 @@ export function createModelRegistry(): ModelRegistry {
       }),
     )
     .register('transition', (p) => (numberParameters('transition', p, []), createTransitionRecommender()))
+    .register('transition-backoff', (p, d) => {
+      const { backoff, ...rest } = p;
+      return createTransitionBackoffRecommender({
+        seed: d.seed,
+        ...numberParameters('transition-backoff', rest, ['validationRows', 'seed']),
+        backoff: backoff === undefined ? undefined : parseBackoffLevels(String(backoff), 'model transition-backoff: backoff'),
+      });
+    })
     .register('sasrec', (p, d) => {
       const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);

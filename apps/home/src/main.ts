@@ -38,10 +38,16 @@ if (redis) {
 let warmer: PageWarmer | undefined;
 context.metrics.gauge({
   name: 'home_page_warmer_pending',
-  help: 'Known listeners the page warmer has still to compute for the bundle serving now (0: done, stopped or off).',
+  help: 'Known listeners the page warmer still owes a page for the bundle serving now (after a failed pass: until the next daypart retries; 0: done, at the cap, stopped or off).',
   collect() {
-    const progress = warmer?.progress();
-    this.set(progress?.running ? Math.max(1, progress.total - progress.done) : 0);
+    this.set(warmer?.progress().pending ?? 0);
+  },
+});
+context.metrics.gauge({
+  name: 'home_page_warmer_failed',
+  help: 'Listeners whose page failed in the page warmer\'s current or last pass (logged; computed on demand).',
+  collect() {
+    this.set(warmer?.progress().failed ?? 0);
   },
 });
 const runtime = createBundleRuntime({

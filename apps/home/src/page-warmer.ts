@@ -27,11 +27,15 @@ export interface PageWarmerOptions {
   logger?: WarmerLogger;
   /** ms between progress lines (default 5000) */
   progressMs?: number;
+  /** a pass gives up after this many listeners failed in a row (default 20: the event store is down, not one listener); the next daypart retries */
+  maxConsecutiveFailures?: number;
 }
 
 export interface WarmResult {
   pages: number;
   skipped: number;
+  /** listeners whose page failed (logged, skipped: they are computed on demand) */
+  failed: number;
   listeners: number;
   /** why it stopped */
   reason: 'done' | 'memory cap' | 'replaced' | 'stopped' | 'error';
@@ -39,11 +43,11 @@ export interface WarmResult {
 }
 
 export interface PageWarmer {
-  /** resolves when the warmer stops (never rejects: an error stops it, logged) */
+  /** resolves when the warmer stops (never rejects: one listener's error is logged and counted, `maxConsecutiveFailures` in a row end the pass with 'error') */
   done: Promise<WarmResult>;
   stop(): void;
-  /** listeners done so far and in all (pages computed + already present) */
-  progress(): { done: number; total: number; running: boolean };
+  /** listeners done so far (pages computed + already present), failed, and in all; `pending`: listeners without a warm page that this pass still owes (0 when done, stopped at the cap or replaced) */
+  progress(): { done: number; failed: number; total: number; running: boolean; pending: number };
 }
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -65,9 +69,12 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
   const clock = options.now ?? Date.now;
   const progressMs = options.progressMs ?? 5000;
   let stopped = false;
+  const maxConsecutiveFailures = options.maxConsecutiveFailures ?? 20;
   let done = 0;
+  let failed = 0;
   let total = 0;
   let running = true;
+  let reason: WarmResult['reason'] | undefined;
 
   async function run(): Promise<WarmResult> {
     const started = performance.now();
@@ -76,8 +83,8 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
     const finish = (reason: WarmResult['reason']): WarmResult => {
       const seconds = (performance.now() - started) / 1000;
       const { entries, bytes } = store.stats();
-      logger?.info({ version: options.bundleVersion, pages, skipped, listeners: total, reason, seconds: Math.round(seconds * 10) / 10, entries, storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10 }, 'home page warmer stopped');
-      return { pages, skipped, listeners: total, reason, seconds };
+      logger?.info({ version: options.bundleVersion, pages, skipped, failed, listeners: total, reason, seconds: Math.round(seconds * 10) / 10, entries, storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10 }, 'home page warmer stopped');
+      return { pages, skipped, failed, listeners: total, reason, seconds };
     };
     // wait until the bundle serves (the runtime swaps it in right after building it)
     while (options.state() === 'pending') {
@@ -89,35 +96,45 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
     const log = engine.index.interactions;
     logger?.info({ version: options.bundleVersion, listeners: total }, 'home page warmer started');
     let lastReport = performance.now();
+    let failedInARow = 0;
     for (let i = 0; i < users.length; i++) {
       if (stopped) return finish('stopped');
       if (options.state() !== 'current') return finish('replaced');
       const userId = log!.userId(users[i]!);
       const daypart = daypartOfHour(new Date(clock()).getUTCHours());
       const request = { userId, limit: options.limit, daypart };
-      const live = await engine.liveEvents(userId);
-      const fingerprint = liveFingerprint(live);
-      const key = store.keyOf(engine, request, live);
-      if (store.has(key, fingerprint)) {
-        skipped++;
-      } else {
-        const content = await engine.pageContent(request, live);
-        if (content.complete) {
-          const page = storedPage(content, fingerprint, (trackId) => engine.index.store.trackIndex(trackId));
-          // full: the pages of past dayparts make room first (requests without `daypart` no longer get them)
-          if (!store.fits(page.bytes) && (store.dropOtherDayparts(daypart) === 0 || !store.fits(page.bytes))) return finish('memory cap');
-          store.set(key, page);
-          pages++;
+      try {
+        const live = await engine.liveEvents(userId);
+        const fingerprint = liveFingerprint(live);
+        const key = store.keyOf(engine, request, live);
+        if (store.has(key, fingerprint)) {
+          skipped++;
+        } else {
+          const content = await engine.pageContent(request, live);
+          if (content.complete) {
+            const page = storedPage(content, fingerprint, (trackId) => engine.index.store.trackIndex(trackId));
+            // full: the pages of past dayparts make room first (requests without `daypart` no longer get them)
+            if (!store.fits(page.bytes) && (store.dropOtherDayparts(daypart) === 0 || !store.fits(page.bytes))) return finish('memory cap');
+            store.set(key, page);
+            pages++;
+          }
         }
+        failedInARow = 0;
+      } catch (error) {
+        // one listener's failure (a Redis blip, a bad history) costs that listener's warm page, not the pass
+        failed++;
+        failedInARow++;
+        logger?.warn?.({ version: options.bundleVersion, userId, failed, err: error instanceof Error ? error.message : String(error) }, 'home page warmer: a page failed; it is computed on demand');
+        if (failedInARow >= maxConsecutiveFailures) return finish('error');
       }
-      done = i + 1;
+      done = i + 1 - failed;
       const now = performance.now();
       if (now - lastReport >= progressMs) {
         lastReport = now;
-        const rate = done / ((now - started) / 1000);
+        const rate = (done + failed) / ((now - started) / 1000);
         const { bytes, maxBytes } = store.stats();
         logger?.info(
-          { version: options.bundleVersion, done, listeners: total, pagesPerSecond: Math.round(rate), etaSeconds: Math.round((total - done) / Math.max(rate, 1e-9)), storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10, capMiB: Math.round(maxBytes / 2 ** 20) },
+          { version: options.bundleVersion, done, failed, listeners: total, pagesPerSecond: Math.round(rate), etaSeconds: Math.round((total - done - failed) / Math.max(rate, 1e-9)), storeMiB: Math.round((bytes / 2 ** 20) * 10) / 10, capMiB: Math.round(maxBytes / 2 ** 20) },
           'home page warmer progress',
         );
       }
@@ -130,13 +147,15 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
   const result = run()
     .catch((error: unknown): WarmResult => {
       logger?.warn?.({ version: options.bundleVersion, err: error instanceof Error ? error.message : String(error) }, 'home page warmer failed; pages are computed on demand');
-      return { pages: 0, skipped: 0, listeners: total, reason: 'error', seconds: 0 };
+      return { pages: 0, skipped: 0, failed, listeners: total, reason: 'error', seconds: 0 };
     })
+    .then((result) => ((reason = result.reason), result))
     .finally(() => (running = false));
   return {
     done: result,
     stop: () => void (stopped = true),
-    progress: () => ({ done, total, running }),
+    // after an error the listeners not warmed are still owed (the next daypart retries them); a cap, a replacement or a stop owes nothing
+    progress: () => ({ done, failed, total, running, pending: running || reason === 'error' ? Math.max(running ? 1 : 0, total - done) : 0 }),
   };
 }
 
@@ -162,7 +181,8 @@ export function startDaypartWarming(options: PageWarmerOptions): PageWarmer {
   const done = (async (): Promise<WarmResult> => {
     for (;;) {
       const result = await current.done;
-      if (stopped || result.reason === 'replaced' || result.reason === 'stopped' || result.reason === 'error') return result;
+      // 'error' (the event store down for a while) retries at the next daypart like 'done'
+      if (stopped || result.reason === 'replaced' || result.reason === 'stopped') return result;
       await new Promise<void>((resolve) => {
         wake = resolve;
         timer = setTimeout(resolve, msToNextDaypart(clock()) + 1000).unref();

@@ -9,10 +9,10 @@ import type { UserEvent } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
-import { startPageWarmer } from '../src/page-warmer';
+import { startDaypartWarming, startPageWarmer } from '../src/page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
 
 interface Shelf {
@@ -373,5 +373,41 @@ describe('home service over a bundle from S3', () => {
       const replaced = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'replaced' }).done;
       expect(replaced).toMatchObject({ reason: 'replaced', pages: 0 });
     });
+
+    it('keeps warming the other listeners when one listener\'s page fails, and retries a failed pass at the next daypart', async () => {
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const broken = busiestUser();
+      // the same engine, except one listener's page throws (a bad history, a Redis blip)
+      const engine = { ...kept.engine, pageContent: (request: Parameters<typeof kept.engine.pageContent>[0], live?: readonly UserEvent[]) => (request.userId === broken ? Promise.reject(new Error('boom')) : kept.engine.pageContent(request, live)) };
+      const warnings: string[] = [];
+      const warmer = startPageWarmer({ engine, store: kept.pages!, bundleVersion: kept.bundleVersion, limit: 10, maxListeners: 25, state: () => 'current', logger: { info: () => {}, warn: (_object, message) => warnings.push(message) } });
+      const result = await warmer.done;
+      const listeners = Math.min(25, log().userCount);
+      expect(result).toMatchObject({ reason: 'done', failed: 1, pages: listeners - 1, listeners });
+      expect(warnings).toHaveLength(1);
+      expect(warmer.progress()).toMatchObject({ done: listeners - 1, failed: 1, pending: 0 });
+      // served by the same engine (the store keys pages by engine)
+      const app = cachedApp({ ...kept, engine, engineFor: () => engine });
+      // the next busiest listener was warmed after the failure
+      const size = (u: number) => log().rowsOfUser(u).end - log().rowsOfUser(u).start;
+      const next = Array.from({ length: log().userCount }, (_, u) => u).filter((u) => log().userId(u) !== broken).reduce((best, u) => (size(u) > size(best) ? u : best));
+      expect((await request(app).get(`/v1/users/${log().userId(next)}/home`).expect(200)).headers['server-timing']).toMatch(/^cache;/);
+
+      // every page failing (the event store down): the pass ends in 'error', still owes its listeners, and the next daypart retries
+      const retried = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      let down = true;
+      const flaky = { ...retried.engine, liveEvents: (userId: string) => (down ? Promise.reject(new Error('redis down')) : retried.engine.liveEvents(userId)) };
+      // 1.5 s before a change of daypart: the retry comes ~2.5 s later
+      let now = Date.parse('2026-12-06T11:59:58.500Z');
+      const daily = startDaypartWarming({ engine: flaky, store: retried.pages!, bundleVersion: retried.bundleVersion, limit: 10, maxListeners: 5, state: () => 'current', now: () => now, maxConsecutiveFailures: 3 });
+      await vi.waitFor(() => expect(daily.progress()).toMatchObject({ running: false, failed: 3, done: 0 }), { timeout: 10_000 });
+      expect(daily.progress().pending).toBe(Math.min(5, log().userCount));
+      expect(retried.pages!.stats().entries).toBe(0);
+      down = false;
+      now = Date.parse('2026-12-06T12:00:01Z');
+      await vi.waitFor(() => expect(retried.pages!.stats().entries).toBe(Math.min(5, log().userCount)), { timeout: 15_000, interval: 100 });
+      daily.stop();
+      expect((await daily.done).reason).toMatch(/done|stopped/);
+    }, 60_000);
   });
 });

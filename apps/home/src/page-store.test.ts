@@ -52,14 +52,23 @@ describe('page store', () => {
     expect(store.stats().bytes).toBe(250);
   });
 
-  it('drops the pages of other dayparts', () => {
-    const store = createPageStore({ maxBytes: 1000 });
+  it('makes room for the current daypart by dropping only as many other-daypart pages as needed, least recently served first', () => {
+    const store = createPageStore({ maxBytes: 300 });
     store.set('m1', page('morning', 100));
     store.set('e1', page('evening', 100));
     store.set('m2', page('morning', 100));
-    expect(store.dropOtherDayparts('evening')).toBe(2);
-    expect(store.stats()).toMatchObject({ entries: 1, bytes: 100 });
-    expect(store.has('e1', 0)).toBe(true);
+    expect(store.setIfRoom('e2', page('evening', 100), 'evening')).toBe(true);
+    // m1 (the least recently served morning page) made room; m2 stays for requests naming the morning
+    expect(store.peek('m1', 0)).toBeUndefined();
+    expect(store.peek('m2', 0) && store.peek('e1', 0) && store.peek('e2', 0)).toBeTruthy();
+    expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1 });
+    // no room even after dropping every other daypart's page: nothing is dropped, nothing kept
+    expect(store.setIfRoom('e3', page('evening', 250), 'evening')).toBe(false);
+    expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1 });
+    // a page of the current daypart is never evicted to make room
+    expect(store.setIfRoom('e4', page('evening', 100), 'evening')).toBe(true);
+    expect(store.setIfRoom('e5', page('evening', 100), 'evening')).toBe(false);
+    expect(store.stats()).toMatchObject({ entries: 3, evictions: 2 });
   });
 
   it('knows when the daypart changes next (UTC 05, 12, 17, 22)', () => {

@@ -85,6 +85,45 @@ export function liveFingerprint(events: readonly UserEvent[]): number {
   return (a >>> 0) * 0x20_0000 + ((b >>> 0) & 0x1f_ffff);
 }
 
+/** A page as `pageFor` found or computed it. */
+export interface PageResult {
+  page: StoredPage;
+  /** ms per stage: the compute stages of a computed page, `cache` for a kept one */
+  costs: Record<string, number>;
+  /** hit: a kept page; miss: computed; off: no store */
+  result: 'hit' | 'miss' | 'off';
+  /** a computed page went into the store (it was complete and, for the warmer, there was room) */
+  kept: boolean;
+  /** a complete page the warmer could not keep: the store is full of the current daypart's pages */
+  full: boolean;
+}
+
+/**
+ * The page for `request` from `engine`: the kept one while its inputs are unchanged, else computed
+ * and kept when complete (a page computed while the next-track model failed is served, not kept).
+ * The live events are read once, before the compute, and passed in: an event posted meanwhile changes
+ * the fingerprint, so it causes a miss, never a stale hit. `warming` (the warmer): a kept page is
+ * looked at without counting or refreshing it, and a new one is kept only if it fits without
+ * evicting the current daypart's pages (`setIfRoom`).
+ */
+export async function pageFor(store: PageStore | undefined, engine: HomeEngine, request: HomePageRequest & { daypart: string }, options: { warming?: boolean } = {}): Promise<PageResult> {
+  const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
+  if (!store) {
+    const content = await engine.pageContent(request);
+    return { page: storedPage(content, 0, trackIndex), costs: { ...content.costs }, result: 'off', kept: false, full: false };
+  }
+  const started = performance.now();
+  const live = await engine.liveEvents(request.userId);
+  const fingerprint = liveFingerprint(live);
+  const key = store.keyOf(engine, request, live);
+  const found = options.warming ? store.peek(key, fingerprint) : store.get(key, fingerprint);
+  if (found) return { page: found, costs: { cache: performance.now() - started }, result: 'hit', kept: true, full: false };
+  const content = await engine.pageContent(request, live);
+  const page = storedPage(content, fingerprint, trackIndex);
+  const kept = content.complete && (options.warming ? store.setIfRoom(key, page, request.daypart) : store.set(key, page));
+  return { page, costs: { ...content.costs }, result: 'miss', kept, full: content.complete && !kept };
+}
+
 export interface PageStoreStats {
   entries: number;
   bytes: number;
@@ -95,17 +134,21 @@ export interface PageStoreStats {
 }
 
 export interface PageStore {
-  /** the request's key; undefined when such a page is never kept */
+  /** the request's key (a string for every request; listeners unknown to the bundle with no live events share the cold-start key) */
   keyOf(engine: HomeEngine, request: HomePageRequest & { daypart: string }, live: readonly UserEvent[]): string;
   /** the entry for `key` when it was computed from the same live events (then it counts as recently used) */
   get(key: string, live: number): StoredPage | undefined;
   /** keeps the page, evicting the least recently used entries beyond the cap; false when it alone exceeds the cap */
   set(key: string, page: StoredPage): boolean;
   has(key: string, live: number): boolean;
-  /** whether `bytes` more fit without evicting anything */
-  fits(bytes: number): boolean;
-  /** drops the pages of other dayparts (a request without `daypart` no longer gets them); returns how many */
-  dropOtherDayparts(daypart: string): number;
+  /** the entry like `get`, without counting a hit or a miss and without making it recent (the warmer looks) */
+  peek(key: string, live: number): StoredPage | undefined;
+  /**
+   * keeps the page only if it fits without evicting a page of `daypart`: pages of other dayparts
+   * (a request without `daypart` no longer gets them) go first, least recently served first and
+   * only as many as needed; nothing is dropped when even that would not make room. Dropped pages count as evictions.
+   */
+  setIfRoom(key: string, page: StoredPage, daypart: string): boolean;
   stats(): PageStoreStats;
 }
 
@@ -150,6 +193,10 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
     has(key, live) {
       return entries.get(key)?.live === live;
     },
+    peek(key, live) {
+      const entry = entries.get(key);
+      return entry?.live === live ? entry : undefined;
+    },
     set(key, page) {
       const previous = entries.get(key);
       if (previous) remove(key, previous);
@@ -163,16 +210,23 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
       }
       return true;
     },
-    fits: (more) => bytes + more <= maxBytes,
-    dropOtherDayparts(daypart) {
-      let dropped = 0;
-      for (const [key, entry] of entries) {
-        if (entry.daypart === daypart) continue;
-        remove(key, entry);
-        dropped++;
+    setIfRoom(key, page, daypart) {
+      const previous = entries.get(key);
+      const need = bytes - (previous?.bytes ?? 0) + page.bytes - maxBytes;
+      if (need > 0) {
+        let other = 0;
+        for (const [oldKey, entry] of entries) if (oldKey !== key && entry.daypart !== daypart) other += entry.bytes;
+        if (other < need) return false;
+        let freed = 0;
+        for (const [oldKey, entry] of entries) {
+          if (freed >= need) break;
+          if (oldKey === key || entry.daypart === daypart) continue;
+          remove(oldKey, entry);
+          freed += entry.bytes;
+          evictions++;
+        }
       }
-      evictions += dropped;
-      return dropped;
+      return this.set(key, page);
     },
     stats: () => ({ entries: entries.size, bytes, maxBytes, hits, misses, evictions }),
   };

@@ -5,7 +5,7 @@
 import type { HomeEngine } from '@mixtape/ranking';
 import { daypartOfHour } from '@mixtape/ranking';
 import type { PageStore } from './page-store';
-import { liveFingerprint, storedPage } from './page-store';
+import { pageFor } from './page-store';
 
 export interface WarmerLogger {
   info(object: object, message: string): void;
@@ -104,21 +104,11 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
       const daypart = daypartOfHour(new Date(clock()).getUTCHours());
       const request = { userId, limit: options.limit, daypart };
       try {
-        const live = await engine.liveEvents(userId);
-        const fingerprint = liveFingerprint(live);
-        const key = store.keyOf(engine, request, live);
-        if (store.has(key, fingerprint)) {
-          skipped++;
-        } else {
-          const content = await engine.pageContent(request, live);
-          if (content.complete) {
-            const page = storedPage(content, fingerprint, (trackId) => engine.index.store.trackIndex(trackId));
-            // full: the pages of past dayparts make room first (requests without `daypart` no longer get them)
-            if (!store.fits(page.bytes) && (store.dropOtherDayparts(daypart) === 0 || !store.fits(page.bytes))) return finish('memory cap');
-            store.set(key, page);
-            pages++;
-          }
-        }
+        const found = await pageFor(store, engine, request, { warming: true });
+        // full of the current daypart's pages: the cap is reached
+        if (found.full) return finish('memory cap');
+        if (found.result === 'hit') skipped++;
+        else if (found.kept) pages++;
         failedInARow = 0;
       } catch (error) {
         // one listener's failure (a Redis blip, a bad history) costs that listener's warm page, not the pass

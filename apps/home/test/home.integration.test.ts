@@ -12,6 +12,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
+import { pageFor } from '../src/page-store';
 import { startDaypartWarming, startPageWarmer } from '../src/page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
 
@@ -372,6 +373,27 @@ describe('home service over a bundle from S3', () => {
       // a replaced bundle's warmer stops at once
       const replaced = await startPageWarmer({ engine: small.engine, store: small.pages!, bundleVersion: small.bundleVersion, limit: 10, maxListeners: 25, state: () => 'replaced' }).done;
       expect(replaced).toMatchObject({ reason: 'replaced', pages: 0 });
+    });
+
+    it('finds or computes and keeps a page in one place (pageFor: the route and the warmer)', async () => {
+      const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const request = { userId: busiestUser(), limit: 10, daypart: 'evening' as const };
+      const first = await pageFor(kept.pages, kept.engine, request);
+      expect(first).toMatchObject({ result: 'miss', kept: true, full: false });
+      expect(Object.keys(first.costs)).toEqual(['candidates', 'features', 'ranking', 'assembly']);
+      const again = await pageFor(kept.pages, kept.engine, request);
+      expect(again).toMatchObject({ result: 'hit', kept: true });
+      expect(again.page).toBe(first.page);
+      expect(Object.keys(again.costs)).toEqual(['cache']);
+      // the warmer looks without counting a hit
+      expect((await pageFor(kept.pages, kept.engine, request, { warming: true })).result).toBe('hit');
+      expect(kept.pages!.stats()).toMatchObject({ entries: 1, hits: 1, misses: 1 });
+      // a full store of the current daypart: the warmer's page is computed, not kept, and says so
+      const full = createHomeServing(servingBundle, { pageCacheBytes: first.page.bytes + 64 });
+      await pageFor(full.pages, full.engine, request);
+      expect(await pageFor(full.pages, full.engine, { ...request, userId: log().userId(0) === request.userId ? log().userId(1) : log().userId(0) }, { warming: true })).toMatchObject({ result: 'miss', kept: false, full: true });
+      // no store: computed every time
+      expect((await pageFor(undefined, kept.engine, request)).result).toBe('off');
     });
 
     it('keeps warming the other listeners when one listener\'s page fails, and retries a failed pass at the next daypart', async () => {

@@ -8,8 +8,7 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
 import type { HomeExperimentParams } from '../experiments';
-import { liveFingerprint, pageBody, storedPage } from '../page-store';
-import type { StoredPage } from '../page-store';
+import { pageBody, pageFor } from '../page-store';
 
 const list = z
   .string()
@@ -142,35 +141,11 @@ export function createHomeRouter(deps: HomeDeps): Router {
     // the daypart is resolved here, so the page and its key agree at an hour boundary
     const daypart = query.daypart ?? daypartOfHour(new Date(clock()).getUTCHours());
     const pageRequest = { userId, ...query, daypart, ...(shelves ? { shelves } : {}) };
-    const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
     // A kept page serves while its inputs are unchanged (ADR 0013): the key holds the engine and the
     // request, the entry the fingerprint of the live events it read. Domain errors (unknown seed
     // genre or artist) carry codes; the app's mapError answers them, and nothing is kept.
-    let page: StoredPage;
-    let costs: Record<string, number>;
-    if (serving.pages) {
-      const started = performance.now();
-      const live = await engine.liveEvents(userId);
-      const fingerprint = liveFingerprint(live);
-      const key = serving.pages.keyOf(engine, pageRequest, live);
-      const kept = serving.pages.get(key, fingerprint);
-      if (kept) {
-        page = kept;
-        costs = { cache: performance.now() - started };
-        pageCache.inc({ result: 'hit' });
-      } else {
-        const content = await engine.pageContent(pageRequest, live);
-        page = storedPage(content, fingerprint, trackIndex);
-        if (content.complete) serving.pages.set(key, page);
-        costs = { ...content.costs };
-        pageCache.inc({ result: 'miss' });
-      }
-    } else {
-      const content = await engine.pageContent(pageRequest);
-      page = storedPage(content, 0, trackIndex);
-      costs = { ...content.costs };
-      pageCache.inc({ result: 'off' });
-    }
+    const { page, costs, result } = await pageFor(serving.pages, engine, pageRequest);
+    pageCache.inc({ result });
     // the shelf bandit orders the shelves per request (Thompson draws from the listener's feedback)
     const order = await engine.shelfOrder(userId, page.types, deps.random);
     for (const [stage, ms] of Object.entries(costs)) stageSeconds.observe({ stage }, ms / 1000);

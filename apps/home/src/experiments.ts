@@ -2,7 +2,7 @@
 // shelf policy. Variants set these params in the definitions file (a typo refuses the file); each
 // distinct setting gets its own engine over the bundle's index and the shared listener state.
 import { SHELF_TYPES, createHomeEngine } from '@mixtape/ranking';
-import type { HomeEngine, HomeEngineOptions } from '@mixtape/ranking';
+import type { HomeEngine, HomeEngineOptions, ShelfType } from '@mixtape/ranking';
 import { z } from 'zod';
 
 export const homeExperimentParamsSchema = z
@@ -43,7 +43,8 @@ export function createVariantEngines(base: HomeEngine, baseOptions: HomeEngineOp
   const engines = new Map<string, HomeEngine>();
   return (params) => {
     const { ranker, candidates, minShelfItems } = params;
-    if (ranker === undefined && candidates === undefined && minShelfItems === undefined) return base;
+    // `ranker: bundle` alone is the base engine's setting
+    if ((ranker === undefined || ranker === 'bundle') && candidates === undefined && minShelfItems === undefined) return base;
     const key = JSON.stringify([ranker ?? 'bundle', candidates ?? {}, minShelfItems ?? null]);
     let engine = engines.get(key);
     if (!engine) {
@@ -59,4 +60,13 @@ export function createVariantEngines(base: HomeEngine, baseOptions: HomeEngineOp
     }
     return engine;
   };
+}
+
+/**
+ * What a listener's variant params serve: the engine (ranker, candidate mix, min shelf size) and the
+ * shelf types shown when the request names none. The route and the page warmer both read it, so a
+ * warmed page is the page the listener's arm would be served (no latency gap between arms).
+ */
+export function variantServing(serving: { engine: HomeEngine; engineFor?: VariantEngines }, params: Partial<HomeExperimentParams>): { engine: HomeEngine; shelves?: ShelfType[] } {
+  return { engine: serving.engineFor?.(params) ?? serving.engine, ...(params.shelves ? { shelves: params.shelves } : {}) };
 }

@@ -10,7 +10,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { createApp } from './app';
 import type { HomeServing } from './app';
 import { loadHomeConfig } from './config';
-import { homeExperimentParamsSchema } from './experiments';
+import { homeExperimentParamsSchema, variantServing } from './experiments';
 import { startDaypartWarming } from './page-warmer';
 import type { PageWarmer } from './page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from './serving';
@@ -66,6 +66,8 @@ const runtime = createBundleRuntime({
         bundleVersion: serving.bundleVersion,
         limit: Math.min(10, config.HOME_MAX_ITEMS),
         maxListeners: config.HOME_PAGE_WARM_LISTENERS,
+        // each listener's arm (engine, shelves) as a request without attributes gets it: warm pages for every arm alike
+        variantOf: (userId) => variantServing(serving, experiments.forRequest(userId, '').params),
         state: () => (runtime.current()?.state === serving ? ((served = true), 'current') : served ? 'replaced' : 'pending'),
         logger: context.logger,
       });

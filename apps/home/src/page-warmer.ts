@@ -2,7 +2,7 @@
 // first) into the page store, a page at a time, yielding to requests between pages, until every
 // listener is done, the store's byte cap is reached or the bundle is replaced. Logs progress with
 // rate and ETA.
-import type { HomeEngine } from '@mixtape/ranking';
+import type { HomeEngine, ShelfType } from '@mixtape/ranking';
 import { daypartOfHour } from '@mixtape/ranking';
 import type { PageStore } from './page-store';
 import { pageFor } from './page-store';
@@ -18,6 +18,11 @@ export interface PageWarmerOptions {
   bundleVersion: string;
   /** items per shelf of the default request (the route's default limit) */
   limit: number;
+  /**
+   * the engine and shelves of the listener's experiment variants (default attributes), so the page
+   * warmed is the page their arm is served; absent: `engine` and no shelf filter
+   */
+  variantOf?: (userId: string) => { engine: HomeEngine; shelves?: readonly ShelfType[] };
   /** at most this many listeners (the most active first) */
   maxListeners: number;
   /** 'pending' until the bundle serves, 'current' while it does, 'replaced' after: the warmer waits, works, stops */
@@ -102,9 +107,10 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
       if (options.state() !== 'current') return finish('replaced');
       const userId = log!.userId(users[i]!);
       const daypart = daypartOfHour(new Date(clock()).getUTCHours());
-      const request = { userId, limit: options.limit, daypart };
       try {
-        const found = await pageFor(store, engine, request, { warming: true });
+        const variant = options.variantOf?.(userId);
+        const request = { userId, limit: options.limit, daypart, ...(variant?.shelves ? { shelves: [...variant.shelves] } : {}) };
+        const found = await pageFor(store, variant?.engine ?? engine, request, { warming: true });
         // full of the current daypart's pages: the cap is reached
         if (found.full) return finish('memory cap');
         if (found.result === 'hit') skipped++;

@@ -13,7 +13,8 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
-import { homeExperimentParamsSchema } from '../src/experiments';
+import { homeExperimentParamsSchema, variantServing } from '../src/experiments';
+import { startPageWarmer } from '../src/page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
 import { useFileExperimentRuntime } from '@mixtape/experiments/testing';
 
@@ -52,6 +53,7 @@ interface Shelf {
 describe('home service with experiments (definitions file, JSON Lines log)', () => {
   const experiments = useFileExperimentRuntime('home-experiments', { surface: 'home', paramsSchema: homeExperimentParamsSchema, definitions: DEFINITIONS });
   let serving: HomeServing;
+  let bundle: Awaited<ReturnType<typeof loadParts>>;
   let app: Express;
   const shelfState = createMemoryShelfStateStore();
 
@@ -60,7 +62,8 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
     await publishTestBundle(bundles, { version: 'home-exp-v1', parts: [homeRankerPart] });
     // with the page store on (as served): listeners come back in every test, so most pages here are
     // kept ones — a variant's shelves, its engine and the exposure log must hold for them too
-    serving = createHomeServing(await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') }), { shelfState, pageCacheBytes: 64 * 2 ** 20 });
+    bundle = await loadParts(bundles, HOME_BUNDLE_PARTS, { cacheDir: join(experiments.dir, 'cache') });
+    serving = createHomeServing(bundle, { shelfState, pageCacheBytes: 64 * 2 ** 20 });
     const { context } = createTestServiceContext({ name: 'home', ready: true });
     app = createApp({ context, serving: () => serving, experiments: experiments.runtime });
   }, 180_000);
@@ -165,4 +168,31 @@ describe('home service with experiments (definitions file, JSON Lines log)', () 
     expect(response.body).toMatchObject({ surface: 'home', source: `file:${join(experiments.dir, 'experiments.yaml')}` });
     expect(response.body.experiments.map((e: { key: string }) => e.key)).toEqual(['home-ranker', 'home-shelf-policy']);
   });
+
+  // last: its requests add exposures to the log the readout test reads
+  it('warms each listener the page their variant serves, so both arms get kept pages', async () => {
+    const warm = createHomeServing(bundle, { shelfState, pageCacheBytes: 64 * 2 ** 20 });
+    const log = warm.engine.index.interactions!;
+    const result = await startPageWarmer({
+      engine: warm.engine,
+      store: warm.pages!,
+      bundleVersion: warm.bundleVersion,
+      limit: 10,
+      maxListeners: 60,
+      state: () => 'current',
+      variantOf: (userId) => variantServing(warm, experiments.runtime.forRequest(userId, '').params),
+    }).done;
+    expect(result).toMatchObject({ reason: 'done', failed: 0, pages: Math.min(60, log.userCount) });
+    const size = (u: number) => log.rowsOfUser(u).end - log.rowsOfUser(u).start;
+    const warmed = Array.from({ length: log.userCount }, (_, u) => u).sort((a, b) => size(b) - size(a) || a - b).slice(0, 20);
+    const warmApp = createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => warm, experiments: experiments.runtime });
+    const arms = new Set<string>();
+    for (const u of warmed) {
+      const response = await request(warmApp).get(`/v1/users/${log.userId(u)}/home`).expect(200);
+      arms.add(response.body.experiments[0].variant);
+      // the heuristic arm (its own engine) is served from the store like control
+      expect(response.headers['server-timing'], response.body.experiments[0].variant).toMatch(/^cache;/);
+    }
+    expect(arms).toEqual(new Set(['control', 'heuristic']));
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
 import type { HomeExperimentParams } from '../experiments';
+import { variantServing } from '../experiments';
 import { pageBody, pageFor } from '../page-store';
 
 const list = z
@@ -136,8 +137,9 @@ export function createHomeRouter(deps: HomeDeps): Router {
     // The listener's variants: their params pick the engine (ranker, candidate mix, min shelf size)
     // and the shelves shown when the request does not name some — config only, no code path per variant.
     const variants = experimentsFor(deps, userId, request.get(EXPERIMENT_ATTRIBUTES_HEADER));
-    const engine = serving.engineFor?.(variants.params) ?? serving.engine;
-    const shelves = query.shelves ?? variants.params.shelves;
+    const variant = variantServing(serving, variants.params);
+    const engine = variant.engine;
+    const shelves = query.shelves ?? variant.shelves;
     // the daypart is resolved here, so the page and its key agree at an hour boundary
     const daypart = query.daypart ?? daypartOfHour(new Date(clock()).getUTCHours());
     const pageRequest = { userId, ...query, daypart, ...(shelves ? { shelves } : {}) };

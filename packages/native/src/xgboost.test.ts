@@ -61,6 +61,15 @@ describe('XGBoost through the addon', () => {
     expect(scores.length).toBe(held.rounds + 10);
   });
 
+  it('refuses minRounds above rounds (the model would keep no trees) and names both values', () => {
+    expect(() => trainXGBoost(rankingData(60, 1), { params, rounds: 10, validation: rankingData(30, 2), earlyStoppingRounds: 5, minRounds: 20 })).toThrow(
+      /trainXGBoost: minRounds \(20\) exceeds rounds \(10\)/,
+    );
+    const edge = trainXGBoost(rankingData(60, 1), { params, rounds: 10, validation: rankingData(30, 2), earlyStoppingRounds: 5, minRounds: 10 });
+    expect(edge.rounds).toBe(10);
+    expect(Number.isNaN(edge.bestScore)).toBe(false);
+  });
+
   it('starts from a per-row base margin: the trees learn the residual, prediction adds the margin back', () => {
     const train = rankingData(60, 1);
     // a prior that already knows feature 0

@@ -82,6 +82,16 @@ function dmatrix(data: XGBoostData, where: string): NativeHandle {
   return handle;
 }
 
+/**
+ * Refuses `minRounds` above `rounds`: every round would fall before the first one early stopping may
+ * keep, and the model would silently hold no trees.
+ */
+export function checkRounds(rounds: number, minRounds: number | undefined, where: string): void {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`${where}: rounds must be a positive integer, got ${rounds}`);
+  if (minRounds === undefined) return;
+  if (minRounds > rounds) throw new RangeError(`${where}: minRounds (${minRounds}) exceeds rounds (${rounds}); expected minRounds ≤ rounds, or the model would keep no trees`);
+}
+
 /** "[3]\ttrain-ndcg@10:0.41\tvalidation-ndcg@10:0.38" → metrics by name. */
 export function parseEvaluation(line: string): Record<string, number> {
   const metrics: Record<string, number> = {};
@@ -94,6 +104,7 @@ export function parseEvaluation(line: string): Record<string, number> {
 
 /** Trains a booster; with `validation` + `earlyStoppingRounds` keeps the best round's trees. */
 export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): XGBoostTrained {
+  checkRounds(options.rounds, options.minRounds, 'trainXGBoost');
   const addon = nativeAddon();
   const dtrain = dmatrix(train, 'train');
   const dvalidation = options.validation ? dmatrix(options.validation, 'validation') : undefined;

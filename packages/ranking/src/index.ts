@@ -219,6 +219,7 @@ export {
   buildItemModels,
   hasUsableTime,
   InsufficientTrainingDataError,
+  DEFAULT_HEAD_ROUNDS,
 } from './home/train';
 export type {
   RankerTrainingOptions,

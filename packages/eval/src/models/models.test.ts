@@ -7,6 +7,7 @@ import { userHoldoutSplit } from '../splits';
 import { OracleRecommender, plantedClusters } from '../testing/oracle';
 import { createAlsRecommender } from './als';
 import { createEaseRecommender } from './ease';
+import { createModelRegistry } from './registry';
 import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
@@ -114,5 +115,14 @@ describe('baselines on planted clusters', () => {
     await a.fit(split.train);
     await b.fit(split.train);
     expect(Array.from(a.itemVectors)).toEqual(Array.from(b.itemVectors));
+  });
+});
+
+describe('home-stack model spec', () => {
+  it('refuses minRounds above rounds (explicit or the default 400), naming both', () => {
+    const registry = createModelRegistry();
+    expect(() => registry.create('home-stack:rounds=100:minRounds=300')).toThrow('model home-stack: minRounds=300 exceeds rounds=100');
+    expect(() => registry.create('home-stack:minRounds=500')).toThrow('model home-stack: minRounds=500 exceeds rounds=400 (the default)');
+    expect(() => registry.create('home-stack:rounds=300:minRounds=300')).not.toThrow();
   });
 });

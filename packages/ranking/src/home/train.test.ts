@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CandidateSet } from './candidates';
 import { HOME_FEATURE_COUNT } from './features';
 import { HOME_OBJECTIVES } from './ranker';
-import { RankerRows } from './train';
+import { RankerRows, trainHomeRanker } from './train';
 
 /** Two listeners' rows: row r of listener g has feature 0 = 100·g + r and play label 1 for its first two rows (labelled rows come first, as training pushes them). */
 function rows(): RankerRows {
@@ -45,5 +45,15 @@ describe('RankerRows.subset', () => {
     expect([subset.labels.play[0], subset.labels.play[1]]).not.toEqual([1, 1]);
     expect(firstColumn(source.subset([0, 1], 7))).toEqual(values);
     expect(firstColumn(source.subset([0, 1], 8))).not.toEqual(values);
+  });
+});
+
+describe('trainHomeRanker options', () => {
+  it('refuses xgboost.minRounds above the rounds (default 400) before any work: the heads would keep no trees', async () => {
+    // no interactions at all: the rounds check must come first
+    await expect(trainHomeRanker({ interactions: undefined } as unknown as Parameters<typeof trainHomeRanker>[0], { xgboost: { minRounds: 500 } })).rejects.toThrow(
+      'trainHomeRanker: xgboost: minRounds (500) exceeds rounds (400)',
+    );
+    await expect(trainHomeRanker({ interactions: undefined } as unknown as Parameters<typeof trainHomeRanker>[0], { xgboost: { rounds: 50, minRounds: 60 } })).rejects.toThrow('minRounds (60) exceeds rounds (50)');
   });
 });

@@ -14,7 +14,7 @@ import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { VectorIndex } from '@mixtape/embeddings';
-import { trainXGBoost } from '@mixtape/native';
+import { checkRounds, trainXGBoost } from '@mixtape/native';
 import type { XGBoostParams } from '@mixtape/native';
 import { CandidateSet, DEFAULT_SEQUENCE_K, generateHomeCandidatesSync, sequenceHistory } from './candidates';
 import type { HomeCandidateOptions, SequenceNext } from './candidates';
@@ -351,6 +351,9 @@ function meanNdcg(scores: Float32Array, labels: Float32Array, groups: number[], 
   return count > 0 ? sum / count : 0;
 }
 
+/** boosting rounds per head at most (early stopping usually keeps fewer) */
+export const DEFAULT_HEAD_ROUNDS = 400;
+
 const DEFAULT_XGBOOST_PARAMS: XGBoostParams = {
   objective: 'rank:ndcg',
   eval_metric: 'ndcg@10',
@@ -392,6 +395,8 @@ export async function trainHomeRanker(data: HomeData, options: RankerTrainingOpt
 export async function prepareRankerData(data: HomeData, options: RankerTrainingOptions = {}): Promise<RankerDataset> {
   const started = performance.now();
   const say = options.log ?? (() => {});
+  // before the expensive part: minRounds > rounds would leave every head with no trees
+  checkRounds(options.xgboost?.rounds ?? DEFAULT_HEAD_ROUNDS, options.xgboost?.minRounds, 'trainHomeRanker: xgboost');
   const log = data.interactions;
   if (!log || log.length === 0) throw new InsufficientTrainingDataError('trainHomeRanker: the data has no interactions to learn from');
   const seed = options.seed ?? 42;
@@ -606,7 +611,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
       { features: leadingColumns(trainSet.features, trainSet.rows, cols), rows: trainSet.rows, cols, labels: trainSet.labels[objective], groups: trainSet.groups, baseMargin: marginsOf(trainSet) },
       {
         params: { ...DEFAULT_XGBOOST_PARAMS, seed, ...options.xgboost?.params },
-        rounds: options.xgboost?.rounds ?? 400,
+        rounds: options.xgboost?.rounds ?? DEFAULT_HEAD_ROUNDS,
         earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
         minRounds: options.xgboost?.minRounds,
         validation: { features: leadingColumns(validationSet.features, validationSet.rows, cols), rows: validationSet.rows, cols, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },

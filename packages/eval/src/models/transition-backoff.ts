@@ -5,10 +5,10 @@
 import { addTransitionPrior, describeTransitionSettings, fitTransitionPriorAlone } from '@mixtape/sequence';
 import type { BackoffLevel, TransitionPrior, TransitionPriorReport } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
-import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
 import { ScoringRecommender, assertFitted, requireSequences } from '../recommender';
 import { DEFAULT_BACKOFF, backoffGroups } from './sasrec';
+import { popularityBelow } from './transition';
 
 export interface TransitionBackoffOptions {
   /** back-off levels in order (default sasrec's DEFAULT_BACKOFF; a level the dataset lacks is left out) */
@@ -43,10 +43,7 @@ export class TransitionBackoffRecommender extends ScoringRecommender {
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const sequences = requireSequences(context.sequences, 'transition-backoff');
     const { groups, missing } = backoffGroups(this.options.backoff!, train.cols, context);
-    const users = columnCounts(train);
-    let max = 0;
-    for (const count of users) max = Math.max(max, count);
-    const base = Float32Array.from(users, (count) => (POPULARITY_SCALE * count) / (max + 1));
+    const base = popularityBelow(train, POPULARITY_SCALE);
     const { prior, report } = fitTransitionPriorAlone(
       { items: sequences.indices, offsets: sequences.indptr, numItems: train.cols },
       { base, groups, validationRows: this.options.validationRows ?? 1000, seed: this.options.seed ?? context.seed ?? 1 },

@@ -33,10 +33,7 @@ export class TransitionRecommender extends ScoringRecommender {
       }
     }
     const successors = buildCsr({ rowIndex: from, colIndex: to }, { rows: train.cols, cols: train.cols, duplicates: 'sum' });
-    const users = columnCounts(train);
-    let max = 0;
-    for (const count of users) max = Math.max(max, count);
-    const prior = Float32Array.from(users, (count) => (0.5 * count) / (max + 1));
+    const prior = popularityBelow(train, 0.5);
     this.notes = `${pairs} transitions between consecutive training items`;
     this.state = { numItems: train.cols, successors, prior };
   }
@@ -58,6 +55,14 @@ export class TransitionRecommender extends ScoringRecommender {
       for (let e = successors.indptr[last]!; e < successors.indptr[last + 1]!; e++) out[base + successors.indices[e]!]! += successors.values[e]!;
     }
   }
+}
+
+/** Each item's listener count scaled into [0, scale): a tie-break below the scores it sits under. */
+export function popularityBelow(train: CsrMatrix, scale: number): Float32Array {
+  const users = columnCounts(train);
+  let max = 0;
+  for (const count of users) max = Math.max(max, count);
+  return Float32Array.from(users, (count) => (scale * count) / (max + 1));
 }
 
 export function createTransitionRecommender(): TransitionRecommender {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HomeEngine, UserEvent } from '@mixtape/ranking';
-import { createPageStore, liveFingerprint } from './page-store';
+import type { HomeEngine, HomePageContent, UserEvent } from '@mixtape/ranking';
+import { createPageStore, liveFingerprint, storedPage } from './page-store';
 import type { StoredPage } from './page-store';
 import { msToNextDaypart } from './page-warmer';
 
@@ -34,13 +34,14 @@ describe('page store', () => {
   });
 
   it('serves an entry only with the same live fingerprint, evicts the least recently served beyond the cap', () => {
+    // an entry costs its page's bytes and 2 bytes per key character: 98 + 2 here
     const store = createPageStore({ maxBytes: 300 });
-    expect(store.set('a', page('evening', 100, 1))).toBe(true);
-    store.set('b', page('evening', 100));
-    store.set('c', page('evening', 100));
+    expect(store.set('a', page('evening', 98, 1))).toBe(true);
+    store.set('b', page('evening', 98));
+    store.set('c', page('evening', 98));
     expect(store.get('a', 2)).toBeUndefined();
-    expect(store.get('a', 1)?.bytes).toBe(100); // a is now the most recent
-    store.set('d', page('evening', 100));
+    expect(store.get('a', 1)?.bytes).toBe(98); // a is now the most recent
+    store.set('d', page('evening', 98));
     expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1, hits: 1, misses: 1 });
     expect(store.has('b', 0)).toBe(false);
     expect(store.has('a', 1) && store.has('c', 0) && store.has('d', 0)).toBe(true);
@@ -48,27 +49,49 @@ describe('page store', () => {
     expect(store.set('huge', page('evening', 301))).toBe(false);
     expect(store.stats().entries).toBe(3);
     // replacing an entry counts its bytes once
-    store.set('c', page('evening', 50));
+    store.set('c', page('evening', 48));
     expect(store.stats().bytes).toBe(250);
   });
 
   it('makes room for the current daypart by dropping only as many other-daypart pages as needed, least recently served first', () => {
     const store = createPageStore({ maxBytes: 300 });
-    store.set('m1', page('morning', 100));
-    store.set('e1', page('evening', 100));
-    store.set('m2', page('morning', 100));
-    expect(store.setIfRoom('e2', page('evening', 100), 'evening')).toBe(true);
+    store.set('m1', page('morning', 96));
+    store.set('e1', page('evening', 96));
+    store.set('m2', page('morning', 96));
+    expect(store.setIfRoom('e2', page('evening', 96), 'evening')).toBe(true);
     // m1 (the least recently served morning page) made room; m2 stays for requests naming the morning
     expect(store.peek('m1', 0)).toBeUndefined();
     expect(store.peek('m2', 0) && store.peek('e1', 0) && store.peek('e2', 0)).toBeTruthy();
     expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1 });
     // no room even after dropping every other daypart's page: nothing is dropped, nothing kept
-    expect(store.setIfRoom('e3', page('evening', 250), 'evening')).toBe(false);
+    expect(store.setIfRoom('e3', page('evening', 246), 'evening')).toBe(false);
     expect(store.stats()).toMatchObject({ entries: 3, bytes: 300, evictions: 1 });
     // a page of the current daypart is never evicted to make room
-    expect(store.setIfRoom('e4', page('evening', 100), 'evening')).toBe(true);
-    expect(store.setIfRoom('e5', page('evening', 100), 'evening')).toBe(false);
+    expect(store.setIfRoom('e4', page('evening', 96), 'evening')).toBe(true);
+    expect(store.setIfRoom('e5', page('evening', 96), 'evening')).toBe(false);
     expect(store.stats()).toMatchObject({ entries: 3, evictions: 2 });
+  });
+
+  it('counts the bytes an entry really holds: a small page\'s own buffer (not a slab of the shared pool) and its key', () => {
+    const content = {
+      coldStart: false,
+      daypart: 'evening',
+      complete: true,
+      costs: {},
+      shelves: [{ id: 'made-for-you:0', type: 'made-for-you', title: 'Your Rock Mix', items: [{ trackId: 't1', title: 'Halo', artists: ['Massive Attack'], reason: 'Because you played Teardrop' }] }],
+    } as unknown as HomePageContent;
+    const small = storedPage(content, 0, () => 0);
+    expect(small.json.length).toBeLessThan(300);
+    // the buffer it keeps alive is counted (Buffer.concat gave a slice of an 8 KiB pool slab: 8192 > ~500 counted)
+    expect(small.json.buffer.byteLength).toBe(small.json.length);
+    expect(small.bytes).toBeGreaterThanOrEqual(small.json.buffer.byteLength + small.offsets.buffer.byteLength + small.itemOffsets.buffer.byteLength + small.tracks.buffer.byteLength);
+    expect(JSON.parse(`[${small.json.toString()}]`)).toEqual(content.shelves);
+    const store = createPageStore({ maxBytes: 100_000 });
+    const key = `1\u0001listener\u0001${'rock,'.repeat(400)}`;
+    store.set(key, small);
+    expect(store.stats().bytes).toBe(small.bytes + 2 * key.length);
+    store.set(key, small);
+    expect(store.stats().bytes).toBe(small.bytes + 2 * key.length);
   });
 
   it('knows when the daypart changes next (UTC 05, 12, 17, 22)', () => {

@@ -21,7 +21,7 @@ export interface StoredPage {
   itemOffsets: Uint32Array;
   /** fingerprint of the live events the page was computed from */
   live: number;
-  /** bytes this entry holds, as counted against the cap */
+  /** bytes this entry holds, as counted against the cap (the store adds its key's) */
   bytes: number;
 }
 
@@ -43,7 +43,10 @@ export function storedPage(content: HomePageContent, live: number, trackIndex: (
   }
   const tracks = new Int32Array(itemOffsets[parts.length]!);
   content.shelves.forEach((shelf, i) => shelf.items.forEach((item, j) => (tracks[itemOffsets[i]! + j] = trackIndex(item.trackId))));
-  const json = Buffer.concat(parts);
+  // its own allocation: Buffer.concat of a small page slices Node's shared 8 KiB pool, and a kept
+  // slice would pin the whole slab — more than the bytes counted against the cap
+  const json = Buffer.allocUnsafeSlow(offsets[parts.length]!);
+  parts.forEach((part, i) => part.copy(json, offsets[i]!));
   const ids = content.shelves.map((shelf) => shelf.id);
   const bytes = ENTRY_OVERHEAD_BYTES + json.length + offsets.byteLength + itemOffsets.byteLength + tracks.byteLength + ids.reduce((sum, id) => sum + SHELF_OVERHEAD_BYTES + 2 * id.length, 0);
   return { coldStart: content.coldStart, daypart: content.daypart, json, offsets, types: content.shelves.map((shelf) => shelf.type), ids, tracks, itemOffsets, live, bytes };
@@ -164,9 +167,11 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
   let hits = 0;
   let misses = 0;
   let evictions = 0;
+  // an entry costs its page and its key (a UTF-16 string: up to ~16 KB with long seeds)
+  const cost = (key: string, entry: StoredPage) => entry.bytes + 2 * key.length;
   const remove = (key: string, entry: StoredPage) => {
     entries.delete(key);
-    bytes -= entry.bytes;
+    bytes -= cost(key, entry);
   };
   return {
     keyOf(engine, request, live) {
@@ -200,9 +205,9 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
     set(key, page) {
       const previous = entries.get(key);
       if (previous) remove(key, previous);
-      if (page.bytes > maxBytes) return false;
+      if (cost(key, page) > maxBytes) return false;
       entries.set(key, page);
-      bytes += page.bytes;
+      bytes += cost(key, page);
       for (const [oldKey, entry] of entries) {
         if (bytes <= maxBytes) break;
         remove(oldKey, entry);
@@ -212,17 +217,17 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
     },
     setIfRoom(key, page, daypart) {
       const previous = entries.get(key);
-      const need = bytes - (previous?.bytes ?? 0) + page.bytes - maxBytes;
+      const need = bytes - (previous ? cost(key, previous) : 0) + cost(key, page) - maxBytes;
       if (need > 0) {
         let other = 0;
-        for (const [oldKey, entry] of entries) if (oldKey !== key && entry.daypart !== daypart) other += entry.bytes;
+        for (const [oldKey, entry] of entries) if (oldKey !== key && entry.daypart !== daypart) other += cost(oldKey, entry);
         if (other < need) return false;
         let freed = 0;
         for (const [oldKey, entry] of entries) {
           if (freed >= need) break;
           if (oldKey === key || entry.daypart === daypart) continue;
           remove(oldKey, entry);
-          freed += entry.bytes;
+          freed += cost(oldKey, entry);
           evictions++;
         }
       }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateSet } from './candidates';
-import { HOME_FEATURE_COUNT } from './features';
-import { HOME_OBJECTIVES } from './ranker';
-import { RankerRows, trainHomeRanker } from './train';
+import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
+import { HOME_OBJECTIVES, RANKER_FORMAT } from './ranker';
+import type { HomeRankerModel } from './ranker';
+import { RankerRows, fitServedBlend, trainHomeRanker } from './train';
 
 /** Two listeners' rows: row r of listener g has feature 0 = 100·g + r and play label 1 for its first two rows (labelled rows come first, as training pushes them). */
 function rows(): RankerRows {
@@ -55,5 +56,44 @@ describe('trainHomeRanker options', () => {
       'trainHomeRanker: xgboost: minRounds (500) exceeds rounds (400)',
     );
     await expect(trainHomeRanker({ interactions: undefined } as unknown as Parameters<typeof trainHomeRanker>[0], { xgboost: { rounds: 50, minRounds: 60 } })).rejects.toThrow('minRounds (60) exceeds rounds (50)');
+  });
+});
+
+describe('fitServedBlend', () => {
+  // 40 listeners × 10 unheard candidates: RP3β's share finds the played one, EASE's share points away from it
+  function misleadingEase(): RankerRows {
+    const out = new RankerRows();
+    const novelty = HOME_FEATURES.indexOf('novelty');
+    const ease = HOME_FEATURES.indexOf('list_share_ease');
+    const rp3beta = HOME_FEATURES.indexOf('list_share_rp3beta');
+    for (let g = 0; g < 40; g++) {
+      const n = 10;
+      const candidates = new CandidateSet(1000);
+      const features = new Float32Array(n * HOME_FEATURE_COUNT);
+      const labels = Object.fromEntries(HOME_OBJECTIVES.map((objective) => [objective, new Float32Array(n)])) as Record<(typeof HOME_OBJECTIVES)[number], Float32Array>;
+      for (let r = 0; r < n; r++) {
+        candidates.add(10 * g + r, 'ease', 1, -1);
+        const played = r === (g * 3) % n;
+        // one "hard" candidate per listener that EASE puts first, the rest weak on both lists
+        const hard = r === (g * 3 + 1) % n;
+        features[r * HOME_FEATURE_COUNT + novelty] = 1;
+        features[r * HOME_FEATURE_COUNT + ease] = played ? 0 : hard ? 1 : 0.2 - 0.01 * r;
+        features[r * HOME_FEATURE_COUNT + rp3beta] = played ? 0.6 : hard ? 0.2 : 0.1;
+        labels.play[r] = played ? 1 : 0;
+      }
+      out.push(features, candidates, labels, Array.from({ length: n }, (_unused, r) => r));
+    }
+    return out;
+  }
+  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [], weights: {} };
+
+  it('may drop EASE list share by default; minEaseShare keeps it at its floor', () => {
+    const rows = misleadingEase();
+    const free = fitServedBlend(model, rows, () => {}, 1.5);
+    expect(free.linear.list_share_ease ?? 0).toBeLessThan(1);
+    expect(free.linear.list_share_rp3beta).toBeGreaterThan(0);
+    const floored = fitServedBlend(model, rows, () => {}, 1.5, 1);
+    expect(floored.linear.list_share_ease).toBeGreaterThanOrEqual(1);
+    expect(floored.report.ndcg10.served).toBeLessThan(free.report.ndcg10.served);
   });
 });

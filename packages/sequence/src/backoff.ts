@@ -26,11 +26,43 @@ export function parseBackoffLevels(text: string, where: string): BackoffLevel[] 
   return levels as BackoffLevel[];
 }
 
-/** The groups of these levels for the catalog's tracks (item i = track i; a track without an album is in none). */
+/**
+ * Album titles and artist names that group unrelated tracks (compilations, unknown metadata):
+ * a track whose album or primary artist has one of these names (folded: case, accents,
+ * punctuation) is in no group at that level, so "Various Artists" boosts nothing as "same artist".
+ */
+export const PLACEHOLDER_GROUP_NAMES: readonly string[] = ['', 'various artists', 'various', 'various artist', 'unknown', 'unknown artist', 'unknown album', 'n a'];
+
+function foldName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Whether an album title or artist name is a placeholder (see PLACEHOLDER_GROUP_NAMES). */
+export function isPlaceholderGroupName(name: string | undefined): boolean {
+  return PLACEHOLDER_GROUP_NAMES.includes(foldName(name ?? ''));
+}
+
+/**
+ * The groups of these levels for the catalog's tracks (item i = track i). A track without an album
+ * or artist, or whose album/artist is a placeholder (isPlaceholderGroupName), is in none.
+ */
 export function catalogTransitionGroups(store: CatalogStore, levels: readonly BackoffLevel[]): TransitionGroup[] {
-  return levels.map((level) =>
-    level === 'album'
-      ? { name: 'album', of: Int32Array.from(store.columns.trackAlbum) }
-      : { name: 'artist', of: Int32Array.from({ length: store.trackCount }, (_, t) => (store.columns.trackArtistOffsets[t + 1]! > store.columns.trackArtistOffsets[t]! ? store.trackPrimaryArtist[t]! : -1)) },
-  );
+  const { trackAlbum, trackArtistOffsets, albumTitles, artistNames } = store.columns;
+  const real = (names: readonly string[]) => names.map((name) => !isPlaceholderGroupName(name));
+  return levels.map((level) => {
+    if (level === 'album') {
+      const albumReal = real(albumTitles);
+      return { name: 'album', of: Int32Array.from({ length: store.trackCount }, (_, t) => (trackAlbum[t]! >= 0 && albumReal[trackAlbum[t]!] ? trackAlbum[t]! : -1)) };
+    }
+    const artistReal = real(artistNames);
+    return {
+      name: 'artist',
+      of: Int32Array.from({ length: store.trackCount }, (_, t) => (trackArtistOffsets[t + 1]! > trackArtistOffsets[t]! && artistReal[store.trackPrimaryArtist[t]!] ? store.trackPrimaryArtist[t]! : -1)),
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initializeModel, resolveModelConfig } from './model';
 import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
-import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, ndcgAt10, transitionPriorActive } from './transitions';
+import { DEFAULT_GROUP_SUCCESSORS, addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, ndcgAt10, transitionPriorActive } from './transitions';
 
 // rows: 0 → 1 → 2 → 1 → 2, 3 → 1 → 2, 1 → 3 (items 0…4)
 const histories = { items: Int32Array.of(0, 1, 2, 1, 2, 3, 1, 2, 1, 3), offsets: Int32Array.of(0, 5, 8, 10) };
@@ -154,6 +154,34 @@ describe('transition prior', () => {
       }
       expect(ndcg10).toBeCloseTo(sum / rows, 6);
     }
+  });
+
+  it('keeps each group\'s top maxSuccessors (default 300) same-group successors by count: a big group does not grow the prior with its square', () => {
+    // one group of 500 items, a walk through all of them (each pair once), and items 0…49 followed twice more
+    const numItems = 500;
+    const walk = Array.from({ length: numItems }, (_, i) => i);
+    const extra = Array.from({ length: 50 }, (_, i) => [numItems - 1, i]).flat();
+    const items = Int32Array.from([...walk, ...extra, ...extra]);
+    const histories = { items, offsets: Int32Array.from([0, numItems, ...Array.from({ length: 100 }, (_, r) => numItems + 2 * (r + 1))]) };
+    const counts = countTransitions(histories, numItems);
+    const group = { name: 'artist', of: new Int32Array(numItems) };
+    const settings = { alpha: 0, mu: 0.1, gamma: 0, groups: [{ name: 'artist', alpha: 1, mu: 0.1 }] };
+    const perItem = (prior: ReturnType<typeof buildTransitionPrior>, i: number) => Array.from(prior.items.subarray(prior.offsets[i]!, prior.offsets[i + 1]!));
+    const capped = buildTransitionPrior(counts, settings, [group]);
+    expect(DEFAULT_GROUP_SUCCESSORS).toBe(300);
+    for (let i = 0; i < numItems; i++) expect(perItem(capped, i).length).toBe(300);
+    // the most frequent successors (1…49 three times, 0 twice) are among those kept; ascending order holds
+    const kept = perItem(capped, 7);
+    expect(kept.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    const small = buildTransitionPrior(counts, settings, [{ ...group, maxSuccessors: 10 }]);
+    expect(perItem(small, 3)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // 1…49 follow three times, 0 twice (the walk starts at it)
+    // the kept boosts are those of the uncapped prior (the group total stays the normaliser)
+    const uncapped = buildTransitionPrior(counts, settings, [{ ...group, maxSuccessors: numItems }]);
+    expect(perItem(uncapped, 3).length).toBe(numItems);
+    const boostOf = (prior: ReturnType<typeof buildTransitionPrior>, i: number, j: number) => prior.boosts[prior.offsets[i]! + perItem(prior, i).indexOf(j)];
+    for (const j of perItem(small, 3)) expect(boostOf(small, 3, j)).toBe(boostOf(uncapped, 3, j));
+    expect(() => buildTransitionPrior(counts, settings, [{ ...group, maxSuccessors: 0 }])).toThrow('transition group "artist": maxSuccessors must be a positive integer, got 0');
   });
 
   it('travels in the model file and is checked on the way back', () => {

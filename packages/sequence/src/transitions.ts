@@ -41,7 +41,16 @@ export interface TransitionGroupSettings {
 export interface TransitionGroup {
   name: string;
   of: Int32Array;
+  /**
+   * each group keeps its top this-many same-group successors by count (default
+   * DEFAULT_GROUP_SUCCESSORS): every item of a group gets the group's whole list, so without a cap
+   * the prior grows with the square of the largest group (a prolific artist's catalogue)
+   */
+  maxSuccessors?: number;
 }
+
+/** Same-group successors kept per group (ties by count keep the lower item index). */
+export const DEFAULT_GROUP_SUCCESSORS = 300;
 
 /** Successor counts (CSR over the previous item) and item counts of a set of histories. */
 export interface TransitionCounts {
@@ -189,7 +198,9 @@ function countGroupTransitions(counts: TransitionCounts, group: TransitionGroup)
       totals[g]! += counts.counts[e]!;
     }
   }
-  const keys = Float64Array.from(pairs.keys()).sort();
+  const cap = group.maxSuccessors ?? DEFAULT_GROUP_SUCCESSORS;
+  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`transition group "${group.name}": maxSuccessors must be a positive integer, got ${cap}`);
+  const keys = capPerGroup(Float64Array.from(pairs.keys()).sort(), pairs, numItems, cap);
   const outOffsets = new Int32Array(groups + 1);
   const outItems = new Int32Array(keys.length);
   const outCounts = new Float32Array(keys.length);
@@ -201,6 +212,23 @@ function countGroupTransitions(counts: TransitionCounts, group: TransitionGroup)
   });
   for (let g = 0; g < groups; g++) outOffsets[g + 1]! += outOffsets[g]!;
   return { offsets: outOffsets, items: outItems, counts: outCounts, totals };
+}
+
+/** Keys sorted by (group, item) → the same, with each group's run cut to its `cap` largest counts (the group total is kept as is). */
+function capPerGroup(keys: Float64Array, pairs: Map<number, number>, numItems: number, cap: number): Float64Array {
+  const kept: number[] = [];
+  for (let start = 0; start < keys.length; ) {
+    const g = Math.floor(keys[start]! / numItems);
+    let end = start;
+    while (end < keys.length && Math.floor(keys[end]! / numItems) === g) end++;
+    const run = Array.from(keys.subarray(start, end));
+    if (run.length > cap) {
+      const top = run.slice().sort((a, b) => pairs.get(b)! - pairs.get(a)! || a - b).slice(0, cap);
+      kept.push(...top.sort((a, b) => a - b));
+    } else kept.push(...run);
+    start = end;
+  }
+  return kept.length === keys.length ? keys : Float64Array.from(kept);
 }
 
 /**

@@ -6,13 +6,17 @@
 import type { SequenceModel } from './model';
 import { createSequenceScorer } from './scorer';
 import type { SequenceTrainingData, TransitionPriorReport } from './train';
-import { chooseValidationRows, validateHistories } from './train';
+import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, validateHistories } from './train';
 import type { TransitionGroup, TransitionPrior } from './transitions';
 import { buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, transitionPriorActive } from './transitions';
 import type { Histories } from './internal/queries';
 
 export interface RefitPriorOptions {
-  /** validation rows (default 1000), drawn as training draws them with `seed` (default 1) */
+  /**
+   * validation rows (default DEFAULT_VALIDATION_ROWS = 2000, the trainer's), drawn as training draws
+   * them with `seed` (default 1, the trainer's): pass the training run's own values, or the refit
+   * chooses on rows whose targets the model was trained on
+   */
   validationRows?: number;
   seed?: number;
   /** back-off levels (default none) */
@@ -67,7 +71,7 @@ function fitPriorOnValidation(
   validateHistories(data);
   const groups = options.groups ?? [];
   checkTransitionGroups(groups, data.numItems);
-  const { rows, targets } = chooseValidationRows(data, options.validationRows ?? 1000, options.seed ?? 1);
+  const { rows, targets } = chooseValidationRows(data, options.validationRows ?? DEFAULT_VALIDATION_ROWS, options.seed ?? 1);
   if (rows.length === 0) throw new RangeError(`${where}: no row has ≥ 3 items with a last item that is not a repeat (nothing to validate on)`);
   const ends = data.offsets.slice(1);
   for (const row of rows) ends[row]!--;

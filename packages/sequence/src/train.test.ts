@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
 import { createSequenceScorer } from './scorer';
 import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
-import { scheduledRate, trainSequenceModel } from './train';
+import { DEFAULT_VALIDATION_ROWS, scheduledRate, trainSequenceModel } from './train';
 import { addTransitionPrior } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
 
@@ -167,6 +167,15 @@ describe('trainSequenceModel', () => {
     expect(Array.from(refit.model.transitions!.boosts)).toEqual(Array.from(trained.model.transitions!.boosts));
     expect(refit.model.parameters).toBe(trained.model.parameters);
     expect(() => refitTransitionPrior(trained.model, { ...data, numItems: 151 })).toThrow('refit transition prior: the data has 151 items, the model 150');
+  });
+
+  it('re-fits on the trainer\'s default validation rows when none are given (2000, not 1000)', async () => {
+    // 1,200 rows: the trainer's default draws all of them, a default of 1000 would draw other rows
+    const data = chainData(0.9, 1200, 8);
+    const { validationRows: _unused, ...defaults } = small;
+    const trained = await trainSequenceModel(data, { ...defaults, epochs: 1, seed: 4 });
+    expect(DEFAULT_VALIDATION_ROWS).toBe(2000);
+    expect(refitTransitionPrior(trained.model, data, { seed: 4 }).report).toEqual(trained.transitionPrior);
   });
 
   it('fits the prior alone over base scores (no model) on the same validation rows, and refuses base scores that cannot break ties', () => {

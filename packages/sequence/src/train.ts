@@ -44,6 +44,9 @@ export interface EpochRecord {
   best: boolean;
 }
 
+/** validation rows the trainer holds out by default (the refit's default too, so it draws the same rows) */
+export const DEFAULT_VALIDATION_ROWS = 2000;
+
 export interface TrainSequenceOptions {
   model?: Partial<Omit<SequenceModelConfig, 'numItems'>>;
   /** most passes over the data (default 30); early stopping may end sooner */
@@ -181,7 +184,7 @@ function resolveOptions(options: TrainSequenceOptions): Resolved {
     loss: options.loss ?? 'sampled',
     negatives: options.negatives ?? 2048,
     samplingExponent: options.samplingExponent ?? 0.75,
-    validationRows: options.validationRows ?? 2000,
+    validationRows: options.validationRows ?? DEFAULT_VALIDATION_ROWS,
     patience: options.patience ?? 3,
     seed: options.seed ?? 1,
     threads: options.deterministic ? 1 : (options.threads ?? Math.max(1, Math.min(4, availableParallelism()))),

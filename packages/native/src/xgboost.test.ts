@@ -26,15 +26,13 @@ describe('XGBoost through the addon', () => {
     expect(xgboostVersion()).toMatch(/^1\.\d+\.\d+$/);
   });
 
+  /** 60 training and 30 validation queries, up to 200 rounds, patience 10; each round's validation NDCG@10 pushed to `scores` */
+  const earlyStopped = (scores: number[], minRounds?: number) =>
+    trainXGBoost(rankingData(60, 1), { params, rounds: 200, validation: rankingData(30, 2), earlyStoppingRounds: 10, minRounds, onRound: (round) => scores.push(round.metrics['validation-ndcg@10']!) });
+
   it('learns a ranking with rank:ndcg, evaluates every round and stops early on validation', () => {
     const rounds: number[] = [];
-    const trained = trainXGBoost(rankingData(60, 1), {
-      params,
-      rounds: 200,
-      validation: rankingData(30, 2),
-      earlyStoppingRounds: 10,
-      onRound: (round) => rounds.push(round.metrics['validation-ndcg@10']!),
-    });
+    const trained = earlyStopped(rounds);
     expect(trained.watched).toBe('validation-ndcg@10');
     expect(trained.bestScore).toBeGreaterThan(0.9);
     expect(trained.bestScore).toBe(Math.max(...rounds));
@@ -45,17 +43,9 @@ describe('XGBoost through the addon', () => {
   });
 
   it('keeps at least minRounds trees: the best round is chosen from there on', () => {
-    const free = trainXGBoost(rankingData(60, 1), { params, rounds: 200, validation: rankingData(30, 2), earlyStoppingRounds: 10 });
-    const minRounds = free.rounds + 15;
+    const minRounds = earlyStopped([]).rounds + 15;
     const scores: number[] = [];
-    const held = trainXGBoost(rankingData(60, 1), {
-      params,
-      rounds: 200,
-      validation: rankingData(30, 2),
-      earlyStoppingRounds: 10,
-      minRounds,
-      onRound: (round) => scores.push(round.metrics['validation-ndcg@10']!),
-    });
+    const held = earlyStopped(scores, minRounds);
     expect(held.rounds).toBeGreaterThanOrEqual(minRounds);
     expect(held.bestScore).toBe(Math.max(...scores.slice(minRounds - 1)));
     expect(scores.length).toBe(held.rounds + 10);

@@ -121,8 +121,11 @@ export async function pageFor(store: PageStore | undefined, engine: HomeEngine, 
   const key = store.keyOf(engine, request, live);
   const found = options.warming ? store.peek(key, fingerprint) : store.get(key, fingerprint);
   if (found) return { page: found, costs: { cache: performance.now() - started }, result: 'hit', kept: true, full: false };
+  const before = store.entry(key);
   const content = await engine.pageContent(request, live);
   const page = storedPage(content, fingerprint, trackIndex);
+  // the warmer never overwrites an entry a request stored during its compute (from newer events: an extra miss)
+  if (options.warming && store.entry(key) !== before) return { page, costs: { ...content.costs }, result: 'miss', kept: false, full: false };
   const kept = content.complete && (options.warming ? store.setIfRoom(key, page, request.daypart) : store.set(key, page));
   return { page, costs: { ...content.costs }, result: 'miss', kept, full: content.complete && !kept };
 }
@@ -146,6 +149,8 @@ export interface PageStore {
   has(key: string, live: number): boolean;
   /** the entry like `get`, without counting a hit or a miss and without making it recent (the warmer looks) */
   peek(key: string, live: number): StoredPage | undefined;
+  /** the entry under `key` whatever live events it was computed from (no counting) */
+  entry(key: string): StoredPage | undefined;
   /**
    * keeps the page only if it fits without evicting a page of `daypart`: pages of other dayparts
    * (a request without `daypart` no longer gets them) go first, least recently served first and
@@ -198,6 +203,7 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
     has(key, live) {
       return entries.get(key)?.live === live;
     },
+    entry: (key) => entries.get(key),
     peek(key, live) {
       const entry = entries.get(key);
       return entry?.live === live ? entry : undefined;

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app';
 import type { HomeServing } from '../src/app';
-import { pageFor } from '../src/page-store';
+import { liveFingerprint, pageFor } from '../src/page-store';
 import { startDaypartWarming, startPageWarmer } from '../src/page-warmer';
 import { HOME_BUNDLE_PARTS, createHomeServing } from '../src/serving';
 
@@ -394,6 +394,26 @@ describe('home service over a bundle from S3', () => {
       expect(await pageFor(full.pages, full.engine, { ...request, userId: log().userId(0) === request.userId ? log().userId(1) : log().userId(0) }, { warming: true })).toMatchObject({ result: 'miss', kept: false, full: true });
       // no store: computed every time
       expect((await pageFor(undefined, kept.engine, request)).result).toBe('off');
+      // the warmer never overwrites a page a request stored from newer events while it computed
+      const raced = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const events: UserEvent[] = [];
+      let nested = false;
+      const racing = {
+        ...raced.engine,
+        liveEvents: async () => [...events],
+        pageContent: async (pageRequest: Parameters<typeof kept.engine.pageContent>[0], live?: readonly UserEvent[]) => {
+          const content = await raced.engine.pageContent(pageRequest, live);
+          if (!nested) {
+            // during the warmer's compute: the listener plays a track and a request keeps the newer page
+            nested = true;
+            events.push({ track: 0, timestamp: Date.parse('2026-12-06T18:00:00Z'), type: 0, msPlayed: 200_000 });
+            expect(await pageFor(raced.pages, racing, request)).toMatchObject({ result: 'miss', kept: true });
+          }
+          return content;
+        },
+      };
+      expect(await pageFor(raced.pages, racing, request, { warming: true })).toMatchObject({ result: 'miss', kept: false, full: false });
+      expect(raced.pages!.peek(raced.pages!.keyOf(racing, request, events), liveFingerprint(events))).toBeDefined();
     });
 
     it('keeps warming the other listeners when one listener\'s page fails, and retries a failed pass at the next daypart', async () => {

@@ -81,6 +81,39 @@ describe('home stack recommender', () => {
     expect(untimedReport.sequenceNotUsed).toMatch(/no usable time/);
   }, 240_000);
 
+  it('variants that differ only in the served blend share the trees of one fit on the same split, and serve what their own fit would', async () => {
+    const { interactions, store } = generateSynthetic({ tracks: 500, users: 100, interactions: 9_000, seed: 11 });
+    const trainRows: number[][] = [];
+    for (let u = 0; u < interactions.userCount; u++) {
+      const { start, end } = interactions.rowsOfUser(u);
+      trainRows.push([...new Set(Array.from(interactions.columns.track.subarray(start, end)))].sort((a, b) => a - b));
+    }
+    const train = matrixOf(trainRows, store.trackCount);
+    const registry = createModelRegistry();
+    const settings = 'maxUsers=100:rounds=20:dim=16:epochs=3';
+    const fitOf = async (spec: string, matrix: CsrMatrix) => {
+      const lines: string[] = [];
+      const model = registry.create(spec) as ReturnType<typeof createHomeStackRecommender>;
+      await model.fit(matrix, { seed: 3, store, logger: { info: (_fields: object, line: string) => lines.push(line) } as never });
+      return { model, lines };
+    };
+    const first = await fitOf(`home-stack:${settings}`, train);
+    const headScale = first.model.report!.blend!.headScale;
+    const capped = await fitOf(`home-stack:${settings}:maxHeadScale=0`, train);
+    expect(capped.lines.some((line) => line.startsWith('trees, candidates and serving lists shared with an earlier variant of this split'))).toBe(true);
+    expect(capped.lines.some((line) => line.startsWith('head play:'))).toBe(false);
+    expect(capped.model.report!.blend!.headScale).toBe(0);
+    expect(capped.model.report!.heads).toEqual(first.model.report!.heads);
+    // refitting the blend leaves the first variant's model as it was
+    expect(first.model.report!.blend!.headScale).toBe(headScale);
+    // another seed is another fit; so is another split (a new matrix), where the capped variant trains its own trees
+    expect((await fitOf(`home-stack:${settings}:seed=4:maxHeadScale=0`, train)).lines.some((line) => line.startsWith('trees, candidates'))).toBe(false);
+    const own = await fitOf(`home-stack:${settings}:maxHeadScale=0`, { ...train });
+    expect(own.lines.some((line) => line.startsWith('head play:'))).toBe(true);
+    const rows = Int32Array.from({ length: 40 }, (_unused, i) => i);
+    expect(Array.from(capped.model.recommend({ seeds: train, rows }, 10).items)).toEqual(Array.from(own.model.recommend({ seeds: train, rows }, 10).items));
+  }, 240_000);
+
   it('registers as "home-stack" in an eval registry, with its parameters checked', () => {
     const registry = createModelRegistry();
     expect(registry.create('home-stack').name).toBe('home stack (candidates + LambdaMART heads)');

@@ -17,12 +17,25 @@ import {
   computeListenerState,
   createHomeIndex,
   generateHomeCandidatesSync,
+  fitRankerHeads,
+  prepareRankerData,
   scoreHomeCandidates,
   sequenceHistory,
-  trainHomeRanker,
   trainItemVectors,
+  trainRankerHeads,
 } from '@mixtape/ranking';
-import type { CompiledRanker, HomeCandidateOptions, HomeIndex, HomeRankerModel, ItemVectorOptions, RankerTrainingOptions, RankerTrainingReport, SequenceAnswer } from '@mixtape/ranking';
+import type {
+  CompiledRanker,
+  HomeCandidateOptions,
+  HomeIndex,
+  HomeRankerModel,
+  ItemVectorOptions,
+  RankerDataset,
+  RankerTrainingOptions,
+  RankerTrainingReport,
+  SequenceAnswer,
+  TrainedRankerHeads,
+} from '@mixtape/ranking';
 import { createExactNextTracks, historiesFromInteractions, trainSequenceModel } from '@mixtape/sequence';
 import type { TrainSequenceOptions } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
@@ -45,16 +58,36 @@ export interface HomeStackRecommenderOptions {
   sequence?: { training: TrainSequenceOptions; k?: number };
 }
 
-interface Fitted {
+interface Serving {
   /** the next-track model trained on every training row (with `sequence`) */
   next?: (history: ArrayLike<number>, k: number) => SequenceAnswer;
   index: HomeIndex;
-  ranker: CompiledRanker;
-  model: HomeRankerModel;
-  report: RankerTrainingReport;
   log: InteractionLog;
   popularityOrder: Int32Array;
 }
+
+interface Fitted extends Serving {
+  ranker: CompiledRanker;
+  model: HomeRankerModel;
+  report: RankerTrainingReport;
+}
+
+/** A fit up to the served blend: the ranker's rows, its trees and the serving parts. */
+interface Stage {
+  dataset: RankerDataset;
+  heads: TrainedRankerHeads;
+  serving: Serving;
+}
+
+interface SharedFit {
+  /** the variant that fitted it */
+  by: string;
+  context: FitContext;
+  stage: Promise<Stage>;
+}
+
+/** Per training matrix (one split of a run), the stages by their options minus the blend's; dropped with the split. */
+const sharedFits = new WeakMap<CsrMatrix, Map<string, SharedFit>>();
 
 export class HomeStackRecommender implements Recommender {
   readonly name: string;
@@ -75,6 +108,35 @@ export class HomeStackRecommender implements Recommender {
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     // an explicit `seed` (home-stack:seed=N) wins over the run's, so a second fit of the same split measures fit noise
     const seed = this.options.seed ?? context.seed ?? 42;
+    // variants that differ only in the served blend share one fit of everything else on this split
+    // (the trees are deterministic for the data, seed and options): one run compares blends on
+    // identical trees, at the cost of one fit
+    // (kept until the split's matrix is dropped; not with the sequence option, whose functions a key cannot tell apart)
+    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined };
+    const blendFree = this.options.sequence ? undefined : JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
+    const shared = blendFree === undefined ? undefined : sharedFits.get(train)?.get(blendFree);
+    const fit = shared && shared.context.store === context.store && shared.context.trainTime === context.trainTime && shared.context.itemArtist === context.itemArtist ? shared : undefined;
+    const stage = fit ? await fit.stage : undefined;
+    if (stage) context.logger?.info({ model: this.name }, `trees, candidates and serving lists shared with an earlier variant of this split (${fit!.by}); only the served blend is refitted`);
+    const staged = stage ? Promise.resolve(stage) : this.stage(train, context, seed);
+    if (!fit && blendFree !== undefined) {
+      const byKey = sharedFits.get(train) ?? new Map<string, SharedFit>();
+      byKey.set(blendFree, { by: this.name, context, stage: staged });
+      sharedFits.set(train, byKey);
+    }
+    const { dataset, heads, serving } = await staged;
+    const say = (line: string) => context.logger?.info({ model: this.name }, line);
+    const { model, report } = fitRankerHeads(dataset, { ...this.options.ranker, seed, log: say, signal: context.signal }, heads);
+    this.fitted = { ...serving, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report };
+    const headList = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
+    this.notes =
+      `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${headList}; ` +
+      `validation NDCG@10 ${report.validationNdcg10.served} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10}); ` +
+      `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates`;
+  }
+
+  /** Everything but the served blend: item vectors, the ranker's rows and trees, the serving lists and index. */
+  private async stage(train: CsrMatrix, context: FitContext, seed: number): Promise<Stage> {
     const store = context.store && context.store.trackCount === train.cols ? context.store : minimalCatalog(train.cols, context.itemArtist);
     const log = logFromRows(train, context.trainTime);
     const say = (line: string) => context.logger?.info({ model: this.name }, line);
@@ -89,15 +151,17 @@ export class HomeStackRecommender implements Recommender {
       say(`sequence model: ${trained.history.length} epochs on ${from.length} events, best epoch ${trained.bestEpoch}`);
       return createExactNextTracks(trained.model);
     };
-    const { model, report } = await trainHomeRanker(data, {
+    const rankerOptions = {
       ...(sequence ? { sequenceFor: trainNext, sequenceK: sequence.k } : {}),
       ...this.options.ranker,
       candidates: this.options.candidates,
       seed,
       signal: context.signal,
       log: say,
-      itemVectorsFor: (pastLog) => trainItemVectors(store, pastLog, vectorOptions),
-    });
+      itemVectorsFor: (pastLog: InteractionLog) => trainItemVectors(store, pastLog, vectorOptions),
+    };
+    const dataset = await prepareRankerData(data, rankerOptions);
+    const heads = trainRankerHeads(dataset, rankerOptions);
     // the serving parts: item models over every training row
     const models = await buildItemModels(data, { ...this.options.ranker, log: say, signal: context.signal, seed });
     const bare = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
@@ -107,13 +171,8 @@ export class HomeStackRecommender implements Recommender {
     for (let e = 0; e < train.indices.length; e++) counts[train.indices[e]!]!++;
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
     // the queries' model only when the ranker reads its columns (it does not on a log without usable time, as a bundle's page would not ask)
-    const next = sequence && report.sequenceK !== undefined ? await trainNext(log) : undefined;
-    this.fitted = { next, index, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report, log, popularityOrder };
-    const heads = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
-    this.notes =
-      `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${heads}; ` +
-      `validation NDCG@10 ${report.validationNdcg10.served} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10}); ` +
-      `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates`;
+    const next = sequence && dataset.sequenceK !== undefined ? await trainNext(log) : undefined;
+    return { dataset, heads, serving: { next, index, log, popularityOrder } };
   }
 
   recommend(batch: QueryBatch, k: number, options: RecommendOptions = {}): Recommendations {

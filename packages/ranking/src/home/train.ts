@@ -567,11 +567,23 @@ function leadingColumns(features: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
-/** One LambdaMART head per objective the rows support, early-stopped on the validation listeners; the report. */
-export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}): { model: HomeRankerModel; report: RankerTrainingReport } {
+/** The trained heads before the served blend: what `fitRankerHeads` finishes into a model and its report. */
+export interface TrainedRankerHeads {
+  features: string[];
+  heads: HomeRankerModel['heads'];
+  reports: HeadReport[];
+  unsupported: RankerTrainingReport['unsupported'];
+}
+
+/**
+ * One LambdaMART head per objective the rows support, early-stopped on the validation listeners
+ * (no blend, no report). Deterministic for a dataset, seed and XGBoost options: variants that differ
+ * only in the served blend (maxHeadScale, minEaseShare) can share one call.
+ */
+export function trainRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}): TrainedRankerHeads {
   const say = options.log ?? (() => {});
   const seed = options.seed ?? 42;
-  const { train, validation, index } = dataset;
+  const { train, validation } = dataset;
   // One LambdaMART head per supported objective.
   const wanted = options.objectives ?? HOME_OBJECTIVES;
   const heads: HomeRankerModel['heads'] = [];
@@ -582,7 +594,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   // without successor lists their columns are zero: train on the older feature list, so the model
   // (and its column sampling) is what it was before those columns were appended
   // likewise without the next-track model's answers (its columns come last)
-  const layout = dataset.sequenceK !== undefined ? HOME_FEATURES : index.neighbours.successor ? HOME_FEATURES_BEFORE_SEQUENCE : HOME_FEATURES_BEFORE_SUCCESSOR;
+  const layout = dataset.sequenceK !== undefined ? HOME_FEATURES : dataset.index.neighbours.successor ? HOME_FEATURES_BEFORE_SEQUENCE : HOME_FEATURES_BEFORE_SUCCESSOR;
   const cols = layout.length;
   for (const objective of HOME_OBJECTIVES) {
     if (!wanted.includes(objective)) continue;
@@ -647,9 +659,21 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   if (!heads.some((head) => head.objective === 'play')) {
     throw new InsufficientTrainingDataError(`trainHomeRanker: the play head could not be trained (${unsupported.find((entry) => entry.objective === 'play')?.reason ?? 'no labels'})`);
   }
+  return { features: [...layout], heads, reports: headReports, unsupported };
+}
 
+/**
+ * One LambdaMART head per objective the rows support, early-stopped on the validation listeners
+ * (or the `trained` heads of an earlier `trainRankerHeads` on the same dataset), the served blend
+ * chosen on the validation listeners, and the report.
+ */
+export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}, trained: TrainedRankerHeads = trainRankerHeads(dataset, options)): { model: HomeRankerModel; report: RankerTrainingReport } {
+  const say = options.log ?? (() => {});
+  const { validation, index } = dataset;
+  const { unsupported } = trained;
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
-  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...layout], heads, weights };
+  // copies: the blend below sets the model's linear terms and headScale, never the shared heads
+  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...trained.features], heads: trained.heads.map((head) => ({ ...head })), weights };
   const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? 1.5, options.minEaseShare ?? 0);
   if (blend) {
     model.linear = blend.linear;
@@ -675,13 +699,13 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const report: RankerTrainingReport = {
     split: dataset.split,
     users: dataset.users,
-    rows: { train: train.size, validation: validation.size },
+    rows: { train: dataset.train.size, validation: validation.size },
     candidates: dataset.candidates,
     candidateRecall: dataset.candidateRecall,
     neighbours: dataset.neighbours,
     ...(dataset.sequenceK !== undefined ? { sequenceK: dataset.sequenceK } : {}),
     ...(dataset.sequenceNotUsed ? { sequenceNotUsed: dataset.sequenceNotUsed } : {}),
-    heads: headReports,
+    heads: trained.reports,
     unsupported,
     validationNdcg10,
     bestSingleFeature,

@@ -75,7 +75,7 @@ describe('GET /v1/search', () => {
     ['a whitespace query', { q: '   ' }, 'EMPTY_QUERY', /q is empty/],
     ['an over-long query', { q: 'x'.repeat(201) }, 'QUERY_TOO_LONG', /201 characters long; at most 200/],
     ['a control character', { q: 'halo\u0007' }, 'QUERY_CONTROL_CHARACTER', /control character \(U\+0007\) at position 4/],
-    ['punctuation only', { q: '?!' }, 'QUERY_NOTHING_SEARCHABLE', /no letters or digits/],
+    ['punctuation only', { q: '?!' }, 'QUERY_NOTHING_SEARCHABLE', /no letters, digits or symbols/],
   ])('answers 400 for %s', async (_label, query, code, message) => {
     const { app } = setup();
     const response = await request(app).get('/v1/search').query(query).expect(400);

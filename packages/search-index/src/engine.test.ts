@@ -84,6 +84,27 @@ describe('frequent words', () => {
   });
 });
 
+describe('names without letters or digits', () => {
+  // an emoji-only title, the same with a variation selector, and emoji inside a title with words
+  const catalog = createSearchFixtureCatalog();
+  const base = catalog.tracks.find((track) => track.id === 't-halo-soil')!;
+  catalog.tracks.push(
+    { ...base, id: 't-fire', title: '🔥🔥🔥', popularity: 30 },
+    { ...base, id: 't-heart', title: '❤️', popularity: 20 },
+    { ...base, id: 't-guitar', title: 'emoji 🎸 rock', popularity: 10 },
+  );
+  const symbols = buildSearchIndex(CatalogStore.fromCatalog(catalog), { content: false });
+
+  it('are matched by their symbols: "🔥🔥🔥" finds the title 🔥🔥🔥, "❤" finds ❤️', () => {
+    expect(symbols.search('🔥🔥🔥').results[0]).toMatchObject({ id: 't-fire', name: '🔥🔥🔥' });
+    expect(symbols.search('❤').results[0]).toMatchObject({ id: 't-heart' });
+    expect(symbols.suggest('🔥🔥🔥')[0]).toMatchObject({ id: 't-fire' });
+    // a title with words keeps its words alone; punctuation alone still finds nothing
+    expect(symbols.search('emoji rock').results[0]!.id).toBe('t-guitar');
+    expect(symbols.search('?!').results).toEqual([]);
+  });
+});
+
 describe('typeahead: versions after their original', () => {
   // a remaster more popular than its original, by the same artist
   const catalog = createSearchFixtureCatalog();

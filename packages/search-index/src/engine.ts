@@ -4,7 +4,6 @@
 // Built by build.ts, stored and loaded by format.ts; hit labels come from explain.ts.
 import type { CatalogStore } from '@mixtape/catalog';
 import { trackIndexByLabel, type ContentEncoder, type VectorIndex } from '@mixtape/embeddings';
-import { nameText, nameWords } from '@mixtape/language';
 import type { Lexicon } from '@mixtape/language';
 import { resolveAffinity } from './affinity';
 import type { ResolvedAffinity, UserAffinity } from './affinity';
@@ -15,6 +14,7 @@ import { distinctCount, groupVersionsInOrder, orderKnownItems } from './known-it
 import type { SemanticModel } from './semantic';
 import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
+import { searchText, searchWords } from './normalize';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
 import { explainDense, explainLexical, round, toHit, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
@@ -306,7 +306,7 @@ export class SearchEngine {
 
   /** Hybrid search. Never throws on odd text (validation is the caller's: see validateQuery). */
   search(query: string, options: SearchOptions = {}): SearchResponse {
-    const words = nameWords(query);
+    const words = searchWords(query);
     const normalized = words.join(' ');
     const limit = clampLimit(options.limit, DEFAULT_LIMIT);
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -450,7 +450,7 @@ export class SearchEngine {
    * matches fill the rest.
    */
   suggest(prefix: string, options: SuggestOptions = {}): SearchHit[] {
-    const text = nameText(prefix);
+    const text = searchText(prefix);
     const limit = clampLimit(options.limit, DEFAULT_SUGGEST_LIMIT);
     if (text === '' || limit === 0) return [];
     // "goodbye " (a space typed after the word): the name goes on with another word

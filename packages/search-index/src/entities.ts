@@ -1,7 +1,7 @@
 // Tracks, artists and albums share one code space so one lexical index and one suggest index
 // hold all three: codes [0, T) are tracks, [T, T+A) artists, [T+A, T+A+B) albums.
 import type { CatalogStore } from '@mixtape/catalog';
-import { nameText } from '@mixtape/language';
+import { searchText } from './normalize';
 
 export const ENTITY_TYPES = ['track', 'artist', 'album'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -46,9 +46,9 @@ export class EntitySpace {
     } else {
       this.names = new Array<string>(total);
       const columns = store.columns;
-      for (let t = 0; t < this.trackCount; t++) this.names[t] = nameText(columns.trackTitles[t]!);
-      for (let a = 0; a < this.artistCount; a++) this.names[this.trackCount + a] = nameText(columns.artistNames[a]!);
-      for (let b = 0; b < this.albumCount; b++) this.names[this.trackCount + this.artistCount + b] = nameText(columns.albumTitles[b]!);
+      for (let t = 0; t < this.trackCount; t++) this.names[t] = searchText(columns.trackTitles[t]!);
+      for (let a = 0; a < this.artistCount; a++) this.names[this.trackCount + a] = searchText(columns.artistNames[a]!);
+      for (let b = 0; b < this.albumCount; b++) this.names[this.trackCount + this.artistCount + b] = searchText(columns.albumTitles[b]!);
     }
   }
 

@@ -6,7 +6,7 @@
 // (after that artist's exact title). Versions of a title ("- Remastered 2011", "(Live)",
 // "(… Remix)") follow the exact titles, grouped right after their original; a query that names a
 // version ("echo live") keeps the order the scores gave.
-import { nameText } from '@mixtape/language';
+import { searchText } from './normalize';
 import type { EntitySpace } from './entities';
 
 /** A fused candidate (engine's Candidate shape). */
@@ -59,7 +59,7 @@ export function baseTitle(display: string): { base: string; version: boolean } {
     if (VERSION_WORDS.test(dash[1]!)) version = true;
     text = text.slice(0, dash.index);
   }
-  return { base: nameText(text), version };
+  return { base: searchText(text), version };
 }
 
 export function orderKnownItems<T extends RankedCandidate>(entities: EntitySpace, ranked: T[], context: KnownItemContext): T[] {

@@ -28,4 +28,9 @@ describe('validateQuery', () => {
   it('rejects queries with nothing searchable', () => {
     expect(validateQuery('?!')).toMatchObject({ ok: false, code: 'QUERY_NOTHING_SEARCHABLE' });
   });
+
+  it('accepts a query of symbols (an emoji title), variation selectors dropped', () => {
+    expect(validateQuery(' 🔥🔥🔥 ')).toEqual({ ok: true, query: '🔥🔥🔥', words: ['🔥🔥🔥'] });
+    expect(validateQuery('❤️ ☕')).toMatchObject({ ok: true, words: ['❤', '☕'] });
+  });
 });

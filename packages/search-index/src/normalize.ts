@@ -3,6 +3,30 @@
 // featuring markers), shared by indexing, querying and the playlist planner.
 import { nameWords } from '@mixtape/language';
 
+// A name or query with no letter or digit ("🔥🔥🔥", "☕ ♥") is matched by its symbols: each
+// whitespace-separated run that holds a symbol (emoji, ♥, $), variation selectors dropped so "❤️"
+// and "❤" are one word. Only then: a title with words keeps its words alone (the index of every
+// other catalog is unchanged), and punctuation alone ("?!", "...") stays unsearchable.
+const SYMBOL = /\p{S}/u;
+const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/g;
+
+/**
+ * The words a name or query is indexed and matched by: `nameWords` (folded letters and digits),
+ * or, when it has none, its runs of symbols ("🔥🔥🔥" → ["🔥🔥🔥"]).
+ */
+export function searchWords(text: string): string[] {
+  const words = nameWords(text);
+  if (words.length > 0 || !SYMBOL.test(text)) return words;
+  const symbols: string[] = [];
+  for (const run of text.normalize('NFKC').replace(VARIATION_SELECTORS, '').split(/\s+/u)) if (SYMBOL.test(run)) symbols.push(run);
+  return symbols;
+}
+
+/** `searchWords` joined by single spaces: an entity's indexed name. */
+export function searchText(text: string): string {
+  return searchWords(text).join(' ');
+}
+
 /** Longest query accepted by `validateQuery`, in characters (code points). */
 export const MAX_QUERY_LENGTH = 200;
 
@@ -25,7 +49,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What the service checks before searching: not empty, not longer than `maxLength`, no control
- * characters, and at least one letter or digit. Returns a code and a message a person can act on.
+ * characters, and at least one letter, digit or symbol (an emoji title is searchable). Returns a code and a message a person can act on.
  */
 export function validateQuery(raw: string, options: ValidateQueryOptions = {}): QueryValidation {
   const maxLength = options.maxLength ?? MAX_QUERY_LENGTH;
@@ -51,12 +75,12 @@ export function validateQuery(raw: string, options: ValidateQueryOptions = {}): 
       message: `${parameter} is ${length} characters long; at most ${maxLength} are allowed`,
     };
   }
-  const words = nameWords(query);
+  const words = searchWords(query);
   if (words.length === 0) {
     return {
       ok: false,
       code: 'QUERY_NOTHING_SEARCHABLE',
-      message: `${parameter} "${query}" has no letters or digits to search for`,
+      message: `${parameter} "${query}" has no letters, digits or symbols to search for`,
     };
   }
   return { ok: true, query, words };

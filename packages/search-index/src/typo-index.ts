@@ -7,12 +7,15 @@
 import { lowerBound } from '@mixtape/base';
 import { editDistance } from '@mixtape/language';
 
+const HAS_LETTER = /\p{L}/u;
+
 /**
  * Allowed edits grow with word length: none up to 3 characters, 1 up to 7, 2 from 8; never in
- * words with digits ("2pac" is a name, "1999" a year).
+ * words with digits ("2pac" is a name, "1999" a year) or without letters ("🔥🔥🔥": an edit of
+ * UTF-16 units would split an emoji).
  */
 export function maxEdits(word: string): number {
-  if (word.length <= 3 || /\d/.test(word)) return 0;
+  if (word.length <= 3 || /\d/.test(word) || !HAS_LETTER.test(word)) return 0;
   return word.length <= 7 ? 1 : 2;
 }
 
@@ -21,7 +24,7 @@ export function maxEdits(word: string): number {
  * longer terms (a dropped letter: "gil" → "girl"), since three-letter terms are not indexed.
  */
 export function queryEdits(word: string): number {
-  return word.length === 3 && !/\d/.test(word) ? 1 : maxEdits(word);
+  return word.length === 3 && !/\d/.test(word) && HAS_LETTER.test(word) ? 1 : maxEdits(word);
 }
 
 export interface TypoArrays {

@@ -121,6 +121,34 @@ describe('typeahead: versions after their original', () => {
   });
 });
 
+describe('scores down the order', () => {
+  // the exact title is the least popular of five; with no exact-name weight in the lexical prior
+  // the popular "Café del Mar ☕ 56" scores highest, and known-item order still puts the exact title first
+  const catalog = createSearchFixtureCatalog();
+  const base = catalog.tracks.find((track) => track.id === 't-halo-soil')!;
+  catalog.tracks.push({ ...base, id: 't-cafe', title: 'Café del Mar ☕', popularity: 0 });
+  for (const n of [14, 28, 42, 56]) catalog.tracks.push({ ...base, id: `t-cafe-${n}`, title: `Café del Mar ☕ ${n}`, popularity: n });
+  const original = catalog.tracks.find((track) => track.id === 't-halo-beyonce')!;
+  catalog.tracks.push({ ...original, id: 't-halo-remaster', title: 'Halo - Remastered 2019', popularity: 99 });
+  const cafe = buildSearchIndex(CatalogStore.fromCatalog(catalog));
+  const nonIncreasing = (scores: number[]) => scores.every((score, i) => i === 0 || score <= scores[i - 1]!);
+
+  it('never increase, so the score explains the order (a known item lifted above higher scores ties with them)', () => {
+    const fusion = { exactName: 0, popularity: 3 };
+    const results = cafe.search('cafe del mar', { limit: 8, fusion }).results;
+    expect(results[0]!.id).toBe('t-cafe');
+    expect(nonIncreasing(results.map((hit) => hit.score)), JSON.stringify(results.map((hit) => hit.score))).toBe(true);
+    expect(results[0]!.score).toBe(results[1]!.score);
+    // a later page continues the first one's scores
+    const second = cafe.search('cafe del mar', { limit: 3, offset: 3, fusion }).results;
+    expect(second[0]!.score).toBeLessThanOrEqual(results[2]!.score);
+    // typeahead: the original before its more popular remaster
+    const suggestions = cafe.suggest('hal', { types: ['track'] });
+    expect(suggestions.findIndex((hit) => hit.id === 't-halo-remaster')).toBe(suggestions.findIndex((hit) => hit.id === 't-halo-beyonce') + 1);
+    expect(nonIncreasing(suggestions.map((hit) => hit.score)), JSON.stringify(suggestions.map((hit) => hit.score))).toBe(true);
+  });
+});
+
 describe('one result per recording', () => {
   // Halo by Beyoncé listed twice more (a compilation row and a soundtrack row, less popular)
   const catalog = createSearchFixtureCatalog();

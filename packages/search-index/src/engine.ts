@@ -422,6 +422,7 @@ export class SearchEngine {
       words,
       affinity: affinity ? (code) => this.affinityOf(code, affinity) : undefined,
     });
+    scoresDownTheOrder(ranked);
     const learnedLabel = learnedReading ? `playlists say: ${learnedReading.known.join(', ')}` : '';
     const page = ranked.slice(offset, offset + limit);
     for (const candidate of page) {
@@ -464,6 +465,7 @@ export class SearchEngine {
       this.suggestIndex.complete(normalized, Math.min(MAX_LIMIT, limit + VERSION_SLACK), accept, boost, { maxBoost: DEFAULT_FUSION.affinity, identity: this.recordingIdentity }),
       text.split(' '),
     ).slice(0, limit);
+    scoresDownTheOrder(completions);
     const hits = completions.map(({ code, key, score }) =>
       this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
     );
@@ -701,6 +703,16 @@ function overFetchFor(filter: (label: number) => boolean, size: number): number 
   let passed = 0;
   for (let i = 0; i < samples; i++) if (filter(Math.floor(i * step))) passed++;
   return Math.min(64, 1.5 / Math.max(passed / samples, 1 / 64));
+}
+
+/**
+ * Known-item order (exact title first, versions after their original) can put a hit above
+ * higher-scored ones; the score it reports is then lifted to the highest score below it, so
+ * scores never increase down the list (over the whole ranked list, so pages agree) and a client
+ * sorting by score keeps the order.
+ */
+function scoresDownTheOrder(ranked: { score: number }[]): void {
+  for (let i = ranked.length - 2; i >= 0; i--) if (ranked[i]!.score < ranked[i + 1]!.score) ranked[i]!.score = ranked[i + 1]!.score;
 }
 
 function clampLimit(limit: number | undefined, fallback: number): number {

@@ -46,7 +46,7 @@ describe('GET /v1/search', () => {
       name: 'Halo',
       artists: [{ id: 'ar-beyonce', name: 'Beyoncé' }],
       score: expect.any(Number),
-      matched: expect.arrayContaining(['typo: beyonse→beyonce']),
+      matched: expect.arrayContaining(['typo: beyonse→Beyoncé']),
     });
   });
 
@@ -110,7 +110,7 @@ describe('GET /v1/suggest', () => {
     const response = await request(app).get('/v1/suggest').query({ q: 'beyo' }).expect(200);
     expect(response.body.query).toBe('beyo');
     expect(response.body.results[0]).toMatchObject({ type: 'artist', id: 'ar-beyonce', name: 'Beyoncé' });
-    expect(response.body.results[0].matched[0]).toBe('prefix: beyo→beyonce');
+    expect(response.body.results[0].matched[0]).toBe('prefix: beyo→Beyoncé');
   });
 
   it('answers 400 for an empty prefix', async () => {

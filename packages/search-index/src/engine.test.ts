@@ -14,13 +14,13 @@ describe('lexical search', () => {
   it('puts Halo by Beyoncé first for the misspelled "beyonse halo" and says why', () => {
     const { results } = engine.search('beyonse halo');
     expect(results[0]).toMatchObject({ type: 'track', id: 't-halo-beyonce', name: 'Halo', artists: [{ id: 'ar-beyonce', name: 'Beyoncé' }] });
-    expect(results[0]!.matched).toEqual(expect.arrayContaining(['title: halo', 'artist: beyonce', 'typo: beyonse→beyonce', 'popular']));
+    expect(results[0]!.matched).toEqual(expect.arrayContaining(['title: Halo', 'artist: Beyoncé', 'typo: beyonse→Beyoncé', 'popular']));
   });
 
   it('corrects swapped neighbours ("hlao" → "halo"), which Levenshtein counts as two edits', () => {
     const { results } = engine.search('hlao beyonce');
     expect(results[0]!.id).toBe('t-halo-beyonce');
-    expect(results[0]!.matched).toContain('typo: hlao→halo');
+    expect(results[0]!.matched).toContain('typo: hlao→Halo');
   });
 
   it('folds diacritics: "Beyonce" finds the artist Beyoncé first, "electrique" finds "Électrique"', () => {
@@ -35,7 +35,7 @@ describe('lexical search', () => {
   it('matches the last word as a prefix (typeahead in search)', () => {
     const { results } = engine.search('digital lov');
     expect(results[0]!.id).toBe('t-digital-love');
-    expect(results[0]!.matched).toContain('prefix: lov→love');
+    expect(results[0]!.matched).toContain('prefix: lov→Love');
   });
 
   it('handles "feat." and "&" in names and queries', () => {
@@ -79,7 +79,7 @@ describe('frequent words', () => {
       expect(top.id, query).toBe(id);
     }
     expect(frugal.search('one more time daft punk').results[0]!.matched).toEqual(
-      expect.arrayContaining(['title: one more time', 'artist: daft punk']),
+      expect.arrayContaining(['title: One More Time', 'artist: Daft Punk']),
     );
   });
 });
@@ -118,6 +118,21 @@ describe('typeahead: versions after their original', () => {
     expect(ids.indexOf('t-halo-remaster')).toBe(ids.indexOf('t-halo-beyonce') + 1);
     // the remaster still leads where its popularity puts it when asked for by its version word
     expect(engine.suggest('halo remaster', { types: ['track'] })[0]?.id).toBe('t-halo-remaster');
+  });
+});
+
+describe('matched labels', () => {
+  // folding strips the dakuten of ありがとう (ありかとう) and the accents of Sigur Rós
+  const catalog = createSearchFixtureCatalog();
+  const base = catalog.tracks.find((track) => track.id === 't-halo-soil')!;
+  catalog.artists.push({ id: 'ar-sigur', name: 'Sigur Rós', genres: [] }, { id: 'ar-acdc', name: 'AC/DC', genres: [] });
+  catalog.tracks.push({ ...base, id: 't-arigato', title: 'ありがとう', artistIds: ['ar-sigur'] }, { ...base, id: 't-tnt', title: 'T.N.T. (Live)', artistIds: ['ar-acdc'] });
+  const written = buildSearchIndex(CatalogStore.fromCatalog(catalog), { content: false });
+
+  it("show the catalog's words as written, not their folded form", () => {
+    expect(written.search('ありがとう sigur ros').results[0]).toMatchObject({ id: 't-arigato', matched: expect.arrayContaining(['title: ありがとう', 'artist: Sigur Rós']) });
+    expect(written.search('ac dc live').results[0]!.matched).toEqual(expect.arrayContaining(['artist: AC/DC', 'title: Live']));
+    expect(written.suggest('ありが')[0]).toMatchObject({ id: 't-arigato', matched: ['prefix: ありが→ありがとう'] });
   });
 });
 
@@ -232,13 +247,13 @@ describe('suggest', () => {
     expect(engine.suggest('box').map((hit) => hit.id)).toContain('t-glory-box');
     const artistTitle = engine.suggest('daft punk one');
     expect(artistTitle[0]).toMatchObject({ id: 't-one-more-time' });
-    expect(artistTitle[0]!.matched[0]).toBe('prefix: daft punk one→daft punk one more time');
+    expect(artistTitle[0]!.matched[0]).toBe('prefix: daft punk one→Daft Punk One More Time');
   });
 
   it('falls back to typo-tolerant matches when nothing completes', () => {
     const hits = engine.suggest('beyonse');
     expect(hits.map((hit) => hit.id)).toContain('ar-beyonce');
-    expect(hits[0]!.matched).toContain('typo: beyonse→beyonce');
+    expect(hits[0]!.matched).toContain('typo: beyonse→Beyoncé');
   });
 
   it('respects types and limit', () => {
@@ -298,7 +313,7 @@ describe('a rare known word one edit from a common one', () => {
     });
     const small = buildSearchIndex(catalog, { content: false });
     expect(small.search('ross bloom').results[0]).toMatchObject({ id: 'bloom' });
-    expect(small.search('ross bloom').results[0]!.matched).toContain('typo: ross→roses');
+    expect(small.search('ross bloom').results[0]!.matched).toContain('typo: ross→Roses');
     expect(small.search('rick ross').results[0]).toMatchObject({ type: 'artist', id: 'ross' });
   });
 });

@@ -16,7 +16,7 @@ import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
 import { searchText, searchWords } from './normalize';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
-import { explainDense, explainLexical, round, toHit, type Candidate } from './explain';
+import { asWritten, explainDense, explainLexical, round, toHit, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
 import { Recordings } from './recordings';
 
@@ -467,7 +467,7 @@ export class SearchEngine {
     ).slice(0, limit);
     scoresDownTheOrder(completions);
     const hits = completions.map(({ code, key, score }) =>
-      this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${key}` : `prefix: ${normalized}→${key}`] }, affinity),
+      this.recordingHit({ code, score, matched: [key === normalized ? `exact: ${this.keyAsWritten(code, key)}` : `prefix: ${prefix.trim()}→${this.keyAsWritten(code, key)}`] }, affinity),
     );
     // Nothing completes: the text is probably misspelled, so typo-tolerant lexical matches answer
     // instead (only then: a lexical search costs far more than a completion).
@@ -486,6 +486,18 @@ export class SearchEngine {
       }
     }
     return hits;
+  }
+
+  /** A typeahead key (normalized words of the name, or "artist title") as the catalog spells it. */
+  private keyAsWritten(code: number, key: string): string {
+    const texts = [this.entities.displayName(code), ...Array.from(this.entities.artistsOf(code), (artist) => this.store.artistName(artist))];
+    const words: string[] = [];
+    for (const word of key.split(' ')) {
+      if (word === '') continue;
+      const written = asWritten(texts, word);
+      if (words[words.length - 1] !== written) words.push(written);
+    }
+    return words.join(' ');
   }
 
   /**

@@ -1,6 +1,7 @@
 // Why a result matched, as the short labels a hit carries ("title: halo", "typo: beyonse→beyonce",
 // "describes: sad, 2000s", "popular", "you play this artist"), and the hit built from a candidate.
 import { editDistance, nameWords } from '@mixtape/language';
+import { searchWords } from './normalize';
 import type { ResolvedAffinity } from './affinity';
 import type { DescriptiveReading } from './dense';
 import type { Field } from './inverted-index';
@@ -28,9 +29,11 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
   const last = words[words.length - 1] ?? '';
   const match = result.match;
   for (const term in match) {
+    let written = term;
     for (const field of match[term]!) {
       const label = fieldLabel(type, field);
-      const value = field === 'genres' ? (genreContaining(entities, code, term) ?? term) : term;
+      const value = field === 'genres' ? (genreContaining(entities, code, term) ?? term) : asWritten(fieldTexts(entities, code, field), term);
+      if (written === term) written = value;
       const at = labels.indexOf(label);
       if (at < 0) {
         labels.push(label);
@@ -38,7 +41,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
       } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
     if (words.includes(term)) continue;
-    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${term}`);
+    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${written}`);
     else {
       let closest = '';
       let best = Number.POSITIVE_INFINITY;
@@ -49,13 +52,42 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
           closest = word;
         }
       }
-      if (closest !== '') notes.push(`typo: ${closest}→${term}`);
+      if (closest !== '') notes.push(`typo: ${closest}→${written}`);
     }
   }
   const matched: string[] = [];
   for (let i = 0; i < labels.length; i++) matched.push(`${labels[i]!}: ${labelTerms[i]!.join(' ')}`);
   for (const note of notes) matched.push(note);
   return matched;
+}
+
+/** The catalog texts of one field of an entity (see fieldWords in inverted-index.ts). */
+function fieldTexts(entities: EntitySpace, code: number, field: Field): string[] {
+  if (field === 'name') return [entities.displayName(code)];
+  const store = entities.store;
+  if (field === 'artists') return Array.from(entities.artistsOf(code), (artist) => store.artistName(artist));
+  if (field === 'album' && code < entities.trackCount) {
+    const album = store.columns.trackAlbum[code]!;
+    return album >= 0 ? [store.columns.albumTitles[album]!] : [];
+  }
+  return [];
+}
+
+// punctuation around a word ("(feat.", "Jay-Z)", "Amazing!"), not inside it ("Don't", "AC/DC")
+const OUTER_PUNCTUATION = /^\p{P}+|\p{P}+$/gu;
+
+/**
+ * A folded term as the catalog spells it: the whitespace-separated word of `texts` it comes from,
+ * outer punctuation trimmed ("ありかとう" → "ありがとう", "beyonce" → "Beyoncé", "dc" → "AC/DC"),
+ * or the term itself when no word holds it. Labels show what the user sees in the catalog.
+ */
+export function asWritten(texts: readonly string[], term: string): string {
+  for (const text of texts) {
+    for (const word of text.split(/\s+/u)) {
+      if (word !== '' && searchWords(word).includes(term)) return word.replace(OUTER_PUNCTUATION, '') || word;
+    }
+  }
+  return term;
 }
 
 function genreContaining(entities: EntitySpace, code: number, term: string): string | undefined {

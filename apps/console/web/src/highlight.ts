@@ -1,5 +1,5 @@
 // Which parts of a result's name to highlight, from the query and the engine's `matched` labels
-// ("title: halo", "typo: beyonse→beyonce", "prefix: lov→love", "artist: beyonce", "genre: trip-hop").
+// ("title: Halo", "typo: beyonse→Beyoncé", "prefix: lov→Love", "artist: Beyoncé", "genre: trip-hop": labels carry the catalog's spelling, folded here).
 
 export interface Segment {
   text: string;

@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
 import { createSequenceScorer } from './scorer';
 import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
-import { DEFAULT_VALIDATION_ROWS, scheduledRate, trainSequenceModel } from './train';
+import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel } from './train';
 import { addTransitionPrior } from './transitions';
+import type { TransitionGroup } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
 
 /** Listeners walking a chain: the next item is (current + step) with probability `order`, else random. */
@@ -27,6 +28,26 @@ function chainData(order: number, users = 240, length = 30, numItems = 150): Seq
     offsets[u + 1] = (u + 1) * length;
   }
   return { items, offsets, numItems };
+}
+
+/**
+ * 1,500 items in blocks of 10; the next play is a random item of the last one's block (90 %):
+ * ~5 transitions per item leave most (item, next) pairs unseen, the block's ~50 know them all.
+ */
+function blockData(): { data: SequenceTrainingData; group: TransitionGroup } {
+  const numItems = 1500;
+  let seed = 5;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const items = new Int32Array(240 * 30);
+  for (let u = 0, e = 0; u < 240; u++) {
+    let current = Math.floor(random() * numItems);
+    for (let t = 0; t < 30; t++, e++) {
+      items[e] = current;
+      current = random() < 0.9 ? current - (current % 10) + Math.floor(random() * 10) : Math.floor(random() * numItems);
+    }
+  }
+  const data = { items, offsets: Int32Array.from({ length: 241 }, (_, u) => u * 30), numItems };
+  return { data, group: { name: 'block', of: Int32Array.from({ length: numItems }, (_, i) => Math.floor(i / 10)) } };
 }
 
 const small: TrainSequenceOptions = {
@@ -130,21 +151,7 @@ describe('trainSequenceModel', () => {
   });
 
   it('chooses back-off levels for the served prior on validation and refuses groups that do not fit the items', async () => {
-    // 1,500 items in blocks of 10; the next play is a random item of the last one's block (90 %):
-    // ~5 transitions per item leave most (item, next) pairs unseen, the block's ~50 know them all
-    const numItems = 1500;
-    let seed = 5;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const items = new Int32Array(240 * 30);
-    for (let u = 0, e = 0; u < 240; u++) {
-      let current = Math.floor(random() * numItems);
-      for (let t = 0; t < 30; t++, e++) {
-        items[e] = current;
-        current = random() < 0.9 ? current - (current % 10) + Math.floor(random() * 10) : Math.floor(random() * numItems);
-      }
-    }
-    const data = { items, offsets: Int32Array.from({ length: 241 }, (_, u) => u * 30), numItems };
-    const group = { name: 'block', of: Int32Array.from({ length: numItems }, (_, i) => Math.floor(i / 10)) };
+    const { data, group } = blockData();
     const result = await trainSequenceModel(data, { ...small, epochs: 1, transitionGroups: [group] });
     const report = result.transitionPrior!;
     expect(report.settings.groups!.map((level) => level.name)).toEqual(['block']);
@@ -155,6 +162,34 @@ describe('trainSequenceModel', () => {
     expect(report.validationNdcg10!).toBeGreaterThan(plain.transitionPrior!.validationNdcg10! + 0.05);
     await expect(trainSequenceModel(data, { ...small, epochs: 1, transitionGroups: [{ name: 'block', of: new Int32Array(149) }] })).rejects.toThrow(
       'transition group "block": expected one group per item (1500), got 149',
+    );
+  });
+
+  it('trains residually with trainWithPrior \'alone\': the prior alone (back-off levels included) chosen on validation sits inside the loss', async () => {
+    const { data, group } = blockData();
+    const seed = 2;
+    const result = await trainSequenceModel(data, { ...small, epochs: 1, seed, transitionGroups: [group], trainWithPrior: 'alone' });
+    const training = result.trainingPrior!;
+    expect(training.chosenOnValidation).toBe(true);
+    expect(training.settings.groups![0]!.alpha).toBeGreaterThan(0);
+    // the same choice as fitTransitionPriorAlone over popularity (occurrences in the training part, below any boost)
+    const { rows } = chooseValidationRows(data, small.validationRows!, seed);
+    const ends = data.offsets.slice(1);
+    for (const row of rows) ends[row]!--;
+    const occurrences = new Float32Array(data.numItems);
+    for (let r = 0; r + 1 < data.offsets.length; r++) for (let p = data.offsets[r]!; p < ends[r]!; p++) occurrences[data.items[p]!]!++;
+    const top = occurrences.reduce((a, b) => Math.max(a, b), 0);
+    const alone = fitTransitionPriorAlone(data, { base: occurrences.map((c) => (1e-6 * c) / (top + 1)), groups: [group], validationRows: small.validationRows, seed });
+    expect(training.settings).toEqual(alone.report.settings);
+    expect(training.validationNdcg10).toBeCloseTo(alone.report.validationNdcg10!, 6);
+    // validation scores logits + that prior: after one epoch far above the logits alone, and the item-level prior inside the loss
+    const plain = await trainSequenceModel(data, { ...small, epochs: 1, seed, transitionPrior: false });
+    const itemLevel = await trainSequenceModel(data, { ...small, epochs: 1, seed, transitionGroups: [group], trainWithPrior: { alpha: 1, mu: 0.04, gamma: 0.5 } });
+    expect(result.history[0]!.validationNdcg10!).toBeGreaterThan(plain.history[0]!.validationNdcg10! + 0.05);
+    expect(result.history[0]!.validationNdcg10!).toBeGreaterThan(itemLevel.history[0]!.validationNdcg10! + 0.05);
+    await expect(trainSequenceModel(data, { ...small, epochs: 1, validationRows: 0, trainWithPrior: 'alone' })).rejects.toThrow("trainWithPrior 'alone' chooses the prior on validation rows; set validationRows > 0");
+    await expect(trainSequenceModel(data, { ...small, epochs: 1, trainWithPrior: { alpha: 1, mu: 0.04, gamma: 0, groups: [{ name: 'album', alpha: 1, mu: 0.01 }] }, transitionGroups: [group] })).rejects.toThrow(
+      'transition prior: settings name the back-off levels [album] but the groups given are [block]',
     );
   });
 

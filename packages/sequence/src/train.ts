@@ -17,8 +17,8 @@ import { SequenceConfigError, describeParameters, engineConfig, initializeModel,
 import { packArrays, unpackArrays } from './serialize';
 import type { TransitionGroup, TransitionPrior, TransitionPriorSettings } from './transitions';
 import type { TransitionCounts } from './transitions';
-import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, ndcgAt10, priorNormalisers, transitionPriorActive } from './transitions';
-import type { PriorJob } from './internal/engine';
+import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countGroupTransitions, countTransitions, ndcgAt10, transitionPriorActive } from './transitions';
+import { loadPrior, priorRegions } from './internal/training-prior';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
 export interface SequenceTrainingData extends Histories {
@@ -99,9 +99,12 @@ export interface TrainSequenceOptions {
    * train with this transition prior inside the softmax (a product of experts: the transformer
    * learns what the successor counts — each position's own transition left out — do not say);
    * validation then scores logits + this prior, and the served prior is chosen on validation
-   * as usual (default: none)
+   * as usual (default: none). Settings with `groups` (the names of `transitionGroups`, in order)
+   * back off inside the loss too. `'alone'` = residual training: the prior alone — item level and
+   * every level of `transitionGroups` — chosen on the validation rows over popularity before
+   * training (what fitTransitionPriorAlone chooses), so the logits learn only what it misses.
    */
-  trainWithPrior?: TransitionPriorSettings;
+  trainWithPrior?: TransitionPriorSettings | 'alone';
   seed?: number;
   /** threads (default min(4, available cores)); the calling thread is one of them */
   threads?: number;
@@ -130,6 +133,8 @@ export interface SequenceTrainingResult {
   resumedFromEpoch?: number;
   /** the transition prior's settings and how they were chosen (absent: no prior was fitted) */
   transitionPrior?: TransitionPriorReport;
+  /** the prior inside the training softmax (absent: none); with `trainWithPrior: 'alone'` chosen on validation */
+  trainingPrior?: TransitionPriorReport;
   stats: {
     windows: number;
     /** training targets per epoch */
@@ -377,7 +382,9 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   const width = roundUp4(config.numItems);
   // the training transitions (validation items left out), for a prior inside the loss
   const trainingCounts = options.trainWithPrior ? countTransitions(data, data.numItems, ends) : undefined;
-  const trainingPrior = trainingCounts && options.trainWithPrior ? buildTransitionPrior(trainingCounts, options.trainWithPrior) : undefined;
+  const training = trainingCounts ? trainingPriorOf(options.trainWithPrior!, trainingCounts, data, ends, validation, options.transitionGroups ?? []) : undefined;
+  const trainingPrior = training ? buildTransitionPrior(trainingCounts!, training.report.settings, training.groups) : undefined;
+  const levelCounts = training ? training.groups.map((group) => countGroupTransitions(trainingCounts!, group)) : [];
   const host = EngineHost.create({
     config: engineConfig(config),
     threads: o.threads,
@@ -389,7 +396,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
       outputT: config.dim * width,
       queries: chunk * config.dim,
       scores: chunk * width,
-      ...(trainingCounts ? { priorOffsets: config.numItems + 1, priorItems: trainingCounts.items.length, priorCounts: trainingCounts.items.length, priorTotals: config.numItems, priorQ: config.numItems, slotHead: config.numItems, slotNext: candidateSlots } : {}),
+      ...(trainingCounts ? priorRegions(trainingCounts, levelCounts, candidateSlots) : {}),
     },
   });
   try {
@@ -416,7 +423,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
             .map((tensor) => [tensor.offset, tensor.offset + tensor.shape[0]! * tensor.shape[1]!] as const)
         : undefined;
     const validate = (): { ndcg: number; hitRate: number } => evaluateValidation(host, data, ends, validation, chunk, trainingPrior);
-    const priorJob = trainingCounts ? loadPrior(host, trainingCounts, options.trainWithPrior!) : undefined;
+    const priorJob = training ? loadPrior(host, trainingCounts!, training.report.settings, training.groups, levelCounts) : undefined;
     const started = performance.now();
     let tokensThisRun = 0;
     const totalTokens = windows.tokens * o.epochs;
@@ -545,6 +552,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     return {
       model: prior ? { config, parameters, transitions: prior } : { config, parameters },
       transitionPrior: report,
+      ...(training ? { trainingPrior: training.report } : {}),
       history: state.history,
       bestEpoch: state.bestEpoch,
       stoppedEarly,
@@ -572,40 +580,60 @@ export function scheduledRate(o: Pick<Resolved, 'learningRate' | 'learningRateDe
   return o.learningRateDecay === 'linear' ? o.learningRate * (1 - progress) : o.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
-/** Copies the training counts into the shared memory the loss reads (workers included). */
-function loadPrior(host: EngineHost, counts: TransitionCounts, settings: TransitionPriorSettings): PriorJob {
-  const { f32, i32 } = host.runtime;
-  const extra = host.extra;
-  const { numItems } = counts;
-  const { totals, q } = priorNormalisers(counts, settings.gamma);
-  i32.set(counts.offsets, extra.priorOffsets!);
-  i32.set(counts.items, extra.priorItems!);
-  f32.set(counts.counts, extra.priorCounts!);
-  f32.set(totals, extra.priorTotals!);
-  f32.set(q, extra.priorQ!);
-  i32.fill(-1, extra.slotHead!, extra.slotHead! + numItems);
-  return {
-    alpha: settings.alpha,
-    mu: settings.mu,
-    offsets: extra.priorOffsets!,
-    items: extra.priorItems!,
-    counts: extra.priorCounts!,
-    totals: extra.priorTotals!,
-    q: extra.priorQ!,
-    slotHead: extra.slotHead!,
-    slotNext: extra.slotNext!,
-  };
+/**
+ * The prior inside the training loss: given settings (their back-off levels name, in order, the
+ * first `groups`), or 'alone' — the prior alone chosen on the validation rows over popularity
+ * (scaled below any boost, so it only breaks ties), every level of `groups` on its grid.
+ */
+function trainingPriorOf(
+  option: TransitionPriorSettings | 'alone',
+  counts: TransitionCounts,
+  data: SequenceTrainingData,
+  ends: Int32Array,
+  validation: { rows: Int32Array; targets: Int32Array },
+  groups: TransitionGroup[],
+): { report: TransitionPriorReport; groups: TransitionGroup[] } {
+  if (option !== 'alone') {
+    const named = groups.slice(0, option.groups?.length ?? 0);
+    return { report: { settings: option, chosenOnValidation: false }, groups: named };
+  }
+  if (validation.rows.length === 0) throw new RangeError("sequence training: trainWithPrior 'alone' chooses the prior on validation rows; set validationRows > 0");
+  const { histories } = validationHistories(data, ends, validation.rows);
+  const popularity = new Float32Array(data.numItems);
+  let top = 0;
+  for (const count of counts.itemCounts) top = Math.max(top, count);
+  for (let i = 0; i < data.numItems; i++) popularity[i] = (1e-6 * counts.itemCounts[i]!) / (top + 1);
+  const last = Int32Array.from(validation.rows, (_, q) => histories.items[histories.offsets[q + 1]! - 1]!);
+  const chosen = chooseTransitionPrior(
+    counts,
+    {
+      last,
+      targets: validation.targets,
+      history: (q) => histories.items.subarray(histories.offsets[q]!, histories.offsets[q + 1]!),
+      score: (_first, count, out) => {
+        for (let b = 0; b < count; b++) out.set(popularity, b * data.numItems);
+      },
+    },
+    undefined,
+    groups,
+  );
+  return { report: { settings: chosen.settings, chosenOnValidation: true, validationNdcg10: chosen.ndcg10, modelValidationNdcg10: chosen.baseline }, groups };
+}
+
+/** The validation rows' histories, each ending before its held-out item. */
+function validationHistories(data: SequenceTrainingData, ends: Int32Array, rows: Int32Array): { histories: Histories } {
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((row, q) => (offsets[q + 1] = offsets[q]! + ends[row]! - data.offsets[row]!));
+  const items = new Int32Array(offsets[rows.length]!);
+  rows.forEach((row, q) => items.set(data.items.subarray(data.offsets[row]!, ends[row]!), offsets[q]!));
+  return { histories: { items, offsets } };
 }
 
 /** The validation rows' histories (each ends before its held-out item) and a scorer of their logits with the host's current parameters. */
 function validationScoring(host: EngineHost, data: SequenceTrainingData, ends: Int32Array, rows: Int32Array, chunk: number): { histories: Histories; score: (first: number, count: number, out: Float32Array) => void } {
   const { dim } = host.config;
   const { f32 } = host.runtime;
-  const offsets = new Int32Array(rows.length + 1);
-  rows.forEach((row, q) => (offsets[q + 1] = offsets[q]! + ends[row]! - data.offsets[row]!));
-  const items = new Int32Array(offsets[rows.length]!);
-  rows.forEach((row, q) => items.set(data.items.subarray(data.offsets[row]!, ends[row]!), offsets[q]!));
-  const histories: Histories = { items, offsets };
+  const { histories } = validationHistories(data, ends, rows);
   transposeOutput(host, host.extra.outputT!);
   const queries = new Float32Array(chunk * dim);
   return {

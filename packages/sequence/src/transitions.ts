@@ -172,7 +172,7 @@ export function transitionPriorActive(settings: TransitionPriorSettings): boolea
 }
 
 /** Same-group successor counts of one back-off level: CSR over the group, and each group's total. */
-interface GroupCounts {
+export interface GroupCounts {
   offsets: Int32Array;
   items: Int32Array;
   counts: Float32Array;
@@ -180,7 +180,7 @@ interface GroupCounts {
 }
 
 /** c_g(G, j): transitions from any item of group G into an item j of the same group. */
-function countGroupTransitions(counts: TransitionCounts, group: TransitionGroup): GroupCounts {
+export function countGroupTransitions(counts: TransitionCounts, group: TransitionGroup): GroupCounts {
   const { numItems, offsets, items } = counts;
   if (group.of.length !== numItems) throw new RangeError(`transition group "${group.name}": expected one group per item (${numItems}), got ${group.of.length}`);
   let groups = 0;

@@ -132,7 +132,7 @@ export function createModelRegistry(): ModelRegistry {
         throw new RangeError(`model sasrec: learningRateDecay must be "constant", "linear" or "cosine", got "${learningRateDecay}"`);
       }
       const flag = (name: string, value: string | number | undefined): boolean | undefined => {
-        if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false", got "${value}"`);
+        if (value !== undefined && value !== 'true' && value !== 'false') throw new RangeError(`model sasrec: ${name} must be "true" or "false"${name === 'trainWithPrior' ? ' or "alone"' : ''}, got "${value}"`);
         return value === undefined ? undefined : value === 'true';
       };
       const numbers = numberParameters('sasrec', rest, [
@@ -143,7 +143,9 @@ export function createModelRegistry(): ModelRegistry {
         seed: d.seed,
         ...modelNumbers,
         trainWithPrior:
-          flag('trainWithPrior', trainWithPrior) === false
+          trainWithPrior === 'alone'
+            ? 'alone'
+            : flag('trainWithPrior', trainWithPrior) === false
             ? false
             : trainPriorAlpha === undefined && trainPriorMu === undefined && trainPriorGamma === undefined
               ? undefined

@@ -39,9 +39,10 @@ export interface SasRecRecommenderOptions {
   transitionPrior?: boolean;
   /**
    * train with this transition prior inside the softmax (product of experts; see
-   * @mixtape/sequence); default DEFAULT_TRAINING_PRIOR, false = the softmax alone
+   * @mixtape/sequence); default DEFAULT_TRAINING_PRIOR, false = the softmax alone, 'alone' =
+   * residual training over the prior alone (back-off levels included) chosen on validation
    */
-  trainWithPrior?: TransitionPriorSettings | false;
+  trainWithPrior?: TransitionPriorSettings | 'alone' | false;
   /**
    * back-off levels of the served prior, in order (see @mixtape/sequence): 'album' (the catalog's
    * album of each item) and/or 'artist' (its primary artist); a level the dataset lacks is left out
@@ -90,7 +91,7 @@ export class SasRecRecommender extends ScoringRecommender {
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
-      `${this.options.trainWithPrior ? `; trained with transition prior α=${this.options.trainWithPrior.alpha}, μ=${this.options.trainWithPrior.mu}, γ=${this.options.trainWithPrior.gamma}` : ''}` +
+      `${describeTrainingPrior(this.options.trainWithPrior, this.options.backoff!)}` +
       `${o.transitionPrior ? `; + transition prior${this.options.backoff!.length > 0 ? ` backing off to ${this.options.backoff!.join(', ')}` : ''} chosen on validation` : ''})`;
   }
 
@@ -130,7 +131,7 @@ export class SasRecRecommender extends ScoringRecommender {
     this.notes =
       `${result.history.length} epochs (${seconds.toFixed(1)} s each, ${result.stats.threads} threads), best epoch ${result.bestEpoch}` +
       (best?.validationNdcg10 !== undefined ? ` by full-catalog NDCG@10 ${best.validationNdcg10.toFixed(4)} on ${result.stats.validationRows} rows' last training item` : '') +
-      `${result.stoppedEarly ? ' (stopped early)' : ''}; ${describePrior(result.transitionPrior)}` +
+      `${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.trainingPrior?.chosenOnValidation ? `trained over the prior alone ${describeTransitionSettings(result.trainingPrior.settings)} (validation NDCG@10 ${result.trainingPrior.validationNdcg10!.toFixed(4)}); ` : ''}${describePrior(result.transitionPrior)}` +
       `${missing.length > 0 ? `; back-off to ${missing.join(', ')} left out (the dataset has no catalog)` : ''}; rows without history are ranked by popularity`;
     const users = columnCounts(train);
     this.state = { numItems: train.cols, scorer: createSequenceScorer(result.model), fallback: Float32Array.from(users) };
@@ -147,6 +148,12 @@ export class SasRecRecommender extends ScoringRecommender {
     const encoded = scorer.scoreHistories({ items: sequences.indices, offsets: sequences.indptr }, batch.rows, out);
     for (let b = 0; b < batch.rows.length; b++) if (encoded[b] === 0) out.set(fallback, b * numItems);
   }
+}
+
+function describeTrainingPrior(prior: TransitionPriorSettings | 'alone' | false | undefined, backoff: readonly BackoffLevel[]): string {
+  if (!prior) return '';
+  if (prior === 'alone') return `; trained residually over the prior alone${backoff.length > 0 ? ` (backing off to ${backoff.join(', ')})` : ''} chosen on validation`;
+  return `; trained with transition prior α=${prior.alpha}, μ=${prior.mu}, γ=${prior.gamma}`;
 }
 
 function describeSchedule(decay: string | undefined, warmupSteps: number | undefined): string {

@@ -174,6 +174,22 @@ export interface PriorJob {
   /** sampled softmax: first candidate slot holding item j (−1 none), then slotNext[slot] */
   slotHead: number;
   slotNext: number;
+  /** back-off levels (album, artist, …): same-group successors of the item's group, leave-one-out like the item level */
+  levels: PriorLevelJob[];
+}
+
+/**
+ * One back-off level of the training prior: i32 of (group of each item, −1 none), offsets (CSR over
+ * the group), items; f32 counts (c_g(G, j)) and totals (c_g(G), every same-group transition).
+ */
+export interface PriorLevelJob {
+  alpha: number;
+  mu: number;
+  of: number;
+  offsets: number;
+  items: number;
+  counts: number;
+  totals: number;
 }
 
 export interface ShardResult {
@@ -655,9 +671,26 @@ export function softmaxLoss(context: EngineContext, job: ShardJob, firstToken: n
         const c = f32[prior.counts + e]! - (j === target ? 1 : 0);
         if (c <= 0) continue;
         const boost = prior.alpha * Math.log1p(c / (total + 1) / (prior.mu * f32[prior.q + j]!));
-        if (j === target) targetBoost = boost;
+        if (j === target) targetBoost += boost;
         if (job.fullSoftmax) f32[row + j]! += boost;
         else for (let slot = i32[prior.slotHead + j]!; slot >= 0; slot = i32[prior.slotNext + slot]!) f32[row + slot]! += boost;
+      }
+      // back-off levels: the item's group's same-group successors; this transition is in the
+      // group's counts only when the target is in the item's group
+      for (const level of prior.levels) {
+        const group = i32[level.of + item]!;
+        if (group < 0) continue;
+        const own = i32[level.of + target]! === group ? 1 : 0;
+        const groupTotal = f32[level.totals + group]! - own;
+        for (let e = i32[level.offsets + group]!; e < i32[level.offsets + group + 1]!; e++) {
+          const j = i32[level.items + e]!;
+          const c = f32[level.counts + e]! - (j === target ? own : 0);
+          if (c <= 0) continue;
+          const boost = level.alpha * Math.log1p(c / (groupTotal + 1) / (level.mu * f32[prior.q + j]!));
+          if (j === target) targetBoost += boost;
+          if (job.fullSoftmax) f32[row + j]! += boost;
+          else for (let slot = i32[prior.slotHead + j]!; slot >= 0; slot = i32[prior.slotNext + slot]!) f32[row + slot]! += boost;
+        }
       }
     }
     if (job.fullSoftmax) {

@@ -13,14 +13,17 @@ interface Case {
   job: ShardJob;
 }
 
-function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean, withPrior = false): Case {
+function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean, withPrior: boolean | 'levels' = false): Case {
   const config = resolveModelConfig({ numItems: 13, dim: 8, heads: 2, blocks: 2, maxLength: 6, dropout: 0.1, ...overrides });
   const lengths = [6, 3, 1, 4];
   const tokens = lengths.reduce((a, b) => a + b, 0);
   const negatives = 7;
   // a transition prior inside the loss: item i was followed by (i + 1), (i + 2) and (i + 5) mod 13
   const pairs = config.numItems * 3;
-  const extra = withPrior ? { offsets: config.numItems + 1, items: pairs, counts: pairs, totals: config.numItems, q: config.numItems, slotHead: config.numItems, slotNext: 16 } : undefined;
+  // and a back-off level: item i is in group i mod 4, whose same-group successors are its first three members
+  const extra = withPrior
+    ? { offsets: config.numItems + 1, items: pairs, counts: pairs, totals: config.numItems, q: config.numItems, slotHead: config.numItems, slotNext: 16, levelOf: config.numItems, levelOffsets: 5, levelItems: 12, levelCounts: 12, levelTotals: 4 }
+    : undefined;
   const host = EngineHost.create({ config, threads: 1, maxTokens: tokens, maxSequences: lengths.length, maxCandidates: fullSoftmax ? config.numItems : negatives, training: true, extra });
   const model = initializeModel(config, 5);
   host.parameters.set(model.parameters);
@@ -72,7 +75,17 @@ function setup(overrides: Partial<SequenceModelConfig>, fullSoftmax: boolean, wi
         i32[x.slotHead! + id] = j;
       }
     }
-    job.prior = { alpha: 1.5, mu: 0.1, offsets: x.offsets!, items: x.items!, counts: x.counts!, totals: x.totals!, q: x.q!, slotHead: x.slotHead!, slotNext: x.slotNext! };
+    for (let i = 0; i < config.numItems; i++) i32[x.levelOf! + i] = i % 4;
+    for (let G = 0; G < 4; G++) {
+      i32[x.levelOffsets! + G + 1] = 3 * (G + 1);
+      for (let e = 0; e < 3; e++) {
+        i32[x.levelItems! + 3 * G + e] = G + 4 * e;
+        f32[x.levelCounts! + 3 * G + e] = 2 + e;
+      }
+      f32[x.levelTotals! + G] = 12;
+    }
+    const levels = withPrior === 'levels' ? [{ alpha: 0.8, mu: 0.05, of: x.levelOf!, offsets: x.levelOffsets!, items: x.levelItems!, counts: x.levelCounts!, totals: x.levelTotals! }] : [];
+    job.prior = { alpha: 1.5, mu: 0.1, offsets: x.offsets!, items: x.items!, counts: x.counts!, totals: x.totals!, q: x.q!, slotHead: x.slotHead!, slotNext: x.slotNext!, levels };
   }
   return { config, host, job };
 }
@@ -138,6 +151,16 @@ describe('gradient check against finite differences', () => {
       const withPrior = testCase.host.trainShardLocally(testCase.job).loss;
       const without = testCase.host.trainShardLocally({ ...testCase.job, prior: undefined }).loss;
       expect(Math.abs(withPrior - without)).toBeGreaterThan(1e-3);
+      await expectGradientsMatch(testCase);
+    }
+  });
+
+  it('a back-off level inside the training prior (sampled and full): the gradients still match, and the level moves the loss', async () => {
+    for (const full of [false, true]) {
+      const testCase = setup({ tied: false }, full, 'levels');
+      const withLevel = testCase.host.trainShardLocally(testCase.job).loss;
+      const itemOnly = testCase.host.trainShardLocally({ ...testCase.job, prior: { ...testCase.job.prior!, levels: [] } }).loss;
+      expect(Math.abs(withLevel - itemOnly)).toBeGreaterThan(1e-3);
       await expectGradientsMatch(testCase);
     }
   });

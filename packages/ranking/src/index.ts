@@ -221,6 +221,7 @@ export {
   hasUsableTime,
   InsufficientTrainingDataError,
   DEFAULT_HEAD_ROUNDS,
+  DEFAULT_MAX_HEAD_SCALE,
 } from './home/train';
 export type {
   RankerTrainingOptions,

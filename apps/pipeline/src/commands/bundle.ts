@@ -112,8 +112,15 @@ function rankerSummary(model: HomeRankerModel) {
     split: training?.split,
     candidateRecall: training?.candidateRecall,
     validationNdcg10: training?.validationNdcg10,
+    blend: training?.blend,
     importance: featureImportance(model, 'play', 10),
   };
+}
+
+/** "0.5×list_share_ease + 0.5×heads (heads capped at 0.5)": the served score's terms as chosen on validation. */
+function describeBlend(blend: NonNullable<RankerTrainingReport['blend']>): string {
+  const terms = [...Object.entries(blend.linear).map(([name, weight]) => `${weight}×${name}`), `${blend.headScale}×heads`].join(' + ');
+  return `${terms}${blend.maxHeadScale === undefined ? '' : ` (heads capped at ${blend.maxHeadScale})`}`;
 }
 
 /** The Home ranker in use, its validation figures and what it looks at. */
@@ -128,6 +135,7 @@ export function describeRanker(model: HomeRankerModel): string {
   if (training?.split) lines.push(`split        ${training.split.kind}: ${training.split.detail}`);
   if (training?.users) lines.push(`listeners    ${training.users.train} train, ${training.users.validation} validation`);
   if (training?.candidateRecall) lines.push(`candidates   ${training.candidates?.meanUnheard ?? '?'} unheard per listener; recall of held-out plays ${training.candidateRecall.total}`);
+  if (training?.blend) lines.push(`served blend ${describeBlend(training.blend)}`);
   lines.push('');
   lines.push(formatTable(['head', 'trees', 'validation NDCG@10', 'label'], model.heads.map((head) => [head.objective, String(head.rounds), String(head.validation.ndcg10 ?? ''), head.label]), new Set([1, 2])));
   if (training?.validationNdcg10) {

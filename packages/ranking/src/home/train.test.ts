@@ -3,7 +3,7 @@ import { CandidateSet } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
 import { HOME_OBJECTIVES, RANKER_FORMAT } from './ranker';
 import type { HomeRankerModel } from './ranker';
-import { RankerRows, fitServedBlend, trainHomeRanker } from './train';
+import { DEFAULT_MAX_HEAD_SCALE, RankerRows, fitServedBlend, trainHomeRanker } from './train';
 
 /** Two listeners' rows: row r of listener g has feature 0 = 100·g + r and play label 1 for its first two rows (labelled rows come first, as training pushes them). */
 function rows(): RankerRows {
@@ -95,5 +95,11 @@ describe('fitServedBlend', () => {
     const floored = fitServedBlend(model, rows, () => {}, 1.5, 1);
     expect(floored.linear.list_share_ease).toBeGreaterThanOrEqual(1);
     expect(floored.report.ndcg10.served).toBeLessThan(free.report.ndcg10.served);
+  });
+
+  it('reports the cap on the heads it chose under (the default when none is given)', () => {
+    const rows = misleadingEase();
+    expect(fitServedBlend(model, rows, () => {}, 0.75).report.maxHeadScale).toBe(0.75);
+    expect(fitServedBlend(model, rows, () => {}).report.maxHeadScale).toBe(DEFAULT_MAX_HEAD_SCALE);
   });
 });

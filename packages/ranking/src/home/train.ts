@@ -90,7 +90,7 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   log?: (line: string) => void;
   /** false serves the heads alone (no blend with the list scores chosen on validation) */
   blend?: boolean;
-  /** the largest weight of the standardized heads in the served blend (default 1.5; 0 serves the list blend alone) */
+  /** the largest weight of the standardized heads in the served blend (default DEFAULT_MAX_HEAD_SCALE; 0 serves the list blend alone) */
   maxHeadScale?: number;
   /**
    * the smallest weight of EASE's list share in the served blend (default 0: the coordinate ascent
@@ -147,10 +147,10 @@ export interface RankerTrainingReport {
   validationNdcg10: Record<string, number>;
   /**
    * the served blend chosen on the validation listeners (unheard candidates, play labels): linear
-   * weights on the neighbour-list and factor shares plus headScale × the standardized heads, and
+   * weights on the neighbour-list and factor shares plus headScale (≤ maxHeadScale) × the standardized heads, and
    * the NDCG@10 of EASE's list alone, the heads alone and the blend
    */
-  blend?: { linear: Record<string, number>; headScale: number; ndcg10: { easeList: number; heads: number; served: number } };
+  blend?: { linear: Record<string, number>; headScale: number; maxHeadScale?: number; ndcg10: { easeList: number; heads: number; served: number } };
   bestSingleFeature: { name: string; ndcg10: number };
   /** each objective's validation NDCG@10 under a grid of served weights (skip: lower is better) */
   tradeoff: Array<{ weights: Record<string, number>; ndcg10: Record<string, number> }>;
@@ -359,6 +359,9 @@ function meanNdcg(scores: Float32Array, labels: Float32Array, groups: number[], 
 
 /** boosting rounds per head at most (early stopping usually keeps fewer) */
 export const DEFAULT_HEAD_ROUNDS = 400;
+
+/** The largest weight of the standardized heads in the served blend, unless `maxHeadScale` says otherwise. */
+export const DEFAULT_MAX_HEAD_SCALE = 1.5;
 
 const DEFAULT_XGBOOST_PARAMS: XGBoostParams = {
   objective: 'rank:ndcg',
@@ -674,7 +677,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
   // copies: the blend below sets the model's linear terms and headScale, never the shared heads
   const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...trained.features], heads: trained.heads.map((head) => ({ ...head })), weights };
-  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? 1.5, options.minEaseShare ?? 0);
+  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0);
   if (blend) {
     model.linear = blend.linear;
     model.headScale = blend.headScale;
@@ -730,7 +733,7 @@ const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coL
  * The trees learn on a log with its labels removed, where the lists are weaker than the served
  * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
  */
-export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (line: string) => void, maxHeadScale = 1.5, minEaseShare = 0): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
+export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (line: string) => void, maxHeadScale = DEFAULT_MAX_HEAD_SCALE, minEaseShare = 0): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
   const F = HOME_FEATURE_COUNT;
   const n = rows.size;
   const heads = compileRanker({ ...model, linear: undefined, headScale: 1 }).score(rows.features, n);
@@ -792,7 +795,7 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
   // the heads enter compileRanker's sum unstandardized: fold the spread into headScale (the mean is a constant per row)
   const served = round(best);
   say(`served blend: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
-  return { linear, headScale: headScale / spread, report: { linear, headScale, ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } } };
+  return { linear, headScale: headScale / spread, report: { linear, headScale, maxHeadScale, ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } } };
 }
 
 /** weight × one feature column of row-major rows */

@@ -73,6 +73,9 @@ export interface DeadLetterRecord {
 export interface InputCountRecord {
   input: 'events' | 'catalog';
   records: number;
+  /** events: records parsed, and of them those with an integer timestamp in [1e9, 1e10) (epoch seconds when all are) */
+  parsed?: number;
+  epochSeconds?: number;
 }
 
 export interface StageReport {
@@ -92,6 +95,8 @@ export interface AggregatesManifest {
   inputs: { events: string[]; catalog: string[] };
   counts: { inputEvents: number; inputCatalogRows: number; deadLetters: number } & Partial<Record<OutputName, number>>;
   stages: StageReport[];
+  /** how timestamps were read when not as written: a log of epoch seconds is read × 1000, as `mixtape data import` reads it */
+  timestamps?: string;
 }
 
 export function shardName(name: OutputName, shard: string): string {

@@ -1,11 +1,11 @@
 // Same answer either way: the Beam pipeline on the direct runner and the single-process path,
 // over the same synthetic dataset, give equal outputs — exactly (counts, lists, sessions) — and
 // the single-process sessions are item2vec's corpus as the build cut it before.
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERACTION_TYPE_CODE, generateSynthetic } from '@mixtape/catalog';
+import { INTERACTION_TYPE_CODE, generateSynthetic, importEvents } from '@mixtape/catalog';
 import { CONTENT_AUDIO_FEATURES, buildSessionCorpus, contentFeatureStatsFromSums, fitCatalogFeatureStats } from '@mixtape/embeddings';
 import {
   deadLetterShare,
@@ -97,6 +97,32 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(fromLocal.sessions.items).toEqual(corpus.items);
     expect(fromLocal.sessions.offsets).toEqual(corpus.offsets);
     expect(fromLocal.sessions.sequenceUser).toEqual(corpus.sequenceUser);
+  });
+
+  it('reads a log of epoch seconds × 1000, as `mixtape data import` does: the same sessions and histories as the imported snapshot', async () => {
+    const input = join(work, 'seconds-input');
+    await mkdir(input, { recursive: true });
+    const text = await readFile(inputs.events, 'utf8');
+    await writeFile(join(input, 'events.jsonl'), text.replace(/"timestamp":(\d+)/g, (_, ms: string) => `"timestamp":${Math.floor(Number(ms) / 1000)}`));
+    await copyFile(inputs.catalog, join(input, 'catalog.jsonl'));
+    const imported = await importEvents(input);
+    expect(imported.details.timestamps).toContain('read × 1000');
+    const local = join(work, 'seconds-local');
+    const beam = join(work, 'seconds-beam');
+    await runLocalAggregation(imported.store, imported.interactions, local, options);
+    const lines: string[] = [];
+    const manifest = await runAggregationPipeline({ events: [join(input, 'events.jsonl')], catalog: [join(input, 'catalog.jsonl')], out: beam, runner: 'direct', chunkBytes: 16 << 10, ...options, onProgress: (line) => lines.push(line) });
+    const dataset = { store: imported.store, log: imported.interactions };
+    const fromLocal = await readAggregates(local, dataset);
+    const fromBeam = await readAggregates(beam, dataset);
+    // read as milliseconds, every listener's whole history would be one session (gaps 1000× too short)
+    expect(fromBeam.sessions).toEqual(fromLocal.sessions);
+    expect(fromBeam.sessions.sequenceUser.length).toBeGreaterThan(2 * imported.interactions.userCount);
+    expect(fromBeam.historyLog.columns.timestamp).toEqual(fromLocal.historyLog.columns.timestamp);
+    expect(fromBeam.rankerLabels).toEqual(fromLocal.rankerLabels);
+    expect(manifest.timestamps).toContain('read × 1000');
+    expect(manifest.counts.inputEvents).toBe(log.length);
+    expect(lines.some((line) => line.startsWith('timestamps: every one of'))).toBe(true);
   });
 
   it('sends malformed and unknown records to dead letters with file:line and reason', async () => {

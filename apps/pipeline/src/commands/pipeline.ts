@@ -100,6 +100,7 @@ export async function formatPipelineSummary(directory: string, manifest: Aggrega
     `input: ${manifest.counts.inputEvents.toLocaleString('en')} events, ${manifest.counts.inputCatalogRows.toLocaleString('en')} catalog rows`,
     `output: ${(['item-popularity', 'artist-popularity', 'histories', 'sessions', 'neighbours', 'ranker-labels', 'catalog-stats'] as const).map((name) => `${name} ${(manifest.counts[name] ?? 0).toLocaleString('en')}`).join(', ')}`,
     `dead letters: ${manifest.counts.deadLetters.toLocaleString('en')}`,
+    ...(manifest.timestamps ? [`timestamps: ${manifest.timestamps}`] : []),
   ];
   for (const letter of await readDeadLetters(directory, 5, s3)) lines.push(`  ${letter.byte === undefined ? `${letter.file}:${letter.line}` : `${letter.file}@byte ${letter.byte}`}: ${letter.reason}`);
   return lines.join('\n');

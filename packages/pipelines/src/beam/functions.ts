@@ -45,6 +45,8 @@ export interface ParsedEvent {
   ms: number;
   f: number;
   l: number;
+  /** 1 when the timestamp was written as an integer in [1e9, 1e10) — epoch seconds if every event's is (see EPOCH_SECONDS) */
+  s?: 1;
 }
 /** An event after the catalog join: `d` is its track's duration_ms (0 when unknown). */
 export type JoinedEvent = ParsedEvent & { d: number };
@@ -209,8 +211,19 @@ function deadLetter(file: string, line: number, reason: string): { dead: DeadLet
   return { dead: { file, line, reason } };
 }
 
-/** Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601), type, [count], [ms_played]. */
-export function parseEventLine(text: string, fileIndex: number, file: string, line: number, types: readonly string[]): Tagged<ParsedEvent> {
+/**
+ * Integer timestamps that are epoch seconds when every event's falls here (as milliseconds they
+ * would all be January–April 1970): the `events` importer's log-wide rule, which the launcher
+ * applies by counting such events and, when all are, running again with `timestampScale` 1000.
+ */
+export const EPOCH_SECONDS = { min: 1e9, max: 1e10 };
+
+/**
+ * Events as the `events` importer reads them: user_id, track_id, timestamp (epoch ms or ISO 8601),
+ * type, [count], [ms_played]. Integer timestamps are multiplied by `timestampScale` (1000 for a
+ * log of epoch seconds).
+ */
+export function parseEventLine(text: string, fileIndex: number, file: string, line: number, types: readonly string[], timestampScale = 1): Tagged<ParsedEvent> {
   const record = parseRecord(text);
   if (typeof record === 'string') return deadLetter(file, line, record);
   const user = idField(record, ['user_id', 'userId', 'user']);
@@ -219,9 +232,12 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   if (track === undefined) return deadLetter(file, line, `track_id: expected a non-empty id, got ${describe(field(record, ['track_id', 'trackId', 'track']))}`);
   const time = field(record, ['timestamp', 'ts', 'time']);
   let ts = Number.NaN;
+  const integer = (typeof time === 'number' && Number.isInteger(time)) || (typeof time === 'string' && /^\d+$/.test(time));
   if (typeof time === 'number') ts = time;
   else if (typeof time === 'string') ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(time) : Number.NaN;
   if (!Number.isFinite(ts) || ts < 0) return deadLetter(file, line, `timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
+  const seconds = integer && ts >= EPOCH_SECONDS.min && ts < EPOCH_SECONDS.max;
+  if (integer) ts *= timestampScale;
   const typeText = field(record, ['type', 'event', 'event_type']);
   const type = typeof typeText === 'string' ? types.indexOf(typeText.toLowerCase()) : -1;
   if (type < 0) return deadLetter(file, line, `type: expected ${types.join(' | ')}, got ${describe(typeText)}`);
@@ -231,7 +247,7 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   const msValue = field(record, ['ms_played', 'msPlayed']);
   const ms = msValue === undefined ? 0 : msValue;
   if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) return deadLetter(file, line, `ms_played: expected a non-negative integer, got ${describe(msValue)}`);
-  return { ok: { user, track, ts, type, count, ms, f: fileIndex, l: line } };
+  return { ok: seconds ? { user, track, ts, type, count, ms, f: fileIndex, l: line, s: 1 } : { user, track, ts, type, count, ms, f: fileIndex, l: line } };
 }
 
 /** Catalog rows: track_id and artist_id (an array, or "a|b"), [duration_ms], [the audio features `featureNames`: all or none]. */
@@ -265,7 +281,7 @@ captures(s3Request, () => ({ builtin, JSON, Map }));
 captures(s3ChunkLines, () => ({ s3Request, Math }));
 captures(chunkLines, () => ({ builtin, s3ChunkLines }));
 captures(idField, () => ({ field }));
-captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter }));
+captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter, EPOCH_SECONDS, Number }));
 captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter, Math, Number }));
 
 function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {
@@ -295,12 +311,12 @@ function parseChunk<T>(chunk: Chunk, access: S3Access | undefined, what: string,
 captures(parseChunk, () => ({ chunkLines, atByte, logChunk, Date }));
 
 /** chunk → parsed events and dead letters */
-export function readEventsFn(types: readonly string[], access?: S3Access) {
+export function readEventsFn(types: readonly string[], access?: S3Access, timestampScale = 1) {
   return captures(
     function readEvents(chunk: Chunk): Tagged<ParsedEvent>[] {
-      return parseChunk(chunk, access, 'events', (text, line) => parseEventLine(text, chunk.fileIndex, chunk.file, line, types));
+      return parseChunk(chunk, access, 'events', (text, line) => parseEventLine(text, chunk.fileIndex, chunk.file, line, types, timestampScale));
     },
-    () => ({ parseChunk, parseEventLine, types, access }),
+    () => ({ parseChunk, parseEventLine, types, access, timestampScale }),
   );
 }
 

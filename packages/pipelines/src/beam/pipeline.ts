@@ -22,6 +22,8 @@ import {
   topKCombiner,
   type Chunk,
   type JoinOutput,
+  type ParsedEvent,
+  type Tagged,
   type S3Access,
   type UserOutput,
 } from './functions';
@@ -207,18 +209,23 @@ function toNeighbourCandidate({ key, value }: { key: string; value: number[] }) 
 function toCatalogStatsRecord({ key, value }: { key: string; value: { tracks: number; sum: number; sumSquares: number } }) {
   return { feature: key, tracks: value.tracks, sum: value.sum, sumSquares: value.sumSquares };
 }
-function countEvent() {
-  return { key: 'events', value: [1] };
+/** [records, parsed events, of them with an integer timestamp in the epoch-seconds range] */
+function countEvent(tagged: Tagged<ParsedEvent>) {
+  const ok = 'ok' in tagged;
+  return { key: 'events', value: [1, ok ? 1 : 0, ok ? (tagged.ok.s ?? 0) : 0] };
 }
 function countCatalogRow() {
   return { key: 'catalog', value: [1] };
 }
 function toInputCount({ key, value }: { key: string; value: number[] }) {
-  return { input: key, records: value[0] ?? 0 };
+  return key === 'events' ? { input: key, records: value[0] ?? 0, parsed: value[1] ?? 0, epochSeconds: value[2] ?? 0 } : { input: key, records: value[0] ?? 0 };
 }
 function toNeighbourRecord({ key, value }: { key: string; value: [string, number][] }) {
   return { track: key, neighbours: value };
 }
+
+/** What the manifest says of a log read as epoch seconds (the events importer's words). */
+export const EPOCH_SECONDS_NOTE = 'epoch seconds (every timestamp in [1e9, 1e10): 2001–2286 as seconds, January–April 1970 as milliseconds), read × 1000';
 
 /** Runs the aggregation pipeline and writes the output directory (shards + manifest.json). */
 export async function runAggregationPipeline(options: PipelineRunOptions): Promise<AggregatesManifest> {
@@ -245,7 +252,6 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   const eventPlan = await timed('plan event chunks', () => planChunks(eventFiles, chunkBytes, s3), (plan) => plan.records);
   const catalogPlan = await timed('plan catalog chunks', () => planChunks(catalogFiles, chunkBytes, s3), (plan) => plan.records);
   progress(`events: ${eventFiles.length} files, ${(eventPlan.bytes / 2 ** 20).toFixed(1)} MiB in ${eventPlan.chunks.length} chunks; catalog: ${catalogFiles.length} files in ${catalogPlan.chunks.length} chunks; runner ${runnerName}`);
-  await prepareOutputDirectory(out, s3);
   // workers reach S3 through this (settings, the SDK's location, the thread that runs it)
   const usesS3 = [...eventFiles, ...catalogFiles, out].some(isS3Uri);
   const worker = usesS3 ? needS3(s3, [...eventFiles, ...catalogFiles, out].find(isS3Uri)!).worker : undefined;
@@ -259,72 +265,94 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
   const runner = await createRunner(runnerName, options.runnerOptions ?? {});
   const write = (name: OutputName) => parDo(shardWriter(out, name, access));
 
-  await timed(
-    `run pipeline (${runnerName})`,
-    () =>
-      runner.run((root) => {
-        const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES, access)));
-        const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalogFn(AUDIO_FEATURES, access)));
-        // input records, counted where they are read
-        beam
-          .P([events.map(beam.withName('count events', countEvent)), catalog.map(beam.withName('count catalog rows', countCatalogRow))])
-          .apply(beam.withName('all input counts', flatten()))
-          .apply(beam.withName('sum input records', combinePerKey(sumVectors)))
-          .map(beam.withName('input count record', toInputCount))
-          .apply(write('input-counts'));
-        const joined = beam
-          .P({ events: events.flatMap(beam.withName('parsed events', okOf)), catalog: catalog.flatMap(beam.withName('parsed tracks', okOf)) })
-          .apply(coGroupBy('track'))
-          .flatMap(beam.withName('join catalog', joinCatalogFn(eventFiles, catalogFiles)));
+  const run = (timestampScale: number) =>
+    timed(
+      `run pipeline (${runnerName}${timestampScale === 1 ? '' : `, timestamps × ${timestampScale}`})`,
+      async () => {
+        await prepareOutputDirectory(out, s3);
+        await runner.run((root) => {
+          const events = root.apply(beam.withName('event chunks', beam.create(eventPlan.chunks))).flatMap(beam.withName('read events', readEventsFn(EVENT_TYPES, access, timestampScale)));
+          const catalog = root.apply(beam.withName('catalog chunks', beam.create(catalogPlan.chunks))).flatMap(beam.withName('read catalog', readCatalogFn(AUDIO_FEATURES, access)));
+          // input records, counted where they are read
+          beam
+            .P([events.map(beam.withName('count events', countEvent)), catalog.map(beam.withName('count catalog rows', countCatalogRow))])
+            .apply(beam.withName('all input counts', flatten()))
+            .apply(beam.withName('sum input records', combinePerKey(sumVectors)))
+            .map(beam.withName('input count record', toInputCount))
+            .apply(write('input-counts'));
+          const joined = beam
+            .P({ events: events.flatMap(beam.withName('parsed events', okOf)), catalog: catalog.flatMap(beam.withName('parsed tracks', okOf)) })
+            .apply(coGroupBy('track'))
+            .flatMap(beam.withName('join catalog', joinCatalogFn(eventFiles, catalogFiles)));
 
-        // popularity: (key, user) counts, then per-key sums — both combiners, so a shuffle carries one count per (key, user) and per key
-        const popularity = [
-          ['item', itemUserCounts, toTrackLevel, toItemRecord, 'item-popularity'],
-          ['artist', artistUserCounts, toArtistLevel, toArtistRecord, 'artist-popularity'],
-        ] as const;
-        for (const [what, perUserCounts, toLevel, toRecord, output] of popularity) {
+          // popularity: (key, user) counts, then per-key sums — both combiners, so a shuffle carries one count per (key, user) and per key
+          const popularity = [
+            ['item', itemUserCounts, toTrackLevel, toItemRecord, 'item-popularity'],
+            ['artist', artistUserCounts, toArtistLevel, toArtistRecord, 'artist-popularity'],
+          ] as const;
+          for (const [what, perUserCounts, toLevel, toRecord, output] of popularity) {
+            joined
+              .flatMap(beam.withName(`${what}-user counts`, perUserCounts))
+              .apply(beam.withName(`sum per ${what}-user`, combinePerKey(sumVectors)))
+              .map(beam.withName(`to ${what}`, toLevel))
+              .apply(beam.withName(`sum per ${what}`, combinePerKey(sumVectors)))
+              .map(beam.withName(`${what} record`, toRecord as (element: { key: string; value: number[] }) => unknown))
+              .apply(write(output));
+          }
+
+          // the catalog's audio-feature statistics (the content encoder's standardization): exact sums per feature
           joined
-            .flatMap(beam.withName(`${what}-user counts`, perUserCounts))
-            .apply(beam.withName(`sum per ${what}-user`, combinePerKey(sumVectors)))
-            .map(beam.withName(`to ${what}`, toLevel))
-            .apply(beam.withName(`sum per ${what}`, combinePerKey(sumVectors)))
-            .map(beam.withName(`${what} record`, toRecord as (element: { key: string; value: number[] }) => unknown))
-            .apply(write(output));
-        }
+            .flatMap(beam.withName('audio features', featureValuesFn(AUDIO_FEATURES)))
+            .apply(beam.withName('feature statistics', combinePerKey(featureStatsCombiner)))
+            .map(beam.withName('catalog stats record', toCatalogStatsRecord))
+            .apply(write('catalog-stats'));
 
-        // the catalog's audio-feature statistics (the content encoder's standardization): exact sums per feature
-        joined
-          .flatMap(beam.withName('audio features', featureValuesFn(AUDIO_FEATURES)))
-          .apply(beam.withName('feature statistics', combinePerKey(featureStatsCombiner)))
-          .map(beam.withName('catalog stats record', toCatalogStatsRecord))
-          .apply(write('catalog-stats'));
+          const perUser = joined
+            .flatMap(beam.withName('key by user', byUser))
+            .apply(beam.withName('group by user', groupByKey()))
+            .flatMap(beam.withName('histories, sessions, pairs', perUserFn(settings, SKIP_CODE, LABEL_TYPE_CODES)));
+          perUser.flatMap(beam.withName('histories', historyOf)).apply(write('histories'));
+          perUser.flatMap(beam.withName('sessions', sessionOf)).apply(write('sessions'));
+          perUser.flatMap(beam.withName('ranker labels', labelsOf)).apply(write('ranker-labels'));
+          perUser
+            .flatMap(beam.withName('pairs', pairOf))
+            .apply(beam.withName('sum per pair', combinePerKey(sumVectors)))
+            .map(beam.withName('to track', toNeighbourCandidate))
+            .apply(beam.withName(`top ${settings.topK} per track`, combinePerKey(topKCombiner(settings.topK))))
+            .map(beam.withName('neighbour record', toNeighbourRecord))
+            .apply(write('neighbours'));
 
-        const perUser = joined
-          .flatMap(beam.withName('key by user', byUser))
-          .apply(beam.withName('group by user', groupByKey()))
-          .flatMap(beam.withName('histories, sessions, pairs', perUserFn(settings, SKIP_CODE, LABEL_TYPE_CODES)));
-        perUser.flatMap(beam.withName('histories', historyOf)).apply(write('histories'));
-        perUser.flatMap(beam.withName('sessions', sessionOf)).apply(write('sessions'));
-        perUser.flatMap(beam.withName('ranker labels', labelsOf)).apply(write('ranker-labels'));
-        perUser
-          .flatMap(beam.withName('pairs', pairOf))
-          .apply(beam.withName('sum per pair', combinePerKey(sumVectors)))
-          .map(beam.withName('to track', toNeighbourCandidate))
-          .apply(beam.withName(`top ${settings.topK} per track`, combinePerKey(topKCombiner(settings.topK))))
-          .map(beam.withName('neighbour record', toNeighbourRecord))
-          .apply(write('neighbours'));
+          beam
+            .P([events.flatMap(beam.withName('event dead letters', deadOf)), catalog.flatMap(beam.withName('catalog dead letters', deadOf)), joined.flatMap(beam.withName('join dead letters', deadOf))])
+            .apply(flatten())
+            .apply(write('dead-letters'));
+        });
+      },
+      () => eventPlan.records,
+    );
+  const readInputCounts = async () => {
+    const inputs = { events: 0, catalog: 0, parsedEvents: 0, epochSeconds: 0 };
+    for await (const record of readRecords<InputCountRecord>(out, 'input-counts', s3)) {
+      inputs[record.input] += record.records;
+      inputs.parsedEvents += record.parsed ?? 0;
+      inputs.epochSeconds += record.epochSeconds ?? 0;
+    }
+    return inputs;
+  };
 
-        beam
-          .P([events.flatMap(beam.withName('event dead letters', deadOf)), catalog.flatMap(beam.withName('catalog dead letters', deadOf)), joined.flatMap(beam.withName('join dead letters', deadOf))])
-          .apply(flatten())
-          .apply(write('dead-letters'));
-      }),
-    () => eventPlan.records,
-  );
+  await run(1);
+  let inputs = await readInputCounts();
+  // The events importer's log-wide rule: when every event's timestamp is an integer in [1e9, 1e10)
+  // the log is in epoch seconds. A worker sees one event at a time, so the launcher decides from
+  // the counts and runs again reading them × 1000 (only such logs pay for a second run).
+  const seconds = inputs.parsedEvents > 0 && inputs.epochSeconds === inputs.parsedEvents;
+  if (seconds) {
+    progress(`timestamps: every one of ${inputs.parsedEvents.toLocaleString('en')} events is an integer in [1e9, 1e10) — epoch seconds (as milliseconds: January–April 1970); running again reading them × 1000`);
+    await run(1000);
+    inputs = await readInputCounts();
+  }
 
   const counts = await timed('count outputs', () => countRecords(out, OUTPUTS, s3), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
-  const inputs: Record<string, number> = {};
-  for await (const record of readRecords<InputCountRecord>(out, 'input-counts', s3)) inputs[record.input] = (inputs[record.input] ?? 0) + record.records;
   const manifest: AggregatesManifest = {
     format: 'mixtape-aggregates',
     schemaVersion: 2,
@@ -332,8 +360,9 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     createdAt: new Date().toISOString(),
     options: settings,
     inputs: { events: eventFiles, catalog: catalogFiles },
-    counts: { inputEvents: inputs.events ?? 0, inputCatalogRows: inputs.catalog ?? 0, deadLetters: counts['dead-letters'] ?? 0, ...counts },
+    counts: { inputEvents: inputs.events, inputCatalogRows: inputs.catalog, deadLetters: counts['dead-letters'] ?? 0, ...counts },
     stages,
+    ...(seconds ? { timestamps: EPOCH_SECONDS_NOTE } : {}),
   };
   await writeManifest(out, manifest, s3);
   return manifest;

@@ -14,7 +14,7 @@ export { ProgressTracker, formatProgress } from './progress';
 export type { ProgressEvent, ProgressCallback } from './progress';
 export { getWasmApi, signedLeb128, unsignedLeb128 } from './wasm';
 export type { WasmApi, WasmMemory } from './wasm';
-export { WASM_F32, WASM_I32, WASM_V128, WasmFunctionBuilder, assembleWasmModule, wasmForLoop, wasmOp } from './wasm-assembler';
+export { WASM_F32, WASM_F64, WASM_I32, WASM_V128, WasmFunctionBuilder, assembleWasmModule, wasmForLoop, wasmOp } from './wasm-assembler';
 export type { WasmCode, WasmValueType } from './wasm-assembler';
 export { findWorkspaceRoot } from './workspace';
 export { pickDefined, withDefaults } from './objects';

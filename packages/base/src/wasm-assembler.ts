@@ -1,15 +1,17 @@
 // A small WebAssembly assembler: functions are written as readable instruction lists with named
 // locals and assembled into a module at run time (no toolchain, no binary blob in the repo).
 // It holds what the run-time kernels need (sequence's gemm/Adam, embeddings' SGNS update) and a
-// few neighbouring opcodes: i32/f32/v128 locals, loads/stores, loops, SIMD arithmetic.
+// few neighbouring opcodes: i32/f32/f64/v128 locals, loads/stores, loops, SIMD arithmetic (f32x4, and
+// f64x2 with the f32 ↔ f64 lane conversions, for kernels that must round exactly as JS doubles do).
 import { signedLeb128 as signedLeb, unsignedLeb128 as unsignedLeb } from './wasm';
 
 export const WASM_I32 = 0x7f;
 export const WASM_F32 = 0x7d;
+export const WASM_F64 = 0x7c;
 export const WASM_V128 = 0x7b;
 const VOID = 0x40;
 
-export type WasmValueType = typeof WASM_I32 | typeof WASM_F32 | typeof WASM_V128;
+export type WasmValueType = typeof WASM_I32 | typeof WASM_F32 | typeof WASM_F64 | typeof WASM_V128;
 /** Instruction bytes. */
 export type WasmCode = number[];
 type Code = WasmCode;
@@ -22,6 +24,7 @@ const memarg = (align: number, offset: number): number[] => [align, ...unsignedL
 export const wasmOp = {
   i32: (value: number): Code => [0x41, ...signedLeb(value)],
   f32: (value: number): Code => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
+  f64: (value: number): Code => [0x44, ...new Uint8Array(Float64Array.of(value).buffer)],
   drop: [0x1a] as Code,
   select: [0x1b] as Code,
   i32Eqz: [0x45] as Code,
@@ -43,6 +46,14 @@ export const wasmOp = {
   f32Div: [0x95] as Code,
   f32Sqrt: [0x91] as Code,
   f32Lt: [0x5d] as Code,
+  f64Add: [0xa0] as Code,
+  f64Sub: [0xa1] as Code,
+  f64Mul: [0xa2] as Code,
+  f64Div: [0xa3] as Code,
+  f64Sqrt: [0x9f] as Code,
+  f64ConvertI32S: [0xb7] as Code,
+  f64PromoteF32: [0xbb] as Code,
+  f32DemoteF64: [0xb6] as Code,
   f32Gt: [0x5e] as Code,
   i32Load: (offset = 0): Code => [0x28, ...memarg(2, offset)],
   f32Load: (offset = 0): Code => [0x2a, ...memarg(2, offset)],
@@ -52,6 +63,21 @@ export const wasmOp = {
   /** loads one f32 and splats it to all four lanes */
   v128Load32Splat: (offset = 0): Code => simd(0x09, ...memarg(2, offset)),
   v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
+  /** loads two f32 (8 bytes) into lanes 0–1, the other lanes zero */
+  v128Load64Zero: (offset = 0): Code => simd(0x5d, ...memarg(3, offset)),
+  /** stores 64-bit lane `lane` (e.g. lanes 0–1 of an f32x4) */
+  v128Store64Lane: (lane: number, offset = 0): Code => simd(0x5b, ...memarg(3, offset), lane),
+  v128And: simd(0x4e),
+  v128AndNot: simd(0x4f),
+  f32x4Lt: simd(0x43),
+  f64x2Splat: simd(0x14),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
+  /** lanes 0–1 of an f32x4 → f64x2 (exact) */
+  f64x2PromoteLowF32x4: simd(0x5f),
+  /** f64x2 → lanes 0–1 of an f32x4 (rounded to nearest, as a Float32Array store rounds), lanes 2–3 zero */
+  f32x4DemoteF64x2Zero: simd(0x5e),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number): Code => simd(0x1f, lane),
   f32x4Add: simd(0xe4),

@@ -26,6 +26,29 @@ export type GemmFunction = (
   accumulate: number,
 ) => void;
 
+/** C = A·B + bias (bias: one row of n floats, byte address): gemm's sums, then the bias added — bit for bit gemm with accumulate over C rows holding the bias. */
+export type GemmBiasFunction = (
+  c: number,
+  a: number,
+  b: number,
+  bias: number,
+  m: number,
+  n: number,
+  k: number,
+  aRowStride: number,
+  aColStride: number,
+  ldb: number,
+  ldc: number,
+) => void;
+
+/** The forward pass's element-wise kernels (byte addresses; see kernels/wasm-kernels.ts) — the same bits as plain JS loops. */
+export interface ElementKernels {
+  relu(p: number, count: number): void;
+  addInto(dst: number, src: number, count: number): void;
+  embed(dst: number, items: number, positions: number, tokenIds: number, positionIds: number, count: number, dim: number, scale: number): void;
+  layerNorm(x: number, y: number, stats: number, gain: number, bias: number, rows: number, dim: number): void;
+}
+
 export interface EngineConfig {
   numItems: number;
   dim: number;
@@ -125,6 +148,8 @@ export interface EngineContext {
   /** a seeded stream of uniform integers in [0, 2³²) (@mixtape/base's mulberry32) */
   stream: (seed: number) => () => number;
   gemm: GemmFunction;
+  gemmBias: GemmBiasFunction;
+  kernels: ElementKernels;
   config: EngineConfig;
   offsets: ParameterOffsets;
   workspace: Workspace;
@@ -217,23 +242,9 @@ export function transposeInto(f32: Float32Array, src: number, rows: number, cols
   }
 }
 
-export function layerNormForward(f32: Float32Array, x: number, y: number, stats: number, gain: number, bias: number, rows: number, dim: number): void {
-  for (let r = 0; r < rows; r++) {
-    const row = x + r * dim;
-    let mean = 0;
-    for (let c = 0; c < dim; c++) mean += f32[row + c]!;
-    mean /= dim;
-    let variance = 0;
-    for (let c = 0; c < dim; c++) {
-      const centered = f32[row + c]! - mean;
-      variance += centered * centered;
-    }
-    const rstd = 1 / Math.sqrt(variance / dim + 1e-5);
-    f32[stats + 2 * r] = mean;
-    f32[stats + 2 * r + 1] = rstd;
-    const out = y + r * dim;
-    for (let c = 0; c < dim; c++) f32[out + c] = (f32[row + c]! - mean) * rstd * f32[gain + c]! + f32[bias + c]!;
-  }
+/** y = (x − mean) · rstd · gain + bias per row; stats = (mean, rstd) per row (the layerNorm kernel). */
+export function layerNormForward(context: EngineContext, x: number, y: number, stats: number, gain: number, bias: number, rows: number, dim: number): void {
+  context.kernels.layerNorm(x * 4, y * 4, stats * 4, gain * 4, bias * 4, rows, dim);
 }
 
 /** dx += ∂L/∂x of y = LayerNorm(x); gain and bias gradients accumulate. */
@@ -277,12 +288,7 @@ export function layerNormBackward(
 
 /** y = x · W + b (x rows × inDim, W inDim × outDim). */
 export function linearForward(context: EngineContext, x: number, weight: number, bias: number, y: number, rows: number, inDim: number, outDim: number): void {
-  const f32 = context.f32;
-  for (let r = 0; r < rows; r++) {
-    const out = y + r * outDim;
-    for (let c = 0; c < outDim; c++) f32[out + c] = f32[bias + c]!;
-  }
-  context.gemm(y * 4, x * 4, weight * 4, rows, outDim, inDim, inDim * 4, 4, outDim * 4, outDim * 4, 1);
+  context.gemmBias(y * 4, x * 4, weight * 4, bias * 4, rows, outDim, inDim, inDim * 4, 4, outDim * 4, outDim * 4);
 }
 
 /** dW += xᵀ·dy, db += Σ dy, and dx = dy · Wᵀ (added to dx when accumulate). */
@@ -343,18 +349,13 @@ export function dropoutSequences(context: EngineContext, job: ShardJob, firstTok
 
 /** Item embedding · √d + position embedding (+ dropout when training). */
 export function embedForward(context: EngineContext, job: ShardJob, firstToken: number, tokens: number): void {
-  const { f32, i32, config, offsets, workspace, batch } = context;
+  const { config, offsets, workspace, batch } = context;
   const dim = config.dim;
   const scale = Math.sqrt(dim);
   const out = workspace.stream[0]!;
   const item = context.paramBase + offsets.item;
   const position = context.paramBase + offsets.position;
-  for (let m = 0; m < tokens; m++) {
-    const row = item + i32[batch.tokens + firstToken + m]! * dim;
-    const pos = position + i32[batch.positions + firstToken + m]! * dim;
-    const dst = out + m * dim;
-    for (let c = 0; c < dim; c++) f32[dst + c] = f32[row + c]! * scale + f32[pos + c]!;
-  }
+  context.kernels.embed(out * 4, item * 4, position * 4, (batch.tokens + firstToken) * 4, (batch.positions + firstToken) * 4, tokens, dim, scale);
   if (job.training && config.dropout > 0) dropoutSequences(context, job, firstToken, 1, out, workspace.embedMask, -1);
 }
 
@@ -498,16 +499,16 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
     const o = offsets.blocks[b]!;
     const input = workspace.stream[b]!;
     const mid = workspace.mid[b]!;
-    layerNormForward(f32, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
+    layerNormForward(context, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
     linearForward(context, workspace.ln1[b]!, base + o.qkvWeight, base + o.qkvBias, workspace.qkv[b]!, tokens, dim, 3 * dim);
     forEachAttentionHead(context, job, b, firstToken, attentionForward);
     linearForward(context, workspace.context[b]!, base + o.outWeight, base + o.outBias, mid, tokens, dim, dim);
     if (dropout) dropoutSequences(context, job, firstToken, 2 + 3 * b, mid, workspace.attnMask[b]!, input);
-    else for (let e = 0; e < tokens * dim; e++) f32[mid + e]! += f32[input + e]!;
-    layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
+    else context.kernels.addInto(mid * 4, input * 4, tokens * dim);
+    layerNormForward(context, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, tokens, dim);
     const hidden = workspace.hidden[b]!;
     linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, tokens, dim, ff);
-    for (let e = 0; e < tokens * ff; e++) if (f32[hidden + e]! < 0) f32[hidden + e] = 0;
+    context.kernels.relu(hidden * 4, tokens * ff);
     if (dropout) {
       const scale = 1 / (1 - config.dropout);
       for (let s = job.firstSequence; s < job.endSequence; s++) {
@@ -521,9 +522,9 @@ export function forwardShard(context: EngineContext, job: ShardJob): void {
     const output = workspace.stream[b + 1]!;
     linearForward(context, hidden, base + o.ffWeight2, base + o.ffBias2, output, tokens, ff, dim);
     if (dropout) dropoutSequences(context, job, firstToken, 4 + 3 * b, output, workspace.ffMask[b]!, mid);
-    else for (let e = 0; e < tokens * dim; e++) f32[output + e]! += f32[mid + e]!;
+    else context.kernels.addInto(output * 4, mid * 4, tokens * dim);
   }
-  layerNormForward(f32, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
+  layerNormForward(context, workspace.stream[config.blocks]!, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, tokens, dim);
   if (config.lastItemResidual) {
     // a direct path from the current item to the output embeddings (a factorised first-order
     // transition term), untouched by dropout and the layer norms
@@ -562,8 +563,19 @@ export function queryBlockForward(context: EngineContext, job: ShardJob, firstTo
   const mid = workspace.mid[b]!;
   const weights = workspace.scores;
   const count = job.endSequence - job.firstSequence;
-  layerNormForward(f32, input, workspace.ln1[b]!, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
-  linearForward(context, workspace.ln1[b]!, base + o.qkvWeight, base + o.qkvBias, qkv, tokens, dim, 3 * dim);
+  const ln1 = workspace.ln1[b]!;
+  layerNormForward(context, input, ln1, workspace.ln1Stats[b]!, base + o.ln1Gain, base + o.ln1Bias, tokens, dim);
+  // keys and values of every position; the query of each sequence's last position only (the
+  // same sums per element as the full qkv product: a column or row subset of one gemm)
+  const weight = base + o.qkvWeight;
+  const bias = base + o.qkvBias;
+  context.gemmBias((qkv + dim) * 4, ln1 * 4, (weight + dim) * 4, (bias + dim) * 4, tokens, 2 * dim, dim, dim * 4, 4, stride * 4, stride * 4);
+  for (let s = 0; s < count; s++) {
+    const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]! - firstToken;
+    if (end > i32[batch.sequenceOffsets + job.firstSequence + s]! - firstToken) {
+      context.gemmBias((qkv + (end - 1) * stride) * 4, (ln1 + (end - 1) * dim) * 4, weight * 4, bias * 4, 1, dim, dim, dim * 4, 4, stride * 4, stride * 4);
+    }
+  }
   for (let s = 0; s < count; s++) {
     const start = i32[batch.sequenceOffsets + job.firstSequence + s]! - firstToken;
     const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]! - firstToken;
@@ -607,14 +619,14 @@ export function queryBlockForward(context: EngineContext, job: ShardJob, firstTo
     const from = input + Math.max(start, end - 1) * dim;
     for (let c = 0; c < dim; c++) f32[mid + s * dim + c]! += end > start ? f32[from + c]! : 0;
   }
-  layerNormForward(f32, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, count, dim);
+  layerNormForward(context, mid, workspace.ln2[b]!, workspace.ln2Stats[b]!, base + o.ln2Gain, base + o.ln2Bias, count, dim);
   const hidden = workspace.hidden[b]!;
   linearForward(context, workspace.ln2[b]!, base + o.ffWeight1, base + o.ffBias1, hidden, count, dim, ff);
-  for (let e = 0; e < count * ff; e++) if (f32[hidden + e]! < 0) f32[hidden + e] = 0;
+  context.kernels.relu(hidden * 4, count * ff);
   const output = workspace.stream[b + 1]!;
   linearForward(context, hidden, base + o.ffWeight2, base + o.ffBias2, output, count, ff, dim);
-  for (let e = 0; e < count * dim; e++) f32[output + e]! += f32[mid + e]!;
-  layerNormForward(f32, output, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, count, dim);
+  context.kernels.addInto(output * 4, mid * 4, count * dim);
+  layerNormForward(context, output, workspace.final, workspace.finalStats, base + offsets.finalGain, base + offsets.finalBias, count, dim);
   if (config.lastItemResidual) {
     for (let s = 0; s < count; s++) {
       const end = i32[batch.sequenceOffsets + job.firstSequence + s + 1]!;

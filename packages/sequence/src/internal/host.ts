@@ -47,7 +47,7 @@ function getWorkerSource(): string {
     'const buffer = workerData.memory.buffer;',
     'const context = { f32: new Float32Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer),',
     `  stream: (${mulberry32.toString()}),`,
-    '  gemm: instance.exports.gemm, config: workerData.config, offsets: workerData.offsets, workspace: workerData.workspace,',
+    '  gemm: instance.exports.gemm, gemmBias: instance.exports.gemmBias, kernels: instance.exports, config: workerData.config, offsets: workerData.offsets, workspace: workerData.workspace,',
     '  batch: workerData.batch, paramBase: workerData.paramBase };',
     'parentPort.on("message", (message) => {',
     '  if (message.type === "train") parentPort.postMessage(trainShard(context, message.job));',
@@ -155,12 +155,14 @@ export class EngineHost {
   }
 
   private contextFor(thread: number): EngineContext {
-    const { f32, i32, u8, gemm } = this.runtime;
+    const { f32, i32, u8, gemm, gemmBias, kernels } = this.runtime;
     return {
       f32,
       i32,
       u8,
       gemm,
+      gemmBias,
+      kernels,
       stream: mulberry32,
       config: this.config,
       offsets: this.offsets,

@@ -1,7 +1,7 @@
 // The shared wasm memory, the kernel instance and the typed-array views over it — the same on the
 // main thread and in every worker (workers instantiate the module over the shared memory).
 import { KERNEL_MAX_PAGES, kernelModuleBytes } from '../kernels/wasm-kernels';
-import type { GemmFunction } from './engine';
+import type { ElementKernels, GemmBiasFunction, GemmFunction } from './engine';
 
 /** Minimal typings of the WebAssembly globals (the workspace compiles without the DOM lib). */
 export interface WasmMemory {
@@ -36,6 +36,8 @@ export interface KernelRuntime {
   i32: Int32Array;
   u8: Uint8Array;
   gemm: GemmFunction;
+  gemmBias: GemmBiasFunction;
+  kernels: ElementKernels;
   adam: AdamFunction;
 }
 
@@ -76,6 +78,8 @@ export function instantiateKernels(memory: WasmMemory, bytes: Uint8Array): Kerne
     i32: new Int32Array(memory.buffer),
     u8: new Uint8Array(memory.buffer),
     gemm: instance.exports.gemm as GemmFunction,
+    gemmBias: instance.exports.gemmBias as GemmBiasFunction,
+    kernels: instance.exports as unknown as ElementKernels,
     adam: instance.exports.adam as AdamFunction,
   };
 }

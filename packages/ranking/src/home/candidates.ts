@@ -280,7 +280,10 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
     }
   });
   const popularCount = options.popularCount ?? 150;
-  if (popularCount > 0) for (const track of spreadAcrossArtists(index, index.popularOrder, popularCount)) count('popular', track, index.popularity[track]!);
+  if (popularCount > 0) {
+    const chart = spreadChart(index, -1, popularCount);
+    for (let i = 0; i < chart.length; i++) count('popular', chart[i]!, index.popularity[chart[i]!]!);
+  }
   successorSource(index, profile, options, scratch, count);
   sequenceSource(profile, options.sequence, scratch.heard, count);
   fillMergedScores(index, candidates, scratch, plan.factor);
@@ -767,7 +770,8 @@ function popularInGenres(index: HomeIndex, profile: UserProfile, emit: Emit): vo
   const genres = [...new Set(personal.length > 0 ? personal : topCatalogGenres(index, 2))];
   for (const genre of genres) {
     const share = profile.genreShare.get(genre) ?? 0.2;
-    for (const track of spreadAcrossArtists(index, index.store.tracksByGenre(genre), 60)) emit('popularInGenre', track, share * index.popularity[track]!, genre);
+    const chart = spreadChart(index, genre, 60);
+    for (let i = 0; i < chart.length; i++) emit('popularInGenre', chart[i]!, share * index.popularity[chart[i]!]!, genre);
   }
 }
 
@@ -805,6 +809,20 @@ export function topCatalogGenres(index: HomeIndex, count: number): number[] {
     catalogGenreCache.set(index, genres);
   }
   return genres.slice(0, count);
+}
+
+const chartCache = new WeakMap<HomeIndex, Map<string, Int32Array>>();
+/** The catalog chart (genre −1) or a genre's, spread across artists: the same for every page of a bundle, so computed once per (genre, limit). */
+function spreadChart(index: HomeIndex, genre: number, limit: number): Int32Array {
+  let charts = chartCache.get(index);
+  if (!charts) chartCache.set(index, (charts = new Map()));
+  const key = `${genre}:${limit}`;
+  let chart = charts.get(key);
+  if (!chart) {
+    chart = Int32Array.from(spreadAcrossArtists(index, genre < 0 ? index.popularOrder : index.store.tracksByGenre(genre), limit));
+    charts.set(key, chart);
+  }
+  return chart;
 }
 
 /** The first `limit` tracks of a popularity-ordered list, at most 3 per artist (charts are artist-heavy). */

@@ -47,22 +47,41 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
   const dim = index.itemDim;
   const vectors = index.itemVectors;
   const size = pool.length;
-  const { maxSimilarity, taken, value, artistOf, perArtist } = mmrScratch(index, size);
+  const { maxSimilarity, taken, value, artistOf, perArtist, folded } = mmrScratch(index, size);
   const primaryArtist = index.store.trackPrimaryArtist;
   for (let i = 0; i < size; i++) {
     maxSimilarity[i] = 0;
     taken[i] = 0;
+    folded[i] = 0;
     // the relevance half of the MMR value never changes: λ · relevance scaled to 0..1
     value[i] = lambda * ((poolRelevance[i]! - low) / span);
     artistOf[i] = primaryArtist[pool[i]!]!;
   }
+  // Lazy greedy: maxSimilarity[i] holds the max over the first folded[i] picks only. It only grows
+  // as picks are folded in, so the value with it is an upper bound of the MMR value (rounding is
+  // monotone): a track whose bound cannot beat the best so far is skipped without computing its
+  // similarities to the newer picks. The argmax, its tie-break (lowest index) and every value
+  // compared are the ones the eager loop computes — the max of the same similarities, in float32.
   const picked: number[] = [];
+  const penalty = 1 - lambda;
   while (picked.length < limit) {
+    const picks = picked.length;
     let best = -1;
     let bestValue = -Infinity;
     for (let i = 0; i < size; i++) {
       if (taken[i] || perArtist[artistOf[i]!]! >= artistCap) continue;
-      const mmr = value[i]! - (1 - lambda) * (picked.length > 0 ? maxSimilarity[i]! : 0);
+      if (picks > 0 && folded[i]! < picks) {
+        if (value[i]! - penalty * maxSimilarity[i]! <= bestValue) continue;
+        const other = pool[i]! * dim;
+        for (let p = folded[i]!; p < picks; p++) {
+          const base = picked[p]! * dim;
+          let sim = 0;
+          for (let d = 0; d < dim; d++) sim += vectors[base + d]! * vectors[other + d]!;
+          if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
+        }
+        folded[i] = picks;
+      }
+      const mmr = value[i]! - penalty * (picks > 0 ? maxSimilarity[i]! : 0);
       if (mmr > bestValue) [best, bestValue] = [i, mmr];
     }
     if (best < 0) break;
@@ -71,16 +90,6 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
     picked.push(track);
     options.used?.add(track);
     perArtist[artistOf[best]!]!++;
-    // the last pick needs no similarities
-    if (picked.length === limit) break;
-    const base = track * dim;
-    for (let i = 0; i < size; i++) {
-      if (taken[i]) continue;
-      const other = pool[i]! * dim;
-      let sim = 0;
-      for (let d = 0; d < dim; d++) sim += vectors[base + d]! * vectors[other + d]!;
-      if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
-    }
   }
   // per-artist counts back to zero for the next shelf
   for (let i = 0; i < size; i++) perArtist[artistOf[i]!] = 0;
@@ -94,6 +103,8 @@ interface MmrScratch {
   artistOf: Int32Array;
   /** picks per artist on the current shelf (zero between shelves) */
   perArtist: Uint16Array;
+  /** how many of the picks maxSimilarity[i] has seen */
+  folded: Int32Array;
 }
 const mmrScratches = new WeakMap<HomeIndex, MmrScratch>();
 /** Per-bundle MMR buffers (selection is synchronous, so one set serves every shelf). */
@@ -107,6 +118,7 @@ function mmrScratch(index: HomeIndex, size: number): MmrScratch {
       value: new Float64Array(capacity),
       artistOf: new Int32Array(capacity),
       perArtist: scratch?.perArtist ?? new Uint16Array(index.store.artistCount),
+      folded: new Int32Array(capacity),
     };
     mmrScratches.set(index, scratch);
   }

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { HomeIndex } from './home-index';
+import { selectDiverse } from './rerank';
+import type { SelectOptions } from './rerank';
+
+/** The eager greedy MMR selectDiverse ran before the lazy one: every pick's similarity to every open track. */
+function eagerReference(index: HomeIndex, tracks: Int32Array, relevance: Float32Array, options: SelectOptions): number[] {
+  const { limit } = options;
+  const lambda = options.lambda ?? 0.75;
+  const artistCap = options.artistCap ?? 2;
+  const poolLimit = options.poolLimit ?? 60;
+  const explicit = index.store.columns.trackExplicit;
+  const pool: number[] = [];
+  const poolRelevance: number[] = [];
+  for (let i = 0; i < tracks.length && pool.length < poolLimit; i++) {
+    const track = tracks[i]!;
+    if (options.used?.has(track)) continue;
+    if (options.excludeExplicit && explicit[track] === 1) continue;
+    if (options.accept && !options.accept(track)) continue;
+    pool.push(track);
+    poolRelevance.push(relevance[i]!);
+  }
+  if (pool.length === 0) return [];
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of poolRelevance) [low, high] = [Math.min(low, value), Math.max(high, value)];
+  const span = high - low || 1;
+  const dim = index.itemDim;
+  const vectors = index.itemVectors;
+  const size = pool.length;
+  const maxSimilarity = new Float32Array(size);
+  const taken = new Uint8Array(size);
+  const value = new Float64Array(size);
+  const perArtist = new Map<number, number>();
+  const artistOf = pool.map((track) => index.store.trackPrimaryArtist[track]!);
+  for (let i = 0; i < size; i++) value[i] = lambda * ((poolRelevance[i]! - low) / span);
+  const picked: number[] = [];
+  while (picked.length < limit) {
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let i = 0; i < size; i++) {
+      if (taken[i] || (perArtist.get(artistOf[i]!) ?? 0) >= artistCap) continue;
+      const mmr = value[i]! - (1 - lambda) * (picked.length > 0 ? maxSimilarity[i]! : 0);
+      if (mmr > bestValue) [best, bestValue] = [i, mmr];
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const track = pool[best]!;
+    picked.push(track);
+    options.used?.add(track);
+    perArtist.set(artistOf[best]!, (perArtist.get(artistOf[best]!) ?? 0) + 1);
+    if (picked.length === limit) break;
+    const base = track * dim;
+    for (let i = 0; i < size; i++) {
+      if (taken[i]) continue;
+      const other = pool[i]! * dim;
+      let sim = 0;
+      for (let d = 0; d < dim; d++) sim += vectors[base + d]! * vectors[other + d]!;
+      if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
+    }
+  }
+  return picked;
+}
+
+/** A catalog of `tracks` unit vectors (some repeated, so similarities tie) over a few artists. */
+function fixture(seed: number, tracks: number, dim: number, artists: number) {
+  let state = seed;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const itemVectors = new Float32Array(tracks * dim);
+  for (let t = 0; t < tracks; t++) {
+    // every fifth track copies an earlier one's vector: equal similarities, equal MMR values
+    if (t > 0 && t % 5 === 0) {
+      const from = Math.floor(next() * t);
+      itemVectors.copyWithin(t * dim, from * dim, (from + 1) * dim);
+      continue;
+    }
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += (itemVectors[t * dim + d] = next() * 2 - 1) ** 2;
+    for (let d = 0; d < dim; d++) itemVectors[t * dim + d]! /= Math.sqrt(norm);
+  }
+  const trackPrimaryArtist = Int32Array.from({ length: tracks }, () => Math.floor(next() * artists));
+  const trackExplicit = Uint8Array.from({ length: tracks }, () => (next() < 0.1 ? 1 : 0));
+  const index = { itemDim: dim, itemVectors, store: { trackPrimaryArtist, artistCount: artists, columns: { trackExplicit } } } as unknown as HomeIndex;
+  return { index, next };
+}
+
+describe('selectDiverse', () => {
+  it('picks exactly what the eager greedy MMR picks (lazy similarity updates change no pick, order or tie-break)', () => {
+    let cases = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const { index, next } = fixture(seed, 400, 8 + (seed % 3) * 8, 3 + (seed % 40));
+      for (let round = 0; round < 8; round++) {
+        const size = 1 + Math.floor(next() * 120);
+        const tracks = Int32Array.from({ length: size }, () => Math.floor(next() * 400));
+        // relevance sorted best first, with runs of ties
+        const relevance = Float32Array.from({ length: size }, () => Math.round(next() * 20) / 20).sort().reverse();
+        const options: SelectOptions = {
+          limit: 1 + Math.floor(next() * 15),
+          lambda: [0, 0.3, 0.7, 0.75, 0.8, 0.85, 0.95, 1][Math.floor(next() * 8)],
+          artistCap: 1 + Math.floor(next() * 3),
+          excludeExplicit: next() < 0.5,
+          poolLimit: next() < 0.5 ? 60 : 1 + Math.floor(next() * 100),
+        };
+        const banned = new Set(Array.from({ length: 20 }, () => Math.floor(next() * 400)));
+        if (next() < 0.5) options.accept = (track) => !banned.has(track);
+        const usedBefore = new Set(Array.from({ length: 10 }, () => Math.floor(next() * 400)));
+        const lazyUsed = new Set(usedBefore);
+        const eagerUsed = new Set(usedBefore);
+        const lazy = Array.from(selectDiverse(index, tracks, relevance, { ...options, used: lazyUsed }));
+        const eager = eagerReference(index, tracks, relevance, { ...options, used: eagerUsed });
+        expect(lazy).toEqual(eager);
+        expect([...lazyUsed]).toEqual([...eagerUsed]);
+        cases++;
+      }
+    }
+    expect(cases).toBe(480);
+  });
+});

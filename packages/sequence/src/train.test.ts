@@ -193,6 +193,25 @@ describe('trainSequenceModel', () => {
     );
   });
 
+  it('side inputs: a group embedding learned once reaches (item, next) pairs never seen, and resumes exactly from a checkpoint', async () => {
+    const { data, group } = blockData();
+    const options: TrainSequenceOptions = { ...small, epochs: 2, seed: 6, transitionPrior: false };
+    const plain = await trainSequenceModel(data, options);
+    const side = await trainSequenceModel(data, { ...options, sideInputs: [group] });
+    expect(side.stats.sideInputs).toEqual(['block']);
+    expect(side.stats.parameters).toBe(plain.stats.parameters + 2 * 150 * 16);
+    // the logits alone (no prior): the block is known to every item of it
+    expect(side.history[1]!.validationNdcg10!).toBeGreaterThan(plain.history[1]!.validationNdcg10! + 0.02);
+    const checkpointPath = join(directory, 'side.ckpt');
+    await trainSequenceModel(data, { ...options, epochs: 1, sideInputs: [group], checkpointPath });
+    const resumed = await trainSequenceModel(data, { ...options, sideInputs: [group], checkpointPath, resume: true });
+    expect(resumed.resumedFromEpoch).toBe(1);
+    expect(Buffer.from(resumed.model.parameters.buffer).equals(Buffer.from(side.model.parameters.buffer))).toBe(true);
+    await expect(trainSequenceModel(data, { ...options, checkpointPath, resume: true })).rejects.toThrow('the checkpoint was trained with side inputs [block], this run asks for []');
+    await expect(trainSequenceModel(data, { ...options, sideInputs: [group], weightDecay: 0.01 })).rejects.toThrow('sideInputs cannot be combined with weightDecay > 0');
+    await expect(trainSequenceModel(data, { ...options, sideInputs: [{ name: 'album', of: new Int32Array(3) }] })).rejects.toThrow('side input "album": expected one group per item (1500), got 3');
+  });
+
   it('re-fits a trained model\'s prior without training: the trainer\'s own choice on the same rows, and with back-off levels', async () => {
     const data = chainData(0.9);
     const group = { name: 'block', of: Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 10)) };

@@ -19,6 +19,7 @@ import type { TransitionGroup, TransitionPrior, TransitionPriorSettings } from '
 import type { TransitionCounts } from './transitions';
 import { addTransitionPrior, buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countGroupTransitions, countTransitions, ndcgAt10, transitionPriorActive } from './transitions';
 import { loadPrior, priorRegions } from './internal/training-prior';
+import { SideInputs } from './internal/side-inputs';
 
 /** Ordered item histories (CSR, oldest first) over an item space of numItems. */
 export interface SequenceTrainingData extends Histories {
@@ -105,6 +106,14 @@ export interface TrainSequenceOptions {
    * training (what fitTransitionPriorAlone chooses), so the logits learn only what it misses.
    */
   trainWithPrior?: TransitionPriorSettings | 'alone';
+  /**
+   * side inputs (e.g. album, then artist of each item; `of[i]` = −1 none): a learned embedding per
+   * group added to its items' input embeddings and, untied, to their output embeddings during
+   * training, so what holds for a group is learned once and reaches pairs never seen. The trained
+   * model stores the summed rows: its file, forward pass and serving are unchanged. Not with
+   * weightDecay (the decay would shrink the group parts through the rows). Default: none.
+   */
+  sideInputs?: TransitionGroup[];
   seed?: number;
   /** threads (default min(4, available cores)); the calling thread is one of them */
   threads?: number;
@@ -141,7 +150,10 @@ export interface SequenceTrainingResult {
     tokens: number;
     validationRows: number;
     threads: number;
+    /** trainable values: the model's parameters plus the side inputs' group tables */
     parameters: number;
+    /** the side inputs' names (empty: none) */
+    sideInputs: string[];
     negatives: number;
   };
 }
@@ -349,6 +361,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
   checkTransitionGroups(options.transitionGroups ?? [], data.numItems);
   const o = resolveOptions(options);
   const config = resolveModelConfig({ ...options.model, numItems: data.numItems });
+  const sideLevels = options.sideInputs ?? [];
+  if (sideLevels.length > 0 && o.weightDecay > 0) throw new SequenceConfigError('sequence training: sideInputs cannot be combined with weightDecay > 0 (the decay of the summed rows would shrink the group embeddings unseen)');
   if (options.initial && !sameConfig(options.initial.config, config)) {
     throw new SequenceConfigError('sequence training initial: its configuration differs from the requested model');
   }
@@ -404,12 +418,13 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     const { batch } = host;
     for (let i = 0; i < config.numItems; i++) f32[batch.itemLogQ + i] = Math.log(Math.pow(counts[i]! + 1, o.samplingExponent) / weightTotal);
     host.parameters.set((options.initial ?? initializeModel(config, o.seed)).parameters);
+    const side = sideLevels.length > 0 ? new SideInputs(sideLevels, config.dim, config.numItems, { item: host.offsets.item, output: config.tied ? undefined : host.offsets.output }) : undefined;
 
     let state: CheckpointState = { epoch: 0, step: 0, bestEpoch: 0, bestMetric: -Infinity, badEpochs: 0, history: [] };
     let best: Float32Array | undefined;
     let resumedFromEpoch: number | undefined;
     if (options.checkpointPath && options.resume && existsSync(options.checkpointPath)) {
-      const loaded = await loadCheckpoint(options.checkpointPath, config, host);
+      const loaded = await loadCheckpoint(options.checkpointPath, config, host, side);
       state = loaded.state;
       best = loaded.best;
       resumedFromEpoch = state.epoch;
@@ -489,6 +504,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
           bounds,
         );
         if (priorJob && o.loss !== 'full') for (let j = 0; j < candidateSlots; j++) if (i32[batch.candidates + j]! >= 0) i32[priorJob.slotHead + i32[batch.candidates + j]!] = -1;
+        side?.accumulate(host, o.threads);
         const learningRate = scheduledRate(o, state.step, totalSteps);
         if (decay) {
           const keep = 1 - learningRate * o.weightDecay;
@@ -496,6 +512,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
           for (const [from, to] of decay) for (let i = from; i < to; i++) parameters[i]! *= keep;
         }
         await host.adamStep(state.step, learningRate, o.beta1, o.beta2, o.epsilon);
+        side?.update(host.parameters, state.step, learningRate, o.beta1, o.beta2, o.epsilon);
         lossSum += result.loss;
         targetSum += result.targets;
         epochTokens += tokens;
@@ -540,7 +557,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
       state.epoch = epoch;
       state.history.push(record);
       options.onEpoch?.(record);
-      if (options.checkpointPath) await saveCheckpoint(options.checkpointPath, config, host, state, best);
+      if (options.checkpointPath) await saveCheckpoint(options.checkpointPath, config, host, state, best, side);
       if (validation.rows.length > 0 && state.badEpochs >= o.patience) {
         stoppedEarly = epoch < o.epochs;
         break;
@@ -562,7 +579,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
         tokens: windows.tokens,
         validationRows: validation.rows.length,
         threads: o.threads,
-        parameters: host.offsets.total,
+        parameters: host.offsets.total + (side?.tables.reduce((sum, table) => sum + table.values.length, 0) ?? 0),
+        sideInputs: sideLevels.map((level) => level.name),
         negatives: o.loss === 'full' ? config.numItems : o.negatives,
       },
     };
@@ -709,7 +727,7 @@ function fitTransitionPrior(
   return { prior: transitionPriorActive(chosen.settings) ? buildTransitionPrior(all, chosen.settings, groups) : undefined, report };
 }
 
-async function saveCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost, state: CheckpointState, best: Float32Array | undefined): Promise<void> {
+async function saveCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost, state: CheckpointState, best: Float32Array | undefined, side: SideInputs | undefined): Promise<void> {
   const { f32 } = host.runtime;
   const total = host.offsets.total;
   const arrays: Record<string, Float32Array> = {
@@ -718,12 +736,13 @@ async function saveCheckpoint(path: string, config: SequenceModelConfig, host: E
     adamV: f32.slice(host.adamV, host.adamV + total),
   };
   if (best) arrays.best = best;
+  if (side) Object.assign(arrays, side.save());
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, packArrays('checkpoint', { config, state }, arrays));
+  await writeFile(temporary, packArrays('checkpoint', { config, state, sideInputs: side?.levels.map((level) => level.name) ?? [] }, arrays));
   await rename(temporary, path);
 }
 
-async function loadCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost): Promise<{ state: CheckpointState; best?: Float32Array }> {
+async function loadCheckpoint(path: string, config: SequenceModelConfig, host: EngineHost, side: SideInputs | undefined): Promise<{ state: CheckpointState; best?: Float32Array }> {
   const { kind, meta, arrays } = unpackArrays(await readFile(path), path);
   if (kind !== 'checkpoint') throw new SequenceConfigError(`${path}: holds a "${kind}", expected a "checkpoint"`);
   if (!sameConfig(meta.config as SequenceModelConfig, config)) {
@@ -737,6 +756,10 @@ async function loadCheckpoint(path: string, config: SequenceModelConfig, host: E
     f32.set(array, base);
   }
   const best = arrays.best instanceof Float32Array ? arrays.best : undefined;
+  const saved = Array.isArray(meta.sideInputs) ? (meta.sideInputs as string[]) : [];
+  const wanted = side?.levels.map((level) => level.name) ?? [];
+  if (saved.join('+') !== wanted.join('+')) throw new SequenceConfigError(`${path}: the checkpoint was trained with side inputs [${saved.join(', ')}], this run asks for [${wanted.join(', ')}]`);
+  side?.load(arrays, path);
   const state = meta.state as CheckpointState;
   // JSON has no -Infinity: a checkpoint written before any validation stores null
   state.bestMetric = typeof state.bestMetric === 'number' ? state.bestMetric : -Infinity;

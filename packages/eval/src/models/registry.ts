@@ -126,7 +126,7 @@ export function createModelRegistry(): ModelRegistry {
       });
     })
     .register('sasrec', (p, d) => {
-      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, ...rest } = p;
+      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, sideInputs, ...rest } = p;
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       if (learningRateDecay !== undefined && learningRateDecay !== 'constant' && learningRateDecay !== 'linear' && learningRateDecay !== 'cosine') {
         throw new RangeError(`model sasrec: learningRateDecay must be "constant", "linear" or "cosine", got "${learningRateDecay}"`);
@@ -156,6 +156,7 @@ export function createModelRegistry(): ModelRegistry {
         lastItemResidual: flag('lastItemResidual', lastItemResidual),
         transitionPrior: flag('transitionPrior', transitionPrior),
         backoff: backoff === undefined ? undefined : parseBackoffLevels(String(backoff), 'model sasrec: backoff'),
+        sideInputs: sideInputs === undefined ? undefined : parseBackoffLevels(String(sideInputs), 'model sasrec: sideInputs'),
       });
     })
     .register('home-stack', (parameters) => {

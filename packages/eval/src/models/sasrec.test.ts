@@ -13,6 +13,9 @@ describe('sasrec model spec', () => {
     expect(registry.create('sasrec:trainPriorAlpha=2').name).toContain('; trained with transition prior α=2, μ=0.04, γ=0.5; + transition prior backing off to album, artist chosen on validation)');
     expect(() => registry.create('sasrec:transitionPrior=1')).toThrow('model sasrec: transitionPrior must be "true" or "false", got "1"');
     expect(registry.create('sasrec:trainWithPrior=alone').name).toContain('; trained residually over the prior alone (backing off to album, artist) chosen on validation; + transition prior backing off to album, artist chosen on validation)');
+    expect(registry.create('sasrec:sideInputs=album+artist').name).toContain('untied output, side inputs album, artist, lr 0.005');
+    expect(registry.create('sasrec:sideInputs=none').name).toContain('untied output, lr 0.005');
+    expect(() => registry.create('sasrec:sideInputs=genre')).toThrow('model sasrec: sideInputs: expected "none" or levels joined by "+" from album, artist');
     expect(() => registry.create('sasrec:trainWithPrior=prior')).toThrow('model sasrec: trainWithPrior must be "true" or "false" or "alone", got "prior"');
     expect(registry.create('sasrec:negatives=1024:samplingExponent=0').name).toContain('sampled softmax, 1024 uniform negatives + log-Q');
     expect(registry.create('sasrec:tied=true:learningRate=0.001:negatives=256').name).toContain('SASRec transformer (d=64, 2 blocks, 1 head, L=50, dropout 0.3, tied output, lr 0.001, sampled softmax, 256 negatives + log-Q;');

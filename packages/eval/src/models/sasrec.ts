@@ -49,6 +49,12 @@ export interface SasRecRecommenderOptions {
    * (the notes say so). Default DEFAULT_BACKOFF.
    */
   backoff?: readonly BackoffLevel[];
+  /**
+   * side inputs of the transformer (see @mixtape/sequence sideInputs): a learned album / artist
+   * embedding added to each track's input and output embeddings during training. Default none;
+   * a level the dataset lacks is left out (the notes say so).
+   */
+  sideInputs?: readonly BackoffLevel[];
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -90,7 +96,7 @@ export class SasRecRecommender extends ScoringRecommender {
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
-      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
+      `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}${options.sideInputs && options.sideInputs.length > 0 ? `, side inputs ${options.sideInputs.join(', ')}` : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
       `${describeTrainingPrior(this.options.trainWithPrior, this.options.backoff!)}` +
       `${o.transitionPrior ? `; + transition prior${this.options.backoff!.length > 0 ? ` backing off to ${this.options.backoff!.join(', ')}` : ''} chosen on validation` : ''})`;
   }
@@ -99,6 +105,7 @@ export class SasRecRecommender extends ScoringRecommender {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
     const { groups, missing } = backoffGroups(o.transitionPrior === false ? [] : o.backoff!, train.cols, context);
+    const side = backoffGroups(o.sideInputs ?? [], train.cols, context);
     const options: TrainSequenceOptions = {
       model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied, lastItemResidual: o.lastItemResidual },
       epochs: o.epochs,
@@ -114,6 +121,7 @@ export class SasRecRecommender extends ScoringRecommender {
       validationRows: o.validationRows,
       transitionPrior: o.transitionPrior ?? true,
       transitionGroups: groups,
+      sideInputs: side.groups.length > 0 ? side.groups : undefined,
       trainWithPrior: o.trainWithPrior || undefined,
       threads: o.threads ?? 2,
       seed: o.seed ?? context.seed,
@@ -132,7 +140,8 @@ export class SasRecRecommender extends ScoringRecommender {
       `${result.history.length} epochs (${seconds.toFixed(1)} s each, ${result.stats.threads} threads), best epoch ${result.bestEpoch}` +
       (best?.validationNdcg10 !== undefined ? ` by full-catalog NDCG@10 ${best.validationNdcg10.toFixed(4)} on ${result.stats.validationRows} rows' last training item` : '') +
       `${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.trainingPrior?.chosenOnValidation ? `trained over the prior alone ${describeTransitionSettings(result.trainingPrior.settings)} (validation NDCG@10 ${result.trainingPrior.validationNdcg10!.toFixed(4)}); ` : ''}${describePrior(result.transitionPrior)}` +
-      `${missing.length > 0 ? `; back-off to ${missing.join(', ')} left out (the dataset has no catalog)` : ''}; rows without history are ranked by popularity`;
+      `${missing.length > 0 ? `; back-off to ${missing.join(', ')} left out (the dataset has no catalog)` : ''}` +
+      `${side.missing.length > 0 ? `; side inputs ${side.missing.join(', ')} left out (the dataset has no catalog)` : ''}; rows without history are ranked by popularity`;
     const users = columnCounts(train);
     this.state = { numItems: train.cols, scorer: createSequenceScorer(result.model), fallback: Float32Array.from(users) };
   }

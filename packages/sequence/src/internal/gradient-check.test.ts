@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeParameters, initializeModel, resolveModelConfig } from '../model';
 import type { SequenceModelConfig } from '../model';
 import { EngineHost } from './host';
+import { SideInputs } from './side-inputs';
 import type { ShardJob } from './engine';
 
 interface Case {
@@ -162,6 +163,55 @@ describe('gradient check against finite differences', () => {
       const itemOnly = testCase.host.trainShardLocally({ ...testCase.job, prior: { ...testCase.job.prior!, levels: [] } }).loss;
       expect(Math.abs(withLevel - itemOnly)).toBeGreaterThan(1e-3);
       await expectGradientsMatch(testCase);
+    }
+  });
+
+  it('side inputs: each group table\'s gradient (summed over its items\' rows) matches finite differences of the loss, input and output tables, tied and untied', async () => {
+    for (const tied of [false, true]) {
+      const testCase = setup({ tied }, false);
+      const { config, host, job } = testCase;
+      try {
+        // group = item mod 4, item 12 in none
+        const level = { name: 'album', of: Int32Array.from({ length: config.numItems }, (_, i) => (i === 12 ? -1 : i % 4)) };
+        const tensors = describeParameters(config);
+        const offset = (name: string) => tensors.find((tensor) => tensor.name === name)?.offset;
+        const side = new SideInputs([level], config.dim, config.numItems, { item: offset('item')!, output: tied ? undefined : offset('output') });
+        expect(side.tables).toHaveLength(tied ? 1 : 2);
+        const parameters = host.parameters;
+        const shift = (tensor: number, group: number, c: number, h: number) => {
+          for (let i = 0; i < config.numItems; i++) if (level.of[i] === group) parameters[tensor + i * config.dim + c]! += h;
+        };
+        const loss = () => host.trainShardLocally(job).loss * job.lossScale;
+        loss();
+        side.accumulate(host, 1);
+        let checked = 0;
+        for (const table of side.tables) {
+          for (let k = 0; k < table.values.length; k += 3) {
+            const [group, c] = [Math.floor(k / config.dim), k % config.dim];
+            const h = 1e-3;
+            shift(table.tensor, group, c, h);
+            const plus = loss();
+            shift(table.tensor, group, c, -2 * h);
+            const minus = loss();
+            shift(table.tensor, group, c, h);
+            const numeric = (plus - minus) / (2 * h);
+            const analytic = table.gradient[k]!;
+            expect(Math.abs(numeric - analytic) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic))).toBeLessThan(0.05);
+            checked++;
+          }
+        }
+        expect(checked).toBeGreaterThan(10);
+        // an update moves every item of a group by the group's change, and items in no group not at all
+        const before = Float32Array.from(parameters);
+        side.update(parameters, 1, 0.01, 0.9, 0.98, 1e-8);
+        const itemRow = (i: number) => Array.from({ length: config.dim }, (_, c) => parameters[offset('item')! + i * config.dim + c]! - before[offset('item')! + i * config.dim + c]!);
+        const [one, five] = [itemRow(1), itemRow(5)];
+        expect(Math.max(...one.map((x, c) => Math.abs(x - five[c]!)))).toBeLessThan(1e-6);
+        expect(itemRow(12).every((x) => x === 0)).toBe(true);
+        expect(itemRow(1).some((x) => Math.abs(x) > 1e-4)).toBe(true);
+      } finally {
+        await host.close();
+      }
     }
   });
 

@@ -1,7 +1,7 @@
 import { HOME_FEATURES, RANKER_FORMAT } from '@mixtape/ranking';
 import type { HomeRankerModel } from '@mixtape/ranking';
 import { describe, expect, it } from 'vitest';
-import { describeRanker } from './bundle';
+import { describeBundle, describeRanker } from './bundle';
 
 describe('describeRanker', () => {
   it('prints the served blend chosen on validation and the cap on the heads', () => {
@@ -15,5 +15,21 @@ describe('describeRanker', () => {
       training: { blend: { linear: { list_share_ease: 0.5, factor_share: 1.5 }, headScale: 0.5, maxHeadScale: 0.5, ndcg10: { easeList: 0.14, heads: 0.15, served: 0.16 } } },
     };
     expect(describeRanker(model)).toContain('served blend 0.5×list_share_ease + 1.5×factor_share + 0.5×heads (heads capped at 0.5)');
+  });
+});
+
+describe('describeBundle', () => {
+  it('says why each optional part is absent, from the build summary in the manifest', () => {
+    const parts = { sequenceModel: { present: false, reason: 'not trained: 640 consecutive plays in the log, need 1,000' }, semanticModel: { present: false }, itemIndex: { present: true } };
+    const text = describeBundle({
+      version: 'v1',
+      uri: 'file:///tmp/b',
+      isLatest: true,
+      latest: undefined,
+      manifestSha256: 'ab'.repeat(32),
+      manifest: { schemaVersion: 1, version: 'v1', createdAt: '2026-12-06T21:00:00Z', producer: 'test', files: [], metadata: { build: { parts } } },
+    });
+    expect(text).toContain('absent      sequenceModel — not trained: 640 consecutive plays in the log, need 1,000\n            semanticModel — no reason recorded');
+    expect(text).not.toContain('itemIndex —');
   });
 });

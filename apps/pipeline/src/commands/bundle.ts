@@ -67,7 +67,15 @@ function summariesAsJson(bundles: BundleSummary[]) {
   return bundles.map((bundle) => ({ ...bundle, lastModified: bundle.lastModified?.toISOString() }));
 }
 
-function describeBundle(shown: ShownBundle): string {
+/** "sequenceModel — not trained: 640 consecutive plays …" per optional part the build left out (the manifest's build summary). */
+export function absentParts(metadata: Record<string, unknown> | undefined): string[] {
+  const build = metadata?.['build'] as { parts?: Record<string, { present?: boolean; reason?: string }> } | undefined;
+  return Object.entries(build?.parts ?? {})
+    .filter(([, part]) => part.present === false)
+    .map(([name, part]) => `${name} — ${part.reason ?? 'no reason recorded (built before manifests said why)'}`);
+}
+
+export function describeBundle(shown: ShownBundle): string {
   const { manifest } = shown;
   const totalBytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
   const lines = [
@@ -79,6 +87,7 @@ function describeBundle(shown: ShownBundle): string {
     `manifest    sha256 ${shown.manifestSha256}`,
   ];
   if (manifest.metadata && Object.keys(manifest.metadata).length > 0) lines.push(`metadata    ${JSON.stringify(manifest.metadata)}`);
+  for (const [i, absent] of absentParts(manifest.metadata).entries()) lines.push(`${i === 0 ? 'absent      ' : '            '}${absent}`);
   const rows = manifest.files.map((file) => [
     file.path,
     file.role,

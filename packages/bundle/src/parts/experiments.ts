@@ -17,8 +17,8 @@ export const experimentsPart = definePart({
   files: { definitions: { path: 'experiments/definitions.yaml', role: 'metadata', contentType: 'application/yaml' } },
   optional: true,
   options: { file: '' },
-  build: async ({ options, write, progress }): Promise<ExperimentsPartValue | undefined> => {
-    if (!options.file) return undefined;
+  build: async ({ options, write, progress, absent }): Promise<ExperimentsPartValue | undefined> => {
+    if (!options.file) return absent('no experiments file given (--set experiments.file=PATH)');
     const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`part "experiments": cannot read ${options.file} (${error.code === 'ENOENT' ? 'no such file' : error.message})`, { cause: error });
     });

@@ -206,12 +206,9 @@ export const homeCandidatesPart = definePart({
   optional: true,
   // the ranker says which lists it reads (the successor lists, and their k)
   dependsOn: [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart],
-  build: async ({ inputs, settings, write, progress, stage }): Promise<HomeCandidatesPartValue | undefined> => {
+  build: async ({ inputs, settings, write, progress, stage, absent }): Promise<HomeCandidatesPartValue | undefined> => {
     const { store, interactions } = inputs.dataset;
-    if (interactions.length === 0) {
-      progress('homeCandidates: the log is empty; Home serves from item vectors and popularity only');
-      return undefined;
-    }
+    if (interactions.length === 0) return absent('the log is empty; Home serves from item vectors and popularity only');
     const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
     const successor = successorListsOfRanker(inputs.homeRanker);
     const models = await buildItemModels(data, { seed: settings.seed, log: (line) => progress(`  ${line}`), ...(successor > 0 ? { neighbours: { successor: { k: successor } } } : {}) });

@@ -18,7 +18,7 @@ export const playlistRewardPart = definePart({
   optional: true,
   options: { file: '', feedback: '', seed: 1 },
   dependsOn: [datasetPart],
-  build: async ({ inputs, options, write, progress, stage, signal }): Promise<RewardModel | undefined> => {
+  build: async ({ inputs, options, write, progress, stage, signal, absent }): Promise<RewardModel | undefined> => {
     if (options.file && options.feedback) throw new Error('part "playlistReward": set file (a trained model) or feedback (a playlist store to train from), not both');
     if (options.file) {
       const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -28,16 +28,13 @@ export const playlistRewardPart = definePart({
       await write('model', serializeRewardModel(model));
       return model;
     }
-    if (!options.feedback) return undefined;
+    if (!options.feedback) return absent('no reward model or feedback given (--set playlistReward.file=MODEL or playlistReward.feedback=PLAYLIST_STORE)');
     const { store } = inputs.dataset;
     const log = await stage('read playlist store', () => readPlaylistLog(options.feedback, { signal }), (value) => `${value.versions.length} versions, ${value.feedback.length} feedback records`);
     const extraction = rewardPairsFromFeedback(store, log.versions, log.feedback);
     if (extraction.unknownTracks > 0) progress(`playlistReward: ${extraction.unknownTracks} feedback tracks are not in this catalog (skipped)`);
     const model = await stage('train reward model', () => trainRewardModel(store, extraction.pairs, { seed: options.seed }), (value) => (value ? `${value.training.pairs} pairs, validation accuracy ${value.training.validation.accuracy.toFixed(3)}` : 'no pairs'));
-    if (!model) {
-      progress('playlistReward: the playlist store holds no usable feedback; the part is absent (fulfilment unchanged)');
-      return undefined;
-    }
+    if (!model) return absent(`the playlist store ${options.feedback} holds no usable feedback (fulfilment unchanged)`);
     await write('model', serializeRewardModel(model));
     return model;
   },

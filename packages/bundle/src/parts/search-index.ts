@@ -32,14 +32,11 @@ export const semanticModelPart = definePart({
   files: { model: { path: 'models/semantic-text.bin', role: 'model' } },
   optional: true,
   dependsOn: [datasetPart, contentEncoderPart],
-  build: async ({ inputs, write, progress }): Promise<SemanticModel | undefined> => {
+  build: async ({ inputs, write, progress, absent }): Promise<SemanticModel | undefined> => {
     // playlist names in the dataset (TidyTuesday, MPD imports) teach the text → track model
     const names = inputs.dataset.extras?.['user.names'];
     const playlists = Array.isArray(names) ? namedPlaylists(inputs.dataset.interactions, names as string[]) : [];
-    if (playlists.length < MIN_NAMED_PLAYLISTS) {
-      progress(`  semantic model: ${playlists.length} named playlists (fewer than ${MIN_NAMED_PLAYLISTS}); the part is absent`);
-      return undefined;
-    }
+    if (playlists.length < MIN_NAMED_PLAYLISTS) return absent(`${playlists.length} named playlists in the dataset (the text model needs ${MIN_NAMED_PLAYLISTS})`);
     const model = trainSemanticModel(playlists, encodeCatalogContent(inputs.contentEncoder, inputs.dataset.store), inputs.contentEncoder.dim);
     progress(`  semantic model: ${model.vocabulary.length} words and phrases from ${playlists.length} playlist names`);
     await write('model', serializeSemanticModel(model));

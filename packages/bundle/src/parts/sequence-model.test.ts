@@ -73,7 +73,8 @@ describe('sequence model part', () => {
       progress: (line: string) => lines.push(line),
     });
     expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
-    expect(lines.join('\n')).toMatch(/sequenceModel: not trained \(\d+ consecutive plays in the log, need 1,000\)/);
+    expect(lines.join('\n')).toMatch(/✔ sequenceModel \([\d.]+ s\) absent — not trained: \d+ consecutive plays in the log, need 1,000; Up next and radio are unavailable/);
+    expect(built.summary()).toMatchObject({ parts: { sequenceModel: { present: false, reason: expect.stringMatching(/^not trained: \d+ consecutive plays/) } } });
   });
 
   it('backs the served prior off to the catalog\'s album and artist as sequenceModel.backoff says, and refuses a bad value', () => {

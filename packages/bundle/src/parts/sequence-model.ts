@@ -139,17 +139,14 @@ export const sequenceModelPart = definePart({
   optional: true,
   options: SEQUENCE_MODEL_OPTIONS,
   dependsOn: [datasetPart, aggregatesPart],
-  build: async ({ inputs, options, settings, write, stage, progress, signal }): Promise<SequenceModelPartValue | undefined> => {
+  build: async ({ inputs, options, settings, write, stage, progress, signal, absent }): Promise<SequenceModelPartValue | undefined> => {
     const { store } = inputs.dataset;
     // the aggregates' ordered histories (a pipeline run's or this process's: one path)
     const historyLog = inputs.aggregates.historyLog;
     if (!historyLog) throw new Error('sequenceModel: the aggregates part holds no histories (opened from a bundle, not built)');
     const histories = historiesFromInteractions(historyLog, { lastItems: options.historyItems });
     const pairs = consecutivePlays(histories);
-    if (pairs < MIN_CONSECUTIVE_PLAYS) {
-      progress(`sequenceModel: not trained (${pairs} consecutive plays in the log, need ${count(MIN_CONSECUTIVE_PLAYS)}); Up next and radio are unavailable`);
-      return undefined;
-    }
+    if (pairs < MIN_CONSECUTIVE_PLAYS) return absent(`not trained: ${count(pairs)} consecutive plays in the log, need ${count(MIN_CONSECUTIVE_PLAYS)}; Up next and radio are unavailable`);
     const epochs = epochsFor(pairs, options.epochs, options.positionBudget);
     progress(`sequenceModel: ${epochs} epoch${epochs === 1 ? '' : 's'} at most over ${count(pairs)} positions${options.positionBudget > 0 ? ` (position budget ${count(options.positionBudget)}, epochs ≤ ${options.epochs})` : ''}`);
     const trained = await stage(

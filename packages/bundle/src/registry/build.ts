@@ -33,6 +33,8 @@ export interface BuiltPart {
   name: string;
   /** false when an optional part produced nothing */
   present: boolean;
+  /** why an absent optional part produced nothing (its `absent(reason)`) */
+  reason?: string;
   options: PartOptions;
   paths: string[];
   seconds: number;
@@ -117,6 +119,7 @@ export async function buildBundle(registry: PartRegistry, options: BuildBundleOp
     const inputs: Record<string, unknown> = {};
     for (const dependency of part.dependsOn) inputs[dependency.name] = values.get(dependency.name);
     const resolvedOptions = partOptions.get(part.name)!;
+    let absentReason: string | undefined;
 
     const context: BuildContext<Record<string, unknown>, string, PartOptions> = {
       inputs,
@@ -132,6 +135,10 @@ export async function buildBundle(registry: PartRegistry, options: BuildBundleOp
       describe: (key, description) => void descriptions.set(key, { ...descriptions.get(key), ...description }),
       progress,
       stage,
+      absent: (reason) => {
+        absentReason = reason;
+        return undefined;
+      },
       signal,
     };
     for (const file of Object.values<PartFile>(part.files)) await mkdir(dirname(join(options.directory, file.path)), { recursive: true });
@@ -170,11 +177,12 @@ export async function buildBundle(registry: PartRegistry, options: BuildBundleOp
         ...(description?.metadata ? { metadata: description.metadata } : {}),
       });
     }
-    const detail = present ? (value !== undefined && value !== null && part.summarize ? part.summarize(value) : `${keys.length} file(s)`) : 'absent (optional part not produced)';
+    const reason = present ? undefined : (absentReason ?? 'the part produced nothing and did not say why');
+    const detail = present ? (value !== undefined && value !== null && part.summarize ? part.summarize(value) : `${keys.length} file(s)`) : `absent — ${reason}`;
     // The part's own row goes before the sub-stages it timed.
     timings.splice(timingIndex, 0, { stage: part.name, seconds, detail, depth: 0 });
     progress(`✔ ${part.name} (${seconds.toFixed(1)} s) ${detail}`);
-    built.push({ name: part.name, present, options: resolvedOptions, paths: present ? keys.map((key) => fileOf(key).path) : [], seconds, detail });
+    built.push({ name: part.name, present, ...(reason ? { reason } : {}), options: resolvedOptions, paths: present ? keys.map((key) => fileOf(key).path) : [], seconds, detail });
   }
 
   return {
@@ -188,7 +196,7 @@ export async function buildBundle(registry: PartRegistry, options: BuildBundleOp
     },
     summary: () => ({
       settings,
-      parts: Object.fromEntries(built.map((part) => [part.name, { present: part.present, options: part.options, paths: part.paths }])),
+      parts: Object.fromEntries(built.map((part) => [part.name, { present: part.present, ...(part.reason ? { reason: part.reason } : {}), options: part.options, paths: part.paths }])),
       timings: timings.map((timing) => ({ ...timing, seconds: Math.round(timing.seconds * 1000) / 1000 })),
     }),
   };

@@ -48,6 +48,12 @@ export interface BuildContext<Inputs, FileKey extends string, Options> {
   progress: ProgressLine;
   /** times a sub-step: progress lines and a row in the build's timing table */
   stage<T>(name: string, work: () => T | Promise<T>, detail?: (value: T) => string): Promise<T>;
+  /**
+   * An optional part that produces nothing says why: `return absent('…')`. The reason is printed
+   * with the part's line and recorded in the manifest (`metadata.build.parts.<name>.reason`), where
+   * `mixtape bundle show` and the services read it.
+   */
+  absent(reason: string): undefined;
   signal: AbortSignal;
 }
 

@@ -51,8 +51,8 @@ const bonusPart = definePart({
   files: { bonus: 'models/bonus.txt' },
   optional: true,
   dependsOn: [sumPart],
-  build: async ({ inputs, write }) => {
-    if (!produceBonus) return undefined;
+  build: async ({ inputs, write, absent }) => {
+    if (!produceBonus) return absent('produceBonus is off');
     await write('bonus', String(inputs.sum * 2));
     return inputs.sum * 2;
   },
@@ -108,7 +108,9 @@ describe('bundle parts registry', () => {
     expect(opened.parts).toEqual({ sum: 10, bonus: undefined });
     expect(opened.value(numbersPart)).toEqual([1, 2, 3, 4]);
     expect(opened.manifest.files.find((file) => file.path === 'models/sum.json')).toMatchObject({ part: 'sum', metadata: { note: 'a test' } });
-    expect(opened.manifest.metadata?.build).toMatchObject({ parts: { numbers: { options: { count: 4 } }, bonus: { present: false } } });
+    // an absent optional part says why, in the build's lines and the manifest
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ bonus \([\d.]+ s\) absent — produceBonus is off$/));
+    expect(opened.manifest.metadata?.build).toMatchObject({ parts: { numbers: { options: { count: 4 } }, bonus: { present: false, reason: 'produceBonus is off' } } });
     await opened.dispose();
   });
 

@@ -50,11 +50,12 @@ async function setup() {
 }
 
 /** The fixture with every event at time 0 (a log without times, as Last.fm's play counts). */
-async function setupUntimed() {
+/** The setup's log with every timestamp `time` (0: undated, as Last.fm; a clock time: one import moment). */
+async function setupUntimed(time = 0) {
   const { data, index, userId } = await setup();
   const log = data.interactions!;
   const timeless = log.select(new Uint8Array(log.length).fill(1));
-  timeless.columns.timestamp.fill(0);
+  timeless.columns.timestamp.fill(time);
   const untimed = createHomeIndex({ ...data, interactions: timeless, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
   return { index, untimed, userId };
 }
@@ -337,6 +338,15 @@ describe('home engine', () => {
 
   it('says no "N months ago" when the log has no clock times (Last.fm play counts at 0)', async () => {
     const { untimed, userId } = await setupUntimed();
+    const page = await createHomeEngine(untimed).page({ userId, random: seededRandom(1) });
+    const jumpBackIn = page.shelves.find((shelf) => shelf.type === 'jump-back-in');
+    expect(jumpBackIn).toBeDefined();
+    for (const item of jumpBackIn!.items) expect(item.reason).toBe('From your listening history');
+  });
+
+  it('says no "earlier today" when every logged event has one clock time (an import at one moment)', async () => {
+    const { untimed, userId } = await setupUntimed(Date.UTC(2024, 5, 1, 12));
+    expect(untimed.timed).toBe(false);
     const page = await createHomeEngine(untimed).page({ userId, random: seededRandom(1) });
     const jumpBackIn = page.shelves.find((shelf) => shelf.type === 'jump-back-in');
     expect(jumpBackIn).toBeDefined();

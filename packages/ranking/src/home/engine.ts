@@ -465,8 +465,14 @@ function heardBy(profile: UserProfile): (track: number) => boolean {
   return (track) => (owned ??= new Set(profile.topTracks)).has(track);
 }
 
-function playedReason(now: number, then: number): string {
-  return then >= EARLIEST_CLOCK_TIME ? `You played this ${agoText(now, then)}` : 'From your listening history';
+/**
+ * "You played this N days ago" only for a dated play: a clock time, and not the single time every
+ * logged event shares on a log without time spread (an import at one timestamp: "earlier today"
+ * would be the import's moment, not the listener's); a live play after it is dated.
+ */
+function playedReason(index: HomeIndex, now: number, then: number): string {
+  const dated = then >= EARLIEST_CLOCK_TIME && (index.timed || then > index.referenceTime);
+  return dated ? `You played this ${agoText(now, then)}` : 'From your listening history';
 }
 
 function agoText(now: number, then: number): string {
@@ -566,7 +572,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
     allowHeard: true,
     lambda: 0.95,
     artistCap: 3,
-    reason: (row) => playedReason(profile.now, profile.tracks.get(track(row))?.lastPlayed ?? profile.now),
+    reason: (row) => playedReason(index, profile.now, profile.tracks.get(track(row))?.lastPlayed ?? profile.now),
   });
   for (const genre of profile.topGenres.subarray(0, 2)) {
     const name = store.genreName(genre);

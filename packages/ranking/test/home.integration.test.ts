@@ -326,6 +326,26 @@ describe('home engine', () => {
     }
   });
 
+  it('quotes very long titles and artist names cut at a word with "…" in shelf titles and reasons (a 2,100-character title made a 2,100-character shelf title)', async () => {
+    const { data, index, userId } = await setup();
+    const catalog = data.store.toCatalog();
+    const long = (text: string) => `${text} ${'la '.repeat(700)}`.trim();
+    const wordy = CatalogStore.fromCatalog({
+      ...catalog,
+      tracks: catalog.tracks.map((track) => ({ ...track, title: long(track.title) })),
+      artists: catalog.artists.map((artist) => ({ ...artist, name: long(artist.name) })),
+    });
+    const longIndex = createHomeIndex({ ...data, store: wordy, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    const page = await createHomeEngine(longIndex).page({ userId, random: seededRandom(1) });
+    const because = page.shelves.filter((shelf) => shelf.type === 'because-you-played');
+    expect(because.length).toBeGreaterThan(0);
+    for (const shelf of page.shelves) {
+      expect(shelf.title.length, shelf.title.slice(0, 80)).toBeLessThanOrEqual(100);
+      for (const item of shelf.items) expect(item.reason.length, item.reason.slice(0, 80)).toBeLessThanOrEqual(120);
+    }
+    expect(because[0]!.title).toMatch(/^Because you (played|listen to) .+ la…$/);
+  });
+
   it('reports per-stage costs and fills explained shelves', async () => {
     const { index, userId } = await setup();
     const page = await createHomeEngine(index).page({ userId, random: seededRandom(1) });

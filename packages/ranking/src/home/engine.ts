@@ -470,6 +470,19 @@ function heardBy(profile: UserProfile): (track: number) => boolean {
  * logged event shares on a log without time spread (an import at one timestamp: "earlier today"
  * would be the import's moment, not the listener's); a live play after it is dated.
  */
+/** Longest catalog name a shelf title or reason quotes, in code points: a 2,100-character title made a 2,100-character shelf title. */
+const MAX_QUOTED_NAME = 60;
+
+/** A catalog name as a shelf title or reason quotes it: whole up to MAX_QUOTED_NAME code points, else cut at a word (or the limit) with "…". */
+function quotedName(name: string): string {
+  if (name.length <= MAX_QUOTED_NAME) return name;
+  const points = Array.from(name.trim());
+  if (points.length <= MAX_QUOTED_NAME) return name.trim();
+  const cut = points.slice(0, MAX_QUOTED_NAME).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space >= MAX_QUOTED_NAME / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
 function playedReason(index: HomeIndex, now: number, then: number): string {
   const dated = then >= EARLIEST_CLOCK_TIME && (index.timed || then > index.referenceTime);
   return dated ? `You played this ${agoText(now, then)}` : 'From your listening history';
@@ -516,13 +529,13 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
 
   const seedTracks = [...new Set([profile.recent[0], profile.topTracks[0]].filter((t): t is number => t !== undefined))];
   for (const seed of seedTracks) {
-    const title = store.trackTitle(seed);
+    const title = quotedName(store.trackTitle(seed));
     const rows = [...new Set(BECAUSE_SOURCES.flatMap((source) => rowsFrom(candidates, source, seed)))];
     plans.push({ id: `because-you-played-${store.trackId(seed)}`, type: 'because-you-played', title: `Because you played ${title}`, rows, allowHeard: false, lambda: 0.75, artistCap: 2, reason: () => `Because you played ${title}` });
   }
   const topArtist = profile.topArtists[0];
   if (topArtist !== undefined) {
-    const name = store.artistName(topArtist);
+    const name = quotedName(store.artistName(topArtist));
     const rows = [...rowsFrom(candidates, 'similarArtist', topArtist), ...rowsFrom(candidates, 'topArtist', topArtist)];
     plans.push({
       id: `because-you-played-${store.artistId(topArtist)}`,
@@ -546,7 +559,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
     artistCap: 1,
     reason: (row) => {
       const artist = candidates.provenanceOf(row, 'newRelease');
-      if (artist >= 0) return `New from ${store.artistName(artist)}, an artist you follow`;
+      if (artist >= 0) return `New from ${quotedName(store.artistName(artist))}, an artist you follow`;
       const genre = bestGenre(index, profile, track(row));
       return genre >= 0 ? `New release in ${store.genreName(genre)}, a genre you play` : 'New release close to your taste';
     },
@@ -596,7 +609,7 @@ function coldStartPlans(index: HomeIndex, profile: UserProfile, candidates: Cand
   const { store } = index;
   const plans: ShelfPlan[] = [];
   for (const artist of profile.seedArtists) {
-    const name = store.artistName(artist);
+    const name = quotedName(store.artistName(artist));
     plans.push({
       id: `because-you-like-${store.artistId(artist)}`,
       type: 'because-you-like',

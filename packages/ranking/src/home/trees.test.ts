@@ -1,6 +1,7 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
-import { featureGains, scoreTreeRows, scoreTrees, treeEnsembleFromXGBoost } from './trees';
+import { featureGains, scoreTreeRows, scoreTreeRowsJs, scoreTrees, treeEnsembleFromXGBoost } from './trees';
+import { scoreTreeRowsWasm } from './trees-wasm';
 
 function data(rows: number, cols: number, seed: number, missing = 0) {
   let state = seed;
@@ -86,6 +87,50 @@ describe('TypeScript tree scorer', () => {
     const gains = featureGains(treeEnsembleFromXGBoost(trained.modelJson));
     expect(gains[0]! + gains[1]!).toBeGreaterThan(0.8);
     expect(gains.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('walks the trees in WebAssembly to the same float32 sums as the JavaScript walk, bit for bit (depths 1–8, early leaves, chosen rows)', () => {
+    for (const [depth, seed] of [[1, 1], [3, 2], [6, 3], [6, 4], [8, 5]] as const) {
+      const train = data(1500, 10, seed);
+      // min_child_weight stops some branches early: leaves above the last level (padding slots)
+      const trained = trainXGBoost(train, { params: { objective: 'reg:squarederror', max_depth: depth, eta: 0.3, min_child_weight: 20, nthread: 1, seed }, rounds: 40 });
+      const model = treeEnsembleFromXGBoost(trained.modelJson);
+      const test = data(403, 12, seed + 100);
+      // a third of the values sit exactly on a split threshold of their column (x ≥ t goes right)
+      const cuts: number[][] = Array.from({ length: 10 }, () => []);
+      for (let node = 0; node < model.left.length; node++) if (model.left[node] !== node) cuts[model.feature[node]!]!.push(model.threshold[node]!);
+      for (let v = 0; v < test.features.length; v += 3) {
+        const column = cuts[v % 12];
+        if (column && column.length > 0) test.features[v] = column[(v * 31) % column.length]!;
+      }
+      const rows = Int32Array.from({ length: 301 }, (_, i) => (i * 7919) % 403);
+      const offsets = Int32Array.from(rows, (row) => row * 12);
+      const viaWasm = new Float32Array(rows.length);
+      expect(scoreTreeRowsWasm(model, test.features, offsets, rows.length, viaWasm)).toBe(true);
+      const viaJs = scoreTreeRowsJs(model, offsets, test.features, rows.length, new Float32Array(rows.length).fill(Math.fround(model.base)));
+      expect(Array.from(viaWasm)).toEqual(Array.from(viaJs));
+      expect(Array.from(scoreTreeRows(model, test.features, 12, rows, rows.length))).toEqual(Array.from(viaJs));
+      // some tree has a leaf above its last level, so the padding slots are walked
+      let early = false;
+      for (let t = 0; t < model.roots.length; t++) {
+        const end = t + 1 < model.roots.length ? model.roots[t + 1]! : model.left.length;
+        const leaves = Array.from({ length: end - model.roots[t]! }, (_, i) => model.roots[t]! + i).filter((node) => model.left[node] === node).length;
+        if (leaves < 2 ** model.depth[t]!) early = true;
+      }
+      if (depth >= 3) expect(early).toBe(true);
+    }
+  });
+
+  it('leaves rows with a missing value and trees deeper than 8 levels to the JavaScript walk', () => {
+    const trained = trainXGBoost(data(1000, 6, 11, 0.1), { params: { objective: 'rank:ndcg', max_depth: 6, min_child_weight: 0.01, nthread: 1, seed: 1 }, rounds: 10 });
+    const model = treeEnsembleFromXGBoost(trained.modelJson);
+    const test = data(60, 6, 12, 0.2);
+    const offsets = Int32Array.from({ length: 60 }, (_, i) => i * 6);
+    expect(scoreTreeRowsWasm(model, test.features, offsets, 60, new Float32Array(60))).toBe(false);
+    expect(Array.from(scoreTrees(model, test.features, 60, 6))).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
+    const deep = treeEnsembleFromXGBoost(trainXGBoost(data(3000, 6, 13), { params: { objective: 'reg:squarederror', max_depth: 10, min_child_weight: 0.01, nthread: 1 }, rounds: 3 }).modelJson);
+    expect(Math.max(...deep.depth)).toBeGreaterThan(8);
+    expect(scoreTreeRowsWasm(deep, data(20, 6, 14).features, Int32Array.from({ length: 20 }, (_, i) => i * 6), 20, new Float32Array(20))).toBe(false);
   });
 
   it('refuses models it cannot score, saying why', () => {

@@ -1,6 +1,7 @@
 // Gradient-boosted trees in TypeScript: an XGBoost JSON model flattened into typed arrays and
 // scored over Float32Array feature rows — what Home serves, with no native code. Scores equal
 // the library's own predictions (float32 thresholds and float32 accumulation, in tree order).
+import { scoreTreeRowsWasm } from './trees-wasm';
 
 /**
  * Every tree's nodes in flat typed arrays; tree t starts at node `roots[t]` and is walked
@@ -118,13 +119,21 @@ export function scoreTrees(model: TreeEnsemble, features: Float32Array, rows: nu
  * The same for chosen rows: out[i] = the score of row `rowIndex[i]` (i < count); without
  * `rowIndex`, rows 0..count−1. Tree-major (one tree over every row, then the next), so a tree's
  * nodes stay in cache while the rows stream past, and four rows walk each tree in lockstep so
- * their dependent loads overlap; the float32 accumulator keeps XGBoost's sum order.
+ * their dependent loads overlap; the float32 accumulator keeps XGBoost's sum order. The walk runs
+ * in WebAssembly (trees-wasm.ts, the same scores bit for bit) unless a row has a missing value,
+ * the trees are deeper than 8 levels or the runtime has no WebAssembly: then in JavaScript.
  */
 export function scoreTreeRows(model: TreeEnsemble, features: Float32Array, stride: number, rowIndex: Int32Array | undefined, count: number, out: Float32Array = new Float32Array(count)): Float32Array {
-  const { roots, depth, threshold, value } = model;
   out.fill(Math.fround(model.base), 0, count);
   const offsets = offsetScratch(count);
   for (let i = 0; i < count; i++) offsets[i] = (rowIndex === undefined ? i : rowIndex[i]!) * stride;
+  if (scoreTreeRowsWasm(model, features, offsets, count, out)) return out;
+  return scoreTreeRowsJs(model, offsets, features, count, out);
+}
+
+/** The JavaScript walk over rows whose starts are `offsets[0..count)` (out already holds the base score); also what rows with missing values take. */
+export function scoreTreeRowsJs(model: TreeEnsemble, offsets: Int32Array, features: Float32Array, count: number, out: Float32Array): Float32Array {
+  const { roots, depth, threshold, value } = model;
   const packed = packedNodes(model);
   if (!packed) return scoreUnpacked(model, features, offsets, count, out);
   // a step reads two arrays: the packed (left, missing-goes-right, feature) word and the threshold

@@ -1,0 +1,278 @@
+// The tree walk of scoreTreeRows in WebAssembly, assembled at run time by @mixtape/base's assembler
+// (no toolchain, no binary blob). The trees are laid out complete (a step is i → 2i + 1 + (x ≥ t):
+// no child index to load), the rows to score are copied into the module's memory, and four rows
+// walk each tree in lockstep, as the JavaScript walk does. Same leaves, same float32 sums in tree
+// order (f32.add rounds as a Float32Array store of the double sum does), so the scores are the
+// JavaScript walk's bit for bit. Rows with a NaN feature (missing values) are left to the
+// JavaScript walk, which knows each split's missing-value direction.
+import { WASM_I32 as I32, WasmFunctionBuilder, assembleWasmModule, getWasmApi, wasmForLoop, wasmOp as op } from '@mixtape/base';
+import type { WasmApi, WasmCode as Code, WasmMemory } from '@mixtape/base';
+import type { TreeEnsemble } from './trees';
+
+const f32Ge: Code = [0x60];
+/** deepest trees laid out complete (2^8 leaf slots each); deeper models keep the JavaScript walk */
+const MAX_DEPTH = 8;
+const PAGE = 65536;
+const MAX_PAGES = 16384;
+
+// walk(trees, meta, featureOffsets, thresholds, leaves, rows, rowBytes, count, out)
+//   meta            per tree 16 bytes: levels, first split slot, leaf base (leaf slot = base + final index)
+//   featureOffsets  per split slot: the feature's byte offset in a row
+//   rows            count rows of rowBytes; out: count float32 sums to add the leaves to
+function walkFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
+  const f = new WasmFunctionBuilder('walk')
+    .params(I32, 'trees', 'meta', 'featureOffsets', 'thresholds', 'leaves', 'rows', 'rowBytes', 'count', 'out')
+    .locals(I32, 't', 'mp', 'levels', 'nb', 'lb', 'i', 'd', 'lock', 'k', 'o', 'r0', 'r1', 'r2', 'r3', 'n0', 'n1', 'n2', 'n3');
+  /** n = 2n + 1 + (row[feature] ≥ threshold) for split slot nb + n */
+  const step = (n: string, r: string): Code => [
+    ...f.get(r),
+    ...f.get('nb'),
+    ...f.get(n),
+    ...op.i32Add,
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...f.set('k'),
+    ...f.get('featureOffsets'),
+    ...f.get('k'),
+    ...op.i32Add,
+    ...op.i32Load(),
+    ...op.i32Add,
+    ...op.f32Load(),
+    ...f.get('thresholds'),
+    ...f.get('k'),
+    ...op.i32Add,
+    ...op.f32Load(),
+    ...f32Ge,
+    ...f.get(n),
+    ...op.i32(1),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32(1),
+    ...op.i32Add,
+    ...f.set(n),
+  ];
+  /** out[o + offset] += leaves[lb + n] */
+  const addLeaf = (n: string, offset: number): Code => [
+    ...f.get('o'),
+    ...f.get('o'),
+    ...op.f32Load(offset),
+    ...f.get('leaves'),
+    ...f.get('lb'),
+    ...f.get(n),
+    ...op.i32Add,
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.f32Load(),
+    ...op.f32Add,
+    ...op.f32Store(offset),
+  ];
+  const body: Code[] = [
+    // lock = count − count % 4
+    f.get('count'),
+    f.get('count'),
+    op.i32(3),
+    op.i32And,
+    op.i32Sub,
+    f.set('lock'),
+    wasmForLoop(f, 't', op.i32(0), f.get('trees'), 1, [
+      f.get('meta'),
+      f.get('t'),
+      op.i32(4),
+      op.i32Shl,
+      op.i32Add,
+      f.tee('mp'),
+      op.i32Load(0),
+      f.set('levels'),
+      f.get('mp'),
+      op.i32Load(4),
+      f.set('nb'),
+      f.get('mp'),
+      op.i32Load(8),
+      f.set('lb'),
+      wasmForLoop(f, 'i', op.i32(0), f.get('lock'), 4, [
+        f.get('rows'),
+        f.get('i'),
+        f.get('rowBytes'),
+        op.i32Mul,
+        op.i32Add,
+        f.tee('r0'),
+        f.get('rowBytes'),
+        op.i32Add,
+        f.tee('r1'),
+        f.get('rowBytes'),
+        op.i32Add,
+        f.tee('r2'),
+        f.get('rowBytes'),
+        op.i32Add,
+        f.set('r3'),
+        op.i32(0),
+        f.set('n0'),
+        op.i32(0),
+        f.set('n1'),
+        op.i32(0),
+        f.set('n2'),
+        op.i32(0),
+        f.set('n3'),
+        wasmForLoop(f, 'd', op.i32(0), f.get('levels'), 1, [step('n0', 'r0'), step('n1', 'r1'), step('n2', 'r2'), step('n3', 'r3')]),
+        f.get('out'),
+        f.get('i'),
+        op.i32(2),
+        op.i32Shl,
+        op.i32Add,
+        f.set('o'),
+        addLeaf('n0', 0),
+        addLeaf('n1', 4),
+        addLeaf('n2', 8),
+        addLeaf('n3', 12),
+      ]),
+      wasmForLoop(f, 'i', f.get('lock'), f.get('count'), 1, [
+        f.get('rows'),
+        f.get('i'),
+        f.get('rowBytes'),
+        op.i32Mul,
+        op.i32Add,
+        f.set('r0'),
+        op.i32(0),
+        f.set('n0'),
+        wasmForLoop(f, 'd', op.i32(0), f.get('levels'), 1, [step('n0', 'r0')]),
+        f.get('out'),
+        f.get('i'),
+        op.i32(2),
+        op.i32Shl,
+        op.i32Add,
+        f.set('o'),
+        addLeaf('n0', 0),
+      ]),
+    ]),
+  ];
+  return { builder: f, body };
+}
+
+let compiled: { api: WasmApi; module: object } | null | undefined;
+function walkModule(): { api: WasmApi; module: object } | null {
+  if (compiled !== undefined) return compiled;
+  const api = getWasmApi();
+  try {
+    compiled = api ? { api, module: new api.Module(assembleWasmModule([walkFunction()], MAX_PAGES)) } : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+type Walk = (trees: number, meta: number, featureOffsets: number, thresholds: number, leaves: number, rows: number, rowBytes: number, count: number, out: number) => void;
+
+/** One model in its own module memory: the complete trees, then room for `capacity` rows and their sums. */
+interface WasmTrees {
+  walk: Walk;
+  memory: WasmMemory;
+  f32: Float32Array;
+  trees: number;
+  meta: number;
+  featureOffsets: number;
+  thresholds: number;
+  leaves: number;
+  out: number;
+  rows: number;
+  width: number;
+  capacity: number;
+}
+
+const cache = new WeakMap<TreeEnsemble, WasmTrees | null>();
+
+/** The model's complete layout in a module sized for `count` rows, or null (no WebAssembly, trees too deep). */
+function wasmTrees(model: TreeEnsemble, count: number): WasmTrees | null {
+  const known = cache.get(model);
+  if (known === null) return null;
+  if (known && known.capacity >= count) return known;
+  const compiledModule = walkModule();
+  const { roots, depth, left } = model;
+  const trees = roots.length;
+  let maxDepth = 0;
+  for (let t = 0; t < trees; t++) maxDepth = Math.max(maxDepth, depth[t]!);
+  if (!compiledModule || maxDepth > MAX_DEPTH) {
+    cache.set(model, null);
+    return null;
+  }
+  // slots: a tree of depth D has 2^D − 1 split slots and 2^D leaf slots
+  const nodeBase = new Int32Array(trees);
+  const leafBase = new Int32Array(trees);
+  let splits = 0;
+  let leafSlots = 0;
+  for (let t = 0; t < trees; t++) {
+    const internal = 2 ** depth[t]! - 1;
+    nodeBase[t] = splits;
+    leafBase[t] = leafSlots - internal;
+    splits += internal;
+    leafSlots += internal + 1;
+  }
+  const width = model.featureCount;
+  const capacity = Math.max(256, count * 2);
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const meta = 0;
+  const featureOffsets = align(meta + trees * 16);
+  const thresholds = align(featureOffsets + splits * 4);
+  const leaves = align(thresholds + splits * 4);
+  const out = align(leaves + leafSlots * 4);
+  const rows = align(out + capacity * 4);
+  const bytes = rows + capacity * width * 4;
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > MAX_PAGES) {
+    cache.set(model, null);
+    return null;
+  }
+  const { api, module } = compiledModule;
+  const memory = new api.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+  const instance = new api.Instance(module, { env: { memory } });
+  const i32 = new Int32Array(memory.buffer);
+  const f32 = new Float32Array(memory.buffer);
+  // split slots default to padding: threshold NaN (x ≥ NaN is false: always left), feature 0
+  f32.fill(Number.NaN, thresholds / 4, thresholds / 4 + splits);
+  const fill = (t: number, node: number, slot: number, level: number): void => {
+    if (left[node] === node) {
+      // a leaf above the last level: padding slots (always left) down to the leaf slot
+      if (level < depth[t]!) fill(t, node, 2 * slot + 1, level + 1);
+      else f32[leaves / 4 + leafBase[t]! + slot] = model.value[node]!;
+      return;
+    }
+    i32[featureOffsets / 4 + nodeBase[t]! + slot] = model.feature[node]! * 4;
+    f32[thresholds / 4 + nodeBase[t]! + slot] = model.threshold[node]!;
+    fill(t, left[node]!, 2 * slot + 1, level + 1);
+    fill(t, left[node]! + 1, 2 * slot + 2, level + 1);
+  };
+  for (let t = 0; t < trees; t++) {
+    i32[meta / 4 + t * 4] = depth[t]!;
+    i32[meta / 4 + t * 4 + 1] = nodeBase[t]!;
+    i32[meta / 4 + t * 4 + 2] = leafBase[t]!;
+    fill(t, roots[t]!, 0, 0);
+  }
+  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width, capacity };
+  cache.set(model, built);
+  return built;
+}
+
+/**
+ * Scores the rows at `offsets[0..count)` (element offsets of row starts in `features`) into `out`
+ * with the WebAssembly walk; false (nothing written) when the walk cannot take them: no
+ * WebAssembly, trees deeper than 8 levels, or a NaN in a row's features.
+ */
+export function scoreTreeRowsWasm(model: TreeEnsemble, features: Float32Array, offsets: Int32Array, count: number, out: Float32Array): boolean {
+  const w = wasmTrees(model, count);
+  if (!w) return false;
+  const { f32, width } = w;
+  let at = w.rows / 4;
+  for (let i = 0; i < count; i++) {
+    const from = offsets[i]!;
+    for (let c = 0; c < width; c++) {
+      const x = features[from + c]!;
+      if (x !== x) return false;
+      f32[at++] = x;
+    }
+  }
+  const sums = w.out / 4;
+  f32.fill(Math.fround(model.base), sums, sums + count);
+  w.walk(w.trees, w.meta, w.featureOffsets, w.thresholds, w.leaves, w.rows, width * 4, count, w.out);
+  for (let i = 0; i < count; i++) out[i] = f32[sums + i]!;
+  return true;
+}

@@ -9,7 +9,7 @@ import { loadParts } from '../registry/open';
 import { createPartRegistry } from '../registry/registry';
 import { publishBundle } from '../storage/publish';
 import { createFileStore } from '../storage/stores/file-store';
-import { SEQUENCE_MODEL_OPTIONS, epochsFor, sequenceModelPart, sequenceTrainingOptions } from './sequence-model';
+import { SEQUENCE_MODEL_OPTIONS, epochsFor, listeningOrder, sequenceModelPart, sequenceTrainingOptions } from './sequence-model';
 
 let work: string;
 beforeAll(async () => {
@@ -45,6 +45,7 @@ describe('sequence model part', () => {
     const opened = await loadParts(store, [sequenceModelPart], { cacheDir: join(work, 'cache') });
     const part = opened.parts.sequenceModel!;
     expect(part.model.config).toMatchObject({ numItems: 300, dim: 8, maxLength: 10 });
+    expect(opened.manifest.files.find((file) => file.path === 'models/sequence.bin')?.metadata).toMatchObject({ listeningOrder: 'by timestamp' });
     // the transition prior chosen on validation travels in the model file (an under-trained model gains from it)
     // (by default backing off to the last play's album and artist, each level on or off as validation chose)
     const reported = lines.join('\n').match(/transition prior α=([\d.]+), μ=([\d.]+), γ=([\d.]+); album (off|α=[\d.]+, μ=[\d.]+); artist (off|α=[\d.]+, μ=[\d.]+) \(validation NDCG@10 ([\d.]+) with it, ([\d.]+) without\)/);
@@ -61,6 +62,18 @@ describe('sequence model part', () => {
     const next = await createNextTrackRecommender(part.model, part.index).recommend({ history, k: 5 });
     expect(next.tracks.length).toBe(5);
     for (const track of next.tracks) expect(Array.from(history)).not.toContain(track);
+  });
+
+  it('says when it learns the file order: listeners whose events all share one timestamp', () => {
+    const { interactions } = generateSynthetic({ tracks: 100, users: 6, interactions: 300, seed: 3 });
+    expect(listeningOrder(interactions)).toMatchObject({ untimed: 0, listeners: 6, text: 'by timestamp' });
+    const equal = interactions.select(new Uint8Array(interactions.length).fill(1));
+    equal.columns.timestamp.fill(Date.UTC(2024, 0, 1));
+    expect(listeningOrder(equal)).toMatchObject({ untimed: 6, listeners: 6, text: expect.stringMatching(/^file order: every listener's events share one timestamp/) });
+    // one listener without time spread among timed ones
+    const mixed = interactions.select(new Uint8Array(interactions.length).fill(1));
+    mixed.columns.timestamp.fill(5, mixed.userOffsets[0]!, mixed.userOffsets[1]!);
+    expect(listeningOrder(mixed).text).toBe("by timestamp, except 1 of 6 listeners whose events share one timestamp: their order is the input file's");
   });
 
   it('is absent when the log has too little order to learn from', async () => {

@@ -5,7 +5,7 @@
 // typed arrays, settings chosen on validation). Absent when the log has too little order to learn from.
 import { formatProgress } from '@mixtape/base';
 import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddings';
-import type { CatalogStore } from '@mixtape/catalog';
+import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import {
   DEFAULT_BACKOFF_LEVELS,
   catalogTransitionGroups,
@@ -129,6 +129,35 @@ export function consecutivePlays(histories: Histories): number {
   return pairs;
 }
 
+/**
+ * What order the model learns: the timestamps', or — for listeners whose every event has one
+ * timestamp (Last.fm play counts, an import at one moment) — the order of the input file, which
+ * may mean nothing. Said in the build's output and in the manifest (the model file's
+ * `metadata.listeningOrder`), so a user knows what Up next and radio were trained on.
+ */
+export function listeningOrder(log: InteractionLog): { untimed: number; listeners: number; text: string } {
+  const { userOffsets } = log;
+  const time = log.columns.timestamp;
+  let untimed = 0;
+  let listeners = 0;
+  for (let u = 0; u + 1 < userOffsets.length; u++) {
+    const start = userOffsets[u]!;
+    const end = userOffsets[u + 1]!;
+    if (end - start < 2) continue;
+    listeners++;
+    let equal = true;
+    for (let i = start + 1; i < end && equal; i++) equal = time[i] === time[start];
+    if (equal) untimed++;
+  }
+  const text =
+    untimed === 0
+      ? 'by timestamp'
+      : untimed === listeners
+        ? `file order: every listener's events share one timestamp, so the model learns the order of the input file (meaningful only if it was written in listening order)`
+        : `by timestamp, except ${count(untimed)} of ${count(listeners)} listeners whose events share one timestamp: their order is the input file's`;
+  return { untimed, listeners, text };
+}
+
 export const sequenceModelPart = definePart({
   name: 'sequenceModel',
   description: 'the next-track transformer (@mixtape/sequence) and a FAISS inner-product index over its output embeddings, for Up next, radio and Home',
@@ -147,6 +176,8 @@ export const sequenceModelPart = definePart({
     const histories = historiesFromInteractions(historyLog, { lastItems: options.historyItems });
     const pairs = consecutivePlays(histories);
     if (pairs < MIN_CONSECUTIVE_PLAYS) return absent(`not trained: ${count(pairs)} consecutive plays in the log, need ${count(MIN_CONSECUTIVE_PLAYS)}; Up next and radio are unavailable`);
+    const order = listeningOrder(historyLog);
+    if (order.untimed > 0) progress(`sequenceModel: WARNING — ${order.text}`);
     const epochs = epochsFor(pairs, options.epochs, options.positionBudget);
     progress(`sequenceModel: ${epochs} epoch${epochs === 1 ? '' : 's'} at most over ${count(pairs)} positions${options.positionBudget > 0 ? ` (position budget ${count(options.positionBudget)}, epochs ≤ ${options.epochs})` : ''}`);
     const trained = await stage(
@@ -180,6 +211,7 @@ export const sequenceModelPart = definePart({
         epochs: trained.history.length,
         priorValidationNdcg10: prior?.validationNdcg10 ?? null,
       }),
+      { metadata: { listeningOrder: order.text } },
     );
     const index = await stage('sequence index', () => {
       const factory = options.factory === 'auto' ? chooseFactory(store.trackCount, model.config.dim) : options.factory;

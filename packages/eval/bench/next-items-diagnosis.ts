@@ -93,6 +93,10 @@ const logits = new Float32Array(chunk * numItems);
 for (const spec of values.model) {
   const [name, file] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [spec, spec];
   const model = deserializeSequenceModel(await readFile(file), file);
+  // a model that records its validation rows (session 9) must be read on them: other rows were trained on
+  if (model.validation && (model.validation.seed !== seed || model.validation.rows !== Number(values.rows))) {
+    throw new Error(`${file}: the model held out ${model.validation.rows} validation rows drawn with seed ${model.validation.seed}; run with --rows ${model.validation.rows} --seed ${model.validation.seed}`);
+  }
   const scorer = createSequenceScorer(model);
   const score = (first: number, count: number, out: Float32Array) => {
     const { vectors } = scorer.encode({ items, offsets }, Int32Array.from({ length: count }, (_, b) => first + b));

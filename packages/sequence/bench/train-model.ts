@@ -4,7 +4,8 @@
 // to the catalog's album and artist as the part's default does (--backoff none: no back-off);
 // --from <model file> re-fits only the prior of a trained model (no training); give it the --seed and
 // --validation-rows the model was trained with (default 42 / 1000, this script's training defaults),
-// or the prior is chosen on rows whose targets the model was trained on.
+// or the prior is chosen on rows whose targets the model was trained on (a model file that records
+// its rows — trained since session 9 — is refused with other ones).
 //
 //   pnpm --filter @mixtape/sequence bench:train-model --data /tmp/mixtape-synth-10k --out /tmp/model.bin [--epochs 2 --threads 2 --seed 42 --backoff album+artist]
 //   pnpm --filter @mixtape/sequence bench:train-model --data /tmp/mixtape-synth-50k --from /tmp/seq6/model-50k.bin --out /tmp/seq8/model-50k-backoff.bin

@@ -53,6 +53,12 @@ export interface SequenceModel {
   config: SequenceModelConfig;
   parameters: Float32Array;
   transitions?: TransitionPrior;
+  /**
+   * the validation rows training held out (and chose the prior on): `rows` drawn with `seed` by
+   * chooseValidationRows. A refit defaults to them (other rows were trained on). Absent: unknown
+   * (files written before session 9, or explicit validationRowIds).
+   */
+  validation?: { seed: number; rows: number };
 }
 
 export class SequenceConfigError extends RangeError {

@@ -35,13 +35,21 @@ export interface PriorAloneOptions extends RefitPriorOptions {
 /** The model with its prior chosen on `data`'s validation rows and counted over all of `data` (no prior when none helps). */
 export function refitTransitionPrior(model: SequenceModel, data: SequenceTrainingData, options: RefitPriorOptions = {}): { model: SequenceModel; report: TransitionPriorReport } {
   if (data.numItems !== model.config.numItems) throw new RangeError(`refit transition prior: the data has ${data.numItems} items, the model ${model.config.numItems}`);
+  const own = model.validation;
+  if (own && ((options.seed !== undefined && options.seed !== own.seed) || (options.validationRows !== undefined && options.validationRows !== own.rows))) {
+    throw new RangeError(
+      `refit transition prior: the model held out ${own.rows} validation rows drawn with seed ${own.seed}, got validationRows ${options.validationRows ?? own.rows}, seed ${options.seed ?? own.seed} — other rows were trained on; leave them out (the model's own are the default)`,
+    );
+  }
+  const rows = { validationRows: options.validationRows ?? own?.rows, seed: options.seed ?? own?.seed };
   const scorer = createSequenceScorer(model);
-  const { prior, report } = fitPriorOnValidation(data, options, 'refit transition prior', (histories) => (first, count, out) => {
+  const { prior, report } = fitPriorOnValidation(data, { ...options, ...rows }, 'refit transition prior', (histories) => (first, count, out) => {
     const { vectors } = scorer.encode(histories, Int32Array.from({ length: count }, (_, b) => first + b));
     scorer.scoreAll(vectors, count, out);
   });
-  const { config, parameters } = model;
-  return { model: prior ? { config, parameters, transitions: prior } : { config, parameters }, report };
+  const { config, parameters, validation } = model;
+  const held = validation ? { validation } : {};
+  return { model: prior ? { config, parameters, transitions: prior, ...held } : { config, parameters, ...held }, report };
 }
 
 /**

@@ -81,10 +81,11 @@ export function unpackArrays(buffer: Uint8Array, source: string): { kind: string
 /** A model as bytes (config in the header, the parameter vector as one array, the transition prior as three CSR arrays). */
 export function serializeSequenceModel(model: SequenceModel, meta: Record<string, unknown> = {}): Buffer {
   const prior = model.transitions;
-  if (!prior) return packArrays('model', { ...meta, config: model.config }, { parameters: model.parameters });
+  const header = { ...meta, config: model.config, ...(model.validation ? { validation: model.validation } : {}) };
+  if (!prior) return packArrays('model', header, { parameters: model.parameters });
   return packArrays(
     'model',
-    { ...meta, config: model.config, transitionPrior: prior.settings },
+    { ...header, transitionPrior: prior.settings },
     { parameters: model.parameters, transitionOffsets: prior.offsets, transitionItems: prior.items, transitionBoosts: prior.boosts },
   );
 }
@@ -101,8 +102,11 @@ export function deserializeSequenceModel(buffer: Uint8Array, source = 'sequence 
   if (!(parameters instanceof Float32Array) || parameters.length !== expected) {
     throw new SequenceFormatError(`${source}: ${parameters?.length ?? 0} parameters, the configuration needs ${expected}`);
   }
-  const { transitionPrior: settings, ...rest } = meta;
-  if (settings === undefined) return { config, parameters, meta: rest };
+  const { transitionPrior: settings, validation: storedValidation, ...rest } = meta;
+  // files written before session 9 do not record their validation rows
+  const validation = storedValidation === undefined ? undefined : checkValidation(storedValidation, source);
+  const base = { config, parameters, ...(validation ? { validation } : {}) };
+  if (settings === undefined) return { ...base, meta: rest };
   const { transitionOffsets: offsets, transitionItems: items, transitionBoosts: boosts } = arrays;
   if (!(offsets instanceof Int32Array) || !(items instanceof Int32Array) || !(boosts instanceof Float32Array)) {
     throw new SequenceFormatError(`${source}: the header names a transition prior but its arrays (int32 transitionOffsets, int32 transitionItems, float32 transitionBoosts) are missing`);
@@ -113,5 +117,13 @@ export function deserializeSequenceModel(buffer: Uint8Array, source = 'sequence 
   } catch (error) {
     throw new SequenceFormatError((error as Error).message);
   }
-  return { config, parameters, transitions, meta: rest };
+  return { ...base, transitions, meta: rest };
+}
+
+function checkValidation(value: unknown, source: string): { seed: number; rows: number } {
+  const v = value as { seed?: unknown; rows?: unknown } | null;
+  if (typeof v !== 'object' || v === null || !Number.isInteger(v.seed) || !Number.isInteger(v.rows) || (v.rows as number) < 0) {
+    throw new SequenceFormatError(`${source}: header "validation" must be { seed: integer, rows: integer ≥ 0 }, got ${JSON.stringify(value)}`);
+  }
+  return { seed: v.seed as number, rows: v.rows as number };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParameters } from './model';
+import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
 import { createSequenceScorer } from './scorer';
 import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
 import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel } from './train';
@@ -221,6 +222,20 @@ describe('trainSequenceModel', () => {
     expect(Array.from(refit.model.transitions!.boosts)).toEqual(Array.from(trained.model.transitions!.boosts));
     expect(refit.model.parameters).toBe(trained.model.parameters);
     expect(() => refitTransitionPrior(trained.model, { ...data, numItems: 151 })).toThrow('refit transition prior: the data has 151 items, the model 150');
+    // the model records its validation rows (review s8 findings 4/5): the refit defaults to them and refuses others
+    expect(trained.model.validation).toEqual({ seed: 9, rows: small.validationRows });
+    const reread = deserializeSequenceModel(serializeSequenceModel(trained.model));
+    expect(reread.validation).toEqual({ seed: 9, rows: small.validationRows });
+    expect(refitTransitionPrior(reread, data, { groups: [group] }).report).toEqual(trained.transitionPrior);
+    expect(refitTransitionPrior(reread, data, { groups: [group] }).model.validation).toEqual(reread.validation);
+    expect(() => refitTransitionPrior(reread, data, { seed: 1, groups: [group] })).toThrow(
+      'refit transition prior: the model held out 100 validation rows drawn with seed 9, got validationRows 100, seed 1 — other rows were trained on',
+    );
+    expect(() => refitTransitionPrior(reread, data, { validationRows: 2000 })).toThrow('got validationRows 2000, seed 9');
+    // files without the record (before session 9) read as unknown, and a malformed record is refused
+    const { validation: _dropped, ...unrecorded } = trained.model;
+    expect(deserializeSequenceModel(serializeSequenceModel(unrecorded)).validation).toBeUndefined();
+    expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 'x', rows: 3 } }), 'm.bin')).toThrow('m.bin: header "validation" must be { seed: integer, rows: integer ≥ 0 }, got {"seed":"x","rows":3}');
   });
 
   it('re-fits on the trainer\'s default validation rows when none are given (2000, not 1000)', async () => {

@@ -566,8 +566,10 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     const parameters = best ?? Float32Array.from(host.parameters);
     host.parameters.set(parameters);
     const { prior, report } = fitTransitionPrior(host, data, ends, validation, chunk, options.transitionPrior ?? true, options.transitionGroups ?? []);
+    // the rows a refit must draw again to choose on what training held out (unknown for explicit ids)
+    const held = !options.validationRowIds && validation.rows.length > 0 ? { validation: { seed: o.seed, rows: o.validationRows } } : {};
     return {
-      model: prior ? { config, parameters, transitions: prior } : { config, parameters },
+      model: prior ? { config, parameters, transitions: prior, ...held } : { config, parameters, ...held },
       transitionPrior: report,
       ...(training ? { trainingPrior: training.report } : {}),
       history: state.history,

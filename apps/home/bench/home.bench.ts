@@ -135,10 +135,10 @@ function metricValue(text: string, name: string, labels = ''): number {
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
-/** pages served from the page store and computed, so far */
-function cacheCounts(text: string): { hit: number; computed: number } {
+/** pages served from the page store and computed, so far (a page shared with a concurrent request's compute counts as computed once, by that request) */
+function cacheCounts(text: string): { hit: number; computed: number; shared: number } {
   const count = (result: string) => metricValue(text, 'home_page_cache_requests_total', `result="${result}"`);
-  return { hit: count('hit'), computed: count('miss') + count('off') };
+  return { hit: count('hit'), computed: count('miss') + count('off'), shared: count('shared') };
 }
 
 /** Waits for the service's page warmer (known listeners' default pages) to finish, printing its progress. */
@@ -233,16 +233,22 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 const startLoad = loadText();
 const users = await sampleUsers(Number(values.users));
 
-interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; lag: { p99: number; max: number } }
-interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; lag: { p99: number; max: number } }
+interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
+interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface ModeResult { mode: 'warm' | 'live'; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
 
 /** the service's event-loop delay over the row (prom-client's monitor, restarted at each scrape; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
 const loopLag = (text: string) => ({ p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000 });
 
-const hitRateOf = (before: { hit: number; computed: number }, after: { hit: number; computed: number }) => {
+type CacheCounts = ReturnType<typeof cacheCounts>;
+const hitRateOf = (before: CacheCounts, after: CacheCounts) => {
   const hits = after.hit - before.hit;
-  return hits / Math.max(1, hits + after.computed - before.computed);
+  return hits / Math.max(1, hits + after.computed - before.computed + after.shared - before.shared);
+};
+/** share of the row's pages that waited for a concurrent request's compute of the same page (single flight) */
+const sharedRateOf = (before: CacheCounts, after: CacheCounts) => {
+  const served = after.hit - before.hit + after.computed - before.computed + after.shared - before.shared;
+  return (after.shared - before.shared) / Math.max(1, served);
 };
 
 async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
@@ -299,10 +305,11 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
       const cpuAfter = await cpuSeconds(service.pid);
       const textAfter = await scrape(service.url);
       const hitRate = hitRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
+      const sharedRate = sharedRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
       const sorted = latencies.slice(0, recorded).sort();
       const stages = stageMeans(stageTotals(textBefore), stageTotals(textAfter));
       const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
-      rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages, hitRate, lag: loopLag(textAfter) });
+      rows.push({ concurrency: connections, requests: result.requests.total, rps: result.requests.average, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: result.errors + result.non2xx, cpuMs, load: loadText(), stages, hitRate, sharedRate, lag: loopLag(textAfter) });
       console.error(`[${mode}] c=${connections}: ${result.requests.average.toFixed(0)} req/s`);
     }
     for (const rate of rates) {
@@ -314,8 +321,9 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
       const sorted = run.latencies.slice().sort();
       const stages = stageMeans(stageTotals(textBefore), stageTotals(textAfter));
       const hitRate = hitRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
+      const sharedRate = sharedRateOf(cacheCounts(textBefore), cacheCounts(textAfter));
       const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;
-      openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages, hitRate, lag: loopLag(textAfter) });
+      openRows.push({ rate, connections: rateConnections, requests: run.requests, achieved: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, cpuMs, load: loadText(), stages, hitRate, sharedRate, lag: loopLag(textAfter) });
       console.error(`[${mode}] open loop ${rate}/s over ${rateConnections} connections: p99 ${percentile(sorted, 99).toFixed(1)} ms`);
     }
   } finally {
@@ -335,28 +343,28 @@ try {
 const f = (value: number, digits = 1) => value.toFixed(digits);
 console.log(`Home GET /v1/users/:id/home?limit=${limit}, ${duration} s per level, ${users.length} listener ids (10% unknown → cold start), bundle ${values.bundle}`);
 console.log(`${new Date().toISOString()}; load average at the start ${startLoad}, at the end ${loadText()} (1, 5, 15 min; ${availableParallelism()} cores)`);
-const stageCells = (row: { stages: Record<string, number> }) => ['candidates', 'features', 'ranking', 'assembly', 'cache'].map((stage) => f(row.stages[stage] ?? 0, 2)).join(' | ');
+const stageCells = (row: { stages: Record<string, number> }) => ['candidates', 'features', 'ranking', 'assembly', 'cache', 'shared'].map((stage) => f(row.stages[stage] ?? 0, 2)).join(' | ');
 for (const result of results) {
   console.log('');
   console.log(
     result.mode === 'warm'
       ? `**warm** (page store on, ${values['cache-mib']} MiB): the background warmer kept ${result.keptPages} pages (${result.keptMiB.toFixed(1)} MiB) in ${result.warmSeconds.toFixed(0)} s after ready (${result.readySeconds.toFixed(1)} s), then one pass over the sampled ids; a hit serves a kept page (stage \`cache\`), a miss computes it (stages candidates … assembly are means over computed pages only).`
-      : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s).`,
+      : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s), except that concurrent requests for the same page (e.g. two cold-start ids) share one compute (column shared).`,
   );
   console.log('');
-  console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | loop lag p99 / max ms | load (1 min) |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | shared | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | shared ms | loop lag p99 / max ms | load (1 min) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of result.rows) {
-    console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
+    console.log(`| ${row.concurrency} | ${row.requests} | ${f(row.rps)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${f(row.sharedRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
   }
   if (result.openRows.length > 0) {
     console.log('');
     console.log(`Open loop (${result.mode}): requests sent on a fixed schedule over ${rateConnections} keep-alive connections; latency from each request's scheduled time (queueing included).`);
     console.log('');
-    console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | loop lag p99 / max ms | load (1 min) |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| offered req/s | connections | requests | achieved req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | shared | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | shared ms | loop lag p99 / max ms | load (1 min) |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of result.openRows) {
-      console.log(`| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
+      console.log(`| ${row.rate} | ${row.connections} | ${row.requests} | ${f(row.achieved)} | ${f(row.p50)} | ${f(row.p95)} | ${f(row.p99)} | ${row.errors} | ${f(row.hitRate * 100)} % | ${f(row.sharedRate * 100)} % | ${row.cpuMs === undefined ? 'n/a' : f(row.cpuMs, 2)} | ${stageCells(row)} | ${f(row.lag.p99)} / ${f(row.lag.max)} | ${row.load.split(' ')[0]} |`);
     }
   }
 }

@@ -91,43 +91,86 @@ export function liveFingerprint(events: readonly UserEvent[]): number {
 /** A page as `pageFor` found or computed it. */
 export interface PageResult {
   page: StoredPage;
-  /** ms per stage: the compute stages of a computed page, `cache` for a kept one */
+  /** ms per stage: the compute stages of a computed page, `cache` for a kept one, `shared` for the wait on another request's compute */
   costs: Record<string, number>;
-  /** hit: a kept page; miss: computed; off: no store */
-  result: 'hit' | 'miss' | 'off';
+  /** hit: a kept page; miss: computed; off: computed, no store; shared: the page another request was computing for the same key and live events */
+  result: 'hit' | 'miss' | 'off' | 'shared';
   /** a computed page went into the store (it was complete and, for the warmer, there was room) */
   kept: boolean;
   /** a complete page the warmer could not keep: the store is full of the current daypart's pages */
   full: boolean;
 }
 
+/** Computes in flight per engine, by key and live-event fingerprint (single flight: concurrent misses of one page compute it once). */
+const inFlight = new WeakMap<HomeEngine, Map<string, Promise<PageResult>>>();
+
 /**
  * The page for `request` from `engine`: the kept one while its inputs are unchanged, else computed
  * and kept when complete (a page computed while the next-track model failed is served, not kept).
  * The live events are read once, before the compute, and passed in: an event posted meanwhile changes
- * the fingerprint, so it causes a miss, never a stale hit. `warming` (the warmer): a kept page is
+ * the fingerprint, so it causes a miss, never a stale hit. Concurrent misses of the same key with the
+ * same live events share one compute (with or without a store): the first computes, the others wait
+ * for its page (result `shared`) or its error. `warming` (the warmer): a kept page is
  * looked at without counting or refreshing it, and a new one is kept only if it fits without
  * evicting the current daypart's pages (`setIfRoom`).
  */
 export async function pageFor(store: PageStore | undefined, engine: HomeEngine, request: HomePageRequest & { daypart: string }, options: { warming?: boolean } = {}): Promise<PageResult> {
-  const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
-  if (!store) {
-    const content = await engine.pageContent(request);
-    return { page: storedPage(content, 0, trackIndex), costs: { ...content.costs }, result: 'off', kept: false, full: false };
-  }
   const started = performance.now();
   const live = await engine.liveEvents(request.userId);
   const fingerprint = liveFingerprint(live);
-  const key = store.keyOf(engine, request, live);
-  const found = options.warming ? store.peek(key, fingerprint) : store.get(key, fingerprint);
-  if (found) return { page: found, costs: { cache: performance.now() - started }, result: 'hit', kept: true, full: false };
+  const key = pageKey(engine, request, live);
+  if (store) {
+    const found = options.warming ? store.peek(key, fingerprint) : store.get(key, fingerprint);
+    if (found) return { page: found, costs: { cache: performance.now() - started }, result: 'hit', kept: true, full: false };
+  }
+  let flights = inFlight.get(engine);
+  if (!flights) inFlight.set(engine, (flights = new Map()));
+  const flight = `${key}\u0002${fingerprint}`;
+  const pending = flights.get(flight);
+  if (pending) {
+    const shared = await pending;
+    return { page: shared.page, costs: { shared: performance.now() - started }, result: 'shared', kept: shared.kept, full: false };
+  }
+  const computing = computePage(store, engine, request, live, fingerprint, key, options.warming ?? false);
+  flights.set(flight, computing);
+  try {
+    return await computing;
+  } finally {
+    flights.delete(flight);
+  }
+}
+
+async function computePage(store: PageStore | undefined, engine: HomeEngine, request: HomePageRequest & { daypart: string }, live: readonly UserEvent[], fingerprint: number, key: string, warming: boolean): Promise<PageResult> {
+  const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
+  if (!store) {
+    const content = await engine.pageContent(request, live);
+    return { page: storedPage(content, fingerprint, trackIndex), costs: { ...content.costs }, result: 'off', kept: false, full: false };
+  }
   const before = store.entry(key);
   const content = await engine.pageContent(request, live);
   const page = storedPage(content, fingerprint, trackIndex);
   // the warmer never overwrites an entry a request stored during its compute (from newer events: an extra miss)
-  if (options.warming && store.entry(key) !== before) return { page, costs: { ...content.costs }, result: 'miss', kept: false, full: false };
-  const kept = content.complete && (options.warming ? store.setIfRoom(key, page, request.daypart) : store.set(key, page));
+  if (warming && store.entry(key) !== before) return { page, costs: { ...content.costs }, result: 'miss', kept: false, full: false };
+  const kept = content.complete && (warming ? store.setIfRoom(key, page, request.daypart) : store.set(key, page));
   return { page, costs: { ...content.costs }, result: 'miss', kept, full: content.complete && !kept };
+}
+
+/** Engine ids for keys: one per engine object (a bundle's base engine and each variant engine). */
+const engineIds = new WeakMap<HomeEngine, number>();
+let nextEngineId = 0;
+
+/**
+ * The key of a request's page: the engine, the listener (listeners unknown to the bundle with no
+ * live events share the cold-start key: nothing in their page names them), and every request
+ * parameter that changes a page.
+ */
+export function pageKey(engine: HomeEngine, request: HomePageRequest & { daypart: string }, live: readonly UserEvent[]): string {
+  let id = engineIds.get(engine);
+  if (id === undefined) engineIds.set(engine, (id = nextEngineId++));
+  const log = engine.index.interactions;
+  const cold = live.length === 0 && (!log || log.userIndex(request.userId) < 0);
+  const who = cold ? '\u0000cold' : request.userId;
+  return [id, who, request.limit ?? '', request.shelves?.join(',') ?? '*', request.daypart, request.seedGenres?.join(',') ?? '', request.seedArtists?.join(',') ?? '', request.explicit ?? ''].join('\u0001');
 }
 
 export interface PageStoreStats {
@@ -160,10 +203,6 @@ export interface PageStore {
   stats(): PageStoreStats;
 }
 
-/** Engine ids for keys: one per engine object (a bundle's base engine and each variant engine). */
-const engineIds = new WeakMap<HomeEngine, number>();
-let nextEngineId = 0;
-
 /** A byte-capped LRU of finished pages for one bundle's serving state. */
 export function createPageStore(options: { maxBytes: number }): PageStore {
   const { maxBytes } = options;
@@ -179,16 +218,7 @@ export function createPageStore(options: { maxBytes: number }): PageStore {
     bytes -= cost(key, entry);
   };
   return {
-    keyOf(engine, request, live) {
-      let id = engineIds.get(engine);
-      if (id === undefined) engineIds.set(engine, (id = nextEngineId++));
-      // a listener unknown to the bundle with no live events gets the cold-start page, the same for
-      // every such id (nothing in it names the listener): one entry serves them all
-      const log = engine.index.interactions;
-      const cold = live.length === 0 && (!log || log.userIndex(request.userId) < 0);
-      const who = cold ? '\u0000cold' : request.userId;
-      return [id, who, request.limit ?? '', request.shelves?.join(',') ?? '*', request.daypart, request.seedGenres?.join(',') ?? '', request.seedArtists?.join(',') ?? '', request.explicit ?? ''].join('\u0001');
-    },
+    keyOf: pageKey,
     get(key, live) {
       const entry = entries.get(key);
       if (!entry || entry.live !== live) {

@@ -416,6 +416,48 @@ describe('home service over a bundle from S3', () => {
       expect(raced.pages!.peek(raced.pages!.keyOf(racing, request, events), liveFingerprint(events))).toBeDefined();
     });
 
+    it('computes a page once for concurrent misses of the same key and live events (single flight), with or without a store', async () => {
+      for (const cacheBytes of [64 * MiB, 0]) {
+        const served = createHomeServing(servingBundle, { pageCacheBytes: cacheBytes });
+        let computes = 0;
+        let fail = false;
+        const events: UserEvent[] = [];
+        const counting = {
+          ...served.engine,
+          liveEvents: async () => [...events],
+          pageContent: async (pageRequest: Parameters<typeof served.engine.pageContent>[0], live?: readonly UserEvent[]) => {
+            computes++;
+            // the compute yields (as the next-track model's call does), so the other requests arrive meanwhile
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            if (fail) throw new Error('compute failed');
+            return served.engine.pageContent(pageRequest, live);
+          },
+        };
+        const request = { userId: busiestUser(), limit: 10, daypart: 'evening' as const };
+        const together = await Promise.all([pageFor(served.pages, counting, request), pageFor(served.pages, counting, request), pageFor(served.pages, counting, request)]);
+        expect(computes).toBe(1);
+        expect(together.map((result) => result.result)).toEqual([cacheBytes ? 'miss' : 'off', 'shared', 'shared']);
+        expect(together[1]!.page).toBe(together[0]!.page);
+        expect(Object.keys(together[2]!.costs)).toEqual(['shared']);
+        // another request shape, and the same shape after an event, are other flights
+        computes = 0;
+        const first = pageFor(served.pages, counting, { ...request, limit: 5 });
+        events.push({ track: 0, timestamp: Date.parse('2026-12-06T18:00:00Z'), type: 0, msPlayed: 200_000 });
+        const afterEvent = await Promise.all([first, pageFor(served.pages, counting, { ...request, limit: 5 })]);
+        expect(computes).toBe(2);
+        expect(afterEvent.map((result) => result.result)).toEqual(cacheBytes ? ['miss', 'miss'] : ['off', 'off']);
+        // a failed compute fails every waiter, and the next request computes again
+        fail = true;
+        computes = 0;
+        const failed = await Promise.allSettled([pageFor(served.pages, counting, { ...request, limit: 3 }), pageFor(served.pages, counting, { ...request, limit: 3 })]);
+        expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+        expect(computes).toBe(1);
+        fail = false;
+        expect((await pageFor(served.pages, counting, { ...request, limit: 3 })).result).toBe(cacheBytes ? 'miss' : 'off');
+        expect(computes).toBe(2);
+      }
+    });
+
     it('keeps warming the other listeners when one listener\'s page fails, and retries a failed pass at the next daypart', async () => {
       const kept = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
       const broken = busiestUser();

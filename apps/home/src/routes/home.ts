@@ -104,13 +104,13 @@ export function createHomeRouter(deps: HomeDeps): Router {
   const querySchema = homeQuerySchema(deps.maxItems ?? 50);
   const stageSeconds = deps.context.metrics.histogram({
     name: 'home_stage_duration_seconds',
-    help: 'Time per Home page stage (candidates, features, ranking, assembly of a computed page; cache: a kept page found).',
+    help: 'Time per Home page stage (candidates, features, ranking, assembly of a computed page; cache: a kept page found; shared: the wait for a concurrent request computing the same page).',
     labelNames: ['stage'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
   });
   const pageCache = deps.context.metrics.counter({
     name: 'home_page_cache_requests_total',
-    help: 'Home pages by how they were served: hit (a kept page), miss (computed, then kept when complete), off (no page store).',
+    help: 'Home pages by how they were served: hit (a kept page), miss (computed, then kept when complete), off (computed, no page store), shared (the page a concurrent request was computing for the same key and live events).',
     labelNames: ['result'],
   });
   const store = () => deps.serving()?.pages?.stats();

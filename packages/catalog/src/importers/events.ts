@@ -4,12 +4,12 @@
 //   track_id, title, artist_name (several: "A|B" or an array), [artist_id], [album_id],
 //   [album_title], [release_date], [duration_ms], [popularity 0..100], [explicit],
 //   [genres "a|b"], [subgenres], [the 11 audio features: all or none]
-// Event rows: user_id, track_id, timestamp (epoch ms or ISO 8601), type (play | skip | complete
+// Event rows: user_id, track_id, timestamp (epoch ms or ISO 8601; without a zone: UTC), type (play | skip | complete
 //   | save | playlist_add), [ms_played], [context]. A file whose every timestamp is a number in
 //   [1e9, 1e10) holds epoch seconds (2001–2286; as milliseconds they would all fall in January–April
 //   1970): they are read × 1000, and details.timestamps says so.
 // An event whose track_id is not in the catalog is rejected.
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
@@ -49,7 +49,29 @@ export function canonicalField(name: string): string {
 
 async function readRows(path: string, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
   if (/\.(jsonl|ndjson|json)$/i.test(path)) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
-  return readDelimited(path, { ...common, required, normalizeHeader: canonicalField, onRow });
+  return readDelimited(path, { ...common, delimiter: await headerDelimiter(path), required, normalizeHeader: canonicalField, onRow });
+}
+
+/**
+ * The separator the header uses: a comma, or — in a header without one — a tab or a semicolon
+ * (spreadsheets in many locales save "CSV" with semicolons). Every required column name is plain
+ * words, so a header line names its separator.
+ */
+async function headerDelimiter(path: string): Promise<string> {
+  const file = await open(path).catch(() => undefined);
+  if (!file) return ','; // readDelimited reports the unreadable file
+  try {
+    const buffer = Buffer.alloc(64 << 10);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const text = buffer.toString('utf8', 0, bytesRead);
+    const end = text.indexOf('\n');
+    const header = end < 0 ? text : text.slice(0, end);
+    if (header.includes(',')) return ',';
+    if (header.includes('\t')) return '\t';
+    return header.includes(';') ? ';' : ',';
+  } finally {
+    await file.close();
+  }
 }
 
 async function resolveInputs(input: string, catalog: string | undefined): Promise<{ events: string; catalog: string }> {
@@ -185,9 +207,12 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
 /** Numeric timestamps that are epoch seconds when all of them fall here (as milliseconds: January–April 1970). */
 const EPOCH_SECONDS = { min: 1e9, max: 1e10 };
 
+/** An ISO date-time without a zone ("2024-05-01 12:00:00"): read as UTC, as a date alone is — never the importing machine's local time. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 function parseTimestamp(text: string): number {
   if (/^\d+$/.test(text)) return Number(text);
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(ZONELESS_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text) : Number.NaN;
   if (Number.isNaN(ms) || ms < 0) throw new RowRejection('timestamp', 'epoch milliseconds or an ISO 8601 date-time', text);
   return ms;
 }

@@ -223,6 +223,34 @@ describe('generic events + catalog', () => {
     expect(Array.from((await importDataset('events', folder)).interactions.columns.timestamp)).toEqual([1, 2]);
   });
 
+  it('reads semicolon- and tab-separated files (spreadsheet exports) and says what a decimal comma needs', async () => {
+    const folder = join(root, 'events-semicolons');
+    await mkdir(folder);
+    await writeFile(join(folder, 'catalog.csv'), '\uFEFFtrack_id;title;artist_name;energy\r\ns1;"One; two";Band;\r\ns2;Two;Band;\r\n');
+    await writeFile(join(folder, 'events.csv'), 'user_id\ttrack_id\ttimestamp\ttype\nu1\ts1\t1700000000000\tplay\nu1\ts2\t1700000185000\tplay\n');
+    const read = await importDataset('events', folder);
+    expect(read.store.columns.trackTitles).toEqual(['One; two', 'Two']);
+    expect(read.interactions.length).toBe(2);
+    await writeFile(join(folder, 'catalog.csv'), 'track_id;title;artist_name;duration_ms;popularity\ns1;One;Band;200000;0,5\n');
+    await expectImportFailure(importDataset('events', folder), /catalog\.csv:2: field "popularity": .* \(this looks like a decimal comma: save the file with "\." as the decimal separator\), got "0,5"/);
+  });
+
+  it('reads an ISO date-time without a zone as UTC, whatever the machine\'s time zone', async () => {
+    const folder = join(root, 'events-zoneless');
+    await mkdir(folder);
+    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name\ns1,One,Band\n');
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,2024-05-01 12:00:00,play\nu1,s1,2024-05-01T12:05,play\nu1,s1,2024-05-01T14:10:00+02:00,play\n');
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const read = await importDataset('events', folder);
+      expect(Array.from(read.interactions.columns.timestamp)).toEqual([Date.UTC(2024, 4, 1, 12), Date.UTC(2024, 4, 1, 12, 5), Date.UTC(2024, 4, 1, 12, 10)]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('names a --catalog file that does not exist', async () => {
     const out = join(root, 'missing-catalog');
     await expectImportFailure(importToSnapshot('events', join(fixture('events-ok'), 'events.jsonl'), out, { catalog: join(root, 'nope.jsonl') }), /nope\.jsonl:0: field "\*": expected a readable file, got "it does not exist"/);

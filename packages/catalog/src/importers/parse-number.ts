@@ -15,6 +15,8 @@ function describeRule(rule: NumberRule): string {
   return kind;
 }
 
+const DECIMAL_COMMA = /^-?\d+,\d+$/;
+
 /** Parses a numeric field or throws a RowRejection that says what was expected. */
 export function parseNumber(value: string, field: string, rule: NumberRule = {}): number {
   const trimmed = value.trim();
@@ -25,6 +27,6 @@ export function parseNumber(value: string, field: string, rule: NumberRule = {})
     (rule.min !== undefined && number < rule.min) ||
     (rule.max !== undefined && number > rule.max)
   )
-    throw new RowRejection(field, describeRule(rule), value);
+    throw new RowRejection(field, `${describeRule(rule)}${DECIMAL_COMMA.test(trimmed) ? ' written with a decimal point (this looks like a decimal comma: save the file with "." as the decimal separator)' : ''}`, value);
   return number;
 }

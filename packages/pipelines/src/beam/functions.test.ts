@@ -10,6 +10,17 @@ describe('parseEventLine', () => {
       ok: { user: '7', track: 't1', ts: Date.parse('2026-01-01T00:00:00Z'), type: 1, count: 3, ms: 4200, f: 0, l: 12 },
     });
   });
+  it('reads an ISO date-time without a zone as UTC, as the events importer does, whatever the worker\'s time zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      expect(parse('{"user_id":"u1","track_id":"t1","timestamp":"2024-05-01 12:00:00","type":"play"}')).toMatchObject({ ok: { ts: Date.UTC(2024, 4, 1, 12) } });
+      expect(parse('{"user_id":"u1","track_id":"t1","timestamp":"2024-05-01T14:00:00+02:00","type":"play"}')).toMatchObject({ ok: { ts: Date.UTC(2024, 4, 1, 12) } });
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
   it('names the file, line, field and expectation of a bad record', () => {
     expect(parse('{"user_id":"u1","track_id":"t1","timestamp":-5,"type":"play"}')).toEqual({
       dead: { file: 'events.jsonl', line: 12, reason: 'timestamp: expected epoch milliseconds or an ISO 8601 date-time, got -5' },

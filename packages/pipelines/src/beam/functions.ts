@@ -234,7 +234,9 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   let ts = Number.NaN;
   const integer = (typeof time === 'number' && Number.isInteger(time)) || (typeof time === 'string' && /^\d+$/.test(time));
   if (typeof time === 'number') ts = time;
-  else if (typeof time === 'string') ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(time) : Number.NaN;
+  // an ISO date-time without a zone is UTC (as the events importer reads it), never the worker's local time
+  else if (typeof time === 'string')
+    ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(time) ? `${time.replace(' ', 'T')}Z` : time) : Number.NaN;
   if (!Number.isFinite(ts) || ts < 0) return deadLetter(file, line, `timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
   const seconds = integer && ts >= EPOCH_SECONDS.min && ts < EPOCH_SECONDS.max;
   if (integer) ts *= timestampScale;

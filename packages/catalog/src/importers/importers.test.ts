@@ -137,6 +137,23 @@ describe('MPD slices', () => {
     expect(result.store.getTrack('spotify:track:b')!.genres).toEqual([]);
   });
 
+  it('reads slices that leave out the optional fields (no name, modified_at, album, duration or artist URI)', async () => {
+    const folder = join(root, 'mpd-sparse');
+    await mkdir(folder);
+    const track = (uri: string, name: string, artist: string, extra: Record<string, unknown> = {}) => ({ track_uri: uri, track_name: name, artist_name: artist, ...extra });
+    const playlists = [
+      { pid: 0, tracks: [track('spotify:track:x', 'Song X', 'Sigur Rós', { pos: 0 }), track('spotify:track:y', 'Song Y', 'Sigur Rós', { pos: 1, duration_ms: null, album_name: 'Ágætis byrjun' })] },
+      { pid: 1, name: 'with album', modified_at: 1493424000, tracks: [track('spotify:track:z', 'Song Z', 'Björk', { album_uri: 'spotify:album:1', album_name: 'Debut', artist_uri: 'spotify:artist:b', duration_ms: 200000 })] },
+    ];
+    await writeFile(join(folder, 'mpd.slice.0-1.json'), JSON.stringify({ playlists }));
+    const result = await importDataset('mpd', folder);
+    expect(counts(result)).toEqual({ tracks: 3, artists: 2, users: 2, interactions: 3 });
+    expect(result.store.getTrack('spotify:track:x')).toMatchObject({ durationMs: 0, artistIds: ['mpd-artist:sigur ros'] });
+    expect(result.store.getTrack('spotify:track:y')!.albumId).toBeUndefined();
+    expect(result.store.getTrack('spotify:track:z')).toMatchObject({ albumId: 'spotify:album:1', durationMs: 200000, artistIds: ['spotify:artist:b'] });
+    expect(result.extras['user.names']).toEqual(['', 'with album']);
+  });
+
   it('fails on a truncated slice and writes nothing', async () => {
     const out = join(root, 'mpd-truncated');
     await expectImportFailure(importToSnapshot('mpd', fixture('mpd-truncated'), out), /mpd\.slice\.0-0\.json:\d+: field "\*": expected complete JSON \(the file looks truncated\)/);

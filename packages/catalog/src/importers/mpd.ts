@@ -2,11 +2,13 @@
 // file). Each playlist becomes a pseudo-user "mpd:<pid>" with one playlist_add event per track
 // (context = "mpd:<pid>"); timestamps are the playlist's modified_at (seconds → ms) plus the
 // track position, or just the position when modified_at is absent. Tracks, artists and albums
-// are keyed by their Spotify URIs; popularity is the log-scaled number of playlists a track is
+// are keyed by their Spotify URIs (an artist without one by its name; duration_ms and the album
+// are optional); popularity is the log-scaled number of playlists a track is
 // in; genres come only from the optional artist-genre enrichment (the artist's and its tracks'). Files are read one at a time,
 // so memory holds the catalog plus one slice.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { identityKey } from '@mixtape/language';
 import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
@@ -31,6 +33,11 @@ async function sliceFiles(input: string): Promise<string[]> {
 function text(value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '') throw new RowRejection(field, 'a non-empty string', value === undefined ? 'missing' : JSON.stringify(value));
   return value;
+}
+
+/** A field other tools' slices may leave out: absent or null is undefined; present, it must be a non-empty string. */
+function optionalText(value: unknown, field: string): string | undefined {
+  return value === undefined || value === null ? undefined : text(value, field);
 }
 
 function integer(value: unknown, field: string): number {
@@ -95,31 +102,35 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
             trackUri: text(track?.track_uri, `${at}.track_uri`),
             trackName: text(track?.track_name, `${at}.track_name`),
             artistName: text(track?.artist_name, `${at}.artist_name`),
-            artistUri: text(track?.artist_uri, `${at}.artist_uri`),
-            albumName: text(track?.album_name, `${at}.album_name`),
-            albumUri: text(track?.album_uri, `${at}.album_uri`),
-            durationMs: integer(track?.duration_ms, `${at}.duration_ms`),
+            artistUri: optionalText(track?.artist_uri, `${at}.artist_uri`),
+            albumName: optionalText(track?.album_name, `${at}.album_name`),
+            albumUri: optionalText(track?.album_uri, `${at}.album_uri`),
+            durationMs: track?.duration_ms === undefined || track.duration_ms === null ? 0 : integer(track.duration_ms, `${at}.duration_ms`),
           };
         });
         const modifiedAt = typeof playlist.modified_at === 'number' ? playlist.modified_at * 1000 : 0;
         const user = log.userIndex(`mpd:${pid}`);
         names[user] = typeof playlist.name === 'string' ? playlist.name.trim() : '';
         const context = log.contextIndex(`mpd:${pid}`);
-        for (const track of parsed) {
-          let artist = builder.artistIndex(track.artistUri);
-          const genres = enrichment?.lookup(track.artistName, track.artistUri);
+        for (const { artistUri: givenArtist, albumUri: givenAlbum, ...track } of parsed) {
+          // slices written by other tools may leave out the optional fields: an artist is then
+          // keyed by its name, a track has no album without both album fields, duration 0 is unknown
+          const artistUri = givenArtist ?? `mpd-artist:${identityKey(track.artistName)}`;
+          const albumUri = givenAlbum !== undefined && track.albumName !== undefined ? givenAlbum : undefined;
+          let artist = builder.artistIndex(artistUri);
+          const genres = enrichment?.lookup(track.artistName, artistUri);
           if (artist < 0) {
             if (genres) enriched++;
-            artist = builder.addArtist({ id: track.artistUri, name: track.artistName, genres: genres ? [...genres] : [] });
+            artist = builder.addArtist({ id: artistUri, name: track.artistName, genres: genres ? [...genres] : [] });
           }
-          if (builder.albumIndex(track.albumUri) < 0) builder.addAlbum({ id: track.albumUri, title: track.albumName, artistId: track.artistUri });
+          if (albumUri !== undefined && builder.albumIndex(albumUri) < 0) builder.addAlbum({ id: albumUri, title: track.albumName!, artistId: artistUri });
           let index = builder.trackIndex(track.trackUri);
           if (index < 0) {
             index = builder.addTrack({
               id: track.trackUri,
               title: track.trackName,
-              artistIds: [track.artistUri],
-              albumId: track.albumUri,
+              artistIds: [artistUri],
+              ...(albumUri !== undefined ? { albumId: albumUri } : {}),
               durationMs: track.durationMs,
               explicit: false,
               popularity: 0,

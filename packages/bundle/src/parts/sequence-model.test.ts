@@ -104,6 +104,16 @@ describe('sequence model part', () => {
     );
   });
 
+  it('adds the catalog\'s album and artist as side inputs as sequenceModel.sideInputs says, and refuses a bad value', () => {
+    const { store } = generateSynthetic({ tracks: 50, users: 2, interactions: 20, seed: 1 });
+    const settings = { threads: 1, seed: 1 };
+    const side = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'album+artist' }, 1, settings, store).sideInputs!;
+    expect(side.map((group) => group.name)).toEqual(['album', 'artist']);
+    expect(side[1]!.of[7]).toBe(store.trackPrimaryArtist[7]);
+    expect(sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'none' }, 1, settings, store).sideInputs).toBeUndefined();
+    expect(() => sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'genre' }, 1, settings, store)).toThrow('sequenceModel.sideInputs: expected "none" or levels joined by "+"');
+  });
+
   it('spends a position budget: more passes over a small log, fewer over a large one, never more than epochs', () => {
     expect(epochsFor(250_000, 20, 4_000_000)).toBe(16);
     expect(epochsFor(1_000_000, 20, 4_000_000)).toBe(4);

@@ -73,6 +73,12 @@ export const SEQUENCE_MODEL_OPTIONS = {
    * transition baseline to +0.0215 NDCG@10 [0.0155, 0.0275] (2,340 test rows, paired).
    */
   backoff: DEFAULT_BACKOFF_LEVELS.join('+'),
+  /**
+   * side inputs of the transformer: "none", or "album", "artist" joined by "+" — a learned
+   * embedding per album / artist added to its tracks' input and output embeddings during training
+   * (the model file stores the summed rows; serving is unchanged). See @mixtape/sequence sideInputs.
+   */
+  sideInputs: 'none',
   /** most passes; the position budget below usually ends training sooner */
   epochs: 20,
   /**
@@ -103,6 +109,7 @@ export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
 /** The part's settings as trainSequenceModel options (model shape, loss, prior and its back-off over the catalog's tracks), for `epochs` passes. */
 export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }, store: CatalogStore): TrainSequenceOptions {
   const backoff = parseBackoffLevels(options.backoff, 'sequenceModel.backoff');
+  const side = parseBackoffLevels(options.sideInputs, 'sequenceModel.sideInputs');
   return {
     model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
     epochs,
@@ -113,6 +120,7 @@ export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: n
     validationRows: options.validationRows,
     transitionPrior: options.transitionPrior,
     transitionGroups: options.transitionPrior ? catalogTransitionGroups(store, backoff) : [],
+    ...(side.length > 0 ? { sideInputs: catalogTransitionGroups(store, side) } : {}),
     trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
     threads: settings.threads,
     seed: settings.seed,

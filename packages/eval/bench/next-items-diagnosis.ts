@@ -5,9 +5,17 @@
 // without the held-out items) and, with --backoff, a prior with those back-off levels chosen on
 // the same rows (what training would choose).
 //
+// --prior-alone adds the served prior without a model (eval's transition-backoff: chosen on the
+// same rows over popularity) and a paired table of every served column against it; --wide-grid
+// widens the α grids of the priors chosen here; --train NAME=FILE[:sideInputs=album+artist]
+// [:trainWithPrior=alone|none] [:epochs=12] trains a model as eval's sasrec does on the same split
+// (validationRows = --rows, seed = --seed) into FILE unless FILE exists, then reads it as --model.
+//
 //   pnpm --filter @mixtape/eval diagnose:next-items --data /tmp/mixtape-synth-10k \
 //     --model A=/tmp/seq6/A.bin [--model B=…] [--backoff album+artist] [--rows 1000] [--seed 42]
-import { readFile } from 'node:fs/promises';
+//     [--prior-alone] [--wide-grid] [--train D3=/tmp/seq9/D3.bin:sideInputs=album+artist]
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readSnapshot, sequenceFromExtras } from '@mixtape/catalog';
 import {
@@ -21,10 +29,15 @@ import {
   describeTransitionSettings,
   deserializeSequenceModel,
   parseBackoffLevels,
+  serializeSequenceModel,
+  trainSequenceModel,
+  TRANSITION_GROUP_GRID,
+  TRANSITION_PRIOR_GRID,
   type BackoffLevel,
   type TransitionPriorSettings,
 } from '@mixtape/sequence';
-import { breakdownTable, datasetFromInteractionLog, labelNextItemTargets, splitForTask } from '../src/index';
+import { breakdownTable, datasetFromInteractionLog, labelNextItemTargets, pairedBootstrapDifference, splitForTask } from '../src/index';
+import { DEFAULT_TRAINING_PRIOR } from '../src/models/sasrec';
 
 const { values } = parseArgs({
   options: {
@@ -33,8 +46,15 @@ const { values } = parseArgs({
     backoff: { type: 'string' },
     rows: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '42' },
+    'prior-alone': { type: 'boolean', default: false },
+    'wide-grid': { type: 'boolean', default: false },
+    train: { type: 'string', multiple: true, default: [] },
   },
 });
+// the α grids widened upwards (the prior can then make the logits its tie-breaker)
+const grids = values['wide-grid']
+  ? { item: { ...TRANSITION_PRIOR_GRID, alpha: [0.5, 1, 2, 3, 5, 8, 12, 20, 50] }, group: { alpha: [0.5, 1, 2, 3, 5, 8, 12, 20, 50], mu: [0.0001, ...TRANSITION_GROUP_GRID.mu] } }
+  : { item: TRANSITION_PRIOR_GRID, group: TRANSITION_GROUP_GRID };
 const snapshot = await readSnapshot(values.data);
 const truth = sequenceFromExtras(snapshot.extras);
 if (!truth) throw new Error(`${values.data}: no ground-truth sequence columns (a synthetic snapshot from \`mixtape data generate\` has them)`);
@@ -88,6 +108,54 @@ const columns: Record<string, Float64Array> = {};
   });
 }
 const backoff: BackoffLevel[] = values.backoff ? parseBackoffLevels(values.backoff, '--backoff') : [];
+const last = Int32Array.from(rows, (_, q) => items[offsets[q + 1]! - 1]!);
+if (values['prior-alone']) {
+  // eval's transition-backoff: popularity (rows holding the item) scaled below any boost, the prior chosen over it
+  const popularity = new Float32Array(numItems);
+  const stamp = new Int32Array(numItems).fill(-1);
+  for (let r = 0; r + 1 < data.offsets.length; r++) {
+    for (let p = data.offsets[r]!; p < data.offsets[r + 1]!; p++) {
+      if (stamp[data.items[p]!] !== r) popularity[data.items[p]!]!++;
+      stamp[data.items[p]!] = r;
+    }
+  }
+  const top = popularity.reduce((a, b) => Math.max(a, b), 0);
+  for (let i = 0; i < numItems; i++) popularity[i] = (1e-6 * popularity[i]!) / (top + 1);
+  const score = (_first: number, count: number, out: Float32Array) => {
+    for (let b = 0; b < count; b++) out.set(popularity, b * numItems);
+  };
+  const groups = catalogTransitionGroups(snapshot.store, backoff);
+  const chosen = chooseTransitionPrior(counted, { last, targets, history, score }, grids.item, groups, grids.group);
+  const prior = buildTransitionPrior(counted, chosen.settings, groups);
+  columns[`prior alone (${describeTransitionSettings(chosen.settings)})`] = Float64Array.from(rows, (_, q) => {
+    const scores = popularity.slice();
+    addTransitionPrior(prior, last[q]!, scores);
+    return ndcg(q, scores);
+  });
+}
+for (const spec of values.train) {
+  const [head, ...pairs] = spec.split(':');
+  const [name, file] = head!.split('=', 2) as [string, string];
+  const given = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+  if (!existsSync(file)) {
+    const trainWithPrior = given.trainWithPrior === 'alone' ? 'alone' : given.trainWithPrior === 'none' ? undefined : DEFAULT_TRAINING_PRIOR;
+    const sideInputs = given.sideInputs ? catalogTransitionGroups(snapshot.store, parseBackoffLevels(given.sideInputs, `--train ${name}: sideInputs`)) : undefined;
+    console.error(`training ${name} → ${file} (${JSON.stringify(given)})`);
+    const result = await trainSequenceModel(data, {
+      epochs: Number(given.epochs ?? 12),
+      patience: 3,
+      validationRows: Number(values.rows),
+      seed,
+      threads: 2,
+      transitionGroups: catalogTransitionGroups(snapshot.store, backoff),
+      trainWithPrior,
+      sideInputs,
+      onEpoch: (r) => console.error(`${name} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validationNdcg10?.toFixed(4)}, ${r.seconds.toFixed(0)} s`),
+    });
+    await writeFile(file, serializeSequenceModel(result.model, { bestEpoch: result.bestEpoch }));
+  }
+  values.model.push(`${name}=${file}`);
+}
 const chunk = 64;
 const logits = new Float32Array(chunk * numItems);
 for (const spec of values.model) {
@@ -107,8 +175,7 @@ for (const spec of values.model) {
   const priors: Array<{ label: string; settings: TransitionPriorSettings }> = [];
   if (settings) priors.push({ label: `${name} + its prior (${describeTransitionSettings(settings)})`, settings });
   if (values.backoff !== undefined) {
-    const last = Int32Array.from(rows, (_, q) => items[offsets[q + 1]! - 1]!);
-    const chosen = chooseTransitionPrior(counted, { last, targets, history, score }, undefined, catalogTransitionGroups(snapshot.store, backoff));
+    const chosen = chooseTransitionPrior(counted, { last, targets, history, score }, grids.item, catalogTransitionGroups(snapshot.store, backoff), grids.group);
     priors.push({ label: `${name} + prior chosen here, back-off ${values.backoff} (${describeTransitionSettings(chosen.settings)})`, settings: chosen.settings });
   }
   const built = priors.map(({ label, settings: s }) => ({ label, prior: buildTransitionPrior(counted, s, groupsOf(s)), out: new Float64Array(rows.length) }));
@@ -156,3 +223,12 @@ const tables: Array<[string, (q: number) => string]> = [
   }],
 ];
 for (const [title, groupOf] of tables) console.log(`## By ${title}\n\n${breakdownTable(title, groupOf, rows.length, columns)}\n`);
+const alone = Object.keys(columns).find((label) => label.startsWith('prior alone'));
+if (alone) {
+  console.log(`## Paired NDCG@10 against the ${alone} (bootstrap 2,000 over the rows, 95 %)\n\n| column | NDCG@10 | difference [95 % CI] |\n| --- | ---: | ---: |`);
+  for (const [label, column] of Object.entries(columns)) {
+    if (label === alone) continue;
+    const d = pairedBootstrapDifference(column, columns[alone]!, { samples: 2000 });
+    console.log(`| ${label} | ${(column.reduce((a, b) => a + b, 0) / column.length).toFixed(4)} | ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(4)} [${d.lower.toFixed(4)}, ${d.upper.toFixed(4)}] |`);
+  }
+}

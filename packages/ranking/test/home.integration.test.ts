@@ -286,6 +286,9 @@ describe('home engine', () => {
     const named = reasons.flatMap((reason) => /close to the (.+) you play$|^New release in (.+), a genre you play$/.exec(reason)?.slice(1).filter(Boolean) ?? []);
     expect(reasons.some((reason) => reason.startsWith('A lesser-known find'))).toBe(true);
     for (const genre of named) expect(theirs, `"${genre}"`).toContain(genre);
+    // nor "an artist you play a lot" after one play
+    expect(reasons.filter((reason) => reason.startsWith('More from ')).length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason).not.toMatch(/an artist you play a lot$/);
   });
 
   it('a playlist listener (only playlist adds, as MPD and TidyTuesday) is never told a track of their own playlist is "New to you", nor gets it in Discover', async () => {

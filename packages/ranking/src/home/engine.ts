@@ -470,6 +470,9 @@ function heardBy(profile: UserProfile): (track: number) => boolean {
  * logged event shares on a log without time spread (an import at one timestamp: "earlier today"
  * would be the import's moment, not the listener's); a live play after it is dated.
  */
+/** Plays of an artist's tracks from which a reason says "an artist you play a lot". */
+const ARTIST_PLAYS_A_LOT = 3;
+
 /** Longest catalog name a shelf title or reason quotes, in code points: a 2,100-character title made a 2,100-character shelf title. */
 const MAX_QUOTED_NAME = 60;
 
@@ -536,6 +539,12 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
   const topArtist = profile.topArtists[0];
   if (topArtist !== undefined) {
     const name = quotedName(store.artistName(topArtist));
+    // "a lot" only when it is: one play made a listener's top artist "an artist you play a lot"
+    // (a track added to a playlist or saved counts once: playlist data has no plays)
+    const own = heardBy(profile);
+    let artistPlays = 0;
+    for (const [played, history] of profile.tracks) if (store.trackPrimaryArtist[played] === topArtist) artistPlays += Math.max(history.plays, own(played) ? 1 : 0);
+    const often = artistPlays >= ARTIST_PLAYS_A_LOT ? 'an artist you play a lot' : 'an artist you have played';
     const rows = [...rowsFrom(candidates, 'similarArtist', topArtist), ...rowsFrom(candidates, 'topArtist', topArtist)];
     plans.push({
       id: `because-you-played-${store.artistId(topArtist)}`,
@@ -545,7 +554,7 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
       allowHeard: false,
       lambda: 0.75,
       artistCap: 2,
-      reason: (row) => (store.trackPrimaryArtist[track(row)] === topArtist ? `More from ${name}, an artist you play a lot` : `Because you listen to ${name}`),
+      reason: (row) => (store.trackPrimaryArtist[track(row)] === topArtist ? `More from ${name}, ${often}` : `Because you listen to ${name}`),
     });
   }
 

@@ -86,7 +86,7 @@ describe('sequence model part', () => {
       progress: (line: string) => lines.push(line),
     });
     expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
-    expect(lines.join('\n')).toMatch(/✔ sequenceModel \([\d.]+ s\) absent — not trained: \d+ consecutive plays in the log, need 1,000; Up next and radio are unavailable/);
+    expect(lines.join('\n')).toMatch(/✔ sequenceModel \([\d.]+ s\) absent — not trained: \d+ consecutive plays in each listener's last 100 plays, need 1,000 \(--set sequenceModel.historyItems=N reads more of each history\); Up next and radio are unavailable/);
     expect(built.summary()).toMatchObject({ parts: { sequenceModel: { present: false, reason: expect.stringMatching(/^not trained: \d+ consecutive plays/) } } });
   });
 

@@ -183,7 +183,12 @@ export const sequenceModelPart = definePart({
     if (!historyLog) throw new Error('sequenceModel: the aggregates part holds no histories (opened from a bundle, not built)');
     const histories = historiesFromInteractions(historyLog, { lastItems: options.historyItems });
     const pairs = consecutivePlays(histories);
-    if (pairs < MIN_CONSECUTIVE_PLAYS) return absent(`not trained: ${count(pairs)} consecutive plays in the log, need ${count(MIN_CONSECUTIVE_PLAYS)}; Up next and radio are unavailable`);
+    if (pairs < MIN_CONSECUTIVE_PLAYS) {
+      // the count is over each listener's last historyItems plays: a log of one heavy listener has
+      // thousands of consecutive plays, of which the model reads the last historyItems
+      const where = histories.offsets.length - 1 === 1 ? `the listener's last ${count(options.historyItems)} plays` : `each listener's last ${count(options.historyItems)} plays`;
+      return absent(`not trained: ${count(pairs)} consecutive plays in ${where}, need ${count(MIN_CONSECUTIVE_PLAYS)} (--set sequenceModel.historyItems=N reads more of each history); Up next and radio are unavailable`);
+    }
     const order = listeningOrder(historyLog);
     if (order.untimed > 0) progress(`sequenceModel: WARNING — ${order.text}`);
     const epochs = epochsFor(pairs, options.epochs, options.positionBudget);

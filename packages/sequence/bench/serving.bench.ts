@@ -171,6 +171,40 @@ for (const { label: setupLabel, index } of setups) {
         console.error(`${label} c=${connections} in flight ${maxInFlight}: ${(latencies.length / seconds).toFixed(0)} req/s`);
       }
 }
+// Where a request's CPU goes: the forward pass and the FAISS search of a batch of 4 (what 8
+// connections with two batches in flight form), each timed alone on this thread; the rest of a
+// request's CPU (ranking with the prior, batching, the hop to FAISS's thread and back) is the
+// main table's CPU per request minus these two shares.
+const stageRows: string[] = [];
+{
+  const stageScorer = createSequenceScorer(model, { maxBatch: 64 });
+  const batchSize = 4;
+  const depth = k * overFetch + Math.min(model.config.maxLength, k * overFetch);
+  const batches = Array.from({ length: 256 }, (_, b) => {
+    const members = Array.from({ length: batchSize }, (_, m) => histories[(b * batchSize + m) % histories.length]!);
+    const offsets = new Int32Array(batchSize + 1);
+    members.forEach((h, m) => (offsets[m + 1] = offsets[m]! + Math.min(h.length, model.config.maxLength)));
+    const items = new Int32Array(offsets[batchSize]!);
+    members.forEach((h, m) => items.set(h.subarray(h.length - (offsets[m + 1]! - offsets[m]!)), offsets[m]!));
+    return { items, offsets };
+  });
+  const rows = Int32Array.from({ length: batchSize }, (_, m) => m);
+  const vectors = batches.map((batch) => stageScorer.encode(batch, rows).vectors);
+  const cpuPerCall = (calls: number, run: (call: number) => void) => {
+    for (let call = 0; call < Math.min(calls, 64); call++) run(call);
+    const before = process.cpuUsage();
+    for (let call = 0; call < calls; call++) run(call);
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / calls;
+  };
+  const forward = cpuPerCall(1000, (call) => stageScorer.encode(batches[call % batches.length]!, rows));
+  stageRows.push(`| forward pass (query vectors) | ${forward.toFixed(3)} | ${(forward / batchSize).toFixed(3)} |`);
+  for (const { label, index } of setups) {
+    const search = cpuPerCall(500, (call) => index.searchBatch(vectors[call % vectors.length]!, depth));
+    stageRows.push(`| FAISS search, ${label}, depth ${depth} | ${search.toFixed(3)} | ${(search / batchSize).toFixed(3)} |`);
+  }
+}
+
 const source = values.model ? `the trained model ${values.model}, histories of ${values.data}'s listeners` : 'an initialised model, random histories of 10–50 plays';
 console.log(
   `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadBefore.map((v) => v.toFixed(1)).join(' ')} before, ${loadavg().map((v) => v.toFixed(1)).join(' ')} after, on 2 cores`,
@@ -179,6 +213,12 @@ console.log('');
 console.log('| index | concurrency | batches in flight | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
+console.log('');
+console.log('CPU per stage, a batch of 4 of the same histories timed alone on one thread (the rest of a request — ranking with the prior, batching, the hop to the FAISS thread — is the table above minus these):');
+console.log('');
+console.log('| stage | CPU ms per batch of 4 | CPU ms per request |');
+console.log('| --- | ---: | ---: |');
+for (const row of stageRows) console.log(row);
 if (recallRows.length > 0) {
   console.log('');
   console.log(`Recall@${k} against the exact top-${k} of the same model's served score (${Math.min(histories.length, Number(values['recall-queries']))} histories, history excluded):`);

@@ -122,8 +122,9 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     overloaded: (queued, limit) => new NextTrackOverloadedError(queued, limit),
   });
   const counters = { retries: 0, cacheHits: 0 };
-  // query vectors of recent histories (Map order = least recently used first)
-  const cache = new Map<string, Float32Array>();
+  // query vectors of recent histories by a hash of their last maxLength plays, the plays kept
+  // to rule out a collision (Map order = least recently used first); no key string per request
+  const cache = new Map<number, { plays: Int32Array; vector: Float32Array }>();
   // skipped tracks carry the current stamp: no Set per request
   const skipStamp = new Uint32Array(numItems);
   let stamp = 0;
@@ -133,11 +134,25 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   const boostOf = new Float32Array(prior ? numItems : 0);
   const output = outputEmbeddings(model);
 
-  /** the cache key of a history: its last maxLength plays */
-  function historyKey(history: ArrayLike<number>): string {
-    let key = '';
-    for (let t = Math.max(0, history.length - maxLength); t < history.length; t++) key += `${history[t]},`;
-    return key;
+  /** the cache key of a history: a 53-bit hash of its last maxLength plays (two 32-bit FNV-1a-style mixes) */
+  function historyKey(history: ArrayLike<number>): number {
+    let a = 0x811c9dc5;
+    let b = 0x9e3779b9;
+    for (let t = Math.max(0, history.length - maxLength); t < history.length; t++) {
+      a = Math.imul(a ^ history[t]!, 0x01000193);
+      b = Math.imul(b ^ history[t]!, 0x85ebca6b) ^ (b >>> 13);
+    }
+    return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+  }
+
+  /** the cached query vector of `history`, when its last maxLength plays are the cached entry's */
+  function cachedVector(key: number, history: ArrayLike<number>): Float32Array | undefined {
+    const entry = cache.get(key);
+    if (!entry) return undefined;
+    const from = Math.max(0, history.length - maxLength);
+    if (entry.plays.length !== history.length - from) return undefined;
+    for (let t = 0; t < entry.plays.length; t++) if (entry.plays[t] !== history[from + t]) return undefined;
+    return entry.vector;
   }
 
   async function serve(batch: BatchItem<NextTrackRequest, NextTrackResult>[]): Promise<void> {
@@ -146,10 +161,11 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     // histories as CSR (the last maxLength plays of each) for the requests the cache cannot answer
     const misses: number[] = [];
     for (let q = 0; q < batch.length; q++) {
-      const cached = keys ? cache.get(keys[q]!) : undefined;
+      const cached = keys ? cachedVector(keys[q]!, batch[q]!.request.history) : undefined;
       if (cached) {
+        const entry = cache.get(keys![q]!)!;
         cache.delete(keys![q]!);
-        cache.set(keys![q]!, cached);
+        cache.set(keys![q]!, entry);
         vectors.set(cached, q * dim);
         counters.cacheHits++;
       } else misses.push(q);
@@ -168,7 +184,12 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
         const vector = encoded.subarray(m * dim, (m + 1) * dim);
         vectors.set(vector, q * dim);
         if (!keys) return;
-        cache.set(keys[q]!, Float32Array.from(vector));
+        const history = batch[q]!.request.history;
+        const plays = new Int32Array(Math.min(history.length, maxLength));
+        for (let t = 0; t < plays.length; t++) plays[t] = history[history.length - plays.length + t]!;
+        // a colliding history replaces the entry (and moves it to the most recent end)
+        cache.delete(keys[q]!);
+        cache.set(keys[q]!, { plays, vector: Float32Array.from(vector) });
         if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
       });
     }

@@ -191,6 +191,13 @@ describe('error middleware', () => {
     expect(body.body.error.details.issues[0].message).toMatch(/<=5, got 9$/);
   });
 
+  it('says a query parameter was given twice (it arrives as an array: zod said "received NaN")', async () => {
+    const { app } = setup();
+    const twice = await request(app).get('/v1/search?limit=2&limit=3').expect(400);
+    expect(twice.body.error.message).toBe('Invalid query: query.limit: given 2 times ("2", "3"); send it once');
+    expect(twice.body.error.details.issues).toEqual([{ path: 'query.limit', message: 'given 2 times ("2", "3"); send it once' }]);
+  });
+
   it('asks for a JSON body when none (or a non-JSON one) is sent', async () => {
     const { app } = setup();
     const response = await request(app).post('/v1/items').set('content-type', 'text/plain').send('name=x').expect(400);

@@ -335,6 +335,16 @@ export function parseInput<Schema extends ZodType>(schema: Schema, value: unknow
       cause: result.error,
     });
   }
+  // A repeated query parameter ("?q=a&q=b") arrives as an array: say so, not "expected string"
+  // (or a schema's "is required" message)
+  if (where === 'query' && value !== null && typeof value === 'object') {
+    const failed = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+    const repeated = Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && failed.has(entry[0]));
+    if (repeated.length > 0) {
+      const issues = repeated.map(([name, values]) => ({ path: `query.${name}`, message: `given ${values.length} times (${values.map((one) => JSON.stringify(one)).join(', ')}); send it once` }));
+      throw new InputError(`Invalid query: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { details: { issues }, cause: result.error });
+    }
+  }
   throw inputErrorFromZod(result.error, where, value);
 }
 

@@ -12,34 +12,13 @@
 // Memory: one shared WebAssembly.Memory. Every buffer is an absolute element offset into the
 // f32 / i32 / u8 views of it; the kernel takes byte addresses (offset · 4).
 
-export type GemmFunction = (
-  c: number,
-  a: number,
-  b: number,
-  m: number,
-  n: number,
-  k: number,
-  aRowStride: number,
-  aColStride: number,
-  ldb: number,
-  ldc: number,
-  accumulate: number,
-) => void;
+/** The shape and strides of a gemm call after its addresses (bytes). */
+type GemmShape = [m: number, n: number, k: number, aRowStride: number, aColStride: number, ldb: number, ldc: number];
+
+export type GemmFunction = (c: number, a: number, b: number, ...shape: [...GemmShape, accumulate: number]) => void;
 
 /** C = A·B + bias (bias: one row of n floats, byte address): gemm's sums, then the bias added — bit for bit gemm with accumulate over C rows holding the bias. */
-export type GemmBiasFunction = (
-  c: number,
-  a: number,
-  b: number,
-  bias: number,
-  m: number,
-  n: number,
-  k: number,
-  aRowStride: number,
-  aColStride: number,
-  ldb: number,
-  ldc: number,
-) => void;
+export type GemmBiasFunction = (c: number, a: number, b: number, bias: number, ...shape: GemmShape) => void;
 
 /** The forward pass's element-wise kernels (byte addresses; see kernels/wasm-kernels.ts) — the same bits as plain JS loops. */
 export interface ElementKernels {

@@ -217,6 +217,18 @@ function addIntoFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
 const loadPair = (address: Code): Code => [...address, ...op.v128Load64Zero(), ...op.f64x2PromoteLowF32x4];
 
 /**
+ * `for (c = 0; c < width; c += 8)`: the two f32 at out + c = `pair(at)` — an f64x2 computed from
+ * `at(base)` (the two values at base + c, as doubles) — rounded once to f32.
+ */
+const pairLoop = (f: WasmFunctionBuilder, out: string, pair: (at: (base: string) => Code) => Code[]): Code =>
+  wasmForLoop(f, 'c', op.i32(0), f.get('width'), 8, [
+    [...f.get(out), ...f.get('c'), ...op.i32Add],
+    ...pair((base) => loadPair([...f.get(base), ...f.get('c'), ...op.i32Add])),
+    op.f32x4DemoteF64x2Zero,
+    op.v128Store64Lane(0),
+  ]);
+
+/**
  * `embed(dst, items, positions, tokenIds, positionIds, count, dim, scale)`: row m of dst =
  * items[tokenIds[m]] · scale + positions[positionIds[m]] (dim floats, a multiple of 4; byte
  * addresses; the ids are i32), each value computed in double and rounded once, as JS does.
@@ -236,16 +248,7 @@ function embedFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
       [...f.get('items'), ...f.get('tokenIds'), ...f.get('m'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(), ...f.get('width'), ...op.i32Mul, ...op.i32Add, ...f.set('row')],
       [...f.get('positions'), ...f.get('positionIds'), ...f.get('m'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(), ...f.get('width'), ...op.i32Mul, ...op.i32Add, ...f.set('pos')],
       [...f.get('dst'), ...f.get('m'), ...f.get('width'), ...op.i32Mul, ...op.i32Add, ...f.set('out')],
-      wasmForLoop(f, 'c', op.i32(0), f.get('width'), 8, [
-        [...f.get('out'), ...f.get('c'), ...op.i32Add],
-        loadPair([...f.get('row'), ...f.get('c'), ...op.i32Add]),
-        f.get('s'),
-        op.f64x2Mul,
-        loadPair([...f.get('pos'), ...f.get('c'), ...op.i32Add]),
-        op.f64x2Add,
-        op.f32x4DemoteF64x2Zero,
-        op.v128Store64Lane(0),
-      ]),
+      pairLoop(f, 'out', (at) => [at('row'), f.get('s'), op.f64x2Mul, at('pos'), op.f64x2Add]),
     ]),
   ];
   return { builder: f, body };
@@ -280,17 +283,8 @@ function layerNormFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
       [...f.get('stats'), ...f.get('r'), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...f.get('mean'), ...op.f32DemoteF64, ...op.f32Store()],
       [...f.get('stats'), ...f.get('r'), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...f.get('rstd'), ...op.f32DemoteF64, ...op.f32Store(4)],
       [...f.get('mean'), ...op.f64x2Splat, ...f.set('vm'), ...f.get('rstd'), ...op.f64x2Splat, ...f.set('vr')],
-      wasmForLoop(f, 'c', op.i32(0), f.get('width'), 8, [
-        [...f.get('out'), ...f.get('c'), ...op.i32Add],
-        loadPair([...f.get('row'), ...f.get('c'), ...op.i32Add]),
-        [...f.get('vm'), ...op.f64x2Sub, ...f.get('vr'), ...op.f64x2Mul],
-        loadPair([...f.get('gain'), ...f.get('c'), ...op.i32Add]),
-        op.f64x2Mul,
-        loadPair([...f.get('bias'), ...f.get('c'), ...op.i32Add]),
-        op.f64x2Add,
-        op.f32x4DemoteF64x2Zero,
-        op.v128Store64Lane(0),
-      ]),
+      // ((x − mean) · rstd) · gain + bias, as the JS expression evaluated it
+      pairLoop(f, 'out', (at) => [at('row'), f.get('vm'), op.f64x2Sub, f.get('vr'), op.f64x2Mul, at('gain'), op.f64x2Mul, at('bias'), op.f64x2Add]),
     ]),
   ];
   return { builder: f, body };

@@ -133,6 +133,9 @@ describe('matched labels', () => {
     expect(written.search('ありがとう sigur ros').results[0]).toMatchObject({ id: 't-arigato', matched: expect.arrayContaining(['title: ありがとう', 'artist: Sigur Rós']) });
     expect(written.search('ac dc live').results[0]!.matched).toEqual(expect.arrayContaining(['artist: AC/DC', 'title: Live']));
     expect(written.suggest('ありが')[0]).toMatchObject({ id: 't-arigato', matched: ['prefix: ありが→ありがとう'] });
+    // the user's word as typed on the left of a prefix or typo note
+    expect(written.search('ありがと').results[0]!.matched).toContain('prefix: ありがと→ありがとう');
+    expect(written.search('Beyonse halo').results[0]!.matched).toContain('typo: Beyonse→Beyoncé');
   });
 });
 

@@ -427,7 +427,7 @@ export class SearchEngine {
     const page = ranked.slice(offset, offset + limit);
     for (const candidate of page) {
       const code = candidate.code;
-      const matched = candidate.lexical ? explainLexical(this.entities, candidate.lexical, words, code) : [];
+      const matched = candidate.lexical ? explainLexical(this.entities, candidate.lexical, words, code, query) : [];
       if (candidate.sources & FROM_DENSE) for (const label of explainDense(this.entities, reading!, code)) if (!matched.includes(label)) matched.push(label);
       if (candidate.sources & FROM_LEARNED && !matched.includes(learnedLabel)) matched.push(learnedLabel);
       candidate.matched = matched;
@@ -482,7 +482,7 @@ export class SearchEngine {
         if (seen.has(code)) continue;
         seen.add(code);
         // corrections, not continuations: listed after the completions, scored 0..0.1
-        hits.push(toHit(this.entities, { code, score: (0.1 * result.score) / top, matched: explainLexical(this.entities, result, words, code) }, affinity));
+        hits.push(toHit(this.entities, { code, score: (0.1 * result.score) / top, matched: explainLexical(this.entities, result, words, code, prefix) }, affinity));
       }
     }
     return hits;

@@ -20,7 +20,8 @@ export interface Candidate {
   matched: string[];
 }
 
-export function explainLexical(entities: EntitySpace, result: LexicalResult, words: readonly string[], code: number): string[] {
+/** `query`: the text as the user typed it, so a typo or prefix note quotes their word ("ありがと", not its folded "ありかと"). */
+export function explainLexical(entities: EntitySpace, result: LexicalResult, words: readonly string[], code: number, query = ''): string[] {
   const type = entities.typeOf(code);
   // label → its terms, in first-seen order (a handful of entries: arrays, not maps)
   const labels: string[] = [];
@@ -41,7 +42,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
       } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
     if (words.includes(term)) continue;
-    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${last}→${written}`);
+    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${asWritten([query], last)}→${written}`);
     else {
       let closest = '';
       let best = Number.POSITIVE_INFINITY;
@@ -52,7 +53,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
           closest = word;
         }
       }
-      if (closest !== '') notes.push(`typo: ${closest}→${written}`);
+      if (closest !== '') notes.push(`typo: ${asWritten([query], closest)}→${written}`);
     }
   }
   const matched: string[] = [];

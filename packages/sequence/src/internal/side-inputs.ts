@@ -57,13 +57,9 @@ export class SideInputs {
       gradient.fill(0);
       for (let t = 0; t < threads; t++) {
         const g = host.gradients(t);
-        for (let i = 0; i < of.length; i++) {
-          const group = of[i]!;
-          if (group < 0) continue;
-          const row = tensor + i * dim;
-          const out = group * dim;
+        eachGroupRow(of, tensor, dim, (row, out) => {
           for (let c = 0; c < dim; c++) gradient[out + c]! += g[row + c]!;
-        }
+        });
       }
     }
   }
@@ -84,14 +80,9 @@ export class SideInputs {
         values[k]! += delta;
         gradient[k] = delta;
       }
-      const of = this.levels[table.level]!.of;
-      for (let i = 0; i < of.length; i++) {
-        const group = of[i]!;
-        if (group < 0) continue;
-        const row = tensor + i * dim;
-        const from = group * dim;
+      eachGroupRow(this.levels[table.level]!.of, tensor, dim, (row, from) => {
         for (let c = 0; c < dim; c++) parameters[row + c]! += gradient[from + c]!;
-      }
+      });
     }
   }
 
@@ -118,4 +109,9 @@ export class SideInputs {
       }
     });
   }
+}
+
+/** Calls fn(item row offset in the parameter vector, its group's row offset in the table) for every item in a group. */
+function eachGroupRow(of: Int32Array, tensor: number, dim: number, fn: (row: number, groupRow: number) => void): void {
+  for (let i = 0; i < of.length; i++) if (of[i]! >= 0) fn(tensor + i * dim, of[i]! * dim);
 }

@@ -9,8 +9,17 @@ function checkRow(what: string, values: Float32Array, offset: number, dim: numbe
 
 /** Inner product of `dim` values of `left` from `leftOffset` and of `right` from `rightOffset`. */
 export function dot(left: Float32Array, leftOffset: number, right: Float32Array, rightOffset: number, dim: number): number {
+  // four products per iteration, added one by one in d order: the same sum as the plain loop, with
+  // a quarter of the loop overhead (Home pages take ~10⁴ of these)
   let sum = 0;
-  for (let d = 0; d < dim; d++) sum += left[leftOffset + d]! * right[rightOffset + d]!;
+  let d = 0;
+  for (; d + 4 <= dim; d += 4) {
+    sum += left[leftOffset + d]! * right[rightOffset + d]!;
+    sum += left[leftOffset + d + 1]! * right[rightOffset + d + 1]!;
+    sum += left[leftOffset + d + 2]! * right[rightOffset + d + 2]!;
+    sum += left[leftOffset + d + 3]! * right[rightOffset + d + 3]!;
+  }
+  for (; d < dim; d++) sum += left[leftOffset + d]! * right[rightOffset + d]!;
   return sum;
 }
 

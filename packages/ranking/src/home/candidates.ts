@@ -2,7 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet. The collaborative
 // sources are reads of offline neighbour lists (merged over the listener's tracks in per-bundle
 // scratch arrays) and one ANN query over learned factors — no request scans the interaction log.
-import { selectTopK } from '@mixtape/base';
+import { dot, selectTopK } from '@mixtape/base';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, dotRow } from './home-index';
@@ -581,10 +581,7 @@ function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: M
   if (factors && factor) {
     const f = factors.dim;
     for (let r = 0; r < candidates.size; r++) {
-      const base = candidates.tracks[r]! * f;
-      let dot = 0;
-      for (let a = 0; a < f; a++) dot += factors.items[base + a]! * factor[a]!;
-      candidates.factorScores[r] = dot;
+      candidates.factorScores[r] = dot(factors.items, candidates.tracks[r]! * f, factor, 0, f);
     }
   }
 }

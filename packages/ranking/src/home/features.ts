@@ -2,6 +2,7 @@
 // list's merged score (over all the listener's tracks and over the recent ones), the learned
 // factor score, user–item similarities, popularity and freshness, content (genre, audio),
 // daypart and session context, and the listener's history length.
+import { dot } from '@mixtape/base';
 import { MS_PER_DAY, PROFILE_FEATURES, dotRow } from './home-index';
 import type { HomeIndex } from './home-index';
 import type { CandidateSet } from './candidates';
@@ -227,11 +228,7 @@ function tailFeatures(index: HomeIndex, profile: UserProfile, candidates: Candid
 }
 
 function rowDot(vectors: Float32Array, a: number, b: number, dim: number): number {
-  let sum = 0;
-  const ao = a * dim;
-  const bo = b * dim;
-  for (let d = 0; d < dim; d++) sum += vectors[ao + d]! * vectors[bo + d]!;
-  return sum;
+  return dot(vectors, a * dim, vectors, b * dim, dim);
 }
 
 /** Writes 1/(1 + rank) of each row by `values[r * stride + column]` (positive values only; 0 otherwise) into feature column `target`. */

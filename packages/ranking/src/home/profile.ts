@@ -83,13 +83,23 @@ export interface ProfileOptions {
 
 /** Gathers the logged rows of `userId` (if any) and the live events into one profile. */
 export function buildUserProfile(index: HomeIndex, userId: string, options: ProfileOptions = {}): UserProfile {
-  const events = collectEvents(index, userId, options.liveEvents ?? []);
+  const live = options.liveEvents ?? [];
   const now = options.now ?? index.referenceTime;
   const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
-  const logUser = index.interactions ? index.interactions.userIndex(userId) : -1;
-  const liveEvents = options.liveEvents?.length ?? 0;
+  const log = index.interactions;
+  const logUser = log ? log.userIndex(userId) : -1;
+  // the last MAX_EVENTS logged rows, then the live events, as columns (no object per event)
+  const rows = log && logUser >= 0 ? log.rowsOfUser(logUser) : { start: 0, end: 0 };
+  const first = Math.max(rows.start, rows.end - MAX_EVENTS);
+  const events = eventColumns(index, rows.end - first + live.length);
+  if (log) {
+    const c = log.columns;
+    for (let i = first; i < rows.end; i++) events.push(c.track[i]!, c.timestamp[i]!, c.type[i]!, c.count[i]!);
+  }
+  for (const event of live) events.push(event.track, event.timestamp, event.type, event.count ?? 1);
+  const liveEvents = live.length;
   const listenerSlot = storedSlot(index, logUser, { liveEvents, seeds: (options.seedArtists?.length ?? 0) + (options.seedGenres?.length ?? 0), now });
-  return profileFromEvents(index, userId, events, {
+  return profileFromColumns(index, userId, events, {
     now,
     daypart,
     seedArtists: options.seedArtists,
@@ -101,37 +111,63 @@ export function buildUserProfile(index: HomeIndex, userId: string, options: Prof
   });
 }
 
-function collectEvents(index: HomeIndex, userId: string, live: readonly UserEvent[]): UserEvent[] {
-  const events: UserEvent[] = [];
-  const log = index.interactions;
-  const user = log ? log.userIndex(userId) : -1;
-  if (log && user >= 0) {
-    const { start, end } = log.rowsOfUser(user);
-    const c = log.columns;
-    for (let i = Math.max(start, end - MAX_EVENTS); i < end; i++) {
-      events.push({ track: c.track[i]!, timestamp: c.timestamp[i]!, type: c.type[i]!, msPlayed: c.msPlayed[i]!, count: c.count[i]! });
+/**
+ * A listener's events as parallel columns in a per-bundle scratch (a profile is built
+ * synchronously, so one set serves every request). `count` holds the event's count, 1 when it has
+ * none (the value every use of a missing count reads as).
+ */
+class EventColumns {
+  size = 0;
+  track = new Int32Array(0);
+  timestamp = new Float64Array(0);
+  type = new Uint8Array(0);
+  count = new Float64Array(0);
+  reset(capacity: number): this {
+    if (this.track.length < capacity) {
+      const grown = Math.max(capacity, 2 * this.track.length, 256);
+      this.track = new Int32Array(grown);
+      this.timestamp = new Float64Array(grown);
+      this.type = new Uint8Array(grown);
+      this.count = new Float64Array(grown);
     }
+    this.size = 0;
+    return this;
   }
-  for (const event of live) events.push(event);
-  return events;
+  push(track: number, timestamp: number, type: number, count: number): void {
+    const i = this.size++;
+    this.track[i] = track;
+    this.timestamp[i] = timestamp;
+    this.type[i] = type;
+    this.count[i] = count;
+  }
+}
+const eventScratch = new WeakMap<HomeIndex, EventColumns>();
+function eventColumns(index: HomeIndex, capacity: number): EventColumns {
+  let columns = eventScratch.get(index);
+  if (!columns) eventScratch.set(index, (columns = new EventColumns()));
+  return columns.reset(capacity);
 }
 
-export function profileFromEvents(
-  index: HomeIndex,
-  userId: string,
-  events: readonly UserEvent[],
-  options: {
-    now: number;
-    daypart: Daypart;
-    seedArtists?: readonly number[];
-    seedGenres?: readonly number[];
-    logUser?: number;
-    hasLiveEvents?: boolean;
-    /** a slot of index.listeners whose stored clusters are this listener's (−1 / absent: k-means runs) */
-    listenerSlot?: number;
-    onClusters?: (result: StoredClusters) => void;
-  },
-): UserProfile {
+type ProfileBuildOptions = {
+  now: number;
+  daypart: Daypart;
+  seedArtists?: readonly number[];
+  seedGenres?: readonly number[];
+  logUser?: number;
+  hasLiveEvents?: boolean;
+  /** a slot of index.listeners whose stored clusters are this listener's (−1 / absent: k-means runs) */
+  listenerSlot?: number;
+  onClusters?: (result: StoredClusters) => void;
+};
+
+/** A profile from a list of events (oldest first); buildUserProfile reads the log's rows without making event objects. */
+export function profileFromEvents(index: HomeIndex, userId: string, events: readonly UserEvent[], options: ProfileBuildOptions): UserProfile {
+  const columns = eventColumns(index, events.length);
+  for (const event of events) columns.push(event.track, event.timestamp, event.type, event.count ?? 1);
+  return profileFromColumns(index, userId, columns, options);
+}
+
+function profileFromColumns(index: HomeIndex, userId: string, events: EventColumns, options: ProfileBuildOptions): UserProfile {
   const { store, itemVectors, itemDim } = index;
   const { now, daypart } = options;
   const tracks = new Map<number, TrackHistory>();
@@ -147,33 +183,38 @@ export function profileFromEvents(
   // (Last.fm play counts at 0, decades before `now`) would otherwise underflow every weight to 0
   // in Float32 — no taste vector, no cluster weights. Undated events (before EARLIEST_CLOCK_TIME)
   // do not age at all: one live play must not make a whole playlist history "56 years old".
+  const size = events.size;
+  const { track: eventTrack, timestamp: eventTime, type: eventType, count: eventCount } = events;
   let newest = -Infinity;
-  for (const event of events) if (event.timestamp > newest) newest = event.timestamp;
+  for (let e = 0; e < size; e++) if (eventTime[e]! > newest) newest = eventTime[e]!;
 
-  for (const event of events) {
-    const t = event.track;
+  for (let e = 0; e < size; e++) {
+    const t = eventTrack[e]!;
+    const type = eventType[e]!;
+    const timestamp = eventTime[e]!;
+    const count = eventCount[e]!;
     let history = tracks.get(t);
     if (!history) tracks.set(t, (history = { plays: 0, skips: 0, saves: 0, lastPlayed: 0, daypartPlays: 0 }));
-    if (event.type === SKIP) {
+    if (type === SKIP) {
       history.skips++;
       continue;
     }
-    if (event.type === SAVE) history.saves++;
-    if (event.type === PLAY || event.type === COMPLETE || event.type === PLAYLIST_ADD || event.type === SAVE) {
-      if (event.type !== SAVE && event.type !== PLAYLIST_ADD) history.plays += event.count ?? 1;
-      history.lastPlayed = Math.max(history.lastPlayed, event.timestamp);
+    if (type === SAVE) history.saves++;
+    if (type === PLAY || type === COMPLETE || type === PLAYLIST_ADD || type === SAVE) {
+      if (type !== SAVE && type !== PLAYLIST_ADD) history.plays += count;
+      history.lastPlayed = Math.max(history.lastPlayed, timestamp);
     }
-    const ageDays = event.timestamp < EARLIEST_CLOCK_TIME ? 0 : Math.max(0, (newest - event.timestamp) / MS_PER_DAY);
+    const ageDays = timestamp < EARLIEST_CLOCK_TIME ? 0 : Math.max(0, (newest - timestamp) / MS_PER_DAY);
     // aggregated rows (play counts) weigh in logarithmically
-    const multiplicity = event.count !== undefined && event.count > 1 ? 1 + Math.log(event.count) : 1;
-    const weight = multiplicity * TASTE_WEIGHT[event.type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);
+    const multiplicity = count > 1 ? 1 + Math.log(count) : 1;
+    const weight = multiplicity * TASTE_WEIGHT[type]! * 0.5 ** (ageDays / HALF_LIFE_DAYS);
     if (weight <= 0) continue;
     positive.set(t, (positive.get(t) ?? 0) + weight);
     const row = t * itemDim;
     for (let d = 0; d < itemDim; d++) vector[d]! += weight * itemVectors[row + d]!;
     const artists = store.artistsOfTrack(t);
     for (let j = 0; j < artists.length; j++) artistWeight.set(artists[j]!, (artistWeight.get(artists[j]!) ?? 0) + weight / artists.length);
-    const inDaypart = daypartOfHour(utcHour(event.timestamp)) === daypart;
+    const inDaypart = daypartOfHour(utcHour(timestamp)) === daypart;
     if (inDaypart) history.daypartPlays++;
     forEachGenre(index, t, (genre) => {
       genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + weight);
@@ -198,10 +239,9 @@ export function profileFromEvents(
   normalizeInPlace(vector, 0, itemDim);
 
   const recent: number[] = [];
-  for (let i = events.length - 1; i >= 0 && recent.length < 50; i--) {
-    const event = events[i]!;
-    if (event.type === SKIP || recent.includes(event.track)) continue;
-    recent.push(event.track);
+  for (let i = size - 1; i >= 0 && recent.length < 50; i--) {
+    if (eventType[i] === SKIP || recent.includes(eventTrack[i]!)) continue;
+    recent.push(eventTrack[i]!);
   }
   const topTracks = keysByValue(positive);
   const artistShare = shares(artistWeight);
@@ -212,7 +252,7 @@ export function profileFromEvents(
     userId,
     logUser: options.logUser ?? -1,
     listenerSlot,
-    hasLiveEvents: options.hasLiveEvents ?? events.length > 0,
+    hasLiveEvents: options.hasLiveEvents ?? size > 0,
     hasHistory: positive.size > 0,
     now,
     daypart,
@@ -280,16 +320,22 @@ function tasteClusters(index: HomeIndex, tracks: Int32Array, weightOf: Map<numbe
   return clusters.sort((a, b) => b.weight - a.weight);
 }
 
-/** Visits the track's genres (its artist's when the track has none). */
+/** Visits the track's genres, then subgenres (its artist's genres when the track has none) — read from the catalog's columns in place (no views per call: pages call this per event and per candidate). */
 export function forEachGenre(index: HomeIndex, track: number, visit: (genre: number) => void): void {
-  const { genres, subgenres } = index.store.genresOfTrack(track);
-  if (genres.length + subgenres.length === 0) {
-    const artistGenres = index.store.genresOfArtist(index.store.trackPrimaryArtist[track]!);
-    for (let j = 0; j < artistGenres.length; j++) visit(artistGenres[j]!);
+  const { store } = index;
+  const c = store.columns;
+  const g0 = c.trackGenreOffsets[track]!;
+  const g1 = c.trackGenreOffsets[track + 1]!;
+  const s0 = c.trackSubgenreOffsets[track]!;
+  const s1 = c.trackSubgenreOffsets[track + 1]!;
+  if (g1 === g0 && s1 === s0) {
+    const artist = store.trackPrimaryArtist[track]!;
+    const end = c.artistGenreOffsets[artist + 1]!;
+    for (let p = c.artistGenreOffsets[artist]!; p < end; p++) visit(c.artistGenres[p]!);
     return;
   }
-  for (let j = 0; j < genres.length; j++) visit(genres[j]!);
-  for (let j = 0; j < subgenres.length; j++) visit(subgenres[j]!);
+  for (let p = g0; p < g1; p++) visit(c.trackGenres[p]!);
+  for (let p = s0; p < s1; p++) visit(c.trackSubgenres[p]!);
 }
 
 function keysByValue(map: Map<number, number>): Int32Array {

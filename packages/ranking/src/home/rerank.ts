@@ -1,5 +1,6 @@
 // Re-ranking a shelf: maximal marginal relevance over item vectors, an artist cap, and the
 // filters every shelf shares (already shown on this page, explicit content).
+import { dot } from '@mixtape/base';
 import type { HomeIndex } from './home-index';
 
 export interface SelectOptions {
@@ -74,9 +75,7 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
         if (value[i]! - penalty * maxSimilarity[i]! <= bestValue) continue;
         const other = pool[i]! * dim;
         for (let p = folded[i]!; p < picks; p++) {
-          const base = picked[p]! * dim;
-          let sim = 0;
-          for (let d = 0; d < dim; d++) sim += vectors[base + d]! * vectors[other + d]!;
+          const sim = dot(vectors, picked[p]! * dim, vectors, other, dim);
           if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
         }
         folded[i] = picks;

@@ -64,6 +64,14 @@ describe('lexicon matching', () => {
     expect(modifiers('like daft punk but slower')).toEqual(['Daft Punk:like', 'slower:none']);
   });
 
+  it('reads a minus before a word as a negation, as search boxes do ("rock -reggaeton"), and leaves hyphens alone', () => {
+    const modifiers = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}`);
+    expect(modifiers('pop -reggaeton')).toEqual(['pop:none', 'reggaeton:negated']);
+    expect(modifiers('-reggaeton pop')).toEqual(['reggaeton:negated', 'pop:none']);
+    expect(modifiers('upbeat k-pop')).not.toContainEqual(expect.stringMatching(/negated/));
+    expect(modifiers('upbeat - pop')).toEqual(['upbeat:none', 'pop:none']);
+  });
+
   it('reads decades, years, ranges and open bounds', () => {
     const years = (text: string) => interpretQuery(lexicon, text).constraints.releaseYear;
     expect(years('90s')).toEqual({ min: 1990, max: 1999 });

@@ -12,10 +12,15 @@ export interface Token {
 const TOKEN_PATTERN = /\d+(?:\.\d+)?[a-z]*|[\p{L}\p{N}]+|[,;.!?()]/gu;
 const BOUNDARY_MARKS = new Set([',', ';', '.', '!', '?', '(', ')']);
 
+// A minus before a word, as search boxes take it ("rock -jazz"), is a negation: read as "no".
+// Only after a space or at the start, before a letter: "k-pop", "lo-fi", "A - B" and "-5" stay.
+const MINUS_OPERATOR = /(^|\s)-(?=\p{L})/gu;
+
 /** Folds and splits text into word and boundary tokens. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  for (const value of foldText(text).match(TOKEN_PATTERN) ?? []) {
+  const operators = text.includes('-') ? text.replace(MINUS_OPERATOR, '$1no ') : text;
+  for (const value of foldText(operators).match(TOKEN_PATTERN) ?? []) {
     tokens.push({ text: value, boundary: value.length === 1 && BOUNDARY_MARKS.has(value) });
   }
   return tokens;

@@ -37,6 +37,18 @@ describe('poolExperimentResults', () => {
     expect(pooled.models[0]!.metrics[1]!.mean).toBeCloseTo(0.3, 10);
     expect(pooled.models[1]!.fitSeconds).toBe(2);
     expect(pooled.protocol).toMatch(/^2 splits pooled \(seed 8, seed 9; 5 evaluations of 3 distinct rows/);
+    expect(pooled.protocol).toContain('the intervals hold each split\'s fitted models fixed');
+  });
+
+  it("labels each split's notes when the splits' fits differ (never the first split's as the pool's)", () => {
+    const first = result([1, 2], [1, 0], [0, 0], 0.4);
+    const second = result([2, 1], [0.5, 0], [0, 0], 0.2);
+    first.models[0]!.notes = 'play 108 trees';
+    second.models[0]!.notes = 'play 5 trees';
+    first.models[1]!.notes = second.models[1]!.notes = 'dense model';
+    const pooled = poolExperimentResults([first, second], { labels: ['seed 8', 'seed 9'], bootstrap: { samples: 50 } });
+    expect(pooled.models[0]!.notes).toBe('seed 8: play 108 trees; seed 9: play 5 trees');
+    expect(pooled.models[1]!.notes).toBe('dense model');
   });
 
   it('refuses results of different models or without row ids', () => {

@@ -54,14 +54,17 @@ export function poolExperimentResults(results: ExperimentResult[], options: Pool
       return { name: summary.name, perUser: false, mean, lower: mean, upper: mean, confidence: 1 };
     });
     const sum = (pick: (evaluation: ModelEvaluation) => number) => results.reduce((total, result) => total + pick(result.models[m]!), 0);
-    return { model: model.model, notes: model.notes, fitSeconds: sum((e) => e.fitSeconds), recommendSeconds: sum((e) => e.recommendSeconds), evaluatedRows: rows, metrics, perRow };
+    // each split's own fit has its own notes (trees kept, blend): label them, never show the first split's as the pool's
+    const notes = results.map((result) => result.models[m]!.notes);
+    const pooledNotes = notes.every((note) => note === notes[0]) ? notes[0] : notes.map((note, r) => `${options.labels[r]}: ${note ?? '–'}`).join('; ');
+    return { model: model.model, notes: pooledNotes, fitSeconds: sum((e) => e.fitSeconds), recommendSeconds: sum((e) => e.recommendSeconds), evaluatedRows: rows, metrics, perRow };
   });
   const average = (pick: (result: ExperimentResult) => number) => results.reduce((total, result) => total + pick(result), 0) / results.length;
   return {
     ...first,
     protocol:
       `${results.length} splits pooled (${options.labels.join(', ')}; ${results.reduce((total, result) => total + result.evaluatedRows, 0)} evaluations of ${rows} distinct rows, ` +
-      `each row's metrics averaged over the splits it is in, bootstrap over distinct rows) — ${first.protocol}`,
+      `each row's metrics averaged over the splits it is in, bootstrap over distinct rows; the intervals hold each split's fitted models fixed, so a refit's variation is not in them — read the per-split table) — ${first.protocol}`,
     trainInteractions: Math.round(average((result) => result.trainInteractions)),
     evaluatedRows: rows,
     evaluatedRowIds: Int32Array.from(slotOf.keys()),

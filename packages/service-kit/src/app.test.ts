@@ -24,6 +24,9 @@ function createItemsRouter() {
     const body = parseInput(z.object({ name: z.string().min(1), rating: z.number().min(0).max(5) }), req.body);
     res.status(201).json(body);
   });
+  router.get('/v1/page', (req, res) => {
+    res.json(parseInput(z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }), req.query, 'query'));
+  });
   router.get('/v1/search', (req, res) => {
     const query = parseInput(z.object({ limit: z.coerce.number().int().max(50) }), req.query, 'query');
     res.json(query);
@@ -178,6 +181,18 @@ describe('error middleware', () => {
     expect(response.body.error.message).toContain('body.name');
     const query = await request(app).get('/v1/search?limit=500').expect(400);
     expect(query.body.error.details.issues[0].path).toBe('query.limit');
+  });
+
+  it('takes an empty query parameter ("?limit=", as a form sends an unset field) as absent: its default applies', async () => {
+    const { app } = setup();
+    expect((await request(app).get('/v1/page?limit=').expect(200)).body).toEqual({ limit: 10 });
+    expect((await request(app).get('/v1/page?limit=0').expect(400)).body.error.message).toBe('Invalid query: query.limit: Too small: expected number to be >=1, got "0"');
+  });
+
+  it('says a query parameter was given twice (it arrives as an array: zod said "received NaN")', async () => {
+    const { app } = setup();
+    const twice = await request(app).get('/v1/page?limit=2&limit=3').expect(400);
+    expect(twice.body.error.message).toBe('Invalid query: query.limit: given 2 times ("2", "3"); send it once');
   });
 
   it('says what was sent for a bad parameter (zod alone says "received NaN")', async () => {

@@ -339,6 +339,13 @@ export function parseInput<Schema extends ZodType>(schema: Schema, value: unknow
   // (or a schema's "is required" message)
   if (where === 'query' && value !== null && typeof value === 'object') {
     const failed = new Set(result.error.issues.map((issue) => String(issue.path[0])));
+    // An empty parameter ("?limit=", as a form sends an unset field) is an absent one: its default
+    // applies (a number schema coerced it to 0 and said "Too small: expected number to be >=1")
+    const sent = Object.entries(value as Record<string, unknown>);
+    if (sent.some(([name, one]) => one === '' && failed.has(name))) {
+      const retried = schema.safeParse(Object.fromEntries(sent.filter(([name, one]) => !(one === '' && failed.has(name)))));
+      if (retried.success) return retried.data;
+    }
     const repeated = Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && failed.has(entry[0]));
     if (repeated.length > 0) {
       const issues = repeated.map(([name, values]) => ({ path: `query.${name}`, message: `given ${values.length} times (${values.map((one) => JSON.stringify(one)).join(', ')}); send it once` }));

@@ -37,6 +37,13 @@ describe('reports', async () => {
     expect(both).toMatch(/Against \*\*item-knn \(cosine\)\*\*/);
   });
 
+  it('says when too few rows were evaluated for the intervals to mean anything (one row gives ± 0)', () => {
+    expect(formatMarkdownReport(result)).not.toContain('Only ');
+    const one = formatMarkdownReport({ ...result, evaluatedRows: 1 });
+    expect(one).toContain('1 evaluated row. Values are means');
+    expect(one).toContain('**Only 1 evaluated row: too few for the intervals (or the paired comparison) to mean anything — one row gives ± 0 by construction; do not compare models on this.**');
+  });
+
   it('is identical run to run apart from timings', async () => {
     const again = await run();
     const strip = (r: typeof result) => JSON.stringify(resultToJson(r), (key, value) => (/Seconds$/.test(key) ? 0 : value));

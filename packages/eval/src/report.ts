@@ -83,6 +83,9 @@ export interface MarkdownReportOptions {
   digits?: number;
 }
 
+/** Below this many evaluated rows the report says its intervals mean nothing. */
+const FEW_ROWS = 30;
+
 /** The full markdown report: protocol, accuracy table, beyond-accuracy table, comparison. */
 export function formatMarkdownReport(result: ExperimentResult, options: MarkdownReportOptions = {}): string {
   const digits = options.digits ?? 4;
@@ -94,9 +97,12 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
   parts.push('');
   parts.push(`**Protocol:** ${result.protocol}.`);
   parts.push('');
+  const evaluated = result.evaluatedRows;
   parts.push(
     `Data: ${result.trainRows} rows, ${result.catalogItems} items, ${result.trainInteractions} training interactions; ` +
-      `${result.evaluatedRows} evaluated rows. Values are means over evaluated rows ± the half-width of a 95% bootstrap interval over rows.`,
+      `${evaluated} evaluated row${evaluated === 1 ? '' : 's'}. Values are means over evaluated rows ± the half-width of a 95% bootstrap interval over rows.` +
+      // a bootstrap over one row (a log of one heavy listener) prints ± 0.0000: say what that is worth
+      (evaluated < FEW_ROWS ? ` **Only ${evaluated} evaluated row${evaluated === 1 ? '' : 's'}: too few for the intervals (or the paired comparison) to mean anything — ${evaluated === 1 ? 'one row gives ± 0 by construction' : 'they are far too narrow'}; do not compare models on this.**` : ''),
   );
   if (options.command) {
     parts.push('');

@@ -79,6 +79,35 @@ describe('next-track recommender', () => {
     expect(station.tracks[0]).toBe(first.tracks[0]);
   });
 
+  it('answers the same history at the same depth from its cached neighbours: no FAISS search, the answer a fresh search gives', async () => {
+    // the real Flat index, its async search counted
+    const counted = VectorIndex.fromBuffer(index.toBuffer());
+    const search = counted.searchBatchAsync.bind(counted);
+    let searches = 0;
+    counted.searchBatchAsync = (queries, k) => {
+      searches++;
+      return search(queries, k);
+    };
+    const recommender = createNextTrackRecommender(model, counted, { cacheSize: 4 });
+    const fresh = createNextTrackRecommender(model, index, { cacheSize: 0 });
+    const first = await recommender.recommend({ history: [4, 9, 33], k: 6 });
+    expect(searches).toBe(1);
+    // a filter does not change the depth: the kept neighbours answer it
+    const filtered = { history: [4, 9, 33], k: 6, accept: (track: number) => track !== first.tracks[0] };
+    const again = await recommender.recommend(filtered);
+    expect(searches).toBe(1);
+    expect(recommender.stats()).toMatchObject({ cacheHits: 1, neighbourHits: 1 });
+    const expected = await fresh.recommend(filtered);
+    expect(Array.from(again.tracks)).toEqual(Array.from(expected.tracks));
+    expect(Array.from(again.scores)).toEqual(Array.from(expected.scores));
+    expect(again.tracks).not.toContain(first.tracks[0]);
+    // another k is another depth: searched again (the query vector still from the cache)
+    const fewer = await recommender.recommend({ history: [4, 9, 33], k: 5 });
+    expect(searches).toBe(2);
+    expect(recommender.stats()).toMatchObject({ cacheHits: 2, neighbourHits: 1 });
+    expect(Array.from(fewer.tracks)).toEqual(Array.from(first.tracks.subarray(0, 5)));
+  });
+
   it('answers a repeated history from the query-vector cache (same answer, no forward pass), least recently used out first', async () => {
     const recommender = createNextTrackRecommender(model, index, { cacheSize: 2 });
     const first = await recommender.recommend({ history: [4, 9, 33], k: 6 });

@@ -54,7 +54,8 @@ export interface NextTrackOptions {
   overFetch?: number;
   /**
    * query vectors kept for the most recent distinct histories (default 4096, 0 = none): a
-   * listener who asks again before a new play is served without a forward pass
+   * listener who asks again before a new play is served without a forward pass, and with the same
+   * k and as many exclusions, without a FAISS search (the first search's neighbours are kept too)
    */
   cacheSize?: number;
 }
@@ -68,6 +69,8 @@ export interface NextTrackStats {
   retries: number;
   /** requests whose query vector came from the cache (no forward pass) */
   cacheHits: number;
+  /** of those, requests whose first search's neighbours came from the cache too (no FAISS search either) */
+  neighbourHits: number;
 }
 
 export interface NextTrackRecommender {
@@ -96,6 +99,15 @@ export class NextTrackOverloadedError extends Error {
   }
 }
 
+/** A recent history's query vector and, once searched, its first search's neighbours (at `depth`). */
+interface CacheEntry {
+  /** the history's last maxLength plays (a hash collision must not pass for a hit) */
+  plays: Int32Array;
+  vector: Float32Array;
+  depth: number;
+  labels: Int32Array | undefined;
+}
+
 const EMPTY: NextTrackResult = { tracks: new Int32Array(0), scores: new Float32Array(0) };
 
 /**
@@ -121,10 +133,13 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     maxQueue,
     overloaded: (queued, limit) => new NextTrackOverloadedError(queued, limit),
   });
-  const counters = { retries: 0, cacheHits: 0 };
+  const counters = { retries: 0, cacheHits: 0, neighbourHits: 0 };
   // query vectors of recent histories by a hash of their last maxLength plays, the plays kept
-  // to rule out a collision (Map order = least recently used first); no key string per request
-  const cache = new Map<number, { plays: Int32Array; vector: Float32Array }>();
+  // to rule out a collision (Map order = least recently used first); no key string per request.
+  // An entry also keeps its first search's neighbours (at that depth): a listener who asks again
+  // before a new play is answered without a forward pass or a FAISS search — the same answer,
+  // since the search gives the same neighbours for the same query and depth.
+  const cache = new Map<number, CacheEntry>();
   // skipped tracks carry the current stamp: no Set per request
   const skipStamp = new Uint32Array(numItems);
   let stamp = 0;
@@ -145,14 +160,14 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
   }
 
-  /** the cached query vector of `history`, when its last maxLength plays are the cached entry's */
-  function cachedVector(key: number, history: ArrayLike<number>): Float32Array | undefined {
+  /** the cache entry of `history`, when its last maxLength plays are the entry's */
+  function cachedEntry(key: number, history: ArrayLike<number>): CacheEntry | undefined {
     const entry = cache.get(key);
     if (!entry) return undefined;
     const from = Math.max(0, history.length - maxLength);
     if (entry.plays.length !== history.length - from) return undefined;
     for (let t = 0; t < entry.plays.length; t++) if (entry.plays[t] !== history[from + t]) return undefined;
-    return entry.vector;
+    return entry;
   }
 
   async function serve(batch: BatchItem<NextTrackRequest, NextTrackResult>[]): Promise<void> {
@@ -160,13 +175,15 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     const keys = cacheSize > 0 ? batch.map(({ request }) => historyKey(request.history)) : undefined;
     // histories as CSR (the last maxLength plays of each) for the requests the cache cannot answer
     const misses: number[] = [];
+    // each request's cache entry (found, or made for a miss below)
+    const entries: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(batch.length);
     for (let q = 0; q < batch.length; q++) {
-      const cached = keys ? cachedVector(keys[q]!, batch[q]!.request.history) : undefined;
-      if (cached) {
-        const entry = cache.get(keys![q]!)!;
+      const entry = keys ? cachedEntry(keys[q]!, batch[q]!.request.history) : undefined;
+      if (entry) {
         cache.delete(keys![q]!);
         cache.set(keys![q]!, entry);
-        vectors.set(cached, q * dim);
+        vectors.set(entry.vector, q * dim);
+        entries[q] = entry;
         counters.cacheHits++;
       } else misses.push(q);
     }
@@ -188,8 +205,10 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
         const plays = new Int32Array(Math.min(history.length, maxLength));
         for (let t = 0; t < plays.length; t++) plays[t] = history[history.length - plays.length + t]!;
         // a colliding history replaces the entry (and moves it to the most recent end)
+        const entry: CacheEntry = { plays, vector: Float32Array.from(vector), depth: 0, labels: undefined };
+        entries[q] = entry;
         cache.delete(keys[q]!);
-        cache.set(keys[q]!, { plays, vector: Float32Array.from(vector) });
+        cache.set(keys[q]!, entry);
         if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
       });
     }
@@ -200,8 +219,16 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
     // query of a batch on its own, so a batched answer is the answer the request gets alone; a
     // failure (a search, or a request's own accept callback) rejects only the requests it touched.
     const groups = new Map<number, number[]>();
+    const deeper: Promise<void>[] = [];
     batch.forEach(({ request }, q) => {
       const depth = firstFetch(request);
+      const entry = entries[q];
+      if (entry?.labels && entry.depth === depth) {
+        // the same history asked again at the same depth: its first search's neighbours
+        counters.neighbourHits++;
+        settle(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), entry.labels, deeper);
+        return;
+      }
       const group = groups.get(depth);
       if (group) group.push(q);
       else groups.set(depth, [q]);
@@ -217,24 +244,33 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
           for (const q of members) batch[q]!.reject(error);
           return;
         }
-        // each member is answered from this search when it can be (no promise per request);
-        // the few that need a deeper search continue on their own
-        const deeper: Promise<void>[] = [];
         for (let m = 0; m < members.length; m++) {
-          const item = batch[members[m]!]!;
-          const query = vectors.subarray(members[m]! * dim, (members[m]! + 1) * dim);
-          try {
-            const labels = neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k);
-            const { result, complete } = pick(item.request, labels, query);
-            if (complete || labels.length >= numItems) item.resolve(result);
-            else deeper.push(searchDeeper(item, query, labels.length).catch((error: unknown) => item.reject(error)));
-          } catch (error) {
-            item.reject(error);
+          const q = members[m]!;
+          const labels = neighbours.labels.subarray(m * neighbours.k, (m + 1) * neighbours.k);
+          const entry = entries[q];
+          if (entry) {
+            entry.depth = depth;
+            entry.labels = labels.slice();
           }
+          settle(batch[q]!, vectors.subarray(q * dim, (q + 1) * dim), labels, deeper);
         }
-        if (deeper.length > 0) await Promise.all(deeper);
       }),
     );
+    if (deeper.length > 0) await Promise.all(deeper);
+  }
+
+  /**
+   * Answers a request from its first search's neighbours when they suffice (no promise per
+   * request); one that needs a deeper search continues on its own (pushed to `deeper`).
+   */
+  function settle(item: BatchItem<NextTrackRequest, NextTrackResult>, query: Float32Array, labels: Int32Array, deeper: Promise<void>[]): void {
+    try {
+      const { result, complete } = pick(item.request, labels, query);
+      if (complete || labels.length >= numItems) item.resolve(result);
+      else deeper.push(searchDeeper(item, query, labels.length).catch((error: unknown) => item.reject(error)));
+    } catch (error) {
+      item.reject(error);
+    }
   }
 
   /** settles a request whose first search left its answer incomplete: searches alone, fetching twice as deep each time */

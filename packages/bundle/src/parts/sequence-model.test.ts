@@ -86,8 +86,17 @@ describe('sequence model part', () => {
       progress: (line: string) => lines.push(line),
     });
     expect(built.files.some((file) => file.path.startsWith('models/sequence'))).toBe(false);
-    expect(lines.join('\n')).toMatch(/✔ sequenceModel \([\d.]+ s\) absent — not trained: \d+ consecutive plays in each listener's last 100 plays, need 1,000 \(--set sequenceModel.historyItems=N reads more of each history\); Up next and radio are unavailable/);
+    expect(lines.join('\n')).toMatch(/✔ sequenceModel \([\d.]+ s\) absent — not trained: \d+ consecutive plays in the log, need 1,000; Up next and radio are unavailable/);
     expect(built.summary()).toMatchObject({ parts: { sequenceModel: { present: false, reason: expect.stringMatching(/^not trained: \d+ consecutive plays/) } } });
+    // where histories are cut to their last historyItems plays, the count says so and how to read more
+    const cut = await buildBundle(createPartRegistry([sequenceModelPart]), {
+      directory: join(work, 'build-tiny-cut'),
+      settings: { threads: 1 },
+      options: { dataset: { directory }, sequenceModel: { ...SMALL, historyItems: 5 } },
+    });
+    expect(cut.summary()).toMatchObject({
+      parts: { sequenceModel: { reason: expect.stringMatching(/^not trained: \d+ consecutive plays in each listener's last 5 plays, need 1,000 \(--set sequenceModel\.historyItems=N reads more of each history\)/) } },
+    });
   });
 
   it('backs the served prior off to the catalog\'s album and artist as sequenceModel.backoff says, and refuses a bad value', () => {

@@ -186,8 +186,11 @@ export const sequenceModelPart = definePart({
     if (pairs < MIN_CONSECUTIVE_PLAYS) {
       // the count is over each listener's last historyItems plays: a log of one heavy listener has
       // thousands of consecutive plays, of which the model reads the last historyItems
-      const where = histories.offsets.length - 1 === 1 ? `the listener's last ${count(options.historyItems)} plays` : `each listener's last ${count(options.historyItems)} plays`;
-      return absent(`not trained: ${count(pairs)} consecutive plays in ${where}, need ${count(MIN_CONSECUTIVE_PLAYS)} (--set sequenceModel.historyItems=N reads more of each history); Up next and radio are unavailable`);
+      let cut = false;
+      for (let u = 0; u + 1 < historyLog.userOffsets.length && !cut; u++) cut = historyLog.userOffsets[u + 1]! - historyLog.userOffsets[u]! > options.historyItems;
+      const where = !cut ? 'the log' : `each listener's last ${count(options.historyItems)} plays`;
+      const more = cut ? ' (--set sequenceModel.historyItems=N reads more of each history)' : '';
+      return absent(`not trained: ${count(pairs)} consecutive plays in ${where}, need ${count(MIN_CONSECUTIVE_PLAYS)}${more}; Up next and radio are unavailable`);
     }
     const order = listeningOrder(historyLog);
     if (order.untimed > 0) progress(`sequenceModel: WARNING — ${order.text}`);

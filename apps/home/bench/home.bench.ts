@@ -8,6 +8,10 @@
 // schedule of N per second over --rate-connections keep-alive connections (default 8), whatever
 // the service's speed, and latency counts from each request's scheduled time (time queued for a
 // busy connection included), so a slow page cannot hide the waiting it causes.
+// --cache warm,live,event picks the service setups (default warm,live): warm = the page store and
+// its warmer (kept pages), live = no store (every page computed, listeners without live events read
+// their stored answers), event = no store and every sampled listener posts one play first (pages
+// from live state: the costliest computed page, what a listener gets right after an event).
 // CPU per page is the service process's own CPU time (user + system, all its threads, from
 // /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
 import { spawn } from 'node:child_process';
@@ -43,7 +47,8 @@ const { values } = parseArgs({
   },
 });
 const modes = values.cache.split(',').filter(Boolean);
-if (modes.length === 0 || modes.some((mode) => mode !== 'warm' && mode !== 'live')) throw new RangeError(`--cache expects a comma list of warm and live (got "${values.cache}")`);
+type Mode = 'warm' | 'live' | 'event';
+if (modes.length === 0 || modes.some((mode) => mode !== 'warm' && mode !== 'live' && mode !== 'event')) throw new RangeError(`--cache expects a comma list of warm, live and event (got "${values.cache}")`);
 const rates = values.rate ? values.rate.split(',').map(Number) : [];
 const rateConnections = Number(values['rate-connections']);
 if (rates.some((rate) => !(rate > 0)) || !(Number.isInteger(rateConnections) && rateConnections > 0)) {
@@ -59,8 +64,9 @@ const limit = Number(values.limit);
 
 const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
 
-// Listener ids to request: a seeded sample of the bundle's users (10% unknown → cold start).
-async function sampleUsers(count: number): Promise<string[]> {
+// Listener ids to request: a seeded sample of the bundle's users (10% unknown → cold start); and
+// track ids for the event mode's plays.
+async function sampleUsers(count: number): Promise<{ ids: string[]; trackIds: string[] }> {
   const store = openBundleStore(values.bundle, {});
   const bundle = await loadParts(store, [datasetPart], { cacheDir: join(work, 'ids-cache') });
   const log = bundle.parts.dataset.interactions;
@@ -70,7 +76,9 @@ async function sampleUsers(count: number): Promise<string[]> {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     ids.push(i % 10 === 9 ? `bench-new-listener-${i}` : log.userId(state % log.userCount));
   }
-  return ids;
+  const catalog = bundle.parts.dataset.store;
+  const trackIds = Array.from({ length: Math.min(1000, catalog.trackCount) }, (_, i) => catalog.trackId((i * 7919) % catalog.trackCount));
+  return { ids, trackIds };
 }
 
 /** A free TCP port on 127.0.0.1 (the service runs with LOG_LEVEL=warn, so it cannot tell us). */
@@ -101,7 +109,7 @@ const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 /** USER_HZ: 100 on every Linux this runs on */
 const CLOCK_TICKS = 100;
 
-async function startService(mode: 'warm' | 'live'): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
+async function startService(mode: Mode): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // LOG_LEVEL=warn: per-request info logs would cost the service time under load
@@ -110,7 +118,7 @@ async function startService(mode: 'warm' | 'live'): Promise<{ url: string; pid: 
     cwd: appRoot,
     // Development mode (no API keys; the bench only reads) and no per-IP limit: it measures serving, not the limiter.
     // live: no page store, every page computed; warm: the page store and its background warmer (ADR 0013)
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'live' ? '0' : values['cache-mib'] },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'warm' ? values['cache-mib'] : '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -231,11 +239,11 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 }
 
 const startLoad = loadText();
-const users = await sampleUsers(Number(values.users));
+const { ids: users, trackIds } = await sampleUsers(Number(values.users));
 
 interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
-interface ModeResult { mode: 'warm' | 'live'; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
+interface ModeResult { mode: Mode; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
 
 /** the service's event-loop delay over the row (prom-client's monitor, restarted at each scrape; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
 const loopLag = (text: string) => ({ p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000 });
@@ -251,7 +259,7 @@ const sharedRateOf = (before: CacheCounts, after: CacheCounts) => {
   return (after.shared - before.shared) / Math.max(1, served);
 };
 
-async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
+async function runMode(mode: Mode): Promise<ModeResult> {
   console.error(`[${mode}] sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
   const bootStarted = performance.now();
   const service = await startService(mode);
@@ -273,6 +281,15 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
       const text = await (await fetch(`${service.url}/metrics`)).text();
       keptMiB = metricValue(text, 'home_page_cache_bytes') / 2 ** 20;
       keptPages = metricValue(text, 'home_page_cache_entries');
+    }
+    if (mode === 'event') {
+      // every sampled listener plays one track now: their pages are computed from live state (taste
+      // clusters by k-means, three FAISS searches, the factor folded in), as right after an event
+      for (let from = 0; from < users.length; from += 1000) {
+        const events = users.slice(from, from + 1000).map((userId, i) => ({ userId, trackId: trackIds[(from + i) % trackIds.length]!, type: 'play', msPlayed: 200_000 }));
+        const response = await fetch(`${service.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+        if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}: ${await response.text()}`);
+      }
     }
     // warm-up: JIT, FAISS threads, similar-artist cache
     await autocannon({ url: service.url, connections: 4, duration: 3, requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/users/${encodeURIComponent(users[Math.floor(Math.random() * users.length)]!)}/home?limit=${limit}` }) }] });
@@ -335,7 +352,7 @@ async function runMode(mode: 'warm' | 'live'): Promise<ModeResult> {
 let warmed = 0;
 const results: ModeResult[] = [];
 try {
-  for (const mode of modes as Array<'warm' | 'live'>) results.push(await runMode(mode));
+  for (const mode of modes as Mode[]) results.push(await runMode(mode));
 } finally {
   await rm(work, { recursive: true, force: true });
 }
@@ -349,7 +366,9 @@ for (const result of results) {
   console.log(
     result.mode === 'warm'
       ? `**warm** (page store on, ${values['cache-mib']} MiB): the background warmer kept ${result.keptPages} pages (${result.keptMiB.toFixed(1)} MiB) in ${result.warmSeconds.toFixed(0)} s after ready (${result.readySeconds.toFixed(1)} s), then one pass over the sampled ids; a hit serves a kept page (stage \`cache\`), a miss computes it (stages candidates … assembly are means over computed pages only).`
-      : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s), except that concurrent requests for the same page (e.g. two cold-start ids) share one compute (column shared).`,
+      : result.mode === 'event'
+        ? `**event** (HOME_PAGE_CACHE_MIB=0, each sampled listener posted one play first): every page computed from live state — taste clusters by k-means, three FAISS searches, the factor folded in — as right after an event (ready in ${result.readySeconds.toFixed(1)} s).`
+        : `**live** (HOME_PAGE_CACHE_MIB=0): every page computed (ready in ${result.readySeconds.toFixed(1)} s), except that concurrent requests for the same page (e.g. two cold-start ids) share one compute (column shared).`,
   );
   console.log('');
   console.log('| concurrency | requests | req/s | p50 ms | p95 ms | p99 ms | errors | hit rate | shared | CPU ms/page | candidates ms | features ms | ranking ms | assembly ms | cache ms | shared ms | loop lag p99 / max ms | load (1 min) |');

@@ -118,6 +118,15 @@ describe('Spotify 2024 CSV', () => {
   });
 });
 
+/** A folder of an events import: catalog.csv and events.csv with the given text. */
+async function eventsFolder(name: string, catalog: string, events: string): Promise<string> {
+  const folder = join(root, name);
+  await mkdir(folder);
+  await writeFile(join(folder, 'catalog.csv'), catalog);
+  await writeFile(join(folder, 'events.csv'), events);
+  return folder;
+}
+
 describe('MPD slices', () => {
   it('reads a folder of slices: playlists become users, URIs become ids', async () => {
     const result = await importDataset('mpd', fixture('mpd'));
@@ -213,10 +222,7 @@ describe('generic events + catalog', () => {
   });
 
   it('names the audio features a catalog row has when it lacks others (all 11 or none), not only "expected a number"', async () => {
-    const folder = join(root, 'events-partial-features');
-    await mkdir(folder);
-    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name,energy,tempo\ns1,One,Band,0.8,120\n');
-    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000000,play\n');
+    const folder = await eventsFolder('events-partial-features', 'track_id,title,artist_name,energy,tempo\ns1,One,Band,0.8,120\n', 'user_id,track_id,timestamp,type\nu1,s1,1700000000000,play\n');
     await expectImportFailure(
       importToSnapshot('events', folder, join(root, 'events-partial-features-out')),
       /catalog\.csv:2: field "danceability": expected all 11 audio features \(danceability, energy, .*\) or none; this row has energy, tempo, got ""/,
@@ -224,10 +230,7 @@ describe('generic events + catalog', () => {
   });
 
   it('reads a log of epoch seconds as seconds (as milliseconds every event would be in January 1970), and says so', async () => {
-    const folder = join(root, 'events-epoch-seconds');
-    await mkdir(folder);
-    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name\ns1,One,Band\ns2,Two,Band\n');
-    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1700000000,play\nu1,s2,1700000185,play\n');
+    const folder = await eventsFolder('events-epoch-seconds', 'track_id,title,artist_name\ns1,One,Band\ns2,Two,Band\n', 'user_id,track_id,timestamp,type\nu1,s1,1700000000,play\nu1,s2,1700000185,play\n');
     const seconds = await importDataset('events', folder);
     expect(Array.from(seconds.interactions.columns.timestamp)).toEqual([1_700_000_000_000, 1_700_000_185_000]);
     expect(seconds.details.timestamps).toMatch(/^epoch seconds/);
@@ -241,10 +244,7 @@ describe('generic events + catalog', () => {
   });
 
   it('reads semicolon- and tab-separated files (spreadsheet exports) and says what a decimal comma needs', async () => {
-    const folder = join(root, 'events-semicolons');
-    await mkdir(folder);
-    await writeFile(join(folder, 'catalog.csv'), '\uFEFFtrack_id;title;artist_name;energy\r\ns1;"One; two";Band;\r\ns2;Two;Band;\r\n');
-    await writeFile(join(folder, 'events.csv'), 'user_id\ttrack_id\ttimestamp\ttype\nu1\ts1\t1700000000000\tplay\nu1\ts2\t1700000185000\tplay\n');
+    const folder = await eventsFolder('events-semicolons', '\uFEFFtrack_id;title;artist_name;energy\r\ns1;"One; two";Band;\r\ns2;Two;Band;\r\n', 'user_id\ttrack_id\ttimestamp\ttype\nu1\ts1\t1700000000000\tplay\nu1\ts2\t1700000185000\tplay\n');
     const read = await importDataset('events', folder);
     expect(read.store.columns.trackTitles).toEqual(['One; two', 'Two']);
     expect(read.interactions.length).toBe(2);
@@ -253,10 +253,7 @@ describe('generic events + catalog', () => {
   });
 
   it('reads an ISO date-time without a zone as UTC, whatever the machine\'s time zone', async () => {
-    const folder = join(root, 'events-zoneless');
-    await mkdir(folder);
-    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name\ns1,One,Band\n');
-    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,2024-05-01 12:00:00,play\nu1,s1,2024-05-01T12:05,play\nu1,s1,2024-05-01T14:10:00+02:00,play\n');
+    const folder = await eventsFolder('events-zoneless', 'track_id,title,artist_name\ns1,One,Band\n', 'user_id,track_id,timestamp,type\nu1,s1,2024-05-01 12:00:00,play\nu1,s1,2024-05-01T12:05,play\nu1,s1,2024-05-01T14:10:00+02:00,play\n');
     const zone = process.env.TZ;
     process.env.TZ = 'America/New_York';
     try {

@@ -132,6 +132,8 @@ describe('matched labels', () => {
   it("show the catalog's words as written, not their folded form", () => {
     expect(written.search('ありがとう sigur ros').results[0]).toMatchObject({ id: 't-arigato', matched: expect.arrayContaining(['title: ありがとう', 'artist: Sigur Rós']) });
     expect(written.search('ac dc live').results[0]!.matched).toEqual(expect.arrayContaining(['artist: AC/DC', 'title: Live']));
+    // in the name's order, whatever the query's
+    expect(written.search('time one more').results.find((hit) => hit.id === 't-one-more-time')?.matched).toContain('title: One More Time');
     expect(written.suggest('ありが')[0]).toMatchObject({ id: 't-arigato', matched: ['prefix: ありが→ありがとう'] });
     // the user's word as typed on the left of a prefix or typo note
     expect(written.search('ありがと').results[0]!.matched).toContain('prefix: ありがと→ありがとう');

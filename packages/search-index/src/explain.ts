@@ -26,6 +26,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
   // label → its terms, in first-seen order (a handful of entries: arrays, not maps)
   const labels: string[] = [];
   const labelTerms: string[][] = [];
+  const labelFields: Field[] = [];
   const notes: string[] = [];
   const last = words[words.length - 1] ?? '';
   const match = result.match;
@@ -39,6 +40,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
       if (at < 0) {
         labels.push(label);
         labelTerms.push([value]);
+        labelFields.push(field);
       } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
     if (words.includes(term)) continue;
@@ -57,7 +59,15 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
     }
   }
   const matched: string[] = [];
-  for (let i = 0; i < labels.length; i++) matched.push(`${labels[i]!}: ${labelTerms[i]!.join(' ')}`);
+  for (let i = 0; i < labels.length; i++) {
+    // the words in the order the name has them ("title: Song 7", not the query's "7 song" order)
+    const terms = labelTerms[i]!;
+    if (terms.length > 1 && labelFields[i] !== 'genres') {
+      const text = fieldTexts(entities, code, labelFields[i]!).join(' ');
+      terms.sort((a, b) => text.indexOf(a) - text.indexOf(b));
+    }
+    matched.push(`${labels[i]!}: ${terms.join(' ')}`);
+  }
   for (const note of notes) matched.push(note);
   return matched;
 }

@@ -27,9 +27,17 @@ describe('describeBundle', () => {
       isLatest: true,
       latest: undefined,
       manifestSha256: 'ab'.repeat(32),
-      manifest: { schemaVersion: 1, version: 'v1', createdAt: '2026-12-06T21:00:00Z', producer: 'test', files: [], metadata: { build: { parts } } },
+      manifest: {
+        schemaVersion: 1,
+        version: 'v1',
+        createdAt: '2026-12-06T21:00:00Z',
+        producer: 'test',
+        files: [{ path: 'models/sequence.bin', role: 'model', contentType: 'application/octet-stream', size: 10, sha256: 'cd'.repeat(32), metadata: { listeningOrder: 'file order: every listener…' } }],
+        metadata: { build: { parts } },
+      },
     });
     expect(text).toContain('absent      sequenceModel — not trained: 640 consecutive plays in the log, need 1,000\n            semanticModel — no reason recorded');
     expect(text).not.toContain('itemIndex —');
+    expect(text).toContain('note        models/sequence.bin: listening order — file order: every listener…');
   });
 });

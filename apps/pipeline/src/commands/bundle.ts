@@ -88,6 +88,11 @@ export function describeBundle(shown: ShownBundle): string {
   ];
   if (manifest.metadata && Object.keys(manifest.metadata).length > 0) lines.push(`metadata    ${JSON.stringify(manifest.metadata)}`);
   for (const [i, absent] of absentParts(manifest.metadata).entries()) lines.push(`${i === 0 ? 'absent      ' : '            '}${absent}`);
+  // what a model learned from when it is not what one would assume (the sequence model on a log without time)
+  for (const file of manifest.files) {
+    const order = file.metadata?.['listeningOrder'];
+    if (typeof order === 'string' && order !== 'by timestamp') lines.push(`note        ${file.path}: listening order — ${order}`);
+  }
   const rows = manifest.files.map((file) => [
     file.path,
     file.role,

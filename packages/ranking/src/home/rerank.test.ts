@@ -1,61 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import type { HomeIndex } from './home-index';
-import { selectDiverse } from './rerank';
+import { diversityPool, selectDiverse } from './rerank';
 import type { SelectOptions } from './rerank';
 
-/** The eager greedy MMR selectDiverse ran before the lazy one: every pick's similarity to every open track. */
+/** The eager greedy MMR selectDiverse ran before the lazy one (same pool): every pick's similarity to every open track. */
 function eagerReference(index: HomeIndex, tracks: Int32Array, relevance: Float32Array, options: SelectOptions): number[] {
   const { limit } = options;
   const lambda = options.lambda ?? 0.75;
   const artistCap = options.artistCap ?? 2;
-  const poolLimit = options.poolLimit ?? 60;
-  const explicit = index.store.columns.trackExplicit;
-  const pool: number[] = [];
-  const poolRelevance: number[] = [];
-  for (let i = 0; i < tracks.length && pool.length < poolLimit; i++) {
-    const track = tracks[i]!;
-    if (options.used?.has(track)) continue;
-    if (options.excludeExplicit && explicit[track] === 1) continue;
-    if (options.accept && !options.accept(track)) continue;
-    pool.push(track);
-    poolRelevance.push(relevance[i]!);
-  }
+  const { pool, poolRelevance, low, span } = diversityPool(index, tracks, relevance, options);
   if (pool.length === 0) return [];
-  let low = Infinity;
-  let high = -Infinity;
-  for (const value of poolRelevance) [low, high] = [Math.min(low, value), Math.max(high, value)];
-  const span = high - low || 1;
   const dim = index.itemDim;
   const vectors = index.itemVectors;
   const size = pool.length;
   const maxSimilarity = new Float32Array(size);
-  const taken = new Uint8Array(size);
   const value = new Float64Array(size);
   const perArtist = new Map<number, number>();
   const artistOf = pool.map((track) => index.store.trackPrimaryArtist[track]!);
   for (let i = 0; i < size; i++) value[i] = lambda * ((poolRelevance[i]! - low) / span);
+  // the tracks not picked yet, in pool order (a Set keeps insertion order through deletes)
+  const open = new Set(pool.keys());
   const picked: number[] = [];
   while (picked.length < limit) {
     let best = -1;
     let bestValue = -Infinity;
-    for (let i = 0; i < size; i++) {
-      if (taken[i] || (perArtist.get(artistOf[i]!) ?? 0) >= artistCap) continue;
+    for (const i of open) {
+      if ((perArtist.get(artistOf[i]!) ?? 0) >= artistCap) continue;
       const mmr = value[i]! - (1 - lambda) * (picked.length > 0 ? maxSimilarity[i]! : 0);
       if (mmr > bestValue) [best, bestValue] = [i, mmr];
     }
     if (best < 0) break;
-    taken[best] = 1;
-    const track = pool[best]!;
-    picked.push(track);
-    options.used?.add(track);
+    open.delete(best);
+    picked.push(pool[best]!);
+    options.used?.add(pool[best]!);
     perArtist.set(artistOf[best]!, (perArtist.get(artistOf[best]!) ?? 0) + 1);
     if (picked.length === limit) break;
-    const base = track * dim;
-    for (let i = 0; i < size; i++) {
-      if (taken[i]) continue;
-      const other = pool[i]! * dim;
+    // every open track's similarity to the new pick, now
+    for (const i of open) {
       let sim = 0;
-      for (let d = 0; d < dim; d++) sim += vectors[base + d]! * vectors[other + d]!;
+      for (let d = 0; d < dim; d++) sim += vectors[pool[best]! * dim + d]! * vectors[pool[i]! * dim + d]!;
       if (sim > maxSimilarity[i]!) maxSimilarity[i] = sim;
     }
   }

@@ -27,24 +27,8 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
   const { limit } = options;
   const lambda = options.lambda ?? 0.75;
   const artistCap = options.artistCap ?? 2;
-  const poolLimit = options.poolLimit ?? 60;
-  const explicit = index.store.columns.trackExplicit;
-  const pool: number[] = [];
-  const poolRelevance: number[] = [];
-  for (let i = 0; i < tracks.length && pool.length < poolLimit; i++) {
-    const track = tracks[i]!;
-    if (options.used?.has(track)) continue;
-    if (options.excludeExplicit && explicit[track] === 1) continue;
-    if (options.accept && !options.accept(track)) continue;
-    pool.push(track);
-    poolRelevance.push(relevance[i]!);
-  }
+  const { pool, poolRelevance, low, span } = diversityPool(index, tracks, relevance, options);
   if (pool.length === 0) return new Int32Array(0);
-  // relevance to 0..1 within the pool so λ means the same on every shelf
-  let low = Infinity;
-  let high = -Infinity;
-  for (const value of poolRelevance) [low, high] = [Math.min(low, value), Math.max(high, value)];
-  const span = high - low || 1;
   const dim = index.itemDim;
   const vectors = index.itemVectors;
   const size = pool.length;
@@ -93,6 +77,30 @@ export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: F
   // per-artist counts back to zero for the next shelf
   for (let i = 0; i < size; i++) perArtist[artistOf[i]!] = 0;
   return Int32Array.from(picked);
+}
+
+/**
+ * The tracks MMR chooses from: the best `poolLimit` (default 60) that pass the shelf's filters (not
+ * used on the page, not explicit when excluded, accepted), with their relevance and its range
+ * (low and span: relevance is read as 0..1 within the pool, so λ means the same on every shelf).
+ */
+export function diversityPool(index: HomeIndex, tracks: Int32Array, relevance: Float32Array, options: SelectOptions): { pool: number[]; poolRelevance: number[]; low: number; span: number } {
+  const poolLimit = options.poolLimit ?? 60;
+  const explicit = index.store.columns.trackExplicit;
+  const pool: number[] = [];
+  const poolRelevance: number[] = [];
+  for (let i = 0; i < tracks.length && pool.length < poolLimit; i++) {
+    const track = tracks[i]!;
+    if (options.used?.has(track)) continue;
+    if (options.excludeExplicit && explicit[track] === 1) continue;
+    if (options.accept && !options.accept(track)) continue;
+    pool.push(track);
+    poolRelevance.push(relevance[i]!);
+  }
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of poolRelevance) [low, high] = [Math.min(low, value), Math.max(high, value)];
+  return { pool, poolRelevance, low, span: high - low || 1 };
 }
 
 interface MmrScratch {

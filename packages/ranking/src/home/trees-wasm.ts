@@ -67,6 +67,10 @@ function walkFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
     ...op.f32Add,
     ...op.f32Store(offset),
   ];
+  /** o = out + 4i: row i's sum */
+  const sumAddress: Code = [...f.get('out'), ...f.get('i'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.set('o')];
+  /** the address of row i (left on the stack) */
+  const rowAddress: Code = [...f.get('rows'), ...f.get('i'), ...f.get('rowBytes'), ...op.i32Mul, ...op.i32Add];
   const body: Code[] = [
     // lock = count − count % 4
     f.get('count'),
@@ -91,11 +95,7 @@ function walkFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
       op.i32Load(8),
       f.set('lb'),
       wasmForLoop(f, 'i', op.i32(0), f.get('lock'), 4, [
-        f.get('rows'),
-        f.get('i'),
-        f.get('rowBytes'),
-        op.i32Mul,
-        op.i32Add,
+        rowAddress,
         f.tee('r0'),
         f.get('rowBytes'),
         op.i32Add,
@@ -115,33 +115,19 @@ function walkFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
         op.i32(0),
         f.set('n3'),
         wasmForLoop(f, 'd', op.i32(0), f.get('levels'), 1, [step('n0', 'r0'), step('n1', 'r1'), step('n2', 'r2'), step('n3', 'r3')]),
-        f.get('out'),
-        f.get('i'),
-        op.i32(2),
-        op.i32Shl,
-        op.i32Add,
-        f.set('o'),
+        sumAddress,
         addLeaf('n0', 0),
         addLeaf('n1', 4),
         addLeaf('n2', 8),
         addLeaf('n3', 12),
       ]),
       wasmForLoop(f, 'i', f.get('lock'), f.get('count'), 1, [
-        f.get('rows'),
-        f.get('i'),
-        f.get('rowBytes'),
-        op.i32Mul,
-        op.i32Add,
+        rowAddress,
         f.set('r0'),
         op.i32(0),
         f.set('n0'),
         wasmForLoop(f, 'd', op.i32(0), f.get('levels'), 1, [step('n0', 'r0')]),
-        f.get('out'),
-        f.get('i'),
-        op.i32(2),
-        op.i32Shl,
-        op.i32Add,
-        f.set('o'),
+        sumAddress,
         addLeaf('n0', 0),
       ]),
     ]),

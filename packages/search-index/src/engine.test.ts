@@ -92,6 +92,7 @@ describe('names without letters or digits', () => {
     { ...base, id: 't-fire', title: '🔥🔥🔥', popularity: 30 },
     { ...base, id: 't-heart', title: '❤️', popularity: 20 },
     { ...base, id: 't-guitar', title: 'emoji 🎸 rock', popularity: 10 },
+    { ...base, id: 't-thumb', title: '👍🏽', popularity: 5 },
   );
   const symbols = buildSearchIndex(CatalogStore.fromCatalog(catalog), { content: false });
 
@@ -102,6 +103,15 @@ describe('names without letters or digits', () => {
     // a title with words keeps its words alone; punctuation alone still finds nothing
     expect(symbols.search('emoji rock').results[0]!.id).toBe('t-guitar');
     expect(symbols.search('?!').results).toEqual([]);
+  });
+
+  it('one emoji finds a title that repeats it or wears a skin tone, as typeahead does', () => {
+    expect(symbols.search('🔥').results[0]).toMatchObject({ id: 't-fire' });
+    expect(symbols.search('🔥🔥').results[0]).toMatchObject({ id: 't-fire' });
+    expect(symbols.search('👍').results[0]).toMatchObject({ id: 't-thumb' });
+    expect(symbols.search('👍🏻').results[0]).toMatchObject({ id: 't-thumb' });
+    expect(symbols.suggest('🔥')[0]!.id).toBe(symbols.search('🔥').results[0]!.id);
+    expect(symbols.suggest('👍')[0]!.id).toBe(symbols.search('👍').results[0]!.id);
   });
 });
 

@@ -657,8 +657,8 @@ export class SearchEngine {
     for (const { term, distance } of this.typos.candidates(word, MAX_TYPO_TERMS, (term) => -lexical.documentFrequency(term))) {
       variants.push({ term, weight: distance === 1 ? VARIANT_WEIGHTS.typo1 : VARIANT_WEIGHTS.typo2 });
     }
-    // the last word may be unfinished ("digital lov")
-    if (last && word.length >= 3) {
+    // the last word may be unfinished ("digital lov"); 3 characters (code points: "🔥🔥" is 2, not 4)
+    if (last && [...word].length >= 3) {
       const [from, to] = lexical.prefixRange(word);
       const completions: number[] = [];
       for (let term = from; term < to; term++) completions.push(term);

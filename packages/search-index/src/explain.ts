@@ -44,7 +44,7 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
       } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
     if (words.includes(term)) continue;
-    if (last.length >= 3 && term.startsWith(last)) notes.push(`prefix: ${asWritten([query], last)}→${written}`);
+    if ([...last].length >= 3 && term.startsWith(last)) notes.push(`prefix: ${asWritten([query], last)}→${written}`);
     else {
       let closest = '';
       let best = Number.POSITIVE_INFINITY;

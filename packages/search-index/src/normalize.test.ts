@@ -30,7 +30,8 @@ describe('validateQuery', () => {
   });
 
   it('accepts a query of symbols (an emoji title), variation selectors dropped', () => {
-    expect(validateQuery(' 🔥🔥🔥 ')).toEqual({ ok: true, query: '🔥🔥🔥', words: ['🔥🔥🔥'] });
+    expect(validateQuery(' 🔥🔥🔥 ')).toEqual({ ok: true, query: '🔥🔥🔥', words: ['🔥🔥🔥', '🔥'] });
+    expect(validateQuery('👍🏽🎸')).toMatchObject({ ok: true, words: ['👍🎸', '👍', '🎸'] });
     expect(validateQuery('❤️ ☕')).toMatchObject({ ok: true, words: ['❤', '☕'] });
   });
 });

@@ -4,21 +4,29 @@
 import { nameWords } from '@mixtape/language';
 
 // A name or query with no letter or digit ("🔥🔥🔥", "☕ ♥") is matched by its symbols: each
-// whitespace-separated run that holds a symbol (emoji, ♥, $), variation selectors dropped so "❤️"
-// and "❤" are one word. Only then: a title with words keeps its words alone (the index of every
-// other catalog is unchanged), and punctuation alone ("?!", "...") stays unsearchable.
+// whitespace-separated run that holds a symbol (emoji, ♥, $), then the run's distinct characters
+// (grapheme clusters), so the one emoji a person types first ("🔥") finds "🔥🔥🔥" as typeahead does.
+// Variation selectors and skin tones are dropped so "❤️" and "❤", "👍🏽" and "👍" are one word.
+// Only then: a title with words keeps its words alone (the index of every other catalog is
+// unchanged), and punctuation alone ("?!", "...") stays unsearchable.
 const SYMBOL = /\p{S}/u;
-const VARIATION_SELECTORS = /[\uFE0E\uFE0F]/g;
+const VARIATION_SELECTORS_AND_SKIN_TONES = /\uFE0E|\uFE0F|[\u{1F3FB}-\u{1F3FF}]/gu;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * The words a name or query is indexed and matched by: `nameWords` (folded letters and digits),
- * or, when it has none, its runs of symbols ("🔥🔥🔥" → ["🔥🔥🔥"]).
+ * or, when it has none, its runs of symbols, each followed by its other distinct characters
+ * ("🔥🔥🔥" → ["🔥🔥🔥", "🔥"], "👍🏽" → ["👍"]).
  */
 export function searchWords(text: string): string[] {
   const words = nameWords(text);
   if (words.length > 0 || !SYMBOL.test(text)) return words;
   const symbols: string[] = [];
-  for (const run of text.normalize('NFKC').replace(VARIATION_SELECTORS, '').split(/\s+/u)) if (SYMBOL.test(run)) symbols.push(run);
+  for (const run of text.normalize('NFKC').replace(VARIATION_SELECTORS_AND_SKIN_TONES, '').split(/\s+/u)) {
+    if (!SYMBOL.test(run)) continue;
+    symbols.push(run);
+    for (const { segment } of GRAPHEMES.segment(run)) if (SYMBOL.test(segment) && !symbols.includes(segment)) symbols.push(segment);
+  }
   return symbols;
 }
 

@@ -118,12 +118,12 @@ describe('Spotify 2024 CSV', () => {
   });
 });
 
-/** A folder of an events import: catalog.csv and events.csv with the given text. */
-async function eventsFolder(name: string, catalog: string, events: string): Promise<string> {
+/** A folder of an events import: catalog.<ext> and events.<ext> with the given text. */
+async function eventsFolder(name: string, catalog: string, events: string, ext: 'csv' | 'jsonl' = 'csv'): Promise<string> {
   const folder = join(root, name);
   await mkdir(folder);
-  await writeFile(join(folder, 'catalog.csv'), catalog);
-  await writeFile(join(folder, 'events.csv'), events);
+  await writeFile(join(folder, `catalog.${ext}`), catalog);
+  await writeFile(join(folder, `events.${ext}`), events);
   return folder;
 }
 
@@ -250,6 +250,18 @@ describe('generic events + catalog', () => {
     expect(read.interactions.length).toBe(2);
     await writeFile(join(folder, 'catalog.csv'), 'track_id;title;artist_name;duration_ms;popularity\ns1;One;Band;200000;0,5\n');
     await expectImportFailure(importDataset('events', folder), /catalog\.csv:2: field "popularity": .* \(this looks like a decimal comma: save the file with "\." as the decimal separator\), got "0,5"/);
+  });
+
+  it('reads JSON Lines that start with a byte-order mark and end lines with CRLF (Windows tools)', async () => {
+    const folder = await eventsFolder(
+      'events-jsonl-bom',
+      '\uFEFF{"track_id":"s1","title":"One","artist_name":"Band"}\r\n{"track_id":"s2","title":"Two","artist_name":"Band"}\r\n',
+      '\uFEFF{"user_id":"u1","track_id":"s1","timestamp":1714565000000,"type":"play"}\r\n\r\n',
+      'jsonl',
+    );
+    const read = await importDataset('events', folder);
+    expect(read.store.columns.trackTitles).toEqual(['One', 'Two']);
+    expect(read.interactions.length).toBe(1);
   });
 
   it('reads an ISO date-time without a zone as UTC, whatever the machine\'s time zone', async () => {

@@ -19,8 +19,10 @@ export async function readJsonLines(path: string, options: JsonLinesReadOptions)
   let rows = 0;
   let lineNumber = 0;
   const normalize = options.normalizeKey ?? ((name: string) => name);
-  const reading = forEachLine(path, { signal: options.signal }, (line) => {
+  const reading = forEachLine(path, { signal: options.signal }, (text) => {
     lineNumber++;
+    // a byte-order mark (Windows tools write one) is not part of the first object
+    const line = lineNumber === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (line.trim() === '') return;
     rows++;
     let value: unknown;

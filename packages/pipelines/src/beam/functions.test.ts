@@ -21,6 +21,9 @@ describe('parseEventLine', () => {
       else process.env.TZ = zone;
     }
   });
+  it('reads a first record that carries the file\'s byte-order mark', () => {
+    expect(parse('\uFEFF{"user_id":"u1","track_id":"t1","timestamp":1000,"type":"play"}')).toMatchObject({ ok: { user: 'u1', ts: 1000 } });
+  });
   it('names the file, line, field and expectation of a bad record', () => {
     expect(parse('{"user_id":"u1","track_id":"t1","timestamp":-5,"type":"play"}')).toEqual({
       dead: { file: 'events.jsonl', line: 12, reason: 'timestamp: expected epoch milliseconds or an ISO 8601 date-time, got -5' },

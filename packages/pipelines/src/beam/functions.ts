@@ -191,7 +191,8 @@ function describe(value: unknown): string {
 function parseRecord(text: string): Record<string, unknown> | string {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // a file's byte-order mark arrives on its first record
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     return `not a JSON object (${(error as Error).message})`;
   }

@@ -137,6 +137,7 @@ describe('matched labels', () => {
   const base = catalog.tracks.find((track) => track.id === 't-halo-soil')!;
   catalog.artists.push({ id: 'ar-sigur', name: 'Sigur Rós', genres: [] }, { id: 'ar-acdc', name: 'AC/DC', genres: [] });
   catalog.tracks.push({ ...base, id: 't-arigato', title: 'ありがとう', artistIds: ['ar-sigur'] }, { ...base, id: 't-tnt', title: 'T.N.T. (Live)', artistIds: ['ar-acdc'] });
+  catalog.tracks.push({ ...base, id: 't-baby', title: 'Baby Baby' }, { ...base, id: 't-bye', title: 'Bye Bye Bye' });
   const written = buildSearchIndex(CatalogStore.fromCatalog(catalog), { content: false });
 
   it("show the catalog's words as written, not their folded form", () => {
@@ -148,6 +149,16 @@ describe('matched labels', () => {
     // the user's word as typed on the left of a prefix or typo note
     expect(written.search('ありがと').results[0]!.matched).toContain('prefix: ありがと→ありがとう');
     expect(written.search('Beyonse halo').results[0]!.matched).toContain('typo: Beyonse→Beyoncé');
+  });
+
+  it('keep a word the name repeats, and one word the query splits ("ac dc" → AC/DC)', () => {
+    expect(written.suggest('baby baby')[0]).toMatchObject({ id: 't-baby', matched: expect.arrayContaining(['exact: Baby Baby']) });
+    expect(written.suggest('bye bye bye')[0]!.matched).toContain('exact: Bye Bye Bye');
+    expect(written.search('bye bye bye').results[0]).toMatchObject({ id: 't-bye', matched: expect.arrayContaining(['title: Bye Bye Bye']) });
+    // a word typed once names it once: "bye" matched in "Bye Bye Bye" is "title: Bye"
+    expect(written.search('bye').results[0]!.matched).toContain('title: Bye');
+    expect(written.suggest('ac dc')[0]!.matched).toContain('exact: AC/DC');
+    expect(written.suggest('ac dc t')[0]!.matched).toContain('prefix: ac dc t→AC/DC T.N.T Live');
   });
 });
 

@@ -16,7 +16,7 @@ import { topK, type QueryGroup } from './top-k';
 import { queryEdits, type TypoIndex } from './typo-index';
 import { searchText, searchWords } from './normalize';
 import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
-import { asWritten, explainDense, explainLexical, round, toHit, type Candidate } from './explain';
+import { explainDense, explainLexical, round, toHit, writtenWords, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
 import { Recordings } from './recordings';
 
@@ -491,13 +491,7 @@ export class SearchEngine {
   /** A typeahead key (normalized words of the name, or "artist title") as the catalog spells it. */
   private keyAsWritten(code: number, key: string): string {
     const texts = [this.entities.displayName(code), ...Array.from(this.entities.artistsOf(code), (artist) => this.store.artistName(artist))];
-    const words: string[] = [];
-    for (const word of key.split(' ')) {
-      if (word === '') continue;
-      const written = asWritten(texts, word);
-      if (words[words.length - 1] !== written) words.push(written);
-    }
-    return words.join(' ');
+    return writtenWords(texts, key.split(' ').filter((word) => word !== ''), false).join(' ');
   }
 
   /**

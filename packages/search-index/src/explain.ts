@@ -36,12 +36,15 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
       const label = fieldLabel(type, field);
       const value = field === 'genres' ? (genreContaining(entities, code, term) ?? term) : asWritten(fieldTexts(entities, code, field), term);
       if (written === term) written = value;
+      // a name's words are written out below from its terms, once per time the query has the term ("bye bye bye")
+      const times = field === 'genres' ? 1 : Math.max(1, countOf(words, term));
       const at = labels.indexOf(label);
       if (at < 0) {
         labels.push(label);
-        labelTerms.push([value]);
+        labelTerms.push(new Array<string>(times).fill(field === 'genres' ? value : term));
         labelFields.push(field);
-      } else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
+      } else if (field !== 'genres') for (let i = 0; i < times; i++) labelTerms[at]!.push(term);
+      else if (!labelTerms[at]!.includes(value)) labelTerms[at]!.push(value);
     }
     if (words.includes(term)) continue;
     if ([...last].length >= 3 && term.startsWith(last)) notes.push(`prefix: ${asWritten([query], last)}→${written}`);
@@ -61,12 +64,9 @@ export function explainLexical(entities: EntitySpace, result: LexicalResult, wor
   const matched: string[] = [];
   for (let i = 0; i < labels.length; i++) {
     // the words in the order the name has them ("title: Song 7", not the query's "7 song" order)
-    const terms = labelTerms[i]!;
-    if (terms.length > 1 && labelFields[i] !== 'genres') {
-      const text = fieldTexts(entities, code, labelFields[i]!).join(' ');
-      terms.sort((a, b) => text.indexOf(a) - text.indexOf(b));
-    }
-    matched.push(`${labels[i]!}: ${terms.join(' ')}`);
+    const field = labelFields[i]!;
+    const values = field === 'genres' ? labelTerms[i]! : writtenWords(fieldTexts(entities, code, field), labelTerms[i]!, true);
+    matched.push(`${labels[i]!}: ${values.join(' ')}`);
   }
   for (const note of notes) matched.push(note);
   return matched;
@@ -92,13 +92,45 @@ const OUTER_PUNCTUATION = /^\p{P}+|\p{P}+$/gu;
  * outer punctuation trimmed ("ありかとう" → "ありがとう", "beyonce" → "Beyoncé", "dc" → "AC/DC"),
  * or the term itself when no word holds it. Labels show what the user sees in the catalog.
  */
-export function asWritten(texts: readonly string[], term: string): string {
+function asWritten(texts: readonly string[], term: string): string {
   for (const text of texts) {
     for (const word of text.split(/\s+/u)) {
       if (word !== '' && searchWords(word).includes(term)) return word.replace(OUTER_PUNCTUATION, '') || word;
     }
   }
   return term;
+}
+
+function countOf(words: readonly string[], term: string): number {
+  let count = 0;
+  for (const word of words) if (word === term) count++;
+  return count;
+}
+
+/**
+ * Folded terms as the catalog writes them, one written word per word of `texts` a term takes: each
+ * term takes a word holding it that no earlier equal term took, so "baby baby" is "Baby Baby",
+ * while terms of one written word stay one ("ac dc" → "AC/DC"). A term no word holds is kept as it
+ * is; a term every holding word already gave is dropped. `inTextOrder`: the words in the texts'
+ * order (a label), else in the terms' order (a typeahead key: "daft punk one" → "Daft Punk One").
+ */
+export function writtenWords(texts: readonly string[], terms: readonly string[], inTextOrder: boolean): string[] {
+  const sources: { written: string; terms: string[]; taken: string[] }[] = [];
+  for (const text of texts) {
+    for (const word of text.split(/\s+/u)) if (word !== '') sources.push({ written: word.replace(OUTER_PUNCTUATION, '') || word, terms: searchWords(word), taken: [] });
+  }
+  const free = (at: number, term: string): boolean => sources[at]!.terms.includes(term) && !sources[at]!.taken.includes(term);
+  const chosen: { at: number; written: string }[] = [];
+  for (const term of terms) {
+    const previous = chosen.length > 0 ? chosen[chosen.length - 1]!.at : -1;
+    const at = previous >= 0 && free(previous, term) ? previous : sources.findIndex((_, index) => free(index, term));
+    if (at >= 0) {
+      sources[at]!.taken.push(term);
+      if (at !== previous && !chosen.some((entry) => entry.at === at)) chosen.push({ at, written: sources[at]!.written });
+    } else if (!sources.some((source) => source.terms.includes(term))) chosen.push({ at: sources.length + chosen.length, written: term });
+  }
+  if (inTextOrder) chosen.sort((a, b) => a.at - b.at);
+  return chosen.map((entry) => entry.written);
 }
 
 function genreContaining(entities: EntitySpace, code: number, term: string): string | undefined {

@@ -111,7 +111,8 @@ export function registerDataCommand(program: Command, io: CommandIo = processIo)
       });
       const rejected = result.rejectedCount > 0 ? `; ${result.rejectedCount} rows rejected (see ${resolve(out, 'rejects.jsonl')})` : '';
       // an importer's reading of an ambiguous input (e.g. epoch seconds) is said, not only stored
-      const timestamps = typeof result.details.timestamps === 'string' ? `; timestamps: ${result.details.timestamps}` : '';
+      const timestamps =
+        (typeof result.details.types === 'string' ? `; types: ${result.details.types}` : '') + (typeof result.details.timestamps === 'string' ? `; timestamps: ${result.details.timestamps}` : '');
       io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s${rejected}${timestamps}\n`);
     });
 

@@ -5,7 +5,7 @@
 //   [album_title], [release_date], [duration_ms], [popularity 0..100], [explicit],
 //   [genres "a|b"], [subgenres], [the 11 audio features: all or none]
 // Event rows: user_id, track_id, timestamp (epoch ms or ISO 8601; without a zone: UTC), type (play | skip | complete
-//   | save | playlist_add), [ms_played], [context]. A file whose every timestamp is a number in
+//   | save | playlist_add; without a type column every row is a play), [ms_played], [context]. A file whose every timestamp is a number in
 //   [1e9, 1e10) holds epoch seconds (2001–2286; as milliseconds they would all fall in January–April
 //   1970): they are read × 1000, and details.timestamps says so.
 // An event whose track_id is not in the catalog is rejected.
@@ -163,14 +163,17 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
   const eventProgress = new ProgressTracker('read events', 'rows', undefined, options.onProgress);
   const log = new InteractionLogBuilder();
   const numeric = { count: 0, min: Infinity, max: -Infinity };
-  const eventRows = await readRows(paths.events, ['user_id', 'track_id', 'timestamp', 'type'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
+  let untyped = 0;
+  const eventRows = await readRows(paths.events, ['user_id', 'track_id', 'timestamp'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
     const userId = row.requiredText('user_id');
     const trackId = row.requiredText('track_id');
     const track = store.trackIndex(trackId);
     if (track < 0) throw new RowRejection('track_id', `a track id present in the catalog (${paths.catalog})`, trackId);
     const timestampText = row.requiredText('timestamp');
     const timestamp = parseTimestamp(timestampText);
-    const type = row.requiredText('type').toLowerCase();
+    // a listening log (ListenBrainz, scrobbles joined to a catalog) has no type: each row is a play
+    if (!row.has('type')) untyped++;
+    const type = row.has('type') ? row.requiredText('type').toLowerCase() : 'play';
     if (!(INTERACTION_TYPES as readonly string[]).includes(type)) throw new RowRejection('type', INTERACTION_TYPES.join(' | '), row.text('type'));
     const msPlayed = row.text('ms_played') === '' ? 0 : parseNumber(row.text('ms_played'), 'ms_played', { min: 0, integer: true });
     const context = row.text('context');
@@ -195,6 +198,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       catalogRows,
       eventRows,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      ...(untyped > 0 ? { types: `${untyped.toLocaleString('en')} events without a type, read as plays` } : {}),
       ...(seconds ? { timestamps: 'epoch seconds (every timestamp in [1e9, 1e10): 2001–2286 as seconds, January–April 1970 as milliseconds), read × 1000' } : {}),
       rejected: sink.count,
     },

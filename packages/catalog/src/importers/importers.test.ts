@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { INTERACTION_TYPE_CODE } from '../interactions';
 import { readSnapshot } from '../snapshot';
 import { ImportError } from './rejects';
 import { importDataset, importToSnapshot } from './index';
@@ -262,6 +263,16 @@ describe('generic events + catalog', () => {
     const read = await importDataset('events', folder);
     expect(read.store.columns.trackTitles).toEqual(['One', 'Two']);
     expect(read.interactions.length).toBe(1);
+  });
+
+  it('reads a listening log without a type column as plays, and says so', async () => {
+    const folder = await eventsFolder('events-untyped', 'track_id,title,artist_name\ns1,One,Band\n', 'user_id,track_id,timestamp\nu1,s1,1714565000000\nu1,s1,1714565300000\n');
+    const read = await importDataset('events', folder);
+    expect(Array.from(read.interactions.columns.type)).toEqual([INTERACTION_TYPE_CODE.play, INTERACTION_TYPE_CODE.play]);
+    expect(read.details.types).toBe('2 events without a type, read as plays');
+    // a type column with an empty or unknown value is still refused
+    await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,1714565000000,\n');
+    await expectImportFailure(importDataset('events', folder), /events\.csv:2: field "type": expected a non-empty value/);
   });
 
   it('reads an ISO date-time without a zone as UTC, whatever the machine\'s time zone', async () => {

@@ -98,4 +98,17 @@ describe('selectDiverse', () => {
     }
     expect(cases).toBe(480);
   });
+
+  it('refuses a lambda outside [0, 1] (where the lazy skip is no bound) before touching the page, naming the value', () => {
+    const { index } = fixture(3, 400, 8, 10);
+    const tracks = Int32Array.from({ length: 50 }, (_unused, i) => i);
+    const relevance = Float32Array.from({ length: 50 }, (_unused, i) => 1 - i / 50);
+    for (const lambda of [1.2, -0.1, Number.NaN]) {
+      const used = new Set([7]);
+      expect(() => selectDiverse(index, tracks, relevance, { limit: 10, lambda, used })).toThrow(new RangeError(`selectDiverse: lambda must be in [0, 1] (1 = relevance only), got ${lambda}`));
+      expect([...used]).toEqual([7]);
+    }
+    // the ends of the range are fine
+    for (const lambda of [0, 1]) expect(selectDiverse(index, tracks, relevance, { limit: 10, lambda }).length).toBe(10);
+  });
 });

@@ -26,6 +26,9 @@ export interface SelectOptions {
 export function selectDiverse(index: HomeIndex, tracks: Int32Array, relevance: Float32Array, options: SelectOptions): Int32Array {
   const { limit } = options;
   const lambda = options.lambda ?? 0.75;
+  // the lazy loop skips a track when its value minus (1−λ)·(a partial max similarity) cannot win:
+  // a bound only while 1−λ ≥ 0, so outside [0, 1] it would skip the wrong tracks
+  if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`selectDiverse: lambda must be in [0, 1] (1 = relevance only), got ${lambda}`);
   const artistCap = options.artistCap ?? 2;
   const { pool, poolRelevance, low, span } = diversityPool(index, tracks, relevance, options);
   if (pool.length === 0) return new Int32Array(0);

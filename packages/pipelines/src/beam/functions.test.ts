@@ -21,6 +21,10 @@ describe('parseEventLine', () => {
       else process.env.TZ = zone;
     }
   });
+  it('reads a record without a type as a play (a listening log), as the events importer does', () => {
+    expect(parse('{"user_id":"u1","track_id":"t1","timestamp":1000}')).toMatchObject({ ok: { type: EVENT_TYPES.indexOf('play') } });
+    expect(parse('{"user_id":"u1","track_id":"t1","timestamp":1000,"type":null}')).toMatchObject({ dead: { reason: 'type: expected play | skip | complete | save | playlist_add, got nothing' } });
+  });
   it('reads a first record that carries the file\'s byte-order mark', () => {
     expect(parse('\uFEFF{"user_id":"u1","track_id":"t1","timestamp":1000,"type":"play"}')).toMatchObject({ ok: { user: 'u1', ts: 1000 } });
   });

@@ -242,7 +242,9 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   const seconds = integer && ts >= EPOCH_SECONDS.min && ts < EPOCH_SECONDS.max;
   if (integer) ts *= timestampScale;
   const typeText = field(record, ['type', 'event', 'event_type']);
-  const type = typeof typeText === 'string' ? types.indexOf(typeText.toLowerCase()) : -1;
+  // no type at all (a listening log): a play, as the events importer reads it
+  const untyped = !('type' in record) && !('event' in record) && !('event_type' in record);
+  const type = untyped ? types.indexOf('play') : typeof typeText === 'string' ? types.indexOf(typeText.toLowerCase()) : -1;
   if (type < 0) return deadLetter(file, line, `type: expected ${types.join(' | ')}, got ${describe(typeText)}`);
   const countValue = field(record, ['count']);
   const count = countValue === undefined ? 1 : countValue;

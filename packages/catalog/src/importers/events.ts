@@ -22,7 +22,7 @@ import { parseReleaseDate } from '../dates';
 import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import type { CsvRow } from './csv-row';
-import { parseNumber } from './parse-number';
+import { parseNumber, type NumberRule } from './parse-number';
 import { readDelimited } from './read-delimited';
 import { readJsonLines } from './read-json-lines';
 import { loadGenreEnrichment } from './genre-enrichment';
@@ -47,9 +47,14 @@ export function canonicalField(name: string): string {
   return FIELD_ALIASES[name.toLowerCase().replace(/[\s_-]/g, '')] ?? name;
 }
 
-async function readRows(path: string, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
-  if (/\.(jsonl|ndjson|json)$/i.test(path)) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
-  return readDelimited(path, { ...common, delimiter: await headerDelimiter(path), required, normalizeHeader: canonicalField, onRow });
+/** A delimited file's separator (see headerDelimiter), or undefined for JSON Lines. */
+async function rowDelimiter(path: string): Promise<string | undefined> {
+  return /\.(jsonl|ndjson|json)$/i.test(path) ? undefined : headerDelimiter(path);
+}
+
+async function readRows(path: string, delimiter: string | undefined, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
+  if (delimiter === undefined) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
+  return readDelimited(path, { ...common, delimiter, required, normalizeHeader: canonicalField, onRow });
 }
 
 /**
@@ -101,7 +106,16 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
   const catalogProgress = new ProgressTracker('read catalog', 'rows', undefined, options.onProgress);
   const builder = new CatalogBuilder({ validate: true });
   let enriched = 0;
-  const catalogRows = await readRows(paths.catalog, ['track_id', 'title', 'artist_name'], { signal, sink, onLines: (rows) => catalogProgress.update(rows) }, (row) => {
+  const catalogDelimiter = await rowDelimiter(paths.catalog);
+  // in a ";"- or tab-separated file "0,5" is a decimal comma (parseNumber)
+  const decimalComma = catalogDelimiter === ';' || catalogDelimiter === '\t';
+  let decimalCommas = 0;
+  const number = (row: CsvRow, field: string, rule: NumberRule): number => {
+    const value = parseNumber(row.text(field), field, rule, decimalComma);
+    if (decimalComma && row.text(field).includes(',')) decimalCommas++;
+    return value;
+  };
+  const catalogRows = await readRows(paths.catalog, catalogDelimiter, ['track_id', 'title', 'artist_name'], { signal, sink, onLines: (rows) => catalogProgress.update(rows) }, (row) => {
     const trackId = row.requiredText('track_id');
     if (builder.trackIndex(trackId) >= 0) throw new RowRejection('track_id', 'a unique track id', trackId);
     const title = row.requiredText('title');
@@ -112,8 +126,8 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       throw new RowRejection('artist_id', `${artistNames.length} artist ids (one per artist_name)`, row.text('artist_id'));
     const releaseText = row.text('release_date');
     if (releaseText !== '' && !parseReleaseDate(releaseText)) throw new RowRejection('release_date', 'a date YYYY, YYYY-MM or YYYY-MM-DD', releaseText);
-    const durationMs = row.text('duration_ms') === '' ? 0 : parseNumber(row.text('duration_ms'), 'duration_ms', { min: 0, integer: true });
-    const popularity = row.text('popularity') === '' ? 0 : parseNumber(row.text('popularity'), 'popularity', { min: 0, max: 100 });
+    const durationMs = row.text('duration_ms') === '' ? 0 : number(row, 'duration_ms', { min: 0, integer: true });
+    const popularity = row.text('popularity') === '' ? 0 : number(row, 'popularity', { min: 0, max: 100 });
     const explicitText = row.text('explicit').toLowerCase();
     if (!['', 'true', 'false', '1', '0'].includes(explicitText)) throw new RowRejection('explicit', 'true, false, 1 or 0', row.text('explicit'));
     let features: AudioFeatures | undefined;
@@ -123,7 +137,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       const missing = AUDIO_FEATURES.find((name) => row.text(name) === '');
       if (missing) throw new RowRejection(missing, `all ${AUDIO_FEATURES.length} audio features (${AUDIO_FEATURES.join(', ')}) or none; this row has ${given.join(', ')}`, '');
       const values: Record<string, number> = {};
-      for (const name of AUDIO_FEATURES) values[name] = parseNumber(row.text(name), name, AUDIO_FEATURE_RANGES[name]);
+      for (const name of AUDIO_FEATURES) values[name] = number(row, name, AUDIO_FEATURE_RANGES[name]);
       features = values as AudioFeatures;
     }
     const albumTitle = row.text('album_title');
@@ -164,7 +178,8 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
   const log = new InteractionLogBuilder();
   const numeric = { count: 0, min: Infinity, max: -Infinity };
   let untyped = 0;
-  const eventRows = await readRows(paths.events, ['user_id', 'track_id', 'timestamp'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
+  const eventDelimiter = await rowDelimiter(paths.events);
+  const eventRows = await readRows(paths.events, eventDelimiter, ['user_id', 'track_id', 'timestamp'], { signal, sink, onLines: (rows) => eventProgress.update(rows) }, (row) => {
     const userId = row.requiredText('user_id');
     const trackId = row.requiredText('track_id');
     const track = store.trackIndex(trackId);
@@ -175,7 +190,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     if (!row.has('type')) untyped++;
     const type = row.has('type') ? row.requiredText('type').toLowerCase() : 'play';
     if (!(INTERACTION_TYPES as readonly string[]).includes(type)) throw new RowRejection('type', INTERACTION_TYPES.join(' | '), row.text('type'));
-    const msPlayed = row.text('ms_played') === '' ? 0 : parseNumber(row.text('ms_played'), 'ms_played', { min: 0, integer: true });
+    const msPlayed = row.text('ms_played') === '' ? 0 : parseNumber(row.text('ms_played'), 'ms_played', { min: 0, integer: true }, eventDelimiter === ';' || eventDelimiter === '\t');
     const context = row.text('context');
     if (/^\d+$/.test(timestampText)) {
       numeric.count++;
@@ -199,6 +214,7 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
       eventRows,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       ...(untyped > 0 ? { types: `${untyped.toLocaleString('en')} events without a type, read as plays` } : {}),
+      ...(decimalCommas > 0 ? { decimalCommas: `${decimalCommas} catalog values with a decimal comma ("0,5") read as decimals: the file separates fields with "${catalogDelimiter === ';' ? ';' : 'tab'}"` } : {}),
       ...(seconds ? { timestamps: 'epoch seconds (every timestamp in [1e9, 1e10): 2001–2286 as seconds, January–April 1970 as milliseconds), read × 1000' } : {}),
       rejected: sink.count,
     },

@@ -244,13 +244,24 @@ describe('generic events + catalog', () => {
     expect(Array.from((await importDataset('events', folder)).interactions.columns.timestamp)).toEqual([1, 2]);
   });
 
-  it('reads semicolon- and tab-separated files (spreadsheet exports) and says what a decimal comma needs', async () => {
+  it('reads semicolon- and tab-separated files (spreadsheet exports) with their decimal commas', async () => {
     const folder = await eventsFolder('events-semicolons', '\uFEFFtrack_id;title;artist_name;energy\r\ns1;"One; two";Band;\r\ns2;Two;Band;\r\n', 'user_id\ttrack_id\ttimestamp\ttype\nu1\ts1\t1700000000000\tplay\nu1\ts2\t1700000185000\tplay\n');
     const read = await importDataset('events', folder);
     expect(read.store.columns.trackTitles).toEqual(['One; two', 'Two']);
     expect(read.interactions.length).toBe(2);
-    await writeFile(join(folder, 'catalog.csv'), 'track_id;title;artist_name;duration_ms;popularity\ns1;One;Band;200000;0,5\n');
+    const features = 'danceability;energy;valence;acousticness;instrumentalness;speechiness;liveness;tempo;loudness;key;mode';
+    await writeFile(join(folder, 'catalog.csv'), `track_id;title;artist_name;duration_ms;popularity;${features}\ns1;One;Band;200000;0,5;0,7;0,463;0,5;0,1;0;0,05;0,1;120,5;-6,25;5;1\ns2;Two;Band;;;;;;;;;;;;;\n`);
+    const decimals = await importDataset('events', folder);
+    expect(decimals.store.columns.trackPopularity[0]).toBeCloseTo(0.5, 6);
+    expect(decimals.store.audioFeatures(0)).toMatchObject({ energy: expect.closeTo(0.463, 6), tempo: 120.5, loudness: -6.25, key: 5 });
+    expect(decimals.details.decimalCommas).toMatch(/^9 catalog values with a decimal comma \("0,5"\) read as decimals: the file separates fields with ";"/);
+  });
+
+  it('says what a decimal comma needs in a comma-separated file, and not for a thousands separator', async () => {
+    const folder = await eventsFolder('events-decimal-comma', 'track_id,title,artist_name,duration_ms,popularity\ns1,One,Band,200000,"0,5"\n', 'user_id,track_id,timestamp,type\nu1,s1,1700000000000,play\n');
     await expectImportFailure(importDataset('events', folder), /catalog\.csv:2: field "popularity": .* \(this looks like a decimal comma: save the file with "\." as the decimal separator\), got "0,5"/);
+    await writeFile(join(folder, 'catalog.csv'), 'track_id,title,artist_name,duration_ms\ns1,One,Band,"215,000"\n');
+    await expectImportFailure(importDataset('events', folder), /catalog\.csv:2: field "duration_ms": expected an integer >= 0, got "215,000"/);
   });
 
   it('reads JSON Lines that start with a byte-order mark and end lines with CRLF (Windows tools)', async () => {

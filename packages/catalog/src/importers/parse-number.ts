@@ -15,18 +15,27 @@ function describeRule(rule: NumberRule): string {
   return kind;
 }
 
-const DECIMAL_COMMA = /^-?\d+,\d+$/;
+const DECIMAL_COMMA = /^-?\d+,(\d+)$/;
 
-/** Parses a numeric field or throws a RowRejection that says what was expected. */
-export function parseNumber(value: string, field: string, rule: NumberRule = {}): number {
+/**
+ * Parses a numeric field or throws a RowRejection that says what was expected. `decimalComma`:
+ * the file separates fields with ";" or tabs, so "0,5" can only be a decimal comma and is read as
+ * 0.5 (the locales whose spreadsheets save ";" write decimals so). Elsewhere a comma is refused;
+ * the refusal suggests a decimal comma unless the value reads as a thousands separator
+ * ("215,000" for an integer).
+ */
+export function parseNumber(value: string, field: string, rule: NumberRule = {}, decimalComma = false): number {
   const trimmed = value.trim();
-  const number = trimmed === '' ? Number.NaN : Number(trimmed);
+  const comma = DECIMAL_COMMA.exec(trimmed);
+  const number = trimmed === '' ? Number.NaN : Number(comma && decimalComma ? trimmed.replace(',', '.') : trimmed);
   if (
     !Number.isFinite(number) ||
     (rule.integer && !Number.isInteger(number)) ||
     (rule.min !== undefined && number < rule.min) ||
     (rule.max !== undefined && number > rule.max)
-  )
-    throw new RowRejection(field, `${describeRule(rule)}${DECIMAL_COMMA.test(trimmed) ? ' written with a decimal point (this looks like a decimal comma: save the file with "." as the decimal separator)' : ''}`, value);
+  ) {
+    const hint = comma && !decimalComma && (!rule.integer || comma[1]!.length !== 3) ? ' written with a decimal point (this looks like a decimal comma: save the file with "." as the decimal separator)' : '';
+    throw new RowRejection(field, `${describeRule(rule)}${hint}`, value);
+  }
   return number;
 }

@@ -450,44 +450,110 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
 
 /**
  * Each neighbour source's best tracks by the all-tracks merge and by the recent merge. One pass
- * over the slot records gathers all eight (source, merge) columns into their own stretches of
- * `gather` (a record is one cache line: eight passes would read every line eight times).
+ * over the slot records (a record is one cache line) feeds all eight (source, merge) columns into
+ * their own bounded min-heaps — the top-K of selectTopK (score, then the lower slot; slots come in
+ * ascending order, so a later equal score never displaces a kept one), without gathering every
+ * slot's values first.
  */
 function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratch: MergeScratch, emit: Emit): void {
-  const { slots, slotTrack, record, seeds, gather, gatherSlots, topRows, topScores } = scratch;
-  const stride = index.store.trackCount;
+  const { slots, slotTrack, record, seeds } = scratch;
   // column c of a record: the all-seeds sums (c < LIST_COUNT), then the recent sums
-  const { limits, counts } = selectionScratch;
+  const { limits, starts, sizes } = selectionScratch;
+  let total = 0;
   for (let s = 0; s < LIST_COUNT; s++) {
     const source = NEIGHBOUR_SOURCES[s]!;
     const present = index.neighbours[source] !== undefined;
     limits[s] = present ? (options.perSource?.[source] ?? DEFAULT_PER_SOURCE[source]) : 0;
     limits[RECENT + s] = present ? (options.perSourceRecent?.[source] ?? DEFAULT_PER_SOURCE_RECENT[source]) : 0;
   }
-  counts.fill(0);
+  for (let c = 0; c < 2 * LIST_COUNT; c++) {
+    starts[c] = total;
+    total += Math.max(0, limits[c]!);
+  }
+  if (selectionScratch.scores.length < total) {
+    selectionScratch.scores = new Float64Array(total);
+    selectionScratch.slots = new Int32Array(total);
+    selectionScratch.out = new Int32Array(total);
+  }
+  const { scores: heapScores, slots: heapSlots } = selectionScratch;
+  sizes.fill(0);
   for (let slot = 0; slot < slots; slot++) {
     const base = slot * RECORD;
     for (let c = 0; c < 2 * LIST_COUNT; c++) {
       const value = record[base + c]!;
-      if (value > 0 && limits[c]! > 0) {
-        const at = c * stride + counts[c]!++;
-        gather[at] = value;
-        gatherSlots[at] = slot;
-      }
+      const k = limits[c]!;
+      if (!(value > 0) || k <= 0) continue;
+      const h = starts[c]!;
+      const size = sizes[c]!;
+      if (size < k) {
+        sizes[c] = size + 1;
+        heapInsert(heapScores, heapSlots, h, size, value, slot);
+      } else if (value > heapScores[h]!) heapSiftDown(heapScores, heapSlots, h, size, value, slot);
     }
   }
   for (let s = 0; s < LIST_COUNT; s++) {
     for (const c of [s, RECENT + s]) {
       if (limits[c]! <= 0) continue;
-      const kept = selectTopK(gather, limits[c]!, topRows, topScores, c * stride, counts[c]!);
+      // pop worst first into the back of the out stretch: best first in the end
+      const h = starts[c]!;
+      const { out } = selectionScratch;
+      let size = sizes[c]!;
+      const kept = size;
+      for (let j = kept - 1; j >= 0; j--) {
+        out[j] = heapSlots[h]!;
+        size--;
+        heapSiftDown(heapScores, heapSlots, h, size, heapScores[h + size]!, heapSlots[h + size]!);
+      }
       for (let j = 0; j < kept; j++) {
-        const slot = gatherSlots[c * stride + topRows[j]!]!;
+        const slot = out[j]!;
         emit(NEIGHBOUR_SOURCES[s]!, slotTrack[slot]!, record[slot * RECORD + s]!, seeds[slot * RECORD + SEED + s]! - 1);
       }
     }
   }
 }
-const selectionScratch = { limits: new Int32Array(2 * LIST_COUNT), counts: new Int32Array(2 * LIST_COUNT) };
+const selectionScratch = {
+  limits: new Int32Array(2 * LIST_COUNT),
+  starts: new Int32Array(2 * LIST_COUNT),
+  sizes: new Int32Array(2 * LIST_COUNT),
+  scores: new Float64Array(1024),
+  slots: new Int32Array(1024),
+  out: new Int32Array(1024),
+};
+
+/** worse = a lower score, or an equal one from a higher slot (selectTopK's order) */
+function heapWorse(scoreA: number, slotA: number, scoreB: number, slotB: number): boolean {
+  return scoreA < scoreB || (scoreA === scoreB && slotA > slotB);
+}
+/** Adds (score, slot) to the min-heap at [h, h + size) (its new size is size + 1). */
+function heapInsert(scores: Float64Array, slots: Int32Array, h: number, size: number, score: number, slot: number): void {
+  let pos = size;
+  while (pos > 0) {
+    const parent = (pos - 1) >> 1;
+    if (!heapWorse(score, slot, scores[h + parent]!, slots[h + parent]!)) break;
+    scores[h + pos] = scores[h + parent]!;
+    slots[h + pos] = slots[h + parent]!;
+    pos = parent;
+  }
+  scores[h + pos] = score;
+  slots[h + pos] = slot;
+}
+/** Puts (score, slot) at the root of the min-heap at [h, h + size) and sifts it down. */
+function heapSiftDown(scores: Float64Array, slots: Int32Array, h: number, size: number, score: number, slot: number): void {
+  let pos = 0;
+  for (;;) {
+    const left = 2 * pos + 1;
+    if (left >= size) break;
+    const right = left + 1;
+    let child = left;
+    if (right < size && heapWorse(scores[h + right]!, slots[h + right]!, scores[h + left]!, slots[h + left]!)) child = right;
+    if (!heapWorse(scores[h + child]!, slots[h + child]!, score, slot)) break;
+    scores[h + pos] = scores[h + child]!;
+    slots[h + pos] = slots[h + child]!;
+    pos = child;
+  }
+  scores[h + pos] = score;
+  slots[h + pos] = slot;
+}
 
 /**
  * "What follows this track": the successor lists of the most recent plays, weighted 0.5^i by

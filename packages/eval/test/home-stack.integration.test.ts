@@ -131,5 +131,8 @@ describe('home stack recommender', () => {
     // a variant's settings are in its row name, so two variants in one run (and --compare) tell them apart
     expect(registry.create('home-stack:maxUsers=100:rounds=50').name).toBe('home stack (candidates + LambdaMART heads; maxUsers=100:rounds=50)');
     expect(() => registry.create('home-stack:bogus=1')).toThrow(/unknown parameter "bogus"/);
+    expect(() => registry.create('home-stack:maxHeadScale=-0.5')).toThrow('model home-stack: maxHeadScale=-0.5; expected a number ≥ 0 (the largest weight of the standardized heads in the served blend; 0 = the lists alone)');
+    expect(() => registry.create('home-stack:maxHeadScale=NaN')).toThrow(/parameter "maxHeadScale" must be a number, got "NaN"/);
+    expect(registry.create('home-stack:maxHeadScale=0').name).toBe('home stack (candidates + LambdaMART heads; maxHeadScale=0)');
   });
 });

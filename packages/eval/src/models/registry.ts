@@ -167,6 +167,10 @@ export function createModelRegistry(): ModelRegistry {
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
       }
+      // checked here, not after the trees' fit: a negative cap would silently serve the lists alone
+      if (p.maxHeadScale !== undefined && !(p.maxHeadScale >= 0)) {
+        throw new RangeError(`model home-stack: maxHeadScale=${p.maxHeadScale}; expected a number ≥ 0 (the largest weight of the standardized heads in the served blend; 0 = the lists alone)`);
+      }
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         // variants get their own row name ("home stack (…; successor=50)"), so --compare can tell them apart

@@ -101,5 +101,8 @@ describe('fitServedBlend', () => {
     const rows = misleadingEase();
     expect(fitServedBlend(model, rows, () => {}, 0.75).report.maxHeadScale).toBe(0.75);
     expect(fitServedBlend(model, rows, () => {}).report.maxHeadScale).toBe(DEFAULT_MAX_HEAD_SCALE);
+    // NaN used to lift the cap (nothing is > NaN) and a negative one to drop the heads, both silently
+    for (const bad of [Number.NaN, -0.5]) expect(() => fitServedBlend(model, rows, () => {}, bad)).toThrow(new RangeError(`fitServedBlend: maxHeadScale must be a number ≥ 0 (the largest weight of the standardized heads; 0 = the lists alone), got ${bad}`));
+    expect(fitServedBlend(model, rows, () => {}, 0).headScale).toBe(0);
   });
 });

@@ -734,6 +734,8 @@ const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coL
  * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
  */
 export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (line: string) => void, maxHeadScale = DEFAULT_MAX_HEAD_SCALE, minEaseShare = 0): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
+  // NaN would silently lift the cap (no `value > NaN` is true), a negative one would silently drop the heads
+  if (!(maxHeadScale >= 0)) throw new RangeError(`fitServedBlend: maxHeadScale must be a number ≥ 0 (the largest weight of the standardized heads; 0 = the lists alone), got ${maxHeadScale}`);
   const F = HOME_FEATURE_COUNT;
   const n = rows.size;
   const heads = compileRanker({ ...model, linear: undefined, headScale: 1 }).score(rows.features, n);

@@ -291,6 +291,24 @@ describe('home engine', () => {
     for (const reason of reasons) expect(reason).not.toMatch(/an artist you play a lot$/);
   });
 
+  it('a listener who played their top artist 3 times hears "an artist you play a lot", one with 2 plays "an artist you have played"', async () => {
+    const { index } = await setup();
+    const engine = createHomeEngine(index);
+    const { store } = index;
+    const played = index.popularOrder[0]!;
+    const more = `More from ${store.artistName(store.trackPrimaryArtist[played]!)}`;
+    const reasonsAfter = async (userId: string, plays: number) => {
+      await engine.recordEvents(Array.from({ length: plays }, (_unused, i) => ({ userId, trackId: store.trackId(played), type: 'play' as const, timestamp: index.referenceTime - DAY * (i + 1) })));
+      return (await engine.page({ userId, random: seededRandom(1) })).shelves.flatMap((shelf) => shelf.items.map((item) => item.reason)).filter((reason) => reason.startsWith(more));
+    };
+    const often = await reasonsAfter('three-plays', 3);
+    expect(often.length).toBeGreaterThan(0);
+    for (const reason of often) expect(reason).toBe(`${more}, an artist you play a lot`);
+    const twice = await reasonsAfter('two-plays', 2);
+    expect(twice.length).toBeGreaterThan(0);
+    for (const reason of twice) expect(reason).toBe(`${more}, an artist you have played`);
+  });
+
   it('a playlist listener (only playlist adds, as MPD and TidyTuesday) is never told a track of their own playlist is "New to you", nor gets it in Discover', async () => {
     const { index } = await setup();
     const engine = createHomeEngine(index);

@@ -465,11 +465,6 @@ function heardBy(profile: UserProfile): (track: number) => boolean {
   return (track) => (owned ??= new Set(profile.topTracks)).has(track);
 }
 
-/**
- * "You played this N days ago" only for a dated play: a clock time, and not the single time every
- * logged event shares on a log without time spread (an import at one timestamp: "earlier today"
- * would be the import's moment, not the listener's); a live play after it is dated.
- */
 /** Plays of an artist's tracks from which a reason says "an artist you play a lot". */
 const ARTIST_PLAYS_A_LOT = 3;
 
@@ -486,6 +481,11 @@ function quotedName(name: string): string {
   return `${(space >= MAX_QUOTED_NAME / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/**
+ * "You played this N days ago" only for a dated play: a clock time, and not the single time every
+ * logged event shares on a log without time spread (an import at one timestamp: "earlier today"
+ * would be the import's moment, not the listener's); a live play after it is dated.
+ */
 function playedReason(index: HomeIndex, now: number, then: number): string {
   const dated = then >= EARLIEST_CLOCK_TIME && (index.timed || then > index.referenceTime);
   return dated ? `You played this ${agoText(now, then)}` : 'From your listening history';

@@ -20,5 +20,6 @@ export { findWorkspaceRoot } from './workspace';
 export { pickDefined, withDefaults } from './objects';
 export { createMicroBatcher } from './micro-batcher';
 export { parseBenchArgs } from './bench-args';
+export { EVENT_TIMESTAMP_FORMS, parseEventTimestamp } from './timestamps';
 export type { BenchArgDefault, BenchArgValues } from './bench-args';
 export type { BatchItem, MicroBatcher, MicroBatcherOptions } from './micro-batcher';

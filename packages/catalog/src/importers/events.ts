@@ -17,7 +17,7 @@ import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { AUDIO_FEATURES, AUDIO_FEATURE_RANGES, INTERACTION_TYPES } from '../model';
 import type { AudioFeatures, InteractionType } from '../model';
-import { ProgressTracker } from '@mixtape/base';
+import { EVENT_TIMESTAMP_FORMS, ProgressTracker, parseEventTimestamp } from '@mixtape/base';
 import { parseReleaseDate } from '../dates';
 import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
@@ -227,12 +227,8 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
 /** Numeric timestamps that are epoch seconds when all of them fall here (as milliseconds: January–April 1970). */
 const EPOCH_SECONDS = { min: 1e9, max: 1e10 };
 
-/** An ISO date-time without a zone ("2024-05-01 12:00:00"): read as UTC, as a date alone is — never the importing machine's local time. */
-const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-
 function parseTimestamp(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(ZONELESS_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text) : Number.NaN;
-  if (Number.isNaN(ms) || ms < 0) throw new RowRejection('timestamp', 'epoch milliseconds or an ISO 8601 date-time', text);
+  const ms = parseEventTimestamp(text);
+  if (Number.isNaN(ms) || ms < 0) throw new RowRejection('timestamp', EVENT_TIMESTAMP_FORMS, text);
   return ms;
 }

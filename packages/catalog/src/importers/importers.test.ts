@@ -293,6 +293,9 @@ describe('generic events + catalog', () => {
     try {
       const read = await importDataset('events', folder);
       expect(Array.from(read.interactions.columns.timestamp)).toEqual([Date.UTC(2024, 4, 1, 12), Date.UTC(2024, 4, 1, 12, 5), Date.UTC(2024, 4, 1, 12, 10)]);
+      // a 12-hour clock is not ISO 8601: refused with the expected form, never read in local time
+      await writeFile(join(folder, 'events.csv'), 'user_id,track_id,timestamp,type\nu1,s1,2024-05-01 12:00:00 PM,play\n');
+      await expectImportFailure(importDataset('events', folder), /events\.csv:2: field "timestamp": expected epoch milliseconds or an ISO 8601 date-time \(YYYY-MM-DD.*\), got "2024-05-01 12:00:00 PM"/);
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;

@@ -7,8 +7,13 @@ import type * as NodePath from 'node:path';
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import type { AggregationOptions, LABEL_TYPE_CODES } from '../options';
 import { captures } from './captures';
+import { EVENT_TIMESTAMP_FORMS, parseEventTimestamp } from './event-timestamp';
 import { addExact, roundExact } from './exact-sum';
 import { rankerLabelsOf, type RankerLabelRecord } from './labels';
+
+// local names: serialized code cannot reach module imports (test transforms rewrite those)
+const timestampOf = parseEventTimestamp;
+const TIMESTAMP_FORMS = EVENT_TIMESTAMP_FORMS;
 
 /**
  * A byte range of one input file. Local files: line-aligned by the launcher, `firstLine` the
@@ -235,10 +240,9 @@ export function parseEventLine(text: string, fileIndex: number, file: string, li
   let ts = Number.NaN;
   const integer = (typeof time === 'number' && Number.isInteger(time)) || (typeof time === 'string' && /^\d+$/.test(time));
   if (typeof time === 'number') ts = time;
-  // an ISO date-time without a zone is UTC (as the events importer reads it), never the worker's local time
-  else if (typeof time === 'string')
-    ts = /^\d+$/.test(time) ? Number(time) : /^\d{4}-\d{2}-\d{2}/.test(time) ? Date.parse(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(time) ? `${time.replace(' ', 'T')}Z` : time) : Number.NaN;
-  if (!Number.isFinite(ts) || ts < 0) return deadLetter(file, line, `timestamp: expected epoch milliseconds or an ISO 8601 date-time, got ${describe(time)}`);
+  // the events importer's rule: an ISO date-time without a zone is UTC, never the worker's local time
+  else if (typeof time === 'string') ts = timestampOf(time);
+  if (!Number.isFinite(ts) || ts < 0) return deadLetter(file, line, `timestamp: expected ${TIMESTAMP_FORMS}, got ${describe(time)}`);
   const seconds = integer && ts >= EPOCH_SECONDS.min && ts < EPOCH_SECONDS.max;
   if (integer) ts *= timestampScale;
   const typeText = field(record, ['type', 'event', 'event_type']);
@@ -286,7 +290,7 @@ captures(s3Request, () => ({ builtin, JSON, Map }));
 captures(s3ChunkLines, () => ({ s3Request, Math }));
 captures(chunkLines, () => ({ builtin, s3ChunkLines }));
 captures(idField, () => ({ field }));
-captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter, EPOCH_SECONDS, Number }));
+captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter, EPOCH_SECONDS, TIMESTAMP_FORMS, timestampOf, Number }));
 captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter, Math, Number }));
 
 function logChunk(what: string, chunk: Chunk, lines: number, dead: number, started: number): void {

@@ -4,7 +4,7 @@ export { Random, WeightedSampler, mulberry32 } from './random';
 export type { RandomAlgorithm } from './random';
 export { choleskyInPlace, solveCholeskyInPlace, solveSpdInPlace, solveSpd, invertSpdInPlace } from './spd';
 export type { SpdOptions } from './spd';
-export { selectTopK } from './top-k';
+export { selectTopK, topKHeapPush, topKHeapReplaceRoot } from './top-k';
 export { indexOfSorted, lowerBound } from './sorted';
 export { addExact, roundExact } from './exact-sum';
 export { dot, squaredNorm, l2Norm, normalizeInPlace, normalizeRows, cosineBetween, cosineSimilarity } from './vectors';

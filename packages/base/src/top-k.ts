@@ -6,8 +6,11 @@ function worse(sa: number, ia: number, sb: number, ib: number): boolean {
   return sa < sb || (sa === sb && ia > ib);
 }
 
-/** Puts (score, item) at the root of a min-heap of `size` entries and sifts it down to its place. */
-function siftDownFromRoot(heapScores: Float64Array, heapItems: Int32Array, size: number, score: number, item: number): void {
+/**
+ * Puts (score, item) at the root of a min-heap of `size` entries (worst at the root) and sifts it
+ * down to its place: replaces the worst kept entry, or refills the root after a pop.
+ */
+export function topKHeapReplaceRoot(heapScores: Float64Array, heapItems: Int32Array, size: number, score: number, item: number): void {
   let pos = 0;
   for (;;) {
     const left = 2 * pos + 1;
@@ -19,6 +22,20 @@ function siftDownFromRoot(heapScores: Float64Array, heapItems: Int32Array, size:
     heapScores[pos] = heapScores[child]!;
     heapItems[pos] = heapItems[child]!;
     pos = child;
+  }
+  heapScores[pos] = score;
+  heapItems[pos] = item;
+}
+
+/** Adds (score, item) to a min-heap of `size` entries (its new size is size + 1) and sifts it up. */
+export function topKHeapPush(heapScores: Float64Array, heapItems: Int32Array, size: number, score: number, item: number): void {
+  let pos = size;
+  while (pos > 0) {
+    const parent = (pos - 1) >> 1;
+    if (!worse(score, item, heapScores[parent]!, heapItems[parent]!)) break;
+    heapScores[pos] = heapScores[parent]!;
+    heapItems[pos] = heapItems[parent]!;
+    pos = parent;
   }
   heapScores[pos] = score;
   heapItems[pos] = item;
@@ -44,21 +61,8 @@ export function selectTopK(
   for (let i = 0; i < length; i++) {
     const s = scores[offset + i]!;
     if (s === -Infinity || Number.isNaN(s)) continue;
-    if (size < k) {
-      // sift up
-      let pos = size++;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!worse(s, i, heapScores[parent]!, heapItems[parent]!)) break;
-        heapScores[pos] = heapScores[parent]!;
-        heapItems[pos] = heapItems[parent]!;
-        pos = parent;
-      }
-      heapScores[pos] = s;
-      heapItems[pos] = i;
-    } else if (k > 0 && worse(heapScores[0]!, heapItems[0]!, s, i)) {
-      siftDownFromRoot(heapScores, heapItems, size, s, i); // replace the worst kept item
-    }
+    if (size < k) topKHeapPush(heapScores, heapItems, size++, s, i);
+    else if (k > 0 && worse(heapScores[0]!, heapItems[0]!, s, i)) topKHeapReplaceRoot(heapScores, heapItems, size, s, i); // replace the worst kept item
   }
   // Pop the heap from worst to best, filling the output from the back.
   const count = size;
@@ -66,7 +70,7 @@ export function selectTopK(
     outItems[outOffset + slot] = heapItems[0]!;
     outScores[outOffset + slot] = heapScores[0]!;
     size--;
-    siftDownFromRoot(heapScores, heapItems, size, heapScores[size]!, heapItems[size]!);
+    topKHeapReplaceRoot(heapScores, heapItems, size, heapScores[size]!, heapItems[size]!);
   }
   for (let slot = count; slot < k; slot++) {
     outItems[outOffset + slot] = -1;

@@ -2,7 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet. The collaborative
 // sources are reads of offline neighbour lists (merged over the listener's tracks in per-bundle
 // scratch arrays) and one ANN query over learned factors — no request scans the interaction log.
-import { dot, selectTopK } from '@mixtape/base';
+import { dot, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, dotRow } from './home-index';
@@ -451,7 +451,7 @@ function mergeNeighbourLists(index: HomeIndex, profile: UserProfile, options: Ho
 /**
  * Each neighbour source's best tracks by the all-tracks merge and by the recent merge. One pass
  * over the slot records (a record is one cache line) feeds all eight (source, merge) columns into
- * their own bounded min-heaps — the top-K of selectTopK (score, then the lower slot; slots come in
+ * their own bounded min-heaps (selectTopK's heap: score, then the lower slot; slots come in
  * ascending order, so a later equal score never displaces a kept one), without gathering every
  * slot's values first.
  */
@@ -475,7 +475,9 @@ function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratc
     selectionScratch.slots = new Int32Array(total);
     selectionScratch.out = new Int32Array(total);
   }
-  const { scores: heapScores, slots: heapSlots } = selectionScratch;
+  // one heap per column: views of the shared scratch (worst kept at each root)
+  const heapScores = Array.from(starts, (start, c) => selectionScratch.scores.subarray(start, start + Math.max(0, limits[c]!)));
+  const heapSlots = Array.from(starts, (start, c) => selectionScratch.slots.subarray(start, start + Math.max(0, limits[c]!)));
   sizes.fill(0);
   for (let slot = 0; slot < slots; slot++) {
     const base = slot * RECORD;
@@ -483,26 +485,26 @@ function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratc
       const value = record[base + c]!;
       const k = limits[c]!;
       if (!(value > 0) || k <= 0) continue;
-      const h = starts[c]!;
       const size = sizes[c]!;
       if (size < k) {
         sizes[c] = size + 1;
-        heapInsert(heapScores, heapSlots, h, size, value, slot);
-      } else if (value > heapScores[h]!) heapSiftDown(heapScores, heapSlots, h, size, value, slot);
+        topKHeapPush(heapScores[c]!, heapSlots[c]!, size, value, slot);
+      } else if (value > heapScores[c]![0]!) topKHeapReplaceRoot(heapScores[c]!, heapSlots[c]!, size, value, slot);
     }
   }
   for (let s = 0; s < LIST_COUNT; s++) {
     for (const c of [s, RECENT + s]) {
       if (limits[c]! <= 0) continue;
       // pop worst first into the back of the out stretch: best first in the end
-      const h = starts[c]!;
+      const scores = heapScores[c]!;
+      const heap = heapSlots[c]!;
       const { out } = selectionScratch;
       let size = sizes[c]!;
       const kept = size;
       for (let j = kept - 1; j >= 0; j--) {
-        out[j] = heapSlots[h]!;
+        out[j] = heap[0]!;
         size--;
-        heapSiftDown(heapScores, heapSlots, h, size, heapScores[h + size]!, heapSlots[h + size]!);
+        topKHeapReplaceRoot(scores, heap, size, scores[size]!, heap[size]!);
       }
       for (let j = 0; j < kept; j++) {
         const slot = out[j]!;
@@ -520,40 +522,6 @@ const selectionScratch = {
   out: new Int32Array(1024),
 };
 
-/** worse = a lower score, or an equal one from a higher slot (selectTopK's order) */
-function heapWorse(scoreA: number, slotA: number, scoreB: number, slotB: number): boolean {
-  return scoreA < scoreB || (scoreA === scoreB && slotA > slotB);
-}
-/** Adds (score, slot) to the min-heap at [h, h + size) (its new size is size + 1). */
-function heapInsert(scores: Float64Array, slots: Int32Array, h: number, size: number, score: number, slot: number): void {
-  let pos = size;
-  while (pos > 0) {
-    const parent = (pos - 1) >> 1;
-    if (!heapWorse(score, slot, scores[h + parent]!, slots[h + parent]!)) break;
-    scores[h + pos] = scores[h + parent]!;
-    slots[h + pos] = slots[h + parent]!;
-    pos = parent;
-  }
-  scores[h + pos] = score;
-  slots[h + pos] = slot;
-}
-/** Puts (score, slot) at the root of the min-heap at [h, h + size) and sifts it down. */
-function heapSiftDown(scores: Float64Array, slots: Int32Array, h: number, size: number, score: number, slot: number): void {
-  let pos = 0;
-  for (;;) {
-    const left = 2 * pos + 1;
-    if (left >= size) break;
-    const right = left + 1;
-    let child = left;
-    if (right < size && heapWorse(scores[h + right]!, slots[h + right]!, scores[h + left]!, slots[h + left]!)) child = right;
-    if (!heapWorse(scores[h + child]!, slots[h + child]!, score, slot)) break;
-    scores[h + pos] = scores[h + child]!;
-    slots[h + pos] = slots[h + child]!;
-    pos = child;
-  }
-  scores[h + pos] = score;
-  slots[h + pos] = slot;
-}
 
 /**
  * "What follows this track": the successor lists of the most recent plays, weighted 0.5^i by

@@ -159,9 +159,25 @@ describe('MPD slices', () => {
     const result = await importDataset('mpd', folder);
     expect(counts(result)).toEqual({ tracks: 3, artists: 2, users: 2, interactions: 3 });
     expect(result.store.getTrack('spotify:track:x')).toMatchObject({ durationMs: 0, artistIds: ['mpd-artist:sigur ros'] });
-    expect(result.store.getTrack('spotify:track:y')!.albumId).toBeUndefined();
+    // an album without a URI is keyed by its artist and folded name
+    expect(result.store.getTrack('spotify:track:y')!.albumId).toBe('mpd-album:mpd-artist:sigur ros:agaetis byrjun');
+    expect(result.store.getTrack('spotify:track:x')!.albumId).toBeUndefined();
     expect(result.store.getTrack('spotify:track:z')).toMatchObject({ albumId: 'spotify:album:1', durationMs: 200000, artistIds: ['spotify:artist:b'] });
     expect(result.extras['user.names']).toEqual(['', 'with album']);
+  });
+
+  it('keeps one artist for a name seen with and without artist_uri, in either order and across slices', async () => {
+    const folder = join(root, 'mpd-mixed-uri');
+    await mkdir(folder);
+    const track = (uri: string, artist: string, artistUri?: string) => ({ track_uri: uri, track_name: uri, artist_name: artist, ...(artistUri ? { artist_uri: artistUri } : {}) });
+    await writeFile(join(folder, 'mpd.slice.0-0.json'), JSON.stringify({ playlists: [{ pid: 0, tracks: [track('t:1', 'Björk'), track('t:2', 'Bjork', 'spotify:artist:b'), track('t:3', 'Sigur Rós', 'spotify:artist:s')] }] }));
+    await writeFile(join(folder, 'mpd.slice.1-1.json'), JSON.stringify({ playlists: [{ pid: 1, tracks: [track('t:4', 'Sigur Ros'), track('t:5', 'björk', 'spotify:artist:b'), track('t:6', 'Other', 'spotify:artist:o')] }] }));
+    const result = await importDataset('mpd', folder);
+    expect(counts(result)).toMatchObject({ tracks: 6, artists: 3 });
+    const artistOf = (id: string) => result.store.getTrack(id)!.artistIds;
+    expect(artistOf('t:2')).toEqual(artistOf('t:1'));
+    expect(artistOf('t:5')).toEqual(artistOf('t:1'));
+    expect(artistOf('t:4')).toEqual(['spotify:artist:s']);
   });
 
   it('fails on a truncated slice and writes nothing', async () => {

@@ -70,6 +70,31 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
   let enriched = 0;
   // playlist names by user index (what the learned text → track model and its evaluation read)
   const names: string[] = [];
+  // One artist per folded name when rows leave out artist_uri (slices written by other tools): a
+  // row without the URI joins the artist its name was first seen with, and the first URI seen for
+  // a name known only without one joins that artist (either order, across slices).
+  const artistByName = new Map<string, string>();
+  const nameKeyed = new Set<string>();
+  const uriAlias = new Map<string, string>();
+  const artistIdOf = (name: string, uri: string | undefined): string => {
+    const key = identityKey(name);
+    const known = artistByName.get(key);
+    if (uri === undefined) {
+      if (known !== undefined) return known;
+      const id = `mpd-artist:${key}`;
+      artistByName.set(key, id);
+      nameKeyed.add(id);
+      return id;
+    }
+    const alias = uriAlias.get(uri);
+    if (alias !== undefined) return alias;
+    if (builder.artistIndex(uri) < 0 && known !== undefined && nameKeyed.delete(known)) {
+      uriAlias.set(uri, known);
+      return known;
+    }
+    if (known === undefined) artistByName.set(key, uri);
+    return uri;
+  };
 
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
@@ -114,9 +139,10 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
         const context = log.contextIndex(`mpd:${pid}`);
         for (const { artistUri: givenArtist, albumUri: givenAlbum, ...track } of parsed) {
           // slices written by other tools may leave out the optional fields: an artist is then
-          // keyed by its name, a track has no album without both album fields, duration 0 is unknown
-          const artistUri = givenArtist ?? `mpd-artist:${identityKey(track.artistName)}`;
-          const albumUri = givenAlbum !== undefined && track.albumName !== undefined ? givenAlbum : undefined;
+          // keyed by its name (artistIdOf), an album without a URI by its artist and name, a track
+          // has no album without album_name, duration 0 is unknown
+          const artistUri = artistIdOf(track.artistName, givenArtist);
+          const albumUri = track.albumName === undefined ? undefined : (givenAlbum ?? `mpd-album:${artistUri}:${identityKey(track.albumName)}`);
           let artist = builder.artistIndex(artistUri);
           const genres = enrichment?.lookup(track.artistName, artistUri);
           if (artist < 0) {

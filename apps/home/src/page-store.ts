@@ -102,7 +102,7 @@ export interface PageResult {
 }
 
 /** Computes in flight per engine, by key and live-event fingerprint (single flight: concurrent misses of one page compute it once). */
-const inFlight = new WeakMap<HomeEngine, Map<string, Promise<PageResult>>>();
+const inFlight = new WeakMap<HomeEngine, Map<string, { computing: Promise<PageResult>; warming: boolean }>>();
 
 /**
  * The page for `request` from `engine`: the kept one while its inputs are unchanged, else computed
@@ -110,7 +110,7 @@ const inFlight = new WeakMap<HomeEngine, Map<string, Promise<PageResult>>>();
  * The live events are read once, before the compute, and passed in: an event posted meanwhile changes
  * the fingerprint, so it causes a miss, never a stale hit. Concurrent misses of the same key with the
  * same live events share one compute (with or without a store): the first computes, the others wait
- * for its page (result `shared`) or its error. `warming` (the warmer): a kept page is
+ * for its page (result `shared`: kept by a request's rules when the warmer computed it) or its error. `warming` (the warmer): a kept page is
  * looked at without counting or refreshing it, and a new one is kept only if it fits without
  * evicting the current daypart's pages (`setIfRoom`).
  */
@@ -128,11 +128,15 @@ export async function pageFor(store: PageStore | undefined, engine: HomeEngine, 
   const flight = `${key}\u0002${fingerprint}`;
   const pending = flights.get(flight);
   if (pending) {
-    const shared = await pending;
-    return { page: shared.page, costs: { shared: performance.now() - started }, result: 'shared', kept: shared.kept, full: false };
+    const shared = await pending.computing;
+    // a request that waited on the warmer's compute keeps the page as its own compute would (`set`
+    // evicts the least recently served) where the warmer found no room (`setIfRoom`): else its next
+    // request misses again
+    const kept = shared.kept || (store !== undefined && !options.warming && pending.warming && shared.full && store.set(key, shared.page));
+    return { page: shared.page, costs: { shared: performance.now() - started }, result: 'shared', kept, full: false };
   }
   const computing = computePage(store, engine, request, live, fingerprint, key, options.warming ?? false);
-  flights.set(flight, computing);
+  flights.set(flight, { computing, warming: options.warming ?? false });
   try {
     return await computing;
   } finally {

@@ -113,7 +113,8 @@ export function startPageWarmer(options: PageWarmerOptions): PageWarmer {
         const found = await pageFor(store, variant?.engine ?? engine, request, { warming: true });
         // full of the current daypart's pages: the cap is reached
         if (found.full) return finish('memory cap');
-        if (found.result === 'hit') skipped++;
+        // shared: a request was computing this page (the request kept it): not one the warmer warmed
+        if (found.result === 'hit' || found.result === 'shared') skipped++;
         else if (found.kept) pages++;
         failedInARow = 0;
       } catch (error) {

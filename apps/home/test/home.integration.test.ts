@@ -5,7 +5,7 @@ import { homeCandidatesPart, homeRankerPart, loadParts, openBundleStore } from '
 import { publishTestBundle, useLocalS3 } from '@mixtape/bundle/testing';
 import { createRedisClient, createRedisRecentEventStore, createRedisShelfStateStore } from '@mixtape/redis-state';
 import { seededRandom } from '@mixtape/ranking';
-import type { UserEvent } from '@mixtape/ranking';
+import type { HomeEngine, UserEvent } from '@mixtape/ranking';
 import { createTestServiceContext } from '@mixtape/service-kit/testing';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -456,6 +456,42 @@ describe('home service over a bundle from S3', () => {
         expect((await pageFor(served.pages, counting, { ...request, limit: 3 })).result).toBe(cacheBytes ? 'miss' : 'off');
         expect(computes).toBe(2);
       }
+    });
+
+    it('single flight between the warmer and a request: a request sharing the warmer\'s compute keeps the page as a request would, the warmer does not count a request\'s page as warmed', async () => {
+      const busiest = { userId: busiestUser(), limit: 10, daypart: 'evening' as const };
+      const another = { ...busiest, userId: log().userId(0) === busiest.userId ? log().userId(1) : log().userId(0) };
+      // the larger of two pages fills the store; the smaller is the one both compute
+      const [big, small] = await Promise.all([busiest, another].map(async (asked) => ({ asked, bytes: (await pageFor(undefined, serving.engine, asked)).page.bytes })));
+      const [filler, request] = big!.bytes >= small!.bytes ? [big!.asked, small!.asked] : [small!.asked, big!.asked];
+      const slowed = (engine: HomeEngine): HomeEngine => ({
+        ...engine,
+        // the compute yields (as the next-track model's call does), so the other caller joins its flight
+        pageContent: async (pageRequest, live) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return engine.pageContent(pageRequest, live);
+        },
+      });
+      // a store full of the current daypart's pages: the warmer's own compute is not kept (setIfRoom)…
+      const full = createHomeServing(servingBundle, { pageCacheBytes: Math.max(big!.bytes, small!.bytes) + 64 });
+      const fullEngine = slowed(full.engine);
+      expect(await pageFor(full.pages, fullEngine, filler)).toMatchObject({ kept: true });
+      const [warmed, asked] = await Promise.all([pageFor(full.pages, fullEngine, request, { warming: true }), pageFor(full.pages, fullEngine, request)]);
+      expect(warmed).toMatchObject({ result: 'miss', kept: false, full: true });
+      // …but the request that waited on it keeps it, evicting the least recently served page as its own compute would
+      expect(asked).toMatchObject({ result: 'shared', kept: true });
+      const live = await fullEngine.liveEvents(request.userId);
+      expect(full.pages!.peek(full.pages!.keyOf(fullEngine, request, live), liveFingerprint(live))).toBe(asked.page);
+      expect((await pageFor(full.pages, fullEngine, request)).result).toBe('hit');
+      // a warmer that joins a request's compute counts it skipped, not warmed
+      const roomy = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
+      const roomyEngine = slowed(roomy.engine);
+      const evening = Date.parse('2026-12-06T19:00:00Z');
+      // (the warmer's one listener is the busiest)
+      const requested = pageFor(roomy.pages, roomyEngine, busiest);
+      const pass = await startPageWarmer({ engine: roomyEngine, store: roomy.pages!, bundleVersion: roomy.bundleVersion, limit: 10, maxListeners: 1, state: () => 'current', now: () => evening }).done;
+      expect(await requested).toMatchObject({ result: 'miss', kept: true });
+      expect(pass).toMatchObject({ reason: 'done', pages: 0, skipped: 1 });
     });
 
     it('keeps warming the other listeners when one listener\'s page fails, and retries a failed pass at the next daypart', async () => {

@@ -113,6 +113,9 @@ describe('home stack recommender', () => {
     expect(capped.lines.some((line) => line.startsWith('head play:'))).toBe(false);
     expect(capped.model.report!.blend!.headScale).toBeGreaterThan(0);
     expect(capped.model.report!.blend!.maxHeadScale).toBe(0.5);
+    // its results row says its fit time is the blend's alone
+    expect(capped.model.notes).toMatch(/; trees, candidates and serving lists shared with home stack \(candidates \+ LambdaMART heads; maxUsers=100:rounds=20:dim=16:epochs=3\) \(fit time: the blend only\)$/);
+    expect(first.model.notes).not.toMatch(/shared with/);
     // refitting the blend leaves the first variant's model as it was: same report, same lists
     expect(reportOf(first.model)).toEqual(firstReport);
     expect(served(first.model)).toEqual(firstServed);
@@ -120,6 +123,7 @@ describe('home stack recommender', () => {
     expect((await fitOf(`home-stack:${settings}:seed=4:maxHeadScale=0.5`, train)).lines.some((line) => line.startsWith('trees, candidates'))).toBe(false);
     const own = await fitOf(`home-stack:${settings}:maxHeadScale=0.5`, { ...train });
     expect(own.lines.some((line) => line.startsWith('head play:'))).toBe(true);
+    expect(own.model.notes).not.toMatch(/shared with/);
     // the shared variant serves, reports and blends exactly what its own fit does
     expect(reportOf(capped.model)).toEqual(reportOf(own.model));
     expect(served(capped.model)).toEqual(served(own.model));

@@ -132,7 +132,9 @@ export class HomeStackRecommender implements Recommender {
     this.notes =
       `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${headList}; ` +
       `validation NDCG@10 ${report.validationNdcg10.served} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10}); ` +
-      `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates`;
+      `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates` +
+      // a results table's Fit (s) for this row is then the blend's refit alone: say so beside it
+      (stage ? `; trees, candidates and serving lists shared with ${fit!.by} (fit time: the blend only)` : '');
   }
 
   /** Everything but the served blend: item vectors, the ranker's rows and trees, the serving lists and index. */

@@ -34,6 +34,9 @@ describe('listening histories for the sequence model', () => {
     const histories = historiesFromInteractions(log, { lastItems: 2 });
     const user = log.userIndex('ann');
     expect(Array.from(histories.items.subarray(histories.offsets[user]!, histories.offsets[user + 1]!))).toEqual([4, 1]);
+    expect(histories.truncated).toBe(1);
+    // ann has 7 events but 4 plays once skips and repeats are dropped: nothing is cut at 4
+    expect(historiesFromInteractions(log, { lastItems: 4 }).truncated).toBe(0);
   });
 
   it('extends a history with live events by the same rules', () => {

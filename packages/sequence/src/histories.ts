@@ -10,13 +10,19 @@ export interface HistoryOptions {
   lastItems?: number;
 }
 
-export function historiesFromInteractions(log: InteractionLog, options: HistoryOptions = {}): Histories {
+/** Histories, and how many were longer than `lastItems` plays (after skips and repeats are dropped) and cut. */
+export interface ListeningHistories extends Histories {
+  truncated: number;
+}
+
+export function historiesFromInteractions(log: InteractionLog, options: HistoryOptions = {}): ListeningHistories {
   const { track, type } = log.columns;
   const skip = INTERACTION_TYPE_CODE.skip;
   const limit = options.lastItems ?? Infinity;
   const items = new Int32Array(log.length);
   const offsets = new Int32Array(log.userCount + 1);
   let written = 0;
+  let truncated = 0;
   for (let u = 0; u < log.userCount; u++) {
     const start = written;
     for (let e = log.userOffsets[u]!; e < log.userOffsets[u + 1]!; e++) {
@@ -27,10 +33,11 @@ export function historiesFromInteractions(log: InteractionLog, options: HistoryO
     if (written - start > limit) {
       items.copyWithin(start, written - limit, written);
       written = start + limit;
+      truncated++;
     }
     offsets[u + 1] = written;
   }
-  return { items: items.slice(0, written), offsets };
+  return { items: items.slice(0, written), offsets, truncated };
 }
 
 /** Appends events (track, type, oldest first) to a history with the same rules. */

@@ -12,7 +12,7 @@ export { NextTrackOverloadedError, createNextTrackRecommender } from './serve';
 export { createExactNextTracks } from './exact-next';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
-export type { HistoryOptions } from './histories';
+export type { HistoryOptions, ListeningHistories } from './histories';
 export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, PLACEHOLDER_GROUP_NAMES, isPlaceholderGroupName, parseBackoffLevels, catalogTransitionGroups } from './backoff';
 export type { BackoffLevel } from './backoff';
 export { refitTransitionPrior, fitTransitionPriorAlone } from './refit';

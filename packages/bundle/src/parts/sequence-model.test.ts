@@ -99,6 +99,27 @@ describe('sequence model part', () => {
     });
   });
 
+  it('names historyItems only when a history of plays was cut, not a long run of events with skips and repeats', async () => {
+    const { data, directory } = await snapshot('tiny-skips', { tracks: 100, users: 5, interactions: 100, seed: 3 });
+    // historyItems = the longest history of plays: some listener has more events than that (skips, repeats), none more plays
+    const histories = historiesFromInteractions(data.interactions);
+    let plays = 0;
+    let events = 0;
+    for (let u = 0; u < data.interactions.userCount; u++) {
+      plays = Math.max(plays, histories.offsets[u + 1]! - histories.offsets[u]!);
+      events = Math.max(events, data.interactions.userOffsets[u + 1]! - data.interactions.userOffsets[u]!);
+    }
+    expect(events).toBeGreaterThan(plays);
+    const built = await buildBundle(createPartRegistry([sequenceModelPart]), {
+      directory: join(work, 'build-tiny-skips'),
+      settings: { threads: 1 },
+      options: { dataset: { directory }, sequenceModel: { ...SMALL, historyItems: plays } },
+    });
+    const reason = (built.summary() as { parts: { sequenceModel: { reason: string } } }).parts.sequenceModel.reason;
+    expect(reason).toMatch(/^not trained: \d+ consecutive plays in the log, need 1,000; Up next and radio are unavailable$/);
+    expect(reason).not.toMatch(/historyItems/);
+  });
+
   it('backs the served prior off to the catalog\'s album and artist as sequenceModel.backoff says, and refuses a bad value', () => {
     const { store } = generateSynthetic({ tracks: 50, users: 2, interactions: 20, seed: 1 });
     const settings = { threads: 1, seed: 1 };

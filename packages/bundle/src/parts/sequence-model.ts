@@ -185,9 +185,9 @@ export const sequenceModelPart = definePart({
     const pairs = consecutivePlays(histories);
     if (pairs < MIN_CONSECUTIVE_PLAYS) {
       // the count is over each listener's last historyItems plays: a log of one heavy listener has
-      // thousands of consecutive plays, of which the model reads the last historyItems
-      let cut = false;
-      for (let u = 0; u + 1 < historyLog.userOffsets.length && !cut; u++) cut = historyLog.userOffsets[u + 1]! - historyLog.userOffsets[u]! > options.historyItems;
+      // thousands of consecutive plays, of which the model reads the last historyItems. Cut means a
+      // history of plays was cut (skips and repeats are dropped first), not a long run of events.
+      const cut = histories.truncated > 0;
       const where = !cut ? 'the log' : `each listener's last ${count(options.historyItems)} plays`;
       const more = cut ? ' (--set sequenceModel.historyItems=N reads more of each history)' : '';
       return absent(`not trained: ${count(pairs)} consecutive plays in ${where}, need ${count(MIN_CONSECUTIVE_PLAYS)}${more}; Up next and radio are unavailable`);

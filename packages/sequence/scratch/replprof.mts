@@ -1,0 +1,18 @@
+import { createSequenceScorer } from '../src/index';
+import { createFaissHnswSearcher, readFaissHnswFlatIp } from '../src/internal/faiss-hnsw';
+import { model, loadIndex, loadHistories } from './common.mts';
+const index = await loadIndex(64);
+const histories = await loadHistories();
+const { dim } = model.config;
+const searcher = createFaissHnswSearcher(readFaissHnswFlatIp(index.faissBytes())!);
+const scorer = createSequenceScorer(model, { maxBatch: 64 });
+const N = 4096;
+const offsets = new Int32Array(N + 1);
+histories.forEach((h, i) => (offsets[i + 1] = offsets[i]! + h.length));
+const items = new Int32Array(offsets[N]!);
+histories.forEach((h, i) => items.set(h, offsets[i]!));
+const vecs = scorer.encode({ items, offsets }, Int32Array.from({ length: N }, (_, i) => i)).vectors;
+const c0 = process.cpuUsage();
+for (let i = 0; i < 4000; i++) searcher.search(vecs.subarray(((i * 4) % 4000) * dim, ((i * 4) % 4000 + 4) * dim), 40);
+const cpu = process.cpuUsage(c0);
+console.log(`replica ${((cpu.user + cpu.system) / 1000 / 4000).toFixed(3)} ms per batch of 4`);

@@ -99,6 +99,25 @@ describe('selectDiverse', () => {
     expect(cases).toBe(480);
   });
 
+  it('pools the best open tracks in order: used, explicit and refused tracks out, at most poolLimit, relevance range of the pool', () => {
+    const { index } = fixture(5, 40, 8, 6);
+    const explicit = index.store.columns.trackExplicit as Uint8Array;
+    explicit.fill(0);
+    explicit[3] = 1;
+    const tracks = Int32Array.from([9, 3, 4, 7, 12, 15, 18, 21]);
+    const relevance = Float32Array.from([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]);
+    const options: SelectOptions = { limit: 3, used: new Set([4]), excludeExplicit: true, accept: (track) => track !== 12, poolLimit: 3 };
+    // 4 is used, 3 explicit, 12 refused; the pool stops at 3 tracks
+    expect(diversityPool(index, tracks, relevance, options)).toEqual({ pool: [9, 7, 15], poolRelevance: [relevance[0], relevance[3], relevance[5]], low: relevance[5], span: relevance[0]! - relevance[5]! });
+    // without the filters: the first poolLimit tracks as they come; one track (or equal relevance) has span 1, not 0
+    expect(diversityPool(index, tracks, relevance, { limit: 3, poolLimit: 2 }).pool).toEqual([9, 3]);
+    expect(diversityPool(index, tracks, relevance, { limit: 3, poolLimit: 1 })).toMatchObject({ pool: [9], span: 1 });
+    expect(diversityPool(index, tracks, relevance, { limit: 3, accept: () => false })).toMatchObject({ pool: [], poolRelevance: [] });
+    // the default poolLimit is 60
+    const many = Int32Array.from({ length: 80 }, (_unused, i) => i % 40);
+    expect(diversityPool(index, many, new Float32Array(80).fill(0.5), { limit: 3 }).pool).toHaveLength(60);
+  });
+
   it('refuses a lambda outside [0, 1] (where the lazy skip is no bound) before touching the page, naming the value', () => {
     const { index } = fixture(3, 400, 8, 10);
     const tracks = Int32Array.from({ length: 50 }, (_unused, i) => i);

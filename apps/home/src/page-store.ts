@@ -114,7 +114,9 @@ const inFlight = new WeakMap<HomeEngine, Map<string, { computing: Promise<PageRe
  * looked at without counting or refreshing it, and a new one is kept only if it fits without
  * evicting the current daypart's pages (`setIfRoom`).
  */
-export async function pageFor(store: PageStore | undefined, engine: HomeEngine, request: HomePageRequest & { daypart: string }, options: { warming?: boolean } = {}): Promise<PageResult> {
+export async function pageFor(store: PageStore | undefined, engine: HomeEngine, request: HomePageRequest & { daypart: string; now?: undefined; random?: undefined }, options: { warming?: boolean } = {}): Promise<PageResult> {
+  // the page's key (and its flight's) holds neither: two calls with other clocks or draws would share one page
+  if (request.now !== undefined || request.random !== undefined) throw new TypeError(`pageFor: a request with ${request.now !== undefined ? '`now`' : '`random`'} cannot be kept or shared (the page key holds neither); call engine.page for a page at another time or with seeded draws`);
   const started = performance.now();
   const live = await engine.liveEvents(request.userId);
   const fingerprint = liveFingerprint(live);

@@ -394,6 +394,9 @@ describe('home service over a bundle from S3', () => {
       expect(await pageFor(full.pages, full.engine, { ...request, userId: log().userId(0) === request.userId ? log().userId(1) : log().userId(0) }, { warming: true })).toMatchObject({ result: 'miss', kept: false, full: true });
       // no store: computed every time
       expect((await pageFor(undefined, kept.engine, request)).result).toBe('off');
+      // a clock or a seeded stream is not in the key, so such a request is refused rather than shared with another one's page
+      await expect(pageFor(undefined, kept.engine, { ...request, now: Date.parse('2026-01-01T08:00:00Z') } as never)).rejects.toThrow('pageFor: a request with `now` cannot be kept or shared (the page key holds neither)');
+      await expect(pageFor(kept.pages, kept.engine, { ...request, random: seededRandom(1) } as never)).rejects.toThrow('pageFor: a request with `random` cannot be kept or shared');
       // the warmer never overwrites a page a request stored from newer events while it computed
       const raced = createHomeServing(servingBundle, { pageCacheBytes: 64 * MiB });
       const events: UserEvent[] = [];

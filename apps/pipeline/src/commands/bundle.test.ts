@@ -14,7 +14,7 @@ describe('describeRanker', () => {
       weights: { play: 1 },
       training: { blend: { linear: { list_share_ease: 0.5, factor_share: 1.5 }, headScale: 0.5, maxHeadScale: 0.5, ndcg10: { easeList: 0.14, heads: 0.15, served: 0.16 } } },
     };
-    expect(describeRanker(model)).toContain('served blend 0.5×list_share_ease + 1.5×factor_share + 0.5×heads (heads capped at 0.5)');
+    expect(describeRanker(model)).toContain('served blend 0.5×list_share_ease + 1.5×factor_share + 0.5×standardized heads (heads capped at 0.5)');
   });
 });
 

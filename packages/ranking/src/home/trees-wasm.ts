@@ -3,8 +3,8 @@
 // no child index to load), the rows to score are copied into the module's memory, and four rows
 // walk each tree in lockstep, as the JavaScript walk does. Same leaves, same float32 sums in tree
 // order (f32.add rounds as a Float32Array store of the double sum does), so the scores are the
-// JavaScript walk's bit for bit. Rows with a NaN feature (missing values) are left to the
-// JavaScript walk, which knows each split's missing-value direction.
+// JavaScript walk's bit for bit. A batch with a NaN feature (a missing value) in any row is left
+// whole to the JavaScript walk, which knows each split's missing-value direction.
 import { WASM_I32 as I32, WasmFunctionBuilder, assembleWasmModule, getWasmApi, wasmForLoop, wasmOp as op } from '@mixtape/base';
 import type { WasmApi, WasmCode as Code, WasmMemory } from '@mixtape/base';
 import type { TreeEnsemble } from './trees';

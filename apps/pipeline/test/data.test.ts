@@ -53,6 +53,24 @@ describe('mixtape data', () => {
     expect(stdout).toMatch(/1 interactions in [\d.]+s; timestamps: epoch seconds .* read × 1000\n$/);
   });
 
+  it('imports a Last.fm scrobble export, says what it left out, and keeps --user to that format', async () => {
+    const input = join(root, 'scrobbles');
+    await mkdir(input);
+    const page = (uts: number, nowPlaying = false) => ({
+      name: 'Roads', artist: { '#text': 'Portishead' }, album: { '#text': 'Dummy' },
+      ...(nowPlaying ? { '@attr': { nowplaying: 'true' } } : { date: { uts: String(uts), '#text': '' } }),
+    });
+    await writeFile(join(input, 'p1.json'), JSON.stringify({ recenttracks: { track: [page(0, true), page(1_700_000_600), page(1_700_000_000)], '@attr': { user: 'rj' } } }));
+    await writeFile(join(input, 'p2.json'), JSON.stringify({ recenttracks: { track: [page(1_700_000_000)], '@attr': { user: 'rj' } } }));
+    const { stdout } = await run('data', 'import', '--format', 'lastfm-scrobbles', '--input', input, '--out', join(root, 'scrobbles-out'), '--quiet');
+    expect(stdout).toMatch(/1 tracks.* 2 interactions in [\d.]+s; duplicates: 1 scrobbles repeated .*; nowPlaying: 1 "now playing" entries without a date left out\n$/);
+    const named = await run('data', 'import', '--format', 'lastfm-scrobbles', '--user', 'me', '--input', input, '--out', join(root, 'scrobbles-me'), '--quiet');
+    expect(named.stdout).toMatch(/1 users/);
+    await expect(run('data', 'import', '--format', 'events', '--user', 'me', '--input', input, '--out', join(root, 'x'))).rejects.toThrow(
+      /--user: only for --format lastfm-scrobbles \(got --format events\)/,
+    );
+  });
+
   it('rejects an unknown format', async () => {
     await expect(run('data', 'import', '--format', 'xml', '--input', 'x', '--out', join(root, 'x'))).rejects.toThrow(/Allowed choices/);
   });

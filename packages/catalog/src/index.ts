@@ -35,6 +35,7 @@ export type { Reject } from './importers/rejects';
 export type { ImportOptions, ImportResult } from './importers/import-options';
 export { importTidyTuesday, importSpotify2024 } from './importers/spotify-csv';
 export { importLastfmHetrec } from './importers/lastfm';
+export { importLastfmScrobbles, parseScrobbleTime } from './importers/lastfm-scrobbles';
 export { importSasrec } from './importers/sasrec';
 export { importMpd } from './importers/mpd';
 export { importEvents } from './importers/events';

@@ -43,12 +43,16 @@ interface GenerateOptions {
   quiet?: boolean;
 }
 
+/** An importer's readings of an ambiguous input (epoch seconds, no type column, repeated scrobbles) that `data import` prints. */
+const SAID_DETAILS = ['types', 'timestamps', 'duplicates', 'nowPlaying', 'loved'] as const;
+
 interface ImportCommandOptions {
   format: string;
   input: string;
   out: string;
   catalog?: string;
   genres?: string;
+  user?: string;
   skipInvalid?: boolean;
   overwrite?: boolean;
   quiet?: boolean;
@@ -95,24 +99,26 @@ export function registerDataCommand(program: Command, io: CommandIo = processIo)
     .requiredOption('--out <dir>', 'dataset directory to create')
     .option('--catalog <path>', 'events format: the catalog CSV/JSONL (default: catalog.* beside events.* in the --input folder)')
     .option('--genres <path>', 'enrich artist genres by name from mpd-artist-genres-style JSON files')
+    .option('--user <name>', "lastfm-scrobbles: the listener of every scrobble (default: the export's user, or the file name)")
     .option('--skip-invalid', 'skip bad rows and write them to <out>/rejects.jsonl instead of failing')
     .option('--overwrite', 'replace an existing dataset directory')
     .option('--quiet', 'no progress lines')
     .action(async (options: ImportCommandOptions) => {
       if (!isImportFormat(options.format)) throw new Error(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+      if (options.user !== undefined && options.format !== 'lastfm-scrobbles') throw new Error(`--user: only for --format lastfm-scrobbles (got --format ${options.format})`);
       const started = Date.now();
       const out = resolve(options.out);
       const { result, metadata } = await importToSnapshot(options.format, resolve(options.input), out, {
         skipInvalid: options.skipInvalid,
         catalog: options.catalog ? resolve(options.catalog) : undefined,
         genreEnrichment: options.genres ? resolve(options.genres) : undefined,
+        user: options.user,
         overwrite: options.overwrite,
         onProgress: progress(options.quiet),
       });
       const rejected = result.rejectedCount > 0 ? `; ${result.rejectedCount} rows rejected (see ${resolve(out, 'rejects.jsonl')})` : '';
       // an importer's reading of an ambiguous input (e.g. epoch seconds) is said, not only stored
-      const timestamps =
-        (typeof result.details.types === 'string' ? `; types: ${result.details.types}` : '') + (typeof result.details.timestamps === 'string' ? `; timestamps: ${result.details.timestamps}` : '');
+      const timestamps = SAID_DETAILS.map((key) => (typeof result.details[key] === 'string' ? `; ${key}: ${result.details[key]}` : '')).join('');
       io.stdout(`wrote ${out}: ${describeCounts(metadata.counts)} in ${((Date.now() - started) / 1000).toFixed(1)}s${rejected}${timestamps}\n`);
     });
 

@@ -12,6 +12,8 @@ export interface ImportOptions {
   genreEnrichment?: string;
   /** events format only: the catalog file (CSV or JSON Lines) the events refer to */
   catalog?: string;
+  /** lastfm-scrobbles only: the listener of every scrobble (default: the export's user, or the file name) */
+  user?: string;
   onProgress?: ProgressCallback;
   logger?: Logger;
   signal?: AbortSignal;

@@ -5,11 +5,12 @@ import { formatReject } from './rejects';
 import type { ImportOptions, ImportResult } from './import-options';
 import { importEvents } from './events';
 import { importLastfmHetrec } from './lastfm';
+import { importLastfmScrobbles } from './lastfm-scrobbles';
 import { importMpd } from './mpd';
 import { importSasrec } from './sasrec';
 import { importSpotify2024, importTidyTuesday } from './spotify-csv';
 
-export const IMPORT_FORMATS = ['tidytuesday', 'spotify-2024', 'mpd', 'lastfm-hetrec', 'events', 'sasrec'] as const;
+export const IMPORT_FORMATS = ['tidytuesday', 'spotify-2024', 'mpd', 'lastfm-hetrec', 'lastfm-scrobbles', 'events', 'sasrec'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export function isImportFormat(value: string): value is ImportFormat {
@@ -21,6 +22,7 @@ const IMPORTERS: Record<ImportFormat, (input: string, options: ImportOptions) =>
   'spotify-2024': importSpotify2024,
   mpd: importMpd,
   'lastfm-hetrec': importLastfmHetrec,
+  'lastfm-scrobbles': importLastfmScrobbles,
   events: importEvents,
   sasrec: importSasrec,
 };

@@ -15,6 +15,8 @@ export interface HomeServing {
   bundleVersion: string;
   /** "Up next" and radio; absent when the bundle has no next-track model */
   upNext?: UpNextServing;
+  /** why the bundle has no next-track model, from its manifest (the 503 of Up next and radio says it) */
+  upNextAbsence?: { message: string; reason: string };
   /** the engine for an experiment variant's params (default: `engine` whatever the params) */
   engineFor?: VariantEngines;
   /** finished pages of this bundle (absent: every page is computed; HOME_PAGE_CACHE_MIB=0) */

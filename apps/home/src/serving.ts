@@ -8,7 +8,7 @@ import type { HomeObjective, RecentEventStore, ShelfStateStore } from '@mixtape/
 import type { HomeServing } from './app';
 import { createVariantEngines } from './experiments';
 import { createPageStore } from './page-store';
-import { createUpNextServing } from './up-next';
+import { createUpNextServing, upNextAbsence } from './up-next';
 
 /** The bundle parts Home reads (only their files are downloaded); ranker, candidates, the next-track model and experiment definitions are optional (absent from old bundles). */
 export const HOME_BUNDLE_PARTS = [datasetPart, itemVectorsPart, itemIndexPart, homeRankerPart, homeCandidatesPart, sequenceModelPart, experimentsPart] as const;
@@ -72,5 +72,5 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     options.logger?.warn?.({ version: bundle.version }, 'the ranker was trained with the sequence source, but the bundle has no sequenceModel part: pages are served without it (build the bundle with sequenceModel)');
   }
   const pages = options.pageCacheBytes ? createPageStore({ maxBytes: options.pageCacheBytes }) : undefined;
-  return { engine, bundleVersion: bundle.version, upNext, engineFor: createVariantEngines(engine, engineOptions), ...(pages ? { pages } : {}) };
+  return { engine, bundleVersion: bundle.version, upNext, ...(upNext ? {} : { upNextAbsence: upNextAbsence(bundle.version, bundle.manifest.metadata) }), engineFor: createVariantEngines(engine, engineOptions), ...(pages ? { pages } : {}) };
 }

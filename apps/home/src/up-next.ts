@@ -1,6 +1,7 @@
 // "Up next" and radio from the bundle's next-track model (@mixtape/sequence): each known
 // listener's last plays in the bundle, extended by the events posted since, are the model's input;
 // the recommender batches concurrent requests into one forward pass and one FAISS search.
+import { sequenceModelPart } from '@mixtape/bundle';
 import type { SequenceModelPartValue } from '@mixtape/bundle';
 import type { InteractionLog } from '@mixtape/catalog';
 import type { RecentEventStore, UserEvent } from '@mixtape/ranking';
@@ -26,5 +27,33 @@ export function createUpNextServing(part: SequenceModelPartValue, interactions: 
       const history = extendHistory(stored, live);
       return { history: history.subarray(Math.max(0, history.length - maxLength)), known: user >= 0, live };
     },
+  };
+}
+
+/**
+ * Why a bundle has no next-track model, as its build recorded it in the manifest
+ * (`metadata.build.parts.sequenceModel`): the part's own reason when it ran and produced nothing,
+ * or that the build did not run it (`--only` without it). A manifest without build metadata
+ * (published by other tools, or before manifests said why) gets the possible reasons.
+ */
+export function upNextAbsence(version: string, metadata: Record<string, unknown> | undefined): { message: string; reason: string } {
+  const name = sequenceModelPart.name;
+  const build = metadata?.['build'] as { parts?: Record<string, { present?: boolean; reason?: unknown } | undefined> } | undefined;
+  const parts = build?.parts && typeof build.parts === 'object' ? build.parts : undefined;
+  const entry = parts?.[name];
+  const head = `Bundle ${version} has no next-track model, so Up next and radio are unavailable`;
+  if (entry && entry.present === false) {
+    const reason = typeof entry.reason === 'string' && entry.reason ? entry.reason : 'the build left the part out without recording why';
+    // the part's reason says what to change (e.g. --set sequenceModel.historyItems=N) when anything can
+    return { message: `${head}: the build left the ${name} part out — ${reason}`, reason };
+  }
+  if (parts && !entry) {
+    const reason = `the build did not run the ${name} part (it built ${Object.keys(parts).join(', ') || 'no parts'}: \`mixtape build --only\` without ${name})`;
+    return { message: `${head}: ${reason}; build again with ${name} in --only, or without --only`, reason };
+  }
+  const reason = 'the manifest does not say why (no build record in its metadata)';
+  return {
+    message: `${head}: ${reason} — mixtape build leaves the ${name} part out when the log has too few consecutive plays to train it (its output and \`mixtape bundle show\` say how many) or when --only omits it`,
+    reason,
   };
 }

@@ -25,6 +25,7 @@ describe('Up next and radio over a bundle from S3', () => {
   let serving: HomeServing;
   let app: Express;
   let withoutModel: Express;
+  let untrainedModel: Express;
 
   beforeAll(async () => {
     const store = openBundleStore('s3://mixtape/home', { s3: local.s3.s3Options });
@@ -43,6 +44,13 @@ describe('Up next and radio over a bundle from S3', () => {
     expect(plainServing.upNext).toBeUndefined();
     const other = createTestServiceContext({ name: 'home', ready: true });
     withoutModel = createApp({ context: other.context, serving: () => plainServing });
+
+    // the part ran and produced nothing (one play per history: no consecutive plays): the manifest records why
+    const short = openBundleStore('s3://mixtape/short', { s3: local.s3.s3Options });
+    await publishTestBundle(short, { version: 'short-v1', parts: [sequenceModelPart], options: { sequenceModel: { historyItems: 1 } } });
+    const shortServing = createHomeServing(await loadParts(short, HOME_BUNDLE_PARTS, { cacheDir: join(local.dir, 'cache-short') }));
+    expect(shortServing.upNext).toBeUndefined();
+    untrainedModel = createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => shortServing });
   }, 180_000);
 
   const store = () => serving.engine.index.store;
@@ -135,13 +143,21 @@ describe('Up next and radio over a bundle from S3', () => {
     expect(unknownTrack.body.error.message).toContain('"track-nope" (query.seedTrackId)');
   });
 
-  it('says so when the bundle has no next-track model', async () => {
+  it("says why the bundle has no next-track model, in the words of the bundle's manifest", async () => {
+    // built without the part (the test bundle's build ran only the embedding parts, as --only would)
     const next = await request(withoutModel).get(`/v1/users/${log().userId(0)}/next`).expect(503);
     expect(next.body.error.code).toBe('SEQUENCE_MODEL_UNAVAILABLE');
+    expect(next.body.error.message).toContain('Bundle plain-v1 has no next-track model');
+    expect(next.body.error.message).toContain('the build did not run the sequenceModel part');
+    expect(next.body.error.details.reason).toContain('--only');
     const radio = await request(withoutModel).get(`/v1/radio?seedTrackId=${store().trackId(0)}`).expect(503);
-    expect(radio.body.error.message).toContain('has no next-track model');
-    // not "rebuild and retry": on a short log the build leaves the part out again
-    expect(radio.body.error.message).toContain('leaves the sequenceModel part out when the log has too few consecutive plays');
+    expect(radio.body.error.message).toBe(next.body.error.message);
+    // the part ran and recorded why it produced nothing: that reason, not a list of possible ones
+    const untrained = await request(untrainedModel).get(`/v1/users/${log().userId(0)}/next`).expect(503);
+    expect(untrained.body.error.code).toBe('SEQUENCE_MODEL_UNAVAILABLE');
+    expect(untrained.body.error.details.reason).toMatch(/^not trained: 0 consecutive plays in each listener's last 1 plays, need 1,000 \(--set sequenceModel\.historyItems=N reads more of each history\)/);
+    expect(untrained.body.error.message).toContain(`the build left the sequenceModel part out — ${untrained.body.error.details.reason}`);
+    expect(untrained.body.error.message).not.toContain('--only');
   });
 
   it('answers 503 NEXT_TRACK_OVERLOADED with Retry-After when the model\'s queue is full, and serves again once it drains', async () => {

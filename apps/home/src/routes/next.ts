@@ -5,6 +5,7 @@ import express from 'express';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
+import { upNextAbsence } from '../up-next';
 import type { UpNextServing } from '../up-next';
 import { servingGate } from './home';
 
@@ -27,13 +28,10 @@ function querySchema(maxItems: number) {
 
 function upNextOrThrow(serving: HomeServing): UpNextServing {
   if (!serving.upNext) {
-    // Rebuilding helps only when --only left the part out: on a log with too few consecutive plays the build leaves it out again.
-    throw new NotReadyError(
-      `Bundle ${serving.bundleVersion} has no next-track model, so Up next and radio are unavailable: mixtape build leaves the sequenceModel part out when the log has too few consecutive plays to train it (its output says how many) or when --only omits it`,
-      {
-        code: 'SEQUENCE_MODEL_UNAVAILABLE',
-      },
-    );
+    // the bundle's own record of why (the part's reason, or --only), not a list of possible ones:
+    // rebuilding helps only in some cases, and the reason says which
+    const absence = serving.upNextAbsence ?? upNextAbsence(serving.bundleVersion, undefined);
+    throw new NotReadyError(absence.message, { code: 'SEQUENCE_MODEL_UNAVAILABLE', details: { reason: absence.reason } });
   }
   return serving.upNext;
 }

@@ -51,8 +51,8 @@ export interface BuildContext<Inputs, FileKey extends string, Options> {
   /**
    * An optional part that produces nothing says why: `return absent('…')`. The reason is printed
    * with the part's line and recorded in the manifest (`metadata.build.parts.<name>.reason`), where
-   * `mixtape bundle show` reads it (its `absent` lines). The services do not: their 503 for a
-   * missing part lists the possible reasons, not this one.
+   * `mixtape bundle show` reads it (its `absent` lines) and Home's 503 for Up next and radio
+   * quotes it (`upNextAbsence`).
    */
   absent(reason: string): undefined;
   signal: AbortSignal;

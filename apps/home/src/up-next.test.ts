@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { upNextAbsence } from './up-next';
+
+describe('upNextAbsence', () => {
+  it("quotes the part's recorded reason when the build ran it and it produced nothing", () => {
+    const absence = upNextAbsence('v1', { build: { parts: { dataset: { present: true }, sequenceModel: { present: false, reason: 'not trained: 12 consecutive plays in the log, need 1,000; Up next and radio are unavailable' } } } });
+    expect(absence.reason).toBe('not trained: 12 consecutive plays in the log, need 1,000; Up next and radio are unavailable');
+    expect(absence.message).toBe('Bundle v1 has no next-track model, so Up next and radio are unavailable: the build left the sequenceModel part out — not trained: 12 consecutive plays in the log, need 1,000; Up next and radio are unavailable');
+  });
+
+  it('says the build did not run the part when its record lists other parts only (--only)', () => {
+    const absence = upNextAbsence('v2', { build: { parts: { dataset: { present: true }, itemIndex: { present: true } } } });
+    expect(absence.reason).toBe('the build did not run the sequenceModel part (it built dataset, itemIndex: `mixtape build --only` without sequenceModel)');
+    expect(absence.message).toContain('build again with sequenceModel in --only, or without --only');
+  });
+
+  it('says the manifest does not say why when it has no build record, and lists what can cause it', () => {
+    for (const metadata of [undefined, {}, { build: 'odd' }]) {
+      const absence = upNextAbsence('v3', metadata);
+      expect(absence.reason).toBe('the manifest does not say why (no build record in its metadata)');
+      expect(absence.message).toContain('too few consecutive plays');
+    }
+  });
+
+  it('an absent part without a recorded reason says so', () => {
+    expect(upNextAbsence('v4', { build: { parts: { sequenceModel: { present: false } } } }).reason).toBe('the build left the part out without recording why');
+  });
+});

@@ -24,7 +24,8 @@ export function createUpNextServing(part: SequenceModelPartValue, interactions: 
       const user = interactions?.userIndex(userId) ?? -1;
       const stored = histories && user >= 0 ? histories.items.subarray(histories.offsets[user]!, histories.offsets[user + 1]!) : new Int32Array(0);
       const live = await recentEvents.get(userId);
-      const history = extendHistory(stored, live);
+      // no live events (most requests): the stored plays as they are, no copy
+      const history = live.length === 0 ? stored : extendHistory(stored, live);
       return { history: history.subarray(Math.max(0, history.length - maxLength)), known: user >= 0, live };
     },
   };

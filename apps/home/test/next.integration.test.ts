@@ -113,6 +113,35 @@ describe('Up next and radio over a bundle from S3', () => {
     }
   });
 
+  it("writes the body JSON.stringify writes for the answer, reports its stages in Server-Timing and the model's counters in /metrics", async () => {
+    const userId = log().userId(3);
+    const response = await request(app).get(`/v1/users/${encodeURIComponent(userId)}/next?limit=7`).expect(200);
+    // the answer rebuilt from the model itself and the catalog, serialized by JSON.stringify: the same bytes
+    const { history } = await serving.upNext!.historyOf(userId);
+    const direct = await serving.upNext!.recommender.recommend({ history, k: 7 });
+    const describe = (track: number) => ({ trackId: store().trackId(track), title: store().trackTitle(track), artists: Array.from(store().artistsOfTrack(track), (artist) => store().artistName(artist)) });
+    const expected = JSON.stringify({
+      userId,
+      bundleVersion: 'next-v1',
+      generatedAt: response.body.generatedAt,
+      continuesFrom: describe(history[history.length - 1]!),
+      session: { events: 0, windowMinutes: 30 },
+      items: Array.from(direct.tracks, (track, i) => ({ ...describe(track), score: direct.scores[i]! })),
+    });
+    expect(response.text).toBe(expected);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['server-timing']).toMatch(/^history;dur=\d+\.\d{3}, model;dur=\d+\.\d{3}, body;dur=\d+\.\d{3}$/);
+    const seed = store().mostPopular(10)[4]!;
+    const radio = await request(app).get(`/v1/radio?seedTrackId=${encodeURIComponent(store().trackId(seed))}&limit=12`).expect(200);
+    expect(radio.text).toBe(JSON.stringify({ seed: describe(seed), bundleVersion: 'next-v1', generatedAt: radio.body.generatedAt, items: radio.body.items }));
+    expect(radio.headers['server-timing']).toMatch(/^model;dur=\d+\.\d{3}, body;dur=\d+\.\d{3}$/);
+    const metrics = (await request(app).get('/metrics').expect(200)).text;
+    const stats = serving.upNext!.recommender.stats();
+    expect(metrics).toContain(`home_next_model_work{kind="requests",service="home"} ${stats.requests}`);
+    expect(metrics).toContain(`home_next_model_work{kind="batches",service="home"} ${stats.batches}`);
+    expect(stats.requests).toBeGreaterThan(0);
+  });
+
   it('plays a station from one track: no repeats, the seed excluded, a few tracks per artist at most', async () => {
     const seed = store().getTrack(store().mostPopular(10)[2]!)!;
     const response = await request(app).get(`/v1/radio?seedTrackId=${encodeURIComponent(seed.id)}&limit=20`).expect(200);

@@ -18,7 +18,7 @@
 //
 //   pnpm --filter @mixtape/sequence bench:serving [--items 50000 --concurrency 1,8,32 --seconds 5 --k 10
 //                                                  --factory auto,Flat --ef-search 128,64 --over-fetch 2 --transitions-per-item 30 --compare-prior --in-flight 1,2
-//                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000]
+//                                                  --model models/sequence.bin --data <snapshot dir> --recall-queries 1000 --index indexes/sequence.faiss]
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -51,6 +51,8 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '2' },
     model: { type: 'string' },
     data: { type: 'string' },
+    /** a saved index of this model's output embeddings (e.g. a bundle's indexes/sequence.faiss) instead of building one; --factory is then ignored, --ef-search still applies */
+    index: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },
     'transitions-per-item': { type: 'string', default: '30' },
     /** also serve every setting without the model's prior, in the same run (the prior's cost as a same-run ratio) */
@@ -82,11 +84,13 @@ const overFetch = Number(values['over-fetch']);
 const ids = Array.from({ length: numItems }, (_, i) => `t${i}`);
 /** every (index, efSearch) setting to measure: HNSW factories once per efSearch, the others once */
 const setups: Array<{ label: string; index: VectorIndex }> = [];
-for (const name of values.factory.split(',')) {
+const savedIndex = values.index ? VectorIndex.fromBuffer(await readFile(values.index)) : undefined;
+if (savedIndex && (savedIndex.size !== numItems || savedIndex.dim !== dim)) throw new Error(`bench:next: --index ${values.index} holds ${savedIndex.size} vectors of dim ${savedIndex.dim}, the model ${numItems} of dim ${dim}`);
+for (const name of savedIndex ? [savedIndex.info().factory] : values.factory.split(',')) {
   const factory = name === 'auto' ? chooseFactory(numItems, dim) : name;
   const built = performance.now();
-  const index = VectorIndex.build({ dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
-  console.error(`index ${factory} over ${numItems} output embeddings in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+  const index = savedIndex ?? VectorIndex.build({ dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
+  console.error(`index ${factory} over ${numItems} output embeddings ${savedIndex ? `read from ${values.index}` : `built in ${((performance.now() - built) / 1000).toFixed(1)} s`}`);
   if (!factory.startsWith('HNSW')) setups.push({ label: factory, index });
   else
     for (const efSearch of values['ef-search'].split(',').map(Number)) {

@@ -2,7 +2,7 @@ import { InputError, NotFoundError, NotReadyError, parseInput } from '@mixtape/s
 import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { CatalogStore } from '@mixtape/catalog';
 import express from 'express';
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { HomeDeps, HomeServing } from '../app';
 import { upNextAbsence } from '../up-next';
@@ -36,8 +36,39 @@ function upNextOrThrow(serving: HomeServing): UpNextServing {
   return serving.upNext;
 }
 
-function describeTrack(store: CatalogStore, track: number) {
-  return { trackId: store.trackId(track), title: store.trackTitle(track), artists: Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)) };
+/**
+ * Each track's JSON object head — `{"trackId":…,"title":…,"artists":[…]` without the closing
+ * brace — made on first use and kept per catalog: an answer is these heads joined, byte for byte
+ * what JSON.stringify of the objects writes, without an object, array or string per item per request.
+ */
+const trackHeads = new WeakMap<CatalogStore, (string | undefined)[]>();
+
+function trackHeadsOf(store: CatalogStore): (string | undefined)[] {
+  let heads = trackHeads.get(store);
+  if (!heads) trackHeads.set(store, (heads = new Array<string | undefined>(store.trackCount)));
+  return heads;
+}
+
+function trackHead(store: CatalogStore, heads: (string | undefined)[], track: number): string {
+  return (heads[track] ??= `{"trackId":${JSON.stringify(store.trackId(track))},"title":${JSON.stringify(store.trackTitle(track))},"artists":${JSON.stringify(Array.from(store.artistsOfTrack(track), (artist) => store.artistName(artist)))}`);
+}
+
+/** `[{…track, "score":…}, …]` as JSON.stringify writes it (a non-finite score is null) */
+function itemsJson(store: CatalogStore, tracks: Int32Array, scores: Float32Array): string {
+  const heads = trackHeadsOf(store);
+  let json = '[';
+  for (let i = 0; i < tracks.length; i++) {
+    const score = scores[i]!;
+    json += `${i > 0 ? ',' : ''}${trackHead(store, heads, tracks[i]!)},"score":${Number.isFinite(score) ? String(score) : 'null'}}`;
+  }
+  return `${json}]`;
+}
+
+/** a JSON body with its length (no ETag: every answer carries its own generatedAt) */
+function sendJson(response: Response, body: string): void {
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
 }
 
 const notExplicit = (store: CatalogStore) => (track: number) => !store.columns.trackExplicit[track];
@@ -51,6 +82,17 @@ export function createNextRouter(deps: HomeDeps): Router {
   const schemas = querySchema(deps.maxItems ?? 50);
   const userIdSchema = z.string().min(1).max(200);
   const ready = servingGate(deps);
+  // the recommender's own counters (for the bundle serving now): requests per batch, cache hits, refusals
+  deps.context.metrics.gauge({
+    name: 'home_next_model_work',
+    help: "The next-track model's work since the bundle serving now was loaded (Up next, each radio round, Home page calls): requests, batches (requests per batch = requests / batches), refused (queue full), retries (deeper searches), cacheHits (no forward pass), neighbourHits (no FAISS search either).",
+    labelNames: ['kind'],
+    collect() {
+      const stats = deps.serving()?.upNext?.recommender.stats();
+      if (!stats) return;
+      for (const [kind, value] of Object.entries(stats)) this.set({ kind }, value);
+    },
+  });
 
   router.get('/v1/users/:userId/next', ready, async (request, response) => {
     const serving = ready.state(request);
@@ -69,22 +111,27 @@ export function createNextRouter(deps: HomeDeps): Router {
       );
     }
     const since = Date.now() - SESSION_WINDOW_MS;
-    const session = live.filter((event) => event.timestamp >= since && event.type !== INTERACTION_TYPE_CODE.skip);
+    let exclude: number[] | undefined;
+    for (const event of live) {
+      if (event.timestamp >= since && event.type !== INTERACTION_TYPE_CODE.skip) (exclude ??= []).push(event.track);
+    }
+    const modelStarted = performance.now();
     const result = await upNext.recommender.recommend({
       history,
       k: query.limit,
-      exclude: session.map((event) => event.track),
+      exclude,
       accept: query.explicit === false ? notExplicit(store) : undefined,
     });
-    response.setHeader('Server-Timing', `model;dur=${(performance.now() - started).toFixed(2)}`);
-    response.json({
-      userId,
-      bundleVersion: serving.bundleVersion,
-      generatedAt: new Date().toISOString(),
-      continuesFrom: describeTrack(store, history[history.length - 1]!),
-      session: { events: session.length, windowMinutes: SESSION_WINDOW_MS / 60_000 },
-      items: Array.from(result.tracks, (track, i) => ({ ...describeTrack(store, track), score: result.scores[i]! })),
-    });
+    const bodyStarted = performance.now();
+    const heads = trackHeadsOf(store);
+    const body =
+      `{"userId":${JSON.stringify(userId)},"bundleVersion":${JSON.stringify(serving.bundleVersion)},"generatedAt":"${new Date().toISOString()}",` +
+      `"continuesFrom":${trackHead(store, heads, history[history.length - 1]!)}},"session":{"events":${exclude?.length ?? 0},"windowMinutes":${SESSION_WINDOW_MS / 60_000}},` +
+      `"items":${itemsJson(store, result.tracks, result.scores)}}`;
+    const done = performance.now();
+    // history: the listener's plays and live events read; model: the wait for a batch and its compute; body: the JSON
+    response.setHeader('Server-Timing', `history;dur=${(modelStarted - started).toFixed(3)}, model;dur=${(bodyStarted - modelStarted).toFixed(3)}, body;dur=${(done - bodyStarted).toFixed(3)}`);
+    sendJson(response, body);
   });
 
   router.get('/v1/radio', ready, async (request, response) => {
@@ -112,13 +159,12 @@ export function createNextRouter(deps: HomeDeps): Router {
         return true;
       },
     });
-    response.setHeader('Server-Timing', `model;dur=${(performance.now() - started).toFixed(2)}`);
-    response.json({
-      seed: describeTrack(store, seed),
-      bundleVersion: serving.bundleVersion,
-      generatedAt: new Date().toISOString(),
-      items: Array.from(station.tracks, (track, i) => ({ ...describeTrack(store, track), score: station.scores[i]! })),
-    });
+    const bodyStarted = performance.now();
+    const body =
+      `{"seed":${trackHead(store, trackHeadsOf(store), seed)}},"bundleVersion":${JSON.stringify(serving.bundleVersion)},"generatedAt":"${new Date().toISOString()}",` +
+      `"items":${itemsJson(store, station.tracks, station.scores)}}`;
+    response.setHeader('Server-Timing', `model;dur=${(bodyStarted - started).toFixed(3)}, body;dur=${(performance.now() - bodyStarted).toFixed(3)}`);
+    sendJson(response, body);
   });
   return router;
 }

@@ -175,6 +175,9 @@ describe('refine, read back, feedback and DPO export', () => {
     expect(first.body.tracks).toEqual(created.tracks);
     const missing = await request(app).get(`/v1/playlists/${created.id}?version=9`).expect(404);
     expect(missing.body.error.code).toBe('VERSION_NOT_FOUND');
+    // "0x1" and "1e0" are 1 to JavaScript: refused, as every service refuses them (service-kit)
+    const hex = await request(app).get(`/v1/playlists/${created.id}?version=0x1`).expect(400);
+    expect(hex.body.error.details.issues).toEqual([{ path: 'query.version', message: 'expected an integer ≥ 1 in plain decimal digits, got "0x1" (write "1")' }]);
     expect((await request(app).get('/v1/playlists/pl_nope').expect(404)).body.error.code).toBe('PLAYLIST_NOT_FOUND');
     expect((await request(app).post('/v1/playlists/pl_nope/refine').send({ prompt: 'more 80s' }).expect(404)).body.error.code).toBe('PLAYLIST_NOT_FOUND');
     // a refinement the planner cannot read changes nothing, and says so
@@ -505,6 +508,7 @@ describe('DPO export: paginated, streamed, scoped', () => {
     const future = await request(app).get('/v1/preferences/export?since=2999-01-01T00:00:00Z').expect(200);
     expect(future.text).toBe('');
     expect((await request(app).get('/v1/preferences/export?limit=5000').expect(400)).body.error.details.issues[0].path).toBe('query.limit');
+    expect((await request(app).get('/v1/preferences/export?since=1e12').expect(400)).body.error.details.issues[0]).toEqual({ path: 'query.since', message: 'expected an integer ≥ 0 in plain decimal digits, got "1e12" (write "1000000000000")' });
     expect((await request(app).get('/v1/preferences/export?cursor=bogus').expect(400)).body.error.code).toBe('CURSOR_INVALID');
   });
 

@@ -189,6 +189,40 @@ describe('error middleware', () => {
     expect((await request(app).get('/v1/page?limit=0').expect(400)).body.error.message).toBe('Invalid query: query.limit: Too small: expected number to be >=1, got "0"');
   });
 
+  it.each([
+    ['0x10', '16'],
+    ['1e1', '10'],
+    ['+5', '5'],
+    [' 5', '5'],
+    ['5.0', '5'],
+    ['0b11', '3'],
+  ])('refuses the number %j that JavaScript reads as %s: integers in a query string are plain decimal digits', async (sent, meant) => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/page').query({ limit: sent }).expect(400);
+    expect(response.body.error.details.issues).toEqual([
+      { path: 'query.limit', message: `expected an integer from 1 to 50 in plain decimal digits, got ${JSON.stringify(sent)} (write "${meant}")` },
+    ]);
+    expect(response.body.error.message).toMatch(/^Invalid query: query\.limit: expected an integer from 1 to 50/);
+  });
+
+  it('keeps decimal digits (and a minus, refused by the range) and lists other problems beside a non-decimal number', async () => {
+    const { app } = setup();
+    expect((await request(app).get('/v1/page?limit=16').expect(200)).body).toEqual({ limit: 16 });
+    expect((await request(app).get('/v1/page?limit=007').expect(200)).body).toEqual({ limit: 7 });
+    expect((await request(app).get('/v1/page?limit=-1').expect(400)).body.error.message).toMatch(/>=1, got "-1"/);
+    const { decimalQueryIssues, integerQueryParameter } = await import('./query-numbers');
+    const schema = z.object({ limit: z.coerce.number().int().min(1), at: z.union([z.coerce.number().int().nonnegative(), z.iso.datetime()]).optional(), name: z.string().optional() });
+    expect(decimalQueryIssues(schema, { limit: '1e3', at: '0x1F', name: '0x10' })).toEqual([
+      { path: 'query.limit', message: 'expected an integer ≥ 1 in plain decimal digits, got "1e3" (write "1000")' },
+      { path: 'query.at', message: 'expected an integer ≥ 0 in plain decimal digits, got "0x1F" (write "31")' },
+    ]);
+    expect(decimalQueryIssues(schema, { limit: 'abc', at: '2024-05-01T00:00:00Z' })).toEqual([]);
+    const parameter = z.object({ limit: integerQueryParameter(1, 100, 20) });
+    expect(parameter.parse({})).toEqual({ limit: 20 });
+    expect(parameter.safeParse({ limit: '0x10' }).error?.issues[0]?.message).toBe('expected an integer from 1 to 100 in plain decimal digits, got "0x10" (write "16")');
+    expect(parameter.safeParse({ limit: '0' }).error?.issues[0]?.message).toBe('expected an integer from 1 to 100, got "0"');
+  });
+
   it('says a query parameter was given twice (it arrives as an array: zod said "received NaN")', async () => {
     const { app } = setup();
     const twice = await request(app).get('/v1/page?limit=2&limit=3').expect(400);
@@ -201,7 +235,7 @@ describe('error middleware', () => {
     expect(query.body.error.details.issues[0]).toEqual({ path: 'query.limit', message: 'Invalid input: expected number, got "abc"' });
     expect(query.body.error.message).toBe('Invalid query: query.limit: Invalid input: expected number, got "abc"');
     const fraction = await request(app).get('/v1/search?limit=2.5').expect(400);
-    expect(fraction.body.error.details.issues[0].message).toBe('Invalid input: expected int, got "2.5"');
+    expect(fraction.body.error.details.issues[0].message).toBe('expected an integer ≤ 50 in plain decimal digits, got "2.5"');
     const body = await request(app).post('/v1/items').send({ name: 'x', rating: 9 }).expect(400);
     expect(body.body.error.details.issues[0].message).toMatch(/<=5, got 9$/);
   });

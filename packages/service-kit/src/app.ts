@@ -4,7 +4,7 @@ import type { ZodType, output } from 'zod';
 import { ZodError } from 'zod';
 import { createApiKeyVerifier } from './auth';
 import type { ServiceContext } from './context';
-import type { ErrorBody } from './errors';
+import type { ErrorBody, InputIssue } from './errors';
 import {
   AppError,
   ForbiddenError,
@@ -21,6 +21,7 @@ import type { ApiKeyScope } from './auth';
 import type { RateLimitRule } from './rate-limit';
 import type { Readiness } from './readiness';
 import { redactUrl } from './redact';
+import { decimalQueryIssues } from './query-numbers';
 import { getRequestContext, resolveRequestId, setRequestContext } from './request-context';
 
 export interface ServiceAppOptions {
@@ -326,7 +327,15 @@ export function requireReady<State>(source: Readiness | (() => State | undefined
  * list every issue with its path, prefixed by where the input came from (`body.limit`).
  */
 export function parseInput<Schema extends ZodType>(schema: Schema, value: unknown, where = 'body'): output<Schema> {
+  // numbers in a query string are decimal digits: "0x10", "1e1", "+5", " 5" are refused, not read as 16, 10, 5
+  const notDecimal = where === 'query' ? decimalQueryIssues(schema, value, where) : [];
   const result = schema.safeParse(value);
+  if (notDecimal.length > 0) {
+    // with the schema's own issues about the other parameters, so one answer lists every problem
+    const others = result.success ? [] : ((inputErrorFromZod(result.error, where, value).details as { issues: InputIssue[] }).issues ?? []).filter((issue) => !notDecimal.some((bad) => bad.path === issue.path));
+    const issues = [...notDecimal, ...others];
+    throw new InputError(`Invalid ${where}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { details: { issues } });
+  }
   if (result.success) return result.data;
   if (value === undefined && where === 'body') {
     // express.json leaves the body undefined when the request has none or is not JSON.

@@ -58,6 +58,8 @@ export {
 } from './errors';
 export type { AppErrorOptions, AppErrorStatus, ErrorBody, ErrorCodeMapping, InputIssue } from './errors';
 export { createMetrics } from './metrics';
+export { DECIMAL_INTEGER, DECIMAL_NUMBER, decimalQueryIssues, describeNumberForm, integerQueryParameter } from './query-numbers';
+export type { NumberForm } from './query-numbers';
 export type { Counter, CreateMetricsOptions, Gauge, Histogram, InfoMetric, Registry, ServiceMetrics } from './metrics';
 export { createReadiness } from './readiness';
 export type { Readiness, ReadinessState, ReadinessStatus } from './readiness';

@@ -64,6 +64,33 @@ describe('GET /v1/search', () => {
     expect(page.body.results.map((hit: { id: string }) => hit.id)).toEqual(['t-halo-soil']);
   });
 
+  it('reads the query language and says how: title:, OR, -word; typeahead takes "artist:" as text', async () => {
+    const { app } = setup();
+    const field = await request(app).get('/v1/search').query({ q: 'halo artist:soil -live' }).expect(200);
+    expect(field.body.operators).toEqual(['not: live', 'required: artist: soil']);
+    expect(field.body.results[0].id).toBe('t-halo-soil');
+    for (const hit of field.body.results) expect(hit.type === 'artist' ? hit.id : hit.artists[0].id).toBe('ar-soil');
+    const plain = await request(app).get('/v1/search').query({ q: 'halo' }).expect(200);
+    expect(plain.body.operators).toBeUndefined();
+    await request(app).get('/v1/suggest').query({ q: 'halo artist:' }).expect(200);
+  });
+
+  it('passes the learned model\'s reading through (the engine had it; the HTTP answer dropped it)', async () => {
+    const { createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } = await import('@mixtape/embeddings');
+    const { buildSearchIndex, trainSemanticModel } = await import('@mixtape/search-index');
+    const { createSearchFixtureStore } = await import('@mixtape/search-index/testing');
+    const store = createSearchFixtureStore();
+    const encoder = createContentEncoder({ stats: fitCatalogFeatureStats(store) });
+    const vectors = encodeCatalogContent(encoder, store);
+    const index = VectorIndex.build({ dim: encoder.dim, factory: 'Flat', metric: 'ip', ids: store.columns.trackIds, vectors });
+    const rainy = ['t-glory-box', 't-boxer'].map((id) => store.trackIndex(id));
+    const playlists = Array.from({ length: 12 }, (_, p) => ({ name: p % 2 === 0 ? 'attic window blues' : 'loud party', items: p % 2 === 0 ? rainy : [store.trackIndex('t-dont-stop')] }));
+    const engine = buildSearchIndex(store, { content: { index, encoder }, semantic: trainSemanticModel(playlists, vectors, encoder.dim, { seed: 3 }) });
+    const { app } = setup({ engine });
+    const response = await request(app).get('/v1/search').query({ q: 'attic window', types: 'track' }).expect(200);
+    expect(response.body.learned).toEqual({ terms: ['attic window'], coverage: 1 });
+  });
+
   it('reports the descriptive reading of a descriptive query', async () => {
     const { app } = setup();
     const response = await request(app).get('/v1/search').query({ q: 'sad songs 2000s', types: 'track' }).expect(200);
@@ -76,12 +103,21 @@ describe('GET /v1/search', () => {
     ['an over-long query', { q: 'x'.repeat(201) }, 'QUERY_TOO_LONG', /201 characters long; at most 200/],
     ['a control character', { q: 'halo\u0007' }, 'QUERY_CONTROL_CHARACTER', /control character \(U\+0007\) at position 4/],
     ['punctuation only', { q: '?!' }, 'QUERY_NOTHING_SEARCHABLE', /no letters, digits or symbols/],
+    ['a field without a word', { q: 'halo artist:' }, 'SEARCH_SYNTAX', /^q: artist: needs a word right after the colon, e\.g\. artist:halo/],
   ])('answers 400 for %s', async (_label, query, code, message) => {
     const { app } = setup();
     const response = await request(app).get('/v1/search').query(query).expect(400);
     expect(response.body.error.code).toBe(code);
     expect(response.body.error.message).toMatch(message);
     expect(response.body.error.details.issues[0].path).toBe('query.q');
+  });
+
+  it.each(['0x10', '1e1', '+5', ' 5', '5.0'])('refuses limit=%j (JavaScript reads it as a number): decimal digits only', async (limit) => {
+    const { app } = setup();
+    const response = await request(app).get('/v1/search').query({ q: 'halo', limit }).expect(400);
+    expect(response.body.error.details.issues).toHaveLength(1);
+    expect(response.body.error.details.issues[0].path).toBe('query.limit');
+    expect(response.body.error.details.issues[0].message.startsWith(`expected an integer from 1 to 100 in plain decimal digits, got ${JSON.stringify(limit)}`)).toBe(true);
   });
 
   it('answers 400 listing the bad parameters', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpretQuery } from './interpret';
 import { buildLexicon, lookupArtist, lookupGenre } from './lexicon';
 import { matchTerms } from './match';
+import { tokenize } from './tokens';
 
 const lexicon = buildLexicon({
   genres: ['pop', 'rap', 'r&b', 'latin', 'edm', 'trip hop'],
@@ -70,6 +71,14 @@ describe('lexicon matching', () => {
     expect(modifiers('-reggaeton pop')).toEqual(['reggaeton:negated', 'pop:none']);
     expect(modifiers('upbeat k-pop')).not.toContainEqual(expect.stringMatching(/negated/));
     expect(modifiers('upbeat - pop')).toEqual(['upbeat:none', 'pop:none']);
+  });
+
+  it('leaves a name that ends in a hyphen alone: "-M-" is the artist, not "no M" (the search query language\'s rule)', () => {
+    const words = (text: string) => tokenize(text).map((token) => token.text);
+    expect(words('-M-')).toEqual(['m']);
+    expect(words('songs like -M- -jazz')).toEqual(['songs', 'like', 'm', 'no', 'jazz']);
+    expect(words('-M')).toEqual(['no', 'm']);
+    expect(words('Jay-Z a-ha -5')).toEqual(['jay', 'z', 'a', 'ha', '5']);
   });
 
   it('reads decades, years, ranges and open bounds', () => {

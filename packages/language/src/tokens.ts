@@ -13,8 +13,10 @@ const TOKEN_PATTERN = /\d+(?:\.\d+)?[a-z]*|[\p{L}\p{N}]+|[,;.!?()]/gu;
 const BOUNDARY_MARKS = new Set([',', ';', '.', '!', '?', '(', ')']);
 
 // A minus before a word, as search boxes take it ("rock -jazz"), is a negation: read as "no".
-// Only after a space or at the start, before a letter: "k-pop", "lo-fi", "A - B" and "-5" stay.
-const MINUS_OPERATOR = /(^|\s)-(?=\p{L})/gu;
+// Only after a space or at the start, before a letter, and not when the word ends in a hyphen
+// ("-M-" is an artist): "k-pop", "lo-fi", "A - B" and "-5" stay. The search query language
+// (@mixtape/search-index query-syntax.ts) reads a minus by the same rule.
+const MINUS_OPERATOR = /(^|\s)-(?=\p{L}(?:\S*[^\s-])?(?:\s|$))/gu;
 
 /** Folds and splits text into word and boundary tokens. */
 export function tokenize(text: string): Token[] {

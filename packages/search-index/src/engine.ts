@@ -19,6 +19,7 @@ import { ENTITY_TYPES, type EntitySpace, type EntityType } from './entities';
 import { explainDense, explainLexical, round, toHit, writtenWords, type Candidate } from './explain';
 import type { SuggestIndex } from './suggest-index';
 import { Recordings } from './recordings';
+import { hasOperators, parseSearchQuery, SearchSyntaxError, type ParsedQuery, type SearchField } from './query-syntax';
 
 export { FIELD_BOOSTS };
 /**
@@ -72,6 +73,16 @@ const RARE_KNOWN_WORD = 20;
 const COMMON_RATIO = 4;
 /** The learned list weighs this × the dense multiplier × the share of query words it knows. */
 export const LEARNED_WEIGHT = 1;
+
+/** Field-mask bits (FIELDS order: name, artists, album, genres) a query-language field reads, by entity type: `title:` is a track's or album's name, `artist:` a track's or album's artists or an artist's name, `album:` a track's album or an album's name. */
+function fieldBits(field: SearchField, type: EntityType): number {
+  if (field === 'title') return type === 'artist' ? 0 : 1;
+  if (field === 'artist') return type === 'artist' ? 1 : 2;
+  return type === 'track' ? 4 : type === 'album' ? 1 : 0;
+}
+const ANY_FIELD = 0b1111;
+/** What a query must hold to use the query language: a colon, a quote, a minus, OR or AND. */
+const OPERATOR_HINT = /[:"-]|\bOR\b|\bAND\b/;
 
 /** One lexical hit: entity code, score, document terms matched per field, and the query words they answer. */
 export interface LexicalResult {
@@ -183,6 +194,8 @@ export interface SearchResponse {
   descriptive?: { terms: string[]; constraints: string[]; coverage: number };
   /** present when the learned text → track model (from playlist names) knew words of the query */
   learned?: { terms: string[]; coverage: number };
+  /** present when the query used the query language: how each operator was read ("required: title: cafe del mar", "either: radiohead | muse", "not: live") */
+  operators?: string[];
   results: SearchHit[];
 }
 
@@ -306,12 +319,24 @@ export class SearchEngine {
 
   /** Hybrid search. Never throws on odd text (validation is the caller's: see validateQuery). */
   search(query: string, options: SearchOptions = {}): SearchResponse {
-    const words = searchWords(query);
+    // the query language (query-syntax.ts); a plain query keeps the plain reading of its words
+    let parsed: ParsedQuery | undefined;
+    try {
+      // most queries hold no operator character: they skip the parse
+      if (OPERATOR_HINT.test(query)) parsed = parseSearchQuery(query);
+    } catch (error) {
+      if (!(error instanceof SearchSyntaxError)) throw error; // validateQuery refuses it; here its words are searched
+    }
+    const syntax = parsed && hasOperators(parsed) ? parsed : undefined;
+    const words = syntax ? syntax.words : searchWords(query);
     const normalized = words.join(' ');
     const limit = clampLimit(options.limit, DEFAULT_LIMIT);
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
     if (words.length === 0 || limit === 0) return { query, normalized, results: [] };
-    const accept = this.typeFilter(options.types);
+    const typeAccept = this.typeFilter(options.types);
+    // the query language's requirements and exclusions bind every list: lexical, dense and learned
+    const syntaxAccept = syntax ? this.syntaxFilter(syntax, words[words.length - 1]!) : undefined;
+    const accept = syntaxAccept ? (code: number) => typeAccept(code) && syntaxAccept(code) : typeAccept;
     const affinity = options.affinity ? resolveAffinity(this.store, options.affinity) : undefined;
     const fusion = options.fusion ? { ...DEFAULT_FUSION, ...options.fusion } : DEFAULT_FUSION;
     const priorBoost = this.priorBoost(affinity, fusion);
@@ -322,8 +347,8 @@ export class SearchEngine {
     const denseDepth = Math.max(MIN_DENSE_DEPTH, offset + limit);
 
     const profile = this.contentIndex ? this.contentProfile : undefined;
-    const reading = readDescriptiveQuery(this.lexicon, this.store, query, this.anyReleaseYear);
-    let lexicalResults = this.lexicalSearch(words, accept, boost, bound, depth);
+    const reading = readDescriptiveQuery(this.lexicon, this.store, syntax ? syntax.describe : query, this.anyReleaseYear);
+    let lexicalResults = this.lexicalSearch(words, accept, boost, bound, depth, syntax);
 
     // Navigational: an entity is named exactly so, or the top hit matched every word while the
     // words are not all description ("dance monkey") or include a negation cue ("No Tears",
@@ -344,7 +369,8 @@ export class SearchEngine {
         const lexicalWords = negations ? words.filter((word) => !reading.negatedWords.has(word)) : words;
         const trackCount = this.entities.trackCount;
         const filtered = hardFilter === undefined ? accept : (code: number) => accept(code) && (code >= trackCount || hardFilter(code));
-        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, bound, depth);
+        const lexicalSyntax = syntax && negations ? { ...syntax, slots: syntax.slots.map((slot) => slot.filter((word) => !reading.negatedWords.has(word))).filter((slot) => slot.length > 0) } : syntax;
+        lexicalResults = lexicalWords.length === 0 ? [] : this.lexicalSearch(lexicalWords, filtered, boost, bound, depth, lexicalSyntax);
       }
     }
 
@@ -352,12 +378,15 @@ export class SearchEngine {
     // content-profile.ts): on a catalog without audio features, genres or dates it is skipped.
     let dense: { code: number; score: number }[] = [];
     let denseInformative = 0;
-    if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
+    // tracks are codes [0, trackCount): a vector list's filter over track indices is one over codes
+    const withSyntax = (hard: ((track: number) => boolean) | undefined): ((track: number) => boolean) | undefined =>
+      syntaxAccept === undefined ? hard : hard === undefined ? syntaxAccept : (track) => hard(track) && syntaxAccept(track);
+    if (reading?.vectorQuery && this.contentIndex && this.contentEncoder && typeAccept(0) && this.entities.trackCount > 0) {
       const vector = encodeDescriptiveVector(this.contentEncoder, reading.vectorQuery);
       if (vector) {
         const asked = { genres: reading.vectorQuery.genres ?? [], subgenres: reading.vectorQuery.subgenres ?? [] };
         denseInformative = contentInformativeness(profile!, this.contentEncoder, vector, asked);
-        if (denseInformative > 0) dense = this.vectorSearch(vector, reading.hardFilter, boost, denseDepth);
+        if (denseInformative > 0) dense = this.vectorSearch(vector, withSyntax(reading.hardFilter), boost, denseDepth);
       }
     }
     // The learned text → track model (playlist names) reads words the lexicon does not know
@@ -368,13 +397,13 @@ export class SearchEngine {
     const unread = dense.length > 0 ? 1 - coverage : 1;
     let learned: { code: number; score: number }[] = [];
     let learnedReading: { known: string[]; coverage: number; informative: number } | undefined;
-    if (!navigational && unread > 0 && this.semantic && this.contentIndex && this.contentEncoder && accept(0) && this.entities.trackCount > 0) {
+    if (!navigational && unread > 0 && this.semantic && this.contentIndex && this.contentEncoder && typeAccept(0) && this.entities.trackCount > 0) {
       const text = reading && reading.negatedWords.size > 0 ? words.filter((word) => !reading.negatedWords.has(word)).join(' ') : normalized;
       const encoded = this.semantic.encode(text);
       const informative = encoded ? contentInformativeness(profile!, this.contentEncoder, encoded.vector) : 0;
       if (encoded && informative > 0) {
         const hard = reading ? (coverage === 1 ? reading.hardFilter : reading.exclusionFilter) : undefined;
-        learned = this.vectorSearch(encoded.vector, hard, boost, denseDepth);
+        learned = this.vectorSearch(encoded.vector, withSyntax(hard), boost, denseDepth);
         learnedReading = { known: encoded.known, coverage: encoded.coverage, informative };
       }
     }
@@ -437,6 +466,7 @@ export class SearchEngine {
     const rowFilters = reading ? [reading.hardFilter, reading.exclusionFilter].filter((filter) => filter !== undefined) : [];
     const results = page.map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
     const response: SearchResponse = { query, normalized, results };
+    if (syntax && syntax.operators.length > 0) response.operators = syntax.operators;
     // the reading is reported whenever it shaped the answer (and with it any part that could not)
     if (reading && (dense.length > 0 || !navigational)) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };
@@ -611,23 +641,81 @@ export class SearchEngine {
     boost: (code: number) => number,
     bound: LexicalBound,
     depth: number,
+    syntax?: ParsedQuery,
   ): LexicalResult[] {
     const lastWord = words[words.length - 1] ?? '';
     const groups: QueryGroup[] = [];
-    const groupWords: string[] = [];
-    for (const word of new Set(words)) {
-      const variants = this.variantsOf(word, word === lastWord);
+    const groupWords: string[][] = [];
+    // a slot is one word, or the words of "a OR b" sharing one group (either counts in full)
+    const slots = syntax ? syntax.slots : [...new Set(words)].map((word) => [word]);
+    for (const slot of slots) {
+      const variants: QueryGroup['variants'] = [];
+      for (const word of slot) {
+        for (const variant of this.variantsOf(word, word === lastWord)) {
+          const at = variants.findIndex((existing) => existing.term === variant.term);
+          if (at < 0) variants.push(variant);
+          else if (variants[at]!.weight < variant.weight) variants[at] = variant;
+        }
+      }
       if (variants.length === 0) continue;
       groups.push({ variants });
-      groupWords.push(word);
+      groupWords.push(slot);
     }
     if (groups.length === 0) return [];
     const lexical = this.lexical;
     return topK(lexical, groups, { k: depth, accept, boost, maxBoost: bound.base, popularity: bound.popularity, forced: bound.forced, forcedExtra: bound.forcedExtra }).map(({ doc, score, groups: mask }) => {
       const queryTerms: string[] = [];
-      for (let g = 0; g < groups.length; g++) if ((mask & (1 << g)) !== 0) queryTerms.push(groupWords[g]!);
+      for (let g = 0; g < groups.length; g++) if ((mask & (1 << g)) !== 0) queryTerms.push(...groupWords[g]!);
       return new LexicalHit(doc, score, queryTerms, lexical, groups, mask);
     });
+  }
+
+  /**
+   * The query language's requirements and exclusions as one predicate over entity codes: a
+   * required word holds when one of its variants (typo corrections, completions of the last word)
+   * has a posting for the entity — in the field asked for, read from the posting's field mask; an
+   * exclusion when every one of its words, exactly as typed, has one (in any field). Binary
+   * searches in the postings, nothing allocated per candidate.
+   */
+  private syntaxFilter(syntax: ParsedQuery, lastWord: string): ((code: number) => boolean) | undefined {
+    if (syntax.requirements.length === 0 && syntax.exclusions.length === 0) return undefined;
+    const lexical = this.lexical;
+    const fieldMasks = lexical.arrays.fieldMasks;
+    const entities = this.entities;
+    const variantTerms = (word: string): Int32Array => Int32Array.from(this.variantsOf(word, word === lastWord), (variant) => variant.term);
+    const requirements = syntax.requirements.map((alternatives) =>
+      alternatives.map(({ words, field }) => ({ terms: words.map(variantTerms), field })),
+    );
+    const exclusions = syntax.exclusions.map((excluded) => Int32Array.from(excluded, (word) => lexical.termId(word)));
+    const holds = (terms: Int32Array, code: number, field: SearchField | undefined): boolean => {
+      const wanted = field === undefined ? ANY_FIELD : fieldBits(field, entities.typeOf(code));
+      if (wanted === 0) return false;
+      for (let i = 0; i < terms.length; i++) {
+        const position = lexical.find(terms[i]!, code);
+        if (position >= 0 && (fieldMasks[position]! & wanted) !== 0) return true;
+      }
+      return false;
+    };
+    return (code: number): boolean => {
+      for (const excluded of exclusions) {
+        let all = true;
+        for (let i = 0; i < excluded.length && all; i++) all = excluded[i]! >= 0 && lexical.find(excluded[i]!, code) >= 0;
+        if (all) return false;
+      }
+      for (const alternatives of requirements) {
+        let any = false;
+        for (const { terms, field } of alternatives) {
+          let every = true;
+          for (let w = 0; w < terms.length && every; w++) every = holds(terms[w]!, code, field);
+          if (every) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) return false;
+      }
+      return true;
+    };
   }
 
   /** The terms a query word stands for, with weights (see lexicalSearch). */

@@ -1,6 +1,8 @@
 // Public API of @mixtape/search-index: explicit named re-exports only.
 export { MAX_QUERY_LENGTH, validateQuery } from './normalize';
 export type { QueryProblemCode, QueryValidation, ValidateQueryOptions } from './normalize';
+export { parseSearchQuery, SearchSyntaxError } from './query-syntax';
+export type { ParsedQuery, RequiredWords, SearchField } from './query-syntax';
 export { ENTITY_TYPES, isEntityType } from './entities';
 export type { EntityType } from './entities';
 export { affinityFromHistory } from './affinity';

@@ -2,6 +2,7 @@
 // language package's (`nameWords`: case, diacritics, apostrophes, "&", zero-width characters,
 // featuring markers), shared by indexing, querying and the playlist planner.
 import { nameWords } from '@mixtape/language';
+import { parseSearchQuery, SearchSyntaxError } from './query-syntax';
 
 // A name or query with no letter or digit ("🔥🔥🔥", "☕ ♥") is matched by its symbols: each
 // whitespace-separated run that holds a symbol (emoji, ♥, $), then the run's distinct characters
@@ -38,7 +39,7 @@ export function searchText(text: string): string {
 /** Longest query accepted by `validateQuery`, in characters (code points). */
 export const MAX_QUERY_LENGTH = 200;
 
-export type QueryProblemCode = 'EMPTY_QUERY' | 'QUERY_TOO_LONG' | 'QUERY_CONTROL_CHARACTER' | 'QUERY_NOTHING_SEARCHABLE';
+export type QueryProblemCode = 'EMPTY_QUERY' | 'QUERY_TOO_LONG' | 'QUERY_CONTROL_CHARACTER' | 'QUERY_NOTHING_SEARCHABLE' | 'SEARCH_SYNTAX';
 
 export type QueryValidation =
   | { ok: true; /** the query, trimmed */ query: string; /** its normalized words */ words: string[] }
@@ -49,6 +50,8 @@ export interface ValidateQueryOptions {
   maxLength?: number;
   /** name of the parameter in messages (default "q") */
   parameter?: string;
+  /** default true: refuse what the query language cannot read (SEARCH_SYNTAX: a field without a word); false for typeahead, which reads no operators */
+  syntax?: boolean;
 }
 
 // C0 and C1 control characters, DEL included; tabs and newlines count (a search box never sends them).
@@ -90,6 +93,12 @@ export function validateQuery(raw: string, options: ValidateQueryOptions = {}): 
       code: 'QUERY_NOTHING_SEARCHABLE',
       message: `${parameter} "${query}" has no letters, digits or symbols to search for`,
     };
+  }
+  try {
+    if (options.syntax !== false) parseSearchQuery(query);
+  } catch (error) {
+    if (!(error instanceof SearchSyntaxError)) throw error;
+    return { ok: false, code: 'SEARCH_SYNTAX', message: `${parameter}: ${error.message}` };
   }
   return { ok: true, query, words };
 }

@@ -1,5 +1,5 @@
 import { EXPERIMENT_ATTRIBUTES_HEADER } from '@mixtape/experiments';
-import { InputError, parseInput, requireReady } from '@mixtape/service-kit';
+import { InputError, integerQueryParameter, parseInput, requireReady } from '@mixtape/service-kit';
 import { ENTITY_TYPES, MAX_LIMIT, isEntityType, validateQuery } from '@mixtape/search-index';
 import type { EntityType, SearchEngine, UserAffinity } from '@mixtape/search-index';
 import express from 'express';
@@ -21,19 +21,8 @@ const typesSchema = z
     return [...new Set(types as EntityType[])];
   });
 
-const integerParameter = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value === '') return fallback;
-      const number = Number(value);
-      if (!Number.isInteger(number) || number < min || number > max) {
-        context.addIssue({ code: 'custom', message: `expected an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return number;
-    });
+// limit/offset: decimal digits in range, or a 400 saying what was expected (service-kit's rule, shared by every service)
+const integerParameter = integerQueryParameter;
 
 const queryText = z.string({ error: 'is required: the text to search for' });
 const userIdSchema = z.string().min(1).max(128).regex(/^[\w.:@-]+$/, 'expected letters, digits and . _ : @ -').optional();
@@ -53,9 +42,9 @@ const suggestQuerySchema = z.object({
   limit: integerParameter(1, 20, 8),
 });
 
-/** 400 with the validator's code and message: empty, over-long, control characters, nothing searchable. */
-function checkedQuery(raw: string): string {
-  const validation = validateQuery(raw);
+/** 400 with the validator's code and message: empty, over-long, control characters, nothing searchable, a field without a word (search only: typeahead reads no operators). */
+function checkedQuery(raw: string, syntax = true): string {
+  const validation = validateQuery(raw, { syntax });
   if (!validation.ok) throw new InputError(validation.message, { code: validation.code, details: { issues: [{ path: 'query.q', message: validation.message }] } });
   return validation.query;
 }
@@ -84,7 +73,9 @@ export function createSearchRouter(deps: SearchDeps): Router {
     const result = engine.search(query, { types: input.types, limit: input.limit, offset: input.offset, affinity, ...(fusion ? { fusion } : {}) });
     response.json({
       query: result.query,
+      ...(result.operators ? { operators: result.operators } : {}),
       ...(result.descriptive ? { descriptive: result.descriptive } : {}),
+      ...(result.learned ? { learned: result.learned } : {}),
       ...(input.userId !== undefined ? { personalized: affinity !== undefined } : {}),
       results: result.results,
       experiments: variants?.experiments ?? [],
@@ -97,7 +88,7 @@ export function createSearchRouter(deps: SearchDeps): Router {
   router.get('/v1/suggest', ready, (request, response) => {
     const engine = ready.state(request);
     const input = parseInput(suggestQuerySchema, request.query, 'query');
-    const query = checkedQuery(input.q);
+    const query = checkedQuery(input.q, false);
     const results = engine.suggest(query, { types: input.types, limit: input.limit, affinity: affinityOf(deps, input.userId) });
     response.json({ query, results });
   });

@@ -2,7 +2,7 @@
 // written in the bandit's order of the request. An entry is served only while every input of the
 // page is unchanged: the engine (bundle, experiment variant, ranker and candidate settings — one
 // store per bundle, one engine id per variant), the request parameters that change a page
-// (limit, shelves, daypart, seeds, explicit) in its key, and the listener's live events, whose
+// (limit, shelves, daypart, the listener's UTC offset, seeds, explicit) in its key, and the listener's live events, whose
 // fingerprint the entry carries and each request re-reads from the event store (Redis across
 // replicas). Memory is bounded by a byte cap; the least recently served entries go first.
 import type { HomeEngine, HomePageContent, HomePageRequest, ShelfType, UserEvent } from '@mixtape/ranking';
@@ -176,7 +176,7 @@ export function pageKey(engine: HomeEngine, request: HomePageRequest & { daypart
   const log = engine.index.interactions;
   const cold = live.length === 0 && (!log || log.userIndex(request.userId) < 0);
   const who = cold ? '\u0000cold' : request.userId;
-  return [id, who, request.limit ?? '', request.shelves?.join(',') ?? '*', request.daypart, request.seedGenres?.join(',') ?? '', request.seedArtists?.join(',') ?? '', request.explicit ?? ''].join('\u0001');
+  return [id, who, request.limit ?? '', request.shelves?.join(',') ?? '*', request.daypart, request.utcOffsetMinutes ?? 0, request.seedGenres?.join(',') ?? '', request.seedArtists?.join(',') ?? '', request.explicit ?? ''].join('\u0001');
 }
 
 export interface PageStoreStats {

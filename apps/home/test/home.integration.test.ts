@@ -127,6 +127,41 @@ describe('home service over a bundle from S3', () => {
     expect(response.body.daypart).toBe('morning');
   });
 
+  it("takes the daypart in the listener's time zone (tz: IANA name or UTC offset) and refuses one it does not know", async () => {
+    const userId = busiestUser();
+    // 20:00 UTC on a December day: evening in UTC, 05:00 next morning in Tokyo, 15:00 in New York (EST)
+    const at = Date.parse('2026-12-06T20:00:00Z');
+    const clocked = createApp({ context: createTestServiceContext({ name: 'home', ready: true }).context, serving: () => serving, now: () => at });
+    const daypartOf = async (tz?: string) =>
+      (await request(clocked).get(`/v1/users/${userId}/home`).query(tz === undefined ? {} : { tz }).expect(200)).body.daypart as string;
+    expect(await daypartOf()).toBe('evening');
+    expect(await daypartOf('UTC')).toBe('evening');
+    expect(await daypartOf('Asia/Tokyo')).toBe('morning');
+    expect(await daypartOf('america/new_york')).toBe('afternoon');
+    expect(await daypartOf('-05:00')).toBe('afternoon');
+    expect(await daypartOf('+0930')).toBe('morning');
+    expect(await daypartOf('UTC+3')).toBe('night');
+    for (const tz of ['Mars/Base', '+25:00', '+02:75', 'Europe/Paris; DROP']) {
+      const bad = await request(clocked).get(`/v1/users/${userId}/home`).query({ tz }).expect(400);
+      expect(bad.body.error.details.issues).toEqual([{ path: 'query.tz', message: `expected an IANA time zone (e.g. "Europe/Paris", "America/New_York") or a UTC offset (e.g. "+02:00", "-0530", "UTC+2", "Z"), got ${JSON.stringify(tz)}` }]);
+    }
+    // numbers in the query string are decimal digits (service-kit): limit=0x4 is not 4
+    const hex = await request(clocked).get(`/v1/users/${userId}/home?limit=0x4`).expect(400);
+    expect(hex.body.error.details.issues[0]).toMatchObject({ path: 'query.limit', message: expect.stringMatching(/^expected an integer from 1 to \d+ in plain decimal digits, got "0x4" \(write "4"\)$/) });
+  });
+
+  it("places the listener's past plays in their own dayparts: a whole-day offset changes nothing, a 5-hour one changes the daypart shelf", async () => {
+    const userId = busiestUser();
+    const daypartShelf = async (utcOffsetMinutes: number) => {
+      const page = await serving.engine.page({ userId, daypart: 'evening', shelves: ['daypart'], limit: 20, utcOffsetMinutes, random: seededRandom(3) });
+      return page.shelves.flatMap((shelf) => shelf.items.map((item) => item.trackId));
+    };
+    const utc = await daypartShelf(0);
+    expect(utc.length).toBeGreaterThan(0);
+    expect(await daypartShelf(24 * 60)).toEqual(utc);
+    expect(await daypartShelf(-5 * 60)).not.toEqual(utc);
+  });
+
   it('gives an unknown listener a cold-start page, steered by seed genres and artists', async () => {
     const cold = await request(app).get('/v1/users/brand-new-listener/home').expect(200);
     expect(cold.body.coldStart).toBe(true);

@@ -10,6 +10,7 @@ import type { HomeDeps, HomeServing } from '../app';
 import type { HomeExperimentParams } from '../experiments';
 import { variantServing } from '../experiments';
 import { pageBody, pageFor } from '../page-store';
+import { TIME_ZONE_FORMS, parseTimeZone } from '../time-zone';
 
 const list = z
   .string()
@@ -20,6 +21,15 @@ function homeQuerySchema(maxItems: number) {
     limit: z.coerce.number().int().min(1).max(maxItems).default(Math.min(10, maxItems)),
     shelves: list.pipe(z.array(z.enum(SHELF_TYPES))).optional(),
     daypart: z.enum(DAYPARTS).optional(),
+    // the listener's zone: the default daypart and their plays' dayparts in their local time (default UTC)
+    tz: z
+      .string()
+      .transform((value, context) => {
+        const zone = parseTimeZone(value);
+        if (!zone) context.addIssue({ code: 'custom', message: `expected ${TIME_ZONE_FORMS}, got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)}` });
+        return zone ?? z.NEVER;
+      })
+      .optional(),
     seedGenres: list.pipe(z.array(z.string().min(1).max(200)).max(20)).optional(),
     seedArtists: list.pipe(z.array(z.string().min(1).max(200)).max(20)).optional(),
     explicit: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
@@ -133,16 +143,19 @@ export function createHomeRouter(deps: HomeDeps): Router {
   router.get('/v1/users/:userId/home', ready, async (request, response) => {
     const serving = ready.state(request);
     const userId = parseInput(userIdSchema, request.params.userId, 'path.userId');
-    const query = parseInput(querySchema, request.query, 'query');
+    const { tz, ...query } = parseInput(querySchema, request.query, 'query');
     // The listener's variants: their params pick the engine (ranker, candidate mix, min shelf size)
     // and the shelves shown when the request does not name some — config only, no code path per variant.
     const variants = experimentsFor(deps, userId, request.get(EXPERIMENT_ATTRIBUTES_HEADER));
     const variant = variantServing(serving, variants.params);
     const engine = variant.engine;
     const shelves = query.shelves ?? variant.shelves;
-    // the daypart is resolved here, so the page and its key agree at an hour boundary
-    const daypart = query.daypart ?? daypartOfHour(new Date(clock()).getUTCHours());
-    const pageRequest = { userId, ...query, daypart, ...(shelves ? { shelves } : {}) };
+    // the daypart is resolved here, so the page and its key agree at an hour boundary — in the
+    // listener's zone when the request names one (`tz`), else UTC
+    const at = clock();
+    const utcOffsetMinutes = tz ? tz.offsetMinutesAt(at) : 0;
+    const daypart = query.daypart ?? daypartOfHour(new Date(at + utcOffsetMinutes * 60_000).getUTCHours());
+    const pageRequest = { userId, ...query, daypart, ...(utcOffsetMinutes !== 0 ? { utcOffsetMinutes } : {}), ...(shelves ? { shelves } : {}) };
     // A kept page serves while its inputs are unchanged (ADR 0013): the key holds the engine and the
     // request, the entry the fingerprint of the live events it read. Domain errors (unknown seed
     // genre or artist) carry codes; the app's mapError answers them, and nothing is kept.

@@ -43,6 +43,8 @@ export interface HomePageRequest {
   /** only these shelf types */
   shelves?: readonly ShelfType[];
   daypart?: Daypart;
+  /** the listener's offset from UTC in minutes (east positive; default 0): the daypart of now and of their past plays */
+  utcOffsetMinutes?: number;
   /** onboarding: genre names / artist ids or names */
   seedGenres?: readonly string[];
   seedArtists?: readonly string[];
@@ -236,8 +238,10 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     const live = liveEvents ?? (await recentEvents.get(request.userId));
     // Recency is measured against the bundle's own time (or the live events, when newer).
     const now = Math.max(index.referenceTime, live.length > 0 ? live[live.length - 1]!.timestamp : 0);
-    const daypart = request.daypart ?? daypartOfHour(new Date(wallClock).getUTCHours());
-    const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres });
+    // the listener's local hour, not the server's UTC one ("Your evening favourites" at their evening)
+    const utcOffsetMinutes = request.utcOffsetMinutes ?? 0;
+    const daypart = request.daypart ?? daypartOfHour(new Date(wallClock + utcOffsetMinutes * 60_000).getUTCHours());
+    const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres, ...(utcOffsetMinutes !== 0 ? { utcOffsetMinutes } : {}) });
     const candidates = acquireCandidates(index);
     try {
       const { answer: sequence, failed } = await sequenceAnswer(profile);

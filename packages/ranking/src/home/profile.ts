@@ -75,6 +75,8 @@ export interface ProfileOptions {
   now?: number;
   /** default: the daypart of `now` */
   daypart?: Daypart;
+  /** minutes east of UTC (default 0): past plays fall in the listener's dayparts, at the zone's offset of now (a play from the other side of a daylight-saving change is an hour off) */
+  utcOffsetMinutes?: number;
   seedArtists?: readonly number[];
   seedGenres?: readonly number[];
   /** receives the taste clusters' k-means (the listener-state build stores it) */
@@ -85,7 +87,8 @@ export interface ProfileOptions {
 export function buildUserProfile(index: HomeIndex, userId: string, options: ProfileOptions = {}): UserProfile {
   const live = options.liveEvents ?? [];
   const now = options.now ?? index.referenceTime;
-  const daypart = options.daypart ?? daypartOfHour(new Date(now).getUTCHours());
+  const offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+  const daypart = options.daypart ?? daypartOfHour(new Date(now + offsetMs).getUTCHours());
   const log = index.interactions;
   const logUser = log ? log.userIndex(userId) : -1;
   // the last MAX_EVENTS logged rows, then the live events, as columns (no object per event)
@@ -102,6 +105,7 @@ export function buildUserProfile(index: HomeIndex, userId: string, options: Prof
   return profileFromColumns(index, userId, events, {
     now,
     daypart,
+    ...(offsetMs !== 0 ? { utcOffsetMinutes: options.utcOffsetMinutes } : {}),
     seedArtists: options.seedArtists,
     seedGenres: options.seedGenres,
     logUser,
@@ -151,6 +155,8 @@ function eventColumns(index: HomeIndex, capacity: number): EventColumns {
 type ProfileBuildOptions = {
   now: number;
   daypart: Daypart;
+  /** minutes east of UTC: the daypart of each past play (default 0) */
+  utcOffsetMinutes?: number;
   seedArtists?: readonly number[];
   seedGenres?: readonly number[];
   logUser?: number;
@@ -170,6 +176,7 @@ export function profileFromEvents(index: HomeIndex, userId: string, events: read
 function profileFromColumns(index: HomeIndex, userId: string, events: EventColumns, options: ProfileBuildOptions): UserProfile {
   const { store, itemVectors, itemDim } = index;
   const { now, daypart } = options;
+  const offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
   const tracks = new Map<number, TrackHistory>();
   const positive = new Map<number, number>();
   const artistWeight = new Map<number, number>();
@@ -214,7 +221,7 @@ function profileFromColumns(index: HomeIndex, userId: string, events: EventColum
     for (let d = 0; d < itemDim; d++) vector[d]! += weight * itemVectors[row + d]!;
     const artists = store.artistsOfTrack(t);
     for (let j = 0; j < artists.length; j++) artistWeight.set(artists[j]!, (artistWeight.get(artists[j]!) ?? 0) + weight / artists.length);
-    const inDaypart = daypartOfHour(utcHour(timestamp)) === daypart;
+    const inDaypart = daypartOfHour(utcHour(timestamp + offsetMs)) === daypart;
     if (inDaypart) history.daypartPlays++;
     forEachGenre(index, t, (genre) => {
       genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + weight);

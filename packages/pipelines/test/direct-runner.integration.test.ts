@@ -49,6 +49,10 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(beamManifest.counts.inputEvents).toBe(log.length);
     expect(beamManifest.counts.deadLetters).toBe(0);
     expect(lines.some((line) => line.startsWith('run pipeline (direct)'))).toBe(true);
+    // a millisecond log: the timestamp probe stops at each chunk's first event
+    const probe = beamManifest.stages.find((stage) => stage.name === 'probe timestamps')!;
+    expect(probe.records).toBeGreaterThan(0);
+    expect(probe.records).toBeLessThan(log.length / 10);
 
     const fromLocal = await readAggregates(local, { store, log });
     const fromBeam = await readAggregates(beam, { store, log });
@@ -123,6 +127,9 @@ describe('aggregation pipeline on the direct runner', () => {
     expect(manifest.timestamps).toContain('read × 1000');
     expect(manifest.counts.inputEvents).toBe(log.length);
     expect(lines.some((line) => line.startsWith('timestamps: every one of'))).toBe(true);
+    // one run, × 1000 (was two: the first read the seconds as milliseconds); the probe parsed every event once
+    expect(manifest.stages.filter((stage) => stage.name.startsWith('run pipeline')).map((stage) => stage.name)).toEqual(['run pipeline (direct, timestamps × 1000)']);
+    expect(manifest.stages.find((stage) => stage.name === 'probe timestamps')?.records).toBe(log.length);
   });
 
   it('sends malformed and unknown records to dead letters with file:line and reason', async () => {

@@ -329,6 +329,31 @@ export function readEventsFn(types: readonly string[], access?: S3Access, timest
   );
 }
 
+/**
+ * chunk → `{key: 'events', value: [0, parsed, epochSeconds]}`: the timestamp probe that runs before
+ * the pipeline. It parses the chunk's events only until one is not an integer in [1e9, 1e10) — from
+ * then on the log cannot be one of epoch seconds, whatever the rest holds — so on a millisecond or
+ * ISO log it reads one event per chunk, and only a log of seconds is parsed whole (once; the
+ * pipeline then runs once, × 1000, instead of twice).
+ */
+export function probeTimestampsFn(types: readonly string[], access?: S3Access) {
+  return captures(
+    function probeTimestamps(chunk: Chunk): { key: string; value: number[] }[] {
+      let parsed = 0;
+      let seconds = 0;
+      for (const [text, line] of chunkLines(chunk, access)) {
+        const event = parseEventLine(text, chunk.fileIndex, chunk.file, line, types, 1);
+        if (!('ok' in event)) continue;
+        parsed++;
+        if (event.ok.s !== 1) break;
+        seconds++;
+      }
+      return [{ key: 'events', value: [0, parsed, seconds] }];
+    },
+    () => ({ chunkLines, parseEventLine, types, access }),
+  );
+}
+
 /** chunk → parsed catalog rows and dead letters */
 export function readCatalogFn(featureNames: readonly string[], access?: S3Access) {
   return captures(

@@ -16,6 +16,7 @@ import {
   featureStatsCombiner,
   featureValuesFn,
   readCatalogFn,
+  probeTimestampsFn,
   readEventsFn,
   shardWriter,
   sumVectors,
@@ -330,7 +331,7 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
       },
       () => eventPlan.records,
     );
-  const readInputCounts = async () => {
+  const readInputCounts = async (): Promise<{ events: number; catalog: number; parsedEvents: number; epochSeconds: number }> => {
     const inputs = { events: 0, catalog: 0, parsedEvents: 0, epochSeconds: 0 };
     for await (const record of readRecords<InputCountRecord>(out, 'input-counts', s3)) {
       inputs[record.input] += record.records;
@@ -340,17 +341,30 @@ export async function runAggregationPipeline(options: PipelineRunOptions): Promi
     return inputs;
   };
 
-  await run(1);
-  let inputs = await readInputCounts();
   // The events importer's log-wide rule: when every event's timestamp is an integer in [1e9, 1e10)
-  // the log is in epoch seconds. A worker sees one event at a time, so the launcher decides from
-  // the counts and runs again reading them × 1000 (only such logs pay for a second run).
-  const seconds = inputs.parsedEvents > 0 && inputs.epochSeconds === inputs.parsedEvents;
-  if (seconds) {
-    progress(`timestamps: every one of ${inputs.parsedEvents.toLocaleString('en')} events is an integer in [1e9, 1e10) — epoch seconds (as milliseconds: January–April 1970); running again reading them × 1000`);
-    await run(1000);
-    inputs = await readInputCounts();
-  }
+  // the log is in epoch seconds. A worker sees one event at a time, so a probe counts first (each
+  // chunk stops at its first event that is not: a millisecond log costs one event per chunk) and the
+  // launcher runs the pipeline once with the scale the counts give.
+  const probe = await timed(
+    'probe timestamps',
+    async () => {
+      await prepareOutputDirectory(out, s3);
+      await runner.run((root) => {
+        root
+          .apply(beam.withName('event chunks', beam.create(eventPlan.chunks)))
+          .flatMap(beam.withName('probe timestamps', probeTimestampsFn(EVENT_TYPES, access)))
+          .apply(beam.withName('sum probes', combinePerKey(sumVectors)))
+          .map(beam.withName('probe record', toInputCount))
+          .apply(write('input-counts'));
+      });
+      return readInputCounts();
+    },
+    (counted) => counted.parsedEvents,
+  );
+  const seconds = probe.parsedEvents > 0 && probe.epochSeconds === probe.parsedEvents;
+  if (seconds) progress(`timestamps: every one of ${probe.parsedEvents.toLocaleString('en')} events is an integer in [1e9, 1e10) — epoch seconds (as milliseconds: January–April 1970); reading them × 1000`);
+  await run(seconds ? 1000 : 1);
+  const inputs = await readInputCounts();
 
   const counts = await timed('count outputs', () => countRecords(out, OUTPUTS, s3), (counted) => Object.values(counted).reduce((a, b) => a + b, 0));
   const manifest: AggregatesManifest = {

@@ -44,6 +44,18 @@ describe('reports', async () => {
     expect(one).toContain('**Only 1 evaluated row: too few for the intervals (or the paired comparison) to mean anything — one row gives ± 0 by construction; do not compare models on this.**');
   });
 
+  it('prints no lift over a reference that scored 0 (was "+0.0%" beside a real difference)', () => {
+    const zeroed = {
+      ...result,
+      models: result.models.map((m) =>
+        m.model === 'popularity' ? { ...m, metrics: m.metrics.map((s) => ({ ...s, mean: 0, lower: 0, upper: 0 })), perRow: Object.fromEntries(Object.entries(m.perRow).map(([name, rows]) => [name, rows.map(() => 0)])) } : m,
+      ),
+    } as typeof result;
+    const markdown = formatMarkdownReport(zeroed, { command: 'x', compareAgainst: 'popularity' });
+    expect(markdown).toMatch(/\| item-knn \(cosine\) \| Recall@5 \| n\/a \(reference is 0\) \| 0\.\d{4} \[/);
+    expect(markdown).not.toContain('+0.0%');
+  });
+
   it('is identical run to run apart from timings', async () => {
     const again = await run();
     const strip = (r: typeof result) => JSON.stringify(resultToJson(r), (key, value) => (/Seconds$/.test(key) ? 0 : value));

@@ -32,7 +32,7 @@ export interface Comparison {
   model: string;
   reference: string;
   metric: string;
-  /** mean(model) / mean(reference) − 1 */
+  /** mean(model) / mean(reference) − 1; NaN when the reference scored 0 (no lift is defined) */
   relativeLift: number;
   /** paired bootstrap of the per-user difference */
   difference: { mean: number; lower: number; upper: number; probabilityAbove0: number };
@@ -64,7 +64,8 @@ export function compareModels(result: ExperimentResult, options: ComparisonOptio
         model: model.model,
         reference: reference.model,
         metric: name,
-        relativeLift: mb.mean === 0 ? 0 : ma.mean / mb.mean - 1,
+        // a lift over a reference that scored 0 is undefined (it printed "+0.0%" beside a real difference)
+        relativeLift: mb.mean === 0 ? Number.NaN : ma.mean / mb.mean - 1,
         difference,
         intervalsSeparate: ma.lower > mb.upper || ma.upper < mb.lower,
       });
@@ -172,7 +173,7 @@ export function formatMarkdownReport(result: ExperimentResult, options: Markdown
           comparisons.map((c) => [
             c.model,
             c.metric,
-            `${c.relativeLift >= 0 ? '+' : ''}${(c.relativeLift * 100).toFixed(1)}%`,
+            Number.isFinite(c.relativeLift) ? `${c.relativeLift >= 0 ? '+' : ''}${(c.relativeLift * 100).toFixed(1)}%` : 'n/a (reference is 0)',
             `${c.difference.mean.toFixed(digits)} [${c.difference.lower.toFixed(digits)}, ${c.difference.upper.toFixed(digits)}]`,
             c.difference.probabilityAbove0.toFixed(3),
             c.intervalsSeparate ? 'yes' : 'no',

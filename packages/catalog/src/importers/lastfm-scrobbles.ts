@@ -311,7 +311,9 @@ async function readScrobbleCsv(file: string, userOption: string | undefined, sig
     if (fields.length !== expectedFields) {
       sink.reject({
         file, line: record.line, field: '*',
-        expected: headerless ? `4 fields: artist, album, track, date (${HEADERLESS_FORM})` : `${expectedFields} fields, as the header`,
+        expected: headerless
+          ? '4 fields: artist, album, track, date, as lastfm-to-csv writes them without a header (or a header naming artist, track and a time column: uts, utc_time, date or timestamp)'
+          : `${expectedFields} fields, as the header`,
         value: `${fields.length} fields: ${fields.join(delimiter)}`,
       });
       return;

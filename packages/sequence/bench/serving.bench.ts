@@ -51,10 +51,12 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '2' },
     model: { type: 'string' },
     data: { type: 'string' },
-    /** a saved index of this model's output embeddings (e.g. a bundle's indexes/sequence.faiss) instead of building one; --factory is then ignored, --ef-search still applies */
+    /** a saved index of this model's output embeddings (e.g. a bundle's indexes/sequence.faiss) instead of building one (a --factory list other than auto is built beside it); --ef-search applies to all */
     index: { type: 'string' },
     'recall-queries': { type: 'string', default: '1000' },
     'transitions-per-item': { type: 'string', default: '30' },
+    /** the stage table's interleaved rounds (median reported) */
+    'stage-rounds': { type: 'string', default: '5' },
     /** also serve every setting without the model's prior, in the same run (the prior's cost as a same-run ratio) */
     'compare-prior': { type: 'boolean', default: false },
   },
@@ -80,24 +82,31 @@ if (!values.model && perItem > 0) {
 const priorLabel = model.transitions
   ? `transition prior ${describeTransitionSettings(model.transitions.settings)} over ${model.transitions.items.length} successor pairs`
   : 'no transition prior';
-const overFetch = Number(values['over-fetch']);
+/** the recommender's overFetch settings to compare (each index setting is served with each) */
+const overFetches = values['over-fetch'].split(',').map(Number);
+if (overFetches.some((o) => !(o >= 1))) throw new RangeError(`bench:next: --over-fetch expects numbers ≥ 1 (got "${values['over-fetch']}")`);
 const ids = Array.from({ length: numItems }, (_, i) => `t${i}`);
 /** every (index, efSearch) setting to measure: HNSW factories once per efSearch, the others once */
-const setups: Array<{ label: string; index: VectorIndex }> = [];
+const setups: Array<{ label: string; index: VectorIndex; overFetch: number }> = [];
+const addSetup = (label: string, index: VectorIndex) => {
+  for (const overFetch of overFetches) setups.push({ label: overFetches.length > 1 ? `${label}, over-fetch ${overFetch}` : label, index, overFetch });
+};
 const savedIndex = values.index ? VectorIndex.fromBuffer(await readFile(values.index)) : undefined;
 if (savedIndex && (savedIndex.size !== numItems || savedIndex.dim !== dim)) throw new Error(`bench:next: --index ${values.index} holds ${savedIndex.size} vectors of dim ${savedIndex.dim}, the model ${numItems} of dim ${dim}`);
-for (const name of savedIndex ? [savedIndex.info().factory] : values.factory.split(',')) {
-  const factory = name === 'auto' ? chooseFactory(numItems, dim) : name;
+// with --index: the saved index, and the --factory ones (other than the default auto) built beside it
+const factoryNames = savedIndex ? ['saved', ...(values.factory === 'auto' ? [] : values.factory.split(','))] : values.factory.split(',');
+for (const name of factoryNames) {
+  const factory = name === 'saved' ? savedIndex!.info().factory : name === 'auto' ? chooseFactory(numItems, dim) : name;
   const built = performance.now();
-  const index = savedIndex ?? VectorIndex.build({ dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
-  console.error(`index ${factory} over ${numItems} output embeddings ${savedIndex ? `read from ${values.index}` : `built in ${((performance.now() - built) / 1000).toFixed(1)} s`}`);
-  if (!factory.startsWith('HNSW')) setups.push({ label: factory, index });
+  const index = name === 'saved' ? savedIndex! : VectorIndex.build({ dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model) });
+  console.error(`index ${factory} over ${numItems} output embeddings ${name === 'saved' ? `read from ${values.index}` : `built in ${((performance.now() - built) / 1000).toFixed(1)} s`}`);
+  if (!factory.startsWith('HNSW')) addSetup(factory, index);
   else
     for (const efSearch of values['ef-search'].split(',').map(Number)) {
       // one FAISS index, several efSearch settings: a copy per setting keeps each run's params fixed
       const copy = VectorIndex.fromBuffer(index.toBuffer());
       copy.setParams({ efSearch });
-      setups.push({ label: `${factory} efSearch ${efSearch}`, index: copy });
+      addSetup(`${factory} efSearch ${efSearch}`, copy);
     }
 }
 
@@ -131,7 +140,7 @@ if (values.model) {
     selectTopK(scores, k, best, bestScores);
     return new Set(best);
   });
-  for (const { label, index } of setups) {
+  for (const { label, index, overFetch } of setups) {
     const recommender = createNextTrackRecommender(model, index, { overFetch, cacheSize: 0 });
     let found = 0;
     for (let q = 0; q < queries; q++) for (const track of (await recommender.recommend({ history: histories[q]!, k })).tracks) if (exact[q]!.has(track)) found++;
@@ -143,8 +152,9 @@ const loadBefore = loadavg();
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const rows: string[] = [];
 const variants = values['compare-prior'] && model.transitions ? [{ suffix: '', served: model }, { suffix: ' (no prior)', served: { config: model.config, parameters: model.parameters } }] : [{ suffix: '', served: model }];
-for (const { label: setupLabel, index } of setups) {
-  for (const connections of values.concurrency.split(',').map(Number))
+for (const { label: setupLabel, index, overFetch } of setups) {
+  // --concurrency none: recall and the stage table only
+  for (const connections of values.concurrency === 'none' ? [] : values.concurrency.split(',').map(Number))
     for (const maxInFlight of values['in-flight'].split(',').map(Number))
       for (const { suffix, served } of variants) {
         const label = setupLabel + suffix;
@@ -183,7 +193,7 @@ const stageRows: string[] = [];
 {
   const stageScorer = createSequenceScorer(model, { maxBatch: 64 });
   const batchSize = 4;
-  const depth = k * overFetch + Math.min(model.config.maxLength, k * overFetch);
+  const depthOf = (overFetch: number) => Math.ceil(k * overFetch + Math.min(model.config.maxLength, k * overFetch));
   const batches = Array.from({ length: 256 }, (_, b) => {
     const members = Array.from({ length: batchSize }, (_, m) => histories[(b * batchSize + m) % histories.length]!);
     const offsets = new Int32Array(batchSize + 1);
@@ -201,27 +211,38 @@ const stageRows: string[] = [];
     const used = process.cpuUsage(before);
     return (used.user + used.system) / 1000 / calls;
   };
-  const forward = cpuPerCall(1000, (call) => stageScorer.encode(batches[call % batches.length]!, rows));
-  stageRows.push(`| forward pass (query vectors) | ${forward.toFixed(3)} | ${(forward / batchSize).toFixed(3)} |`);
-  for (const { label, index } of setups) {
-    const search = cpuPerCall(500, (call) => index.searchBatch(vectors[call % vectors.length]!, depth));
-    stageRows.push(`| FAISS search, ${label}, depth ${depth} | ${search.toFixed(3)} | ${(search / batchSize).toFixed(3)} |`);
-  }
+  // interleaved rounds, the median per stage: on a shared machine one stage timed in one stretch
+  // measures the machine's moment as much as the code (--stage-rounds)
+  const stages: Array<{ label: string; run: (call: number) => void; calls: number }> = [
+    { label: 'forward pass (query vectors)', run: (call) => stageScorer.encode(batches[call % batches.length]!, rows), calls: 1000 },
+    ...setups.map(({ label, index, overFetch }) => {
+      const depth = depthOf(overFetch);
+      return { label: `FAISS search, ${label}, depth ${depth}`, run: (call: number) => void index.searchBatch(vectors[call % vectors.length]!, depth), calls: 500 };
+    }),
+  ];
+  const rounds = Number(values['stage-rounds']);
+  const perRound = stages.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) stages.forEach((stage, s) => perRound[s]!.push(cpuPerCall(Math.ceil(stage.calls / rounds), stage.run)));
+  const median = (list: number[]) => list.slice().sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  stages.forEach((stage, s) => {
+    const perBatch = median(perRound[s]!);
+    stageRows.push(`| ${stage.label} | ${perBatch.toFixed(3)} | ${(perBatch / batchSize).toFixed(3)} | ${Math.min(...perRound[s]!).toFixed(3)}–${Math.max(...perRound[s]!).toFixed(3)} |`);
+  });
 }
 
 const source = values.model ? `the trained model ${values.model}, histories of ${values.data}'s listeners` : 'an initialised model, random histories of 10–50 plays';
 console.log(
-  `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetch}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadBefore.map((v) => v.toFixed(1)).join(' ')} before, ${loadavg().map((v) => v.toFixed(1)).join(' ')} after, on 2 cores`,
+  `Next-track inference (forward pass + FAISS search + prior re-scoring, k=${k}, over-fetch ${overFetches.join(' / ')}) on ${numItems} items, d=${dim}, ${model.config.blocks} blocks, L=${model.config.maxLength}; ${priorLabel}; ${source}; ${seconds} s per level; load average ${loadBefore.map((v) => v.toFixed(1)).join(' ')} before, ${loadavg().map((v) => v.toFixed(1)).join(' ')} after, on 2 cores`,
 );
 console.log('');
 console.log('| index | concurrency | batches in flight | requests | req/s | p50 ms | p95 ms | p99 ms | CPU ms per request | requests per batch | deeper searches |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 console.log('');
-console.log('CPU per stage, a batch of 4 of the same histories timed alone on one thread (the rest of a request — ranking with the prior, batching, the hop to the FAISS thread — is the table above minus these):');
+console.log(`CPU per stage, a batch of 4 of the same histories timed alone on one thread, median of ${values['stage-rounds']} interleaved rounds (the rest of a request — ranking with the prior, batching, the hop to the FAISS thread — is the table above minus these):`);
 console.log('');
-console.log('| stage | CPU ms per batch of 4 | CPU ms per request |');
-console.log('| --- | ---: | ---: |');
+console.log('| stage | CPU ms per batch of 4 | CPU ms per request | rounds\' range per batch |');
+console.log('| --- | ---: | ---: | ---: |');
 for (const row of stageRows) console.log(row);
 if (recallRows.length > 0) {
   console.log('');

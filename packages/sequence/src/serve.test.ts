@@ -34,6 +34,24 @@ describe('next-track recommender', () => {
     for (let i = 1; i < result.scores.length; i++) expect(result.scores[i - 1]!).toBeGreaterThanOrEqual(result.scores[i]!);
   });
 
+  it('takes a fractional overFetch (a whole number of neighbours asked of FAISS, the same exact answer) and refuses one below 1', async () => {
+    const depths: number[] = [];
+    const counting = Object.assign(Object.create(index) as VectorIndex, {
+      searchBatchAsync: (queries: Float32Array, k: number) => {
+        depths.push(k);
+        return index.searchBatchAsync(queries, k);
+      },
+    });
+    const recommender = createNextTrackRecommender(model, counting, { overFetch: 1.5 });
+    const history = [3, 17, 40, 8, 99];
+    const result = await recommender.recommend({ history, k: 7, exclude: [7] });
+    expect(Array.from(result.tracks)).toEqual(bruteForce(history, 7, new Set([...history, 7])));
+    // 7 · 1.5 + min(6 + 1, 7 · 1.5) = 17.5 → 18
+    expect(depths[0]).toBe(18);
+    expect(depths.every((depth) => Number.isInteger(depth))).toBe(true);
+    for (const overFetch of [0.5, 0, Number.NaN]) expect(() => createNextTrackRecommender(model, index, { overFetch })).toThrow(/overFetch: expected a number ≥ 1/);
+  });
+
   it('batches concurrent requests into one forward pass and one search, each answered alone-equal', async () => {
     const recommender = createNextTrackRecommender(model, index, { maxInFlight: 1 });
     const histories = Array.from({ length: 12 }, (_, q) => Array.from({ length: 1 + (q % 7) }, (_, t) => (q * 13 + t * 7) % NUM_ITEMS));

@@ -121,6 +121,7 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   const maxBatch = options.maxBatch ?? 64;
   const maxInFlight = options.maxInFlight ?? 2;
   const overFetch = options.overFetch ?? 2;
+  if (!(overFetch >= 1)) throw new RangeError(`next-track overFetch: expected a number ≥ 1, got ${overFetch}`);
   const cacheSize = options.cacheSize ?? 4096;
   if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new RangeError(`next-track cacheSize: expected an integer ≥ 0, got ${cacheSize}`);
   const scorer: SequenceScorer = createSequenceScorer(model, { maxBatch });
@@ -291,7 +292,8 @@ export function createNextTrackRecommender(model: SequenceModel, index: VectorIn
   /** the first search's depth: k · overFetch plus room for as many skipped tracks (a full history's and the exclusions), never the batch's */
   function firstFetch(request: NextTrackRequest): number {
     const skips = maxLength + (request.exclude?.length ?? 0);
-    return Math.min(numItems, request.k * overFetch + Math.min(skips, request.k * overFetch));
+    // rounded up: a fractional overFetch (1.5) must still ask FAISS for a whole number of neighbours
+    return Math.min(numItems, Math.ceil(request.k * overFetch + Math.min(skips, request.k * overFetch)));
   }
 
   /**

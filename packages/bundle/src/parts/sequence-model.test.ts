@@ -64,6 +64,35 @@ describe('sequence model part', () => {
     for (const track of next.tracks) expect(Array.from(history)).not.toContain(track);
   });
 
+  it("sets an HNSW index's efSearch by the recall of the model's served answers, and records the measurements (efSearchRecall 0: the fixed efSearch)", async () => {
+    const { directory } = await snapshot('data-hnsw', { tracks: 400, users: 40, interactions: 4000, seed: 4 });
+    const build = async (name: string, efSearchRecall: number) => {
+      const lines: string[] = [];
+      const built = await buildBundle(createPartRegistry([sequenceModelPart]), {
+        directory: join(work, name),
+        settings: { threads: 1 },
+        options: { dataset: { directory }, sequenceModel: { ...SMALL, factory: 'HNSW8', efSearchRecall } },
+        progress: (line: string) => lines.push(line),
+      });
+      const store = createFileStore({ directory: join(work, `${name}-store`) });
+      await publishBundle(store, built.files, { producer: 'test', version: name });
+      const opened = await loadParts(store, [sequenceModelPart], { cacheDir: join(work, `${name}-cache`) });
+      return { lines, opened, file: opened.manifest.files.find((entry) => entry.path === 'indexes/sequence.faiss')! };
+    };
+    const measured = await build('hnsw-measured', 0.99);
+    const record = measured.file.metadata?.['efSearchRecall'] as { target: number; met: boolean; k: number; queries: number; recalls: Array<{ efSearch: number; recall: number }> };
+    expect(record).toMatchObject({ target: 0.99, k: 10, queries: 1000 });
+    expect(record.recalls.map((row) => row.efSearch)).toEqual([32, 40, 48, 64, 96, 128]);
+    const chosen = record.recalls.find((row) => row.recall >= 0.99)?.efSearch ?? 128;
+    expect(record.met).toBe(record.recalls.some((row) => row.recall >= 0.99));
+    expect(measured.file.index?.params).toMatchObject({ efSearch: chosen });
+    expect(measured.opened.parts.sequenceModel!.index.info().params).toMatchObject({ efSearch: chosen });
+    expect(measured.lines.join('\n')).toMatch(new RegExp(`efSearch by recall .*efSearch ${chosen} \\(`));
+    const fixed = await build('hnsw-fixed', 0);
+    expect(fixed.file.metadata?.['efSearchRecall']).toBeUndefined();
+    expect(fixed.opened.parts.sequenceModel!.index.info().params).toMatchObject({ efSearch: 64 });
+  });
+
   it('says when it learns the file order: listeners whose events all share one timestamp', () => {
     const { interactions } = generateSynthetic({ tracks: 100, users: 6, interactions: 300, seed: 3 });
     expect(listeningOrder(interactions)).toMatchObject({ untimed: 0, listeners: 6, text: 'by timestamp' });

@@ -8,12 +8,14 @@ import { VectorIndex, chooseFactory, type SearchParams } from '@mixtape/embeddin
 import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import {
   DEFAULT_BACKOFF_LEVELS,
+  calibrateEfSearch,
   catalogTransitionGroups,
   describeTransitionSettings,
   deserializeSequenceModel,
   historiesFromInteractions,
   outputEmbeddings,
   parseBackoffLevels,
+  sampleServingHistories,
   serializeSequenceModel,
   trainSequenceModel,
   type Histories,
@@ -96,12 +98,21 @@ export const SEQUENCE_MODEL_OPTIONS = {
   historyItems: 100,
   factory: 'auto',
   /**
-   * chosen by recall, not speed: recall@10 against the exact served top-10 ≥ 0.98 on every
+   * HNSW's efSearch when efSearchRecall is 0 (else the measured choice below replaces it): chosen
+   * by recall, not speed: recall@10 against the exact served top-10 ≥ 0.98 on every
    * trained model measured — 0.9940 at 64 (0.9966 at 128, 0.9900 at 32) on a 50k synthetic
    * model, 0.9854 / 0.9849 on two 10k ones, where 32 fell to 0.9606 —, for ~⅔ of 128's CPU
    * per request (packages/sequence README, bench:next --model)
    */
   efSearch: 64,
+  /**
+   * > 0: an HNSW index's efSearch is chosen per model instead — the smallest of 32, 40, 48, 64, 96,
+   * 128 whose served answers reach this recall@10 against the exact served top-10 on 1,000 of the
+   * model's listeners' histories (none: 128); the build prints each recall and the manifest keeps
+   * them (the index file's metadata.efSearchRecall). 0: efSearch above for every model. Session 10:
+   * 32 on a 50k synthetic model (0.9939), 64 on a TidyTuesday one (0.9921) — docs/results/bench-next.md.
+   */
+  efSearchRecall: 0.99,
   nprobe: 32,
 };
 export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
@@ -229,15 +240,26 @@ export const sequenceModelPart = definePart({
       }),
       { metadata: { listeningOrder: order.text } },
     );
+    const factory = options.factory === 'auto' ? chooseFactory(store.trackCount, model.config.dim) : options.factory;
     const index = await stage('sequence index', () => {
-      const factory = options.factory === 'auto' ? chooseFactory(store.trackCount, model.config.dim) : options.factory;
       const params: SearchParams = factory.startsWith('HNSW') ? { efSearch: options.efSearch } : factory.startsWith('IVF') ? { nprobe: options.nprobe } : {};
       const ids = Array.from({ length: store.trackCount }, (_, i) => store.trackId(i));
       return VectorIndex.build({ dim: model.config.dim, factory, metric: 'ip', ids, vectors: outputEmbeddings(model), params });
     });
+    // HNSW: efSearch chosen for this model by the recall of its served answers (@mixtape/sequence calibrateEfSearch)
+    const calibration =
+      factory.startsWith('HNSW') && options.efSearchRecall > 0
+        ? await stage(
+            'efSearch by recall',
+            () => calibrateEfSearch(model, index, sampleServingHistories(histories, 1000, model.config.maxLength, settings.seed), { target: options.efSearchRecall }),
+            (result) =>
+              `efSearch ${result.efSearch} (${result.met ? 'the smallest' : 'none'} reaching recall@${result.k} ${result.target} over ${count(result.queries)} listeners' histories; ${result.recalls.map((row) => `${row.efSearch}: ${row.recall.toFixed(4)}`).join(', ')})`,
+          )
+        : undefined;
     const info = index.info();
     await write('index', index.toBuffer(), {
       index: { dim: info.dim, metric: info.metric, factory: info.factory, count: info.count, contains: 'output embeddings of the next-track model', params: info.params },
+      ...(calibration ? { metadata: { efSearchRecall: { target: calibration.target, met: calibration.met, k: calibration.k, queries: calibration.queries, recalls: calibration.recalls } } } : {}),
     });
     return { model, index };
   },

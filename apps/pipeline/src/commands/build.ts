@@ -10,7 +10,7 @@ import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
 import { s3OptionsFromEnv } from '../s3-env';
 import { signingKeyFrom } from './signing-keys';
-import { integerFlag, numberFlag } from './command-kit';
+import { NUMBER_TEXT, integerFlag, numberFlag } from './command-kit';
 import { MIXTAPE_VERSION } from '../version';
 
 /** Per-part option overrides, e.g. `{ itemVectors: { dim: 32 }, itemIndex: { factory: 'Flat' } }`. */
@@ -142,8 +142,8 @@ export function parsePartOption(assignment: string, overrides: PartOptionOverrid
   }
   let value: string | number | boolean = raw;
   if (typeof current === 'number') {
-    value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value)) throw new Error(`--set "${assignment}": ${partName}.${key} is a number, got "${raw}"`);
+    value = NUMBER_TEXT.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value)) throw new Error(`--set "${assignment}": ${partName}.${key} is a number (decimal, e.g. 32 or 0.001), got "${raw}"`);
   } else if (typeof current === 'boolean') {
     if (raw !== 'true' && raw !== 'false') throw new Error(`--set "${assignment}": ${partName}.${key} is true or false, got "${raw}"`);
     value = raw === 'true';

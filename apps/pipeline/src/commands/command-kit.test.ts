@@ -5,13 +5,25 @@ import { integerFlag, integerListFlag, numberFlag, parseNumber, progressLog, rep
 describe('command kit', () => {
   it('parses checked numbers and names the flag when a value is wrong', () => {
     expect(parseNumber('--seed', '7', Number.isInteger, 'an integer')).toBe(7);
-    expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer, got "7.5"');
+    expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer in decimal digits, got "7.5"');
+    expect(() => parseNumber('--seed', '-1', (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0')).toThrow('--seed: expected an integer ≥ 0, got "-1"');
     expect(integerListFlag('--k')('10, 50')).toEqual([10, 50]);
     expect(() => integerListFlag('--k')('10,0')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,0"');
     expect(() => integerListFlag('--k')('10,,20')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,,20"');
-    expect(() => integerFlag('--top-k')(' ')).toThrow('--top-k: expected an integer ≥ 1, got " "');
+    expect(() => integerFlag('--top-k')(' ')).toThrow('--top-k: expected an integer ≥ 1 in decimal digits, got " "');
     expect(integerFlag('--top-k')('3')).toBe(3);
     expect(() => integerFlag('--top-k')('0')).toThrow('--top-k: expected an integer ≥ 1, got "0"');
+  });
+
+  it('takes numbers written in decimal only: "0x10", "1e1", "+5", " 5" are not 16, 10, 5 (Number() reads them so)', () => {
+    for (const text of ['0x10', '1e1', '+5', ' 5', '5.0', '0b11']) expect(() => integerFlag('--k')(text), text).toThrow(`--k: expected an integer ≥ 1 in decimal digits, got "${text}"`);
+    expect(() => integerListFlag('--k')('10,0x14')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,0x14"');
+    const share = numberFlag('--share', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+    expect(share('0.25')).toBe(0.25);
+    expect(share('1e-3')).toBe(0.001);
+    expect(share('.5')).toBe(0.5);
+    for (const text of ['0x0', '+0.5', ' 0.5', 'Infinity']) expect(() => share(text), text).toThrow(`--share: expected a number in [0, 1) in decimal, got "${text}"`);
+    expect(() => share('1.5')).toThrow('--share: expected a number in [0, 1), got "1.5"');
   });
 
   it('parses numeric flags at declaration, so actions get numbers and defaults stay numbers', async () => {

@@ -20,10 +20,18 @@ export function progressLog(quiet: boolean | undefined, io: CommandIo = processI
   };
 }
 
-/** A flag's number, checked: `check` says what is allowed, `expected` how the error names it. */
-export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = value.trim() === '' ? Number.NaN : Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}, got "${value}"`);
+/** How a number may be written on the command line: JavaScript's Number() also reads "0x10", "+5", " 5" and "1e1" (an integer flag takes digits only). */
+export const INTEGER_TEXT = /^-?\d+$/;
+export const NUMBER_TEXT = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A flag's number, checked: `check` says what is allowed, `expected` how the error names it. Written
+ * in decimal (an integer — `expected` "an integer …" — in digits only): "--k 0x10" is refused, not 16.
+ */
+export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string, integer = expected.startsWith('an integer')): number {
+  const written = (integer ? INTEGER_TEXT : NUMBER_TEXT).test(value);
+  const n = written ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}${written ? '' : integer ? ' in decimal digits' : ' in decimal'}, got "${value}"`);
   return n;
 }
 
@@ -41,7 +49,7 @@ export function integerFlag(flag: string, min = 1): (value: string) => number {
 export function integerListFlag(flag: string): (value: string) => number[] {
   const integer = (n: number) => Number.isInteger(n) && n >= 1;
   return (value) => {
-    const numbers = value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+    const numbers = value.split(',').map((part) => (INTEGER_TEXT.test(part.trim()) ? Number(part) : Number.NaN));
     if (!numbers.every(integer)) throw new Error(`${flag}: expected comma-separated integers ≥ 1, got "${value}"`);
     return numbers;
   };

@@ -19,14 +19,14 @@ import {
   writeSnapshot,
 } from '@mixtape/catalog';
 import type { SyntheticOptions } from '@mixtape/catalog';
-import { integerFlag, processIo } from './command-kit';
+import { INTEGER_TEXT, integerFlag, processIo } from './command-kit';
 import type { CommandIo } from './command-kit';
 
 
 function nonNegativeInteger(flag: string) {
   return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 0 || number > 0xffffffff) throw new Error(`${flag} must be an integer from 0 to 4294967295, got "${value}"`);
+    const number = INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(number) || number < 0 || number > 0xffffffff) throw new Error(`${flag} must be an integer from 0 to 4294967295 in decimal digits, got "${value}"`);
     return number;
   };
 }

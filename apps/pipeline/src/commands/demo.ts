@@ -9,6 +9,7 @@ import { openBundleStore, readLatest, showBundle } from '@mixtape/bundle';
 import { findWorkspaceRoot, formatProgress } from '@mixtape/base';
 import { readSnapshot } from '@mixtape/catalog';
 import { misspellLongestWord } from '@mixtape/language';
+import { integerFlag, numberFlag } from './command-kit';
 import { s3OptionsFromEnv } from '../s3-env';
 import { datasetFingerprint, runBuild } from './build';
 import { startDemoS3 } from './demo-s3';
@@ -233,10 +234,10 @@ export function registerDemoCommand(program: Command): void {
     .option('--data <dir>', 'dataset directory (generated when absent; env MIXTAPE_DEMO_DATA)', defaults.data)
     .option('--bundle <uri>', 'publish to / serve from this s3:// or file:// URI instead of the embedded S3 (env MIXTAPE_BUNDLE)', defaults.bundle)
     .option('--rebuild', 'build a new bundle even if one from this dataset exists')
-    .option('--s3-port <port>', 'port of the embedded S3 server', (value) => Number(value), 4568)
-    .option('--epochs <n>', 'item2vec epochs for the build', (value) => Number(value))
+    .option('--s3-port <port>', 'port of the embedded S3 server', integerFlag('--s3-port'), 4568)
+    .option('--epochs <n>', 'item2vec epochs for the build', integerFlag('--epochs'))
     .option('--verbose', "print the services' JSON logs")
-    .option('--ready-timeout <seconds>', 'how long to wait for each service to be ready', (value) => Number(value), 180)
+    .option('--ready-timeout <seconds>', 'how long to wait for each service to be ready', numberFlag('--ready-timeout', (n) => n > 0, 'a number of seconds > 0'), 180)
     .action(async (options: DemoOptions) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
       const demo = await runDemo(options, log);

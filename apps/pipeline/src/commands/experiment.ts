@@ -24,7 +24,7 @@ import {
 } from '@mixtape/experiments';
 import type { AnalysisPlan, EventRecord, ExperimentConfig, ExperimentLogRecord, ExposureRecord, MetricName } from '@mixtape/experiments';
 import { registerSimulationCommands } from './experiment-simulate';
-import { processIo, reproducingCommand } from './command-kit';
+import { INTEGER_TEXT, NUMBER_TEXT, processIo, reproducingCommand } from './command-kit';
 import type { CommandIo } from './command-kit';
 
 
@@ -54,14 +54,14 @@ function guardrailList(value: string): AnalysisPlan['guardrails'] {
     .map((part) => {
       const [name = '', marginText] = part.split(':');
       if (!isMetricName(name)) throw new Error(`--guardrails: unknown metric "${name}" (known: ${METRIC_NAMES.join(', ')}); write metric[:margin], e.g. skip_rate:0.02`);
-      const margin = marginText === undefined ? 0 : Number(marginText);
+      const margin = marginText === undefined ? 0 : NUMBER_TEXT.test(marginText) ? Number(marginText) : Number.NaN;
       if (!(margin >= 0 && margin < 1)) throw new Error(`--guardrails: margin of ${name} must be a number in [0, 1), got "${marginText}"`);
       return { metric: name, margin };
     });
 }
 
 function positiveNumber(flag: string, value: string, integer = false): number {
-  const number = Number(value);
+  const number = (integer ? INTEGER_TEXT : NUMBER_TEXT).test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(number) || number < 0 || (integer && !Number.isInteger(number))) throw new Error(`${flag}: expected a non-negative ${integer ? 'integer' : 'number'}, got "${value}"`);
   return number;
 }

@@ -385,6 +385,18 @@ describe('home engine', () => {
     for (const item of jumpBackIn!.items) expect(item.reason).toBe('From your listening history');
   });
 
+  it('makes no "Your <daypart> favourites" of a log without clock times, in any time zone (every play fell in one daypart)', async () => {
+    for (const at of [0, Date.UTC(2024, 5, 1, 12)]) {
+      const { untimed, userId } = await setupUntimed(at);
+      for (const utcOffsetMinutes of [0, 9 * 60, -5 * 60]) {
+        for (const daypart of ['morning', 'afternoon', 'evening', 'night'] as const) {
+          const page = await createHomeEngine(untimed).page({ userId, daypart, utcOffsetMinutes, random: seededRandom(1) });
+          expect(page.shelves.map((shelf) => shelf.type), `${at} ${utcOffsetMinutes} ${daypart}`).not.toContain('daypart');
+        }
+      }
+    }
+  });
+
   it('says no "earlier today" when every logged event has one clock time (an import at one moment)', async () => {
     const { untimed, userId } = await setupUntimed(Date.UTC(2024, 5, 1, 12));
     expect(untimed.timed).toBe(false);

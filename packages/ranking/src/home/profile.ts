@@ -221,7 +221,10 @@ function profileFromColumns(index: HomeIndex, userId: string, events: EventColum
     for (let d = 0; d < itemDim; d++) vector[d]! += weight * itemVectors[row + d]!;
     const artists = store.artistsOfTrack(t);
     for (let j = 0; j < artists.length; j++) artistWeight.set(artists[j]!, (artistWeight.get(artists[j]!) ?? 0) + weight / artists.length);
-    const inDaypart = daypartOfHour(utcHour(timestamp + offsetMs)) === daypart;
+    // only a dated play has a daypart: on a log without clock times (Last.fm counts at 0, an import
+    // at one moment) every play would fall in one daypart and make "Your night favourites" of it all
+    const dated = timestamp >= EARLIEST_CLOCK_TIME && (index.timed || timestamp > index.referenceTime);
+    const inDaypart = dated && daypartOfHour(utcHour(timestamp + offsetMs)) === daypart;
     if (inDaypart) history.daypartPlays++;
     forEachGenre(index, t, (genre) => {
       genreWeight.set(genre, (genreWeight.get(genre) ?? 0) + weight);

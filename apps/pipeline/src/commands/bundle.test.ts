@@ -16,6 +16,14 @@ describe('describeRanker', () => {
     };
     expect(describeRanker(model)).toContain('served blend 0.5×list_share_ease + 1.5×factor_share + 0.5×standardized heads (heads capped at 0.5)');
   });
+
+  it('prints the mean candidate count with one decimal (Last.fm printed "571.2662 unheard per listener")', () => {
+    const model = {
+      format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [], weights: { play: 1 },
+      training: { candidates: { meanUnheard: 571.2662 }, candidateRecall: { total: 0.6876 } },
+    } as unknown as HomeRankerModel;
+    expect(describeRanker(model)).toContain('candidates   571.3 unheard per listener; recall of held-out plays 0.6876');
+  });
 });
 
 describe('describeBundle', () => {

@@ -148,7 +148,9 @@ export function describeRanker(model: HomeRankerModel): string {
   lines.push(`home ranker  LambdaMART (XGBoost rank:ndcg), ${model.heads.length} head(s); served weights ${Object.entries(model.weights).map(([name, weight]) => `${name} ${weight}`).join(', ')}`);
   if (training?.split) lines.push(`split        ${training.split.kind}: ${training.split.detail}`);
   if (training?.users) lines.push(`listeners    ${training.users.train} train, ${training.users.validation} validation`);
-  if (training?.candidateRecall) lines.push(`candidates   ${training.candidates?.meanUnheard ?? '?'} unheard per listener; recall of held-out plays ${training.candidateRecall.total}`);
+  // a mean count of tracks: one decimal ("571.3"), not the report's four
+  const unheard = training?.candidates?.meanUnheard;
+  if (training?.candidateRecall) lines.push(`candidates   ${typeof unheard === 'number' ? unheard.toFixed(1) : '?'} unheard per listener; recall of held-out plays ${training.candidateRecall.total}`);
   if (training?.blend) lines.push(`served blend ${describeBlend(training.blend)}`);
   lines.push('');
   lines.push(formatTable(['head', 'trees', 'validation NDCG@10', 'label'], model.heads.map((head) => [head.objective, String(head.rounds), String(head.validation.ndcg10 ?? ''), head.label]), new Set([1, 2])));

@@ -21,7 +21,8 @@ const MAX_FORMATTERS = 1_000;
 
 /** The zone `text` names, or undefined when it names none (the caller answers 400 with TIME_ZONE_FORMS). */
 export function parseTimeZone(text: string): ListenerTimeZone | undefined {
-  const trimmed = text.trim();
+  // "?tz=+05:30" unencoded arrives as " 05:30" (a "+" in a query string is a space): no other zone starts so
+  const trimmed = text.replace(/^((?:UTC|GMT)?) (?=\d)/i, '$1+').trim();
   if (/^(?:z|utc|gmt)$/i.test(trimmed)) return fixed('UTC', 0);
   const offset = OFFSET.exec(trimmed);
   if (offset) {

@@ -141,6 +141,8 @@ describe('home service over a bundle from S3', () => {
     expect(await daypartOf('-05:00')).toBe('afternoon');
     expect(await daypartOf('+0930')).toBe('morning');
     expect(await daypartOf('UTC+3')).toBe('night');
+    // "?tz=+09:30" typed into a URL arrives as " 09:30" (a "+" is a space there): read as +09:30, not refused
+    expect((await request(clocked).get(`/v1/users/${userId}/home?tz=+09:30`).expect(200)).body.daypart).toBe('morning');
     for (const tz of ['Mars/Base', '+25:00', '+02:75', 'Europe/Paris; DROP']) {
       const bad = await request(clocked).get(`/v1/users/${userId}/home`).query({ tz }).expect(400);
       expect(bad.body.error.details.issues).toEqual([{ path: 'query.tz', message: `expected an IANA time zone (e.g. "Europe/Paris", "America/New_York") or a UTC offset (e.g. "+02:00", "-0530", "UTC+2", "Z"), got ${JSON.stringify(tz)}` }]);

@@ -456,7 +456,7 @@ export class SearchEngine {
     const page = ranked.slice(offset, offset + limit);
     for (const candidate of page) {
       const code = candidate.code;
-      const matched = candidate.lexical ? explainLexical(this.entities, candidate.lexical, words, code, query) : [];
+      const matched = candidate.lexical ? explainLexical(this.entities, candidate.lexical, words, code, syntax ? syntax.describe : query) : [];
       if (candidate.sources & FROM_DENSE) for (const label of explainDense(this.entities, reading!, code)) if (!matched.includes(label)) matched.push(label);
       if (candidate.sources & FROM_LEARNED && !matched.includes(learnedLabel)) matched.push(learnedLabel);
       candidate.matched = matched;

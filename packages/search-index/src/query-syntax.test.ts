@@ -85,6 +85,8 @@ describe('search with the query language', () => {
     expect(ids('halo artist:soil')).toEqual(['t-halo-soil', 'ar-soil', 't-title-track']);
     expect(ids('title:"crazy in love"')[0]).toBe('t-crazy');
     expect(ids('title:"crazy zzqx"')).toEqual([]);
+    // a typo note quotes the word as typed, not the whole "field:word" token (was "typo: artist:beyonse→Beyoncé")
+    expect(hits[0]!.matched).toContain('typo: beyonse→Beyoncé');
   });
 
   it('OR: either word counts in full; AND: both required', () => {

@@ -4,7 +4,9 @@
 // walk each tree in lockstep, as the JavaScript walk does. Same leaves, same float32 sums in tree
 // order (f32.add rounds as a Float32Array store of the double sum does), so the scores are the
 // JavaScript walk's bit for bit. A batch with a NaN feature (a missing value) in any row is left
-// whole to the JavaScript walk, which knows each split's missing-value direction.
+// whole to the JavaScript walk, which knows each split's missing-value direction. Memory is sized
+// once per model: its trees plus CHUNK_ROWS rows; a larger batch is walked CHUNK_ROWS rows at a
+// time (each row's sum is its own, so chunking changes no score), so the module never grows.
 import { WASM_I32 as I32, WasmFunctionBuilder, assembleWasmModule, getWasmApi, wasmForLoop, wasmOp as op } from '@mixtape/base';
 import type { WasmApi, WasmCode as Code, WasmMemory } from '@mixtape/base';
 import type { TreeEnsemble } from './trees';
@@ -13,7 +15,10 @@ const f32Ge: Code = [0x60];
 /** deepest trees laid out complete (2^8 leaf slots each); deeper models keep the JavaScript walk */
 const MAX_DEPTH = 8;
 const PAGE = 65536;
+/** the most the compiled module accepts (its import's declared maximum); a model's memory is sized exactly, with that size as its maximum */
 const MAX_PAGES = 16384;
+/** rows copied into a model's memory per walk: a page scores 150, training and eval batches are walked in chunks of this */
+export const CHUNK_ROWS = 512;
 
 // walk(trees, meta, featureOffsets, thresholds, leaves, rows, rowBytes, count, out)
 //   meta            per tree 16 bytes: levels, first split slot, leaf base (leaf slot = base + final index)
@@ -149,7 +154,7 @@ function walkModule(): { api: WasmApi; module: object } | null {
 
 type Walk = (trees: number, meta: number, featureOffsets: number, thresholds: number, leaves: number, rows: number, rowBytes: number, count: number, out: number) => void;
 
-/** One model in its own module memory: the complete trees, then room for `capacity` rows and their sums. */
+/** One model in its own module memory: the complete trees, then room for CHUNK_ROWS rows and their sums. */
 interface WasmTrees {
   walk: Walk;
   memory: WasmMemory;
@@ -162,16 +167,16 @@ interface WasmTrees {
   out: number;
   rows: number;
   width: number;
-  capacity: number;
+  /** bytes of the module memory (fixed for the model's life) */
+  bytes: number;
 }
 
 const cache = new WeakMap<TreeEnsemble, WasmTrees | null>();
 
-/** The model's complete layout in a module sized for `count` rows, or null (no WebAssembly, trees too deep). */
-function wasmTrees(model: TreeEnsemble, count: number): WasmTrees | null {
+/** The model's complete layout in a module of fixed size (trees + CHUNK_ROWS rows), or null (no WebAssembly, trees too deep). */
+function wasmTrees(model: TreeEnsemble): WasmTrees | null {
   const known = cache.get(model);
-  if (known === null) return null;
-  if (known && known.capacity >= count) return known;
+  if (known !== undefined) return known;
   const compiledModule = walkModule();
   const { roots, depth, left } = model;
   const trees = roots.length;
@@ -194,7 +199,7 @@ function wasmTrees(model: TreeEnsemble, count: number): WasmTrees | null {
     leafSlots += internal + 1;
   }
   const width = model.featureCount;
-  const capacity = Math.max(256, count * 2);
+  const capacity = CHUNK_ROWS;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
   const meta = 0;
   const featureOffsets = align(meta + trees * 16);
@@ -209,7 +214,8 @@ function wasmTrees(model: TreeEnsemble, count: number): WasmTrees | null {
     return null;
   }
   const { api, module } = compiledModule;
-  const memory = new api.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+  // maximum = initial: a shared memory reserves its maximum up front, and this one never grows
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
   const instance = new api.Instance(module, { env: { memory } });
   const i32 = new Int32Array(memory.buffer);
   const f32 = new Float32Array(memory.buffer);
@@ -233,32 +239,51 @@ function wasmTrees(model: TreeEnsemble, count: number): WasmTrees | null {
     i32[meta / 4 + t * 4 + 2] = leafBase[t]!;
     fill(t, roots[t]!, 0, 0);
   }
-  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width, capacity };
+  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width, bytes: pages * PAGE };
   cache.set(model, built);
   return built;
 }
 
 /**
  * Scores the rows at `offsets[0..count)` (element offsets of row starts in `features`) into `out`
- * with the WebAssembly walk; false (nothing written) when the walk cannot take them: no
- * WebAssembly, trees deeper than 8 levels, or a NaN in a row's features.
+ * with the WebAssembly walk, CHUNK_ROWS rows at a time; false when the walk cannot take them: no
+ * WebAssembly, trees deeper than 8 levels, or a NaN in a row's features (then `out` is left as it
+ * was: the caller's base scores, for the JavaScript walk).
  */
 export function scoreTreeRowsWasm(model: TreeEnsemble, features: Float32Array, offsets: Int32Array, count: number, out: Float32Array): boolean {
-  const w = wasmTrees(model, count);
+  const w = wasmTrees(model);
   if (!w) return false;
   const { f32, width } = w;
-  let at = w.rows / 4;
-  for (let i = 0; i < count; i++) {
+  // a missing value anywhere sends the whole batch to the JavaScript walk: the first chunk is
+  // checked as it is copied (before any sum is written), the later ones before the first walk
+  for (let i = CHUNK_ROWS; i < count; i++) {
     const from = offsets[i]!;
     for (let c = 0; c < width; c++) {
       const x = features[from + c]!;
       if (x !== x) return false;
-      f32[at++] = x;
     }
   }
   const sums = w.out / 4;
-  f32.fill(Math.fround(model.base), sums, sums + count);
-  w.walk(w.trees, w.meta, w.featureOffsets, w.thresholds, w.leaves, w.rows, width * 4, count, w.out);
-  for (let i = 0; i < count; i++) out[i] = f32[sums + i]!;
+  const base = Math.fround(model.base);
+  for (let start = 0; start < count; start += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, count - start);
+    let at = w.rows / 4;
+    for (let i = start; i < start + rows; i++) {
+      const from = offsets[i]!;
+      for (let c = 0; c < width; c++) {
+        const x = features[from + c]!;
+        if (x !== x) return false;
+        f32[at++] = x;
+      }
+    }
+    f32.fill(base, sums, sums + rows);
+    w.walk(w.trees, w.meta, w.featureOffsets, w.thresholds, w.leaves, w.rows, width * 4, rows, w.out);
+    for (let i = 0; i < rows; i++) out[start + i] = f32[sums + i]!;
+  }
   return true;
+}
+
+/** Bytes of the model's WebAssembly memory (trees + one chunk of rows; fixed), 0 when it is walked in JavaScript. */
+export function treeWasmBytes(model: TreeEnsemble): number {
+  return wasmTrees(model)?.bytes ?? 0;
 }

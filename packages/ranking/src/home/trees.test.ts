@@ -1,7 +1,7 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
 import { featureGains, scoreTreeRows, scoreTreeRowsJs, scoreTrees, treeEnsembleFromXGBoost } from './trees';
-import { scoreTreeRowsWasm } from './trees-wasm';
+import { CHUNK_ROWS, scoreTreeRowsWasm, treeWasmBytes } from './trees-wasm';
 
 function data(rows: number, cols: number, seed: number, missing = 0) {
   let state = seed;
@@ -119,6 +119,32 @@ describe('TypeScript tree scorer', () => {
       }
       if (depth >= 3) expect(early).toBe(true);
     }
+  });
+
+  it('walks a batch larger than its memory in chunks: the same sums as the JavaScript walk and as XGBoost, memory fixed per model', () => {
+    const trained = trainXGBoost(data(1500, 8, 21), { params: { objective: 'rank:ndcg', max_depth: 6, eta: 0.3, min_child_weight: 0.01, nthread: 1, seed: 2 }, rounds: 30 });
+    const model = treeEnsembleFromXGBoost(trained.modelJson);
+    const count = 2 * CHUNK_ROWS + 36; // a multiple of 20 (the helper makes groups of 20)
+    const test = data(count, 8, 22);
+    const offsets = Int32Array.from({ length: count }, (_, i) => i * 8);
+    const small = new Float32Array(10);
+    expect(scoreTreeRowsWasm(model, test.features, offsets, 10, small)).toBe(true);
+    const bytes = treeWasmBytes(model);
+    expect(bytes).toBeGreaterThan(CHUNK_ROWS * 8 * 4);
+    const viaWasm = new Float32Array(count);
+    expect(scoreTreeRowsWasm(model, test.features, offsets, count, viaWasm)).toBe(true);
+    // the module did not grow or get rebuilt for the larger batch
+    expect(treeWasmBytes(model)).toBe(bytes);
+    const viaJs = scoreTreeRowsJs(model, offsets, test.features, count, new Float32Array(count).fill(Math.fround(model.base)));
+    expect(Array.from(viaWasm)).toEqual(Array.from(viaJs));
+    expect(Array.from(viaWasm)).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
+    expect(Array.from(small)).toEqual(Array.from(viaJs.subarray(0, 10)));
+    // a missing value in the last chunk: false, and nothing written (out keeps the caller's values)
+    test.features[(count - 1) * 8 + 3] = Number.NaN;
+    const untouched = new Float32Array(count).fill(7);
+    expect(scoreTreeRowsWasm(model, test.features, offsets, count, untouched)).toBe(false);
+    expect(untouched.every((value) => value === 7)).toBe(true);
+    expect(Array.from(scoreTrees(model, test.features, count, 8))).toEqual(Array.from(predictXGBoost(trained.modelJson, test)));
   });
 
   it('leaves rows with a missing value and trees deeper than 8 levels to the JavaScript walk', () => {

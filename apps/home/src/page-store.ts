@@ -5,7 +5,7 @@
 // (limit, shelves, daypart, the listener's UTC offset, seeds, explicit) in its key, and the listener's live events, whose
 // fingerprint the entry carries and each request re-reads from the event store (Redis across
 // replicas). Memory is bounded by a byte cap; the least recently served entries go first.
-import type { HomeEngine, HomePageContent, HomePageRequest, ShelfType, UserEvent } from '@mixtape/ranking';
+import type { HomeEngine, HomePageContent, HomePageRequest, HomeStageDetail, ShelfType, UserEvent } from '@mixtape/ranking';
 
 /** A finished page, without the per-request parts (order, generatedAt, experiments). */
 export interface StoredPage {
@@ -93,6 +93,8 @@ export interface PageResult {
   page: StoredPage;
   /** ms per stage: the compute stages of a computed page, `cache` for a kept one, `shared` for the wait on another request's compute */
   costs: Record<string, number>;
+  /** a computed page's finer stage times (the engine's HomeStageDetail, by its stageClock); absent for a kept or shared page */
+  stages?: HomeStageDetail;
   /** hit: a kept page; miss: computed; off: computed, no store; shared: the page another request was computing for the same key and live events */
   result: 'hit' | 'miss' | 'off' | 'shared';
   /** a computed page went into the store (it was complete and, for the warmer, there was room) */
@@ -150,15 +152,15 @@ async function computePage(store: PageStore | undefined, engine: HomeEngine, req
   const trackIndex = (trackId: string) => engine.index.store.trackIndex(trackId);
   if (!store) {
     const content = await engine.pageContent(request, live);
-    return { page: storedPage(content, fingerprint, trackIndex), costs: { ...content.costs }, result: 'off', kept: false, full: false };
+    return { page: storedPage(content, fingerprint, trackIndex), costs: { ...content.costs }, stages: content.stages, result: 'off', kept: false, full: false };
   }
   const before = store.entry(key);
   const content = await engine.pageContent(request, live);
   const page = storedPage(content, fingerprint, trackIndex);
   // the warmer never overwrites an entry a request stored during its compute (from newer events: an extra miss)
-  if (warming && store.entry(key) !== before) return { page, costs: { ...content.costs }, result: 'miss', kept: false, full: false };
+  if (warming && store.entry(key) !== before) return { page, costs: { ...content.costs }, stages: content.stages, result: 'miss', kept: false, full: false };
   const kept = content.complete && (warming ? store.setIfRoom(key, page, request.daypart) : store.set(key, page));
-  return { page, costs: { ...content.costs }, result: 'miss', kept, full: content.complete && !kept };
+  return { page, costs: { ...content.costs }, stages: content.stages, result: 'miss', kept, full: content.complete && !kept };
 }
 
 /** Engine ids for keys: one per engine object (a bundle's base engine and each variant engine). */

@@ -23,6 +23,8 @@ export interface HomeServingOptions {
   logger?: { info(object: object, message: string): void; warn?(object: object, message: string): void };
   /** keep finished pages up to this many bytes (ADR 0013; absent or 0: every page is computed) */
   pageCacheBytes?: number;
+  /** the clock of the engine's stage times (default wall clock; bench:cpu passes CPU time) */
+  stageClock?: () => number;
 }
 
 export function createHomeServing(bundle: HomeBundle, options: HomeServingOptions = {}): HomeServing {
@@ -38,7 +40,7 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
   // a failed or refused model call (e.g. /next's queue is full) serves the page without the sequence source: said once, counted by the engine
   const onSequenceError = (error: unknown): void =>
     options.logger?.warn?.({ version: bundle.version, err: error instanceof Error ? error.message : String(error) }, 'the next-track model failed a Home page call: pages are served without the sequence source while it fails (logged once per engine)');
-  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents, sequence, onSequenceError };
+  const engineOptions = { model, objectiveWeights: options.objectiveWeights, shelfState: options.shelfState ?? createMemoryShelfStateStore(), recentEvents, sequence, onSequenceError, stageClock: options.stageClock };
   const engine = createHomeEngine(
     {
       store,

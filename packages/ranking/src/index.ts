@@ -95,6 +95,7 @@ export {
   releaseCandidates,
   generateHomeCandidates,
   generateHomeCandidatesSync,
+  planAnnQueries,
   similarArtists,
   topCatalogGenres,
   DEFAULT_SEQUENCE_K,
@@ -209,6 +210,8 @@ export type {
   HomeShelf,
   HomeItem,
   HomeStageCosts,
+  HomeStageDetail,
+  HomeScoreStages,
   HomeEventInput,
 } from './home/engine';
 export {

@@ -229,6 +229,13 @@ export interface AnnPlan {
 export interface AnnResults {
   items: BatchNeighbors | undefined;
   factors: BatchNeighbors | undefined;
+  /** the deep-catalog top-up's answer when it was searched ahead (off the event loop); absent: annSources searches it itself when needed */
+  deep?: DeepAnswer;
+}
+/** The filtered search of the taste vector for long-tail tracks: labels and scores, best first. */
+export interface DeepAnswer {
+  labels: Int32Array;
+  scores: Float32Array;
 }
 
 /** Runs every source for a profile; the ANN queries go to FAISS as batches (off the event loop). */
@@ -236,12 +243,19 @@ export async function generateHomeCandidates(index: HomeIndex, profile: UserProf
   const plan = planAnnQueries(index, profile, options);
   // a logged listener with nothing new since the build: the bundle holds their answers
   const stored = storedAnswers(index, profile, plan, options);
-  if (stored) return assembleCandidates(index, profile, options, plan, stored, into);
-  const [items, factors] = await Promise.all([
-    plan.matrix ? index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined,
-    plan.factor && index.factorIndex ? index.factorIndex.searchBatchAsync(plan.factor, plan.factorK) : undefined,
-  ]);
-  return assembleCandidates(index, profile, options, plan, { items, factors }, into);
+  let results: AnnResults;
+  if (stored) results = stored;
+  else {
+    const [items, factors] = await Promise.all([
+      plan.matrix ? index.itemIndex.searchBatchAsync(plan.matrix, plan.k) : undefined,
+      plan.factor && index.factorIndex ? index.factorIndex.searchBatchAsync(plan.factor, plan.factorK) : undefined,
+    ]);
+    results = { items, factors };
+  }
+  // the deep-catalog top-up, when the answers hold too few long-tail tracks: on a FAISS worker too
+  // (the same searches annSources would make on the event loop, so the same answer)
+  if (needsDeepSearch(index, profile, options, plan, results.items)) results.deep = await deepSearch(index, profile.vector, options);
+  return assembleCandidates(index, profile, options, plan, results, into);
 }
 
 /** The same, with blocking FAISS calls (offline evaluation and training loops). */
@@ -267,7 +281,7 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
   mergeNeighbourLists(index, profile, options, scratch);
   selectFromLists(index, options, scratch, count);
   factorSource(index, profile, plan, results.factors, scratch, count);
-  const annQueries = annSources(index, profile, options, plan, results.items, count);
+  const annQueries = annSources(index, profile, options, plan, results.items, results.deep, count);
   artistSources(index, profile, count);
   newReleases(index, profile, options, count);
   popularInGenres(index, profile, count);
@@ -629,7 +643,69 @@ function clearMerge(scratch: MergeScratch): void {
   scratch.successorCount = 0;
 }
 
-function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, emit: Emit): number {
+/** long-tail tracks among the taste / cluster answers below which the taste vector is searched again with a popularity filter */
+const DEEP_MIN_FOUND = 15;
+/** long-tail tracks that top-up search asks for, and the most candidates it looks at */
+const DEEP_K = 30;
+const DEEP_MAX_FETCH = 2000;
+/** the first fetch is DEEP_K × this, doubled while too few pass the filter (VectorIndex.search's filtered search) */
+const DEEP_OVER_FETCH = 4;
+
+/** Whether annSources tops up the deep-catalog source: fewer than DEEP_MIN_FOUND long-tail tracks among the taste and cluster answers, and a taste vector to search with. */
+function needsDeepSearch(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined): boolean {
+  if (!batch || !isNonZero(profile.vector)) return false;
+  const deepPopularity = options.deepPopularity ?? 0.35;
+  const labelToTrack = trackOfLabel(index, index.itemIndex);
+  const { hasVector, popularity } = index;
+  let found = 0;
+  for (let q = 0; q < plan.queries.length; q++) {
+    if (plan.queries[q]!.kind === 'seed') continue;
+    for (let j = 0; j < batch.k; j++) {
+      const label = batch.labels[q * batch.k + j]!;
+      if (label < 0) break;
+      const track = labelToTrack[label]!;
+      if (track < 0 || !hasVector[track]) continue;
+      if (popularity[track]! <= deepPopularity && ++found >= DEEP_MIN_FOUND) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The nearest DEEP_K long-tail tracks with a vector to `vector`, searched on a FAISS worker: the
+ * steps of VectorIndex.search's filtered search (fetch DEEP_K × 4, double while too few pass, at
+ * most DEEP_MAX_FETCH), which annSources makes blocking when nobody searched ahead — the same
+ * FAISS calls, so the same answer (tested against it).
+ */
+async function deepSearch(index: HomeIndex, vector: Float32Array, options: HomeCandidateOptions): Promise<DeepAnswer> {
+  const deepPopularity = options.deepPopularity ?? 0.35;
+  const labelToTrack = trackOfLabel(index, index.itemIndex);
+  const { hasVector, popularity } = index;
+  const maxFetch = Math.min(DEEP_MAX_FETCH, index.itemIndex.size);
+  // one fetch's answer, or undefined while too few passed and the cap allows a larger fetch
+  const pick = (batch: BatchNeighbors, fetched: number): DeepAnswer | undefined => {
+    const labels: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < batch.k && labels.length < DEEP_K; i++) {
+      const label = batch.labels[i]!;
+      if (label < 0) break;
+      const track = labelToTrack[label]!;
+      if (hasVector[track] === 1 && popularity[track]! <= deepPopularity) {
+        labels.push(label);
+        scores.push(batch.scores[i]!);
+      }
+    }
+    return labels.length >= DEEP_K || fetched >= maxFetch ? { labels: Int32Array.from(labels), scores: Float32Array.from(scores) } : undefined;
+  };
+  let fetch = Math.min(maxFetch, Math.max(DEEP_K, Math.ceil(DEEP_K * DEEP_OVER_FETCH)));
+  for (;;) {
+    const answer = pick(await index.itemIndex.searchBatchAsync(vector, fetch), fetch);
+    if (answer) return answer;
+    fetch = Math.min(maxFetch, fetch * 2);
+  }
+}
+
+function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, batch: BatchNeighbors | undefined, deep: DeepAnswer | undefined, emit: Emit): number {
   const { queries } = plan;
   if (!batch) return 0;
   const deepPopularity = options.deepPopularity ?? 0.35;
@@ -657,12 +733,10 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
       }
     }
   }
-  // Few long-tail tracks among the nearest: ask once more with a popularity filter.
-  if (deepFound < 15 && isNonZero(profile.vector)) {
-    const result = index.itemIndex.search(profile.vector, 30, {
-      filter: (label) => hasVector[labelToTrack[label]!] === 1 && index.popularity[labelToTrack[label]!]! <= deepPopularity,
-      maxFetch: 2000,
-    });
+  // Few long-tail tracks among the nearest: ask once more with a popularity filter (searched ahead
+  // off the event loop by generateHomeCandidates; blocking here otherwise).
+  if (deepFound < DEEP_MIN_FOUND && isNonZero(profile.vector)) {
+    const result = deep ?? index.itemIndex.search(profile.vector, DEEP_K, { filter: (label) => hasVector[labelToTrack[label]!] === 1 && index.popularity[labelToTrack[label]!]! <= deepPopularity, maxFetch: DEEP_MAX_FETCH });
     for (let j = 0; j < result.labels.length; j++) {
       const track = labelToTrack[result.labels[j]!]!;
       emit('deepCatalog', track, result.scores[j]! * (1 - index.popularity[track]!), -1);

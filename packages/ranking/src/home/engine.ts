@@ -75,6 +75,25 @@ export interface HomeStageCosts {
   ranking: number;
   assembly: number;
 }
+/**
+ * The same page's stages, finer (milliseconds of the engine's `stageClock`): reading the live
+ * events, the profile (k-means when not stored), the candidates (next-track call, FAISS, lists),
+ * the list feature columns, the blend's shortlist, the content columns of the shortlist, the
+ * trees, and assembly (shelves, re-rank, reasons). `costs` is their sums: candidates = events +
+ * profile + candidates, features = list + content features, ranking = select + trees.
+ */
+export interface HomeStageDetail {
+  events: number;
+  profile: number;
+  candidates: number;
+  listFeatures: number;
+  select: number;
+  contentFeatures: number;
+  trees: number;
+  assembly: number;
+}
+/** Milliseconds of scoreHomeCandidates' parts (added to, so a caller can sum over pages). */
+export type HomeScoreStages = Pick<HomeStageDetail, 'listFeatures' | 'select' | 'contentFeatures' | 'trees'>;
 export interface HomePage {
   userId: string;
   coldStart: boolean;
@@ -82,6 +101,7 @@ export interface HomePage {
   shelves: HomeShelf[];
   candidateCount: number;
   costs: HomeStageCosts;
+  stages: HomeStageDetail;
 }
 
 /**
@@ -132,6 +152,11 @@ export interface HomeEngineOptions {
   /** shelves with fewer items are dropped (default 3) */
   minShelfItems?: number;
   now?: () => number;
+  /**
+   * The clock of a page's stage times, in milliseconds (default performance.now: wall clock, what
+   * Server-Timing reports). bench:cpu passes the process's CPU time to get CPU per stage.
+   */
+  stageClock?: () => number;
 }
 
 export interface HomeEngine {
@@ -175,6 +200,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   const shelfState = options.shelfState ?? createMemoryShelfStateStore();
   const recentEvents = options.recentEvents ?? createMemoryRecentEventStore();
   const clock = options.now ?? Date.now;
+  const stageClock = options.stageClock ?? (() => performance.now());
   // page-to-page variety in shelf order: a stream seeded once per engine
   const engineRandom = new Random(crypto.getRandomValues(new Uint32Array(1))[0]!);
   const minShelfItems = options.minShelfItems ?? 3;
@@ -212,7 +238,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
   async function page(request: HomePageRequest): Promise<HomePage> {
     const content = await pageContent(request);
     const order = await shelfOrder(request.userId, content.shelves.map((shelf) => shelf.type), request.random);
-    return { userId: content.userId, coldStart: content.coldStart, daypart: content.daypart, shelves: order.map((position) => content.shelves[position]!), candidateCount: content.candidateCount, costs: content.costs };
+    return { userId: content.userId, coldStart: content.coldStart, daypart: content.daypart, shelves: order.map((position) => content.shelves[position]!), candidateCount: content.candidateCount, costs: content.costs, stages: content.stages };
   }
 
   async function shelfOrder(userId: string, types: readonly ShelfType[], random?: Random): Promise<number[]> {
@@ -234,26 +260,36 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
       return artist;
     });
     const wallClock = request.now ?? clock();
-    const started = performance.now();
+    const started = stageClock();
     const live = liveEvents ?? (await recentEvents.get(request.userId));
+    const afterEvents = stageClock();
     // Recency is measured against the bundle's own time (or the live events, when newer).
     const now = Math.max(index.referenceTime, live.length > 0 ? live[live.length - 1]!.timestamp : 0);
     // the listener's local hour, not the server's UTC one ("Your evening favourites" at their evening)
     const utcOffsetMinutes = request.utcOffsetMinutes ?? 0;
     const daypart = request.daypart ?? daypartOfHour(new Date(wallClock + utcOffsetMinutes * 60_000).getUTCHours());
     const profile = buildUserProfile(index, request.userId, { liveEvents: live, now, daypart, seedArtists, seedGenres, ...(utcOffsetMinutes !== 0 ? { utcOffsetMinutes } : {}) });
+    const afterProfile = stageClock();
     const candidates = acquireCandidates(index);
     try {
       const { answer: sequence, failed } = await sequenceAnswer(profile);
       await generateHomeCandidates(index, profile, sequence ? { ...options.candidates, sequence } : options.candidates, candidates);
-      const afterCandidates = performance.now();
+      const afterCandidates = stageClock();
       const features = acquireFeatureBuffer(index, candidates.size);
-      const stages = { features: 0, ranking: 0 };
-      const scores = scoreHomeCandidates(index, profile, candidates, ranker, features, new Float32Array(candidates.size), stages);
+      const stages: HomeScoreStages = { listFeatures: 0, select: 0, contentFeatures: 0, trees: 0 };
+      const scores = scoreHomeCandidates(index, profile, candidates, ranker, features, new Float32Array(candidates.size), stages, stageClock);
       releaseFeatureBuffer(index, features);
-      const afterFeatures = afterCandidates + stages.features;
-      const afterRanking = afterFeatures + stages.ranking;
-      return { ...assemble(request, profile, daypart, candidates, scores, limit, { started, afterCandidates, afterFeatures, afterRanking }), complete: !failed };
+      const afterScoring = stageClock();
+      const page = assemble(request, profile, daypart, candidates, scores, limit);
+      const assembly = stageClock() - afterScoring;
+      const detail: HomeStageDetail = { events: afterEvents - started, profile: afterProfile - afterEvents, candidates: afterCandidates - afterProfile, ...stages, assembly };
+      const costs: HomeStageCosts = {
+        candidates: afterCandidates - started,
+        features: stages.listFeatures + stages.contentFeatures,
+        ranking: stages.select + stages.trees,
+        assembly,
+      };
+      return { ...page, costs, stages: detail, complete: !failed };
     } finally {
       releaseCandidates(index, candidates);
     }
@@ -266,9 +302,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     candidates: CandidateSet,
     scores: Float32Array,
     limit: number,
-    times: { started: number; afterCandidates: number; afterFeatures: number; afterRanking: number },
-  ): HomePage {
-    const { started, afterCandidates, afterFeatures, afterRanking } = times;
+  ): Omit<HomePage, 'costs' | 'stages'> {
     const coldStart = !profile.hasHistory;
     const plans = coldStart ? coldStartPlans(index, profile, candidates) : personalPlans(index, profile, candidates);
     const wanted = request.shelves ? new Set(request.shelves) : undefined;
@@ -319,15 +353,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
     }
     // in the plans' order (the bandit orders them per request: shelfOrder)
     const shelves = filled.sort((a, b) => a.rank - b.rank).map((entry) => entry.shelf);
-    const finished = performance.now();
-    return {
-      userId: request.userId,
-      coldStart,
-      daypart,
-      shelves,
-      candidateCount: candidates.size,
-      costs: { candidates: afterCandidates - started, features: afterFeatures - afterCandidates, ranking: afterRanking - afterFeatures, assembly: finished - afterRanking },
-    };
+    return { userId: request.userId, coldStart, daypart, shelves, candidateCount: candidates.size };
   }
 
   async function recordEvents(events: readonly HomeEventInput[]) {
@@ -381,7 +407,7 @@ export function createHomeEngine(data: HomeData | HomeIndex, options: HomeEngine
 /**
  * Features and scores of one listener's candidates, as a page computes them: the list columns
  * for every row, the ranker's blend picks the rows the trees score, the content columns for
- * those rows only, then the trees. `stages` (when given) gets the milliseconds of each part.
+ * those rows only, then the trees. `stages` (when given) gets the milliseconds of each part, by `clock`.
  */
 export function scoreHomeCandidates(
   index: HomeIndex,
@@ -390,20 +416,23 @@ export function scoreHomeCandidates(
   ranker: CompiledRanker,
   features: Float32Array,
   out: Float32Array,
-  stages?: { features: number; ranking: number },
+  stages?: HomeScoreStages,
+  clock: () => number = () => performance.now(),
 ): Float32Array {
   const n = candidates.size;
-  const t0 = performance.now();
+  const t0 = stages ? clock() : 0;
   computeFeatures(index, profile, candidates, features, { columns: 'lists' });
-  const t1 = performance.now();
+  const t1 = stages ? clock() : 0;
   const rows = ranker.selectTreeRows(features, n, out);
-  const t2 = performance.now();
+  const t2 = stages ? clock() : 0;
   computeFeatures(index, profile, candidates, features, { columns: 'tail', rows });
-  const t3 = performance.now();
+  const t3 = stages ? clock() : 0;
   ranker.finishPage(features, n, out, rows);
   if (stages) {
-    stages.features += t1 - t0 + (t3 - t2);
-    stages.ranking += t2 - t1 + (performance.now() - t3);
+    stages.listFeatures += t1 - t0;
+    stages.select += t2 - t1;
+    stages.contentFeatures += t3 - t2;
+    stages.trees += clock() - t3;
   }
   return out;
 }

@@ -551,7 +551,7 @@ describe('home candidates: the deep-catalog top-up searched off the event loop',
     const { data, index: flat, log } = await setup();
     // an HNSW index as bundles have (with a Flat one every fetch is a prefix of the next); on this
     // small catalog it answers near-exactly, so the check is the filter, the stop rule and the wiring
-    const itemIndex = buildTrackIndex(data.store, { vectors: data.itemVectors, dim: data.itemDim }, { factory: 'HNSW8', efSearch: 4 });
+    const itemIndex = buildTrackIndex(data.store, { vectors: data.itemVectors, dim: data.itemDim }, { factory: 'HNSW8', efSearch: 4, nprobe: 1 });
     const index = createHomeIndex({ ...data, itemIndex, neighbours: flat.neighbours, factors: flat.factors, factorIndex: flat.factorIndex });
     let toppedUp = 0;
     let withTracks = 0;

@@ -466,7 +466,11 @@ export class SearchEngine {
     const rowFilters = reading ? [reading.hardFilter, reading.exclusionFilter].filter((filter) => filter !== undefined) : [];
     const results = page.map((candidate) => this.recordingHit(candidate, affinity, rowFilters));
     const response: SearchResponse = { query, normalized, results };
-    if (syntax && syntax.operators.length > 0) response.operators = syntax.operators;
+    if (syntax && syntax.operators.length > 0) {
+      // album: on a catalog without albums (Last.fm HetRec, a log of names only) can match nothing: say why the list is empty
+      const noAlbums = this.store.albumCount === 0 && syntax.requirements.some((alternatives) => alternatives.every((required) => required.field === 'album'));
+      response.operators = noAlbums ? [...syntax.operators, 'album: this catalog has no albums, so nothing can match'] : syntax.operators;
+    }
     // the reading is reported whenever it shaped the answer (and with it any part that could not)
     if (reading && (dense.length > 0 || !navigational)) {
       response.descriptive = { terms: reading.labels, constraints: reading.hardLabels, coverage: round(reading.coverage) };

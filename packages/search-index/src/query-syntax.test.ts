@@ -122,6 +122,14 @@ describe('search with the query language', () => {
     for (const query of ['beyonse halo', 'digital lov', 'crazy in love ft jay z', 'Rock And Roll', 'now or never']) expect(engine.search(query).operators, query).toBeUndefined();
   });
 
+  it('says why album: finds nothing in a catalog without albums', () => {
+    const albumless = buildSearchIndex(CatalogStore.fromCatalog({ artists: base.artists, albums: [], tracks: base.tracks.map((track) => ({ ...track, albumId: undefined })) }), { content: false });
+    const response = albumless.search('album:discovery');
+    expect(response.results).toEqual([]);
+    expect(response.operators).toEqual(['required: album: discovery', 'album: this catalog has no albums, so nothing can match']);
+    expect(engine.search('album:discovery').operators).toEqual(['required: album: discovery']);
+  });
+
   it('reads an unclosed quote to the end (typeahead), completing its last word', () => {
     expect(ids('title:"digital lov')[0]).toBe('t-digital-love');
   });

@@ -131,6 +131,17 @@ describe('importLastfmScrobbles: CSV', () => {
     expect(empty.message).toMatch(/empty\.csv:1: field "\*": expected scrobble rows/);
   });
 
+  it('gives artists and their tracks genres from --genres by name (a scrobble export names no genres)', async () => {
+    const path = await file('genres/rj.csv', `${LASTFM_TO_CSV}\n`);
+    const genres = await file('genres-file.json', JSON.stringify({ artists: [{ artist_name: 'Radiohead', artist_uri: 'spotify:artist:x', genres: ['art rock', 'alternative rock'] }, { artist_name: 'a-ha', genres: ['new wave'] }] }));
+    const { store, details } = await importDataset('lastfm-scrobbles', path, { genreEnrichment: genres });
+    expect(store.getArtist('artist:radiohead')!.genres).toEqual(['art rock', 'alternative rock']);
+    expect(store.getTrack('lastfm:radiohead/airbag')!.genres).toEqual(['art rock', 'alternative rock']);
+    expect(store.getTrack('lastfm:a ha/take on me')!.genres).toEqual(['new wave']);
+    expect(store.getTrack('lastfm:sigur ros/hoppipolla')!.genres).toEqual([]);
+    expect(details.genreEnrichment).toEqual({ path: genres, artistsMatched: 2 });
+  });
+
   it('skips bad rows with --skip-invalid and keeps the rest', async () => {
     const path = await file('mixed.csv', `${LASTFM_TO_CSV}\nMuse,Absolution,Hysteria,31 Feb 2023 10:00\n`);
     const result = await importDataset('lastfm-scrobbles', path, { skipInvalid: true });

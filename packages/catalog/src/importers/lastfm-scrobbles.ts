@@ -28,7 +28,7 @@ import { CsvParser, type CsvRecord } from '../internal/csv';
 import { ImportError, RejectSink, RowRejection, unreadableFile } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { popularityFromCounts } from './popularity';
-import { parseJson } from './genre-enrichment';
+import { loadGenreEnrichment, parseJson } from './genre-enrichment';
 import { forEachLine } from './read-lines';
 
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
@@ -118,6 +118,9 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   if (options.user !== undefined && options.user.trim() === '')
     throw new ImportError({ file: input, line: 0, field: 'user', expected: 'a non-empty listener name', value: options.user });
   const files = await inputFiles(input);
+  // a scrobble export names artists only: --genres gives them (and their tracks) genres by name, as for MPD slices
+  const enrichment = options.genreEnrichment ? await loadGenreEnrichment(options.genreEnrichment, signal) : undefined;
+  let enriched = 0;
   const progress = new ProgressTracker('read scrobbles', 'files', files.length, options.onProgress);
 
   const builder = new CatalogBuilder({ validate: false });
@@ -134,7 +137,11 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   const add = (scrobble: Scrobble): void => {
     const artistKey = identityKey(scrobble.artist);
     const artistId = `artist:${artistKey}`;
-    if (builder.artistIndex(artistId) < 0) builder.addArtist({ id: artistId, name: scrobble.artist, genres: [] });
+    const genres = enrichment?.lookup(scrobble.artist);
+    if (builder.artistIndex(artistId) < 0) {
+      if (genres) enriched++;
+      builder.addArtist({ id: artistId, name: scrobble.artist, genres: genres ? [...genres] : [] });
+    }
     let albumId: string | undefined;
     if (scrobble.album !== '') {
       albumId = `album:${artistId}:${identityKey(scrobble.album)}`;
@@ -151,7 +158,8 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
         durationMs: 0,
         explicit: false,
         popularity: 0,
-        genres: [],
+        // the artist's genres (Spotify's genres are artists'), so genre shelves, filters and content vectors see them
+        genres: genres ? [...genres] : [],
         subgenres: [],
       });
       scrobbleCounts.push(0);
@@ -206,7 +214,8 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
       ...(duplicates > 0 ? { duplicates: `${duplicates.toLocaleString('en')} scrobbles repeated (same listener, track and time: overlapping pages) kept once` } : {}),
       ...(nowPlaying > 0 ? { nowPlaying: `${nowPlaying} "now playing" entries without a date left out` } : {}),
       ...(lovedAt.size > 0 ? { loved: `${lovedAt.size} loved tracks, each one save at its latest scrobble` } : {}),
-      catalog: 'made from the names: artist per folded name, track per artist + folded title, album per artist + folded album; no durations, genres or audio features',
+      catalog: 'made from the names: artist per folded name, track per artist + folded title, album per artist + folded album; no durations or audio features; genres only from --genres',
+      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       popularity: 'log-scaled scrobble count',
       times: 'scrobble times (UTC)',
       rejected: sink.count,

@@ -15,12 +15,14 @@
 //     --model A=/tmp/seq6/A.bin [--model B=…] [--backoff album+artist] [--rows 1000] [--seed 42]
 //     [--prior-alone] [--wide-grid] [--train D3=/tmp/seq9/D3.bin:sideInputs=album+artist]
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readSnapshot, sequenceFromExtras } from '@mixtape/catalog';
 import {
   addTransitionPrior,
   buildTransitionPrior,
+  catalogSideInputs,
   catalogTransitionGroups,
   chooseTransitionPrior,
   chooseValidationRows,
@@ -31,13 +33,13 @@ import {
   parseBackoffLevels,
   serializeSequenceModel,
   trainSequenceModel,
+  validationRowsHash,
   TRANSITION_GROUP_GRID,
   TRANSITION_PRIOR_GRID,
   type BackoffLevel,
   type TransitionPriorSettings,
 } from '@mixtape/sequence';
-import { breakdownTable, datasetFromInteractionLog, labelNextItemTargets, pairedBootstrapDifference, splitForTask } from '../src/index';
-import { DEFAULT_TRAINING_PRIOR } from '../src/models/sasrec';
+import { breakdownTable, checkDiagnoseRecipe, datasetFromInteractionLog, diagnoseTrainingOf, labelNextItemTargets, pairedBootstrapDifference, splitForTask } from '../src/index';
 
 const { values } = parseArgs({
   options: {
@@ -137,22 +139,27 @@ for (const spec of values.train) {
   const [head, ...pairs] = spec.split(':');
   const [name, file] = head!.split('=', 2) as [string, string];
   const given = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
-  if (!existsSync(file)) {
-    const trainWithPrior = given.trainWithPrior === 'alone' ? 'alone' : given.trainWithPrior === 'none' ? undefined : DEFAULT_TRAINING_PRIOR;
-    const sideInputs = given.sideInputs ? catalogTransitionGroups(snapshot.store, parseBackoffLevels(given.sideInputs, `--train ${name}: sideInputs`)) : undefined;
-    console.error(`training ${name} → ${file} (${JSON.stringify(given)})`);
+  const training = diagnoseTrainingOf(name, given);
+  // what decides the trained model: a file trained otherwise (other options, rows, seed or back-off) is refused, not reused
+  const recipe = { ...training.recipe, rows: Number(values.rows), seed, backoff };
+  if (existsSync(file)) {
+    checkDiagnoseRecipe(file, name, deserializeSequenceModel(await readFile(file), file).meta.diagnoseTraining, recipe);
+  } else {
+    console.error(`training ${name} → ${file} (${JSON.stringify(recipe)})`);
     const result = await trainSequenceModel(data, {
-      epochs: Number(given.epochs ?? 12),
-      patience: 3,
+      epochs: training.epochs,
+      patience: training.patience,
+      ...(training.checkpoint ? { checkpointPath: training.checkpoint, resume: true } : {}),
       validationRows: Number(values.rows),
       seed,
       threads: 2,
       transitionGroups: catalogTransitionGroups(snapshot.store, backoff),
-      trainWithPrior,
-      sideInputs,
-      onEpoch: (r) => console.error(`${name} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validationNdcg10?.toFixed(4)}, ${r.seconds.toFixed(0)} s`),
+      trainWithPrior: training.trainWithPrior,
+      sideInputs: training.sideInputs.length > 0 ? catalogSideInputs(snapshot.store, training.sideInputs) : undefined,
+      onEpoch: (r) => console.error(`${name} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validationNdcg10?.toFixed(4)}, ${r.seconds.toFixed(0)} s (load ${loadavg()[0]!.toFixed(1)})`),
     });
-    await writeFile(file, serializeSequenceModel(result.model, { bestEpoch: result.bestEpoch }));
+    console.error(`${name}: side inputs ${result.stats.sideInputSeconds.toFixed(1)} CPU s of ${result.history.reduce((sum, r) => sum + r.seconds, 0).toFixed(0)} s training (${((1000 * result.stats.sideInputSeconds) / Math.max(1, result.stats.steps)).toFixed(2)} ms per step)`);
+    await writeFile(file, serializeSequenceModel(result.model, { bestEpoch: result.bestEpoch, diagnoseTraining: recipe }));
   }
   values.model.push(`${name}=${file}`);
 }
@@ -164,6 +171,10 @@ for (const spec of values.model) {
   // a model that records its validation rows (session 9) must be read on them: other rows were trained on
   if (model.validation && (model.validation.seed !== seed || model.validation.rows !== Number(values.rows))) {
     throw new Error(`${file}: the model held out ${model.validation.rows} validation rows drawn with seed ${model.validation.seed}; run with --rows ${model.validation.rows} --seed ${model.validation.seed}`);
+  }
+  // the same seed and count on a changed snapshot draw other rows (session 10: the model records their hash)
+  if (model.validation?.hash !== undefined && model.validation.hash !== validationRowsHash(rows, targets)) {
+    throw new Error(`${file}: the model held out other validation rows (hash ${model.validation.hash}) than ${values.data} draws (hash ${validationRowsHash(rows, targets)}); was it trained on another snapshot?`);
   }
   const scorer = createSequenceScorer(model);
   const score = (first: number, count: number, out: Float32Array) => {

@@ -107,5 +107,5 @@ export { loadQualityCatalog } from './catalog-input';
 export type { QualityCatalog } from './catalog-input';
 export { formatSemanticSearchReport, playlistsByName, runSemanticSearchEval } from './semantic-search';
 export type { NamedPlaylist, SemanticSearchContent, SemanticSearchOptions, SemanticSearchReport, SemanticSearchRow } from './semantic-search';
-export { labelNextItemTargets, breakdownTable } from './next-items-diagnosis';
-export type { NextItemTargetLabel, TargetRelation } from './next-items-diagnosis';
+export { labelNextItemTargets, breakdownTable, diagnoseTrainingOf, checkDiagnoseRecipe } from './next-items-diagnosis';
+export type { NextItemTargetLabel, TargetRelation, DiagnoseTraining } from './next-items-diagnosis';

@@ -4,6 +4,9 @@
 // sequences), and by its catalog relation to that last item. Reports NDCG@10 per label.
 import type { CatalogStore, GroundTruthSequence, InteractionLog } from '@mixtape/catalog';
 import { INTERACTION_TYPE_CODE, SEQUENCE_TRANSITIONS } from '@mixtape/catalog';
+import { parseSideInputLevels } from '@mixtape/sequence';
+import type { SideInputLevel, TransitionPriorSettings } from '@mixtape/sequence';
+import { DEFAULT_TRAINING_PRIOR } from './models/sasrec';
 
 export type TargetRelation = 'album next' | 'album other' | 'same artist' | 'same genre' | 'other';
 
@@ -96,4 +99,55 @@ export function breakdownTable(title: string, groupOf: (q: number) => string, ro
     lines.push(`| ${key} | ${members.length} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** What `diagnose:next-items --train NAME=FILE:key=value…` trains (eval's sasrec defaults otherwise). */
+export interface DiagnoseTraining {
+  epochs: number;
+  patience: number;
+  trainWithPrior: TransitionPriorSettings | 'alone' | undefined;
+  sideInputs: SideInputLevel[];
+  /** checkpoint file (resumed when it exists): a short screen can be continued to a longer run — the result is the uninterrupted run's, so it is not part of the recipe */
+  checkpoint?: string;
+  /** the options as recorded in the model file (`diagnoseTraining`), compared before a file is reused */
+  recipe: { epochs: number; patience: number; trainWithPrior: string; sideInputs: string };
+}
+
+const TRAIN_KEYS = ['epochs', 'patience', 'trainWithPrior', 'sideInputs', 'checkpoint'];
+
+/** Parses `--train`'s key=value pairs; an unknown key or a bad value is refused, naming the spec. */
+export function diagnoseTrainingOf(name: string, given: Record<string, string>): DiagnoseTraining {
+  for (const key of Object.keys(given)) {
+    if (!TRAIN_KEYS.includes(key)) throw new RangeError(`--train ${name}: unknown option "${key}"; expected ${TRAIN_KEYS.join(', ')}`);
+  }
+  const integer = (key: string, fallback: number): number => {
+    const value = given[key] === undefined ? fallback : Number(given[key]);
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`--train ${name}: ${key} must be an integer ≥ 1, got "${given[key]}"`);
+    return value;
+  };
+  const prior = given.trainWithPrior ?? 'default';
+  if (!['alone', 'none', 'default'].includes(prior)) throw new RangeError(`--train ${name}: trainWithPrior must be "alone", "none" or "default", got "${prior}"`);
+  const sideInputs = given.sideInputs === undefined ? [] : parseSideInputLevels(given.sideInputs, `--train ${name}: sideInputs`);
+  const epochs = integer('epochs', 12);
+  const patience = integer('patience', 3);
+  return {
+    epochs,
+    patience,
+    trainWithPrior: prior === 'alone' ? 'alone' : prior === 'none' ? undefined : DEFAULT_TRAINING_PRIOR,
+    sideInputs,
+    ...(given.checkpoint ? { checkpoint: given.checkpoint } : {}),
+    recipe: { epochs, patience, trainWithPrior: prior, sideInputs: sideInputs.join('+') || 'none' },
+  };
+}
+
+/**
+ * Refuses to reuse a model file trained otherwise: `stored` is the file's recorded recipe
+ * (`meta.diagnoseTraining`, absent in files of other tools), `wanted` this run's (the training
+ * options plus the validation rows, seed and back-off levels).
+ */
+export function checkDiagnoseRecipe(file: string, name: string, stored: unknown, wanted: Record<string, unknown>): void {
+  const have = stored === undefined ? undefined : JSON.stringify(stored);
+  if (have !== JSON.stringify(wanted)) {
+    throw new RangeError(`${file}: exists, trained with ${have ?? 'no recorded diagnose options'}, but --train ${name} asks for ${JSON.stringify(wanted)}; remove the file or name another`);
+  }
 }

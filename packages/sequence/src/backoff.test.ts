@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder, CatalogStore } from '@mixtape/catalog';
-import { catalogTransitionGroups, isPlaceholderGroupName } from './backoff';
+import { SIDE_INPUT_POSITIONS, catalogSideInputs, catalogTransitionGroups, isPlaceholderGroupName, parseSideInputLevels } from './backoff';
 import { addTransitionPrior, buildTransitionPrior, countTransitions } from './transitions';
 
 describe('catalog back-off groups', () => {
@@ -38,5 +38,35 @@ describe('catalog back-off groups', () => {
   it('folds names before comparing (case, accents, punctuation) and keeps real names', () => {
     for (const name of ['Various Artists', 'VARIOUS ARTISTS', 'various', '', '  ', 'Unknown', '[unknown]', 'N/A', 'Unknown Artist']) expect(isPlaceholderGroupName(name)).toBe(true);
     for (const name of ['Various Artists Band', 'Björk', 'The Unknowns', 'Now 42']) expect(isPlaceholderGroupName(name)).toBe(false);
+  });
+
+  it('side inputs: album position in running order (albums of ≥ 2 tracks) and rank among the primary artist\'s tracks by popularity, capped', () => {
+    const builder = new CatalogBuilder();
+    builder.addArtist({ id: 'a', name: 'Aa', genres: [] });
+    builder.addArtist({ id: 'b', name: 'Bb', genres: [] });
+    builder.addArtist({ id: 'va', name: 'Various Artists', genres: [] });
+    builder.addAlbum({ id: 'long', title: 'Long', artistId: 'a' });
+    builder.addAlbum({ id: 'single', title: 'One', artistId: 'b' });
+    builder.addAlbum({ id: 'comp', title: 'Unknown Album', artistId: 'va' });
+    const track = (id: string, albumId: string, artistIds: string[], popularity: number) =>
+      builder.addTrack({ id, title: id, artistIds, albumId, durationMs: 180_000, popularity, explicit: false, genres: [], subgenres: [] });
+    // t0…t19: a 20-track album by a, popularity rising along the album (so the rank runs backwards);
+    // t20: b's single featuring a (popularity 100: first in a's list, but ranked in b's); t21, t22: placeholder album and artist
+    for (let k = 0; k < 20; k++) track(`t${k}`, 'long', ['a'], 10 + k);
+    track('t20', 'single', ['b', 'a'], 100);
+    track('t21', 'comp', ['va'], 5);
+    track('t22', 'comp', ['va'], 6);
+    const store = new CatalogStore(builder.build());
+    const [position, rank, album] = catalogSideInputs(store, ['albumPosition', 'artistRank', 'album']);
+    const cap = SIDE_INPUT_POSITIONS - 1;
+    expect(position!.name).toBe('albumPosition');
+    expect(Array.from(position!.of)).toEqual([...Array.from({ length: 20 }, (_, k) => Math.min(k, cap)), -1, -1, -1]);
+    // a's list: t20 (the feature, 100), t19 … t0; t20 is b's primary track, so a's own ranks start at 1
+    expect(Array.from(rank!.of)).toEqual([...Array.from({ length: 20 }, (_, k) => Math.min(20 - k, cap)), 0, -1, -1]);
+    expect(album).toEqual(catalogTransitionGroups(store, ['album'])[0]);
+    expect(parseSideInputLevels('album+artist+albumPosition+artistRank', 'x')).toEqual(['album', 'artist', 'albumPosition', 'artistRank']);
+    expect(parseSideInputLevels('none', 'x')).toEqual([]);
+    expect(() => parseSideInputLevels('album+genre', 'sideInputs')).toThrow('sideInputs: expected "none" or levels joined by "+" from album, artist, albumPosition, artistRank (e.g. "album+artist+albumPosition"), got "album+genre"');
+    expect(() => parseSideInputLevels('artistRank+artistRank', 'sideInputs')).toThrow('sideInputs: a level is named twice');
   });
 });

@@ -1,5 +1,7 @@
 // The served transition prior's back-off levels from a catalog: each track's album and primary
-// artist (see transitions.ts). One parser for the option's text, shared by eval and the bundle.
+// artist (see transitions.ts); and the transformer's side inputs, which add two item attributes
+// (a track's position on its album, its popularity rank among its artist's tracks). One parser
+// per option's text, shared by eval and the bundle.
 import type { CatalogStore } from '@mixtape/catalog';
 import type { TransitionGroup } from './transitions';
 
@@ -64,5 +66,62 @@ export function catalogTransitionGroups(store: CatalogStore, levels: readonly Ba
       name: 'artist',
       of: Int32Array.from({ length: store.trackCount }, (_, t) => (trackArtistOffsets[t + 1]! > trackArtistOffsets[t]! && artistReal[store.trackPrimaryArtist[t]!] ? store.trackPrimaryArtist[t]! : -1)),
     };
+  });
+}
+
+/**
+ * Side inputs of the transformer (trainSequenceModel's `sideInputs`): the back-off levels (a
+ * learned embedding per album / artist) and two positional attributes, each a small group id per
+ * track — `albumPosition`: its index in the album's running order (albums of ≥ 2 tracks; a single
+ * has none), `artistRank`: its index among its primary artist's tracks, most popular first (the
+ * catalog's popularity). Both are capped at SIDE_INPUT_POSITIONS − 1, so the tables stay small.
+ */
+export type SideInputLevel = BackoffLevel | 'albumPosition' | 'artistRank';
+export const SIDE_INPUT_LEVELS: readonly SideInputLevel[] = ['album', 'artist', 'albumPosition', 'artistRank'];
+/** positional side inputs share one group from this index on (the 16th track of an album and later) */
+export const SIDE_INPUT_POSITIONS = 16;
+
+/** "album+artist+albumPosition" | "none" … → the levels in order; `where` names the option in errors. */
+export function parseSideInputLevels(text: string, where: string): SideInputLevel[] {
+  if (text === 'none') return [];
+  const levels = text.split('+');
+  for (const level of levels) {
+    if (!(SIDE_INPUT_LEVELS as readonly string[]).includes(level)) {
+      throw new RangeError(`${where}: expected "none" or levels joined by "+" from ${SIDE_INPUT_LEVELS.join(', ')} (e.g. "album+artist+albumPosition"), got "${text}"`);
+    }
+  }
+  if (new Set(levels).size !== levels.length) throw new RangeError(`${where}: a level is named twice in "${text}"`);
+  return levels as SideInputLevel[];
+}
+
+/**
+ * The side-input groups of these levels for the catalog's tracks (item i = track i): album and
+ * artist as catalogTransitionGroups (placeholders in none); albumPosition / artistRank as above —
+ * a track of a placeholder album / artist has no position there either.
+ */
+export function catalogSideInputs(store: CatalogStore, levels: readonly SideInputLevel[]): TransitionGroup[] {
+  const cap = SIDE_INPUT_POSITIONS - 1;
+  return levels.map((level) => {
+    if (level === 'album' || level === 'artist') return catalogTransitionGroups(store, [level])[0]!;
+    const of = new Int32Array(store.trackCount).fill(-1);
+    if (level === 'albumPosition') {
+      const albumReal = store.columns.albumTitles.map((title) => !isPlaceholderGroupName(title));
+      for (let album = 0; album < store.albumCount; album++) {
+        const tracks = store.tracksByAlbum(album);
+        if (tracks.length < 2 || !albumReal[album]) continue;
+        tracks.forEach((track, index) => (of[track] = Math.min(index, cap)));
+      }
+    } else {
+      const { artistNames, trackArtistOffsets } = store.columns;
+      for (let artist = 0; artist < artistNames.length; artist++) {
+        if (isPlaceholderGroupName(artistNames[artist])) continue;
+        // the artist's list is in popularity order (tracks credited in any position included); a
+        // track is ranked in its primary artist's list
+        store.tracksByArtist(artist).forEach((track, index) => {
+          if (trackArtistOffsets[track + 1]! > trackArtistOffsets[track]! && store.trackPrimaryArtist[track] === artist) of[track] = Math.min(index, cap);
+        });
+      }
+    }
+    return { name: level, of };
   });
 }

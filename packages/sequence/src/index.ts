@@ -1,7 +1,7 @@
 // Public API of @mixtape/sequence: explicit named re-exports only.
 export { DEFAULT_MODEL_CONFIG, SequenceConfigError, resolveModelConfig, initializeModel, describeParameters, outputEmbeddings } from './model';
 export type { SequenceModel, SequenceModelConfig } from './model';
-export { DEFAULT_VALIDATION_ROWS, trainSequenceModel, validateHistories, chooseValidationRows } from './train';
+export { DEFAULT_VALIDATION_ROWS, trainSequenceModel, validateHistories, chooseValidationRows, validationRowsHash } from './train';
 export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult, TransitionPriorReport } from './train';
 export { TRANSITION_PRIOR_GRID, TRANSITION_GROUP_GRID, DEFAULT_GROUP_SUCCESSORS, countTransitions, buildTransitionPrior, addTransitionPrior, chooseTransitionPrior, transitionPriorActive, describeTransitionSettings } from './transitions';
 export type { TransitionPrior, TransitionPriorSettings, TransitionGroup, TransitionGroupSettings, TransitionCounts, TransitionValidation } from './transitions';
@@ -13,8 +13,8 @@ export { createExactNextTracks } from './exact-next';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
 export type { HistoryOptions, ListeningHistories } from './histories';
-export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, PLACEHOLDER_GROUP_NAMES, isPlaceholderGroupName, parseBackoffLevels, catalogTransitionGroups } from './backoff';
-export type { BackoffLevel } from './backoff';
+export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, PLACEHOLDER_GROUP_NAMES, SIDE_INPUT_LEVELS, SIDE_INPUT_POSITIONS, isPlaceholderGroupName, parseBackoffLevels, parseSideInputLevels, catalogSideInputs, catalogTransitionGroups } from './backoff';
+export type { BackoffLevel, SideInputLevel } from './backoff';
 export { refitTransitionPrior, fitTransitionPriorAlone } from './refit';
 export type { RefitPriorOptions, PriorAloneOptions } from './refit';
 export { EF_SEARCH_CANDIDATES, calibrateEfSearch, sampleServingHistories } from './calibrate';

@@ -56,9 +56,11 @@ export interface SequenceModel {
   /**
    * the validation rows training held out (and chose the prior on): `rows` drawn with `seed` by
    * chooseValidationRows. A refit defaults to them (other rows were trained on). Absent: unknown
-   * (files written before session 9, or explicit validationRowIds).
+   * (files written before session 9, or explicit validationRowIds). `hash`: validationRowsHash of
+   * the rows drawn and their held-out items (session 10; absent in older files), so a draw on a
+   * changed log is told apart from the training run's.
    */
-  validation?: { seed: number; rows: number };
+  validation?: { seed: number; rows: number; hash?: string };
 }
 
 export class SequenceConfigError extends RangeError {

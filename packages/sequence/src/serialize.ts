@@ -120,10 +120,13 @@ export function deserializeSequenceModel(buffer: Uint8Array, source = 'sequence 
   return { ...base, transitions, meta: rest };
 }
 
-function checkValidation(value: unknown, source: string): { seed: number; rows: number } {
-  const v = value as { seed?: unknown; rows?: unknown } | null;
-  if (typeof v !== 'object' || v === null || !Number.isInteger(v.seed) || !Number.isInteger(v.rows) || (v.rows as number) < 0) {
-    throw new SequenceFormatError(`${source}: header "validation" must be { seed: integer, rows: integer ≥ 0 }, got ${JSON.stringify(value)}`);
+function checkValidation(value: unknown, source: string): { seed: number; rows: number; hash?: string } {
+  const v = value as { seed?: unknown; rows?: unknown; hash?: unknown } | null;
+  if (
+    typeof v !== 'object' || v === null || !Number.isInteger(v.seed) || !Number.isInteger(v.rows) || (v.rows as number) < 0 ||
+    (v.hash !== undefined && !(typeof v.hash === 'string' && /^[0-9a-f]{16}$/.test(v.hash)))
+  ) {
+    throw new SequenceFormatError(`${source}: header "validation" must be { seed: integer, rows: integer ≥ 0, hash?: 16 hex digits }, got ${JSON.stringify(value)}`);
   }
-  return { seed: v.seed as number, rows: v.rows as number };
+  return { seed: v.seed as number, rows: v.rows as number, ...(v.hash === undefined ? {} : { hash: v.hash as string }) };
 }

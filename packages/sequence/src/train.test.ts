@@ -6,7 +6,7 @@ import { describeParameters } from './model';
 import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
 import { createSequenceScorer } from './scorer';
 import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
-import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel } from './train';
+import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel, validationRowsHash } from './train';
 import { addTransitionPrior } from './transitions';
 import type { TransitionGroup } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
@@ -201,12 +201,18 @@ describe('trainSequenceModel', () => {
     const side = await trainSequenceModel(data, { ...options, sideInputs: [group] });
     expect(side.stats.sideInputs).toEqual(['block']);
     expect(side.stats.parameters).toBe(plain.stats.parameters + 2 * 150 * 16);
+    // the side inputs' own work is measured (session 10): CPU seconds over the run's steps; none without them
+    const stepsPerEpoch = Math.ceil(side.stats.windows / small.batchSize!);
+    expect(side.stats.steps).toBe(2 * stepsPerEpoch);
+    expect(side.stats.sideInputSeconds).toBeGreaterThan(0);
+    expect(plain.stats.sideInputSeconds).toBe(0);
     // the logits alone (no prior): the block is known to every item of it
     expect(side.history[1]!.validationNdcg10!).toBeGreaterThan(plain.history[1]!.validationNdcg10! + 0.02);
     const checkpointPath = join(directory, 'side.ckpt');
     await trainSequenceModel(data, { ...options, epochs: 1, sideInputs: [group], checkpointPath });
     const resumed = await trainSequenceModel(data, { ...options, sideInputs: [group], checkpointPath, resume: true });
     expect(resumed.resumedFromEpoch).toBe(1);
+    expect(resumed.stats.steps).toBe(stepsPerEpoch);
     expect(Buffer.from(resumed.model.parameters.buffer).equals(Buffer.from(side.model.parameters.buffer))).toBe(true);
     await expect(trainSequenceModel(data, { ...options, checkpointPath, resume: true })).rejects.toThrow('the checkpoint was trained with side inputs [block], this run asks for []');
     await expect(trainSequenceModel(data, { ...options, sideInputs: [group], weightDecay: 0.01 })).rejects.toThrow('sideInputs cannot be combined with weightDecay > 0');
@@ -223,19 +229,29 @@ describe('trainSequenceModel', () => {
     expect(refit.model.parameters).toBe(trained.model.parameters);
     expect(() => refitTransitionPrior(trained.model, { ...data, numItems: 151 })).toThrow('refit transition prior: the data has 151 items, the model 150');
     // the model records its validation rows (review s8 findings 4/5): the refit defaults to them and refuses others
-    expect(trained.model.validation).toEqual({ seed: 9, rows: small.validationRows });
+    const { rows: drawn, targets: heldOut } = chooseValidationRows(data, small.validationRows!, 9);
+    expect(trained.model.validation).toEqual({ seed: 9, rows: small.validationRows, hash: validationRowsHash(drawn, heldOut) });
+    expect(trained.model.validation!.hash).toMatch(/^[0-9a-f]{16}$/);
     const reread = deserializeSequenceModel(serializeSequenceModel(trained.model));
-    expect(reread.validation).toEqual({ seed: 9, rows: small.validationRows });
+    expect(reread.validation).toEqual(trained.model.validation);
     expect(refitTransitionPrior(reread, data, { groups: [group] }).report).toEqual(trained.transitionPrior);
     expect(refitTransitionPrior(reread, data, { groups: [group] }).model.validation).toEqual(reread.validation);
     expect(() => refitTransitionPrior(reread, data, { seed: 1, groups: [group] })).toThrow(
       'refit transition prior: the model held out 100 validation rows drawn with seed 9, got validationRows 100, seed 1 — other rows were trained on',
     );
     expect(() => refitTransitionPrior(reread, data, { validationRows: 2000 })).toThrow('got validationRows 2000, seed 9');
+    // a changed log (review s9): the same seed and count draw rows with other last items — those the model trained on — so the hash differs and the refit is refused
+    const changed = { ...data, items: Int32Array.from(data.items) };
+    for (let r = 0; r + 1 < data.offsets.length; r++) changed.items[data.offsets[r + 1]! - 1] = (changed.items[data.offsets[r + 1]! - 1]! + 7) % 150;
+    expect(() => refitTransitionPrior(reread, changed, { groups: [group] })).toThrow(/refit transition prior: the validation rows drawn from this data \(hash [0-9a-f]{16}\) are not the ones the model held out \(hash [0-9a-f]{16}\) — the log changed since training/);
+    // a file of session 9 (no hash) is still read and refit as before
+    const { hash: _hash, ...unhashed } = reread.validation!;
+    expect(refitTransitionPrior({ ...reread, validation: unhashed }, changed, { groups: [group] }).model.validation).toEqual(unhashed);
     // files without the record (before session 9) read as unknown, and a malformed record is refused
     const { validation: _dropped, ...unrecorded } = trained.model;
     expect(deserializeSequenceModel(serializeSequenceModel(unrecorded)).validation).toBeUndefined();
-    expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 'x', rows: 3 } }), 'm.bin')).toThrow('m.bin: header "validation" must be { seed: integer, rows: integer ≥ 0 }, got {"seed":"x","rows":3}');
+    expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 'x', rows: 3 } }), 'm.bin')).toThrow('m.bin: header "validation" must be { seed: integer, rows: integer ≥ 0, hash?: 16 hex digits }, got {"seed":"x","rows":3}');
+    expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 9, rows: 100, hash: 'xyz' } }), 'h.bin')).toThrow('h.bin: header "validation" must be { seed: integer, rows: integer ≥ 0, hash?: 16 hex digits }, got {"seed":9,"rows":100,"hash":"xyz"}');
   });
 
   it('re-fits on the trainer\'s default validation rows when none are given (2000, not 1000)', async () => {

@@ -154,6 +154,10 @@ export interface SequenceTrainingResult {
     parameters: number;
     /** the side inputs' names (empty: none) */
     sideInputs: string[];
+    /** optimiser steps this run (a resumed run counts its own) */
+    steps: number;
+    /** CPU seconds of the side inputs' own work this run (summing the group gradients, their Adam step, adding the change to the rows); 0 without */
+    sideInputSeconds: number;
     negatives: number;
   };
 }
@@ -331,6 +335,30 @@ export function chooseValidationRows(data: SequenceTrainingData, count: number, 
   return { rows, targets: Int32Array.from(rows, (r) => items[offsets[r + 1]! - 1]!) };
 }
 
+/**
+ * A fingerprint of the validation rows drawn (row ids and held-out items): two 32-bit FNV-1a
+ * streams as 16 hex digits. The trained model records it, so a refit or a diagnosis on a changed
+ * log — where the same seed and count draw other rows, whose last items the model trained on — is
+ * refused rather than choosing on them.
+ */
+export function validationRowsHash(rows: Int32Array, targets: Int32Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x9dc5811c;
+  const add = (value: number) => {
+    for (let shift = 0; shift < 32; shift += 8) {
+      const byte = (value >>> shift) & 0xff;
+      a = Math.imul(a ^ byte, 0x01000193) >>> 0;
+      b = Math.imul(b ^ byte, 0x01000193 ^ 0x5bd1) >>> 0;
+    }
+  };
+  add(rows.length);
+  for (let q = 0; q < rows.length; q++) {
+    add(rows[q]!);
+    add(targets[q]!);
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
 function sameConfig(a: SequenceModelConfig, b: SequenceModelConfig): boolean {
   const keys = Object.keys(b) as Array<keyof SequenceModelConfig>;
   return Object.keys(a).length === keys.length && keys.every((key) => a[key] === b[key]);
@@ -441,6 +469,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     const priorJob = training ? loadPrior(host, trainingCounts!, training.report.settings, training.groups, levelCounts) : undefined;
     const started = performance.now();
     let tokensThisRun = 0;
+    let stepsThisRun = 0;
+    let sideMicroseconds = 0;
     const totalTokens = windows.tokens * o.epochs;
     const totalSteps = Math.ceil(windows.start.length / o.batchSize) * o.epochs;
     let lastReport = performance.now();
@@ -504,6 +534,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
           bounds,
         );
         if (priorJob && o.loss !== 'full') for (let j = 0; j < candidateSlots; j++) if (i32[batch.candidates + j]! >= 0) i32[priorJob.slotHead + i32[batch.candidates + j]!] = -1;
+        // the side inputs' own work, measured (CPU: the workers wait meanwhile, so it is this thread's)
+        const sideStarted = side ? process.cpuUsage() : undefined;
         side?.accumulate(host, o.threads);
         const learningRate = scheduledRate(o, state.step, totalSteps);
         if (decay) {
@@ -512,7 +544,12 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
           for (const [from, to] of decay) for (let i = from; i < to; i++) parameters[i]! *= keep;
         }
         await host.adamStep(state.step, learningRate, o.beta1, o.beta2, o.epsilon);
-        side?.update(host.parameters, state.step, learningRate, o.beta1, o.beta2, o.epsilon);
+        if (side) {
+          side.update(host.parameters, state.step, learningRate, o.beta1, o.beta2, o.epsilon);
+          const used = process.cpuUsage(sideStarted);
+          sideMicroseconds += used.user + used.system;
+        }
+        stepsThisRun++;
         lossSum += result.loss;
         targetSum += result.targets;
         epochTokens += tokens;
@@ -567,7 +604,7 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
     host.parameters.set(parameters);
     const { prior, report } = fitTransitionPrior(host, data, ends, validation, chunk, options.transitionPrior ?? true, options.transitionGroups ?? []);
     // the rows a refit must draw again to choose on what training held out (unknown for explicit ids)
-    const held = !options.validationRowIds && validation.rows.length > 0 ? { validation: { seed: o.seed, rows: o.validationRows } } : {};
+    const held = !options.validationRowIds && validation.rows.length > 0 ? { validation: { seed: o.seed, rows: o.validationRows, hash: validationRowsHash(validation.rows, validation.targets) } } : {};
     return {
       model: prior ? { config, parameters, transitions: prior, ...held } : { config, parameters, ...held },
       transitionPrior: report,
@@ -583,6 +620,8 @@ export async function trainSequenceModel(data: SequenceTrainingData, options: Tr
         threads: o.threads,
         parameters: host.offsets.total + (side?.tables.reduce((sum, table) => sum + table.values.length, 0) ?? 0),
         sideInputs: sideLevels.map((level) => level.name),
+        steps: stepsThisRun,
+        sideInputSeconds: sideMicroseconds / 1e6,
         negatives: o.loss === 'full' ? config.numItems : o.negatives,
       },
     };

@@ -9,12 +9,14 @@ import type { CatalogStore, InteractionLog } from '@mixtape/catalog';
 import {
   DEFAULT_BACKOFF_LEVELS,
   calibrateEfSearch,
+  catalogSideInputs,
   catalogTransitionGroups,
   describeTransitionSettings,
   deserializeSequenceModel,
   historiesFromInteractions,
   outputEmbeddings,
   parseBackoffLevels,
+  parseSideInputLevels,
   sampleServingHistories,
   serializeSequenceModel,
   trainSequenceModel,
@@ -76,9 +78,11 @@ export const SEQUENCE_MODEL_OPTIONS = {
    */
   backoff: DEFAULT_BACKOFF_LEVELS.join('+'),
   /**
-   * side inputs of the transformer: "none", or "album", "artist" joined by "+" — a learned
-   * embedding per album / artist added to its tracks' input and output embeddings during training
-   * (the model file stores the summed rows; serving is unchanged). See @mixtape/sequence sideInputs.
+   * side inputs of the transformer: "none", or "album", "artist", "albumPosition" (the track's
+   * place in its album's running order), "artistRank" (its rank among its artist's tracks by
+   * popularity) joined by "+" — a learned embedding per album / artist / position / rank added to
+   * its tracks' input and output embeddings during training (the model file stores the summed rows;
+   * serving is unchanged). See @mixtape/sequence sideInputs and catalogSideInputs.
    */
   sideInputs: 'none',
   /** most passes; the position budget below usually ends training sooner */
@@ -120,7 +124,7 @@ export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
 /** The part's settings as trainSequenceModel options (model shape, loss, prior and its back-off over the catalog's tracks), for `epochs` passes. */
 export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }, store: CatalogStore): TrainSequenceOptions {
   const backoff = parseBackoffLevels(options.backoff, 'sequenceModel.backoff');
-  const side = parseBackoffLevels(options.sideInputs, 'sequenceModel.sideInputs');
+  const side = parseSideInputLevels(options.sideInputs, 'sequenceModel.sideInputs');
   return {
     model: { dim: options.dim, blocks: options.blocks, heads: options.heads, maxLength: options.maxLength, dropout: options.dropout, tied: options.tied, lastItemResidual: options.lastItemResidual },
     epochs,
@@ -131,7 +135,7 @@ export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: n
     validationRows: options.validationRows,
     transitionPrior: options.transitionPrior,
     transitionGroups: options.transitionPrior ? catalogTransitionGroups(store, backoff) : [],
-    ...(side.length > 0 ? { sideInputs: catalogTransitionGroups(store, side) } : {}),
+    ...(side.length > 0 ? { sideInputs: catalogSideInputs(store, side) } : {}),
     trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
     threads: settings.threads,
     seed: settings.seed,

@@ -11,7 +11,7 @@ import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
 import { DEFAULT_HEAD_ROUNDS } from '@mixtape/ranking';
-import { parseBackoffLevels } from '@mixtape/sequence';
+import { parseBackoffLevels, parseSideInputLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
 import { createTransitionBackoffRecommender } from './transition-backoff';
@@ -156,7 +156,7 @@ export function createModelRegistry(): ModelRegistry {
         lastItemResidual: flag('lastItemResidual', lastItemResidual),
         transitionPrior: flag('transitionPrior', transitionPrior),
         backoff: backoff === undefined ? undefined : parseBackoffLevels(String(backoff), 'model sasrec: backoff'),
-        sideInputs: sideInputs === undefined ? undefined : parseBackoffLevels(String(sideInputs), 'model sasrec: sideInputs'),
+        sideInputs: sideInputs === undefined ? undefined : parseSideInputLevels(String(sideInputs), 'model sasrec: sideInputs'),
       });
     })
     .register('home-stack', (parameters) => {

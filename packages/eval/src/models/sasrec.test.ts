@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogBuilder, CatalogStore } from '@mixtape/catalog';
 import { createModelRegistry } from './registry';
-import { backoffGroups } from './sasrec';
+import { backoffGroups, sideInputGroups } from './sasrec';
 
 describe('sasrec model spec', () => {
   it('names its settings, tied or untied output included, and rejects bad values', () => {
@@ -15,7 +15,8 @@ describe('sasrec model spec', () => {
     expect(registry.create('sasrec:trainWithPrior=alone').name).toContain('; trained residually over the prior alone (backing off to album, artist) chosen on validation; + transition prior backing off to album, artist chosen on validation)');
     expect(registry.create('sasrec:sideInputs=album+artist').name).toContain('untied output, side inputs album, artist, lr 0.005');
     expect(registry.create('sasrec:sideInputs=none').name).toContain('untied output, lr 0.005');
-    expect(() => registry.create('sasrec:sideInputs=genre')).toThrow('model sasrec: sideInputs: expected "none" or levels joined by "+" from album, artist');
+    expect(() => registry.create('sasrec:sideInputs=genre')).toThrow('model sasrec: sideInputs: expected "none" or levels joined by "+" from album, artist, albumPosition, artistRank');
+    expect(registry.create('sasrec:sideInputs=album+artist+albumPosition+artistRank').name).toContain('side inputs album, artist, albumPosition, artistRank, lr 0.005');
     expect(() => registry.create('sasrec:trainWithPrior=prior')).toThrow('model sasrec: trainWithPrior must be "true" or "false" or "alone", got "prior"');
     expect(registry.create('sasrec:negatives=1024:samplingExponent=0').name).toContain('sampled softmax, 1024 uniform negatives + log-Q');
     expect(registry.create('sasrec:tied=true:learningRate=0.001:negatives=256').name).toContain('SASRec transformer (d=64, 2 blocks, 1 head, L=50, dropout 0.3, tied output, lr 0.001, sampled softmax, 256 negatives + log-Q;');
@@ -50,5 +51,11 @@ describe('sasrec model spec', () => {
     expect(backoffGroups(['artist'], 3, { store }).groups.map((g) => g.name)).toEqual(['artist']);
     expect(backoffGroups(['album', 'artist'], 3, {})).toEqual({ groups: [], missing: ['album', 'artist'] });
     expect(backoffGroups(['album'], 4, { store })).toEqual({ groups: [], missing: ['album'] });
+    // side inputs add the positional levels (one-track albums have no position; t1 ranks after t0 in b's list, popularity equal → catalog order)
+    const side = sideInputGroups(['album', 'albumPosition', 'artistRank'], 3, { store });
+    expect(side.groups.map((g) => g.name)).toEqual(['album', 'albumPosition', 'artistRank']);
+    expect(Array.from(side.groups[1]!.of)).toEqual([-1, -1, -1]);
+    expect(Array.from(side.groups[2]!.of)).toEqual([0, 1, 0]);
+    expect(sideInputGroups(['artistRank'], 3, {})).toEqual({ groups: [], missing: ['artistRank'] });
   });
 });

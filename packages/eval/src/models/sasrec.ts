@@ -1,8 +1,8 @@
 // The generative next-track model from @mixtape/sequence (a SASRec-style causal transformer)
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
-import { DEFAULT_BACKOFF_LEVELS, catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
-import type { BackoffLevel, SequenceScorer, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
+import { DEFAULT_BACKOFF_LEVELS, catalogSideInputs, catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
+import type { BackoffLevel, SequenceScorer, SideInputLevel, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch } from '../recommender';
@@ -50,11 +50,11 @@ export interface SasRecRecommenderOptions {
    */
   backoff?: readonly BackoffLevel[];
   /**
-   * side inputs of the transformer (see @mixtape/sequence sideInputs): a learned album / artist
-   * embedding added to each track's input and output embeddings during training. Default none;
-   * a level the dataset lacks is left out (the notes say so).
+   * side inputs of the transformer (see @mixtape/sequence sideInputs, catalogSideInputs): a learned
+   * album / artist / album-position / artist-rank embedding added to each track's input and output
+   * embeddings during training. Default none; a level the dataset lacks is left out (the notes say so).
    */
-  sideInputs?: readonly BackoffLevel[];
+  sideInputs?: readonly SideInputLevel[];
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -74,6 +74,12 @@ export const DEFAULT_BACKOFF: readonly BackoffLevel[] = DEFAULT_BACKOFF_LEVELS;
 export function backoffGroups(levels: readonly BackoffLevel[], numItems: number, context: FitContext): { groups: TransitionGroup[]; missing: BackoffLevel[] } {
   if (levels.length === 0 || !context.store || context.store.trackCount !== numItems) return { groups: [], missing: [...levels] };
   return { groups: catalogTransitionGroups(context.store, levels), missing: [] };
+}
+
+/** The side-input groups of a dataset's catalog; without one every level is missing. */
+export function sideInputGroups(levels: readonly SideInputLevel[], numItems: number, context: FitContext): { groups: TransitionGroup[]; missing: SideInputLevel[] } {
+  if (levels.length === 0 || !context.store || context.store.trackCount !== numItems) return { groups: [], missing: [...levels] };
+  return { groups: catalogSideInputs(context.store, levels), missing: [] };
 }
 
 interface SasRecState {
@@ -105,7 +111,7 @@ export class SasRecRecommender extends ScoringRecommender {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
     const { groups, missing } = backoffGroups(o.transitionPrior === false ? [] : o.backoff!, train.cols, context);
-    const side = backoffGroups(o.sideInputs ?? [], train.cols, context);
+    const side = sideInputGroups(o.sideInputs ?? [], train.cols, context);
     const options: TrainSequenceOptions = {
       model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied, lastItemResidual: o.lastItemResidual },
       epochs: o.epochs,

@@ -4,6 +4,11 @@ import { datasetFromInteractionLog } from './data';
 import type { EvalDataset } from './data';
 import { createModelRegistry, parseModelSpec } from './models/registry';
 import { runEvalTask, splitForTask } from './tasks';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogTransitionGroups, serializeSequenceModel, trainSequenceModel } from '@mixtape/sequence';
+import { DEFAULT_TRAINING_PRIOR } from './models/sasrec';
 
 const recallOf = (result: Awaited<ReturnType<typeof runEvalTask>>, model: string): number =>
   result.models.find((m) => m.model.startsWith(model))!.metrics.find((m) => m.name === 'Recall@10')!.mean;
@@ -206,6 +211,37 @@ describe('next-items leave-one-out with sequence models', () => {
     // the prior alone reads the same order, its settings chosen on validation rows of its own
     expect(result.models.find((m) => m.model.startsWith('transition-backoff'))!.notes).toMatch(/chosen on validation|no setting beat popularity/);
     expect(result.sampledNegatives).toBe(100);
+  });
+
+  it('sasrec:model=FILE reads a model trained on the same split (what diagnose:next-items --train writes) and serves what training it here serves', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sasrec-file-'));
+    try {
+      // the test split's training part, as diagnose:next-items reads it
+      const sequences = splitForTask(dataset, 'next-items', { nextItems: 'leave-one-out', validation: false, seed: 42 }).sequences!;
+      const data = { items: sequences.indices, offsets: sequences.indptr, numItems: dataset.numItems };
+      const options = { model: { dim: 16, maxLength: 20 }, epochs: 1, validationRows: 50, threads: 1, seed: 42, transitionGroups: catalogTransitionGroups(synthetic.store, ['album', 'artist']), trainWithPrior: DEFAULT_TRAINING_PRIOR };
+      const trained = await trainSequenceModel(data, options);
+      const file = join(directory, 'm.bin');
+      writeFileSync(file, serializeSequenceModel(trained.model, { bestEpoch: trained.bestEpoch }));
+      const run = (spec: string) => runEvalTask(dataset, { task: 'next-items', nextItems: 'leave-one-out', models: createModelRegistry().createAll(spec), ks: [10], bootstrapSamples: 10, seed: 42 });
+      const [read, here] = await Promise.all([run(`sasrec:model=${file}`), run('sasrec:dim=16:maxLength=20:epochs=1:validationRows=50:threads=1')]);
+      expect(read.models[0]!.model).toBe(`SASRec transformer read from ${file} (its own served prior)`);
+      expect(read.models[0]!.notes).toMatch(/validation rows 50, seed 42, hash [0-9a-f]{16} — this split's/);
+      // the same model: every metric equal to training it inside eval
+      expect(read.models[0]!.metrics.map((m) => m.mean)).toEqual(here.models[0]!.metrics.map((m) => m.mean));
+      // another log of the same catalog size: the same seed and count draw other rows, so the file was not trained on this split — refused, not evaluated
+      const other = generateSynthetic({ seed: 8, tracks: 1500, users: 300, interactions: 300 * 60 });
+      const otherDataset = datasetFromInteractionLog(other.interactions, other.store, { name: 'synthetic', source: 'generator' });
+      await expect(runEvalTask(otherDataset, { task: 'next-items', nextItems: 'leave-one-out', models: createModelRegistry().createAll(`sasrec:model=${file}`), ks: [10], bootstrapSamples: 10, seed: 42 })).rejects.toThrow(
+        /held out other validation rows \(hash [0-9a-f]{16}\) than this split's training data draws with seed 42, 50 rows/,
+      );
+      const { validation: _v, ...unrecorded } = trained.model;
+      writeFileSync(file, serializeSequenceModel(unrecorded));
+      await expect(run(`sasrec:model=${file}`)).rejects.toThrow('does not record a hash of its validation rows');
+      expect(() => createModelRegistry().create(`sasrec:model=${file}:epochs=3`)).toThrow('model sasrec: model=FILE reads a trained model; its training options cannot be set too (got epochs)');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('order-free tasks refuse sequence models and say which task to use', async () => {

@@ -126,7 +126,11 @@ export function createModelRegistry(): ModelRegistry {
       });
     })
     .register('sasrec', (p, d) => {
-      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, sideInputs, ...rest } = p;
+      const { loss, learningRateDecay, tied, lastItemResidual, transitionPrior, trainWithPrior, backoff, sideInputs, model: modelFile, ...rest } = p;
+      if (modelFile !== undefined) {
+        if (Object.keys(p).length > 1) throw new RangeError(`model sasrec: model=FILE reads a trained model; its training options cannot be set too (got ${Object.keys(p).filter((key) => key !== 'model').join(', ')})`);
+        return createSasRecRecommender({ modelFile: String(modelFile) });
+      }
       if (loss !== undefined && loss !== 'sampled' && loss !== 'full') throw new RangeError(`model sasrec: loss must be "sampled" or "full", got "${loss}"`);
       if (learningRateDecay !== undefined && learningRateDecay !== 'constant' && learningRateDecay !== 'linear' && learningRateDecay !== 'cosine') {
         throw new RangeError(`model sasrec: learningRateDecay must be "constant", "linear" or "cosine", got "${learningRateDecay}"`);

@@ -1,7 +1,8 @@
 // The generative next-track model from @mixtape/sequence (a SASRec-style causal transformer)
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
-import { DEFAULT_BACKOFF_LEVELS, catalogSideInputs, catalogTransitionGroups, createSequenceScorer, describeTransitionSettings, trainSequenceModel, transitionPriorActive } from '@mixtape/sequence';
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_BACKOFF_LEVELS, catalogSideInputs, catalogTransitionGroups, chooseValidationRows, createSequenceScorer, describeTransitionSettings, deserializeSequenceModel, trainSequenceModel, transitionPriorActive, validationRowsHash } from '@mixtape/sequence';
 import type { BackoffLevel, SequenceScorer, SideInputLevel, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
@@ -55,6 +56,13 @@ export interface SasRecRecommenderOptions {
    * embeddings during training. Default none; a level the dataset lacks is left out (the notes say so).
    */
   sideInputs?: readonly SideInputLevel[];
+  /**
+   * read this trained model file instead of training (e.g. one `diagnose:next-items --train` wrote
+   * on the same split): it must record its validation rows, and they must be the rows this split's
+   * training data draws (seed, count and hash), so it was trained on exactly these rows — never on
+   * a test item. Its own prior is served. Training options are refused with it.
+   */
+  modelFile?: string;
   /** fixed (default 2) so that results do not depend on the machine's core count */
   threads?: number;
   seed?: number;
@@ -95,11 +103,19 @@ export class SasRecRecommender extends ScoringRecommender {
 
   constructor(options: SasRecRecommenderOptions = {}) {
     super();
+    if (options.modelFile !== undefined) {
+      const training = Object.keys(options).filter((key) => options[key as keyof SasRecRecommenderOptions] !== undefined && key !== 'modelFile' && key !== 'seed');
+      if (training.length > 0) throw new RangeError(`model sasrec: modelFile reads a trained model; its training options cannot be set too (got ${training.join(', ')})`);
+    }
     this.options = { ...options, trainWithPrior: options.trainWithPrior === undefined ? DEFAULT_TRAINING_PRIOR : options.trainWithPrior, backoff: options.backoff ?? DEFAULT_BACKOFF };
     const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
     const o = { dim: 64, blocks: 2, heads: 1, maxLength: 50, dropout: 0.3, loss: 'sampled', negatives: 2048, samplingExponent: 0.75, tied: false, lastItemResidual: false, learningRate: 0.005, weightDecay: 0, transitionPrior: true, ...given };
     const sampling = o.samplingExponent === 0.75 ? '' : o.samplingExponent === 0 ? ' uniform' : ` ∝ count^${o.samplingExponent}`;
     const loss = o.loss === 'full' ? 'full softmax' : `sampled softmax, ${o.negatives}${sampling} negatives + log-Q`;
+    if (options.modelFile !== undefined) {
+      this.name = `SASRec transformer read from ${options.modelFile} (its own served prior)`;
+      return;
+    }
     this.name =
       `SASRec transformer (d=${o.dim}, ${o.blocks} blocks, ${o.heads} head${o.heads > 1 ? 's' : ''}, L=${o.maxLength}, dropout ${o.dropout}, ` +
       `${o.tied ? 'tied' : 'untied'} output${o.lastItemResidual ? ' + last-item residual' : ''}${options.sideInputs && options.sideInputs.length > 0 ? `, side inputs ${options.sideInputs.join(', ')}` : ''}, lr ${o.learningRate}${describeSchedule(options.learningRateDecay, options.warmupSteps)}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}, ${loss}` +
@@ -110,6 +126,16 @@ export class SasRecRecommender extends ScoringRecommender {
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     const sequences = requireSequences(context.sequences, 'sasrec');
     const o = this.options;
+    if (o.modelFile) {
+      const model = await readTrainedModel(o.modelFile, { items: sequences.indices, offsets: sequences.indptr, numItems: train.cols });
+      const recipe = model.meta.diagnoseTraining;
+      this.notes =
+        `read from ${o.modelFile} (${recipe ? `trained by diagnose:next-items with ${JSON.stringify(recipe)}` : 'training options not recorded'}${typeof model.meta.bestEpoch === 'number' ? `, best epoch ${model.meta.bestEpoch}` : ''}; ` +
+        `validation rows ${model.validation!.rows}, seed ${model.validation!.seed}, hash ${model.validation!.hash} — this split's); ` +
+        `${model.transitions ? `transition prior ${describeTransitionSettings(model.transitions.settings)} (the file's)` : 'no transition prior'}; rows without history are ranked by popularity`;
+      this.state = { numItems: train.cols, scorer: createSequenceScorer(model), fallback: Float32Array.from(columnCounts(train)) };
+      return;
+    }
     const { groups, missing } = backoffGroups(o.transitionPrior === false ? [] : o.backoff!, train.cols, context);
     const side = sideInputGroups(o.sideInputs ?? [], train.cols, context);
     const options: TrainSequenceOptions = {
@@ -183,6 +209,22 @@ function describePrior(report: TransitionPriorReport | undefined): string {
   return !transitionPriorActive(report.settings)
     ? `transition prior off (no setting beat the model alone on validation: ${figures})`
     : `transition prior ${settings} chosen on validation (${figures})`;
+}
+
+/** A trained model file for this training data: refused unless its recorded validation rows are the ones this data draws. */
+export async function readTrainedModel(file: string, data: { items: Int32Array; offsets: Int32Array; numItems: number }) {
+  const model = deserializeSequenceModel(await readFile(file), file);
+  if (model.config.numItems !== data.numItems) throw new RangeError(`model sasrec: ${file} scores ${model.config.numItems} items, this dataset has ${data.numItems}`);
+  const held = model.validation;
+  if (!held || held.hash === undefined) {
+    throw new RangeError(`model sasrec: ${file} does not record a hash of its validation rows (written before session 10, or trained with explicit rows), so it cannot be shown to be trained on this split; train it here instead`);
+  }
+  const { rows, targets } = chooseValidationRows(data, held.rows, held.seed);
+  const hash = validationRowsHash(rows, targets);
+  if (hash !== held.hash) {
+    throw new RangeError(`model sasrec: ${file} held out other validation rows (hash ${held.hash}) than this split's training data draws with seed ${held.seed}, ${held.rows} rows (hash ${hash}): it was trained on other data (another split, seed or snapshot)`);
+  }
+  return model;
 }
 
 export function createSasRecRecommender(options: SasRecRecommenderOptions = {}): SasRecRecommender {

@@ -7,9 +7,10 @@
 //
 // --prior-alone adds the served prior without a model (eval's transition-backoff: chosen on the
 // same rows over popularity) and a paired table of every served column against it; --wide-grid
-// widens the α grids of the priors chosen here; --train NAME=FILE[:sideInputs=album+artist]
-// [:trainWithPrior=alone|none] [:epochs=12] trains a model as eval's sasrec does on the same split
-// (validationRows = --rows, seed = --seed) into FILE unless FILE exists, then reads it as --model.
+// widens the α grids of the priors chosen here; --train NAME=FILE[:sideInputs=album+artist+albumPosition+artistRank]
+// [:trainWithPrior=alone|none|default] [:epochs=12] [:patience=3] [:checkpoint=PATH] trains a model as eval's
+// sasrec does on the same split (validationRows = --rows, seed = --seed) into FILE unless FILE exists
+// — then FILE must record the same recipe (options, rows, seed, back-off) — and reads it as --model.
 //
 //   pnpm --filter @mixtape/eval diagnose:next-items --data /tmp/mixtape-synth-10k \
 //     --model A=/tmp/seq6/A.bin [--model B=…] [--backoff album+artist] [--rows 1000] [--seed 42]

@@ -225,6 +225,7 @@ export {
   InsufficientTrainingDataError,
   DEFAULT_HEAD_ROUNDS,
   DEFAULT_MAX_HEAD_SCALE,
+  DEFAULT_BLEND_BAGS,
 } from './home/train';
 export type {
   RankerTrainingOptions,

@@ -112,7 +112,7 @@ export class HomeStackRecommender implements Recommender {
     // (the trees are deterministic for the data, seed and options): one run compares blends on
     // identical trees, at the cost of one fit
     // (kept until the split's matrix is dropped; not with the sequence option, whose functions a key cannot tell apart)
-    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined };
+    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined, blendBags: undefined };
     const blendFree = this.options.sequence ? undefined : JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
     const shared = blendFree === undefined ? undefined : sharedFits.get(train)?.get(blendFree);
     const fit = shared && shared.context.store === context.store && shared.context.trainTime === context.trainTime && shared.context.itemArtist === context.itemArtist ? shared : undefined;

@@ -166,7 +166,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -174,6 +174,9 @@ export function createModelRegistry(): ModelRegistry {
       // checked here, not after the trees' fit: a negative cap would silently serve the lists alone
       if (p.maxHeadScale !== undefined && !(p.maxHeadScale >= 0)) {
         throw new RangeError(`model home-stack: maxHeadScale=${p.maxHeadScale}; expected a number ≥ 0 (the largest weight of the standardized heads in the served blend; 0 = the lists alone)`);
+      }
+      if (p.blendBags !== undefined && !(Number.isInteger(p.blendBags) && p.blendBags >= 0)) {
+        throw new RangeError(`model home-stack: blendBags=${p.blendBags}; expected a whole number ≥ 0 (bootstrap resamples whose blend searches are averaged; 0 = one search on every validation listener)`);
       }
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
@@ -194,6 +197,8 @@ export function createModelRegistry(): ModelRegistry {
           folds: p.folds,
           maxHeadScale: p.maxHeadScale,
           minEaseShare: p.minEaseShare,
+          // blendBags=N: the served blend is the mean of N greedy searches on bootstrap resamples of the ranker's validation listeners
+          blendBags: p.blendBags,
           baseMargin: p.baseMargin,
           // shuffle=1: each listener's rows reach XGBoost in a seeded random order (ties not broken by candidate order)
           ...(p.shuffle ? { rowOrder: 'shuffled' as const } : {}),

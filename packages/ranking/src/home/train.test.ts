@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateSet } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
-import { HOME_OBJECTIVES, RANKER_FORMAT } from './ranker';
+import { HOME_OBJECTIVES, RANKER_FORMAT, ndcgOfGroup } from './ranker';
 import type { HomeRankerModel } from './ranker';
-import { DEFAULT_MAX_HEAD_SCALE, RankerRows, fitServedBlend, trainHomeRanker } from './train';
+import { DEFAULT_BLEND_BAGS, DEFAULT_MAX_HEAD_SCALE, RankerRows, TopTenNdcg, fitServedBlend, trainHomeRanker } from './train';
 
 /** Two listeners' rows: row r of listener g has feature 0 = 100·g + r and play label 1 for its first two rows (labelled rows come first, as training pushes them). */
 function rows(): RankerRows {
@@ -104,5 +104,56 @@ describe('fitServedBlend', () => {
     // NaN used to lift the cap (nothing is > NaN) and a negative one to drop the heads, both silently
     for (const bad of [Number.NaN, -0.5]) expect(() => fitServedBlend(model, rows, () => {}, bad)).toThrow(new RangeError(`fitServedBlend: maxHeadScale must be a number ≥ 0 (the largest weight of the standardized heads; 0 = the lists alone), got ${bad}`));
     expect(fitServedBlend(model, rows, () => {}, 0).headScale).toBe(0);
+  });
+
+  it('bagging: the mean of seeded bootstrap searches, the same for a seed, reported, and refused when not a whole number ≥ 0', () => {
+    const rows = misleadingEase();
+    expect(DEFAULT_BLEND_BAGS).toBe(0);
+    const single = fitServedBlend(model, rows, () => {}, 1.5);
+    expect(single.report.bags).toBeUndefined();
+    const bagged = fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 8, seed: 3 });
+    expect(bagged.report.bags).toBe(8);
+    // RP3β finds the played track on every listener: every resample wants it
+    expect(bagged.linear.list_share_rp3beta).toBeGreaterThan(0);
+    expect(bagged.report.ndcg10.served).toBeGreaterThan(bagged.report.ndcg10.easeList);
+    expect(fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 8, seed: 3 })).toEqual(bagged);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: bad, seed: 3 })).toThrow(`fitServedBlend: bags must be a whole number ≥ 0 (bootstrap resamples of the validation listeners whose blends are averaged; 0 = one search on all of them), got ${bad}`);
+    }
+  });
+});
+
+describe('TopTenNdcg', () => {
+  it('equals ndcgOfGroup per listener (ties by row order, coarse scores) and weighs listeners by their counts', () => {
+    let state = 12345;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const groups = [0];
+    const sizes = [3, 10, 11, 25, 40, 7, 60];
+    for (const size of sizes) groups.push(groups[groups.length - 1]! + size);
+    const n = groups[groups.length - 1]!;
+    const labels = new Float32Array(n);
+    const scores = new Float32Array(n);
+    for (let r = 0; r < n; r++) {
+      labels[r] = random() < 0.2 ? (random() < 0.5 ? 1 : 2) : 0;
+      // few distinct values: many ties
+      scores[r] = Math.floor(random() * 6);
+    }
+    labels.fill(0, groups[5]!, groups[6]!); // a listener without a positive has no NDCG
+    const ndcg = new TopTenNdcg(labels, groups);
+    expect([...ndcg.scored]).not.toContain(5);
+    const weights = Float64Array.from(sizes, (_unused, g) => (g % 3) + 1);
+    let sum = 0;
+    let total = 0;
+    for (let g = 0; g < sizes.length; g++) {
+      const value = ndcgOfGroup(scores, labels, groups[g]!, groups[g + 1]!);
+      if (value === undefined) continue;
+      const one = new Float64Array(sizes.length);
+      one[g] = 1;
+      expect(ndcg.weightedMean(scores, one)).toBeCloseTo(value, 12);
+      sum += weights[g]! * value;
+      total += weights[g]!;
+    }
+    expect(ndcg.weightedMean(scores, weights)).toBeCloseTo(sum / total, 12);
+    expect(ndcg.weightedMean(scores, new Float64Array(sizes.length))).toBe(0);
   });
 });

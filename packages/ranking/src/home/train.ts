@@ -99,6 +99,12 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
    */
   minEaseShare?: number;
   /**
+   * > 0: the served blend is the mean of this many greedy searches, each on a bootstrap resample
+   * of the validation listeners (seeded by `seed`), instead of one search on all of them (default
+   * DEFAULT_BLEND_BAGS). Changes only the blend, never the trees.
+   */
+  blendBags?: number;
+  /**
    * > 0: every head starts from this weight × list_share_ease as XGBoost's base margin, so its
    * trees learn a residual over EASE's list instead of replacing it (default 0: from scratch)
    */
@@ -150,7 +156,7 @@ export interface RankerTrainingReport {
    * weights on the neighbour-list and factor shares plus headScale (≤ maxHeadScale) × the standardized heads, and
    * the NDCG@10 of EASE's list alone, the heads alone and the blend
    */
-  blend?: { linear: Record<string, number>; headScale: number; maxHeadScale?: number; ndcg10: { easeList: number; heads: number; served: number } };
+  blend?: { linear: Record<string, number>; headScale: number; maxHeadScale?: number; bags?: number; ndcg10: { easeList: number; heads: number; served: number } };
   bestSingleFeature: { name: string; ndcg10: number };
   /** each objective's validation NDCG@10 under a grid of served weights (skip: lower is better) */
   tradeoff: Array<{ weights: Record<string, number>; ndcg10: Record<string, number> }>;
@@ -362,6 +368,9 @@ export const DEFAULT_HEAD_ROUNDS = 400;
 
 /** The largest weight of the standardized heads in the served blend, unless `maxHeadScale` says otherwise. */
 export const DEFAULT_MAX_HEAD_SCALE = 1.5;
+
+/** Bootstrap resamples of the validation listeners whose blend searches are averaged (0: one search on all of them). */
+export const DEFAULT_BLEND_BAGS = 0;
 
 const DEFAULT_XGBOOST_PARAMS: XGBoostParams = {
   objective: 'rank:ndcg',
@@ -581,7 +590,7 @@ export interface TrainedRankerHeads {
 /**
  * One LambdaMART head per objective the rows support, early-stopped on the validation listeners
  * (no blend, no report). Deterministic for a dataset, seed and XGBoost options: variants that differ
- * only in the served blend (maxHeadScale, minEaseShare) can share one call.
+ * only in the served blend (maxHeadScale, minEaseShare, blendBags) can share one call.
  */
 export function trainRankerHeads(dataset: RankerDataset, options: RankerTrainingOptions = {}): TrainedRankerHeads {
   const say = options.log ?? (() => {});
@@ -677,7 +686,7 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
   // copies: the blend below sets the model's linear terms and headScale, never the shared heads
   const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...trained.features], heads: trained.heads.map((head) => ({ ...head })), weights };
-  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0);
+  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0, { bags: options.blendBags ?? DEFAULT_BLEND_BAGS, seed: options.seed ?? 42 });
   if (blend) {
     model.linear = blend.linear;
     model.headScale = blend.headScale;
@@ -733,9 +742,17 @@ const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coL
  * The trees learn on a log with its labels removed, where the lists are weaker than the served
  * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
  */
-export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (line: string) => void, maxHeadScale = DEFAULT_MAX_HEAD_SCALE, minEaseShare = 0): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
+export function fitServedBlend(
+  model: HomeRankerModel,
+  rows: RankerRows,
+  say: (line: string) => void,
+  maxHeadScale = DEFAULT_MAX_HEAD_SCALE,
+  minEaseShare = 0,
+  bagging: { bags: number; seed: number } = { bags: 0, seed: 42 },
+): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
   // NaN would silently lift the cap (no `value > NaN` is true), a negative one would silently drop the heads
   if (!(maxHeadScale >= 0)) throw new RangeError(`fitServedBlend: maxHeadScale must be a number ≥ 0 (the largest weight of the standardized heads; 0 = the lists alone), got ${maxHeadScale}`);
+  if (!Number.isInteger(bagging.bags) || bagging.bags < 0) throw new RangeError(`fitServedBlend: bags must be a whole number ≥ 0 (bootstrap resamples of the validation listeners whose blends are averaged; 0 = one search on all of them), got ${bagging.bags}`);
   const F = HOME_FEATURE_COUNT;
   const n = rows.size;
   const heads = compileRanker({ ...model, linear: undefined, headScale: 1 }).score(rows.features, n);
@@ -748,10 +765,8 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
   const spread = Math.sqrt(variance / Math.max(1, n)) || 1;
   const novelty = HOME_FEATURES.indexOf('novelty');
   const columns = BLEND_FEATURES.map((name) => HOME_FEATURES.indexOf(name));
-  const values = [Math.max(1, minEaseShare), 0, 0, 0, 0, 0];
-  let headScale = 0;
   const scores = new Float32Array(n);
-  const evaluate = (weights: number[], scale: number): number => {
+  const scoreRows = (weights: number[], scale: number): Float32Array => {
     for (let r = 0; r < n; r++) {
       if (rows.features[r * F + novelty] === 0) {
         scores[r] = -1e9;
@@ -761,21 +776,73 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
       for (let j = 0; j < columns.length; j++) if (weights[j] !== 0) value += weights[j]! * rows.features[r * F + columns[j]!]!;
       scores[r] = value;
     }
-    return meanNdcg(scores, rows.labels.play, rows.groups);
+    return scores;
   };
-  const easeList = evaluate(values, 0);
+  const evaluate = (weights: number[], scale: number): number => meanNdcg(scoreRows(weights, scale), rows.labels.play, rows.groups);
+  const easeList = evaluate([Math.max(1, minEaseShare), 0, 0, 0, 0, 0], 0);
   const headsOnly = evaluate([0, 0, 0, 0, 0, 0], 1);
-  // Always from EASE's list, even when the heads alone beat it here: these listeners' lists were
-  // rebuilt without their labels, and what the heads gain on them did not carry over to serving
-  // (Last.fm validation split, session 4: starting from the heads 0.1648 NDCG@10, from EASE 0.1783).
-  let best = easeList;
+  let values: number[];
+  let headScale: number;
+  let best: number;
+  if (bagging.bags === 0) {
+    ({ values, headScale, best } = greedyBlend(evaluate, columns.length, maxHeadScale, minEaseShare));
+  } else {
+    // Bagging: the same greedy search on `bags` bootstrap resamples of the validation listeners,
+    // its weights averaged. One search on ~500 listeners takes a path that a few listeners can
+    // change (which weight moves first decides where it ends); the average keeps what most
+    // resamples agree on and shrinks a weight that only some of them wanted.
+    const groups = new TopTenNdcg(rows.labels.play, rows.groups);
+    const counts = new Float64Array(groups.count);
+    const random = mulberry32(bagging.seed ^ 0x5bd1e995);
+    const sum = [0, 0, 0, 0, 0, 0];
+    let scaleSum = 0;
+    for (let b = 0; b < bagging.bags; b++) {
+      counts.fill(0);
+      // a bootstrap resample of the listeners with a positive (the only ones NDCG counts)
+      for (let i = 0; i < groups.scored.length; i++) counts[groups.scored[Math.floor(random() * groups.scored.length)]!]! += 1;
+      const weighted = (weights: number[], scale: number) => groups.weightedMean(scoreRows(weights, scale), counts);
+      const bag = greedyBlend(weighted, columns.length, maxHeadScale, minEaseShare);
+      for (let j = 0; j < sum.length; j++) sum[j]! += bag.values[j]!;
+      scaleSum += bag.headScale;
+    }
+    // rounded so the served weights print as the report's numbers
+    values = sum.map((total) => Math.round((total / bagging.bags) * 10_000) / 10_000);
+    headScale = Math.round((scaleSum / bagging.bags) * 10_000) / 10_000;
+    best = evaluate(values, headScale);
+  }
+  const linear: Record<string, number> = {};
+  BLEND_FEATURES.forEach((name, j) => {
+    if (values[j] !== 0) linear[name] = values[j]!;
+  });
+  // the heads enter compileRanker's sum unstandardized: fold the spread into headScale (the mean is a constant per row)
+  const served = round(best);
+  const how = bagging.bags === 0 ? '' : ` (mean of ${bagging.bags} bootstrap resamples' searches)`;
+  say(`served blend${how}: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
+  return {
+    linear,
+    headScale: headScale / spread,
+    report: { linear, headScale, maxHeadScale, ...(bagging.bags === 0 ? {} : { bags: bagging.bags }), ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } },
+  };
+}
+
+/**
+ * Coordinate ascent over the list weights and the heads' weight on a fixed grid, two passes,
+ * starting from EASE's list alone. Always from EASE's list, even when the heads alone beat it:
+ * these listeners' lists were rebuilt without their labels, and what the heads gain on them did
+ * not carry over to serving (Last.fm validation split, session 4: starting from the heads 0.1648
+ * NDCG@10, from EASE 0.1783).
+ */
+function greedyBlend(evaluate: (weights: number[], scale: number) => number, count: number, maxHeadScale: number, minEaseShare: number): { values: number[]; headScale: number; best: number } {
+  const values = [Math.max(1, minEaseShare), ...new Array<number>(count - 1).fill(0)];
+  let headScale = 0;
+  let best = evaluate(values, 0);
   const grid = [0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5];
   for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j <= columns.length; j++) {
+    for (let j = 0; j <= count; j++) {
       for (const value of grid) {
         const weights = [...values];
         let scale = headScale;
-        if (j === columns.length) {
+        if (j === count) {
           if (value > maxHeadScale) continue;
           scale = value;
         } else if (j === 0 && value < minEaseShare) continue;
@@ -784,20 +851,87 @@ export function fitServedBlend(model: HomeRankerModel, rows: RankerRows, say: (l
         const ndcg = evaluate(weights, scale);
         if (ndcg > best + 1e-6) {
           best = ndcg;
-          if (j === columns.length) headScale = value;
+          if (j === count) headScale = value;
           else values[j] = value;
         }
       }
     }
   }
-  const linear: Record<string, number> = {};
-  BLEND_FEATURES.forEach((name, j) => {
-    if (values[j] !== 0) linear[name] = values[j]!;
-  });
-  // the heads enter compileRanker's sum unstandardized: fold the spread into headScale (the mean is a constant per row)
-  const served = round(best);
-  say(`served blend: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
-  return { linear, headScale: headScale / spread, report: { linear, headScale, maxHeadScale, ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } } };
+  return { values, headScale, best };
+}
+
+/**
+ * NDCG@10 per listener (group) with each group's ideal DCG computed once, and a weighted mean over
+ * groups; the same ranking as ndcgOfGroup (score descending, then row order) from a top-10
+ * selection instead of a sort of every candidate.
+ */
+export class TopTenNdcg {
+  readonly count: number;
+  /** groups with a positive label (the others have no NDCG) */
+  readonly scored: Int32Array;
+  private readonly ideal: Float64Array;
+  private readonly top = new Int32Array(10);
+
+  constructor(
+    private readonly labels: Float32Array,
+    private readonly groups: number[],
+  ) {
+    this.count = groups.length - 1;
+    this.ideal = new Float64Array(this.count);
+    const scored: number[] = [];
+    for (let g = 0; g < this.count; g++) {
+      const gains: number[] = [];
+      for (let r = groups[g]!; r < groups[g + 1]!; r++) gains.push(Math.max(0, labels[r]!));
+      gains.sort((a, b) => b - a);
+      let ideal = 0;
+      for (let i = 0; i < Math.min(10, gains.length); i++) ideal += gains[i]! / Math.log2(i + 2);
+      this.ideal[g] = ideal;
+      if (ideal > 0) scored.push(g);
+    }
+    this.scored = Int32Array.from(scored);
+  }
+
+  /** Σ weight × NDCG@10 over the scored groups / Σ weight (0 when every weight is 0) */
+  weightedMean(scores: Float32Array, weights: Float64Array): number {
+    let sum = 0;
+    let total = 0;
+    const top = this.top;
+    for (const g of this.scored) {
+      const w = weights[g]!;
+      if (w === 0) continue;
+      const start = this.groups[g]!;
+      const end = this.groups[g + 1]!;
+      // insertion into the best 10 so far: ahead = higher score, or equal score and earlier row
+      let filled = 0;
+      for (let r = start; r < end; r++) {
+        const s = scores[r]!;
+        if (filled === 10 && !(s > scores[top[9]!]!)) continue;
+        let i = filled < 10 ? filled++ : 9;
+        while (i > 0 && s > scores[top[i - 1]!]!) {
+          top[i] = top[i - 1]!;
+          i--;
+        }
+        top[i] = r;
+      }
+      let dcg = 0;
+      for (let i = 0; i < filled; i++) dcg += Math.max(0, this.labels[top[i]!]!) / Math.log2(i + 2);
+      sum += w * (dcg / this.ideal[g]!);
+      total += w;
+    }
+    return total > 0 ? sum / total : 0;
+  }
+}
+
+/** A small seeded uniform generator in [0, 1) (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** weight × one feature column of row-major rows */

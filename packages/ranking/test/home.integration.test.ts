@@ -29,7 +29,7 @@ import {
   trainHomeRanker,
 } from '../src/index';
 import type { HomeEventInput, HomeIndex, SequenceNext } from '../src/index';
-import { CatalogStore } from '@mixtape/catalog';
+import { CatalogStore, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { loadHomeFixture } from './home-support';
@@ -405,6 +405,35 @@ describe('home engine', () => {
         }
       }
     }
+  });
+
+  it('reads track_daypart_share (plays of everyone by UTC hour) in UTC whatever the listener\'s zone: a track played only at 06:00 UTC is 1 at 07:00 UTC for a UTC listener and a +09:00 one (local 16:00)', async () => {
+    const { data, index, userId } = await setup();
+    const column = HOME_FEATURES.indexOf('track_daypart_share');
+    const at = Date.UTC(2024, 5, 1, 7);
+    const { candidates } = await generateHomeCandidates(index, buildUserProfile(index, userId, { daypart: 'morning' }));
+    const log = data.interactions!;
+    const played = new Set<number>();
+    for (let i = 0; i < log.length; i++) if (log.columns.type[i] !== INTERACTION_TYPE_CODE.skip) played.add(log.columns.track[i]!);
+    const row = Array.from(candidates.tracks.subarray(0, candidates.size)).findIndex((track) => played.has(track));
+    expect(row).toBeGreaterThanOrEqual(0);
+    const track = candidates.tracks[row]!;
+    // every play of that track moved to 06:00 UTC of its day
+    const moved = log.select(new Uint8Array(log.length).fill(1));
+    for (let i = 0; i < moved.length; i++) if (moved.columns.track[i] === track) moved.columns.timestamp[i] = Math.floor(moved.columns.timestamp[i]! / DAY) * DAY + 6 * 3_600_000;
+    const sixAm = createHomeIndex({ ...data, interactions: moved, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    expect(sixAm.daypartShare[track * 4]).toBe(1);
+    const share = (utcOffsetMinutes: number, daypart: 'morning' | 'afternoon' | 'evening' | 'night') => {
+      const profile = buildUserProfile(sixAm, userId, { now: at, daypart, ...(utcOffsetMinutes !== 0 ? { utcOffsetMinutes } : {}) });
+      return computeFeatures(sixAm, profile, candidates)[row * HOME_FEATURE_COUNT + column];
+    };
+    // the daypart the engine derives at 07:00 UTC: morning in UTC, afternoon (16:00) in Tokyo
+    expect(share(0, 'morning')).toBe(1);
+    expect(share(9 * 60, 'afternoon')).toBe(1);
+    // an explicit daypart names the listener's local one: Tokyo's morning (05–12) is UTC's night, -05:00's night (22–05) UTC's morning
+    expect(share(9 * 60, 'morning')).toBe(0);
+    expect(share(-5 * 60, 'night')).toBe(1);
+    expect(share(0, 'afternoon')).toBe(0);
   });
 
   it('says no "earlier today" when every logged event has one clock time (an import at one moment)', async () => {

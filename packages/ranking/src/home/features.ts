@@ -171,7 +171,8 @@ function tailFeatures(index: HomeIndex, profile: UserProfile, candidates: Candid
   const hour = new Date(profile.now).getUTCHours();
   const hourSin = Math.sin((2 * Math.PI * hour) / 24);
   const hourCos = Math.cos((2 * Math.PI * hour) / 24);
-  const daypart = DAYPARTS.indexOf(profile.daypart);
+  // the pooled shares are by UTC hour: read the column of the listener's daypart in UTC (shifted by their offset)
+  const daypart = DAYPARTS.indexOf(profile.utcDaypart);
   const audioWidth = PROFILE_FEATURES.length;
   const historyLength = Math.log1p(profile.topTracks.length);
   const vectors = index.itemVectors;

@@ -46,7 +46,10 @@ export interface UserProfile {
   /** false: no logged or live history (cold start) */
   hasHistory: boolean;
   now: number;
+  /** the listener's daypart (local when a UTC offset is given): their daypart plays and shelf */
   daypart: Daypart;
+  /** the daypart of index.daypartShare (plays of everyone, by UTC hour) that stands for `daypart`: itself in UTC, else the one holding the middle of the listener's local daypart */
+  utcDaypart: Daypart;
   /** unit taste vector (zeros without history or seeds) */
   vector: Float32Array;
   clusters: TasteCluster[];
@@ -266,6 +269,7 @@ function profileFromColumns(index: HomeIndex, userId: string, events: EventColum
     hasHistory: positive.size > 0,
     now,
     daypart,
+    utcDaypart: utcDaypartOf(daypart, options.utcOffsetMinutes ?? 0),
     vector,
     clusters: tasteClusters(index, topTracks.subarray(0, 300), positive, stored, options.onClusters),
     recent: Int32Array.from(recent),
@@ -280,6 +284,16 @@ function profileFromColumns(index: HomeIndex, userId: string, events: EventColum
     seedArtists,
     seedGenres,
   };
+}
+
+// the middle of each daypart in minutes after midnight (daypartOfHour's hours; night 22–05 → 01:30)
+const DAYPART_MIDDLE: Record<Daypart, number> = { morning: 8 * 60 + 30, afternoon: 14 * 60 + 30, evening: 19 * 60 + 30, night: 90 };
+
+/** The UTC daypart holding the middle of the local `daypart` (so the one overlapping most of it): a function of the page key's daypart and offset, not of the request instant, so a kept page and an explicit `daypart=` read the same column. */
+function utcDaypartOf(daypart: Daypart, utcOffsetMinutes: number): Daypart {
+  if (utcOffsetMinutes === 0) return daypart;
+  const minutes = (((DAYPART_MIDDLE[daypart] - utcOffsetMinutes) % 1440) + 1440) % 1440;
+  return daypartOfHour(Math.floor(minutes / 60));
 }
 
 /** `new Date(ms).getUTCHours()` without a Date per event (the time value is truncated, then floored to hours, as Date does). */

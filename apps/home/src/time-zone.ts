@@ -13,6 +13,7 @@ export interface ListenerTimeZone {
   offsetMinutesAt(ms: number): number;
 }
 
+// "GMT+5" is an offset east (+05:00); the IANA name "Etc/GMT+5" (below) is UTC−5 (POSIX's sign)
 const OFFSET = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 const MAX_OFFSET_MINUTES = 14 * 60;
 /** Formatters by zone name as sent (a few hundred zones exist; the map is cleared past this many spellings). */

@@ -141,6 +141,9 @@ describe('home service over a bundle from S3', () => {
     expect(await daypartOf('-05:00')).toBe('afternoon');
     expect(await daypartOf('+0930')).toBe('morning');
     expect(await daypartOf('UTC+3')).toBe('night');
+    // "GMT+5" is 5 h east (01:00, night); the IANA name "Etc/GMT+5" is UTC−5 (15:00, afternoon)
+    expect(await daypartOf('GMT+5')).toBe('night');
+    expect(await daypartOf('Etc/GMT+5')).toBe('afternoon');
     // "?tz=+09:30" typed into a URL arrives as " 09:30" (a "+" is a space there): read as +09:30, not refused
     expect((await request(clocked).get(`/v1/users/${userId}/home?tz=+09:30`).expect(200)).body.daypart).toBe('morning');
     for (const tz of ['Mars/Base', '+25:00', '+02:75', 'Europe/Paris; DROP']) {

@@ -167,8 +167,6 @@ interface WasmTrees {
   out: number;
   rows: number;
   width: number;
-  /** bytes of the module memory (fixed for the model's life) */
-  bytes: number;
 }
 
 const cache = new WeakMap<TreeEnsemble, WasmTrees | null>();
@@ -239,7 +237,7 @@ function wasmTrees(model: TreeEnsemble): WasmTrees | null {
     i32[meta / 4 + t * 4 + 2] = leafBase[t]!;
     fill(t, roots[t]!, 0, 0);
   }
-  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width, bytes: pages * PAGE };
+  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width };
   cache.set(model, built);
   return built;
 }
@@ -283,7 +281,15 @@ export function scoreTreeRowsWasm(model: TreeEnsemble, features: Float32Array, o
   return true;
 }
 
-/** Bytes of the model's WebAssembly memory (trees + one chunk of rows; fixed), 0 when it is walked in JavaScript. */
+/**
+ * The model's WebAssembly memory as it is now (its buffer's length follows any growth), null when it
+ * is walked in JavaScript. For tests: the same object across calls means the module was not rebuilt.
+ */
+export function treeWasmMemory(model: TreeEnsemble): WasmMemory | null {
+  return wasmTrees(model)?.memory ?? null;
+}
+
+/** Bytes of the model's WebAssembly memory now (trees + one chunk of rows), 0 when it is walked in JavaScript. */
 export function treeWasmBytes(model: TreeEnsemble): number {
-  return wasmTrees(model)?.bytes ?? 0;
+  return wasmTrees(model)?.memory.buffer.byteLength ?? 0;
 }

@@ -1,7 +1,7 @@
 import { predictXGBoost, trainXGBoost } from '@mixtape/native';
 import { describe, expect, it } from 'vitest';
 import { featureGains, scoreTreeRows, scoreTreeRowsJs, scoreTrees, treeEnsembleFromXGBoost } from './trees';
-import { CHUNK_ROWS, scoreTreeRowsWasm, treeWasmBytes } from './trees-wasm';
+import { CHUNK_ROWS, scoreTreeRowsWasm, treeWasmBytes, treeWasmMemory } from './trees-wasm';
 
 function data(rows: number, cols: number, seed: number, missing = 0) {
   let state = seed;
@@ -129,11 +129,17 @@ describe('TypeScript tree scorer', () => {
     const offsets = Int32Array.from({ length: count }, (_, i) => i * 8);
     const small = new Float32Array(10);
     expect(scoreTreeRowsWasm(model, test.features, offsets, 10, small)).toBe(true);
-    const bytes = treeWasmBytes(model);
+    const memory = treeWasmMemory(model);
+    expect(memory).not.toBeNull();
+    // read from the live buffer: a memory.grow would change it
+    const bytes = memory!.buffer.byteLength;
     expect(bytes).toBeGreaterThan(CHUNK_ROWS * 8 * 4);
+    expect(treeWasmBytes(model)).toBe(bytes);
     const viaWasm = new Float32Array(count);
     expect(scoreTreeRowsWasm(model, test.features, offsets, count, viaWasm)).toBe(true);
-    // the module did not grow or get rebuilt for the larger batch
+    // the larger batch neither rebuilt the module (same memory object) nor grew its memory
+    expect(treeWasmMemory(model)).toBe(memory);
+    expect(memory!.buffer.byteLength).toBe(bytes);
     expect(treeWasmBytes(model)).toBe(bytes);
     const viaJs = scoreTreeRowsJs(model, offsets, test.features, count, new Float32Array(count).fill(Math.fround(model.base)));
     expect(Array.from(viaWasm)).toEqual(Array.from(viaJs));

@@ -582,17 +582,32 @@ describe('home candidates: the deep-catalog top-up searched off the event loop',
     // small catalog it answers near-exactly, so the check is the filter, the stop rule and the wiring
     const itemIndex = buildTrackIndex(data.store, { vectors: data.itemVectors, dim: data.itemDim }, { factory: 'HNSW8', efSearch: 4, nprobe: 1 });
     const index = createHomeIndex({ ...data, itemIndex, neighbours: flat.neighbours, factors: flat.factors, factorIndex: flat.factorIndex });
+    // count the top-up's FAISS fetches (real FAISS underneath): its query is the profile's own taste vector
+    let tasteVector: Float32Array | undefined;
+    let deepFetches = 0;
+    const search = itemIndex.searchBatchAsync.bind(itemIndex);
+    itemIndex.searchBatchAsync = (queries, k) => {
+      if (queries === tasteVector) deepFetches++;
+      return search(queries, k);
+    };
     let toppedUp = 0;
     let withTracks = 0;
+    let mostFetches = 0;
     // annK 5: few long-tail tracks among the taste answers, so the top-up runs; the thresholds make it pass many or few tracks (few: it doubles its fetch, several FAISS calls)
     for (const deepPopularity of [0.35, 0.6, 0.9]) {
       for (let u = 0; u < log.userCount; u += Math.max(1, Math.floor(log.userCount / 25))) {
         const profile = buildUserProfile(index, log.userId(u));
         const options = { deepPopularity, annK: 5 };
+        tasteVector = profile.vector;
+        deepFetches = 0;
         const ahead = await generateHomeCandidates(index, profile, options);
+        tasteVector = undefined;
         const blocking = generateHomeCandidatesSync(index, profile, options);
         const plan = planAnnQueries(index, profile, options);
         const queries = plan.queries.length + (plan.factor && index.factorIndex ? 1 : 0);
+        // the top-up ran exactly when it fetched (its query counts once in annQueries, however many fetches)
+        expect(deepFetches > 0).toBe(ahead.stats.annQueries > queries);
+        mostFetches = Math.max(mostFetches, deepFetches);
         if (ahead.stats.annQueries > queries) toppedUp++;
         if (ahead.stats.annQueries > queries && ahead.stats.perSource.deepCatalog > 0) withTracks++;
         expect(ahead.stats).toEqual(blocking.stats);
@@ -609,6 +624,8 @@ describe('home candidates: the deep-catalog top-up searched off the event loop',
     }
     expect(toppedUp).toBeGreaterThan(0);
     expect(withTracks).toBeGreaterThan(0);
+    // some profile took the doubling path (several fetches), not only the first fetch
+    expect(mostFetches).toBeGreaterThan(1);
   });
 });
 

@@ -46,11 +46,38 @@ for (let i = 0; i < pages; i++) {
 if (values.events) {
   await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: engine.index.store.trackId((i * 7919) % engine.index.store.trackCount), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
 }
+// Coverage of the deep-catalog top-up (the path session 10 moved off the event loop), counted per
+// page by wrapping the real item index, so "0 differ" says how many pages the check walked through
+// it, in either version: older versions make it a blocking `search(…, { filter })` (its only
+// filtered search); since f6361b7 it is worker fetches (`searchBatchAsync`) of the one taste vector
+// with k = 120, 240, … (DEEP_K 30 × 4, doubled), while the page's planned batch asks k = annK
+// (default 50) — and a listener with stored answers makes no planned call at all, so the calls
+// cannot simply be counted past the first.
+const itemIndex = engine.index.itemIndex;
+const DEEP_FIRST_FETCH = 120;
+let filteredSearches = 0;
+let deepFetches = 0;
+const search = itemIndex.search.bind(itemIndex);
+itemIndex.search = (query, k, options) => {
+  if (options?.filter) filteredSearches++;
+  return search(query, k, options);
+};
+const searchBatchAsync = itemIndex.searchBatchAsync.bind(itemIndex);
+itemIndex.searchBatchAsync = (queries, k) => {
+  if (queries.length === itemIndex.dim && k >= DEEP_FIRST_FETCH) deepFetches++;
+  return searchBatchAsync(queries, k);
+};
+const toppedUp: number[] = [];
+let severalFetches = 0;
 const lines: string[] = [];
 const started = performance.now();
 for (let i = 0; i < users.length; i++) {
   const userId = users[i]!;
+  filteredSearches = 0;
+  deepFetches = 0;
   const { page } = await pageFor(undefined, engine, { userId, limit, daypart: 'evening' });
+  if (filteredSearches > 0 || deepFetches > 0) toppedUp.push(i);
+  if (deepFetches > 1) severalFetches++;
   const order = await engine.shelfOrder(userId, page.types, new Random(1000 + i));
   const body = pageBody(page, order, { userId, bundleVersion: serving.bundleVersion, generatedAt: '2026-12-06T00:00:00.000Z' }, []);
   lines.push(`${i}\t${userId}\t${createHash('sha256').update(body).digest('hex')}`);
@@ -62,6 +89,7 @@ for (let i = 0; i < users.length; i++) {
 writeFileSync(values.out, `${lines.join('\n')}\n`);
 const all = createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 console.log(`${users.length} pages (${values.events ? 'after one live event each' : 'no live events'}), bodies hash ${all} → ${values.out}`);
+console.log(`deep top-up ran on ${toppedUp.length} of ${users.length} pages${toppedUp.length > 0 ? ` (${toppedUp.slice(0, 20).join(', ')}${toppedUp.length > 20 ? ' …' : ''})` : ''}; ${severalFetches} of them with more than one worker fetch (a blocking filtered search counts once)`);
 
 if (values.against) {
   const theirs = readFileSync(values.against, 'utf8').trim().split('\n');

@@ -8,7 +8,7 @@
 // carries candidate recall per source, each head's validation NDCG@10, the bars it must clear,
 // the objective trade-off over a grid of weights, the cost and gain of diversity re-ranking and
 // the feature importance.
-import { ProgressTracker } from '@mixtape/base';
+import { ProgressTracker, mulberry32 } from '@mixtape/base';
 import type { ProgressCallback } from '@mixtape/base';
 import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
@@ -793,7 +793,9 @@ export function fitServedBlend(
     // resamples agree on and shrinks a weight that only some of them wanted.
     const groups = new TopTenNdcg(rows.labels.play, rows.groups);
     const counts = new Float64Array(groups.count);
-    const random = mulberry32(bagging.seed ^ 0x5bd1e995);
+    // base's mulberry32 gives uint32s: / 2³² is [0, 1), the same draws the bagging was validated with
+    const next = mulberry32(bagging.seed ^ 0x5bd1e995);
+    const random = () => next() / 4294967296;
     const sum = [0, 0, 0, 0, 0, 0];
     let scaleSum = 0;
     for (let b = 0; b < bagging.bags; b++) {
@@ -920,18 +922,6 @@ export class TopTenNdcg {
     }
     return total > 0 ? sum / total : 0;
   }
-}
-
-/** A small seeded uniform generator in [0, 1) (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** weight × one feature column of row-major rows */

@@ -678,7 +678,7 @@ export class SearchEngine {
    * The query language's requirements and exclusions as one predicate over entity codes: a
    * required word holds when one of its variants (typo corrections, completions of the last word)
    * has a posting for the entity — in the field asked for, read from the posting's field mask; an
-   * exclusion when every one of its words, exactly as typed, has one (in any field). Binary
+   * exclusion when every one of its words, exactly as typed, has one (in its field, or any). Binary
    * searches in the postings, nothing allocated per candidate.
    */
   private syntaxFilter(syntax: ParsedQuery, lastWord: string): ((code: number) => boolean) | undefined {
@@ -690,7 +690,8 @@ export class SearchEngine {
     const requirements = syntax.requirements.map((alternatives) =>
       alternatives.map(({ words, field }) => ({ terms: words.map(variantTerms), field })),
     );
-    const exclusions = syntax.exclusions.map((excluded) => Int32Array.from(excluded, (word) => lexical.termId(word)));
+    // an exclusion matches its words exactly as typed (no typo or prefix variants)
+    const exclusions = syntax.exclusions.map(({ words, field }) => ({ terms: words.map((word) => Int32Array.of(lexical.termId(word))), field }));
     const holds = (terms: Int32Array, code: number, field: SearchField | undefined): boolean => {
       const wanted = field === undefined ? ANY_FIELD : fieldBits(field, entities.typeOf(code));
       if (wanted === 0) return false;
@@ -701,9 +702,9 @@ export class SearchEngine {
       return false;
     };
     return (code: number): boolean => {
-      for (const excluded of exclusions) {
+      for (const { terms, field } of exclusions) {
         let all = true;
-        for (let i = 0; i < excluded.length && all; i++) all = excluded[i]! >= 0 && lexical.find(excluded[i]!, code) >= 0;
+        for (let i = 0; i < terms.length && all; i++) all = terms[i]![0]! >= 0 && (field === undefined ? lexical.find(terms[i]![0]!, code) >= 0 : holds(terms[i]!, code, field));
         if (all) return false;
       }
       for (const alternatives of requirements) {

@@ -29,6 +29,7 @@ const store = CatalogStore.fromCatalog({
     extra('t-hysteria', 'Hysteria', ['ar-muse'], 60),
     extra('t-airbag', 'Airbag', ['ar-radiohead'], 60, { albumId: 'al-okc' }),
     extra('t-halo-live', 'Halo (Live)', ['ar-beyonce'], 55),
+    extra('t-halo-wembley', 'Halo - Live at Wembley', ['ar-beyonce'], 54),
     extra('t-discovery-lisa', 'Discovery', ['ar-lisa'], 20),
     extra('t-rnr', 'Rock And Roll', ['ar-zep'], 65),
     extra('t-title-track', 'Title Track', ['ar-soil'], 10),
@@ -43,7 +44,7 @@ describe('parseSearchQuery', () => {
       words: ['cafe', 'del', 'mar', 'radiohead', 'muse'],
       slots: [['cafe'], ['del'], ['mar'], ['radiohead', 'muse']],
       requirements: [[{ words: ['cafe', 'del', 'mar'], field: 'title' }]],
-      exclusions: [['live']],
+      exclusions: [{ words: ['live'] }],
       describe: 'cafe del mar -live radiohead muse',
       operators: ['not: live', 'required: title: cafe del mar', 'either: radiohead | muse'],
     });
@@ -57,6 +58,18 @@ describe('parseSearchQuery', () => {
     expect(parseSearchQuery('rock AND roll').requirements).toEqual([[{ words: ['rock'] }], [{ words: ['roll'] }]]);
     expect(parseSearchQuery('ABBA OR Queen').slots).toEqual([['abba', 'queen']]);
     expect(parseSearchQuery('by:queen song:"don\'t stop"').requirements).toEqual([[{ words: ['queen'], field: 'artist' }], [{ words: ['dont', 'stop'], field: 'title' }]]);
+  });
+
+  it('-"a b" and -field:word are exclusions; a quote inside a word (12", 5\'9") does not swallow what follows', () => {
+    expect(parseSearchQuery('halo -"live at"')).toMatchObject({ words: ['halo'], exclusions: [{ words: ['live', 'at'] }], operators: ['not: live at'] });
+    expect(parseSearchQuery('halo -title:live')).toMatchObject({ words: ['halo'], exclusions: [{ words: ['live'], field: 'title' }], operators: ['not: title: live'] });
+    expect(parseSearchQuery('halo -album:"live at"').exclusions).toEqual([{ words: ['live', 'at'], field: 'album' }]);
+    expect(parseSearchQuery('Blue Monday 12" -live')).toMatchObject({ words: ['blue', 'monday', '12'], exclusions: [{ words: ['live'] }] });
+    expect(parseSearchQuery('Royce Da 5\'9" -remix')).toMatchObject({ words: ['royce', 'da', '59'], exclusions: [{ words: ['remix'] }] });
+    expect(parseSearchQuery('12" mix title:halo').requirements).toEqual([[{ words: ['halo'], field: 'title' }]]);
+    // a quote that opens a token still runs to the end when unclosed (typeahead)
+    expect(parseSearchQuery('title:"cafe del -mar')).toMatchObject({ requirements: [[{ words: ['cafe', 'del', 'mar'], field: 'title' }]], exclusions: [] });
+    expect(parseSearchQuery('halo -"live at').exclusions).toEqual([{ words: ['live', 'at'] }]);
   });
 
   it('refuses a field with nothing after its colon, with what to write', () => {
@@ -105,6 +118,24 @@ describe('search with the query language', () => {
     expect(ids('halo')).toContain('t-halo-live');
     expect(engine.search('halo -live').operators).toEqual(['not: live']);
     expect(ids('-live')).toContain('t-halo-live');
+  });
+
+  it('-"live at" leaves out the phrase\'s results; -title:live only titles holding "live"', () => {
+    const halo = ids('halo');
+    expect(halo).toEqual(expect.arrayContaining(['t-halo-wembley', 't-halo-live', 't-halo-beyonce']));
+    const phrase = engine.search('halo -"live at"');
+    expect(phrase.results.map((hit) => hit.id)).not.toContain('t-halo-wembley');
+    expect(phrase.results.map((hit) => hit.id)).toEqual(expect.arrayContaining(['t-halo-live', 't-halo-beyonce']));
+    expect(phrase.operators).toEqual(['not: live at']);
+    const titled = engine.search('halo -title:live');
+    expect(titled.results.map((hit) => hit.id)).not.toContain('t-halo-live');
+    expect(titled.results.map((hit) => hit.id)).not.toContain('t-halo-wembley');
+    expect(titled.results.map((hit) => hit.id)).toContain('t-halo-beyonce');
+    expect(titled.operators).toEqual(['not: title: live']);
+    // the field is checked: Beyoncé is an artist, not a title
+    expect(ids('halo -title:beyonce')).toContain('t-halo-beyonce');
+    expect(ids('halo -artist:beyonce')).not.toContain('t-halo-beyonce');
+    expect(ids('halo 12" -live')).not.toContain('t-halo-live');
   });
 
   it('hyphenated names are not negations: -M-, a-ha, Jay-Z', () => {

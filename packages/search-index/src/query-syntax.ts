@@ -9,12 +9,14 @@
 //   a OR b           either word counts for the same slot (no penalty for matching only one)
 //   a AND b          both are required
 //   -word            results holding the word are left out (a minus at the start or after a space,
-//                    before a letter; a word that ends in "-" is a name: "-M-"; "Jay-Z", "a-ha",
+//                    before a letter or a quote; a word that ends in "-" is a name: "-M-"; "Jay-Z", "a-ha",
 //                    "k-pop" are words). A query made only of exclusions is read as words ("-Ziq").
+//   -"a b"           results holding every word of the quotes are left out
+//   -title:word      results with the word in that field are left out (-artist:, -album: alike)
 // OR and AND are operators only in capitals and beside a word with a lower-case letter ("HEAVEN AND
 // BACK", "ROCK AND ROLL" are titles; "radiohead OR muse", "Radiohead OR Muse" are operators). A field name is an operator only when glued to its colon and value ("Title: x"
 // and "Suite: Judy Blue Eyes" are words). A dangling OR/AND or an unclosed quote (typeahead) is read
-// leniently; a field with nothing after it (`halo title:`, `title:""`) is the only refusal (SEARCH_SYNTAX).
+// leniently — only a quote that opens a token is a quote; one inside a word (12", 5'9") is a character; a field with nothing after it (`halo title:`, `title:""`) is the only refusal (SEARCH_SYNTAX).
 import { searchWords } from './normalize';
 
 export type SearchField = 'title' | 'artist' | 'album';
@@ -34,8 +36,8 @@ export interface ParsedQuery {
   slots: string[][];
   /** each entry must hold through one of its alternatives */
   requirements: RequiredWords[][];
-  /** a result holding every word of one entry is left out */
-  exclusions: string[][];
+  /** a result holding every word of one entry (in its field, when it names one) is left out */
+  exclusions: RequiredWords[];
   /** the text the descriptive reading (moods, genres, eras) gets: operators removed, exclusions kept as "-word" */
   describe: string;
   /** how the operators were read, for the response ("title: cafe del mar", "either: radiohead | muse", "not: live") */
@@ -53,16 +55,33 @@ interface Term {
   text: string;
 }
 
-/** Splits on whitespace, keeping `"…"` and `field:"…"` together (an unclosed quote runs to the end). */
+/**
+ * Splits on whitespace, keeping `"…"`, `field:"…"`, `-"…"` and `-field:"…"` together. Only a quote
+ * that opens a token (after nothing, `-` or `field:`) is a quote: unclosed, it runs to the end
+ * (typeahead). A quote inside a token — `12"`, `5'9"` — is a character of that token only, so it
+ * cannot swallow what follows (`Blue Monday 12" -live` still excludes "live").
+ */
 function rawTokens(query: string): string[] {
   const tokens: string[] = [];
-  const pattern = /(?:[^\s"]*"[^"]*(?:"|$)[^\s]*)|[^\s]+/gu;
-  for (const match of query.matchAll(pattern)) tokens.push(match[0]);
+  const opening = /-?(?:[A-Za-z]+:)?"/y;
+  let at = 0;
+  while (at < query.length) {
+    while (at < query.length && /\s/u.test(query[at]!)) at++;
+    if (at >= query.length) break;
+    const start = at;
+    opening.lastIndex = at;
+    if (opening.test(query)) {
+      const close = query.indexOf('"', opening.lastIndex);
+      at = close < 0 ? query.length : close + 1;
+    }
+    while (at < query.length && !/\s/u.test(query[at]!)) at++;
+    tokens.push(query.slice(start, at));
+  }
   return tokens;
 }
 
-/** A minus before a word (not "-M-", whose last character is a hyphen, and not "-5" or "- "). */
-const NEGATION = /^-(?=\p{L})(?:.*[^-])?$/su;
+/** A minus before a word or a quote (not "-M-", whose last character is a hyphen, and not "-5" or "- "). */
+const NEGATION = /^-(?=[\p{L}"])(?:.*[^-])?$/su;
 const FIELD = /^([A-Za-z]+):(?=\S)(.*)$/su;
 
 /** Parses a query; throws SearchSyntaxError only for a field with nothing after its colon. */
@@ -71,7 +90,7 @@ export function parseSearchQuery(query: string): ParsedQuery {
   // "HEAVEN AND BACK": capitals on both sides are a title written in capitals, not syntax
   const lower = (token: string | undefined): boolean => token !== undefined && /\p{Ll}/u.test(token);
   const isOperator = (at: number): boolean => lower(tokens[at - 1]) || lower(tokens[at + 1]);
-  type Item = { kind: 'term'; term: Term; required: boolean } | { kind: 'or' } | { kind: 'and' } | { kind: 'not'; words: string[]; text: string };
+  type Item = { kind: 'term'; term: Term; required: boolean } | { kind: 'or' } | { kind: 'and' } | { kind: 'not'; excluded: RequiredWords; text: string };
   const items: Item[] = [];
   for (const [at, token] of tokens.entries()) {
     if (token === 'OR' && isOperator(at)) {
@@ -83,8 +102,11 @@ export function parseSearchQuery(query: string): ParsedQuery {
       continue;
     }
     if (NEGATION.test(token)) {
-      const words = searchWords(unquote(token.slice(1)));
-      if (words.length > 0) items.push({ kind: 'not', words, text: token });
+      // -title:live leaves out results with "live" in the title; -"live at" those holding both words
+      const field = FIELD.exec(token.slice(1));
+      const name = field ? FIELD_NAMES[field[1]!.toLowerCase()] : undefined;
+      const words = searchWords(unquote(field && name ? field[2]! : token.slice(1)));
+      if (words.length > 0) items.push({ kind: 'not', excluded: { words, ...(name ? { field: name } : {}) }, text: token });
       continue;
     }
     const field = FIELD.exec(token);
@@ -121,7 +143,7 @@ export function parseSearchQuery(query: string): ParsedQuery {
   }
   // OR: runs of terms joined by OR become one set (a dangling OR joins nothing)
   const sets: { terms: Term[]; required: boolean }[] = [];
-  const exclusions: string[][] = [];
+  const exclusions: RequiredWords[] = [];
   const operators: string[] = [];
   const describeParts: string[] = [];
   let joinNext = false;
@@ -135,8 +157,8 @@ export function parseSearchQuery(query: string): ParsedQuery {
       continue;
     }
     if (item.kind === 'not') {
-      exclusions.push(item.words);
-      operators.push(`not: ${item.words.join(' ')}`);
+      exclusions.push(item.excluded);
+      operators.push(`not: ${describeTerm(item.excluded)}`);
       describeParts.push(item.text);
       joinNext = false;
       continue;
@@ -168,7 +190,7 @@ export function parseSearchQuery(query: string): ParsedQuery {
   return { words, slots, requirements, exclusions, describe: describeParts.join(' '), operators };
 }
 
-function describeTerm(term: Term): string {
+function describeTerm(term: Pick<Term, 'words' | 'field'>): string {
   return term.field ? `${term.field}: ${term.words.join(' ')}` : term.words.join(' ');
 }
 

@@ -125,7 +125,9 @@ describe('importLastfmScrobbles: CSV', () => {
     expect(noArtist.message).toMatch(/no-artist\.csv:1: field "artist": expected an artist name/);
 
     const header = await failure(importDataset('lastfm-scrobbles', await file('no-time.csv', 'artist,album,track\nMuse,Absolution,Hysteria\n')));
-    expect(header.message).toMatch(/no-time\.csv:1: field "time": expected a header with an time column — .*uts, utc_time, date or timestamp/);
+    expect(header.message).toMatch(/no-time\.csv:1: field "time": expected a header with a time column: uts, utc_time, date or timestamp, got "artist,album,track"$/);
+    const noTrack = await failure(importDataset('lastfm-scrobbles', await file('no-track.csv', 'artist,album,uts\nMuse,Absolution,1700000160\n')));
+    expect(noTrack.message).toMatch(/no-track\.csv:1: field "track": expected a header with a track column: track, title, name or song, got/);
 
     const empty = await failure(importDataset('lastfm-scrobbles', await file('empty.csv', '')));
     expect(empty.message).toMatch(/empty\.csv:1: field "\*": expected scrobble rows/);
@@ -140,6 +142,44 @@ describe('importLastfmScrobbles: CSV', () => {
     expect(store.getTrack('lastfm:a ha/take on me')!.genres).toEqual(['new wave']);
     expect(store.getTrack('lastfm:sigur ros/hoppipolla')!.genres).toEqual([]);
     expect(details.genreEnrichment).toEqual({ path: genres, artistsMatched: 2 });
+  });
+
+  it('refuses times no scrobble can have (before 2002, after tomorrow), naming the column as the header does', async () => {
+    // an 8-digit compact date in the date column read as seconds is 1970-08-23
+    const compact = await failure(importDataset('lastfm-scrobbles', await file('compact.csv', `${LASTFM_TO_CSV}\nMuse,Absolution,Hysteria,20231114\n`)));
+    expect(compact.message).toMatch(/compact\.csv:6: field "date": expected a scrobble time from 2002 \(Audioscrobbler's start\) to tomorrow — digits are epoch seconds \(10 digits, the API's uts\) or milliseconds \(13\); this one reads as 1970-08-23 \d\d:\d\d UTC, got "20231114"/);
+    // a 12-digit millisecond value in a uts column read as seconds is in the year 7357
+    const millis = await failure(importDataset('lastfm-scrobbles', await file('millis.csv', 'Date_UTS,artist,track\n170000016000,Muse,Hysteria\n')));
+    expect(millis.message).toMatch(/millis\.csv:2: field "Date_UTS": expected a scrobble time from 2002 .* reads as 7357-/);
+    // the header's spelling of a time column, not "date"
+    const played = await failure(importDataset('lastfm-scrobbles', await file('played.csv', 'played_at,artist,track\nlast tuesday,Muse,Hysteria\n')));
+    expect(played.message).toMatch(/played\.csv:2: field "played_at": expected a Last\.fm date/);
+    const noName = await failure(importDataset('lastfm-scrobbles', await file('no-name.csv', 'uts,Artist_Name,Song\n1700000160,Muse,\n')));
+    expect(noName.message).toMatch(/no-name\.csv:2: field "Song": expected a track name/);
+  });
+
+  it("leaves out and counts Last.fm's 1970 placeholder (uts 0, 01 Jan 1970 00:00), saying where", async () => {
+    const path = await file('placeholder.csv', `${LASTFM_TO_CSV}\nMuse,Absolution,Hysteria,01 Jan 1970 00:00\n`);
+    const { interactions, details } = await importDataset('lastfm-scrobbles', path);
+    expect(interactions.length).toBe(5);
+    expect(Math.min(...interactions.columns.timestamp)).toBe(Date.UTC(2022, 1, 2, 23, 59));
+    expect(details.placeholderDates).toBe("1 scrobbles dated 01 Jan 1970 00:00 (uts 0: Last.fm's placeholder for a scrobble sent without a time) left out — placeholder.csv:6");
+    const page = apiPage('rj', [
+      { artist: 'Muse', album: 'Absolution', name: 'Hysteria', uts: 0 },
+      { artist: 'Muse', album: 'Absolution', name: 'Time Is Running Out', uts: 1_700_000_160 },
+    ]);
+    const json = await importDataset('lastfm-scrobbles', await file('placeholder.json', JSON.stringify(page)));
+    expect(json.interactions.length).toBe(1);
+    expect(json.details.placeholderDates).toMatch(/^1 scrobbles dated 01 Jan 1970 .* left out — placeholder\.json:1 recenttracks\.track\[0\]\.date$/);
+    const only = await failure(importDataset('lastfm-scrobbles', await file('only-1970.csv', 'Muse,Absolution,Hysteria,01 Jan 1970 00:00\n')));
+    expect(only.message).toMatch(/expected at least one scrobble with a date, got "only 1 dated 01 Jan 1970 \(no time\)"/);
+  });
+
+  it('says that a repeat at minute resolution may be two real plays', async () => {
+    const path = await file('repeat.csv', `${LASTFM_TO_CSV}\nRadiohead,OK Computer,Airbag,14 Nov 2023 22:16\n`);
+    const { interactions, details } = await importDataset('lastfm-scrobbles', path);
+    expect(interactions.length).toBe(5);
+    expect(details.duplicates).toMatch(/^1 scrobbles repeated .* kept once; 1 of them at a whole minute — a date without seconds .* two real plays of the track in one minute, so such plays are merged too$/);
   });
 
   it('skips bad rows with --skip-invalid and keeps the rest', async () => {

@@ -14,7 +14,10 @@
 // the log-scaled scrobble count. The listener is the `user` column, the page's `@attr.user`, the
 // `user` option (`--user`) — which overrides both — or else the file name without its extension
 // (lastfm-to-csv names the file after the user). The same scrobble twice (same listener, track and
-// second: overlapping API pages) is kept once and counted.
+// second: overlapping API pages) is kept once and counted (at minute resolution — lastfm-to-csv's
+// dates — two real plays in one minute merge too, and the count says so). A time before 2002 or
+// after tomorrow is refused (an 8-digit date or a millisecond value read as seconds); 1970-01-01
+// 00:00 — Last.fm's placeholder for a scrobble without a time — is left out and counted.
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -40,6 +43,30 @@ export const SCROBBLE_TIME_FORMS =
   'a Last.fm date ("14 Nov 2023 22:16" or "14 Nov 2023, 22:16", UTC), epoch seconds ("1700000160", the API\'s uts) or an ISO 8601 date-time';
 
 const HEADERLESS_FORM = 'no header and 4 columns artist, album, track, date (the lastfm-to-csv form), or a header naming artist, track and a time column (uts, utc_time, date or timestamp)';
+
+/** What a header's missing column may be called, for its error (a few of HEADER_FIELDS' names). */
+const COLUMN_NAMES: Record<'artist' | 'track' | 'time', string> = {
+  artist: 'an artist column: artist or artist_name',
+  track: 'a track column: track, title, name or song',
+  time: 'a time column: uts, utc_time, date or timestamp',
+};
+
+/** Audioscrobbler (Last.fm's scrobbling) started in 2002: an earlier time is no real scrobble. */
+const FIRST_SCROBBLE_MS = Date.UTC(2002, 0, 1);
+const DAY_MS = 86_400_000;
+
+/**
+ * Why a parsed scrobble time cannot be a real play, or undefined when it can: before 2002 (an
+ * 8-digit date read as seconds) or after tomorrow (a 12-digit millisecond value read as seconds).
+ * 0 — uts "0", "01 Jan 1970 00:00", Last.fm's placeholder for a scrobble sent without a time — is
+ * not asked here: the caller leaves it out and counts it rather than refusing the file.
+ */
+function implausibleTime(ms: number, now: number): string | undefined {
+  if (ms >= FIRST_SCROBBLE_MS && ms <= now + DAY_MS) return undefined;
+  const date = new Date(ms);
+  const when = Number.isFinite(date.getTime()) ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'beyond any date';
+  return `a scrobble time from 2002 (Audioscrobbler's start) to tomorrow — digits are epoch seconds (10 digits, the API's uts) or milliseconds (13); this one reads as ${when}`;
+}
 
 const MONTHS: Record<string, number> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11,
@@ -132,6 +159,15 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   const lovedAt = new Map<string, { user: number; track: number; time: number }>();
   let nowPlaying = 0;
   let scrobbles = 0;
+  // scrobbles dated 1970-01-01 00:00 (Last.fm's placeholder): left out, counted, the first few named
+  const placeholders = { count: 0, where: [] as string[] };
+  const times: TimeCheck = {
+    now: Date.now(),
+    placeholder: (where) => {
+      placeholders.count++;
+      if (placeholders.where.length < 3) placeholders.where.push(where);
+    },
+  };
   const forms = new Set<string>();
 
   const add = (scrobble: Scrobble): void => {
@@ -182,9 +218,9 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
     try {
       if (JSON_EXTENSIONS.has(extension) || JSON_LINES_EXTENSIONS.has(extension)) {
         forms.add('user.getRecentTracks JSON');
-        nowPlaying += await readJsonPages(file, JSON_LINES_EXTENSIONS.has(extension), options.user, signal, sink, add);
+        nowPlaying += await readJsonPages(file, JSON_LINES_EXTENSIONS.has(extension), options.user, signal, sink, add, times);
       } else {
-        forms.add(await readScrobbleCsv(file, options.user, signal, sink, add));
+        forms.add(await readScrobbleCsv(file, options.user, signal, sink, add, times));
       }
     } catch (error) {
       throw unreadableFile(file, error) ?? error;
@@ -198,10 +234,12 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   popularityFromCounts(scrobbleCounts.toArray(), columns.trackPopularity);
   const store = new CatalogStore(columns);
   let interactions = log.build();
-  const { mask, duplicates } = duplicateScrobbles(interactions.columns);
+  const { mask, duplicates, wholeMinute } = duplicateScrobbles(interactions.columns);
   if (duplicates > 0) interactions = interactions.select(mask);
-  if (interactions.length === 0)
-    throw new ImportError({ file: input, line: 0, field: '*', expected: 'at least one scrobble with a date', value: nowPlaying > 0 ? `only ${nowPlaying} now-playing entries (no date)` : 'none' });
+  if (interactions.length === 0) {
+    const undated = [nowPlaying > 0 ? `${nowPlaying} now-playing entries (no date)` : '', placeholders.count > 0 ? `${placeholders.count} dated 01 Jan 1970 (no time)` : ''].filter((part) => part !== '');
+    throw new ImportError({ file: input, line: 0, field: '*', expected: 'at least one scrobble with a date', value: undated.length > 0 ? `only ${undated.join(' and ')}` : 'none' });
+  }
   return {
     store,
     interactions,
@@ -211,8 +249,19 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
       forms: [...forms],
       scrobbles: scrobbles - duplicates,
       listeners: log.userCount,
-      ...(duplicates > 0 ? { duplicates: `${duplicates.toLocaleString('en')} scrobbles repeated (same listener, track and time: overlapping pages) kept once` } : {}),
+      ...(duplicates > 0
+        ? {
+            duplicates:
+              `${duplicates.toLocaleString('en')} scrobbles repeated (same listener, track and time: overlapping pages) kept once` +
+              (wholeMinute > 0
+                ? `; ${wholeMinute.toLocaleString('en')} of them at a whole minute — a date without seconds (lastfm-to-csv's "14 Nov 2023 22:16") cannot tell a repeated page from two real plays of the track in one minute, so such plays are merged too`
+                : ''),
+          }
+        : {}),
       ...(nowPlaying > 0 ? { nowPlaying: `${nowPlaying} "now playing" entries without a date left out` } : {}),
+      ...(placeholders.count > 0
+        ? { placeholderDates: `${placeholders.count.toLocaleString('en')} scrobbles dated 01 Jan 1970 00:00 (uts 0: Last.fm's placeholder for a scrobble sent without a time) left out — ${placeholders.where.join(', ')}${placeholders.count > placeholders.where.length ? ', …' : ''}` }
+        : {}),
       ...(lovedAt.size > 0 ? { loved: `${lovedAt.size} loved tracks, each one save at its latest scrobble` } : {}),
       catalog: 'made from the names: artist per folded name, track per artist + folded title, album per artist + folded album; no durations or audio features; genres only from --genres',
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
@@ -226,11 +275,16 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   };
 }
 
-/** Rows (sorted by listener, time) that repeat an earlier row's listener, time, track and type. */
-function duplicateScrobbles(columns: { user: Int32Array; track: Int32Array; timestamp: Float64Array; type: Uint8Array }): { mask: Uint8Array; duplicates: number } {
+/**
+ * Rows (sorted by listener, time) that repeat an earlier row's listener, time, track and type;
+ * `wholeMinute` counts those at a time on a whole minute (a date without seconds, where two real
+ * plays in one minute look the same as a repeated page).
+ */
+function duplicateScrobbles(columns: { user: Int32Array; track: Int32Array; timestamp: Float64Array; type: Uint8Array }): { mask: Uint8Array; duplicates: number; wholeMinute: number } {
   const { user, track, timestamp, type } = columns;
   const mask = new Uint8Array(user.length).fill(1);
   let duplicates = 0;
+  let wholeMinute = 0;
   let start = 0;
   for (let i = 1; i <= user.length; i++) {
     if (i < user.length && user[i] === user[start] && timestamp[i] === timestamp[start]) continue;
@@ -240,11 +294,29 @@ function duplicateScrobbles(columns: { user: Int32Array; track: Int32Array; time
         if (mask[b] && track[a] === track[b] && type[a] === type[b]) {
           mask[a] = 0;
           duplicates++;
+          if (timestamp[a]! % 60_000 === 0) wholeMinute++;
           break;
         }
     start = i;
   }
-  return { mask, duplicates };
+  return { mask, duplicates, wholeMinute };
+}
+
+interface TimeCheck {
+  now: number;
+  /** a scrobble dated 0 (1970-01-01 00:00) at `where` ("file:line") was left out */
+  placeholder(where: string): void;
+}
+
+/** The time to keep, or undefined for Last.fm's 1970 placeholder (counted); throws RowRejection for an impossible one. */
+function checkedTime(time: number, field: string, shown: string, times: TimeCheck, where: string): number | undefined {
+  if (time === 0) {
+    times.placeholder(where);
+    return undefined;
+  }
+  const problem = implausibleTime(time, times.now);
+  if (problem) throw new RowRejection(field, problem, shown);
+  return time;
 }
 
 // ---- CSV
@@ -285,10 +357,12 @@ async function firstLineOf(file: string): Promise<string> {
 }
 
 /** Reads one CSV export; returns which form it was (for the details). */
-async function readScrobbleCsv(file: string, userOption: string | undefined, signal: AbortSignal, sink: RejectSink, add: (scrobble: Scrobble) => void): Promise<string> {
+async function readScrobbleCsv(file: string, userOption: string | undefined, signal: AbortSignal, sink: RejectSink, add: (scrobble: Scrobble) => void, times: TimeCheck): Promise<string> {
   const delimiter = sniffDelimiter(await firstLineOf(file));
   const parser = new CsvParser({ delimiter, trim: false });
   let columns: Partial<Record<ScrobbleField, number>> | undefined;
+  // the header's own spellings, so an error names a column as the file does ("timestamp", "date_uts")
+  let header: string[] = [];
   let headerless = false;
   let expectedFields = 4;
   const defaultUser = userOption ?? fileUser(file);
@@ -306,8 +380,9 @@ async function readScrobbleCsv(file: string, userOption: string | undefined, sig
           if (field !== undefined && columns![field] === undefined) columns![field] = index;
         });
         const missing = (['artist', 'track'] as const).find((field) => columns![field] === undefined) ?? (columns.seconds === undefined && columns.time === undefined ? 'time' : undefined);
-        if (missing) throw new ImportError({ file, line: record.line, field: missing, expected: `a header with an ${missing} column — ${HEADERLESS_FORM}`, value: fields.join(delimiter) });
+        if (missing) throw new ImportError({ file, line: record.line, field: missing, expected: `a header with ${COLUMN_NAMES[missing]}`, value: fields.join(delimiter) });
         expectedFields = fields.length;
+        header = fields.map((field) => field.trim());
         return;
       }
       headerless = true;
@@ -332,15 +407,19 @@ async function readScrobbleCsv(file: string, userOption: string | undefined, sig
         const index = columns ? columns[field] : headerlessIndex;
         return index === undefined ? '' : (fields[index] ?? '').trim();
       };
+      // a field as the file names it: the header's spelling, or lastfm-to-csv's column name
+      const nameOf = (field: ScrobbleField, headerlessName: string): string => (columns ? (header[columns[field] ?? -1] ?? field) : headerlessName);
       const artist = at('artist', 0);
-      if (artist === '') throw new RowRejection('artist', 'an artist name', '');
+      if (artist === '') throw new RowRejection(nameOf('artist', 'artist'), 'an artist name', '');
       const track = at('track', 2);
-      if (track === '') throw new RowRejection('track', 'a track name', '');
+      if (track === '') throw new RowRejection(nameOf('track', 'track'), 'a track name', '');
       const secondsText = at('seconds', undefined);
-      const timeField = columns && secondsText !== '' ? 'uts' : 'date';
+      const timeField = columns ? nameOf(secondsText !== '' || columns.time === undefined ? 'seconds' : 'time', 'date') : 'date';
       const timeText = secondsText !== '' ? secondsText : at('time', 3);
-      const time = secondsText !== '' && !/^\d+$/.test(secondsText) ? Number.NaN : parseScrobbleTime(timeText);
-      if (!Number.isFinite(time) || time < 0) throw new RowRejection(timeField, secondsText !== '' ? 'epoch seconds' : SCROBBLE_TIME_FORMS, timeText);
+      const parsed = secondsText !== '' && !/^\d+$/.test(secondsText) ? Number.NaN : parseScrobbleTime(timeText);
+      if (!Number.isFinite(parsed) || parsed < 0) throw new RowRejection(timeField, secondsText !== '' ? 'epoch seconds' : SCROBBLE_TIME_FORMS, timeText);
+      const time = checkedTime(parsed, timeField, timeText, times, `${basename(file)}:${record.line}`);
+      if (time === undefined) return;
       const loved = at('loved', undefined).toLowerCase();
       add({ artist, album: at('album', 1), track, time, user: userOption ?? (at('user', undefined) || defaultUser), loved: loved === '1' || loved === 'true' });
     } catch (error) {
@@ -361,10 +440,10 @@ async function readScrobbleCsv(file: string, userOption: string | undefined, sig
 // ---- JSON (user.getRecentTracks pages)
 
 /** Reads one JSON (or JSON Lines) file of pages; returns how many "now playing" entries were left out. */
-async function readJsonPages(file: string, lines: boolean, userOption: string | undefined, signal: AbortSignal, sink: RejectSink, add: (scrobble: Scrobble) => void): Promise<number> {
+async function readJsonPages(file: string, lines: boolean, userOption: string | undefined, signal: AbortSignal, sink: RejectSink, add: (scrobble: Scrobble) => void, times: TimeCheck): Promise<number> {
   let nowPlaying = 0;
   const readValue = (value: unknown, line: number, path: string): void => {
-    nowPlaying += readPageOrTracks(value, { file, line, path, user: userOption, fallbackUser: fileUser(file), sink, add });
+    nowPlaying += readPageOrTracks(value, { file, line, path, user: userOption, fallbackUser: fileUser(file), sink, add, times });
   };
   if (lines) {
     let lineNumber = 0;
@@ -405,6 +484,7 @@ interface PageContext {
   fallbackUser: string;
   sink: RejectSink;
   add: (scrobble: Scrobble) => void;
+  times: TimeCheck;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -480,8 +560,10 @@ function readTrack(value: unknown, context: PageContext, user: string): number {
       throw new RowRejection(at('date'), `a date ({"uts": "1700000160"}); only the "now playing" entry has none`, 'missing');
     }
     if (!Number.isFinite(time) || time < 0) throw new RowRejection(at('date'), `{"uts": epoch seconds} or ${SCROBBLE_TIME_FORMS}`, shown);
+    const kept = checkedTime(time, at('date'), shown, context.times, `${basename(file)}:${line} ${at('date')}`);
+    if (kept === undefined) return 0;
     const loved = value.loved === '1' || value.loved === 1 || value.loved === true;
-    context.add({ artist, album, track, time, user, loved });
+    context.add({ artist, album, track, time: kept, user, loved });
     return 0;
   } catch (error) {
     if (!(error instanceof RowRejection)) throw error;

@@ -5,6 +5,13 @@
 
 /** What `tz` accepts, for the "expected …" of an error. */
 export const TIME_ZONE_FORMS = 'an IANA time zone (e.g. "Europe/Paris", "America/New_York") or a UTC offset (e.g. "+02:00", "-0530", "UTC+2", "Z")';
+/** Added to the error when a space in the text may be a "+" typed into a URL (see plusLostInUrl). */
+export const PLUS_IN_URL = '; a "+" typed into a URL arrives as a space — write it %2B';
+
+/** Whether `text` holds a space where a zone could have had a "+" ("Europe/Paris x", not "Paris; DROP"). */
+export function plusLostInUrl(text: string): boolean {
+  return text.includes(' ') && /^[A-Za-z0-9/_+:-]+$/.test(text.trim().replace(/ /g, '+'));
+}
 
 export interface ListenerTimeZone {
   /** as the request wrote it, canonical for IANA names ("europe/paris" → "Europe/Paris") */
@@ -33,17 +40,19 @@ export function parseTimeZone(text: string): ListenerTimeZone | undefined {
     const signed = sign === '-' ? -total : total;
     return fixed(`${sign}${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`, signed);
   }
-  // IANA names are letters, digits and / _ - + (Etc/GMT+5); anything else is not worth asking Intl
-  if (!/^[A-Za-z][A-Za-z0-9/_+-]{0,63}$/.test(trimmed)) return undefined;
-  let format = formatters.get(trimmed);
+  // IANA names are letters, digits and / _ - + (Etc/GMT+5); anything else is not worth asking Intl.
+  // No name holds a space: "?tz=Etc/GMT+5" unencoded arrives as "Etc/GMT 5", read as the "+" it was
+  const name = trimmed.replace(/ (?=\d)/g, '+');
+  if (!/^[A-Za-z][A-Za-z0-9/_+-]{0,63}$/.test(name)) return undefined;
+  let format = formatters.get(name);
   if (!format) {
     try {
-      format = new Intl.DateTimeFormat('en-US', { timeZone: trimmed, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      format = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
     } catch {
       return undefined; // RangeError: not a time zone this runtime knows
     }
     if (formatters.size >= MAX_FORMATTERS) formatters.clear();
-    formatters.set(trimmed, format);
+    formatters.set(name, format);
   }
   const zone = format;
   return {

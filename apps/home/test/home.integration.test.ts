@@ -146,6 +146,12 @@ describe('home service over a bundle from S3', () => {
     expect(await daypartOf('Etc/GMT+5')).toBe('afternoon');
     // "?tz=+09:30" typed into a URL arrives as " 09:30" (a "+" is a space there): read as +09:30, not refused
     expect((await request(clocked).get(`/v1/users/${userId}/home?tz=+09:30`).expect(200)).body.daypart).toBe('morning');
+    // …and so do "UTC+3" and "Etc/GMT+9" (= UTC−9; IANA names hold no space), sent as raw URLs, not .query()
+    expect((await request(clocked).get(`/v1/users/${userId}/home?tz=UTC+3`).expect(200)).body.daypart).toBe('night');
+    expect((await request(clocked).get(`/v1/users/${userId}/home?tz=Etc/GMT+9`).expect(200)).body.daypart).toBe(await daypartOf('-09:00'));
+    // a space that is not a lost "+" says how to write one
+    const spaced = await request(clocked).get(`/v1/users/${userId}/home?tz=Europe/Paris+x`).expect(400);
+    expect(spaced.body.error.details.issues[0].message).toMatch(/got "Europe\/Paris x"; a "\+" typed into a URL arrives as a space — write it %2B$/);
     for (const tz of ['Mars/Base', '+25:00', '+02:75', 'Europe/Paris; DROP']) {
       const bad = await request(clocked).get(`/v1/users/${userId}/home`).query({ tz }).expect(400);
       expect(bad.body.error.details.issues).toEqual([{ path: 'query.tz', message: `expected an IANA time zone (e.g. "Europe/Paris", "America/New_York") or a UTC offset (e.g. "+02:00", "-0530", "UTC+2", "Z"), got ${JSON.stringify(tz)}` }]);

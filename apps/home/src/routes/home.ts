@@ -10,7 +10,7 @@ import type { HomeDeps, HomeServing } from '../app';
 import type { HomeExperimentParams } from '../experiments';
 import { variantServing } from '../experiments';
 import { pageBody, pageFor } from '../page-store';
-import { TIME_ZONE_FORMS, parseTimeZone } from '../time-zone';
+import { PLUS_IN_URL, TIME_ZONE_FORMS, parseTimeZone, plusLostInUrl } from '../time-zone';
 
 const list = z
   .string()
@@ -26,7 +26,7 @@ function homeQuerySchema(maxItems: number) {
       .string()
       .transform((value, context) => {
         const zone = parseTimeZone(value);
-        if (!zone) context.addIssue({ code: 'custom', message: `expected ${TIME_ZONE_FORMS}, got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)}` });
+        if (!zone) context.addIssue({ code: 'custom', message: `expected ${TIME_ZONE_FORMS}, got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value)}${plusLostInUrl(value) ? PLUS_IN_URL : ''}` });
         return zone ?? z.NEVER;
       })
       .optional(),

@@ -194,7 +194,6 @@ describe('error middleware', () => {
     ['1e1', '10'],
     ['+5', '5'],
     [' 5', '5'],
-    ['5.0', '5'],
     ['0b11', '3'],
   ])('refuses the number %j that JavaScript reads as %s: integers in a query string are plain decimal digits', async (sent, meant) => {
     const { app } = setup();
@@ -235,7 +234,18 @@ describe('error middleware', () => {
     expect(query.body.error.details.issues[0]).toEqual({ path: 'query.limit', message: 'Invalid input: expected number, got "abc"' });
     expect(query.body.error.message).toBe('Invalid query: query.limit: Invalid input: expected number, got "abc"');
     const fraction = await request(app).get('/v1/search?limit=2.5').expect(400);
-    expect(fraction.body.error.details.issues[0].message).toBe('expected an integer ≤ 50 in plain decimal digits, got "2.5"');
+    // "2.5" is decimal: the problem is the fraction ("5.0" reads as 5: how to write it)
+    expect(fraction.body.error.details.issues[0].message).toBe('expected an integer ≤ 50, got "2.5" (no fraction)');
+    const whole = await request(app).get('/v1/search?limit=5.0').expect(400);
+    expect(whole.body.error.details.issues[0].message).toBe('expected an integer ≤ 50 without a fraction, got "5.0" (write "5")');
+    const { integerQueryParameter } = await import('./query-numbers');
+    expect(z.object({ limit: integerQueryParameter(1, 100, 20) }).safeParse({ limit: '2.5' }).error?.issues[0]?.message).toBe('expected an integer from 1 to 100, got "2.5" (no fraction)');
+    // a number (not an integer) may be written with an exponent or a leading-dot fraction, as a CLI flag may
+    const { decimalQueryIssues } = await import('./query-numbers');
+    const ratio = z.object({ share: z.coerce.number().min(0).max(1) });
+    expect(decimalQueryIssues(ratio, { share: '1e-3' })).toEqual([]);
+    expect(decimalQueryIssues(ratio, { share: '.5' })).toEqual([]);
+    expect(decimalQueryIssues(ratio, { share: '0x1' })).toEqual([{ path: 'query.share', message: 'expected a number from 0 to 1 in plain decimal digits, got "0x1" (write "1")' }]);
     const body = await request(app).post('/v1/items').send({ name: 'x', rating: 9 }).expect(400);
     expect(body.body.error.details.issues[0].message).toMatch(/<=5, got 9$/);
   });

@@ -1,15 +1,15 @@
-// Numbers in a query string: written in plain decimal digits, or refused. JavaScript's Number()
+// Numbers in a query string: written in decimal, or refused. JavaScript's Number()
 // (and so zod's z.coerce.number()) reads "0x10" as 16, "1e1" as 10, "+5", " 5" and "5.0" as 5 —
 // a client sending those has a bug or a different idea of the parameter, and a 400 saying so beats
 // serving 16 results. One rule for every service: parseInput applies it to each query field its
 // schema reads as a coerced number (alone or in a union), and `integerQueryParameter` to services
 // that parse the string themselves.
+import { DECIMAL_INTEGER, DECIMAL_NUMBER, numberTextProblem } from '@mixtape/base';
 import { z, type ZodType } from 'zod';
 
-/** An integer as a query parameter may write it: decimal digits, an optional leading minus. */
-export const DECIMAL_INTEGER = /^-?\d+$/;
-/** A number as a query parameter may write it: decimal digits with an optional fraction. */
-export const DECIMAL_NUMBER = /^-?\d+(?:\.\d+)?$/;
+// the one rule the mixtape CLI's flags follow too (@mixtape/base number-text): an integer is
+// decimal digits, a number decimal with an optional fraction and exponent (".5", "1e-3")
+export { DECIMAL_INTEGER, DECIMAL_NUMBER };
 
 export interface NumberForm {
   integer: boolean;
@@ -29,9 +29,14 @@ export function describeNumberForm({ integer, min, max }: NumberForm): string {
   return kind;
 }
 
-/** The message for a number not written in decimal digits; when the text means a number of the right form, how to write it ("0x10" → write "16"). */
+/**
+ * The message for a number not written as the rule asks; when the text means a number of the right
+ * form, how to write it ("0x10" → write "16"). A fraction for an integer says so: "2.5" is decimal.
+ */
 export function notDecimalMessage(form: NumberForm, sent: string): string {
   const meant = Number(sent);
+  if (form.integer && numberTextProblem(sent, true) === 'a fraction')
+    return Number.isSafeInteger(meant) ? `expected ${describeNumberForm(form)} without a fraction, got ${JSON.stringify(sent)} (write "${meant}")` : `expected ${describeNumberForm(form)}, got ${JSON.stringify(sent)} (no fraction)`;
   const hint = sent.trim() !== '' && (form.integer ? Number.isSafeInteger(meant) : Number.isFinite(meant)) ? ` (write "${meant}")` : '';
   return `expected ${describeNumberForm(form)} in plain decimal digits, got ${JSON.stringify(sent)}${hint}`;
 }

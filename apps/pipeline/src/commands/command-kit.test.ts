@@ -4,9 +4,13 @@ import { integerFlag, integerListFlag, numberFlag, parseNumber, progressLog, rep
 
 describe('command kit', () => {
   it('parses checked numbers and names the flag when a value is wrong', () => {
-    expect(parseNumber('--seed', '7', Number.isInteger, 'an integer')).toBe(7);
-    expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer')).toThrow('--seed: expected an integer in decimal digits, got "7.5"');
-    expect(() => parseNumber('--seed', '-1', (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0')).toThrow('--seed: expected an integer ≥ 0, got "-1"');
+    expect(parseNumber('--seed', '7', Number.isInteger, 'an integer', true)).toBe(7);
+    // "7.5" is decimal: the problem is the fraction
+    expect(() => parseNumber('--seed', '7.5', Number.isInteger, 'an integer', true)).toThrow('--seed: expected an integer, got "7.5" (no fraction)');
+    expect(() => parseNumber('--seed', '-1', (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0', true)).toThrow('--seed: expected an integer ≥ 0, got "-1"');
+    // integer-ness is passed, not read from the wording: a whole number flag written "1e1" is refused
+    expect(() => numberFlag('--n', Number.isInteger, 'a whole number', true)('1e1')).toThrow('--n: expected a whole number in decimal digits, got "1e1"');
+    expect(numberFlag('--rate', (n) => n > 0, 'a number > 0')('1e-3')).toBe(0.001);
     expect(integerListFlag('--k')('10, 50')).toEqual([10, 50]);
     expect(() => integerListFlag('--k')('10,0')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,0"');
     expect(() => integerListFlag('--k')('10,,20')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,,20"');
@@ -16,7 +20,8 @@ describe('command kit', () => {
   });
 
   it('takes numbers written in decimal only: "0x10", "1e1", "+5", " 5" are not 16, 10, 5 (Number() reads them so)', () => {
-    for (const text of ['0x10', '1e1', '+5', ' 5', '5.0', '0b11']) expect(() => integerFlag('--k')(text), text).toThrow(`--k: expected an integer ≥ 1 in decimal digits, got "${text}"`);
+    for (const text of ['0x10', '1e1', '+5', ' 5', '0b11']) expect(() => integerFlag('--k')(text), text).toThrow(`--k: expected an integer ≥ 1 in decimal digits, got "${text}"`);
+    expect(() => integerFlag('--k')('5.0')).toThrow('--k: expected an integer ≥ 1, got "5.0" (no fraction)');
     expect(() => integerListFlag('--k')('10,0x14')).toThrow('--k: expected comma-separated integers ≥ 1, got "10,0x14"');
     const share = numberFlag('--share', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
     expect(share('0.25')).toBe(0.25);

@@ -1,5 +1,6 @@
 // What the `mixtape` commands share: where their output goes, the number parsers of their flags,
 // and the command line that reproduces a run (printed under reports so a figure can be re-made).
+import { DECIMAL_INTEGER, DECIMAL_NUMBER, numberTextProblem } from '@mixtape/base';
 import type { Command } from 'commander';
 
 /** Where a command writes: the process's streams by default, buffers in tests. */
@@ -20,29 +21,37 @@ export function progressLog(quiet: boolean | undefined, io: CommandIo = processI
   };
 }
 
-/** How a number may be written on the command line: JavaScript's Number() also reads "0x10", "+5", " 5" and "1e1" (an integer flag takes digits only). */
-export const INTEGER_TEXT = /^-?\d+$/;
-export const NUMBER_TEXT = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * How a number may be written on the command line — the rule query parameters follow too
+ * (@mixtape/base): JavaScript's Number() also reads "0x10", "+5", " 5" and "1e1"; an integer flag
+ * takes decimal digits, a number flag decimal with an optional fraction and exponent (".5", "1e-3").
+ */
+export const INTEGER_TEXT = DECIMAL_INTEGER;
+export const NUMBER_TEXT = DECIMAL_NUMBER;
 
 /**
- * A flag's number, checked: `check` says what is allowed, `expected` how the error names it. Written
- * in decimal (an integer — `expected` "an integer …" — in digits only): "--k 0x10" is refused, not 16.
+ * A flag's number, checked: `check` says what is allowed, `expected` how the error names it, `integer`
+ * whether it is written as an integer (digits only): "--k 0x10" is refused, not 16; "--seed 7.5" says
+ * "(no fraction)".
  */
-export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string, integer = expected.startsWith('an integer')): number {
-  const written = (integer ? INTEGER_TEXT : NUMBER_TEXT).test(value);
-  const n = written ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n) || !check(n)) throw new Error(`${flag}: expected ${expected}${written ? '' : integer ? ' in decimal digits' : ' in decimal'}, got "${value}"`);
+export function parseNumber(flag: string, value: string, check: (n: number) => boolean, expected: string, integer: boolean): number {
+  const problem = numberTextProblem(value, integer);
+  const n = problem === undefined ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || !check(n)) {
+    const form = problem === 'not decimal' ? (integer ? ' in decimal digits' : ' in decimal') : '';
+    throw new Error(`${flag}: expected ${expected}${form}, got "${value}"${problem === 'a fraction' ? ' (no fraction)' : ''}`);
+  }
   return n;
 }
 
-/** A commander parser for a numeric flag, checked as `parseNumber` does (the action gets a number). */
-export function numberFlag(flag: string, check: (n: number) => boolean, expected: string): (value: string) => number {
-  return (value) => parseNumber(flag, value, check, expected);
+/** A commander parser for a numeric flag, checked as `parseNumber` does (the action gets a number); `integer`: digits only. */
+export function numberFlag(flag: string, check: (n: number) => boolean, expected: string, integer = false): (value: string) => number {
+  return (value) => parseNumber(flag, value, check, expected, integer);
 }
 
 /** A commander parser for an integer flag of at least `min`. */
 export function integerFlag(flag: string, min = 1): (value: string) => number {
-  return numberFlag(flag, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`);
+  return numberFlag(flag, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`, true);
 }
 
 /** A commander parser for comma-separated integers of at least 1 (cutoffs, seeds, sample sizes); an error quotes the whole list. */

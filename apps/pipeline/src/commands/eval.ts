@@ -112,7 +112,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .option('--quiet', 'no progress lines on stderr')
     .action(async (options: EvalCommandOptions) => {
       if (isQualityTask(options.task)) {
-        const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
+        const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer', true);
         const markdown = await runQualityTask(options.task, resolve(options.data), {
           seed,
           format: options.format,
@@ -131,12 +131,12 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);
       const task = options.task;
       const ks = integerListFlag('--k')(options.k);
-      const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer');
+      const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer', true);
       const bootstrapSamples = integerFlag('--bootstrap', 10)(options.bootstrap);
-      const testFraction = parseNumber('--test-fraction', options.testFraction, (n) => n > 0 && n < 1, 'a number in (0, 1)');
-      const minItems = parseNumber('--min-items', options.minItems, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
+      const testFraction = parseNumber('--test-fraction', options.testFraction, (n) => n > 0 && n < 1, 'a number in (0, 1)', false);
+      const minItems = parseNumber('--min-items', options.minItems, (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2', true);
       const lastN = integerFlag('--last-n')(options.lastN);
-      const testPlaylists = parseNumber('--test-playlists', options.testPlaylists, (n) => n > 0 && n < 1, 'a number in (0, 1)');
+      const testPlaylists = parseNumber('--test-playlists', options.testPlaylists, (n) => n > 0 && n < 1, 'a number in (0, 1)', false);
       const sampledNegatives =
         options.sampledNegatives === undefined ? undefined : integerFlag('--sampled-negatives')(options.sampledNegatives);
       if (options.leaveOneOut && task !== 'next-items') throw new Error(`--leave-one-out: only for --task next-items, got --task ${task}`);

@@ -60,7 +60,7 @@ export function registerPlaylistsCommand(program: Command): Command {
     .requiredOption('--feedback <path>', 'the playlist store: PLAYLISTS_DATA_DIR of the playlists service, or its playlists.jsonl')
     .requiredOption('--data <path>', 'the catalog the playlists were served from: a dataset directory, or a TidyTuesday spotify_songs.csv (or its folder)')
     .option('--out <file>', 'where the model is written (ship it with: mixtape build --set playlistReward.file=<file>)', 'playlist-reward.json')
-    .option('--seed <n>', 'seed of the validation split', numberFlag('--seed', Number.isInteger, 'an integer'), 1)
+    .option('--seed <n>', 'seed of the validation split', numberFlag('--seed', Number.isInteger, 'an integer', true), 1)
     .option('--validation-share <f>', 'share of playlists held out to choose the L2 strength and report accuracy', numberFlag('--validation-share', (n) => n >= 0 && n < 1, 'a number in [0, 1)'), 0.2)
     .option('--steps <n>', 'full-batch optimisation steps', integerFlag('--steps'), 300)
     .option('--json', 'print the model file instead of the markdown summary')

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
+import { benchEventTrack, benchListeners } from './sample';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 // `pnpm --filter @mixtape/home bench -- --bundle …` passes the `--` through: drop it
@@ -70,14 +71,9 @@ async function sampleUsers(count: number): Promise<{ ids: string[]; trackIds: st
   const store = openBundleStore(values.bundle, {});
   const bundle = await loadParts(store, [datasetPart], { cacheDir: join(work, 'ids-cache') });
   const log = bundle.parts.dataset.interactions;
-  const ids: string[] = [];
-  let state = 12345;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    ids.push(i % 10 === 9 ? `bench-new-listener-${i}` : log.userId(state % log.userCount));
-  }
+  const ids = benchListeners(log, count);
   const catalog = bundle.parts.dataset.store;
-  const trackIds = Array.from({ length: Math.min(1000, catalog.trackCount) }, (_, i) => catalog.trackId((i * 7919) % catalog.trackCount));
+  const trackIds = Array.from({ length: Math.min(1000, catalog.trackCount) }, (_, i) => benchEventTrack(catalog, i));
   return { ids, trackIds };
 }
 

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Random } from '@mixtape/base';
 import type { HomeStageDetail } from '@mixtape/ranking';
 import { openHomeBundle } from './load-bundle';
+import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
@@ -46,16 +47,11 @@ const bundle = await openHomeBundle(values.bundle);
 const serving = createHomeServing(bundle, { stageClock: cpuNow });
 const { engine } = serving;
 const log = engine.index.interactions!;
-// the same sample as bench:home (10 % unknown → cold start)
-const users: string[] = [];
-let state = 12345;
-for (let i = 0; i < pages; i++) {
-  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-  users.push(i % 10 === 9 ? `bench-new-listener-${i}` : log.userId(state % log.userCount));
-}
+// the same sample as bench:home and page-identity (bench/sample.ts; 10 % unknown → cold start)
+const users = benchListeners(log, pages);
 if (values.events) {
   // one play per listener, of a track they did not play last: the page reads live state
-  await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: engine.index.store.trackId((i * 7919) % engine.index.store.trackCount), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
+  await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: benchEventTrack(engine.index.store, i), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
 }
 const daypart = 'evening' as const;
 const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Random } from '@mixtape/base';
 import { openHomeBundle } from './load-bundle';
+import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
@@ -37,14 +38,9 @@ const bundle = await openHomeBundle(values.bundle);
 const serving = createHomeServing(bundle);
 const { engine } = serving;
 const log = engine.index.interactions!;
-const users: string[] = [];
-let state = 12345;
-for (let i = 0; i < pages; i++) {
-  state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-  users.push(i % 10 === 9 ? `bench-new-listener-${i}` : log.userId(state % log.userCount));
-}
+const users = benchListeners(log, pages);
 if (values.events) {
-  await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: engine.index.store.trackId((i * 7919) % engine.index.store.trackCount), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
+  await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: benchEventTrack(engine.index.store, i), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
 }
 // Coverage of the deep-catalog top-up (the path session 10 moved off the event loop), counted per
 // page by wrapping the real item index, so "0 differ" says how many pages the check walked through

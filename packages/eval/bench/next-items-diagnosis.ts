@@ -26,6 +26,7 @@ import {
   catalogSideInputs,
   catalogTransitionGroups,
   chooseTransitionPrior,
+  checkHeldOutRows,
   chooseValidationRows,
   countTransitions,
   createSequenceScorer,
@@ -34,7 +35,7 @@ import {
   parseBackoffLevels,
   serializeSequenceModel,
   trainSequenceModel,
-  validationRowsHash,
+  trainingPlayCounts,
   TRANSITION_GROUP_GRID,
   TRANSITION_PRIOR_GRID,
   type BackoffLevel,
@@ -142,7 +143,8 @@ for (const spec of values.train) {
   const given = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
   const training = diagnoseTrainingOf(name, given);
   // what decides the trained model: a file trained otherwise (other options, rows, seed or back-off) is refused, not reused
-  const recipe = { ...training.recipe, rows: Number(values.rows), seed, backoff };
+  // artistRank ranks by the training plays (review s10 finding 4; before: the catalog's popularity), recorded so a file ranked the old way is refused
+  const recipe = { ...training.recipe, rows: Number(values.rows), seed, backoff, ...(training.sideInputs.includes('artistRank') ? { artistRank: 'training plays' } : {}) };
   if (existsSync(file)) {
     checkDiagnoseRecipe(file, name, deserializeSequenceModel(await readFile(file), file).meta.diagnoseTraining, recipe);
   } else {
@@ -156,7 +158,7 @@ for (const spec of values.train) {
       threads: 2,
       transitionGroups: catalogTransitionGroups(snapshot.store, backoff),
       trainWithPrior: training.trainWithPrior,
-      sideInputs: training.sideInputs.length > 0 ? catalogSideInputs(snapshot.store, training.sideInputs) : undefined,
+      sideInputs: training.sideInputs.length > 0 ? catalogSideInputs(snapshot.store, training.sideInputs, trainingPlayCounts(data, Number(values.rows), seed)) : undefined,
       onEpoch: (r) => console.error(`${name} epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, validation NDCG@10 ${r.validationNdcg10?.toFixed(4)}, ${r.seconds.toFixed(0)} s (load ${loadavg()[0]!.toFixed(1)})`),
     });
     console.error(`${name}: side inputs ${result.stats.sideInputSeconds.toFixed(1)} CPU s of ${result.history.reduce((sum, r) => sum + r.seconds, 0).toFixed(0)} s training (${((1000 * result.stats.sideInputSeconds) / Math.max(1, result.stats.steps)).toFixed(2)} ms per step)`);
@@ -173,10 +175,8 @@ for (const spec of values.model) {
   if (model.validation && (model.validation.seed !== seed || model.validation.rows !== Number(values.rows))) {
     throw new Error(`${file}: the model held out ${model.validation.rows} validation rows drawn with seed ${model.validation.seed}; run with --rows ${model.validation.rows} --seed ${model.validation.seed}`);
   }
-  // the same seed and count on a changed snapshot draw other rows (session 10: the model records their hash)
-  if (model.validation?.hash !== undefined && model.validation.hash !== validationRowsHash(rows, targets)) {
-    throw new Error(`${file}: the model held out other validation rows (hash ${model.validation.hash}) than ${values.data} draws (hash ${validationRowsHash(rows, targets)}); was it trained on another snapshot?`);
-  }
+  // the same seed and count on a changed snapshot draw other rows: one check (and policy) with refit and eval's sasrec:model=FILE
+  checkHeldOutRows(model.validation, data, file);
   const scorer = createSequenceScorer(model);
   const score = (first: number, count: number, out: Float32Array) => {
     const { vectors } = scorer.encode({ items, offsets }, Int32Array.from({ length: count }, (_, b) => first + b));

@@ -57,12 +57,18 @@ describe('catalog back-off groups', () => {
     track('t21', 'comp', ['va'], 5);
     track('t22', 'comp', ['va'], 6);
     const store = new CatalogStore(builder.build());
-    const [position, rank, album] = catalogSideInputs(store, ['albumPosition', 'artistRank', 'album']);
+    // training plays run against the catalog's popularity (falling along the album; t0 and t1 tied): artistRank follows the plays, never the catalog
+    const plays = Float64Array.from({ length: 23 }, (_, t) => (t < 20 ? 100 - Math.max(t, 1) : 1));
+    const [position, rank, album] = catalogSideInputs(store, ['albumPosition', 'artistRank', 'album'], plays);
     const cap = SIDE_INPUT_POSITIONS - 1;
     expect(position!.name).toBe('albumPosition');
     expect(Array.from(position!.of)).toEqual([...Array.from({ length: 20 }, (_, k) => Math.min(k, cap)), -1, -1, -1]);
-    // a's list: t20 (the feature, 100), t19 … t0; t20 is b's primary track, so a's own ranks start at 1
-    expect(Array.from(rank!.of)).toEqual([...Array.from({ length: 20 }, (_, k) => Math.min(20 - k, cap)), 0, -1, -1]);
+    // a's own tracks (t20 features a but is b's primary track, ranked in b's): t0 and t1 share rank 0, then t2 → 2 …
+    expect(Array.from(rank!.of)).toEqual([0, 0, ...Array.from({ length: 18 }, (_, k) => Math.min(k + 2, cap)), 0, -1, -1]);
+    // the catalog's popularity is never used: without the training plays artistRank is refused
+    expect(() => catalogSideInputs(store, ['artistRank'])).toThrow('side input artistRank: expected the training plays of each of the catalog\'s 23 tracks (ranks are counted over the training interactions only: a catalog\'s popularity may count test-period plays), got none');
+    expect(() => catalogSideInputs(store, ['artistRank'], new Float64Array(3))).toThrow('got 3 counts');
+    expect(catalogSideInputs(store, ['albumPosition'])[0]).toEqual(position);
     expect(album).toEqual(catalogTransitionGroups(store, ['album'])[0]);
     expect(parseSideInputLevels('album+artist+albumPosition+artistRank', 'x')).toEqual(['album', 'artist', 'albumPosition', 'artistRank']);
     expect(parseSideInputLevels('none', 'x')).toEqual([]);

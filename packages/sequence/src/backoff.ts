@@ -72,9 +72,14 @@ export function catalogTransitionGroups(store: CatalogStore, levels: readonly Ba
 /**
  * Side inputs of the transformer (trainSequenceModel's `sideInputs`): the back-off levels (a
  * learned embedding per album / artist) and two positional attributes, each a small group id per
- * track — `albumPosition`: its index in the album's running order (albums of ≥ 2 tracks; a single
- * has none), `artistRank`: its index among its primary artist's tracks, most popular first (the
- * catalog's popularity). Both are capped at SIDE_INPUT_POSITIONS − 1, so the tables stay small.
+ * track — `albumPosition`: its index in the album's track list in **catalog order**
+ * (store.tracksByAlbum; albums of ≥ 2 tracks, a single has none) — the running order only where
+ * the catalog lists albums in running order (the synthetic generator does; an import lists an
+ * album's tracks in first-seen order, so there it is not a track number); `artistRank`: its rank
+ * among its primary artist's tracks by the **training plays** the caller passes (competition
+ * ranking: 1 + … the number of the artist's tracks played more, so ties share a rank and the
+ * catalog's order never decides), never the catalog's popularity — an import counts that over the
+ * whole log, test period included. Both are capped at SIDE_INPUT_POSITIONS − 1, so the tables stay small.
  */
 export type SideInputLevel = BackoffLevel | 'albumPosition' | 'artistRank';
 export const SIDE_INPUT_LEVELS: readonly SideInputLevel[] = ['album', 'artist', 'albumPosition', 'artistRank'];
@@ -97,9 +102,10 @@ export function parseSideInputLevels(text: string, where: string): SideInputLeve
 /**
  * The side-input groups of these levels for the catalog's tracks (item i = track i): album and
  * artist as catalogTransitionGroups (placeholders in none); albumPosition / artistRank as above —
- * a track of a placeholder album / artist has no position there either.
+ * a track of a placeholder album / artist has no position there either. `plays` (one per track,
+ * e.g. trainingPlayCounts of the training histories) is required for artistRank.
  */
-export function catalogSideInputs(store: CatalogStore, levels: readonly SideInputLevel[]): TransitionGroup[] {
+export function catalogSideInputs(store: CatalogStore, levels: readonly SideInputLevel[], plays?: ArrayLike<number>): TransitionGroup[] {
   const cap = SIDE_INPUT_POSITIONS - 1;
   return levels.map((level) => {
     if (level === 'album' || level === 'artist') return catalogTransitionGroups(store, [level])[0]!;
@@ -112,13 +118,28 @@ export function catalogSideInputs(store: CatalogStore, levels: readonly SideInpu
         tracks.forEach((track, index) => (of[track] = Math.min(index, cap)));
       }
     } else {
+      if (!plays || plays.length !== store.trackCount) {
+        throw new RangeError(
+          `side input artistRank: expected the training plays of each of the catalog's ${store.trackCount} tracks (ranks are counted over the training interactions only: a catalog's popularity may count test-period plays), got ${plays ? `${plays.length} counts` : 'none'}`,
+        );
+      }
       const { artistNames, trackArtistOffsets } = store.columns;
-      for (let artist = 0; artist < artistNames.length; artist++) {
+      const byArtist = new Map<number, number[]>();
+      for (let track = 0; track < store.trackCount; track++) {
+        if (trackArtistOffsets[track + 1]! <= trackArtistOffsets[track]!) continue;
+        const artist = store.trackPrimaryArtist[track]!;
         if (isPlaceholderGroupName(artistNames[artist])) continue;
-        // the artist's list is in popularity order (tracks credited in any position included); a
-        // track is ranked in its primary artist's list
-        store.tracksByArtist(artist).forEach((track, index) => {
-          if (trackArtistOffsets[track + 1]! > trackArtistOffsets[track]! && store.trackPrimaryArtist[track] === artist) of[track] = Math.min(index, cap);
+        const tracks = byArtist.get(artist);
+        if (tracks) tracks.push(track);
+        else byArtist.set(artist, [track]);
+      }
+      for (const tracks of byArtist.values()) {
+        // rank = how many of the artist's tracks were played more: ties share a rank (no order of the catalog leaks in)
+        tracks.sort((a, b) => plays[b]! - plays[a]!);
+        let rank = 0;
+        tracks.forEach((track, index) => {
+          if (index > 0 && plays[track]! < plays[tracks[index - 1]!]!) rank = index;
+          of[track] = Math.min(rank, cap);
         });
       }
     }

@@ -1,8 +1,8 @@
 // Public API of @mixtape/sequence: explicit named re-exports only.
 export { DEFAULT_MODEL_CONFIG, SequenceConfigError, resolveModelConfig, initializeModel, describeParameters, outputEmbeddings } from './model';
 export type { SequenceModel, SequenceModelConfig } from './model';
-export { DEFAULT_VALIDATION_ROWS, trainSequenceModel, validateHistories, chooseValidationRows, validationRowsHash } from './train';
-export type { SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult, TransitionPriorReport } from './train';
+export { DEFAULT_VALIDATION_ROWS, trainSequenceModel, validateHistories, chooseValidationRows, validationRowsHash, trainingPlayCounts, checkHeldOutRows } from './train';
+export type { HeldOutRows, SequenceTrainingData, SequenceTrainingProgress, EpochRecord, TrainSequenceOptions, SequenceTrainingResult, TransitionPriorReport } from './train';
 export { TRANSITION_PRIOR_GRID, TRANSITION_GROUP_GRID, DEFAULT_GROUP_SUCCESSORS, countTransitions, buildTransitionPrior, addTransitionPrior, chooseTransitionPrior, transitionPriorActive, describeTransitionSettings } from './transitions';
 export type { TransitionPrior, TransitionPriorSettings, TransitionGroup, TransitionGroupSettings, TransitionCounts, TransitionValidation } from './transitions';
 export { serializeSequenceModel, deserializeSequenceModel, SequenceFormatError } from './serialize';

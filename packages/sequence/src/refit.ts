@@ -1,14 +1,14 @@
 // Fits the served transition prior on the trainer's validation rows without training: for a
 // trained model (re-fit its prior: the same rows, choice and counts as the end of
-// trainSequenceModel, the logits from the scorer; for models trained before a prior option
-// existed), or for no model at all
+// trainSequenceModel, the logits from the scorer), or for no model at all
 // (the prior alone over fixed base scores: the baseline that shows what the transformer adds).
-// A model that records its validation rows' hash (session 10) is refit only on data that draws
-// those same rows: on a newer log the draw differs, and choosing there would read trained-on items.
+// A model is refit only on data that draws the validation rows it held out (checkHeldOutRows: the
+// recorded hash must match; a model without one is refused): on another log the draw differs, and
+// choosing there would read trained-on items.
 import type { SequenceModel } from './model';
 import { createSequenceScorer } from './scorer';
 import type { SequenceTrainingData, TransitionPriorReport } from './train';
-import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, validateHistories, validationRowsHash } from './train';
+import { DEFAULT_VALIDATION_ROWS, checkHeldOutRows, chooseValidationRows, validateHistories } from './train';
 import type { TransitionGroup, TransitionPrior } from './transitions';
 import { buildTransitionPrior, checkTransitionGroups, chooseTransitionPrior, countTransitions, transitionPriorActive } from './transitions';
 import type { Histories } from './internal/queries';
@@ -43,12 +43,13 @@ export function refitTransitionPrior(model: SequenceModel, data: SequenceTrainin
       `refit transition prior: the model held out ${own.rows} validation rows drawn with seed ${own.seed}, got validationRows ${options.validationRows ?? own.rows}, seed ${options.seed ?? own.seed} — other rows were trained on; leave them out (the model's own are the default)`,
     );
   }
-  const rows = { validationRows: options.validationRows ?? own?.rows, seed: options.seed ?? own?.seed };
+  checkHeldOutRows(own, data, 'refit transition prior');
+  const rows = { validationRows: own!.rows, seed: own!.seed };
   const scorer = createSequenceScorer(model);
   const { prior, report } = fitPriorOnValidation(data, { ...options, ...rows }, 'refit transition prior', (histories) => (first, count, out) => {
     const { vectors } = scorer.encode(histories, Int32Array.from({ length: count }, (_, b) => first + b));
     scorer.scoreAll(vectors, count, out);
-  }, own?.hash);
+  });
   const { config, parameters, validation } = model;
   const held = validation ? { validation } : {};
   return { model: prior ? { config, parameters, transitions: prior, ...held } : { config, parameters, ...held }, report };
@@ -77,18 +78,12 @@ function fitPriorOnValidation(
   options: RefitPriorOptions,
   where: string,
   scoring: (histories: Histories) => (first: number, count: number, out: Float32Array) => void,
-  expectedHash?: string,
 ): { prior?: TransitionPrior; report: TransitionPriorReport } {
   validateHistories(data);
   const groups = options.groups ?? [];
   checkTransitionGroups(groups, data.numItems);
   const { rows, targets } = chooseValidationRows(data, options.validationRows ?? DEFAULT_VALIDATION_ROWS, options.seed ?? 1);
   if (rows.length === 0) throw new RangeError(`${where}: no row has ≥ 3 items with a last item that is not a repeat (nothing to validate on)`);
-  if (expectedHash !== undefined && validationRowsHash(rows, targets) !== expectedHash) {
-    throw new RangeError(
-      `${where}: the validation rows drawn from this data (hash ${validationRowsHash(rows, targets)}) are not the ones the model held out (hash ${expectedHash}) — the log changed since training, so the draw lands on rows whose last items the model trained on; refit on the training log, or retrain`,
-    );
-  }
   const ends = data.offsets.slice(1);
   for (const row of rows) ends[row]!--;
   const offsets = new Int32Array(rows.length + 1);

@@ -6,7 +6,7 @@ import { describeParameters } from './model';
 import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
 import { createSequenceScorer } from './scorer';
 import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
-import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel, validationRowsHash } from './train';
+import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel, trainingPlayCounts, validationRowsHash } from './train';
 import { addTransitionPrior } from './transitions';
 import type { TransitionGroup } from './transitions';
 import type { SequenceTrainingData, TrainSequenceOptions } from './train';
@@ -243,15 +243,27 @@ describe('trainSequenceModel', () => {
     // a changed log (review s9): the same seed and count draw rows with other last items — those the model trained on — so the hash differs and the refit is refused
     const changed = { ...data, items: Int32Array.from(data.items) };
     for (let r = 0; r + 1 < data.offsets.length; r++) changed.items[data.offsets[r + 1]! - 1] = (changed.items[data.offsets[r + 1]! - 1]! + 7) % 150;
-    expect(() => refitTransitionPrior(reread, changed, { groups: [group] })).toThrow(/refit transition prior: the validation rows drawn from this data \(hash [0-9a-f]{16}\) are not the ones the model held out \(hash [0-9a-f]{16}\) — the log changed since training/);
-    // a file of session 9 (no hash) is still read and refit as before
+    expect(() => refitTransitionPrior(reread, changed, { groups: [group] })).toThrow(/^refit transition prior: the 100 validation rows drawn from this data with seed 9 \(hash [0-9a-f]{16}\) are not the ones the model held out \(hash [0-9a-f]{16}\) — it was trained on other data/);
+    // one policy with eval's sasrec:model=FILE and diagnose (checkHeldOutRows): a model that records no hash (session 9) or no rows cannot be shown to be trained on this data — refused
     const { hash: _hash, ...unhashed } = reread.validation!;
-    expect(refitTransitionPrior({ ...reread, validation: unhashed }, changed, { groups: [group] }).model.validation).toEqual(unhashed);
+    expect(() => refitTransitionPrior({ ...reread, validation: unhashed }, data, { groups: [group] })).toThrow('refit transition prior: the model does not record a hash of its validation rows');
+    const { validation: _none, ...norecord } = reread;
+    expect(() => refitTransitionPrior(norecord, data, { validationRows: 100, seed: 9, groups: [group] })).toThrow('refit transition prior: the model does not record a hash of its validation rows');
     // files without the record (before session 9) read as unknown, and a malformed record is refused
     const { validation: _dropped, ...unrecorded } = trained.model;
     expect(deserializeSequenceModel(serializeSequenceModel(unrecorded)).validation).toBeUndefined();
     expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 'x', rows: 3 } }), 'm.bin')).toThrow('m.bin: header "validation" must be { seed: integer, rows: integer ≥ 0, hash?: 16 hex digits }, got {"seed":"x","rows":3}');
     expect(() => deserializeSequenceModel(serializeSequenceModel(unrecorded, { validation: { seed: 9, rows: 100, hash: 'xyz' } }), 'h.bin')).toThrow('h.bin: header "validation" must be { seed: integer, rows: integer ≥ 0, hash?: 16 hex digits }, got {"seed":9,"rows":100,"hash":"xyz"}');
+  });
+
+  it('counts the plays training sees: every item, minus each validation row\'s held-out last item', () => {
+    const data = { items: Int32Array.from([0, 1, 2, 1, 2, 3, 4, 0, 3]), offsets: Int32Array.from([0, 3, 6, 9]), numItems: 5 };
+    const { targets } = chooseValidationRows(data, 2, 3);
+    expect(targets.length).toBe(2);
+    const all = [2, 2, 2, 2, 1];
+    for (const target of targets) all[target]!--;
+    expect(Array.from(trainingPlayCounts(data, 2, 3))).toEqual(all);
+    expect(Array.from(trainingPlayCounts(data, 0, 3))).toEqual([2, 2, 2, 2, 1]);
   });
 
   it('re-fits on the trainer\'s default validation rows when none are given (2000, not 1000)', async () => {

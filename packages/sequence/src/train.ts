@@ -359,6 +359,50 @@ export function validationRowsHash(rows: Int32Array, targets: Int32Array): strin
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
+/**
+ * Plays per item that training sees: every item of every row, minus each validation row's held-out
+ * last item (the rows chooseValidationRows draws with this count and seed — what trainSequenceModel
+ * holds out by default). Side inputs counted from a log (artistRank) are computed from these, never
+ * from a catalog whose popularity may count test-period plays.
+ */
+export function trainingPlayCounts(data: SequenceTrainingData, validationRows: number, seed: number): Float64Array {
+  validateHistories(data);
+  const plays = new Float64Array(data.numItems);
+  for (let p = 0; p < data.items.length; p++) plays[data.items[p]!]!++;
+  const { targets } = chooseValidationRows(data, validationRows, seed);
+  for (const target of targets) plays[target]!--;
+  return plays;
+}
+
+/** What a trained model records of the validation rows it held out (SequenceModel.validation). */
+export interface HeldOutRows {
+  seed: number;
+  rows: number;
+  hash?: string;
+}
+
+/**
+ * The one check that a model is used on the data it was trained on: draw the validation rows again
+ * (the model's count and seed) and compare their hash with the recorded one. A different hash means
+ * the log changed (another split, seed or snapshot), so the draw lands on rows whose last items the
+ * model trained on. A model without a recorded hash (written before session 10, or trained on
+ * explicit rows) cannot be checked: refused. `where` names the model in the message. Returns the
+ * rows drawn.
+ */
+export function checkHeldOutRows(held: HeldOutRows | undefined, data: SequenceTrainingData, where: string): { rows: Int32Array; targets: Int32Array; hash: string } {
+  if (!held || held.hash === undefined) {
+    throw new RangeError(`${where}: the model does not record a hash of its validation rows (written before session 10, or trained on explicit rows), so it cannot be shown to be trained on this data; retrain it on this data`);
+  }
+  const { rows, targets } = chooseValidationRows(data, held.rows, held.seed);
+  const hash = validationRowsHash(rows, targets);
+  if (hash !== held.hash) {
+    throw new RangeError(
+      `${where}: the ${held.rows} validation rows drawn from this data with seed ${held.seed} (hash ${hash}) are not the ones the model held out (hash ${held.hash}) — it was trained on other data (another split, seed or snapshot), so these rows' last items may be ones it trained on; use the data it was trained on, or retrain`,
+    );
+  }
+  return { rows, targets, hash };
+}
+
 function sameConfig(a: SequenceModelConfig, b: SequenceModelConfig): boolean {
   const keys = Object.keys(b) as Array<keyof SequenceModelConfig>;
   return Object.keys(a).length === keys.length && keys.every((key) => a[key] === b[key]);

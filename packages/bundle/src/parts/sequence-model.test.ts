@@ -169,11 +169,15 @@ describe('sequence model part', () => {
     const side = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'album+artist' }, 1, settings, store).sideInputs!;
     expect(side.map((group) => group.name)).toEqual(['album', 'artist']);
     expect(side[1]!.of[7]).toBe(store.trackPrimaryArtist[7]);
-    const positional = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'album+artist+albumPosition+artistRank' }, 1, settings, store).sideInputs!;
+    // artistRank ranks by the plays of the histories trained on (here: track 7 played most, so it ranks first among its artist's tracks)
+    const items = Int32Array.from([7, 7, 7, 1, 2, 3]);
+    const histories = { items, offsets: Int32Array.from([0, 3, 6]), numItems: 50 };
+    const positional = sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'album+artist+albumPosition+artistRank' }, 1, settings, store, histories).sideInputs!;
     expect(positional.map((group) => group.name)).toEqual(['album', 'artist', 'albumPosition', 'artistRank']);
     const album = store.tracksByAlbum(store.columns.trackAlbum[7]!);
     expect(positional[2]!.of[7]).toBe(album.length >= 2 ? album.indexOf(7) : -1);
-    expect(positional[3]!.of[7]).toBe(store.tracksByArtist(store.trackPrimaryArtist[7]!).indexOf(7));
+    expect(positional[3]!.of[7]).toBe(0);
+    expect(() => sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'artistRank' }, 1, settings, store)).toThrow('side input artistRank: expected the training plays');
     expect(sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'none' }, 1, settings, store).sideInputs).toBeUndefined();
     expect(() => sequenceTrainingOptions({ ...SEQUENCE_MODEL_OPTIONS, sideInputs: 'genre' }, 1, settings, store)).toThrow('sequenceModel.sideInputs: expected "none" or levels joined by "+"');
   });

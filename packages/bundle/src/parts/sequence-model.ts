@@ -10,6 +10,7 @@ import {
   DEFAULT_BACKOFF_LEVELS,
   calibrateEfSearch,
   catalogSideInputs,
+  trainingPlayCounts,
   catalogTransitionGroups,
   describeTransitionSettings,
   deserializeSequenceModel,
@@ -22,6 +23,7 @@ import {
   trainSequenceModel,
   type Histories,
   type SequenceModel,
+  type SequenceTrainingData,
   type TrainSequenceOptions,
 } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
@@ -79,8 +81,9 @@ export const SEQUENCE_MODEL_OPTIONS = {
   backoff: DEFAULT_BACKOFF_LEVELS.join('+'),
   /**
    * side inputs of the transformer: "none", or "album", "artist", "albumPosition" (the track's
-   * place in its album's running order), "artistRank" (its rank among its artist's tracks by
-   * popularity) joined by "+" — a learned embedding per album / artist / position / rank added to
+   * index in its album's track list in catalog order — the running order only where the catalog
+   * lists albums in running order), "artistRank" (its rank among its artist's tracks by the plays
+   * the model trains on) joined by "+" — a learned embedding per album / artist / position / rank added to
    * its tracks' input and output embeddings during training (the model file stores the summed rows;
    * serving is unchanged). See @mixtape/sequence sideInputs and catalogSideInputs.
    */
@@ -122,7 +125,8 @@ export const SEQUENCE_MODEL_OPTIONS = {
 export type SequenceModelOptions = typeof SEQUENCE_MODEL_OPTIONS;
 
 /** The part's settings as trainSequenceModel options (model shape, loss, prior and its back-off over the catalog's tracks), for `epochs` passes. */
-export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }, store: CatalogStore): TrainSequenceOptions {
+/** `data`: the histories trained on — artistRank ranks by their plays (trainingPlayCounts), so it is required for that level. */
+export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: number, settings: { threads: number; seed: number }, store: CatalogStore, data?: SequenceTrainingData): TrainSequenceOptions {
   const backoff = parseBackoffLevels(options.backoff, 'sequenceModel.backoff');
   const side = parseSideInputLevels(options.sideInputs, 'sequenceModel.sideInputs');
   return {
@@ -135,7 +139,7 @@ export function sequenceTrainingOptions(options: SequenceModelOptions, epochs: n
     validationRows: options.validationRows,
     transitionPrior: options.transitionPrior,
     transitionGroups: options.transitionPrior ? catalogTransitionGroups(store, backoff) : [],
-    ...(side.length > 0 ? { sideInputs: catalogSideInputs(store, side) } : {}),
+    ...(side.length > 0 ? { sideInputs: catalogSideInputs(store, side, side.includes('artistRank') && data ? trainingPlayCounts(data, options.validationRows, settings.seed) : undefined) } : {}),
     trainWithPrior: options.trainPriorAlpha > 0 ? { alpha: options.trainPriorAlpha, mu: options.trainPriorMu, gamma: options.trainPriorGamma } : undefined,
     threads: settings.threads,
     seed: settings.seed,
@@ -217,7 +221,7 @@ export const sequenceModelPart = definePart({
         trainSequenceModel(
           { ...histories, numItems: store.trackCount },
           {
-            ...sequenceTrainingOptions(options, epochs, settings, store),
+            ...sequenceTrainingOptions(options, epochs, settings, store, { ...histories, numItems: store.trackCount }),
             signal,
             onProgress: (event) => progress(`  ${formatProgress(event)} loss ${event.loss.toFixed(3)}`),
             onEpoch: (record) =>

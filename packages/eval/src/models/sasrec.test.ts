@@ -51,11 +51,28 @@ describe('sasrec model spec', () => {
     expect(backoffGroups(['artist'], 3, { store }).groups.map((g) => g.name)).toEqual(['artist']);
     expect(backoffGroups(['album', 'artist'], 3, {})).toEqual({ groups: [], missing: ['album', 'artist'] });
     expect(backoffGroups(['album'], 4, { store })).toEqual({ groups: [], missing: ['album'] });
-    // side inputs add the positional levels (one-track albums have no position; t1 ranks after t0 in b's list, popularity equal → catalog order)
-    const side = sideInputGroups(['album', 'albumPosition', 'artistRank'], 3, { store });
+    // side inputs add the positional levels (one-track albums have no position); artistRank counts the training plays:
+    // t1 4 plays, t0 2 minus 1: the trainer holds out rows 0 and 2's last items (row 1 ends in a repeat, not drawn)
+    const data = { items: Int32Array.from([0, 1, 2, 1, 2, 1, 2, 1, 0]), offsets: Int32Array.from([0, 3, 6, 9]), numItems: 3 };
+    const side = sideInputGroups(['album', 'albumPosition', 'artistRank'], data, { store }, { rows: 3, seed: 1 });
     expect(side.groups.map((g) => g.name)).toEqual(['album', 'albumPosition', 'artistRank']);
     expect(Array.from(side.groups[1]!.of)).toEqual([-1, -1, -1]);
-    expect(Array.from(side.groups[2]!.of)).toEqual([0, 1, 0]);
-    expect(sideInputGroups(['artistRank'], 3, {})).toEqual({ groups: [], missing: ['artistRank'] });
+    expect(Array.from(side.groups[2]!.of)).toEqual([1, 0, 0]);
+    expect(sideInputGroups(['artistRank'], data, {}, { rows: 3, seed: 1 })).toEqual({ groups: [], missing: ['artistRank'] });
+  });
+
+  it('ranks artistRank by the training plays only: a catalog whose popularity counts test-period plays changes nothing (review s10 finding 4)', () => {
+    // an imported catalog's popularity is counted over the whole log; here the test period made t0 the most played
+    const catalog = (popularity: (id: string) => number) => {
+      const builder = new CatalogBuilder();
+      builder.addArtist({ id: 'a', name: 'A', genres: [] });
+      for (const id of ['t0', 't1', 't2']) builder.addTrack({ id, title: id, artistIds: ['a'], durationMs: 180_000, popularity: popularity(id), explicit: false, genres: [], subgenres: [] });
+      return new CatalogStore(builder.build());
+    };
+    const data = { items: Int32Array.from([2, 2, 1, 2, 1, 0, 2, 1, 0]), offsets: Int32Array.from([0, 3, 6, 9]), numItems: 3 };
+    const ranks = (store: CatalogStore) => Array.from(sideInputGroups(['artistRank'], data, { store }, { rows: 0, seed: 1 }).groups[0]!.of);
+    // training plays: t2 4, t1 3, t0 2 → ranks 2, 1, 0 whatever the catalog says
+    expect(ranks(catalog((id) => ({ t0: 0.9, t1: 0.5, t2: 0.1 })[id]!))).toEqual([2, 1, 0]);
+    expect(ranks(catalog((id) => ({ t0: 0.1, t1: 0.5, t2: 0.9 })[id]!))).toEqual([2, 1, 0]);
   });
 });

@@ -2,7 +2,7 @@
 // behind the Recommender interface: trained on each row's items in time order, queried with the
 // row's history (the last maxLength items), scored against every item.
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_BACKOFF_LEVELS, catalogSideInputs, catalogTransitionGroups, chooseValidationRows, createSequenceScorer, describeTransitionSettings, deserializeSequenceModel, trainSequenceModel, transitionPriorActive, validationRowsHash } from '@mixtape/sequence';
+import { DEFAULT_BACKOFF_LEVELS, DEFAULT_VALIDATION_ROWS, catalogSideInputs, catalogTransitionGroups, checkHeldOutRows, createSequenceScorer, describeTransitionSettings, deserializeSequenceModel, trainSequenceModel, trainingPlayCounts, transitionPriorActive } from '@mixtape/sequence';
 import type { BackoffLevel, SequenceScorer, SideInputLevel, TrainSequenceOptions, TransitionGroup, TransitionPriorReport, TransitionPriorSettings } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { columnCounts } from '@mixtape/embeddings';
@@ -84,10 +84,21 @@ export function backoffGroups(levels: readonly BackoffLevel[], numItems: number,
   return { groups: catalogTransitionGroups(context.store, levels), missing: [] };
 }
 
-/** The side-input groups of a dataset's catalog; without one every level is missing. */
-export function sideInputGroups(levels: readonly SideInputLevel[], numItems: number, context: FitContext): { groups: TransitionGroup[]; missing: SideInputLevel[] } {
-  if (levels.length === 0 || !context.store || context.store.trackCount !== numItems) return { groups: [], missing: [...levels] };
-  return { groups: catalogSideInputs(context.store, levels), missing: [] };
+/**
+ * The side-input groups of a dataset's catalog; without one every level is missing. artistRank is
+ * ranked by the plays training sees (`data` = the training split's sequences, minus the trainer's
+ * validation rows' last items: `validation` = its row count and seed), never by the catalog's
+ * popularity — an importer counts that over the whole log, so it would carry test-period plays.
+ */
+export function sideInputGroups(
+  levels: readonly SideInputLevel[],
+  data: { items: Int32Array; offsets: Int32Array; numItems: number },
+  context: FitContext,
+  validation: { rows: number; seed: number },
+): { groups: TransitionGroup[]; missing: SideInputLevel[] } {
+  if (levels.length === 0 || !context.store || context.store.trackCount !== data.numItems) return { groups: [], missing: [...levels] };
+  const plays = levels.includes('artistRank') ? trainingPlayCounts(data, validation.rows, validation.seed) : undefined;
+  return { groups: catalogSideInputs(context.store, levels, plays), missing: [] };
 }
 
 interface SasRecState {
@@ -137,7 +148,8 @@ export class SasRecRecommender extends ScoringRecommender {
       return;
     }
     const { groups, missing } = backoffGroups(o.transitionPrior === false ? [] : o.backoff!, train.cols, context);
-    const side = sideInputGroups(o.sideInputs ?? [], train.cols, context);
+    const trainingData = { items: sequences.indices, offsets: sequences.indptr, numItems: train.cols };
+    const side = sideInputGroups(o.sideInputs ?? [], trainingData, context, { rows: o.validationRows ?? DEFAULT_VALIDATION_ROWS, seed: o.seed ?? context.seed ?? 1 });
     const options: TrainSequenceOptions = {
       model: { dim: o.dim, heads: o.heads, blocks: o.blocks, ffDim: o.ffDim, maxLength: o.maxLength, dropout: o.dropout, tied: o.tied, lastItemResidual: o.lastItemResidual },
       epochs: o.epochs,
@@ -165,7 +177,7 @@ export class SasRecRecommender extends ScoringRecommender {
     const model = options.model as Record<string, unknown>;
     for (const key of Object.keys(model)) if (model[key] === undefined) delete model[key];
     for (const key of Object.keys(options) as Array<keyof TrainSequenceOptions>) if (options[key] === undefined) delete options[key];
-    const result = await trainSequenceModel({ items: sequences.indices, offsets: sequences.indptr, numItems: train.cols }, options);
+    const result = await trainSequenceModel(trainingData, options);
     const seconds = result.history.reduce((sum, r) => sum + r.seconds, 0) / Math.max(1, result.history.length);
     const best = result.history.find((r) => r.epoch === result.bestEpoch);
     this.notes =
@@ -215,15 +227,7 @@ function describePrior(report: TransitionPriorReport | undefined): string {
 export async function readTrainedModel(file: string, data: { items: Int32Array; offsets: Int32Array; numItems: number }) {
   const model = deserializeSequenceModel(await readFile(file), file);
   if (model.config.numItems !== data.numItems) throw new RangeError(`model sasrec: ${file} scores ${model.config.numItems} items, this dataset has ${data.numItems}`);
-  const held = model.validation;
-  if (!held || held.hash === undefined) {
-    throw new RangeError(`model sasrec: ${file} does not record a hash of its validation rows (written before session 10, or trained with explicit rows), so it cannot be shown to be trained on this split; train it here instead`);
-  }
-  const { rows, targets } = chooseValidationRows(data, held.rows, held.seed);
-  const hash = validationRowsHash(rows, targets);
-  if (hash !== held.hash) {
-    throw new RangeError(`model sasrec: ${file} held out other validation rows (hash ${held.hash}) than this split's training data draws with seed ${held.seed}, ${held.rows} rows (hash ${hash}): it was trained on other data (another split, seed or snapshot)`);
-  }
+  checkHeldOutRows(model.validation, data, `model sasrec: ${file}`);
   return model;
 }
 

@@ -1,6 +1,6 @@
 import { VectorIndex } from '@mixtape/embeddings';
 import { describe, expect, it } from 'vitest';
-import { calibrateEfSearch, sampleServingHistories } from './calibrate';
+import { calibrateEfSearch, recallLowerBound, sampleServingHistories } from './calibrate';
 import { createExactNextTracks } from './exact-next';
 import { initializeModel, outputEmbeddings, resolveModelConfig } from './model';
 import { createNextTrackRecommender } from './serve';
@@ -52,17 +52,36 @@ describe('calibrateEfSearch', () => {
       for (const track of (await recommender.recommend({ history, k: 2 })).tracks) if (truth.has(track)) found++;
     }
     expect(result.recalls[1]!.recall).toBe(found / (2 * histories.length));
-    const passing = result.recalls.find((row) => row.recall >= 0.9);
+    expect(result.recalls[1]!.lower).toBe(recallLowerBound(found / (2 * histories.length), 2 * histories.length));
+    const passing = result.recalls.find((row) => row.lower >= 0.9);
     expect(result.met).toBe(passing !== undefined);
     expect(result.efSearch).toBe(passing?.efSearch ?? 64);
     expect(index.info().params.efSearch).toBe(result.efSearch);
     expect(result).toMatchObject({ target: 0.9, k: 2, queries: 300 });
+    // the bar is the lower bound: a target equal to efSearch 8's point recall is not met by 8
+    const atEight = result.recalls[0]!.recall;
+    expect(atEight).toBeLessThan(1);
+    const strict = await calibrateEfSearch(model, buildIndex(), histories, { target: atEight, candidates: [8, 16, 64], k: 2 });
+    expect(strict.recalls[0]!.recall).toBe(atEight);
+    expect(strict.efSearch).not.toBe(8);
+  });
+
+  it('puts the bar on recall − 2 standard errors (binomial over the relevant ids)', () => {
+    // the 50k model's build sample (session 10): 0.9908 on 10,000 ids is within 2 SE of 0.99, 0.9929 is not
+    expect(recallLowerBound(0.9908, 10_000)).toBeCloseTo(0.9908 - 2 * Math.sqrt((0.9908 * 0.0092) / 10_000), 12);
+    expect(recallLowerBound(0.9908, 10_000)).toBeLessThan(0.99);
+    expect(recallLowerBound(0.9929, 10_000)).toBeGreaterThan(0.99);
+    expect(recallLowerBound(1, 10)).toBe(1);
   });
 
   it('keeps the largest candidate when none reaches the target, and refuses what it cannot measure', async () => {
     const index = buildIndex();
-    const result = await calibrateEfSearch(model, index, histories, { target: 1, candidates: [8, 12], k: 5 });
-    if (!result.met) expect(result.efSearch).toBe(12);
+    // efSearch 1 and 2 on a graph of M = 4 over 3,000 items cannot find every exact top-5
+    const result = await calibrateEfSearch(model, index, histories, { target: 0.999, candidates: [2, 1], k: 5 });
+    expect(result.recalls.map((row) => row.efSearch)).toEqual([1, 2]);
+    for (const row of result.recalls) expect(row.recall).toBeLessThan(0.999);
+    expect(result).toMatchObject({ met: false, efSearch: 2 });
+    expect(index.info().params.efSearch).toBe(2);
     const low = await calibrateEfSearch(model, buildIndex(), histories, { target: 0.01, candidates: [8, 12], k: 5 });
     expect(low).toMatchObject({ efSearch: 8, met: true });
     const flat = VectorIndex.build({ dim: 8, factory: 'Flat', metric: 'ip', ids, vectors: outputEmbeddings(model) });

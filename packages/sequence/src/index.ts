@@ -17,5 +17,5 @@ export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, PLACEHOLDER_GROUP_NAMES, SIDE_I
 export type { BackoffLevel, SideInputLevel } from './backoff';
 export { refitTransitionPrior, fitTransitionPriorAlone } from './refit';
 export type { RefitPriorOptions, PriorAloneOptions } from './refit';
-export { EF_SEARCH_CANDIDATES, calibrateEfSearch, sampleServingHistories } from './calibrate';
+export { EF_SEARCH_CANDIDATES, calibrateEfSearch, recallLowerBound, sampleServingHistories } from './calibrate';
 export type { EfSearchCalibration, EfSearchCalibrationOptions } from './calibrate';

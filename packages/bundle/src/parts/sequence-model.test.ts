@@ -80,11 +80,12 @@ describe('sequence model part', () => {
       return { lines, opened, file: opened.manifest.files.find((entry) => entry.path === 'indexes/sequence.faiss')! };
     };
     const measured = await build('hnsw-measured', 0.99);
-    const record = measured.file.metadata?.['efSearchRecall'] as { target: number; met: boolean; k: number; queries: number; recalls: Array<{ efSearch: number; recall: number }> };
+    const record = measured.file.metadata?.['efSearchRecall'] as { target: number; met: boolean; k: number; queries: number; recalls: Array<{ efSearch: number; recall: number; lower: number }> };
     expect(record).toMatchObject({ target: 0.99, k: 10, queries: 1000 });
     expect(record.recalls.map((row) => row.efSearch)).toEqual([32, 40, 48, 64, 96, 128]);
-    const chosen = record.recalls.find((row) => row.recall >= 0.99)?.efSearch ?? 128;
-    expect(record.met).toBe(record.recalls.some((row) => row.recall >= 0.99));
+    for (const row of record.recalls) expect(row.lower).toBeLessThanOrEqual(row.recall);
+    const chosen = record.recalls.find((row) => row.lower >= 0.99)?.efSearch ?? 128;
+    expect(record.met).toBe(record.recalls.some((row) => row.lower >= 0.99));
     expect(measured.file.index?.params).toMatchObject({ efSearch: chosen });
     expect(measured.opened.parts.sequenceModel!.index.info().params).toMatchObject({ efSearch: chosen });
     expect(measured.lines.join('\n')).toMatch(new RegExp(`efSearch by recall .*efSearch ${chosen} \\(`));

@@ -22,6 +22,13 @@ describe('upNextAbsence', () => {
     }
   });
 
+  it('says the part was built but not loaded when the record says present and the service has none', () => {
+    const absence = upNextAbsence('v5', { build: { parts: { dataset: { present: true }, sequenceModel: { present: true } } } });
+    expect(absence.reason).toBe('the build record says the sequenceModel part was built, but the manifest lists none of its files (models/sequence.bin, indexes/sequence.faiss), so this service did not load it');
+    expect(absence.message).toContain("publish the build's output again");
+    expect(absence.message).not.toContain('does not say why');
+  });
+
   it('an absent part without a recorded reason says so', () => {
     expect(upNextAbsence('v4', { build: { parts: { sequenceModel: { present: false } } } }).reason).toBe('the build left the part out without recording why');
   });

@@ -34,7 +34,8 @@ export function createUpNextServing(part: SequenceModelPartValue, interactions: 
 /**
  * Why a bundle has no next-track model, as its build recorded it in the manifest
  * (`metadata.build.parts.sequenceModel`): the part's own reason when it ran and produced nothing,
- * or that the build did not run it (`--only` without it). A manifest without build metadata
+ * that the build did not run it (`--only` without it), or that it was built but its files are not
+ * in the manifest (so the service could not load it). A manifest without build metadata
  * (published by other tools, or before manifests said why) gets the possible reasons.
  */
 export function upNextAbsence(version: string, metadata: Record<string, unknown> | undefined): { message: string; reason: string } {
@@ -47,6 +48,12 @@ export function upNextAbsence(version: string, metadata: Record<string, unknown>
     const reason = typeof entry.reason === 'string' && entry.reason ? entry.reason : 'the build left the part out without recording why';
     // the part's reason says what to change (e.g. --set sequenceModel.historyItems=N) when anything can
     return { message: `${head}: the build left the ${name} part out — ${reason}`, reason };
+  }
+  if (entry && entry.present === true) {
+    // the build made it, yet the service has none: the manifest lists none of its files (a part with some files fails to load)
+    const files = Object.values(sequenceModelPart.files).map((file) => file.path).join(', ');
+    const reason = `the build record says the ${name} part was built, but the manifest lists none of its files (${files}), so this service did not load it`;
+    return { message: `${head}: ${reason} — the bundle was published or copied without them; publish the build's output again`, reason };
   }
   if (parts && !entry) {
     const reason = `the build did not run the ${name} part (it built ${Object.keys(parts).join(', ') || 'no parts'}: \`mixtape build --only\` without ${name})`;

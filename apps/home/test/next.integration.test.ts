@@ -133,7 +133,20 @@ describe('Up next and radio over a bundle from S3', () => {
     expect(response.headers['server-timing']).toMatch(/^history;dur=\d+\.\d{3}, model;dur=\d+\.\d{3}, body;dur=\d+\.\d{3}$/);
     const seed = store().mostPopular(10)[4]!;
     const radio = await request(app).get(`/v1/radio?seedTrackId=${encodeURIComponent(store().trackId(seed))}&limit=12`).expect(200);
-    expect(radio.text).toBe(JSON.stringify({ seed: describe(seed), bundleVersion: 'next-v1', generatedAt: radio.body.generatedAt, items: radio.body.items }));
+    // the station rebuilt from the model with the route's rule (at most max(2, 12 / 10) = 2 tracks per artist, the seed's counted)
+    const perArtist = new Map<number, number>();
+    for (const artist of store().artistsOfTrack(seed)) perArtist.set(artist, 1);
+    const station = await serving.upNext!.recommender.station([seed], 12, {
+      accept: (track) => {
+        const artists = store().artistsOfTrack(track);
+        for (const artist of artists) if ((perArtist.get(artist) ?? 0) >= 2) return false;
+        for (const artist of artists) perArtist.set(artist, (perArtist.get(artist) ?? 0) + 1);
+        return true;
+      },
+    });
+    expect(station.tracks.length).toBe(12);
+    const stationItems = Array.from(station.tracks, (track, i) => ({ ...describe(track), score: station.scores[i]! }));
+    expect(radio.text).toBe(JSON.stringify({ seed: describe(seed), bundleVersion: 'next-v1', generatedAt: radio.body.generatedAt, items: stationItems }));
     expect(radio.headers['server-timing']).toMatch(/^model;dur=\d+\.\d{3}, body;dur=\d+\.\d{3}$/);
     const metrics = (await request(app).get('/metrics').expect(200)).text;
     const stats = serving.upNext!.recommender.stats();

@@ -14,12 +14,8 @@
 // from live state: the costliest computed page, what a listener gets right after an event).
 // CPU per page is the service process's own CPU time (user + system, all its threads, from
 // /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
-import { spawn } from 'node:child_process';
 import { Agent, get } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +24,8 @@ import { parseArgs } from 'node:util';
 import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
 import { benchEventTrack, benchListeners } from './sample';
+import { cpuSeconds, metricValue, startService } from './service';
+import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 // `pnpm --filter @mixtape/home bench -- --bundle …` passes the `--` through: drop it
@@ -77,64 +75,23 @@ async function sampleUsers(count: number): Promise<{ ids: string[]; trackIds: st
   return { ids, trackIds };
 }
 
-/** A free TCP port on 127.0.0.1 (the service runs with LOG_LEVEL=warn, so it cannot tell us). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat; undefined off Linux. */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may hold spaces): utime and stime are fields 14 and 15
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
 const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
-/** USER_HZ: 100 on every Linux this runs on */
-const CLOCK_TICKS = 100;
 
-async function startService(mode: Mode): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+// a 50k bundle loads in well under a minute even on a loaded machine; a service that neither exits
+// nor becomes ready stops the bench after this
+const READY_TIMEOUT_MS = 600_000;
+
+function startHome(mode: Mode): Promise<RunningService> {
   // LOG_LEVEL=warn: per-request info logs would cost the service time under load
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+  return startService({
+    args: [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'],
     cwd: appRoot,
     // Development mode (no API keys; the bench only reads) and no per-IP limit: it measures serving, not the limiter.
     // live: no page store, every page computed; warm: the page store and its background warmer (ADR 0013)
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'warm' ? values['cache-mib'] : '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'warm' ? values['cache-mib'] : '0' },
+    readyTimeoutMs: READY_TIMEOUT_MS,
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let running = true;
-  void exited.then(() => (running = false));
-  while (running) {
-    const ready = await fetch(`${url}/readyz`).then((response) => response.status === 200, () => false);
-    if (ready) return { url, pid: child.pid, stop: async () => (child.kill('SIGTERM'), exited) };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`home exited ${await exited} before ready`);
-}
-
-/** a gauge or counter's value summed over its label sets (0 when absent) */
-function metricValue(text: string, name: string, labels = ''): number {
-  let total = 0;
-  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
-    if (!labels || (match[1] ?? '').includes(labels)) total += Number(match[2]);
-  }
-  return total;
 }
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
@@ -258,7 +215,7 @@ const sharedRateOf = (before: CacheCounts, after: CacheCounts) => {
 async function runMode(mode: Mode): Promise<ModeResult> {
   console.error(`[${mode}] sampled ${users.length} listener ids; starting the service on ${values.bundle}`);
   const bootStarted = performance.now();
-  const service = await startService(mode);
+  const service = await startHome(mode);
   const readySeconds = (performance.now() - bootStarted) / 1000;
   console.error(`[${mode}] ready in ${readySeconds.toFixed(1)} s at ${service.url}`);
   const rows: Row[] = [];

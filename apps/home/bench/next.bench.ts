@@ -16,18 +16,17 @@
 //
 //   pnpm --filter @mixtape/home bench:next -- --bundle file:///tmp/nextserve/bundles50k
 //        [--routes next,radio --concurrency 1,8 --duration 10 --rate 400 --limit 10 --radio-limit 20 --check 2000 --cpu-prof /abs/dir]
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { datasetPart, loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
+import { cpuSeconds, metricValue, startService } from './service';
+import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 // `pnpm --filter @mixtape/home bench:next -- --bundle …` passes the `--` through: drop it
@@ -106,36 +105,14 @@ async function requestTargets(): Promise<{ users: string[]; tracks: string[]; ve
   return { users, tracks, version: bundle.version };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// a 50k bundle loads in well under a minute even on a loaded machine; a service that neither exits
+// nor becomes ready stops the bench after this
+const READY_TIMEOUT_MS = 600_000;
 
-/** USER_HZ: 100 on every Linux this runs on */
-const CLOCK_TICKS = 100;
-/** CPU seconds (user + system, every thread) the process has used so far, from /proc/<pid>/stat; undefined off Linux. */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-async function startService(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<number | null> }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+function startHome(): Promise<RunningService> {
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'], {
+  return startService({
+    args: [...profile, '--conditions', '@mixtape/source', '--import', 'tsx', 'src/main.ts'],
     cwd: appRoot,
     // development mode (no API keys: the bench only reads), no per-IP rate limit (it measures serving,
     // not the limiter), LOG_LEVEL=warn (as bench:home; --log-level info adds the per-request log line),
@@ -143,8 +120,6 @@ async function startService(): Promise<{ url: string; pid: number | undefined; s
     env: {
       PATH: process.env.PATH ?? '',
       OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: values['log-level'],
       NODE_ENV: 'development',
       RATE_LIMIT_PER_SECOND: '0',
@@ -154,32 +129,14 @@ async function startService(): Promise<{ url: string; pid: number | undefined; s
       HOME_PAGE_CACHE_MIB: '0',
       HOME_PAGE_WARM_LISTENERS: '0',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    // the service's log lines, except the readiness polls' 503s while it loads
+    onLine: (line) => {
+      if (!line.includes('"url":"/readyz"')) process.stderr.write(`${line}\n`);
+    },
   });
-  // the service's log lines, except the readiness polls' 503s while it loads
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) if (!line.includes('"url":"/readyz"')) process.stderr.write(`${line}\n`);
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let running = true;
-  void exited.then(() => (running = false));
-  while (running) {
-    const ready = await fetch(`${url}/readyz`).then((response) => response.status === 200, () => false);
-    if (ready) return { url, pid: child.pid, stop: async () => (child.kill('SIGTERM'), exited) };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`home exited ${await exited} before ready`);
 }
 
-function metricValue(text: string, name: string, labels = ''): number {
-  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) if (!labels || (match[1] ?? '').includes(labels)) return Number(match[2]);
-  return 0;
-}
 /** the next-track model's counters (home_next_model_work): requests per batch and cache hits between two scrapes */
 function modelWork(before: string, after: string): string {
   const delta = (kind: string) => metricValue(after, 'home_next_model_work', `kind="${kind}"`) - metricValue(before, 'home_next_model_work', `kind="${kind}"`);
@@ -357,7 +314,7 @@ try {
   version = targets.version;
   console.error(`bundle ${version}: ${targets.users.length} listeners, ${targets.tracks.length} tracks; starting the service`);
   const booted = performance.now();
-  const service = await startService();
+  const service = await startHome();
   readySeconds = (performance.now() - booted) / 1000;
   console.error(`ready in ${readySeconds.toFixed(1)} s at ${service.url}`);
   try {

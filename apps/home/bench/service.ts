@@ -1,0 +1,109 @@
+// The Home service in its own process for the HTTP benches (bench:home, bench:next): a free port,
+// start and wait for /readyz with a deadline, the process's CPU time, and /metrics values.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (the service may run with LOG_LEVEL=warn, so it cannot tell us). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** USER_HZ: 100 on every Linux this runs on */
+const CLOCK_TICKS = 100;
+/** CPU seconds (user + system, every thread) the process has used so far, from /proc/<pid>/stat; undefined off Linux. */
+export async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces): utime and stime are fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServiceOptions {
+  /** node's arguments (the script and its flags) */
+  args: readonly string[];
+  cwd: string;
+  /** the service's environment; PORT and HOST are set here */
+  env: Record<string, string>;
+  /** how long the service may take to answer 200 on /readyz (a 50k bundle loads in ~10–60 s on a loaded machine) */
+  readyTimeoutMs: number;
+  /** each line the service writes (stdout and stderr); absent: its output is inherited */
+  onLine?: (line: string) => void;
+  /** what the errors call it (default 'home') */
+  name?: string;
+}
+
+export interface RunningService {
+  url: string;
+  pid: number | undefined;
+  /** SIGTERM, then its exit code */
+  stop: () => Promise<number | null>;
+}
+
+/**
+ * Starts the service on a free port and resolves once /readyz answers 200. Rejects if it exits
+ * first, or if it is not ready by the deadline (it is then stopped: a service that neither exits
+ * nor becomes ready must not hang the bench).
+ */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const name = options.name ?? 'home';
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [...options.args], {
+    cwd: options.cwd,
+    env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: options.onLine ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+  });
+  if (options.onLine) {
+    const onLine = options.onLine;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) onLine(line);
+      });
+    }
+  }
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let running = true;
+  void exited.then(() => (running = false));
+  const stop = async () => {
+    if (running) child.kill('SIGTERM');
+    return exited;
+  };
+  const deadline = Date.now() + options.readyTimeoutMs;
+  while (running) {
+    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((response) => response.status === 200, () => false);
+    if (ready) return { url, pid: child.pid, stop };
+    if (Date.now() >= deadline) {
+      await stop();
+      throw new Error(`${name} was not ready (200 on ${url}/readyz) within ${(options.readyTimeoutMs / 1000).toFixed(0)} s; stopped it`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} exited ${await exited} before ready`);
+}
+
+/** a gauge or counter's value summed over the label sets whose labels contain `labels` (0 when absent) */
+export function metricValue(text: string, name: string, labels = ''): number {
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
+    if (!labels || (match[1] ?? '').includes(labels)) total += Number(match[2]);
+  }
+  return total;
+}

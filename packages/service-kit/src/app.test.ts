@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -311,6 +312,47 @@ describe('error middleware', () => {
 });
 
 describe('security headers and CORS', () => {
+  it('sends no ETag (every answer is no-store): a conditional GET with the tag express would have made gets the whole body', async () => {
+    const { app } = setup();
+    const body = '{"id":"a"}';
+    // express's weak ETag of this body: W/"<length hex>-<sha1 base64, 27 chars>"
+    const tag = `W/"${Buffer.byteLength(body).toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
+    const response = await request(app).get('/v1/items/a').set('If-None-Match', tag).expect(200);
+    expect(response.text).toBe(body);
+    expect(response.headers.etag).toBeUndefined();
+    const names = Object.keys(response.headers).filter((name) => !['connection', 'keep-alive', 'date'].includes(name));
+    expect(names.sort()).toEqual([
+      'cache-control',
+      'content-length',
+      'content-security-policy',
+      'content-type',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'referrer-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-frame-options',
+      'x-request-id',
+    ]);
+    expect((await request(app).get('/livez').expect(200)).headers.etag).toBeUndefined();
+  });
+
+  it('builds no request log line the level does not write (warn: errors and aborts only)', async () => {
+    const { context, logs } = createTestServiceContext({ name: 'test', level: 'warn' });
+    const app = createServiceApp({ context, routes: createItemsRouter() });
+    let children = 0;
+    const child = context.logger.child.bind(context.logger);
+    context.logger.child = ((...args: Parameters<typeof child>) => (children++, child(...args))) as typeof child;
+    await request(app).get('/livez').expect(200);
+    await request(app).get('/v1/page?limit=3').expect(200);
+    expect(logs.lines()).toEqual([]);
+    expect(children).toBe(0);
+    const failed = await request(app).get('/v1/boom?api_key=secret123').expect(500);
+    const line = logs.lines().find((one) => one.msg === 'request failed');
+    expect(line).toMatchObject({ level: 'error', requestId: failed.headers['x-request-id'], method: 'GET', url: '/v1/boom?api_key=[REDACTED]', route: '/v1/boom', statusCode: 500, principal: 'ip:127.0.0.1' });
+    expect(typeof line?.durationMs).toBe('number');
+  });
+
   it('sets security headers and hides x-powered-by', async () => {
     const { app } = setup();
     const response = await request(app).get('/v1/items/a').expect(200);

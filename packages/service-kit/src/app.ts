@@ -23,6 +23,7 @@ import type { Readiness } from './readiness';
 import { redactUrl } from './redact';
 import { decimalQueryIssues } from './query-numbers';
 import { getRequestContext, resolveRequestId, setRequestContext } from './request-context';
+import type { RequestContext } from './request-context';
 
 export interface ServiceAppOptions {
   context: ServiceContext;
@@ -51,8 +52,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
 
+  // No ETag: every answer is Cache-Control: no-store, so no client keeps one to revalidate, and
+  // express would hash (sha1) every body to make it — a measurable part of a small request's CPU.
+  app.set('etag', false);
   app.use(requestContextMiddleware(context));
-  app.use(securityHeaders);
   if (config.CORS_ORIGINS.length > 0) app.use(corsMiddleware(config.CORS_ORIGINS));
   const health = healthRouter(context);
   app.use(health);
@@ -70,6 +73,62 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   return app;
 }
 
+/** Routes need no scope check until principalAndRateLimit has read the keys. */
+const ALWAYS_REQUIRED = () => true;
+
+/**
+ * A request's kit context. The child logger and the AbortSignal are made when first read: most
+ * requests never log (LOG_LEVEL=warn) and never pass the signal to I/O, and both cost more than
+ * the rest of the middleware (a pino child; an AbortController whose signal Node builds lazily).
+ */
+class KitRequestContext implements RequestContext {
+  apiKey: RequestContext['apiKey'] = { presented: false, valid: false };
+  apiKeyAuthEnabled = true;
+  authRequires: RequestContext['authRequires'] = ALWAYS_REQUIRED;
+  principal = '';
+  private child: ServiceContext['logger'] | undefined;
+  private controller: AbortController | undefined;
+  /** the client went away before the response was sent */
+  private gone = false;
+
+  constructor(
+    readonly requestId: string,
+    private readonly parent: ServiceContext['logger'],
+  ) {}
+
+  get logger(): ServiceContext['logger'] {
+    return (this.child ??= this.parent.child({ requestId: this.requestId }));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort(new Error('client closed the connection'));
+    }
+    return this.controller.signal;
+  }
+
+  clientGone(): void {
+    this.gone = true;
+    this.controller?.abort(new Error('client closed the connection'));
+  }
+
+  /** whether a line at `level` would be written (the child's level once it exists: a handler may have changed it) */
+  logs(level: 'debug' | 'info' | 'warn' | 'error'): boolean {
+    return (this.child ?? this.parent).isLevelEnabled(level);
+  }
+}
+
+/** What the response listeners need; one shared listener pair per app, no closures per request. */
+interface InFlightRequest {
+  request: Request;
+  started: bigint;
+  context: KitRequestContext;
+  recorded: boolean;
+}
+const IN_FLIGHT = Symbol('mixtape.inFlight');
+type TrackedResponse = Response & { [IN_FLIGHT]?: InFlightRequest };
+
 function requestContextMiddleware(context: ServiceContext): RequestHandler {
   const { metrics, readiness } = context;
   // Responses still being produced when shutdown begins also ask keep-alive clients to
@@ -79,53 +138,50 @@ function requestContextMiddleware(context: ServiceContext): RequestHandler {
     if (status.state !== 'stopping') return;
     for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
   });
+
+  function record(this: TrackedResponse): void {
+    const state = this[IN_FLIGHT];
+    if (!state || state.recorded) return;
+    state.recorded = true;
+    const { request, context: requestContext } = state;
+    const finished = this.writableFinished;
+    if (!finished) requestContext.clientGone();
+    inFlight.delete(this);
+    metrics.httpRequestsInFlight.dec();
+    const seconds = Number(process.hrtime.bigint() - state.started) / 1e9;
+    const route = routeLabel(request, this);
+    const statusCode = finished ? this.statusCode : 499;
+    metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(statusCode) }, seconds);
+    const level = !finished ? 'warn' : statusCode >= 500 ? 'error' : HEALTH_PATHS.has(request.path) ? 'debug' : 'info';
+    // the line's fields (and the request's child logger) only when the level writes it
+    if (!requestContext.logs(level)) return;
+    const fields = {
+      method: request.method,
+      url: redactUrl(request.originalUrl),
+      route,
+      statusCode,
+      durationMs: Math.round(seconds * 1e4) / 10,
+      principal: requestContext.principal || undefined,
+    };
+    const logger = requestContext.logger;
+    if (!finished) logger.warn(fields, 'request aborted by client');
+    else if (statusCode >= 500) logger.error(fields, 'request failed');
+    else if (level === 'debug') logger.debug(fields, 'request completed');
+    else logger.info(fields, 'request completed');
+  }
+
   return (request, response, next) => {
     const started = process.hrtime.bigint();
     const requestId = resolveRequestId(request.headers['x-request-id']);
-    const logger = context.logger.child({ requestId });
-    const clientGone = new AbortController();
-    setRequestContext(request, {
-      requestId,
-      logger,
-      signal: clientGone.signal,
-      apiKey: { presented: false, valid: false },
-      apiKeyAuthEnabled: true,
-      authRequires: () => true,
-      principal: '',
-    });
+    const requestContext = new KitRequestContext(requestId, context.logger);
+    setRequestContext(request, requestContext);
     response.setHeader('X-Request-Id', requestId);
+    setSecurityHeaders(response);
     // While draining, tell keep-alive clients to reconnect elsewhere.
     if (readiness.isStopping()) response.setHeader('Connection', 'close');
     metrics.httpRequestsInFlight.inc();
     inFlight.add(response);
-
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
-      if (!response.writableFinished) clientGone.abort(new Error('client closed the connection'));
-      inFlight.delete(response);
-      metrics.httpRequestsInFlight.dec();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeLabel(request, response);
-      const statusCode = response.writableFinished ? response.statusCode : 499;
-      metrics.httpRequestDuration.observe(
-        { method: request.method, route, status_code: String(statusCode) },
-        seconds,
-      );
-      const fields = {
-        method: request.method,
-        url: redactUrl(request.originalUrl),
-        route,
-        statusCode,
-        durationMs: Math.round(seconds * 1e4) / 10,
-        principal: getRequestContext(request).principal || undefined,
-      };
-      if (!response.writableFinished) logger.warn(fields, 'request aborted by client');
-      else if (statusCode >= 500) logger.error(fields, 'request failed');
-      else if (HEALTH_PATHS.has(request.path)) logger.debug(fields, 'request completed');
-      else logger.info(fields, 'request completed');
-    };
+    (response as TrackedResponse)[IN_FLIGHT] = { request, started, context: requestContext, recorded: false };
     response.on('finish', record);
     response.on('close', record);
     next();
@@ -140,7 +196,8 @@ function routeLabel(request: Request, response: Response): string {
   return response.statusCode === 404 ? 'unmatched' : 'unrouted';
 }
 
-const securityHeaders: RequestHandler = (_request, response, next) => {
+// Security headers on every response, set in the request middleware (one middleware layer fewer).
+function setSecurityHeaders(response: Response): void {
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('X-Frame-Options', 'DENY');
   response.setHeader('Referrer-Policy', 'no-referrer');
@@ -150,8 +207,7 @@ const securityHeaders: RequestHandler = (_request, response, next) => {
   response.setHeader('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
   // Responses are personal (a user's Home); shared caches must not keep them. Routes may override.
   response.setHeader('Cache-Control', 'no-store');
-  next();
-};
+}
 
 const CORS_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const CORS_HEADERS = 'Content-Type, Authorization, X-API-Key, X-Request-Id';

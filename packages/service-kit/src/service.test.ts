@@ -144,6 +144,33 @@ describe('createService', () => {
     expect(await pending).toBe('cancelled');
   });
 
+  it('hands a handler that reads the signal only after the client left an aborted one (the signal is made on first read)', async () => {
+    const { context } = createTestServiceContext({ name: 'svc', env: { HOST: '127.0.0.1', PORT: '0' } });
+    const started = deferred();
+    const gone = deferred();
+    const seen = deferred<{ aborted: boolean; reason: unknown }>();
+    const router = express.Router();
+    router.get('/late', (request, response) => {
+      response.on('close', () => gone.resolve());
+      started.resolve();
+      void gone.promise.then(() => {
+        const { signal } = getRequestContext(request);
+        seen.resolve({ aborted: signal.aborted, reason: signal.reason });
+      });
+    });
+    const service = createService({ context, app: createServiceApp({ context, routes: router }), signalSource: new EventEmitter(), exit: () => undefined });
+    running.push(service);
+    const { url } = await service.start();
+    const client = new AbortController();
+    const pending = fetch(`${url}/late`, { signal: client.signal }).catch(() => 'cancelled');
+    await started.promise;
+    client.abort();
+    const late = await seen.promise;
+    expect(late.aborted).toBe(true);
+    expect(String(late.reason)).toContain('client closed the connection');
+    expect(await pending).toBe('cancelled');
+  });
+
   it('exits 1 when shutdown exceeds SHUTDOWN_TIMEOUT_MS', async () => {
     const { service, signals, exits, exited, logs } = setup({
       env: { SHUTDOWN_TIMEOUT_MS: '100' },

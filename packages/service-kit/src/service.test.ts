@@ -148,14 +148,15 @@ describe('createService', () => {
     const { context } = createTestServiceContext({ name: 'svc', env: { HOST: '127.0.0.1', PORT: '0' } });
     const started = deferred();
     const gone = deferred();
-    const seen = deferred<{ aborted: boolean; reason: unknown }>();
+    let resolveSeen: (value: { aborted: boolean; reason: unknown }) => void = () => undefined;
+    const seen = new Promise<{ aborted: boolean; reason: unknown }>((resolve) => (resolveSeen = resolve));
     const router = express.Router();
     router.get('/late', (request, response) => {
       response.on('close', () => gone.resolve());
       started.resolve();
       void gone.promise.then(() => {
         const { signal } = getRequestContext(request);
-        seen.resolve({ aborted: signal.aborted, reason: signal.reason });
+        resolveSeen({ aborted: signal.aborted, reason: signal.reason });
       });
     });
     const service = createService({ context, app: createServiceApp({ context, routes: router }), signalSource: new EventEmitter(), exit: () => undefined });
@@ -165,7 +166,7 @@ describe('createService', () => {
     const pending = fetch(`${url}/late`, { signal: client.signal }).catch(() => 'cancelled');
     await started.promise;
     client.abort();
-    const late = await seen.promise;
+    const late = await seen;
     expect(late.aborted).toBe(true);
     expect(String(late.reason)).toContain('client closed the connection');
     expect(await pending).toBe('cancelled');

@@ -1,18 +1,6 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../options';
-import { parseCatalogLine, parseEventLine, probeTimestampsFn, topKCombiner, visitChunkLines, type Chunk } from './functions';
-
-const scratch = mkdtempSync(join(tmpdir(), 'mixtape-probe-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const eventLine = (user: number, timestamp: number | string) => JSON.stringify({ user_id: `u${user}`, track_id: `t${user % 7}`, timestamp, type: 'play' });
-function logFile(name: string, lines: string[]): Chunk {
-  const file = join(scratch, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, fileIndex: 0, start: 0, end: statSync(file).size, firstLine: 1 };
-}
+import { parseCatalogLine, parseEventLine, topKCombiner } from './functions';
 
 describe('parseEventLine', () => {
   const parse = (text: string) => parseEventLine(text, 0, 'events.jsonl', 12, EVENT_TYPES);
@@ -52,45 +40,6 @@ describe('parseEventLine', () => {
     expect(parse('{"user_id":"","track_id":"t1","timestamp":1,"type":"play"}')).toMatchObject({ dead: { reason: 'user_id: expected a non-empty id, got ""' } });
     expect(parse('{"user_id":"u","track_id":"t1","timestamp":1,"type":"play","count":0.5}')).toMatchObject({ dead: { reason: 'count: expected a positive integer, got 0.5' } });
     expect(parse('{"user_id":"u","track_id":"t1","timestamp":1,"type":"play","ms_played":"long"}')).toMatchObject({ dead: { reason: 'ms_played: expected a non-negative integer, got "long"' } });
-  });
-});
-
-describe('the timestamp probe reads a prefix', () => {
-  const probe = (chunk: Chunk) => probeTimestampsFn(EVENT_TYPES)(chunk)[0]!.value;
-
-  it('visitChunkLines gives the lines and numbers a whole read gives, in windows that cut lines', () => {
-    const lines = ['{"a":1}', '', 'x'.repeat(100), '{"b":2}\r', '   ', '{"c":3}', 'y'.repeat(40)];
-    const chunk = logFile('windows.jsonl', lines);
-    const expected = lines.map((text, k) => [text.replace(/\r$/, ''), k + 1] as [string, number]).filter(([text]) => text.trim() !== '');
-    for (const window of [1, 7, 16, 64, 1 << 16]) {
-      const seen: [string, number][] = [];
-      const read = visitChunkLines(chunk, undefined, (text, line) => (seen.push([text, line]), true), window);
-      expect(seen, `window ${window}`).toEqual(expected);
-      // a window's cut last line is read again by the next; one window reads the chunk once
-      if (window >= chunk.end) expect(read).toBe(chunk.end);
-      else expect(read, `window ${window}`).toBeGreaterThan(chunk.end);
-    }
-    // a chunk after the first: numbered from its first line
-    const second = { ...chunk, start: lines.slice(0, 3).join('\n').length + 1, firstLine: 4 };
-    const tail: number[] = [];
-    visitChunkLines(second, undefined, (_, line) => (tail.push(line), true), 8);
-    expect(tail).toEqual([4, 6, 7]);
-  });
-
-  it('a millisecond log: one window of each chunk, however long the chunk', () => {
-    const chunk = logFile('millis.jsonl', Array.from({ length: 20_000 }, (_, i) => eventLine(i, 1_700_000_000_000 + i)));
-    expect(chunk.end).toBeGreaterThan(4 * (64 << 10));
-    expect(visitChunkLines(chunk, undefined, () => false)).toBe(64 << 10);
-    expect(probe(chunk)).toEqual([0, 1, 0]);
-    // the chunk's bytes past the first window are never read: a chunk that claims more than the file holds is still probed
-    expect(probe({ ...chunk, end: chunk.end + (1 << 20) })).toEqual([0, 1, 0]);
-  });
-
-  it('a log of seconds is read whole, each event once; a non-seconds event after the first window stops it there', () => {
-    const seconds = Array.from({ length: 5_000 }, (_, i) => eventLine(i, 1_700_000_000 + i));
-    expect(probe(logFile('seconds.jsonl', seconds))).toEqual([0, 5_000, 5_000]);
-    const mixed = logFile('mixed.jsonl', [...seconds, eventLine(1, '2024-05-01T12:00:00Z'), ...seconds]);
-    expect(probe(mixed)).toEqual([0, 5_001, 5_000]);
   });
 });
 

@@ -160,80 +160,26 @@ function chunkLines(chunk: Chunk, access?: S3Access): [string, number][] {
     if (!access) throw new Error(`${chunk.file}: an S3 input, but the pipeline was built without S3 settings`);
     return s3ChunkLines(chunk, access);
   }
-  return localLines(readLocalBytes(chunk.file, chunk.start, chunk.end, chunk.end), chunk.firstLine);
-}
-
-/** Bytes [start, end) of a local file (`expectedEnd`: the chunk's end, for the error when the file is shorter). */
-function readLocalBytes(file: string, start: number, end: number, expectedEnd: number): Buffer {
   const fs = builtin<typeof NodeFs>('node:fs');
-  const buffer = Buffer.alloc(end - start);
-  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(chunk.end - chunk.start);
+  const fd = fs.openSync(chunk.file, 'r');
   try {
     let read = 0;
     while (read < buffer.length) {
-      const got = fs.readSync(fd, buffer, read, buffer.length - read, start + read);
-      if (got === 0) throw new Error(`${file}: ended at byte ${start + read}, expected ${expectedEnd} (changed while the pipeline ran?)`);
+      const got = fs.readSync(fd, buffer, read, buffer.length - read, chunk.start + read);
+      if (got === 0) throw new Error(`${chunk.file}: ended at byte ${chunk.start + read}, expected ${chunk.end} (changed while the pipeline ran?)`);
       read += got;
     }
   } finally {
     fs.closeSync(fd);
   }
-  return buffer;
-}
-
-/** The non-empty lines of whole-line bytes, numbered from `firstLine`. */
-function localLines(buffer: Buffer, firstLine: number): [string, number][] {
   const pieces = buffer.toString('utf8').split('\n');
   const lines: [string, number][] = [];
   for (let k = 0; k < pieces.length; k++) {
     const text = pieces[k]!.endsWith('\r') ? pieces[k]!.slice(0, -1) : pieces[k]!;
-    if (text.trim() !== '') lines.push([text, firstLine + k]);
+    if (text.trim() !== '') lines.push([text, chunk.firstLine + k]);
   }
   return lines;
-}
-
-/** The first window the probe reads of a chunk; each further one is twice the last. */
-const PROBE_WINDOW = 64 << 10;
-
-/**
- * Visits a chunk's lines as chunkLines gives them until `visit` returns false, reading in windows
- * from the chunk's start (64 KiB, then doubling): a visitor that stops early has read only a
- * prefix of the chunk (one window for a millisecond or ISO log), and one that reads on reads each
- * byte once (a window's cut last line is read again by the next: at most one line per window).
- * Returns the bytes read. (A callback, not a generator: Beam serializes the functions it runs.)
- */
-export function visitChunkLines(chunk: Chunk, access: S3Access | undefined, visit: (text: string, line: number) => boolean, firstWindow = PROBE_WINDOW): number {
-  const s3 = chunk.file.startsWith('s3://');
-  let start = chunk.start;
-  let firstLine = chunk.firstLine;
-  let window = firstWindow;
-  let read = 0;
-  const visitAll = (lines: [string, number][]): boolean => {
-    for (const [text, line] of lines) if (!visit(text, line)) return false;
-    return true;
-  };
-  while (start < chunk.end) {
-    const end = Math.min(chunk.end, start + window);
-    window *= 2;
-    if (s3) {
-      // a range takes the lines that start in it and reads on to finish its last: windows join up
-      read += end - start;
-      if (!visitAll(chunkLines({ ...chunk, start, end, size: chunk.size ?? chunk.end }, access))) return read;
-      start = end;
-      continue;
-    }
-    // a local window is cut at its last newline (local chunks are line-aligned); the rest is the next one's
-    const bytes = readLocalBytes(chunk.file, start, end, chunk.end);
-    read += bytes.length;
-    const cut = end === chunk.end ? bytes.length : bytes.lastIndexOf(10) + 1;
-    if (cut === 0) continue; // no whole line yet: a longer window
-    let newlines = 0;
-    for (let i = bytes.indexOf(10); i >= 0 && i < cut; i = bytes.indexOf(10, i + 1)) newlines++;
-    if (!visitAll(localLines(bytes.subarray(0, cut), firstLine))) return read;
-    start += cut;
-    firstLine += newlines;
-  }
-  return read;
 }
 
 /** The first present field among aliases. */
@@ -342,10 +288,7 @@ export function parseCatalogLine(text: string, fileIndex: number, file: string, 
 captures(parseRecord, () => ({ describe }));
 captures(s3Request, () => ({ builtin, JSON, Map }));
 captures(s3ChunkLines, () => ({ s3Request, Math }));
-captures(chunkLines, () => ({ localLines, readLocalBytes, s3ChunkLines }));
-captures(readLocalBytes, () => ({ builtin, Buffer }));
-captures(localLines, () => ({}));
-captures(visitChunkLines, () => ({ chunkLines, readLocalBytes, localLines, PROBE_WINDOW, Math }));
+captures(chunkLines, () => ({ builtin, s3ChunkLines }));
 captures(idField, () => ({ field }));
 captures(parseEventLine, () => ({ parseRecord, idField, field, describe, deadLetter, EPOCH_SECONDS, TIMESTAMP_FORMS, timestampOf, Number }));
 captures(parseCatalogLine, () => ({ parseRecord, idField, field, describe, deadLetter, Math, Number }));
@@ -389,27 +332,25 @@ export function readEventsFn(types: readonly string[], access?: S3Access, timest
 /**
  * chunk → `{key: 'events', value: [0, parsed, epochSeconds]}`: the timestamp probe that runs before
  * the pipeline. It parses the chunk's events only until one is not an integer in [1e9, 1e10) — from
- * then on the log cannot be one of epoch seconds, whatever the rest holds — and reads the chunk
- * lazily (visitChunkLines), so on a millisecond or ISO log it reads the first 64 KiB of each
- * chunk and parses one event; only a log of seconds is read and parsed whole (once; the pipeline
- * then runs once, × 1000, instead of twice).
+ * then on the log cannot be one of epoch seconds, whatever the rest holds — so on a millisecond or
+ * ISO log it reads one event per chunk, and only a log of seconds is parsed whole (once; the
+ * pipeline then runs once, × 1000, instead of twice).
  */
 export function probeTimestampsFn(types: readonly string[], access?: S3Access) {
   return captures(
     function probeTimestamps(chunk: Chunk): { key: string; value: number[] }[] {
       let parsed = 0;
       let seconds = 0;
-      visitChunkLines(chunk, access, (text, line) => {
+      for (const [text, line] of chunkLines(chunk, access)) {
         const event = parseEventLine(text, chunk.fileIndex, chunk.file, line, types, 1);
-        if (!('ok' in event)) return true;
+        if (!('ok' in event)) continue;
         parsed++;
-        if (event.ok.s !== 1) return false;
+        if (event.ok.s !== 1) break;
         seconds++;
-        return true;
-      });
+      }
       return [{ key: 'events', value: [0, parsed, seconds] }];
     },
-    () => ({ visitChunkLines, parseEventLine, types, access }),
+    () => ({ chunkLines, parseEventLine, types, access }),
   );
 }
 

@@ -89,7 +89,7 @@ describe('mixtape build --set', () => {
   it('reads part options as their declared type and names what is wrong', () => {
     expect(parsePartOption('itemIndex.nprobe=16')).toEqual({ itemIndex: { nprobe: 16 } });
     expect(parsePartOption('itemIndex.factory=HNSW32', { itemIndex: { nprobe: 16 } })).toEqual({ itemIndex: { nprobe: 16, factory: 'HNSW32' } });
-    expect(() => parsePartOption('itemVectors.dim=big')).toThrow(/itemVectors\.dim is a number, got "big"/);
+    expect(() => parsePartOption('itemVectors.dim=big')).toThrow(/itemVectors\.dim is a number \(decimal, e\.g\. 32 or 0\.001\), got "big"/);
     expect(() => parsePartOption('itemVectors.size=3')).toThrow(/no option "size" \(its options: dim, epochs, window, negatives\)/);
     expect(() => parsePartOption('nope.x=1')).toThrow(/no bundle part named "nope"/);
     expect(() => parsePartOption('dim=3')).toThrow(/expected part\.option=value/);

@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 function startFixture(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+  const child = spawn(process.execPath, ['--conditions', '@mixtape/source', '--import', 'tsx', fixture], {
     cwd: packageRoot,
     // Auth off on purpose (the fixture has no writes); the shutdown tests fire more requests than a per-IP burst.
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', MIXTAPE_AUTH: 'off', RATE_LIMIT_PER_SECOND: '0', ...env },

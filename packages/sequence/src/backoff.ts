@@ -17,15 +17,20 @@ export const DEFAULT_BACKOFF_LEVELS: readonly BackoffLevel[] = ['album', 'artist
 
 /** "album+artist" | "artist" | "none" … → the levels in order; `where` names the option in errors. */
 export function parseBackoffLevels(text: string, where: string): BackoffLevel[] {
+  return parseLevelList(text, where, BACKOFF_LEVELS, 'album+artist');
+}
+
+/** Shared by the back-off and side-input options: "none" or distinct levels from `allowed` joined by "+". */
+function parseLevelList<Level extends string>(text: string, where: string, allowed: readonly Level[], example: string): Level[] {
   if (text === 'none') return [];
   const levels = text.split('+');
   for (const level of levels) {
-    if (!(BACKOFF_LEVELS as readonly string[]).includes(level)) {
-      throw new RangeError(`${where}: expected "none" or levels joined by "+" from ${BACKOFF_LEVELS.join(', ')} (e.g. "album+artist"), got "${text}"`);
+    if (!(allowed as readonly string[]).includes(level)) {
+      throw new RangeError(`${where}: expected "none" or levels joined by "+" from ${allowed.join(', ')} (e.g. "${example}"), got "${text}"`);
     }
   }
   if (new Set(levels).size !== levels.length) throw new RangeError(`${where}: a level is named twice in "${text}"`);
-  return levels as BackoffLevel[];
+  return levels as Level[];
 }
 
 /**
@@ -88,15 +93,7 @@ export const SIDE_INPUT_POSITIONS = 16;
 
 /** "album+artist+albumPosition" | "none" … → the levels in order; `where` names the option in errors. */
 export function parseSideInputLevels(text: string, where: string): SideInputLevel[] {
-  if (text === 'none') return [];
-  const levels = text.split('+');
-  for (const level of levels) {
-    if (!(SIDE_INPUT_LEVELS as readonly string[]).includes(level)) {
-      throw new RangeError(`${where}: expected "none" or levels joined by "+" from ${SIDE_INPUT_LEVELS.join(', ')} (e.g. "album+artist+albumPosition"), got "${text}"`);
-    }
-  }
-  if (new Set(levels).size !== levels.length) throw new RangeError(`${where}: a level is named twice in "${text}"`);
-  return levels as SideInputLevel[];
+  return parseLevelList(text, where, SIDE_INPUT_LEVELS, 'album+artist+albumPosition');
 }
 
 /**

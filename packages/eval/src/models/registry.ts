@@ -166,7 +166,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'threads',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -177,6 +177,9 @@ export function createModelRegistry(): ModelRegistry {
       }
       if (p.blendBags !== undefined && !(Number.isInteger(p.blendBags) && p.blendBags >= 0)) {
         throw new RangeError(`model home-stack: blendBags=${p.blendBags}; expected a whole number ≥ 0 (bootstrap resamples whose blend searches are averaged; 0 = one search on every validation listener)`);
+      }
+      if (p.threads !== undefined && !(Number.isInteger(p.threads) && p.threads >= 1)) {
+        throw new RangeError(`model home-stack: threads=${p.threads}; expected a whole number ≥ 1 (XGBoost threads; 1 makes two fits of one split bit-identical)`);
       }
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
@@ -204,7 +207,11 @@ export function createModelRegistry(): ModelRegistry {
           ...(p.shuffle ? { rowOrder: 'shuffled' as const } : {}),
           hardNegatives: p.hardNegatives,
           // minRounds=N: every head keeps at least N trees (early stopping chooses among rounds ≥ N)
-          xgboost: p.rounds || p.minRounds ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}) } : undefined,
+          // threads=N: XGBoost's threads (default 2); its multi-threaded histogram sums can differ in the last bits between runs
+          xgboost:
+            p.rounds || p.minRounds || p.threads
+              ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(p.threads ? { params: { nthread: p.threads } } : {}) }
+              : undefined,
           // successor=N: build "what follows this track" lists of N per track (default off)
           neighbours: p.k || p.successor ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}) } : undefined,
         },

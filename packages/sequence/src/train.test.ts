@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatProgress } from '@mixtape/base';
 import { describeParameters } from './model';
 import { deserializeSequenceModel, serializeSequenceModel } from './serialize';
 import { createSequenceScorer } from './scorer';
@@ -9,7 +10,7 @@ import { fitTransitionPriorAlone, refitTransitionPrior } from './refit';
 import { DEFAULT_VALIDATION_ROWS, chooseValidationRows, scheduledRate, trainSequenceModel, trainingPlayCounts, validationRowsHash } from './train';
 import { addTransitionPrior } from './transitions';
 import type { TransitionGroup } from './transitions';
-import type { SequenceTrainingData, TrainSequenceOptions } from './train';
+import type { SequenceTrainingData, SequenceTrainingProgress, TrainSequenceOptions } from './train';
 
 /** Listeners walking a chain: the next item is (current + step) with probability `order`, else random. */
 function chainData(order: number, users = 240, length = 30, numItems = 150): SequenceTrainingData {
@@ -99,6 +100,32 @@ describe('trainSequenceModel', () => {
     expect(resumed.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
     expect(Buffer.from(resumed.model.parameters.buffer).equals(Buffer.from(full.model.parameters.buffer))).toBe(true);
     await expect(trainSequenceModel(data, { ...small, model: { ...small.model, dim: 8 }, epochs: 3, checkpointPath, resume: true })).rejects.toThrow(/configuration/);
+  });
+
+  it('reports progress lines with the epoch, the running loss, the rate and an ETA that reaches 0 at the last step', async () => {
+    const events: SequenceTrainingProgress[] = [];
+    const result = await trainSequenceModel(chainData(0.8), { ...small, epochs: 2, progressIntervalMs: 0, onProgress: (p) => events.push(p) });
+    expect(result.history).toHaveLength(2);
+    expect(events.length).toBeGreaterThan(4); // an interval of 0 reports every step
+    const total = events[0]!.total!;
+    for (const [i, event] of events.entries()) {
+      expect(event.phase).toBe(`sequence model epoch ${event.epoch}/2`);
+      expect(event.unit).toBe('tokens');
+      expect(event.total).toBe(total);
+      expect(event.done).toBeLessThanOrEqual(total);
+      if (i > 0) expect(event.done).toBeGreaterThan(events[i - 1]!.done);
+      expect(event.ratePerSecond).toBeGreaterThan(0);
+      expect(event.etaSeconds).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(event.loss) && event.loss > 0).toBe(true);
+    }
+    expect(new Set(events.map((e) => e.epoch))).toEqual(new Set([1, 2]));
+    const last = events[events.length - 1]!;
+    expect(last.done).toBe(total);
+    expect(last.etaSeconds).toBe(0);
+    // the loss is the epoch's running mean: the last report of epoch 2 is below the first step's (≈ log of the 65-way softmax)
+    expect(last.loss).toBeLessThan(events[0]!.loss);
+    expect(last.loss).toBeCloseTo(result.history[1]!.loss, 6);
+    expect(formatProgress(last)).toMatch(/^sequence model epoch 2\/2 \S+\/\S+ tokens \(100%\) \S+\/s ETA 0s$/);
   });
 
   it('stops early when validation stops improving and returns the best epoch', async () => {

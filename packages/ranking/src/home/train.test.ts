@@ -108,7 +108,8 @@ describe('fitServedBlend', () => {
 
   it('bagging: the mean of seeded bootstrap searches, the same for a seed, reported, and refused when not a whole number ≥ 0', () => {
     const rows = misleadingEase();
-    expect(DEFAULT_BLEND_BAGS).toBe(0);
+    // the training path's default since session 11 (rule R10-1 passed); fitServedBlend alone defaults to one search
+    expect(DEFAULT_BLEND_BAGS).toBe(16);
     const single = fitServedBlend(model, rows, () => {}, 1.5);
     expect(single.report.bags).toBeUndefined();
     const bagged = fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 8, seed: 3 });

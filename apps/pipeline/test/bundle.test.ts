@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useLocalS3 } from '@mixtape/bundle/testing';
 import { registerBundleCommand } from '../src/commands/bundle';
 
@@ -18,6 +18,10 @@ describe('mixtape bundle', () => {
   });
 
   async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+    return runWith({ MIXTAPE_S3_ENDPOINT: local.s3.endpoint }, ...args);
+  }
+
+  async function runWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
     // Like the real CLI: the program owns -v/--version, subcommands have their own --version.
@@ -25,7 +29,7 @@ describe('mixtape bundle', () => {
     registerBundleCommand(program, {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      env: { MIXTAPE_S3_ENDPOINT: local.s3.endpoint },
+      env,
     });
     await program.parseAsync(['node', 'mixtape', ...args]);
     return { stdout, stderr };
@@ -58,6 +62,22 @@ describe('mixtape bundle', () => {
   it('fails with a clear error for a missing version and a bad URI', async () => {
     await expect(run('bundle', 'show', 's3://mixtape/cli-test', '--version', 'nope')).rejects.toThrow(/version "nope" was requested but its manifest .* does not exist/);
     await expect(run('bundle', 'ls', 'gs://x/y')).rejects.toThrow(/unsupported bundle URI/);
+  });
+
+  it('s3:// with neither a region nor an endpoint says which location and which variables to set', async () => {
+    // The AWS SDK reads AWS_REGION and the config profile from the process itself: take both away.
+    const emptyConfig = join(local.dir, 'aws-config-empty');
+    await writeFile(emptyConfig, '');
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', emptyConfig);
+    try {
+      await expect(runWith({}, 'bundle', 'show', 's3://bucket/prefix')).rejects.toThrow(
+        /no S3 region for s3:\/\/bucket\/prefix: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('works on file:// stores', async () => {

@@ -10,6 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type * as S3SdkModule from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseS3Uri, type PipelineS3 } from '@mixtape/pipelines';
+import { assertRegion } from './storage/stores/s3-region';
 
 /** How to reach S3 (or an S3-compatible server). Explicit credentials travel with the pipeline to its workers; leave them out on a cluster and let each worker's SDK chain (env, instance role) provide them. */
 export interface PipelineS3Settings {
@@ -30,19 +31,28 @@ type Sdk = typeof S3SdkModule;
 let sdkModule: Promise<Sdk> | undefined;
 
 export function createPipelineS3(settings: PipelineS3Settings = {}, options: { timeoutMs?: number } = {}): PipelineS3 {
-  let client: S3Client | undefined;
-  const open = async () => {
-    const sdk = await (sdkModule ??= import('@aws-sdk/client-s3'));
-    client ??= new sdk.S3Client(clientConfig(settings));
-    return { client, sdk };
-  };
+  let opened: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
+  // The first location used names itself in a missing-region error (the SDK's own is a bare "Region is missing").
+  const open = (uri: string) =>
+    (opened ??= (async () => {
+      const sdk = await (sdkModule ??= import('@aws-sdk/client-s3'));
+      const client = new sdk.S3Client(clientConfig(settings));
+      try {
+        await assertRegion(client, uri, settings.endpoint);
+      } catch (error) {
+        client.destroy();
+        opened = undefined; // the next call names its own location
+        throw error;
+      }
+      return { client, sdk };
+    })());
   const where = (uri: string) => (settings.endpoint ? `${uri} (endpoint ${settings.endpoint})` : uri);
   const failed = (what: string, uri: string, error: unknown) => new Error(`${what} ${where(uri)} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
   return {
     worker: { clientConfig: clientConfig(settings), sdkPath: createRequire(import.meta.url).resolve('@aws-sdk/client-s3'), timeoutMs: options.timeoutMs ?? 120_000 },
     async list(uri) {
       const { bucket, key } = parseS3Uri(uri);
-      const { client: s3, sdk } = await open();
+      const { client: s3, sdk } = await open(uri);
       const out: { uri: string; size: number }[] = [];
       let token: string | undefined;
       try {
@@ -58,7 +68,7 @@ export function createPipelineS3(settings: PipelineS3Settings = {}, options: { t
     },
     async getText(uri) {
       const { bucket, key } = parseS3Uri(uri);
-      const { client: s3, sdk } = await open();
+      const { client: s3, sdk } = await open(uri);
       try {
         const object = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
         return await object.Body!.transformToString('utf8');
@@ -68,7 +78,7 @@ export function createPipelineS3(settings: PipelineS3Settings = {}, options: { t
     },
     async *lines(uri) {
       const { bucket, key } = parseS3Uri(uri);
-      const { client: s3, sdk } = await open();
+      const { client: s3, sdk } = await open(uri);
       const object = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
         throw failed('reading', uri, error);
       });
@@ -78,7 +88,7 @@ export function createPipelineS3(settings: PipelineS3Settings = {}, options: { t
     },
     async put(uri, body) {
       const { bucket, key } = parseS3Uri(uri);
-      const { client: s3, sdk } = await open();
+      const { client: s3, sdk } = await open(uri);
       try {
         await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       } catch (error) {
@@ -86,7 +96,9 @@ export function createPipelineS3(settings: PipelineS3Settings = {}, options: { t
       }
     },
     async delete(uris) {
-      const { client: s3, sdk } = await open();
+      const first = uris[0];
+      if (first === undefined) return;
+      const { client: s3, sdk } = await open(first);
       for (const uri of uris) {
         const { bucket, key } = parseS3Uri(uri);
         await s3.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {

@@ -16,6 +16,7 @@ export type BundleErrorCode =
   | 'SMOKE_CHECK_UNAVAILABLE'
   | 'STORE_UNREACHABLE'
   | 'STORE_REQUEST_FAILED'
+  | 'STORE_REGION_MISSING'
   | 'STORE_URI_INVALID';
 
 export class BundleError extends Error {

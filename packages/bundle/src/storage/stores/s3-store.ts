@@ -14,6 +14,7 @@ import { defaultRetryPolicy, isRetryableError, retry } from '../retry';
 import type { RetryPolicy } from '../retry';
 import { silentLogger, type Logger } from '@mixtape/base';
 import { assertValidKey } from './keys';
+import { assertRegion } from './s3-region';
 import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
 const MiB = 1024 * 1024;
@@ -143,9 +144,21 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
         httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 32 },
       },
     });
-  const getClient = (): Promise<S3Client> => (clientPromise ??= options.client ? Promise.resolve(options.client) : loadSdk().then(createClient));
   const endpointLabel = options.endpoint ?? `AWS S3${options.region ? ` (${options.region})` : ''}`;
   const rootUri = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+  const openClient = async (): Promise<S3Client> => {
+    const client = options.client ?? createClient(await loadSdk());
+    try {
+      // Once, before the first request: without a region the SDK fails every request with a bare "Region is missing".
+      await assertRegion(client, rootUri, options.endpoint);
+    } catch (error) {
+      if (ownsClient) client.destroy();
+      throw error;
+    }
+    return client;
+  };
+  // A failed open stays failed: the settings it depends on do not change while the store lives.
+  const getClient = (): Promise<S3Client> => (clientPromise ??= openClient());
   const fullKey = (key: string): string => {
     assertValidKey(key);
     return prefix ? `${prefix}/${key}` : key;
@@ -503,7 +516,7 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
     },
 
     async close() {
-      if (ownsClient && clientPromise) (await clientPromise).destroy();
+      if (ownsClient && clientPromise) (await clientPromise.catch(() => undefined))?.destroy();
     },
   };
   return store;

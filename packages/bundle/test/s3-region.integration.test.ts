@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BundleError, createPipelineS3, createS3Store, openBundleStore, s3StoreOptions } from '../src/index';
+import { useLocalS3 } from './helpers';
+
+const local = useLocalS3('region');
+
+// The AWS SDK looks for a region in AWS_REGION and in the AWS config profile; take both away so
+// the test means the same on a laptop with ~/.aws/config as on CI.
+beforeEach(async () => {
+  const emptyConfig = path.join(local.dir, 'aws-config');
+  await writeFile(emptyConfig, '');
+  vi.stubEnv('AWS_REGION', undefined);
+  vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_CONFIG_FILE', emptyConfig);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+async function failure(promise: Promise<unknown>): Promise<BundleError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(BundleError);
+  return error as BundleError;
+}
+
+describe('S3 without a region (real SDK client)', () => {
+  it('AWS S3: names the s3:// location and how to give a region, instead of "Region is missing"', async () => {
+    // What the CLI and the services build from an environment with neither a region nor an endpoint.
+    const store = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({}) });
+    try {
+      const error = await failure(store.head('LATEST'));
+      expect(error.code).toBe('STORE_REGION_MISSING');
+      expect(error.message).toContain('no S3 region for s3://mixtape/prod/home');
+      expect(error.message).toContain('AWS_REGION');
+      expect(error.message).toContain('AWS_DEFAULT_REGION');
+      expect(error.message).toContain('MIXTAPE_S3_ENDPOINT');
+      expect(error.message).not.toMatch(/^Region is missing/);
+      // Every later request says the same; nothing is retried into a different error.
+      expect((await failure(store.getBytes('LATEST'))).code).toBe('STORE_REGION_MISSING');
+      expect((await failure(store.list(''))).code).toBe('STORE_REGION_MISSING');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an S3-compatible endpoint without a region fails before any request reaches the server; AWS_REGION alone then suffices', async () => {
+    const { endpoint, forcePathStyle, credentials } = local.s3.s3Options;
+    const before = local.s3.requests.length;
+    const store = createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'region' });
+    try {
+      const error = await failure(store.putBytes('hello.txt', 'hi'));
+      expect(error.code).toBe('STORE_REGION_MISSING');
+      expect(error.message).toContain(`no S3 region for s3://mixtape/region at ${endpoint}`);
+      expect(error.message).toContain('pass `region`');
+      expect(local.s3.requests.length).toBe(before);
+    } finally {
+      await store.close();
+    }
+
+    // The SDK's own chain (AWS_REGION) is honoured: the check does not demand an explicit option.
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const withRegion = createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'region' });
+    try {
+      await withRegion.putBytes('hello.txt', 'hi');
+      expect(Buffer.from((await withRegion.getBytes('hello.txt')) ?? []).toString()).toBe('hi');
+    } finally {
+      await withRegion.close();
+    }
+  });
+
+  it('pipeline S3 access (createPipelineS3) names the location too', async () => {
+    const s3 = createPipelineS3({});
+    const error = await failure(s3.list('s3://mixtape/pipeline-out/'));
+    expect(error.code).toBe('STORE_REGION_MISSING');
+    expect(error.message).toContain('no S3 region for s3://mixtape/pipeline-out/');
+    expect(error.message).toContain('MIXTAPE_S3_ENDPOINT');
+    const again = await failure(s3.getText('s3://mixtape/other/part-0.json'));
+    expect(again.message).toContain('s3://mixtape/other/part-0.json');
+  });
+});

@@ -20,46 +20,38 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
+import { benchArgs, positiveInteger, positiveIntegers, positiveNumber, positiveNumbers } from './args';
 import { benchEventTrack, benchListeners } from './sample';
 import { cpuSeconds, metricValue, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
-// `pnpm --filter @mixtape/home bench -- --bundle …` passes the `--` through: drop it
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    bundle: { type: 'string', default: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}` },
-    duration: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '1,8,32' },
-    users: { type: 'string', default: '2000' },
-    limit: { type: 'string', default: '10' },
-    'cpu-prof': { type: 'string' },
-    rate: { type: 'string' },
-    'rate-connections': { type: 'string', default: '8' },
-    cache: { type: 'string', default: 'warm,live' },
-    'cache-mib': { type: 'string', default: '256' },
-  },
+const values = benchArgs({
+  bundle: { type: 'string', default: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}` },
+  duration: { type: 'string', default: '10' },
+  concurrency: { type: 'string', default: '1,8,32' },
+  users: { type: 'string', default: '2000' },
+  limit: { type: 'string', default: '10' },
+  'cpu-prof': { type: 'string' },
+  rate: { type: 'string' },
+  'rate-connections': { type: 'string', default: '8' },
+  cache: { type: 'string', default: 'warm,live' },
+  'cache-mib': { type: 'string', default: '256' },
 });
 const modes = values.cache.split(',').filter(Boolean);
 type Mode = 'warm' | 'live' | 'event';
 if (modes.length === 0 || modes.some((mode) => mode !== 'warm' && mode !== 'live' && mode !== 'event')) throw new RangeError(`--cache expects a comma list of warm, live and event (got "${values.cache}")`);
-const rates = values.rate ? values.rate.split(',').map(Number) : [];
-const rateConnections = Number(values['rate-connections']);
-if (rates.some((rate) => !(rate > 0)) || !(Number.isInteger(rateConnections) && rateConnections > 0)) {
-  throw new RangeError(`--rate expects request rates > 0 per second (got "${values.rate}") and --rate-connections an integer > 0 (got "${values['rate-connections']}")`);
-}
-const duration = Number(values.duration);
+const rates = positiveNumbers('--rate', values.rate);
+const rateConnections = positiveInteger('--rate-connections', values['rate-connections']);
+const duration = positiveNumber('--duration', values.duration);
 // an open loop of rate × duration requests: 0 would wait forever for the first answer
 for (const rate of rates) {
   if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${values.duration} s rounds to 0 requests; raise either so at least one request is sent`);
 }
-const concurrencies = values.concurrency.split(',').filter(Boolean).map(Number);
-const limit = Number(values.limit);
+const concurrencies = positiveIntegers('--concurrency', values.concurrency);
+const limit = positiveInteger('--limit', values.limit);
 
 const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
 
@@ -192,7 +184,7 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 }
 
 const startLoad = loadText();
-const { ids: users, trackIds } = await sampleUsers(Number(values.users));
+const { ids: users, trackIds } = await sampleUsers(positiveInteger('--users', values.users));
 
 interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }

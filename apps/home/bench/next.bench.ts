@@ -23,30 +23,26 @@ import type { IncomingMessage } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { datasetPart, loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
+import { benchArgs, positiveInteger, positiveIntegers, positiveNumber, positiveNumbers } from './args';
+import { seededOrder } from './sample';
 import { cpuSeconds, metricValue, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
-// `pnpm --filter @mixtape/home bench:next -- --bundle …` passes the `--` through: drop it
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    bundle: { type: 'string' },
-    routes: { type: 'string', default: 'next,radio' },
-    concurrency: { type: 'string', default: '1,8' },
-    duration: { type: 'string', default: '10' },
-    rate: { type: 'string' },
-    'rate-connections': { type: 'string', default: '8' },
-    limit: { type: 'string', default: '10' },
-    'radio-limit': { type: 'string', default: '20' },
-    check: { type: 'string', default: '0' },
-    'warmup-seconds': { type: 'string', default: '3' },
-    'cpu-prof': { type: 'string' },
-    'log-level': { type: 'string', default: 'warn' },
-  },
+const values = benchArgs({
+  bundle: { type: 'string' },
+  routes: { type: 'string', default: 'next,radio' },
+  concurrency: { type: 'string', default: '1,8' },
+  duration: { type: 'string', default: '10' },
+  rate: { type: 'string' },
+  'rate-connections': { type: 'string', default: '8' },
+  limit: { type: 'string', default: '10' },
+  'radio-limit': { type: 'string', default: '20' },
+  check: { type: 'string', default: '0' },
+  'warmup-seconds': { type: 'string', default: '3' },
+  'cpu-prof': { type: 'string' },
+  'log-level': { type: 'string', default: 'warn' },
 });
 if (!values.bundle) throw new Error('bench:next (HTTP): --bundle <uri> is required — a bundle with the sequenceModel part, e.g. file:///tmp/nextserve/bundles50k (see apps/home/README.md, "Up next and radio: HTTP bench")');
 const bundleUri = values.bundle;
@@ -54,40 +50,19 @@ const bundleUri = values.bundle;
 type Route = 'next' | 'radio' | 'livez';
 const routes = values.routes.split(',').filter(Boolean) as Route[];
 if (routes.length === 0 || routes.some((route) => route !== 'next' && route !== 'radio' && route !== 'livez')) throw new RangeError(`--routes expects a comma list of next, radio and livez (got "${values.routes}")`);
-const positiveIntegers = (text: string, flag: string) => {
-  const list = text.split(',').filter(Boolean).map(Number);
-  if (list.length === 0 || list.some((n) => !(Number.isInteger(n) && n > 0))) throw new RangeError(`${flag} expects positive integers separated by commas (got "${text}")`);
-  return list;
-};
-const concurrencies = positiveIntegers(values.concurrency, '--concurrency');
-const rates = values.rate ? values.rate.split(',').map(Number) : [];
-if (rates.some((rate) => !(rate > 0))) throw new RangeError(`--rate expects request rates > 0 per second (got "${values.rate}")`);
-const [rateConnections] = positiveIntegers(values['rate-connections'], '--rate-connections');
-const duration = Number(values.duration);
-if (!(duration > 0)) throw new RangeError(`--duration expects seconds > 0 (got "${values.duration}")`);
+const concurrencies = positiveIntegers('--concurrency', values.concurrency);
+const rates = positiveNumbers('--rate', values.rate);
+const rateConnections = positiveInteger('--rate-connections', values['rate-connections']);
+const duration = positiveNumber('--duration', values.duration);
 for (const rate of rates) if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${duration} s rounds to 0 requests`);
-const [limit] = positiveIntegers(values.limit, '--limit');
-const [radioLimit] = positiveIntegers(values['radio-limit'], '--radio-limit');
+const limit = positiveInteger('--limit', values.limit);
+const radioLimit = positiveInteger('--radio-limit', values['radio-limit']);
 const checkCount = Number(values.check);
 if (!(Number.isInteger(checkCount) && checkCount >= 0)) throw new RangeError(`--check expects a number of requests ≥ 0 (got "${values.check}")`);
 const warmupSeconds = Number(values['warmup-seconds']);
 
 const work = await mkdtemp(join(tmpdir(), 'home-next-bench-'));
 const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
-
-/** A seeded shuffle (LCG) of 0…n-1: the order requests take listeners and seed tracks in. */
-function shuffled(n: number, seed: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  let state = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    const swap = order[i]!;
-    order[i] = order[j]!;
-    order[j] = swap;
-  }
-  return order;
-}
 
 /** Every listener id and track id of the bundle, in a fixed shuffled order; refuses a bundle without the next-track model. */
 async function requestTargets(): Promise<{ users: string[]; tracks: string[]; version: string }> {
@@ -99,8 +74,9 @@ async function requestTargets(): Promise<{ users: string[]; tracks: string[]; ve
   const log = bundle.parts.dataset.interactions;
   const catalog = bundle.parts.dataset.store;
   if (!log || log.userCount === 0) throw new Error(`bench:next (HTTP): bundle ${bundle.version} has no listeners to ask Up next for`);
-  const users = Array.from(shuffled(log.userCount, 12345), (u) => log.userId(u));
-  const tracks = Array.from(shuffled(catalog.trackCount, 54321), (t) => catalog.trackId(t));
+  // the order requests take listeners and seed tracks in (bench/sample.ts: the benches' LCG)
+  const users = Array.from(seededOrder(log.userCount, 12345), (u) => log.userId(u));
+  const tracks = Array.from(seededOrder(catalog.trackCount, 54321), (t) => catalog.trackId(t));
   await bundle.dispose();
   return { users, tracks, version: bundle.version };
 }
@@ -344,7 +320,7 @@ try {
       for (const rate of rates) {
         const textBefore = await scrape(service.url);
         const cpuBefore = await cpuSeconds(service.pid);
-        const run = await openLoop(service.url, route, rate, rateConnections!, duration, targets);
+        const run = await openLoop(service.url, route, rate, rateConnections, duration, targets);
         const cpuAfter = await cpuSeconds(service.pid);
         const textAfter = await scrape(service.url);
         const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;

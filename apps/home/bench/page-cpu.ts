@@ -11,32 +11,25 @@
 // state (no stored listener answers): what a listener gets right after an event.
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Random } from '@mixtape/base';
 import type { HomeStageDetail } from '@mixtape/ranking';
+import { benchArgs, positiveInteger } from './args';
 import { openHomeBundle } from './load-bundle';
 import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    bundle: { type: 'string' },
-    pages: { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '3' },
-    limit: { type: 'string', default: '10' },
-    events: { type: 'boolean', default: false },
-  },
+const values = benchArgs({
+  bundle: { type: 'string' },
+  pages: { type: 'string', default: '2000' },
+  rounds: { type: 'string', default: '3' },
+  limit: { type: 'string', default: '10' },
+  events: { type: 'boolean', default: false },
 });
 if (!values.bundle) throw new Error('--bundle file:///abs/dir is required (a bundle with the Home parts)');
-const pages = Number(values.pages);
-const rounds = Number(values.rounds);
-const limit = Number(values.limit);
-for (const [name, value] of [['--pages', pages], ['--rounds', rounds], ['--limit', limit]] as const) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(values[name.slice(2) as 'pages'])}`);
-}
+const pages = positiveInteger('--pages', values.pages);
+const rounds = positiveInteger('--rounds', values.rounds);
+const limit = positiveInteger('--limit', values.limit);
 
 /** CPU time of this process (all threads) in ms */
 const cpuNow = () => {

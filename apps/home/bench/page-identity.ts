@@ -8,31 +8,25 @@
 // --events: every sampled listener first posts one play, so pages are computed from live state.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Random } from '@mixtape/base';
+import { benchArgs, positiveInteger } from './args';
 import { openHomeBundle } from './load-bundle';
 import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    bundle: { type: 'string' },
-    pages: { type: 'string', default: '2000' },
-    limit: { type: 'string', default: '10' },
-    events: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    against: { type: 'string' },
-  },
+const values = benchArgs({
+  bundle: { type: 'string' },
+  pages: { type: 'string', default: '2000' },
+  limit: { type: 'string', default: '10' },
+  events: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  against: { type: 'string' },
 });
 if (!values.bundle) throw new Error('--bundle file:///abs/dir is required (a bundle with the Home parts)');
 if (!values.out) throw new Error('--out FILE is required (one line per page: index, listener, sha256 of the body)');
-const pages = Number(values.pages);
-const limit = Number(values.limit);
-if (!Number.isInteger(pages) || pages < 1) throw new Error(`--pages must be a positive integer, got ${JSON.stringify(values.pages)}`);
-if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got ${JSON.stringify(values.limit)}`);
+const pages = positiveInteger('--pages', values.pages);
+const limit = positiveInteger('--limit', values.limit);
 
 const bundle = await openHomeBundle(values.bundle);
 const serving = createHomeServing(bundle);

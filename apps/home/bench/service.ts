@@ -41,7 +41,7 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** how long the service may take to answer 200 on /readyz (a 50k bundle loads in ~10–60 s on a loaded machine) */
   readyTimeoutMs: number;
-  /** each line the service writes (stdout and stderr); absent: its output is inherited */
+  /** each line the service writes (stdout and stderr); absent: its output is passed through to this process's */
   onLine?: (line: string) => void;
   /** what the errors call it (default 'home') */
   name?: string;
@@ -54,10 +54,14 @@ export interface RunningService {
   stop: () => Promise<number | null>;
 }
 
+/** how many of the service's last output lines a start error quotes */
+const TAIL_LINES = 20;
+
 /**
  * Starts the service on a free port and resolves once /readyz answers 200. Rejects if it exits
  * first, or if it is not ready by the deadline (it is then stopped: a service that neither exits
- * nor becomes ready must not hang the bench).
+ * nor becomes ready must not hang the bench); either error quotes the last lines the service
+ * wrote, which say why (a config error, a bundle that does not load, …).
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const name = options.name ?? 'home';
@@ -66,25 +70,44 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const child: ChildProcess = spawn(process.execPath, [...options.args], {
     cwd: options.cwd,
     env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: options.onLine ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    // piped, not inherited, so that a failed start can quote what the service said
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (options.onLine) {
-    const onLine = options.onLine;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (rest + chunk.toString('utf8')).split('\n');
-        rest = lines.pop()!;
-        for (const line of lines) onLine(line);
-      });
-    }
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+    options.onLine?.(line);
+  };
+  for (const [stream, passThrough] of [
+    [child.stdout!, process.stdout],
+    [child.stderr!, process.stderr],
+  ] as const) {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      if (!options.onLine) passThrough.write(chunk);
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) keep(line);
+    });
+    stream.on('end', () => {
+      if (rest) keep(rest);
+      rest = '';
+    });
   }
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // 'close' comes once its output is read to the end: the tail is complete then
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   let running = true;
   void exited.then(() => (running = false));
   const stop = async () => {
     if (running) child.kill('SIGTERM');
     return exited;
+  };
+  const lastLines = async () => {
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    const lines = tail.filter((line) => line.trim() !== '');
+    return lines.length === 0 ? '; it wrote nothing' : `; its last ${lines.length === 1 ? 'line' : `${lines.length} lines`}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
   };
   const deadline = Date.now() + options.readyTimeoutMs;
   while (running) {
@@ -92,18 +115,33 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (ready) return { url, pid: child.pid, stop };
     if (Date.now() >= deadline) {
       await stop();
-      throw new Error(`${name} was not ready (200 on ${url}/readyz) within ${(options.readyTimeoutMs / 1000).toFixed(0)} s; stopped it`);
+      throw new Error(`${name} was not ready (200 on ${url}/readyz) within ${(options.readyTimeoutMs / 1000).toFixed(0)} s; stopped it${await lastLines()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${name} exited ${await exited} before ready`);
+  const code = await exited;
+  throw new Error(`${name} exited ${code ?? `on ${child.signalCode}`} before ready${await lastLines()}`);
 }
 
-/** a gauge or counter's value summed over the label sets whose labels contain `labels` (0 when absent) */
+/**
+ * The value of a gauge or counter in Prometheus text: the sum over every sample line named
+ * `name` whose label set holds each `label="value"` pair of `labels` (comma-separated, compared
+ * whole: `kind="requests"` does not match `subkind="requests"`); other labels may differ, so
+ * `metricValue(text, 'home_page_cache_requests_total', 'result="hit"')` adds the hits of every
+ * other label combination. No `labels`: every label set of the metric. 0 when none matches.
+ */
 export function metricValue(text: string, name: string, labels = ''): number {
+  const wanted = labelPairs(labels);
+  if (wanted.length === 0 && labels.trim() !== '') throw new Error(`metricValue(${name}): labels are name="value" pairs separated by commas, got ${JSON.stringify(labels)}`);
   let total = 0;
   for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
-    if (!labels || (match[1] ?? '').includes(labels)) total += Number(match[2]);
+    const have = labelPairs(match[1] ?? '');
+    if (wanted.every((pair) => have.includes(pair))) total += Number(match[2]);
   }
   return total;
+}
+
+/** `a="x",b="y"` → ['a="x"', 'b="y"'] (values may hold commas and escaped quotes) */
+function labelPairs(text: string): string[] {
+  return Array.from(text.matchAll(/([a-zA-Z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"/g), (match) => `${match[1]}="${match[2]}"`);
 }

@@ -13,24 +13,45 @@ describe('bench service runner', () => {
     expect(await service.stop()).toBeNull(); // killed by SIGTERM: no exit code
   });
 
-  it('rejects, and stops it, when the service neither exits nor becomes ready by the deadline', async () => {
+  it('rejects, and stops it, when the service neither exits nor becomes ready by the deadline, quoting its last lines', async () => {
     const lines: string[] = [];
-    const started = startService({ ...base, args: ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'], readyTimeoutMs: 1500, name: 'stuck', onLine: (line) => lines.push(line) });
-    await expect(started).rejects.toThrow(/^stuck was not ready \(200 on http:\/\/127\.0\.0\.1:\d+\/readyz\) within 2 s; stopped it$/);
+    const script = "console.log(process.pid); for (let i = 1; i <= 25; i++) console.error('loading part ' + i); setInterval(() => {}, 1000)";
+    const started = startService({ ...base, args: ['-e', script], readyTimeoutMs: 1500, name: 'stuck', onLine: (line) => lines.push(line) });
+    const error = (await started.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as Error;
+    expect(error.message).toMatch(/^stuck was not ready \(200 on http:\/\/127\.0\.0\.1:\d+\/readyz\) within 2 s; stopped it; its last 20 lines:\n {2}loading part 6\n/);
+    expect(error.message.endsWith('\n  loading part 25')).toBe(true);
     const pid = Number(lines[0]);
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).toThrow(); // gone
   });
 
-  it('rejects when the service exits before it is ready', async () => {
-    await expect(startService({ ...base, args: ['-e', 'process.exit(3)'], readyTimeoutMs: 30_000 })).rejects.toThrow('home exited 3 before ready');
+  it('rejects when the service exits before it is ready, with what it wrote last', async () => {
+    const script = "console.error('config error: MIXTAPE_BUNDLE is required'); process.exit(3)";
+    await expect(startService({ ...base, args: ['-e', script], readyTimeoutMs: 30_000 })).rejects.toThrow(
+      'home exited 3 before ready; its last line:\n  config error: MIXTAPE_BUNDLE is required',
+    );
+    await expect(startService({ ...base, args: ['-e', 'process.exit(4)'], readyTimeoutMs: 30_000 })).rejects.toThrow(/^home exited 4 before ready; it wrote nothing$/);
   });
 
-  it("sums a metric over the label sets that match", () => {
-    const text = ['# HELP x', 'home_work{kind="requests",service="home"} 3', 'home_work{kind="requests",service="other"} 4', 'home_work{kind="batches",service="home"} 2', 'plain 1.5e3'].join('\n');
-    expect(metricValue(text, 'home_work', 'kind="requests"')).toBe(7);
-    expect(metricValue(text, 'home_work')).toBe(9);
+  it('sums a metric over the label sets that hold every requested label pair', () => {
+    const text = [
+      '# HELP x',
+      'home_work{kind="requests",service="home"} 3',
+      'home_work{kind="requests",service="other"} 4',
+      'home_work{kind="batches",service="home"} 2',
+      'home_work{subkind="requests",service="home"} 100',
+      'home_work_total{kind="requests"} 1000',
+      'plain 1.5e3',
+    ].join('\n');
+    expect(metricValue(text, 'home_work', 'kind="requests"')).toBe(7); // both services, not subkind, not home_work_total
+    expect(metricValue(text, 'home_work', 'kind="requests",service="home"')).toBe(3);
+    expect(metricValue(text, 'home_work', 'service="home"')).toBe(105);
+    expect(metricValue(text, 'home_work')).toBe(109);
     expect(metricValue(text, 'plain')).toBe(1500);
     expect(metricValue(text, 'absent')).toBe(0);
+    expect(() => metricValue(text, 'home_work', 'kind=requests')).toThrow(/name="value" pairs/);
   });
 });

@@ -32,6 +32,7 @@ import { ImportError, RejectSink, RowRejection, unreadableFile } from './rejects
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { popularityFromCounts } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
+import { addNamedTrack } from './named-track';
 import { forEachLine } from './read-lines';
 
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
@@ -170,37 +171,18 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   };
   const forms = new Set<string>();
 
+  const countEnriched = () => void enriched++;
   const add = (scrobble: Scrobble): void => {
     const artistKey = identityKey(scrobble.artist);
     const artistId = `artist:${artistKey}`;
-    const genres = enrichment?.lookup(scrobble.artist);
-    if (builder.artistIndex(artistId) < 0) {
-      if (genres) enriched++;
-      builder.addArtist({ id: artistId, name: scrobble.artist, genres: genres ? [...genres] : [] });
-    }
-    let albumId: string | undefined;
-    if (scrobble.album !== '') {
-      albumId = `album:${artistId}:${identityKey(scrobble.album)}`;
-      if (builder.albumIndex(albumId) < 0) builder.addAlbum({ id: albumId, title: scrobble.album, artistId });
-    }
-    const trackId = `lastfm:${artistKey}/${identityKey(scrobble.track)}`;
-    let track = builder.trackIndex(trackId);
-    if (track < 0) {
-      track = builder.addTrack({
-        id: trackId,
-        title: scrobble.track,
-        artistIds: [artistId],
-        ...(albumId !== undefined ? { albumId } : {}),
-        durationMs: 0,
-        explicit: false,
-        popularity: 0,
-        // the artist's genres (Spotify's genres are artists'), so genre shelves, filters and content vectors see them
-        genres: genres ? [...genres] : [],
-        subgenres: [],
-      });
-      scrobbleCounts.push(0);
-    }
-    scrobbleCounts.set(track, scrobbleCounts.get(track) + 1);
+    const track = addNamedTrack(builder, scrobbleCounts, enrichment, countEnriched, {
+      id: `lastfm:${artistKey}/${identityKey(scrobble.track)}`,
+      title: scrobble.track,
+      artistId,
+      artistName: scrobble.artist,
+      ...(scrobble.album !== '' ? { album: { id: `album:${artistId}:${identityKey(scrobble.album)}`, title: scrobble.album } } : {}),
+      durationMs: 0,
+    });
     const user = log.userIndex(scrobble.user);
     log.pushEncoded(user, track, scrobble.time, PLAY, 0, 1, -1);
     scrobbles++;

@@ -18,6 +18,7 @@ import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { popularityFromCounts } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
+import { addNamedTrack } from './named-track';
 
 async function sliceFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch((error: unknown) => {
@@ -68,6 +69,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
   const PLAYLIST_ADD = INTERACTION_TYPE_CODE.playlist_add;
   let playlistsRead = 0;
   let enriched = 0;
+  const countEnriched = () => void enriched++;
   // playlist names by user index (what the learned text → track model and its evaluation read)
   const names: string[] = [];
   // One artist per folded name when rows leave out artist_uri (slices written by other tools): a
@@ -143,31 +145,15 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
           // has no album without album_name, duration 0 is unknown
           const artistUri = artistIdOf(track.artistName, givenArtist);
           const albumUri = track.albumName === undefined ? undefined : (givenAlbum ?? `mpd-album:${artistUri}:${identityKey(track.albumName)}`);
-          let artist = builder.artistIndex(artistUri);
-          const genres = enrichment?.lookup(track.artistName, artistUri);
-          if (artist < 0) {
-            if (genres) enriched++;
-            artist = builder.addArtist({ id: artistUri, name: track.artistName, genres: genres ? [...genres] : [] });
-          }
-          if (albumUri !== undefined && builder.albumIndex(albumUri) < 0) builder.addAlbum({ id: albumUri, title: track.albumName!, artistId: artistUri });
-          let index = builder.trackIndex(track.trackUri);
-          if (index < 0) {
-            index = builder.addTrack({
-              id: track.trackUri,
-              title: track.trackName,
-              artistIds: [artistUri],
-              ...(albumUri !== undefined ? { albumId: albumUri } : {}),
-              durationMs: track.durationMs,
-              explicit: false,
-              popularity: 0,
-              // Spotify's genres are its artists': a track carries its artist's (as a TidyTuesday
-              // track carries its playlists'), so genre filters, content vectors and shelves see them
-              genres: genres ? [...genres] : [],
-              subgenres: [],
-            });
-            occurrences.push(0);
-          }
-          occurrences.set(index, occurrences.get(index) + 1);
+          const index = addNamedTrack(builder, occurrences, enrichment, countEnriched, {
+            id: track.trackUri,
+            title: track.trackName,
+            artistId: artistUri,
+            artistName: track.artistName,
+            artistUri,
+            ...(albumUri !== undefined ? { album: { id: albumUri, title: track.albumName! } } : {}),
+            durationMs: track.durationMs,
+          });
           log.pushEncoded(user, index, modifiedAt + track.pos, PLAYLIST_ADD, 0, 1, context);
         }
         playlistsRead++;

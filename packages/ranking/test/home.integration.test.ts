@@ -13,6 +13,7 @@ import {
   homePartsToArrays,
   HOME_FEATURES,
   HOME_FEATURES_BEFORE_SEQUENCE,
+  DEFAULT_BLEND_BAGS,
   HOME_FEATURES_BEFORE_SUCCESSOR,
   HOME_FEATURE_COUNT,
   prepareRankerData,
@@ -469,6 +470,9 @@ describe('home ranker training', () => {
     // the served blend starts from EASE's list alone, so validation never prefers worse
     expect(report.blend!.ndcg10.served).toBeGreaterThanOrEqual(report.blend!.ndcg10.easeList);
     expect(model.headScale ?? 1).toBeGreaterThanOrEqual(0);
+    // training serves the bagged blend by default (16 searches since session 11)
+    expect(DEFAULT_BLEND_BAGS).toBe(16);
+    expect(report.blend!.bags).toBe(DEFAULT_BLEND_BAGS);
     const objectives = report.heads.map((head) => head.objective);
     expect(objectives).toContain('play');
     expect(objectives).toContain('skip');

@@ -745,6 +745,7 @@ const BLEND_FEATURES = ['list_share_ease', 'list_share_rp3beta', 'list_share_coL
  * without overfitting; starting from EASE's list alone, the blend is never worse than it there.
  * The trees learn on a log with its labels removed, where the lists are weaker than the served
  * ones; anchoring the score on the lists keeps that skew from reordering the top of the list.
+ * `bagging` defaults to one search here; the training path (fitRankerHeads) passes DEFAULT_BLEND_BAGS.
  */
 export function fitServedBlend(
   model: HomeRankerModel,

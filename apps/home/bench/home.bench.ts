@@ -20,38 +20,39 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBenchArgs } from '@mixtape/base';
 import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
-import { benchArgs, positiveInteger, positiveIntegers, positiveNumber, positiveNumbers } from './args';
 import { benchEventTrack, benchListeners } from './sample';
 import { cpuSeconds, metricValue, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const values = benchArgs({
-  bundle: { type: 'string', default: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}` },
-  duration: { type: 'string', default: '10' },
-  concurrency: { type: 'string', default: '1,8,32' },
-  users: { type: 'string', default: '2000' },
-  limit: { type: 'string', default: '10' },
-  'cpu-prof': { type: 'string' },
-  rate: { type: 'string' },
-  'rate-connections': { type: 'string', default: '8' },
-  cache: { type: 'string', default: 'warm,live' },
-  'cache-mib': { type: 'string', default: '256' },
-});
+// every flag is read and checked here, before anything is created (the work directory below)
+const count = { integer: true, min: 1 } as const;
+const values = parseBenchArgs(
+  {
+    bundle: `file://${fileURLToPath(new URL('../../../.data/bundles', import.meta.url))}`,
+    duration: 10,
+    concurrency: [1, 8, 32],
+    users: 2000,
+    limit: 10,
+    'cpu-prof': undefined,
+    rate: [],
+    'rate-connections': 8,
+    cache: 'warm,live',
+    'cache-mib': '256',
+  },
+  { rules: { duration: { above: 0 }, concurrency: count, users: count, limit: count, rate: { above: 0 }, 'rate-connections': count } },
+);
 const modes = values.cache.split(',').filter(Boolean);
 type Mode = 'warm' | 'live' | 'event';
 if (modes.length === 0 || modes.some((mode) => mode !== 'warm' && mode !== 'live' && mode !== 'event')) throw new RangeError(`--cache expects a comma list of warm, live and event (got "${values.cache}")`);
-const rates = positiveNumbers('--rate', values.rate);
-const rateConnections = positiveInteger('--rate-connections', values['rate-connections']);
-const duration = positiveNumber('--duration', values.duration);
+const { rate: rates, 'rate-connections': rateConnections, duration, concurrency: concurrencies, limit } = values;
 // an open loop of rate × duration requests: 0 would wait forever for the first answer
 for (const rate of rates) {
-  if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${values.duration} s rounds to 0 requests; raise either so at least one request is sent`);
+  if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${duration} s rounds to 0 requests; raise either so at least one request is sent`);
 }
-const concurrencies = positiveIntegers('--concurrency', values.concurrency);
-const limit = positiveInteger('--limit', values.limit);
 
 const work = await mkdtemp(join(tmpdir(), 'home-bench-'));
 
@@ -184,7 +185,8 @@ async function openLoop(url: string, rate: number, connections: number, seconds:
 }
 
 const startLoad = loadText();
-const { ids: users, trackIds } = await sampleUsers(positiveInteger('--users', values.users));
+let users: string[] = [];
+let trackIds: string[] = [];
 
 interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
@@ -297,6 +299,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
 let warmed = 0;
 const results: ModeResult[] = [];
 try {
+  ({ ids: users, trackIds } = await sampleUsers(values.users));
   for (const mode of modes as Mode[]) results.push(await runMode(mode));
 } finally {
   await rm(work, { recursive: true, force: true });

@@ -23,43 +23,51 @@ import type { IncomingMessage } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBenchArgs } from '@mixtape/base';
 import { datasetPart, loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
-import { benchArgs, positiveInteger, positiveIntegers, positiveNumber, positiveNumbers } from './args';
 import { seededOrder } from './sample';
 import { cpuSeconds, metricValue, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
-const values = benchArgs({
-  bundle: { type: 'string' },
-  routes: { type: 'string', default: 'next,radio' },
-  concurrency: { type: 'string', default: '1,8' },
-  duration: { type: 'string', default: '10' },
-  rate: { type: 'string' },
-  'rate-connections': { type: 'string', default: '8' },
-  limit: { type: 'string', default: '10' },
-  'radio-limit': { type: 'string', default: '20' },
-  check: { type: 'string', default: '0' },
-  'warmup-seconds': { type: 'string', default: '3' },
-  'cpu-prof': { type: 'string' },
-  'log-level': { type: 'string', default: 'warn' },
-});
+const count = { integer: true, min: 1 } as const;
+const values = parseBenchArgs(
+  {
+    bundle: undefined,
+    routes: 'next,radio',
+    concurrency: [1, 8],
+    duration: 10,
+    rate: [],
+    'rate-connections': 8,
+    limit: 10,
+    'radio-limit': 20,
+    check: 0,
+    'warmup-seconds': 3,
+    'cpu-prof': undefined,
+    'log-level': 'warn',
+  },
+  {
+    rules: {
+      concurrency: count,
+      duration: { above: 0 },
+      rate: { above: 0 },
+      'rate-connections': count,
+      limit: count,
+      'radio-limit': count,
+      // 0: no hash check; 0 warm-up seconds: none (said, not silently)
+      check: { integer: true, min: 0 },
+      'warmup-seconds': { min: 0 },
+    },
+  },
+);
 if (!values.bundle) throw new Error('bench:next (HTTP): --bundle <uri> is required — a bundle with the sequenceModel part, e.g. file:///tmp/nextserve/bundles50k (see apps/home/README.md, "Up next and radio: HTTP bench")');
 const bundleUri = values.bundle;
 /** livez: the HTTP floor — the same server, middleware and client, a route that does nothing */
 type Route = 'next' | 'radio' | 'livez';
 const routes = values.routes.split(',').filter(Boolean) as Route[];
 if (routes.length === 0 || routes.some((route) => route !== 'next' && route !== 'radio' && route !== 'livez')) throw new RangeError(`--routes expects a comma list of next, radio and livez (got "${values.routes}")`);
-const concurrencies = positiveIntegers('--concurrency', values.concurrency);
-const rates = positiveNumbers('--rate', values.rate);
-const rateConnections = positiveInteger('--rate-connections', values['rate-connections']);
-const duration = positiveNumber('--duration', values.duration);
+const { concurrency: concurrencies, rate: rates, 'rate-connections': rateConnections, duration, limit, 'radio-limit': radioLimit, check: checkCount, 'warmup-seconds': warmupSeconds } = values;
 for (const rate of rates) if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${duration} s rounds to 0 requests`);
-const limit = positiveInteger('--limit', values.limit);
-const radioLimit = positiveInteger('--radio-limit', values['radio-limit']);
-const checkCount = Number(values.check);
-if (!(Number.isInteger(checkCount) && checkCount >= 0)) throw new RangeError(`--check expects a number of requests ≥ 0 (got "${values.check}")`);
-const warmupSeconds = Number(values['warmup-seconds']);
 
 const work = await mkdtemp(join(tmpdir(), 'home-next-bench-'));
 const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -306,7 +314,8 @@ try {
     }
     for (const route of routes) {
       // warm-up: JIT, FAISS's thread
-      await closedLoop(service.url, route, 4, warmupSeconds, targets);
+      if (warmupSeconds > 0) await closedLoop(service.url, route, 4, warmupSeconds, targets);
+      else console.error(`${route}: no warm-up (--warmup-seconds 0)`);
       for (const connections of concurrencies) {
         const textBefore = await scrape(service.url); // also restarts the loop-lag monitor
         const cpuBefore = await cpuSeconds(service.pid);

@@ -11,25 +11,17 @@
 // state (no stored listener answers): what a listener gets right after an event.
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { Random } from '@mixtape/base';
+import { Random, parseBenchArgs } from '@mixtape/base';
 import type { HomeStageDetail } from '@mixtape/ranking';
-import { benchArgs, positiveInteger } from './args';
 import { openHomeBundle } from './load-bundle';
 import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
-const values = benchArgs({
-  bundle: { type: 'string' },
-  pages: { type: 'string', default: '2000' },
-  rounds: { type: 'string', default: '3' },
-  limit: { type: 'string', default: '10' },
-  events: { type: 'boolean', default: false },
-});
+const count = { integer: true, min: 1 } as const;
+const values = parseBenchArgs({ bundle: undefined, pages: 2000, rounds: 3, limit: 10, events: false }, { rules: { pages: count, rounds: count, limit: count } });
 if (!values.bundle) throw new Error('--bundle file:///abs/dir is required (a bundle with the Home parts)');
-const pages = positiveInteger('--pages', values.pages);
-const rounds = positiveInteger('--rounds', values.rounds);
-const limit = positiveInteger('--limit', values.limit);
+const { pages, rounds, limit } = values;
 
 /** CPU time of this process (all threads) in ms */
 const cpuNow = () => {

@@ -8,25 +8,33 @@
 // --events: every sampled listener first posts one play, so pages are computed from live state.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { Random } from '@mixtape/base';
-import { benchArgs, positiveInteger } from './args';
 import { openHomeBundle } from './load-bundle';
 import { benchEventTrack, benchListeners } from './sample';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
-const values = benchArgs({
-  bundle: { type: 'string' },
-  pages: { type: 'string', default: '2000' },
-  limit: { type: 'string', default: '10' },
-  events: { type: 'boolean', default: false },
-  out: { type: 'string' },
-  against: { type: 'string' },
+// Its own flag parsing, not @mixtape/base's parseBenchArgs (the other benches'): scripts/page-identity.sh
+// copies this file into older checkouts, whose @mixtape/base may lack it or its rules — this file
+// and sample.ts may use only what those versions have.
+const argv = process.argv.slice(2);
+const { values } = parseArgs({
+  // pnpm passes its `--` through; unknown flags are refused
+  args: argv[0] === '--' ? argv.slice(1) : argv,
+  options: { bundle: { type: 'string' }, pages: { type: 'string', default: '2000' }, limit: { type: 'string', default: '10' }, events: { type: 'boolean', default: false }, out: { type: 'string' }, against: { type: 'string' } },
+  strict: true,
+  allowPositionals: false,
 });
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!(/^\d+$/.test(text) && value > 0)) throw new RangeError(`--${flag}: expected an integer ≥ 1, got "${text}"`);
+  return value;
+}
 if (!values.bundle) throw new Error('--bundle file:///abs/dir is required (a bundle with the Home parts)');
 if (!values.out) throw new Error('--out FILE is required (one line per page: index, listener, sha256 of the body)');
-const pages = positiveInteger('--pages', values.pages);
-const limit = positiveInteger('--limit', values.limit);
+const pages = positiveInteger('pages', values.pages);
+const limit = positiveInteger('limit', values.limit);
 
 const bundle = await openHomeBundle(values.bundle);
 const serving = createHomeServing(bundle);

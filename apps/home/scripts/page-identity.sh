@@ -24,7 +24,7 @@ trap cleanup EXIT
 git -C "$root" worktree add --quiet --detach "$work/base" "$base"
 echo "== base $(git -C "$work/base" log -1 --format='%h %<(60,trunc)%s') in $work/base: pnpm install" >&2
 (cd "$work/base" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent)
-cp "$root/apps/home/bench/page-identity.ts" "$root/apps/home/bench/sample.ts" "$root/apps/home/bench/args.ts" "$work/base/apps/home/bench/"
+cp "$root/apps/home/bench/page-identity.ts" "$root/apps/home/bench/sample.ts" "$work/base/apps/home/bench/"
 echo "== base pages" >&2
 (cd "$work/base/apps/home" && pnpm exec tsx --conditions @mixtape/source bench/page-identity.ts --bundle "$bundle" "$@" --out "$work/base.tsv")
 echo "== this checkout ($(git -C "$root" log -1 --format='%h %<(60,trunc)%s')$(git -C "$root" diff --quiet HEAD || echo ', with uncommitted changes')) pages" >&2

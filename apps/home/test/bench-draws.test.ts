@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { benchArgs, positiveInteger, positiveIntegers, positiveNumber, positiveNumbers } from '../bench/args';
+import { describe, expect, it } from 'vitest';
 import { benchListeners, seededOrder } from '../bench/sample';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -21,33 +20,5 @@ describe('the benches’ seeded draws (bench/sample.ts)', () => {
     expect(new Set(order).size).toBe(50_000);
     expect(sha(Array.from(order).join(','))).toBe('5cd17e37fbccbb9a');
     expect(Array.from(seededOrder(0, 1))).toEqual([]);
-  });
-});
-
-describe('the benches’ command lines (bench/args.ts)', () => {
-  const argv = process.argv;
-  afterEach(() => {
-    process.argv = argv;
-  });
-
-  it('drops the `--` pnpm passes through and refuses unknown flags', () => {
-    process.argv = ['node', 'bench.ts', '--', '--pages', '200', '--events'];
-    expect(benchArgs({ pages: { type: 'string', default: '2000' }, events: { type: 'boolean', default: false } })).toEqual({ pages: '200', events: true });
-    process.argv = ['node', 'bench.ts', '--page', '200'];
-    expect(() => benchArgs({ pages: { type: 'string' } })).toThrow(/Unknown option '--page'/);
-  });
-
-  it('says which flag, what it got and what it expects', () => {
-    expect(positiveInteger('--pages', '200')).toBe(200);
-    expect(() => positiveInteger('--pages', '0')).toThrow('--pages expects a positive integer (got "0")');
-    expect(() => positiveInteger('--limit', '10,20')).toThrow('--limit expects a positive integer (got "10,20")');
-    expect(() => positiveInteger('--pages', '')).toThrow(/got ""/);
-    expect(positiveIntegers('--concurrency', '1,8,32')).toEqual([1, 8, 32]);
-    expect(() => positiveIntegers('--concurrency', '1,x')).toThrow('--concurrency expects positive integers separated by commas (got "1,x")');
-    expect(positiveNumber('--duration', '2.5')).toBe(2.5);
-    expect(() => positiveNumber('--duration', '-1')).toThrow('--duration expects a number > 0 (got "-1")');
-    expect(positiveNumbers('--rate', undefined)).toEqual([]);
-    expect(positiveNumbers('--rate', '150,400.5')).toEqual([150, 400.5]);
-    expect(() => positiveNumbers('--rate', '0')).toThrow('--rate expects numbers > 0 separated by commas (got "0")');
   });
 });

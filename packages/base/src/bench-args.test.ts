@@ -21,4 +21,20 @@ describe('parseBenchArgs', () => {
   it('refuses unknown flags', () => {
     expect(() => parseBenchArgs(defaults, ['--durations', '3'])).toThrow(/durations/);
   });
+
+  it('checks numeric flags against their rules, naming flag, value and range', () => {
+    const counts = { users: 2000, concurrency: [1, 8], duration: 10, check: 0, warmup: 3 } as const;
+    const rules = { users: { integer: true, min: 1 }, concurrency: { integer: true, min: 1 }, duration: { above: 0 }, check: { integer: true, min: 0 }, warmup: { min: 0 } };
+    const parse = (...argv: string[]) => parseBenchArgs(counts, { argv, rules });
+    expect(parse('--', '--users', '3', '--concurrency', '2,4', '--duration', '0.5', '--check', '0', '--warmup', '0')).toEqual({ users: 3, concurrency: [2, 4], duration: 0.5, check: 0, warmup: 0 });
+    expect(() => parse('--users', '0')).toThrow('--users: expected an integer ≥ 1, got "0"');
+    expect(() => parse('--users', '2.5')).toThrow('--users: expected an integer ≥ 1, got "2.5"');
+    expect(() => parse('--concurrency', '1,0')).toThrow('--concurrency: expected comma-separated integers ≥ 1, got "1,0"');
+    expect(() => parse('--duration', '0')).toThrow('--duration: expected a number > 0, got "0"');
+    expect(() => parse('--check=-1')).toThrow('--check: expected an integer ≥ 0, got "-1"');
+    expect(() => parse('--warmup', 'abc')).toThrow('--warmup: expected a number ≥ 0, got "abc"');
+    expect(() => parse('--warmup=-5')).toThrow('--warmup: expected a number ≥ 0, got "-5"');
+    // the rules bind only the flags they name
+    expect(parseBenchArgs({ seed: 7 }, { argv: ['--seed=-3'] })).toEqual({ seed: -3 });
+  });
 });

@@ -5,6 +5,25 @@ import { parseArgs } from 'node:util';
 /** A flag's default: its type decides how the flag is read. */
 export type BenchArgDefault = number | readonly number[] | string | boolean | undefined;
 
+/**
+ * A numeric flag's range (a number or each number of a list): `integer` refuses a fraction, `min`
+ * is the least value allowed, `above` a value it must exceed — `{ integer: true, min: 1 }` is a
+ * count, `{ above: 0 }` seconds or a rate, `{ min: 0 }` a duration that may be none.
+ */
+export interface BenchArgRule {
+  integer?: boolean;
+  min?: number;
+  above?: number;
+}
+
+/** `parseBenchArgs`'s second argument when more than the arguments is given. */
+export interface BenchArgOptions<S> {
+  /** default: this process's arguments after the script */
+  argv?: readonly string[];
+  /** ranges of numeric flags (and of every number of a list flag) */
+  rules?: { [K in keyof S]?: BenchArgRule };
+}
+
 /** What `parseBenchArgs` returns for each declared flag. */
 export type BenchArgValues<S extends Record<string, BenchArgDefault>> = {
   -readonly [K in keyof S]: S[K] extends number
@@ -22,12 +41,15 @@ export type BenchArgValues<S extends Record<string, BenchArgDefault>> = {
  * Reads `--name value` flags declared by their defaults: a number is a numeric flag, an array
  * of numbers a comma-separated list, a string a text flag, a boolean a switch and `undefined`
  * an optional text flag. Numbers must be finite; unknown flags are refused (node:util parseArgs,
- * strict). A leading `--` (as `pnpm run x -- --flag` passes it) is skipped.
+ * strict). A leading `--` (as `pnpm run x -- --flag` passes it) is skipped. `rules` bound numeric
+ * flags (`--users: expected an integer ≥ 1, got "0"`); defaults are not checked.
  */
 export function parseBenchArgs<const S extends Record<string, BenchArgDefault>>(
   defaults: S,
-  argv: readonly string[] = process.argv.slice(2),
+  argvOrOptions: readonly string[] | BenchArgOptions<S> = {},
 ): BenchArgValues<S> {
+  const { argv = process.argv.slice(2), rules: declared = {} } = isArgv(argvOrOptions) ? { argv: argvOrOptions } : argvOrOptions;
+  const rules: Partial<Record<string, BenchArgRule>> = declared;
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, value] of Object.entries(defaults)) options[name] = { type: typeof value === 'boolean' ? 'boolean' : 'string' };
   const { values } = parseArgs({ args: argv[0] === '--' ? argv.slice(1) : [...argv], options });
@@ -35,15 +57,27 @@ export function parseBenchArgs<const S extends Record<string, BenchArgDefault>>(
   for (const [name, fallback] of Object.entries(defaults)) {
     const given = values[name];
     if (given === undefined) result[name] = Array.isArray(fallback) ? [...(fallback as readonly number[])] : fallback;
-    else if (typeof fallback === 'number') result[name] = readNumber(name, given as string);
-    else if (Array.isArray(fallback)) result[name] = (given as string).split(',').map((part) => readNumber(name, part.trim(), given as string));
+    else if (typeof fallback === 'number') result[name] = readNumber(name, given as string, rules[name]);
+    else if (Array.isArray(fallback)) result[name] = (given as string).split(',').map((part) => readNumber(name, part.trim(), rules[name], given as string));
     else result[name] = given;
   }
   return result as BenchArgValues<S>;
 }
 
-function readNumber(name: string, text: string, whole = text): number {
+function isArgv<S>(value: readonly string[] | BenchArgOptions<S>): value is readonly string[] {
+  return Array.isArray(value);
+}
+
+function readNumber(name: string, text: string, rule: BenchArgRule = {}, whole = text): number {
   const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) throw new Error(`--${name}: expected ${whole === text ? 'a number' : 'comma-separated numbers'}, got "${whole}"`);
+  const inRange = (rule.integer !== true || Number.isInteger(value)) && (rule.min === undefined || value >= rule.min) && (rule.above === undefined || value > rule.above);
+  if (text === '' || !Number.isFinite(value) || !inRange) throw new Error(`--${name}: expected ${expected(rule, whole !== text)}, got "${whole}"`);
   return value;
+}
+
+/** "a number", "an integer ≥ 1", "comma-separated numbers > 0", … */
+function expected(rule: BenchArgRule, list: boolean): string {
+  const kind = rule.integer === true ? (list ? 'integers' : 'an integer') : list ? 'numbers' : 'a number';
+  const bounds = [rule.min === undefined ? '' : `≥ ${rule.min}`, rule.above === undefined ? '' : `> ${rule.above}`].filter(Boolean).join(' and ');
+  return `${list ? 'comma-separated ' : ''}${kind}${bounds ? ` ${bounds}` : ''}`;
 }

@@ -22,5 +22,5 @@ export { createMicroBatcher } from './micro-batcher';
 export { parseBenchArgs } from './bench-args';
 export { EVENT_TIMESTAMP_FORMS, parseEventTimestamp } from './timestamps';
 export { DECIMAL_INTEGER, DECIMAL_NUMBER, numberTextProblem } from './number-text';
-export type { BenchArgDefault, BenchArgValues } from './bench-args';
+export type { BenchArgDefault, BenchArgOptions, BenchArgRule, BenchArgValues } from './bench-args';
 export type { BatchItem, MicroBatcher, MicroBatcherOptions } from './micro-batcher';

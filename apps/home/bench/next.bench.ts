@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from '@mixtape/base';
 import { datasetPart, loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
 import { seededOrder } from './sample';
-import { cpuSeconds, metricValue, startService } from './service';
+import { cpuSeconds, isReadinessPollLine, metricValue, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -116,7 +116,7 @@ function startHome(): Promise<RunningService> {
     readyTimeoutMs: READY_TIMEOUT_MS,
     // the service's log lines, except the readiness polls' 503s while it loads
     onLine: (line) => {
-      if (!line.includes('"url":"/readyz"')) process.stderr.write(`${line}\n`);
+      if (!isReadinessPollLine(line)) process.stderr.write(`${line}\n`);
     },
   });
 }

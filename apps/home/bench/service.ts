@@ -45,7 +45,16 @@ export interface ServiceOptions {
   onLine?: (line: string) => void;
   /** what the errors call it (default 'home') */
   name?: string;
+  /**
+   * lines a start error does not quote: by default the service's logs of the readiness polls
+   * themselves (it logs each 503 on /readyz at error level, which LOG_LEVEL=warn keeps: every
+   * 250 ms, they would fill the tail and push out the line that says why it is not ready)
+   */
+  ignoreInTail?: (line: string) => boolean;
 }
+
+/** a log line of a request to /readyz (the service's pino-http lines carry the url as JSON) */
+export const isReadinessPollLine = (line: string): boolean => line.includes('"url":"/readyz"');
 
 export interface RunningService {
   url: string;
@@ -74,9 +83,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
+  const ignoreInTail = options.ignoreInTail ?? isReadinessPollLine;
   const keep = (line: string) => {
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+    if (line.trim() !== '' && !ignoreInTail(line)) {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    }
     options.onLine?.(line);
   };
   for (const [stream, passThrough] of [
@@ -104,18 +116,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (running) child.kill('SIGTERM');
     return exited;
   };
+  const quote = (lines: readonly string[]) =>
+    lines.length === 0 ? '; it wrote nothing' : `; its last ${lines.length === 1 ? 'line' : `${lines.length} lines`}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+  /** after an exit: the tail once its output is read to the end */
   const lastLines = async () => {
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-    const lines = tail.filter((line) => line.trim() !== '');
-    return lines.length === 0 ? '; it wrote nothing' : `; its last ${lines.length === 1 ? 'line' : `${lines.length} lines`}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+    return quote(tail);
   };
   const deadline = Date.now() + options.readyTimeoutMs;
   while (running) {
     const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((response) => response.status === 200, () => false);
     if (ready) return { url, pid: child.pid, stop };
     if (Date.now() >= deadline) {
+      // taken before stop(): the lines of its shutdown would push out those that say why it hung
+      const before = quote(tail.slice());
       await stop();
-      throw new Error(`${name} was not ready (200 on ${url}/readyz) within ${(options.readyTimeoutMs / 1000).toFixed(0)} s; stopped it${await lastLines()}`);
+      throw new Error(`${name} was not ready (200 on ${url}/readyz) within ${(options.readyTimeoutMs / 1000).toFixed(0)} s; stopped it${before}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -132,7 +148,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
  */
 export function metricValue(text: string, name: string, labels = ''): number {
   const wanted = labelPairs(labels);
-  if (wanted.length === 0 && labels.trim() !== '') throw new Error(`metricValue(${name}): labels are name="value" pairs separated by commas, got ${JSON.stringify(labels)}`);
+  // the pairs must make up the whole text: 'kind="requests",bogus' is refused, not read as kind="requests"
+  if (!LABEL_LIST.test(labels)) {
+    throw new Error(`metricValue(${name}): labels are name="value" pairs separated by commas, got ${JSON.stringify(labels)}`);
+  }
   let total = 0;
   for (const match of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([\\d.e+-]+)$`, 'gm'))) {
     const have = labelPairs(match[1] ?? '');
@@ -140,6 +159,10 @@ export function metricValue(text: string, name: string, labels = ''): number {
   }
   return total;
 }
+
+const LABEL_PAIR = String.raw`[a-zA-Z_]\w*\s*=\s*"(?:[^"\\]|\\.)*"`;
+/** nothing, or pairs separated by commas (a trailing comma allowed, as in Prometheus text) */
+const LABEL_LIST = new RegExp(String.raw`^\s*(?:${LABEL_PAIR}(?:\s*,\s*${LABEL_PAIR})*\s*,?)?\s*$`);
 
 /** `a="x",b="y"` → ['a="x"', 'b="y"'] (values may hold commas and escaped quotes) */
 function labelPairs(text: string): string[] {

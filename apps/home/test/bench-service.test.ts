@@ -28,6 +28,25 @@ describe('bench service runner', () => {
     expect(() => process.kill(pid, 0)).toThrow(); // gone
   });
 
+  it('quotes the line that says why it hangs, not its logs of the readiness polls nor of its shutdown', async () => {
+    // as the Home service while a bundle load hangs: every poll of /readyz answered 503 and logged at
+    // error level (kept under LOG_LEVEL=warn), one line saying what it waits for, and on SIGTERM its shutdown lines
+    const script = [
+      "let polls = 0;",
+      "require('node:http').createServer((q, s) => {",
+      "  s.statusCode = q.url === '/readyz' ? 503 : 404; s.end();",
+      '  console.log(JSON.stringify({ level: \'error\', req: { method: \'GET\', url: q.url }, url: q.url, statusCode: s.statusCode, msg: \'request failed\' }));',
+      "  if (++polls === 1) console.error('stuck loading part rankerModel from s3://b/p/v1');",
+      "}).listen(Number(process.env.PORT), process.env.HOST);",
+      "process.on('SIGTERM', () => { for (let i = 0; i < 25; i++) console.log('shutting down ' + i); process.exit(0); });",
+    ].join('\n');
+    const error = (await startService({ ...base, args: ['-e', script], readyTimeoutMs: 2500, name: 'stuck' }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as Error;
+    expect(error.message).toMatch(/^stuck was not ready .* within 3 s; stopped it; its last line:\n {2}stuck loading part rankerModel from s3:\/\/b\/p\/v1$/);
+  });
+
   it('rejects when the service exits before it is ready, with what it wrote last', async () => {
     const script = "console.error('config error: MIXTAPE_BUNDLE is required'); process.exit(3)";
     await expect(startService({ ...base, args: ['-e', script], readyTimeoutMs: 30_000 })).rejects.toThrow(
@@ -53,5 +72,10 @@ describe('bench service runner', () => {
     expect(metricValue(text, 'plain')).toBe(1500);
     expect(metricValue(text, 'absent')).toBe(0);
     expect(() => metricValue(text, 'home_work', 'kind=requests')).toThrow(/name="value" pairs/);
+    // a pair among words is not read as the pair alone
+    expect(() => metricValue(text, 'home_work', 'kind="requests",bogus')).toThrow(/name="value" pairs.*bogus/);
+    expect(() => metricValue(text, 'home_work', 'bogus kind="requests"')).toThrow(/name="value" pairs/);
+    expect(metricValue(text, 'home_work', ' kind = "requests" , service="home", ')).toBe(3);
+    expect(metricValue(text, 'home_work', 'service="a,b\\"c",kind="requests"')).toBe(0);
   });
 });

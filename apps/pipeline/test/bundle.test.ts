@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { useLocalS3 } from '@mixtape/bundle/testing';
+import { useLocalS3, withoutAwsRegion } from '@mixtape/bundle/testing';
 import { registerBundleCommand } from '../src/commands/bundle';
 
 describe('mixtape bundle', () => {
@@ -65,12 +65,8 @@ describe('mixtape bundle', () => {
   });
 
   it('s3:// with neither a region nor an endpoint says which location and which variables to set', async () => {
-    // The AWS SDK reads AWS_REGION and the config profile from the process itself: take both away.
-    const emptyConfig = join(local.dir, 'aws-config-empty');
-    await writeFile(emptyConfig, '');
-    vi.stubEnv('AWS_REGION', undefined);
-    vi.stubEnv('AWS_PROFILE', undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', emptyConfig);
+    // The AWS SDK reads AWS_REGION and the profile (config and credentials files) from the process itself: take them away.
+    withoutAwsRegion();
     try {
       await expect(runWith({}, 'bundle', 'show', 's3://bucket/prefix')).rejects.toThrow(
         /no S3 region for s3:\/\/bucket\/prefix: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,

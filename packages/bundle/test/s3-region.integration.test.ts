@@ -2,19 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BundleError, createPipelineS3, createS3Store, openBundleStore, s3StoreOptions } from '../src/index';
-import { useLocalS3 } from './helpers';
+import { useLocalS3, withoutAwsRegion } from './helpers';
 
 const local = useLocalS3('region');
 
-// The AWS SDK looks for a region in AWS_REGION and in the AWS config profile; take both away so
-// the test means the same on a laptop with ~/.aws/config as on CI.
-beforeEach(async () => {
-  const emptyConfig = path.join(local.dir, 'aws-config');
-  await writeFile(emptyConfig, '');
-  vi.stubEnv('AWS_REGION', undefined);
-  vi.stubEnv('AWS_DEFAULT_REGION', undefined);
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_CONFIG_FILE', emptyConfig);
+// The AWS SDK looks for a region in AWS_REGION and in the AWS profile (config and credentials
+// files); take them all away so the test means the same on a laptop with ~/.aws as on CI.
+beforeEach(() => {
+  withoutAwsRegion();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -71,6 +66,28 @@ describe('S3 without a region (real SDK client)', () => {
       expect(Buffer.from((await withRegion.getBytes('hello.txt')) ?? []).toString()).toBe('hi');
     } finally {
       await withRegion.close();
+    }
+  });
+
+  it('withoutAwsRegion also takes away a region in the credentials file (the SDK merges its profile into the config)', async () => {
+    const { endpoint, forcePathStyle, credentials } = local.s3.s3Options;
+    const credentialsFile = path.join(local.dir, 'aws-credentials-with-region');
+    await writeFile(credentialsFile, '[default]\nregion = us-east-1\n');
+    const open = () => createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'credentials-region' });
+    // what the tests stubbed before: no AWS_REGION, an empty config file — the credentials file's region still counts
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentialsFile);
+    const laptop = open();
+    try {
+      await laptop.putBytes('hello.txt', 'hi');
+    } finally {
+      await laptop.close();
+    }
+    withoutAwsRegion();
+    const none = open();
+    try {
+      expect((await failure(none.putBytes('hello.txt', 'hi'))).code).toBe('STORE_REGION_MISSING');
+    } finally {
+      await none.close();
     }
   });
 

@@ -14,8 +14,7 @@
 // from live state: the costliest computed page, what a listener gets right after an event).
 // CPU per page is the service process's own CPU time (user + system, all its threads, from
 // /proc) over the pages it served: wall-clock on a shared machine is not the code's speed.
-import { Agent, get } from 'node:http';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import { parseBenchArgs } from '@mixtape/base';
 import { datasetPart, loadParts, openBundleStore } from '@mixtape/bundle';
 import autocannon from 'autocannon';
 import { benchEventTrack, benchListeners } from './sample';
-import { cpuSeconds, metricValue, startService } from './service';
+import { cpuSeconds, loadText, loopLag, metricValue, openLoop, percentile, scrape, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -68,8 +67,6 @@ async function sampleUsers(count: number): Promise<{ ids: string[]; trackIds: st
   return { ids, trackIds };
 }
 
-const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
-
 // a 50k bundle loads in well under a minute even on a loaded machine; a service that neither exits
 // nor becomes ready stops the bench after this
 const READY_TIMEOUT_MS = 600_000;
@@ -86,8 +83,6 @@ function startHome(mode: Mode): Promise<RunningService> {
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
 }
-
-const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
 /** pages served from the page store and computed, so far (a page shared with a concurrent request's compute counts as computed once, by that request) */
 function cacheCounts(text: string): { hit: number; computed: number; shared: number } {
@@ -132,58 +127,6 @@ function stageMeans(before: Map<string, { sum: number; count: number }>, after: 
   return stages;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** an open-loop request unanswered this long counts as an error (far beyond any page the service serves) */
-const REQUEST_TIMEOUT_MS = 30_000;
-
-/**
- * Open loop: request i is sent at start + i / rate over `connections` keep-alive sockets (queued in
- * the agent while all are busy); its latency runs from that scheduled time to the last byte.
- */
-async function openLoop(url: string, rate: number, connections: number, seconds: number): Promise<{ requests: number; seconds: number; latencies: Float64Array; errors: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const total = Math.round(rate * seconds);
-  const latencies = new Float64Array(total);
-  // a request can report twice (its response's error, then its own): the first report counts
-  const settled = new Uint8Array(total);
-  let done = 0;
-  let errors = 0;
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    const finish = (i: number, ok: boolean) => {
-      if (settled[i]) return;
-      settled[i] = 1;
-      latencies[i] = performance.now() - (started + (i * 1000) / rate);
-      if (!ok) errors++;
-      if (++done === total) resolve();
-    };
-    const tick = () => {
-      // send every request whose time has come (a late timer sends the backlog at once, as clients would)
-      const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
-      for (; sent < due; sent++) {
-        const i = sent;
-        const request = get(`${url}/v1/users/${encodeURIComponent(users[i % users.length]!)}/home?limit=${limit}`, { agent }, (response) => {
-          response.on('data', () => {});
-          response.on('end', () => finish(i, response.statusCode === 200));
-          response.on('error', () => finish(i, false));
-        });
-        request.on('error', () => finish(i, false));
-        // a stuck service fails its requests instead of hanging the bench
-        request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)));
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
-    };
-    tick();
-  });
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { requests: total, seconds: elapsed, latencies, errors };
-}
-
 const startLoad = loadText();
 let users: string[] = [];
 let trackIds: string[] = [];
@@ -191,9 +134,6 @@ let trackIds: string[] = [];
 interface OpenRow { rate: number; connections: number; requests: number; achieved: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface Row { concurrency: number; requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; cpuMs: number | undefined; load: string; stages: Record<string, number>; hitRate: number; sharedRate: number; lag: { p99: number; max: number } }
 interface ModeResult { mode: Mode; rows: Row[]; openRows: OpenRow[]; readySeconds: number; warmSeconds: number; keptMiB: number; keptPages: number }
-
-/** the service's event-loop delay over the row (prom-client's monitor, restarted at each scrape; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
-const loopLag = (text: string) => ({ p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000 });
 
 type CacheCounts = ReturnType<typeof cacheCounts>;
 const hitRateOf = (before: CacheCounts, after: CacheCounts) => {
@@ -279,7 +219,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
     for (const rate of rates) {
       const textBefore = await scrape(service.url);
       const cpuBefore = await cpuSeconds(service.pid);
-      const run = await openLoop(service.url, rate, rateConnections, duration);
+      const run = await openLoop(service.url, { rate, connections: rateConnections, seconds: duration, path: (i) => `/v1/users/${encodeURIComponent(users[i % users.length]!)}/home?limit=${limit}` });
       const cpuAfter = await cpuSeconds(service.pid);
       const textAfter = await scrape(service.url);
       const sorted = run.latencies.slice().sort();

@@ -20,13 +20,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from '@mixtape/base';
 import { datasetPart, loadParts, openBundleStore, sequenceModelPart } from '@mixtape/bundle';
 import { seededOrder } from './sample';
-import { cpuSeconds, isReadinessPollLine, metricValue, startService } from './service';
+import { cpuSeconds, isReadinessPollLine, loadText, loopLag, metricValue, openLoop, percentile, scrape, startService } from './service';
 import type { RunningService } from './service';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -70,7 +70,6 @@ const { concurrency: concurrencies, rate: rates, 'rate-connections': rateConnect
 for (const rate of rates) if (Math.round(rate * duration) < 1) throw new RangeError(`--rate ${rate} × --duration ${duration} s rounds to 0 requests`);
 
 const work = await mkdtemp(join(tmpdir(), 'home-next-bench-'));
-const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 /** Every listener id and track id of the bundle, in a fixed shuffled order; refuses a bundle without the next-track model. */
 async function requestTargets(): Promise<{ users: string[]; tracks: string[]; version: string }> {
@@ -127,13 +126,6 @@ function modelWork(before: string, after: string): string {
   const requests = delta('requests');
   if (requests === 0) return '–';
   return `${requests} model requests, ${(requests / Math.max(1, delta('batches'))).toFixed(1)} per batch, ${delta('cacheHits')} cache hits`;
-}
-const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
-/** the service's event-loop delay since the last scrape (prom-client's monitor restarts at each) */
-const loopLag = (text: string) => ({ p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000 });
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Sums of the Server-Timing durations per stage name, and how many responses reported each. */
@@ -231,39 +223,12 @@ async function closedLoop(url: string, route: Route, connections: number, second
   return { requests: latencies.length, rps: latencies.length / elapsed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors, stages: stages.means() };
 }
 
-/** Open loop: request i is sent at start + i / rate over `connections` keep-alive sockets; its latency runs from that time to the last byte. */
-async function openLoop(url: string, route: Route, rate: number, connections: number, seconds: number, targets: { users: string[]; tracks: string[] }): Promise<Omit<Row, 'label' | 'cpuMs' | 'lag' | 'load' | 'work'>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const total = Math.round(rate * seconds);
-  const latencies = new Float64Array(total);
+/** the shared open loop (bench/service.ts) on one route, with the stages its answers report */
+async function routeOpenLoop(url: string, route: Route, rate: number, connections: number, seconds: number, targets: { users: string[]; tracks: string[] }): Promise<Omit<Row, 'label' | 'cpuMs' | 'lag' | 'load' | 'work'>> {
   const stages = new StageTotals();
-  let errors = 0;
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const path = pathFor(route, cursor[route]++, targets);
-    pending.push(
-      get(url + path, agent, false).then(
-        (answer) => {
-          if (answer.status !== 200) errors++;
-          stages.add(answer.serverTiming);
-          latencies[i] = performance.now() - due;
-        },
-        () => {
-          errors++;
-          latencies[i] = performance.now() - due;
-        },
-      ),
-    );
-  }
-  await Promise.all(pending);
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  const sorted = latencies.slice().sort();
-  return { requests: total, rps: total / elapsed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors, stages: stages.means() };
+  const run = await openLoop(url, { rate, connections, seconds, path: () => pathFor(route, cursor[route]++, targets), onResponse: (response) => stages.add(response.headers['server-timing']) });
+  const sorted = run.latencies.slice().sort();
+  return { requests: run.requests, rps: run.requests / run.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors: run.errors, stages: stages.means() };
 }
 
 /** sha256 over `count` fixed requests' bodies (in request order, generatedAt blanked), asked 8 at a time (batched as under load) */
@@ -329,7 +294,7 @@ try {
       for (const rate of rates) {
         const textBefore = await scrape(service.url);
         const cpuBefore = await cpuSeconds(service.pid);
-        const run = await openLoop(service.url, route, rate, rateConnections, duration, targets);
+        const run = await routeOpenLoop(service.url, route, rate, rateConnections, duration, targets);
         const cpuAfter = await cpuSeconds(service.pid);
         const textAfter = await scrape(service.url);
         const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / run.requests : undefined;

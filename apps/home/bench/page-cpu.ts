@@ -10,11 +10,11 @@
 // --events: each listener first posts one play (a live event), so the page is computed from live
 // state (no stored listener answers): what a listener gets right after an event.
 import { createHash } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { Random, parseBenchArgs } from '@mixtape/base';
 import type { HomeStageDetail } from '@mixtape/ranking';
 import { openHomeBundle } from './load-bundle';
 import { benchEventTrack, benchListeners } from './sample';
+import { loadText } from './service';
 import { pageBody, pageFor } from '../src/page-store';
 import { createHomeServing } from '../src/serving';
 
@@ -39,7 +39,6 @@ if (values.events) {
   await engine.recordEvents(users.map((userId, i) => ({ userId, trackId: benchEventTrack(engine.index.store, i), type: 'play' as const, timestamp: engine.index.referenceTime + 60_000, msPlayed: 200_000 })));
 }
 const daypart = 'evening' as const;
-const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 const STAGES = ['events', 'profile', 'candidates', 'listFeatures', 'select', 'contentFeatures', 'trees', 'assembly'] as const satisfies ReadonlyArray<keyof HomeStageDetail>;
 console.log(`bundle ${values.bundle}; ${pages} listener ids, limit ${limit}, ${values.events ? 'after one live event each' : 'no live events (stored listener answers)'}; load at start ${loadText()}`);
 console.log('CPU ms per page (process CPU time, all threads); the stages are the engine\'s own (stageClock = CPU time); "store + body" = kept-page JSON, the bandit\'s order and the body (the total minus the stages)');

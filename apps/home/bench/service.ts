@@ -1,10 +1,14 @@
 // The Home service in its own process for the HTTP benches (bench:home, bench:next): a free port,
-// start and wait for /readyz with a deadline, the process's CPU time, and /metrics values.
+// start and wait for /readyz with a deadline, the process's CPU time, /metrics values, the open
+// loop both drive it with, and the small readings both print (load average, event-loop lag).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { Agent, get } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 
 /** A free TCP port on 127.0.0.1 (the service may run with LOG_LEVEL=warn, so it cannot tell us). */
 export function freePort(): Promise<number> {
@@ -167,4 +171,87 @@ const LABEL_LIST = new RegExp(String.raw`^\s*(?:${LABEL_PAIR}(?:\s*,\s*${LABEL_P
 /** `a="x",b="y"` → ['a="x"', 'b="y"'] (values may hold commas and escaped quotes) */
 function labelPairs(text: string): string[] {
   return Array.from(text.matchAll(/([a-zA-Z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"/g), (match) => `${match[1]}="${match[2]}"`);
+}
+
+/** the load average, 1, 5 and 15 min, as the benches print it next to every timing */
+export const loadText = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+/** the service's /metrics text (a scrape also restarts prom-client's event-loop lag monitor) */
+export const scrape = async (url: string): Promise<string> => (await fetch(`${url}/metrics`)).text();
+
+/** the service's event-loop delay since the previous scrape, ms (prom-client's monitor; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
+export const loopLag = (text: string): { p99: number; max: number } => ({
+  p99: metricValue(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+  max: metricValue(text, 'nodejs_eventloop_lag_max_seconds') * 1000,
+});
+
+/** the p-th percentile of ascending `sorted` (NaN when empty) */
+export function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export interface OpenLoopOptions {
+  /** requests per second, sent whatever the service's speed */
+  rate: number;
+  /** keep-alive sockets; requests queue in the agent while all are busy */
+  connections: number;
+  seconds: number;
+  /** the i-th request's path (called in order, i = 0, 1, …) */
+  path: (i: number) => string;
+  /** each response's head (e.g. its Server-Timing header), before its body */
+  onResponse?: (response: IncomingMessage) => void;
+  /** a request unanswered this long is an error (default 30 s: far beyond any page the service serves) */
+  timeoutMs?: number;
+}
+
+/**
+ * Open loop: request i is sent at start + i / rate over `connections` keep-alive sockets; its
+ * latency runs from that scheduled time to the last byte, so time queued behind a slow answer
+ * counts. A request that fails, answers other than 200 or times out is an error (its latency is
+ * still recorded); a stuck service fails its requests instead of hanging the bench.
+ */
+export async function openLoop(url: string, options: OpenLoopOptions): Promise<{ requests: number; seconds: number; latencies: Float64Array; errors: number }> {
+  const { rate, connections, seconds, path, onResponse, timeoutMs = 30_000 } = options;
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  // a request can report twice (its response's error, then its own): the first report counts
+  const settled = new Uint8Array(total);
+  let done = 0;
+  let errors = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    if (total === 0) resolve();
+    let sent = 0;
+    const finish = (i: number, ok: boolean) => {
+      if (settled[i]) return;
+      settled[i] = 1;
+      latencies[i] = performance.now() - (started + (i * 1000) / rate);
+      if (!ok) errors++;
+      if (++done === total) resolve();
+    };
+    const tick = () => {
+      // send every request whose time has come (a late timer sends the backlog at once, as clients would)
+      const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+      for (; sent < due; sent++) {
+        const i = sent;
+        const request = get(`${url}${path(i)}`, { agent }, (response) => {
+          onResponse?.(response);
+          response.on('data', () => {});
+          response.on('end', () => finish(i, response.statusCode === 200));
+          response.on('error', () => finish(i, false));
+        });
+        request.on('error', () => finish(i, false));
+        request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { requests: total, seconds: elapsed, latencies, errors };
 }

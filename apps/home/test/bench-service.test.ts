@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cpuSeconds, metricValue, startService } from '../bench/service';
+import { cpuSeconds, metricValue, openLoop, percentile, startService } from '../bench/service';
 
 // the benches' service runner, on tiny real node processes
 const base = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, onLine: () => {} };
@@ -77,5 +79,36 @@ describe('bench service runner', () => {
     expect(() => metricValue(text, 'home_work', 'bogus kind="requests"')).toThrow(/name="value" pairs/);
     expect(metricValue(text, 'home_work', ' kind = "requests" , service="home", ')).toBe(3);
     expect(metricValue(text, 'home_work', 'service="a,b\\"c",kind="requests"')).toBe(0);
+  });
+
+  it('open loop: sends rate × seconds requests in order, counts non-200s and unanswered requests as errors', async () => {
+    const seen: string[] = [];
+    // /ok/i answers 200 with a Server-Timing header, /fail/i 500, /hang/i never
+    const server = createServer((request, response) => {
+      seen.push(request.url!);
+      if (request.url!.startsWith('/hang/')) return;
+      response.statusCode = request.url!.startsWith('/fail/') ? 500 : 200;
+      response.setHeader('server-timing', 'total;dur=1.5');
+      response.end('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const timings: string[] = [];
+      const path = (i: number) => (i === 7 ? `/hang/${i}` : i % 10 === 3 ? `/fail/${i}` : `/ok/${i}`);
+      const run = await openLoop(url, { rate: 100, connections: 4, seconds: 0.4, path, onResponse: (response) => timings.push(String(response.headers['server-timing'])), timeoutMs: 500 });
+      expect(run.requests).toBe(40);
+      expect(run.errors).toBe(4 + 1); // /fail/3, 13, 23, 33 and the unanswered /hang/7
+      expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => path(i)).sort());
+      expect(timings).toHaveLength(39);
+      expect(timings.every((timing) => timing === 'total;dur=1.5')).toBe(true);
+      // latency from the scheduled time: the unanswered one waited for its timeout
+      expect(run.latencies[7]).toBeGreaterThanOrEqual(500);
+      expect(Number.isNaN(percentile(new Float64Array(0), 50))).toBe(true);
+      expect(percentile(Float64Array.from([1, 2, 3, 4]), 50)).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

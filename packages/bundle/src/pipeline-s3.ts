@@ -33,6 +33,7 @@ let sdkModule: Promise<Sdk> | undefined;
 export function createPipelineS3(settings: PipelineS3Settings = {}, options: { timeoutMs?: number } = {}): PipelineS3 {
   let opened: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
   // The first location used names itself in a missing-region error (the SDK's own is a bare "Region is missing").
+  // Calls made while that first open is pending share it, so their errors name the first caller's location too.
   const open = (uri: string) =>
     (opened ??= (async () => {
       const sdk = await (sdkModule ??= import('@aws-sdk/client-s3'));
@@ -41,7 +42,7 @@ export function createPipelineS3(settings: PipelineS3Settings = {}, options: { t
         await assertRegion(client, uri, settings.endpoint);
       } catch (error) {
         client.destroy();
-        opened = undefined; // the next call names its own location
+        opened = undefined; // the next call after this failure opens again and names its own location
         throw error;
       }
       return { client, sdk };

@@ -1,10 +1,12 @@
 // `mixtape build` end to end: a dataset directory → trained bundle → s3rver → loadable.
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { listBundles, loadBundle, openBundleStore, openParts } from '@mixtape/bundle';
-import { useLocalS3 } from '@mixtape/bundle/testing';
+import { useLocalS3, withoutAwsRegion } from '@mixtape/bundle/testing';
 import { BUNDLE_PARTS } from '../src/build/parts';
-import { formatBuildSummary, overridesFromFlags, parsePartOption, runBuild } from '../src/commands/build';
+import { formatBuildSummary, overridesFromFlags, parsePartOption, registerBuildCommand, runBuild } from '../src/commands/build';
 import { writeSyntheticDataset } from '../src/commands/data';
 
 describe('mixtape build', () => {
@@ -77,6 +79,27 @@ describe('mixtape build', () => {
     await expect(runBuild({ data: join(local.dir, 'nope'), out: 's3://mixtape/other', s3: local.s3.s3Options, progress: () => {} })).rejects.toThrow(/nope/);
     const bundles = await listBundles(openBundleStore('s3://mixtape/other', { s3: local.s3.s3Options }));
     expect(bundles).toEqual([]);
+  });
+
+  it('s3:// with no region fails before any part is built, with the message of the first request, and leaves nothing behind', async () => {
+    // The AWS SDK reads AWS_REGION and the profiles from the process itself: take them away. The build's staging
+    // directory goes under TMPDIR: a fresh one shows none was made.
+    const tmp = await mkdtemp(join(local.dir, 'tmp-'));
+    withoutAwsRegion();
+    vi.stubEnv('TMPDIR', tmp);
+    const lines: string[] = [];
+    try {
+      const program = new Command('mixtape').exitOverride();
+      registerBuildCommand(program, { env: {}, progress: (line) => lines.push(line) });
+      await expect(program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', 's3://mixtape/no-region'])).rejects.toThrow(
+        /^no S3 region for s3:\/\/mixtape\/no-region: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // before: every part was built (minutes to an hour on real data), then the first request failed and the staging bundle was deleted
+    expect(lines).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
   });
 
   it('builds only the named parts and what they need', async () => {

@@ -71,6 +71,12 @@ describe('mixtape bundle', () => {
       await expect(runWith({}, 'bundle', 'show', 's3://bucket/prefix')).rejects.toThrow(
         /no S3 region for s3:\/\/bucket\/prefix: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,
       );
+      // publish fails before hashing the directory (no progress line), not after it
+      let stderr = '';
+      const program = new Command('mixtape').exitOverride();
+      registerBundleCommand(program, { stdout: () => {}, stderr: (text) => void (stderr += text), env: {} });
+      await expect(program.parseAsync(['node', 'mixtape', 'bundle', 'publish', source, 's3://bucket/prefix'])).rejects.toThrow(/^no S3 region for s3:\/\/bucket\/prefix: /);
+      expect(stderr).toBe('');
     } finally {
       vi.unstubAllEnvs();
     }

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BundleError, createPipelineS3, createS3Store, openBundleStore, s3StoreOptions } from '../src/index';
+import { BundleError, createPipelineS3, createS3Store, openBundleStore, publishBundle, s3StoreOptions } from '../src/index';
 import { useLocalS3, withoutAwsRegion } from './helpers';
 
 const local = useLocalS3('region');
@@ -89,6 +89,30 @@ describe('S3 without a region (real SDK client)', () => {
     } finally {
       await none.close();
     }
+  });
+
+  it('ready() and publishBundle fail before any work or request: nothing is hashed, nothing reaches the server', async () => {
+    const { endpoint, forcePathStyle, credentials } = local.s3.s3Options;
+    const before = local.s3.requests.length;
+    const store = createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'region-publish' });
+    const source = path.join(local.dir, 'publish-source');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, 'a.bin'), Buffer.alloc(64 * 1024, 7));
+    try {
+      const ready = await failure(store.ready());
+      expect(ready.code).toBe('STORE_REGION_MISSING');
+      expect(ready.message).toContain(`no S3 region for s3://mixtape/region-publish at ${endpoint}`);
+      // before: every file was hashed (gigabytes for a 50k bundle), then the first upload failed
+      const phases: string[] = [];
+      const error = await failure(publishBundle(store, source, { producer: 'test', onProgress: (progress) => phases.push(progress.phase) }));
+      expect(error.message).toBe(ready.message);
+      expect(phases).toEqual([]);
+      expect(local.s3.requests.length).toBe(before);
+    } finally {
+      await store.close();
+    }
+    // a file store has nothing to settle
+    await expect(openBundleStore(path.join(local.dir, 'file-store')).ready()).resolves.toBeUndefined();
   });
 
   it('pipeline S3 access (createPipelineS3) names the location too', async () => {

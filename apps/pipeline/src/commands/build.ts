@@ -56,6 +56,15 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   const started = performance.now();
   // A bad dataset directory fails before anything is trained.
   const metadata = await readSnapshotMetadata(options.data);
+  // So does a store that cannot take a request (an s3:// one without a region): its first request
+  // comes only after every part is built, and the failure would throw that work away.
+  const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
+  try {
+    await store.ready();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
   try {
     const settings = { threads: 2, ...options.settings };
@@ -68,7 +77,6 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
       progress,
     });
     const timings = [...built.timings];
-    const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
     const fingerprint = await datasetFingerprint(options.data);
     const publishStarted = performance.now();
     progress('▶ publish …');
@@ -97,6 +105,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
     return { version: published.version, uri: options.out, files: published.manifest.files.length, bytes, timings };
   } finally {
     await rm(staging, { recursive: true, force: true });
+    await store.close();
   }
 }
 
@@ -198,7 +207,13 @@ export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'f
   return overrides;
 }
 
-export function registerBuildCommand(program: Command): void {
+/** Where `mixtape build` reads its settings and writes its progress (tests pass their own). */
+export interface BuildCommandIo {
+  env: NodeJS.ProcessEnv;
+  progress?: (line: string) => void;
+}
+
+export function registerBuildCommand(program: Command, io: BuildCommandIo = { env: process.env }): void {
   const option = (part: string, key: string) => bundleRegistry.get(part).options[key] as string | number;
   program
     .command('build')
@@ -227,10 +242,12 @@ export function registerBuildCommand(program: Command): void {
         keep: flags.keep,
         noLatest: !flags.latest,
         // S3 settings from the environment for an s3:// pipeline output (--set still wins)
-        options: flags.fromPipeline?.startsWith('s3://') ? { ...overridesFromFlags(flags), aggregates: { ...aggregatesS3Options(process.env), ...overridesFromFlags(flags).aggregates } } : overridesFromFlags(flags),
+        options: flags.fromPipeline?.startsWith('s3://') ? { ...overridesFromFlags(flags), aggregates: { ...aggregatesS3Options(io.env), ...overridesFromFlags(flags).aggregates } } : overridesFromFlags(flags),
         settings: { threads: flags.threads },
         parts: flags.only,
-        signingKey: await signingKeyFrom(flags.signingKey, process.env),
+        s3: s3OptionsFromEnv(io.env),
+        signingKey: await signingKeyFrom(flags.signingKey, io.env),
+        progress: io.progress,
       });
       process.stdout.write(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${formatBuildSummary(outcome)}\n`);
     });

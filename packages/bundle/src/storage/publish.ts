@@ -170,6 +170,9 @@ async function publishInScope(store: BundleStore, source: string | readonly Publ
     seen.add(input.path);
   }
 
+  // A store that cannot take a request (an s3:// one without a region) fails here, before the hashing.
+  await store.ready();
+
   // 1. Hash everything first: the manifest (and the default version) need the digests.
   const sizes = await Promise.all(
     inputs.map(async (input) => {

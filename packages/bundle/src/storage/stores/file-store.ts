@@ -74,6 +74,8 @@ export function createFileStore(options: FileStoreOptions): BundleStore {
   const store: BundleStore = {
     description: pathToFileURL(root).href,
     uriOf: (key) => pathToFileURL(path.join(root, ...key.split('/'))).href,
+    // a directory needs no settings (a missing one is created by the first write)
+    async ready() {},
 
     async head(key, requestOptions: StoreRequestOptions = {}) {
       throwIfAborted(requestOptions.signal);

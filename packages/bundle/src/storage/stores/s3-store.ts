@@ -459,6 +459,9 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   const store: BundleStore = {
     description: options.endpoint ? `${rootUri} (endpoint ${options.endpoint})` : rootUri,
     uriOf,
+    async ready() {
+      await getClient();
+    },
     head,
     getBytes,
     getStream,

@@ -52,6 +52,13 @@ export interface BundleStore {
   readonly description: string;
   /** `s3://bucket/prefix/key` or `file:///dir/key`, for messages. */
   uriOf(key: string): string;
+  /**
+   * Settles what every request needs without sending one (an s3:// store resolves its region and fails
+   * with STORE_REGION_MISSING without one; a file store has nothing to settle). Each method does this
+   * itself; call it first when long work (a build, hashing gigabytes) comes before the first request,
+   * so a bad setting fails before that work instead of after it.
+   */
+  ready(): Promise<void>;
   head(key: string, options?: StoreRequestOptions): Promise<ObjectInfo | undefined>;
   /** Whole object (or a byte range of it) in memory: for small objects such as manifests. */
   getBytes(key: string, options?: StoreRequestOptions & { range?: ByteRange }): Promise<Uint8Array | undefined>;

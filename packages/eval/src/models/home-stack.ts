@@ -92,7 +92,8 @@ const sharedFits = new WeakMap<CsrMatrix, Map<string, SharedFit>>();
 export class HomeStackRecommender implements Recommender {
   readonly name: string;
   notes: string | undefined;
-  private readonly options: HomeStackRecommenderOptions;
+  /** What it fits with (what a registry spec such as `home-stack:threads=1` built). */
+  readonly options: Readonly<HomeStackRecommenderOptions>;
   private fitted: Fitted | undefined;
 
   constructor(options: HomeStackRecommenderOptions = {}) {

@@ -7,6 +7,7 @@ import { userHoldoutSplit } from '../splits';
 import { OracleRecommender, plantedClusters } from '../testing/oracle';
 import { createAlsRecommender } from './als';
 import { createEaseRecommender } from './ease';
+import type { createHomeStackRecommender } from './home-stack';
 import { createModelRegistry } from './registry';
 import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
@@ -124,5 +125,19 @@ describe('home-stack model spec', () => {
     expect(() => registry.create('home-stack:rounds=100:minRounds=300')).toThrow('model home-stack: minRounds=300 exceeds rounds=100');
     expect(() => registry.create('home-stack:minRounds=500')).toThrow('model home-stack: minRounds=500 exceeds rounds=400 (the default)');
     expect(() => registry.create('home-stack:rounds=300:minRounds=300')).not.toThrow();
+  });
+
+  it('threads=N reaches XGBoost (nthread) as a whole number ≥ 1; others are refused, naming the value', () => {
+    const registry = createModelRegistry();
+    const xgboostOf = (spec: string) => (registry.create(spec) as ReturnType<typeof createHomeStackRecommender>).options.ranker?.xgboost;
+    expect(xgboostOf('home-stack:threads=1')).toEqual({ params: { nthread: 1 } });
+    expect(xgboostOf('home-stack:threads=2:rounds=50')).toEqual({ rounds: 50, params: { nthread: 2 } });
+    // no threads=: the trainer's own default (2), nothing set here
+    expect(xgboostOf('home-stack')).toBeUndefined();
+    for (const threads of ['0', '1.5', '-1']) {
+      expect(() => registry.create(`home-stack:threads=${threads}`)).toThrow(
+        `model home-stack: threads=${threads}; expected a whole number ≥ 1 (XGBoost threads; 1 makes two fits of one split bit-identical)`,
+      );
+    }
   });
 });

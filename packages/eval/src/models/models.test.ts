@@ -136,7 +136,7 @@ describe('home-stack model spec', () => {
     expect(xgboostOf('home-stack')).toBeUndefined();
     for (const threads of ['0', '1.5', '-1']) {
       expect(() => registry.create(`home-stack:threads=${threads}`)).toThrow(
-        `model home-stack: threads=${threads}; expected a whole number ≥ 1 (XGBoost threads; 1 makes two fits of one split bit-identical)`,
+        `model home-stack: threads=${threads}; expected a whole number ≥ 1 (XGBoost's threads, default 2; the shared-fit test uses 1)`,
       );
     }
   });

@@ -59,14 +59,11 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   // So does a store that cannot take a request (an s3:// one without a region): its first request
   // comes only after every part is built, and the failure would throw that work away.
   const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
+  // One try/finally from the open on: a failing ready() or mkdtemp (TMPDIR missing or full) still closes the store.
+  let staging: string | undefined;
   try {
     await store.ready();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
-  try {
+    staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
     const settings = { threads: 2, ...options.settings };
     setFaissThreads(settings.threads);
     const built = await buildBundle(bundleRegistry, {
@@ -104,7 +101,7 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
     progress(`build done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { version: published.version, uri: options.out, files: published.manifest.files.length, bytes, timings };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (staging) await rm(staging, { recursive: true, force: true });
     await store.close();
   }
 }

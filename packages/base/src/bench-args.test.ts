@@ -14,8 +14,8 @@ describe('parseBenchArgs', () => {
   });
 
   it('refuses what is not a number, naming the flag', () => {
-    expect(() => parseBenchArgs(defaults, ['--duration', 'ten'])).toThrow('--duration: expected a number, got "ten"');
-    expect(() => parseBenchArgs(defaults, ['--connections', '1,,8'])).toThrow('--connections: expected comma-separated numbers, got "1,,8"');
+    expect(() => parseBenchArgs(defaults, ['--duration', 'ten'])).toThrow('--duration: expected a number in decimal, got "ten"');
+    expect(() => parseBenchArgs(defaults, ['--connections', '1,,8'])).toThrow('--connections: expected comma-separated numbers in decimal, got "1,,8"');
   });
 
   it('refuses unknown flags', () => {
@@ -32,9 +32,23 @@ describe('parseBenchArgs', () => {
     expect(() => parse('--concurrency', '1,0')).toThrow('--concurrency: expected comma-separated integers ≥ 1, got "1,0"');
     expect(() => parse('--duration', '0')).toThrow('--duration: expected a number > 0, got "0"');
     expect(() => parse('--check=-1')).toThrow('--check: expected an integer ≥ 0, got "-1"');
-    expect(() => parse('--warmup', 'abc')).toThrow('--warmup: expected a number ≥ 0, got "abc"');
+    expect(() => parse('--warmup', 'abc')).toThrow('--warmup: expected a number ≥ 0 in decimal, got "abc"');
     expect(() => parse('--warmup=-5')).toThrow('--warmup: expected a number ≥ 0, got "-5"');
+    // the repository's decimal rule (number-text.ts), not Number(): these read as 16, 1000, 5, 3 and 0 before
+    expect(() => parse('--users', '0x10')).toThrow('--users: expected an integer ≥ 1 in decimal digits, got "0x10"');
+    expect(() => parse('--users', '1e3')).toThrow('--users: expected an integer ≥ 1 in decimal digits, got "1e3"');
+    expect(() => parse('--users', '+5')).toThrow('--users: expected an integer ≥ 1 in decimal digits, got "+5"');
+    expect(() => parse('--users', '0b11')).toThrow('--users: expected an integer ≥ 1 in decimal digits, got "0b11"');
+    expect(() => parse('--check', ' ')).toThrow('--check: expected an integer ≥ 0 in decimal digits, got " "');
+    expect(() => parse('--users', ' 5')).toThrow('--users: expected an integer ≥ 1 in decimal digits, got " 5"');
+    expect(() => parse('--users', '5.0')).toThrow('--users: expected an integer ≥ 1, got "5.0" (no fraction)');
+    expect(() => parse('--concurrency', '2,0x4')).toThrow('--concurrency: expected comma-separated integers ≥ 1 in decimal digits, got "2,0x4"');
+    expect(() => parse('--warmup', '0x10')).toThrow('--warmup: expected a number ≥ 0 in decimal, got "0x10"');
+    expect(() => parse('--warmup', '')).toThrow('--warmup: expected a number ≥ 0 in decimal, got ""');
+    // a number flag reads decimal fractions and exponents as they show
+    expect(parse('--duration', '.5', '--warmup', '1e-3')).toMatchObject({ duration: 0.5, warmup: 0.001 });
     // the rules bind only the flags they name
     expect(parseBenchArgs({ seed: 7 }, { argv: ['--seed=-3'] })).toEqual({ seed: -3 });
+    expect(() => parseBenchArgs({ seed: 7 }, { argv: ['--seed', ' '] })).toThrow('--seed: expected a number in decimal, got " "');
   });
 });

@@ -1,6 +1,7 @@
 // Flags of bench and tooling scripts, declared by their defaults: every bench had its own
 // parseArgs block of string options followed by a Number() per flag and its own (or no) check.
 import { parseArgs } from 'node:util';
+import { numberTextProblem } from './number-text';
 
 /** A flag's default: its type decides how the flag is read. */
 export type BenchArgDefault = number | readonly number[] | string | boolean | undefined;
@@ -40,8 +41,8 @@ export type BenchArgValues<S extends Record<string, BenchArgDefault>> = {
 /**
  * Reads `--name value` flags declared by their defaults: a number is a numeric flag, an array
  * of numbers a comma-separated list, a string a text flag, a boolean a switch and `undefined`
- * an optional text flag. Numbers must be finite; unknown flags are refused (node:util parseArgs,
- * strict). A leading `--` (as `pnpm run x -- --flag` passes it) is skipped. `rules` bound numeric
+ * an optional text flag. Numbers are decimal text, finite (number-text.ts: "0x10", "+5", " " are
+ * refused; an integer rule refuses "1e3" too); unknown flags are refused (node:util parseArgs, strict). A leading `--` (as `pnpm run x -- --flag` passes it) is skipped. `rules` bound numeric
  * flags (`--users: expected an integer ≥ 1, got "0"`); defaults are not checked.
  */
 export function parseBenchArgs<const S extends Record<string, BenchArgDefault>>(
@@ -68,10 +69,17 @@ function isArgv<S>(value: readonly string[] | BenchArgOptions<S>): value is read
   return Array.isArray(value);
 }
 
+// The repository's one rule for typed numbers (number-text.ts): Number() alone reads "0x10" as 16,
+// "1e3" as 1000, "+5" as 5 and " " as 0 — a whitespace --check would silently turn the check off.
 function readNumber(name: string, text: string, rule: BenchArgRule = {}, whole = text): number {
-  const value = Number(text);
-  const inRange = (rule.integer !== true || Number.isInteger(value)) && (rule.min === undefined || value >= rule.min) && (rule.above === undefined || value > rule.above);
-  if (text === '' || !Number.isFinite(value) || !inRange) throw new Error(`--${name}: expected ${expected(rule, whole !== text)}, got "${whole}"`);
+  const integer = rule.integer === true;
+  const problem = numberTextProblem(text, integer);
+  const value = problem === undefined ? Number(text) : Number.NaN;
+  const inRange = (!integer || Number.isInteger(value)) && (rule.min === undefined || value >= rule.min) && (rule.above === undefined || value > rule.above);
+  if (!Number.isFinite(value) || !inRange) {
+    const form = problem === 'not decimal' ? (integer ? ' in decimal digits' : ' in decimal') : '';
+    throw new Error(`--${name}: expected ${expected(rule, whole !== text)}${form}, got "${whole}"${problem === 'a fraction' ? ' (no fraction)' : ''}`);
+  }
   return value;
 }
 

@@ -1,6 +1,7 @@
 // `mixtape build` end to end: a dataset directory → trained bundle → s3rver → loadable.
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { listBundles, loadBundle, openBundleStore, openParts } from '@mixtape/bundle';
@@ -98,6 +99,29 @@ describe('mixtape build', () => {
       vi.unstubAllEnvs();
     }
     // before: every part was built (minutes to an hour on real data), then the first request failed and the staging bundle was deleted
+    expect(lines).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('a file: out that cannot be written fails before any part is built, naming the path; a missing one is created up front', async () => {
+    const tmp = await mkdtemp(join(local.dir, 'tmp-'));
+    const blocker = join(local.dir, 'a-regular-file');
+    await writeFile(blocker, 'not a directory');
+    const out = pathToFileURL(join(blocker, 'bundles')).href;
+    const lines: string[] = [];
+    vi.stubEnv('TMPDIR', tmp);
+    try {
+      await expect(runBuild({ data: join(local.dir, 'data'), out, progress: (line) => lines.push(line) })).rejects.toThrow(
+        `cannot write bundles to ${out} (directory ${join(blocker, 'bundles')}): ENOTDIR`,
+      );
+      // a writable out that does not exist yet is made before the build (which then stops at once on a bad option)
+      const fresh = join(local.dir, 'fresh', 'nested', 'bundles');
+      await expect(runBuild({ data: join(local.dir, 'data'), out: pathToFileURL(fresh).href, options: { itemVectors: { bogus: 1 } }, progress: () => {} })).rejects.toThrow(/has no option "bogus"/);
+      expect((await stat(fresh)).isDirectory()).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // before: every part was built, then publish failed on the first write
     expect(lines).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
   });

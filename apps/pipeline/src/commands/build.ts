@@ -1,10 +1,11 @@
 // `mixtape build`: dataset → train → index → publish a bundle (LATEST moves last).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import { applyRetention, buildBundle, openBundleStore, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
+import { applyRetention, buildBundle, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
 import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
@@ -56,8 +57,10 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   const started = performance.now();
   // A bad dataset directory fails before anything is trained.
   const metadata = await readSnapshotMetadata(options.data);
-  // So does a store that cannot take a request (an s3:// one without a region): its first request
-  // comes only after every part is built, and the failure would throw that work away.
+  // So does an out that cannot be written (a file: directory) or a store that cannot take a request (an
+  // s3:// one without a region): its first write comes only after every part is built, and the failure
+  // would throw that work away.
+  await checkWritableDirectory(options.out);
   const store = openBundleStore(options.out, { s3: options.s3 ?? s3OptionsFromEnv(process.env) });
   // One try/finally from the open on: a failing ready() or mkdtemp (TMPDIR missing or full) still closes the store.
   let staging: string | undefined;
@@ -103,6 +106,22 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   } finally {
     if (staging) await rm(staging, { recursive: true, force: true });
     await store.close();
+  }
+}
+
+/**
+ * A `file:` out is written only at publish, after every part is built: create its directory and check it
+ * is writable now (a read-only mount, a parent that is a regular file). Here and not in the store's
+ * ready(), which stays read-only because services open stores on read-only mounts.
+ */
+async function checkWritableDirectory(out: string): Promise<void> {
+  const location = parseStoreUri(out);
+  if (location.kind !== 'file') return;
+  try {
+    await mkdir(location.directory, { recursive: true });
+    await access(location.directory, constants.W_OK);
+  } catch (error) {
+    throw new Error(`cannot write bundles to ${out} (directory ${location.directory}): ${(error as Error).message}; expected a writable directory, or one that can be created`, { cause: error });
   }
 }
 

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { listBundles, loadBundle, openBundleStore, openParts } from '@mixtape/bundle';
-import { useLocalS3, withoutAwsRegion } from '@mixtape/bundle/testing';
+import { useLocalS3, withoutAwsCredentials, withoutAwsRegion } from '@mixtape/bundle/testing';
 import { BUNDLE_PARTS } from '../src/build/parts';
 import { formatBuildSummary, overridesFromFlags, parsePartOption, registerBuildCommand, runBuild } from '../src/commands/build';
 import { writeSyntheticDataset } from '../src/commands/data';
@@ -99,6 +99,28 @@ describe('mixtape build', () => {
       vi.unstubAllEnvs();
     }
     // before: every part was built (minutes to an hour on real data), then the first request failed and the staging bundle was deleted
+    expect(lines).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('s3:// to AWS with a region but no credentials fails before any part is built, naming what to set', async () => {
+    const tmp = await mkdtemp(join(local.dir, 'tmp-'));
+    // the SDK reads the region and the credential chain from the process itself
+    withoutAwsRegion();
+    withoutAwsCredentials();
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('TMPDIR', tmp);
+    const lines: string[] = [];
+    try {
+      const program = new Command('mixtape').exitOverride();
+      registerBuildCommand(program, { env: { AWS_REGION: 'eu-west-1' }, progress: (line) => lines.push(line) });
+      await expect(program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', 's3://mixtape/no-credentials'])).rejects.toThrow(
+        /^no S3 credentials for s3:\/\/mixtape\/no-credentials .*AWS_ACCESS_KEY_ID.*AWS_PROFILE/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // before: every part was built, then the first upload failed ("Could not load credentials from any providers")
     expect(lines).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
   });

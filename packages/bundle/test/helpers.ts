@@ -9,7 +9,7 @@ export async function makeTempDir(label: string): Promise<{ dir: string; cleanup
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export { useLocalS3, withoutAwsRegion } from '../src/testing/index';
+export { useLocalS3, withoutAwsCredentials, withoutAwsRegion } from '../src/testing/index';
 
 /** Writes a small bundle directory: catalog, vectors, an index and a model, with given bytes. */
 export async function writeBundleDir(dir: string, options: { seed: string; bigFileBytes?: number }): Promise<void> {

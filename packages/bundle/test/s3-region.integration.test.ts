@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BundleError, createPipelineS3, createS3Store, openBundleStore, publishBundle, s3StoreOptions } from '../src/index';
-import { useLocalS3, withoutAwsRegion } from './helpers';
+import { useLocalS3, withoutAwsCredentials, withoutAwsRegion } from './helpers';
 
 const local = useLocalS3('region');
 
@@ -113,6 +113,39 @@ describe('S3 without a region (real SDK client)', () => {
     }
     // a file store has nothing to settle
     await expect(openBundleStore(path.join(local.dir, 'file-store')).ready()).resolves.toBeUndefined();
+  });
+
+  it('AWS S3 with a region but no credentials anywhere: ready() fails with STORE_CREDENTIALS_MISSING before any request, naming the location and what to set', async () => {
+    // What the CLI builds from AWS_REGION alone (no endpoint, so no dummy credentials), with a real SDK client.
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    withoutAwsCredentials();
+    const store = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1' }) });
+    const source = path.join(local.dir, 'publish-no-credentials');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, 'a.bin'), Buffer.alloc(1024, 7));
+    try {
+      const error = await failure(store.ready());
+      expect(error.code).toBe('STORE_CREDENTIALS_MISSING');
+      expect(error.message).toMatch(/^no S3 credentials for s3:\/\/mixtape\/prod\/home \(/);
+      expect(error.message).toContain('AWS_ACCESS_KEY_ID');
+      expect(error.message).toContain('AWS_PROFILE');
+      // publishBundle calls ready() before hashing: the same error, no progress
+      const phases: string[] = [];
+      const published = await failure(publishBundle(store, source, { producer: 'test', onProgress: (progress) => phases.push(progress.phase) }));
+      expect(published.code).toBe('STORE_CREDENTIALS_MISSING');
+      expect(phases).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    // The SDK's chain is honoured: the key variables alone suffice, and ready() still sends nothing (no AWS here)
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
+    const withKeys = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1', hasCredentials: true }) });
+    try {
+      await expect(withKeys.ready()).resolves.toBeUndefined();
+    } finally {
+      await withKeys.close();
+    }
   });
 
   it('pipeline S3 access (createPipelineS3) names the location too', async () => {

@@ -17,6 +17,7 @@ export type BundleErrorCode =
   | 'STORE_UNREACHABLE'
   | 'STORE_REQUEST_FAILED'
   | 'STORE_REGION_MISSING'
+  | 'STORE_CREDENTIALS_MISSING'
   | 'STORE_URI_INVALID';
 
 export class BundleError extends Error {

@@ -2,7 +2,7 @@
 export { startLocalS3 } from './local-s3';
 export type { LocalS3, LocalS3Options, LocalS3RequestRecord } from './local-s3';
 export { useLocalS3 } from './use-local-s3';
-export { withoutAwsRegion } from './aws-env';
+export { withoutAwsCredentials, withoutAwsRegion } from './aws-env';
 export { publishTestBundle } from './test-bundle';
 export type { TestBundleOptions } from './test-bundle';
 export { corruptHnswIndex } from './corrupt-index';

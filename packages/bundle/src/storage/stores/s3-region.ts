@@ -39,3 +39,32 @@ export async function assertRegion(client: S3Client, uri: string, endpoint: stri
     details: { uri, endpoint: endpoint ?? 'AWS S3' },
   });
 }
+
+/**
+ * The message for an S3 location whose client finds no credentials. Like the region's, the variable
+ * names are the ones the entry points read or the SDK's chain does; `why` is the SDK's own reason.
+ */
+export function credentialsMissingMessage(uri: string, endpoint: string | undefined, cause: unknown): string {
+  const why = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
+  return (
+    `no S3 credentials for ${uri}${endpoint ? ` at ${endpoint}` : ''}${why}: neither the store options nor the AWS SDK's chain ` +
+    'give any. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE ' +
+    'naming a profile in ~/.aws/credentials or ~/.aws/config, or run where an instance or container role provides them'
+  );
+}
+
+/**
+ * Resolves the client's credentials through its provider chain, sending no request to the bucket; a
+ * failure becomes a STORE_CREDENTIALS_MISSING error naming `uri`. The SDK would otherwise resolve them
+ * at the first request, after whatever long work comes before it.
+ */
+export async function assertCredentials(client: S3Client, uri: string, endpoint: string | undefined): Promise<void> {
+  try {
+    await client.config.credentials();
+  } catch (error) {
+    throw new BundleError('STORE_CREDENTIALS_MISSING', credentialsMissingMessage(uri, endpoint, error), {
+      cause: error,
+      details: { uri, endpoint: endpoint ?? 'AWS S3' },
+    });
+  }
+}

@@ -14,7 +14,7 @@ import { defaultRetryPolicy, isRetryableError, retry } from '../retry';
 import type { RetryPolicy } from '../retry';
 import { silentLogger, type Logger } from '@mixtape/base';
 import { assertValidKey } from './keys';
-import { assertRegion } from './s3-region';
+import { assertCredentials, assertRegion } from './s3-region';
 import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
 const MiB = 1024 * 1024;
@@ -460,7 +460,10 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
     description: options.endpoint ? `${rootUri} (endpoint ${options.endpoint})` : rootUri,
     uriOf,
     async ready() {
-      await getClient();
+      const client = await getClient();
+      // Credentials too (a caller's own client is its business): with a region but none, a build would
+      // otherwise run to its first upload and fail there. Resolving them sends nothing to the bucket.
+      if (ownsClient) await assertCredentials(client, rootUri, options.endpoint);
     },
     head,
     getBytes,

@@ -54,7 +54,8 @@ export interface BundleStore {
   uriOf(key: string): string;
   /**
    * Settles what every request needs without sending one (an s3:// store resolves its region and fails
-   * with STORE_REGION_MISSING without one; a file store has nothing to settle). Each method does this
+   * with STORE_REGION_MISSING without one, then, with a client of its own, its credentials: STORE_CREDENTIALS_MISSING;
+   * a file store has nothing to settle and stays read-only — a caller that will write checks that itself). Each method does this
    * itself; call it first when long work (a build, hashing gigabytes) comes before the first request,
    * so a bad setting fails before that work instead of after it.
    */

@@ -35,13 +35,13 @@ import {
   type RankerTrainingReport,
 } from '@mixtape/ranking';
 import { rankerExamples } from '@mixtape/pipelines';
-import { createExactNextTracks, historiesFromInteractions, trainSequenceModel } from '@mixtape/sequence';
+import { SEQUENCE_MODEL_OPTIONS, createExactNextTracks, historiesFromInteractions, sequenceTrainingOptions, trainSequenceModel } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart, type AggregatesPartValue } from './aggregates';
 import { datasetPart } from './dataset';
 import { contentVectorsPart, indexInfo, itemIndexPart, itemVectorsPart } from './embeddings';
-import { MIN_CONSECUTIVE_PLAYS, SEQUENCE_MODEL_OPTIONS, consecutivePlays, sequenceTrainingOptions } from './sequence-model';
+import { MIN_CONSECUTIVE_PLAYS, consecutivePlays } from './sequence-model';
 
 /** What a Home request merges: neighbour lists per source, ALS factors and their FAISS index, the logged listeners' precomputed ANN answers. */
 export type HomeCandidatesPartValue = Pick<HomeParts, 'neighbours' | 'factors' | 'listeners'> & { factorIndex: VectorIndex };

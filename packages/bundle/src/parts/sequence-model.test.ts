@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSynthetic, writeSnapshot } from '@mixtape/catalog';
-import { createNextTrackRecommender, historiesFromInteractions } from '@mixtape/sequence';
+import { SEQUENCE_MODEL_OPTIONS, createNextTrackRecommender, historiesFromInteractions, sequenceTrainingOptions } from '@mixtape/sequence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../registry/build';
 import { loadParts } from '../registry/open';
 import { createPartRegistry } from '../registry/registry';
 import { publishBundle } from '../storage/publish';
 import { createFileStore } from '../storage/stores/file-store';
-import { SEQUENCE_MODEL_OPTIONS, epochsFor, listeningOrder, sequenceModelPart, sequenceTrainingOptions } from './sequence-model';
+import { epochsFor, listeningOrder, sequenceModelPart } from './sequence-model';
 
 let work: string;
 beforeAll(async () => {

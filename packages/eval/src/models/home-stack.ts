@@ -36,8 +36,7 @@ import type {
   SequenceAnswer,
   TrainedRankerHeads,
 } from '@mixtape/ranking';
-import { createExactNextTracks, historiesFromInteractions, trainSequenceModel } from '@mixtape/sequence';
-import type { TrainSequenceOptions } from '@mixtape/sequence';
+import { SEQUENCE_MODEL_OPTIONS, createExactNextTracks, historiesFromInteractions, sequenceTrainingOptions, trainSequenceModel } from '@mixtape/sequence';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import type { FitContext, QueryBatch, Recommendations, RecommendOptions, Recommender } from '../recommender';
 
@@ -53,9 +52,11 @@ export interface HomeStackRecommenderOptions {
   /**
    * the next-track model as a candidate source and ranker feature: a sequence model trained on
    * each cross-fitting fold's past part (never the fold's labels) for the ranker's training rows,
-   * and one on every training row for the queries; `k` tracks asked per listener (default 50)
+   * and one on every training row for the queries; `k` tracks asked per listener (default 50).
+   * Trained as the build's homeRanker part trains them: the sequenceModel part's settings
+   * (SEQUENCE_MODEL_OPTIONS: back-off, prior, last plays kept) for `epochs` passes, `dim` wide.
    */
-  sequence?: { training: TrainSequenceOptions; k?: number };
+  sequence?: { epochs: number; dim?: number; k?: number };
 }
 
 interface Serving {
@@ -149,8 +150,10 @@ export class HomeStackRecommender implements Recommender {
     const data = { store, interactions: log, ...vectors, popularity: 'log' as const };
     const sequence = this.options.sequence;
     const trainNext = async (from: InteractionLog) => {
-      const histories = historiesFromInteractions(from);
-      const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, { threads: 2, seed, ...sequence!.training, signal: context.signal });
+      const histories = historiesFromInteractions(from, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems });
+      const settings = { ...SEQUENCE_MODEL_OPTIONS, ...(sequence!.dim ? { dim: sequence!.dim } : {}) };
+      const training = sequenceTrainingOptions(settings, sequence!.epochs, { threads: 2, seed }, store);
+      const trained = await trainSequenceModel({ ...histories, numItems: store.trackCount }, { ...training, signal: context.signal });
       say(`sequence model: ${trained.history.length} epochs on ${from.length} events, best epoch ${trained.bestEpoch}`);
       return createExactNextTracks(trained.model);
     };

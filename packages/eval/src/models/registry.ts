@@ -190,7 +190,7 @@ export function createModelRegistry(): ModelRegistry {
         treeRows: p.treeRows,
         // sequence=EPOCHS: the next-track model (cross-fitted per fold) as a candidate source and ranker feature (default off)
         sequence: p.sequence
-          ? { training: { epochs: p.sequence, trainWithPrior: DEFAULT_TRAINING_PRIOR, ...(p.sequenceDim ? { model: { dim: p.sequenceDim } } : {}) }, k: p.sequenceK }
+          ? { epochs: p.sequence, dim: p.sequenceDim, k: p.sequenceK }
           : undefined,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
         candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds, seeds: p.seeds, recentSeeds: p.recentSeeds },

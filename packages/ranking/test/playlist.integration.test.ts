@@ -199,6 +199,26 @@ describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)',
     for (const track of ambient.tracks) expect(track.note).toMatch(/^matches 'chill'/);
   });
 
+  it('counts the fitting tracks of the asked era when the years are dropped, not "no tracks from the 1990s" (found by the new-user walk-through, session 12)', () => {
+    // 4 trip-hop tracks, all from the 1990s; 56 rock tracks from 1997 and 2010: "90s trip-hop" for 6 tracks
+    // cannot widen the years (trip-hop has 4 tracks in any year), drops them, then drops the genre
+    const store = CatalogStore.fromCatalog({
+      tracks: Array.from({ length: 60 }, (_unused, i) => ({
+        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i,
+        genres: [i < 4 ? 'trip-hop' : 'rock'], subgenres: [], releaseDate: i < 4 ? (i % 2 === 0 ? '1994-08-22' : '1998-04-20') : i % 2 === 0 ? '1997-05-21' : '2010-01-01',
+      })),
+      artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+      albums: [],
+    });
+    const nineties = createPlaylistEngine(contextFromStore(store, 'nineties'));
+    const plan: Plan = { ...createEmptyPlan(), genres: { include: ['trip-hop'], exclude: [] }, releaseYear: { min: 1990, max: 1999 }, trackCount: 6 };
+    const result = fulfilPlan(nineties, plan);
+    expect(result.stats.relaxed).toEqual(['release years', 'genres']);
+    const era = result.unfulfilled.find((part) => part.kind === 'era');
+    expect(era).toEqual({ kind: 'era', requested: 'the 1990s', reason: 'This catalog has only 4 fitting tracks from the 1990s; the playlist is drawn from every year.' });
+    expect(result.description).not.toContain('no tracks from the 1990s');
+  });
+
   it('has no sound part where the tracks have features (TidyTuesday)', () => {
     expect(fulfilPlan(engine, planOf('upbeat latin for a run')).unfulfilled.filter((part) => part.kind === 'sound')).toEqual([]);
   });

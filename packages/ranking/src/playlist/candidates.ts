@@ -28,7 +28,7 @@ export interface CandidatePool {
   relaxed: string[];
   /** the release years the tracks were drawn from, when the plan's years had to widen */
   widenedYears?: { min: number; max: number };
-  /** tracks in the plan's own year range that passed every other filter (when years widened) */
+  /** tracks in the plan's own year range that passed every other filter (when years widened or were dropped) */
   tracksInRequestedYears?: number;
 }
 
@@ -232,7 +232,9 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     query,
     hasQuery,
     relaxed,
-    ...(relaxation.widenedYears ? { widenedYears: relaxation.widenedYears, tracksInRequestedYears: relaxation.tracksInRequestedYears ?? 0 } : {}),
+    ...(relaxation.widenedYears ? { widenedYears: relaxation.widenedYears } : {}),
+    // also when the years were dropped: "no tracks from the 1990s" was said of a catalog with 4 fitting ones
+    ...(relaxation.tracksInRequestedYears !== undefined ? { tracksInRequestedYears: relaxation.tracksInRequestedYears } : {}),
   };
 }
 
@@ -259,7 +261,13 @@ export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, eno
   let plan = resolved;
   const options: HardFilterOptions = {};
   const relaxed: string[] = [];
-  const result = (): Relaxation => ({ plan, options: { ...options }, relaxed, ...(widenedYears ? { widenedYears, tracksInRequestedYears } : {}) });
+  const result = (): Relaxation => ({
+    plan,
+    options: { ...options },
+    relaxed,
+    ...(widenedYears ? { widenedYears } : {}),
+    ...(tracksInRequestedYears !== undefined ? { tracksInRequestedYears } : {}),
+  });
   const passes = (): boolean => countPassing(store.trackCount, createHardFilter(engine, plan, options), enough) >= enough;
   let widenedYears: { min: number; max: number } | undefined;
   let tracksInRequestedYears: number | undefined;

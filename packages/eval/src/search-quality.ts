@@ -415,8 +415,11 @@ function runDescriptiveChecks(store: CatalogStore, engine: SearchEngine, k: numb
       const column = store.featureColumn(feature);
       const catalogMean = meanOf(column, undefined);
       const resultMean = meanOf(column, tracks);
-      const passed = direction === 'above' ? resultMean > catalogMean : resultMean < catalogMean;
-      add(`${feature} ${direction} catalog mean`, passed, `${resultMean.toFixed(2)} vs ${catalogMean.toFixed(2)}`);
+      const check = `${feature} ${direction} catalog mean`;
+      // a catalog without audio features (Last.fm, MPD, scrobbles, a bare events log) cannot be judged: skipped, not "FAIL NaN vs NaN"
+      if (Number.isNaN(catalogMean)) add(check, true, `catalog has no ${feature} values`, true);
+      else if (Number.isNaN(resultMean)) add(check, false, `none of the ${tracks.length} results has a ${feature} value (catalog mean ${catalogMean.toFixed(2)})`);
+      else add(check, direction === 'above' ? resultMean > catalogMean : resultMean < catalogMean, `${resultMean.toFixed(2)} vs ${catalogMean.toFixed(2)}`);
     }
   }
   return out;

@@ -1,8 +1,8 @@
 // Search quality on real data: the TidyTuesday catalog read in place from ../shared/data (never
 // copied), the engine with exact dense retrieval, the seeded known-item and descriptive suites.
-import type { CatalogStore } from '@mixtape/catalog';
+import { CatalogStore } from '@mixtape/catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SearchEngine } from '@mixtape/search-index';
+import { buildSearchIndex, type SearchEngine } from '@mixtape/search-index';
 import { loadTidyTuesdayEngine } from '@mixtape/search-index/testing';
 import { formatQualityReport, runSearchQualitySuite, type QualityCategoryRow } from '../src/index';
 
@@ -41,5 +41,25 @@ describe('search quality on TidyTuesday', () => {
     const failed = report.descriptive.filter((check) => !check.passed);
     expect(report.descriptive.filter((check) => !check.skipped).length).toBeGreaterThan(8);
     expect(failed, formatQualityReport(report)).toEqual([]);
+  });
+});
+
+describe('descriptive checks on a catalog without audio features (Last.fm, MPD, scrobbles, a bare events log)', () => {
+  it('skips the feature checks with the reason instead of failing them with "NaN vs NaN" (found by the new-user walk-through, session 12)', () => {
+    // 40 tracks with years and genres, no audio features: "sad songs 2000s" still finds 2000s tracks
+    const bare = CatalogStore.fromCatalog({
+      tracks: Array.from({ length: 40 }, (_unused, i) => ({
+        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 8}`], durationMs: 200_000, explicit: false, popularity: i,
+        genres: [i % 2 === 0 ? 'rock' : 'pop'], subgenres: [], releaseDate: `${i % 2 === 0 ? 1995 : 2005}-01-01`,
+      })),
+      artists: Array.from({ length: 8 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+      albums: [],
+    });
+    const report = runSearchQualitySuite(bare, buildSearchIndex(bare), { categories: [] });
+    const text = formatQualityReport(report);
+    expect(text).not.toContain('NaN');
+    const valence = report.descriptive.find((check) => check.query === 'sad songs 2000s' && check.check === 'valence below catalog mean');
+    expect(valence).toEqual({ query: 'sad songs 2000s', check: 'valence below catalog mean', passed: true, skipped: true, detail: 'catalog has no valence values' });
+    expect(report.descriptive.filter((check) => check.check.endsWith('catalog mean')).every((check) => check.skipped)).toBe(true);
   });
 });

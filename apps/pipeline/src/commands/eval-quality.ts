@@ -53,20 +53,27 @@ export interface QualityTaskOptions {
   listeners?: number;
 }
 
-export async function runQualityTask(task: QualityTask, path: string, options: QualityTaskOptions): Promise<string> {
+/** A quality suite's report and the dataset's name (the default file name is `<dataset>-<task>`, as for the ranking tasks). */
+export interface QualityTaskResult {
+  markdown: string;
+  dataset: string;
+}
+
+export async function runQualityTask(task: QualityTask, path: string, options: QualityTaskOptions): Promise<QualityTaskResult> {
   const { store, name, interactions, playlistNames } = await loadQualityCatalog(path, options.format);
+  const result = (markdown: string): QualityTaskResult => ({ markdown, dataset: name });
   options.log(`[eval] ${name}: ${store.trackCount.toLocaleString('en')} tracks, ${store.artistCount.toLocaleString('en')} artists`);
   const content = contentSpace(store);
   if (task === 'search') {
     const engine = buildSearchIndex(store, { content: { index: content.index, encoder: content.encoder } });
     const report = runSearchQualitySuite(store, engine, { seed: options.seed, onProgress: (event) => options.log(`[eval] ${formatProgress(event)}`) });
-    return `## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`;
+    return result(`## Search quality on ${name} (known-item queries generated with seed ${options.seed}; MRR/Recall over the full catalog)\n\n${formatQualityReport(report)}\n`);
   }
   if (task === 'semantic-search') {
     if (!playlistNames) throw new Error(`${path}: --task semantic-search needs playlists with names (users that are playlists, e.g. TidyTuesday, spotify-2024, MPD); ${name} has none`);
     const playlists = playlistsByName(interactions, playlistNames);
     const report = runSemanticSearchEval(store, playlists, content, { seed: options.seed, log: (line) => options.log(`[eval] ${line}`) });
-    return `## Semantic search on ${name}: playlist name → its tracks (held-out names; Recall@50 / NDCG@10 over the full catalog)\n\n${formatSemanticSearchReport(report)}\n`;
+    return result(`## Semantic search on ${name}: playlist name → its tracks (held-out names; Recall@50 / NDCG@10 over the full catalog)\n\n${formatSemanticSearchReport(report)}\n`);
   }
   const context = { version: name, store, contentEncoder: content.encoder, contentIndex: content.index, contentVectors: content.vectors };
   if (task === 'reward-curve') {
@@ -77,7 +84,7 @@ export async function runQualityTask(task: QualityTask, path: string, options: Q
       ...(options.listeners !== undefined ? { listeners: options.listeners } : {}),
       onProgress: options.log,
     });
-    return `${formatRewardCurveReport(report)}\n`;
+    return result(`${formatRewardCurveReport(report)}\n`);
   }
   const split = options.split ?? 'dev';
   const benchmark = task === 'prompt-benchmark';
@@ -95,5 +102,5 @@ export async function runQualityTask(task: QualityTask, path: string, options: Q
   });
   // The held-out test set prints per-class rates only, unless failures are asked for explicitly.
   const showFailures = options.showFailures ?? !(benchmark && split === 'test');
-  return `## Prompted-playlist constraint satisfaction on ${name} (offline planner)\n\n${formatPromptSuiteReport(report, { showFailures })}\n`;
+  return result(`## Prompted-playlist constraint satisfaction on ${name} (offline planner)\n\n${formatPromptSuiteReport(report, { showFailures })}\n`);
 }

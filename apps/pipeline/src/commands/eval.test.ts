@@ -125,7 +125,9 @@ describe('mixtape eval', () => {
     expect(semantic).toContain('## Semantic search on spotify-2024');
     expect(semantic).toContain('36 distinct playlist names → train 25 / validation 3 / test 8 (seed 7)');
     expect(semantic).toContain('| lexical only |');
-    expect(await readFile(join(out, 'quality-semantic-search.md'), 'utf8')).toBe(semantic);
+    // <dataset>-<task> as --name documents: the two suites (and two catalogs) no longer share one "quality-<task>" file
+    expect(await readFile(join(out, 'spotify-2024-search.md'), 'utf8')).toBe(search);
+    expect(await readFile(join(out, 'spotify-2024-semantic-search.md'), 'utf8')).toBe(semantic);
     await expect(run(['--data', data, '--format', 'spotify-2024', '--task', 'prompts', '--quiet', '--out', out])).rejects.toThrow(
       /is not in the catalog spotify-2024: the prompt suites' checks name TidyTuesday's genres and artists, so --task prompts runs on that catalog/,
     );

@@ -113,7 +113,7 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
     .action(async (options: EvalCommandOptions) => {
       if (isQualityTask(options.task)) {
         const seed = parseNumber('--seed', options.seed, Number.isInteger, 'an integer', true);
-        const markdown = await runQualityTask(options.task, resolve(options.data), {
+        const { markdown, dataset } = await runQualityTask(options.task, resolve(options.data), {
           seed,
           format: options.format,
           split: options.split,
@@ -124,8 +124,10 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         });
         process.stdout.write(markdown);
         await mkdir(options.out, { recursive: true });
-        const base = join(options.out, options.name ?? `quality-${options.task}${options.task === 'prompt-benchmark' ? `-${options.split}` : ''}`);
+        // <dataset>-<task>, as --name says and the ranking tasks do: "quality-search" made a second catalog's run overwrite the first's
+        const base = join(options.out, options.name ?? `${dataset}-${options.task}${options.task === 'prompt-benchmark' ? `-${options.split}` : ''}`);
         await writeFile(`${base}.md`, markdown);
+        progressLog(options.quiet)(`[eval] wrote ${base}.md`);
         return;
       }
       if (!isEvalTaskName(options.task)) throw new Error(`--task: expected one of ${EVAL_TASKS.join(', ')}, got "${options.task}"`);

@@ -71,6 +71,20 @@ describe('mixtape data', () => {
     );
   });
 
+  it('says which scrobbles it left out for a 01 Jan 1970 placeholder date, and the decimal commas it read (new-user walk-through, session 12)', async () => {
+    const input = join(root, 'placeholder');
+    await mkdir(input);
+    await writeFile(join(input, 'bob.csv'), 'uts,utc_time,artist,album,track\n1700000000,"14 Nov 2023, 22:13",Massive Attack,Mezzanine,Teardrop\n0,"01 Jan 1970, 00:00",Portishead,Dummy,Roads\n');
+    const { stdout } = await run('data', 'import', '--format', 'lastfm-scrobbles', '--input', input, '--out', join(root, 'placeholder-out'), '--quiet');
+    expect(stdout).toMatch(/1 interactions in [\d.]+s; placeholderDates: 1 scrobbles dated 01 Jan 1970 00:00 .* left out — bob\.csv:3\n$/);
+    const semicolons = join(root, 'semicolons');
+    await mkdir(semicolons);
+    await writeFile(join(semicolons, 'catalog.csv'), 'track_id;title;artist_name;popularity\ns1;One;Band;0,5\n');
+    await writeFile(join(semicolons, 'events.csv'), 'user_id;track_id;timestamp\nu1;s1;2024-05-01T12:00:00Z\n');
+    const read = await run('data', 'import', '--format', 'events', '--input', semicolons, '--out', join(root, 'semicolons-out'), '--quiet');
+    expect(read.stdout).toMatch(/; decimalCommas: 1 catalog values with a decimal comma \("0,5"\) read as decimals: the file separates fields with ";"/);
+  });
+
   it('rejects an unknown format', async () => {
     await expect(run('data', 'import', '--format', 'xml', '--input', 'x', '--out', join(root, 'x'))).rejects.toThrow(/Allowed choices/);
   });

@@ -43,8 +43,12 @@ interface GenerateOptions {
   quiet?: boolean;
 }
 
-/** An importer's readings of an ambiguous input (epoch seconds, no type column, repeated scrobbles) that `data import` prints. */
-const SAID_DETAILS = ['types', 'timestamps', 'duplicates', 'nowPlaying', 'loved'] as const;
+/**
+ * An importer's readings of an ambiguous input (epoch seconds, no type column, repeated scrobbles, decimal commas) and
+ * what it left out (now-playing entries, 01 Jan 1970 placeholder dates) that `data import` prints — the catalog README
+ * promises the left-out rows are said, not only kept in metadata.json.
+ */
+const SAID_DETAILS = ['types', 'timestamps', 'decimalCommas', 'duplicates', 'nowPlaying', 'placeholderDates', 'loved'] as const;
 
 interface ImportCommandOptions {
   format: string;

@@ -25,6 +25,9 @@ describe('home config', () => {
     });
     const aws = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', AWS_REGION: 'eu-west-1' });
     expect(bundleSourceOptions(bundleSettings(aws)).s3).toEqual({ region: 'eu-west-1' });
+    // A shell set up for the AWS CLI names the region AWS_DEFAULT_REGION; the service reads it as the mixtape CLI does.
+    const awsCli = loadHomeConfig({ ...DEV, MIXTAPE_BUNDLE: 's3://b/p', AWS_DEFAULT_REGION: 'eu-central-1' });
+    expect(bundleSourceOptions(bundleSettings(awsCli)).s3).toEqual({ region: 'eu-central-1' });
   });
 
   it('prints every problem and exits 1 on bad input', () => {

@@ -20,6 +20,7 @@ export { findWorkspaceRoot } from './workspace';
 export { pickDefined, withDefaults } from './objects';
 export { createMicroBatcher } from './micro-batcher';
 export { parseBenchArgs } from './bench-args';
+export { awsRegionFromEnv } from './aws-env';
 export { EVENT_TIMESTAMP_FORMS, parseEventTimestamp } from './timestamps';
 export { DECIMAL_INTEGER, DECIMAL_NUMBER, numberTextProblem } from './number-text';
 export type { BenchArgDefault, BenchArgOptions, BenchArgRule, BenchArgValues } from './bench-args';

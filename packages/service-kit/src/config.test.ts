@@ -3,12 +3,14 @@ import { z } from 'zod';
 import {
   ConfigError,
   baseConfigSchema,
+  bundleSettings,
   describeConfig,
   envBoolean,
   envInteger,
   loadConfig,
   parseConfig,
   renderConfigTable,
+  serviceConfigSchema,
 } from './config';
 
 const appSchema = baseConfigSchema.extend({
@@ -178,5 +180,18 @@ describe('describeConfig / renderConfigTable', () => {
     expect(table).toContain('| `WATCH_BUNDLE` | `true` | Poll for new bundles. |');
     expect(table).toContain('| `MIXTAPE_API_KEYS` | (empty) |');
     expect(table.split('\n')).toHaveLength(2 + Object.keys(appSchema.shape).length);
+  });
+});
+
+describe('bundleSettings', () => {
+  const service = serviceConfigSchema('test', 4000);
+  const settings = (env: Record<string, string>) => bundleSettings(parseConfig(service, { NODE_ENV: 'development', MIXTAPE_BUNDLE: 's3://b/p', ...env }));
+
+  it('takes the S3 region from AWS_REGION, else AWS_DEFAULT_REGION, as the mixtape CLI does', () => {
+    expect(settings({ AWS_DEFAULT_REGION: 'eu-central-1' }).s3.region).toBe('eu-central-1');
+    expect(settings({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-central-1' }).s3.region).toBe('eu-west-1');
+    expect(settings({ AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-central-1' }).s3.region).toBe('eu-central-1');
+    // Neither: no region key at all, so the AWS SDK's profile chain decides.
+    expect('region' in settings({}).s3).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { awsRegionFromEnv } from '@mixtape/base';
 import { z } from 'zod';
 import { isSecretKey } from './redact';
 
@@ -219,6 +220,12 @@ export const bundleConfigShape = {
     .describe('S3-compatible endpoint (s3rver, MinIO, R2…); unset for AWS S3. Path-style URLs are used with it.'),
   MIXTAPE_S3_FORCE_PATH_STYLE: envBoolean().default(true).describe('Path-style S3 URLs when MIXTAPE_S3_ENDPOINT is set.'),
   AWS_REGION: z.string().trim().min(1).optional().describe('S3 region (default us-east-1 with a custom endpoint; else the AWS chain decides).'),
+  AWS_DEFAULT_REGION: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('S3 region when AWS_REGION is unset (the AWS CLI\'s name for it; the mixtape CLI reads both the same way).'),
   AWS_ACCESS_KEY_ID: z
     .string()
     .trim()
@@ -236,6 +243,7 @@ export interface BundleConfig {
   MIXTAPE_S3_ENDPOINT?: string;
   MIXTAPE_S3_FORCE_PATH_STYLE: boolean;
   AWS_REGION?: string;
+  AWS_DEFAULT_REGION?: string;
   AWS_ACCESS_KEY_ID?: string;
 }
 
@@ -254,6 +262,8 @@ export function bundleSettings(config: BundleConfig & { MIXTAPE_BUNDLE: string }
 export function bundleSettings(config: BundleConfig): BundleSettings | undefined;
 export function bundleSettings(config: BundleConfig): BundleSettings | undefined {
   if (config.MIXTAPE_BUNDLE === undefined) return undefined;
+  // AWS_REGION, else AWS_DEFAULT_REGION: the rule the mixtape CLI follows too (one helper in @mixtape/base).
+  const region = awsRegionFromEnv(config);
   return {
     uri: config.MIXTAPE_BUNDLE,
     cacheDir: config.MIXTAPE_CACHE_DIR,
@@ -262,7 +272,7 @@ export function bundleSettings(config: BundleConfig): BundleSettings | undefined
     s3: {
       ...(config.MIXTAPE_S3_ENDPOINT !== undefined ? { endpoint: config.MIXTAPE_S3_ENDPOINT } : {}),
       forcePathStyle: config.MIXTAPE_S3_FORCE_PATH_STYLE,
-      ...(config.AWS_REGION !== undefined ? { region: config.AWS_REGION } : {}),
+      ...(region !== undefined ? { region } : {}),
       hasCredentials: config.AWS_ACCESS_KEY_ID !== undefined,
     },
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
+import { awsRegionFromEnv } from '@mixtape/base';
 import { applyRetention, buildBundle, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
 import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
@@ -199,7 +200,7 @@ interface BuildFlags {
 export function aggregatesS3Options(env: NodeJS.ProcessEnv): Record<string, string | boolean> {
   return {
     s3Endpoint: env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL ?? '',
-    s3Region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
+    s3Region: awsRegionFromEnv(env) ?? '',
     s3ForcePathStyle: env.MIXTAPE_S3_FORCE_PATH_STYLE !== 'false',
     s3SdkCredentials: Boolean(env.AWS_ACCESS_KEY_ID),
   };

@@ -20,8 +20,8 @@ export function regionMissingMessage(uri: string, endpoint: string | undefined, 
   }
   return (
     `no S3 region for ${uri}${why}: no endpoint is set, so this is AWS S3, and neither the store options, AWS_REGION ` +
-    'nor the AWS config profile give a region. Set AWS_REGION (e.g. AWS_REGION=us-east-1; the mixtape CLI also reads ' +
-    'AWS_DEFAULT_REGION), or for an S3-compatible server such as s3rver or MinIO set MIXTAPE_S3_ENDPOINT ' +
+    'nor the AWS config profile give a region. Set AWS_REGION (e.g. AWS_REGION=us-east-1; the mixtape CLI and ' +
+    'services also read AWS_DEFAULT_REGION), or for an S3-compatible server such as s3rver or MinIO set MIXTAPE_S3_ENDPOINT ' +
     '(e.g. http://127.0.0.1:4568; the region then defaults to us-east-1)'
   );
 }

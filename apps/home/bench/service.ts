@@ -179,8 +179,25 @@ export const loadText = (): string =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-/** the service's /metrics text (a scrape also restarts prom-client's event-loop lag monitor) */
-export const scrape = async (url: string): Promise<string> => (await fetch(`${url}/metrics`)).text();
+/**
+ * the service's /metrics text (a scrape also restarts prom-client's event-loop lag monitor). A stuck service
+ * must not hang the bench between rows: no whole answer (headers and body) within `timeoutMs` is an error naming
+ * the URL and the wait, as is an answer other than 200.
+ */
+export async function scrape(url: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<string> {
+  const target = `${url}/metrics`;
+  try {
+    const response = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`scrape of ${target} answered ${response.status}, expected 200: ${text.slice(0, 200)}`);
+    return text;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new Error(`scrape of ${target} got no whole answer within ${timeoutMs / 1000} s (the service is stuck or overloaded)`, { cause: error });
+    }
+    throw error;
+  }
+}
 
 /** the service's event-loop delay since the previous scrape, ms (prom-client's monitor; 10 ms resolution): a stall of the page's thread shows here, a wait outside it (a loaded machine's scheduler, the client) does not */
 export const loopLag = (text: string): { p99: number; max: number } => ({

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cpuSeconds, metricValue, openLoop, percentile, startService } from '../bench/service';
+import { cpuSeconds, metricValue, openLoop, percentile, scrape, startService } from '../bench/service';
 
 // the benches' service runner, on tiny real node processes
 const base = { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, onLine: () => {} };
@@ -111,6 +111,30 @@ describe('bench service runner', () => {
       expect(run.latencies[7]).toBeGreaterThanOrEqual(timeoutMs / 2);
       expect(Number.isNaN(percentile(new Float64Array(0), 50))).toBe(true);
       expect(percentile(Float64Array.from([1, 2, 3, 4]), 50)).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('scrape: reads /metrics, and fails naming the URL and the wait when the service never answers', async () => {
+    // /metrics of a stuck service: the request is taken but never answered (/hung) or its body never ends
+    // (/stalled); /ok/metrics answers; /down/metrics 503
+    const server = createServer((request, response) => {
+      if (request.url === '/ok/metrics') response.end('home_pages_total 3\n');
+      else if (request.url === '/stalled/metrics') response.write('home_pages_total');
+      else if (request.url === '/down/metrics') {
+        response.statusCode = 503;
+        response.end('not ready');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await scrape(`${url}/ok`)).toBe('home_pages_total 3\n');
+      await expect(scrape(`${url}/down`)).rejects.toThrow(`scrape of ${url}/down/metrics answered 503, expected 200: not ready`);
+      await expect(scrape(`${url}/hung`, { timeoutMs: 300 })).rejects.toThrow(`scrape of ${url}/hung/metrics got no whole answer within 0.3 s (the service is stuck or overloaded)`);
+      await expect(scrape(`${url}/stalled`, { timeoutMs: 300 })).rejects.toThrow(`scrape of ${url}/stalled/metrics got no whole answer within 0.3 s`);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -148,6 +148,43 @@ describe('S3 without a region (real SDK client)', () => {
     }
   });
 
+  it('ready({ signal }): an aborted signal stops it before the region and while the credentials are resolved, saying where and what', async () => {
+    // An already-aborted signal: nothing is resolved, the rejection names the location and the stage.
+    const reason = new Error('shutting down');
+    const store = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1' }) });
+    try {
+      const error = await store.ready({ signal: AbortSignal.abort(reason) }).then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+      expect(error?.name).toBe('AbortError');
+      expect(error?.message).toBe('s3://mixtape/prod/home: resolving the S3 region: aborted');
+      expect(error?.cause).toBe(reason);
+    } finally {
+      await store.close();
+    }
+    // A credential provider that never answers (as the SDK's instance-metadata provider can wait): the abort
+    // cuts the wait short. The provider is the SDK client's own option, not a stand-in for the client.
+    const hung = createS3Store({ bucket: 'mixtape', prefix: 'hung', region: 'eu-west-1', credentials: () => new Promise(() => {}) });
+    const controller = new AbortController();
+    try {
+      const waiting = hung.ready({ signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      await expect(waiting).rejects.toThrow('s3://mixtape/hung: resolving the S3 credentials: aborted');
+    } finally {
+      await hung.close();
+    }
+    // publishBundle hands its signal to ready(): an aborted publish hashes nothing
+    const source = path.join(local.dir, 'publish-aborted');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, 'a.bin'), Buffer.alloc(1024, 7));
+    const phases: string[] = [];
+    const fileStore = openBundleStore(path.join(local.dir, 'file-store-aborted'));
+    await expect(fileStore.ready({ signal: AbortSignal.abort() })).rejects.toThrow(/^file:\/\/.*file-store-aborted: ready: aborted$/);
+    await expect(publishBundle(fileStore, source, { producer: 'test', signal: AbortSignal.abort(), onProgress: (progress) => phases.push(progress.phase) })).rejects.toThrow(/file-store-aborted: ready: aborted$/);
+    expect(phases).toEqual([]);
+  });
+
   it('pipeline S3 access (createPipelineS3) names the location too', async () => {
     const s3 = createPipelineS3({});
     const error = await failure(s3.list('s3://mixtape/pipeline-out/'));

@@ -171,7 +171,7 @@ async function publishInScope(store: BundleStore, source: string | readonly Publ
   }
 
   // A store that cannot take a request (an s3:// one without a region) fails here, before the hashing.
-  await store.ready();
+  await store.ready({ signal });
 
   // 1. Hash everything first: the manifest (and the default version) need the digests.
   const sizes = await Promise.all(

@@ -89,3 +89,29 @@ export async function withSignalScope<T>(parent: AbortSignal | undefined, work: 
     scope.release();
   }
 }
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts (already, or before `work` settles) for work that takes no
+ * signal itself (the AWS SDK's region and credential providers). The rejection is an Error named `AbortError`
+ * (what fetch and the DOM use, so a caller's `name === 'AbortError'` check holds) whose message is `what`
+ * (which location, doing what) and whose cause is the signal's reason. `work` is left to settle on its own.
+ */
+export function abortable<T>(work: () => Promise<T>, signal: AbortSignal | undefined, what: () => string): Promise<T> {
+  const aborted = (): Error => Object.assign(new Error(`${what()}: aborted`, { cause: signal?.reason }), { name: 'AbortError' });
+  if (signal === undefined) return work();
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

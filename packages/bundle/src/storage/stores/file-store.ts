@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { throwIfAborted } from '../internal/abort';
+import { abortable, throwIfAborted } from '../internal/abort';
 import { assertValidKey, splitByDelimiter } from './keys';
 import type { BundleStore, ByteRange, DownloadOptions, DownloadResult, ListResult, ObjectInfo, PutOptions, StoreRequestOptions } from './types';
 
@@ -74,8 +74,8 @@ export function createFileStore(options: FileStoreOptions): BundleStore {
   const store: BundleStore = {
     description: pathToFileURL(root).href,
     uriOf: (key) => pathToFileURL(path.join(root, ...key.split('/'))).href,
-    // a directory needs no settings (a missing one is created by the first write)
-    async ready() {},
+    // a directory needs no settings (a missing one is created by the first write); an aborted signal still refuses
+    ready: ({ signal }: StoreRequestOptions = {}) => abortable(() => Promise.resolve(), signal, () => `${pathToFileURL(root).href}: ready`),
 
     async head(key, requestOptions: StoreRequestOptions = {}) {
       throwIfAborted(requestOptions.signal);

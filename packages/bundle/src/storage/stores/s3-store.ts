@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type * as S3SdkModule from '@aws-sdk/client-s3';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { BundleError, StoreUnreachableError } from '../errors';
-import { createDeadline, withSignalScope } from '../internal/abort';
+import { abortable, createDeadline, withSignalScope } from '../internal/abort';
 import { mapWithConcurrency } from '../internal/concurrency';
 import { defaultRetryPolicy, isRetryableError, retry } from '../retry';
 import type { RetryPolicy } from '../retry';
@@ -459,11 +459,13 @@ export function createS3Store(options: S3StoreOptions): BundleStore {
   const store: BundleStore = {
     description: options.endpoint ? `${rootUri} (endpoint ${options.endpoint})` : rootUri,
     uriOf,
-    async ready() {
-      const client = await getClient();
+    async ready({ signal }: StoreRequestOptions = {}) {
+      // The SDK's providers take no signal: the wait is cut short instead (a failed or late open still settles
+      // getClient()'s promise for the next call).
+      const client = await abortable(getClient, signal, () => `${rootUri}: resolving the S3 region`);
       // Credentials too (a caller's own client is its business): with a region but none, a build would
       // otherwise run to its first upload and fail there. Resolving them sends nothing to the bucket.
-      if (ownsClient) await assertCredentials(client, rootUri, options.endpoint);
+      if (ownsClient) await abortable(() => assertCredentials(client, rootUri, options.endpoint), signal, () => `${rootUri}: resolving the S3 credentials`);
     },
     head,
     getBytes,

@@ -57,9 +57,11 @@ export interface BundleStore {
    * with STORE_REGION_MISSING without one, then, with a client of its own, its credentials: STORE_CREDENTIALS_MISSING;
    * a file store has nothing to settle and stays read-only — a caller that will write checks that itself). Each method does this
    * itself; call it first when long work (a build, hashing gigabytes) comes before the first request,
-   * so a bad setting fails before that work instead of after it.
+   * so a bad setting fails before that work instead of after it. With `signal`, an abort (already, or while the
+   * SDK resolves region or credentials — a provider chain can wait on a metadata endpoint) rejects at once with an
+   * error named `AbortError` that says which location and what it was settling, the signal's reason as its cause.
    */
-  ready(): Promise<void>;
+  ready(options?: StoreRequestOptions): Promise<void>;
   head(key: string, options?: StoreRequestOptions): Promise<ObjectInfo | undefined>;
   /** Whole object (or a byte range of it) in memory: for small objects such as manifests. */
   getBytes(key: string, options?: StoreRequestOptions & { range?: ByteRange }): Promise<Uint8Array | undefined>;

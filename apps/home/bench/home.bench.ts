@@ -40,9 +40,9 @@ const values = parseBenchArgs(
     rate: [],
     'rate-connections': 8,
     cache: 'warm,live',
-    'cache-mib': '256',
+    'cache-mib': 256,
   },
-  { rules: { duration: { above: 0 }, concurrency: count, users: count, limit: count, rate: { above: 0 }, 'rate-connections': count } },
+  { rules: { duration: { above: 0 }, concurrency: count, users: count, limit: count, rate: { above: 0 }, 'rate-connections': count, 'cache-mib': { integer: true, min: 0 } } },
 );
 const modes = values.cache.split(',').filter(Boolean);
 type Mode = 'warm' | 'live' | 'event';
@@ -79,7 +79,7 @@ function startHome(mode: Mode): Promise<RunningService> {
     cwd: appRoot,
     // Development mode (no API keys; the bench only reads) and no per-IP limit: it measures serving, not the limiter.
     // live: no page store, every page computed; warm: the page store and its background warmer (ADR 0013)
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'warm' ? values['cache-mib'] : '0' },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_PER_SECOND: '0', MIXTAPE_BUNDLE: values.bundle, MIXTAPE_CACHE_DIR: join(work, 'cache'), MIXTAPE_BUNDLE_POLL_MS: '0', HOME_PAGE_CACHE_MIB: mode === 'warm' ? String(values['cache-mib']) : '0' },
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from './bench-args';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { parseBenchArgs, type BenchArgNumericFlag } from './bench-args';
 
 const defaults = { duration: 5, connections: [1, 8, 32], services: 'home,search', bundle: undefined, json: false } as const;
 
@@ -50,5 +50,22 @@ describe('parseBenchArgs', () => {
     // the rules bind only the flags they name
     expect(parseBenchArgs({ seed: 7 }, { argv: ['--seed=-3'] })).toEqual({ seed: -3 });
     expect(() => parseBenchArgs({ seed: 7 }, { argv: ['--seed', ' '] })).toThrow('--seed: expected a number in decimal, got " "');
+  });
+
+  it('takes rules for numeric flags only: a rule on a text flag, a switch or an undeclared flag is refused, in the types and at run time', () => {
+    // before, such a rule type-checked and was silently ignored (home.bench's text flag 'cache-mib': '256' was never range-checked)
+    expectTypeOf<BenchArgNumericFlag<typeof defaults>>().toEqualTypeOf<'duration' | 'connections'>();
+    const count = { integer: true, min: 1 };
+    expect(parseBenchArgs(defaults, { argv: ['--connections', '2'], rules: { duration: { above: 0 }, connections: count } }).connections).toEqual([2]);
+    // @ts-expect-error a text flag takes no rule
+    expect(() => parseBenchArgs(defaults, { argv: [], rules: { services: count } })).toThrow(
+      'parseBenchArgs: a rule for --services, whose default "home,search" makes it a text flag; rules bound numeric flags only (give it a number default)',
+    );
+    // @ts-expect-error an optional text flag neither
+    expect(() => parseBenchArgs(defaults, { argv: [], rules: { bundle: count } })).toThrow('parseBenchArgs: a rule for --bundle, whose default undefined makes it a text flag;');
+    // @ts-expect-error nor a switch
+    expect(() => parseBenchArgs(defaults, { argv: [], rules: { json: count } })).toThrow('parseBenchArgs: a rule for --json, whose default false makes it a switch;');
+    // @ts-expect-error nor a flag that is not declared
+    expect(() => parseBenchArgs(defaults, { argv: [], rules: { durations: count } })).toThrow('parseBenchArgs: a rule for --durations, which is not a declared flag');
   });
 });

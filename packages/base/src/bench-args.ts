@@ -21,9 +21,18 @@ export interface BenchArgRule {
 export interface BenchArgOptions<S> {
   /** default: this process's arguments after the script */
   argv?: readonly string[];
-  /** ranges of numeric flags (and of every number of a list flag) */
-  rules?: { [K in keyof S]?: BenchArgRule };
+  /** ranges of numeric flags (and of every number of a list flag); a text flag or a switch takes none */
+  rules?: BenchArgRules<S>;
 }
+
+/** The flags of `S` a rule may bound: those whose default is a number or a list of numbers. */
+export type BenchArgNumericFlag<S> = { [K in keyof S]: S[K] extends number | readonly number[] ? K : never }[keyof S];
+
+/**
+ * `rules` keyed by numeric flags only: a rule on a text flag or a switch (which would never be checked)
+ * does not type-check, and `parseBenchArgs` refuses it at run time too (a caller in plain JS, a cast).
+ */
+export type BenchArgRules<S> = { [K in BenchArgNumericFlag<S>]?: BenchArgRule };
 
 /** What `parseBenchArgs` returns for each declared flag. */
 export type BenchArgValues<S extends Record<string, BenchArgDefault>> = {
@@ -43,7 +52,8 @@ export type BenchArgValues<S extends Record<string, BenchArgDefault>> = {
  * of numbers a comma-separated list, a string a text flag, a boolean a switch and `undefined`
  * an optional text flag. Numbers are decimal text, finite (number-text.ts: "0x10", "+5", " " are
  * refused; an integer rule refuses "1e3" too); unknown flags are refused (node:util parseArgs, strict). A leading `--` (as `pnpm run x -- --flag` passes it) is skipped. `rules` bound numeric
- * flags (`--users: expected an integer ≥ 1, got "0"`); defaults are not checked.
+ * flags (`--users: expected an integer ≥ 1, got "0"`); defaults are not checked. A rule on a text flag, a switch or
+ * an undeclared flag is a TypeError when the parser is called (and a type error before that).
  */
 export function parseBenchArgs<const S extends Record<string, BenchArgDefault>>(
   defaults: S,
@@ -51,6 +61,15 @@ export function parseBenchArgs<const S extends Record<string, BenchArgDefault>>(
 ): BenchArgValues<S> {
   const { argv = process.argv.slice(2), rules: declared = {} } = isArgv(argvOrOptions) ? { argv: argvOrOptions } : argvOrOptions;
   const rules: Partial<Record<string, BenchArgRule>> = declared;
+  for (const name of Object.keys(rules)) {
+    const fallback = (defaults as Record<string, BenchArgDefault>)[name];
+    if (!Object.hasOwn(defaults, name)) throw new TypeError(`parseBenchArgs: a rule for --${name}, which is not a declared flag`);
+    if (typeof fallback !== 'number' && !Array.isArray(fallback)) {
+      throw new TypeError(
+        `parseBenchArgs: a rule for --${name}, whose default ${JSON.stringify(fallback) ?? 'undefined'} makes it a ${typeof fallback === 'boolean' ? 'switch' : 'text flag'}; rules bound numeric flags only (give it a number default)`,
+      );
+    }
+  }
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, value] of Object.entries(defaults)) options[name] = { type: typeof value === 'boolean' ? 'boolean' : 'string' };
   const { values } = parseArgs({ args: argv[0] === '--' ? argv.slice(1) : [...argv], options });

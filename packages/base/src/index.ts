@@ -23,5 +23,5 @@ export { parseBenchArgs } from './bench-args';
 export { awsRegionFromEnv } from './aws-env';
 export { EVENT_TIMESTAMP_FORMS, parseEventTimestamp } from './timestamps';
 export { DECIMAL_INTEGER, DECIMAL_NUMBER, numberTextProblem } from './number-text';
-export type { BenchArgDefault, BenchArgOptions, BenchArgRule, BenchArgValues } from './bench-args';
+export type { BenchArgDefault, BenchArgNumericFlag, BenchArgOptions, BenchArgRule, BenchArgRules, BenchArgValues } from './bench-args';
 export type { BatchItem, MicroBatcher, MicroBatcherOptions } from './micro-batcher';

@@ -82,45 +82,43 @@ describe('mixtape build', () => {
     expect(bundles).toEqual([]);
   });
 
-  it('s3:// with no region fails before any part is built, with the message of the first request, and leaves nothing behind', async () => {
-    // The AWS SDK reads AWS_REGION and the profiles from the process itself: take them away. The build's staging
-    // directory goes under TMPDIR: a fresh one shows none was made.
+  // The two settings an s3:// out needs, each missing in turn: its first request comes only after every part is
+  // built, so each must fail before the first part. The AWS SDK reads the region and the credential chain from the
+  // process itself: `stub` takes them away there too. The build's staging directory goes under TMPDIR: a fresh one
+  // shows none was made.
+  it.each([
+    {
+      missing: 'no region',
+      env: {},
+      stub: () => withoutAwsRegion(),
+      out: 's3://mixtape/no-region',
+      error: /^no S3 region for s3:\/\/mixtape\/no-region: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,
+      // before: every part was built (minutes to an hour on real data), then the first request failed and the staging bundle was deleted
+    },
+    {
+      missing: 'a region but no credentials (AWS)',
+      env: { AWS_REGION: 'eu-west-1' },
+      stub: () => {
+        withoutAwsRegion();
+        withoutAwsCredentials();
+        vi.stubEnv('AWS_REGION', 'eu-west-1');
+      },
+      out: 's3://mixtape/no-credentials',
+      error: /^no S3 credentials for s3:\/\/mixtape\/no-credentials .*AWS_ACCESS_KEY_ID.*AWS_PROFILE/,
+      // before: every part was built, then the first upload failed ("Could not load credentials from any providers")
+    },
+  ])('s3:// with $missing fails before any part is built, naming what to set, and leaves nothing behind', async ({ env, stub, out, error }) => {
     const tmp = await mkdtemp(join(local.dir, 'tmp-'));
-    withoutAwsRegion();
+    stub();
     vi.stubEnv('TMPDIR', tmp);
     const lines: string[] = [];
     try {
       const program = new Command('mixtape').exitOverride();
-      registerBuildCommand(program, { env: {}, progress: (line) => lines.push(line) });
-      await expect(program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', 's3://mixtape/no-region'])).rejects.toThrow(
-        /^no S3 region for s3:\/\/mixtape\/no-region: .*Set AWS_REGION .*AWS_DEFAULT_REGION.*MIXTAPE_S3_ENDPOINT/,
-      );
+      registerBuildCommand(program, { env, progress: (line) => lines.push(line) });
+      await expect(program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', out])).rejects.toThrow(error);
     } finally {
       vi.unstubAllEnvs();
     }
-    // before: every part was built (minutes to an hour on real data), then the first request failed and the staging bundle was deleted
-    expect(lines).toEqual([]);
-    expect(await readdir(tmp)).toEqual([]);
-  });
-
-  it('s3:// to AWS with a region but no credentials fails before any part is built, naming what to set', async () => {
-    const tmp = await mkdtemp(join(local.dir, 'tmp-'));
-    // the SDK reads the region and the credential chain from the process itself
-    withoutAwsRegion();
-    withoutAwsCredentials();
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('TMPDIR', tmp);
-    const lines: string[] = [];
-    try {
-      const program = new Command('mixtape').exitOverride();
-      registerBuildCommand(program, { env: { AWS_REGION: 'eu-west-1' }, progress: (line) => lines.push(line) });
-      await expect(program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', 's3://mixtape/no-credentials'])).rejects.toThrow(
-        /^no S3 credentials for s3:\/\/mixtape\/no-credentials .*AWS_ACCESS_KEY_ID.*AWS_PROFILE/,
-      );
-    } finally {
-      vi.unstubAllEnvs();
-    }
-    // before: every part was built, then the first upload failed ("Could not load credentials from any providers")
     expect(lines).toEqual([]);
     expect(await readdir(tmp)).toEqual([]);
   });

@@ -91,53 +91,58 @@ describe('S3 without a region (real SDK client)', () => {
     }
   });
 
-  it('ready() and publishBundle fail before any work or request: nothing is hashed, nothing reaches the server', async () => {
-    const { endpoint, forcePathStyle, credentials } = local.s3.s3Options;
+  // The two settings every request needs, each missing in turn. ready() settles both without a request, and
+  // publishBundle calls it before hashing — before, every file was hashed (gigabytes for a 50k bundle), then the
+  // first upload failed.
+  it.each([
+    {
+      missing: 'an S3-compatible endpoint without a region',
+      code: 'STORE_REGION_MISSING',
+      // with the local server's endpoint, so that "no request reached it" is counted
+      open: () => {
+        const { endpoint, forcePathStyle, credentials } = local.s3.s3Options;
+        return createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'region-publish' });
+      },
+      message: () => [`no S3 region for s3://mixtape/region-publish at ${local.s3.s3Options.endpoint}`],
+    },
+    {
+      missing: 'AWS S3 with a region but no credentials anywhere',
+      code: 'STORE_CREDENTIALS_MISSING',
+      // what the CLI builds from AWS_REGION alone (no endpoint, so no dummy credentials), with a real SDK client
+      open: () => {
+        vi.stubEnv('AWS_REGION', 'eu-west-1');
+        withoutAwsCredentials();
+        return openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1' }) });
+      },
+      message: () => [/^no S3 credentials for s3:\/\/mixtape\/prod\/home \(/, 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE'],
+    },
+  ])('$missing: ready() and publishBundle fail with $code before any work or request, naming the location and what to set', async ({ code, open, message }) => {
     const before = local.s3.requests.length;
-    const store = createS3Store({ endpoint, forcePathStyle, credentials, bucket: 'mixtape', prefix: 'region-publish' });
-    const source = path.join(local.dir, 'publish-source');
+    const store = open();
+    const source = path.join(local.dir, `publish-${code}`);
     await mkdir(source, { recursive: true });
     await writeFile(path.join(source, 'a.bin'), Buffer.alloc(64 * 1024, 7));
     try {
       const ready = await failure(store.ready());
-      expect(ready.code).toBe('STORE_REGION_MISSING');
-      expect(ready.message).toContain(`no S3 region for s3://mixtape/region-publish at ${endpoint}`);
-      // before: every file was hashed (gigabytes for a 50k bundle), then the first upload failed
+      expect(ready.code).toBe(code);
+      for (const part of message()) expect(ready.message).toMatch(part);
       const phases: string[] = [];
-      const error = await failure(publishBundle(store, source, { producer: 'test', onProgress: (progress) => phases.push(progress.phase) }));
-      expect(error.message).toBe(ready.message);
-      expect(phases).toEqual([]);
+      const published = await failure(publishBundle(store, source, { producer: 'test', onProgress: (progress) => phases.push(progress.phase) }));
+      expect(published.code).toBe(code);
+      expect(published.message).toBe(ready.message);
+      expect(phases).toEqual([]); // nothing hashed
       expect(local.s3.requests.length).toBe(before);
     } finally {
       await store.close();
     }
-    // a file store has nothing to settle
-    await expect(openBundleStore(path.join(local.dir, 'file-store')).ready()).resolves.toBeUndefined();
   });
 
-  it('AWS S3 with a region but no credentials anywhere: ready() fails with STORE_CREDENTIALS_MISSING before any request, naming the location and what to set', async () => {
-    // What the CLI builds from AWS_REGION alone (no endpoint, so no dummy credentials), with a real SDK client.
+  it('ready() resolves when nothing is missing, still sending nothing: a file store, AWS S3 with keys in the env', async () => {
+    // a file store has nothing to settle
+    await expect(openBundleStore(path.join(local.dir, 'file-store')).ready()).resolves.toBeUndefined();
+    // The SDK's chain is honoured: the key variables alone suffice (there is no AWS here: a request would fail)
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     withoutAwsCredentials();
-    const store = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1' }) });
-    const source = path.join(local.dir, 'publish-no-credentials');
-    await mkdir(source, { recursive: true });
-    await writeFile(path.join(source, 'a.bin'), Buffer.alloc(1024, 7));
-    try {
-      const error = await failure(store.ready());
-      expect(error.code).toBe('STORE_CREDENTIALS_MISSING');
-      expect(error.message).toMatch(/^no S3 credentials for s3:\/\/mixtape\/prod\/home \(/);
-      expect(error.message).toContain('AWS_ACCESS_KEY_ID');
-      expect(error.message).toContain('AWS_PROFILE');
-      // publishBundle calls ready() before hashing: the same error, no progress
-      const phases: string[] = [];
-      const published = await failure(publishBundle(store, source, { producer: 'test', onProgress: (progress) => phases.push(progress.phase) }));
-      expect(published.code).toBe('STORE_CREDENTIALS_MISSING');
-      expect(phases).toEqual([]);
-    } finally {
-      await store.close();
-    }
-    // The SDK's chain is honoured: the key variables alone suffice, and ready() still sends nothing (no AWS here)
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAEXAMPLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
     const withKeys = openBundleStore('s3://mixtape/prod/home', { s3: s3StoreOptions({ region: 'eu-west-1', hasCredentials: true }) });

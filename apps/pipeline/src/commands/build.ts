@@ -224,7 +224,12 @@ export function overridesFromFlags(flags: Pick<BuildFlags, 'dim' | 'epochs' | 'f
   return overrides;
 }
 
-/** Where `mixtape build` reads its settings and writes its progress (tests pass their own). */
+/**
+ * Where `mixtape build` reads its settings and writes its progress (tests pass their own). Not a full
+ * isolation: the AWS SDK still reads the region and credential chain from `process.env` and ~/.aws (tests
+ * stub those with `@mixtape/bundle/testing`), and the summary goes to `process.stdout` — unlike the commands
+ * taking a `CommandIo`, no test runs a build to success through this entry (they call `runBuild`).
+ */
 export interface BuildCommandIo {
   env: NodeJS.ProcessEnv;
   progress?: (line: string) => void;

@@ -18,6 +18,7 @@ export { WASM_F32, WASM_F64, WASM_I32, WASM_V128, WasmFunctionBuilder, assembleW
 export type { WasmCode, WasmValueType } from './wasm-assembler';
 export { findWorkspaceRoot } from './workspace';
 export { pickDefined, withDefaults } from './objects';
+export type { DeepReadonly } from './objects';
 export { createMicroBatcher } from './micro-batcher';
 export { parseBenchArgs } from './bench-args';
 export { awsRegionFromEnv } from './aws-env';

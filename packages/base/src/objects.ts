@@ -19,3 +19,20 @@ export function pickDefined<T extends object, const K extends keyof T>(value: T,
   }
   return result;
 }
+
+/**
+ * `T` read-only all the way down, in the type only (no copy, no freeze): objects' properties, arrays
+ * (→ readonly arrays) and maps/sets (→ their read-only views) at every depth. Functions and typed arrays
+ * are kept as they are (a callback is called, not edited; a typed array's elements have no read-only form).
+ */
+export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends ArrayBufferView
+    ? T
+    : T extends ReadonlyMap<infer K, infer V>
+      ? ReadonlyMap<DeepReadonly<K>, DeepReadonly<V>>
+      : T extends ReadonlySet<infer V>
+        ? ReadonlySet<DeepReadonly<V>>
+        : T extends object
+          ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+          : T;

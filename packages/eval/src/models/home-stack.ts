@@ -5,6 +5,7 @@
 // → trees), minus the shelf presentation. The training rows become an interaction log over the
 // dataset's real catalog when the harness hands one over (genres, artists, durations, release
 // dates), with each entry's latest training time when the split knows the order.
+import type { DeepReadonly } from '@mixtape/base';
 import { CatalogBuilder, CatalogStore, InteractionLogBuilder } from '@mixtape/catalog';
 import type { Artist, InteractionLog, Track } from '@mixtape/catalog';
 import {
@@ -93,8 +94,12 @@ const sharedFits = new WeakMap<CsrMatrix, Map<string, SharedFit>>();
 export class HomeStackRecommender implements Recommender {
   readonly name: string;
   notes: string | undefined;
-  /** What it fits with (what a registry spec such as `home-stack:threads=1` built). */
-  readonly options: Readonly<HomeStackRecommenderOptions>;
+  /**
+   * What it fits with (what a registry spec such as `home-stack:threads=1` built). Read-only at every depth:
+   * the shared-fit key is this object's JSON, so an edit after construction would let a variant share a fit it
+   * did not make. The type stops it (no copy: some options are functions); the caller's own object is kept.
+   */
+  readonly options: DeepReadonly<HomeStackRecommenderOptions>;
   private fitted: Fitted | undefined;
 
   constructor(options: HomeStackRecommenderOptions = {}) {

@@ -140,4 +140,19 @@ describe('home-stack model spec', () => {
       );
     }
   });
+
+  it('its options are read-only at every depth (the shared-fit key is their JSON): an edit does not type-check', () => {
+    const stack = createModelRegistry().create('home-stack:threads=1') as ReturnType<typeof createHomeStackRecommender>;
+    // these lines are checked by the typecheck task; they sit in a function never called, since running them would edit
+    const edits = () => {
+      // @ts-expect-error a nested option (before: only the top level was read-only, and this compiled)
+      stack.options.ranker!.xgboost!.params!.nthread = 4;
+      // @ts-expect-error the ranker's options object
+      stack.options.ranker!.blendBags = 0;
+      // @ts-expect-error the top level
+      stack.options.seed = 1;
+    };
+    void edits;
+    expect(stack.options.ranker?.xgboost?.params?.nthread).toBe(1);
+  });
 });

@@ -219,6 +219,24 @@ describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)',
     expect(result.description).not.toContain('no tracks from the 1990s');
   });
 
+  it('says an era could not be judged on a catalog without release dates (Last.fm, scrobbles), not "no tracks from the 1980s"', () => {
+    const undated = CatalogStore.fromCatalog({
+      tracks: Array.from({ length: 60 }, (_unused, i) => ({
+        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i, genres: [i % 2 === 0 ? 'synthpop' : 'ambient'], subgenres: [],
+      })),
+      artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+      albums: [],
+    });
+    const result = fulfilPlan(createPlaylistEngine(contextFromStore(undated, 'undated')), {
+      ...createEmptyPlan(), genres: { include: ['synthpop'], exclude: [] }, releaseYear: { min: 1980, max: 1989 }, trackCount: 6,
+    });
+    expect(result.tracks).toHaveLength(6);
+    expect(result.stats.relaxed).toEqual(['release years']);
+    expect(result.unfulfilled).toEqual([
+      { kind: 'era', requested: 'the 1980s', reason: 'No track in this catalog has a release date, so the 1980s could not be judged; the playlist follows the rest of the request.' },
+    ]);
+  });
+
   it('has no sound part where the tracks have features (TidyTuesday)', () => {
     expect(fulfilPlan(engine, planOf('upbeat latin for a run')).unfulfilled.filter((part) => part.kind === 'sound')).toEqual([]);
   });

@@ -30,6 +30,8 @@ export interface CandidatePool {
   widenedYears?: { min: number; max: number };
   /** tracks in the plan's own year range that passed every other filter (when years widened or were dropped) */
   tracksInRequestedYears?: number;
+  /** the plan asked for years and no track of the catalog has a release date (Last.fm, scrobbles, MPD slices): they were dropped */
+  yearsUnknown?: true;
 }
 
 /** Bits of `CandidatePool.sources`: which retrievals brought a track into the pool. */
@@ -235,6 +237,7 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
     ...(relaxation.widenedYears ? { widenedYears: relaxation.widenedYears } : {}),
     // also when the years were dropped: "no tracks from the 1990s" was said of a catalog with 4 fitting ones
     ...(relaxation.tracksInRequestedYears !== undefined ? { tracksInRequestedYears: relaxation.tracksInRequestedYears } : {}),
+    ...(relaxation.yearsUnknown ? { yearsUnknown: true as const } : {}),
   };
 }
 
@@ -245,6 +248,7 @@ export interface Relaxation {
   relaxed: string[];
   widenedYears?: { min: number; max: number };
   tracksInRequestedYears?: number;
+  yearsUnknown?: true;
 }
 
 /**
@@ -267,10 +271,12 @@ export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, eno
     relaxed,
     ...(widenedYears ? { widenedYears } : {}),
     ...(tracksInRequestedYears !== undefined ? { tracksInRequestedYears } : {}),
+    ...(yearsUnknown ? { yearsUnknown } : {}),
   });
   const passes = (): boolean => countPassing(store.trackCount, createHardFilter(engine, plan, options), enough) >= enough;
   let widenedYears: { min: number; max: number } | undefined;
   let tracksInRequestedYears: number | undefined;
+  let yearsUnknown: true | undefined;
   if (passes()) return result();
 
   if (resolved.trackMinMs > 0 || Number.isFinite(resolved.trackMaxMs)) {
@@ -300,6 +306,8 @@ export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, eno
   }
 
   if (hasYears) {
+    // "80s synthpop" on a catalog without release dates: say the era could not be judged, not "no tracks from the 1980s"
+    if (!store.trackReleaseYear.some((year) => year !== 0)) yearsUnknown = true;
     options.ignoreYears = true;
     delete options.years;
     widenedYears = undefined;

@@ -111,7 +111,11 @@ export function unfulfilledParts(
       kind: 'era',
       requested,
       ...(substitute ? { substitute } : {}),
-      reason: substitute ? `${fit}; the nearest years fill the playlist (${substitute}).` : `${fit}; the playlist is drawn from every year.`,
+      reason: pool.yearsUnknown
+        ? `No track in this catalog has a release date, so ${requested} could not be judged; the playlist follows the rest of the request.`
+        : substitute
+          ? `${fit}; the nearest years fill the playlist (${substitute}).`
+          : `${fit}; the playlist is drawn from every year.`,
     });
   }
   if (pool.relaxed.includes('subgenres widened to their genres') && plan.subgenres.include.length > 0 && !pool.relaxed.includes('genres')) {

@@ -61,5 +61,21 @@ describe('descriptive checks on a catalog without audio features (Last.fm, MPD, 
     const valence = report.descriptive.find((check) => check.query === 'sad songs 2000s' && check.check === 'valence below catalog mean');
     expect(valence).toEqual({ query: 'sad songs 2000s', check: 'valence below catalog mean', passed: true, skipped: true, detail: 'catalog has no valence values' });
     expect(report.descriptive.filter((check) => check.check.endsWith('catalog mean')).every((check) => check.skipped)).toBe(true);
+    // this catalog has years: "sad songs 2000s" is judged on them
+    expect(report.descriptive.find((check) => check.query === 'sad songs 2000s' && check.check === 'all released 2000–2009')).toMatchObject({ skipped: false });
+  });
+
+  it('skips the year checks on a catalog without release dates (Last.fm HetRec) instead of failing them "0/10 inside"', () => {
+    const undated = CatalogStore.fromCatalog({
+      tracks: Array.from({ length: 40 }, (_unused, i) => ({
+        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 8}`], durationMs: 0, explicit: false, popularity: i, genres: [i % 2 === 0 ? 'rock' : 'pop'], subgenres: [],
+      })),
+      artists: Array.from({ length: 8 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+      albums: [],
+    });
+    const report = runSearchQualitySuite(undated, buildSearchIndex(undated), { categories: [] });
+    const years = report.descriptive.filter((check) => check.check.startsWith('all released'));
+    expect(years.map((check) => check.check)).toEqual(['all released 2000–2009', 'all released 1990–1999', 'all released 1980–1989']);
+    expect(years.every((check) => check.skipped && check.passed && check.detail === 'catalog has no release years'), formatQualityReport(report)).toBe(true);
   });
 });

@@ -96,6 +96,8 @@ describe('mixtape eval', () => {
     const markdown = await run(['--data', data, '--models', 'popularity,item-knn', '--k', '2', '--bootstrap', '50', '--quiet', '--min-items', '3', '--validation-seeds', '8,9,10', '--compare', 'popularity', '--out', out]);
     expect(markdown).toMatch(/\*\*Protocol:\*\* 3 splits pooled \(seed 8, seed 9, seed 10; \d+ evaluations of 12 distinct rows.* — VALIDATION split carved from the training part only — user-level random holdout: 20% of each user's items \(seed 8\)/);
     expect(markdown).toContain('--validation-seeds 8,9,10');
+    // the printed command reproduces the figures: the split's and the intervals' flags are in it (new-user walk-through, session 12)
+    expect(markdown).toMatch(/--min-items 3 --bootstrap 50 --validation-seeds 8,9,10/);
     expect(markdown).toContain('| Model | Metric | seed 8 | seed 9 | seed 10 | mean | spread (max − min) | mean difference to popularity (min, max) |');
     expect(markdown).toMatch(/\| item-knn \(cosine\) \| NDCG@2 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [+-][\d.]+ \([+-][\d.]+, [+-][\d.]+\) \|/);
     const json = JSON.parse(await readFile(join(out, 'lastfm-hetrec2k-user-holdout-validation.json'), 'utf8')) as { splits: { protocol: string }[]; evaluatedRows: number };
@@ -110,6 +112,8 @@ describe('mixtape eval', () => {
     const markdown = await run(['--data', data, '--format', 'spotify-2024', '--task', 'playlist-continuation', '--models', 'popularity,item-knn', '--k', '5', '--bootstrap', '20', '--quiet', '--out', out]);
     expect(markdown).toMatch(/Data: 36 rows, 360 items, .* 4 evaluated rows/);
     expect(markdown).toContain('| item-knn (cosine) |');
+    // raw input: the printed command carries its --format (without it the command is refused) and the non-default --bootstrap
+    expect(markdown).toContain(`pnpm mixtape eval --data ${data} --format spotify-2024 --task playlist-continuation --models popularity,item-knn --k 5 --seed 42 --bootstrap 20 --out ${out}`);
     expect(JSON.parse(await readFile(join(out, 'spotify-2024-playlist-continuation.json'), 'utf8'))).toMatchObject({ dataset: 'spotify-2024', evaluatedRows: 4 });
     await expect(run(['--data', data, '--task', 'user-holdout', '--quiet', '--out', out])).rejects.toThrow(/not a dataset — .* \(raw data in another import format: name it with --format, e\.g\. --format tidytuesday\)$/);
   });

@@ -186,6 +186,8 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
         const command = [
           'pnpm mixtape eval',
           `--data ${options.data}`,
+          // every flag that changes the figures, so the printed command reproduces them (raw input needs its --format to run at all)
+          ...(options.format ? [`--format ${options.format}`] : []),
           `--task ${task}`,
           `--models ${options.models}`,
           `--k ${ks.join(',')}`,
@@ -194,6 +196,10 @@ export function registerEvalCommand(program: Command, registry: ModelRegistry = 
           ...(options.leaveOneOut ? ['--leave-one-out'] : []),
           ...(task === 'next-items' && !options.leaveOneOut && options.lastN !== '5' ? [`--last-n ${options.lastN}`] : []),
           ...(sampledNegatives ? [`--sampled-negatives ${sampledNegatives}`] : []),
+          ...(testFraction !== 0.2 ? [`--test-fraction ${testFraction}`] : []),
+          ...(minItems !== 5 ? [`--min-items ${minItems}`] : []),
+          ...(testPlaylists !== 0.1 ? [`--test-playlists ${testPlaylists}`] : []),
+          ...(bootstrapSamples !== 1000 ? [`--bootstrap ${bootstrapSamples}`] : []),
           ...(validationSeeds ? [`--validation-seeds ${validationSeeds.join(',')}`] : options.validation ? ['--validation'] : []),
           // a display name with spaces ("home stack (…)") is quoted so the printed command runs as shown
           ...(options.compare && options.compare !== 'item-knn' ? [`--compare ${/[\s()]/.test(options.compare) ? `'${options.compare}'` : options.compare}`] : []),

@@ -46,7 +46,8 @@ describe('mixtape doctor', () => {
     expect(dead.status).toBe('fail');
     expect(dead.detail).toMatch(/127\.0\.0\.1:9/);
     expect(formatChecks([dead])).toMatch(/fix: check MIXTAPE_S3_ENDPOINT/);
-    expect((await checkS3(undefined, {})).status).toBe('skip');
+    expect(await checkS3(undefined, {})).toEqual({ name: 's3', status: 'skip', detail: 'no bundle location given (--bundle or MIXTAPE_BUNDLE)' });
+    expect(await checkS3('file:///srv/bundles', {})).toEqual({ name: 's3', status: 'skip', detail: 'file:///srv/bundles is not an s3:// location: no S3 to reach' });
   });
 
   it('offers --help on every command', () => {

@@ -71,9 +71,9 @@ export function checkThreads(ompThreads: number, blasThreads: number, env = proc
 
 export async function checkS3(bundleUri: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
   const endpoint = env.MIXTAPE_S3_ENDPOINT ?? env.AWS_ENDPOINT_URL;
-  if (!bundleUri || !bundleUri.startsWith('s3://')) {
-    return { name: 's3', status: 'skip', detail: 'no s3:// MIXTAPE_BUNDLE configured' };
-  }
+  // `doctor --bundle file:///…` said "no s3:// MIXTAPE_BUNDLE configured": name what was given and why nothing is reached
+  if (!bundleUri) return { name: 's3', status: 'skip', detail: 'no bundle location given (--bundle or MIXTAPE_BUNDLE)' };
+  if (!bundleUri.startsWith('s3://')) return { name: 's3', status: 'skip', detail: `${bundleUri} is not an s3:// location: no S3 to reach` };
   const signal = AbortSignal.timeout(5000);
   try {
     const store = openBundleStore(bundleUri, { s3: { ...s3OptionsFromEnv(env), retry: { maxAttempts: 1 } } });

@@ -46,8 +46,9 @@ export function upNextAbsence(version: string, metadata: Record<string, unknown>
   const head = `Bundle ${version} has no next-track model, so Up next and radio are unavailable`;
   if (entry && entry.present === false) {
     const reason = typeof entry.reason === 'string' && entry.reason ? entry.reason : 'the build left the part out without recording why';
-    // the part's reason says what to change (e.g. --set sequenceModel.historyItems=N) when anything can
-    return { message: `${head}: the build left the ${name} part out — ${reason}`, reason };
+    // the part's reason says what to change (e.g. --set sequenceModel.historyItems=N) when anything can; its build-table
+    // ending "; Up next and radio are unavailable" is the head's own words, so the message does not say it twice
+    return { message: `${head}: the build left the ${name} part out — ${reason.replace(/; Up next and radio are unavailable$/, '')}`, reason };
   }
   if (entry && entry.present === true) {
     // the build made it, yet the service has none: the manifest lists none of its files (a part with some files fails to load)

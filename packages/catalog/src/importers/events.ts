@@ -52,9 +52,15 @@ async function rowDelimiter(path: string): Promise<string | undefined> {
   return /\.(jsonl|ndjson|json)$/i.test(path) ? undefined : headerDelimiter(path);
 }
 
+/**
+ * A listening log without times (only user and track) is a shape users bring: numbered rows are read as listening
+ * order (times before 2000 are undated, as TidyTuesday's playlist positions), so the error says how to give one.
+ */
+const NO_TIMESTAMP_HINT = 'a log without times: number its rows 1, 2, 3… in listening order — read as order, not clock time';
+
 async function readRows(path: string, delimiter: string | undefined, required: readonly string[], common: { signal: AbortSignal; sink: RejectSink; onLines?: (rows: number) => void }, onRow: (row: CsvRow) => void): Promise<number> {
   if (delimiter === undefined) return readJsonLines(path, { ...common, normalizeKey: canonicalField, onRow });
-  return readDelimited(path, { ...common, delimiter, required, normalizeHeader: canonicalField, onRow });
+  return readDelimited(path, { ...common, delimiter, required, missingHints: { timestamp: NO_TIMESTAMP_HINT }, normalizeHeader: canonicalField, onRow });
 }
 
 /**
@@ -184,6 +190,8 @@ export async function importEvents(input: string, options: ImportOptions = {}): 
     const trackId = row.requiredText('track_id');
     const track = store.trackIndex(trackId);
     if (track < 0) throw new RowRejection('track_id', `a track id present in the catalog (${paths.catalog})`, trackId);
+    // a JSON Lines row without the key at all (CSV: the header check says it)
+    if (!row.has('timestamp')) throw new RowRejection('timestamp', `a value (${NO_TIMESTAMP_HINT})`, undefined);
     const timestampText = row.requiredText('timestamp');
     const timestamp = parseTimestamp(timestampText);
     // a listening log (ListenBrainz, scrobbles joined to a catalog) has no type: each row is a play

@@ -302,6 +302,22 @@ describe('generic events + catalog', () => {
     await expectImportFailure(importDataset('events', folder), /events\.csv:2: field "type": expected a non-empty value/);
   });
 
+  it('says how to import a listening log without times (user and track only): number its rows (new-user walk-through, session 12)', async () => {
+    const folder = await eventsFolder('events-no-time', 'track_id,title,artist_name\ns1,One,Band\ns2,Two,Band\n', 'user_id,track_id\nu1,s1\nu1,s2\n');
+    await expectImportFailure(
+      importDataset('events', folder),
+      /events\.csv:1: field "timestamp": expected a header with column "timestamp" \(a log without times: number its rows 1, 2, 3… in listening order — read as order, not clock time\), got "user_id,track_id"/,
+    );
+    await rm(join(folder, 'events.csv'));
+    await writeFile(join(folder, 'events.jsonl'), '{"user_id":"u1","track_id":"s1"}\n');
+    await expectImportFailure(importDataset('events', folder), /events\.jsonl:1: field "timestamp": expected a value \(a log without times: number its rows 1, 2, 3… in listening order/);
+    // what the hint says works: the numbers are kept as the order
+    await writeFile(join(folder, 'events.jsonl'), '{"user_id":"u1","track_id":"s2","timestamp":1}\n{"user_id":"u1","track_id":"s1","timestamp":2}\n');
+    const numbered = await importDataset('events', folder);
+    expect(Array.from(numbered.interactions.columns.timestamp)).toEqual([1, 2]);
+    expect(numbered.interactions.getInteraction(0, numbered.store).trackId).toBe('s2');
+  });
+
   it('reads an ISO date-time without a zone as UTC, whatever the machine\'s time zone', async () => {
     const folder = await eventsFolder('events-zoneless', 'track_id,title,artist_name\ns1,One,Band\n', 'user_id,track_id,timestamp,type\nu1,s1,2024-05-01 12:00:00,play\nu1,s1,2024-05-01T12:05,play\nu1,s1,2024-05-01T14:10:00+02:00,play\n');
     const zone = process.env.TZ;

@@ -14,6 +14,8 @@ export interface CsvReadOptions {
   trim?: boolean;
   /** header names that must be present */
   required: readonly string[];
+  /** what to do when a required column is missing, by column (said after the expected header) */
+  missingHints?: Readonly<Record<string, string>>;
   encoding?: BufferEncoding;
   /** no quoting at all (tab-separated .dat files) */
   quote?: string | false;
@@ -48,7 +50,10 @@ class DelimitedTable {
       this.columns = new Map(fields.map((name, index) => [normalize(name.trim()), index]));
       this.headerLength = fields.length;
       for (const required of options.required)
-        if (!this.columns.has(required)) throw new ImportError({ file: path, line, field: required, expected: `a header with column "${required}"`, value: text() });
+        if (!this.columns.has(required)) {
+          const hint = options.missingHints?.[required];
+          throw new ImportError({ file: path, line, field: required, expected: `a header with column "${required}"${hint ? ` (${hint})` : ''}`, value: text() });
+        }
       return;
     }
     this.rows++;

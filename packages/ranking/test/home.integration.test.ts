@@ -350,6 +350,32 @@ describe('home engine', () => {
     }
   });
 
+  it('names a mix\'s genre in an item\'s reason only when the track carries it ("東京 — A favourite from your rock listening", new-user walk-through, session 12)', async () => {
+    const { data, index } = await setup();
+    const { store } = data;
+    let named = 0;
+    let plain = 0;
+    for (let user = 0; user < 40; user++) {
+      const page = await createHomeEngine(index).page({ userId: data.interactions!.userId(user), random: seededRandom(1) });
+      for (const shelf of page.shelves.filter((candidate) => candidate.type === 'made-for-you')) {
+        for (const item of shelf.items) {
+          const genre = /^(?:A favourite from your (.+) listening|New to you, in the (.+) you play)$/.exec(item.reason);
+          if (!genre) {
+            expect(item.reason).toMatch(/^(A favourite from your listening|New to you, close to what you play)$/);
+            plain++;
+            continue;
+          }
+          named++;
+          const { genres, subgenres } = store.genresOfTrack(store.trackIndex(item.trackId));
+          const names = [...genres, ...subgenres].map((g) => store.genreName(g));
+          expect(names, `${shelf.title}: ${item.title} — ${item.reason}`).toContain(genre[1] ?? genre[2]);
+        }
+      }
+    }
+    expect(named).toBeGreaterThan(0);
+    expect(plain).toBeGreaterThan(0); // the fixture's mixes hold tracks outside their genre: those say so without one
+  });
+
   it('quotes very long titles and artist names cut at a word with "…" in shelf titles and reasons (a 2,100-character title made a 2,100-character shelf title)', async () => {
     const { data, index, userId } = await setup();
     const catalog = data.store.toCatalog();

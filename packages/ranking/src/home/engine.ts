@@ -498,6 +498,12 @@ function heardBy(profile: UserProfile): (track: number) => boolean {
   return (track) => (owned ??= new Set(profile.topTracks)).has(track);
 }
 
+/** Whether a track is tagged with a genre, as a genre or a subgenre (views of the store's columns, no copy; called per shown item). */
+function trackHasGenre(store: HomeIndex['store'], track: number, genre: number): boolean {
+  const { genres, subgenres } = store.genresOfTrack(track);
+  return genres.includes(genre) || subgenres.includes(genre);
+}
+
 /** Plays of an artist's tracks from which a reason says "an artist you play a lot". */
 const ARTIST_PLAYS_A_LOT = 3;
 
@@ -556,10 +562,14 @@ function personalPlans(index: HomeIndex, profile: UserProfile, candidates: Candi
       allowHeard: true,
       lambda: 0.7,
       artistCap: 2,
-      reason: (row) =>
-        heard(row)
-          ? genre ? `A favourite from your ${genre} listening` : 'A favourite from your listening'
-          : genre ? `New to you, in the ${genre} you play` : 'New to you, close to what you play',
+      // a taste cluster holds tracks of other genres too ("Your edm Mix" with a latin track): the reason names the mix's
+      // genre only for a track that carries it, else it would call a latin track "a favourite from your edm listening"
+      reason: (row) => {
+        const ofGenre = genre !== undefined && trackHasGenre(store, track(row), named);
+        return heard(row)
+          ? ofGenre ? `A favourite from your ${genre} listening` : 'A favourite from your listening'
+          : ofGenre ? `New to you, in the ${genre} you play` : 'New to you, close to what you play';
+      },
     });
   });
 

@@ -253,9 +253,10 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[], options: Con
   }
   constraints.releaseYear = releaseYear;
 
-  // An artist both seeded and excluded ("like Drake, no Drake") stays excluded.
+  // An artist both seeded and excluded ("like Drake but not Drake") is a direction: it stays a seed
+  // (its sound steers the playlist, like "like X but slower" below) and its own tracks stay excluded.
+  // Only "by / only" includes give way to the exclusion.
   const excluded = new Set(constraints.artists.exclude.map((artist) => artist.name));
-  constraints.artists.seed = constraints.artists.seed.filter((artist) => !excluded.has(artist.name));
   constraints.artists.include = constraints.artists.include.filter((artist) => !excluded.has(artist.name));
   const excludedGenres = new Set(constraints.genres.exclude);
   constraints.genres.include = constraints.genres.include.filter((genre) => !excludedGenres.has(genre));

@@ -136,6 +136,21 @@ describe('lexicon matching', () => {
     expect(features('instrumental, no vocals').instrumentalness).toEqual({ min: 0.5, max: 1 });
   });
 
+  it('keeps an artist both seeded and excluded as a direction: "like The Weeknd but not The Weeknd"', () => {
+    const artists = (text: string) => {
+      const { seed, include, exclude } = interpretQuery(lexicon, text).constraints.artists;
+      const names = (list: readonly { name: string }[]) => list.map((artist) => artist.name);
+      return { seed: names(seed), include: names(include), exclude: names(exclude) };
+    };
+    // the sound of the seed steers the playlist; its own tracks stay out (the ranking excludes them)
+    expect(artists('songs like the weeknd but not the weeknd')).toEqual({ seed: ['The Weeknd'], include: [], exclude: ['The Weeknd'] });
+    expect(artists('like daft punk, no daft punk')).toEqual({ seed: ['Daft Punk'], include: [], exclude: ['Daft Punk'] });
+    // "by X … but not X" contradicts itself: the exclusion wins over the include
+    expect(artists('songs by daft punk but not daft punk')).toEqual({ seed: [], include: [], exclude: ['Daft Punk'] });
+    // an exclusion alone seeds nothing
+    expect(artists('no daft punk')).toEqual({ seed: [], include: [], exclude: ['Daft Punk'] });
+  });
+
   it('leaves unknown words in the remainder for lexical search', () => {
     expect(interpretQuery(lexicon, 'chill halo remix by beyonce').remainder).toBe('halo');
   });

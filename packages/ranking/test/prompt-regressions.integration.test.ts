@@ -40,6 +40,22 @@ describe('negation scope', () => {
     expect(result.tracks.some((track) => track.artists.includes('Drake'))).toBe(false);
   });
 
+  it('"songs like Drake but not Drake": Drake is the direction (rap / hip hop far above the base rate), none of his tracks', () => {
+    const { plan, result } = run('songs like Drake but not Drake');
+    expect(plan.seedArtists).toEqual(['Drake']);
+    expect(plan.artists.exclude).toEqual(['Drake']);
+    expect(result.tracks).toHaveLength(25);
+    expect(result.tracks.some((track) => track.artists.includes('Drake'))).toBe(false);
+    const rapLike = (track: number): boolean => genresOf(track).some((genre) => genre === 'rap' || genre === 'hip hop' || genre === 'trap');
+    let catalogRap = 0;
+    for (let track = 0; track < engine.store.trackCount; track++) if (rapLike(track)) catalogRap++;
+    const baseRate = catalogRap / engine.store.trackCount;
+    // without the direction the plan was an exclusion only: a generic popular mix near the base rate
+    expect(share(result, rapLike)).toBeGreaterThanOrEqual(Math.max(0.6, 2 * baseRate));
+    expect(result.description).toContain('in the spirit of Drake');
+    expect(result.description).toContain('no Drake');
+  });
+
   it('"songs like The The" seeds the band The The (an exact full name)', () => {
     expect(planOf('songs like The The').seedArtists).toEqual(['The The']);
   });

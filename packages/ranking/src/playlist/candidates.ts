@@ -160,9 +160,14 @@ export function generateCandidates(engine: PlaylistEngine, resolved: ResolvedPla
   const perSeedArtist = Math.max(3, Math.ceil(options.needed / Math.max(1, resolved.seedArtists.length)));
   for (const artist of resolved.seedArtists) {
     let taken = 0;
+    // An excluded seed ("like Drake but not Drake") passes no track, so `taken` never grows: its
+    // most popular tracks, as many as a kept seed contributes at most, set the direction instead.
+    const directionOnly = resolved.excludedArtists.has(artist);
+    let steering = 0;
     for (const track of store.tracksByArtist(artist)) {
-      if (taken >= perSeedArtist * 2) break;
+      if (taken >= perSeedArtist * 2 || (directionOnly && steering >= perSeedArtist * 2)) break;
       seedTracks.push(track);
+      steering++;
       if (!filter(track)) continue;
       const slot = slotOf(track);
       sources[slot]! |= SOURCE.seedArtist;

@@ -24,6 +24,7 @@ export interface ResolvedPlan {
   /** genres ∪ subgenres the listener asked for; null = any genre */
   includedGenres: ReadonlySet<number> | null;
   includedSubgenres: ReadonlySet<number>;
+  /** may include excluded artists: then a direction only (their tracks never pass the filter) */
   seedArtists: readonly number[];
   seedTracks: readonly number[];
   yearMin: number;
@@ -65,7 +66,9 @@ export function resolvePlan(engine: PlaylistEngine, plan: Plan): ResolvedPlan {
   const includedGenreSet = genreSet(plan.genres.include, 'genre');
   const includedSubgenres = genreSet(plan.subgenres.include, 'subgenre');
   const includedGenres = new Set([...includedGenreSet, ...includedSubgenres]);
-  const seedArtists = [...artistSet(plan.seedArtists, 'seed artist')].filter((artist) => !excludedArtists.has(artist));
+  // A seed artist that is also excluded ("like Drake but not Drake") stays a seed: its tracks steer
+  // the seed centroid, and the hard filter keeps them out of the playlist.
+  const seedArtists = [...artistSet(plan.seedArtists, 'seed artist')];
 
   const seedTracks: number[] = [];
   for (const seed of plan.seedTracks) {

@@ -199,23 +199,42 @@ describe('fulfilPlan on a catalog without audio features (Last.fm, MPD slices)',
     for (const track of ambient.tracks) expect(track.note).toMatch(/^matches 'chill'/);
   });
 
-  it('counts the fitting tracks of the asked era when the years are dropped, not "no tracks from the 1990s" (found by the new-user walk-through, session 12)', () => {
-    // 4 trip-hop tracks, all from the 1990s; 56 rock tracks from 1997 and 2010: "90s trip-hop" for 6 tracks
-    // cannot widen the years (trip-hop has 4 tracks in any year), drops them, then drops the genre
-    const store = CatalogStore.fromCatalog({
-      tracks: Array.from({ length: 60 }, (_unused, i) => ({
-        id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i,
-        genres: [i < 4 ? 'trip-hop' : 'rock'], subgenres: [], releaseDate: i < 4 ? (i % 2 === 0 ? '1994-08-22' : '1998-04-20') : i % 2 === 0 ? '1997-05-21' : '2010-01-01',
-      })),
-      artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
-      albums: [],
-    });
-    const nineties = createPlaylistEngine(contextFromStore(store, 'nineties'));
-    const plan: Plan = { ...createEmptyPlan(), genres: { include: ['trip-hop'], exclude: [] }, releaseYear: { min: 1990, max: 1999 }, trackCount: 6 };
-    const result = fulfilPlan(nineties, plan);
-    expect(result.stats.relaxed).toEqual(['release years', 'genres']);
+  // 4 trip-hop tracks, all from the 1990s, and 56 rock tracks: "90s trip-hop" for 6 tracks cannot widen the
+  // years (trip-hop has 4 tracks in any year), so the genre must go — the era stays when it can.
+  const tripHopCatalog = (rockYear: (i: number) => string): PlaylistEngine =>
+    createPlaylistEngine(
+      contextFromStore(
+        CatalogStore.fromCatalog({
+          tracks: Array.from({ length: 60 }, (_unused, i) => ({
+            id: `t${i}`, title: `Song ${i}`, artistIds: [`a${i % 12}`], durationMs: 200_000, explicit: false, popularity: i,
+            genres: [i < 4 ? 'trip-hop' : 'rock'], subgenres: [], releaseDate: i < 4 ? (i % 2 === 0 ? '1994-08-22' : '1998-04-20') : rockYear(i),
+          })),
+          artists: Array.from({ length: 12 }, (_unused, i) => ({ id: `a${i}`, name: `Artist ${i}`, genres: [] })),
+          albums: [],
+        }),
+        'nineties',
+      ),
+    );
+  const tripHopPlan: Plan = { ...createEmptyPlan(), genres: { include: ['trip-hop'], exclude: [] }, releaseYear: { min: 1990, max: 1999 }, trackCount: 6 };
+
+  it('"90s trip-hop" with too little trip-hop keeps the 1990s and lets other genres in, not rock of every year (new-user walk-through, session 12)', () => {
+    // half the rock is from 1997: the 1990s alone hold 32 tracks
+    const nineties = tripHopCatalog((i) => (i % 2 === 0 ? '1997-05-21' : '2010-01-01'));
+    const result = fulfilPlan(nineties, tripHopPlan);
+    expect(result.stats.relaxed).toEqual(['genres']);
+    expect(result.tracks).toHaveLength(6);
+    const years = Array.from(result.trackIndices, (track) => nineties.store.trackReleaseYear[track]!);
+    expect(years.every((year) => year >= 1990 && year <= 1999)).toBe(true);
+    expect(result.unfulfilled.find((part) => part.kind === 'era')).toBeUndefined();
+    expect(result.unfulfilled).toContainEqual(expect.objectContaining({ kind: 'genre', requested: 'trip-hop' }));
+  });
+
+  it('counts the fitting tracks of the asked era when the genre goes and the years widen, not "no tracks from the 1990s" (session 12)', () => {
+    // all the rock is from 2010: the 1990s hold only the 4 trip-hop tracks, so the years widen to the nearest that fill
+    const result = fulfilPlan(tripHopCatalog(() => '2010-01-01'), tripHopPlan);
+    expect(result.stats.relaxed).toEqual(['genres', 'release years 1990–1999 → 1994–2010']);
     const era = result.unfulfilled.find((part) => part.kind === 'era');
-    expect(era).toEqual({ kind: 'era', requested: 'the 1990s', reason: 'This catalog has only 4 fitting tracks from the 1990s; the playlist is drawn from every year.' });
+    expect(era).toEqual({ kind: 'era', requested: 'the 1990s', substitute: '1994–2010', reason: 'This catalog has only 4 fitting tracks from the 1990s; the nearest years fill the playlist (1994–2010).' });
     expect(result.description).not.toContain('no tracks from the 1990s');
   });
 

@@ -261,7 +261,8 @@ export interface Relaxation {
  * order, each step kept until enough tracks pass: (1) track-length bounds; (2) subgenres widened
  * to their parent genres ("90s hip hop" → 90s rap: the era is kept, the family is close); (3)
  * release years widened symmetrically to the nearest years that have enough tracks; (4) release
- * years dropped; (5) genres dropped. Exclusions,
+ * years dropped; (5) genres dropped — with the era restored when it alone holds enough tracks (its
+ * own years, else widened to the nearest that do). Exclusions,
  * "only by" artists and clean-only never relax: a playlist that still falls short is shorter,
  * and says so.
  */
@@ -323,6 +324,27 @@ export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, eno
   if (resolved.includedGenres !== null) {
     options.ignoreGenreIncludes = true;
     relaxed.push('genres');
+    // Step 3 failed, so the genre has too few tracks in any year and must go; the era may still hold
+    // enough on its own ("90s trip-hop" with four trip-hop tracks: the 1990s have plenty). Keep it
+    // then — its own years, else the nearest that fill — rather than an every-year, every-genre list.
+    if (hasYears && !yearsUnknown) {
+      const withEra: HardFilterOptions = { ...options, ignoreYears: false };
+      delete withEra.years;
+      const keepEra = (years?: { min: number; max: number }): Relaxation => {
+        delete options.ignoreYears;
+        if (years) options.years = years;
+        relaxed.splice(relaxed.indexOf('release years'), 1);
+        return result();
+      };
+      if (countPassing(store.trackCount, createHardFilter(engine, plan, withEra), enough) >= enough) return keepEra();
+      const widening = widenYearsToNearest(engine, plan, withEra, enough);
+      if (widening.years) {
+        widenedYears = widening.years;
+        tracksInRequestedYears = widening.inRange;
+        relaxed.push(`release years ${formatYears(resolved.yearMin, resolved.yearMax)} → ${formatYears(widening.years.min, widening.years.max)}`);
+        return keepEra(widening.years);
+      }
+    }
   }
   return result();
 }

@@ -102,8 +102,11 @@ export function titleForPlan(plan: Plan): string {
   if (genres.length > 0) parts.push(genres.join(' & '));
   let title = parts.join(' ');
   if (plan.seedArtists.length > 0) {
-    const seeds = plan.seedArtists.slice(0, 2).join(' & ');
-    title = title ? `${title} like ${seeds}` : `Like ${seeds}`;
+    const seeds = plan.seedArtists.slice(0, 2);
+    title = title ? `${title} like ${seeds.join(' & ')}` : `Like ${seeds.join(' & ')}`;
+    // "like Drake but not Drake": the seed is a direction only, and the title says his tracks are left out
+    const without = seeds.filter((artist) => plan.artists.exclude.includes(artist));
+    if (without.length > 0) title = `${title}, without ${without.join(' & ')}`;
   } else if (plan.artists.include.length > 0) {
     const artists = plan.artists.include.slice(0, 2).join(' & ');
     title = title ? `${title} by ${artists}` : `${artists} Mix`;

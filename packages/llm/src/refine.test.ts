@@ -14,6 +14,16 @@ const lexicon = buildLexicon({
   currentYear: 2026,
 });
 
+describe('titleForPlan', () => {
+  it('says a seed that is also excluded is left out: "songs like Drake but not Drake"', () => {
+    const plan = planFromPrompt(lexicon, 'songs like Drake but not Drake').plan;
+    expect(plan.seedArtists).toEqual(['Drake']);
+    expect(plan.artists.exclude).toEqual(['Drake']);
+    expect(plan.title).toBe('Like Drake, without Drake');
+    expect(planFromPrompt(lexicon, 'pop like Drake').plan.title).toBe('Pop like Drake');
+  });
+});
+
 describe('refinePlan', () => {
   it('moves ranges for comparatives and "less"/"more", and sets them for plain terms', () => {
     const base = createEmptyPlan({ features: { ...createEmptyPlan().features, energy: { min: 0.6, max: 1 }, tempo: { min: 120, max: 160 } } });

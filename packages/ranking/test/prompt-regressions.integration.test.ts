@@ -52,6 +52,7 @@ describe('negation scope', () => {
     const baseRate = catalogRap / engine.store.trackCount;
     // without the direction the plan was an exclusion only: a generic popular mix near the base rate
     expect(share(result, rapLike)).toBeGreaterThanOrEqual(Math.max(0.6, 2 * baseRate));
+    expect(result.title).toBe('Like Drake, without Drake');
     expect(result.description).toContain('in the spirit of Drake');
     expect(result.description).toContain('no Drake');
   });

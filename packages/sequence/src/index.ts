@@ -12,7 +12,7 @@ export { NextTrackOverloadedError, createNextTrackRecommender } from './serve';
 export { createExactNextTracks } from './exact-next';
 export type { NextTrackRecommender, NextTrackRequest, NextTrackResult, NextTrackOptions, NextTrackStats } from './serve';
 export { historiesFromInteractions, extendHistory } from './histories';
-export { SEQUENCE_MODEL_OPTIONS, sequenceTrainingOptions } from './build-settings';
+export { HOME_SEQUENCE_EPOCHS, SEQUENCE_MODEL_OPTIONS, sequenceTrainingOptions } from './build-settings';
 export type { SequenceModelOptions } from './build-settings';
 export type { HistoryOptions, ListeningHistories } from './histories';
 export { BACKOFF_LEVELS, DEFAULT_BACKOFF_LEVELS, PLACEHOLDER_GROUP_NAMES, SIDE_INPUT_LEVELS, SIDE_INPUT_POSITIONS, isPlaceholderGroupName, parseBackoffLevels, parseSideInputLevels, catalogSideInputs, catalogTransitionGroups } from './backoff';

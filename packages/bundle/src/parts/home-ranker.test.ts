@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSynthetic } from '@mixtape/catalog';
+import { HOME_SEQUENCE_EPOCHS } from '@mixtape/sequence';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { rankerExamples, readAggregates, runLocalAggregation } from '@mixtape/pipelines';
 import { HOME_FEATURES, HOME_FEATURES_BEFORE_SUCCESSOR, HOME_FEATURE_COUNT, heuristicRankerModel, prepareRankerData, type HomeRankerModel, type RankerRows } from '@mixtape/ranking';
@@ -94,6 +95,11 @@ describe('homeRanker part: options', () => {
     }
   });
 
+  it('trains with the next-track source by default (HOME_SEQUENCE_EPOCHS passes; 0 turns it off)', () => {
+    expect(homeRankerPart.options.sequence).toBe(HOME_SEQUENCE_EPOCHS);
+    expect(HOME_SEQUENCE_EPOCHS).toBeGreaterThan(0);
+  });
+
   it('refuses a sequence epoch count that is not an integer ≥ 0 before it trains anything', async () => {
     const build = homeRankerPart.build as unknown as (context: { options: Record<string, unknown> }) => Promise<unknown>;
     for (const sequence of [1.5, -2]) {
@@ -107,7 +113,7 @@ describe('homeRanker part: the sequence source needs a sequenceModel part to ser
     // 20 listeners × a few plays: fewer consecutive plays than the sequenceModel part trains on
     const small = generateSynthetic({ seed: 3, tracks: 200, users: 20, interactions: 300 }).interactions;
     const reason = sequenceSourceUnavailable(small, 3);
-    expect(reason).toMatch(new RegExp(`^homeRanker\\.sequence=3 asks for the sequence source, but the log has \\d+ consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}`));
+    expect(reason).toMatch(new RegExp(`^the log has \\d+ consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}, so the bundle would have no next-track model to serve the columns of homeRanker\\.sequence=3$`));
     expect(sequenceSourceUnavailable(small, 0)).toBeUndefined();
     expect(sequenceSourceUnavailable(undefined, 3)).toMatch(/no histories/);
     const large = generateSynthetic({ seed: 3, tracks: 500, users: 80, interactions: 8_000 }).interactions;

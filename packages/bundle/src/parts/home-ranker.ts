@@ -7,7 +7,7 @@
 // factors, computed over the whole log, that a Home request merges instead of scanning the log.
 // With homeRanker.successor = k the ranker trains with "what follows this track" lists of k per
 // track, and homeCandidates stores lists of the same k (it reads the k from the ranker it serves).
-// With homeRanker.sequence = epochs it trains with the next-track model as a candidate source and
+// With homeRanker.sequence = epochs (default 2; 0 = off) it trains with the next-track model as a candidate source and
 // feature: one model per cross-fitting fold, trained on that fold's past part with the
 // sequenceModel part's *default* settings (SEQUENCE_MODEL_OPTIONS; only dim follows
 // homeRanker.sequenceDim) for homeRanker.sequence epochs — not any `--set sequenceModel.*` nor the
@@ -35,7 +35,7 @@ import {
   type RankerTrainingReport,
 } from '@mixtape/ranking';
 import { rankerExamples } from '@mixtape/pipelines';
-import { SEQUENCE_MODEL_OPTIONS, createExactNextTracks, historiesFromInteractions, sequenceTrainingOptions, trainSequenceModel } from '@mixtape/sequence';
+import { HOME_SEQUENCE_EPOCHS, SEQUENCE_MODEL_OPTIONS, createExactNextTracks, historiesFromInteractions, sequenceTrainingOptions, trainSequenceModel } from '@mixtape/sequence';
 import { definePart } from '../registry/define';
 import { packTypedArrays, unpackTypedArrays } from '../typed-pack';
 import { aggregatesPart, type AggregatesPartValue } from './aggregates';
@@ -86,7 +86,7 @@ export function sequenceSourceUnavailable(historyLog: InteractionLog | undefined
   if (!historyLog) return 'the aggregates part holds no histories to count consecutive plays in';
   const pairs = consecutivePlays(historiesFromInteractions(historyLog, { lastItems: SEQUENCE_MODEL_OPTIONS.historyItems }));
   if (pairs >= MIN_CONSECUTIVE_PLAYS) return undefined;
-  return `homeRanker.sequence=${sequence} asks for the sequence source, but the log has ${pairs.toLocaleString('en')} consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}, so the bundle would have no next-track model to serve its columns`;
+  return `the log has ${pairs.toLocaleString('en')} consecutive plays and the sequenceModel part needs ${MIN_CONSECUTIVE_PLAYS.toLocaleString('en')}, so the bundle would have no next-track model to serve the columns of homeRanker.sequence=${sequence}`;
 }
 
 /**
@@ -126,8 +126,8 @@ export const homeRankerPart = definePart({
   // successor = k > 0 trains with "what follows this track" lists of k per track (0: off);
   // sequence = epochs > 0 trains with the next-track model's answers (sequenceK tracks per
   // listener) from a model per fold of sequenceDim and the sequenceModel part's default settings
-  // (not its build overrides; 0: off)
-  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: 0, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim },
+  // (not its build overrides; default HOME_SEQUENCE_EPOCHS; 0: off; a log without usable time never uses it)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: HOME_SEQUENCE_EPOCHS, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     // checked before training: a bad k would otherwise fail only in homeCandidates, after it

@@ -118,15 +118,16 @@ export class HomeStackRecommender implements Recommender {
     // variants that differ only in the served blend share one fit of everything else on this split
     // (the trees are deterministic for the data, seed and options): one run compares blends on
     // identical trees, at the cost of one fit
-    // (kept until the split's matrix is dropped; not with the sequence option, whose functions a key cannot tell apart)
+    // (kept until the split's matrix is dropped; the sequence option is data — epochs, dim, k — and its
+    // models train deterministically for a seed and thread count, so it is part of the key like the rest)
     const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined, blendBags: undefined };
-    const blendFree = this.options.sequence ? undefined : JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
-    const shared = blendFree === undefined ? undefined : sharedFits.get(train)?.get(blendFree);
+    const blendFree = JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
+    const shared = sharedFits.get(train)?.get(blendFree);
     const fit = shared && shared.context.store === context.store && shared.context.trainTime === context.trainTime && shared.context.itemArtist === context.itemArtist ? shared : undefined;
     const stage = fit ? await fit.stage : undefined;
     if (stage) context.logger?.info({ model: this.name }, `trees, candidates and serving lists shared with an earlier variant of this split (${fit!.by}); only the served blend is refitted`);
     const staged = stage ? Promise.resolve(stage) : this.stage(train, context, seed);
-    if (!fit && blendFree !== undefined) {
+    if (!fit) {
       const byKey = sharedFits.get(train) ?? new Map<string, SharedFit>();
       byKey.set(blendFree, { by: this.name, context, stage: staged });
       sharedFits.set(train, byKey);

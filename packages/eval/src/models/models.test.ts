@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCsr, rowIndices } from '@mixtape/embeddings';
 import { evaluateModel, runExperiment } from '../evaluate';
 import { invertSpdInPlace } from '@mixtape/base';
+import { HOME_SEQUENCE_EPOCHS } from '@mixtape/sequence';
 import type { Recommender } from '../recommender';
 import { userHoldoutSplit } from '../splits';
 import { OracleRecommender, plantedClusters } from '../testing/oracle';
@@ -139,6 +140,17 @@ describe('home-stack model spec', () => {
         `model home-stack: threads=${threads}; expected a whole number ≥ 1 (XGBoost's threads, default 2; the shared-fit test uses 1)`,
       );
     }
+  });
+
+  it('trains with the next-track source by default, as the build does (HOME_SEQUENCE_EPOCHS); sequence=0 turns it off', () => {
+    const registry = createModelRegistry();
+    const sequenceOf = (spec: string) => (registry.create(spec) as ReturnType<typeof createHomeStackRecommender>).options.sequence;
+    expect(sequenceOf('home-stack')).toEqual({ epochs: HOME_SEQUENCE_EPOCHS, dim: undefined, k: undefined });
+    expect(sequenceOf('home-stack:sequence=3:sequenceDim=16:sequenceK=20')).toEqual({ epochs: 3, dim: 16, k: 20 });
+    expect(sequenceOf('home-stack:sequence=0')).toBeUndefined();
+    // the default's row keeps the plain name; an explicit setting shows in it
+    expect(registry.create('home-stack').name).toBe('home stack (candidates + LambdaMART heads)');
+    expect(registry.create('home-stack:sequence=0').name).toBe('home stack (candidates + LambdaMART heads; sequence=0)');
   });
 
   it('its options are read-only at every depth (the shared-fit key is their JSON): an edit does not type-check', () => {

@@ -11,7 +11,7 @@ import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
 import { DEFAULT_HEAD_ROUNDS } from '@mixtape/ranking';
-import { parseBackoffLevels, parseSideInputLevels } from '@mixtape/sequence';
+import { HOME_SEQUENCE_EPOCHS, parseBackoffLevels, parseSideInputLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
 import { createTransitionBackoffRecommender } from './transition-backoff';
@@ -188,10 +188,9 @@ export function createModelRegistry(): ModelRegistry {
         // only an explicit seed=N: it then wins over the run's seed (a second fit of one split measures fit noise)
         seed: p.seed,
         treeRows: p.treeRows,
-        // sequence=EPOCHS: the next-track model (cross-fitted per fold) as a candidate source and ranker feature (default off)
-        sequence: p.sequence
-          ? { epochs: p.sequence, dim: p.sequenceDim, k: p.sequenceK }
-          : undefined,
+        // sequence=EPOCHS: the next-track model (cross-fitted per fold) as a candidate source and ranker feature,
+        // as the build's homeRanker.sequence (default HOME_SEQUENCE_EPOCHS; sequence=0: off)
+        sequence: (p.sequence ?? HOME_SEQUENCE_EPOCHS) > 0 ? { epochs: p.sequence ?? HOME_SEQUENCE_EPOCHS, dim: p.sequenceDim, k: p.sequenceK } : undefined,
         itemVectors: { dim: p.dim, epochs: p.epochs, window: p.window },
         candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds, seeds: p.seeds, recentSeeds: p.recentSeeds },
         ranker: {

@@ -69,6 +69,15 @@ describe('CatalogStore', () => {
     expect(store.trackReleaseYear[store.trackIndex('t4')]).toBe(2001);
   });
 
+  it('counts the tracks with a known release year (0 for a catalog without dates)', () => {
+    expect(store.datedTracks).toBe(4);
+    const catalog = smallCatalog();
+    catalog.tracks = catalog.tracks.map(({ releaseDate: _date, ...track }, i) => (i === 0 ? { ...track, releaseDate: '1999' } : track));
+    expect(CatalogStore.fromCatalog(catalog).datedTracks).toBe(1);
+    catalog.tracks = catalog.tracks.map(({ releaseDate: _date, ...track }) => track);
+    expect(CatalogStore.fromCatalog(catalog).datedTracks).toBe(0);
+  });
+
   it('keeps features columnar and row-major', () => {
     expect(store.featureRow(0)[3]).toBeCloseTo(128);
     expect(store.featureColumn('energy')[0]).toBeCloseTo(0.8);

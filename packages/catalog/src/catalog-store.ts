@@ -13,6 +13,8 @@ export class CatalogStore {
   readonly trackPrimaryArtist: Int32Array;
   /** release year per track, 0 when unknown */
   readonly trackReleaseYear: Int16Array;
+  /** tracks with a known release year (0: a catalog without dates — Last.fm, scrobbles, MPD slices — where no year can be judged) */
+  readonly datedTracks: number;
 
   private readonly trackIndexById: Map<string, number>;
   private readonly artistIndexById: Map<string, number>;
@@ -47,11 +49,14 @@ export class CatalogStore {
 
     this.trackPrimaryArtist = new Int32Array(trackCount);
     this.trackReleaseYear = new Int16Array(trackCount);
+    let datedTracks = 0;
     for (let i = 0; i < trackCount; i++) {
       this.trackPrimaryArtist[i] = columns.trackArtists[columns.trackArtistOffsets[i]!]!;
       const day = columns.trackReleaseDay[i]!;
       this.trackReleaseYear[i] = day === UNKNOWN_DAY ? 0 : dayToYear(day);
+      if (this.trackReleaseYear[i] !== 0) datedTracks++;
     }
+    this.datedTracks = datedTracks;
 
     // popularity is 0..100; quantize to 1e-3 for the packed integer sort
     const popularityKeys = new Uint32Array(trackCount);

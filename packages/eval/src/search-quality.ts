@@ -373,7 +373,7 @@ export const DESCRIPTIVE_CHECKS: readonly DescriptiveCheckSpec[] = [
 function runDescriptiveChecks(store: CatalogStore, engine: SearchEngine, k: number): DescriptiveCheckResult[] {
   const out: DescriptiveCheckResult[] = [];
   // Last.fm, scrobbles and MPD slices have no release dates: a year check there is skipped, not "FAIL 0/10 inside"
-  const datedCatalog = store.trackReleaseYear.some((year) => year !== 0);
+  const datedCatalog = store.datedTracks > 0;
   for (const spec of DESCRIPTIVE_CHECKS) {
     const hits = engine.search(spec.query, { types: ['track'], limit: k }).results;
     const tracks = hits.map((hit) => store.trackIndex(hit.id));

@@ -263,7 +263,7 @@ export class SearchEngine {
    * full engine does.
    */
   private get anyReleaseYear(): boolean {
-    this.releaseYears ??= this.profile ? this.profile.years > 0 : this.store.trackReleaseYear.some((year) => year > 0);
+    this.releaseYears ??= this.profile ? this.profile.years > 0 : this.store.datedTracks > 0;
     return this.releaseYears;
   }
   private releaseYears: boolean | undefined;

@@ -313,7 +313,7 @@ export function relaxFilters(engine: PlaylistEngine, resolved: ResolvedPlan, eno
 
   if (hasYears) {
     // "80s synthpop" on a catalog without release dates: say the era could not be judged, not "no tracks from the 1980s"
-    if (!store.trackReleaseYear.some((year) => year !== 0)) yearsUnknown = true;
+    if (store.datedTracks === 0) yearsUnknown = true;
     options.ignoreYears = true;
     delete options.years;
     widenedYears = undefined;

@@ -226,6 +226,7 @@ export {
   DEFAULT_HEAD_ROUNDS,
   DEFAULT_MAX_HEAD_SCALE,
   DEFAULT_BLEND_BAGS,
+  DEFAULT_BLEND_REFERENCE,
 } from './home/train';
 export type {
   RankerTrainingOptions,

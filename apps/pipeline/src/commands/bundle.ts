@@ -134,7 +134,8 @@ function rankerSummary(model: HomeRankerModel) {
 /** "0.5×list_share_ease + 0.5×standardized heads (heads capped at 0.5)": the served score's terms as chosen on validation (the heads standardized on the validation rows: the served model divides headScale by their spread). */
 function describeBlend(blend: NonNullable<RankerTrainingReport['blend']>): string {
   const terms = [...Object.entries(blend.linear).map(([name, weight]) => `${weight}×${name}`), `${blend.headScale}×standardized heads`].join(' + ');
-  return `${terms}${blend.maxHeadScale === undefined ? '' : ` (heads capped at ${blend.maxHeadScale})`}`;
+  const notes = [blend.maxHeadScale === undefined ? '' : `heads capped at ${blend.maxHeadScale}`, blend.reference === undefined ? '' : `list columns measured from their ${blend.reference}th value per listener`].filter(Boolean);
+  return `${terms}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The Home ranker in use, its validation figures and what it looks at. */

@@ -18,6 +18,7 @@ import { formatProgress } from '@mixtape/base';
 import type { InteractionLog } from '@mixtape/catalog';
 import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
 import {
+  DEFAULT_BLEND_REFERENCE,
   HOME_FEATURES_BEFORE_SUCCESSOR,
   InsufficientTrainingDataError,
   RANKER_FORMAT,
@@ -127,7 +128,8 @@ export const homeRankerPart = definePart({
   // sequence = epochs > 0 trains with the next-track model's answers (sequenceK tracks per
   // listener) from a model per fold of sequenceDim and the sequenceModel part's default settings
   // (not its build overrides; default HOME_SEQUENCE_EPOCHS; 0: off; a log without usable time never uses it)
-  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: HOME_SEQUENCE_EPOCHS, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim },
+  // blendReference = R > 0: the served blend reads each list column per listener from its R-th value (0: the shares)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: HOME_SEQUENCE_EPOCHS, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim, blendReference: DEFAULT_BLEND_REFERENCE },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     // checked before training: a bad k would otherwise fail only in homeCandidates, after it
@@ -146,6 +148,7 @@ export const homeRankerPart = definePart({
         seed: settings.seed,
         maxUsers: options.maxUsers,
         folds: options.folds,
+        blendReference: options.blendReference,
         ...(options.successor > 0 ? { neighbours: { successor: { k: options.successor } } } : {}),
         // cross-fitted like the lists: each fold's next-track model never sees that fold's labels
         ...(sequence > 0

@@ -120,7 +120,7 @@ export class HomeStackRecommender implements Recommender {
     // identical trees, at the cost of one fit
     // (kept until the split's matrix is dropped; the sequence option is data — epochs, dim, k — and its
     // models train deterministically for a seed and thread count, so it is part of the key like the rest)
-    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined, blendBags: undefined };
+    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined, blendBags: undefined, blendReference: undefined };
     const blendFree = JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
     const shared = sharedFits.get(train)?.get(blendFree);
     const fit = shared && shared.context.store === context.store && shared.context.trainTime === context.trainTime && shared.context.itemArtist === context.itemArtist ? shared : undefined;

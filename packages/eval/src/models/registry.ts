@@ -166,7 +166,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'threads',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'threads',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -177,6 +177,9 @@ export function createModelRegistry(): ModelRegistry {
       }
       if (p.blendBags !== undefined && !(Number.isInteger(p.blendBags) && p.blendBags >= 0)) {
         throw new RangeError(`model home-stack: blendBags=${p.blendBags}; expected a whole number ≥ 0 (bootstrap resamples whose blend searches are averaged; 0 = one search on every validation listener)`);
+      }
+      if (p.blendReference !== undefined && !(Number.isInteger(p.blendReference) && p.blendReference >= 0)) {
+        throw new RangeError(`model home-stack: blendReference=${p.blendReference}; expected a whole number ≥ 0 (the rank each list column of the served blend is measured from, per listener; 0 = the shares as they are)`);
       }
       if (p.threads !== undefined && !(Number.isInteger(p.threads) && p.threads >= 1)) {
         throw new RangeError(`model home-stack: threads=${p.threads}; expected a whole number ≥ 1 (XGBoost's threads, default 2; the shared-fit test uses 1)`);
@@ -201,6 +204,8 @@ export function createModelRegistry(): ModelRegistry {
           minEaseShare: p.minEaseShare,
           // blendBags=N: the served blend is the mean of N greedy searches on bootstrap resamples of the ranker's validation listeners
           blendBags: p.blendBags,
+          // blendReference=R: the served blend reads each list column per listener from its R-th value, as the eval's blend model does
+          blendReference: p.blendReference,
           baseMargin: p.baseMargin,
           // shuffle=1: each listener's rows reach XGBoost in a seeded random order (ties not broken by candidate order)
           ...(p.shuffle ? { rowOrder: 'shuffled' as const } : {}),

@@ -56,6 +56,12 @@ export const RankerModelSchema = z.object({
   linear: z.record(z.string(), z.number()).optional(),
   /** multiplies the heads' weighted sum (default 1) */
   headScale: z.number().nonnegative().optional(),
+  /**
+   * R > 0: each linear term reads its column per listener as (x − x_R) / (x_max − x_R), x_R the
+   * column's R-th largest value among the listener's candidates (the eval blend's normalisation);
+   * absent: the column as it is
+   */
+  linearReference: z.number().int().positive().optional(),
   /** why this bundle serves the heuristic (kind "heuristic") */
   fallback: z.string().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
@@ -205,12 +211,23 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
   const topScores = new Float32Array(topCount);
   let isTop = new Uint8Array(1024);
 
+  const reference = model.linearReference ?? 0;
+  const heap = new Float64Array(reference);
   const linearInto = (features: Float32Array, n: number, out: Float32Array) => {
     out.fill(0, 0, n);
     for (let j = 0; j < linearColumns.length; j++) {
       const f = linearColumns[j]!;
-      const weight = linear[f]!;
-      for (let r = 0; r < n; r++) out[r]! += weight * features[r * F + f]!;
+      let weight = linear[f]!;
+      let offset = 0;
+      if (reference > 0) {
+        const { top, at } = columnReference(features, F, f, 0, n, reference, heap);
+        // one value for every row (or none): nothing to order, the term adds a constant
+        if (top > at) {
+          weight /= top - at;
+          offset = at;
+        }
+      }
+      for (let r = 0; r < n; r++) out[r]! += weight * (features[r * F + f]! - offset);
     }
   };
   /** Σ over heads of factor × (margin − mean) for the chosen rows, into sumBuffer[0..count) */
@@ -268,6 +285,43 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
     return addBaseMargin(head, features, undefined, n, scoreTreeRows(head.trees, features, F, undefined, n, out));
   };
   return { model, kind: model.kind, heads, weights: resolved, treeRows, score, scorePage, selectTreeRows, finishPage, scoreHead };
+}
+
+/**
+ * The largest value of column f over rows [first, first + n) and its R-th largest (the smallest
+ * when there are fewer rows): a size-R min-heap in `heap` (length ≥ R), so a page allocates nothing.
+ */
+export function columnReference(features: Float32Array, F: number, f: number, first: number, n: number, R: number, heap: Float64Array): { top: number; at: number } {
+  let size = 0;
+  let top = -Infinity;
+  for (let r = first; r < first + n; r++) {
+    const x = features[r * F + f]!;
+    if (x > top) top = x;
+    if (size < R) {
+      // sift up
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! <= x) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = x;
+    } else if (x > heap[0]!) {
+      // replace the smallest kept value, sift down
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= size) break;
+        const child = left + 1 < size && heap[left + 1]! < heap[left]! ? left + 1 : left;
+        if (heap[child]! >= x) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = x;
+    }
+  }
+  return { top, at: size > 0 ? heap[0]! : 0 };
 }
 
 /** A residual head's margin: its trees plus weight × its base feature (XGBoost's prediction with that base margin, plus the constant base_score). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateSet } from './candidates';
 import { HOME_FEATURES, HOME_FEATURE_COUNT } from './features';
-import { HOME_OBJECTIVES, RANKER_FORMAT, ndcgOfGroup } from './ranker';
+import { HOME_OBJECTIVES, RANKER_FORMAT, columnReference, compileRanker, ndcgOfGroup } from './ranker';
 import type { HomeRankerModel } from './ranker';
 import { DEFAULT_BLEND_BAGS, DEFAULT_MAX_HEAD_SCALE, RankerRows, TopTenNdcg, fitServedBlend, trainHomeRanker } from './train';
 
@@ -121,6 +121,86 @@ describe('fitServedBlend', () => {
     for (const bad of [-1, 1.5, Number.NaN]) {
       expect(() => fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: bad, seed: 3 })).toThrow(`fitServedBlend: bags must be a whole number ≥ 0 (bootstrap resamples of the validation listeners whose blends are averaged; 0 = one search on all of them), got ${bad}`);
     }
+  });
+});
+
+describe('blendReference: list columns measured per listener from their R-th value', () => {
+  it('columnReference: the largest value and the R-th largest (the smallest when fewer rows), as a sort says', () => {
+    let state = 99;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const F = 3;
+    const heap = new Float64Array(40);
+    for (const [n, R] of [[50, 7], [50, 40], [12, 40], [1, 1], [30, 1]] as const) {
+      const features = new Float32Array((n + 5) * F).map(() => Math.round(random() * 20) / 4);
+      // rows [5, 5 + n) of column 1
+      const column = Array.from({ length: n }, (_unused, r) => features[(5 + r) * F + 1]!).sort((a, b) => b - a);
+      expect(columnReference(features, F, 1, 5, n, R, heap)).toEqual({ top: column[0], at: column[Math.min(R, n) - 1] });
+    }
+  });
+
+  // 30 listeners × 12 candidates: EASE and RP3β each rank the played track well on some listeners; each listener's
+  // shares sit on their own offset and spread (as the shares of best scores do), which only the per-listener reading undoes
+  function listenersOnTheirOwnScales(): RankerRows {
+    const out = new RankerRows();
+    const novelty = HOME_FEATURES.indexOf('novelty');
+    const ease = HOME_FEATURES.indexOf('list_share_ease');
+    const rp3beta = HOME_FEATURES.indexOf('list_share_rp3beta');
+    let state = 7;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let g = 0; g < 30; g++) {
+      const n = 12;
+      const candidates = new CandidateSet(1000);
+      const features = new Float32Array(n * HOME_FEATURE_COUNT);
+      const labels = Object.fromEntries(HOME_OBJECTIVES.map((objective) => [objective, new Float32Array(n)])) as Record<(typeof HOME_OBJECTIVES)[number], Float32Array>;
+      const [easeFloor, rpFloor] = g % 2 === 0 ? [0.9, 0.1] : [0.1, 0.9];
+      for (let r = 0; r < n; r++) {
+        candidates.add(20 * g + r, 'ease', 1, -1);
+        features[r * HOME_FEATURE_COUNT + novelty] = 1;
+        features[r * HOME_FEATURE_COUNT + ease] = easeFloor + (1 - easeFloor) * random();
+        features[r * HOME_FEATURE_COUNT + rp3beta] = rpFloor + (1 - rpFloor) * random();
+        labels.play[r] = r === g % n ? 1 : 0;
+      }
+      out.push(features, candidates, labels, Array.from({ length: n }, (_unused, r) => r));
+    }
+    return out;
+  }
+  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...HOME_FEATURES], heads: [], weights: {} };
+
+  it('the served model reads the columns as the blend chose them: its per-listener scores give the reported NDCG@10, and an affine change of one listener\'s column changes nothing', () => {
+    const rows = listenersOnTheirOwnScales();
+    const blend = fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 0, seed: 1 }, 4);
+    expect(blend.linearReference).toBe(4);
+    expect(blend.report.reference).toBe(4);
+    const compiled = compileRanker({ ...model, linear: blend.linear, headScale: blend.headScale, linearReference: blend.linearReference });
+    const F = HOME_FEATURE_COUNT;
+    let sum = 0;
+    for (let g = 0; g + 1 < rows.groups.length; g++) {
+      const first = rows.groups[g]!;
+      const count = rows.groups[g + 1]! - first;
+      const scores = compiled.score(rows.features.slice(first * F, (first + count) * F), count);
+      sum += ndcgOfGroup(scores, rows.labels.play.subarray(first, first + count), 0, count)!;
+    }
+    expect(sum / (rows.groups.length - 1)).toBeCloseTo(blend.report.ndcg10.served, 3);
+    // one listener's EASE shares moved to another offset and spread: the same order, the same scores up to float rounding
+    const first = rows.groups[3]!;
+    const count = rows.groups[4]! - first;
+    const features = rows.features.slice(first * F, (first + count) * F);
+    const before = compiled.score(features, count);
+    const ease = HOME_FEATURES.indexOf('list_share_ease');
+    for (let r = 0; r < count; r++) features[r * F + ease] = 0.3 + 0.5 * features[r * F + ease]!;
+    const after = compiled.score(features, count);
+    for (let r = 0; r < count; r++) expect(after[r]).toBeCloseTo(before[r]!, 4);
+    // without the reference the same change reorders nothing only by luck: the raw shares move with it
+    const raw = compileRanker({ ...model, linear: { list_share_ease: 1, list_share_rp3beta: 1 } });
+    expect(Array.from(raw.score(features, count))).not.toEqual(Array.from(raw.score(rows.features.slice(first * F, (first + count) * F), count)));
+  });
+
+  it('is refused when not a whole number ≥ 0', () => {
+    const rows = listenersOnTheirOwnScales();
+    for (const bad of [-1, 2.5, Number.NaN]) {
+      expect(() => fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 0, seed: 1 }, bad)).toThrow(`fitServedBlend: reference must be a whole number ≥ 0 (the rank whose value each list column is measured from, per listener; 0 = the columns as they are), got ${bad}`);
+    }
+    expect(fitServedBlend(model, rows, () => {}, 1.5, 0, { bags: 0, seed: 1 }, 0).linearReference).toBeUndefined();
   });
 });
 

@@ -24,7 +24,7 @@ import type { HomeIndex } from './home-index';
 import { buildNeighbourLists, buildSuccessorList, countCovered, matrixFromLog, trainItemFactors } from './item-models';
 import type { FactorOptions, ItemFactors, NeighbourListOptions, NeighbourListReport, NeighbourLists } from './item-models';
 import { buildUserProfile } from './profile';
-import { DEFAULT_OBJECTIVE_WEIGHTS, HOME_OBJECTIVES, OBJECTIVE_LABELS, RANKER_FORMAT, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup } from './ranker';
+import { DEFAULT_OBJECTIVE_WEIGHTS, HOME_OBJECTIVES, OBJECTIVE_LABELS, RANKER_FORMAT, columnReference, compileRanker, featureImportance, heuristicRankerModel, ndcgOfGroup } from './ranker';
 import type { HomeObjective, HomeRankerModel } from './ranker';
 import { selectDiverse } from './rerank';
 import { HOME_SOURCES } from './types';
@@ -105,6 +105,12 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
    */
   blendBags?: number;
   /**
+   * R > 0: the served blend reads each list column per listener from its R-th largest value,
+   * (x − x_R) / (x_max − x_R), as the eval's `blend` model normalises its parts (default
+   * DEFAULT_BLEND_REFERENCE; 0: the shares as they are). Changes only the blend, never the trees.
+   */
+  blendReference?: number;
+  /**
    * > 0: every head starts from this weight × list_share_ease as XGBoost's base margin, so its
    * trees learn a residual over EASE's list instead of replacing it (default 0: from scratch)
    */
@@ -156,7 +162,7 @@ export interface RankerTrainingReport {
    * weights on the neighbour-list and factor shares plus headScale (≤ maxHeadScale) × the standardized heads, and
    * the NDCG@10 of EASE's list alone, the heads alone and the blend
    */
-  blend?: { linear: Record<string, number>; headScale: number; maxHeadScale?: number; bags?: number; ndcg10: { easeList: number; heads: number; served: number } };
+  blend?: { linear: Record<string, number>; headScale: number; maxHeadScale?: number; bags?: number; reference?: number; ndcg10: { easeList: number; heads: number; served: number } };
   bestSingleFeature: { name: string; ndcg10: number };
   /** each objective's validation NDCG@10 under a grid of served weights (skip: lower is better) */
   tradeoff: Array<{ weights: Record<string, number>; ndcg10: Record<string, number> }>;
@@ -375,6 +381,12 @@ export const DEFAULT_MAX_HEAD_SCALE = 1.5;
  * Last.fm +0.0044 [0.0033, 0.0054], TidyTuesday +0.0005 [−0.0049, 0.0064], synthetic +0.0007 [−0.0011, 0.0023] NDCG@10.
  */
 export const DEFAULT_BLEND_BAGS = 16;
+
+/**
+ * The rank each list column of the served blend is measured from, per listener (`blendReference`);
+ * 0: the shares as they are. Off until validated (session 13).
+ */
+export const DEFAULT_BLEND_REFERENCE = 0;
 
 const DEFAULT_XGBOOST_PARAMS: XGBoostParams = {
   objective: 'rank:ndcg',
@@ -690,10 +702,11 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
   // copies: the blend below sets the model's linear terms and headScale, never the shared heads
   const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...trained.features], heads: trained.heads.map((head) => ({ ...head })), weights };
-  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0, { bags: options.blendBags ?? DEFAULT_BLEND_BAGS, seed: options.seed ?? 42 });
+  const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0, { bags: options.blendBags ?? DEFAULT_BLEND_BAGS, seed: options.seed ?? 42 }, options.blendReference ?? DEFAULT_BLEND_REFERENCE);
   if (blend) {
     model.linear = blend.linear;
     model.headScale = blend.headScale;
+    if (blend.linearReference !== undefined) model.linearReference = blend.linearReference;
   }
   const compiled = compileRanker(model);
   const served = compiled.score(validation.features, validation.size);
@@ -754,7 +767,8 @@ export function fitServedBlend(
   maxHeadScale = DEFAULT_MAX_HEAD_SCALE,
   minEaseShare = 0,
   bagging: { bags: number; seed: number } = { bags: 0, seed: 42 },
-): { linear: Record<string, number>; headScale: number; report: NonNullable<RankerTrainingReport['blend']> } {
+  reference = 0,
+): { linear: Record<string, number>; headScale: number; linearReference?: number; report: NonNullable<RankerTrainingReport['blend']> } {
   // NaN would silently lift the cap (no `value > NaN` is true), a negative one would silently drop the heads
   if (!(maxHeadScale >= 0)) throw new RangeError(`fitServedBlend: maxHeadScale must be a number ≥ 0 (the largest weight of the standardized heads; 0 = the lists alone), got ${maxHeadScale}`);
   if (!Number.isInteger(bagging.bags) || bagging.bags < 0) throw new RangeError(`fitServedBlend: bags must be a whole number ≥ 0 (bootstrap resamples of the validation listeners whose blends are averaged; 0 = one search on all of them), got ${bagging.bags}`);
@@ -769,7 +783,23 @@ export function fitServedBlend(
   for (let r = 0; r < n; r++) variance += (heads[r]! - mean) ** 2;
   const spread = Math.sqrt(variance / Math.max(1, n)) || 1;
   const novelty = HOME_FEATURES.indexOf('novelty');
+  if (!(Number.isInteger(reference) && reference >= 0)) throw new RangeError(`fitServedBlend: reference must be a whole number ≥ 0 (the rank whose value each list column is measured from, per listener; 0 = the columns as they are), got ${reference}`);
   const columns = BLEND_FEATURES.map((name) => HOME_FEATURES.indexOf(name));
+  const C = columns.length;
+  // the blend's columns as the served ranker reads them (per listener, from the R-th largest value with `reference`)
+  const values = new Float32Array(n * C);
+  const heap = new Float64Array(reference);
+  for (let g = 0; g + 1 < rows.groups.length; g++) {
+    const first = rows.groups[g]!;
+    const count = rows.groups[g + 1]! - first;
+    for (let j = 0; j < C; j++) {
+      const f = columns[j]!;
+      const { top, at } = reference > 0 ? columnReference(rows.features, F, f, first, count, reference, heap) : { top: 0, at: 0 };
+      const scale = top > at ? 1 / (top - at) : 1;
+      const offset = top > at ? at : 0;
+      for (let r = first; r < first + count; r++) values[r * C + j] = (rows.features[r * F + f]! - offset) * scale;
+    }
+  }
   const scores = new Float32Array(n);
   const scoreRows = (weights: number[], scale: number): Float32Array => {
     for (let r = 0; r < n; r++) {
@@ -778,7 +808,7 @@ export function fitServedBlend(
         continue;
       }
       let value = (scale * (heads[r]! - mean)) / spread;
-      for (let j = 0; j < columns.length; j++) if (weights[j] !== 0) value += weights[j]! * rows.features[r * F + columns[j]!]!;
+      for (let j = 0; j < C; j++) if (weights[j] !== 0) value += weights[j]! * values[r * C + j]!;
       scores[r] = value;
     }
     return scores;
@@ -786,11 +816,11 @@ export function fitServedBlend(
   const evaluate = (weights: number[], scale: number): number => meanNdcg(scoreRows(weights, scale), rows.labels.play, rows.groups);
   const easeList = evaluate([Math.max(1, minEaseShare), 0, 0, 0, 0, 0], 0);
   const headsOnly = evaluate([0, 0, 0, 0, 0, 0], 1);
-  let values: number[];
+  let weightsFound: number[];
   let headScale: number;
   let best: number;
   if (bagging.bags === 0) {
-    ({ values, headScale, best } = greedyBlend(evaluate, columns.length, maxHeadScale, minEaseShare));
+    ({ values: weightsFound, headScale, best } = greedyBlend(evaluate, C, maxHeadScale, minEaseShare));
   } else {
     // Bagging: the same greedy search on `bags` bootstrap resamples of the validation listeners,
     // its weights averaged. One search on ~500 listeners takes a path that a few listeners can
@@ -808,27 +838,29 @@ export function fitServedBlend(
       // a bootstrap resample of the listeners with a positive (the only ones NDCG counts)
       for (let i = 0; i < groups.scored.length; i++) counts[groups.scored[Math.floor(random() * groups.scored.length)]!]! += 1;
       const weighted = (weights: number[], scale: number) => groups.weightedMean(scoreRows(weights, scale), counts);
-      const bag = greedyBlend(weighted, columns.length, maxHeadScale, minEaseShare);
+      const bag = greedyBlend(weighted, C, maxHeadScale, minEaseShare);
       for (let j = 0; j < sum.length; j++) sum[j]! += bag.values[j]!;
       scaleSum += bag.headScale;
     }
     // rounded so the served weights print as the report's numbers
-    values = sum.map((total) => Math.round((total / bagging.bags) * 10_000) / 10_000);
+    weightsFound = sum.map((total) => Math.round((total / bagging.bags) * 10_000) / 10_000);
     headScale = Math.round((scaleSum / bagging.bags) * 10_000) / 10_000;
-    best = evaluate(values, headScale);
+    best = evaluate(weightsFound, headScale);
   }
   const linear: Record<string, number> = {};
   BLEND_FEATURES.forEach((name, j) => {
-    if (values[j] !== 0) linear[name] = values[j]!;
+    if (weightsFound[j] !== 0) linear[name] = weightsFound[j]!;
   });
   // the heads enter compileRanker's sum unstandardized: fold the spread into headScale (the mean is a constant per row)
   const served = round(best);
   const how = bagging.bags === 0 ? '' : ` (mean of ${bagging.bags} bootstrap resamples' searches)`;
-  say(`served blend${how}: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
+  const measured = reference > 0 ? ` (each list column from its ${reference}th value per listener)` : '';
+  say(`served blend${how}${measured}: ${Object.entries(linear).map(([name, weight]) => `${weight}×${name}`).join(' + ') || '(no list terms)'} + ${headScale}×heads — validation NDCG@10 ${served} (EASE list alone ${round(easeList)}, heads alone ${round(headsOnly)}; unheard candidates)`);
   return {
     linear,
     headScale: headScale / spread,
-    report: { linear, headScale, maxHeadScale, ...(bagging.bags === 0 ? {} : { bags: bagging.bags }), ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } },
+    ...(reference > 0 ? { linearReference: reference } : {}),
+    report: { linear, headScale, maxHeadScale, ...(bagging.bags === 0 ? {} : { bags: bagging.bags }), ...(reference > 0 ? { reference } : {}), ndcg10: { easeList: round(easeList), heads: round(headsOnly), served } },
   };
 }
 

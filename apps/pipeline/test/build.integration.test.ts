@@ -150,6 +150,24 @@ describe('mixtape build', () => {
     const outcome = await runBuild({ data: join(local.dir, 'data'), out: 's3://mixtape/partial', s3: local.s3.s3Options, parts: ['contentIndex'], settings: { threads: 1 }, progress: () => {} });
     expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'aggregates', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
   });
+
+  it('--quiet writes no progress lines; without it the same command does', async () => {
+    const linesOf = async (...extra: string[]) => {
+      const lines: string[] = [];
+      const program = new Command('mixtape').exitOverride();
+      registerBuildCommand(program, { env: {}, progress: (line) => lines.push(line) });
+      const out = pathToFileURL(join(local.dir, `quiet-${extra.length}`)).href;
+      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        await program.parseAsync(['node', 'mixtape', 'build', '--data', join(local.dir, 'data'), '--out', out, '--only', 'contentIndex', '--threads', '1', ...extra]);
+      } finally {
+        stdout.mockRestore();
+      }
+      return lines;
+    };
+    expect((await linesOf()).some((line) => /✔ contentIndex/.test(line))).toBe(true);
+    expect(await linesOf('--quiet')).toEqual([]);
+  });
 });
 
 describe('mixtape build --set', () => {

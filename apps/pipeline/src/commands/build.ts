@@ -194,6 +194,7 @@ interface BuildFlags {
   fromPipeline?: string;
   maxDeadLetterShare?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** How the aggregates part reads `--from-pipeline s3://…`: the endpoint settings bundle stores use (credentials stay with the SDK's chain). */
@@ -256,6 +257,7 @@ export function registerBuildCommand(program: Command, io: BuildCommandIo = { en
     .option('--max-dead-letter-share <share>', `refuse to publish when the pipeline's dead letters exceed this share of its input records (aggregates.maxDeadLetterShare, default ${option('aggregates', 'maxDeadLetterShare')})`, numberFlag('--max-dead-letter-share', (n) => n >= 0 && n <= 1, 'a share from 0 to 1'))
     .option('--signing-key <file>', 'Ed25519 private key (PEM) to sign the manifest with (default: MIXTAPE_BUNDLE_SIGNING_KEY; see `mixtape bundle keygen`)')
     .option('--json', 'print the outcome as JSON')
+    .option('--quiet', 'no progress lines (errors and the summary still print)')
     .action(async (flags: BuildFlags) => {
       const outcome = await runBuild({
         data: flags.data,
@@ -269,7 +271,8 @@ export function registerBuildCommand(program: Command, io: BuildCommandIo = { en
         parts: flags.only,
         s3: s3OptionsFromEnv(io.env),
         signingKey: await signingKeyFrom(flags.signingKey, io.env),
-        progress: io.progress,
+        // runBuild's default writes to stderr: --quiet passes a sink instead
+        progress: flags.quiet ? () => {} : io.progress,
       });
       process.stdout.write(flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${formatBuildSummary(outcome)}\n`);
     });

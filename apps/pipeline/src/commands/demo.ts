@@ -132,6 +132,16 @@ export interface DemoOptions {
   verbose?: boolean;
   readyTimeout: number;
   epochs?: number;
+  /** the build's training and FAISS threads (runBuild's default when absent) */
+  threads?: number;
+}
+
+/** What the demo's build takes from its flags: item2vec epochs and the threads. */
+export function demoBuildSettings(options: Pick<DemoOptions, 'epochs' | 'threads'>): { options: { itemVectors?: { epochs: number } }; settings?: { threads: number } } {
+  return {
+    options: options.epochs ? { itemVectors: { epochs: options.epochs } } : {},
+    ...(options.threads === undefined ? {} : { settings: { threads: options.threads } }),
+  };
 }
 
 /** Reads demo settings: flags first, then MIXTAPE_DEMO_DATA / MIXTAPE_BUNDLE, then defaults. */
@@ -177,7 +187,7 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
       data: dataDir,
       out: bundleUri,
       s3: s3OptionsFromEnv({ ...process.env, ...env }),
-      options: options.epochs ? { itemVectors: { epochs: options.epochs } } : {},
+      ...demoBuildSettings(options),
       progress: (line) => log(`      ${line}`),
     });
     log(`      bundle ${outcome.version} published`);
@@ -236,6 +246,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--rebuild', 'build a new bundle even if one from this dataset exists')
     .option('--s3-port <port>', 'port of the embedded S3 server', integerFlag('--s3-port'), 4568)
     .option('--epochs <n>', 'item2vec epochs for the build', integerFlag('--epochs'))
+    .option('--threads <n>', "the build's training and FAISS threads (as `mixtape build --threads`)", integerFlag('--threads'))
     .option('--verbose', "print the services' JSON logs")
     .option('--ready-timeout <seconds>', 'how long to wait for each service to be ready', numberFlag('--ready-timeout', (n) => n > 0, 'a number of seconds > 0'), 180)
     .action(async (options: DemoOptions) => {

@@ -166,7 +166,7 @@ export function createModelRegistry(): ModelRegistry {
     .register('home-stack', (parameters) => {
       const p = numberParameters('home-stack', parameters, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
-        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'threads',
+        'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'rp3Beta', 'threads',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -217,7 +217,11 @@ export function createModelRegistry(): ModelRegistry {
               ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(p.threads ? { params: { nthread: p.threads } } : {}) }
               : undefined,
           // successor=N: build "what follows this track" lists of N per track (default off)
-          neighbours: p.k || p.successor ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}) } : undefined,
+          // rp3Beta=B: the RP3β lists' popularity penalty (default 0.5)
+          neighbours:
+            p.k || p.successor || p.rp3Beta !== undefined
+              ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}), ...(p.rp3Beta !== undefined ? { rp3beta: { beta: p.rp3Beta } } : {}) }
+              : undefined,
         },
       });
     });

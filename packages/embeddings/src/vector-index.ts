@@ -106,10 +106,25 @@ export class VectorIndex {
     params?: SearchParams;
     /** Vectors used for training IVF/PQ; defaults to (a prefix of) `vectors`. */
     trainingVectors?: Float32Array;
+    /**
+     * The same index for the same input on every run: an HNSW graph is then built on one thread.
+     * FAISS inserts HNSW nodes in parallel, so with several OpenMP threads the links (and the
+     * answers) differ from run to run — which made offline comparisons on catalogs ≥ 20k tracks
+     * unrepeatable. Other factories are deterministic anyway.
+     */
+    deterministic?: boolean;
   }): VectorIndex {
     const index = VectorIndex.create(options);
     if (!index.native.isTrained()) index.train(options.trainingVectors ?? options.vectors);
-    index.add(options.ids, options.vectors);
+    if (options.deterministic && index.factory.startsWith('HNSW')) {
+      const threads = faissBuildInfo().ompMaxThreads;
+      setFaissThreads(1);
+      try {
+        index.add(options.ids, options.vectors);
+      } finally {
+        setFaissThreads(threads);
+      }
+    } else index.add(options.ids, options.vectors);
     if (options.params) index.setParams(options.params);
     return index;
   }

@@ -170,7 +170,8 @@ export const homeRankerPart = definePart({
         itemVectorsFor: options.retrainItemVectors
           ? async (pastLog) => {
               const items = await trainItemVectors(store, pastLog, inputs.contentVectors, { ...itemVectorsPart.options, dim: inputs.itemVectors.dim, threads: settings.threads, seed: settings.seed });
-              return { itemVectors: items.vectors, itemIndex: buildTrackIndex(store, items, itemIndexPart.options) };
+              // each fold's index the same on every build (HNSW on one thread), so a rebuild trains the same ranker
+              return { itemVectors: items.vectors, itemIndex: buildTrackIndex(store, items, { ...itemIndexPart.options, deterministic: true }) };
             }
           : undefined,
       }));
@@ -219,7 +220,8 @@ export const homeCandidatesPart = definePart({
     if (!factors) throw new Error('homeCandidates: no item factors were learned from a non-empty log');
     const factorIndex = await stage('factor index', () => {
       const ids = Array.from({ length: store.trackCount }, (_unused, t) => store.trackId(t));
-      return VectorIndex.build({ dim: factors.dim, factory: chooseFactory(ids.length, factors.dim), metric: 'ip', ids, vectors: factors.items });
+      // one thread for HNSW (catalogs ≥ 20k tracks): the same graph on every build of the same data
+      return VectorIndex.build({ dim: factors.dim, factory: chooseFactory(ids.length, factors.dim), metric: 'ip', ids, vectors: factors.items, deterministic: true });
     });
     // a logged listener's page reads their taste clusters and ANN answers instead of k-means + FAISS
     const listeners = await stage('listener state', () =>

@@ -144,6 +144,8 @@ export interface TrackIndexOptions {
   efSearch: number;
   /** stored with IVF indexes */
   nprobe: number;
+  /** an HNSW graph built on one thread, the same on every run (VectorIndex.build's `deterministic`) */
+  deterministic?: boolean;
 }
 
 /** A FAISS inner-product index over row-per-track vectors, ids = the catalog's track ids. */
@@ -153,5 +155,5 @@ export function buildTrackIndex(store: CatalogStore, vectors: TrackVectors, opti
   // search by, and an HNSW graph over identical points builds pathologically slowly (221 s for 28k)
   const factory = options.factory === 'auto' ? (vectors.vectors.some((value) => value !== 0) ? chooseFactory(trackIds.length, vectors.dim) : 'Flat') : options.factory;
   const params: SearchParams = factory.startsWith('HNSW') ? { efSearch: options.efSearch } : factory.startsWith('IVF') ? { nprobe: options.nprobe } : {};
-  return VectorIndex.build({ dim: vectors.dim, factory, metric: 'ip', ids: trackIds, vectors: vectors.vectors, params });
+  return VectorIndex.build({ dim: vectors.dim, factory, metric: 'ip', ids: trackIds, vectors: vectors.vectors, params, deterministic: options.deterministic });
 }

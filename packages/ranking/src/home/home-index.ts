@@ -148,7 +148,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   let factorIndex = data.factorIndex;
   if (factors && !factorIndex) {
     const ids = Array.from({ length: trackCount }, (_unused, t) => store.trackId(t));
-    factorIndex = VectorIndex.build({ dim: factors.dim, factory: chooseFactory(trackCount, factors.dim), metric: 'ip', ids, vectors: factors.items });
+    factorIndex = VectorIndex.build({ dim: factors.dim, factory: chooseFactory(trackCount, factors.dim), metric: 'ip', ids, vectors: factors.items, deterministic: true });
   }
 
   return {

@@ -439,6 +439,6 @@ export async function trainItemVectors(
   }
   const indexed = new Float32Array(rows.length * dim);
   rows.forEach((track, row) => indexed.set(vectors.subarray(track * dim, (track + 1) * dim), row * dim));
-  const itemIndex = VectorIndex.build({ dim, factory: chooseFactory(ids.length, dim), metric: 'ip', ids, vectors: indexed });
+  const itemIndex = VectorIndex.build({ dim, factory: chooseFactory(ids.length, dim), metric: 'ip', ids, vectors: indexed, deterministic: true });
   return { itemVectors: vectors, itemDim: dim, itemIndex };
 }

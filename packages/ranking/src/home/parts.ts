@@ -170,7 +170,7 @@ export async function buildHomeParts(data: HomeData, options: BuildHomePartsOpti
   let factorIndex: VectorIndex | undefined;
   if (models.factors) {
     const ids = Array.from({ length: data.store.trackCount }, (_unused, t) => data.store.trackId(t));
-    factorIndex = VectorIndex.build({ dim: models.factors.dim, factory: chooseFactory(ids.length, models.factors.dim), metric: 'ip', ids, vectors: models.factors.items });
+    factorIndex = VectorIndex.build({ dim: models.factors.dim, factory: chooseFactory(ids.length, models.factors.dim), metric: 'ip', ids, vectors: models.factors.items, deterministic: true });
   }
   const listeners = computeListenerState(createHomeIndex({ ...data, interactions, neighbours: models.neighbours, factors: models.factors, factorIndex }), { candidates: options.candidates });
   return { neighbours: models.neighbours, factors: models.factors, factorIndex, listeners, ranker, report, neighbourReports: models.reports };

@@ -151,6 +151,25 @@ describe('mixtape build', () => {
     expect(outcome.timings.filter((t) => t.depth === 0).map((t) => t.stage)).toEqual(['dataset', 'aggregates', 'contentEncoder', 'contentVectors', 'contentIndex', 'publish']);
   });
 
+  it('a --from-pipeline output that cannot be read fails before any part is built, saying why', async () => {
+    const lines: string[] = [];
+    const out = pathToFileURL(join(local.dir, 'from-pipeline-out')).href;
+    const missing = join(local.dir, 'no-such-pipeline-output');
+    await expect(runBuild({ data: join(local.dir, 'data'), out, options: { aggregates: { directory: missing } }, progress: (line) => lines.push(line) })).rejects.toThrow(
+      `${join(missing, 'manifest.json')}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish): ENOENT`,
+    );
+    withoutAwsRegion();
+    try {
+      // AWS S3 (no endpoint) without a region: before, the dataset part was built first
+      await expect(runBuild({ data: join(local.dir, 'data'), out, options: { aggregates: { directory: 's3://mixtape/pipeline-out', s3Endpoint: '', s3Region: '' } }, progress: (line) => lines.push(line) })).rejects.toThrow(
+        /s3:\/\/mixtape\/pipeline-out\/manifest\.json: no aggregation manifest .*no S3 region for s3:\/\/mixtape\/pipeline-out\/manifest\.json.*AWS_REGION/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(lines).toEqual([]);
+  });
+
   it('--quiet writes no progress lines; without it the same command does', async () => {
     const linesOf = async (...extra: string[]) => {
       const lines: string[] = [];

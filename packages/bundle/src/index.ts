@@ -34,6 +34,7 @@ export type { TypedArrayRecord } from './typed-pack';
 export {
   EMBEDDING_PARTS,
   aggregatesPart,
+  checkPipelineOutput,
   contentEncoderPart,
   contentIndexPart,
   contentVectorsPart,
@@ -49,7 +50,7 @@ export {
   sequenceModelPart,
   userVectorsPart,
 } from './parts/index';
-export type { AggregatesPartValue, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
+export type { AggregatesPartValue, PipelineOutputLocation, DatasetPartValue, ExperimentsPartValue, HomeCandidatesPartValue, SequenceModelPartValue } from './parts/index';
 
 // serving
 export { startSmokeChecks } from './smoke';

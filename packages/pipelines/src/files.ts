@@ -128,7 +128,8 @@ export async function writeManifest(directory: string, manifest: AggregatesManif
 export async function readManifest(directory: string, s3?: PipelineS3): Promise<AggregatesManifest> {
   const path = isS3Uri(directory) ? joinS3(directory, MANIFEST_FILE) : join(directory, MANIFEST_FILE);
   const text = await (isS3Uri(directory) ? getS3Text(s3, path) : readFile(path, 'utf8')).catch((error: unknown) => {
-    throw new Error(`${path}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish)`, { cause: error });
+    // the cause says which: not there, or an S3 location without a region or credentials
+    throw new Error(`${path}: no aggregation manifest (run \`mixtape pipeline run\` first, or it did not finish): ${(error as Error).message}`, { cause: error });
   });
   const manifest = JSON.parse(text) as AggregatesManifest;
   if (manifest.format !== AGGREGATES_FORMAT || manifest.schemaVersion !== 2)

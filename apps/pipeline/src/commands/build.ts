@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { awsRegionFromEnv } from '@mixtape/base';
-import { applyRetention, buildBundle, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type StageTiming } from '@mixtape/bundle';
+import { applyRetention, buildBundle, checkPipelineOutput, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type PipelineOutputLocation, type StageTiming } from '@mixtape/bundle';
 import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
@@ -67,6 +67,9 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   let staging: string | undefined;
   try {
     await store.ready();
+    // a pipeline output (--from-pipeline) is read by the aggregates part, after the dataset part: check it now
+    const aggregates = { ...bundleRegistry.get('aggregates').options, ...options.options?.aggregates } as unknown as PipelineOutputLocation;
+    if (aggregates.directory) await checkPipelineOutput(aggregates);
     staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
     const settings = { threads: 2, ...options.settings };
     setFaissThreads(settings.threads);

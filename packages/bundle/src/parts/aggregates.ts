@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deadLetterShare, isS3Uri, readAggregates, runLocalAggregation, type Aggregates } from '@mixtape/pipelines';
+import { deadLetterShare, isS3Uri, readAggregates, readManifest, runLocalAggregation, type Aggregates, type PipelineS3 } from '@mixtape/pipelines';
 import { createPipelineS3, type PipelineS3Settings } from '../pipeline-s3';
 import { s3StoreOptions } from '../s3-settings';
 import { definePart } from '../registry/define';
@@ -18,6 +18,30 @@ export type AggregatesPartValue = Omit<Aggregates, BuildInputs> & Partial<Pick<A
 type BuildInputs = 'sessions' | 'historyLog' | 'rankerLabels' | 'catalogStats';
 
 const count = (value: number) => value.toLocaleString('en');
+
+/** Where the aggregates part reads a pipeline output from (its `directory` and S3 options). */
+export interface PipelineOutputLocation {
+  directory: string;
+  s3Endpoint: string;
+  s3Region: string;
+  s3ForcePathStyle: boolean;
+  s3SdkCredentials: boolean;
+}
+
+/** The S3 access for an s3:// pipeline output (undefined for a local directory). */
+function pipelineS3Of(location: PipelineOutputLocation): PipelineS3 | undefined {
+  if (!isS3Uri(location.directory)) return undefined;
+  return createPipelineS3(s3StoreOptions({ endpoint: location.s3Endpoint || undefined, region: location.s3Region || undefined, forcePathStyle: location.s3ForcePathStyle, hasCredentials: location.s3SdkCredentials }) as PipelineS3Settings);
+}
+
+/**
+ * Reads the pipeline output's manifest, as the aggregates part will: a build calls it before any
+ * part, so a missing output, an S3 location without a region or credentials fails at once instead
+ * of after the dataset part.
+ */
+export async function checkPipelineOutput(location: PipelineOutputLocation): Promise<void> {
+  await readManifest(location.directory, pipelineS3Of(location));
+}
 
 export const aggregatesPart = definePart({
   name: 'aggregates',
@@ -46,9 +70,7 @@ export const aggregatesPart = definePart({
     const { store, interactions: log } = inputs.dataset;
     let aggregates: Aggregates;
     if (options.directory) {
-      const s3 = isS3Uri(options.directory)
-        ? createPipelineS3(s3StoreOptions({ endpoint: options.s3Endpoint || undefined, region: options.s3Region || undefined, forcePathStyle: options.s3ForcePathStyle, hasCredentials: options.s3SdkCredentials }) as PipelineS3Settings)
-        : undefined;
+      const s3 = pipelineS3Of(options);
       aggregates = await stage('read pipeline output', () => readAggregates(options.directory, { store, log, s3 }), (value) => `${value.manifest.producer}, ${count(value.manifest.counts.inputEvents)} input events`);
       const share = deadLetterShare(aggregates.manifest);
       const dead = aggregates.manifest.counts.deadLetters;

@@ -1,7 +1,7 @@
 // The parts a Mixtape bundle can hold, one file per family. Composition roots pick from these:
 // the CLI's build (apps/pipeline/src/build/parts.ts) and each app's serving.ts.
-export { aggregatesPart } from './aggregates';
-export type { AggregatesPartValue } from './aggregates';
+export { aggregatesPart, checkPipelineOutput } from './aggregates';
+export type { AggregatesPartValue, PipelineOutputLocation } from './aggregates';
 export { datasetPart } from './dataset';
 export type { DatasetPartValue } from './dataset';
 export { contentEncoderPart, contentIndexPart, contentVectorsPart, itemIndexPart, itemVectorsPart, userVectorsPart } from './embeddings';

@@ -221,7 +221,7 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
       let offset = 0;
       if (reference > 0) {
         const { top, at } = columnReference(features, F, f, 0, n, reference, heap);
-        // one value for every row (or none): nothing to order, the term adds a constant
+        // the R largest values tie (or there are no rows): no spread to measure from, the column is read as it is
         if (top > at) {
           weight /= top - at;
           offset = at;
@@ -289,7 +289,7 @@ export function compileRanker(model: HomeRankerModel, weights: Partial<Record<Ho
 
 /**
  * The largest value of column f over rows [first, first + n) and its R-th largest (the smallest
- * when there are fewer rows): a size-R min-heap in `heap` (length ≥ R), so a page allocates nothing.
+ * when there are fewer rows): a size-R min-heap in `heap` (length ≥ R), so no row allocates.
  */
 export function columnReference(features: Float32Array, F: number, f: number, first: number, n: number, R: number, heap: Float64Array): { top: number; at: number } {
   let size = 0;

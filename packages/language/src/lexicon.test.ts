@@ -65,6 +65,20 @@ describe('lexicon matching', () => {
     expect(modifiers('like daft punk but slower')).toEqual(['Daft Punk:like', 'slower:none']);
   });
 
+  it('tells "no Daft Punk" (his tracks) from "nothing like Daft Punk" (his sound), and softens "less like Daft Punk"', () => {
+    // a refinement keeps a seed as the direction for the first and drops it for the second
+    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+    for (const text of ['no daft punk', 'without daft punk', 'exclude daft punk', 'no songs by daft punk', 'no more daft punk']) {
+      expect(read(text)).toEqual(['Daft Punk:negated']);
+    }
+    expect(read('nothing like daft punk')).toEqual(['Daft Punk:negated:like']);
+    expect(read('not similar to daft punk or future')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
+    expect(read('nothing like daft punk, no future')).toEqual(['Daft Punk:negated:like', 'Future:negated']);
+    // was "like": "less like X" seeded X
+    expect(read('less like daft punk')).toEqual(['Daft Punk:softened']);
+    expect(interpretQuery(lexicon, 'less like daft punk').constraints.artists.seed).toEqual([]);
+  });
+
   it('reads a minus before a word as a negation, as search boxes do ("rock -reggaeton"), and leaves hyphens alone', () => {
     const modifiers = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}`);
     expect(modifiers('pop -reggaeton')).toEqual(['pop:none', 'reggaeton:negated']);

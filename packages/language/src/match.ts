@@ -35,23 +35,30 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   let scope: Modifier = 'none';
   let scopeCue = '';
   let carried: Modifier = 'none';
+  // A negation that reached the term through "like" ("nothing like Drake") refuses the sound, not
+  // only the artist's tracks: refinements drop such a seed, and keep it for a plain "no Drake".
+  let scopeNegatesLike = false;
+  let carriedNegatesLike = false;
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index] as Token;
     if (token.boundary || SCOPE_BREAK_WORDS.has(token.text)) {
       scope = 'none';
       carried = 'none';
+      scopeNegatesLike = carriedNegatesLike = false;
       index += 1;
       continue;
     }
     if (scope === 'none' && carried !== 'none' && CONNECTOR_WORDS.has(token.text)) {
       scope = carried;
+      scopeNegatesLike = carriedNegatesLike;
       carried = 'none';
       index += 1;
       continue;
     }
     const candidate = bestCandidate(lexicon, tokens, index, scope, context);
     if (candidate?.modifier) {
+      scopeNegatesLike = scope === 'negated' && candidate.modifier === 'like';
       scope = combineModifiers(scope, candidate.modifier);
       scopeCue = candidate.cue ?? '';
       carried = 'none';
@@ -59,9 +66,11 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       continue;
     }
     if (candidate?.term) {
-      terms.push({ ...candidate.term, modifier: scope, start: index, length: candidate.length });
+      terms.push({ ...candidate.term, modifier: scope, ...(scopeNegatesLike ? { negatesLike: true } : {}), start: index, length: candidate.length });
       carried = scope;
+      carriedNegatesLike = scopeNegatesLike;
       scope = 'none';
+      scopeNegatesLike = false;
       index += candidate.length;
       continue;
     }
@@ -72,6 +81,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       for (let offset = 0; offset < unknown.length; offset++) remainder.push(tokens[index + offset]!.text);
       scope = 'none';
       carried = 'none';
+      scopeNegatesLike = carriedNegatesLike = false;
       index += unknown.length;
       continue;
     }
@@ -79,6 +89,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     if (!SCOPE_SKIP_WORDS.has(token.text)) {
       scope = 'none';
       carried = 'none';
+      scopeNegatesLike = carriedNegatesLike = false;
     }
     if (!REMAINDER_STOPWORDS.has(token.text)) remainder.push(token.text);
     index += 1;
@@ -134,6 +145,9 @@ function readUnknownName(tokens: readonly Token[], start: number, context: Match
 function combineModifiers(current: Modifier, next: Modifier): Modifier {
   // "no songs by X", "nothing like X": the negation carries through the attribution cue.
   if (current === 'negated' && (next === 'by' || next === 'like')) return 'negated';
+  // "less like Drake" softens the artist (it seeded him before); a refinement keeps the direction
+  // and leaves his own tracks out, as for "no Drake".
+  if (current === 'softened' && next === 'like') return 'softened';
   if (current === 'more' && (next === 'like' || next === 'by')) return 'more';
   return next;
 }

@@ -64,6 +64,8 @@ export interface MatchedTerm {
   /** catalog spelling, vocabulary label, or "1990-1999" for years */
   canonical: string;
   modifier: Modifier;
+  /** the negation came through "like" ("nothing like Drake", "not similar to X"): the sound is refused, not only the tracks */
+  negatesLike?: true;
   effect: TermEffect;
   /** token position where the term starts and how many tokens it spans */
   start?: number;

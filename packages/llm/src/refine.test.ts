@@ -43,10 +43,32 @@ describe('refinePlan', () => {
     expect(noDrake.plan.genres).toEqual({ include: ['latin'], exclude: ['pop'] });
     expect(refinePlan(base, 'only rock', lexicon).plan.genres.include).toEqual(['rock']);
     expect(refinePlan(base, 'add some jazz', lexicon).plan.genres.include).toEqual(['latin', 'pop', 'jazz']);
-    expect(refinePlan(base, 'no more bad bunny', lexicon).plan.seedArtists).toEqual([]);
+    // "no more bad bunny" leaves his tracks out but keeps him as the direction; "nothing like" drops it
+    expect(refinePlan(base, 'no more bad bunny', lexicon).plan).toMatchObject({ seedArtists: ['Bad Bunny'], artists: { exclude: ['Bad Bunny'] } });
+    expect(refinePlan(base, 'nothing like bad bunny', lexicon).plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Bad Bunny'] } });
     expect(refinePlan(base, 'more 80s', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1999 });
     expect(refinePlan(base, '80s instead', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1989 });
     expect(refinePlan(refinePlan(base, 'more 80s', lexicon).plan, 'no 90s', lexicon).plan.releaseYear).toEqual({ min: 1980, max: 1989 });
+  });
+
+  it('"no Drake" on a "like Drake" plan keeps Drake as the direction and excludes his tracks, as "like Drake but not Drake" does', () => {
+    const base = planFromPrompt(lexicon, 'songs like Drake').plan;
+    const oneShot = planFromPrompt(lexicon, 'songs like Drake but not Drake').plan;
+    for (const instruction of ['no Drake', 'without Drake', 'not Drake', 'exclude Drake', 'less like Drake']) {
+      const { plan, changes } = refinePlan(base, instruction, lexicon);
+      expect(plan.seedArtists, instruction).toEqual(['Drake']);
+      expect(plan.artists).toEqual({ include: [], exclude: ['Drake'] });
+      expect(plan.title).toBe('Like Drake, without Drake');
+      expect(changes).toEqual(['artist excluded: Drake (still the direction)']);
+      expect(plan).toEqual(oneShot);
+    }
+    // another artist leaves the seed alone
+    const noBadBunny = refinePlan(base, 'no Bad Bunny', lexicon).plan;
+    expect(noBadBunny).toMatchObject({ seedArtists: ['Drake'], artists: { include: [], exclude: ['Bad Bunny'] }, title: 'Like Drake' });
+    // refusing his sound drops the direction too
+    const nothingLike = refinePlan(base, 'nothing like Drake', lexicon);
+    expect(nothingLike.plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
+    expect(nothingLike.changes).toEqual(['seed artist -Drake', 'artist excluded: Drake']);
   });
 
   it('changes length, explicitness, discovery; reports each change; leaves the plan alone when nothing matches', () => {

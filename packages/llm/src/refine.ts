@@ -94,10 +94,17 @@ function applyTerm(plan: Plan, term: MatchedTerm, changes: string[]): void {
   if (effect.artist) {
     const name = effect.artist.name;
     if (removing) {
-      plan.seedArtists = plan.seedArtists.filter((artist) => artist !== name);
+      // "no Drake" / "less like Drake" on a "like Drake" plan leaves his tracks out but keeps him as
+      // the direction (the seed centroid), as the one-shot "like Drake but not Drake" does; only
+      // "nothing like Drake" refuses the sound too and drops the seed.
+      const seeded = plan.seedArtists.includes(name);
+      if (seeded && term.negatesLike) {
+        plan.seedArtists = plan.seedArtists.filter((artist) => artist !== name);
+        changes.push(`seed artist -${name}`);
+      }
       plan.artists.include = plan.artists.include.filter((artist) => artist !== name);
       if (!plan.artists.exclude.includes(name) && plan.artists.exclude.length < 20) plan.artists.exclude.push(name);
-      changes.push(`artist excluded: ${name}`);
+      changes.push(seeded && !term.negatesLike ? `artist excluded: ${name} (still the direction)` : `artist excluded: ${name}`);
     } else {
       plan.artists.exclude = plan.artists.exclude.filter((artist) => artist !== name);
       if (term.modifier === 'only' || term.modifier === 'by') {

@@ -5,7 +5,7 @@ import type { CatalogStore } from '@mixtape/catalog';
 import { generateSynthetic, importTidyTuesday } from '@mixtape/catalog';
 import { createContentEncoder, encodeCatalogContent, fitCatalogFeatureStats, VectorIndex } from '@mixtape/embeddings';
 import { buildCatalogLexicon } from '@mixtape/language';
-import { planFromPrompt, type Plan } from '@mixtape/llm';
+import { planFromPrompt, refinePlan, type Plan } from '@mixtape/llm';
 import { createPlaylistEngine, type PlaylistContext, type PlaylistEngine } from '../src/index';
 
 export const TIDYTUESDAY_CSV = fileURLToPath(
@@ -26,11 +26,19 @@ export function loadTidyTuesdayContext(): Promise<PlaylistContext> {
   return tidy;
 }
 
-/** The TidyTuesday engine and the offline planner over its catalog's vocabulary (prompt → plan). */
-export async function loadTidyTuesdayPlanning(): Promise<{ engine: PlaylistEngine; planOf: (prompt: string) => Plan }> {
+/** The TidyTuesday engine and the offline planner over its catalog's vocabulary (prompt → plan, plan + refinement → plan). */
+export async function loadTidyTuesdayPlanning(): Promise<{
+  engine: PlaylistEngine;
+  planOf: (prompt: string) => Plan;
+  refineOf: (plan: Plan, instruction: string) => Plan;
+}> {
   const context = await loadTidyTuesdayContext();
   const lexicon = buildCatalogLexicon(context.store);
-  return { engine: createPlaylistEngine(context), planOf: (prompt) => planFromPrompt(lexicon, prompt).plan };
+  return {
+    engine: createPlaylistEngine(context),
+    planOf: (prompt) => planFromPrompt(lexicon, prompt).plan,
+    refineOf: (plan, instruction) => refinePlan(plan, instruction, lexicon).plan,
+  };
 }
 
 export function syntheticContext(tracks = 3000): PlaylistContext & { interactions: ReturnType<typeof generateSynthetic>['interactions'] } {

@@ -8,8 +8,9 @@ import { loadTidyTuesdayPlanning } from './playlist-support';
 
 let engine: PlaylistEngine;
 let planOf: (prompt: string) => Plan;
+let refineOf: (plan: Plan, instruction: string) => Plan;
 beforeAll(async () => {
-  ({ engine, planOf } = await loadTidyTuesdayPlanning());
+  ({ engine, planOf, refineOf } = await loadTidyTuesdayPlanning());
 }, 60_000);
 const run = (prompt: string): { plan: Plan; result: Fulfilment } => {
   const plan = planOf(prompt);
@@ -55,6 +56,48 @@ describe('negation scope', () => {
     expect(result.title).toBe('Like Drake, without Drake');
     expect(result.description).toContain('in the spirit of Drake');
     expect(result.description).toContain('no Drake');
+  });
+
+  it('refining "songs like Drake" with "no Drake" / "less like Drake" keeps Drake as the direction: no Drake track, the same genres', () => {
+    const original = run('songs like Drake');
+    expect(original.result.tracks.some((track) => track.artists.includes('Drake'))).toBe(true);
+    // share of the playlist in each of the catalog's top-level genres (a track may have several)
+    const genreShares = (result: Fulfilment): Map<string, number> => {
+      const counts = new Map<string, number>();
+      for (const track of result.trackIndices) {
+        for (const genre of new Set([...engine.store.genresOfTrack(track).genres].map((id) => engine.store.genreName(id)))) counts.set(genre, (counts.get(genre) ?? 0) + 1);
+      }
+      return new Map([...counts].map(([genre, count]) => [genre, count / result.tracks.length]));
+    };
+    const before = genreShares(original.result);
+    for (const instruction of ['no Drake', 'less like Drake']) {
+      const plan = refineOf(original.plan, instruction);
+      expect(plan.seedArtists).toEqual(['Drake']);
+      expect(plan.artists.exclude).toEqual(['Drake']);
+      const result = fulfilPlan(engine, plan);
+      expect(result.tracks).toHaveLength(25);
+      expect(result.tracks.some((track) => track.artists.includes('Drake'))).toBe(false);
+      // the refinement dropped the seed before: a generic pop mix with no rap at all
+      const after = genreShares(result);
+      for (const genre of new Set([...before.keys(), ...after.keys()])) {
+        expect(Math.abs((after.get(genre) ?? 0) - (before.get(genre) ?? 0)), `${instruction}: ${genre}`).toBeLessThanOrEqual(0.2);
+      }
+      expect(after.get('rap') ?? 0).toBeGreaterThanOrEqual(0.6);
+      expect(result.title).toBe('Like Drake, without Drake');
+      expect(result.description).toContain('in the spirit of Drake');
+      expect(result.description).toContain('no Drake');
+    }
+  });
+
+  it('refining "songs like Drake" with "no Kanye West" leaves the seed alone and only excludes Kanye West', () => {
+    const original = run('songs like Drake');
+    const plan = refineOf(original.plan, 'no Kanye West');
+    expect(plan).toEqual({ ...original.plan, artists: { include: [], exclude: ['Kanye West'] } });
+    const result = fulfilPlan(engine, plan);
+    expect(result.tracks).toHaveLength(25);
+    expect(result.tracks.some((track) => track.artists.includes('Kanye West'))).toBe(false);
+    expect(result.tracks.some((track) => track.artists.includes('Drake'))).toBe(true);
+    expect(result.title).toBe('Like Drake');
   });
 
   it('"songs like The The" seeds the band The The (an exact full name)', () => {

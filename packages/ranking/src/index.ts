@@ -74,10 +74,13 @@ export type {
 } from './home/types';
 export {
   createHomeIndex,
+  artistTracks,
+  genreTracks,
   PROFILE_FEATURES,
 } from './home/home-index';
 export type {
   HomeIndex,
+  TrackLists,
 } from './home/home-index';
 export {
   buildUserProfile,

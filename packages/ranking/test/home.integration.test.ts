@@ -18,6 +18,8 @@ import {
   HOME_FEATURE_COUNT,
   prepareRankerData,
   sequenceHistory,
+  artistTracks,
+  genreTracks,
   buildItemModels,
   buildSuccessorList,
   compileRanker,
@@ -102,6 +104,40 @@ describe('home candidates', () => {
     const features = computeFeatures(index, profile, candidates);
     expect(features.length).toBe(candidates.size * HOME_FEATURE_COUNT);
     for (const value of features) expect(Number.isFinite(value)).toBe(true);
+  });
+
+  it("with the log's popularity (the eval's), artist and genre tracks come by the log's listener counts: a track whose plays were held out is not lifted by the catalog's count of them", async () => {
+    const { data, index, log, userId } = await setup();
+    const profile = buildUserProfile(index, userId);
+    const artist = profile.topArtists[0]!;
+    // hold out every play of the artist's most popular track by the catalog (as an importer's count over the whole dataset sees it)
+    const heldOut = data.store.tracksByArtist(artist)[0]!;
+    const keep = new Uint8Array(log.length);
+    for (let i = 0; i < log.length; i++) keep[i] = log.columns.track[i] === heldOut ? 0 : 1;
+    const train = log.select(keep);
+    const byLog = createHomeIndex({ ...data, interactions: train, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex, popularity: 'log' });
+    const byCatalog = createHomeIndex({ ...data, interactions: train, neighbours: index.neighbours, factors: index.factors, factorIndex: index.factorIndex });
+    // the catalog's popularity: the store's own lists, unchanged
+    expect(artistTracks(byCatalog, artist)).toEqual(data.store.tracksByArtist(artist));
+    expect(artistTracks(byCatalog, artist)[0]).toBe(heldOut);
+    const isSortedByLog = (tracks: Int32Array) => tracks.every((t, i) => i === 0 || byLog.popularity[tracks[i - 1]!]! > byLog.popularity[t]! || (byLog.popularity[tracks[i - 1]!] === byLog.popularity[t] && tracks[i - 1]! < t));
+    const ordered = artistTracks(byLog, artist);
+    expect([...ordered].sort((a, b) => a - b)).toEqual([...data.store.tracksByArtist(artist)].sort((a, b) => a - b));
+    expect(isSortedByLog(ordered)).toBe(true);
+    expect(byLog.listenerCount[heldOut]).toBe(0);
+    expect(ordered[0]).not.toBe(heldOut);
+    for (let g = 0; g < data.store.genreCount; g++) {
+      expect(genreTracks(byLog, g).length).toBe(data.store.tracksByGenre(g).length);
+      expect(isSortedByLog(genreTracks(byLog, g))).toBe(true);
+    }
+    // the listener's top-artist source: by the catalog it brings the held-out track, by the log only if fewer than 8 of the artist's tracks were heard
+    const heardByOthers = [...ordered].filter((t) => byLog.listenerCount[t]! > 0).length;
+    const topArtistTracks = async (idx: HomeIndex) => {
+      const { candidates } = await generateHomeCandidates(idx, buildUserProfile(idx, userId));
+      return new Set(Array.from({ length: candidates.size }, (_unused, r) => r).filter((r) => candidates.from(r, 'topArtist')).map((r) => candidates.tracks[r]!));
+    };
+    expect((await topArtistTracks(byCatalog)).has(heldOut)).toBe(true);
+    expect((await topArtistTracks(byLog)).has(heldOut)).toBe(heardByOthers < 8);
   });
 
   it('a log without times (every event at 0, as Last.fm play counts) still gives a taste vector and weighted clusters', async () => {

@@ -5,7 +5,7 @@
 import { dot, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
-import { MS_PER_DAY, dotRow } from './home-index';
+import { MS_PER_DAY, artistTracks, dotRow, genreTracks } from './home-index';
 import type { HomeIndex } from './home-index';
 import { NEIGHBOUR_SOURCES, foldInFactor } from './item-models';
 import { storedAnswers } from './listeners';
@@ -778,7 +778,7 @@ export function similarArtists(index: HomeIndex, artist: number, limit = 6): Arr
 
 function artistsFromLists(index: HomeIndex, list: { offsets: Int32Array; items: Int32Array; scores: Float32Array }, artist: number): Array<[number, number]> {
   const votes = new Map<number, number>();
-  const tracks = index.store.tracksByArtist(artist);
+  const tracks = artistTracks(index, artist);
   for (let i = 0; i < Math.min(10, tracks.length); i++) {
     const track = tracks[i]!;
     for (let p = list.offsets[track]!; p < list.offsets[track + 1]!; p++) {
@@ -808,16 +808,15 @@ function artistsFromVectors(index: HomeIndex, artist: number): Array<[number, nu
 }
 
 function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void {
-  const { store } = index;
   const top = [...new Set([...profile.seedArtists, ...profile.topArtists.subarray(0, 5)])];
   const followed = new Set(top);
   for (const artist of top) {
     const share = profile.artistShare.get(artist) ?? 0.1;
-    const tracks = store.tracksByArtist(artist);
+    const tracks = artistTracks(index, artist);
     for (let i = 0; i < Math.min(8, tracks.length); i++) emit('topArtist', tracks[i]!, share * (0.5 + 0.5 * index.popularity[tracks[i]!]!), artist);
     for (const [similar, sim] of similarArtists(index, artist, 4)) {
       if (followed.has(similar) || sim <= 0) continue;
-      const theirs = store.tracksByArtist(similar);
+      const theirs = artistTracks(index, similar);
       for (let i = 0; i < Math.min(4, theirs.length); i++) emit('similarArtist', theirs[i]!, sim * Math.sqrt(share), artist);
     }
   }
@@ -924,7 +923,7 @@ function spreadChart(index: HomeIndex, genre: number, limit: number): Int32Array
   const key = `${genre}:${limit}`;
   let chart = charts.get(key);
   if (!chart) {
-    chart = Int32Array.from(spreadAcrossArtists(index, genre < 0 ? index.popularOrder : index.store.tracksByGenre(genre), limit));
+    chart = Int32Array.from(spreadAcrossArtists(index, genre < 0 ? index.popularOrder : genreTracks(index, genre), limit));
     charts.set(key, chart);
   }
   return chart;

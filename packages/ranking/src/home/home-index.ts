@@ -53,6 +53,11 @@ export interface HomeIndex {
   popularity: Float32Array;
   /** tracks by that popularity, most popular first (the first 5,000) */
   popularOrder: Int32Array;
+  /**
+   * Each artist's and genre's tracks re-ordered by that popularity, when it is the log's (with the
+   * catalog's, the store's own lists are already in its order): read through `artistTracks` / `genreTracks`.
+   */
+  byLogPopularity?: { artists: TrackLists; genres: TrackLists };
   /** trackCount × PROFILE_FEATURES.length, 0..1, NaN when the track has no features */
   audio: Float32Array;
   /** latest logged interaction (epoch ms): "now" for new releases, wall-clock free */
@@ -134,6 +139,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
           .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
           .slice(0, 5000)
       : store.mostPopular(5000);
+  const byLogPopularity = data.popularity === 'log' ? { artists: reorderLists(store.artistCount, (a) => store.tracksByArtist(a), popularity), genres: reorderLists(store.genreCount, (g) => store.tracksByGenre(g), popularity) } : undefined;
   const factors = data.factors;
   if (factors && (factors.items.length !== trackCount * factors.dim || (interactions && factors.users.length !== interactions.userCount * factors.dim))) {
     throw new RangeError(`home index: factors hold ${factors.items.length / factors.dim} items / ${factors.users.length / factors.dim} users for ${trackCount} tracks / ${interactions?.userCount ?? 0} users`);
@@ -169,6 +175,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
     daypartShare,
     popularity,
     popularOrder,
+    ...(byLogPopularity ? { byLogPopularity } : {}),
     audio,
     referenceTime,
     referenceDay: Math.floor(referenceTime / DAY_MS),
@@ -204,3 +211,38 @@ export const MS_PER_DAY = DAY_MS;
  * no recency decay against a live event's clock time.
  */
 export const EARLIEST_CLOCK_TIME = Date.UTC(2000, 0, 1);
+
+/** Lists of tracks in CSR form (list i: tracks[offsets[i] .. offsets[i + 1])). */
+export interface TrackLists {
+  offsets: Int32Array;
+  tracks: Int32Array;
+}
+
+/** An artist's tracks, most popular first by the index's popularity. */
+export function artistTracks(index: HomeIndex, artist: number): Int32Array {
+  const lists = index.byLogPopularity?.artists;
+  return lists ? lists.tracks.subarray(lists.offsets[artist]!, lists.offsets[artist + 1]!) : index.store.tracksByArtist(artist);
+}
+
+/** A genre's (or subgenre's) tracks, most popular first by the index's popularity. */
+export function genreTracks(index: HomeIndex, genre: number): Int32Array {
+  const lists = index.byLogPopularity?.genres;
+  return lists ? lists.tracks.subarray(lists.offsets[genre]!, lists.offsets[genre + 1]!) : index.store.tracksByGenre(genre);
+}
+
+/**
+ * The catalog's lists re-sorted by `popularity` (ties by track index, as `popularOrder`). With the
+ * log's popularity the catalog's order must not survive even as a tie-break: an importer that
+ * counts playlist appearances over the whole dataset (MPD) ranks a held-out track by its held-out
+ * appearances, which would lift exactly the tracks an evaluation hides into the artist sources.
+ */
+function reorderLists(count: number, listOf: (i: number) => Int32Array, popularity: Float32Array): TrackLists {
+  const offsets = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i]! + listOf(i).length;
+  const tracks = new Int32Array(offsets[count]!);
+  for (let i = 0; i < count; i++) {
+    const sorted = Array.from(listOf(i)).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
+    tracks.set(sorted, offsets[i]!);
+  }
+  return { offsets, tracks };
+}

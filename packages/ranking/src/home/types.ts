@@ -84,7 +84,8 @@ export interface HomeData {
   /**
    * 'catalog' (default): the catalog's popularity. 'log': listener counts in `interactions` —
    * for evaluation on catalogs whose popularity an importer derived from the whole dataset
-   * (Last.fm, MPD), which would leak held-out interactions.
+   * (Last.fm, MPD), which would leak held-out interactions. It sets the popularity feature, the
+   * chart and the order of each artist's and genre's tracks (`artistTracks`, `genreTracks`).
    */
   popularity?: 'catalog' | 'log';
 }

@@ -122,7 +122,7 @@ export type {
   HomeFeature,
   FeatureOptions,
 } from './home/features';
-export { buildNeighbourLists, buildSuccessorList, trainItemVectors } from './home/item-models';
+export { DEFAULT_RP3BETA_BETA, buildNeighbourLists, buildSuccessorList, trainItemVectors } from './home/item-models';
 export type {
   NeighbourSource,
   NeighbourList,

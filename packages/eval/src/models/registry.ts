@@ -217,7 +217,7 @@ export function createModelRegistry(): ModelRegistry {
               ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(p.threads ? { params: { nthread: p.threads } } : {}) }
               : undefined,
           // successor=N: build "what follows this track" lists of N per track (default off)
-          // rp3Beta=B: the RP3β lists' popularity penalty (default 0.5)
+          // rp3Beta=B: the RP3β lists' popularity penalty (default DEFAULT_RP3BETA_BETA, 0.3)
           neighbours:
             p.k || p.successor || p.rp3Beta !== undefined
               ? { ...(p.k ? { k: p.k } : {}), ...(p.successor ? { successor: { k: p.successor } } : {}), ...(p.rp3Beta !== undefined ? { rp3beta: { beta: p.rp3Beta } } : {}) }

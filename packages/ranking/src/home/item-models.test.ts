@@ -2,7 +2,7 @@ import { fitEaseWeights } from '@mixtape/embeddings';
 import type { CsrMatrix } from '@mixtape/embeddings';
 import { InteractionLogBuilder } from '@mixtape/catalog';
 import { describe, expect, it } from 'vitest';
-import { buildNeighbourLists, buildSuccessorList, foldInFactor, matrixFromLog, nonZeroRows, trainItemFactors } from './item-models';
+import { DEFAULT_RP3BETA_BETA, buildNeighbourLists, buildSuccessorList, foldInFactor, matrixFromLog, nonZeroRows, trainItemFactors } from './item-models';
 
 /** Listeners in two taste groups (items 0–9 and 10–19) with a little crossover. */
 function tasteMatrix(): CsrMatrix {
@@ -47,6 +47,13 @@ describe('neighbour lists', () => {
     }
     // items without listeners (20, 21 never drawn above 19) have no neighbours
     expect(lists.coListening!.offsets[21]).toBe(lists.coListening!.offsets[22]);
+    // RP3β's default penalty is the validated 0.3, and the lists are exactly those of an explicit β 0.3
+    expect(DEFAULT_RP3BETA_BETA).toBe(0.3);
+    expect(reports.find((report) => report.source === 'rp3beta')!.notes).toBe('α 1, β 0.3');
+    const explicit = buildNeighbourLists(matrix, { k: 5, ease: false, coListening: false, rp3beta: { beta: 0.3 } }).lists.rp3beta!;
+    const half = buildNeighbourLists(matrix, { k: 5, ease: false, coListening: false, rp3beta: { beta: 0.5 } }).lists.rp3beta!;
+    expect(Array.from(lists.rp3beta!.scores)).toEqual(Array.from(explicit.scores));
+    expect(Array.from(lists.rp3beta!.scores)).not.toEqual(Array.from(half.scores));
   });
 
   it('EASE lists hold the largest-magnitude weights of the dense model, negative ones included', () => {

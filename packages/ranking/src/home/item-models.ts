@@ -20,6 +20,13 @@ import {
 import type { CsrMatrix, NeighborGraphOptions } from '@mixtape/embeddings';
 
 /** The neighbour-list sources, in feature order. */
+/**
+ * RP3β's popularity penalty for the Home lists: 0.3 since session 14 (0.5 before). Rule R14-1/R13-2,
+ * validation only: Last.fm +0.0029 [0.0017, 0.0042] NDCG@10, synthetic −0.0007 [−0.0034, 0.0020],
+ * TidyTuesday (repeatable fits) +0.0049 [0.0001, 0.0097]; 0.3 is also the RP3β baselines' value.
+ */
+export const DEFAULT_RP3BETA_BETA = 0.3;
+
 export const NEIGHBOUR_SOURCES = ['ease', 'rp3beta', 'coListening', 'itemVectors'] as const;
 export type NeighbourSource = (typeof NEIGHBOUR_SOURCES)[number];
 
@@ -45,6 +52,7 @@ export interface NeighbourListOptions {
    * over a listener's tracks they push items down, and dropping them costs ~3% NDCG@10)
    */
   ease?: false | { lambda?: number; minItemUsers?: number; maxItems?: number; k?: number };
+  /** RP3β settings, or false to skip (default α 1, β `DEFAULT_RP3BETA_BETA`) */
   rp3beta?: false | { alpha?: number; beta?: number };
   coListening?: false | { shrink?: number };
   /** unit item vectors (trackCount × dim) and their FAISS index (ids = track positions' ids); false skips */
@@ -178,7 +186,7 @@ export function buildNeighbourLists(matrix: CsrMatrix, options: NeighbourListOpt
   }
   if (options.rp3beta !== false) {
     const alpha = options.rp3beta?.alpha ?? 1;
-    const beta = options.rp3beta?.beta ?? 0.5;
+    const beta = options.rp3beta?.beta ?? DEFAULT_RP3BETA_BETA;
     timed('rp3beta', () => ({
       list: graphList(
         'rp3beta',

@@ -53,6 +53,9 @@ export const SCOPE_SKIP_WORDS = new Set([
 
 export const CONNECTOR_WORDS = new Set(['and', 'or', 'nor', 'plus', 'y', 'e', 'et', 'und', 'o', 'ou', 'oder', 'ni', 'nem', 'weder', 'noch']);
 
+/** The connectors that join (not alternatives): after one, "like" / "by" start a new clause ("less pop and like Drake"). */
+export const AND_WORDS = new Set(['and', 'plus', 'y', 'e', 'et', 'und']);
+
 /** Words that end a cue's scope: "like Daft Punk but slower". */
 export const SCOPE_BREAK_WORDS = new Set(['but', 'yet', 'though', 'although', 'while', 'then', 'pero', 'sino', 'porem', 'aber', 'sondern', 'cependant', 'pourtant']);
 

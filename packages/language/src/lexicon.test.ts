@@ -74,9 +74,20 @@ describe('lexicon matching', () => {
     expect(read('nothing like daft punk')).toEqual(['Daft Punk:negated:like']);
     expect(read('not similar to daft punk or future')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
     expect(read('nothing like daft punk, no future')).toEqual(['Daft Punk:negated:like', 'Future:negated']);
-    // was "like": "less like X" seeded X
-    expect(read('less like daft punk')).toEqual(['Daft Punk:softened']);
+    // was "like": "less like X" seeded X; it moves away from the sound, as "nothing like X"
+    expect(read('less like daft punk')).toEqual(['Daft Punk:softened:like']);
     expect(interpretQuery(lexicon, 'less like daft punk').constraints.artists.seed).toEqual([]);
+  });
+
+  it('starts a new clause at "and like" / "and by": "less pop and like Daft Punk" asks for Daft Punk; "or" carries the cue on', () => {
+    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+    expect(read('less pop and like daft punk')).toEqual(['pop:softened', 'Daft Punk:like']);
+    expect(read('no pop and like daft punk')).toEqual(['pop:negated', 'Daft Punk:like']);
+    expect(read('no pop and by daft punk')).toEqual(['pop:negated', 'Daft Punk:by']);
+    expect(interpretQuery(lexicon, 'less pop and similar to daft punk').constraints.artists.seed.map((artist) => artist.name)).toEqual(['Daft Punk']);
+    // without a cue after the connector, the cue carries on, "or" and "and" alike
+    expect(read('no daft punk or future')).toEqual(['Daft Punk:negated', 'Future:negated']);
+    expect(read('nothing like daft punk and future')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
   });
 
   it('reads a minus before a word as a negation, as search boxes do ("rock -reggaeton"), and leaves hyphens alone', () => {

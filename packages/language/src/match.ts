@@ -1,7 +1,7 @@
 // Matching: scans a text left to right, taking the longest phrase at each position (a number
 // phrase, a lexicon phrase or an artist name), and scopes each term with the cue before it.
 // A query costs a few map lookups per token, whatever the catalog's size.
-import { CONNECTOR_WORDS, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
+import { AND_WORDS, CONNECTOR_WORDS, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
 import { spacedKey } from './fold';
 import { closestGenreKey } from './fuzzy';
 import type { Lexicon, PhraseEntry } from './lexicon';
@@ -39,27 +39,33 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   // only the artist's tracks: refinements drop such a seed, and keep it for a plain "no Drake".
   let scopeNegatesLike = false;
   let carriedNegatesLike = false;
+  // the scope was carried over an "and": a "like"/"by" after it starts a new clause ("less pop and like Drake")
+  let scopeAfterAnd = false;
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index] as Token;
     if (token.boundary || SCOPE_BREAK_WORDS.has(token.text)) {
       scope = 'none';
       carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = false;
+      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
       index += 1;
       continue;
     }
     if (scope === 'none' && carried !== 'none' && CONNECTOR_WORDS.has(token.text)) {
       scope = carried;
       scopeNegatesLike = carriedNegatesLike;
+      scopeAfterAnd = AND_WORDS.has(token.text);
       carried = 'none';
       index += 1;
       continue;
     }
     const candidate = bestCandidate(lexicon, tokens, index, scope, context);
     if (candidate?.modifier) {
-      scopeNegatesLike = scope === 'negated' && candidate.modifier === 'like';
-      scope = combineModifiers(scope, candidate.modifier);
+      // "no drake or like future" carries the negation; "less pop and like Drake" asks for Drake
+      const base = scopeAfterAnd && (candidate.modifier === 'like' || candidate.modifier === 'by') ? 'none' : scope;
+      scopeNegatesLike = (base === 'negated' || base === 'softened') && candidate.modifier === 'like';
+      scope = combineModifiers(base, candidate.modifier);
+      scopeAfterAnd = false;
       scopeCue = candidate.cue ?? '';
       carried = 'none';
       index += candidate.length;
@@ -70,7 +76,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       carried = scope;
       carriedNegatesLike = scopeNegatesLike;
       scope = 'none';
-      scopeNegatesLike = false;
+      scopeNegatesLike = scopeAfterAnd = false;
       index += candidate.length;
       continue;
     }
@@ -81,7 +87,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       for (let offset = 0; offset < unknown.length; offset++) remainder.push(tokens[index + offset]!.text);
       scope = 'none';
       carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = false;
+      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
       index += unknown.length;
       continue;
     }
@@ -89,7 +95,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     if (!SCOPE_SKIP_WORDS.has(token.text)) {
       scope = 'none';
       carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = false;
+      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
     }
     if (!REMAINDER_STOPWORDS.has(token.text)) remainder.push(token.text);
     index += 1;
@@ -145,8 +151,8 @@ function readUnknownName(tokens: readonly Token[], start: number, context: Match
 function combineModifiers(current: Modifier, next: Modifier): Modifier {
   // "no songs by X", "nothing like X": the negation carries through the attribution cue.
   if (current === 'negated' && (next === 'by' || next === 'like')) return 'negated';
-  // "less like Drake" softens the artist (it seeded him before); a refinement keeps the direction
-  // and leaves his own tracks out, as for "no Drake".
+  // "less like Drake" softens the artist (it seeded him before) and, as "nothing like Drake", moves
+  // away from his sound: a refinement drops him as the seed and leaves his tracks out.
   if (current === 'softened' && next === 'like') return 'softened';
   if (current === 'more' && (next === 'like' || next === 'by')) return 'more';
   return next;

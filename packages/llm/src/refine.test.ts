@@ -54,7 +54,7 @@ describe('refinePlan', () => {
   it('"no Drake" on a "like Drake" plan keeps Drake as the direction and excludes his tracks, as "like Drake but not Drake" does', () => {
     const base = planFromPrompt(lexicon, 'songs like Drake').plan;
     const oneShot = planFromPrompt(lexicon, 'songs like Drake but not Drake').plan;
-    for (const instruction of ['no Drake', 'without Drake', 'not Drake', 'exclude Drake', 'less like Drake']) {
+    for (const instruction of ['no Drake', 'without Drake', 'not Drake', 'exclude Drake']) {
       const { plan, changes } = refinePlan(base, instruction, lexicon);
       expect(plan.seedArtists, instruction).toEqual(['Drake']);
       expect(plan.artists).toEqual({ include: [], exclude: ['Drake'] });
@@ -69,6 +69,10 @@ describe('refinePlan', () => {
     const nothingLike = refinePlan(base, 'nothing like Drake', lexicon);
     expect(nothingLike.plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
     expect(nothingLike.changes).toEqual(['seed artist -Drake', 'artist excluded: Drake']);
+    // "less like Drake" moves away from his sound as well
+    expect(refinePlan(base, 'less like Drake', lexicon).plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
+    // "and like" starts a new clause: the artist after it is asked for, not softened
+    expect(refinePlan(base, 'less pop and like Bad Bunny', lexicon).plan.seedArtists).toEqual(['Drake', 'Bad Bunny']);
   });
 
   it('changes length, explicitness, discovery; reports each change; leaves the plan alone when nothing matches', () => {

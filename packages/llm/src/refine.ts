@@ -94,9 +94,9 @@ function applyTerm(plan: Plan, term: MatchedTerm, changes: string[]): void {
   if (effect.artist) {
     const name = effect.artist.name;
     if (removing) {
-      // "no Drake" / "less like Drake" on a "like Drake" plan leaves his tracks out but keeps him as
-      // the direction (the seed centroid), as the one-shot "like Drake but not Drake" does; only
-      // "nothing like Drake" refuses the sound too and drops the seed.
+      // "no Drake" on a "like Drake" plan leaves his tracks out but keeps him as the direction (the
+      // seed centroid), as the one-shot "like Drake but not Drake" does; "nothing like Drake" and
+      // "less like Drake" refuse the sound too and drop the seed.
       const seeded = plan.seedArtists.includes(name);
       if (seeded && term.negatesLike) {
         plan.seedArtists = plan.seedArtists.filter((artist) => artist !== name);

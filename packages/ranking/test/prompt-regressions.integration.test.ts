@@ -58,7 +58,7 @@ describe('negation scope', () => {
     expect(result.description).toContain('no Drake');
   });
 
-  it('refining "songs like Drake" with "no Drake" / "less like Drake" keeps Drake as the direction: no Drake track, the same genres', () => {
+  it('refining "songs like Drake" with "no Drake" keeps Drake as the direction: no Drake track, the same genres', () => {
     const original = run('songs like Drake');
     expect(original.result.tracks.some((track) => track.artists.includes('Drake'))).toBe(true);
     // share of the playlist in each of the catalog's top-level genres (a track may have several)
@@ -70,7 +70,7 @@ describe('negation scope', () => {
       return new Map([...counts].map(([genre, count]) => [genre, count / result.tracks.length]));
     };
     const before = genreShares(original.result);
-    for (const instruction of ['no Drake', 'less like Drake']) {
+    for (const instruction of ['no Drake']) {
       const plan = refineOf(original.plan, instruction);
       expect(plan.seedArtists).toEqual(['Drake']);
       expect(plan.artists.exclude).toEqual(['Drake']);

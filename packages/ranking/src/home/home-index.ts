@@ -54,8 +54,8 @@ export interface HomeIndex {
   /** tracks by that popularity, most popular first (the first 5,000) */
   popularOrder: Int32Array;
   /**
-   * Each artist's and genre's tracks re-ordered by that popularity, when it is the log's (with the
-   * catalog's, the store's own lists are already in its order): read through `artistTracks` / `genreTracks`.
+   * Each artist's and genre's tracks that the log holds, by that popularity, when it is the log's
+   * (with the catalog's, the store's own lists are already in its order): read through `artistTracks` / `genreTracks`.
    */
   byLogPopularity?: { artists: TrackLists; genres: TrackLists };
   /** trackCount × PROFILE_FEATURES.length, 0..1, NaN when the track has no features */
@@ -218,31 +218,37 @@ export interface TrackLists {
   tracks: Int32Array;
 }
 
-/** An artist's tracks, most popular first by the index's popularity. */
+/** An artist's tracks, most popular first by the index's popularity (with the log's: only those the log holds). */
 export function artistTracks(index: HomeIndex, artist: number): Int32Array {
   const lists = index.byLogPopularity?.artists;
   return lists ? lists.tracks.subarray(lists.offsets[artist]!, lists.offsets[artist + 1]!) : index.store.tracksByArtist(artist);
 }
 
-/** A genre's (or subgenre's) tracks, most popular first by the index's popularity. */
+/** A genre's (or subgenre's) tracks, most popular first by the index's popularity (with the log's: only those the log holds). */
 export function genreTracks(index: HomeIndex, genre: number): Int32Array {
   const lists = index.byLogPopularity?.genres;
   return lists ? lists.tracks.subarray(lists.offsets[genre]!, lists.offsets[genre + 1]!) : index.store.tracksByGenre(genre);
 }
 
 /**
- * The catalog's lists re-sorted by `popularity` (ties by track index, as `popularOrder`). With the
- * log's popularity the catalog's order must not survive even as a tie-break: an importer that
- * counts playlist appearances over the whole dataset (MPD) ranks a held-out track by its held-out
- * appearances, which would lift exactly the tracks an evaluation hides into the artist sources.
+ * The catalog's lists re-sorted by `popularity` (ties by track index, as `popularOrder`), without
+ * the tracks it gives 0 (no listener in the log). The log's popularity is the evaluation's, and its
+ * catalogs come from importers that read the whole dataset (an MPD slice's catalog is every
+ * playlist's tracks): there a track nobody in the training rows played is most likely a held-out
+ * one, and the catalog's order — held-out appearances counted — would lift it further. Neither may
+ * reach the artist and genre sources.
  */
 function reorderLists(count: number, listOf: (i: number) => Int32Array, popularity: Float32Array): TrackLists {
   const offsets = new Int32Array(count + 1);
-  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i]! + listOf(i).length;
-  const tracks = new Int32Array(offsets[count]!);
+  const lists: number[][] = [];
   for (let i = 0; i < count; i++) {
-    const sorted = Array.from(listOf(i)).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
-    tracks.set(sorted, offsets[i]!);
+    const sorted = Array.from(listOf(i))
+      .filter((track) => popularity[track]! > 0)
+      .sort((a, b) => popularity[b]! - popularity[a]! || a - b);
+    lists.push(sorted);
+    offsets[i + 1] = offsets[i]! + sorted.length;
   }
+  const tracks = new Int32Array(offsets[count]!);
+  lists.forEach((sorted, i) => tracks.set(sorted, offsets[i]!));
   return { offsets, tracks };
 }

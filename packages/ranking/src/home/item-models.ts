@@ -19,14 +19,15 @@ import {
 } from '@mixtape/embeddings';
 import type { CsrMatrix, NeighborGraphOptions } from '@mixtape/embeddings';
 
-/** The neighbour-list sources, in feature order. */
 /**
  * RP3β's popularity penalty for the Home lists: 0.3 since session 14 (0.5 before). Rule R14-1/R13-2,
  * validation only: Last.fm +0.0029 [0.0017, 0.0042] NDCG@10, synthetic −0.0007 [−0.0034, 0.0020],
- * TidyTuesday (repeatable fits) +0.0049 [0.0001, 0.0097]; 0.3 is also the RP3β baselines' value.
+ * TidyTuesday (repeatable fits) +0.0049 [0.0001, 0.0097]; 0.3 is also the β of every results
+ * file's RP3β baseline (`rp3beta:beta=0.3`; that model's own default stays 0.5).
  */
 export const DEFAULT_RP3BETA_BETA = 0.3;
 
+/** The neighbour-list sources, in feature order. */
 export const NEIGHBOUR_SOURCES = ['ease', 'rp3beta', 'coListening', 'itemVectors'] as const;
 export type NeighbourSource = (typeof NEIGHBOUR_SOURCES)[number];
 

@@ -53,6 +53,9 @@ export const SCOPE_SKIP_WORDS = new Set([
 
 export const CONNECTOR_WORDS = new Set(['and', 'or', 'nor', 'plus', 'y', 'e', 'et', 'und', 'o', 'ou', 'oder', 'ni', 'nem', 'weder', 'noch']);
 
+/** Negations that ask for something else in its place ("instead of Drake"): on a seed they refuse the direction too. */
+export const REPLACING_CUES = new Set(['instead of', 'rather than', 'anything but', 'other than']);
+
 /** The connectors that join (not alternatives): after one, "like" / "by" start a new clause ("less pop and like Drake"). */
 export const AND_WORDS = new Set(['and', 'plus', 'y', 'e', 'et', 'und']);
 

@@ -74,6 +74,12 @@ describe('lexicon matching', () => {
     expect(read('nothing like daft punk')).toEqual(['Daft Punk:negated:like']);
     expect(read('not similar to daft punk or future')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
     expect(read('nothing like daft punk, no future')).toEqual(['Daft Punk:negated:like', 'Future:negated']);
+    expect(read('nothing like songs by daft punk')).toEqual(['Daft Punk:negated:like']);
+    // a replacement asks for another direction
+    for (const text of ['instead of daft punk', 'rather than daft punk', 'anything but daft punk', 'other than daft punk']) {
+      expect(read(text), text).toEqual(['Daft Punk:negated:like']);
+    }
+    expect(read('no daft punk, apart from that anything')).toEqual(['Daft Punk:negated']);
     // was "like": "less like X" seeded X; it moves away from the sound, as "nothing like X"
     expect(read('less like daft punk')).toEqual(['Daft Punk:softened:like']);
     expect(interpretQuery(lexicon, 'less like daft punk').constraints.artists.seed).toEqual([]);

@@ -1,7 +1,7 @@
 // Matching: scans a text left to right, taking the longest phrase at each position (a number
 // phrase, a lexicon phrase or an artist name), and scopes each term with the cue before it.
 // A query costs a few map lookups per token, whatever the catalog's size.
-import { AND_WORDS, CONNECTOR_WORDS, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
+import { AND_WORDS, CONNECTOR_WORDS, REPLACING_CUES, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
 import { spacedKey } from './fold';
 import { closestGenreKey } from './fuzzy';
 import type { Lexicon, PhraseEntry } from './lexicon';
@@ -63,7 +63,12 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     if (candidate?.modifier) {
       // "no drake or like future" carries the negation; "less pop and like Drake" asks for Drake
       const base = scopeAfterAnd && (candidate.modifier === 'like' || candidate.modifier === 'by') ? 'none' : scope;
-      scopeNegatesLike = (base === 'negated' || base === 'softened') && candidate.modifier === 'like';
+      scopeNegatesLike =
+        ((base === 'negated' || base === 'softened') && candidate.modifier === 'like') ||
+        // "nothing like songs by Drake": the "by" after it keeps what "like" said
+        (base === 'negated' && candidate.modifier === 'by' && scopeNegatesLike) ||
+        // "instead of Drake", "anything but Drake": asks for another direction, not only other tracks
+        (candidate.modifier === 'negated' && REPLACING_CUES.has(candidate.cue ?? ''));
       scope = combineModifiers(base, candidate.modifier);
       scopeAfterAnd = false;
       scopeCue = candidate.cue ?? '';

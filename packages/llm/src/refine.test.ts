@@ -69,8 +69,10 @@ describe('refinePlan', () => {
     const nothingLike = refinePlan(base, 'nothing like Drake', lexicon);
     expect(nothingLike.plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
     expect(nothingLike.changes).toEqual(['seed artist -Drake', 'artist excluded: Drake']);
-    // "less like Drake" moves away from his sound as well
-    expect(refinePlan(base, 'less like Drake', lexicon).plan).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
+    // "less like Drake" moves away from his sound as well, and so does asking for something in his place
+    for (const instruction of ['less like Drake', 'instead of Drake', 'anything but Drake', 'rather than Drake']) {
+      expect(refinePlan(base, instruction, lexicon).plan, instruction).toMatchObject({ seedArtists: [], artists: { exclude: ['Drake'] } });
+    }
     // "and like" starts a new clause: the artist after it is asked for, not softened
     expect(refinePlan(base, 'less pop and like Bad Bunny', lexicon).plan.seedArtists).toEqual(['Drake', 'Bad Bunny']);
   });

@@ -28,6 +28,6 @@ export type {
 } from './engine';
 export type { ContentProfile } from './content-profile';
 export { misspell } from './misspell';
-export { SemanticModel, namedPlaylists, topItems, trainSemanticModel } from './semantic';
+export { SemanticModel, distinctPlaylistNames, namedPlaylists, topItems, trainSemanticModel } from './semantic';
 export type { SemanticMethod, SemanticPlaylist, TrainSemanticOptions } from './semantic';
 export { parseSemanticModel, serializeSemanticModel } from './semantic-format';

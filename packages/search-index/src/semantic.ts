@@ -9,7 +9,7 @@
 //   fixed content vector; trained with a sampled softmax over tracks (positives: the playlist's
 //   tracks, negatives: random tracks).
 import { Random, normalizeInPlace, selectTopK } from '@mixtape/base';
-import { nameWords } from '@mixtape/language';
+import { nameText, nameWords } from '@mixtape/language';
 
 export type SemanticMethod = 'regression' | 'two-tower';
 
@@ -255,6 +255,14 @@ export function namedPlaylists(log: { userCount: number; rowsOfUser(user: number
     if (items.length > 0) out.push({ name, items });
   }
   return out;
+}
+
+/**
+ * Distinct playlist names, folded as `nameText` does ("Chill Vibes" and "chill vibes!" are one):
+ * what the text model learns from — twenty playlists all called "Gym" teach it one phrase.
+ */
+export function distinctPlaylistNames(playlists: readonly SemanticPlaylist[]): number {
+  return new Set(playlists.map((playlist) => nameText(playlist.name)).filter((key) => key !== '')).size;
 }
 
 /** Top-k items by dot product with the query (exact scan; FAISS serves it in the engine). */

@@ -11,6 +11,7 @@ import { encodeCatalogContent } from '@mixtape/embeddings';
 import {
   buildSearchIndex,
   loadSearchIndex,
+  distinctPlaylistNames,
   namedPlaylists,
   parseSemanticModel,
   serializeSearchIndex,
@@ -23,12 +24,16 @@ import { definePart } from '../registry/define';
 import { datasetPart } from './dataset';
 import { contentEncoderPart, contentIndexPart } from './embeddings';
 
-/** Named playlists needed to train the text model (fewer: the part is absent). */
-const MIN_NAMED_PLAYLISTS = 20;
+/**
+ * Distinct playlist names needed to train the text model (fewer: the part is absent) — the same
+ * count `mixtape eval --task semantic-search` asks for: twenty playlists with two names between
+ * them made a model of six phrases.
+ */
+export const MIN_DISTINCT_PLAYLIST_NAMES = 20;
 
 export const semanticModelPart = definePart({
   name: 'semanticModel',
-  description: 'text → content-space vectors of words and phrases learned from the dataset’s playlist names (search and the playlist planner); absent with fewer than 20 named playlists',
+  description: 'text → content-space vectors of words and phrases learned from the dataset’s playlist names (search and the playlist planner); absent with fewer than 20 distinct playlist names',
   files: { model: { path: 'models/semantic-text.bin', role: 'model' } },
   optional: true,
   dependsOn: [datasetPart, contentEncoderPart],
@@ -36,7 +41,8 @@ export const semanticModelPart = definePart({
     // playlist names in the dataset (TidyTuesday, MPD imports) teach the text → track model
     const names = inputs.dataset.extras?.['user.names'];
     const playlists = Array.isArray(names) ? namedPlaylists(inputs.dataset.interactions, names as string[]) : [];
-    if (playlists.length < MIN_NAMED_PLAYLISTS) return absent(`${playlists.length} named playlists in the dataset (the text model needs ${MIN_NAMED_PLAYLISTS})`);
+    const distinct = distinctPlaylistNames(playlists);
+    if (distinct < MIN_DISTINCT_PLAYLIST_NAMES) return absent(`${playlists.length} named playlists with ${distinct} distinct names in the dataset (the text model needs ${MIN_DISTINCT_PLAYLIST_NAMES} distinct names)`);
     const model = trainSemanticModel(playlists, encodeCatalogContent(inputs.contentEncoder, inputs.dataset.store), inputs.contentEncoder.dim);
     progress(`  semantic model: ${model.vocabulary.length} words and phrases from ${playlists.length} playlist names`);
     await write('model', serializeSemanticModel(model));

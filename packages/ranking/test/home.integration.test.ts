@@ -127,6 +127,10 @@ describe('home candidates', () => {
     expect([...ordered].sort((a, b) => a - b)).toEqual(heard(data.store.tracksByArtist(artist)));
     expect(ordered).not.toContain(heldOut);
     expect(isSortedByLog(ordered)).toBe(true);
+    // the catalog chart as well: every track the log holds, none it does not
+    expect([...byLog.popularOrder].sort((a, b) => a - b)).toEqual(Array.from({ length: data.store.trackCount }, (_unused, t) => t).filter((t) => byLog.listenerCount[t]! > 0).slice(0, 5000));
+    expect(isSortedByLog(byLog.popularOrder)).toBe(true);
+    expect(byCatalog.popularOrder).toContain(heldOut);
     let unheardInGenres = 0;
     for (let g = 0; g < data.store.genreCount; g++) {
       const tracks = genreTracks(byLog, g);

@@ -51,7 +51,7 @@ export interface HomeIndex {
   daypartShare: Float32Array;
   /** 0..1 popularity: the catalog's, or the log's listener counts (HomeData.popularity) */
   popularity: Float32Array;
-  /** tracks by that popularity, most popular first (the first 5,000) */
+  /** tracks by that popularity, most popular first (the first 5,000; with the log's, only tracks it holds) */
   popularOrder: Int32Array;
   /**
    * Each artist's and genre's tracks that the log holds, by that popularity, when it is the log's
@@ -136,6 +136,8 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   const popularOrder =
     data.popularity === 'log'
       ? Int32Array.from({ length: trackCount }, (_unused, t) => t)
+          // as the artist and genre lists (reorderLists): an unplayed track is no chart entry
+          .filter((t) => popularity[t]! > 0)
           .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
           .slice(0, 5000)
       : store.mostPopular(5000);

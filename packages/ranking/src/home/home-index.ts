@@ -135,11 +135,7 @@ export function createHomeIndex(data: HomeData): HomeIndex {
   }
   const popularOrder =
     data.popularity === 'log'
-      ? Int32Array.from({ length: trackCount }, (_unused, t) => t)
-          // as the artist and genre lists (reorderLists): an unplayed track is no chart entry
-          .filter((t) => popularity[t]! > 0)
-          .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
-          .slice(0, 5000)
+      ? Int32Array.from(playedByPopularity(Array.from({ length: trackCount }, (_unused, t) => t), popularity).slice(0, 5000))
       : store.mostPopular(5000);
   const byLogPopularity = data.popularity === 'log' ? { artists: reorderLists(store.artistCount, (a) => store.tracksByArtist(a), popularity), genres: reorderLists(store.genreCount, (g) => store.tracksByGenre(g), popularity) } : undefined;
   const factors = data.factors;
@@ -232,6 +228,11 @@ export function genreTracks(index: HomeIndex, genre: number): Int32Array {
   return lists ? lists.tracks.subarray(lists.offsets[genre]!, lists.offsets[genre + 1]!) : index.store.tracksByGenre(genre);
 }
 
+/** The tracks `popularity` gives more than 0 (played in the log), most popular first, ties by track index. */
+function playedByPopularity(tracks: number[], popularity: Float32Array): number[] {
+  return tracks.filter((track) => popularity[track]! > 0).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
+}
+
 /**
  * The catalog's lists re-sorted by `popularity` (ties by track index, as `popularOrder`), without
  * the tracks it gives 0 (no listener in the log). The log's popularity is the evaluation's, and its
@@ -244,9 +245,7 @@ function reorderLists(count: number, listOf: (i: number) => Int32Array, populari
   const offsets = new Int32Array(count + 1);
   const lists: number[][] = [];
   for (let i = 0; i < count; i++) {
-    const sorted = Array.from(listOf(i))
-      .filter((track) => popularity[track]! > 0)
-      .sort((a, b) => popularity[b]! - popularity[a]! || a - b);
+    const sorted = playedByPopularity(Array.from(listOf(i)), popularity);
     lists.push(sorted);
     offsets[i + 1] = offsets[i]! + sorted.length;
   }

@@ -56,6 +56,16 @@ export const CONNECTOR_WORDS = new Set(['and', 'or', 'nor', 'plus', 'y', 'e', 'e
 /** Negations that ask for something else in its place ("instead of Drake"): on a seed they refuse the direction too. */
 export const REPLACING_CUES = new Set(['instead of', 'rather than', 'anything but', 'other than']);
 
+/** Pronouns that point back at the artists just negated: "no Drake or anyone like him". */
+export const ARTIST_PRONOUNS = new Set(['him', 'her', 'them', 'it']);
+
+/** Words between the connector and "like" that stand for other artists: "and anything / anyone who sounds like him". */
+export const LIKENESS_WORDS = new Set([
+  'anything', 'anyone', 'anybody', 'something', 'someone', 'somebody', 'nothing', 'nobody', 'no', 'one', 'none', 'any',
+  'other', 'else', 'artists', 'artist', 'bands', 'band', 'singers', 'rappers', 'people', 'stuff', 'music', 'songs',
+  'tracks', 'who', 'that', 'the',
+]);
+
 /** The connectors that join (not alternatives): after one, "like" / "by" start a new clause ("less pop and like Drake"). */
 export const AND_WORDS = new Set(['and', 'plus', 'y', 'e', 'et', 'und']);
 

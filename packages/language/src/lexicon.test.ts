@@ -85,6 +85,34 @@ describe('lexicon matching', () => {
     expect(interpretQuery(lexicon, 'less like daft punk').constraints.artists.seed).toEqual([]);
   });
 
+  it('reads "no Daft Punk or anything like him" as his tracks and his sound: the pronoun points back at the negated artist', () => {
+    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+    for (const text of [
+      'skip daft punk and anything like him',
+      'no daft punk or anyone like him',
+      'without daft punk or anything like her',
+      'not daft punk or artists like them',
+      'no daft punk and nothing like it',
+      'no daft punk or anyone else who sounds like him',
+      'no daft punk or stuff similar to them',
+    ]) {
+      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+    }
+    // "them" points back at every artist the negation named, "him" at the last one
+    expect(read('no daft punk or future or anyone like them')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
+    expect(read('no daft punk or future or anyone like him')).toEqual(['Daft Punk:negated', 'Future:negated:like']);
+    // the tail ends there: the cue carries on over the next "or"; a clause after it reads as before
+    expect(read('skip daft punk and anything like him or future, more pop')).toEqual(['Daft Punk:negated:like', 'Future:negated', 'pop:more']);
+    // a "but" or a comma ends the negation: the pronoun no longer refuses the sound
+    expect(read('no daft punk, but anything like him is fine')).toEqual(['Daft Punk:negated']);
+    // a seeded artist stays a seed; a plain "no" stays plain
+    expect(read('like daft punk and anything like him')).toEqual(['Daft Punk:like']);
+    expect(read('no daft punk')).toEqual(['Daft Punk:negated']);
+    // in lowercase text "them" is not read as a band called Them
+    const withThem = buildLexicon({ genres: [], artists: [{ id: 'd', name: 'Drake' }, { id: 't', name: 'Them' }], currentYear: 2026 });
+    expect(matchTerms(withThem, 'no drake or anyone like them').terms.map((term) => term.canonical)).toEqual(['Drake']);
+  });
+
   it('starts a new clause at "and like" / "and by": "less pop and like Daft Punk" asks for Daft Punk; "or" carries the cue on', () => {
     const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     expect(read('less pop and like daft punk')).toEqual(['pop:softened', 'Daft Punk:like']);

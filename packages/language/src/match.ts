@@ -1,7 +1,7 @@
 // Matching: scans a text left to right, taking the longest phrase at each position (a number
 // phrase, a lexicon phrase or an artist name), and scopes each term with the cue before it.
 // A query costs a few map lookups per token, whatever the catalog's size.
-import { AND_WORDS, CONNECTOR_WORDS, REPLACING_CUES, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
+import { AND_WORDS, ARTIST_PRONOUNS, CONNECTOR_WORDS, LIKENESS_WORDS, REPLACING_CUES, REMAINDER_STOPWORDS, SCOPE_BREAK_WORDS, SCOPE_SKIP_WORDS } from './cues';
 import { spacedKey } from './fold';
 import { closestGenreKey } from './fuzzy';
 import type { Lexicon, PhraseEntry } from './lexicon';
@@ -41,6 +41,8 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   let carriedNegatesLike = false;
   // the scope was carried over an "and": a "like"/"by" after it starts a new clause ("less pop and like Drake")
   let scopeAfterAnd = false;
+  // the terms since the last cue ("no Drake or Future"): what "them" points back at
+  let run: MatchedTerm[] = [];
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index] as Token;
@@ -48,6 +50,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       scope = 'none';
       carried = 'none';
       scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
+      run = [];
       index += 1;
       continue;
     }
@@ -73,16 +76,26 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       scopeAfterAnd = false;
       scopeCue = candidate.cue ?? '';
       carried = 'none';
+      run = [];
       index += candidate.length;
       continue;
     }
     if (candidate?.term) {
-      terms.push({ ...candidate.term, modifier: scope, ...(scopeNegatesLike ? { negatesLike: true } : {}), start: index, length: candidate.length });
+      const term: MatchedTerm = { ...candidate.term, modifier: scope, ...(scopeNegatesLike ? { negatesLike: true } : {}), start: index, length: candidate.length };
+      terms.push(term);
+      run.push(term);
+      index += candidate.length;
+      // "skip Drake and anything like him": the pronoun points back at Drake, so the negation refuses
+      // his sound as "nothing like Drake" does; read here, or "like him" would start a new clause.
+      const tail = term.modifier === 'negated' && term.effect.artist ? readLikenessTail(lexicon, tokens, index) : undefined;
+      if (tail) {
+        for (const named of tail.pronoun === 'them' ? run : [term]) if (named.modifier === 'negated' && named.effect.artist) named.negatesLike = true;
+        index += tail.length;
+      }
       carried = scope;
       carriedNegatesLike = scopeNegatesLike;
       scope = 'none';
       scopeNegatesLike = scopeAfterAnd = false;
-      index += candidate.length;
       continue;
     }
     // A capitalized name after "like" or "by" that the catalog does not have: said, not dropped.
@@ -93,6 +106,7 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       scope = 'none';
       carried = 'none';
       scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
+      run = [];
       index += unknown.length;
       continue;
     }
@@ -101,12 +115,49 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       scope = 'none';
       carried = 'none';
       scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
+      run = [];
     }
     if (!REMAINDER_STOPWORDS.has(token.text)) remainder.push(token.text);
     index += 1;
   }
   attributeToArtists(terms, tokens);
   return { terms, remainder };
+}
+
+/** Filler words allowed between the connector and "like" ("or anyone else who sounds like him"). */
+const MAX_LIKENESS_WORDS = 4;
+
+/**
+ * A connector, a few likeness words, a "like" cue and a pronoun right after a negated artist
+ * ("and anything like him", "or artists similar to them"); the tokens it spans and its pronoun.
+ */
+function readLikenessTail(lexicon: Lexicon, tokens: readonly Token[], start: number): { length: number; pronoun: string } | undefined {
+  if (!CONNECTOR_WORDS.has(tokens[start]?.text ?? '')) return undefined;
+  let index = start + 1;
+  for (let words = 0; words <= MAX_LIKENESS_WORDS; words++) {
+    const cue = likeCueLength(lexicon, tokens, index);
+    if (cue > 0) {
+      const pronoun = tokens[index + cue];
+      return pronoun && ARTIST_PRONOUNS.has(pronoun.text) ? { length: index + cue + 1 - start, pronoun: pronoun.text } : undefined;
+    }
+    if (!LIKENESS_WORDS.has(tokens[index]?.text ?? '')) return undefined;
+    index += 1;
+  }
+  return undefined;
+}
+
+/** The length of the longest "like" cue ("like", "similar to", "sounds like") at start, or 0. */
+function likeCueLength(lexicon: Lexicon, tokens: readonly Token[], start: number): number {
+  let compact = '';
+  let best = 0;
+  for (let length = 1; length <= lexicon.maxPhraseTokens && start + length <= tokens.length; length++) {
+    const token = tokens[start + length - 1]!;
+    if (token.boundary) break;
+    compact += token.text;
+    const entry = pickPhraseEntry(lexicon.phrases.get(compact) ?? []);
+    if (entry?.type === 'modifier' && entry.modifier === 'like') best = length;
+  }
+  return best;
 }
 
 /** "Eminem deep cuts", "Taylor Swift and Ed Sheeran songs": names followed by a word for their songs mean "by". */

@@ -77,6 +77,19 @@ describe('refinePlan', () => {
     expect(refinePlan(base, 'less pop and like Bad Bunny', lexicon).plan.seedArtists).toEqual(['Drake', 'Bad Bunny']);
   });
 
+  it('"skip Drake and anything like him" on a "like Drake" plan drops the seed and excludes his tracks, as "no Drake" plus "nothing like Drake"', () => {
+    const base = planFromPrompt(lexicon, 'songs like Drake').plan;
+    const both = refinePlan(refinePlan(base, 'no Drake', lexicon).plan, 'nothing like Drake', lexicon).plan;
+    expect(both).toMatchObject({ seedArtists: [], artists: { include: [], exclude: ['Drake'] } });
+    for (const instruction of ['skip Drake and anything like him', 'no Drake or anyone like him', 'without Drake or anything like her', 'not Drake or artists like them']) {
+      const { plan, changes } = refinePlan(base, instruction, lexicon);
+      expect(plan, instruction).toEqual(both);
+      expect(changes, instruction).toEqual(['seed artist -Drake', 'artist excluded: Drake']);
+    }
+    // "no Drake" alone still keeps him as the direction
+    expect(refinePlan(base, 'no Drake', lexicon).plan).toMatchObject({ seedArtists: ['Drake'], artists: { exclude: ['Drake'] } });
+  });
+
   it('changes length, explicitness, discovery; reports each change; leaves the plan alone when nothing matches', () => {
     const base = createEmptyPlan({ trackCount: 20 });
     expect(refinePlan(base, 'longer', lexicon).plan.trackCount).toBe(30);

@@ -11,7 +11,7 @@ import {
   REFINE_USER_TEMPLATE,
   REPAIR_USER_TEMPLATE,
   SCHEMA_SECTION_TEMPLATE,
-} from './plan-v2';
+} from './plan-v3';
 
 export { PLAN_TEMPLATE_VERSION };
 

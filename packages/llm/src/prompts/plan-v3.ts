@@ -1,9 +1,11 @@
-// Prompt template v2 for plans and refinements (plan schema 2: liveness, mode, track length,
-// unavailable names, rationale; examples of well-rated plans for similar requests). Templates live in .ts files (not .md read at
-// runtime) so tsup bundles them into dist with no loader or file copying; the version is part
-// of every cache key and DPO record, so editing a template means bumping its version.
+// Prompt template v3 for plans and refinements (plan schema 2: liveness, mode, track length,
+// unavailable names, rationale; examples of well-rated plans for similar requests). v3 adds the
+// refinement rule for a seed artist the listener negates (v2 let a model drop the seed on "no X").
+// Templates live in .ts files (not .md read at runtime) so tsup bundles them into dist with no
+// loader or file copying; the version is part of every cache key and DPO record, so editing a
+// template means bumping its version.
 
-export const PLAN_TEMPLATE_VERSION = 'plan.v2';
+export const PLAN_TEMPLATE_VERSION = 'plan.v3';
 
 export const PLAN_SYSTEM_TEMPLATE = `You are Mixtape's playlist planner. You turn a listener's request into a PLAN: a JSON object
 that describes which tracks to pick from a music catalog. You never name the tracks of the
@@ -64,6 +66,12 @@ export const REFINE_USER_TEMPLATE = `Here is the current plan:
 </plan>
 Edit it to follow the listener's refinement below, changing only what the refinement asks for,
 and output the whole edited plan.
+An artist in seedArtists that the refinement negates: "no X" or "without X" keeps X in seedArtists
+(the direction) and adds X to artists.exclude (none of X's own tracks);
+"nothing like X", "less like X", "instead of X" or "X and anything like him" refuses the sound too:
+remove X from seedArtists and add X to artists.exclude. For example, on a plan with seedArtists ["Drake"]:
+- "no Drake" gives seedArtists ["Drake"], artists.exclude ["Drake"]
+- "skip Drake and anything like him" gives seedArtists [], artists.exclude ["Drake"]
 <request>
 {{request}}
 </request>`;

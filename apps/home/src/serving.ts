@@ -52,6 +52,8 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
       factors: homeCandidates?.factors,
       factorIndex: homeCandidates?.factorIndex,
       listeners: homeCandidates?.listeners,
+      // the popularity the ranker was trained with (the log's listener counts on MPD / Last.fm imports)
+      popularity: model.popularity,
     },
     engineOptions,
   );
@@ -60,6 +62,7 @@ export function createHomeServing(bundle: HomeBundle, options: HomeServingOption
     {
       version: bundle.version,
       ranker: engine.ranker.kind,
+      popularity: model.popularity ?? 'catalog',
       heads: engine.ranker.heads.map((head) => `${head.objective}×${head.weight}`),
       neighbourSources: Object.keys(homeCandidates?.neighbours ?? {}),
       homePartsMiB: Math.round((Object.values(bytes).reduce((sum, value) => sum + value, 0) / 2 ** 20) * 10) / 10,

@@ -71,6 +71,9 @@ describe('home service over a bundle from S3', () => {
     expect(model.kind === 'lambdamart' ? model.heads.length : model.fallback).toBeTruthy();
     expect(Object.keys(index.neighbours).sort()).toEqual(['coListening', 'ease', 'itemVectors', 'rp3beta']);
     expect(index.factors?.items.length).toBe(store().trackCount * index.factors!.dim);
+    // a synthetic catalog's popularity is its own figure (not counted from the log): the ranker and the index read it
+    expect(model.popularity).toBeUndefined();
+    expect(index.byLogPopularity).toBeUndefined();
   });
 
   it('serves personal, explained shelves for a known listener, no track twice', async () => {

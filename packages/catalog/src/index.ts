@@ -39,6 +39,7 @@ export { importLastfmScrobbles, parseScrobbleTime } from './importers/lastfm-scr
 export { importSasrec } from './importers/sasrec';
 export { importMpd } from './importers/mpd';
 export { importEvents } from './importers/events';
+export { popularityCountedFromInteractions } from './importers/popularity';
 export { exportMpdSlices } from './exporters/mpd';
 export type { MpdExportOptions } from './exporters/mpd';
 export { loadGenreEnrichment } from './importers/genre-enrichment';

@@ -78,6 +78,8 @@ export {
   genreTracks,
   PROFILE_FEATURES,
 } from './home/home-index';
+export { HOME_POPULARITY_SETTINGS, chooseHomePopularity, describeHomePopularity } from './home/popularity';
+export type { HomePopularityChoice, HomePopularitySetting } from './home/popularity';
 export type {
   HomeIndex,
   TrackLists,

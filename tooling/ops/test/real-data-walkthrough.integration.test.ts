@@ -110,6 +110,8 @@ describe.skipIf(skip)('real-data walkthrough: spotify-2024 through the CLI and t
     const shown = ok(await mixtape(['bundle', 'show', bundleUri]));
     expect(shown.stdout).toContain(`${version}  (LATEST)`);
     for (const file of ['dataset/catalog.bin', 'models/ranker.json', 'search/index.bin', 'models/sequence.bin']) expect(shown.stdout).toContain(file);
+    // Spotify's own popularity figure, not one counted from these events: the ranker reads the catalog's
+    expect(shown.stdout).toContain('popularity   the catalog’s popularity (the spotify-2024 data’s own figure, not counted from its events)');
 
     const env = (name: string) => ({ MIXTAPE_BUNDLE: bundleUri, MIXTAPE_CACHE_DIR: join(work, 'cache', name), MIXTAPE_BUNDLE_POLL_MS: '0', PLAYLISTS_DATA_DIR: join(work, 'playlists') });
     const starts = await Promise.allSettled([startServiceProcess('home', env('home')), startServiceProcess('search', env('search')), startServiceProcess('playlists', env('playlists'))]);

@@ -24,6 +24,16 @@ describe('describeRanker', () => {
     } as unknown as HomeRankerModel;
     expect(describeRanker(model)).toContain('candidates   571.3 unheard per listener; recall of held-out plays 0.6876');
   });
+
+  it('prints the popularity the ranker reads and why (trained and hand-set alike); older bundles: the catalog’s', () => {
+    const base: Omit<HomeRankerModel, 'kind'> = { format: RANKER_FORMAT, version: 2, features: [...HOME_FEATURES], heads: [], weights: { play: 1 } };
+    const why = 'the mpd importer counted the catalog’s popularity from the same events, held-out ones included';
+    const trained = { ...base, kind: 'lambdamart', popularity: 'log', training: { popularity: why } } satisfies HomeRankerModel;
+    expect(describeRanker(trained)).toContain(`popularity   the log’s listener counts (${why})`);
+    const handSet = { ...base, kind: 'heuristic', fallback: 'only 3 listeners', popularity: 'log', training: { popularity: why } } satisfies HomeRankerModel;
+    expect(describeRanker(handSet)).toContain(`HAND-SET (no trained model): only 3 listeners\npopularity   the log’s listener counts (${why})`);
+    expect(describeRanker({ ...base, kind: 'lambdamart' } satisfies HomeRankerModel)).toContain('popularity   the catalog’s popularity\n');
+  });
 });
 
 describe('describeBundle', () => {

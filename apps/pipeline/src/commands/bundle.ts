@@ -19,7 +19,7 @@ import {
 import type { BundleStore, BundleSummary, ShownBundle, TransferProgress } from '@mixtape/bundle';
 import { bundleRegistry } from '../build/parts';
 import { publicKeysFrom, signingKeyFrom, writeKeyPair } from './signing-keys';
-import { featureImportance, parseRankerModel } from '@mixtape/ranking';
+import { describeHomePopularity, featureImportance, parseRankerModel } from '@mixtape/ranking';
 import type { HomeRankerModel, RankerTrainingReport } from '@mixtape/ranking';
 import { s3OptionsFromEnv } from '../s3-env';
 import { integerFlag, processIo } from './command-kit';
@@ -121,6 +121,7 @@ function rankerSummary(model: HomeRankerModel) {
   return {
     kind: model.kind,
     fallback: model.fallback,
+    popularity: model.popularity ?? 'catalog',
     weights: model.weights,
     heads: model.heads.map((head) => ({ objective: head.objective, trees: head.rounds, validation: head.validation })),
     split: training?.split,
@@ -141,12 +142,17 @@ function describeBlend(blend: NonNullable<RankerTrainingReport['blend']>): strin
 /** The Home ranker in use, its validation figures and what it looks at. */
 export function describeRanker(model: HomeRankerModel): string {
   const lines: string[] = [];
+  // why: the build states it beside the model (absent from bundles built before it was chosen)
+  const why = (model.training as { popularity?: unknown } | undefined)?.popularity;
+  const popularity = `popularity   ${describeHomePopularity(model.popularity)}${typeof why === 'string' ? ` (${why})` : ''}`;
   if (model.kind === 'heuristic') {
     lines.push(`home ranker  HAND-SET (no trained model): ${model.fallback}`);
+    lines.push(popularity);
     return `${lines.join('\n')}\n`;
   }
   const training = model.training as Partial<RankerTrainingReport> | undefined;
   lines.push(`home ranker  LambdaMART (XGBoost rank:ndcg), ${model.heads.length} head(s); served weights ${Object.entries(model.weights).map(([name, weight]) => `${name} ${weight}`).join(', ')}`);
+  lines.push(popularity);
   if (training?.split) lines.push(`split        ${training.split.kind}: ${training.split.detail}`);
   if (training?.users) lines.push(`listeners    ${training.users.train} train, ${training.users.validation} validation`);
   // a mean count of tracks: one decimal ("571.3"), not the report's four

@@ -24,7 +24,7 @@ import {
 import type { AaStudyResult, AbStudyResult, InterleavingStudyResult, Rate, WorldLog, WorldName, WorldState } from '@mixtape/eval';
 import { bucketOf, createJsonlLogSink, readExperimentLog } from '@mixtape/experiments';
 import type { EventRecord, ExposureRecord } from '@mixtape/experiments';
-import { buildHomeParts, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
+import { buildHomeParts, chooseHomePopularity, createHomeEngine, createHomeIndex } from '@mixtape/ranking';
 import type { HomeEngine } from '@mixtape/ranking';
 import { integerFlag, integerListFlag, numberFlag } from './command-kit';
 import type { CommandIo } from './command-kit';
@@ -94,7 +94,8 @@ export function registerSimulationCommands(command: Command, io: CommandIo): voi
       const content = { vectors: encodeCatalogContent(encoder, store), dim: encoder.dim };
       const items = await trainItemVectors(store, interactions, content, { ...itemVectorsPart.options, threads, seed, onProgress: (event) => progress(formatProgress(event)) });
       const itemIndex = buildTrackIndex(store, items, itemIndexPart.options);
-      const data = { store, interactions, itemVectors: items.vectors, itemDim: items.dim, itemIndex };
+      // the popularity `mixtape build` chooses (homeRanker.popularity auto)
+      const data = { store, interactions, itemVectors: items.vectors, itemDim: items.dim, itemIndex, popularity: chooseHomePopularity(store, snapshot.metadata).popularity };
       // what `mixtape build` gives Home: the LambdaMART heads, then neighbour lists and factors over the whole log
       const home = await buildHomeParts(data, { seed, requireRanker: true, onProgress: (event) => progress(formatProgress(event)) });
       const model = home.ranker;

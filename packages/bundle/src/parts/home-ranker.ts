@@ -18,6 +18,8 @@ import { formatProgress } from '@mixtape/base';
 import type { InteractionLog } from '@mixtape/catalog';
 import { VectorIndex, buildTrackIndex, chooseFactory, trainItemVectors } from '@mixtape/embeddings';
 import {
+  chooseHomePopularity,
+  describeHomePopularity,
   DEFAULT_BLEND_REFERENCE,
   HOME_FEATURES_BEFORE_SUCCESSOR,
   InsufficientTrainingDataError,
@@ -55,6 +57,7 @@ function rankerMetadata(model: HomeRankerModel): Record<string, unknown> {
   return {
     ranker: model.kind,
     ...(model.fallback ? { fallback: model.fallback } : {}),
+    popularity: model.popularity ?? 'catalog',
     heads: model.heads.map((head) => ({ objective: head.objective, trees: head.rounds, validationNdcg10: head.validation.ndcg10 })),
     ...(training?.split ? { split: training.split } : {}),
     ...(training?.candidateRecall ? { candidateRecall: training.candidateRecall } : {}),
@@ -129,14 +132,19 @@ export const homeRankerPart = definePart({
   // listener) from a model per fold of sequenceDim and the sequenceModel part's default settings
   // (not its build overrides; default HOME_SEQUENCE_EPOCHS; 0: off; a log without usable time never uses it)
   // blendReference = R > 0: the served blend reads each list column per listener from its R-th value (0: the shares)
-  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: HOME_SEQUENCE_EPOCHS, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim, blendReference: DEFAULT_BLEND_REFERENCE },
+  // popularity = auto | catalog | log: what the popularity feature, the chart and the artist and genre
+  // lists follow, in training and serving (chooseHomePopularity; auto: the log's listener counts when
+  // the importer counted the catalog's popularity from the same events, or the catalog has none)
+  options: { requireRanker: false, maxUsers: 2000, folds: 2, retrainItemVectors: true, successor: 0, sequence: HOME_SEQUENCE_EPOCHS, sequenceK: 50, sequenceDim: SEQUENCE_MODEL_OPTIONS.dim, blendReference: DEFAULT_BLEND_REFERENCE, popularity: 'auto' as string },
   dependsOn: [datasetPart, aggregatesPart, contentVectorsPart, itemVectorsPart, itemIndexPart],
   build: async ({ inputs, options, settings, write, progress }): Promise<HomeRankerModel> => {
     // checked before training: a bad k would otherwise fail only in homeCandidates, after it
     if (!Number.isInteger(options.successor) || options.successor < 0) throw new RangeError(`homeRanker.successor: expected an integer ≥ 0 (0: off), got ${options.successor}`);
     if (!Number.isInteger(options.sequence) || options.sequence < 0) throw new RangeError(`homeRanker.sequence: expected an integer ≥ 0 (epochs; 0: off), got ${options.sequence}`);
     const { store, interactions } = inputs.dataset;
-    const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex };
+    const choice = chooseHomePopularity(store, inputs.dataset.metadata, options.popularity);
+    progress(`homeRanker: popularity — ${describeHomePopularity(choice.popularity)}: ${choice.reason}`);
+    const data = { store, interactions, itemVectors: inputs.itemVectors.vectors, itemDim: inputs.itemVectors.dim, itemIndex: inputs.itemIndex, popularity: choice.popularity };
     const sequenceNotUsed = sequenceSourceUnavailable(inputs.aggregates.historyLog, options.sequence);
     if (sequenceNotUsed) progress(`homeRanker: sequence source not used — ${sequenceNotUsed}; the ranker trains without it`);
     const sequence = sequenceNotUsed ? 0 : options.sequence;
@@ -181,9 +189,10 @@ export const homeRankerPart = definePart({
       progress(`homeRanker: ${model.heads.map((head) => `${head.objective} (${head.rounds} trees, validation NDCG@10 ${head.validation.ndcg10})`).join(', ')}`);
     } catch (error) {
       if (!(error instanceof InsufficientTrainingDataError) || options.requireRanker) throw error;
-      model = heuristicRankerModel(error.message);
+      model = { ...heuristicRankerModel(error.message), ...(choice.popularity === 'log' ? { popularity: 'log' as const } : {}) };
       progress(`homeRanker: NOT trained — ${error.message}; the bundle serves the hand-set ranker and its manifest says so`);
     }
+    model = { ...model, training: { ...model.training, popularity: choice.reason } };
     await write('model', JSON.stringify(model), { metadata: rankerMetadata(model) });
     return model;
   },
@@ -225,7 +234,8 @@ export const homeCandidatesPart = definePart({
     });
     // a logged listener's page reads their taste clusters and ANN answers instead of k-means + FAISS
     const listeners = await stage('listener state', () =>
-      computeListenerState(createHomeIndex({ ...data, neighbours: models.neighbours, factors, factorIndex }), {
+      // with the popularity the ranker was trained with, as serving builds its index
+      computeListenerState(createHomeIndex({ ...data, popularity: inputs.homeRanker.popularity, neighbours: models.neighbours, factors, factorIndex }), {
         onProgress: (done, total) => {
           if (done === total || done % 2048 === 0) progress(`  listener state ${done}/${total}`);
         },

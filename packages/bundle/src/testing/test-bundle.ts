@@ -14,6 +14,8 @@ import type { BundleStore } from '../storage/stores/types';
 
 export interface TestBundleOptions {
   synthetic?: SyntheticOptions;
+  /** the dataset's metadata as an importer would write it (default source "synthetic", no details) */
+  dataset?: { source: string; details?: Record<string, unknown> };
   /** per-part option overrides (defaults: dim 16, 2 epochs, Flat indexes) */
   options?: Record<string, Record<string, string | number | boolean>>;
   /** more parts to build and publish beside the embedding parts (their dependencies come along) */
@@ -35,7 +37,7 @@ export async function publishTestBundle(store: BundleStore, options: TestBundleO
   const staging = await mkdtemp(join(tmpdir(), 'mixtape-test-bundle-'));
   try {
     const datasetDir = join(staging, 'dataset');
-    await writeSnapshot(datasetDir, { store: data.store, interactions: data.interactions, source: 'synthetic' });
+    await writeSnapshot(datasetDir, { store: data.store, interactions: data.interactions, source: 'synthetic', ...options.dataset });
     const registry = createPartRegistry([...EMBEDDING_PARTS, ...(options.parts ?? [])]);
     const built = await buildBundle(registry, {
       directory: join(staging, 'bundle'),

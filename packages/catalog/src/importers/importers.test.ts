@@ -8,6 +8,7 @@ import { INTERACTION_TYPE_CODE } from '../interactions';
 import { readSnapshot } from '../snapshot';
 import { ImportError } from './rejects';
 import { importDataset, importToSnapshot } from './index';
+import { popularityCountedFromInteractions } from './popularity';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const fixture = (name: string): string => join(fixtures, name);
@@ -344,5 +345,27 @@ describe('generic events + catalog', () => {
     const out = join(root, 'unknown-track');
     await expectImportFailure(importToSnapshot('events', fixture('events-unknown-track'), out), /events\.csv:4: field "track_id": expected a track id present in the catalog .*, got "nope"/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('where popularity came from (details.popularityFrom)', () => {
+  it('importers that count it from the events say so, and the snapshot keeps it; a Spotify export keeps its own figure', async () => {
+    const mpd = await importDataset('mpd', fixture('mpd'));
+    expect(mpd.details.popularityFrom).toBe('interactions');
+    expect(popularityCountedFromInteractions(mpd)).toBe(true);
+    const out = join(root, 'mpd-popularity');
+    const { metadata } = await importToSnapshot('mpd', fixture('mpd'), out);
+    expect(popularityCountedFromInteractions((await readSnapshot(out)).metadata)).toBe(true);
+    expect(metadata.details.popularityFrom).toBe('interactions');
+    const spotify = await importDataset('tidytuesday', fixture('tidytuesday-small.csv'));
+    expect(spotify.details.popularityFrom).toBeUndefined();
+    expect(popularityCountedFromInteractions(spotify)).toBe(false);
+  });
+
+  it('snapshots from before the key: known counting importers by source; the key wins when present', () => {
+    for (const source of ['mpd', 'lastfm-hetrec', 'lastfm-scrobbles', 'sasrec']) expect(popularityCountedFromInteractions({ source, details: {} })).toBe(true);
+    for (const source of ['tidytuesday', 'spotify-2024', 'events', 'synthetic']) expect(popularityCountedFromInteractions({ source })).toBe(false);
+    expect(popularityCountedFromInteractions({ source: 'mpd', details: { popularityFrom: 'catalog' } })).toBe(false);
+    expect(popularityCountedFromInteractions({ source: 'events', details: { popularityFrom: 'interactions' } })).toBe(true);
   });
 });

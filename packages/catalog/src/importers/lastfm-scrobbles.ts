@@ -30,7 +30,7 @@ import { GrowableArray } from '../internal/growable';
 import { CsvParser, type CsvRecord } from '../internal/csv';
 import { ImportError, RejectSink, RowRejection, unreadableFile } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
-import { popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
 import { addNamedTrack } from './named-track';
 import { forEachLine } from './read-lines';
@@ -248,6 +248,7 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
       catalog: 'made from the names: artist per folded name, track per artist + folded title, album per artist + folded album; no durations or audio features; genres only from --genres',
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       popularity: 'log-scaled scrobble count',
+      ...POPULARITY_FROM_INTERACTIONS,
       times: 'scrobble times (UTC)',
       rejected: sink.count,
     },

@@ -21,7 +21,7 @@ import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
 import { parseNumber } from './parse-number';
 import { readDelimited } from './read-delimited';
-import { popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
 import { loadGenreEnrichment } from './genre-enrichment';
 
 const MAX_TAGS = 5;
@@ -166,6 +166,8 @@ export async function importLastfmHetrec(input: string, options: ImportOptions =
       interactions: 'one play row per user–artist pair; count = play count; timestamp 0 (no times in the data)',
       genres: `top ${MAX_TAGS} tags per artist from user_taggedartists.dat (Latin-1 tags.dat), without non-genre tags ("seen live", "favorites", …)`,
       userArtistPairs: pairUser.length,
+      popularity: 'log-scaled number of listeners of the artist',
+      ...POPULARITY_FROM_INTERACTIONS,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       rejected: sink.count,
     },

@@ -16,7 +16,7 @@ import { ProgressTracker } from '@mixtape/base';
 import { GrowableArray } from '../internal/growable';
 import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
-import { popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
 import { addNamedTrack } from './named-track';
 
@@ -178,6 +178,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
       users: 'one pseudo-user per playlist ("mpd:<pid>"), playlist_add events',
       timestamps: 'modified_at (ms) + track position',
       popularity: 'log-scaled number of playlist appearances',
+      ...POPULARITY_FROM_INTERACTIONS,
       genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
       rejected: sink.count,
     },

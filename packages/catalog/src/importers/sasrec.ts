@@ -16,7 +16,7 @@ import { GrowableArray } from '../internal/growable';
 import { KeyPositions } from '../internal/key-positions';
 import { ImportError, RejectSink } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
-import { popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
 
 const INTEGER = /^\d+$/;
 
@@ -95,6 +95,7 @@ export async function importSasrec(input: string, options: ImportOptions = {}): 
       items: 'one track per item id ("sasrec:item:<id>") with a placeholder artist ("sasrec:artist:<id>")',
       interactions: timed ? 'one play per line; timestamp from the third column' : 'one play per line; timestamp = line number (each user’s lines are in time order)',
       lines: line,
+      ...POPULARITY_FROM_INTERACTIONS,
       rejected: sink.count,
     },
     extras: {},

@@ -64,6 +64,12 @@ export const RankerModelSchema = z.object({
   linearReference: z.number().int().positive().optional(),
   /** why this bundle serves the heuristic (kind "heuristic") */
   fallback: z.string().optional(),
+  /**
+   * the popularity the ranker was trained with (HomeData.popularity): serving builds its index
+   * with the same, so the popularity feature, chart and artist lists mean what they meant in
+   * training; absent: the catalog's
+   */
+  popularity: z.enum(['catalog', 'log']).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 });
 export type HomeRankerModel = z.infer<typeof RankerModelSchema>;

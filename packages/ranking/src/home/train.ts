@@ -418,6 +418,8 @@ export interface RankerDataset {
   sequenceK?: number;
   /** why a requested sequence source was not used (see RankerTrainingReport) */
   sequenceNotUsed?: string;
+  /** the popularity every fold's index used (HomeData.popularity): the model records it for serving */
+  popularity: 'catalog' | 'log';
   started: number;
 }
 
@@ -582,6 +584,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
     itemVectors: options.itemVectorsFor ? 'retrained on the past part' : 'the bundle’s (trained on the whole log: a mild leak into the vector features)',
     ...(sequenceFor ? { sequenceK } : {}),
     ...(sequenceNotUsed ? { sequenceNotUsed } : {}),
+    popularity: data.popularity ?? 'catalog',
     started,
   };
 }
@@ -701,7 +704,16 @@ export function fitRankerHeads(dataset: RankerDataset, options: RankerTrainingOp
   const { unsupported } = trained;
   const weights = { ...DEFAULT_OBJECTIVE_WEIGHTS, ...options.weights };
   // copies: the blend below sets the model's linear terms and headScale, never the shared heads
-  const model: HomeRankerModel = { format: RANKER_FORMAT, version: 2, kind: 'lambdamart', features: [...trained.features], heads: trained.heads.map((head) => ({ ...head })), weights };
+  const model: HomeRankerModel = {
+    format: RANKER_FORMAT,
+    version: 2,
+    kind: 'lambdamart',
+    features: [...trained.features],
+    heads: trained.heads.map((head) => ({ ...head })),
+    weights,
+    // serving must read the popularity the rows were built with (absent = the catalog's, as older models)
+    ...(dataset.popularity === 'log' ? { popularity: 'log' as const } : {}),
+  };
   const blend = options.blend === false ? undefined : fitServedBlend(model, validation, say, options.maxHeadScale ?? DEFAULT_MAX_HEAD_SCALE, options.minEaseShare ?? 0, { bags: options.blendBags ?? DEFAULT_BLEND_BAGS, seed: options.seed ?? 42 }, options.blendReference ?? DEFAULT_BLEND_REFERENCE);
   if (blend) {
     model.linear = blend.linear;

@@ -12,7 +12,7 @@ import { storedAnswers } from './listeners';
 import type { NeighbourSource } from './item-models';
 import { forEachGenre } from './profile';
 import type { UserProfile } from './profile';
-import { SOURCE_COUNT, SOURCE_INDEX } from './types';
+import { HOME_SOURCES, SOURCE_COUNT, SOURCE_INDEX } from './types';
 import type { HomeSource } from './types';
 
 const LIST_COUNT = NEIGHBOUR_SOURCES.length;
@@ -88,6 +88,11 @@ export class CandidateSet {
 
   /** Adds (or raises) the score of `track` from `source`; keeps the provenance of the best score. */
   add(track: number, source: HomeSource, score: number, provenance = -1): void {
+    this.addAt(track, SOURCE_INDEX[source], score, provenance);
+  }
+
+  /** `add` by the source's index in HOME_SOURCES: the page's sources call this (no lookup by name per candidate). */
+  addAt(track: number, sourceIndex: number, score: number, provenance: number): void {
     let row = this.rowOf[track]! - 1;
     if (row < 0) {
       if (this.size === this.tracks.length) this.grow();
@@ -95,8 +100,8 @@ export class CandidateSet {
       this.rowOf[track] = row + 1;
       this.tracks[row] = track;
     }
-    const slot = row * SOURCE_COUNT + SOURCE_INDEX[source];
-    const bit = 1 << SOURCE_INDEX[source];
+    const slot = row * SOURCE_COUNT + sourceIndex;
+    const bit = 1 << sourceIndex;
     const empty = (this.sourceMask[row]! & bit) === 0;
     this.sourceMask[row]! |= bit;
     if (empty || score > this.scores[slot]!) {
@@ -271,10 +276,12 @@ export function generateHomeCandidatesSync(index: HomeIndex, profile: UserProfil
 /** Every source after the ANN results are in: synchronous, on the bundle's scratch buffers. */
 export function assembleCandidates(index: HomeIndex, profile: UserProfile, options: HomeCandidateOptions, plan: AnnPlan, results: AnnResults, into?: CandidateSet): CandidateResult {
   const candidates = into ?? new CandidateSet(index.store.trackCount);
-  const perSource = Object.fromEntries(Object.keys(SOURCE_INDEX).map((name) => [name, 0])) as Record<HomeSource, number>;
-  const count = (source: HomeSource, track: number, score: number, provenance = -1) => {
-    candidates.add(track, source, score, provenance);
-    perSource[source]++;
+  // sources emit by source index (SOURCE_INDEX's named constants): a page emits ~2,000 candidates,
+  // and a lookup by a varying name per candidate cost more than the add itself
+  const counts = new Int32Array(SOURCE_COUNT);
+  const count: Emit = (source, track, score, provenance = -1) => {
+    candidates.addAt(track, source, score, provenance);
+    counts[source]!++;
   };
   const scratch = mergeScratchOf(index);
   markHeard(scratch, profile, 1);
@@ -290,13 +297,13 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
   profile.clusters.forEach((cluster, c) => {
     for (let i = 0; i < Math.min(20, cluster.tracks.length); i++) {
       const track = cluster.tracks[i]!;
-      count('tasteCluster', track, dotRow(index.itemVectors, track, cluster.centroid, index.itemDim), c);
+      count(SOURCE_INDEX.tasteCluster, track, dotRow(index.itemVectors, track, cluster.centroid, index.itemDim), c);
     }
   });
   const popularCount = options.popularCount ?? 150;
   if (popularCount > 0) {
     const chart = spreadChart(index, -1, popularCount);
-    for (let i = 0; i < chart.length; i++) count('popular', chart[i]!, index.popularity[chart[i]!]!);
+    for (let i = 0; i < chart.length; i++) count(SOURCE_INDEX.popular, chart[i]!, index.popularity[chart[i]!]!);
   }
   successorSource(index, profile, options, scratch, count);
   sequenceSource(profile, options.sequence, scratch.heard, count);
@@ -304,10 +311,12 @@ export function assembleCandidates(index: HomeIndex, profile: UserProfile, optio
   fillSequenceScores(candidates, options.sequence);
   clearMerge(scratch);
   markHeard(scratch, profile, 0);
+  const perSource = Object.fromEntries(HOME_SOURCES.map((name, s) => [name, counts[s]!])) as Record<HomeSource, number>;
   return { candidates, stats: { annQueries: annQueries + (results.factors ? 1 : 0), perSource } };
 }
 
-type Emit = (source: HomeSource, track: number, score: number, provenance?: number) => void;
+/** Adds a candidate from the source at `source` (its index in HOME_SOURCES). */
+type Emit = (source: number, track: number, score: number, provenance?: number) => void;
 
 /** Taste vectors (overall + clusters) → one searchBatch over item vectors; the user factor → the factor index. */
 type AnnQuery = { kind: 'taste' | 'tasteCluster' | 'seed'; provenance: number; vector: Float32Array };
@@ -493,21 +502,33 @@ function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratc
   const heapScores = Array.from(starts, (start, c) => selectionScratch.scores.subarray(start, start + Math.max(0, limits[c]!)));
   const heapSlots = Array.from(starts, (start, c) => selectionScratch.slots.subarray(start, start + Math.max(0, limits[c]!)));
   sizes.fill(0);
+  // What a value must beat to enter column c: 0 while the heap has room (only positive sums are
+  // kept), then its root (the worst kept; an equal score never displaces it). Most values fail this
+  // one test, so the scan reads neither the heap nor its size for them. A column without a heap
+  // (limit 0) gets +Infinity, which nothing beats.
+  const { floors } = selectionScratch;
+  for (let c = 0; c < 2 * LIST_COUNT; c++) floors[c] = limits[c]! > 0 ? 0 : Infinity;
   for (let slot = 0; slot < slots; slot++) {
     const base = slot * RECORD;
     for (let c = 0; c < 2 * LIST_COUNT; c++) {
       const value = record[base + c]!;
+      if (!(value > floors[c]!)) continue;
       const k = limits[c]!;
-      if (!(value > 0) || k <= 0) continue;
       const size = sizes[c]!;
+      const heap = heapScores[c]!;
       if (size < k) {
         sizes[c] = size + 1;
-        topKHeapPush(heapScores[c]!, heapSlots[c]!, size, value, slot);
-      } else if (value > heapScores[c]![0]!) topKHeapReplaceRoot(heapScores[c]!, heapSlots[c]!, size, value, slot);
+        topKHeapPush(heap, heapSlots[c]!, size, value, slot);
+        if (size + 1 === k) floors[c] = heap[0]!;
+      } else {
+        topKHeapReplaceRoot(heap, heapSlots[c]!, size, value, slot);
+        floors[c] = heap[0]!;
+      }
     }
   }
   for (let s = 0; s < LIST_COUNT; s++) {
-    for (const c of [s, RECENT + s]) {
+    const sourceIndex = SOURCE_INDEX[NEIGHBOUR_SOURCES[s]!];
+    for (let c = s; c < 2 * LIST_COUNT; c += RECENT) {
       if (limits[c]! <= 0) continue;
       // pop worst first into the back of the out stretch: best first in the end
       const scores = heapScores[c]!;
@@ -522,7 +543,7 @@ function selectFromLists(index: HomeIndex, options: HomeCandidateOptions, scratc
       }
       for (let j = 0; j < kept; j++) {
         const slot = out[j]!;
-        emit(NEIGHBOUR_SOURCES[s]!, slotTrack[slot]!, record[slot * RECORD + s]!, seeds[slot * RECORD + SEED + s]! - 1);
+        emit(sourceIndex, slotTrack[slot]!, record[slot * RECORD + s]!, seeds[slot * RECORD + SEED + s]! - 1);
       }
     }
   }
@@ -531,6 +552,7 @@ const selectionScratch = {
   limits: new Int32Array(2 * LIST_COUNT),
   starts: new Int32Array(2 * LIST_COUNT),
   sizes: new Int32Array(2 * LIST_COUNT),
+  floors: new Float64Array(2 * LIST_COUNT),
   scores: new Float64Array(1024),
   slots: new Int32Array(1024),
   out: new Int32Array(1024),
@@ -569,7 +591,7 @@ function successorSource(index: HomeIndex, profile: UserProfile, options: HomeCa
   const kept = selectTopK(gather, options.successorK ?? 50, topRows, topScores, 0, touched);
   for (let j = 0; j < kept; j++) {
     const track = gatherSlots[topRows[j]!]!;
-    emit('successor', track, successor[track]!, successorSeed[track]!);
+    emit(SOURCE_INDEX.successor, track, successor[track]!, successorSeed[track]!);
   }
 }
 
@@ -579,7 +601,7 @@ function sequenceSource(profile: UserProfile, answer: SequenceAnswer | undefined
   const last = profile.recent[0]!;
   for (let j = 0; j < answer.tracks.length; j++) {
     const track = answer.tracks[j]!;
-    if (!heard[track]) emit('sequence', track, answer.scores[j]!, last);
+    if (!heard[track]) emit(SOURCE_INDEX.sequence, track, answer.scores[j]!, last);
   }
 }
 
@@ -607,7 +629,7 @@ function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, bat
     if (label < 0) break;
     const track = labelToTrack[label]!;
     if (track < 0 || scratch.heard[track]) continue;
-    emit('factors', track, batch.scores[j]!);
+    emit(SOURCE_INDEX.factors, track, batch.scores[j]!);
     kept++;
   }
 }
@@ -615,22 +637,52 @@ function factorSource(index: HomeIndex, profile: UserProfile, plan: AnnPlan, bat
 /** Fills every row's merged list scores and factor score from the scratch accumulators. */
 function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: MergeScratch, factor: Float32Array | undefined): void {
   const { slotOf, record } = scratch;
-  for (let r = 0; r < candidates.size; r++) {
-    const slot = slotOf[candidates.tracks[r]!]!;
+  // the set's arrays in locals: V8 does not keep them across the stores into them
+  const { tracks, listScores, recentScores, successorScores, factorScores, size } = candidates;
+  for (let r = 0; r < size; r++) {
+    const slot = slotOf[tracks[r]!]!;
     // a track no list reached (another source brought it) keeps the reset zeros
     if (slot < 0) continue;
+    const at = slot * RECORD;
     for (let s = 0; s < LIST_COUNT; s++) {
-      candidates.listScores[r * LIST_COUNT + s] = record[slot * RECORD + s]!;
-      candidates.recentScores[r * LIST_COUNT + s] = record[slot * RECORD + RECENT + s]!;
+      listScores[r * LIST_COUNT + s] = record[at + s]!;
+      recentScores[r * LIST_COUNT + s] = record[at + RECENT + s]!;
     }
   }
-  if (scratch.successorCount > 0) for (let r = 0; r < candidates.size; r++) candidates.successorScores[r] = scratch.successor[candidates.tracks[r]!]!;
+  if (scratch.successorCount > 0) {
+    const { successor } = scratch;
+    for (let r = 0; r < size; r++) successorScores[r] = successor[tracks[r]!]!;
+  }
   const factors = index.factors;
   if (factors && factor) {
     const f = factors.dim;
-    for (let r = 0; r < candidates.size; r++) {
-      candidates.factorScores[r] = dot(factors.items, candidates.tracks[r]! * f, factor, 0, f);
+    const items = factors.items;
+    // Four rows at a time: each row's sum is still `dot`'s (products added one by one in d order,
+    // so the same doubles), but the four independent chains of adds overlap instead of each
+    // waiting on its own previous add.
+    let r = 0;
+    for (; r + 4 <= size; r += 4) {
+      const o0 = tracks[r]! * f;
+      const o1 = tracks[r + 1]! * f;
+      const o2 = tracks[r + 2]! * f;
+      const o3 = tracks[r + 3]! * f;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < f; d++) {
+        const x = factor[d]!;
+        s0 += items[o0 + d]! * x;
+        s1 += items[o1 + d]! * x;
+        s2 += items[o2 + d]! * x;
+        s3 += items[o3 + d]! * x;
+      }
+      factorScores[r] = s0;
+      factorScores[r + 1] = s1;
+      factorScores[r + 2] = s2;
+      factorScores[r + 3] = s3;
     }
+    for (; r < size; r++) factorScores[r] = dot(items, tracks[r]! * f, factor, 0, f);
   }
 }
 
@@ -722,13 +774,13 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
       if (track < 0 || !hasVector[track]) continue;
       const similarity = batch.scores[q * batch.k + j]!;
       if (query.kind === 'seed') {
-        if (track !== query.provenance && !profile.tracks.has(track)) emit('itemVectors', track, similarity, query.provenance);
+        if (track !== query.provenance && !profile.tracks.has(track)) emit(SOURCE_INDEX.itemVectors, track, similarity, query.provenance);
         continue;
       }
-      if (query.kind === 'tasteCluster') emit('tasteCluster', track, similarity, query.provenance);
+      if (query.kind === 'tasteCluster') emit(SOURCE_INDEX.tasteCluster, track, similarity, query.provenance);
       const popularity = index.popularity[track]!;
       if (popularity <= deepPopularity) {
-        emit('deepCatalog', track, similarity * (1 - popularity), -1);
+        emit(SOURCE_INDEX.deepCatalog, track, similarity * (1 - popularity), -1);
         deepFound++;
       }
     }
@@ -739,7 +791,7 @@ function annSources(index: HomeIndex, profile: UserProfile, options: HomeCandida
     const result = deep ?? index.itemIndex.search(profile.vector, DEEP_K, { filter: (label) => hasVector[labelToTrack[label]!] === 1 && index.popularity[labelToTrack[label]!]! <= deepPopularity, maxFetch: DEEP_MAX_FETCH });
     for (let j = 0; j < result.labels.length; j++) {
       const track = labelToTrack[result.labels[j]!]!;
-      emit('deepCatalog', track, result.scores[j]! * (1 - index.popularity[track]!), -1);
+      emit(SOURCE_INDEX.deepCatalog, track, result.scores[j]! * (1 - index.popularity[track]!), -1);
     }
     return queries.length + 1;
   }
@@ -813,11 +865,11 @@ function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void
   for (const artist of top) {
     const share = profile.artistShare.get(artist) ?? 0.1;
     const tracks = artistTracks(index, artist);
-    for (let i = 0; i < Math.min(8, tracks.length); i++) emit('topArtist', tracks[i]!, share * (0.5 + 0.5 * index.popularity[tracks[i]!]!), artist);
+    for (let i = 0; i < Math.min(8, tracks.length); i++) emit(SOURCE_INDEX.topArtist, tracks[i]!, share * (0.5 + 0.5 * index.popularity[tracks[i]!]!), artist);
     for (const [similar, sim] of similarArtists(index, artist, 4)) {
       if (followed.has(similar) || sim <= 0) continue;
       const theirs = artistTracks(index, similar);
-      for (let i = 0; i < Math.min(4, theirs.length); i++) emit('similarArtist', theirs[i]!, sim * Math.sqrt(share), artist);
+      for (let i = 0; i < Math.min(4, theirs.length); i++) emit(SOURCE_INDEX.similarArtist, theirs[i]!, sim * Math.sqrt(share), artist);
     }
   }
 }
@@ -865,7 +917,7 @@ function newReleases(index: HomeIndex, profile: UserProfile, options: HomeCandid
   for (let j = 0; j < tracks.length; j++) {
     const track = tracks[j]!;
     const artist = index.store.trackPrimaryArtist[track]!;
-    emit('newRelease', track, scores[j]!, (profile.artistShare.get(artist) ?? 0) > 0 ? artist : -1);
+    emit(SOURCE_INDEX.newRelease, track, scores[j]!, (profile.artistShare.get(artist) ?? 0) > 0 ? artist : -1);
   }
 }
 
@@ -875,17 +927,17 @@ function popularInGenres(index: HomeIndex, profile: UserProfile, emit: Emit): vo
   for (const genre of genres) {
     const share = profile.genreShare.get(genre) ?? 0.2;
     const chart = spreadChart(index, genre, 60);
-    for (let i = 0; i < chart.length; i++) emit('popularInGenre', chart[i]!, share * index.popularity[chart[i]!]!, genre);
+    for (let i = 0; i < chart.length; i++) emit(SOURCE_INDEX.popularInGenre, chart[i]!, share * index.popularity[chart[i]!]!, genre);
   }
 }
 
 function historySources(profile: UserProfile, emit: Emit): void {
   // Jump back in: recently played, skipping the very last few (still fresh in mind).
   const recent = profile.recent;
-  for (let i = 2; i < Math.min(recent.length, 40); i++) emit('jumpBackIn', recent[i]!, 1 / (1 + 0.1 * (i - 2)));
+  for (let i = 2; i < Math.min(recent.length, 40); i++) emit(SOURCE_INDEX.jumpBackIn, recent[i]!, 1 / (1 + 0.1 * (i - 2)));
   const daypartGenre = topKey(profile.daypartGenreShare);
   for (const [track, history] of profile.tracks) {
-    if (history.daypartPlays > 0 && history.plays > 0) emit('daypart', track, (history.daypartPlays / history.plays) * Math.log1p(history.daypartPlays), daypartGenre);
+    if (history.daypartPlays > 0 && history.plays > 0) emit(SOURCE_INDEX.daypart, track, (history.daypartPlays / history.plays) * Math.log1p(history.daypartPlays), daypartGenre);
   }
 }
 

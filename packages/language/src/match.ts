@@ -43,14 +43,18 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
   let scopeAfterAnd = false;
   // the terms since the last cue ("no Drake or Future"): what "them" points back at
   let run: MatchedTerm[] = [];
+  // a boundary, an unknown name or an unmatched word ends the cue and everything it carried
+  const endScope = () => {
+    scope = 'none';
+    carried = 'none';
+    scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
+    run = [];
+  };
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index] as Token;
     if (token.boundary || SCOPE_BREAK_WORDS.has(token.text)) {
-      scope = 'none';
-      carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
-      run = [];
+      endScope();
       index += 1;
       continue;
     }
@@ -103,19 +107,13 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
     if (unknown) {
       terms.push({ text: unknown.text, kind: 'artist', canonical: unknown.name, modifier: scope, effect: { unknownArtist: unknown.name }, start: index, length: unknown.length });
       for (let offset = 0; offset < unknown.length; offset++) remainder.push(tokens[index + offset]!.text);
-      scope = 'none';
-      carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
-      run = [];
+      endScope();
       index += unknown.length;
       continue;
     }
     // An unmatched word ends a cue's scope unless it is filler ("no songs by Drake").
     if (!SCOPE_SKIP_WORDS.has(token.text)) {
-      scope = 'none';
-      carried = 'none';
-      scopeNegatesLike = carriedNegatesLike = scopeAfterAnd = false;
-      run = [];
+      endScope();
     }
     if (!REMAINDER_STOPWORDS.has(token.text)) remainder.push(token.text);
     index += 1;

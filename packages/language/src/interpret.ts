@@ -139,6 +139,8 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[], options: Con
   let lowerBound: number | undefined;
   let upperBound: number | undefined;
   let widenYears = 0;
+  // artists whose sound the prompt refuses ("skip Drake and anything like him"), not only their tracks
+  const refusedSounds = new Set<string>();
 
   const addRange = (feature: AudioFeature, range: FeatureRange, priority: number) => {
     const list = ranges.get(feature) ?? [];
@@ -202,6 +204,7 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[], options: Con
             ? constraints.artists.include
             : constraints.artists.seed;
       if (!list.some((artist) => artist.name === effect.artist?.name)) list.push(effect.artist);
+      if ((negated || softened) && term.negatesLike) refusedSounds.add(effect.artist.name);
     }
     if (effect.unknownArtist && !negated) addUnique(constraints.unavailable.artists, effect.unknownArtist);
 
@@ -255,8 +258,10 @@ export function constraintsFromTerms(terms: readonly MatchedTerm[], options: Con
 
   // An artist both seeded and excluded ("like Drake but not Drake") is a direction: it stays a seed
   // (its sound steers the playlist, like "like X but slower" below) and its own tracks stay excluded.
-  // Only "by / only" includes give way to the exclusion.
+  // Only "by / only" includes give way to the exclusion — and the seed itself when the exclusion refuses
+  // the sound too: "rap like Drake but skip Drake and anything like him" keeps rap, not Drake's direction.
   const excluded = new Set(constraints.artists.exclude.map((artist) => artist.name));
+  constraints.artists.seed = constraints.artists.seed.filter((artist) => !refusedSounds.has(artist.name));
   constraints.artists.include = constraints.artists.include.filter((artist) => !excluded.has(artist.name));
   const excludedGenres = new Set(constraints.genres.exclude);
   constraints.genres.include = constraints.genres.include.filter((genre) => !excludedGenres.has(genre));

@@ -113,6 +113,50 @@ describe('lexicon matching', () => {
     expect(matchTerms(withThem, 'no drake or anyone like them').terms.map((term) => term.canonical)).toEqual(['Drake']);
   });
 
+  it('reads "no Daft Punk or anything similar" without a pronoun when the words name the others and the clause ends there', () => {
+    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+    for (const text of [
+      'no daft punk or anything similar',
+      'skip daft punk and anyone similar',
+      'no daft punk or similar artists',
+      'without daft punk or anything like that',
+      'no daft punk or similar',
+      'no daft punk and the like',
+    ]) {
+      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+    }
+    // without a pronoun the tail points back at every artist the negation named, as "them" does
+    expect(read('no daft punk or future or anything similar')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
+    expect(read('no daft punk or anything similar or future, more pop')).toEqual(['Daft Punk:negated:like', 'Future:negated', 'pop:more']);
+    // "similar" that goes on to something else, after a comma, or a bare filler "like" is not a tail
+    expect(read('no daft punk, similar energy though')).toEqual(['Daft Punk:negated', 'high-energy:like']);
+    expect(read('no daft punk, similar')).toEqual(['Daft Punk:negated']);
+    expect(read('no daft punk and similar energy')).toEqual(['Daft Punk:negated', 'high-energy:like']);
+    expect(read('no daft punk and like, upbeat stuff')).toEqual(['Daft Punk:negated', 'upbeat:none']);
+    expect(read('no daft punk or anything similar to the weeknd')).toEqual(['Daft Punk:negated', 'The Weeknd:negated:like']);
+  });
+
+  it('reads a negation after a comma that points back ("no Daft Punk, nothing like him either") as refusing his sound too', () => {
+    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+    for (const text of [
+      'no daft punk, nothing like him either',
+      'no daft punk, and nothing like him',
+      'no daft punk, no one who sounds like him',
+      'no daft punk, nothing similar either',
+      'skip daft punk, and nothing like that',
+      'no daft punk, nor anything like him',
+    ]) {
+      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+    }
+    expect(read('no daft punk or future, nothing like them either')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
+    expect(read('no daft punk, nothing like him, more pop')).toEqual(['Daft Punk:negated:like', 'pop:more']);
+    // after a comma only a negation of its own carries on: "but anything like him is fine" welcomes the sound
+    expect(read('no daft punk, but anything like him is fine')).toEqual(['Daft Punk:negated']);
+    expect(read('no daft punk, anything like him')).toEqual(['Daft Punk:negated']);
+    // "nothing but" asks for only
+    expect(read('no daft punk, nothing but pop')).toEqual(['Daft Punk:negated', 'pop:only']);
+  });
+
   it('starts a new clause at "and like" / "and by": "less pop and like Daft Punk" asks for Daft Punk; "or" carries the cue on', () => {
     const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     expect(read('less pop and like daft punk')).toEqual(['pop:softened', 'Daft Punk:like']);
@@ -208,6 +252,20 @@ describe('lexicon matching', () => {
     expect(artists('songs by daft punk but not daft punk')).toEqual({ seed: [], include: [], exclude: ['Daft Punk'] });
     // an exclusion alone seeds nothing
     expect(artists('no daft punk')).toEqual({ seed: [], include: [], exclude: ['Daft Punk'] });
+  });
+
+  it('drops a seed whose exclusion refuses the sound too: "rap like Daft Punk but skip Daft Punk and anything like him" is rap without him', () => {
+    const read = (text: string) => {
+      const { constraints } = interpretQuery(lexicon, text);
+      return { seed: constraints.artists.seed.map((artist) => artist.name), exclude: constraints.artists.exclude.map((artist) => artist.name), genres: constraints.genres.include };
+    };
+    for (const text of ['rap like daft punk but skip daft punk and anything like him', 'rap like daft punk, no daft punk or anything similar', 'rap like daft punk but nothing like daft punk']) {
+      expect(read(text), text).toEqual({ seed: [], exclude: ['Daft Punk'], genres: ['rap'] });
+    }
+    // only the artist whose sound is refused: the other seed stays
+    expect(read('rap like daft punk and future but no daft punk or anything similar')).toEqual({ seed: ['Future'], exclude: ['Daft Punk'], genres: ['rap'] });
+    // a plain exclusion keeps the seed as the direction, as before
+    expect(read('rap like daft punk but no daft punk')).toEqual({ seed: ['Daft Punk'], exclude: ['Daft Punk'], genres: ['rap'] });
   });
 
   it('leaves unknown words in the remainder for lexical search', () => {

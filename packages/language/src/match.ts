@@ -93,7 +93,8 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
       // his sound as "nothing like Drake" does; read here, or "like him" would start a new clause.
       const tail = term.modifier === 'negated' && term.effect.artist ? readLikenessTail(lexicon, tokens, index) : undefined;
       if (tail) {
-        for (const named of tail.pronoun === 'them' ? run : [term]) if (named.modifier === 'negated' && named.effect.artist) named.negatesLike = true;
+        const pointsBackAtAll = tail.pronoun === undefined || tail.pronoun === 'them';
+        for (const named of pointsBackAtAll ? run : [term]) if (named.modifier === 'negated' && named.effect.artist) named.negatesLike = true;
         index += tail.length;
       }
       carried = scope;
@@ -125,23 +126,87 @@ export function matchTerms(lexicon: Lexicon, text: string): TermMatch {
 /** Filler words allowed between the connector and "like" ("or anyone else who sounds like him"). */
 const MAX_LIKENESS_WORDS = 4;
 
+interface LikenessTail {
+  /** tokens the tail spans, from the one after the artist */
+  length: number;
+  /** "him" / "her" / "it" point back at the last artist, "them" (or no pronoun) at every artist the negation named */
+  pronoun?: string;
+}
+
 /**
- * A connector, a few likeness words, a "like" cue and a pronoun right after a negated artist
- * ("and anything like him", "or artists similar to them"); the tokens it spans and its pronoun.
+ * What follows a negated artist and refuses his sound too:
+ * - a connector, a few likeness words, a "like" cue and a pronoun ("and anything like him", "or artists similar to them");
+ * - the same without a pronoun when the clause ends there and the words name the others ("or anything similar",
+ *   "or similar artists", "or anything like that");
+ * - after a comma, either of them led by a negation of its own ("no Drake, nothing like him either", "no Drake, and
+ *   nothing similar"): "no Drake, but anything like him is fine" and "no Drake, similar energy though" are not tails.
  */
-function readLikenessTail(lexicon: Lexicon, tokens: readonly Token[], start: number): { length: number; pronoun: string } | undefined {
-  if (!CONNECTOR_WORDS.has(tokens[start]?.text ?? '')) return undefined;
-  let index = start + 1;
+function readLikenessTail(lexicon: Lexicon, tokens: readonly Token[], start: number): LikenessTail | undefined {
+  let index = start;
+  const afterComma = tokens[index]?.text === ',';
+  if (afterComma) index += 1;
+  const connector = tokens[index]?.text ?? '';
+  if (CONNECTOR_WORDS.has(connector)) index += 1;
+  else if (!afterComma) return undefined;
+  // "no Drake, nor anything like him": "nor" negates on its own
+  if (afterComma && connector !== 'nor') {
+    const negation = negationCueLength(lexicon, tokens, index);
+    if (negation === 0) return undefined;
+    index += negation;
+  }
+  let namesOthers = false;
   for (let words = 0; words <= MAX_LIKENESS_WORDS; words++) {
     const cue = likeCueLength(lexicon, tokens, index);
-    if (cue > 0) {
-      const pronoun = tokens[index + cue];
-      return pronoun && ARTIST_PRONOUNS.has(pronoun.text) ? { length: index + cue + 1 - start, pronoun: pronoun.text } : undefined;
-    }
+    if (cue > 0) return readTailEnd(tokens, start, index, cue, namesOthers);
     if (!LIKENESS_WORDS.has(tokens[index]?.text ?? '')) return undefined;
+    namesOthers = true;
     index += 1;
   }
   return undefined;
+}
+
+/** Words that close a likeness tail: "nothing like him either", "and anything like her too". */
+const TAIL_CLOSERS = new Set(['either', 'neither', 'too', 'also']);
+
+/** The end of a likeness tail from its "like" cue at cueStart: a pronoun, or (without one) likeness words up to the clause's end. */
+function readTailEnd(tokens: readonly Token[], start: number, cueStart: number, cueLength: number, namesOthers: boolean): LikenessTail | undefined {
+  let index = cueStart + cueLength;
+  const closed = (end: number) => (TAIL_CLOSERS.has(tokens[end]?.text ?? '') ? end + 1 : end);
+  const pronoun = tokens[index]?.text ?? '';
+  if (ARTIST_PRONOUNS.has(pronoun)) return { length: closed(index + 1) - start, pronoun };
+  // Without a pronoun the words must name the others ("anything similar", "similar artists", "like that"), or
+  // "similar" say it alone ("or similar"): a bare "like" is as often filler ("no Drake and like, upbeat stuff").
+  for (let words = 0; words < 2 && LIKENESS_WORDS.has(tokens[index]?.text ?? ''); words++) {
+    namesOthers = true;
+    index += 1;
+  }
+  if (!namesOthers && tokens[cueStart]?.text !== 'similar') return undefined;
+  index = closed(index);
+  // ...and the clause must end there: "or anything similar to pop", "and similar energy" say something else.
+  const next = tokens[index];
+  const clauseEnds = !next || next.boundary || SCOPE_BREAK_WORDS.has(next.text) || CONNECTOR_WORDS.has(next.text);
+  return clauseEnds ? { length: index - start } : undefined;
+}
+
+/**
+ * The length of a negation cue at start ("nothing", "no", "not any"), or 0. The longest phrase decides:
+ * "nothing but" asks for only, not for less.
+ */
+function negationCueLength(lexicon: Lexicon, tokens: readonly Token[], start: number): number {
+  let compact = '';
+  let longest: PhraseEntry | undefined;
+  let longestLength = 0;
+  for (let length = 1; length <= lexicon.maxPhraseTokens && start + length <= tokens.length; length++) {
+    const token = tokens[start + length - 1]!;
+    if (token.boundary) break;
+    compact += token.text;
+    const entry = pickPhraseEntry(lexicon.phrases.get(compact) ?? []);
+    if (entry) {
+      longest = entry;
+      longestLength = length;
+    }
+  }
+  return longest?.type === 'modifier' && longest.modifier === 'negated' ? longestLength : 0;
 }
 
 /** The length of the longest "like" cue ("like", "similar to", "sounds like") at start, or 0. */

@@ -22,6 +22,14 @@ describe('titleForPlan', () => {
     expect(plan.title).toBe('Like Drake, without Drake');
     expect(planFromPrompt(lexicon, 'pop like Drake').plan.title).toBe('Pop like Drake');
   });
+
+  it('"pop like Drake but skip Drake and anything like him" asks for pop without Drake: no seed, his tracks excluded', () => {
+    // the prompt contradicts itself; the later refusal of his sound wins over the direction, the genre stays
+    const plan = planFromPrompt(lexicon, 'pop like Drake but skip Drake and anything like him').plan;
+    expect(plan).toMatchObject({ seedArtists: [], artists: { include: [], exclude: ['Drake'] }, genres: { include: ['pop'], exclude: [] }, title: 'Pop' });
+    // a plain "but no Drake" keeps him as the direction
+    expect(planFromPrompt(lexicon, 'songs like Drake but no Drake').plan).toMatchObject({ seedArtists: ['Drake'], artists: { exclude: ['Drake'] }, title: 'Like Drake, without Drake' });
+  });
 });
 
 describe('refinePlan', () => {
@@ -88,6 +96,27 @@ describe('refinePlan', () => {
     }
     // "no Drake" alone still keeps him as the direction
     expect(refinePlan(base, 'no Drake', lexicon).plan).toMatchObject({ seedArtists: ['Drake'], artists: { exclude: ['Drake'] } });
+  });
+
+  it('drops the seed for "no Drake or anything similar" (no pronoun) and "no Drake, nothing like him either" (a negation after the comma)', () => {
+    const base = planFromPrompt(lexicon, 'songs like Drake').plan;
+    const both = refinePlan(refinePlan(base, 'no Drake', lexicon).plan, 'nothing like Drake', lexicon).plan;
+    for (const instruction of [
+      'no Drake or anything similar',
+      'skip Drake and anyone similar',
+      'no Drake or similar artists',
+      'without Drake or anything like that',
+      'no Drake, nothing like him either',
+      'no Drake, and nothing like him',
+    ]) {
+      const { plan, changes } = refinePlan(base, instruction, lexicon);
+      expect(plan, instruction).toEqual(both);
+      expect(changes, instruction).toEqual(['seed artist -Drake', 'artist excluded: Drake']);
+    }
+    // "similar" after a comma that says something else, and a comma then "but", keep him as the direction
+    for (const instruction of ['no Drake, similar energy though', 'no Drake, but anything like him is fine']) {
+      expect(refinePlan(base, instruction, lexicon).plan, instruction).toMatchObject({ seedArtists: ['Drake'], artists: { exclude: ['Drake'] } });
+    }
   });
 
   it('changes length, explicitness, discovery; reports each change; leaves the plan alone when nothing matches', () => {

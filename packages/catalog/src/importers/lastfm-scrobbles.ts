@@ -23,16 +23,14 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ProgressTracker, parseEventTimestamp } from '@mixtape/base';
 import { identityKey } from '@mixtape/language';
-import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
-import { GrowableArray } from '../internal/growable';
 import { CsvParser, type CsvRecord } from '../internal/csv';
 import { ImportError, RejectSink, RowRejection, unreadableFile } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
-import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
-import { addNamedTrack } from './named-track';
+import { NamedTrackCatalog } from './named-track';
 import { forEachLine } from './read-lines';
 
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
@@ -148,11 +146,9 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   const files = await inputFiles(input);
   // a scrobble export names artists only: --genres gives them (and their tracks) genres by name, as for MPD slices
   const enrichment = options.genreEnrichment ? await loadGenreEnrichment(options.genreEnrichment, signal) : undefined;
-  let enriched = 0;
   const progress = new ProgressTracker('read scrobbles', 'files', files.length, options.onProgress);
 
-  const builder = new CatalogBuilder({ validate: false });
-  const scrobbleCounts = new GrowableArray(Uint32Array, 1 << 12);
+  const catalog = new NamedTrackCatalog(enrichment, 1 << 12);
   const log = new InteractionLogBuilder(1 << 16);
   const PLAY = INTERACTION_TYPE_CODE.play;
   const SAVE = INTERACTION_TYPE_CODE.save;
@@ -171,11 +167,10 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   };
   const forms = new Set<string>();
 
-  const countEnriched = () => void enriched++;
   const add = (scrobble: Scrobble): void => {
     const artistKey = identityKey(scrobble.artist);
     const artistId = `artist:${artistKey}`;
-    const track = addNamedTrack(builder, scrobbleCounts, enrichment, countEnriched, {
+    const track = catalog.add({
       id: `lastfm:${artistKey}/${identityKey(scrobble.track)}`,
       title: scrobble.track,
       artistId,
@@ -212,9 +207,7 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
   progress.finish(files.length);
   for (const { user, track, time } of lovedAt.values()) log.pushEncoded(user, track, time, SAVE, 0, 1, -1);
 
-  const columns = builder.build();
-  popularityFromCounts(scrobbleCounts.toArray(), columns.trackPopularity);
-  const store = new CatalogStore(columns);
+  const store = new CatalogStore(catalog.build());
   let interactions = log.build();
   const { mask, duplicates, wholeMinute } = duplicateScrobbles(interactions.columns);
   if (duplicates > 0) interactions = interactions.select(mask);
@@ -246,7 +239,7 @@ export async function importLastfmScrobbles(input: string, options: ImportOption
         : {}),
       ...(lovedAt.size > 0 ? { loved: `${lovedAt.size} loved tracks, each one save at its latest scrobble` } : {}),
       catalog: 'made from the names: artist per folded name, track per artist + folded title, album per artist + folded album; no durations or audio features; genres only from --genres',
-      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: catalog.enrichedArtists } : undefined,
       popularity: 'log-scaled scrobble count',
       ...POPULARITY_FROM_INTERACTIONS,
       times: 'scrobble times (UTC)',

@@ -9,16 +9,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { identityKey } from '@mixtape/language';
-import { CatalogBuilder } from '../catalog-columns';
 import { CatalogStore } from '../catalog-store';
 import { INTERACTION_TYPE_CODE, InteractionLogBuilder } from '../interactions';
 import { ProgressTracker } from '@mixtape/base';
-import { GrowableArray } from '../internal/growable';
 import { ImportError, RejectSink, RowRejection } from './rejects';
 import { importSignal, type ImportOptions, type ImportResult } from './import-options';
-import { POPULARITY_FROM_INTERACTIONS, popularityFromCounts } from './popularity';
+import { POPULARITY_FROM_INTERACTIONS } from './popularity';
 import { loadGenreEnrichment, parseJson } from './genre-enrichment';
-import { addNamedTrack } from './named-track';
+import { NamedTrackCatalog } from './named-track';
 
 async function sliceFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch((error: unknown) => {
@@ -63,13 +61,10 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
   const files = await sliceFiles(input);
   const progress = new ProgressTracker('read mpd', 'slices', files.length, options.onProgress);
 
-  const builder = new CatalogBuilder({ validate: false });
-  const occurrences = new GrowableArray(Uint32Array, 1 << 16);
+  const catalog = new NamedTrackCatalog(enrichment, 1 << 16);
   const log = new InteractionLogBuilder(1 << 16);
   const PLAYLIST_ADD = INTERACTION_TYPE_CODE.playlist_add;
   let playlistsRead = 0;
-  let enriched = 0;
-  const countEnriched = () => void enriched++;
   // playlist names by user index (what the learned text → track model and its evaluation read)
   const names: string[] = [];
   // One artist per folded name when rows leave out artist_uri (slices written by other tools): a
@@ -90,7 +85,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
     }
     const alias = uriAlias.get(uri);
     if (alias !== undefined) return alias;
-    if (builder.artistIndex(uri) < 0 && known !== undefined && nameKeyed.delete(known)) {
+    if (!catalog.hasArtist(uri) && known !== undefined && nameKeyed.delete(known)) {
       uriAlias.set(uri, known);
       return known;
     }
@@ -145,7 +140,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
           // has no album without album_name, duration 0 is unknown
           const artistUri = artistIdOf(track.artistName, givenArtist);
           const albumUri = track.albumName === undefined ? undefined : (givenAlbum ?? `mpd-album:${artistUri}:${identityKey(track.albumName)}`);
-          const index = addNamedTrack(builder, occurrences, enrichment, countEnriched, {
+          const index = catalog.add({
             id: track.trackUri,
             title: track.trackName,
             artistId: artistUri,
@@ -165,9 +160,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
     progress.update(f + 1);
   }
   progress.finish(files.length);
-  const columns = builder.build();
-  popularityFromCounts(occurrences.toArray(), columns.trackPopularity);
-  const store = new CatalogStore(columns);
+  const store = new CatalogStore(catalog.build());
   return {
     store,
     interactions: log.build(),
@@ -179,7 +172,7 @@ export async function importMpd(input: string, options: ImportOptions = {}): Pro
       timestamps: 'modified_at (ms) + track position',
       popularity: 'log-scaled number of playlist appearances',
       ...POPULARITY_FROM_INTERACTIONS,
-      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: enriched } : undefined,
+      genreEnrichment: options.genreEnrichment ? { path: options.genreEnrichment, artistsMatched: catalog.enrichedArtists } : undefined,
       rejected: sink.count,
     },
     extras: { 'user.names': Array.from({ length: log.userCount }, (_, user) => names[user] ?? '') },

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { awsRegionFromEnv } from '@mixtape/base';
-import { applyRetention, buildBundle, checkPipelineOutput, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type PipelineOutputLocation, type StageTiming } from '@mixtape/bundle';
+import { BundleError, aggregatesPart, applyRetention, buildBundle, checkPipelineOutput, openBundleStore, parseStoreUri, publishBundle, sha256File, type BuildSettings, type PipelineOutputLocation, type StageTiming } from '@mixtape/bundle';
 import { readSnapshotMetadata } from '@mixtape/catalog';
 import { setFaissThreads } from '@mixtape/embeddings';
 import { bundleRegistry } from '../build/parts';
@@ -52,6 +52,28 @@ export async function datasetFingerprint(dataDir: string): Promise<string> {
 
 const formatBytes = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
 
+/**
+ * Where the aggregates part will read a pipeline output (`--from-pipeline`): its declared options
+ * with the build's overrides. An override of the wrong type fails as buildBundle fails it (the CLI's
+ * overrides have their options' types already: parsePartOption reads each so).
+ */
+function pipelineOutputLocation(overrides: PartOptionOverrides[string] = {}): PipelineOutputLocation {
+  const options: PartOptionOverrides[string] = { ...aggregatesPart.options, ...overrides };
+  const mistyped = (key: string, expected: string) =>
+    new BundleError('BUNDLE_INPUT_INVALID', `part "aggregates" option "${key}": expected a ${expected}, got ${JSON.stringify(options[key])}`);
+  const text = (key: 'directory' | 's3Endpoint' | 's3Region'): string => {
+    const value = options[key];
+    if (typeof value !== 'string') throw mistyped(key, 'string');
+    return value;
+  };
+  const flag = (key: 's3ForcePathStyle' | 's3SdkCredentials'): boolean => {
+    const value = options[key];
+    if (typeof value !== 'boolean') throw mistyped(key, 'boolean');
+    return value;
+  };
+  return { directory: text('directory'), s3Endpoint: text('s3Endpoint'), s3Region: text('s3Region'), s3ForcePathStyle: flag('s3ForcePathStyle'), s3SdkCredentials: flag('s3SdkCredentials') };
+}
+
 /** The whole build; used by the CLI command and by `mixtape demo`. */
 export async function runBuild(options: BuildCommandOptions): Promise<BuildOutcome> {
   const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -68,8 +90,8 @@ export async function runBuild(options: BuildCommandOptions): Promise<BuildOutco
   try {
     await store.ready();
     // a pipeline output (--from-pipeline) is read by the aggregates part, after the dataset part: check it now
-    const aggregates = { ...bundleRegistry.get('aggregates').options, ...options.options?.aggregates } as unknown as PipelineOutputLocation;
-    if (aggregates.directory) await checkPipelineOutput(aggregates);
+    const pipelineOutput = pipelineOutputLocation(options.options?.aggregates);
+    if (pipelineOutput.directory) await checkPipelineOutput(pipelineOutput);
     staging = await mkdtemp(join(tmpdir(), 'mixtape-build-'));
     const settings = { threads: 2, ...options.settings };
     setFaissThreads(settings.threads);

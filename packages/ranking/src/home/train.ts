@@ -798,7 +798,10 @@ export function fitServedBlend(
   if (!(Number.isInteger(reference) && reference >= 0)) throw new RangeError(`fitServedBlend: reference must be a whole number ≥ 0 (the rank whose value each list column is measured from, per listener; 0 = the columns as they are), got ${reference}`);
   const columns = BLEND_FEATURES.map((name) => HOME_FEATURES.indexOf(name));
   const C = columns.length;
-  // the blend's columns as the served ranker reads them (per listener, from the R-th largest value with `reference`)
+  // the blend's columns as the served ranker reads them (per listener, from the R-th largest value with `reference`).
+  // Copied even without `reference` (then the same float32 values): the search below scores every row
+  // a hundred times and more, and six packed columns read faster than six scattered over each feature
+  // row (HOME_FEATURE_COUNT wide): reading them in place measured 1.2–1.7× slower on 100k rows.
   const values = new Float32Array(n * C);
   const heap = new Float64Array(reference);
   for (let g = 0; g + 1 < rows.groups.length; g++) {

@@ -21,6 +21,14 @@ const lexicon = buildLexicon({
 
 const canonicals = (text: string) => matchTerms(lexicon, text).terms.map((term) => term.canonical);
 
+/** Each term as canonical:modifier, with ":like" when the negation also refuses the artist's sound. */
+const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
+
+/** The whole text reads as "no Daft Punk, nor his sound", nothing left over. */
+function expectRefusesDaftPunksSound(text: string) {
+  expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+}
+
 describe('lexicon matching', () => {
   it('matches genres whatever the spacing, hyphens and case', () => {
     for (const text of ['trip-hop', 'trip hop', 'TripHop', 'TRIP  HOP']) expect(canonicals(text)).toEqual(['trip hop']);
@@ -67,7 +75,6 @@ describe('lexicon matching', () => {
 
   it('tells "no Daft Punk" (his tracks) from "nothing like Daft Punk" (his sound), and softens "less like Daft Punk"', () => {
     // a refinement keeps a seed as the direction for the first and drops it for the second
-    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     for (const text of ['no daft punk', 'without daft punk', 'exclude daft punk', 'no songs by daft punk', 'no more daft punk']) {
       expect(read(text)).toEqual(['Daft Punk:negated']);
     }
@@ -86,7 +93,6 @@ describe('lexicon matching', () => {
   });
 
   it('reads "no Daft Punk or anything like him" as his tracks and his sound: the pronoun points back at the negated artist', () => {
-    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     for (const text of [
       'skip daft punk and anything like him',
       'no daft punk or anyone like him',
@@ -96,7 +102,7 @@ describe('lexicon matching', () => {
       'no daft punk or anyone else who sounds like him',
       'no daft punk or stuff similar to them',
     ]) {
-      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+      expectRefusesDaftPunksSound(text);
     }
     // "them" points back at every artist the negation named, "him" at the last one
     expect(read('no daft punk or future or anyone like them')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
@@ -114,7 +120,6 @@ describe('lexicon matching', () => {
   });
 
   it('reads "no Daft Punk or anything similar" without a pronoun when the words name the others and the clause ends there', () => {
-    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     for (const text of [
       'no daft punk or anything similar',
       'skip daft punk and anyone similar',
@@ -123,7 +128,7 @@ describe('lexicon matching', () => {
       'no daft punk or similar',
       'no daft punk and the like',
     ]) {
-      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+      expectRefusesDaftPunksSound(text);
     }
     // without a pronoun the tail points back at every artist the negation named, as "them" does
     expect(read('no daft punk or future or anything similar')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
@@ -137,7 +142,6 @@ describe('lexicon matching', () => {
   });
 
   it('reads a negation after a comma that points back ("no Daft Punk, nothing like him either") as refusing his sound too', () => {
-    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     for (const text of [
       'no daft punk, nothing like him either',
       'no daft punk, and nothing like him',
@@ -146,7 +150,7 @@ describe('lexicon matching', () => {
       'skip daft punk, and nothing like that',
       'no daft punk, nor anything like him',
     ]) {
-      expect(matchTerms(lexicon, text), text).toEqual({ terms: [expect.objectContaining({ canonical: 'Daft Punk', modifier: 'negated', negatesLike: true })], remainder: [] });
+      expectRefusesDaftPunksSound(text);
     }
     expect(read('no daft punk or future, nothing like them either')).toEqual(['Daft Punk:negated:like', 'Future:negated:like']);
     expect(read('no daft punk, nothing like him, more pop')).toEqual(['Daft Punk:negated:like', 'pop:more']);
@@ -158,7 +162,6 @@ describe('lexicon matching', () => {
   });
 
   it('starts a new clause at "and like" / "and by": "less pop and like Daft Punk" asks for Daft Punk; "or" carries the cue on', () => {
-    const read = (text: string) => matchTerms(lexicon, text).terms.map((term) => `${term.canonical}:${term.modifier}${term.negatesLike ? ':like' : ''}`);
     expect(read('less pop and like daft punk')).toEqual(['pop:softened', 'Daft Punk:like']);
     expect(read('no pop and like daft punk')).toEqual(['pop:negated', 'Daft Punk:like']);
     expect(read('no pop and by daft punk')).toEqual(['pop:negated', 'Daft Punk:by']);
@@ -255,17 +258,17 @@ describe('lexicon matching', () => {
   });
 
   it('drops a seed whose exclusion refuses the sound too: "rap like Daft Punk but skip Daft Punk and anything like him" is rap without him', () => {
-    const read = (text: string) => {
+    const artistsAndGenres = (text: string) => {
       const { constraints } = interpretQuery(lexicon, text);
       return { seed: constraints.artists.seed.map((artist) => artist.name), exclude: constraints.artists.exclude.map((artist) => artist.name), genres: constraints.genres.include };
     };
     for (const text of ['rap like daft punk but skip daft punk and anything like him', 'rap like daft punk, no daft punk or anything similar', 'rap like daft punk but nothing like daft punk']) {
-      expect(read(text), text).toEqual({ seed: [], exclude: ['Daft Punk'], genres: ['rap'] });
+      expect(artistsAndGenres(text), text).toEqual({ seed: [], exclude: ['Daft Punk'], genres: ['rap'] });
     }
     // only the artist whose sound is refused: the other seed stays
-    expect(read('rap like daft punk and future but no daft punk or anything similar')).toEqual({ seed: ['Future'], exclude: ['Daft Punk'], genres: ['rap'] });
+    expect(artistsAndGenres('rap like daft punk and future but no daft punk or anything similar')).toEqual({ seed: ['Future'], exclude: ['Daft Punk'], genres: ['rap'] });
     // a plain exclusion keeps the seed as the direction, as before
-    expect(read('rap like daft punk but no daft punk')).toEqual({ seed: ['Daft Punk'], exclude: ['Daft Punk'], genres: ['rap'] });
+    expect(artistsAndGenres('rap like daft punk but no daft punk')).toEqual({ seed: ['Daft Punk'], exclude: ['Daft Punk'], genres: ['rap'] });
   });
 
   it('leaves unknown words in the remainder for lexical search', () => {

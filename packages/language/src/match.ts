@@ -188,38 +188,32 @@ function readTailEnd(tokens: readonly Token[], start: number, cueStart: number, 
   return clauseEnds ? { length: index - start } : undefined;
 }
 
+/** Each lexicon phrase that starts at `start` (shortest first), with its entry and length in tokens. */
+function* phrasesAt(lexicon: Lexicon, tokens: readonly Token[], start: number): Generator<{ entry: PhraseEntry; length: number }> {
+  let compact = '';
+  for (let length = 1; length <= lexicon.maxPhraseTokens && start + length <= tokens.length; length++) {
+    const token = tokens[start + length - 1]!;
+    if (token.boundary) break;
+    compact += token.text;
+    const entry = pickPhraseEntry(lexicon.phrases.get(compact) ?? []);
+    if (entry) yield { entry, length };
+  }
+}
+
 /**
  * The length of a negation cue at start ("nothing", "no", "not any"), or 0. The longest phrase decides:
  * "nothing but" asks for only, not for less.
  */
 function negationCueLength(lexicon: Lexicon, tokens: readonly Token[], start: number): number {
-  let compact = '';
-  let longest: PhraseEntry | undefined;
-  let longestLength = 0;
-  for (let length = 1; length <= lexicon.maxPhraseTokens && start + length <= tokens.length; length++) {
-    const token = tokens[start + length - 1]!;
-    if (token.boundary) break;
-    compact += token.text;
-    const entry = pickPhraseEntry(lexicon.phrases.get(compact) ?? []);
-    if (entry) {
-      longest = entry;
-      longestLength = length;
-    }
-  }
-  return longest?.type === 'modifier' && longest.modifier === 'negated' ? longestLength : 0;
+  let longest: { entry: PhraseEntry; length: number } | undefined;
+  for (const phrase of phrasesAt(lexicon, tokens, start)) longest = phrase;
+  return longest?.entry.type === 'modifier' && longest.entry.modifier === 'negated' ? longest.length : 0;
 }
 
 /** The length of the longest "like" cue ("like", "similar to", "sounds like") at start, or 0. */
 function likeCueLength(lexicon: Lexicon, tokens: readonly Token[], start: number): number {
-  let compact = '';
   let best = 0;
-  for (let length = 1; length <= lexicon.maxPhraseTokens && start + length <= tokens.length; length++) {
-    const token = tokens[start + length - 1]!;
-    if (token.boundary) break;
-    compact += token.text;
-    const entry = pickPhraseEntry(lexicon.phrases.get(compact) ?? []);
-    if (entry?.type === 'modifier' && entry.modifier === 'like') best = length;
-  }
+  for (const { entry, length } of phrasesAt(lexicon, tokens, start)) if (entry.type === 'modifier' && entry.modifier === 'like') best = length;
   return best;
 }
 

@@ -129,7 +129,21 @@ describe('home stack recommender', () => {
     // the shared variant serves, reports and blends exactly what its own fit does
     expect(reportOf(capped.model)).toEqual(reportOf(own.model));
     expect(served(capped.model)).toEqual(served(own.model));
-  }, 240_000);
+
+    // a variant that differs only in the heads' settings shares the rows and serving lists, trains its own trees,
+    // and gets exactly what its own fit on a fresh split gives
+    const shallow = await fitOf(`home-stack:${settings}:depth=2`, train);
+    expect(shallow.lines.some((line) => line.startsWith('candidates, ranker rows and serving lists shared with an earlier variant of this split'))).toBe(true);
+    expect(shallow.lines.some((line) => line.startsWith('head play:'))).toBe(true);
+    expect(shallow.lines.some((line) => line.startsWith('ranker split:'))).toBe(false);
+    expect(shallow.model.notes).toMatch(/; candidates, ranker rows and serving lists shared with home stack \(candidates \+ LambdaMART heads; maxUsers=100:rounds=20:dim=16:epochs=3:threads=1\) \(fit time: the heads and the blend\)$/);
+    const shallowOwn = await fitOf(`home-stack:${settings}:depth=2`, { ...train });
+    expect(shallowOwn.lines.some((line) => line.startsWith('ranker split:'))).toBe(true);
+    expect(reportOf(shallow.model)).toEqual(reportOf(shallowOwn.model));
+    expect(served(shallow.model)).toEqual(served(shallowOwn.model));
+    // depth 2 is other trees than the default's depth 6
+    expect(shallow.model.report!.heads).not.toEqual(first.model.report!.heads);
+  }, 360_000);
 
   it('registers as "home-stack" in an eval registry, with its parameters checked', () => {
     const registry = createModelRegistry();

@@ -74,22 +74,30 @@ interface Fitted extends Serving {
   report: RankerTrainingReport;
 }
 
-/** A fit up to the served blend: the ranker's rows, its trees and the serving parts. */
+/** A fit up to the trees: the ranker's labelled rows and the serving parts (the expensive part of a fit). */
 interface Stage {
   dataset: RankerDataset;
-  heads: TrainedRankerHeads;
   serving: Serving;
 }
 
-interface SharedFit {
+interface Shared<T> {
   /** the variant that fitted it */
   by: string;
   context: FitContext;
-  stage: Promise<Stage>;
+  value: Promise<T>;
 }
 
-/** Per training matrix (one split of a run), the stages by their options minus the blend's; dropped with the split. */
-const sharedFits = new WeakMap<CsrMatrix, Map<string, SharedFit>>();
+/**
+ * Per training matrix (one split of a run), what variants can share; dropped with the split. `rows`: the ranker's
+ * rows and the serving parts, by the options minus the heads' and the blend's; `heads`: the trees, by the options
+ * minus the blend's.
+ */
+const sharedFits = new WeakMap<CsrMatrix, { rows: Map<string, Shared<Stage>>; heads: Map<string, Shared<TrainedRankerHeads>> }>();
+
+/** Options that change only the heads (XGBoost's settings, the base margin, the row order, the objectives), not the rows. */
+const HEADS_ONLY = ['xgboost', 'baseMargin', 'rowOrder', 'objectives'] as const;
+/** Options that change only the served blend. */
+const BLEND_ONLY = ['maxHeadScale', 'minEaseShare', 'blendBags', 'blendReference'] as const;
 
 export class HomeStackRecommender implements Recommender {
   readonly name: string;
@@ -115,25 +123,33 @@ export class HomeStackRecommender implements Recommender {
   async fit(train: CsrMatrix, context: FitContext = {}): Promise<void> {
     // an explicit `seed` (home-stack:seed=N) wins over the run's, so a second fit of the same split measures fit noise
     const seed = this.options.seed ?? context.seed ?? 42;
-    // variants that differ only in the served blend share one fit of everything else on this split
-    // (the trees are deterministic for the data, seed and options): one run compares blends on
-    // identical trees, at the cost of one fit
-    // (kept until the split's matrix is dropped; the sequence option is data — epochs, dim, k — and its
-    // models train deterministically for a seed and thread count, so it is part of the key like the rest)
-    const ranker = { ...this.options.ranker, maxHeadScale: undefined, minEaseShare: undefined, blendBags: undefined, blendReference: undefined };
-    const blendFree = JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
-    const shared = sharedFits.get(train)?.get(blendFree);
-    const fit = shared && shared.context.store === context.store && shared.context.trainTime === context.trainTime && shared.context.itemArtist === context.itemArtist ? shared : undefined;
-    const stage = fit ? await fit.stage : undefined;
-    if (stage) context.logger?.info({ model: this.name }, `trees, candidates and serving lists shared with an earlier variant of this split (${fit!.by}); only the served blend is refitted`);
-    const staged = stage ? Promise.resolve(stage) : this.stage(train, context, seed);
-    if (!fit) {
-      const byKey = sharedFits.get(train) ?? new Map<string, SharedFit>();
-      byKey.set(blendFree, { by: this.name, context, stage: staged });
-      sharedFits.set(train, byKey);
-    }
-    const { dataset, heads, serving } = await staged;
+    // Variants share what their options do not change on this split (everything is deterministic for the data, seed and
+    // options): variants that differ only in the served blend share the trees, variants that differ only in the heads'
+    // settings share the ranker's rows and the serving parts. One run then compares them on identical inputs at the cost
+    // of one fit. (The sequence option is data — epochs, dim, k — and its models train deterministically for a seed and
+    // thread count, so it is part of the keys like the rest.)
+    const keyWithout = (names: readonly string[]) => {
+      const ranker: Record<string, unknown> = { ...this.options.ranker };
+      for (const name of names) ranker[name] = undefined;
+      return JSON.stringify({ seed, options: { ...this.options, label: undefined, ranker } });
+    };
+    const shared = sharedFits.get(train) ?? { rows: new Map(), heads: new Map() };
+    sharedFits.set(train, shared);
+    const reuse = <T>(map: Map<string, Shared<T>>, key: string, make: () => Promise<T>) => {
+      const found = map.get(key);
+      if (found && found.context.store === context.store && found.context.trainTime === context.trainTime && found.context.itemArtist === context.itemArtist) return { by: found.by, value: found.value };
+      const value = make();
+      map.set(key, { by: this.name, context, value });
+      return { by: undefined, value };
+    };
+    const rows = reuse(shared.rows, keyWithout([...HEADS_ONLY, ...BLEND_ONLY]), () => this.stage(train, context, seed));
     const say = (line: string) => context.logger?.info({ model: this.name }, line);
+    // this variant's own heads' settings on the (maybe shared) rows
+    const trees = reuse(shared.heads, keyWithout(BLEND_ONLY), async () => trainRankerHeads((await rows.value).dataset, { ...this.options.ranker, seed, log: say, signal: context.signal }));
+    const { dataset, serving } = await rows.value;
+    const heads = await trees.value;
+    if (trees.by) context.logger?.info({ model: this.name }, `trees, candidates and serving lists shared with an earlier variant of this split (${trees.by}); only the served blend is refitted`);
+    else if (rows.by) context.logger?.info({ model: this.name }, `candidates, ranker rows and serving lists shared with an earlier variant of this split (${rows.by}); only the heads and the served blend are refitted`);
     const { model, report } = fitRankerHeads(dataset, { ...this.options.ranker, seed, log: say, signal: context.signal }, heads);
     this.fitted = { ...serving, ranker: compileRanker(model, {}, { treeRows: this.options.treeRows }), model, report };
     const headList = report.heads.map((head) => `${head.objective} ${head.rounds} trees`).join(', ');
@@ -141,11 +157,11 @@ export class HomeStackRecommender implements Recommender {
       `${report.split.kind} ranker split inside the training rows (${report.split.detail}); heads: ${headList}; ` +
       `validation NDCG@10 ${report.validationNdcg10.served} (best single feature ${report.bestSingleFeature.name} ${report.bestSingleFeature.ndcg10}); ` +
       `candidate recall ${report.candidateRecall.total} with ${report.candidates.meanUnheard.toFixed(0)} unheard candidates per listener; lists are filled by popularity below the candidates` +
-      // a results table's Fit (s) for this row is then the blend's refit alone: say so beside it
-      (stage ? `; trees, candidates and serving lists shared with ${fit!.by} (fit time: the blend only)` : '');
+      // a results table's Fit (s) for this row is then the refit alone: say so beside it
+      (trees.by ? `; trees, candidates and serving lists shared with ${trees.by} (fit time: the blend only)` : rows.by ? `; candidates, ranker rows and serving lists shared with ${rows.by} (fit time: the heads and the blend)` : '');
   }
 
-  /** Everything but the served blend: item vectors, the ranker's rows and trees, the serving lists and index. */
+  /** Everything but the heads and the served blend: item vectors, the ranker's rows, the serving lists and index. */
   private async stage(train: CsrMatrix, context: FitContext, seed: number): Promise<Stage> {
     const store = context.store && context.store.trackCount === train.cols ? context.store : minimalCatalog(train.cols, context.itemArtist);
     const log = logFromRows(train, context.trainTime);
@@ -173,7 +189,6 @@ export class HomeStackRecommender implements Recommender {
       itemVectorsFor: (pastLog: InteractionLog) => trainItemVectors(store, pastLog, vectorOptions),
     };
     const dataset = await prepareRankerData(data, rankerOptions);
-    const heads = trainRankerHeads(dataset, rankerOptions);
     // the serving parts: item models over every training row
     const models = await buildItemModels(data, { ...this.options.ranker, log: say, signal: context.signal, seed });
     const bare = createHomeIndex({ ...data, neighbours: models.neighbours, factors: models.factors });
@@ -184,7 +199,7 @@ export class HomeStackRecommender implements Recommender {
     const popularityOrder = Int32Array.from({ length: train.cols }, (_unused, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
     // the queries' model only when the ranker reads its columns (it does not on a log without usable time, as a bundle's page would not ask)
     const next = sequence && dataset.sequenceK !== undefined ? await trainNext(log) : undefined;
-    return { dataset, heads, serving: { next, index, log, popularityOrder } };
+    return { dataset, serving: { next, index, log, popularityOrder } };
   }
 
   recommend(batch: QueryBatch, k: number, options: RecommendOptions = {}): Recommendations {

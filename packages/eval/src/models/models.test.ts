@@ -142,6 +142,22 @@ describe('home-stack model spec', () => {
     }
   });
 
+  it("maps the heads' XGBoost settings (depth, eta, childWeight, subsample, colsample, objective) and refuses bad ones, naming the value", () => {
+    const registry = createModelRegistry();
+    const created = (spec: string) => registry.create(spec) as ReturnType<typeof createHomeStackRecommender>;
+    expect(created('home-stack:depth=4:eta=0.02:childWeight=0.5:subsample=0.7:colsample=0.5:objective=pairwise').options.ranker?.xgboost).toEqual({
+      params: { max_depth: 4, eta: 0.02, min_child_weight: 0.5, subsample: 0.7, colsample_bytree: 0.5, objective: 'rank:pairwise' },
+    });
+    // the word parameter is in the row name as written, so --compare tells variants apart
+    expect(created('home-stack:objective=pairwise:depth=4').name).toBe('home stack (candidates + LambdaMART heads; objective=pairwise:depth=4)');
+    expect(() => registry.create('home-stack:objective=listwise')).toThrow("model home-stack: objective=listwise; expected one of ndcg, pairwise, map (the heads' XGBoost rank:… objective)");
+    expect(() => registry.create('home-stack:depth=2.5')).toThrow("model home-stack: depth=2.5; expected a whole number from 1 to 16 (the heads' tree depth, default 6)");
+    expect(() => registry.create('home-stack:eta=0')).toThrow('model home-stack: eta=0; expected a learning rate in (0, 1] (default 0.05)');
+    expect(() => registry.create('home-stack:childWeight=-1')).toThrow("model home-stack: childWeight=-1; expected a number ≥ 0 (the heads' min_child_weight, default 0.05)");
+    expect(() => registry.create('home-stack:subsample=1.5')).toThrow('model home-stack: subsample=1.5; expected a fraction in (0, 1] (rows sampled per tree, default 0.8)');
+    expect(() => registry.create('home-stack:colsample=0')).toThrow('model home-stack: colsample=0; expected a fraction in (0, 1] (features sampled per tree, default 0.8)');
+  });
+
   it('trains with the next-track source by default, as the build does (HOME_SEQUENCE_EPOCHS); sequence=0 turns it off', () => {
     const registry = createModelRegistry();
     const sequenceOf = (spec: string) => (registry.create(spec) as ReturnType<typeof createHomeStackRecommender>).options.sequence;

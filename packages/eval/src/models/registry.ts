@@ -40,6 +40,34 @@ export function parseModelSpec(spec: string): ModelSpec {
   return { name, parameters };
 }
 
+/** The heads' XGBoost objectives a home-stack spec may name (objective=…). */
+const HEAD_OBJECTIVES = ['ndcg', 'pairwise', 'map'];
+
+/** A home-stack spec's XGBoost settings (undefined: the defaults), each checked where it is read. */
+function headsXGBoost(p: Record<string, number>, objective: string | undefined): { rounds?: number; minRounds?: number; params?: Record<string, number | string> } | undefined {
+  const params: Record<string, number | string> = {};
+  const range = (key: string, ok: (value: number) => boolean, expected: string) => {
+    const value = p[key];
+    if (value !== undefined && !ok(value)) throw new RangeError(`model home-stack: ${key}=${value}; expected ${expected}`);
+    return value;
+  };
+  const depth = range('depth', (v) => Number.isInteger(v) && v >= 1 && v <= 16, 'a whole number from 1 to 16 (the heads\' tree depth, default 6)');
+  const eta = range('eta', (v) => v > 0 && v <= 1, 'a learning rate in (0, 1] (default 0.05)');
+  const childWeight = range('childWeight', (v) => v >= 0, 'a number ≥ 0 (the heads\' min_child_weight, default 0.05)');
+  const subsample = range('subsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (rows sampled per tree, default 0.8)');
+  const colsample = range('colsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (features sampled per tree, default 0.8)');
+  if (p.threads) params.nthread = p.threads;
+  if (depth !== undefined) params.max_depth = depth;
+  if (eta !== undefined) params.eta = eta;
+  if (childWeight !== undefined) params.min_child_weight = childWeight;
+  if (subsample !== undefined) params.subsample = subsample;
+  if (colsample !== undefined) params.colsample_bytree = colsample;
+  if (objective !== undefined) params.objective = `rank:${objective}`;
+  const some = Object.keys(params).length > 0;
+  if (!p.rounds && !p.minRounds && !some) return undefined;
+  return { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(some ? { params } : {}) };
+}
+
 function numberParameters(name: string, parameters: ModelParameters, allowed: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(parameters)) {
@@ -164,9 +192,15 @@ export function createModelRegistry(): ModelRegistry {
       });
     })
     .register('home-stack', (parameters) => {
-      const p = numberParameters('home-stack', parameters, [
+      // objective=ndcg|pairwise|map: the heads' LambdaMART objective (XGBoost rank:…), the one parameter that is a word
+      const { objective, ...numeric } = parameters;
+      if (objective !== undefined && !HEAD_OBJECTIVES.includes(String(objective))) {
+        throw new RangeError(`model home-stack: objective=${objective}; expected one of ${HEAD_OBJECTIVES.join(', ')} (the heads' XGBoost rank:… objective)`);
+      }
+      const p = numberParameters('home-stack', numeric, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
         'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'rp3Beta', 'threads',
+        'depth', 'eta', 'childWeight', 'subsample', 'colsample',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -187,7 +221,7 @@ export function createModelRegistry(): ModelRegistry {
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         // variants get their own row name ("home stack (…; successor=50)"), so --compare can tell them apart
-        label: Object.entries(p).map(([key, value]) => `${key}=${value}`).join(':') || undefined,
+        label: Object.entries(parameters).map(([key, value]) => `${key}=${value}`).join(':') || undefined,
         // only an explicit seed=N: it then wins over the run's seed (a second fit of one split measures fit noise)
         seed: p.seed,
         treeRows: p.treeRows,
@@ -212,10 +246,9 @@ export function createModelRegistry(): ModelRegistry {
           hardNegatives: p.hardNegatives,
           // minRounds=N: every head keeps at least N trees (early stopping chooses among rounds ≥ N)
           // threads=N: XGBoost's threads (default 2); the shared-fit test pins 1 (a 2-thread refit once differed in CI, cause unconfirmed)
-          xgboost:
-            p.rounds || p.minRounds || p.threads
-              ? { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(p.threads ? { params: { nthread: p.threads } } : {}) }
-              : undefined,
+          // depth, eta, childWeight, subsample, colsample, objective: the heads' XGBoost settings (max_depth, eta,
+          // min_child_weight, subsample, colsample_bytree, rank:…); variants that differ only in these share the rows
+          xgboost: headsXGBoost(p, objective === undefined ? undefined : String(objective)),
           // successor=N: build "what follows this track" lists of N per track (default off)
           // rp3Beta=B: the RP3β lists' popularity penalty (default DEFAULT_RP3BETA_BETA, 0.3)
           neighbours:

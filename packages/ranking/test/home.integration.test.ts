@@ -36,6 +36,10 @@ import { CatalogStore, INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
 import { buildTrackIndex } from '@mixtape/embeddings';
 import { loadHomeFixture } from './home-support';
+import { selectTopK } from '@mixtape/base';
+import { rankNewReleases } from '../src/home/candidates';
+import { MS_PER_DAY, dotRow } from '../src/home/home-index';
+import type { UserProfile } from '../src/home/profile';
 
 const DAY = 86_400_000;
 
@@ -216,6 +220,40 @@ describe('home successor source', () => {
     const { arrays: oldArrays, meta: oldMeta } = homePartsToArrays({ neighbours: index.neighbours });
     expect(homePartsFromArrays(oldArrays, oldMeta, data.store.trackCount).neighbours.successor).toBeUndefined();
     expect(() => homePartsFromArrays({ ...arrays, 'successor.items': new Int32Array(1) }, meta, data.store.trackCount)).toThrow(/successor lists do not fit/);
+  });
+});
+
+describe('home new releases', () => {
+  /** the scan as it was before the dense artist shares and four-track dots: a Map lookup and a dotRow per track */
+  function rankOneByOne(index: HomeIndex, profile: UserProfile, days: number): { tracks: number[]; scores: number[] } {
+    const fresh = index.store.newReleasesSince((index.referenceDay - days) * MS_PER_DAY, 3000);
+    const personal = profile.vector.some((value) => value !== 0);
+    const all = new Float32Array(fresh.length);
+    for (let i = 0; i < fresh.length; i++) {
+      const track = fresh[i]!;
+      const affinity = profile.artistShare.get(index.store.trackPrimaryArtist[track]!) ?? 0;
+      const taste = personal ? dotRow(index.itemVectors, track, profile.vector, index.itemDim) : index.popularity[track]!;
+      all[i] = 0.5 * (1 + taste) + 2 * affinity;
+    }
+    const rows = new Int32Array(40);
+    const kept = selectTopK(all, 40, rows, new Float32Array(40), 0, fresh.length);
+    return { tracks: Array.from(rows.subarray(0, kept), (row) => fresh[row]!), scores: Array.from(rows.subarray(0, kept), (row) => all[row]!) };
+  }
+
+  it('ranks the same tracks with the same float scores as a Map lookup and a dotRow per track (listeners, seeds only, cold start)', async () => {
+    const { index, log } = await setup();
+    const profiles = Array.from({ length: Math.min(log.userCount, 40) }, (_, u) => buildUserProfile(index, log.userId(u)));
+    profiles.push(buildUserProfile(index, 'nobody', { seedArtists: [0, 1] }), buildUserProfile(index, 'nobody'));
+    for (const days of [30, 400, 100_000]) {
+      for (const profile of profiles) {
+        const tracks = new Int32Array(40);
+        const scores = new Float32Array(40);
+        const kept = rankNewReleases(index, profile, days, tracks, scores);
+        const expected = rankOneByOne(index, profile, days);
+        expect(Array.from(tracks.subarray(0, kept))).toEqual(expected.tracks);
+        expect(Array.from(scores.subarray(0, kept))).toEqual(expected.scores);
+      }
+    }
   });
 });
 

@@ -31,8 +31,8 @@ function foldInOneByOne(
 describe('foldInImplicitAls', () => {
   it('equals the one-item-at-a-time solve bit for bit (float32 and float64 factors, zeros, log weights, any count)', () => {
     const random = new Random(3);
-    for (let trial = 0; trial < 60; trial++) {
-      const f = [1, 3, 8, 16, 64][trial % 5]!;
+    for (let trial = 0; trial < 140; trial++) {
+      const f = [1, 2, 3, 8, 16, 63, 64][trial % 7]!;
       const rows = 40;
       const wide = trial % 2 === 0;
       const items = wide ? new Float64Array(rows * f) : new Float32Array(rows * f);

@@ -81,9 +81,10 @@ export function foldInImplicitAls(
   rhs.fill(0);
   const y = factors.items;
   const confidence = (n: number): number => 1 + factors.alpha * (factors.weighting === 'log' && values ? Math.log1p(values[n]!) : 1);
-  // Four items at a time: each entry of the system (and of the right-hand side) still adds its
-  // items' terms one by one in item order — the same doubles as one item at a time —, but is
-  // loaded and stored once per four items (a page's fold-in of ~100 items: ~2× faster).
+  // Four items at a time, two rows of the system at a time: each entry of the system (and of the
+  // right-hand side) still adds its items' terms one by one in item order — the same doubles as
+  // one item at a time —, but is loaded and stored once per four items, and each item value read
+  // serves two rows (a page's fold-in of ~100 items: ~2.5× faster).
   let n = 0;
   for (; n + 4 <= count; n += 4) {
     const o0 = items[n]! * f;
@@ -95,37 +96,58 @@ export function foldInImplicitAls(
     const c2 = confidence(n + 2);
     const c3 = confidence(n + 3);
     for (let a = 0; a < f; a++) {
-      const v0 = y[o0 + a]!;
-      const v1 = y[o1 + a]!;
-      const v2 = y[o2 + a]!;
-      const v3 = y[o3 + a]!;
       let r = rhs[a]!;
-      r += c0 * v0;
-      r += c1 * v1;
-      r += c2 * v2;
-      r += c3 * v3;
+      r += c0 * y[o0 + a]!;
+      r += c1 * y[o1 + a]!;
+      r += c2 * y[o2 + a]!;
+      r += c3 * y[o3 + a]!;
       rhs[a] = r;
-      const s0 = (c0 - 1) * v0;
-      const s1 = (c1 - 1) * v1;
-      const s2 = (c2 - 1) * v2;
-      const s3 = (c3 - 1) * v3;
-      const row = a * f;
-      if (s0 === 0 || s1 === 0 || s2 === 0 || s3 === 0) {
-        // an item whose term is 0 adds nothing to this row (as one at a time): the others in order
-        if (s0 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s0 * y[o0 + b]!;
-        if (s1 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s1 * y[o1 + b]!;
-        if (s2 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s2 * y[o2 + b]!;
-        if (s3 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s3 * y[o3 + b]!;
+    }
+    let a = 0;
+    for (; a + 2 <= f; a += 2) {
+      const s0 = (c0 - 1) * y[o0 + a]!;
+      const s1 = (c1 - 1) * y[o1 + a]!;
+      const s2 = (c2 - 1) * y[o2 + a]!;
+      const s3 = (c3 - 1) * y[o3 + a]!;
+      const t0 = (c0 - 1) * y[o0 + a + 1]!;
+      const t1 = (c1 - 1) * y[o1 + a + 1]!;
+      const t2 = (c2 - 1) * y[o2 + a + 1]!;
+      const t3 = (c3 - 1) * y[o3 + a + 1]!;
+      if (s0 === 0 || s1 === 0 || s2 === 0 || s3 === 0 || t0 === 0 || t1 === 0 || t2 === 0 || t3 === 0) {
+        addFourToRow(system, y, a * f, a, s0, s1, s2, s3, o0, o1, o2, o3);
+        addFourToRow(system, y, (a + 1) * f, a + 1, t0, t1, t2, t3, o0, o1, o2, o3);
         continue;
       }
+      const row = a * f;
+      const next = row + f;
       for (let b = 0; b <= a; b++) {
-        let value = system[row + b]!;
-        value += s0 * y[o0 + b]!;
-        value += s1 * y[o1 + b]!;
-        value += s2 * y[o2 + b]!;
-        value += s3 * y[o3 + b]!;
-        system[row + b] = value;
+        const y0 = y[o0 + b]!;
+        const y1 = y[o1 + b]!;
+        const y2 = y[o2 + b]!;
+        const y3 = y[o3 + b]!;
+        let u = system[row + b]!;
+        u += s0 * y0;
+        u += s1 * y1;
+        u += s2 * y2;
+        u += s3 * y3;
+        system[row + b] = u;
+        let w = system[next + b]!;
+        w += t0 * y0;
+        w += t1 * y1;
+        w += t2 * y2;
+        w += t3 * y3;
+        system[next + b] = w;
       }
+      let w = system[next + a + 1]!;
+      w += t0 * y[o0 + a + 1]!;
+      w += t1 * y[o1 + a + 1]!;
+      w += t2 * y[o2 + a + 1]!;
+      w += t3 * y[o3 + a + 1]!;
+      system[next + a + 1] = w;
+    }
+    if (a < f) {
+      const s = (c: number, o: number): number => (c - 1) * y[o + a]!;
+      addFourToRow(system, y, a * f, a, s(c0, o0), s(c1, o1), s(c2, o2), s(c3, o3), o0, o1, o2, o3);
     }
   }
   for (; n < count; n++) {
@@ -141,6 +163,29 @@ export function foldInImplicitAls(
   }
   solveSpd(system, rhs, f, solution, cholesky);
   for (let a = 0; a < f; a++) out[a] = solution[a]!;
+}
+
+/**
+ * Row `a` of the fold-in's system (entries 0..a, from `row`) gets four items' terms s_j × y_j[b],
+ * added one by one in item order; an item whose term is 0 adds nothing to the row (as when the
+ * items were added one at a time).
+ */
+function addFourToRow(system: Float64Array, y: ArrayLike<number>, row: number, a: number, s0: number, s1: number, s2: number, s3: number, o0: number, o1: number, o2: number, o3: number): void {
+  if (s0 === 0 || s1 === 0 || s2 === 0 || s3 === 0) {
+    if (s0 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s0 * y[o0 + b]!;
+    if (s1 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s1 * y[o1 + b]!;
+    if (s2 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s2 * y[o2 + b]!;
+    if (s3 !== 0) for (let b = 0; b <= a; b++) system[row + b]! += s3 * y[o3 + b]!;
+    return;
+  }
+  for (let b = 0; b <= a; b++) {
+    let value = system[row + b]!;
+    value += s0 * y[o0 + b]!;
+    value += s1 * y[o1 + b]!;
+    value += s2 * y[o2 + b]!;
+    value += s3 * y[o3 + b]!;
+    system[row + b] = value;
+  }
 }
 
 function gramPlusRidge(factors: Float64Array, rows: number, f: number, regularization: number): Float64Array {

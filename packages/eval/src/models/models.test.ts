@@ -152,7 +152,7 @@ describe('home-stack model spec', () => {
     expect(created('home-stack:objective=pairwise:depth=4').name).toBe('home stack (candidates + LambdaMART heads; objective=pairwise:depth=4)');
     expect(() => registry.create('home-stack:objective=listwise')).toThrow("model home-stack: objective=listwise; expected one of ndcg, pairwise, map (the heads' XGBoost rank:… objective)");
     expect(() => registry.create('home-stack:depth=2.5')).toThrow("model home-stack: depth=2.5; expected a whole number from 1 to 16 (the heads' tree depth, default 6)");
-    expect(() => registry.create('home-stack:eta=0')).toThrow('model home-stack: eta=0; expected a learning rate in (0, 1] (default 0.05)');
+    expect(() => registry.create('home-stack:eta=0')).toThrow('model home-stack: eta=0; expected a learning rate in (0, 1] (default 0.02)');
     expect(() => registry.create('home-stack:childWeight=-1')).toThrow("model home-stack: childWeight=-1; expected a number ≥ 0 (the heads' min_child_weight, default 0.05)");
     expect(() => registry.create('home-stack:subsample=1.5')).toThrow('model home-stack: subsample=1.5; expected a fraction in (0, 1] (rows sampled per tree, default 0.8)');
     expect(() => registry.create('home-stack:colsample=0')).toThrow('model home-stack: colsample=0; expected a fraction in (0, 1] (features sampled per tree, default 0.8)');

@@ -52,7 +52,7 @@ function headsXGBoost(p: Record<string, number>, objective: string | undefined):
     return value;
   };
   const depth = range('depth', (v) => Number.isInteger(v) && v >= 1 && v <= 16, 'a whole number from 1 to 16 (the heads\' tree depth, default 6)');
-  const eta = range('eta', (v) => v > 0 && v <= 1, 'a learning rate in (0, 1] (default 0.05)');
+  const eta = range('eta', (v) => v > 0 && v <= 1, 'a learning rate in (0, 1] (default 0.02)');
   const childWeight = range('childWeight', (v) => v >= 0, 'a number ≥ 0 (the heads\' min_child_weight, default 0.05)');
   const subsample = range('subsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (rows sampled per tree, default 0.8)');
   const colsample = range('colsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (features sampled per tree, default 0.8)');

@@ -155,6 +155,8 @@ describe('home-stack model spec', () => {
     expect(() => registry.create('home-stack:eta=0')).toThrow('model home-stack: eta=0; expected a learning rate in (0, 1] (default 0.02)');
     expect(() => registry.create('home-stack:childWeight=-1')).toThrow("model home-stack: childWeight=-1; expected a number ≥ 0 (the heads' min_child_weight, default 0.05)");
     expect(() => registry.create('home-stack:subsample=1.5')).toThrow('model home-stack: subsample=1.5; expected a fraction in (0, 1] (rows sampled per tree, default 0.8)');
+    expect(created('home-stack:patience=100').options.ranker?.xgboost).toEqual({ earlyStoppingRounds: 100 });
+    expect(() => registry.create('home-stack:patience=0')).toThrow('model home-stack: patience=0; expected a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 40)');
     expect(() => registry.create('home-stack:colsample=0')).toThrow('model home-stack: colsample=0; expected a fraction in (0, 1] (features sampled per tree, default 0.8)');
   });
 

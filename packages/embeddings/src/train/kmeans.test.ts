@@ -1,7 +1,6 @@
-import { Random, normalizeInPlace } from '@mixtape/base';
+import { Random } from '@mixtape/base';
 import { describe, expect, it } from 'vitest';
-import { kmeans } from './kmeans';
-import type { KMeansOptions, KMeansResult } from './kmeans';
+import { kmeans, nearestCentroid } from './kmeans';
 
 function blobs(perCluster: number, seed: number): { points: Float32Array; labels: Int32Array } {
   const centers = [
@@ -75,157 +74,33 @@ describe('kmeans', () => {
     expect(() => kmeans(new Float32Array(6), 3, 2, { k: 0 })).toThrow(/k must be a positive integer/);
   });
 
-  it('equals the one-centroid-at-a-time assignment bit for bit (any k, weights, spherical, ties and empty clusters)', () => {
+  it('nearestCentroid equals a one-centroid-at-a-time argmin bit for bit (any k and dim, ties to the first)', () => {
+    // the only step of kmeans that changed: with the same index and the same double, every run is the old run
     const random = new Random(11, 'mulberry32');
-    for (let trial = 0; trial < 200; trial++) {
+    const distance = new Float64Array(1);
+    for (let trial = 0; trial < 2000; trial++) {
       const dim = [1, 2, 5, 16, 64][trial % 5]!;
-      const count = 1 + random.int(120);
-      const points = new Float32Array(count * dim);
-      // a few distinct rows repeated, so equal distances (ties) and empty clusters happen
-      const distinct = trial % 4 === 0 ? 1 + random.int(4) : count;
-      for (let p = 0; p < count; p++) {
-        const source = p < distinct ? p : random.int(distinct);
-        for (let d = 0; d < dim; d++) points[p * dim + d] = source === p ? random.next() * 2 - 1 : points[source * dim + d]!;
+      const k = 1 + random.int(9);
+      const point = Float32Array.from({ length: dim }, () => random.next() * 2 - 1);
+      const centroids = Float32Array.from({ length: k * dim }, () => random.next() * 2 - 1);
+      // equal distances: some centroids repeat an earlier one, or are the point itself
+      for (let c = 1; c < k; c++) if (random.chance(0.3)) centroids.copyWithin(c * dim, random.int(c) * dim, random.int(c) * dim + dim);
+      if (random.chance(0.2)) centroids.set(point, random.int(k) * dim);
+      let expected = 0;
+      let expectedDistance = Infinity;
+      for (let c = 0; c < k; c++) {
+        let sum = 0;
+        for (let d = 0; d < dim; d++) {
+          const diff = point[d]! - centroids[c * dim + d]!;
+          sum += diff * diff;
+        }
+        if (sum < expectedDistance) {
+          expectedDistance = sum;
+          expected = c;
+        }
       }
-      const spherical = trial % 2 === 1;
-      if (spherical) for (let p = 0; p < count; p++) normalizeInPlace(points, p * dim, dim);
-      const options: KMeansOptions = { k: 1 + random.int(9), seed: trial, spherical, maxIterations: 1 + random.int(12) };
-      if (trial % 3 !== 0) options.weights = Float32Array.from({ length: count }, () => (random.chance(0.1) ? 0 : random.next() * 5));
-      const actual = kmeans(points, count, dim, options);
-      const expected = kmeansOneCentroidAtATime(points, count, dim, options);
-      expect(actual.k).toBe(expected.k);
-      expect(Array.from(actual.assignments)).toEqual(Array.from(expected.assignments));
-      expect(Array.from(actual.centroids)).toEqual(Array.from(expected.centroids));
-      expect(Array.from(actual.sizes)).toEqual(Array.from(expected.sizes));
-      expect(actual.inertia).toBe(expected.inertia);
-      expect(actual.iterations).toBe(expected.iterations);
+      expect(nearestCentroid(point, 0, centroids, k, dim, distance)).toBe(expected);
+      expect(distance[0]).toBe(expectedDistance);
     }
   });
 });
-
-/** kmeans as it was before nearestCentroid (one squaredDistance per centroid): the reference of the test above. */
-function squaredDistance(points: Float32Array, pointOffset: number, centroids: Float32Array, centroidOffset: number, dim: number): number {
-  let sum = 0;
-  for (let d = 0; d < dim; d++) {
-    const diff = (points[pointOffset + d] as number) - (centroids[centroidOffset + d] as number);
-    sum += diff * diff;
-  }
-  return sum;
-}
-
-function kmeansOneCentroidAtATime(points: Float32Array, count: number, dim: number, options: KMeansOptions): KMeansResult {
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`kmeans: dim must be a positive integer, got ${dim}`);
-  if (!Number.isInteger(count) || count < 0 || points.length < count * dim) {
-    throw new RangeError(`kmeans: ${count} points of dim ${dim} need ${count * dim} values, got ${points.length}`);
-  }
-  if (!Number.isInteger(options.k) || options.k < 1) throw new RangeError(`kmeans: k must be a positive integer, got ${options.k}`);
-  const weights = options.weights;
-  if (weights && weights.length < count) throw new RangeError(`kmeans: weights has ${weights.length} entries for ${count} points`);
-  const k = Math.min(options.k, count);
-  const maxIterations = options.maxIterations ?? 25;
-  const spherical = options.spherical ?? false;
-  const random = new Random(options.seed ?? 1, 'mulberry32');
-  const centroids = new Float32Array(k * dim);
-  const assignments = new Int32Array(count);
-  const sizes = new Int32Array(k);
-  if (k === 0) return { k, centroids, assignments, sizes, inertia: 0, iterations: 0 };
-
-  const weightOf = (p: number): number => (weights ? (weights[p] as number) : 1);
-
-  // k-means++: the first center ∝ weight, each next one ∝ weight × squared distance to the nearest chosen center.
-  const nearest = new Float64Array(count).fill(Infinity);
-  let totalWeight = 0;
-  for (let p = 0; p < count; p++) totalWeight += weightOf(p);
-  let chosen = 0;
-  {
-    let target = random.next() * totalWeight;
-    for (chosen = 0; chosen < count - 1; chosen++) {
-      target -= weightOf(chosen);
-      if (target < 0) break;
-    }
-  }
-  centroids.set(points.subarray(chosen * dim, chosen * dim + dim), 0);
-  for (let c = 1; c < k; c++) {
-    let total = 0;
-    for (let p = 0; p < count; p++) {
-      const distance = squaredDistance(points, p * dim, centroids, (c - 1) * dim, dim);
-      if (distance < (nearest[p] as number)) nearest[p] = distance;
-      total += weightOf(p) * (nearest[p] as number);
-    }
-    let next = count - 1;
-    if (total > 0) {
-      let target = random.next() * total;
-      for (let p = 0; p < count; p++) {
-        target -= weightOf(p) * (nearest[p] as number);
-        if (target < 0) {
-          next = p;
-          break;
-        }
-      }
-    } else {
-      next = c % count; // all points coincide with chosen centers
-    }
-    centroids.set(points.subarray(next * dim, next * dim + dim), c * dim);
-  }
-
-  const sums = new Float64Array(k * dim);
-  const clusterWeight = new Float64Array(k);
-  let inertia = 0;
-  let iterations = 0;
-  assignments.fill(-1);
-  for (iterations = 1; iterations <= maxIterations; iterations++) {
-    let changed = 0;
-    inertia = 0;
-    for (let p = 0; p < count; p++) {
-      let best = 0;
-      let bestDistance = Infinity;
-      for (let c = 0; c < k; c++) {
-        const distance = squaredDistance(points, p * dim, centroids, c * dim, dim);
-        if (distance < bestDistance) {
-          bestDistance = distance;
-          best = c;
-        }
-      }
-      if (assignments[p] !== best) changed++;
-      assignments[p] = best;
-      inertia += weightOf(p) * bestDistance;
-    }
-    if (changed === 0) break;
-
-    sums.fill(0);
-    clusterWeight.fill(0);
-    for (let p = 0; p < count; p++) {
-      const c = assignments[p] as number;
-      const w = weightOf(p);
-      clusterWeight[c] = (clusterWeight[c] as number) + w;
-      for (let d = 0; d < dim; d++) sums[c * dim + d] = (sums[c * dim + d] as number) + w * (points[p * dim + d] as number);
-    }
-    for (let c = 0; c < k; c++) {
-      const w = clusterWeight[c] as number;
-      if (w > 0) {
-        for (let d = 0; d < dim; d++) centroids[c * dim + d] = (sums[c * dim + d] as number) / w;
-        if (spherical) normalizeInPlace(centroids, c * dim, dim);
-        continue;
-      }
-      // An empty cluster takes over the point farthest from its centroid (deterministic).
-      let farthest = 0;
-      let farthestDistance = -1;
-      for (let p = 0; p < count; p++) {
-        const distance = squaredDistance(points, p * dim, centroids, (assignments[p] as number) * dim, dim);
-        if (distance > farthestDistance) {
-          farthestDistance = distance;
-          farthest = p;
-        }
-      }
-      centroids.set(points.subarray(farthest * dim, farthest * dim + dim), c * dim);
-      assignments[farthest] = c;
-    }
-  }
-  iterations = Math.min(iterations, maxIterations);
-  sizes.fill(0);
-  for (let p = 0; p < count; p++) {
-    const c = assignments[p] as number;
-    sizes[c] = (sizes[c] as number) + 1;
-  }
-  return { k, centroids, assignments, sizes, inertia, iterations };
-}

@@ -41,9 +41,10 @@ function squaredDistance(points: Float32Array, pointOffset: number, centroids: F
  * The centroid nearest the point at `pointOffset` (the first of equals), its squared distance in
  * `distance[0]`. Four centroids per pass over the point: each distance is still squaredDistance's
  * sum (terms added in d order, the same doubles), but the point is read once per four centroids
- * and the four chains of adds overlap (a Home page's taste clusters: ~100 points, k ≤ 3).
+ * and the four chains of adds overlap (a Home page's taste clusters: ~100 points, k ≤ 3). Exported for
+ * its test only (not in the package's index).
  */
-function nearestCentroid(points: Float32Array, pointOffset: number, centroids: Float32Array, k: number, dim: number, distance: Float64Array): number {
+export function nearestCentroid(points: Float32Array, pointOffset: number, centroids: Float32Array, k: number, dim: number, distance: Float64Array): number {
   let best = 0;
   let bestDistance = Infinity;
   for (let c = 0; c < k; c += 4) {

@@ -7,7 +7,7 @@ export type { SpdOptions } from './spd';
 export { selectTopK, topKHeapPush, topKHeapReplaceRoot } from './top-k';
 export { indexOfSorted, lowerBound } from './sorted';
 export { addExact, roundExact } from './exact-sum';
-export { dot, squaredNorm, l2Norm, normalizeInPlace, normalizeRows, cosineBetween, cosineSimilarity } from './vectors';
+export { dot, dotRowsInto, squaredNorm, l2Norm, normalizeInPlace, normalizeRows, cosineBetween, cosineSimilarity } from './vectors';
 export { silentLogger } from './logger';
 export type { Logger, LogMethod } from './logger';
 export { ProgressTracker, formatProgress } from './progress';

@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { cosineBetween, cosineSimilarity, dot, l2Norm, normalizeInPlace, normalizeRows, squaredNorm } from './vectors';
+import { Random } from './random';
+import { cosineBetween, cosineSimilarity, dot, dotRowsInto, l2Norm, normalizeInPlace, normalizeRows, squaredNorm } from './vectors';
 
 describe('vectors', () => {
+  it('dotRowsInto gives each listed row exactly dot\'s sum (four-row lanes and the tail), repeated rows included', () => {
+    const random = new Random(17);
+    for (let trial = 0; trial < 300; trial++) {
+      const dim = 1 + random.int(70);
+      const matrixRows = 1 + random.int(40);
+      const matrix = Float32Array.from({ length: matrixRows * dim }, () => random.next() * 2 - 1);
+      const vector = Float32Array.from({ length: dim }, () => random.next() * 2 - 1);
+      const count = random.int(12);
+      const rows = Int32Array.from({ length: count + random.int(3) }, () => random.int(matrixRows));
+      const out = new Float64Array(count + 1).fill(Number.NaN);
+      dotRowsInto(matrix, rows, count, dim, vector, out);
+      for (let i = 0; i < count; i++) expect(out[i]).toBe(dot(matrix, rows[i]! * dim, vector, 0, dim));
+      // nothing past count is written
+      expect(out[count]).toBeNaN();
+    }
+    expect(() => dotRowsInto(new Float32Array(4), new Int32Array(2), 3, 2, new Float32Array(2), new Float64Array(3))).toThrow('dotRowsInto: 3 rows asked, 2 given and room for 3');
+  });
+
   it('dot and norms read rows by offset', () => {
     const matrix = Float32Array.from([1, 2, 3, 4, 5, 6]);
     const query = Float32Array.from([1, 0, -1]);

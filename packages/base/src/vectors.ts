@@ -23,6 +23,38 @@ export function dot(left: Float32Array, leftOffset: number, right: Float32Array,
   return sum;
 }
 
+/**
+ * `out[i] = dot(matrix row rows[i], vector)` for i < count (rows of `dim` values). Four rows at a
+ * time: each sum is still `dot`'s (products added one by one in d order, the same doubles), but the
+ * four independent chains of adds overlap instead of each waiting on its own previous add.
+ */
+export function dotRowsInto(matrix: Float32Array, rows: Int32Array, count: number, dim: number, vector: Float32Array, out: Float64Array): void {
+  if (count > rows.length || count > out.length) throw new RangeError(`dotRowsInto: ${count} rows asked, ${rows.length} given and room for ${out.length}`);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o0 = rows[i]! * dim;
+    const o1 = rows[i + 1]! * dim;
+    const o2 = rows[i + 2]! * dim;
+    const o3 = rows[i + 3]! * dim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = vector[d]!;
+      s0 += matrix[o0 + d]! * x;
+      s1 += matrix[o1 + d]! * x;
+      s2 += matrix[o2 + d]! * x;
+      s3 += matrix[o3 + d]! * x;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < count; i++) out[i] = dot(matrix, rows[i]! * dim, vector, 0, dim);
+}
+
 /** Squared L2 norm of `dim` values from `offset` (default: the whole array). */
 export function squaredNorm(values: Float32Array, offset = 0, dim = values.length - offset): number {
   let sum = 0;

@@ -2,7 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet. The collaborative
 // sources are reads of offline neighbour lists (merged over the listener's tracks in per-bundle
 // scratch arrays) and one ANN query over learned factors — no request scans the interaction log.
-import { dot, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
+import { dot, dotRowsInto, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, artistTracks, dotRow, genreTracks } from './home-index';
@@ -673,32 +673,9 @@ function fillMergedScores(index: HomeIndex, candidates: CandidateSet, scratch: M
   if (factors && factor) {
     const f = factors.dim;
     const items = factors.items;
-    // Four rows at a time: each row's sum is still `dot`'s (products added one by one in d order,
-    // so the same doubles), but the four independent chains of adds overlap instead of each
-    // waiting on its own previous add.
-    let r = 0;
-    for (; r + 4 <= size; r += 4) {
-      const o0 = tracks[r]! * f;
-      const o1 = tracks[r + 1]! * f;
-      const o2 = tracks[r + 2]! * f;
-      const o3 = tracks[r + 3]! * f;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let d = 0; d < f; d++) {
-        const x = factor[d]!;
-        s0 += items[o0 + d]! * x;
-        s1 += items[o1 + d]! * x;
-        s2 += items[o2 + d]! * x;
-        s3 += items[o3 + d]! * x;
-      }
-      factorScores[r] = s0;
-      factorScores[r + 1] = s1;
-      factorScores[r + 2] = s2;
-      factorScores[r + 3] = s3;
-    }
-    for (; r < size; r++) factorScores[r] = dot(items, tracks[r]! * f, factor, 0, f);
+    const sums = float64Scratch(size);
+    dotRowsInto(items, tracks, size, f, factor, sums);
+    for (let r = 0; r < size; r++) factorScores[r] = sums[r]!;
   }
 }
 
@@ -890,6 +867,12 @@ function artistSources(index: HomeIndex, profile: UserProfile, emit: Emit): void
   }
 }
 
+let float64Sums = new Float64Array(1024);
+/** A module-wide Float64 scratch of at least `size` values (pages run one at a time per thread). */
+function float64Scratch(size: number): Float64Array {
+  if (float64Sums.length < size) float64Sums = new Float64Array(Math.max(size, 2 * float64Sums.length));
+  return float64Sums;
+}
 const releaseScratch = { scores: new Float32Array(3000), rows: new Int32Array(NEW_RELEASES_KEPT), top: new Float32Array(NEW_RELEASES_KEPT) };
 /** artist → the profile's share, dense per bundle (0 where the profile has none), for the new-release scan */
 const affinityScratch = new WeakMap<HomeIndex, Float64Array>();
@@ -909,43 +892,12 @@ export function rankNewReleases(index: HomeIndex, profile: UserProfile, days: nu
   if (!affinity) affinityScratch.set(index, (affinity = new Float64Array(index.store.artistCount)));
   for (const [artist, share] of profile.artistShare) affinity[artist] = share;
   const primaryArtist = index.store.trackPrimaryArtist;
-  let i = 0;
   if (personal) {
-    // Four tracks at a time: each taste is still dotRow's sum (products added one by one in d
-    // order, the same doubles), with four independent chains of adds.
-    const vectors = index.itemVectors;
-    const vector = profile.vector;
-    const dim = index.itemDim;
-    for (; i + 4 <= n; i += 4) {
-      const t0 = fresh[i]!;
-      const t1 = fresh[i + 1]!;
-      const t2 = fresh[i + 2]!;
-      const t3 = fresh[i + 3]!;
-      const o0 = t0 * dim;
-      const o1 = t1 * dim;
-      const o2 = t2 * dim;
-      const o3 = t3 * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const x = vector[d]!;
-        s0 += vectors[o0 + d]! * x;
-        s1 += vectors[o1 + d]! * x;
-        s2 += vectors[o2 + d]! * x;
-        s3 += vectors[o3 + d]! * x;
-      }
-      all[i] = 0.5 * (1 + s0) + 2 * affinity[primaryArtist[t0]!]!;
-      all[i + 1] = 0.5 * (1 + s1) + 2 * affinity[primaryArtist[t1]!]!;
-      all[i + 2] = 0.5 * (1 + s2) + 2 * affinity[primaryArtist[t2]!]!;
-      all[i + 3] = 0.5 * (1 + s3) + 2 * affinity[primaryArtist[t3]!]!;
-    }
-  }
-  for (; i < n; i++) {
-    const track = fresh[i]!;
-    const taste = personal ? dotRow(index.itemVectors, track, profile.vector, index.itemDim) : index.popularity[track]!;
-    all[i] = 0.5 * (1 + taste) + 2 * affinity[primaryArtist[track]!]!;
+    const tastes = float64Scratch(n);
+    dotRowsInto(index.itemVectors, fresh, n, index.itemDim, profile.vector, tastes);
+    for (let i = 0; i < n; i++) all[i] = 0.5 * (1 + tastes[i]!) + 2 * affinity[primaryArtist[fresh[i]!]!]!;
+  } else {
+    for (let i = 0; i < n; i++) all[i] = 0.5 * (1 + index.popularity[fresh[i]!]!) + 2 * affinity[primaryArtist[fresh[i]!]!]!;
   }
   for (const artist of profile.artistShare.keys()) affinity[artist] = 0;
   const kept = Math.min(tracks.length, selectTopK(all, rows.length, rows, top, 0, n));

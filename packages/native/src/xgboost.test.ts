@@ -27,8 +27,8 @@ describe('XGBoost through the addon', () => {
   });
 
   /** 60 training and 30 validation queries, up to 200 rounds, patience 10; each round's validation NDCG@10 pushed to `scores` */
-  const earlyStopped = (scores: number[], minRounds?: number) =>
-    trainXGBoost(rankingData(60, 1), { params, rounds: 200, validation: rankingData(30, 2), earlyStoppingRounds: 10, minRounds, onRound: (round) => scores.push(round.metrics['validation-ndcg@10']!) });
+  const earlyStopped = (scores: number[], minRounds?: number, smoothing?: number) =>
+    trainXGBoost(rankingData(60, 1), { params, rounds: 200, validation: rankingData(30, 2), earlyStoppingRounds: 10, minRounds, smoothing, onRound: (round) => scores.push(round.metrics['validation-ndcg@10']!) });
 
   it('learns a ranking with rank:ndcg, evaluates every round and stops early on validation', () => {
     const rounds: number[] = [];
@@ -49,6 +49,27 @@ describe('XGBoost through the addon', () => {
     expect(held.rounds).toBeGreaterThanOrEqual(minRounds);
     expect(held.bestScore).toBe(Math.max(...scores.slice(minRounds - 1)));
     expect(scores.length).toBe(held.rounds + 10);
+  });
+
+  it('with smoothing judges each round by the mean of the last W scores and keeps the best window\'s centre', () => {
+    const scores: number[] = [];
+    const window = 5;
+    const smoothed = earlyStopped(scores, undefined, window);
+    // replay the rule on the recorded curve
+    const means = scores.map((_unused, r) => {
+      const from = Math.max(0, r - window + 1);
+      return scores.slice(from, r + 1).reduce((sum, value) => sum + value, 0) / (r + 1 - from);
+    });
+    let best = 0;
+    for (let r = 1; r < means.length; r++) if (means[r]! > means[best]!) best = r;
+    expect(scores.length).toBe(best + 11); // stopped 10 rounds after the best window
+    expect(smoothed.rounds).toBe(best - 2 + 1); // the window [best − 4, best]'s centre is best − 2
+    expect(smoothed.bestScore).toBe(scores[smoothed.rounds - 1]);
+    const model = JSON.parse(smoothed.modelJson) as { learner: { gradient_booster: { model: { trees: unknown[] } } } };
+    expect(model.learner.gradient_booster.model.trees).toHaveLength(smoothed.rounds);
+    // smoothing 1 is the plain rule
+    expect(earlyStopped([], undefined, 1).rounds).toBe(earlyStopped([]).rounds);
+    expect(() => earlyStopped([], undefined, 0)).toThrow('trainXGBoost: smoothing must be a whole number of rounds ≥ 1, got 0');
   });
 
   it('refuses minRounds above rounds (the model would keep no trees) and names both values', () => {

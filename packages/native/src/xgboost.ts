@@ -38,6 +38,12 @@ export interface XGBoostTrainOptions {
    * small, noisy validation set can otherwise keep a handful of trees.
    */
   minRounds?: number;
+  /**
+   * with early stopping: judge each round by the mean of the watched metric over the last `smoothing`
+   * rounds (default 1: the round alone) and keep the trees up to the best window's centre. On a small
+   * validation set one lucky round can otherwise end a slow-learning fit early.
+   */
+  smoothing?: number;
   /** lower is better for the watched metric (default: false, as for ndcg/map/auc) */
   minimize?: boolean;
   onRound?: (round: XGBoostRound) => void;
@@ -86,10 +92,23 @@ function dmatrix(data: XGBoostData, where: string): NativeHandle {
  * Refuses `minRounds` above `rounds`: every round would fall before the first one early stopping may
  * keep, and the model would silently hold no trees.
  */
+/** Mean of the last `window` values (fewer at the start). */
+function windowMean(values: number[], window: number): number {
+  const from = Math.max(0, values.length - window);
+  let sum = 0;
+  for (let i = from; i < values.length; i++) sum += values[i]!;
+  return sum / (values.length - from);
+}
+
 export function checkRounds(rounds: number, minRounds: number | undefined, where: string): void {
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`${where}: rounds must be a positive integer, got ${rounds}`);
   if (minRounds === undefined) return;
   if (minRounds > rounds) throw new RangeError(`${where}: minRounds (${minRounds}) exceeds rounds (${rounds}); expected minRounds ≤ rounds, or the model would keep no trees`);
+}
+
+/** Refuses a smoothing window that is not a whole number of rounds ≥ 1. */
+export function checkSmoothing(smoothing: number | undefined, where: string): void {
+  if (smoothing !== undefined && !(Number.isInteger(smoothing) && smoothing >= 1)) throw new RangeError(`${where}: smoothing must be a whole number of rounds ≥ 1, got ${smoothing}`);
 }
 
 /** "[3]\ttrain-ndcg@10:0.41\tvalidation-ndcg@10:0.38" → metrics by name. */
@@ -105,6 +124,7 @@ export function parseEvaluation(line: string): Record<string, number> {
 /** Trains a booster; with `validation` + `earlyStoppingRounds` keeps the best round's trees. */
 export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): XGBoostTrained {
   checkRounds(options.rounds, options.minRounds, 'trainXGBoost');
+  checkSmoothing(options.smoothing, 'trainXGBoost');
   const addon = nativeAddon();
   const dtrain = dmatrix(train, 'train');
   const dvalidation = options.validation ? dmatrix(options.validation, 'validation') : undefined;
@@ -116,6 +136,8 @@ export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): 
     let best = { round: -1, score: Number.NaN };
     let watched: string | undefined;
     const minRounds = Math.max(1, Math.floor(options.minRounds ?? 1));
+    const window = options.smoothing ?? 1;
+    const watchedScores: number[] = [];
     const sets = dvalidation ? [dtrain, dvalidation] : [dtrain];
     const names = dvalidation ? ['train', 'validation'] : ['train'];
     for (let round = 0; round < options.rounds; round++) {
@@ -127,17 +149,20 @@ export function trainXGBoost(train: XGBoostData, options: XGBoostTrainOptions): 
       options.onRound?.(entry);
       if (!dvalidation) continue;
       watched ??= Object.keys(metrics).filter((name) => name.startsWith('validation-')).pop();
+      watchedScores.push(watched === undefined ? Number.NaN : metrics[watched]!);
       if (round + 1 < minRounds) continue;
-      const score = watched === undefined ? Number.NaN : metrics[watched]!;
+      const score = windowMean(watchedScores, window);
       const better = best.round < 0 || (options.minimize ? score < best.score : score > best.score);
       if (better) best = { round, score };
       else if (options.earlyStoppingRounds !== undefined && round - best.round >= options.earlyStoppingRounds) break;
     }
-    const rounds = dvalidation && options.earlyStoppingRounds !== undefined ? best.round + 1 : history.length;
+    // a window ending at best.round estimates the metric at its centre (never before minRounds)
+    const centre = Math.max(minRounds - 1, best.round - Math.floor((window - 1) / 2));
+    const rounds = dvalidation && options.earlyStoppingRounds !== undefined ? centre + 1 : history.length;
     return {
       modelJson: keepRounds(addon.xgbSaveJson(booster), rounds),
       rounds,
-      bestScore: dvalidation ? (options.earlyStoppingRounds !== undefined ? best.score : history[history.length - 1]!.metrics[watched ?? '']) : undefined,
+      bestScore: dvalidation ? (options.earlyStoppingRounds !== undefined ? watchedScores[rounds - 1] : history[history.length - 1]!.metrics[watched ?? '']) : undefined,
       watched,
       history,
     };

@@ -44,7 +44,7 @@ export function parseModelSpec(spec: string): ModelSpec {
 const HEAD_OBJECTIVES = ['ndcg', 'pairwise', 'map'];
 
 /** A home-stack spec's XGBoost settings (undefined: the defaults), each checked where it is read. */
-function headsXGBoost(p: Record<string, number>, objective: string | undefined): { rounds?: number; minRounds?: number; earlyStoppingRounds?: number; params?: Record<string, number | string> } | undefined {
+function headsXGBoost(p: Record<string, number>, objective: string | undefined): { rounds?: number; minRounds?: number; earlyStoppingRounds?: number; smoothing?: number; params?: Record<string, number | string> } | undefined {
   const params: Record<string, number | string> = {};
   const range = (key: string, ok: (value: number) => boolean, expected: string) => {
     const value = p[key];
@@ -57,6 +57,7 @@ function headsXGBoost(p: Record<string, number>, objective: string | undefined):
   const subsample = range('subsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (rows sampled per tree, default 0.8)');
   const colsample = range('colsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (features sampled per tree, default 0.8)');
   const patience = range('patience', (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 40)');
+  const smoothing = range('smoothing', (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1 (rounds averaged when early stopping judges a round, default 1)');
   if (p.threads) params.nthread = p.threads;
   if (depth !== undefined) params.max_depth = depth;
   if (eta !== undefined) params.eta = eta;
@@ -65,8 +66,14 @@ function headsXGBoost(p: Record<string, number>, objective: string | undefined):
   if (colsample !== undefined) params.colsample_bytree = colsample;
   if (objective !== undefined) params.objective = `rank:${objective}`;
   const some = Object.keys(params).length > 0;
-  if (!p.rounds && !p.minRounds && patience === undefined && !some) return undefined;
-  return { ...(p.rounds ? { rounds: p.rounds } : {}), ...(p.minRounds ? { minRounds: p.minRounds } : {}), ...(patience !== undefined ? { earlyStoppingRounds: patience } : {}), ...(some ? { params } : {}) };
+  if (!p.rounds && !p.minRounds && patience === undefined && smoothing === undefined && !some) return undefined;
+  return {
+    ...(p.rounds ? { rounds: p.rounds } : {}),
+    ...(p.minRounds ? { minRounds: p.minRounds } : {}),
+    ...(patience !== undefined ? { earlyStoppingRounds: patience } : {}),
+    ...(smoothing !== undefined ? { smoothing } : {}),
+    ...(some ? { params } : {}),
+  };
 }
 
 function numberParameters(name: string, parameters: ModelParameters, allowed: string[]): Record<string, number> {
@@ -201,7 +208,7 @@ export function createModelRegistry(): ModelRegistry {
       const p = numberParameters('home-stack', numeric, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
         'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'rp3Beta', 'threads',
-        'depth', 'eta', 'childWeight', 'subsample', 'colsample', 'patience',
+        'depth', 'eta', 'childWeight', 'subsample', 'colsample', 'patience', 'smoothing',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -246,6 +253,7 @@ export function createModelRegistry(): ModelRegistry {
           ...(p.shuffle ? { rowOrder: 'shuffled' as const } : {}),
           hardNegatives: p.hardNegatives,
           // minRounds=N: every head keeps at least N trees (early stopping chooses among rounds ≥ N)
+          // smoothing=W: early stopping judges each round by the mean validation NDCG@10 of the last W rounds
           // threads=N: XGBoost's threads (default 2); the shared-fit test pins 1 (a 2-thread refit once differed in CI, cause unconfirmed)
           // depth, eta, childWeight, subsample, colsample, objective: the heads' XGBoost settings (max_depth, eta,
           // min_child_weight, subsample, colsample_bytree, rank:…); variants that differ only in these share the rows

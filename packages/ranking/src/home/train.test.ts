@@ -57,6 +57,12 @@ describe('trainHomeRanker options', () => {
     );
     await expect(trainHomeRanker({ interactions: undefined } as unknown as Parameters<typeof trainHomeRanker>[0], { xgboost: { rounds: 50, minRounds: 60 } })).rejects.toThrow('minRounds (60) exceeds rounds (50)');
   });
+
+  it('refuses an xgboost.smoothing window that is not a whole number of rounds before any work', async () => {
+    await expect(trainHomeRanker({ interactions: undefined } as unknown as Parameters<typeof trainHomeRanker>[0], { xgboost: { smoothing: 0.5 } })).rejects.toThrow(
+      'trainHomeRanker: xgboost: smoothing must be a whole number of rounds ≥ 1, got 0.5',
+    );
+  });
 });
 
 describe('fitServedBlend', () => {

@@ -14,7 +14,7 @@ import { INTERACTION_TYPE_CODE } from '@mixtape/catalog';
 import type { InteractionLog } from '@mixtape/catalog';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { VectorIndex } from '@mixtape/embeddings';
-import { checkRounds, trainXGBoost } from '@mixtape/native';
+import { checkRounds, checkSmoothing, trainXGBoost } from '@mixtape/native';
 import type { XGBoostParams } from '@mixtape/native';
 import { CandidateSet, DEFAULT_SEQUENCE_K, generateHomeCandidatesSync, sequenceHistory } from './candidates';
 import type { HomeCandidateOptions, SequenceNext } from './candidates';
@@ -66,7 +66,7 @@ export interface RankerTrainingOptions extends HomeItemModelOptions {
   /** default served weights stored in the model */
   weights?: Partial<Record<HomeObjective, number>>;
   /** XGBoost settings (LambdaMART: rank:ndcg) */
-  xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number; minRounds?: number };
+  xgboost?: { params?: XGBoostParams; rounds?: number; earlyStoppingRounds?: number; minRounds?: number; smoothing?: number };
   /**
    * the split's past rows and each listener's labels, computed elsewhere (the build reads them
    * from the aggregation pipeline's `ranker-labels`); else this module splits and labels the log
@@ -437,6 +437,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   const say = options.log ?? (() => {});
   // before the expensive part: minRounds > rounds would leave every head with no trees
   checkRounds(options.xgboost?.rounds ?? DEFAULT_HEAD_ROUNDS, options.xgboost?.minRounds, 'trainHomeRanker: xgboost');
+  checkSmoothing(options.xgboost?.smoothing, 'trainHomeRanker: xgboost');
   const log = data.interactions;
   if (!log || log.length === 0) throw new InsufficientTrainingDataError('trainHomeRanker: the data has no interactions to learn from');
   const seed = options.seed ?? 42;
@@ -667,6 +668,7 @@ export function trainRankerHeads(dataset: RankerDataset, options: RankerTraining
         rounds: options.xgboost?.rounds ?? DEFAULT_HEAD_ROUNDS,
         earlyStoppingRounds: options.xgboost?.earlyStoppingRounds ?? 40,
         minRounds: options.xgboost?.minRounds,
+        smoothing: options.xgboost?.smoothing,
         validation: { features: leadingColumns(validationSet.features, validationSet.rows, cols), rows: validationSet.rows, cols, labels: validationSet.labels[objective], groups: validationSet.groups, baseMargin: marginsOf(validationSet) },
         signal: options.signal,
         onRound: ({ round, metrics }) => {

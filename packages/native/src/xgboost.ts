@@ -92,18 +92,18 @@ function dmatrix(data: XGBoostData, where: string): NativeHandle {
  * Refuses `minRounds` above `rounds`: every round would fall before the first one early stopping may
  * keep, and the model would silently hold no trees.
  */
+export function checkRounds(rounds: number, minRounds: number | undefined, where: string): void {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`${where}: rounds must be a positive integer, got ${rounds}`);
+  if (minRounds === undefined) return;
+  if (minRounds > rounds) throw new RangeError(`${where}: minRounds (${minRounds}) exceeds rounds (${rounds}); expected minRounds ≤ rounds, or the model would keep no trees`);
+}
+
 /** Mean of the last `window` values (fewer at the start). */
 function windowMean(values: number[], window: number): number {
   const from = Math.max(0, values.length - window);
   let sum = 0;
   for (let i = from; i < values.length; i++) sum += values[i]!;
   return sum / (values.length - from);
-}
-
-export function checkRounds(rounds: number, minRounds: number | undefined, where: string): void {
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`${where}: rounds must be a positive integer, got ${rounds}`);
-  if (minRounds === undefined) return;
-  if (minRounds > rounds) throw new RangeError(`${where}: minRounds (${minRounds}) exceeds rounds (${rounds}); expected minRounds ≤ rounds, or the model would keep no trees`);
 }
 
 /** Refuses a smoothing window that is not a whole number of rounds ≥ 1. */

@@ -2,7 +2,7 @@
 // track, artist, genre or cluster that brought them) into one CandidateSet. The collaborative
 // sources are reads of offline neighbour lists (merged over the listener's tracks in per-bundle
 // scratch arrays) and one ANN query over learned factors — no request scans the interaction log.
-import { dot, dotRowsInto, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
+import { dotRowsInto, selectTopK, topKHeapPush, topKHeapReplaceRoot } from '@mixtape/base';
 import { trackIndexByLabel } from '@mixtape/embeddings';
 import type { BatchNeighbors, VectorIndex } from '@mixtape/embeddings';
 import { MS_PER_DAY, artistTracks, dotRow, genreTracks } from './home-index';

@@ -158,7 +158,7 @@ describe('home-stack model spec', () => {
     expect(created('home-stack:patience=100').options.ranker?.xgboost).toEqual({ earlyStoppingRounds: 100 });
     expect(created('home-stack:smoothing=25').options.ranker?.xgboost).toEqual({ smoothing: 25 });
     expect(() => registry.create('home-stack:smoothing=2.5')).toThrow('model home-stack: smoothing=2.5; expected a whole number ≥ 1 (rounds averaged when early stopping judges a round, default 1)');
-    expect(() => registry.create('home-stack:patience=0')).toThrow('model home-stack: patience=0; expected a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 40)');
+    expect(() => registry.create('home-stack:patience=0')).toThrow('model home-stack: patience=0; expected a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 100)');
     expect(() => registry.create('home-stack:colsample=0')).toThrow('model home-stack: colsample=0; expected a fraction in (0, 1] (features sampled per tree, default 0.8)');
   });
 

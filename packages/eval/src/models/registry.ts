@@ -10,7 +10,7 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
-import { DEFAULT_HEAD_ROUNDS } from '@mixtape/ranking';
+import { DEFAULT_HEAD_PATIENCE, DEFAULT_HEAD_ROUNDS } from '@mixtape/ranking';
 import { HOME_SEQUENCE_EPOCHS, parseBackoffLevels, parseSideInputLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
@@ -56,7 +56,7 @@ function headsXGBoost(p: Record<string, number>, objective: string | undefined):
   const childWeight = range('childWeight', (v) => v >= 0, 'a number ≥ 0 (the heads\' min_child_weight, default 0.05)');
   const subsample = range('subsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (rows sampled per tree, default 0.8)');
   const colsample = range('colsample', (v) => v > 0 && v <= 1, 'a fraction in (0, 1] (features sampled per tree, default 0.8)');
-  const patience = range('patience', (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 40)');
+  const patience = range('patience', (v) => Number.isInteger(v) && v >= 1, `a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default ${DEFAULT_HEAD_PATIENCE})`);
   const smoothing = range('smoothing', (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1 (rounds averaged when early stopping judges a round, default 1)');
   if (p.threads) params.nthread = p.threads;
   if (depth !== undefined) params.max_depth = depth;

@@ -159,6 +159,10 @@ describe('home-stack model spec', () => {
     expect(created('home-stack:smoothing=25').options.ranker?.xgboost).toEqual({ smoothing: 25 });
     expect(() => registry.create('home-stack:smoothing=2.5')).toThrow('model home-stack: smoothing=2.5; expected a whole number ≥ 1 (rounds averaged when early stopping judges a round, default 1)');
     expect(() => registry.create('home-stack:patience=0')).toThrow('model home-stack: patience=0; expected a whole number ≥ 1 (rounds without a better validation NDCG@10 before a head stops, default 100)');
+    // holdout=F: the ranker's label share (rows are not shared with the default: it changes the split)
+    expect(created('home-stack:holdout=0.1').options.ranker?.holdoutFraction).toBe(0.1);
+    expect(created('home-stack').options.ranker?.holdoutFraction).toBeUndefined();
+    expect(() => registry.create('home-stack:holdout=1')).toThrow("model home-stack: holdout=1; expected a fraction in (0, 1) (each listener's share of events, latest first on a timed log, held out as the ranker's labels; default 0.2)");
     expect(() => registry.create('home-stack:colsample=0')).toThrow('model home-stack: colsample=0; expected a fraction in (0, 1] (features sampled per tree, default 0.8)');
   });
 

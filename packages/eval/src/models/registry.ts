@@ -208,7 +208,7 @@ export function createModelRegistry(): ModelRegistry {
       const p = numberParameters('home-stack', numeric, [
         'seed', 'maxUsers', 'negativesPerUser', 'rounds', 'dim', 'epochs', 'window', 'k', 'folds', 'maxHeadScale', 'treeRows', 'baseMargin', 'easeK', 'rp3betaK', 'coListeningK', 'itemVectorsK', 'factorK',
         'successor', 'successorK', 'successorSeeds', 'seeds', 'recentSeeds', 'sequence', 'sequenceK', 'sequenceDim', 'shuffle', 'minRounds', 'hardNegatives', 'minEaseShare', 'blendBags', 'blendReference', 'rp3Beta', 'threads',
-        'depth', 'eta', 'childWeight', 'subsample', 'colsample', 'patience', 'smoothing',
+        'depth', 'eta', 'childWeight', 'subsample', 'colsample', 'patience', 'smoothing', 'holdout',
       ]);
       if (p.minRounds !== undefined && p.minRounds > (p.rounds ?? DEFAULT_HEAD_ROUNDS)) {
         throw new RangeError(`model home-stack: minRounds=${p.minRounds} exceeds rounds=${p.rounds ?? `${DEFAULT_HEAD_ROUNDS} (the default)`}; expected minRounds ≤ rounds, or every head would keep no trees`);
@@ -226,6 +226,9 @@ export function createModelRegistry(): ModelRegistry {
       if (p.threads !== undefined && !(Number.isInteger(p.threads) && p.threads >= 1)) {
         throw new RangeError(`model home-stack: threads=${p.threads}; expected a whole number ≥ 1 (XGBoost's threads, default 2; the shared-fit test uses 1)`);
       }
+      if (p.holdout !== undefined && !(p.holdout > 0 && p.holdout < 1)) {
+        throw new RangeError(`model home-stack: holdout=${p.holdout}; expected a fraction in (0, 1) (each listener's share of events, latest first on a timed log, held out as the ranker's labels; default 0.2)`);
+      }
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({
         // variants get their own row name ("home stack (…; successor=50)"), so --compare can tell them apart
@@ -240,6 +243,8 @@ export function createModelRegistry(): ModelRegistry {
         candidates: { perSource: Object.fromEntries(Object.entries(perSource).filter((entry) => entry[1] !== undefined)), factorK: p.factorK, successorK: p.successorK, successorSeeds: p.successorSeeds, seeds: p.seeds, recentSeeds: p.recentSeeds },
         ranker: {
           maxUsers: p.maxUsers,
+          // holdout=F: the share of each listener's events (the latest on a timed log) the ranker learns to predict
+          holdoutFraction: p.holdout,
           negativesPerUser: p.negativesPerUser,
           folds: p.folds,
           maxHeadScale: p.maxHeadScale,

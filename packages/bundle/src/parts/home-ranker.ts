@@ -21,6 +21,7 @@ import {
   chooseHomePopularity,
   describeHomePopularity,
   DEFAULT_BLEND_REFERENCE,
+  DEFAULT_RANKER_HOLDOUT_FRACTION,
   HOME_FEATURES_BEFORE_SUCCESSOR,
   InsufficientTrainingDataError,
   RANKER_FORMAT,
@@ -108,15 +109,12 @@ function rankerExamplesOf(aggregates: AggregatesPartValue, kind: 'temporal' | 'r
   const { rankerLabels, manifest } = aggregates;
   if (!rankerLabels) throw new Error('homeRanker: the aggregates part holds no ranker labels (opened from a bundle, not built)');
   const { holdoutFraction, holdoutSeed } = manifest.options;
-  if (holdoutFraction !== RANKER_HOLDOUT_FRACTION)
-    throw new Error(`homeRanker: the aggregates' ranker labels hold out ${holdoutFraction} of each listener's events; the ranker trains on ${RANKER_HOLDOUT_FRACTION} (rerun the pipeline with --holdout-fraction ${RANKER_HOLDOUT_FRACTION})`);
+  if (holdoutFraction !== DEFAULT_RANKER_HOLDOUT_FRACTION)
+    throw new Error(`homeRanker: the aggregates' ranker labels hold out ${holdoutFraction} of each listener's events; the ranker trains on ${DEFAULT_RANKER_HOLDOUT_FRACTION} (rerun the pipeline with --holdout-fraction ${DEFAULT_RANKER_HOLDOUT_FRACTION})`);
   if (kind === 'random' && holdoutSeed !== seed)
     throw new Error(`homeRanker: the log has no usable time, so the ranker's split is the seeded random one; the aggregates' was made with seed ${holdoutSeed}, this build's is ${seed} (rerun the pipeline with --seed ${seed}, or build with --seed ${holdoutSeed})`);
   return rankerExamples(rankerLabels[kind]);
 }
-
-/** trainHomeRanker's default holdout fraction (the part does not change it). */
-const RANKER_HOLDOUT_FRACTION = 0.2;
 
 export const homeRankerPart = definePart({
   name: 'homeRanker',

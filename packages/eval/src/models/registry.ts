@@ -10,7 +10,7 @@ import { createItemKnnRecommender } from './item-knn';
 import { createPopularityRecommender } from './popularity';
 import { createRandomRecommender } from './random';
 import { createRp3BetaRecommender } from './rp3beta';
-import { DEFAULT_HEAD_PATIENCE, DEFAULT_HEAD_ROUNDS } from '@mixtape/ranking';
+import { DEFAULT_HEAD_PATIENCE, DEFAULT_HEAD_ROUNDS, DEFAULT_RANKER_HOLDOUT_FRACTION } from '@mixtape/ranking';
 import { HOME_SEQUENCE_EPOCHS, parseBackoffLevels, parseSideInputLevels } from '@mixtape/sequence';
 import { DEFAULT_TRAINING_PRIOR, createSasRecRecommender } from './sasrec';
 import { createTransitionRecommender } from './transition';
@@ -227,7 +227,7 @@ export function createModelRegistry(): ModelRegistry {
         throw new RangeError(`model home-stack: threads=${p.threads}; expected a whole number ≥ 1 (XGBoost's threads, default 2; the shared-fit test uses 1)`);
       }
       if (p.holdout !== undefined && !(p.holdout > 0 && p.holdout < 1)) {
-        throw new RangeError(`model home-stack: holdout=${p.holdout}; expected a fraction in (0, 1) (each listener's share of events, latest first on a timed log, held out as the ranker's labels; default 0.2)`);
+        throw new RangeError(`model home-stack: holdout=${p.holdout}; expected a fraction in (0, 1) (each listener's share of events, latest first on a timed log, held out as the ranker's labels; default ${DEFAULT_RANKER_HOLDOUT_FRACTION})`);
       }
       const perSource = { ease: p.easeK, rp3beta: p.rp3betaK, coListening: p.coListeningK, itemVectors: p.itemVectorsK };
       return createHomeStackRecommender({

@@ -46,7 +46,7 @@ export interface HomeItemModelOptions {
 export interface RankerTrainingOptions extends HomeItemModelOptions {
   /** 'auto' (default): temporal when the log has usable time, else random */
   split?: 'auto' | 'temporal' | 'random';
-  /** share of each listener's events (temporal) or distinct tracks (random) held out as labels (default 0.2) */
+  /** share of each listener's events (temporal) or distinct tracks (random) held out as labels (default DEFAULT_RANKER_HOLDOUT_FRACTION) */
   holdoutFraction?: number;
   /** listeners sampled for training + validation (default 2000) */
   maxUsers?: number;
@@ -369,6 +369,9 @@ function meanNdcg(scores: Float32Array, labels: Float32Array, groups: number[], 
   return count > 0 ? sum / count : 0;
 }
 
+/** the share of each listener's events (the latest, on a timed log) or tracks the ranker's split holds out as labels; the aggregation pipeline's `ranker-labels` default is the same (the build checks it) */
+export const DEFAULT_RANKER_HOLDOUT_FRACTION = 0.2;
+
 /** boosting rounds per head at most (early stopping usually keeps fewer) */
 export const DEFAULT_HEAD_ROUNDS = 400;
 /**
@@ -448,7 +451,7 @@ export async function prepareRankerData(data: HomeData, options: RankerTrainingO
   const log = data.interactions;
   if (!log || log.length === 0) throw new InsufficientTrainingDataError('trainHomeRanker: the data has no interactions to learn from');
   const seed = options.seed ?? 42;
-  const fraction = options.holdoutFraction ?? 0.2;
+  const fraction = options.holdoutFraction ?? DEFAULT_RANKER_HOLDOUT_FRACTION;
   const timed = hasUsableTime(log);
   const kind = options.split === 'temporal' || options.split === 'random' ? options.split : timed ? 'temporal' : 'random';
   if (kind === 'temporal' && !timed) throw new InsufficientTrainingDataError('trainHomeRanker: a temporal split needs timestamps, but every event has the same time; use split "random" (or "auto")');

@@ -1,6 +1,7 @@
 // The tree walk of scoreTreeRows in WebAssembly, assembled at run time by @mixtape/base's assembler
 // (no toolchain, no binary blob). The trees are laid out complete (a step is i → 2i + 1 + (x ≥ t):
-// no child index to load), the rows to score are copied into the module's memory, and four rows
+// no child index to load; a split's feature offset and threshold sit side by side, so a step computes
+// one address), the rows to score are copied into the module's memory, and four rows
 // walk each tree in lockstep, as the JavaScript walk does. Same leaves, same float32 sums in tree
 // order (f32.add rounds as a Float32Array store of the double sum does), so the scores are the
 // JavaScript walk's bit for bit. A batch with a NaN feature (a missing value) in any row is left
@@ -20,33 +21,28 @@ const MAX_PAGES = 16384;
 /** rows copied into a model's memory per walk: a page scores 150, training and eval batches are walked in chunks of this */
 export const CHUNK_ROWS = 512;
 
-// walk(trees, meta, featureOffsets, thresholds, leaves, rows, rowBytes, count, out)
-//   meta            per tree 16 bytes: levels, first split slot, leaf base (leaf slot = base + final index)
-//   featureOffsets  per split slot: the feature's byte offset in a row
+// walk(trees, meta, leaves, rows, rowBytes, count, out)
+//   meta            per tree 16 bytes: levels, the byte address of its first split, leaf base (leaf slot = base + final index)
+//   splits          per split slot 8 bytes: the feature's byte offset in a row, then the threshold (one address per step)
 //   rows            count rows of rowBytes; out: count float32 sums to add the leaves to
 function walkFunction(): { builder: WasmFunctionBuilder; body: Code[] } {
   const f = new WasmFunctionBuilder('walk')
-    .params(I32, 'trees', 'meta', 'featureOffsets', 'thresholds', 'leaves', 'rows', 'rowBytes', 'count', 'out')
+    .params(I32, 'trees', 'meta', 'leaves', 'rows', 'rowBytes', 'count', 'out')
     .locals(I32, 't', 'mp', 'levels', 'nb', 'lb', 'i', 'd', 'lock', 'k', 'o', 'r0', 'r1', 'r2', 'r3', 'n0', 'n1', 'n2', 'n3');
-  /** n = 2n + 1 + (row[feature] ≥ threshold) for split slot nb + n */
+  /** n = 2n + 1 + (row[feature] ≥ threshold) for the split at nb + 8n (nb: the tree's first split's address) */
   const step = (n: string, r: string): Code => [
     ...f.get(r),
     ...f.get('nb'),
     ...f.get(n),
-    ...op.i32Add,
-    ...op.i32(2),
+    ...op.i32(3),
     ...op.i32Shl,
-    ...f.set('k'),
-    ...f.get('featureOffsets'),
-    ...f.get('k'),
     ...op.i32Add,
+    ...f.tee('k'),
     ...op.i32Load(),
     ...op.i32Add,
     ...op.f32Load(),
-    ...f.get('thresholds'),
     ...f.get('k'),
-    ...op.i32Add,
-    ...op.f32Load(),
+    ...op.f32Load(4),
     ...f32Ge,
     ...f.get(n),
     ...op.i32(1),
@@ -152,7 +148,7 @@ function walkModule(): { api: WasmApi; module: object } | null {
   return compiled;
 }
 
-type Walk = (trees: number, meta: number, featureOffsets: number, thresholds: number, leaves: number, rows: number, rowBytes: number, count: number, out: number) => void;
+type Walk = (trees: number, meta: number, leaves: number, rows: number, rowBytes: number, count: number, out: number) => void;
 
 /** One model in its own module memory: the complete trees, then room for CHUNK_ROWS rows and their sums. */
 interface WasmTrees {
@@ -161,8 +157,6 @@ interface WasmTrees {
   f32: Float32Array;
   trees: number;
   meta: number;
-  featureOffsets: number;
-  thresholds: number;
   leaves: number;
   out: number;
   rows: number;
@@ -200,9 +194,8 @@ function wasmTrees(model: TreeEnsemble): WasmTrees | null {
   const capacity = CHUNK_ROWS;
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
   const meta = 0;
-  const featureOffsets = align(meta + trees * 16);
-  const thresholds = align(featureOffsets + splits * 4);
-  const leaves = align(thresholds + splits * 4);
+  const splitPairs = align(meta + trees * 16);
+  const leaves = align(splitPairs + splits * 8);
   const out = align(leaves + leafSlots * 4);
   const rows = align(out + capacity * 4);
   const bytes = rows + capacity * width * 4;
@@ -218,7 +211,7 @@ function wasmTrees(model: TreeEnsemble): WasmTrees | null {
   const i32 = new Int32Array(memory.buffer);
   const f32 = new Float32Array(memory.buffer);
   // split slots default to padding: threshold NaN (x ≥ NaN is false: always left), feature 0
-  f32.fill(Number.NaN, thresholds / 4, thresholds / 4 + splits);
+  for (let j = 0; j < splits; j++) f32[splitPairs / 4 + 2 * j + 1] = Number.NaN;
   const fill = (t: number, node: number, slot: number, level: number): void => {
     if (left[node] === node) {
       // a leaf above the last level: padding slots (always left) down to the leaf slot
@@ -226,18 +219,18 @@ function wasmTrees(model: TreeEnsemble): WasmTrees | null {
       else f32[leaves / 4 + leafBase[t]! + slot] = model.value[node]!;
       return;
     }
-    i32[featureOffsets / 4 + nodeBase[t]! + slot] = model.feature[node]! * 4;
-    f32[thresholds / 4 + nodeBase[t]! + slot] = model.threshold[node]!;
+    i32[splitPairs / 4 + 2 * (nodeBase[t]! + slot)] = model.feature[node]! * 4;
+    f32[splitPairs / 4 + 2 * (nodeBase[t]! + slot) + 1] = model.threshold[node]!;
     fill(t, left[node]!, 2 * slot + 1, level + 1);
     fill(t, left[node]! + 1, 2 * slot + 2, level + 1);
   };
   for (let t = 0; t < trees; t++) {
     i32[meta / 4 + t * 4] = depth[t]!;
-    i32[meta / 4 + t * 4 + 1] = nodeBase[t]!;
+    i32[meta / 4 + t * 4 + 1] = splitPairs + nodeBase[t]! * 8;
     i32[meta / 4 + t * 4 + 2] = leafBase[t]!;
     fill(t, roots[t]!, 0, 0);
   }
-  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, featureOffsets, thresholds, leaves, out, rows, width };
+  const built: WasmTrees = { walk: instance.exports.walk as Walk, memory, f32, trees, meta, leaves, out, rows, width };
   cache.set(model, built);
   return built;
 }
@@ -275,7 +268,7 @@ export function scoreTreeRowsWasm(model: TreeEnsemble, features: Float32Array, o
       }
     }
     f32.fill(base, sums, sums + rows);
-    w.walk(w.trees, w.meta, w.featureOffsets, w.thresholds, w.leaves, w.rows, width * 4, rows, w.out);
+    w.walk(w.trees, w.meta, w.leaves, w.rows, width * 4, rows, w.out);
     for (let i = 0; i < rows; i++) out[start + i] = f32[sums + i]!;
   }
   return true;
